@@ -1,0 +1,233 @@
+"""Edit commands and their inverses: the one path every change to annotations takes.
+
+A command is a frozen value; ``inverse()`` returns the command that undoes it, and
+``changes()`` says what it touches so views refresh only that. Commands that need the
+state before the edit (a delete's relations, a status's previous value) carry it; the
+store fills it in before applying (``Store.apply``). ``to_dict``/``command_from_dict``
+give the journal's JSON form.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, ClassVar
+
+from annotate.model import Relation, Span, Status, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """What a command changed, so each view refreshes only what it shows."""
+
+    documents: frozenset[str] = frozenset()
+    spans: frozenset[str] = frozenset()
+    relations: frozenset[str] = frozenset()
+    ranges: tuple[tuple[str, int, int], ...] = ()  # (document uid, start, end)
+    status: bool = False
+    schema: bool = False
+
+    def __or__(self, other: ChangeSet) -> ChangeSet:
+        return ChangeSet(self.documents | other.documents, self.spans | other.spans,
+                         self.relations | other.relations, self.ranges + other.ranges,
+                         self.status or other.status, self.schema or other.schema)
+
+
+def _span_changes(*spans: Span) -> ChangeSet:
+    return ChangeSet(documents=frozenset(s.document for s in spans),
+                     spans=frozenset(s.id for s in spans),
+                     ranges=tuple((s.document, s.start, s.end) for s in spans))
+
+
+def _span_from(data: dict[str, Any]) -> Span:
+    return Span(**data)
+
+
+def _relation_from(data: dict[str, Any]) -> Relation:
+    return Relation(**data)
+
+
+class Command(ABC):
+    """Base of every edit command."""
+
+    __slots__ = ()
+    op: ClassVar[str]
+
+    @abstractmethod
+    def inverse(self) -> Command:
+        """The command that undoes this one."""
+
+    @abstractmethod
+    def changes(self) -> ChangeSet:
+        """What applying this command touches."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, **asdict(self)}  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSpan(Command):
+    op: ClassVar[str] = "create_span"
+    span: Span
+    relations: tuple[Relation, ...] = ()
+
+    def inverse(self) -> DeleteSpan:
+        return DeleteSpan(self.span, self.relations)
+
+    def changes(self) -> ChangeSet:
+        return _span_changes(self.span) | ChangeSet(relations=frozenset(r.id for r in self.relations))
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteSpan(Command):
+    """Removes a span and the relations that touch it (the store fills ``relations``)."""
+
+    op: ClassVar[str] = "delete_span"
+    span: Span
+    relations: tuple[Relation, ...] = ()
+
+    def inverse(self) -> CreateSpan:
+        return CreateSpan(self.span, self.relations)
+
+    def changes(self) -> ChangeSet:
+        return _span_changes(self.span) | ChangeSet(relations=frozenset(r.id for r in self.relations))
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSpan(Command):
+    """Replaces a span's label, bounds, attributes or note; ``before`` must be current."""
+
+    op: ClassVar[str] = "update_span"
+    before: Span
+    after: Span
+
+    def __post_init__(self) -> None:
+        if self.before.id != self.after.id or self.before.document != self.after.document:
+            raise ValueError("an update keeps the span's id and document")
+
+    def inverse(self) -> UpdateSpan:
+        return UpdateSpan(self.after, self.before)
+
+    def changes(self) -> ChangeSet:
+        return _span_changes(self.before, self.after)
+
+    @property
+    def kind(self) -> str:
+        """What the update does, for the journal and the history list."""
+        b, a = self.before, self.after
+        if (b.start, b.end) != (a.start, a.end):
+            return "resize"
+        if b.label != a.label:
+            return "relabel"
+        if b.attributes != a.attributes:
+            return "set_attribute"
+        if b.note != a.note:
+            return "set_note"
+        return "touch"
+
+
+def relabel(span: Span, label: str, keep_attributes: tuple[str, ...] = ()) -> UpdateSpan:
+    """Give ``span`` another label; attributes the new label lacks are dropped (undo restores)."""
+    attributes = {k: v for k, v in span.attributes.items() if k in keep_attributes}
+    return UpdateSpan(span, replace(span, label=label, attributes=attributes, updated=utc_now()))
+
+
+def resize(span: Span, start: int, end: int) -> UpdateSpan:
+    return UpdateSpan(span, replace(span, start=start, end=end, updated=utc_now()))
+
+
+def set_attribute(span: Span, name: str, value: Any) -> UpdateSpan:
+    """Set (or, with None, clear) one attribute."""
+    attributes = {k: v for k, v in span.attributes.items() if k != name}
+    if value is not None:
+        attributes[name] = value
+    return UpdateSpan(span, replace(span, attributes=attributes, updated=utc_now()))
+
+
+def set_note(span: Span, note: str | None) -> UpdateSpan:
+    return UpdateSpan(span, replace(span, note=note or None, updated=utc_now()))
+
+
+@dataclass(frozen=True, slots=True)
+class AddRelation(Command):
+    op: ClassVar[str] = "add_relation"
+    document: str
+    relation: Relation
+
+    def inverse(self) -> RemoveRelation:
+        return RemoveRelation(self.document, self.relation)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.document}),
+                         relations=frozenset({self.relation.id}))
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRelation(Command):
+    op: ClassVar[str] = "remove_relation"
+    document: str
+    relation: Relation
+
+    def inverse(self) -> AddRelation:
+        return AddRelation(self.document, self.relation)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.document}),
+                         relations=frozenset({self.relation.id}))
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatus(Command):
+    """Set an annotator's status on a document; ``previous`` is filled in by the store."""
+
+    op: ClassVar[str] = "set_status"
+    document: str
+    annotator: str
+    state: Status
+    previous: Status = "todo"
+
+    def inverse(self) -> SetStatus:
+        return SetStatus(self.document, self.annotator, self.previous, self.state)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.document}), status=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch(Command):
+    """Several commands applied, and undone, as one step (e.g. accept all agreed spans)."""
+
+    op: ClassVar[str] = "batch"
+    commands: tuple[Command, ...] = field(default=())
+    title: str = ""
+
+    def inverse(self) -> Batch:
+        return Batch(tuple(c.inverse() for c in reversed(self.commands)), self.title)
+
+    def changes(self) -> ChangeSet:
+        result = ChangeSet()
+        for command in self.commands:
+            result = result | command.changes()
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "title": self.title, "commands": [c.to_dict() for c in self.commands]}
+
+
+def command_from_dict(data: dict[str, Any]) -> Command:
+    """Rebuild a command from its journal JSON."""
+    data = dict(data)
+    op = data.pop("op")
+    if op in ("create_span", "delete_span"):
+        cls = CreateSpan if op == "create_span" else DeleteSpan
+        return cls(_span_from(data["span"]), tuple(_relation_from(r) for r in data["relations"]))
+    if op == "update_span":
+        return UpdateSpan(_span_from(data["before"]), _span_from(data["after"]))
+    if op in ("add_relation", "remove_relation"):
+        cls2 = AddRelation if op == "add_relation" else RemoveRelation
+        return cls2(data["document"], _relation_from(data["relation"]))
+    if op == "set_status":
+        return SetStatus(**data)
+    if op == "batch":
+        return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
+    raise ValueError(f"unknown command {op!r}")

@@ -1,0 +1,33 @@
+"""The project's own exceptions: every bad input ends as one of these."""
+
+from __future__ import annotations
+
+
+class CounterclaimError(Exception):
+    """Base class of every error the project raises on purpose."""
+
+
+class InputError(CounterclaimError):
+    """Bad input, located: ``file:where: message`` (``where`` is a line, record or span)."""
+
+    def __init__(self, message: str, file: str | None = None, where: str | int | None = None):
+        self.message = message
+        self.file = file
+        self.where = where
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = ":".join(str(part) for part in (self.file, self.where) if part not in (None, ""))
+        return f"{place}: {self.message}" if place else self.message
+
+    def located(self, file: str | None = None, where: str | int | None = None) -> InputError:
+        """The same error with the file and place filled in where they were unknown."""
+        return InputError(self.message, self.file or file, self.where if self.where is not None else where)
+
+
+class ValidationError(CounterclaimError):
+    """A span, relation, command or schema breaks a rule of the domain."""
+
+
+class StoreError(CounterclaimError):
+    """The store cannot be opened or written (locked, missing, corrupt, full)."""

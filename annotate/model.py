@@ -1,0 +1,111 @@
+"""Plain dataclasses of the domain: documents, spans, relations, annotators.
+
+Offsets are Python code-point indices into ``Document.text``, end-exclusive:
+``text[span.start:span.end] == span.text`` (see :mod:`annotate.offsets`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from annotate.errors import ValidationError
+
+Status = Literal["todo", "in_progress", "done"]
+STATUSES: tuple[Status, ...] = ("todo", "in_progress", "done")
+GOLD = "gold"
+"""The reserved annotator whose layer adjudication writes."""
+
+
+def text_uid(text: str) -> str:
+    """A document's identity: the sha256 hex digest of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_id() -> str:
+    """A fresh span or relation id."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """The current instant as ISO 8601 UTC with a Z, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source text, stored once; ``uid`` is derived from the text."""
+
+    text: str
+    title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    uid: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.uid:
+            object.__setattr__(self, "uid", text_uid(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled range ``[start, end)`` of a document's text by one annotator."""
+
+    document: str  # document uid
+    start: int
+    end: int
+    label: str
+    annotator: str
+    id: str = field(default_factory=new_id)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    created: str = field(default_factory=utc_now)
+    updated: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.updated:
+            object.__setattr__(self, "updated", self.created)
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def check_bounds(self, text: str) -> None:
+        """Raise ValidationError unless ``0 <= start < end <= len(text)``."""
+        if not (0 <= self.start < self.end <= len(text)):
+            raise ValidationError(
+                f"span {self.id} [{self.start}, {self.end}) is outside the text (length {len(text)})"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed, directed link between two spans of the same document."""
+
+    type: str
+    source: str  # span id ("from" in the file formats)
+    target: str  # span id ("to")
+    annotator: str
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedDocument:
+    """A document with its spans, relations and per-annotator status: one native JSONL line."""
+
+    document: Document
+    spans: tuple[Span, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    status: dict[str, Status] = field(default_factory=dict)
+
+    def check_offsets(self) -> None:
+        """Every span lies in the text and every relation joins two spans of this document."""
+        text = self.document.text
+        for span in self.spans:
+            span.check_bounds(text)
+        ids = {span.id for span in self.spans}
+        for rel in self.relations:
+            for end in (rel.source, rel.target):
+                if end not in ids:
+                    raise ValidationError(f"relation {rel.id} refers to unknown span {end}")

@@ -1,0 +1,267 @@
+"""The label schema: labels grouped by category, their attributes, and relation types.
+
+The JSON form is the contract of FORMATS.md (``schema export`` / ``schema import``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any, Literal
+
+from annotate.errors import InputError, ValidationError
+from annotate.model import Relation, Span
+
+Category = Literal["claim", "entity", "denial", "other"]
+CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
+AttributeType = Literal["choice", "text", "number", "bool"]
+ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("choice", "text", "number", "bool")
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeDef:
+    name: str
+    type: AttributeType = "text"
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: Any) -> None:
+        """Raise ValidationError unless ``value`` fits this attribute (None always fits)."""
+        if value is None:
+            return
+        ok = {
+            "choice": isinstance(value, str) and value in self.choices,
+            "text": isinstance(value, str),
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+        }[self.type]
+        if not ok:
+            allowed = f" (one of {', '.join(self.choices)})" if self.type == "choice" else ""
+            raise ValidationError(f"attribute {self.name!r} expects {self.type}{allowed}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    category: Category = "other"
+    color: str = OKABE_ITO[0]
+    hotkey: str | None = None
+    description: str = ""
+    attributes: tuple[AttributeDef, ...] = ()
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationType:
+    name: str
+    source_labels: tuple[str, ...] = ()  # "from" in the file; empty means any label
+    target_labels: tuple[str, ...] = ()  # "to"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSchema:
+    labels: tuple[Label, ...] = ()
+    relations: tuple[RelationType, ...] = ()
+    _by_name: dict[str, Label] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({label.name: label for label in self.labels})
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def label(self, name: str) -> Label | None:
+        return self._by_name.get(name)
+
+    def relation_type(self, name: str) -> RelationType | None:
+        return next((r for r in self.relations if r.name == name), None)
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def by_category(self) -> dict[Category, list[Label]]:
+        groups: dict[Category, list[Label]] = {c: [] for c in CATEGORIES}
+        for label in self.labels:
+            groups[label.category].append(label)
+        return {c: labels for c, labels in groups.items() if labels}
+
+    # -- rules ------------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Raise ValidationError when the schema contradicts itself."""
+        seen_names: set[str] = set()
+        seen_keys: dict[str, str] = {}
+        for label in self.labels:
+            if not _NAME.match(label.name):
+                raise ValidationError(f"label name {label.name!r} must start with a letter and hold "
+                                      "only letters, digits, '_' or '-'")
+            if label.name in seen_names:
+                raise ValidationError(f"label {label.name!r} is defined twice")
+            seen_names.add(label.name)
+            if label.category not in CATEGORIES:
+                raise ValidationError(f"label {label.name!r}: category {label.category!r} is not one "
+                                      f"of {', '.join(CATEGORIES)}")
+            if not _COLOR.match(label.color):
+                raise ValidationError(f"label {label.name!r}: colour {label.color!r} is not #RRGGBB")
+            if label.hotkey is not None:
+                if len(label.hotkey) != 1 or not label.hotkey.isalnum():
+                    raise ValidationError(f"label {label.name!r}: hotkey {label.hotkey!r} must be one "
+                                          "letter or digit")
+                key = label.hotkey.lower()
+                if key in seen_keys:
+                    raise ValidationError(f"hotkey {key!r} is used by {seen_keys[key]!r} and "
+                                          f"{label.name!r}")
+                seen_keys[key] = label.name
+            attr_names = [a.name for a in label.attributes]
+            if len(set(attr_names)) != len(attr_names):
+                raise ValidationError(f"label {label.name!r} defines an attribute twice")
+            for attr in label.attributes:
+                if attr.type not in ATTRIBUTE_TYPES:
+                    raise ValidationError(f"label {label.name!r}: attribute {attr.name!r} has unknown "
+                                          f"type {attr.type!r}")
+                if attr.type == "choice" and not attr.choices:
+                    raise ValidationError(f"label {label.name!r}: choice attribute {attr.name!r} has "
+                                          "no choices")
+        rel_names = [r.name for r in self.relations]
+        if len(set(rel_names)) != len(rel_names):
+            raise ValidationError("a relation type is defined twice")
+        for rel in self.relations:
+            if not _NAME.match(rel.name):
+                raise ValidationError(f"relation name {rel.name!r} is not a valid name")
+            for name in (*rel.source_labels, *rel.target_labels):
+                if name not in seen_names:
+                    raise ValidationError(f"relation {rel.name!r} names unknown label {name!r}")
+
+    def check_span(self, span: Span, text: str | None = None) -> None:
+        """Raise ValidationError unless the span's label and attributes fit (and, given the
+        text, its bounds)."""
+        label = self.label(span.label)
+        if label is None:
+            raise ValidationError(f"span {span.id}: unknown label {span.label!r}")
+        self.check_attributes(label, span.attributes)
+        if text is not None:
+            span.check_bounds(text)
+
+    def check_attributes(self, label: Label, attributes: Mapping[str, Any]) -> None:
+        for name, value in attributes.items():
+            attr = label.attribute(name)
+            if attr is None:
+                raise ValidationError(f"label {label.name!r} has no attribute {name!r}")
+            attr.check(value)
+
+    def check_relation(self, relation: Relation, source: Span, target: Span) -> None:
+        rtype = self.relation_type(relation.type)
+        if rtype is None:
+            raise ValidationError(f"relation {relation.id}: unknown type {relation.type!r}")
+        if source.document != target.document:
+            raise ValidationError(f"relation {relation.id} joins spans of two documents")
+        if rtype.source_labels and source.label not in rtype.source_labels:
+            raise ValidationError(f"{relation.type} cannot start at a {source.label} span "
+                                  f"(allowed: {', '.join(rtype.source_labels)})")
+        if rtype.target_labels and target.label not in rtype.target_labels:
+            raise ValidationError(f"{relation.type} cannot end at a {target.label} span "
+                                  f"(allowed: {', '.join(rtype.target_labels)})")
+
+    # -- edits ------------------------------------------------------------------------------
+    def with_label(self, label: Label, replacing: str | None = None) -> LabelSchema:
+        """A copy with ``label`` added, or put in place of the label named ``replacing``.
+        Relation types that named the old label follow a rename."""
+        if replacing is None:
+            labels = (*self.labels, label)
+            relations = self.relations
+        else:
+            labels = tuple(label if old.name == replacing else old for old in self.labels)
+            def rename(names: tuple[str, ...]) -> tuple[str, ...]:
+                return tuple(label.name if n == replacing else n for n in names)
+            relations = tuple(replace(r, source_labels=rename(r.source_labels),
+                                      target_labels=rename(r.target_labels)) for r in self.relations)
+        return LabelSchema(labels, relations)
+
+    def add_labels(self, names: Iterable[str], category: Category = "other") -> LabelSchema:
+        """A copy with plain labels added for each unknown name, colours from the palette."""
+        schema = self
+        for name in names:
+            if schema.label(name) is None:
+                color = OKABE_ITO[len(schema.labels) % len(OKABE_ITO)]
+                schema = schema.with_label(Label(name, category, color))
+        return schema
+
+    # -- JSON -------------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "labels": [
+                {
+                    "name": label.name,
+                    "category": label.category,
+                    "color": label.color,
+                    "hotkey": label.hotkey,
+                    "description": label.description,
+                    "attributes": [
+                        {"name": a.name, "type": a.type, **({"choices": list(a.choices)}
+                                                             if a.type == "choice" else {})}
+                        for a in label.attributes
+                    ],
+                }
+                for label in self.labels
+            ],
+            "relations": [
+                {"name": r.name, "from": list(r.source_labels), "to": list(r.target_labels)}
+                for r in self.relations
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, file: str | None = None) -> LabelSchema:
+        """Parse and validate; errors name the file and the label or relation at fault."""
+        if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
+            raise InputError('a schema is an object with a "labels" list', file)
+        labels = []
+        for i, item in enumerate(data["labels"]):
+            where = f"labels[{i}]"
+            try:
+                attrs = tuple(
+                    AttributeDef(str(a["name"]), a.get("type", "text"),
+                                 tuple(str(c) for c in a.get("choices", ())))
+                    for a in item.get("attributes", ())
+                )
+                labels.append(Label(str(item["name"]), item.get("category", "other"),
+                                    item.get("color") or OKABE_ITO[i % len(OKABE_ITO)],
+                                    item.get("hotkey") or None, item.get("description", "") or "",
+                                    attrs))
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise InputError(f"malformed label ({exc!r})", file, where) from None
+        relations = []
+        for i, item in enumerate(data.get("relations", [])):
+            try:
+                relations.append(RelationType(str(item["name"]), tuple(item.get("from", ())),
+                                              tuple(item.get("to", ()))))
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise InputError(f"malformed relation ({exc!r})", file, f"relations[{i}]") from None
+        schema = cls(tuple(labels), tuple(relations))
+        try:
+            schema.validate()
+        except ValidationError as exc:
+            raise InputError(str(exc), file) from None
+        return schema
+
+    @classmethod
+    def loads(cls, text: str, file: str | None = None) -> LabelSchema:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg}", file, f"line {exc.lineno}") from None
+        return cls.from_json(data, file)
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def default_schema() -> LabelSchema:
+    """The schema shipped in resources/schema.json."""
+    text = resources.files("resources").joinpath("schema.json").read_text(encoding="utf-8")
+    return LabelSchema.loads(text, "resources/schema.json")

@@ -1,0 +1,1 @@
+"""Data shipped with Counterclaim: the default schema and the sample texts."""
