@@ -1,0 +1,147 @@
+"""Native JSONL: one annotated document per line, lossless (FORMATS.md, "Native JSONL").
+
+Lines are written with a fixed key order and spans/relations in a fixed order, so
+export -> import -> export is byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotate.errors import InputError
+from annotate.formats.base import ExportReport, atomic_write
+from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span
+from annotate.schema import LabelSchema
+
+_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def span_order(span: Span) -> tuple[int, int, str, str, str]:
+    return (span.start, span.end, span.annotator, span.label, span.id)
+
+
+def relation_order(rel: Relation) -> tuple[str, str, str, str, str]:
+    return (rel.annotator, rel.type, rel.source, rel.target, rel.id)
+
+
+def encode(record: AnnotatedDocument) -> str:
+    """One native line (without the newline); checks every span's offsets."""
+    doc = record.document
+    text = doc.text
+    spans = []
+    for s in sorted(record.spans, key=span_order):
+        if not 0 <= s.start < s.end <= len(text):
+            raise InputError(f"span {s.id} [{s.start}, {s.end}) lies outside the text",
+                             doc.title or doc.uid)
+        spans.append({"id": s.id, "start": s.start, "end": s.end, "label": s.label,
+                      "text": text[s.start:s.end], "annotator": s.annotator,
+                      "attributes": s.attributes, "note": s.note,
+                      "created": s.created, "updated": s.updated})
+    relations = [{"id": r.id, "type": r.type, "from": r.source, "to": r.target,
+                  "annotator": r.annotator} for r in sorted(record.relations, key=relation_order)]
+    return _DUMP({"id": doc.uid, "title": doc.title, "meta": dict(sorted(doc.meta.items())),
+                  "text": text, "spans": spans, "relations": relations,
+                  "status": dict(sorted(record.status.items()))})
+
+
+def decode(line: str, file: str | None = None, lineno: int | None = None) -> AnnotatedDocument:
+    """Parse and check one native line; any problem is an InputError naming file and line."""
+    where = f"line {lineno}" if lineno is not None else None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", file, where) from None
+    try:
+        return _record(data)
+    except InputError as exc:
+        raise exc.located(file, where) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"not a native Counterclaim record ({type(exc).__name__}: {exc})",
+                         file, where) from None
+
+
+def _record(data: Any) -> AnnotatedDocument:
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError('a native record is an object with a "text" string')
+    text: str = data["text"]
+    if not text:
+        raise InputError("the document text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the text holds a lone surrogate (not valid Unicode)") from None
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise InputError('"meta" must be an object')
+    doc = Document(text=text, title=str(data.get("title") or ""), meta=meta)
+    if data.get("id") not in (None, doc.uid):
+        raise InputError(f"id {data['id']} is not the sha256 of the text ({doc.uid})")
+    spans = []
+    for s in data.get("spans") or ():
+        start, end, span_id = s["start"], s["end"], str(s["id"])
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise InputError(f"span {span_id}: offsets [{start}, {end}) do not lie in the text "
+                             f"(length {len(text)})")
+        if "text" in s and text[start:end] != s["text"]:
+            raise InputError(f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, "
+                             f"the record says {s['text']!r}")
+        attributes = s.get("attributes") or {}
+        if not isinstance(attributes, dict):
+            raise InputError(f"span {span_id}: attributes must be an object")
+        created = str(s.get("created") or "")
+        kwargs = {"created": created} if created else {}
+        spans.append(Span(doc.uid, start, end, str(s["label"]), str(s["annotator"]), span_id,
+                          attributes, s.get("note"), **kwargs,
+                          updated=str(s.get("updated") or created)))
+    ids = {s.id for s in spans}
+    if len(ids) != len(spans):
+        raise InputError("two spans share an id")
+    relations = []
+    for r in data.get("relations") or ():
+        rel = Relation(str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]),
+                       str(r["id"]))
+        for end_id in (rel.source, rel.target):
+            if end_id not in ids:
+                raise InputError(f"relation {rel.id}: unknown span {end_id}")
+        relations.append(rel)
+    status = data.get("status") or {}
+    if not isinstance(status, dict) or any(v not in STATUSES for v in status.values()):
+        raise InputError(f'"status" maps annotators to one of {", ".join(STATUSES)}')
+    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status))
+
+
+def is_native(line: str) -> bool:
+    """Whether a JSONL line looks like a native record (it carries spans)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and "text" in data and "spans" in data
+
+
+def read(path: Path) -> Iterator[AnnotatedDocument]:
+    """Records of a native JSONL file; blank lines are skipped."""
+    # newline="\n" splits lines at LF only: texts hold CR and U+2028, which other modes cut at.
+    try:
+        with open(path, encoding="utf-8-sig", newline="\n") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield decode(line, str(path), lineno)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start} of a read block)", str(path)) from None
+
+
+def write(records: Iterable[AnnotatedDocument], out: Path,
+          schema: LabelSchema | None = None) -> ExportReport:
+    """Write every record, one line each, atomically; the native format loses nothing."""
+    report = ExportReport("native")
+    with atomic_write(out) as handle:
+        for record in records:
+            handle.write(encode(record))
+            handle.write("\n")
+            report.documents += 1
+            report.spans += len(record.spans)
+    return report

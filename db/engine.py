@@ -1,0 +1,62 @@
+"""Where the store lives and how its SQLite connections are set up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+ENV_VAR = "COUNTERCLAIM_DB"
+BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "FULL"
+"""PRAGMA synchronous in WAL mode: FULL syncs the WAL at every commit, so a committed edit
+survives power loss, not only a crash of the program (see README, "Durability")."""
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("counterclaim")) / "default.sqlite"
+
+
+def resolve_url(location: str | os.PathLike[str] | None = None) -> str:
+    """A SQLAlchemy URL from a path, a URL, $COUNTERCLAIM_DB, or the default file."""
+    location = location or os.environ.get(ENV_VAR) or default_path()
+    text = os.fspath(location)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory or another database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine whose SQLite connections have foreign keys, WAL and a busy timeout on,
+    and whose write transactions start with BEGIN IMMEDIATE (no lock upgrade deadlocks)."""
+    engine = create_engine(url)
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        write = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

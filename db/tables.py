@@ -1,0 +1,129 @@
+"""SQLAlchemy 2.0 models of the store. The Alembic migrations must equal these (tested)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class DocumentModel(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int]
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    added_at: Mapped[str] = mapped_column(String(20))
+
+
+class AnnotatorModel(Base):
+    __tablename__ = "annotators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class LabelModel(Base):
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(20))
+    color: Mapped[str] = mapped_column(String(7))
+    hotkey: Mapped[str | None] = mapped_column(String(1))
+    description: Mapped[str] = mapped_column(Text, default="")
+    attributes: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class RelationTypeModel(Base):
+    __tablename__ = "relation_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    source_labels: Mapped[list[Any]] = mapped_column(default=list)
+    target_labels: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class SpanModel(Base):
+    __tablename__ = "spans"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"))
+    start: Mapped[int]
+    end: Mapped[int]
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(String(20))
+    updated: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_spans_document_start", "document_id", "start"),
+                      Index("ix_spans_label_id", "label_id"))
+
+
+class RelationModel(Base):
+    __tablename__ = "relations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    target_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+
+    __table_args__ = (Index("ix_relations_document_id", "document_id"),
+                      Index("ix_relations_source_id", "source_id"),
+                      Index("ix_relations_target_id", "target_id"))
+
+
+class StatusModel(Base):
+    __tablename__ = "document_status"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    updated: Mapped[str] = mapped_column(String(20))
+
+
+class JournalModel(Base):
+    """One committed operation: the command, its inverse, and its place in undo history.
+
+    ``kind`` is do / undo / redo; ``target`` is the row an undo or redo answers; ``state``
+    is active, undone (a do/redo that was undone), redone (an undo that was redone) or
+    closed (an undo whose redo a later edit made impossible)."""
+
+    __tablename__ = "journal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(20))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    op: Mapped[str] = mapped_column(String(40))
+    document_uid: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    inverse: Mapped[dict[str, Any]]
+    kind: Mapped[str] = mapped_column(String(10), default="do")
+    target: Mapped[int | None] = mapped_column(ForeignKey("journal.id"))
+    state: Mapped[str] = mapped_column(String(10), default="active")
+
+    __table_args__ = (Index("ix_journal_annotator_id_state", "annotator_id", "state"),)
+
+
+class SettingModel(Base):
+    """Small key/value facts about the store (e.g. how far the search index reaches)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
