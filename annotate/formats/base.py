@@ -1,0 +1,281 @@
+"""What every exchange format shares: the export report, import options, offset checks,
+the per-file import checks, annotator layers, and atomic writing.
+
+Readers build spans through :class:`Intake`, which maps labels (``ImportOptions.label_map``),
+checks offsets and attributes against the schema, gives spans of id-less formats a stable id
+(the same file imported twice yields the same ids), and, at the end of the file, reports
+every label the schema does not know, all at once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotate.errors import InputError, ValidationError
+from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.schema import LabelSchema
+
+DEFAULT_ANNOTATOR = "imported"
+
+# What a format may be unable to carry: the keys of ExportReport.lost, shared so that
+# every format words the same loss the same way.
+LOST_ATTRIBUTES = "attributes not carried"
+LOST_NOTES = "notes not carried"
+LOST_RELATIONS = "relations not carried"
+LOST_STATUSES = "statuses not carried"
+LOST_META = "document metadata not carried"
+LOST_CROSS_LAYER = "relations joining two annotators' spans not carried"
+
+_ID_NAMESPACE = uuid.UUID("5b0c1b52-7d1e-4c55-9f55-2f0e6f1f3c61")
+
+
+# -- export ----------------------------------------------------------------------------------
+@dataclass
+class ExportReport:
+    """What an export wrote and, in ``lost``, what the format could not carry
+    (e.g. ``{"overlapping spans dropped in CoNLL": 3, "attributes not carried": 12}``)."""
+
+    format: str
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    lost: Counter[str] = field(default_factory=Counter)
+
+    def lose(self, what: str, count: int = 1) -> None:
+        if count:
+            self.lost[what] += count
+
+    def drop(self, record: AnnotatedDocument, *, attributes: bool = False, notes: bool = False,
+             relations: bool = False, statuses: bool = False, meta: bool = False) -> None:
+        """Count the parts of ``record`` this format has no place for."""
+        if attributes:
+            self.lose(LOST_ATTRIBUTES, sum(v is not None for s in record.spans
+                                           for v in s.attributes.values()))
+        if notes:
+            self.lose(LOST_NOTES, sum(s.note is not None for s in record.spans))
+        if relations:
+            self.lose(LOST_RELATIONS, len(record.relations))
+        if statuses:
+            self.lose(LOST_STATUSES, len(record.status))
+        if meta:
+            self.lose(LOST_META, int(bool(record.document.meta)))
+
+    def summary(self) -> str:
+        wrote = (f"{self.format}: wrote {self.documents} documents, {self.spans} spans, "
+                 f"{self.relations} relations.")
+        losses = [f"{n} {what}" for what, n in sorted(self.lost.items()) if n]
+        return f"{wrote} Not carried: {'; '.join(losses)}." if losses else f"{wrote} Nothing lost."
+
+
+def check_record(record: AnnotatedDocument) -> None:
+    """Before writing: every span lies in the text and every relation joins two of its spans;
+    else ValidationError naming the document and the span or relation."""
+    try:
+        record.check_offsets()
+    except ValidationError as exc:
+        doc = record.document
+        name = f"{doc.title!r} ({doc.uid[:12]})" if doc.title else doc.uid[:12]
+        raise ValidationError(f"document {name}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One annotator's spans and relations in one document (``annotator`` None: nobody's)."""
+
+    annotator: str | None
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+
+
+def layers(record: AnnotatedDocument, report: ExportReport) -> list[Layer]:
+    """The record split by annotator, in name order, spans by position; one empty layer for a
+    document nobody annotated. A relation whose ends belong to another annotator fits no
+    layer and is counted as lost."""
+    spans: dict[str, list[Span]] = {}
+    for span in sorted(record.spans, key=lambda s: (s.start, s.end, s.label, s.id)):
+        spans.setdefault(span.annotator, []).append(span)
+    owner = {span.id: span.annotator for span in record.spans}
+    relations: dict[str, list[Relation]] = {}
+    for rel in record.relations:
+        if owner[rel.source] == owner[rel.target] == rel.annotator:
+            relations.setdefault(rel.annotator, []).append(rel)
+        else:
+            report.lose(LOST_CROSS_LAYER)
+    names = sorted(spans.keys() | relations.keys())
+    if not names:
+        return [Layer(None, (), ())]
+    return [Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ())))
+            for name in names]
+
+
+# -- atomic writing --------------------------------------------------------------------------
+@contextmanager
+def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
+    """Yield a fresh temporary file (or, with ``folder``, directory) path beside ``target``;
+    when the block ends normally it takes ``target``'s place, else it is removed.
+
+    A file is swapped in with one ``os.replace``. A folder cannot replace a non-empty folder
+    in one step: the old one is renamed aside first and deleted once the new one is in place.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if folder:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    else:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(name)
+    try:
+        yield tmp
+        if folder:
+            _swap_folder(tmp, target)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if not target.is_dir():
+        raise InputError("exists and is not a folder", str(target))
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old / target.name)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def atomic_write(target: Path, *, newline: str = "\n") -> Iterator[TextIO]:
+    """A UTF-8 text handle whose content replaces ``target`` only if the block succeeds."""
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+# -- import ----------------------------------------------------------------------------------
+@dataclass
+class ImportOptions:
+    """How to read a file: whose work it is when the file does not say, how its label names
+    map to ours, and whether unknown labels are an error or new labels.
+
+    With ``add_labels``, readers put each label (and relation type) the schema lacks into
+    ``new_labels`` (``new_relation_types``) so the caller can extend the schema first."""
+
+    annotator: str | None = None
+    label_map: dict[str, str] = field(default_factory=dict)
+    add_labels: bool = False
+    new_labels: set[str] = field(default_factory=set)
+    new_relation_types: set[str] = field(default_factory=set)
+
+    def annotator_for(self, found: str | None) -> str:
+        """The file's own annotator name, else ``annotator``, else "imported"."""
+        return found or self.annotator or DEFAULT_ANNOTATOR
+
+
+def check_span_text(text: str, start: Any, end: Any, expected: str | None,
+                    file: str | Path | None, where: str | int | None) -> None:
+    """Raise InputError unless ``0 <= start < end <= len(text)`` (integers) and, when the
+    file states the span's text, ``text[start:end] == expected``."""
+    file = str(file) if file is not None else None
+    if not (type(start) is int and type(end) is int):
+        raise InputError(f"span offsets must be integers, got {start!r} and {end!r}", file, where)
+    if not 0 <= start < end <= len(text):
+        raise InputError(f"span [{start}, {end}) does not lie in the text (length {len(text)})",
+                         file, where)
+    if expected is not None and text[start:end] != expected:
+        raise InputError(f"span [{start}, {end}): the file says {expected!r} but the text there "
+                         f"is {text[start:end]!r}", file, where)
+
+
+def stable_id(*parts: object) -> str:
+    """A uuid derived from ``parts``: formats without ids get the same ids on every import."""
+    return str(uuid.uuid5(_ID_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
+class Intake:
+    """Checks and builds the spans and relations of one file being read.
+
+    Call :meth:`finish` after the file's last record: it raises one InputError listing every
+    label and relation type the schema lacks (or, with ``add_labels``, records them)."""
+
+    def __init__(self, schema: LabelSchema, options: ImportOptions, file: str | Path):
+        self.schema = schema
+        self.options = options
+        self.file = str(file)
+        self._unknown_labels: dict[str, str] = {}  # name -> where first seen
+        self._unknown_types: dict[str, str] = {}
+        self._seen: Counter[tuple[str, str, int, int, str]] = Counter()
+
+    def error(self, message: str, where: str | int | None) -> InputError:
+        return InputError(message, self.file, where)
+
+    def span(self, document: Document, start: Any, end: Any, label: Any, annotator: str,
+             where: str, *, text: str | None = None, attributes: dict[str, Any] | None = None,
+             note: str | None = None, span_id: str | None = None) -> Span:
+        check_span_text(document.text, start, end, text, self.file, where)
+        if not isinstance(label, str) or not label:
+            raise self.error(f"span [{start}, {end}): the label must be a name, got {label!r}",
+                             where)
+        label = self.options.label_map.get(label, label)
+        attributes = attributes or {}
+        known = self.schema.label(label)
+        if known is None:
+            self._unknown_labels.setdefault(label, where)
+        else:
+            try:
+                self.schema.check_attributes(known, attributes)
+            except ValidationError as exc:
+                raise self.error(f"span [{start}, {end}) {label}: {exc}", where) from None
+        if span_id is None:
+            key = (document.uid, annotator, start, end, label)
+            span_id = stable_id(*key, self._seen[key])
+            self._seen[key] += 1
+        return Span(document.uid, start, end, label, annotator, span_id, attributes, note)
+
+    def relation(self, rtype: Any, source: Span, target: Span, annotator: str, where: str,
+                 relation_id: str | None = None) -> Relation:
+        if not isinstance(rtype, str) or not rtype:
+            raise self.error(f"a relation type must be a name, got {rtype!r}", where)
+        rtype = self.options.label_map.get(rtype, rtype)
+        rel = Relation(rtype, source.id, target.id, annotator,
+                       relation_id or stable_id(rtype, source.id, target.id, annotator))
+        if self.schema.relation_type(rtype) is None:
+            self._unknown_types.setdefault(rtype, where)
+        elif self.schema.label(source.label) and self.schema.label(target.label):
+            try:
+                self.schema.check_relation(rel, source, target)
+            except ValidationError as exc:
+                raise self.error(str(exc), where) from None
+        return rel
+
+    def finish(self) -> None:
+        if self.options.add_labels:
+            self.options.new_labels.update(self._unknown_labels)
+            self.options.new_relation_types.update(self._unknown_types)
+            return
+        problems = []
+        for kind, found in (("labels", self._unknown_labels),
+                            ("relation types", self._unknown_types)):
+            if found:
+                listed = ", ".join(f"{name} (first at {where})" for name, where in found.items())
+                problems.append(f"{kind} not in the schema: {listed}")
+        if problems:
+            raise InputError("; ".join(problems) + " (map them with a label map, or let the "
+                             "import add them)", self.file)
