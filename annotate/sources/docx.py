@@ -21,9 +21,10 @@ from docx.table import Table
 
 from annotate.errors import InputError
 from annotate.model import Document
-from annotate.sources import base
-from annotate.sources.base import read_bytes, require_text, source_meta
+from annotate.sources.base import MAX_FILE_BYTES, read_bytes, require_text, source_meta
 
+MAX_UNPACKED_BYTES = MAX_FILE_BYTES
+"""Largest total declared unpacked size of the archive's members."""
 MAX_MEMBERS = 10_000
 MAX_RATIO = 200
 """Largest compression ratio allowed for a member that unpacks to more than RATIO_FLOOR bytes."""
@@ -37,9 +38,9 @@ def check_archive(archive: zipfile.ZipFile, file: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise InputError(f"archive has {len(members):,} members (limit {MAX_MEMBERS:,})", file)
     total = sum(member.file_size for member in members)
-    if total > base.MAX_FILE_BYTES:
+    if total > MAX_UNPACKED_BYTES:
         raise InputError(
-            f"archive unpacks to {total:,} bytes, more than the limit of {base.MAX_FILE_BYTES:,}"
+            f"archive unpacks to {total:,} bytes, more than the limit of {MAX_UNPACKED_BYTES:,}"
             " (zip bomb?)",
             file,
         )

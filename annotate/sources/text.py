@@ -2,7 +2,8 @@
 
 Decoding order: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; otherwise NUL bytes mean binary;
 otherwise strict UTF-8; otherwise an encoding the caller found declared (HTML ``<meta charset>``);
-otherwise charset-normalizer's best guess. Only the BOM is removed: line endings stay as they are.
+otherwise charset-normalizer's best guess (cp1252 among equally good ones). Only the BOM is
+removed: line endings stay as they are.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_TIE_BREAK = "cp1252"
 
 
 def _strict(data: bytes, encoding: str, file: str) -> str:
@@ -33,13 +35,19 @@ def _strict(data: bytes, encoding: str, file: str) -> str:
         raise InputError(f"not valid {encoding} (byte {exc.start}): {exc.reason}", file) from exc
 
 
-def _known_codec(name: str | None) -> str | None:
+def _usable_declared(name: str | None) -> str | None:
+    """The codec a document declares, if Python knows it and it is ASCII-compatible.
+
+    As in browsers, a declared UTF-16/32 is ignored: a file that could state its own encoding
+    in ASCII is not in one of those.
+    """
     if not name:
         return None
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return codec if "<meta>".encode(codec) == b"<meta>" else None
 
 
 def decode_bytes(data: bytes, file: str, declared: str | None = None) -> tuple[str, str]:
@@ -54,7 +62,7 @@ def decode_bytes(data: bytes, file: str, declared: str | None = None) -> tuple[s
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _guess(data, file, _known_codec(declared))
+            text, encoding = _guess(data, file, _usable_declared(declared))
     if "\x00" in text:
         raise InputError("looks binary (contains NUL characters); not a text file", file)
     return text, encoding
@@ -66,10 +74,14 @@ def _guess(data: bytes, file: str, declared: str | None) -> tuple[str, str]:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise InputError("looks binary: no character encoding fits its bytes", file)
-    return str(best), best.encoding
+    # When the detector cannot tell candidates apart, take the commonest legacy encoding.
+    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
+    chosen = next((m for m in tied if m.encoding == _TIE_BREAK), best)
+    return str(chosen), chosen.encoding
 
 
 def read_text(path: Path) -> list[Document]:
