@@ -1,0 +1,60 @@
+"""Labelled-corpus formats: which module reads and writes each, and which one a path holds.
+
+Modules are imported on first use, so an optional format (spaCy) costs nothing until asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+EXPORT_FORMATS = ("native", "doccano", "brat", "conll", "spacy", "labelstudio", "csv")
+IMPORT_FORMATS = ("native", "doccano", "brat", "labelstudio", "csv")
+_MODULES = {"native": "native", "doccano": "doccano", "brat": "brat", "conll": "conll",
+            "spacy": "spacy_docbin", "labelstudio": "labelstudio", "csv": "csvspans"}
+FOLDER_FORMATS = frozenset({"brat"})
+SUFFIX = {"native": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",
+          "labelstudio": ".json", "csv": ".csv", "brat": ""}
+_SPAN_CSV_COLUMNS = {"start", "end", "label"}
+
+
+def module(name: str) -> ModuleType:
+    """The module that reads/writes format ``name``."""
+    if name not in _MODULES:
+        raise ValueError(f"unknown format {name!r}; known: {', '.join(EXPORT_FORMATS)}")
+    return import_module(f"annotate.formats.{_MODULES[name]}")
+
+
+def _first_line(path: Path) -> str:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as handle:
+        for line in handle:
+            if line.strip():
+                return line
+    return ""
+
+
+def detect(path: Path) -> str | None:
+    """The annotated format a path holds, or None for a plain source (text, corpus) file."""
+    if path.is_dir():
+        return "brat" if any(path.glob("*.ann")) else None
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    if suffix == ".json":
+        return "labelstudio"
+    if suffix == ".csv":
+        columns = {c.strip().strip('"') for c in _first_line(path).lower().split(",")}
+        return "csv" if columns >= _SPAN_CSV_COLUMNS else None
+    if suffix == ".jsonl":
+        try:
+            first = json.loads(_first_line(path) or "null")
+        except json.JSONDecodeError:
+            return "native"  # let the strictest reader report the line
+        if isinstance(first, dict):
+            if "spans" in first or ("relations" in first and "entities" not in first):
+                return "native"
+            if "label" in first or "labels" in first or "entities" in first:
+                return "doccano"
+    return None

@@ -1,0 +1,264 @@
+"""Bulk paths: streaming import in chunks, streaming export, and statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from annotate.errors import InputError, ValidationError
+from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
+from annotate.schema import LabelSchema
+from db.names import Names
+from db.schema_io import read_schema, write_schema
+from db.tables import (
+    AnnotatorModel,
+    DocumentModel,
+    LabelModel,
+    RelationModel,
+    SpanModel,
+    StatusModel,
+)
+
+D, S, R, ST = (DocumentModel.__table__, SpanModel.__table__, RelationModel.__table__,
+               StatusModel.__table__)
+CHUNK = 256
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import added, and what it found already there."""
+
+    documents_added: int = 0
+    documents_existing: int = 0
+    spans_added: int = 0
+    spans_existing: int = 0
+    relations_added: int = 0
+    relations_existing: int = 0
+    spans_by_annotator: dict[str, int] = field(default_factory=dict)
+    labels_added: list[str] = field(default_factory=list)
+
+    def merge(self, other: ImportSummary) -> None:
+        for name in ("documents_added", "documents_existing", "spans_added", "spans_existing",
+                     "relations_added", "relations_existing"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for who, n in other.spans_by_annotator.items():
+            self.spans_by_annotator[who] = self.spans_by_annotator.get(who, 0) + n
+        self.labels_added += [n for n in other.labels_added if n not in self.labels_added]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _LabelCheck:
+    """Checks incoming spans against the schema; unknown labels are collected (and listed
+    together at the end) or, with ``add_labels``, added to the schema."""
+
+    def __init__(self, conn: Connection, add_labels: bool):
+        self.conn, self.add_labels = conn, add_labels
+        self.schema: LabelSchema = read_schema(conn)
+        self.unknown: set[str] = set()
+        self.added: list[str] = []
+
+    def accepts(self, span: Span) -> bool:
+        label = self.schema.label(span.label)
+        if label is None:
+            if not self.add_labels:
+                self.unknown.add(span.label)
+                return False
+            self.schema = self.schema.add_labels([span.label])
+            write_schema(self.conn, self.schema, {})
+            self.added.append(span.label)
+            label = self.schema.label(span.label)
+            assert label is not None
+        try:
+            self.schema.check_attributes(label, span.attributes)
+        except ValidationError as exc:
+            raise InputError(f"document {span.document}, span {span.id}: {exc}") from None
+        return True
+
+    def finish(self) -> None:
+        if self.unknown:
+            raise InputError(f"labels not in the schema: {', '.join(sorted(self.unknown))} "
+                             "(map them with --map THEIRS=OURS, or add them with --add-labels)")
+
+
+def import_records(conn: Connection, names: Names, records: Iterable[AnnotatedDocument],
+                   progress: Callable[[int], None] | None, add_labels: bool) -> ImportSummary:
+    summary = ImportSummary()
+    labels = _LabelCheck(conn, add_labels)
+    count = 0
+    iterator = iter(records)
+    while chunk := tuple(islice(iterator, CHUNK)):
+        _import_chunk(conn, names, chunk, labels, summary)
+        count += len(chunk)
+        if progress is not None:
+            progress(count)
+    labels.finish()
+    summary.labels_added = labels.added
+    if labels.added:
+        names.clear()
+    return summary
+
+
+def _import_chunk(conn: Connection, names: Names, chunk: Sequence[AnnotatedDocument],
+                  labels: _LabelCheck, summary: ImportSummary) -> None:
+    now = utc_now()
+    docs: dict[str, Document] = {}
+    for record in chunk:
+        docs.setdefault(record.document.uid, record.document)
+    added = conn.execute(insert(D).prefix_with("OR IGNORE"), [
+        {"uid": d.uid, "title": d.title, "text": d.text, "length": len(d.text), "meta": d.meta,
+         "added_at": now} for d in docs.values()]).rowcount
+    summary.documents_added += added
+    summary.documents_existing += len(docs) - added
+    ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
+    span_rows, relation_rows, status_rows = [], [], []
+    for record in chunk:
+        record.check_offsets()
+        doc_id = ids[record.document.uid]
+        for s in record.spans:
+            if not labels.accepts(s):
+                continue
+            who = names.annotator_id(conn, s.annotator)
+            span_rows.append({"id": s.id, "document_id": doc_id, "annotator_id": who,
+                              "label_id": names.label_id(conn, s.label), "start": s.start,
+                              "end": s.end, "attributes": s.attributes, "note": s.note,
+                              "created": s.created, "updated": s.updated})
+            summary.spans_by_annotator[s.annotator] = summary.spans_by_annotator.get(
+                s.annotator, 0) + 1
+        relation_rows += [{"id": r.id, "document_id": doc_id, "type": r.type,
+                           "source_id": r.source, "target_id": r.target,
+                           "annotator_id": names.annotator_id(conn, r.annotator)}
+                          for r in record.relations]
+        status_rows += [{"document_id": doc_id, "annotator_id": names.annotator_id(conn, who),
+                         "state": state, "updated": now} for who, state in record.status.items()]
+    if span_rows:
+        n = conn.execute(insert(S).prefix_with("OR IGNORE"), span_rows).rowcount
+        summary.spans_added += n
+        summary.spans_existing += len(span_rows) - n
+    if relation_rows and not labels.unknown:
+        n = conn.execute(insert(R).prefix_with("OR IGNORE"), relation_rows).rowcount
+        summary.relations_added += n
+        summary.relations_existing += len(relation_rows) - n
+    if status_rows:
+        conn.execute(insert(ST).prefix_with("OR REPLACE"), status_rows)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+def _ids(conn: Connection, names: Names, annotators: Sequence[str] | None,
+         labels: Sequence[str] | None) -> tuple[list[int] | None, list[int] | None]:
+    who = None if annotators is None else [
+        i for a in annotators if (i := names.find_annotator(conn, a)) is not None]
+    what = None if labels is None else [
+        i for name in labels if (i := names.find_label(conn, name)) is not None]
+    return who, what
+
+
+def _spans_for(conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None,
+               what: list[int] | None) -> dict[int, list[Span]]:
+    query = select(S).where(S.c.document_id.in_(list(docs))).order_by(S.c.document_id, S.c.start)
+    if who is not None:
+        query = query.where(S.c.annotator_id.in_(who))
+    if what is not None:
+        query = query.where(S.c.label_id.in_(what))
+    label_name, annotator_name = names.label_name, names.annotator_name
+    result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
+    for r in conn.execute(query):
+        result[r.document_id].append(Span(
+            docs[r.document_id], r.start, r.end, label_name(conn, r.label_id),
+            annotator_name(conn, r.annotator_id), r.id, r.attributes or {}, r.note, r.created,
+            r.updated))
+    return result
+
+
+def _relations_for(conn: Connection, names: Names, docs: dict[int, str],
+                   who: list[int] | None) -> dict[int, list[Relation]]:
+    query = select(R).where(R.c.document_id.in_(list(docs))).order_by(R.c.document_id, R.c.id)
+    if who is not None:
+        query = query.where(R.c.annotator_id.in_(who))
+    result: dict[int, list[Relation]] = {doc_id: [] for doc_id in docs}
+    for r in conn.execute(query):
+        result[r.document_id].append(Relation(r.type, r.source_id, r.target_id,
+                                              names.annotator_name(conn, r.annotator_id), r.id))
+    return result
+
+
+def _doc_ids(conn: Connection, uids: Sequence[str]) -> dict[int, str]:
+    return dict(conn.execute(select(D.c.id, D.c.uid).where(D.c.uid.in_(list(uids)))).all())
+
+
+def spans_of(conn: Connection, names: Names, uids: Sequence[str],
+             annotators: Sequence[str] | None) -> dict[str, list[Span]]:
+    docs = _doc_ids(conn, uids)
+    who, _ = _ids(conn, names, annotators, None)
+    return {docs[i]: spans for i, spans in _spans_for(conn, names, docs, who, None).items()}
+
+
+def relations_of(conn: Connection, names: Names, uids: Sequence[str],
+                 annotators: Sequence[str] | None) -> dict[str, list[Relation]]:
+    docs = _doc_ids(conn, uids)
+    who, _ = _ids(conn, names, annotators, None)
+    return {docs[i]: rels for i, rels in _relations_for(conn, names, docs, who).items()}
+
+
+def iter_records(conn: Connection, names: Names, annotators: Sequence[str] | None,
+                 labels: Sequence[str] | None, status: Status | None,
+                 uids: Sequence[str] | None, batch: int) -> Iterator[AnnotatedDocument]:
+    who, what = _ids(conn, names, annotators, labels)
+    last = 0
+    while True:
+        query = (select(D.c.id, D.c.uid, D.c.title, D.c.text, D.c.meta).where(D.c.id > last)
+                 .order_by(D.c.id).limit(batch))
+        if uids is not None:
+            query = query.where(D.c.uid.in_(list(uids)))
+        if status is not None:
+            marked = select(ST.c.document_id).where(ST.c.state == status)
+            if who is not None:
+                marked = marked.where(ST.c.annotator_id.in_(who))
+            query = query.where(D.c.id.in_(marked))
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        docs = {r.id: r.uid for r in rows}
+        spans = _spans_for(conn, names, docs, who, what)
+        relations = _relations_for(conn, names, docs, who)
+        statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
+        status_query = select(ST).where(ST.c.document_id.in_(list(docs)))
+        if who is not None:
+            status_query = status_query.where(ST.c.annotator_id.in_(who))
+        for s in conn.execute(status_query):
+            statuses[s.document_id][names.annotator_name(conn, s.annotator_id)] = s.state
+        for r in rows:
+            kept = {s.id for s in spans[r.id]}
+            rels = tuple(x for x in relations[r.id] if x.source in kept and x.target in kept)
+            yield AnnotatedDocument(Document(r.text, r.title, r.meta or {}, r.uid),
+                                    tuple(spans[r.id]), rels, statuses[r.id])
+
+
+def stats(conn: Connection) -> dict[str, Any]:
+    docs, chars = conn.execute(select(func.count(), func.coalesce(func.sum(D.c.length), 0))).one()
+    per_label = dict(conn.execute(
+        select(LabelModel.name, func.count(S.c.id)).select_from(LabelModel.__table__)
+        .outerjoin(S, S.c.label_id == LabelModel.id).group_by(LabelModel.id)
+        .order_by(LabelModel.position)).all())
+    per_annotator = dict(conn.execute(
+        select(AnnotatorModel.name, func.count(S.c.id))
+        .join(S, S.c.annotator_id == AnnotatorModel.id)
+        .group_by(AnnotatorModel.id).order_by(AnnotatorModel.name)).all())
+    status: dict[str, dict[str, int]] = {}
+    for name, state, n in conn.execute(
+            select(AnnotatorModel.name, ST.c.state, func.count())
+            .join(ST, ST.c.annotator_id == AnnotatorModel.id)
+            .group_by(AnnotatorModel.name, ST.c.state)):
+        status.setdefault(name, {})[state] = n
+    return {"documents": docs, "characters": chars,
+            "spans": sum(per_label.values()), "spans_per_label": per_label,
+            "spans_per_annotator": per_annotator,
+            "relations": conn.scalar(select(func.count()).select_from(R)) or 0,
+            "status": status}

@@ -1,0 +1,73 @@
+"""The document list query: filters by full-text search, status and label.
+
+The FTS5 index is external-content and filled lazily: imports stay fast, and the first
+search after an import indexes only the documents added since the last one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Select, exists, false, func, select, text
+
+from annotate.model import Status
+from db.names import Names
+from db.tables import DocumentModel, SettingModel, SpanModel, StatusModel
+
+D, S, ST = DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__
+INDEXED_UP_TO = "fts_indexed_up_to"
+
+
+def has_fts(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and bool(conn.scalar(text(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'")))
+
+
+def refresh_index(conn: Connection) -> None:
+    """Index the documents added since the last refresh (stored texts never change)."""
+    if not has_fts(conn):
+        return
+    done = int(conn.scalar(select(SettingModel.value)
+                           .where(SettingModel.key == INDEXED_UP_TO)) or 0)
+    newest = conn.scalar(select(func.max(D.c.id))) or 0
+    if newest <= done:
+        return
+    conn.execute(text("INSERT INTO documents_fts(rowid, title, text) "
+                      "SELECT id, title, text FROM documents WHERE id > :done"), {"done": done})
+    conn.execute(text("INSERT OR REPLACE INTO settings(key, value) VALUES (:k, :v)"),
+                 {"k": INDEXED_UP_TO, "v": str(newest)})
+
+
+def fts_query(words: str) -> str:
+    """User words as FTS5 prefix terms, each quoted so no word acts as an operator."""
+    return " ".join(f'"{w.replace(chr(34), chr(34) * 2)}"*' for w in words.split())
+
+
+def document_query(conn: Connection, names: Names, annotator: str | None,
+                   search_text: str | None, status: Status | None, label: str | None) -> Select:
+    """Rows of (uid, title, source, length, span_count, state) for the document list. Span
+    counts and status are the annotator's (all annotators' spans when None)."""
+    who = names.find_annotator(conn, annotator) if annotator else None
+    span_filter = S.c.document_id == D.c.id
+    if annotator:
+        span_filter = span_filter & (S.c.annotator_id == (who or -1))
+    span_count = select(func.count()).where(span_filter).scalar_subquery()
+    state = func.coalesce(select(ST.c.state).where(ST.c.document_id == D.c.id,
+                                                   ST.c.annotator_id == (who or -1))
+                          .scalar_subquery(), "todo")
+    query = select(D.c.uid, D.c.title, func.json_extract(D.c.meta, "$.source").label("source"),
+                   D.c.length, span_count.label("span_count"), state.label("state"))
+    if search_text and search_text.strip():
+        if has_fts(conn):
+            query = query.where(D.c.id.in_(
+                text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q")
+                .bindparams(q=fts_query(search_text))))
+        else:
+            pattern = f"%{search_text.strip()}%"
+            query = query.where(D.c.title.ilike(pattern) | D.c.text.ilike(pattern))
+    if status is not None:
+        query = query.where(state == status)
+    if label:
+        label_id = names.find_label(conn, label)
+        if label_id is None:
+            return query.where(false())
+        query = query.where(exists().where(span_filter, S.c.label_id == label_id))
+    return query

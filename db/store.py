@@ -1,0 +1,343 @@
+"""The Store: every read and write of annotations goes through here.
+
+Each edit command is applied in one transaction together with its journal row, so a
+committed edit is durable and undo/redo survive a restart. Reads return plain dataclasses
+of :mod:`annotate`, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from annotate.commands import ChangeSet, Command, command_from_dict
+from annotate.errors import StoreError, ValidationError
+from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
+from annotate.schema import LabelSchema, default_schema
+from db import bulk, edits, search
+from db.bulk import ImportSummary
+from db.engine import make_engine, resolve_url, sqlite_path
+from db.migrate import upgrade
+from db.names import Names
+from db.schema_io import read_schema, write_schema
+from db.tables import (
+    AnnotatorModel,
+    DocumentModel,
+    JournalModel,
+    LabelModel,
+    RelationModel,
+    SettingModel,
+    SpanModel,
+    StatusModel,
+)
+
+D, S, R, ST, J = (DocumentModel.__table__, SpanModel.__table__, RelationModel.__table__,
+                  StatusModel.__table__, JournalModel.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One row of the document list."""
+
+    uid: str
+    title: str
+    source: str
+    length: int
+    span_count: int
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    at: str
+    annotator: str
+    op: str
+    document: str | None
+    kind: str
+    state: str
+
+
+class Store:
+    """A Counterclaim store on one database (a SQLite file by default)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.names = Names()
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, location: str | os.PathLike[str] | None = None) -> Store:
+        """Open (creating it if needed) and migrate the store at ``location``."""
+        url = resolve_url(location)
+        path = sqlite_path(url)
+        if path is not None:
+            if path.exists() and path.is_dir():
+                raise StoreError(f"{path}: is a folder, not a store file")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            store = cls(engine)
+            with store._write() as conn:
+                if not conn.execute(select(func.count()).select_from(LabelModel)).scalar():
+                    write_schema(conn, default_schema(), {})
+        except OperationalError as exc:
+            engine.dispose()
+            if "locked" in str(exc):
+                raise StoreError(f"{path or url}: the store is locked by another program; "
+                                 "try again when it is done") from None
+            raise StoreError(f"{path or url}: cannot open the store ({exc.orig})") from None
+        except DatabaseError as exc:
+            engine.dispose()
+            raise StoreError(f"{path or url}: not a Counterclaim store or damaged "
+                             f"({exc.orig})") from None
+        return store
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(str(self.engine.url))
+
+    @property
+    def location(self) -> str:
+        return str(self.path or self.engine.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            self.names.clear()
+            message = str(exc.orig)
+            if "locked" in message or "busy" in message:
+                raise StoreError("the store is busy (another program is writing); your edit "
+                                 "was not saved, try again") from None
+            if "full" in message:
+                raise StoreError("the disk is full: your edit was not saved") from None
+            raise StoreError(f"the store could not be written: {message}") from None
+        except BaseException:
+            self.names.clear()  # ids cached during a rolled-back transaction may not exist
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- settings --------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        with self._read() as conn:
+            return conn.scalar(select(SettingModel.value).where(SettingModel.key == key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(delete(SettingModel).where(SettingModel.key == key))
+            conn.execute(insert(SettingModel).values(key=key, value=value))
+
+    def seed_once(self, documents: Iterable[Document]) -> bool:
+        """Import ``documents`` if this store was never seeded and holds no document."""
+        if self.setting("seeded") or self.count_documents():
+            return False
+        self.import_documents(AnnotatedDocument(doc) for doc in documents)
+        self.set_setting("seeded", utc_now())
+        return True
+
+    # -- schema ----------------------------------------------------------------------------
+    def schema(self) -> LabelSchema:
+        with self._read() as conn:
+            return read_schema(conn)
+
+    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> ChangeSet:
+        """Replace the schema. ``renames`` maps old label names to new ones, keeping their spans;
+        a label that still has spans cannot be dropped."""
+        schema.validate()
+        with self._write() as conn:
+            write_schema(conn, schema, renames or {})
+        self.names.clear()
+        return ChangeSet(schema=True)
+
+    # -- annotators ------------------------------------------------------------------------
+    def annotators(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.scalars(select(AnnotatorModel.name).order_by(AnnotatorModel.name)))
+
+    def ensure_annotator(self, name: str) -> None:
+        with self._write() as conn:
+            self.names.annotator_id(conn, name)
+
+    # -- documents -------------------------------------------------------------------------
+    def list_documents(self, annotator: str | None = None, search_text: str | None = None,
+                       status: Status | None = None, label: str | None = None, offset: int = 0,
+                       limit: int | None = None) -> list[DocumentRow]:
+        self._refresh_search(search_text)
+        with self._read() as conn:
+            query = search.document_query(conn, self.names, annotator, search_text, status, label)
+            rows = conn.execute(query.order_by(D.c.id).offset(offset).limit(limit))
+            return [DocumentRow(r.uid, r.title, r.source or "", r.length, r.span_count,
+                                r.state or "todo") for r in rows]
+
+    def count_documents(self, annotator: str | None = None, search_text: str | None = None,
+                        status: Status | None = None, label: str | None = None) -> int:
+        self._refresh_search(search_text)
+        with self._read() as conn:
+            query = search.document_query(conn, self.names, annotator, search_text, status, label)
+            return conn.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    def _refresh_search(self, search_text: str | None) -> None:
+        if search_text and search_text.strip():
+            with self._write() as conn:
+                search.refresh_index(conn)
+
+    def document(self, uid: str) -> Document:
+        with self._read() as conn:
+            row = conn.execute(select(D.c.uid, D.c.title, D.c.text, D.c.meta)
+                               .where(D.c.uid == uid)).first()
+        if row is None:
+            raise StoreError(f"no document {uid}")
+        return Document(row.text, row.title, row.meta or {}, row.uid)
+
+    def spans(self, uid: str, annotators: Sequence[str] | None = None) -> list[Span]:
+        with self._read() as conn:
+            return bulk.spans_of(conn, self.names, [uid], annotators).get(uid, [])
+
+    def relations(self, uid: str, annotators: Sequence[str] | None = None) -> list[Relation]:
+        with self._read() as conn:
+            return bulk.relations_of(conn, self.names, [uid], annotators).get(uid, [])
+
+    def span(self, span_id: str) -> Span:
+        with self._read() as conn:
+            return edits.load_span(conn, self.names, span_id)
+
+    def status(self, uid: str, annotator: str) -> Status:
+        with self._read() as conn:
+            return edits.load_status(conn, self.names, uid, annotator)
+
+    # -- edits -----------------------------------------------------------------------------
+    def apply(self, command: Command, annotator: str) -> ChangeSet:
+        """Apply ``command`` and journal it, in one transaction. Raises ValidationError when the
+        command breaks a rule (nothing is written) and StoreError when the store cannot be
+        written."""
+        with self._write() as conn:
+            done = edits.apply(conn, self.names, command)
+            who = self.names.annotator_id(conn, annotator)
+            self._journal(conn, done, who, "do", None)
+            conn.execute(update(JournalModel).where(
+                JournalModel.annotator_id == who, JournalModel.kind == "undo",
+                JournalModel.state == "active").values(state="closed"))
+        return done.changes()
+
+    def undo(self, annotator: str) -> ChangeSet | None:
+        """Undo the annotator's latest edit still in effect; None when there is none."""
+        return self._replay(annotator, ("do", "redo"), "undo", "undone")
+
+    def redo(self, annotator: str) -> ChangeSet | None:
+        """Redo the annotator's latest undo, unless an edit came after it."""
+        return self._replay(annotator, ("undo",), "redo", "redone")
+
+    def can_undo(self, annotator: str) -> bool:
+        return self._latest(annotator, ("do", "redo")) is not None
+
+    def can_redo(self, annotator: str) -> bool:
+        return self._latest(annotator, ("undo",)) is not None
+
+    def _latest(self, annotator: str, kinds: tuple[str, ...],
+                conn: Connection | None = None) -> Any:
+        query = (select(J.c.id, J.c.inverse, J.c.op).join(AnnotatorModel.__table__)
+                 .where(AnnotatorModel.name == annotator, J.c.kind.in_(kinds),
+                        J.c.state == "active").order_by(J.c.id.desc()).limit(1))
+        if conn is not None:
+            return conn.execute(query).first()
+        with self._read() as read:
+            return read.execute(query).first()
+
+    def _replay(self, annotator: str, kinds: tuple[str, ...], kind: str,
+                new_state: str) -> ChangeSet | None:
+        with self._write() as conn:
+            row = self._latest(annotator, kinds, conn)
+            if row is None:
+                return None
+            try:
+                done = edits.apply(conn, self.names, command_from_dict(row.inverse))
+            except ValidationError as exc:
+                raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
+            self._journal(conn, done, self.names.annotator_id(conn, annotator), kind, row.id)
+            conn.execute(update(JournalModel).where(JournalModel.id == row.id)
+                         .values(state=new_state))
+        return done.changes()
+
+    def _journal(self, conn: Connection, command: Command, annotator_id: int, kind: str,
+                 target: int | None) -> None:
+        docs = command.changes().documents
+        conn.execute(insert(JournalModel).values(
+            at=utc_now(), annotator_id=annotator_id, op=command.op,
+            document_uid=next(iter(docs)) if len(docs) == 1 else None,
+            payload=command.to_dict(), inverse=command.inverse().to_dict(), kind=kind,
+            target=target, state="active"))
+
+    def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
+        """The newest journal entries first: the audit trail of who changed what, when."""
+        query = (select(J.c.id, J.c.at, AnnotatorModel.name, J.c.op, J.c.document_uid, J.c.kind,
+                        J.c.state).join(AnnotatorModel.__table__)
+                 .order_by(J.c.id.desc()).limit(limit))
+        if annotator is not None:
+            query = query.where(AnnotatorModel.name == annotator)
+        with self._read() as conn:
+            return [JournalEntry(*row) for row in conn.execute(query)]
+
+    # -- bulk ------------------------------------------------------------------------------
+    def import_documents(self, records: Iterable[AnnotatedDocument],
+                         progress: Callable[[int], None] | None = None,
+                         add_labels: bool = False) -> ImportSummary:
+        """Import every record in ONE transaction: all of it lands, or (on any error, also
+        one raised by the iterator) none of it. Documents already stored (same uid) keep
+        their text and gain the incoming spans; ids make a repeated import add nothing."""
+        with self._write() as conn:
+            summary = bulk.import_records(conn, self.names, records, progress, add_labels)
+            conn.execute(insert(JournalModel).values(
+                at=utc_now(), annotator_id=self.names.annotator_id(conn, "system"), op="import",
+                document_uid=None, payload=summary.to_json(), inverse={}, kind="event",
+                target=None, state="closed"))
+        return summary
+
+    def iter_documents(self, annotators: Sequence[str] | None = None,
+                       labels: Sequence[str] | None = None, status: Status | None = None,
+                       uids: Sequence[str] | None = None,
+                       batch: int = 200) -> Iterator[AnnotatedDocument]:
+        """Stream annotated documents in store order, filtered by annotator, label, and the
+        status some selected annotator gave them."""
+        with self._read() as conn:
+            yield from bulk.iter_records(conn, self.names, annotators, labels, status, uids, batch)
+
+    def stats(self) -> dict[str, Any]:
+        with self._read() as conn:
+            return bulk.stats(conn)
+
+    def has_document(self, uid: str) -> bool:
+        with self._read() as conn:
+            return bool(conn.scalar(select(exists().where(D.c.uid == uid))))
+
+    def span_count(self, annotator: str | None = None) -> int:
+        query = select(func.count()).select_from(S)
+        if annotator is not None:
+            query = query.join(AnnotatorModel.__table__).where(AnnotatorModel.name == annotator)
+        with self._read() as conn:
+            return conn.scalar(query) or 0
+
+    def done_count(self, annotator: str) -> int:
+        with self._read() as conn:
+            return conn.scalar(select(func.count()).select_from(ST)
+                               .join(AnnotatorModel.__table__)
+                               .where(and_(AnnotatorModel.name == annotator,
+                                           ST.c.state == "done"))) or 0

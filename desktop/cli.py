@@ -1,0 +1,189 @@
+"""The ``counterclaim`` command: the window by default, and subcommands for batch work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from annotate import formats
+from annotate.errors import CounterclaimError, InputError
+from annotate.formats.base import ImportOptions, atomic_write
+from annotate.model import STATUSES
+from annotate.samples import sample_documents
+from annotate.schema import LabelSchema
+from db.backup import backup
+from db.engine import ENV_VAR
+from db.store import Store
+from db.transfer import ExportFilter, Split, export, import_paths
+
+
+def _version() -> str:
+    try:
+        return version("counterclaim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
+    result = {}
+    for item in values or ():
+        theirs, sep, ours = item.partition("=")
+        if not sep or not theirs or not ours:
+            raise InputError(f"{option} takes THEIRS=OURS, got {item!r}")
+        result[theirs] = ours
+    return result
+
+
+def open_store(location: str | None) -> Store:
+    """Open the store; the default store is seeded with the sample texts on its first run."""
+    store = Store.open(location)
+    if location is None and not os.environ.get(ENV_VAR):
+        store.seed_once(sample_documents())
+    return store
+
+
+def _progress(path: str, count: int) -> None:
+    print(f"\r{path}: {count} documents", end="", file=sys.stderr, flush=True)
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    options = ImportOptions(args.annotator, _pairs(args.map, "--map"), args.add_labels)
+    results = import_paths(store, [Path(p) for p in args.paths], options,
+                           None if args.format == "auto" else args.format,
+                           _progress if sys.stderr.isatty() and not args.quiet else None)
+    if sys.stderr.isatty() and not args.quiet:
+        print(file=sys.stderr)
+    failed = 0
+    for result in results:
+        if result.error:
+            failed += 1
+            print(f"error: {result.error}", file=sys.stderr)
+        elif result.summary and not args.quiet:
+            s = result.summary
+            print(f"{result.path}: {s.documents_added} new documents ({s.documents_existing} "
+                  f"already stored), {s.spans_added} spans, {s.relations_added} relations"
+                  + (f", labels added: {', '.join(s.labels_added)}" if s.labels_added else ""))
+    print(f"{len(results) - failed} of {len(results)} files imported", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    filters = ExportFilter(args.annotator, args.label, args.status, args.gold)
+    split = Split.parse(args.split, args.seed) if args.split else None
+    for path, report in export(store, Path(args.out), args.format, filters, split):
+        print(f"{path}: {report.summary()}", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(store: Store, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if args.action == "export":
+        with atomic_write(path) as handle:
+            handle.write(store.schema().dumps())
+        print(f"schema written to {path}", file=sys.stderr)
+        return 0
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", str(path)) from None
+    store.set_schema(LabelSchema.loads(text, str(path)), _pairs(args.rename, "--rename"))
+    print(f"schema imported from {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"documents   {stats['documents']}\ncharacters  {stats['characters']}\n"
+          f"spans       {stats['spans']}\nrelations   {stats['relations']}")
+    for title, key in (("spans per label", "spans_per_label"),
+                       ("spans per annotator", "spans_per_annotator")):
+        print(title)
+        for name, n in stats[key].items():
+            print(f"  {name:<20} {n}")
+    return 0
+
+
+def cmd_backup(store: Store, args: argparse.Namespace) -> int:
+    target = backup(store.engine, reason="manual")
+    if target is None:
+        raise CounterclaimError("only a store file can be backed up")
+    print(target)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
+                        help=f"store file or SQLAlchemy URL (default: ${ENV_VAR}, else the "
+                             "default store in the user data folder)")
+    top = argparse.ArgumentParser(
+        prog="counterclaim", parents=[common],
+        description="Annotate claims, denials and entities in source texts. Without a "
+                    "command, opens the window.")
+    top.add_argument("--version", action="version", version=f"counterclaim {_version()}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[common], help="import texts, corpora or annotations")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    p.add_argument("--format", choices=("auto", *formats.IMPORT_FORMATS), default="auto")
+    p.add_argument("--annotator", help="annotator for files that name none")
+    p.add_argument("--map", action="append", metavar="THEIRS=OURS", help="rename a label")
+    p.add_argument("--add-labels", action="store_true", help="add unknown labels to the schema")
+    p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="export annotations")
+    p.add_argument("out", metavar="OUT", help="output file (a folder for brat)")
+    p.add_argument("--format", choices=formats.EXPORT_FORMATS, default="native")
+    p.add_argument("--annotator", action="append", help="only this annotator (repeatable)")
+    p.add_argument("--label", action="append", help="only this label (repeatable)")
+    p.add_argument("--gold", action="store_true", help="the adjudicated gold layer")
+    p.add_argument("--status", choices=STATUSES, help="only documents with this status")
+    p.add_argument("--split", metavar="TRAIN,DEV,TEST", help="e.g. 0.8,0.1,0.1, by document")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("schema", parents=[common], help="export or import the label schema")
+    p.add_argument("action", choices=("export", "import"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--rename", action="append", metavar="OLD=NEW",
+                   help="on import: a label renamed (its spans follow)")
+    p.set_defaults(run=cmd_schema)
+
+    p = sub.add_parser("stats", parents=[common], help="counts of documents, spans, relations")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_stats)
+
+    p = sub.add_parser("backup", parents=[common], help="copy the store into backups/")
+    p.set_defaults(run=cmd_backup)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    location = getattr(args, "db", None)
+    if args.command is None:
+        from desktop.app import run_app
+
+        return run_app(location)
+    try:
+        store = open_store(location)
+        try:
+            return args.run(store, args)
+        finally:
+            store.close()
+    except CounterclaimError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
