@@ -1,0 +1,583 @@
+"""Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha, relation F1, attributes.
+
+The definitions are those of FORMATS.md ("Agreement definitions"); the choices it leaves open:
+
+- A document counts for a pair when both annotators marked it done, or both have a span in it
+  (of any label, even one left out by ``labels``). It counts for one annotator (alpha) when that
+  annotator marked it done or has a span in it.
+- Exact matches pair identical spans one-to-one; overlap matches take candidate pairs (same label,
+  at least one shared character) by largest overlap first, ties by the earlier start, then the
+  earlier end of the first span, then of the second, and keep a pair when neither span is taken.
+- Attribute agreement is per attribute name over the exactly matched pairs where at least one of
+  the two spans sets it; a missing attribute differs from any value.
+- Undefined figures (0/0) carry ``value=None`` and a short ``reason``; they are never 0 or 1.
+
+Everything runs on numpy arrays over all documents at once: tokens come from one pass of the
+default tokenizer over the counted texts, token coverage from a difference array per
+(annotator, label), kappa from 2x2 counts and alpha from the closed form of the coincidence
+matrix for binary nominal data with missing values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, combinations
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from annotate.model import GOLD, AnnotatedDocument, Span
+from annotate.tokenize import TOKEN
+
+MatchMode = Literal["exact", "overlap"]
+AlignmentKind = Literal["agreed", "boundary", "label", "only_a", "only_b"]
+_INT = np.int64
+_MISSING = object()
+
+
+# -- results ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A figure over ``units`` (tokens, or matched pairs); ``value`` None means undefined."""
+
+    value: float | None
+    units: int
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "units": self.units, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class F1:
+    """``2·matches / (a + b)``, where ``a`` and ``b`` count each annotator's items."""
+
+    value: float | None
+    a: int
+    b: int
+    matches: int
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, a: int, b: int, matches: int, items: str = "spans") -> F1:
+        if a + b == 0:
+            return cls(None, 0, 0, 0, f"no {items}")
+        return cls(2 * matches / (a + b), a, b, matches)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "a": self.a, "b": self.b, "matches": self.matches,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Alpha:
+    """Krippendorff's alpha of one label over ``units`` pairable tokens by ``annotators`` coders."""
+
+    value: float | None
+    units: int
+    annotators: int
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "units": self.units, "annotators": self.annotators,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    """Every pairwise figure for annotators ``a`` and ``b`` over the documents both counted."""
+
+    a: str
+    b: str
+    documents: int
+    exact: Mapping[str, F1]
+    exact_micro: F1
+    overlap: Mapping[str, F1]
+    overlap_micro: F1
+    kappa: Mapping[str, Metric]
+    relations: F1
+    attributes: Mapping[str, Metric]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "annotators": [self.a, self.b],
+            "documents": self.documents,
+            "span_f1_exact": _f1_json(self.exact_micro, self.exact),
+            "span_f1_overlap": _f1_json(self.overlap_micro, self.overlap),
+            "token_kappa": {label: m.to_json() for label, m in self.kappa.items()},
+            "relation_f1": self.relations.to_json(),
+            "attributes": {name: m.to_json() for name, m in self.attributes.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementReport:
+    """Agreement of ``annotators`` on ``labels`` over ``documents`` documents read.
+
+    ``to_json()`` keys: ``annotators``, ``labels``, ``documents``, ``pairs`` (one object per pair:
+    ``annotators`` [a, b], ``documents``, ``span_f1_exact`` and ``span_f1_overlap`` as
+    ``{"micro": F1, "labels": {label: F1}}``, ``token_kappa`` {label: Metric}, ``relation_f1`` F1,
+    ``attributes`` {name: Metric}) and ``alpha`` {label: Alpha}. F1 is
+    ``{"value", "a", "b", "matches", "reason"}``, Metric ``{"value", "units", "reason"}``,
+    Alpha ``{"value", "units", "annotators", "reason"}``; an undefined value is null with a reason.
+    """
+
+    annotators: tuple[str, ...]
+    labels: tuple[str, ...]
+    documents: int
+    pairs: tuple[PairAgreement, ...]
+    alpha: Mapping[str, Alpha]
+
+    def pair(self, a: str, b: str) -> PairAgreement:
+        for pair in self.pairs:
+            if {pair.a, pair.b} == {a, b}:
+                return pair
+        raise KeyError((a, b))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "annotators": list(self.annotators),
+            "labels": list(self.labels),
+            "documents": self.documents,
+            "pairs": [pair.to_json() for pair in self.pairs],
+            "alpha": {label: a.to_json() for label, a in self.alpha.items()},
+        }
+
+    def format_table(self) -> str:
+        """A plain-text report for the terminal."""
+        lines = [f"Agreement of {len(self.annotators)} annotators ({', '.join(self.annotators)}) "
+                 f"on {len(self.labels)} labels, {self.documents} documents read"]
+        width = max([len(label) for label in self.labels] + [len("relations")]) + 2
+        for pair in self.pairs:
+            lines += ["", f"{pair.a} vs {pair.b}: {pair.documents} documents",
+                      f"{'label':<{width}}{'exact F1 (m/a/b)':<28}{'overlap F1 (m/a/b)':<28}"
+                      "token kappa (tokens)"]
+            for label in self.labels:
+                lines.append(f"{label:<{width}}{_f1_cell(pair.exact[label]):<28}"
+                             f"{_f1_cell(pair.overlap[label]):<28}{_metric_cell(pair.kappa[label])}")
+            lines.append(f"{'micro':<{width}}{_f1_cell(pair.exact_micro):<28}"
+                         f"{_f1_cell(pair.overlap_micro)}")
+            lines.append(f"{'relations':<{width}}{_f1_cell(pair.relations)}")
+            lines += [f"attribute {name}: {_metric_cell(m)} matched pairs"
+                      for name, m in pair.attributes.items()]
+        lines += ["", "Krippendorff's alpha (nominal, tokens)",
+                  f"{'label':<{width}}{'alpha':<28}{'units':<12}annotators"]
+        for label, a in self.alpha.items():
+            cell = _value(a.value, a.reason)
+            lines.append(f"{label:<{width}}{cell:<28}{a.units:<12}{a.annotators}")
+        return "\n".join(lines)
+
+
+def _f1_json(micro: F1, per_label: Mapping[str, F1]) -> dict[str, Any]:
+    return {"micro": micro.to_json(), "labels": {k: v.to_json() for k, v in per_label.items()}}
+
+
+def _value(value: float | None, reason: str | None) -> str:
+    return f"n/a ({reason})" if value is None else f"{value:.3f}"
+
+
+def _f1_cell(f1: F1) -> str:
+    return f"{_value(f1.value, f1.reason)} ({f1.matches}/{f1.a}/{f1.b})"
+
+
+def _metric_cell(m: Metric) -> str:
+    return f"{_value(m.value, m.reason)} ({m.units})"
+
+
+def cohen_kappa(tokens: int, a_ones: int, b_ones: int, both_ones: int) -> Metric:
+    """Cohen's kappa of two binary codings of ``tokens`` units, from their 2x2 counts."""
+    if tokens == 0:
+        return Metric(None, 0, "no tokens")
+    both_zeros = tokens - a_ones - b_ones + both_ones
+    chance = a_ones * b_ones + (tokens - a_ones) * (tokens - b_ones)  # pe · tokens²
+    if chance == tokens * tokens:
+        return Metric(None, tokens, "no variation")
+    return Metric((tokens * (both_ones + both_zeros) - chance) / (tokens * tokens - chance), tokens)
+
+
+# -- matching core (arrays) ---------------------------------------------------------------------
+class _Rows(NamedTuple):
+    """Items to match: only rows of the same ``group`` can match; ``[start, end)`` bounds."""
+
+    group: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def _classes(*columns: np.ndarray) -> np.ndarray:
+    """Dense ids, equal exactly for rows equal in every column."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, _INT)
+    order = np.lexsort(columns[::-1])
+    changed = np.zeros(n, bool)
+    changed[0] = True
+    for column in columns:
+        ordered = column[order]
+        changed[1:] |= ordered[1:] != ordered[:-1]
+    ids = np.empty(n, _INT)
+    ids[order] = np.cumsum(changed) - 1
+    return ids
+
+
+def _occurrence(ids: np.ndarray) -> np.ndarray:
+    """For each row, how many earlier rows carry the same id."""
+    n = len(ids)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    positions = np.arange(n)
+    first = np.ones(n, bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    rank = np.empty(n, _INT)
+    rank[order] = positions - np.maximum.accumulate(np.where(first, positions, 0))
+    return rank
+
+
+def _exact_pairs(a: _Rows, b: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Identical rows paired one-to-one (k-th copy with k-th copy), sorted by the ``a`` index."""
+    if not len(a.group) or not len(b.group):
+        return np.zeros(0, _INT), np.zeros(0, _INT)
+    ids = _classes(*(np.concatenate(pair) for pair in zip(a, b, strict=True)))
+    ids_a, ids_b = ids[: len(a.group)], ids[len(a.group) :]
+    rank_a, rank_b = _occurrence(ids_a), _occurrence(ids_b)
+    copies = int(max(rank_a.max(), rank_b.max())) + 1
+    _, ia, ib = np.intersect1d(ids_a * copies + rank_a, ids_b * copies + rank_b,
+                               assume_unique=True, return_indices=True)
+    order = np.argsort(ia, kind="stable")
+    return ia[order].astype(_INT), ib[order].astype(_INT)
+
+
+def _starting_within(lo: np.ndarray, hi: np.ndarray, starts: np.ndarray,
+                     closed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with ``lo[i] <= starts[j] < hi[i]`` (``lo[i] < starts[j]`` if not closed)."""
+    order = np.argsort(starts, kind="stable")
+    first = np.searchsorted(starts[order], lo, side="left" if closed else "right")
+    counts = np.maximum(np.searchsorted(starts[order], hi, side="left") - first, 0)
+    owner = np.repeat(np.arange(len(lo)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - first, counts)
+    return owner, order[offsets]
+
+
+def _overlap_pairs(a: _Rows, b: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Same-group rows sharing at least one position, one-to-one, largest overlap first."""
+    if not len(a.group) or not len(b.group):
+        return np.zeros(0, _INT), np.zeros(0, _INT)
+    width = int(max(a.end.max(), b.end.max())) + 1
+    a_lo, a_hi = a.group * width + a.start, a.group * width + a.end
+    b_lo, b_hi = b.group * width + b.start, b.group * width + b.end
+    ia1, ib1 = _starting_within(a_lo, a_hi, b_lo, closed=True)  # b starts inside a
+    ib2, ia2 = _starting_within(b_lo, b_hi, a_lo, closed=False)  # a starts inside b, after it
+    ia, ib = np.concatenate([ia1, ia2]), np.concatenate([ib1, ib2])
+    overlap = np.minimum(a.end[ia], b.end[ib]) - np.maximum(a.start[ia], b.start[ib])
+    order = np.lexsort((ib, ia, b.end[ib], b.start[ib], a.end[ia], a.start[ia], -overlap))
+    ia, ib = ia[order], ib[order]
+    # A candidate whose two rows have no other candidate is always kept; settle the rest in order.
+    keep = (np.bincount(ia)[ia] == 1) & (np.bincount(ib)[ib] == 1)
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    contested = np.flatnonzero(~keep)
+    for k, x, y in zip(contested.tolist(), ia[contested].tolist(), ib[contested].tolist(),
+                       strict=True):
+        if x not in taken_a and y not in taken_b:
+            taken_a.add(x)
+            taken_b.add(y)
+            keep[k] = True
+    ia, ib = ia[keep], ib[keep]
+    order = np.argsort(ia, kind="stable")
+    return ia[order], ib[order]
+
+
+_MATCHERS = {"exact": _exact_pairs, "overlap": _overlap_pairs}
+
+
+# -- span-level helpers (one document or a few) -------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How one span of ``a`` relates to one of ``b``; one side is None for ``only_*``."""
+
+    kind: AlignmentKind
+    a: Span | None
+    b: Span | None
+
+
+def _span_rows(spans: Sequence[Span], groups: dict[Any, int], by_label: bool = True) -> _Rows:
+    keys = ((s.document, s.label) if by_label else s.document for s in spans)
+    return _Rows(
+        np.fromiter((groups.setdefault(k, len(groups)) for k in keys), _INT, len(spans)),
+        np.fromiter((s.start for s in spans), _INT, len(spans)),
+        np.fromiter((s.end for s in spans), _INT, len(spans)),
+    )
+
+
+def _pair_indices(a_spans: Sequence[Span], b_spans: Sequence[Span], mode: MatchMode,
+                  by_label: bool = True) -> list[tuple[int, int]]:
+    groups: dict[Any, int] = {}
+    ia, ib = _MATCHERS[mode](_span_rows(a_spans, groups, by_label),
+                             _span_rows(b_spans, groups, by_label))
+    return list(zip(ia.tolist(), ib.tolist(), strict=True))
+
+
+def match_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
+                mode: MatchMode = "exact") -> list[tuple[Span, Span]]:
+    """One-to-one matches between two annotators' spans (same document and label).
+
+    ``exact``: same start and end; ``overlap``: at least one shared character, largest overlap
+    first. Pairs come in the order of ``a_spans``.
+    """
+    return [(a_spans[i], b_spans[j]) for i, j in _pair_indices(a_spans, b_spans, mode)]
+
+
+def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span]) -> list[Alignment]:
+    """Every span of either side, aligned: exact matches, then same-label overlaps
+    (``boundary``), then other-label spans with the same bounds or overlapping (``label``)."""
+    a_spans, b_spans = list(a_spans), list(b_spans)
+    out: list[Alignment] = []
+    steps: tuple[tuple[AlignmentKind, MatchMode, bool], ...] = (
+        ("agreed", "exact", True), ("boundary", "overlap", True),
+        ("label", "exact", False), ("label", "overlap", False))
+    left_a, left_b = list(range(len(a_spans))), list(range(len(b_spans)))
+    for kind, mode, by_label in steps:
+        sub_a, sub_b = [a_spans[i] for i in left_a], [b_spans[j] for j in left_b]
+        pairs = _pair_indices(sub_a, sub_b, mode, by_label)
+        out += [Alignment(kind, sub_a[i], sub_b[j]) for i, j in pairs]
+        used_a, used_b = {i for i, _ in pairs}, {j for _, j in pairs}
+        left_a = [x for k, x in enumerate(left_a) if k not in used_a]
+        left_b = [x for k, x in enumerate(left_b) if k not in used_b]
+    out += [Alignment("only_a", a_spans[i], None) for i in left_a]
+    out += [Alignment("only_b", None, b_spans[j]) for j in left_b]
+
+    def position(al: Alignment) -> tuple[str, int, int]:
+        spans = [s for s in (al.a, al.b) if s is not None]
+        return spans[0].document, min(s.start for s in spans), max(s.end for s in spans)
+
+    return sorted(out, key=position)
+
+
+# -- corpus arrays ------------------------------------------------------------------------------
+class _Corpus:
+    """The documents at least two annotators counted, as arrays.
+
+    Spans and tokens carry global offsets: document ``d`` starts at ``offsets[d]`` in the texts
+    joined by newlines (no token crosses a newline, so one tokenizer pass equals one per text).
+    """
+
+    def __init__(self, docs: list[AnnotatedDocument], annotators: Sequence[str],
+                 labels: Sequence[str]) -> None:
+        kept: list[AnnotatedDocument] = []
+        done_rows: list[list[bool]] = []
+        touched_rows: list[list[bool]] = []
+        for doc in docs:
+            present = {s.annotator for s in doc.spans}
+            done = [doc.status.get(a) == "done" for a in annotators]
+            touched = [a in present for a in annotators]
+            if sum(d or t for d, t in zip(done, touched, strict=True)) >= 2:
+                kept.append(doc)
+                done_rows.append(done)
+                touched_rows.append(touched)
+        shape = (len(annotators), len(kept))
+        self.done = np.array(done_rows, bool).T.reshape(shape)
+        self.touched = np.array(touched_rows, bool).T.reshape(shape)
+        self.counted = self.done | self.touched
+        lengths = np.fromiter((len(d.document.text) + 1 for d in kept), _INT, len(kept))
+        self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(_INT)
+        self._read_spans(kept, {name: i for i, name in enumerate(annotators)},
+                         {name: i for i, name in enumerate(labels)})
+        joined = "\n".join(d.document.text for d in kept)
+        bounds = np.fromiter(chain.from_iterable(map(re.Match.span, TOKEN.finditer(joined))), _INT)
+        self.token_start, self.token_end = bounds[0::2], bounds[1::2]
+        self.doc_tokens = np.searchsorted(self.token_start, self.offsets)  # per-document ranges
+        self.tokens_per_doc = np.diff(self.doc_tokens)
+
+    def _read_spans(self, kept: list[AnnotatedDocument], ann_index: dict[str, int],
+                    label_index: dict[str, int]) -> None:
+        """Span rows (annotator, label, document, global bounds) and relation rows
+        (annotator, type, source row, target row) of the chosen annotators and labels."""
+        self.spans: list[Span] = []
+        ann: list[int] = []
+        lab: list[int] = []
+        doc_of: list[int] = []
+        rel_rows: list[tuple[int, int, int, int]] = []
+        rel_types: dict[str, int] = {}
+        for d, doc in enumerate(kept):
+            first = len(self.spans)
+            for s in doc.spans:
+                a, lb = ann_index.get(s.annotator), label_index.get(s.label)
+                if a is not None and lb is not None:
+                    self.spans.append(s)
+                    ann.append(a)
+                    lab.append(lb)
+            doc_of.extend([d] * (len(self.spans) - first))
+            if doc.relations:
+                rows = {self.spans[k].id: k for k in range(first, len(self.spans))}
+                for r in doc.relations:
+                    a = ann_index.get(r.annotator)
+                    if a is not None and r.source in rows and r.target in rows:
+                        t = rel_types.setdefault(r.type, len(rel_types))
+                        rel_rows.append((a, t, rows[r.source], rows[r.target]))
+        n = len(self.spans)
+        self.ann = np.array(ann, _INT)
+        self.label = np.array(lab, _INT)
+        self.doc = np.array(doc_of, _INT)
+        base = self.offsets[self.doc]
+        self.start = base + np.fromiter((s.start for s in self.spans), _INT, n)
+        self.end = base + np.fromiter((s.end for s in self.spans), _INT, n)
+        self.relations = np.array(rel_rows, _INT).reshape(-1, 4)
+
+    def pair_documents(self, a: int, b: int) -> np.ndarray:
+        """Which documents count for the pair: both done, or both with a span."""
+        return (self.done[a] & self.done[b]) | (self.touched[a] & self.touched[b])
+
+    def per_document(self, flags: np.ndarray) -> np.ndarray:
+        """Sum of per-token ``flags`` within each document."""
+        totals = np.zeros(len(flags) + 1, _INT)
+        np.cumsum(flags, out=totals[1:])
+        return totals[self.doc_tokens[1:]] - totals[self.doc_tokens[:-1]]
+
+    def coverage(self, n_labels: int) -> Iterator[list[np.ndarray]]:
+        """Per label, a boolean token vector per annotator: token shares a character with a span."""
+        n_tokens = len(self.token_start)
+        first = np.searchsorted(self.token_end, self.start, side="right")
+        stop = np.searchsorted(self.token_start, self.end, side="left")
+        n_ann = self.counted.shape[0]
+        key = self.label * n_ann + self.ann
+        order = np.argsort(key, kind="stable")
+        cuts = np.searchsorted(key[order], np.arange(n_labels * n_ann + 1))
+        for lb in range(n_labels):
+            covers = []
+            for k in range(lb * n_ann, (lb + 1) * n_ann):
+                rows = order[cuts[k] : cuts[k + 1]]
+                edges = np.bincount(first[rows], minlength=n_tokens + 1)
+                edges -= np.bincount(stop[rows], minlength=n_tokens + 1)
+                covers.append(np.cumsum(edges[:n_tokens]) > 0)
+            yield covers
+
+
+# -- figures ------------------------------------------------------------------------------------
+def _token_figures(corpus: _Corpus, labels: Sequence[str], pairs: list[tuple[int, int]],
+                   pair_docs: list[np.ndarray]) -> tuple[list[dict[str, Metric]], dict[str, Alpha]]:
+    """Token kappa per pair and label, Krippendorff's alpha per label."""
+    ntok = corpus.tokens_per_doc
+    coders = corpus.counted.sum(axis=0)  # >= 2 for every kept document
+    units = int(ntok.sum())
+    values = int((coders * ntok).sum())
+    coding = int((corpus.counted & (ntok > 0)).any(axis=1).sum())
+    kappas: list[dict[str, Metric]] = [{} for _ in pairs]
+    alphas: dict[str, Alpha] = {}
+    for label, covers in zip(labels, corpus.coverage(len(labels)), strict=True):
+        ones = [corpus.per_document(c) for c in covers]
+        ones_sum = np.sum(ones, axis=0, dtype=_INT) if ones else np.zeros(len(ntok), _INT)
+        squares = ones_sum.copy()  # Σ n1² per document = Σ n1 + 2 Σ_pairs both-ones
+        for p, (a, b) in enumerate(pairs):
+            both = corpus.per_document(covers[a] & covers[b])
+            squares += 2 * both
+            docs = pair_docs[p]
+            kappas[p][label] = cohen_kappa(int(ntok[docs].sum()), int(ones[a][docs].sum()),
+                                           int(ones[b][docs].sum()), int(both[docs].sum()))
+        alphas[label] = _alpha(units, values, coders, ones_sum, squares, coding)
+    return kappas, alphas
+
+
+def _alpha(units: int, values: int, coders: np.ndarray, ones: np.ndarray, squares: np.ndarray,
+           annotators: int) -> Alpha:
+    """Nominal alpha for binary codes from per-document sums over tokens of the number of ones
+    (``ones``) and its square (``squares``), ``coders`` coders per document.
+
+    The coincidence of 0 with 1 is o01 = Σ n1·(m − n1)/(m − 1) over units, and
+    alpha = 1 − (n − 1)·o01/(n0·n1) with n0, n1 the pairable zeros and ones, n = n0 + n1.
+    """
+    if units == 0:
+        return Alpha(None, 0, annotators, "no pairable units")
+    n1 = int(ones.sum())
+    n0 = values - n1
+    if n0 == 0 or n1 == 0:
+        return Alpha(None, units, annotators, "no variation")
+    mixed = coders * ones - squares  # Σ n1·(m − n1) per document
+    disagreement = sum(int(mixed[coders == m].sum()) / (m - 1) for m in np.unique(coders).tolist())
+    return Alpha(1 - (values - 1) * disagreement / (n0 * n1), units, annotators)
+
+
+def _f1_by_label(labels: Sequence[str], a_labels: np.ndarray, b_labels: np.ndarray,
+                 matched_labels: np.ndarray) -> tuple[dict[str, F1], F1]:
+    size = len(labels)
+    na, nb = np.bincount(a_labels, minlength=size), np.bincount(b_labels, minlength=size)
+    nm = np.bincount(matched_labels, minlength=size)
+    per_label = {label: F1.of(int(na[i]), int(nb[i]), int(nm[i])) for i, label in enumerate(labels)}
+    return per_label, F1.of(int(na.sum()), int(nb.sum()), int(nm.sum()))
+
+
+def _attribute_agreement(pairs: Iterable[tuple[Span, Span]]) -> dict[str, Metric]:
+    total: Counter[str] = Counter()
+    equal: Counter[str] = Counter()
+    for x, y in pairs:
+        if x.attributes or y.attributes:
+            for name in x.attributes.keys() | y.attributes.keys():
+                total[name] += 1
+                equal[name] += x.attributes.get(name, _MISSING) == y.attributes.get(name, _MISSING)
+    return {name: Metric(equal[name] / total[name], total[name]) for name in sorted(total)}
+
+
+def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int,
+                  docs: np.ndarray, span_class: np.ndarray) -> dict[str, Any]:
+    in_docs = docs[corpus.doc]
+    rows_a = np.flatnonzero((corpus.ann == a) & in_docs)
+    rows_b = np.flatnonzero((corpus.ann == b) & in_docs)
+
+    def rows(selected: np.ndarray) -> _Rows:
+        return _Rows(corpus.label[selected], corpus.start[selected], corpus.end[selected])
+
+    out: dict[str, Any] = {}
+    for mode, matcher in _MATCHERS.items():
+        ia, ib = matcher(rows(rows_a), rows(rows_b))
+        out[mode] = _f1_by_label(labels, corpus.label[rows_a], corpus.label[rows_b],
+                                 corpus.label[rows_a[ia]])
+        if mode == "exact":
+            out["attributes"] = _attribute_agreement(
+                (corpus.spans[i], corpus.spans[j])
+                for i, j in zip(rows_a[ia].tolist(), rows_b[ib].tolist(), strict=True))
+
+    rel = corpus.relations
+    rel_in = docs[corpus.doc[rel[:, 2]]]
+
+    def relation_rows(annotator: int) -> _Rows:
+        r = rel[(rel[:, 0] == annotator) & rel_in]
+        return _Rows(r[:, 1], span_class[r[:, 2]], span_class[r[:, 3]])
+
+    ra, rb = relation_rows(a), relation_rows(b)
+    out["relations"] = F1.of(len(ra.group), len(rb.group), len(_exact_pairs(ra, rb)[0]),
+                             items="relations")
+    return out
+
+
+def compute_agreement(documents: Iterable[AnnotatedDocument],
+                      annotators: Sequence[str] | None = None,
+                      labels: Sequence[str] | None = None) -> AgreementReport:
+    """Every agreement figure of FORMATS.md for ``annotators`` (default: everyone who marked a
+    document done or has a span, except gold) on ``labels`` (default: every label they used)."""
+    docs = list(documents)
+    if annotators is None:
+        annotators = sorted(
+            ({s.annotator for d in docs for s in d.spans}
+             | {a for d in docs for a, state in d.status.items() if state == "done"})
+            - {GOLD})
+    annotators = list(dict.fromkeys(annotators))
+    if labels is None:
+        chosen = set(annotators)
+        labels = sorted({s.label for d in docs for s in d.spans if s.annotator in chosen})
+    labels = list(dict.fromkeys(labels))
+    corpus = _Corpus(docs, annotators, labels)
+    pairs = list(combinations(range(len(annotators)), 2))
+    pair_docs = [corpus.pair_documents(a, b) for a, b in pairs]
+    kappas, alphas = _token_figures(corpus, labels, pairs, pair_docs)
+    span_class = _classes(corpus.label, corpus.start, corpus.end)
+    reports = []
+    for (a, b), docs_ab, kappa in zip(pairs, pair_docs, kappas, strict=True):
+        f = _span_figures(corpus, labels, a, b, docs_ab, span_class)
+        reports.append(PairAgreement(
+            annotators[a], annotators[b], int(docs_ab.sum()),
+            exact=f["exact"][0], exact_micro=f["exact"][1],
+            overlap=f["overlap"][0], overlap_micro=f["overlap"][1],
+            kappa=kappa, relations=f["relations"], attributes=f["attributes"]))
+    return AgreementReport(tuple(annotators), tuple(labels), len(docs), tuple(reports), alphas)
