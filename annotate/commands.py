@@ -28,15 +28,22 @@ class ChangeSet:
     schema: bool = False
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
-        return ChangeSet(self.documents | other.documents, self.spans | other.spans,
-                         self.relations | other.relations, self.ranges + other.ranges,
-                         self.status or other.status, self.schema or other.schema)
+        return ChangeSet(
+            self.documents | other.documents,
+            self.spans | other.spans,
+            self.relations | other.relations,
+            self.ranges + other.ranges,
+            self.status or other.status,
+            self.schema or other.schema,
+        )
 
 
 def _span_changes(*spans: Span) -> ChangeSet:
-    return ChangeSet(documents=frozenset(s.document for s in spans),
-                     spans=frozenset(s.id for s in spans),
-                     ranges=tuple((s.document, s.start, s.end) for s in spans))
+    return ChangeSet(
+        documents=frozenset(s.document for s in spans),
+        spans=frozenset(s.id for s in spans),
+        ranges=tuple((s.document, s.start, s.end) for s in spans),
+    )
 
 
 def _span_from(data: dict[str, Any]) -> Span:
@@ -75,7 +82,9 @@ class CreateSpan(Command):
         return DeleteSpan(self.span, self.relations)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.span) | ChangeSet(relations=frozenset(r.id for r in self.relations))
+        return _span_changes(self.span) | ChangeSet(
+            relations=frozenset(r.id for r in self.relations)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +99,9 @@ class DeleteSpan(Command):
         return CreateSpan(self.span, self.relations)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.span) | ChangeSet(relations=frozenset(r.id for r in self.relations))
+        return _span_changes(self.span) | ChangeSet(
+            relations=frozenset(r.id for r in self.relations)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +169,9 @@ class AddRelation(Command):
         return RemoveRelation(self.document, self.relation)
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(documents=frozenset({self.document}),
-                         relations=frozenset({self.relation.id}))
+        return ChangeSet(
+            documents=frozenset({self.document}), relations=frozenset({self.relation.id})
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +184,9 @@ class RemoveRelation(Command):
         return AddRelation(self.document, self.relation)
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(documents=frozenset({self.document}),
-                         relations=frozenset({self.relation.id}))
+        return ChangeSet(
+            documents=frozenset({self.document}), relations=frozenset({self.relation.id})
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +224,11 @@ class Batch(Command):
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "title": self.title, "commands": [c.to_dict() for c in self.commands]}
+        return {
+            "op": self.op,
+            "title": self.title,
+            "commands": [c.to_dict() for c in self.commands],
+        }
 
 
 def command_from_dict(data: dict[str, Any]) -> Command:

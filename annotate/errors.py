@@ -22,7 +22,9 @@ class InputError(CounterclaimError):
 
     def located(self, file: str | None = None, where: str | int | None = None) -> InputError:
         """The same error with the file and place filled in where they were unknown."""
-        return InputError(self.message, self.file or file, self.where if self.where is not None else where)
+        return InputError(
+            self.message, self.file or file, self.where if self.where is not None else where
+        )
 
 
 class ValidationError(CounterclaimError):

@@ -75,7 +75,8 @@ class Span:
         """Raise ValidationError unless ``0 <= start < end <= len(text)``."""
         if not (0 <= self.start < self.end <= len(text)):
             raise ValidationError(
-                f"span {self.id} [{self.start}, {self.end}) is outside the text (length {len(text)})"
+                f"span {self.id} [{self.start}, {self.end}) is outside the text "
+                f"(length {len(text)})"
             )
 
 

@@ -42,7 +42,9 @@ class AttributeDef:
         }[self.type]
         if not ok:
             allowed = f" (one of {', '.join(self.choices)})" if self.type == "choice" else ""
-            raise ValidationError(f"attribute {self.name!r} expects {self.type}{allowed}, got {value!r}")
+            raise ValidationError(
+                f"attribute {self.name!r} expects {self.type}{allowed}, got {value!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,35 +100,46 @@ class LabelSchema:
         seen_keys: dict[str, str] = {}
         for label in self.labels:
             if not _NAME.match(label.name):
-                raise ValidationError(f"label name {label.name!r} must start with a letter and hold "
-                                      "only letters, digits, '_' or '-'")
+                raise ValidationError(
+                    f"label name {label.name!r} must start with a letter and hold "
+                    "only letters, digits, '_' or '-'"
+                )
             if label.name in seen_names:
                 raise ValidationError(f"label {label.name!r} is defined twice")
             seen_names.add(label.name)
             if label.category not in CATEGORIES:
-                raise ValidationError(f"label {label.name!r}: category {label.category!r} is not one "
-                                      f"of {', '.join(CATEGORIES)}")
+                raise ValidationError(
+                    f"label {label.name!r}: category {label.category!r} is not one "
+                    f"of {', '.join(CATEGORIES)}"
+                )
             if not _COLOR.match(label.color):
-                raise ValidationError(f"label {label.name!r}: colour {label.color!r} is not #RRGGBB")
+                raise ValidationError(
+                    f"label {label.name!r}: colour {label.color!r} is not #RRGGBB"
+                )
             if label.hotkey is not None:
                 if len(label.hotkey) != 1 or not label.hotkey.isalnum():
-                    raise ValidationError(f"label {label.name!r}: hotkey {label.hotkey!r} must be one "
-                                          "letter or digit")
+                    raise ValidationError(
+                        f"label {label.name!r}: hotkey {label.hotkey!r} must be one letter or digit"
+                    )
                 key = label.hotkey.lower()
                 if key in seen_keys:
-                    raise ValidationError(f"hotkey {key!r} is used by {seen_keys[key]!r} and "
-                                          f"{label.name!r}")
+                    raise ValidationError(
+                        f"hotkey {key!r} is used by {seen_keys[key]!r} and {label.name!r}"
+                    )
                 seen_keys[key] = label.name
             attr_names = [a.name for a in label.attributes]
             if len(set(attr_names)) != len(attr_names):
                 raise ValidationError(f"label {label.name!r} defines an attribute twice")
             for attr in label.attributes:
                 if attr.type not in ATTRIBUTE_TYPES:
-                    raise ValidationError(f"label {label.name!r}: attribute {attr.name!r} has unknown "
-                                          f"type {attr.type!r}")
+                    raise ValidationError(
+                        f"label {label.name!r}: attribute {attr.name!r} has unknown "
+                        f"type {attr.type!r}"
+                    )
                 if attr.type == "choice" and not attr.choices:
-                    raise ValidationError(f"label {label.name!r}: choice attribute {attr.name!r} has "
-                                          "no choices")
+                    raise ValidationError(
+                        f"label {label.name!r}: choice attribute {attr.name!r} has no choices"
+                    )
         rel_names = [r.name for r in self.relations]
         if len(set(rel_names)) != len(rel_names):
             raise ValidationError("a relation type is defined twice")
@@ -161,11 +174,15 @@ class LabelSchema:
         if source.document != target.document:
             raise ValidationError(f"relation {relation.id} joins spans of two documents")
         if rtype.source_labels and source.label not in rtype.source_labels:
-            raise ValidationError(f"{relation.type} cannot start at a {source.label} span "
-                                  f"(allowed: {', '.join(rtype.source_labels)})")
+            raise ValidationError(
+                f"{relation.type} cannot start at a {source.label} span "
+                f"(allowed: {', '.join(rtype.source_labels)})"
+            )
         if rtype.target_labels and target.label not in rtype.target_labels:
-            raise ValidationError(f"{relation.type} cannot end at a {target.label} span "
-                                  f"(allowed: {', '.join(rtype.target_labels)})")
+            raise ValidationError(
+                f"{relation.type} cannot end at a {target.label} span "
+                f"(allowed: {', '.join(rtype.target_labels)})"
+            )
 
     # -- edits ------------------------------------------------------------------------------
     def with_label(self, label: Label, replacing: str | None = None) -> LabelSchema:
@@ -176,10 +193,16 @@ class LabelSchema:
             relations = self.relations
         else:
             labels = tuple(label if old.name == replacing else old for old in self.labels)
+
             def rename(names: tuple[str, ...]) -> tuple[str, ...]:
                 return tuple(label.name if n == replacing else n for n in names)
-            relations = tuple(replace(r, source_labels=rename(r.source_labels),
-                                      target_labels=rename(r.target_labels)) for r in self.relations)
+
+            relations = tuple(
+                replace(
+                    r, source_labels=rename(r.source_labels), target_labels=rename(r.target_labels)
+                )
+                for r in self.relations
+            )
         return LabelSchema(labels, relations)
 
     def add_labels(self, names: Iterable[str], category: Category = "other") -> LabelSchema:
@@ -202,8 +225,11 @@ class LabelSchema:
                     "hotkey": label.hotkey,
                     "description": label.description,
                     "attributes": [
-                        {"name": a.name, "type": a.type, **({"choices": list(a.choices)}
-                                                             if a.type == "choice" else {})}
+                        {
+                            "name": a.name,
+                            "type": a.type,
+                            **({"choices": list(a.choices)} if a.type == "choice" else {}),
+                        }
                         for a in label.attributes
                     ],
                 }
@@ -225,21 +251,33 @@ class LabelSchema:
             where = f"labels[{i}]"
             try:
                 attrs = tuple(
-                    AttributeDef(str(a["name"]), a.get("type", "text"),
-                                 tuple(str(c) for c in a.get("choices", ())))
+                    AttributeDef(
+                        str(a["name"]),
+                        a.get("type", "text"),
+                        tuple(str(c) for c in a.get("choices", ())),
+                    )
                     for a in item.get("attributes", ())
                 )
-                labels.append(Label(str(item["name"]), item.get("category", "other"),
-                                    item.get("color") or OKABE_ITO[i % len(OKABE_ITO)],
-                                    item.get("hotkey") or None, item.get("description", "") or "",
-                                    attrs))
+                labels.append(
+                    Label(
+                        str(item["name"]),
+                        item.get("category", "other"),
+                        item.get("color") or OKABE_ITO[i % len(OKABE_ITO)],
+                        item.get("hotkey") or None,
+                        item.get("description", "") or "",
+                        attrs,
+                    )
+                )
             except (KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"malformed label ({exc!r})", file, where) from None
         relations = []
         for i, item in enumerate(data.get("relations", [])):
             try:
-                relations.append(RelationType(str(item["name"]), tuple(item.get("from", ())),
-                                              tuple(item.get("to", ()))))
+                relations.append(
+                    RelationType(
+                        str(item["name"]), tuple(item.get("from", ())), tuple(item.get("to", ()))
+                    )
+                )
             except (KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"malformed relation ({exc!r})", file, f"relations[{i}]") from None
         schema = cls(tuple(labels), tuple(relations))

@@ -23,8 +23,12 @@ from db.tables import (
     StatusModel,
 )
 
-D, S, R, ST = (DocumentModel.__table__, SpanModel.__table__, RelationModel.__table__,
-               StatusModel.__table__)
+D, S, R, ST = (
+    DocumentModel.__table__,
+    SpanModel.__table__,
+    RelationModel.__table__,
+    StatusModel.__table__,
+)
 CHUNK = 256
 
 
@@ -42,8 +46,14 @@ class ImportSummary:
     labels_added: list[str] = field(default_factory=list)
 
     def merge(self, other: ImportSummary) -> None:
-        for name in ("documents_added", "documents_existing", "spans_added", "spans_existing",
-                     "relations_added", "relations_existing"):
+        for name in (
+            "documents_added",
+            "documents_existing",
+            "spans_added",
+            "spans_existing",
+            "relations_added",
+            "relations_existing",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for who, n in other.spans_by_annotator.items():
             self.spans_by_annotator[who] = self.spans_by_annotator.get(who, 0) + n
@@ -82,12 +92,19 @@ class _LabelCheck:
 
     def finish(self) -> None:
         if self.unknown:
-            raise InputError(f"labels not in the schema: {', '.join(sorted(self.unknown))} "
-                             "(map them with --map THEIRS=OURS, or add them with --add-labels)")
+            raise InputError(
+                f"labels not in the schema: {', '.join(sorted(self.unknown))} "
+                "(map them with --map THEIRS=OURS, or add them with --add-labels)"
+            )
 
 
-def import_records(conn: Connection, names: Names, records: Iterable[AnnotatedDocument],
-                   progress: Callable[[int], None] | None, add_labels: bool) -> ImportSummary:
+def import_records(
+    conn: Connection,
+    names: Names,
+    records: Iterable[AnnotatedDocument],
+    progress: Callable[[int], None] | None,
+    add_labels: bool,
+) -> ImportSummary:
     summary = ImportSummary()
     labels = _LabelCheck(conn, add_labels)
     count = 0
@@ -104,15 +121,31 @@ def import_records(conn: Connection, names: Names, records: Iterable[AnnotatedDo
     return summary
 
 
-def _import_chunk(conn: Connection, names: Names, chunk: Sequence[AnnotatedDocument],
-                  labels: _LabelCheck, summary: ImportSummary) -> None:
+def _import_chunk(
+    conn: Connection,
+    names: Names,
+    chunk: Sequence[AnnotatedDocument],
+    labels: _LabelCheck,
+    summary: ImportSummary,
+) -> None:
     now = utc_now()
     docs: dict[str, Document] = {}
     for record in chunk:
         docs.setdefault(record.document.uid, record.document)
-    added = conn.execute(insert(D).prefix_with("OR IGNORE"), [
-        {"uid": d.uid, "title": d.title, "text": d.text, "length": len(d.text), "meta": d.meta,
-         "added_at": now} for d in docs.values()]).rowcount
+    added = conn.execute(
+        insert(D).prefix_with("OR IGNORE"),
+        [
+            {
+                "uid": d.uid,
+                "title": d.title,
+                "text": d.text,
+                "length": len(d.text),
+                "meta": d.meta,
+                "added_at": now,
+            }
+            for d in docs.values()
+        ],
+    ).rowcount
     summary.documents_added += added
     summary.documents_existing += len(docs) - added
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
@@ -124,18 +157,43 @@ def _import_chunk(conn: Connection, names: Names, chunk: Sequence[AnnotatedDocum
             if not labels.accepts(s):
                 continue
             who = names.annotator_id(conn, s.annotator)
-            span_rows.append({"id": s.id, "document_id": doc_id, "annotator_id": who,
-                              "label_id": names.label_id(conn, s.label), "start": s.start,
-                              "end": s.end, "attributes": s.attributes, "note": s.note,
-                              "created": s.created, "updated": s.updated})
-            summary.spans_by_annotator[s.annotator] = summary.spans_by_annotator.get(
-                s.annotator, 0) + 1
-        relation_rows += [{"id": r.id, "document_id": doc_id, "type": r.type,
-                           "source_id": r.source, "target_id": r.target,
-                           "annotator_id": names.annotator_id(conn, r.annotator)}
-                          for r in record.relations]
-        status_rows += [{"document_id": doc_id, "annotator_id": names.annotator_id(conn, who),
-                         "state": state, "updated": now} for who, state in record.status.items()]
+            span_rows.append(
+                {
+                    "id": s.id,
+                    "document_id": doc_id,
+                    "annotator_id": who,
+                    "label_id": names.label_id(conn, s.label),
+                    "start": s.start,
+                    "end": s.end,
+                    "attributes": s.attributes,
+                    "note": s.note,
+                    "created": s.created,
+                    "updated": s.updated,
+                }
+            )
+            summary.spans_by_annotator[s.annotator] = (
+                summary.spans_by_annotator.get(s.annotator, 0) + 1
+            )
+        relation_rows += [
+            {
+                "id": r.id,
+                "document_id": doc_id,
+                "type": r.type,
+                "source_id": r.source,
+                "target_id": r.target,
+                "annotator_id": names.annotator_id(conn, r.annotator),
+            }
+            for r in record.relations
+        ]
+        status_rows += [
+            {
+                "document_id": doc_id,
+                "annotator_id": names.annotator_id(conn, who),
+                "state": state,
+                "updated": now,
+            }
+            for who, state in record.status.items()
+        ]
     if span_rows:
         n = conn.execute(insert(S).prefix_with("OR IGNORE"), span_rows).rowcount
         summary.spans_added += n
@@ -150,17 +208,30 @@ def _import_chunk(conn: Connection, names: Names, chunk: Sequence[AnnotatedDocum
 
 # -- reading --------------------------------------------------------------------------------
 
-def _ids(conn: Connection, names: Names, annotators: Sequence[str] | None,
-         labels: Sequence[str] | None) -> tuple[list[int] | None, list[int] | None]:
-    who = None if annotators is None else [
-        i for a in annotators if (i := names.find_annotator(conn, a)) is not None]
-    what = None if labels is None else [
-        i for name in labels if (i := names.find_label(conn, name)) is not None]
+
+def _ids(
+    conn: Connection, names: Names, annotators: Sequence[str] | None, labels: Sequence[str] | None
+) -> tuple[list[int] | None, list[int] | None]:
+    who = (
+        None
+        if annotators is None
+        else [i for a in annotators if (i := names.find_annotator(conn, a)) is not None]
+    )
+    what = (
+        None
+        if labels is None
+        else [i for name in labels if (i := names.find_label(conn, name)) is not None]
+    )
     return who, what
 
 
-def _spans_for(conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None,
-               what: list[int] | None) -> dict[int, list[Span]]:
+def _spans_for(
+    conn: Connection,
+    names: Names,
+    docs: dict[int, str],
+    who: list[int] | None,
+    what: list[int] | None,
+) -> dict[int, list[Span]]:
     query = select(S).where(S.c.document_id.in_(list(docs))).order_by(S.c.document_id, S.c.start)
     if who is not None:
         query = query.where(S.c.annotator_id.in_(who))
@@ -169,22 +240,36 @@ def _spans_for(conn: Connection, names: Names, docs: dict[int, str], who: list[i
     label_name, annotator_name = names.label_name, names.annotator_name
     result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
     for r in conn.execute(query):
-        result[r.document_id].append(Span(
-            docs[r.document_id], r.start, r.end, label_name(conn, r.label_id),
-            annotator_name(conn, r.annotator_id), r.id, r.attributes or {}, r.note, r.created,
-            r.updated))
+        result[r.document_id].append(
+            Span(
+                docs[r.document_id],
+                r.start,
+                r.end,
+                label_name(conn, r.label_id),
+                annotator_name(conn, r.annotator_id),
+                r.id,
+                r.attributes or {},
+                r.note,
+                r.created,
+                r.updated,
+            )
+        )
     return result
 
 
-def _relations_for(conn: Connection, names: Names, docs: dict[int, str],
-                   who: list[int] | None) -> dict[int, list[Relation]]:
+def _relations_for(
+    conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None
+) -> dict[int, list[Relation]]:
     query = select(R).where(R.c.document_id.in_(list(docs))).order_by(R.c.document_id, R.c.id)
     if who is not None:
         query = query.where(R.c.annotator_id.in_(who))
     result: dict[int, list[Relation]] = {doc_id: [] for doc_id in docs}
     for r in conn.execute(query):
-        result[r.document_id].append(Relation(r.type, r.source_id, r.target_id,
-                                              names.annotator_name(conn, r.annotator_id), r.id))
+        result[r.document_id].append(
+            Relation(
+                r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id
+            )
+        )
     return result
 
 
@@ -192,28 +277,40 @@ def _doc_ids(conn: Connection, uids: Sequence[str]) -> dict[int, str]:
     return dict(conn.execute(select(D.c.id, D.c.uid).where(D.c.uid.in_(list(uids)))).all())
 
 
-def spans_of(conn: Connection, names: Names, uids: Sequence[str],
-             annotators: Sequence[str] | None) -> dict[str, list[Span]]:
+def spans_of(
+    conn: Connection, names: Names, uids: Sequence[str], annotators: Sequence[str] | None
+) -> dict[str, list[Span]]:
     docs = _doc_ids(conn, uids)
     who, _ = _ids(conn, names, annotators, None)
     return {docs[i]: spans for i, spans in _spans_for(conn, names, docs, who, None).items()}
 
 
-def relations_of(conn: Connection, names: Names, uids: Sequence[str],
-                 annotators: Sequence[str] | None) -> dict[str, list[Relation]]:
+def relations_of(
+    conn: Connection, names: Names, uids: Sequence[str], annotators: Sequence[str] | None
+) -> dict[str, list[Relation]]:
     docs = _doc_ids(conn, uids)
     who, _ = _ids(conn, names, annotators, None)
     return {docs[i]: rels for i, rels in _relations_for(conn, names, docs, who).items()}
 
 
-def iter_records(conn: Connection, names: Names, annotators: Sequence[str] | None,
-                 labels: Sequence[str] | None, status: Status | None,
-                 uids: Sequence[str] | None, batch: int) -> Iterator[AnnotatedDocument]:
+def iter_records(
+    conn: Connection,
+    names: Names,
+    annotators: Sequence[str] | None,
+    labels: Sequence[str] | None,
+    status: Status | None,
+    uids: Sequence[str] | None,
+    batch: int,
+) -> Iterator[AnnotatedDocument]:
     who, what = _ids(conn, names, annotators, labels)
     last = 0
     while True:
-        query = (select(D.c.id, D.c.uid, D.c.title, D.c.text, D.c.meta).where(D.c.id > last)
-                 .order_by(D.c.id).limit(batch))
+        query = (
+            select(D.c.id, D.c.uid, D.c.title, D.c.text, D.c.meta)
+            .where(D.c.id > last)
+            .order_by(D.c.id)
+            .limit(batch)
+        )
         if uids is not None:
             query = query.where(D.c.uid.in_(list(uids)))
         if status is not None:
@@ -237,28 +334,46 @@ def iter_records(conn: Connection, names: Names, annotators: Sequence[str] | Non
         for r in rows:
             kept = {s.id for s in spans[r.id]}
             rels = tuple(x for x in relations[r.id] if x.source in kept and x.target in kept)
-            yield AnnotatedDocument(Document(r.text, r.title, r.meta or {}, r.uid),
-                                    tuple(spans[r.id]), rels, statuses[r.id])
+            yield AnnotatedDocument(
+                Document(r.text, r.title, r.meta or {}, r.uid),
+                tuple(spans[r.id]),
+                rels,
+                statuses[r.id],
+            )
 
 
 def stats(conn: Connection) -> dict[str, Any]:
     docs, chars = conn.execute(select(func.count(), func.coalesce(func.sum(D.c.length), 0))).one()
-    per_label = dict(conn.execute(
-        select(LabelModel.name, func.count(S.c.id)).select_from(LabelModel.__table__)
-        .outerjoin(S, S.c.label_id == LabelModel.id).group_by(LabelModel.id)
-        .order_by(LabelModel.position)).all())
-    per_annotator = dict(conn.execute(
-        select(AnnotatorModel.name, func.count(S.c.id))
-        .join(S, S.c.annotator_id == AnnotatorModel.id)
-        .group_by(AnnotatorModel.id).order_by(AnnotatorModel.name)).all())
+    per_label = dict(
+        conn.execute(
+            select(LabelModel.name, func.count(S.c.id))
+            .select_from(LabelModel.__table__)
+            .outerjoin(S, S.c.label_id == LabelModel.id)
+            .group_by(LabelModel.id)
+            .order_by(LabelModel.position)
+        ).all()
+    )
+    per_annotator = dict(
+        conn.execute(
+            select(AnnotatorModel.name, func.count(S.c.id))
+            .join(S, S.c.annotator_id == AnnotatorModel.id)
+            .group_by(AnnotatorModel.id)
+            .order_by(AnnotatorModel.name)
+        ).all()
+    )
     status: dict[str, dict[str, int]] = {}
     for name, state, n in conn.execute(
-            select(AnnotatorModel.name, ST.c.state, func.count())
-            .join(ST, ST.c.annotator_id == AnnotatorModel.id)
-            .group_by(AnnotatorModel.name, ST.c.state)):
+        select(AnnotatorModel.name, ST.c.state, func.count())
+        .join(ST, ST.c.annotator_id == AnnotatorModel.id)
+        .group_by(AnnotatorModel.name, ST.c.state)
+    ):
         status.setdefault(name, {})[state] = n
-    return {"documents": docs, "characters": chars,
-            "spans": sum(per_label.values()), "spans_per_label": per_label,
-            "spans_per_annotator": per_annotator,
-            "relations": conn.scalar(select(func.count()).select_from(R)) or 0,
-            "status": status}
+    return {
+        "documents": docs,
+        "characters": chars,
+        "spans": sum(per_label.values()),
+        "spans_per_label": per_label,
+        "spans_per_annotator": per_annotator,
+        "relations": conn.scalar(select(func.count()).select_from(R)) or 0,
+        "status": status,
+    }

@@ -28,8 +28,12 @@ from db.names import Names
 from db.schema_io import read_schema
 from db.tables import DocumentModel, RelationModel, SpanModel, StatusModel
 
-D, S, R, ST = (DocumentModel.__table__, SpanModel.__table__, RelationModel.__table__,
-               StatusModel.__table__)
+D, S, R, ST = (
+    DocumentModel.__table__,
+    SpanModel.__table__,
+    RelationModel.__table__,
+    StatusModel.__table__,
+)
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
@@ -40,9 +44,18 @@ def _document(conn: Connection, uid: str) -> tuple[int, int]:
 
 
 def span_from_row(conn: Connection, names: Names, row: object, uid: str) -> Span:
-    return Span(uid, row.start, row.end, names.label_name(conn, row.label_id),  # type: ignore[attr-defined]
-                names.annotator_name(conn, row.annotator_id), row.id, row.attributes or {},  # type: ignore[attr-defined]
-                row.note, row.created, row.updated)  # type: ignore[attr-defined]
+    return Span(
+        uid,
+        row.start,
+        row.end,
+        names.label_name(conn, row.label_id),  # type: ignore[attr-defined]
+        names.annotator_name(conn, row.annotator_id),
+        row.id,
+        row.attributes or {},  # type: ignore[attr-defined]
+        row.note,
+        row.created,
+        row.updated,
+    )  # type: ignore[attr-defined]
 
 
 def load_span(conn: Connection, names: Names, span_id: str) -> Span:
@@ -54,32 +67,45 @@ def load_span(conn: Connection, names: Names, span_id: str) -> Span:
 
 def load_status(conn: Connection, names: Names, uid: str, annotator: str) -> Status:
     doc_id, _ = _document(conn, uid)
-    state = conn.scalar(select(ST.c.state).where(
-        ST.c.document_id == doc_id,
-        ST.c.annotator_id == names.annotator_id(conn, annotator)))
+    state = conn.scalar(
+        select(ST.c.state).where(
+            ST.c.document_id == doc_id, ST.c.annotator_id == names.annotator_id(conn, annotator)
+        )
+    )
     return state or "todo"
 
 
 def _check_span(conn: Connection, span: Span, length: int) -> None:
     if not (0 <= span.start < span.end <= length):
-        raise ValidationError(f"span [{span.start}, {span.end}) lies outside the text "
-                              f"(length {length})")
+        raise ValidationError(
+            f"span [{span.start}, {span.end}) lies outside the text (length {length})"
+        )
     read_schema(conn).check_span(span)
 
 
 def _span_values(conn: Connection, names: Names, span: Span, doc_id: int) -> dict[str, object]:
-    return {"id": span.id, "document_id": doc_id,
-            "annotator_id": names.annotator_id(conn, span.annotator),
-            "label_id": names.label_id(conn, span.label), "start": span.start, "end": span.end,
-            "attributes": span.attributes, "note": span.note, "created": span.created,
-            "updated": span.updated}
+    return {
+        "id": span.id,
+        "document_id": doc_id,
+        "annotator_id": names.annotator_id(conn, span.annotator),
+        "label_id": names.label_id(conn, span.label),
+        "start": span.start,
+        "end": span.end,
+        "attributes": span.attributes,
+        "note": span.note,
+        "created": span.created,
+        "updated": span.updated,
+    }
 
 
 def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Relation, ...]:
-    rows = conn.execute(select(R).where(or_(R.c.source_id == span.id, R.c.target_id == span.id))
-                        .order_by(R.c.id))
-    return tuple(Relation(r.type, r.source_id, r.target_id,
-                          names.annotator_name(conn, r.annotator_id), r.id) for r in rows)
+    rows = conn.execute(
+        select(R).where(or_(R.c.source_id == span.id, R.c.target_id == span.id)).order_by(R.c.id)
+    )
+    return tuple(
+        Relation(r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id)
+        for r in rows
+    )
 
 
 def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: str) -> None:
@@ -91,9 +117,16 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
         raise ValidationError("a span cannot be linked to itself")
     read_schema(conn).check_relation(relation, source, target)
     doc_id, _ = _document(conn, uid)
-    conn.execute(insert(R).values(id=relation.id, document_id=doc_id, type=relation.type,
-                                  source_id=relation.source, target_id=relation.target,
-                                  annotator_id=names.annotator_id(conn, relation.annotator)))
+    conn.execute(
+        insert(R).values(
+            id=relation.id,
+            document_id=doc_id,
+            type=relation.type,
+            source_id=relation.source,
+            target_id=relation.target,
+            annotator_id=names.annotator_id(conn, relation.annotator),
+        )
+    )
 
 
 @singledispatch
@@ -132,11 +165,15 @@ def _(command: UpdateSpan, conn: Connection, names: Names) -> Command:
     if replace(current, updated="") != replace(command.before, updated=""):
         raise ValidationError("the span was changed elsewhere since it was shown; look again")
     doc_id, length = _document(conn, current.document)
-    after = command.after if command.after.updated != current.updated else replace(
-        command.after, updated=utc_now())
+    after = (
+        command.after
+        if command.after.updated != current.updated
+        else replace(command.after, updated=utc_now())
+    )
     _check_span(conn, after, length)
-    conn.execute(update(S).where(S.c.id == current.id)
-                 .values(_span_values(conn, names, after, doc_id)))
+    conn.execute(
+        update(S).where(S.c.id == current.id).values(_span_values(conn, names, after, doc_id))
+    )
     return UpdateSpan(current, after)
 
 
@@ -154,9 +191,16 @@ def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
     if row is None:
         raise ValidationError(f"no relation {command.relation.id} (it may have been removed)")
     conn.execute(delete(R).where(R.c.id == row.id))
-    return RemoveRelation(command.document, Relation(
-        row.type, row.source_id, row.target_id, names.annotator_name(conn, row.annotator_id),
-        row.id))
+    return RemoveRelation(
+        command.document,
+        Relation(
+            row.type,
+            row.source_id,
+            row.target_id,
+            names.annotator_name(conn, row.annotator_id),
+            row.id,
+        ),
+    )
 
 
 @run.register
@@ -167,8 +211,11 @@ def _(command: SetStatus, conn: Connection, names: Names) -> Command:
     who = names.annotator_id(conn, command.annotator)
     previous = load_status(conn, names, command.document, command.annotator)
     conn.execute(delete(ST).where(ST.c.document_id == doc_id, ST.c.annotator_id == who))
-    conn.execute(insert(ST).values(document_id=doc_id, annotator_id=who, state=command.state,
-                                   updated=utc_now()))
+    conn.execute(
+        insert(ST).values(
+            document_id=doc_id, annotator_id=who, state=command.state, updated=utc_now()
+        )
+    )
     return replace(command, previous=previous)
 
 

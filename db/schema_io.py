@@ -11,25 +11,39 @@ from db.tables import LabelModel, RelationTypeModel, SpanModel
 
 def read_schema(conn: Connection) -> LabelSchema:
     labels = tuple(
-        Label(r.name, r.category, r.color, r.hotkey, r.description,
-              tuple(AttributeDef(a["name"], a["type"], tuple(a.get("choices", ())))
-                    for a in r.attributes))
+        Label(
+            r.name,
+            r.category,
+            r.color,
+            r.hotkey,
+            r.description,
+            tuple(
+                AttributeDef(a["name"], a["type"], tuple(a.get("choices", ())))
+                for a in r.attributes
+            ),
+        )
         for r in conn.execute(select(LabelModel).order_by(LabelModel.position, LabelModel.id))
     )
     relations = tuple(
         RelationType(r.name, tuple(r.source_labels), tuple(r.target_labels))
-        for r in conn.execute(select(RelationTypeModel)
-                              .order_by(RelationTypeModel.position, RelationTypeModel.id))
+        for r in conn.execute(
+            select(RelationTypeModel).order_by(RelationTypeModel.position, RelationTypeModel.id)
+        )
     )
     return LabelSchema(labels, relations)
 
 
 def _label_values(label: Label, position: int) -> dict[str, object]:
     return {
-        "name": label.name, "category": label.category, "color": label.color,
-        "hotkey": label.hotkey, "description": label.description, "position": position,
-        "attributes": [{"name": a.name, "type": a.type, "choices": list(a.choices)}
-                       for a in label.attributes],
+        "name": label.name,
+        "category": label.category,
+        "color": label.color,
+        "hotkey": label.hotkey,
+        "description": label.description,
+        "position": position,
+        "attributes": [
+            {"name": a.name, "type": a.type, "choices": list(a.choices)} for a in label.attributes
+        ],
     }
 
 
@@ -46,16 +60,22 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
         if name in wanted:
             kept[name] = existing.pop(name)
     for name, label_id in existing.items():  # labels that go away
-        used = conn.scalar(select(func.count()).select_from(SpanModel)
-                           .where(SpanModel.label_id == label_id))
+        used = conn.scalar(
+            select(func.count()).select_from(SpanModel).where(SpanModel.label_id == label_id)
+        )
         if used:
-            raise ValidationError(f"label {name!r} still has {used} spans: relabel or delete "
-                                  "them first, or rename the label")
+            raise ValidationError(
+                f"label {name!r} still has {used} spans: relabel or delete "
+                "them first, or rename the label"
+            )
         conn.execute(delete(LabelModel).where(LabelModel.id == label_id))
     # Free names and hotkeys first so renames and swaps do not trip the unique constraints.
     for label_id in kept.values():
-        conn.execute(update(LabelModel).where(LabelModel.id == label_id)
-                     .values(name=f"\x00tmp{label_id}", hotkey=None))
+        conn.execute(
+            update(LabelModel)
+            .where(LabelModel.id == label_id)
+            .values(name=f"\x00tmp{label_id}", hotkey=None)
+        )
     for position, label in enumerate(schema.labels):
         values = _label_values(label, position)
         if label.name in kept:
@@ -64,8 +84,15 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
             conn.execute(insert(LabelModel).values(values))
     conn.execute(delete(RelationTypeModel))
     if schema.relations:
-        conn.execute(insert(RelationTypeModel), [
-            {"name": r.name, "source_labels": list(r.source_labels),
-             "target_labels": list(r.target_labels), "position": i}
-            for i, r in enumerate(schema.relations)
-        ])
+        conn.execute(
+            insert(RelationTypeModel),
+            [
+                {
+                    "name": r.name,
+                    "source_labels": list(r.source_labels),
+                    "target_labels": list(r.target_labels),
+                    "position": i,
+                }
+                for i, r in enumerate(schema.relations)
+            ],
+        )

@@ -17,23 +17,32 @@ INDEXED_UP_TO = "fts_indexed_up_to"
 
 
 def has_fts(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite" and bool(conn.scalar(text(
-        "SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'")))
+    return conn.dialect.name == "sqlite" and bool(
+        conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'"))
+    )
 
 
 def refresh_index(conn: Connection) -> None:
     """Index the documents added since the last refresh (stored texts never change)."""
     if not has_fts(conn):
         return
-    done = int(conn.scalar(select(SettingModel.value)
-                           .where(SettingModel.key == INDEXED_UP_TO)) or 0)
+    done = int(
+        conn.scalar(select(SettingModel.value).where(SettingModel.key == INDEXED_UP_TO)) or 0
+    )
     newest = conn.scalar(select(func.max(D.c.id))) or 0
     if newest <= done:
         return
-    conn.execute(text("INSERT INTO documents_fts(rowid, title, text) "
-                      "SELECT id, title, text FROM documents WHERE id > :done"), {"done": done})
-    conn.execute(text("INSERT OR REPLACE INTO settings(key, value) VALUES (:k, :v)"),
-                 {"k": INDEXED_UP_TO, "v": str(newest)})
+    conn.execute(
+        text(
+            "INSERT INTO documents_fts(rowid, title, text) "
+            "SELECT id, title, text FROM documents WHERE id > :done"
+        ),
+        {"done": done},
+    )
+    conn.execute(
+        text("INSERT OR REPLACE INTO settings(key, value) VALUES (:k, :v)"),
+        {"k": INDEXED_UP_TO, "v": str(newest)},
+    )
 
 
 def fts_query(words: str) -> str:
@@ -41,8 +50,14 @@ def fts_query(words: str) -> str:
     return " ".join(f'"{w.replace(chr(34), chr(34) * 2)}"*' for w in words.split())
 
 
-def document_query(conn: Connection, names: Names, annotator: str | None,
-                   search_text: str | None, status: Status | None, label: str | None) -> Select:
+def document_query(
+    conn: Connection,
+    names: Names,
+    annotator: str | None,
+    search_text: str | None,
+    status: Status | None,
+    label: str | None,
+) -> Select:
     """Rows of (uid, title, source, length, span_count, state) for the document list. Span
     counts and status are the annotator's (all annotators' spans when None)."""
     who = names.find_annotator(conn, annotator) if annotator else None
@@ -50,16 +65,29 @@ def document_query(conn: Connection, names: Names, annotator: str | None,
     if annotator:
         span_filter = span_filter & (S.c.annotator_id == (who or -1))
     span_count = select(func.count()).where(span_filter).scalar_subquery()
-    state = func.coalesce(select(ST.c.state).where(ST.c.document_id == D.c.id,
-                                                   ST.c.annotator_id == (who or -1))
-                          .scalar_subquery(), "todo")
-    query = select(D.c.uid, D.c.title, func.json_extract(D.c.meta, "$.source").label("source"),
-                   D.c.length, span_count.label("span_count"), state.label("state"))
+    state = func.coalesce(
+        select(ST.c.state)
+        .where(ST.c.document_id == D.c.id, ST.c.annotator_id == (who or -1))
+        .scalar_subquery(),
+        "todo",
+    )
+    query = select(
+        D.c.uid,
+        D.c.title,
+        func.json_extract(D.c.meta, "$.source").label("source"),
+        D.c.length,
+        span_count.label("span_count"),
+        state.label("state"),
+    )
     if search_text and search_text.strip():
         if has_fts(conn):
-            query = query.where(D.c.id.in_(
-                text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q")
-                .bindparams(q=fts_query(search_text))))
+            query = query.where(
+                D.c.id.in_(
+                    text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q").bindparams(
+                        q=fts_query(search_text)
+                    )
+                )
+            )
         else:
             pattern = f"%{search_text.strip()}%"
             query = query.where(D.c.title.ilike(pattern) | D.c.text.ilike(pattern))

@@ -38,8 +38,13 @@ from db.tables import (
     StatusModel,
 )
 
-D, S, R, ST, J = (DocumentModel.__table__, SpanModel.__table__, RelationModel.__table__,
-                  StatusModel.__table__, JournalModel.__table__)
+D, S, R, ST, J = (
+    DocumentModel.__table__,
+    SpanModel.__table__,
+    RelationModel.__table__,
+    StatusModel.__table__,
+    JournalModel.__table__,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +97,16 @@ class Store:
         except OperationalError as exc:
             engine.dispose()
             if "locked" in str(exc):
-                raise StoreError(f"{path or url}: the store is locked by another program; "
-                                 "try again when it is done") from None
+                raise StoreError(
+                    f"{path or url}: the store is locked by another program; "
+                    "try again when it is done"
+                ) from None
             raise StoreError(f"{path or url}: cannot open the store ({exc.orig})") from None
         except DatabaseError as exc:
             engine.dispose()
-            raise StoreError(f"{path or url}: not a Counterclaim store or damaged "
-                             f"({exc.orig})") from None
+            raise StoreError(
+                f"{path or url}: not a Counterclaim store or damaged ({exc.orig})"
+            ) from None
         return store
 
     @property
@@ -122,8 +130,10 @@ class Store:
             self.names.clear()
             message = str(exc.orig)
             if "locked" in message or "busy" in message:
-                raise StoreError("the store is busy (another program is writing); your edit "
-                                 "was not saved, try again") from None
+                raise StoreError(
+                    "the store is busy (another program is writing); your edit "
+                    "was not saved, try again"
+                ) from None
             if "full" in message:
                 raise StoreError("the disk is full: your edit was not saved") from None
             raise StoreError(f"the store could not be written: {message}") from None
@@ -178,18 +188,33 @@ class Store:
             self.names.annotator_id(conn, name)
 
     # -- documents -------------------------------------------------------------------------
-    def list_documents(self, annotator: str | None = None, search_text: str | None = None,
-                       status: Status | None = None, label: str | None = None, offset: int = 0,
-                       limit: int | None = None) -> list[DocumentRow]:
+    def list_documents(
+        self,
+        annotator: str | None = None,
+        search_text: str | None = None,
+        status: Status | None = None,
+        label: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[DocumentRow]:
         self._refresh_search(search_text)
         with self._read() as conn:
             query = search.document_query(conn, self.names, annotator, search_text, status, label)
             rows = conn.execute(query.order_by(D.c.id).offset(offset).limit(limit))
-            return [DocumentRow(r.uid, r.title, r.source or "", r.length, r.span_count,
-                                r.state or "todo") for r in rows]
+            return [
+                DocumentRow(
+                    r.uid, r.title, r.source or "", r.length, r.span_count, r.state or "todo"
+                )
+                for r in rows
+            ]
 
-    def count_documents(self, annotator: str | None = None, search_text: str | None = None,
-                        status: Status | None = None, label: str | None = None) -> int:
+    def count_documents(
+        self,
+        annotator: str | None = None,
+        search_text: str | None = None,
+        status: Status | None = None,
+        label: str | None = None,
+    ) -> int:
         self._refresh_search(search_text)
         with self._read() as conn:
             query = search.document_query(conn, self.names, annotator, search_text, status, label)
@@ -202,8 +227,9 @@ class Store:
 
     def document(self, uid: str) -> Document:
         with self._read() as conn:
-            row = conn.execute(select(D.c.uid, D.c.title, D.c.text, D.c.meta)
-                               .where(D.c.uid == uid)).first()
+            row = conn.execute(
+                select(D.c.uid, D.c.title, D.c.text, D.c.meta).where(D.c.uid == uid)
+            ).first()
         if row is None:
             raise StoreError(f"no document {uid}")
         return Document(row.text, row.title, row.meta or {}, row.uid)
@@ -233,9 +259,15 @@ class Store:
             done = edits.apply(conn, self.names, command)
             who = self.names.annotator_id(conn, annotator)
             self._journal(conn, done, who, "do", None)
-            conn.execute(update(JournalModel).where(
-                JournalModel.annotator_id == who, JournalModel.kind == "undo",
-                JournalModel.state == "active").values(state="closed"))
+            conn.execute(
+                update(JournalModel)
+                .where(
+                    JournalModel.annotator_id == who,
+                    JournalModel.kind == "undo",
+                    JournalModel.state == "active",
+                )
+                .values(state="closed")
+            )
         return done.changes()
 
     def undo(self, annotator: str) -> ChangeSet | None:
@@ -252,18 +284,24 @@ class Store:
     def can_redo(self, annotator: str) -> bool:
         return self._latest(annotator, ("undo",)) is not None
 
-    def _latest(self, annotator: str, kinds: tuple[str, ...],
-                conn: Connection | None = None) -> Any:
-        query = (select(J.c.id, J.c.inverse, J.c.op).join(AnnotatorModel.__table__)
-                 .where(AnnotatorModel.name == annotator, J.c.kind.in_(kinds),
-                        J.c.state == "active").order_by(J.c.id.desc()).limit(1))
+    def _latest(
+        self, annotator: str, kinds: tuple[str, ...], conn: Connection | None = None
+    ) -> Any:
+        query = (
+            select(J.c.id, J.c.inverse, J.c.op)
+            .join(AnnotatorModel.__table__)
+            .where(AnnotatorModel.name == annotator, J.c.kind.in_(kinds), J.c.state == "active")
+            .order_by(J.c.id.desc())
+            .limit(1)
+        )
         if conn is not None:
             return conn.execute(query).first()
         with self._read() as read:
             return read.execute(query).first()
 
-    def _replay(self, annotator: str, kinds: tuple[str, ...], kind: str,
-                new_state: str) -> ChangeSet | None:
+    def _replay(
+        self, annotator: str, kinds: tuple[str, ...], kind: str, new_state: str
+    ) -> ChangeSet | None:
         with self._write() as conn:
             row = self._latest(annotator, kinds, conn)
             if row is None:
@@ -273,48 +311,79 @@ class Store:
             except ValidationError as exc:
                 raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
             self._journal(conn, done, self.names.annotator_id(conn, annotator), kind, row.id)
-            conn.execute(update(JournalModel).where(JournalModel.id == row.id)
-                         .values(state=new_state))
+            conn.execute(
+                update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
+            )
         return done.changes()
 
-    def _journal(self, conn: Connection, command: Command, annotator_id: int, kind: str,
-                 target: int | None) -> None:
+    def _journal(
+        self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
+    ) -> None:
         docs = command.changes().documents
-        conn.execute(insert(JournalModel).values(
-            at=utc_now(), annotator_id=annotator_id, op=command.op,
-            document_uid=next(iter(docs)) if len(docs) == 1 else None,
-            payload=command.to_dict(), inverse=command.inverse().to_dict(), kind=kind,
-            target=target, state="active"))
+        conn.execute(
+            insert(JournalModel).values(
+                at=utc_now(),
+                annotator_id=annotator_id,
+                op=command.op,
+                document_uid=next(iter(docs)) if len(docs) == 1 else None,
+                payload=command.to_dict(),
+                inverse=command.inverse().to_dict(),
+                kind=kind,
+                target=target,
+                state="active",
+            )
+        )
 
     def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
         """The newest journal entries first: the audit trail of who changed what, when."""
-        query = (select(J.c.id, J.c.at, AnnotatorModel.name, J.c.op, J.c.document_uid, J.c.kind,
-                        J.c.state).join(AnnotatorModel.__table__)
-                 .order_by(J.c.id.desc()).limit(limit))
+        query = (
+            select(
+                J.c.id, J.c.at, AnnotatorModel.name, J.c.op, J.c.document_uid, J.c.kind, J.c.state
+            )
+            .join(AnnotatorModel.__table__)
+            .order_by(J.c.id.desc())
+            .limit(limit)
+        )
         if annotator is not None:
             query = query.where(AnnotatorModel.name == annotator)
         with self._read() as conn:
             return [JournalEntry(*row) for row in conn.execute(query)]
 
     # -- bulk ------------------------------------------------------------------------------
-    def import_documents(self, records: Iterable[AnnotatedDocument],
-                         progress: Callable[[int], None] | None = None,
-                         add_labels: bool = False) -> ImportSummary:
+    def import_documents(
+        self,
+        records: Iterable[AnnotatedDocument],
+        progress: Callable[[int], None] | None = None,
+        add_labels: bool = False,
+    ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
         their text and gain the incoming spans; ids make a repeated import add nothing."""
         with self._write() as conn:
             summary = bulk.import_records(conn, self.names, records, progress, add_labels)
-            conn.execute(insert(JournalModel).values(
-                at=utc_now(), annotator_id=self.names.annotator_id(conn, "system"), op="import",
-                document_uid=None, payload=summary.to_json(), inverse={}, kind="event",
-                target=None, state="closed"))
+            conn.execute(
+                insert(JournalModel).values(
+                    at=utc_now(),
+                    annotator_id=self.names.annotator_id(conn, "system"),
+                    op="import",
+                    document_uid=None,
+                    payload=summary.to_json(),
+                    inverse={},
+                    kind="event",
+                    target=None,
+                    state="closed",
+                )
+            )
         return summary
 
-    def iter_documents(self, annotators: Sequence[str] | None = None,
-                       labels: Sequence[str] | None = None, status: Status | None = None,
-                       uids: Sequence[str] | None = None,
-                       batch: int = 200) -> Iterator[AnnotatedDocument]:
+    def iter_documents(
+        self,
+        annotators: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        status: Status | None = None,
+        uids: Sequence[str] | None = None,
+        batch: int = 200,
+    ) -> Iterator[AnnotatedDocument]:
         """Stream annotated documents in store order, filtered by annotator, label, and the
         status some selected annotator gave them."""
         with self._read() as conn:
@@ -337,7 +406,12 @@ class Store:
 
     def done_count(self, annotator: str) -> int:
         with self._read() as conn:
-            return conn.scalar(select(func.count()).select_from(ST)
-                               .join(AnnotatorModel.__table__)
-                               .where(and_(AnnotatorModel.name == annotator,
-                                           ST.c.state == "done"))) or 0
+            return (
+                conn.scalar(
+                    select(func.count())
+                    .select_from(ST)
+                    .join(AnnotatorModel.__table__)
+                    .where(and_(AnnotatorModel.name == annotator, ST.c.state == "done"))
+                )
+                or 0
+            )

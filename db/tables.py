@@ -72,8 +72,10 @@ class SpanModel(Base):
     created: Mapped[str] = mapped_column(String(20))
     updated: Mapped[str] = mapped_column(String(20))
 
-    __table_args__ = (Index("ix_spans_document_start", "document_id", "start"),
-                      Index("ix_spans_label_id", "label_id"))
+    __table_args__ = (
+        Index("ix_spans_document_start", "document_id", "start"),
+        Index("ix_spans_label_id", "label_id"),
+    )
 
 
 class RelationModel(Base):
@@ -85,15 +87,18 @@ class RelationModel(Base):
     target_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
 
-    __table_args__ = (Index("ix_relations_document_id", "document_id"),
-                      Index("ix_relations_source_id", "source_id"),
-                      Index("ix_relations_target_id", "target_id"))
+    __table_args__ = (
+        Index("ix_relations_document_id", "document_id"),
+        Index("ix_relations_source_id", "source_id"),
+        Index("ix_relations_target_id", "target_id"),
+    )
 
 
 class StatusModel(Base):
     __tablename__ = "document_status"
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
-                                             primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
     state: Mapped[str] = mapped_column(String(20))
     updated: Mapped[str] = mapped_column(String(20))

@@ -53,16 +53,17 @@ def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[Import
     return units
 
 
-def _records(store: Store, unit: ImportUnit,
-             options: ImportOptions) -> Iterator[AnnotatedDocument]:
+def _records(store: Store, unit: ImportUnit, options: ImportOptions) -> Iterator[AnnotatedDocument]:
     if unit.format == "source":
         for doc in sources.read_source(unit.path):
             yield AnnotatedDocument(doc)
     elif unit.format == "native":
         yield from formats.module("native").read(unit.path)
     elif unit.format == "csv":
+
         def text_of(uid: str) -> str | None:
             return store.document(uid).text if store.has_document(uid) else None
+
         yield from formats.module("csv").read(unit.path, store.schema(), options, text_of)
     elif unit.format in formats.IMPORT_FORMATS:
         yield from formats.module(unit.format).read(unit.path, store.schema(), options)
@@ -70,20 +71,27 @@ def _records(store: Store, unit: ImportUnit,
         raise InputError(f"cannot import the {unit.format} format", str(unit.path))
 
 
-def import_unit(store: Store, unit: ImportUnit, options: ImportOptions,
-                progress: Progress | None = None) -> FileResult:
+def import_unit(
+    store: Store, unit: ImportUnit, options: ImportOptions, progress: Progress | None = None
+) -> FileResult:
     """Import one file in one transaction; an InputError leaves the store as it was."""
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
     try:
-        summary = store.import_documents(_records(store, unit, options), report,
-                                         add_labels=options.add_labels)
+        summary = store.import_documents(
+            _records(store, unit, options), report, add_labels=options.add_labels
+        )
     except InputError as exc:
         return FileResult(unit.path, unit.format, error=str(exc.located(str(unit.path))))
     return FileResult(unit.path, unit.format, summary)
 
 
-def import_paths(store: Store, paths: Iterable[Path], options: ImportOptions | None = None,
-                 forced: str | None = None, progress: Progress | None = None) -> list[FileResult]:
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    forced: str | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
     """Import every file; a bad file is reported and the others still import."""
     options = options or ImportOptions()
     try:
@@ -139,8 +147,13 @@ class Split:
         return out.with_name(f"{out.stem if out.suffix else out.name}.{name}{suffix}")
 
 
-def export(store: Store, out: Path, fmt: str, filters: ExportFilter | None = None,
-           split: Split | None = None) -> list[tuple[Path, ExportReport]]:
+def export(
+    store: Store,
+    out: Path,
+    fmt: str,
+    filters: ExportFilter | None = None,
+    split: Split | None = None,
+) -> list[tuple[Path, ExportReport]]:
     """Write the (filtered) store in ``fmt``; with ``split``, one output per part."""
     filters = filters or ExportFilter()
     writer = formats.module(fmt).write
@@ -151,8 +164,10 @@ def export(store: Store, out: Path, fmt: str, filters: ExportFilter | None = Non
 
     if split is None:
         return [(out, writer(records(), out, schema))]
-    parts: dict[str, list[str]] = {name: [] for name in split.names[:len(split.shares)]}
+    parts: dict[str, list[str]] = {name: [] for name in split.names[: len(split.shares)]}
     for record in records():
         parts[split.part(record.document.uid)].append(record.document.uid)
-    return [(split.target(out, name, fmt), writer(records(uids), split.target(out, name, fmt),
-                                                   schema)) for name, uids in parts.items()]
+    return [
+        (split.target(out, name, fmt), writer(records(uids), split.target(out, name, fmt), schema))
+        for name, uids in parts.items()
+    ]

@@ -53,9 +53,13 @@ def _progress(path: str, count: int) -> None:
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     options = ImportOptions(args.annotator, _pairs(args.map, "--map"), args.add_labels)
-    results = import_paths(store, [Path(p) for p in args.paths], options,
-                           None if args.format == "auto" else args.format,
-                           _progress if sys.stderr.isatty() and not args.quiet else None)
+    results = import_paths(
+        store,
+        [Path(p) for p in args.paths],
+        options,
+        None if args.format == "auto" else args.format,
+        _progress if sys.stderr.isatty() and not args.quiet else None,
+    )
     if sys.stderr.isatty() and not args.quiet:
         print(file=sys.stderr)
     failed = 0
@@ -65,9 +69,11 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
             print(f"error: {result.error}", file=sys.stderr)
         elif result.summary and not args.quiet:
             s = result.summary
-            print(f"{result.path}: {s.documents_added} new documents ({s.documents_existing} "
-                  f"already stored), {s.spans_added} spans, {s.relations_added} relations"
-                  + (f", labels added: {', '.join(s.labels_added)}" if s.labels_added else ""))
+            print(
+                f"{result.path}: {s.documents_added} new documents ({s.documents_existing} "
+                f"already stored), {s.spans_added} spans, {s.relations_added} relations"
+                + (f", labels added: {', '.join(s.labels_added)}" if s.labels_added else "")
+            )
     print(f"{len(results) - failed} of {len(results)} files imported", file=sys.stderr)
     return 1 if failed else 0
 
@@ -101,10 +107,14 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
-    print(f"documents   {stats['documents']}\ncharacters  {stats['characters']}\n"
-          f"spans       {stats['spans']}\nrelations   {stats['relations']}")
-    for title, key in (("spans per label", "spans_per_label"),
-                       ("spans per annotator", "spans_per_annotator")):
+    print(
+        f"documents   {stats['documents']}\ncharacters  {stats['characters']}\n"
+        f"spans       {stats['spans']}\nrelations   {stats['relations']}"
+    )
+    for title, key in (
+        ("spans per label", "spans_per_label"),
+        ("spans per annotator", "spans_per_annotator"),
+    ):
         print(title)
         for name, n in stats[key].items():
             print(f"  {name:<20} {n}")
@@ -121,13 +131,19 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
-                        help=f"store file or SQLAlchemy URL (default: ${ENV_VAR}, else the "
-                             "default store in the user data folder)")
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help=f"store file or SQLAlchemy URL (default: ${ENV_VAR}, else the "
+        "default store in the user data folder)",
+    )
     top = argparse.ArgumentParser(
-        prog="counterclaim", parents=[common],
+        prog="counterclaim",
+        parents=[common],
         description="Annotate claims, denials and entities in source texts. Without a "
-                    "command, opens the window.")
+        "command, opens the window.",
+    )
     top.add_argument("--version", action="version", version=f"counterclaim {_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -154,8 +170,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", parents=[common], help="export or import the label schema")
     p.add_argument("action", choices=("export", "import"))
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--rename", action="append", metavar="OLD=NEW",
-                   help="on import: a label renamed (its spans follow)")
+    p.add_argument(
+        "--rename",
+        action="append",
+        metavar="OLD=NEW",
+        help="on import: a label renamed (its spans follow)",
+    )
     p.set_defaults(run=cmd_schema)
 
     p = sub.add_parser("stats", parents=[common], help="counts of documents, spans, relations")

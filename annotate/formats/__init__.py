@@ -12,11 +12,25 @@ from types import ModuleType
 
 EXPORT_FORMATS = ("native", "doccano", "brat", "conll", "spacy", "labelstudio", "csv")
 IMPORT_FORMATS = ("native", "doccano", "brat", "labelstudio", "csv")
-_MODULES = {"native": "native", "doccano": "doccano", "brat": "brat", "conll": "conll",
-            "spacy": "spacy_docbin", "labelstudio": "labelstudio", "csv": "csvspans"}
+_MODULES = {
+    "native": "native",
+    "doccano": "doccano",
+    "brat": "brat",
+    "conll": "conll",
+    "spacy": "spacy_docbin",
+    "labelstudio": "labelstudio",
+    "csv": "csvspans",
+}
 FOLDER_FORMATS = frozenset({"brat"})
-SUFFIX = {"native": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",
-          "labelstudio": ".json", "csv": ".csv", "brat": ""}
+SUFFIX = {
+    "native": ".jsonl",
+    "doccano": ".jsonl",
+    "conll": ".conll",
+    "spacy": ".spacy",
+    "labelstudio": ".json",
+    "csv": ".csv",
+    "brat": "",
+}
 _SPAN_CSV_COLUMNS = {"start", "end", "label"}
 
 

@@ -34,17 +34,38 @@ def encode(record: AnnotatedDocument) -> str:
     spans = []
     for s in sorted(record.spans, key=span_order):
         if not 0 <= s.start < s.end <= len(text):
-            raise InputError(f"span {s.id} [{s.start}, {s.end}) lies outside the text",
-                             doc.title or doc.uid)
-        spans.append({"id": s.id, "start": s.start, "end": s.end, "label": s.label,
-                      "text": text[s.start:s.end], "annotator": s.annotator,
-                      "attributes": s.attributes, "note": s.note,
-                      "created": s.created, "updated": s.updated})
-    relations = [{"id": r.id, "type": r.type, "from": r.source, "to": r.target,
-                  "annotator": r.annotator} for r in sorted(record.relations, key=relation_order)]
-    return _DUMP({"id": doc.uid, "title": doc.title, "meta": dict(sorted(doc.meta.items())),
-                  "text": text, "spans": spans, "relations": relations,
-                  "status": dict(sorted(record.status.items()))})
+            raise InputError(
+                f"span {s.id} [{s.start}, {s.end}) lies outside the text", doc.title or doc.uid
+            )
+        spans.append(
+            {
+                "id": s.id,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": text[s.start : s.end],
+                "annotator": s.annotator,
+                "attributes": s.attributes,
+                "note": s.note,
+                "created": s.created,
+                "updated": s.updated,
+            }
+        )
+    relations = [
+        {"id": r.id, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
+        for r in sorted(record.relations, key=relation_order)
+    ]
+    return _DUMP(
+        {
+            "id": doc.uid,
+            "title": doc.title,
+            "meta": dict(sorted(doc.meta.items())),
+            "text": text,
+            "spans": spans,
+            "relations": relations,
+            "status": dict(sorted(record.status.items())),
+        }
+    )
 
 
 def decode(line: str, file: str | None = None, lineno: int | None = None) -> AnnotatedDocument:
@@ -59,8 +80,9 @@ def decode(line: str, file: str | None = None, lineno: int | None = None) -> Ann
     except InputError as exc:
         raise exc.located(file, where) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"not a native Counterclaim record ({type(exc).__name__}: {exc})",
-                         file, where) from None
+        raise InputError(
+            f"not a native Counterclaim record ({type(exc).__name__}: {exc})", file, where
+        ) from None
 
 
 def _record(data: Any) -> AnnotatedDocument:
@@ -83,26 +105,42 @@ def _record(data: Any) -> AnnotatedDocument:
     for s in data.get("spans") or ():
         start, end, span_id = s["start"], s["end"], str(s["id"])
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            raise InputError(f"span {span_id}: offsets [{start}, {end}) do not lie in the text "
-                             f"(length {len(text)})")
+            raise InputError(
+                f"span {span_id}: offsets [{start}, {end}) do not lie in the text "
+                f"(length {len(text)})"
+            )
         if "text" in s and text[start:end] != s["text"]:
-            raise InputError(f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, "
-                             f"the record says {s['text']!r}")
+            raise InputError(
+                f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, "
+                f"the record says {s['text']!r}"
+            )
         attributes = s.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise InputError(f"span {span_id}: attributes must be an object")
         created = str(s.get("created") or "")
         kwargs = {"created": created} if created else {}
-        spans.append(Span(doc.uid, start, end, str(s["label"]), str(s["annotator"]), span_id,
-                          attributes, s.get("note"), **kwargs,
-                          updated=str(s.get("updated") or created)))
+        spans.append(
+            Span(
+                doc.uid,
+                start,
+                end,
+                str(s["label"]),
+                str(s["annotator"]),
+                span_id,
+                attributes,
+                s.get("note"),
+                **kwargs,
+                updated=str(s.get("updated") or created),
+            )
+        )
     ids = {s.id for s in spans}
     if len(ids) != len(spans):
         raise InputError("two spans share an id")
     relations = []
     for r in data.get("relations") or ():
-        rel = Relation(str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]),
-                       str(r["id"]))
+        rel = Relation(
+            str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]), str(r["id"])
+        )
         for end_id in (rel.source, rel.target):
             if end_id not in ids:
                 raise InputError(f"relation {rel.id}: unknown span {end_id}")
@@ -134,8 +172,9 @@ def read(path: Path) -> Iterator[AnnotatedDocument]:
         raise InputError(f"not UTF-8 (byte {exc.start} of a read block)", str(path)) from None
 
 
-def write(records: Iterable[AnnotatedDocument], out: Path,
-          schema: LabelSchema | None = None) -> ExportReport:
+def write(
+    records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema | None = None
+) -> ExportReport:
     """Write every record, one line each, atomically; the native format loses nothing."""
     report = ExportReport("native")
     with atomic_write(out) as handle:
@@ -144,4 +183,5 @@ def write(records: Iterable[AnnotatedDocument], out: Path,
             handle.write("\n")
             report.documents += 1
             report.spans += len(record.spans)
+            report.relations += len(record.relations)
     return report

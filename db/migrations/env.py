@@ -2,16 +2,15 @@
 
 from alembic import context
 
+from db.migrations.env_filter import include_object
 from db.tables import Base
 
-
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # The full-text index is a virtual table the models do not describe.
-    return not (type_ == "table" and name.startswith("documents_fts"))
-
-
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                  include_object=include_object)
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    include_object=include_object,
+)
 with context.begin_transaction():
     context.run_migrations()
