@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
@@ -121,6 +122,30 @@ def import_records(
     return summary
 
 
+# The hot paths go to the driver's executemany with prepared tuples: SQLAlchemy's per-row
+# parameter processing would double the cost of a large import.
+_INSERT_DOCUMENT = (
+    "INSERT OR IGNORE INTO documents (uid, title, text, length, meta, added_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_SPAN = (
+    "INSERT OR IGNORE INTO spans (id, document_id, annotator_id, label_id, start, "
+    '"end", attributes, note, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+)
+_INSERT_RELATION = (
+    "INSERT OR IGNORE INTO relations (id, document_id, type, source_id, "
+    "target_id, annotator_id) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_STATUS = (
+    "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, "
+    "updated) VALUES (?, ?, ?, ?)"
+)
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value) if value else "{}"
+
+
 def _import_chunk(
     conn: Connection,
     names: Names,
@@ -132,78 +157,56 @@ def _import_chunk(
     docs: dict[str, Document] = {}
     for record in chunk:
         docs.setdefault(record.document.uid, record.document)
-    added = conn.execute(
-        insert(D).prefix_with("OR IGNORE"),
-        [
-            {
-                "uid": d.uid,
-                "title": d.title,
-                "text": d.text,
-                "length": len(d.text),
-                "meta": d.meta,
-                "added_at": now,
-            }
-            for d in docs.values()
-        ],
+    added = conn.exec_driver_sql(
+        _INSERT_DOCUMENT,
+        [(d.uid, d.title, d.text, len(d.text), _json(d.meta), now) for d in docs.values()],
     ).rowcount
     summary.documents_added += added
     summary.documents_existing += len(docs) - added
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
-    span_rows, relation_rows, status_rows = [], [], []
+    span_rows: list[tuple[Any, ...]] = []
+    relation_rows: list[tuple[Any, ...]] = []
+    status_rows: list[tuple[Any, ...]] = []
+    per_annotator = summary.spans_by_annotator
     for record in chunk:
         record.check_offsets()
         doc_id = ids[record.document.uid]
         for s in record.spans:
             if not labels.accepts(s):
                 continue
-            who = names.annotator_id(conn, s.annotator)
             span_rows.append(
-                {
-                    "id": s.id,
-                    "document_id": doc_id,
-                    "annotator_id": who,
-                    "label_id": names.label_id(conn, s.label),
-                    "start": s.start,
-                    "end": s.end,
-                    "attributes": s.attributes,
-                    "note": s.note,
-                    "created": s.created,
-                    "updated": s.updated,
-                }
+                (
+                    s.id,
+                    doc_id,
+                    names.annotator_id(conn, s.annotator),
+                    names.label_id(conn, s.label),
+                    s.start,
+                    s.end,
+                    _json(s.attributes),
+                    s.note,
+                    s.created,
+                    s.updated,
+                )
             )
-            summary.spans_by_annotator[s.annotator] = (
-                summary.spans_by_annotator.get(s.annotator, 0) + 1
-            )
+            per_annotator[s.annotator] = per_annotator.get(s.annotator, 0) + 1
         relation_rows += [
-            {
-                "id": r.id,
-                "document_id": doc_id,
-                "type": r.type,
-                "source_id": r.source,
-                "target_id": r.target,
-                "annotator_id": names.annotator_id(conn, r.annotator),
-            }
+            (r.id, doc_id, r.type, r.source, r.target, names.annotator_id(conn, r.annotator))
             for r in record.relations
         ]
         status_rows += [
-            {
-                "document_id": doc_id,
-                "annotator_id": names.annotator_id(conn, who),
-                "state": state,
-                "updated": now,
-            }
+            (doc_id, names.annotator_id(conn, who), state, now)
             for who, state in record.status.items()
         ]
     if span_rows:
-        n = conn.execute(insert(S).prefix_with("OR IGNORE"), span_rows).rowcount
+        n = conn.exec_driver_sql(_INSERT_SPAN, span_rows).rowcount
         summary.spans_added += n
         summary.spans_existing += len(span_rows) - n
     if relation_rows and not labels.unknown:
-        n = conn.execute(insert(R).prefix_with("OR IGNORE"), relation_rows).rowcount
+        n = conn.exec_driver_sql(_INSERT_RELATION, relation_rows).rowcount
         summary.relations_added += n
         summary.relations_existing += len(relation_rows) - n
     if status_rows:
-        conn.execute(insert(ST).prefix_with("OR REPLACE"), status_rows)
+        conn.exec_driver_sql(_UPSERT_STATUS, status_rows)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -225,6 +228,10 @@ def _ids(
     return who, what
 
 
+def _in(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
 def _spans_for(
     conn: Connection,
     names: Names,
@@ -232,26 +239,42 @@ def _spans_for(
     who: list[int] | None,
     what: list[int] | None,
 ) -> dict[int, list[Span]]:
-    query = select(S).where(S.c.document_id.in_(list(docs))).order_by(S.c.document_id, S.c.start)
-    if who is not None:
-        query = query.where(S.c.annotator_id.in_(who))
-    if what is not None:
-        query = query.where(S.c.label_id.in_(what))
+    """Spans of the documents ``docs`` (id -> uid), by position. Read through the driver with
+    attributes parsed only when not empty: this is the export's hot loop."""
+    clauses, params = zip(
+        *(
+            _in(column, values)
+            for column, values in (
+                ("document_id", list(docs)),
+                ("annotator_id", who),
+                ("label_id", what),
+            )
+            if values is not None
+        ),
+        strict=True,
+    )
+    rows = conn.exec_driver_sql(
+        'SELECT document_id, start, "end", label_id, annotator_id, id, attributes, note, '
+        f"created, updated FROM spans WHERE {' AND '.join(clauses)} "
+        "ORDER BY document_id, start",
+        tuple(p for group in params for p in group),
+    )
     label_name, annotator_name = names.label_name, names.annotator_name
     result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
-    for r in conn.execute(query):
-        result[r.document_id].append(
+    for doc_id, start, end, label, who_id, span_id, attrs, note, created, updated in rows:
+        attributes = json.loads(attrs) if attrs != "{}" else {}
+        result[doc_id].append(
             Span(
-                docs[r.document_id],
-                r.start,
-                r.end,
-                label_name(conn, r.label_id),
-                annotator_name(conn, r.annotator_id),
-                r.id,
-                r.attributes or {},
-                r.note,
-                r.created,
-                r.updated,
+                docs[doc_id],
+                start,
+                end,
+                label_name(conn, label),
+                annotator_name(conn, who_id),
+                span_id,
+                attributes,
+                note,
+                created,
+                updated,
             )
         )
     return result
