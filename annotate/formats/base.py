@@ -212,6 +212,7 @@ def stable_id(*parts: object) -> str:
 class Intake:
     """Checks and builds the spans and relations of one file being read.
 
+    A reader of several files (brat) sets ``file`` to the one it reads, for the messages.
     Call :meth:`finish` after the file's last record: it raises one InputError listing every
     label and relation type the schema lacks (or, with ``add_labels``, records them)."""
 
@@ -221,7 +222,8 @@ class Intake:
         self.file = str(file)
         self._unknown_labels: dict[str, str] = {}  # name -> where first seen
         self._unknown_types: dict[str, str] = {}
-        self._seen: Counter[tuple[str, str, int, int, str]] = Counter()
+        self._first_file = self.file
+        self._seen: Counter[tuple[Any, ...]] = Counter()  # for ids of repeated spans/relations
 
     def error(self, message: str, where: str | int | None) -> InputError:
         return InputError(message, self.file, where)
@@ -237,7 +239,7 @@ class Intake:
         attributes = attributes or {}
         known = self.schema.label(label)
         if known is None:
-            self._unknown_labels.setdefault(label, where)
+            self._unknown_labels.setdefault(label, self._place(where))
         else:
             try:
                 self.schema.check_attributes(known, attributes)
@@ -254,16 +256,23 @@ class Intake:
         if not isinstance(rtype, str) or not rtype:
             raise self.error(f"a relation type must be a name, got {rtype!r}", where)
         rtype = self.options.label_map.get(rtype, rtype)
-        rel = Relation(rtype, source.id, target.id, annotator,
-                       relation_id or stable_id(rtype, source.id, target.id, annotator))
+        if relation_id is None:
+            key = (rtype, source.id, target.id, annotator)
+            relation_id = stable_id(*key, self._seen[key])
+            self._seen[key] += 1
+        rel = Relation(rtype, source.id, target.id, annotator, relation_id)
         if self.schema.relation_type(rtype) is None:
-            self._unknown_types.setdefault(rtype, where)
+            self._unknown_types.setdefault(rtype, self._place(where))
         elif self.schema.label(source.label) and self.schema.label(target.label):
             try:
                 self.schema.check_relation(rel, source, target)
             except ValidationError as exc:
                 raise self.error(str(exc), where) from None
         return rel
+
+    def _place(self, where: str) -> str:
+        """``where``, prefixed by the file when a reader of a folder has moved on to another."""
+        return where if self.file == self._first_file else f"{self.file}:{where}"
 
     def finish(self) -> None:
         if self.options.add_labels:
@@ -279,3 +288,25 @@ class Intake:
         if problems:
             raise InputError("; ".join(problems) + " (map them with a label map, or let the "
                              "import add them)", self.file)
+
+
+def check_text(text: Any, file: str | Path, where: str | int | None) -> str:
+    """A document text as read: a non-empty string of valid Unicode, else InputError."""
+    if not isinstance(text, str) or not text:
+        raise InputError("the document text must be a non-empty string", str(file), where)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the text holds a lone surrogate (not valid Unicode)", str(file),
+                         where) from None
+    return text
+
+
+def read_utf8(path: Path) -> str:
+    """A file's exact text (no newline translation), or InputError if it is not UTF-8."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", str(path)) from None

@@ -1,0 +1,375 @@
+"""brat standoff: a folder of ``NAME.txt`` (the exact text, CRLF kept) and ``NAME.ann``, plus
+``annotation.conf`` describing the schema.
+
+Layout written (and read): brat has no notion of annotator, so each annotator's layer is a
+sub-collection ``OUT/<annotator>/NAME.ann`` (the folder name is the annotator, %-escaped where
+a file system would object); a document nobody annotated sits at the top. brat looks for
+``annotation.conf`` in parent folders, so the one at the top serves every layer. ``NAME`` is
+the sanitised title plus the first 12 hex digits of the document uid: unique and the same on
+every export.
+
+``.ann`` lines: ``T1<TAB>LABEL start end<TAB>text``, ``R1<TAB>TYPE Arg1:T1 Arg2:T2``,
+``A1<TAB>Name T1 Value`` (``A1<TAB>Name T1`` for a true flag; false flags are left out, which
+brat reads as false), ``#1<TAB>AnnotatorNotes T1<TAB>note``. Offsets count code points of the
+.txt, as brat does.
+
+What brat cannot hold, counted in the report: a span crossing a line break is written, as brat
+itself does, as fragments ``start end;start end`` with the break left out, so line breaks at
+either end of a span are trimmed and a span of line breaks only is dropped; attribute values
+holding white space; line breaks in notes (flattened to a space); statuses and metadata.
+
+Reading joins fragments whose gaps are only white space (a span brat split at line breaks)
+back into one span; any other discontinuous span is an InputError naming the line. Events
+(``E``) are an error; normalisations (``N``) and equivalences (``*``) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from annotate.errors import InputError, ValidationError
+from annotate.formats.base import (
+    ExportReport,
+    ImportOptions,
+    Intake,
+    Layer,
+    atomic_path,
+    check_record,
+    check_span_text,
+    check_text,
+    layers,
+    read_utf8,
+)
+from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
+from annotate.schema import AttributeDef, LabelSchema
+
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits at
+_BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+_NUMBER = re.compile(r"[+-]?\d+")
+UID_DIGITS = 12
+CONF = "annotation.conf"
+LOST_TRIMMED = "span ends at line breaks trimmed in brat"
+LOST_BREAKS_ONLY = "spans of line breaks only not carried by brat"
+LOST_SPACED_VALUES = "attribute values with white space not carried by brat"
+LOST_RELATIONS_TO_DROPPED = "relations to spans brat cannot carry"
+FLATTENED_NOTES = "notes with line breaks flattened to one line in brat"
+
+
+# -- writing ---------------------------------------------------------------------------------
+def document_name(doc: Document) -> str:
+    """``Sanitised_title-<12 hex of uid>``, or the 12 hex digits alone for an untitled text."""
+    base = _UNSAFE.sub("_", doc.title).strip("_")[:48]
+    return f"{base}-{doc.uid[:UID_DIGITS]}" if base else doc.uid[:UID_DIGITS]
+
+
+def annotator_folder(annotator: str) -> str:
+    return quote(annotator, safe="").replace(".", "%2E")
+
+
+@dataclass
+class _ConfSeen:
+    """Labels, relation types and attribute values met while writing, for annotation.conf."""
+
+    labels: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
+    attributes: dict[str, set[str]] = field(default_factory=dict)  # name -> values written
+    attribute_labels: dict[str, set[str]] = field(default_factory=dict)
+
+
+def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
+    """Write the folder ``out`` (replaced as a whole, only if every document was written)."""
+    report = ExportReport("brat")
+    seen = _ConfSeen()
+    names: dict[str, str] = {}
+    with atomic_path(out, folder=True) as root:
+        for record in records:
+            check_record(record)
+            doc = record.document
+            name = document_name(doc)
+            if names.get(name, doc.uid) != doc.uid:
+                name = f"{name}-{doc.uid}"
+            if name in names:
+                raise ValidationError(f"document {doc.uid[:UID_DIGITS]} is in the export twice")
+            names[name] = doc.uid
+            report.documents += 1
+            report.drop(record, statuses=True, meta=True)
+            for layer in layers(record, report):
+                folder = root if layer.annotator is None else root / annotator_folder(
+                    layer.annotator)
+                folder.mkdir(exist_ok=True)
+                (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
+                (folder / f"{name}.ann").write_text(_ann(doc.text, layer, report, seen),
+                                                    encoding="utf-8", newline="\n")
+        (root / CONF).write_text(_conf(schema, seen), encoding="utf-8", newline="\n")
+    return report
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at runs of line breaks, the breaks left out."""
+    pieces, pos = [], start
+    for brk in _BREAKS.finditer(text, start, end):
+        if brk.start() > pos:
+            pieces.append((pos, brk.start()))
+        pos = brk.end()
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
+
+
+def _value_text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def _ann(text: str, layer: Layer, report: ExportReport, seen: _ConfSeen) -> str:
+    lines: list[str] = []
+    tid: dict[str, str] = {}
+    attr_n = note_n = 0
+    for span in layer.spans:
+        pieces = _fragments(text, span.start, span.end)
+        if not pieces:
+            report.lose(LOST_BREAKS_ONLY)
+            continue
+        if pieces[0][0] != span.start or pieces[-1][1] != span.end:
+            report.lose(LOST_TRIMMED)
+        tid[span.id] = t = f"T{len(tid) + 1}"
+        seen.labels.add(span.label)
+        offsets = ";".join(f"{s} {e}" for s, e in pieces)
+        lines.append(f"{t}\t{span.label} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
+        report.spans += 1
+        for name, value in span.attributes.items():
+            if value is None or value is False:
+                continue
+            seen.attribute_labels.setdefault(name, set()).add(span.label)
+            values = seen.attributes.setdefault(name, set())
+            if value is True:
+                attr_n += 1
+                lines.append(f"A{attr_n}\t{name} {t}")
+                continue
+            shown = _value_text(value)
+            if not shown or any(c.isspace() for c in shown):
+                report.lose(LOST_SPACED_VALUES)
+                continue
+            attr_n += 1
+            values.add(shown)
+            lines.append(f"A{attr_n}\t{name} {t} {shown}")
+        if span.note is not None:
+            note = _BREAKS.sub(" ", span.note)
+            if note != span.note:
+                report.lose(FLATTENED_NOTES)
+            note_n += 1
+            lines.append(f"#{note_n}\tAnnotatorNotes {t}\t{note}")
+    rel_n = 0
+    for rel in layer.relations:
+        if rel.source not in tid or rel.target not in tid:
+            report.lose(LOST_RELATIONS_TO_DROPPED)
+            continue
+        rel_n += 1
+        seen.relations.add(rel.type)
+        lines.append(f"R{rel_n}\t{rel.type} Arg1:{tid[rel.source]} Arg2:{tid[rel.target]}")
+        report.relations += 1
+    return "".join(line + "\n" for line in lines)
+
+
+def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
+    labels = [*schema.label_names, *sorted(seen.labels - set(schema.label_names))]
+    out = ["[entities]", *labels, "", "[relations]"]
+    for rtype in schema.relations:
+        sources = "|".join(rtype.source_labels) or "<ENTITY>"
+        targets = "|".join(rtype.target_labels) or "<ENTITY>"
+        out.append(f"{rtype.name}\tArg1:{sources}, Arg2:{targets}")
+    for name in sorted(seen.relations - {r.name for r in schema.relations}):
+        out.append(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>")
+    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "",
+            "[attributes]"]
+    defs: dict[str, tuple[AttributeDef, set[str]]] = {}
+    for label in schema.labels:
+        for attr in label.attributes:
+            defs.setdefault(attr.name, (attr, set()))[1].add(label.name)
+    for name in sorted(seen.attributes.keys() - defs.keys()):
+        defs[name] = (AttributeDef(name), set())
+    for name, (attr, on_labels) in defs.items():
+        on_labels |= seen.attribute_labels.get(name, set())
+        args = "|".join(sorted(on_labels)) or "<ENTITY>"
+        if attr.type == "bool":
+            out.append(f"{name}\tArg:{args}")
+            continue
+        values = list(attr.choices) if attr.type == "choice" else sorted(
+            v for v in seen.attributes.get(name, ()) if "|" not in v and "," not in v)
+        if values:
+            out.append(f"{name}\tArg:{args}, Value:{'|'.join(values)}")
+    return "\n".join(out) + "\n"
+
+
+# -- reading ---------------------------------------------------------------------------------
+def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
+    """One record per ``.txt`` (with its ``.ann``, if any) under the folder ``path``."""
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError("a brat corpus is a folder of .txt and .ann files", str(root))
+    intake = Intake(schema, options, root)
+    texts = {p.with_suffix(""): p for p in _files(root, "*.txt")}
+    for ann in _files(root, "*.ann"):
+        if ann.with_suffix("") not in texts:
+            raise InputError(f"no {ann.stem}.txt beside it, so its offsets cannot be checked",
+                             str(ann))
+    for stem, txt in texts.items():
+        folder = txt.parent.relative_to(root).as_posix()
+        annotator = intake.options.annotator_for(unquote(folder) if folder != "." else None)
+        ann = stem.with_suffix(".ann")
+        intake.file = str(txt)
+        text = check_text(read_utf8(txt), txt, None)
+        doc = Document(text, _title(txt.stem, text_uid(text)))
+        if not ann.exists():
+            yield AnnotatedDocument(doc)
+            continue
+        intake.file = str(ann)
+        yield _AnnReader(intake, doc, annotator).read(read_utf8(ann))
+    intake.file = str(root)
+    intake.finish()
+
+
+def _files(root: Path, pattern: str) -> list[Path]:
+    """Matching files under ``root``, in name order, leaving out hidden files and folders."""
+    return sorted(p for p in root.rglob(pattern)
+                  if not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def _title(stem: str, uid: str) -> str:
+    short = uid[:UID_DIGITS]
+    if stem == short:
+        return ""
+    return stem.removesuffix(f"-{uid}").removesuffix(f"-{short}")
+
+
+@dataclass
+class _TextBound:
+    label: str
+    start: int
+    end: int
+    where: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class _AnnReader:
+    """Parses one ``.ann`` file against its document."""
+
+    def __init__(self, intake: Intake, doc: Document, annotator: str):
+        self.intake, self.doc, self.annotator = intake, doc, annotator
+        self.bounds: dict[str, _TextBound] = {}
+        self.relations: list[tuple[str, str, str, str]] = []  # (type, arg1, arg2, where)
+        self.attributes: list[tuple[str, str, str | None, str]] = []  # (name, T, value, where)
+
+    def read(self, content: str) -> AnnotatedDocument:
+        for n, raw in enumerate(content.split("\n"), start=1):
+            line = raw.removesuffix("\r")
+            if line.strip():
+                self._line(line, f"line {n}")
+        for name, target, value, where in self.attributes:
+            bound = self._bound(target, where)
+            bound.attributes[name] = self._attribute(bound, name, value, where)
+        spans = {t: self.intake.span(self.doc, b.start, b.end, b.label, self.annotator, b.where,
+                                     attributes=b.attributes,
+                                     note="\n".join(b.notes) if b.notes else None)
+                 for t, b in self.bounds.items()}
+        relations = [self._relation(spans, *rel) for rel in self.relations]
+        return AnnotatedDocument(self.doc, tuple(spans.values()), tuple(relations))
+
+    def _line(self, line: str, where: str) -> None:
+        ident, _, rest = line.partition("\t")
+        kind = ident[:1]
+        if kind == "T":
+            if ident in self.bounds:
+                raise self.intake.error(f"{ident} is defined twice", where)
+            self.bounds[ident] = self._text_bound(rest, where)
+        elif kind == "R":
+            parts = rest.split()
+            args = [p.partition(":")[2] for p in parts[1:]]
+            if len(args) != 2 or not all(args):
+                raise self.intake.error(f"{ident}: expected 'TYPE Arg1:T1 Arg2:T2'", where)
+            self.relations.append((parts[0], args[0], args[1], where))
+        elif kind in "AM":
+            parts = rest.split(" ")
+            if len(parts) not in (2, 3):
+                raise self.intake.error(f"{ident}: expected 'Name T1 [Value]'", where)
+            self.attributes.append((parts[0], parts[1], parts[2] if len(parts) == 3 else None,
+                                    where))
+        elif kind == "#":
+            head, _, note = rest.partition("\t")
+            target = head.split(" ")[-1]
+            if head.startswith("AnnotatorNotes") and target in self.bounds:
+                self.bounds[target].notes.append(note)
+        elif kind == "E":
+            raise self.intake.error("brat events (E lines) are not supported", where)
+        elif kind not in "N*":
+            raise self.intake.error(f"unknown brat annotation {ident!r}", where)
+
+    def _text_bound(self, rest: str, where: str) -> _TextBound:
+        head, tab, stated = rest.partition("\t")
+        label, _, offsets = head.partition(" ")
+        try:
+            pieces = sorted(tuple(map(int, frag.split())) for frag in offsets.split(";"))
+            if any(len(p) != 2 for p in pieces):
+                raise ValueError
+        except ValueError:
+            raise self.intake.error(f"expected 'LABEL start end', got {head!r}", where) from None
+        text = self.doc.text
+        for start, end in pieces:
+            check_span_text(text, start, end, stated if tab and len(pieces) == 1 else None,
+                            self.intake.file, where)
+        for (_, end), (start, _) in pairwise(pieces):
+            if start < end or not text[end:start].isspace():
+                raise self.intake.error(
+                    f"discontinuous span {offsets!r} is not supported (only fragments split at "
+                    "line breaks are joined)", where)
+        joined = " ".join(text[s:e] for s, e in pieces)
+        if tab and len(pieces) > 1 and stated != joined:
+            raise self.intake.error(f"span {offsets!r}: the file says {stated!r} but the text "
+                                    f"there is {joined!r}", where)
+        return _TextBound(label, pieces[0][0], pieces[-1][1], where)
+
+    def _bound(self, target: str, where: str) -> _TextBound:
+        if target not in self.bounds:
+            raise self.intake.error(f"{target} is not a text-bound annotation (T) of this file",
+                                    where)
+        return self.bounds[target]
+
+    def _attribute(self, bound: _TextBound, name: str, value: str | None, where: str) -> Any:
+        label = self.intake.schema.label(self.intake.options.label_map.get(bound.label,
+                                                                           bound.label))
+        if label is None:  # a label the import adds: keep what the file says
+            return True if value is None else value
+        attr = label.attribute(name)
+        if attr is None:
+            raise self.intake.error(f"label {label.name} has no attribute {name!r}", where)
+        if attr.type == "bool":
+            if value is not None:
+                raise self.intake.error(f"{name} is a flag and takes no value", where)
+            return True
+        if value is None:
+            raise self.intake.error(f"{name} needs a value", where)
+        result: Any = value
+        if attr.type == "number":
+            try:
+                result = int(value) if _NUMBER.fullmatch(value) else float(value)
+            except ValueError:
+                raise self.intake.error(f"{name} expects a number, got {value!r}",
+                                        where) from None
+        try:
+            attr.check(result)
+        except ValidationError as exc:
+            raise self.intake.error(str(exc), where) from None
+        return result
+
+    def _relation(self, spans: dict[str, Span], rtype: str, arg1: str, arg2: str,
+                  where: str) -> Relation:
+        self._bound(arg1, where)
+        self._bound(arg2, where)
+        return self.intake.relation(rtype, spans[arg1], spans[arg2], self.annotator, where)

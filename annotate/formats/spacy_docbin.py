@@ -1,0 +1,127 @@
+"""spaCy DocBin (``.spacy``), the optional extra ``counterclaim[spacy]``.
+
+One ``Doc`` per document and annotator, tokenised by ``spacy.blank("en")`` (no model needed).
+Every span goes into ``doc.spans["sc"]`` (its span id kept as the spaCy span id), aligned to
+tokens with ``alignment_mode="expand"``; entity-category spans also go into ``doc.ents``
+where they do not overlap (``spacy.util.filter_spans``: longest first). ``doc.user_data``
+holds ``uid``, ``title``, ``annotator`` and ``meta``. Counted in the report: spans whose text
+changed when expanded to tokens, spans on no token, entity spans left out of ``doc.ents``,
+and the attributes, notes, relations and statuses spaCy has no place for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from annotate.errors import CounterclaimError, InputError
+from annotate.formats.base import (
+    ExportReport,
+    ImportOptions,
+    Intake,
+    atomic_path,
+    check_record,
+    check_text,
+    layers,
+)
+from annotate.model import AnnotatedDocument, Document, text_uid
+from annotate.schema import LabelSchema
+
+SPANS_KEY = "sc"
+EXPANDED = "spans expanded to token boundaries in spaCy"
+LOST_NO_TOKEN = "spans covering no token not carried by spaCy"
+NOT_IN_ENTS = "overlapping entity spans left out of doc.ents (kept in spans['sc'])"
+
+
+class SpacyMissing(CounterclaimError):
+    """The optional spaCy dependency is not installed."""
+
+
+def _spacy() -> ModuleType:
+    try:
+        import spacy
+    except ImportError:
+        raise SpacyMissing("spaCy is not installed: pip install 'counterclaim[spacy]'") from None
+    return spacy
+
+
+def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
+    spacy = _spacy()
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    report = ExportReport("spacy")
+    nlp = spacy.blank("en")
+    entity_labels = {label.name for label in schema.labels if label.category == "entity"}
+    docs = DocBin(store_user_data=True)
+    for record in records:
+        check_record(record)
+        report.documents += 1
+        report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
+        source = record.document
+        tokenised = nlp.make_doc(source.text)
+        for i, layer in enumerate(layers(record, report)):
+            doc = tokenised if i == 0 else tokenised.copy()
+            spans, entities = [], []
+            for span in layer.spans:
+                aligned = doc.char_span(span.start, span.end, label=span.label,
+                                        alignment_mode="expand", span_id=span.id)
+                if aligned is None:
+                    report.lose(LOST_NO_TOKEN)
+                    continue
+                if aligned.start_char != span.start or aligned.end_char != span.end:
+                    report.lose(EXPANDED)
+                spans.append(aligned)
+                if span.label in entity_labels:
+                    entities.append(aligned)
+            doc.spans[SPANS_KEY] = spans
+            doc.ents = filter_spans(entities)
+            report.lose(NOT_IN_ENTS, len(entities) - len(doc.ents))
+            report.spans += len(spans)
+            doc.user_data.update({"uid": source.uid, "title": source.title,
+                                  "annotator": layer.annotator, "meta": source.meta})
+            docs.add(doc)
+    data = docs.to_bytes()
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)
+    return report
+
+
+def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
+    """Records of a DocBin: the spans of ``doc.spans["sc"]`` (or ``doc.ents`` when a file has
+    no span group), at their token-aligned offsets."""
+    spacy = _spacy()
+    from spacy.tokens import DocBin
+
+    intake = Intake(schema, options, path)
+    nlp = spacy.blank("en")
+    try:
+        docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", str(path)) from None
+    for n, doc in enumerate(docs, start=1):
+        where = f"doc {n}"
+        text = check_text(doc.text, path, where)
+        data: dict[Any, Any] = doc.user_data
+        meta = data.get("meta")
+        document = Document(text, str(data.get("title") or ""),
+                            dict(meta) if isinstance(meta, dict) else {}, text_uid(text))
+        found = data.get("annotator")
+        annotator = options.annotator_for(found if isinstance(found, str) else None)
+        group = doc.spans.get(SPANS_KEY, doc.ents)
+        spans = tuple(
+            intake.span(document, s.start_char, s.end_char, s.label_, annotator, where,
+                        text=s.text, span_id=_uuid_or_none(s.id_))
+            for s in group)
+        yield AnnotatedDocument(document, spans)
+    intake.finish()
+
+
+def _uuid_or_none(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
