@@ -1,0 +1,1 @@
+"""Dialogs of the main window that stand on their own (import and export: transfer)."""

@@ -1,0 +1,218 @@
+"""Import and export as background jobs: the GUI thread only starts them and listens.
+
+A job runs on ``QThreadPool.globalInstance()`` and opens its OWN :class:`Store` on the
+location of the GUI's store (SQLite connections must not cross threads); it closes it at the
+end. It reports through :class:`JobSignals`, delivered to the GUI thread as queued signals.
+
+Cancelling (``job.cancel()``, thread-safe) is checked whenever the job reports progress:
+
+* Import: the file being read when the cancel lands is rolled back completely (its
+  transaction never commits); files finished before it STAY imported; files not yet begun are
+  skipped. Each appears in the results: finished ones with their summary, the interrupted one
+  with :data:`CANCELLED`, the skipped ones with :data:`SKIPPED`.
+* Export: the output being written is never put in place (the format writers write a
+  temporary file and rename it; the cancel raises inside their loop, which removes the
+  temporary file). With a split, parts completed before the cancel stay written.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from annotate.errors import CounterclaimError
+from annotate.formats.base import ExportReport, ImportOptions
+from annotate.model import AnnotatedDocument
+from db.store import Store
+from db.transfer import (
+    Cancelled,
+    ExportFilter,
+    FileResult,
+    Split,
+    export,
+    import_unit,
+    plan_import,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+CANCELLED = "cancelled: nothing from this file was imported"
+SKIPPED = "not imported: the import was cancelled before this file"
+REPORT_EVERY_S = 0.05
+"""At most one progress signal per this many seconds (plus one at the start of each file),
+so a fast job cannot flood the GUI thread's event queue."""
+
+
+class JobSignals(QObject):
+    """What a job tells the GUI thread. ``finished`` carries a list of :class:`FileResult`
+    (import) or :class:`ExportOutcome` (export); ``failed`` a plain-text message when the job
+    could not run at all."""
+
+    planned = Signal(int)  # import: how many files will be read
+    progress = Signal(str, int)  # file, documents read from it so far
+    fileDone = Signal(object)  # import: FileResult
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+@dataclass(slots=True)
+class ExportOutcome:
+    """What an export wrote (path and report per output), or that it was cancelled."""
+
+    outputs: list[tuple[Path, ExportReport]] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def describe(exc: BaseException) -> str:
+    """A plain, user-facing message for an error that stopped a job."""
+    if isinstance(exc, CounterclaimError | ImportError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return f"{type(exc).__name__}: {exc}"
+
+
+def worker_location(store: Store) -> str:
+    """Where a worker opens its own store; an in-memory store has no second connection."""
+    location = store.location
+    if store.path is None and location.startswith("sqlite"):
+        raise CounterclaimError("a store held in memory cannot be used by a background job")
+    return location
+
+
+class _Job(QRunnable):
+    """Common part of the jobs: the signals, the cancel flag, throttled progress, and the
+    worker's own store."""
+
+    def __init__(self, location: str):
+        super().__init__()
+        self.setAutoDelete(False)  # the dialog's reference keeps it; Qt must not delete it
+        self.location = location
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+        self.report_every = REPORT_EVERY_S
+        self._last_report = 0.0
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next progress report (callable from any thread)."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self)
+
+    def report(self, file: str, documents: int, *, force: bool = False) -> None:
+        """Emit progress (throttled unless ``force``), then raise Cancelled if asked to stop."""
+        now = time.monotonic()
+        if force or now - self._last_report >= self.report_every:
+            self._last_report = now
+            self.signals.progress.emit(file, documents)
+        if self._cancel.is_set():
+            raise Cancelled("cancelled")
+
+    def run(self) -> None:
+        try:
+            store = self.open_store()
+        except Exception as exc:  # the GUI must hear of every failure, whatever it is
+            self.signals.failed.emit(describe(exc))
+            return
+        try:
+            result = self.work(store)
+        except Exception as exc:
+            self.signals.failed.emit(describe(exc))
+        else:
+            self.signals.finished.emit(result)
+        finally:
+            store.close()
+
+    def open_store(self) -> Store:
+        return Store.open(self.location)
+
+    def work(self, store: Store) -> Any:
+        raise NotImplementedError
+
+
+class ImportJob(_Job):
+    """Import files or folders (see the module docstring for what a cancel keeps)."""
+
+    def __init__(self, location: str, paths: Sequence[Path], options: ImportOptions,
+                 forced: str | None = None):
+        super().__init__(location)
+        self.paths = [Path(p) for p in paths]
+        self.options = options
+        self.forced = forced
+
+    def work(self, store: Store) -> list[FileResult]:
+        units = plan_import(self.paths, self.forced)
+        self.signals.planned.emit(len(units))
+        results: list[FileResult] = []
+        for unit in units:
+            if self.cancelled:
+                result = FileResult(unit.path, unit.format, error=SKIPPED)
+            else:
+                try:
+                    self.report(str(unit.path), 0, force=True)
+                    result = import_unit(store, unit, self.options, self.report)
+                except Cancelled:
+                    result = FileResult(unit.path, unit.format, error=CANCELLED)
+            results.append(result)
+            self.signals.fileDone.emit(result)
+        return results
+
+
+class _WatchedStore(Store):
+    """A store whose document stream reports each record before handing it on, so that an
+    export can be followed and cancelled from inside the format writer's loop."""
+
+    watch: Callable[[int], None] = staticmethod(lambda count: None)
+
+    def iter_documents(self, *args: Any, **kwargs: Any) -> Iterator[AnnotatedDocument]:
+        for count, record in enumerate(super().iter_documents(*args, **kwargs), 1):
+            self.watch(count)
+            yield record
+
+
+class ExportJob(_Job):
+    """Export the (filtered, optionally split) store to ``out`` in ``fmt``."""
+
+    def __init__(self, location: str, out: Path, fmt: str, filters: ExportFilter,
+                 split: Split | None = None):
+        super().__init__(location)
+        self.out, self.fmt, self.filters, self.split = Path(out), fmt, filters, split
+
+    def open_store(self) -> Store:
+        store = _WatchedStore.open(self.location)
+        store.watch = lambda count: self.report(str(self.out), count)
+        return store
+
+    def work(self, store: Store) -> ExportOutcome:
+        try:
+            self.report(str(self.out), 0, force=True)
+            return ExportOutcome(export(store, self.out, self.fmt, self.filters, self.split))
+        except Cancelled:
+            return ExportOutcome(cancelled=True)
+
+
+def run_import_dialog(parent: QWidget, service: Any) -> None:
+    """Open the import dialog (window-modal, returns at once); ``service`` gives ``.store``
+    and, optionally, ``.hub.storeChanged`` emitted once something was imported."""
+    from desktop.dialogs.transfer import ImportDialog
+
+    ImportDialog(parent, service).open()
+
+
+def run_export_dialog(parent: QWidget, service: Any) -> None:
+    """Open the export dialog (window-modal, returns at once); ``service`` gives ``.store``."""
+    from desktop.dialogs.transfer import ExportDialog
+
+    ExportDialog(parent, service).open()
