@@ -145,6 +145,7 @@ class _TransferDialog(QDialog):
         self.job: ImportJob | ExportJob | None = None
         self.progress: QProgressDialog | None = None
         self.summary: SummaryDialog | None = None
+        self.cancel_button = QPushButton("Cancel")
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,8 +154,10 @@ class _TransferDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.TITLE)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.rejected.connect(self.deleteLater)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
@@ -180,7 +183,6 @@ class _TransferDialog(QDialog):
         label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress.setLabel(label)
         self.progress.setLabelText("Starting…")
-        self.cancel_button = QPushButton("Cancel")
         self.progress.setCancelButton(self.cancel_button)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from annotate import formats
+from annotate.errors import CounterclaimError
 from annotate.formats import native
 from annotate.formats.base import ImportOptions
 from annotate.model import AnnotatedDocument, Document, Relation, Span
@@ -280,25 +282,21 @@ def test_export_dialog_split_and_cancel(qtbot, service, store: Store, tmp_path: 
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
 
 
-def test_export_dialog_shows_a_missing_library_plainly(qtbot, service, tmp_path: Path,
-                                                        monkeypatch) -> None:
-    real = formats.module
-    message = "the spaCy format needs spaCy: pip install 'counterclaim[spacy]' <here>"
-
-    def module(name: str):
-        if name == "spacy":
-            raise ImportError(message)
-        return real(name)
-
-    monkeypatch.setattr(formats, "module", module)
+def test_export_dialog_shows_missing_spacy_plainly(qtbot, service, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # ``import spacy`` now fails
+    writer = formats.module("spacy")
+    with pytest.raises(CounterclaimError) as missing:
+        writer.write([], tmp_path / "probe.spacy", service.store.schema())
     dialog = ExportDialog(None, service)
     qtbot.addWidget(dialog)
     dialog.format.setCurrentText("spacy")
     dialog.out.setText(str(tmp_path / "c.spacy"))
     with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
         dialog.accept()
-    assert dialog.summary.text() == f"Export failed: {message}"
-    assert not (tmp_path / "c.spacy").exists()
+    assert "spaCy" in str(missing.value)
+    assert dialog.summary.text() == f"Export failed: {missing.value}"
+    assert [n for n in os.listdir(tmp_path) if not n.startswith("s.sqlite")] == []
 
 
 def test_export_dialog_bad_split_stays_in_the_form(qtbot, service, tmp_path: Path) -> None:
