@@ -1,0 +1,85 @@
+"""Starting the window: ``run_app(location)``, called by ``counterclaim`` with no command."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotate.errors import StoreError
+from desktop.cli import open_store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+ORGANIZATION = "Counterclaim"
+APPLICATION = "Counterclaim"
+
+
+def application() -> QApplication:
+    """The running QApplication, created with the names QSettings files are kept under."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    return app
+
+
+def explain(title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def annotator_name(settings: QSettings) -> str | None:
+    """The annotator of the last session, or (first run) asked for; None if the user cancels."""
+    name = str(settings.value("annotator", "") or "").strip()
+    if name:
+        return name
+    default = getpass.getuser() or "annotator"
+    name, ok = QInputDialog.getText(None, "Welcome to Counterclaim",
+                                    "Your name as annotator (it is stored with every edit):",
+                                    text=default)
+    name = name.strip()
+    if not ok or not name:
+        return None
+    settings.setValue("annotator", name)
+    return name
+
+
+def start(location: str | None, settings: QSettings) -> MainWindow | None:
+    """Open the store and build the window; on a store that cannot be opened say why and
+    give None."""
+    try:
+        store = open_store(location)
+    except StoreError as exc:
+        explain("Cannot open the store", str(exc))
+        return None
+    name = annotator_name(settings)
+    if name is None:
+        store.close()
+        return None
+    try:
+        service = Service(store, name, opener=open_store)
+    except StoreError as exc:
+        store.close()
+        explain("Cannot use the store", str(exc))
+        return None
+    service.hub.annotatorChanged.connect(lambda who: settings.setValue("annotator", who))
+    return MainWindow(service, settings)
+
+
+def run_app(location: str | None) -> int:
+    """Show the window on the store at ``location`` (None: $COUNTERCLAIM_DB or the default
+    store) until it is closed; 0 on a normal exit, 2 when the store could not be opened."""
+    app = application()
+    window = start(location, QSettings())
+    if window is None:
+        return 2
+    window.show()
+    code = app.exec()
+    window.service.store.close()
+    return code

@@ -1,0 +1,109 @@
+"""One input widget per attribute type of the schema (choice, text, number, bool).
+
+Each editor calls ``commit(value)`` when the user finishes a change (None clears the
+attribute) and shows a stored value with :meth:`AttributeEditor.show_value` without
+committing it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+
+from annotate.schema import AttributeDef
+
+Commit = Callable[[Any], None]
+
+
+def parse_number(text: str) -> int | float | None:
+    """``"80"`` -> 80, ``"2.5"`` -> 2.5, ``""`` -> None; anything else raises ValueError."""
+    text = text.strip().replace(",", "")
+    if not text:
+        return None
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() \
+        else number
+
+
+class AttributeEditor:
+    """Base: the widget and how to show a value in it."""
+
+    widget: QWidget
+
+    def show_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+class ChoiceEditor(AttributeEditor):
+    def __init__(self, attr: AttributeDef, commit: Commit) -> None:
+        self.widget = combo = QComboBox()
+        combo.addItem("", None)
+        for choice in attr.choices:
+            combo.addItem(choice, choice)
+        combo.activated.connect(lambda _i: commit(combo.currentData()))
+
+    def show_value(self, value: Any) -> None:
+        combo = self.widget
+        assert isinstance(combo, QComboBox)
+        with QSignalBlocker(combo):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+
+
+class TextEditor(AttributeEditor):
+    def __init__(self, attr: AttributeDef, commit: Commit,
+                 parse: Callable[[str], Any] | None = None) -> None:
+        self.widget = line = QLineEdit()
+        self._shown = ""
+
+        def finished() -> None:
+            if line.text() == self._shown:
+                return
+            try:
+                value = parse(line.text()) if parse else (line.text() or None)
+            except ValueError:
+                line.setStyleSheet("QLineEdit { border: 1px solid #D55E00; }")
+                line.setToolTip(f"{attr.name} takes a number, like 80 or 2.5")
+                return
+            line.setStyleSheet("")
+            line.setToolTip("")
+            commit(value)
+
+        line.editingFinished.connect(finished)
+
+    def show_value(self, value: Any) -> None:
+        line = self.widget
+        assert isinstance(line, QLineEdit)
+        self._shown = "" if value is None else str(value)
+        with QSignalBlocker(line):
+            line.setText(self._shown)
+            line.setStyleSheet("")
+
+
+class BoolEditor(AttributeEditor):
+    def __init__(self, attr: AttributeDef, commit: Commit) -> None:
+        self.widget = box = QCheckBox()
+        box.clicked.connect(lambda checked: commit(bool(checked)))
+
+    def show_value(self, value: Any) -> None:
+        box = self.widget
+        assert isinstance(box, QCheckBox)
+        with QSignalBlocker(box):
+            box.setChecked(bool(value))
+
+
+def make_editor(attr: AttributeDef, commit: Commit) -> AttributeEditor:
+    """The editor for ``attr``'s type."""
+    if attr.type == "choice":
+        return ChoiceEditor(attr, commit)
+    if attr.type == "bool":
+        return BoolEditor(attr, commit)
+    if attr.type == "number":
+        editor = TextEditor(attr, commit, parse_number)
+        editor.widget.setPlaceholderText("number")  # type: ignore[attr-defined]
+        return editor
+    return TextEditor(attr, commit)

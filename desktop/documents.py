@@ -1,0 +1,262 @@
+"""The document list dock: a lazily fetched table of the store's documents, with search and
+status and label filters. Rows come from the store a page at a time, so a store of 100,000
+documents opens and scrolls at once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.commands import ChangeSet
+from db.store import DocumentRow
+from desktop.service import Filters, Service
+
+PAGE = 200
+COLUMNS = ("Title", "Source", "Length", "Spans", "Status")
+STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
+STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Rows of :class:`DocumentRow`, fetched ``PAGE`` at a time as the view scrolls."""
+
+    def __init__(self, service: Service, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.filters = Filters()
+        self._rows: list[DocumentRow] = []
+        self._row_of: dict[str, int] = {}
+        self._total = 0
+        self.reset()
+
+    # -- loading ---------------------------------------------------------------------------
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every row and fetch the first page again."""
+        self.beginResetModel()
+        self._rows, self._row_of = [], {}
+        self._total = self.service.count_documents(self.filters)
+        self._append(self.service.documents(self.filters, 0, PAGE))
+        self.endResetModel()
+
+    def _append(self, rows: list[DocumentRow]) -> None:
+        for row in rows:
+            self._row_of[row.uid] = len(self._rows)
+            self._rows.append(row)
+
+    @property
+    def total(self) -> int:
+        """How many documents match the filters (fetched or not)."""
+        return self._total
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        rows = self.service.documents(self.filters, len(self._rows), PAGE)
+        if not rows:  # the store shrank under us
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._append(rows)
+        self.endInsertRows()
+
+    def refresh(self, uid: str) -> None:
+        """Re-read one row's span count and status after an edit."""
+        row = self._row_of.get(uid)
+        if row is None:
+            return
+        count = len(self.service.spans(uid))
+        self._rows[row] = replace(self._rows[row], span_count=count,
+                                  status=self.service.status(uid))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- access ----------------------------------------------------------------------------
+    def row_of(self, uid: str) -> int | None:
+        return self._row_of.get(uid)
+
+    def document_row(self, row: int) -> DocumentRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title or "(untitled)", row.source, f"{row.length:,}", row.span_count,
+                    f"{STATUS_MARK[row.status]} {STATUS_TEXT[row.status]}".strip())[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
+            return (row.title, row.source)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.uid
+        return None
+
+
+class DocumentList(QDockWidget):
+    """The dock: search box, filters and the table; selecting a row opens the document."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__("Documents", parent)
+        self.setObjectName("documents")
+        self.service = service
+        self.model = DocumentListModel(service, self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the corpus")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItem("all", None)
+        for state in ("todo", "in_progress", "done"):
+            self.status.addItem(STATUS_TEXT[state], state)
+        self.label = QComboBox()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.hideColumn(1)  # the source shows as a tooltip; the View can bring it back
+        filters = QHBoxLayout()
+        filters.addWidget(self.status)
+        filters.addWidget(self.label)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        self.setWidget(body)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status.currentIndexChanged.connect(self.apply_filters)
+        self.label.currentIndexChanged.connect(self.apply_filters)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        hub = service.hub
+        hub.changed.connect(self._on_changed)
+        hub.documentChanged.connect(self._show_current)
+        hub.annotatorChanged.connect(self.model.reset)
+        hub.storeChanged.connect(self._on_store)
+        hub.schemaChanged.connect(self._fill_labels)
+        self._fill_labels()
+
+    # -- filters ---------------------------------------------------------------------------
+    def _fill_labels(self) -> None:
+        chosen = self.label.currentData()
+        self.label.blockSignals(True)
+        self.label.clear()
+        self.label.addItem("any label", None)
+        for name in self.service.schema().label_names:
+            self.label.addItem(name, name)
+        self.label.setCurrentIndex(max(self.label.findData(chosen), 0))
+        self.label.blockSignals(False)
+
+    def filters(self) -> Filters:
+        return Filters(self.search.text().strip(), self.status.currentData(),
+                       self.label.currentData())
+
+    def apply_filters(self) -> None:
+        self._debounce.stop()
+        self.model.set_filters(self.filters())
+        self._show_current(self.service.current)
+
+    def _on_store(self) -> None:
+        self._fill_labels()
+        self.model.reset()
+
+    # -- selection and navigation ----------------------------------------------------------
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.document_row(current.row())
+        if row is not None:
+            self.service.open_document(row.uid)
+
+    def _show_current(self, uid: str) -> None:
+        row = self.model.row_of(uid)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        if self.table.currentIndex().row() != row:
+            self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def _fetch_row(self, row: int) -> DocumentRow | None:
+        """Row ``row`` of the list, fetching pages until it is loaded; None past the end."""
+        while row >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        return self.model.document_row(row)
+
+    def step(self, direction: int) -> None:
+        """Open the next (1) or previous (-1) document of the list."""
+        current = self.model.row_of(self.service.current)
+        row = 0 if current is None else current + direction
+        document = self._fetch_row(row) if row >= 0 else None
+        if document is None:
+            self.service.hub.message.emit("no " + ("next" if direction > 0 else "previous") +
+                                          " document")
+            return
+        self.service.open_document(document.uid)
+
+    def next_unfinished(self) -> None:
+        """Open the next document after the current one that is not done."""
+        current = self.model.row_of(self.service.current)
+        row = 0 if current is None else current + 1
+        while (document := self._fetch_row(row)) is not None:
+            if document.status != "done":
+                self.service.open_document(document.uid)
+                return
+            row += 1
+        self.service.hub.message.emit("every document after this one is done")
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        for uid in changes.documents:
+            self.model.refresh(uid)

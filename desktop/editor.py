@@ -1,0 +1,300 @@
+"""The editor: the controller of the centre text view.
+
+It loads the current document into the :class:`SpanTextView`, turns keys into commands
+(label hotkeys, Delete, Tab, Alt+arrows, L for links) sent through the service, and re-renders
+only the spans a ChangeSet names.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QCursor, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
+
+from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, relabel, resize
+from annotate.model import Relation, Span
+from annotate.schema import LabelSchema
+from annotate.tokenize import token_bounds
+from desktop.findbar import FindBar
+from desktop.service import Service
+from desktop.textview import SpanTextView, style_for
+
+RelationChooser = Callable[[Sequence[str]], str | None]
+
+
+def relation_choices(schema: LabelSchema, source: str, target: str) -> list[str]:
+    """Names of the relation types that may go from a ``source`` label to a ``target`` label."""
+    return [r.name for r in schema.relations
+            if (not r.source_labels or source in r.source_labels)
+            and (not r.target_labels or target in r.target_labels)]
+
+
+def word_step(bounds: Sequence[tuple[int, int]], start: int, end: int, grow: bool) -> int | None:
+    """The span end one word further (``grow``) or nearer; None when there is no such word.
+    ``bounds`` are the document's token bounds in order."""
+    ends = [b for _, b in bounds]
+    if grow:
+        k = bisect_right(ends, end)
+        return ends[k] if k < len(ends) else None
+    k = bisect_left(ends, end) - 1
+    return ends[k] if k >= 0 and ends[k] > start else None
+
+
+class Editor(QObject):
+    """Controller of the text view; :attr:`widget` is the centre of the window."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.hub = service.hub
+        self.widget = QWidget(parent)
+        self.title = QLabel(self.widget)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.view = SpanTextView(self.widget)
+        self.find_bar = FindBar(self.view, self.widget)
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.find_bar)
+        self.text = ""
+        self._spans: dict[str, Span] = {}
+        self._bounds: list[tuple[int, int]] | None = None
+        self.link_source: str | None = None
+        self.choose_relation: RelationChooser = self._ask_relation
+        self.label_actions: list[QAction] = []
+        self._make_actions()
+        self.rebuild_label_actions()
+        self.view.selectedSpanChanged.connect(self._on_span_selected)
+        self.hub.changed.connect(self._on_changed)
+        self.hub.documentChanged.connect(self.load)
+        self.hub.annotatorChanged.connect(self.reload)
+        self.hub.storeChanged.connect(self.reload)
+        self.hub.schemaChanged.connect(self._on_schema)
+        self.hub.spanRequested.connect(self.select_span)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _action(self, text: str, keys: Sequence[str | QKeySequence.StandardKey],
+                slot: Callable[[], object], tip: str = "",
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+        action = QAction(text, self.widget)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(context)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.widget.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        local = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.delete_action = self._action("Delete span", ["Delete"], self.delete_selected,
+                                          "Delete the selected span")
+        self.clear_action = self._action("Clear selection", ["Esc"], self.clear_selection,
+                                         "Clear the selection; cancel a link", local)
+        self.next_action = self._action("Next span", ["Tab"], lambda: self.step(1),
+                                        "Select the next span in the text", local)
+        self.previous_action = self._action("Previous span", ["Shift+Tab", "Shift+Backtab"],
+                                            lambda: self.step(-1),
+                                            "Select the previous span", local)
+        self.grow_word_action = self._action("Grow span by a word", ["Alt+Right"],
+                                             lambda: self.nudge(True, True))
+        self.shrink_word_action = self._action("Shrink span by a word", ["Alt+Left"],
+                                               lambda: self.nudge(False, True))
+        self.grow_char_action = self._action("Grow span by a character", ["Alt+Shift+Right"],
+                                             lambda: self.nudge(True, False))
+        self.shrink_char_action = self._action("Shrink span by a character", ["Alt+Shift+Left"],
+                                               lambda: self.nudge(False, False))
+        self.link_action = self._action("Link from span…", ["L"], self.start_link,
+                                        "Link the selected span to the next one you pick")
+        self.find_action = self._action("Find in document…", [QKeySequence.StandardKey.Find],
+                                        self.find_bar.open_bar)
+        self.edit_actions = [self.delete_action, self.clear_action, self.next_action,
+                             self.previous_action, self.grow_word_action,
+                             self.shrink_word_action, self.grow_char_action,
+                             self.shrink_char_action, self.link_action]
+
+    def rebuild_label_actions(self) -> None:
+        """One action per label: its schema hotkey, and digits 1-9 in schema order."""
+        for action in self.label_actions:
+            self.widget.removeAction(action)
+            action.deleteLater()
+        schema = self.service.schema()
+        self.label_actions = []
+        for number, label in enumerate(schema.labels, start=1):
+            keys = [label.hotkey] if label.hotkey else []
+            if number <= 9 and str(number) != label.hotkey:
+                keys.append(str(number))
+            action = self._action(label.name, keys, partial(self.apply_label, label.name),
+                                  f"Label the selection {label.name}")
+            self.label_actions.append(action)
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, uid: str) -> None:
+        """Show document ``uid`` with the current annotator's spans ("" shows nothing)."""
+        self.link_source = None
+        document = self.service.document(uid) if uid else None
+        self.text = document.text if document else ""
+        self._bounds = None
+        self._spans = {s.id: s for s in self.service.spans(uid)} if document else {}
+        self.title.setText((document.title or "(untitled)") if document else "")
+        schema = self.service.schema()
+        self.view.set_document(self.text, [style_for(s, schema.label(s.label))
+                                           for s in self._spans.values()])
+
+    def reload(self) -> None:
+        self.load(self.service.current)
+
+    def _on_schema(self) -> None:
+        self.rebuild_label_actions()
+        self.reload()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        uid = self.service.current
+        if not uid or uid not in changes.documents:
+            return
+        schema = self.service.schema()
+        changed, removed = [], []
+        for span_id in changes.spans:
+            span = self.service.span(span_id)
+            if span is not None and span.document == uid and \
+                    span.annotator == self.service.annotator:
+                self._spans[span_id] = span
+                changed.append(style_for(span, schema.label(span.label)))
+            elif self._spans.pop(span_id, None) is not None:
+                removed.append(span_id)
+        self.view.update_spans(changed, removed)
+        if self.view.selected_span():
+            self.hub.spanSelected.emit(self.view.selected_span() or "")
+
+    # -- selection -------------------------------------------------------------------------
+    def spans(self) -> list[Span]:
+        """The shown spans in text order."""
+        return sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+
+    def selected(self) -> Span | None:
+        span_id = self.view.selected_span()
+        return self._spans.get(span_id) if span_id else None
+
+    def select_span(self, span_id: str) -> None:
+        if span_id in self._spans:
+            self.view.select_span(span_id)
+
+    def clear_selection(self) -> None:
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        self.view.select_span(None)
+        if self.link_source is not None:
+            self.link_source = None
+            self.hub.message.emit("link cancelled")
+
+    def step(self, direction: int) -> None:
+        """Select the next (1) or previous (-1) span after the selected one or the caret."""
+        spans = self.spans()
+        if not spans:
+            return
+        current = self.selected()
+        if current is not None:
+            index = next(i for i, s in enumerate(spans) if s.id == current.id) + direction
+        else:
+            caret = self.view.textCursor().position()
+            index = next((i for i, s in enumerate(spans) if s.start >= caret), len(spans))
+            index = index if direction > 0 else index - 1
+        self.view.select_span(spans[index % len(spans)].id)
+
+    def _on_span_selected(self, span_id: str) -> None:
+        if span_id and self.link_source and span_id != self.link_source:
+            source, self.link_source = self.link_source, None
+            self.link(source, span_id)
+        self.hub.spanSelected.emit(span_id)
+
+    # -- edits -----------------------------------------------------------------------------
+    def apply_label(self, label: str) -> None:
+        """Label the selected text (a new span) or, with none, relabel the selected span."""
+        uid = self.service.current
+        selection = self.view.selectionRange()
+        if uid and selection is not None:
+            span = Span(uid, selection[0], selection[1], label, self.service.annotator)
+            if self.service.apply(CreateSpan(span)) is not None:
+                self.view.select_span(span.id)
+                self.hub.message.emit(f"{label}: {self.text[span.start:span.end][:60]}")
+            return
+        current = self.selected()
+        if current is None:
+            self.hub.message.emit("select some text first, then press a label key")
+        elif current.label != label:
+            target = self.service.schema().label(label)
+            keep = tuple(a.name for a in target.attributes) if target else ()
+            self.service.apply(relabel(current, label, keep))
+
+    def delete_selected(self) -> None:
+        span = self.selected()
+        if span is None:
+            self.hub.message.emit("no span selected")
+            return
+        self.service.apply(DeleteSpan(span))
+
+    def nudge(self, grow: bool, by_word: bool) -> None:
+        """Move the selected span's end one word (or character) outwards or inwards."""
+        span = self.selected()
+        if span is None:
+            return
+        if by_word:
+            if self._bounds is None:
+                self._bounds = token_bounds(self.text)
+            end = word_step(self._bounds, span.start, span.end, grow)
+        else:
+            end = span.end + (1 if grow else -1)
+        if end is None or not span.start < end <= len(self.text):
+            self.hub.message.emit("the span cannot " + ("grow" if grow else "shrink") +
+                                  " further")
+            return
+        self.service.apply(resize(span, span.start, end))
+
+    def start_link(self) -> None:
+        span = self.selected()
+        if span is None:
+            self.hub.message.emit("select a span first, then press L to link it")
+            return
+        self.link_source = span.id
+        self.hub.message.emit(f"link from {span.label} “{self.text[span.start:span.end][:40]}”:"
+                              " click or Tab to the target span (Esc cancels)")
+
+    def link(self, source_id: str, target_id: str) -> Relation | None:
+        """Add a relation between two spans of the document, of a type the schema allows for
+        their labels (turned around when only the reverse direction is allowed)."""
+        source, target = self._spans.get(source_id), self._spans.get(target_id)
+        if source is None or target is None:
+            return None
+        schema = self.service.schema()
+        choices = relation_choices(schema, source.label, target.label)
+        if not choices:
+            choices = relation_choices(schema, target.label, source.label)
+            source, target = target, source
+        if not choices:
+            self.hub.message.emit(f"no relation type goes from {source.label} to {target.label}")
+            return None
+        kind = choices[0] if len(choices) == 1 else self.choose_relation(choices)
+        if kind is None:
+            return None
+        relation = Relation(kind, source.id, target.id, self.service.annotator)
+        if self.service.apply(AddRelation(source.document, relation)) is None:
+            return None
+        self.hub.message.emit(f"linked {source.label} —{kind}→ {target.label}")
+        return relation
+
+    def _ask_relation(self, choices: Sequence[str]) -> str | None:
+        menu = QMenu(self.widget)
+        for name in choices:
+            menu.addAction(name)
+        chosen = menu.exec(QCursor.pos())
+        return chosen.text() if chosen is not None else None

@@ -1,0 +1,29 @@
+"""The one Qt signal hub: every change the store reports, and every switch of what is shown,
+passes through here so each view refreshes only what it touches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Hub(QObject):
+    """Signals shared by the window's controllers (no state of its own)."""
+
+    changed = Signal(object)
+    """A :class:`annotate.commands.ChangeSet` that just landed in the store."""
+    documentChanged = Signal(str)
+    """The document shown in the editor is now this uid ("" = none)."""
+    annotatorChanged = Signal(str)
+    """The current annotator was switched to this name."""
+    schemaChanged = Signal()
+    """The label schema was replaced."""
+    storeChanged = Signal()
+    """Another store was opened: everything shown must be reloaded."""
+    spanSelected = Signal(str)
+    """The text view's selected span ("" = none)."""
+    spanRequested = Signal(str)
+    """Someone (the spans table, the inspector) asks the editor to select and show a span."""
+    message = Signal(str)
+    """A short notice for the status bar."""
+    failed = Signal(str, bool)
+    """An edit or read failed: (plain message, serious); serious errors also get a dialog."""

@@ -1,0 +1,218 @@
+"""The span inspector dock: the selected span's label, exact text, offsets, attributes, note
+and links. Every change goes through the service as one command; a change the store refuses
+leaves the input as typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
+from annotate.model import Relation, Span
+from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.service import Service
+
+NOTE_PAUSE_MS = 800
+
+
+def plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class Inspector(QDockWidget):
+    """Shows and edits the span the editor has selected."""
+
+    def __init__(self, service: Service, link_action: QAction,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Span", parent)
+        self.setObjectName("inspector")
+        self.service = service
+        self.span: Span | None = None
+        self.empty = plain_label("Select a span in the text (click it, or press Tab).")
+        self.empty.setWordWrap(True)
+        self.label = QComboBox()
+        self.label.activated.connect(self._relabel)
+        self.offsets = plain_label()
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setMaximumHeight(90)
+        self.attributes = QFormLayout()
+        self._editors: dict[str, AttributeEditor] = {}
+        self._attribute_label: str | None = None
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Note (saved as you pause)")
+        self.note.setMaximumHeight(90)
+        self.note.installEventFilter(self)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
+        self._note_timer.timeout.connect(self.save_note)
+        self.note.textChanged.connect(self._note_edited)
+        self.links = QListWidget()
+        self.links.setMaximumHeight(110)
+        self.remove_link = QPushButton("Remove link")
+        self.remove_link.clicked.connect(self._remove_link)
+        self.add_link = QPushButton("+ link (L)")
+        self.add_link.clicked.connect(link_action.trigger)
+        self._build()
+        hub = service.hub
+        hub.spanSelected.connect(self.show_span)
+        hub.changed.connect(self._on_changed)
+        hub.schemaChanged.connect(self._on_schema)
+        hub.documentChanged.connect(lambda _uid: self.show_span(""))
+        hub.storeChanged.connect(lambda: self.show_span(""))
+        self._on_schema()
+        self.show_span("")
+
+    def _build(self) -> None:
+        self.form = QWidget()
+        form = QFormLayout(self.form)
+        form.addRow("Label", self.label)
+        form.addRow("Offsets", self.offsets)
+        form.addRow("Text", self.text)
+        form.addRow(self.attributes)
+        form.addRow("Note", self.note)
+        form.addRow(plain_label("Links"))
+        form.addRow(self.links)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_link)
+        buttons.addWidget(self.remove_link)
+        form.addRow(buttons)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_span(self, span_id: str) -> None:
+        if self.span is not None and (not span_id or span_id != self.span.id):
+            self.save_note()
+        self.span = self.service.span(span_id) if span_id else None
+        self.empty.setVisible(self.span is None)
+        self.form.setVisible(self.span is not None)
+        if self.span is not None:
+            self._fill(self.span)
+
+    def _fill(self, span: Span) -> None:
+        self.label.setCurrentIndex(max(self.label.findText(span.label), 0))
+        self.offsets.setText(f"{span.start}–{span.end}  ({span.end - span.start} characters)")
+        document = self.service.document(span.document)
+        self.text.setPlainText(document.text[span.start:span.end] if document else "")
+        self._fill_attributes(span)
+        if self.note.toPlainText() != (span.note or "") and not self._note_timer.isActive():
+            self.note.blockSignals(True)
+            self.note.setPlainText(span.note or "")
+            self.note.blockSignals(False)
+        self._fill_links(span)
+
+    def _fill_attributes(self, span: Span) -> None:
+        if self._attribute_label != span.label:
+            while self.attributes.rowCount():
+                self.attributes.removeRow(0)
+            self._editors.clear()
+            label = self.service.schema().label(span.label)
+            for attr in label.attributes if label else ():
+                editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
+                    name, value))
+                self._editors[attr.name] = editor
+                self.attributes.addRow(attr.name, editor.widget)
+            self._attribute_label = span.label
+        for name, editor in self._editors.items():
+            editor.show_value(span.attributes.get(name))
+
+    def _fill_links(self, span: Span) -> None:
+        self.links.clear()
+        others = {s.id: s for s in self.service.spans(span.document)}
+        document = self.service.document(span.document)
+        text = document.text if document else ""
+        for relation in self.service.relations(span.document):
+            if span.id not in (relation.source, relation.target):
+                continue
+            outgoing = relation.source == span.id
+            other = others.get(relation.target if outgoing else relation.source)
+            words = " ".join(text[other.start:other.end].split())[:50] if other else "?"
+            arrow = "→" if outgoing else "←"
+            item = QListWidgetItem(f"{relation.type} {arrow} "
+                                   f"{other.label if other else '?'} “{words}”")
+            item.setData(Qt.ItemDataRole.UserRole, relation)
+            self.links.addItem(item)
+        self.remove_link.setEnabled(self.links.count() > 0)
+
+    def _on_schema(self) -> None:
+        self.label.clear()
+        self.label.addItems(list(self.service.schema().label_names))
+        self._attribute_label = None
+        if self.span is not None:
+            self.show_span(self.span.id)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.span is None:
+            return
+        if self.span.id in changes.spans or (changes.relations and
+                                             self.span.document in changes.documents):
+            self.show_span(self.span.id)
+
+    # -- edits -----------------------------------------------------------------------------
+    def _current(self) -> Span | None:
+        """The shown span as stored now (commands need the current state)."""
+        return self.service.span(self.span.id) if self.span is not None else None
+
+    def _relabel(self, _index: int) -> None:
+        span = self._current()
+        name = self.label.currentText()
+        if span is None or name == span.label:
+            return
+        target = self.service.schema().label(name)
+        keep = tuple(a.name for a in target.attributes) if target else ()
+        if self.service.apply(relabel(span, name, keep)) is None:
+            self.label.setCurrentIndex(max(self.label.findText(span.label), 0))
+
+    def set_attribute(self, name: str, value: Any) -> None:
+        span = self._current()
+        if span is not None and span.attributes.get(name) != value:
+            self.service.apply(set_attribute(span, name, value))
+
+    def _note_edited(self) -> None:
+        self._note_timer.start()
+
+    def save_note(self) -> None:
+        """Store the note as typed (kept in the field if the store refuses it)."""
+        self._note_timer.stop()
+        span = self._current()
+        note = self.note.toPlainText()
+        if span is not None and (span.note or "") != note:
+            self.service.apply(set_note(span, note))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note and event.type() == QEvent.Type.FocusOut:
+            self.save_note()
+        return super().eventFilter(watched, event)
+
+    def _remove_link(self) -> None:
+        item = self.links.currentItem() or self.links.item(0)
+        if item is None or self.span is None:
+            return
+        relation: Relation = item.data(Qt.ItemDataRole.UserRole)
+        self.service.apply(RemoveRelation(self.span.document, relation))

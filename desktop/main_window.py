@@ -1,0 +1,227 @@
+"""The main window: assembles the docks, the centre editor, the menus and the status bar.
+Each feature lives in its own module; this one only wires them together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+
+from desktop.documents import DocumentList
+from desktop.editor import Editor
+from desktop.inspector import Inspector
+from desktop.palette import Palette
+from desktop.schema_dialog import SchemaDialog
+from desktop.service import Service
+from desktop.shortcuts import ShortcutsDialog
+from desktop.spans_table import SpansTable
+from desktop.statusbar import StatusBar
+from desktop.welcome import Welcome
+
+RECENT = "recent_stores"
+RECENT_MAX = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, service: Service, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.error_box: QMessageBox | None = None
+        self.editor = Editor(service, self)
+        self.setCentralWidget(self.editor.widget)
+        self.documents = DocumentList(service, self)
+        self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
+        self.inspector = Inspector(service, self.editor.link_action, self)
+        self.spans = SpansTable(service, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.spans)
+        self.resizeDocks([self.documents, self.palette_dock], [300, 280],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.spans], [200], Qt.Orientation.Vertical)
+        self.status = StatusBar(service, self)
+        self.setStatusBar(self.status)
+        self._build_menus()
+        self.welcome = Welcome(self.editor.view)
+        self.welcome.dismissed.connect(lambda: self.settings.setValue("welcomed", True))
+        self.welcome.setVisible(not self.settings.value("welcomed", False, type=bool))
+        hub = service.hub
+        hub.failed.connect(self._on_failed)
+        hub.storeChanged.connect(self._on_store)
+        hub.documentChanged.connect(lambda _uid: self._title())
+        self._restore()
+        self._on_store()
+
+    # -- menus -----------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
+                keys: Sequence[str | QKeySequence.StandardKey] = ()) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        editor, documents, service = self.editor, self.documents, self.service
+
+        file = bar.addMenu("&File")
+        self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
+        self.recent_menu = file.addMenu("&Recent stores")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "&Backup now", self.backup_now)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, [QKeySequence.StandardKey.Quit])
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", service.undo, ["Ctrl+Z"])
+        self.redo_action = self._action(edit, "&Redo", service.redo, ["Ctrl+Shift+Z"])
+        edit.addSeparator()
+        edit.addAction(editor.find_action)
+        self._action(edit, "Search the &corpus", self._search_corpus, ["Ctrl+Shift+F"])
+        edit.addSeparator()
+        self.label_menu = edit.addMenu("&Label selection")
+        self._fill_label_menu()
+        service.hub.schemaChanged.connect(self._fill_label_menu)
+        edit.addActions(editor.edit_actions)
+        edit.addSeparator()
+        self._action(edit, "Edit &schema…", self.edit_schema)
+        self.undo_schema_action = self._action(edit, "Undo last schema &change",
+                                               service.undo_schema)
+        edit.aboutToShow.connect(
+            lambda: self.undo_schema_action.setEnabled(service.can_undo_schema))
+
+        document = bar.addMenu("&Document")
+        self._action(document, "&Next document", lambda: documents.step(1), ["Ctrl+Down"])
+        self._action(document, "&Previous document", lambda: documents.step(-1), ["Ctrl+Up"])
+        self._action(document, "Next &unfinished document", documents.next_unfinished,
+                     ["Ctrl+Shift+Down"])
+        document.addSeparator()
+        self._action(document, "Mark &done", lambda: self.mark("done"),
+                     ["Ctrl+Return", "Ctrl+Enter"])
+        self._action(document, "Mark in &progress", lambda: self.mark("in_progress"))
+        self._action(document, "Mark &to do", lambda: self.mark("todo"))
+
+        view = bar.addMenu("&View")
+        for dock in (self.documents, self.palette_dock, self.inspector, self.spans):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self._action(view, "Show the &welcome note", self.welcome_again)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self._action(help_menu, "&About Counterclaim", self.about)
+
+    def _fill_label_menu(self) -> None:
+        self.label_menu.clear()
+        self.label_menu.addActions(self.editor.label_actions)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for location in self.recent_stores():
+            self._action(self.recent_menu, location, lambda loc=location: self.open_store(loc))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # -- commands --------------------------------------------------------------------------
+    def mark(self, state: str) -> None:
+        uid = self.service.current
+        if not uid:
+            self.service.hub.message.emit("open a document first")
+            return
+        if self.service.set_status(uid, state) is not None:  # type: ignore[arg-type]
+            self.service.hub.message.emit(f"marked {state.replace('_', ' ')}")
+
+    def _search_corpus(self) -> None:
+        self.documents.show()
+        self.documents.search.setFocus()
+        self.documents.search.selectAll()
+
+    def choose_store(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Open or create a store", str(Path(self.service.location).parent),
+            "Counterclaim stores (*.sqlite *.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.open_store(path)
+
+    def open_store(self, location: str) -> bool:
+        self.inspector.save_note()
+        return self.service.open_store(location)
+
+    def recent_stores(self) -> list[str]:
+        value = self.settings.value(RECENT, [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def backup_now(self) -> None:
+        target = self.service.backup()
+        if target is not None:
+            self.service.hub.message.emit(f"backup written to {target}")
+        else:
+            self.service.hub.message.emit("only a store file can be backed up")
+
+    def edit_schema(self) -> None:
+        SchemaDialog(self.service, self).exec()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def welcome_again(self) -> None:
+        self.welcome.show()
+        self.welcome.raise_()
+
+    def about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "About Counterclaim",
+                          "Counterclaim: mark who claims what, who denies what, and who is "
+                          "involved, in source texts. Every edit is stored at once in a local "
+                          f"SQLite file.\n\nStore: {self.service.location}", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    # -- hub -------------------------------------------------------------------------------
+    def _on_failed(self, message: str, serious: bool) -> None:
+        if not serious:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, "Counterclaim", message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()  # not modal to the event loop: the window keeps working
+        self.error_box = box
+
+    def _on_store(self) -> None:
+        location = self.service.location
+        recent = [location, *(r for r in self.recent_stores() if r != location)][:RECENT_MAX]
+        self.settings.setValue(RECENT, recent)
+        self.status.refresh()
+        self._title()
+        if not self.service.current and self.documents.model.rowCount():
+            first = self.documents.model.document_row(0)
+            if first is not None:
+                self.service.open_document(first.uid)
+
+    def _title(self) -> None:
+        self.setWindowTitle(f"{self.editor.title.text() or 'Counterclaim'} — "
+                            f"{self.service.store_name} — Counterclaim")
+
+    # -- geometry --------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 880)
+        state = self.settings.value("state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.inspector.save_note()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,107 @@
+"""The label palette dock: the schema's labels grouped by category, each with its colour and
+hotkey; a click labels the selection (or relabels the selected span)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.schema import Category, Label
+from desktop.service import Service
+
+GROUPS: tuple[tuple[Category, str], ...] = (
+    ("claim", "Claims"), ("denial", "Denials"), ("entity", "Entities"), ("other", "Other"))
+
+
+def swatch(label: Label, size: int = 14) -> QIcon:
+    """A colour chip that also shows the category without colour: claims filled, denials
+    outlined with a stroke, entities underlined."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    color = QColor(label.color)
+    painter.setPen(color.darker(140))
+    if label.category == "claim":
+        painter.setBrush(color)
+        painter.drawRect(1, 1, size - 3, size - 3)
+    elif label.category == "denial":
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(1, 1, size - 3, size - 3)
+        painter.drawLine(2, size - 3, size - 3, 2)
+    else:
+        painter.fillRect(1, size - 5, size - 2, 4, color)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Palette(QDockWidget):
+    """Buttons per label, rebuilt when the schema changes."""
+
+    def __init__(self, service: Service, apply_label: Callable[[str], None],
+                 edit_schema: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__("Labels", parent)
+        self.setObjectName("palette")
+        self.service = service
+        self._apply = apply_label
+        self.buttons: dict[str, QToolButton] = {}
+        self.body = QWidget()
+        self.layout_ = QVBoxLayout(self.body)
+        self.layout_.setContentsMargins(6, 4, 6, 4)
+        self.layout_.setSpacing(2)
+        self.edit = QPushButton("Edit schema…")
+        self.edit.clicked.connect(edit_schema)
+        self.setWidget(self.body)
+        service.hub.schemaChanged.connect(self.rebuild)
+        service.hub.storeChanged.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        while self.layout_.count():
+            item = self.layout_.takeAt(0)
+            widget = item.widget()
+            if widget is not None and widget is not self.edit:
+                widget.deleteLater()
+        self.buttons.clear()
+        groups = self.service.schema().by_category()
+        number = {label.name: i for i, label in enumerate(self.service.schema().labels, 1)}
+        for category, title in GROUPS:
+            if category not in groups:
+                continue
+            heading = QLabel(title)
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            self.layout_.addWidget(heading)
+            for label in groups[category]:
+                self.layout_.addWidget(self._button(label, number[label.name]))
+        self.layout_.addSpacing(6)
+        self.layout_.addWidget(self.edit)
+        self.layout_.addStretch(1)
+
+    def _button(self, label: Label, number: int) -> QToolButton:
+        button = QToolButton()
+        keys = [k for k in (label.hotkey, str(number) if number <= 9 else None) if k]
+        button.setText(f"{label.name}   [{' / '.join(keys)}]" if keys else label.name)
+        button.setIcon(swatch(label))
+        button.setIconSize(QSize(14, 14))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(True)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setToolTip(f"<p>{html.escape(label.description or label.name)}</p>")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _checked=False, name=label.name: self._apply(name))
+        self.buttons[label.name] = button
+        return button

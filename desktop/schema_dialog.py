@@ -1,0 +1,250 @@
+"""The schema editor: add, rename, recolour and re-key labels and edit their attributes.
+
+The edited schema is checked with :meth:`LabelSchema.validate` (and by the store, which refuses
+to drop a label that still has spans); the error is shown inline and nothing is saved. The last
+change can be undone from here or from the Edit menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.errors import ValidationError
+from annotate.schema import (
+    ATTRIBUTE_TYPES,
+    CATEGORIES,
+    OKABE_ITO,
+    AttributeDef,
+    Label,
+    LabelSchema,
+    RelationType,
+)
+from desktop.service import Service
+
+
+@dataclass(slots=True)
+class Draft:
+    """A label being edited; ``original`` is its stored name (None for a new label)."""
+
+    original: str | None
+    label: Label
+
+
+def rebuild_schema(base: LabelSchema, drafts: list[Draft]) -> tuple[LabelSchema, dict[str, str]]:
+    """The schema the drafts describe, with relation types following renames and losing
+    removed labels, and the renames {old: new} the store needs to keep spans."""
+    renames = {d.original: d.label.name for d in drafts
+               if d.original is not None and d.original != d.label.name}
+    kept = {d.original for d in drafts if d.original is not None}
+
+    def follow(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(renames.get(n, n) for n in names if n in kept)
+
+    relations = []
+    for rel in base.relations:
+        source, target = follow(rel.source_labels), follow(rel.target_labels)
+        if (rel.source_labels and not source) or (rel.target_labels and not target):
+            continue  # it joined only labels that are gone
+        relations.append(RelationType(rel.name, source, target))
+    return LabelSchema(tuple(d.label for d in drafts), tuple(relations)), renames
+
+
+class SchemaDialog(QDialog):
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit schema")
+        self.resize(760, 480)
+        self.service = service
+        self.drafts: list[Draft] = []
+        self._row = -1
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._select)
+        add, remove = QPushButton("Add label"), QPushButton("Remove label")
+        add.clicked.connect(self.add_label)
+        remove.clicked.connect(self.remove_label)
+        self.name = QLineEdit()
+        self.category = QComboBox()
+        self.category.addItems(list(CATEGORIES))
+        self.color = QPushButton()
+        self.color.clicked.connect(self._pick_color)
+        self.hotkey = QLineEdit()
+        self.hotkey.setMaxLength(1)
+        self.hotkey.setMaximumWidth(40)
+        self.description = QLineEdit()
+        self.attributes = QTableWidget(0, 3)
+        self.attributes.setHorizontalHeaderLabels(["Attribute", "Type", "Choices (a, b, c)"])
+        self.attributes.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch)
+        self.attributes.verticalHeader().hide()
+        add_attr, remove_attr = QPushButton("Add attribute"), QPushButton("Remove attribute")
+        add_attr.clicked.connect(lambda: self._add_attribute(AttributeDef("new_attribute")))
+        remove_attr.clicked.connect(
+            lambda: self.attributes.removeRow(self.attributes.currentRow()))
+        self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        error_palette = self.error.palette()
+        error_palette.setColor(QPalette.ColorRole.WindowText, QColor("#D55E00"))
+        self.error.setPalette(error_palette)
+        self.undo = QPushButton("Undo last schema change")
+        self.undo.clicked.connect(self._undo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(self.undo, QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        left.addLayout(row)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Category", self.category)
+        form.addRow("Colour", self.color)
+        form.addRow("Hotkey", self.hotkey)
+        form.addRow("Description", self.description)
+        form.addRow(self.attributes)
+        row = QHBoxLayout()
+        row.addWidget(add_attr)
+        row.addWidget(remove_attr)
+        row.addStretch(1)
+        form.addRow(row)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(form, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.load()
+
+    # -- drafts ----------------------------------------------------------------------------
+    def load(self) -> None:
+        """Start over from the stored schema."""
+        self._row = -1
+        self.drafts = [Draft(label.name, label) for label in self.service.schema().labels]
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems([d.label.name for d in self.drafts])
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(0)
+        self.undo.setEnabled(self.service.can_undo_schema)
+        self.error.clear()
+
+    def _select(self, row: int) -> None:
+        self.commit_form()
+        self._row = row
+        if not 0 <= row < len(self.drafts):
+            return
+        label = self.drafts[row].label
+        self.name.setText(label.name)
+        self.category.setCurrentText(label.category)
+        self._show_color(label.color)
+        self.hotkey.setText(label.hotkey or "")
+        self.description.setText(label.description)
+        self.attributes.setRowCount(0)
+        for attr in label.attributes:
+            self._add_attribute(attr)
+
+    def commit_form(self) -> None:
+        """Write the form back into the selected draft."""
+        if not 0 <= self._row < len(self.drafts):
+            return
+        draft = self.drafts[self._row]
+        draft.label = replace(
+            draft.label, name=self.name.text().strip(), category=self.category.currentText(),
+            color=self.color.property("hex"), hotkey=self.hotkey.text().strip() or None,
+            description=self.description.text().strip(), attributes=self._read_attributes())
+        item = self.list.item(self._row)
+        if item is not None:
+            item.setText(draft.label.name)
+
+    def _add_attribute(self, attr: AttributeDef) -> None:
+        row = self.attributes.rowCount()
+        self.attributes.insertRow(row)
+        self.attributes.setItem(row, 0, QTableWidgetItem(attr.name))
+        kind = QComboBox()
+        kind.addItems(list(ATTRIBUTE_TYPES))
+        kind.setCurrentText(attr.type)
+        self.attributes.setCellWidget(row, 1, kind)
+        self.attributes.setItem(row, 2, QTableWidgetItem(", ".join(attr.choices)))
+
+    def _read_attributes(self) -> tuple[AttributeDef, ...]:
+        result = []
+        for row in range(self.attributes.rowCount()):
+            name_item, choices_item = self.attributes.item(row, 0), self.attributes.item(row, 2)
+            kind = self.attributes.cellWidget(row, 1)
+            assert isinstance(kind, QComboBox)
+            choices = tuple(c.strip() for c in (choices_item.text() if choices_item else "")
+                            .split(",") if c.strip())
+            result.append(AttributeDef(name_item.text().strip() if name_item else "",
+                                       kind.currentText(),  # type: ignore[arg-type]
+                                       choices if kind.currentText() == "choice" else ()))
+        return tuple(result)
+
+    def _show_color(self, color: str) -> None:
+        self.color.setProperty("hex", color)
+        self.color.setText(color)
+        self.color.setStyleSheet(f"QPushButton {{ border-left: 18px solid {color}; }}")
+
+    def _pick_color(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.color.property("hex")), self, "Label colour")
+        if chosen.isValid():
+            self._show_color(chosen.name().upper())
+
+    def add_label(self) -> None:
+        self.commit_form()
+        taken = {d.label.name for d in self.drafts}
+        name = next(f"LABEL_{n}" for n in range(1, len(taken) + 2) if f"LABEL_{n}" not in taken)
+        color = OKABE_ITO[len(self.drafts) % len(OKABE_ITO)]
+        self.drafts.append(Draft(None, Label(name, "other", color)))
+        self.list.addItem(name)
+        self.list.setCurrentRow(len(self.drafts) - 1)
+
+    def remove_label(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.drafts):
+            self._row = -1
+            del self.drafts[row]
+            self.list.takeItem(row)
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Validate and store; on an error say what is wrong here and keep the dialog open."""
+        self.commit_form()
+        schema, renames = rebuild_schema(self.service.schema(), self.drafts)
+        try:
+            saved = self.service.set_schema(schema, renames)
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return False
+        if saved:
+            self.accept()
+        return saved
+
+    def _undo(self) -> None:
+        if self.service.undo_schema():
+            self.load()

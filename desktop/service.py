@@ -1,0 +1,250 @@
+"""The service between the widgets and the Store: plain dataclasses out, commands in, and every
+resulting ChangeSet re-emitted through the :class:`~desktop.hub.Hub`.
+
+Widgets never see SQL, sessions or ORM objects. Errors of the store never escape as exceptions:
+a rule broken (ValidationError) becomes a status-bar notice, a store that cannot be written
+(StoreError) a dialog; the caller gets None and keeps whatever the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from annotate.commands import Batch, ChangeSet, Command, SetStatus
+from annotate.errors import StoreError, ValidationError
+from annotate.model import Document, Relation, Span, Status
+from annotate.schema import LabelSchema
+from db.backup import backup
+from db.store import DocumentRow, Store
+from desktop.hub import Hub
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the status bar says: documents done of all, the annotator's spans."""
+
+    done: int
+    total: int
+    spans: int
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The document list's filters (empty = all)."""
+
+    search: str = ""
+    status: Status | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaEdit:
+    """One schema change, kept so it can be undone: the schema before and the renames back."""
+
+    previous: LabelSchema
+    renames_back: dict[str, str]
+
+
+class Service:
+    """Holds the open store and the current annotator and document."""
+
+    def __init__(self, store: Store, annotator: str, hub: Hub | None = None,
+                 opener: Callable[[str | None], Store] = Store.open) -> None:
+        self.hub = hub or Hub()
+        self.store = store
+        self.annotator = annotator
+        self.current = ""  # uid of the document in the editor
+        self._opener = opener
+        self._schema: LabelSchema | None = None
+        self._schema_edits: list[SchemaEdit] = []
+        store.ensure_annotator(annotator)
+
+    # -- failures --------------------------------------------------------------------------
+    @contextmanager
+    def _reporting(self) -> Iterator[None]:
+        """Turn the store's errors into hub notices instead of exceptions."""
+        try:
+            yield
+        except ValidationError as exc:
+            self.hub.failed.emit(str(exc), False)
+        except StoreError as exc:
+            self.hub.failed.emit(str(exc), True)
+
+    def _guarded(self, call: Callable[[], T]) -> T | None:
+        """``call()``, or None when the store refused (the refusal is reported)."""
+        result: T | None = None
+        with self._reporting():
+            result = call()
+        return result
+
+    def _attempt(self, call: Callable[[], object]) -> bool:
+        """Run ``call``; False when the store refused (the refusal is reported)."""
+        with self._reporting():
+            call()
+            return True
+        return False
+
+    # -- the store -------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    @property
+    def store_name(self) -> str:
+        path = self.store.path
+        return path.name if path is not None else self.store.location
+
+    def open_store(self, location: str) -> bool:
+        """Switch to the store at ``location``; on failure say why and keep the current one."""
+        store = self._guarded(lambda: self._opener(location))
+        if store is None:
+            return False
+        self.store.close()
+        self.store = store
+        self._schema = None
+        self._schema_edits.clear()
+        self.current = ""
+        self._attempt(lambda: store.ensure_annotator(self.annotator))
+        self.hub.storeChanged.emit()
+        return True
+
+    def backup(self) -> Path | None:
+        """Copy the store into backups/ beside it; None for a store that is not a file."""
+        return self._guarded(lambda: backup(self.store.engine, reason="manual"))
+
+    # -- annotator and document ----------------------------------------------------------
+    def annotators(self) -> list[str]:
+        return self._guarded(self.store.annotators) or []
+
+    def set_annotator(self, name: str) -> None:
+        name = name.strip()
+        if not name or name == self.annotator:
+            return
+        if not self._attempt(lambda: self.store.ensure_annotator(name)):
+            return
+        self.annotator = name
+        self.hub.annotatorChanged.emit(name)
+
+    def open_document(self, uid: str) -> None:
+        if uid != self.current:
+            self.current = uid
+            self.hub.documentChanged.emit(uid)
+
+    # -- reads -----------------------------------------------------------------------------
+    def schema(self) -> LabelSchema:
+        if self._schema is None:
+            self._schema = self.store.schema()
+        return self._schema
+
+    def documents(self, filters: Filters, offset: int, limit: int) -> list[DocumentRow]:
+        return self._guarded(lambda: self.store.list_documents(
+            self.annotator, filters.search or None, filters.status, filters.label, offset,
+            limit)) or []
+
+    def count_documents(self, filters: Filters) -> int:
+        return self._guarded(lambda: self.store.count_documents(
+            self.annotator, filters.search or None, filters.status, filters.label)) or 0
+
+    def document(self, uid: str) -> Document | None:
+        return self._guarded(lambda: self.store.document(uid))
+
+    def spans(self, uid: str) -> list[Span]:
+        """The current annotator's spans of document ``uid``."""
+        return self._guarded(lambda: self.store.spans(uid, [self.annotator])) or []
+
+    def relations(self, uid: str) -> list[Relation]:
+        return self._guarded(lambda: self.store.relations(uid, [self.annotator])) or []
+
+    def span(self, span_id: str) -> Span | None:
+        """The span as stored now, or None when it is gone."""
+        try:
+            return self.store.span(span_id)
+        except ValidationError:
+            return None
+
+    def status(self, uid: str) -> Status:
+        return self._guarded(lambda: self.store.status(uid, self.annotator)) or "todo"
+
+    def progress(self) -> Progress:
+        store, who = self.store, self.annotator
+        return self._guarded(lambda: Progress(store.done_count(who), store.count_documents(),
+                                              store.span_count(who))) or Progress(0, 0, 0)
+
+    # -- writes ----------------------------------------------------------------------------
+    def apply(self, command: Command) -> ChangeSet | None:
+        """Apply one edit as the current annotator; the first edit of a document still to do
+        also marks it in progress (one undo step for both)."""
+        def run() -> ChangeSet:
+            return self.store.apply(self._with_progress(command), self.annotator)
+        return self._emit(self._guarded(run))
+
+    def _with_progress(self, command: Command) -> Command:
+        documents = command.changes().documents
+        if isinstance(command, SetStatus) or len(documents) != 1:
+            return command
+        uid = next(iter(documents))
+        if self.store.status(uid, self.annotator) != "todo":
+            return command
+        return Batch((command, SetStatus(uid, self.annotator, "in_progress")), command.op)
+
+    def set_status(self, uid: str, state: Status) -> ChangeSet | None:
+        return self.apply(SetStatus(uid, self.annotator, state))
+
+    def undo(self) -> ChangeSet | None:
+        changes = self._emit(self._guarded(lambda: self.store.undo(self.annotator)))
+        if changes is None:
+            self.hub.message.emit("nothing to undo")
+        return changes
+
+    def redo(self) -> ChangeSet | None:
+        changes = self._emit(self._guarded(lambda: self.store.redo(self.annotator)))
+        if changes is None:
+            self.hub.message.emit("nothing to redo")
+        return changes
+
+    def _emit(self, changes: ChangeSet | None) -> ChangeSet | None:
+        if changes is not None:
+            self.hub.changed.emit(changes)
+        return changes
+
+    # -- schema ----------------------------------------------------------------------------
+    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> bool:
+        """Replace the schema (labels renamed keep their spans); undoable with
+        :meth:`undo_schema`. Raises ValidationError (a rule broken, nothing written) so the
+        schema editor can show it inline; a StoreError is reported and gives False."""
+        schema.validate()
+        previous = self.schema()
+        renames = dict(renames or {})
+        try:
+            self.store.set_schema(schema, renames)
+        except StoreError as exc:
+            self.hub.failed.emit(str(exc), True)
+            return False
+        self._schema_edits.append(SchemaEdit(previous, {new: old for old, new in renames.items()}))
+        self._schema_changed()
+        return True
+
+    @property
+    def can_undo_schema(self) -> bool:
+        return bool(self._schema_edits)
+
+    def undo_schema(self) -> bool:
+        """Put back the schema before the last change made in this session."""
+        if not self._schema_edits:
+            return False
+        edit = self._schema_edits[-1]
+        if not self._attempt(lambda: self.store.set_schema(edit.previous, edit.renames_back)):
+            return False
+        self._schema_edits.pop()
+        self._schema_changed()
+        return True
+
+    def _schema_changed(self) -> None:
+        self._schema = None
+        self.hub.schemaChanged.emit()

@@ -1,0 +1,178 @@
+"""The spans dock: every span of the current document in a sortable, filterable table.
+A click selects the span in the text; a ChangeSet touches only its rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.commands import ChangeSet
+from annotate.model import Span
+from desktop.service import Service
+
+COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def attributes_text(span: Span) -> str:
+    return ", ".join(f"{k}={v}" for k, v in span.attributes.items() if v is not None)
+
+
+class SpansModel(QAbstractTableModel):
+    """The current document's spans; rows are replaced one by one on change."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._spans: list[Span] = []
+        self._text = ""
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        self.beginResetModel()
+        self._text, self._spans = text, list(spans)
+        self.endResetModel()
+
+    def row_of(self, span_id: str) -> int | None:
+        return next((i for i, s in enumerate(self._spans) if s.id == span_id), None)
+
+    def put(self, span: Span) -> None:
+        """Insert ``span`` or replace the row of the span with its id."""
+        row = self.row_of(span.id)
+        if row is None:
+            self.beginInsertRows(QModelIndex(), len(self._spans), len(self._spans))
+            self._spans.append(span)
+            self.endInsertRows()
+        else:
+            self._spans[row] = span
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def drop(self, span_id: str) -> None:
+        row = self.row_of(span_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._spans[row]
+            self.endRemoveRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self._spans[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._text[span.start:span.end]
+            if role == Qt.ItemDataRole.DisplayRole:
+                text = " ".join(text.split())
+            return (span.label, span.start, span.end, text, span.annotator,
+                    attributes_text(span))[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        return None
+
+
+class SpansTable(QDockWidget):
+    """The dock: a filter box over the sortable table."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__("Spans", parent)
+        self.setObjectName("spans")
+        self.service = service
+        self.model = SpansModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter spans (label, text, annotator, attributes)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table, 1)
+        self.setWidget(body)
+        self.table.clicked.connect(self._on_click)
+        self.table.activated.connect(self._on_click)
+        hub = service.hub
+        hub.documentChanged.connect(self.load)
+        hub.annotatorChanged.connect(self.reload)
+        hub.storeChanged.connect(self.reload)
+        hub.schemaChanged.connect(self.reload)
+        hub.changed.connect(self._on_changed)
+        hub.spanSelected.connect(self._show_selected)
+
+    def load(self, uid: str) -> None:
+        document = self.service.document(uid) if uid else None
+        self.model.set_spans(document.text if document else "",
+                             self.service.spans(uid) if document else [])
+
+    def reload(self) -> None:
+        self.load(self.service.current)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        uid = self.service.current
+        if uid not in changes.documents:
+            return
+        for span_id in changes.spans:
+            span = self.service.span(span_id)
+            if span is not None and span.document == uid and \
+                    span.annotator == self.service.annotator:
+                self.model.put(span)
+            else:
+                self.model.drop(span_id)
+
+    def _on_click(self, index: QModelIndex) -> None:
+        span_id = self.proxy.data(index, Qt.ItemDataRole.UserRole)
+        if span_id:
+            self.service.hub.spanRequested.emit(span_id)
+
+    def _show_selected(self, span_id: str) -> None:
+        row = self.model.row_of(span_id) if span_id else None
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)

@@ -1,0 +1,63 @@
+"""The status bar: progress ("3 of 6 done · 41 spans · saved"), the annotator (click to
+switch) and the store file."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWidget
+
+from annotate.commands import ChangeSet
+from desktop.service import Service
+
+MESSAGE_MS = 6000
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.progress = QLabel()
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotator = QToolButton()
+        self.annotator.setAutoRaise(True)
+        self.annotator.setToolTip("Switch annotator")
+        self.annotator.clicked.connect(self.ask_annotator)
+        self.store = QLabel()
+        self.store.setTextFormat(Qt.TextFormat.PlainText)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.annotator)
+        self.addPermanentWidget(self.store)
+        self.state = "ready"
+        hub = service.hub
+        hub.changed.connect(self._on_changed)
+        hub.failed.connect(self._on_failed)
+        hub.message.connect(lambda text: self.showMessage(text, MESSAGE_MS))
+        hub.annotatorChanged.connect(lambda _name: self.refresh())
+        hub.storeChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        progress = self.service.progress()
+        self.progress.setText(f"{progress.done:,} of {progress.total:,} done · "
+                              f"{progress.spans:,} spans · {self.state}")
+        self.annotator.setText(f"annotator: {self.service.annotator}")
+        self.store.setText(f"store: {self.service.store_name}")
+        self.store.setToolTip(self.service.location)
+
+    def _on_changed(self, _changes: ChangeSet) -> None:
+        self.state = "saved"
+        self.refresh()
+
+    def _on_failed(self, message: str, _serious: bool) -> None:
+        self.state = "not saved"
+        self.refresh()
+        self.showMessage(message, MESSAGE_MS * 2)
+
+    def ask_annotator(self) -> None:
+        names = [n for n in self.service.annotators() if n not in ("system", "gold")]
+        if self.service.annotator not in names:
+            names.insert(0, self.service.annotator)
+        name, ok = QInputDialog.getItem(self, "Annotator", "Annotate as (pick or type a name):",
+                                        names, names.index(self.service.annotator), True)
+        if ok:
+            self.service.set_annotator(name)
