@@ -18,6 +18,8 @@ Status = Literal["todo", "in_progress", "done"]
 STATUSES: tuple[Status, ...] = ("todo", "in_progress", "done")
 GOLD = "gold"
 """The reserved annotator whose layer adjudication writes."""
+SYSTEM = "system"
+"""The reserved name that journal entries of bulk operations (imports) carry."""
 
 
 def text_uid(text: str) -> str:
@@ -49,9 +51,13 @@ class Document:
             object.__setattr__(self, "uid", text_uid(self.text))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
-    """A labelled range ``[start, end)`` of a document's text by one annotator."""
+    """A labelled range ``[start, end)`` of a document's text by one annotator.
+
+    Treat it as a value: derive changed copies with ``dataclasses.replace`` and never
+    mutate one in place. (Not frozen only because frozen construction costs 6x, and
+    imports build hundreds of thousands of spans.)"""
 
     document: str  # document uid
     start: int
@@ -66,7 +72,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if not self.updated:
-            object.__setattr__(self, "updated", self.created)
+            self.updated = self.created
 
     def text_in(self, text: str) -> str:
         return text[self.start : self.end]

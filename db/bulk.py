@@ -73,8 +73,21 @@ class _LabelCheck:
         self.schema: LabelSchema = read_schema(conn)
         self.unknown: set[str] = set()
         self.added: list[str] = []
+        self.known: set[str] = set(self.schema.label_names)
+        self.checked: set[tuple[Any, ...]] = set()  # (label, *attribute items) found valid
 
     def accepts(self, span: Span) -> bool:
+        if span.label in self.known:
+            if not span.attributes:
+                return True  # the common case, without a schema look-up
+            try:
+                key = (span.label, *span.attributes.items())
+                if key in self.checked:
+                    return True
+            except TypeError:  # an unhashable value: check it the long way
+                key = None
+        else:
+            key = None
         label = self.schema.label(span.label)
         if label is None:
             if not self.add_labels:
@@ -83,12 +96,15 @@ class _LabelCheck:
             self.schema = self.schema.add_labels([span.label])
             write_schema(self.conn, self.schema, {})
             self.added.append(span.label)
+            self.known.add(span.label)
             label = self.schema.label(span.label)
             assert label is not None
         try:
             self.schema.check_attributes(label, span.attributes)
         except ValidationError as exc:
             raise InputError(f"document {span.document}, span {span.id}: {exc}") from None
+        if key is not None:
+            self.checked.add(key)
         return True
 
     def finish(self) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotate.commands import ChangeSet, Command, command_from_dict
 from annotate.errors import StoreError, ValidationError
-from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
+from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
 from db.bulk import ImportSummary
@@ -180,8 +180,15 @@ class Store:
 
     # -- annotators ------------------------------------------------------------------------
     def annotators(self) -> list[str]:
+        """Everyone who can own annotations (the gold layer included), by name."""
         with self._read() as conn:
-            return list(conn.scalars(select(AnnotatorModel.name).order_by(AnnotatorModel.name)))
+            return list(
+                conn.scalars(
+                    select(AnnotatorModel.name)
+                    .where(AnnotatorModel.name != SYSTEM)
+                    .order_by(AnnotatorModel.name)
+                )
+            )
 
     def ensure_annotator(self, name: str) -> None:
         with self._write() as conn:
@@ -364,7 +371,7 @@ class Store:
             conn.execute(
                 insert(JournalModel).values(
                     at=utc_now(),
-                    annotator_id=self.names.annotator_id(conn, "system"),
+                    annotator_id=self.names.annotator_id(conn, SYSTEM),
                     op="import",
                     document_uid=None,
                     payload=summary.to_json(),

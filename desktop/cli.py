@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from annotate import formats
+from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats.base import ImportOptions, atomic_write
 from annotate.model import STATUSES
@@ -121,6 +122,16 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(store: Store, args: argparse.Namespace) -> int:
+    report = compute_agreement(store.iter_documents(), args.annotators, args.label)
+    print(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+        if args.json
+        else report.format_table()
+    )
+    return 0
+
+
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     target = backup(store.engine, reason="manual")
     if target is None:
@@ -181,6 +192,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="counts of documents, spans, relations")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_stats)
+
+    p = sub.add_parser("agreement", parents=[common], help="inter-annotator agreement")
+    p.add_argument("--annotators", nargs="+", metavar="NAME", help="default: all but gold")
+    p.add_argument("--label", action="append", help="only this label (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_agreement)
 
     p = sub.add_parser("backup", parents=[common], help="copy the store into backups/")
     p.set_defaults(run=cmd_backup)

@@ -142,6 +142,8 @@ def main() -> None:
         "baseline_import_s": round(base_import_s, 3),
         "export_s": round(export_s, 3),
         "baseline_export_s": round(base_export_s, 3),
+        "idle_peak_mb": round(idle, 1),
+        "import_peak_mb": round(busy, 1),
         "import_extra_peak_mb": round(busy - idle, 1),
         "largest_document_mb": round(largest / 2**20, 3),
         "import_ratio": round(import_s / base_import_s, 3),

@@ -1,0 +1,190 @@
+"""The command line: import, export, schema, stats, agreement, backup, errors and exit codes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotate.formats import native
+from annotate.model import AnnotatedDocument, Document, Span
+from desktop.cli import main
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "store.sqlite")
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("counterclaim ")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "import" in capsys.readouterr().out
+
+
+def test_import_folder_export_roundtrip_and_stats(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in" / "nested"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_bytes("Rebels claim 80 dead.\r\nThe army denies it.".encode())
+    (folder.parent / "b.html").write_text(
+        "<html><head><title>Wire</title><script>alert(1)</script></head>"
+        "<body><p>Sources said 47 soldiers died.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "import", str(tmp_path / "in")]) == 0
+    out = tmp_path / "out.jsonl"
+    assert main(["--db", db, "export", str(out), "--format", "native"]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    texts = {json.loads(line)["text"] for line in lines}
+    assert texts == {
+        "Rebels claim 80 dead.\r\nThe army denies it.",
+        "Sources said 47 soldiers died.",
+    }
+    capsys.readouterr()
+    assert main(["--db", db, "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == 2
+
+
+def test_bad_files_are_named_others_import_and_exit_code_says_so(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "good.txt").write_text("A fine text.", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    good = native.encode(AnnotatedDocument(Document("Another text.")))
+    (tmp_path / "broken.jsonl").write_text(good + '\n{"text": "x", "spans": [\n', encoding="utf-8")
+    assert main(["--db", db, "import", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "binary.txt" in err and "empty.txt" in err
+    assert "broken.jsonl:line 2" in err
+    assert "1 of 4 files imported" in err
+    main(["--db", db, "stats", "--json"])
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+
+
+def test_export_filters_and_split(tmp_path: Path, db: str) -> None:
+    docs = [Document(f"Text number {i} about the convoy.") for i in range(30)]
+    records = [
+        AnnotatedDocument(
+            d,
+            (Span(d.uid, 0, 4, "CLAIM", "amina"), Span(d.uid, 5, 11, "ORG", "bo")),
+            status={"amina": "done"} if i % 2 else {},
+        )
+        for i, d in enumerate(docs)
+    ]
+    source = tmp_path / "in.jsonl"
+    native.write(records, source)
+    assert main(["--db", db, "import", str(source)]) == 0
+    out = tmp_path / "corpus.jsonl"
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "export",
+                str(out),
+                "--annotator",
+                "amina",
+                "--status",
+                "done",
+                "--split",
+                "0.5,0.25,0.25",
+                "--seed",
+                "3",
+            ]
+        )
+        == 0
+    )
+    parts = {
+        name: (tmp_path / f"corpus.{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        for name in ("train", "dev", "test")
+    }
+    uids = [json.loads(line)["id"] for lines in parts.values() for line in lines]
+    assert len(uids) == len(set(uids)) == 15
+    for lines in parts.values():
+        for line in lines:
+            assert {s["annotator"] for s in json.loads(line)["spans"]} == {"amina"}
+    again = tmp_path / "again.jsonl"
+    main(
+        [
+            "--db",
+            db,
+            "export",
+            str(again),
+            "--annotator",
+            "amina",
+            "--status",
+            "done",
+            "--split",
+            "0.5,0.25,0.25",
+            "--seed",
+            "3",
+        ]
+    )
+    assert (tmp_path / "again.train.jsonl").read_text(encoding="utf-8").splitlines() == parts[
+        "train"
+    ]
+
+
+def test_schema_export_import_rename(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema_file = tmp_path / "schema.json"
+    assert main(["--db", db, "schema", "export", str(schema_file)]) == 0
+    data = json.loads(schema_file.read_text(encoding="utf-8"))
+    assert {"CLAIM", "DENIAL", "PERSON", "ORG", "ARMED_GROUP", "LOCATION", "DATE"} <= {
+        label["name"] for label in data["labels"]
+    }
+    for label in data["labels"]:
+        if label["name"] == "ORG":
+            label["name"] = "ORGANISATION"
+    for relation in data["relations"]:
+        relation["to"] = ["ORGANISATION" if n == "ORG" else n for n in relation["to"]]
+    schema_file.write_text(json.dumps(data), encoding="utf-8")
+    assert (
+        main(["--db", db, "schema", "import", str(schema_file), "--rename", "ORG=ORGANISATION"])
+        == 0
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"labels": [{"name": "X", "hotkey": "c"}, {"name": "Y", "hotkey": "c"}]}', encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["--db", db, "schema", "import", str(bad)]) == 2
+    assert "bad.json" in capsys.readouterr().err
+
+
+def test_agreement_json(tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = Document("Alpha beta gamma delta epsilon.")
+    spans = (
+        Span(doc.uid, 0, 5, "PERSON", "amina"),
+        Span(doc.uid, 0, 5, "PERSON", "bo"),
+        Span(doc.uid, 6, 10, "ORG", "amina"),
+    )
+    source = tmp_path / "in.jsonl"
+    native.write([AnnotatedDocument(doc, spans)], source)
+    main(["--db", db, "import", str(source)])
+    capsys.readouterr()
+    assert main(["--db", db, "agreement", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    pair = report["pairs"][0]
+    assert pair["annotators"] == ["amina", "bo"]
+    assert pair["span_f1_exact"]["micro"]["value"] == pytest.approx(2 * 1 / 3)
+
+
+def test_backup_and_unreadable_store(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", db, "backup"]) == 0
+    copy = Path(capsys.readouterr().out.strip())
+    assert copy.exists() and copy.parent.name == "backups"
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not sqlite" * 1000)
+    assert main(["--db", str(junk), "stats"]) == 2
+    assert "junk.sqlite" in capsys.readouterr().err
