@@ -30,7 +30,7 @@ def test_import_folder_export_roundtrip_and_stats(
 ) -> None:
     folder = tmp_path / "in" / "nested"
     folder.mkdir(parents=True)
-    (folder / "a.txt").write_bytes("Rebels claim 80 dead.\r\nThe army denies it.".encode())
+    (folder / "a.txt").write_bytes(b"Rebels claim 80 dead.\r\nThe army denies it.")
     (folder.parent / "b.html").write_text(
         "<html><head><title>Wire</title><script>alert(1)</script></head>"
         "<body><p>Sources said 47 soldiers died.</p></body></html>",
