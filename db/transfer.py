@@ -41,12 +41,13 @@ class ImportUnit:
 
 
 def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[ImportUnit]:
-    """What to import: brat folders whole, other folders file by file, formats detected
-    (or ``forced``)."""
+    """What to import: a file named explicitly in its detected (or ``forced``) format, brat
+    folders whole, other folders file by file (source files and annotated .jsonl/.csv)."""
     units: list[ImportUnit] = []
     for given in map(Path, paths):
-        if given.is_dir() and (forced or formats.detect(given)) == "brat":
-            units.append(ImportUnit(given, "brat"))
+        fmt = forced or formats.detect(given)
+        if fmt is not None and (given.is_file() or fmt in formats.FOLDER_FORMATS):
+            units.append(ImportUnit(given, fmt))
             continue
         for path in sources.iter_input_files([given]):
             units.append(ImportUnit(path, forced or formats.detect(path) or "source"))
