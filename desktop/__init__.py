@@ -1,0 +1,1 @@
+"""Counterclaim's PySide6 window, dialogs and command line."""

@@ -1,0 +1,308 @@
+"""SpanTextView: the read-only centre text of the window, with span marks painted per visible block.
+
+The text is shown as plain text. Spans live in a :class:`SpanIndex` keyed in code points, so opening
+a document converts no offsets; each paint asks the index for the spans of the visible blocks only,
+converts those to Qt positions (cached) and paints their marks under the text. A span change
+repaints only the visible blocks it touches.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+
+from annotate.offsets import OffsetMap, display_text, snap_to_words
+from desktop.textview.geometry import Viewport
+from desktop.textview.index import SpanIndex
+from desktop.textview.paint import Marks, underline_depths
+from desktop.textview.styles import NEUTRAL, SpanStyle
+
+_EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
+
+
+class SpanTextView(QPlainTextEdit):
+    """Read-only text with spans drawn by category; offsets in and out are code points."""
+
+    spanClicked = Signal(str)
+    """A click landed on a span (innermost first; clicking again cycles through the stack)."""
+    selectedSpanChanged = Signal(str)
+    """The selected span changed, by click, :meth:`select_span`, removal or Esc; "" = none."""
+    selectionChangedRange = Signal()
+    """The text selection changed; read it with :meth:`selectionRange`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._spans: SpanIndex[SpanStyle] = SpanIndex()
+        self._hits: SpanIndex[SpanStyle] = SpanIndex()
+        self._qt: dict[tuple[int, int], tuple[int, int]] = {}  # code-point range -> Qt range
+        self._selected: str | None = None
+        self._exact = False  # Alt was held during the current selection
+        self._press: QPoint | None = None
+        self._marks = Marks()
+        self.painted_span_count = 0
+        """Spans (and find hits) the last paint drew; for tests and the benchmark."""
+        self.selectionChanged.connect(self.selectionChangedRange)
+
+    # -- content ----------------------------------------------------------------------------
+    def set_document(self, text: str, spans: Sequence[SpanStyle]) -> None:
+        """Show ``text`` (as stored; line breaks are normalised for display only) with ``spans``."""
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._qt.clear()
+        self._spans = SpanIndex(spans)
+        self._hits = SpanIndex()
+        self._set_selected(None)
+        self.setPlainText(display_text(text))
+
+    def text(self) -> str:
+        """The stored text, as given to :meth:`set_document`."""
+        return self._text
+
+    def update_spans(
+        self, changed: Sequence[SpanStyle] = (), removed_ids: Iterable[str] = ()
+    ) -> None:
+        """Add or replace ``changed`` and drop ``removed_ids``; repaints only the blocks touched."""
+        dirty: list[SpanStyle] = []
+        for span_id in removed_ids:
+            old = self._spans.remove(span_id)
+            if old is not None:
+                dirty.append(old)
+        for span in changed:
+            old = self._spans.add(span)
+            dirty += (span,) if old is None else (span, old)
+        if self._selected is not None and self._selected not in self._spans:
+            self._set_selected(None)
+        self._repaint_spans(dirty)
+
+    def spans_at(self, offset: int) -> list[SpanStyle]:
+        """Spans holding code point ``offset``, innermost (shortest) first."""
+        return _innermost_first(
+            s for s in self._spans.overlapping(offset, offset + 1) if s.start <= offset
+        )
+
+    def span(self, span_id: str) -> SpanStyle | None:
+        return self._spans.get(span_id)
+
+    # -- selection --------------------------------------------------------------------------
+    def selectionRange(self, snap: bool | None = None) -> tuple[int, int] | None:
+        """The selected text as code points ``(start, end)``, or None when nothing is selected.
+
+        Snapped out to whole words unless ``snap`` is False, or (when ``snap`` is None) Alt was
+        held during the selection.
+        """
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self._offsets.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+        if snap is None:
+            snap = not self._exact
+        if snap:
+            start, end = snap_to_words(self._text, start, end)
+        return (start, end) if start < end else None
+
+    def selected_span(self) -> str | None:
+        return self._selected
+
+    def select_span(self, span_id: str | None) -> None:
+        """Select span ``span_id`` (None clears) and bring it into view; unknown ids raise."""
+        if span_id is not None:
+            span = self._spans.get(span_id)
+            if span is None:
+                raise KeyError(span_id)
+            self.scroll_to(span.start)
+        self._set_selected(span_id)
+
+    def scroll_to(self, offset: int) -> None:
+        """Move the caret to code point ``offset`` and centre it in the view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(self._offsets.to_qt(offset), self.document().characterCount() - 1))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def find_all(self, pattern: str) -> int:
+        """Mark every case-insensitive occurrence of ``pattern``, scroll to the first, and return
+        how many there are; an empty pattern clears the marks."""
+        found = (
+            re.finditer(re.escape(pattern), self._text, re.IGNORECASE) if pattern else iter(())
+        )
+        self._hits = SpanIndex(
+            SpanStyle(f"find:{n}", m.start(), m.end(), pattern, "other", NEUTRAL)
+            for n, m in enumerate(found)
+        )
+        if len(self._hits):
+            self.scroll_to(min(hit.start for hit in self._hits))
+        self.viewport().update()
+        return len(self._hits)
+
+    def _set_selected(self, span_id: str | None) -> None:
+        if span_id == self._selected:
+            return
+        previous = self._spans.get(self._selected) if self._selected else None
+        self._selected = span_id
+        current = self._spans.get(span_id) if span_id else None
+        self._repaint_spans([s for s in (previous, current) if s is not None])
+        self.selectedSpanChanged.emit(span_id or "")
+
+    # -- geometry ---------------------------------------------------------------------------
+    def _to_qt(self, span: SpanStyle) -> tuple[int, int]:
+        key = (span.start, span.end)
+        found = self._qt.get(key)
+        if found is None:
+            found = self._qt[key] = self._offsets.range_to_qt(span.start, span.end)
+        return found
+
+    def _visible(self, viewport: Viewport, index: SpanIndex[SpanStyle]) -> list[SpanStyle]:
+        if not len(index) or not viewport.starts:
+            return []
+        return index.overlapping(*self._offsets.range_from_qt(*viewport.qt_range))
+
+    def spans_at_point(self, point: QPoint) -> list[SpanStyle]:
+        """Spans drawn under viewport ``point``, innermost first."""
+        viewport = Viewport(self, point.y(), point.y())
+        position = self.cursorForPosition(point).position()
+        near = self._offsets.range_from_qt(max(position - 1, 0), position + 1)
+        return _innermost_first(
+            span
+            for span in self._spans.overlapping(*near)
+            if any(seg.rect.contains(point) for seg in viewport.segments(*self._to_qt(span)))
+        )
+
+    def _repaint_spans(self, spans: Sequence[SpanStyle]) -> None:
+        """Schedule a repaint of the visible blocks that hold any of ``spans``."""
+        if not spans:
+            return
+        viewport = Viewport(self, 0, self.viewport().height())
+        region = QRegion()
+        width = self.viewport().width()
+        for span in spans:
+            for i in viewport.blocks_meeting(*self._to_qt(span)):
+                region += QRect(0, int(viewport.tops[i]), width, int(viewport.heights[i]) + 2)
+        if not region.isEmpty():
+            self.viewport().update(region)
+
+    # -- painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Marks for the blocks in the exposed rectangle first, then the text on top."""
+        self.painted_span_count = 0
+        if len(self._spans) or len(self._hits):
+            rect = event.rect()
+            viewport = Viewport(self, rect.top(), rect.bottom())
+            painter = QPainter(self.viewport())
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            try:
+                self._paint_marks(painter, viewport)
+            finally:
+                painter.end()
+        super().paintEvent(event)
+
+    def _paint_marks(self, painter: QPainter, viewport: Viewport) -> None:
+        spans = self._visible(viewport, self._spans)
+        hits = self._visible(viewport, self._hits)
+        self.painted_span_count = len(spans) + len(hits)
+        marks = self._marks
+        for hit in hits:
+            marks.hits(painter, viewport.segments(*self._to_qt(hit)))
+        placed = [(span, *self._to_qt(span)) for span in spans]
+        segments = {span.id: viewport.segments(start, end) for span, start, end in placed}
+        for span in spans:
+            marks.fill(painter, span, segments[span.id])
+        depths = underline_depths(placed)
+        for span in spans:
+            marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
+        if self._selected in segments:
+            marks.selected(painter, segments[self._selected], self.palette().text().color())
+
+    # -- events -----------------------------------------------------------------------------
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, point: QPoint) -> str:
+        """Tooltip markup for the spans under ``point``: labels and tooltips, escaped so that
+        whatever they hold shows literally; "" when there is no span."""
+        parts = []
+        for span in self.spans_at_point(point):
+            lines = [f"<b>{html.escape(span.label)}</b>"]
+            lines += [html.escape(line) for line in span.tooltip.splitlines()]
+            parts.append("<br>".join(lines))
+        return f"<p style='white-space:pre'>{'<hr>'.join(parts)}</p>" if parts else ""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self._exact = bool(event.modifiers() & _EXACT)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton and event.modifiers() & _EXACT:
+            self._exact = True
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        point = event.position().toPoint()
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and press is not None
+            and (point - press).manhattanLength() < QApplication.startDragDistance()
+            and not self.textCursor().hasSelection()
+        ):
+            self._click(point)
+
+    def _click(self, point: QPoint) -> None:
+        ids = [span.id for span in self.spans_at_point(point)]
+        if not ids:
+            self._set_selected(None)
+            return
+        chosen = ids[0]
+        if self._selected in ids:  # clicking the stack again moves one span outwards
+            chosen = ids[(ids.index(self._selected) + 1) % len(ids)]
+        self._set_selected(chosen)
+        self.spanClicked.emit(chosen)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc clears the text selection and the selected span; keyboard selection records Alt.
+        Keys the view does not use (label hotkeys) are left to the window."""
+        if event.key() == Qt.Key.Key_Escape:
+            cursor = self.textCursor()
+            if cursor.hasSelection() or self._selected is not None:
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+                self._set_selected(None)
+                return
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._exact = bool(event.modifiers() & _EXACT)
+        super().keyPressEvent(event)
+
+
+def _innermost_first(spans: Iterable[SpanStyle]) -> list[SpanStyle]:
+    return sorted(spans, key=lambda s: (s.end - s.start, s.start, s.layer, s.id))

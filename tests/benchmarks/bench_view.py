@@ -1,0 +1,232 @@
+"""Speed of the text view on a big document, against a bare QPlainTextEdit in the same run.
+
+    python tests/benchmarks/bench_view.py [--quick] [--edit MODULE:FUNCTION]
+
+A generated text of 5,000,000 characters in 50,000 lines (a few emoji among them) carries 20,000
+spans, 10% of them overlapping another; the seed is fixed. Three ratios (lower is better):
+
+- open_ratio: ``set_document(text, spans)`` plus the first painted frame, over a bare
+  ``setPlainText`` of the same display text plus its first frame (target <= 1.3);
+- repaint_ratio: median ``viewport().repaint()`` at 50 scroll positions with spans, over the same
+  scrolling of the bare widget (target <= 1.5); each position is timed 3 times after a warm-up
+  sweep and its fastest time kept;
+- update_ratio: an edit (by default ``update_spans`` with one new span on screen) plus the repaint,
+  over the bare repaint (informative). ``--edit MODULE:FUNCTION`` swaps in another edit: it is
+  called as ``function(view, offset)`` and must change the view's spans near code point ``offset``
+  (e.g. through the Store, then ``update_spans``).
+
+--quick runs a tenth of the size. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from annotate.offsets import OffsetMap, display_text
+from desktop.textview import SpanStyle, SpanTextView
+
+SEED = 20240725
+WIDTH, HEIGHT = 900, 700
+POSITIONS = 50
+WORDS = ("army", "convoy", "north", "ambush", "killed", "sources", "reported", "denied", "column",
+         "statement", "drone", "desert", "losses", "said", "rebels", "border", "the", "of", "and")
+CATEGORIES = (("claim", "CLAIM", "#E69F00"), ("entity", "PERSON", "#56B4E9"),
+              ("entity", "ORG", "#009E73"), ("denial", "DENIAL", "#D55E00"),
+              ("other", "NOTE", "#CC79A7"))
+
+Edit = Callable[[SpanTextView, int], object]
+
+
+def make_document(chars: int, lines: int, spans: int, seed: int = SEED) -> tuple[str, list]:
+    """``lines`` lines of words, ``chars`` characters in all, and ``spans`` spans of which a tenth
+    nest in or cross another one."""
+    rng = random.Random(seed)
+    width = chars // lines - 1
+    rows = []
+    for n in range(lines):
+        row, size = [], 0
+        while size <= width:
+            word = "🔥" if n % 500 == 7 and not row else rng.choice(WORDS)
+            row.append(word)
+            size += len(word) + 1
+        rows.append(" ".join(row)[:width])
+    text = "\n".join(rows)
+    plain = spans - spans // 10
+    slot = len(text) // plain
+    made: list[SpanStyle] = []
+    for n in range(plain):
+        length = rng.randint(5, min(200, slot - 1))
+        start = n * slot + rng.randrange(slot - length)
+        made.append(_span(rng, f"s{n}", start, start + length))
+    for n in range(spans - plain):
+        base = made[rng.randrange(plain)]
+        start = rng.randrange(base.start, base.end - 1)
+        end = rng.randrange(start + 1, base.end) if rng.random() < 0.5 else base.end + 20
+        made.append(_span(rng, f"o{n}", start, min(end, len(text))))
+    return text, made
+
+
+def _span(rng: random.Random, span_id: str, start: int, end: int) -> SpanStyle:
+    category, label, color = rng.choice(CATEGORIES)
+    return SpanStyle(span_id, start, end, label, category, color, 0, f"annotator: bench\n{span_id}")
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds ``action`` takes, with the garbage collector held off."""
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        action()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def fresh(app: QApplication, kind: type[QPlainTextEdit]) -> QPlainTextEdit:
+    widget = kind()
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    app.processEvents()
+    return widget
+
+
+def dispose(app: QApplication, widget: QPlainTextEdit) -> None:
+    widget.close()
+    widget.deleteLater()
+    app.processEvents()
+
+
+def measure_open(app: QApplication, text: str, spans: list, repeats: int) -> tuple[float, float]:
+    """Median seconds to the first painted frame: (bare, with spans)."""
+    shown = display_text(text)
+    bare_times, view_times = [], []
+    for _ in range(repeats):
+        bare = fresh(app, QPlainTextEdit)
+        bare_times.append(timed(lambda w=bare: (w.setPlainText(shown), w.viewport().repaint())))
+        dispose(app, bare)
+        view = fresh(app, SpanTextView)
+        view_times.append(timed(lambda w=view: (w.set_document(text, spans),
+                                                w.viewport().repaint())))
+        if view.painted_span_count == 0:
+            raise SystemExit("the first frame painted no spans")
+        dispose(app, view)
+    return statistics.median(bare_times), statistics.median(view_times)
+
+
+def scroll_values(widget: QPlainTextEdit) -> list[int]:
+    top = widget.verticalScrollBar().maximum()
+    return [top * n // (POSITIONS - 1) for n in range(POSITIONS)]
+
+
+def sweep(app: QApplication, steps: list[Callable[[], object]], widgets: list[QPlainTextEdit],
+          ) -> list[list[float]]:
+    """Seconds of ``steps[k]`` at each scroll position, per step; ``steps[k]`` works on
+    ``widgets[k]``, and the widgets take turns at every position so drift hits all alike."""
+    times: list[list[float]] = [[] for _ in steps]
+    for n in range(POSITIONS):
+        for step, widget, row in zip(steps, widgets, times, strict=True):
+            widget.verticalScrollBar().setValue(scroll_values(widget)[n])
+            app.processEvents()
+            row.append(timed(step))
+            app.processEvents()
+    return times
+
+
+def repaints(app: QApplication, widgets: list[QPlainTextEdit], rounds: int,
+             ) -> tuple[list[float], list[float]]:
+    """Median repaint seconds per widget: over the first sweep, and over the fastest of
+    ``rounds`` later sweeps at each position."""
+    steps = [widget.viewport().repaint for widget in widgets]
+    first = sweep(app, steps, widgets)
+    later = [sweep(app, steps, widgets) for _ in range(rounds)]
+    fastest = [[min(runs) for runs in zip(*(r[k] for r in later), strict=True)]
+               for k in range(len(widgets))]
+    return [statistics.median(t) for t in first], [statistics.median(t) for t in fastest]
+
+
+def default_edit(view: SpanTextView, offset: int) -> None:
+    """One new claim of a few words at ``offset``, as a store change would deliver it."""
+    end = min(offset + 30, len(view.text()))
+    view.update_spans([SpanStyle(f"new{offset}", offset, end, "CLAIM", "claim", "#E69F00")])
+
+
+def load_edit(spec: str | None) -> Edit:
+    if not spec:
+        return default_edit
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the size")
+    parser.add_argument("--edit", metavar="MODULE:FUNCTION", help="the edit timed for update_ratio")
+    args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
+    app = QApplication.instance() or QApplication([])
+    text, spans = make_document(5_000_000 // scale, 50_000 // scale, 20_000 // scale)
+    print(f"document: {len(text):,} characters, {text.count(chr(10)) + 1:,} lines, "
+          f"{len(spans):,} spans")
+
+    bare_open, view_open = measure_open(app, text, spans, repeats=3 if args.quick else 5)
+    print(f"open: bare {bare_open * 1e3:.1f} ms, with spans {view_open * 1e3:.1f} ms")
+
+    bare = fresh(app, QPlainTextEdit)
+    bare.setPlainText(display_text(text))
+    view = fresh(app, SpanTextView)
+    view.set_document(text, spans)
+    (bare_cold, view_cold), (bare_repaint, view_repaint) = repaints(app, [bare, view], rounds=3)
+    print(f"repaint: bare {bare_repaint * 1e3:.3f} ms, with spans {view_repaint * 1e3:.3f} ms "
+          f"(first sweep {bare_cold * 1e3:.3f} / {view_cold * 1e3:.3f} ms)")
+
+    edit, offsets = load_edit(args.edit), OffsetMap(text)
+    count = iter(range(POSITIONS))
+
+    def change() -> None:  # a new span on the first visible line, then the frame
+        offset = offsets.from_qt(view.firstVisibleBlock().position()) + next(count) % 40
+        edit(view, offset)
+        view.viewport().repaint()
+
+    bare_times, view_times = sweep(app, [bare.viewport().repaint, change], [bare, view])
+    bare_update, view_update = statistics.median(bare_times), statistics.median(view_times)
+    print(f"update: {view_update * 1e3:.3f} ms ({args.edit or 'update_spans'}), "
+          f"bare repaint {bare_update * 1e3:.3f} ms")
+
+    result = {
+        "open_ratio": round(view_open / bare_open, 3),
+        "repaint_ratio": round(view_repaint / bare_repaint, 3),
+        "update_ratio": round(view_update / bare_update, 3),
+        "open_bare_s": round(bare_open, 5),
+        "open_view_s": round(view_open, 5),
+        "repaint_bare_s": round(bare_repaint, 6),
+        "repaint_view_s": round(view_repaint, 6),
+        "repaint_bare_first_sweep_s": round(bare_cold, 6),
+        "repaint_view_first_sweep_s": round(view_cold, 6),
+        "update_s": round(view_update, 6),
+        "update_bare_repaint_s": round(bare_update, 6),
+        "edit": args.edit or "update_spans",
+        "characters": len(text),
+        "spans": len(spans),
+        "quick": args.quick,
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""SpanTextView driven offscreen: offsets out of selections, clicks, tooltips, painted pixels."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from annotate.model import Span
+from annotate.schema import Label
+from desktop.textview import SpanStyle, SpanTextView, style_for
+from desktop.textview.paint import FILL_ALPHA
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Alpha 😀 beta said\r\nthe 🎉 gamma delta was\r\nhere, and <b>x</b> too.\r\n\r\nlast line"
+BLUE = "#0072B2"
+GREEN = "#009E73"
+
+
+def qt_pos(view: SpanTextView, code_point: int) -> int:
+    """The Qt position of a code point of the *displayed* text (UTF-16 units)."""
+    return len(view.toPlainText()[:code_point].encode("utf-16-le")) // 2
+
+
+def at(text: str, needle: str) -> tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def style(span_id: str, text: str, needle: str, category: str = "claim", **kw) -> SpanStyle:
+    start, end = at(text, needle)
+    return SpanStyle(span_id, start, end, kw.pop("label", span_id.upper()), category,
+                     kw.pop("color", BLUE), **kw)
+
+
+@pytest.fixture
+def view(qtbot) -> SpanTextView:
+    widget = SpanTextView()
+    qtbot.addWidget(widget)
+    widget.resize(600, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def select_displayed(view: SpanTextView, needle: str, *, cut: int = 0) -> None:
+    """Select ``needle`` in the displayed text (minus ``cut`` characters at each end)."""
+    shown = view.toPlainText()
+    start = shown.index(needle) + cut
+    cursor = view.textCursor()
+    cursor.setPosition(qt_pos(view, start))
+    cursor.setPosition(qt_pos(view, start + len(needle) - 2 * cut), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
+def point_in(view: SpanTextView, span: SpanStyle, fraction: float = 0.5) -> QPoint:
+    """A viewport point over the character at ``fraction`` of the span."""
+    offset = span.start + int((span.end - span.start) * fraction)
+    cursor = view.textCursor()
+    cursor.setPosition(qt_pos(view, len(view.text()[:offset].replace("\r\n", "\n"))))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + 2, rect.center().y())
+
+
+# -- offsets and selection -------------------------------------------------------------------
+def test_selection_gives_code_points_of_the_stored_text(view, qtbot):
+    view.set_document(TEXT, [])
+    with qtbot.waitSignal(view.selectionChangedRange):
+        select_displayed(view, "the 🎉 gamma")
+    start, end = view.selectionRange()
+    assert TEXT[start:end] == "the 🎉 gamma"
+    select_displayed(view, "here, and <b>x</b> too.\n\nlast")
+    start, end = view.selectionRange()
+    assert TEXT[start:end] == "here, and <b>x</b> too.\r\n\r\nlast"
+
+
+def test_selection_snaps_to_words_unless_exact(view):
+    view.set_document(TEXT, [])
+    select_displayed(view, "gamma delta", cut=1)  # after an emoji on the same line
+    start, end = view.selectionRange()
+    assert TEXT[start:end] == "gamma delta"
+    start, end = view.selectionRange(snap=False)
+    assert TEXT[start:end] == "amma delt"
+
+
+def test_alt_held_while_selecting_keeps_the_exact_range(view, qtbot):
+    view.set_document(TEXT, [])
+    origin = view.cursorRect(view.textCursor()).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                     origin)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.AltModifier, origin)
+    select_displayed(view, "gamma delta", cut=1)
+    start, end = view.selectionRange()
+    assert TEXT[start:end] == "amma delt"
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=origin)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=origin)
+    select_displayed(view, "gamma delta", cut=1)
+    start, end = view.selectionRange()
+    assert TEXT[start:end] == "gamma delta"
+
+
+def test_no_selection_gives_none(view):
+    view.set_document(TEXT, [])
+    assert view.selectionRange() is None
+
+
+# -- clicking and the selected span ---------------------------------------------------------
+def test_click_on_a_span_emits_its_id(view, qtbot):
+    gamma = style("g", TEXT, "gamma delta")
+    view.set_document(TEXT, [gamma, style("h", TEXT, "last line")])
+    with qtbot.waitSignal(view.spanClicked) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_in(view, gamma))
+    assert signal.args == ["g"]
+    assert view.selected_span() == "g"
+
+
+def test_overlapping_spans_inner_wins_then_clicks_cycle(view, qtbot):
+    outer = style("outer", TEXT, "the 🎉 gamma delta was")
+    inner = style("inner", TEXT, "gamma", category="entity")
+    view.set_document(TEXT, [outer, inner])
+    point = point_in(view, inner)
+    clicked = []
+    view.spanClicked.connect(clicked.append)
+    for _ in range(3):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked == ["inner", "outer", "inner"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_in(view, outer, 0.05))
+    assert clicked[-1] == "outer"
+
+
+def test_click_outside_spans_clears_the_selected_span(view, qtbot):
+    gamma = style("g", TEXT, "gamma")
+    view.set_document(TEXT, [gamma])
+    view.select_span("g")
+    changes = []
+    view.selectedSpanChanged.connect(changes.append)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=point_in(view, style("x", TEXT, "last line")))
+    assert view.selected_span() is None
+    assert changes == [""]
+
+
+def test_escape_clears_selection_and_selected_span(view, qtbot):
+    view.set_document(TEXT, [style("g", TEXT, "gamma")])
+    view.select_span("g")
+    select_displayed(view, "beta")
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view.selectionRange() is None
+    assert view.selected_span() is None
+
+
+def test_select_span_rejects_unknown_ids(view):
+    view.set_document(TEXT, [])
+    with pytest.raises(KeyError):
+        view.select_span("nope")
+
+
+def test_letter_keys_reach_the_window(qtbot):
+    class Window(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.keys: list[int] = []
+            self.view = SpanTextView(self)
+            QVBoxLayout(self).addWidget(self.view)
+
+        def keyPressEvent(self, event: QKeyEvent) -> None:
+            self.keys.append(event.key())
+
+    window = Window()
+    qtbot.addWidget(window)
+    window.show()
+    window.view.set_document(TEXT, [])
+    window.view.setFocus()
+    override = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier,
+                         "c")
+    QApplication.sendEvent(window.view, override)
+    assert not override.isAccepted()  # a window shortcut "c" is not overridden
+    for key in (Qt.Key.Key_C, Qt.Key.Key_D, Qt.Key.Key_1):
+        qtbot.keyClick(window.view, key)
+    assert window.keys == [Qt.Key.Key_C, Qt.Key.Key_D, Qt.Key.Key_1]
+    assert window.view.toPlainText().startswith("Alpha")  # read-only: nothing typed
+
+
+# -- spans in and out -----------------------------------------------------------------------
+def test_update_spans_adds_replaces_and_removes(view):
+    view.set_document(TEXT, [style("a", TEXT, "beta")])
+    gamma = at(TEXT, "gamma")[0]
+    assert [s.id for s in view.spans_at(gamma)] == []
+    view.update_spans([style("b", TEXT, "gamma delta"), style("c", TEXT, "gamma")])
+    assert [s.id for s in view.spans_at(gamma)] == ["c", "b"]
+    view.update_spans([style("c", TEXT, "delta")], removed_ids=["a", "missing"])
+    assert [s.id for s in view.spans_at(gamma)] == ["b"]
+    assert [s.id for s in view.spans_at(at(TEXT, "delta")[0])] == ["c", "b"]
+    assert view.spans_at(at(TEXT, "beta")[0]) == []
+
+
+def test_removing_the_selected_span_clears_it(view, qtbot):
+    view.set_document(TEXT, [style("a", TEXT, "beta")])
+    view.select_span("a")
+    with qtbot.waitSignal(view.selectedSpanChanged) as signal:
+        view.update_spans(removed_ids=["a"])
+    assert signal.args == [""]
+    assert view.selected_span() is None
+
+
+def test_tooltip_shows_markup_literally(view):
+    span = style("t", TEXT, "gamma", label="<b>x</b>", tooltip="annotator: <i>amina</i>\nnote: a&b")
+    view.set_document(TEXT, [span])
+    markup = view.tooltip_at(point_in(view, span))
+    assert "&lt;b&gt;x&lt;/b&gt;" in markup
+    shown = QTextDocument()
+    shown.setHtml(markup)
+    plain = shown.toPlainText()
+    assert "<b>x</b>" in plain
+    assert "annotator: <i>amina</i>" in plain
+    assert "note: a&b" in plain
+    assert view.tooltip_at(point_in(view, style("n", TEXT, "last line"))) == ""
+
+
+def test_style_for_takes_category_colour_and_details():
+    span = Span("doc", 3, 9, "CLAIM", "amina", attributes={"certainty": "reported", "x": None},
+                note="check")
+    drawn = style_for(span, Label("CLAIM", "claim", "#E69F00"), layer=2)
+    assert (drawn.id, drawn.start, drawn.end, drawn.category, drawn.color, drawn.layer) == (
+        span.id, 3, 9, "claim", "#E69F00", 2)
+    assert drawn.tooltip.splitlines() == ["annotator: amina", "certainty: reported", "note: check"]
+    assert style_for(span, None).category == "other"
+
+
+# -- painting -------------------------------------------------------------------------------
+def blended(hex_color: str, alpha: int) -> QColor:
+    """``hex_color`` at ``alpha`` over a white base."""
+    color = QColor(hex_color)
+    mix = [round(255 + (c - 255) * alpha / 255) for c in (color.red(), color.green(), color.blue())]
+    return QColor(*mix)
+
+
+def count_near(image: QImage, rect, color: QColor, tolerance: int = 3) -> int:
+    found = 0
+    for x in range(max(rect.left(), 0), min(rect.right(), image.width() - 1) + 1):
+        for y in range(max(rect.top(), 0), min(rect.bottom(), image.height() - 1) + 1):
+            pixel = image.pixelColor(x, y)
+            if all(abs(a - b) <= tolerance for a, b in zip(
+                    (pixel.red(), pixel.green(), pixel.blue()),
+                    (color.red(), color.green(), color.blue()), strict=True)):
+                found += 1
+    return found
+
+
+def line_rect(view: SpanTextView, span: SpanStyle):
+    """Viewport rectangle of the (one-line) span, from the carets at its ends."""
+    cursor = view.textCursor()
+    shown = view.text()[: span.start].replace("\r\n", "\n")
+    cursor.setPosition(qt_pos(view, len(shown)))
+    left = view.cursorRect(cursor)
+    cursor.setPosition(qt_pos(view, len(shown) + span.end - span.start))
+    right = view.cursorRect(cursor)
+    return left.united(right).adjusted(1, 0, -1, 0)
+
+
+def test_grab_has_span_colour_on_the_span_only(view):
+    gamma = style("g", TEXT, "gamma delta")
+    view.set_document(TEXT, [gamma])
+    image = view.viewport().grab().toImage()
+    fill = blended(BLUE, FILL_ALPHA)
+    inside = count_near(image, line_rect(view, gamma), fill)
+    assert inside > 0.3 * line_rect(view, gamma).width() * line_rect(view, gamma).height()
+    elsewhere = line_rect(view, style("x", TEXT, "here, and"))
+    assert count_near(image, elsewhere, fill) == 0
+    view.update_spans(removed_ids=["g"])
+    view.viewport().repaint()
+    assert count_near(view.viewport().grab().toImage(), line_rect(view, gamma), fill) == 0
+
+
+def test_entities_are_underlined_and_nested_ones_stack(view):
+    outer = style("o", TEXT, "gamma delta", category="entity", color=GREEN)
+    inner = style("i", TEXT, "delta", category="entity", color=BLUE)
+    view.set_document(TEXT, [outer, inner])
+    image = view.viewport().grab().toImage()
+    band = line_rect(view, outer)
+    rows_green = {y for y in range(band.top(), band.bottom() + 3)
+                  if count_near(image, band.adjusted(0, y - band.top(), 0, y - band.bottom()),
+                                QColor(GREEN)) > 0}
+    rows_blue = {y for y in range(band.top(), band.bottom() + 3)
+                 if count_near(image, band.adjusted(0, y - band.top(), 0, y - band.bottom()),
+                               QColor(BLUE)) > 0}
+    assert rows_green and rows_blue
+    assert rows_green.isdisjoint(rows_blue)  # one line below the other, both visible
+
+
+def test_wrapped_span_is_painted_on_every_visual_line(qtbot):
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(160, 300)
+    view.show()
+    text = "word " * 40
+    view.set_document(text, [SpanStyle("w", 0, len(text) - 1, "CLAIM", "claim", BLUE)])
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    fill = blended(BLUE, FILL_ALPHA)
+    block = view.document().firstBlock()
+    layout = block.layout()
+    assert layout.lineCount() > 3
+    top = view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
+    for i in range(layout.lineCount()):
+        line = layout.lineAt(i)
+        band = line.rect().translated(0, top).toRect()
+        assert count_near(image, band, fill) > 20, f"line {i} not filled"
+
+
+def test_paint_touches_only_the_visible_blocks(view):
+    lines = [f"line {n} with some words" for n in range(3000)]
+    text = "\n".join(lines)
+    spans, start = [], 0
+    for n, line in enumerate(lines):
+        spans.append(SpanStyle(f"s{n}", start, start + 4, "CLAIM", "claim", BLUE))
+        start += len(line) + 1
+    view.set_document(text, spans)
+    view.viewport().repaint()
+    first = view.painted_span_count
+    visible_lines = view.viewport().height() // view.fontMetrics().lineSpacing() + 2
+    assert 0 < first <= visible_lines
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    view.viewport().repaint()
+    assert 0 < view.painted_span_count <= visible_lines
+    top = view.firstVisibleBlock().blockNumber()
+    assert view.spans_at(spans[top].start)[0].id == f"s{top}"
+
+
+def test_find_all_marks_hits_and_scrolls_to_the_first(view):
+    text = "\n".join(["nothing here"] * 400 + ["a Needle and a needle"] + ["more"] * 50)
+    view.set_document(text, [])
+    assert view.find_all("NEEDLE") == 2
+    assert view.firstVisibleBlock().blockNumber() <= 400 <= view.firstVisibleBlock().blockNumber() \
+        + view.viewport().height() // view.fontMetrics().lineSpacing()
+    view.viewport().repaint()
+    assert view.painted_span_count == 2
+    assert view.find_all("") == 0
+    view.viewport().repaint()
+    assert view.painted_span_count == 0
+
+
+def test_scroll_to_brings_an_offset_into_view(view):
+    text = "\n".join(f"row {n}" for n in range(2000))
+    view.set_document(text, [])
+    target = text.index("row 1500")
+    view.scroll_to(target)
+    first = view.firstVisibleBlock().blockNumber()
+    rows = view.viewport().height() // view.fontMetrics().lineSpacing()
+    assert first <= 1500 < first + rows
+
+
+def test_demo_saves_a_screenshot_with_every_category(qtbot, tmp_path):
+    from annotate.samples import sample_documents
+    from desktop.textview.__main__ import demo_spans, main
+
+    document = sample_documents()[0]
+    spans = demo_spans(document.text, document.uid)
+    assert {s.category for s in spans} == {"claim", "denial", "entity"}
+    assert all(0 <= s.start < s.end <= len(document.text) for s in spans)
+    target = tmp_path / "view.png"
+    assert main(["--screenshot", str(target)]) == 0
+    image = QImage(str(target))
+    assert image.width() == 900
+    assert image.height() == 640

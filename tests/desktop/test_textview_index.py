@@ -1,0 +1,72 @@
+"""SpanIndex and underline stacking against brute force."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.textview.index import SpanIndex
+from desktop.textview.paint import underline_depths
+from desktop.textview.styles import SpanStyle
+
+
+def spans_strategy():
+    bounds = st.tuples(st.integers(0, 400), st.integers(1, 120)).map(lambda p: (p[0], p[0] + p[1]))
+    return st.lists(bounds, max_size=60).map(
+        lambda pairs: [SpanStyle(f"s{n}", a, b, "L") for n, (a, b) in enumerate(pairs)]
+    )
+
+
+def brute(spans, a, b):
+    return sorted(s.id for s in spans if s.start < b and s.end > a)
+
+
+@given(spans_strategy(), st.integers(0, 520), st.integers(1, 60))
+def test_overlapping_matches_brute_force(spans, a, width):
+    index = SpanIndex(spans, reach=16)  # small reach: many spans take the long-span path
+    found = index.overlapping(a, a + width)
+    assert sorted(s.id for s in found) == brute(spans, a, a + width)
+    assert [s.start for s in found] == sorted(s.start for s in found)
+
+
+def test_add_replace_remove_keep_queries_exact():
+    rng = random.Random(7)
+    index: SpanIndex[SpanStyle] = SpanIndex(reach=32)
+    live: dict[str, SpanStyle] = {}
+    for step in range(2000):
+        span_id = f"s{rng.randrange(150)}"
+        if rng.random() < 0.3:
+            assert (index.remove(span_id) is not None) == (span_id in live)
+            live.pop(span_id, None)
+        else:
+            start = rng.randrange(1000)
+            span = SpanStyle(span_id, start, start + rng.choice([1, 5, 30, 200]), "L")
+            assert index.add(span) == live.get(span_id)
+            live[span_id] = span
+        if step % 50 == 0:
+            a = rng.randrange(1000)
+            assert sorted(s.id for s in index.overlapping(a, a + 40)) == brute(
+                live.values(), a, a + 40)
+    assert len(index) == len(live)
+    assert {s.id for s in index} == set(live)
+
+
+def test_duplicate_ids_keep_the_last():
+    index = SpanIndex([SpanStyle("a", 0, 5, "L"), SpanStyle("a", 10, 15, "L")])
+    assert len(index) == 1
+    assert index.overlapping(0, 5) == []
+    assert [s.start for s in index.overlapping(12, 13)] == [10]
+
+
+def test_underline_depths_never_share_a_line_and_layers_stack():
+    spans = [
+        SpanStyle("outer", 0, 20, "P", "entity"),
+        SpanStyle("inner", 5, 10, "P", "entity"),
+        SpanStyle("after", 25, 30, "P", "entity"),
+        SpanStyle("claim", 0, 30, "C", "claim"),
+        SpanStyle("other-layer", 0, 30, "P", "entity", layer=1),
+    ]
+    depths = underline_depths((s, s.start, s.end) for s in spans)
+    assert depths == {"outer": 0, "inner": 1, "after": 0, "other-layer": 2}
