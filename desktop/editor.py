@@ -78,7 +78,7 @@ class Editor(QObject):
         self.hub.changed.connect(self._on_changed)
         self.hub.documentChanged.connect(self.load)
         self.hub.annotatorChanged.connect(self.reload)
-        self.hub.storeChanged.connect(self.reload)
+        self.hub.storeChanged.connect(self._on_schema)  # another store, maybe another schema
         self.hub.schemaChanged.connect(self._on_schema)
         self.hub.spanRequested.connect(self.select_span)
 

@@ -77,7 +77,7 @@ class Inspector(QDockWidget):
         hub.changed.connect(self._on_changed)
         hub.schemaChanged.connect(self._on_schema)
         hub.documentChanged.connect(lambda _uid: self.show_span(""))
-        hub.storeChanged.connect(lambda: self.show_span(""))
+        hub.storeChanged.connect(self._on_store)
         self._on_schema()
         self.show_span("")
 
@@ -166,6 +166,11 @@ class Inspector(QDockWidget):
         self._attribute_label = None
         if self.span is not None:
             self.show_span(self.span.id)
+
+    def _on_store(self) -> None:
+        self.span = None
+        self._on_schema()
+        self.show_span("")
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if self.span is None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWid
 from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.inspector import Inspector
+from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
 from desktop.schema_dialog import SchemaDialog
 from desktop.service import Service
@@ -42,9 +43,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.spans)
-        self.resizeDocks([self.documents, self.palette_dock], [300, 280],
+        self.resizeDocks([self.documents, self.palette_dock], [320, 340],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.spans], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.inspector, self.spans], [250, 520, 240],
+                         Qt.Orientation.Vertical)
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)
         self._build_menus()
@@ -72,6 +74,9 @@ class MainWindow(QMainWindow):
         editor, documents, service = self.editor, self.documents, self.service
 
         file = bar.addMenu("&File")
+        self._action(file, "&Import…", lambda: run_import_dialog(self, service), ["Ctrl+I"])
+        self._action(file, "&Export…", lambda: run_export_dialog(self, service), ["Ctrl+E"])
+        file.addSeparator()
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
         self.recent_menu = file.addMenu("&Recent stores")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -89,6 +94,7 @@ class MainWindow(QMainWindow):
         self.label_menu = edit.addMenu("&Label selection")
         self._fill_label_menu()
         service.hub.schemaChanged.connect(self._fill_label_menu)
+        service.hub.storeChanged.connect(self._fill_label_menu)
         edit.addActions(editor.edit_actions)
         edit.addSeparator()
         self._action(edit, "Edit &schema…", self.edit_schema)
@@ -214,7 +220,9 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 880)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1500, int(screen.width() * 0.92)),
+                        min(960, int(screen.height() * 0.92)))
         state = self.settings.value("state")
         if state is not None:
             self.restoreState(state)

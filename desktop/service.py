@@ -64,6 +64,11 @@ class Service:
         self._schema: LabelSchema | None = None
         self._schema_edits: list[SchemaEdit] = []
         store.ensure_annotator(annotator)
+        self.hub.storeChanged.connect(self._forget)
+
+    def _forget(self) -> None:
+        """Drop what is cached from the store (an import may have added labels)."""
+        self._schema = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -107,7 +112,6 @@ class Service:
             return False
         self.store.close()
         self.store = store
-        self._schema = None
         self._schema_edits.clear()
         self.current = ""
         self._attempt(lambda: store.ensure_annotator(self.annotator))

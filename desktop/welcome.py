@@ -14,7 +14,8 @@ MOVES = ("Welcome to Counterclaim. Three moves:",
 
 
 class Welcome(QFrame):
-    """A framed note in the top-right corner of ``host``; :attr:`dismissed` when closed."""
+    """A framed note in the bottom-right corner of ``host`` (the text's start stays in
+    view); :attr:`dismissed` when closed."""
 
     dismissed = Signal()
 
@@ -50,7 +51,8 @@ class Welcome(QFrame):
         host = self.parentWidget()
         if host is not None:
             self.adjustSize()
-            self.move(max(host.width() - self.width() - 24, 8), 48)
+            self.move(max(host.width() - self.width() - 24, 8),
+                      max(host.height() - self.height() - 24, 8))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.samples import sample_documents
+from annotate.schema import Label
 from db.store import Store
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow
@@ -409,6 +410,25 @@ def test_opening_a_corrupt_or_locked_store_keeps_the_current_one(window, tmp_pat
         holder.close()
     assert "locked" in window.error_box.text() or "busy" in window.error_box.text()
     assert window.service.location == before
+
+
+def test_opening_another_store_brings_its_documents_and_labels(window, qtbot, tmp_path):
+    other = tmp_path / "other.sqlite"
+    store = Store.open(other)
+    schema = store.schema()
+    store.set_schema(schema.with_label(Label("RUMOR", "claim", "#CC79A7", "r")))
+    store.import_documents([AnnotatedDocument(Document("Word of mouth says the bridge fell.",
+                                                       "Rumour mill"))])
+    store.close()
+    assert window.open_store(str(other)) is True
+    assert window.service.store_name == "other.sqlite"
+    assert window.documents.model.total == 1
+    assert window.editor.title.text() == "Rumour mill"
+    assert "RUMOR" in window.palette_dock.buttons
+    select_words(window, "the bridge fell")
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert [(s.label, s.start, s.end) for s in stored(window)] == [("RUMOR", 19, 34)]
+    assert str(other) in window.recent_stores()[0]
 
 
 def test_start_uses_the_saved_annotator_and_remembers_geometry(store_path, tmp_path, qtbot):
