@@ -22,12 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from common import generate, report, timed  # noqa: E402
+from common import generate, report, timed
 
-from annotate.formats import native  # noqa: E402
-from db.engine import SYNCHRONOUS  # noqa: E402
-from db.store import Store  # noqa: E402
-from db.transfer import export, import_paths  # noqa: E402
+from annotate.formats import native
+from db.engine import SYNCHRONOUS
+from db.store import Store
+from db.transfer import export, import_paths
 
 BASELINE_SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, uid TEXT UNIQUE NOT NULL, title TEXT NOT NULL,
@@ -55,10 +55,32 @@ def baseline_import(path: Path, source: Path) -> float:
     with open(source, encoding="utf-8", newline="\n") as handle:
         for doc_id, line in enumerate(handle, start=1):
             data = json.loads(line)
-            docs.append((doc_id, data["id"], data["title"], data["text"], len(data["text"]),
-                         json.dumps(data["meta"]), "2026-11-21T00:00:00Z"))
-            spans += [(s["id"], doc_id, 1, 1, s["start"], s["end"], json.dumps(s["attributes"]),
-                       s["note"], s["created"], s["updated"]) for s in data["spans"]]
+            docs.append(
+                (
+                    doc_id,
+                    data["id"],
+                    data["title"],
+                    data["text"],
+                    len(data["text"]),
+                    json.dumps(data["meta"]),
+                    "2026-11-21T00:00:00Z",
+                )
+            )
+            spans += [
+                (
+                    s["id"],
+                    doc_id,
+                    1,
+                    1,
+                    s["start"],
+                    s["end"],
+                    json.dumps(s["attributes"]),
+                    s["note"],
+                    s["created"],
+                    s["updated"],
+                )
+                for s in data["spans"]
+            ]
     conn = baseline_connection(path)
     conn.executescript(BASELINE_SCHEMA)
 
@@ -103,8 +125,7 @@ def child_peak(source: Path, store_path: Path, do_import: bool) -> float:
         + (f"assert not import_paths(store, [{str(source)!r}])[0].error\n" if do_import else "")
         + "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
 
@@ -134,21 +155,23 @@ def main() -> None:
 
         idle = child_peak(source, folder / "idle.sqlite", do_import=False)
         busy = child_peak(source, folder / "peak.sqlite", do_import=True)
-    report({
-        "documents": documents,
-        "spans": spans,
-        "corpus_mb": corpus_mb,
-        "import_s": round(import_s, 3),
-        "baseline_import_s": round(base_import_s, 3),
-        "export_s": round(export_s, 3),
-        "baseline_export_s": round(base_export_s, 3),
-        "idle_peak_mb": round(idle, 1),
-        "import_peak_mb": round(busy, 1),
-        "import_extra_peak_mb": round(busy - idle, 1),
-        "largest_document_mb": round(largest / 2**20, 3),
-        "import_ratio": round(import_s / base_import_s, 3),
-        "export_ratio": round(export_s / base_export_s, 3),
-    })
+    report(
+        {
+            "documents": documents,
+            "spans": spans,
+            "corpus_mb": corpus_mb,
+            "import_s": round(import_s, 3),
+            "baseline_import_s": round(base_import_s, 3),
+            "export_s": round(export_s, 3),
+            "baseline_export_s": round(base_export_s, 3),
+            "idle_peak_mb": round(idle, 1),
+            "import_peak_mb": round(busy, 1),
+            "import_extra_peak_mb": round(busy - idle, 1),
+            "largest_document_mb": round(largest / 2**20, 3),
+            "import_ratio": round(import_s / base_import_s, 3),
+            "export_ratio": round(export_s / base_export_s, 3),
+        }
+    )
 
 
 if __name__ == "__main__":
