@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from annotate.errors import StoreError
 from db.engine import sqlite_path
 
 KEEP = 7
+DAILY = timedelta(days=1)
+STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
 def backup_dir(store_file: Path) -> Path:
@@ -19,26 +23,56 @@ def backup_dir(store_file: Path) -> Path:
 
 def backup(engine: Engine, reason: str = "manual", keep: int = KEEP) -> Path | None:
     """Copy the live database into backups/ beside it (consistent even while in use) and keep
-    the newest ``keep`` copies of this store. Returns the copy, or None for a non-file store."""
+    the newest ``keep`` copies of this store. Returns the copy, or None for a non-file store;
+    StoreError when the copy cannot be written (it is then removed)."""
     source = sqlite_path(str(engine.url))
     if source is None or not source.exists():
         return None
     folder = backup_dir(source)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime(STAMP)
     target = folder / f"{source.stem}-{stamp}-{reason}.sqlite"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _copy(source, target)
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(f"{target}: the backup could not be written ({exc})") from None
     for old in sorted(folder.glob(f"{source.stem}-*.sqlite"))[:-keep]:
         old.unlink()
     return target
 
 
+def newest_backup_time(store_file: Path) -> datetime | None:
+    """When the newest backup of ``store_file`` (of any reason) was taken, from its name."""
+    pattern = re.compile(rf"{re.escape(store_file.stem)}-(\d{{8}}T\d{{12}}Z)-[\w-]+\.sqlite")
+    stamps = [
+        datetime.strptime(found.group(1), STAMP).replace(tzinfo=UTC)
+        for path in backup_dir(store_file).glob(f"{store_file.stem}-*.sqlite")
+        if (found := pattern.fullmatch(path.name))
+    ]
+    return max(stamps, default=None)
+
+
+def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta = DAILY,
+                  keep: int = KEEP) -> Path | None:
+    """A "daily" backup when the newest backup is older than ``every`` (or there is none);
+    None when none was due or the store is not a file. Call it while the store is in use."""
+    source = sqlite_path(str(engine.url))
+    if source is None or not source.exists():
+        return None
+    newest = newest_backup_time(source)
+    if newest is not None and (now or datetime.now(UTC)) - newest < every:
+        return None
+    return backup(engine, reason="daily", keep=keep)
+
+
 def restore(backup_file: Path, store_file: Path) -> None:
     """Copy a backup over the store through the backup API (the store must not be open)."""
-    with sqlite3.connect(backup_file) as src, sqlite3.connect(store_file) as dst:
+    _copy(backup_file, store_file)
+
+
+def _copy(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     src.close()
     dst.close()

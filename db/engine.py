@@ -38,8 +38,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine whose SQLite connections have foreign keys, WAL and a busy timeout on,
-    and whose write transactions start with BEGIN IMMEDIATE (no lock upgrade deadlocks)."""
+    """An engine whose SQLite connections have foreign keys, WAL, a busy timeout and an
+    untrusted schema (``trusted_schema=OFF``) on, and whose write transactions start with
+    BEGIN IMMEDIATE (no lock upgrade deadlocks)."""
     engine = create_engine(url)
     if engine.dialect.name != "sqlite":
         return engine
@@ -48,6 +49,10 @@ def make_engine(url: str) -> Engine:
     def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
         cursor = dbapi_conn.cursor()
+        # A store file may come from anyone: its schema may not call functions with side
+        # effects, and damaged pages are caught as they are read instead of trusted.
+        cursor.execute("PRAGMA trusted_schema=OFF")
+        cursor.execute("PRAGMA cell_size_check=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -8,6 +8,7 @@ of :mod:`annotate`, never ORM objects.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from db.tables import (
     SpanModel,
     StatusModel,
 )
+from db.trust import vet
+from db.watch import Watcher
 
 D, S, R, ST, J = (
     DocumentModel.__table__,
@@ -73,9 +76,14 @@ class JournalEntry:
 class Store:
     """A Counterclaim store on one database (a SQLite file by default)."""
 
+    BUSY_RETRIES = 3
+    """Write transactions that find the store busy past the busy timeout are tried again this
+    many times (each waits up to ``BUSY_TIMEOUT_MS`` again) before the edit is refused."""
+
     def __init__(self, engine: Engine):
         self.engine = engine
         self.names = Names()
+        self._watcher: Watcher | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -89,6 +97,8 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(url)
         try:
+            with engine.connect() as conn:
+                vet(conn, str(path or url))
             upgrade(engine)
             store = cls(engine)
             with store._write() as conn:
@@ -107,6 +117,9 @@ class Store:
             raise StoreError(
                 f"{path or url}: not a Counterclaim store or damaged ({exc.orig})"
             ) from None
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     @property
@@ -118,18 +131,51 @@ class Store:
         return str(self.path or self.engine.url)
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
         self.engine.dispose()
+
+    def data_version(self) -> int:
+        """A number that changes when another Store or program commits to this store file
+        (never for this Store's own writes): poll it to notice that a view is stale. Always
+        0 for a store that is not a file."""
+        if self._watcher is None:
+            path = self.path
+            if path is None:
+                return 0
+            self._watcher = Watcher(path)
+        return self._watcher.outside()
+
+    def _begin(self) -> Connection:
+        """A connection inside a new write transaction: BEGIN IMMEDIATE waits up to the busy
+        timeout for the write lock, and is tried again ``BUSY_RETRIES`` times."""
+        for attempt in range(self.BUSY_RETRIES + 1):
+            conn = self.engine.connect().execution_options(write=True)
+            try:
+                conn.begin()
+                return conn
+            except OperationalError as exc:
+                conn.close()
+                if attempt == self.BUSY_RETRIES or not _busy(exc):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
         try:
-            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            with self._begin() as conn:
+                watcher = self._watcher
+                in_step = watcher is not None and watcher.in_step()
                 yield conn
+                conn.commit()
+            if watcher is not None and in_step:
+                watcher.absorb()
         except OperationalError as exc:
             self.names.clear()
             message = str(exc.orig)
-            if "locked" in message or "busy" in message:
+            if _busy(exc):
                 raise StoreError(
                     "the store is busy (another program is writing); your edit "
                     "was not saved, try again"
@@ -422,3 +468,8 @@ class Store:
                 )
                 or 0
             )
+
+
+def _busy(exc: OperationalError) -> bool:
+    message = str(exc.orig)
+    return "locked" in message or "busy" in message

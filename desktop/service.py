@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from PySide6.QtCore import QTimer
+
 from annotate.commands import Batch, ChangeSet, Command, SetStatus
 from annotate.errors import StoreError, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
-from db.backup import backup
+from db.backup import backup, backup_if_due
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
 
 T = TypeVar("T")
+
+WATCH_MS = 1000
+"""How often the store is asked whether someone else (another window or program) wrote to it."""
+BACKUP_CHECK_MS = 60 * 60 * 1000
+"""How often a daily backup is checked for while the window is open (and once at start)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,14 @@ class Service:
         self._schema_edits: list[SchemaEdit] = []
         store.ensure_annotator(annotator)
         self.hub.storeChanged.connect(self._forget)
+        self._outside = self._outside_version()
+        self._watch = QTimer(self.hub, interval=WATCH_MS)
+        self._watch.timeout.connect(self.notice_outside_changes)
+        self._watch.start()
+        self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
+        self._backups.timeout.connect(self.backup_if_due)
+        self._backups.start()
+        QTimer.singleShot(0, self.hub, self.backup_if_due)
 
     def _forget(self) -> None:
         """Drop what is cached from the store (an import may have added labels)."""
@@ -115,8 +130,34 @@ class Service:
         self._schema_edits.clear()
         self.current = ""
         self._attempt(lambda: store.ensure_annotator(self.annotator))
+        self._outside = self._outside_version()
         self.hub.storeChanged.emit()
         return True
+
+    def _outside_version(self) -> int | None:
+        try:
+            return self.store.data_version()
+        except StoreError:
+            return None
+
+    def notice_outside_changes(self) -> bool:
+        """Reload every view (``storeChanged``) when another window or program wrote to the
+        store since the last look; polled by a timer. True when something was noticed."""
+        version = self._outside_version()
+        if version is None or version == self._outside:
+            return False
+        self._outside = version
+        self.hub.storeChanged.emit()
+        return True
+
+    def backup_if_due(self) -> Path | None:
+        """Take the daily backup when the newest one is a day old (quietly: a failure here
+        must not interrupt work; the next check tries again)."""
+        try:
+            return backup_if_due(self.store.engine)
+        except StoreError as exc:
+            self.hub.message.emit(f"daily backup failed: {exc}")
+            return None
 
     def backup(self) -> Path | None:
         """Copy the store into backups/ beside it; None for a store that is not a file."""

@@ -1,0 +1,58 @@
+"""Noticing commits made to a store file by someone else (another window, another program).
+
+SQLite's ``PRAGMA data_version`` changes, on one connection, whenever another connection
+commits. The watcher keeps one read-only connection for asking it, and is told about the
+Store's own commits so they do not count: :meth:`Watcher.outside` grows only with commits
+made elsewhere.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+
+class Watcher:
+    """Counts outside commits to the SQLite file ``path`` (thread-safe)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._raw: int | None = None
+        self._outside = 0
+
+    def _version(self) -> int:
+        if self._conn is None:
+            self._conn = sqlite3.connect(f"{self._path.as_uri()}?mode=ro", uri=True,
+                                         check_same_thread=False)
+            self._conn.execute("PRAGMA trusted_schema=OFF")
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def outside(self) -> int:
+        """How many times someone else committed since the watch began (0, 1, 2, ...)."""
+        with self._lock:
+            raw = self._version()
+            if self._raw is not None and raw != self._raw:
+                self._outside += 1
+            self._raw = raw
+            return self._outside
+
+    def in_step(self) -> bool:
+        """Called inside one of our write transactions, once it holds the write lock: whether
+        no outside commit is pending notice (then our own commit may be absorbed)."""
+        with self._lock:
+            return self._raw is None or self._version() == self._raw
+
+    def absorb(self) -> None:
+        """Called right after our own commit, when :meth:`in_step` said True: take the new
+        version as seen, so our commit does not count as an outside one."""
+        with self._lock:
+            self._raw = self._version()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
