@@ -38,8 +38,9 @@ from bisect import bisect_left
 
 from annotate.tokenize import TOKEN
 
-_LINE_BREAK = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")  # after CRLF -> LF
-_UNSHOWABLE = re.compile("[\ud800-\udfff\ufdd0\ufdd1]")
+_BREAKS = "\x0b\x0c\x85\u2028\u2029"  # with CR and LF, Unicode's mandatory line breaks
+_FRAME_MARKS = "\ufdd0\ufdd1"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LEADING_MARKS = {"\ufeff": "\u2060", "\ufffe": "\ufffd"}  # Qt takes them for byte-order marks
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
@@ -47,17 +48,40 @@ _LAST_INK = re.compile(r"\S(?=\s*\Z)")
 
 
 def display_text(text: str) -> str:
-    """The string to give ``setPlainText``: every line break as one "\\n", nothing Qt alters."""
-    text = _LINE_BREAK.sub("\n", text.replace("\r\n", "\n"))
+    """The string to give ``setPlainText``: every line break as one "\\n", nothing Qt alters.
+
+    Each kind of character to replace is looked for first (a C-speed scan), so a text with none
+    comes back as it is, in a few milliseconds per megabyte.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for mark in _BREAKS:
+        if mark in text:
+            text = text.replace(mark, "\n")
     if text[:1] in _LEADING_MARKS:
         text = _LEADING_MARKS[text[0]] + text[1:]
-    return _UNSHOWABLE.sub("\ufffd", text)
+    for mark in _FRAME_MARKS:
+        if mark in text:
+            text = text.replace(mark, "\ufffd")
+    if _has_surrogates(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a surrogate code point; UTF-32 (the quickest codec here) cannot
+    encode one."""
+    try:
+        text.encode("utf-32-le")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _crlf_starts(text: str) -> list[int]:
     """Index of the CR of every CRLF, ascending."""
-    starts = []
-    found = text.find("\r\n")
+    starts: list[int] = []
+    found = text.find("\r\n") if "\r" in text else -1
     while found >= 0:
         starts.append(found)
         found = text.find("\r\n", found + 2)
@@ -73,7 +97,9 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         self._length = len(text)
-        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        self._astral = (
+            [] if text.isascii() else [match.start() for match in _ASTRAL.finditer(text)]
+        )
         self._crlf = _crlf_starts(text)
         astral, crlf = self._astral, self._crlf
         # Qt position of each astral character and of each CRLF separator.
