@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from db.store import DocumentRow
+from desktop.plain import tooltip
 from desktop.service import Filters, Service
 
 PAGE = 200
@@ -126,7 +127,7 @@ class DocumentListModel(QAbstractTableModel):
             return (row.title or "(untitled)", row.source, f"{row.length:,}", row.span_count,
                     f"{STATUS_MARK[row.status]} {STATUS_TEXT[row.status]}".strip())[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
-            return (row.title, row.source)[column]
+            return tooltip((row.title, row.source)[column])
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -3,7 +3,6 @@ hotkey; a click labels the selection (or relabels the selected span)."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.schema import Category, Label
+from desktop.plain import tooltip
 from desktop.service import Service
 
 GROUPS: tuple[tuple[Category, str], ...] = (
@@ -100,7 +100,7 @@ class Palette(QDockWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setAutoRaise(True)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        button.setToolTip(f"<p>{html.escape(label.description or label.name)}</p>")
+        button.setToolTip(tooltip(label.description or label.name))
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(lambda _checked=False, name=label.name: self._apply(name))
         self.buttons[label.name] = button

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
+from desktop.plain import tooltip
 from desktop.service import Service
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
@@ -88,9 +89,10 @@ class SpansModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text[span.start:span.end]
             if role == Qt.ItemDataRole.DisplayRole:
-                text = " ".join(text.split())
-            return (span.label, span.start, span.end, text, span.annotator,
-                    attributes_text(span))[index.column()]
+                return (span.label, span.start, span.end, " ".join(text.split()),
+                        span.annotator, attributes_text(span))[index.column()]
+            return tooltip(str((span.label, span.start, span.end, text, span.annotator,
+                                attributes_text(span))[index.column()]))
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWidget
 
 from annotate.commands import ChangeSet
+from desktop.plain import tooltip
 from desktop.service import Service
 
 MESSAGE_MS = 6000
@@ -42,7 +43,7 @@ class StatusBar(QStatusBar):
                               f"{progress.spans:,} spans · {self.state}")
         self.annotator.setText(f"annotator: {self.service.annotator}")
         self.store.setText(f"store: {self.service.store_name}")
-        self.store.setToolTip(self.service.location)
+        self.store.setToolTip(tooltip(self.service.location))
 
     def _on_changed(self, _changes: ChangeSet) -> None:
         self.state = "saved"

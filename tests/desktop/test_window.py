@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.samples import sample_documents
-from annotate.schema import Label
+from annotate.schema import AttributeDef, Label
 from db.store import Store
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow
@@ -378,6 +379,10 @@ def test_text_stays_plain(qtbot, tmp_path):
     assert window.editor.title.text() == "<h1>Title</h1>"
     assert window.editor.title.textFormat() == Qt.TextFormat.PlainText
     assert window.editor.view.toPlainText() == "<b>bold</b> & <i>words</i> here."
+    tip = window.documents.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    rendered = QTextDocument()
+    rendered.setHtml(tip)  # what Qt does with a tooltip it takes for rich text
+    assert rendered.toPlainText() == "<h1>Title</h1>"
     window.service.store.close()
 
 
@@ -448,3 +453,49 @@ def test_start_uses_the_saved_annotator_and_remembers_geometry(store_path, tmp_p
     assert reopened.spans.isHidden()
     assert store_path.as_posix() in [Path(p).as_posix() for p in reopened.recent_stores()]
     reopened.service.store.close()
+
+
+def test_schema_dialog_adds_a_label_with_a_choice_attribute(window, qtbot):
+    from desktop.schema_dialog import SchemaDialog
+
+    dialog = SchemaDialog(window.service, window)
+    qtbot.addWidget(dialog)
+    dialog.add_label()
+    dialog.name.setText("CASUALTY")
+    dialog.category.setCurrentText("claim")
+    dialog.hotkey.setText("k")
+    dialog._add_attribute(AttributeDef("side"))
+    dialog.attributes.cellWidget(0, 1).setCurrentText("choice")
+    dialog.attributes.item(0, 2).setText("army, rebels ,")
+    assert dialog.save() is True
+    label = window.service.store.schema().label("CASUALTY")
+    assert (label.category, label.hotkey) == ("claim", "k")
+    assert label.attributes == (AttributeDef("side", "choice", ("army", "rebels")),)
+    select_words(window, first_words(window))
+    qtbot.keyClick(window, Qt.Key.Key_K)
+    span_id = stored(window)[0].id
+    combo = window.inspector._editors["side"].widget
+    assert [combo.itemText(i) for i in range(combo.count())] == ["", "army", "rebels"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    assert window.service.store.span(span_id).attributes == {"side": "rebels"}
+
+
+def test_find_bar_and_welcome_note(window, qtbot):
+    word = first_words(window, 1)
+    expected = window.editor.view.text().lower().count(word.lower())
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.find_bar.isVisible()
+    qtbot.keyClicks(window.editor.find_bar.field, word)
+    assert window.editor.find_bar.search() == expected
+    assert window.editor.find_bar.count.text() == f"{expected} found"
+    assert window.welcome.isVisible()
+    qtbot.mouseClick(window.welcome.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert not window.welcome.isVisible()
+    assert window.settings.value("welcomed", False, type=bool)
+
+
+def test_label_description_tooltip_is_literal(window):
+    rendered = QTextDocument()
+    rendered.setHtml(window.palette_dock.buttons["CLAIM"].toolTip())
+    assert rendered.toPlainText() == window.service.schema().label("CLAIM").description
