@@ -5,7 +5,8 @@ Every span goes into ``doc.spans["sc"]`` (its span id kept as the spaCy span id)
 tokens with ``alignment_mode="expand"``; entity-category spans also go into ``doc.ents``
 where they do not overlap (``spacy.util.filter_spans``: longest first). ``doc.user_data``
 holds ``uid``, ``title``, ``annotator`` and ``meta``. Counted in the report: spans whose text
-changed when expanded to tokens, spans on no token, entity spans left out of ``doc.ents``,
+changed when aligned to tokens (widened to whole tokens, or narrowed where an end lay in the
+white space spaCy keeps outside tokens), spans on no token, entity spans left out of ``doc.ents``,
 and the attributes, notes, relations and statuses spaCy has no place for.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,7 +33,7 @@ from annotate.model import AnnotatedDocument, Document, text_uid
 from annotate.schema import LabelSchema
 
 SPANS_KEY = "sc"
-EXPANDED = "spans expanded to token boundaries in spaCy"
+REALIGNED = "spans whose text changed when aligned to spaCy tokens"
 LOST_NO_TOKEN = "spans covering no token not carried by spaCy"
 NOT_IN_ENTS = "overlapping entity spans left out of doc.ents (kept in spans['sc'])"
 
@@ -48,13 +50,19 @@ def _spacy() -> ModuleType:
     return spacy
 
 
+@cache
+def _blank(spacy: ModuleType) -> Any:
+    """The tokenizer-only English pipeline (no model download), built once."""
+    return spacy.blank("en")
+
+
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     spacy = _spacy()
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
     report = ExportReport("spacy")
-    nlp = spacy.blank("en")
+    nlp = _blank(spacy)
     entity_labels = {label.name for label in schema.labels if label.category == "entity"}
     docs = DocBin(store_user_data=True)
     for record in records:
@@ -63,8 +71,10 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
         report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
         source = record.document
         tokenised = nlp.make_doc(source.text)
-        for i, layer in enumerate(layers(record, report)):
-            doc = tokenised if i == 0 else tokenised.copy()
+        parts = layers(record, report)
+        for i, layer in enumerate(parts):
+            # copies come from the untouched Doc (spaCy cannot copy one holding expanded spans)
+            doc = tokenised if i + 1 == len(parts) else tokenised.copy()
             spans, entities = [], []
             for span in layer.spans:
                 aligned = doc.char_span(span.start, span.end, label=span.label,
@@ -73,7 +83,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
                     report.lose(LOST_NO_TOKEN)
                     continue
                 if aligned.start_char != span.start or aligned.end_char != span.end:
-                    report.lose(EXPANDED)
+                    report.lose(REALIGNED)
                 spans.append(aligned)
                 if span.label in entity_labels:
                     entities.append(aligned)
@@ -97,7 +107,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     from spacy.tokens import DocBin
 
     intake = Intake(schema, options, path)
-    nlp = spacy.blank("en")
+    nlp = _blank(spacy)
     try:
         docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
     except (OSError, ValueError, KeyError) as exc:
