@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from annotate.model import Relation, Span, Status, utc_now
+
+DecisionKind = Literal["accept", "reject"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,69 @@ class Batch(Command):
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An adjudicator's verdict on aligned spans of one document.
+
+    ``sources`` are the ids of the annotators' spans it rules on: for an accept, the spans
+    the gold span was taken from; for a reject, every span of the rejected group.
+    ``gold_span`` is the span an accept put into the gold layer (None for a reject, or when
+    that gold span was deleted since)."""
+
+    id: str
+    document: str
+    kind: DecisionKind
+    sources: tuple[str, ...]
+    gold_span: Span | None
+    decided_by: str
+    at: str = field(default_factory=utc_now)
+
+
+def _decision_from(data: dict[str, Any]) -> Decision:
+    gold = data["gold_span"]
+    return Decision(
+        data["id"],
+        data["document"],
+        data["kind"],
+        tuple(data["sources"]),
+        None if gold is None else _span_from(gold),
+        data["decided_by"],
+        data["at"],
+    )
+
+
+def _decision_changes(decision: Decision) -> ChangeSet:
+    return ChangeSet(
+        documents=frozenset({decision.document}), spans=frozenset(decision.sources)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AddDecision(Command):
+    """Record an adjudication decision (its gold span is created by a CreateSpan before it)."""
+
+    op: ClassVar[str] = "add_decision"
+    decision: Decision
+
+    def inverse(self) -> RemoveDecision:
+        return RemoveDecision(self.decision)
+
+    def changes(self) -> ChangeSet:
+        return _decision_changes(self.decision)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveDecision(Command):
+    op: ClassVar[str] = "remove_decision"
+    decision: Decision
+
+    def inverse(self) -> AddDecision:
+        return AddDecision(self.decision)
+
+    def changes(self) -> ChangeSet:
+        return _decision_changes(self.decision)
+
+
 def command_from_dict(data: dict[str, Any]) -> Command:
     """Rebuild a command from its journal JSON."""
     data = dict(data)
@@ -245,6 +310,9 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return cls2(data["document"], _relation_from(data["relation"]))
     if op == "set_status":
         return SetStatus(**data)
+    if op in ("add_decision", "remove_decision"):
+        cls3 = AddDecision if op == "add_decision" else RemoveDecision
+        return cls3(_decision_from(data["decision"]))
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
     raise ValueError(f"unknown command {op!r}")

@@ -13,26 +13,30 @@ from functools import singledispatch
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from annotate.commands import (
+    AddDecision,
     AddRelation,
     Batch,
     Command,
     CreateSpan,
+    Decision,
     DeleteSpan,
+    RemoveDecision,
     RemoveRelation,
     SetStatus,
     UpdateSpan,
 )
 from annotate.errors import ValidationError
-from annotate.model import STATUSES, Relation, Span, Status, utc_now
+from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
 from db.names import Names
 from db.schema_io import read_schema
-from db.tables import DocumentModel, RelationModel, SpanModel, StatusModel
+from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
 
-D, S, R, ST = (
+D, S, R, ST, DE = (
     DocumentModel.__table__,
     SpanModel.__table__,
     RelationModel.__table__,
     StatusModel.__table__,
+    DecisionModel.__table__,
 )
 
 
@@ -222,3 +226,73 @@ def _(command: SetStatus, conn: Connection, names: Names) -> Command:
 @run.register
 def _(command: Batch, conn: Connection, names: Names) -> Command:
     return Batch(tuple(run(c, conn, names) for c in command.commands), command.title)
+
+
+def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) -> Decision:
+    """A stored decision; its gold span is None when that span no longer exists."""
+    gold_id = row.gold_span_id  # type: ignore[attr-defined]
+    gold_row = None if gold_id is None else conn.execute(select(S).where(S.c.id == gold_id)).first()
+    return Decision(
+        row.id,  # type: ignore[attr-defined]
+        uid,
+        row.kind,  # type: ignore[attr-defined]
+        tuple(row.sources),  # type: ignore[attr-defined]
+        None if gold_row is None else span_from_row(conn, names, gold_row, uid),
+        names.annotator_name(conn, row.decided_by_id),  # type: ignore[attr-defined]
+        row.at,  # type: ignore[attr-defined]
+    )
+
+
+def load_decisions(conn: Connection, names: Names, uid: str) -> list[Decision]:
+    """A document's decisions, oldest first."""
+    doc_id, _ = _document(conn, uid)
+    rows = conn.execute(select(DE).where(DE.c.document_id == doc_id).order_by(DE.c.at, DE.c.id))
+    return [_decision_from_row(conn, names, row, uid) for row in rows.all()]
+
+
+def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
+    if decision.kind not in ("accept", "reject"):
+        raise ValidationError(f"a decision accepts or rejects, not {decision.kind!r}")
+    if not decision.sources:
+        raise ValidationError("a decision needs the spans it rules on")
+    gold = decision.gold_span
+    if decision.kind == "reject" and gold is not None:
+        raise ValidationError("a reject puts no span into the gold layer")
+    if decision.kind == "accept":
+        if gold is None or gold.annotator != GOLD:
+            raise ValidationError("an accept needs the gold span it created")
+        if load_span(conn, names, gold.id).document != decision.document:
+            raise ValidationError("the gold span belongs to another document")
+
+
+@run.register
+def _(command: AddDecision, conn: Connection, names: Names) -> Command:
+    decision = command.decision
+    doc_id, _ = _document(conn, decision.document)
+    if conn.scalar(select(DE.c.id).where(DE.c.id == decision.id)):
+        raise ValidationError(f"decision {decision.id} exists already")
+    _check_decision(conn, names, decision)
+    conn.execute(
+        insert(DE).values(
+            id=decision.id,
+            document_id=doc_id,
+            kind=decision.kind,
+            sources=list(decision.sources),
+            gold_span_id=None if decision.gold_span is None else decision.gold_span.id,
+            decided_by_id=names.annotator_id(conn, decision.decided_by),
+            at=decision.at,
+        )
+    )
+    return command
+
+
+@run.register
+def _(command: RemoveDecision, conn: Connection, names: Names) -> Command:
+    row = conn.execute(
+        select(DE, D.c.uid).join(D).where(DE.c.id == command.decision.id)
+    ).first()
+    if row is None:
+        raise ValidationError(f"no decision {command.decision.id} (it may have been undone)")
+    current = _decision_from_row(conn, names, row, row.uid)
+    conn.execute(delete(DE).where(DE.c.id == row.id))
+    return RemoveDecision(current)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from annotate.commands import ChangeSet, Command, command_from_dict
+from annotate.commands import ChangeSet, Command, Decision, command_from_dict
 from annotate.errors import StoreError, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
@@ -468,6 +468,36 @@ class Store:
                 )
                 or 0
             )
+
+    # -- peer review -----------------------------------------------------------------------
+    def decisions(self, uid: str) -> list[Decision]:
+        """The document's adjudication decisions, oldest first."""
+        with self._read() as conn:
+            return edits.load_decisions(conn, self.names, uid)
+
+    def work_by_annotator(self) -> dict[str, dict[str, int]]:
+        """For each annotator with any work: counts of their ``spans``, ``relations`` and
+        ``statuses`` (documents they gave a status)."""
+        result: dict[str, dict[str, int]] = {}
+        with self._read() as conn:
+            for kind, table in (("spans", S), ("relations", R), ("statuses", ST)):
+                rows = conn.execute(
+                    select(AnnotatorModel.name, func.count())
+                    .join(table, table.c.annotator_id == AnnotatorModel.id)
+                    .group_by(AnnotatorModel.id)
+                )
+                for name, n in rows:
+                    result.setdefault(name, {"spans": 0, "relations": 0, "statuses": 0})[kind] = n
+        return result
+
+    def uids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Uids of documents that start with ``prefix`` (at most ``limit``); uids are hex."""
+        prefix = prefix.lower()
+        if not prefix or prefix.strip("0123456789abcdef"):
+            return []
+        with self._read() as conn:
+            query = select(D.c.uid).where(D.c.uid.like(f"{prefix}%")).limit(limit)
+            return list(conn.scalars(query))
 
 
 def _busy(exc: OperationalError) -> bool:

@@ -132,3 +132,24 @@ class SettingModel(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class DecisionModel(Base):
+    """An adjudication decision. ``gold_span_id`` names the gold span an accept created,
+    without a foreign key: a journaled delete of that span and its undo restore it under the
+    same id, and the decision must find it again (SET NULL would lose the link, CASCADE the
+    decision)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    sources: Mapped[list[Any]]
+    gold_span_id: Mapped[str | None] = mapped_column(String(64))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    at: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (
+        Index("ix_decisions_document_id", "document_id"),
+        Index("ix_decisions_gold_span_id", "gold_span_id"),
+    )

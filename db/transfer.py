@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate import formats, sources
 from annotate.errors import CounterclaimError, InputError
-from annotate.formats.base import ExportReport, ImportOptions
+from annotate.formats.base import ExportReport, ImportOptions, stable_id
 from annotate.model import GOLD, AnnotatedDocument, Status
 from db.bulk import ImportSummary
+from db.peer import is_store_file, read_peer_store
 from db.store import Store
+
+PEER_FORMATS = frozenset({"native", "store"})
+"""Formats that carry annotators' own work: their imports report it per annotator."""
 
 Progress = Callable[[str, int], None]
 """Called with the file being read and the number of documents read from it so far."""
@@ -28,24 +32,32 @@ class Cancelled(CounterclaimError):
 
 @dataclass(slots=True)
 class FileResult:
+    """One file's import. For native and store files, ``added`` counts the spans, relations
+    and statuses each annotator gained, and ``warnings`` name annotators who already had work
+    here and gained more (perhaps a different person of the same name)."""
+
     path: Path
     format: str
     summary: ImportSummary | None = None
     error: str | None = None
+    added: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportUnit:
     path: Path
-    format: str  # an annotated format of annotate.formats, or "source"
+    format: str  # an annotated format of annotate.formats, "store" (a peer's), or "source"
 
 
 def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[ImportUnit]:
-    """What to import: a file named explicitly in its detected (or ``forced``) format, brat
-    folders whole, other folders file by file (source files and annotated .jsonl/.csv)."""
+    """What to import: a file named explicitly in its detected (or ``forced``) format (a
+    SQLite file as a peer's "store"), brat folders whole, other folders file by file (source
+    files and annotated .jsonl/.csv)."""
     units: list[ImportUnit] = []
     for given in map(Path, paths):
-        fmt = forced or formats.detect(given)
+        peer_store = given.is_file() and is_store_file(given)
+        fmt = forced or ("store" if peer_store else formats.detect(given))
         if fmt is not None and (given.is_file() or fmt in formats.FOLDER_FORMATS):
             units.append(ImportUnit(given, fmt))
             continue
@@ -54,20 +66,56 @@ def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[Import
     return units
 
 
+def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
+             labels: bool) -> Iterator[AnnotatedDocument]:
+    """Records with ``options.annotator_map`` applied (and, with ``labels``, the label map).
+    A span or relation given to another annotator gets an id derived from its own and the new
+    name: the same file maps to the same ids every time, and a file first imported unmapped
+    can still be brought in again under the new name."""
+    who = options.annotator_map
+    what = options.label_map if labels else {}
+    if not who and not what:
+        yield from records
+        return
+
+    def moved(item_id: str, annotator: str) -> tuple[str, str]:
+        name = who.get(annotator, annotator)
+        return (item_id if name == annotator else stable_id("mapped", item_id, name)), name
+
+    for record in records:
+        spans, ids = [], {}
+        for s in record.spans:
+            new_id, name = moved(s.id, s.annotator)
+            ids[s.id] = new_id
+            spans.append(replace(s, id=new_id, annotator=name, label=what.get(s.label, s.label)))
+        relations = []
+        for r in record.relations:
+            new_id, name = moved(r.id, r.annotator)
+            relations.append(replace(r, id=new_id, annotator=name, type=what.get(r.type, r.type),
+                                     source=ids[r.source], target=ids[r.target]))
+        yield AnnotatedDocument(
+            record.document, tuple(spans), tuple(relations),
+            {who.get(a, a): state for a, state in record.status.items()},
+        )
+
+
 def _records(store: Store, unit: ImportUnit, options: ImportOptions) -> Iterator[AnnotatedDocument]:
     if unit.format == "source":
         for doc in sources.read_source(unit.path):
             yield AnnotatedDocument(doc)
-    elif unit.format == "native":
-        yield from formats.module("native").read(unit.path)
+    elif unit.format in PEER_FORMATS:
+        read = read_peer_store if unit.format == "store" else formats.module("native").read
+        yield from _renamed(read(unit.path), options, labels=True)
     elif unit.format == "csv":
 
         def text_of(uid: str) -> str | None:
             return store.document(uid).text if store.has_document(uid) else None
 
-        yield from formats.module("csv").read(unit.path, store.schema(), options, text_of)
+        read = formats.module("csv").read(unit.path, store.schema(), options, text_of)
+        yield from _renamed(read, options, labels=False)
     elif unit.format in formats.IMPORT_FORMATS:
-        yield from formats.module(unit.format).read(unit.path, store.schema(), options)
+        read = formats.module(unit.format).read(unit.path, store.schema(), options)
+        yield from _renamed(read, options, labels=False)  # readers map labels themselves
     else:
         raise InputError(f"cannot import the {unit.format} format", str(unit.path))
 
@@ -77,13 +125,33 @@ def import_unit(
 ) -> FileResult:
     """Import one file in one transaction; an InputError leaves the store as it was."""
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
+    peer = unit.format in PEER_FORMATS
+    before = store.work_by_annotator() if peer else {}
     try:
         summary = store.import_documents(
             _records(store, unit, options), report, add_labels=options.add_labels
         )
     except InputError as exc:
         return FileResult(unit.path, unit.format, error=str(exc.located(str(unit.path))))
-    return FileResult(unit.path, unit.format, summary)
+    result = FileResult(unit.path, unit.format, summary)
+    if peer:
+        _report_work(result, before, store.work_by_annotator(), options)
+    return result
+
+
+def _report_work(result: FileResult, before: dict[str, dict[str, int]],
+                 after: dict[str, dict[str, int]], options: ImportOptions) -> None:
+    confirmed = set(options.annotator_map.values())
+    for name, counts in sorted(after.items()):
+        had = before.get(name, {})
+        added = {kind: n - had.get(kind, 0) for kind, n in counts.items()}
+        if any(added.values()):
+            result.added[name] = added
+        if had.get("spans") and added["spans"] > 0 and name not in confirmed:
+            result.warnings.append(
+                f"annotator {name} exists here too; {added['spans']} of their spans are new — "
+                f"map with --map-annotator {name}={name}_peer if they are a different person"
+            )
 
 
 def import_paths(

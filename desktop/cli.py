@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from annotate import formats
+from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats.base import ImportOptions, atomic_write
@@ -19,6 +21,7 @@ from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
+from db.review import accept_agreed, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, import_paths
 
@@ -53,7 +56,12 @@ def _progress(path: str, count: int) -> None:
 
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
-    options = ImportOptions(args.annotator, _pairs(args.map, "--map"), args.add_labels)
+    options = ImportOptions(
+        args.annotator,
+        _pairs(args.map, "--map"),
+        args.add_labels,
+        annotator_map=_pairs(args.map_annotator, "--map-annotator"),
+    )
     results = import_paths(
         store,
         [Path(p) for p in args.paths],
@@ -75,6 +83,13 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
                 f"already stored), {s.spans_added} spans, {s.relations_added} relations"
                 + (f", labels added: {', '.join(s.labels_added)}" if s.labels_added else "")
             )
+            for name, added in result.added.items():
+                print(
+                    f"  {name}: +{added['spans']} spans, +{added['relations']} relations, "
+                    f"+{added['statuses']} statuses"
+                )
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(results) - failed} of {len(results)} files imported", file=sys.stderr)
     return 1 if failed else 0
 
@@ -132,6 +147,46 @@ def cmd_agreement(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
+    quoted = text[start:end]
+    if len(quoted) > width:
+        quoted = quoted[: width // 2 - 2] + " … " + quoted[-(width // 2 - 2) :]
+    return json.dumps(quoted, ensure_ascii=False)
+
+
+def format_items(items: Sequence[Item], text: str) -> list[str]:
+    """The aligned items of a document as plain text, one block per item."""
+    lines = []
+    for number, item in enumerate(items, start=1):
+        lines.append(f"#{number} {item.kind:<8} [{item.start}, {item.end})  {item.status}")
+        rows = [(name, s) for name, spans in item.by_annotator().items() for s in spans]
+        rows += [("(gold)", item.gold)] if item.gold is not None else []
+        for name, span in rows:
+            lines.append(
+                f"   {name:<14} {span.label:<10} [{span.start}, {span.end})  "
+                f"{_snippet(text, span.start, span.end)}"
+            )
+        lines += [f"   {name:<14} -" for name, spans in item.by_annotator().items() if not spans]
+    return lines
+
+
+def cmd_review(store: Store, args: argparse.Namespace) -> int:
+    uid = resolve_uid(store, args.uid)
+    doc = store.document(uid)
+    items = review_items(store, uid, args.annotators)
+    decided, total = progress(items)
+    print(f"{doc.title or '(untitled)'} ({uid[:12]}): {decided} of {total} decided")
+    print("\n".join(format_items(items, doc.text)))
+    return 0
+
+
+def cmd_adjudicate(store: Store, args: argparse.Namespace) -> int:
+    uids = None if args.document is None else [resolve_uid(store, args.document)]
+    accepted = accept_agreed(store, args.by, args.annotators, uids)
+    print(f"{accepted} agreed spans accepted into gold by {args.by}")
+    return 0
+
+
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     target = backup(store.engine, reason="manual")
     if target is None:
@@ -160,9 +215,18 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help="import texts, corpora or annotations")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
-    p.add_argument("--format", choices=("auto", *formats.IMPORT_FORMATS), default="auto")
+    p.add_argument(
+        "--format", choices=("auto", *formats.IMPORT_FORMATS, "store"), default="auto",
+        help="store: a peer's Counterclaim store file (read only, as untrusted)",
+    )
     p.add_argument("--annotator", help="annotator for files that name none")
     p.add_argument("--map", action="append", metavar="THEIRS=OURS", help="rename a label")
+    p.add_argument(
+        "--map-annotator",
+        action="append",
+        metavar="THEIRS=OURS",
+        help="bring a file's annotator in under another name (repeatable)",
+    )
     p.add_argument("--add-labels", action="store_true", help="add unknown labels to the schema")
     p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")
     p.set_defaults(run=cmd_import)
@@ -198,6 +262,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--label", action="append", help="only this label (repeatable)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_agreement)
+
+    p = sub.add_parser("review", parents=[common], help="a document's spans aligned for review")
+    p.add_argument("uid", metavar="UID", help="the document's uid (or its unique start)")
+    p.add_argument("--annotators", nargs="+", metavar="NAME", help="default: all but gold")
+    p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("adjudicate", parents=[common], help="decide spans into the gold layer")
+    p.add_argument(
+        "--accept-agreed",
+        action="store_true",
+        required=True,
+        help="accept every span all compared annotators agree on (one undo step per document)",
+    )
+    p.add_argument("--annotators", nargs="+", metavar="NAME", help="default: all but gold")
+    p.add_argument("--document", metavar="UID", help="only this document (default: all)")
+    p.add_argument(
+        "--by", default=getpass.getuser() or "adjudicator", metavar="NAME",
+        help="who decides (default: your user name)",
+    )
+    p.set_defaults(run=cmd_adjudicate)
 
     p = sub.add_parser("backup", parents=[common], help="copy the store into backups/")
     p.set_defaults(run=cmd_backup)

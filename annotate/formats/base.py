@@ -176,13 +176,15 @@ class ImportOptions:
     map to ours, and whether unknown labels are an error or new labels.
 
     With ``add_labels``, readers put each label (and relation type) the schema lacks into
-    ``new_labels`` (``new_relation_types``) so the caller can extend the schema first."""
+    ``new_labels`` (``new_relation_types``) so the caller can extend the schema first.
+    ``annotator_map`` renames the annotators a file names (a peer's "amina" as "amina_peer")."""
 
     annotator: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
     add_labels: bool = False
     new_labels: set[str] = field(default_factory=set)
     new_relation_types: set[str] = field(default_factory=set)
+    annotator_map: dict[str, str] = field(default_factory=dict)
 
     def annotator_for(self, found: str | None) -> str:
         """The file's own annotator name, else ``annotator``, else "imported"."""

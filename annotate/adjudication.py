@@ -1,0 +1,207 @@
+"""Adjudication: the annotators' spans of one document aligned into items, and the commands
+that accept a span into the gold layer or reject a group.
+
+Items come from pairwise alignment (:func:`annotate.agreement.align_spans`) between every
+two annotators: spans linked by a pairwise alignment share an item. An item's kind:
+
+- ``agreed``: every annotator considered for the document has exactly one span in it, all
+  with the same label and bounds;
+- ``partial``: the spans agree on label and bounds, but some annotators have none here;
+- ``boundary``: same label, different bounds;
+- ``label``: different labels;
+- ``single``: one span, by one annotator.
+
+An item is decided when a decision's sources include one of its spans (a reject, or an
+accept whose gold span still exists), or when the gold layer already holds a span with the
+label and bounds of one of its spans. Every decision is one undoable command: an accept is a
+Batch of the gold span's CreateSpan and the AddDecision, so undo removes both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from annotate.agreement import align_spans
+from annotate.commands import AddDecision, Batch, Command, CreateSpan, Decision, RemoveDecision
+from annotate.errors import ValidationError
+from annotate.model import GOLD, Span, new_id, utc_now
+
+__all__ = [
+    "AddDecision",
+    "Decision",
+    "Item",
+    "ItemKind",
+    "ItemStatus",
+    "RemoveDecision",
+    "accept_agreed",
+    "accept_command",
+    "plan_document",
+    "progress",
+    "reject_command",
+]
+
+ItemKind = Literal["agreed", "partial", "boundary", "label", "single"]
+ItemStatus = Literal["open", "accepted", "rejected"]
+
+
+def _key(span: Span) -> tuple[str, int, int]:
+    return span.label, span.start, span.end
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One group of aligned spans of a document, and where adjudication stands on it.
+
+    ``spans`` are ordered by annotator (in the order considered), then position;
+    ``annotators`` are all annotators considered for the document, with or without a span
+    here; ``decision`` is the decision that settled it, ``gold`` the gold span that matches."""
+
+    document: str
+    kind: ItemKind
+    spans: tuple[Span, ...]
+    annotators: tuple[str, ...]
+    status: ItemStatus = "open"
+    decision: Decision | None = None
+    gold: Span | None = None
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in self.spans)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.spans)
+
+    def by_annotator(self) -> dict[str, list[Span]]:
+        """Each considered annotator's spans in this item (an empty list: none)."""
+        result: dict[str, list[Span]] = {name: [] for name in self.annotators}
+        for span in self.spans:
+            result.setdefault(span.annotator, []).append(span)
+        return result
+
+
+def _groups(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[list[Span]]:
+    """Spans joined (union-find) wherever a pairwise alignment links two of them."""
+    names = list(spans_by_annotator)
+    spans = {s.id: s for name in names for s in spans_by_annotator[name]}
+    parent = {sid: sid for sid in spans}
+
+    def root(sid: str) -> str:
+        while parent[sid] != sid:
+            parent[sid] = parent[parent[sid]]
+            sid = parent[sid]
+        return sid
+
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            for al in align_spans(spans_by_annotator[a], spans_by_annotator[b]):
+                if al.a is not None and al.b is not None:
+                    parent[root(al.a.id)] = root(al.b.id)
+    groups: dict[str, list[Span]] = {}
+    for sid, span in spans.items():
+        groups.setdefault(root(sid), []).append(span)
+    return list(groups.values())
+
+
+def _kind(spans: Sequence[Span], annotators: Sequence[str]) -> ItemKind:
+    if len(spans) == 1:
+        return "single"
+    if len({s.label for s in spans}) > 1:
+        return "label"
+    if len({_key(s) for s in spans}) > 1:
+        return "boundary"
+    owners = [s.annotator for s in spans]
+    complete = len(set(owners)) == len(owners) and set(owners) == set(annotators)
+    return "agreed" if complete else "partial"
+
+
+def _settle(
+    item: Item, decisions: Sequence[Decision], gold: Mapping[tuple[str, int, int], Span]
+) -> Item:
+    ids = item.ids
+    for decision in reversed(decisions):  # the latest decision wins
+        if ids.isdisjoint(decision.sources):
+            continue
+        if decision.kind == "reject":
+            return replace(item, status="rejected", decision=decision)
+        if decision.gold_span is not None:
+            return replace(item, status="accepted", decision=decision, gold=decision.gold_span)
+    for span in item.spans:
+        if _key(span) in gold:
+            return replace(item, status="accepted", gold=gold[_key(span)])
+    return item
+
+
+def plan_document(
+    spans_by_annotator: Mapping[str, Sequence[Span]],
+    gold_spans: Sequence[Span] = (),
+    decisions: Sequence[Decision] = (),
+) -> list[Item]:
+    """The aligned items of one document for the annotators of ``spans_by_annotator`` (all of
+    them count as having worked on the document, even with no span), by position.
+
+    ``decisions`` are the document's decisions, oldest first; ``gold_spans`` its gold layer."""
+    annotators = tuple(spans_by_annotator)
+    order = {name: i for i, name in enumerate(annotators)}
+    gold = {_key(s): s for s in gold_spans}
+    items = []
+    for group in _groups(spans_by_annotator):
+        group.sort(key=lambda s: (order[s.annotator], s.start, s.end, s.label, s.id))
+        item = Item(group[0].document, _kind(group, annotators), tuple(group), annotators)
+        items.append(_settle(item, decisions, gold))
+    items.sort(key=lambda it: (it.start, it.end, it.spans[0].label))
+    return items
+
+
+def progress(items: Sequence[Item]) -> tuple[int, int]:
+    """(decided, total) items of a document."""
+    return sum(item.status != "open" for item in items), len(items)
+
+
+def _check_open(item: Item) -> None:
+    if item.status != "open":
+        raise ValidationError(f"this group is {item.status} already; undo that decision first")
+
+
+def accept_command(item: Item, span: Span, decided_by: str) -> Batch:
+    """Copy ``span`` (one of the item's, or an edited copy of one) into the gold layer.
+
+    The gold span gets a new id and keeps label, bounds, attributes and note; the decision's
+    sources are the item's spans with the same label and bounds (and ``span`` itself when it
+    is one of them); a span matching none of them has all of the item's spans as sources."""
+    _check_open(item)
+    if span.document != item.document:
+        raise ValidationError("the accepted span belongs to another document")
+    now = utc_now()
+    gold = replace(span, annotator=GOLD, id=new_id(), created=now, updated=now)
+    sources = tuple(s.id for s in item.spans if s.id == span.id or _key(s) == _key(span))
+    decision = Decision(
+        new_id(), item.document, "accept", sources or tuple(s.id for s in item.spans),
+        gold, decided_by, now,
+    )
+    return Batch((CreateSpan(gold), AddDecision(decision)), "accept span")
+
+
+def reject_command(item: Item, decided_by: str) -> Command:
+    """Keep the item's spans out of the gold layer: a decision on the whole group."""
+    _check_open(item)
+    return AddDecision(
+        Decision(new_id(), item.document, "reject", tuple(s.id for s in item.spans), None,
+                 decided_by)
+    )
+
+
+def accept_agreed(items: Sequence[Item], decided_by: str) -> Batch:
+    """One undoable step accepting every open agreed item (an empty Batch when none is)."""
+    steps = [
+        accept_command(item, item.spans[0], decided_by)
+        for item in items
+        if item.kind == "agreed" and item.status == "open"
+    ]
+    return Batch(tuple(c for step in steps for c in step.commands), "accept agreed spans")

@@ -1,0 +1,295 @@
+"""Reading a peer's store file: untrusted input, read without running any of its code.
+
+The file is opened read-only (``mode=ro``: never ``immutable``, which would misread a file
+being written) with the standard library's sqlite3, which loads no extension. Before a row is
+read: ``trusted_schema=OFF`` (its schema may call no function with side effects),
+``query_only=ON``, the SQLite header, ``PRAGMA integrity_check``, and a check that it holds
+Counterclaim's tables as plain tables (not views, virtual tables or generated columns) with
+the columns read, at a migration revision of ours. Rows are read from those base tables only,
+by explicit columns, in one read transaction, so no view of the file is queried and no trigger
+can fire. Every statement runs under a time limit (a progress handler), so a crafted file
+cannot hang the import. Every value read is checked as a file's would be.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic.script import ScriptDirectory
+
+from annotate.errors import InputError
+from annotate.formats.base import check_span_text, check_text
+from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
+from db import migrate
+
+MAGIC = b"SQLite format 3\x00"
+STORE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "alembic_version": ("version_num",),
+    "annotators": ("id", "name"),
+    "labels": ("id", "name"),
+    "documents": ("id", "uid", "title", "text", "meta"),
+    "spans": (
+        "id", "document_id", "annotator_id", "label_id", "start", "end", "attributes", "note",
+        "created", "updated",
+    ),
+    "relations": ("id", "document_id", "type", "source_id", "target_id", "annotator_id"),
+    "document_status": ("document_id", "annotator_id", "state"),
+}
+"""The tables read, and the columns read from each."""
+TIME_LIMIT = 120.0
+"""Seconds any one statement on the peer file may take."""
+CHECK_LINES = 3
+"""How many of integrity_check's problems a refusal quotes."""
+_STEPS = 10_000  # virtual machine steps between two looks at the clock
+
+
+def is_store_file(path: Path) -> bool:
+    """Whether ``path`` is meant as a store: a store suffix, or a SQLite header."""
+    if path.suffix.lower() in STORE_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision of this version of Counterclaim."""
+    scripts = ScriptDirectory.from_config(migrate._config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+class _Clock:
+    """A progress handler that interrupts a statement running past its time limit."""
+
+    def __init__(self, limit: float):
+        self.limit = limit
+        self.deadline = time.monotonic() + limit
+
+    def restart(self) -> None:
+        self.deadline = time.monotonic() + self.limit
+
+    def __call__(self) -> int:
+        return int(time.monotonic() > self.deadline)
+
+
+def _open(path: Path, clock: _Clock) -> sqlite3.Connection:
+    if not path.is_file():
+        raise InputError("no such store file", str(path))
+    with path.open("rb") as handle:
+        if handle.read(len(MAGIC)) != MAGIC:
+            raise InputError("not a SQLite file, so not a Counterclaim store", str(path))
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn.set_progress_handler(clock, _STEPS)
+    conn.execute("PRAGMA trusted_schema=OFF")
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+def _check(conn: sqlite3.Connection, clock: _Clock, name: str) -> None:
+    """InputError naming the file unless it is sound and holds our tables at our revision."""
+    problems = [row[0] for row in conn.execute(f"PRAGMA integrity_check({CHECK_LINES})")]
+    if problems != ["ok"]:
+        raise InputError(f"the store file is damaged: {'; '.join(problems)}", name)
+    clock.restart()
+    objects = {
+        row[0]: (row[1], row[2] or "")
+        for row in conn.execute("SELECT name, type, sql FROM sqlite_master")
+    }
+    for table, columns in COLUMNS.items():
+        kind, sql = objects.get(table, ("", ""))
+        if kind != "table" or not sql.lstrip().upper().startswith("CREATE TABLE"):
+            found = f" (it is a {kind})" if kind and kind != "table" else ""
+            raise InputError(
+                f"not a Counterclaim store: it has no table {table!r}{found}", name
+            )
+        present = {
+            row[0]: row[1]
+            for row in conn.execute("SELECT name, hidden FROM pragma_table_xinfo(?)", (table,))
+        }
+        missing = [c for c in columns if c not in present]
+        if missing:
+            raise InputError(
+                f"not a Counterclaim store: table {table!r} lacks {', '.join(missing)}", name
+            )
+        if any(present[c] for c in columns):
+            raise InputError(f"not a Counterclaim store: table {table!r} computes columns", name)
+    revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+    if len(revisions) != 1 or revisions[0] not in known_revisions():
+        raise InputError(
+            f"a store of another version of Counterclaim (revision {', '.join(map(str, revisions))}"
+            "); open it with that version and export it as native JSONL",
+            name,
+        )
+
+
+def _names(conn: sqlite3.Connection, table: str, name: str) -> dict[Any, str]:
+    result = {}
+    for key, value in conn.execute(f"SELECT id, name FROM {table}"):  # table: one of ours
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{table} row {key}: a name must be a non-empty string", name)
+        result[key] = value
+    return result
+
+
+def _json_object(value: Any, what: str, name: str, where: str) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    try:
+        data = json.loads(value) if isinstance(value, str | bytes) else value
+    except (ValueError, RecursionError):
+        raise InputError(f"{what} is not valid JSON", name, where) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{what} must be a JSON object", name, where)
+    return data
+
+
+def _text(value: Any, what: str, name: str, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{what} must be a non-empty string", name, where)
+    return value
+
+
+def _in(values: Sequence[Any]) -> str:
+    return f"IN ({', '.join('?' * len(values))})"
+
+
+class _Reader:
+    """One batch of documents at a time, with their spans, relations and statuses."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: _Clock, name: str):
+        self.conn, self.clock, self.name = conn, clock, name
+        self.annotators = _names(conn, "annotators", name)
+        self.labels = _names(conn, "labels", name)
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        self.clock.restart()
+        return self.conn.execute(sql, params).fetchall()
+
+    def batches(self, size: int) -> Iterator[list[AnnotatedDocument]]:
+        last = 0
+        while rows := self._rows(
+            "SELECT rowid, id, uid, title, text, meta FROM documents WHERE rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            (last, size),
+        ):
+            last = rows[-1][0]
+            yield self._records(rows)
+
+    def _records(self, rows: list[tuple[Any, ...]]) -> list[AnnotatedDocument]:
+        docs: dict[Any, Document] = {}
+        for rowid, doc_id, uid, title, text, meta in rows:
+            where = f"document row {rowid}"
+            text = check_text(text, self.name, where)
+            if uid != text_uid(text):
+                raise InputError("the uid is not the sha256 of the text", self.name, where)
+            if title is not None and not isinstance(title, str):
+                raise InputError("the title must be a string", self.name, where)
+            meta = _json_object(meta, "meta", self.name, where)
+            docs[doc_id] = Document(text, title or "", meta, uid)
+        ids = list(docs)
+        spans = self._spans(docs)
+        relations = self._relations(docs, spans)
+        status: dict[Any, dict[str, Any]] = {doc_id: {} for doc_id in ids}
+        for doc_id, who, state in self._rows(
+            f"SELECT document_id, annotator_id, state FROM document_status "
+            f"WHERE document_id {_in(ids)}",
+            ids,
+        ):
+            if state not in STATUSES or who not in self.annotators:
+                raise InputError(
+                    f"a status of document {docs[doc_id].uid[:12]} is not valid", self.name
+                )
+            status[doc_id][self.annotators[who]] = state
+        return [
+            AnnotatedDocument(
+                doc, tuple(spans[doc_id].values()), tuple(relations[doc_id]), status[doc_id]
+            )
+            for doc_id, doc in docs.items()
+        ]
+
+    def _spans(self, docs: dict[Any, Document]) -> dict[Any, dict[str, Span]]:
+        ids = list(docs)
+        result: dict[Any, dict[str, Span]] = {doc_id: {} for doc_id in ids}
+        rows = self._rows(
+            'SELECT document_id, id, start, "end", label_id, annotator_id, attributes, note, '
+            f"created, updated FROM spans WHERE document_id {_in(ids)} "
+            'ORDER BY document_id, start, "end", id',
+            ids,
+        )
+        for doc_id, span_id, start, end, label, who, attributes, note, created, updated in rows:
+            doc = docs[doc_id]
+            where = f"span {span_id}"
+            span_id = _text(span_id, "a span id", self.name, f"document {doc.uid[:12]}")
+            check_span_text(doc.text, start, end, None, self.name, where)
+            if label not in self.labels or who not in self.annotators:
+                raise InputError("the span's label or annotator is missing", self.name, where)
+            if note is not None and not isinstance(note, str):
+                raise InputError("the note must be a string", self.name, where)
+            created = _text(created, "created", self.name, where)
+            result[doc_id][span_id] = Span(
+                doc.uid,
+                start,
+                end,
+                self.labels[label],
+                self.annotators[who],
+                span_id,
+                _json_object(attributes, "attributes", self.name, where),
+                note,
+                created,
+                updated if isinstance(updated, str) and updated else created,
+            )
+        return result
+
+    def _relations(
+        self, docs: dict[Any, Document], spans: dict[Any, dict[str, Span]]
+    ) -> dict[Any, list[Relation]]:
+        ids = list(docs)
+        result: dict[Any, list[Relation]] = {doc_id: [] for doc_id in ids}
+        for doc_id, rel_id, rtype, source, target, who in self._rows(
+            "SELECT document_id, id, type, source_id, target_id, annotator_id FROM relations "
+            f"WHERE document_id {_in(ids)} ORDER BY document_id, id",
+            ids,
+        ):
+            where = f"relation {rel_id}"
+            ends = spans[doc_id]
+            if source not in ends or target not in ends or who not in self.annotators:
+                raise InputError(
+                    "refers to a span or annotator its document lacks", self.name, where
+                )
+            rel_id = _text(rel_id, "a relation id", self.name, where)
+            rtype = _text(rtype, "the relation type", self.name, where)
+            result[doc_id].append(Relation(rtype, source, target, self.annotators[who], rel_id))
+        return result
+
+
+def read_peer_store(
+    path: Path, batch: int = 200, time_limit: float = TIME_LIMIT
+) -> Iterator[AnnotatedDocument]:
+    """The annotated documents of a peer's store file, streamed ``batch`` documents at a
+    time; InputError naming the file for anything that is not a sound Counterclaim store."""
+    path = Path(path)
+    name = str(path)
+    clock = _Clock(time_limit)
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _open(path, clock)
+        _check(conn, clock, name)
+        conn.execute("BEGIN")  # one snapshot, even if the peer's program is writing
+        reader = _Reader(conn, clock, name)
+        for records in reader.batches(batch):
+            yield from records
+    except sqlite3.Error as exc:
+        if clock():
+            raise InputError(f"reading took over {time_limit:g} s; refused", name) from None
+        raise InputError(f"cannot read the store file ({exc})", name) from None
+    finally:
+        if conn is not None:
+            conn.close()
