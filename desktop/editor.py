@@ -189,6 +189,11 @@ class Editor(QObject):
             self.view.select_span(span_id)
 
     def clear_selection(self) -> None:
+        """Esc: close the find bar when typing in it, else drop the selection and any link
+        being made."""
+        if self.find_bar.field.hasFocus():
+            self.find_bar.close_bar()
+            return
         cursor = self.view.textCursor()
         cursor.clearSelection()
         self.view.setTextCursor(cursor)

@@ -58,6 +58,7 @@ class Inspector(QDockWidget):
         self.attributes = QFormLayout()
         self._editors: dict[str, AttributeEditor] = {}
         self._attribute_label: str | None = None
+        self._text: tuple[str, str] = ("", "")  # (document uid, its text), read once per doc
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Note (saved as you pause)")
         self.note.setMaximumHeight(90)
@@ -118,14 +119,20 @@ class Inspector(QDockWidget):
     def _fill(self, span: Span) -> None:
         self.label.setCurrentIndex(max(self.label.findText(span.label), 0))
         self.offsets.setText(f"{span.start}–{span.end}  ({span.end - span.start} characters)")
-        document = self.service.document(span.document)
-        self.text.setPlainText(document.text[span.start:span.end] if document else "")
+        text = self._document_text(span.document)
+        self.text.setPlainText(text[span.start:span.end])
         self._fill_attributes(span)
         if self.note.toPlainText() != (span.note or "") and not self._note_timer.isActive():
             self.note.blockSignals(True)
             self.note.setPlainText(span.note or "")
             self.note.blockSignals(False)
         self._fill_links(span)
+
+    def _document_text(self, uid: str) -> str:
+        if self._text[0] != uid:
+            document = self.service.document(uid)
+            self._text = (uid, document.text if document else "")
+        return self._text[1]
 
     def _fill_attributes(self, span: Span) -> None:
         if self._attribute_label != span.label:
@@ -145,8 +152,7 @@ class Inspector(QDockWidget):
     def _fill_links(self, span: Span) -> None:
         self.links.clear()
         others = {s.id: s for s in self.service.spans(span.document)}
-        document = self.service.document(span.document)
-        text = document.text if document else ""
+        text = self._document_text(span.document)
         for relation in self.service.relations(span.document):
             if span.id not in (relation.source, relation.target):
                 continue

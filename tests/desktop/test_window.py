@@ -489,6 +489,8 @@ def test_find_bar_and_welcome_note(window, qtbot):
     qtbot.keyClicks(window.editor.find_bar.field, word)
     assert window.editor.find_bar.search() == expected
     assert window.editor.find_bar.count.text() == f"{expected} found"
+    qtbot.keyClick(window.editor.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.editor.find_bar.isVisible()
     assert window.welcome.isVisible()
     qtbot.mouseClick(window.welcome.findChild(QPushButton), Qt.MouseButton.LeftButton)
     assert not window.welcome.isVisible()
