@@ -469,6 +469,24 @@ class Store:
                 or 0
             )
 
+    def done_per_day(self) -> dict[str, list[tuple[str, int]]]:
+        """For each annotator with a document marked done: (YYYY-MM-DD, documents whose done
+        mark was set that day, UTC), oldest day first. A document counts once, on the day of
+        its current done mark."""
+        day = func.substr(ST.c.updated, 1, 10)
+        query = (
+            select(AnnotatorModel.name, day, func.count())
+            .join(ST, ST.c.annotator_id == AnnotatorModel.id)
+            .where(ST.c.state == "done")
+            .group_by(AnnotatorModel.name, day)
+            .order_by(AnnotatorModel.name, day)
+        )
+        result: dict[str, list[tuple[str, int]]] = {}
+        with self._read() as conn:
+            for name, when, n in conn.execute(query):
+                result.setdefault(name, []).append((when, n))
+        return result
+
     # -- peer review -----------------------------------------------------------------------
     def decisions(self, uid: str) -> list[Decision]:
         """The document's adjudication decisions, oldest first."""
