@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ TIME_LIMIT = 120.0
 """Seconds any one statement on the peer file may take."""
 CHECK_LINES = 3
 """How many of integrity_check's problems a refusal quotes."""
-_STEPS = 10_000  # virtual machine steps between two looks at the clock
+_STEPS = 1_000  # virtual machine steps between two looks at the clock
 
 
 def is_store_file(path: Path) -> bool:
@@ -67,7 +69,8 @@ def known_revisions() -> set[str]:
 
 
 class _Clock:
-    """A progress handler that interrupts a statement running past its time limit."""
+    """A progress handler that interrupts a statement running past its time limit, and a
+    watchdog thread for the integrity check, which SQLite runs as one step."""
 
     def __init__(self, limit: float):
         self.limit = limit
@@ -78,6 +81,17 @@ class _Clock:
 
     def __call__(self) -> int:
         return int(time.monotonic() > self.deadline)
+
+    @contextmanager
+    def watchdog(self, conn: sqlite3.Connection) -> Iterator[None]:
+        self.restart()
+        timer = threading.Timer(max(self.limit, 0.0), conn.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
 
 
 def _open(path: Path, clock: _Clock) -> sqlite3.Connection:
@@ -95,7 +109,8 @@ def _open(path: Path, clock: _Clock) -> sqlite3.Connection:
 
 def _check(conn: sqlite3.Connection, clock: _Clock, name: str) -> None:
     """InputError naming the file unless it is sound and holds our tables at our revision."""
-    problems = [row[0] for row in conn.execute(f"PRAGMA integrity_check({CHECK_LINES})")]
+    with clock.watchdog(conn):
+        problems = [row[0] for row in conn.execute(f"PRAGMA integrity_check({CHECK_LINES})")]
     if problems != ["ok"]:
         raise InputError(f"the store file is damaged: {'; '.join(problems)}", name)
     clock.restart()
@@ -289,7 +304,7 @@ def read_peer_store(
     except sqlite3.Error as exc:
         if clock():
             raise InputError(f"reading took over {time_limit:g} s; refused", name) from None
-        raise InputError(f"cannot read the store file ({exc})", name) from None
+        raise InputError(f"the store file is damaged or unreadable ({exc})", name) from None
     finally:
         if conn is not None:
             conn.close()
