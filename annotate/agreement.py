@@ -356,6 +356,29 @@ def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span]) -> list[Alignm
     return sorted(out, key=position)
 
 
+NO_SPAN = "—"
+"""The confusion side of a span the other annotator has no counterpart for."""
+
+
+def label_confusion(documents: Iterable[AnnotatedDocument], a: str,
+                    b: str) -> dict[tuple[str, str], int]:
+    """Counts of (label of ``a``, label of ``b``) over the spans :func:`align_spans` pairs:
+    the same label for agreed and boundary pairs, two labels for a label disagreement, and
+    :data:`NO_SPAN` on the side that has no span. Documents count as in agreement: both
+    annotators marked them done, or both have a span in them."""
+    a_spans: list[Span] = []
+    b_spans: list[Span] = []
+    for doc in documents:
+        of_a = [s for s in doc.spans if s.annotator == a]
+        of_b = [s for s in doc.spans if s.annotator == b]
+        if (of_a and of_b) or doc.status.get(a) == doc.status.get(b) == "done":
+            a_spans += of_a
+            b_spans += of_b
+    return dict(Counter(
+        (al.a.label if al.a else NO_SPAN, al.b.label if al.b else NO_SPAN)
+        for al in align_spans(a_spans, b_spans)))
+
+
 # -- corpus arrays ------------------------------------------------------------------------------
 class _Corpus:
     """The documents at least two annotators counted, as arrays.
