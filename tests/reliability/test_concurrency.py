@@ -1,0 +1,192 @@
+"""Two windows (two Store objects) or two programs on one store file: every edit is kept,
+nobody sees "database is locked", a writer that stays busy too long gets a plain refusal, and
+a window notices what the other one wrote."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from reliability_checks import JournalModel, connect_ro, integrity
+
+import db.engine
+from annotate.commands import CreateSpan
+from annotate.errors import StoreError
+from annotate.model import Span
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+EDITS = 150
+WRITER = f"""
+import sys, time
+from annotate.commands import CreateSpan, relabel
+from annotate.model import Span
+from db.store import Store
+path, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
+store = Store.open(path)
+uids = [row.uid for row in store.list_documents()]
+while time.time() < start_at:
+    time.sleep(0.001)
+for n in range({EDITS}):
+    span = Span(uids[n % len(uids)], n, n + 3, "PERSON", who)
+    store.apply(CreateSpan(span), who)
+    if n % 5 == 0:
+        store.apply(relabel(span, "ORG"), who)
+store.close()
+"""
+
+
+def check_whole(path: Path) -> JournalModel:
+    assert integrity(path) == "ok"
+    model = JournalModel()
+    with connect_ro(path) as conn:
+        model.catch_up(conn)
+        model.check_tables(conn)
+    conn.close()
+    return model
+
+
+def create(store: Store, uid: str, n: int, who: str) -> Span:
+    span = Span(uid, n, n + 3, "PERSON", who)
+    store.apply(CreateSpan(span), who)
+    return span
+
+
+def test_two_stores_in_two_threads_keep_every_edit(store_path: Path) -> None:
+    stores = [Store.open(store_path), Store.open(store_path)]
+    uid = stores[0].list_documents()[0].uid
+    errors: list[BaseException] = []
+
+    def work(store: Store, who: str) -> None:
+        try:
+            for n in range(EDITS):
+                create(store, uid, n, who)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s, w)) for s, w in zip(stores, "ab",
+                                                                         strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    for who in "ab":
+        assert len(stores[0].spans(uid, [who])) == EDITS
+    for store in stores:
+        store.close()
+    assert len(check_whole(store_path).spans) == 2 * EDITS
+
+
+def test_two_processes_keep_every_edit(store_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start_at = time.time() + 1.5  # both begin editing at the same moment
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(store_path), who,
+                                 str(start_at)], env=env, cwd=ROOT, stderr=subprocess.PIPE,
+                                text=True) for who in ("p1", "p2")]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        assert "locked" not in err
+    store = Store.open(store_path)
+    for who in ("p1", "p2"):
+        spans = [s for record in store.iter_documents([who]) for s in record.spans]
+        assert len(spans) == EDITS
+        assert sum(s.label == "ORG" for s in spans) == len(range(0, EDITS, 5))
+    store.close()
+    check_whole(store_path)
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 50)
+
+
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_store_busy_too_long_refuses_plainly(store_path: Path, short_busy_timeout) -> None:
+    store = Store.open(store_path)
+    uid = store.list_documents()[0].uid
+    other = hold_write_lock(store_path)
+    with pytest.raises(StoreError) as refused:
+        create(store, uid, 0, "amina")
+    assert "busy" in str(refused.value) and "not saved" in str(refused.value)
+    assert "locked" not in str(refused.value)
+    other.execute("ROLLBACK")
+    other.close()
+    assert store.spans(uid, ["amina"]) == []
+    create(store, uid, 0, "amina")
+    store.close()
+
+
+def test_a_short_busy_spell_is_waited_out(store_path: Path, short_busy_timeout) -> None:
+    """The lock is held longer than one busy timeout (50 ms) but less than the retries."""
+    store = Store.open(store_path)
+    uid = store.list_documents()[0].uid
+    other = hold_write_lock(store_path)
+
+    def release() -> None:
+        time.sleep(0.2)
+        other.execute("ROLLBACK")
+
+    releaser = threading.Thread(target=release)
+    releaser.start()
+    span = create(store, uid, 0, "amina")
+    releaser.join()
+    other.close()
+    assert store.span(span.id).label == "PERSON"
+    store.close()
+
+
+def test_data_version_counts_only_other_writers(store_path: Path) -> None:
+    mine, theirs = Store.open(store_path), Store.open(store_path)
+    uid = mine.list_documents()[0].uid
+    before = mine.data_version()
+    create(mine, uid, 0, "amina")
+    mine.undo("amina")
+    assert mine.data_version() == before  # my own edits are not news to me
+    create(theirs, uid, 5, "bo")
+    after = mine.data_version()
+    assert after != before
+    assert mine.data_version() == after  # and it stays until they write again
+    theirs.set_setting("x", "y")
+    assert mine.data_version() != after
+    mine.close()
+    theirs.close()
+
+
+@pytest.mark.gui
+def test_window_shows_what_another_window_wrote(qtbot, store_path: Path,
+                                                tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    service = Service(Store.open(store_path), "amina")
+    window = MainWindow(service, settings)
+    qtbot.addWidget(window)
+    window.show()
+    uid = service.store.list_documents()[0].uid
+    service.open_document(uid)
+    assert service.notice_outside_changes() is False
+    own = Span(uid, 0, 4, "PERSON", "amina")
+    service.apply(CreateSpan(own))
+    assert service.notice_outside_changes() is False  # its own edit is no outside change
+    other = Store.open(store_path)
+    theirs = create(other, uid, 10, "amina")  # the same annotator in a second window
+    with qtbot.waitSignal(service.hub.storeChanged, timeout=5000):
+        pass  # the window's timer notices within a second
+    qtbot.waitUntil(lambda: theirs.id in {s.id for s in window.editor.spans()})
+    assert own.id in {s.id for s in window.editor.spans()}
+    other.close()
+    service.store.close()
