@@ -14,6 +14,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from annotate.schema import AttributeDef
+from desktop.plain import tooltip
 
 Commit = Callable[[Any], None]
 
@@ -67,7 +68,7 @@ class TextEditor(AttributeEditor):
                 value = parse(line.text()) if parse else (line.text() or None)
             except ValueError:
                 line.setStyleSheet("QLineEdit { border: 1px solid #D55E00; }")
-                line.setToolTip(f"{attr.name} takes a number, like 80 or 2.5")
+                line.setToolTip(tooltip(f"{attr.name} takes a number, like 80 or 2.5"))
                 return
             line.setStyleSheet("")
             line.setToolTip("")
