@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
+from desktop.dashboard import Dashboard
 from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.inspector import Inspector
@@ -39,10 +40,14 @@ class MainWindow(QMainWindow):
         self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
         self.inspector = Inspector(service, self.editor.link_action, self)
         self.spans = SpansTable(service, self)
+        self.dashboard = Dashboard(service, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.spans)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard)
+        self.tabifyDockWidget(self.spans, self.dashboard)
+        self.spans.raise_()
         self.resizeDocks([self.documents, self.palette_dock], [320, 340],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.palette_dock, self.inspector, self.spans], [250, 520, 240],
@@ -115,7 +120,8 @@ class MainWindow(QMainWindow):
         self._action(document, "Mark &to do", lambda: self.mark("todo"))
 
         view = bar.addMenu("&View")
-        for dock in (self.documents, self.palette_dock, self.inspector, self.spans):
+        for dock in (self.documents, self.palette_dock, self.inspector, self.spans,
+                     self.dashboard):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Show the &welcome note", self.welcome_again)

@@ -1,0 +1,425 @@
+"""The dashboard dock: charts of the whole store, redrawn (debounced) as edits land.
+
+Tabs: spans per label and per annotator; documents marked done per day per annotator; and,
+for a chosen pair of annotators, token kappa and overlap span F1 per label beside a confusion
+matrix of their labels. Counts come straight from the store; agreement and confusion read the
+whole corpus, so they run as a background job on the job pool (see :mod:`desktop.jobs`).
+
+pyqtgraph is imported only when the dock is first shown, so the window opens without it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.agreement import F1, NO_SPAN, Metric, compute_agreement, label_confusion
+from annotate.errors import CounterclaimError
+from annotate.model import GOLD
+from db.store import Store
+from desktop.jobs import _Job, worker_location
+from desktop.service import Service
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+DEBOUNCE_MS = 1000
+"""Edits arriving closer together than this redraw the charts once."""
+ANNOTATOR_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860",
+                     "#DA8BC3", "#8C8C8C")
+NO_LABEL_COLOUR = "#999999"
+MAX_DATE_TICKS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class PairFigures:
+    """What the background job found for annotators ``a`` and ``b``."""
+
+    a: str
+    b: str
+    documents: int
+    kappa: Mapping[str, Metric]
+    overlap: Mapping[str, F1]
+    confusion: Mapping[tuple[str, str], int]
+
+
+class PairJob(_Job):
+    """Agreement and label confusion of one pair, on the job's own store."""
+
+    def __init__(self, location: str, a: str, b: str) -> None:
+        super().__init__(location)
+        self.a, self.b = a, b
+
+    def work(self, store: Store) -> PairFigures:
+        docs = list(store.iter_documents(annotators=[self.a, self.b]))
+        pair = compute_agreement(docs, [self.a, self.b]).pair(self.a, self.b)
+        return PairFigures(self.a, self.b, pair.documents, dict(pair.kappa), dict(pair.overlap),
+                           label_confusion(docs, self.a, self.b))
+
+
+def day_range(per_day: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
+    """Every day from the first to the last of ``per_day`` (days without a mark included)."""
+    days = sorted({day for series in per_day.values() for day, _ in series})
+    if not days:
+        return []
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    return [(first + timedelta(n)).isoformat() for n in range((last - first).days + 1)]
+
+
+class Dashboard(QDockWidget):
+    """The charts dock. Public for tests: ``label_bars``, ``annotator_bars`` (BarGraphItems),
+    ``days`` and ``progress_curves`` (annotator -> PlotDataItem), ``kappa_bars``, ``f1_bars``
+    and ``na_labels`` (labels whose kappa is undefined), ``confusion_image`` with
+    ``confusion_labels`` (row and column names), and ``pair_a``/``pair_b`` (QComboBoxes)."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__("Dashboard", parent)
+        self.setObjectName("dashboard")
+        self.service = service
+        self._built = False
+        self._stale = True
+        self.showing = False
+        """The dock is open and its tab in front (``isVisible()`` stays true for a dock
+        tabbed behind another one)."""
+        self._job: PairJob | None = None
+        self._again = False
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._refresh_if_shown)
+        self.setWidget(QLabel("Charts appear here when the dashboard is shown."))
+        self.visibilityChanged.connect(self._on_visible)
+        hub = service.hub
+        for signal in (hub.changed, hub.storeChanged, hub.schemaChanged, hub.annotatorChanged):
+            signal.connect(self._mark_stale)
+
+    # -- refresh scheduling ----------------------------------------------------------------
+    def _mark_stale(self, *_args: object) -> None:
+        self._stale = True
+        if self.showing:
+            self._timer.start()
+
+    def _on_visible(self, visible: bool) -> None:
+        self.showing = visible
+        if visible and not self._built:
+            self._build()
+        if visible and self._stale:
+            self._timer.start(0)
+
+    def _refresh_if_shown(self) -> None:
+        self._timer.setInterval(DEBOUNCE_MS)
+        if self.showing and self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the counts now and start the pair job (its charts follow when it ends)."""
+        if not self._built:
+            self._build()
+        self._stale = False
+        store = self.service.store
+        try:
+            stats = store.stats()
+            per_day = store.done_per_day()
+            annotators = store.annotators()
+            colours = {label.name: label.color for label in self.service.schema().labels}
+        except CounterclaimError as exc:
+            self.note.setText(f"cannot read the store: {exc}")
+            return
+        self.note.setText(f"{stats['documents']} documents · {stats['spans']} spans · "
+                          f"{stats['relations']} relations")
+        self._colours = colours
+        by_label = stats["spans_per_label"]
+        self._bars(self.label_plot, self.label_bars, list(by_label),
+                   list(by_label.values()), [colours.get(n, NO_LABEL_COLOUR) for n in by_label])
+        by_annotator = stats["spans_per_annotator"]
+        self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
+                   list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
+        self._draw_progress(per_day)
+        working = [n for n in annotators if n != GOLD and (n in by_annotator or n in per_day
+                                                           or n in stats["status"])]
+        self._fill_pair(working or [n for n in annotators if n != GOLD])
+        self.start_pair_job()
+
+    # -- building --------------------------------------------------------------------------
+    def _build(self) -> None:
+        import pyqtgraph as pg
+
+        self._pg = pg
+        self._built = True
+        self._colours: dict[str, str] = {}
+        self._annotators: list[str] = []
+        palette = self.palette()
+        self._fg = palette.color(QPalette.ColorRole.Text)
+        self._bg = palette.color(QPalette.ColorRole.Base)
+        self.note = QLabel()
+        tabs = QTabWidget()
+        tabs.setDocumentMode(True)
+
+        self.label_plot = self._plot("Spans per label")
+        self.annotator_plot = self._plot("Spans per annotator")
+        self.label_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.annotator_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        tabs.addTab(_row(self.label_plot, self.annotator_plot), "Spans")
+
+        self.progress_plot = self._plot("Documents marked done per day")
+        self.progress_plot.addLegend(offset=(10, 10))
+        self.days: list[str] = []
+        self.progress_curves: dict[str, pg.PlotDataItem] = {}
+        tabs.addTab(self.progress_plot, "Progress")
+
+        self.pair_a, self.pair_b = QComboBox(), QComboBox()
+        for combo in (self.pair_a, self.pair_b):
+            combo.setMinimumContentsLength(10)
+            combo.currentTextChanged.connect(lambda _text: self.start_pair_job())
+        self.pair_note = QLabel()
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Annotators"))
+        chooser.addWidget(self.pair_a)
+        chooser.addWidget(QLabel("and"))
+        chooser.addWidget(self.pair_b)
+        chooser.addWidget(self.pair_note, 1)
+        self.kappa_plot = self._plot("Agreement per label")
+        self.kappa_plot.addLegend(offset=(-10, 5))
+        self.kappa_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="token kappa")
+        self.f1_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="overlap span F1")
+        self.na_labels: list[str] = []
+        self.confusion_plot = self._plot("Label confusion")
+        self.confusion_plot.invertY(True)
+        self.confusion_image = pg.ImageItem(axisOrder="row-major")
+        self.confusion_image.setColorMap(pg.ColorMap([0.0, 1.0], [self._bg, QColor("#2B6CB0")]))
+        self.confusion_labels: list[str] = []
+        agreement = QWidget()
+        column = QVBoxLayout(agreement)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addLayout(chooser)
+        column.addWidget(_row(self.kappa_plot, self.confusion_plot), 1)
+        tabs.addTab(agreement, "Agreement")
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.note)
+        layout.addWidget(tabs, 1)
+        self.setWidget(body)
+
+    def _plot(self, title: str) -> pg.PlotWidget:
+        pg = self._pg
+        fg = self._fg
+        plot = pg.PlotWidget(background=self._bg)
+        plot.setTitle(title, color=fg)
+        plot.setMouseEnabled(False, False)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMinimumSize(220, 150)
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            axis.setPen(fg)
+            axis.setTextPen(fg)
+        return plot
+
+    def _text(self, text: str, x: float, y: float, anchor: tuple[float, float] = (0.5, 1.0),
+              colour: QColor | None = None) -> pg.TextItem:
+        item = self._pg.TextItem(text, color=colour or self._fg, anchor=anchor)
+        item.setPos(x, y)
+        return item
+
+    def _annotator_colour(self, name: str) -> str:
+        if name not in self._annotators:
+            self._annotators.append(name)
+        return ANNOTATOR_COLOURS[self._annotators.index(name) % len(ANNOTATOR_COLOURS)]
+
+    # -- counts ----------------------------------------------------------------------------
+    def _bars(self, plot: pg.PlotWidget, bars: pg.BarGraphItem, names: list[str],
+              heights: list[int], colours: list[str]) -> None:
+        plot.clear()
+        xs = np.arange(len(names), dtype=float)
+        bars.setOpts(x=xs, height=np.array(heights, dtype=float),
+                     brushes=[self._pg.mkBrush(c) for c in colours],
+                     pen=self._pg.mkPen(NO_LABEL_COLOUR))
+        plot.addItem(bars)
+        for x, n in zip(xs, heights, strict=True):
+            plot.addItem(self._text(str(n), x, n))
+        plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        plot.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
+        plot.setYRange(0, max(heights, default=0) * 1.18 + 1, padding=0)
+
+    def _draw_progress(self, per_day: Mapping[str, Sequence[tuple[str, int]]]) -> None:
+        plot = self.progress_plot
+        plot.clear()
+        self.days = day_range(per_day)
+        self.progress_curves = {}
+        index = {day: i for i, day in enumerate(self.days)}
+        for name, series in per_day.items():
+            counts = np.zeros(len(self.days))
+            for day, n in series:
+                counts[index[day]] = n
+            colour = self._annotator_colour(name)
+            self.progress_curves[name] = plot.plot(
+                np.arange(len(self.days), dtype=float), counts, name=name,
+                pen=self._pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
+                symbolBrush=colour, symbolPen=colour)
+        step = max(1, math.ceil(len(self.days) / MAX_DATE_TICKS))
+        plot.getAxis("bottom").setTicks([[(i, self.days[i]) for i in range(0, len(self.days),
+                                                                            step)]])
+        peak = max((n for series in per_day.values() for _, n in series), default=0)
+        plot.setXRange(-0.5, max(len(self.days) - 0.5, 0.5), padding=0.02)
+        plot.setYRange(0, peak * 1.15 + 1, padding=0)
+        plot.setLabel("left", "documents", color=self._fg.name())
+
+    # -- the pair --------------------------------------------------------------------------
+    def _fill_pair(self, names: list[str]) -> None:
+        """Offer ``names`` in both choosers, keeping the current choices where possible;
+        the defaults are the first two names."""
+        chosen = [self.pair_a.currentText(), self.pair_b.currentText()]
+        for combo in (self.pair_a, self.pair_b):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+        for k, combo in enumerate((self.pair_a, self.pair_b)):
+            keep = chosen[k] if chosen[k] in names else (names[k] if k < len(names) else "")
+            combo.setCurrentIndex(combo.findText(keep))
+            combo.blockSignals(False)
+
+    def pair(self) -> tuple[str, str] | None:
+        a, b = self.pair_a.currentText(), self.pair_b.currentText()
+        return (a, b) if a and b and a != b else None
+
+    def start_pair_job(self) -> None:
+        """Compute the pair's figures in the background (once the running job ends, if any)."""
+        pair = self.pair()
+        if pair is None:
+            self._clear_pair("choose two different annotators")
+            return
+        if self._job is not None:
+            self._again = True
+            return
+        try:
+            location = worker_location(self.service.store)
+        except CounterclaimError as exc:
+            self._clear_pair(str(exc))
+            return
+        job = PairJob(location, *pair)
+        job.signals.finished.connect(self._on_figures)
+        job.signals.failed.connect(self._on_failed)
+        self._job, self._again = job, False
+        self.pair_note.setText("computing…")
+        job.start()
+
+    @property
+    def busy(self) -> bool:
+        """A pair job is running or waiting to run."""
+        return self._job is not None
+
+    def _job_over(self) -> None:
+        self._job = None
+        if self._again:
+            self.start_pair_job()
+
+    def _on_failed(self, message: str) -> None:
+        self._clear_pair(f"agreement could not be computed: {message}")
+        self._job_over()
+
+    def _on_figures(self, figures: PairFigures) -> None:
+        if (figures.a, figures.b) == self.pair():
+            self.pair_note.setText(f"{figures.documents} documents annotated by both")
+            self._draw_agreement(figures)
+            self._draw_confusion(figures)
+        self._job_over()
+
+    def _clear_pair(self, note: str) -> None:
+        self.pair_note.setText(note)
+        self.kappa_plot.clear()
+        self.confusion_plot.clear()
+        self.na_labels, self.confusion_labels = [], []
+
+    def _in_schema_order(self, names: set[str]) -> list[str]:
+        order = {name: i for i, name in enumerate(self._colours)}
+        return sorted(names, key=lambda n: (n == NO_SPAN, order.get(n, len(order)), n))
+
+    def _draw_agreement(self, figures: PairFigures) -> None:
+        plot = self.kappa_plot
+        plot.clear()
+        labels = self._in_schema_order(set(figures.kappa))
+        self.na_labels = []
+        kappa_x: list[float] = []
+        kappa_h: list[float] = []
+        f1_x: list[float] = []
+        f1_h: list[float] = []
+        low = 0.0
+        for i, label in enumerate(labels):
+            kappa, f1 = figures.kappa[label], figures.overlap[label]
+            for x, value, units, xs, hs in ((i - 0.17, kappa.value, kappa.units, kappa_x, kappa_h),
+                                            (i + 0.17, f1.value, f1.a + f1.b, f1_x, f1_h)):
+                if value is None:
+                    plot.addItem(self._text("n/a", x, 0.0, colour=QColor(NO_LABEL_COLOUR)))
+                    continue
+                xs.append(x)
+                hs.append(value)
+                low = min(low, value)
+                plot.addItem(self._text(str(units), x, max(value, 0.0)))
+            if kappa.value is None:
+                self.na_labels.append(label)
+        self.kappa_bars.setOpts(x=np.array(kappa_x), height=np.array(kappa_h),
+                                brushes=None, brush=self._pg.mkBrush("#4C72B0"), pens=None,
+                                pen=self._pg.mkPen("#2A4066"))
+        self.f1_bars.setOpts(x=np.array(f1_x), height=np.array(f1_h), brushes=None,
+                             brush=self._pg.mkBrush("#A6C8E0"), pens=None,
+                             pen=self._pg.mkPen("#4C72B0"))
+        plot.addItem(self.kappa_bars)
+        plot.addItem(self.f1_bars)
+        axis = plot.getAxis("bottom")
+        axis.setTicks([list(enumerate(labels))])
+        axis.setTextPen(self._fg)
+        plot.setXRange(-0.6, max(len(labels), 1) - 0.4, padding=0)
+        plot.setYRange(min(low * 1.15, -0.05), 1.2, padding=0)
+        plot.setLabel("left", "kappa / F1 (units above)", color=self._fg.name())
+
+    def _draw_confusion(self, figures: PairFigures) -> None:
+        plot = self.confusion_plot
+        plot.clear()
+        labels = self._in_schema_order({name for key in figures.confusion for name in key})
+        self.confusion_labels = labels
+        where = {name: i for i, name in enumerate(labels)}
+        counts = np.zeros((len(labels), len(labels)))
+        for (a_label, b_label), n in figures.confusion.items():
+            counts[where[a_label], where[b_label]] = n
+        peak = max(float(counts.max(initial=0.0)), 1.0)
+        image = self.confusion_image
+        image.setImage(counts, levels=(0.0, peak))
+        image.setRect(QRectF(-0.5, -0.5, len(labels), len(labels)))
+        plot.addItem(image)
+        light = QColor("white")
+        for (row, col), n in np.ndenumerate(counts):
+            if n:
+                colour = light if n > peak / 2 else self._fg
+                plot.addItem(self._text(str(int(n)), col, row, (0.5, 0.5), colour))
+        ticks = [list(enumerate(labels))]
+        plot.getAxis("bottom").setTicks(ticks)
+        plot.getAxis("left").setTicks(ticks)
+        plot.setLabel("left", figures.a, color=self._fg.name())
+        plot.setLabel("bottom", figures.b, color=self._fg.name())
+        size = max(len(labels), 1)
+        plot.setRange(xRange=(-0.5, size - 0.5), yRange=(-0.5, size - 0.5), padding=0)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget, 1)
+    return row

@@ -1,0 +1,225 @@
+"""The dashboard dock in the real window: what its charts hold, checked against the spans put
+in the store and against the agreement functions, and redrawn after an edit."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, QThreadPool
+
+from annotate.agreement import compute_agreement, label_confusion
+from annotate.commands import CreateSpan
+from annotate.model import GOLD, AnnotatedDocument, Span
+from annotate.samples import sample_documents
+from annotate.tokenize import tokenize
+from db.store import Store
+from desktop.dashboard import DEBOUNCE_MS, Dashboard
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+LABELS = ("CLAIM", "DENIAL", "PERSON", "ORG")
+DONE_ON = {("amina", 0): "2024-05-01", ("amina", 1): "2024-05-01", ("amina", 2): "2024-05-03",
+           ("bo", 0): "2024-05-02", ("bo", 1): "2024-05-03"}
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+def two_annotators(rng: random.Random) -> list[AnnotatedDocument]:
+    """amina annotates four documents; bo copies her spans with some relabelled, moved or
+    left out, plus spans of his own; carla and gold add a few; amina alone puts LOCATION on
+    the fifth document (so no pair counts it: its kappa is undefined)."""
+    records = []
+    for i, doc in enumerate(sample_documents()):
+        words = [t for t in tokenize(doc.text) if t.text.isalpha()]
+        spans: list[Span] = []
+        if i < 4:
+            for k in range(0, 40, 4):
+                t = words[k]
+                label = LABELS[rng.randrange(len(LABELS))]
+                spans.append(Span(doc.uid, t.start, t.end, label, "amina"))
+                roll = rng.random()
+                if roll < 0.5:
+                    spans.append(Span(doc.uid, t.start, t.end, label, "bo"))
+                elif roll < 0.7:
+                    spans.append(Span(doc.uid, t.start, t.end, rng.choice(LABELS), "bo"))
+                elif roll < 0.85:
+                    spans.append(Span(doc.uid, t.start, words[k + 1].end, label, "bo"))
+            t = words[50]
+            spans.append(Span(doc.uid, t.start, t.end, "DATE", "bo"))
+            spans.append(Span(doc.uid, t.start, t.end, "CLAIM", "carla"))
+            spans.append(Span(doc.uid, t.start, t.end, "PERSON", GOLD))
+        else:
+            spans.append(Span(doc.uid, words[3].start, words[3].end, "LOCATION", "amina"))
+        status = {who: "done" for (who, n) in DONE_ON if n == i}
+        records.append(AnnotatedDocument(doc, tuple(spans), status=status))
+    return records
+
+
+@pytest.fixture
+def records() -> list[AnnotatedDocument]:
+    return two_annotators(random.Random(11))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, records: list[AnnotatedDocument]) -> Path:
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(records)
+    store.close()
+    with sqlite3.connect(path) as conn:  # back-date the done marks
+        for (who, n), day in DONE_ON.items():
+            conn.execute(
+                "UPDATE document_status SET updated = ? WHERE annotator_id = (SELECT id FROM "
+                "annotators WHERE name = ?) AND document_id = (SELECT id FROM documents "
+                "WHERE uid = ?)", (f"{day}T12:00:00Z", who, records[n].document.uid))
+    return path
+
+
+@pytest.fixture
+def window(qtbot, store_path: Path, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Service(Store.open(store_path), "amina"), settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    QThreadPool.globalInstance().waitForDone(10_000)
+    win.service.store.close()
+
+
+def shown(qtbot, window: MainWindow) -> Dashboard:
+    """Bring the dashboard tab to the front and wait for every chart, the pair's included."""
+    dash = window.dashboard
+    dash.raise_()
+    qtbot.waitUntil(lambda: dash.showing and not dash.busy and bool(dash.confusion_labels),
+                    timeout=10_000)
+    return dash
+
+
+def bar_heights(bars, names: list[str] | None = None) -> dict[str, float]:
+    """Bar heights keyed by the tick name under each bar."""
+    ticks = names if names is not None else []
+    return {ticks[int(x)]: float(h) for x, h in zip(bars.opts["x"], bars.opts["height"],
+                                                    strict=True)}
+
+
+def tick_names(plot) -> list[str]:
+    return [name for _, name in plot.getAxis("bottom")._tickLevels[0]]
+
+
+def test_dashboard_is_hidden_behind_the_spans_tab_and_builds_only_when_shown(window, qtbot):
+    dash = window.dashboard
+    assert not dash.showing
+    assert window.tabifiedDockWidgets(window.spans) == [dash]
+    assert dash.toggleViewAction() in window.menuBar().actions()[-2].menu().actions()
+    assert not hasattr(dash, "label_bars")  # nothing built (pyqtgraph not needed) yet
+    shown(qtbot, window)
+    assert hasattr(dash, "label_bars")
+
+
+def test_span_counts_per_label_and_per_annotator(window, qtbot, records):
+    dash = shown(qtbot, window)
+    spans = [s for r in records for s in r.spans]
+    by_label = Counter(s.label for s in spans)
+    labels = [label.name for label in window.service.schema().labels]
+    assert tick_names(dash.label_plot) == labels
+    assert bar_heights(dash.label_bars, labels) == {name: by_label[name] for name in labels}
+    colours = {label.name: label.color.lower() for label in window.service.schema().labels}
+    assert [b.color().name() for b in dash.label_bars.opts["brushes"]] == \
+        [colours[name] for name in labels]
+    names = tick_names(dash.annotator_plot)
+    assert bar_heights(dash.annotator_bars, names) == Counter(s.annotator for s in spans)
+
+
+def test_done_per_day_series(window, qtbot):
+    dash = shown(qtbot, window)
+    assert dash.days == ["2024-05-01", "2024-05-02", "2024-05-03"]
+    series = {name: curve.getData()[1].tolist() for name, curve in dash.progress_curves.items()}
+    assert series == {"amina": [2, 0, 1], "bo": [0, 1, 1]}
+    assert dash.progress_curves["amina"].getData()[0].tolist() == [0, 1, 2]
+
+
+def test_agreement_bars_are_token_kappa_and_undefined_kappa_has_no_bar(window, qtbot, records):
+    dash = shown(qtbot, window)
+    assert (dash.pair_a.currentText(), dash.pair_b.currentText()) == ("amina", "bo")
+    assert GOLD not in [dash.pair_a.itemText(i) for i in range(dash.pair_a.count())]
+    pair = compute_agreement(records, ["amina", "bo"]).pair("amina", "bo")
+    labels = tick_names(dash.kappa_plot)
+    assert sorted(labels) == sorted(pair.kappa)
+    kappas = {labels[round(x + 0.17)]: h for x, h in zip(dash.kappa_bars.opts["x"],
+                                                         dash.kappa_bars.opts["height"],
+                                                         strict=True)}
+    defined = {k: m.value for k, m in pair.kappa.items() if m.value is not None}
+    assert kappas == pytest.approx(defined)
+    assert dash.na_labels == ["LOCATION"] == [k for k, m in pair.kappa.items() if m.value is None]
+    texts = [item.textItem.toPlainText() for item in dash.kappa_plot.getPlotItem().items
+             if isinstance(item, pg.TextItem)]
+    assert texts.count("n/a") == 2  # LOCATION: no kappa and no F1
+    for label, metric in pair.kappa.items():
+        if metric.value is not None:
+            assert str(metric.units) in texts, label
+
+
+def test_confusion_matrix_matches_label_confusion(window, qtbot, records):
+    dash = shown(qtbot, window)
+    expected = label_confusion(records, "amina", "bo")
+    names = dash.confusion_labels
+    image = dash.confusion_image.image
+    assert image.shape == (len(names), len(names))
+    got = {(names[r], names[c]): int(n) for (r, c), n in np.ndenumerate(image) if n}
+    assert got == expected
+    assert any(a != b for a, b in got)  # the generated data has disagreements to show
+
+    dash.pair_b.setCurrentText("carla")
+    qtbot.waitUntil(lambda: not dash.busy and "carla" in dash.confusion_plot.getAxis(
+        "bottom").labelText, timeout=10_000)
+    names = dash.confusion_labels
+    got = {(names[r], names[c]): int(n)
+           for (r, c), n in np.ndenumerate(dash.confusion_image.image) if n}
+    assert got == label_confusion(records, "amina", "carla")
+
+
+def test_a_new_span_grows_its_bar_after_the_debounce(window, qtbot):
+    dash = shown(qtbot, window)
+    labels = tick_names(dash.label_plot)
+    before = bar_heights(dash.label_bars, labels)
+    service = window.service
+    doc = service.store.document(service.current)
+    word = next(t for t in tokenize(doc.text) if t.text.isalpha() and len(t.text) > 3)
+    assert service.apply(CreateSpan(Span(doc.uid, word.start, word.end, "ORG", "amina")))
+    assert bar_heights(dash.label_bars, labels) == before  # debounced, not yet redrawn
+    qtbot.waitUntil(lambda: bar_heights(dash.label_bars, labels)["ORG"] == before["ORG"] + 1,
+                    timeout=DEBOUNCE_MS + 4000)
+    after = bar_heights(dash.label_bars, labels)
+    assert {k: v for k, v in after.items() if k != "ORG"} == \
+        {k: v for k, v in before.items() if k != "ORG"}
+
+
+def test_a_hidden_dashboard_waits_until_shown(window, qtbot):
+    dash = shown(qtbot, window)
+    labels = tick_names(dash.label_plot)
+    before = bar_heights(dash.label_bars, labels)["CLAIM"]
+    window.spans.raise_()
+    qtbot.waitUntil(lambda: not dash.showing)
+    service = window.service
+    doc = service.store.document(service.current)
+    word = next(t for t in tokenize(doc.text) if t.text.isalpha() and len(t.text) > 4)
+    assert service.apply(CreateSpan(Span(doc.uid, word.start, word.end, "CLAIM", "amina")))
+    qtbot.wait(DEBOUNCE_MS + 300)
+    assert bar_heights(dash.label_bars, labels)["CLAIM"] == before
+    dash.raise_()
+    qtbot.waitUntil(lambda: bar_heights(dash.label_bars, labels)["CLAIM"] == before + 1,
+                    timeout=DEBOUNCE_MS + 4000)
