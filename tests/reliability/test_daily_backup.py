@@ -1,0 +1,66 @@
+"""A daily backup while the store is in use, rotated, restorable; the window takes it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from annotate.commands import CreateSpan
+from annotate.model import Span
+from db.backup import KEEP, backup_dir, backup_if_due, newest_backup_time, restore
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+
+def test_daily_backup_is_taken_once_a_day_and_rotated(store_path: Path) -> None:
+    store = Store.open(store_path)
+    now = datetime.now(UTC)
+    first = backup_if_due(store.engine, now)
+    assert first is not None and first.name.endswith("-daily.sqlite")
+    taken = newest_backup_time(store_path)
+    assert taken is not None and abs(taken - now) < timedelta(minutes=1)
+    assert backup_if_due(store.engine, now + timedelta(hours=23)) is None
+    for day in range(1, KEEP + 3):
+        assert backup_if_due(store.engine, now + timedelta(days=day, minutes=1)) is not None
+        # the stamp in the name is the real time: move the newest back a day to go on
+        newest = sorted(backup_dir(store_path).glob("store-*.sqlite"))[-1]
+        stamp = (now + timedelta(days=day)).strftime("%Y%m%dT%H%M%S%fZ")
+        newest.rename(newest.with_name(f"store-{stamp}-daily.sqlite"))
+    assert len(list(backup_dir(store_path).glob("store-*.sqlite"))) == KEEP
+    store.close()
+
+
+def test_a_daily_backup_restores_the_day_before(store_path: Path) -> None:
+    store = Store.open(store_path)
+    uid = store.list_documents()[0].uid
+    kept = Span(uid, 0, 4, "PERSON", "amina")
+    store.apply(CreateSpan(kept), "amina")
+    copy = backup_if_due(store.engine)
+    assert copy is not None
+    store.apply(CreateSpan(Span(uid, 10, 14, "ORG", "amina")), "amina")
+    store.close()
+    restore(copy, store_path)
+    store = Store.open(store_path)
+    assert [s.id for s in store.spans(uid, ["amina"])] == [kept.id]
+    store.close()
+
+
+def test_a_store_that_is_not_a_file_is_not_backed_up() -> None:
+    store = Store.open("sqlite://")
+    assert backup_if_due(store.engine) is None
+    store.close()
+
+
+@pytest.mark.gui
+def test_the_window_takes_the_daily_backup(qtbot, store_path: Path, tmp_path: Path) -> None:
+    service = Service(Store.open(store_path), "amina")
+    window = MainWindow(service, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: newest_backup_time(store_path) is not None)  # at start
+    assert len(list(backup_dir(store_path).glob("store-*-daily.sqlite"))) == 1
+    assert service.backup_if_due() is None  # not due again the same day
+    service.store.close()
