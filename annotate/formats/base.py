@@ -96,10 +96,11 @@ class Layer:
     relations: tuple[Relation, ...]
 
 
-def layers(record: AnnotatedDocument, report: ExportReport) -> list[Layer]:
+def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer]:
     """The record split by annotator, in name order, spans by position; one empty layer for a
     document nobody annotated. A relation whose ends belong to another annotator fits no
-    layer and is counted as lost."""
+    layer and is counted as lost in ``report`` (None: the format drops all relations anyway
+    and counts them itself)."""
     spans: dict[str, list[Span]] = {}
     for span in sorted(record.spans, key=lambda s: (s.start, s.end, s.label, s.id)):
         spans.setdefault(span.annotator, []).append(span)
@@ -108,7 +109,7 @@ def layers(record: AnnotatedDocument, report: ExportReport) -> list[Layer]:
     for rel in record.relations:
         if owner[rel.source] == owner[rel.target] == rel.annotator:
             relations.setdefault(rel.annotator, []).append(rel)
-        else:
+        elif report is not None:
             report.lose(LOST_CROSS_LAYER)
     names = sorted(spans.keys() | relations.keys())
     if not names:

@@ -25,6 +25,7 @@ back into one span; any other discontinuous span is an InputError naming the lin
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     seen = _ConfSeen()
     names: dict[str, str] = {}
     with atomic_path(out, folder=True) as root:
+        folders = {root}
         for record in records:
             check_record(record)
             doc = record.document
@@ -100,15 +102,31 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             names[name] = doc.uid
             report.documents += 1
             report.drop(record, statuses=True, meta=True)
+            first_txt: Path | None = None
             for layer in layers(record, report):
                 folder = root if layer.annotator is None else root / annotator_folder(
                     layer.annotator)
-                folder.mkdir(exist_ok=True)
-                (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
+                if folder not in folders:
+                    folder.mkdir()
+                    folders.add(folder)
+                first_txt = _write_text(folder / f"{name}.txt", doc.text, first_txt)
                 (folder / f"{name}.ann").write_text(_ann(doc.text, layer, report, seen),
                                                     encoding="utf-8", newline="\n")
         (root / CONF).write_text(_conf(schema, seen), encoding="utf-8", newline="\n")
     return report
+
+
+def _write_text(path: Path, text: str, written: Path | None) -> Path:
+    """The text, exactly (CRLF kept), as a hard link to the copy already ``written`` for
+    another layer where the file system allows; returns the file to link to next time."""
+    if written is not None:
+        try:
+            os.link(written, path)
+            return written
+        except OSError:
+            pass
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:

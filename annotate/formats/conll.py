@@ -1,7 +1,7 @@
 """CoNLL (write only): ``-DOCSTART-`` per document and annotator, then one token per line with
 one BIO column per category, tab-separated: ``token  entity  claim  denial``.
 
-Tokens are :func:`annotate.tokenize.tokenize`'s. A span tags every token it shares a
+Tokens are those of :mod:`annotate.tokenize`. A span tags every token it shares a
 character with (so a span ending inside a token is widened to it, counted). Sentences end at
 line breaks and after ``. ! ? …`` followed by white space, never inside a tagged span; a
 blank line follows each. Each annotator's layer of a document is its own ``-DOCSTART-``
@@ -15,19 +15,22 @@ metadata are counted as not carried.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 
 from annotate.formats.base import ExportReport, Layer, atomic_write, check_record, layers
 from annotate.model import AnnotatedDocument, Span
 from annotate.schema import LabelSchema
-from annotate.tokenize import Token, tokenize
+from annotate.tokenize import TOKEN
 
 COLUMNS = ("entity", "claim", "denial")
 DOCSTART = "-DOCSTART-" + "\tO" * len(COLUMNS)
-SENTENCE_END = frozenset(".!?…")
-LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_SPLIT = re.compile(f"({TOKEN.pattern})")
+SENTENCE_END = frozenset(".!?…")  # a sentence ends after one of these followed by white space
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # or at a line break
 LOST_OVERLAP = "overlapping spans dropped in CoNLL"
 LOST_OTHER = "spans of category other not carried by CoNLL"
 LOST_NO_TOKEN = "spans covering no token not carried by CoNLL"
@@ -44,20 +47,34 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.documents += 1
             report.drop(record, attributes=True, notes=True, relations=True, statuses=True,
                         meta=True)
-            text = record.document.text
-            tokens = list(tokenize(text))
-            for layer in layers(record, report):
-                tags = _tags(tokens, layer, column_of, report)
+            words, starts, ends, candidates = _tokens(record.document.text)
+            for layer in layers(record, None):  # relations: all counted above
+                tags = _tags(starts, ends, layer, column_of, report)
+                rows = list(map("\t".join, zip(words, *tags, strict=True)))
+                for i in candidates:  # a sentence may not end inside a tagged span
+                    if not any(row[i + 1][0] == "I" for row in tags):
+                        rows[i] += "\n"
                 handle.write(DOCSTART + "\n\n")
-                handle.write(_block(text, tokens, tags))
+                if rows:
+                    handle.write("\n".join(rows) + "\n\n")
     return report
 
 
-def _tags(tokens: list[Token], layer: Layer, column_of: dict[str, int],
+def _tokens(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Token texts, starts, ends, and the indices of the tokens after which a sentence may
+    end (never the last). One regex split; offsets by running sums of the pieces' lengths."""
+    pieces = _SPLIT.split(text)  # gap, token, gap, token, ..., gap
+    bounds = list(accumulate(map(len, pieces)))
+    words, gaps = pieces[1::2], pieces[2:-1:2]  # gaps: after each token but the last
+    candidates = [i for i, (word, gap) in enumerate(zip(words, gaps, strict=False))
+                  if gap and (word in SENTENCE_END
+                              or (gap != " " and not LINE_BREAKS.isdisjoint(gap)))]
+    return words, bounds[0:-1:2], bounds[1::2], candidates
+
+
+def _tags(starts: list[int], ends: list[int], layer: Layer, column_of: dict[str, int],
           report: ExportReport) -> list[list[str]]:
-    """One tag list per column, each as long as ``tokens``."""
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
+    """One tag list per column, one tag per token."""
     placed: list[tuple[int, int, int, Span]] = []  # (column, first token, last token, span)
     for span in layer.spans:
         column = column_of.get(span.label)
@@ -70,7 +87,7 @@ def _tags(tokens: list[Token], layer: Layer, column_of: dict[str, int],
             continue
         placed.append((column, first, last, span))
     placed.sort(key=lambda p: (p[1] - p[2], p[3].start - p[3].end, p[3].start, p[3].id))
-    tags = [["O"] * len(tokens) for _ in COLUMNS]
+    tags = [["O"] * len(starts) for _ in COLUMNS]
     for column, first, last, span in placed:
         row = tags[column]
         if any(tag != "O" for tag in row[first:last + 1]):
@@ -82,20 +99,3 @@ def _tags(tokens: list[Token], layer: Layer, column_of: dict[str, int],
         if starts[first] != span.start or ends[last] != span.end:
             report.lose(WIDENED)
     return tags
-
-
-def _block(text: str, tokens: list[Token], tags: list[list[str]]) -> str:
-    lines: list[str] = []
-    for i, token in enumerate(tokens):
-        lines.append("\t".join((token.text, *(row[i] for row in tags))) + "\n")
-        if i + 1 == len(tokens) or _sentence_ends(text, token, tokens[i + 1], tags, i + 1):
-            lines.append("\n")
-    return "".join(lines)
-
-
-def _sentence_ends(text: str, token: Token, following: Token, tags: list[list[str]],
-                   j: int) -> bool:
-    if any(row[j].startswith("I-") for row in tags):
-        return False
-    gap = text[token.end:following.start]
-    return not LINE_BREAKS.isdisjoint(gap) or (token.text in SENTENCE_END and gap != "")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from functools import cache
+from contextlib import contextmanager
+from functools import cache, partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,6 +51,25 @@ def _spacy() -> ModuleType:
     return spacy
 
 
+@contextmanager
+def _plugins_looked_up_once() -> Iterator[None]:
+    """srsly searches every installed package's entry points for msgpack plug-ins each time it
+    packs or unpacks, several times per Doc (about a millisecond each); within one export or
+    import the answer cannot change, so it is looked up once and reused until the end."""
+    from srsly import msgpack
+
+    registries = [r for r in (getattr(msgpack, name, None)
+                              for name in ("msgpack_encoders", "msgpack_decoders"))
+                  if r is not None and "get_all" not in vars(r)]
+    for registry in registries:
+        registry.get_all = partial(dict, registry.get_all())
+    try:
+        yield
+    finally:
+        for registry in registries:
+            del registry.get_all
+
+
 @cache
 def _blank(spacy: ModuleType) -> Any:
     """The tokenizer-only English pipeline (no model download), built once."""
@@ -59,19 +79,30 @@ def _blank(spacy: ModuleType) -> Any:
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     spacy = _spacy()
     from spacy.tokens import DocBin
-    from spacy.util import filter_spans
 
     report = ExportReport("spacy")
     nlp = _blank(spacy)
     entity_labels = {label.name for label in schema.labels if label.category == "entity"}
     docs = DocBin(store_user_data=True)
+    with _plugins_looked_up_once():
+        _add_all(records, docs, nlp, entity_labels, report)
+        data = docs.to_bytes()
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)
+    return report
+
+
+def _add_all(records: Iterable[AnnotatedDocument], docs: Any, nlp: Any,
+             entity_labels: set[str], report: ExportReport) -> None:
+    from spacy.util import filter_spans
+
     for record in records:
         check_record(record)
         report.documents += 1
         report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
         source = record.document
         tokenised = nlp.make_doc(source.text)
-        parts = layers(record, report)
+        parts = layers(record, None)  # relations: all counted above
         for i, layer in enumerate(parts):
             # copies come from the untouched Doc (spaCy cannot copy one holding expanded spans)
             doc = tokenised if i + 1 == len(parts) else tokenised.copy()
@@ -79,7 +110,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             for span in layer.spans:
                 aligned = doc.char_span(span.start, span.end, label=span.label,
                                         alignment_mode="expand", span_id=span.id)
-                if aligned is None:
+                if aligned is None or not len(aligned):  # white space outside any token
                     report.lose(LOST_NO_TOKEN)
                     continue
                 if aligned.start_char != span.start or aligned.end_char != span.end:
@@ -94,10 +125,6 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             doc.user_data.update({"uid": source.uid, "title": source.title,
                                   "annotator": layer.annotator, "meta": source.meta})
             docs.add(doc)
-    data = docs.to_bytes()
-    with atomic_path(out) as tmp:
-        tmp.write_bytes(data)
-    return report
 
 
 def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
@@ -109,7 +136,8 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     intake = Intake(schema, options, path)
     nlp = _blank(spacy)
     try:
-        docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
+        with _plugins_looked_up_once():
+            docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", str(path)) from None
     for n, doc in enumerate(docs, start=1):

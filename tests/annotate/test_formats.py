@@ -527,3 +527,14 @@ def test_relation_of_two_layers_is_counted_not_written(tmp_path):
     report = doccano.write([record], tmp_path / "d.jsonl", SCHEMA)
     assert report.relations == 0
     assert "1 relations joining two annotators' spans not carried" in report.summary()
+    report = conll.write([record], tmp_path / "c.conll", SCHEMA)
+    assert report.lost[LOST_RELATIONS] == 1 and len(report.lost) == 1  # counted once
+
+
+def test_conll_sentences_end_after_spaced_punctuation_not_inside_spans(tmp_path):
+    doc = Document("U.S. forces left! Then Mali\u2028spoke.")
+    claim = Span(doc.uid, 12, 27, "CLAIM", "a")  # "left! Then Mali": no sentence end inside
+    conll.write([AnnotatedDocument(doc, (claim,))], tmp_path / "c.conll", SCHEMA)
+    sentences = (tmp_path / "c.conll").read_text(encoding="utf-8").split("\n\n")[1:-1]
+    assert [[row.split("\t")[0] for row in s.split("\n")] for s in sentences] == [
+        ["U", ".", "S", "."], ["forces", "left", "!", "Then", "Mali"], ["spoke", "."]]
