@@ -21,7 +21,7 @@ from annotate.schema import LabelSchema
 from annotate.tokenize import token_bounds
 from desktop.findbar import FindBar
 from desktop.service import Service
-from desktop.textview import SpanTextView, style_for
+from desktop.textview import SpanStyle, SpanTextView, style_for
 
 RelationChooser = Callable[[Sequence[str]], str | None]
 
@@ -70,6 +70,8 @@ class Editor(QObject):
         self._spans: dict[str, Span] = {}
         self._bounds: list[tuple[int, int]] | None = None
         self.link_source: str | None = None
+        self.layers: tuple[str, ...] = ()
+        """Annotators (or gold) whose spans are shown, one layer each; empty: the current one."""
         self.choose_relation: RelationChooser = self._ask_relation
         self.label_actions: list[QAction] = []
         self._make_actions()
@@ -138,17 +140,29 @@ class Editor(QObject):
             self.label_actions.append(action)
 
     # -- loading ---------------------------------------------------------------------------
+    def shown_layers(self) -> tuple[str, ...]:
+        return self.layers or (self.service.annotator,)
+
+    def set_layers(self, names: Sequence[str]) -> None:
+        """Show the spans of ``names`` (annotators or gold), each in its own layer; empty shows
+        the current annotator's only. Edits still go to the current annotator's layer."""
+        self.layers = tuple(dict.fromkeys(names))
+        self.reload()
+
+    def _style(self, span: Span, schema: LabelSchema) -> SpanStyle:
+        return style_for(span, schema.label(span.label), self.shown_layers().index(span.annotator))
+
     def load(self, uid: str) -> None:
-        """Show document ``uid`` with the current annotator's spans ("" shows nothing)."""
+        """Show document ``uid`` with the shown layers' spans ("" shows nothing)."""
         self.link_source = None
         document = self.service.document(uid) if uid else None
         self.text = document.text if document else ""
         self._bounds = None
-        self._spans = {s.id: s for s in self.service.spans(uid)} if document else {}
+        self._spans = ({s.id: s for s in self.service.spans(uid, self.shown_layers())}
+                       if document else {})
         self.title.setText((document.title or "(untitled)") if document else "")
         schema = self.service.schema()
-        self.view.set_document(self.text, [style_for(s, schema.label(s.label))
-                                           for s in self._spans.values()])
+        self.view.set_document(self.text, [self._style(s, schema) for s in self._spans.values()])
 
     def reload(self) -> None:
         self.load(self.service.current)
@@ -166,14 +180,14 @@ class Editor(QObject):
         for span_id in changes.spans:
             span = self.service.span(span_id)
             if span is not None and span.document == uid and \
-                    span.annotator == self.service.annotator:
+                    span.annotator in self.shown_layers():
                 self._spans[span_id] = span
-                changed.append(style_for(span, schema.label(span.label)))
+                changed.append(self._style(span, schema))
             elif self._spans.pop(span_id, None) is not None:
                 removed.append(span_id)
         self.view.update_spans(changed, removed)
         if self.view.selected_span():
-            self.hub.spanSelected.emit(self.view.selected_span() or "")
+            self._announce(self.view.selected_span() or "")
 
     # -- selection -------------------------------------------------------------------------
     def spans(self) -> list[Span]:
@@ -183,6 +197,16 @@ class Editor(QObject):
     def selected(self) -> Span | None:
         span_id = self.view.selected_span()
         return self._spans.get(span_id) if span_id else None
+
+    def _editable(self) -> Span | None:
+        """The selected span when it is the current annotator's; another layer's is refused
+        with a notice (None)."""
+        span = self.selected()
+        if span is not None and span.annotator != self.service.annotator:
+            self.hub.message.emit(f"that span is {span.annotator}'s: edits go to your own "
+                                  f"layer ({self.service.annotator})")
+            return None
+        return span
 
     def select_span(self, span_id: str) -> None:
         if span_id in self._spans:
@@ -220,6 +244,16 @@ class Editor(QObject):
         if span_id and self.link_source and span_id != self.link_source:
             source, self.link_source = self.link_source, None
             self.link(source, span_id)
+        self._announce(span_id)
+
+    def _announce(self, span_id: str) -> None:
+        """Tell the other views about the selected span; another layer's span is only
+        looked at (the inspector would edit it), so they hear of no selection."""
+        span = self._spans.get(span_id)
+        if span is not None and span.annotator != self.service.annotator:
+            self.hub.message.emit(f"{span.annotator}'s {span.label}: "
+                                  f"“{self.text[span.start:span.end][:60]}” (read only)")
+            span_id = ""
         self.hub.spanSelected.emit(span_id)
 
     # -- edits -----------------------------------------------------------------------------
@@ -233,24 +267,26 @@ class Editor(QObject):
                 self.view.select_span(span.id)
                 self.hub.message.emit(f"{label}: {self.text[span.start:span.end][:60]}")
             return
-        current = self.selected()
-        if current is None:
+        if self.selected() is None:
             self.hub.message.emit("select some text first, then press a label key")
-        elif current.label != label:
+            return
+        current = self._editable()
+        if current is not None and current.label != label:
             target = self.service.schema().label(label)
             keep = tuple(a.name for a in target.attributes) if target else ()
             self.service.apply(relabel(current, label, keep))
 
     def delete_selected(self) -> None:
-        span = self.selected()
-        if span is None:
+        if self.selected() is None:
             self.hub.message.emit("no span selected")
             return
-        self.service.apply(DeleteSpan(span))
+        span = self._editable()
+        if span is not None:
+            self.service.apply(DeleteSpan(span))
 
     def nudge(self, grow: bool, by_word: bool) -> None:
         """Move the selected span's end one word (or character) outwards or inwards."""
-        span = self.selected()
+        span = self._editable()
         if span is None:
             return
         if by_word:
@@ -266,9 +302,11 @@ class Editor(QObject):
         self.service.apply(resize(span, span.start, end))
 
     def start_link(self) -> None:
-        span = self.selected()
-        if span is None:
+        if self.selected() is None:
             self.hub.message.emit("select a span first, then press L to link it")
+            return
+        span = self._editable()
+        if span is None:
             return
         self.link_source = span.id
         self.hub.message.emit(f"link from {span.label} “{self.text[span.start:span.end][:40]}”:"
@@ -279,6 +317,9 @@ class Editor(QObject):
         their labels (turned around when only the reverse direction is allowed)."""
         source, target = self._spans.get(source_id), self._spans.get(target_id)
         if source is None or target is None:
+            return None
+        if target.annotator != source.annotator:
+            self.hub.message.emit(f"that span is {target.annotator}'s: links stay in one layer")
             return None
         schema = self.service.schema()
         choices = relation_choices(schema, source.label, target.label)

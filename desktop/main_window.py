@@ -16,6 +16,7 @@ from desktop.editor import Editor
 from desktop.inspector import Inspector
 from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
+from desktop.review import ReviewDock
 from desktop.schema_dialog import SchemaDialog
 from desktop.service import Service
 from desktop.shortcuts import ShortcutsDialog
@@ -41,12 +42,14 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(service, self.editor.link_action, self)
         self.spans = SpansTable(service, self)
         self.dashboard = Dashboard(service, self)
+        self.review = ReviewDock(service, self.editor, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.spans)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard)
         self.tabifyDockWidget(self.spans, self.dashboard)
+        self.tabifyDockWidget(self.spans, self.review)
         self.spans.raise_()
         self.resizeDocks([self.documents, self.palette_dock], [320, 340],
                          Qt.Orientation.Horizontal)
@@ -121,10 +124,13 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("&View")
         for dock in (self.documents, self.palette_dock, self.inspector, self.spans,
-                     self.dashboard):
+                     self.dashboard, self.review):
             view.addAction(dock.toggleViewAction())
+        view.addMenu(self.review.layers.menu(view))
         view.addSeparator()
         self._action(view, "Show the &welcome note", self.welcome_again)
+
+        self.review.fill_menu(bar.addMenu("&Review"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])

@@ -8,7 +8,7 @@ a rule broken (ValidationError) becomes a status-bar notice, a store that cannot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +16,13 @@ from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 
+from annotate.adjudication import Item
 from annotate.commands import Batch, ChangeSet, Command, SetStatus
 from annotate.errors import StoreError, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
 from db.backup import backup, backup_if_due
+from db.review import review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
 
@@ -199,9 +201,10 @@ class Service:
     def document(self, uid: str) -> Document | None:
         return self._guarded(lambda: self.store.document(uid))
 
-    def spans(self, uid: str) -> list[Span]:
-        """The current annotator's spans of document ``uid``."""
-        return self._guarded(lambda: self.store.spans(uid, [self.annotator])) or []
+    def spans(self, uid: str, annotators: Sequence[str] = ()) -> list[Span]:
+        """The spans of document ``uid`` by ``annotators`` (default: the current annotator)."""
+        who = list(annotators) or [self.annotator]
+        return self._guarded(lambda: self.store.spans(uid, who)) or []
 
     def relations(self, uid: str) -> list[Relation]:
         return self._guarded(lambda: self.store.relations(uid, [self.annotator])) or []
@@ -212,6 +215,10 @@ class Service:
             return self.store.span(span_id)
         except ValidationError:
             return None
+
+    def review_items(self, uid: str) -> list[Item]:
+        """Document ``uid``'s spans of every annotator but gold, aligned for adjudication."""
+        return self._guarded(lambda: review_items(self.store, uid)) or []
 
     def status(self, uid: str) -> Status:
         return self._guarded(lambda: self.store.status(uid, self.annotator)) or "todo"

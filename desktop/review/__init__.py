@@ -1,0 +1,61 @@
+"""The Review dock (peer review, issue 5): which annotator layers the text shows, the
+adjudication of the current document into gold, and agreement over the corpus."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.editor import Editor
+from desktop.review.adjudication_tab import AdjudicationTab
+from desktop.review.agreement_tab import AgreementTab
+from desktop.review.layers import Layers
+from desktop.service import Service
+
+__all__ = ["ReviewDock"]
+
+
+class ReviewDock(QDockWidget):
+    """Layers chooser on top; Adjudication and Agreement tabs below."""
+
+    def __init__(self, service: Service, editor: Editor, parent: QWidget | None = None) -> None:
+        super().__init__("Review", parent)
+        self.setObjectName("review")
+        self.service = service
+        self.layers = Layers(service, editor, self)
+        self.adjudication = AdjudicationTab(service, editor)
+        self.agreement = AgreementTab(service)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.adjudication, "Adjudication")
+        self.tabs.addTab(self.agreement, "Agreement")
+        self.layers_box = self.layers.combo(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Layers shown:"))
+        row.addWidget(self.layers_box)
+        row.addStretch(1)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.tabs, 1)
+        self.setWidget(body)
+
+    def open_panel(self) -> None:
+        self.show()
+        self.raise_()
+
+    def fill_menu(self, menu: QMenu) -> None:
+        """The window's Review menu: show the panel; accept agreed items here or everywhere."""
+        menu.addAction("Show &review panel").triggered.connect(lambda _c=False: self.open_panel())
+        menu.addSeparator()
+        menu.addAction("Accept agreed in &document").triggered.connect(
+            lambda _c=False: self.adjudication.accept_agreed())
+        menu.addAction("Accept agreed in the &corpus").triggered.connect(
+            lambda _c=False: self.adjudication.accept_agreed_corpus())

@@ -1,0 +1,353 @@
+"""The Adjudication tab of the review dock: the current document's aligned items side by side,
+one column per annotator, and the decisions that settle them into the gold layer.
+
+Every decision is one command through :meth:`Service.apply` (journaled for the reviewer, undone
+by Ctrl+Z, announced on the hub); accepting every agreed item of the corpus runs as a
+background job on its own store, one undoable step per document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate import adjudication
+from annotate.adjudication import Item, ItemKind
+from annotate.commands import ChangeSet, Command
+from annotate.errors import CounterclaimError, ValidationError
+from annotate.model import Span
+from annotate.offsets import OffsetMap
+from db import review
+from db.store import Store
+from desktop.editor import Editor
+from desktop.jobs import _Job, worker_location
+from desktop.review.edit_dialog import EditDialog, span_caption
+from desktop.service import Service
+
+KINDS: dict[ItemKind, tuple[str, str, str]] = {
+    "agreed": ("✓", "#009E73", "every annotator has this span, same label and bounds"),
+    "partial": ("◐", "#56B4E9", "same label and bounds, but some annotators have no span"),
+    "boundary": ("↔", "#E69F00", "same label, different bounds"),
+    "label": ("≠", "#D55E00", "different labels"),
+    "single": ("•", "#CC79A7", "one annotator's span only"),
+}
+"""Per kind: symbol, colour (Okabe-Ito) and what it means."""
+STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
+KIND_ALPHA = 70
+
+
+class AcceptAgreedJob(_Job):
+    """:func:`db.review.accept_agreed` over the whole corpus, for ``decided_by``."""
+
+    def __init__(self, location: str, decided_by: str) -> None:
+        super().__init__(location)
+        self.decided_by = decided_by
+
+    def work(self, store: Store) -> int:
+        return review.accept_agreed(store, self.decided_by)
+
+
+class AdjudicationTab(QWidget):
+    """The items of the editor's document, their status, and the adjudication actions."""
+
+    def __init__(self, service: Service, editor: Editor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service, self.editor = service, editor
+        self.items: list[Item] = []
+        self.annotators: tuple[str, ...] = ()
+        self._text = ("", OffsetMap(""))  # (document text, its offset map) for highlighting
+        self._stale = True
+        self._job: AcceptAgreedJob | None = None
+        self.table = QTableWidget(0, 0)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.itemSelectionChanged.connect(self._on_selected)
+        self.progress_text = QLabel()
+        self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumWidth(220)
+        self.side_buttons: dict[str, QPushButton] = {}
+        self.sides = QHBoxLayout()
+        self.edit_button = self._button("Edit and accept…", self.edit_and_accept,
+                                        "Adjust label or bounds, then accept into gold")
+        self.reject_button = self._button("Reject", self.reject_selected,
+                                          "Keep this group's spans out of gold")
+        self.agreed_button = self._button("Accept agreed (document)", self.accept_agreed,
+                                          "Accept every open agreed item of this document")
+        self.corpus_button = self._button("Accept agreed (corpus)", self.accept_agreed_corpus,
+                                          "Accept every open agreed item of every document, "
+                                          "one undo step per document")
+        top = QHBoxLayout()
+        top.addWidget(self.progress_text)
+        top.addWidget(self.progress_bar)
+        top.addStretch(1)
+        top.addWidget(self.agreed_button)
+        top.addWidget(self.corpus_button)
+        actions = QHBoxLayout()
+        actions.addLayout(self.sides)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.reject_button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        hub = service.hub
+        hub.documentChanged.connect(lambda _uid: self.refresh())
+        hub.storeChanged.connect(self.refresh)
+        hub.changed.connect(self._on_changed)
+        self._update_buttons()
+
+    def _button(self, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # -- loading ---------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.service.current in changes.documents:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-plan the current document (only when shown; else on the next show), keeping the
+        selected item selected when it is still there."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        chosen = self.selected()
+        uid = self.service.current
+        self.items = self.service.review_items(uid) if uid else []
+        annotators = self.items[0].annotators if self.items else ()
+        if annotators != self.annotators:
+            self.annotators = annotators
+            self._make_side_buttons()
+        self._fill()
+        if chosen is not None:
+            row = next((i for i, it in enumerate(self.items) if it.ids & chosen.ids), None)
+            if row is not None:
+                self.table.blockSignals(True)
+                self.table.selectRow(row)
+                self.table.blockSignals(False)
+        self._update_progress()
+        self._update_buttons()
+
+    def _fill(self) -> None:
+        text = self.editor.text
+        headers = ["Kind", *self.annotators, "Status"]
+        self.table.blockSignals(True)
+        self.table.clearContents()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            symbol, colour, meaning = KINDS[item.kind]
+            kind = QTableWidgetItem(f"{symbol} {item.kind}")
+            shade = QColor(colour)
+            shade.setAlpha(KIND_ALPHA)
+            kind.setBackground(QBrush(shade))
+            kind.setToolTip(meaning)
+            self.table.setItem(row, 0, kind)
+            sides = item.by_annotator()
+            for column, name in enumerate(self.annotators, start=1):
+                spans = sides.get(name, [])
+                cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
+                cell.setToolTip("\n".join(text[s.start:s.end] for s in spans))
+                self.table.setItem(row, column, cell)
+            status = QTableWidgetItem(self._status_text(item, text))
+            if item.status != "open":
+                status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
+                                                   else "#D55E00")))
+            self.table.setItem(row, len(headers) - 1, status)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        header.setStretchLastSection(True)
+        self.table.resizeRowsToContents()
+        self.table.blockSignals(False)
+
+    @staticmethod
+    def _status_text(item: Item, text: str) -> str:
+        mark = STATUS_MARKS[item.status]
+        if item.gold is not None:
+            return f"{mark}: {span_caption(item.gold, text, 30)}"
+        if item.decision is not None:
+            return f"{mark} by {item.decision.decided_by}"
+        return mark
+
+    def _update_progress(self) -> None:
+        decided, total = adjudication.progress(self.items)
+        self.progress_text.setText(f"{decided} of {total} decided" if total else
+                                   "Nothing to compare in this document")
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(decided)
+
+    def _make_side_buttons(self) -> None:
+        for button in self.side_buttons.values():
+            self.sides.removeWidget(button)
+            button.deleteLater()
+        self.side_buttons = {}
+        for name in self.annotators:
+            button = self._button(f"Accept {name}’s", partial(self.accept_side, name),
+                                  f"Copy {name}’s span of the selected item into gold")
+            self.sides.addWidget(button)
+            self.side_buttons[name] = button
+
+    # -- selection -------------------------------------------------------------------------
+    def selected(self) -> Item | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.items[rows[0].row()] if rows and rows[0].row() < len(self.items) else None
+
+    def select(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _on_selected(self) -> None:
+        self._update_buttons()
+        item = self.selected()
+        if item is not None:
+            self.highlight(item)
+
+    def highlight(self, item: Item) -> None:
+        """Scroll the text to ``item``: select the first of its spans the view shows, else
+        select its text."""
+        view = self.editor.view
+        shown = next((s.id for s in item.spans if view.span(s.id) is not None), None)
+        if shown is None and item.gold is not None and view.span(item.gold.id) is not None:
+            shown = item.gold.id
+        if shown is not None:
+            self.editor.select_span(shown)
+            return
+        text = self.editor.text
+        if self._text[0] is not text:
+            self._text = (text, OffsetMap(text))
+        start, end = self._text[1].range_to_qt(item.start, item.end)
+        view.select_span(None)
+        cursor = view.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        view.setTextCursor(cursor)
+        view.centerCursor()
+
+    def _update_buttons(self) -> None:
+        item = self.selected()
+        open_item = item is not None and item.status == "open"
+        sides = item.by_annotator() if item is not None else {}
+        for name, button in self.side_buttons.items():
+            button.setEnabled(open_item and bool(sides.get(name)))
+        self.edit_button.setEnabled(open_item)
+        self.reject_button.setEnabled(open_item)
+        self.agreed_button.setEnabled(any(it.kind == "agreed" and it.status == "open"
+                                          for it in self.items))
+        self.corpus_button.setEnabled(self._job is None)
+
+    # -- decisions -------------------------------------------------------------------------
+    def _decide(self, make: Callable[[], Command]) -> bool:
+        """Apply the command ``make()`` builds; a refusal becomes a status-bar notice."""
+        try:
+            command = make()
+        except ValidationError as exc:
+            self.service.hub.message.emit(str(exc))
+            return False
+        return self.service.apply(command) is not None
+
+    def accept(self, item: Item, span: Span) -> bool:
+        """Copy ``span`` (one of ``item``'s, or an edited copy) into gold."""
+        return self._decide(lambda: adjudication.accept_command(item, span,
+                                                                self.service.annotator))
+
+    def accept_side(self, annotator: str) -> bool:
+        """Accept ``annotator``'s span of the selected item (the first, when several)."""
+        item = self.selected()
+        spans = item.by_annotator().get(annotator) if item is not None else None
+        if item is None or not spans:
+            return False
+        return self.accept(item, spans[0])
+
+    def edit_and_accept(self) -> bool:
+        item = self.selected()
+        if item is None:
+            return False
+        dialog = EditDialog(self.editor.text, item.spans, self.service.schema(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.accept(item, dialog.edited())
+
+    def reject_selected(self) -> bool:
+        item = self.selected()
+        if item is None:
+            return False
+        return self._decide(lambda: adjudication.reject_command(item, self.service.annotator))
+
+    def accept_agreed(self) -> int:
+        """Accept every open agreed item of this document in one undoable step."""
+        self.refresh_now()
+        batch = adjudication.accept_agreed(self.items, self.service.annotator)
+        count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
+        if not count:
+            self.service.hub.message.emit("no open agreed items in this document")
+            return 0
+        if self.service.apply(batch) is None:
+            return 0
+        self.service.hub.message.emit(f"accepted {count} agreed spans into gold")
+        return count
+
+    def refresh_now(self) -> None:
+        """Plan the document even when the tab is hidden (the menu's actions use it)."""
+        uid = self.service.current
+        self.items = self.service.review_items(uid) if uid else []
+
+    def accept_agreed_corpus(self) -> None:
+        if self._job is not None:
+            return
+        try:
+            location = worker_location(self.service.store)
+        except CounterclaimError as exc:
+            self.service.hub.message.emit(str(exc))
+            return
+        job = AcceptAgreedJob(location, self.service.annotator)
+        job.signals.finished.connect(self._on_corpus_done)
+        job.signals.failed.connect(self._on_corpus_failed)
+        self._job = job
+        self._update_buttons()
+        self.service.hub.message.emit("accepting agreed spans in every document…")
+        job.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def _on_corpus_done(self, count: int) -> None:
+        self._job = None
+        self.service.hub.message.emit(f"accepted {count} agreed spans into gold in the corpus")
+        self.service.notice_outside_changes()  # every view reloads what the job wrote
+        self.refresh()
+
+    def _on_corpus_failed(self, message: str) -> None:
+        self._job = None
+        self._update_buttons()
+        self.service.hub.failed.emit(f"accepting agreed spans failed: {message}", True)

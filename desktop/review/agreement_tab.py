@@ -1,0 +1,200 @@
+"""The Agreement tab of the review dock: every figure of :func:`compute_agreement` for all
+annotators or one pair, optionally one label, computed over the corpus in a background job,
+each figure shown with the counts behind it and "n/a (reason)" where it is undefined."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from itertools import combinations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.agreement import F1, AgreementReport, Alpha, Metric, compute_agreement
+from annotate.errors import CounterclaimError
+from annotate.model import GOLD
+from db.store import Store
+from desktop.jobs import _Job, worker_location
+from desktop.service import Service
+
+COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
+
+
+class AgreementJob(_Job):
+    """:func:`compute_agreement` over every document of the job's own store."""
+
+    def __init__(self, location: str, annotators: Sequence[str] | None,
+                 labels: Sequence[str] | None) -> None:
+        super().__init__(location)
+        self.annotators, self.labels = annotators, labels
+
+    def work(self, store: Store) -> AgreementReport:
+        return compute_agreement(store.iter_documents(), self.annotators, self.labels)
+
+
+def value_text(value: float | None, reason: str | None) -> str:
+    return f"n/a ({reason})" if value is None else f"{value:.3f}"
+
+
+def f1_text(f1: F1, items: str = "spans") -> str:
+    return f"{value_text(f1.value, f1.reason)}   {f1.matches} matched of {f1.a} / {f1.b} {items}"
+
+
+def metric_text(metric: Metric, units: str) -> str:
+    return f"{value_text(metric.value, metric.reason)}   {metric.units} {units}"
+
+
+def alpha_text(alpha: Alpha) -> str:
+    return (f"{value_text(alpha.value, alpha.reason)}   {alpha.units} tokens, "
+            f"{alpha.annotators} annotators")
+
+
+class AgreementTab(QWidget):
+    """Chooses annotators and label, runs the job, shows one group of rows per pair."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.report: AgreementReport | None = None
+        self._job: AgreementJob | None = None
+        self.who = QComboBox()
+        self.who.setToolTip("All annotators, or one pair")
+        self.label = QComboBox()
+        self.label.setToolTip("Every label the annotators used, or one")
+        self.run_button = QPushButton("Compute")
+        self.run_button.clicked.connect(self.compute)
+        self.copy_button = QPushButton("Copy as JSON")
+        self.copy_button.setEnabled(False)
+        self.copy_button.clicked.connect(self.copy_json)
+        self.note = QLabel("Press Compute to measure agreement over the whole corpus.")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setRootIsDecorated(False)
+        row = QHBoxLayout()
+        for caption, widget in (("Annotators", self.who), ("Label", self.label)):
+            row.addWidget(QLabel(caption))
+            row.addWidget(widget, 1)
+        row.addWidget(self.run_button)
+        row.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tree, 1)
+        hub = service.hub
+        hub.storeChanged.connect(self.fill_choices)
+        hub.schemaChanged.connect(self.fill_choices)
+        self.fill_choices()
+
+    # -- choices ---------------------------------------------------------------------------
+    def fill_choices(self) -> None:
+        """Offer all annotators and each pair of them; every schema label (keeps choices)."""
+        names = [n for n in self.service.annotators() if n != GOLD]
+        who, label = self.who.currentData(), self.label.currentData()
+        self.who.clear()
+        self.who.addItem(f"All annotators ({len(names)})", None)
+        for a, b in combinations(names, 2):
+            self.who.addItem(f"{a} vs {b}", (a, b))
+        self.label.clear()
+        self.label.addItem("All labels", None)
+        for name in self.service.schema().label_names:
+            self.label.addItem(name, name)
+        self.who.setCurrentIndex(max(self.who.findData(who), 0))
+        self.label.setCurrentIndex(max(self.label.findData(label), 0))
+
+    def chosen(self) -> tuple[list[str] | None, list[str] | None]:
+        """(annotators, labels) to compare; None means all."""
+        who, label = self.who.currentData(), self.label.currentData()
+        return (list(who) if who else None), ([label] if label else None)
+
+    # -- the job ---------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def compute(self) -> None:
+        if self._job is not None:
+            return
+        try:
+            location = worker_location(self.service.store)
+        except CounterclaimError as exc:
+            self.note.setText(str(exc))
+            return
+        job = AgreementJob(location, *self.chosen())
+        job.signals.finished.connect(self._on_report)
+        job.signals.failed.connect(self._on_failed)
+        self._job = job
+        self.run_button.setEnabled(False)
+        self.note.setText("Computing agreement over the corpus…")
+        job.start()
+
+    def _on_failed(self, message: str) -> None:
+        self._job = None
+        self.run_button.setEnabled(True)
+        self.note.setText(f"Agreement could not be computed: {message}")
+
+    def _on_report(self, report: AgreementReport) -> None:
+        self._job = None
+        self.run_button.setEnabled(True)
+        self.show_report(report)
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_report(self, report: AgreementReport) -> None:
+        self.report = report
+        self.copy_button.setEnabled(True)
+        self.tree.clear()
+        self.note.setText(f"{len(report.annotators)} annotators ({', '.join(report.annotators)})"
+                          f", {len(report.labels)} labels, {report.documents} documents read. "
+                          "Counts: matched spans of each side's spans; tokens compared.")
+        if not report.pairs:
+            self.note.setText(self.note.text() + " Two annotators are needed for a pair.")
+        for pair in report.pairs:
+            group = QTreeWidgetItem(self.tree, [f"{pair.a} vs {pair.b} — {pair.documents} "
+                                                "documents both worked on"])
+            group.setFirstColumnSpanned(True)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            for label in report.labels:
+                self._row(group, label, f1_text(pair.exact[label]),
+                          f1_text(pair.overlap[label]), metric_text(pair.kappa[label], "tokens"),
+                          alpha_text(report.alpha[label]))
+            self._row(group, "all labels (micro)", f1_text(pair.exact_micro),
+                      f1_text(pair.overlap_micro))
+            self._row(group, "relations", f1_text(pair.relations, "relations"))
+            for name, metric in pair.attributes.items():
+                self._row(group, f"attribute {name}", metric_text(metric, "matched pairs"))
+        self.tree.expandAll()
+        for column in range(len(COLUMNS)):
+            self.tree.resizeColumnToContents(column)
+
+    def _row(self, group: QTreeWidgetItem, name: str, *cells: str) -> None:
+        row = QTreeWidgetItem(group, [name, *cells])
+        for column in range(1, len(COLUMNS)):
+            row.setToolTip(column, row.text(column))
+
+    def cell(self, pair: int, row_name: str, column: int) -> str:
+        """The text shown for ``row_name`` of the ``pair``-th pair group, in ``column``."""
+        group = self.tree.topLevelItem(pair)
+        for i in range(group.childCount()):
+            if group.child(i).text(0) == row_name:
+                return group.child(i).text(column)
+        raise KeyError(row_name)
+
+    def copy_json(self) -> None:
+        if self.report is not None:
+            QGuiApplication.clipboard().setText(json.dumps(self.report.to_json(), indent=2))
+            self.service.hub.message.emit("agreement copied as JSON")
