@@ -134,7 +134,10 @@ def _task(task: Any, where: str, intake: Intake, used_ids: set[str]) -> Annotate
     spans: list[Span] = []
     relations: list[Relation] = []
     for key in ("annotations", "completions", "predictions"):
-        for j, annotation in enumerate(task.get(key) or (), start=1):
+        entries = task.get(key) or []
+        if not isinstance(entries, list):
+            raise intake.error(f'"{key}" must be a list of objects', where)
+        for j, annotation in enumerate(entries, start=1):
             if not isinstance(annotation, dict):
                 raise intake.error(f"{key} {j} must be an object", where)
             if annotation.get("was_cancelled"):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotate.errors import InputError
@@ -139,6 +139,7 @@ def test_jsonl_readers_take_wrong_json(tmp_path: Path, values: list[Any]) -> Non
 @given(data=st.one_of(ANY_BYTES, st.lists(st.one_of(task_like, json_values), max_size=3)
                       .map(lambda tasks: json.dumps(tasks).encode()),
                       task_like.map(lambda task: json.dumps(task).encode())))
+@example(data=json.dumps([{"annotations": 1, "data": {"text": TEXT}}]).encode())  # was a bug
 def test_labelstudio_reader_takes_anything(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "in.json"
     path.write_bytes(data)
