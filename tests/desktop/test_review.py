@@ -1,0 +1,306 @@
+"""The Review dock driven offscreen: annotator layers in the text view, adjudication of hand-made
+disagreements into gold (checked against the store's spans and decisions), undo, and the
+agreement tab against compute_agreement on the same store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
+
+from annotate.agreement import compute_agreement
+from annotate.model import GOLD, AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.review.edit_dialog import EditDialog
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+REVIEWER = "chen"
+TEXT = ("The mayor said the bridge collapsed on Monday. Officials denied any damage. "
+        "Rebels claimed a victory near the river.")
+OTHER = "A spokesman said the convoy arrived late. Nobody was hurt."
+
+
+def at(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def span(uid: str, text: str, words: str, label: str, who: str) -> Span:
+    return Span(uid, *at(text, words), label, who)
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Path, dict[str, list[Span]]]:
+    """Two documents: the first with one item of each kind but partial (amina vs bo), the
+    second with one agreed item. Returns the store path and the spans by document uid."""
+    first, second = Document(TEXT, "Bridge"), Document(OTHER, "Convoy")
+    a, b = first.uid, second.uid
+    spans = {
+        a: [
+            span(a, TEXT, "The mayor said", "CLAIM", "amina"),  # agreed
+            span(a, TEXT, "The mayor said", "CLAIM", "bo"),
+            span(a, TEXT, "the bridge collapsed", "CLAIM", "amina"),  # boundary
+            span(a, TEXT, "the bridge collapsed on Monday", "CLAIM", "bo"),
+            span(a, TEXT, "Officials denied any damage", "DENIAL", "amina"),  # label
+            span(a, TEXT, "Officials denied any damage", "CLAIM", "bo"),
+            span(a, TEXT, "Rebels", "ARMED_GROUP", "bo"),  # single
+        ],
+        b: [
+            span(b, OTHER, "the convoy arrived late", "CLAIM", "amina"),  # agreed
+            span(b, OTHER, "the convoy arrived late", "CLAIM", "bo"),
+        ],
+    }
+    path = tmp_path / "review.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(first, tuple(spans[a])),
+                            AnnotatedDocument(second, tuple(spans[b]))])
+    store.close()
+    return path, spans
+
+
+@pytest.fixture
+def window(qtbot, corpus, tmp_path: Path):
+    path, spans = corpus
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Service(Store.open(path), REVIEWER), settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert QTest.qWaitForWindowActive(win)
+    win.service.open_document(next(iter(spans)))
+    win.review.open_panel()
+    win.review.tabs.setCurrentWidget(win.review.adjudication)
+    yield win
+    win.service.store.close()
+
+
+def store_of(window: MainWindow) -> Store:
+    return window.service.store
+
+
+def row_of(tab, words: str) -> int:
+    """The table row of the item whose bounds start where ``words`` starts."""
+    start = TEXT.index(words)
+    return next(i for i, item in enumerate(tab.items) if item.start == start)
+
+
+# -- layers -----------------------------------------------------------------------------------
+def test_two_layers_show_both_annotators_spans_in_their_own_layer(window, corpus):
+    _, spans = corpus
+    uid = window.service.current
+    view = window.editor.view
+    assert {view.span(s.id) is not None for s in spans[uid]} == {False}  # chen's own: none
+    window.review.layers.show(["bo", "amina"])
+    assert window.editor.shown_layers() == ("amina", "bo")  # store order
+    for s in spans[uid]:
+        assert view.span(s.id).layer == ("amina", "bo").index(s.annotator)
+    stack = view.spans_at(TEXT.index("mayor"))
+    assert sorted(style.layer for style in stack) == [0, 1]
+    assert sorted(style.tooltip.splitlines()[0] for style in stack) == \
+        ["annotator: amina", "annotator: bo"]
+    assert window.review.layers_box.currentText() == "Custom (see View ▸ Layers)"
+
+
+def test_layers_menu_toggles_one_annotator(window, corpus):
+    _, spans = corpus
+    uid = window.service.current
+    menu = window.review.layers.menu(window)
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == "bo").trigger()
+    shown = {s.id for s in spans[uid] if window.editor.view.span(s.id) is not None}
+    assert shown == {s.id for s in spans[uid] if s.annotator == "bo"}
+    assert window.editor.shown_layers() == ("bo", REVIEWER)
+
+
+def test_edits_never_touch_another_annotators_layer(window, qtbot, corpus):
+    _, spans = corpus
+    theirs = spans[window.service.current][1]  # bo's
+    window.review.layers.show_preset("annotators")
+    window.editor.view.select_span(theirs.id)
+    window.editor.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert store_of(window).span(theirs.id) == theirs
+    assert window.inspector.span is None  # the inspector would edit it: it is not offered
+
+
+def test_gold_only_shows_only_gold(window, qtbot):
+    tab = window.review.adjudication
+    tab.select(row_of(tab, "The mayor said"))
+    qtbot.mouseClick(tab.side_buttons["amina"], Qt.MouseButton.LeftButton)
+    window.review.layers.show_preset("gold")
+    view, uid = window.editor.view, window.service.current
+    every = store_of(window).spans(uid)
+    gold = [s for s in every if s.annotator == GOLD]
+    assert len(gold) == 1
+    assert [s.id for s in every if view.span(s.id) is not None] == [gold[0].id]
+    assert window.review.layers_box.currentText() == "Gold only"
+
+
+# -- adjudication -------------------------------------------------------------------------------
+def test_table_lists_each_kind_with_both_sides(window):
+    tab = window.review.adjudication
+    assert [(item.kind, item.status) for item in tab.items] == [
+        ("agreed", "open"), ("boundary", "open"), ("label", "open"), ("single", "open")]
+    table = tab.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Kind", "amina", "bo", "Status"]
+    assert [table.item(r, 0).text().split()[-1] for r in range(table.rowCount())] == \
+        ["agreed", "boundary", "label", "single"]
+    boundary = row_of(tab, "the bridge collapsed")
+    assert table.item(boundary, 1).text().startswith("CLAIM 15–35 “the bridge collapsed”")
+    assert "the bridge collapsed on Monday" in table.item(boundary, 2).text()
+    assert table.item(row_of(tab, "Rebels"), 1).text() == "—"
+    assert tab.progress_text.text() == "0 of 4 decided"
+
+
+def test_accept_one_side_then_undo_removes_gold_span_and_decision(window, qtbot):
+    tab = window.review.adjudication
+    store, uid = store_of(window), window.service.current
+    tab.select(row_of(tab, "the bridge collapsed"))
+    bo = tab.selected().by_annotator()["bo"][0]
+    assert tab.side_buttons["amina"].isEnabled() and tab.side_buttons["bo"].isEnabled()
+    qtbot.mouseClick(tab.side_buttons["bo"], Qt.MouseButton.LeftButton)
+    gold = store.spans(uid, [GOLD])
+    assert [(g.label, g.start, g.end) for g in gold] == [(bo.label, bo.start, bo.end)]
+    decisions = store.decisions(uid)
+    assert [(d.kind, d.decided_by, d.gold_span.id) for d in decisions] == \
+        [("accept", REVIEWER, gold[0].id)]
+    assert tab.progress_text.text() == "1 of 4 decided"
+    assert tab.progress_bar.value() == 1 and tab.progress_bar.maximum() == 4
+    assert tab.selected().status == "accepted"  # the selection survived the refresh
+    assert tab.table.item(row_of(tab, "the bridge collapsed"), 3).text().startswith("✔ accepted")
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.spans(uid, [GOLD]) == []
+    assert store.decisions(uid) == []
+    assert tab.progress_text.text() == "0 of 4 decided"
+
+
+def test_reject_marks_the_item_rejected(window, qtbot):
+    tab = window.review.adjudication
+    store, uid = store_of(window), window.service.current
+    tab.select(row_of(tab, "Officials denied"))
+    qtbot.mouseClick(tab.reject_button, Qt.MouseButton.LeftButton)
+    row = row_of(tab, "Officials denied")
+    assert tab.items[row].status == "rejected"
+    assert tab.table.item(row, 3).text() == f"✗ rejected by {REVIEWER}"
+    assert [(d.kind, d.gold_span) for d in store.decisions(uid)] == [("reject", None)]
+    assert store.spans(uid, [GOLD]) == []
+    assert not tab.reject_button.isEnabled()
+
+
+def test_edit_and_accept_uses_the_edited_copy(window, monkeypatch):
+    tab = window.review.adjudication
+    store, uid = store_of(window), window.service.current
+    start, end = at(TEXT, "denied any damage")
+
+    def fill_in(dialog: EditDialog) -> int:
+        dialog.label.setCurrentText("DENIAL")
+        dialog.start.setValue(start)
+        dialog.end.setValue(end)
+        assert dialog.preview.toPlainText() == "denied any damage"
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EditDialog, "exec", fill_in)
+    tab.select(row_of(tab, "Officials denied"))
+    assert tab.edit_and_accept()
+    assert [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])] == \
+        [("DENIAL", start, end)]
+    item = tab.items[row_of(tab, "Officials denied")]
+    assert item.status == "accepted"
+    assert store.decisions(uid)[0].sources == (item.by_annotator()["amina"][0].id,)  # edited
+
+
+def test_accept_agreed_in_document_accepts_exactly_the_agreed(window, corpus):
+    _, spans = corpus
+    tab = window.review.adjudication
+    store, uid = store_of(window), window.service.current
+    assert tab.accept_agreed() == 1
+    assert [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])] == \
+        [("CLAIM", *at(TEXT, "The mayor said"))]
+    assert [item.status for item in tab.items] == ["accepted", "open", "open", "open"]
+    other = next(u for u in spans if u != uid)
+    assert store.spans(other, [GOLD]) == []
+    assert tab.progress_text.text() == "1 of 4 decided"
+    assert not tab.agreed_button.isEnabled()
+
+
+def test_accept_agreed_in_corpus_runs_in_a_worker(window, qtbot, corpus):
+    _, spans = corpus
+    tab = window.review.adjudication
+    qtbot.mouseClick(tab.corpus_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.busy, timeout=10000)
+    store = store_of(window)
+    agreed = {uid: [(s.label, s.start, s.end) for s in group if s.annotator == "amina"][:1]
+              for uid, group in spans.items()}
+    agreed[window.service.current] = [("CLAIM", *at(TEXT, "The mayor said"))]
+    assert {uid: [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])]
+            for uid in spans} == agreed
+    assert all(d.decided_by == REVIEWER for uid in spans for d in store.decisions(uid))
+    qtbot.waitUntil(lambda: tab.progress_text.text() == "1 of 4 decided", timeout=5000)
+
+
+def test_selecting_an_item_shows_it_in_the_text(window):
+    tab = window.review.adjudication
+    view = window.editor.view
+    tab.select(row_of(tab, "Officials denied"))  # chen's layer: no span shown, text selected
+    assert view.selectionRange(snap=False) == at(TEXT, "Officials denied any damage")
+    window.review.layers.show_preset("annotators")
+    tab.select(row_of(tab, "Rebels"))
+    assert view.selected_span() == tab.selected().spans[0].id
+
+
+# -- agreement --------------------------------------------------------------------------------
+def test_agreement_tab_shows_compute_agreement_figures(window, qtbot):
+    window.review.tabs.setCurrentWidget(window.review.agreement)
+    tab = window.review.agreement
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.report is not None and not tab.busy, timeout=10000)
+    expected = compute_agreement(store_of(window).iter_documents()).to_json()
+    assert tab.report.to_json() == expected
+    pair = expected["pairs"][0]
+    assert tab.tree.topLevelItem(0).text(0).startswith("amina vs bo — 2 documents")
+    for label in expected["labels"]:
+        exact = pair["span_f1_exact"]["labels"][label]
+        overlap = pair["span_f1_overlap"]["labels"][label]
+        kappa = pair["token_kappa"][label]
+        alpha = expected["alpha"][label]
+        assert tab.cell(0, label, 1) == (f"{exact['value']:.3f}   {exact['matches']} matched of "
+                                         f"{exact['a']} / {exact['b']} spans")
+        assert tab.cell(0, label, 2).startswith(f"{overlap['value']:.3f}   "
+                                                f"{overlap['matches']} matched")
+        if kappa["value"] is None:
+            assert tab.cell(0, label, 3) == f"n/a ({kappa['reason']})   {kappa['units']} tokens"
+        else:
+            assert tab.cell(0, label, 3) == f"{kappa['value']:.3f}   {kappa['units']} tokens"
+        assert tab.cell(0, label, 4).startswith(
+            "n/a" if alpha["value"] is None else f"{alpha['value']:.3f}")
+    assert tab.cell(0, "relations", 1).startswith(f"n/a ({pair['relation_f1']['reason']})")
+    qtbot.mouseClick(tab.copy_button, Qt.MouseButton.LeftButton)
+    assert json.loads(QGuiApplication.clipboard().text()) == expected
+
+
+def test_agreement_for_one_label(window, qtbot):
+    tab = window.review.agreement
+    window.review.tabs.setCurrentWidget(tab)
+    tab.label.setCurrentIndex(tab.label.findData("DENIAL"))
+    tab.compute()
+    qtbot.waitUntil(lambda: tab.report is not None and not tab.busy, timeout=10000)
+    assert tab.report.labels == ("DENIAL",)
+    assert tab.report.to_json() == compute_agreement(
+        store_of(window).iter_documents(), None, ["DENIAL"]).to_json()
+    assert tab.cell(0, "DENIAL", 1).startswith("0.000   0 matched of 1 / 0 spans")
