@@ -44,7 +44,12 @@ DEBOUNCE_MS = 1000
 ANNOTATOR_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860",
                      "#DA8BC3", "#8C8C8C")
 NO_LABEL_COLOUR = "#999999"
+KAPPA_COLOUR, F1_COLOUR, HEAT_COLOUR = "#4C72B0", "#A6C8E0", "#2B6CB0"
+MIN_PLOT_HEIGHT = 190
 MAX_DATE_TICKS = 7
+KAPPA_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+SHORT_TICK = 8
+"""Confusion column names longer than this are cut (the rows show them whole)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,17 @@ class PairJob(_Job):
         pair = compute_agreement(docs, [self.a, self.b]).pair(self.a, self.b)
         return PairFigures(self.a, self.b, pair.documents, dict(pair.kappa), dict(pair.overlap),
                            label_confusion(docs, self.a, self.b))
+
+
+def compact(n: int) -> str:
+    """A count short enough to sit above a narrow bar: 950, 6.5k, 12k."""
+    if n < 1000:
+        return str(n)
+    return f"{n / 1000:.1f}k" if n < 10_000 else f"{n // 1000}k"
+
+
+def shortened(name: str) -> str:
+    return name if len(name) <= SHORT_TICK else name[: SHORT_TICK - 1] + "…"
 
 
 def day_range(per_day: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
@@ -176,7 +192,8 @@ class Dashboard(QDockWidget):
         tabs.addTab(_row(self.label_plot, self.annotator_plot), "Spans")
 
         self.progress_plot = self._plot("Documents marked done per day")
-        self.progress_plot.addLegend(offset=(10, 10))
+        self.progress_legend = self.progress_plot.addLegend(offset=(10, 5),
+                                                            labelTextColor=self._fg)
         self.days: list[str] = []
         self.progress_curves: dict[str, pg.PlotDataItem] = {}
         tabs.addTab(self.progress_plot, "Progress")
@@ -192,15 +209,17 @@ class Dashboard(QDockWidget):
         chooser.addWidget(QLabel("and"))
         chooser.addWidget(self.pair_b)
         chooser.addWidget(self.pair_note, 1)
-        self.kappa_plot = self._plot("Agreement per label")
-        self.kappa_plot.addLegend(offset=(-10, 5))
+        self.kappa_plot = self._plot(
+            f'Agreement per label: <span style="color:{KAPPA_COLOUR}">■</span> token kappa '
+            f'<span style="color:{F1_COLOUR}">■</span> overlap span F1 (units above)')
+        self.kappa_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in KAPPA_TICKS]])
         self.kappa_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="token kappa")
         self.f1_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="overlap span F1")
         self.na_labels: list[str] = []
         self.confusion_plot = self._plot("Label confusion")
         self.confusion_plot.invertY(True)
         self.confusion_image = pg.ImageItem(axisOrder="row-major")
-        self.confusion_image.setColorMap(pg.ColorMap([0.0, 1.0], [self._bg, QColor("#2B6CB0")]))
+        self.confusion_image.setColorMap(pg.ColorMap([0.0, 1.0], [self._bg, QColor(HEAT_COLOUR)]))
         self.confusion_labels: list[str] = []
         agreement = QWidget()
         column = QVBoxLayout(agreement)
@@ -224,7 +243,7 @@ class Dashboard(QDockWidget):
         plot.setMouseEnabled(False, False)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        plot.setMinimumSize(220, 150)
+        plot.setMinimumSize(220, MIN_PLOT_HEIGHT)
         for side in ("left", "bottom"):
             axis = plot.getAxis(side)
             axis.setPen(fg)
@@ -272,12 +291,13 @@ class Dashboard(QDockWidget):
                 np.arange(len(self.days), dtype=float), counts, name=name,
                 pen=self._pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
                 symbolBrush=colour, symbolPen=colour)
+        self.progress_legend.setColumnCount(max(1, len(per_day)))
         step = max(1, math.ceil(len(self.days) / MAX_DATE_TICKS))
         plot.getAxis("bottom").setTicks([[(i, self.days[i]) for i in range(0, len(self.days),
                                                                             step)]])
         peak = max((n for series in per_day.values() for _, n in series), default=0)
         plot.setXRange(-0.5, max(len(self.days) - 0.5, 0.5), padding=0.02)
-        plot.setYRange(0, peak * 1.15 + 1, padding=0)
+        plot.setYRange(0, peak * 1.3 + 1, padding=0)
         plot.setLabel("left", "documents", color=self._fg.name())
 
     # -- the pair --------------------------------------------------------------------------
@@ -334,7 +354,8 @@ class Dashboard(QDockWidget):
         self._job_over()
 
     def _on_figures(self, figures: PairFigures) -> None:
-        if (figures.a, figures.b) == self.pair():
+        current = self._job is not None and self._job.location == self.service.store.location
+        if current and (figures.a, figures.b) == self.pair():
             self.pair_note.setText(f"{figures.documents} documents annotated by both")
             self._draw_agreement(figures)
             self._draw_confusion(figures)
@@ -370,23 +391,22 @@ class Dashboard(QDockWidget):
                 xs.append(x)
                 hs.append(value)
                 low = min(low, value)
-                plot.addItem(self._text(str(units), x, max(value, 0.0)))
+                plot.addItem(self._text(compact(units), x, max(value, 0.0)))
             if kappa.value is None:
                 self.na_labels.append(label)
         self.kappa_bars.setOpts(x=np.array(kappa_x), height=np.array(kappa_h),
-                                brushes=None, brush=self._pg.mkBrush("#4C72B0"), pens=None,
-                                pen=self._pg.mkPen("#2A4066"))
+                                brushes=None, brush=self._pg.mkBrush(KAPPA_COLOUR), pens=None,
+                                pen=self._pg.mkPen(QColor(KAPPA_COLOUR).darker(150)))
         self.f1_bars.setOpts(x=np.array(f1_x), height=np.array(f1_h), brushes=None,
-                             brush=self._pg.mkBrush("#A6C8E0"), pens=None,
-                             pen=self._pg.mkPen("#4C72B0"))
+                             brush=self._pg.mkBrush(F1_COLOUR), pens=None,
+                             pen=self._pg.mkPen(KAPPA_COLOUR))
         plot.addItem(self.kappa_bars)
         plot.addItem(self.f1_bars)
         axis = plot.getAxis("bottom")
         axis.setTicks([list(enumerate(labels))])
         axis.setTextPen(self._fg)
         plot.setXRange(-0.6, max(len(labels), 1) - 0.4, padding=0)
-        plot.setYRange(min(low * 1.15, -0.05), 1.2, padding=0)
-        plot.setLabel("left", "kappa / F1 (units above)", color=self._fg.name())
+        plot.setYRange(min(low * 1.15, -0.05), 1.4, padding=0)
 
     def _draw_confusion(self, figures: PairFigures) -> None:
         plot = self.confusion_plot
@@ -407,9 +427,8 @@ class Dashboard(QDockWidget):
             if n:
                 colour = light if n > peak / 2 else self._fg
                 plot.addItem(self._text(str(int(n)), col, row, (0.5, 0.5), colour))
-        ticks = [list(enumerate(labels))]
-        plot.getAxis("bottom").setTicks(ticks)
-        plot.getAxis("left").setTicks(ticks)
+        plot.getAxis("left").setTicks([list(enumerate(labels))])
+        plot.getAxis("bottom").setTicks([[(i, shortened(n)) for i, n in enumerate(labels)]])
         plot.setLabel("left", figures.a, color=self._fg.name())
         plot.setLabel("bottom", figures.b, color=self._fg.name())
         size = max(len(labels), 1)
