@@ -224,3 +224,14 @@ def test_a_hidden_dashboard_waits_until_shown(window, qtbot):
     dash.raise_()
     qtbot.waitUntil(lambda: bar_heights(dash.label_bars, labels)["CLAIM"] == before + 1,
                     timeout=DEBOUNCE_MS + 4000)
+
+
+def test_opening_another_store_redraws_for_it(window, qtbot, tmp_path):
+    dash = shown(qtbot, window)
+    labels = tick_names(dash.label_plot)
+    assert sum(bar_heights(dash.label_bars, labels).values()) > 0
+    assert window.open_store(str(tmp_path / "empty.sqlite"))
+    qtbot.waitUntil(lambda: not dash.busy and sum(bar_heights(
+        dash.label_bars, tick_names(dash.label_plot)).values()) == 0, timeout=DEBOUNCE_MS + 4000)
+    assert dash.progress_curves == {} and dash.days == []
+    assert dash.pair() is None and dash.confusion_labels == []
