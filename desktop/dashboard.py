@@ -165,8 +165,9 @@ class Dashboard(QDockWidget):
         self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
                    list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
         self._draw_progress(per_day)
-        working = [n for n in annotators if n != GOLD and (n in by_annotator or n in per_day
-                                                           or n in stats["status"])]
+        # the pair is chosen among annotators with spans or statuses (all if none has any)
+        working = [n for n in annotators
+                   if n != GOLD and (n in by_annotator or n in stats["status"])]
         self._fill_pair(working or [n for n in annotators if n != GOLD])
         self.start_pair_job()
 
