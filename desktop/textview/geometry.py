@@ -1,8 +1,12 @@
 """Where text positions sit on the viewport of a QPlainTextEdit, for the visible blocks only.
 
 Positions here are Qt positions (UTF-16 units, one per paragraph separator) of the displayed text.
-Asking a line for the x of a position makes Qt shape the block's text, the costly part of a paint,
-so boxes that cover whole lines of a left-to-right block take the line's own extent instead.
+A paint asks for the boxes of the few spans on screen, so the blocks are not walked: the band's
+first and last blocks come from Qt, and a block is measured only when a span reaches it. Every
+call into Qt that returns an object costs about a microsecond, so each block's lines are read
+once per :class:`Viewport`. Asking a line for the x of a position makes Qt shape the block's text
+(work the text paint that follows reuses); boxes that cover whole lines of a left-to-right block
+take the line's own extent instead.
 """
 
 from __future__ import annotations
@@ -10,107 +14,159 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import NamedTuple
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextBlock, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
+_LTR = Qt.LayoutDirection.LeftToRight
+
 
 class Segment(NamedTuple):
-    """The part of a range on one visual line: the full line-height box and its baseline."""
+    """The part of a range on one visual line, in viewport coordinates: the full line-height box
+    ``(x, y, width, height)`` and the line's baseline."""
 
-    rect: QRectF
+    x: float
+    y: float
+    width: float
+    height: float
+    baseline: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
+
+
+class _Line(NamedTuple):
+    start: int  # relative to the block
+    end: int
+    line: QTextLine
+    top: float  # viewport y
+    height: float
     baseline: float
 
 
-_LTR = Qt.LayoutDirection.LeftToRight
+class _Block:
+    """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines."""
+
+    __slots__ = ("_lines", "_ltr", "block", "end", "height", "start", "top")
+
+    def __init__(self, block: QTextBlock, top: float, height: float) -> None:
+        self.block = block
+        self.start = block.position()
+        self.end = self.start + block.length() - 1
+        self.top = top
+        self.height = height
+        self._lines: list[_Line] | None = None
+        self._ltr: bool | None = None
+
+    def ltr(self) -> bool:
+        if self._ltr is None:
+            self._ltr = self.block.textDirection() == _LTR
+        return self._ltr
+
+    def lines(self) -> list[_Line]:
+        if self._lines is None:
+            layout, top = self.block.layout(), self.top
+            count = layout.lineCount()
+            found = []
+            for n in range(count):
+                line = layout.lineAt(n)
+                if count == 1:
+                    start, end = 0, self.end - self.start
+                else:
+                    start = line.textStart()
+                    end = start + line.textLength()
+                y = top + line.y()
+                found.append(_Line(start, end, line, y, line.height(), y + line.ascent()))
+            self._lines = found
+        return self._lines
+
+    def segments(self, left: float, first: int, last: int, found: list[Segment]) -> None:
+        """Append the boxes of ``[first, last)`` (relative to the block, non-empty) to ``found``."""
+        for start, end, line, top, height, baseline in self.lines():
+            if start >= last:
+                break
+            if end <= first:
+                continue
+            if first <= start and last >= end and self.ltr():
+                a = left + line.x()  # a whole line: its extent, no shaping needed
+                b = a + line.naturalTextWidth()
+            else:
+                a = left + line.cursorToX(max(first, start))[0]
+                b = left + line.cursorToX(min(last, end))[0]
+            if b != a:
+                found.append(Segment(min(a, b), top, abs(b - a), height, baseline))
 
 
 class Viewport:
     """The blocks of ``view`` that meet the viewport band ``[top, bottom]`` at this moment."""
 
     def __init__(self, view: QPlainTextEdit, top: float, bottom: float) -> None:
+        self._view = view
+        self._document = view.document()
         offset = view.contentOffset()
-        self.left = offset.x()
-        self.starts: list[int] = []  # Qt position of each block's first character
-        self.tops: list[float] = []
-        self.heights: list[float] = []
-        self._blocks: list[QTextBlock] = []
-        self._lines: dict[int, list[tuple[int, int, QTextLine]]] = {}
-        self._directions: dict[int, bool] = {}
-        block = view.firstVisibleBlock()
-        y = view.blockBoundingGeometry(block).translated(offset).top()
-        bounding = view.blockBoundingRect
-        while block.isValid() and y <= bottom:
-            height = bounding(block).height()
-            if y + height >= top:
-                self.starts.append(block.position())
-                self.tops.append(y)
-                self.heights.append(height)
-                self._blocks.append(block)
-            y += height
-            block = block.next()
-        self.ends = [position - 1 for position in self.starts[1:]]  # before each separator
-        if self._blocks:
-            self.ends.append(self.starts[-1] + self._blocks[-1].length() - 1)
+        self.left, self._dy = offset.x(), offset.y()
+        self._starts: list[int] = []  # of the measured blocks, ascending
+        self._blocks: list[_Block] = []
+        first = view.cursorForPosition(QPoint(0, int(top))).block() if top > 0 else None
+        if first is None or not first.isValid():
+            first = view.firstVisibleBlock()
+        if not first.isValid():
+            self.qt_range = (0, 0)
+            return
+        last = view.cursorForPosition(QPoint(0, int(bottom) + 1)).block()
+        if not last.isValid() or last.position() < first.position():
+            last = first
+        self.qt_range = (first.position(), last.position() + last.length())
+        """The Qt positions shown, ``[first, end)``, separator of the last block included."""
 
-    @property
-    def qt_range(self) -> tuple[int, int]:
-        """The Qt positions shown, ``[first, last)``, separator of the last block included."""
-        return (self.starts[0], self.ends[-1] + 1) if self.starts else (0, 0)
+    def _block(self, position: int) -> _Block:
+        """The measured block holding ``position`` (inside :attr:`qt_range`)."""
+        k = bisect_right(self._starts, position) - 1
+        if k >= 0 and position <= self._blocks[k].end:
+            return self._blocks[k]
+        block = self._document.findBlock(position)
+        rect = self._view.blockBoundingGeometry(block)
+        return self._keep(_Block(block, rect.top() + self._dy, rect.height()))
 
-    def blocks_meeting(self, start: int, end: int) -> range:
-        """Indices of the visible blocks holding some of ``[start, end)``."""
-        first = max(bisect_right(self.starts, start) - 1, 0)
-        if first < len(self.ends) and self.ends[first] < start:
-            first += 1
-        return range(first, bisect_right(self.starts, end - 1))
+    def _next(self, previous: _Block) -> _Block:
+        """The measured block after ``previous``; it sits right below it."""
+        k = bisect_right(self._starts, previous.end + 1) - 1
+        if self._starts[k] == previous.end + 1:
+            return self._blocks[k]
+        block = previous.block.next()
+        height = self._view.blockBoundingRect(block).height()
+        return self._keep(_Block(block, previous.top + previous.height, height))
 
-    def _lines_of(self, i: int) -> list[tuple[int, int, QTextLine]]:
-        """``(start, end, line)`` of block ``i``'s laid-out lines, relative to the block."""
-        found = self._lines.get(i)
-        if found is None:
-            layout = self._blocks[i].layout()
-            count = layout.lineCount()
-            if count == 1:
-                found = [(0, self.ends[i] - self.starts[i], layout.lineAt(0))]
-            else:
-                found = []
-                for n in range(count):
-                    line = layout.lineAt(n)
-                    start = line.textStart()
-                    found.append((start, start + line.textLength(), line))
-            self._lines[i] = found
+    def _keep(self, measured: _Block) -> _Block:
+        k = bisect_right(self._starts, measured.start)
+        self._starts.insert(k, measured.start)
+        self._blocks.insert(k, measured)
+        return measured
+
+    def _blocks_meeting(self, start: int, end: int) -> list[_Block]:
+        """The shown blocks holding some of ``[start, end)``, in order."""
+        stop = min(end, self.qt_range[1])
+        position = max(start, self.qt_range[0])
+        if position >= stop:
+            return []
+        block = self._block(position)
+        found = [block]
+        while block.end + 1 < stop:
+            block = self._next(block)
+            found.append(block)
         return found
 
-    def _ltr(self, i: int) -> bool:
-        found = self._directions.get(i)
-        if found is None:
-            found = self._directions[i] = self._blocks[i].textDirection() == _LTR
-        return found
+    def bands(self, start: int, end: int) -> list[tuple[float, float]]:
+        """``(top, height)`` of each shown block holding some of ``[start, end)``."""
+        return [(block.top, block.height) for block in self._blocks_meeting(start, end)]
 
     def segments(self, start: int, end: int) -> list[Segment]:
         """One box per visual line that ``[start, end)`` covers, in viewport coordinates."""
         found: list[Segment] = []
-        left, starts, ends, tops = self.left, self.starts, self.ends, self.tops
-        for i in self.blocks_meeting(start, end):
-            position = starts[i]
-            first = max(start - position, 0)
-            last = min(end, ends[i]) - position
-            if last <= first:
-                continue
-            for line_start, line_end, line in self._lines_of(i):
-                if line_start >= last:
-                    break
-                if line_end <= first:
-                    continue
-                if first <= line_start and last >= line_end and self._ltr(i):
-                    a = left + line.x()  # a whole line: its extent, no shaping needed
-                    b = a + line.naturalTextWidth()
-                else:
-                    a = left + line.cursorToX(max(first, line_start))[0]
-                    b = left + line.cursorToX(min(last, line_end))[0]
-                if b != a:
-                    y = tops[i] + line.y()
-                    rect = QRectF(min(a, b), y, abs(b - a), line.height())
-                    found.append(Segment(rect, y + line.ascent()))
+        for block in self._blocks_meeting(start, end):
+            first = max(start - block.start, 0)
+            last = min(end, block.end) - block.start
+            if last > first:
+                block.segments(self.left, first, last, found)
         return found
+

@@ -32,7 +32,7 @@ class Marks:
     def __init__(self) -> None:
         self._colors: dict[tuple[str, int], QColor] = {}
         self._hatches: dict[str, QBrush] = {}
-        self._pens: dict[tuple[str, Qt.PenStyle], QPen] = {}
+        self._pens: dict[tuple[str, bool], QPen] = {}
         self.hit_fill = self._color(NEUTRAL, 110)
 
     def _color(self, hex_color: str, alpha: int = 255) -> QColor:
@@ -52,22 +52,23 @@ class Marks:
             )
         return brush
 
-    def _pen(self, hex_color: str, style: Qt.PenStyle) -> QPen:
-        pen = self._pens.get((hex_color, style))
+    def _pen(self, hex_color: str, dotted: bool) -> QPen:
+        pen = self._pens.get((hex_color, dotted))
         if pen is None:
-            pen = self._pens[hex_color, style] = QPen(self._color(hex_color), 1.0, style)
+            style = _DOTTED if dotted else _SOLID
+            pen = self._pens[hex_color, dotted] = QPen(self._color(hex_color), 1.0, style)
         return pen
 
     def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment]) -> None:
         """The area marks: claim fill, denial hatch; other categories have none."""
         if span.category == "claim":
             color = self._color(span.color, FILL_ALPHA)
-            for segment in segments:
-                painter.fillRect(segment.rect, color)
+            for x, y, width, height, _ in segments:
+                painter.fillRect(QRectF(x, y, width, height), color)
         elif span.category == "denial":
             brush = self._hatch(span.color)
-            for segment in segments:
-                painter.fillRect(segment.rect, brush)
+            for x, y, width, height, _ in segments:
+                painter.fillRect(QRectF(x, y, width, height), brush)
 
     def line(
         self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment], depth: int
@@ -76,24 +77,25 @@ class Marks:
         if span.category == "entity":
             color = self._color(span.color)
             offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
-            for rect, baseline in segments:
-                painter.fillRect(
-                    QRectF(rect.left(), baseline + offset, rect.width(), UNDERLINE_HEIGHT), color
-                )
+            for x, _, width, _, baseline in segments:
+                painter.fillRect(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT), color)
         elif span.category in ("denial", "other"):
-            style = _SOLID if span.category == "denial" else _DOTTED
-            painter.setPen(self._pen(span.color, style))
-            painter.drawRects([segment.rect.adjusted(0.5, 0.5, -0.5, -0.5) for segment in segments])
+            painter.setPen(self._pen(span.color, span.category == "other"))
+            painter.drawRects(_inset(segments, 0.5))
 
     def hits(self, painter: QPainter, segments: Iterable[Segment]) -> None:
-        for segment in segments:
-            painter.fillRect(segment.rect, self.hit_fill)
+        for x, y, width, height, _ in segments:
+            painter.fillRect(QRectF(x, y, width, height), self.hit_fill)
 
     @staticmethod
     def selected(painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
         """The strong outline of the selected span."""
         painter.setPen(QPen(color, 2.0))
-        painter.drawRects([segment.rect.adjusted(1, 1, -1, -1) for segment in segments])
+        painter.drawRects(_inset(segments, 1.0))
+
+
+def _inset(segments: Iterable[Segment], by: float) -> list[QRectF]:
+    return [QRectF(x + by, y + by, w - 2 * by, h - 2 * by) for x, y, w, h, _ in segments]
 
 
 def underline_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:

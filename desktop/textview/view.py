@@ -173,19 +173,21 @@ class SpanTextView(QPlainTextEdit):
         return found
 
     def _visible(self, viewport: Viewport, index: SpanIndex[SpanStyle]) -> list[SpanStyle]:
-        if not len(index) or not viewport.starts:
+        start, end = viewport.qt_range
+        if not len(index) or start == end:
             return []
-        return index.overlapping(*self._offsets.range_from_qt(*viewport.qt_range))
+        return index.overlapping(*self._offsets.range_from_qt(start, end))
 
     def spans_at_point(self, point: QPoint) -> list[SpanStyle]:
         """Spans drawn under viewport ``point``, innermost first."""
-        viewport = Viewport(self, point.y(), point.y())
+        x, y = point.x(), point.y()
+        viewport = Viewport(self, y, y)
         position = self.cursorForPosition(point).position()
         near = self._offsets.range_from_qt(max(position - 1, 0), position + 1)
         return _innermost_first(
             span
             for span in self._spans.overlapping(*near)
-            if any(seg.rect.contains(point) for seg in viewport.segments(*self._to_qt(span)))
+            if any(seg.contains(x, y) for seg in viewport.segments(*self._to_qt(span)))
         )
 
     def _repaint_spans(self, spans: Sequence[SpanStyle]) -> None:
@@ -196,8 +198,8 @@ class SpanTextView(QPlainTextEdit):
         region = QRegion()
         width = self.viewport().width()
         for span in spans:
-            for i in viewport.blocks_meeting(*self._to_qt(span)):
-                region += QRect(0, int(viewport.tops[i]), width, int(viewport.heights[i]) + 2)
+            for top, height in viewport.bands(*self._to_qt(span)):
+                region += QRect(0, int(top), width, int(height) + 2)
         if not region.isEmpty():
             self.viewport().update(region)
 
