@@ -252,7 +252,7 @@ class Editor(QObject):
         span = self._spans.get(span_id)
         if span is not None and span.annotator != self.service.annotator:
             self.hub.message.emit(f"{span.annotator}'s {span.label}: "
-                                  f"“{self.text[span.start:span.end][:60]}” (read only)")
+                                  f"“{self.text[span.start:span.end][:60].strip()}” (read only)")
             span_id = ""
         self.hub.spanSelected.emit(span_id)
 

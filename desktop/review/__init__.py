@@ -3,10 +3,12 @@ adjudication of the current document into gold, and agreement over the corpus.""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMenu,
     QTabWidget,
     QVBoxLayout,
@@ -20,6 +22,9 @@ from desktop.review.layers import Layers
 from desktop.service import Service
 
 __all__ = ["ReviewDock"]
+
+OPEN_HEIGHT = 380
+"""Height the dock grows to when opened from the Review menu."""
 
 
 class ReviewDock(QDockWidget):
@@ -48,8 +53,12 @@ class ReviewDock(QDockWidget):
         self.setWidget(body)
 
     def open_panel(self) -> None:
+        """Show and raise the dock, tall enough for a few items side by side."""
         self.show()
         self.raise_()
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and self.height() < OPEN_HEIGHT:
+            window.resizeDocks([self], [OPEN_HEIGHT], Qt.Orientation.Vertical)
 
     def fill_menu(self, menu: QMenu) -> None:
         """The window's Review menu: show the panel; accept agreed items here or everywhere."""

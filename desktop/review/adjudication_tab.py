@@ -78,12 +78,12 @@ class AdjudicationTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.progress_text = QLabel()
         self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setFormat("%p%")
         self.progress_bar.setMaximumWidth(220)
         self.side_buttons: dict[str, QPushButton] = {}
         self.sides = QHBoxLayout()
@@ -179,26 +179,24 @@ class AdjudicationTab(QWidget):
                 cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
                 cell.setToolTip("\n".join(text[s.start:s.end] for s in spans))
                 self.table.setItem(row, column, cell)
-            status = QTableWidgetItem(self._status_text(item, text))
+            status = QTableWidgetItem(self._status_text(item))
+            if item.gold is not None:
+                status.setToolTip(f"gold: {span_caption(item.gold, text)}")
             if item.status != "open":
                 status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
                                                    else "#D55E00")))
             self.table.setItem(row, len(headers) - 1, status)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.resizeColumnsToContents()
-        header.setStretchLastSection(True)
+        fit, share = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column in range(len(headers)):
+            header.setSectionResizeMode(column, fit if column in (0, len(headers) - 1) else share)
         self.table.resizeRowsToContents()
         self.table.blockSignals(False)
 
     @staticmethod
-    def _status_text(item: Item, text: str) -> str:
+    def _status_text(item: Item) -> str:
         mark = STATUS_MARKS[item.status]
-        if item.gold is not None:
-            return f"{mark}: {span_caption(item.gold, text, 30)}"
-        if item.decision is not None:
-            return f"{mark} by {item.decision.decided_by}"
-        return mark
+        return f"{mark} by {item.decision.decided_by}" if item.decision is not None else mark
 
     def _update_progress(self) -> None:
         decided, total = adjudication.progress(self.items)

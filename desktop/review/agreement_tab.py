@@ -48,6 +48,8 @@ def value_text(value: float | None, reason: str | None) -> str:
 
 
 def f1_text(f1: F1, items: str = "spans") -> str:
+    if f1.value is None:  # nothing on either side: the reason says it all
+        return value_text(f1.value, f1.reason)
     return f"{value_text(f1.value, f1.reason)}   {f1.matches} matched of {f1.a} / {f1.b} {items}"
 
 
@@ -105,7 +107,7 @@ class AgreementTab(QWidget):
         names = [n for n in self.service.annotators() if n != GOLD]
         who, label = self.who.currentData(), self.label.currentData()
         self.who.clear()
-        self.who.addItem(f"All annotators ({len(names)})", None)
+        self.who.addItem("All annotators", None)
         for a, b in combinations(names, 2):
             self.who.addItem(f"{a} vs {b}", (a, b))
         self.label.clear()
