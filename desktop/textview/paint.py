@@ -3,6 +3,10 @@
 Claims get a translucent fill, denials a hatch with an outline, entities an underline stacked one
 step lower per nesting depth, other labels a dotted outline; find hits a neutral fill. Everything is
 drawn under the text, so overlapping fills blend and the text stays on top.
+
+With several annotator layers shown (``SpanStyle.layer``), each layer after the first draws its
+area marks a step further inside the line, so two annotators' fills of the same words show as
+nested bands, and outlines them with its own dash pattern; layer 0 looks as it does alone.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ HATCH_ALPHA = 200
 UNDERLINE_GAP = 1.0  # below the baseline
 UNDERLINE_HEIGHT = 2.0
 UNDERLINE_STEP = 3.0  # per extra depth
+LAYER_INSET = 2.0  # top and bottom, per annotator layer after the first
 _SOLID, _DOTTED = Qt.PenStyle.SolidLine, Qt.PenStyle.DotLine
+_LAYER_DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
 
 
 class Marks:
@@ -32,7 +38,7 @@ class Marks:
     def __init__(self) -> None:
         self._colors: dict[tuple[str, int], QColor] = {}
         self._hatches: dict[str, QBrush] = {}
-        self._pens: dict[tuple[str, bool], QPen] = {}
+        self._pens: dict[tuple[str, Qt.PenStyle], QPen] = {}
         self.hit_fill = self._color(NEUTRAL, 110)
 
     def _color(self, hex_color: str, alpha: int = 255) -> QColor:
@@ -52,36 +58,39 @@ class Marks:
             )
         return brush
 
-    def _pen(self, hex_color: str, dotted: bool) -> QPen:
-        pen = self._pens.get((hex_color, dotted))
+    def _pen(self, hex_color: str, style: Qt.PenStyle) -> QPen:
+        pen = self._pens.get((hex_color, style))
         if pen is None:
-            style = _DOTTED if dotted else _SOLID
-            pen = self._pens[hex_color, dotted] = QPen(self._color(hex_color), 1.0, style)
+            pen = self._pens[hex_color, style] = QPen(self._color(hex_color), 1.0, style)
         return pen
 
     def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment]) -> None:
         """The area marks: claim fill, denial hatch; other categories have none."""
         if span.category == "claim":
             color = self._color(span.color, FILL_ALPHA)
-            for x, y, width, height, _ in segments:
-                painter.fillRect(QRectF(x, y, width, height), color)
+            for rect in _boxes(segments, 0.0, span.layer):
+                painter.fillRect(rect, color)
         elif span.category == "denial":
             brush = self._hatch(span.color)
-            for x, y, width, height, _ in segments:
-                painter.fillRect(QRectF(x, y, width, height), brush)
+            for rect in _boxes(segments, 0.0, span.layer):
+                painter.fillRect(rect, brush)
 
     def line(
         self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment], depth: int
     ) -> None:
-        """The line marks: entity underline at ``depth``, denial and other outlines."""
+        """The line marks: entity underline at ``depth``, denial and other outlines, and the
+        dashed outline of any area mark on a layer after the first."""
         if span.category == "entity":
             color = self._color(span.color)
             offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
             for x, _, width, _, baseline in segments:
                 painter.fillRect(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT), color)
-        elif span.category in ("denial", "other"):
-            painter.setPen(self._pen(span.color, span.category == "other"))
-            painter.drawRects(_inset(segments, 0.5))
+        elif span.layer or span.category in ("denial", "other"):
+            style = _SOLID if span.category == "denial" else _DOTTED
+            if span.layer:
+                style = _LAYER_DASHES[(span.layer - 1) % len(_LAYER_DASHES)]
+            painter.setPen(self._pen(span.color, style))
+            painter.drawRects(_boxes(segments, 0.5, span.layer))
 
     def hits(self, painter: QPainter, segments: Iterable[Segment]) -> None:
         for x, y, width, height, _ in segments:
@@ -91,11 +100,17 @@ class Marks:
     def selected(painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
         """The strong outline of the selected span."""
         painter.setPen(QPen(color, 2.0))
-        painter.drawRects(_inset(segments, 1.0))
+        painter.drawRects(_boxes(segments, 1.0))
 
 
-def _inset(segments: Iterable[Segment], by: float) -> list[QRectF]:
-    return [QRectF(x + by, y + by, w - 2 * by, h - 2 * by) for x, y, w, h, _ in segments]
+def _boxes(segments: Iterable[Segment], by: float, layer: int = 0) -> list[QRectF]:
+    """The segments' boxes shrunk by ``by`` all round, and for annotator ``layer`` a further
+    :data:`LAYER_INSET` per layer top and bottom (at most a third of the height)."""
+    boxes = []
+    for x, y, w, h, _ in segments:
+        dy = by + min(layer * LAYER_INSET, h / 3)
+        boxes.append(QRectF(x + by, y + dy, w - 2 * by, h - 2 * dy))
+    return boxes
 
 
 def underline_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
@@ -19,6 +19,9 @@ from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.review.edit_dialog import EditDialog
 from desktop.service import Service
+from desktop.textview import SpanStyle
+from desktop.textview.geometry import Segment
+from desktop.textview.paint import Marks
 
 pytestmark = pytest.mark.gui
 
@@ -305,3 +308,29 @@ def test_agreement_for_one_label(window, qtbot):
     assert tab.report.to_json() == compute_agreement(
         store_of(window).iter_documents(), None, ["DENIAL"]).to_json()
     assert tab.cell(0, "DENIAL", 1).startswith("0.000   0 matched of 1 / 0 spans")
+
+
+# -- how layers look ----------------------------------------------------------------------------
+def draw_claim(layer: int) -> QImage:
+    """One claim on annotator ``layer``, fill and line marks, on a transparent 60x18 image."""
+    image = QImage(60, 18, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    style = SpanStyle("s", 0, 5, "CLAIM", "claim", "#E69F00", layer)
+    segments = [Segment(0.0, 0.0, 60.0, 18.0, 14.0)]
+    marks = Marks()
+    marks.fill(painter, style, segments)
+    marks.line(painter, style, segments, 0)
+    painter.end()
+    return image
+
+
+def test_a_later_layer_fills_inside_and_has_a_dashed_outline(qapp):
+    first, second = draw_claim(0), draw_claim(1)
+    assert first.pixelColor(30, 0).alpha() > 0  # layer 0: the full line height, no outline
+    assert {first.pixelColor(x, 9).alpha() for x in range(60)} == {first.pixelColor(0, 9).alpha()}
+    assert second.pixelColor(30, 0).alpha() == 0  # layer 1: inset from the top and bottom
+    assert second.pixelColor(30, 17).alpha() == 0
+    outline = [[second.pixelColor(x, y).alpha() == 255 for x in range(60)] for y in range(18)]
+    edge = max(range(18), key=lambda y: sum(outline[y]))
+    assert 0 < sum(outline[edge]) < 60  # dashed: opaque pen with gaps
