@@ -36,6 +36,7 @@ from db import review
 from db.store import Store
 from desktop.editor import Editor
 from desktop.jobs import _Job, worker_location
+from desktop.plain import tooltip
 from desktop.review.edit_dialog import EditDialog, span_caption
 from desktop.service import Service
 
@@ -119,7 +120,7 @@ class AdjudicationTab(QWidget):
 
     def _button(self, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
         button = QPushButton(text)
-        button.setToolTip(tip)
+        button.setToolTip(tooltip(tip))
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
@@ -177,11 +178,11 @@ class AdjudicationTab(QWidget):
             for column, name in enumerate(self.annotators, start=1):
                 spans = sides.get(name, [])
                 cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
-                cell.setToolTip("\n".join(text[s.start:s.end] for s in spans))
+                cell.setToolTip(tooltip("\n".join(text[s.start:s.end] for s in spans)))
                 self.table.setItem(row, column, cell)
             status = QTableWidgetItem(self._status_text(item))
             if item.gold is not None:
-                status.setToolTip(f"gold: {span_caption(item.gold, text)}")
+                status.setToolTip(tooltip(f"gold: {span_caption(item.gold, text)}"))
             if item.status != "open":
                 status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
                                                    else "#D55E00")))

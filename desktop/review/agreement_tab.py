@@ -26,6 +26,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import _Job, worker_location
+from desktop.plain import tooltip
 from desktop.service import Service
 
 COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
@@ -186,7 +187,7 @@ class AgreementTab(QWidget):
     def _row(self, group: QTreeWidgetItem, name: str, *cells: str) -> None:
         row = QTreeWidgetItem(group, [name, *cells])
         for column in range(1, len(COLUMNS)):
-            row.setToolTip(column, row.text(column))
+            row.setToolTip(column, tooltip(row.text(column)))
 
     def cell(self, pair: int, row_name: str, column: int) -> str:
         """The text shown for ``row_name`` of the ``pair``-th pair group, in ``column``."""
