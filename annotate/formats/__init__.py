@@ -52,7 +52,8 @@ def _first_line(path: Path) -> str:
 def detect(path: Path) -> str | None:
     """The annotated format a path holds, or None for a plain source (text, corpus) file."""
     if path.is_dir():
-        return "brat" if any(path.glob("*.ann")) else None
+        brat = (path / "annotation.conf").exists() or any(path.rglob("*.ann"))
+        return "brat" if brat else None
     suffix = path.suffix.lower()
     if suffix == ".ann":
         return "brat"
