@@ -7,6 +7,7 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import replace
 from functools import singledispatch
 
@@ -27,9 +28,13 @@ from annotate.commands import (
 )
 from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
+from annotate.schema import LabelSchema
 from db.names import Names
 from db.schema_io import read_schema
 from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
+
+_SCHEMA: ContextVar[LabelSchema | None] = ContextVar("schema", default=None)
+"""The schema the running :func:`apply` checks against, when its caller holds it."""
 
 D, S, R, ST, DE = (
     DocumentModel.__table__,
@@ -84,7 +89,7 @@ def _check_span(conn: Connection, span: Span, length: int) -> None:
         raise ValidationError(
             f"span [{span.start}, {span.end}) lies outside the text (length {length})"
         )
-    read_schema(conn).check_span(span)
+    _schema(conn).check_span(span)
 
 
 def _span_values(conn: Connection, names: Names, span: Span, doc_id: int) -> dict[str, object]:
@@ -119,7 +124,7 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
         raise ValidationError(f"relation {relation.id} must join two spans of this document")
     if relation.source == relation.target:
         raise ValidationError("a span cannot be linked to itself")
-    read_schema(conn).check_relation(relation, source, target)
+    _schema(conn).check_relation(relation, source, target)
     doc_id, _ = _document(conn, uid)
     conn.execute(
         insert(R).values(
@@ -138,8 +143,21 @@ def run(command: Command, conn: Connection, names: Names) -> Command:
     raise TypeError(f"no store action for {type(command).__name__}")
 
 
-def apply(conn: Connection, names: Names, command: Command) -> Command:
-    return run(command, conn, names)
+def apply(
+    conn: Connection, names: Names, command: Command, schema: LabelSchema | None = None
+) -> Command:
+    """Run ``command``; ``schema`` is the stored schema if the caller has it at hand (it is
+    read from ``conn`` otherwise)."""
+    token = _SCHEMA.set(schema)
+    try:
+        return run(command, conn, names)
+    finally:
+        _SCHEMA.reset(token)
+
+
+def _schema(conn: Connection) -> LabelSchema:
+    schema = _SCHEMA.get()
+    return read_schema(conn) if schema is None else schema
 
 
 @run.register

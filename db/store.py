@@ -84,6 +84,7 @@ class Store:
         self.engine = engine
         self.names = Names()
         self._watcher: Watcher | None = None
+        self._schema: tuple[int, LabelSchema] | None = None  # (data_version, schema) for edits
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -174,6 +175,7 @@ class Store:
                 watcher.absorb()
         except OperationalError as exc:
             self.names.clear()
+            self._schema = None
             message = str(exc.orig)
             if _busy(exc):
                 raise StoreError(
@@ -185,6 +187,7 @@ class Store:
             raise StoreError(f"the store could not be written: {message}") from None
         except BaseException:
             self.names.clear()  # ids cached during a rolled-back transaction may not exist
+            self._schema = None
             raise
 
     @contextmanager
@@ -222,6 +225,7 @@ class Store:
         with self._write() as conn:
             write_schema(conn, schema, renames or {})
         self.names.clear()
+        self._schema = None
         return ChangeSet(schema=True)
 
     # -- annotators ------------------------------------------------------------------------
@@ -309,7 +313,7 @@ class Store:
         command breaks a rule (nothing is written) and StoreError when the store cannot be
         written."""
         with self._write() as conn:
-            done = edits.apply(conn, self.names, command)
+            done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
             self._journal(conn, done, who, "do", None)
             conn.execute(
@@ -360,7 +364,9 @@ class Store:
             if row is None:
                 return None
             try:
-                done = edits.apply(conn, self.names, command_from_dict(row.inverse))
+                done = edits.apply(
+                    conn, self.names, command_from_dict(row.inverse), self._edit_schema(conn)
+                )
             except ValidationError as exc:
                 raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
             self._journal(conn, done, self.names.annotator_id(conn, annotator), kind, row.id)
@@ -368,6 +374,17 @@ class Store:
                 update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
             )
         return done.changes()
+
+    def _edit_schema(self, conn: Connection) -> LabelSchema | None:
+        """The schema edits are checked against, read inside the write transaction ``conn``
+        and kept until this Store changes it or anyone else commits to the file (None for a
+        store that is not a file: read each time)."""
+        if self.path is None:
+            return None
+        version = self.data_version()
+        if self._schema is None or self._schema[0] != version:
+            self._schema = (version, read_schema(conn))
+        return self._schema[1]
 
     def _journal(
         self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
@@ -427,6 +444,7 @@ class Store:
                     state="closed",
                 )
             )
+        self._schema = None  # the import may have added labels
         return summary
 
     def iter_documents(
