@@ -33,7 +33,7 @@ from annotate.agreement import F1, NO_SPAN, Metric, compute_agreement, label_con
 from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import _Job, worker_location
+from desktop.jobs import Job, worker_location
 from desktop.service import Service
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class PairFigures:
     confusion: Mapping[tuple[str, str], int]
 
 
-class PairJob(_Job):
+class PairJob(Job):
     """Agreement and label confusion of one pair, on the job's own store."""
 
     def __init__(self, location: str, a: str, b: str) -> None:

@@ -87,7 +87,7 @@ def worker_location(store: Store) -> str:
     return location
 
 
-class _Job(QRunnable):
+class Job(QRunnable):
     """Common part of the jobs: the signals, the cancel flag, throttled progress, and the
     worker's own store."""
 
@@ -142,7 +142,7 @@ class _Job(QRunnable):
         raise NotImplementedError
 
 
-class ImportJob(_Job):
+class ImportJob(Job):
     """Import files or folders (see the module docstring for what a cancel keeps)."""
 
     def __init__(self, location: str, paths: Sequence[Path], options: ImportOptions,
@@ -182,7 +182,7 @@ class _WatchedStore(Store):
             yield record
 
 
-class ExportJob(_Job):
+class ExportJob(Job):
     """Export the (filtered, optionally split) store to ``out`` in ``fmt``."""
 
     def __init__(self, location: str, out: Path, fmt: str, filters: ExportFilter,

@@ -35,7 +35,7 @@ from annotate.offsets import OffsetMap
 from db import review
 from db.store import Store
 from desktop.editor import Editor
-from desktop.jobs import _Job, worker_location
+from desktop.jobs import Job, worker_location
 from desktop.plain import tooltip
 from desktop.review.edit_dialog import EditDialog, span_caption
 from desktop.service import Service
@@ -52,7 +52,7 @@ STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rej
 KIND_ALPHA = 70
 
 
-class AcceptAgreedJob(_Job):
+class AcceptAgreedJob(Job):
     """:func:`db.review.accept_agreed` over the whole corpus, for ``decided_by``."""
 
     def __init__(self, location: str, decided_by: str) -> None:

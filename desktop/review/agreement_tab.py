@@ -25,14 +25,14 @@ from annotate.agreement import F1, AgreementReport, Alpha, Metric, compute_agree
 from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import _Job, worker_location
+from desktop.jobs import Job, worker_location
 from desktop.plain import tooltip
 from desktop.service import Service
 
 COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
 
 
-class AgreementJob(_Job):
+class AgreementJob(Job):
     """:func:`compute_agreement` over every document of the job's own store."""
 
     def __init__(self, location: str, annotators: Sequence[str] | None,
