@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).parent / "benchmarks" / "bench_view.py"
-KEYS = {"open_ratio", "repaint_ratio", "update_ratio", "open_bare_s", "open_view_s",
-        "repaint_bare_s", "repaint_view_s", "update_s"}
+KEYS = {"open_ratio", "repaint_ratio", "update_ratio", "edit_ratio", "open_bare_s", "open_view_s",
+        "repaint_bare_s", "repaint_view_s", "update_s", "edit_s", "edit_insert_s"}
 
 
 def test_bench_view_quick():

@@ -13,7 +13,12 @@ spans, 10% of them overlapping another; the seed is fixed. Three ratios (lower i
 - update_ratio: an edit (by default ``update_spans`` with one new span on screen) plus the repaint,
   over the bare repaint (informative). ``--edit MODULE:FUNCTION`` swaps in another edit: it is
   called as ``function(view, offset)`` and must change the view's spans near code point ``offset``
-  (e.g. through the Store, then ``update_spans``).
+  (e.g. through the Store, then ``update_spans``);
+- edit_ratio: the whole path of creating a span, in a store already holding the document and
+  100,000 spans: ``CreateSpan`` through ``Store.apply``, the ChangeSet's spans read back and
+  styled as the editor does, ``update_spans`` and the repaint; over a plain sqlite3 INSERT of
+  one span row + COMMIT into an equivalent table of 100,000 rows, same WAL and synchronous
+  setting (target <= 3). Both medians are over the same number of edits.
 
 --quick runs a tenth of the size. The last line printed is one JSON object.
 """
@@ -26,19 +31,26 @@ import importlib
 import json
 import os
 import random
+import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench_store import BASELINE_SCHEMA, baseline_connection
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
 from annotate.offsets import OffsetMap, display_text
-from desktop.textview import SpanStyle, SpanTextView
+from db.store import Store
+from desktop.textview import SpanStyle, SpanTextView, style_for
 
 SEED = 20240725
 WIDTH, HEIGHT = 900, 700
@@ -172,6 +184,93 @@ def load_edit(spec: str | None) -> Edit:
     return getattr(importlib.import_module(module), name)
 
 
+STORED_LABELS = ("CLAIM", "DENIAL", "PERSON", "ORG", "LOCATION")
+ANNOTATORS = ("bench", "amina", "bo", "chen", "dana")
+EDITS = 40
+
+
+def stored_spans(text: str, uid: str, count: int, seed: int = SEED) -> list[Span]:
+    """``count`` spans of 5..60 characters spread over ``text``, by five annotators in turn
+    (the view shows the first one's layer, as dense as the other measures' spans)."""
+    rng = random.Random(seed)
+    slot = len(text) // count
+    spans = []
+    for n in range(count):
+        start = n * slot + rng.randrange(max(slot - 60, 1))
+        end = min(start + rng.randint(5, 60), len(text))
+        spans.append(Span(uid, start, end, STORED_LABELS[n % len(STORED_LABELS)],
+                          ANNOTATORS[n % len(ANNOTATORS)], f"stored{n}", {}, None,
+                          "2026-11-21T10:00:00Z"))
+    return spans
+
+
+def measure_store_edit(app: QApplication, folder: Path, text: str, count: int,
+                       ) -> tuple[float, float, float]:
+    """Median seconds of: one span row INSERT + COMMIT in plain sqlite3; a span created through
+    the store until the view has repainted it; the same with a full repaint forced after it.
+    Each over ``EDITS`` edits, on tables already holding ``count`` spans; the three kinds take
+    turns edit by edit, so that the disk's moods (fsync) hit them alike."""
+    document = Document(text, "bench")
+    spans = stored_spans(text, document.uid, count)
+    store = Store.open(folder / "edit.sqlite")
+    baseline = baseline_table(folder / "baseline.sqlite", spans)
+    try:
+        store.import_documents([AnnotatedDocument(document, tuple(spans))])
+        schema = store.schema()
+        view = fresh(app, SpanTextView)
+        view.set_document(text, [style_for(s, schema.label(s.label))
+                                 for s in store.spans(document.uid, [ANNOTATORS[0]])])
+        offsets = OffsetMap(text)
+        top = view.verticalScrollBar().maximum()
+
+        def create(n: int) -> None:  # as the editor does it: apply, read back, show
+            offset = offsets.from_qt(view.firstVisibleBlock().position()) + n % 40
+            span = Span(document.uid, offset, offset + 30, "CLAIM", ANNOTATORS[0], f"new{n}")
+            changes = store.apply(CreateSpan(span), ANNOTATORS[0])
+            view.update_spans([style_for(store.span(i), schema.label("CLAIM"))
+                               for i in changes.spans])
+
+        def shown(n: int) -> None:  # the view repaints what update_spans marked
+            view.painted_span_count = -1
+            create(n)
+            app.processEvents()
+            if view.painted_span_count < 1:
+                raise SystemExit("the edit was not repainted")
+
+        def insert(n: int) -> None:
+            baseline.execute("BEGIN")
+            baseline.execute("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (f"new{n}", 1, 1, 1, n, n + 30, "{}", None, "2026-11-21T10:00:00Z",
+                              ""))
+            baseline.execute("COMMIT")
+
+        times: list[list[float]] = [[], [], []]
+        for n in range(EDITS):
+            view.verticalScrollBar().setValue(top * n // EDITS)
+            app.processEvents()
+            times[0].append(timed(lambda n=n: insert(n)))
+            times[1].append(timed(lambda n=n: shown(2 * n)))
+            times[2].append(timed(lambda n=n: (create(2 * n + 1), view.viewport().repaint())))
+        dispose(app, view)
+    finally:
+        store.close()
+        baseline.close()
+    insert_s, shown_s, full_s = (statistics.median(t) for t in times)
+    return insert_s, shown_s, full_s
+
+
+def baseline_table(path: Path, spans: list[Span]) -> sqlite3.Connection:
+    """A plain sqlite3 store (bench_store's tables and settings) already holding ``spans``."""
+    conn = baseline_connection(path)
+    conn.executescript(BASELINE_SCHEMA)
+    conn.execute("INSERT INTO documents VALUES (1, 'bench', 'bench', '', 0, '{}', '')")
+    rows = [(s.id, 1, 1, 1, s.start, s.end, "{}", None, s.created, s.created) for s in spans]
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("COMMIT")
+    return conn
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size")
@@ -207,10 +306,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"update: {view_update * 1e3:.3f} ms ({args.edit or 'update_spans'}), "
           f"bare repaint {bare_update * 1e3:.3f} ms")
 
+    dispose(app, view)
+    dispose(app, bare)
+    with tempfile.TemporaryDirectory() as tmp:
+        insert_s, edit_s, edit_full_s = measure_store_edit(app, Path(tmp), text, 100_000 // scale)
+    print(f"edit: {edit_s * 1e3:.2f} ms (store apply, read back, update_spans, the repaint), "
+          f"{edit_full_s * 1e3:.2f} ms with a full repaint; sqlite3 insert + commit "
+          f"{insert_s * 1e3:.2f} ms")
+
     result = {
         "open_ratio": round(view_open / bare_open, 3),
         "repaint_ratio": round(view_repaint / bare_repaint, 3),
         "update_ratio": round(view_update / bare_update, 3),
+        "edit_ratio": round(edit_s / insert_s, 3),
         "open_bare_s": round(bare_open, 5),
         "open_view_s": round(view_open, 5),
         "repaint_bare_s": round(bare_repaint, 6),
@@ -220,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         "update_s": round(view_update, 6),
         "update_bare_repaint_s": round(bare_update, 6),
         "edit": args.edit or "update_spans",
+        "edit_full_repaint_ratio": round(edit_full_s / insert_s, 3),
+        "edit_s": round(edit_s, 6),
+        "edit_full_repaint_s": round(edit_full_s, 6),
+        "edit_insert_s": round(insert_s, 6),
         "characters": len(text),
         "spans": len(spans),
         "quick": args.quick,
