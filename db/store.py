@@ -168,10 +168,11 @@ class Store:
         try:
             with self._begin() as conn:
                 watcher = self._watcher
-                in_step = watcher is not None and watcher.in_step()
+                if watcher is not None:
+                    watcher.outside()  # count others' commits before ours: we hold the lock
                 yield conn
                 conn.commit()
-            if watcher is not None and in_step:
+            if watcher is not None:
                 watcher.absorb()
         except OperationalError as exc:
             self.names.clear()

@@ -39,15 +39,10 @@ class Watcher:
             self._raw = raw
             return self._outside
 
-    def in_step(self) -> bool:
-        """Called inside one of our write transactions, once it holds the write lock: whether
-        no outside commit is pending notice (then our own commit may be absorbed)."""
-        with self._lock:
-            return self._raw is None or self._version() == self._raw
-
     def absorb(self) -> None:
-        """Called right after our own commit, when :meth:`in_step` said True: take the new
-        version as seen, so our commit does not count as an outside one."""
+        """Called right after our own commit (whose transaction first called :meth:`outside`
+        while holding the write lock): take the new version as seen, so our commit does not
+        count as an outside one."""
         with self._lock:
             self._raw = self._version()
 

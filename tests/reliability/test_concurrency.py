@@ -163,7 +163,12 @@ def test_data_version_counts_only_other_writers(store_path: Path) -> None:
     assert after != before
     assert mine.data_version() == after  # and it stays until they write again
     theirs.set_setting("x", "y")
-    assert mine.data_version() != after
+    noticed = mine.data_version()
+    assert noticed != after
+    create(theirs, uid, 20, "bo")
+    mine.set_setting("mine", "1")  # my write right after theirs, before I look
+    assert mine.data_version() == noticed + 1  # theirs is news, mine is not
+    assert mine.data_version() == noticed + 1
     mine.close()
     theirs.close()
 
