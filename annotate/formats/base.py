@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -87,6 +88,9 @@ def check_record(record: AnnotatedDocument) -> None:
         raise ValidationError(f"document {name}: {exc}") from None
 
 
+_POSITION = attrgetter("start", "end", "label", "id")
+
+
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One annotator's spans and relations in one document (``annotator`` None: nobody's)."""
@@ -102,7 +106,7 @@ def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer
     layer and is counted as lost in ``report`` (None: the format drops all relations anyway
     and counts them itself)."""
     spans: dict[str, list[Span]] = {}
-    for span in sorted(record.spans, key=lambda s: (s.start, s.end, s.label, s.id)):
+    for span in sorted(record.spans, key=_POSITION):
         spans.setdefault(span.annotator, []).append(span)
     owner = {span.id: span.annotator for span in record.spans}
     relations: dict[str, list[Relation]] = {}

@@ -1,12 +1,14 @@
-"""brat standoff: a folder of ``NAME.txt`` (the exact text, CRLF kept) and ``NAME.ann``, plus
-``annotation.conf`` describing the schema.
+"""brat standoff: a folder of ``NAME.txt`` (the exact text, CRLF kept) and ``NAME.ann`` per
+document, plus ``annotation.conf`` describing the schema.
 
-Layout written (and read): brat has no notion of annotator, so each annotator's layer is a
-sub-collection ``OUT/<annotator>/NAME.ann`` (the folder name is the annotator, %-escaped where
-a file system would object); a document nobody annotated sits at the top. brat looks for
-``annotation.conf`` in parent folders, so the one at the top serves every layer. ``NAME`` is
-the sanitised title plus the first 12 hex digits of the document uid: unique and the same on
-every export.
+Layout written (and read): one ``NAME.txt`` and one ``NAME.ann`` per document, holding every
+annotator's spans. brat has no notion of annotator, so each span carries it as the attribute
+``A<n><TAB>Annotator T<k> <name>`` (the name %-escaped where it holds white space, ``|`` or
+``,``), declared in ``annotation.conf`` as ``Annotator Arg:<ENTITY>, Value:<every name>``.
+A relation belongs to the annotator of the spans it joins. ``NAME`` is the sanitised title plus
+the first 12 hex digits of the document uid: unique and the same on every export. Reading
+accepts any folder of ``.txt`` and ``.ann`` files (sub-folders are read as collections); a span
+without the ``Annotator`` attribute is the import's annotator (``ImportOptions.annotator``).
 
 ``.ann`` lines: ``T1<TAB>LABEL start end<TAB>text``, ``R1<TAB>TYPE Arg1:T1 Arg2:T2``,
 ``A1<TAB>Name T1 Value`` (``A1<TAB>Name T1`` for a true flag; false flags are left out, which
@@ -16,7 +18,8 @@ brat reads as false), ``#1<TAB>AnnotatorNotes T1<TAB>note``. Offsets count code 
 What brat cannot hold, counted in the report: a span crossing a line break is written, as brat
 itself does, as fragments ``start end;start end`` with the break left out, so line breaks at
 either end of a span are trimmed and a span of line breaks only is dropped; attribute values
-holding white space; line breaks in notes (flattened to a space); statuses and metadata.
+holding white space; attributes named ``Annotator`` (the name holds the annotator); line breaks
+in notes (flattened to a space); relations joining two annotators' spans; statuses and metadata.
 
 Reading joins fragments whose gaps are only white space (a span brat split at line breaks)
 back into one span; any other discontinuous span is an InputError naming the line. Events
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -39,7 +43,6 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
-    Layer,
     atomic_path,
     check_record,
     check_span_text,
@@ -56,9 +59,11 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _NUMBER = re.compile(r"[+-]?\d+")
 UID_DIGITS = 12
 CONF = "annotation.conf"
+ANNOTATOR = "Annotator"  # the brat attribute holding each span's annotator
 LOST_TRIMMED = "span ends at line breaks trimmed in brat"
 LOST_BREAKS_ONLY = "spans of line breaks only not carried by brat"
 LOST_SPACED_VALUES = "attribute values with white space not carried by brat"
+LOST_ANNOTATOR_NAMED = f"attributes named {ANNOTATOR} not carried by brat (it holds the annotator)"
 LOST_RELATIONS_TO_DROPPED = "relations to spans brat cannot carry"
 FLATTENED_NOTES = "notes with line breaks flattened to one line in brat"
 
@@ -70,8 +75,9 @@ def document_name(doc: Document) -> str:
     return f"{base}-{doc.uid[:UID_DIGITS]}" if base else doc.uid[:UID_DIGITS]
 
 
-def annotator_folder(annotator: str) -> str:
-    return quote(annotator, safe="").replace(".", "%2E")
+def annotator_value(annotator: str) -> str:
+    """``annotator`` as a brat attribute value (no white space, ``|`` or ``,``): %-escaped."""
+    return quote(annotator, safe="")
 
 
 @dataclass
@@ -82,6 +88,7 @@ class _ConfSeen:
     relations: set[str] = field(default_factory=set)
     attributes: dict[str, set[str]] = field(default_factory=dict)  # name -> values written
     attribute_labels: dict[str, set[str]] = field(default_factory=dict)
+    annotators: dict[str, str] = field(default_factory=dict)  # name -> its attribute value
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
@@ -90,7 +97,6 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     seen = _ConfSeen()
     names: dict[str, str] = {}
     with atomic_path(out, folder=True) as root:
-        folders = {root}
         for record in records:
             check_record(record)
             doc = record.document
@@ -102,31 +108,23 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             names[name] = doc.uid
             report.documents += 1
             report.drop(record, statuses=True, meta=True)
-            first_txt: Path | None = None
-            for layer in layers(record, report):
-                folder = root if layer.annotator is None else root / annotator_folder(
-                    layer.annotator)
-                if folder not in folders:
-                    folder.mkdir()
-                    folders.add(folder)
-                first_txt = _write_text(folder / f"{name}.txt", doc.text, first_txt)
-                (folder / f"{name}.ann").write_text(_ann(doc.text, layer, report, seen),
-                                                    encoding="utf-8", newline="\n")
-        (root / CONF).write_text(_conf(schema, seen), encoding="utf-8", newline="\n")
+            stem = os.path.join(root, name)
+            _write_new(f"{stem}.txt", doc.text)
+            _write_new(f"{stem}.ann", _ann(record, report, seen))
+        _write_new(os.path.join(root, CONF), _conf(schema, seen))
     return report
 
 
-def _write_text(path: Path, text: str, written: Path | None) -> Path:
-    """The text, exactly (CRLF kept), as a hard link to the copy already ``written`` for
-    another layer where the file system allows; returns the file to link to next time."""
-    if written is not None:
-        try:
-            os.link(written, path)
-            return written
-        except OSError:
-            pass
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
+def _write_new(path: str, text: str) -> None:
+    """Create the file ``path`` holding ``text`` exactly (UTF-8, no newline translation) with
+    one unbuffered write: the export creates thousands of small files."""
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -145,54 +143,73 @@ def _value_text(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def _ann(text: str, layer: Layer, report: ExportReport, seen: _ConfSeen) -> str:
+def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> str:
+    """The ``.ann`` of one document: every layer's spans, in layer then position order."""
+    text = record.document.text
+    runs = [m.span() for m in _BREAKS.finditer(text)]
+    run_ends = [end for _, end in runs]
     lines: list[str] = []
     tid: dict[str, str] = {}
-    attr_n = note_n = 0
-    for span in layer.spans:
-        pieces = _fragments(text, span.start, span.end)
-        if not pieces:
-            report.lose(LOST_BREAKS_ONLY)
-            continue
-        if pieces[0][0] != span.start or pieces[-1][1] != span.end:
-            report.lose(LOST_TRIMMED)
-        tid[span.id] = t = f"T{len(tid) + 1}"
-        seen.labels.add(span.label)
-        offsets = ";".join(f"{s} {e}" for s, e in pieces)
-        lines.append(f"{t}\t{span.label} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
-        report.spans += 1
-        for name, value in span.attributes.items():
-            if value is None or value is False:
-                continue
-            seen.attribute_labels.setdefault(name, set()).add(span.label)
-            values = seen.attributes.setdefault(name, set())
-            if value is True:
+    attr_n = note_n = rel_n = 0
+    for layer in layers(record, report):
+        if layer.annotator is not None and layer.annotator not in seen.annotators:
+            seen.annotators[layer.annotator] = annotator_value(layer.annotator)
+        who = seen.annotators.get(layer.annotator)
+        for span in layer.spans:
+            start, end, label = span.start, span.end, span.label
+            run = bisect_right(run_ends, start)  # the first run of breaks ending after start
+            if run < len(runs) and runs[run][0] < end:  # the span holds a line break
+                pieces = _fragments(text, start, end)
+                if not pieces:
+                    report.lose(LOST_BREAKS_ONLY)
+                    continue
+                if pieces[0][0] != start or pieces[-1][1] != end:
+                    report.lose(LOST_TRIMMED)
+                offsets = ";".join(f"{s} {e}" for s, e in pieces)
+                shown = " ".join(text[s:e] for s, e in pieces)
+            else:
+                offsets, shown = f"{start} {end}", text[start:end]
+            tid[span.id] = t = f"T{len(tid) + 1}"
+            seen.labels.add(label)
+            lines.append(f"{t}\t{label} {offsets}\t{shown}\n")
+            report.spans += 1
+            if who is not None:
                 attr_n += 1
-                lines.append(f"A{attr_n}\t{name} {t}")
+                lines.append(f"A{attr_n}\t{ANNOTATOR} {t} {who}\n")
+            for name, value in span.attributes.items():
+                if value is None or value is False:
+                    continue
+                if name == ANNOTATOR:
+                    report.lose(LOST_ANNOTATOR_NAMED)
+                    continue
+                seen.attribute_labels.setdefault(name, set()).add(label)
+                values = seen.attributes.setdefault(name, set())
+                if value is True:
+                    attr_n += 1
+                    lines.append(f"A{attr_n}\t{name} {t}\n")
+                    continue
+                value = _value_text(value)
+                if not value or any(c.isspace() for c in value):
+                    report.lose(LOST_SPACED_VALUES)
+                    continue
+                attr_n += 1
+                values.add(value)
+                lines.append(f"A{attr_n}\t{name} {t} {value}\n")
+            if span.note is not None:
+                note = _BREAKS.sub(" ", span.note)
+                if note != span.note:
+                    report.lose(FLATTENED_NOTES)
+                note_n += 1
+                lines.append(f"#{note_n}\tAnnotatorNotes {t}\t{note}\n")
+        for rel in layer.relations:
+            if rel.source not in tid or rel.target not in tid:
+                report.lose(LOST_RELATIONS_TO_DROPPED)
                 continue
-            shown = _value_text(value)
-            if not shown or any(c.isspace() for c in shown):
-                report.lose(LOST_SPACED_VALUES)
-                continue
-            attr_n += 1
-            values.add(shown)
-            lines.append(f"A{attr_n}\t{name} {t} {shown}")
-        if span.note is not None:
-            note = _BREAKS.sub(" ", span.note)
-            if note != span.note:
-                report.lose(FLATTENED_NOTES)
-            note_n += 1
-            lines.append(f"#{note_n}\tAnnotatorNotes {t}\t{note}")
-    rel_n = 0
-    for rel in layer.relations:
-        if rel.source not in tid or rel.target not in tid:
-            report.lose(LOST_RELATIONS_TO_DROPPED)
-            continue
-        rel_n += 1
-        seen.relations.add(rel.type)
-        lines.append(f"R{rel_n}\t{rel.type} Arg1:{tid[rel.source]} Arg2:{tid[rel.target]}")
-        report.relations += 1
-    return "".join(line + "\n" for line in lines)
+            rel_n += 1
+            seen.relations.add(rel.type)
+            lines.append(f"R{rel_n}\t{rel.type} Arg1:{tid[rel.source]} Arg2:{tid[rel.target]}\n")
+            report.relations += 1
+    return "".join(lines)
 
 
 def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
@@ -212,6 +229,10 @@ def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
             defs.setdefault(attr.name, (attr, set()))[1].add(label.name)
     for name in sorted(seen.attributes.keys() - defs.keys()):
         defs[name] = (AttributeDef(name), set())
+    defs.pop(ANNOTATOR, None)
+    if seen.annotators:
+        names = "|".join(sorted(seen.annotators.values()))
+        out.append(f"{ANNOTATOR}\tArg:<ENTITY>, Value:{names}")
     for name, (attr, on_labels) in defs.items():
         on_labels |= seen.attribute_labels.get(name, set())
         args = "|".join(sorted(on_labels)) or "<ENTITY>"
@@ -237,9 +258,8 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         if ann.with_suffix("") not in texts:
             raise InputError(f"no {ann.stem}.txt beside it, so its offsets cannot be checked",
                              str(ann))
+    annotator = options.annotator_for(None)  # of spans without the Annotator attribute
     for stem, txt in texts.items():
-        folder = txt.parent.relative_to(root).as_posix()
-        annotator = intake.options.annotator_for(unquote(folder) if folder != "." else None)
         ann = stem.with_suffix(".ann")
         intake.file = str(txt)
         text = check_text(read_utf8(txt), txt, None)
@@ -272,6 +292,7 @@ class _TextBound:
     start: int
     end: int
     where: str
+    annotator: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -280,6 +301,7 @@ class _AnnReader:
     """Parses one ``.ann`` file against its document."""
 
     def __init__(self, intake: Intake, doc: Document, annotator: str):
+        """``annotator``: whose spans lacking the ``Annotator`` attribute are."""
         self.intake, self.doc, self.annotator = intake, doc, annotator
         self.bounds: dict[str, _TextBound] = {}
         self.relations: list[tuple[str, str, str, str]] = []  # (type, arg1, arg2, where)
@@ -292,8 +314,15 @@ class _AnnReader:
                 self._line(line, f"line {n}")
         for name, target, value, where in self.attributes:
             bound = self._bound(target, where)
-            bound.attributes[name] = self._attribute(bound, name, value, where)
-        spans = {t: self.intake.span(self.doc, b.start, b.end, b.label, self.annotator, b.where,
+            if name != ANNOTATOR:
+                bound.attributes[name] = self._attribute(bound, name, value, where)
+            elif not value:
+                raise self.intake.error(f"{ANNOTATOR} needs a value (the annotator's name)",
+                                        where)
+            else:
+                bound.annotator = unquote(value)
+        spans = {t: self.intake.span(self.doc, b.start, b.end, b.label,
+                                     b.annotator or self.annotator, b.where,
                                      attributes=b.attributes,
                                      note="\n".join(b.notes) if b.notes else None)
                  for t, b in self.bounds.items()}
@@ -390,4 +419,8 @@ class _AnnReader:
                   where: str) -> Relation:
         self._bound(arg1, where)
         self._bound(arg2, where)
-        return self.intake.relation(rtype, spans[arg1], spans[arg2], self.annotator, where)
+        source, target = spans[arg1], spans[arg2]
+        if source.annotator != target.annotator:
+            raise self.intake.error(f"a relation cannot join two annotators' spans "
+                                    f"({source.annotator}, {target.annotator})", where)
+        return self.intake.relation(rtype, source, target, source.annotator, where)

@@ -164,19 +164,27 @@ def test_brat_round_trip(tmp_path, corpus):
         for v in s.attributes.values())
     names = {brat.document_name(r.document) for r in corpus}
     assert {brat.document_name(r.document) for r in back} == names
-    for txt in out.rglob("*.txt"):
-        assert txt.read_bytes().decode("utf-8") in {r.document.text for r in corpus}
+    assert sorted(p.name for p in out.iterdir()) == sorted(  # one .txt and .ann per document
+        [brat.CONF, *(f"{name}{suffix}" for name in names for suffix in (".txt", ".ann"))])
+    for record in corpus:
+        txt = out / f"{brat.document_name(record.document)}.txt"
+        assert txt.read_bytes().decode("utf-8") == record.document.text
 
 
 def test_brat_keeps_crlf_and_writes_conf(tmp_path):
     doc = Document("Amina said\r\nno.", "A/B: c")
     span = Span(doc.uid, 0, 5, "PERSON", "amina")
-    brat.write([AnnotatedDocument(doc, (span,))], tmp_path / "out", SCHEMA)
-    txt = tmp_path / "out" / "amina" / f"A_B_c-{doc.uid[:12]}.txt"
+    other = Span(doc.uid, 6, 10, "CLAIM", "zoë k", attributes={"certainty": "hedged"})
+    brat.write([AnnotatedDocument(doc, (span, other))], tmp_path / "out", SCHEMA)
+    txt = tmp_path / "out" / f"A_B_c-{doc.uid[:12]}.txt"
     assert txt.read_bytes() == b"Amina said\r\nno."
+    assert txt.with_suffix(".ann").read_text(encoding="utf-8") == (
+        "T1\tPERSON 0 5\tAmina\nA1\tAnnotator T1 amina\n"
+        "T2\tCLAIM 6 10\tsaid\nA2\tAnnotator T2 zo%C3%AB%20k\nA3\tcertainty T2 hedged\n")
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert "CLAIMED_BY\tArg1:CLAIM, Arg2:PERSON|ORG|ARMED_GROUP" in conf
     assert "certainty\tArg:CLAIM|DENIAL, Value:asserted|reported|hedged" in conf
+    assert "Annotator\tArg:<ENTITY>, Value:amina|zo%C3%AB%20k" in conf
     [back] = read_all(brat, tmp_path / "out")
     assert back.document.title == "A_B_c" and back.document.text == doc.text
 
@@ -500,11 +508,12 @@ def test_unknown_labels_are_all_listed_or_added(tmp_path):
 
 
 def test_brat_unknown_labels_name_their_file(tmp_path):
-    (tmp_path / "amina").mkdir()
+    (tmp_path / "amina").mkdir()  # a sub-folder is a collection, not an annotator
     for folder in (tmp_path, tmp_path / "amina"):
         (folder / "d.txt").write_text("Amina", encoding="utf-8")
     (tmp_path / "d.ann").write_text("T1\tPER 0 5\tAmina\n", encoding="utf-8")
-    (tmp_path / "amina" / "d.ann").write_text("T1\tNAME 0 5\tAmina\n", encoding="utf-8")
+    (tmp_path / "amina" / "d.ann").write_text("T1\tNAME 0 5\tAmina\nA1\tAnnotator T1 amina\n",
+                                              encoding="utf-8")
     with pytest.raises(InputError, match=r"labels not in the schema: NAME \(first at .*amina/"
                                          r"d\.ann:line 1\), PER \(first at .*d\.ann:line 1\)"):
         list(brat.read(tmp_path, SCHEMA, ImportOptions()))
@@ -513,9 +522,40 @@ def test_brat_unknown_labels_name_their_file(tmp_path):
     assert sorted(s.annotator for r in records for s in r.spans) == ["amina", "imported"]
 
 
-def test_annotators_in_the_strategy_survive_brat_folders():
-    assert {brat.annotator_folder(a) for a in ANNOTATORS} == {
-        "amina", "ben", "gold", "zo%C3%AB%20k", "a%2Fb%2Ec"}
+def test_annotators_in_the_strategy_are_single_brat_values():
+    assert {brat.annotator_value(a) for a in ANNOTATORS} == {
+        "amina", "ben", "gold", "zo%C3%AB%20k", "a%2Fb.c"}
+    assert brat.annotator_value("x|y, z") == "x%7Cy%2C%20z"
+
+
+def test_brat_annotator_attribute_read_and_checked(tmp_path):
+    (tmp_path / "d.txt").write_text("Amina denied it", encoding="utf-8")
+    ann = tmp_path / "d.ann"
+    ann.write_text("T1\tPERSON 0 5\tAmina\nA1\tAnnotator T1 zo%C3%AB%20k\n"
+                   "T2\tDENIAL 6 15\tdenied it\nA2\tAnnotator T2 zo%C3%AB%20k\n"
+                   "T3\tPERSON 0 5\tAmina\nR1\tDENIED_BY Arg1:T2 Arg2:T1\n", encoding="utf-8")
+    [record] = brat.read(tmp_path, SCHEMA, ImportOptions(annotator="kofi"))
+    assert sorted((s.start, s.label, s.annotator) for s in record.spans) == [
+        (0, "PERSON", "kofi"), (0, "PERSON", "zoë k"), (6, "DENIAL", "zoë k")]
+    [rel] = record.relations
+    assert rel.annotator == "zoë k"
+    ann.write_text(ann.read_text(encoding="utf-8") + "R2\tDENIED_BY Arg1:T2 Arg2:T3\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"d\.ann:line 7: a relation cannot join two "
+                                         r"annotators' spans \(zoë k, imported\)"):
+        list(brat.read(tmp_path, SCHEMA, ImportOptions()))
+    ann.write_text("T1\tPERSON 0 5\tAmina\nA1\tAnnotator T1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"d\.ann:line 2: Annotator needs a value"):
+        list(brat.read(tmp_path, SCHEMA, ImportOptions()))
+
+
+def test_brat_attribute_named_annotator_is_counted_not_written(tmp_path):
+    doc = Document("Amina spoke")
+    span = Span(doc.uid, 0, 5, "PERSON", "amina", attributes={"Annotator": "bo"})
+    report = brat.write([AnnotatedDocument(doc, (span,))], tmp_path / "out", SCHEMA)
+    assert report.lost[brat.LOST_ANNOTATOR_NAMED] == 1
+    [back] = read_all(brat, tmp_path / "out")
+    assert [(s.annotator, s.attributes) for s in back.spans] == [("amina", {})]
 
 
 def test_relation_of_two_layers_is_counted_not_written(tmp_path):

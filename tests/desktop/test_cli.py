@@ -188,3 +188,24 @@ def test_backup_and_unreadable_store(
     junk.write_bytes(b"not sqlite" * 1000)
     assert main(["--db", str(junk), "stats"]) == 2
     assert "junk.sqlite" in capsys.readouterr().err
+
+
+def test_brat_export_then_import_round_trips(tmp_path: Path, db: str) -> None:
+    doc = Document("Amina said\r\nthe army left.", "Wire 1")
+    spans = (Span(doc.uid, 0, 5, "PERSON", "amina"), Span(doc.uid, 6, 25, "CLAIM", "zoë k"),
+             Span(doc.uid, 16, 20, "ORG", "zoë k"))
+    source = tmp_path / "in.jsonl"
+    native.write([AnnotatedDocument(doc, spans)], source)
+    assert main(["--db", db, "import", str(source)]) == 0
+    out = tmp_path / "brat_out"
+    assert main(["--db", db, "export", str(out), "--format", "brat"]) == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".ann", ".conf", ".txt"]
+    again = str(tmp_path / "again.sqlite")
+    assert main(["--db", again, "import", str(out)]) == 0
+    back = tmp_path / "back.jsonl"
+    assert main(["--db", again, "export", str(back), "--format", "native"]) == 0
+    [line] = back.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["text"] == doc.text
+    assert sorted((s["start"], s["end"], s["label"], s["annotator"]) for s in record["spans"]) \
+        == [(0, 5, "PERSON", "amina"), (6, 25, "CLAIM", "zoë k"), (16, 20, "ORG", "zoë k")]
