@@ -8,7 +8,7 @@ returns the command as applied: that is what the journal records.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import singledispatch
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
@@ -33,8 +33,19 @@ from db.names import Names
 from db.schema_io import read_schema
 from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
 
-_SCHEMA: ContextVar[LabelSchema | None] = ContextVar("schema", default=None)
-"""The schema the running :func:`apply` checks against, when its caller holds it."""
+
+@dataclass
+class Known:
+    """What edits look up again and again, for a caller to keep between transactions while
+    the store is unchanged: the schema, and each document's id and length by uid (a stored
+    text never changes, but reading the length column walks past the whole text)."""
+
+    schema: LabelSchema
+    documents: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+_KNOWN: ContextVar[Known | None] = ContextVar("known", default=None)
+"""What the running :func:`apply` may take as known, when its caller keeps it."""
 
 D, S, R, ST, DE = (
     DocumentModel.__table__,
@@ -46,10 +57,24 @@ D, S, R, ST, DE = (
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
+    """The document's id and length (its text's code points)."""
+    known = _KNOWN.get()
+    if known is not None and uid in known.documents:
+        return known.documents[uid]
     row = conn.execute(select(D.c.id, D.c.length).where(D.c.uid == uid)).first()
     if row is None:
         raise ValidationError(f"no document {uid}")
+    if known is not None:
+        known.documents[uid] = (row.id, row.length)
     return row.id, row.length
+
+
+def _document_id(conn: Connection, uid: str) -> int:
+    """The document's id, found in the uid index alone (no need to read the row)."""
+    found = conn.scalar(select(D.c.id).where(D.c.uid == uid))
+    if found is None:
+        raise ValidationError(f"no document {uid}")
+    return found
 
 
 def span_from_row(conn: Connection, names: Names, row: object, uid: str) -> Span:
@@ -75,7 +100,7 @@ def load_span(conn: Connection, names: Names, span_id: str) -> Span:
 
 
 def load_status(conn: Connection, names: Names, uid: str, annotator: str) -> Status:
-    doc_id, _ = _document(conn, uid)
+    doc_id = _document_id(conn, uid)
     state = conn.scalar(
         select(ST.c.state).where(
             ST.c.document_id == doc_id, ST.c.annotator_id == names.annotator_id(conn, annotator)
@@ -125,7 +150,7 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
     if relation.source == relation.target:
         raise ValidationError("a span cannot be linked to itself")
     _schema(conn).check_relation(relation, source, target)
-    doc_id, _ = _document(conn, uid)
+    doc_id = _document_id(conn, uid)
     conn.execute(
         insert(R).values(
             id=relation.id,
@@ -143,21 +168,24 @@ def run(command: Command, conn: Connection, names: Names) -> Command:
     raise TypeError(f"no store action for {type(command).__name__}")
 
 
-def apply(
-    conn: Connection, names: Names, command: Command, schema: LabelSchema | None = None
-) -> Command:
-    """Run ``command``; ``schema`` is the stored schema if the caller has it at hand (it is
-    read from ``conn`` otherwise)."""
-    token = _SCHEMA.set(schema)
+def apply(conn: Connection, names: Names, command: Command, known: Known | None = None) -> Command:
+    """Run ``command``; ``known`` is what the caller keeps of the store (else it is read from
+    ``conn``), and gains the documents looked up."""
+    token = _KNOWN.set(known)
     try:
         return run(command, conn, names)
     finally:
-        _SCHEMA.reset(token)
+        _KNOWN.reset(token)
+
+
+def known(conn: Connection) -> Known:
+    """A fresh :class:`Known` of the store ``conn`` is on."""
+    return Known(read_schema(conn))
 
 
 def _schema(conn: Connection) -> LabelSchema:
-    schema = _SCHEMA.get()
-    return read_schema(conn) if schema is None else schema
+    found = _KNOWN.get()
+    return read_schema(conn) if found is None else found.schema
 
 
 @run.register
@@ -229,7 +257,7 @@ def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
 def _(command: SetStatus, conn: Connection, names: Names) -> Command:
     if command.state not in STATUSES:
         raise ValidationError(f"status {command.state!r} is not one of {', '.join(STATUSES)}")
-    doc_id, _ = _document(conn, command.document)
+    doc_id = _document_id(conn, command.document)
     who = names.annotator_id(conn, command.annotator)
     previous = load_status(conn, names, command.document, command.annotator)
     conn.execute(delete(ST).where(ST.c.document_id == doc_id, ST.c.annotator_id == who))
@@ -263,7 +291,7 @@ def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) ->
 
 def load_decisions(conn: Connection, names: Names, uid: str) -> list[Decision]:
     """A document's decisions, oldest first."""
-    doc_id, _ = _document(conn, uid)
+    doc_id = _document_id(conn, uid)
     rows = conn.execute(select(DE).where(DE.c.document_id == doc_id).order_by(DE.c.at, DE.c.id))
     return [_decision_from_row(conn, names, row, uid) for row in rows.all()]
 
@@ -286,7 +314,7 @@ def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
 @run.register
 def _(command: AddDecision, conn: Connection, names: Names) -> Command:
     decision = command.decision
-    doc_id, _ = _document(conn, decision.document)
+    doc_id = _document_id(conn, decision.document)
     if conn.scalar(select(DE.c.id).where(DE.c.id == decision.id)):
         raise ValidationError(f"decision {decision.id} exists already")
     _check_decision(conn, names, decision)

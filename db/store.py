@@ -84,7 +84,7 @@ class Store:
         self.engine = engine
         self.names = Names()
         self._watcher: Watcher | None = None
-        self._schema: tuple[int, LabelSchema] | None = None  # (data_version, schema) for edits
+        self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -376,15 +376,15 @@ class Store:
             )
         return done.changes()
 
-    def _edit_schema(self, conn: Connection) -> LabelSchema | None:
-        """The schema edits are checked against, read inside the write transaction ``conn``
-        and kept until this Store changes it or anyone else commits to the file (None for a
-        store that is not a file: read each time)."""
+    def _edit_schema(self, conn: Connection) -> edits.Known | None:
+        """The schema (and documents) edits are checked against, read inside the write
+        transaction ``conn`` and kept until this Store changes the schema, a write fails or
+        anyone else commits to the file (None for a store that is not a file: read each time)."""
         if self.path is None:
             return None
         version = self.data_version()
         if self._schema is None or self._schema[0] != version:
-            self._schema = (version, read_schema(conn))
+            self._schema = (version, edits.known(conn))
         return self._schema[1]
 
     def _journal(

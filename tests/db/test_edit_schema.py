@@ -47,3 +47,12 @@ def test_a_label_added_by_another_program_is_accepted(store, tmp_path: Path):
         other.close()
     create(store, uid, "RUMOUR")
     assert {s.label for s in store.spans(uid)} == {"DATE", "RUMOUR"}
+
+
+def test_spans_past_the_text_are_refused_also_once_the_document_is_known(store):
+    uid = stored(store)
+    create(store, uid, "CLAIM")
+    with pytest.raises(ValidationError, match="outside the text"):
+        store.apply(CreateSpan(Span(uid, 40, len(TEXT) + 1, "CLAIM", "amina")), "amina")
+    store.apply(CreateSpan(Span(uid, 40, len(TEXT), "CLAIM", "amina")), "amina")
+    assert len(store.spans(uid)) == 2
