@@ -3,7 +3,7 @@
     python tests/benchmarks/bench_view.py [--quick] [--edit MODULE:FUNCTION]
 
 A generated text of 5,000,000 characters in 50,000 lines (a few emoji among them) carries 20,000
-spans, 10% of them overlapping another; the seed is fixed. Three ratios (lower is better):
+spans, 10% of them overlapping another; the seed is fixed. The ratios (lower is better):
 
 - open_ratio: ``set_document(text, spans)`` plus the first painted frame, over a bare
   ``setPlainText`` of the same display text plus its first frame (target <= 1.3);
@@ -15,10 +15,13 @@ spans, 10% of them overlapping another; the seed is fixed. Three ratios (lower i
   called as ``function(view, offset)`` and must change the view's spans near code point ``offset``
   (e.g. through the Store, then ``update_spans``);
 - edit_ratio: the whole path of creating a span, in a store already holding the document and
-  100,000 spans: ``CreateSpan`` through ``Store.apply``, the ChangeSet's spans read back and
-  styled as the editor does, ``update_spans`` and the repaint; over a plain sqlite3 INSERT of
-  one span row + COMMIT into an equivalent table of 100,000 rows, same WAL and synchronous
-  setting (target <= 3). Both medians are over the same number of edits.
+  100,000 spans (five annotators; the view shows one layer of 20,000): ``CreateSpan`` through
+  ``Store.apply``, the ChangeSet's spans read back and styled as the editor does,
+  ``update_spans``, and the event loop run until it has repainted what ``update_spans`` marked
+  (as after a real edit: only the blocks the span touches); over a plain sqlite3 INSERT of one
+  span row + COMMIT into an equivalent table of 100,000 rows, same WAL and synchronous setting
+  (target <= 3). edit_full_repaint_ratio forces a full ``viewport().repaint()`` instead
+  (informative). The kinds take turns edit by edit, so that the disk's fsync moods hit all.
 
 --quick runs a tenth of the size. The last line printed is one JSON object.
 """
