@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -96,7 +98,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     report = ExportReport("brat")
     seen = _ConfSeen()
     names: dict[str, str] = {}
-    with atomic_path(out, folder=True) as root:
+    with atomic_path(out, folder=True) as root, _file_writer() as put:
         for record in records:
             check_record(record)
             doc = record.document
@@ -109,22 +111,58 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.documents += 1
             report.drop(record, statuses=True, meta=True)
             stem = os.path.join(root, name)
-            _write_new(f"{stem}.txt", doc.text)
-            _write_new(f"{stem}.ann", _ann(record, report, seen))
-        _write_new(os.path.join(root, CONF), _conf(schema, seen))
+            put(f"{stem}.txt", doc.text)
+            put(f"{stem}.ann", _ann(record, report, seen))
+        put(os.path.join(root, CONF), _conf(schema, seen))
     return report
 
 
-def _write_new(path: str, text: str) -> None:
-    """Create the file ``path`` holding ``text`` exactly (UTF-8, no newline translation) with
-    one unbuffered write: the export creates thousands of small files."""
-    data = memoryview(text.encode("utf-8"))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
+_BATCH = 64  # files handed to the writer thread at once
+_IN_FLIGHT = 16  # batches queued before the caller waits (bounds the memory held)
+
+
+@contextmanager
+def _file_writer() -> Iterator[Callable[[str, str], None]]:
+    """``put(path, text)``: the file is created on a worker thread, so that the caller builds
+    the next files while the file system creates these (an export of thousands of small files
+    otherwise waits on each creation in turn). When the block ends every file has been
+    written, or the first failure is raised."""
+    batch: list[tuple[str, str]] = []
+    queued: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brat-writer") as pool:
+
+        def flush() -> None:
+            queued.append(pool.submit(_write_new, batch.copy()))
+            batch.clear()
+            while len(queued) > _IN_FLIGHT:
+                queued.popleft().result()
+
+        def put(path: str, text: str) -> None:
+            batch.append((path, text))
+            if len(batch) == _BATCH:
+                flush()
+
+        try:
+            yield put
+            flush()
+            while queued:
+                queued.popleft().result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+def _write_new(files: list[tuple[str, str]]) -> None:
+    """Create each file ``path`` holding ``text`` exactly (UTF-8, no newline translation) with
+    one unbuffered write."""
+    for path, text in files:
+        data = memoryview(text.encode("utf-8"))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -146,8 +184,6 @@ def _value_text(value: Any) -> str:
 def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> str:
     """The ``.ann`` of one document: every layer's spans, in layer then position order."""
     text = record.document.text
-    runs = [m.span() for m in _BREAKS.finditer(text)]
-    run_ends = [end for _, end in runs]
     lines: list[str] = []
     tid: dict[str, str] = {}
     attr_n = note_n = rel_n = 0
@@ -157,8 +193,7 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
         who = seen.annotators.get(layer.annotator)
         for span in layer.spans:
             start, end, label = span.start, span.end, span.label
-            run = bisect_right(run_ends, start)  # the first run of breaks ending after start
-            if run < len(runs) and runs[run][0] < end:  # the span holds a line break
+            if _BREAKS.search(text, start, end):  # fragments, as brat writes them
                 pieces = _fragments(text, start, end)
                 if not pieces:
                     report.lose(LOST_BREAKS_ONLY)

@@ -578,3 +578,23 @@ def test_conll_sentences_end_after_spaced_punctuation_not_inside_spans(tmp_path)
     sentences = (tmp_path / "c.conll").read_text(encoding="utf-8").split("\n\n")[1:-1]
     assert [[row.split("\t")[0] for row in s.split("\n")] for s in sentences] == [
         ["U", ".", "S", "."], ["forces", "left", "!", "Then", "Mali"], ["spoke", "."]]
+
+
+def test_brat_file_write_failure_raises_and_keeps_the_old_output(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("old", encoding="utf-8")
+    records = [AnnotatedDocument(Document(f"Text {i}.")) for i in range(300)]
+    real_open, opened = brat.os.open, []
+
+    def failing_open(path, *args, **kwargs):
+        opened.append(path)
+        if len(opened) == 150:
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(brat.os, "open", failing_open)
+    with pytest.raises(OSError, match="No space left"):
+        brat.write(records, out, SCHEMA)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
