@@ -35,19 +35,15 @@ class Segment(NamedTuple):
         return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
 
 
-class _Line(NamedTuple):
-    start: int  # relative to the block
-    end: int
-    line: QTextLine
-    top: float  # viewport y
-    height: float
-    baseline: float
+_Line = tuple[int, int, QTextLine, float, float, float]
+"""A laid-out line of a block: start and end relative to the block, the line, its viewport top,
+height and baseline."""
 
 
 class _Block:
     """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines."""
 
-    __slots__ = ("_lines", "_ltr", "block", "end", "height", "start", "top")
+    __slots__ = ("_ltr", "block", "end", "height", "lines", "start", "top")
 
     def __init__(self, block: QTextBlock, top: float, height: float) -> None:
         self.block = block
@@ -55,7 +51,7 @@ class _Block:
         self.end = self.start + block.length() - 1
         self.top = top
         self.height = height
-        self._lines: list[_Line] | None = None
+        self.lines: list[_Line] | None = None  # read on first use
         self._ltr: bool | None = None
 
     def ltr(self) -> bool:
@@ -63,38 +59,23 @@ class _Block:
             self._ltr = self.block.textDirection() == _LTR
         return self._ltr
 
-    def lines(self) -> list[_Line]:
-        if self._lines is None:
-            layout, top = self.block.layout(), self.top
-            count = layout.lineCount()
-            found = []
-            for n in range(count):
-                line = layout.lineAt(n)
-                if count == 1:
-                    start, end = 0, self.end - self.start
-                else:
-                    start = line.textStart()
-                    end = start + line.textLength()
-                y = top + line.y()
-                found.append(_Line(start, end, line, y, line.height(), y + line.ascent()))
-            self._lines = found
-        return self._lines
-
-    def segments(self, left: float, first: int, last: int, found: list[Segment]) -> None:
-        """Append the boxes of ``[first, last)`` (relative to the block, non-empty) to ``found``."""
-        for start, end, line, top, height, baseline in self.lines():
-            if start >= last:
-                break
-            if end <= first:
-                continue
-            if first <= start and last >= end and self.ltr():
-                a = left + line.x()  # a whole line: its extent, no shaping needed
-                b = a + line.naturalTextWidth()
-            else:
-                a = left + line.cursorToX(max(first, start))[0]
-                b = left + line.cursorToX(min(last, end))[0]
-            if b != a:
-                found.append(Segment(min(a, b), top, abs(b - a), height, baseline))
+    def measure(self) -> list[_Line]:
+        layout, top = self.block.layout(), self.top
+        count = layout.lineCount()
+        if count == 1:
+            line = layout.lineAt(0)
+            y = top + line.y()
+            self.lines = [(0, self.end - self.start, line, y, line.height(), y + line.ascent())]
+            return self.lines
+        found = []
+        for n in range(count):
+            line = layout.lineAt(n)
+            start = line.textStart()
+            y = top + line.y()
+            found.append((start, start + line.textLength(), line, y, line.height(),
+                          y + line.ascent()))
+        self.lines = found
+        return found
 
 
 class Viewport:
@@ -161,12 +142,29 @@ class Viewport:
         return [(block.top, block.height) for block in self._blocks_meeting(start, end)]
 
     def segments(self, start: int, end: int) -> list[Segment]:
-        """One box per visual line that ``[start, end)`` covers, in viewport coordinates."""
+        """One box per visual line that ``[start, end)`` covers, in viewport coordinates.
+        (The paint's inner loop: kept flat, as every Python call here is felt.)"""
         found: list[Segment] = []
+        left = self.left
         for block in self._blocks_meeting(start, end):
-            first = max(start - block.start, 0)
-            last = min(end, block.end) - block.start
-            if last > first:
-                block.segments(self.left, first, last, found)
+            offset = block.start
+            first = start - offset if start > offset else 0
+            last = (end if end < block.end else block.end) - offset
+            if last <= first:
+                continue
+            for line_start, line_end, line, top, height, baseline in block.lines or block.measure():
+                if line_start >= last:
+                    break
+                if line_end <= first:
+                    continue
+                if first <= line_start and last >= line_end and block.ltr():
+                    a = left + line.x()  # a whole line: its extent, no shaping needed
+                    b = a + line.naturalTextWidth()
+                else:
+                    a = left + line.cursorToX(first if first > line_start else line_start)[0]
+                    b = left + line.cursorToX(last if last < line_end else line_end)[0]
+                if b > a:
+                    found.append(Segment(a, top, b - a, height, baseline))
+                elif a > b:
+                    found.append(Segment(b, top, a - b, height, baseline))
         return found
-
