@@ -366,3 +366,25 @@ def test_demo_saves_a_screenshot_with_every_category(qtbot, tmp_path):
     image = QImage(str(target))
     assert image.width() == 900
     assert image.height() == 640
+
+
+def test_a_new_span_is_painted_by_the_partial_repaint_it_asks_for(view, qtbot):
+    gamma = style("g", TEXT, "gamma delta")
+    view.set_document(TEXT, [])
+    view.viewport().repaint()
+    painted = []
+    original = view.paintEvent
+
+    def record(event):
+        painted.append(event.rect())
+        original(event)
+
+    view.paintEvent = record
+    view.update_spans([gamma])
+    qtbot.waitUntil(lambda: bool(painted))
+    band = painted[-1]
+    assert band.top() > 0 and band.height() < view.viewport().height() // 2  # its block only
+    assert view.painted_span_count == 1
+    image = view.viewport().grab().toImage()
+    rect = line_rect(view, gamma)
+    assert count_near(image, rect, blended(BLUE, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
