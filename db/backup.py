@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,16 @@ from db.engine import sqlite_path
 KEEP = 7
 DAILY = timedelta(days=1)
 STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup of a store, as told by its file name (time taken, reason) and size."""
+
+    path: Path
+    taken: datetime
+    reason: str
+    size: int
 
 
 def backup_dir(store_file: Path) -> Path:
@@ -42,15 +53,22 @@ def backup(engine: Engine, reason: str = "manual", keep: int = KEEP) -> Path | N
     return target
 
 
+def list_backups(store_file: Path) -> list[BackupInfo]:
+    """The backups of ``store_file`` in its backups/ folder, newest first (files whose name
+    does not read as one of its backups are left out)."""
+    pattern = re.compile(rf"{re.escape(store_file.stem)}-(\d{{8}}T\d{{12}}Z)-([\w-]+)\.sqlite")
+    found = []
+    for path in backup_dir(store_file).glob(f"{store_file.stem}-*.sqlite"):
+        if (match := pattern.fullmatch(path.name)) and path.is_file():
+            taken = datetime.strptime(match.group(1), STAMP).replace(tzinfo=UTC)
+            found.append(BackupInfo(path, taken, match.group(2), path.stat().st_size))
+    return sorted(found, key=lambda info: info.taken, reverse=True)
+
+
 def newest_backup_time(store_file: Path) -> datetime | None:
     """When the newest backup of ``store_file`` (of any reason) was taken, from its name."""
-    pattern = re.compile(rf"{re.escape(store_file.stem)}-(\d{{8}}T\d{{12}}Z)-[\w-]+\.sqlite")
-    stamps = [
-        datetime.strptime(found.group(1), STAMP).replace(tzinfo=UTC)
-        for path in backup_dir(store_file).glob(f"{store_file.stem}-*.sqlite")
-        if (found := pattern.fullmatch(path.name))
-    ]
-    return max(stamps, default=None)
+    backups = list_backups(store_file)
+    return backups[0].taken if backups else None
 
 
 def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta = DAILY,
@@ -67,8 +85,16 @@ def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta 
 
 
 def restore(backup_file: Path, store_file: Path) -> None:
-    """Copy a backup over the store through the backup API (the store must not be open)."""
-    _copy(backup_file, store_file)
+    """Copy a backup over the store through the backup API (the store must not be open).
+    The copy is one write transaction on the store file, so whatever its -wal held before is
+    superseded and the next opening reads the backup's content; when the copy fails
+    (StoreError) the store is left as it was."""
+    if not backup_file.is_file():
+        raise StoreError(f"{backup_file}: no such backup")
+    try:
+        _copy(backup_file, store_file)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{backup_file}: the backup could not be restored ({exc})") from None
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from desktop.dashboard import Dashboard
+from desktop.dialogs.restore import RestoreDialog
 from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.inspector import Inspector
@@ -18,7 +19,7 @@ from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
 from desktop.review import ReviewDock
 from desktop.schema_dialog import SchemaDialog
-from desktop.service import Service
+from desktop.service import NO_BACKUPS, Service
 from desktop.shortcuts import ShortcutsDialog
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("&Recent stores")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file, "&Backup now", self.backup_now)
+        self._action(file, "Restore from bac&kup…", self.restore_from_backup)
         file.addSeparator()
         self._action(file, "&Quit", self.close, [QKeySequence.StandardKey.Quit])
 
@@ -183,6 +185,17 @@ class MainWindow(QMainWindow):
             self.service.hub.message.emit(f"backup written to {target}")
         else:
             self.service.hub.message.emit("only a store file can be backed up")
+
+    def restore_from_backup(self) -> bool:
+        """Choose one of the store's backups and put the store back to it."""
+        if self.service.store.path is None:
+            self.service.hub.message.emit(NO_BACKUPS)
+            return False
+        dialog = RestoreDialog(self.service.backups(), self.service.store_name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return False
+        self.inspector.save_note()
+        return self.service.restore_backup(dialog.chosen.path)
 
     def edit_schema(self) -> None:
         SchemaDialog(self.service, self).exec()

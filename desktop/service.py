@@ -8,6 +8,7 @@ a rule broken (ValidationError) becomes a status-bar notice, a store that cannot
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from annotate.commands import Batch, ChangeSet, Command, SetStatus
 from annotate.errors import StoreError, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
-from db.backup import backup, backup_if_due
+from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
 from db.review import review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
@@ -32,6 +33,8 @@ WATCH_MS = 1000
 """How often the store is asked whether someone else (another window or program) wrote to it."""
 BACKUP_CHECK_MS = 60 * 60 * 1000
 """How often a daily backup is checked for while the window is open (and once at start)."""
+NO_BACKUPS = "only a store file has backups to restore"
+"""What a restore on a store that is not a file (in memory, a server) is refused with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,47 @@ class Service:
     def backup(self) -> Path | None:
         """Copy the store into backups/ beside it; None for a store that is not a file."""
         return self._guarded(lambda: backup(self.store.engine, reason="manual"))
+
+    def backups(self) -> list[BackupInfo]:
+        """The backups of the store, newest first (none for a store that is not a file)."""
+        path = self.store.path
+        return list_backups(path) if path is not None else []
+
+    def restore_backup(self, chosen: Path) -> bool:
+        """Put the store back to the backup ``chosen``: the current state is backed up first
+        (reason "pre-restore", pruning nothing, so ``chosen`` survives), the store is closed,
+        the backup copied over it and the store opened again, so every view reloads. A
+        backup that does not open as a store is undone with the pre-restore copy. False (and
+        said why) when nothing was restored."""
+        target = self.store.path
+        if target is None:
+            self.hub.message.emit(NO_BACKUPS)
+            return False
+        saved = self._guarded(lambda: backup(self.store.engine, reason="pre-restore",
+                                             keep=sys.maxsize))
+        if saved is None:
+            return False
+        uid = self.current
+        self.store.close()
+        restored = self._attempt(lambda: restore(chosen, target))
+        if restored and not self.open_store(str(target)):
+            self._attempt(lambda: restore(saved, target))
+            restored = False
+        if not restored:
+            self.open_store(str(target))
+        if uid and self._has_document(uid):
+            self.open_document(uid)  # the document shown before, when the store has it
+        if restored:
+            self.hub.message.emit(f"restored {chosen.name}; the state before is in "
+                                  f"{saved.name}")
+        return restored
+
+    def _has_document(self, uid: str) -> bool:
+        try:
+            self.store.document(uid)
+        except StoreError:
+            return False
+        return True
 
     # -- annotator and document ----------------------------------------------------------
     def annotators(self) -> list[str]:
