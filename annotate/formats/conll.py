@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from annotate.tokenize import TOKEN
 
 COLUMNS = ("entity", "claim", "denial")
 DOCSTART = "-DOCSTART-" + "\tO" * len(COLUMNS)
+_PLAIN = "\tO" * len(COLUMNS) + "\n"  # the end of an untagged token's row
 _SPLIT = re.compile(f"({TOKEN.pattern})")
 SENTENCE_END = frozenset(".!?…")  # a sentence ends after one of these followed by white space
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # or at a line break
@@ -47,35 +49,82 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.documents += 1
             report.drop(record, attributes=True, notes=True, relations=True, statuses=True,
                         meta=True)
-            words, starts, ends, candidates = _tokens(record.document.text)
+            tokens = _tokens(record.document.text)
             for layer in layers(record, None):  # relations: all counted above
-                tags = _tags(starts, ends, layer, column_of, report)
-                rows = list(map("\t".join, zip(words, *tags, strict=True)))
-                for i in candidates:  # a sentence may not end inside a tagged span
-                    if not any(row[i + 1][0] == "I" for row in tags):
-                        rows[i] += "\n"
-                handle.write(DOCSTART + "\n\n")
-                if rows:
-                    handle.write("\n".join(rows) + "\n\n")
+                handle.write(DOCSTART + "\n\n" + _block(tokens, layer, column_of, report))
     return report
 
 
-def _tokens(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
-    """Token texts, starts, ends, and the indices of the tokens after which a sentence may
-    end (never the last). One regex split; offsets by running sums of the pieces' lengths."""
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """One document's tokens: texts, offsets, and the end of each untagged token's row (the
+    columns, a line break, and a second one where a sentence may end after it)."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    sentence_ends: frozenset[int]
+    plain: list[str]
+
+
+def _tokens(text: str) -> _Tokens:
+    """One regex split; offsets by running sums of the pieces' lengths. A sentence may end
+    after a token (never the last) followed by white space, if that token is one of
+    ``SENTENCE_END`` or the white space holds a line break."""
     pieces = _SPLIT.split(text)  # gap, token, gap, token, ..., gap
     bounds = list(accumulate(map(len, pieces)))
     words, gaps = pieces[1::2], pieces[2:-1:2]  # gaps: after each token but the last
-    candidates = [i for i, (word, gap) in enumerate(zip(words, gaps, strict=False))
-                  if gap and (word in SENTENCE_END
-                              or (gap != " " and not LINE_BREAKS.isdisjoint(gap)))]
-    return words, bounds[0:-1:2], bounds[1::2], candidates
+    ends = frozenset(i for i, (word, gap) in enumerate(zip(words, gaps, strict=False))
+                     if gap and (word in SENTENCE_END
+                                 or (gap != " " and not LINE_BREAKS.isdisjoint(gap))))
+    plain = [_PLAIN] * len(words)
+    for i in ends:
+        plain[i] = _PLAIN + "\n"
+    return _Tokens(words, bounds[0:-1:2], bounds[1::2], ends, plain)
 
 
-def _tags(starts: list[int], ends: list[int], layer: Layer, column_of: dict[str, int],
-          report: ExportReport) -> list[list[str]]:
-    """One tag list per column, one tag per token."""
-    placed: list[tuple[int, int, int, Span]] = []  # (column, first token, last token, span)
+def _block(tokens: _Tokens, layer: Layer, column_of: dict[str, int],
+           report: ExportReport) -> str:
+    """One annotator's rows of a document: a token per line, then its tags. Untagged rows
+    are shared strings; only the rows of tagged tokens are built."""
+    n = len(tokens.words)
+    tags = [["O"] * n for _ in COLUMNS]
+    tagged: set[int] = set()
+    for column, first, last, span in _placed(tokens, layer, column_of, report):
+        row = tags[column]
+        if row[first:last + 1].count("O") != last + 1 - first:
+            report.lose(LOST_OVERLAP)
+            continue
+        row[first] = f"B-{span.label}"
+        row[first + 1:last + 1] = [f"I-{span.label}"] * (last - first)
+        tagged.update(range(first, last + 1))
+        report.spans += 1
+        if tokens.starts[first] != span.start or tokens.ends[last] != span.end:
+            report.lose(WIDENED)
+    ends = tokens.plain
+    if tagged:
+        ends = ends.copy()
+        entity, claim, denial = tags  # COLUMNS
+        at = sorted(tagged)
+        for i, end in zip(at, [f"\t{entity[i]}\t{claim[i]}\t{denial[i]}\n" for i in at],
+                          strict=True):
+            ends[i] = end
+        for i in tagged & tokens.sentence_ends:  # a sentence may not end inside a span
+            if not any(row[i + 1][0] == "I" for row in tags):
+                ends[i] += "\n"
+    rows: list[str] = [""] * (2 * n)
+    rows[0::2] = tokens.words
+    rows[1::2] = ends
+    return "".join(rows) + "\n" if n else ""
+
+
+def _placed(tokens: _Tokens, layer: Layer, column_of: dict[str, int],
+            report: ExportReport) -> list[tuple[int, int, int, Span]]:
+    """``(column, first token, last token, span)`` of the layer's spans that have a column
+    and cover a token (the others counted), longest (in tokens, then characters) first, then
+    earliest."""
+    placed: list[tuple[int, int, int, Span]] = []
+    starts, ends = tokens.starts, tokens.ends
     for span in layer.spans:
         column = column_of.get(span.label)
         if column is None:
@@ -87,15 +136,4 @@ def _tags(starts: list[int], ends: list[int], layer: Layer, column_of: dict[str,
             continue
         placed.append((column, first, last, span))
     placed.sort(key=lambda p: (p[1] - p[2], p[3].start - p[3].end, p[3].start, p[3].id))
-    tags = [["O"] * len(starts) for _ in COLUMNS]
-    for column, first, last, span in placed:
-        row = tags[column]
-        if any(tag != "O" for tag in row[first:last + 1]):
-            report.lose(LOST_OVERLAP)
-            continue
-        row[first] = f"B-{span.label}"
-        row[first + 1:last + 1] = [f"I-{span.label}"] * (last - first)
-        report.spans += 1
-        if starts[first] != span.start or ends[last] != span.end:
-            report.lose(WIDENED)
-    return tags
+    return placed
