@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
 from annotate.commands import (
     AddDecision,
@@ -54,6 +54,10 @@ D, S, R, ST, DE = (
     StatusModel.__table__,
     DecisionModel.__table__,
 )
+
+# Built once: building a statement per edit costs more than running it.
+_SPAN_EXISTS = select(S.c.id).where(S.c.id == bindparam("span_id"))
+_INSERT_SPAN = insert(S)
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
@@ -192,9 +196,9 @@ def _schema(conn: Connection) -> LabelSchema:
 def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     doc_id, length = _document(conn, command.span.document)
     _check_span(conn, command.span, length)
-    if conn.scalar(select(S.c.id).where(S.c.id == command.span.id)):
+    if conn.scalar(_SPAN_EXISTS, {"span_id": command.span.id}):
         raise ValidationError(f"span {command.span.id} exists already")
-    conn.execute(insert(S).values(_span_values(conn, names, command.span, doc_id)))
+    conn.execute(_INSERT_SPAN, _span_values(conn, names, command.span, doc_id))
     for relation in command.relations:
         _insert_relation(conn, names, relation, command.span.document)
     return command

@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotate.commands import ChangeSet, Command, Decision, command_from_dict
@@ -317,15 +328,7 @@ class Store:
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
             self._journal(conn, done, who, "do", None)
-            conn.execute(
-                update(JournalModel)
-                .where(
-                    JournalModel.annotator_id == who,
-                    JournalModel.kind == "undo",
-                    JournalModel.state == "active",
-                )
-                .values(state="closed")
-            )
+            conn.execute(_CLOSE_UNDOS, {"who": who})
         return done.changes()
 
     def undo(self, annotator: str) -> ChangeSet | None:
@@ -392,17 +395,18 @@ class Store:
     ) -> None:
         docs = command.changes().documents
         conn.execute(
-            insert(JournalModel).values(
-                at=utc_now(),
-                annotator_id=annotator_id,
-                op=command.op,
-                document_uid=next(iter(docs)) if len(docs) == 1 else None,
-                payload=command.to_dict(),
-                inverse=command.inverse().to_dict(),
-                kind=kind,
-                target=target,
-                state="active",
-            )
+            _JOURNAL_ENTRY,
+            {
+                "at": utc_now(),
+                "annotator_id": annotator_id,
+                "op": command.op,
+                "document_uid": next(iter(docs)) if len(docs) == 1 else None,
+                "payload": command.to_dict(),
+                "inverse": command.inverse().to_dict(),
+                "kind": kind,
+                "target": target,
+                "state": "active",
+            },
         )
 
     def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
@@ -535,6 +539,19 @@ class Store:
         with self._read() as conn:
             query = select(D.c.uid).where(D.c.uid.like(f"{prefix}%")).limit(limit)
             return list(conn.scalars(query))
+
+
+# Built once: building a statement per edit costs more than running it.
+_JOURNAL_ENTRY = insert(JournalModel)
+_CLOSE_UNDOS = (
+    update(JournalModel)
+    .where(
+        JournalModel.annotator_id == bindparam("who"),
+        JournalModel.kind == "undo",
+        JournalModel.state == "active",
+    )
+    .values(state="closed")
+)
 
 
 def _busy(exc: OperationalError) -> bool:
