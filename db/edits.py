@@ -58,6 +58,7 @@ D, S, R, ST, DE = (
 # Built once: building a statement per edit costs more than running it.
 _SPAN_EXISTS = select(S.c.id).where(S.c.id == bindparam("span_id"))
 _INSERT_SPAN = insert(S)
+_LOAD_SPAN = select(S, D.c.uid).join(D).where(S.c.id == bindparam("span_id"))
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
@@ -97,7 +98,7 @@ def span_from_row(conn: Connection, names: Names, row: object, uid: str) -> Span
 
 
 def load_span(conn: Connection, names: Names, span_id: str) -> Span:
-    row = conn.execute(select(S, D.c.uid).join(D).where(S.c.id == span_id)).first()
+    row = conn.execute(_LOAD_SPAN, {"span_id": span_id}).first()
     if row is None:
         raise ValidationError(f"no span {span_id} (it may have been deleted)")
     return span_from_row(conn, names, row, row.uid)
