@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent, QTextCursor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +51,16 @@ KINDS: dict[ItemKind, tuple[str, str, str]] = {
 """Per kind: symbol, colour (Okabe-Ito) and what it means."""
 STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
 KIND_ALPHA = 70
+SIDE_KEY = "Ctrl+Shift+{}"
+"""Accept the Nth annotator's span (N = 1..9, the columns from the left)."""
+REJECT_KEY, EDIT_KEY, AGREED_KEY = "Ctrl+Shift+R", "Ctrl+Shift+E", "Ctrl+Shift+A"
+NEXT_KEY, PREVIOUS_KEY = "Alt+Down", "Alt+Up"
+"""The tab's keys work while the focus is in the tab (its table, its buttons): none of them is
+taken by the window's menus or the editor (see Help ▸ Keyboard shortcuts)."""
+
+
+def with_key(tip: str, key: str) -> str:
+    return f"{tip} ({QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)})"
 
 
 class AcceptAgreedJob(Job):
@@ -87,13 +98,27 @@ class AdjudicationTab(QWidget):
         self.progress_bar.setFormat("%p%")
         self.progress_bar.setMaximumWidth(220)
         self.side_buttons: dict[str, QPushButton] = {}
+        self.side_actions: dict[str, QAction] = {}
         self.sides = QHBoxLayout()
         self.edit_button = self._button("Edit and accept…", self.edit_and_accept,
-                                        "Adjust label or bounds, then accept into gold")
+                                        with_key("Adjust label or bounds, then accept into gold",
+                                                 EDIT_KEY))
         self.reject_button = self._button("Reject", self.reject_selected,
-                                          "Keep this group's spans out of gold")
+                                          with_key("Keep this group's spans out of gold",
+                                                   REJECT_KEY))
         self.agreed_button = self._button("Accept agreed (document)", self.accept_agreed,
-                                          "Accept every open agreed item of this document")
+                                          with_key("Accept every open agreed item of this "
+                                                   "document", AGREED_KEY))
+        self.edit_action = self._key_action("Edit and accept the review item…", EDIT_KEY,
+                                            self.edit_and_accept)
+        self.reject_action = self._key_action("Reject the review item", REJECT_KEY,
+                                              self.reject_selected)
+        self.agreed_action = self._key_action("Accept agreed review items in document",
+                                              AGREED_KEY, self.accept_agreed)
+        self.next_action = self._key_action("Next open review item", NEXT_KEY,
+                                            lambda: self.step_open(1))
+        self.previous_action = self._key_action("Previous open review item", PREVIOUS_KEY,
+                                                lambda: self.step_open(-1))
         self.corpus_button = self._button("Accept agreed (corpus)", self.accept_agreed_corpus,
                                           "Accept every open agreed item of every document, "
                                           "one undo step per document")
@@ -104,6 +129,12 @@ class AdjudicationTab(QWidget):
         top.addWidget(self.agreed_button)
         top.addWidget(self.corpus_button)
         actions = QHBoxLayout()
+        for action, text in ((self.previous_action, "▲ Previous open"),
+                             (self.next_action, "▼ Next open")):
+            action.setIconText(text)  # what the tool button shows
+            step = QToolButton()
+            step.setDefaultAction(action)
+            actions.addWidget(step)
         actions.addLayout(self.sides)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.reject_button)
@@ -123,6 +154,17 @@ class AdjudicationTab(QWidget):
         button.setToolTip(tooltip(tip))
         button.clicked.connect(lambda _checked=False: slot())
         return button
+
+    def _key_action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
+        """An action of the tab: its key works while the focus is in the tab; it is listed
+        under Help ▸ Keyboard shortcuts."""
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(with_key(text, key))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
 
     # -- loading ---------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -207,13 +249,23 @@ class AdjudicationTab(QWidget):
         self.progress_bar.setValue(decided)
 
     def _make_side_buttons(self) -> None:
+        """One button per annotator column; the first nine also get Ctrl+Shift+N."""
         for button in self.side_buttons.values():
             self.sides.removeWidget(button)
             button.deleteLater()
-        self.side_buttons = {}
-        for name in self.annotators:
-            button = self._button(f"Accept {name}’s", partial(self.accept_side, name),
-                                  f"Copy {name}’s span of the selected item into gold")
+        for action in self.side_actions.values():
+            self.removeAction(action)
+            action.deleteLater()
+        self.side_buttons, self.side_actions = {}, {}
+        for number, name in enumerate(self.annotators, start=1):
+            tip = f"Copy {name}’s span of the selected item into gold"
+            accept = partial(self.accept_side, name)
+            if number <= 9:
+                key = SIDE_KEY.format(number)
+                tip = with_key(tip, key)
+                self.side_actions[name] = self._key_action(f"Accept {name}’s span (review)",
+                                                           key, accept)
+            button = self._button(f"Accept {name}’s", accept, tip)
             self.sides.addWidget(button)
             self.side_buttons[name] = button
 
@@ -224,6 +276,20 @@ class AdjudicationTab(QWidget):
 
     def select(self, row: int) -> None:
         self.table.selectRow(row)
+
+    def step_open(self, direction: int) -> bool:
+        """Select the nearest open item after (1) or before (-1) the selected one (from the
+        top or the bottom when nothing is selected); False when there is none."""
+        rows = self.table.selectionModel().selectedRows()
+        here = rows[0].row() if rows else (-1 if direction > 0 else len(self.items))
+        ahead = range(here + 1, len(self.items)) if direction > 0 else range(here - 1, -1, -1)
+        row = next((row for row in ahead if self.items[row].status == "open"), None)
+        if row is None:
+            self.service.hub.message.emit("no further open item in this document")
+            return False
+        self.select(row)
+        self.table.scrollToItem(self.table.item(row, 0))
+        return True
 
     def _on_selected(self) -> None:
         self._update_buttons()
@@ -258,10 +324,14 @@ class AdjudicationTab(QWidget):
         sides = item.by_annotator() if item is not None else {}
         for name, button in self.side_buttons.items():
             button.setEnabled(open_item and bool(sides.get(name)))
-        self.edit_button.setEnabled(open_item)
-        self.reject_button.setEnabled(open_item)
-        self.agreed_button.setEnabled(any(it.kind == "agreed" and it.status == "open"
-                                          for it in self.items))
+            if name in self.side_actions:
+                self.side_actions[name].setEnabled(button.isEnabled())
+        for widget in (self.edit_button, self.reject_button, self.edit_action,
+                       self.reject_action):
+            widget.setEnabled(open_item)
+        agreed = any(it.kind == "agreed" and it.status == "open" for it in self.items)
+        self.agreed_button.setEnabled(agreed)
+        self.agreed_action.setEnabled(agreed)
         self.corpus_button.setEnabled(self._job is None)
 
     # -- decisions -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
@@ -19,6 +19,7 @@ from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.review.edit_dialog import EditDialog
 from desktop.service import Service
+from desktop.shortcuts import shortcut_rows
 from desktop.textview import SpanStyle
 from desktop.textview.geometry import Segment
 from desktop.textview.paint import Marks
@@ -334,3 +335,77 @@ def test_a_later_layer_fills_inside_and_has_a_dashed_outline(qapp):
     outline = [[second.pixelColor(x, y).alpha() == 255 for x in range(60)] for y in range(18)]
     edge = max(range(18), key=lambda y: sum(outline[y]))
     assert 0 < sum(outline[edge]) < 60  # dashed: opaque pen with gaps
+
+
+# -- review keys --------------------------------------------------------------------------------
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def key(text: str) -> str:
+    """How the shortcuts list writes the key ``text``."""
+    return QKeySequence(text).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def focus_table(window: MainWindow):
+    tab = window.review.adjudication
+    tab.table.setFocus()
+    assert tab.table.hasFocus()
+    return tab
+
+
+def test_ctrl_shift_digit_accepts_that_annotators_span(window, qtbot):
+    tab = focus_table(window)
+    store, uid = store_of(window), window.service.current
+    tab.select(row_of(tab, "the bridge collapsed"))
+    bo = tab.selected().by_annotator()["bo"][0]  # bo is the second column: Ctrl+Shift+2
+    qtbot.keyClick(tab.table, Qt.Key.Key_2, CTRL_SHIFT)
+    gold = store.spans(uid, [GOLD])
+    assert [(g.label, g.start, g.end) for g in gold] == [(bo.label, bo.start, bo.end)]
+    assert tab.selected().status == "accepted"
+    qtbot.keyClick(tab.table, Qt.Key.Key_1, CTRL_SHIFT)  # decided: the key does nothing
+    assert len(store.spans(uid, [GOLD])) == 1
+
+    tab.select(row_of(tab, "Rebels"))  # amina has no span here
+    qtbot.keyClick(tab.table, Qt.Key.Key_1, CTRL_SHIFT)
+    assert len(store.spans(uid, [GOLD])) == 1
+    qtbot.keyClick(tab.table, Qt.Key.Key_R, CTRL_SHIFT)
+    assert tab.items[row_of(tab, "Rebels")].status == "rejected"
+
+
+def test_alt_down_and_up_step_through_open_items_only(window, qtbot):
+    tab = focus_table(window)
+    tab.select(row_of(tab, "the bridge collapsed"))
+    assert tab.reject_selected()  # the boundary item is no longer open
+    tab.table.clearSelection()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert tab.selected().start == TEXT.index("The mayor said")
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert tab.selected().start == TEXT.index("Officials denied")  # the rejected one skipped
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert tab.selected().start == TEXT.index("Rebels")
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert tab.selected().start == TEXT.index("Rebels")  # none after: it stays
+    qtbot.keyClick(tab.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert tab.selected().start == TEXT.index("The mayor said")
+    assert window.editor.view.selectionRange(snap=False) == at(TEXT, "The mayor said")
+
+
+def test_ctrl_shift_a_accepts_agreed_and_keys_are_listed_and_in_tooltips(window, qtbot):
+    tab = focus_table(window)
+    store, uid = store_of(window), window.service.current
+    qtbot.keyClick(tab.table, Qt.Key.Key_A, CTRL_SHIFT)
+    assert [(g.start, g.end) for g in store.spans(uid, [GOLD])] == [at(TEXT, "The mayor said")]
+
+    rows = dict(shortcut_rows(window))
+    assert rows["Accept amina’s span (review)"] == key("Ctrl+Shift+1")
+    assert rows["Accept bo’s span (review)"] == key("Ctrl+Shift+2")
+    assert rows["Reject the review item"] == key("Ctrl+Shift+R")
+    assert rows["Next open review item"] == key("Alt+Down")
+    assert rows["Previous open review item"] == key("Alt+Up")
+    assert rows["Accept agreed review items in document"] == key("Ctrl+Shift+A")
+    every = [keys for _name, keys in shortcut_rows(window)]
+    assert len(every) == len(set(every))  # no key is bound twice
+    assert key("Ctrl+Shift+2") in tab.side_buttons["bo"].toolTip()
+    assert key("Ctrl+Shift+R") in tab.reject_button.toolTip()
+    assert key("Alt+Down") in tab.next_action.toolTip()
