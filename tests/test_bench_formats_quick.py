@@ -14,7 +14,8 @@ def test_bench_formats_quick() -> None:
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    assert FORMATS | {"native_s", "brat_vs_files", "spacy_vs_docbin"} <= set(summary)
+    assert FORMATS | {"native_s", "brat_vs_files", "spacy_vs_docbin", "files_x_native",
+                      "docbin_x_native"} <= set(summary)
     assert summary["native_s"] > 0
     assert all(summary[name] > 0 for name in FORMATS)
     assert "500 documents, 10000 spans" in done.stdout

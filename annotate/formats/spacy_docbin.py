@@ -1,13 +1,19 @@
 """spaCy DocBin (``.spacy``), the optional extra ``counterclaim[spacy]``.
 
-One ``Doc`` per document and annotator, tokenised by ``spacy.blank("en")`` (no model needed).
-Every span goes into ``doc.spans["sc"]`` (its span id kept as the spaCy span id), aligned to
-tokens with ``alignment_mode="expand"``; entity-category spans also go into ``doc.ents``
-where they do not overlap (``spacy.util.filter_spans``: longest first). ``doc.user_data``
-holds ``uid``, ``title``, ``annotator`` and ``meta``. Counted in the report: spans whose text
-changed when aligned to tokens (widened to whole tokens, or narrowed where an end lay in the
-white space spaCy keeps outside tokens), spans on no token, entity spans left out of ``doc.ents``,
-and the attributes, notes, relations and statuses spaCy has no place for.
+One ``Doc`` per document, tokenised by ``spacy.blank("en")`` (no model needed), holding every
+annotator's spans: all of them in ``doc.spans["sc"]`` (each span's id kept as the spaCy span
+id) and each annotator's in ``doc.spans["sc:<annotator>"]``, aligned to tokens with
+``alignment_mode="expand"``. ``doc.ents`` holds the entity-category spans of one annotator,
+``gold`` if present, else the first by name (``doc.user_data["ents"]`` names it), where they
+do not overlap (``spacy.util.filter_spans``: longest first). ``doc.user_data`` also holds
+``uid``, ``title`` and ``meta``. Only the token attributes a blank pipeline sets are stored
+(text, spacing, entities). Counted in the report: spans whose text changed when aligned to
+tokens (widened to whole tokens, or narrowed where an end lay in the white space spaCy keeps
+outside tokens), spans on no token, entity spans not in ``doc.ents`` (overlapping, or another
+annotator's), and the attributes, notes, relations and statuses spaCy has no place for.
+
+Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them
+(another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as one annotator's.
 """
 
 from __future__ import annotations
@@ -30,13 +36,16 @@ from annotate.formats.base import (
     check_text,
     layers,
 )
-from annotate.model import AnnotatedDocument, Document, text_uid
+from annotate.model import GOLD, AnnotatedDocument, Document, text_uid
 from annotate.schema import LabelSchema
 
 SPANS_KEY = "sc"
+LAYER_PREFIX = f"{SPANS_KEY}:"  # doc.spans["sc:<annotator>"]: one annotator's spans
+DOCBIN_ATTRS = ("ENT_IOB", "ENT_TYPE")  # with ORTH and SPACY, which a DocBin always stores
 REALIGNED = "spans whose text changed when aligned to spaCy tokens"
 LOST_NO_TOKEN = "spans covering no token not carried by spaCy"
 NOT_IN_ENTS = "overlapping entity spans left out of doc.ents (kept in spans['sc'])"
+OTHER_ENTS = "other annotators' entity spans not in doc.ents (kept in spans['sc'])"
 
 
 class SpacyMissing(CounterclaimError):
@@ -83,53 +92,60 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     report = ExportReport("spacy")
     nlp = _blank(spacy)
     entity_labels = {label.name for label in schema.labels if label.category == "entity"}
-    docs = DocBin(store_user_data=True)
+    docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
     with _plugins_looked_up_once():
-        _add_all(records, docs, nlp, entity_labels, report)
+        for record in records:
+            docs.add(_doc(record, nlp, entity_labels, report))
         data = docs.to_bytes()
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return report
 
 
-def _add_all(records: Iterable[AnnotatedDocument], docs: Any, nlp: Any,
-             entity_labels: set[str], report: ExportReport) -> None:
+def _doc(record: AnnotatedDocument, nlp: Any, entity_labels: set[str],
+         report: ExportReport) -> Any:
+    """The Doc of one document with every annotator's spans."""
     from spacy.util import filter_spans
 
-    for record in records:
-        check_record(record)
-        report.documents += 1
-        report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
-        source = record.document
-        tokenised = nlp.make_doc(source.text)
-        parts = layers(record, None)  # relations: all counted above
-        for i, layer in enumerate(parts):
-            # copies come from the untouched Doc (spaCy cannot copy one holding expanded spans)
-            doc = tokenised if i + 1 == len(parts) else tokenised.copy()
-            spans, entities = [], []
-            for span in layer.spans:
-                aligned = doc.char_span(span.start, span.end, label=span.label,
-                                        alignment_mode="expand", span_id=span.id)
-                if aligned is None or not len(aligned):  # white space outside any token
-                    report.lose(LOST_NO_TOKEN)
-                    continue
-                if aligned.start_char != span.start or aligned.end_char != span.end:
-                    report.lose(REALIGNED)
-                spans.append(aligned)
-                if span.label in entity_labels:
-                    entities.append(aligned)
-            doc.spans[SPANS_KEY] = spans
-            doc.ents = filter_spans(entities)
-            report.lose(NOT_IN_ENTS, len(entities) - len(doc.ents))
-            report.spans += len(spans)
-            doc.user_data.update({"uid": source.uid, "title": source.title,
-                                  "annotator": layer.annotator, "meta": source.meta})
-            docs.add(doc)
+    check_record(record)
+    report.documents += 1
+    report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
+    source = record.document
+    doc = nlp.make_doc(source.text)
+    parts = [layer for layer in layers(record, None) if layer.annotator is not None]
+    names = [layer.annotator for layer in parts]
+    ents_by = GOLD if GOLD in names else names[0] if names else None
+    everything, entities = [], []
+    for layer in parts:
+        aligned = []
+        for span in layer.spans:
+            got = doc.char_span(span.start, span.end, label=span.label,
+                                alignment_mode="expand", span_id=span.id)
+            if got is None or not len(got):  # white space outside any token
+                report.lose(LOST_NO_TOKEN)
+                continue
+            if got.start_char != span.start or got.end_char != span.end:
+                report.lose(REALIGNED)
+            aligned.append(got)
+            if span.label in entity_labels:
+                if layer.annotator == ents_by:
+                    entities.append(got)
+                else:
+                    report.lose(OTHER_ENTS)
+        doc.spans[f"{LAYER_PREFIX}{layer.annotator}"] = aligned
+        everything += aligned
+    doc.spans[SPANS_KEY] = everything
+    doc.ents = filter_spans(entities)
+    report.lose(NOT_IN_ENTS, len(entities) - len(doc.ents))
+    report.spans += len(everything)
+    doc.user_data.update({"uid": source.uid, "title": source.title, "meta": source.meta,
+                          "ents": ents_by})
+    return doc
 
 
 def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
-    """Records of a DocBin: the spans of ``doc.spans["sc"]`` (or ``doc.ents`` when a file has
-    no span group), at their token-aligned offsets."""
+    """Records of a DocBin: each annotator's spans from ``doc.spans["sc:<annotator>"]`` (a file
+    without them: ``doc.spans["sc"]``, else ``doc.ents``), at their token-aligned offsets."""
     spacy = _spacy()
     from spacy.tokens import DocBin
 
@@ -147,13 +163,16 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         meta = data.get("meta")
         document = Document(text, str(data.get("title") or ""),
                             dict(meta) if isinstance(meta, dict) else {}, text_uid(text))
-        found = data.get("annotator")
-        annotator = options.annotator_for(found if isinstance(found, str) else None)
-        group = doc.spans.get(SPANS_KEY, doc.ents)
+        groups = {key.removeprefix(LAYER_PREFIX): group for key, group in doc.spans.items()
+                  if key.startswith(LAYER_PREFIX)}
+        if not groups:  # an older export's or another tool's DocBin: one annotator's spans
+            found = data.get("annotator")
+            groups = {options.annotator_for(found if isinstance(found, str) else None):
+                      doc.spans.get(SPANS_KEY, doc.ents)}
         spans = tuple(
             intake.span(document, s.start_char, s.end_char, s.label_, annotator, where,
                         text=s.text, span_id=_uuid_or_none(s.id_))
-            for s in group)
+            for annotator, group in groups.items() for s in group)
         yield AnnotatedDocument(document, spans)
     intake.finish()
 
