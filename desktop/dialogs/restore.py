@@ -81,6 +81,7 @@ class RestoreDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button = self.buttons.addButton(
             "Restore…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setDefault(True)  # Enter asks; the question defaults to Cancel
         self.restore_button.clicked.connect(lambda _checked=False: self.restore_selected())
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
