@@ -184,6 +184,14 @@ def _import_chunk(
     relation_rows: list[tuple[Any, ...]] = []
     status_rows: list[tuple[Any, ...]] = []
     per_annotator = summary.spans_by_annotator
+    ids_of: dict[str, int] = {}  # annotator name -> id, for this chunk's hot loop
+
+    def who(name: str) -> int:
+        found = ids_of.get(name)
+        if found is None:
+            found = ids_of[name] = names.annotator_id(conn, name)
+        return found
+
     for record in chunk:
         record.check_offsets()
         doc_id = ids[record.document.uid]
@@ -194,7 +202,7 @@ def _import_chunk(
                 (
                     s.id,
                     doc_id,
-                    names.annotator_id(conn, s.annotator),
+                    who(s.annotator),
                     names.label_id(conn, s.label),
                     s.start,
                     s.end,
@@ -206,13 +214,9 @@ def _import_chunk(
             )
             per_annotator[s.annotator] = per_annotator.get(s.annotator, 0) + 1
         relation_rows += [
-            (r.id, doc_id, r.type, r.source, r.target, names.annotator_id(conn, r.annotator))
-            for r in record.relations
+            (r.id, doc_id, r.type, r.source, r.target, who(r.annotator)) for r in record.relations
         ]
-        status_rows += [
-            (doc_id, names.annotator_id(conn, who), state, now)
-            for who, state in record.status.items()
-        ]
+        status_rows += [(doc_id, who(name), state, now) for name, state in record.status.items()]
     if span_rows:
         n = conn.exec_driver_sql(_INSERT_SPAN, span_rows).rowcount
         summary.spans_added += n
@@ -269,25 +273,25 @@ def _spans_for(
         ),
         strict=True,
     )
-    rows = conn.exec_driver_sql(
+    # The driver's own cursor: plain tuples, no result-row objects, in this transaction.
+    rows = conn.connection.driver_connection.execute(
         'SELECT document_id, start, "end", label_id, annotator_id, id, attributes, note, '
         f"created, updated FROM spans WHERE {' AND '.join(clauses)} "
         "ORDER BY document_id, start",
         tuple(p for group in params for p in group),
     )
-    label_name, annotator_name = names.label_name, names.annotator_name
+    label_names, annotator_names = names.label_names(conn), names.annotator_names(conn)
     result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
     for doc_id, start, end, label, who_id, span_id, attrs, note, created, updated in rows:
-        attributes = json.loads(attrs) if attrs != "{}" else {}
         result[doc_id].append(
             Span(
                 docs[doc_id],
                 start,
                 end,
-                label_name(conn, label),
-                annotator_name(conn, who_id),
+                label_names[label],
+                annotator_names[who_id],
                 span_id,
-                attributes,
+                json.loads(attrs) if attrs != "{}" else {},
                 note,
                 created,
                 updated,

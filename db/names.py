@@ -60,10 +60,20 @@ class Names:
 
     def annotator_name(self, conn: Connection, annotator_id: int) -> str:
         if annotator_id not in self._annotator_names:
-            for row in conn.execute(select(AnnotatorModel.id, AnnotatorModel.name)):
-                self._annotators[row.name] = row.id
-                self._annotator_names[row.id] = row.name
+            self.annotator_names(conn)
         return self._annotator_names[annotator_id]
+
+    def label_names(self, conn: Connection) -> dict[int, str]:
+        """Every label's name by id (the live cache: read, never modify)."""
+        self._load_labels(conn)
+        return self._label_names
+
+    def annotator_names(self, conn: Connection) -> dict[int, str]:
+        """Every annotator's name by id (the live cache: read, never modify)."""
+        for row in conn.execute(select(AnnotatorModel.id, AnnotatorModel.name)):
+            self._annotators[row.name] = row.id
+            self._annotator_names[row.id] = row.name
+        return self._annotator_names
 
     def _load_labels(self, conn: Connection) -> None:
         for row in conn.execute(select(LabelModel.id, LabelModel.name)):

@@ -118,12 +118,14 @@ def baseline_export(path: Path, out: Path) -> float:
 def child_peak(source: Path, store_path: Path, do_import: bool) -> float:
     """Peak RSS (MiB) of a child that opens a store and, if asked, imports ``source``."""
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "from db.store import Store\nfrom db.transfer import import_paths\n"
         f"store = Store.open({str(store_path)!r})\n"
         + (f"assert not import_paths(store, [{str(source)!r}])[0].error\n" if do_import else "")
-        + "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        # VmHWM belongs to this process image (ru_maxrss would carry the parent's over exec).
+        + "print(next(int(line.split()[1]) for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM')) / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
