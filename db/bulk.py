@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -31,6 +30,9 @@ D, S, R, ST = (
     StatusModel.__table__,
 )
 CHUNK = 256
+CHUNK_CHARS = 1_000_000
+"""A chunk ends at CHUNK documents or once its texts reach CHUNK_CHARS characters, so an
+import holds a bounded amount of text whatever the size of the corpus or its documents."""
 
 
 @dataclass(slots=True)
@@ -115,6 +117,22 @@ class _LabelCheck:
             )
 
 
+def _chunks(records: Iterable[AnnotatedDocument]) -> Iterator[list[AnnotatedDocument]]:
+    chunk: list[AnnotatedDocument] = []
+    chars = 0
+    # Names are dropped as soon as they are done with, so that no document outlives its
+    # chunk while the next one is read: the peak then follows the largest document.
+    for record in records:
+        chunk.append(record)
+        chars += len(record.document.text)
+        del record
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
 def import_records(
     conn: Connection,
     names: Names,
@@ -125,12 +143,12 @@ def import_records(
     summary = ImportSummary()
     labels = _LabelCheck(conn, add_labels)
     count = 0
-    iterator = iter(records)
-    while chunk := tuple(islice(iterator, CHUNK)):
+    for chunk in _chunks(records):
         _import_chunk(conn, names, chunk, labels, summary)
         count += len(chunk)
         if progress is not None:
             progress(count)
+        del chunk  # freed before the next chunk is read, not after
     labels.finish()
     summary.labels_added = labels.added
     if labels.added:
