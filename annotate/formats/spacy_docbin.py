@@ -135,8 +135,9 @@ def _doc(record: AnnotatedDocument, nlp: Any, entity_labels: set[str],
         doc.spans[f"{LAYER_PREFIX}{layer.annotator}"] = aligned
         everything += aligned
     doc.spans[SPANS_KEY] = everything
-    doc.ents = filter_spans(entities)
-    report.lose(NOT_IN_ENTS, len(entities) - len(doc.ents))
+    ents = filter_spans(entities)
+    doc.ents = ents
+    report.lose(NOT_IN_ENTS, len(entities) - len(ents))
     report.spans += len(everything)
     doc.user_data.update({"uid": source.uid, "title": source.title, "meta": source.meta,
                           "ents": ents_by})
