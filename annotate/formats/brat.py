@@ -59,6 +59,7 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines spli
 _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _NUMBER = re.compile(r"[+-]?\d+")
+_SPACE = re.compile(r"\s")  # what str.isspace calls white space
 UID_DIGITS = 12
 CONF = "annotation.conf"
 ANNOTATOR = "Annotator"  # the brat attribute holding each span's annotator
@@ -88,8 +89,8 @@ class _ConfSeen:
 
     labels: set[str] = field(default_factory=set)
     relations: set[str] = field(default_factory=set)
-    attributes: dict[str, set[str]] = field(default_factory=dict)  # name -> values written
-    attribute_labels: dict[str, set[str]] = field(default_factory=dict)
+    attributes: set[tuple[str, str]] = field(default_factory=set)  # (name, label) written
+    values: set[tuple[str, str]] = field(default_factory=set)  # (name, value) written
     annotators: dict[str, str] = field(default_factory=dict)  # name -> its attribute value
 
 
@@ -165,16 +166,21 @@ def _write_new(files: list[tuple[str, str]]) -> None:
             os.close(fd)
 
 
-def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` cut at runs of line breaks, the breaks left out."""
-    pieces, pos = [], start
+def _fragments(text: str, start: int, end: int) -> tuple[str, str]:
+    """``[start, end)`` cut at runs of line breaks, the breaks left out, as brat writes it:
+    the offsets ``start end;start end`` and the text the pieces show, joined by a space
+    (both empty for a span of line breaks only)."""
+    offsets, shown, pos = [], [], start
     for brk in _BREAKS.finditer(text, start, end):
-        if brk.start() > pos:
-            pieces.append((pos, brk.start()))
+        cut = brk.start()
+        if cut > pos:
+            offsets.append(f"{pos} {cut}")
+            shown.append(text[pos:cut])
         pos = brk.end()
     if pos < end:
-        pieces.append((pos, end))
-    return pieces
+        offsets.append(f"{pos} {end}")
+        shown.append(text[pos:end])
+    return ";".join(offsets), " ".join(shown)
 
 
 def _value_text(value: Any) -> str:
@@ -193,15 +199,13 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
         who = seen.annotators.get(layer.annotator)
         for span in layer.spans:
             start, end, label = span.start, span.end, span.label
-            if _BREAKS.search(text, start, end):  # fragments, as brat writes them
-                pieces = _fragments(text, start, end)
-                if not pieces:
+            if _BREAKS.search(text, start, end):
+                offsets, shown = _fragments(text, start, end)
+                if not offsets:
                     report.lose(LOST_BREAKS_ONLY)
                     continue
-                if pieces[0][0] != start or pieces[-1][1] != end:
+                if text[start] in LINE_BREAKS or text[end - 1] in LINE_BREAKS:
                     report.lose(LOST_TRIMMED)
-                offsets = ";".join(f"{s} {e}" for s, e in pieces)
-                shown = " ".join(text[s:e] for s, e in pieces)
             else:
                 offsets, shown = f"{start} {end}", text[start:end]
             tid[span.id] = t = f"T{len(tid) + 1}"
@@ -217,18 +221,17 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
                 if name == ANNOTATOR:
                     report.lose(LOST_ANNOTATOR_NAMED)
                     continue
-                seen.attribute_labels.setdefault(name, set()).add(label)
-                values = seen.attributes.setdefault(name, set())
+                seen.attributes.add((name, label))
                 if value is True:
                     attr_n += 1
                     lines.append(f"A{attr_n}\t{name} {t}\n")
                     continue
                 value = _value_text(value)
-                if not value or any(c.isspace() for c in value):
+                if not value or _SPACE.search(value):
                     report.lose(LOST_SPACED_VALUES)
                     continue
                 attr_n += 1
-                values.add(value)
+                seen.values.add((name, value))
                 lines.append(f"A{attr_n}\t{name} {t} {value}\n")
             if span.note is not None:
                 note = _BREAKS.sub(" ", span.note)
@@ -262,20 +265,20 @@ def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
     for label in schema.labels:
         for attr in label.attributes:
             defs.setdefault(attr.name, (attr, set()))[1].add(label.name)
-    for name in sorted(seen.attributes.keys() - defs.keys()):
+    for name in sorted({name for name, _ in seen.attributes} - defs.keys()):
         defs[name] = (AttributeDef(name), set())
     defs.pop(ANNOTATOR, None)
     if seen.annotators:
         names = "|".join(sorted(seen.annotators.values()))
         out.append(f"{ANNOTATOR}\tArg:<ENTITY>, Value:{names}")
     for name, (attr, on_labels) in defs.items():
-        on_labels |= seen.attribute_labels.get(name, set())
+        on_labels |= {label for written, label in seen.attributes if written == name}
         args = "|".join(sorted(on_labels)) or "<ENTITY>"
         if attr.type == "bool":
             out.append(f"{name}\tArg:{args}")
             continue
         values = list(attr.choices) if attr.type == "choice" else sorted(
-            v for v in seen.attributes.get(name, ()) if "|" not in v and "," not in v)
+            v for written, v in seen.values if written == name and "|" not in v and "," not in v)
         if values:
             out.append(f"{name}\tArg:{args}, Value:{'|'.join(values)}")
     return "\n".join(out) + "\n"
