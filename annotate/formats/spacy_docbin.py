@@ -12,8 +12,9 @@ tokens (widened to whole tokens, or narrowed where an end lay in the white space
 outside tokens), spans on no token, entity spans not in ``doc.ents`` (overlapping, or another
 annotator's), and the attributes, notes, relations and statuses spaCy has no place for.
 
-Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them
-(another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as one annotator's.
+Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them (an
+older export's or another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as the spans of
+``user_data["annotator"]``, else of the import's annotator.
 """
 
 from __future__ import annotations
