@@ -6,6 +6,7 @@ The JSON form is the contract of FORMATS.md (``schema export`` / ``schema import
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,15 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
+def _is_number(value: Any) -> bool:
+    """A finite float or a 64-bit integer: what every JSON format reads and writes exactly."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, float) and math.isfinite(value)
+
+
 @dataclass(frozen=True, slots=True)
 class AttributeDef:
     name: str
@@ -37,7 +47,7 @@ class AttributeDef:
         ok = {
             "choice": isinstance(value, str) and value in self.choices,
             "text": isinstance(value, str),
-            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "number": _is_number(value),
             "bool": isinstance(value, bool),
         }[self.type]
         if not ok:

@@ -21,6 +21,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import LabelSchema
@@ -55,12 +57,22 @@ class ExportReport:
         if count:
             self.lost[what] += count
 
-    def drop(self, record: AnnotatedDocument, *, attributes: bool = False, notes: bool = False,
-             relations: bool = False, statuses: bool = False, meta: bool = False) -> None:
+    def drop(
+        self,
+        record: AnnotatedDocument,
+        *,
+        attributes: bool = False,
+        notes: bool = False,
+        relations: bool = False,
+        statuses: bool = False,
+        meta: bool = False,
+    ) -> None:
         """Count the parts of ``record`` this format has no place for."""
         if attributes:
-            self.lose(LOST_ATTRIBUTES, sum(v is not None for s in record.spans
-                                           for v in s.attributes.values()))
+            self.lose(
+                LOST_ATTRIBUTES,
+                sum(v is not None for s in record.spans for v in s.attributes.values()),
+            )
         if notes:
             self.lose(LOST_NOTES, sum(s.note is not None for s in record.spans))
         if relations:
@@ -71,8 +83,10 @@ class ExportReport:
             self.lose(LOST_META, int(bool(record.document.meta)))
 
     def summary(self) -> str:
-        wrote = (f"{self.format}: wrote {self.documents} documents, {self.spans} spans, "
-                 f"{self.relations} relations.")
+        wrote = (
+            f"{self.format}: wrote {self.documents} documents, {self.spans} spans, "
+            f"{self.relations} relations."
+        )
         losses = [f"{n} {what}" for what, n in sorted(self.lost.items()) if n]
         return f"{wrote} Not carried: {'; '.join(losses)}." if losses else f"{wrote} Nothing lost."
 
@@ -118,8 +132,14 @@ def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer
     names = sorted(spans.keys() | relations.keys())
     if not names:
         return [Layer(None, (), ())]
-    return [Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ())))
-            for name in names]
+    return [
+        Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ()))) for name in names
+    ]
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as is: how the JSON-based formats write a record."""
+    return orjson.dumps(value).decode("utf-8")
 
 
 # -- atomic writing --------------------------------------------------------------------------
@@ -196,19 +216,30 @@ class ImportOptions:
         return found or self.annotator or DEFAULT_ANNOTATOR
 
 
-def check_span_text(text: str, start: Any, end: Any, expected: str | None,
-                    file: str | Path | None, where: str | int | None) -> None:
+def check_span_text(
+    text: str,
+    start: Any,
+    end: Any,
+    expected: str | None,
+    file: str | Path | None,
+    where: str | int | None,
+) -> None:
     """Raise InputError unless ``0 <= start < end <= len(text)`` (integers) and, when the
     file states the span's text, ``text[start:end] == expected``."""
     file = str(file) if file is not None else None
     if not (type(start) is int and type(end) is int):
         raise InputError(f"span offsets must be integers, got {start!r} and {end!r}", file, where)
     if not 0 <= start < end <= len(text):
-        raise InputError(f"span [{start}, {end}) does not lie in the text (length {len(text)})",
-                         file, where)
+        raise InputError(
+            f"span [{start}, {end}) does not lie in the text (length {len(text)})", file, where
+        )
     if expected is not None and text[start:end] != expected:
-        raise InputError(f"span [{start}, {end}): the file says {expected!r} but the text there "
-                         f"is {text[start:end]!r}", file, where)
+        raise InputError(
+            f"span [{start}, {end}): the file says {expected!r} but the text there "
+            f"is {text[start:end]!r}",
+            file,
+            where,
+        )
 
 
 def stable_id(*parts: object) -> str:
@@ -235,13 +266,25 @@ class Intake:
     def error(self, message: str, where: str | int | None) -> InputError:
         return InputError(message, self.file, where)
 
-    def span(self, document: Document, start: Any, end: Any, label: Any, annotator: str,
-             where: str, *, text: str | None = None, attributes: dict[str, Any] | None = None,
-             note: str | None = None, span_id: str | None = None) -> Span:
+    def span(
+        self,
+        document: Document,
+        start: Any,
+        end: Any,
+        label: Any,
+        annotator: str,
+        where: str,
+        *,
+        text: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+        span_id: str | None = None,
+    ) -> Span:
         check_span_text(document.text, start, end, text, self.file, where)
         if not isinstance(label, str) or not label:
-            raise self.error(f"span [{start}, {end}): the label must be a name, got {label!r}",
-                             where)
+            raise self.error(
+                f"span [{start}, {end}): the label must be a name, got {label!r}", where
+            )
         label = self.options.label_map.get(label, label)
         attributes = attributes or {}
         known = self.schema.label(label)
@@ -258,8 +301,15 @@ class Intake:
             self._seen[key] += 1
         return Span(document.uid, start, end, label, annotator, span_id, attributes, note)
 
-    def relation(self, rtype: Any, source: Span, target: Span, annotator: str, where: str,
-                 relation_id: str | None = None) -> Relation:
+    def relation(
+        self,
+        rtype: Any,
+        source: Span,
+        target: Span,
+        annotator: str,
+        where: str,
+        relation_id: str | None = None,
+    ) -> Relation:
         if not isinstance(rtype, str) or not rtype:
             raise self.error(f"a relation type must be a name, got {rtype!r}", where)
         rtype = self.options.label_map.get(rtype, rtype)
@@ -287,14 +337,18 @@ class Intake:
             self.options.new_relation_types.update(self._unknown_types)
             return
         problems = []
-        for kind, found in (("labels", self._unknown_labels),
-                            ("relation types", self._unknown_types)):
+        for kind, found in (
+            ("labels", self._unknown_labels),
+            ("relation types", self._unknown_types),
+        ):
             if found:
                 listed = ", ".join(f"{name} (first at {where})" for name, where in found.items())
                 problems.append(f"{kind} not in the schema: {listed}")
         if problems:
-            raise InputError("; ".join(problems) + " (map them with a label map, or let the "
-                             "import add them)", self.file)
+            raise InputError(
+                "; ".join(problems) + " (map them with a label map, or let the import add them)",
+                self.file,
+            )
 
 
 def check_text(text: Any, file: str | Path, where: str | int | None) -> str:
@@ -304,8 +358,9 @@ def check_text(text: Any, file: str | Path, where: str | int | None) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError("the text holds a lone surrogate (not valid Unicode)", str(file),
-                         where) from None
+        raise InputError(
+            "the text holds a lone surrogate (not valid Unicode)", str(file), where
+        ) from None
     return text
 
 

@@ -25,14 +25,13 @@ from annotate.formats.base import (
     atomic_write,
     check_record,
     check_text,
+    json_text,
     layers,
 )
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
-_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_OWN_KEYS = {"id", "text", "title", "meta", "annotator", "label", "labels", "entities",
-             "relations"}
+_OWN_KEYS = {"id", "text", "title", "meta", "annotator", "label", "labels", "entities", "relations"}
 
 Entity = tuple[int, int, str]
 
@@ -45,19 +44,30 @@ class _Numbering:
         self.relations = count(1)
 
 
-def _line(head: dict[str, Any], entities: list[Entity],
-          relations: list[tuple[int, int, str]] | None, numbers: _Numbering | None) -> str:
+def _line(
+    head: dict[str, Any],
+    entities: list[Entity],
+    relations: list[tuple[int, int, str]] | None,
+    numbers: _Numbering | None,
+) -> str:
     """One line in the simple form (``numbers`` None) or the relation form; ``relations``
     index into ``entities``."""
     if numbers is None:
-        return _DUMP({**head, "label": [list(e) for e in entities]})
+        return json_text({**head, "label": [list(e) for e in entities]})
     ids = [next(numbers.entities) for _ in entities]
-    return _DUMP({**head,
-                  "entities": [{"id": i, "start_offset": s, "end_offset": e, "label": label}
-                               for i, (s, e, label) in zip(ids, entities, strict=True)],
-                  "relations": [{"id": next(numbers.relations), "from_id": ids[a],
-                                 "to_id": ids[b], "type": rtype}
-                                for a, b, rtype in relations or ()]})
+    return json_text(
+        {
+            **head,
+            "entities": [
+                {"id": i, "start_offset": s, "end_offset": e, "label": label}
+                for i, (s, e, label) in zip(ids, entities, strict=True)
+            ],
+            "relations": [
+                {"id": next(numbers.relations), "from_id": ids[a], "to_id": ids[b], "type": rtype}
+                for a, b, rtype in relations or ()
+            ],
+        }
+    )
 
 
 def _upgrade(handle: TextIO, numbers: _Numbering) -> None:
@@ -93,8 +103,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
 
 
 def _layer_line(doc: Document, layer: Layer, numbers: _Numbering | None) -> str:
-    head: dict[str, Any] = {"id": doc.uid, "text": doc.text, "title": doc.title,
-                            "meta": doc.meta}
+    head: dict[str, Any] = {"id": doc.uid, "text": doc.text, "title": doc.title, "meta": doc.meta}
     if layer.annotator is not None:
         head["annotator"] = layer.annotator
     index = {span.id: i for i, span in enumerate(layer.spans)}
@@ -116,8 +125,9 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
                 try:
                     data = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    raise intake.error(f"not valid JSON ({exc.msg} at column {exc.colno})",
-                                       where) from None
+                    raise intake.error(
+                        f"not valid JSON ({exc.msg} at column {exc.colno})", where
+                    ) from None
                 yield _record(data, intake, where)
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte {exc.start} of a read block)", str(path)) from None
@@ -147,14 +157,16 @@ def _record(data: Any, intake: Intake, where: str) -> AnnotatedDocument:
     spans = []
     for i, entry in enumerate(entries, start=1):
         if not (isinstance(entry, list | tuple) and len(entry) == 3):
-            raise intake.error(f"label entry {i} must be [start, end, \"LABEL\"], got {entry!r}",
-                               where)
+            raise intake.error(
+                f'label entry {i} must be [start, end, "LABEL"], got {entry!r}', where
+            )
         spans.append(intake.span(doc, entry[0], entry[1], entry[2], annotator, where))
     return AnnotatedDocument(doc, tuple(spans))
 
 
-def _relation_form(data: dict[str, Any], doc: Document, annotator: str, intake: Intake,
-                   where: str) -> tuple[tuple[Span, ...], tuple[Relation, ...]]:
+def _relation_form(
+    data: dict[str, Any], doc: Document, annotator: str, intake: Intake, where: str
+) -> tuple[tuple[Span, ...], tuple[Relation, ...]]:
     entities, relations = data.get("entities"), data.get("relations") or []
     if not isinstance(entities, list) or not isinstance(relations, list):
         raise intake.error('"entities" and "relations" must be lists', where)
@@ -163,8 +175,14 @@ def _relation_form(data: dict[str, Any], doc: Document, annotator: str, intake: 
     for i, entity in enumerate(entities, start=1):
         if not isinstance(entity, dict):
             raise intake.error(f"entity {i} must be an object", where)
-        span = intake.span(doc, entity.get("start_offset"), entity.get("end_offset"),
-                           entity.get("label"), annotator, where)
+        span = intake.span(
+            doc,
+            entity.get("start_offset"),
+            entity.get("end_offset"),
+            entity.get("label"),
+            annotator,
+            where,
+        )
         if entity.get("id") in by_id:
             raise intake.error(f"two entities have the id {entity.get('id')!r}", where)
         by_id[entity.get("id")] = span
@@ -176,8 +194,11 @@ def _relation_form(data: dict[str, Any], doc: Document, annotator: str, intake: 
         ends = []
         for key in ("from_id", "to_id"):
             if rel.get(key) not in by_id:
-                raise intake.error(f"relation {rel.get('id', i)!r}: {key} {rel.get(key)!r} is "
-                                   "not an entity of this line", where)
+                raise intake.error(
+                    f"relation {rel.get('id', i)!r}: {key} {rel.get(key)!r} is "
+                    "not an entity of this line",
+                    where,
+                )
             ends.append(by_id[rel[key]])
         rels.append(intake.relation(rel.get("type"), ends[0], ends[1], annotator, where))
     return tuple(spans), tuple(rels)

@@ -37,6 +37,7 @@ from annotate.formats.base import (
     check_record,
     check_span_text,
     check_text,
+    json_text,
     layers,
     read_utf8,
     stable_id,
@@ -44,7 +45,6 @@ from annotate.formats.base import (
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
-_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 NOTE = "note"
 _VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number"}
 
@@ -60,13 +60,14 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.drop(record, statuses=True)
             doc = record.document
             present = [layer for layer in layers(record, report) if layer.annotator is not None]
-            task = {"id": n,
-                    "data": {"text": doc.text, "title": doc.title, "uid": doc.uid,
-                             "meta": doc.meta},
-                    "annotations": [_annotation(doc.text, layer, schema) for layer in present]}
+            task = {
+                "id": n,
+                "data": {"text": doc.text, "title": doc.title, "uid": doc.uid, "meta": doc.meta},
+                "annotations": [_annotation(doc.text, layer, schema) for layer in present],
+            }
             report.spans += sum(len(layer.spans) for layer in present)
             report.relations += sum(len(layer.relations) for layer in present)
-            handle.write(("\n" if n == 1 else ",\n") + _DUMP(task))
+            handle.write(("\n" if n == 1 else ",\n") + json_text(task))
         handle.write("\n]\n")
     return report
 
@@ -74,9 +75,17 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
 def _annotation(text: str, layer: Layer, schema: LabelSchema) -> dict[str, Any]:
     result: list[dict[str, Any]] = []
     for span in layer.spans:
-        where = {"start": span.start, "end": span.end, "text": text[span.start:span.end]}
-        result.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels",
-                       "value": {**where, "labels": [span.label]}, "origin": "manual"})
+        where = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
+        result.append(
+            {
+                "id": span.id,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {**where, "labels": [span.label]},
+                "origin": "manual",
+            }
+        )
         label = schema.label(span.label)
         for name, value in span.attributes.items():
             if value is None:
@@ -89,16 +98,41 @@ def _annotation(text: str, layer: Layer, schema: LabelSchema) -> dict[str, Any]:
             else:
                 kind = "choices" if attr is not None and attr.type == "choice" else "textarea"
                 shown = [value]
-            result.append({"id": span.id, "from_name": name, "to_name": "text", "type": kind,
-                           "value": {**where, _VALUE_KEY[kind]: shown}})
+            result.append(
+                {
+                    "id": span.id,
+                    "from_name": name,
+                    "to_name": "text",
+                    "type": kind,
+                    "value": {**where, _VALUE_KEY[kind]: shown},
+                }
+            )
         if span.note is not None:
-            result.append({"id": span.id, "from_name": NOTE, "to_name": "text",
-                           "type": "textarea", "value": {**where, "text": [span.note]}})
+            result.append(
+                {
+                    "id": span.id,
+                    "from_name": NOTE,
+                    "to_name": "text",
+                    "type": "textarea",
+                    "value": {**where, "text": [span.note]},
+                }
+            )
     for rel in layer.relations:
-        result.append({"from_id": rel.source, "to_id": rel.target, "type": "relation",
-                       "direction": "right", "labels": [rel.type]})
-    return {"completed_by": layer.annotator, "result": result, "was_cancelled": False,
-            "ground_truth": layer.annotator == GOLD}
+        result.append(
+            {
+                "from_id": rel.source,
+                "to_id": rel.target,
+                "type": "relation",
+                "direction": "right",
+                "labels": [rel.type],
+            }
+        )
+    return {
+        "completed_by": layer.annotator,
+        "result": result,
+        "was_cancelled": False,
+        "ground_truth": layer.annotator == GOLD,
+    }
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -108,8 +142,9 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     try:
         data = json.loads(read_utf8(path).removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise intake.error(f"not valid JSON ({exc.msg} at column {exc.colno})",
-                           f"line {exc.lineno}") from None
+        raise intake.error(
+            f"not valid JSON ({exc.msg} at column {exc.colno})", f"line {exc.lineno}"
+        ) from None
     tasks = data if isinstance(data, list) else [data]
     used_ids: set[str] = set()
     for i, task in enumerate(tasks, start=1):
@@ -125,8 +160,7 @@ def _task(task: Any, where: str, intake: Intake, used_ids: set[str]) -> Annotate
     meta = data.get("meta") or {}
     if not isinstance(meta, dict):
         raise intake.error('"data.meta" must be an object', where)
-    meta = {**{k: v for k, v in data.items() if k not in ("text", "title", "uid", "meta")},
-            **meta}
+    meta = {**{k: v for k, v in data.items() if k not in ("text", "title", "uid", "meta")}, **meta}
     uid = text_uid(text)
     if data.get("uid") not in (None, uid):
         raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
@@ -183,8 +217,9 @@ class _Region:
 class _AnnotationReader:
     """The spans and relations of one annotation object."""
 
-    def __init__(self, doc: Document, annotator: str, intake: Intake, used_ids: set[str],
-                 where: str):
+    def __init__(
+        self, doc: Document, annotator: str, intake: Intake, used_ids: set[str], where: str
+    ):
         self.doc, self.annotator, self.intake = doc, annotator, intake
         self.used_ids, self.where = used_ids, where
         self.spans: list[Span] = []
@@ -199,8 +234,11 @@ class _AnnotationReader:
             if not isinstance(result, dict) or not isinstance(result.get("value", {}), dict):
                 raise self.intake.error('a result is an object with a "value" object', where)
             located.append((result, where))
-        regions = {str(r.get("id")): self._region(r, where) for r, where in located
-                   if r.get("type") == "labels"}
+        regions = {
+            str(r.get("id")): self._region(r, where)
+            for r, where in located
+            if r.get("type") == "labels"
+        }
         for result, where in located:
             region = regions.get(str(result.get("id")))
             if region is not None and result.get("type") not in ("labels", "relation"):
@@ -208,10 +246,17 @@ class _AnnotationReader:
         first: dict[str, Span] = {}
         for key, region in regions.items():
             for label in region.labels:
-                span = self.intake.span(self.doc, region.start, region.end, label,
-                                        self.annotator, region.where,
-                                        attributes=region.attributes, note=region.note,
-                                        span_id=self._span_id(key, label))
+                span = self.intake.span(
+                    self.doc,
+                    region.start,
+                    region.end,
+                    label,
+                    self.annotator,
+                    region.where,
+                    attributes=region.attributes,
+                    note=region.note,
+                    span_id=self._span_id(key, label),
+                )
                 first.setdefault(key, span)
                 self.spans.append(span)
         for result, where in located:
@@ -222,8 +267,14 @@ class _AnnotationReader:
         value = result["value"]
         start, end, stated = value.get("start"), value.get("end"), value.get("text")
         try:
-            check_span_text(self.doc.text, start, end, stated if isinstance(stated, str)
-                            else None, self.intake.file, where)
+            check_span_text(
+                self.doc.text,
+                start,
+                end,
+                stated if isinstance(stated, str) else None,
+                self.intake.file,
+                where,
+            )
         except InputError:
             converted = self._from_utf16(start, end, stated)
             if converted is None:
@@ -231,8 +282,9 @@ class _AnnotationReader:
             start, end = converted
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels:
-            raise self.intake.error('a labels region needs a non-empty "labels" list',
-                                    where) from None
+            raise self.intake.error(
+                'a labels region needs a non-empty "labels" list', where
+            ) from None
         return _Region(start, end, labels, where)
 
     def _from_utf16(self, start: Any, end: Any, stated: Any) -> tuple[int, int] | None:
@@ -244,8 +296,7 @@ class _AnnotationReader:
         if max(table) == len(text) or start not in table or end not in table:
             return None  # no astral characters, or not UTF-16 boundaries
         cp_start, cp_end = table[start], table[end]
-        return (cp_start, cp_end) if cp_start < cp_end and text[cp_start:cp_end] == stated \
-            else None
+        return (cp_start, cp_end) if cp_start < cp_end and text[cp_start:cp_end] == stated else None
 
     def _span_id(self, region: str, label: str) -> str:
         try:
@@ -269,8 +320,9 @@ class _AnnotationReader:
             if not isinstance(shown, list) or len(shown) != 1:
                 raise self.intake.error(f"{name}: expected one value, got {shown!r}", where)
             shown = shown[0]
-        label = self.intake.schema.label(self.intake.options.label_map.get(region.labels[0],
-                                                                           region.labels[0]))
+        label = self.intake.schema.label(
+            self.intake.options.label_map.get(region.labels[0], region.labels[0])
+        )
         attr = label.attribute(name) if label else None
         if attr is not None and attr.type == "bool" and shown in ("true", "false"):
             shown = shown == "true"
@@ -281,13 +333,15 @@ class _AnnotationReader:
         for key in ("from_id", "to_id"):
             region = str(result.get(key))
             if region not in first:
-                raise self.intake.error(f"relation {key} {result.get(key)!r} is not a region "
-                                        "of this annotation", where)
+                raise self.intake.error(
+                    f"relation {key} {result.get(key)!r} is not a region of this annotation", where
+                )
             ends.append(first[region])
         if result.get("direction") == "left":
             ends.reverse()
         labels = result.get("labels")
         if not isinstance(labels, list) or not labels:
             raise self.intake.error('a relation needs a type in "labels"', where)
-        self.relations += [self.intake.relation(rtype, ends[0], ends[1], self.annotator, where)
-                           for rtype in labels]
+        self.relations += [
+            self.intake.relation(rtype, ends[0], ends[1], self.annotator, where) for rtype in labels
+        ]
