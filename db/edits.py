@@ -7,11 +7,15 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy.exc import DBAPIError
 
 from annotate.commands import (
     AddDecision,
@@ -55,10 +59,34 @@ D, S, R, ST, DE = (
     DecisionModel.__table__,
 )
 
-# Built once: building a statement per edit costs more than running it.
-_SPAN_EXISTS = select(S.c.id).where(S.c.id == bindparam("span_id"))
-_INSERT_SPAN = insert(S)
-_LOAD_SPAN = select(S, D.c.uid).join(D).where(S.c.id == bindparam("span_id"))
+# The statements of every edit, for the driver: SQLAlchemy's execution of a statement costs
+# several times SQLite's running it.
+_SPAN_COLUMNS = (
+    'id, document_id, annotator_id, label_id, start, "end", attributes, note, created, updated'
+)
+_INSERT_NEW_SPAN = (
+    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (:id, :document_id, :annotator_id, :label_id, "
+    ":start, :end, :attributes, :note, :created, :updated) ON CONFLICT (id) DO NOTHING"
+)
+_UPDATE_SPAN = (
+    "UPDATE spans SET document_id = :document_id, annotator_id = :annotator_id, "
+    'label_id = :label_id, start = :start, "end" = :end, attributes = :attributes, '
+    "note = :note, created = :created, updated = :updated WHERE id = :id"
+)
+_LOAD_SPAN = (
+    'SELECT d.uid, s.start, s."end", s.label_id, s.annotator_id, s.id, s.attributes, s.note, '
+    "s.created, s.updated FROM spans AS s JOIN documents AS d ON d.id = s.document_id "
+    "WHERE s.id = ?"
+)
+
+
+def execute(conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+    """Run ``sql`` on the driver's own cursor, in ``conn``'s transaction. Driver errors come
+    out as SQLAlchemy's (OperationalError, IntegrityError, ...), as from ``conn.execute``."""
+    try:
+        return conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
@@ -98,10 +126,22 @@ def span_from_row(conn: Connection, names: Names, row: object, uid: str) -> Span
 
 
 def load_span(conn: Connection, names: Names, span_id: str) -> Span:
-    row = conn.execute(_LOAD_SPAN, {"span_id": span_id}).first()
+    row = execute(conn, _LOAD_SPAN, (span_id,)).fetchone()
     if row is None:
         raise ValidationError(f"no span {span_id} (it may have been deleted)")
-    return span_from_row(conn, names, row, row.uid)
+    uid, start, end, label_id, annotator_id, found, attributes, note, created, updated = row
+    return Span(
+        uid,
+        start,
+        end,
+        names.label_name(conn, label_id),
+        names.annotator_name(conn, annotator_id),
+        found,
+        (None if attributes is None else json.loads(attributes)) or {},
+        note,
+        created,
+        updated,
+    )
 
 
 def load_status(conn: Connection, names: Names, uid: str, annotator: str) -> Status:
@@ -130,7 +170,7 @@ def _span_values(conn: Connection, names: Names, span: Span, doc_id: int) -> dic
         "label_id": names.label_id(conn, span.label),
         "start": span.start,
         "end": span.end,
-        "attributes": span.attributes,
+        "attributes": json.dumps(span.attributes),  # as the column's JSON type writes it
         "note": span.note,
         "created": span.created,
         "updated": span.updated,
@@ -197,9 +237,9 @@ def _schema(conn: Connection) -> LabelSchema:
 def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     doc_id, length = _document(conn, command.span.document)
     _check_span(conn, command.span, length)
-    if conn.scalar(_SPAN_EXISTS, {"span_id": command.span.id}):
+    values = _span_values(conn, names, command.span, doc_id)
+    if not execute(conn, _INSERT_NEW_SPAN, values).rowcount:
         raise ValidationError(f"span {command.span.id} exists already")
-    conn.execute(_INSERT_SPAN, _span_values(conn, names, command.span, doc_id))
     for relation in command.relations:
         _insert_relation(conn, names, relation, command.span.document)
     return command
@@ -226,9 +266,7 @@ def _(command: UpdateSpan, conn: Connection, names: Names) -> Command:
         else replace(command.after, updated=utc_now())
     )
     _check_span(conn, after, length)
-    conn.execute(
-        update(S).where(S.c.id == current.id).values(_span_values(conn, names, after, doc_id))
-    )
+    execute(conn, _UPDATE_SPAN, _span_values(conn, names, after, doc_id))
     return UpdateSpan(current, after)
 
 

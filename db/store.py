@@ -7,6 +7,7 @@ of :mod:`annotate`, never ORM objects.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    bindparam,
     delete,
     exists,
     func,
@@ -94,8 +94,13 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.names = Names()
+        self._path = sqlite_path(str(engine.url))
         self._watcher: Watcher | None = None
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
+        self._no_open_undos: set[int] = set()
+        """Annotators (ids) known to have no active undo for a new edit to close: each joins
+        once the closing statement ran for them, and leaves when this Store journals an undo of
+        theirs; all leave when a write fails or anyone else commits to the file."""
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -136,7 +141,7 @@ class Store:
 
     @property
     def path(self) -> Path | None:
-        return sqlite_path(str(self.engine.url))
+        return self._path
 
     @property
     def location(self) -> str:
@@ -186,8 +191,7 @@ class Store:
             if watcher is not None:
                 watcher.absorb()
         except OperationalError as exc:
-            self.names.clear()
-            self._schema = None
+            self._forget()
             message = str(exc.orig)
             if _busy(exc):
                 raise StoreError(
@@ -198,9 +202,15 @@ class Store:
                 raise StoreError("the disk is full: your edit was not saved") from None
             raise StoreError(f"the store could not be written: {message}") from None
         except BaseException:
-            self.names.clear()  # ids cached during a rolled-back transaction may not exist
-            self._schema = None
+            self._forget()
             raise
+
+    def _forget(self) -> None:
+        """Drop what this Store keeps of the store's state: after a failed write, whose rolled
+        back transaction may have added some of it."""
+        self.names.clear()
+        self._schema = None
+        self._no_open_undos.clear()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -328,7 +338,9 @@ class Store:
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
             self._journal(conn, done, who, "do", None)
-            conn.execute(_CLOSE_UNDOS, {"who": who})
+            if who not in self._no_open_undos:  # a new edit closes the redo of past undos
+                edits.execute(conn, _CLOSE_UNDOS, (who,))
+                self._no_open_undos.add(who)
         return done.changes()
 
     def undo(self, annotator: str) -> ChangeSet | None:
@@ -373,7 +385,10 @@ class Store:
                 )
             except ValidationError as exc:
                 raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
-            self._journal(conn, done, self.names.annotator_id(conn, annotator), kind, row.id)
+            who = self.names.annotator_id(conn, annotator)
+            self._journal(conn, done, who, kind, row.id)
+            if kind == "undo":
+                self._no_open_undos.discard(who)
             conn.execute(
                 update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
             )
@@ -387,6 +402,7 @@ class Store:
             return None
         version = self.data_version()
         if self._schema is None or self._schema[0] != version:
+            self._no_open_undos.clear()  # someone else may have undone since
             self._schema = (version, edits.known(conn))
         return self._schema[1]
 
@@ -394,19 +410,19 @@ class Store:
         self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
     ) -> None:
         docs = command.changes().documents
-        conn.execute(
+        edits.execute(
+            conn,
             _JOURNAL_ENTRY,
-            {
-                "at": utc_now(),
-                "annotator_id": annotator_id,
-                "op": command.op,
-                "document_uid": next(iter(docs)) if len(docs) == 1 else None,
-                "payload": command.to_dict(),
-                "inverse": command.inverse().to_dict(),
-                "kind": kind,
-                "target": target,
-                "state": "active",
-            },
+            (
+                utc_now(),
+                annotator_id,
+                command.op,
+                next(iter(docs)) if len(docs) == 1 else None,
+                json.dumps(command.to_dict()),  # as the columns' JSON type writes it
+                json.dumps(command.inverse().to_dict()),
+                kind,
+                target,
+            ),
         )
 
     def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
@@ -541,16 +557,14 @@ class Store:
             return list(conn.scalars(query))
 
 
-# Built once: building a statement per edit costs more than running it.
-_JOURNAL_ENTRY = insert(JournalModel)
+# For the driver (edits.execute): SQLAlchemy's execution costs more than SQLite's.
+_JOURNAL_ENTRY = (
+    "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
+    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')"
+)
 _CLOSE_UNDOS = (
-    update(JournalModel)
-    .where(
-        JournalModel.annotator_id == bindparam("who"),
-        JournalModel.kind == "undo",
-        JournalModel.state == "active",
-    )
-    .values(state="closed")
+    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND kind = 'undo' "
+    "AND state = 'active'"
 )
 
 

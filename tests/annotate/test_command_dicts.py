@@ -1,0 +1,59 @@
+"""Commands' journal form: to_dict gives what dataclasses.asdict gives (op first), as fresh
+data, and command_from_dict rebuilds the command."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from annotate.commands import (
+    AddDecision,
+    AddRelation,
+    Batch,
+    Command,
+    CreateSpan,
+    Decision,
+    DeleteSpan,
+    RemoveDecision,
+    RemoveRelation,
+    SetStatus,
+    UpdateSpan,
+    command_from_dict,
+)
+from annotate.model import Relation, Span
+
+SPAN = Span("doc", 3, 9, "CLAIM", "amina", "s1", {"certainty": "reported", "n": 2}, "a note")
+MOVED = Span("doc", 3, 12, "CLAIM", "amina", "s1", {}, None, SPAN.created, "2030-01-01T00:00:00Z")
+LINK = Relation("CLAIMED_BY", "s1", "s2", "amina", "r1")
+ACCEPT = Decision("d1", "doc", "accept", ("s1", "s2"), SPAN, "judge", "2030-01-01T00:00:00Z")
+REJECT = Decision("d2", "doc", "reject", ("s3",), None, "judge", "2030-01-01T00:00:00Z")
+COMMANDS: list[Command] = [
+    CreateSpan(SPAN, (LINK,)),
+    DeleteSpan(SPAN),
+    UpdateSpan(SPAN, MOVED),
+    AddRelation("doc", LINK),
+    RemoveRelation("doc", LINK),
+    SetStatus("doc", "amina", "done", "in_progress"),
+    AddDecision(ACCEPT),
+    RemoveDecision(REJECT),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.op)
+def test_to_dict_is_asdict_with_op_first(command: Command) -> None:
+    data = command.to_dict()
+    assert data == {"op": command.op, **asdict(command)}  # type: ignore[call-overload]
+    assert next(iter(data)) == "op"
+    assert command_from_dict(data) == command
+
+
+def test_to_dict_copies_the_attributes() -> None:
+    data = CreateSpan(SPAN).to_dict()
+    data["span"]["attributes"]["certainty"] = "changed"
+    assert SPAN.attributes["certainty"] == "reported"
+
+
+def test_a_batch_round_trips() -> None:
+    batch = Batch(tuple(COMMANDS), "all")
+    assert command_from_dict(batch.to_dict()) == batch
