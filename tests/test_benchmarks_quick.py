@@ -1,0 +1,62 @@
+"""Every benchmark runs in --quick mode in the default test run, so none can rot: each must
+exit 0 and end with its JSON summary holding its figures."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).parent / "benchmarks"
+FORMATS = {"doccano", "brat", "conll", "spacy", "labelstudio", "csv"}
+VIEW = {
+    "open_ratio",
+    "repaint_ratio",
+    "update_ratio",
+    "edit_ratio",
+    "open_bare_s",
+    "open_view_s",
+    "repaint_bare_s",
+    "repaint_view_s",
+    "update_s",
+    "edit_s",
+    "edit_insert_s",
+}
+
+CASES = {
+    "bench_store.py": (
+        {"import_ratio", "export_ratio", "import_extra_peak_mb", "big_peak_per_largest_text"},
+        {"documents": 500, "spans": 10_000},
+    ),
+    "bench_view.py": (VIEW, {"quick": True}),
+    "bench_formats.py": (
+        FORMATS
+        | {"native_s", "brat_vs_files", "spacy_vs_docbin", "files_x_native", "docbin_x_native"},
+        {},
+    ),
+    "bench_agreement.py": (
+        {"ratio", "project_s", "baseline_s"},
+        {"documents": 100, "spans": 10_000},
+    ),
+    "bench_durability.py": (
+        {"full_edits_per_s", "normal_edits_per_s", "ratio"},
+        {"edits_each": 120, "synchronous_in_use": "FULL"},
+    ),
+}
+
+
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_benchmark_quick_mode(script: str) -> None:
+    keys, exact = CASES[script]
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert keys <= set(summary), keys - set(summary)
+    assert all(summary[key] > 0 for key in keys), {key: summary[key] for key in keys}
+    assert {key: summary[key] for key in exact} == exact
