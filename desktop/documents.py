@@ -8,10 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -31,22 +29,23 @@ from annotate.commands import ChangeSet
 from db.store import DocumentRow
 from desktop.plain import tooltip
 from desktop.service import Filters, Service
+from desktop.table_model import Index, RowsModel
 
 PAGE = 200
 COLUMNS = ("Title", "Source", "Length", "Spans", "Status")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
-Index = QModelIndex | QPersistentModelIndex
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(RowsModel):
     """Rows of :class:`DocumentRow`, fetched ``PAGE`` at a time as the view scrolls."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, service: Service, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.filters = Filters()
-        self._rows: list[DocumentRow] = []
         self._row_of: dict[str, int] = {}
         self._total = 0
         self.reset()
@@ -105,18 +104,6 @@ class DocumentListModel(QAbstractTableModel):
 
     def document_row(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

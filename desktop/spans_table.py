@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -27,65 +25,54 @@ from annotate.commands import ChangeSet
 from annotate.model import Span
 from desktop.plain import tooltip
 from desktop.service import Service
+from desktop.table_model import Index, RowsModel
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def attributes_text(span: Span) -> str:
     return ", ".join(f"{k}={v}" for k, v in span.attributes.items() if v is not None)
 
 
-class SpansModel(QAbstractTableModel):
+class SpansModel(RowsModel):
     """The current document's spans; rows are replaced one by one on change."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._spans: list[Span] = []
         self._text = ""
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.beginResetModel()
-        self._text, self._spans = text, list(spans)
+        self._text, self._rows = text, list(spans)
         self.endResetModel()
 
     def row_of(self, span_id: str) -> int | None:
-        return next((i for i, s in enumerate(self._spans) if s.id == span_id), None)
+        return next((i for i, s in enumerate(self._rows) if s.id == span_id), None)
 
     def put(self, span: Span) -> None:
         """Insert ``span`` or replace the row of the span with its id."""
         row = self.row_of(span.id)
         if row is None:
-            self.beginInsertRows(QModelIndex(), len(self._spans), len(self._spans))
-            self._spans.append(span)
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._rows.append(span)
             self.endInsertRows()
         else:
-            self._spans[row] = span
+            self._rows[row] = span
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def drop(self, span_id: str) -> None:
         row = self.row_of(span_id)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._spans[row]
+            del self._rows[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        span = self._spans[index.row()]
+        span = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text[span.start:span.end]
             if role == Qt.ItemDataRole.DisplayRole:

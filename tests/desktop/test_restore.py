@@ -74,7 +74,7 @@ def stored(service: Service) -> set[tuple[int, int]]:
 def listed(window: MainWindow) -> set[tuple[int, int]]:
     """The bounds of the spans the Spans dock shows."""
     model = window.spans.model
-    return {(s.start, s.end) for s in (model._spans[r] for r in range(model.rowCount()))}
+    return {(model.index(r, 1).data(), model.index(r, 2).data()) for r in range(model.rowCount())}
 
 
 def title(path: Path, uid: str) -> str:
