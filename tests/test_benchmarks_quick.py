@@ -32,7 +32,15 @@ CASES = {
     "bench_view.py": (VIEW, {"quick": True}),
     "bench_formats.py": (
         FORMATS
-        | {"native_s", "brat_vs_files", "spacy_vs_docbin", "files_x_native", "docbin_x_native"},
+        | {
+            "native_s",
+            "brat_vs_files",
+            "spacy_vs_docbin",
+            "files_x_native",
+            "docbin_x_native",
+            "conll_vs_tokens",
+            "tokens_x_native",
+        },
         {},
     ),
     "bench_agreement.py": (

@@ -11,6 +11,8 @@ time over that of merely creating the same files with the same bytes, and ``spac
 is the spaCy writer's time over tokenising the same texts (one Doc per document, as the writer
 does) and adding them, without spans, to a DocBin (what any DocBin export pays);
 ``files_x_native`` and ``docbin_x_native`` are those floors over the native writer's time.
+A third, ``conll_vs_tokens``, is CoNLL's time over tokenising the texts with the default
+tokenizer and writing one untagged line per token (``tokens_x_native`` over native's).
 """
 
 from __future__ import annotations
@@ -30,26 +32,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from annotate.formats import brat, conll, csvspans, doccano, labelstudio, native, spacy_docbin
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import default_schema
+from annotate.tokenize import TOKEN
 
 ANNOTATORS = ("amina", "bertrand")
 CREATED = "2026-01-01T00:00:00Z"
 T = TypeVar("T")
-WRITERS = {"doccano": (doccano.write, "d.jsonl"), "brat": (brat.write, "brat"),
-           "conll": (conll.write, "c.conll"), "spacy": (spacy_docbin.write, "x.spacy"),
-           "labelstudio": (labelstudio.write, "ls.json"), "csv": (csvspans.write, "s.csv")}
+WRITERS = {
+    "doccano": (doccano.write, "d.jsonl"),
+    "brat": (brat.write, "brat"),
+    "conll": (conll.write, "c.conll"),
+    "spacy": (spacy_docbin.write, "x.spacy"),
+    "labelstudio": (labelstudio.write, "ls.json"),
+    "csv": (csvspans.write, "s.csv"),
+}
 
 
 def make_documents(n_docs: int, n_spans: int, seed: int = 20261121) -> list[AnnotatedDocument]:
     rng = random.Random(seed)
-    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 9)))
-             for _ in range(3000)] + ["😀", "Bamako", "l'armée", "40"]
+    vocab = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 9)))
+        for _ in range(3000)
+    ] + ["😀", "Bamako", "l'armée", "40"]
     schema = default_schema()
     labels = schema.label_names
     per_doc = n_spans // n_docs
     docs = []
     for d in range(n_docs):
-        words = [rng.choice(vocab) + rng.choice(["", "", "", "", ",", ".", ".\r\n"])
-                 for _ in range(rng.randint(120, 280))]
+        words = [
+            rng.choice(vocab) + rng.choice(["", "", "", "", ",", ".", ".\r\n"])
+            for _ in range(rng.randint(120, 280))
+        ]
         starts, pos = [], 0
         for w in words:
             starts.append(pos)
@@ -61,17 +73,38 @@ def make_documents(n_docs: int, n_spans: int, seed: int = 20261121) -> list[Anno
             last = min(len(words), first + rng.randint(1, 10)) - 1
             end = starts[last] + len(words[last].rstrip("\r\n"))
             label = rng.choice(labels)
-            attributes = {"certainty": rng.choice(["asserted", "reported"]),
-                          "figure_low": rng.randint(1, 500)} if label == "CLAIM" else {}
-            spans.append(Span(doc.uid, starts[first], end, label, ANNOTATORS[k % 2],
-                              f"{d}-{k}", attributes, "check" if k % 17 == 0 else None,
-                              CREATED))
+            attributes = (
+                {
+                    "certainty": rng.choice(["asserted", "reported"]),
+                    "figure_low": rng.randint(1, 500),
+                }
+                if label == "CLAIM"
+                else {}
+            )
+            spans.append(
+                Span(
+                    doc.uid,
+                    starts[first],
+                    end,
+                    label,
+                    ANNOTATORS[k % 2],
+                    f"{d}-{k}",
+                    attributes,
+                    "check" if k % 17 == 0 else None,
+                    CREATED,
+                )
+            )
         claims = [s for s in spans if s.label == "CLAIM"]
         people = [s for s in spans if s.label == "PERSON"]
-        relations = tuple(Relation("CLAIMED_BY", c.id, p.id, c.annotator, f"r{c.id}-{p.id}")
-                          for c in claims for p in people if p.annotator == c.annotator)[:3]
-        docs.append(AnnotatedDocument(doc, tuple(spans), relations,
-                                      {a: "done" for a in ANNOTATORS}))
+        relations = tuple(
+            Relation("CLAIMED_BY", c.id, p.id, c.annotator, f"r{c.id}-{p.id}")
+            for c in claims
+            for p in people
+            if p.annotator == c.annotator
+        )[:3]
+        docs.append(
+            AnnotatedDocument(doc, tuple(spans), relations, {a: "done" for a in ANNOTATORS})
+        )
     return docs
 
 
@@ -114,6 +147,18 @@ def docbin_floor(docs: list[AnnotatedDocument]) -> float:
     return time.perf_counter() - start
 
 
+def tokens_floor(docs: list[AnnotatedDocument], out: Path) -> float:
+    """Seconds to tokenise every text and write one ``token\tO\tO\tO`` line per token: what
+    any CoNLL export with this tokenizer pays before it tags a token."""
+    start = time.perf_counter()
+    with open(out, "w", encoding="utf-8") as handle:
+        for record in docs:
+            handle.write("-DOCSTART-\tO\tO\tO\n\n")
+            handle.write("".join(f"{t}\tO\tO\tO\n" for t in TOKEN.findall(record.document.text)))
+            handle.write("\n")
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1/20 of the full size")
@@ -125,25 +170,36 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         native_s, _ = best_time(lambda: native.write(docs, folder / "n.jsonl", schema), repeats)
-        timed = {name: best_time(lambda w=write, f=file: w(docs, folder / f, schema), repeats)
-                 for name, (write, file) in WRITERS.items()}
+        timed = {
+            name: best_time(lambda w=write, f=file: w(docs, folder / f, schema), repeats)
+            for name, (write, file) in WRITERS.items()
+        }
         files_s = min(files_floor(folder / "brat", folder / f"floor{k}") for k in range(repeats))
+        tokens_s = min(tokens_floor(docs, folder / "tokens.txt") for _ in range(repeats))
     docbin_s = min(docbin_floor(docs) for _ in range(repeats))
     times = {name: seconds for name, (seconds, _) in timed.items()}
     reports = {name: report for name, (_, report) in timed.items()}
     spans = sum(len(d.spans) for d in docs)
     print(f"{n_docs} documents, {spans} spans; native JSONL writer {native_s:.3f} s")
     for name, seconds in times.items():
-        print(f"{name:12} {seconds:7.3f} s  x{seconds / native_s:5.2f}   "
-              f"{reports[name].summary()}")
-    print(f"floors: creating brat's files {files_s:.3f} s; bare DocBin of the Docs "
-          f"{docbin_s:.3f} s")
-    print(json.dumps({**{name: round(seconds / native_s, 3) for name, seconds in times.items()},
-                      "native_s": round(native_s, 4),
-                      "brat_vs_files": round(times["brat"] / files_s, 3),
-                      "spacy_vs_docbin": round(times["spacy"] / docbin_s, 3),
-                      "files_x_native": round(files_s / native_s, 3),
-                      "docbin_x_native": round(docbin_s / native_s, 3)}))
+        print(f"{name:12} {seconds:7.3f} s  x{seconds / native_s:5.2f}   {reports[name].summary()}")
+    print(
+        f"floors: creating brat's files {files_s:.3f} s; bare DocBin of the Docs {docbin_s:.3f} s"
+    )
+    print(
+        json.dumps(
+            {
+                **{name: round(seconds / native_s, 3) for name, seconds in times.items()},
+                "native_s": round(native_s, 4),
+                "brat_vs_files": round(times["brat"] / files_s, 3),
+                "spacy_vs_docbin": round(times["spacy"] / docbin_s, 3),
+                "files_x_native": round(files_s / native_s, 3),
+                "docbin_x_native": round(docbin_s / native_s, 3),
+                "conll_vs_tokens": round(times["conll"] / tokens_s, 3),
+                "tokens_x_native": round(tokens_s / native_s, 3),
+            }
+        )
+    )
     return 0
 
 
