@@ -54,7 +54,7 @@ def test_core_tests_pass_with_qt_absent(tmp_path: Path) -> None:
             "pytest",
             "tests/annotate",
             "-p",
-            "no:pytestqt",
+            "no:pytest-qt",
             "-q",
             "-x",
             "-p",
