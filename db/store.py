@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -97,6 +98,13 @@ class Store:
         self._path = sqlite_path(str(engine.url))
         self._watcher: Watcher | None = None
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
+        self._owner = threading.get_ident()
+        self._kept: Connection | None = None
+        """The connection the thread that made this Store reads and writes through, kept
+        between transactions: a pool checkout costs more than a small edit's statements, and
+        its page cache stays warm. Dropped when a transaction on it fails, and when the
+        engine's pool is replaced (``engine.dispose()``: connections are to be made anew)."""
+        self._kept_pool = engine.pool
         self._no_open_undos: set[int] = set()
         """Annotators (ids) known to have no active undo for a new edit to close: each joins
         once the closing statement ran for them, and leaves when this Store journals an undo of
@@ -150,6 +158,9 @@ class Store:
     def close(self) -> None:
         if self._watcher is not None:
             self._watcher.close()
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
         self.engine.dispose()
 
     def data_version(self) -> int:
@@ -167,27 +178,57 @@ class Store:
         """A connection inside a new write transaction: BEGIN IMMEDIATE waits up to the busy
         timeout for the write lock, and is tried again ``BUSY_RETRIES`` times."""
         for attempt in range(self.BUSY_RETRIES + 1):
-            conn = self.engine.connect().execution_options(write=True)
+            conn = self._connection(write=True)
             try:
                 conn.begin()
                 return conn
             except OperationalError as exc:
-                conn.close()
+                self._drop(conn)
                 if attempt == self.BUSY_RETRIES or not _busy(exc):
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def _connection(self, write: bool) -> Connection:
+        """A connection for a new transaction: the kept one on the thread that made this
+        Store, unless a transaction is under way on it; else a new one."""
+        kept = self._kept
+        if threading.get_ident() != self._owner or (kept is not None and kept.in_transaction()):
+            return self.engine.connect().execution_options(write=write)
+        if kept is not None and self._kept_pool is not self.engine.pool:
+            self._drop(kept)
+            kept = None
+        if kept is None:
+            self._kept_pool = self.engine.pool
+            kept = self._kept = self.engine.connect()
+        return kept.execution_options(write=write)
+
+    def _drop(self, conn: Connection) -> None:
+        """Close ``conn`` (rolling back its transaction), and stop keeping it."""
+        if conn is self._kept:
+            self._kept = None
+        conn.close()
+
+    def _done(self, conn: Connection) -> None:
+        """Close ``conn`` after its transaction ended, unless it is the kept one."""
+        if conn is not self._kept:
+            conn.close()
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
         try:
-            with self._begin() as conn:
+            conn = self._begin()
+            try:
                 watcher = self._watcher
                 if watcher is not None:
                     watcher.outside()  # count others' commits before ours: we hold the lock
                 yield conn
                 conn.commit()
+            except BaseException:
+                self._drop(conn)
+                raise
+            self._done(conn)
             if watcher is not None:
                 watcher.absorb()
         except OperationalError as exc:
@@ -214,8 +255,14 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        conn = self._connection(write=False)
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            self._drop(conn)
+            raise
+        self._done(conn)
 
     # -- settings --------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
