@@ -8,14 +8,11 @@ returns the command as applied: that is what the journal records.
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
-from typing import Any
 
 from sqlalchemy import Connection, delete, insert, or_, select
-from sqlalchemy.exc import DBAPIError
 
 from annotate.commands import (
     AddDecision,
@@ -33,6 +30,7 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
+from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema
 from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
@@ -78,15 +76,6 @@ _LOAD_SPAN = (
     "s.created, s.updated FROM spans AS s JOIN documents AS d ON d.id = s.document_id "
     "WHERE s.id = ?"
 )
-
-
-def execute(conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
-    """Run ``sql`` on the driver's own cursor, in ``conn``'s transaction. Driver errors come
-    out as SQLAlchemy's (OperationalError, IntegrityError, ...), as from ``conn.execute``."""
-    try:
-        return conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:

@@ -36,7 +36,7 @@ from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, 
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
 from db.bulk import ImportSummary
-from db.engine import make_engine, resolve_url, sqlite_path
+from db.engine import execute, make_engine, resolve_url, sqlite_path
 from db.migrate import upgrade
 from db.names import Names
 from db.schema_io import read_schema, write_schema
@@ -386,7 +386,7 @@ class Store:
             who = self.names.annotator_id(conn, annotator)
             self._journal(conn, done, who, "do", None)
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
-                edits.execute(conn, _CLOSE_UNDOS, (who,))
+                execute(conn, _CLOSE_UNDOS, (who,))
                 self._no_open_undos.add(who)
         return done.changes()
 
@@ -457,7 +457,7 @@ class Store:
         self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
     ) -> None:
         docs = command.changes().documents
-        edits.execute(
+        execute(
             conn,
             _JOURNAL_ENTRY,
             (
@@ -604,7 +604,7 @@ class Store:
             return list(conn.scalars(query))
 
 
-# For the driver (edits.execute): SQLAlchemy's execution costs more than SQLite's.
+# For the driver (db.engine.execute): SQLAlchemy's execution costs more than SQLite's.
 _JOURNAL_ENTRY = (
     "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
     "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')"
