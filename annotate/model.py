@@ -7,9 +7,9 @@ Offsets are Python code-point indices into ``Document.text``, end-exclusive:
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from annotate.errors import ValidationError
@@ -34,7 +34,7 @@ def new_id() -> str:
 
 def utc_now() -> str:
     """The current instant as ISO 8601 UTC with a Z, to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 @dataclass(frozen=True, slots=True)
