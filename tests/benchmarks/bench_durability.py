@@ -36,12 +36,12 @@ def open_with(path: Path, level: str) -> Store:
     """A store whose connections use ``PRAGMA synchronous=level`` (checked)."""
     db.engine.SYNCHRONOUS = level
     try:
-        store = Store.open(path)
+        store = Store.open(path)  # its connections are made now, at this level
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == LEVELS[level]
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         db.engine.SYNCHRONOUS = "FULL"
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == LEVELS[level]
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     return store
 
 
