@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 
 from annotate.agreement import compute_agreement, label_confusion
 from annotate.commands import CreateSpan
@@ -28,13 +28,6 @@ pytestmark = pytest.mark.gui
 LABELS = ("CLAIM", "DENIAL", "PERSON", "ORG")
 DONE_ON = {("amina", 0): "2024-05-01", ("amina", 1): "2024-05-01", ("amina", 2): "2024-05-03",
            ("bo", 0): "2024-05-02", ("bo", 1): "2024-05-03"}
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path) -> None:
-    QStandardPaths.setTestModeEnabled(True)
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 def two_annotators(rng: random.Random) -> list[AnnotatedDocument]:
