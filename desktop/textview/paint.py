@@ -1,8 +1,9 @@
 """How span marks look, so category shows without colour too (UI.md "Look").
 
-Claims get a translucent fill, denials a hatch with an outline, entities an underline stacked one
-step lower per nesting depth, other labels a dotted outline; find hits a neutral fill. Everything is
-drawn under the text, so overlapping fills blend and the text stays on top.
+Claims get a translucent fill, denials a hatch, entities an underline stacked one step lower per
+nesting depth, other labels a dotted underline; find hits a neutral fill. Marks that no other mark
+of their kind overlaps are drawn by Qt with the text, from :meth:`Marks.char_format`; the rest are
+painted here under the text, so overlapping fills blend and the text stays on top.
 
 With several annotator layers shown (``SpanStyle.layer``), each layer after the first draws its
 area marks a step further inside the line, so two annotators' fills of the same words show as
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTextCharFormat
 
 from desktop.textview.geometry import Segment
 from desktop.textview.styles import NEUTRAL, SpanStyle
@@ -25,7 +26,9 @@ UNDERLINE_GAP = 1.0  # below the baseline
 UNDERLINE_HEIGHT = 2.0
 UNDERLINE_STEP = 3.0  # per extra depth
 LAYER_INSET = 2.0  # top and bottom, per annotator layer after the first
-_SOLID, _DOTTED = Qt.PenStyle.SolidLine, Qt.PenStyle.DotLine
+_DOTTED = Qt.PenStyle.DotLine
+_UNDERLINES = {"entity": QTextCharFormat.UnderlineStyle.SingleUnderline,
+               "other": QTextCharFormat.UnderlineStyle.DotLine}
 _LAYER_DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
 
 
@@ -38,7 +41,8 @@ class Marks:
     def __init__(self) -> None:
         self._colors: dict[tuple[str, int], QColor] = {}
         self._hatches: dict[str, QBrush] = {}
-        self._pens: dict[tuple[str, Qt.PenStyle], QPen] = {}
+        self._pens: dict[tuple[str, Qt.PenStyle, float], QPen] = {}
+        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self.hit_fill = self._color(NEUTRAL, 110)
 
     def _color(self, hex_color: str, alpha: int = 255) -> QColor:
@@ -58,11 +62,27 @@ class Marks:
             )
         return brush
 
-    def _pen(self, hex_color: str, style: Qt.PenStyle) -> QPen:
-        pen = self._pens.get((hex_color, style))
+    def _pen(self, hex_color: str, style: Qt.PenStyle, width: float = 1.0) -> QPen:
+        pen = self._pens.get((hex_color, style, width))
         if pen is None:
-            pen = self._pens[hex_color, style] = QPen(self._color(hex_color), 1.0, style)
+            pen = self._pens[hex_color, style, width] = QPen(self._color(hex_color), width, style)
         return pen
+
+    def char_format(self, span: SpanStyle) -> QTextCharFormat:
+        """The mark of a layer-0 ``span`` as a text format Qt draws with the text: the claim
+        fill or denial hatch as background, the entity or other underline."""
+        key = (span.category, span.color)
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = QTextCharFormat()
+            if span.category == "claim":
+                found.setBackground(self._color(span.color, FILL_ALPHA))
+            elif span.category == "denial":
+                found.setBackground(self._hatch(span.color))
+            else:
+                found.setUnderlineStyle(_UNDERLINES[span.category])
+                found.setUnderlineColor(self._color(span.color))
+        return found
 
     def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment]) -> None:
         """The area marks: claim fill, denial hatch; other categories have none."""
@@ -78,19 +98,22 @@ class Marks:
     def line(
         self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment], depth: int
     ) -> None:
-        """The line marks: entity underline at ``depth``, denial and other outlines, and the
-        dashed outline of any area mark on a layer after the first."""
+        """The line marks: entity underline (dotted for other labels on the first layer) at
+        ``depth``, and the dashed outline of any other mark on a layer after the first."""
+        offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
         if span.category == "entity":
             color = self._color(span.color)
-            offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
             for x, _, width, _, baseline in segments:
                 painter.fillRect(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT), color)
-        elif span.layer or span.category in ("denial", "other"):
-            style = _SOLID if span.category == "denial" else _DOTTED
-            if span.layer:
-                style = _LAYER_DASHES[(span.layer - 1) % len(_LAYER_DASHES)]
+        elif span.layer:
+            style = _LAYER_DASHES[(span.layer - 1) % len(_LAYER_DASHES)]
             painter.setPen(self._pen(span.color, style))
             painter.drawRects(_boxes(segments, 0.5, span.layer))
+        elif span.category == "other":
+            painter.setPen(self._pen(span.color, _DOTTED, UNDERLINE_HEIGHT))
+            y = offset + UNDERLINE_HEIGHT / 2
+            for x, _, width, _, baseline in segments:
+                painter.drawLine(QPointF(x, baseline + y), QPointF(x + width, baseline + y))
 
     def hits(self, painter: QPainter, segments: Iterable[Segment]) -> None:
         for x, y, width, height, _ in segments:
@@ -114,14 +137,15 @@ def _boxes(segments: Iterable[Segment], by: float, layer: int = 0) -> list[QRect
 
 
 def underline_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:
-    """Depth of each underlined span's line so overlapping underlines never share one.
+    """Depth of each underlined span's line (entities; other labels on the first layer) so
+    overlapping underlines never share one.
 
     ``spans`` are ``(style, start, end)`` triples; each annotator layer stacks below the layers
     before it, and inside a layer a span takes the first depth free at its start.
     """
     by_layer: dict[int, list[tuple[int, int, str]]] = {}
     for span, start, end in spans:
-        if span.category == "entity":
+        if span.category == "entity" or (span.category == "other" and not span.layer):
             by_layer.setdefault(span.layer, []).append((start, -end, span.id))
     depths: dict[str, int] = {}
     base = 0

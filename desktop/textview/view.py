@@ -1,9 +1,10 @@
 """SpanTextView: the read-only centre text of the window, with span marks painted per visible block.
 
 The text is shown as plain text. Spans live in a :class:`SpanIndex` keyed in code points, so opening
-a document converts no offsets; each paint asks the index for the spans of the visible blocks only,
-converts those to Qt positions (cached) and paints their marks under the text. A span change
-repaints only the visible blocks it touches.
+a document converts no offsets. The first paint that shows a block asks the index for the block's
+spans, converts those to Qt positions (cached) and gives the block's text layout the marks Qt can
+draw with the text (see :mod:`desktop.textview.formats`); each paint then draws only the rest under
+the text. A span change reformats and repaints only the blocks it touches.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QRegion,
+    QTextBlock,
     QTextCursor,
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotate.offsets import OffsetMap, display_text, snap_to_words
-from desktop.textview.geometry import Viewport
+from desktop.textview.formats import Placed, split_block
+from desktop.textview.geometry import Segment, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.paint import Marks, underline_depths
 from desktop.textview.styles import NEUTRAL, SpanStyle
@@ -56,6 +59,9 @@ class SpanTextView(QPlainTextEdit):
         self._spans: SpanIndex[SpanStyle] = SpanIndex()
         self._hits: SpanIndex[SpanStyle] = SpanIndex()
         self._qt: dict[tuple[int, int], tuple[int, int]] = {}  # code-point range -> Qt range
+        self._formatted: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
+        """Per block number whose layout holds its formats: its spans' ids, and the spans left
+        to paint with the part of the block they cover."""
         self._selected: str | None = None
         self._exact = False  # Alt was held during the current selection
         self._press: QPoint | None = None
@@ -70,6 +76,7 @@ class SpanTextView(QPlainTextEdit):
         self._text = text
         self._offsets = OffsetMap(text)
         self._qt.clear()
+        self._formatted.clear()
         self._spans = SpanIndex(spans)
         self._hits = SpanIndex()
         self._set_selected(None)
@@ -91,6 +98,12 @@ class SpanTextView(QPlainTextEdit):
         for span in changed:
             old = self._spans.add(span)
             dirty += (span,) if old is None else (span, old)
+        document = self.document()
+        for span in dirty:
+            start, end = self._to_qt(span)
+            first = document.findBlock(start).blockNumber()
+            for number in range(first, document.findBlock(max(end - 1, start)).blockNumber() + 1):
+                self._formatted.pop(number, None)
         if self._selected is not None and self._selected not in self._spans:
             self._set_selected(None)
         self._repaint_spans(dirty)
@@ -205,35 +218,72 @@ class SpanTextView(QPlainTextEdit):
 
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Marks for the blocks in the exposed rectangle first, then the text on top."""
+        """Formats for the blocks in the exposed rectangle, the marks they leave first, then the
+        text (with the formatted marks) on top."""
         self.painted_span_count = 0
-        if len(self._spans) or len(self._hits):
+        if len(self._spans) or len(self._hits) or self._formatted:  # formats may need clearing
             rect = event.rect()
             viewport = Viewport(self, rect.top(), rect.bottom())
-            painter = QPainter(self.viewport())
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            try:
-                self._paint_marks(painter, viewport)
-            finally:
-                painter.end()
+            shown, painted = self._format_blocks(viewport)
+            hits = self._visible(viewport, self._hits)
+            self.painted_span_count = len(shown) + len(hits)
+            selected = self._selected if self._selected in shown else None
+            if painted or hits or selected:
+                painter = QPainter(self.viewport())
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                try:
+                    self._paint_marks(painter, viewport, painted, hits, selected)
+                finally:
+                    painter.end()
         super().paintEvent(event)
 
-    def _paint_marks(self, painter: QPainter, viewport: Viewport) -> None:
-        spans = self._visible(viewport, self._spans)
-        hits = self._visible(viewport, self._hits)
-        self.painted_span_count = len(spans) + len(hits)
+    def _format_blocks(self, viewport: Viewport) -> tuple[set[str], list[Placed]]:
+        """Format the shown blocks not formatted yet; the ids of the shown spans, and the parts
+        of them left to paint."""
+        start, end = viewport.qt_range
+        shown: set[str] = set()
+        painted: list[Placed] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            number = block.blockNumber()
+            found = self._formatted.get(number)
+            if found is None:
+                found = self._formatted[number] = self._format_block(block)
+            shown |= found[0]
+            painted += found[1]
+            block = block.next()
+        return shown, painted
+
+    def _format_block(self, block: QTextBlock) -> tuple[frozenset[str], tuple[Placed, ...]]:
+        start = block.position()
+        end = start + block.length() - 1
+        spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
+        placed = [(span, *self._to_qt(span)) for span in spans]
+        ranges, painted = split_block(placed, start, end, self._marks)
+        layout = block.layout()
+        if ranges or layout.formats():
+            layout.setFormats(ranges)
+        return frozenset(span.id for span in spans), tuple(painted)
+
+    def _paint_marks(self, painter: QPainter, viewport: Viewport, painted: list[Placed],
+                     hits: list[SpanStyle], selected: str | None) -> None:
         marks = self._marks
         for hit in hits:
             marks.hits(painter, viewport.segments(*self._to_qt(hit)))
-        placed = [(span, *self._to_qt(span)) for span in spans]
-        segments = {span.id: viewport.segments(start, end) for span, start, end in placed}
-        for span in spans:
+        spans: dict[str, SpanStyle] = {}
+        segments: dict[str, list[Segment]] = {}
+        for span, start, end in painted:
+            spans[span.id] = span
+            segments.setdefault(span.id, []).extend(viewport.segments(start, end))
+        for span in spans.values():
             marks.fill(painter, span, segments[span.id])
-        depths = underline_depths(placed)
-        for span in spans:
+        depths = underline_depths((span, *self._to_qt(span)) for span in spans.values())
+        for span in spans.values():
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
-        if self._selected in segments:
-            marks.selected(painter, segments[self._selected], self.palette().text().color())
+        chosen = self._spans.get(selected) if selected else None
+        if chosen is not None:
+            marks.selected(painter, viewport.segments(*self._to_qt(chosen)),
+                           self.palette().text().color())
 
     # -- events -----------------------------------------------------------------------------
     def viewportEvent(self, event: QEvent) -> bool:

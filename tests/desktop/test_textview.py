@@ -388,3 +388,36 @@ def test_a_new_span_is_painted_by_the_partial_repaint_it_asks_for(view, qtbot):
     image = view.viewport().grab().toImage()
     rect = line_rect(view, gamma)
     assert count_near(image, rect, blended(BLUE, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
+
+
+def test_lone_marks_go_to_the_text_layout_and_keep_line_heights(view):
+    view.set_document(TEXT, [])
+    view.viewport().repaint()
+    document = view.document()
+    heights = [view.blockBoundingRect(document.findBlockByNumber(n)).height() for n in range(5)]
+    view.set_document(TEXT, [style("g", TEXT, "gamma delta"),
+                             style("b", TEXT, "beta", category="entity", color=GREEN)])
+    view.viewport().repaint()
+    assert [view.blockBoundingRect(document.findBlockByNumber(n)).height()
+            for n in range(5)] == heights
+    (claim,) = document.findBlockByNumber(1).layout().formats()
+    assert claim.format.background().color().alpha() == FILL_ALPHA
+    units = view.toPlainText().split("\n")[1].encode("utf-16-le")  # Qt counts UTF-16 units
+    assert units[2 * claim.start:2 * (claim.start + claim.length)].decode("utf-16-le") \
+        == "gamma delta"
+    (entity,) = document.findBlockByNumber(0).layout().formats()
+    assert entity.format.underlineColor() == QColor(GREEN)
+
+
+def test_overlapping_fills_blend(view):
+    outer = style("o", TEXT, "the 🎉 gamma delta was")
+    inner = style("i", TEXT, "gamma")
+    view.set_document(TEXT, [outer, inner])
+    image = view.viewport().grab().toImage()
+    once = blended(BLUE, FILL_ALPHA)
+    twice = QColor(*[round(c + (b - c) * FILL_ALPHA / 255) for c, b in zip(
+        (once.red(), once.green(), once.blue()), (0x00, 0x72, 0xB2), strict=True)])
+    rect = line_rect(view, inner)
+    assert count_near(image, rect, twice, tolerance=4) > 0.3 * rect.width() * rect.height()
+    rect = line_rect(view, style("x", TEXT, "delta"))
+    assert count_near(image, rect, once) > 0.3 * rect.width() * rect.height()
