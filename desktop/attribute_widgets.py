@@ -7,6 +7,7 @@ committing it back.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -31,13 +32,14 @@ def parse_number(text: str) -> int | float | None:
         else number
 
 
-class AttributeEditor:
+class AttributeEditor(ABC):
     """Base: the widget and how to show a value in it."""
 
     widget: QWidget
 
+    @abstractmethod
     def show_value(self, value: Any) -> None:
-        raise NotImplementedError
+        """Show ``value`` (None: no value) without emitting an edit."""
 
 
 class ChoiceEditor(AttributeEditor):
