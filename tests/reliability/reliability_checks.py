@@ -165,3 +165,14 @@ class Reported:
             self.spans[span_id] = spans.get(span_id)
         for uid in explained_docs:
             self.statuses[uid] = statuses.get((uid, annotator), "todo")
+
+
+def check_whole(path: Path) -> JournalModel:
+    """The file passes integrity_check and its tables are exactly what its journal says."""
+    assert integrity(path) == "ok"
+    model = JournalModel()
+    with connect_ro(path) as conn:
+        model.catch_up(conn)
+        model.check_tables(conn)
+    conn.close()
+    return model

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from reliability_checks import JournalModel, connect_ro, integrity
+from reliability_checks import check_whole
 
 import db.engine
 from annotate.commands import CreateSpan
@@ -43,16 +43,6 @@ for n in range({EDITS}):
         store.apply(relabel(span, "ORG"), who)
 store.close()
 """
-
-
-def check_whole(path: Path) -> JournalModel:
-    assert integrity(path) == "ok"
-    model = JournalModel()
-    with connect_ro(path) as conn:
-        model.catch_up(conn)
-        model.check_tables(conn)
-    conn.close()
-    return model
 
 
 def create(store: Store, uid: str, n: int, who: str) -> Span:

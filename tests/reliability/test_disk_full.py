@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtTest import QTest
-from reliability_checks import JournalModel, connect_ro, integrity
+from reliability_checks import check_whole
 
 from annotate.commands import CreateSpan, set_note
 from annotate.errors import StoreError
@@ -18,16 +18,6 @@ from desktop.main_window import MainWindow
 from desktop.service import Service
 
 BIG_NOTE = "a long note that needs new pages " * 8000  # about 260 kB
-
-
-def consistent(path: Path) -> JournalModel:
-    assert integrity(path) == "ok"
-    model = JournalModel()
-    with connect_ro(path) as conn:
-        model.catch_up(conn)
-        model.check_tables(conn)
-    conn.close()
-    return model
 
 
 def test_full_disk_refuses_the_edit_and_keeps_the_store_whole(store_path: Path,
@@ -44,7 +34,7 @@ def test_full_disk_refuses_the_edit_and_keeps_the_store_whole(store_path: Path,
         store.apply(set_note(store.span(saved[0]), BIG_NOTE), "amina")
     assert str(refused.value) == "the disk is full: your edit was not saved"
     assert sorted(s.id for s in store.spans(uid, ["amina"])) == sorted(saved)
-    model = consistent(store_path)
+    model = check_whole(store_path)
     assert len(model.spans) == len(saved)
     with pytest.raises(StoreError, match="disk is full"):
         store.import_documents([AnnotatedDocument(Document(BIG_NOTE))])
@@ -54,7 +44,7 @@ def test_full_disk_refuses_the_edit_and_keeps_the_store_whole(store_path: Path,
     assert store.span(saved[0]).note == BIG_NOTE
     assert store.undo("amina") is not None and store.span(saved[0]).note is None
     store.close()
-    consistent(store_path)
+    check_whole(store_path)
 
 
 @pytest.mark.gui
@@ -86,4 +76,4 @@ def test_window_says_the_disk_is_full_and_keeps_the_note(qtbot, store_path: Path
     assert service.store.span(span.id).note == BIG_NOTE
     QTest.qWait(10)
     service.store.close()
-    consistent(store_path)
+    check_whole(store_path)
