@@ -22,16 +22,23 @@ def has_fts(conn: Connection) -> bool:
     )
 
 
-def refresh_index(conn: Connection) -> None:
-    """Index the documents added since the last refresh (stored texts never change)."""
+def unindexed(conn: Connection) -> tuple[int, int] | None:
+    """(last indexed id, newest id) when documents wait to be indexed, else None."""
     if not has_fts(conn):
-        return
+        return None
     done = int(
         conn.scalar(select(SettingModel.value).where(SettingModel.key == INDEXED_UP_TO)) or 0
     )
     newest = conn.scalar(select(func.max(D.c.id))) or 0
-    if newest <= done:
+    return (done, newest) if newest > done else None
+
+
+def refresh_index(conn: Connection) -> None:
+    """Index the documents added since the last refresh (stored texts never change)."""
+    pending = unindexed(conn)
+    if pending is None:
         return
+    done, newest = pending
     conn.execute(
         text(
             "INSERT INTO documents_fts(rowid, title, text) "

@@ -347,9 +347,14 @@ class Store:
             return conn.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     def _refresh_search(self, search_text: str | None) -> None:
-        if search_text and search_text.strip():
-            with self._write() as conn:
-                search.refresh_index(conn)
+        """Bring the search index up to date; the write lock only when it is behind."""
+        if not (search_text and search_text.strip()):
+            return
+        with self._read() as conn:
+            if search.unindexed(conn) is None:
+                return
+        with self._write() as conn:
+            search.refresh_index(conn)
 
     def document(self, uid: str) -> Document:
         with self._read() as conn:
