@@ -389,11 +389,11 @@ class Store:
         with self._write() as conn:
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
-            self._journal(conn, done, who, "do", None)
+            changes = self._journal(conn, done, who, "do", None)
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
                 execute(conn, _CLOSE_UNDOS, (who,))
                 self._no_open_undos.add(who)
-        return done.changes()
+        return changes
 
     def undo(self, annotator: str) -> ChangeSet | None:
         """Undo the annotator's latest edit still in effect; None when there is none."""
@@ -438,13 +438,13 @@ class Store:
             except ValidationError as exc:
                 raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
             who = self.names.annotator_id(conn, annotator)
-            self._journal(conn, done, who, kind, row.id)
+            changes = self._journal(conn, done, who, kind, row.id)
             if kind == "undo":
                 self._no_open_undos.discard(who)
             conn.execute(
                 update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
             )
-        return done.changes()
+        return changes
 
     def _edit_schema(self, conn: Connection) -> edits.Known | None:
         """The schema (and documents) edits are checked against, read inside the write
@@ -460,8 +460,10 @@ class Store:
 
     def _journal(
         self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
-    ) -> None:
-        docs = command.changes().documents
+    ) -> ChangeSet:
+        """Write the journal row of ``command`` as applied; returns what it changed."""
+        changes = command.changes()
+        docs = changes.documents
         execute(
             conn,
             _JOURNAL_ENTRY,
@@ -476,6 +478,7 @@ class Store:
                 target,
             ),
         )
+        return changes
 
     def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
         """The newest journal entries first: the audit trail of who changed what, when."""
