@@ -15,7 +15,7 @@ from annotate import formats
 from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError
-from annotate.formats.base import ImportOptions, atomic_write
+from annotate.formats.base import ImportOptions, atomic_write, name_map
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
@@ -33,16 +33,6 @@ def _version() -> str:
         return "unknown"
 
 
-def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
-    result = {}
-    for item in values or ():
-        theirs, sep, ours = item.partition("=")
-        if not sep or not theirs or not ours:
-            raise InputError(f"{option} takes THEIRS=OURS, got {item!r}")
-        result[theirs] = ours
-    return result
-
-
 def open_store(location: str | None) -> Store:
     """Open the store; the default store is seeded with the sample texts on its first run."""
     store = Store.open(location)
@@ -58,9 +48,9 @@ def _progress(path: str, count: int) -> None:
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     options = ImportOptions(
         args.annotator,
-        _pairs(args.map, "--map"),
+        name_map(args.map or (), "--map"),
         args.add_labels,
-        annotator_map=_pairs(args.map_annotator, "--map-annotator"),
+        annotator_map=name_map(args.map_annotator or (), "--map-annotator"),
     )
     results = import_paths(
         store,
@@ -113,7 +103,7 @@ def cmd_schema(store: Store, args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", str(path)) from None
-    store.set_schema(LabelSchema.loads(text, str(path)), _pairs(args.rename, "--rename"))
+    store.set_schema(LabelSchema.loads(text, str(path)), name_map(args.rename or (), "--rename"))
     print(f"schema imported from {path}", file=sys.stderr)
     return 0
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWidget
 
 from annotate.commands import ChangeSet
+from annotate.model import GOLD
 from desktop.plain import tooltip
 from desktop.service import Service
 
@@ -55,7 +56,7 @@ class StatusBar(QStatusBar):
         self.showMessage(message, MESSAGE_MS * 2)
 
     def ask_annotator(self) -> None:
-        names = [n for n in self.service.annotators() if n not in ("system", "gold")]
+        names = [n for n in self.service.annotators() if n != GOLD]
         if self.service.annotator not in names:
             names.insert(0, self.service.annotator)
         name, ok = QInputDialog.getItem(self, "Annotator", "Annotate as (pick or type a name):",

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -240,6 +240,21 @@ def check_span_text(
             file,
             where,
         )
+
+
+def name_map(items: Iterable[str], source: str, unit: str = "item") -> dict[str, str]:
+    """``THEIRS=OURS`` entries (blank ones skipped) as a mapping of names; an InputError names
+    the source and the entry's number (e.g. ``label map:line 2``)."""
+    mapping: dict[str, str] = {}
+    for number, item in enumerate(items, 1):
+        if not item.strip():
+            continue
+        theirs, sep, ours = (part.strip() for part in item.partition("="))
+        if not sep or not theirs or not ours:
+            raise InputError(f"expected THEIRS=OURS, got {item.strip()!r}", source,
+                             f"{unit} {number}")
+        mapping[theirs] = ours
+    return mapping
 
 
 def stable_id(*parts: object) -> str:

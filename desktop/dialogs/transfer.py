@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from annotate import formats
 from annotate.errors import CounterclaimError, InputError
-from annotate.formats.base import DEFAULT_ANNOTATOR, ImportOptions
+from annotate.formats.base import DEFAULT_ANNOTATOR, ImportOptions, name_map
 from annotate.model import GOLD, STATUSES
 from db.transfer import ExportFilter, FileResult, Split
 from desktop.jobs import (
@@ -50,20 +50,6 @@ IMPORT_CANCELLED = ("Import cancelled. Files finished before the cancel stay imp
                     "being read was rolled back, and later files were not read.")
 EXPORT_CANCELLED = ("Export cancelled: the output being written was discarded (no partial file "
                     "is left). With a split, the parts finished before the cancel were kept.")
-
-
-def parse_label_map(text: str) -> dict[str, str]:
-    """``THEIRS=OURS`` lines (blank lines ignored) as a mapping; InputError names the line."""
-    mapping: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        theirs, sep, ours = (part.strip() for part in line.partition("="))
-        if not sep or not theirs or not ours:
-            raise InputError(f"expected THEIRS=OURS, got {line.strip()!r}", "label map",
-                             f"line {number}")
-        mapping[theirs] = ours
-    return mapping
 
 
 def import_summary(results: list[FileResult], failure: str | None = None) -> str:
@@ -295,8 +281,8 @@ class ImportDialog(_TransferDialog):
         paths = self.chosen_paths()
         if not paths:
             raise InputError("choose files or a folder to import")
-        options = ImportOptions(self.annotator.text().strip() or None,
-                                parse_label_map(self.label_map.toPlainText()),
+        label_map = name_map(self.label_map.toPlainText().splitlines(), "label map", "line")
+        options = ImportOptions(self.annotator.text().strip() or None, label_map,
                                 self.add_labels.isChecked())
         forced = self.format.currentText()
         return ImportJob(location, paths, options, None if forced == "auto" else forced)

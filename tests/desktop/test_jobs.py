@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from annotate import formats
 from annotate.errors import CounterclaimError
 from annotate.formats import native
-from annotate.formats.base import ImportOptions
+from annotate.formats.base import ImportOptions, name_map
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
 from db.transfer import ExportFilter, FileResult, Split, export
@@ -27,7 +27,6 @@ from desktop.dialogs.transfer import (
     ExportDialog,
     ImportDialog,
     checked,
-    parse_label_map,
 )
 from desktop.jobs import (
     CANCELLED,
@@ -243,11 +242,11 @@ def test_import_dialog_form_errors_stay_in_the_form(qtbot, service, tmp_path: Pa
     assert dialog.job is None and "line 3" in dialog.error.text()
 
 
-def test_parse_label_map() -> None:
-    assert parse_label_map(" ARMY = ORG\n\nPLACE=LOCATION") == {"ARMY": "ORG",
-                                                               "PLACE": "LOCATION"}
+def test_label_map_lines() -> None:
+    lines = " ARMY = ORG\n\nPLACE=LOCATION".splitlines()
+    assert name_map(lines, "label map", "line") == {"ARMY": "ORG", "PLACE": "LOCATION"}
     with pytest.raises(Exception, match="line 1"):
-        parse_label_map("=ORG")
+        name_map(["=ORG"], "label map", "line")
 
 
 def test_export_dialog_shows_paths_and_losses(qtbot, service, store: Store,
