@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-
 from annotate.errors import InputError
 from annotate.formats.base import check_span_text, check_text
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
@@ -60,12 +58,6 @@ def is_store_file(path: Path) -> bool:
             return handle.read(len(MAGIC)) == MAGIC
     except OSError:
         return False
-
-
-def known_revisions() -> set[str]:
-    """Every migration revision of this version of Counterclaim."""
-    scripts = ScriptDirectory.from_config(migrate._config())
-    return {script.revision for script in scripts.walk_revisions()}
 
 
 class _Clock:
@@ -137,7 +129,7 @@ def _check(conn: sqlite3.Connection, clock: _Clock, name: str) -> None:
         if any(present[c] for c in columns):
             raise InputError(f"not a Counterclaim store: table {table!r} computes columns", name)
     revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
-    if len(revisions) != 1 or revisions[0] not in known_revisions():
+    if len(revisions) != 1 or revisions[0] not in migrate.known_revisions():
         raise InputError(
             f"a store of another version of Counterclaim (revision {', '.join(map(str, revisions))}"
             "); open it with that version and export it as native JSONL",
