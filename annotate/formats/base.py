@@ -82,6 +82,13 @@ class ExportReport:
         if meta:
             self.lose(LOST_META, int(bool(record.document.meta)))
 
+    def absorb(self, part: ExportReport) -> None:
+        """Add the counts of ``part`` (of a share of the same export) to these."""
+        self.documents += part.documents
+        self.spans += part.spans
+        self.relations += part.relations
+        self.lost.update(part.lost)
+
     def summary(self) -> str:
         wrote = (
             f"{self.format}: wrote {self.documents} documents, {self.spans} spans, "
@@ -135,6 +142,15 @@ def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer
     return [
         Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ()))) for name in names
     ]
+
+
+SpanRow = tuple[int, int, str, str]  # start, end, label, id
+
+
+def span_rows(layer: Layer) -> list[SpanRow]:
+    """The layer's spans as ``(start, end, label, id)``, in order: what a writer building its
+    output in worker processes sends them (quick to pickle)."""
+    return [(s.start, s.end, s.label, s.id) for s in layer.spans]
 
 
 def json_text(value: Any) -> str:

@@ -11,6 +11,9 @@ Within one column, spans sharing a token cannot both be encoded: the longest (in
 characters; the earlier on a tie) is kept and every other is counted as dropped. Spans of
 category "other", spans covering no token, attributes, notes, relations, statuses and
 metadata are counted as not carried.
+
+A large export builds its blocks in worker processes (:mod:`annotate.formats.workers`), a chunk
+of documents each, and writes them in order: the file is the one a single process writes.
 """
 
 from __future__ import annotations
@@ -19,11 +22,20 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 
-from annotate.formats.base import ExportReport, Layer, atomic_write, check_record, layers
-from annotate.model import AnnotatedDocument, Span
+from annotate.formats.base import (
+    ExportReport,
+    SpanRow,
+    atomic_write,
+    check_record,
+    layers,
+    span_rows,
+)
+from annotate.formats.workers import in_order
+from annotate.model import AnnotatedDocument
 from annotate.schema import LabelSchema
 from annotate.tokenize import TOKEN
 
@@ -40,19 +52,39 @@ WIDENED = "spans widened to token boundaries in CoNLL"
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
+    """Write the file, its blocks built a chunk of documents at a time (by worker processes
+    for a large export: :mod:`annotate.formats.workers`) and written in order."""
     report = ExportReport("conll")
     column_of = {label.name: COLUMNS.index(label.category) for label in schema.labels
                  if label.category in COLUMNS}
+    items = (_item(record, report) for record in records)
     with atomic_write(out) as handle:
-        for record in records:
-            check_record(record)
-            report.documents += 1
-            report.drop(record, attributes=True, notes=True, relations=True, statuses=True,
-                        meta=True)
-            tokens = _tokens(record.document.text)
-            for layer in layers(record, None):  # relations: all counted above
-                handle.write(DOCSTART + "\n\n" + _block(tokens, layer, column_of, report))
+        for text, counted in in_order(partial(_blocks, column_of=column_of), items):
+            handle.write(text)
+            report.absorb(counted)
     return report
+
+
+def _item(record: AnnotatedDocument, report: ExportReport) -> tuple[str, list[list[SpanRow]]]:
+    """Check and count ``record`` (what CoNLL has no place for); its text and each
+    annotator's spans (relations: all counted here)."""
+    check_record(record)
+    report.documents += 1
+    report.drop(record, attributes=True, notes=True, relations=True, statuses=True, meta=True)
+    return record.document.text, [span_rows(layer) for layer in layers(record, None)]
+
+
+def _blocks(chunk: tuple[tuple[str, list[list[SpanRow]]], ...], column_of: dict[str, int]
+            ) -> tuple[str, ExportReport]:
+    """The ``-DOCSTART-`` blocks of the chunk's documents, one per annotator, and the spans
+    written and lost in them."""
+    counted = ExportReport("conll")
+    parts = []
+    for text, layer_spans in chunk:
+        tokens = _tokens(text)
+        parts += (DOCSTART + "\n\n" + _block(tokens, spans, column_of, counted)
+                  for spans in layer_spans)
+    return "".join(parts), counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,23 +115,23 @@ def _tokens(text: str) -> _Tokens:
     return _Tokens(words, bounds[0:-1:2], bounds[1::2], ends, plain)
 
 
-def _block(tokens: _Tokens, layer: Layer, column_of: dict[str, int],
+def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
            report: ExportReport) -> str:
     """One annotator's rows of a document: a token per line, then its tags. Untagged rows
     are shared strings; only the rows of tagged tokens are built."""
     n = len(tokens.words)
     tags = [["O"] * n for _ in COLUMNS]
     tagged: set[int] = set()
-    for column, first, last, span in _placed(tokens, layer, column_of, report):
+    for column, first, last, start, end, label in _placed(tokens, spans, column_of, report):
         row = tags[column]
         if row[first:last + 1].count("O") != last + 1 - first:
             report.lose(LOST_OVERLAP)
             continue
-        row[first] = f"B-{span.label}"
-        row[first + 1:last + 1] = [f"I-{span.label}"] * (last - first)
+        row[first] = f"B-{label}"
+        row[first + 1:last + 1] = [f"I-{label}"] * (last - first)
         tagged.update(range(first, last + 1))
         report.spans += 1
-        if tokens.starts[first] != span.start or tokens.ends[last] != span.end:
+        if tokens.starts[first] != start or tokens.ends[last] != end:
             report.lose(WIDENED)
     ends = tokens.plain
     if tagged:
@@ -118,22 +150,22 @@ def _block(tokens: _Tokens, layer: Layer, column_of: dict[str, int],
     return "".join(rows) + "\n" if n else ""
 
 
-def _placed(tokens: _Tokens, layer: Layer, column_of: dict[str, int],
-            report: ExportReport) -> list[tuple[int, int, int, Span]]:
-    """``(column, first token, last token, span)`` of the layer's spans that have a column
-    and cover a token (the others counted), longest (in tokens, then characters) first, then
-    earliest."""
-    placed: list[tuple[int, int, int, Span]] = []
+def _placed(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
+            report: ExportReport) -> list[tuple[int, int, int, int, int, str]]:
+    """``(column, first token, last token, start, end, label)`` of the spans that have a
+    column and cover a token (the others counted), longest (in tokens, then characters)
+    first, then earliest, then by id."""
+    placed: list[tuple[int, int, int, int, int, str, str]] = []
     starts, ends = tokens.starts, tokens.ends
-    for span in layer.spans:
-        column = column_of.get(span.label)
+    for start, end, label, span_id in spans:
+        column = column_of.get(label)
         if column is None:
             report.lose(LOST_OTHER)
             continue
-        first, last = bisect_right(ends, span.start), bisect_left(starts, span.end) - 1
+        first, last = bisect_right(ends, start), bisect_left(starts, end) - 1
         if first > last:
             report.lose(LOST_NO_TOKEN)
             continue
-        placed.append((column, first, last, span))
-    placed.sort(key=lambda p: (p[1] - p[2], p[3].start - p[3].end, p[3].start, p[3].id))
-    return placed
+        placed.append((column, first, last, start, end, label, span_id))
+    placed.sort(key=lambda p: (p[1] - p[2], p[3] - p[4], p[3], p[6]))
+    return [p[:6] for p in placed]

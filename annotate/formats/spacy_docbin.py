@@ -12,6 +12,10 @@ tokens (widened to whole tokens, or narrowed where an end lay in the white space
 outside tokens), spans on no token, entity spans not in ``doc.ents`` (overlapping, or another
 annotator's), and the attributes, notes, relations and statuses spaCy has no place for.
 
+A large export builds its Docs in worker processes (:mod:`annotate.formats.workers`), a chunk
+of documents each, and merges their DocBins in order: the file is byte for byte the one a
+single process writes. Serialising the merged DocBin stays serial.
+
 Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them (an
 older export's or another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as the spans of
 ``user_data["annotator"]``, else of the import's annotator.
@@ -25,18 +29,21 @@ from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
+    SpanRow,
     atomic_path,
     check_record,
     check_text,
     layers,
+    span_rows,
 )
+from annotate.formats.workers import in_order
 from annotate.model import GOLD, AnnotatedDocument, Document, text_uid
 from annotate.schema import LabelSchema
 
@@ -86,62 +93,100 @@ def _blank(spacy: ModuleType) -> Any:
     return spacy.blank("en")
 
 
+class _Item(NamedTuple):
+    """What the Doc of one document is built from (small and quick to send to a worker)."""
+
+    text: str
+    user_data: dict[str, Any]
+    layers: list[tuple[str, list[SpanRow]]]  # annotator, spans
+    ents_by: str | None  # whose entity spans go to doc.ents
+
+
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
-    spacy = _spacy()
+    """Write one DocBin file, its Docs built a chunk of documents at a time (by worker
+    processes for a large export: :mod:`annotate.formats.workers`) and merged in order."""
+    _spacy()  # a clear error when it is missing
     from spacy.tokens import DocBin
 
     report = ExportReport("spacy")
-    nlp = _blank(spacy)
-    entity_labels = {label.name for label in schema.labels if label.category == "entity"}
+    entity_labels = frozenset(label.name for label in schema.labels
+                              if label.category == "entity")
     docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    items = (_item(record, report) for record in records)
     with _plugins_looked_up_once():
-        for record in records:
-            docs.add(_doc(record, nlp, entity_labels, report))
+        for state, counted in in_order(partial(_build, entity_labels=entity_labels), items):
+            part = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+            vars(part).update(state)
+            docs.merge(part)
+            report.absorb(counted)
         data = docs.to_bytes()
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return report
 
 
-def _doc(record: AnnotatedDocument, nlp: Any, entity_labels: set[str],
-         report: ExportReport) -> Any:
-    """The Doc of one document with every annotator's spans."""
-    from spacy.util import filter_spans
-
+def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
+    """Check and count ``record`` (what spaCy has no place for) and keep what its Doc needs."""
     check_record(record)
     report.documents += 1
     report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
     source = record.document
-    doc = nlp.make_doc(source.text)
-    parts = [layer for layer in layers(record, None) if layer.annotator is not None]
-    names = [layer.annotator for layer in parts]
+    parts = [(layer.annotator, span_rows(layer))
+             for layer in layers(record, None) if layer.annotator is not None]
+    names = [name for name, _ in parts]
     ents_by = GOLD if GOLD in names else names[0] if names else None
+    user_data = {"uid": source.uid, "title": source.title, "meta": source.meta,
+                 "ents": ents_by}
+    return _Item(source.text, user_data, parts, ents_by)
+
+
+def _build(chunk: tuple[_Item, ...], entity_labels: frozenset[str]
+           ) -> tuple[dict[str, Any], ExportReport]:
+    """The DocBin of the chunk's documents as its attributes (what plain pickling would send
+    from a worker; spaCy's own pickling of a DocBin compresses it, which the merge would
+    undo), and the spans written and lost in it."""
+    spacy = _spacy()
+    from spacy.tokens import DocBin
+
+    nlp = _blank(spacy)
+    counted = ExportReport("spacy")
+    docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    with _plugins_looked_up_once():
+        for item in chunk:
+            docs.add(_doc(item, nlp, entity_labels, counted))
+    return vars(docs), counted
+
+
+def _doc(item: _Item, nlp: Any, entity_labels: frozenset[str], report: ExportReport) -> Any:
+    """The Doc of one document with every annotator's spans."""
+    from spacy.util import filter_spans
+
+    doc = nlp.make_doc(item.text)
     everything, entities = [], []
-    for layer in parts:
+    for annotator, spans in item.layers:
         aligned = []
-        for span in layer.spans:
-            got = doc.char_span(span.start, span.end, label=span.label,
-                                alignment_mode="expand", span_id=span.id)
+        for start, end, label, span_id in spans:
+            got = doc.char_span(start, end, label=label, alignment_mode="expand",
+                                span_id=span_id)
             if got is None or not len(got):  # white space outside any token
                 report.lose(LOST_NO_TOKEN)
                 continue
-            if got.start_char != span.start or got.end_char != span.end:
+            if got.start_char != start or got.end_char != end:
                 report.lose(REALIGNED)
             aligned.append(got)
-            if span.label in entity_labels:
-                if layer.annotator == ents_by:
+            if label in entity_labels:
+                if annotator == item.ents_by:
                     entities.append(got)
                 else:
                     report.lose(OTHER_ENTS)
-        doc.spans[f"{LAYER_PREFIX}{layer.annotator}"] = aligned
+        doc.spans[f"{LAYER_PREFIX}{annotator}"] = aligned
         everything += aligned
     doc.spans[SPANS_KEY] = everything
     ents = filter_spans(entities)
     doc.ents = ents
     report.lose(NOT_IN_ENTS, len(entities) - len(ents))
     report.spans += len(everything)
-    doc.user_data.update({"uid": source.uid, "title": source.title, "meta": source.meta,
-                          "ents": ents_by})
+    doc.user_data.update(item.user_data)
     return doc
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from annotate import formats
 from annotate.errors import CounterclaimError
-from annotate.formats import native
+from annotate.formats import native, workers
 from annotate.formats.base import ImportOptions, name_map
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
@@ -165,6 +165,22 @@ def test_export_job_writes_what_export_writes(qtbot, store: Store, tmp_path: Pat
         assert path.name == want_path.name
         assert path.read_bytes() == want_path.read_bytes()
         assert report.summary() == want_report.summary()
+
+
+@pytest.mark.parametrize("fmt", ["conll", "spacy"])
+def test_export_job_builds_in_worker_processes(qtbot, store: Store, tmp_path: Path,
+                                               small_chunks, monkeypatch, fmt: str) -> None:
+    """From the window's export thread, a large export's worker processes write the file a
+    single process writes."""
+    store.import_documents(native.read(jsonl(tmp_path / "in.jsonl", 20, "x")))
+    outcome = run(qtbot, ExportJob(store.location, tmp_path / "job" / f"out.{fmt}", fmt,
+                                   ExportFilter()))
+    assert small_chunks.started == 1
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
+    [(want_path, want_report)] = export(store, tmp_path / "direct" / f"out.{fmt}", fmt)
+    [(path, report)] = outcome.outputs
+    assert path.read_bytes() == want_path.read_bytes()
+    assert report == want_report and report.documents == 20
 
 
 def test_cancelled_export_leaves_no_file(qtbot, store: Store, tmp_path: Path) -> None:
