@@ -4,6 +4,7 @@ non-overlapping entities, alignment changes counted, and a clear error without s
 from __future__ import annotations
 
 import sys
+import zlib
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -147,3 +148,14 @@ def test_failed_large_export_writes_nothing(tmp_path, small_chunks):
     with pytest.raises(RuntimeError, match="store went away"):
         spacy_docbin.write(records(), tmp_path / "x.spacy", SCHEMA)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_docbin_is_deflated_fast_and_spacy_left_as_it_was(tmp_path):
+    from spacy.tokens import _serialize
+
+    out = tmp_path / "x.spacy"
+    spacy_docbin.write(two_annotator_corpus(3), out, SCHEMA)
+    data = out.read_bytes()
+    assert zlib.compress(zlib.decompress(data), 1) == data  # level 1: the patch took effect
+    assert _serialize.zlib is zlib  # and was undone
+    assert len(load(out)) == 3
