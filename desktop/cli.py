@@ -15,6 +15,7 @@ from annotate import formats
 from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError
+from annotate.formats import workers
 from annotate.formats.base import ImportOptions, atomic_write, name_map
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
@@ -288,7 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         store = open_store(location)
         try:
-            return args.run(store, args)
+            with workers.fork_allowed():  # the command line runs no other thread
+                return args.run(store, args)
         finally:
             store.close()
     except CounterclaimError as exc:

@@ -1,11 +1,13 @@
-"""Test configuration: Qt runs offscreen, so a plain ``pytest`` works with no screen; and a
-fixture making exports use worker processes on a handful of documents."""
+"""Test configuration: Qt runs offscreen, so a plain ``pytest`` works with no screen; and the
+fixtures of the tests of exports built by worker processes."""
 
 import os
+from collections.abc import Callable
 
 import pytest
 
 from annotate.formats import workers
+from annotate.model import AnnotatedDocument, Document, Span
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -30,3 +32,25 @@ def small_chunks(monkeypatch) -> type[CountedPool]:
     monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     CountedPool.started = 0
     return CountedPool
+
+
+def _two_annotator_corpus(n: int) -> list[AnnotatedDocument]:
+    """``n`` documents with emoji, CRLF and RTL text, and two annotators' spans that nest and
+    overlap (for the tests of exports built by worker processes)."""
+    records = []
+    for k in range(n):
+        text = f"Report {k}: Amina 😀 met the army\r\nin Kidal, مرحبا. The ministry denied it."
+        doc = Document(text, f"Report {k}")
+        records.append(AnnotatedDocument(doc, (
+            Span(doc.uid, 10, 15, "PERSON", "ann", f"p{k}"),
+            Span(doc.uid, 23, 27, "ORG", "ben", f"o{k}"),
+            Span(doc.uid, 14, 31, "CLAIM", "ann", f"c{k}"),
+            Span(doc.uid, 11, 13, "PERSON", "ben", f"q{k}"),
+            Span(doc.uid, 33, 38, "LOCATION", "ann", f"l{k}"))))
+    return records
+
+
+@pytest.fixture
+def two_annotator_corpus() -> Callable[[int], list[AnnotatedDocument]]:
+    """``corpus(n)``: ``n`` small documents with two annotators' nested and overlapping spans."""
+    return _two_annotator_corpus

@@ -5,9 +5,13 @@ document needs), and hands the items to :func:`in_order` with a module-level ``b
 that turns a chunk of items into a picklable result (text, or a DocBin's state). An export of
 fewer than ``PARALLEL_FROM`` documents, or on one processor, builds every chunk in this
 process; a larger one uses worker processes and gets the results in the items' order, so the
-output is the same either way. Workers start from a ``forkserver`` (where the platform has one),
-a clean process that has imported the writers (and spaCy, if installed) once: the window's
-threads make a plain fork unsafe.
+output is the same either way.
+
+Workers start from a ``forkserver`` (where the platform has one), a clean process that imports
+the writers (and spaCy, if installed) once, as safe with threads about as a fork is not; its
+start costs about a second, once per process. A process that runs no other thread (the
+command line) exports within :func:`fork_allowed`: its workers are then forks of itself,
+ready at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from importlib.util import find_spec
 from itertools import chain, islice
@@ -61,8 +66,27 @@ def usable_processors() -> int:
     return min(len(usable) if usable else os.cpu_count() or 1, MAX_WORKERS)
 
 
-@cache
+_fork_allowed = False
+
+
+@contextmanager
+def fork_allowed() -> Iterator[None]:
+    """Within the block, worker processes are forks of this process: only for a process that
+    runs no other thread meanwhile (a fork keeps a lock another thread held locked, for ever)."""
+    global _fork_allowed
+    before, _fork_allowed = _fork_allowed, "fork" in multiprocessing.get_all_start_methods()
+    try:
+        yield
+    finally:
+        _fork_allowed = before
+
+
 def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context("fork") if _fork_allowed else _safe_context()
+
+
+@cache
+def _safe_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")

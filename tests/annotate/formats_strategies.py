@@ -64,18 +64,3 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
 
 corpora = st.lists(records(), min_size=1, max_size=4, unique_by=lambda r: r.document.uid)
 
-
-def two_annotator_corpus(n: int) -> list[AnnotatedDocument]:
-    """``n`` documents with emoji, CRLF and RTL text, and two annotators' spans that nest and
-    overlap (for the tests of exports built by worker processes)."""
-    records = []
-    for k in range(n):
-        text = f"Report {k}: Amina 😀 met the army\r\nin Kidal, مرحبا. The ministry denied it."
-        doc = Document(text, f"Report {k}")
-        records.append(AnnotatedDocument(doc, (
-            Span(doc.uid, 10, 15, "PERSON", "ann", f"p{k}"),
-            Span(doc.uid, 23, 27, "ORG", "ben", f"o{k}"),
-            Span(doc.uid, 14, 31, "CLAIM", "ann", f"c{k}"),
-            Span(doc.uid, 11, 13, "PERSON", "ben", f"q{k}"),
-            Span(doc.uid, 33, 38, "LOCATION", "ann", f"l{k}"))))
-    return records

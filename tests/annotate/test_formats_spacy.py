@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from formats_strategies import SCHEMA, corpora, two_annotator_corpus
+from formats_strategies import SCHEMA, corpora
 from hypothesis import HealthCheck, given, settings
 from spacy.tokens import DocBin
 
@@ -127,7 +127,8 @@ def test_missing_spacy_is_a_clear_error(tmp_path, monkeypatch):
     assert not (tmp_path / "x.spacy").exists()
 
 
-def test_large_export_built_by_workers_is_the_same_file(tmp_path, small_chunks, monkeypatch):
+def test_large_export_built_by_workers_is_the_same_file(tmp_path, small_chunks, monkeypatch,
+                                                        two_annotator_corpus):
     corpus = two_annotator_corpus(23)
     shared = spacy_docbin.write(corpus, tmp_path / "shared.spacy", SCHEMA)
     assert small_chunks.started == 1
@@ -140,7 +141,7 @@ def test_large_export_built_by_workers_is_the_same_file(tmp_path, small_chunks, 
         r.document.title for r in corpus]
 
 
-def test_failed_large_export_writes_nothing(tmp_path, small_chunks):
+def test_failed_large_export_writes_nothing(tmp_path, small_chunks, two_annotator_corpus):
     def records():
         yield from two_annotator_corpus(9)
         raise RuntimeError("store went away")
@@ -150,7 +151,7 @@ def test_failed_large_export_writes_nothing(tmp_path, small_chunks):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_docbin_is_deflated_fast_and_spacy_left_as_it_was(tmp_path):
+def test_docbin_is_deflated_fast_and_spacy_left_as_it_was(tmp_path, two_annotator_corpus):
     from spacy.tokens import _serialize
 
     out = tmp_path / "x.spacy"

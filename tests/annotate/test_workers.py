@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from formats_strategies import SCHEMA, two_annotator_corpus
+from formats_strategies import SCHEMA
 
 from annotate.formats import conll, workers
 
@@ -41,7 +41,8 @@ def test_a_worker_failure_is_raised_here(small_chunks):
         list(workers.in_order(_fail_on_13, range(30)))
 
 
-def test_conll_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, monkeypatch):
+def test_conll_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, monkeypatch,
+                                                 two_annotator_corpus):
     records = two_annotator_corpus(20)
     shared = conll.write(records, tmp_path / "shared.conll", SCHEMA)
     assert small_chunks.started == 1

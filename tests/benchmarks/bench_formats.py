@@ -37,7 +37,16 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from annotate.formats import brat, conll, csvspans, doccano, labelstudio, native, spacy_docbin
+from annotate.formats import (
+    brat,
+    conll,
+    csvspans,
+    doccano,
+    labelstudio,
+    native,
+    spacy_docbin,
+    workers,
+)
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import default_schema
 from annotate.tokenize import TOKEN
@@ -190,8 +199,8 @@ def main() -> int:
     repeats = 2 if args.quick else 3
     docs = make_documents(n_docs, n_spans)
     schema = default_schema()
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        folder = Path(tmp)
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp, workers.fork_allowed():
+        folder = Path(tmp)  # fork allowed: this process, like the command line, has one thread
         native.write(docs, folder / "corpus.jsonl", schema)
         store = Store.open(folder / "bench.sqlite")
         [imported] = import_paths(store, [folder / "corpus.jsonl"])

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate.formats import native
+from annotate.formats import native, workers
 from annotate.model import AnnotatedDocument, Document, Span
+from annotate.schema import default_schema
 from desktop.cli import main
 
 
@@ -209,3 +210,23 @@ def test_brat_export_then_import_round_trips(tmp_path: Path, db: str) -> None:
     assert record["text"] == doc.text
     assert sorted((s["start"], s["end"], s["label"], s["annotator"]) for s in record["spans"]) \
         == [(0, 5, "PERSON", "amina"), (6, 25, "CLAIM", "zoë k"), (16, 20, "ORG", "zoë k")]
+
+
+@pytest.mark.parametrize("fmt", ["conll", "spacy"])
+def test_large_export_forks_its_workers(tmp_path: Path, db: str, small_chunks,
+                                        two_annotator_corpus, monkeypatch: pytest.MonkeyPatch,
+                                        fmt: str) -> None:
+    """The command line runs no other thread, so its workers are forks of it; outside the
+    command, the safe start method is back."""
+    started: list[str] = []
+    real_context = workers._context
+    monkeypatch.setattr(workers, "_context", lambda: started.append(
+        real_context().get_start_method()) or real_context())
+    native.write(two_annotator_corpus(12), tmp_path / "in.jsonl", default_schema())
+    assert main(["--db", db, "import", str(tmp_path / "in.jsonl")]) == 0
+    assert main(["--db", db, "export", str(tmp_path / f"forked.{fmt}"), "--format", fmt]) == 0
+    assert started == ["fork"] and small_chunks.started == 1
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
+    assert main(["--db", db, "export", str(tmp_path / f"alone.{fmt}"), "--format", fmt]) == 0
+    assert (tmp_path / f"forked.{fmt}").read_bytes() == (tmp_path / f"alone.{fmt}").read_bytes()
+    assert real_context().get_start_method() != "fork"
