@@ -35,18 +35,19 @@ def small_chunks(monkeypatch) -> type[CountedPool]:
 
 
 def _two_annotator_corpus(n: int) -> list[AnnotatedDocument]:
-    """``n`` documents with emoji, CRLF and RTL text, and two annotators' spans that nest and
-    overlap (for the tests of exports built by worker processes)."""
+    """``n`` documents with emoji, CRLF and RTL text, and two annotators' spans that nest,
+    cross the line break, overlap, and end inside a token."""
     records = []
     for k in range(n):
-        text = f"Report {k}: Amina 😀 met the army\r\nin Kidal, مرحبا. The ministry denied it."
+        text = f"Amina 😀 met the army\r\nin Kidal, مرحبا. The ministry denied it ({k})."
         doc = Document(text, f"Report {k}")
         records.append(AnnotatedDocument(doc, (
-            Span(doc.uid, 10, 15, "PERSON", "ann", f"p{k}"),
-            Span(doc.uid, 23, 27, "ORG", "ben", f"o{k}"),
-            Span(doc.uid, 14, 31, "CLAIM", "ann", f"c{k}"),
-            Span(doc.uid, 11, 13, "PERSON", "ben", f"q{k}"),
-            Span(doc.uid, 33, 38, "LOCATION", "ann", f"l{k}"))))
+            Span(doc.uid, 0, 5, "PERSON", "ann", f"p{k}"),  # Amina
+            Span(doc.uid, 0, 30, "CLAIM", "ann", f"c{k}"),  # Amina ... Kidal
+            Span(doc.uid, 25, 37, "LOCATION", "ann", f"l{k}"),  # Kidal, مرحبا
+            Span(doc.uid, 32, 37, "ORG", "ann", f"o{k}"),  # مرحبا, inside the location
+            Span(doc.uid, 16, 20, "ORG", "ben", f"a{k}"),  # army
+            Span(doc.uid, 1, 3, "PERSON", "ben", f"q{k}"))))  # mi, inside a token
     return records
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
@@ -58,8 +59,9 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     column_of = {label.name: COLUMNS.index(label.category) for label in schema.labels
                  if label.category in COLUMNS}
     items = (_item(record, report) for record in records)
-    with atomic_write(out) as handle:
-        for text, counted in in_order(partial(_blocks, column_of=column_of), items):
+    built = in_order(partial(_blocks, column_of=column_of), items)
+    with atomic_write(out) as handle, closing(built):
+        for text, counted in built:
             handle.write(text)
             report.absorb(counted)
     return report
@@ -122,7 +124,7 @@ def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
     n = len(tokens.words)
     tags = [["O"] * n for _ in COLUMNS]
     tagged: set[int] = set()
-    for column, first, last, start, end, label in _placed(tokens, spans, column_of, report):
+    for column, first, last, start, end, label, _ in _placed(tokens, spans, column_of, report):
         row = tags[column]
         if row[first:last + 1].count("O") != last + 1 - first:
             report.lose(LOST_OVERLAP)
@@ -151,8 +153,8 @@ def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
 
 
 def _placed(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
-            report: ExportReport) -> list[tuple[int, int, int, int, int, str]]:
-    """``(column, first token, last token, start, end, label)`` of the spans that have a
+            report: ExportReport) -> list[tuple[int, int, int, int, int, str, str]]:
+    """``(column, first token, last token, start, end, label, id)`` of the spans that have a
     column and cover a token (the others counted), longest (in tokens, then characters)
     first, then earliest, then by id."""
     placed: list[tuple[int, int, int, int, int, str, str]] = []
@@ -168,4 +170,4 @@ def _placed(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
             continue
         placed.append((column, first, last, start, end, label, span_id))
     placed.sort(key=lambda p: (p[1] - p[2], p[3] - p[4], p[3], p[6]))
-    return [p[:6] for p in placed]
+    return placed

@@ -26,7 +26,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from functools import cache, partial
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -118,9 +118,8 @@ class _Item(NamedTuple):
     """What the Doc of one document is built from (small and quick to send to a worker)."""
 
     text: str
-    user_data: dict[str, Any]
+    user_data: dict[str, Any]  # its "ents": whose entity spans go to doc.ents
     layers: list[tuple[str, list[SpanRow]]]  # annotator, spans
-    ents_by: str | None  # whose entity spans go to doc.ents
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
@@ -134,8 +133,9 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
                               if label.category == "entity")
     docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
     items = (_item(record, report) for record in records)
-    with _plugins_looked_up_once():
-        for state, counted in in_order(partial(_build, entity_labels=entity_labels), items):
+    built = in_order(partial(_build, entity_labels=entity_labels), items)
+    with _plugins_looked_up_once(), closing(built):
+        for state, counted in built:
             part = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
             vars(part).update(state)
             docs.merge(part)
@@ -159,7 +159,7 @@ def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
     ents_by = GOLD if GOLD in names else names[0] if names else None
     user_data = {"uid": source.uid, "title": source.title, "meta": source.meta,
                  "ents": ents_by}
-    return _Item(source.text, user_data, parts, ents_by)
+    return _Item(source.text, user_data, parts)
 
 
 def _build(chunk: tuple[_Item, ...], entity_labels: frozenset[str]
@@ -184,6 +184,7 @@ def _doc(item: _Item, nlp: Any, entity_labels: frozenset[str], report: ExportRep
     from spacy.util import filter_spans
 
     doc = nlp.make_doc(item.text)
+    ents_by = item.user_data["ents"]
     everything, entities = [], []
     for annotator, spans in item.layers:
         aligned = []
@@ -197,7 +198,7 @@ def _doc(item: _Item, nlp: Any, entity_labels: frozenset[str], report: ExportRep
                 report.lose(REALIGNED)
             aligned.append(got)
             if label in entity_labels:
-                if annotator == item.ents_by:
+                if annotator == ents_by:
                     entities.append(got)
                 else:
                     report.lose(OTHER_ENTS)

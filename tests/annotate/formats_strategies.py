@@ -63,4 +63,3 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
 
 
 corpora = st.lists(records(), min_size=1, max_size=4, unique_by=lambda r: r.document.uid)
-

@@ -3,7 +3,10 @@ exports never start a process."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from annotate.formats import conll, workers
 
 
 def _sum_and_pid(chunk: tuple[int, ...]) -> tuple[int, int]:
+    if 0 in chunk:
+        time.sleep(0.3)  # the first chunk ends last
     return sum(chunk), os.getpid()
 
 
@@ -28,6 +33,7 @@ def test_chunks_come_back_in_order_from_worker_processes(small_chunks):
                                                for k in range(0, 40, 3)]
     assert os.getpid() not in {pid for _, pid in results}
     assert small_chunks.started == 1
+    assert multiprocessing.active_children() == []
 
 
 def test_a_small_export_stays_in_this_process(small_chunks):
@@ -36,9 +42,41 @@ def test_a_small_export_stays_in_this_process(small_chunks):
     assert small_chunks.started == 0
 
 
+def _die_on_13(chunk: tuple[int, ...]) -> int:
+    if 13 in chunk:
+        os._exit(1)
+    return sum(chunk)
+
+
 def test_a_worker_failure_is_raised_here(small_chunks):
     with pytest.raises(ValueError, match="item 13 is bad"):
         list(workers.in_order(_fail_on_13, range(30)))
+    assert small_chunks.started == 1
+    assert multiprocessing.active_children() == []
+
+
+def test_a_dead_worker_is_a_plain_error(small_chunks):
+    with pytest.raises(workers.WorkerFailed, match="worker process building the export stopped"):
+        list(workers.in_order(_die_on_13, range(30)))
+    assert multiprocessing.active_children() == []
+
+
+def test_stopping_early_stops_the_workers(small_chunks):
+    results = workers.in_order(_sum_and_pid, range(60))
+    assert next(results)[0] == 3
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_forks_only_within_fork_allowed_and_only_in_that_thread():
+    with workers.fork_allowed():
+        assert workers._context().get_start_method() == "fork"
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(workers._context()))
+        thread.start()
+        thread.join()
+        assert seen[0].get_start_method() == "forkserver"
+    assert workers._context().get_start_method() == "forkserver"
 
 
 def test_conll_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, monkeypatch,
@@ -51,4 +89,4 @@ def test_conll_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, m
     assert small_chunks.started == 1
     assert (tmp_path / "shared.conll").read_bytes() == (tmp_path / "alone.conll").read_bytes()
     assert shared == alone
-    assert shared.documents == 20 and shared.spans == 100
+    assert shared.documents == 20 and shared.spans == 100  # one overlap per document dropped
