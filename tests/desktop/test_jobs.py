@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -204,6 +205,26 @@ def test_cancelled_export_leaves_no_file(qtbot, store: Store, tmp_path: Path) ->
     outcome = run(qtbot, job)
     assert outcome.cancelled and outcome.outputs == []
     assert len(seen_at_cancel) == 1 and seen_at_cancel[0][0].endswith(".tmp")  # was writing
+    assert os.listdir(folder) == []
+
+
+def test_cancelled_large_export_stops_its_workers(qtbot, store: Store, tmp_path: Path,
+                                                  small_chunks) -> None:
+    store.import_documents(native.read(jsonl(tmp_path / "in.jsonl", 60, "x")))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    job = ExportJob(store.location, folder / "out.spacy", "spacy", ExportFilter())
+    job.report_every = 0
+
+    def cancel_midway(_file: str, documents: int) -> None:  # runs on the worker thread
+        if documents >= 30 and not job.cancelled:
+            job.cancel()
+
+    job.signals.progress.connect(cancel_midway, Qt.ConnectionType.DirectConnection)
+    outcome = run(qtbot, job)
+    assert outcome.cancelled and outcome.outputs == []
+    assert small_chunks.started == 1
+    assert multiprocessing.active_children() == []
     assert os.listdir(folder) == []
 
 
