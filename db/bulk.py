@@ -47,6 +47,7 @@ class ImportSummary:
     relations_existing: int = 0
     spans_by_annotator: dict[str, int] = field(default_factory=dict)
     labels_added: list[str] = field(default_factory=list)
+    work: dict[str, dict[str, int]] | None = None  # per annotator after it, when measured
 
     def merge(self, other: ImportSummary) -> None:
         for name in (
@@ -63,7 +64,8 @@ class ImportSummary:
         self.labels_added += [n for n in other.labels_added if n not in self.labels_added]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """What the journal keeps of the import (``work`` is only for the report)."""
+        return {k: v for k, v in asdict(self).items() if k != "work"}
 
 
 class _LabelCheck:

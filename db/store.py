@@ -501,25 +501,36 @@ class Store:
         records: Iterable[AnnotatedDocument],
         progress: Callable[[int], None] | None = None,
         add_labels: bool = False,
+        dry_run: bool = False,
+        measure_work: bool = False,
     ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
-        their text and gain the incoming spans; ids make a repeated import add nothing."""
-        with self._write() as conn:
-            summary = bulk.import_records(conn, self.names, records, progress, add_labels)
-            conn.execute(
-                insert(JournalModel).values(
-                    at=utc_now(),
-                    annotator_id=self.names.annotator_id(conn, SYSTEM),
-                    op="import",
-                    document_uid=None,
-                    payload=summary.to_json(),
-                    inverse={},
-                    kind="event",
-                    target=None,
-                    state="closed",
+        their text and gain the incoming spans; ids make a repeated import add nothing.
+        ``dry_run``: checked and counted as usual, then rolled back. ``measure_work``: the
+        summary's ``work`` holds :meth:`work_by_annotator` as the import leaves it."""
+        try:
+            with self._write() as conn:
+                summary = bulk.import_records(conn, self.names, records, progress, add_labels)
+                if measure_work:
+                    summary.work = _work_by_annotator(conn)
+                if dry_run:
+                    raise _RolledBack(summary)
+                conn.execute(
+                    insert(JournalModel).values(
+                        at=utc_now(),
+                        annotator_id=self.names.annotator_id(conn, SYSTEM),
+                        op="import",
+                        document_uid=None,
+                        payload=summary.to_json(),
+                        inverse={},
+                        kind="event",
+                        target=None,
+                        state="closed",
+                    )
                 )
-            )
+        except _RolledBack as rolled_back:
+            return rolled_back.summary
         self._schema = None  # the import may have added labels
         return summary
 
@@ -590,17 +601,8 @@ class Store:
     def work_by_annotator(self) -> dict[str, dict[str, int]]:
         """For each annotator with any work: counts of their ``spans``, ``relations`` and
         ``statuses`` (documents they gave a status)."""
-        result: dict[str, dict[str, int]] = {}
         with self._read() as conn:
-            for kind, table in (("spans", S), ("relations", R), ("statuses", ST)):
-                rows = conn.execute(
-                    select(AnnotatorModel.name, func.count())
-                    .join(table, table.c.annotator_id == AnnotatorModel.id)
-                    .group_by(AnnotatorModel.id)
-                )
-                for name, n in rows:
-                    result.setdefault(name, {"spans": 0, "relations": 0, "statuses": 0})[kind] = n
-        return result
+            return _work_by_annotator(conn)
 
     def uids_starting(self, prefix: str, limit: int = 2) -> list[str]:
         """Uids of documents that start with ``prefix`` (at most ``limit``); uids are hex."""
@@ -610,6 +612,27 @@ class Store:
         with self._read() as conn:
             query = select(D.c.uid).where(D.c.uid.like(f"{prefix}%")).limit(limit)
             return list(conn.scalars(query))
+
+
+def _work_by_annotator(conn: Connection) -> dict[str, dict[str, int]]:
+    result: dict[str, dict[str, int]] = {}
+    for kind, table in (("spans", S), ("relations", R), ("statuses", ST)):
+        rows = conn.execute(
+            select(AnnotatorModel.name, func.count())
+            .join(table, table.c.annotator_id == AnnotatorModel.id)
+            .group_by(AnnotatorModel.id)
+        )
+        for name, n in rows:
+            result.setdefault(name, {"spans": 0, "relations": 0, "statuses": 0})[kind] = n
+    return result
+
+
+class _RolledBack(Exception):
+    """Raised inside an import's transaction to roll it back (a dry run), with its summary."""
+
+    def __init__(self, summary: ImportSummary):
+        super().__init__()
+        self.summary = summary
 
 
 # For the driver (db.engine.execute): SQLAlchemy's execution costs more than SQLite's.

@@ -121,21 +121,27 @@ def _records(store: Store, unit: ImportUnit, options: ImportOptions) -> Iterator
 
 
 def import_unit(
-    store: Store, unit: ImportUnit, options: ImportOptions, progress: Progress | None = None
+    store: Store,
+    unit: ImportUnit,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> FileResult:
-    """Import one file in one transaction; an InputError leaves the store as it was."""
+    """Import one file in one transaction; an InputError leaves the store as it was, and so
+    does a ``dry_run``, which reports what the import would add."""
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
     peer = unit.format in PEER_FORMATS
     before = store.work_by_annotator() if peer else {}
     try:
         summary = store.import_documents(
-            _records(store, unit, options), report, add_labels=options.add_labels
+            _records(store, unit, options), report, add_labels=options.add_labels,
+            dry_run=dry_run, measure_work=peer,
         )
     except InputError as exc:
         return FileResult(unit.path, unit.format, error=str(exc.located(str(unit.path))))
     result = FileResult(unit.path, unit.format, summary)
-    if peer:
-        _report_work(result, before, store.work_by_annotator(), options)
+    if summary.work is not None:
+        _report_work(result, before, summary.work, options)
     return result
 
 
@@ -160,14 +166,16 @@ def import_paths(
     options: ImportOptions | None = None,
     forced: str | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> list[FileResult]:
-    """Import every file; a bad file is reported and the others still import."""
+    """Import every file; a bad file is reported and the others still import. ``dry_run``:
+    each file is read, checked and counted, and nothing is written."""
     options = options or ImportOptions()
     try:
         units = plan_import(paths, forced)
     except InputError as exc:
         return [FileResult(Path(exc.file or "."), "?", error=str(exc))]
-    return [import_unit(store, unit, options, progress) for unit in units]
+    return [import_unit(store, unit, options, progress, dry_run) for unit in units]
 
 
 @dataclass(frozen=True, slots=True)

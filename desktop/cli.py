@@ -59,6 +59,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         options,
         None if args.format == "auto" else args.format,
         _progress if sys.stderr.isatty() and not args.quiet else None,
+        args.dry_run,
     )
     if sys.stderr.isatty() and not args.quiet:
         print(file=sys.stderr)
@@ -81,7 +82,8 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
                 )
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    print(f"{len(results) - failed} of {len(results)} files imported", file=sys.stderr)
+    done = "would import (dry run: nothing was written)" if args.dry_run else "imported"
+    print(f"{len(results) - failed} of {len(results)} files {done}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -219,6 +221,8 @@ def parser() -> argparse.ArgumentParser:
         help="bring a file's annotator in under another name (repeatable)",
     )
     p.add_argument("--add-labels", action="store_true", help="add unknown labels to the schema")
+    p.add_argument("--dry-run", action="store_true",
+                   help="read, check and count every file, report it, write nothing")
     p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")
     p.set_defaults(run=cmd_import)
 

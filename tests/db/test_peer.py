@@ -98,6 +98,30 @@ def test_clash_reported_and_annotator_map_separates(ours: Store, tmp_path: Path)
     ]
 
 
+def test_dry_run_reports_what_would_come_and_writes_nothing(
+    ours: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours.apply(CreateSpan(Span(SHARED.uid, 0, 12, "CLAIM", "amina", "ours-1")), "amina")
+    peer = make_peer(tmp_path / "peer.sqlite", annotator="amina")
+    stats, work = ours.stats(), ours.work_by_annotator()
+    (dry,) = import_paths(ours, [peer], dry_run=True)
+    assert (ours.stats(), ours.work_by_annotator()) == (stats, work)
+    assert dry.error is None and dry.summary.documents_added == 1
+    assert dry.added == {"amina": {"spans": 3, "relations": 1, "statuses": 1}}
+    assert dry.warnings and "annotator amina exists here too" in dry.warnings[0]
+    (real,) = import_paths(ours, [peer])  # the dry run told the truth, and left no stale state
+    assert (real.summary, real.added, real.warnings) == (dry.summary, dry.added, dry.warnings)
+    assert ours.count_documents() == 2
+
+    capsys.readouterr()
+    db = str(tmp_path / "cli.sqlite")
+    assert main(["--db", db, "import", "--dry-run", str(peer)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 new documents" in out and "amina: +3 spans" in out
+    assert "1 of 1 files would import (dry run: nothing was written)" in err
+    assert Store.open(db).count_documents() == 0
+
+
 def test_native_export_of_a_peer_imports_the_same_way(ours: Store, tmp_path: Path) -> None:
     peer = make_peer(tmp_path / "peer.sqlite")
     exported = tmp_path / "peer.jsonl"
