@@ -156,7 +156,8 @@ def _report_work(result: FileResult, before: dict[str, dict[str, int]],
         if had.get("spans") and added["spans"] > 0 and name not in confirmed:
             result.warnings.append(
                 f"annotator {name} exists here too; {added['spans']} of their spans are new — "
-                f"map with --map-annotator {name}={name}_peer if they are a different person"
+                f"if they are a different person, map {name}={name}_peer (--map-annotator, or "
+                "the import dialog's annotator map)"
             )
 
 

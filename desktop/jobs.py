@@ -146,11 +146,12 @@ class ImportJob(Job):
     """Import files or folders (see the module docstring for what a cancel keeps)."""
 
     def __init__(self, location: str, paths: Sequence[Path], options: ImportOptions,
-                 forced: str | None = None):
+                 forced: str | None = None, dry_run: bool = False):
         super().__init__(location)
         self.paths = [Path(p) for p in paths]
         self.options = options
         self.forced = forced
+        self.dry_run = dry_run  # read, check and count each file, write nothing
 
     def work(self, store: Store) -> list[FileResult]:
         units = plan_import(self.paths, self.forced)
@@ -162,7 +163,7 @@ class ImportJob(Job):
             else:
                 try:
                     self.report(str(unit.path), 0, force=True)
-                    result = import_unit(store, unit, self.options, self.report)
+                    result = import_unit(store, unit, self.options, self.report, self.dry_run)
                 except Cancelled:
                     result = FileResult(unit.path, unit.format, error=CANCELLED)
             results.append(result)

@@ -52,10 +52,13 @@ EXPORT_CANCELLED = ("Export cancelled: the output being written was discarded (n
                     "is left). With a split, the parts finished before the cancel were kept.")
 
 
-def import_summary(results: list[FileResult], failure: str | None = None) -> str:
-    """The per-file report shown at the end of an import (plain text)."""
+def import_summary(results: list[FileResult], failure: str | None = None,
+                   dry_run: bool = False) -> str:
+    """The per-file report shown at the end of an import (plain text): what each file added
+    (for a peer's work, per annotator), and any annotator-name clash."""
     landed = [r for r in results if r.summary is not None]
-    lines = [f"Imported {len(landed)} of {len(results)} files."]
+    lines = [f"Checked {len(landed)} of {len(results)} files: nothing was written."
+             if dry_run else f"Imported {len(landed)} of {len(results)} files."]
     if any(r.error in (CANCELLED, SKIPPED) for r in results):
         lines.append(IMPORT_CANCELLED)
     if failure is not None:
@@ -70,6 +73,9 @@ def import_summary(results: list[FileResult], failure: str | None = None) -> str
         lines.append(f"{r.path}: {s.documents_added} new documents ({s.documents_existing} "
                      f"already stored), {s.spans_added} spans, {s.relations_added} "
                      f"relations{added}")
+        lines += [f"    {name}: +{n['spans']} spans, +{n['relations']} relations, "
+                  f"+{n['statuses']} statuses" for name, n in r.added.items()]
+        lines += [f"    Warning: {warning}" for warning in r.warnings]
     return "\n".join(lines)
 
 
@@ -224,7 +230,8 @@ class _TransferDialog(QDialog):
 
 class ImportDialog(_TransferDialog):
     """Files or folders, format (auto or forced), annotator for files that name none, a label
-    map, and whether unknown labels are added to the schema."""
+    map, an annotator map (a peer's names brought in under others), whether unknown labels are
+    added to the schema, and whether to only check (read and count, write nothing)."""
 
     TITLE = "Import"
 
@@ -247,13 +254,21 @@ class ImportDialog(_TransferDialog):
         self.label_map = QPlainTextEdit()
         self.label_map.setPlaceholderText("THEIRS=OURS, one per line")
         self.label_map.setMaximumHeight(80)
+        self.annotator_map = QPlainTextEdit()
+        self.annotator_map.setPlaceholderText("THEIRS=OURS, one per line (a peer's names)")
+        self.annotator_map.setMaximumHeight(60)
         self.add_labels = QCheckBox("Add labels the schema does not know")
+        self.dry_run = QCheckBox("Only check: read and count, write nothing")
+        run = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.dry_run.toggled.connect(lambda only: run.setText("Check" if only else self.TITLE))
         self.form.addRow("Files", self.paths)
         self.form.addRow("", row)
         self.form.addRow("Format", self.format)
         self.form.addRow("Annotator (for files that name none)", self.annotator)
         self.form.addRow("Label map", self.label_map)
+        self.form.addRow("Annotator map", self.annotator_map)
         self.form.addRow("", self.add_labels)
+        self.form.addRow("", self.dry_run)
         self.results: list[FileResult] = []
         self.planned = 0
 
@@ -282,10 +297,13 @@ class ImportDialog(_TransferDialog):
         if not paths:
             raise InputError("choose files or a folder to import")
         label_map = name_map(self.label_map.toPlainText().splitlines(), "label map", "line")
+        annotator_map = name_map(self.annotator_map.toPlainText().splitlines(),
+                                 "annotator map", "line")
         options = ImportOptions(self.annotator.text().strip() or None, label_map,
-                                self.add_labels.isChecked())
+                                self.add_labels.isChecked(), annotator_map=annotator_map)
         forced = self.format.currentText()
-        return ImportJob(location, paths, options, None if forced == "auto" else forced)
+        return ImportJob(location, paths, options, None if forced == "auto" else forced,
+                         self.dry_run.isChecked())
 
     def connect_job(self, job: ImportJob) -> None:
         job.signals.planned.connect(self.on_planned)
@@ -315,11 +333,12 @@ class ImportDialog(_TransferDialog):
 
     def finish(self, failure: str | None) -> None:
         """Reload the views if anything landed, then show the per-file summary."""
-        if any(r.summary is not None for r in self.results):
+        checked_only = self.dry_run.isChecked()
+        if not checked_only and any(r.summary is not None for r in self.results):
             hub = getattr(self.service, "hub", None)
             if hub is not None:
                 hub.storeChanged.emit()
-        self.show_summary(import_summary(self.results, failure))
+        self.show_summary(import_summary(self.results, failure, checked_only))
 
 
 class ExportDialog(_TransferDialog):

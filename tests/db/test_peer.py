@@ -93,8 +93,8 @@ def test_clash_reported_and_annotator_map_separates(ours: Store, tmp_path: Path)
     assert again.added == {}  # mapped ids are stable: a mapped re-import adds nothing
     (unmapped,) = import_paths(ours, [peer])
     assert unmapped.warnings == [
-        "annotator amina exists here too; 3 of their spans are new — map with "
-        "--map-annotator amina=amina_peer if they are a different person"
+        "annotator amina exists here too; 3 of their spans are new — if they are a different "
+        "person, map amina=amina_peer (--map-annotator, or the import dialog's annotator map)"
     ]
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from annotate import formats
 from annotate.errors import CounterclaimError
@@ -253,6 +253,46 @@ def test_import_dialog_summary_lists_files_and_errors(qtbot, service, store: Sto
     assert "Imported 1 of 2 files." in text
     assert store.count_documents(label="ORG") == 2  # ARMY mapped to ORG
     assert store.span_count("bob") == 4  # the annotator for files that name none
+
+
+def test_import_dialog_check_only_reports_clashes_and_writes_nothing(
+        qtbot, service, store: Store, tmp_path: Path) -> None:
+    store.import_documents(native.read(jsonl(tmp_path / "ours.jsonl", 1, "ours")))
+    peer = jsonl(tmp_path / "peer.jsonl", 2, "peer")  # native: a peer's work, also by "ana"
+    changed: list[bool] = []
+    service.hub.storeChanged.connect(lambda: changed.append(True))
+    dialog = ImportDialog(None, service)
+    qtbot.addWidget(dialog)
+    dialog.set_paths([peer])
+    dialog.dry_run.setChecked(True)
+    with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
+        dialog.accept()
+    text = dialog.summary.text()
+    assert "Checked 1 of 1 files: nothing was written." in text
+    assert f"{peer}: 2 new documents (0 already stored), 4 spans, 2 relations" in text
+    assert "    ana: +4 spans, +2 relations, +2 statuses" in text
+    assert "    Warning: annotator ana exists here too; 4 of their spans are new" in text
+    assert store.count_documents() == 1 and store.span_count("ana") == 2
+    assert changed == []
+
+
+def test_import_dialog_annotator_map_brings_a_peer_in_under_another_name(
+        qtbot, service, store: Store, tmp_path: Path) -> None:
+    store.import_documents(native.read(jsonl(tmp_path / "ours.jsonl", 1, "ours")))
+    dialog = ImportDialog(None, service)
+    qtbot.addWidget(dialog)
+    dialog.set_paths([jsonl(tmp_path / "peer.jsonl", 2, "peer")])
+    dialog.annotator_map.setPlainText("ana=ana_peer\n")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.dry_run.setChecked(True)
+    assert ok.text() == "Check"
+    dialog.dry_run.setChecked(False)
+    assert ok.text() == "Import"
+    with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
+        dialog.accept()
+    assert "    ana_peer: +4 spans, +2 relations, +2 statuses" in dialog.summary.text()
+    assert "Warning" not in dialog.summary.text()
+    assert (store.span_count("ana"), store.span_count("ana_peer")) == (2, 4)
 
 
 def test_import_dialog_cancel_keeps_store(qtbot, service, store: Store, tmp_path: Path) -> None:
