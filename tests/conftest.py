@@ -34,6 +34,21 @@ def small_chunks(monkeypatch) -> type[CountedPool]:
     return CountedPool
 
 
+@pytest.fixture
+def start_methods(monkeypatch) -> list[str]:
+    """The start method of each worker pool begun while the test runs, in order."""
+    started: list[str] = []
+    real_context = workers._context
+
+    def recorded():
+        context = real_context()
+        started.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(workers, "_context", recorded)
+    return started
+
+
 def _two_annotator_corpus(n: int) -> list[AnnotatedDocument]:
     """``n`` documents with emoji, CRLF and RTL text, and two annotators' spans that nest,
     cross the line break, overlap, and end inside a token."""

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from spacy.tokens import DocBin
 
 from annotate.errors import CounterclaimError
-from annotate.formats import spacy_docbin, workers
+from annotate.formats import spacy_docbin
 from annotate.formats.base import LOST_RELATIONS, ImportOptions
 from annotate.model import AnnotatedDocument, Document, Span
 
@@ -125,20 +125,6 @@ def test_missing_spacy_is_a_clear_error(tmp_path, monkeypatch):
                                                 r"'counterclaim\[spacy\]'$"):
         spacy_docbin.write([], tmp_path / "x.spacy", SCHEMA)
     assert not (tmp_path / "x.spacy").exists()
-
-
-def test_large_export_built_by_workers_is_the_same_file(tmp_path, small_chunks, monkeypatch,
-                                                        two_annotator_corpus):
-    corpus = two_annotator_corpus(23)
-    shared = spacy_docbin.write(corpus, tmp_path / "shared.spacy", SCHEMA)
-    assert small_chunks.started == 1
-    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
-    alone = spacy_docbin.write(corpus, tmp_path / "alone.spacy", SCHEMA)
-    assert small_chunks.started == 1
-    assert (tmp_path / "shared.spacy").read_bytes() == (tmp_path / "alone.spacy").read_bytes()
-    assert shared == alone
-    assert [d.user_data["title"] for d in load(tmp_path / "shared.spacy")] == [
-        r.document.title for r in corpus]
 
 
 def test_failed_large_export_writes_nothing(tmp_path, small_chunks, two_annotator_corpus):

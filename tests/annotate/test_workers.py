@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+import spacy
 from formats_strategies import SCHEMA
+from spacy.tokens import DocBin
 
-from annotate.formats import conll, workers
+from annotate.formats import conll, spacy_docbin, workers
 
 
 def _sum_and_pid(chunk: tuple[int, ...]) -> tuple[int, int]:
@@ -79,14 +81,19 @@ def test_forks_only_within_fork_allowed_and_only_in_that_thread():
     assert workers._context().get_start_method() == "forkserver"
 
 
-def test_conll_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, monkeypatch,
-                                                 two_annotator_corpus):
+@pytest.mark.parametrize("module", [conll, spacy_docbin], ids=["conll", "spacy"])
+def test_large_export_built_by_workers_is_the_same_file(tmp_path: Path, small_chunks, monkeypatch,
+                                                        two_annotator_corpus, module):
     records = two_annotator_corpus(20)
-    shared = conll.write(records, tmp_path / "shared.conll", SCHEMA)
+    shared = module.write(records, tmp_path / "shared", SCHEMA)
     assert small_chunks.started == 1
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
-    alone = conll.write(records, tmp_path / "alone.conll", SCHEMA)
+    alone = module.write(records, tmp_path / "alone", SCHEMA)
     assert small_chunks.started == 1
-    assert (tmp_path / "shared.conll").read_bytes() == (tmp_path / "alone.conll").read_bytes()
-    assert shared == alone
-    assert shared.documents == 20 and shared.spans == 100  # one overlap per document dropped
+    assert (tmp_path / "shared").read_bytes() == (tmp_path / "alone").read_bytes()
+    assert shared == alone and shared.documents == 20
+    if module is conll:
+        assert shared.spans == 100  # one overlap per document dropped
+    else:
+        docs = DocBin().from_disk(tmp_path / "shared").get_docs(spacy.blank("en").vocab)
+        assert [d.user_data["title"] for d in docs] == [r.document.title for r in records]

@@ -213,20 +213,17 @@ def test_brat_export_then_import_round_trips(tmp_path: Path, db: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["conll", "spacy"])
-def test_large_export_forks_its_workers(tmp_path: Path, db: str, small_chunks,
+def test_large_export_forks_its_workers(tmp_path: Path, db: str, small_chunks, start_methods,
                                         two_annotator_corpus, monkeypatch: pytest.MonkeyPatch,
                                         fmt: str) -> None:
     """The command line runs no other thread, so its workers are forks of it; outside the
     command, the safe start method is back."""
-    started: list[str] = []
-    real_context = workers._context
-    monkeypatch.setattr(workers, "_context", lambda: started.append(
-        real_context().get_start_method()) or real_context())
     native.write(two_annotator_corpus(12), tmp_path / "in.jsonl", default_schema())
     assert main(["--db", db, "import", str(tmp_path / "in.jsonl")]) == 0
     assert main(["--db", db, "export", str(tmp_path / f"forked.{fmt}"), "--format", fmt]) == 0
-    assert started == ["fork"] and small_chunks.started == 1
+    assert start_methods == ["fork"] and small_chunks.started == 1
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
     assert main(["--db", db, "export", str(tmp_path / f"alone.{fmt}"), "--format", fmt]) == 0
     assert (tmp_path / f"forked.{fmt}").read_bytes() == (tmp_path / f"alone.{fmt}").read_bytes()
-    assert real_context().get_start_method() != "fork"
+    monkeypatch.undo()
+    assert workers._context().get_start_method() != "fork"

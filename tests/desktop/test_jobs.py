@@ -170,17 +170,14 @@ def test_export_job_writes_what_export_writes(qtbot, store: Store, tmp_path: Pat
 
 @pytest.mark.parametrize("fmt", ["conll", "spacy"])
 def test_export_job_builds_in_worker_processes(qtbot, store: Store, tmp_path: Path,
-                                               small_chunks, monkeypatch, fmt: str) -> None:
+                                               small_chunks, start_methods, monkeypatch,
+                                               fmt: str) -> None:
     """From the window's export thread, a large export's worker processes (never forks of the
     window's process) write the file a single process writes."""
-    started: list[str] = []
-    real_context = workers._context
-    monkeypatch.setattr(workers, "_context", lambda: started.append(
-        real_context().get_start_method()) or real_context())
     store.import_documents(native.read(jsonl(tmp_path / "in.jsonl", 20, "x")))
     outcome = run(qtbot, ExportJob(store.location, tmp_path / "job" / f"out.{fmt}", fmt,
                                    ExportFilter()))
-    assert small_chunks.started == 1 and started == ["forkserver"]
+    assert small_chunks.started == 1 and start_methods == ["forkserver"]
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
     [(want_path, want_report)] = export(store, tmp_path / "direct" / f"out.{fmt}", fmt)
     [(path, report)] = outcome.outputs
