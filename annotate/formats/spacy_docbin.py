@@ -108,6 +108,15 @@ def _compressed_fast() -> Iterator[None]:
         _serialize.zlib = zlib
 
 
+def _docbin() -> Any:
+    """An empty DocBin storing what an export writes: the token attributes below and
+    ``user_data``."""
+    _spacy()
+    from spacy.tokens import DocBin
+
+    return DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+
+
 @cache
 def _blank(spacy: ModuleType) -> Any:
     """The tokenizer-only English pipeline (no model download), built once."""
@@ -125,18 +134,15 @@ class _Item(NamedTuple):
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     """Write one DocBin file, its Docs built a chunk of documents at a time (by worker
     processes for a large export: :mod:`annotate.formats.workers`) and merged in order."""
-    _spacy()  # a clear error when it is missing
-    from spacy.tokens import DocBin
-
     report = ExportReport("spacy")
     entity_labels = frozenset(label.name for label in schema.labels
                               if label.category == "entity")
-    docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    docs = _docbin()  # a clear error first when spaCy is missing
     items = (_item(record, report) for record in records)
     built = in_order(partial(_build, entity_labels=entity_labels), items)
     with _plugins_looked_up_once(), closing(built):
         for state, counted in built:
-            part = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+            part = _docbin()
             vars(part).update(state)
             docs.merge(part)
             report.absorb(counted)
@@ -167,12 +173,9 @@ def _build(chunk: tuple[_Item, ...], entity_labels: frozenset[str]
     """The DocBin of the chunk's documents as its attributes (what plain pickling would send
     from a worker; spaCy's own pickling of a DocBin compresses it, which the merge would
     undo), and the spans written and lost in it."""
-    spacy = _spacy()
-    from spacy.tokens import DocBin
-
-    nlp = _blank(spacy)
+    nlp = _blank(_spacy())
     counted = ExportReport("spacy")
-    docs = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    docs = _docbin()
     with _plugins_looked_up_once():
         for item in chunk:
             docs.add(_doc(item, nlp, entity_labels, counted))

@@ -163,11 +163,10 @@ def docbin_floor(docs: list[AnnotatedDocument]) -> float:
     srsly and zlib settings: what a DocBin export of these texts pays before it places a
     span, unless it shares the work between processors."""
     import spacy
-    from spacy.tokens import DocBin
 
     nlp = spacy_docbin._blank(spacy)
     start = time.perf_counter()
-    docbin = DocBin(attrs=spacy_docbin.DOCBIN_ATTRS, store_user_data=True)
+    docbin = spacy_docbin._docbin()
     with spacy_docbin._plugins_looked_up_once():
         for record in docs:
             docbin.add(nlp.make_doc(record.document.text))
