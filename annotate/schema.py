@@ -15,14 +15,15 @@ from typing import Any, Literal
 
 from annotate.errors import InputError, ValidationError
 from annotate.model import Relation, Span
+from annotate.strings import check_name, check_text
 
 Category = Literal["claim", "entity", "denial", "other"]
 CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
 AttributeType = Literal["choice", "text", "number", "bool"]
 ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("choice", "text", "number", "bool")
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 def _is_number(value: Any) -> bool:
@@ -109,7 +110,8 @@ class LabelSchema:
         seen_names: set[str] = set()
         seen_keys: dict[str, str] = {}
         for label in self.labels:
-            if not _NAME.match(label.name):
+            check_name(label.name, "label name")
+            if not _NAME.fullmatch(label.name):
                 raise ValidationError(
                     f"label name {label.name!r} must start with a letter and hold "
                     "only letters, digits, '_' or '-'"
@@ -122,7 +124,8 @@ class LabelSchema:
                     f"label {label.name!r}: category {label.category!r} is not one "
                     f"of {', '.join(CATEGORIES)}"
                 )
-            if not _COLOR.match(label.color):
+            check_text(label.description, f"label {label.name!r}: the description")
+            if not isinstance(label.color, str) or not _COLOR.fullmatch(label.color):
                 raise ValidationError(
                     f"label {label.name!r}: colour {label.color!r} is not #RRGGBB"
                 )
@@ -141,6 +144,9 @@ class LabelSchema:
             if len(set(attr_names)) != len(attr_names):
                 raise ValidationError(f"label {label.name!r} defines an attribute twice")
             for attr in label.attributes:
+                check_name(attr.name, f"label {label.name!r}: attribute name")
+                for choice in attr.choices:
+                    check_name(choice, f"label {label.name!r}: a choice of {attr.name!r}")
                 if attr.type not in ATTRIBUTE_TYPES:
                     raise ValidationError(
                         f"label {label.name!r}: attribute {attr.name!r} has unknown "
@@ -150,11 +156,13 @@ class LabelSchema:
                     raise ValidationError(
                         f"label {label.name!r}: choice attribute {attr.name!r} has no choices"
                     )
+        for rel in self.relations:
+            check_name(rel.name, "relation name")
         rel_names = [r.name for r in self.relations]
         if len(set(rel_names)) != len(rel_names):
             raise ValidationError("a relation type is defined twice")
         for rel in self.relations:
-            if not _NAME.match(rel.name):
+            if not _NAME.fullmatch(rel.name):
                 raise ValidationError(f"relation name {rel.name!r} is not a valid name")
             for name in (*rel.source_labels, *rel.target_labels):
                 if name not in seen_names:

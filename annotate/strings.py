@@ -1,0 +1,214 @@
+"""What the strings of the domain may hold: the one rule for names, and the rule for free text.
+
+A *name* (label, relation type, attribute name, choice value, annotator) is at most
+``NAME_MAX`` code points of printable characters (``str.isprintable``: no control, format,
+private-use, unassigned or surrogate code points, no separators but the plain space), not
+blank and without a space at either end. Names are written into line- and field-based formats
+(brat, CoNLL, CSV) and shown in one-line widgets, so a name never carries structure.
+
+*Free text* (a title, a note, a text attribute, document metadata) may hold anything that
+is valid Unicode, line breaks included: only lone surrogates, which no file and no store
+column can encode, are refused. The writers of line-based formats escape the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from annotate.errors import ValidationError
+from annotate.model import AnnotatedDocument, Document, Span
+
+NAME_MAX = 100
+"""The longest name, in code points."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN = 60  # characters of a bad string quoted in a message
+_KINDS = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character",
+    "Cs": "a lone surrogate (not valid Unicode)",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Zs": "a space other than the plain space",
+}
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for a message: escaped (never a raw control character or surrogate)
+    and cut short."""
+    quoted = repr(value)
+    return quoted if len(quoted) <= _SHOWN else f"{quoted[:_SHOWN]}…'"
+
+
+def _character(char: str) -> str:
+    kind = _KINDS.get(unicodedata.category(char), "a non-printable character")
+    return f"U+{ord(char):04X}, {kind}"
+
+
+@lru_cache(maxsize=4096)
+def _name_problem(name: str) -> str | None:
+    if not name.strip():
+        return "is blank"
+    if len(name) > NAME_MAX:
+        return f"is {len(name)} characters long (at most {NAME_MAX})"
+    if name[0] == " " or name[-1] == " ":
+        return "begins or ends with a space"
+    if not name.isprintable():
+        bad = next(char for char in name if not char.isprintable())
+        return f"holds {_character(bad)}"
+    return None
+
+
+def name_problem(name: Any) -> str | None:
+    """Why ``name`` is not a valid name (see the module), or None if it is one."""
+    if not isinstance(name, str):
+        return f"is not a string but {type(name).__name__}"
+    return _name_problem(name)
+
+
+def check_name(name: Any, what: str) -> str:
+    """``name`` if it is a valid name, else ValidationError naming ``what`` it is
+    (e.g. ``"annotator"``)."""
+    problem = name_problem(name)
+    if problem is not None:
+        subject = f"{what} {shown(name)}" if isinstance(name, str) else what
+        raise ValidationError(
+            f"{subject} {problem} (a name is at most {NAME_MAX} printable characters)"
+        )
+    return name
+
+
+def text_problem(text: str) -> str | None:
+    """Why the free text ``text`` cannot be stored or written (a lone surrogate), or None."""
+    if text.isascii():  # O(1): the common case costs nothing
+        return None
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    return f"holds {_character(found.group())} at character {found.start()}"
+
+
+def check_text(text: Any, what: str) -> None:
+    """ValidationError naming ``what`` unless ``text`` (None allowed) can be stored and
+    written."""
+    if text is None:
+        return
+    if not isinstance(text, str):
+        raise ValidationError(f"{what} is not a string but {type(text).__name__}")
+    problem = text_problem(text)
+    if problem is not None:
+        raise ValidationError(f"{what} {problem}")
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string in a JSON-like value (keys too), with where it is: ``meta['a'][0]``."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield f"{path} key {shown(key)}", key
+            yield from _strings(item, f"{path}[{shown(key) if isinstance(key, str) else key}]")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def check_value(value: Any, what: str) -> None:
+    """ValidationError naming the place unless every string in the JSON-like ``value``
+    (metadata, an attribute's value) can be stored and written."""
+    for where, text in _strings(value, what):
+        check_text(text, where)
+
+
+def _span_place(span: Span) -> str:
+    return f"span [{span.start}, {span.end})"
+
+
+def check_record(record: AnnotatedDocument) -> None:
+    """ValidationError naming the field unless every name in ``record`` (labels, annotators,
+    relation types) follows the name rule and all its free text (title, metadata, notes,
+    attributes) can be stored and written. The text itself is :func:`check_text`'s too."""
+    doc = record.document
+    check_text(doc.text, "the text")
+    check_text(doc.title, "the title")
+    check_value(doc.meta, "meta")
+    for span in record.spans:
+        check_name(span.label, f"{_span_place(span)}: label")
+        check_name(span.annotator, f"{_span_place(span)}: annotator")
+        check_text(span.note, f"{_span_place(span)}: the note")
+        if span.attributes:
+            check_value(span.attributes, f"{_span_place(span)}: attributes")
+    for rel in record.relations:
+        check_name(rel.type, f"relation {rel.id}: type")
+        check_name(rel.annotator, f"relation {rel.id}: annotator")
+    for annotator in record.status:
+        check_name(annotator, "the annotator of a status")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, for a writer (unchanged, the
+    same object, when there is none)."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def _replaced(value: Any) -> Any:
+    """A JSON-like value with lone surrogates replaced in every string (keys too)."""
+    if isinstance(value, str):
+        return replace_surrogates(value)
+    if isinstance(value, dict):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replaced(item) for item in value]
+    return value
+
+
+def _has_surrogate(value: Any) -> bool:
+    return any(text_problem(text) for _, text in _strings(value, ""))
+
+
+def writable(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
+    """``record`` with lone surrogates (which no file can encode: a store written by an older
+    version may hold them) replaced by U+FFFD, and how many strings were changed. The same
+    record, and 0, when there are none (the common case, checked quickly)."""
+    doc = record.document
+    strings = [doc.text, doc.title, *record.status]
+    for span in record.spans:
+        strings += (span.label, span.annotator)
+        if span.note is not None:
+            strings.append(span.note)
+    for rel in record.relations:
+        strings += (rel.type, rel.annotator)
+    values = [doc.meta, *(s.attributes for s in record.spans if s.attributes)]
+    if not any(map(text_problem, strings)) and not any(map(_has_surrogate, values)):
+        return record, 0
+    return _rebuilt(record)
+
+
+def _rebuilt(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
+    changed = 0
+
+    def fix(value: Any) -> Any:
+        nonlocal changed
+        new = _replaced(value)
+        changed += new != value
+        return new
+
+    doc = record.document
+    document = Document(fix(doc.text), fix(doc.title), fix(doc.meta), doc.uid)
+    spans = tuple(
+        replace(s, label=fix(s.label), annotator=fix(s.annotator), note=fix(s.note),
+                attributes=fix(s.attributes))
+        for s in record.spans
+    )
+    relations = tuple(replace(r, type=fix(r.type), annotator=fix(r.annotator))
+                      for r in record.relations)
+    status = {fix(name): state for name, state in record.status.items()}
+    return AnnotatedDocument(document, spans, relations, status), changed
