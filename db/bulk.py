@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, select
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
+from db import span_rows
 from db.names import Names
 from db.schema_io import read_schema, write_schema
 from db.tables import (
@@ -164,10 +165,6 @@ _INSERT_DOCUMENT = (
     "INSERT OR IGNORE INTO documents (uid, title, text, length, meta, added_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-_INSERT_SPAN = (
-    "INSERT OR IGNORE INTO spans (id, document_id, annotator_id, label_id, start, "
-    '"end", attributes, note, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-)
 _INSERT_RELATION = (
     "INSERT OR IGNORE INTO relations (id, document_id, type, source_id, "
     "target_id, annotator_id) VALUES (?, ?, ?, ?, ?, ?)"
@@ -176,10 +173,6 @@ _UPSERT_STATUS = (
     "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, "
     "updated) VALUES (?, ?, ?, ?)"
 )
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value) if value else "{}"
 
 
 def _import_chunk(
@@ -195,12 +188,15 @@ def _import_chunk(
         docs.setdefault(record.document.uid, record.document)
     added = conn.exec_driver_sql(
         _INSERT_DOCUMENT,
-        [(d.uid, d.title, d.text, len(d.text), _json(d.meta), now) for d in docs.values()],
+        [
+            (d.uid, d.title, d.text, len(d.text), json.dumps(d.meta) if d.meta else "{}", now)
+            for d in docs.values()
+        ],
     ).rowcount
     summary.documents_added += added
     summary.documents_existing += len(docs) - added
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
-    span_rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     relation_rows: list[tuple[Any, ...]] = []
     status_rows: list[tuple[Any, ...]] = []
     per_annotator = summary.spans_by_annotator
@@ -218,29 +214,17 @@ def _import_chunk(
         for s in record.spans:
             if not labels.accepts(s):
                 continue
-            span_rows.append(
-                (
-                    s.id,
-                    doc_id,
-                    who(s.annotator),
-                    names.label_id(conn, s.label),
-                    s.start,
-                    s.end,
-                    _json(s.attributes),
-                    s.note,
-                    s.created,
-                    s.updated,
-                )
-            )
+            label_id = names.label_id(conn, s.label)
+            rows.append(span_rows.to_row(s, doc_id, who(s.annotator), label_id))
             per_annotator[s.annotator] = per_annotator.get(s.annotator, 0) + 1
         relation_rows += [
             (r.id, doc_id, r.type, r.source, r.target, who(r.annotator)) for r in record.relations
         ]
         status_rows += [(doc_id, who(name), state, now) for name, state in record.status.items()]
-    if span_rows:
-        n = conn.exec_driver_sql(_INSERT_SPAN, span_rows).rowcount
+    if rows:
+        n = conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount
         summary.spans_added += n
-        summary.spans_existing += len(span_rows) - n
+        summary.spans_existing += len(rows) - n
     if relation_rows and not labels.unknown:
         n = conn.exec_driver_sql(_INSERT_RELATION, relation_rows).rowcount
         summary.relations_added += n
@@ -295,28 +279,16 @@ def _spans_for(
     )
     # The driver's own cursor: plain tuples, no result-row objects, in this transaction.
     rows = conn.connection.driver_connection.execute(
-        'SELECT document_id, start, "end", label_id, annotator_id, id, attributes, note, '
-        f"created, updated FROM spans WHERE {' AND '.join(clauses)} "
+        f"SELECT {span_rows.column_list()} FROM spans WHERE {' AND '.join(clauses)} "
         "ORDER BY document_id, start",
         tuple(p for group in params for p in group),
     )
-    label_names, annotator_names = names.label_names(conn), names.annotator_names(conn)
+    label = names.label_names(conn).__getitem__
+    annotator = names.annotator_names(conn).__getitem__
     result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
-    for doc_id, start, end, label, who_id, span_id, attrs, note, created, updated in rows:
-        result[doc_id].append(
-            Span(
-                docs[doc_id],
-                start,
-                end,
-                label_names[label],
-                annotator_names[who_id],
-                span_id,
-                json.loads(attrs) if attrs != "{}" else {},
-                note,
-                created,
-                updated,
-            )
-        )
+    for row in rows:
+        doc_id = row[1]
+        result[doc_id].append(span_rows.from_row(row, docs[doc_id], label, annotator))
     return result
 
 

@@ -7,7 +7,6 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
-import json
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
@@ -30,6 +29,7 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
+from db import span_rows
 from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema
@@ -57,25 +57,11 @@ D, S, R, ST, DE = (
     DecisionModel.__table__,
 )
 
-# The statements of every edit, for the driver: SQLAlchemy's execution of a statement costs
-# several times SQLite's running it.
-_SPAN_COLUMNS = (
-    'id, document_id, annotator_id, label_id, start, "end", attributes, note, created, updated'
-)
-_INSERT_NEW_SPAN = (
-    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (:id, :document_id, :annotator_id, :label_id, "
-    ":start, :end, :attributes, :note, :created, :updated) ON CONFLICT (id) DO NOTHING"
-)
-_UPDATE_SPAN = (
-    "UPDATE spans SET document_id = :document_id, annotator_id = :annotator_id, "
-    'label_id = :label_id, start = :start, "end" = :end, attributes = :attributes, '
-    "note = :note, created = :created, updated = :updated WHERE id = :id"
-)
 _LOAD_SPAN = (
-    'SELECT d.uid, s.start, s."end", s.label_id, s.annotator_id, s.id, s.attributes, s.note, '
-    "s.created, s.updated FROM spans AS s JOIN documents AS d ON d.id = s.document_id "
-    "WHERE s.id = ?"
+    f"SELECT d.uid, {span_rows.column_list('s')} FROM spans AS s "
+    "JOIN documents AS d ON d.id = s.document_id WHERE s.id = ?"
 )
+"""Run on the driver (db.engine.execute): SQLAlchemy's execution costs several times SQLite's."""
 
 
 def _document(conn: Connection, uid: str) -> tuple[int, int]:
@@ -99,38 +85,24 @@ def _document_id(conn: Connection, uid: str) -> int:
     return found
 
 
-def span_from_row(conn: Connection, names: Names, row: object, uid: str) -> Span:
-    return Span(
-        uid,
-        row.start,
-        row.end,
-        names.label_name(conn, row.label_id),  # type: ignore[attr-defined]
-        names.annotator_name(conn, row.annotator_id),
-        row.id,
-        row.attributes or {},  # type: ignore[attr-defined]
-        row.note,
-        row.created,
-        row.updated,
-    )  # type: ignore[attr-defined]
+def find_span(conn: Connection, names: Names, span_id: str) -> Span | None:
+    """The span of id ``span_id``, or None when there is none."""
+    row = execute(conn, _LOAD_SPAN, (span_id,)).fetchone()
+    if row is None:
+        return None
+    return span_rows.from_row(
+        row[1:],
+        row[0],
+        lambda i: names.label_name(conn, i),
+        lambda i: names.annotator_name(conn, i),
+    )
 
 
 def load_span(conn: Connection, names: Names, span_id: str) -> Span:
-    row = execute(conn, _LOAD_SPAN, (span_id,)).fetchone()
-    if row is None:
+    found = find_span(conn, names, span_id)
+    if found is None:
         raise ValidationError(f"no span {span_id} (it may have been deleted)")
-    uid, start, end, label_id, annotator_id, found, attributes, note, created, updated = row
-    return Span(
-        uid,
-        start,
-        end,
-        names.label_name(conn, label_id),
-        names.annotator_name(conn, annotator_id),
-        found,
-        (None if attributes is None else json.loads(attributes)) or {},
-        note,
-        created,
-        updated,
-    )
+    return found
 
 
 def load_status(conn: Connection, names: Names, uid: str, annotator: str) -> Status:
@@ -151,19 +123,10 @@ def _check_span(conn: Connection, span: Span, length: int) -> None:
     _schema(conn).check_span(span)
 
 
-def _span_values(conn: Connection, names: Names, span: Span, doc_id: int) -> dict[str, object]:
-    return {
-        "id": span.id,
-        "document_id": doc_id,
-        "annotator_id": names.annotator_id(conn, span.annotator),
-        "label_id": names.label_id(conn, span.label),
-        "start": span.start,
-        "end": span.end,
-        "attributes": json.dumps(span.attributes),  # as the column's JSON type writes it
-        "note": span.note,
-        "created": span.created,
-        "updated": span.updated,
-    }
+def _span_row(conn: Connection, names: Names, span: Span, doc_id: int) -> tuple[object, ...]:
+    return span_rows.to_row(
+        span, doc_id, names.annotator_id(conn, span.annotator), names.label_id(conn, span.label)
+    )
 
 
 def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Relation, ...]:
@@ -226,8 +189,8 @@ def _schema(conn: Connection) -> LabelSchema:
 def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     doc_id, length = _document(conn, command.span.document)
     _check_span(conn, command.span, length)
-    values = _span_values(conn, names, command.span, doc_id)
-    if not execute(conn, _INSERT_NEW_SPAN, values).rowcount:
+    row = _span_row(conn, names, command.span, doc_id)
+    if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
         raise ValidationError(f"span {command.span.id} exists already")
     for relation in command.relations:
         _insert_relation(conn, names, relation, command.span.document)
@@ -255,7 +218,7 @@ def _(command: UpdateSpan, conn: Connection, names: Names) -> Command:
         else replace(command.after, updated=utc_now())
     )
     _check_span(conn, after, length)
-    execute(conn, _UPDATE_SPAN, _span_values(conn, names, after, doc_id))
+    execute(conn, span_rows.UPDATE, span_rows.update_params(_span_row(conn, names, after, doc_id)))
     return UpdateSpan(current, after)
 
 
@@ -309,13 +272,12 @@ def _(command: Batch, conn: Connection, names: Names) -> Command:
 def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) -> Decision:
     """A stored decision; its gold span is None when that span no longer exists."""
     gold_id = row.gold_span_id  # type: ignore[attr-defined]
-    gold_row = None if gold_id is None else conn.execute(select(S).where(S.c.id == gold_id)).first()
     return Decision(
         row.id,  # type: ignore[attr-defined]
         uid,
         row.kind,  # type: ignore[attr-defined]
         tuple(row.sources),  # type: ignore[attr-defined]
-        None if gold_row is None else span_from_row(conn, names, gold_row, uid),
+        None if gold_id is None else find_span(conn, names, gold_id),
         names.annotator_name(conn, row.decided_by_id),  # type: ignore[attr-defined]
         row.at,  # type: ignore[attr-defined]
     )

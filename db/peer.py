@@ -25,7 +25,7 @@ from typing import Any
 from annotate.errors import InputError
 from annotate.formats.base import check_span_text, check_text
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
-from db import migrate
+from db import migrate, span_rows
 
 MAGIC = b"SQLite format 3\x00"
 STORE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
@@ -34,10 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "annotators": ("id", "name"),
     "labels": ("id", "name"),
     "documents": ("id", "uid", "title", "text", "meta"),
-    "spans": (
-        "id", "document_id", "annotator_id", "label_id", "start", "end", "attributes", "note",
-        "created", "updated",
-    ),
+    "spans": span_rows.COLUMNS,
     "relations": ("id", "document_id", "type", "source_id", "target_id", "annotator_id"),
     "document_status": ("document_id", "annotator_id", "state"),
 }
@@ -226,12 +223,12 @@ class _Reader:
         ids = list(docs)
         result: dict[Any, dict[str, Span]] = {doc_id: {} for doc_id in ids}
         rows = self._rows(
-            'SELECT document_id, id, start, "end", label_id, annotator_id, attributes, note, '
-            f"created, updated FROM spans WHERE document_id {_in(ids)} "
+            f"SELECT {span_rows.column_list()} FROM spans WHERE document_id {_in(ids)} "
             'ORDER BY document_id, start, "end", id',
             ids,
         )
-        for doc_id, span_id, start, end, label, who, attributes, note, created, updated in rows:
+        for row in rows:
+            span_id, doc_id, who, label, start, end, attributes, note, created, updated = row
             doc = docs[doc_id]
             where = f"span {span_id}"
             span_id = _text(span_id, "a span id", self.name, f"document {doc.uid[:12]}")
@@ -240,18 +237,17 @@ class _Reader:
                 raise InputError("the span's label or annotator is missing", self.name, where)
             if note is not None and not isinstance(note, str):
                 raise InputError("the note must be a string", self.name, where)
-            created = _text(created, "created", self.name, where)
-            result[doc_id][span_id] = Span(
-                doc.uid,
-                start,
-                end,
-                self.labels[label],
-                self.annotators[who],
-                span_id,
-                _json_object(attributes, "attributes", self.name, where),
+            checked = (
+                span_id, doc_id, who, label, start, end,
+                span_rows.attributes_json(
+                    _json_object(attributes, "attributes", self.name, where)
+                ),
                 note,
-                created,
+                _text(created, "created", self.name, where),
                 updated if isinstance(updated, str) and updated else created,
+            )
+            result[doc_id][span_id] = span_rows.from_row(
+                checked, doc.uid, self.labels.__getitem__, self.annotators.__getitem__
             )
         return result
 

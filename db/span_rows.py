@@ -1,0 +1,66 @@
+"""The one mapping between rows of the spans table and :class:`~annotate.model.Span` values.
+
+Every statement that reads or writes whole span rows takes its column list from here, and
+every row read becomes a Span through :func:`from_row`: the hot paths (import, export, edits)
+run these statements on the driver's cursor, so rows are plain tuples in ``COLUMNS`` order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from annotate.model import Span
+
+COLUMNS = (
+    "id", "document_id", "annotator_id", "label_id", "start", "end", "attributes", "note",
+    "created", "updated",
+)
+"""The spans table's columns, in the order of every row this module makes or reads."""
+
+
+def column_list(alias: str = "") -> str:
+    """The columns for a SELECT or INSERT, quoted (``end`` is a keyword), with ``alias.``."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{c}"' for c in COLUMNS)
+
+
+INSERT = f"INSERT INTO spans ({column_list()}) VALUES ({', '.join('?' * len(COLUMNS))})"
+"""Insert one row (parameters: :func:`to_row`); fails on an id that exists."""
+INSERT_NEW = f"{INSERT} ON CONFLICT (id) DO NOTHING"
+"""Insert one row unless its id exists (then the rowcount is 0)."""
+_SETS = ", ".join(f'"{c}" = ?' for c in COLUMNS[1:])
+UPDATE = f"UPDATE spans SET {_SETS} WHERE id = ?"
+"""Replace the row of an id (parameters: :func:`update_params`)."""
+
+
+def attributes_json(attributes: Mapping[str, Any]) -> str:
+    """Attributes as stored: JSON, "{}" for none (as the column's JSON type writes it)."""
+    return json.dumps(attributes) if attributes else "{}"
+
+
+def to_row(span: Span, document_id: int, annotator_id: int, label_id: int) -> tuple[Any, ...]:
+    """The row of ``span``, given the ids its document, annotator and label have here."""
+    return (
+        span.id, document_id, annotator_id, label_id, span.start, span.end,
+        attributes_json(span.attributes), span.note, span.created, span.updated,
+    )
+
+
+def update_params(row: Sequence[Any]) -> tuple[Any, ...]:
+    """The parameters of :data:`UPDATE` for a row made by :func:`to_row`."""
+    return (*row[1:], row[0])
+
+
+def from_row(
+    row: Sequence[Any], uid: str, label: Callable[[int], str], annotator: Callable[[int], str]
+) -> Span:
+    """The Span of a row in ``COLUMNS`` order, in document ``uid``; ``label`` and
+    ``annotator`` name the ids the row holds."""
+    span_id, _, annotator_id, label_id, start, end, attributes, note, created, updated = row
+    return Span(
+        uid, start, end, label(label_id), annotator(annotator_id), span_id,
+        json.loads(attributes) if attributes and attributes != "{}" else {},
+        note, created, updated,
+    )
