@@ -13,6 +13,7 @@ from functools import singledispatch
 
 from sqlalchemy import Connection, delete, insert, or_, select
 
+from annotate import layers
 from annotate.commands import (
     AddDecision,
     AddRelation,
@@ -146,6 +147,7 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
         raise ValidationError(f"relation {relation.id} must join two spans of this document")
     if relation.source == relation.target:
         raise ValidationError("a span cannot be linked to itself")
+    layers.check_link(relation, source, target)
     _schema(conn).check_relation(relation, source, target)
     doc_id = _document_id(conn, uid)
     conn.execute(

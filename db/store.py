@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from annotate import layers
 from annotate.commands import ChangeSet, Command, Decision, command_from_dict
 from annotate.errors import StoreError, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
@@ -384,8 +385,10 @@ class Store:
     # -- edits -----------------------------------------------------------------------------
     def apply(self, command: Command, annotator: str) -> ChangeSet:
         """Apply ``command`` and journal it, in one transaction. Raises ValidationError when the
-        command breaks a rule (nothing is written) and StoreError when the store cannot be
+        command breaks a rule (nothing is written), among them writing a layer that is not the
+        ``annotator``'s (:mod:`annotate.layers`), and StoreError when the store cannot be
         written."""
+        layers.check_command(command, annotator)
         with self._write() as conn:
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
+from annotate import layers
 from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, relabel, resize
 from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
@@ -202,9 +203,11 @@ class Editor(QObject):
         """The selected span when it is the current annotator's; another layer's is refused
         with a notice (None)."""
         span = self.selected()
-        if span is not None and span.annotator != self.service.annotator:
-            self.hub.message.emit(f"that span is {span.annotator}'s: edits go to your own "
-                                  f"layer ({self.service.annotator})")
+        if span is None:
+            return None
+        refusal = layers.owner_refusal(span.annotator, self.service.annotator)
+        if refusal is not None:
+            self.hub.message.emit(refusal)
             return None
         return span
 
@@ -250,7 +253,7 @@ class Editor(QObject):
         """Tell the other views about the selected span; another layer's span is only
         looked at (the inspector would edit it), so they hear of no selection."""
         span = self._spans.get(span_id)
-        if span is not None and span.annotator != self.service.annotator:
+        if span is not None and layers.owner_refusal(span.annotator, self.service.annotator):
             self.hub.message.emit(f"{span.annotator}'s {span.label}: "
                                   f"“{self.text[span.start:span.end][:60].strip()}” (read only)")
             span_id = ""
@@ -318,8 +321,9 @@ class Editor(QObject):
         source, target = self._spans.get(source_id), self._spans.get(target_id)
         if source is None or target is None:
             return None
-        if target.annotator != source.annotator:
-            self.hub.message.emit(f"that span is {target.annotator}'s: links stay in one layer")
+        refusal = layers.link_refusal(self.service.annotator, source, target)
+        if refusal is not None:
+            self.hub.message.emit(refusal)
             return None
         schema = self.service.schema()
         choices = relation_choices(schema, source.label, target.label)

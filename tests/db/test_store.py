@@ -155,8 +155,8 @@ def test_stale_update_is_refused(store: Store) -> None:
 
 def test_batch_is_one_undo_step(store: Store) -> None:
     doc = add_doc(store)
-    spans = [Span(doc.uid, i, i + 2, "PERSON", "gold") for i in (0, 3, 7)]
-    store.apply(Batch(tuple(CreateSpan(s) for s in spans), "accept agreed"), "amina")
+    spans = [Span(doc.uid, i, i + 2, "PERSON", "amina") for i in (0, 3, 7)]
+    store.apply(Batch(tuple(CreateSpan(s) for s in spans), "three spans"), "amina")
     assert len(store.spans(doc.uid)) == 3
     store.undo("amina")
     assert store.spans(doc.uid) == []

@@ -1,0 +1,87 @@
+"""Layers: every span, relation and status belongs to one annotator, who alone writes it.
+
+The rule the store enforces on every edit (``Store.apply``) and the editor asks before it
+offers one: nobody writes another annotator's layer; the gold layer is written only by
+adjudication (a Batch that records a decision along with its gold span); a relation joins two
+spans of its own annotator's layer. Each function returns why an edit is refused, or None.
+"""
+
+from __future__ import annotations
+
+from annotate.commands import (
+    AddDecision,
+    AddRelation,
+    Batch,
+    Command,
+    CreateSpan,
+    DeleteSpan,
+    RemoveDecision,
+    RemoveRelation,
+    SetStatus,
+    UpdateSpan,
+)
+from annotate.errors import ValidationError
+from annotate.model import GOLD, Relation, Span
+
+
+def owner_refusal(owner: str, actor: str, adjudicating: bool = False) -> str | None:
+    """Why ``actor`` may not write ``owner``'s layer (``adjudicating``: as part of a decision);
+    the editor asks it of a span before offering to change it."""
+    if owner == GOLD:
+        return None if adjudicating else "the gold layer is written only by adjudication"
+    if owner != actor:
+        return f"that is {owner}'s layer: edits go to your own layer ({actor})"
+    return None
+
+
+def link_refusal(annotator: str, source: Span, target: Span) -> str | None:
+    """Why ``annotator`` may not link ``source`` to ``target``: links stay within one layer."""
+    for end in (source, target):
+        if end.annotator != annotator:
+            return f"that span is {end.annotator}'s: links stay within one layer ({annotator})"
+    return None
+
+
+def command_refusal(command: Command, actor: str, adjudicating: bool = False) -> str | None:
+    """Why ``actor`` may not apply ``command``: the first layer it would write that is not
+    theirs (gold only within a decision's Batch)."""
+    if isinstance(command, Batch):
+        within = adjudicating or any(
+            isinstance(c, AddDecision | RemoveDecision) for c in command.commands
+        )
+        for part in command.commands:
+            found = command_refusal(part, actor, within)
+            if found is not None:
+                return found
+        return None
+    if isinstance(command, CreateSpan | DeleteSpan):
+        owners = [command.span.annotator, *(r.annotator for r in command.relations)]
+    elif isinstance(command, UpdateSpan):
+        owners = [command.before.annotator, command.after.annotator]
+    elif isinstance(command, AddRelation | RemoveRelation):
+        owners = [command.relation.annotator]
+    elif isinstance(command, SetStatus):
+        owners = [command.annotator]
+    elif isinstance(command, AddDecision | RemoveDecision):
+        owners = [command.decision.decided_by]
+    else:
+        raise TypeError(f"no layer rule for {type(command).__name__}")
+    for owner in owners:
+        found = owner_refusal(owner, actor, adjudicating)
+        if found is not None:
+            return found
+    return None
+
+
+def check_command(command: Command, actor: str) -> None:
+    """ValidationError unless ``actor`` may apply ``command``."""
+    found = command_refusal(command, actor)
+    if found is not None:
+        raise ValidationError(found)
+
+
+def check_link(relation: Relation, source: Span, target: Span) -> None:
+    """ValidationError unless ``relation`` joins two spans of its own layer."""
+    found = link_refusal(relation.annotator, source, target)
+    if found is not None:
+        raise ValidationError(f"relation {relation.id}: {found}")
