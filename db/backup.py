@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,11 @@ from db.engine import sqlite_path
 KEEP = 7
 DAILY = timedelta(days=1)
 STAMP = "%Y%m%dT%H%M%S%fZ"
+REASON = re.compile(r"[a-z]+(?:-[a-z]+)*")
+"""What a backup's reason may be: lowercase words joined by hyphens (no digits, so a stamp in
+another store's name is never read as part of a reason)."""
+CHECK_LINES = 3
+"""How many of quick_check's problems a refused copy quotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +39,13 @@ def backup_dir(store_file: Path) -> Path:
 
 
 def backup(engine: Engine, reason: str = "manual", keep: int = KEEP) -> Path | None:
-    """Copy the live database into backups/ beside it (consistent even while in use) and keep
-    the newest ``keep`` copies of this store. Returns the copy, or None for a non-file store;
-    StoreError when the copy cannot be written (it is then removed)."""
+    """Copy the live database into backups/ beside it (consistent even while in use), check
+    that the copy reads back whole (PRAGMA quick_check), and keep the newest ``keep`` backups
+    of this store, the new one always among them. Returns the copy, or None for a non-file
+    store; StoreError when the copy cannot be written or fails its check (it is then removed
+    and no older backup is pruned)."""
+    if not REASON.fullmatch(reason):
+        raise ValueError(f"a backup reason is lowercase words joined by hyphens, not {reason!r}")
     source = sqlite_path(str(engine.url))
     if source is None or not source.exists():
         return None
@@ -45,18 +55,21 @@ def backup(engine: Engine, reason: str = "manual", keep: int = KEEP) -> Path | N
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _copy(source, target)
+        _check(target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
         raise StoreError(f"{target}: the backup could not be written ({exc})") from None
-    for old in sorted(folder.glob(f"{source.stem}-*.sqlite"))[:-keep]:
-        old.unlink()
+    others = [info.path for info in list_backups(source) if info.path != target]
+    for old in others[max(keep - 1, 0):]:
+        old.unlink(missing_ok=True)
     return target
 
 
 def list_backups(store_file: Path) -> list[BackupInfo]:
     """The backups of ``store_file`` in its backups/ folder, newest first (files whose name
     does not read as one of its backups are left out)."""
-    pattern = re.compile(rf"{re.escape(store_file.stem)}-(\d{{8}}T\d{{12}}Z)-([\w-]+)\.sqlite")
+    pattern = re.compile(
+        rf"{re.escape(store_file.stem)}-(\d{{8}}T\d{{12}}Z)-({REASON.pattern})\.sqlite")
     found = []
     for path in backup_dir(store_file).glob(f"{store_file.stem}-*.sqlite"):
         if (match := pattern.fullmatch(path.name)) and path.is_file():
@@ -102,3 +115,12 @@ def _copy(source: Path, target: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
+
+
+def _check(copy: Path) -> None:
+    """sqlite3.DatabaseError unless ``copy`` reads back whole (PRAGMA quick_check)."""
+    with closing(sqlite3.connect(copy)) as conn:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        problems = [row[0] for row in conn.execute(f"PRAGMA quick_check({CHECK_LINES})")]
+    if problems != ["ok"]:
+        raise sqlite3.DatabaseError(f"the copy fails its check: {'; '.join(problems)}")
