@@ -8,8 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import SQLAlchemyError
 
+from annotate.errors import StoreError
 from db.backup import backup
 
 
@@ -34,18 +37,54 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> bool:
-    """Bring the database to the head revision; returns whether anything was pending.
-    A database that already holds tables is backed up before it is migrated."""
-    if current_revision(engine) == head_revision():
-        return False
+def upgrade(engine: Engine, name: str) -> bool:
+    """Bring the database (called ``name`` in messages) to the head revision; returns whether
+    anything was pending. A store of a revision this version does not know (a newer version
+    wrote it) is refused (StoreError) before anything is done to it. A database that already
+    holds tables is backed up first, and the backup checked, before :func:`_migrate`."""
     with engine.connect() as conn:
+        heads = MigrationContext.configure(conn).get_current_heads()
         has_tables = bool(inspect(conn).get_table_names())
-    if has_tables:
-        backup(engine, reason="pre-migration")
+    head = head_revision()
+    if heads == (head,):
+        return False
+    if len(heads) > 1 or any(revision not in known_revisions() for revision in heads):
+        raise StoreError(
+            f"{name}: made by a newer version of Counterclaim (schema revision "
+            f"{', '.join(map(str, heads))}; this version knows up to {head}); open it with "
+            "that version"
+        )
+    copy = backup(engine, reason="pre-migration") if has_tables else None
+    _migrate(engine, name, f"; the store is unchanged, its copy from before is {copy}"
+             if copy else "")
+    return True
+
+
+def _migrate(engine: Engine, name: str, kept: str) -> None:
+    """Run the pending migrations in one transaction with foreign keys off (a table rebuilt
+    does not cascade to the rows pointing at it), then ``PRAGMA foreign_key_check``: a broken
+    key or a failed migration rolls everything back (StoreError ending with ``kept``)."""
     config = _config()
     with engine.connect().execution_options(write=True) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
-    return True
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")  # takes effect outside a transaction only
+        try:
+            with conn.begin():  # alembic sees it and runs every migration inside it
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise StoreError(
+                        f"{name}: the migration was undone: it broke {len(broken)} foreign "
+                        f"key(s), e.g. {table} row {rowid} points at a missing {parent} row"
+                        f"{kept}"
+                    )
+        except (CommandError, SQLAlchemyError) as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(
+                f"{name}: the migration failed and was undone ({reason}){kept}"
+            ) from None
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")

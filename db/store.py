@@ -125,7 +125,7 @@ class Store:
         try:
             with engine.connect() as conn:
                 vet(conn, str(path or url))
-            upgrade(engine)
+            upgrade(engine, str(path or url))
             store = cls(engine)
             with store._write() as conn:
                 if not conn.execute(select(func.count()).select_from(LabelModel)).scalar():
