@@ -27,6 +27,7 @@ from annotate.agreement import align_spans
 from annotate.commands import AddDecision, Batch, Command, CreateSpan, Decision, RemoveDecision
 from annotate.errors import ValidationError
 from annotate.model import GOLD, Span, new_id, utc_now
+from annotate.overlap_matching import Progress
 
 __all__ = [
     "AddDecision",
@@ -86,7 +87,8 @@ class Item:
         return result
 
 
-def _groups(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[list[Span]]:
+def _groups(spans_by_annotator: Mapping[str, Sequence[Span]],
+            progress: Progress | None) -> list[list[Span]]:
     """Spans joined (union-find) wherever a pairwise alignment links two of them."""
     names = list(spans_by_annotator)
     spans = {s.id: s for name in names for s in spans_by_annotator[name]}
@@ -100,7 +102,7 @@ def _groups(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[list[Span]
 
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            for al in align_spans(spans_by_annotator[a], spans_by_annotator[b]):
+            for al in align_spans(spans_by_annotator[a], spans_by_annotator[b], progress):
                 if al.a is not None and al.b is not None:
                     parent[root(al.a.id)] = root(al.b.id)
     groups: dict[str, list[Span]] = {}
@@ -142,16 +144,18 @@ def plan_document(
     spans_by_annotator: Mapping[str, Sequence[Span]],
     gold_spans: Sequence[Span] = (),
     decisions: Sequence[Decision] = (),
+    progress: Progress | None = None,
 ) -> list[Item]:
     """The aligned items of one document for the annotators of ``spans_by_annotator`` (all of
     them count as having worked on the document, even with no span), by position.
 
-    ``decisions`` are the document's decisions, oldest first; ``gold_spans`` its gold layer."""
+    ``decisions`` are the document's decisions, oldest first; ``gold_spans`` its gold layer;
+    ``progress`` hears from long alignments (and may stop them)."""
     annotators = tuple(spans_by_annotator)
     order = {name: i for i, name in enumerate(annotators)}
     gold = {_key(s): s for s in gold_spans}
     items = []
-    for group in _groups(spans_by_annotator):
+    for group in _groups(spans_by_annotator, progress):
         group.sort(key=lambda s: (order[s.annotator], s.start, s.end, s.label, s.id))
         item = Item(group[0].document, _kind(group, annotators), tuple(group), annotators)
         items.append(_settle(item, decisions, gold))

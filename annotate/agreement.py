@@ -15,7 +15,9 @@ The definitions are those of FORMATS.md ("Agreement definitions"); the choices i
 Everything runs on numpy arrays over all documents at once: tokens come from one pass of the
 default tokenizer over the counted texts, token coverage from a difference array per
 (annotator, label), kappa from 2x2 counts and alpha from the closed form of the coincidence
-matrix for binary nominal data with missing values.
+matrix for binary nominal data with missing values. Overlap matching lists the overlapping
+pairs only in clusters where they are few; in dense clusters it finds the same matching
+without them (:mod:`annotate.overlap_matching`), so time and memory stay near-linear.
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from annotate.model import GOLD, AnnotatedDocument, Span
+from annotate.overlap_matching import Progress, match_by_overlap
 from annotate.tokenize import TOKEN
 
 MatchMode = Literal["exact", "overlap"]
 AlignmentKind = Literal["agreed", "boundary", "label", "only_a", "only_b"]
 _INT = np.int64
+DENSE_PAIRS_PER_ROW = 8
+"""A cluster of overlapping spans with more overlapping pairs than this per span is matched
+without listing the pairs (memory stays linear in the spans)."""
 _MISSING = object()
 
 
@@ -250,29 +256,69 @@ def _exact_pairs(a: _Rows, b: _Rows) -> tuple[np.ndarray, np.ndarray]:
     return ia[order].astype(_INT), ib[order].astype(_INT)
 
 
-def _starting_within(lo: np.ndarray, hi: np.ndarray, starts: np.ndarray,
-                     closed: bool) -> tuple[np.ndarray, np.ndarray]:
-    """All (i, j) with ``lo[i] <= starts[j] < hi[i]`` (``lo[i] < starts[j]`` if not closed)."""
-    order = np.argsort(starts, kind="stable")
-    first = np.searchsorted(starts[order], lo, side="left" if closed else "right")
-    counts = np.maximum(np.searchsorted(starts[order], hi, side="left") - first, 0)
-    owner = np.repeat(np.arange(len(lo)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - first, counts)
+class _Candidates(NamedTuple):
+    """The overlapping pairs of two sides, counted, not listed: per ``a`` row, ``a_count``
+    ``b`` rows start inside it, from ``a_first`` on in ``b``'s start order ``b_order``; per
+    ``b`` row, ``b_count`` ``a`` rows start inside it after its start, likewise."""
+
+    a_first: np.ndarray
+    a_count: np.ndarray
+    b_order: np.ndarray
+    b_first: np.ndarray
+    b_count: np.ndarray
+    a_order: np.ndarray
+
+    @classmethod
+    def of(cls, a_lo: np.ndarray, a_hi: np.ndarray, b_lo: np.ndarray,
+           b_hi: np.ndarray) -> _Candidates:
+        a_order, b_order = np.argsort(a_lo, kind="stable"), np.argsort(b_lo, kind="stable")
+        a_starts, b_starts = a_lo[a_order], b_lo[b_order]
+        a_first = np.searchsorted(b_starts, a_lo, side="left")
+        b_first = np.searchsorted(a_starts, b_lo, side="right")
+        return cls(a_first, np.maximum(np.searchsorted(b_starts, a_hi) - a_first, 0), b_order,
+                   b_first, np.maximum(np.searchsorted(a_starts, b_hi) - b_first, 0), a_order)
+
+    def total(self) -> int:
+        return int(self.a_count.sum() + self.b_count.sum())
+
+    def listed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair, as (a rows, b rows)."""
+        ia1, ib1 = _spread(self.a_first, self.a_count, self.b_order)  # b starts inside a
+        ib2, ia2 = _spread(self.b_first, self.b_count, self.a_order)  # a starts inside b
+        return np.concatenate([ia1, ia2]), np.concatenate([ib1, ib2])
+
+
+def _spread(first: np.ndarray, count: np.ndarray,
+            order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``(i, order[first[i] + k])`` with ``k < count[i]``."""
+    owner = np.repeat(np.arange(len(first)), count)
+    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count - first, count)
     return owner, order[offsets]
 
 
-def _overlap_pairs(a: _Rows, b: _Rows) -> tuple[np.ndarray, np.ndarray]:
-    """Same-group rows sharing at least one position, one-to-one, largest overlap first."""
-    if not len(a.group) or not len(b.group):
-        return np.zeros(0, _INT), np.zeros(0, _INT)
-    width = int(max(a.end.max(), b.end.max())) + 1
-    a_lo, a_hi = a.group * width + a.start, a.group * width + a.end
-    b_lo, b_hi = b.group * width + b.start, b.group * width + b.end
-    ia1, ib1 = _starting_within(a_lo, a_hi, b_lo, closed=True)  # b starts inside a
-    ib2, ia2 = _starting_within(b_lo, b_hi, a_lo, closed=False)  # a starts inside b, after it
-    ia, ib = np.concatenate([ia1, ia2]), np.concatenate([ib1, ib2])
-    overlap = np.minimum(a.end[ia], b.end[ib]) - np.maximum(a.start[ia], b.start[ib])
-    order = np.lexsort((ib, ia, b.end[ib], b.start[ib], a.end[ia], a.start[ia], -overlap))
+def _dense_rows(a_lo: np.ndarray, a_hi: np.ndarray, b_lo: np.ndarray, b_hi: np.ndarray,
+                found: _Candidates) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of either side lie in a dense cluster: a run of intervals chained by
+    overlaps, with more than :data:`DENSE_PAIRS_PER_ROW` overlapping pairs per interval."""
+    lo, hi = np.concatenate([a_lo, b_lo]), np.concatenate([a_hi, b_hi])
+    order = np.argsort(lo, kind="stable")
+    reach = np.maximum.accumulate(hi[order])
+    cluster = np.empty(len(lo), _INT)
+    cluster[order] = np.cumsum(np.concatenate([[0], lo[order][1:] >= reach[:-1]]))
+    pairs = np.bincount(cluster, np.concatenate([found.a_count, found.b_count]))
+    dense = (pairs > DENSE_PAIRS_PER_ROW * np.bincount(cluster))[cluster]
+    return dense[: len(a_lo)], dense[len(a_lo) :]
+
+
+def _listed_overlap_pairs(a_lo: np.ndarray, a_hi: np.ndarray, b_lo: np.ndarray,
+                          b_hi: np.ndarray,
+                          found: _Candidates) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`match_by_overlap` by listing every overlapping pair: quicker where they are few."""
+    ia, ib = found.listed()
+    overlap = np.minimum(a_hi[ia], b_hi[ib]) - np.maximum(a_lo[ia], b_lo[ib])
+    shared = overlap > 0  # an empty interval shares nothing
+    ia, ib, overlap = ia[shared], ib[shared], overlap[shared]
+    order = np.lexsort((ib, ia, b_hi[ib], b_lo[ib], a_hi[ia], a_lo[ia], -overlap))
     ia, ib = ia[order], ib[order]
     # A candidate whose two rows have no other candidate is always kept; settle the rest in order.
     keep = (np.bincount(ia)[ia] == 1) & (np.bincount(ib)[ib] == 1)
@@ -285,12 +331,42 @@ def _overlap_pairs(a: _Rows, b: _Rows) -> tuple[np.ndarray, np.ndarray]:
             taken_a.add(x)
             taken_b.add(y)
             keep[k] = True
-    ia, ib = ia[keep], ib[keep]
+    return ia[keep], ib[keep]
+
+
+def _overlap_pairs(a: _Rows, b: _Rows,
+                   progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Same-group rows sharing at least one position, one-to-one, largest overlap first
+    (:mod:`annotate.overlap_matching`), sorted by the ``a`` index. The overlapping pairs are
+    counted first: where they are few they are listed and settled in order; clusters dense
+    with them are matched without listing them."""
+    if not len(a.group) or not len(b.group):
+        return np.zeros(0, _INT), np.zeros(0, _INT)
+    width = int(max(a.end.max(), b.end.max())) + 1  # groups side by side on one line
+    a_lo, a_hi = a.group * width + a.start, a.group * width + a.end
+    b_lo, b_hi = b.group * width + b.start, b.group * width + b.end
+    found = _Candidates.of(a_lo, a_hi, b_lo, b_hi)
+    if found.total() <= DENSE_PAIRS_PER_ROW * (len(a_lo) + len(b_lo)):
+        ia, ib = _listed_overlap_pairs(a_lo, a_hi, b_lo, b_hi, found)
+    else:
+        dense_a, dense_b = _dense_rows(a_lo, a_hi, b_lo, b_hi, found)
+        ia_parts, ib_parts = [np.zeros(0, _INT)], [np.zeros(0, _INT)]
+        for rows_a, rows_b, dense in ((~dense_a, ~dense_b, False), (dense_a, dense_b, True)):
+            in_a, in_b = np.flatnonzero(rows_a), np.flatnonzero(rows_b)
+            if len(in_a) and len(in_b):
+                bounds = (a_lo[in_a], a_hi[in_a], b_lo[in_b], b_hi[in_b])
+                x, y = (match_by_overlap(*bounds, progress) if dense else
+                        _listed_overlap_pairs(*bounds, _Candidates.of(*bounds)))
+                ia_parts.append(in_a[x])
+                ib_parts.append(in_b[y])
+        ia, ib = np.concatenate(ia_parts), np.concatenate(ib_parts)
     order = np.argsort(ia, kind="stable")
     return ia[order], ib[order]
 
 
-_MATCHERS = {"exact": _exact_pairs, "overlap": _overlap_pairs}
+def _matched(mode: MatchMode, a: _Rows, b: _Rows,
+             progress: Progress | None) -> tuple[np.ndarray, np.ndarray]:
+    return _overlap_pairs(a, b, progress) if mode == "overlap" else _exact_pairs(a, b)
 
 
 # -- span-level helpers (one document or a few) -------------------------------------------------
@@ -313,10 +389,11 @@ def _span_rows(spans: Sequence[Span], groups: dict[Any, int], by_label: bool = T
 
 
 def _pair_indices(a_spans: Sequence[Span], b_spans: Sequence[Span], mode: MatchMode,
-                  by_label: bool = True) -> list[tuple[int, int]]:
+                  by_label: bool = True,
+                  progress: Progress | None = None) -> list[tuple[int, int]]:
     groups: dict[Any, int] = {}
-    ia, ib = _MATCHERS[mode](_span_rows(a_spans, groups, by_label),
-                             _span_rows(b_spans, groups, by_label))
+    ia, ib = _matched(mode, _span_rows(a_spans, groups, by_label),
+                      _span_rows(b_spans, groups, by_label), progress)
     return list(zip(ia.tolist(), ib.tolist(), strict=True))
 
 
@@ -330,9 +407,11 @@ def match_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
     return [(a_spans[i], b_spans[j]) for i, j in _pair_indices(a_spans, b_spans, mode)]
 
 
-def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span]) -> list[Alignment]:
+def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
+                progress: Progress | None = None) -> list[Alignment]:
     """Every span of either side, aligned: exact matches, then same-label overlaps
-    (``boundary``), then other-label spans with the same bounds or overlapping (``label``)."""
+    (``boundary``), then other-label spans with the same bounds or overlapping (``label``).
+    ``progress`` hears from long overlap matchings (and may stop them)."""
     a_spans, b_spans = list(a_spans), list(b_spans)
     out: list[Alignment] = []
     steps: tuple[tuple[AlignmentKind, MatchMode, bool], ...] = (
@@ -341,7 +420,7 @@ def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span]) -> list[Alignm
     left_a, left_b = list(range(len(a_spans))), list(range(len(b_spans)))
     for kind, mode, by_label in steps:
         sub_a, sub_b = [a_spans[i] for i in left_a], [b_spans[j] for j in left_b]
-        pairs = _pair_indices(sub_a, sub_b, mode, by_label)
+        pairs = _pair_indices(sub_a, sub_b, mode, by_label, progress)
         out += [Alignment(kind, sub_a[i], sub_b[j]) for i, j in pairs]
         used_a, used_b = {i for i, _ in pairs}, {j for _, j in pairs}
         left_a = [x for k, x in enumerate(left_a) if k not in used_a]
@@ -542,8 +621,8 @@ def _attribute_agreement(pairs: Iterable[tuple[Span, Span]]) -> dict[str, Metric
     return {name: Metric(equal[name] / total[name], total[name]) for name in sorted(total)}
 
 
-def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int,
-                  docs: np.ndarray, span_class: np.ndarray) -> dict[str, Any]:
+def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int, docs: np.ndarray,
+                  span_class: np.ndarray, progress: Progress | None) -> dict[str, Any]:
     in_docs = docs[corpus.doc]
     rows_a = np.flatnonzero((corpus.ann == a) & in_docs)
     rows_b = np.flatnonzero((corpus.ann == b) & in_docs)
@@ -552,8 +631,8 @@ def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int,
         return _Rows(corpus.label[selected], corpus.start[selected], corpus.end[selected])
 
     out: dict[str, Any] = {}
-    for mode, matcher in _MATCHERS.items():
-        ia, ib = matcher(rows(rows_a), rows(rows_b))
+    for mode in ("exact", "overlap"):
+        ia, ib = _matched(mode, rows(rows_a), rows(rows_b), progress)
         out[mode] = _f1_by_label(labels, corpus.label[rows_a], corpus.label[rows_b],
                                  corpus.label[rows_a[ia]])
         if mode == "exact":
@@ -576,9 +655,11 @@ def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int,
 
 def compute_agreement(documents: Iterable[AnnotatedDocument],
                       annotators: Sequence[str] | None = None,
-                      labels: Sequence[str] | None = None) -> AgreementReport:
+                      labels: Sequence[str] | None = None,
+                      progress: Progress | None = None) -> AgreementReport:
     """Every agreement figure of FORMATS.md for ``annotators`` (default: everyone who marked a
-    document done or has a span, except gold) on ``labels`` (default: every label they used)."""
+    document done or has a span, except gold) on ``labels`` (default: every label they used).
+    ``progress`` hears from long overlap matchings (and may stop them)."""
     docs = list(documents)
     if annotators is None:
         annotators = sorted(
@@ -597,7 +678,7 @@ def compute_agreement(documents: Iterable[AnnotatedDocument],
     span_class = _classes(corpus.label, corpus.start, corpus.end)
     reports = []
     for (a, b), docs_ab, kappa in zip(pairs, pair_docs, kappas, strict=True):
-        f = _span_figures(corpus, labels, a, b, docs_ab, span_class)
+        f = _span_figures(corpus, labels, a, b, docs_ab, span_class, progress)
         reports.append(PairAgreement(
             annotators[a], annotators[b], int(docs_ab.sum()),
             exact=f["exact"][0], exact_micro=f["exact"][1],

@@ -9,6 +9,7 @@ from annotate import adjudication
 from annotate.adjudication import Item
 from annotate.errors import InputError
 from annotate.model import GOLD
+from annotate.overlap_matching import Progress
 from db.store import Store
 
 
@@ -22,7 +23,8 @@ def _chosen(store: Store, annotators: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(a for a in annotators if a != GOLD))
 
 
-def _items(store: Store, uid: str, chosen: Sequence[str]) -> list[Item]:
+def _items(store: Store, uid: str, chosen: Sequence[str],
+           progress: Progress | None = None) -> list[Item]:
     spans = store.spans(uid)
     by_annotator = {name: [s for s in spans if s.annotator == name] for name in chosen}
     considered = {
@@ -31,13 +33,15 @@ def _items(store: Store, uid: str, chosen: Sequence[str]) -> list[Item]:
         if mine or store.status(uid, name) == "done"
     }
     gold = [s for s in spans if s.annotator == GOLD]
-    return adjudication.plan_document(considered, gold, store.decisions(uid))
+    return adjudication.plan_document(considered, gold, store.decisions(uid), progress)
 
 
-def review_items(store: Store, uid: str, annotators: Sequence[str] | None = None) -> list[Item]:
+def review_items(store: Store, uid: str, annotators: Sequence[str] | None = None,
+                 progress: Progress | None = None) -> list[Item]:
     """The document's aligned items for ``annotators`` (default: everyone but gold); of them,
-    those who have a span in the document or marked it done are compared."""
-    return _items(store, uid, _chosen(store, annotators))
+    those who have a span in the document or marked it done are compared. ``progress`` hears
+    from long alignments (and may stop them)."""
+    return _items(store, uid, _chosen(store, annotators), progress)
 
 
 def accept_agreed(
