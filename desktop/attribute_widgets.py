@@ -15,7 +15,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from annotate.schema import AttributeDef
-from desktop.plain import tooltip
+from desktop.plain import EDITABLE, line, too_long, tooltip
 
 Commit = Callable[[Any], None]
 
@@ -47,7 +47,7 @@ class ChoiceEditor(AttributeEditor):
         self.widget = combo = QComboBox()
         combo.addItem("", None)
         for choice in attr.choices:
-            combo.addItem(choice, choice)
+            combo.addItem(line(choice), choice)
         combo.activated.connect(lambda _i: commit(combo.currentData()))
 
     def show_value(self, value: Any) -> None:
@@ -60,31 +60,35 @@ class ChoiceEditor(AttributeEditor):
 class TextEditor(AttributeEditor):
     def __init__(self, attr: AttributeDef, commit: Commit,
                  parse: Callable[[str], Any] | None = None) -> None:
-        self.widget = line = QLineEdit()
+        self.widget = field = QLineEdit()
+        field.setMaxLength(EDITABLE)
         self._shown = ""
 
         def finished() -> None:
-            if line.text() == self._shown:
+            if field.isReadOnly() or field.text() == self._shown:
                 return
             try:
-                value = parse(line.text()) if parse else (line.text() or None)
+                value = parse(field.text()) if parse else (field.text() or None)
             except ValueError:
-                line.setStyleSheet("QLineEdit { border: 1px solid #D55E00; }")
-                line.setToolTip(tooltip(f"{attr.name} takes a number, like 80 or 2.5"))
+                field.setStyleSheet("QLineEdit { border: 1px solid #D55E00; }")
+                field.setToolTip(tooltip(f"{attr.name} takes a number, like 80 or 2.5"))
                 return
-            line.setStyleSheet("")
-            line.setToolTip("")
+            field.setStyleSheet("")
+            field.setToolTip("")
             commit(value)
 
-        line.editingFinished.connect(finished)
+        field.editingFinished.connect(finished)
 
     def show_value(self, value: Any) -> None:
-        line = self.widget
-        assert isinstance(line, QLineEdit)
+        field = self.widget
+        assert isinstance(field, QLineEdit)
         self._shown = "" if value is None else str(value)
-        with QSignalBlocker(line):
-            line.setText(self._shown)
-            line.setStyleSheet("")
+        long = len(self._shown) > EDITABLE
+        with QSignalBlocker(field):
+            field.setReadOnly(long)
+            field.setText(line(self._shown) if long else self._shown)
+            field.setToolTip(too_long(len(self._shown)) if long else "")
+            field.setStyleSheet("")
 
 
 class BoolEditor(AttributeEditor):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.plain import EDITABLE, clip, line, too_long, words
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
+LINK_WORDS = 50
+"""Most characters of the other span's text in a link's line."""
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -66,6 +69,8 @@ class Inspector(QDockWidget):
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
         self._note_timer.timeout.connect(self.save_note)
         self.note.textChanged.connect(self._note_edited)
+        self._note_stored: str | None = None  # the stored note the field shows
+        self._note_shown = ""  # ... as the field gives it back (it turns \r\n into \n)
         self.links = QListWidget()
         self.links.setMaximumHeight(110)
         self.remove_link = QPushButton("Remove link")
@@ -110,6 +115,8 @@ class Inspector(QDockWidget):
     def show_span(self, span_id: str) -> None:
         if self.span is not None and (not span_id or span_id != self.span.id):
             self.save_note()
+        if self.span is None or span_id != self.span.id:
+            self._note_stored = None  # another span: show its note whatever the field holds
         self.span = self.service.span(span_id) if span_id else None
         self.empty.setVisible(self.span is None)
         self.form.setVisible(self.span is not None)
@@ -117,16 +124,23 @@ class Inspector(QDockWidget):
             self._fill(self.span)
 
     def _fill(self, span: Span) -> None:
-        self.label.setCurrentIndex(max(self.label.findText(span.label), 0))
+        self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
         self.offsets.setText(f"{span.start}–{span.end}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
-        self.text.setPlainText(text[span.start:span.end])
+        self.text.setPlainText(clip(text[span.start:span.end], EDITABLE))
         self._fill_attributes(span)
-        if self.note.toPlainText() != (span.note or "") and not self._note_timer.isActive():
-            self.note.blockSignals(True)
-            self.note.setPlainText(span.note or "")
-            self.note.blockSignals(False)
+        if (span.note or "") != self._note_stored and not self._note_timer.isActive():
+            self._show_note(span.note or "")
         self._fill_links(span)
+
+    def _show_note(self, note: str) -> None:
+        """Show the stored ``note``; one too long to edit here is shown cut, read-only."""
+        long = len(note) > EDITABLE
+        with QSignalBlocker(self.note):
+            self.note.setReadOnly(long)
+            self.note.setPlainText(clip(note, EDITABLE) if long else note)
+        self.note.setToolTip(too_long(len(note)) if long else "")
+        self._note_stored, self._note_shown = note, self.note.toPlainText()
 
     def _document_text(self, uid: str) -> str:
         if self._text[0] != uid:
@@ -144,7 +158,7 @@ class Inspector(QDockWidget):
                 editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
                     name, value))
                 self._editors[attr.name] = editor
-                self.attributes.addRow(attr.name, editor.widget)
+                self.attributes.addRow(plain_label(line(attr.name)), editor.widget)
             self._attribute_label = span.label
         for name, editor in self._editors.items():
             editor.show_value(span.attributes.get(name))
@@ -158,17 +172,18 @@ class Inspector(QDockWidget):
                 continue
             outgoing = relation.source == span.id
             other = others.get(relation.target if outgoing else relation.source)
-            words = " ".join(text[other.start:other.end].split())[:50] if other else "?"
+            excerpt = words(text[other.start:other.end], LINK_WORDS) if other else "?"
             arrow = "→" if outgoing else "←"
-            item = QListWidgetItem(f"{relation.type} {arrow} "
-                                   f"{other.label if other else '?'} “{words}”")
+            item = QListWidgetItem(f"{line(relation.type)} {arrow} "
+                                   f"{line(other.label) if other else '?'} “{excerpt}”")
             item.setData(Qt.ItemDataRole.UserRole, relation)
             self.links.addItem(item)
         self.remove_link.setEnabled(self.links.count() > 0)
 
     def _on_schema(self) -> None:
         self.label.clear()
-        self.label.addItems(list(self.service.schema().label_names))
+        for name in self.service.schema().label_names:
+            self.label.addItem(line(name), name)
         self._attribute_label = None
         if self.span is not None:
             self.show_span(self.span.id)
@@ -192,13 +207,13 @@ class Inspector(QDockWidget):
 
     def _relabel(self, _index: int) -> None:
         span = self._current()
-        name = self.label.currentText()
-        if span is None or name == span.label:
+        name = self.label.currentData()
+        if span is None or name is None or name == span.label:
             return
         target = self.service.schema().label(name)
         keep = tuple(a.name for a in target.attributes) if target else ()
         if self.service.apply(relabel(span, name, keep)) is None:
-            self.label.setCurrentIndex(max(self.label.findText(span.label), 0))
+            self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
 
     def set_attribute(self, name: str, value: Any) -> None:
         span = self._current()
@@ -209,11 +224,11 @@ class Inspector(QDockWidget):
         self._note_timer.start()
 
     def save_note(self) -> None:
-        """Store the note as typed (kept in the field if the store refuses it)."""
+        """Store the note as typed, if it was (kept in the field if the store refuses it)."""
         self._note_timer.stop()
         span = self._current()
         note = self.note.toPlainText()
-        if span is not None and (span.note or "") != note:
+        if span is not None and note != self._note_shown and (span.note or "") != note:
             self.service.apply(set_note(span, note))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
