@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, worker_location
+from desktop.plain import line, markup
 from desktop.service import Service
 
 if TYPE_CHECKING:
@@ -48,8 +49,12 @@ KAPPA_COLOUR, F1_COLOUR, HEAT_COLOUR = "#4C72B0", "#A6C8E0", "#2B6CB0"
 MIN_PLOT_HEIGHT = 190
 MAX_DATE_TICKS = 7
 KAPPA_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+NOTE = 400
+"""Most characters of the dock's notes (an error may quote a name or a path)."""
+TICK = 24
+"""Names on an axis (labels, annotators) longer than this are cut."""
 SHORT_TICK = 8
-"""Confusion column names longer than this are cut (the rows show them whole)."""
+"""Confusion column names longer than this are cut (the rows are cut at :data:`TICK`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +90,10 @@ def compact(n: int) -> str:
     return f"{n / 1000:.1f}k" if n < 10_000 else f"{n // 1000}k"
 
 
-def shortened(name: str) -> str:
-    return name if len(name) <= SHORT_TICK else name[: SHORT_TICK - 1] + "…"
+def ticks(names: Sequence[str], limit: int = TICK) -> list[list[tuple[int, str]]]:
+    """Axis ticks 0, 1, ... named by ``names``, each on one line and cut at ``limit``
+    (an axis measures every tick text it draws)."""
+    return [[(i, line(name, limit)) for i, name in enumerate(names)]]
 
 
 def day_range(per_day: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
@@ -153,7 +160,7 @@ class Dashboard(QDockWidget):
             annotators = store.annotators()
             colours = {label.name: label.color for label in self.service.schema().labels}
         except CounterclaimError as exc:
-            self.note.setText(f"cannot read the store: {exc}")
+            self.note.setText(line(f"cannot read the store: {exc}", NOTE))
             return
         self.note.setText(f"{stats['documents']} documents · {stats['spans']} spans · "
                           f"{stats['relations']} relations")
@@ -182,7 +189,7 @@ class Dashboard(QDockWidget):
         palette = self.palette()
         self._fg = palette.color(QPalette.ColorRole.Text)
         self._bg = palette.color(QPalette.ColorRole.Base)
-        self.note = QLabel()
+        self.note = plain_label()
         tabs = QTabWidget()
         tabs.setDocumentMode(True)
 
@@ -202,8 +209,8 @@ class Dashboard(QDockWidget):
         self.pair_a, self.pair_b = QComboBox(), QComboBox()
         for combo in (self.pair_a, self.pair_b):
             combo.setMinimumContentsLength(10)
-            combo.currentTextChanged.connect(lambda _text: self.start_pair_job())
-        self.pair_note = QLabel()
+            combo.currentIndexChanged.connect(lambda _index: self.start_pair_job())
+        self.pair_note = plain_label()
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("Annotators"))
         chooser.addWidget(self.pair_a)
@@ -273,7 +280,7 @@ class Dashboard(QDockWidget):
         plot.addItem(bars)
         for x, n in zip(xs, heights, strict=True):
             plot.addItem(self._text(str(n), x, n))
-        plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        plot.getAxis("bottom").setTicks(ticks(names))
         plot.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
         plot.setYRange(0, max(heights, default=0) * 1.18 + 1, padding=0)
 
@@ -289,7 +296,7 @@ class Dashboard(QDockWidget):
                 counts[index[day]] = n
             colour = self._annotator_colour(name)
             self.progress_curves[name] = plot.plot(
-                np.arange(len(self.days), dtype=float), counts, name=name,
+                np.arange(len(self.days), dtype=float), counts, name=markup(name, TICK),
                 pen=self._pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
                 symbolBrush=colour, symbolPen=colour)
         self.progress_legend.setColumnCount(max(1, len(per_day)))
@@ -305,18 +312,19 @@ class Dashboard(QDockWidget):
     def _fill_pair(self, names: list[str]) -> None:
         """Offer ``names`` in both choosers, keeping the current choices where possible;
         the defaults are the first two names."""
-        chosen = [self.pair_a.currentText(), self.pair_b.currentText()]
+        chosen = [self.pair_a.currentData(), self.pair_b.currentData()]
         for combo in (self.pair_a, self.pair_b):
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems(names)
+            for name in names:
+                combo.addItem(line(name), name)
         for k, combo in enumerate((self.pair_a, self.pair_b)):
-            keep = chosen[k] if chosen[k] in names else (names[k] if k < len(names) else "")
-            combo.setCurrentIndex(combo.findText(keep))
+            keep = chosen[k] if chosen[k] in names else (names[k] if k < len(names) else None)
+            combo.setCurrentIndex(combo.findData(keep))
             combo.blockSignals(False)
 
     def pair(self) -> tuple[str, str] | None:
-        a, b = self.pair_a.currentText(), self.pair_b.currentText()
+        a, b = self.pair_a.currentData(), self.pair_b.currentData()
         return (a, b) if a and b and a != b else None
 
     def start_pair_job(self) -> None:
@@ -363,7 +371,7 @@ class Dashboard(QDockWidget):
         self._job_over()
 
     def _clear_pair(self, note: str) -> None:
-        self.pair_note.setText(note)
+        self.pair_note.setText(line(note, NOTE))
         self.kappa_plot.clear()
         self.confusion_plot.clear()
         self.na_labels, self.confusion_labels = [], []
@@ -404,7 +412,7 @@ class Dashboard(QDockWidget):
         plot.addItem(self.kappa_bars)
         plot.addItem(self.f1_bars)
         axis = plot.getAxis("bottom")
-        axis.setTicks([list(enumerate(labels))])
+        axis.setTicks(ticks(labels))
         axis.setTextPen(self._fg)
         plot.setXRange(-0.6, max(len(labels), 1) - 0.4, padding=0)
         plot.setYRange(min(low * 1.15, -0.05), 1.4, padding=0)
@@ -428,12 +436,19 @@ class Dashboard(QDockWidget):
             if n:
                 colour = light if n > peak / 2 else self._fg
                 plot.addItem(self._text(str(int(n)), col, row, (0.5, 0.5), colour))
-        plot.getAxis("left").setTicks([list(enumerate(labels))])
-        plot.getAxis("bottom").setTicks([[(i, shortened(n)) for i, n in enumerate(labels)]])
-        plot.setLabel("left", figures.a, color=self._fg.name())
-        plot.setLabel("bottom", figures.b, color=self._fg.name())
+        plot.getAxis("left").setTicks(ticks(labels))
+        plot.getAxis("bottom").setTicks(ticks(labels, SHORT_TICK))
+        plot.setLabel("left", markup(figures.a, TICK), color=self._fg.name())
+        plot.setLabel("bottom", markup(figures.b, TICK), color=self._fg.name())
         size = max(len(labels), 1)
         plot.setRange(xRange=(-0.5, size - 0.5), yRange=(-0.5, size - 0.5), padding=0)
+
+
+def plain_label() -> QLabel:
+    """A label for text that may quote data (an error names a file, a name)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def _row(*widgets: QWidget) -> QWidget:

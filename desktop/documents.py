@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from db.store import DocumentRow
-from desktop.plain import tooltip
+from desktop.plain import line, tooltip
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel
 
@@ -111,7 +111,8 @@ class DocumentListModel(RowsModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title or "(untitled)", row.source, f"{row.length:,}", row.span_count,
+            return (line(row.title or "(untitled)"), line(row.source), f"{row.length:,}",
+                    row.span_count,
                     f"{STATUS_MARK[row.status]} {STATUS_TEXT[row.status]}".strip())[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
             return tooltip((row.title, row.source)[column])
@@ -184,7 +185,7 @@ class DocumentList(QDockWidget):
         self.label.clear()
         self.label.addItem("any label", None)
         for name in self.service.schema().label_names:
-            self.label.addItem(name, name)
+            self.label.addItem(line(name), name)
         self.label.setCurrentIndex(max(self.label.findData(chosen), 0))
         self.label.blockSignals(False)
 

@@ -21,10 +21,13 @@ from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
 from annotate.tokenize import token_bounds
 from desktop.findbar import FindBar
+from desktop.plain import line, mnemonic
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView, style_for
 
 RelationChooser = Callable[[Sequence[str]], str | None]
+TITLE = 300
+"""Most characters of the document title above the text."""
 
 
 def relation_choices(schema: LabelSchema, source: str, target: str) -> list[str]:
@@ -136,8 +139,9 @@ class Editor(QObject):
             keys = [label.hotkey] if label.hotkey else []
             if number <= 9 and str(number) != label.hotkey:
                 keys.append(str(number))
-            action = self._action(label.name, keys, partial(self.apply_label, label.name),
-                                  f"Label the selection {label.name}")
+            action = self._action(mnemonic(label.name), keys,
+                                  partial(self.apply_label, label.name),
+                                  line(f"Label the selection {label.name}"))
             self.label_actions.append(action)
 
     # -- loading ---------------------------------------------------------------------------
@@ -161,7 +165,7 @@ class Editor(QObject):
         self._bounds = None
         self._spans = ({s.id: s for s in self.service.spans(uid, self.shown_layers())}
                        if document else {})
-        self.title.setText((document.title or "(untitled)") if document else "")
+        self.title.setText(line(document.title or "(untitled)", TITLE) if document else "")
         schema = self.service.schema()
         self.view.set_document(self.text, [self._style(s, schema) for s in self._spans.values()])
 
@@ -345,6 +349,6 @@ class Editor(QObject):
     def _ask_relation(self, choices: Sequence[str]) -> str | None:
         menu = QMenu(self.widget)
         for name in choices:
-            menu.addAction(name)
+            menu.addAction(mnemonic(name)).setData(name)
         chosen = menu.exec(QCursor.pos())
-        return chosen.text() if chosen is not None else None
+        return chosen.data() if chosen is not None else None

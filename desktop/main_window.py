@@ -17,6 +17,7 @@ from desktop.editor import Editor
 from desktop.inspector import Inspector
 from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
+from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
 from desktop.schema_dialog import SchemaDialog
 from desktop.service import NO_BACKUPS, Service
@@ -27,6 +28,8 @@ from desktop.welcome import Welcome
 
 RECENT = "recent_stores"
 RECENT_MAX = 8
+TITLE = 80
+"""Most characters of the document title and of the store name in the window title."""
 
 
 class MainWindow(QMainWindow):
@@ -145,7 +148,8 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for location in self.recent_stores():
-            self._action(self.recent_menu, location, lambda loc=location: self.open_store(loc))
+            self._action(self.recent_menu, mnemonic(location),
+                         lambda loc=location: self.open_store(loc)).setToolTip(tooltip(location))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
@@ -211,15 +215,16 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Information, "About Counterclaim",
                           "Counterclaim: mark who claims what, who denies what, and who is "
                           "involved, in source texts. Every edit is stored at once in a local "
-                          f"SQLite file.\n\nStore: {self.service.location}", parent=self)
+                          f"SQLite file.\n\nStore: {message(self.service.location)}",
+                          parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
 
     # -- hub -------------------------------------------------------------------------------
-    def _on_failed(self, message: str, serious: bool) -> None:
+    def _on_failed(self, text: str, serious: bool) -> None:
         if not serious:
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, "Counterclaim", message, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Counterclaim", message(text), parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()  # not modal to the event loop: the window keeps working
         self.error_box = box
@@ -236,8 +241,8 @@ class MainWindow(QMainWindow):
                 self.service.open_document(first.uid)
 
     def _title(self) -> None:
-        self.setWindowTitle(f"{self.editor.title.text() or 'Counterclaim'} — "
-                            f"{self.service.store_name} — Counterclaim")
+        self.setWindowTitle(f"{line(self.editor.title.text(), TITLE) or 'Counterclaim'} — "
+                            f"{line(self.service.store_name, TITLE)} — Counterclaim")
 
     # -- geometry --------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.schema import Category, Label
-from desktop.plain import tooltip
+from desktop.plain import mnemonic, tooltip
 from desktop.service import Service
 
 GROUPS: tuple[tuple[Category, str], ...] = (
@@ -94,7 +94,8 @@ class Palette(QDockWidget):
     def _button(self, label: Label, number: int) -> QToolButton:
         button = QToolButton()
         keys = [k for k in (label.hotkey, str(number) if number <= 9 else None) if k]
-        button.setText(f"{label.name}   [{' / '.join(keys)}]" if keys else label.name)
+        name = mnemonic(label.name)
+        button.setText(f"{name}   [{' / '.join(keys)}]" if keys else name)
         button.setIcon(swatch(label))
         button.setIconSize(QSize(14, 14))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,7 +22,7 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys:
-            rows.add((action.text().replace("&", ""), " or ".join(keys)))
+            rows.add((re.sub("&(.)", r"\1", action.text()), " or ".join(keys)))
     return sorted(rows, key=lambda r: r[0].lower())
 
 

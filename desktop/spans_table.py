@@ -23,15 +23,17 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
-from desktop.plain import tooltip
+from desktop.plain import LINE, MESSAGE, line, tooltip, words
 from desktop.service import Service
 from desktop.table_model import Index, RowsModel
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
 
 
-def attributes_text(span: Span) -> str:
-    return ", ".join(f"{k}={v}" for k, v in span.attributes.items() if v is not None)
+def attributes_text(span: Span, limit: int = LINE) -> str:
+    """``name=value, ...`` of the span's set attributes, each name and value cut at ``limit``."""
+    return ", ".join(f"{line(k, limit)}={line(str(v), limit)}"
+                     for k, v in span.attributes.items() if v is not None)
 
 
 class SpansModel(RowsModel):
@@ -76,10 +78,10 @@ class SpansModel(RowsModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text[span.start:span.end]
             if role == Qt.ItemDataRole.DisplayRole:
-                return (span.label, span.start, span.end, " ".join(text.split()),
-                        span.annotator, attributes_text(span))[index.column()]
+                return (line(span.label), span.start, span.end, words(text),
+                        line(span.annotator), line(attributes_text(span)))[index.column()]
             return tooltip(str((span.label, span.start, span.end, text, span.annotator,
-                                attributes_text(span))[index.column()]))
+                                attributes_text(span, MESSAGE))[index.column()]))
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None

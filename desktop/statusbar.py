@@ -8,10 +8,12 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWi
 
 from annotate.commands import ChangeSet
 from annotate.model import GOLD
-from desktop.plain import tooltip
+from desktop.plain import line, mnemonic, tooltip
 from desktop.service import Service
 
 MESSAGE_MS = 6000
+MESSAGE_CHARS = 300
+"""Most characters of a status message (messages quote names, labels and text)."""
 
 
 class StatusBar(QStatusBar):
@@ -33,7 +35,7 @@ class StatusBar(QStatusBar):
         hub = service.hub
         hub.changed.connect(self._on_changed)
         hub.failed.connect(self._on_failed)
-        hub.message.connect(lambda text: self.showMessage(text, MESSAGE_MS))
+        hub.message.connect(lambda text: self.showMessage(line(text, MESSAGE_CHARS), MESSAGE_MS))
         hub.annotatorChanged.connect(lambda _name: self.refresh())
         hub.storeChanged.connect(self.refresh)
         self.refresh()
@@ -42,8 +44,8 @@ class StatusBar(QStatusBar):
         progress = self.service.progress()
         self.progress.setText(f"{progress.done:,} of {progress.total:,} done · "
                               f"{progress.spans:,} spans · {self.state}")
-        self.annotator.setText(f"annotator: {self.service.annotator}")
-        self.store.setText(f"store: {self.service.store_name}")
+        self.annotator.setText(mnemonic(f"annotator: {self.service.annotator}"))
+        self.store.setText(line(f"store: {self.service.store_name}"))
         self.store.setToolTip(tooltip(self.service.location))
 
     def _on_changed(self, _changes: ChangeSet) -> None:
@@ -53,13 +55,16 @@ class StatusBar(QStatusBar):
     def _on_failed(self, message: str, _serious: bool) -> None:
         self.state = "not saved"
         self.refresh()
-        self.showMessage(message, MESSAGE_MS * 2)
+        self.showMessage(line(message, MESSAGE_CHARS), MESSAGE_MS * 2)
 
     def ask_annotator(self) -> None:
         names = [n for n in self.service.annotators() if n != GOLD]
         if self.service.annotator not in names:
             names.insert(0, self.service.annotator)
-        name, ok = QInputDialog.getItem(self, "Annotator", "Annotate as (pick or type a name):",
-                                        names, names.index(self.service.annotator), True)
+        shown = {line(name): name for name in reversed(names)}  # a cut name means the first
+        choices = list(dict.fromkeys(line(name) for name in names))
+        typed, ok = QInputDialog.getItem(self, "Annotator", "Annotate as (pick or type a name):",
+                                         choices, choices.index(line(self.service.annotator)),
+                                         True)
         if ok:
-            self.service.set_annotator(name)
+            self.service.set_annotator(shown.get(typed, typed))

@@ -37,7 +37,7 @@ from db import review
 from db.store import Store
 from desktop.editor import Editor
 from desktop.jobs import Job, worker_location
-from desktop.plain import tooltip
+from desktop.plain import line, mnemonic, tooltip
 from desktop.review.edit_dialog import EditDialog, span_caption
 from desktop.service import Service
 
@@ -158,10 +158,10 @@ class AdjudicationTab(QWidget):
     def _key_action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
         """An action of the tab: its key works while the focus is in the tab; it is listed
         under Help ▸ Keyboard shortcuts."""
-        action = QAction(text, self)
+        action = QAction(mnemonic(text), self)
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(with_key(text, key))
+        action.setToolTip(tooltip(with_key(line(text), key)))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -202,7 +202,7 @@ class AdjudicationTab(QWidget):
 
     def _fill(self) -> None:
         text = self.editor.text
-        headers = ["Kind", *self.annotators, "Status"]
+        headers = ["Kind", *map(line, self.annotators), "Status"]
         self.table.blockSignals(True)
         self.table.clearContents()
         self.table.setColumnCount(len(headers))
@@ -239,7 +239,8 @@ class AdjudicationTab(QWidget):
     @staticmethod
     def _status_text(item: Item) -> str:
         mark = STATUS_MARKS[item.status]
-        return f"{mark} by {item.decision.decided_by}" if item.decision is not None else mark
+        return f"{mark} by {line(item.decision.decided_by)}" if item.decision is not None \
+            else mark
 
     def _update_progress(self) -> None:
         decided, total = adjudication.progress(self.items)
@@ -258,14 +259,14 @@ class AdjudicationTab(QWidget):
             action.deleteLater()
         self.side_buttons, self.side_actions = {}, {}
         for number, name in enumerate(self.annotators, start=1):
-            tip = f"Copy {name}’s span of the selected item into gold"
+            tip = f"Copy {line(name)}’s span of the selected item into gold"
             accept = partial(self.accept_side, name)
             if number <= 9:
                 key = SIDE_KEY.format(number)
                 tip = with_key(tip, key)
                 self.side_actions[name] = self._key_action(f"Accept {name}’s span (review)",
                                                            key, accept)
-            button = self._button(f"Accept {name}’s", accept, tip)
+            button = self._button(mnemonic(f"Accept {name}’s"), accept, tip)
             self.sides.addWidget(button)
             self.side_buttons[name] = button
 

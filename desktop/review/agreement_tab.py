@@ -26,7 +26,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, worker_location
-from desktop.plain import tooltip
+from desktop.plain import MESSAGE, line, tooltip
 from desktop.service import Service
 
 COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
@@ -110,11 +110,11 @@ class AgreementTab(QWidget):
         self.who.clear()
         self.who.addItem("All annotators", None)
         for a, b in combinations(names, 2):
-            self.who.addItem(f"{a} vs {b}", (a, b))
+            self.who.addItem(f"{line(a)} vs {line(b)}", (a, b))
         self.label.clear()
         self.label.addItem("All labels", None)
         for name in self.service.schema().label_names:
-            self.label.addItem(name, name)
+            self.label.addItem(line(name), name)
         self.who.setCurrentIndex(max(self.who.findData(who), 0))
         self.label.setCurrentIndex(max(self.label.findData(label), 0))
 
@@ -134,7 +134,7 @@ class AgreementTab(QWidget):
         try:
             location = worker_location(self.service.store)
         except CounterclaimError as exc:
-            self.note.setText(str(exc))
+            self.note.setText(line(str(exc), MESSAGE))
             return
         job = AgreementJob(location, *self.chosen())
         job.signals.finished.connect(self._on_report)
@@ -147,7 +147,7 @@ class AgreementTab(QWidget):
     def _on_failed(self, message: str) -> None:
         self._job = None
         self.run_button.setEnabled(True)
-        self.note.setText(f"Agreement could not be computed: {message}")
+        self.note.setText(line(f"Agreement could not be computed: {message}", MESSAGE))
 
     def _on_report(self, report: AgreementReport) -> None:
         self._job = None
@@ -159,27 +159,28 @@ class AgreementTab(QWidget):
         self.report = report
         self.copy_button.setEnabled(True)
         self.tree.clear()
-        self.note.setText(f"{len(report.annotators)} annotators ({', '.join(report.annotators)})"
+        names = ", ".join(map(line, report.annotators))
+        self.note.setText(f"{len(report.annotators)} annotators ({names})"
                           f", {len(report.labels)} labels, {report.documents} documents read. "
                           "Counts: matched spans of each side's spans; tokens compared.")
         if not report.pairs:
             self.note.setText(self.note.text() + " Two annotators are needed for a pair.")
         for pair in report.pairs:
-            group = QTreeWidgetItem(self.tree, [f"{pair.a} vs {pair.b} — {pair.documents} "
-                                                "documents both worked on"])
+            group = QTreeWidgetItem(self.tree, [f"{line(pair.a)} vs {line(pair.b)} — "
+                                                f"{pair.documents} documents both worked on"])
             group.setFirstColumnSpanned(True)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             for label in report.labels:
-                self._row(group, label, f1_text(pair.exact[label]),
+                self._row(group, line(label), f1_text(pair.exact[label]),
                           f1_text(pair.overlap[label]), metric_text(pair.kappa[label], "tokens"),
                           alpha_text(report.alpha[label]))
             self._row(group, "all labels (micro)", f1_text(pair.exact_micro),
                       f1_text(pair.overlap_micro))
             self._row(group, "relations", f1_text(pair.relations, "relations"))
             for name, metric in pair.attributes.items():
-                self._row(group, f"attribute {name}", metric_text(metric, "matched pairs"))
+                self._row(group, line(f"attribute {name}"), metric_text(metric, "matched pairs"))
         self.tree.expandAll()
         for column in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(column)

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
 
 from annotate.model import Span
 from annotate.schema import LabelSchema
+from desktop.plain import line, words
 
 
 def span_caption(span: Span, text: str, width: int = 50) -> str:
     """``LABEL start–end “text”`` on one line, the text cut to ``width`` characters."""
-    words = " ".join(text[span.start:span.end].split())
-    if len(words) > width:
-        words = words[: width - 1] + "…"
-    return f"{span.label} {span.start}–{span.end} “{words}”"
+    excerpt = words(text[span.start:span.end], width)
+    return f"{line(span.label)} {span.start}–{span.end} “{excerpt}”"
 
 
 class EditDialog(QDialog):
@@ -38,9 +37,10 @@ class EditDialog(QDialog):
         self.text, self.spans, self.schema = text, list(spans), schema
         self.source = QComboBox()
         for span in self.spans:
-            self.source.addItem(f"{span.annotator}: {span_caption(span, text)}")
+            self.source.addItem(f"{line(span.annotator)}: {span_caption(span, text)}")
         self.label = QComboBox()
-        self.label.addItems(schema.label_names)
+        for name in schema.label_names:
+            self.label.addItem(line(name), name)
         self.start, self.end = QSpinBox(), QSpinBox()
         for box in (self.start, self.end):
             box.setRange(0, len(text))
@@ -68,9 +68,9 @@ class EditDialog(QDialog):
 
     def _take(self, index: int) -> None:
         span = self.spans[index]
-        if self.label.findText(span.label) < 0:
-            self.label.addItem(span.label)
-        self.label.setCurrentText(span.label)
+        if self.label.findData(span.label) < 0:
+            self.label.addItem(line(span.label), span.label)
+        self.label.setCurrentIndex(self.label.findData(span.label))
         self.start.setValue(span.start)
         self.end.setValue(span.end)
         self._preview()
@@ -86,7 +86,7 @@ class EditDialog(QDialog):
         """The chosen span with the label and bounds set here; attributes the new label does not
         define are dropped."""
         span = self.spans[self.source.currentIndex()]
-        label = self.label.currentText()
+        label = self.label.currentData()
         attributes = dict(span.attributes)
         if label != span.label:
             defined = self.schema.label(label)

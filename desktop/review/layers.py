@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QMenu, QWidget
 
 from annotate.model import GOLD
 from desktop.editor import Editor
+from desktop.plain import mnemonic, tooltip
 from desktop.service import Service
 
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -81,7 +82,8 @@ class Layers(QObject):
         shown = self.shown()
         for name in [*self.annotators(), GOLD]:
             mine = " (you)" if name == self.service.annotator else ""
-            action = menu.addAction(f"{name}{mine}")
+            action = menu.addAction(mnemonic(f"{name}{mine}"))
+            action.setToolTip(tooltip(name))
             action.setCheckable(True)
             action.setChecked(name in shown)
             action.toggled.connect(lambda on, n=name: self.toggle(n, on))

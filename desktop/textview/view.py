@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotate.offsets import OffsetMap, display_text, snap_to_words
+from desktop.plain import MESSAGE, clip, markup
 from desktop.textview.formats import Placed, split_block
 from desktop.textview.geometry import Segment, Viewport
 from desktop.textview.index import SpanIndex
@@ -299,11 +300,13 @@ class SpanTextView(QPlainTextEdit):
 
     def tooltip_at(self, point: QPoint) -> str:
         """Tooltip markup for the spans under ``point``: labels and tooltips, escaped so that
-        whatever they hold shows literally; "" when there is no span."""
+        whatever they hold shows literally, and cut short; "" when there is no span."""
         parts = []
-        for span in self.spans_at_point(point):
-            lines = [f"<b>{html.escape(span.label)}</b>"]
-            lines += [html.escape(line) for line in span.tooltip.splitlines()]
+        spans = self.spans_at_point(point)
+        for span in spans:
+            lines = [f"<b>{markup(span.label)}</b>"]
+            lines += [html.escape(line)
+                      for line in clip(span.tooltip, MESSAGE // len(spans)).splitlines()]
             parts.append("<br>".join(lines))
         return f"<p style='white-space:pre'>{'<hr>'.join(parts)}</p>" if parts else ""
 
