@@ -2,11 +2,18 @@
 /dev/zero kills the process when interpreted), entities, ``&`` mnemonics, bidi controls, line
 breaks, and 1,000,000-character titles, names, labels, notes, attribute and metadata values.
 
+Free text (titles, notes, text attributes, metadata, descriptions) and names that are valid
+(printable, at most 100 characters, yet full of markup) are written through the store. Names
+the store refuses to write (1,000,000 characters, bidi controls, line breaks) are then put
+into the file with sqlite3, as another program, an older version or a peer's file may have.
+
 ``python tests/desktop/hostile_store.py PATH`` writes one (for a look at it under Xvfb).
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -24,20 +31,30 @@ HOSTILE = (IMG, MARKUP, RTL, "&" + "&File " * 3, "M" * HUGE)
 """The strings every free-text field of the store gets (in turn)."""
 ANNOTATORS = (IMG, "&File <b>x</b> &amp;", RTL, "A" * HUGE)
 LONG_LABEL = "L" + "x" * (HUGE - 1)
-"""Label and relation names must be ASCII words, but nothing caps their length."""
 LONG_RELATION = "R" + "y" * (HUGE - 1)
+FOREIGN = {"Rtl-annotator": RTL, "Huge-annotator": ANNOTATORS[3], "Huge-label": LONG_LABEL,
+           "Huge-relation": LONG_RELATION, "Rtl-choice": RTL, "Huge-choice": "C" * HUGE}
+"""Valid names the store writes, and what the file then gets in their place."""
+WRITTEN = {hostile: name for name, hostile in FOREIGN.items()}
 TEXT = ("<b>bold</b> &amp; <img src=\"file:///dev/zero\"> said &File the \u202egroup\u202c "
         "on Tuesday.\nMore than 80 people were killed, <i>officials</i> said. ") * 20
+CHOICES = (IMG, MARKUP, RTL, "C" * HUGE)
+
+
+def name(hostile: str) -> str:
+    """The name the store writes for ``hostile``."""
+    return WRITTEN.get(hostile, hostile)
 
 
 def schema() -> LabelSchema:
-    attributes = (AttributeDef(MARKUP, "text"), AttributeDef("choice", "choice", HOSTILE),
+    attributes = (AttributeDef(MARKUP, "text"),
+                  AttributeDef("choice", "choice", tuple(map(name, CHOICES))),
                   AttributeDef("figure", "number"))
     return LabelSchema(
         labels=(Label("CLAIM", "claim", "#E69F00", "c", IMG + "M" * HUGE, attributes),
-                Label(LONG_LABEL, "entity", "#56B4E9", "p", MARKUP, attributes),
+                Label(name(LONG_LABEL), "entity", "#56B4E9", "p", MARKUP, attributes),
                 Label("DENIAL", "denial", "#009E73", "d", RTL)),
-        relations=(RelationType(LONG_RELATION), RelationType("LINK")))
+        relations=(RelationType(name(LONG_RELATION)), RelationType("LINK")))
 
 
 def documents() -> list[AnnotatedDocument]:
@@ -51,18 +68,34 @@ def documents() -> list[AnnotatedDocument]:
                                           "url": "M" * HUGE})
         spans: list[Span] = []
         relations: list[Relation] = []
-        for k, annotator in enumerate(ANNOTATORS):
-            label = ("CLAIM", LONG_LABEL, "DENIAL")[(n + k) % 3]
+        for k, annotator in enumerate(map(name, ANNOTATORS)):
+            label = ("CLAIM", name(LONG_LABEL), "DENIAL")[(n + k) % 3]
             value = HOSTILE[(n + k) % len(HOSTILE)]
-            attributes = {MARKUP: value, "choice": value} if label != "DENIAL" else {}
+            choice = name(CHOICES[(n + k) % len(CHOICES)])
+            attributes = {MARKUP: value, "choice": choice} if label != "DENIAL" else {}
             first = Span(document.uid, 2, 40 + k, label, annotator, attributes=attributes,
                          note=HOSTILE[(n + k + 1) % len(HOSTILE)])
             second = Span(document.uid, 50, 80, "CLAIM", annotator, note=value)
             spans += (first, second)
-            relations.append(Relation(LONG_RELATION, first.id, second.id, annotator))
-        status = {annotator: "done" for annotator in ANNOTATORS[: 1 + n % len(ANNOTATORS)]}
+            relations.append(Relation(name(LONG_RELATION), first.id, second.id, annotator))
+        status = {who: "done" for who in map(name, ANNOTATORS[: 1 + n % len(ANNOTATORS)])}
         records.append(AnnotatedDocument(document, tuple(spans), tuple(relations), status))
     return records
+
+
+def tamper(path: Path) -> None:
+    """Put the names the store refuses into the file, in every column that holds them."""
+    conn = sqlite3.connect(path)
+    with conn:
+        for written, hostile in FOREIGN.items():
+            quoted = json.dumps(hostile)[1:-1]
+            for table, column, value in (
+                    ("annotators", "name", hostile), ("labels", "name", hostile),
+                    ("relation_types", "name", hostile), ("relations", "type", hostile),
+                    ("labels", "attributes", quoted), ("spans", "attributes", quoted)):
+                conn.execute(f"UPDATE {table} SET {column} = replace({column}, ?, ?)",
+                             (written, value))
+    conn.close()
 
 
 def build(path: Path) -> Path:
@@ -77,6 +110,7 @@ def build(path: Path) -> Path:
             store.apply(accept_command(items[0], items[0].spans[0], IMG), IMG)
     finally:
         store.close()
+    tamper(path)
     return path
 
 
