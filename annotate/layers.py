@@ -21,7 +21,15 @@ from annotate.commands import (
     UpdateSpan,
 )
 from annotate.errors import ValidationError
+from annotate.formats.base import stable_id
 from annotate.model import GOLD, Relation, Span
+
+
+def copy_id(item_id: str, annotator: str) -> str:
+    """The id a span or relation gets in ``annotator``'s layer when its own id is another
+    layer's here (an import bringing a peer's copy, or an import mapped to another name): the
+    same every time, so bringing the same file again finds it."""
+    return stable_id("mapped", item_id, annotator)
 
 
 def owner_refusal(owner: str, actor: str, adjudicating: bool = False) -> str | None:

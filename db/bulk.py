@@ -1,10 +1,10 @@
-"""Bulk paths: streaming import in chunks, streaming export, and statistics."""
+"""Bulk paths: streaming import in chunks (merged by :mod:`db.merge`), streaming export, and
+statistics."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -12,7 +12,8 @@ from sqlalchemy import Connection, func, select
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
-from db import span_rows
+from db import span_rows, tombstones
+from db.merge import ImportSummary, Merger
 from db.names import Names
 from db.schema_io import read_schema, write_schema
 from db.tables import (
@@ -34,39 +35,6 @@ CHUNK = 256
 CHUNK_CHARS = 1_000_000
 """A chunk ends at CHUNK documents or once its texts reach CHUNK_CHARS characters, so an
 import holds a bounded amount of text whatever the size of the corpus or its documents."""
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    """What an import added, and what it found already there."""
-
-    documents_added: int = 0
-    documents_existing: int = 0
-    spans_added: int = 0
-    spans_existing: int = 0
-    relations_added: int = 0
-    relations_existing: int = 0
-    spans_by_annotator: dict[str, int] = field(default_factory=dict)
-    labels_added: list[str] = field(default_factory=list)
-    work: dict[str, dict[str, int]] | None = None  # per annotator after it, when measured
-
-    def merge(self, other: ImportSummary) -> None:
-        for name in (
-            "documents_added",
-            "documents_existing",
-            "spans_added",
-            "spans_existing",
-            "relations_added",
-            "relations_existing",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for who, n in other.spans_by_annotator.items():
-            self.spans_by_annotator[who] = self.spans_by_annotator.get(who, 0) + n
-        self.labels_added += [n for n in other.labels_added if n not in self.labels_added]
-
-    def to_json(self) -> dict[str, Any]:
-        """What the journal keeps of the import (``work`` is only for the report)."""
-        return {k: v for k, v in asdict(self).items() if k != "work"}
 
 
 class _LabelCheck:
@@ -145,9 +113,20 @@ def import_records(
 ) -> ImportSummary:
     summary = ImportSummary()
     labels = _LabelCheck(conn, add_labels)
+    ids_of: dict[str, int] = {}  # annotator name -> id, for the hot loops
+
+    def who(name: str) -> int:
+        found = ids_of.get(name)
+        if found is None:
+            found = ids_of[name] = names.annotator_id(conn, name)
+        return found
+
+    merger = Merger(
+        conn, summary, who, lambda label: names.label_id(conn, label), tombstones.any_buried(conn)
+    )
     count = 0
     for chunk in _chunks(records):
-        _import_chunk(conn, names, chunk, labels, summary)
+        _import_chunk(conn, names, chunk, labels, merger)
         count += len(chunk)
         if progress is not None:
             progress(count)
@@ -165,23 +144,14 @@ _INSERT_DOCUMENT = (
     "INSERT OR IGNORE INTO documents (uid, title, text, length, meta, added_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-_INSERT_RELATION = (
-    "INSERT OR IGNORE INTO relations (id, document_id, type, source_id, "
-    "target_id, annotator_id) VALUES (?, ?, ?, ?, ?, ?)"
-)
-_UPSERT_STATUS = (
-    "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, "
-    "updated) VALUES (?, ?, ?, ?)"
-)
-
-
 def _import_chunk(
     conn: Connection,
     names: Names,
     chunk: Sequence[AnnotatedDocument],
     labels: _LabelCheck,
-    summary: ImportSummary,
+    merger: Merger,
 ) -> None:
+    summary = merger.summary
     now = utc_now()
     docs: dict[str, Document] = {}
     for record in chunk:
@@ -195,42 +165,24 @@ def _import_chunk(
     ).rowcount
     summary.documents_added += added
     summary.documents_existing += len(docs) - added
+    summary.documents.update(docs)
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
-    rows: list[tuple[Any, ...]] = []
-    relation_rows: list[tuple[Any, ...]] = []
-    status_rows: list[tuple[Any, ...]] = []
-    per_annotator = summary.spans_by_annotator
-    ids_of: dict[str, int] = {}  # annotator name -> id, for this chunk's hot loop
-
-    def who(name: str) -> int:
-        found = ids_of.get(name)
-        if found is None:
-            found = ids_of[name] = names.annotator_id(conn, name)
-        return found
-
+    spans: list[tuple[Span, int]] = []
+    owners: dict[tuple[int, str], str] = {}  # (document id, span id in the file) -> annotator
+    relations: list[tuple[Relation, int]] = []
+    statuses: list[tuple[int, str, Status]] = []
     for record in chunk:
         record.check_offsets()
         doc_id = ids[record.document.uid]
         for s in record.spans:
-            if not labels.accepts(s):
-                continue
-            label_id = names.label_id(conn, s.label)
-            rows.append(span_rows.to_row(s, doc_id, who(s.annotator), label_id))
-            per_annotator[s.annotator] = per_annotator.get(s.annotator, 0) + 1
-        relation_rows += [
-            (r.id, doc_id, r.type, r.source, r.target, who(r.annotator)) for r in record.relations
-        ]
-        status_rows += [(doc_id, who(name), state, now) for name, state in record.status.items()]
-    if rows:
-        n = conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount
-        summary.spans_added += n
-        summary.spans_existing += len(rows) - n
-    if relation_rows and not labels.unknown:
-        n = conn.exec_driver_sql(_INSERT_RELATION, relation_rows).rowcount
-        summary.relations_added += n
-        summary.relations_existing += len(relation_rows) - n
-    if status_rows:
-        conn.exec_driver_sql(_UPSERT_STATUS, status_rows)
+            owners[(doc_id, s.id)] = s.annotator
+            if labels.accepts(s):
+                spans.append((s, doc_id))
+        relations += [(r, doc_id) for r in record.relations]
+        statuses += [(doc_id, name, state) for name, state in record.status.items()]
+    here = merger.spans(spans)
+    merger.relations(relations, owners, here)
+    merger.statuses(statuses)
 
 
 # -- reading --------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
-from db import span_rows
+from db import span_rows, tombstones
 from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema
@@ -160,6 +160,7 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
             annotator_id=names.annotator_id(conn, relation.annotator),
         )
     )
+    tombstones.unbury(conn, "relation", [relation.id])
 
 
 @singledispatch
@@ -194,6 +195,7 @@ def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     row = _span_row(conn, names, command.span, doc_id)
     if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
         raise ValidationError(f"span {command.span.id} exists already")
+    tombstones.unbury(conn, "span", [command.span.id])
     for relation in command.relations:
         _insert_relation(conn, names, relation, command.span.document)
     return command
@@ -205,6 +207,8 @@ def _(command: DeleteSpan, conn: Connection, names: Names) -> Command:
     relations = _relations_touching(conn, names, current)
     conn.execute(delete(R).where(R.c.id.in_([r.id for r in relations])))
     conn.execute(delete(S).where(S.c.id == current.id))
+    tombstones.bury(conn, "span", [current.id])
+    tombstones.bury(conn, "relation", [r.id for r in relations])
     return DeleteSpan(current, relations)
 
 
@@ -238,6 +242,7 @@ def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
     if row is None:
         raise ValidationError(f"no relation {command.relation.id} (it may have been removed)")
     conn.execute(delete(R).where(R.c.id == row.id))
+    tombstones.bury(conn, "relation", [row.id])
     return RemoveRelation(
         command.document,
         Relation(

@@ -36,8 +36,8 @@ from annotate.errors import StoreError, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
-from db.bulk import ImportSummary
 from db.engine import execute, make_engine, resolve_url, sqlite_path
+from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
 from db.schema_io import read_schema, write_schema
@@ -505,18 +505,19 @@ class Store:
         progress: Callable[[int], None] | None = None,
         add_labels: bool = False,
         dry_run: bool = False,
-        measure_work: bool = False,
     ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
-        their text and gain the incoming spans; ids make a repeated import add nothing.
-        ``dry_run``: checked and counted as usual, then rolled back. ``measure_work``: the
-        summary's ``work`` holds :meth:`work_by_annotator` as the import leaves it."""
+        their text; spans, relations and statuses are merged by :mod:`db.merge` (added,
+        changed, unchanged or skipped, per annotator). ``dry_run``: checked and counted as
+        usual, then rolled back.
+
+        The import is one journal row, which cannot be undone: it closes the undo and redo
+        stacks of every annotator whose layer it changed (their older steps might no longer
+        apply over it)."""
         try:
             with self._write() as conn:
                 summary = bulk.import_records(conn, self.names, records, progress, add_labels)
-                if measure_work:
-                    summary.work = _work_by_annotator(conn)
                 if dry_run:
                     raise _RolledBack(summary)
                 conn.execute(
@@ -532,9 +533,12 @@ class Store:
                         state="closed",
                     )
                 )
+                for name in summary.annotators:
+                    execute(conn, _CLOSE_STACK, (self.names.annotator_id(conn, name),))
         except _RolledBack as rolled_back:
             return rolled_back.summary
         self._schema = None  # the import may have added labels
+        self._no_open_undos.clear()
         return summary
 
     def iter_documents(
@@ -642,6 +646,10 @@ class _RolledBack(Exception):
 _JOURNAL_ENTRY = (
     "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
     "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')"
+)
+_CLOSE_STACK = (
+    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND state = 'active' "
+    "AND kind IN ('do', 'undo', 'redo')"
 )
 _CLOSE_UNDOS = (
     "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND kind = 'undo' "

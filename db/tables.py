@@ -94,6 +94,16 @@ class RelationModel(Base):
     )
 
 
+class DeletedModel(Base):
+    """Tombstones: the ids of spans and relations deleted here, so that an import does not
+    bring them back. A journaled delete writes them; creating the id again (the delete undone)
+    removes them."""
+
+    __tablename__ = "deleted"
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "span" or "relation"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class StatusModel(Base):
     __tablename__ = "document_status"
     document_id: Mapped[int] = mapped_column(

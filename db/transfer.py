@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from annotate import formats, sources
+from annotate import formats, layers, sources
 from annotate.errors import CounterclaimError, InputError
-from annotate.formats.base import ExportReport, ImportOptions, stable_id
+from annotate.formats.base import ExportReport, ImportOptions
 from annotate.model import GOLD, AnnotatedDocument, Status
-from db.bulk import ImportSummary
+from db.merge import KINDS, ImportSummary, describe
 from db.peer import is_store_file, read_peer_store
 from db.store import Store
 
@@ -32,16 +32,31 @@ class Cancelled(CounterclaimError):
 
 @dataclass(slots=True)
 class FileResult:
-    """One file's import. For native and store files, ``added`` counts the spans, relations
-    and statuses each annotator gained, and ``warnings`` name annotators who already had work
-    here and gained more (perhaps a different person of the same name)."""
+    """One file's import: its summary (what each annotator's layer gained, changed, kept and
+    skipped) or its error. For native and store files, ``warnings`` name annotators who already
+    had work here and gained more (perhaps a different person of the same name)."""
 
     path: Path
     format: str
     summary: ImportSummary | None = None
     error: str | None = None
-    added: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report of this file, as the CLI prints it and the import dialog shows it: the
+        documents, then per annotator and kind what was added, changed, unchanged, skipped."""
+        s = self.summary
+        if s is None:
+            return [f"{self.path}: {self.error}"]
+        labels = f"; labels added: {', '.join(s.labels_added)}" if s.labels_added else ""
+        lines = [
+            f"{self.path}: {s.documents_added} new documents "
+            f"({s.documents_existing} already stored){labels}"
+        ]
+        for name, kinds in sorted(s.by_annotator.items()):
+            parts = [f"{kind} {describe(kinds[kind])}" for kind in KINDS if kind in kinds]
+            lines.append(f"  {name}: {'; '.join(parts)}")
+        return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +95,7 @@ def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
 
     def moved(item_id: str, annotator: str) -> tuple[str, str]:
         name = who.get(annotator, annotator)
-        return (item_id if name == annotator else stable_id("mapped", item_id, name)), name
+        return (item_id if name == annotator else layers.copy_id(item_id, name)), name
 
     for record in records:
         spans, ids = [], {}
@@ -135,30 +150,29 @@ def import_unit(
     try:
         summary = store.import_documents(
             _records(store, unit, options), report, add_labels=options.add_labels,
-            dry_run=dry_run, measure_work=peer,
+            dry_run=dry_run,
         )
     except InputError as exc:
         return FileResult(unit.path, unit.format, error=str(exc.located(str(unit.path))))
     result = FileResult(unit.path, unit.format, summary)
-    if summary.work is not None:
-        _report_work(result, before, summary.work, options)
+    if peer:
+        result.warnings = _clashes(summary, before, options)
     return result
 
 
-def _report_work(result: FileResult, before: dict[str, dict[str, int]],
-                 after: dict[str, dict[str, int]], options: ImportOptions) -> None:
+def _clashes(summary: ImportSummary, before: dict[str, dict[str, int]],
+             options: ImportOptions) -> list[str]:
+    """Warnings for annotators who had spans here and gained more, unless the annotator map
+    confirmed the name."""
     confirmed = set(options.annotator_map.values())
-    for name, counts in sorted(after.items()):
-        had = before.get(name, {})
-        added = {kind: n - had.get(kind, 0) for kind, n in counts.items()}
-        if any(added.values()):
-            result.added[name] = added
-        if had.get("spans") and added["spans"] > 0 and name not in confirmed:
-            result.warnings.append(
-                f"annotator {name} exists here too; {added['spans']} of their spans are new — "
-                f"if they are a different person, map {name}={name}_peer (--map-annotator, or "
-                "the import dialog's annotator map)"
-            )
+    return [
+        f"annotator {name} exists here too; {gained} of their spans are new — "
+        f"if they are a different person, map {name}={name}_peer (--map-annotator, or "
+        "the import dialog's annotator map)"
+        for name in sorted(summary.by_annotator)
+        if before.get(name, {}).get("spans") and name not in confirmed
+        and (gained := summary.gained(name, "spans"))
+    ]
 
 
 def import_paths(

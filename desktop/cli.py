@@ -69,17 +69,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)
         elif result.summary and not args.quiet:
-            s = result.summary
-            print(
-                f"{result.path}: {s.documents_added} new documents ({s.documents_existing} "
-                f"already stored), {s.spans_added} spans, {s.relations_added} relations"
-                + (f", labels added: {', '.join(s.labels_added)}" if s.labels_added else "")
-            )
-            for name, added in result.added.items():
-                print(
-                    f"  {name}: +{added['spans']} spans, +{added['relations']} relations, "
-                    f"+{added['statuses']} statuses"
-                )
+            print("\n".join(result.lines()))
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     done = "would import (dry run: nothing was written)" if args.dry_run else "imported"

@@ -54,8 +54,8 @@ EXPORT_CANCELLED = ("Export cancelled: the output being written was discarded (n
 
 def import_summary(results: list[FileResult], failure: str | None = None,
                    dry_run: bool = False) -> str:
-    """The per-file report shown at the end of an import (plain text): what each file added
-    (for a peer's work, per annotator), and any annotator-name clash."""
+    """The per-file report shown at the end of an import (plain text): per annotator what each
+    file added, changed, left unchanged and skipped (with the reasons), and any name clash."""
     landed = [r for r in results if r.summary is not None]
     lines = [f"Checked {len(landed)} of {len(results)} files: nothing was written."
              if dry_run else f"Imported {len(landed)} of {len(results)} files."]
@@ -65,17 +65,8 @@ def import_summary(results: list[FileResult], failure: str | None = None,
         lines.append(f"The import stopped: {failure}")
     lines.append("")
     for r in results:
-        if r.summary is None:
-            lines.append(f"{r.path}: {r.error}")
-            continue
-        s = r.summary
-        added = f"; labels added: {', '.join(s.labels_added)}" if s.labels_added else ""
-        lines.append(f"{r.path}: {s.documents_added} new documents ({s.documents_existing} "
-                     f"already stored), {s.spans_added} spans, {s.relations_added} "
-                     f"relations{added}")
-        lines += [f"    {name}: +{n['spans']} spans, +{n['relations']} relations, "
-                  f"+{n['statuses']} statuses" for name, n in r.added.items()]
-        lines += [f"    Warning: {warning}" for warning in r.warnings]
+        lines += r.lines()
+        lines += [f"  Warning: {warning}" for warning in r.warnings]
     return "\n".join(lines)
 
 

@@ -64,6 +64,7 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
     relations = []
     claims = [s for s in spans if s.label == "CLAIM"]
     people = [s for s in spans if s.label in ("PERSON", "ORG")]
+    people = [s for s in people if claims and s.annotator == claims[0].annotator]  # one layer
     if claims and people:
         relations.append(
             Relation(

@@ -40,6 +40,12 @@ def make_peer(path: Path, annotator: str = "kofi", extra_docs: int = 0) -> Path:
     return path
 
 
+GAINED = {"spans": {"added": 3}, "relations": {"added": 1}, "statuses": {"added": 1}}
+"""What a peer made by make_peer brings to a store that lacks its work."""
+KEPT = {"spans": {"unchanged": 3}, "relations": {"unchanged": 1}, "statuses": {"unchanged": 1}}
+"""What it brings again: nothing."""
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -66,7 +72,7 @@ def test_peer_store_imports_matched_by_uid_and_reimport_changes_nothing(
     (result,) = import_paths(ours, [peer])
     assert result.error is None and result.format == "store"
     assert result.summary.documents_added == 1 and result.summary.documents_existing == 1
-    assert result.added == {"kofi": {"spans": 3, "relations": 1, "statuses": 1}}
+    assert result.summary.by_annotator == {"kofi": GAINED}
     assert result.warnings == []
     assert ours.count_documents() == 2
     assert ours.document(THEIRS.uid).title == "Theirs"  # brought along with its spans
@@ -76,7 +82,7 @@ def test_peer_store_imports_matched_by_uid_and_reimport_changes_nothing(
     assert ours.status(SHARED.uid, "kofi") == "done"
     stats = ours.stats()
     (again,) = import_paths(ours, [peer])
-    assert again.error is None and again.added == {} and again.summary.spans_added == 0
+    assert again.error is None and again.summary.by_annotator == {"kofi": KEPT}
     assert ours.stats() == stats
     assert digest(peer) == before  # opened read-only: the peer's file is untouched
 
@@ -87,10 +93,10 @@ def test_clash_reported_and_annotator_map_separates(ours: Store, tmp_path: Path)
     mapped = ImportOptions(annotator_map={"amina": "amina_peer"})
     (result,) = import_paths(ours, [peer], mapped)
     assert result.warnings == []
-    assert result.added == {"amina_peer": {"spans": 3, "relations": 1, "statuses": 1}}
+    assert result.summary.by_annotator == {"amina_peer": GAINED}
     assert [s.id for s in ours.spans(SHARED.uid, ["amina"])] == ["ours-1"]
     (again,) = import_paths(ours, [peer], mapped)
-    assert again.added == {}  # mapped ids are stable: a mapped re-import adds nothing
+    assert again.summary.by_annotator == {"amina_peer": KEPT}  # mapped ids are stable
     (unmapped,) = import_paths(ours, [peer])
     assert unmapped.warnings == [
         "annotator amina exists here too; 3 of their spans are new — if they are a different "
@@ -107,17 +113,18 @@ def test_dry_run_reports_what_would_come_and_writes_nothing(
     (dry,) = import_paths(ours, [peer], dry_run=True)
     assert (ours.stats(), ours.work_by_annotator()) == (stats, work)
     assert dry.error is None and dry.summary.documents_added == 1
-    assert dry.added == {"amina": {"spans": 3, "relations": 1, "statuses": 1}}
+    assert dry.summary.by_annotator == {"amina": GAINED}
     assert dry.warnings and "annotator amina exists here too" in dry.warnings[0]
     (real,) = import_paths(ours, [peer])  # the dry run told the truth, and left no stale state
-    assert (real.summary, real.added, real.warnings) == (dry.summary, dry.added, dry.warnings)
+    assert (real.summary, real.warnings) == (dry.summary, dry.warnings)
     assert ours.count_documents() == 2
 
     capsys.readouterr()
     db = str(tmp_path / "cli.sqlite")
     assert main(["--db", db, "import", "--dry-run", str(peer)]) == 0
     out, err = capsys.readouterr()
-    assert "2 new documents" in out and "amina: +3 spans" in out
+    assert "2 new documents" in out
+    assert "amina: spans 3 added; relations 1 added; statuses 1 added" in out
     assert "1 of 1 files would import (dry run: nothing was written)" in err
     assert Store.open(db).count_documents() == 0
 
@@ -128,7 +135,7 @@ def test_native_export_of_a_peer_imports_the_same_way(ours: Store, tmp_path: Pat
     assert main(["export", str(exported), "--db", str(peer)]) == 0
     (result,) = import_paths(ours, [exported], ImportOptions(annotator_map={"kofi": "k2"}))
     assert result.format == "native"
-    assert result.added == {"k2": {"spans": 3, "relations": 1, "statuses": 1}}
+    assert result.summary.by_annotator == {"k2": GAINED}
     assert ours.status(SHARED.uid, "k2") == "done"
 
 
@@ -140,7 +147,7 @@ def test_cli_import_prints_work_per_annotator(
     ours.close()
     assert main(["import", str(peer), "--map-annotator", "kofi=kofi_peer", "--db", location]) == 0
     out = capsys.readouterr().out
-    assert "kofi_peer: +3 spans, +1 relations, +1 statuses" in out
+    assert "kofi_peer: spans 3 added; relations 1 added; statuses 1 added" in out
 
 
 def refused(store: Store, path: Path, message: str) -> None:
@@ -171,7 +178,7 @@ def test_peer_triggers_and_views_never_run(ours: Store, tmp_path: Path) -> None:
         "CREATE VIEW spans_by_label AS SELECT abs(-9223372036854775807 - 1) FROM spans",
     )
     (result,) = import_paths(ours, [peer])  # the view would overflow, the triggers abort
-    assert result.error is None and result.added["kofi"]["spans"] == 3
+    assert result.error is None and result.summary.gained("kofi", "spans") == 3
     # a view where a table should be is refused, not read
     raw(peer, "DROP TRIGGER no_insert", "DROP TRIGGER no_delete",
         "ALTER TABLE document_status RENAME TO status_table",

@@ -223,9 +223,9 @@ def test_import_twice_adds_nothing_and_existing_document_gains_spans(store: Stor
     s1 = store.import_documents([first])
     s2 = store.import_documents([first])
     s3 = store.import_documents([second])
-    assert (s1.documents_added, s1.spans_added) == (1, 1)
-    assert (s2.documents_added, s2.spans_added, s2.spans_existing) == (0, 0, 1)
-    assert (s3.documents_existing, s3.spans_added) == (1, 1)
+    assert (s1.documents_added, s1.by_annotator) == (1, {"amina": {"spans": {"added": 1}}})
+    assert (s2.documents_added, s2.by_annotator) == (0, {"amina": {"spans": {"unchanged": 1}}})
+    assert s3.documents_existing == 1 and s3.gained("bo", "spans") == 1
     assert store.document(doc.uid).title == ""  # never replaced
     assert store.status(doc.uid, "bo") == "done"
 

@@ -246,7 +246,7 @@ def test_import_dialog_summary_lists_files_and_errors(qtbot, service, store: Sto
     text = dialog.summary.text()
     bad_result = next(r for r in dialog.results if r.path == bad)
     assert bad_result.error and f"{bad}: {bad_result.error}" in text
-    assert f"{good}: 2 new documents (0 already stored), 4 spans, 0 relations" in text
+    assert f"{good}: 2 new documents (0 already stored)\n  bob: spans 4 added\n" in text
     assert "Imported 1 of 2 files." in text
     assert store.count_documents(label="ORG") == 2  # ARMY mapped to ORG
     assert store.span_count("bob") == 4  # the annotator for files that name none
@@ -266,9 +266,9 @@ def test_import_dialog_check_only_reports_clashes_and_writes_nothing(
         dialog.accept()
     text = dialog.summary.text()
     assert "Checked 1 of 1 files: nothing was written." in text
-    assert f"{peer}: 2 new documents (0 already stored), 4 spans, 2 relations" in text
-    assert "    ana: +4 spans, +2 relations, +2 statuses" in text
-    assert "    Warning: annotator ana exists here too; 4 of their spans are new" in text
+    assert f"{peer}: 2 new documents (0 already stored)" in text
+    assert "  ana: spans 4 added; relations 2 added; statuses 2 added" in text
+    assert "  Warning: annotator ana exists here too; 4 of their spans are new" in text
     assert store.count_documents() == 1 and store.span_count("ana") == 2
     assert changed == []
 
@@ -287,7 +287,7 @@ def test_import_dialog_annotator_map_brings_a_peer_in_under_another_name(
     assert ok.text() == "Import"
     with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
         dialog.accept()
-    assert "    ana_peer: +4 spans, +2 relations, +2 statuses" in dialog.summary.text()
+    assert "  ana_peer: spans 4 added; relations 2 added; statuses 2 added" in dialog.summary.text()
     assert "Warning" not in dialog.summary.text()
     assert (store.span_count("ana"), store.span_count("ana_peer")) == (2, 4)
 

@@ -1,0 +1,286 @@
+"""How an import merges incoming spans, relations and statuses with what the store holds.
+
+For each incoming item, by id:
+
+- new here: **added**;
+- here with the same content: **unchanged** (nothing written);
+- here in the same annotator's layer with other content: **changed** (the row is updated),
+  for a span only when the incoming one is not older (its ``updated`` time), and never in the
+  gold layer (changed only by adjudication);
+- here in another annotator's layer: the incoming item is that annotator's own copy, under the
+  id :func:`annotate.layers.copy_id` gives it, and is merged as above under that id;
+- deleted here (a tombstone, :mod:`db.tombstones`): **skipped**, never brought back.
+
+Relations joining spans of another layer, or a span that was skipped, are skipped. A status
+that differs is changed. Every outcome is counted per annotator and kind in the
+:class:`ImportSummary`, every skip with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection
+
+from annotate import layers
+from annotate.model import GOLD, Relation, Span, Status, utc_now
+from db import span_rows, tombstones
+from db.engine import execute
+
+KINDS = ("spans", "relations", "statuses")
+ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
+SKIPPED = "skipped: "
+"""An outcome that starts with this is a skip; the reason follows."""
+DELETED_HERE = "deleted here"
+OLDER = "older than the copy here"
+GOLD_FIXED = "gold changes only by adjudication"
+OTHER_DOCUMENT = "its id is taken in another document"
+REPEATED = "its id comes twice in the file"
+OTHER_LAYER = "joins a span of another layer"
+END_SKIPPED = "a span it joins is not here"
+_PLACED = (ADDED, CHANGED, UNCHANGED, SKIPPED + OLDER, SKIPPED + GOLD_FIXED)
+"""Outcomes after which the incoming span is here under its (possibly copied) id."""
+_BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import did: documents added or already here, and for each annotator and kind
+    (spans, relations, statuses) how many were added, changed, unchanged, or skipped and why."""
+
+    documents_added: int = 0
+    documents_existing: int = 0
+    by_annotator: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    """annotator -> kind -> outcome ("added", "changed", "unchanged", "skipped: <reason>")
+    -> count."""
+    labels_added: list[str] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)  # uids of the records read
+
+    def count(self, annotator: str, kind: str, outcome: str, n: int = 1) -> None:
+        outcomes = self.by_annotator.setdefault(annotator, {}).setdefault(kind, {})
+        outcomes[outcome] = outcomes.get(outcome, 0) + n
+
+    def total(self, kind: str, outcome: str) -> int:
+        """How many items of ``kind`` had ``outcome``, all annotators together."""
+        return sum(kinds.get(kind, {}).get(outcome, 0) for kinds in self.by_annotator.values())
+
+    def gained(self, annotator: str, kind: str) -> int:
+        return self.by_annotator.get(annotator, {}).get(kind, {}).get(ADDED, 0)
+
+    @property
+    def annotators(self) -> set[str]:
+        """Annotators whose layer the import changed (something added or changed)."""
+        return {
+            name
+            for name, kinds in self.by_annotator.items()
+            if any(o.get(ADDED) or o.get(CHANGED) for o in kinds.values())
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """What the journal keeps of the import (the documents are the journal row's own)."""
+        return {k: v for k, v in asdict(self).items() if k != "documents"}
+
+
+def describe(outcomes: dict[str, int]) -> str:
+    """``3 added, 1 changed, 2 skipped (1 deleted here, 1 older than the copy here)``: one kind's
+    outcomes in words, the skips with their reasons."""
+    parts = [f"{outcomes[o]} {o}" for o in (ADDED, CHANGED, UNCHANGED) if outcomes.get(o)]
+    skips = {o[len(SKIPPED):]: n for o, n in outcomes.items() if o.startswith(SKIPPED)}
+    if skips:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(skips.items()))
+        parts.append(f"{sum(skips.values())} skipped ({reasons})")
+    return ", ".join(parts) or "none"
+
+
+def _existing(conn: Connection, sql: str, ids: Collection[str]) -> dict[str, tuple[Any, ...]]:
+    """Rows (id first) of ``sql`` (a SELECT ending in ``id IN``) for ``ids``, by id."""
+    found: dict[str, tuple[Any, ...]] = {}
+    items = list(dict.fromkeys(ids))
+    for at in range(0, len(items), _BATCH):
+        part = items[at : at + _BATCH]
+        found.update(
+            (row[0], row) for row in execute(conn, f"{sql} ({', '.join('?' * len(part))})", part)
+        )
+    return found
+
+
+_SPANS_BY_ID = f"SELECT {span_rows.column_list()} FROM spans WHERE id IN"
+_RELATIONS_BY_ID = (
+    "SELECT id, document_id, type, source_id, target_id, annotator_id FROM relations WHERE id IN"
+)
+_INSERT_RELATION = (
+    "INSERT INTO relations (id, document_id, type, source_id, target_id, annotator_id) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_RELATION = "UPDATE relations SET type = ?, source_id = ?, target_id = ? WHERE id = ?"
+_STATUSES_OF = "SELECT document_id, annotator_id, state FROM document_status WHERE document_id IN"
+_SET_STATUS = (
+    "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, updated) "
+    "VALUES (?, ?, ?, ?)"
+)
+
+
+class Merger:
+    """Merges one chunk of records after another into the store, counting in ``summary``.
+    ``who`` and ``label`` give the ids of names here; ``look_buried``: whether any tombstone
+    exists (else none is looked up)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        summary: ImportSummary,
+        who: Callable[[str], int],
+        label: Callable[[str], int],
+        look_buried: bool,
+    ):
+        self.conn, self.summary, self.who, self.label = conn, summary, who, label
+        self.look_buried = look_buried
+
+    def _owned(
+        self, items: Sequence[tuple[Any, int]], sql: str, owner_at: int
+    ) -> tuple[list[Any], dict[str, tuple[Any, ...]]]:
+        """The items with the ids they have here (another layer's id: the annotator's copy),
+        and the rows here of those ids."""
+        rows = _existing(self.conn, sql, [item.id for item, _ in items])
+        placed = []
+        for item, _ in items:
+            row = rows.get(item.id)
+            if row is not None and row[owner_at] != self.who(item.annotator):
+                item = replace(item, id=layers.copy_id(item.id, item.annotator))
+            placed.append(item)
+        copies = [p.id for p, (item, _) in zip(placed, items, strict=True) if p.id != item.id]
+        if copies:
+            rows.update(_existing(self.conn, sql, copies))
+        return placed, rows
+
+    def _buried(self, kind: tombstones.Kind, ids: Iterable[str]) -> set[str]:
+        return tombstones.buried(self.conn, kind, list(ids)) if self.look_buried else set()
+
+    def spans(self, incoming: Sequence[tuple[Span, int]]) -> dict[tuple[int, str], str]:
+        """Merge ``incoming`` (span, document id); returns, for each span that is here now,
+        (document id, its id in the file) -> its id here."""
+        placed, rows = self._owned(incoming, _SPANS_BY_ID, 2)
+        dead = self._buried("span", (s.id for s in placed))
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        here: dict[tuple[int, str], str] = {}
+        seen: set[str] = set()
+        for span, (original, doc_id) in zip(placed, incoming, strict=True):
+            new = span_rows.to_row(span, doc_id, self.who(span.annotator), self.label(span.label))
+            row = rows.get(span.id)
+            if span.id in dead:
+                outcome = SKIPPED + DELETED_HERE
+            elif span.id in seen:
+                outcome = SKIPPED + REPEATED
+            elif row is None:
+                outcome = ADDED
+                inserts.append(new)
+            elif row[1] != doc_id:
+                outcome = SKIPPED + OTHER_DOCUMENT
+            elif _same_span(row, new, span):
+                outcome = UNCHANGED
+            elif span.annotator == GOLD:
+                outcome = SKIPPED + GOLD_FIXED
+            elif span.updated < row[9]:
+                outcome = SKIPPED + OLDER
+            else:
+                outcome = CHANGED
+                updates.append(span_rows.update_params(new))
+            seen.add(span.id)
+            if outcome in _PLACED:
+                here[(doc_id, original.id)] = span.id
+            self.summary.count(span.annotator, "spans", outcome)
+        if inserts:
+            self.conn.exec_driver_sql(span_rows.INSERT, inserts)
+        if updates:
+            self.conn.exec_driver_sql(span_rows.UPDATE, updates)
+        return here
+
+    def relations(
+        self,
+        incoming: Sequence[tuple[Relation, int]],
+        owners: dict[tuple[int, str], str],
+        here: dict[tuple[int, str], str],
+    ) -> None:
+        """Merge ``incoming`` (relation, document id); ``owners`` are the annotators of the
+        file's spans and ``here`` their ids here, by (document id, id in the file)."""
+        joined: list[tuple[Relation, int]] = []
+        for relation, doc_id in incoming:
+            ends = [(doc_id, relation.source), (doc_id, relation.target)]
+            if any(owners.get(end) != relation.annotator for end in ends):
+                self.summary.count(relation.annotator, "relations", SKIPPED + OTHER_LAYER)
+            elif any(end not in here for end in ends):
+                self.summary.count(relation.annotator, "relations", SKIPPED + END_SKIPPED)
+            else:
+                source, target = (here[end] for end in ends)
+                joined.append((replace(relation, source=source, target=target), doc_id))
+        placed, rows = self._owned(joined, _RELATIONS_BY_ID, 5)
+        dead = self._buried("relation", (r.id for r in placed))
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for relation, (_, doc_id) in zip(placed, joined, strict=True):
+            row = rows.get(relation.id)
+            content = (relation.type, relation.source, relation.target)
+            if relation.id in dead:
+                outcome = SKIPPED + DELETED_HERE
+            elif relation.id in seen:
+                outcome = SKIPPED + REPEATED
+            elif row is None:
+                outcome = ADDED
+                inserts.append(
+                    (relation.id, doc_id, *content, self.who(relation.annotator))
+                )
+            elif row[1] != doc_id:
+                outcome = SKIPPED + OTHER_DOCUMENT
+            elif row[2:5] == content:
+                outcome = UNCHANGED
+            elif relation.annotator == GOLD:
+                outcome = SKIPPED + GOLD_FIXED
+            else:
+                outcome = CHANGED
+                updates.append((*content, relation.id))
+            seen.add(relation.id)
+            self.summary.count(relation.annotator, "relations", outcome)
+        if inserts:
+            self.conn.exec_driver_sql(_INSERT_RELATION, inserts)
+        if updates:
+            self.conn.exec_driver_sql(_UPDATE_RELATION, updates)
+
+    def statuses(self, incoming: Sequence[tuple[int, str, Status]]) -> None:
+        """Merge ``incoming`` (document id, annotator, state): a differing state is changed."""
+        if not incoming:
+            return
+        docs = list(dict.fromkeys(doc_id for doc_id, _, _ in incoming))
+        current: dict[tuple[int, int], str] = {}
+        for at in range(0, len(docs), _BATCH):
+            part = docs[at : at + _BATCH]
+            for doc_id, who, state in execute(
+                self.conn, f"{_STATUSES_OF} ({', '.join('?' * len(part))})", part
+            ):
+                current[(doc_id, who)] = state
+        now = utc_now()
+        writes: list[tuple[Any, ...]] = []
+        for doc_id, name, state in incoming:
+            key = (doc_id, self.who(name))
+            before = current.get(key)
+            if before == state:
+                outcome = UNCHANGED
+            else:
+                outcome = ADDED if before is None else CHANGED
+                writes.append((*key, state, now))
+                current[key] = state
+            self.summary.count(name, "statuses", outcome)
+        if writes:
+            self.conn.exec_driver_sql(_SET_STATUS, writes)
+
+
+def _same_span(row: Sequence[Any], new: Sequence[Any], span: Span) -> bool:
+    """Whether the stored ``row`` holds what the incoming ``new`` row does (label, bounds,
+    attributes, note; not the times)."""
+    if row[3:6] != new[3:6] or row[7] != new[7]:
+        return False
+    return row[6] == new[6] or json.loads(row[6] or "{}") == span.attributes

@@ -1,0 +1,46 @@
+"""Tombstones: ids of spans and relations deleted here (the ``deleted`` table).
+
+A journaled delete buries the ids it removes; creating an id again (the delete undone, or
+redone the other way) raises it. An import skips a buried id instead of bringing it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Literal
+
+from sqlalchemy import Connection
+
+from db.engine import execute
+
+Kind = Literal["span", "relation"]
+_BURY = "INSERT OR IGNORE INTO deleted (kind, id) VALUES (?, ?)"
+_RAISE = "DELETE FROM deleted WHERE kind = ? AND id = ?"
+_ANY = "SELECT 1 FROM deleted LIMIT 1"
+_BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
+
+
+def bury(conn: Connection, kind: Kind, ids: Iterable[str]) -> None:
+    for item_id in ids:
+        execute(conn, _BURY, (kind, item_id))
+
+
+def unbury(conn: Connection, kind: Kind, ids: Iterable[str]) -> None:
+    for item_id in ids:
+        execute(conn, _RAISE, (kind, item_id))
+
+
+def any_buried(conn: Connection) -> bool:
+    """Whether anything was ever deleted here (else an import need not look)."""
+    return execute(conn, _ANY).fetchone() is not None
+
+
+def buried(conn: Connection, kind: Kind, ids: Collection[str]) -> set[str]:
+    """Those of ``ids`` deleted here."""
+    found: set[str] = set()
+    items = list(ids)
+    for at in range(0, len(items), _BATCH):
+        part = items[at : at + _BATCH]
+        sql = f"SELECT id FROM deleted WHERE kind = ? AND id IN ({', '.join('?' * len(part))})"
+        found.update(row[0] for row in execute(conn, sql, (kind, *part)))
+    return found
