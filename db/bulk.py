@@ -174,11 +174,10 @@ def _import_chunk(
     for record in chunk:
         record.check_offsets()
         doc_id = ids[record.document.uid]
-        for s in record.spans:
-            owners[(doc_id, s.id)] = s.annotator
-            if labels.accepts(s):
-                spans.append((s, doc_id))
-        relations += [(r, doc_id) for r in record.relations]
+        spans += [(s, doc_id) for s in record.spans if labels.accepts(s)]
+        if record.relations:
+            owners.update(((doc_id, s.id), s.annotator) for s in record.spans)
+            relations += [(r, doc_id) for r in record.relations]
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
     here = merger.spans(spans)
     merger.relations(relations, owners, here)
