@@ -176,7 +176,8 @@ def test_a_failed_migration_is_rolled_back_and_the_backup_kept(
 
 def pending_migration(path: Path) -> None:
     """Make ``path`` look like a store of the previous revision (the head still to run)."""
-    tamper(path, "DROP TABLE decisions; UPDATE alembic_version SET version_num = '0001';")
+    tamper(path, "DROP TABLE decisions; DROP TABLE deleted; "
+                 "UPDATE alembic_version SET version_num = '0001';")
 
 
 def test_a_damaged_pre_migration_backup_stops_the_migration(full_store: Path,
