@@ -33,3 +33,8 @@ class ValidationError(CounterclaimError):
 
 class StoreError(CounterclaimError):
     """The store cannot be opened or written (locked, missing, corrupt, full)."""
+
+
+class StoreFileGone(StoreError):
+    """The store's file was moved, deleted or replaced while the store was open: nothing more
+    is written to it (the open store can still be saved elsewhere)."""

@@ -40,6 +40,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """What tells the file at ``path`` from another put in its place (device and inode), or
+    None when there is none. One os.stat: cheap enough to ask before every write."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def execute(conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
     """Run ``sql`` on the driver's own cursor, in ``conn``'s transaction (SQLAlchemy's
     execution of a statement costs several times SQLite's running a small one). Driver errors

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,11 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotate import layers
 from annotate.commands import ChangeSet, Command, Decision, command_from_dict
-from annotate.errors import StoreError, ValidationError
+from annotate.errors import StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
-from db.engine import execute, make_engine, resolve_url, sqlite_path
+from db.engine import execute, file_identity, make_engine, resolve_url, sqlite_path
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
@@ -97,6 +98,9 @@ class Store:
         self.engine = engine
         self.names = Names()
         self._path = sqlite_path(str(engine.url))
+        self._identity = None if self._path is None else file_identity(self._path)
+        """The store file's identity when it was opened: a write finding another (or none)
+        is refused (the file was moved, deleted or replaced under the open store)."""
         self._watcher: Watcher | None = None
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
         self._owner = threading.get_ident()
@@ -157,6 +161,8 @@ class Store:
         return str(self.path or self.engine.url)
 
     def close(self) -> None:
+        if self._file_gone():
+            self._settle()
         if self._watcher is not None:
             self._watcher.close()
         if self._kept is not None:
@@ -217,7 +223,9 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success; refused
+        (StoreFileGone) when the store file is no longer the one opened."""
+        self._check_file()
         try:
             conn = self._begin()
             try:
@@ -246,6 +254,54 @@ class Store:
         except BaseException:
             self._forget()
             raise
+
+    def _check_file(self) -> None:
+        if self._file_gone():
+            self._settle()
+            raise StoreFileGone(
+                f"{self._path}: the store file was moved, deleted or replaced while it was open; "
+                "your edit was not saved. Save the open store elsewhere to go on working"
+            )
+
+    def _file_gone(self) -> bool:
+        path = self._path
+        return path is not None and file_identity(path) != self._identity
+
+    def _settle(self) -> None:
+        """After the store file went: move what the WAL holds into the file the connections
+        have open (a moved file thus gets every committed edit) and empty the WAL, which is
+        still at the old name, where another store put there would take its pages for its
+        own. On the kept connection only (a new one would open whatever is there now)."""
+        kept = self._kept
+        if kept is not None and not kept.in_transaction():
+            driver = kept.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            with suppress(sqlite3.Error):
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def save_copy(self, target: Path) -> None:
+        """Write the store, as this Store holds it, into the new file ``target`` with SQLite's
+        backup API, through a connection opened before: it still reads the store whatever
+        became of its file. StoreError when ``target`` is the store's own file or that of a
+        store in use, or cannot be written (a file already there is left as it was)."""
+        target = target.absolute()
+        if target == self.path:
+            raise StoreError(f"{target}: the open store's own file: choose another name")
+        if Path(f"{target}-wal").exists():
+            raise StoreError(f"{target}: a store in use (it has a -wal file): choose another name")
+        created = not target.exists()
+        conn = self._connection(write=False)
+        try:
+            source = conn.connection.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            with closing(sqlite3.connect(target)) as copy:
+                source.backup(copy)
+        except (OSError, sqlite3.Error) as exc:
+            if created:
+                target.unlink(missing_ok=True)
+            raise StoreError(f"{target}: the store could not be saved there ({exc})") from None
+        finally:
+            self._done(conn)
 
     def _forget(self) -> None:
         """Drop what this Store keeps of the store's state: after a failed write, whose rolled
