@@ -25,5 +25,8 @@ class Hub(QObject):
     """Someone (the spans table, the inspector) asks the editor to select and show a span."""
     message = Signal(str)
     """A short notice for the status bar."""
+    storeLost = Signal(str)
+    """The store file was moved, deleted or replaced under the open store (a plain message):
+    no edit is saved until the store is saved elsewhere (``Service.save_store_as``)."""
     failed = Signal(str, bool)
     """An edit or read failed: (plain message, serious); serious errors also get a dialog."""

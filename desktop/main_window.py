@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self.settings = settings
         self.error_box: QMessageBox | None = None
+        self.lost_box: QMessageBox | None = None
         self.editor = Editor(service, self)
         self.setCentralWidget(self.editor.widget)
         self.documents = DocumentList(service, self)
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.welcome.setVisible(not self.settings.value("welcomed", False, type=bool))
         hub = service.hub
         hub.failed.connect(self._on_failed)
+        hub.storeLost.connect(self._on_store_lost)
         hub.storeChanged.connect(self._on_store)
         hub.documentChanged.connect(lambda _uid: self._title())
         self._restore()
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
         self.recent_menu = file.addMenu("&Recent stores")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "Save store &as…", self.save_store_as)
         self._action(file, "&Backup now", self.backup_now)
         self._action(file, "Restore from bac&kup…", self.restore_from_backup)
         file.addSeparator()
@@ -179,6 +182,13 @@ class MainWindow(QMainWindow):
         self.inspector.save_note()
         return self.service.open_store(location)
 
+    def save_store_as(self) -> bool:
+        """Save the open store into a new file and go on working there."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the store as", str(Path(self.service.location).parent),
+            "Counterclaim stores (*.sqlite *.db);;All files (*)")
+        return bool(path) and self.service.save_store_as(path)
+
     def recent_stores(self) -> list[str]:
         value = self.settings.value(RECENT, [])
         return [value] if isinstance(value, str) else list(value or [])
@@ -228,6 +238,20 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()  # not modal to the event loop: the window keeps working
         self.error_box = box
+
+    def _on_store_lost(self, message: str) -> None:
+        """The store file went from under the open store: say so, and offer to save the
+        store elsewhere (once: a refusal while the offer is shown adds no second one)."""
+        if self.lost_box is not None and self.lost_box.isVisible():
+            return
+        buttons = QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel
+        box = QMessageBox(QMessageBox.Icon.Warning, "Counterclaim", message, buttons, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        save = box.button(QMessageBox.StandardButton.Save)
+        save.setText("Save store as…")
+        save.clicked.connect(self.save_store_as)
+        box.open()
+        self.lost_box = box
 
     def _on_store(self) -> None:
         location = self.service.location

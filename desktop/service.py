@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer
 
 from annotate.adjudication import Item
 from annotate.commands import Batch, ChangeSet, Command, SetStatus
-from annotate.errors import StoreError, ValidationError
+from annotate.errors import StoreError, StoreFileGone, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
@@ -99,6 +99,13 @@ class Service:
         except ValidationError as exc:
             self.hub.failed.emit(str(exc), False)
         except StoreError as exc:
+            self._refused(exc)
+
+    def _refused(self, exc: StoreError) -> None:
+        """Report a store that refused: its file gone (``storeLost``) or else (``failed``)."""
+        if isinstance(exc, StoreFileGone):
+            self.hub.storeLost.emit(str(exc))
+        else:
             self.hub.failed.emit(str(exc), True)
 
     def _guarded(self, call: Callable[[], T]) -> T | None:
@@ -138,6 +145,14 @@ class Service:
         self._outside = self._outside_version()
         self.hub.storeChanged.emit()
         return True
+
+    def save_store_as(self, location: str) -> bool:
+        """Write the open store into the new file ``location`` (SQLite's backup API, from the
+        connection that still holds it, whatever became of its file) and go on working there;
+        False (and said why) when it could not be written."""
+        if not self._attempt(lambda: self.store.save_copy(Path(location))):
+            return False
+        return self.open_store(location)
 
     def _outside_version(self) -> int | None:
         try:
@@ -320,7 +335,7 @@ class Service:
         try:
             self.store.set_schema(schema, renames)
         except StoreError as exc:
-            self.hub.failed.emit(str(exc), True)
+            self._refused(exc)
             return False
         self._schema_edits.append(SchemaEdit(previous, {new: old for old, new in renames.items()}))
         self._schema_changed()
