@@ -19,6 +19,10 @@ SYNCHRONOUS = "FULL"
 survives power loss, not only a crash of the program (see README, "Durability")."""
 
 
+OPENED = "opened"
+"""Key of a pooled connection's ``info``: the :func:`file_identity` of the file it opened."""
+
+
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("counterclaim")) / "default.sqlite"
 
@@ -62,14 +66,16 @@ def execute(conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
 
 def make_engine(url: str) -> Engine:
     """An engine whose SQLite connections have foreign keys, WAL, a busy timeout and an
-    untrusted schema (``trusted_schema=OFF``) on, and whose write transactions start with
-    BEGIN IMMEDIATE (no lock upgrade deadlocks)."""
+    untrusted schema (``trusted_schema=OFF``) on, note which file they opened (``OPENED``), and
+    whose write transactions start with BEGIN IMMEDIATE (no lock upgrade deadlocks)."""
     engine = create_engine(url)
     if engine.dialect.name != "sqlite":
         return engine
+    path = sqlite_path(url)
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _pragmas(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info[OPENED] = None if path is None else file_identity(path)
         dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
         cursor = dbapi_conn.cursor()
         # A store file may come from anyone: its schema may not call functions with side

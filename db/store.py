@@ -37,7 +37,7 @@ from annotate.errors import StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
-from db.engine import execute, file_identity, make_engine, resolve_url, sqlite_path
+from db.engine import OPENED, execute, file_identity, make_engine, resolve_url, sqlite_path
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
@@ -259,8 +259,9 @@ class Store:
         if self._file_gone():
             self._settle()
             raise StoreFileGone(
-                f"{self._path}: the store file was moved, deleted or replaced while it was open; "
-                "your edit was not saved. Save the open store elsewhere to go on working"
+                f"{self._path}: the store file was moved, deleted or replaced while it was open: "
+                "your edit was not saved; save the open store elsewhere (File ▸ Save store "
+                "as…) to go on working"
             )
 
     def _file_gone(self) -> bool:
@@ -280,11 +281,12 @@ class Store:
                 driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def save_copy(self, target: Path) -> None:
-        """Write the store, as this Store holds it, into the new file ``target`` with SQLite's
+        """Write the store, as this Store holds it, into the file ``target`` with SQLite's
         backup API, through a connection opened before: it still reads the store whatever
         became of its file. StoreError when ``target`` is the store's own file or that of a
-        store in use, or cannot be written (a file already there is left as it was)."""
-        target = target.absolute()
+        store in use, when no connection to the file as it was opened is left, or when
+        ``target`` cannot be written (a file already there is then left as it was)."""
+        target = target.resolve()
         if target == self.path:
             raise StoreError(f"{target}: the open store's own file: choose another name")
         if Path(f"{target}-wal").exists():
@@ -292,6 +294,9 @@ class Store:
         created = not target.exists()
         conn = self._connection(write=False)
         try:
+            if conn.connection.info.get(OPENED) != self._identity:
+                raise StoreError(f"{self.location}: no connection to the store as it was opened "
+                                 "is left: it cannot be copied")
             source = conn.connection.driver_connection
             assert isinstance(source, sqlite3.Connection)
             with closing(sqlite3.connect(target)) as copy:

@@ -123,6 +123,20 @@ def test_a_copy_is_not_written_over_the_open_store_or_a_live_one(store_path: Pat
     store.close()
 
 
+def test_no_copy_is_taken_of_whatever_file_is_there_now(store_path: Path,
+                                                        tmp_path: Path) -> None:
+    """When every connection that had the store open is gone, a new one would read the file
+    now at its path (or an empty one): no copy then, rather than a wrong one."""
+    store = Store.open(store_path)
+    store.apply(first_span(store), "amina")
+    replaced(store_path)
+    store.engine.dispose()  # the pool's connections are closed
+    with pytest.raises(StoreError, match="no connection to the store as it was opened"):
+        store.save_copy(tmp_path / "copy.sqlite")
+    assert not (tmp_path / "copy.sqlite").exists()
+    store.close()
+
+
 def test_a_copy_that_cannot_be_written_changes_nothing(store_path: Path,
                                                       tmp_path: Path) -> None:
     store = Store.open(store_path)
