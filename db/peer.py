@@ -24,6 +24,7 @@ from typing import Any
 
 from annotate.errors import InputError
 from annotate.formats.base import check_span_text, check_text
+from annotate.inputs import MAX_STREAMED_BYTES, open_input
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
 from db import migrate, span_rows
 
@@ -51,9 +52,9 @@ def is_store_file(path: Path) -> bool:
     if path.suffix.lower() in STORE_SUFFIXES:
         return True
     try:
-        with path.open("rb") as handle:
+        with open_input(path, MAX_STREAMED_BYTES) as handle:
             return handle.read(len(MAGIC)) == MAGIC
-    except OSError:
+    except (InputError, OSError):
         return False
 
 
@@ -84,9 +85,7 @@ class _Clock:
 
 
 def _open(path: Path, clock: _Clock) -> sqlite3.Connection:
-    if not path.is_file():
-        raise InputError("no such store file", str(path))
-    with path.open("rb") as handle:
+    with open_input(path, MAX_STREAMED_BYTES) as handle:  # a regular file within the cap
         if handle.read(len(MAGIC)) != MAGIC:
             raise InputError("not a SQLite file, so not a Counterclaim store", str(path))
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)

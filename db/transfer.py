@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate import formats, layers, sources
-from annotate.errors import CounterclaimError, InputError
+from annotate.errors import CounterclaimError, InputError, StoreError
 from annotate.formats.base import ExportReport, ImportOptions
+from annotate.inputs import not_regular
 from annotate.model import GOLD, AnnotatedDocument, Status
 from db.merge import KINDS, ImportSummary, describe
 from db.peer import is_store_file, read_peer_store
@@ -34,20 +35,24 @@ class Cancelled(CounterclaimError):
 class FileResult:
     """One file's import: its summary (what each annotator's layer gained, changed, kept and
     skipped) or its error. For native and store files, ``warnings`` name annotators who already
-    had work here and gained more (perhaps a different person of the same name)."""
+    had work here and gained more (perhaps a different person of the same name). ``skipped``
+    says why a file found in a folder was left out (not an error: a link out of the folder, a
+    FIFO...)."""
 
     path: Path
     format: str
     summary: ImportSummary | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    skipped: str | None = None
 
     def lines(self) -> list[str]:
         """The report of this file, as the CLI prints it and the import dialog shows it: the
         documents, then per annotator and kind what was added, changed, unchanged, skipped."""
         s = self.summary
         if s is None:
-            return [f"{self.path}: {self.error}"]
+            return [f"{self.path}: left out: {self.skipped}" if self.skipped
+                    else f"{self.path}: {self.error}"]
         labels = f"; labels added: {', '.join(s.labels_added)}" if s.labels_added else ""
         lines = [
             f"{self.path}: {s.documents_added} new documents "
@@ -61,24 +66,63 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportUnit:
+    """A file (or brat folder) to import; or, with ``error``, one found unreadable while
+    planning, or, with ``skipped``, one a folder holds that is left out, and why."""
+
     path: Path
     format: str  # an annotated format of annotate.formats, "store" (a peer's), or "source"
+    error: str | None = None
+    skipped: str | None = None
+
+
+def failure(exc: Exception, file: Path) -> str:
+    """The plain message for a file whose planning or reading raised ``exc``: an InputError
+    located in the file, anything else (a failure no check foresaw) named with the file."""
+    if isinstance(exc, InputError):
+        return str(exc.located(str(file)))
+    return f"{file}: could not be read ({type(exc).__name__}: {exc})"
 
 
 def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[ImportUnit]:
     """What to import: a file named explicitly in its detected (or ``forced``) format (a
     SQLite file as a peer's "store"), brat folders whole, other folders file by file (source
-    files and annotated .jsonl/.csv)."""
+    files and annotated .jsonl/.csv). A path or file that cannot be planned (missing, not a
+    regular file, unreadable, undetectable) becomes a unit carrying its error, so that the
+    other files still import; files a folder holds that are left out become skipped units."""
     units: list[ImportUnit] = []
     for given in map(Path, paths):
-        peer_store = given.is_file() and is_store_file(given)
-        fmt = forced or ("store" if peer_store else formats.detect(given))
-        if fmt is not None and (given.is_file() or fmt in formats.FOLDER_FORMATS):
-            units.append(ImportUnit(given, fmt))
-            continue
-        for path in sources.iter_input_files([given]):
-            units.append(ImportUnit(path, forced or formats.detect(path) or "source"))
+        try:
+            units += _plan(given, forced)
+        except Exception as exc:  # whatever it is, it is this path's failure only
+            units.append(ImportUnit(given, forced or "?", error=failure(exc, given)))
     return units
+
+
+def _plan(given: Path, forced: str | None) -> list[ImportUnit]:
+    if given.is_dir():
+        fmt = forced or formats.detect(given)
+        if fmt in formats.FOLDER_FORMATS:
+            left_out = formats.module(fmt).files(given)
+            return [ImportUnit(given, fmt),
+                    *(ImportUnit(f.path, fmt, skipped=f.skipped) for f in left_out if f.skipped)]
+    else:
+        why = not_regular(given)
+        if why is not None:
+            raise InputError(why, str(given))
+        fmt = forced or ("store" if is_store_file(given) else formats.detect(given))
+        if fmt is not None:
+            return [ImportUnit(given, fmt)]
+    return [_file_unit(found, forced) for found in sources.iter_input_files([given])]
+
+
+def _file_unit(found: sources.Found, forced: str | None) -> ImportUnit:
+    """A file found in a folder (or a source file named explicitly), its format detected."""
+    if found.skipped:
+        return ImportUnit(found.path, forced or "?", skipped=found.skipped)
+    try:
+        return ImportUnit(found.path, forced or formats.detect(found.path) or "source")
+    except Exception as exc:  # this file's failure, not the folder's
+        return ImportUnit(found.path, "?", error=failure(exc, found.path))
 
 
 def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
@@ -144,6 +188,8 @@ def import_unit(
 ) -> FileResult:
     """Import one file in one transaction; an InputError leaves the store as it was, and so
     does a ``dry_run``, which reports what the import would add."""
+    if unit.error or unit.skipped:
+        return FileResult(unit.path, unit.format, error=unit.error, skipped=unit.skipped)
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
     peer = unit.format in PEER_FORMATS
     before = store.work_by_annotator() if peer else {}
@@ -152,8 +198,10 @@ def import_unit(
             _records(store, unit, options), report, add_labels=options.add_labels,
             dry_run=dry_run,
         )
-    except InputError as exc:
-        return FileResult(unit.path, unit.format, error=str(exc.located(str(unit.path))))
+    except (Cancelled, StoreError):
+        raise
+    except Exception as exc:  # a reader's surprise fails this file only (rolled back)
+        return FileResult(unit.path, unit.format, error=failure(exc, unit.path))
     result = FileResult(unit.path, unit.format, summary)
     if peer:
         result.warnings = _clashes(summary, before, options)
@@ -186,10 +234,7 @@ def import_paths(
     """Import every file; a bad file is reported and the others still import. ``dry_run``:
     each file is read, checked and counted, and nothing is written."""
     options = options or ImportOptions()
-    try:
-        units = plan_import(paths, forced)
-    except InputError as exc:
-        return [FileResult(Path(exc.file or "."), "?", error=str(exc))]
+    units = plan_import(paths, forced)
     return [import_unit(store, unit, options, progress, dry_run) for unit in units]
 
 

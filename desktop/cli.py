@@ -63,17 +63,22 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     )
     if sys.stderr.isatty() and not args.quiet:
         print(file=sys.stderr)
-    failed = 0
+    failed = skipped = 0
     for result in results:
         if result.error:
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)
+        elif result.skipped:
+            skipped += 1
+            print(f"skipped: {result.path}: {result.skipped}", file=sys.stderr)
         elif result.summary and not args.quiet:
             print("\n".join(result.lines()))
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     done = "would import (dry run: nothing was written)" if args.dry_run else "imported"
-    print(f"{len(results) - failed} of {len(results)} files {done}", file=sys.stderr)
+    left_out = f" ({skipped} left out)" if skipped else ""
+    print(f"{len(results) - failed - skipped} of {len(results)} files {done}{left_out}",
+          file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -5,10 +5,11 @@ Modules are imported on first use, so an optional format (spaCy) costs nothing u
 
 from __future__ import annotations
 
-import json
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+
+from annotate.inputs import first_line, parse_json
 
 EXPORT_FORMATS = ("native", "doccano", "brat", "conll", "spacy", "labelstudio", "csv")
 IMPORT_FORMATS = ("native", "doccano", "brat", "labelstudio", "csv")
@@ -42,15 +43,14 @@ def module(name: str) -> ModuleType:
 
 
 def _first_line(path: Path) -> str:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as handle:
-        for line in handle:
-            if line.strip():
-                return line
-    return ""
+    return first_line(path).decode("utf-8", errors="replace")
 
 
 def detect(path: Path) -> str | None:
-    """The annotated format a path holds, or None for a plain source (text, corpus) file."""
+    """The annotated format a path holds, or None for a plain source (text, corpus) file.
+
+    A file's first line is read (within the size cap of :mod:`annotate.inputs`); InputError if
+    the file cannot be read, is not a regular file or is too large."""
     if path.is_dir():
         brat = (path / "annotation.conf").exists() or any(path.rglob("*.ann"))
         return "brat" if brat else None
@@ -64,8 +64,8 @@ def detect(path: Path) -> str | None:
         return "csv" if columns >= _SPAN_CSV_COLUMNS else None
     if suffix == ".jsonl":
         try:
-            first = json.loads(_first_line(path) or "null")
-        except json.JSONDecodeError:
+            first = parse_json(_first_line(path) or "null")
+        except ValueError:  # not JSON, or nested too deeply
             return "native"  # let the strictest reader report the line
         if isinstance(first, dict):
             if "spans" in first or ("relations" in first and "entities" not in first):

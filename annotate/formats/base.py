@@ -9,6 +9,7 @@ every label the schema does not know, all at once.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 import orjson
 
 from annotate.errors import InputError, ValidationError
+from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import LabelSchema
 
@@ -396,10 +398,14 @@ def check_text(text: Any, file: str | Path, where: str | int | None) -> str:
 
 
 def read_utf8(path: Path) -> str:
-    """A file's exact text (no newline translation), or InputError if it is not UTF-8."""
+    """A file's exact text (no newline translation), or InputError if it is not UTF-8 or
+    cannot be read (see :func:`annotate.inputs.read_input`: regular files within the cap)."""
     try:
-        return Path(path).read_bytes().decode("utf-8")
+        return read_input(Path(path)).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte {exc.start})", str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
+
+
+def open_utf8(path: Path, newline: str) -> TextIO:
+    """A file read as UTF-8 text a line at a time, within the cap of a streamed file."""
+    return io.TextIOWrapper(open_input(path, MAX_STREAMED_BYTES), "utf-8-sig", newline=newline)

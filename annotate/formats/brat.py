@@ -7,8 +7,9 @@ annotator's spans. brat has no notion of annotator, so each span carries it as t
 ``,``), declared in ``annotation.conf`` as ``Annotator Arg:<ENTITY>, Value:<every name>``.
 A relation belongs to the annotator of the spans it joins. ``NAME`` is the sanitised title plus
 the first 12 hex digits of the document uid: unique and the same on every export. Reading
-accepts any folder of ``.txt`` and ``.ann`` files (sub-folders are read as collections); a span
-without the ``Annotator`` attribute is the import's annotator (``ImportOptions.annotator``).
+accepts any folder of ``.txt`` and ``.ann`` files (sub-folders are read as collections; links
+out of the folder and special files are left out, see :func:`files`); a span without the
+``Annotator`` attribute is the import's annotator (``ImportOptions.annotator``).
 
 ``.ann`` lines: ``T1<TAB>LABEL start end<TAB>text``, ``R1<TAB>TYPE Arg1:T1 Arg2:T2``,
 ``A1<TAB>Name T1 Value`` (``A1<TAB>Name T1`` for a true flag; false flags are left out, which
@@ -52,6 +53,7 @@ from annotate.formats.base import (
     layers,
     read_utf8,
 )
+from annotate.inputs import Found, walk
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import AttributeDef, LabelSchema
 
@@ -291,8 +293,10 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     if not root.is_dir():
         raise InputError("a brat corpus is a folder of .txt and .ann files", str(root))
     intake = Intake(schema, options, root)
-    texts = {p.with_suffix(""): p for p in _files(root, "*.txt")}
-    for ann in _files(root, "*.ann"):
+    readable = [found.path for found in files(root) if not found.skipped]
+    texts = {p.with_suffix(""): p for p in readable if p.suffix == ".txt"}
+    anns = {p for p in readable if p.suffix == ".ann"}
+    for ann in sorted(anns):
         if ann.with_suffix("") not in texts:
             raise InputError(f"no {ann.stem}.txt beside it, so its offsets cannot be checked",
                              str(ann))
@@ -302,7 +306,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         intake.file = str(txt)
         text = check_text(read_utf8(txt), txt, None)
         doc = Document(text, _title(txt.stem, text_uid(text)))
-        if not ann.exists():
+        if ann not in anns:
             yield AnnotatedDocument(doc)
             continue
         intake.file = str(ann)
@@ -311,10 +315,11 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     intake.finish()
 
 
-def _files(root: Path, pattern: str) -> list[Path]:
-    """Matching files under ``root``, in name order, leaving out hidden files and folders."""
-    return sorted(p for p in root.rglob(pattern)
-                  if not any(part.startswith(".") for part in p.relative_to(root).parts))
+def files(root: Path) -> list[Found]:
+    """The ``.txt`` and ``.ann`` files under ``root`` in path order, hidden ones left out, and
+    those the reader leaves out with the reason (links out of the folder, special files: see
+    :func:`annotate.inputs.walk`); the import plan reports the latter."""
+    return list(walk(root, lambda name: name.endswith((".txt", ".ann"))))
 
 
 def _title(stem: str, uid: str) -> str:

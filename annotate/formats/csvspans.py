@@ -23,7 +23,9 @@ from annotate.formats.base import (
     Intake,
     atomic_write,
     check_record,
+    open_utf8,
 )
+from annotate.inputs import parse_json
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import LabelSchema
 
@@ -61,7 +63,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions,
     intake = Intake(schema, options, path)
     known: dict[str, str | None] = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_utf8(path, newline="") as handle:
             rows = csv.reader(handle)
             columns = _columns(next(rows, []), intake)
             record: tuple[Document, list[Span]] | None = None
@@ -115,7 +117,7 @@ def _span(doc: Document, cells: dict[str, str], intake: Intake, where: str) -> S
     attributes: Any = {}
     if cells.get("attributes", "").strip():
         try:
-            attributes = json.loads(cells["attributes"])
+            attributes = parse_json(cells["attributes"])
         except json.JSONDecodeError as exc:
             raise intake.error(f"attributes are not JSON ({exc.msg})", where) from None
         if not isinstance(attributes, dict):

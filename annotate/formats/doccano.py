@@ -27,7 +27,9 @@ from annotate.formats.base import (
     check_text,
     json_text,
     layers,
+    open_utf8,
 )
+from annotate.inputs import parse_json
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
@@ -117,13 +119,13 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     """One record per non-blank line; InputError names the line of the first problem."""
     intake = Intake(schema, options, path)
     try:
-        with open(path, encoding="utf-8-sig", newline="\n") as handle:
+        with open_utf8(path, newline="\n") as handle:
             for lineno, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     continue
                 where = f"line {lineno}"
                 try:
-                    data = json.loads(raw)
+                    data = parse_json(raw)
                 except json.JSONDecodeError as exc:
                     raise intake.error(
                         f"not valid JSON ({exc.msg} at column {exc.colno})", where

@@ -42,6 +42,7 @@ from annotate.formats.base import (
     read_utf8,
     stable_id,
 )
+from annotate.inputs import parse_json
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
@@ -140,7 +141,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     """One record per task; InputError names the task, annotation and result at fault."""
     intake = Intake(schema, options, path)
     try:
-        data = json.loads(read_utf8(path).removeprefix("\ufeff"))
+        data = parse_json(read_utf8(path).removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise intake.error(
             f"not valid JSON ({exc.msg} at column {exc.colno})", f"line {exc.lineno}"

@@ -7,13 +7,12 @@ Native JSONL (annotated records) is not read here: route it with :func:`is_nativ
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotate.errors import InputError
+from annotate.inputs import MAX_FILE_BYTES, Found, not_regular, walk
 from annotate.model import Document
-from annotate.sources.base import MAX_FILE_BYTES
 from annotate.sources.corpus import is_native_jsonl, read_csv, read_jsonl
 from annotate.sources.docx import read_docx
 from annotate.sources.html import read_html
@@ -23,6 +22,7 @@ from annotate.sources.text import read_text
 __all__ = [
     "MAX_FILE_BYTES",
     "SUPPORTED_SUFFIXES",
+    "Found",
     "is_native_jsonl",
     "iter_input_files",
     "read_source",
@@ -41,49 +41,38 @@ _READERS: dict[str, Callable[[Path], list[Document]]] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 
 
-def _supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES
+def _supported(name: str) -> bool:
+    return Path(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Supported, non-hidden files under ``folder``, sorted by their path components."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder):  # symlinked folders are not followed
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        for name in files:
-            path = Path(root, name)
-            if not name.startswith(".") and _supported(path) and path.is_file():
-                found.append(path)
-    return sorted(found, key=lambda path: path.relative_to(folder).parts)
-
-
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Found]:
     """Files named explicitly, then each folder's supported files, recursively, once each.
 
-    Hidden files and folders (names starting with ".") and unsupported suffixes inside a folder
-    are skipped; a missing path or a file named explicitly with an unsupported suffix raises
-    InputError.
+    In a folder, hidden files and folders (names starting with ".") and unsupported suffixes
+    are passed over, and links out of the folder and special files are left out with a notice
+    (see :func:`annotate.inputs.walk`). A missing path, or a file named explicitly that is not
+    a regular file or has an unsupported suffix, raises InputError.
     """
     seen: set[Path] = set()
-    for given in paths:
-        given = Path(given)
+    for given in map(Path, paths):
         if given.is_dir():
-            candidates = _folder_files(given)
-        elif given.is_file():
-            if not _supported(given):
+            candidates = list(walk(given, _supported))
+        else:
+            why = not_regular(given)
+            if why is not None:
+                raise InputError(why, str(given))
+            if not _supported(given.name):
                 supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
                 raise InputError(
                     f"unsupported file type {given.suffix or '(none)'!r}; supported: {supported}",
                     str(given),
                 )
-            candidates = [given]
-        else:
-            raise InputError("no such file or folder", str(given))
-        for path in candidates:
-            key = path.resolve()
+            candidates = [Found(given)]
+        for found in candidates:
+            key = found.path if found.skipped else found.path.resolve()
             if key not in seen:
                 seen.add(key)
-                yield path
+                yield found
 
 
 def read_source(path: Path) -> list[Document]:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from annotate.errors import InputError
+from annotate.inputs import MAX_FILE_BYTES, first_line, parse_json, read_input
 from annotate.model import Document
-from annotate.sources import base
-from annotate.sources.base import read_bytes, require_text, source_meta
+from annotate.sources.base import require_text, source_meta
 from annotate.sources.text import decode_bytes
 
 _NATIVE_KEYS = ("spans", "relations")
@@ -31,18 +30,10 @@ def _is_native(record: object) -> bool:
 
 def is_native_jsonl(path: Path) -> bool:
     """Whether the file's first non-blank line is a native annotation record (has spans)."""
-    base.check_size(path)
     try:
-        with path.open("rb") as handle:
-            for raw in handle:
-                line = raw.removeprefix(b"\xef\xbb\xbf").strip()
-                if line:
-                    return _is_native(json.loads(line))
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from exc
+        return _is_native(parse_json(first_line(path)))
     except ValueError:  # not JSON (or not UTF-8): the corpus reader reports it properly
         return False
-    return False
 
 
 def _document(
@@ -61,14 +52,14 @@ def _document(
 def read_jsonl(path: Path) -> list[Document]:
     """One document per non-blank line; each line a JSON object with a string ``text``."""
     file = str(path)
-    content, encoding = decode_bytes(read_bytes(path), file)
+    content, encoding = decode_bytes(read_input(path), file)
     documents: list[Document] = []
     # Split on "\n" only: U+2028 and friends may sit unescaped inside JSON strings.
     for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = parse_json(line)
         except ValueError as exc:
             raise InputError(f"malformed JSON: {exc}", file, number) from exc
         if not isinstance(record, dict):
@@ -104,9 +95,9 @@ def _rows(reader: Any, file: str) -> Iterator[tuple[int, list[str]]]:
 def read_csv(path: Path) -> list[Document]:
     """One document per row after the header; the header must have a ``text`` column."""
     file = str(path)
-    content, encoding = decode_bytes(read_bytes(path), file)
+    content, encoding = decode_bytes(read_input(path), file)
     # A field may be as large as the file itself.
-    csv.field_size_limit(max(csv.field_size_limit(), base.MAX_FILE_BYTES))
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     rows = _rows(csv.reader(io.StringIO(content, newline=""), strict=True), file)
     try:
         header_line, header = next(rows)

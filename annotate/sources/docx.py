@@ -20,8 +20,9 @@ from docx.document import Document as WordDocument
 from docx.table import Table
 
 from annotate.errors import InputError
+from annotate.inputs import MAX_FILE_BYTES, read_input
 from annotate.model import Document
-from annotate.sources.base import MAX_FILE_BYTES, read_bytes, require_text, source_meta
+from annotate.sources.base import require_text, source_meta
 
 MAX_UNPACKED_BYTES = MAX_FILE_BYTES
 """Largest total declared unpacked size of the archive's members."""
@@ -76,7 +77,7 @@ def _lines(document: WordDocument) -> Iterator[str]:
 def read_docx(path: Path) -> list[Document]:
     """One document: the paragraphs' text joined by "\\n"; titled by the core title or file name."""
     file = str(path)
-    data = read_bytes(path)
+    data = read_input(path)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_archive(archive, file)

@@ -12,8 +12,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import read_bytes, require_text, source_meta
+from annotate.sources.base import require_text, source_meta
 from annotate.sources.text import decode_bytes
 
 _DROPPED = frozenset(
@@ -198,7 +199,7 @@ def declared_charset(data: bytes) -> str | None:
 
 def read_html(path: Path) -> list[Document]:
     """One document with the page's visible text, titled by its ``<title>`` or the file name."""
-    data = read_bytes(path)
+    data = read_input(path)
     markup, encoding = decode_bytes(data, str(path), declared_charset(data))
     text, title = extract(markup)
     require_text(text, path)

@@ -8,8 +8,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from annotate.errors import InputError
+from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import read_bytes, source_meta
+from annotate.sources.base import source_meta
 
 
 def _open(data: bytes, file: str) -> PdfReader:
@@ -28,7 +29,7 @@ def _open(data: bytes, file: str) -> PdfReader:
 def read_pdf(path: Path) -> list[Document]:
     """One document: the pages' text ("\\n" line breaks, a blank line between pages)."""
     file = str(path)
-    data = read_bytes(path)
+    data = read_input(path)
     try:
         reader = _open(data, file)
         pages = [page.extract_text() for page in reader.pages]

@@ -14,8 +14,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from annotate.errors import InputError
+from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import read_bytes, require_text, source_meta
+from annotate.sources.base import require_text, source_meta
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian mark starts with UTF-16's.
@@ -86,7 +87,7 @@ def _guess(data: bytes, file: str, declared: str | None) -> tuple[str, str]:
 
 def read_text(path: Path) -> list[Document]:
     """One document holding the file's decoded text exactly (CRLF kept, BOM removed)."""
-    text, encoding = decode_bytes(read_bytes(path), str(path))
+    text, encoding = decode_bytes(read_input(path), str(path))
     require_text(text, path)
     fmt = "markdown" if path.suffix.lower() == ".md" else "text"
     return [Document(text=text, title=path.stem, meta=source_meta(path, fmt, encoding=encoding))]

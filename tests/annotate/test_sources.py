@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from annotate.errors import InputError
+from annotate.inputs import MAX_FILE_BYTES
 from annotate.model import text_uid
 from annotate.sources import (
     SUPPORTED_SUFFIXES,
@@ -23,7 +24,6 @@ from annotate.sources import (
     iter_input_files,
     read_source,
 )
-from annotate.sources import base as sources_base
 from annotate.sources import docx as sources_docx
 
 FRENCH = (
@@ -167,7 +167,7 @@ def test_empty_or_whitespace_refused(tmp_path, content):
 def test_too_large_refused_before_reading(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:  # sparse: no disk space used
-        handle.truncate(sources_base.MAX_FILE_BYTES + 1)
+        handle.truncate(MAX_FILE_BYTES + 1)
     started = time.perf_counter()
     refused(path, "larger than the limit")
     assert time.perf_counter() - started < 1
@@ -619,7 +619,7 @@ def test_folder_recursion_order(tmp_path):
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    found = [p.relative_to(tmp_path).as_posix() for p in iter_input_files([tmp_path])]
+    found = [f.path.relative_to(tmp_path).as_posix() for f in iter_input_files([tmp_path])]
     assert found == ["A.JSONL", "a.md", "b.txt", "sub/deeper/c.pdf", "sub/z.html", "sub-x/y.csv"]
     assert list(iter_input_files([tmp_path])) == list(iter_input_files([tmp_path]))
 
@@ -628,7 +628,7 @@ def test_explicit_files_kept_in_order_and_deduplicated(tmp_path):
     for name in ("one.txt", "two.docx", ".dot.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     given = [tmp_path / "two.docx", tmp_path / ".dot.txt", tmp_path / "one.txt", tmp_path]
-    found = [p.name for p in iter_input_files(given)]
+    found = [f.path.name for f in iter_input_files(given)]
     assert found == ["two.docx", ".dot.txt", "one.txt"]
 
 

@@ -4,21 +4,29 @@ the rest import, and nothing in them (scripts, links, markup) is ever run or ren
 
 from __future__ import annotations
 
+import builtins
+import errno
 import io
 import json
 import os
 import random
+import resource
+import socket
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 
-from annotate.model import Document
+from annotate.formats.base import ImportOptions
+from annotate.model import Document, text_uid
+from annotate.sources import html as sources_html
 from db.store import Store
-from db.transfer import import_paths
+from db.transfer import import_paths, import_unit, plan_import
 
 ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT_S = 60
@@ -195,3 +203,196 @@ def test_markup_in_documents_is_shown_as_text(qtbot, tmp_path: Path) -> None:
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert "<img" not in tip and "&lt;img" in tip  # escaped: shown literally
     store.close()
+
+
+# -- files that are not what they seem: links, special files, endless and deep files ----------
+def cli_import(store: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
+    """``counterclaim import`` in a child with a time limit (a hang fails the test) and its
+    address space capped at 3 GB (reading a 4 GB file whole fails the test)."""
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+    return subprocess.run([sys.executable, "-m", "desktop.cli", "--db", str(store), "import",
+                           *map(str, paths)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=TIME_LIMIT_S, preexec_fn=cap_memory,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def stored_texts(store: Path) -> list[str]:
+    opened = Store.open(store)
+    try:
+        return sorted(record.document.text for record in opened.iter_documents())
+    finally:
+        opened.close()
+
+
+def make_socket(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+
+
+def sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as handle:  # no disk space used
+        handle.truncate(size)
+    return path
+
+
+def test_a_folder_import_never_leaves_the_folder_nor_waits_on_special_files(
+        tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    (outside / "keys").mkdir(parents=True)
+    (outside / "id_ed25519.txt").write_text("PRIVATE KEY", encoding="utf-8")
+    (outside / "keys" / "more.txt").write_text("MORE PRIVATE", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text("A good text.", encoding="utf-8")
+    (folder / "sub" / "inner.md").write_text("An inner text.", encoding="utf-8")
+    links = {"key.txt": outside / "id_ed25519.txt", "keys": outside / "keys",
+             "zero.txt": Path("/dev/zero"), "loop1.txt": folder / "loop2.txt",
+             "loop2.txt": folder / "loop1.txt", "broken.txt": folder / "absent.txt",
+             "again.txt": folder / "sub" / "inner.md"}  # inside: followed, read once
+    for name, target in links.items():
+        (folder / name).symlink_to(target)
+    os.mkfifo(folder / "pipe.jsonl")
+    make_socket(folder / "socket.txt")
+    done = cli_import(tmp_path / "s.sqlite", folder)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert stored_texts(tmp_path / "s.sqlite") == ["A good text.", "An inner text."]
+    reasons = {"key.txt": "outside the folder", "keys": "link to a folder",
+               "zero.txt": "outside the folder", "loop1.txt": "loop", "loop2.txt": "loop",
+               "broken.txt": "cannot be followed", "pipe.jsonl": "FIFO",
+               "socket.txt": "socket"}
+    for name, reason in reasons.items():
+        notice = next((line for line in done.stderr.splitlines()
+                       if line.startswith(f"skipped: {folder / name}:")), "")
+        assert reason in notice, (name, done.stderr)
+    assert "2 of 10 files imported (8 left out)" in done.stderr
+
+
+def test_special_and_endless_files_named_explicitly_are_refused_and_the_rest_imports(
+        tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "good.txt").write_text("A good text.", encoding="utf-8")
+    named = {Path("/dev/zero"): "character device",
+             tmp_path / "pipe.jsonl": "FIFO",
+             sparse(tmp_path / "huge.txt", 4 * 1024**3): "larger than the limit",
+             sparse(tmp_path / "huge.jsonl", 5 * 1024**3): "larger than the limit",
+             sparse(tmp_path / "huge.html", 300 * 1024**2): "larger than the limit",
+             tmp_path / "absent.txt": "No such file"}
+    done = cli_import(tmp_path / "s.sqlite", *named, tmp_path / "good.txt")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(named), done.stderr
+    for (path, words), line in zip(named.items(), errors, strict=True):
+        assert line.startswith(f"error: {path}") and words in line, (path, line)
+    assert stored_texts(tmp_path / "s.sqlite") == ["A good text."]
+
+
+def test_a_brat_folder_skips_special_files_and_refuses_a_huge_one_unread(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "doc.txt").write_text("Rebels claim victory.", encoding="utf-8")
+    (folder / "doc.ann").write_text("T1\tCLAIM 0 21\tRebels claim victory.\n", encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.ann").symlink_to("/dev/zero")
+    done = cli_import(tmp_path / "s.sqlite", folder)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert f"skipped: {folder / 'pipe.txt'}: a FIFO" in done.stderr
+    assert f"skipped: {folder / 'zero.ann'}: a symbolic link to /dev/zero" in done.stderr
+    assert stored_texts(tmp_path / "s.sqlite") == ["Rebels claim victory."]
+
+    sparse(folder / "huge.txt", 4 * 1024**3)
+    done = cli_import(tmp_path / "t.sqlite", folder)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"error: {folder / 'huge.txt'}: file is 4,294,967,296 bytes, larger" in done.stderr
+
+
+DEEP = 100_000
+GOOD = "A good text."
+DEEPLY_NESTED: dict[str, bytes] = {
+    # name -> a file nesting arrays or objects 100,000 deep
+    "corpus.jsonl": b'{"text": "fine"}\n{"text": "x", "meta": ' + b"[" * DEEP + b"]" * DEEP
+                    + b"}\n",
+    "first_line.jsonl": b"[" * DEEP + b"]" * DEEP + b"\n",
+    "doccano.jsonl": b'{"text": "fine", "label": []}\n{"text": "x", "label": '
+                     + b"[" * DEEP + b"]" * DEEP + b"}\n",
+    "native.jsonl": b'{"text": "fine", "spans": [], "meta": ' + b'{"a":' * DEEP + b"1"
+                    + b"}" * DEEP + b"}\n",
+    "tasks.json": b'[{"data": {"text": "fine"}, "annotations": ' + b"[" * DEEP + b"]" * DEEP
+                  + b"}]",
+    "spans.csv": b"document,label,start,end,attributes\n"  # spans on good.txt, read before
+                 + text_uid(GOOD).encode() + b',CLAIM,0,4,"'  # within csv's
+                 + b"[" * (DEEP // 2) + b"]" * (DEEP // 2) + b'"\n',  # default field limit
+}
+
+
+def test_deep_nesting_fails_its_own_file_only(tmp_path: Path) -> None:
+    for name, data in DEEPLY_NESTED.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    store = Store.open(tmp_path / "s.sqlite")
+    # Label Studio JSON is read when named (a folder's .json files are not imported)
+    results = {r.path.name: r for r in import_paths(store, [tmp_path, tmp_path / "tasks.json"])}
+    assert results["good.txt"].error is None and store.count_documents() == 1
+    store.close()
+    for name in DEEPLY_NESTED:
+        error = results[name].error
+        assert error is not None and error.startswith(str(tmp_path / name)), (name, error)
+        assert "nested too deeply" in error or "depth limit" in error, (name, error)
+
+
+@pytest.fixture
+def deny(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """``deny(path)``: opening ``path`` fails as it does for a file the user may not read
+    (the tests may run as root, whom the file system never refuses)."""
+    denied: set[str] = set()
+
+    def refuse(name: object) -> None:
+        if isinstance(name, str | os.PathLike) and os.path.realpath(name) in denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(name))
+
+    real_os_open, real_open = os.open, io.open
+
+    def os_open(name: Any, *args: Any, **kwargs: Any) -> int:
+        refuse(name)
+        return real_os_open(name, *args, **kwargs)
+
+    def any_open(name: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse(name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(io, "open", any_open)
+    monkeypatch.setattr(builtins, "open", any_open)
+    return lambda path: denied.add(os.path.realpath(path))
+
+
+def test_unreadable_vanishing_and_surprising_files_fail_alone(
+        tmp_path: Path, deny: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ["denied.jsonl", "denied.txt", "gone.txt", "good.txt", "surprise.html"]
+    for name in names:
+        (tmp_path / name).write_text('{"text": "a record"}' if name.endswith("l") else name,
+                                     encoding="utf-8")
+    deny(tmp_path / "denied.jsonl")
+    deny(tmp_path / "denied.txt")
+    units = plan_import([tmp_path])
+    assert [u.path.name for u in units] == names
+    (tmp_path / "gone.txt").unlink()  # between planning and reading
+
+    def surprise(markup: str) -> tuple[str, str]:
+        raise ZeroDivisionError("a reader's own bug")
+
+    monkeypatch.setattr(sources_html, "extract", surprise)
+    store = Store.open(tmp_path / "s.sqlite")
+    errors = {u.path.name: import_unit(store, u, ImportOptions()).error for u in units}
+    assert store.count_documents() == 1
+    store.close()
+    assert errors.pop("good.txt") is None
+    for name, words in {"denied.jsonl": "Permission denied", "denied.txt": "Permission denied",
+                        "gone.txt": "No such file",
+                        "surprise.html": "could not be read (ZeroDivisionError: a reader's"
+                        }.items():
+        assert errors[name].startswith(str(tmp_path / name)) and words in errors[name], errors
