@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotate.errors import InputError
-from annotate.formats import brat, csvspans, doccano, labelstudio, native
+from annotate.formats import IMPORT_FORMATS, brat, csvspans, detect, doccano, labelstudio, native
 from annotate.formats.base import ImportOptions
 from annotate.schema import default_schema
 from annotate.sources import read_source
@@ -116,8 +116,14 @@ JSONL_READERS = (read_native, read_doccano)
 ANY_BYTES = st.one_of(st.binary(max_size=3000), st.text(max_size=500).map(str.encode))
 
 
+DEEP = 100_000  # arrays nested deeper than Python's recursion limit
+DEEP_ARRAYS = b"[" * DEEP + b"]" * DEEP
+
+
 @FUZZ
 @given(data=ANY_BYTES)
+@example(data=DEEP_ARRAYS)
+@example(data=b'{"text": "fine", "label": []}\n{"text": "x", "label": ' + DEEP_ARRAYS + b"}")
 def test_jsonl_readers_take_any_bytes(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(data)
@@ -140,6 +146,7 @@ def test_jsonl_readers_take_wrong_json(tmp_path: Path, values: list[Any]) -> Non
                       .map(lambda tasks: json.dumps(tasks).encode()),
                       task_like.map(lambda task: json.dumps(task).encode())))
 @example(data=json.dumps([{"annotations": 1, "data": {"text": TEXT}}]).encode())  # was a bug
+@example(data=b'[{"data": {"text": "x"}, "annotations": ' + DEEP_ARRAYS + b"}]")
 def test_labelstudio_reader_takes_anything(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "in.json"
     path.write_bytes(data)
@@ -155,6 +162,8 @@ cells = st.one_of(st.text(max_size=12), offsets.map(str), st.sampled_from(LABELS
     lambda rows: "\n".join(",".join(json.dumps(c) if "," in c else c for c in row)
                            for row in [["document", "label", "start", "end", "text",
                                         "attributes", "note", "annotator"], *rows]).encode())))
+@example(data=b"document,label,start,end,attributes\ndoc,CLAIM,0,3,\""
+             + b"[" * 50_000 + b"]" * 50_000 + b'"\n')
 def test_csv_reader_takes_anything(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "in.csv"
     path.write_bytes(data)
@@ -197,7 +206,25 @@ def test_brat_reader_takes_anything(tmp_path: Path, ann: bytes, txt: bytes,
 @FUZZ
 @given(data=st.one_of(ANY_BYTES, st.lists(json_values, min_size=1, max_size=3).map(lines_of)),
        suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl", ".csv", ".docx", ".pdf"]))
+@example(data=b'{"text": "x", "meta": ' + DEEP_ARRAYS + b"}\n", suffix=".jsonl")
+@example(data=b"<a" * 50_000 + b"<!" * 50_000 + b"</" * 50_000 + b"<?" * 50_000, suffix=".html")
 def test_source_readers_take_anything(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"in{suffix}"
     path.write_bytes(data)
     consume(lambda: read_source(path))
+
+
+@FUZZ
+@given(data=st.one_of(ANY_BYTES, st.lists(json_values, min_size=1, max_size=3).map(lines_of)),
+       suffix=st.sampled_from([".jsonl", ".csv", ".json", ".ann", ".txt"]))
+@example(data=DEEP_ARRAYS, suffix=".jsonl")
+@example(data=b"\xef\xbb\xbf\n\n" + DEEP_ARRAYS, suffix=".jsonl")
+@example(data=b"\xff\xfe\x00s\x00t\x00a\x00r\x00t", suffix=".csv")
+def test_detection_takes_anything(tmp_path: Path, data: bytes, suffix: str) -> None:
+    """Planning an import (which format each file holds) fails only with InputError."""
+    path = tmp_path / f"in{suffix}"
+    path.write_bytes(data)
+    try:
+        assert detect(path) in (None, *IMPORT_FORMATS)
+    except InputError as exc:
+        assert str(exc)
