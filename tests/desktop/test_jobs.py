@@ -252,6 +252,28 @@ def test_import_dialog_summary_lists_files_and_errors(qtbot, service, store: Sto
     assert store.span_count("bob") == 4  # the annotator for files that name none
 
 
+def test_import_dialog_summary_names_the_files_a_folder_import_left_out(
+        qtbot, service, store: Store, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("PRIVATE KEY", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A good text.", encoding="utf-8")
+    (folder / "key.txt").symlink_to(tmp_path / "secret.txt")
+    os.mkfifo(folder / "pipe.txt")
+    dialog = ImportDialog(None, service)
+    qtbot.addWidget(dialog)
+    dialog.set_paths([folder])
+    with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
+        dialog.accept()
+    lines = dialog.summary.text().splitlines()
+    assert lines[0] == "Imported 1 of 3 files."
+    assert f"{folder / 'key.txt'}: left out: a symbolic link to {tmp_path / 'secret.txt'}, " \
+           "outside the folder: not followed" in lines
+    assert f"{folder / 'pipe.txt'}: left out: a FIFO (named pipe), not a regular file: " \
+           "not read" in lines
+    assert [r.document.text for r in store.iter_documents()] == ["A good text."]
+
+
 def test_import_dialog_check_only_reports_clashes_and_writes_nothing(
         qtbot, service, store: Store, tmp_path: Path) -> None:
     store.import_documents(native.read(jsonl(tmp_path / "ours.jsonl", 1, "ours")))
