@@ -188,3 +188,21 @@ def test_round_trip_lead_hands_out_analysts_correct_files_come_back(tmp_path: Pa
         assert lead.span(copy_id("p-army", "alice")).label == "ORG"
         assert lead.span("p-army").label == "ORG" and lead.span(copy_id("p-army", "bob")).label \
             == "ARMED_GROUP"
+
+
+def test_a_relation_changed_in_its_layer_is_a_change_and_gold_is_kept(store: Store) -> None:
+    store.import_documents([record(CLAIM, ARMY, relations=(ABOUT,))])
+    retyped = replace(ABOUT, type="CLAIMED_BY")
+    summary = store.import_documents([record(CLAIM, ARMY, relations=(retyped,))])
+    assert summary.by_annotator["bob"]["relations"] == {"changed": 1}
+    assert store.relations(DOC.uid) == [retyped]
+    gold = span(50, 54, "ORG", "gold", "g-army")
+    assert store.import_documents([record(gold)]).by_annotator == {
+        "gold": {"spans": {"added": 1}}
+    }
+    relabelled = replace(gold, label="PERSON", updated=LATE)
+    kept = store.import_documents([record(relabelled)])
+    assert kept.by_annotator == {
+        "gold": {"spans": {"skipped: gold changes only by adjudication": 1}}
+    }
+    assert store.span("g-army").label == "ORG"
