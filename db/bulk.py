@@ -168,19 +168,21 @@ def _import_chunk(
     summary.documents.update(docs)
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
     spans: list[tuple[Span, int]] = []
-    owners: dict[tuple[int, str], str] = {}  # (document id, span id in the file) -> annotator
     relations: list[tuple[Relation, int]] = []
+    linked: dict[int, set[str]] = {}  # document id -> ids of the spans its relations join
     statuses: list[tuple[int, str, Status]] = []
     for record in chunk:
         record.check_offsets()
         doc_id = ids[record.document.uid]
         spans += [(s, doc_id) for s in record.spans if labels.accepts(s)]
         if record.relations:
-            owners.update(((doc_id, s.id), s.annotator) for s in record.spans)
             relations += [(r, doc_id) for r in record.relations]
+            linked[doc_id] = {r.source for r in record.relations} | {
+                r.target for r in record.relations
+            }
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
-    here = merger.spans(spans)
-    merger.relations(relations, owners, here)
+    here = merger.spans(spans, linked)
+    merger.relations(relations, here)
     merger.statuses(statuses)
 
 

@@ -162,29 +162,32 @@ class Merger:
     def _buried(self, kind: tombstones.Kind, ids: Iterable[str]) -> set[str]:
         return tombstones.buried(self.conn, kind, list(ids)) if self.look_buried else set()
 
-    def spans(self, incoming: Sequence[tuple[Span, int]]) -> dict[tuple[int, str], str]:
-        """Merge ``incoming`` (span, document id); returns, for each span that is here now,
-        (document id, its id in the file) -> its id here."""
+    def spans(
+        self, incoming: Sequence[tuple[Span, int]], linked: dict[int, set[str]]
+    ) -> dict[tuple[int, str], tuple[str, str]]:
+        """Merge ``incoming`` (span, document id); returns, for each span here now that a
+        relation joins (``linked``: document id -> ids in the file), (document id, its id in
+        the file) -> (its id here, its annotator)."""
+        to_row = span_rows.to_row
+        who = {name: self.who(name) for name in {s.annotator for s, _ in incoming}}
+        label = {name: self.label(name) for name in {s.label for s, _ in incoming}}
+        if not self.look_buried and self._all_new(
+            [to_row(s, doc_id, who[s.annotator], label[s.label]) for s, doc_id in incoming]
+        ):
+            self._count_all("spans", (s.annotator for s, _ in incoming), ADDED)
+            return {
+                (doc_id, s.id): (s.id, s.annotator)
+                for s, doc_id in incoming
+                if doc_id in linked and s.id in linked[doc_id]
+            }
         placed, rows = self._owned(incoming, _SPANS_BY_ID, 2)
         dead = self._buried("span", (s.id for s in placed))
-        who, label, to_row = self.who, self.label, span_rows.to_row
-        here: dict[tuple[int, str], str] = {}
-        if not rows and not dead and len({s.id for s in placed}) == len(placed):
-            # all new (the common case of a bulk import): added, without a look at each
-            inserts = [
-                to_row(s, doc_id, who(s.annotator), label(s.label)) for s, doc_id in incoming
-            ]
-            for span, doc_id in incoming:
-                here[(doc_id, span.id)] = span.id
-            self._count_all("spans", (s.annotator for s in placed), ADDED)
-            if inserts:
-                self.conn.exec_driver_sql(span_rows.INSERT, inserts)
-            return here
+        here: dict[tuple[int, str], tuple[str, str]] = {}
         inserts = []
         updates: list[tuple[Any, ...]] = []
         seen: set[str] = set()
         for span, (original, doc_id) in zip(placed, incoming, strict=True):
-            new = to_row(span, doc_id, who(span.annotator), label(span.label))
+            new = to_row(span, doc_id, who[span.annotator], label[span.label])
             row = rows.get(span.id)
             if span.id in dead:
                 outcome = SKIPPED + DELETED_HERE
@@ -205,14 +208,27 @@ class Merger:
                 outcome = CHANGED
                 updates.append(span_rows.update_params(new))
             seen.add(span.id)
-            if outcome in _PLACED:
-                here[(doc_id, original.id)] = span.id
+            if outcome in _PLACED and original.id in linked.get(doc_id, ()):
+                here[(doc_id, original.id)] = (span.id, span.annotator)
             self.summary.count(span.annotator, "spans", outcome)
         if inserts:
             self.conn.exec_driver_sql(span_rows.INSERT, inserts)
         if updates:
             self.conn.exec_driver_sql(span_rows.UPDATE, updates)
         return here
+
+    def _all_new(self, rows: list[tuple[Any, ...]]) -> bool:
+        """Insert ``rows`` if every one is new (a bulk import's common case, then no row is
+        looked up first); else insert none and return False (they are merged one by one)."""
+        if not rows:
+            return True
+        execute(self.conn, "SAVEPOINT merge_spans")
+        if self.conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount == len(rows):
+            execute(self.conn, "RELEASE merge_spans")
+            return True
+        execute(self.conn, "ROLLBACK TO merge_spans")
+        execute(self.conn, "RELEASE merge_spans")
+        return False
 
     def _count_all(self, kind: str, annotators: Iterable[str], outcome: str) -> None:
         for name, n in Counter(annotators).items():
@@ -221,21 +237,20 @@ class Merger:
     def relations(
         self,
         incoming: Sequence[tuple[Relation, int]],
-        owners: dict[tuple[int, str], str],
-        here: dict[tuple[int, str], str],
+        here: dict[tuple[int, str], tuple[str, str]],
     ) -> None:
-        """Merge ``incoming`` (relation, document id); ``owners`` are the annotators of the
-        file's spans and ``here`` their ids here, by (document id, id in the file)."""
+        """Merge ``incoming`` (relation, document id); ``here`` gives the spans' ids here and
+        annotators by (document id, id in the file), as :meth:`spans` returned them."""
         joined: list[tuple[Relation, int]] = []
         for relation, doc_id in incoming:
-            ends = [(doc_id, relation.source), (doc_id, relation.target)]
-            if any(owners.get(end) != relation.annotator for end in ends):
-                self.summary.count(relation.annotator, "relations", SKIPPED + OTHER_LAYER)
-            elif any(end not in here for end in ends):
+            source = here.get((doc_id, relation.source))
+            target = here.get((doc_id, relation.target))
+            if source is None or target is None:
                 self.summary.count(relation.annotator, "relations", SKIPPED + END_SKIPPED)
+            elif relation.annotator != source[1] or relation.annotator != target[1]:
+                self.summary.count(relation.annotator, "relations", SKIPPED + OTHER_LAYER)
             else:
-                source, target = (here[end] for end in ends)
-                joined.append((replace(relation, source=source, target=target), doc_id))
+                joined.append((replace(relation, source=source[0], target=target[0]), doc_id))
         placed, rows = self._owned(joined, _RELATIONS_BY_ID, 5)
         dead = self._buried("relation", (r.id for r in placed))
         inserts: list[tuple[Any, ...]] = []
