@@ -163,6 +163,12 @@ def parse_json(text: str | bytes) -> Any:
         raise json.JSONDecodeError(message, "", 0) from None
 
 
+def readable_name(name: str) -> str:
+    """A file name as valid text, for titles and metadata: bytes that are not UTF-8 (which
+    Python keeps in ``str`` as lone surrogates, unstorable) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 # -- finding the files in a folder ------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Found:

@@ -53,7 +53,7 @@ from annotate.formats.base import (
     layers,
     read_utf8,
 )
-from annotate.inputs import Found, walk
+from annotate.inputs import Found, readable_name, walk
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import AttributeDef, LabelSchema
 
@@ -305,7 +305,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         ann = stem.with_suffix(".ann")
         intake.file = str(txt)
         text = check_text(read_utf8(txt), txt, None)
-        doc = Document(text, _title(txt.stem, text_uid(text)))
+        doc = Document(text, _title(readable_name(txt.stem), text_uid(text)))
         if ann not in anns:
             yield AnnotatedDocument(doc)
             continue

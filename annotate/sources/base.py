@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import InputError
+from annotate.inputs import readable_name
 
 
 def source_meta(path: Path, fmt: str, **extra: Any) -> dict[str, Any]:
     """The metadata every document read from ``path`` carries."""
-    return {"source": path.name, "format": fmt, **extra}
+    return {"source": readable_name(path.name), "format": fmt, **extra}
+
+
+def file_title(path: Path) -> str:
+    """The title of a document named after its file: the file name without its suffix."""
+    return readable_name(path.stem)
 
 
 def require_text(text: str, path: Path, where: str | int | None = None) -> str:

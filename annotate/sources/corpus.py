@@ -18,7 +18,7 @@ from typing import Any
 from annotate.errors import InputError
 from annotate.inputs import MAX_FILE_BYTES, first_line, parse_json, read_input
 from annotate.model import Document
-from annotate.sources.base import require_text, source_meta
+from annotate.sources.base import file_title, require_text, source_meta
 from annotate.sources.text import decode_bytes
 
 _NATIVE_KEYS = ("spans", "relations")
@@ -46,7 +46,7 @@ def _document(
         raise InputError(f'"title" must be a string, not {type(title).__name__}', str(path), line)
     require_text(text, path, line)
     meta = source_meta(path, fmt, encoding=encoding) | record
-    return Document(text=text, title=title or f"{path.stem} #{index}", meta=meta)
+    return Document(text=text, title=title or f"{file_title(path)} #{index}", meta=meta)
 
 
 def read_jsonl(path: Path) -> list[Document]:

@@ -22,7 +22,7 @@ from docx.table import Table
 from annotate.errors import InputError
 from annotate.inputs import MAX_FILE_BYTES, read_input
 from annotate.model import Document
-from annotate.sources.base import require_text, source_meta
+from annotate.sources.base import file_title, require_text, source_meta
 
 MAX_UNPACKED_BYTES = MAX_FILE_BYTES
 """Largest total declared unpacked size of the archive's members."""
@@ -89,4 +89,4 @@ def read_docx(path: Path) -> list[Document]:
     except Exception as exc:  # python-docx, zipfile and lxml fail on bad input in many ways
         raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc})", file) from exc
     require_text(text, path)
-    return [Document(text=text, title=title or path.stem, meta=source_meta(path, "docx"))]
+    return [Document(text=text, title=title or file_title(path), meta=source_meta(path, "docx"))]

@@ -19,7 +19,7 @@ from lxml import etree
 
 from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import require_text, source_meta
+from annotate.sources.base import file_title, require_text, source_meta
 from annotate.sources.text import decode_bytes
 
 _DROPPED = frozenset(
@@ -209,4 +209,4 @@ def read_html(path: Path) -> list[Document]:
     text, title = extract(markup)
     require_text(text, path)
     meta = source_meta(path, "html", encoding=encoding)
-    return [Document(text=text, title=title or path.stem, meta=meta)]
+    return [Document(text=text, title=title or file_title(path), meta=meta)]

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from annotate.errors import InputError
 from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import source_meta
+from annotate.sources.base import file_title, source_meta
 
 
 def _open(data: bytes, file: str) -> PdfReader:
@@ -46,4 +46,4 @@ def read_pdf(path: Path) -> list[Document]:
             file,
         )
     meta = source_meta(path, "pdf", pages=len(pages))
-    return [Document(text=text, title=title or path.stem, meta=meta)]
+    return [Document(text=text, title=title or file_title(path), meta=meta)]

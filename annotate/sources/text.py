@@ -16,7 +16,7 @@ from charset_normalizer import from_bytes
 from annotate.errors import InputError
 from annotate.inputs import read_input
 from annotate.model import Document
-from annotate.sources.base import require_text, source_meta
+from annotate.sources.base import file_title, require_text, source_meta
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian mark starts with UTF-16's.
@@ -90,4 +90,5 @@ def read_text(path: Path) -> list[Document]:
     text, encoding = decode_bytes(read_input(path), str(path))
     require_text(text, path)
     fmt = "markdown" if path.suffix.lower() == ".md" else "text"
-    return [Document(text=text, title=path.stem, meta=source_meta(path, fmt, encoding=encoding))]
+    meta = source_meta(path, fmt, encoding=encoding)
+    return [Document(text=text, title=file_title(path), meta=meta)]

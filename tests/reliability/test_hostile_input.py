@@ -437,3 +437,20 @@ def test_html_is_read_in_linear_time_whatever_the_markup(tmp_path: Path) -> None
     for unit in UNCLOSED:
         path = tmp_path / f"{UNCLOSED.index(unit)}.html"
         assert [d.text for d in read_source(path)] == ["Rebels claim victory."], unit
+
+
+def test_file_names_that_are_not_utf8_import_with_a_readable_title(tmp_path: Path) -> None:
+    root = os.fsencode(tmp_path)
+    for folder in (b"plain", b"brat"):
+        os.mkdir(os.path.join(root, folder))
+    for name, text in ((b"plain/caf\xe9.txt", b"A Latin-1 name."), (b"brat/r\xe9cit.txt", b"Told."),
+                       (b"brat/r\xe9cit.ann", b"T1\tCLAIM 0 4\tTold\n")):
+        with open(os.path.join(root, name), "wb") as handle:
+            handle.write(text)
+    done = cli_import(tmp_path / "s.sqlite", tmp_path / "plain", tmp_path / "brat")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "caf\\udce9.txt: 1 new documents" in done.stdout  # the name's bytes, escaped
+    store = Store.open(tmp_path / "s.sqlite")
+    found = {r.document.title: r.document.meta.get("source") for r in store.iter_documents()}
+    store.close()
+    assert found == {"caf\ufffd": "caf\ufffd.txt", "r\ufffdcit": None}
