@@ -26,7 +26,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, AnyStr, BinaryIO
 
 from annotate.errors import InputError
 
@@ -89,11 +89,14 @@ class _Capped(io.FileIO):
                 )
         return count
 
-    def readall(self) -> bytes:
+    def readall(self) -> bytes:  # FileIO's own would not go through readinto
         chunks = []
-        while chunk := self.read(1024 * 1024):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        while True:
+            chunk = bytearray(1024 * 1024)
+            count = self.readinto(chunk)
+            if not count:
+                return b"".join(chunks)
+            chunks.append(memoryview(chunk)[:count])
 
 
 def open_input(path: Path, limit: int = MAX_FILE_BYTES) -> BinaryIO:
@@ -137,20 +140,30 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 def first_line(path: Path, limit: int = MAX_STREAMED_BYTES) -> bytes:
     """The first line holding more than white space (BOM removed), or b"" if there is none.
 
-    InputError as for :func:`open_input`, or if that line is longer than MAX_FILE_BYTES."""
+    InputError as for :func:`open_input`, or if a line is longer than MAX_FILE_BYTES."""
     try:
         with open_input(path, limit) as handle:
-            first = True
-            while line := handle.readline(MAX_FILE_BYTES + 1):
-                if len(line) > MAX_FILE_BYTES:
-                    raise InputError(f"a line longer than {MAX_FILE_BYTES:,} bytes", str(path))
-                if first:
-                    line, first = line.removeprefix(b"\xef\xbb\xbf"), False
+            for number, line in enumerate(lines(handle, str(path)), start=1):
+                if number == 1:
+                    line = line.removeprefix(b"\xef\xbb\xbf")
                 if line.strip():
                     return line
     except OSError as exc:
         raise _cannot("read", exc, str(path)) from None
     return b""
+
+
+def lines(handle: IO[AnyStr], file: str) -> Iterator[AnyStr]:
+    """The lines of a file read a record at a time; InputError naming the line if one is
+    longer than MAX_FILE_BYTES (bytes, or characters for a text handle), before it is read
+    whole."""
+    number = 0
+    while line := handle.readline(MAX_FILE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_FILE_BYTES:
+            raise InputError(f"line longer than the limit of {MAX_FILE_BYTES:,}", file,
+                             f"line {number}")
+        yield line
 
 
 def parse_json(text: str | bytes) -> Any:

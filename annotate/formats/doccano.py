@@ -29,7 +29,7 @@ from annotate.formats.base import (
     layers,
     open_utf8,
 )
-from annotate.inputs import parse_json
+from annotate.inputs import lines, parse_json
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
@@ -120,7 +120,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     intake = Intake(schema, options, path)
     try:
         with open_utf8(path, newline="\n") as handle:
-            for lineno, raw in enumerate(handle, start=1):
+            for lineno, raw in enumerate(lines(handle, str(path)), start=1):
                 if not raw.strip():
                     continue
                 where = f"line {lineno}"

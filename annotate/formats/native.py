@@ -16,7 +16,7 @@ import orjson
 
 from annotate.errors import InputError
 from annotate.formats.base import ExportReport, atomic_path
-from annotate.inputs import MAX_STREAMED_BYTES, open_input
+from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, utc_now
 from annotate.schema import LabelSchema
 
@@ -167,7 +167,7 @@ def read(path: Path) -> Iterator[AnnotatedDocument]:
     """Records of a native JSONL file; blank lines are skipped."""
     # Binary lines split at LF only: texts hold CR and U+2028, which text mode may cut at.
     with open_input(path, MAX_STREAMED_BYTES) as handle:
-        for lineno, line in enumerate(handle, start=1):
+        for lineno, line in enumerate(lines(handle, str(path)), start=1):
             if lineno == 1:
                 line = line.removeprefix(b"\xef\xbb\xbf")
             if line.strip():
