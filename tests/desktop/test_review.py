@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
+from annotate import layers
 from annotate.agreement import compute_agreement
 from annotate.model import GOLD, AnnotatedDocument, Document, Span
 from db.store import Store
@@ -129,7 +130,9 @@ def test_edits_never_touch_another_annotators_layer(window, qtbot, corpus):
     window.review.layers.show_preset("annotators")
     window.editor.view.select_span(theirs.id)
     window.editor.view.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(window.service.hub.message, timeout=2000) as said:
+        qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert said.args == [layers.owner_refusal("bo", REVIEWER)]  # the store's own rule
     assert store_of(window).span(theirs.id) == theirs
     assert window.inspector.span is None  # the inspector would edit it: it is not offered
 
