@@ -35,6 +35,11 @@ class StoreError(CounterclaimError):
     """The store cannot be opened or written (locked, missing, corrupt, full)."""
 
 
+class StoreBusy(StoreError):
+    """Another program held the store's write lock longer than the writer would wait: nothing
+    was written (the edit may be tried again)."""
+
+
 class StoreFileGone(StoreError):
     """The store's file was moved, deleted or replaced while the store was open: nothing more
     is written to it (the open store can still be saved elsewhere)."""

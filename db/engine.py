@@ -21,6 +21,8 @@ survives power loss, not only a crash of the program (see README, "Durability").
 
 OPENED = "opened"
 """Key of a pooled connection's ``info``: the :func:`file_identity` of the file it opened."""
+WAITS = "busy_timeout"
+"""Key of a pooled connection's ``info``: its busy timeout (ms) now."""
 
 
 def default_path() -> Path:
@@ -64,6 +66,16 @@ def execute(conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
+def wait_at_most(conn: Connection, ms: int | None = None) -> None:
+    """Let ``conn`` (not in a transaction) wait up to ``ms`` (None: ``BUSY_TIMEOUT_MS``) for
+    another's lock from now on (a statement only when that changes)."""
+    ms = BUSY_TIMEOUT_MS if ms is None else ms
+    info = conn.connection.info
+    if info.get(WAITS) != ms:
+        execute(conn, f"PRAGMA busy_timeout={int(ms)}")
+        info[WAITS] = ms
+
+
 def make_engine(url: str) -> Engine:
     """An engine whose SQLite connections have foreign keys, WAL, a busy timeout and an
     untrusted schema (``trusted_schema=OFF``) on, note which file they opened (``OPENED``), and
@@ -76,6 +88,7 @@ def make_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
         record.info[OPENED] = None if path is None else file_identity(path)
+        record.info[WAITS] = BUSY_TIMEOUT_MS
         dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
         cursor = dbapi_conn.cursor()
         # A store file may come from anyone: its schema may not call functions with side

@@ -33,11 +33,19 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotate import layers
 from annotate.commands import ChangeSet, Command, Decision, command_from_dict
-from annotate.errors import StoreError, StoreFileGone, ValidationError
+from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
 from db import bulk, edits, search
-from db.engine import OPENED, execute, file_identity, make_engine, resolve_url, sqlite_path
+from db.engine import (
+    OPENED,
+    execute,
+    file_identity,
+    make_engine,
+    resolve_url,
+    sqlite_path,
+    wait_at_most,
+)
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
@@ -104,6 +112,10 @@ class Store:
         self._watcher: Watcher | None = None
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
         self._owner = threading.get_ident()
+        self.patience_ms: int | None = None
+        """When set, a write on the thread that made this Store waits at most this long for
+        another program's write lock, once, and else is refused at once (StoreBusy): a window
+        keeps turning and queues the edit. None: the busy timeout and ``BUSY_RETRIES``."""
         self._kept: Connection | None = None
         """The connection the thread that made this Store reads and writes through, kept
         between transactions: a pool checkout costs more than a small edit's statements, and
@@ -131,9 +143,10 @@ class Store:
                 vet(conn, str(path or url))
             upgrade(engine, str(path or url))
             store = cls(engine)
-            with store._write() as conn:
-                if not conn.execute(select(func.count()).select_from(LabelModel)).scalar():
-                    write_schema(conn, default_schema(), {})
+            if not store._has_labels():  # a write only when needed: a busy store opens
+                with store._write() as conn:
+                    if not store._has_labels(conn):
+                        write_schema(conn, default_schema(), {})
         except OperationalError as exc:
             engine.dispose()
             if "locked" in str(exc):
@@ -151,6 +164,12 @@ class Store:
             engine.dispose()
             raise
         return store
+
+    def _has_labels(self, conn: Connection | None = None) -> bool:
+        if conn is None:
+            with self._read() as conn:
+                return self._has_labels(conn)
+        return bool(conn.execute(select(func.count()).select_from(LabelModel)).scalar())
 
     @property
     def path(self) -> Path | None:
@@ -183,15 +202,19 @@ class Store:
 
     def _begin(self) -> Connection:
         """A connection inside a new write transaction: BEGIN IMMEDIATE waits up to the busy
-        timeout for the write lock, and is tried again ``BUSY_RETRIES`` times."""
-        for attempt in range(self.BUSY_RETRIES + 1):
+        timeout for the write lock, and is tried again ``BUSY_RETRIES`` times (or, with
+        ``patience_ms`` on the Store's own thread, waits that long once)."""
+        quick = self.patience_ms is not None and threading.get_ident() == self._owner
+        retries = 0 if quick else self.BUSY_RETRIES
+        for attempt in range(retries + 1):
             conn = self._connection(write=True)
             try:
+                wait_at_most(conn, self.patience_ms if quick else None)
                 conn.begin()
                 return conn
             except OperationalError as exc:
                 self._drop(conn)
-                if attempt == self.BUSY_RETRIES or not _busy(exc):
+                if attempt == retries or not _busy(exc):
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -244,7 +267,7 @@ class Store:
             self._forget()
             message = str(exc.orig)
             if _busy(exc):
-                raise StoreError(
+                raise StoreBusy(
                     "the store is busy (another program is writing); your edit "
                     "was not saved, try again"
                 ) from None
@@ -372,6 +395,10 @@ class Store:
             )
 
     def ensure_annotator(self, name: str) -> None:
+        """Add the annotator ``name`` unless known (a write only then)."""
+        with self._read() as conn:
+            if self.names.find_annotator(conn, name) is not None:
+                return
         with self._write() as conn:
             self.names.annotator_id(conn, name)
 

@@ -28,5 +28,7 @@ class Hub(QObject):
     storeLost = Signal(str)
     """The store file was moved, deleted or replaced under the open store (a plain message):
     no edit is saved until the store is saved elsewhere (``Service.save_store_as``)."""
+    waiting = Signal(int)
+    """How many edits wait for another program to finish writing to the store (0: none)."""
     failed = Signal(str, bool)
     """An edit or read failed: (plain message, serious); serious errors also get a dialog."""

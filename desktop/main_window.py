@@ -8,7 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.dashboard import Dashboard
 from desktop.dialogs.restore import RestoreDialog
@@ -40,6 +48,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.error_box: QMessageBox | None = None
         self.lost_box: QMessageBox | None = None
+        self.quit_box: QMessageBox | None = None
+        self.quit_wait: QPushButton | None = None
+        self._quit_when_saved = False
         self.editor = Editor(service, self)
         self.setCentralWidget(self.editor.widget)
         self.documents = DocumentList(service, self)
@@ -69,6 +80,7 @@ class MainWindow(QMainWindow):
         hub = service.hub
         hub.failed.connect(self._on_failed)
         hub.storeLost.connect(self._on_store_lost)
+        hub.waiting.connect(self._on_waiting)
         hub.storeChanged.connect(self._on_store)
         hub.documentChanged.connect(lambda _uid: self._title())
         self._restore()
@@ -234,6 +246,7 @@ class MainWindow(QMainWindow):
     def _on_failed(self, text: str, serious: bool) -> None:
         if not serious:
             return
+        self._quit_when_saved = False  # something was not saved: the window stays to say so
         box = QMessageBox(QMessageBox.Icon.Critical, "Counterclaim", message(text), parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()  # not modal to the event loop: the window keeps working
@@ -281,8 +294,42 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def _on_waiting(self, count: int) -> None:
+        if not count and self._quit_when_saved:
+            self.close()
+
+    def _ask_quit(self) -> None:
+        """Edits still wait for the store: ask whether to wait for them (the window closes
+        once they are saved) or quit without them."""
+        count = self.service.waiting
+        box = QMessageBox(QMessageBox.Icon.Warning, "Counterclaim",
+                          f"{count} edit{'s' if count > 1 else ''} not saved yet: another "
+                          "program is writing to the store, and they wait for it to finish.",
+                          parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        self.quit_wait = box.addButton("Wait, then quit", QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton("Quit without them", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        self.quit_wait.clicked.connect(self._wait_then_quit)
+        drop.clicked.connect(self._quit_without_waiting)
+        box.open()
+        self.quit_box = box
+
+    def _wait_then_quit(self) -> None:
+        self._quit_when_saved = True
+        self.service.hub.message.emit("the window closes once the waiting edits are saved")
+
+    def _quit_without_waiting(self) -> None:
+        self.service.pending.discard()
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.inspector.save_note()
+        if self.service.waiting:
+            event.ignore()
+            if not self._quit_when_saved:
+                self._ask_quit()
+            return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.sync()

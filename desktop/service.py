@@ -3,7 +3,9 @@ resulting ChangeSet re-emitted through the :class:`~desktop.hub.Hub`.
 
 Widgets never see SQL, sessions or ORM objects. Errors of the store never escape as exceptions:
 a rule broken (ValidationError) becomes a status-bar notice, a store that cannot be written
-(StoreError) a dialog; the caller gets None and keeps whatever the user typed.
+(StoreError) a dialog; the caller gets None and keeps whatever the user typed. An edit that
+meets a store another program is writing waits (:mod:`desktop.pending`) instead of holding
+up the window; the caller gets None for it too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,13 +22,14 @@ from PySide6.QtCore import QTimer
 
 from annotate.adjudication import Item
 from annotate.commands import Batch, ChangeSet, Command, SetStatus
-from annotate.errors import StoreError, StoreFileGone, ValidationError
+from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
 from db.review import review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
+from desktop.pending import WAIT_MS, Edit, Pending
 
 T = TypeVar("T")
 
@@ -75,7 +79,12 @@ class Service:
         self._opener = opener
         self._schema: LabelSchema | None = None
         self._schema_edits: list[SchemaEdit] = []
-        store.ensure_annotator(annotator)
+        self.pending = Pending(self.hub, self._write_now)
+        store.patience_ms = WAIT_MS
+        try:
+            store.ensure_annotator(annotator)
+        except StoreBusy:
+            self._ensure_annotator(annotator)
         self.hub.storeChanged.connect(self._forget)
         self._outside = self._outside_version()
         self._watch = QTimer(self.hub, interval=WATCH_MS)
@@ -115,6 +124,32 @@ class Service:
             result = call()
         return result
 
+    def _write_now(self, edit: Edit) -> bool:
+        """Write ``edit`` and report its outcome; False when the store was busy (nothing
+        written, nothing reported)."""
+        with self._reporting():
+            try:
+                changes = edit.run()
+            except StoreBusy:
+                return False
+            edit.done(changes)
+        return True
+
+    @property
+    def waiting(self) -> int:
+        """How many edits wait for another program to finish writing to the store."""
+        return len(self.pending)
+
+    def _refuse_while_waiting(self) -> bool:
+        """True (and said why) when edits still wait: the store may not be switched or its
+        schema changed under them."""
+        if not self.pending:
+            return False
+        self.hub.failed.emit(f"{self.waiting} edits still wait for another program to finish "
+                             "writing to the store: wait until they are saved (status bar)",
+                             True)
+        return True
+
     def _attempt(self, call: Callable[[], object]) -> bool:
         """Run ``call``; False when the store refused (the refusal is reported)."""
         with self._reporting():
@@ -133,15 +168,19 @@ class Service:
         return path.name if path is not None else self.store.location
 
     def open_store(self, location: str) -> bool:
-        """Switch to the store at ``location``; on failure say why and keep the current one."""
+        """Switch to the store at ``location``; on failure (or while edits wait for this one)
+        say why and keep the current one."""
+        if self._refuse_while_waiting():
+            return False
         store = self._guarded(lambda: self._opener(location))
         if store is None:
             return False
+        store.patience_ms = WAIT_MS
         self.store.close()
         self.store = store
         self._schema_edits.clear()
         self.current = ""
-        self._attempt(lambda: store.ensure_annotator(self.annotator))
+        self._ensure_annotator(self.annotator)
         self._outside = self._outside_version()
         self.hub.storeChanged.emit()
         return True
@@ -198,6 +237,8 @@ class Service:
         if target is None:
             self.hub.message.emit(NO_BACKUPS)
             return False
+        if self._refuse_while_waiting():
+            return False
         saved = self._guarded(lambda: backup(self.store.engine, reason="pre-restore",
                                              keep=sys.maxsize))
         if saved is None:
@@ -232,10 +273,18 @@ class Service:
         name = name.strip()
         if not name or name == self.annotator:
             return
-        if not self._attempt(lambda: self.store.ensure_annotator(name)):
+        if not self._ensure_annotator(name):
             return
         self.annotator = name
         self.hub.annotatorChanged.emit(name)
+
+    def _ensure_annotator(self, name: str) -> bool:
+        """Add ``name`` to the store unless known (waiting, like an edit, when it is busy);
+        False when the store refused it (said why)."""
+        store, added = self.store, []
+        waits = not self.pending.write(Edit(lambda: store.ensure_annotator(name), added.append,
+                                            ("annotator", name)))
+        return waits or bool(added)
 
     def open_document(self, uid: str) -> None:
         if uid != self.current:
@@ -288,40 +337,55 @@ class Service:
                                               store.span_count(who))) or Progress(0, 0, 0)
 
     # -- writes ----------------------------------------------------------------------------
+    def _write(self, run: Callable[[], ChangeSet | None],
+               done: Callable[[ChangeSet | None], object], key: object) -> ChangeSet | None:
+        """Write now, or (the store busy, or edits waiting) after the edits waiting: the
+        ChangeSet when written now, else None (refused and reported, or waiting)."""
+        outcome: list[ChangeSet | None] = []
+
+        def finish(changes: ChangeSet | None) -> None:
+            outcome.append(changes)
+            done(changes)
+
+        self.pending.write(Edit(run, finish, key))
+        return outcome[0] if outcome else None
+
     def apply(self, command: Command) -> ChangeSet | None:
         """Apply one edit as the current annotator; the first edit of a document still to do
         also marks it in progress (one undo step for both)."""
-        def run() -> ChangeSet:
-            return self.store.apply(self._with_progress(command), self.annotator)
-        return self._emit(self._guarded(run))
+        who = self.annotator
 
-    def _with_progress(self, command: Command) -> Command:
+        def run() -> ChangeSet:
+            return self.store.apply(self._with_progress(command, who), who)
+        return self._write(run, self._emit, (who, command))
+
+    def _with_progress(self, command: Command, who: str) -> Command:
         documents = command.changes().documents
         if isinstance(command, SetStatus) or len(documents) != 1:
             return command
         uid = next(iter(documents))
-        if self.store.status(uid, self.annotator) != "todo":
+        if self.store.status(uid, who) != "todo":
             return command
-        return Batch((command, SetStatus(uid, self.annotator, "in_progress")), command.op)
+        return Batch((command, SetStatus(uid, who, "in_progress")), command.op)
 
     def set_status(self, uid: str, state: Status) -> ChangeSet | None:
         return self.apply(SetStatus(uid, self.annotator, state))
 
     def undo(self) -> ChangeSet | None:
-        changes = self._emit(self._guarded(lambda: self.store.undo(self.annotator)))
-        if changes is None:
-            self.hub.message.emit("nothing to undo")
-        return changes
+        who = self.annotator
+        return self._write(lambda: self.store.undo(who), partial(self._emit, empty="undo"),
+                           object())
 
     def redo(self) -> ChangeSet | None:
-        changes = self._emit(self._guarded(lambda: self.store.redo(self.annotator)))
-        if changes is None:
-            self.hub.message.emit("nothing to redo")
-        return changes
+        who = self.annotator
+        return self._write(lambda: self.store.redo(who), partial(self._emit, empty="redo"),
+                           object())
 
-    def _emit(self, changes: ChangeSet | None) -> ChangeSet | None:
+    def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
             self.hub.changed.emit(changes)
+        elif empty:
+            self.hub.message.emit(f"nothing to {empty}")
         return changes
 
     # -- schema ----------------------------------------------------------------------------
@@ -330,6 +394,8 @@ class Service:
         :meth:`undo_schema`. Raises ValidationError (a rule broken, nothing written) so the
         schema editor can show it inline; a StoreError is reported and gives False."""
         schema.validate()
+        if self._refuse_while_waiting():
+            return False
         previous = self.schema()
         renames = dict(renames or {})
         try:
@@ -348,6 +414,8 @@ class Service:
     def undo_schema(self) -> bool:
         """Put back the schema before the last change made in this session."""
         if not self._schema_edits:
+            return False
+        if self._refuse_while_waiting():
             return False
         edit = self._schema_edits[-1]
         if not self._attempt(lambda: self.store.set_schema(edit.previous, edit.renames_back)):

@@ -16,6 +16,16 @@ MESSAGE_CHARS = 300
 """Most characters of a status message (messages quote names, labels and text)."""
 
 
+WAITING = "waiting for another program"
+
+
+def waiting_state(count: int) -> str:
+    """What the status bar says while ``count`` edits wait for the store ("" for none)."""
+    if not count:
+        return ""
+    return f"{WAITING} to finish writing: {count} edit{'s' if count > 1 else ''} not saved yet"
+
+
 class StatusBar(QStatusBar):
     def __init__(self, service: Service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,10 +41,11 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.annotator)
         self.addPermanentWidget(self.store)
-        self.state = "ready"
+        self.state = waiting_state(service.waiting) or "ready"
         hub = service.hub
         hub.changed.connect(self._on_changed)
         hub.failed.connect(self._on_failed)
+        hub.waiting.connect(self._on_waiting)
         hub.message.connect(lambda text: self.showMessage(line(text, MESSAGE_CHARS), MESSAGE_MS))
         hub.annotatorChanged.connect(lambda _name: self.refresh())
         hub.storeChanged.connect(self.refresh)
@@ -49,7 +60,15 @@ class StatusBar(QStatusBar):
         self.store.setToolTip(tooltip(self.service.location))
 
     def _on_changed(self, _changes: ChangeSet) -> None:
-        self.state = "saved"
+        self.state = waiting_state(self.service.waiting) or "saved"
+        self.refresh()
+
+    def _on_waiting(self, count: int) -> None:
+        """Edits wait for another program (or no more: all saved, else a failure said so)."""
+        if count:
+            self.state = waiting_state(count)
+        elif self.state.startswith(WAITING):
+            self.state = "saved"
         self.refresh()
 
     def _on_failed(self, message: str, _serious: bool) -> None:

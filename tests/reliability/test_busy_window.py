@@ -1,0 +1,211 @@
+"""Another program holds the store's write lock (BEGIN IMMEDIATE in a child process): the window
+keeps turning (a 20 ms timer never misses more than ~200 ms), says its edits wait, saves them
+in order once the lock is released, refuses them plainly when it never is, and opens and reads
+a locked store at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+import db.engine
+from annotate.commands import ChangeSet
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Filters, Service
+
+pytestmark = pytest.mark.gui
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+LONGEST_GAP_S = 0.3
+"""The longest the 20 ms timer may go unserved (the task asks ~200 ms; some slack for load)."""
+
+
+class Holder:
+    """A child process holding the store's write lock until :meth:`release`."""
+
+    def __init__(self, path: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and self.process.stdout.readline() == "held\n"
+
+    def release(self) -> None:
+        if self.process.poll() is None:
+            self.process.communicate("go\n", timeout=30)
+
+
+@pytest.fixture
+def hold(store_path: Path) -> Iterator[type[Holder]]:
+    holders: list[Holder] = []
+
+    def start(path: Path = store_path) -> Holder:
+        holder = Holder(path)
+        holders.append(holder)
+        return holder
+
+    yield start  # type: ignore[misc]
+    for holder in holders:
+        holder.release()
+
+
+@pytest.fixture
+def slow_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy timeout of 1 s (5 s by default): the old code's freeze is shorter, the test too."""
+    monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 1000)
+
+
+class Ticks:
+    """A timer ticking every 20 ms, to see how long the window's event loop stood still."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self._longest = 0.0
+        self.timer = QTimer(interval=20)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self._longest = max(self._longest, now - self.last)
+        self.last = now
+
+    def longest(self) -> float:
+        """The longest time between two ticks so far (the last one and now included), after
+        the event loop turned for 50 ms."""
+        QTest.qWait(50)
+        return max(self._longest, time.monotonic() - self.last)
+
+
+def steady(ticks: Ticks) -> None:
+    longest = ticks.longest()
+    assert longest < LONGEST_GAP_S, f"the window stood still for {longest:.2f} s"
+
+
+def make_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Service(Store.open(path), "amina"), settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    window.editor.view.setFocus()
+    return window
+
+
+def label_words(qtbot, window: MainWindow, index: int, key: Qt.Key) -> tuple[int, int]:
+    """Select the ``index``-th word of the text (code-point offsets) and press ``key``."""
+    view = window.editor.view
+    text = view.text()
+    starts = [i for i, c in enumerate(text)
+              if c.isalpha() and (i == 0 or not text[i - 1].isalnum())]
+    start = starts[index]
+    end = start + next(i for i, c in enumerate(text[start:]) if not c.isalnum())
+    cursor = view.textCursor()
+    cursor.setPosition(len(text[:start].encode("utf-16-le")) // 2)
+    cursor.setPosition(len(text[:end].encode("utf-16-le")) // 2, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
+    qtbot.keyClick(window, key)
+    return start, end
+
+
+def test_edits_wait_for_a_busy_store_then_are_saved_in_order(qtbot, store_path: Path,
+                                                              tmp_path: Path, hold,
+                                                              slow_busy_timeout) -> None:
+    window = make_window(qtbot, store_path, tmp_path)
+    service = window.service
+    saved: list[ChangeSet] = []
+    service.hub.changed.connect(saved.append)
+    ticks = Ticks()
+    holder = hold()
+    first = label_words(qtbot, window, 1, Qt.Key.Key_C)
+    label_words(qtbot, window, 3, Qt.Key.Key_P)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoes second
+    third = label_words(qtbot, window, 5, Qt.Key.Key_O)
+    QTest.qWait(600)  # several tries meet the busy store
+    steady(ticks)
+    assert "waiting for another program" in window.status.progress.text()
+    assert service.waiting == 4 and saved == []
+    assert service.store.spans(service.current, ["amina"]) == []
+    holder.release()
+    qtbot.waitUntil(lambda: service.waiting == 0, timeout=5000)
+    steady(ticks)
+    spans = sorted(service.store.spans(service.current, ["amina"]), key=lambda s: s.start)
+    assert [(s.start, s.end, s.label) for s in spans] == [(*first, "CLAIM"), (*third, "ORG")]
+    second = next(iter(saved[1].spans))  # made, then undone
+    assert [next(iter(c.spans)) for c in saved] == [spans[0].id, second, second, spans[1].id]
+    assert "· saved" in window.status.progress.text()
+    assert window.error_box is None
+    service.store.close()
+
+
+def test_a_lock_never_released_refuses_the_edits_plainly(qtbot, store_path: Path,
+                                                         tmp_path: Path, hold,
+                                                         slow_busy_timeout,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("desktop.pending.GIVE_UP_S", 1.0)
+    window = make_window(qtbot, store_path, tmp_path)
+    service = window.service
+    saved: list[ChangeSet] = []
+    service.hub.changed.connect(saved.append)
+    ticks = Ticks()
+    hold()
+    label_words(qtbot, window, 1, Qt.Key.Key_C)
+    label_words(qtbot, window, 3, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: window.error_box is not None and window.error_box.isVisible(),
+                    timeout=5000)
+    steady(ticks)
+    assert "2 edits were not saved" in window.error_box.text()
+    assert "not saved" in window.status.progress.text()
+    assert saved == [] and service.waiting == 0
+    assert service.store.spans(service.current, ["amina"]) == []
+    service.store.close()
+
+
+def test_a_quit_while_edits_wait_asks_and_can_wait_for_them(qtbot, store_path: Path,
+                                                            tmp_path: Path, hold,
+                                                            slow_busy_timeout) -> None:
+    window = make_window(qtbot, store_path, tmp_path)
+    service = window.service
+    holder = hold()
+    ticks = Ticks()
+    first = label_words(qtbot, window, 1, Qt.Key.Key_C)
+    steady(ticks)
+    assert service.waiting == 1
+    window.close()
+    assert window.isVisible() and window.quit_box is not None and window.quit_box.isVisible()
+    assert "1 edit" in window.quit_box.text()
+    window.quit_wait.click()  # wait, then quit
+    assert window.isVisible()
+    holder.release()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    spans = service.store.spans(service.current, ["amina"])
+    assert [(s.start, s.end) for s in spans] == [first]
+    service.store.close()
+
+
+def test_a_locked_store_opens_and_reads_at_once(store_path: Path, hold, qtbot,
+                                               slow_busy_timeout) -> None:
+    hold()
+    began = time.monotonic()
+    service = Service(Store.open(store_path), "someone new")  # a new annotator waits too
+    uid = service.documents(Filters(), 0, 50)[0].uid
+    service.spans(uid), service.document(uid), service.progress()
+    assert time.monotonic() - began < 0.5
+    assert service.store.list_documents()
+    service.store.close()
