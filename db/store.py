@@ -129,8 +129,11 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, location: str | os.PathLike[str] | None = None) -> Store:
-        """Open (creating it if needed) and migrate the store at ``location``."""
+    def open(cls, location: str | os.PathLike[str] | None = None,
+             patience_ms: int | None = None) -> Store:
+        """Open (creating it if needed) and migrate the store at ``location``. With
+        ``patience_ms`` (kept as the Store's), a store another program is writing is refused
+        after that long, instead of after the busy timeout and its retries."""
         url = resolve_url(location)
         path = sqlite_path(url)
         if path is not None:
@@ -141,15 +144,19 @@ class Store:
         try:
             with engine.connect() as conn:
                 vet(conn, str(path or url))
-            upgrade(engine, str(path or url))
             store = cls(engine)
+            store.patience_ms = patience_ms
+            if patience_ms is not None:
+                with store._write():
+                    pass  # another program writing says so now, not after a migration's wait
+            upgrade(engine, str(path or url))
             if not store._has_labels():  # a write only when needed: a busy store opens
                 with store._write() as conn:
                     if not store._has_labels(conn):
                         write_schema(conn, default_schema(), {})
-        except OperationalError as exc:
+        except (OperationalError, StoreBusy) as exc:
             engine.dispose()
-            if "locked" in str(exc):
+            if isinstance(exc, StoreBusy) or "locked" in str(exc):
                 raise StoreError(
                     f"{path or url}: the store is locked by another program; "
                     "try again when it is done"

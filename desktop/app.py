@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from annotate.errors import StoreError
 from desktop.cli import open_store
 from desktop.main_window import MainWindow
+from desktop.pending import WAIT_MS
 from desktop.service import Service
 
 ORGANIZATION = "Counterclaim"
@@ -54,7 +55,7 @@ def start(location: str | None, settings: QSettings) -> MainWindow | None:
     """Open the store and build the window; on a store that cannot be opened say why and
     give None."""
     try:
-        store = open_store(location)
+        store = open_store(location, WAIT_MS)
     except StoreError as exc:
         explain("Cannot open the store", str(exc))
         return None

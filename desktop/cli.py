@@ -35,9 +35,10 @@ def _version() -> str:
         return "unknown"
 
 
-def open_store(location: str | None) -> Store:
-    """Open the store; the default store is seeded with the sample texts on its first run."""
-    store = Store.open(location)
+def open_store(location: str | None, patience_ms: int | None = None) -> Store:
+    """Open the store (``patience_ms``: see :meth:`Store.open`); the default store is seeded
+    with the sample texts on its first run."""
+    store = Store.open(location, patience_ms)
     if location is None and not os.environ.get(ENV_VAR):
         store.seed_once(sample_documents())
     return store

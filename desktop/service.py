@@ -71,7 +71,7 @@ class Service:
     """Holds the open store and the current annotator and document."""
 
     def __init__(self, store: Store, annotator: str, hub: Hub | None = None,
-                 opener: Callable[[str | None], Store] = Store.open) -> None:
+                 opener: Callable[[str | None, int | None], Store] = Store.open) -> None:
         self.hub = hub or Hub()
         self.store = store
         self.annotator = annotator
@@ -172,10 +172,9 @@ class Service:
         say why and keep the current one."""
         if self._refuse_while_waiting():
             return False
-        store = self._guarded(lambda: self._opener(location))
+        store = self._guarded(lambda: self._opener(location, WAIT_MS))
         if store is None:
             return False
-        store.patience_ms = WAIT_MS
         self.store.close()
         self.store = store
         self._schema_edits.clear()

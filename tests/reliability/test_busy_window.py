@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,7 +50,7 @@ class Holder:
 
 
 @pytest.fixture
-def hold(store_path: Path) -> Iterator[type[Holder]]:
+def hold(store_path: Path) -> Iterator[Callable[..., Holder]]:
     holders: list[Holder] = []
 
     def start(path: Path = store_path) -> Holder:
@@ -58,7 +58,7 @@ def hold(store_path: Path) -> Iterator[type[Holder]]:
         holders.append(holder)
         return holder
 
-    yield start  # type: ignore[misc]
+    yield start
     for holder in holders:
         holder.release()
 
@@ -199,13 +199,26 @@ def test_a_quit_while_edits_wait_asks_and_can_wait_for_them(qtbot, store_path: P
     service.store.close()
 
 
-def test_a_locked_store_opens_and_reads_at_once(store_path: Path, hold, qtbot,
-                                               slow_busy_timeout) -> None:
+def test_a_locked_store_reads_at_once_and_says_it_is_locked_at_once(
+        qtbot, store_path: Path, tmp_path: Path, hold, slow_busy_timeout) -> None:
+    window = make_window(qtbot, store_path, tmp_path)
+    service = window.service
+    other = tmp_path / "other.sqlite"
+    Store.open(other).close()
     hold()
+    hold(other)
+    ticks = Ticks()
     began = time.monotonic()
-    service = Service(Store.open(store_path), "someone new")  # a new annotator waits too
     uid = service.documents(Filters(), 0, 50)[0].uid
-    service.spans(uid), service.document(uid), service.progress()
-    assert time.monotonic() - began < 0.5
-    assert service.store.list_documents()
+    assert service.spans(uid) == [] and service.document(uid) is not None
+    assert service.progress().total == service.count_documents(Filters())
+    assert time.monotonic() - began < 0.5  # WAL: readers do not wait for the writer
+    assert window.open_store(str(other)) is False
+    steady(ticks)
+    assert "locked by another program" in window.error_box.text()
+    assert service.location == str(store_path)
+    newcomer = Service(service.store, "someone new")  # a new annotator waits, like an edit
+    assert newcomer.waiting == 1
+    steady(ticks)
+    newcomer.pending.discard()
     service.store.close()
