@@ -53,6 +53,7 @@ from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.offsets import OffsetMap, display_text
 from db.store import Store
+from desktop.pending import WAIT_MS
 from desktop.textview import SpanStyle, SpanTextView, style_for
 
 SEED = 20240725
@@ -215,7 +216,7 @@ def measure_store_edit(app: QApplication, folder: Path, text: str, count: int,
     turns edit by edit, so that the disk's moods (fsync) hit them alike."""
     document = Document(text, "bench")
     spans = stored_spans(text, document.uid, count)
-    store = Store.open(folder / "edit.sqlite")
+    store = Store.open(folder / "edit.sqlite", WAIT_MS)  # as the window opens it
     baseline = baseline_table(folder / "baseline.sqlite", spans)
     try:
         store.import_documents([AnnotatedDocument(document, tuple(spans))])
