@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from annotate.errors import InputError, ValidationError
+from annotate.inputs import parse_json
 from annotate.model import Relation, Span
 from annotate.strings import check_name, check_text
 
@@ -308,7 +309,7 @@ class LabelSchema:
     @classmethod
     def loads(cls, text: str, file: str | None = None) -> LabelSchema:
         try:
-            data = json.loads(text)
+            data = parse_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"not JSON: {exc.msg}", file, f"line {exc.lineno}") from None
         return cls.from_json(data, file)

@@ -15,9 +15,9 @@ from pathlib import Path
 from annotate import formats
 from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
-from annotate.errors import CounterclaimError, InputError
+from annotate.errors import CounterclaimError
 from annotate.formats import workers
-from annotate.formats.base import ImportOptions, atomic_write, name_map
+from annotate.formats.base import ImportOptions, atomic_write, name_map, read_utf8
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
@@ -99,10 +99,7 @@ def cmd_schema(store: Store, args: argparse.Namespace) -> int:
             handle.write(store.schema().dumps())
         print(f"schema written to {path}", file=sys.stderr)
         return 0
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", str(path)) from None
+    text = read_utf8(path)  # a regular file within the size cap, as every import reads
     store.set_schema(LabelSchema.loads(text, str(path)), name_map(args.rename or (), "--rename"))
     print(f"schema imported from {path}", file=sys.stderr)
     return 0

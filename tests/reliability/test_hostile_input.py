@@ -207,16 +207,18 @@ def test_markup_in_documents_is_shown_as_text(qtbot, tmp_path: Path) -> None:
 
 
 # -- files that are not what they seem: links, special files, endless and deep files ----------
-def cli_import(store: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
-    """``counterclaim import`` in a child with a time limit (a hang fails the test) and its
-    address space capped at 3 GB (reading a 4 GB file whole fails the test)."""
+def cli_import(store: Path, *paths: Path, command: str = "import"
+               ) -> subprocess.CompletedProcess[str]:
+    """``counterclaim import`` (or another ``command``) in a child with a time limit (a hang
+    fails the test) and its address space capped at 3 GB (reading a 4 GB file whole fails the
+    test)."""
 
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
 
-    return subprocess.run([sys.executable, "-m", "desktop.cli", "--db", str(store), "import",
-                           *map(str, paths)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=TIME_LIMIT_S, preexec_fn=cap_memory,
+    return subprocess.run([sys.executable, "-m", "desktop.cli", "--db", str(store),
+                           *command.split(), *map(str, paths)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=TIME_LIMIT_S, preexec_fn=cap_memory,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
@@ -454,3 +456,14 @@ def test_file_names_that_are_not_utf8_import_with_a_readable_title(tmp_path: Pat
     found = {r.document.title: r.document.meta.get("source") for r in store.iter_documents()}
     store.close()
     assert found == {"caf\ufffd": "caf\ufffd.txt", "r\ufffdcit": None}
+
+
+def test_schema_import_reads_its_file_as_imports_do(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.json")
+    (tmp_path / "deep.json").write_bytes(b"[" * DEEP + b"]" * DEEP)
+    for path, words in {tmp_path / "pipe.json": "FIFO", Path("/dev/zero"): "character device",
+                        sparse(tmp_path / "huge.json", 4 * 1024**3): "larger than the limit",
+                        tmp_path / "deep.json": "nested too deeply"}.items():
+        done = cli_import(tmp_path / "s.sqlite", path, command="schema import")
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(f"error: {path}") and words in done.stderr, done.stderr
