@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 from annotate.model import Relation, Span, Status, utc_now
+from annotate.schema import LabelSchema
 
 DecisionKind = Literal["accept", "reject"]
 
@@ -82,6 +83,8 @@ def _plain(value: Any) -> Any:
             "decided_by": value.decided_by,
             "at": value.at,
         }
+    if isinstance(value, LabelSchema):
+        return value.to_json()
     if isinstance(value, tuple):
         return tuple(_plain(item) for item in value)
     return value
@@ -340,6 +343,25 @@ class RemoveDecision(Command):
         return _decision_changes(self.decision)
 
 
+@dataclass(frozen=True, slots=True)
+class SetSchema(Command):
+    """Replace the label schema. ``renames`` pairs (old name, new name) of labels whose spans
+    follow them; ``before`` is the schema replaced (the store fills it in), what undo puts back."""
+
+    op: ClassVar[str] = "set_schema"
+    after: LabelSchema
+    renames: tuple[tuple[str, str], ...] = ()
+    before: LabelSchema | None = None
+
+    def inverse(self) -> SetSchema:
+        if self.before is None:
+            raise ValueError("the schema replaced is not known: apply the command first")
+        return SetSchema(self.before, tuple((new, old) for old, new in self.renames), self.after)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(schema=True)
+
+
 def command_from_dict(data: dict[str, Any]) -> Command:
     """Rebuild a command from its journal JSON."""
     data = dict(data)
@@ -357,6 +379,13 @@ def command_from_dict(data: dict[str, Any]) -> Command:
     if op in ("add_decision", "remove_decision"):
         cls3 = AddDecision if op == "add_decision" else RemoveDecision
         return cls3(_decision_from(data["decision"]))
+    if op == "set_schema":
+        before = data.get("before")
+        return SetSchema(
+            LabelSchema.from_json(data["after"]),
+            tuple((str(old), str(new)) for old, new in data.get("renames", ())),
+            None if before is None else LabelSchema.from_json(before),
+        )
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
     raise ValueError(f"unknown command {op!r}")

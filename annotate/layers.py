@@ -17,6 +17,7 @@ from annotate.commands import (
     DeleteSpan,
     RemoveDecision,
     RemoveRelation,
+    SetSchema,
     SetStatus,
     UpdateSpan,
 )
@@ -72,6 +73,8 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
         owners = [command.annotator]
     elif isinstance(command, AddDecision | RemoveDecision):
         owners = [command.decision.decided_by]
+    elif isinstance(command, SetSchema):
+        owners = []  # the schema is the store's, no one's layer
     else:
         raise TypeError(f"no layer rule for {type(command).__name__}")
     for owner in owners:

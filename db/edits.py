@@ -24,16 +24,18 @@ from annotate.commands import (
     DeleteSpan,
     RemoveDecision,
     RemoveRelation,
+    SetSchema,
     SetStatus,
     UpdateSpan,
 )
 from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
+from annotate.validator import check_fits, check_relation, check_span
 from db import span_rows, tombstones
 from db.engine import execute
 from db.names import Names
-from db.schema_io import read_schema
+from db.schema_io import read_schema, usage, write_schema
 from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
 
 
@@ -116,14 +118,6 @@ def load_status(conn: Connection, names: Names, uid: str, annotator: str) -> Sta
     return state or "todo"
 
 
-def _check_span(conn: Connection, span: Span, length: int) -> None:
-    if not (0 <= span.start < span.end <= length):
-        raise ValidationError(
-            f"span [{span.start}, {span.end}) lies outside the text (length {length})"
-        )
-    _schema(conn).check_span(span)
-
-
 def _span_row(conn: Connection, names: Names, span: Span, doc_id: int) -> tuple[object, ...]:
     return span_rows.to_row(
         span, doc_id, names.annotator_id(conn, span.annotator), names.label_id(conn, span.label)
@@ -145,10 +139,8 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
     target = load_span(conn, names, relation.target)
     if source.document != uid or target.document != uid:
         raise ValidationError(f"relation {relation.id} must join two spans of this document")
-    if relation.source == relation.target:
-        raise ValidationError("a span cannot be linked to itself")
     layers.check_link(relation, source, target)
-    _schema(conn).check_relation(relation, source, target)
+    check_relation(_schema(conn), relation, source, target)
     doc_id = _document_id(conn, uid)
     conn.execute(
         insert(R).values(
@@ -191,7 +183,7 @@ def _schema(conn: Connection) -> LabelSchema:
 @run.register
 def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     doc_id, length = _document(conn, command.span.document)
-    _check_span(conn, command.span, length)
+    check_span(_schema(conn), command.span, length)
     row = _span_row(conn, names, command.span, doc_id)
     if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
         raise ValidationError(f"span {command.span.id} exists already")
@@ -223,7 +215,7 @@ def _(command: UpdateSpan, conn: Connection, names: Names) -> Command:
         if command.after.updated != current.updated
         else replace(command.after, updated=utc_now())
     )
-    _check_span(conn, after, length)
+    check_span(_schema(conn), after, length)
     execute(conn, span_rows.UPDATE, span_rows.update_params(_span_row(conn, names, after, doc_id)))
     return UpdateSpan(current, after)
 
@@ -269,6 +261,17 @@ def _(command: SetStatus, conn: Connection, names: Names) -> Command:
         )
     )
     return replace(command, previous=previous)
+
+
+@run.register
+def _(command: SetSchema, conn: Connection, names: Names) -> Command:
+    command.after.validate()
+    renames = dict(command.renames)
+    check_fits(command.after, usage(conn), renames)
+    before = read_schema(conn)
+    write_schema(conn, command.after, renames)
+    names.clear()  # label ids by name changed
+    return SetSchema(command.after, command.renames, before)
 
 
 @run.register

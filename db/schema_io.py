@@ -1,12 +1,16 @@
-"""The label schema's rows: read into a LabelSchema, and replaced from one."""
+"""The label schema's rows: read into a LabelSchema, replaced from one, and what the stored
+annotations use of it (:func:`usage`, what a new schema must keep fitting)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+import json
+from typing import Any
 
-from annotate.errors import ValidationError
+from sqlalchemy import Connection, delete, insert, select, update
+
 from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
-from db.tables import LabelModel, RelationTypeModel, SpanModel
+from annotate.validator import Usage
+from db.tables import LabelModel, RelationTypeModel
 
 
 def read_schema(conn: Connection) -> LabelSchema:
@@ -47,9 +51,45 @@ def _label_values(label: Label, position: int) -> dict[str, object]:
     }
 
 
+_SPANS_PER_LABEL = (
+    "SELECT l.name, count(*) FROM spans AS s JOIN labels AS l ON l.id = s.label_id GROUP BY l.id"
+)
+_ATTRIBUTE_VALUES = (
+    "SELECT DISTINCT l.name, a.key, a.type, a.value FROM spans AS s "
+    "JOIN labels AS l ON l.id = s.label_id, json_each(s.attributes) AS a "
+    "WHERE s.attributes != '{}'"
+)
+_RELATION_ENDS = (
+    "SELECT r.type, ls.name, lt.name, count(*) FROM relations AS r "
+    "JOIN spans AS s ON s.id = r.source_id JOIN labels AS ls ON ls.id = s.label_id "
+    "JOIN spans AS t ON t.id = r.target_id JOIN labels AS lt ON lt.id = t.label_id "
+    "GROUP BY r.type, ls.id, lt.id"
+)
+
+
+def _json_value(kind: str, value: Any) -> Any:
+    """A value of SQLite's ``json_each`` as Python: booleans come as 1/0, containers as text."""
+    if kind in ("true", "false"):
+        return kind == "true"
+    if kind in ("object", "array"):
+        return json.loads(value)
+    return value
+
+
+def usage(conn: Connection) -> Usage:
+    """What the stored spans and relations use of the schema."""
+    values: dict[tuple[str, str], list[Any]] = {}
+    for label, name, kind, value in conn.exec_driver_sql(_ATTRIBUTE_VALUES):
+        values.setdefault((label, name), []).append(_json_value(kind, value))
+    relations = {(t, s, e): n for t, s, e, n in conn.exec_driver_sql(_RELATION_ENDS)}
+    return Usage(dict(conn.exec_driver_sql(_SPANS_PER_LABEL).all()), values, relations)
+
+
 def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str]) -> None:
     """Make the rows equal ``schema``. Label rows keep their ids across ``renames`` (old name
-    -> new name), so spans follow a renamed label. Dropping a label that has spans is refused."""
+    -> new name), so spans follow a renamed label. The caller has checked that the stored
+    annotations fit ``schema`` (:func:`annotate.validator.check_fits`); a label that still has
+    spans cannot be deleted (the spans' foreign key refuses)."""
     existing = {r.name: r.id for r in conn.execute(select(LabelModel.id, LabelModel.name))}
     wanted = {label.name for label in schema.labels}
     kept: dict[str, int] = {}
@@ -59,15 +99,7 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
     for name in list(existing):
         if name in wanted:
             kept[name] = existing.pop(name)
-    for name, label_id in existing.items():  # labels that go away
-        used = conn.scalar(
-            select(func.count()).select_from(SpanModel).where(SpanModel.label_id == label_id)
-        )
-        if used:
-            raise ValidationError(
-                f"label {name!r} still has {used} spans: relabel or delete "
-                "them first, or rename the label"
-            )
+    for label_id in existing.values():  # labels that go away
         conn.execute(delete(LabelModel).where(LabelModel.id == label_id))
     # Free names and hotkeys first so renames and swaps do not trip the unique constraints.
     for label_id in kept.values():

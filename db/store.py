@@ -7,12 +7,11 @@ of :mod:`annotate`, never ORM objects.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +28,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from annotate import layers
-from annotate.commands import ChangeSet, Command, Decision, command_from_dict
+from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
-from db import bulk, edits, search
+from db import bulk, edits, journal, search
 from db.engine import (
     OPENED,
     execute,
@@ -46,6 +45,7 @@ from db.engine import (
     sqlite_path,
     wait_at_most,
 )
+from db.journal import JournalEntry
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
@@ -82,17 +82,6 @@ class DocumentRow:
     length: int
     span_count: int
     status: Status
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
-    id: int
-    at: str
-    annotator: str
-    op: str
-    document: str | None
-    kind: str
-    state: str
 
 
 class Store:
@@ -379,15 +368,13 @@ class Store:
         with self._read() as conn:
             return read_schema(conn)
 
-    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> ChangeSet:
-        """Replace the schema. ``renames`` maps old label names to new ones, keeping their spans;
-        a label that still has spans cannot be dropped."""
-        schema.validate()
-        with self._write() as conn:
-            write_schema(conn, schema, renames or {})
-        self.names.clear()
-        self._schema = None
-        return ChangeSet(schema=True)
+    def set_schema(
+        self, schema: LabelSchema, renames: dict[str, str] | None = None, by: str = SYSTEM
+    ) -> ChangeSet:
+        """Replace the schema as ``by``, one journaled and undoable operation. ``renames`` maps
+        old label names to new ones, keeping their spans; the stored annotations must fit the
+        new schema (a label with spans cannot go, nor an attribute or relation type in use)."""
+        return self.apply(SetSchema(schema, tuple((renames or {}).items())), by)
 
     # -- annotators ------------------------------------------------------------------------
     def annotators(self) -> list[str]:
@@ -477,12 +464,12 @@ class Store:
         with self._read() as conn:
             return edits.load_status(conn, self.names, uid, annotator)
 
-    # -- edits -----------------------------------------------------------------------------
+    # -- edits ----------------------------------------------------------------------------
     def apply(self, command: Command, annotator: str) -> ChangeSet:
-        """Apply ``command`` and journal it, in one transaction. Raises ValidationError when the
-        command breaks a rule (nothing is written), among them writing a layer that is not the
-        ``annotator``'s (:mod:`annotate.layers`), and StoreError when the store cannot be
-        written."""
+        """Apply ``command`` and journal it, in one transaction: one undo step of
+        ``annotator``. Raises ValidationError when the command breaks a rule (nothing is
+        written), among them writing a layer that is not the ``annotator``'s
+        (:mod:`annotate.layers`), and StoreError when the store cannot be written."""
         layers.check_command(command, annotator)
         with self._write() as conn:
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
@@ -491,58 +478,85 @@ class Store:
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
                 execute(conn, _CLOSE_UNDOS, (who,))
                 self._no_open_undos.add(who)
+        if changes.schema:
+            self._schema_changed()
         return changes
 
     def undo(self, annotator: str) -> ChangeSet | None:
-        """Undo the annotator's latest edit still in effect; None when there is none."""
-        return self._replay(annotator, ("do", "redo"), "undo", "undone")
+        """Undo the annotator's latest step still in effect; None when there is none. A step
+        whose inverse no longer applies is closed (:class:`UndoRefused` says why)."""
+        return self._replay(annotator, journal.UNDOABLE, "undo", "undone")
 
     def redo(self, annotator: str) -> ChangeSet | None:
         """Redo the annotator's latest undo, unless an edit came after it."""
         return self._replay(annotator, ("undo",), "redo", "redone")
 
     def can_undo(self, annotator: str) -> bool:
-        return self._latest(annotator, ("do", "redo")) is not None
+        return self.next_undo(annotator) is not None
 
     def can_redo(self, annotator: str) -> bool:
-        return self._latest(annotator, ("undo",)) is not None
+        return self.next_redo(annotator) is not None
 
-    def _latest(
-        self, annotator: str, kinds: tuple[str, ...], conn: Connection | None = None
-    ) -> Any:
-        query = (
-            select(J.c.id, J.c.inverse, J.c.op)
-            .join(AnnotatorModel.__table__)
-            .where(AnnotatorModel.name == annotator, J.c.kind.in_(kinds), J.c.state == "active")
-            .order_by(J.c.id.desc())
-            .limit(1)
-        )
-        if conn is not None:
-            return conn.execute(query).first()
-        with self._read() as read:
-            return read.execute(query).first()
+    def next_undo(self, annotator: str) -> str | None:
+        """The operation an undo would take back (e.g. "set_schema"), or None."""
+        with self._read() as conn:
+            row = journal.latest(conn, annotator, journal.UNDOABLE)
+        return None if row is None else row.op
+
+    def next_redo(self, annotator: str) -> str | None:
+        """The operation a redo would apply again, or None."""
+        with self._read() as conn:
+            row = journal.latest(conn, annotator, ("undo",))
+        return None if row is None else row.inverse["op"]  # an undo row's inverse: the step
 
     def _replay(
         self, annotator: str, kinds: tuple[str, ...], kind: str, new_state: str
     ) -> ChangeSet | None:
+        refused: str | None = None
         with self._write() as conn:
-            row = self._latest(annotator, kinds, conn)
+            row = journal.latest(conn, annotator, kinds)
             if row is None:
                 return None
-            try:
-                done = edits.apply(
-                    conn, self.names, command_from_dict(row.inverse), self._edit_schema(conn)
-                )
-            except ValidationError as exc:
-                raise ValidationError(f"cannot {kind} {row.op}: {exc}") from None
             who = self.names.annotator_id(conn, annotator)
-            changes = self._journal(conn, done, who, kind, row.id)
-            if kind == "undo":
-                self._no_open_undos.discard(who)
-            conn.execute(
-                update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
+            inverse = command_from_dict(row.inverse)
+            step = row.op if kind == "undo" else inverse.op  # what the user did, or undid
+            attempt = conn.begin_nested()
+            try:
+                done = edits.apply(conn, self.names, inverse, self._edit_schema(conn))
+                attempt.commit()
+            except (ValidationError, IntegrityError) as exc:
+                attempt.rollback()
+                self._forget()  # the rolled back part may have added names
+                reason = str(exc) if isinstance(exc, ValidationError) else "the store refuses it"
+                refused = f"cannot {kind} {step}: {reason}"
+                conn.execute(
+                    update(JournalModel).where(JournalModel.id == row.id).values(state="closed")
+                )
+                journal.write(
+                    conn, who, f"{kind}_refused", {"op": step, "reason": reason},
+                    kind="event", target=row.id,
+                    documents=journal.documents_of(conn, row.id, row.document_uid),
+                )
+            else:
+                changes = self._journal(conn, done, who, kind, row.id)
+                if kind == "undo":
+                    self._no_open_undos.discard(who)
+                conn.execute(
+                    update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
+                )
+        if refused is not None:
+            raise UndoRefused(
+                f"{refused}. That step is closed: it is off the {kind} history, and "
+                f"{kind} goes on with the step before it."
             )
+        if changes.schema:
+            self._schema_changed()
         return changes
+
+    def _schema_changed(self) -> None:
+        """Forget the names and schema kept: this Store just changed the schema."""
+        self.names.clear()
+        self._schema = None
 
     def _edit_schema(self, conn: Connection) -> edits.Known | None:
         """The schema (and documents) edits are checked against, read inside the write
@@ -561,37 +575,48 @@ class Store:
     ) -> ChangeSet:
         """Write the journal row of ``command`` as applied; returns what it changed."""
         changes = command.changes()
-        docs = changes.documents
-        execute(
-            conn,
-            _JOURNAL_ENTRY,
-            (
-                utc_now(),
-                annotator_id,
-                command.op,
-                next(iter(docs)) if len(docs) == 1 else None,
-                json.dumps(command.to_dict()),  # as the columns' JSON type writes it
-                json.dumps(command.inverse().to_dict()),
-                kind,
-                target,
-            ),
+        journal.write(
+            conn, annotator_id, command.op, command.to_dict(), command.inverse().to_dict(),
+            kind=kind, target=target, documents=changes.documents,
         )
         return changes
 
-    def history(self, annotator: str | None = None, limit: int = 200) -> list[JournalEntry]:
-        """The newest journal entries first: the audit trail of who changed what, when."""
-        query = (
-            select(
-                J.c.id, J.c.at, AnnotatorModel.name, J.c.op, J.c.document_uid, J.c.kind, J.c.state
-            )
-            .join(AnnotatorModel.__table__)
-            .order_by(J.c.id.desc())
-            .limit(limit)
-        )
-        if annotator is not None:
-            query = query.where(AnnotatorModel.name == annotator)
+    def record(
+        self,
+        op: str,
+        by: str,
+        payload: dict[str, Any],
+        documents: Collection[str] = (),
+        closes: Iterable[str] = (),
+    ) -> None:
+        """Journal an operation that cannot be undone (e.g. a restore), done by ``by``; the
+        undo stacks of the annotators ``closes`` names are closed."""
+        with self._write() as conn:
+            who = self.names.annotator_id(conn, by)
+            journal.write(conn, who, op, payload, kind="event", documents=documents)
+            journal.close_stacks(conn, [self.names.annotator_id(conn, n) for n in closes])
+        self._no_open_undos.clear()
+
+    def history(
+        self,
+        annotator: str | None = None,
+        limit: int | None = 200,
+        *,
+        document: str | None = None,
+        since: str | None = None,
+        op: str | None = None,
+    ) -> list[JournalEntry]:
+        """The newest journal entries first: the audit trail of who changed what, when, on
+        which documents (see :func:`db.journal.entries` for the filters)."""
         with self._read() as conn:
-            return [JournalEntry(*row) for row in conn.execute(query)]
+            return journal.entries(
+                conn, annotator=annotator, document=document, since=since, op=op, limit=limit
+            )
+
+    def operations(self) -> list[str]:
+        """The names of the operations the journal holds."""
+        with self._read() as conn:
+            return journal.operations(conn)
 
     # -- bulk ------------------------------------------------------------------------------
     def import_documents(
@@ -600,6 +625,8 @@ class Store:
         progress: Callable[[int], None] | None = None,
         add_labels: bool = False,
         dry_run: bool = False,
+        by: str = SYSTEM,
+        source: str | None = None,
     ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
@@ -607,33 +634,24 @@ class Store:
         changed, unchanged or skipped, per annotator). ``dry_run``: checked and counted as
         usual, then rolled back.
 
-        The import is one journal row, which cannot be undone: it closes the undo and redo
-        stacks of every annotator whose layer it changed (their older steps might no longer
-        apply over it)."""
+        The import is one journal row, done by ``by`` (``source``: the file read), which
+        cannot be undone: it closes the undo and redo stacks of every annotator whose layer
+        it changed (their older steps might no longer apply over it)."""
         try:
             with self._write() as conn:
                 summary = bulk.import_records(conn, self.names, records, progress, add_labels)
                 if dry_run:
                     raise _RolledBack(summary)
-                conn.execute(
-                    insert(JournalModel).values(
-                        at=utc_now(),
-                        annotator_id=self.names.annotator_id(conn, SYSTEM),
-                        op="import",
-                        document_uid=None,
-                        payload=summary.to_json(),
-                        inverse={},
-                        kind="event",
-                        target=None,
-                        state="closed",
-                    )
+                who = self.names.annotator_id(conn, by)
+                payload = summary.to_json() | ({"file": source} if source else {})
+                journal.write(conn, who, "import", payload, kind="event",
+                              documents=summary.documents)
+                journal.close_stacks(
+                    conn, [self.names.annotator_id(conn, n) for n in summary.annotators]
                 )
-                for name in summary.annotators:
-                    execute(conn, _CLOSE_STACK, (self.names.annotator_id(conn, name),))
         except _RolledBack as rolled_back:
             return rolled_back.summary
-        self._schema = None  # the import may have added labels
-        self._no_open_undos.clear()
+        self._forget()  # the import may have added labels, and closed undo stacks
         return summary
 
     def iter_documents(
@@ -737,15 +755,12 @@ class _RolledBack(Exception):
         self.summary = summary
 
 
+class UndoRefused(ValidationError):
+    """An undo or redo whose step no longer applies; the step was closed (it is off the
+    stack), so the next undo or redo goes on with the one before it."""
+
+
 # For the driver (db.engine.execute): SQLAlchemy's execution costs more than SQLite's.
-_JOURNAL_ENTRY = (
-    "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
-    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')"
-)
-_CLOSE_STACK = (
-    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND state = 'active' "
-    "AND kind IN ('do', 'undo', 'redo')"
-)
 _CLOSE_UNDOS = (
     "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND kind = 'undo' "
     "AND state = 'active'"

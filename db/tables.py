@@ -117,9 +117,12 @@ class StatusModel(Base):
 class JournalModel(Base):
     """One committed operation: the command, its inverse, and its place in undo history.
 
-    ``kind`` is do / undo / redo; ``target`` is the row an undo or redo answers; ``state``
-    is active, undone (a do/redo that was undone), redone (an undo that was redone) or
-    closed (an undo whose redo a later edit made impossible)."""
+    ``kind`` is do / undo / redo, or event (an operation that cannot be undone: an import, a
+    restore, an undo refused); ``target`` is the row an undo or redo answers; ``state`` is
+    active (on its annotator's undo or redo stack), undone (a do/redo that was undone), redone
+    (an undo that was redone) or closed (off the stacks: an undo whose redo a later edit made
+    impossible, a step an operation that cannot be undone closed, a step whose inverse no
+    longer applied, and every event)."""
 
     __tablename__ = "journal"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,7 +136,23 @@ class JournalModel(Base):
     target: Mapped[int | None] = mapped_column(ForeignKey("journal.id"))
     state: Mapped[str] = mapped_column(String(10), default="active")
 
-    __table_args__ = (Index("ix_journal_annotator_id_state", "annotator_id", "state"),)
+    __table_args__ = (
+        Index("ix_journal_annotator_id_state", "annotator_id", "state"),
+        Index("ix_journal_document_uid", "document_uid"),
+    )
+
+
+class JournalDocumentModel(Base):
+    """The documents of a journal entry that touched several (its ``document_uid`` is then
+    NULL); an entry of one document names it in ``document_uid`` alone."""
+
+    __tablename__ = "journal_documents"
+    journal_id: Mapped[int] = mapped_column(
+        ForeignKey("journal.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_uid: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_journal_documents_document_uid", "document_uid"),)
 
 
 class SettingModel(Base):

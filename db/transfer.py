@@ -196,7 +196,7 @@ def import_unit(
     try:
         summary = store.import_documents(
             _records(store, unit, options), report, add_labels=options.add_labels,
-            dry_run=dry_run,
+            dry_run=dry_run, by=options.by, source=str(unit.path),
         )
     except (Cancelled, StoreError):
         raise

@@ -9,20 +9,23 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from annotate import formats
 from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
-from annotate.errors import CounterclaimError
+from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
 from annotate.formats.base import ImportOptions, atomic_write, name_map, read_utf8
+from annotate.history import describe
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
+from db.journal import JournalEntry
 from db.review import accept_agreed, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, import_paths
@@ -54,6 +57,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         name_map(args.map or (), "--map"),
         args.add_labels,
         annotator_map=name_map(args.map_annotator or (), "--map-annotator"),
+        by=args.by,
     )
     results = import_paths(
         store,
@@ -100,8 +104,60 @@ def cmd_schema(store: Store, args: argparse.Namespace) -> int:
         print(f"schema written to {path}", file=sys.stderr)
         return 0
     text = read_utf8(path)  # a regular file within the size cap, as every import reads
-    store.set_schema(LabelSchema.loads(text, str(path)), name_map(args.rename or (), "--rename"))
+    schema = LabelSchema.loads(text, str(path))
+    try:
+        store.set_schema(schema, name_map(args.rename or (), "--rename"), by=args.by)
+    except ValidationError as exc:
+        raise InputError(str(exc), str(path)) from None
     print(f"schema imported from {path}", file=sys.stderr)
+    return 0
+
+
+def since_time(text: str) -> str:
+    """``--since``: a date or an ISO time (UTC unless it names its zone) as the journal's
+    form, ``YYYY-MM-DDTHH:MM:SSZ``; else InputError."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"expected a date or time like 2026-12-04 or 2026-12-04T18:30:00Z, got {text!r}",
+            "--since",
+        ) from None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_entry(entry: JournalEntry) -> str:
+    """One line of ``counterclaim log``."""
+    what = f"{entry.kind} {entry.op}" if entry.kind in ("undo", "redo") else entry.op
+    where = entry.document[:12] if entry.document else "-"
+    if len(entry.documents) > 1:
+        where += f" +{len(entry.documents) - 1}"
+    state = {"undone": " (undone)", "closed": " (closed)"}.get(entry.state, "")
+    if entry.kind == "event":
+        state = ""
+    return (f"#{entry.id:<5} {entry.at}  {entry.annotator:<14} {what:<16} {where:<16} "
+            f"{describe(entry.op, entry.payload)}{state}")
+
+
+def cmd_log(store: Store, args: argparse.Namespace) -> int:
+    document = None if args.document is None else resolve_uid(store, args.document)
+    entries = store.history(
+        args.annotator, args.limit, document=document,
+        since=None if args.since is None else since_time(args.since), op=args.op,
+    )
+    if args.json:
+        rows = [
+            {"id": e.id, "at": e.at, "annotator": e.annotator, "op": e.op, "kind": e.kind,
+             "state": e.state, "documents": list(e.documents), "target": e.target,
+             "description": describe(e.op, e.payload), "payload": e.payload}
+            for e in entries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for entry in entries:
+            print(format_entry(entry))
     return 0
 
 
@@ -182,6 +238,14 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def by(command: argparse.ArgumentParser) -> None:
+    """The ``--by`` option of a command that changes the store: who the journal names."""
+    command.add_argument(
+        "--by", default=getpass.getuser() or "cli", metavar="NAME",
+        help="who makes the change, as the journal records it (default: your user name)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -218,6 +282,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="read, check and count every file, report it, write nothing")
     p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")
+    by(p)
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help="export annotations")
@@ -240,7 +305,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="OLD=NEW",
         help="on import: a label renamed (its spans follow)",
     )
+    by(p)
     p.set_defaults(run=cmd_schema)
+
+    p = sub.add_parser("log", parents=[common],
+                       help="the journal: who changed what, when, on which documents")
+    p.add_argument("--annotator", metavar="NAME", help="only what this annotator did")
+    p.add_argument("--document", metavar="UID", help="only what touched this document "
+                   "(its uid or the unique start of it)")
+    p.add_argument("--since", metavar="TIME", help="only from this UTC date or time on "
+                   "(2026-12-04, 2026-12-04T18:30:00Z)")
+    p.add_argument("--op", metavar="OP", help="only this operation (e.g. set_schema, import)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the newest N entries")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_log)
 
     p = sub.add_parser("stats", parents=[common], help="counts of documents, spans, relations")
     p.add_argument("--json", action="store_true")

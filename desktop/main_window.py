@@ -22,6 +22,7 @@ from desktop.dashboard import Dashboard
 from desktop.dialogs.restore import RestoreDialog
 from desktop.documents import DocumentList
 from desktop.editor import Editor
+from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.spans = SpansTable(service, self)
         self.dashboard = Dashboard(service, self)
         self.review = ReviewDock(service, self.editor, self)
+        self.history = HistoryDock(service, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard)
         self.tabifyDockWidget(self.spans, self.dashboard)
         self.tabifyDockWidget(self.spans, self.review)
+        self.tabifyDockWidget(self.spans, self.history)
         self.spans.raise_()
         self.resizeDocks([self.documents, self.palette_dock], [320, 340],
                          Qt.Orientation.Horizontal)
@@ -128,8 +131,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "Edit &schema…", self.edit_schema)
         self.undo_schema_action = self._action(edit, "Undo last schema &change",
                                                service.undo_schema)
-        edit.aboutToShow.connect(
-            lambda: self.undo_schema_action.setEnabled(service.can_undo_schema))
+        edit.aboutToShow.connect(self._name_undo_steps)
 
         document = bar.addMenu("&Document")
         self._action(document, "&Next document", lambda: documents.step(1), ["Ctrl+Down"])
@@ -144,7 +146,7 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("&View")
         for dock in (self.documents, self.palette_dock, self.inspector, self.spans,
-                     self.dashboard, self.review):
+                     self.dashboard, self.review, self.history):
             view.addAction(dock.toggleViewAction())
         view.addMenu(self.review.layers.menu(view))
         view.addSeparator()
@@ -155,6 +157,16 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self._action(help_menu, "&About Counterclaim", self.about)
+
+    def _name_undo_steps(self) -> None:
+        """Undo and Redo name the step they would take, on hover (one stack for edits and
+        schema changes); the schema change can be undone from here when it is the last step."""
+        undo, redo = self.service.next_undo(), self.service.next_redo()
+        for action, step, verb in ((self.undo_action, undo, "undo"),
+                                   (self.redo_action, redo, "redo")):
+            action.setStatusTip(f"{verb}: {step.replace('_', ' ')}" if step
+                                else f"nothing to {verb}")
+        self.undo_schema_action.setEnabled(undo == "set_schema")
 
     def _fill_label_menu(self) -> None:
         self.label_menu.clear()

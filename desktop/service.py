@@ -26,6 +26,7 @@ from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationErro
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
+from db.journal import JournalEntry
 from db.review import review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
@@ -59,14 +60,6 @@ class Filters:
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaEdit:
-    """One schema change, kept so it can be undone: the schema before and the renames back."""
-
-    previous: LabelSchema
-    renames_back: dict[str, str]
-
-
 class Service:
     """Holds the open store and the current annotator and document."""
 
@@ -78,7 +71,6 @@ class Service:
         self.current = ""  # uid of the document in the editor
         self._opener = opener
         self._schema: LabelSchema | None = None
-        self._schema_edits: list[SchemaEdit] = []
         self.pending = Pending(self.hub, self._write_now)
         store.patience_ms = WAIT_MS
         try:
@@ -177,7 +169,6 @@ class Service:
             return False
         self.store.close()
         self.store = store
-        self._schema_edits.clear()
         self.current = ""
         self._ensure_annotator(self.annotator)
         self._outside = self._outside_version()
@@ -253,6 +244,8 @@ class Service:
         if uid and self._has_document(uid):
             self.open_document(uid)  # the document shown before, when the store has it
         if restored:
+            self._attempt(lambda: self.store.record(
+                "restore", self.annotator, {"backup": chosen.name, "pre_restore": saved.name}))
             self.hub.message.emit(f"restored {chosen.name}; the state before is in "
                                   f"{saved.name}")
         return restored
@@ -327,6 +320,15 @@ class Service:
         """Document ``uid``'s spans of every annotator but gold, aligned for adjudication."""
         return self._guarded(lambda: review_items(self.store, uid)) or []
 
+    def history(self, annotator: str | None = None, document: str | None = None,
+                op: str | None = None, limit: int | None = None) -> list[JournalEntry]:
+        """The journal, newest first, filtered (None: no filter)."""
+        return self._guarded(lambda: self.store.history(
+            annotator, limit, document=document, op=op)) or []
+
+    def operations(self) -> list[str]:
+        return self._guarded(self.store.operations) or []
+
     def status(self, uid: str) -> Status:
         return self._guarded(lambda: self.store.status(uid, self.annotator)) or "todo"
 
@@ -380,49 +382,45 @@ class Service:
         return self._write(lambda: self.store.redo(who), partial(self._emit, empty="redo"),
                            object())
 
+    def next_undo(self) -> str | None:
+        """The operation Undo would take back (None: nothing to undo)."""
+        return self._guarded(lambda: self.store.next_undo(self.annotator))
+
+    def next_redo(self) -> str | None:
+        return self._guarded(lambda: self.store.next_redo(self.annotator))
+
     def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
+            if changes.schema:
+                self._schema = None
             self.hub.changed.emit(changes)
+            if changes.schema:
+                self.hub.schemaChanged.emit()
         elif empty:
             self.hub.message.emit(f"nothing to {empty}")
         return changes
 
     # -- schema ----------------------------------------------------------------------------
     def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> bool:
-        """Replace the schema (labels renamed keep their spans); undoable with
-        :meth:`undo_schema`. Raises ValidationError (a rule broken, nothing written) so the
-        schema editor can show it inline; a StoreError is reported and gives False."""
-        schema.validate()
+        """Replace the schema (labels renamed keep their spans): one undo step of the
+        annotator, kept across restarts. Raises ValidationError (a rule broken, nothing
+        written) so the schema editor can show it inline; a StoreError is reported and gives
+        False."""
         if self._refuse_while_waiting():
             return False
-        previous = self.schema()
-        renames = dict(renames or {})
         try:
-            self.store.set_schema(schema, renames)
+            changes = self.store.set_schema(schema, renames, by=self.annotator)
         except StoreError as exc:
             self._refused(exc)
             return False
-        self._schema_edits.append(SchemaEdit(previous, {new: old for old, new in renames.items()}))
-        self._schema_changed()
+        self._emit(changes)
         return True
 
     @property
     def can_undo_schema(self) -> bool:
-        return bool(self._schema_edits)
+        """Whether the annotator's last step (what Undo takes back) is a schema change."""
+        return self.next_undo() == "set_schema"
 
     def undo_schema(self) -> bool:
-        """Put back the schema before the last change made in this session."""
-        if not self._schema_edits:
-            return False
-        if self._refuse_while_waiting():
-            return False
-        edit = self._schema_edits[-1]
-        if not self._attempt(lambda: self.store.set_schema(edit.previous, edit.renames_back)):
-            return False
-        self._schema_edits.pop()
-        self._schema_changed()
-        return True
-
-    def _schema_changed(self) -> None:
-        self._schema = None
-        self.hub.schemaChanged.emit()
+        """Undo the annotator's last step when it is a schema change."""
+        return self.can_undo_schema and self.undo() is not None

@@ -26,7 +26,7 @@ import orjson
 
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
-from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span
 from annotate.schema import LabelSchema
 
 DEFAULT_ANNOTATOR = "imported"
@@ -220,7 +220,8 @@ class ImportOptions:
 
     With ``add_labels``, readers put each label (and relation type) the schema lacks into
     ``new_labels`` (``new_relation_types``) so the caller can extend the schema first.
-    ``annotator_map`` renames the annotators a file names (a peer's "amina" as "amina_peer")."""
+    ``annotator_map`` renames the annotators a file names (a peer's "amina" as "amina_peer").
+    ``by``: who imports (the journal names them)."""
 
     annotator: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
@@ -228,6 +229,7 @@ class ImportOptions:
     new_labels: set[str] = field(default_factory=set)
     new_relation_types: set[str] = field(default_factory=set)
     annotator_map: dict[str, str] = field(default_factory=dict)
+    by: str = SYSTEM
 
     def annotator_for(self, found: str | None) -> str:
         """The file's own annotator name, else ``annotator``, else "imported"."""

@@ -155,6 +155,9 @@ def test_restore_brings_back_the_backed_up_state_in_store_and_span_list(window):
     kept = Store.open(newest.path)
     assert {(s.start, s.end) for s in kept.spans(service.current)} == later
     kept.close()
+    [entry] = service.store.history(op="restore")  # journaled in the restored store
+    assert (entry.annotator, entry.kind) == (service.annotator, "event")
+    assert entry.payload == {"backup": first.name, "pre_restore": newest.path.name}
     assert service.undo() is not None  # the journal came back with the spans
     assert stored(service) == listed(window) == set()
 

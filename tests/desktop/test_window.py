@@ -347,6 +347,8 @@ def test_schema_rename_keeps_spans_and_can_be_undone(window, qtbot):
     select_words(window, first_words(window, 2))
     qtbot.keyClick(window, Qt.Key.Key_C)  # the hotkey follows the renamed label
     assert sorted(s.label for s in stored(window)) == ["ASSERTION", "ASSERTION"]
+    assert not window.service.can_undo_schema  # one stack: the span made since comes first
+    window.service.undo()
     assert window.service.undo_schema()
     assert {s.label for s in stored(window)} == {"CLAIM"}
     assert window.editor.view.span(stored(window)[0].id).label == "CLAIM"

@@ -1,0 +1,160 @@
+"""How a journal entry reads to a person: one line saying what an operation did, and the
+place it did it (for the log and the window's History panel).
+
+The payload is a journal row's JSON: a command's ``to_dict()``, an import's summary, or an
+event's facts. Unknown shapes read as their operation's name alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from annotate.errors import InputError
+from annotate.schema import LabelSchema
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an entry jumps to: a span (its id and range) or, with ``span`` None, the document."""
+
+    span: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+def _range(span: dict[str, Any]) -> str:
+    return f"[{span.get('start')}, {span.get('end')})"
+
+
+def _update(before: dict[str, Any], after: dict[str, Any]) -> str:
+    if (before.get("start"), before.get("end")) != (after.get("start"), after.get("end")):
+        return f"resize {after.get('label')} {_range(before)} → {_range(after)}"
+    if before.get("label") != after.get("label"):
+        return f"relabel {before.get('label')} → {after.get('label')} {_range(after)}"
+    if before.get("attributes") != after.get("attributes"):
+        old, new = before.get("attributes") or {}, after.get("attributes") or {}
+        changed = [
+            f"{name}: {old.get(name)!r} → {new.get(name)!r}"
+            for name in sorted(old.keys() | new.keys())
+            if old.get(name) != new.get(name)
+        ]
+        return f"set attribute {', '.join(changed)} on {after.get('label')} {_range(after)}"
+    if before.get("note") != after.get("note"):
+        return f"set note on {after.get('label')} {_range(after)}"
+    return f"touch {after.get('label')} {_range(after)}"
+
+
+def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, str]) -> str:
+    """What a schema change did: labels added, removed and renamed, labels whose definition
+    changed, relation types added and removed."""
+    parts = []
+    renamed = {old: new for old, new in renames.items() if old != new}
+    back = {new: old for old, new in renamed.items()}
+    added, changed = [], []
+    for label in after.labels:
+        old = before.label(back.get(label.name, label.name))
+        if old is None:
+            added.append(label.name)
+        elif replace(old, name=label.name) != label:
+            changed.append(label.name)
+    removed = [n for n in before.label_names if after.label(renamed.get(n, n)) is None]
+    if added:
+        parts.append(f"labels added: {', '.join(added)}")
+    if removed:
+        parts.append(f"labels removed: {', '.join(removed)}")
+    if renamed:
+        parts.append("renamed: " + ", ".join(f"{o} → {n}" for o, n in renamed.items()))
+    if changed:
+        parts.append(f"labels changed: {', '.join(changed)}")
+    old_types = {r.name: r for r in before.relations}
+    new_types = {r.name: r for r in after.relations}
+    if added_types := [n for n in new_types if n not in old_types]:
+        parts.append(f"relation types added: {', '.join(added_types)}")
+    if removed_types := [n for n in old_types if n not in new_types]:
+        parts.append(f"relation types removed: {', '.join(removed_types)}")
+    if changed_types := [n for n in new_types if n in old_types and new_types[n] != old_types[n]]:
+        parts.append(f"relation types changed: {', '.join(changed_types)}")
+    return "; ".join(parts) or "no change"
+
+
+def _schema(payload: dict[str, Any]) -> str:
+    before, after = payload.get("before"), payload.get("after")
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return "schema replaced"
+    try:
+        old, new = LabelSchema.from_json(before), LabelSchema.from_json(after)
+    except InputError:  # a damaged row still reads as something
+        return "schema replaced"
+    return schema_change(old, new, {o: n for o, n in payload.get("renames", ())})
+
+
+def _import(payload: dict[str, Any]) -> str:
+    file = payload.get("file")
+    counts = (
+        f"{payload.get('documents_added', 0)} new documents, "
+        f"+{payload.get('spans_added', 0)} spans, +{payload.get('relations_added', 0)} relations"
+    )
+    labels = payload.get("labels_added") or []
+    added = f", labels added: {', '.join(labels)}" if labels else ""
+    return f"{file}: {counts}{added}" if file else counts + added
+
+
+def describe(op: str, payload: dict[str, Any]) -> str:
+    """One line saying what the operation ``op`` with this journal ``payload`` did."""
+    if op in ("create_span", "delete_span") and isinstance(payload.get("span"), dict):
+        span = payload["span"]
+        verb = "create" if op == "create_span" else "delete"
+        return f"{verb} {span.get('label')} {_range(span)}"
+    if op == "update_span" and isinstance(payload.get("after"), dict):
+        return _update(payload.get("before") or {}, payload["after"])
+    if op in ("add_relation", "remove_relation") and isinstance(payload.get("relation"), dict):
+        verb = "link" if op == "add_relation" else "unlink"
+        return f"{verb} {payload['relation'].get('type')}"
+    if op == "set_status":
+        return f"status {payload.get('previous')} → {payload.get('state')}"
+    if op in ("add_decision", "remove_decision") and isinstance(payload.get("decision"), dict):
+        decision = payload["decision"]
+        verb = decision.get("kind") if op == "add_decision" else f"withdraw {decision.get('kind')}"
+        return f"{verb} {len(decision.get('sources') or ())} spans"
+    if op == "batch":
+        commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]
+        if not commands:
+            return "no change"
+        title = payload.get("title")
+        if title and title != commands[0].get("op"):  # a named step, e.g. "accept agreed spans"
+            return f"{title} ({len(commands)} changes)"
+        first = describe(commands[0].get("op", ""), commands[0])
+        more = len(commands) - 1
+        return f"{first} and {more} more change{'s' * (more > 1)}" if more else first
+    if op == "set_schema":
+        return _schema(payload)
+    if op == "import":
+        return _import(payload)
+    if op == "restore":
+        before = payload.get("pre_restore")
+        return f"restored {payload.get('backup')} (the state before: {before})"
+    if op.endswith("_refused"):
+        what = op.removesuffix("_refused")
+        return f"{what} of {payload.get('op')} refused: {payload.get('reason')}"
+    return op
+
+
+def place(op: str, payload: dict[str, Any]) -> Place:
+    """The span an entry is about (its id and range), when it is about one."""
+    span: Any = None
+    if op in ("create_span", "delete_span"):
+        span = payload.get("span")
+    elif op == "update_span":
+        span = payload.get("after")
+    elif op in ("add_decision", "remove_decision"):
+        span = (payload.get("decision") or {}).get("gold_span")
+    elif op == "batch":
+        commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]
+        for command in commands:
+            found = place(command.get("op", ""), command)
+            if found.span is not None:
+                return found
+    if isinstance(span, dict) and isinstance(span.get("id"), str):
+        return Place(span["id"], span.get("start"), span.get("end"))
+    return Place()

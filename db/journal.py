@@ -1,0 +1,182 @@
+"""The journal: one row per operation (who, when, what, on which documents), the undo and redo
+stacks it holds per annotator, and the audit trail read back from it.
+
+Every row is written by :func:`write`, in the transaction of the operation it records. The
+undo rule (Anki's): one operation is one transaction, one row and one undo step of the
+annotator who made it. An operation that cannot be undone is an ``event`` row and closes the
+stacks of the annotators it affects (:func:`close_stacks`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from annotate.model import utc_now
+from db.engine import execute
+from db.tables import AnnotatorModel, JournalDocumentModel, JournalModel
+
+J, JD, A = JournalModel.__table__, JournalDocumentModel.__table__, AnnotatorModel.__table__
+
+UNDOABLE = ("do", "redo")
+"""Kinds of rows an undo answers (while active); an active ``undo`` row is what a redo answers."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One row of the audit trail. ``documents``: the uids the operation touched (none for a
+    change of the whole store, such as the schema)."""
+
+    id: int
+    at: str
+    annotator: str
+    op: str
+    kind: str
+    state: str
+    payload: dict[str, Any]
+    documents: tuple[str, ...] = ()
+    target: int | None = None
+
+    @property
+    def document(self) -> str | None:
+        """The first document touched, the place to go to."""
+        return self.documents[0] if self.documents else None
+
+
+_INSERT = (
+    "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
+    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_DOCUMENT = (
+    "INSERT OR IGNORE INTO journal_documents (journal_id, document_uid) VALUES (?, ?)"
+)
+_CLOSE = (
+    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND state = 'active' "
+    "AND kind IN ('do', 'undo', 'redo')"
+)
+
+
+def write(
+    conn: Connection,
+    annotator_id: int,
+    op: str,
+    payload: dict[str, Any],
+    inverse: dict[str, Any] | None = None,
+    *,
+    kind: str = "do",
+    target: int | None = None,
+    documents: Collection[str] = (),
+    state: str | None = None,
+) -> int:
+    """Write one journal row and return its id. ``inverse`` (a command's dict) is what an undo
+    applies; None for an operation that cannot be undone, which must be an ``event`` (closed
+    from the start). ``documents``: the uids touched; one is kept in the row itself."""
+    if (inverse is None) != (kind == "event"):
+        raise ValueError("an event has no inverse, and every other row has one")
+    only = next(iter(documents)) if len(documents) == 1 else None
+    row_id = execute(
+        conn,
+        _INSERT,
+        (
+            utc_now(),
+            annotator_id,
+            op,
+            only,
+            json.dumps(payload),  # as the columns' JSON type writes it
+            json.dumps(inverse or {}),
+            kind,
+            target,
+            state or ("closed" if kind == "event" else "active"),
+        ),
+    ).lastrowid
+    if len(documents) > 1:
+        conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+            _INSERT_DOCUMENT, [(row_id, uid) for uid in documents]
+        )
+    assert row_id is not None
+    return row_id
+
+
+def close_stacks(conn: Connection, annotator_ids: Iterable[int]) -> None:
+    """Close every open undo and redo step of these annotators: what an operation that cannot
+    be undone does to the stacks it affects (their older steps may no longer apply)."""
+    for who in set(annotator_ids):
+        execute(conn, _CLOSE, (who,))
+
+
+def latest(conn: Connection, annotator: str, kinds: tuple[str, ...]) -> Any:
+    """The annotator's newest active row of ``kinds`` (id, op, inverse), or None."""
+    return conn.execute(
+        select(J.c.id, J.c.op, J.c.inverse, J.c.document_uid)
+        .join(A)
+        .where(A.c.name == annotator, J.c.kind.in_(kinds), J.c.state == "active")
+        .order_by(J.c.id.desc())
+        .limit(1)
+    ).first()
+
+
+def documents_of(conn: Connection, row_id: int, only: str | None) -> tuple[str, ...]:
+    """The documents the row ``row_id`` touched (``only``: its own ``document_uid``)."""
+    if only is not None:
+        return (only,)
+    return tuple(conn.scalars(select(JD.c.document_uid).where(JD.c.journal_id == row_id)))
+
+
+def entries(
+    conn: Connection,
+    *,
+    annotator: str | None = None,
+    document: str | None = None,
+    since: str | None = None,
+    op: str | None = None,
+    limit: int | None = 200,
+) -> list[JournalEntry]:
+    """The audit trail, newest first, filtered by who, which document (the entries that
+    touched it), from when (``since``: an ISO UTC time or its start, e.g. ``2026-12-04``) and
+    which operation."""
+    query = (
+        select(J.c.id, J.c.at, A.c.name, J.c.op, J.c.kind, J.c.state, J.c.payload,
+               J.c.document_uid, J.c.target)
+        .join(A)
+        .order_by(J.c.id.desc())
+        .limit(limit)
+    )
+    if annotator is not None:
+        query = query.where(A.c.name == annotator)
+    if document is not None:
+        query = query.where(
+            or_(
+                J.c.document_uid == document,
+                J.c.id.in_(select(JD.c.journal_id).where(JD.c.document_uid == document)),
+            )
+        )
+    if since is not None:
+        query = query.where(J.c.at >= since)
+    if op is not None:
+        query = query.where(J.c.op == op)
+    rows = conn.execute(query).all()
+    several: dict[int, list[str]] = {r.id: [] for r in rows if r.document_uid is None}
+    if several:
+        for row_id, uid in conn.execute(
+            select(JD.c.journal_id, JD.c.document_uid)
+            .where(JD.c.journal_id.in_(list(several)))
+            .order_by(JD.c.journal_id, JD.c.document_uid)
+        ):
+            several[row_id].append(uid)
+    return [
+        JournalEntry(
+            r.id, r.at, r.name, r.op, r.kind, r.state, r.payload or {},
+            (r.document_uid,) if r.document_uid is not None else tuple(several[r.id]),
+            r.target,
+        )
+        for r in rows
+    ]
+
+
+def operations(conn: Connection) -> list[str]:
+    """Every operation name the journal holds, for a filter's choices."""
+    return list(conn.scalars(select(J.c.op).distinct().order_by(J.c.op)))

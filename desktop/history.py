@@ -1,0 +1,162 @@
+"""The History dock: the store's journal (who changed what, when, on which documents), newest
+first, filtered by annotator, operation and document; activating an entry opens its document
+and selects its span."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotate.history import describe, place
+from db.journal import JournalEntry
+from desktop.service import Service
+
+SHOWN = 500
+"""Entries listed at most (the newest); ``counterclaim log`` prints them all."""
+COLUMNS = ("When (UTC)", "Who", "Operation", "What", "Document")
+EVERYONE, EVERY_OPERATION = "Everyone", "Every operation"
+
+
+def operation_text(entry: JournalEntry) -> str:
+    """The operation as listed: an undo or redo says so; a step off the stacks is marked."""
+    text = f"{entry.kind} {entry.op}" if entry.kind in ("undo", "redo") else entry.op
+    if entry.state == "undone":
+        return f"{text} (undone)"
+    if entry.state == "closed" and entry.kind != "event":
+        return f"{text} (closed)"
+    return text
+
+
+class HistoryDock(QDockWidget):
+    """The journal as a list; it reloads when shown and after every change while shown."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__("History", parent)
+        self.setObjectName("history")
+        self.service = service
+        self.entries: list[JournalEntry] = []
+        self.annotator = QComboBox()
+        self.annotator.setToolTip("Only what this annotator did")
+        self.operation = QComboBox()
+        self.operation.setToolTip("Only this operation")
+        self.this_document = QCheckBox("This document only")
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(list(COLUMNS))
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.list.header().setStretchLastSection(False)
+        self.list.itemActivated.connect(self._jump)
+        self.list.itemDoubleClicked.connect(self._jump)
+        filters = QHBoxLayout()
+        filters.addWidget(self.annotator, 1)
+        filters.addWidget(self.operation, 1)
+        filters.addWidget(self.this_document)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.list, 1)
+        self.setWidget(body)
+        for box in (self.annotator, self.operation):
+            box.currentIndexChanged.connect(self._on_filter)
+        self.this_document.toggled.connect(self._on_filter)
+        hub = service.hub
+        hub.changed.connect(self._on_changed)
+        hub.storeChanged.connect(self.refresh)
+        hub.schemaChanged.connect(self.refresh)
+        hub.documentChanged.connect(self._on_document)
+
+    # -- loading ---------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload choices and entries, when the dock is shown (else when it is next shown)."""
+        if not self.isVisible():
+            return
+        self._fill(self.annotator, EVERYONE, self.service.annotators())
+        self._fill(self.operation, EVERY_OPERATION, self.service.operations())
+        self.reload()
+
+    def _on_changed(self, _changes: object) -> None:
+        self.refresh()
+
+    def _on_filter(self, _value: object) -> None:
+        self.reload()
+
+    def _on_document(self, _uid: str) -> None:
+        if self.this_document.isChecked():
+            self.reload()
+
+    @staticmethod
+    def _fill(box: QComboBox, every: str, names: list[str]) -> None:
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(every, None)
+        for name in names:
+            box.addItem(name, name)
+        found = box.findData(current)
+        box.setCurrentIndex(found if found >= 0 else 0)
+        box.blockSignals(False)
+
+    def reload(self) -> None:
+        document = (self.service.current or None) if self.this_document.isChecked() else None
+        self.entries = self.service.history(
+            self.annotator.currentData(), document, self.operation.currentData(), SHOWN
+        )
+        self.list.clear()
+        titles: dict[str, str] = {}
+        for entry in self.entries:
+            self.list.addTopLevelItem(QTreeWidgetItem([
+                entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
+                operation_text(entry), describe(entry.op, entry.payload),
+                self._where(entry, titles),
+            ]))
+
+    def _where(self, entry: JournalEntry, titles: dict[str, str]) -> str:
+        if not entry.documents:
+            return "(whole store)"
+        uid = entry.documents[0]
+        if uid not in titles:
+            document = self.service.document(uid)
+            titles[uid] = (document.title or uid[:12]) if document else uid[:12]
+        more = len(entry.documents) - 1
+        return f"{titles[uid]} and {more} more" if more else titles[uid]
+
+    # -- jumping ---------------------------------------------------------------------------
+    def _jump(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.jump(self.list.indexOfTopLevelItem(item))
+
+    def jump(self, row: int) -> None:
+        """Open the document of entry ``row`` and select the span it is about, if still there."""
+        if not 0 <= row < len(self.entries):
+            return
+        entry = self.entries[row]
+        if entry.document is None:
+            self.service.hub.message.emit("that change is to the whole store, not a document")
+            return
+        self.service.open_document(entry.document)
+        span_id = place(entry.op, entry.payload).span
+        if span_id is None:
+            return
+        if self.service.span(span_id) is None:
+            self.service.hub.message.emit("that span is gone now; its document is shown")
+            return
+        self.service.hub.spanRequested.emit(span_id)
+

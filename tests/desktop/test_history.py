@@ -1,0 +1,86 @@
+"""The History dock lists the journal, filters it, and jumps to an entry's place; the schema
+change undoes through the store, also in a window opened after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+
+from annotate.commands import CreateSpan, relabel
+from annotate.model import AnnotatedDocument, Span
+from annotate.samples import sample_documents
+from annotate.schema import Label
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+
+def open_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Service(Store.open(path), "amina"), settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert QTest.qWaitForWindowExposed(window)
+    return window
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(AnnotatedDocument(d) for d in sample_documents()[:2])
+    store.close()
+    return path
+
+
+def test_history_lists_filters_and_jumps_to_the_span(qtbot, path: Path, tmp_path: Path):
+    window = open_window(qtbot, path, tmp_path)
+    service = window.service
+    first, second = (row.uid for row in service.store.list_documents())
+    span = Span(first, 0, 3, "ORG", "amina")
+    service.apply(CreateSpan(span))
+    service.apply(relabel(service.store.span(span.id), "PERSON"))
+    service.store.apply(CreateSpan(Span(second, 0, 3, "ORG", "bob")), "bob")
+    window.history.show()
+    window.history.raise_()
+    dock = window.history
+    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
+    ops = [dock.list.topLevelItem(i).text(2) for i in range(dock.list.topLevelItemCount())]
+    assert ops[:3] == ["create_span", "update_span", "batch"]  # newest first
+    described = [dock.list.topLevelItem(i).text(3) for i in range(dock.list.topLevelItemCount())]
+    assert described[1:3] == ["relabel ORG → PERSON [0, 3)",
+                              "create ORG [0, 3) and 1 more change"]
+    dock.annotator.setCurrentIndex(dock.annotator.findData("bob"))
+    assert [e.annotator for e in dock.entries] == ["bob"]
+    dock.annotator.setCurrentIndex(0)
+    dock.operation.setCurrentIndex(dock.operation.findData("update_span"))
+    assert [e.op for e in dock.entries] == ["update_span"]
+    service.open_document(second)
+    dock.jump(0)  # the relabel: its document opens and its span is selected
+    assert service.current == first
+    assert window.editor.view.selected_span() == span.id
+    dock.operation.setCurrentIndex(0)
+    dock.this_document.setChecked(True)
+    assert {e.document for e in dock.entries} == {first}
+    window.service.store.close()
+
+
+def test_a_schema_change_undoes_from_a_window_opened_after_a_restart(
+    qtbot, path: Path, tmp_path: Path
+):
+    window = open_window(qtbot, path, tmp_path)
+    schema = window.service.schema()
+    assert window.service.set_schema(schema.with_label(Label("RUMOUR", "other", "#123456")))
+    window.close()
+    window.service.store.close()
+    again = open_window(qtbot, path, tmp_path)
+    assert again.service.can_undo_schema
+    assert again.service.undo_schema()
+    assert again.service.schema() == schema
+    assert "RUMOUR" not in again.palette_dock.buttons
+    again.service.store.close()
