@@ -140,6 +140,15 @@ def describe(op: str, payload: dict[str, Any]) -> str:
     return op
 
 
+def operation(kind: str, op: str, state: str) -> str:
+    """How an entry's operation is listed: ``op`` is the step (for an undo, the step it took
+    back); an undo or redo says so, a step off the stacks is marked."""
+    text = f"{kind} {op}" if kind in ("undo", "redo") else op
+    if kind == "event":
+        return text
+    return text + {"undone": " (undone)", "closed": " (closed)"}.get(state, "")
+
+
 def place(op: str, payload: dict[str, Any]) -> Place:
     """The span an entry is about (its id and range), when it is about one."""
     span: Any = None

@@ -40,6 +40,16 @@ class JournalEntry:
     payload: dict[str, Any]
     documents: tuple[str, ...] = ()
     target: int | None = None
+    undone: dict[str, Any] | None = None
+    """For an undo: the step it took back (a command's dict); its op is what the user undid."""
+
+    @property
+    def step(self) -> tuple[str, dict[str, Any]]:
+        """The operation as a person names it, and its payload: an undo names the step it
+        took back (the undo of a delete is "undo delete_span", though it created the span)."""
+        if self.kind == "undo" and self.undone:
+            return self.undone.get("op", self.op), self.undone
+        return self.op, self.payload
 
     @property
     def document(self) -> str | None:
@@ -140,7 +150,7 @@ def entries(
     which operation."""
     query = (
         select(J.c.id, J.c.at, A.c.name, J.c.op, J.c.kind, J.c.state, J.c.payload,
-               J.c.document_uid, J.c.target)
+               J.c.document_uid, J.c.target, J.c.inverse)
         .join(A)
         .order_by(J.c.id.desc())
         .limit(limit)
@@ -172,6 +182,7 @@ def entries(
             r.id, r.at, r.name, r.op, r.kind, r.state, r.payload or {},
             (r.document_uid,) if r.document_uid is not None else tuple(several[r.id]),
             r.target,
+            r.inverse if r.kind == "undo" else None,
         )
         for r in rows
     ]

@@ -19,7 +19,7 @@ from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
 from annotate.formats.base import ImportOptions, atomic_write, name_map, read_utf8
-from annotate.history import describe
+from annotate.history import describe, operation
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
@@ -130,15 +130,12 @@ def since_time(text: str) -> str:
 
 def format_entry(entry: JournalEntry) -> str:
     """One line of ``counterclaim log``."""
-    what = f"{entry.kind} {entry.op}" if entry.kind in ("undo", "redo") else entry.op
+    op, payload = entry.step
     where = entry.document[:12] if entry.document else "-"
     if len(entry.documents) > 1:
         where += f" +{len(entry.documents) - 1}"
-    state = {"undone": " (undone)", "closed": " (closed)"}.get(entry.state, "")
-    if entry.kind == "event":
-        state = ""
-    return (f"#{entry.id:<5} {entry.at}  {entry.annotator:<14} {what:<16} {where:<16} "
-            f"{describe(entry.op, entry.payload)}{state}")
+    return (f"#{entry.id:<5} {entry.at}  {entry.annotator:<14} "
+            f"{operation(entry.kind, op, entry.state):<24} {where:<16} {describe(op, payload)}")
 
 
 def cmd_log(store: Store, args: argparse.Namespace) -> int:
@@ -151,7 +148,7 @@ def cmd_log(store: Store, args: argparse.Namespace) -> int:
         rows = [
             {"id": e.id, "at": e.at, "annotator": e.annotator, "op": e.op, "kind": e.kind,
              "state": e.state, "documents": list(e.documents), "target": e.target,
-             "description": describe(e.op, e.payload), "payload": e.payload}
+             "description": describe(*e.step), "payload": e.payload}
             for e in entries
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.history import describe, place
+from annotate.history import describe, operation, place
 from db.journal import JournalEntry
 from desktop.service import Service
 
@@ -26,16 +26,6 @@ SHOWN = 500
 """Entries listed at most (the newest); ``counterclaim log`` prints them all."""
 COLUMNS = ("When (UTC)", "Who", "Operation", "What", "Document")
 EVERYONE, EVERY_OPERATION = "Everyone", "Every operation"
-
-
-def operation_text(entry: JournalEntry) -> str:
-    """The operation as listed: an undo or redo says so; a step off the stacks is marked."""
-    text = f"{entry.kind} {entry.op}" if entry.kind in ("undo", "redo") else entry.op
-    if entry.state == "undone":
-        return f"{text} (undone)"
-    if entry.state == "closed" and entry.kind != "event":
-        return f"{text} (closed)"
-    return text
 
 
 class HistoryDock(QDockWidget):
@@ -123,9 +113,10 @@ class HistoryDock(QDockWidget):
         self.list.clear()
         titles: dict[str, str] = {}
         for entry in self.entries:
+            op, payload = entry.step
             self.list.addTopLevelItem(QTreeWidgetItem([
                 entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
-                operation_text(entry), describe(entry.op, entry.payload),
+                operation(entry.kind, op, entry.state), describe(op, payload),
                 self._where(entry, titles),
             ]))
 
@@ -152,7 +143,7 @@ class HistoryDock(QDockWidget):
             self.service.hub.message.emit("that change is to the whole store, not a document")
             return
         self.service.open_document(entry.document)
-        span_id = place(entry.op, entry.payload).span
+        span_id = place(*entry.step).span
         if span_id is None:
             return
         if self.service.span(span_id) is None:
