@@ -99,12 +99,15 @@ class Relation:
 
 @dataclass(frozen=True, slots=True)
 class AnnotatedDocument:
-    """A document with its spans, relations and per-annotator status: one native JSONL line."""
+    """A document with its spans, relations and per-annotator status: one native JSONL line.
+    ``origin``: where a reader found it in its file (e.g. "line 12"), for the messages of the
+    checks it meets later."""
 
     document: Document
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     status: dict[str, Status] = field(default_factory=dict)
+    origin: str | None = field(default=None, compare=False)
 
     def check_offsets(self) -> None:
         """Every span lies in the text and every relation joins two spans of this document."""

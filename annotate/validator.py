@@ -10,12 +10,19 @@ labels its type allows. A schema change must keep fitting what the store already
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotate.errors import ValidationError
+from annotate.errors import InputError, ValidationError
 from annotate.model import Relation, Span
-from annotate.schema import LabelSchema
+from annotate.schema import (
+    OKABE_ITO,
+    AttributeDef,
+    AttributeType,
+    Label,
+    LabelSchema,
+    RelationType,
+)
 
 
 def check_span(schema: LabelSchema, span: Span, length: int) -> None:
@@ -101,3 +108,148 @@ def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str]) ->
     if problems:
         raise ValidationError("the schema does not fit the stored annotations: "
                               + "; ".join(problems))
+
+
+def _attribute_type(value: Any) -> AttributeType | None:
+    """The attribute type a value found in a file belongs to (None: no attribute type holds it)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return None
+
+
+class Incoming:
+    """What an import brings in, checked against the schema by the rules of :func:`check_span`
+    and :func:`check_relation`: the import's side of the one validator.
+
+    Labels, relation types and attributes the schema lacks are collected, each with the first
+    place it was met, and refused together by :meth:`finish`. With ``grow`` they are added to
+    :attr:`schema` instead, defined as ``declared`` (what the file says of its own schema, e.g.
+    a brat ``annotation.conf``) defines them, else from the values found; the caller stores the
+    grown schema as one schema change. Any other breach is an InputError at once, at ``where``.
+    """
+
+    def __init__(
+        self, schema: LabelSchema, grow: bool = False, declared: LabelSchema | None = None
+    ) -> None:
+        self.schema = schema
+        self.grow = grow
+        self.declared = declared or LabelSchema()
+        self.unknown: dict[str, dict[str, str]] = {
+            "labels": {}, "relation types": {}, "attributes": {}
+        }
+        self.grown = False
+        """Whether :attr:`schema` grew since the caller last cleared this."""
+        self._fits: set[tuple[Any, ...]] = set()  # (label, *attribute items) found to fit
+
+    def span(self, span: Span, where: str) -> bool:
+        """Check ``span``'s label and attributes; False when it names something unknown (it
+        cannot be stored, and :meth:`finish` will say why)."""
+        label = self.schema.label(span.label)
+        if label is not None and not span.attributes:
+            return True  # the common case, without more look-ups
+        try:
+            key: tuple[Any, ...] | None = (span.label, *span.attributes.items())
+            if key in self._fits:
+                return True
+        except TypeError:  # an unhashable value: check it the long way
+            key = None
+        if label is None:
+            if not self.grow:
+                self.unknown["labels"].setdefault(span.label, where)
+                return False
+            label = self._add_label(span.label, where)
+        fits = True
+        for name, value in span.attributes.items():
+            attribute = label.attribute(name)
+            if attribute is None:
+                if not self.grow:
+                    self.unknown["attributes"].setdefault(f"{label.name}.{name}", where)
+                    fits = False
+                    continue
+                label = self._add_attribute(label, name, value, where)
+                attribute = label.attribute(name)
+                assert attribute is not None
+            try:
+                attribute.check(value)
+            except ValidationError as exc:
+                raise InputError(f"span [{span.start}, {span.end}) {label.name}: {exc}",
+                                 None, where) from None
+        if fits and key is not None:
+            self._fits.add(key)
+        return fits
+
+    def relation(self, relation: Relation, source: Span, target: Span, where: str) -> bool:
+        """Check ``relation`` between its two spans; False when its type (or a label at one
+        of its ends) is unknown."""
+        if self.schema.relation_type(relation.type) is None:
+            if not self.grow:
+                self.unknown["relation types"].setdefault(relation.type, where)
+                return False
+            self._add_relation_type(relation.type, where)
+        if self.schema.label(source.label) is None or self.schema.label(target.label) is None:
+            return False  # said of the span
+        try:
+            check_relation(self.schema, relation, source, target)
+        except ValidationError as exc:
+            raise InputError(str(exc), None, where) from None
+        return True
+
+    def finish(self) -> None:
+        """Raise one InputError listing every unknown name and where it was first met."""
+        problems = [
+            f"{kind} not in the schema: "
+            + ", ".join(f"{name} (first at {where})" for name, where in found.items())
+            for kind, found in self.unknown.items()
+            if found
+        ]
+        if problems:
+            raise InputError(
+                "; ".join(problems) + " (map labels with a label map, --map THEIRS=OURS, or "
+                "let the import add them: --add-labels)"
+            )
+
+    # -- growing ---------------------------------------------------------------------------
+    def _grow(self, schema: LabelSchema, where: str) -> None:
+        try:
+            schema.validate()
+        except ValidationError as exc:
+            raise InputError(f"cannot add it to the schema: {exc}", None, where) from None
+        self.schema = schema
+        self.grown = True
+
+    def _add_label(self, name: str, where: str) -> Label:
+        declared = self.declared.label(name)
+        color = OKABE_ITO[len(self.schema.labels) % len(OKABE_ITO)]
+        label = (Label(name, "other", color) if declared is None
+                 else replace(declared, color=color, hotkey=None))
+        self._grow(self.schema.with_label(label), where)
+        return label
+
+    def _add_attribute(self, label: Label, name: str, value: Any, where: str) -> Label:
+        declared = self.declared.label(label.name)
+        attribute = None if declared is None else declared.attribute(name)
+        if attribute is None:
+            kind = _attribute_type(value)
+            if kind is None:
+                raise InputError(
+                    f"attribute {name!r} of {label.name} holds {value!r}: an attribute holds "
+                    "text, a number or a flag", None, where)
+            attribute = AttributeDef(name, kind)
+        grown = replace(label, attributes=(*label.attributes, attribute))
+        self._grow(self.schema.with_label(grown, label.name), where)
+        return grown
+
+    def _add_relation_type(self, name: str, where: str) -> None:
+        declared = self.declared.relation_type(name)
+        schema = self.schema
+        if declared is None:
+            declared = RelationType(name)
+        for label in (*declared.source_labels, *declared.target_labels):
+            if schema.label(label) is None:  # the type names a label the file declares
+                self._add_label(label, where)
+                schema = self.schema
+        self._grow(LabelSchema(schema.labels, (*schema.relations, declared)), where)

@@ -11,11 +11,11 @@ from sqlalchemy import Connection, func, select
 
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
-from annotate.schema import LabelSchema
+from annotate.validator import Incoming
 from db import span_rows, tombstones
 from db.merge import ImportSummary, Merger
 from db.names import Names
-from db.schema_io import read_schema, write_schema
+from db.schema_io import write_schema
 from db.tables import (
     AnnotatorModel,
     DocumentModel,
@@ -35,57 +35,6 @@ CHUNK = 256
 CHUNK_CHARS = 1_000_000
 """A chunk ends at CHUNK documents or once its texts reach CHUNK_CHARS characters, so an
 import holds a bounded amount of text whatever the size of the corpus or its documents."""
-
-
-class _LabelCheck:
-    """Checks incoming spans against the schema; unknown labels are collected (and listed
-    together at the end) or, with ``add_labels``, added to the schema."""
-
-    def __init__(self, conn: Connection, add_labels: bool):
-        self.conn, self.add_labels = conn, add_labels
-        self.schema: LabelSchema = read_schema(conn)
-        self.unknown: set[str] = set()
-        self.added: list[str] = []
-        self.known: set[str] = set(self.schema.label_names)
-        self.checked: set[tuple[Any, ...]] = set()  # (label, *attribute items) found valid
-
-    def accepts(self, span: Span) -> bool:
-        if span.label in self.known:
-            if not span.attributes:
-                return True  # the common case, without a schema look-up
-            try:
-                key = (span.label, *span.attributes.items())
-                if key in self.checked:
-                    return True
-            except TypeError:  # an unhashable value: check it the long way
-                key = None
-        else:
-            key = None
-        label = self.schema.label(span.label)
-        if label is None:
-            if not self.add_labels:
-                self.unknown.add(span.label)
-                return False
-            self.schema = self.schema.add_labels([span.label])
-            write_schema(self.conn, self.schema, {})
-            self.added.append(span.label)
-            self.known.add(span.label)
-            label = self.schema.label(span.label)
-            assert label is not None
-        try:
-            self.schema.check_attributes(label, span.attributes)
-        except ValidationError as exc:
-            raise InputError(f"document {span.document}, span {span.id}: {exc}") from None
-        if key is not None:
-            self.checked.add(key)
-        return True
-
-    def finish(self) -> None:
-        if self.unknown:
-            raise InputError(
-                f"labels not in the schema: {', '.join(sorted(self.unknown))} "
-                "(map them with --map THEIRS=OURS, or add them with --add-labels)"
-            )
 
 
 def _chunks(records: Iterable[AnnotatedDocument]) -> Iterator[list[AnnotatedDocument]]:
@@ -109,10 +58,13 @@ def import_records(
     names: Names,
     records: Iterable[AnnotatedDocument],
     progress: Callable[[int], None] | None,
-    add_labels: bool,
+    incoming: Incoming,
 ) -> ImportSummary:
+    """Check (``incoming``: against the schema) and merge every record; names the schema
+    lacks are refused together at the end, or, when ``incoming`` grows the schema, its rows
+    are written as it grows (the caller journals the change)."""
     summary = ImportSummary()
-    labels = _LabelCheck(conn, add_labels)
+    before = set(incoming.schema.label_names)
     ids_of: dict[str, int] = {}  # annotator name -> id, for the hot loops
 
     def who(name: str) -> int:
@@ -126,15 +78,13 @@ def import_records(
     )
     count = 0
     for chunk in _chunks(records):
-        _import_chunk(conn, names, chunk, labels, merger)
+        _import_chunk(conn, names, chunk, incoming, merger)
         count += len(chunk)
         if progress is not None:
             progress(count)
         del chunk  # freed before the next chunk is read, not after
-    labels.finish()
-    summary.labels_added = labels.added
-    if labels.added:
-        names.clear()
+    incoming.finish()
+    summary.labels_added = [n for n in incoming.schema.label_names if n not in before]
     return summary
 
 
@@ -148,7 +98,7 @@ def _import_chunk(
     conn: Connection,
     names: Names,
     chunk: Sequence[AnnotatedDocument],
-    labels: _LabelCheck,
+    incoming: Incoming,
     merger: Merger,
 ) -> None:
     summary = merger.summary
@@ -172,15 +122,32 @@ def _import_chunk(
     linked: dict[int, set[str]] = {}  # document id -> ids of the spans its relations join
     statuses: list[tuple[int, str, Status]] = []
     for record in chunk:
-        record.check_offsets()
+        where = record.origin or f"document {record.document.uid}"
+        try:
+            record.check_offsets()
+        except ValidationError as exc:
+            raise InputError(str(exc), None, where) from None
         doc_id = ids[record.document.uid]
-        spans += [(s, doc_id) for s in record.spans if labels.accepts(s)]
+        fits = [s for s in record.spans if incoming.span(s, where)]
+        spans += [(s, doc_id) for s in fits]
         if record.relations:
-            relations += [(r, doc_id) for r in record.relations]
+            ends = {s.id: s for s in fits}
+            relations += [
+                (r, doc_id)
+                for r in record.relations
+                if r.source in ends and r.target in ends
+                and incoming.relation(r, ends[r.source], ends[r.target], where)
+            ]
             linked[doc_id] = {r.source for r in record.relations} | {
                 r.target for r in record.relations
             }
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
+    if incoming.grown:  # the schema's rows first: the spans name them
+        write_schema(conn, incoming.schema, {})
+        names.clear()
+        incoming.grown = False
+    if any(incoming.unknown.values()):
+        return  # refused at the end, with every unknown name listed
     here = merger.spans(spans, linked)
     merger.relations(relations, here)
     merger.statuses(statuses)

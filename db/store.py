@@ -35,6 +35,7 @@ from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_f
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema, default_schema
+from annotate.validator import Incoming
 from db import bulk, edits, journal, search
 from db.engine import (
     OPENED,
@@ -627,6 +628,7 @@ class Store:
         dry_run: bool = False,
         by: str = SYSTEM,
         source: str | None = None,
+        declared: LabelSchema | None = None,
     ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
@@ -634,21 +636,31 @@ class Store:
         changed, unchanged or skipped, per annotator). ``dry_run``: checked and counted as
         usual, then rolled back.
 
+        Every span and relation passes the schema's rules (:class:`annotate.validator.
+        Incoming`); labels, relation types and attributes it lacks are refused together, or
+        with ``add_labels`` added (as ``declared`` defines them, else from the values) as ONE
+        schema change, journaled (done by ``by``) just before the import.
+
         The import is one journal row, done by ``by`` (``source``: the file read), which
         cannot be undone: it closes the undo and redo stacks of every annotator whose layer
-        it changed (their older steps might no longer apply over it)."""
+        it changed (their older steps might no longer apply over it), and of ``by`` when it
+        changed the schema (that change cannot be undone without undoing the import)."""
         try:
             with self._write() as conn:
-                summary = bulk.import_records(conn, self.names, records, progress, add_labels)
+                before = read_schema(conn)
+                incoming = Incoming(before, add_labels, declared)
+                summary = bulk.import_records(conn, self.names, records, progress, incoming)
                 if dry_run:
                     raise _RolledBack(summary)
                 who = self.names.annotator_id(conn, by)
+                closed = [self.names.annotator_id(conn, n) for n in summary.annotators]
+                if incoming.schema != before:
+                    self._journal(conn, SetSchema(incoming.schema, (), before), who, "do", None)
+                    closed.append(who)
                 payload = summary.to_json() | ({"file": source} if source else {})
                 journal.write(conn, who, "import", payload, kind="event",
                               documents=summary.documents)
-                journal.close_stacks(
-                    conn, [self.names.annotator_id(conn, n) for n in summary.annotators]
-                )
+                journal.close_stacks(conn, closed)
         except _RolledBack as rolled_back:
             return rolled_back.summary
         self._forget()  # the import may have added labels, and closed undo stacks

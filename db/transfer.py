@@ -16,6 +16,7 @@ from annotate.errors import CounterclaimError, InputError, StoreError
 from annotate.formats.base import ExportReport, ImportOptions
 from annotate.inputs import not_regular
 from annotate.model import GOLD, AnnotatedDocument, Status
+from annotate.schema import LabelSchema
 from db.merge import KINDS, ImportSummary, describe
 from db.peer import is_store_file, read_peer_store
 from db.store import Store
@@ -154,7 +155,7 @@ def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
                                      source=ids[r.source], target=ids[r.target]))
         yield AnnotatedDocument(
             record.document, tuple(spans), tuple(relations),
-            {who.get(a, a): state for a, state in record.status.items()},
+            {who.get(a, a): state for a, state in record.status.items()}, record.origin,
         )
 
 
@@ -179,6 +180,14 @@ def _records(store: Store, unit: ImportUnit, options: ImportOptions) -> Iterator
         raise InputError(f"cannot import the {unit.format} format", str(unit.path))
 
 
+def _declared(unit: ImportUnit, options: ImportOptions) -> LabelSchema | None:
+    """What the file declares of its own schema (a brat annotation.conf), read only when the
+    import may add names: their definitions come from there."""
+    if unit.format != "brat" or not options.add_labels:
+        return None
+    return formats.module("brat").declared_schema(unit.path, options.label_map)
+
+
 def import_unit(
     store: Store,
     unit: ImportUnit,
@@ -197,6 +206,7 @@ def import_unit(
         summary = store.import_documents(
             _records(store, unit, options), report, add_labels=options.add_labels,
             dry_run=dry_run, by=options.by, source=str(unit.path),
+            declared=_declared(unit, options),
         )
     except (Cancelled, StoreError):
         raise

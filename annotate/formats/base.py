@@ -28,6 +28,7 @@ from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span
 from annotate.schema import LabelSchema
+from annotate.validator import Incoming
 
 DEFAULT_ANNOTATOR = "imported"
 
@@ -216,18 +217,14 @@ def atomic_write(target: Path, *, newline: str = "\n") -> Iterator[TextIO]:
 @dataclass
 class ImportOptions:
     """How to read a file: whose work it is when the file does not say, how its label names
-    map to ours, and whether unknown labels are an error or new labels.
-
-    With ``add_labels``, readers put each label (and relation type) the schema lacks into
-    ``new_labels`` (``new_relation_types``) so the caller can extend the schema first.
+    map to ours, and whether names the schema lacks (labels, relation types, attributes) are
+    an error or, with ``add_labels``, added to the schema by the import (one schema change).
     ``annotator_map`` renames the annotators a file names (a peer's "amina" as "amina_peer").
     ``by``: who imports (the journal names them)."""
 
     annotator: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
     add_labels: bool = False
-    new_labels: set[str] = field(default_factory=set)
-    new_relation_types: set[str] = field(default_factory=set)
     annotator_map: dict[str, str] = field(default_factory=dict)
     by: str = SYSTEM
 
@@ -286,17 +283,22 @@ class Intake:
     """Checks and builds the spans and relations of one file being read.
 
     A reader of several files (brat) sets ``file`` to the one it reads, for the messages.
-    Call :meth:`finish` after the file's last record: it raises one InputError listing every
-    label and relation type the schema lacks (or, with ``add_labels``, records them)."""
+    The schema's rules are :class:`annotate.validator.Incoming`'s, the import's own checks:
+    call :meth:`finish` after the file's last record, to raise one InputError listing every
+    label, relation type and attribute the schema lacks (unless ``add_labels``: the import
+    adds them)."""
 
     def __init__(self, schema: LabelSchema, options: ImportOptions, file: str | Path):
-        self.schema = schema
         self.options = options
         self.file = str(file)
-        self._unknown_labels: dict[str, str] = {}  # name -> where first seen
-        self._unknown_types: dict[str, str] = {}
+        self.check = Incoming(schema, options.add_labels)
         self._first_file = self.file
         self._seen: Counter[tuple[Any, ...]] = Counter()  # for ids of repeated spans/relations
+
+    @property
+    def schema(self) -> LabelSchema:
+        """The schema checked against (with ``add_labels``, grown by what was read)."""
+        return self.check.schema
 
     def error(self, message: str, where: str | int | None) -> InputError:
         return InputError(message, self.file, where)
@@ -321,20 +323,16 @@ class Intake:
                 f"span [{start}, {end}): the label must be a name, got {label!r}", where
             )
         label = self.options.label_map.get(label, label)
-        attributes = attributes or {}
-        known = self.schema.label(label)
-        if known is None:
-            self._unknown_labels.setdefault(label, self._place(where))
-        else:
-            try:
-                self.schema.check_attributes(known, attributes)
-            except ValidationError as exc:
-                raise self.error(f"span [{start}, {end}) {label}: {exc}", where) from None
         if span_id is None:
             key = (document.uid, annotator, start, end, label)
             span_id = stable_id(*key, self._seen[key])
             self._seen[key] += 1
-        return Span(document.uid, start, end, label, annotator, span_id, attributes, note)
+        span = Span(document.uid, start, end, label, annotator, span_id, attributes or {}, note)
+        try:
+            self.check.span(span, self._place(where))
+        except InputError as exc:
+            raise self.error(exc.message, where) from None
+        return span
 
     def relation(
         self,
@@ -353,13 +351,10 @@ class Intake:
             relation_id = stable_id(*key, self._seen[key])
             self._seen[key] += 1
         rel = Relation(rtype, source.id, target.id, annotator, relation_id)
-        if self.schema.relation_type(rtype) is None:
-            self._unknown_types.setdefault(rtype, self._place(where))
-        elif self.schema.label(source.label) and self.schema.label(target.label):
-            try:
-                self.schema.check_relation(rel, source, target)
-            except ValidationError as exc:
-                raise self.error(str(exc), where) from None
+        try:
+            self.check.relation(rel, source, target, self._place(where))
+        except InputError as exc:
+            raise self.error(exc.message, where) from None
         return rel
 
     def _place(self, where: str) -> str:
@@ -367,23 +362,10 @@ class Intake:
         return where if self.file == self._first_file else f"{self.file}:{where}"
 
     def finish(self) -> None:
-        if self.options.add_labels:
-            self.options.new_labels.update(self._unknown_labels)
-            self.options.new_relation_types.update(self._unknown_types)
-            return
-        problems = []
-        for kind, found in (
-            ("labels", self._unknown_labels),
-            ("relation types", self._unknown_types),
-        ):
-            if found:
-                listed = ", ".join(f"{name} (first at {where})" for name, where in found.items())
-                problems.append(f"{kind} not in the schema: {listed}")
-        if problems:
-            raise InputError(
-                "; ".join(problems) + " (map them with a label map, or let the import add them)",
-                self.file,
-            )
+        try:
+            self.check.finish()
+        except InputError as exc:
+            raise exc.located(self.file) from None
 
 
 def check_text(text: Any, file: str | Path, where: str | int | None) -> str:

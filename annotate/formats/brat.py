@@ -55,7 +55,7 @@ from annotate.formats.base import (
 )
 from annotate.inputs import Found, readable_name, walk
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
-from annotate.schema import AttributeDef, LabelSchema
+from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
 
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits at
 _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
@@ -315,6 +315,63 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     intake.finish()
 
 
+def declared_schema(path: Path, label_map: dict[str, str] | None = None) -> LabelSchema:
+    """What the corpus's ``annotation.conf`` declares (none: an empty schema), names mapped by
+    ``label_map``: entity types as labels, with the attributes declared on them (a flag as
+    bool, one with values as a choice), and relation types with the labels their Arg1 and
+    Arg2 allow (``<ENTITY>``: any). Events, and this format's own ``Annotator`` attribute,
+    are left out; the names are checked when a definition is used."""
+    conf = Path(path) / CONF
+    if not conf.is_file():
+        return LabelSchema()
+    names = label_map or {}
+    sections: dict[str, list[str]] = {}
+    macros: dict[str, str] = {}
+    section = ""
+    for raw in read_utf8(conf).splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif line.startswith("<") and "=" in line:
+            macro, _, value = line.partition("=")
+            macros[macro.strip()] = value.strip()
+        else:
+            sections.setdefault(section, []).append(line)
+
+    def types(text: str) -> tuple[str, ...]:
+        found = [names.get(t, t) for t in macros.get(text, text).split("|") if t]
+        return () if "<ENTITY>" in found else tuple(found)
+
+    def arguments(rest: str) -> dict[str, str]:
+        return {role.strip(): kind.strip() for role, _, kind in
+                (part.partition(":") for part in rest.split(","))}
+
+    entities = [names.get(n, n) for n in
+                (line.split()[0] for line in sections.get("entities", ())) if n[:1] != "!"]
+    attributes: dict[str, list[AttributeDef]] = {name: [] for name in entities}
+    for line in sections.get("attributes", ()):
+        name, *rest = line.split(None, 1)
+        args = arguments(rest[0] if rest else "")
+        if name == ANNOTATOR or args.get("Arg") == "<EVENT>":
+            continue
+        values = tuple(v for v in args.get("Value", "").split("|") if v)
+        attribute = AttributeDef(name, "choice", values) if values else AttributeDef(name, "bool")
+        for label in types(args.get("Arg", "<ENTITY>")) or entities:
+            attributes.setdefault(label, []).append(attribute)
+    relations = []
+    for line in sections.get("relations", ()):
+        name, *rest = line.split(None, 1)
+        if name.startswith("<"):
+            continue  # <OVERLAP> and other settings
+        args = arguments(rest[0] if rest else "")
+        relations.append(RelationType(names.get(name, name), types(args.get("Arg1", "")),
+                                      types(args.get("Arg2", ""))))
+    labels = tuple(Label(name, attributes=tuple(attrs)) for name, attrs in attributes.items())
+    return LabelSchema(labels, tuple(relations))
+
+
 def files(root: Path) -> list[Found]:
     """The ``.txt`` and ``.ann`` files under ``root`` in path order, hidden ones left out, and
     those the reader leaves out with the reason (links out of the folder, special files: see
@@ -434,11 +491,9 @@ class _AnnReader:
     def _attribute(self, bound: _TextBound, name: str, value: str | None, where: str) -> Any:
         label = self.intake.schema.label(self.intake.options.label_map.get(bound.label,
                                                                            bound.label))
-        if label is None:  # a label the import adds: keep what the file says
+        attr = None if label is None else label.attribute(name)
+        if attr is None:  # refused by the intake, or added by the import: as the file says
             return True if value is None else value
-        attr = label.attribute(name)
-        if attr is None:
-            raise self.intake.error(f"label {label.name} has no attribute {name!r}", where)
         if attr.type == "bool":
             if value is not None:
                 raise self.intake.error(f"{name} is a flag and takes no value", where)

@@ -85,7 +85,7 @@ def decode(
     except orjson.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", file, where) from None
     try:
-        return _record(data)
+        return _record(data, where)
     except InputError as exc:
         raise exc.located(file, where) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -94,7 +94,7 @@ def decode(
         ) from None
 
 
-def _record(data: Any) -> AnnotatedDocument:
+def _record(data: Any, where: str | None) -> AnnotatedDocument:
     # orjson refuses lone surrogates, so every string here is valid Unicode.
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError('a native record is an object with a "text" string')
@@ -160,7 +160,7 @@ def _record(data: Any) -> AnnotatedDocument:
     status = data.get("status") or {}
     if not isinstance(status, dict) or any(v not in STATUSES for v in status.values()):
         raise InputError(f'"status" maps annotators to one of {", ".join(STATUSES)}')
-    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status))
+    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status), where)
 
 
 def read(path: Path) -> Iterator[AnnotatedDocument]:

@@ -17,7 +17,7 @@ from annotate.commands import (
     set_attribute,
     set_note,
 )
-from annotate.errors import StoreError, ValidationError
+from annotate.errors import InputError, StoreError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
 
@@ -204,7 +204,8 @@ def test_import_lists_every_unknown_label_and_adds_them_on_request(store: Store)
     record = AnnotatedDocument(
         doc, (Span(doc.uid, 0, 5, "FOO", "x"), Span(doc.uid, 6, 10, "BAR", "x"))
     )
-    with pytest.raises(Exception, match="BAR, FOO"):
+    with pytest.raises(InputError, match=r"labels not in the schema: FOO \(first at document "
+                                         rf"{doc.uid}\), BAR"):
         store.import_documents([record])
     assert store.count_documents() == 0
     summary = store.import_documents([record], add_labels=True)
