@@ -175,8 +175,9 @@ def test_a_failed_migration_is_rolled_back_and_the_backup_kept(
 
 
 def pending_migration(path: Path) -> None:
-    """Make ``path`` look like a store of the previous revision (the head still to run)."""
-    tamper(path, "DROP TABLE decisions; DROP TABLE deleted; "
+    """Make ``path`` look like a store of revision 0001 (what came after it still to run)."""
+    tamper(path, "DROP TABLE decisions; DROP TABLE deleted; DROP TABLE journal_documents; "
+                 "DROP INDEX ix_journal_document_uid; "
                  "UPDATE alembic_version SET version_num = '0001';")
 
 
