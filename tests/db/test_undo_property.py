@@ -78,11 +78,15 @@ class History(RuleBasedStateMachine):
         self.store.apply(CreateSpan(span), ME)
 
     @precondition(lambda self: bool(self.mine()))
-    @rule(pick=st.integers(0, 50))
-    def delete(self, pick: int) -> None:
+    @rule(pick=st.integers(0, 50), then_import=st.sampled_from((None, ME, PEER)))
+    def delete(self, pick: int, then_import: str | None) -> None:
+        """Delete a span; ``then_import``: then a file holding it comes in (under its own
+        name, or as a colleague's copy)."""
         spans = self.mine()
         self.store.apply(DeleteSpan(spans[pick % len(spans)]), ME)
         self.deleted.append(spans[pick % len(spans)])
+        if then_import is not None:
+            self._import_deleted(then_import)
 
     @precondition(lambda self: bool(self.mine()))
     @rule(pick=st.integers(0, 50), label=st.integers(0, 20))
@@ -140,6 +144,9 @@ class History(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.deleted))
     @rule(who=st.sampled_from((ME, PEER)))
     def import_deleted(self, who: str) -> None:
+        self._import_deleted(who)
+
+    def _import_deleted(self, who: str) -> None:
         """A file holding the span deleted last (under its own name, or a colleague's)."""
         span = self.deleted[-1]
         if self.store.schema().label(span.label) is not None:
