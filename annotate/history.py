@@ -90,14 +90,24 @@ def _schema(payload: dict[str, Any]) -> str:
 
 
 def _import(payload: dict[str, Any]) -> str:
-    file = payload.get("file")
-    counts = (
-        f"{payload.get('documents_added', 0)} new documents, "
-        f"+{payload.get('spans_added', 0)} spans, +{payload.get('relations_added', 0)} relations"
-    )
+    """An import's summary: new documents, and per kind what was added, changed or skipped."""
+    totals: dict[str, dict[str, int]] = {}
+    for kinds in (payload.get("by_annotator") or {}).values():
+        for kind, outcomes in kinds.items():
+            for outcome, n in outcomes.items():
+                key = "skipped" if outcome.startswith("skipped") else outcome
+                totals.setdefault(kind, {}).setdefault(key, 0)
+                totals[kind][key] += n
+    parts = [f"{payload.get('documents_added', 0)} new documents"]
+    for kind, outcomes in totals.items():
+        counts = ", ".join(f"{n} {o}" for o, n in outcomes.items() if n and o != "unchanged")
+        if counts:
+            parts.append(f"{kind}: {counts}")
     labels = payload.get("labels_added") or []
-    added = f", labels added: {', '.join(labels)}" if labels else ""
-    return f"{file}: {counts}{added}" if file else counts + added
+    if labels:
+        parts.append(f"labels added: {', '.join(labels)}")
+    text = "; ".join(parts)
+    return f"{payload['file']}: {text}" if payload.get("file") else text
 
 
 def describe(op: str, payload: dict[str, Any]) -> str:

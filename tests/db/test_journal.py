@@ -111,10 +111,14 @@ def test_delete_then_import_the_span_then_undo_leaves_no_failing_step(
     store.apply(DeleteSpan(span), "amina")
     [result] = import_paths(store, [file])
     assert result.error is None
-    # The import cannot be undone and brought amina's work in: her stack is closed, so no
-    # undo is offered that would fail ("span ... exists already").
-    assert store.next_undo("amina") is None
-    assert store.undo("amina") is None
+    # The deleted span does not come back (a tombstone), so the delete still undoes, and the
+    # older steps after it: no step is offered that fails ("span ... exists already").
+    assert store.next_undo("amina") == "delete_span"
+    store.undo("amina")
+    assert {s.id for s in store.spans(uid)} == {older.id, span.id}
+    store.undo("amina")
+    store.undo("amina")
+    assert store.spans(uid) == [] and store.next_undo("amina") is None
     [entry] = store.history(op="import", limit=1)
     assert entry.kind == "event" and entry.documents == (uid,)
     assert entry.payload["file"] == str(file)
