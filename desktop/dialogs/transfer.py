@@ -291,7 +291,8 @@ class ImportDialog(_TransferDialog):
         annotator_map = name_map(self.annotator_map.toPlainText().splitlines(),
                                  "annotator map", "line")
         options = ImportOptions(self.annotator.text().strip() or None, label_map,
-                                self.add_labels.isChecked(), annotator_map=annotator_map)
+                                self.add_labels.isChecked(), annotator_map=annotator_map,
+                                by=self.service.annotator)
         forced = self.format.currentText()
         return ImportJob(location, paths, options, None if forced == "auto" else forced,
                          self.dry_run.isChecked())

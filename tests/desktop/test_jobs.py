@@ -250,6 +250,8 @@ def test_import_dialog_summary_lists_files_and_errors(qtbot, service, store: Sto
     assert "Imported 1 of 2 files." in text
     assert store.count_documents(label="ORG") == 2  # ARMY mapped to ORG
     assert store.span_count("bob") == 4  # the annotator for files that name none
+    [entry] = store.history(op="import")  # journaled as done by the window's annotator
+    assert (entry.annotator, entry.payload["file"]) == ("ana", str(good))
 
 
 def test_import_dialog_summary_names_the_files_a_folder_import_left_out(
