@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotate.history import describe, operation, place
 from db.journal import JournalEntry
+from desktop.plain import line, tooltip
 from desktop.service import Service
 
 SHOWN = 500
@@ -100,7 +101,7 @@ class HistoryDock(QDockWidget):
         box.clear()
         box.addItem(every, None)
         for name in names:
-            box.addItem(name, name)
+            box.addItem(line(name), name)
         found = box.findData(current)
         box.setCurrentIndex(found if found >= 0 else 0)
         box.blockSignals(False)
@@ -114,11 +115,13 @@ class HistoryDock(QDockWidget):
         titles: dict[str, str] = {}
         for entry in self.entries:
             op, payload = entry.step
-            self.list.addTopLevelItem(QTreeWidgetItem([
+            what = describe(op, payload)
+            item = QTreeWidgetItem([line(text) for text in (
                 entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
-                operation(entry.kind, op, entry.state), describe(op, payload),
-                self._where(entry, titles),
-            ]))
+                operation(entry.kind, op, entry.state), what, self._where(entry, titles),
+            )])
+            item.setToolTip(3, tooltip(what))
+            self.list.addTopLevelItem(item)
 
     def _where(self, entry: JournalEntry, titles: dict[str, str]) -> str:
         if not entry.documents:
