@@ -4,7 +4,6 @@ and selects its span."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +36,7 @@ class HistoryDock(QDockWidget):
         self.setObjectName("history")
         self.service = service
         self.entries: list[JournalEntry] = []
+        self._stale = True
         self.annotator = QComboBox()
         self.annotator.setToolTip("Only what this annotator did")
         self.operation = QComboBox()
@@ -70,16 +70,20 @@ class HistoryDock(QDockWidget):
         hub.storeChanged.connect(self.refresh)
         hub.schemaChanged.connect(self.refresh)
         hub.documentChanged.connect(self._on_document)
+        self.visibilityChanged.connect(self._on_visibility)
 
     # -- loading ---------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
+    def _on_visibility(self, visible: bool) -> None:
+        if visible and self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
-        """Reload choices and entries, when the dock is shown (else when it is next shown)."""
-        if not self.isVisible():
+        """Reload choices and entries when the dock is on screen; else mark them stale, to be
+        reloaded when it is shown (a dock behind another tab costs an edit nothing)."""
+        if self.visibleRegion().isEmpty():
+            self._stale = True
             return
+        self._stale = False
         self._fill(self.annotator, EVERYONE, self.service.annotators())
         self._fill(self.operation, EVERY_OPERATION, self.service.operations())
         self.reload()
@@ -92,7 +96,7 @@ class HistoryDock(QDockWidget):
 
     def _on_document(self, _uid: str) -> None:
         if self.this_document.isChecked():
-            self.reload()
+            self.refresh()
 
     @staticmethod
     def _fill(box: QComboBox, every: str, names: list[str]) -> None:
