@@ -14,10 +14,12 @@ from PySide6.QtCore import QObject, QTimer
 from annotate.commands import ChangeSet
 from desktop.hub import Hub
 
-WAIT_MS = 100
+WAIT_MS = 50
 """The longest one try of a write waits for another program's lock on the window's thread."""
-RETRY_MS = 150
+RETRY_MS = 100
 """How often the first waiting edit is tried again."""
+RETRY_WAIT_MS = 10
+"""The longest a try again waits for the lock (the window's thread stays free between)."""
 GIVE_UP_S = 20.0
 """How long the store may stay busy (no waiting edit saved) before the waiting edits are
 refused, plainly, as not saved."""
@@ -39,15 +41,15 @@ class Pending(QObject):
     before it was (so nothing is saved, or said saved, out of order). ``hub.waiting`` tells
     how many wait."""
 
-    def __init__(self, hub: Hub, attempt: Callable[[Edit], bool]) -> None:
-        """``attempt(edit)`` writes ``edit`` and reports its outcome; False when the store was
-        busy and nothing was written."""
+    def __init__(self, hub: Hub, attempt: Callable[[Edit, int], bool]) -> None:
+        """``attempt(edit, wait_ms)`` writes ``edit``, waiting at most ``wait_ms`` for the
+        lock, and reports its outcome; False when the store was busy and nothing written."""
         super().__init__(hub)
         self.hub = hub
         self._attempt = attempt
         self._edits: deque[Edit] = deque()
         self._since = 0.0  # when the store last took an edit of the queue, or the queue began
-        self._timer = QTimer(self, interval=RETRY_MS)
+        self._timer = QTimer(self)
         self._timer.timeout.connect(self.retry)
 
     def __len__(self) -> int:
@@ -56,34 +58,38 @@ class Pending(QObject):
     def write(self, edit: Edit) -> bool:
         """Write ``edit`` now when nothing waits and the store is free (True); else it waits
         behind the others (False)."""
-        if not self._edits and self._attempt(edit):
+        if not self._edits and self._attempt(edit, WAIT_MS):
             return True
         if all(waiting.key != edit.key for waiting in self._edits):
             self._edits.append(edit)
         if not self._timer.isActive():
             self._since = time.monotonic()
-            self._timer.start()
+            self._timer.start(RETRY_MS)
         self.hub.waiting.emit(len(self._edits))
         return False
 
     def retry(self) -> None:
-        """Write the waiting edits in order until the store is busy again; refuse them all
-        when it has stayed busy for ``GIVE_UP_S``."""
-        while self._edits:
-            if not self._attempt(self._edits[0]):
-                if time.monotonic() - self._since > GIVE_UP_S:
-                    self.hub.failed.emit(
-                        f"another program kept the store busy for over {GIVE_UP_S:.0f} s: "
-                        f"{_edits(len(self._edits))} not saved; try again when it is done",
-                        True)
-                    self.discard()
-                else:
-                    self.hub.waiting.emit(len(self._edits))
-                return
+        """Write the first waiting edit (the next one at the next turn of the event loop, so
+        a long queue does not hold the window up); refuse them all when the store has stayed
+        busy for ``GIVE_UP_S``."""
+        if not self._edits:
+            return
+        if self._attempt(self._edits[0], RETRY_WAIT_MS):
             self._edits.popleft()
             self._since = time.monotonic()
-        self._timer.stop()
-        self.hub.waiting.emit(0)
+            if self._edits:
+                self._timer.start(0)
+            else:
+                self._timer.stop()
+        elif time.monotonic() - self._since > GIVE_UP_S:
+            self.hub.failed.emit(
+                f"another program kept the store busy for over {GIVE_UP_S:.0f} s: "
+                f"{_edits(len(self._edits))} not saved; try again when it is done", True)
+            self.discard()
+            return
+        else:
+            self._timer.start(RETRY_MS)
+        self.hub.waiting.emit(len(self._edits))
 
     def discard(self) -> int:
         """Give up the waiting edits (none is written); how many there were."""

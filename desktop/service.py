@@ -116,16 +116,21 @@ class Service:
             result = call()
         return result
 
-    def _write_now(self, edit: Edit) -> bool:
-        """Write ``edit`` and report its outcome; False when the store was busy (nothing
-        written, nothing reported)."""
-        with self._reporting():
-            try:
-                changes = edit.run()
-            except StoreBusy:
-                return False
-            edit.done(changes)
-        return True
+    def _write_now(self, edit: Edit, wait_ms: int) -> bool:
+        """Write ``edit``, waiting at most ``wait_ms`` for the lock, and report its outcome;
+        False when the store was busy (nothing written, nothing reported)."""
+        store = self.store
+        store.patience_ms = wait_ms
+        try:
+            with self._reporting():
+                try:
+                    changes = edit.run()
+                except StoreBusy:
+                    return False
+                edit.done(changes)
+            return True
+        finally:
+            store.patience_ms = WAIT_MS
 
     @property
     def waiting(self) -> int:
