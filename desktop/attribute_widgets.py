@@ -15,7 +15,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from annotate.schema import AttributeDef
-from desktop.plain import EDITABLE, line, too_long, tooltip
+from desktop.plain import EDITABLE, NAME, line, too_long, tooltip
 
 Commit = Callable[[Any], None]
 
@@ -47,7 +47,7 @@ class ChoiceEditor(AttributeEditor):
         self.widget = combo = QComboBox()
         combo.addItem("", None)
         for choice in attr.choices:
-            combo.addItem(line(choice), choice)
+            combo.addItem(line(choice, NAME), choice)
         combo.activated.connect(lambda _i: commit(combo.currentData()))
 
     def show_value(self, value: Any) -> None:

@@ -34,7 +34,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, worker_location
-from desktop.plain import line, markup
+from desktop.plain import NAME, line, markup
 from desktop.service import Service
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ MAX_DATE_TICKS = 7
 KAPPA_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 NOTE = 400
 """Most characters of the dock's notes (an error may quote a name or a path)."""
-TICK = 24
-"""Names on an axis (labels, annotators) longer than this are cut."""
+TICK = 16
+"""Tick names (labels, annotators) longer than this are cut: ticks sit side by side."""
 SHORT_TICK = 8
 """Confusion column names longer than this are cut (the rows are cut at :data:`TICK`)."""
 
@@ -296,7 +296,7 @@ class Dashboard(QDockWidget):
                 counts[index[day]] = n
             colour = self._annotator_colour(name)
             self.progress_curves[name] = plot.plot(
-                np.arange(len(self.days), dtype=float), counts, name=markup(name, TICK),
+                np.arange(len(self.days), dtype=float), counts, name=markup(name, NAME),
                 pen=self._pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
                 symbolBrush=colour, symbolPen=colour)
         self.progress_legend.setColumnCount(max(1, len(per_day)))
@@ -317,7 +317,7 @@ class Dashboard(QDockWidget):
             combo.blockSignals(True)
             combo.clear()
             for name in names:
-                combo.addItem(line(name), name)
+                combo.addItem(line(name, NAME), name)
         for k, combo in enumerate((self.pair_a, self.pair_b)):
             keep = chosen[k] if chosen[k] in names else (names[k] if k < len(names) else None)
             combo.setCurrentIndex(combo.findData(keep))
@@ -438,8 +438,8 @@ class Dashboard(QDockWidget):
                 plot.addItem(self._text(str(int(n)), col, row, (0.5, 0.5), colour))
         plot.getAxis("left").setTicks(ticks(labels))
         plot.getAxis("bottom").setTicks(ticks(labels, SHORT_TICK))
-        plot.setLabel("left", markup(figures.a, TICK), color=self._fg.name())
-        plot.setLabel("bottom", markup(figures.b, TICK), color=self._fg.name())
+        plot.setLabel("left", markup(figures.a, NAME), color=self._fg.name())
+        plot.setLabel("bottom", markup(figures.b, NAME), color=self._fg.name())
         size = max(len(labels), 1)
         plot.setRange(xRange=(-0.5, size - 0.5), yRange=(-0.5, size - 0.5), padding=0)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from db.store import DocumentRow
-from desktop.plain import line, tooltip
+from desktop.plain import NAME, line, tooltip
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel
 
@@ -185,7 +185,7 @@ class DocumentList(QDockWidget):
         self.label.clear()
         self.label.addItem("any label", None)
         for name in self.service.schema().label_names:
-            self.label.addItem(line(name), name)
+            self.label.addItem(line(name, NAME), name)
         self.label.setCurrentIndex(max(self.label.findData(chosen), 0))
         self.label.blockSignals(False)
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.plain import EDITABLE, clip, line, too_long, words
+from desktop.plain import EDITABLE, NAME, clip, line, too_long, words
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
@@ -158,7 +158,7 @@ class Inspector(QDockWidget):
                 editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
                     name, value))
                 self._editors[attr.name] = editor
-                self.attributes.addRow(plain_label(line(attr.name)), editor.widget)
+                self.attributes.addRow(plain_label(line(attr.name, NAME)), editor.widget)
             self._attribute_label = span.label
         for name, editor in self._editors.items():
             editor.show_value(span.attributes.get(name))
@@ -183,7 +183,7 @@ class Inspector(QDockWidget):
     def _on_schema(self) -> None:
         self.label.clear()
         for name in self.service.schema().label_names:
-            self.label.addItem(line(name), name)
+            self.label.addItem(line(name, NAME), name)
         self._attribute_label = None
         if self.span is not None:
             self.show_span(self.span.id)

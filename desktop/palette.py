@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.schema import Category, Label
-from desktop.plain import mnemonic, tooltip
+from desktop.plain import NAME, mnemonic, tooltip
 from desktop.service import Service
 
 GROUPS: tuple[tuple[Category, str], ...] = (
@@ -94,7 +94,7 @@ class Palette(QDockWidget):
     def _button(self, label: Label, number: int) -> QToolButton:
         button = QToolButton()
         keys = [k for k in (label.hotkey, str(number) if number <= 9 else None) if k]
-        name = mnemonic(label.name)
+        name = mnemonic(label.name, NAME)
         button.setText(f"{name}   [{' / '.join(keys)}]" if keys else name)
         button.setIcon(swatch(label))
         button.setIconSize(QSize(14, 14))

@@ -13,6 +13,9 @@ import html
 
 LINE = 160
 """Most characters of a one-line caption; a longer text is cut and ends in "…"."""
+NAME = 32
+"""Most characters of a name on a widget as wide as its text (a button, a combo box, a form
+label): a longer name would widen the window past the screen."""
 MESSAGE = 2000
 """Most characters of a tooltip or a message box."""
 EDITABLE = 10_000

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
-from desktop.plain import LINE, MESSAGE, line, tooltip, words
+from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.service import Service
 from desktop.table_model import Index, RowsModel
 
@@ -78,8 +78,8 @@ class SpansModel(RowsModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text[span.start:span.end]
             if role == Qt.ItemDataRole.DisplayRole:
-                return (line(span.label), span.start, span.end, words(text),
-                        line(span.annotator), line(attributes_text(span)))[index.column()]
+                return (line(span.label, NAME), span.start, span.end, words(text),
+                        line(span.annotator, NAME), line(attributes_text(span)))[index.column()]
             return tooltip(str((span.label, span.start, span.end, text, span.annotator,
                                 attributes_text(span, MESSAGE))[index.column()]))
         if role == Qt.ItemDataRole.UserRole:

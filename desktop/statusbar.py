@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWi
 
 from annotate.commands import ChangeSet
 from annotate.model import GOLD
-from desktop.plain import line, mnemonic, tooltip
+from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Service
 
 MESSAGE_MS = 6000
@@ -55,7 +55,7 @@ class StatusBar(QStatusBar):
         progress = self.service.progress()
         self.progress.setText(f"{progress.done:,} of {progress.total:,} done · "
                               f"{progress.spans:,} spans · {self.state}")
-        self.annotator.setText(mnemonic(f"annotator: {self.service.annotator}"))
+        self.annotator.setText(mnemonic(f"annotator: {line(self.service.annotator, NAME)}"))
         self.store.setText(line(f"store: {self.service.store_name}"))
         self.store.setToolTip(tooltip(self.service.location))
 

@@ -37,7 +37,7 @@ from db import review
 from db.store import Store
 from desktop.editor import Editor
 from desktop.jobs import Job, worker_location
-from desktop.plain import line, mnemonic, tooltip
+from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.edit_dialog import EditDialog, span_caption
 from desktop.service import Service
 
@@ -202,7 +202,7 @@ class AdjudicationTab(QWidget):
 
     def _fill(self) -> None:
         text = self.editor.text
-        headers = ["Kind", *map(line, self.annotators), "Status"]
+        headers = ["Kind", *(line(name, NAME) for name in self.annotators), "Status"]
         self.table.blockSignals(True)
         self.table.clearContents()
         self.table.setColumnCount(len(headers))
@@ -239,8 +239,8 @@ class AdjudicationTab(QWidget):
     @staticmethod
     def _status_text(item: Item) -> str:
         mark = STATUS_MARKS[item.status]
-        return f"{mark} by {line(item.decision.decided_by)}" if item.decision is not None \
-            else mark
+        decision = item.decision
+        return f"{mark} by {line(decision.decided_by, NAME)}" if decision is not None else mark
 
     def _update_progress(self) -> None:
         decided, total = adjudication.progress(self.items)
@@ -266,7 +266,7 @@ class AdjudicationTab(QWidget):
                 tip = with_key(tip, key)
                 self.side_actions[name] = self._key_action(f"Accept {name}’s span (review)",
                                                            key, accept)
-            button = self._button(mnemonic(f"Accept {name}’s"), accept, tip)
+            button = self._button(f"Accept {mnemonic(name, NAME)}’s", accept, tip)
             self.sides.addWidget(button)
             self.side_buttons[name] = button
 

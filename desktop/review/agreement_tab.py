@@ -26,7 +26,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, worker_location
-from desktop.plain import MESSAGE, line, tooltip
+from desktop.plain import MESSAGE, NAME, line, tooltip
 from desktop.service import Service
 
 COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
@@ -110,11 +110,11 @@ class AgreementTab(QWidget):
         self.who.clear()
         self.who.addItem("All annotators", None)
         for a, b in combinations(names, 2):
-            self.who.addItem(f"{line(a)} vs {line(b)}", (a, b))
+            self.who.addItem(f"{line(a, NAME)} vs {line(b, NAME)}", (a, b))
         self.label.clear()
         self.label.addItem("All labels", None)
         for name in self.service.schema().label_names:
-            self.label.addItem(line(name), name)
+            self.label.addItem(line(name, NAME), name)
         self.who.setCurrentIndex(max(self.who.findData(who), 0))
         self.label.setCurrentIndex(max(self.label.findData(label), 0))
 
@@ -159,7 +159,7 @@ class AgreementTab(QWidget):
         self.report = report
         self.copy_button.setEnabled(True)
         self.tree.clear()
-        names = ", ".join(map(line, report.annotators))
+        names = ", ".join(line(name, NAME) for name in report.annotators)
         self.note.setText(f"{len(report.annotators)} annotators ({names})"
                           f", {len(report.labels)} labels, {report.documents} documents read. "
                           "Counts: matched spans of each side's spans; tokens compared.")

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 
 from annotate.model import Span
 from annotate.schema import LabelSchema
-from desktop.plain import line, words
+from desktop.plain import NAME, line, words
 
 
 def span_caption(span: Span, text: str, width: int = 50) -> str:
     """``LABEL start–end “text”`` on one line, the text cut to ``width`` characters."""
     excerpt = words(text[span.start:span.end], width)
-    return f"{line(span.label)} {span.start}–{span.end} “{excerpt}”"
+    return f"{line(span.label, NAME)} {span.start}–{span.end} “{excerpt}”"
 
 
 class EditDialog(QDialog):
@@ -37,10 +37,10 @@ class EditDialog(QDialog):
         self.text, self.spans, self.schema = text, list(spans), schema
         self.source = QComboBox()
         for span in self.spans:
-            self.source.addItem(f"{line(span.annotator)}: {span_caption(span, text)}")
+            self.source.addItem(f"{line(span.annotator, NAME)}: {span_caption(span, text)}")
         self.label = QComboBox()
         for name in schema.label_names:
-            self.label.addItem(line(name), name)
+            self.label.addItem(line(name, NAME), name)
         self.start, self.end = QSpinBox(), QSpinBox()
         for box in (self.start, self.end):
             box.setRange(0, len(text))
@@ -69,7 +69,7 @@ class EditDialog(QDialog):
     def _take(self, index: int) -> None:
         span = self.spans[index]
         if self.label.findData(span.label) < 0:
-            self.label.addItem(line(span.label), span.label)
+            self.label.addItem(line(span.label, NAME), span.label)
         self.label.setCurrentIndex(self.label.findData(span.label))
         self.start.setValue(span.start)
         self.end.setValue(span.end)

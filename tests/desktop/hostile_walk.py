@@ -45,6 +45,8 @@ from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Service
 
+WIDEST = 1600
+"""No text may make the window wider than a common screen (its minimum width)."""
 BOUND = 5_000
 """No text shown anywhere may be longer (the data holds 1,000,000-character strings)."""
 RAW = ("<img", "<b>x", "<i>y", "&amp; &")
@@ -138,6 +140,8 @@ def check_plots(root: QWidget) -> None:
 def check(root: QWidget) -> None:
     """Every text the window shows now."""
     plain("window title", root.windowTitle(), False)
+    if root.minimumSizeHint().width() > WIDEST:
+        problems.append(f"the window is at least {root.minimumSizeHint().width()} pixels wide")
     plain("status message", root.statusBar().currentMessage(), False)
     for widget in [root, *root.findChildren(QWidget)]:
         tip(type(widget).__name__, widget.toolTip())
