@@ -39,6 +39,7 @@ from annotate.schema import (
     LabelSchema,
     RelationType,
 )
+from desktop.plain import EDITABLE, line, message, too_long
 from desktop.service import Service
 
 
@@ -148,7 +149,7 @@ class SchemaDialog(QDialog):
         self.drafts = [Draft(label.name, label) for label in self.service.schema().labels]
         self.list.blockSignals(True)
         self.list.clear()
-        self.list.addItems([d.label.name for d in self.drafts])
+        self.list.addItems([line(d.label.name) for d in self.drafts])
         self.list.blockSignals(False)
         self.list.setCurrentRow(0)
         self.undo.setEnabled(self.service.can_undo_schema)
@@ -164,7 +165,10 @@ class SchemaDialog(QDialog):
         self.category.setCurrentText(label.category)
         self._show_color(label.color)
         self.hotkey.setText(label.hotkey or "")
-        self.description.setText(label.description)
+        long = len(label.description) > EDITABLE  # kept as stored: a line edit would cut it
+        self.description.setReadOnly(long)
+        self.description.setText(line(label.description) if long else label.description)
+        self.description.setToolTip(too_long(len(label.description)) if long else "")
         self.attributes.setRowCount(0)
         for attr in label.attributes:
             self._add_attribute(attr)
@@ -177,10 +181,11 @@ class SchemaDialog(QDialog):
         draft.label = replace(
             draft.label, name=self.name.text().strip(), category=self.category.currentText(),
             color=self.color.property("hex"), hotkey=self.hotkey.text().strip() or None,
-            description=self.description.text().strip(), attributes=self._read_attributes())
+            description=draft.label.description if self.description.isReadOnly()
+            else self.description.text().strip(), attributes=self._read_attributes())
         item = self.list.item(self._row)
         if item is not None:
-            item.setText(draft.label.name)
+            item.setText(line(draft.label.name))
 
     def _add_attribute(self, attr: AttributeDef) -> None:
         row = self.attributes.rowCount()
@@ -239,7 +244,7 @@ class SchemaDialog(QDialog):
         try:
             saved = self.service.set_schema(schema, renames)
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(message(str(exc)))
             return False
         if saved:
             self.accept()

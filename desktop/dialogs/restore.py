@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.backup import BackupInfo
+from desktop.plain import tooltip
 
 COLUMNS = ("Taken", "Reason", "Size")
 REASONS = {
@@ -71,7 +72,7 @@ class RestoreDialog(QDialog):
             cells = (when(info), REASONS.get(info.reason, info.reason), size_text(info.size))
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(str(info.path))  # a plain path: no markup in it is likely
+                cell.setToolTip(tooltip(str(info.path)))
                 self.table.setItem(row, column, cell)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -1,9 +1,10 @@
-"""Looking at a span never rewrites it: a note whose line breaks Qt's text field normalises,
-and a value longer than a line edit holds, stay in the store as they were; values too long to
-edit in place are shown cut and read-only."""
+"""Looking at data never rewrites it: a note whose line breaks Qt's text field normalises,
+and a value or label description longer than a line edit holds, stay in the store as they
+were; values too long to edit in place are shown cut and read-only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.plain import EDITABLE
+from desktop.schema_dialog import SchemaDialog
 from desktop.service import Service
 
 pytestmark = pytest.mark.gui
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.gui
 ME = "amina"
 TEXT = "Officials said more than 80 people were killed. The army denied it on Tuesday."
 NOTES = ("first line\r\nsecond line", "old Mac\rline", "para\u2029graph", "N" * (EDITABLE + 1))
+LONG_DESCRIPTION = "D" * 40_000
 LONG_FIGURE = "9" * 40_000
 """Longer than a QLineEdit's default maximum length (32,767)."""
 
@@ -30,6 +33,10 @@ def window(qtbot, tmp_path: Path):
     spans = [Span(document.uid, 0, 9, "CLAIM", ME, note=note) for note in NOTES]
     spans.append(Span(document.uid, 10, 14, "CLAIM", ME, attributes={"figure": LONG_FIGURE}))
     store = Store.open(tmp_path / "s.sqlite")
+    schema = store.schema()
+    store.set_schema(replace(schema, labels=tuple(
+        replace(label, description=LONG_DESCRIPTION) if label.name == "CLAIM" else label
+        for label in schema.labels)))
     store.import_documents([AnnotatedDocument(document, tuple(spans))])
     win = MainWindow(Service(store, ME),
                      QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
@@ -82,3 +89,13 @@ def test_a_value_longer_than_a_line_edit_holds_is_not_cut_in_the_store(window, q
     window.inspector.note.setFocus()
     assert window.service.store.span(span.id).attributes["figure"] == LONG_FIGURE
     assert field.isReadOnly() and field.text().endswith("…")
+
+
+def test_saving_the_schema_keeps_a_description_longer_than_a_line_edit_holds(window):
+    dialog = SchemaDialog(window.service, window)
+    dialog.list.setCurrentRow(window.service.schema().label_names.index("CLAIM"))
+    dialog.hotkey.setText("k")  # another change, saved with the label
+    assert dialog.save()
+    claim = window.service.store.schema().label("CLAIM")
+    assert (claim.hotkey, claim.description) == ("k", LONG_DESCRIPTION)
+    assert dialog.description.isReadOnly()
