@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +34,7 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, worker_location
-from desktop.plain import NAME, line, markup
+from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
 if TYPE_CHECKING:
@@ -442,13 +442,6 @@ class Dashboard(QDockWidget):
         plot.setLabel("bottom", markup(figures.b, NAME), color=self._fg.name())
         size = max(len(labels), 1)
         plot.setRange(xRange=(-0.5, size - 0.5), yRange=(-0.5, size - 0.5), padding=0)
-
-
-def plain_label() -> QLabel:
-    """A label for text that may quote data (an error names a file, a name)."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def _row(*widgets: QWidget) -> QWidget:

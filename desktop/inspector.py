@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -26,19 +25,12 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.plain import EDITABLE, NAME, clip, line, too_long, words
+from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
 LINK_WORDS = 50
 """Most characters of the other span's text in a link's line."""
-
-
-def plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class Inspector(QDockWidget):

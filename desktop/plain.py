@@ -5,11 +5,15 @@ to stall or crash Qt's layout, and unable to turn the text around it right to le
 One helper per kind of place: :func:`line` for one-line plain captions (labels, cells, combo
 items, window titles, status messages), :func:`mnemonic` for texts where ``&`` marks a shortcut
 (actions, menus, buttons), :func:`markup` for places that take HTML (pyqtgraph legends, axis
-labels and titles), :func:`tooltip` for tooltips, :func:`message` for message boxes."""
+labels and titles), :func:`tooltip` for tooltips, :func:`message` for message boxes,
+:func:`plain_label` for a label whose text may quote data."""
 
 from __future__ import annotations
 
 import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 LINE = 160
 """Most characters of a one-line caption; a longer text is cut and ends in "…"."""
@@ -74,3 +78,11 @@ def tooltip(text: str) -> str:
     """A tooltip that shows ``text`` literally, line breaks kept, at most :data:`MESSAGE`
     characters."""
     return f"<p style='white-space:pre-wrap'>{html.escape(clip(text))}</p>" if text else ""
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows ``text`` (and whatever is set later) literally, selectable."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
