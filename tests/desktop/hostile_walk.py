@@ -241,6 +241,7 @@ def main(store_path: str, settings_path: str) -> int:
         settle(lambda: not review.agreement.busy)
 
     visit("agreement", agreement, window)
+    visit("history", lambda: (window.history.show(), window.history.raise_()), window)
     visit("menus", lambda: open_menus(window), window)
     visit("error box", lambda: service.hub.failed.emit(f"{IMG} {MARKUP}" + "E" * HUGE, True),
           window)

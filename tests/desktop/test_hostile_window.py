@@ -22,7 +22,7 @@ WALK = Path(__file__).with_name("hostile_walk.py")
 STEP_SECONDS = 20.0
 """Longest any one visit may take (under a loaded machine; about 1 s when idle)."""
 PLACES = ("start", "open a document", "select a span", "text tooltips", "dashboard",
-          "dashboard tab", "adjudication", "adjudication item", "agreement", "menus",
+          "dashboard tab", "adjudication", "adjudication item", "agreement", "history", "menus",
           "error box", "notice")
 SHOWN = ("label", "button", "combo", "action", "window title", "status message", "legend",
          "axis tick", "axis label", "text view tooltip", "error box",
