@@ -265,7 +265,9 @@ class _AnnotationReader:
                 self._relation(result, first, where)
 
     def _region(self, result: dict[str, Any], where: str) -> _Region:
-        value = result["value"]
+        value = result.get("value")
+        if not isinstance(value, dict):
+            raise self.intake.error('a "labels" result needs its "value" object', where)
         start, end, stated = value.get("start"), value.get("end"), value.get("text")
         try:
             check_span_text(

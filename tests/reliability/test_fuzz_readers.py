@@ -147,6 +147,8 @@ def test_jsonl_readers_take_wrong_json(tmp_path: Path, values: list[Any]) -> Non
                       task_like.map(lambda task: json.dumps(task).encode())))
 @example(data=json.dumps([{"annotations": 1, "data": {"text": TEXT}}]).encode())  # was a bug
 @example(data=b'[{"data": {"text": "x"}, "annotations": ' + DEEP_ARRAYS + b"}]")
+@example(data=json.dumps(  # was a bug: a "labels" result without its value
+    [{"data": {"text": TEXT}, "annotations": [{"result": [{"type": "labels"}]}]}]).encode())
 def test_labelstudio_reader_takes_anything(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "in.json"
     path.write_bytes(data)
