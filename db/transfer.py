@@ -53,7 +53,7 @@ class FileResult:
         s = self.summary
         if s is None:
             return [f"{self.path}: left out: {self.skipped}" if self.skipped
-                    else f"{self.path}: {self.error}"]
+                    else str(self.error)]  # the error names the file already
         labels = f"; labels added: {', '.join(s.labels_added)}" if s.labels_added else ""
         lines = [
             f"{self.path}: {s.documents_added} new documents "

@@ -428,3 +428,17 @@ def test_entry_points_open_the_dialogs(qtbot, service) -> None:
     run_export_dialog(parent, service)
     shown = [d for d in parent.findChildren(QDialog) if d.isVisible()]
     assert sorted(type(d).__name__ for d in shown) == ["ExportDialog", "ImportDialog"]
+
+
+def test_import_dialog_summary_names_a_bad_file_once(
+        qtbot, service, store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "spans": [}\n', encoding="utf-8")
+    dialog = ImportDialog(None, service)
+    qtbot.addWidget(dialog)
+    dialog.set_paths([bad])
+    with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
+        dialog.accept()
+    [error] = [line for line in dialog.summary.text().splitlines() if str(bad) in line]
+    assert error.count(str(bad)) == 1
+    assert error.startswith(f"{bad}:line 1: not valid JSON")
