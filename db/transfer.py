@@ -38,7 +38,7 @@ class FileResult:
     skipped) or its error. For native and store files, ``warnings`` name annotators who already
     had work here and gained more (perhaps a different person of the same name). ``skipped``
     says why a file found in a folder was left out (not an error: a link out of the folder, a
-    FIFO...)."""
+    FIFO...). ``error`` is a plain message that names the file itself."""
 
     path: Path
     format: str

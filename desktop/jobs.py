@@ -159,13 +159,14 @@ class ImportJob(Job):
         results: list[FileResult] = []
         for unit in units:
             if self.cancelled:
-                result = FileResult(unit.path, unit.format, error=SKIPPED)
+                result = FileResult(unit.path, unit.format, error=f"{unit.path}: {SKIPPED}")
             else:
                 try:
                     self.report(str(unit.path), 0, force=True)
                     result = import_unit(store, unit, self.options, self.report, self.dry_run)
                 except Cancelled:
-                    result = FileResult(unit.path, unit.format, error=CANCELLED)
+                    result = FileResult(unit.path, unit.format,
+                                        error=f"{unit.path}: {CANCELLED}")
             results.append(result)
             self.signals.fileDone.emit(result)
         return results

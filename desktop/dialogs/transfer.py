@@ -59,7 +59,7 @@ def import_summary(results: list[FileResult], failure: str | None = None,
     landed = [r for r in results if r.summary is not None]
     lines = [f"Checked {len(landed)} of {len(results)} files: nothing was written."
              if dry_run else f"Imported {len(landed)} of {len(results)} files."]
-    if any(r.error in (CANCELLED, SKIPPED) for r in results):
+    if any(r.error and r.error.endswith((CANCELLED, SKIPPED)) for r in results):
         lines.append(IMPORT_CANCELLED)
     if failure is not None:
         lines.append(f"The import stopped: {failure}")
