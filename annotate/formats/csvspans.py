@@ -1,6 +1,12 @@
 """CSV, one row per span: ``document, title, annotator, label, start, end, text, attributes,
 note`` (``document`` is the uid, ``attributes`` a JSON object, empty when there are none).
 
+A cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, TAB
+or CR: OWASP's list) is written with a ``'`` in front, which spreadsheets show as text. To
+keep this reversible, a cell made of ``'`` characters followed by one of those gets one more
+``'``; reading removes one ``'`` from any cell of that shape (so it also undoes the same
+escaping done by other tools) and leaves every other cell as it is.
+
 Written with ``newline=""`` so line breaks inside a span text or note survive quoted. A
 CSV carries no document text, so reading needs the texts of documents already in the store
 (``texts(uid)``) and only adds spans to them. Relations, statuses, document metadata, and
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,26 @@ from annotate.schema import LabelSchema
 COLUMNS = ("document", "title", "annotator", "label", "start", "end", "text", "attributes",
            "note")
 REQUIRED = ("document", "label", "start", "end")
+FORMULA_START = frozenset("=+-@\t\r")
+"""What a cell must not start with, lest a spreadsheet run it as a formula (OWASP)."""
+_RISKY = FORMULA_START | {"'"}  # the first characters of the cells escape_formula may change
+FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+"""Characters a cell may hold on reading: any span text or note a store can hold (the csv
+module's default, 131,072, refuses long ones)."""
+
+
+def escape_formula(cell: str) -> str:
+    """``cell`` as a spreadsheet shows but never runs it: with one more ``'`` in front when
+    it starts, after any ``'`` characters, with one of :data:`FORMULA_START`."""
+    if cell[:1] not in _RISKY:
+        return cell
+    return "'" + cell if cell.lstrip("'")[:1] in FORMULA_START else cell
+
+
+def unescape_formula(cell: str) -> str:
+    """The cell :func:`escape_formula` was given, for any cell it wrote."""
+    escaped = cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_START
+    return cell[1:] if escaped else cell
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
@@ -45,13 +72,17 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.drop(record, relations=True, statuses=True, meta=True)
             report.lose(LOST_NOTES, sum(s.note == "" for s in record.spans))
             doc = record.document
+            text = doc.text
+            uid, title = escape_formula(doc.uid), escape_formula(doc.title)
             for span in sorted(record.spans, key=lambda s: (s.annotator, s.start, s.end,
                                                              s.label, s.id)):
                 attributes = {k: v for k, v in span.attributes.items() if v is not None}
-                rows.writerow((doc.uid, doc.title, span.annotator, span.label, span.start,
-                               span.end, doc.text[span.start:span.end],
-                               json.dumps(attributes, ensure_ascii=False, sort_keys=True)
-                               if attributes else "", span.note or ""))
+                rows.writerow((
+                    uid, title, escape_formula(span.annotator), escape_formula(span.label),
+                    span.start, span.end, escape_formula(text[span.start:span.end]),
+                    json.dumps(attributes, ensure_ascii=False, sort_keys=True)
+                    if attributes else "",  # a JSON object: starts with "{", needs no escape
+                    escape_formula(span.note or "")))
                 report.spans += 1
     return report
 
@@ -62,6 +93,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions,
     document's text, or None: a row about any other document is an InputError."""
     intake = Intake(schema, options, path)
     known: dict[str, str | None] = {}
+    csv.field_size_limit(FIELD_LIMIT)
     try:
         with open_utf8(path, newline="") as handle:
             rows = csv.reader(handle)
@@ -71,7 +103,8 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions,
                 if not any(cell.strip() for cell in row):
                     continue
                 where = f"row {n}"
-                cells = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
+                cells = {name: unescape_formula(row[i]) if i < len(row) else ""
+                         for name, i in columns.items()}
                 uid = cells["document"].strip()
                 if record is None or record[0].uid != uid:
                     if record is not None:

@@ -3,6 +3,7 @@ exactly, CoNLL columns are valid BIO, and bad input fails naming the place."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from formats_strategies import ANNOTATORS, SCHEMA, corpora
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 
 from annotate.errors import InputError, ValidationError
@@ -289,6 +291,63 @@ def test_csv_unknown_document_names_the_row(tmp_path):
     with pytest.raises(InputError, match=r"row 3: span \[6, 12\): the file says 'spoke' but "
                                          r"the text there is 'spoke\.'"):
         list(csvspans.read(out, SCHEMA, ImportOptions(), texts={doc.uid: doc.text}.get))
+
+
+formula_like = (st.tuples(st.text("'", max_size=3), st.sampled_from(["", *"=+-@\t\r", "a"]),
+                          st.text(max_size=8)).map("".join) | st.text())
+
+
+@SETTINGS
+@given(cell=formula_like)
+def test_csv_formula_escape_is_safe_and_undone_exactly(cell):
+    escaped = csvspans.escape_formula(cell)
+    assert escaped[:1] not in csvspans.FORMULA_START
+    assert csvspans.unescape_formula(escaped) == cell
+
+
+def test_csv_cells_never_start_a_formula_and_read_back_exactly(tmp_path):
+    text = "=SUM(A1)\t+1 -2 @me 'quoted' ''=x\rend"
+    doc = Document(text, '=HYPERLINK("http://x")')
+    spans = tuple(Span(doc.uid, start, end, label, "amina", f"s{start}", attributes, note)
+                  for start, end, label, attributes, note in [
+                      (0, 8, "CLAIM", {"figure": "+1", "certainty": "hedged"}, "@note"),
+                      (8, 11, "PERSON", {}, "'=already escaped by hand"),
+                      (11, 14, "PERSON", {}, "'tis a plain quote"),
+                      (15, 17, "PERSON", {}, "\rnote"),
+                      (18, 21, "PERSON", {}, None),
+                      (31, 35, "PERSON", {}, "''=x"),
+                      (35, 36, "PERSON", {}, "-")])
+    out = tmp_path / "s.csv"
+    csvspans.write([AnnotatedDocument(doc, spans)], out, SCHEMA)
+    with open(out, encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    assert {"'=HYPERLINK(\"http://x\")", "'''=x", "''=already escaped by hand"} <= set(cells)
+    assert "'tis a plain quote" in cells  # no formula after the quote: left as it is
+    back = read_all(csvspans, out, texts={doc.uid: text}.get)
+    assert [(s.start, s.end, s.label, s.attributes, s.note) for s in back[0].spans] == [
+        (s.start, s.end, s.label, s.attributes, s.note) for s in spans]
+    assert back[0].document.title == doc.title
+
+
+def test_csv_reader_undoes_other_tools_formula_escaping(tmp_path):
+    doc = Document("-5 dead, 'tis said")
+    path = tmp_path / "theirs.csv"
+    path.write_text(f"document,label,start,end,text,note\n{doc.uid},CLAIM,0,7,'-5 dead,'tis\n",
+                    encoding="utf-8")
+    [record] = read_all(csvspans, path, texts={doc.uid: doc.text}.get)
+    assert record.spans[0].note == "'tis"
+    assert doc.text[record.spans[0].start:record.spans[0].end] == "-5 dead"
+
+
+def test_csv_cells_longer_than_the_csv_module_default_read_back(tmp_path):
+    text = "x" * 300_000
+    doc = Document(text)
+    span = Span(doc.uid, 0, len(text), "CLAIM", "amina", "s", {}, "=" * 300_000)
+    out = tmp_path / "big.csv"
+    csvspans.write([AnnotatedDocument(doc, (span,))], out, SCHEMA)
+    [record] = read_all(csvspans, out, texts={doc.uid: text}.get)
+    assert record.spans[0].note == span.note and record.spans[0].end == len(text)
 
 
 # -- CoNLL -----------------------------------------------------------------------------------
