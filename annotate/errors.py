@@ -43,3 +43,8 @@ class StoreBusy(StoreError):
 class StoreFileGone(StoreError):
     """The store's file was moved, deleted or replaced while the store was open: nothing more
     is written to it (the open store can still be saved elsewhere)."""
+
+
+class OutputError(InputError):
+    """An output that may not or cannot be written where asked, located: ``path: message``
+    (the path is the store's own file, a folder of other files, the disk is full, ...)."""

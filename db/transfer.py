@@ -1,7 +1,8 @@
 """Import and export between files and the store: the one path the CLI and the GUI share.
 
 An import is all-or-nothing per file (one transaction each); an export is written to a
-temporary file and renamed into place by the format writer.
+temporary file and renamed into place by the format writer, after every output it will write
+has passed :func:`export_targets` (nothing is written if one is refused).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 from annotate import formats, layers, sources
 from annotate.errors import CounterclaimError, InputError, StoreError
 from annotate.formats.base import ExportReport, ImportOptions
+from annotate.formats.targets import Guarded, check_folder, check_target
 from annotate.inputs import not_regular
 from annotate.model import GOLD, AnnotatedDocument, Status
 from annotate.schema import LabelSchema
+from db.backup import backup_dir
 from db.merge import KINDS, ImportSummary, describe
 from db.peer import is_store_file, read_peer_store
 from db.store import Store
@@ -294,6 +297,34 @@ class Split:
         return out.with_name(f"{out.stem if out.suffix else out.name}.{name}{suffix}")
 
 
+def guarded(store: Store) -> list[Guarded]:
+    """What no export may write: the open store's file, its -wal, -shm and -journal files,
+    its backups folder (and all in it), and the folder holding them."""
+    path = store.path
+    if path is None:
+        return []
+    files = [Guarded(path.with_name(path.name + end), f"the open store's {end[1:]} file")
+             for end in ("-wal", "-shm", "-journal")]
+    return [Guarded(path, "the open store"), *files,
+            Guarded(backup_dir(path), "the store's backups folder", inside=True),
+            Guarded(path.parent, "the folder holding the open store")]
+
+
+def export_targets(store: Store, out: Path, fmt: str, split: Split | None = None
+                   ) -> list[Path]:
+    """Every path an export of ``store`` to ``out`` in ``fmt`` writes (one per part with
+    ``split``), each checked by :func:`check_target` against :func:`guarded`: OutputError
+    names the first that may not be written. A split folder export's parts go into the
+    folder ``out``, which must not be a guarded folder either."""
+    protect = guarded(store)
+    if split is None:
+        return [check_target(out, fmt, protect)]
+    if fmt in formats.FOLDER_FORMATS:
+        check_folder(out, protect)
+    return [check_target(split.target(out, name, fmt), fmt, protect)
+            for name in split.names[: len(split.shares)]]
+
+
 def export(
     store: Store,
     out: Path,
@@ -301,7 +332,9 @@ def export(
     filters: ExportFilter | None = None,
     split: Split | None = None,
 ) -> list[tuple[Path, ExportReport]]:
-    """Write the (filtered) store in ``fmt``; with ``split``, one output per part."""
+    """Write the (filtered) store in ``fmt``; with ``split``, one output per part. Every
+    output is checked by :func:`export_targets` before anything is written."""
+    export_targets(store, out, fmt, split)
     filters = filters or ExportFilter()
     writer = formats.module(fmt).write
     schema = store.schema()

@@ -18,7 +18,8 @@ from annotate.adjudication import Item, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
-from annotate.formats.base import ImportOptions, atomic_write, name_map, read_utf8
+from annotate.formats.base import ImportOptions, name_map, read_utf8
+from annotate.formats.targets import atomic_write
 from annotate.history import describe, operation
 from annotate.model import STATUSES
 from annotate.samples import sample_documents
@@ -28,7 +29,7 @@ from db.engine import ENV_VAR
 from db.journal import JournalEntry
 from db.review import accept_agreed, resolve_uid, review_items
 from db.store import Store
-from db.transfer import ExportFilter, Split, export, import_paths
+from db.transfer import ExportFilter, Split, export, export_targets, import_paths
 
 
 def _version() -> str:
@@ -99,7 +100,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 def cmd_schema(store: Store, args: argparse.Namespace) -> int:
     path = Path(args.file)
     if args.action == "export":
-        with atomic_write(path) as handle:
+        export_targets(store, path, "schema")
+        with atomic_write(path, "schema") as handle:
             handle.write(store.schema().dumps())
         print(f"schema written to {path}", file=sys.stderr)
         return 0
@@ -372,6 +374,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CounterclaimError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # what the system refused outside any file the project reads
+        place = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {place}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: an unfinished export output was discarded; an import keeps the "
+              "files it had finished", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """What every exchange format shares: the export report, import options, offset checks,
-the per-file import checks, annotator layers, and atomic writing.
+the per-file import checks and annotator layers (writing files: :mod:`annotate.formats.targets`).
 
 Readers build spans through :class:`Intake`, which maps labels (``ImportOptions.label_map``),
 checks offsets and attributes against the schema, gives spans of id-less formats a stable id
@@ -10,13 +10,9 @@ every label the schema does not know, all at once.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -159,58 +155,6 @@ def span_rows(layer: Layer) -> list[SpanRow]:
 def json_text(value: Any) -> str:
     """Compact JSON, non-ASCII kept as is: how the JSON-based formats write a record."""
     return orjson.dumps(value).decode("utf-8")
-
-
-# -- atomic writing --------------------------------------------------------------------------
-@contextmanager
-def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
-    """Yield a fresh temporary file (or, with ``folder``, directory) path beside ``target``;
-    when the block ends normally it takes ``target``'s place, else it is removed.
-
-    A file is swapped in with one ``os.replace``. A folder cannot replace a non-empty folder
-    in one step: the old one is renamed aside first and deleted once the new one is in place.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if folder:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp = Path(name)
-    try:
-        yield tmp
-        if folder:
-            _swap_folder(tmp, target)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
-        raise
-
-
-def _swap_folder(new: Path, target: Path) -> None:
-    if not target.exists():
-        os.replace(new, target)
-        return
-    if not target.is_dir():
-        raise InputError("exists and is not a folder", str(target))
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-    os.replace(target, old / target.name)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def atomic_write(target: Path, *, newline: str = "\n") -> Iterator[TextIO]:
-    """A UTF-8 text handle whose content replaces ``target`` only if the block succeeds."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-        yield fh
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 # -- import ----------------------------------------------------------------------------------

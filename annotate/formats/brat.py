@@ -46,13 +46,13 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
-    atomic_path,
     check_record,
     check_span_text,
     check_text,
     layers,
     read_utf8,
 )
+from annotate.formats.targets import atomic_path
 from annotate.inputs import Found, readable_name, walk
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
@@ -101,7 +101,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     report = ExportReport("brat")
     seen = _ConfSeen()
     names: dict[str, str] = {}
-    with atomic_path(out, folder=True) as root, _file_writer() as put:
+    with atomic_path(out, "brat") as root, _file_writer() as put:
         for record in records:
             check_record(record)
             doc = record.document

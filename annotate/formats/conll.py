@@ -30,11 +30,11 @@ from pathlib import Path
 from annotate.formats.base import (
     ExportReport,
     SpanRow,
-    atomic_write,
     check_record,
     layers,
     span_rows,
 )
+from annotate.formats.targets import atomic_write
 from annotate.formats.workers import in_order
 from annotate.model import AnnotatedDocument
 from annotate.schema import LabelSchema
@@ -60,7 +60,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
                  if label.category in COLUMNS}
     items = (_item(record, report) for record in records)
     built = in_order(partial(_blocks, column_of=column_of), items)
-    with atomic_write(out) as handle, closing(built):
+    with atomic_write(out, "conll") as handle, closing(built):
         for text, counted in built:
             handle.write(text)
             report.absorb(counted)

@@ -28,10 +28,10 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
-    atomic_write,
     check_record,
     open_utf8,
 )
+from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import LabelSchema
@@ -63,7 +63,7 @@ def unescape_formula(cell: str) -> str:
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     report = ExportReport("csv")
-    with atomic_write(out, newline="") as handle:
+    with atomic_write(out, "csv", newline="") as handle:
         rows = csv.writer(handle)
         rows.writerow(COLUMNS)
         for record in records:

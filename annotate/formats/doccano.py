@@ -22,13 +22,13 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     Layer,
-    atomic_write,
     check_record,
     check_text,
     json_text,
     layers,
     open_utf8,
 )
+from annotate.formats.targets import atomic_write
 from annotate.inputs import lines, parse_json
 from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
@@ -88,7 +88,7 @@ def _upgrade(handle: TextIO, numbers: _Numbering) -> None:
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     report = ExportReport("doccano")
     numbers: _Numbering | None = None
-    with atomic_write(out) as handle:
+    with atomic_write(out, "doccano") as handle:
         for record in records:
             check_record(record)
             report.documents += 1

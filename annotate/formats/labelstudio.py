@@ -33,7 +33,6 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     Layer,
-    atomic_write,
     check_record,
     check_span_text,
     check_text,
@@ -42,6 +41,7 @@ from annotate.formats.base import (
     read_utf8,
     stable_id,
 )
+from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
@@ -53,7 +53,7 @@ _VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number"}
 # -- writing ---------------------------------------------------------------------------------
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     report = ExportReport("labelstudio")
-    with atomic_write(out) as handle:
+    with atomic_write(out, "labelstudio") as handle:
         handle.write("[")
         for n, record in enumerate(records, start=1):
             check_record(record)

@@ -7,7 +7,6 @@ non-ASCII kept as is): the store's bulk paths spend most of their time here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from typing import Any
 import orjson
 
 from annotate.errors import InputError
-from annotate.formats.base import ExportReport, atomic_path
+from annotate.formats.base import ExportReport
+from annotate.formats.targets import atomic_path
 from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, utc_now
 from annotate.schema import LabelSchema
@@ -182,13 +182,11 @@ def write(
 ) -> ExportReport:
     """Write every record, one line each, atomically; the native format loses nothing."""
     report = ExportReport("native")
-    with atomic_path(out) as tmp, open(tmp, "wb") as handle:
+    with atomic_path(out, "native") as tmp, open(tmp, "wb") as handle:
         for record in records:
             handle.write(encode_bytes(record))
             handle.write(b"\n")
             report.documents += 1
             report.spans += len(record.spans)
             report.relations += len(record.relations)
-        handle.flush()
-        os.fsync(handle.fileno())
     return report

@@ -38,12 +38,12 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     SpanRow,
-    atomic_path,
     check_record,
     check_text,
     layers,
     span_rows,
 )
+from annotate.formats.targets import atomic_path
 from annotate.formats.workers import in_order
 from annotate.model import GOLD, AnnotatedDocument, Document, text_uid
 from annotate.schema import LabelSchema
@@ -148,7 +148,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.absorb(counted)
         with _compressed_fast():
             data = docs.to_bytes()
-    with atomic_path(out) as tmp:
+    with atomic_path(out, "spacy") as tmp:
         tmp.write_bytes(data)
     return report
 

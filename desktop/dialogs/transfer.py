@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 from annotate import formats
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats.base import DEFAULT_ANNOTATOR, ImportOptions, name_map
+from annotate.formats.targets import folder_to_export
 from annotate.model import GOLD, STATUSES
-from db.transfer import ExportFilter, FileResult, Split
+from db.transfer import ExportFilter, FileResult, Split, export_targets
 from desktop.jobs import (
     CANCELLED,
     SKIPPED,
@@ -334,7 +335,11 @@ class ImportDialog(_TransferDialog):
 
 
 class ExportDialog(_TransferDialog):
-    """Output path, format, annotators (and gold), labels, status, and an optional split."""
+    """Output path, format, annotators (and gold), labels, status, and an optional split.
+
+    A folder picked for a folder format (brat) that holds other files becomes a new folder
+    inside it (:func:`folder_to_export`); an output the export may not write (the store, a
+    folder of other files typed in) is refused in the form."""
 
     TITLE = "Export"
 
@@ -373,6 +378,7 @@ class ExportDialog(_TransferDialog):
         fmt = self.format.currentText()
         if fmt in formats.FOLDER_FORMATS:
             name = QFileDialog.getExistingDirectory(self, "Folder to write")
+            name = str(folder_to_export(name, fmt)) if name else name
         else:
             name, _ = QFileDialog.getSaveFileName(self, "File to write", self.out.text(),
                                                   f"{fmt} (*{formats.SUFFIX[fmt]})")
@@ -397,7 +403,9 @@ class ExportDialog(_TransferDialog):
                                self.gold.isChecked())
         split_text = self.split.text().strip()
         split = Split.parse(split_text, self.seed.value()) if split_text else None
-        return ExportJob(location, Path(out), self.format.currentText(), filters, split)
+        fmt = self.format.currentText()
+        export_targets(self.service.store, Path(out), fmt, split)  # refused: said in the form
+        return ExportJob(location, Path(out), fmt, filters, split)
 
     def on_progress(self, file: str, documents: int) -> None:
         if self.progress is not None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 
-from annotate.errors import InputError, ValidationError
+from annotate.errors import InputError, OutputError, ValidationError
 from annotate.formats import brat, conll, csvspans, doccano, labelstudio
 from annotate.formats.base import (
     LOST_ATTRIBUTES,
@@ -24,8 +24,8 @@ from annotate.formats.base import (
     LOST_STATUSES,
     ExportReport,
     ImportOptions,
-    atomic_write,
 )
+from annotate.formats.targets import MARKER, atomic_write
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import AttributeDef, Label
 from annotate.tokenize import tokenize
@@ -167,7 +167,7 @@ def test_brat_round_trip(tmp_path, corpus):
     names = {brat.document_name(r.document) for r in corpus}
     assert {brat.document_name(r.document) for r in back} == names
     assert sorted(p.name for p in out.iterdir()) == sorted(  # one .txt and .ann per document
-        [brat.CONF, *(f"{name}{suffix}" for name in names for suffix in (".txt", ".ann"))])
+        [brat.CONF, MARKER, *(f"{name}{suffix}" for name in names for suffix in (".txt", ".ann"))])
     for record in corpus:
         txt = out / f"{brat.document_name(record.document)}.txt"
         assert txt.read_bytes().decode("utf-8") == record.document.text
@@ -457,19 +457,19 @@ def test_report_summary_lists_losses():
                                          (brat, "out")])
 def test_failed_export_leaves_the_old_output(tmp_path, module, name):
     out = tmp_path / name
+    good = AnnotatedDocument(Document("Fine text."))
     if name == "out":
-        out.mkdir()
-        (out / "keep.txt").write_text("old", encoding="utf-8")
+        brat.write([AnnotatedDocument(Document("Old text."))], out, SCHEMA)
+        old = sorted(p.name for p in out.iterdir())
     else:
         out.write_text("old", encoding="utf-8")
-    good = AnnotatedDocument(Document("Fine text."))
     doc = Document("Short.", "Bad doc")
     bad = AnnotatedDocument(doc, (Span(doc.uid, 2, 40, "PERSON", "a", "s-1"),))
     with pytest.raises(ValidationError, match=r"document 'Bad doc' \([0-9a-f]{12}\): span s-1 "
                                               r"\[2, 40\) is outside the text"):
         module.write([good, bad], out, SCHEMA)
     if name == "out":
-        assert [p.name for p in out.iterdir()] == ["keep.txt"]
+        assert sorted(p.name for p in out.iterdir()) == old
     else:
         assert out.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
@@ -477,7 +477,7 @@ def test_failed_export_leaves_the_old_output(tmp_path, module, name):
 
 def test_atomic_write_replaces_only_on_success(tmp_path):
     out = tmp_path / "f.txt"
-    with atomic_write(out) as handle:
+    with atomic_write(out, "native") as handle:
         handle.write("a\r\nb")
     assert out.read_bytes() == b"a\r\nb"
 
@@ -640,8 +640,8 @@ def test_conll_sentences_end_after_spaced_punctuation_not_inside_spans(tmp_path)
 
 def test_brat_file_write_failure_raises_and_keeps_the_old_output(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("old", encoding="utf-8")
+    brat.write([AnnotatedDocument(Document("Old text."))], out, SCHEMA)
+    old = sorted(p.name for p in out.iterdir())
     records = [AnnotatedDocument(Document(f"Text {i}.")) for i in range(300)]
     real_open, opened = brat.os.open, []
 
@@ -652,7 +652,7 @@ def test_brat_file_write_failure_raises_and_keeps_the_old_output(tmp_path, monke
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(brat.os, "open", failing_open)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match=r"out: cannot write \(No space left on device\)"):
         brat.write(records, out, SCHEMA)
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in out.iterdir()) == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
