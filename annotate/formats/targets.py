@@ -44,6 +44,7 @@ except ImportError:  # Windows, where a file still open cannot be removed anyway
 MARKER = ".counterclaim-export.json"
 """In a folder export: its format and the names of the files it wrote."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
+_LEFTOVER_ID = "(?:[0-9a-f]{16}|[0-9a-z_]{8})"  # ours; tempfile's, of versions before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,14 +257,15 @@ def _lock(fd: int) -> bool:
 
 def _remove_leftovers(real: Path) -> None:
     """Remove the temporary files and folders of earlier exports to ``real`` that no running
-    export holds (an export killed before it could clean up)."""
-    pattern = re.compile(rf"\.{re.escape(real.name)}\.[0-9a-f]{{16}}\.(?:tmp|old)")
+    export holds (an export killed before it could clean up; also those of versions that
+    named them with :mod:`tempfile`)."""
+    pattern = re.compile(rf"\.{re.escape(real.name)}\.{_LEFTOVER_ID}\.(?:tmp|old)")
     with os.scandir(real.parent) as entries:
         leftovers = [Path(e.path) for e in entries if pattern.fullmatch(e.name)
                      and (e.is_file(follow_symlinks=False) or e.is_dir(follow_symlinks=False))]
     for path in leftovers:
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             continue
         try:

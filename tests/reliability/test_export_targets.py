@@ -237,6 +237,11 @@ def test_a_killed_exports_leftovers_are_removed_by_the_next(
     assert killed.returncode == -signal.SIGKILL
     leftover = killed.stdout.strip()
     assert leftover.startswith(f".{name}.") and (tmp_path / leftover).exists()
+    older = tmp_path / f".{name}.k3_x9q0z.tmp"  # as versions before this one named theirs
+    if fmt == "brat":
+        older.mkdir()
+    else:
+        older.write_text("part", encoding="utf-8")
     running = subprocess.Popen([sys.executable, "-c", HOLD, str(out), fmt, "hold"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
