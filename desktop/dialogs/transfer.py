@@ -347,6 +347,7 @@ class ExportDialog(_TransferDialog):
         super().__init__(parent, service)
         store = service.store
         self.out = QLineEdit()
+        self.out.textChanged.connect(self.error.hide)  # a refusal was about the old output
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.choose_output)
         row = QHBoxLayout()
