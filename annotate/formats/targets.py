@@ -118,7 +118,9 @@ def _real(out: str | os.PathLike[str]) -> tuple[str, Path]:
     given = str(out)
     if not given.strip():
         raise OutputError("no output path given")
-    return given, Path(os.path.realpath(Path(given).expanduser()))
+    if "\0" in given:
+        raise OutputError("a path cannot hold a NUL character", repr(given))
+    return given, Path(os.path.realpath(os.path.expanduser(given)))
 
 
 def _check_guard(given: str, real: Path, folder: bool, guard: Guarded) -> None:

@@ -21,8 +21,9 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 from reliability_checks import check_whole
 
+from annotate.errors import OutputError
 from annotate.formats import brat
-from annotate.formats.targets import MARKER, folder_to_export
+from annotate.formats.targets import MARKER, check_target, folder_to_export
 from annotate.model import AnnotatedDocument, Document
 from annotate.samples import sample_documents
 from db.store import Store
@@ -113,6 +114,18 @@ def test_schema_export_and_split_parts_are_checked_too(tmp_path: Path, capsys) -
     assert (code, err) == (2, f"error: {tmp_path}: is the folder holding the open store; an "
                               "export never writes there\n")
     assert tree(tmp_path) == before  # nothing written, not even the parts that were allowed
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("", "no output path given"),
+    ("  ", "no output path given"),
+    ("a\0b.jsonl", "'a\\x00b.jsonl': a path cannot hold a NUL character"),
+    ("n" * 300 + ".jsonl", "cannot write (File name too long)"),
+])
+def test_odd_paths_are_plain_messages(out: str, message: str) -> None:
+    with pytest.raises(OutputError) as refused:
+        check_target(out, "native")
+    assert message in str(refused.value)
 
 
 def test_a_folder_export_never_deletes_other_files(tmp_path: Path, data: Path, capsys) -> None:
