@@ -11,7 +11,7 @@ accepts both forms (and ``"labels"`` for ``"label"``); keys doccano adds go into
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from itertools import count
 from pathlib import Path
 from typing import Any, TextIO
@@ -185,9 +185,13 @@ def _relation_form(
             annotator,
             where,
         )
-        if entity.get("id") in by_id:
-            raise intake.error(f"two entities have the id {entity.get('id')!r}", where)
-        by_id[entity.get("id")] = span
+        key = entity.get("id")
+        if not isinstance(key, Hashable):
+            raise intake.error(f"entity {i}: the id must be a string or a number, got {key!r}",
+                               where)
+        if key in by_id:
+            raise intake.error(f"two entities have the id {key!r}", where)
+        by_id[key] = span
         spans.append(span)
     rels = []
     for i, rel in enumerate(relations, start=1):
@@ -195,7 +199,7 @@ def _relation_form(
             raise intake.error(f"relation {i} must be an object", where)
         ends = []
         for key in ("from_id", "to_id"):
-            if rel.get(key) not in by_id:
+            if not isinstance(rel.get(key), Hashable) or rel.get(key) not in by_id:
                 raise intake.error(
                     f"relation {rel.get('id', i)!r}: {key} {rel.get(key)!r} is "
                     "not an entity of this line",

@@ -489,6 +489,19 @@ def write_lines(path: Path, *lines: object) -> Path:
     return path
 
 
+@pytest.mark.parametrize(("entity_id", "from_id", "message"), [
+    (1, [1], r"line 1: relation 'r': from_id \[1\] is not an entity of this line"),
+    ([1], 1, r"line 1: entity 1: the id must be a string or a number, got \[1\]"),
+])
+def test_doccano_ids_that_are_lists_are_named(tmp_path, entity_id, from_id, message):
+    path = write_lines(tmp_path / "d.jsonl", {
+        "text": "Amina spoke.", "relations": [{"id": "r", "from_id": from_id, "to_id": 1,
+                                               "type": "CLAIMED_BY"}],
+        "entities": [{"id": entity_id, "start_offset": 0, "end_offset": 5, "label": "PERSON"}]})
+    with pytest.raises(InputError, match=message):
+        list(doccano.read(path, SCHEMA, ImportOptions()))
+
+
 def test_malformed_json_line_is_named(tmp_path):
     path = write_lines(tmp_path / "d.jsonl", {"text": "ok", "label": []}, '{"text": "x", ')
     with pytest.raises(InputError, match=r"d\.jsonl:line 2: not valid JSON"):
