@@ -10,7 +10,7 @@ give the journal's JSON form.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
 from annotate.model import Relation, Span, Status, utc_now
@@ -206,6 +206,19 @@ def set_attribute(span: Span, name: str, value: Any) -> UpdateSpan:
 
 def set_note(span: Span, note: str | None) -> UpdateSpan:
     return UpdateSpan(span, replace(span, note=note or None, updated=utc_now()))
+
+
+def update_on(update: UpdateSpan, base: Span) -> UpdateSpan | None:
+    """``update``, made against ``update.before``, put on the same span as it is now
+    (``base``): the fields it changes take its values, the others keep ``base``'s; None when
+    that changes nothing (``base`` has them already)."""
+    changed = {f.name: getattr(update.after, f.name) for f in fields(Span)
+               if f.name != "updated"
+               and getattr(update.after, f.name) != getattr(update.before, f.name)}
+    after = replace(base, **changed)
+    if replace(after, updated=base.updated) == base:
+        return None
+    return UpdateSpan(base, replace(after, updated=update.after.updated))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,16 @@ from typing import TypeVar
 from PySide6.QtCore import QTimer
 
 from annotate.adjudication import Item
-from annotate.commands import Batch, ChangeSet, Command, SetStatus
+from annotate.commands import (
+    Batch,
+    ChangeSet,
+    Command,
+    CreateSpan,
+    DeleteSpan,
+    SetStatus,
+    UpdateSpan,
+    update_on,
+)
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import Document, Relation, Span, Status
 from annotate.schema import LabelSchema
@@ -72,6 +81,9 @@ class Service:
         self._opener = opener
         self._schema: LabelSchema | None = None
         self.pending = Pending(self.hub, self._write_now)
+        self._expected: dict[str, Span] = {}
+        """Spans as the waiting edits will leave them (the window shows them as stored)."""
+        self.hub.waiting.connect(lambda count: count or self._expected.clear())
         store.patience_ms = WAIT_MS
         try:
             store.ensure_annotator(annotator)
@@ -360,10 +372,32 @@ class Service:
         """Apply one edit as the current annotator; the first edit of a document still to do
         also marks it in progress (one undo step for both)."""
         who = self.annotator
+        waiting = self._after_waiting(command)
+        if waiting is None:
+            return None
 
         def run() -> ChangeSet:
-            return self.store.apply(self._with_progress(command, who), who)
-        return self._write(run, self._emit, (who, command))
+            return self.store.apply(self._with_progress(waiting, who), who)
+        changes = self._write(run, self._emit, (who, waiting))
+        if changes is None and self.pending:
+            self._expect(waiting)
+        return changes
+
+    def _after_waiting(self, command: Command) -> Command | None:
+        """``command`` made against the span as stored, put after the waiting edits of that
+        span (an edit made twice while it waits is one); None when it changes nothing then."""
+        if isinstance(command, UpdateSpan) and command.before.id in self._expected:
+            return update_on(command, self._expected[command.before.id])
+        return command
+
+    def _expect(self, command: Command) -> None:
+        """Note what the waiting ``command`` will leave of its span."""
+        if isinstance(command, UpdateSpan):
+            self._expected[command.after.id] = command.after
+        elif isinstance(command, CreateSpan):
+            self._expected[command.span.id] = command.span
+        elif isinstance(command, DeleteSpan):
+            self._expected.pop(command.span.id, None)
 
     def _with_progress(self, command: Command, who: str) -> Command:
         documents = command.changes().documents
@@ -379,13 +413,17 @@ class Service:
 
     def undo(self) -> ChangeSet | None:
         who = self.annotator
-        return self._write(lambda: self.store.undo(who), partial(self._emit, empty="undo"),
-                           object())
+        return self._step(lambda: self.store.undo(who), "undo")
 
     def redo(self) -> ChangeSet | None:
         who = self.annotator
-        return self._write(lambda: self.store.redo(who), partial(self._emit, empty="redo"),
-                           object())
+        return self._step(lambda: self.store.redo(who), "redo")
+
+    def _step(self, run: Callable[[], ChangeSet | None], name: str) -> ChangeSet | None:
+        changes = self._write(run, partial(self._emit, empty=name), object())
+        if changes is None and self.pending:
+            self._expected.clear()  # which spans it will change is known only then
+        return changes
 
     def next_undo(self) -> str | None:
         """The operation Undo would take back (None: nothing to undo)."""

@@ -17,7 +17,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 import db.engine
-from annotate.commands import ChangeSet
+from annotate.commands import ChangeSet, CreateSpan
+from annotate.model import Span
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Filters, Service
@@ -162,6 +163,34 @@ def test_edits_wait_for_a_busy_store_then_are_saved_in_order(qtbot, store_path: 
     assert [next(iter(c.spans)) for c in saved] == [spans[0].id, second, second, spans[1].id]
     assert "· saved" in window.status.progress.text()
     assert window.error_box is None
+    service.store.close()
+
+
+def test_changes_to_a_span_whose_edit_waits_go_on_top_of_it(qtbot, store_path: Path,
+                                                             tmp_path: Path, hold) -> None:
+    """The window shows the span as stored while its relabel waits: a note typed then (and
+    saved twice, by the timer and on leaving the field) is put on the relabelled span."""
+    window = make_window(qtbot, store_path, tmp_path)
+    service = window.service
+    failures: list[str] = []
+    service.hub.failed.connect(lambda text, _serious: failures.append(text))
+    span = Span(service.current, 0, 5, "PERSON", "amina")
+    assert service.apply(CreateSpan(span)) is not None
+    window.editor.select_span(span.id)
+    qtbot.waitUntil(lambda: window.inspector.span is not None)
+    holder = hold()
+    ticks = Ticks()
+    press(qtbot, window, Qt.Key.Key_O)  # relabel the selected span: it waits
+    window.inspector.note.setPlainText("seen twice")
+    window.inspector.save_note()
+    window.inspector.save_note()  # saved again before the first is stored
+    steady(ticks)
+    assert service.waiting == 2
+    holder.release()
+    qtbot.waitUntil(lambda: service.waiting == 0, timeout=5000)
+    stored = service.store.span(span.id)
+    assert (stored.label, stored.note) == ("ORG", "seen twice")
+    assert failures == []
     service.store.close()
 
 
