@@ -687,10 +687,13 @@ class Store:
         with self._read() as conn:
             return bool(conn.scalar(select(exists().where(D.c.uid == uid))))
 
-    def span_count(self, annotator: str | None = None) -> int:
+    def span_count(self, annotator: str | None = None, uid: str | None = None) -> int:
+        """How many spans the store holds (of ``annotator``, in document ``uid``, if given)."""
         query = select(func.count()).select_from(S)
         if annotator is not None:
             query = query.join(AnnotatorModel.__table__).where(AnnotatorModel.name == annotator)
+        if uid is not None:
+            query = query.join(D, S.c.document_id == D.c.id).where(D.c.uid == uid)
         with self._read() as conn:
             return conn.scalar(query) or 0
 

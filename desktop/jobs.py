@@ -57,6 +57,7 @@ class JobSignals(QObject):
 
     planned = Signal(int)  # import: how many files will be read
     progress = Signal(str, int)  # file, documents read from it so far
+    stepped = Signal(int, int)  # a computation: done, total
     fileDone = Signal(object)  # import: FileResult
     finished = Signal(object)
     failed = Signal(str)
@@ -111,14 +112,30 @@ class Job(QRunnable):
     def start(self) -> None:
         QThreadPool.globalInstance().start(self)
 
-    def report(self, file: str, documents: int, *, force: bool = False) -> None:
-        """Emit progress (throttled unless ``force``), then raise Cancelled if asked to stop."""
+    def _due(self, force: bool) -> bool:
+        """Whether a progress signal may go out now (throttled unless ``force``)."""
         now = time.monotonic()
         if force or now - self._last_report >= self.report_every:
             self._last_report = now
-            self.signals.progress.emit(file, documents)
+            return True
+        return False
+
+    def _stop_if_cancelled(self) -> None:
         if self._cancel.is_set():
             raise Cancelled("cancelled")
+
+    def report(self, file: str, documents: int, *, force: bool = False) -> None:
+        """Emit progress (throttled unless ``force``), then raise Cancelled if asked to stop."""
+        if self._due(force):
+            self.signals.progress.emit(file, documents)
+        self._stop_if_cancelled()
+
+    def step(self, done: int, total: int) -> None:
+        """Emit a computation's ``(done, total)`` (throttled), then raise Cancelled if asked to
+        stop: an :data:`annotate.overlap_matching.Progress`."""
+        if self._due(False):
+            self.signals.stepped.emit(done, total)
+        self._stop_if_cancelled()
 
     def run(self) -> None:
         try:

@@ -346,6 +346,10 @@ class Service:
     def operations(self) -> list[str]:
         return self._guarded(self.store.operations) or []
 
+    def document_span_count(self, uid: str) -> int:
+        """How many spans document ``uid`` holds, of every annotator and gold."""
+        return self._guarded(lambda: self.store.span_count(uid=uid)) or 0
+
     def status(self, uid: str) -> Status:
         return self._guarded(lambda: self.store.status(uid, self.annotator)) or "todo"
 

@@ -3,14 +3,17 @@ one column per annotator, and the decisions that settle them into the gold layer
 
 Every decision is one command through :meth:`Service.apply` (journaled for the reviewer, undone
 by Ctrl+Z, announced on the hub); accepting every agreed item of the corpus runs as a
-background job on its own store, one undoable step per document."""
+background job on its own store, one undoable step per document. A document with more than
+:data:`INLINE_SPANS` spans is aligned by a background job too, with progress and a cancel
+button; its items are shown only if the document and the store did not change meanwhile
+(any change starts a fresh alignment and drops the one under way)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,10 +38,11 @@ from annotate.model import Span
 from annotate.offsets import OffsetMap
 from db import review
 from db.store import Store
+from db.transfer import Cancelled
 from desktop.editor import Editor
 from desktop.jobs import Job, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
-from desktop.review.edit_dialog import EditDialog, span_caption
+from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
 
 KINDS: dict[ItemKind, tuple[str, str, str]] = {
@@ -57,6 +61,11 @@ REJECT_KEY, EDIT_KEY, AGREED_KEY = "Ctrl+Shift+R", "Ctrl+Shift+E", "Ctrl+Shift+A
 NEXT_KEY, PREVIOUS_KEY = "Alt+Down", "Alt+Up"
 """The tab's keys work while the focus is in the tab (its table, its buttons): none of them is
 taken by the window's menus or the editor (see Help ▸ Keyboard shortcuts)."""
+INLINE_SPANS = 2_000
+"""A document with at most this many spans is aligned at once on the GUI thread (milliseconds);
+a bigger one in a :class:`PlanJob`."""
+FILL_ROWS = 300
+"""Table rows filled per turn of the event loop, so that a long table keeps the window live."""
 
 
 def with_key(tip: str, key: str) -> str:
@@ -74,6 +83,22 @@ class AcceptAgreedJob(Job):
         return review.accept_agreed(store, self.decided_by)
 
 
+class PlanJob(Job):
+    """The review items of document ``uid`` (:func:`db.review.review_items`) on the job's own
+    store; None when cancelled."""
+
+    def __init__(self, location: str, uid: str) -> None:
+        super().__init__(location)
+        self.uid = uid
+
+    def work(self, store: Store) -> list[Item] | None:
+        try:
+            self.step(0, 1)
+            return review.review_items(store, self.uid, progress=self.step)
+        except Cancelled:
+            return None
+
+
 class AdjudicationTab(QWidget):
     """The items of the editor's document, their status, and the adjudication actions."""
 
@@ -85,6 +110,11 @@ class AdjudicationTab(QWidget):
         self._text = ("", OffsetMap(""))  # (document text, its offset map) for highlighting
         self._stale = True
         self._job: AcceptAgreedJob | None = None
+        self._plan_job: PlanJob | None = None  # aligning the current document
+        self._running: set[PlanJob] = set()  # plan jobs not finished yet (Qt must not own them)
+        self._planned: str | None = None  # the document the items belong to, once aligned
+        self._reselect: Item | None = None
+        self._filling = 0  # which fill of the table is under way
         self.table = QTableWidget(0, 0)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,6 +127,9 @@ class AdjudicationTab(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setFormat("%p%")
         self.progress_bar.setMaximumWidth(220)
+        self.plan_button = QPushButton()
+        self.plan_button.setVisible(False)
+        self.plan_button.clicked.connect(lambda _checked=False: self._plan_button_clicked())
         self.side_buttons: dict[str, QPushButton] = {}
         self.side_actions: dict[str, QAction] = {}
         self.sides = QHBoxLayout()
@@ -125,6 +158,7 @@ class AdjudicationTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.progress_text)
         top.addWidget(self.progress_bar)
+        top.addWidget(self.plan_button)
         top.addStretch(1)
         top.addWidget(self.agreed_button)
         top.addWidget(self.corpus_button)
@@ -182,10 +216,98 @@ class AdjudicationTab(QWidget):
         if not self.isVisible():
             self._stale = True
             return
+        self._plan()
+
+    def _plan(self) -> bool:
+        """Align the current document: at once when it is small or the store cannot be opened
+        by a job (True); else start a :class:`PlanJob` (False) and show its progress."""
         self._stale = False
-        chosen = self.selected()
+        self._drop_plan_job()
+        if self._planned is not None:
+            self._reselect = self.selected()
         uid = self.service.current
-        self.items = self.service.review_items(uid) if uid else []
+        if not uid or self.service.document_span_count(uid) <= INLINE_SPANS:
+            self._show_items(uid, self.service.review_items(uid) if uid else [])
+            return True
+        try:
+            location = worker_location(self.service.store)
+        except CounterclaimError:
+            self._show_items(uid, self.service.review_items(uid))
+            return True
+        job = PlanJob(location, uid)
+        job.signals.stepped.connect(self._on_plan_step)
+        job.signals.finished.connect(self._on_planned)
+        job.signals.failed.connect(self._on_plan_failed)
+        self._plan_job = job
+        self._running.add(job)
+        self._show_waiting("Aligning the annotators’ spans…", "Cancel")
+        job.start()
+        return False
+
+    def _drop_plan_job(self) -> None:
+        """Cancel the alignment under way, if any: whatever it finds is stale."""
+        if self._plan_job is not None:
+            self._plan_job.cancel()
+            self._plan_job = None
+
+    def _ended_job(self) -> PlanJob | None:
+        """The plan job whose signal is being handled, forgotten; None unless it is the
+        current one (a dropped job's result is stale)."""
+        ended = next((j for j in self._running if j.signals is self.sender()), None)
+        if ended is not None:
+            self._running.remove(ended)
+        if ended is None or ended is not self._plan_job:
+            return None
+        self._plan_job = None
+        return ended
+
+    def _on_plan_step(self, done: int, total: int) -> None:
+        if self._plan_job is not None and self.sender() is self._plan_job.signals:
+            self.progress_bar.setRange(0, max(total, 1))
+            self.progress_bar.setValue(done)
+
+    def _on_planned(self, items: list[Item] | None) -> None:
+        job = self._ended_job()
+        if job is None:
+            return
+        if items is None:
+            self._show_waiting("Alignment cancelled", "Align")
+        else:
+            self._show_items(job.uid, items)
+
+    def _on_plan_failed(self, message: str) -> None:
+        if self._ended_job() is not None:
+            self._show_waiting("Alignment failed", "Align")
+            self.service.hub.failed.emit(f"aligning the document failed: {message}", False)
+
+    def _plan_button_clicked(self) -> None:
+        if self._plan_job is not None:
+            self._drop_plan_job()
+            self._show_waiting("Alignment cancelled", "Align")
+        else:
+            self._plan()
+
+    @property
+    def planning(self) -> bool:
+        """A background job is aligning the current document."""
+        return self._plan_job is not None
+
+    def _show_waiting(self, note: str, button: str) -> None:
+        """No items (being aligned, or not): ``note`` and a Cancel or Align button."""
+        self.items, self._planned = [], None
+        self._fill()
+        self.progress_text.setText(note)
+        self.progress_bar.setRange(0, 0 if self._plan_job is not None else 1)
+        self.progress_bar.setValue(0)
+        self.plan_button.setText(button)
+        self.plan_button.setVisible(True)
+        self._update_buttons()
+
+    def _show_items(self, uid: str, items: list[Item]) -> None:
+        """Show ``uid``'s aligned ``items``, keeping the selected item selected."""
+        chosen = self.selected() or self._reselect
+        self.items, self._planned, self._reselect = items, uid, None
+        self.plan_button.setVisible(False)
         annotators = self.items[0].annotators if self.items else ()
         if annotators != self.annotators:
             self.annotators = annotators
@@ -201,40 +323,66 @@ class AdjudicationTab(QWidget):
         self._update_buttons()
 
     def _fill(self) -> None:
-        text = self.editor.text
+        """Lay the table out for the items; their rows are filled :data:`FILL_ROWS` at a time."""
         headers = ["Kind", *(line(name, NAME) for name in self.annotators), "Status"]
+        self._filling += 1  # a fill still under way stops at its next step
         self.table.blockSignals(True)
         self.table.clearContents()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(self.items))
-        for row, item in enumerate(self.items):
-            symbol, colour, meaning = KINDS[item.kind]
-            kind = QTableWidgetItem(f"{symbol} {item.kind}")
-            shade = QColor(colour)
-            shade.setAlpha(KIND_ALPHA)
-            kind.setBackground(QBrush(shade))
-            kind.setToolTip(meaning)
-            self.table.setItem(row, 0, kind)
-            sides = item.by_annotator()
-            for column, name in enumerate(self.annotators, start=1):
-                spans = sides.get(name, [])
-                cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
-                cell.setToolTip(tooltip("\n".join(text[s.start:s.end] for s in spans)))
-                self.table.setItem(row, column, cell)
-            status = QTableWidgetItem(self._status_text(item))
-            if item.gold is not None:
-                status.setToolTip(tooltip(f"gold: {span_caption(item.gold, text)}"))
-            if item.status != "open":
-                status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
-                                                   else "#D55E00")))
-            self.table.setItem(row, len(headers) - 1, status)
-        header = self.table.horizontalHeader()
-        fit, share = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
-        for column in range(len(headers)):
-            header.setSectionResizeMode(column, fit if column in (0, len(headers) - 1) else share)
-        self.table.resizeRowsToContents()
+        self._fit_columns(False)  # a column fitted to its contents would be re-measured per cell
         self.table.blockSignals(False)
+        self._fill_rows(self._filling, 0)
+
+    def _fit_columns(self, fit: bool) -> None:
+        """Annotator columns share the width; Kind and Status fit their contents (``fit``) or
+        keep their width while rows are being filled."""
+        header = self.table.horizontalHeader()
+        mode = QHeaderView.ResizeMode
+        side = mode.ResizeToContents if fit else mode.Interactive
+        last = self.table.columnCount() - 1
+        for column in range(last + 1):
+            header.setSectionResizeMode(column, side if column in (0, last) else mode.Stretch)
+
+    def _fill_rows(self, fill: int, first: int) -> None:
+        """Fill rows from ``first`` on, :data:`FILL_ROWS` of them now and the rest on later
+        turns of the event loop, unless a newer fill (another ``fill``) took over."""
+        if fill != self._filling:
+            return
+        last = min(first + FILL_ROWS, len(self.items))
+        self.table.blockSignals(True)
+        for row in range(first, last):
+            self._fill_row(row, self.items[row])
+            self.table.resizeRowToContents(row)
+        self.table.blockSignals(False)
+        if last < len(self.items):
+            QTimer.singleShot(0, self, lambda: self._fill_rows(fill, last))
+        else:
+            self._fit_columns(True)
+
+    def _fill_row(self, row: int, item: Item) -> None:
+        text = self.editor.text
+        symbol, colour, meaning = KINDS[item.kind]
+        kind = QTableWidgetItem(f"{symbol} {item.kind}")
+        shade = QColor(colour)
+        shade.setAlpha(KIND_ALPHA)
+        kind.setBackground(QBrush(shade))
+        kind.setToolTip(meaning)
+        self.table.setItem(row, 0, kind)
+        sides = item.by_annotator()
+        for column, name in enumerate(self.annotators, start=1):
+            spans = sides.get(name, [])
+            cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
+            cell.setToolTip(tooltip("\n".join(span_text(s, text) for s in spans)))
+            self.table.setItem(row, column, cell)
+        status = QTableWidgetItem(self._status_text(item))
+        if item.gold is not None:
+            status.setToolTip(tooltip(f"gold: {span_caption(item.gold, text)}"))
+        if item.status != "open":
+            status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
+                                               else "#D55E00")))
+        self.table.setItem(row, len(self.annotators) + 1, status)
 
     @staticmethod
     def _status_text(item: Item) -> str:
@@ -289,7 +437,7 @@ class AdjudicationTab(QWidget):
             self.service.hub.message.emit("no further open item in this document")
             return False
         self.select(row)
-        self.table.scrollToItem(self.table.item(row, 0))
+        self.table.scrollTo(self.table.model().index(row, 0))
         return True
 
     def _on_selected(self) -> None:
@@ -374,8 +522,14 @@ class AdjudicationTab(QWidget):
         return self._decide(lambda: adjudication.reject_command(item, self.service.annotator))
 
     def accept_agreed(self) -> int:
-        """Accept every open agreed item of this document in one undoable step."""
-        self.refresh_now()
+        """Accept every open agreed item of this document in one undoable step (once it is
+        aligned: a big document is aligned first, in the background)."""
+        current = (not self._stale and self._plan_job is None
+                   and self._planned == self.service.current)
+        if not current and not self._plan():
+            self.service.hub.message.emit("aligning this document first; accept agreed "
+                                          "again once its items are shown")
+            return 0
         batch = adjudication.accept_agreed(self.items, self.service.annotator)
         count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
         if not count:
@@ -385,11 +539,6 @@ class AdjudicationTab(QWidget):
             return 0
         self.service.hub.message.emit(f"accepted {count} agreed spans into gold")
         return count
-
-    def refresh_now(self) -> None:
-        """Plan the document even when the tab is hidden (the menu's actions use it)."""
-        uid = self.service.current
-        self.items = self.service.review_items(uid) if uid else []
 
     def accept_agreed_corpus(self) -> None:
         if self._job is not None:

@@ -18,12 +18,19 @@ from PySide6.QtWidgets import (
 
 from annotate.model import Span
 from annotate.schema import LabelSchema
-from desktop.plain import NAME, line, words
+from desktop.plain import MESSAGE, NAME, line, words
+
+
+def span_text(span: Span, text: str, limit: int = MESSAGE) -> str:
+    """The span's text, cut to ``limit`` characters (a huge span costs no more than that)."""
+    if span.end - span.start <= limit:
+        return text[span.start:span.end]
+    return text[span.start:span.start + limit - 1] + "…"
 
 
 def span_caption(span: Span, text: str, width: int = 50) -> str:
     """``LABEL start–end “text”`` on one line, the text cut to ``width`` characters."""
-    excerpt = words(text[span.start:span.end], width)
+    excerpt = words(text[span.start:min(span.end, span.start + 4 * width)], width)
     return f"{line(span.label, NAME)} {span.start}–{span.end} “{excerpt}”"
 
 

@@ -1,0 +1,134 @@
+"""Issue 10 point 9 in the window: a document whose annotators' spans all overlap one another
+is aligned off the GUI thread (the event loop keeps turning, a timer keeps firing), with
+progress and cancel, and a result made stale by a change is never shown."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from alignment_child import dense_spans
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtTest import QTest
+
+from annotate.model import AnnotatedDocument, Document, Span
+from db.review import review_items
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.review.adjudication_tab import INLINE_SPANS
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+PER_SIDE = 6_000
+"""Spans per annotator, all overlapping: 36 million overlapping pairs, about a second to align."""
+TICK_MS = 20
+
+
+class Ticks:
+    """A timer on the GUI thread; the longest wait between two of its firings."""
+
+    def __init__(self) -> None:
+        self.count, self.longest = 0, 0.0
+        self._last = time.monotonic()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.count += 1
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+
+@pytest.fixture
+def dense_store(tmp_path: Path) -> tuple[Path, str, str]:
+    """A small document first (opened at start) and the dense one; returns path and uids."""
+    doc, a, b = dense_spans(PER_SIDE)
+    small = Document("The mayor said the bridge collapsed.", "Small")
+    pair = (Span(small.uid, 0, 9, "CLAIM", "amina"), Span(small.uid, 0, 9, "CLAIM", "bo"))
+    path = tmp_path / "dense.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(small, pair), AnnotatedDocument(doc, tuple(a + b))])
+    store.close()
+    return path, small.uid, doc.uid
+
+
+@pytest.fixture
+def window(qtbot, dense_store, tmp_path: Path):
+    path, small, _ = dense_store
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Service(Store.open(path), "chen"), settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert QTest.qWaitForWindowActive(win)
+    win.service.open_document(small)
+    win.review.open_panel()
+    yield win
+    tab = win.review.adjudication
+    tab._drop_plan_job()
+    qtbot.waitUntil(lambda: not tab._running, timeout=60_000)
+    win.service.store.close()
+
+
+def test_big_document_is_aligned_off_the_gui_thread(window, qtbot, dense_store):
+    path, _, dense = dense_store
+    tab = window.review.adjudication
+    assert 2 * PER_SIDE > INLINE_SPANS
+    ticks = Ticks()
+    started = time.monotonic()
+    window.service.open_document(dense)
+    assert tab.planning  # switching returned at once; the job aligns
+    assert tab.plan_button.isVisible() and tab.plan_button.text() == "Cancel"
+    seen: set[int] = set()
+    tab.progress_bar.valueChanged.connect(seen.add)
+    qtbot.waitUntil(lambda: not tab.planning, timeout=120_000)
+    took = time.monotonic() - started
+    ticks.timer.stop()
+    assert ticks.count >= 10, (ticks.count, took)
+    assert ticks.longest < max(0.5, took / 4), (ticks.longest, took)
+    assert len(seen) > 1  # progress moved
+    store = Store.open(path)
+    try:
+        expected = review_items(store, dense)
+    finally:
+        store.close()
+    assert [(i.kind, i.ids) for i in tab.items] == [(i.kind, i.ids) for i in expected]
+    assert tab.table.rowCount() == len(expected) == PER_SIDE
+    assert not tab.plan_button.isVisible()
+
+
+def test_cancel_then_align_again(window, qtbot, dense_store):
+    _, _, dense = dense_store
+    tab = window.review.adjudication
+    window.service.open_document(dense)
+    assert tab.planning
+    tab.plan_button.click()
+    assert not tab.planning and tab.items == []
+    assert tab.progress_text.text() == "Alignment cancelled"
+    assert tab.plan_button.text() == "Align"
+    qtbot.waitUntil(lambda: not tab._running, timeout=60_000)  # the job stopped early
+    assert tab.items == [] and tab.table.rowCount() == 0
+    tab.plan_button.click()
+    assert tab.planning
+    qtbot.waitUntil(lambda: not tab.planning, timeout=120_000)
+    assert len(tab.items) == PER_SIDE
+
+
+def test_a_result_made_stale_is_dropped(window, qtbot, dense_store):
+    """Going back to the small document while the dense one is aligned: the dense items
+    never reach the table, the small one's stay."""
+    _, small, dense = dense_store
+    tab = window.review.adjudication
+    window.service.open_document(dense)
+    assert tab.planning
+    job = tab._plan_job
+    window.service.open_document(small)
+    assert not tab.planning
+    small_items = list(tab.items)
+    assert [i.kind for i in small_items] == ["agreed"]
+    qtbot.waitUntil(lambda: job not in tab._running, timeout=120_000)
+    assert tab.items == small_items
