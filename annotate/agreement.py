@@ -439,12 +439,13 @@ NO_SPAN = "—"
 """The confusion side of a span the other annotator has no counterpart for."""
 
 
-def label_confusion(documents: Iterable[AnnotatedDocument], a: str,
-                    b: str) -> dict[tuple[str, str], int]:
+def label_confusion(documents: Iterable[AnnotatedDocument], a: str, b: str,
+                    progress: Progress | None = None) -> dict[tuple[str, str], int]:
     """Counts of (label of ``a``, label of ``b``) over the spans :func:`align_spans` pairs:
     the same label for agreed and boundary pairs, two labels for a label disagreement, and
     :data:`NO_SPAN` on the side that has no span. Documents count as in agreement: both
-    annotators marked them done, or both have a span in them."""
+    annotators marked them done, or both have a span in them. ``progress`` as for
+    :func:`align_spans`."""
     a_spans: list[Span] = []
     b_spans: list[Span] = []
     for doc in documents:
@@ -455,7 +456,7 @@ def label_confusion(documents: Iterable[AnnotatedDocument], a: str,
             b_spans += of_b
     return dict(Counter(
         (al.a.label if al.a else NO_SPAN, al.b.label if al.b else NO_SPAN)
-        for al in align_spans(a_spans, b_spans)))
+        for al in align_spans(a_spans, b_spans, progress)))
 
 
 # -- corpus arrays ------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ from annotate.agreement import F1, NO_SPAN, Metric, compute_agreement, label_con
 from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import Job, worker_location
+from db.transfer import Cancelled
+from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
@@ -70,17 +71,23 @@ class PairFigures:
 
 
 class PairJob(Job):
-    """Agreement and label confusion of one pair, on the job's own store."""
+    """Agreement and label confusion of one pair, on the job's own store; None when
+    cancelled."""
 
     def __init__(self, location: str, a: str, b: str) -> None:
         super().__init__(location)
         self.a, self.b = a, b
 
-    def work(self, store: Store) -> PairFigures:
-        docs = list(store.iter_documents(annotators=[self.a, self.b]))
-        pair = compute_agreement(docs, [self.a, self.b]).pair(self.a, self.b)
-        return PairFigures(self.a, self.b, pair.documents, dict(pair.kappa), dict(pair.overlap),
-                           label_confusion(docs, self.a, self.b))
+    def work(self, store: Store) -> PairFigures | None:
+        try:
+            docs = list(store.iter_documents(annotators=[self.a, self.b]))
+            pair = compute_agreement(docs, [self.a, self.b], progress=self.step)
+            figures = pair.pair(self.a, self.b)
+            confusion = label_confusion(docs, self.a, self.b, progress=self.step)
+        except Cancelled:
+            return None
+        return PairFigures(self.a, self.b, figures.documents, dict(figures.kappa),
+                           dict(figures.overlap), confusion)
 
 
 def compact(n: int) -> str:
@@ -121,7 +128,7 @@ class Dashboard(QDockWidget):
         """The dock is open and its tab in front (``isVisible()`` stays true for a dock
         tabbed behind another one)."""
         self._job: PairJob | None = None
-        self._again = False
+        self._running = Running()  # the current job and superseded ones not ended yet
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._refresh_if_shown)
         self.setWidget(QLabel("Charts appear here when the dashboard is shown."))
@@ -133,6 +140,7 @@ class Dashboard(QDockWidget):
     # -- refresh scheduling ----------------------------------------------------------------
     def _mark_stale(self, *_args: object) -> None:
         self._stale = True
+        self._drop_job()
         if self.showing:
             self._timer.start()
 
@@ -328,13 +336,11 @@ class Dashboard(QDockWidget):
         return (a, b) if a and b and a != b else None
 
     def start_pair_job(self) -> None:
-        """Compute the pair's figures in the background (once the running job ends, if any)."""
+        """Compute the pair's figures in the background (a job under way is dropped)."""
+        self._drop_job()
         pair = self.pair()
         if pair is None:
             self._clear_pair("choose two different annotators")
-            return
-        if self._job is not None:
-            self._again = True
             return
         try:
             location = worker_location(self.service.store)
@@ -342,33 +348,46 @@ class Dashboard(QDockWidget):
             self._clear_pair(str(exc))
             return
         job = PairJob(location, *pair)
+        job.signals.stepped.connect(self._on_step)
         job.signals.finished.connect(self._on_figures)
         job.signals.failed.connect(self._on_failed)
-        self._job, self._again = job, False
+        self._job = job
+        self._running.add(job)
         self.pair_note.setText("computing…")
         job.start()
 
+    def _drop_job(self) -> None:
+        """Cancel the pair job under way: what it would find is stale."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
     @property
     def busy(self) -> bool:
-        """A pair job is running or waiting to run."""
-        return self._job is not None
+        """A pair job is running (the current one or one cancelled, not stopped yet)."""
+        return bool(len(self._running))
 
-    def _job_over(self) -> None:
+    def _ended(self) -> bool:
+        """Whether the job that just ended is the current one (else its result is stale)."""
+        ended = self._running.ended(self.sender())
+        if ended is None or ended is not self._job:
+            return False
         self._job = None
-        if self._again:
-            self.start_pair_job()
+        return True
+
+    def _on_step(self, done: int, total: int) -> None:
+        if self._job is not None and self.sender() is self._job.signals:
+            self.pair_note.setText(f"computing… {100 * done // max(total, 1)}%")
 
     def _on_failed(self, message: str) -> None:
-        self._clear_pair(f"agreement could not be computed: {message}")
-        self._job_over()
+        if self._ended():
+            self._clear_pair(f"agreement could not be computed: {message}")
 
-    def _on_figures(self, figures: PairFigures) -> None:
-        current = self._job is not None and self._job.location == self.service.store.location
-        if current and (figures.a, figures.b) == self.pair():
+    def _on_figures(self, figures: PairFigures | None) -> None:
+        if self._ended() and figures is not None and (figures.a, figures.b) == self.pair():
             self.pair_note.setText(f"{figures.documents} documents annotated by both")
             self._draw_agreement(figures)
             self._draw_confusion(figures)
-        self._job_over()
 
     def _clear_pair(self, note: str) -> None:
         self.pair_note.setText(line(note, NOTE))

@@ -159,6 +159,29 @@ class Job(QRunnable):
         raise NotImplementedError
 
 
+class Running:
+    """The jobs a widget started whose end it has not heard yet. A job the widget forgets
+    (cancelled, superseded) runs on until its next progress report and must stay referenced
+    until its last signal reaches the GUI thread; the widget's slots call :meth:`ended`."""
+
+    def __init__(self) -> None:
+        self._jobs: list[Job] = []
+
+    def add(self, job: Job) -> None:
+        self._jobs.append(job)
+
+    def ended(self, signals: object) -> Job | None:
+        """The job whose ``signals`` (a slot's ``self.sender()``) sent its last signal, now let
+        go; None if it is not one of these."""
+        job = next((j for j in self._jobs if j.signals is signals), None)
+        if job is not None:
+            self._jobs.remove(job)
+        return job
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+
 class ImportJob(Job):
     """Import files or folders (see the module docstring for what a cancel keeps)."""
 

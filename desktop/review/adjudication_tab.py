@@ -40,7 +40,7 @@ from db import review
 from db.store import Store
 from db.transfer import Cancelled
 from desktop.editor import Editor
-from desktop.jobs import Job, worker_location
+from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
@@ -111,7 +111,7 @@ class AdjudicationTab(QWidget):
         self._stale = True
         self._job: AcceptAgreedJob | None = None
         self._plan_job: PlanJob | None = None  # aligning the current document
-        self._running: set[PlanJob] = set()  # plan jobs not finished yet (Qt must not own them)
+        self._running = Running()  # plan jobs not ended yet, current or dropped
         self._planned: str | None = None  # the document the items belong to, once aligned
         self._reselect: Item | None = None
         self._filling = 0  # which fill of the table is under way
@@ -251,15 +251,13 @@ class AdjudicationTab(QWidget):
             self._plan_job = None
 
     def _ended_job(self) -> PlanJob | None:
-        """The plan job whose signal is being handled, forgotten; None unless it is the
-        current one (a dropped job's result is stale)."""
-        ended = next((j for j in self._running if j.signals is self.sender()), None)
-        if ended is not None:
-            self._running.remove(ended)
-        if ended is None or ended is not self._plan_job:
+        """The plan job that just ended; None unless it is the current one (a dropped job's
+        result is stale)."""
+        job = self._plan_job
+        if self._running.ended(self.sender()) is not job or job is None:
             return None
         self._plan_job = None
-        return ended
+        return job
 
     def _on_plan_step(self, done: int, total: int) -> None:
         if self._plan_job is not None and self.sender() is self._plan_job.signals:

@@ -1,6 +1,10 @@
 """The Agreement tab of the review dock: every figure of :func:`compute_agreement` for all
 annotators or one pair, optionally one label, computed over the corpus in a background job,
-each figure shown with the counts behind it and "n/a (reason)" where it is undefined."""
+each figure shown with the counts behind it and "n/a (reason)" where it is undefined.
+
+The job shows its progress (documents read, then spans matched) and can be cancelled; a change
+to the store while it runs cancels it, so figures of a corpus that no longer is are never
+shown."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,7 +30,8 @@ from annotate.agreement import F1, AgreementReport, Alpha, Metric, compute_agree
 from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import Job, worker_location
+from db.transfer import Cancelled
+from desktop.jobs import Job, Running, worker_location
 from desktop.plain import MESSAGE, NAME, line, tooltip
 from desktop.service import Service
 
@@ -33,15 +39,24 @@ COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annot
 
 
 class AgreementJob(Job):
-    """:func:`compute_agreement` over every document of the job's own store."""
+    """:func:`compute_agreement` over every document of the job's own store; None when
+    cancelled."""
 
     def __init__(self, location: str, annotators: Sequence[str] | None,
                  labels: Sequence[str] | None) -> None:
         super().__init__(location)
         self.annotators, self.labels = annotators, labels
 
-    def work(self, store: Store) -> AgreementReport:
-        return compute_agreement(store.iter_documents(), self.annotators, self.labels)
+    def work(self, store: Store) -> AgreementReport | None:
+        try:
+            total = store.count_documents()
+            docs = []
+            for count, doc in enumerate(store.iter_documents(), 1):
+                docs.append(doc)
+                self.step(count, total)
+            return compute_agreement(docs, self.annotators, self.labels, progress=self.step)
+        except Cancelled:
+            return None
 
 
 def value_text(value: float | None, reason: str | None) -> str:
@@ -71,12 +86,16 @@ class AgreementTab(QWidget):
         self.service = service
         self.report: AgreementReport | None = None
         self._job: AgreementJob | None = None
+        self._running = Running()
         self.who = QComboBox()
         self.who.setToolTip("All annotators, or one pair")
         self.label = QComboBox()
         self.label.setToolTip("Every label the annotators used, or one")
         self.run_button = QPushButton("Compute")
-        self.run_button.clicked.connect(self.compute)
+        self.run_button.clicked.connect(self._run_clicked)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
         self.copy_button = QPushButton("Copy as JSON")
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_json)
@@ -92,6 +111,7 @@ class AgreementTab(QWidget):
             row.addWidget(QLabel(caption))
             row.addWidget(widget, 1)
         row.addWidget(self.run_button)
+        row.addWidget(self.progress)
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -100,6 +120,8 @@ class AgreementTab(QWidget):
         hub = service.hub
         hub.storeChanged.connect(self.fill_choices)
         hub.schemaChanged.connect(self.fill_choices)
+        hub.storeChanged.connect(self._store_changed)
+        hub.changed.connect(self._store_changed)
         self.fill_choices()
 
     # -- choices ---------------------------------------------------------------------------
@@ -137,22 +159,60 @@ class AgreementTab(QWidget):
             self.note.setText(line(str(exc), MESSAGE))
             return
         job = AgreementJob(location, *self.chosen())
+        job.signals.stepped.connect(self._on_step)
         job.signals.finished.connect(self._on_report)
         job.signals.failed.connect(self._on_failed)
         self._job = job
-        self.run_button.setEnabled(False)
+        self._running.add(job)
+        self.run_button.setText("Cancel")
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
         self.note.setText("Computing agreement over the corpus…")
         job.start()
 
-    def _on_failed(self, message: str) -> None:
-        self._job = None
-        self.run_button.setEnabled(True)
-        self.note.setText(line(f"Agreement could not be computed: {message}", MESSAGE))
+    def _run_clicked(self) -> None:
+        if self._job is None:
+            self.compute()
+        else:
+            self.cancel("Cancelled; press Compute to start again.")
 
-    def _on_report(self, report: AgreementReport) -> None:
+    def cancel(self, note: str) -> None:
+        """Stop the job under way (it ends at its next progress report; its result, if any,
+        is dropped) and say ``note``."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+            self._idle(note)
+
+    def _store_changed(self, *_args: object) -> None:
+        self.cancel("The store changed while agreement was computed; press Compute again.")
+
+    def _idle(self, note: str) -> None:
+        self.run_button.setText("Compute")
+        self.progress.setVisible(False)
+        self.note.setText(note)
+
+    def _on_step(self, done: int, total: int) -> None:
+        if self._job is not None and self.sender() is self._job.signals:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+
+    def _ended(self) -> bool:
+        """Whether the job that just ended is the current one (else its result is stale)."""
+        ended = self._running.ended(self.sender())
+        if ended is None or ended is not self._job:
+            return False
         self._job = None
-        self.run_button.setEnabled(True)
-        self.show_report(report)
+        return True
+
+    def _on_failed(self, message: str) -> None:
+        if self._ended():
+            self._idle(line(f"Agreement could not be computed: {message}", MESSAGE))
+
+    def _on_report(self, report: AgreementReport | None) -> None:
+        if self._ended() and report is not None:
+            self._idle("")
+            self.show_report(report)
 
     # -- showing ---------------------------------------------------------------------------
     def show_report(self, report: AgreementReport) -> None:
