@@ -12,11 +12,13 @@ from alignment_child import dense_spans
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtTest import QTest
 
+from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.review import review_items
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.review.adjudication_tab import INLINE_SPANS, PlanJob
+from desktop.review.agreement_tab import AgreementJob
 from desktop.service import Service
 
 pytestmark = pytest.mark.gui
@@ -70,7 +72,9 @@ def window(qtbot, dense_store, tmp_path: Path):
     yield win
     tab = win.review.adjudication
     tab._drop_plan_job()
-    qtbot.waitUntil(lambda: not len(tab._running), timeout=60_000)
+    win.review.agreement.cancel("")
+    qtbot.waitUntil(lambda: not len(tab._running) and not len(win.review.agreement._running),
+                    timeout=60_000)
     win.service.store.close()
 
 
@@ -132,3 +136,26 @@ def test_a_result_made_stale_is_dropped(window, qtbot, dense_store, monkeypatch)
     assert [i.kind for i in small_items] == ["agreed"]
     qtbot.waitUntil(lambda: not len(tab._running), timeout=120_000)
     assert tab.items == small_items
+
+
+def test_agreement_tab_cancels_and_drops_figures_made_stale(window, qtbot, dense_store,
+                                                            monkeypatch):
+    _, small, _ = dense_store
+    tab = window.review.agreement
+    window.review.tabs.setCurrentWidget(tab)
+    tab.run_button.click()
+    assert tab.busy and tab.run_button.text() == "Cancel" and tab.progress.isVisible()
+    tab.run_button.click()
+    assert not tab.busy and tab.note.text() == "Cancelled; press Compute to start again."
+    qtbot.waitUntil(lambda: not len(tab._running), timeout=60_000)
+    assert tab.report is None and tab.run_button.text() == "Compute"
+
+    monkeypatch.setattr(AgreementJob, "cancel", lambda _job: None)  # it runs to its end
+    tab.run_button.click()
+    assert window.service.apply(CreateSpan(Span(small, 4, 9, "CLAIM", "chen"))) is not None
+    assert tab.note.text().startswith("The store changed while agreement was computed")
+    qtbot.waitUntil(lambda: not len(tab._running), timeout=120_000)
+    assert tab.report is None  # figures of the corpus before the edit were dropped
+    tab.run_button.click()
+    qtbot.waitUntil(lambda: tab.report is not None, timeout=120_000)
+    assert tab.report.pair("amina", "bo").overlap_micro.matches == PER_SIDE + 1
