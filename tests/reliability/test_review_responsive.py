@@ -16,6 +16,7 @@ from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.review import review_items
 from db.store import Store
+from desktop.dashboard import PairJob
 from desktop.main_window import MainWindow
 from desktop.review.adjudication_tab import INLINE_SPANS, PlanJob
 from desktop.review.agreement_tab import AgreementJob
@@ -73,8 +74,8 @@ def window(qtbot, dense_store, tmp_path: Path):
     tab = win.review.adjudication
     tab._drop_plan_job()
     win.review.agreement.cancel("")
-    qtbot.waitUntil(lambda: not len(tab._running) and not len(win.review.agreement._running),
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: not len(tab._running) and not len(win.review.agreement._running)
+                    and not win.dashboard.busy, timeout=60_000)
     win.service.store.close()
 
 
@@ -159,3 +160,24 @@ def test_agreement_tab_cancels_and_drops_figures_made_stale(window, qtbot, dense
     tab.run_button.click()
     qtbot.waitUntil(lambda: tab.report is not None, timeout=120_000)
     assert tab.report.pair("amina", "bo").overlap_micro.matches == PER_SIDE + 1
+
+
+def test_dashboard_never_draws_pair_figures_made_stale(window, qtbot, dense_store, monkeypatch):
+    """The dashboard's pair job over the dense corpus; an edit lands while it runs (the job
+    is kept from stopping early, so it delivers its figures): only figures computed after the
+    edit are drawn."""
+    _, small, _ = dense_store
+    dash = window.dashboard
+    drawn: list[int] = []
+    monkeypatch.setattr(PairJob, "cancel", lambda _job: None)
+    monkeypatch.setattr(dash, "_draw_agreement",
+                        lambda figures: drawn.append(figures.overlap["CLAIM"].a))
+    window.service.set_annotator("amina")  # who may add to amina's layer
+    dash.raise_()
+    qtbot.waitUntil(lambda: dash._job is not None, timeout=10_000)
+    matching: list[int] = []
+    dash._job.signals.stepped.connect(lambda done, _total: matching.append(done))
+    qtbot.waitUntil(lambda: bool(matching), timeout=60_000)  # it has read the documents
+    assert window.service.apply(CreateSpan(Span(small, 10, 14, "CLAIM", "amina"))) is not None
+    qtbot.waitUntil(lambda: not dash.busy and bool(drawn), timeout=120_000)
+    assert drawn == [PER_SIDE + 2]  # amina's spans after the edit: dense, small, new
