@@ -151,10 +151,10 @@ class _Side:
         self.end_tree = _MaxTree(hi[by_start])  # ends, in start order
         self.length_tree = _MaxTree(np.maximum(length[by_end], 0))  # lengths, in end order
         self.alive_tree = _MaxTree(np.ones(n, np.int64))  # 1, in length order
-        self.position = np.empty((3, n), np.int64)
+        position = np.empty((3, n), np.int64)  # of each interval in each order
         for row, order in enumerate((by_start, by_end, by_length)):
-            self.position[row, order] = index
-        self.positions = self.position.T.tolist()
+            position[row, order] = index
+        self.positions = position.T.tolist()
 
     def remove(self, i: int) -> None:
         at_start, at_end, at_length = self.positions[i]
