@@ -123,17 +123,24 @@ def _kind(spans: Sequence[Span], annotators: Sequence[str]) -> ItemKind:
     return "agreed" if complete else "partial"
 
 
-def _settle(
-    item: Item, decisions: Sequence[Decision], gold: Mapping[tuple[str, int, int], Span]
-) -> Item:
-    ids = item.ids
-    for decision in reversed(decisions):  # the latest decision wins
-        if ids.isdisjoint(decision.sources):
-            continue
+def _rulings(decisions: Sequence[Decision]) -> dict[str, int]:
+    """Per span id, the index of the latest decision that settles a group holding it: a
+    reject, or an accept whose gold span still exists."""
+    latest: dict[str, int] = {}
+    for index, decision in enumerate(decisions):
+        if decision.kind == "reject" or decision.gold_span is not None:
+            latest.update(dict.fromkeys(decision.sources, index))
+    return latest
+
+
+def _settle(item: Item, decisions: Sequence[Decision], rulings: Mapping[str, int],
+            gold: Mapping[tuple[str, int, int], Span]) -> Item:
+    ruled = [rulings[s.id] for s in item.spans if s.id in rulings]
+    if ruled:  # the latest decision wins
+        decision = decisions[max(ruled)]
         if decision.kind == "reject":
             return replace(item, status="rejected", decision=decision)
-        if decision.gold_span is not None:
-            return replace(item, status="accepted", decision=decision, gold=decision.gold_span)
+        return replace(item, status="accepted", decision=decision, gold=decision.gold_span)
     for span in item.spans:
         if _key(span) in gold:
             return replace(item, status="accepted", gold=gold[_key(span)])
@@ -154,11 +161,12 @@ def plan_document(
     annotators = tuple(spans_by_annotator)
     order = {name: i for i, name in enumerate(annotators)}
     gold = {_key(s): s for s in gold_spans}
+    rulings = _rulings(decisions)
     items = []
     for group in _groups(spans_by_annotator, progress):
         group.sort(key=lambda s: (order[s.annotator], s.start, s.end, s.label, s.id))
         item = Item(group[0].document, _kind(group, annotators), tuple(group), annotators)
-        items.append(_settle(item, decisions, gold))
+        items.append(_settle(item, decisions, rulings, gold))
     items.sort(key=lambda it: (it.start, it.end, it.spans[0].label))
     return items
 
