@@ -186,10 +186,12 @@ class UpdateSpan(Command):
         return "touch"
 
 
-def relabel(span: Span, label: str, keep_attributes: tuple[str, ...] = ()) -> UpdateSpan:
-    """Give ``span`` another label; attributes the new label lacks are dropped (undo restores)."""
-    attributes = {k: v for k, v in span.attributes.items() if k in keep_attributes}
-    return UpdateSpan(span, replace(span, label=label, attributes=attributes, updated=utc_now()))
+def relabel(span: Span, label: str, attributes: dict[str, Any] | None = None) -> UpdateSpan:
+    """Give ``span`` another label with ``attributes`` (none by default); which attributes a
+    relabel keeps is the schema's rule (:meth:`annotate.schema.LabelSchema.relabel`)."""
+    return UpdateSpan(
+        span, replace(span, label=label, attributes=attributes or {}, updated=utc_now())
+    )
 
 
 def resize(span: Span, start: int, end: int) -> UpdateSpan:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
+from annotate.commands import UpdateSpan, relabel
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
 from annotate.model import Relation, Span
@@ -71,12 +72,33 @@ class Label:
     def attribute(self, name: str) -> AttributeDef | None:
         return next((a for a in self.attributes if a.name == name), None)
 
+    def kept(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``attributes`` a span keeps when it takes this label: those this label defines
+        whose values fit it; the rest are dropped."""
+        kept = {}
+        for name, value in attributes.items():
+            attr = self.attribute(name)
+            if attr is None:
+                continue
+            try:
+                attr.check(value)
+            except ValidationError:
+                continue
+            kept[name] = value
+        return kept
+
 
 @dataclass(frozen=True, slots=True)
 class RelationType:
     name: str
     source_labels: tuple[str, ...] = ()  # "from" in the file; empty means any label
     target_labels: tuple[str, ...] = ()  # "to"
+
+    def starts_at(self, label: str) -> bool:
+        return not self.source_labels or label in self.source_labels
+
+    def ends_at(self, label: str) -> bool:
+        return not self.target_labels or label in self.target_labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +116,11 @@ class LabelSchema:
 
     def relation_type(self, name: str) -> RelationType | None:
         return next((r for r in self.relations if r.name == name), None)
+
+    def relation_choices(self, source: str, target: str) -> list[str]:
+        """Names of the relation types that may go from a ``source`` label to a ``target``
+        label: those :meth:`check_relation` accepts."""
+        return [r.name for r in self.relations if r.starts_at(source) and r.ends_at(target)]
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -192,12 +219,12 @@ class LabelSchema:
             raise ValidationError(f"relation {relation.id}: unknown type {relation.type!r}")
         if source.document != target.document:
             raise ValidationError(f"relation {relation.id} joins spans of two documents")
-        if rtype.source_labels and source.label not in rtype.source_labels:
+        if not rtype.starts_at(source.label):
             raise ValidationError(
                 f"{relation.type} cannot start at a {source.label} span "
                 f"(allowed: {', '.join(rtype.source_labels)})"
             )
-        if rtype.target_labels and target.label not in rtype.target_labels:
+        if not rtype.ends_at(target.label):
             raise ValidationError(
                 f"{relation.type} cannot end at a {target.label} span "
                 f"(allowed: {', '.join(rtype.target_labels)})"
@@ -208,21 +235,37 @@ class LabelSchema:
         """A copy with ``label`` added, or put in place of the label named ``replacing``.
         Relation types that named the old label follow a rename."""
         if replacing is None:
-            labels = (*self.labels, label)
-            relations = self.relations
-        else:
-            labels = tuple(label if old.name == replacing else old for old in self.labels)
+            return self.edited([*((old.name, old) for old in self.labels), (None, label)])[0]
+        return self.edited(
+            [(old.name, label if old.name == replacing else old) for old in self.labels]
+        )[0]
 
-            def rename(names: tuple[str, ...]) -> tuple[str, ...]:
-                return tuple(label.name if n == replacing else n for n in names)
+    def edited(
+        self, labels: Sequence[tuple[str | None, Label]]
+    ) -> tuple[LabelSchema, dict[str, str]]:
+        """The schema of ``labels``, each paired with the name it has here (None: a new
+        label), and the renames {old: new} the store needs to keep spans. Relation types
+        follow renames and forget removed labels; one left joining only removed labels goes."""
+        renames = {old: label.name for old, label in labels
+                   if old is not None and old != label.name}
+        kept = {old for old, _ in labels if old is not None}
 
-            relations = tuple(
-                replace(
-                    r, source_labels=rename(r.source_labels), target_labels=rename(r.target_labels)
-                )
-                for r in self.relations
-            )
-        return LabelSchema(labels, relations)
+        def follow(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(renames.get(n, n) for n in names if n in kept)
+
+        relations = []
+        for rel in self.relations:
+            source, target = follow(rel.source_labels), follow(rel.target_labels)
+            if (rel.source_labels and not source) or (rel.target_labels and not target):
+                continue
+            relations.append(RelationType(rel.name, source, target))
+        return LabelSchema(tuple(label for _, label in labels), tuple(relations)), renames
+
+    def relabel(self, span: Span, name: str) -> UpdateSpan:
+        """The edit giving ``span`` the label ``name``: it keeps the attributes that label
+        defines and whose values fit it (:meth:`Label.kept`); undo restores the rest."""
+        label = self.label(name)
+        return relabel(span, name, label.kept(span.attributes) if label else {})
 
     def add_labels(self, names: Iterable[str], category: Category = "other") -> LabelSchema:
         """A copy with plain labels added for each unknown name, colours from the palette."""

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from annotate import layers
-from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, relabel, resize
+from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, resize
 from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
 from annotate.tokenize import token_bounds
@@ -28,13 +28,6 @@ from desktop.textview import SpanStyle, SpanTextView, style_for
 RelationChooser = Callable[[Sequence[str]], str | None]
 TITLE = 300
 """Most characters of the document title above the text."""
-
-
-def relation_choices(schema: LabelSchema, source: str, target: str) -> list[str]:
-    """Names of the relation types that may go from a ``source`` label to a ``target`` label."""
-    return [r.name for r in schema.relations
-            if (not r.source_labels or source in r.source_labels)
-            and (not r.target_labels or target in r.target_labels)]
 
 
 def word_step(bounds: Sequence[tuple[int, int]], start: int, end: int, grow: bool) -> int | None:
@@ -281,9 +274,7 @@ class Editor(QObject):
             return
         current = self._editable()
         if current is not None and current.label != label:
-            target = self.service.schema().label(label)
-            keep = tuple(a.name for a in target.attributes) if target else ()
-            self.service.apply(relabel(current, label, keep))
+            self.service.apply(self.service.schema().relabel(current, label))
 
     def delete_selected(self) -> None:
         if self.selected() is None:
@@ -332,9 +323,9 @@ class Editor(QObject):
             self.hub.message.emit(refusal)
             return None
         schema = self.service.schema()
-        choices = relation_choices(schema, source.label, target.label)
+        choices = schema.relation_choices(source.label, target.label)
         if not choices:
-            choices = relation_choices(schema, target.label, source.label)
+            choices = schema.relation_choices(target.label, source.label)
             source, target = target, source
         if not choices:
             self.hub.message.emit(f"no relation type goes from {source.label} to {target.label}")

@@ -36,8 +36,6 @@ from annotate.schema import (
     OKABE_ITO,
     AttributeDef,
     Label,
-    LabelSchema,
-    RelationType,
 )
 from desktop.plain import EDITABLE, line, message, too_long
 from desktop.service import Service
@@ -49,25 +47,6 @@ class Draft:
 
     original: str | None
     label: Label
-
-
-def rebuild_schema(base: LabelSchema, drafts: list[Draft]) -> tuple[LabelSchema, dict[str, str]]:
-    """The schema the drafts describe, with relation types following renames and losing
-    removed labels, and the renames {old: new} the store needs to keep spans."""
-    renames = {d.original: d.label.name for d in drafts
-               if d.original is not None and d.original != d.label.name}
-    kept = {d.original for d in drafts if d.original is not None}
-
-    def follow(names: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(renames.get(n, n) for n in names if n in kept)
-
-    relations = []
-    for rel in base.relations:
-        source, target = follow(rel.source_labels), follow(rel.target_labels)
-        if (rel.source_labels and not source) or (rel.target_labels and not target):
-            continue  # it joined only labels that are gone
-        relations.append(RelationType(rel.name, source, target))
-    return LabelSchema(tuple(d.label for d in drafts), tuple(relations)), renames
 
 
 class SchemaDialog(QDialog):
@@ -240,7 +219,8 @@ class SchemaDialog(QDialog):
     def save(self) -> bool:
         """Validate and store; on an error say what is wrong here and keep the dialog open."""
         self.commit_form()
-        schema, renames = rebuild_schema(self.service.schema(), self.drafts)
+        schema, renames = self.service.schema().edited(
+            [(d.original, d.label) for d in self.drafts])
         try:
             saved = self.service.set_schema(schema, renames)
         except ValidationError as exc:

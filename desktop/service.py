@@ -22,7 +22,6 @@ from PySide6.QtCore import QTimer
 
 from annotate.adjudication import Item
 from annotate.commands import (
-    Batch,
     ChangeSet,
     Command,
     CreateSpan,
@@ -33,6 +32,7 @@ from annotate.commands import (
 )
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import Document, Relation, Span, Status
+from annotate.progress import with_progress
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
 from db.journal import JournalEntry
@@ -381,7 +381,8 @@ class Service:
             return None
 
         def run() -> ChangeSet:
-            return self.store.apply(self._with_progress(waiting, who), who)
+            return self.store.apply(
+                with_progress(waiting, who, lambda uid: self.store.status(uid, who)), who)
         changes = self._write(run, self._emit, (who, waiting))
         if changes is None and self.pending:
             self._expect(waiting)
@@ -402,15 +403,6 @@ class Service:
             self._expected[command.span.id] = command.span
         elif isinstance(command, DeleteSpan):
             self._expected.pop(command.span.id, None)
-
-    def _with_progress(self, command: Command, who: str) -> Command:
-        documents = command.changes().documents
-        if isinstance(command, SetStatus) or len(documents) != 1:
-            return command
-        uid = next(iter(documents))
-        if self.store.status(uid, who) != "todo":
-            return command
-        return Batch((command, SetStatus(uid, who, "in_progress")), command.op)
 
     def set_status(self, uid: str, state: Status) -> ChangeSet | None:
         return self.apply(SetStatus(uid, self.annotator, state))

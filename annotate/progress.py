@@ -1,0 +1,38 @@
+"""Progress: an annotator's first edit of a document still to do marks it in progress for them.
+
+The store applies this rule to every edit (``Store.apply``), so it holds whoever makes the
+edit: the window or the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from annotate.commands import AddDecision, Batch, Command, RemoveDecision, SetStatus
+from annotate.model import Status
+
+
+def _own_edit(command: Command) -> bool:
+    """Whether ``command`` edits its author's own layer: not a status, not an adjudication."""
+    if isinstance(command, SetStatus | AddDecision | RemoveDecision):
+        return False
+    if isinstance(command, Batch):
+        return not any(isinstance(c, SetStatus | AddDecision | RemoveDecision)
+                       for c in command.commands)
+    return True
+
+
+def with_progress(command: Command, annotator: str,
+                  status: Callable[[str], Status]) -> Command:
+    """``command``, or (when it is ``annotator``'s edit of their own layer in one document whose
+    ``status`` for them is still to do) one step that also marks that document in progress."""
+    if not _own_edit(command):
+        return command
+    documents = command.changes().documents
+    if len(documents) != 1:
+        return command
+    uid = next(iter(documents))
+    if status(uid) != "todo":
+        return command
+    return Batch((command, SetStatus(uid, annotator, "in_progress")), command.op)
+
