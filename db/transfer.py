@@ -105,7 +105,7 @@ def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[Import
 def _plan(given: Path, forced: str | None) -> list[ImportUnit]:
     if given.is_dir():
         fmt = forced or formats.detect(given)
-        if fmt in formats.FOLDER_FORMATS:
+        if fmt in formats.FORMATS and formats.FORMATS[fmt].folder:
             left_out = formats.module(fmt).files(given)
             return [ImportUnit(given, fmt),
                     *(ImportUnit(f.path, fmt, skipped=f.skipped) for f in left_out if f.skipped)]
@@ -291,9 +291,9 @@ class Split:
         return self.names[len(self.shares) - 1]
 
     def target(self, out: Path, name: str, fmt: str) -> Path:
-        if fmt in formats.FOLDER_FORMATS:
+        if formats.get(fmt).folder:
             return out / name
-        suffix = out.suffix or formats.SUFFIX[fmt]
+        suffix = out.suffix or formats.get(fmt).suffix
         return out.with_name(f"{out.stem if out.suffix else out.name}.{name}{suffix}")
 
 

@@ -1,49 +1,123 @@
-"""Labelled-corpus formats: which module reads and writes each, and which one a path holds.
+"""Labelled-corpus formats: the one registry of what each format is.
+
+Each :class:`Format` names the module that reads (when it can be imported) and writes it, the
+suffix of what it writes (or a folder), what it has no place for (its writer counts those as
+lost), and how a path is recognised as holding it. A new format is its module and one entry
+in :data:`FORMATS`.
 
 Modules are imported on first use, so an optional format (spaCy) costs nothing until asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
+from annotate.formats.base import PARTS, Part
 from annotate.inputs import first_line, parse_json
 
-EXPORT_FORMATS = ("native", "doccano", "brat", "conll", "spacy", "labelstudio", "csv")
-IMPORT_FORMATS = ("native", "doccano", "brat", "labelstudio", "csv")
-_MODULES = {
-    "native": "native",
-    "doccano": "doccano",
-    "brat": "brat",
-    "conll": "conll",
-    "spacy": "spacy_docbin",
-    "labelstudio": "labelstudio",
-    "csv": "csvspans",
-}
-FOLDER_FORMATS = frozenset({"brat"})
-SUFFIX = {
-    "native": ".jsonl",
-    "doccano": ".jsonl",
-    "conll": ".conll",
-    "spacy": ".spacy",
-    "labelstudio": ".json",
-    "csv": ".csv",
-    "brat": "",
-}
 _SPAN_CSV_COLUMNS = {"start", "end", "label"}
-
-
-def module(name: str) -> ModuleType:
-    """The module that reads/writes format ``name``."""
-    if name not in _MODULES:
-        raise ValueError(f"unknown format {name!r}; known: {', '.join(EXPORT_FORMATS)}")
-    return import_module(f"annotate.formats.{_MODULES[name]}")
 
 
 def _first_line(path: Path) -> str:
     return first_line(path).decode("utf-8", errors="replace")
+
+
+def _jsonl_kind(path: Path) -> str | None:
+    """Which JSONL format a file's first line is: native, doccano, or None."""
+    if path.suffix.lower() != ".jsonl":
+        return None
+    try:
+        first = parse_json(_first_line(path) or "null")
+    except ValueError:  # not JSON, or nested too deeply
+        return "native"  # let the strictest reader report the line
+    if isinstance(first, dict):
+        if "spans" in first or ("relations" in first and "entities" not in first):
+            return "native"
+        if "label" in first or "labels" in first or "entities" in first:
+            return "doccano"
+    return None
+
+
+def _is_brat(path: Path) -> bool:
+    if path.is_dir():
+        return (path / "annotation.conf").exists() or any(path.rglob("*.ann"))
+    return path.suffix.lower() == ".ann"
+
+
+def _is_span_csv(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    columns = {c.strip().strip('"') for c in _first_line(path).lower().split(",")}
+    return columns >= _SPAN_CSV_COLUMNS
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One exchange format."""
+
+    name: str
+    module_name: str
+    """The module under annotate.formats with its ``write`` (and ``read`` when ``reads``)."""
+    suffix: str
+    """The suffix of the file it writes; empty: it writes a folder."""
+    reads: bool
+    """Whether ``import`` reads it."""
+    drops: frozenset[Part]
+    """What it has no place for; its writer counts each as lost (besides its own losses)."""
+    holds: Callable[[Path], bool] | None = None
+    """Whether a path holds this format (detection); None: never detected."""
+
+    @property
+    def folder(self) -> bool:
+        return not self.suffix
+
+    @property
+    def carries(self) -> tuple[Part, ...]:
+        """What a record's parts it keeps, besides the text, spans and annotators."""
+        return tuple(p for p in PARTS if p not in self.drops)
+
+    def module(self) -> ModuleType:
+        """The module that reads/writes it (imported now)."""
+        return import_module(f"annotate.formats.{self.module_name}")
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("native", "native", ".jsonl", True, frozenset(),
+               lambda p: _jsonl_kind(p) == "native"),
+        Format("doccano", "doccano", ".jsonl", True,
+               frozenset({"attributes", "notes", "statuses"}),
+               lambda p: _jsonl_kind(p) == "doccano"),
+        Format("brat", "brat", "", True, frozenset({"statuses", "meta"}), _is_brat),
+        Format("conll", "conll", ".conll", False,
+               frozenset({"attributes", "notes", "relations", "statuses", "meta"})),
+        Format("spacy", "spacy_docbin", ".spacy", False,
+               frozenset({"attributes", "notes", "relations", "statuses"})),
+        Format("labelstudio", "labelstudio", ".json", True, frozenset({"statuses"}),
+               lambda p: p.suffix.lower() == ".json"),
+        Format("csv", "csvspans", ".csv", True, frozenset({"relations", "statuses", "meta"}),
+               _is_span_csv),
+    )
+}
+EXPORT_FORMATS = tuple(FORMATS)
+IMPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reads)
+
+
+def get(name: str) -> Format:
+    """The format called ``name``; ValueError naming the known ones."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r}; known: {', '.join(EXPORT_FORMATS)}")
+    return FORMATS[name]
+
+
+def module(name: str) -> ModuleType:
+    """The module that reads/writes format ``name``."""
+    return get(name).module()
 
 
 def detect(path: Path) -> str | None:
@@ -51,25 +125,5 @@ def detect(path: Path) -> str | None:
 
     A file's first line is read (within the size cap of :mod:`annotate.inputs`); InputError if
     the file cannot be read, is not a regular file or is too large."""
-    if path.is_dir():
-        brat = (path / "annotation.conf").exists() or any(path.rglob("*.ann"))
-        return "brat" if brat else None
-    suffix = path.suffix.lower()
-    if suffix == ".ann":
-        return "brat"
-    if suffix == ".json":
-        return "labelstudio"
-    if suffix == ".csv":
-        columns = {c.strip().strip('"') for c in _first_line(path).lower().split(",")}
-        return "csv" if columns >= _SPAN_CSV_COLUMNS else None
-    if suffix == ".jsonl":
-        try:
-            first = parse_json(_first_line(path) or "null")
-        except ValueError:  # not JSON, or nested too deeply
-            return "native"  # let the strictest reader report the line
-        if isinstance(first, dict):
-            if "spans" in first or ("relations" in first and "entities" not in first):
-                return "native"
-            if "label" in first or "labels" in first or "entities" in first:
-                return "doccano"
-    return None
+    return next((f.name for f in FORMATS.values() if f.holds is not None and f.holds(path)),
+                None)

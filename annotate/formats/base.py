@@ -12,11 +12,11 @@ from __future__ import annotations
 import io
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import orjson
 
@@ -36,11 +36,34 @@ LOST_RELATIONS = "relations not carried"
 LOST_STATUSES = "statuses not carried"
 LOST_META = "document metadata not carried"
 LOST_CROSS_LAYER = "relations joining two annotators' spans not carried"
+Part = Literal["attributes", "notes", "relations", "statuses", "meta"]
+PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta")
+"""The parts of a record a format may have no place for."""
+_LOST: dict[Part, str] = {
+    "attributes": LOST_ATTRIBUTES,
+    "notes": LOST_NOTES,
+    "relations": LOST_RELATIONS,
+    "statuses": LOST_STATUSES,
+    "meta": LOST_META,
+}
 
 _ID_NAMESPACE = uuid.UUID("5b0c1b52-7d1e-4c55-9f55-2f0e6f1f3c61")
 
 
 # -- export ----------------------------------------------------------------------------------
+def _present(record: AnnotatedDocument, part: Part) -> int:
+    """How many of ``part`` ``record`` holds."""
+    if part == "attributes":
+        return sum(v is not None for s in record.spans for v in s.attributes.values())
+    if part == "notes":
+        return sum(s.note is not None for s in record.spans)
+    if part == "relations":
+        return len(record.relations)
+    if part == "statuses":
+        return len(record.status)
+    return int(bool(record.document.meta))
+
+
 @dataclass
 class ExportReport:
     """What an export wrote and, in ``lost``, what the format could not carry
@@ -56,30 +79,10 @@ class ExportReport:
         if count:
             self.lost[what] += count
 
-    def drop(
-        self,
-        record: AnnotatedDocument,
-        *,
-        attributes: bool = False,
-        notes: bool = False,
-        relations: bool = False,
-        statuses: bool = False,
-        meta: bool = False,
-    ) -> None:
-        """Count the parts of ``record`` this format has no place for."""
-        if attributes:
-            self.lose(
-                LOST_ATTRIBUTES,
-                sum(v is not None for s in record.spans for v in s.attributes.values()),
-            )
-        if notes:
-            self.lose(LOST_NOTES, sum(s.note is not None for s in record.spans))
-        if relations:
-            self.lose(LOST_RELATIONS, len(record.relations))
-        if statuses:
-            self.lose(LOST_STATUSES, len(record.status))
-        if meta:
-            self.lose(LOST_META, int(bool(record.document.meta)))
+    def drop(self, record: AnnotatedDocument, parts: Collection[Part]) -> None:
+        """Count the ``parts`` of ``record`` this format has no place for."""
+        for part in parts:
+            self.lose(_LOST[part], _present(record, part))
 
     def absorb(self, part: ExportReport) -> None:
         """Add the counts of ``part`` (of a share of the same export) to these."""

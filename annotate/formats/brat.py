@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from annotate.errors import InputError, ValidationError
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     ImportOptions,
@@ -112,7 +113,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
                 raise ValidationError(f"document {doc.uid[:UID_DIGITS]} is in the export twice")
             names[name] = doc.uid
             report.documents += 1
-            report.drop(record, statuses=True, meta=True)
+            report.drop(record, FORMATS["brat"].drops)
             stem = os.path.join(root, name)
             put(f"{stem}.txt", doc.text)
             put(f"{stem}.ann", _ann(record, report, seen))

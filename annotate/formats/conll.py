@@ -27,6 +27,7 @@ from functools import partial
 from itertools import accumulate
 from pathlib import Path
 
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     SpanRow,
@@ -72,7 +73,7 @@ def _item(record: AnnotatedDocument, report: ExportReport) -> tuple[str, list[li
     annotator's spans (relations: all counted here)."""
     check_record(record)
     report.documents += 1
-    report.drop(record, attributes=True, notes=True, relations=True, statuses=True, meta=True)
+    report.drop(record, FORMATS["conll"].drops)
     return record.document.text, [span_rows(layer) for layer in layers(record, None)]
 
 

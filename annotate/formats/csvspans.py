@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import InputError
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     LOST_NOTES,
     ExportReport,
@@ -69,7 +70,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
         for record in records:
             check_record(record)
             report.documents += 1
-            report.drop(record, relations=True, statuses=True, meta=True)
+            report.drop(record, FORMATS["csv"].drops)
             report.lose(LOST_NOTES, sum(s.note == "" for s in record.spans))
             doc = record.document
             text = doc.text

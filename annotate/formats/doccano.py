@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from annotate.errors import InputError
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     ImportOptions,
@@ -92,7 +93,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
         for record in records:
             check_record(record)
             report.documents += 1
-            report.drop(record, attributes=True, notes=True, statuses=True)
+            report.drop(record, FORMATS["doccano"].drops)
             doc = record.document
             for layer in layers(record, report):
                 if layer.relations and numbers is None:

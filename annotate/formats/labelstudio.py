@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import InputError
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     ImportOptions,
@@ -58,7 +59,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
         for n, record in enumerate(records, start=1):
             check_record(record)
             report.documents += 1
-            report.drop(record, statuses=True)
+            report.drop(record, FORMATS["labelstudio"].drops)
             doc = record.document
             present = [layer for layer in layers(record, report) if layer.annotator is not None]
             task = {

@@ -33,6 +33,7 @@ from types import ModuleType, SimpleNamespace
 from typing import Any, NamedTuple
 
 from annotate.errors import CounterclaimError, InputError
+from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     ImportOptions,
@@ -157,7 +158,7 @@ def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
     """Check and count ``record`` (what spaCy has no place for) and keep what its Doc needs."""
     check_record(record)
     report.documents += 1
-    report.drop(record, attributes=True, notes=True, relations=True, statuses=True)
+    report.drop(record, FORMATS["spacy"].drops)
     source = record.document
     parts = [(layer.annotator, span_rows(layer))
              for layer in layers(record, None) if layer.annotator is not None]

@@ -376,13 +376,13 @@ class ExportDialog(_TransferDialog):
         self.outcome: ExportOutcome | None = None
 
     def choose_output(self) -> None:
-        fmt = self.format.currentText()
-        if fmt in formats.FOLDER_FORMATS:
+        fmt = formats.get(self.format.currentText())
+        if fmt.folder:
             name = QFileDialog.getExistingDirectory(self, "Folder to write")
             name = str(folder_to_export(name, fmt)) if name else name
         else:
             name, _ = QFileDialog.getSaveFileName(self, "File to write", self.out.text(),
-                                                  f"{fmt} (*{formats.SUFFIX[fmt]})")
+                                                  f"{fmt.name} (*{fmt.suffix})")
         if name:
             self.out.setText(name)
 
@@ -390,7 +390,7 @@ class ExportDialog(_TransferDialog):
         """Keep the output's suffix in step with the format."""
         text = self.out.text().strip()
         if Path(text).name:
-            self.out.setText(str(Path(text).with_suffix(formats.SUFFIX[fmt])))
+            self.out.setText(str(Path(text).with_suffix(formats.get(fmt).suffix)))
 
     def make_job(self, location: str) -> ExportJob:
         out = self.out.text().strip()
