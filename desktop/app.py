@@ -9,10 +9,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotate.errors import StoreError
-from desktop.cli import open_store
 from desktop.main_window import MainWindow
 from desktop.pending import WAIT_MS
 from desktop.service import Service
+from desktop.stores import open_store
 
 ORGANIZATION = "Counterclaim"
 APPLICATION = "Counterclaim"

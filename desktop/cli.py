@@ -6,7 +6,6 @@ import argparse
 import getpass
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -22,7 +21,6 @@ from annotate.formats.base import ImportOptions, name_map, read_utf8
 from annotate.formats.targets import atomic_write
 from annotate.history import describe, operation
 from annotate.model import STATUSES
-from annotate.samples import sample_documents
 from annotate.schema import LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
@@ -30,6 +28,7 @@ from db.journal import JournalEntry
 from db.review import accept_agreed, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
+from desktop.stores import open_store
 
 
 def _version() -> str:
@@ -37,15 +36,6 @@ def _version() -> str:
         return version("counterclaim")
     except PackageNotFoundError:
         return "unknown"
-
-
-def open_store(location: str | None, patience_ms: int | None = None) -> Store:
-    """Open the store (``patience_ms``: see :meth:`Store.open`); the default store is seeded
-    with the sample texts on its first run."""
-    store = Store.open(location, patience_ms)
-    if location is None and not os.environ.get(ENV_VAR):
-        store.seed_once(sample_documents())
-    return store
 
 
 def _progress(path: str, count: int) -> None:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -39,9 +39,6 @@ from db.transfer import (
     import_unit,
     plan_import,
 )
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
 
 CANCELLED = "cancelled: nothing from this file was imported"
 SKIPPED = "not imported: the import was cancelled before this file"
@@ -244,17 +241,3 @@ class ExportJob(Job):
         except Cancelled:
             return ExportOutcome(cancelled=True)
 
-
-def run_import_dialog(parent: QWidget, service: Any) -> None:
-    """Open the import dialog (window-modal, returns at once); ``service`` gives ``.store``
-    and, optionally, ``.hub.storeChanged`` emitted once something was imported."""
-    from desktop.dialogs.transfer import ImportDialog
-
-    ImportDialog(parent, service).open()
-
-
-def run_export_dialog(parent: QWidget, service: Any) -> None:
-    """Open the export dialog (window-modal, returns at once); ``service`` gives ``.store``."""
-    from desktop.dialogs.transfer import ExportDialog
-
-    ExportDialog(parent, service).open()

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from desktop.dashboard import Dashboard
 from desktop.dialogs.restore import RestoreDialog
+from desktop.dialogs.transfer import ExportDialog, ImportDialog
 from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
-from desktop.jobs import run_export_dialog, run_import_dialog
 from desktop.palette import Palette
 from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
@@ -103,8 +103,8 @@ class MainWindow(QMainWindow):
         editor, documents, service = self.editor, self.documents, self.service
 
         file = bar.addMenu("&File")
-        self._action(file, "&Import…", lambda: run_import_dialog(self, service), ["Ctrl+I"])
-        self._action(file, "&Export…", lambda: run_export_dialog(self, service), ["Ctrl+E"])
+        self._action(file, "&Import…", lambda: ImportDialog(self, service).open(), ["Ctrl+I"])
+        self._action(file, "&Export…", lambda: ExportDialog(self, service).open(), ["Ctrl+E"])
         file.addSeparator()
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
         self.recent_menu = file.addMenu("&Recent stores")

@@ -35,8 +35,6 @@ from desktop.jobs import (
     ExportJob,
     ExportOutcome,
     ImportJob,
-    run_export_dialog,
-    run_import_dialog,
 )
 
 pytestmark = pytest.mark.gui
@@ -421,11 +419,11 @@ def test_memory_store_is_refused(qtbot) -> None:
         memory.close()
 
 
-def test_entry_points_open_the_dialogs(qtbot, service) -> None:
+def test_the_dialogs_open_themselves(qtbot, service) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
-    run_import_dialog(parent, service)
-    run_export_dialog(parent, service)
+    ImportDialog(parent, service).open()
+    ExportDialog(parent, service).open()
     shown = [d for d in parent.findChildren(QDialog) if d.isVisible()]
     assert sorted(type(d).__name__ for d in shown) == ["ExportDialog", "ImportDialog"]
 
