@@ -186,12 +186,13 @@ class UpdateSpan(Command):
         return "touch"
 
 
-def relabel(span: Span, label: str, attributes: dict[str, Any] | None = None) -> UpdateSpan:
-    """Give ``span`` another label with ``attributes`` (none by default); which attributes a
-    relabel keeps is the schema's rule (:meth:`annotate.schema.LabelSchema.relabel`)."""
-    return UpdateSpan(
-        span, replace(span, label=label, attributes=attributes or {}, updated=utc_now())
-    )
+def relabel(span: Span, label: str, schema: LabelSchema | None = None) -> UpdateSpan:
+    """Give ``span`` another label. It keeps the attributes that label defines in ``schema``
+    and whose values fit it (:meth:`annotate.schema.Label.kept`); without a schema, none. Undo
+    restores the rest."""
+    target = schema.label(label) if schema is not None else None
+    attributes = target.kept(span.attributes) if target is not None else {}
+    return UpdateSpan(span, replace(span, label=label, attributes=attributes, updated=utc_now()))
 
 
 def resize(span: Span, start: int, end: int) -> UpdateSpan:

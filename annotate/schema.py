@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
-from annotate.commands import UpdateSpan, relabel
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
 from annotate.model import Relation, Span
@@ -260,12 +259,6 @@ class LabelSchema:
                 continue
             relations.append(RelationType(rel.name, source, target))
         return LabelSchema(tuple(label for _, label in labels), tuple(relations)), renames
-
-    def relabel(self, span: Span, name: str) -> UpdateSpan:
-        """The edit giving ``span`` the label ``name``: it keeps the attributes that label
-        defines and whose values fit it (:meth:`Label.kept`); undo restores the rest."""
-        label = self.label(name)
-        return relabel(span, name, label.kept(span.attributes) if label else {})
 
     def add_labels(self, names: Iterable[str], category: Category = "other") -> LabelSchema:
         """A copy with plain labels added for each unknown name, colours from the palette."""

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from annotate import layers
-from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, resize
+from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, relabel, resize
 from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
 from annotate.tokenize import token_bounds
@@ -274,7 +274,7 @@ class Editor(QObject):
             return
         current = self._editable()
         if current is not None and current.label != label:
-            self.service.apply(self.service.schema().relabel(current, label))
+            self.service.apply(relabel(current, label, self.service.schema()))
 
     def delete_selected(self) -> None:
         if self.selected() is None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.commands import ChangeSet, RemoveRelation, set_attribute, set_note
+from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
@@ -202,7 +202,7 @@ class Inspector(QDockWidget):
         name = self.label.currentData()
         if span is None or name is None or name == span.label:
             return
-        if self.service.apply(self.service.schema().relabel(span, name)) is None:
+        if self.service.apply(relabel(span, name, self.service.schema())) is None:
             self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
 
     def set_attribute(self, name: str, value: Any) -> None:

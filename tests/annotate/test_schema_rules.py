@@ -3,6 +3,7 @@ may join two labels, which attributes a relabel keeps, how relation types follow
 
 import pytest
 
+from annotate.commands import relabel
 from annotate.errors import ValidationError
 from annotate.model import Relation, Span
 from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
@@ -53,20 +54,20 @@ def test_relation_choices_are_what_check_relation_accepts(source, target):
 
 def test_relabel_keeps_the_attributes_the_new_label_takes_as_they_are():
     span = Span("d", 0, 4, "CLAIM", "amy", "s", attributes={"certainty": "hedged", "figure": "80"})
-    after = SCHEMA.relabel(span, "DENIAL").after
+    after = relabel(span, "DENIAL", SCHEMA).after
     assert after.label == "DENIAL"
     assert after.attributes == {}  # "hedged" is no DENIAL certainty; "80" is text, not a number
     SCHEMA.check_span(after)
-    assert SCHEMA.relabel(after, "CLAIM").after.attributes == {}
-    kept = SCHEMA.relabel(span, "CLAIM").after
+    assert relabel(after, "CLAIM", SCHEMA).after.attributes == {}
+    kept = relabel(span, "CLAIM", SCHEMA).after
     assert kept.attributes == {"certainty": "hedged", "figure": "80"}
 
 
 def test_relabel_keeps_a_value_that_fits_and_drops_what_the_label_lacks():
     span = Span("d", 0, 4, "DENIAL", "amy", "s", attributes={"certainty": "firm", "figure": 80})
-    assert SCHEMA.relabel(span, "DENIAL").after.attributes == {"certainty": "firm", "figure": 80}
-    assert SCHEMA.relabel(span, "ORG").after.attributes == {}
-    assert SCHEMA.relabel(span, "ORG").before == span  # undo restores them
+    assert relabel(span, "DENIAL", SCHEMA).after.attributes == {"certainty": "firm", "figure": 80}
+    assert relabel(span, "ORG", SCHEMA).after.attributes == {}
+    assert relabel(span, "ORG", SCHEMA).before == span  # undo restores them
 
 
 def test_a_rename_carries_the_relation_types_with_it():
