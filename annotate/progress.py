@@ -1,7 +1,7 @@
 """Progress: an annotator's first edit of a document still to do marks it in progress for them.
 
-The store applies this rule to every edit (``Store.apply``), so it holds whoever makes the
-edit: the window or the command line.
+The window's service applies it to every edit it makes (the command line makes no such
+edits: its only edit, ``adjudicate``, writes the gold layer).
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ from annotate import layers
 from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
-from annotate.progress import with_progress
 from annotate.schema import LabelSchema, default_schema
 from annotate.validator import Incoming
 from db import bulk, edits, journal, search
@@ -471,14 +470,9 @@ class Store:
         """Apply ``command`` and journal it, in one transaction: one undo step of
         ``annotator``. Raises ValidationError when the command breaks a rule (nothing is
         written), among them writing a layer that is not the ``annotator``'s
-        (:mod:`annotate.layers`), and StoreError when the store cannot be written. The
-        annotator's first edit of a document still to do also marks it in progress, in the
-        same step (:mod:`annotate.progress`)."""
+        (:mod:`annotate.layers`), and StoreError when the store cannot be written."""
         layers.check_command(command, annotator)
         with self._write() as conn:
-            command = with_progress(
-                command, annotator,
-                lambda uid: edits.load_status(conn, self.names, uid, annotator))
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
             changes = self._journal(conn, done, who, "do", None)

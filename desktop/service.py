@@ -373,8 +373,8 @@ class Service:
         return outcome[0] if outcome else None
 
     def apply(self, command: Command) -> ChangeSet | None:
-        """Apply one edit as the current annotator; the first edit of a document still to do
-        also marks it in progress (one undo step for both)."""
+        """Apply one edit as the current annotator; their first edit of a document still to do
+        also marks it in progress (:mod:`annotate.progress`; one undo step for both)."""
         who = self.annotator
         waiting = self._after_waiting(command)
         if waiting is None:

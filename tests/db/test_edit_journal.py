@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from annotate.commands import Batch, CreateSpan, SetStatus, command_from_dict, set_attribute
+from annotate.commands import CreateSpan, command_from_dict, set_attribute
 from annotate.errors import StoreError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
@@ -45,14 +45,12 @@ def test_an_edit_journals_its_command_and_inverse(store: Store, tmp_path: Path) 
     store.apply(set_attribute(store.span(span.id), "certainty", "reported"), "amina")
     rows = journal(tmp_path / "store.sqlite")
     assert [(r[0], r[1], r[4], r[5], r[6]) for r in rows] == [
-        ("batch", uid, "do", None, "active"),  # the first edit also marks the document started
+        ("create_span", uid, "do", None, "active"),
         ("update_span", uid, "do", None, "active"),
     ]
     payload, inverse = json.loads(rows[0][2]), json.loads(rows[0][3])
-    assert command_from_dict(payload) == Batch(
-        (CreateSpan(span), SetStatus(uid, "amina", "in_progress")), "create_span"
-    )
-    assert [c.op for c in command_from_dict(inverse).commands] == ["set_status", "delete_span"]
+    assert command_from_dict(payload) == CreateSpan(span)
+    assert command_from_dict(inverse).op == "delete_span"
     assert json.loads(rows[1][2])["after"]["attributes"] == {"certainty": "reported"}
 
 

@@ -174,7 +174,7 @@ def test_status_and_document_list(store: Store) -> None:
     assert [r.uid for r in store.list_documents("amina", search_text="kidal conv")] == [other.uid]
     assert store.count_documents("amina", search_text='"quoted" OR') == 0  # no FTS syntax error
     rows = store.list_documents("amina")
-    assert [(r.span_count, r.status) for r in rows] == [(0, "done"), (1, "in_progress")]
+    assert [(r.span_count, r.status) for r in rows] == [(0, "done"), (1, "todo")]
     store.undo("amina")
     store.undo("amina")
     assert store.status(doc.uid, "amina") == "todo"

@@ -82,17 +82,3 @@ def test_gold_is_written_only_by_adjudication(store: Store, doc: Document) -> No
         store.apply(relabel(store.span("g1"), "PERSON"), "alice")
     store.undo("alice")  # the decision's inverse removes its gold span
     assert store.spans(doc.uid, [GOLD]) == []
-
-
-def test_a_first_edit_through_the_store_marks_the_document_in_progress(store, doc):
-    """Whoever edits (the window, the command line), the store marks the document in progress
-    for the annotator at their first edit; undo takes both back."""
-    assert store.status(doc.uid, "alice") == "todo"
-    store.apply(CreateSpan(Span(doc.uid, 39, 44, "LOCATION", "alice", "a3")), "alice")
-    assert store.status(doc.uid, "alice") == "in_progress"
-    assert store.status(doc.uid, "bob") == "todo"
-    store.undo("alice")
-    assert store.status(doc.uid, "alice") == "todo"
-    store.apply(SetStatus(doc.uid, "alice", "done"), "alice")
-    store.apply(CreateSpan(Span(doc.uid, 39, 44, "LOCATION", "alice", "a3")), "alice")
-    assert store.status(doc.uid, "alice") == "done"
