@@ -105,7 +105,7 @@ def plan_import(paths: Iterable[Path], forced: str | None = None) -> list[Import
 def _plan(given: Path, forced: str | None) -> list[ImportUnit]:
     if given.is_dir():
         fmt = forced or formats.detect(given)
-        if fmt in formats.FORMATS and formats.FORMATS[fmt].folder:
+        if fmt is not None and formats.writes_folder(fmt):
             left_out = formats.module(fmt).files(given)
             return [ImportUnit(given, fmt),
                     *(ImportUnit(f.path, fmt, skipped=f.skipped) for f in left_out if f.skipped)]
@@ -319,7 +319,7 @@ def export_targets(store: Store, out: Path, fmt: str, split: Split | None = None
     protect = guarded(store)
     if split is None:
         return [check_target(out, fmt, protect)]
-    if fmt in formats.FOLDER_FORMATS:
+    if formats.writes_folder(fmt):
         check_folder(out, protect)
     return [check_target(split.target(out, name, fmt), fmt, protect)
             for name in split.names[: len(split.shares)]]

@@ -115,6 +115,12 @@ def get(name: str) -> Format:
     return FORMATS[name]
 
 
+def writes_folder(name: str) -> bool:
+    """Whether format ``name`` writes (and reads) a folder rather than a file."""
+    found = FORMATS.get(name)
+    return found is not None and found.folder
+
+
 def module(name: str) -> ModuleType:
     """The module that reads/writes format ``name``."""
     return get(name).module()

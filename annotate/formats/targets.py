@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotate.errors import OutputError
-from annotate.formats import FOLDER_FORMATS
+from annotate.formats import writes_folder
 
 try:
     from fcntl import LOCK_EX, LOCK_NB, flock
@@ -63,7 +63,7 @@ def check_target(out: str | os.PathLike[str], fmt: str, guarded: Iterable[Guarde
     """The real path (relative parts, ``..`` and symlinks resolved) an export in ``fmt``
     writes for ``out``, or OutputError saying why it may not (see the module docstring)."""
     given, real = _real(out)
-    folder = fmt in FOLDER_FORMATS
+    folder = writes_folder(fmt)
     for guard in guarded:
         _check_guard(given, real, folder, guard)
     try:
@@ -195,7 +195,7 @@ def atomic_path(target: str | os.PathLike[str], fmt: str) -> Iterator[Path]:
     ``fmt`` output; when the block ends normally it takes ``target``'s place, else it is
     removed. A system error (e.g. the disk full) becomes an OutputError naming ``target``."""
     real = check_target(target, fmt)
-    folder = fmt in FOLDER_FORMATS
+    folder = writes_folder(fmt)
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(real)
