@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from annotate import strings
 from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
 from annotate.validator import Incoming
@@ -94,6 +95,19 @@ _INSERT_DOCUMENT = (
     "INSERT OR IGNORE INTO documents (uid, title, text, length, meta, added_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
+
+
+def _check_strings(record: AnnotatedDocument) -> None:
+    """Whatever the reader checked: no name that breaks the name rule and no text that
+    cannot be stored reaches the store (InputError naming the document and the field)."""
+    try:
+        strings.check_record(record)
+    except ValidationError as exc:
+        doc = record.document
+        name = f"{strings.shown(doc.title)} ({doc.uid[:12]})" if doc.title else doc.uid[:12]
+        raise InputError(f"document {name}: {exc}") from None
+
+
 def _import_chunk(
     conn: Connection,
     names: Names,
@@ -105,6 +119,7 @@ def _import_chunk(
     now = utc_now()
     docs: dict[str, Document] = {}
     for record in chunk:
+        _check_strings(record)
         docs.setdefault(record.document.uid, record.document)
     added = conn.exec_driver_sql(
         _INSERT_DOCUMENT,

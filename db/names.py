@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select
 
 from annotate.errors import ValidationError
+from annotate.strings import check_name
 from db.tables import AnnotatorModel, LabelModel
 
 
@@ -27,8 +28,7 @@ class Names:
         if found is None:
             if not create:
                 raise ValidationError(f"unknown annotator {name!r}")
-            if not name.strip():
-                raise ValidationError("an annotator needs a name")
+            check_name(name, "annotator")
             found = conn.execute(insert(AnnotatorModel).values(name=name)).inserted_primary_key[0]
         self._annotators[name] = found
         self._annotator_names[found] = name

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from annotate.errors import InputError
+from annotate import strings
+from annotate.errors import InputError, ValidationError
 from annotate.formats.base import check_span_text, check_text
 from annotate.inputs import MAX_STREAMED_BYTES, open_input
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
@@ -188,8 +189,9 @@ class _Reader:
 
     def _records(self, rows: list[tuple[Any, ...]]) -> list[AnnotatedDocument]:
         docs: dict[Any, Document] = {}
+        places: dict[Any, str] = {}
         for rowid, doc_id, uid, title, text, meta in rows:
-            where = f"document row {rowid}"
+            where = places[doc_id] = f"document row {rowid}"
             text = check_text(text, self.name, where)
             if uid != text_uid(text):
                 raise InputError("the uid is not the sha256 of the text", self.name, where)
@@ -211,12 +213,17 @@ class _Reader:
                     f"a status of document {docs[doc_id].uid[:12]} is not valid", self.name
                 )
             status[doc_id][self.annotators[who]] = state
-        return [
-            AnnotatedDocument(
+        records = []
+        for doc_id, doc in docs.items():
+            record = AnnotatedDocument(
                 doc, tuple(spans[doc_id].values()), tuple(relations[doc_id]), status[doc_id]
             )
-            for doc_id, doc in docs.items()
-        ]
+            try:
+                strings.check_record(record)
+            except ValidationError as exc:
+                raise InputError(str(exc), self.name, places[doc_id]) from None
+            records.append(record)
+        return records
 
     def _spans(self, docs: dict[Any, Document]) -> dict[Any, dict[str, Span]]:
         ids = list(docs)

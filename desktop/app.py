@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotate.errors import StoreError
+from annotate.strings import NAME_MAX, name_problem
 from desktop.main_window import MainWindow
 from desktop.pending import WAIT_MS
 from desktop.service import Service
@@ -35,20 +37,35 @@ def explain(title: str, message: str) -> None:
     box.exec()
 
 
-def annotator_name(settings: QSettings) -> str | None:
-    """The annotator of the last session, or (first run) asked for; None if the user cancels."""
+ASK_NAME = "Your name as annotator (it is stored with every edit):"
+Ask = Callable[[str, str], tuple[str, bool]]
+"""Shows a prompt with a default answer; gives the answer and whether it was confirmed."""
+
+
+def _ask(prompt: str, default: str) -> tuple[str, bool]:
+    return QInputDialog.getText(None, "Welcome to Counterclaim", prompt, text=default)
+
+
+def annotator_name(settings: QSettings, ask: Ask = _ask) -> str | None:
+    """The annotator of the last session, or (first run, or a name an older version took
+    that breaks the name rule) asked for until the answer is a valid name; None if the user
+    cancels."""
     name = str(settings.value("annotator", "") or "").strip()
-    if name:
+    if name_problem(name) is None:
         return name
-    default = getpass.getuser() or "annotator"
-    name, ok = QInputDialog.getText(None, "Welcome to Counterclaim",
-                                    "Your name as annotator (it is stored with every edit):",
-                                    text=default)
-    name = name.strip()
-    if not ok or not name:
-        return None
-    settings.setValue("annotator", name)
-    return name
+    prompt, default = ASK_NAME, getpass.getuser() or "annotator"
+    while True:
+        answer, ok = ask(prompt, default)
+        if not ok:
+            return None
+        answer = answer.strip()
+        problem = name_problem(answer)
+        if problem is None:
+            settings.setValue("annotator", answer)
+            return answer
+        prompt = (f"{ASK_NAME}\n\nThat name {problem}: a name is at most {NAME_MAX} "
+                  "printable characters.")
+        default = answer
 
 
 def start(location: str | None, settings: QSettings) -> MainWindow | None:

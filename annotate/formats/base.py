@@ -20,6 +20,7 @@ from typing import Any, Literal, TextIO
 
 import orjson
 
+from annotate import strings
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
 from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span
@@ -46,6 +47,7 @@ _LOST: dict[Part, str] = {
     "statuses": LOST_STATUSES,
     "meta": LOST_META,
 }
+REPLACED_SURROGATES = "strings with lone surrogates written with U+FFFD"
 
 _ID_NAMESPACE = uuid.UUID("5b0c1b52-7d1e-4c55-9f55-2f0e6f1f3c61")
 
@@ -100,15 +102,20 @@ class ExportReport:
         return f"{wrote} Not carried: {'; '.join(losses)}." if losses else f"{wrote} Nothing lost."
 
 
-def check_record(record: AnnotatedDocument) -> None:
-    """Before writing: every span lies in the text and every relation joins two of its spans;
-    else ValidationError naming the document and the span or relation."""
+def writable(record: AnnotatedDocument, report: ExportReport) -> AnnotatedDocument:
+    """Before writing: every span lies in the text and every relation joins two of its spans,
+    else ValidationError naming the document and the span or relation. The record returned
+    has every lone surrogate (which no file can encode, and a store written by an older
+    version may hold) replaced by U+FFFD, counted in ``report``."""
     try:
         record.check_offsets()
     except ValidationError as exc:
         doc = record.document
-        name = f"{doc.title!r} ({doc.uid[:12]})" if doc.title else doc.uid[:12]
+        name = f"{strings.shown(doc.title)} ({doc.uid[:12]})" if doc.title else doc.uid[:12]
         raise ValidationError(f"document {name}: {exc}") from None
+    record, replaced = strings.without_surrogates(record)
+    report.lose(REPLACED_SURROGATES, replaced)
+    return record
 
 
 _POSITION = attrgetter("start", "end", "label", "id")
@@ -175,6 +182,10 @@ class ImportOptions:
     annotator_map: dict[str, str] = field(default_factory=dict)
     by: str = SYSTEM
 
+    def __post_init__(self) -> None:
+        if self.annotator is not None:
+            strings.check_name(self.annotator, "the import's annotator")
+
     def annotator_for(self, found: str | None) -> str:
         """The file's own annotator name, else ``annotator``, else "imported"."""
         return found or self.annotator or DEFAULT_ANNOTATOR
@@ -207,16 +218,22 @@ def check_span_text(
 
 
 def name_map(items: Iterable[str], source: str, unit: str = "item") -> dict[str, str]:
-    """``THEIRS=OURS`` entries (blank ones skipped) as a mapping of names; an InputError names
-    the source and the entry's number (e.g. ``label map:line 2``)."""
+    """``THEIRS=OURS`` entries (blank ones skipped) as a mapping of names, each side a valid
+    name (:func:`annotate.strings.check_name`); an InputError names the source and the
+    entry's number (e.g. ``label map:line 2``)."""
     mapping: dict[str, str] = {}
     for number, item in enumerate(items, 1):
         if not item.strip():
             continue
         theirs, sep, ours = (part.strip() for part in item.partition("="))
         if not sep or not theirs or not ours:
-            raise InputError(f"expected THEIRS=OURS, got {item.strip()!r}", source,
-                             f"{unit} {number}")
+            raise InputError(f"expected THEIRS=OURS, got {strings.shown(item.strip())}",
+                             source, f"{unit} {number}")
+        try:
+            strings.check_name(theirs, "THEIRS")
+            strings.check_name(ours, "OURS")
+        except ValidationError as exc:
+            raise InputError(str(exc), source, f"{unit} {number}") from None
         mapping[theirs] = ours
     return mapping
 
@@ -250,6 +267,17 @@ class Intake:
     def error(self, message: str, where: str | int | None) -> InputError:
         return InputError(message, self.file, where)
 
+    def document(self, text: str, title: str, meta: dict[str, Any], where: str | None,
+                 uid: str = "") -> Document:
+        """A document as read (its text already checked by :func:`check_text`); an
+        InputError naming the field when its title or metadata cannot be stored."""
+        try:
+            strings.check_text(title, "the title")
+            strings.check_value(meta, "meta")
+        except ValidationError as exc:
+            raise self.error(str(exc), where) from None
+        return Document(text, title, meta, uid)
+
     def span(
         self,
         document: Document,
@@ -270,6 +298,13 @@ class Intake:
                 f"span [{start}, {end}): the label must be a name, got {label!r}", where
             )
         label = self.options.label_map.get(label, label)
+        try:
+            strings.check_name(label, "label")
+            strings.check_name(annotator, "annotator")
+            strings.check_text(note, "the note")
+            strings.check_value(attributes, "attributes")
+        except ValidationError as exc:
+            raise self.error(f"span [{start}, {end}): {exc}", where) from None
         if span_id is None:
             key = (document.uid, annotator, start, end, label)
             span_id = stable_id(*key, self._seen[key])
@@ -293,6 +328,10 @@ class Intake:
         if not isinstance(rtype, str) or not rtype:
             raise self.error(f"a relation type must be a name, got {rtype!r}", where)
         rtype = self.options.label_map.get(rtype, rtype)
+        try:
+            strings.check_name(rtype, "relation type")
+        except ValidationError as exc:
+            raise self.error(str(exc), where) from None
         if relation_id is None:
             key = (rtype, source.id, target.id, annotator)
             relation_id = stable_id(*key, self._seen[key])

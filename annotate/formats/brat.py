@@ -47,11 +47,11 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
-    check_record,
     check_span_text,
     check_text,
     layers,
     read_utf8,
+    writable,
 )
 from annotate.formats.targets import atomic_path
 from annotate.inputs import Found, readable_name, walk
@@ -63,6 +63,8 @@ _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _NUMBER = re.compile(r"[+-]?\d+")
 _SPACE = re.compile(r"\s")  # what str.isspace calls white space
+_TYPE = re.compile(r"\w[\w\-]*")  # a label, relation type or attribute name brat can hold
+_CONF_VALUE = re.compile(r"[^\s|,]+")  # an attribute value annotation.conf can list
 UID_DIGITS = 12
 CONF = "annotation.conf"
 ANNOTATOR = "Annotator"  # the brat attribute holding each span's annotator
@@ -71,6 +73,9 @@ LOST_BREAKS_ONLY = "spans of line breaks only not carried by brat"
 LOST_SPACED_VALUES = "attribute values with white space not carried by brat"
 LOST_ANNOTATOR_NAMED = f"attributes named {ANNOTATOR} not carried by brat (it holds the annotator)"
 LOST_RELATIONS_TO_DROPPED = "relations to spans brat cannot carry"
+LOST_LABEL_NAMES = "spans whose label is not one word (brat cannot hold it)"
+LOST_TYPE_NAMES = "relations whose type is not one word (brat cannot hold it)"
+LOST_ATTRIBUTE_NAMES = "attributes whose name is not one word (brat cannot hold it)"
 FLATTENED_NOTES = "notes with line breaks flattened to one line in brat"
 
 
@@ -104,7 +109,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     names: dict[str, str] = {}
     with atomic_path(out, "brat") as root, _file_writer() as put:
         for record in records:
-            check_record(record)
+            record = writable(record, report)
             doc = record.document
             name = document_name(doc)
             if names.get(name, doc.uid) != doc.uid:
@@ -202,6 +207,9 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
         who = seen.annotators.get(layer.annotator)
         for span in layer.spans:
             start, end, label = span.start, span.end, span.label
+            if not _TYPE.fullmatch(label):
+                report.lose(LOST_LABEL_NAMES)
+                continue
             if _BREAKS.search(text, start, end):
                 offsets, shown = _fragments(text, start, end)
                 if not offsets:
@@ -223,6 +231,9 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
                     continue
                 if name == ANNOTATOR:
                     report.lose(LOST_ANNOTATOR_NAMED)
+                    continue
+                if not _TYPE.fullmatch(name):
+                    report.lose(LOST_ATTRIBUTE_NAMES)
                     continue
                 seen.attributes.add((name, label))
                 if value is True:
@@ -246,6 +257,9 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
             if rel.source not in tid or rel.target not in tid:
                 report.lose(LOST_RELATIONS_TO_DROPPED)
                 continue
+            if not _TYPE.fullmatch(rel.type):
+                report.lose(LOST_TYPE_NAMES)
+                continue
             rel_n += 1
             seen.relations.add(rel.type)
             lines.append(f"R{rel_n}\t{rel.type} Arg1:{tid[rel.source]} Arg2:{tid[rel.target]}\n")
@@ -253,13 +267,20 @@ def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> st
     return "".join(lines)
 
 
+def _words(names: Iterable[str]) -> list[str]:
+    """The names brat can hold as a type (the others are left out of annotation.conf, as
+    their spans, relations and attributes are left out of the .ann files)."""
+    return [name for name in names if _TYPE.fullmatch(name)]
+
+
 def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
-    labels = [*schema.label_names, *sorted(seen.labels - set(schema.label_names))]
+    labels = [*_words(schema.label_names), *sorted(seen.labels - set(schema.label_names))]
     out = ["[entities]", *labels, "", "[relations]"]
     for rtype in schema.relations:
-        sources = "|".join(rtype.source_labels) or "<ENTITY>"
-        targets = "|".join(rtype.target_labels) or "<ENTITY>"
-        out.append(f"{rtype.name}\tArg1:{sources}, Arg2:{targets}")
+        if _TYPE.fullmatch(rtype.name):
+            sources = "|".join(_words(rtype.source_labels)) or "<ENTITY>"
+            targets = "|".join(_words(rtype.target_labels)) or "<ENTITY>"
+            out.append(f"{rtype.name}\tArg1:{sources}, Arg2:{targets}")
     for name in sorted(seen.relations - {r.name for r in schema.relations}):
         out.append(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>")
     out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "",
@@ -275,13 +296,16 @@ def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
         names = "|".join(sorted(seen.annotators.values()))
         out.append(f"{ANNOTATOR}\tArg:<ENTITY>, Value:{names}")
     for name, (attr, on_labels) in defs.items():
+        if not _TYPE.fullmatch(name):
+            continue
         on_labels |= {label for written, label in seen.attributes if written == name}
-        args = "|".join(sorted(on_labels)) or "<ENTITY>"
+        args = "|".join(sorted(_words(on_labels))) or "<ENTITY>"
         if attr.type == "bool":
             out.append(f"{name}\tArg:{args}")
             continue
-        values = list(attr.choices) if attr.type == "choice" else sorted(
-            v for written, v in seen.values if written == name and "|" not in v and "," not in v)
+        values = attr.choices if attr.type == "choice" else sorted(
+            v for written, v in seen.values if written == name)
+        values = [v for v in values if _CONF_VALUE.fullmatch(v)]
         if values:
             out.append(f"{name}\tArg:{args}, Value:{'|'.join(values)}")
     return "\n".join(out) + "\n"

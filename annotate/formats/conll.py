@@ -31,9 +31,9 @@ from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
     SpanRow,
-    check_record,
     layers,
     span_rows,
+    writable,
 )
 from annotate.formats.targets import atomic_write
 from annotate.formats.workers import in_order
@@ -51,6 +51,8 @@ LOST_OVERLAP = "overlapping spans dropped in CoNLL"
 LOST_OTHER = "spans of category other not carried by CoNLL"
 LOST_NO_TOKEN = "spans covering no token not carried by CoNLL"
 WIDENED = "spans widened to token boundaries in CoNLL"
+LOST_SPACED_LABELS = "spans whose label holds white space not carried by CoNLL"
+_TAG = re.compile(r"\S+")  # a label CoNLL can hold in a column
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
@@ -59,7 +61,10 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     report = ExportReport("conll")
     column_of = {label.name: COLUMNS.index(label.category) for label in schema.labels
                  if label.category in COLUMNS}
-    items = (_item(record, report) for record in records)
+    spaced = frozenset(name for name in column_of if not _TAG.fullmatch(name))
+    for name in spaced:
+        del column_of[name]
+    items = (_item(record, report, spaced) for record in records)
     built = in_order(partial(_blocks, column_of=column_of), items)
     with atomic_write(out, "conll") as handle, closing(built):
         for text, counted in built:
@@ -68,13 +73,19 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     return report
 
 
-def _item(record: AnnotatedDocument, report: ExportReport) -> tuple[str, list[list[SpanRow]]]:
-    """Check and count ``record`` (what CoNLL has no place for); its text and each
-    annotator's spans (relations: all counted here)."""
-    check_record(record)
+def _item(record: AnnotatedDocument, report: ExportReport, spaced: frozenset[str]
+          ) -> tuple[str, list[list[SpanRow]]]:
+    """Check and count ``record`` (what CoNLL has no place for: relations, and the spans of
+    ``spaced`` labels, are all counted here); its text and each annotator's spans."""
+    record = writable(record, report)
     report.documents += 1
     report.drop(record, FORMATS["conll"].drops)
-    return record.document.text, [span_rows(layer) for layer in layers(record, None)]
+    rows = [span_rows(layer) for layer in layers(record, None)]
+    if spaced:
+        kept = [[row for row in layer if row[2] not in spaced] for layer in rows]
+        report.lose(LOST_SPACED_LABELS, sum(map(len, rows)) - sum(map(len, kept)))
+        rows = kept
+    return record.document.text, rows
 
 
 def _blocks(chunk: tuple[tuple[str, list[list[SpanRow]]], ...], column_of: dict[str, int]

@@ -29,8 +29,8 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
-    check_record,
     open_utf8,
+    writable,
 )
 from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
@@ -68,7 +68,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
         rows = csv.writer(handle)
         rows.writerow(COLUMNS)
         for record in records:
-            check_record(record)
+            record = writable(record, report)
             report.documents += 1
             report.drop(record, FORMATS["csv"].drops)
             report.lose(LOST_NOTES, sum(s.note == "" for s in record.spans))
@@ -139,7 +139,7 @@ def _document(uid: str, title: str, texts: Callable[[str], str | None],
     if text is None:
         raise intake.error(f"unknown document {uid!r}: a CSV import only adds spans to "
                            "documents already in the store", where)
-    return Document(text, title, {}, uid)
+    return intake.document(text, title, {}, where, uid)
 
 
 def _span(doc: Document, cells: dict[str, str], intake: Intake, where: str) -> Span:

@@ -23,11 +23,11 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     Layer,
-    check_record,
     check_text,
     json_text,
     layers,
     open_utf8,
+    writable,
 )
 from annotate.formats.targets import atomic_write
 from annotate.inputs import lines, parse_json
@@ -91,7 +91,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     numbers: _Numbering | None = None
     with atomic_write(out, "doccano") as handle:
         for record in records:
-            check_record(record)
+            record = writable(record, report)
             report.documents += 1
             report.drop(record, FORMATS["doccano"].drops)
             doc = record.document
@@ -148,7 +148,7 @@ def _record(data: Any, intake: Intake, where: str) -> AnnotatedDocument:
     uid = text_uid(text)
     if data.get("id") not in (None, uid):
         meta.setdefault("id", data["id"])
-    doc = Document(text, str(data.get("title") or ""), meta, uid)
+    doc = intake.document(text, str(data.get("title") or ""), meta, where, uid)
     found = data.get("annotator")
     annotator = intake.options.annotator_for(found if isinstance(found, str) else None)
     if "entities" in data:

@@ -34,13 +34,13 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     Layer,
-    check_record,
     check_span_text,
     check_text,
     json_text,
     layers,
     read_utf8,
     stable_id,
+    writable,
 )
 from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
@@ -48,6 +48,7 @@ from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, te
 from annotate.schema import LabelSchema
 
 NOTE = "note"
+LOST_NOTE_NAMED = f"text attributes named {NOTE} not carried by Label Studio (it holds the note)"
 _VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number"}
 
 
@@ -57,7 +58,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     with atomic_write(out, "labelstudio") as handle:
         handle.write("[")
         for n, record in enumerate(records, start=1):
-            check_record(record)
+            record = writable(record, report)
             report.documents += 1
             report.drop(record, FORMATS["labelstudio"].drops)
             doc = record.document
@@ -65,7 +66,8 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             task = {
                 "id": n,
                 "data": {"text": doc.text, "title": doc.title, "uid": doc.uid, "meta": doc.meta},
-                "annotations": [_annotation(doc.text, layer, schema) for layer in present],
+                "annotations": [_annotation(doc.text, layer, schema, report)
+                                for layer in present],
             }
             report.spans += sum(len(layer.spans) for layer in present)
             report.relations += sum(len(layer.relations) for layer in present)
@@ -74,7 +76,8 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     return report
 
 
-def _annotation(text: str, layer: Layer, schema: LabelSchema) -> dict[str, Any]:
+def _annotation(text: str, layer: Layer, schema: LabelSchema,
+                report: ExportReport) -> dict[str, Any]:
     result: list[dict[str, Any]] = []
     for span in layer.spans:
         where = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
@@ -100,6 +103,9 @@ def _annotation(text: str, layer: Layer, schema: LabelSchema) -> dict[str, Any]:
             else:
                 kind = "choices" if attr is not None and attr.type == "choice" else "textarea"
                 shown = [value]
+            if kind == "textarea" and name == NOTE:
+                report.lose(LOST_NOTE_NAMED)
+                continue
             result.append(
                 {
                     "id": span.id,
@@ -166,7 +172,7 @@ def _task(task: Any, where: str, intake: Intake, used_ids: set[str]) -> Annotate
     uid = text_uid(text)
     if data.get("uid") not in (None, uid):
         raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
-    doc = Document(text, str(data.get("title") or ""), meta, uid)
+    doc = intake.document(text, str(data.get("title") or ""), meta, where, uid)
     spans: list[Span] = []
     relations: list[Relation] = []
     for key in ("annotations", "completions", "predictions"):

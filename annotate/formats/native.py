@@ -7,14 +7,16 @@ non-ASCII kept as is): the store's bulk paths spend most of their time here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotate.errors import InputError
-from annotate.formats.base import ExportReport
+from annotate import strings
+from annotate.errors import InputError, ValidationError
+from annotate.formats.base import ExportReport, writable
 from annotate.formats.targets import atomic_path
 from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
 from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, utc_now
@@ -83,19 +85,35 @@ def decode(
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", file, where) from None
+        raise InputError(_refusal(line, exc), file, where) from None
     try:
-        return _record(data, where)
+        record = _record(data, where)
+        strings.check_record(record)
+        return record
     except InputError as exc:
         raise exc.located(file, where) from None
+    except ValidationError as exc:
+        raise InputError(str(exc), file, where) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(
             f"not a native Counterclaim record ({type(exc).__name__}: {exc})", file, where
         ) from None
 
 
+def _refusal(line: str | bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why orjson refused the line. It refuses lone surrogates too, which the standard
+    library reads: for those the message names the field that holds one."""
+    if "surrogate" in exc.msg:
+        try:
+            strings.check_record(_record(json.loads(line), None))
+        except (ValidationError, InputError) as found:
+            return str(found)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            pass
+    return f"not valid JSON ({exc.msg} at column {exc.colno})"
+
+
 def _record(data: Any, where: str | None) -> AnnotatedDocument:
-    # orjson refuses lone surrogates, so every string here is valid Unicode.
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError('a native record is an object with a "text" string')
     text: str = data["text"]
@@ -184,6 +202,7 @@ def write(
     report = ExportReport("native")
     with atomic_path(out, "native") as tmp, open(tmp, "wb") as handle:
         for record in records:
+            record = writable(record, report)
             handle.write(encode_bytes(record))
             handle.write(b"\n")
             report.documents += 1

@@ -39,14 +39,14 @@ from annotate.formats.base import (
     ImportOptions,
     Intake,
     SpanRow,
-    check_record,
     check_text,
     layers,
     span_rows,
+    writable,
 )
 from annotate.formats.targets import atomic_path
 from annotate.formats.workers import in_order
-from annotate.model import GOLD, AnnotatedDocument, Document, text_uid
+from annotate.model import GOLD, AnnotatedDocument, text_uid
 from annotate.schema import LabelSchema
 
 SPANS_KEY = "sc"
@@ -156,7 +156,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
 
 def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
     """Check and count ``record`` (what spaCy has no place for) and keep what its Doc needs."""
-    check_record(record)
+    record = writable(record, report)
     report.documents += 1
     report.drop(record, FORMATS["spacy"].drops)
     source = record.document
@@ -235,8 +235,9 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         text = check_text(doc.text, path, where)
         data: dict[Any, Any] = doc.user_data
         meta = data.get("meta")
-        document = Document(text, str(data.get("title") or ""),
-                            dict(meta) if isinstance(meta, dict) else {}, text_uid(text))
+        document = intake.document(text, str(data.get("title") or ""),
+                                   dict(meta) if isinstance(meta, dict) else {}, where,
+                                   text_uid(text))
         groups = {key.removeprefix(LAYER_PREFIX): group for key, group in doc.spans.items()
                   if key.startswith(LAYER_PREFIX)}
         if not groups:  # an older export's or another tool's DocBin: one annotator's spans

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotate.errors import InputError
+from annotate import strings
+from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_FILE_BYTES, first_line, parse_json, read_input
-from annotate.model import Document
+from annotate.model import AnnotatedDocument, Document
 from annotate.sources.base import file_title, require_text, source_meta
 from annotate.sources.text import decode_bytes
 
@@ -46,7 +47,12 @@ def _document(
         raise InputError(f'"title" must be a string, not {type(title).__name__}', str(path), line)
     require_text(text, path, line)
     meta = source_meta(path, fmt, encoding=encoding) | record
-    return Document(text=text, title=title or f"{file_title(path)} #{index}", meta=meta)
+    document = Document(text=text, title=title or f"{file_title(path)} #{index}", meta=meta)
+    try:
+        strings.check_record(AnnotatedDocument(document))
+    except ValidationError as exc:
+        raise InputError(str(exc), str(path), line) from None
+    return document
 
 
 def read_jsonl(path: Path) -> list[Document]:
