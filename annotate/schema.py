@@ -16,7 +16,7 @@ from typing import Any, Literal
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
 from annotate.model import Relation, Span
-from annotate.strings import check_name, check_text
+from annotate.strings import check_name, check_text, check_value, shown
 
 Category = Literal["claim", "entity", "denial", "other"]
 CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
@@ -200,7 +200,9 @@ class LabelSchema:
         text, its bounds)."""
         label = self.label(span.label)
         if label is None:
-            raise ValidationError(f"span {span.id}: unknown label {span.label!r}")
+            raise ValidationError(f"span {span.id}: unknown label {shown(span.label)}")
+        check_text(span.note, f"span {span.id}: the note")
+        check_value(span.attributes, f"span {span.id}: attributes")
         self.check_attributes(label, span.attributes)
         if text is not None:
             span.check_bounds(text)

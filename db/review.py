@@ -10,6 +10,7 @@ from annotate.adjudication import Item
 from annotate.errors import InputError
 from annotate.model import GOLD
 from annotate.overlap_matching import Progress
+from annotate.strings import check_name
 from db.store import Store
 
 
@@ -52,6 +53,7 @@ def accept_agreed(
 ) -> int:
     """Accept every open agreed item of the documents ``uids`` (default: all) into gold, one
     undoable Batch per document journaled for ``decided_by``; returns the spans accepted."""
+    check_name(decided_by, "the adjudicator")
     chosen = _chosen(store, annotators)
     accepted = 0
     for uid in uids if uids is not None else [row.uid for row in store.list_documents()]:

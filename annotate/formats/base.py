@@ -47,7 +47,7 @@ _LOST: dict[Part, str] = {
     "statuses": LOST_STATUSES,
     "meta": LOST_META,
 }
-REPLACED_SURROGATES = "strings with lone surrogates written with U+FFFD"
+REPLACED_SURROGATES = "strings holding lone surrogates (replaced by U+FFFD)"
 
 _ID_NAMESPACE = uuid.UUID("5b0c1b52-7d1e-4c55-9f55-2f0e6f1f3c61")
 
