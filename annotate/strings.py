@@ -20,6 +20,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 
@@ -125,33 +127,46 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def check_value(value: Any, what: str) -> None:
     """ValidationError naming the place unless every string in the JSON-like ``value``
     (metadata, an attribute's value) can be stored and written."""
+    if not _has_surrogate(value):  # the common case, without building any message
+        return
     for where, text in _strings(value, what):
         check_text(text, where)
 
 
-def _span_place(span: Span) -> str:
-    return f"span [{span.start}, {span.end})"
-
-
 def check_record(record: AnnotatedDocument) -> None:
     """ValidationError naming the field unless every name in ``record`` (labels, annotators,
-    relation types) follows the name rule and all its free text (title, metadata, notes,
-    attributes) can be stored and written. The text itself is :func:`check_text`'s too."""
+    relation types) follows the name rule and all its free text (text, title, metadata,
+    notes, attributes) can be stored and written. Quick for a sound record: an import checks
+    every one."""
     doc = record.document
     check_text(doc.text, "the text")
     check_text(doc.title, "the title")
     check_value(doc.meta, "meta")
-    for span in record.spans:
-        check_name(span.label, f"{_span_place(span)}: label")
-        check_name(span.annotator, f"{_span_place(span)}: annotator")
-        check_text(span.note, f"{_span_place(span)}: the note")
-        if span.attributes:
-            check_value(span.attributes, f"{_span_place(span)}: attributes")
+    spans = record.spans
+    if not _sound(spans):
+        for span in spans:
+            place = f"span [{span.start}, {span.end})"
+            check_name(span.label, f"{place}: label")
+            check_name(span.annotator, f"{place}: annotator")
+            check_text(span.note, f"{place}: the note")
+            check_value(span.attributes, f"{place}: attributes")
     for rel in record.relations:
-        check_name(rel.type, f"relation {rel.id}: type")
-        check_name(rel.annotator, f"relation {rel.id}: annotator")
+        if name_problem(rel.type) or name_problem(rel.annotator):
+            check_name(rel.type, f"relation {rel.id}: type")
+            check_name(rel.annotator, f"relation {rel.id}: annotator")
     for annotator in record.status:
         check_name(annotator, "status annotator")
+
+
+def _sound(spans: tuple[Span, ...]) -> bool:
+    """Whether the spans' names and free text pass, each distinct name checked once and no
+    message built: the quick path of a sound record."""
+    names = {span.label for span in spans}
+    names.update(span.annotator for span in spans)
+    return (not any(map(name_problem, names))
+            and not any(text_problem(span.note) if isinstance(span.note, str) else True
+                        for span in spans if span.note is not None)
+            and not any(_has_surrogate(span.attributes) for span in spans if span.attributes))
 
 
 def replace_surrogates(text: str) -> str:
@@ -172,7 +187,23 @@ def _replaced(value: Any) -> Any:
 
 
 def _has_surrogate(value: Any) -> bool:
-    return any(text_problem(text) for _, text in _strings(value, ""))
+    """Whether a string in the JSON-like ``value`` (keys too) holds a lone surrogate. orjson
+    refuses one (quickly, in C); whatever else it refuses is looked at string by string."""
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return _holds_surrogate(value)
+    return False
+
+
+def _holds_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return text_problem(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(map(_holds_surrogate, value))
+    return False
 
 
 def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
@@ -180,15 +211,12 @@ def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, in
     version may hold them) replaced by U+FFFD, and how many strings were changed. The same
     record, and 0, when there are none (the common case, checked quickly)."""
     doc = record.document
-    strings = [doc.text, doc.title, *record.status]
-    for span in record.spans:
-        strings += (span.label, span.annotator)
-        if span.note is not None:
-            strings.append(span.note)
-    for rel in record.relations:
-        strings += (rel.type, rel.annotator)
-    values = [doc.meta, *(s.attributes for s in record.spans if s.attributes)]
-    if not any(map(text_problem, strings)) and not any(map(_has_surrogate, values)):
+    names = {rel.type for rel in record.relations}
+    names.update(rel.annotator for rel in record.relations)
+    names.update(record.status)
+    if (text_problem(doc.text) is None and text_problem(doc.title) is None
+            and not _has_surrogate(doc.meta) and not any(map(name_problem, names))
+            and _sound(record.spans)):
         return record, 0
     return _rebuilt(record)
 

@@ -20,7 +20,11 @@ What brat cannot hold, counted in the report: a span crossing a line break is wr
 itself does, as fragments ``start end;start end`` with the break left out, so line breaks at
 either end of a span are trimmed and a span of line breaks only is dropped; attribute values
 holding white space; attributes named ``Annotator`` (the name holds the annotator); line breaks
-in notes (flattened to a space); relations joining two annotators' spans; statuses and metadata.
+in notes (flattened to a space); relations joining two annotators' spans; statuses and metadata;
+labels, relation types and attribute names that are not one word (letters, digits, ``_``,
+``-``: brat splits its lines at white space and annotation.conf at punctuation), whose spans,
+relations and attributes are left out. annotation.conf lists only attribute values without
+white space, ``|`` or ``,``, so no name or value can add a line or a type to it.
 
 Reading joins fragments whose gaps are only white space (a span brat split at line breaks)
 back into one span; any other discontinuous span is an InputError naming the line. Events

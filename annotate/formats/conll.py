@@ -9,8 +9,9 @@ block, so the columns never mix two people's work.
 
 Within one column, spans sharing a token cannot both be encoded: the longest (in tokens, then
 characters; the earlier on a tie) is kept and every other is counted as dropped. Spans of
-category "other", spans covering no token, attributes, notes, relations, statuses and
-metadata are counted as not carried.
+category "other", spans covering no token, spans whose label holds white space (it would
+split the row; only a store of an older version holds one), attributes, notes, relations,
+statuses and metadata are counted as not carried.
 
 A large export builds its blocks in worker processes (:mod:`annotate.formats.workers`), a chunk
 of documents each, and writes them in order: the file is the one a single process writes.

@@ -7,7 +7,8 @@ Its attributes and note travel as per-region results with the same id, as Label 
 ``perRegion`` controls produce them: a choice (or flag) as ``"choices"``, text as
 ``"textarea"``, a number as ``"number"``, the note as a ``"textarea"`` named ``"note"``.
 A relation is ``{"type": "relation", "from_id", "to_id", "direction": "right", "labels":
-[TYPE]}``. Statuses have no place and are counted as lost.
+[TYPE]}``. Statuses have no place and are counted as lost, and so are text attributes named
+``note`` (they would read back as the note).
 
 Reading also takes ``"predictions"`` (and the old ``"completions"``), skips cancelled
 annotations, and names the annotator by ``completed_by``: a name as is, a numeric id (what

@@ -19,12 +19,12 @@ import pytest
 
 from annotate.commands import AddRelation, CreateSpan
 from annotate.errors import InputError, ValidationError
-from annotate.formats import EXPORT_FORMATS, IMPORT_FORMATS, spacy_docbin
+from annotate.formats import EXPORT_FORMATS, IMPORT_FORMATS, brat, conll, spacy_docbin
 from annotate.formats.base import REPLACED_SURROGATES, ImportOptions
 from annotate.formats.brat import LOST_TYPE_NAMES
 from annotate.formats.labelstudio import LOST_NOTE_NAMED
 from annotate.model import AnnotatedDocument, Document, Relation, Span
-from annotate.schema import AttributeDef, LabelSchema, default_schema
+from annotate.schema import AttributeDef, Label, LabelSchema, default_schema
 from db.store import Store
 from db.transfer import export, import_paths
 from desktop.app import annotator_name
@@ -141,12 +141,12 @@ def test_hostile_names_notes_and_titles_forge_nothing_in_any_writer(tmp_path: Pa
         assert again.document(doc.uid) == store.document(doc.uid)
 
 
-def check_conll(text: str, spans: int) -> None:
+def check_conll(text: str, spans: int, layers: int = len(ANNOTATORS)) -> None:
     """Every line a -DOCSTART- or a token row of four tab-separated fields, or blank; one
     block per annotator; one B- tag per span written."""
     rows = [line.split("\t") for line in text.split("\n") if line]
     assert all(len(row) == 4 for row in rows)
-    assert sum(row[0] == "-DOCSTART-" for row in rows) == len(ANNOTATORS)
+    assert sum(row[0] == "-DOCSTART-" for row in rows) == layers
     tags = [tag for row in rows for tag in row[1:]]
     assert sum(tag.startswith("B-") for tag in tags) == spans
     assert all(re.fullmatch(r"O|[BI]-[A-Z_]+", tag) for tag in tags)
@@ -220,6 +220,23 @@ def test_an_older_stores_strings_never_fail_an_export_nor_forge_records(tmp_path
         assert not got_spans
         return
     assert not got_spans - spans and not got_relations - relations
+
+
+def test_line_writers_leave_out_labels_an_older_schema_let_in(tmp_path: Path) -> None:
+    """A label holding white space (older versions matched names with ``$``, which lets a
+    final line feed in) is no CoNLL tag and no brat type: its spans are left out, counted."""
+    bad = "CLAIM\nB-PERSON\tO\tO\tO"
+    schema = LabelSchema((Label(bad, "claim"), Label("PERSON", "entity")))
+    doc = Document(TEXT)
+    record = AnnotatedDocument(doc, (Span(doc.uid, 6, 24, bad, "amina"),
+                                     Span(doc.uid, 0, 5, "PERSON", "amina")))
+    report = conll.write([record], tmp_path / "out.conll", schema)
+    assert report.lost[conll.LOST_SPACED_LABELS] == 1 and report.spans == 1
+    check_conll((tmp_path / "out.conll").read_text(encoding="utf-8"), 1, layers=1)
+    report = brat.write([record], tmp_path / "brat", schema)
+    assert report.lost[brat.LOST_LABEL_NAMES] == 1 and report.spans == 1
+    check_brat_ann(next((tmp_path / "brat").glob("*.ann")).read_text(encoding="utf-8"), 1, 0)
+    check_brat_conf((tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8"))
 
 
 # -- point 4: text that cannot be stored is refused at import, naming file, line, field -----
