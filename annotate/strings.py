@@ -81,9 +81,7 @@ def check_name(name: Any, what: str) -> str:
     problem = name_problem(name)
     if problem is not None:
         subject = f"{what} {shown(name)}" if isinstance(name, str) else what
-        raise ValidationError(
-            f"{subject} {problem} (a name is at most {NAME_MAX} printable characters)"
-        )
+        raise ValidationError(f"{subject} {problem}")
     return name
 
 

@@ -63,8 +63,8 @@ def annotator_name(settings: QSettings, ask: Ask = _ask) -> str | None:
         if problem is None:
             settings.setValue("annotator", answer)
             return answer
-        prompt = (f"{ASK_NAME}\n\nThat name {problem}: a name is at most {NAME_MAX} "
-                  "printable characters.")
+        prompt = (f"{ASK_NAME}\n\nThat name {problem}. A name is at most {NAME_MAX} "
+                  "printable characters (no tabs, line breaks or other control characters).")
         default = answer
 
 
