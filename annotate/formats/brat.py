@@ -334,7 +334,8 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         ann = stem.with_suffix(".ann")
         intake.file = str(txt)
         text = check_text(read_utf8(txt), txt, None)
-        doc = Document(text, _title(readable_name(txt.stem), text_uid(text)))
+        uid = text_uid(text)
+        doc = intake.document(text, _title(readable_name(txt.stem), uid), {}, None, uid)
         if ann not in anns:
             yield AnnotatedDocument(doc)
             continue

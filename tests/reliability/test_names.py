@@ -9,6 +9,7 @@ forge a record: export -> re-import gives the same spans and relations, or a pla
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -357,6 +358,17 @@ def test_brat_annotators_are_checked_after_unescaping(tmp_path: Path) -> None:
     assert result.error is not None and "annotator 'amina\\nT9' holds U+000A" in result.error
     assert str(folder / "a.ann") in result.error and "line 1" in result.error
     assert store.stats()["documents"] == 0
+
+
+def test_a_brat_file_name_that_is_not_utf8_gives_a_storable_title(tmp_path: Path) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(TEXT, encoding="utf-8")
+    (folder / os.fsdecode(b"caf\xe9.ann")).write_text("T1\tPERSON 0 5\tAlice\n")
+    store = Store.open(tmp_path / "store.sqlite")
+    [result] = import_paths(store, [folder])
+    assert result.error is None
+    assert store.document(Document(TEXT).uid).title == "caf\ufffd"
 
 
 def test_a_peer_stores_names_are_checked(tmp_path: Path) -> None:
