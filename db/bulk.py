@@ -153,9 +153,9 @@ def _import_chunk(
                 if r.source in ends and r.target in ends
                 and incoming.relation(r, ends[r.source], ends[r.target], where)
             ]
-            linked[doc_id] = {r.source for r in record.relations} | {
-                r.target for r in record.relations
-            }
+            joined = linked.setdefault(doc_id, set())  # a file may hold a document twice
+            joined.update(r.source for r in record.relations)
+            joined.update(r.target for r in record.relations)
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
     if incoming.grown:  # the schema's rows first: the spans name them
         write_schema(conn, incoming.schema, {})
