@@ -238,4 +238,5 @@ def _rebuilt(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
     relations = tuple(replace(r, type=fix(r.type), annotator=fix(r.annotator))
                       for r in record.relations)
     status = {fix(name): state for name, state in record.status.items()}
-    return AnnotatedDocument(document, spans, relations, status), changed
+    return replace(record, document=document, spans=spans, relations=relations,
+                   status=status), changed
