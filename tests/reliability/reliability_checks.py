@@ -176,3 +176,10 @@ def check_whole(path: Path) -> JournalModel:
         model.check_tables(conn)
     conn.close()
     return model
+
+
+def tamper(path: Path, sql: str) -> None:
+    """Run ``sql`` on the store file as a foreign program would (plain sqlite3, no checks)."""
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from alembic.config import Config
+from reliability_checks import tamper
 
 from annotate.commands import SetStatus
 from annotate.errors import StoreError
@@ -83,12 +84,6 @@ def revision(path: Path) -> str:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     finally:
         conn.close()
-
-
-def tamper(path: Path, sql: str) -> None:
-    conn = sqlite3.connect(path)
-    conn.executescript(sql)
-    conn.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from reliability_checks import tamper
 
 from annotate.errors import StoreError
 from db.engine import make_engine
@@ -26,12 +27,6 @@ def documents_in(path: Path) -> int:
         return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:
         conn.close()
-
-
-def tamper(path: Path, sql: str) -> None:
-    conn = sqlite3.connect(path)
-    conn.executescript(sql)
-    conn.close()
 
 
 def open_in_child(path: Path) -> subprocess.CompletedProcess[str]:
