@@ -249,8 +249,11 @@ class Merger:
                 self.summary.count(relation.annotator, "relations", SKIPPED + END_SKIPPED)
             elif relation.annotator != source[1] or relation.annotator != target[1]:
                 self.summary.count(relation.annotator, "relations", SKIPPED + OTHER_LAYER)
+            elif (relation.source, relation.target) == (source[0], target[0]):
+                joined.append((relation, doc_id))  # the common case: ids kept as they came
             else:
-                joined.append((replace(relation, source=source[0], target=target[0]), doc_id))
+                joined.append((Relation(relation.type, source[0], target[0], relation.annotator,
+                                        relation.id), doc_id))
         placed, rows = self._owned(joined, _RELATIONS_BY_ID, 5)
         dead = self._buried("relation", (r.id for r in placed))
         inserts: list[tuple[Any, ...]] = []
