@@ -98,11 +98,14 @@ _INSERT_DOCUMENT = (
 
 
 def _check_strings(record: AnnotatedDocument) -> None:
-    """Whatever the reader checked: no name that breaks the name rule and no text that
-    cannot be stored reaches the store (InputError naming the document and the field)."""
+    """No name that breaks the name rule and no text that cannot be stored reaches the store,
+    whoever read the record (InputError naming the field, and the line the reader recorded in
+    ``origin`` or else the document). The native reader leaves this check to here."""
     try:
         strings.check_record(record)
     except ValidationError as exc:
+        if record.origin is not None:  # the reader said where in its file: that names it
+            raise InputError(str(exc), None, record.origin) from None
         doc = record.document
         name = f"{strings.shown(doc.title)} ({doc.uid[:12]})" if doc.title else doc.uid[:12]
         raise InputError(f"document {name}: {exc}") from None

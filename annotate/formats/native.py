@@ -80,16 +80,15 @@ def encode_bytes(record: AnnotatedDocument) -> bytes:
 def decode(
     line: str | bytes, file: str | None = None, lineno: int | None = None
 ) -> AnnotatedDocument:
-    """Parse and check one native line; any problem is an InputError naming file and line."""
+    """Parse and check one native line (its names and strings are checked where it is imported,
+    db.bulk); any problem is an InputError naming file and line."""
     where = f"line {lineno}" if lineno is not None else None
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         raise InputError(_refusal(line, exc), file, where) from None
     try:
-        record = _record(data, where)
-        strings.check_record(record)
-        return record
+        return _record(data, where)  # its names and strings: checked by the import (db.bulk)
     except InputError as exc:
         raise exc.located(file, where) from None
     except ValidationError as exc:
