@@ -176,6 +176,40 @@ def parse_json(text: str | bytes) -> Any:
         raise json.JSONDecodeError(message, "", 0) from None
 
 
+def json_values(handle: IO[str], file: str) -> Iterator[tuple[int, Any]]:
+    """The JSON values of a JSONL file with the number of the line each starts on: one a line,
+    or one spread over several lines (pretty-printed, as doccano ships its examples). Blank
+    lines between values are skipped. InputError names the line a bad value starts on."""
+    pending: list[str] = []
+    size = start = 0
+    for number, line in enumerate(lines(handle, file), start=1):
+        if not pending:
+            if not line.strip():
+                continue
+            start = number
+        pending.append(line)
+        size += len(line)
+        if len(pending) > 1 and not line.rstrip().endswith(("}", "]")):
+            continue  # a value spread over lines can only end on one of these
+        text = "".join(pending)
+        try:
+            value = parse_json(text)
+        except json.JSONDecodeError as exc:
+            if exc.pos < len(text.rstrip()) or exc.msg.startswith("arrays or objects"):
+                at = f" on line {start + exc.lineno - 1}" if len(pending) > 1 else ""
+                raise InputError(f"not valid JSON ({exc.msg}{at} at column {exc.colno})",
+                                 file, f"line {start}") from None
+            if size > MAX_FILE_BYTES:
+                raise InputError(f"a JSON value longer than the limit of {MAX_FILE_BYTES:,}",
+                                 file, f"line {start}") from None
+            continue  # the text ends before the value does: it goes on on the next line
+        pending, size = [], 0
+        yield start, value
+    if pending:
+        raise InputError("the JSON value that starts here is not complete at the end of the "
+                         "file", file, f"line {start}")
+
+
 def readable_name(name: str) -> str:
     """A file name as valid text, for titles and metadata: bytes that are not UTF-8 (which
     Python keeps in ``str`` as lone surrogates, unstorable) become U+FFFD."""

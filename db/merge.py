@@ -58,6 +58,8 @@ class ImportSummary:
     """annotator -> kind -> outcome ("added", "changed", "unchanged", "skipped: <reason>")
     -> count."""
     labels_added: list[str] = field(default_factory=list)
+    not_imported: dict[str, int] = field(default_factory=dict)
+    """What the reader read but could not keep, "what (why)" -> count."""
     documents: set[str] = field(default_factory=set)  # uids of the records read
 
     def count(self, annotator: str, kind: str, outcome: str, n: int = 1) -> None:

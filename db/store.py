@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -629,6 +629,7 @@ class Store:
         by: str = SYSTEM,
         source: str | None = None,
         declared: LabelSchema | None = None,
+        not_imported: Mapping[str, int] | None = None,
     ) -> ImportSummary:
         """Import every record in ONE transaction: all of it lands, or (on any error, also
         one raised by the iterator) none of it. Documents already stored (same uid) keep
@@ -644,12 +645,16 @@ class Store:
         The import is one journal row, done by ``by`` (``source``: the file read), which
         cannot be undone: it closes the undo and redo stacks of every annotator whose layer
         it changed (their older steps might no longer apply over it), and of ``by`` when it
-        changed the schema (that change cannot be undone without undoing the import)."""
+        changed the schema (that change cannot be undone without undoing the import).
+
+        ``not_imported``: where the reader of ``records`` counts what it read but could not
+        keep; read once ``records`` is exhausted, into the summary (and the journal)."""
         try:
             with self._write() as conn:
                 before = read_schema(conn)
                 incoming = Incoming(before, add_labels, declared)
                 summary = bulk.import_records(conn, self.names, records, progress, incoming)
+                summary.not_imported = dict(sorted((not_imported or {}).items()))
                 if dry_run:
                     raise _RolledBack(summary)
                 who = self.names.annotator_id(conn, by)

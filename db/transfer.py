@@ -8,6 +8,7 @@ has passed :func:`export_targets` (nothing is written if one is refused).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,6 +66,9 @@ class FileResult:
         for name, kinds in sorted(s.by_annotator.items()):
             parts = [f"{kind} {describe(kinds[kind])}" for kind in KINDS if kind in kinds]
             lines.append(f"  {name}: {'; '.join(parts)}")
+        if s.not_imported:
+            lost = "; ".join(f"{n} {what}" for what, n in sorted(s.not_imported.items()))
+            lines.append(f"  not imported: {lost}")
         return lines
 
 
@@ -205,11 +209,12 @@ def import_unit(
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
     peer = unit.format in PEER_FORMATS
     before = store.work_by_annotator() if peer else {}
+    options = replace(options, not_imported=Counter())  # this file's own count
     try:
         summary = store.import_documents(
             _records(store, unit, options), report, add_labels=options.add_labels,
             dry_run=dry_run, by=options.by, source=str(unit.path),
-            declared=_declared(unit, options),
+            declared=_declared(unit, options), not_imported=options.not_imported,
         )
     except (Cancelled, StoreError):
         raise

@@ -49,6 +49,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         args.add_labels,
         annotator_map=name_map(args.map_annotator or (), "--map-annotator"),
         by=args.by,
+        text_key=args.text_key,
     )
     results = import_paths(
         store,
@@ -268,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
         help="bring a file's annotator in under another name (repeatable)",
     )
     p.add_argument("--add-labels", action="store_true", help="add unknown labels to the schema")
+    p.add_argument(
+        "--text-key", metavar="KEY",
+        help="doccano and Label Studio: the field holding the text (default: text; Label "
+        "Studio also takes a task's only text field)",
+    )
     p.add_argument("--dry-run", action="store_true",
                    help="read, check and count every file, report it, write nothing")
     p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")

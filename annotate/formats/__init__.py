@@ -10,34 +10,52 @@ Modules are imported on first use, so an optional format (spaCy) costs nothing u
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from annotate.formats.base import PARTS, Part
-from annotate.inputs import first_line, parse_json
+from annotate.inputs import MAX_STREAMED_BYTES, first_line, open_input, parse_json
 
 _SPAN_CSV_COLUMNS = {"start", "end", "label"}
+_DOCCANO_KEYS = {"label", "labels", "entities", "cats", "annotations"}
+_PRETTY_HEAD = 1024 * 1024
 
 
 def _first_line(path: Path) -> str:
     return first_line(path).decode("utf-8", errors="replace")
 
 
+def _first_value(path: Path) -> Any:
+    """The JSON value a file starts with: its first line, or a value spread over the lines
+    of its first MiB (pretty-printed); ValueError if neither is JSON."""
+    try:
+        return parse_json(_first_line(path) or "null")
+    except ValueError:  # not JSON, nested too deeply, or only the start of a value
+        with open_input(path, MAX_STREAMED_BYTES) as handle:
+            head = handle.read(_PRETTY_HEAD).decode("utf-8-sig", errors="replace")
+        try:
+            return json.JSONDecoder().raw_decode(head.lstrip())[0]
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+
+
 def _jsonl_kind(path: Path) -> str | None:
-    """Which JSONL format a file's first line is: native, doccano, or None."""
+    """Which JSONL format a file's first value is: native, doccano, or None."""
     if path.suffix.lower() != ".jsonl":
         return None
     try:
-        first = parse_json(_first_line(path) or "null")
-    except ValueError:  # not JSON, or nested too deeply
+        first = _first_value(path)
+    except ValueError:
         return "native"  # let the strictest reader report the line
     if isinstance(first, dict):
         if "spans" in first or ("relations" in first and "entities" not in first):
             return "native"
-        if "label" in first or "labels" in first or "entities" in first:
+        if _DOCCANO_KEYS & first.keys():
             return "doccano"
     return None
 

@@ -174,17 +174,25 @@ class ImportOptions:
     map to ours, and whether names the schema lacks (labels, relation types, attributes) are
     an error or, with ``add_labels``, added to the schema by the import (one schema change).
     ``annotator_map`` renames the annotators a file names (a peer's "amina" as "amina_peer").
-    ``by``: who imports (the journal names them)."""
+    ``by``: who imports (the journal names them). ``text_key``: the field holding the text,
+    for formats that name it (doccano, Label Studio); None: theirs by default.
+
+    ``not_imported`` is where a reader counts what it read but could not keep ("what (why)"
+    -> count): :func:`db.transfer.import_unit` gives each file its own."""
 
     annotator: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
     add_labels: bool = False
     annotator_map: dict[str, str] = field(default_factory=dict)
     by: str = SYSTEM
+    text_key: str | None = None
+    not_imported: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         if self.annotator is not None:
             strings.check_name(self.annotator, "the import's annotator")
+        if self.text_key is not None and not self.text_key.strip():
+            raise ValidationError("the text key must be a field name, not empty")
 
     def annotator_for(self, found: str | None) -> str:
         """The file's own annotator name, else ``annotator``, else "imported"."""
@@ -258,6 +266,12 @@ class Intake:
         self.check = Incoming(schema, options.add_labels)
         self._first_file = self.file
         self._seen: Counter[tuple[Any, ...]] = Counter()  # for ids of repeated spans/relations
+
+    def lose(self, what: str, count: int = 1) -> None:
+        """Count ``count`` of ``what`` (worded "what (why)") as read but not imported, in
+        ``options.not_imported`` (the import's summary shows them)."""
+        if count:
+            self.options.not_imported[what] += count
 
     @property
     def schema(self) -> LabelSchema:
