@@ -206,8 +206,8 @@ def json_values(handle: IO[str], file: str) -> Iterator[tuple[int, Any]]:
         pending, size = [], 0
         yield start, value
     if pending:
-        raise InputError("the JSON value that starts here is not complete at the end of the "
-                         "file", file, f"line {start}")
+        raise InputError("not valid JSON (the value that starts here is not complete at the "
+                         "end of the file)", file, f"line {start}")
 
 
 def readable_name(name: str) -> str:

@@ -10,6 +10,8 @@ every label the schema does not know, all at once.
 from __future__ import annotations
 
 import io
+import re
+import shlex
 import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -327,7 +329,7 @@ class Intake:
         try:
             self.check.span(span, self._place(where))
         except InputError as exc:
-            raise self.error(exc.message, where) from None
+            raise self.error(exc.message + _rename_hint(exc.message, label), where) from None
         return span
 
     def relation(
@@ -366,6 +368,15 @@ class Intake:
             self.check.finish()
         except InputError as exc:
             raise exc.located(self.file) from None
+
+
+def _rename_hint(message: str, label: str) -> str:
+    """For a label the schema cannot take under its own name: how to map it to one it can."""
+    if not message.startswith(f"cannot add it to the schema: label name {label!r}"):
+        return ""
+    fitting = re.sub(r"[^A-Za-z0-9_-]+", "_", label).strip("_") or "label"
+    fitting = fitting if fitting[0].isalpha() else f"L{fitting}"
+    return f"; map it to a name that does: --map {shlex.quote(f'{label}={fitting}')}"
 
 
 def check_text(text: Any, file: str | Path, where: str | int | None) -> str:

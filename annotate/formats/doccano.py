@@ -223,20 +223,19 @@ class _LineReader:
                 raise self.error(f"{field} entry {i} must be a label name, got {entry!r}")
             elif isinstance(entry, list) and len(entry) == 3:
                 self.spans.append(self.intake.span(doc, entry[0], entry[1], entry[2], annotator,
-                                                   f"{self.where}, {field} entry {i}"))
+                                                   self.where))
             elif isinstance(entry, dict):
-                self._span_object(doc, entry, annotator, f"{field} entry {i}")
+                self._span_object(doc, entry, annotator)
             else:
                 raise self.error(f'{field} entry {i} must be [start, end, "LABEL"] or a label '
                                  f"name, got {entry!r}")
 
-    def _span_object(self, doc: Document, entry: dict[str, Any], annotator: str,
-                     where: str) -> Span:
+    def _span_object(self, doc: Document, entry: dict[str, Any], annotator: str) -> Span:
         label = entry.get("label")
         if isinstance(label, int) and not isinstance(label, bool):
             label = self._label_id(label)
         span = self.intake.span(doc, entry.get("start_offset"), entry.get("end_offset"), label,
-                                annotator, f"{self.where}, {where}")
+                                annotator, self.where)
         self.spans.append(span)
         return span
 
@@ -256,7 +255,7 @@ class _LineReader:
             key = entity.get("id")
             if not isinstance(key, Hashable):
                 raise self.error(f"entity {i}: the id must be a string or a number, got {key!r}")
-            span = self._span_object(doc, entity, annotator, f"entity {i}")
+            span = self._span_object(doc, entity, annotator)
             if key in by_id:
                 raise self.error(f"two entities have the id {key!r}")
             by_id[key] = span
@@ -269,8 +268,8 @@ class _LineReader:
                     raise self.error(f"relation {rel.get('id', i)!r}: {key} {rel.get(key)!r} is "
                                      "not an entity of this line")
                 ends.append(by_id[rel[key]])
-            self.relations.append(self.intake.relation(
-                rel.get("type"), ends[0], ends[1], annotator, f"{self.where}, relation {i}"))
+            self.relations.append(
+                self.intake.relation(rel.get("type"), ends[0], ends[1], annotator, self.where))
 
     def _annotations(self, doc: Document, annotations: Any) -> None:
         """doccano 1.x: each annotation names its user and its label by id."""
@@ -283,7 +282,7 @@ class _LineReader:
             name = self.intake.options.annotator_for(
                 f"user{user}" if isinstance(user, int | str) and str(user) else None)
             if "start_offset" in entry or "end_offset" in entry:
-                self._span_object(doc, entry, name, f"annotation {i}")
+                self._span_object(doc, entry, name)
             elif "label" in entry:
                 label = entry["label"]
                 if not isinstance(label, str | int) or isinstance(label, bool) or label == "":

@@ -1,4 +1,4 @@
-"""Label Studio JSON: a list of tasks ``{"id", "data": {"text", "title", "uid", "meta"},
+"""Label Studio JSON: a list of tasks ``{"id", "data": {"text", "title", "uid"}, "meta",
 "annotations": [{"completed_by", "result": [...]}]}``, one annotation object per annotator.
 
 A span is a ``"labels"`` region ``{"id", "from_name": "label", "to_name": "text", "type":
@@ -10,18 +10,29 @@ A relation is ``{"type": "relation", "from_id", "to_id", "direction": "right", "
 [TYPE]}``. Statuses have no place and are counted as lost, and so are text attributes named
 ``note`` (they would read back as the note).
 
-Reading also takes ``"predictions"`` (and the old ``"completions"``), skips cancelled
-annotations, and names the annotator by ``completed_by``: a name as is, a numeric id (what
-Label Studio exports) as ``annotator-<id>`` unless ``ImportOptions.annotator`` is given.
-Offsets are code points; Label Studio versions that counted UTF-16 units (before its
-emoji fix) are recognised when the region text only matches that way. Results that are not
-regions, per-region values or relations (whole-text classifications) have no place and are
-skipped.
+``completed_by`` is written as Label Studio's importer takes it (``tasks/serializers.py``,
+``_insert_valid_completed_by``): an integer member id for an annotator read as
+``annotator-<id>``, else ``{"email": ...}``: the name itself when it is an email address,
+else ``<name>@counterclaim.invalid`` (read back as ``<name>``; give those members that
+address in Label Studio, or let it import unknown emails).
+
+Reading takes the text from ``data.text``, else the task's only text field, else the field
+``ImportOptions.text_key`` names; a list of ``{"text", ...}`` objects is Label Studio's
+Paragraphs (kept one paragraph a line, the other fields in the meta). Regions may be
+``labels`` (code points; versions that counted UTF-16 units are recognised when the region
+text only matches that way), ``hypertextlabels`` (placed by ``globalOffsets``, else by their
+XPaths, in the text the HTML shows: :mod:`annotate.formats.html_text`; the HTML is kept in
+the meta as ``html``) and ``paragraphlabels``. Whole-text results: ``choices`` are document
+labels, ``rating`` too (the control's name, the rating as the value), ``textarea`` goes into
+the meta's ``notes``. Predictions are each a layer named after their ``model_version``.
+What has no place (other result types, cancelled annotations, drafts, reviews, scores) is
+counted as not imported.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +54,7 @@ from annotate.formats.base import (
     stable_id,
     writable,
 )
+from annotate.formats.html_text import ShownText
 from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, text_uid
@@ -50,10 +62,39 @@ from annotate.schema import LabelSchema
 
 NOTE = "note"
 LOST_NOTE_NAMED = f"text attributes named {NOTE} not carried by Label Studio (it holds the note)"
-_VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number"}
+MEMBER = "annotator-"
+"""How an annotator Label Studio names only by member id is called here: ``annotator-14``."""
+PLACEHOLDER_DOMAIN = "@counterclaim.invalid"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number", "rating": "rating"}
+_REGIONS = ("labels", "hypertextlabels", "paragraphlabels")
+_DATA_KEYS = ("title", "uid", "meta")
+UNTYPED = "relation"
+"""The type of a relation Label Studio gives none (its relations need no labels)."""
+
+CANCELLED = "cancelled annotations (Label Studio leaves them out of its results too)"
+DRAFTS = "drafts (unsubmitted annotations)"
+REVIEWS = "reviews of annotations"
+SCORES = "prediction scores"
+DOCUMENT_LABELS = "document labels (the store has no document labels yet)"
+EMPTY = "tasks with an empty text (nothing to annotate)"
+ON_EMPTY = "results on tasks with an empty text"
+
+
+def not_placed(kind: str) -> str:
+    """The loss of a result type no text annotation holds."""
+    return f"{kind} results (no place in a text annotation)"
 
 
 # -- writing ---------------------------------------------------------------------------------
+def completed_by(annotator: str) -> int | dict[str, str]:
+    """``annotator`` as Label Studio's importer takes it: a member's id or their email."""
+    number = annotator.removeprefix(MEMBER)
+    if number != annotator and number.isascii() and number.isdigit() and str(int(number)) == number:
+        return int(number)
+    return {"email": annotator if _EMAIL.fullmatch(annotator) else annotator + PLACEHOLDER_DOMAIN}
+
+
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     report = ExportReport("labelstudio")
     with atomic_write(out, "labelstudio") as handle:
@@ -66,7 +107,8 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             present = [layer for layer in layers(record, report) if layer.annotator is not None]
             task = {
                 "id": n,
-                "data": {"text": doc.text, "title": doc.title, "uid": doc.uid, "meta": doc.meta},
+                "data": {"text": doc.text, "title": doc.title, "uid": doc.uid},
+                "meta": doc.meta,
                 "annotations": [_annotation(doc.text, layer, schema, report)
                                 for layer in present],
             }
@@ -79,6 +121,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
 
 def _annotation(text: str, layer: Layer, schema: LabelSchema,
                 report: ExportReport) -> dict[str, Any]:
+    assert layer.annotator is not None
     result: list[dict[str, Any]] = []
     for span in layer.spans:
         where = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
@@ -137,7 +180,7 @@ def _annotation(text: str, layer: Layer, schema: LabelSchema,
             }
         )
     return {
-        "completed_by": layer.annotator,
+        "completed_by": completed_by(layer.annotator),
         "result": result,
         "was_cancelled": False,
         "ground_truth": layer.annotator == GOLD,
@@ -155,52 +198,167 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
             f"not valid JSON ({exc.msg} at column {exc.colno})", f"line {exc.lineno}"
         ) from None
     tasks = data if isinstance(data, list) else [data]
-    used_ids: set[str] = set()
+    context = _FileContext(intake, tasks)
     for i, task in enumerate(tasks, start=1):
-        yield _task(task, f"task {i}", intake, used_ids)
+        record = context.task(task, f"task {i}")
+        if record is not None:
+            yield record
     intake.finish()
 
 
-def _task(task: Any, where: str, intake: Intake, used_ids: set[str]) -> AnnotatedDocument:
-    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-        raise intake.error('a task is an object with a "data" object', where)
-    data = task["data"]
-    text = check_text(data.get("text"), intake.file, where)
-    meta = data.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise intake.error('"data.meta" must be an object', where)
-    meta = {**{k: v for k, v in data.items() if k not in ("text", "title", "uid", "meta")}, **meta}
-    uid = text_uid(text)
-    if data.get("uid") not in (None, uid):
-        raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
-    doc = intake.document(text, str(data.get("title") or ""), meta, where, uid)
-    spans: list[Span] = []
-    relations: list[Relation] = []
+def _entries(task: dict[str, Any]) -> Iterator[tuple[str, int, Any]]:
+    """A task's annotations (also the old ``completions``) and predictions, with their key
+    and number."""
     for key in ("annotations", "completions", "predictions"):
         entries = task.get(key) or []
-        if not isinstance(entries, list):
-            raise intake.error(f'"{key}" must be a list of objects', where)
-        for j, annotation in enumerate(entries, start=1):
-            if not isinstance(annotation, dict):
-                raise intake.error(f"{key} {j} must be an object", where)
-            if annotation.get("was_cancelled"):
+        for j, entry in enumerate(entries if isinstance(entries, list) else (), start=1):
+            yield key, j, entry
+
+
+def _results(task: dict[str, Any]) -> Iterator[Any]:
+    for _, _, entry in _entries(task):
+        if isinstance(entry, dict) and isinstance(entry.get("result"), list):
+            yield from entry["result"]
+
+
+@dataclass
+class _Text:
+    """A task's text and how Label Studio's regions are placed in it."""
+
+    text: str
+    html: ShownText | None = None
+    paragraphs: list[int] = field(default_factory=list)  # where each paragraph starts
+
+
+class _FileContext:
+    """What holds for the whole file: the region ids used, whether the texts are HTML, and
+    which email each member id has."""
+
+    def __init__(self, intake: Intake, tasks: list[Any]):
+        self.intake = intake
+        self.used_ids: set[str] = set()
+        tasks = [t for t in tasks if isinstance(t, dict)]
+        results = [r for t in tasks for r in _results(t) if isinstance(r, dict)]
+        self.html = any(r.get("type") == "hypertextlabels" for r in results)
+        self.emails: dict[int, str] = {}
+        for task in tasks:
+            for _, _, entry in _entries(task):
+                who = entry.get("completed_by") if isinstance(entry, dict) else None
+                if isinstance(who, dict) and isinstance(who.get("id"), int) and isinstance(
+                        who.get("email"), str) and who["email"]:
+                    self.emails[who["id"]] = who["email"]
+
+    def task(self, task: Any, where: str) -> AnnotatedDocument | None:
+        intake = self.intake
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise intake.error('a task is an object with a "data" object', where)
+        data = task["data"]
+        key = _text_key(data, intake.options.text_key, intake, where)
+        if data[key] in ("", []):
+            intake.lose(EMPTY)
+            intake.lose(ON_EMPTY, sum(1 for _ in _results(task)))
+            return None
+        shown = self._text(data[key], key, where)
+        meta = {k: v for k, v in data.items() if k not in _DATA_KEYS and k != key}
+        for extra in (data.get("meta"), task.get("meta")):
+            if extra is not None and not isinstance(extra, dict):
+                raise intake.error('"meta" must be an object', where)
+            meta.update(extra or {})
+        if shown.html is not None:
+            meta["html"] = data[key]
+        elif shown.paragraphs:
+            meta[key] = [{k: v for k, v in p.items() if k != "text"} for p in data[key]]
+        uid = text_uid(shown.text)
+        if data.get("uid") not in (None, uid):
+            raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
+        doc = intake.document(shown.text, str(data.get("title") or ""), meta, where, uid)
+        intake.lose(DRAFTS, len(task.get("drafts") or ()))
+        spans: list[Span] = []
+        relations: list[Relation] = []
+        notes: list[dict[str, Any]] = []
+        for kind, j, entry in _entries(task):
+            here = f"{where}, {kind} {j}"
+            if not isinstance(entry, dict):
+                raise intake.error(f"{kind} {j} must be an object", where)
+            if entry.get("was_cancelled"):
+                intake.lose(CANCELLED)
                 continue
-            annotator = _annotator(annotation.get("completed_by"), intake.options)
-            reader = _AnnotationReader(doc, annotator, intake, used_ids, f"{where}, {key} {j}")
-            reader.read(annotation.get("result") or [])
+            intake.lose(REVIEWS, len(entry.get("reviews") or ()))
+            if kind == "predictions":
+                version = entry.get("model_version")
+                annotator = version.strip() if isinstance(version, str) and version.strip() \
+                    else "prediction"
+                intake.lose(SCORES, int(entry.get("score") is not None))
+            else:
+                annotator = self._annotator(entry.get("completed_by"))
+            reader = _AnnotationReader(doc, shown, annotator, self, here)
+            reader.read(entry.get("result") or [])
             spans += reader.spans
             relations += reader.relations
-    return AnnotatedDocument(doc, tuple(spans), tuple(relations))
+            notes += reader.notes
+        if notes:  # the same document (uid), with the notes on the whole text in its meta
+            doc = intake.document(doc.text, doc.title, {**meta, "notes": notes}, where, uid)
+        return AnnotatedDocument(doc, tuple(spans), tuple(relations))
+
+    def _text(self, value: Any, key: str, where: str) -> _Text:
+        file = self.intake.file
+        if isinstance(value, list):
+            starts, texts, at = [], [], 0
+            for i, paragraph in enumerate(value, start=1):
+                if not isinstance(paragraph, dict) or not isinstance(paragraph.get("text"), str):
+                    raise self.intake.error(f'data.{key}: paragraph {i} is not an object with a '
+                                            '"text"', where)
+                starts.append(at)
+                texts.append(paragraph["text"])
+                at += len(paragraph["text"]) + 1
+            return _Text(check_text("\n".join(texts), file, f"{where}, data.{key}"),
+                         paragraphs=starts)
+        text = check_text(value, file, f"{where}, data.{key}")
+        if not self.html:
+            return _Text(text)
+        shown = ShownText(text)
+        return _Text(check_text(shown.text, file, f"{where}, data.{key} (the text it shows)"),
+                     html=shown)
+
+    def _annotator(self, found: Any) -> str:
+        """The annotator an annotation's ``completed_by`` names: their email (our own
+        placeholder address read back as the name), a name as is, a member id as
+        ``annotator-<id>`` unless the file gives their email elsewhere."""
+        options = self.intake.options
+        if isinstance(found, dict):
+            email, number = found.get("email"), found.get("id")
+            found = email if isinstance(email, str) and email else number
+        if isinstance(found, int) and not isinstance(found, bool):
+            if found in self.emails:
+                found = self.emails[found]
+            else:
+                return options.annotator or f"{MEMBER}{found}"
+        if isinstance(found, str) and found:
+            return found.removesuffix(PLACEHOLDER_DOMAIN) or found
+        return options.annotator_for(None)
 
 
-def _annotator(found: Any, options: ImportOptions) -> str:
-    if isinstance(found, dict):
-        found = found.get("email") or found.get("username") or found.get("id")
-    if isinstance(found, str):
-        return options.annotator_for(found)
-    if isinstance(found, int) and not isinstance(found, bool):
-        return options.annotator or f"annotator-{found}"
-    return options.annotator_for(None)
+def _text_key(data: dict[str, Any], given: str | None, intake: Intake, where: str) -> str:
+    """The data field holding the task's text: ``given``, else ``text``, else the only text
+    field (or list of paragraphs)."""
+    if given is not None:
+        if given not in data:
+            raise intake.error(f"the task's data has no field {given!r} (--text-key); it has "
+                               f"{', '.join(map(repr, data)) or 'none'}", where)
+        return given
+    if isinstance(data.get("text"), str):
+        return "text"
+    texts = [k for k, v in data.items() if k not in _DATA_KEYS and isinstance(v, str)]
+    if len(texts) == 1:
+        return texts[0]
+    lists = [k for k, v in data.items() if isinstance(v, list) and v
+             and all(isinstance(p, dict) and isinstance(p.get("text"), str) for p in v)]
+    if not texts and len(lists) == 1:
+        return lists[0]
+    found = ", ".join(map(repr, texts + lists))
+    raise intake.error(
+        f"which data field holds the text? The task has {found or 'no text field'}; "
+        "name it with --text-key", where)
 
 
 def _utf16_to_code_points(text: str) -> dict[int, int]:
@@ -224,15 +382,15 @@ class _Region:
 
 
 class _AnnotationReader:
-    """The spans and relations of one annotation object."""
+    """The spans and relations of one annotation (or prediction) object."""
 
-    def __init__(
-        self, doc: Document, annotator: str, intake: Intake, used_ids: set[str], where: str
-    ):
-        self.doc, self.annotator, self.intake = doc, annotator, intake
-        self.used_ids, self.where = used_ids, where
+    def __init__(self, doc: Document, shown: _Text, annotator: str, context: _FileContext,
+                 where: str):
+        self.doc, self.shown, self.annotator = doc, shown, annotator
+        self.intake, self.context, self.where = context.intake, context, where
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
+        self.notes: list[dict[str, Any]] = []
 
     def read(self, results: Any) -> None:
         if not isinstance(results, list):
@@ -243,15 +401,21 @@ class _AnnotationReader:
             if not isinstance(result, dict) or not isinstance(result.get("value", {}), dict):
                 raise self.intake.error('a result is an object with a "value" object', where)
             located.append((result, where))
+            self.intake.lose(SCORES, int(result.get("score") is not None))
         regions = {
             str(r.get("id")): self._region(r, where)
             for r, where in located
-            if r.get("type") == "labels"
+            if r.get("type") in _REGIONS
         }
         for result, where in located:
+            kind = result.get("type")
+            if kind in _REGIONS or kind == "relation":
+                continue
             region = regions.get(str(result.get("id")))
-            if region is not None and result.get("type") not in ("labels", "relation"):
+            if region is not None:
                 self._per_region(result, region, where)
+            else:
+                self._whole_text(result)
         first: dict[str, Span] = {}
         for key, region in regions.items():
             for label in region.labels:
@@ -273,30 +437,78 @@ class _AnnotationReader:
                 self._relation(result, first, where)
 
     def _region(self, result: dict[str, Any], where: str) -> _Region:
+        kind = result["type"]
         value = result.get("value")
         if not isinstance(value, dict):
-            raise self.intake.error('a "labels" result needs its "value" object', where)
+            raise self.intake.error(f'a {kind} result needs its "value" object', where)
+        labels = value.get(kind, value.get("labels"))
+        if not isinstance(labels, list) or not labels:
+            raise self.intake.error(f'a {kind} region needs a non-empty "{kind}" list', where)
+        if kind == "paragraphlabels":
+            start, end = self._in_paragraphs(value, where)
+        elif kind == "hypertextlabels":
+            start, end = self._in_html(value, where)
+        else:
+            start, end = self._in_text(value, where)
+        return _Region(start, end, labels, where)
+
+    def _in_text(self, value: dict[str, Any], where: str) -> tuple[int, int]:
+        if self.shown.html is not None or self.shown.paragraphs:
+            raise self.intake.error("a labels region on a text that is HTML or paragraphs",
+                                    where)
         start, end, stated = value.get("start"), value.get("end"), value.get("text")
         try:
-            check_span_text(
-                self.doc.text,
-                start,
-                end,
-                stated if isinstance(stated, str) else None,
-                self.intake.file,
-                where,
-            )
+            check_span_text(self.doc.text, start, end,
+                            stated if isinstance(stated, str) else None, self.intake.file, where)
         except InputError:
             converted = self._from_utf16(start, end, stated)
             if converted is None:
                 raise
-            start, end = converted
-        labels = value.get("labels")
-        if not isinstance(labels, list) or not labels:
+            return converted
+        return start, end
+
+    def _in_html(self, value: dict[str, Any], where: str) -> tuple[int, int]:
+        """A HyperText region: by its globalOffsets, else by its XPaths and offsets."""
+        html = self.shown.html
+        if html is None:
+            raise self.intake.error("a hypertextlabels region on a text that is not HTML", where)
+        offsets = value.get("globalOffsets")
+        if isinstance(offsets, dict):
+            given = offsets.get("start"), offsets.get("end")
+        else:
+            given = tuple(
+                html.at(path, offset)
+                if isinstance(path, str) and type(offset) is int and offset >= 0 else None
+                for path, offset in ((value.get("start"), value.get("startOffset")),
+                                     (value.get("end"), value.get("endOffset")))
+            )
+        if not all(type(g) is int and g >= 0 for g in given):
             raise self.intake.error(
-                'a labels region needs a non-empty "labels" list', where
-            ) from None
-        return _Region(start, end, labels, where)
+                "a hypertextlabels region needs globalOffsets, or start and end XPaths with "
+                f"offsets that are in the HTML; got {value!r}"[:300], where)
+        start, end = html.start(given[0]), html.end(given[1])
+        check_span_text(self.doc.text, start, end, None, self.intake.file, where)
+        return start, end
+
+    def _in_paragraphs(self, value: dict[str, Any], where: str) -> tuple[int, int]:
+        starts = self.shown.paragraphs
+        if not starts:
+            raise self.intake.error("a paragraphlabels region on a text that is not paragraphs",
+                                    where)
+        ends = [*starts[1:], len(self.doc.text) + 1]
+        placed = []
+        for index, offset in ((value.get("start"), value.get("startOffset")),
+                              (value.get("end"), value.get("endOffset"))):
+            if isinstance(index, str) and index.isascii() and index.isdigit():
+                index = int(index)
+            if type(index) is not int or not 0 <= index < len(starts) or type(offset) is not int \
+                    or not 0 <= offset < ends[index] - starts[index]:
+                raise self.intake.error(
+                    f"paragraph {index!r}, offset {offset!r} is not in the {len(starts)} "
+                    "paragraphs", where)
+            placed.append(starts[index] + offset)
+        check_span_text(self.doc.text, placed[0], placed[1], None, self.intake.file, where)
+        return placed[0], placed[1]
 
     def _from_utf16(self, start: Any, end: Any, stated: Any) -> tuple[int, int] | None:
         """Offsets from a Label Studio that counted UTF-16 units, if they read that way."""
@@ -310,24 +522,26 @@ class _AnnotationReader:
         return (cp_start, cp_end) if cp_start < cp_end and text[cp_start:cp_end] == stated else None
 
     def _span_id(self, region: str, label: str) -> str:
+        used = self.context.used_ids
         try:
             span_id: str | None = str(uuid.UUID(region))
         except ValueError:
             span_id = None
-        if span_id is None or span_id in self.used_ids:
+        if span_id is None or span_id in used:
             span_id = stable_id(self.doc.uid, self.annotator, region, label)
-        self.used_ids.add(span_id)
+        used.add(span_id)
         return span_id
 
     def _per_region(self, result: dict[str, Any], region: _Region, where: str) -> None:
-        kind, name, value = result.get("type"), result.get("from_name"), result["value"]
+        kind, name, value = result.get("type"), result.get("from_name"), result.get("value") or {}
         if kind == "textarea" and name == NOTE:
             region.note = "\n".join(str(t) for t in value.get("text") or ())
             return
         if kind not in _VALUE_KEY or not isinstance(name, str):
+            self.intake.lose(f"per-region {kind} results (no place on a span)")
             return
         shown = value.get(_VALUE_KEY[kind])
-        if kind != "number":
+        if kind in ("choices", "textarea"):
             if not isinstance(shown, list) or len(shown) != 1:
                 raise self.intake.error(f"{name}: expected one value, got {shown!r}", where)
             shown = shown[0]
@@ -338,6 +552,19 @@ class _AnnotationReader:
         if attr is not None and attr.type == "bool" and shown in ("true", "false"):
             shown = shown == "true"
         region.attributes[name] = shown
+
+    def _whole_text(self, result: dict[str, Any]) -> None:
+        """A result about the whole text (a classification, a rating, a comment)."""
+        kind, value = result.get("type"), result.get("value") or {}
+        if kind == "choices":
+            self.intake.lose(DOCUMENT_LABELS, len(value.get("choices") or ()))
+        elif kind == "rating":
+            self.intake.lose(DOCUMENT_LABELS)
+        elif kind == "textarea":
+            self.notes.append({"annotator": self.annotator, "name": result.get("from_name"),
+                               "text": value.get("text")})
+        else:
+            self.intake.lose(not_placed(str(kind)))
 
     def _relation(self, result: dict[str, Any], first: dict[str, Span], where: str) -> None:
         ends = []
@@ -350,9 +577,9 @@ class _AnnotationReader:
             ends.append(first[region])
         if result.get("direction") == "left":
             ends.reverse()
-        labels = result.get("labels")
-        if not isinstance(labels, list) or not labels:
-            raise self.intake.error('a relation needs a type in "labels"', where)
+        labels = result.get("labels") or [UNTYPED]
+        if not isinstance(labels, list):
+            raise self.intake.error('a relation\'s "labels" must be a list of types', where)
         self.relations += [
             self.intake.relation(rtype, ends[0], ends[1], self.annotator, where) for rtype in labels
         ]

@@ -1,0 +1,160 @@
+"""Label Studio: every result and data shape, on small files of our own (tests/fixtures/
+labelstudio), and the export checked against Label Studio's own import rules."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotate.errors import InputError
+from annotate.formats import labelstudio
+from annotate.formats.base import ImportOptions
+from annotate.formats.html_text import ShownText
+from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
+from annotate.schema import default_schema
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "labelstudio"
+
+
+def read(path: Path, **options) -> tuple[list[AnnotatedDocument], dict[str, int]]:
+    opts = ImportOptions(add_labels=True, **options)
+    records = list(labelstudio.read(path, default_schema(), opts))
+    return records, dict(opts.not_imported)
+
+
+def spans(records) -> list[tuple[str, str, str]]:
+    return sorted((s.annotator, s.label, r.document.text[s.start:s.end])
+                  for r in records for s in r.spans)
+
+
+def test_labels_per_region_results_predictions_and_what_is_counted():
+    records, lost = read(FIXTURES / "text_results.json")
+    [record] = records
+    assert spans(records) == [
+        ("ner-2024", "PERSON", "Amina Diallo"),  # the prediction: its own layer, by version
+        ("sergei@example.org", "GPE", "Kidal"),
+        ("sergei@example.org", "ORG", "ministry"),  # completed_by 14: the same member's email
+        ("sergei@example.org", "PERSON", "Amina Diallo"),
+    ]
+    person = next(s for s in record.spans if s.annotator != "ner-2024" and s.label == "PERSON")
+    assert (person.attributes, person.note) == ({"certainty": 4}, "named in full")
+    [rel] = record.relations
+    assert rel.type == labelstudio.UNTYPED  # Label Studio relations need no label
+    assert record.document.meta == {
+        "source": "wire", "batch": 2,
+        "notes": [{"annotator": "sergei@example.org", "name": "summary", "text": ["a meeting"]}]}
+    assert lost == {labelstudio.DRAFTS: 1, labelstudio.REVIEWS: 1, labelstudio.CANCELLED: 1,
+                    labelstudio.SCORES: 2, labelstudio.DOCUMENT_LABELS: 3}
+
+
+def test_hypertext_regions_by_global_offsets_and_by_xpaths():
+    records, lost = read(FIXTURES / "hypertext.json")
+    [record] = records
+    assert record.document.text == "Ama & Bo 😀 met\nin Kidal.\nThen they left."
+    assert spans(records) == [("amina", "EVENT", "Ama & Bo 😀 met\nin Kidal.\nThen"),
+                              ("amina", "EVENT", "left"),  # placed by its XPaths alone
+                              ("amina", "GPE", "Kidal")]
+    assert record.document.meta["html"].startswith("<div><p>Ama &amp; Bo")
+    assert lost == {}
+
+
+def test_shown_text_maps_label_studio_positions():
+    shown = ShownText("<p>a<br>b</p>\n<p>c<b>d</b></p><style>x{}</style><p>e</p>")
+    assert shown.text == "a\nb\ncd\ne"
+    # Label Studio counts: a=0, br=1, b=2, "\n"=3, c=4, d=5, "x{}"=6..8, e=9
+    assert [shown.start(g) for g in (0, 1, 2, 3, 4, 5, 6, 9)] == [0, 1, 2, 4, 4, 5, 7, 7]
+    assert [shown.end(g) for g in (1, 3, 4, 6, 9, 10)] == [1, 3, 3, 6, 6, 8]
+    assert shown.at("/p[2]/b[1]/text()[1]", 1) == 6
+    assert shown.at("/p[2]", 1) == 5 and shown.at("/p[9]", 0) is None
+
+
+def test_paragraphs_become_lines_and_paragraph_offsets_map_into_them():
+    records, _ = read(FIXTURES / "paragraphs.json")
+    [record] = records
+    assert record.document.text == "Where is Bo?\nIn Gao, I think.\nThen we go."
+    assert spans(records) == [("annotator-3", "EVENT", "Bo?\nIn Gao, I think.\nThen"),
+                              ("annotator-3", "GPE", "Gao")]
+    assert record.document.meta == {"dialogue": [{"author": "Ama"}, {"author": "Kofi"},
+                                                 {"author": "Ama"}]}
+
+
+def test_the_only_text_field_is_the_text_and_several_need_the_text_key():
+    records, _ = read(FIXTURES / "data_keys.json")
+    assert [r.document.text for r in records] == ["Gao is far."]
+    assert records[0].document.meta == {"n": 3}
+    with pytest.raises(InputError, match=r"task 1: which data field holds the text\? The task "
+                                         r"has 'body', 'headline'; name it with --text-key"):
+        read(FIXTURES / "two_text_fields.json")
+    records, _ = read(FIXTURES / "two_text_fields.json", text_key="body")
+    assert spans(records) == [("annotator-3", "GPE", "Gao")]
+    with pytest.raises(InputError, match=r"task 1: the task's data has no field 'lede'"):
+        read(FIXTURES / "two_text_fields.json", text_key="lede")
+
+
+def test_results_on_an_image_and_empty_texts_are_counted():
+    records, lost = read(FIXTURES / "image_and_text.json")
+    assert spans(records) == [("annotator-3", "GPE", "Gao")]
+    assert lost == {labelstudio.not_placed("rectanglelabels"): 1, labelstudio.EMPTY: 1,
+                    labelstudio.ON_EMPTY: 1}
+
+
+# -- the export, against Label Studio's import rules -----------------------------------------
+def label_studio_import_problems(tasks: list, member_ids: set[int],
+                                 member_emails: set[str]) -> list[str]:
+    """Label Studio's rules for importing tasks with annotations, restated from its
+    tasks/serializers.py (_insert_valid_completed_by: completed_by absent, a member's integer
+    id, or {"email": a member's email}; anything else refuses the file) and what its front end
+    needs to show a result: region ids unique per from_name within an annotation, relations
+    between regions that exist, a labels region's value.start/end/text matching data.text (a
+    per-region textarea's value.text is its own list of texts)."""
+    problems = []
+    for t, task in enumerate(tasks):
+        text = task["data"]["text"]
+        for a, annotation in enumerate(task.get("annotations", [])):
+            where = f"task {t} annotation {a}"
+            who = annotation.get("completed_by")
+            if isinstance(who, dict):
+                if "email" not in who or who["email"] not in member_emails:
+                    problems.append(f"{where}: completed_by {who} is not a member's email")
+            elif who is not None and not (type(who) is int and who in member_ids):
+                problems.append(f"{where}: completed_by {who!r} is not a member's id or email")
+            seen, regions = set(), set()
+            for result in annotation["result"]:
+                if result["type"] == "relation":
+                    continue
+                key = (result["from_name"], result["id"])
+                if key in seen:
+                    problems.append(f"{where}: region id {key} twice")
+                seen.add(key)
+                regions.add(result["id"])
+                value = result["value"]
+                shown = text[value["start"]:value["end"]]
+                if result["type"] == "labels" and shown != value["text"]:
+                    problems.append(f"{where}: {value} does not match the text")
+            for result in annotation["result"]:
+                if result["type"] == "relation" and not {result["from_id"],
+                                                         result["to_id"]} <= regions:
+                    problems.append(f"{where}: relation to a missing region")
+    return problems
+
+
+def test_the_export_is_importable_by_label_studio(tmp_path):
+    doc = Document("Amina Diallo met the ministry in Kidal.")
+    layers = {"amina": ("a", "b"), "annotator-14": ("c",), "sergei@example.org": ("d",),
+              GOLD: ("e",)}
+    made = []
+    for name, ids in layers.items():
+        made += [Span(doc.uid, 0, 12, "PERSON", name, ids[0], note="full name")]
+        made += [Span(doc.uid, 33, 38, "GPE", name, i) for i in ids[1:]]
+    record = AnnotatedDocument(doc, tuple(made), (Relation("LOCATED_IN", "a", "b", "amina", "r"),))
+    out = tmp_path / "ls.json"
+    labelstudio.write([record], out, default_schema())
+    tasks = json.loads(out.read_text("utf-8"))
+    emails = {"amina" + labelstudio.PLACEHOLDER_DOMAIN, "sergei@example.org",
+              "gold" + labelstudio.PLACEHOLDER_DOMAIN}
+    assert label_studio_import_problems(tasks, {14}, emails) == []
+    assert sorted(map(str, (a["completed_by"] for a in tasks[0]["annotations"]))) == [
+        "14", "{'email': 'amina@counterclaim.invalid'}", "{'email': 'gold@counterclaim.invalid'}",
+        "{'email': 'sergei@example.org'}"]
+    back, _ = read(out)
+    assert spans(back) == spans([record])  # the placeholder address reads back as the name
