@@ -106,6 +106,9 @@ def _import(payload: dict[str, Any]) -> str:
     labels = payload.get("labels_added") or []
     if labels:
         parts.append(f"labels added: {', '.join(labels)}")
+    lost = payload.get("not_imported")
+    if isinstance(lost, dict) and lost:
+        parts.append(f"not imported: {', '.join(f'{n} {what}' for what, n in lost.items())}")
     text = "; ".join(parts)
     return f"{payload['file']}: {text}" if payload.get("file") else text
 

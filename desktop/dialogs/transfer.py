@@ -222,8 +222,9 @@ class _TransferDialog(QDialog):
 
 class ImportDialog(_TransferDialog):
     """Files or folders, format (auto or forced), annotator for files that name none, a label
-    map, an annotator map (a peer's names brought in under others), whether unknown labels are
-    added to the schema, and whether to only check (read and count, write nothing)."""
+    map, an annotator map (a peer's names brought in under others), the field holding the text
+    (doccano, Label Studio), whether unknown labels are added to the schema, and whether to
+    only check (read and count, write nothing)."""
 
     TITLE = "Import"
 
@@ -249,6 +250,10 @@ class ImportDialog(_TransferDialog):
         self.annotator_map = QPlainTextEdit()
         self.annotator_map.setPlaceholderText("THEIRS=OURS, one per line (a peer's names)")
         self.annotator_map.setMaximumHeight(60)
+        self.text_key = QLineEdit()
+        self.text_key.setPlaceholderText("text")
+        self.text_key.setToolTip("doccano and Label Studio: the field that holds the text (Label "
+                                 "Studio also takes a task's only text field)")
         self.add_labels = QCheckBox("Add labels the schema does not know")
         self.dry_run = QCheckBox("Only check: read and count, write nothing")
         run = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -259,6 +264,7 @@ class ImportDialog(_TransferDialog):
         self.form.addRow("Annotator (for files that name none)", self.annotator)
         self.form.addRow("Label map", self.label_map)
         self.form.addRow("Annotator map", self.annotator_map)
+        self.form.addRow("Text field (doccano, Label Studio)", self.text_key)
         self.form.addRow("", self.add_labels)
         self.form.addRow("", self.dry_run)
         self.results: list[FileResult] = []
@@ -293,7 +299,8 @@ class ImportDialog(_TransferDialog):
                                  "annotator map", "line")
         options = ImportOptions(self.annotator.text().strip() or None, label_map,
                                 self.add_labels.isChecked(), annotator_map=annotator_map,
-                                by=self.service.annotator)
+                                by=self.service.annotator,
+                                text_key=self.text_key.text().strip() or None)
         forced = self.format.currentText()
         return ImportJob(location, paths, options, None if forced == "auto" else forced,
                          self.dry_run.isChecked())
