@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
-from annotate.model import Relation, Span, Status, utc_now
+from annotate.model import DocLabel, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
 
 DecisionKind = Literal["accept", "reject"]
@@ -29,6 +29,7 @@ class ChangeSet:
     ranges: tuple[tuple[str, int, int], ...] = ()  # (document uid, start, end)
     status: bool = False
     schema: bool = False
+    doc_labels: bool = False
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -38,6 +39,7 @@ class ChangeSet:
             self.ranges + other.ranges,
             self.status or other.status,
             self.schema or other.schema,
+            self.doc_labels or other.doc_labels,
         )
 
 
@@ -80,8 +82,18 @@ def _plain(value: Any) -> Any:
             "kind": value.kind,
             "sources": tuple(value.sources),
             "gold_span": _plain(value.gold_span),
+            "category": value.category,
+            "gold_labels": _plain(value.gold_labels),
             "decided_by": value.decided_by,
             "at": value.at,
+        }
+    if isinstance(value, DocLabel):
+        return {
+            "document": value.document,
+            "category": value.category,
+            "value": value.value,
+            "annotator": value.annotator,
+            "created": value.created,
         }
     if isinstance(value, LabelSchema):
         return value.to_json()
@@ -272,6 +284,33 @@ class SetStatus(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class AddDocLabel(Command):
+    """Give a document a label of a document category (see :mod:`annotate.doclabels` for the
+    commands a toggle makes)."""
+
+    op: ClassVar[str] = "add_doc_label"
+    label: DocLabel
+
+    def inverse(self) -> RemoveDocLabel:
+        return RemoveDocLabel(self.label)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.label.document}), doc_labels=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveDocLabel(Command):
+    op: ClassVar[str] = "remove_doc_label"
+    label: DocLabel
+
+    def inverse(self) -> AddDocLabel:
+        return AddDocLabel(self.label)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.label.document}), doc_labels=True)
+
+
+@dataclass(frozen=True, slots=True)
 class Batch(Command):
     """Several commands applied, and undone, as one step (e.g. accept all agreed spans)."""
 
@@ -298,12 +337,15 @@ class Batch(Command):
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """An adjudicator's verdict on aligned spans of one document.
+    """An adjudicator's verdict on aligned spans, or on the document labels of one category, of
+    one document.
 
-    ``sources`` are the ids of the annotators' spans it rules on: for an accept, the spans
-    the gold span was taken from; for a reject, every span of the rejected group.
-    ``gold_span`` is the span an accept put into the gold layer (None for a reject, or when
-    that gold span was deleted since)."""
+    ``sources`` are the ids of the annotators' spans (or document labels, :attr:`DocLabel.id`)
+    it rules on: for an accept, those the gold span (labels) was taken from; for a reject,
+    every one of the rejected group. ``gold_span`` is the span an accept put into the gold
+    layer (None for a reject, a decision on document labels, or when that gold span was
+    deleted since). A decision on document labels names their ``category``; ``gold_labels``
+    are the labels of that category an accept put into the gold layer."""
 
     id: str
     document: str
@@ -312,6 +354,12 @@ class Decision:
     gold_span: Span | None
     decided_by: str
     at: str = field(default_factory=utc_now)
+    category: str | None = None
+    gold_labels: tuple[DocLabel, ...] = ()
+
+
+def _doc_label_from(data: dict[str, Any]) -> DocLabel:
+    return DocLabel(**data)
 
 
 def _decision_from(data: dict[str, Any]) -> Decision:
@@ -324,10 +372,14 @@ def _decision_from(data: dict[str, Any]) -> Decision:
         None if gold is None else _span_from(gold),
         data["decided_by"],
         data["at"],
+        data.get("category"),
+        tuple(_doc_label_from(d) for d in data.get("gold_labels", ())),
     )
 
 
 def _decision_changes(decision: Decision) -> ChangeSet:
+    if decision.category is not None:
+        return ChangeSet(documents=frozenset({decision.document}), doc_labels=True)
     return ChangeSet(
         documents=frozenset({decision.document}), spans=frozenset(decision.sources)
     )
@@ -390,6 +442,9 @@ def command_from_dict(data: dict[str, Any]) -> Command:
     if op in ("add_relation", "remove_relation"):
         cls2 = AddRelation if op == "add_relation" else RemoveRelation
         return cls2(data["document"], _relation_from(data["relation"]))
+    if op in ("add_doc_label", "remove_doc_label"):
+        cls4 = AddDocLabel if op == "add_doc_label" else RemoveDocLabel
+        return cls4(_doc_label_from(data["label"]))
     if op == "set_status":
         return SetStatus(**data)
     if op in ("add_decision", "remove_decision"):

@@ -1,4 +1,5 @@
-"""Layers: every span, relation and status belongs to one annotator, who alone writes it.
+"""Layers: every span, relation, status and document label belongs to one annotator, who
+alone writes it.
 
 The rule the store enforces on every edit (``Store.apply``) and the editor asks before it
 offers one: nobody writes another annotator's layer; the gold layer is written only by
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 from annotate.commands import (
     AddDecision,
+    AddDocLabel,
     AddRelation,
     Batch,
     Command,
     CreateSpan,
     DeleteSpan,
     RemoveDecision,
+    RemoveDocLabel,
     RemoveRelation,
     SetSchema,
     SetStatus,
@@ -69,6 +72,8 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
         owners = [command.before.annotator, command.after.annotator]
     elif isinstance(command, AddRelation | RemoveRelation):
         owners = [command.relation.annotator]
+    elif isinstance(command, AddDocLabel | RemoveDocLabel):
+        owners = [command.label.annotator]
     elif isinstance(command, SetStatus):
         owners = [command.annotator]
     elif isinstance(command, AddDecision | RemoveDecision):

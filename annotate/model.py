@@ -98,8 +98,34 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class DocLabel:
+    """A label one annotator gives a whole document: ``value`` of the schema's document
+    category ``category`` (:class:`annotate.schema.DocCategory`). Its identity is its content
+    (document, annotator, category, value); ``created`` is kept, not compared."""
+
+    document: str  # document uid
+    category: str
+    value: str
+    annotator: str
+    created: str = field(default_factory=utc_now, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.document, self.annotator, self.category, self.value)
+
+    @property
+    def id(self) -> str:
+        """A stable id of its content: what tombstones and decisions name it by."""
+        return str(uuid.uuid5(_DOC_LABEL_IDS, "\x1f".join(self.key)))
+
+
+_DOC_LABEL_IDS = uuid.UUID("8d7f4e0c-64c4-4f39-a3a1-0b7c4d3c5e21")
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotatedDocument:
-    """A document with its spans, relations and per-annotator status: one native JSONL line.
+    """A document with its spans, relations, per-annotator status and document labels: one
+    native JSONL line.
     ``origin``: where a reader found it in its file (e.g. "line 12"), for the messages of the
     checks it meets later."""
 
@@ -107,6 +133,7 @@ class AnnotatedDocument:
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     status: dict[str, Status] = field(default_factory=dict)
+    doc_labels: tuple[DocLabel, ...] = ()
     origin: str | None = field(default=None, compare=False)
 
     def check_offsets(self) -> None:

@@ -1,4 +1,5 @@
-"""The label schema: labels grouped by category, their attributes, and relation types.
+"""The label schema: labels grouped by category, their attributes, relation types, and the
+document label categories (labels given to a whole document, single- or multi-choice).
 
 The JSON form is the contract of FORMATS.md (``schema export`` / ``schema import``).
 """
@@ -15,7 +16,7 @@ from typing import Any, Literal
 
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
-from annotate.model import Relation, Span
+from annotate.model import DocLabel, Relation, Span
 from annotate.strings import check_name, check_text, check_value, shown
 
 Category = Literal["claim", "entity", "denial", "other"]
@@ -101,9 +102,40 @@ class RelationType:
 
 
 @dataclass(frozen=True, slots=True)
+class DocValue:
+    """One value a document category offers (e.g. "supports" of "stance"); its hotkey, when
+    the text view has the focus and nothing is selected, toggles it on the document."""
+
+    name: str
+    hotkey: str | None = None
+    color: str = OKABE_ITO[1]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocCategory:
+    """A set of document labels: each annotator gives a document one of its ``values``
+    (``multi`` False), or any number of them (``multi`` True)."""
+
+    name: str
+    values: tuple[DocValue, ...] = ()
+    multi: bool = False
+    description: str = ""
+
+    def value(self, name: str) -> DocValue | None:
+        return next((v for v in self.values if v.name == name), None)
+
+    @property
+    def value_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.values)
+
+
+@dataclass(frozen=True, slots=True)
 class LabelSchema:
     labels: tuple[Label, ...] = ()
     relations: tuple[RelationType, ...] = ()
+    documents: tuple[DocCategory, ...] = ()
+    """The document label categories."""
     _by_name: dict[str, Label] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -120,6 +152,34 @@ class LabelSchema:
         """Names of the relation types that may go from a ``source`` label to a ``target``
         label: those :meth:`check_relation` accepts."""
         return [r.name for r in self.relations if r.starts_at(source) and r.ends_at(target)]
+
+    def doc_category(self, name: str) -> DocCategory | None:
+        return next((c for c in self.documents if c.name == name), None)
+
+    def doc_key(self, key: str) -> tuple[str, str] | None:
+        """The (category, value) a document value's hotkey toggles (any case), or None."""
+        key = key.lower()
+        for category in self.documents:
+            for value in category.values:
+                if value.hotkey is not None and value.hotkey.lower() == key:
+                    return category.name, value.name
+        return None
+
+    def flat_name(self, category: str, value: str) -> str:
+        """The one-string name of a document label, for formats with a flat list of document
+        labels (spaCy ``doc.cats``, doccano ``cats``): the value alone when no other category
+        has a value of that name, else ``category:value``."""
+        owners = [c for c in self.documents if c.value(value) is not None]
+        return value if len(owners) <= 1 else f"{category}:{value}"
+
+    def from_flat_name(self, name: str) -> tuple[str, str] | None:
+        """The (category, value) a flat name (:meth:`flat_name`) stands for: ``category:value``,
+        or a value that one category alone has; None when none or several match."""
+        category, colon, value = name.partition(":")
+        if colon and (found := self.doc_category(category)) and found.value(value):
+            return category, value
+        owners = [c.name for c in self.documents if c.value(name) is not None]
+        return (owners[0], name) if len(owners) == 1 else None
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -183,6 +243,7 @@ class LabelSchema:
                     raise ValidationError(
                         f"label {label.name!r}: choice attribute {attr.name!r} has no choices"
                     )
+        self._validate_documents(seen_keys)
         for rel in self.relations:
             check_name(rel.name, "relation name")
         rel_names = [r.name for r in self.relations]
@@ -194,6 +255,61 @@ class LabelSchema:
             for name in (*rel.source_labels, *rel.target_labels):
                 if name not in seen_names:
                     raise ValidationError(f"relation {rel.name!r} names unknown label {name!r}")
+
+    def _validate_documents(self, seen_keys: dict[str, str]) -> None:
+        """The document categories: names as label names, values valid names once per
+        category, hotkeys clashing with no label's and no other value's."""
+        seen: set[str] = set()
+        for category in self.documents:
+            check_name(category.name, "document category name")
+            if not _NAME.fullmatch(category.name):
+                raise ValidationError(
+                    f"document category {category.name!r} must start with a letter and hold "
+                    "only letters, digits, '_' or '-'"
+                )
+            if category.name in seen:
+                raise ValidationError(f"document category {category.name!r} is defined twice")
+            seen.add(category.name)
+            if not isinstance(category.multi, bool):
+                raise ValidationError(f"document category {category.name!r}: multi must be "
+                                      "true or false")
+            check_text(category.description, f"document category {category.name!r}: "
+                                              "the description")
+            if not category.values:
+                raise ValidationError(f"document category {category.name!r} has no values")
+            names = category.value_names
+            if len(set(names)) != len(names):
+                raise ValidationError(f"document category {category.name!r} defines a value "
+                                      "twice")
+            for value in category.values:
+                where = f"document category {category.name!r}: value {shown(value.name)}"
+                check_name(value.name, f"document category {category.name!r}: a value")
+                check_text(value.description, f"{where}: the description")
+                if not isinstance(value.color, str) or not _COLOR.fullmatch(value.color):
+                    raise ValidationError(f"{where}: colour {value.color!r} is not #RRGGBB")
+                if value.hotkey is None:
+                    continue
+                if (not isinstance(value.hotkey, str) or len(value.hotkey) != 1
+                        or not value.hotkey.isalnum()):
+                    raise ValidationError(
+                        f"{where}: hotkey {value.hotkey!r} must be one letter or digit")
+                key = value.hotkey.lower()
+                owner = f"{category.name}:{value.name}"
+                if key in seen_keys:
+                    raise ValidationError(
+                        f"hotkey {key!r} is used by {seen_keys[key]!r} and {owner!r}")
+                seen_keys[key] = owner
+
+    def check_doc_label(self, label: DocLabel) -> None:
+        """Raise ValidationError unless the schema has the label's category and value."""
+        category = self.doc_category(label.category)
+        if category is None:
+            raise ValidationError(f"unknown document category {shown(label.category)}")
+        if category.value(label.value) is None:
+            raise ValidationError(
+                f"document category {category.name!r} has no value {shown(label.value)} "
+                f"(its values: {', '.join(category.value_names)})"
+            )
 
     def check_span(self, span: Span, text: str | None = None) -> None:
         """Raise ValidationError unless the span's label and attributes fit (and, given the
@@ -260,7 +376,8 @@ class LabelSchema:
             if (rel.source_labels and not source) or (rel.target_labels and not target):
                 continue
             relations.append(RelationType(rel.name, source, target))
-        return LabelSchema(tuple(label for _, label in labels), tuple(relations)), renames
+        return LabelSchema(tuple(label for _, label in labels), tuple(relations),
+                           self.documents), renames
 
     def add_labels(self, names: Iterable[str], category: Category = "other") -> LabelSchema:
         """A copy with plain labels added for each unknown name, colours from the palette."""
@@ -296,6 +413,8 @@ class LabelSchema:
                 {"name": r.name, "from": list(r.source_labels), "to": list(r.target_labels)}
                 for r in self.relations
             ],
+            **({"documents": [_category_json(c) for c in self.documents]}
+               if self.documents else {}),
         }
 
     @classmethod
@@ -337,7 +456,13 @@ class LabelSchema:
                 )
             except (KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"malformed relation ({exc!r})", file, f"relations[{i}]") from None
-        schema = cls(tuple(labels), tuple(relations))
+        documents = data.get("documents", [])
+        if not isinstance(documents, list):
+            raise InputError('"documents" must be a list of document categories', file)
+        categories = tuple(
+            _category_from(item, file, f"documents[{i}]") for i, item in enumerate(documents)
+        )
+        schema = cls(tuple(labels), tuple(relations), categories)
         try:
             schema.validate()
         except ValidationError as exc:
@@ -354,6 +479,36 @@ class LabelSchema:
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _category_json(category: DocCategory) -> dict[str, Any]:
+    return {
+        "name": category.name,
+        "multi": category.multi,
+        "description": category.description,
+        "values": [
+            {"name": v.name, "hotkey": v.hotkey, "color": v.color, "description": v.description}
+            for v in category.values
+        ],
+    }
+
+
+def _category_from(item: Any, file: str | None, where: str) -> DocCategory:
+    """A document category of the JSON form (checked later by :meth:`LabelSchema.validate`)."""
+    try:
+        values = tuple(
+            DocValue(
+                v["name"],
+                v.get("hotkey") or None,
+                v.get("color") or OKABE_ITO[(i + 1) % len(OKABE_ITO)],
+                v.get("description", "") or "",
+            )
+            for i, v in enumerate(item["values"])
+        )
+        return DocCategory(item["name"], values, item.get("multi", False),
+                           item.get("description", "") or "")
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"malformed document category ({exc!r})", file, where) from None
 
 
 def default_schema() -> LabelSchema:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotate.errors import InputError, ValidationError
-from annotate.model import Relation, Span
+from annotate.model import DocLabel, Relation, Span
 from annotate.schema import (
     OKABE_ITO,
     AttributeDef,
@@ -47,15 +47,23 @@ def check_relation(schema: LabelSchema, relation: Relation, source: Span, target
     schema.check_relation(relation, source, target)
 
 
+def check_doc_label(schema: LabelSchema, label: DocLabel) -> None:
+    """Raise ValidationError unless the schema has the label's document category and value."""
+    schema.check_doc_label(label)
+
+
 @dataclass(slots=True)
 class Usage:
     """What a store holds that its schema must keep describing: spans per label, the distinct
-    values each (label, attribute) holds, and relations per (type, source label, target
-    label)."""
+    values each (label, attribute) holds, relations per (type, source label, target label),
+    document labels per (category, value), and the categories where one annotator gives a
+    document several values (which must stay multi-choice)."""
 
     spans: Mapping[str, int] = field(default_factory=dict)
     values: Mapping[tuple[str, str], list[Any]] = field(default_factory=dict)
     relations: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+    doc_labels: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    several: frozenset[str] = frozenset()
 
 
 def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str]) -> None:
@@ -105,6 +113,21 @@ def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str]) ->
                 problems.append(
                     f"{n} {rtype!r} relations {end} at {label!r}, which the type no longer allows"
                 )
+    gone: dict[str, int] = {}
+    for (category, value), n in sorted(usage.doc_labels.items()):
+        defined = schema.doc_category(category)
+        if defined is None:
+            gone[category] = gone.get(category, 0) + n
+        elif defined.value(value) is None:
+            problems.append(f"value {value!r} of document category {category!r} is still "
+                            f"given {n} times")
+    problems.extend(f"document category {category!r} still has {n} labels"
+                    for category, n in gone.items())
+    for category in sorted(usage.several):
+        defined = schema.doc_category(category)
+        if defined is not None and not defined.multi:
+            problems.append(f"document category {category!r} must stay multi-choice: some "
+                            "documents hold several of its values by one annotator")
     if problems:
         raise ValidationError("the schema does not fit the stored annotations: "
                               + "; ".join(problems))
@@ -252,4 +275,5 @@ class Incoming:
             if schema.label(label) is None:  # the type names a label the file declares
                 self._add_label(label, where)
                 schema = self.schema
-        self._grow(LabelSchema(schema.labels, (*schema.relations, declared)), where)
+        self._grow(LabelSchema(schema.labels, (*schema.relations, declared), schema.documents),
+                   where)

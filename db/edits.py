@@ -7,15 +7,18 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
-from annotate import layers
+from annotate import doclabels, layers
 from annotate.commands import (
     AddDecision,
+    AddDocLabel,
     AddRelation,
     Batch,
     Command,
@@ -23,20 +26,28 @@ from annotate.commands import (
     Decision,
     DeleteSpan,
     RemoveDecision,
+    RemoveDocLabel,
     RemoveRelation,
     SetSchema,
     SetStatus,
     UpdateSpan,
 )
 from annotate.errors import ValidationError
-from annotate.model import GOLD, STATUSES, Relation, Span, Status, utc_now
+from annotate.model import GOLD, STATUSES, DocLabel, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
-from annotate.validator import check_fits, check_relation, check_span
+from annotate.validator import check_doc_label, check_fits, check_relation, check_span
 from db import span_rows, tombstones
 from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema, usage, write_schema
-from db.tables import DecisionModel, DocumentModel, RelationModel, SpanModel, StatusModel
+from db.tables import (
+    DecisionModel,
+    DocLabelModel,
+    DocumentModel,
+    RelationModel,
+    SpanModel,
+    StatusModel,
+)
 
 
 @dataclass
@@ -52,12 +63,13 @@ class Known:
 _KNOWN: ContextVar[Known | None] = ContextVar("known", default=None)
 """What the running :func:`apply` may take as known, when its caller keeps it."""
 
-D, S, R, ST, DE = (
+D, S, R, ST, DE, DL = (
     DocumentModel.__table__,
     SpanModel.__table__,
     RelationModel.__table__,
     StatusModel.__table__,
     DecisionModel.__table__,
+    DocLabelModel.__table__,
 )
 
 _LOAD_SPAN = (
@@ -263,6 +275,59 @@ def _(command: SetStatus, conn: Connection, names: Names) -> Command:
     return replace(command, previous=previous)
 
 
+def load_doc_labels(conn: Connection, names: Names, uid: str,
+                    annotators: Sequence[str] | None = None) -> list[DocLabel]:
+    """The document's labels (of ``annotators``, if given), by annotator, category, value."""
+    doc_id = _document_id(conn, uid)
+    rows = conn.execute(
+        select(DL.c.annotator_id, DL.c.category, DL.c.value, DL.c.created)
+        .where(DL.c.document_id == doc_id)
+    )
+    found = [DocLabel(uid, r.category, r.value, names.annotator_name(conn, r.annotator_id),
+                      r.created) for r in rows]
+    if annotators is not None:
+        found = [d for d in found if d.annotator in annotators]
+    return sorted(found, key=lambda d: (d.annotator, d.category, d.value))
+
+
+def _doc_label_where(conn: Connection, names: Names, label: DocLabel) -> tuple[int, Any]:
+    doc_id = _document_id(conn, label.document)
+    who = names.annotator_id(conn, label.annotator)
+    return doc_id, and_(DL.c.document_id == doc_id, DL.c.annotator_id == who,
+                        DL.c.category == label.category)
+
+
+@run.register
+def _(command: AddDocLabel, conn: Connection, names: Names) -> Command:
+    label = command.label
+    check_doc_label(_schema(conn), label)
+    doc_id, same_category = _doc_label_where(conn, names, label)
+    values = list(conn.scalars(select(DL.c.value).where(same_category)))
+    if label.value in values:
+        raise ValidationError(
+            f"{label.annotator} has {label.category}:{label.value} on this document already")
+    doclabels.check_single(_schema(conn), label, values)
+    conn.execute(insert(DL).values(
+        document_id=doc_id, annotator_id=names.annotator_id(conn, label.annotator),
+        category=label.category, value=label.value, created=label.created,
+    ))
+    tombstones.unbury(conn, "doclabel", [label.id])
+    return command
+
+
+@run.register
+def _(command: RemoveDocLabel, conn: Connection, names: Names) -> Command:
+    label = command.label
+    _, same_category = _doc_label_where(conn, names, label)
+    row = conn.execute(select(DL.c.created).where(same_category, DL.c.value == label.value)).first()
+    if row is None:
+        raise ValidationError(f"{label.annotator} has no {label.category}:{label.value} on this "
+                              "document (it may have been removed)")
+    conn.execute(delete(DL).where(same_category, DL.c.value == label.value))
+    tombstones.bury(conn, "doclabel", [label.id])
+    return RemoveDocLabel(replace(label, created=row.created))
+
+
 @run.register
 def _(command: SetSchema, conn: Connection, names: Names) -> Command:
     command.after.validate()
@@ -282,6 +347,7 @@ def _(command: Batch, conn: Connection, names: Names) -> Command:
 def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) -> Decision:
     """A stored decision; its gold span is None when that span no longer exists."""
     gold_id = row.gold_span_id  # type: ignore[attr-defined]
+    category = row.category  # type: ignore[attr-defined]
     return Decision(
         row.id,  # type: ignore[attr-defined]
         uid,
@@ -290,6 +356,9 @@ def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) ->
         None if gold_id is None else find_span(conn, names, gold_id),
         names.annotator_name(conn, row.decided_by_id),  # type: ignore[attr-defined]
         row.at,  # type: ignore[attr-defined]
+        category,
+        tuple(DocLabel(uid, c, v, GOLD, at)
+              for c, v, at in row.gold_labels or ()),  # type: ignore[attr-defined]
     )
 
 
@@ -300,11 +369,34 @@ def load_decisions(conn: Connection, names: Names, uid: str) -> list[Decision]:
     return [_decision_from_row(conn, names, row, uid) for row in rows.all()]
 
 
+def _check_doc_decision(conn: Connection, names: Names, decision: Decision) -> None:
+    """A decision on the document labels of one category: an accept names the gold labels
+    it wrote, of that category, on its document, and they are there."""
+    if decision.gold_span is not None:
+        raise ValidationError("a decision on document labels puts no span into the gold layer")
+    if decision.kind == "reject" and decision.gold_labels:
+        raise ValidationError("a reject puts no label into the gold layer")
+    if decision.kind == "accept" and not decision.gold_labels:
+        raise ValidationError("an accept needs the gold document labels it wrote")
+    held = {d.value for d in load_doc_labels(conn, names, decision.document, [GOLD])
+            if d.category == decision.category}
+    for label in decision.gold_labels:
+        if (label.annotator != GOLD or label.document != decision.document
+                or label.category != decision.category or label.value not in held):
+            raise ValidationError(f"the gold label {label.category}:{label.value} of the "
+                                  "decision is not in this document's gold layer")
+
+
 def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
     if decision.kind not in ("accept", "reject"):
         raise ValidationError(f"a decision accepts or rejects, not {decision.kind!r}")
     if not decision.sources:
-        raise ValidationError("a decision needs the spans it rules on")
+        raise ValidationError("a decision needs the spans or document labels it rules on")
+    if decision.category is not None:
+        _check_doc_decision(conn, names, decision)
+        return
+    if decision.gold_labels:
+        raise ValidationError("a decision on spans puts no document label into the gold layer")
     gold = decision.gold_span
     if decision.kind == "reject" and gold is not None:
         raise ValidationError("a reject puts no span into the gold layer")
@@ -329,6 +421,9 @@ def _(command: AddDecision, conn: Connection, names: Names) -> Command:
             kind=decision.kind,
             sources=list(decision.sources),
             gold_span_id=None if decision.gold_span is None else decision.gold_span.id,
+            category=decision.category,
+            gold_labels=[[d.category, d.value, d.created] for d in decision.gold_labels]
+            if decision.category is not None else None,
             decided_by_id=names.annotator_id(conn, decision.decided_by),
             at=decision.at,
         )

@@ -1,5 +1,6 @@
-"""The label schema's rows: read into a LabelSchema, replaced from one, and what the stored
-annotations use of it (:func:`usage`, what a new schema must keep fitting)."""
+"""The label schema's rows (labels, relation types, document categories): read into a
+LabelSchema, replaced from one, and what the stored annotations use of it (:func:`usage`,
+what a new schema must keep fitting)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
+from annotate.schema import AttributeDef, DocCategory, DocValue, Label, LabelSchema, RelationType
 from annotate.validator import Usage
-from db.tables import LabelModel, RelationTypeModel
+from db.tables import DocCategoryModel, LabelModel, RelationTypeModel
 
 
 def read_schema(conn: Connection) -> LabelSchema:
@@ -34,7 +35,19 @@ def read_schema(conn: Connection) -> LabelSchema:
             select(RelationTypeModel).order_by(RelationTypeModel.position, RelationTypeModel.id)
         )
     )
-    return LabelSchema(labels, relations)
+    documents = tuple(
+        DocCategory(
+            r.name,
+            tuple(DocValue(v["name"], v.get("hotkey"), v["color"], v.get("description", ""))
+                  for v in r.doc_values),
+            bool(r.multi),
+            r.description,
+        )
+        for r in conn.execute(
+            select(DocCategoryModel).order_by(DocCategoryModel.position, DocCategoryModel.id)
+        )
+    )
+    return LabelSchema(labels, relations, documents)
 
 
 def _label_values(label: Label, position: int) -> dict[str, object]:
@@ -67,6 +80,13 @@ _RELATION_ENDS = (
 )
 
 
+_DOC_LABELS_PER_VALUE = "SELECT category, value, count(*) FROM doc_labels GROUP BY category, value"
+_SEVERAL_VALUES = (
+    "SELECT DISTINCT category FROM doc_labels GROUP BY document_id, annotator_id, category "
+    "HAVING count(*) > 1"
+)
+
+
 def _json_value(kind: str, value: Any) -> Any:
     """A value of SQLite's ``json_each`` as Python: booleans come as 1/0, containers as text."""
     if kind in ("true", "false"):
@@ -77,12 +97,15 @@ def _json_value(kind: str, value: Any) -> Any:
 
 
 def usage(conn: Connection) -> Usage:
-    """What the stored spans and relations use of the schema."""
+    """What the stored spans, relations and document labels use of the schema."""
     values: dict[tuple[str, str], list[Any]] = {}
     for label, name, kind, value in conn.exec_driver_sql(_ATTRIBUTE_VALUES):
         values.setdefault((label, name), []).append(_json_value(kind, value))
     relations = {(t, s, e): n for t, s, e, n in conn.exec_driver_sql(_RELATION_ENDS)}
-    return Usage(dict(conn.exec_driver_sql(_SPANS_PER_LABEL).all()), values, relations)
+    doc_labels = {(c, v): n for c, v, n in conn.exec_driver_sql(_DOC_LABELS_PER_VALUE)}
+    several = frozenset(row[0] for row in conn.exec_driver_sql(_SEVERAL_VALUES))
+    return Usage(dict(conn.exec_driver_sql(_SPANS_PER_LABEL).all()), values, relations,
+                 doc_labels, several)
 
 
 def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str]) -> None:
@@ -126,5 +149,24 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
                     "position": i,
                 }
                 for i, r in enumerate(schema.relations)
+            ],
+        )
+    conn.execute(delete(DocCategoryModel))
+    if schema.documents:
+        conn.execute(
+            insert(DocCategoryModel),
+            [
+                {
+                    "name": c.name,
+                    "multi": c.multi,
+                    "description": c.description,
+                    "doc_values": [
+                        {"name": v.name, "hotkey": v.hotkey, "color": v.color,
+                         "description": v.description}
+                        for v in c.values
+                    ],
+                    "position": i,
+                }
+                for i, c in enumerate(schema.documents)
             ],
         )

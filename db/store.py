@@ -33,7 +33,16 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from annotate import layers
 from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
-from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span, Status, utc_now
+from annotate.model import (
+    SYSTEM,
+    AnnotatedDocument,
+    DocLabel,
+    Document,
+    Relation,
+    Span,
+    Status,
+    utc_now,
+)
 from annotate.schema import LabelSchema, default_schema
 from annotate.validator import Incoming
 from db import bulk, edits, journal, search
@@ -456,6 +465,11 @@ class Store:
     def relations(self, uid: str, annotators: Sequence[str] | None = None) -> list[Relation]:
         with self._read() as conn:
             return bulk.relations_of(conn, self.names, [uid], annotators).get(uid, [])
+
+    def doc_labels(self, uid: str, annotators: Sequence[str] | None = None) -> list[DocLabel]:
+        """The document's labels (of ``annotators``, if given), by annotator, category, value."""
+        with self._read() as conn:
+            return edits.load_doc_labels(conn, self.names, uid, annotators)
 
     def span(self, span_id: str) -> Span:
         with self._read() as conn:

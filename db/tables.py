@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -59,6 +59,32 @@ class RelationTypeModel(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
+class DocCategoryModel(Base):
+    """A document label category of the schema; ``doc_values`` lists its values (name,
+    hotkey, color, description)."""
+
+    __tablename__ = "doc_categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    multi: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    doc_values: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class DocLabelModel(Base):
+    """A document label: one annotator gives a document a value of a document category."""
+
+    __tablename__ = "doc_labels"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created: Mapped[str] = mapped_column(String(20))
+
+
 class SpanModel(Base):
     __tablename__ = "spans"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -95,12 +121,12 @@ class RelationModel(Base):
 
 
 class DeletedModel(Base):
-    """Tombstones: the ids of spans and relations deleted here, so that an import does not
-    bring them back. A journaled delete writes them; creating the id again (the delete undone)
-    removes them."""
+    """Tombstones: the ids of spans, relations and document labels deleted here, so that an
+    import does not bring them back. A journaled delete writes them; creating the id again (the
+    delete undone) removes them."""
 
     __tablename__ = "deleted"
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "span" or "relation"
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # span, relation, doclabel
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
@@ -175,6 +201,10 @@ class DecisionModel(Base):
     kind: Mapped[str] = mapped_column(String(10))
     sources: Mapped[list[Any]]
     gold_span_id: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(200))
+    """The document category a decision on document labels rules on (NULL: on spans)."""
+    gold_labels: Mapped[list[Any] | None] = mapped_column(JSON)
+    """The gold document labels an accept on document labels wrote: [[category, value], …]."""
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
     at: Mapped[str] = mapped_column(String(20))
 

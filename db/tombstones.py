@@ -1,4 +1,5 @@
-"""Tombstones: ids of spans and relations deleted here (the ``deleted`` table).
+"""Tombstones: ids of spans, relations and document labels (``DocLabel.id``) deleted here (the
+``deleted`` table).
 
 A journaled delete buries the ids it removes; creating an id again (the delete undone, or
 redone the other way) raises it. An import skips a buried id instead of bringing it back.
@@ -13,7 +14,7 @@ from sqlalchemy import Connection
 
 from db.engine import execute
 
-Kind = Literal["span", "relation"]
+Kind = Literal["span", "relation", "doclabel"]
 _BURY = "INSERT OR IGNORE INTO deleted (kind, id) VALUES (?, ?)"
 _RAISE = "DELETE FROM deleted WHERE kind = ? AND id = ?"
 _ANY = "SELECT 1 FROM deleted LIMIT 1"

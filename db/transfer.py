@@ -162,7 +162,10 @@ def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
                                      source=ids[r.source], target=ids[r.target]))
         yield AnnotatedDocument(
             record.document, tuple(spans), tuple(relations),
-            {who.get(a, a): state for a, state in record.status.items()}, record.origin,
+            {who.get(a, a): state for a, state in record.status.items()},
+            tuple(replace(d, annotator=who.get(d.annotator, d.annotator))
+                  for d in record.doc_labels),
+            record.origin,
         )
 
 

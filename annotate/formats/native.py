@@ -177,7 +177,7 @@ def _record(data: Any, where: str | None) -> AnnotatedDocument:
     status = data.get("status") or {}
     if not isinstance(status, dict) or any(v not in STATUSES for v in status.values()):
         raise InputError(f'"status" maps annotators to one of {", ".join(STATUSES)}')
-    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status), where)
+    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status), origin=where)
 
 
 def read(path: Path) -> Iterator[AnnotatedDocument]:
