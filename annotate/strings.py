@@ -133,9 +133,9 @@ def check_value(value: Any, what: str) -> None:
 
 def check_record(record: AnnotatedDocument) -> None:
     """ValidationError naming the field unless every name in ``record`` (labels, annotators,
-    relation types) follows the name rule and all its free text (text, title, metadata,
-    notes, attributes) can be stored and written. Quick for a sound record: an import checks
-    every one."""
+    relation types, document categories and values) follows the name rule and all its free
+    text (text, title, metadata, notes, attributes) can be stored and written. Quick for a
+    sound record: an import checks every one."""
     doc = record.document
     check_text(doc.text, "the text")
     check_text(doc.title, "the title")
@@ -154,6 +154,11 @@ def check_record(record: AnnotatedDocument) -> None:
             check_name(rel.annotator, f"relation {rel.id}: annotator")
     for annotator in record.status:
         check_name(annotator, "status annotator")
+    for label in record.doc_labels:
+        place = f"document label {shown(str(label.category))}:{shown(str(label.value))}"
+        check_name(label.category, f"{place}: category")
+        check_name(label.value, f"{place}: value")
+        check_name(label.annotator, f"{place}: annotator")
 
 
 def _sound(spans: tuple[Span, ...]) -> bool:
@@ -212,6 +217,8 @@ def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, in
     names = {rel.type for rel in record.relations}
     names.update(rel.annotator for rel in record.relations)
     names.update(record.status)
+    for label in record.doc_labels:
+        names.update((label.category, label.value, label.annotator))
     if (text_problem(doc.text) is None and text_problem(doc.title) is None
             and not _has_surrogate(doc.meta) and not any(map(name_problem, names))
             and _sound(record.spans)):
@@ -238,5 +245,7 @@ def _rebuilt(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
     relations = tuple(replace(r, type=fix(r.type), annotator=fix(r.annotator))
                       for r in record.relations)
     status = {fix(name): state for name, state in record.status.items()}
+    doc_labels = tuple(replace(d, category=fix(d.category), value=fix(d.value),
+                               annotator=fix(d.annotator)) for d in record.doc_labels)
     return replace(record, document=document, spans=spans, relations=relations,
-                   status=status), changed
+                   status=status, doc_labels=doc_labels), changed

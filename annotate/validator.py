@@ -19,6 +19,8 @@ from annotate.schema import (
     OKABE_ITO,
     AttributeDef,
     AttributeType,
+    DocCategory,
+    DocValue,
     Label,
     LabelSchema,
     RelationType,
@@ -162,7 +164,7 @@ class Incoming:
         self.grow = grow
         self.declared = declared or LabelSchema()
         self.unknown: dict[str, dict[str, str]] = {
-            "labels": {}, "relation types": {}, "attributes": {}
+            "labels": {}, "relation types": {}, "attributes": {}, "document labels": {}
         }
         self.grown = False
         """Whether :attr:`schema` grew since the caller last cleared this."""
@@ -221,6 +223,18 @@ class Incoming:
             raise InputError(str(exc), None, where) from None
         return True
 
+    def doc_label(self, label: DocLabel, where: str) -> bool:
+        """Check a document label's category and value; False when the schema lacks one (and
+        does not grow)."""
+        category = self.schema.doc_category(label.category)
+        if category is not None and category.value(label.value) is not None:
+            return True
+        if not self.grow:
+            self.unknown["document labels"].setdefault(f"{label.category}:{label.value}", where)
+            return False
+        self._add_doc_value(label.category, label.value, where)
+        return True
+
     def finish(self) -> None:
         """Raise one InputError listing every unknown name and where it was first met."""
         problems = [
@@ -265,6 +279,27 @@ class Incoming:
         grown = replace(label, attributes=(*label.attributes, attribute))
         self._grow(self.schema.with_label(grown, label.name), where)
         return grown
+
+    def _add_doc_value(self, name: str, value: str, where: str) -> None:
+        """Add ``value`` to the document category ``name``, and the category if need be: as
+        ``declared`` defines it, else multi-choice (no import is refused for holding several
+        values of it)."""
+        category = self.schema.doc_category(name)
+        if category is None:
+            declared = self.declared.doc_category(name)
+            category = (DocCategory(name, (), multi=True) if declared is None
+                        else DocCategory(name, (), declared.multi, declared.description))
+        found = self.declared.doc_category(name)
+        defined = None if found is None else found.value(value)
+        color = OKABE_ITO[(len(category.values) + 1) % len(OKABE_ITO)]
+        new = (DocValue(value, None, color) if defined is None
+               else replace(defined, hotkey=None))
+        grown = replace(category, values=(*category.values, new))
+        schema = self.schema
+        documents = tuple(grown if c.name == name else c for c in schema.documents)
+        if self.schema.doc_category(name) is None:
+            documents = (*documents, grown)
+        self._grow(LabelSchema(schema.labels, schema.relations, documents), where)
 
     def _add_relation_type(self, name: str, where: str) -> None:
         declared = self.declared.relation_type(name)

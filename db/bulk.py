@@ -11,7 +11,15 @@ from sqlalchemy import Connection, func, select
 
 from annotate import strings
 from annotate.errors import InputError, ValidationError
-from annotate.model import AnnotatedDocument, Document, Relation, Span, Status, utc_now
+from annotate.model import (
+    AnnotatedDocument,
+    DocLabel,
+    Document,
+    Relation,
+    Span,
+    Status,
+    utc_now,
+)
 from annotate.validator import Incoming
 from db import span_rows, tombstones
 from db.merge import ImportSummary, Merger
@@ -19,6 +27,7 @@ from db.names import Names
 from db.schema_io import write_schema
 from db.tables import (
     AnnotatorModel,
+    DocLabelModel,
     DocumentModel,
     LabelModel,
     RelationModel,
@@ -26,11 +35,12 @@ from db.tables import (
     StatusModel,
 )
 
-D, S, R, ST = (
+D, S, R, ST, DL = (
     DocumentModel.__table__,
     SpanModel.__table__,
     RelationModel.__table__,
     StatusModel.__table__,
+    DocLabelModel.__table__,
 )
 CHUNK = 256
 CHUNK_CHARS = 1_000_000
@@ -139,6 +149,7 @@ def _import_chunk(
     relations: list[tuple[Relation, int]] = []
     linked: dict[int, set[str]] = {}  # document id -> ids of the spans its relations join
     statuses: list[tuple[int, str, Status]] = []
+    doc_labels: list[tuple[DocLabel, int]] = []
     for record in chunk:
         where = record.origin or f"document {record.document.uid}"
         try:
@@ -160,6 +171,12 @@ def _import_chunk(
             joined.update(r.source for r in record.relations)
             joined.update(r.target for r in record.relations)
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
+        for label in record.doc_labels:
+            if label.document != record.document.uid:
+                raise InputError(f"a document label of {label.annotator} names another "
+                                 "document", None, where)
+            if incoming.doc_label(label, where):
+                doc_labels.append((label, doc_id))
     if incoming.grown:  # the schema's rows first: the spans name them
         write_schema(conn, incoming.schema, {})
         names.clear()
@@ -169,6 +186,7 @@ def _import_chunk(
     here = merger.spans(spans, linked)
     merger.relations(relations, here)
     merger.statuses(statuses)
+    merger.doc_labels(doc_labels, incoming.schema)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -246,6 +264,22 @@ def _relations_for(
     return result
 
 
+def _doc_labels_for(
+    conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None
+) -> dict[int, tuple[DocLabel, ...]]:
+    """Document labels of the documents ``docs`` (id -> uid), by annotator, category, value."""
+    query = select(DL).where(DL.c.document_id.in_(list(docs)))
+    if who is not None:
+        query = query.where(DL.c.annotator_id.in_(who))
+    found: dict[int, list[DocLabel]] = {doc_id: [] for doc_id in docs}
+    for r in conn.execute(query):
+        found[r.document_id].append(DocLabel(
+            docs[r.document_id], r.category, r.value, names.annotator_name(conn, r.annotator_id),
+            r.created))
+    return {doc_id: tuple(sorted(labels, key=lambda d: (d.annotator, d.category, d.value)))
+            for doc_id, labels in found.items()}
+
+
 def _doc_ids(conn: Connection, uids: Sequence[str]) -> dict[int, str]:
     return dict(conn.execute(select(D.c.id, D.c.uid).where(D.c.uid.in_(list(uids)))).all())
 
@@ -304,6 +338,7 @@ def iter_records(
             status_query = status_query.where(ST.c.annotator_id.in_(who))
         for s in conn.execute(status_query):
             statuses[s.document_id][names.annotator_name(conn, s.annotator_id)] = s.state
+        doc_labels = _doc_labels_for(conn, names, docs, who)
         for r in rows:
             kept = {s.id for s in spans[r.id]}
             rels = tuple(x for x in relations[r.id] if x.source in kept and x.target in kept)
@@ -312,6 +347,7 @@ def iter_records(
                 tuple(spans[r.id]),
                 rels,
                 statuses[r.id],
+                doc_labels[r.id],
             )
 
 

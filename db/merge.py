@@ -1,4 +1,5 @@
-"""How an import merges incoming spans, relations and statuses with what the store holds.
+"""How an import merges incoming spans, relations, statuses and document labels with what the
+store holds.
 
 For each incoming item, by id:
 
@@ -12,8 +13,11 @@ For each incoming item, by id:
 - deleted here (a tombstone, :mod:`db.tombstones`): **skipped**, never brought back.
 
 Relations joining spans of another layer, or a span that was skipped, are skipped. A status
-that differs is changed. Every outcome is counted per annotator and kind in the
-:class:`ImportSummary`, every skip with its reason.
+that differs is changed. A document label (no id: its content is its identity) is unchanged
+when here, skipped when removed here (its tombstone), added otherwise; in a single-choice
+category a value other than the one here **changes** it (outside the gold layer), and a second
+value for the same document and annotator in one import is skipped. Every outcome is counted
+per annotator and kind in the :class:`ImportSummary`, every skip with its reason.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from annotate import layers
-from annotate.model import GOLD, Relation, Span, Status, utc_now
+from annotate.model import GOLD, DocLabel, Relation, Span, Status, utc_now
+from annotate.schema import LabelSchema
 from db import span_rows, tombstones
 from db.engine import execute
 
-KINDS = ("spans", "relations", "statuses")
+KINDS = ("spans", "relations", "statuses", "doc_labels")
 ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
 SKIPPED = "skipped: "
 """An outcome that starts with this is a skip; the reason follows."""
@@ -42,6 +47,7 @@ OTHER_DOCUMENT = "its id is taken in another document"
 REPEATED = "its id comes twice in the file"
 OTHER_LAYER = "joins a span of another layer"
 END_SKIPPED = "a span it joins is not here"
+ONE_VALUE = "its category takes one value and the file gives another"
 _PLACED = (ADDED, CHANGED, UNCHANGED, SKIPPED + OLDER, SKIPPED + GOLD_FIXED)
 """Outcomes after which the incoming span is here under its (possibly copied) id."""
 _BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
@@ -120,6 +126,17 @@ _INSERT_RELATION = (
 )
 _UPDATE_RELATION = "UPDATE relations SET type = ?, source_id = ?, target_id = ? WHERE id = ?"
 _STATUSES_OF = "SELECT document_id, annotator_id, state FROM document_status WHERE document_id IN"
+_DOC_LABELS_OF = (
+    "SELECT document_id, annotator_id, category, value FROM doc_labels WHERE document_id IN"
+)
+_INSERT_DOC_LABEL = (
+    "INSERT INTO doc_labels (document_id, annotator_id, category, value, created) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_DELETE_DOC_LABEL = (
+    "DELETE FROM doc_labels WHERE document_id = ? AND annotator_id = ? AND category = ? "
+    "AND value = ?"
+)
 _SET_STATUS = (
     "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, updated) "
     "VALUES (?, ?, ?, ?)"
@@ -315,6 +332,52 @@ class Merger:
             self.summary.count(name, "statuses", outcome)
         if writes:
             self.conn.exec_driver_sql(_SET_STATUS, writes)
+
+
+    def doc_labels(self, incoming: Sequence[tuple[DocLabel, int]], schema: LabelSchema) -> None:
+        """Merge ``incoming`` (document label, document id), as the module says."""
+        if not incoming:
+            return
+        docs = list(dict.fromkeys(doc_id for _, doc_id in incoming))
+        here: dict[tuple[int, int, str], set[str]] = {}
+        for at in range(0, len(docs), _BATCH):
+            part = docs[at : at + _BATCH]
+            for doc_id, who, category, value in execute(
+                self.conn, f"{_DOC_LABELS_OF} ({', '.join('?' * len(part))})", part
+            ):
+                here.setdefault((doc_id, who, category), set()).add(value)
+        dead = self._buried("doclabel", (label.id for label, _ in incoming))
+        added: set[tuple[int, int, str]] = set()
+        inserts: list[tuple[Any, ...]] = []
+        deletes: list[tuple[Any, ...]] = []
+        for label, doc_id in incoming:
+            key = (doc_id, self.who(label.annotator), label.category)
+            held = here.setdefault(key, set())
+            category = schema.doc_category(label.category)
+            single = category is not None and not category.multi
+            if label.id in dead:
+                outcome = SKIPPED + DELETED_HERE
+            elif label.value in held:
+                outcome = UNCHANGED
+            elif not single or not held:
+                outcome = ADDED
+            elif key in added:
+                outcome = SKIPPED + ONE_VALUE
+            elif label.annotator == GOLD:
+                outcome = SKIPPED + GOLD_FIXED
+            else:
+                outcome = CHANGED
+                deletes += [(*key, value) for value in held]
+                held.clear()
+            if outcome in (ADDED, CHANGED):
+                inserts.append((*key, label.value, label.created))
+                held.add(label.value)
+                added.add(key)
+            self.summary.count(label.annotator, "doc_labels", outcome)
+        if deletes:
+            self.conn.exec_driver_sql(_DELETE_DOC_LABEL, deletes)
+        if inserts:
+            self.conn.exec_driver_sql(_INSERT_DOC_LABEL, inserts)
 
 
 def _same_span(row: Sequence[Any], new: Sequence[Any], span: Span) -> bool:

@@ -38,9 +38,10 @@ LOST_NOTES = "notes not carried"
 LOST_RELATIONS = "relations not carried"
 LOST_STATUSES = "statuses not carried"
 LOST_META = "document metadata not carried"
+LOST_DOC_LABELS = "document labels not carried"
 LOST_CROSS_LAYER = "relations joining two annotators' spans not carried"
-Part = Literal["attributes", "notes", "relations", "statuses", "meta"]
-PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta")
+Part = Literal["attributes", "notes", "relations", "statuses", "meta", "doc_labels"]
+PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta", "doc_labels")
 """The parts of a record a format may have no place for."""
 _LOST: dict[Part, str] = {
     "attributes": LOST_ATTRIBUTES,
@@ -48,6 +49,7 @@ _LOST: dict[Part, str] = {
     "relations": LOST_RELATIONS,
     "statuses": LOST_STATUSES,
     "meta": LOST_META,
+    "doc_labels": LOST_DOC_LABELS,
 }
 REPLACED_SURROGATES = "strings holding lone surrogates (replaced by U+FFFD)"
 
@@ -65,6 +67,8 @@ def _present(record: AnnotatedDocument, part: Part) -> int:
         return len(record.relations)
     if part == "statuses":
         return len(record.status)
+    if part == "doc_labels":
+        return len(record.doc_labels)
     return int(bool(record.document.meta))
 
 

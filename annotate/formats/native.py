@@ -19,7 +19,15 @@ from annotate.errors import InputError, ValidationError
 from annotate.formats.base import ExportReport, writable
 from annotate.formats.targets import atomic_path
 from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
-from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, utc_now
+from annotate.model import (
+    STATUSES,
+    AnnotatedDocument,
+    DocLabel,
+    Document,
+    Relation,
+    Span,
+    utc_now,
+)
 from annotate.schema import LabelSchema
 
 
@@ -64,17 +72,22 @@ def encode_bytes(record: AnnotatedDocument) -> bytes:
         {"id": r.id, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
         for r in sorted(record.relations, key=relation_order)
     ]
-    return orjson.dumps(
-        {
-            "id": doc.uid,
-            "title": doc.title,
-            "meta": dict(sorted(doc.meta.items())),
-            "text": text,
-            "spans": spans,
-            "relations": relations,
-            "status": dict(sorted(record.status.items())),
-        }
-    )
+    line = {
+        "id": doc.uid,
+        "title": doc.title,
+        "meta": dict(sorted(doc.meta.items())),
+        "text": text,
+        "spans": spans,
+        "relations": relations,
+        "status": dict(sorted(record.status.items())),
+    }
+    if record.doc_labels:  # left out when none: older readers meet no new key
+        line["doc_labels"] = [
+            {"category": d.category, "value": d.value, "annotator": d.annotator,
+             "created": d.created}
+            for d in sorted(record.doc_labels, key=lambda d: (d.annotator, d.category, d.value))
+        ]
+    return orjson.dumps(line)
 
 
 def decode(
@@ -177,7 +190,28 @@ def _record(data: Any, where: str | None) -> AnnotatedDocument:
     status = data.get("status") or {}
     if not isinstance(status, dict) or any(v not in STATUSES for v in status.values()):
         raise InputError(f'"status" maps annotators to one of {", ".join(STATUSES)}')
-    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status), origin=where)
+    return AnnotatedDocument(doc, tuple(spans), tuple(relations), dict(status),
+                             _doc_labels(data.get("doc_labels"), uid, now), where)
+
+
+def _doc_labels(items: Any, uid: str, now: str) -> tuple[DocLabel, ...]:
+    """The record's document labels (their names are checked by the import, db.bulk)."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise InputError('"doc_labels" must be a list')
+    labels = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("category", "value", "annotator")
+        ):
+            raise InputError(f'doc_labels[{i}] must be an object with "category", "value" '
+                             'and "annotator" strings')
+        created = item.get("created") or now
+        if not isinstance(created, str):
+            raise InputError(f'doc_labels[{i}]: "created" must be a string')
+        labels.append(DocLabel(uid, item["category"], item["value"], item["annotator"], created))
+    return tuple(labels)
 
 
 def read(path: Path) -> Iterator[AnnotatedDocument]:

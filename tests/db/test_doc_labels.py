@@ -138,3 +138,79 @@ def test_gold_labels_come_with_a_decision(store: Store, uid: str) -> None:
     with pytest.raises(ValidationError, match="not in this document's gold layer"):
         store.apply(Batch((AddDocLabel(gold), AddDecision(lying)), "accept"), "lead")
     assert store.doc_labels(uid, [GOLD]) == []
+
+
+# -- import and export ----------------------------------------------------------------------
+def _record(uid_text: str, *labels: tuple[str, str, str]) -> AnnotatedDocument:
+    document = Document(uid_text)
+    return AnnotatedDocument(document, doc_labels=tuple(
+        DocLabel(document.uid, c, v, who) for c, v, who in labels))
+
+
+def test_native_jsonl_carries_document_labels_both_ways(store: Store, uid: str,
+                                                        tmp_path: Path) -> None:
+    from annotate.formats import native
+
+    toggle(store, uid, "stance", "supports")
+    toggle(store, uid, "topics", "aid", "bob")
+    out = tmp_path / "out.jsonl"
+    native.write(store.iter_documents(), out, store.schema())
+    line = out.read_text(encoding="utf-8")
+    assert '"doc_labels":[{"category":"stance","value":"supports","annotator":"amina"' in line
+    other = Store.open(tmp_path / "other.sqlite")
+    try:
+        other.set_schema(store.schema())
+        summary = other.import_documents(native.read(out))
+        assert summary.by_annotator["amina"]["doc_labels"] == {"added": 1}
+        assert other.doc_labels(uid) == store.doc_labels(uid)
+        again = tmp_path / "again.jsonl"
+        native.write(other.iter_documents(), again, other.schema())
+        assert again.read_bytes() == out.read_bytes()
+        assert other.import_documents(native.read(out)).by_annotator["bob"]["doc_labels"] == {
+            "unchanged": 1}
+    finally:
+        other.close()
+
+
+def test_an_import_refuses_unknown_document_labels_or_adds_them(store: Store,
+                                                                uid: str) -> None:
+    from annotate.errors import InputError
+
+    record = _record("A second text.", ("mood", "calm", "amina"), ("stance", "maybe", "amina"))
+    with pytest.raises(InputError, match="document labels not in the schema: mood:calm "
+                                         r"\(first at document .*\), stance:maybe"):
+        store.import_documents([record])
+    assert not store.has_document(record.document.uid)
+    store.import_documents([record], add_labels=True)
+    schema = store.schema()
+    assert schema.doc_category("mood") == DocCategory("mood", (DocValue(
+        "calm", None, schema.doc_category("mood").values[0].color),), multi=True)
+    assert schema.doc_category("stance").value_names == ("supports", "disputes", "maybe")
+    assert not schema.doc_category("stance").multi
+    assert [d.value for d in store.doc_labels(record.document.uid)] == ["calm", "maybe"]
+
+
+def test_an_import_merges_document_labels_by_the_rules(store: Store, uid: str) -> None:
+    toggle(store, uid, "stance", "supports")
+    toggle(store, uid, "topics", "aid")
+    toggle(store, uid, "topics", "aid")  # removed here: not brought back
+    text = store.document(uid).text
+    summary = store.import_documents([_record(
+        text, ("stance", "disputes", "amina"), ("topics", "aid", "amina"),
+        ("topics", "casualties", "amina"), ("stance", "supports", "bob"),
+        ("stance", "disputes", "bob"))])
+    assert summary.by_annotator["amina"]["doc_labels"] == {
+        "changed": 1, "skipped: deleted here": 1, "added": 1}
+    assert summary.by_annotator["bob"]["doc_labels"] == {
+        "added": 1, "skipped: its category takes one value and the file gives another": 1}
+    assert values(store, uid) == ["stance:disputes", "topics:casualties"]
+    assert values(store, uid, "bob") == ["stance:supports"]
+    assert store.next_undo("amina") is None  # the import closed amina's stack
+
+
+def test_a_document_label_with_a_bad_name_is_refused_naming_it(store: Store) -> None:
+    from annotate.errors import InputError
+
+    with pytest.raises(InputError, match="value"):
+        store.import_documents([_record("Text.", ("stance", "bad\x07value", "amina"))],
+                               add_labels=True)
