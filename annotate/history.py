@@ -75,6 +75,14 @@ def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, st
         parts.append(f"relation types removed: {', '.join(removed_types)}")
     if changed_types := [n for n in new_types if n in old_types and new_types[n] != old_types[n]]:
         parts.append(f"relation types changed: {', '.join(changed_types)}")
+    old_docs = {c.name: c for c in before.documents}
+    new_docs = {c.name: c for c in after.documents}
+    if added_docs := [n for n in new_docs if n not in old_docs]:
+        parts.append(f"document categories added: {', '.join(added_docs)}")
+    if removed_docs := [n for n in old_docs if n not in new_docs]:
+        parts.append(f"document categories removed: {', '.join(removed_docs)}")
+    if changed_docs := [n for n in new_docs if n in old_docs and new_docs[n] != old_docs[n]]:
+        parts.append(f"document categories changed: {', '.join(changed_docs)}")
     return "; ".join(parts) or "no change"
 
 
@@ -124,11 +132,19 @@ def describe(op: str, payload: dict[str, Any]) -> str:
     if op in ("add_relation", "remove_relation") and isinstance(payload.get("relation"), dict):
         verb = "link" if op == "add_relation" else "unlink"
         return f"{verb} {payload['relation'].get('type')}"
+    if op in ("add_doc_label", "remove_doc_label") and isinstance(payload.get("label"), dict):
+        label = payload["label"]
+        verb = "label document" if op == "add_doc_label" else "unlabel document"
+        return f"{verb} {label.get('category')}: {label.get('value')}"
     if op == "set_status":
         return f"status {payload.get('previous')} → {payload.get('state')}"
     if op in ("add_decision", "remove_decision") and isinstance(payload.get("decision"), dict):
         decision = payload["decision"]
         verb = decision.get("kind") if op == "add_decision" else f"withdraw {decision.get('kind')}"
+        if decision.get("category"):
+            gold = ", ".join(str(d.get("value")) for d in decision.get("gold_labels") or ()
+                             if isinstance(d, dict))
+            return f"{verb} document {decision['category']}" + (f": {gold}" if gold else "")
         return f"{verb} {len(decision.get('sources') or ())} spans"
     if op == "batch":
         commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]

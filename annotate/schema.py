@@ -156,14 +156,11 @@ class LabelSchema:
     def doc_category(self, name: str) -> DocCategory | None:
         return next((c for c in self.documents if c.name == name), None)
 
-    def doc_key(self, key: str) -> tuple[str, str] | None:
-        """The (category, value) a document value's hotkey toggles (any case), or None."""
-        key = key.lower()
-        for category in self.documents:
-            for value in category.values:
-                if value.hotkey is not None and value.hotkey.lower() == key:
-                    return category.name, value.name
-        return None
+    def hotkeys(self) -> set[str]:
+        """Every hotkey the schema gives (labels' and document values'), lower case."""
+        keys = {label.hotkey.lower() for label in self.labels if label.hotkey}
+        keys.update(v.hotkey.lower() for c in self.documents for v in c.values if v.hotkey)
+        return keys
 
     def flat_name(self, category: str, value: str) -> str:
         """The one-string name of a document label, for formats with a flat list of document

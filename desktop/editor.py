@@ -20,6 +20,7 @@ from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, re
 from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
 from annotate.tokenize import token_bounds
+from desktop.doclabel_strip import DocLabelStrip
 from desktop.findbar import FindBar
 from desktop.plain import line, mnemonic
 from desktop.service import Service
@@ -60,9 +61,11 @@ class Editor(QObject):
         self.title.setFont(font)
         self.view = SpanTextView(self.widget)
         self.find_bar = FindBar(self.view, self.widget)
+        self.doc_labels = DocLabelStrip(service, self.widget, self.widget)
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.doc_labels)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self.text = ""
@@ -124,15 +127,17 @@ class Editor(QObject):
                              self.shrink_char_action, self.link_action]
 
     def rebuild_label_actions(self) -> None:
-        """One action per label: its schema hotkey, and digits 1-9 in schema order."""
+        """One action per label: its schema hotkey, and digits 1-9 in schema order unless a
+        hotkey of the schema (a label's or a document value's) is that digit."""
         for action in self.label_actions:
             self.widget.removeAction(action)
             action.deleteLater()
         schema = self.service.schema()
+        taken = schema.hotkeys()
         self.label_actions = []
         for number, label in enumerate(schema.labels, start=1):
             keys = [label.hotkey] if label.hotkey else []
-            if number <= 9 and str(number) != label.hotkey:
+            if number <= 9 and str(number) not in taken:
                 keys.append(str(number))
             action = self._action(mnemonic(label.name), keys,
                                   partial(self.apply_label, label.name),

@@ -31,7 +31,7 @@ from annotate.commands import (
     update_on,
 )
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
-from annotate.model import Document, Relation, Span, Status
+from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
@@ -322,6 +322,10 @@ class Service:
         """The spans of document ``uid`` by ``annotators`` (default: the current annotator)."""
         who = list(annotators) or [self.annotator]
         return self._guarded(lambda: self.store.spans(uid, who)) or []
+
+    def doc_labels(self, uid: str) -> list[DocLabel]:
+        """Document ``uid``'s labels, every annotator's."""
+        return self._guarded(lambda: self.store.doc_labels(uid)) or []
 
     def relations(self, uid: str) -> list[Relation]:
         return self._guarded(lambda: self.store.relations(uid, [self.annotator])) or []

@@ -51,9 +51,8 @@ def test_a_malformed_document_category_in_a_file_names_it() -> None:
         LabelSchema.from_json(data, "s.json")
 
 
-def test_hotkeys_and_flat_names_find_category_and_value() -> None:
-    assert SCHEMA.doc_key("2") == ("stance", "disputes")
-    assert SCHEMA.doc_key("c") is None  # a span label's key
+def test_hotkeys_and_flat_names() -> None:
+    assert SCHEMA.hotkeys() == {"c", "1", "2", "3", "4"}
     assert SCHEMA.flat_name("stance", "supports") == "supports"
     assert SCHEMA.flat_name("topics", "neutral") == "topics:neutral"  # two categories have it
     assert SCHEMA.from_flat_name("supports") == ("stance", "supports")

@@ -1,0 +1,112 @@
+"""The document label strip above the text, driven offscreen: value keys while the text view
+has the focus, clicks on its buttons, single choice replacing, undo, and the strip following
+the store (another annotator, another document, a schema without document categories)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from annotate.model import AnnotatedDocument
+from annotate.samples import sample_documents
+from annotate.schema import DocCategory, DocValue, LabelSchema
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+STANCE = DocCategory("stance", (DocValue("supports", "s"), DocValue("disputes", "x"),
+                                DocValue("neutral", "n")))
+TOPICS = DocCategory("topics", (DocValue("casualties", "k"), DocValue("aid", "i"),
+                                DocValue("displacement")), multi=True)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(AnnotatedDocument(d) for d in sample_documents()[:2])
+    schema = store.schema()
+    store.set_schema(LabelSchema(schema.labels, schema.relations, (STANCE, TOPICS)), by="lead")
+    store.close()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Service(Store.open(path), "amina"), settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    assert QTest.qWaitForWindowActive(win)
+    win.editor.view.setFocus()
+    yield win
+    win.service.store.close()
+
+
+def stored(win: MainWindow, who: str = "amina") -> list[str]:
+    uid = win.service.current
+    return [f"{d.category}:{d.value}" for d in win.service.store.doc_labels(uid, [who])]
+
+
+def checked(win: MainWindow) -> list[str]:
+    return sorted(f"{c}:{v}" for (c, v), b in win.editor.doc_labels.buttons.items()
+                  if b.isChecked())
+
+
+def test_keys_in_the_text_view_toggle_document_labels(window: MainWindow) -> None:
+    view = window.editor.view
+    assert window.editor.doc_labels.isVisible()
+    assert view.hasFocus()
+    QTest.keyClick(view, Qt.Key.Key_X)
+    assert stored(window) == ["stance:disputes"] == checked(window)
+    QTest.keyClick(view, Qt.Key.Key_S)  # single choice: replaces
+    QTest.keyClick(view, Qt.Key.Key_K)
+    QTest.keyClick(view, Qt.Key.Key_I)
+    assert stored(window) == ["stance:supports", "topics:aid", "topics:casualties"]
+    assert checked(window) == stored(window)
+    QTest.keyClick(view, Qt.Key.Key_K)  # off again
+    assert stored(window) == ["stance:supports", "topics:aid"] == checked(window)
+    assert window.service.store.span_count() == 0  # no span was made by these keys
+    assert window.service.status(window.service.current) == "in_progress"
+
+
+def test_clicks_toggle_and_undo_takes_back_one_step(window: MainWindow) -> None:
+    buttons = window.editor.doc_labels.buttons
+    QTest.mouseClick(buttons[("stance", "neutral")], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(buttons[("topics", "displacement")], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(buttons[("stance", "disputes")], Qt.MouseButton.LeftButton)
+    assert stored(window) == ["stance:disputes", "topics:displacement"] == checked(window)
+    window.service.undo()  # the replacement, in one step
+    assert stored(window) == ["stance:neutral", "topics:displacement"] == checked(window)
+    QTest.mouseClick(buttons[("stance", "neutral")], Qt.MouseButton.LeftButton)
+    assert stored(window) == ["topics:displacement"] == checked(window)
+    entry = window.service.store.history("amina")[0]
+    assert entry.op == "remove_doc_label"
+
+
+def test_the_strip_shows_the_current_annotator_and_document(window: MainWindow) -> None:
+    view = window.editor.view
+    QTest.keyClick(view, Qt.Key.Key_X)
+    first = window.service.current
+    window.service.set_annotator("bob")
+    assert checked(window) == []
+    QTest.keyClick(window.editor.view, Qt.Key.Key_N)
+    assert stored(window, "bob") == ["stance:neutral"]
+    assert stored(window) == ["stance:disputes"]  # amina's own layer untouched
+    second = next(r.uid for r in window.service.store.list_documents() if r.uid != first)
+    window.service.open_document(second)
+    assert checked(window) == []
+    window.service.open_document(first)
+    assert checked(window) == ["stance:neutral"]
+
+
+def test_the_strip_hides_without_document_categories(window: MainWindow) -> None:
+    schema = window.service.schema()
+    QTest.keyClick(window.editor.view, Qt.Key.Key_X)
+    QTest.keyClick(window.editor.view, Qt.Key.Key_X)  # off: nothing holds stance now
+    assert window.service.set_schema(LabelSchema(schema.labels, schema.relations))
+    assert not window.editor.doc_labels.isVisible()
+    assert window.editor.doc_labels.buttons == {}
+    QTest.keyClick(window.editor.view, Qt.Key.Key_X)  # no action for it any more
+    assert stored(window) == []
