@@ -31,8 +31,10 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from annotate.doc_agreement import CodingAgreement, doc_label_agreement
 from annotate.model import GOLD, AnnotatedDocument, Span
 from annotate.overlap_matching import Progress, match_by_overlap
+from annotate.schema import DocCategory
 from annotate.tokenize import TOKEN
 
 MatchMode = Literal["exact", "overlap"]
@@ -129,6 +131,9 @@ class AgreementReport:
     ``attributes`` {name: Metric}) and ``alpha`` {label: Alpha}. F1 is
     ``{"value", "a", "b", "matches", "reason"}``, Metric ``{"value", "units", "reason"}``,
     Alpha ``{"value", "units", "annotators", "reason"}``; an undefined value is null with a reason.
+    ``document_labels``: one object per coding of :mod:`annotate.doc_agreement` (``category``,
+    ``value`` (null for a single-choice category), ``kappa`` [{"annotators", "value",
+    "documents", "reason"}], ``alpha`` {"value", "documents", "reason"}).
     """
 
     annotators: tuple[str, ...]
@@ -136,6 +141,7 @@ class AgreementReport:
     documents: int
     pairs: tuple[PairAgreement, ...]
     alpha: Mapping[str, Alpha]
+    doc_labels: tuple[CodingAgreement, ...] = ()
 
     def pair(self, a: str, b: str) -> PairAgreement:
         for pair in self.pairs:
@@ -150,6 +156,7 @@ class AgreementReport:
             "documents": self.documents,
             "pairs": [pair.to_json() for pair in self.pairs],
             "alpha": {label: a.to_json() for label, a in self.alpha.items()},
+            "document_labels": [c.to_json() for c in self.doc_labels],
         }
 
     def format_table(self) -> str:
@@ -174,6 +181,12 @@ class AgreementReport:
         for label, a in self.alpha.items():
             cell = _value(a.value, a.reason)
             lines.append(f"{label:<{width}}{cell:<28}{a.units:<12}{a.annotators}")
+        if self.doc_labels:
+            lines += ["", "Document labels: Cohen's kappa per pair, Krippendorff's alpha "
+                      "(nominal, documents)"]
+            for coding in self.doc_labels:
+                lines.append(f"{coding.name}: alpha {coding.alpha.text()}")
+                lines += [f"  {a} vs {b}: kappa {f.text()}" for (a, b), f in coding.kappa.items()]
         return "\n".join(lines)
 
 
@@ -657,15 +670,19 @@ def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int, docs: 
 def compute_agreement(documents: Iterable[AnnotatedDocument],
                       annotators: Sequence[str] | None = None,
                       labels: Sequence[str] | None = None,
-                      progress: Progress | None = None) -> AgreementReport:
+                      progress: Progress | None = None,
+                      categories: Sequence[DocCategory] | None = None) -> AgreementReport:
     """Every agreement figure of FORMATS.md for ``annotators`` (default: everyone who marked a
-    document done or has a span, except gold) on ``labels`` (default: every label they used).
-    ``progress`` hears from long overlap matchings (and may stop them)."""
+    document done or has a span or document label, except gold) on ``labels`` (default: every
+    label they used), and on the document ``categories`` (default: those their document labels
+    use; :mod:`annotate.doc_agreement`). ``progress`` hears from long overlap matchings (and
+    may stop them)."""
     docs = list(documents)
     if annotators is None:
         annotators = sorted(
             ({s.annotator for d in docs for s in d.spans}
-             | {a for d in docs for a, state in d.status.items() if state == "done"})
+             | {a for d in docs for a, state in d.status.items() if state == "done"}
+             | {x.annotator for d in docs for x in d.doc_labels})
             - {GOLD})
     annotators = list(dict.fromkeys(annotators))
     if labels is None:
@@ -685,4 +702,5 @@ def compute_agreement(documents: Iterable[AnnotatedDocument],
             exact=f["exact"][0], exact_micro=f["exact"][1],
             overlap=f["overlap"][0], overlap_micro=f["overlap"][1],
             kappa=kappa, relations=f["relations"], attributes=f["attributes"]))
-    return AgreementReport(tuple(annotators), tuple(labels), len(docs), tuple(reports), alphas)
+    return AgreementReport(tuple(annotators), tuple(labels), len(docs), tuple(reports), alphas,
+                           tuple(doc_label_agreement(docs, annotators, categories)))

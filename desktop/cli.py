@@ -171,7 +171,8 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(store: Store, args: argparse.Namespace) -> int:
-    report = compute_agreement(store.iter_documents(), args.annotators, args.label)
+    report = compute_agreement(store.iter_documents(), args.annotators, args.label,
+                               categories=store.schema().documents)
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2)
         if args.json

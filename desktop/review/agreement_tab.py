@@ -54,7 +54,8 @@ class AgreementJob(Job):
             for count, doc in enumerate(store.iter_documents(), 1):
                 docs.append(doc)
                 self.step(count, total)
-            return compute_agreement(docs, self.annotators, self.labels, progress=self.step)
+            return compute_agreement(docs, self.annotators, self.labels, progress=self.step,
+                                     categories=store.schema().documents)
         except Cancelled:
             return None
 
@@ -241,6 +242,9 @@ class AgreementTab(QWidget):
             self._row(group, "relations", f1_text(pair.relations, "relations"))
             for name, metric in pair.attributes.items():
                 self._row(group, line(f"attribute {name}"), metric_text(metric, "matched pairs"))
+            for coding in report.doc_labels:  # κ and α over documents, in the same columns
+                self._row(group, line(f"document {coding.name}"), "", "",
+                          coding.kappa[(pair.a, pair.b)].text(), coding.alpha.text())
         self.tree.expandAll()
         for column in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(column)

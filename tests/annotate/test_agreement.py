@@ -336,7 +336,8 @@ def test_report_json_and_table_are_complete() -> None:
     docs = make_corpus(7, 6)
     report = compute_agreement(docs, annotators=["ann", "bo", "cy"])
     data = report.to_json()
-    assert set(data) == {"annotators", "labels", "documents", "pairs", "alpha"}
+    assert set(data) == {"annotators", "labels", "documents", "pairs", "alpha",
+                         "document_labels"}
     assert [p["annotators"] for p in data["pairs"]] == [["ann", "bo"], ["ann", "cy"], ["bo", "cy"]]
     first = data["pairs"][0]
     assert set(first) == {"annotators", "documents", "span_f1_exact", "span_f1_overlap",

@@ -132,3 +132,81 @@ def test_a_schema_change_must_keep_fitting_the_document_labels() -> None:
     single = LabelSchema(SCHEMA.labels, (), (STANCE, DocCategory("topics", TOPICS.values)))
     with pytest.raises(ValidationError, match="must stay multi-choice"):
         check_fits(single, usage, {})
+
+
+# -- agreement ------------------------------------------------------------------------------
+def _docs(*rows: tuple[dict[str, list[str]], dict[str, str]]) -> list:
+    """Documents from ({annotator: ["category:value", ...]}, {annotator: status})."""
+    from annotate.model import AnnotatedDocument, Document
+
+    docs = []
+    for i, (given, status) in enumerate(rows):
+        document = Document(f"Document {i}.")
+        labels = tuple(DocLabel(document.uid, *item.split(":"), who)
+                       for who, items in given.items() for item in items)
+        docs.append(AnnotatedDocument(document, status=status, doc_labels=labels))
+    return docs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kappa_and_alpha_match_sklearn_and_krippendorff(seed: int) -> None:
+    import random
+
+    import krippendorff
+    import numpy as np
+    from sklearn.metrics import cohen_kappa_score
+
+    from annotate.doc_agreement import cohen_kappa, krippendorff_alpha
+
+    rng = random.Random(seed)
+    values = ["supports", "disputes", "neutral"][: rng.randint(2, 3)]
+    units = [[rng.choice(values) if rng.random() < 0.8 else None for _ in range(3)]
+             for _ in range(rng.randint(5, 40))]
+    pairs = [(u[0], u[1]) for u in units if u[0] is not None and u[1] is not None]
+    expected = cohen_kappa_score([a for a, _ in pairs], [b for _, b in pairs])
+    assert cohen_kappa(pairs).value == pytest.approx(expected)
+    data = np.array([[np.nan if u[i] is None else values.index(u[i]) for u in units]
+                     for i in range(3)])
+    reference = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    alpha = krippendorff_alpha([c for c in u if c is not None] for u in units)
+    assert alpha.value == pytest.approx(reference)
+
+
+def test_kappa_and_alpha_over_documents_per_category() -> None:
+    from annotate.doc_agreement import cohen_kappa, doc_label_agreement
+
+    # a = s s d d, b = s d d d: po = 3/4, pe = (2*1 + 2*3)/16 = 1/2, kappa = 1/2
+    assert cohen_kappa([("s", "s"), ("s", "d"), ("d", "d"), ("d", "d")]).value == 0.5
+    assert cohen_kappa([("s", "s"), ("s", "s")]).reason == "no variation"
+    assert cohen_kappa([]).reason == "no document coded by both"
+    docs = _docs(
+        ({"a": ["stance:supports"], "b": ["stance:supports"]}, {}),
+        ({"a": ["stance:supports"], "b": ["stance:disputes"]}, {}),
+        ({"a": ["stance:disputes", "topics:aid"], "b": ["stance:disputes"]}, {"b": "done"}),
+        ({"a": ["stance:disputes"], "b": ["stance:disputes"], GOLD: ["stance:neutral"]}, {}),
+        ({"a": ["topics:casualties"]}, {}),  # b did not code topics here: not counted
+    )
+    figures = {c.name: c for c in doc_label_agreement(docs, ["a", "b", GOLD], SCHEMA.documents)}
+    assert list(figures) == ["stance", "topics: casualties", "topics: neutral"]
+    assert list(figures["stance"].kappa) == [("a", "b")]  # gold is never a coder
+    assert figures["stance"].kappa[("a", "b")].value == 0.5
+    assert figures["stance"].kappa[("a", "b")].documents == 4
+    # casualties: only document 2 is coded by both (a gave aid, b marked it done): no, no
+    assert figures["topics: casualties"].kappa[("a", "b")].documents == 1
+    assert figures["topics: casualties"].kappa[("a", "b")].reason == "no variation"
+    # without a schema: topics is taken as single-choice, as no one gave a document two of it
+    inferred = {c.name for c in doc_label_agreement(docs, ["a", "b"])}
+    assert inferred == {"stance", "topics"}
+
+
+def test_the_agreement_report_carries_document_labels() -> None:
+    from annotate.agreement import compute_agreement
+
+    docs = _docs(({"a": ["stance:supports"], "b": ["stance:supports"]}, {}),
+                 ({"a": ["stance:supports"], "b": ["stance:disputes"]}, {}))
+    report = compute_agreement(docs)
+    assert report.annotators == ("a", "b")  # found by their document labels
+    coding = report.to_json()["document_labels"][0]
+    assert coding["category"] == "stance" and coding["value"] is None
+    assert coding["kappa"][0]["annotators"] == ["a", "b"]
+    assert "stance: alpha" in report.format_table()
