@@ -15,6 +15,13 @@ An item is decided when a decision's sources include one of its spans (a reject,
 accept whose gold span still exists), or when the gold layer already holds a span with the
 label and bounds of one of its spans. Every decision is one undoable command: an accept is a
 Batch of the gold span's CreateSpan and the AddDecision, so undo removes both.
+
+Document labels make items too (:class:`DocItem`): one per document category that some
+annotator considered used on the document. Its kind is ``agreed`` (every annotator considered
+gave the same values), ``partial`` (the same values, but some gave none) or ``label`` (they
+differ). It is decided by the latest decision on its category (a reject; an accept whose gold
+labels are still there), or when the gold layer holds a value of the category. An accept is a
+Batch of the gold labels' AddDocLabel and the AddDecision.
 """
 
 from __future__ import annotations
@@ -24,23 +31,35 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from annotate.agreement import align_spans
-from annotate.commands import AddDecision, Batch, Command, CreateSpan, Decision, RemoveDecision
+from annotate.commands import (
+    AddDecision,
+    AddDocLabel,
+    Batch,
+    Command,
+    CreateSpan,
+    Decision,
+    RemoveDecision,
+)
 from annotate.errors import ValidationError
-from annotate.model import GOLD, Span, new_id, utc_now
+from annotate.model import GOLD, DocLabel, Span, new_id, utc_now
 from annotate.overlap_matching import Progress
 
 __all__ = [
     "AddDecision",
     "Decision",
+    "DocItem",
     "Item",
     "ItemKind",
     "ItemStatus",
     "RemoveDecision",
     "accept_agreed",
     "accept_command",
+    "accept_doc_command",
+    "plan_doc_labels",
     "plan_document",
     "progress",
     "reject_command",
+    "reject_doc_command",
 ]
 
 ItemKind = Literal["agreed", "partial", "boundary", "label", "single"]
@@ -128,6 +147,8 @@ def _rulings(decisions: Sequence[Decision]) -> dict[str, int]:
     reject, or an accept whose gold span still exists."""
     latest: dict[str, int] = {}
     for index, decision in enumerate(decisions):
+        if decision.category is not None:
+            continue  # on document labels
         if decision.kind == "reject" or decision.gold_span is not None:
             latest.update(dict.fromkeys(decision.sources, index))
     return latest
@@ -209,11 +230,116 @@ def reject_command(item: Item, decided_by: str) -> Command:
     )
 
 
-def accept_agreed(items: Sequence[Item], decided_by: str) -> Batch:
-    """One undoable step accepting every open agreed item (an empty Batch when none is)."""
+def accept_agreed(items: Sequence[Item], decided_by: str,
+                  doc_items: Sequence[DocItem] = ()) -> Batch:
+    """One undoable step accepting every open agreed item, spans and document labels (an
+    empty Batch when none is)."""
     steps = [
         accept_command(item, item.spans[0], decided_by)
         for item in items
         if item.kind == "agreed" and item.status == "open"
     ]
-    return Batch(tuple(c for step in steps for c in step.commands), "accept agreed spans")
+    steps += [
+        accept_doc_command(item, item.values()[0], decided_by)
+        for item in doc_items
+        if item.kind == "agreed" and item.status == "open"
+    ]
+    return Batch(tuple(c for step in steps for c in step.commands), "accept agreed items")
+
+
+# -- document labels ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DocItem:
+    """The document labels of one category on one document, by the annotators considered,
+    and where adjudication stands on them (``gold``: the gold layer's values of it)."""
+
+    document: str
+    category: str
+    kind: ItemKind
+    labels: tuple[DocLabel, ...]
+    annotators: tuple[str, ...]
+    status: ItemStatus = "open"
+    decision: Decision | None = None
+    gold: tuple[DocLabel, ...] = ()
+
+    def by_annotator(self) -> dict[str, tuple[str, ...]]:
+        """Each considered annotator's values (sorted; empty: none)."""
+        return {name: tuple(sorted(d.value for d in self.labels if d.annotator == name))
+                for name in self.annotators}
+
+    def values(self) -> list[tuple[str, ...]]:
+        """The distinct value sets the annotators gave (none left out), most given first."""
+        counts: dict[tuple[str, ...], int] = {}
+        for given in self.by_annotator().values():
+            if given:
+                counts[given] = counts.get(given, 0) + 1
+        return sorted(counts, key=lambda v: (-counts[v], v))
+
+
+def _doc_kind(item_sets: Sequence[tuple[str, ...]]) -> ItemKind:
+    given = {s for s in item_sets if s}
+    if len(given) > 1:
+        return "label"
+    return "agreed" if all(item_sets) else "partial"
+
+
+def plan_doc_labels(labels_by_annotator: Mapping[str, Sequence[DocLabel]],
+                    gold_labels: Sequence[DocLabel] = (),
+                    decisions: Sequence[Decision] = ()) -> list[DocItem]:
+    """The document-label items of one document for the annotators of
+    ``labels_by_annotator`` (all count as considered), one per category they used, by name;
+    ``decisions`` oldest first, ``gold_labels`` the gold layer's."""
+    annotators = tuple(labels_by_annotator)
+    every = [d for name in annotators for d in labels_by_annotator[name]]
+    items = []
+    for category in sorted({d.category for d in every}):
+        labels = tuple(d for d in every if d.category == category)
+        gold = tuple(d for d in gold_labels if d.category == category)
+        sets = [tuple(sorted(d.value for d in labels if d.annotator == a)) for a in annotators]
+        item = DocItem(labels[0].document, category, _doc_kind(sets), labels, annotators,
+                       gold=gold)
+        items.append(_settle_doc(item, decisions))
+    return items
+
+
+def _settle_doc(item: DocItem, decisions: Sequence[Decision]) -> DocItem:
+    held = {d.value for d in item.gold}
+    for decision in reversed(decisions):
+        if decision.category != item.category:
+            continue
+        if decision.kind == "reject":
+            return replace(item, status="rejected", decision=decision)
+        if decision.gold_labels and all(d.value in held for d in decision.gold_labels):
+            return replace(item, status="accepted", decision=decision)
+        break
+    return replace(item, status="accepted") if item.gold else item
+
+
+def accept_doc_command(item: DocItem, values: Sequence[str], decided_by: str) -> Batch:
+    """Put ``values`` of the item's category into the document's gold layer (the schema's
+    single choice is the store's to check): the decision's sources are the labels that gave
+    those values (all of the item's when none did)."""
+    if item.status != "open":
+        raise ValidationError(f"this category is {item.status} already; undo that decision "
+                              "first")
+    if not values:
+        raise ValidationError("choose at least one value to accept (or reject the item)")
+    now = utc_now()
+    gold = tuple(DocLabel(item.document, item.category, v, GOLD, now)
+                 for v in dict.fromkeys(values))
+    sources = tuple(d.id for d in item.labels if d.value in values) or tuple(
+        d.id for d in item.labels)
+    decision = Decision(new_id(), item.document, "accept", sources, None, decided_by, now,
+                        item.category, gold)
+    return Batch((*(AddDocLabel(d) for d in gold), AddDecision(decision)),
+                 f"accept document {item.category}")
+
+
+def reject_doc_command(item: DocItem, decided_by: str) -> Command:
+    """Keep the item's labels out of the gold layer: a decision on the whole category."""
+    if item.status != "open":
+        raise ValidationError(f"this category is {item.status} already; undo that decision "
+                              "first")
+    return AddDecision(Decision(new_id(), item.document, "reject",
+                                tuple(d.id for d in item.labels), None, decided_by,
+                                category=item.category))

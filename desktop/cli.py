@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from annotate import formats
-from annotate.adjudication import Item, progress
+from annotate.adjudication import DocItem, Item, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
@@ -25,7 +25,7 @@ from annotate.schema import LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
 from db.journal import JournalEntry
-from db.review import accept_agreed, resolve_uid, review_items
+from db.review import accept_agreed, doc_review_items, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
 from desktop.stores import open_store
@@ -204,20 +204,35 @@ def format_items(items: Sequence[Item], text: str) -> list[str]:
     return lines
 
 
+def format_doc_items(items: Sequence[DocItem]) -> list[str]:
+    """The document-label items of a document as plain text, one block per category."""
+    lines = []
+    for item in items:
+        lines.append(f"document {item.category:<10} {item.kind:<8} {item.status}")
+        rows = [*item.by_annotator().items(), *((("(gold)", tuple(d.value for d in item.gold)),)
+                                               if item.gold else ())]
+        lines += [f"   {name:<14} {', '.join(values) or '-'}" for name, values in rows]
+    return lines
+
+
 def cmd_review(store: Store, args: argparse.Namespace) -> int:
     uid = resolve_uid(store, args.uid)
     doc = store.document(uid)
     items = review_items(store, uid, args.annotators)
+    doc_items = doc_review_items(store, uid, args.annotators)
     decided, total = progress(items)
+    decided += sum(item.status != "open" for item in doc_items)
+    total += len(doc_items)
     print(f"{doc.title or '(untitled)'} ({uid[:12]}): {decided} of {total} decided")
-    print("\n".join(format_items(items, doc.text)))
+    print("\n".join(format_doc_items(doc_items) + format_items(items, doc.text)))
     return 0
 
 
 def cmd_adjudicate(store: Store, args: argparse.Namespace) -> int:
     uids = None if args.document is None else [resolve_uid(store, args.document)]
     accepted = accept_agreed(store, args.by, args.annotators, uids)
-    print(f"{accepted} agreed spans accepted into gold by {args.by}")
+    print(f"{accepted} agreed items (spans and document labels) accepted into gold by "
+          f"{args.by}")
     return 0
 
 

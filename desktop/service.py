@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 
-from annotate.adjudication import Item
+from annotate.adjudication import DocItem, Item
 from annotate.commands import (
     ChangeSet,
     Command,
@@ -36,7 +36,7 @@ from annotate.progress import with_progress
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
 from db.journal import JournalEntry
-from db.review import review_items
+from db.review import doc_review_items, review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
 from desktop.pending import WAIT_MS, Edit, Pending
@@ -336,6 +336,10 @@ class Service:
             return self.store.span(span_id)
         except ValidationError:
             return None
+
+    def doc_review_items(self, uid: str) -> list[DocItem]:
+        """Document ``uid``'s document-label items, every annotator's but gold."""
+        return self._guarded(lambda: doc_review_items(self.store, uid)) or []
 
     def review_items(self, uid: str) -> list[Item]:
         """Document ``uid``'s spans of every annotator but gold, aligned for adjudication."""

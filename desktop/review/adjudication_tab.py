@@ -42,6 +42,7 @@ from db.transfer import Cancelled
 from desktop.editor import Editor
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
+from desktop.review.doc_items import DocItemsPanel
 from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
 
@@ -173,8 +174,10 @@ class AdjudicationTab(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.reject_button)
         actions.addStretch(1)
+        self.doc_items = DocItemsPanel(service, self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.doc_items)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         hub = service.hub
@@ -528,14 +531,15 @@ class AdjudicationTab(QWidget):
             self.service.hub.message.emit("aligning this document first; accept agreed "
                                           "again once its items are shown")
             return 0
-        batch = adjudication.accept_agreed(self.items, self.service.annotator)
+        batch = adjudication.accept_agreed(self.items, self.service.annotator,
+                                           self.doc_items.items)
         count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
         if not count:
             self.service.hub.message.emit("no open agreed items in this document")
             return 0
         if self.service.apply(batch) is None:
             return 0
-        self.service.hub.message.emit(f"accepted {count} agreed spans into gold")
+        self.service.hub.message.emit(f"accepted {count} agreed items into gold")
         return count
 
     def accept_agreed_corpus(self) -> None:

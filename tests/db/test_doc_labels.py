@@ -214,3 +214,69 @@ def test_a_document_label_with_a_bad_name_is_refused_naming_it(store: Store) -> 
     with pytest.raises(InputError, match="value"):
         store.import_documents([_record("Text.", ("stance", "bad\x07value", "amina"))],
                                add_labels=True)
+
+
+# -- adjudication ---------------------------------------------------------------------------
+def test_disagreeing_document_labels_are_review_items_accepted_into_gold(
+        store: Store, uid: str) -> None:
+    from annotate import adjudication
+    from db import review
+
+    toggle(store, uid, "stance", "supports", "amina")
+    toggle(store, uid, "stance", "disputes", "bob")
+    toggle(store, uid, "topics", "aid", "amina")
+    toggle(store, uid, "topics", "aid", "bob")
+    stance, topics = review.doc_review_items(store, uid)
+    assert (stance.category, stance.kind, stance.status) == ("stance", "label", "open")
+    assert stance.by_annotator() == {"amina": ("supports",), "bob": ("disputes",)}
+    assert (topics.kind, topics.status) == ("agreed", "open")
+    assert review.accept_agreed(store, "lead") == 1  # topics only: stance disagrees
+    assert [d.value for d in store.doc_labels(uid, [GOLD])] == ["aid"]
+    store.apply(adjudication.accept_doc_command(stance, ["disputes"], "lead"), "lead")
+    stance, topics = review.doc_review_items(store, uid)
+    assert (stance.status, topics.status) == ("accepted", "accepted")
+    assert stance.decision is not None and stance.decision.sources == (
+        DocLabel(uid, "stance", "disputes", "bob").id,)
+    assert sorted(d.value for d in store.doc_labels(uid, [GOLD])) == ["aid", "disputes"]
+    with pytest.raises(ValidationError, match="accepted already"):
+        adjudication.accept_doc_command(stance, ["supports"], "lead")
+    store.undo("lead")  # the accept, gold label and decision together
+    stance, _ = review.doc_review_items(store, uid)
+    assert stance.status == "open"
+    store.apply(adjudication.reject_doc_command(stance, "lead"), "lead")
+    assert review.doc_review_items(store, uid)[0].status == "rejected"
+    entry = store.history("lead")[0]
+    assert entry.op == "add_decision" and entry.payload["decision"]["category"] == "stance"
+
+
+def test_single_choice_holds_in_gold_too(store: Store, uid: str) -> None:
+    from annotate import adjudication
+    from db import review
+
+    toggle(store, uid, "stance", "supports", "amina")
+    toggle(store, uid, "stance", "disputes", "bob")
+    stance = review.doc_review_items(store, uid)[0]
+    with pytest.raises(ValidationError, match="takes one value"):
+        store.apply(adjudication.accept_doc_command(stance, ["supports", "disputes"], "lead"),
+                    "lead")
+    assert store.doc_labels(uid, [GOLD]) == []
+
+
+def test_review_and_adjudicate_on_the_command_line(store: Store, uid: str, capsys,
+                                                   tmp_path: Path) -> None:
+    from desktop.cli import main
+
+    toggle(store, uid, "stance", "supports", "amina")
+    toggle(store, uid, "stance", "supports", "bob")
+    store.close()
+    db = str(tmp_path / "store.sqlite")
+    assert main(["review", uid[:10], "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "0 of 1 decided" in out
+    assert "document stance     agreed   open" in out
+    assert main(["adjudicate", "--accept-agreed", "--by", "lead", "--db", db]) == 0
+    assert "1 agreed items" in capsys.readouterr().out
+    assert main(["log", "--db", db, "--annotator", "lead"]) == 0
+    assert "accept agreed items (2 changes)" in capsys.readouterr().out
+    assert main(["agreement", "--db", db]) == 0
+    assert "stance: alpha n/a (no variation) (1 documents)" in capsys.readouterr().out

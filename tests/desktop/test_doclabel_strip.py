@@ -110,3 +110,27 @@ def test_the_strip_hides_without_document_categories(window: MainWindow) -> None
     assert window.editor.doc_labels.buttons == {}
     QTest.keyClick(window.editor.view, Qt.Key.Key_X)  # no action for it any more
     assert stored(window) == []
+
+
+def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: MainWindow
+                                                                        ) -> None:
+    from annotate.commands import AddDocLabel
+    from annotate.model import GOLD, DocLabel
+
+    uid = window.service.current
+    store = window.service.store
+    store.apply(AddDocLabel(DocLabel(uid, "stance", "disputes", "bob")), "bob")
+    QTest.keyClick(window.editor.view, Qt.Key.Key_S)  # amina: supports
+    window.review.open_panel()
+    window.review.tabs.setCurrentWidget(window.review.adjudication)
+    panel = window.review.adjudication.doc_items
+    assert panel.isVisible()
+    assert [(i.category, i.kind, i.status) for i in panel.items] == [("stance", "label", "open")]
+    assert set(panel.buttons) == {("stance", "accept disputes"), ("stance", "accept supports"),
+                                  ("stance", "reject")}
+    QTest.mouseClick(panel.buttons[("stance", "accept disputes")], Qt.MouseButton.LeftButton)
+    assert [d.value for d in store.doc_labels(uid, [GOLD])] == ["disputes"]
+    assert panel.items[0].status == "accepted" and not panel.buttons
+    window.service.undo()  # the accept: gold label and decision in one step
+    assert store.doc_labels(uid, [GOLD]) == [] and panel.items[0].status == "open"
+    assert [d.value for d in store.doc_labels(uid, ["amina"])] == ["supports"]

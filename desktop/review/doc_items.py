@@ -1,0 +1,95 @@
+"""The document labels of the Adjudication tab: one row per document category the annotators
+used on the current document, their values side by side, and the decisions that settle it
+(accept one of the value sets given into the gold layer, or reject). Each decision is one
+command through :meth:`Service.apply`, undone by Ctrl+Z; hidden while there is no such item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
+
+from annotate import adjudication
+from annotate.adjudication import DocItem
+from annotate.commands import ChangeSet, Command
+from annotate.errors import ValidationError
+from desktop.plain import NAME, line, mnemonic, tooltip
+from desktop.service import Service
+
+MARKS = {"agreed": "✓", "partial": "◐", "label": "≠"}
+STATUS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
+
+
+class DocItemsPanel(QGroupBox):
+    """The current document's :class:`DocItem` rows and their accept/reject buttons."""
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__("Document labels", parent)
+        self.service = service
+        self.items: list[DocItem] = []
+        self.buttons: dict[tuple[str, str], QPushButton] = {}
+        """(category, "accept <values>" or "reject") -> its button, for the current rows."""
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(6, 2, 6, 2)
+        hub = service.hub
+        hub.documentChanged.connect(lambda _uid: self.refresh())
+        hub.storeChanged.connect(self.refresh)
+        hub.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.service.current in changes.documents and changes.doc_labels:
+            self.refresh()
+
+    def refresh(self) -> None:
+        uid = self.service.current
+        self.items = self.service.doc_review_items(uid) if uid else []
+        while (item := self._grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.buttons = {}
+        for row, item in enumerate(self.items):
+            self._row(row, item)
+        self.setVisible(bool(self.items))
+
+    def _row(self, row: int, item: DocItem) -> None:
+        given = "   ".join(f"{name}: {', '.join(values) or '–'}"
+                           for name, values in item.by_annotator().items())
+        if item.gold:
+            given += f"   gold: {', '.join(d.value for d in item.gold)}"
+        self._grid.addWidget(QLabel(line(f"{MARKS[item.kind]} {item.category}", NAME)), row, 0)
+        shown = QLabel(line(given))
+        shown.setToolTip(tooltip(given))
+        self._grid.addWidget(shown, row, 1)
+        self._grid.addWidget(QLabel(STATUS[item.status]), row, 2)
+        column = 3
+        if item.status != "open":
+            return
+        for values in item.values():
+            text = f"accept {', '.join(values)}"
+            self._button(row, column, item, text,
+                         lambda item=item, values=values: adjudication.accept_doc_command(
+                             item, values, self.service.annotator))
+            column += 1
+        self._button(row, column, item, "reject",
+                     lambda item=item: adjudication.reject_doc_command(
+                         item, self.service.annotator))
+
+    def _button(self, row: int, column: int, item: DocItem, text: str,
+                make: Callable[[], Command]) -> None:
+        button = QPushButton(mnemonic(line(text, NAME)))
+        button.setToolTip(tooltip(f"{item.category}: {text} (into the gold layer)"
+                                  if text != "reject" else
+                                  f"Keep the {item.category} labels out of the gold layer"))
+        button.clicked.connect(lambda _checked=False: self.decide(make))
+        self._grid.addWidget(button, row, column)
+        self.buttons[(item.category, text)] = button
+
+    def decide(self, make: Callable[[], Command]) -> None:
+        """Apply the decision ``make`` builds (refused: said in the status bar)."""
+        try:
+            command = make()
+        except ValidationError as exc:
+            self.service.hub.message.emit(str(exc))
+            return
+        self.service.apply(command)
