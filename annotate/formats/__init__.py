@@ -117,12 +117,11 @@ FORMATS: dict[str, Format] = {
                frozenset({"attributes", "notes", "relations", "statuses", "meta",
                           "doc_labels"})),
         Format("spacy", "spacy_docbin", ".spacy", False,
-               frozenset({"attributes", "notes", "relations", "statuses", "doc_labels"})),
+               frozenset({"attributes", "notes", "relations", "statuses"})),
         Format("labelstudio", "labelstudio", ".json", True,
                frozenset({"statuses", "doc_labels"}),
                lambda p: p.suffix.lower() == ".json"),
-        Format("csv", "csvspans", ".csv", True,
-               frozenset({"relations", "statuses", "meta", "doc_labels"}),
+        Format("csv", "csvspans", ".csv", True, frozenset({"relations", "statuses", "meta"}),
                _is_span_csv),
     )
 }

@@ -25,11 +25,13 @@ import orjson
 from annotate import strings
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
-from annotate.model import SYSTEM, AnnotatedDocument, Document, Relation, Span
+from annotate.model import SYSTEM, AnnotatedDocument, DocLabel, Document, Relation, Span
 from annotate.schema import LabelSchema
 from annotate.validator import Incoming
 
 DEFAULT_ANNOTATOR = "imported"
+FLAT_CATEGORY = "label"
+"""The document category of a flat document label the schema does not know (doccano's word)."""
 
 # What a format may be unable to carry: the keys of ExportReport.lost, shared so that
 # every format words the same loss the same way.
@@ -362,6 +364,35 @@ class Intake:
         except InputError as exc:
             raise self.error(exc.message, where) from None
         return rel
+
+    def doc_label(self, document: Document, category: Any, value: Any, annotator: str,
+                  where: str) -> DocLabel:
+        """A document label as read, its names checked (InputError naming ``where``); a
+        category or value the schema lacks is collected for :meth:`finish` (or, with
+        ``add_labels``, added)."""
+        for what, name in (("category", category), ("value", value)):
+            if not isinstance(name, str) or not name:
+                raise self.error(f"a document label's {what} must be a name, got {name!r}",
+                                 where)
+        try:
+            strings.check_name(category, "document category")
+            strings.check_name(value, f"a value of {category}")
+            strings.check_name(annotator, "annotator")
+        except ValidationError as exc:
+            raise self.error(f"document label: {exc}", where) from None
+        label = DocLabel(document.uid, category, value, annotator)
+        self.check.doc_label(label, self._place(where))
+        return label
+
+    def flat_doc_label(self, document: Document, name: Any, annotator: str, where: str,
+                       category: str = FLAT_CATEGORY) -> DocLabel:
+        """A document label of a format that names it with one string (doccano ``cats``,
+        spaCy ``doc.cats``): the schema's category and value :meth:`LabelSchema.from_flat_name`
+        finds, else value ``name`` of ``category``."""
+        if not isinstance(name, str) or not name:
+            raise self.error(f"a document label must be a name, got {name!r}", where)
+        found = self.schema.from_flat_name(name)
+        return self.doc_label(document, *(found or (category, name)), annotator, where)
 
     def _place(self, where: str) -> str:
         """``where``, prefixed by the file when a reader of a folder has moved on to another."""

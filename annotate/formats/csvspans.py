@@ -1,5 +1,8 @@
 """CSV, one row per span: ``document, title, annotator, label, start, end, text, attributes,
-note`` (``document`` is the uid, ``attributes`` a JSON object, empty when there are none).
+note, category`` (``document`` is the uid, ``attributes`` a JSON object, empty when there are
+none, ``category`` empty). A document label is a row whose ``category`` names its document
+category and ``label`` its value, with ``start``, ``end``, ``text``, ``attributes`` and ``note``
+empty. A file without the ``category`` column (written before it) holds spans only.
 
 A cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, TAB
 or CR: OWASP's list) is written with a ``'`` in front, which spreadsheets show as text. To
@@ -9,8 +12,9 @@ escaping done by other tools) and leaves every other cell as it is.
 
 Written with ``newline=""`` so line breaks inside a span text or note survive quoted. A
 CSV carries no document text, so reading needs the texts of documents already in the store
-(``texts(uid)``) and only adds spans to them. Relations, statuses, document metadata, and
-the difference between an empty note and none are not carried (counted as lost).
+(``texts(uid)``) and only adds spans and document labels to them. Relations, statuses,
+document metadata, and the difference between an empty note and none are not carried
+(counted as lost).
 """
 
 from __future__ import annotations
@@ -34,11 +38,11 @@ from annotate.formats.base import (
 )
 from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
-from annotate.model import AnnotatedDocument, Document, Span
+from annotate.model import AnnotatedDocument, DocLabel, Document, Span
 from annotate.schema import LabelSchema
 
 COLUMNS = ("document", "title", "annotator", "label", "start", "end", "text", "attributes",
-           "note")
+           "note", "category")
 REQUIRED = ("document", "label", "start", "end")
 FORMULA_START = frozenset("=+-@\t\r")
 """What a cell must not start with, lest a spreadsheet run it as a formula (OWASP)."""
@@ -83,8 +87,12 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
                     span.start, span.end, escape_formula(text[span.start:span.end]),
                     json.dumps(attributes, ensure_ascii=False, sort_keys=True)
                     if attributes else "",  # a JSON object: starts with "{", needs no escape
-                    escape_formula(span.note or "")))
+                    escape_formula(span.note or ""), ""))
                 report.spans += 1
+            for label in sorted(record.doc_labels, key=lambda d: d.key):
+                rows.writerow((uid, title, escape_formula(label.annotator),
+                               escape_formula(label.value), "", "", "", "", "",
+                               escape_formula(label.category)))
     return report
 
 
@@ -99,7 +107,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions,
         with open_utf8(path, newline="") as handle:
             rows = csv.reader(handle)
             columns = _columns(next(rows, []), intake)
-            record: tuple[Document, list[Span]] | None = None
+            record: tuple[Document, list[Span], list[DocLabel]] | None = None
             for n, row in enumerate(rows, start=2):
                 if not any(cell.strip() for cell in row):
                     continue
@@ -109,17 +117,36 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions,
                 uid = cells["document"].strip()
                 if record is None or record[0].uid != uid:
                     if record is not None:
-                        yield AnnotatedDocument(record[0], tuple(record[1]))
+                        yield _record(*record)
                     record = (_document(uid, cells.get("title", ""), texts, known, intake,
-                                        where), [])
-                record[1].append(_span(record[0], cells, intake, where))
+                                        where), [], [])
+                if cells.get("category", "").strip():
+                    record[2].append(_doc_label(record[0], cells, intake, where))
+                else:
+                    record[1].append(_span(record[0], cells, intake, where))
             if record is not None:
-                yield AnnotatedDocument(record[0], tuple(record[1]))
+                yield _record(*record)
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc})", str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte {exc.start} of a read block)", str(path)) from None
     intake.finish()
+
+
+def _record(document: Document, spans: list[Span], labels: list[DocLabel]
+            ) -> AnnotatedDocument:
+    return AnnotatedDocument(document, tuple(spans), doc_labels=tuple(labels))
+
+
+def _doc_label(doc: Document, cells: dict[str, str], intake: Intake, where: str) -> DocLabel:
+    stray = [name for name in ("start", "end", "text", "attributes", "note")
+             if cells.get(name, "").strip()]
+    if stray:
+        raise intake.error(f"a document label row (category {cells['category'].strip()!r}) "
+                           f"has {', '.join(stray)}: leave them empty", where)
+    annotator = intake.options.annotator_for(cells.get("annotator", "").strip() or None)
+    return intake.doc_label(doc, cells["category"].strip(), cells["label"].strip(), annotator,
+                            where)
 
 
 def _columns(header: list[str], intake: Intake) -> dict[str, int]:

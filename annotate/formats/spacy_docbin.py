@@ -6,7 +6,12 @@ id) and each annotator's in ``doc.spans["sc:<annotator>"]``, aligned to tokens w
 ``alignment_mode="expand"``. ``doc.ents`` holds the entity-category spans of one annotator,
 ``gold`` if present, else the first by name (``doc.user_data["ents"]`` names it), where they
 do not overlap (``spacy.util.filter_spans``: longest first). ``doc.user_data`` also holds
-``uid``, ``title`` and ``meta``. Only the token attributes a blank pipeline sets are stored
+``uid``, ``title`` and ``meta``. ``doc.cats`` holds the document labels of the annotator whose
+entities are in ``doc.ents`` (else of the first by name who gave any) by their flat names
+(:meth:`LabelSchema.flat_name`): 1.0 for a value given, 0.0 for the other values of a category
+they gave one of (a category they left alone is not in ``cats``); every annotator's document
+labels are in ``user_data["doc_labels"]`` ({annotator: [[category, value], …]}), read back
+as they were. Only the token attributes a blank pipeline sets are stored
 (text, spacing, entities). Counted in the report: spans whose text changed when aligned to
 tokens (widened to whole tokens, or narrowed where an end lay in the white space spaCy keeps
 outside tokens), spans on no token, entity spans not in ``doc.ents`` (overlapping, or another
@@ -18,7 +23,9 @@ single process writes. Serialising the merged DocBin stays serial.
 
 Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them (an
 older export's or another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as the spans of
-``user_data["annotator"]``, else of the import's annotator.
+``user_data["annotator"]``, else of the import's annotator. Document labels come from
+``user_data["doc_labels"]``, else from ``doc.cats`` (the names scored 0.5 or more) as that one
+annotator's.
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ REALIGNED = "spans whose text changed when aligned to spaCy tokens"
 LOST_NO_TOKEN = "spans covering no token not carried by spaCy"
 NOT_IN_ENTS = "overlapping entity spans left out of doc.ents (kept in spans['sc'])"
 OTHER_ENTS = "other annotators' entity spans not in doc.ents (kept in spans['sc'])"
+OTHER_CATS = "other annotators' document labels not in doc.cats (kept in user_data)"
+DOC_LABELS_KEY = "doc_labels"  # user_data: {annotator: [[category, value], ...]}
 
 
 class SpacyMissing(CounterclaimError):
@@ -130,6 +139,7 @@ class _Item(NamedTuple):
     text: str
     user_data: dict[str, Any]  # its "ents": whose entity spans go to doc.ents
     layers: list[tuple[str, list[SpanRow]]]  # annotator, spans
+    cats: dict[str, float]  # doc.cats
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
@@ -139,7 +149,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     entity_labels = frozenset(label.name for label in schema.labels
                               if label.category == "entity")
     docs = _docbin()  # a clear error first when spaCy is missing
-    items = (_item(record, report) for record in records)
+    items = (_item(record, report, schema) for record in records)
     built = in_order(partial(_build, entity_labels=entity_labels), items)
     with _plugins_looked_up_once(), closing(built):
         for state, counted in built:
@@ -154,7 +164,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     return report
 
 
-def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
+def _item(record: AnnotatedDocument, report: ExportReport, schema: LabelSchema) -> _Item:
     """Check and count ``record`` (what spaCy has no place for) and keep what its Doc needs."""
     record = writable(record, report)
     report.documents += 1
@@ -166,7 +176,29 @@ def _item(record: AnnotatedDocument, report: ExportReport) -> _Item:
     ents_by = GOLD if GOLD in names else names[0] if names else None
     user_data = {"uid": source.uid, "title": source.title, "meta": source.meta,
                  "ents": ents_by}
-    return _Item(source.text, user_data, parts)
+    cats: dict[str, float] = {}
+    if record.doc_labels:
+        given: dict[str, list[list[str]]] = {}
+        for label in sorted(record.doc_labels, key=lambda d: d.key):
+            given.setdefault(label.annotator, []).append([label.category, label.value])
+        user_data[DOC_LABELS_KEY] = given
+        cats_by = ents_by if ents_by in given else min(given)
+        report.lose(OTHER_CATS, sum(len(v) for k, v in given.items() if k != cats_by))
+        cats = _cats(given[cats_by], schema)
+    return _Item(source.text, user_data, parts, cats)
+
+
+def _cats(labels: list[list[str]], schema: LabelSchema) -> dict[str, float]:
+    """``doc.cats`` of one annotator's labels: 1.0 for each value given, 0.0 for the other
+    values of the categories given (values the schema no longer has are left out)."""
+    chosen = {(c, v) for c, v in labels}
+    cats: dict[str, float] = {}
+    for name in dict.fromkeys(c for c, _ in labels):
+        category = schema.doc_category(name)
+        values = category.value_names if category is not None else ()
+        for value in dict.fromkeys((*values, *(v for c, v in labels if c == name))):
+            cats[schema.flat_name(name, value)] = float((name, value) in chosen)
+    return cats
 
 
 def _build(chunk: tuple[_Item, ...], entity_labels: frozenset[str]
@@ -214,6 +246,7 @@ def _doc(item: _Item, nlp: Any, entity_labels: frozenset[str], report: ExportRep
     report.lose(NOT_IN_ENTS, len(entities) - len(ents))
     report.spans += len(everything)
     doc.user_data.update(item.user_data)
+    doc.cats = item.cats
     return doc
 
 
@@ -248,8 +281,28 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
             intake.span(document, s.start_char, s.end_char, s.label_, annotator, where,
                         text=s.text, span_id=_uuid_or_none(s.id_))
             for annotator, group in groups.items() for s in group)
-        yield AnnotatedDocument(document, spans)
+        yield AnnotatedDocument(document, spans,
+                                doc_labels=_doc_labels(intake, document, doc, options, where))
     intake.finish()
+
+
+def _doc_labels(intake: Intake, document: Any, doc: Any, options: ImportOptions,
+                where: str) -> tuple[Any, ...]:
+    """A Doc's document labels: ``user_data["doc_labels"]`` as written, else the ``doc.cats``
+    names scored 0.5 or more, of ``user_data["annotator"]`` or the import's annotator."""
+    given = doc.user_data.get(DOC_LABELS_KEY)
+    if isinstance(given, dict):
+        try:
+            return tuple(intake.doc_label(document, category, value, annotator, where)
+                         for annotator, labels in given.items()
+                         for category, value in labels)
+        except (TypeError, ValueError):
+            raise intake.error(f'user_data["{DOC_LABELS_KEY}"] must map annotators to '
+                               "[category, value] pairs", where) from None
+    found = doc.user_data.get("annotator")
+    annotator = options.annotator_for(found if isinstance(found, str) else None)
+    return tuple(intake.flat_doc_label(document, name, annotator, where)
+                 for name, score in doc.cats.items() if score >= 0.5)
 
 
 def _uuid_or_none(value: str) -> str | None:

@@ -31,6 +31,7 @@ class DocItemsPanel(QGroupBox):
         """(category, "accept <values>" or "reject") -> its button, for the current rows."""
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(6, 2, 6, 2)
+        self._grid.setColumnStretch(1, 1)
         hub = service.hub
         hub.documentChanged.connect(lambda _uid: self.refresh())
         hub.storeChanged.connect(self.refresh)

@@ -8,6 +8,7 @@ import pytest
 from annotate import formats
 from annotate.formats.base import (
     LOST_ATTRIBUTES,
+    LOST_DOC_LABELS,
     LOST_META,
     LOST_NOTES,
     LOST_RELATIONS,
@@ -15,8 +16,12 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
 )
-from annotate.model import AnnotatedDocument, Document, Relation, Span
-from annotate.schema import default_schema
+from annotate.model import AnnotatedDocument, DocLabel, Document, Relation, Span
+from annotate.schema import DocCategory, DocValue, LabelSchema, default_schema
+
+_DEFAULT = default_schema()
+SCHEMA = LabelSchema(_DEFAULT.labels, _DEFAULT.relations,
+                     (DocCategory("stance", (DocValue("disputes"),)),))
 
 DOC = Document("Rebels said the army fled.", "Report", meta={"source": "wire"})
 RECORD = AnnotatedDocument(
@@ -25,9 +30,10 @@ RECORD = AnnotatedDocument(
      Span(DOC.uid, 16, 20, "ORG", "amy", "s2")),
     (Relation("ABOUT", "s1", "s2", "amy", "r1"),),
     {"amy": "done"},
+    (DocLabel(DOC.uid, "stance", "disputes", "amy"),),
 )
 LOST = {"attributes": LOST_ATTRIBUTES, "notes": LOST_NOTES, "relations": LOST_RELATIONS,
-        "statuses": LOST_STATUSES, "meta": LOST_META}
+        "statuses": LOST_STATUSES, "meta": LOST_META, "doc_labels": LOST_DOC_LABELS}
 
 
 @pytest.mark.parametrize("name", formats.EXPORT_FORMATS)
@@ -36,7 +42,7 @@ def test_a_writer_counts_as_lost_just_what_its_entry_says_it_drops(name, tmp_pat
     if name == "spacy":
         pytest.importorskip("spacy")
     out = tmp_path / f"out{fmt.suffix}"
-    report: ExportReport = fmt.module().write([RECORD], out, default_schema())
+    report: ExportReport = fmt.module().write([RECORD], out, SCHEMA)
     for part, reason in LOST.items():
         assert (reason in report.lost) == (part in fmt.drops), (name, part, report.lost)
     assert out.is_dir() == fmt.folder
@@ -46,7 +52,7 @@ def test_a_writer_counts_as_lost_just_what_its_entry_says_it_drops(name, tmp_pat
 def test_what_a_writer_writes_is_detected_as_its_format(name, tmp_path):
     fmt = formats.get(name)
     out = tmp_path / f"out{fmt.suffix}"
-    fmt.module().write([RECORD], out, default_schema())
+    fmt.module().write([RECORD], out, SCHEMA)
     assert formats.detect(out) == name
     assert callable(fmt.module().read)
 
@@ -68,15 +74,15 @@ def _read_back(name: str, path: Path) -> list[AnnotatedDocument]:
         return list(module.read(path))
     options = ImportOptions()
     if name == "csv":
-        return list(module.read(path, default_schema(), options, lambda uid: DOC.text))
-    return list(module.read(path, default_schema(), options))
+        return list(module.read(path, SCHEMA, options, lambda uid: DOC.text))
+    return list(module.read(path, SCHEMA, options))
 
 
 @pytest.mark.parametrize("name", formats.IMPORT_FORMATS)
 def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_path):
     fmt = formats.get(name)
     out = tmp_path / f"out{fmt.suffix}"
-    fmt.module().write([RECORD], out, default_schema())
+    fmt.module().write([RECORD], out, SCHEMA)
     (back,) = _read_back(name, out)
     kept = {
         "attributes": any(s.attributes for s in back.spans),
@@ -84,5 +90,6 @@ def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_pat
         "relations": bool(back.relations),
         "statuses": bool(back.status),
         "meta": back.document.meta.get("source") == "wire",
+        "doc_labels": bool(back.doc_labels),
     }
     assert {part for part, here in kept.items() if here} == set(fmt.carries), name
