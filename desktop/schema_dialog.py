@@ -1,4 +1,5 @@
-"""The schema editor: add, rename, recolour and re-key labels and edit their attributes.
+"""The schema editor: add, rename, recolour and re-key labels and edit their attributes; on a
+second page, the document label categories (:mod:`desktop.doc_category_editor`).
 
 The edited schema is checked with :meth:`LabelSchema.validate` (and by the store, which refuses
 to drop a label that still has spans); the error is shown inline and nothing is saved. The last
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +38,9 @@ from annotate.schema import (
     OKABE_ITO,
     AttributeDef,
     Label,
+    LabelSchema,
 )
+from desktop.doc_category_editor import DocCategoryEditor
 from desktop.plain import EDITABLE, line, message, too_long
 from desktop.service import Service
 
@@ -112,11 +116,16 @@ class SchemaDialog(QDialog):
         row.addWidget(remove_attr)
         row.addStretch(1)
         form.addRow(row)
-        columns = QHBoxLayout()
+        spans = QWidget()
+        columns = QHBoxLayout(spans)
         columns.addLayout(left, 1)
         columns.addLayout(form, 2)
+        self.documents = DocCategoryEditor()
+        self.pages = QTabWidget()
+        self.pages.addTab(spans, "Span labels")
+        self.pages.addTab(self.documents, "Document labels")
         layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.load()
@@ -131,6 +140,7 @@ class SchemaDialog(QDialog):
         self.list.addItems([line(d.label.name) for d in self.drafts])
         self.list.blockSignals(False)
         self.list.setCurrentRow(0)
+        self.documents.load(self.service.schema().documents)
         self.undo.setEnabled(self.service.can_undo_schema)
         self.error.clear()
 
@@ -219,8 +229,9 @@ class SchemaDialog(QDialog):
     def save(self) -> bool:
         """Validate and store; on an error say what is wrong here and keep the dialog open."""
         self.commit_form()
-        schema, renames = self.service.schema().edited(
+        edited, renames = self.service.schema().edited(
             [(d.original, d.label) for d in self.drafts])
+        schema = LabelSchema(edited.labels, edited.relations, self.documents.categories())
         try:
             saved = self.service.set_schema(schema, renames)
         except ValidationError as exc:

@@ -134,3 +134,30 @@ def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: 
     window.service.undo()  # the accept: gold label and decision in one step
     assert store.doc_labels(uid, [GOLD]) == [] and panel.items[0].status == "open"
     assert [d.value for d in store.doc_labels(uid, ["amina"])] == ["supports"]
+
+
+def test_the_schema_dialog_edits_document_categories(window: MainWindow) -> None:
+    from desktop.schema_dialog import SchemaDialog
+
+    dialog = SchemaDialog(window.service, window)
+    editor = dialog.documents
+    assert editor.categories() == (STANCE, TOPICS)
+    editor.add_category()
+    editor.table.item(2, 0).setText("source")
+    editor.values.item(0, 0).setText("official")
+    editor.values.item(0, 1).setText("k")  # topics:casualties has it
+    assert not dialog.save()
+    assert "hotkey 'k' is used by 'topics:casualties' and 'source:official'" in \
+        dialog.error.text()
+    editor.values.item(0, 1).setText("o")  # ORG's
+    assert not dialog.save()
+    assert "'ORG'" in dialog.error.text()
+    editor.values.item(0, 1).setText("f")
+    editor.add_value()
+    editor.values.item(1, 0).setText("unofficial")
+    assert dialog.save()
+    source = window.service.schema().doc_category("source")
+    assert source is not None and source.value_names == ("official", "unofficial")
+    assert ("source", "official") in window.editor.doc_labels.buttons
+    QTest.keyClick(window.editor.view, Qt.Key.Key_F)
+    assert stored(window) == ["source:official"]
