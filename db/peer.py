@@ -26,7 +26,15 @@ from annotate import strings
 from annotate.errors import InputError, ValidationError
 from annotate.formats.base import check_span_text, check_text
 from annotate.inputs import MAX_STREAMED_BYTES, open_input
-from annotate.model import STATUSES, AnnotatedDocument, Document, Relation, Span, text_uid
+from annotate.model import (
+    STATUSES,
+    AnnotatedDocument,
+    DocLabel,
+    Document,
+    Relation,
+    Span,
+    text_uid,
+)
 from db import migrate, span_rows
 
 MAGIC = b"SQLite format 3\x00"
@@ -41,6 +49,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "document_status": ("document_id", "annotator_id", "state"),
 }
 """The tables read, and the columns read from each."""
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "doc_labels": ("document_id", "annotator_id", "category", "value", "created"),
+}
+"""Tables a store of an older revision lacks; read, and checked like the others, when there."""
 TIME_LIMIT = 120.0
 """Seconds any one statement on the peer file may take."""
 CHECK_LINES = 3
@@ -107,7 +119,8 @@ def _check(conn: sqlite3.Connection, clock: _Clock, name: str) -> None:
         row[0]: (row[1], row[2] or "")
         for row in conn.execute("SELECT name, type, sql FROM sqlite_master")
     }
-    for table, columns in COLUMNS.items():
+    tables = [*COLUMNS.items(), *((t, c) for t, c in OPTIONAL.items() if t in objects)]
+    for table, columns in tables:
         kind, sql = objects.get(table, ("", ""))
         if kind != "table" or not sql.lstrip().upper().startswith("CREATE TABLE"):
             found = f" (it is a {kind})" if kind and kind != "table" else ""
@@ -166,12 +179,16 @@ def _in(values: Sequence[Any]) -> str:
 
 
 class _Reader:
-    """One batch of documents at a time, with their spans, relations and statuses."""
+    """One batch of documents at a time, with their spans, relations, statuses and document
+    labels."""
 
     def __init__(self, conn: sqlite3.Connection, clock: _Clock, name: str):
         self.conn, self.clock, self.name = conn, clock, name
         self.annotators = _names(conn, "annotators", name)
         self.labels = _names(conn, "labels", name)
+        self.has_doc_labels = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'doc_labels'"
+        ).fetchone() is not None
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         self.clock.restart()
@@ -213,10 +230,12 @@ class _Reader:
                     f"a status of document {docs[doc_id].uid[:12]} is not valid", self.name
                 )
             status[doc_id][self.annotators[who]] = state
+        doc_labels = self._doc_labels(docs)
         records = []
         for doc_id, doc in docs.items():
             record = AnnotatedDocument(
-                doc, tuple(spans[doc_id].values()), tuple(relations[doc_id]), status[doc_id]
+                doc, tuple(spans[doc_id].values()), tuple(relations[doc_id]), status[doc_id],
+                tuple(doc_labels[doc_id]),
             )
             try:
                 strings.check_record(record)
@@ -224,6 +243,25 @@ class _Reader:
                 raise InputError(str(exc), self.name, places[doc_id]) from None
             records.append(record)
         return records
+
+    def _doc_labels(self, docs: dict[Any, Document]) -> dict[Any, list[DocLabel]]:
+        ids = list(docs)
+        result: dict[Any, list[DocLabel]] = {doc_id: [] for doc_id in ids}
+        if not self.has_doc_labels:
+            return result
+        for doc_id, who, category, value, created in self._rows(
+            f"SELECT document_id, annotator_id, category, value, created FROM doc_labels "
+            f"WHERE document_id {_in(ids)}",
+            ids,
+        ):
+            if (who not in self.annotators or not isinstance(category, str)
+                    or not isinstance(value, str) or not isinstance(created, str)):
+                raise InputError(
+                    f"a document label of document {docs[doc_id].uid[:12]} is not valid",
+                    self.name)
+            result[doc_id].append(
+                DocLabel(docs[doc_id].uid, category, value, self.annotators[who], created))
+        return result
 
     def _spans(self, docs: dict[Any, Document]) -> dict[Any, dict[str, Span]]:
         ids = list(docs)

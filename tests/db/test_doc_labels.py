@@ -280,3 +280,27 @@ def test_review_and_adjudicate_on_the_command_line(store: Store, uid: str, capsy
     assert "accept agreed items (2 changes)" in capsys.readouterr().out
     assert main(["agreement", "--db", db]) == 0
     assert "stance: alpha n/a (no variation) (1 documents)" in capsys.readouterr().out
+
+
+def test_a_peer_store_brings_its_document_labels(store: Store, uid: str,
+                                                 tmp_path: Path) -> None:
+    from db.peer import read_peer_store
+
+    peer_path = tmp_path / "peer.sqlite"
+    peer = Store.open(peer_path)
+    peer.import_documents([AnnotatedDocument(store.document(uid))])
+    peer.set_schema(store.schema(), by="kofi")
+    toggle(peer, uid, "stance", "disputes", "kofi")
+    peer.close()
+    [record] = read_peer_store(peer_path)
+    assert [(d.category, d.value, d.annotator) for d in record.doc_labels] == [
+        ("stance", "disputes", "kofi")]
+    summary = store.import_documents(read_peer_store(peer_path))
+    assert summary.by_annotator["kofi"]["doc_labels"] == {"added": 1}
+    assert values(store, uid, "kofi") == ["stance:disputes"]
+    sqlite3.connect(peer_path).executescript(
+        "UPDATE doc_labels SET category = x'41'; ")  # a blob, not text
+    from annotate.errors import InputError
+
+    with pytest.raises(InputError, match="a document label of document .* is not valid"):
+        list(read_peer_store(peer_path))
