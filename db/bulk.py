@@ -174,7 +174,7 @@ def _import_chunk(
         except ValidationError as exc:
             raise InputError(str(exc), None, where) from None
         doc_id = ids[record.document.uid]
-        fits = [s for s in record.spans if incoming.span(s, where)]
+        fits = incoming.spans(record.spans, where)
         spans += [(s, doc_id) for s in fits]
         if record.relations:
             ends = {s.id: s for s in fits}

@@ -6,7 +6,7 @@ sqlite3 select of the same rows + json.dumps + write. Both baselines run in the 
 process, on the same disk, with the same PRAGMAs. The import's peak memory is measured in a
 child process and compared with the largest document.
 
-    python tests/benchmarks/bench_store.py [--quick]
+    python tests/benchmarks/bench_store.py [--quick] [--docs N]
 """
 
 from __future__ import annotations
@@ -133,9 +133,11 @@ def child_peak(source: Path, store_path: Path, do_import: bool) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1/20 of the size, for the tests")
+    parser.add_argument("--quick", action="store_true", help="500 documents, for the tests")
+    parser.add_argument("--docs", type=int, default=10_000, metavar="N",
+                        help="documents in the corpus (default 10,000; ~11 KB and 20 spans each)")
     args = parser.parse_args()
-    documents = 500 if args.quick else 10_000
+    documents = 500 if args.quick else args.docs
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "corpus.jsonl"
