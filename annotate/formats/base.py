@@ -127,22 +127,30 @@ def writable(record: AnnotatedDocument, report: ExportReport) -> AnnotatedDocume
 
 
 _POSITION = attrgetter("start", "end", "label", "id")
+_DOC_LABEL = attrgetter("category", "value")
 
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One annotator's spans and relations in one document (``annotator`` None: nobody's)."""
+    """One annotator's spans and relations in one document (``annotator`` None: nobody's),
+    and, for a format that writes them per annotator, their document labels."""
 
     annotator: str | None
     spans: tuple[Span, ...]
     relations: tuple[Relation, ...]
+    doc_labels: tuple[DocLabel, ...] = ()
 
 
-def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer]:
+def layers(record: AnnotatedDocument, report: ExportReport | None,
+           doc_labels: bool = False) -> list[Layer]:
     """The record split by annotator, in name order, spans by position; one empty layer for a
     document nobody annotated. A relation whose ends belong to another annotator fits no
     layer and is counted as lost in ``report`` (None: the format drops all relations anyway
-    and counts them itself)."""
+    and counts them itself). With ``doc_labels``, each layer has its annotator's document
+    labels (by category and value), and an annotator with only those has a layer too."""
+    labels: dict[str, list[DocLabel]] = {}
+    for label in sorted(record.doc_labels, key=_DOC_LABEL) if doc_labels else ():
+        labels.setdefault(label.annotator, []).append(label)
     spans: dict[str, list[Span]] = {}
     for span in sorted(record.spans, key=_POSITION):
         spans.setdefault(span.annotator, []).append(span)
@@ -153,11 +161,13 @@ def layers(record: AnnotatedDocument, report: ExportReport | None) -> list[Layer
             relations.setdefault(rel.annotator, []).append(rel)
         elif report is not None:
             report.lose(LOST_CROSS_LAYER)
-    names = sorted(spans.keys() | relations.keys())
+    names = sorted(spans.keys() | relations.keys() | labels.keys())
     if not names:
         return [Layer(None, (), ())]
     return [
-        Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ()))) for name in names
+        Layer(name, tuple(spans.get(name, ())), tuple(relations.get(name, ())),
+              tuple(labels.get(name, ())))
+        for name in names
     ]
 
 

@@ -1,21 +1,27 @@
 """doccano JSONL, in the shapes doccano's current import takes and in those older doccano wrote.
 
 Written, one line per document and annotator (doccano files hold one person's work), in the
-shape of the project doccano would import it into:
+shape of the doccano project that would import all the file holds:
 
 * sequence labelling: ``{"text", "label": [[start, end, "LABEL"]]}``;
+* text classification (document labels and no spans): ``{"text", "label": ["NAME"]}``;
+* intent detection (spans and document labels): ``{"text", "entities": [[start, end,
+  "LABEL"]], "cats": ["NAME"]}``;
 * relations (when any document has one): ``{"text", "entities": [{"id", "start_offset",
   "end_offset", "label"}], "relations": [{"id", "from_id", "to_id", "type"}]}``, ids integers
-  unique in the file.
+  unique in the file; document labels as ``"cats"`` too (counted: doccano's relation projects
+  do not read them).
 
-Each line also has ``"id"`` (document uid), ``"title"``, ``"meta"`` and ``"annotator"``,
-which doccano keeps as metadata. Attributes, notes and statuses have no place and are
-counted as lost.
+A document label is named by :meth:`LabelSchema.flat_name` (its value, or ``category:value``
+when two categories have that value). Each line also has ``"id"`` (document uid),
+``"title"``, ``"meta"`` and ``"annotator"``, which doccano keeps as metadata. Attributes,
+notes and statuses have no place and are counted as lost.
 
 Read, every line (or object spread over several lines) in any of these shapes:
 
 * ``"label"`` (or ``"labels"``) holding spans ``[start, end, "LABEL"]`` (or objects with
-  ``start_offset``, ``end_offset``, ``label``) and/or document labels (strings);
+  ``start_offset``, ``end_offset``, ``label``) and/or document labels (strings: the schema's
+  category that has that value, else a value of the category ``label``);
 * ``"entities"`` as such lists (intent detection) or as objects with ids, with
   ``"relations"``; ``"cats"``: document labels;
 * doccano 1.x: ``"annotations": [{"label": ID, "start_offset", "end_offset", "user": N}]``
@@ -31,9 +37,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import count
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from annotate.errors import InputError
 from annotate.formats import FORMATS
@@ -57,86 +65,137 @@ _OWN_KEYS = {"id", "title", "meta", "annotator", "label", "labels", "entities", 
              "cats", "annotations"}
 NO_TEXT = "doccano lines with no text (nothing to annotate; doccano skips them too)"
 LABELS_ON_NO_TEXT = "labels on doccano lines with no text"
-DOCUMENT_LABELS = "document labels (the store has no document labels yet)"
 TEXT_LABELS = "doccano text labels (sequence-to-sequence answers have no place here)"
 
 Entity = tuple[int, int, str]
+Shape = Literal["sequence", "classification", "intent", "relation"]
+CATS_IN_RELATIONS = ('document labels in a file of relations (written as "cats", which '
+                     "doccano's relation projects do not read)")
 
 
-class _Numbering:
-    """doccano's entity and relation ids: integers, unique in the file."""
+@dataclass
+class _Content:
+    """What one line says, whatever its shape: ``relations`` index into ``entities``."""
 
-    def __init__(self) -> None:
-        self.entities = count(1)
-        self.relations = count(1)
+    head: dict[str, Any]
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[tuple[int, int, str]] = field(default_factory=list)
+    cats: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> _Content:
+        """The content of a line this writer wrote, in any shape."""
+        content = cls(data)
+        entities = data.pop("entities", None)
+        if entities is None:
+            for entry in data.pop("label"):
+                if isinstance(entry, str):
+                    content.cats.append(entry)
+                else:
+                    content.entities.append(tuple(entry))
+        elif entities and isinstance(entities[0], dict):
+            index = {e["id"]: i for i, e in enumerate(entities)}
+            content.entities = [(e["start_offset"], e["end_offset"], e["label"])
+                                for e in entities]
+            content.relations = [(index[r["from_id"]], index[r["to_id"]], r["type"])
+                                 for r in data.pop("relations")]
+        else:
+            content.entities = [tuple(e) for e in entities]
+        content.cats += data.pop("cats", [])
+        return content
 
 
-def _line(
-    head: dict[str, Any],
-    entities: list[Entity],
-    relations: list[tuple[int, int, str]] | None,
-    numbers: _Numbering | None,
-) -> str:
-    """One line in the simple form (``numbers`` None) or the relation form; ``relations``
-    index into ``entities``."""
-    if numbers is None:
-        return json_text({**head, "label": [list(e) for e in entities]})
-    ids = [next(numbers.entities) for _ in entities]
-    return json_text(
-        {
-            **head,
-            "entities": [
-                {"id": i, "start_offset": s, "end_offset": e, "label": label}
-                for i, (s, e, label) in zip(ids, entities, strict=True)
-            ],
-            "relations": [
-                {"id": next(numbers.relations), "from_id": ids[a], "to_id": ids[b], "type": rtype}
-                for a, b, rtype in relations or ()
-            ],
+class _Lines:
+    """Writes the lines of one file in the shape of the doccano project that imports all it
+    holds: sequence labelling (``label``: spans), text classification (``label``: names),
+    intent detection (``entities`` and ``cats``), relations (``entities`` with ids and
+    ``relations``). When a line needs a richer shape, the lines written so far are written
+    again in it."""
+
+    def __init__(self, handle: TextIO):
+        self.handle = handle
+        self.spans = self.cats = self.relations = False  # what the file holds so far
+        self.written = 0
+        self.entity_ids = count(1)
+        self.relation_ids = count(1)
+
+    @property
+    def shape(self) -> Shape:
+        if self.relations:
+            return "relation"
+        if self.spans and self.cats:
+            return "intent"
+        return "classification" if self.cats else "sequence"
+
+    def add(self, content: _Content) -> None:
+        before = self.shape
+        self.spans |= bool(content.entities)
+        self.cats |= bool(content.cats)
+        self.relations |= bool(content.relations)
+        if self.shape != before and self.written:
+            self._rewrite()
+        self.handle.write(self._render(content) + "\n")
+        self.written += 1
+
+    def _rewrite(self) -> None:
+        self.handle.flush()
+        with open(self.handle.name, encoding="utf-8", newline="\n") as old:
+            previous = old.read().split("\n")[:-1]  # not splitlines(): texts hold U+2028
+        self.handle.seek(0)
+        self.handle.truncate()
+        for raw in previous:
+            self.handle.write(self._render(_Content.of(json.loads(raw))) + "\n")
+
+    def _render(self, c: _Content) -> str:
+        shape = self.shape
+        if shape == "sequence":
+            return json_text({**c.head, "label": [list(e) for e in c.entities]})
+        if shape == "classification":
+            return json_text({**c.head, "label": c.cats})
+        if shape == "intent":
+            return json_text({**c.head, "entities": [list(e) for e in c.entities],
+                              "cats": c.cats})
+        ids = [next(self.entity_ids) for _ in c.entities]
+        line = {
+            **c.head,
+            "entities": [{"id": i, "start_offset": s, "end_offset": e, "label": label}
+                         for i, (s, e, label) in zip(ids, c.entities, strict=True)],
+            "relations": [{"id": next(self.relation_ids), "from_id": ids[a], "to_id": ids[b],
+                           "type": rtype} for a, b, rtype in c.relations],
         }
-    )
-
-
-def _upgrade(handle: TextIO, numbers: _Numbering) -> None:
-    """Rewrite the simple-form lines written so far in the relation form."""
-    handle.flush()
-    with open(handle.name, encoding="utf-8", newline="\n") as old:
-        previous = old.read().split("\n")[:-1]  # not splitlines(): texts hold U+2028
-    handle.seek(0)
-    handle.truncate()
-    for raw in previous:
-        data = json.loads(raw)
-        entities = [(s, e, label) for s, e, label in data.pop("label")]
-        handle.write(_line(data, entities, [], numbers) + "\n")
+        return json_text({**line, "cats": c.cats} if c.cats else line)
 
 
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     report = ExportReport("doccano")
-    numbers: _Numbering | None = None
+    cats = 0
     with atomic_write(out, "doccano") as handle:
+        lines = _Lines(handle)
         for record in records:
             record = writable(record, report)
             report.documents += 1
             report.drop(record, FORMATS["doccano"].drops)
-            doc = record.document
-            for layer in layers(record, report):
-                if layer.relations and numbers is None:
-                    numbers = _Numbering()
-                    _upgrade(handle, numbers)
-                handle.write(_layer_line(doc, layer, numbers) + "\n")
+            for layer in layers(record, report, doc_labels=True):
+                lines.add(_content(record.document, layer, schema))
                 report.spans += len(layer.spans)
                 report.relations += len(layer.relations)
+                cats += len(layer.doc_labels)
+        if lines.shape == "relation":
+            report.lose(CATS_IN_RELATIONS, cats)
     return report
 
 
-def _layer_line(doc: Document, layer: Layer, numbers: _Numbering | None) -> str:
+def _content(doc: Document, layer: Layer, schema: LabelSchema) -> _Content:
     head: dict[str, Any] = {"id": doc.uid, "text": doc.text, "title": doc.title, "meta": doc.meta}
     if layer.annotator is not None:
         head["annotator"] = layer.annotator
     index = {span.id: i for i, span in enumerate(layer.spans)}
-    entities = [(s.start, s.end, s.label) for s in layer.spans]
-    relations = [(index[r.source], index[r.target], r.type) for r in layer.relations]
-    return _line(head, entities, relations, numbers)
+    return _Content(
+        head,
+        [(s.start, s.end, s.label) for s in layer.spans],
+        [(index[r.source], index[r.target], r.type) for r in layer.relations],
+        [schema.flat_name(d.category, d.value) for d in layer.doc_labels],
+    )
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -195,8 +254,13 @@ class _LineReader:
             self._labels(doc, cats, annotator, '"cats"', categories_only=True)
         if data.get("annotations") is not None:
             self._annotations(doc, data["annotations"])
-        self.intake.lose(DOCUMENT_LABELS, len(self.document_labels))
-        return AnnotatedDocument(doc, tuple(self.spans), tuple(self.relations))
+        label_map = self.intake.options.label_map
+        doc_labels = {
+            self.intake.flat_doc_label(doc, label_map.get(name, name), annotator, self.where)
+            for annotator, name in self.document_labels
+        }
+        return AnnotatedDocument(doc, tuple(self.spans), tuple(self.relations),
+                                 doc_labels=tuple(sorted(doc_labels, key=attrgetter("key"))))
 
     def _document(self, data: dict[str, Any], text: str, key: str) -> Document:
         meta = data.get("meta") or {}

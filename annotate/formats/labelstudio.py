@@ -7,8 +7,9 @@ Its attributes and note travel as per-region results with the same id, as Label 
 ``perRegion`` controls produce them: a choice (or flag) as ``"choices"``, text as
 ``"textarea"``, a number as ``"number"``, the note as a ``"textarea"`` named ``"note"``.
 A relation is ``{"type": "relation", "from_id", "to_id", "direction": "right", "labels":
-[TYPE]}``. Statuses have no place and are counted as lost, and so are text attributes named
-``note`` (they would read back as the note).
+[TYPE]}``. An annotator's document labels are a ``"choices"`` result per category (its
+name as ``from_name``, the values as the choices). Statuses have no place and are counted as
+lost, and so are text attributes named ``note`` (they would read back as the note).
 
 ``completed_by`` is written as Label Studio's importer takes it (``tasks/serializers.py``,
 ``_insert_valid_completed_by``): an integer member id for an annotator read as
@@ -23,10 +24,10 @@ Paragraphs (kept one paragraph a line, the other fields in the meta). Regions ma
 text only matches that way), ``hypertextlabels`` (placed by ``globalOffsets``, else by their
 XPaths, in the text the HTML shows: :mod:`annotate.formats.html_text`; the HTML is kept in
 the meta as ``html``) and ``paragraphlabels``. Whole-text results: ``choices`` are document
-labels, ``rating`` too (the control's name, the rating as the value), ``textarea`` goes into
-the meta's ``notes``. Predictions are each a layer named after their ``model_version``.
-What has no place (other result types, cancelled annotations, drafts, reviews, scores) is
-counted as not imported.
+labels (the control's name is the category, each choice a value), ``rating`` too (the rating
+as the value), ``textarea`` goes into the meta's ``notes``. Predictions are each a layer named
+after their ``model_version``. What has no place (other result types, cancelled annotations,
+drafts, reviews, scores) is counted as not imported.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,7 @@ from annotate.formats.base import (
 from annotate.formats.html_text import ShownText
 from annotate.formats.targets import atomic_write
 from annotate.inputs import parse_json
-from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span, text_uid
+from annotate.model import GOLD, AnnotatedDocument, DocLabel, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
 NOTE = "note"
@@ -76,7 +79,6 @@ CANCELLED = "cancelled annotations (Label Studio leaves them out of its results 
 DRAFTS = "drafts (unsubmitted annotations)"
 REVIEWS = "reviews of annotations"
 SCORES = "prediction scores"
-DOCUMENT_LABELS = "document labels (the store has no document labels yet)"
 EMPTY = "tasks with an empty text (nothing to annotate)"
 ON_EMPTY = "results on tasks with an empty text"
 
@@ -104,7 +106,8 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.documents += 1
             report.drop(record, FORMATS["labelstudio"].drops)
             doc = record.document
-            present = [layer for layer in layers(record, report) if layer.annotator is not None]
+            present = [layer for layer in layers(record, report, doc_labels=True)
+                       if layer.annotator is not None]
             task = {
                 "id": n,
                 "data": {"text": doc.text, "title": doc.title, "uid": doc.uid},
@@ -169,6 +172,17 @@ def _annotation(text: str, layer: Layer, schema: LabelSchema,
                     "value": {**where, "text": [span.note]},
                 }
             )
+    for category, labels in groupby(layer.doc_labels, key=attrgetter("category")):
+        result.append(
+            {
+                "id": stable_id(layer.annotator, category)[:10],
+                "from_name": category,
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": [label.value for label in labels]},
+                "origin": "manual",
+            }
+        )
     for rel in layer.relations:
         result.append(
             {
@@ -276,6 +290,7 @@ class _FileContext:
         spans: list[Span] = []
         relations: list[Relation] = []
         notes: list[dict[str, Any]] = []
+        doc_labels: set[DocLabel] = set()
         for kind, j, entry in _entries(task):
             here = f"{where}, {kind} {j}"
             if not isinstance(entry, dict):
@@ -296,9 +311,11 @@ class _FileContext:
             spans += reader.spans
             relations += reader.relations
             notes += reader.notes
+            doc_labels.update(reader.doc_labels)
         if notes:  # the same document (uid), with the notes on the whole text in its meta
             doc = intake.document(doc.text, doc.title, {**meta, "notes": notes}, where, uid)
-        return AnnotatedDocument(doc, tuple(spans), tuple(relations))
+        return AnnotatedDocument(doc, tuple(spans), tuple(relations),
+                                 doc_labels=tuple(sorted(doc_labels, key=attrgetter("key"))))
 
     def _text(self, value: Any, key: str, where: str) -> _Text:
         file = self.intake.file
@@ -391,6 +408,7 @@ class _AnnotationReader:
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
         self.notes: list[dict[str, Any]] = []
+        self.doc_labels: list[DocLabel] = []
 
     def read(self, results: Any) -> None:
         if not isinstance(results, list):
@@ -415,7 +433,7 @@ class _AnnotationReader:
             if region is not None:
                 self._per_region(result, region, where)
             else:
-                self._whole_text(result)
+                self._whole_text(result, where)
         first: dict[str, Span] = {}
         for key, region in regions.items():
             for label in region.labels:
@@ -553,13 +571,24 @@ class _AnnotationReader:
             shown = shown == "true"
         region.attributes[name] = shown
 
-    def _whole_text(self, result: dict[str, Any]) -> None:
-        """A result about the whole text (a classification, a rating, a comment)."""
+    def _whole_text(self, result: dict[str, Any], where: str) -> None:
+        """A result about the whole text: a classification or a rating (document labels: the
+        control's name is the category), a comment (the meta's notes)."""
         kind, value = result.get("type"), result.get("value") or {}
+        name = result.get("from_name")
         if kind == "choices":
-            self.intake.lose(DOCUMENT_LABELS, len(value.get("choices") or ()))
+            choices = value.get("choices")
+            if not isinstance(choices, list):
+                raise self.intake.error(f'a choices result needs a "choices" list, got '
+                                        f"{choices!r}", where)
+            self.doc_labels += [self.intake.doc_label(self.doc, name, choice, self.annotator,
+                                                      where) for choice in choices]
         elif kind == "rating":
-            self.intake.lose(DOCUMENT_LABELS)
+            rating = value.get("rating")
+            if type(rating) is not int:
+                raise self.intake.error(f"a rating must be a whole number, got {rating!r}", where)
+            self.doc_labels.append(
+                self.intake.doc_label(self.doc, name, str(rating), self.annotator, where))
         elif kind == "textarea":
             self.notes.append({"annotator": self.annotator, "name": result.get("from_name"),
                                "text": value.get("text")})

@@ -10,7 +10,7 @@ from annotate.errors import InputError
 from annotate.formats import labelstudio
 from annotate.formats.base import ImportOptions
 from annotate.formats.html_text import ShownText
-from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
+from annotate.model import GOLD, AnnotatedDocument, DocLabel, Document, Relation, Span
 from annotate.schema import default_schema
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "labelstudio"
@@ -43,8 +43,11 @@ def test_labels_per_region_results_predictions_and_what_is_counted():
     assert record.document.meta == {
         "source": "wire", "batch": 2,
         "notes": [{"annotator": "sergei@example.org", "name": "summary", "text": ["a meeting"]}]}
+    assert sorted((d.annotator, d.category, d.value) for d in record.doc_labels) == [
+        ("sergei@example.org", "quality", "3"),  # a rating of the whole text
+        ("sergei@example.org", "topic", "politics"), ("sergei@example.org", "topic", "security")]
     assert lost == {labelstudio.DRAFTS: 1, labelstudio.REVIEWS: 1, labelstudio.CANCELLED: 1,
-                    labelstudio.SCORES: 2, labelstudio.DOCUMENT_LABELS: 3}
+                    labelstudio.SCORES: 2}
 
 
 def test_hypertext_regions_by_global_offsets_and_by_xpaths():
@@ -128,8 +131,8 @@ def label_studio_import_problems(tasks: list, member_ids: set[int],
                 seen.add(key)
                 regions.add(result["id"])
                 value = result["value"]
-                shown = text[value["start"]:value["end"]]
-                if result["type"] == "labels" and shown != value["text"]:
+                if result["type"] == "labels" and text[value["start"]:value["end"]] != \
+                        value["text"]:
                     problems.append(f"{where}: {value} does not match the text")
             for result in annotation["result"]:
                 if result["type"] == "relation" and not {result["from_id"],
@@ -146,15 +149,19 @@ def test_the_export_is_importable_by_label_studio(tmp_path):
     for name, ids in layers.items():
         made += [Span(doc.uid, 0, 12, "PERSON", name, ids[0], note="full name")]
         made += [Span(doc.uid, 33, 38, "GPE", name, i) for i in ids[1:]]
-    record = AnnotatedDocument(doc, tuple(made), (Relation("LOCATED_IN", "a", "b", "amina", "r"),))
+    labels = (DocLabel(doc.uid, "topic", "politics", "amina"),
+              DocLabel(doc.uid, "topic", "security", "amina"),
+              DocLabel(doc.uid, "tone", "flat", "kofi"))  # kofi: document labels only
+    record = AnnotatedDocument(doc, tuple(made), (Relation("LOCATED_IN", "a", "b", "amina", "r"),),
+                               doc_labels=labels)
     out = tmp_path / "ls.json"
     labelstudio.write([record], out, default_schema())
     tasks = json.loads(out.read_text("utf-8"))
-    emails = {"amina" + labelstudio.PLACEHOLDER_DOMAIN, "sergei@example.org",
-              "gold" + labelstudio.PLACEHOLDER_DOMAIN}
-    assert label_studio_import_problems(tasks, {14}, emails) == []
+    emails = {name + labelstudio.PLACEHOLDER_DOMAIN for name in ("amina", "gold", "kofi")}
+    assert label_studio_import_problems(tasks, {14}, emails | {"sergei@example.org"}) == []
     assert sorted(map(str, (a["completed_by"] for a in tasks[0]["annotations"]))) == [
         "14", "{'email': 'amina@counterclaim.invalid'}", "{'email': 'gold@counterclaim.invalid'}",
-        "{'email': 'sergei@example.org'}"]
-    back, _ = read(out)
+        "{'email': 'kofi@counterclaim.invalid'}", "{'email': 'sergei@example.org'}"]
+    back, lost = read(out)
     assert spans(back) == spans([record])  # the placeholder address reads back as the name
+    assert set(back[0].doc_labels) == set(labels) and lost == {}

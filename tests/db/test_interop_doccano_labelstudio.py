@@ -15,27 +15,26 @@ SHARED = next((up / "shared" / "interop-corpus" for up in Path(__file__).resolve
                if (up / "shared" / "interop-corpus").is_dir()), Path("no-interop-corpus"))
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared interop corpus is not here")
 
-# file -> (documents, {annotator: spans}, relations, not imported)
+# file -> (documents, {annotator: (spans, document labels)}, relations, not imported)
 DOCCANO = {
-    "export-example-intent_detection.jsonl": (2, {"imported": 3}, 0,
-                                              {doccano.DOCUMENT_LABELS: 2}),
-    "export-example-relation_extraction.jsonl": (1, {"imported": 4}, 3, {}),
-    "export-example-sequence_labeling.jsonl": (3, {"imported": 4}, 0, {}),
-    "export-example-text_classification.jsonl": (3, {}, 0, {doccano.DOCUMENT_LABELS: 3}),
-    "import-test-relation_extraction.jsonl": (1, {"imported": 4}, 3, {}),
-    "import-test-sequence_labeling.jsonl": (2, {"imported": 1}, 0,
+    "export-example-intent_detection.jsonl": (2, {"imported": (3, 2)}, 0, {}),
+    "export-example-relation_extraction.jsonl": (1, {"imported": (4, 0)}, 3, {}),
+    "export-example-sequence_labeling.jsonl": (3, {"imported": (4, 0)}, 0, {}),
+    "export-example-text_classification.jsonl": (3, {"imported": (0, 3)}, 0, {}),
+    "import-test-relation_extraction.jsonl": (1, {"imported": (4, 0)}, 3, {}),
+    "import-test-sequence_labeling.jsonl": (2, {"imported": (1, 0)}, 0,
                                             {doccano.NO_TEXT: 1, doccano.LABELS_ON_NO_TEXT: 1}),
-    "transformer-labeling-v1.jsonl": (2, {"user1": 5, "user2": 11}, 0, {}),
-    "transformer-labeling_text_label.jsonl": (2, {"imported": 11}, 0, {}),
+    "transformer-labeling-v1.jsonl": (2, {"user1": (5, 0), "user2": (11, 0)}, 0, {}),
+    "transformer-labeling_text_label.jsonl": (2, {"imported": (11, 0)}, 0, {}),
 }
 LABEL_STUDIO = {
     "converter-csv_test.json": (2, {}, 0, {labelstudio.SCORES: 6, labelstudio.REVIEWS: 2,
                                            labelstudio.not_placed("rectanglelabels"): 5}),
-    "converter-csv_test_history.json": (1, {}, 0, {labelstudio.DOCUMENT_LABELS: 1}),
-    "lsf-named_entity-annotations-1.json": (1, {"imported": 1}, 0, {}),
-    "lsf-named_entity-tasks.json": (1, {"model 1": 1}, 0, {}),
-    "lsf-phrases-annotations-1.json": (1, {"imported": 1}, 0, {}),
-    "lsf-rich_text_html-annotations-1.json": (1, {"imported": 4}, 0, {}),
+    "converter-csv_test_history.json": (1, {"sergei@heartex.e2e": (0, 1)}, 0, {}),
+    "lsf-named_entity-annotations-1.json": (1, {"imported": (1, 0)}, 0, {}),
+    "lsf-named_entity-tasks.json": (1, {"model 1": (1, 0)}, 0, {}),
+    "lsf-phrases-annotations-1.json": (1, {"imported": (1, 0)}, 0, {}),
+    "lsf-rich_text_html-annotations-1.json": (1, {"imported": (4, 0)}, 0, {}),
 }
 
 
@@ -43,9 +42,10 @@ def outcome(store, path: Path, **options):
     [result] = import_paths(store, [path], ImportOptions(add_labels=True, **options))
     assert result.error is None, result.error
     s = result.summary
-    spans = {name: kinds["spans"]["added"] for name, kinds in s.by_annotator.items()
-             if "spans" in kinds}
-    return s.documents_added, spans, s.total("relations", "added"), s.not_imported
+    added = {name: (kinds.get("spans", {}).get("added", 0),
+                    kinds.get("doc_labels", {}).get("added", 0))
+             for name, kinds in s.by_annotator.items()}
+    return s.documents_added, added, s.total("relations", "added"), s.not_imported
 
 
 @pytest.mark.parametrize("name", sorted(DOCCANO))
