@@ -13,7 +13,9 @@ maps Label Studio's positions into that text.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -29,19 +31,25 @@ _VOID = frozenset({
     "source", "track", "wbr",
 })
 _HIDDEN = frozenset({"script", "style", "template"})
+_STEP = re.compile(r"([a-z0-9-]+(?:\(\))?)(?:\[([1-9][0-9]{0,8})\])?")
 
 
-@dataclass
-class _Element:
-    path: str
+@dataclass(eq=False)
+class _Node:
+    """An element or text node: where Label Studio's count is at its start and end, and, for
+    an element, before each child and its children by XPath step name (``p``, ``text()``)."""
+
     tag: str
-    children: list[int] = field(default_factory=list)  # position before each child node
-    counts: dict[str, int] = field(default_factory=dict)  # tag (or "text()") -> how many
-    last_text: bool = False  # the last child is a text node (more data extends it)
+    start: int
+    end: int = -1
+    children: list[int] = field(default_factory=list)
+    named: dict[str, list[_Node]] = field(default_factory=dict)
+    text: _Node | None = None  # the last child, when it is a text node (more data extends it)
 
-    def step(self, name: str) -> str:
-        self.counts[name] = self.counts.get(name, 0) + 1
-        return f"{self.path}/{name}[{self.counts[name]}]"
+    def add(self, name: str, node: _Node) -> None:
+        self.children.append(node.start)
+        self.named.setdefault(name, []).append(node)
+        self.text = node if name == "text()" else None
 
 
 @dataclass
@@ -61,15 +69,14 @@ class ShownText(HTMLParser):
         self._length = 0  # of the text kept so far
         self._given = 0  # Label Studio's count so far
         self._runs: list[_Run] = []
-        self._stack = [_Element("", "")]
-        self._hidden = 0
-        self._nodes: dict[str, tuple[int, int]] = {}  # text node path -> its given span
-        self._elements: dict[str, _Element] = {}
-        self._ends: dict[str, int] = {}
+        self._root = _Node("", 0)
+        self._stack = [self._root]
+        self._open: Counter[str] = Counter()  # tags open on the stack
         self.feed(html)
         self.close()
         while len(self._stack) > 1:
             self._close_top()
+        self._root.end = self._given
         shown = self._runs[-1].kept + self._runs[-1].length if self._runs else 0
         self.text = "".join(self._parts)[:shown]  # without a break of ours at the end
         self._starts = [run.given for run in self._runs]
@@ -90,14 +97,13 @@ class ShownText(HTMLParser):
         ):
             self._keep(char, given=False)
 
-    def _child(self, name: str) -> str:
-        parent = self._stack[-1]
-        parent.children.append(self._given)
-        parent.last_text = False
-        return parent.step(name)
+    @property
+    def _hidden(self) -> bool:
+        return any(self._open[tag] for tag in _HIDDEN)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        path = self._child(tag)
+        node = _Node(tag, self._given)
+        self._stack[-1].add(tag, node)
         if tag in _BLOCKS:
             self._break("\n")
         elif tag in _CELLS:
@@ -107,13 +113,10 @@ class ShownText(HTMLParser):
                 self._keep("\n", given=True)
             self._given += 1
         if tag in _VOID:
-            self._nodes[path] = (self._given, self._given)
+            node.end = self._given
             return
-        element = _Element(path, tag)
-        self._elements[path] = element
-        self._stack.append(element)
-        if tag in _HIDDEN:
-            self._hidden += 1
+        self._stack.append(node)
+        self._open[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -121,36 +124,32 @@ class ShownText(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if any(e.tag == tag for e in self._stack[1:]):
+        if self._open[tag]:  # else a stray end tag, as a browser ignores it
             while self._close_top() != tag:
                 pass
 
     def _close_top(self) -> str:
-        element = self._stack.pop()
-        self._ends[element.path] = self._given
-        self._stack[-1].last_text = False
-        if element.tag in _HIDDEN:
-            self._hidden -= 1
-        if element.tag in _BLOCKS:
+        node = self._stack.pop()
+        node.end = self._given
+        self._open[node.tag] -= 1
+        self._stack[-1].text = None
+        if node.tag in _BLOCKS:
             self._break("\n")
-        return element.tag
+        return node.tag
 
     def handle_data(self, data: str) -> None:
         parent = self._stack[-1]
-        if parent.last_text:  # the same text node, given in two calls
-            path = f"{parent.path}/text()[{parent.counts['text()']}]"
-            start = self._nodes[path][0]
-        else:
-            path = self._child("text()")
-            parent.last_text = True
-            start = self._given
+        node = parent.text
+        if node is None:  # else the same text node, given in two calls
+            node = _Node("text()", self._given)
+            parent.add("text()", node)
         if not self._hidden and data.strip():
             self._keep(data, given=True)
         self._given += len(data)
-        self._nodes[path] = (start, self._given)
+        node.end = self._given
 
     def handle_comment(self, data: str) -> None:
-        self._child("comment()")
+        self._stack[-1].add("comment()", _Node("comment()", self._given, self._given))
 
     # -- mapping ---------------------------------------------------------------------------
     def start(self, given: int) -> int:
@@ -175,13 +174,16 @@ class ShownText(HTMLParser):
         """Label Studio's global position of ``offset`` in the node at XPath ``path`` (a text
         node: characters into it; an element: before its child ``offset``), or None if the
         HTML has no such node."""
-        path = "/" + path.strip().strip("/")
-        if path in self._nodes:
-            start, end = self._nodes[path]
-            return min(start + offset, end)
-        element = self._elements.get(path)
-        if element is None:
-            return None
-        if offset < len(element.children):
-            return element.children[offset]
-        return self._ends.get(path, self._given)
+        node = self._root
+        for step in path.strip().strip("/").split("/"):
+            found = _STEP.fullmatch(step.lower())
+            if found is None:
+                return None
+            nodes = node.named.get(found[1], [])
+            index = int(found[2] or 1) - 1
+            if index >= len(nodes):
+                return None
+            node = nodes[index]
+        if node.tag == "text()":
+            return min(node.start + offset, node.end)
+        return node.children[offset] if offset < len(node.children) else node.end

@@ -2,6 +2,7 @@
 labelstudio), and the export checked against Label Studio's own import rules."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,20 @@ def test_shown_text_maps_label_studio_positions():
     assert [shown.end(g) for g in (1, 3, 4, 6, 9, 10)] == [1, 3, 3, 6, 6, 8]
     assert shown.at("/p[2]/b[1]/text()[1]", 1) == 6
     assert shown.at("/p[2]", 1) == 5 and shown.at("/p[9]", 0) is None
+
+
+def test_deeply_nested_html_costs_time_in_proportion_to_its_size():
+    def parse(depth: int) -> float:
+        html = "<div>" * depth + "deep" + "</div>" * depth
+        start = time.perf_counter()
+        shown = ShownText(html)
+        spent = time.perf_counter() - start
+        assert shown.text == "deep"
+        assert shown.at("/div[1]" * depth + "/text()[1]", 2) == 2
+        return spent
+
+    small, large = min(parse(1500) for _ in range(3)), min(parse(15000) for _ in range(3))
+    assert large < 30 * small  # ten times the size; quadratic work would be a hundred
 
 
 def test_paragraphs_become_lines_and_paragraph_offsets_map_into_them():
