@@ -59,7 +59,6 @@ from annotate.formats.base import (
 )
 from annotate.formats.html_text import ShownText
 from annotate.formats.targets import atomic_write
-from annotate.inputs import parse_json
 from annotate.model import GOLD, AnnotatedDocument, DocLabel, Document, Relation, Span, text_uid
 from annotate.schema import LabelSchema
 
@@ -72,6 +71,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _VALUE_KEY = {"choices": "choices", "textarea": "text", "number": "number", "rating": "rating"}
 _REGIONS = ("labels", "hypertextlabels", "paragraphlabels")
 _DATA_KEYS = ("title", "uid", "meta")
+_SPACE = re.compile(r"[ \t\n\r]*")
 UNTYPED = "relation"
 """The type of a relation Label Studio gives none (its relations need no labels)."""
 
@@ -203,21 +203,52 @@ def _annotation(text: str, layer: Layer, schema: LabelSchema,
 
 # -- reading ---------------------------------------------------------------------------------
 def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
-    """One record per task; InputError names the task, annotation and result at fault."""
+    """One record per task; InputError names the line the task starts on, the task, and the
+    annotation and result at fault."""
     intake = Intake(schema, options, path)
     try:
-        data = parse_json(read_utf8(path).removeprefix("\ufeff"))
+        tasks = _tasks(read_utf8(path).removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise intake.error(
             f"not valid JSON ({exc.msg} at column {exc.colno})", f"line {exc.lineno}"
         ) from None
-    tasks = data if isinstance(data, list) else [data]
-    context = _FileContext(intake, tasks)
-    for i, task in enumerate(tasks, start=1):
-        record = context.task(task, f"task {i}")
+    context = _FileContext(intake, [task for _, task in tasks])
+    for i, (line, task) in enumerate(tasks, start=1):
+        record = context.task(task, f"line {line}, task {i}")
         if record is not None:
             yield record
     intake.finish()
+
+
+def _tasks(text: str) -> list[tuple[int, Any]]:
+    """The tasks of a Label Studio file (a list of them, or one) with the line each starts
+    on; JSONDecodeError if the file is not JSON."""
+    decode = json.JSONDecoder().raw_decode
+    tasks: list[tuple[int, Any]] = []
+    at = _SPACE.match(text).end()
+    try:
+        if not text.startswith("[", at):
+            task, end = decode(text, at)
+            tasks.append((1 + text.count("\n", 0, at), task))
+            at = end
+        else:
+            at, line, counted = _SPACE.match(text, at + 1).end(), 1, 0
+            while not text.startswith("]", at) or tasks:
+                line, counted = line + text.count("\n", counted, at), at
+                task, at = decode(text, at)
+                tasks.append((line, task))
+                at = _SPACE.match(text, at).end()
+                if text.startswith("]", at):
+                    break
+                if not text.startswith(",", at):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+                at = _SPACE.match(text, at + 1).end()
+            at += 1
+    except RecursionError:
+        raise json.JSONDecodeError("arrays or objects nested too deeply", text, at) from None
+    if _SPACE.match(text, at).end() != len(text):
+        raise json.JSONDecodeError("Extra data", text, at)
+    return tasks
 
 
 def _entries(task: dict[str, Any]) -> Iterator[tuple[str, int, Any]]:

@@ -100,8 +100,9 @@ def test_the_only_text_field_is_the_text_and_several_need_the_text_key():
     records, _ = read(FIXTURES / "data_keys.json")
     assert [r.document.text for r in records] == ["Gao is far."]
     assert records[0].document.meta == {"n": 3}
-    with pytest.raises(InputError, match=r"task 1: which data field holds the text\? The task "
-                                         r"has 'body', 'headline'; name it with --text-key"):
+    with pytest.raises(InputError, match=r"two_text_fields\.json:line 2, task 1: which data "
+                                         r"field holds the text\? The task has 'body', "
+                                         r"'headline'; name it with --text-key"):
         read(FIXTURES / "two_text_fields.json")
     records, _ = read(FIXTURES / "two_text_fields.json", text_key="body")
     assert spans(records) == [("annotator-3", "GPE", "Gao")]

@@ -82,7 +82,8 @@ def test_a_region_whose_text_is_not_at_its_offsets_is_refused_naming_it(store):
     path = SHARED / "labelstudio" / "lsf-rich_text_plain-annotations-1.json"
     [result] = import_paths(store, [path], ImportOptions(add_labels=True))
     assert result.error == (
-        f"{path}:task 1, annotations 1, result 1: span [343, 354): the file says 'February 22' "
+        f"{path}:line 1, task 1, annotations 1, result 1: span [343, 354): the file says "
+        "'February 22' "
         "but the text there is ' supporters'")
     assert store.stats()["documents"] == 0
 

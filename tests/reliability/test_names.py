@@ -261,7 +261,7 @@ SURROGATE_FILES = [
         {"id": "r", "type": "labels", "value": {"start": 0, "end": 5, "labels": ["PERSON"]}},
         {"id": "r", "type": "textarea", "from_name": "note",
          "value": {"start": 0, "end": 5, "text": ["\ud800"]}}]}]}]),
-     "task 1, annotations 1, result 1: span [0, 5): the note holds U+D800"),
+     "line 1, task 1, annotations 1, result 1: span [0, 5): the note holds U+D800"),
     ("native.jsonl", native_line(title="x\ud800"), "line 1: the title holds U+D800"),
     ("native.jsonl", native_line(status={"\udfff": "done"}),
      "line 1: status annotator '\\udfff' holds U+DFFF"),
@@ -324,7 +324,8 @@ BAD = "amina\tT9"
     ("ls.json", json.dumps([{"data": {"text": TEXT}, "annotations": [{
         "completed_by": "a\u2028b", "result": [{"id": "r", "type": "labels", "value": {
             "start": 0, "end": 5, "labels": ["PERSON"]}}]}]}]),
-     r"task 1, annotations 1, result 1: span \[0, 5\): annotator 'a\\u2028b' holds U\+2028"),
+     r"line 1, task 1, annotations 1, result 1: span \[0, 5\): annotator 'a\\u2028b' holds "
+     r"U\+2028"),
     ("native.jsonl", native_line(spans=[{"id": "s", "start": 0, "end": 5, "label": "PERSON",
                                         "annotator": "x" * 101}]),
      r"line 1: span \[0, 5\): annotator 'x+…' is 101 characters long \(at most 100\)"),
