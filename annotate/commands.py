@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
-from annotate.model import DocLabel, Relation, Span, Status, utc_now
+from annotate.model import DocLabel, Relation, Span, Status, clipped, utc_now
 from annotate.schema import LabelSchema
 
 DecisionKind = Literal["accept", "reject"]
@@ -66,6 +66,7 @@ def _plain(value: Any) -> Any:
             "note": value.note,
             "created": value.created,
             "updated": value.updated,
+            "fragments": value.fragments,
         }
     if isinstance(value, Relation):
         return {
@@ -74,6 +75,7 @@ def _plain(value: Any) -> Any:
             "target": value.target,
             "annotator": value.annotator,
             "id": value.id,
+            "note": value.note,
         }
     if isinstance(value, Decision):
         return {
@@ -103,7 +105,8 @@ def _plain(value: Any) -> Any:
 
 
 def _span_from(data: dict[str, Any]) -> Span:
-    return Span(**data)
+    fragments = tuple(tuple(f) for f in data.get("fragments") or ())
+    return Span(**(data | {"fragments": fragments}))
 
 
 def _relation_from(data: dict[str, Any]) -> Relation:
@@ -208,7 +211,9 @@ def relabel(span: Span, label: str, schema: LabelSchema | None = None) -> Update
 
 
 def resize(span: Span, start: int, end: int) -> UpdateSpan:
-    return UpdateSpan(span, replace(span, start=start, end=end, updated=utc_now()))
+    """Give ``span`` new bounds; a discontinuous span keeps the fragments within them."""
+    return UpdateSpan(span, replace(span, start=start, end=end, updated=utc_now(),
+                                    fragments=clipped(span.fragments, start, end)))
 
 
 def set_attribute(span: Span, name: str, value: Any) -> UpdateSpan:

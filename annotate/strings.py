@@ -152,6 +152,7 @@ def check_record(record: AnnotatedDocument) -> None:
         if name_problem(rel.type) or name_problem(rel.annotator):
             check_name(rel.type, f"relation {rel.id}: type")
             check_name(rel.annotator, f"relation {rel.id}: annotator")
+        check_text(rel.note, f"relation {rel.id}: the note")
     for annotator in record.status:
         check_name(annotator, "status annotator")
     for label in record.doc_labels:
@@ -236,7 +237,9 @@ def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, in
     names.update(record.status)
     for label in record.doc_labels:
         names.update((label.category, label.value, label.annotator))
+    notes = [rel.note for rel in record.relations if rel.note is not None]
     if (text_problem(doc.text) is None and text_problem(doc.title) is None
+            and not any(map(text_problem, notes))
             and not _has_surrogate(doc.meta) and not any(map(name_problem, names))
             and _sound(record.spans)):
         return record, 0
@@ -259,7 +262,7 @@ def _rebuilt(record: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
                 attributes=fix(s.attributes))
         for s in record.spans
     )
-    relations = tuple(replace(r, type=fix(r.type), annotator=fix(r.annotator))
+    relations = tuple(replace(r, type=fix(r.type), annotator=fix(r.annotator), note=fix(r.note))
                       for r in record.relations)
     status = {fix(name): state for name, state in record.status.items()}
     doc_labels = tuple(replace(d, category=fix(d.category), value=fix(d.value),

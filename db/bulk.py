@@ -275,7 +275,8 @@ def _relations_for(
     for r in conn.execute(query):
         result[r.document_id].append(
             Relation(
-                r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id
+                r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id,
+                r.note,
             )
         )
     return result

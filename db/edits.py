@@ -141,7 +141,8 @@ def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Rel
         select(R).where(or_(R.c.source_id == span.id, R.c.target_id == span.id)).order_by(R.c.id)
     )
     return tuple(
-        Relation(r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id)
+        Relation(r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id,
+                 r.note)
         for r in rows
     )
 
@@ -162,6 +163,7 @@ def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: st
             source_id=relation.source,
             target_id=relation.target,
             annotator_id=names.annotator_id(conn, relation.annotator),
+            note=relation.note,
         )
     )
     tombstones.unbury(conn, "relation", [relation.id])
@@ -255,6 +257,7 @@ def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
             row.target_id,
             names.annotator_name(conn, row.annotator_id),
             row.id,
+            row.note,
         ),
     )
 

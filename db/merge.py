@@ -118,13 +118,16 @@ def _existing(conn: Connection, sql: str, ids: Collection[str]) -> dict[str, tup
 
 _SPANS_BY_ID = f"SELECT {span_rows.column_list()} FROM spans WHERE id IN"
 _RELATIONS_BY_ID = (
-    "SELECT id, document_id, type, source_id, target_id, annotator_id FROM relations WHERE id IN"
+    "SELECT id, document_id, type, source_id, target_id, annotator_id, note FROM relations "
+    "WHERE id IN"
 )
 _INSERT_RELATION = (
-    "INSERT INTO relations (id, document_id, type, source_id, target_id, annotator_id) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO relations (id, document_id, type, source_id, target_id, note, annotator_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-_UPDATE_RELATION = "UPDATE relations SET type = ?, source_id = ?, target_id = ? WHERE id = ?"
+_UPDATE_RELATION = (
+    "UPDATE relations SET type = ?, source_id = ?, target_id = ?, note = ? WHERE id = ?"
+)
 _STATUSES_OF = "SELECT document_id, annotator_id, state FROM document_status WHERE document_id IN"
 _DOC_LABELS_OF = (
     "SELECT document_id, annotator_id, category, value FROM doc_labels WHERE document_id IN"
@@ -271,8 +274,7 @@ class Merger:
             elif (relation.source, relation.target) == (source[0], target[0]):
                 joined.append((relation, doc_id))  # the common case: ids kept as they came
             else:
-                joined.append((Relation(relation.type, source[0], target[0], relation.annotator,
-                                        relation.id), doc_id))
+                joined.append((replace(relation, source=source[0], target=target[0]), doc_id))
         placed, rows = self._owned(joined, _RELATIONS_BY_ID, 5)
         dead = self._buried("relation", (r.id for r in placed))
         inserts: list[tuple[Any, ...]] = []
@@ -280,7 +282,7 @@ class Merger:
         seen: set[str] = set()
         for relation, (_, doc_id) in zip(placed, joined, strict=True):
             row = rows.get(relation.id)
-            content = (relation.type, relation.source, relation.target)
+            content = (relation.type, relation.source, relation.target, relation.note)
             if relation.id in dead:
                 outcome = SKIPPED + DELETED_HERE
             elif relation.id in seen:
@@ -292,7 +294,7 @@ class Merger:
                 )
             elif row[1] != doc_id:
                 outcome = SKIPPED + OTHER_DOCUMENT
-            elif row[2:5] == content:
+            elif (*row[2:5], row[6]) == content:
                 outcome = UNCHANGED
             elif relation.annotator == GOLD:
                 outcome = SKIPPED + GOLD_FIXED
@@ -382,7 +384,7 @@ class Merger:
 
 def _same_span(row: Sequence[Any], new: Sequence[Any], span: Span) -> bool:
     """Whether the stored ``row`` holds what the incoming ``new`` row does (label, bounds,
-    attributes, note; not the times)."""
-    if row[3:6] != new[3:6] or row[7] != new[7]:
+    fragments, attributes, note; not the times)."""
+    if row[3:6] != new[3:6] or row[7] != new[7] or row[10] != new[10]:
         return False
     return row[6] == new[6] or json.loads(row[6] or "{}") == span.attributes

@@ -33,6 +33,7 @@ from annotate.model import (
     Document,
     Relation,
     Span,
+    fragments_problem,
     text_uid,
 )
 from db import migrate, span_rows
@@ -44,7 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "annotators": ("id", "name"),
     "labels": ("id", "name"),
     "documents": ("id", "uid", "title", "text", "meta"),
-    "spans": span_rows.COLUMNS,
+    "spans": tuple(c for c in span_rows.COLUMNS if c != "fragments"),
     "relations": ("id", "document_id", "type", "source_id", "target_id", "annotator_id"),
     "document_status": ("document_id", "annotator_id", "state"),
 }
@@ -53,6 +54,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "doc_labels": ("document_id", "annotator_id", "category", "value", "created"),
 }
 """Tables a store of an older revision lacks; read, and checked like the others, when there."""
+LATER: dict[str, str] = {"spans": "fragments", "relations": "note"}
+"""Columns read when the peer's store has them (added by migration 0006): NULL otherwise."""
 TIME_LIMIT = 120.0
 """Seconds any one statement on the peer file may take."""
 CHECK_LINES = 3
@@ -168,6 +171,22 @@ def _json_object(value: Any, what: str, name: str, where: str) -> dict[str, Any]
     return data
 
 
+def _fragments(value: Any, start: Any, end: Any, name: str, where: str) -> str | None:
+    """A span's fragments column checked (:func:`annotate.model.fragments_problem`), as
+    stored."""
+    if value is None:
+        return None
+    try:
+        data = json.loads(value) if isinstance(value, str | bytes) else None
+        fragments = tuple(tuple(pair) for pair in data) if isinstance(data, list) else data
+    except (ValueError, TypeError, RecursionError):
+        fragments = None
+    problem = fragments_problem(fragments, start, end) if fragments else "not a list of pairs"
+    if problem:
+        raise InputError(f"the fragments column: {problem}", name, where)
+    return span_rows.fragments_json(fragments)
+
+
 def _text(value: Any, what: str, name: str, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise InputError(f"{what} must be a non-empty string", name, where)
@@ -189,6 +208,12 @@ class _Reader:
         self.has_doc_labels = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'doc_labels'"
         ).fetchone() is not None
+        self.later = {
+            table: column if conn.execute(
+                "SELECT 1 FROM pragma_table_xinfo(?) WHERE name = ?", (table, column)
+            ).fetchone() else "NULL"
+            for table, column in LATER.items()
+        }
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         self.clock.restart()
@@ -266,13 +291,15 @@ class _Reader:
     def _spans(self, docs: dict[Any, Document]) -> dict[Any, dict[str, Span]]:
         ids = list(docs)
         result: dict[Any, dict[str, Span]] = {doc_id: {} for doc_id in ids}
+        columns = ", ".join(f'"{c}"' for c in COLUMNS["spans"])
         rows = self._rows(
-            f"SELECT {span_rows.column_list()} FROM spans WHERE document_id {_in(ids)} "
+            f"SELECT {columns}, {self.later['spans']} FROM spans WHERE document_id {_in(ids)} "
             'ORDER BY document_id, start, "end", id',
             ids,
         )
         for row in rows:
-            span_id, doc_id, who, label, start, end, attributes, note, created, updated = row
+            (span_id, doc_id, who, label, start, end, attributes, note, created, updated,
+             fragments) = row
             doc = docs[doc_id]
             where = f"span {span_id}"
             span_id = _text(span_id, "a span id", self.name, f"document {doc.uid[:12]}")
@@ -289,6 +316,7 @@ class _Reader:
                 note,
                 _text(created, "created", self.name, where),
                 updated if isinstance(updated, str) and updated else created,
+                _fragments(fragments, start, end, self.name, where),
             )
             result[doc_id][span_id] = span_rows.from_row(
                 checked, doc.uid, self.labels.__getitem__, self.annotators.__getitem__
@@ -300,8 +328,9 @@ class _Reader:
     ) -> dict[Any, list[Relation]]:
         ids = list(docs)
         result: dict[Any, list[Relation]] = {doc_id: [] for doc_id in ids}
-        for doc_id, rel_id, rtype, source, target, who in self._rows(
-            "SELECT document_id, id, type, source_id, target_id, annotator_id FROM relations "
+        for doc_id, rel_id, rtype, source, target, who, note in self._rows(
+            "SELECT document_id, id, type, source_id, target_id, annotator_id, "
+            f"{self.later['relations']} FROM relations "
             f"WHERE document_id {_in(ids)} ORDER BY document_id, id",
             ids,
         ):
@@ -313,7 +342,11 @@ class _Reader:
                 )
             rel_id = _text(rel_id, "a relation id", self.name, where)
             rtype = _text(rtype, "the relation type", self.name, where)
-            result[doc_id].append(Relation(rtype, source, target, self.annotators[who], rel_id))
+            if note is not None and not isinstance(note, str):
+                raise InputError("the note must be a string", self.name, where)
+            result[doc_id].append(
+                Relation(rtype, source, target, self.annotators[who], rel_id, note)
+            )
         return result
 
 

@@ -17,7 +17,7 @@ from annotate.model import Span
 
 COLUMNS = (
     "id", "document_id", "annotator_id", "label_id", "start", "end", "attributes", "note",
-    "created", "updated",
+    "created", "updated", "fragments",
 )
 """The spans table's columns, in the order of every row this module makes or reads."""
 
@@ -50,11 +50,17 @@ def attributes_json(attributes: Mapping[str, Any]) -> str:
         return json.dumps(attributes)
 
 
+def fragments_json(fragments: tuple[tuple[int, int], ...]) -> str | None:
+    """Fragments as stored: JSON pairs, NULL for a contiguous span."""
+    return json.dumps(fragments) if fragments else None
+
+
 def to_row(span: Span, document_id: int, annotator_id: int, label_id: int) -> tuple[Any, ...]:
     """The row of ``span``, given the ids its document, annotator and label have here."""
     return (
         span.id, document_id, annotator_id, label_id, span.start, span.end,
         attributes_json(span.attributes), span.note, span.created, span.updated,
+        fragments_json(span.fragments),
     )
 
 
@@ -68,9 +74,11 @@ def from_row(
 ) -> Span:
     """The Span of a row in ``COLUMNS`` order, in document ``uid``; ``label`` and
     ``annotator`` name the ids the row holds."""
-    span_id, _, annotator_id, label_id, start, end, attributes, note, created, updated = row
+    span_id, _, annotator_id, label_id, start, end, attributes, note, created, updated, \
+        fragments = row
     return Span(
         uid, start, end, label(label_id), annotator(annotator_id), span_id,
         json.loads(attributes) if attributes and attributes != "{}" else {},
         note, created, updated,
+        tuple(map(tuple, json.loads(fragments))) if fragments else (),
     )

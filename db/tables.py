@@ -97,6 +97,7 @@ class SpanModel(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created: Mapped[str] = mapped_column(String(20))
     updated: Mapped[str] = mapped_column(String(20))
+    fragments: Mapped[list[Any] | None] = mapped_column(JSON)  # [[start, end], ...] or NULL
 
     __table_args__ = (
         Index("ix_spans_document_start", "document_id", "start"),
@@ -112,6 +113,7 @@ class RelationModel(Base):
     source_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     target_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_relations_document_id", "document_id"),

@@ -25,7 +25,15 @@ import orjson
 from annotate import strings
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
-from annotate.model import SYSTEM, AnnotatedDocument, DocLabel, Document, Relation, Span
+from annotate.model import (
+    SYSTEM,
+    AnnotatedDocument,
+    DocLabel,
+    Document,
+    Relation,
+    Span,
+    fragments_problem,
+)
 from annotate.schema import LabelSchema
 from annotate.validator import Incoming
 
@@ -42,8 +50,12 @@ LOST_STATUSES = "statuses not carried"
 LOST_META = "document metadata not carried"
 LOST_DOC_LABELS = "document labels not carried"
 LOST_CROSS_LAYER = "relations joining two annotators' spans not carried"
-Part = Literal["attributes", "notes", "relations", "statuses", "meta", "doc_labels"]
-PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta", "doc_labels")
+LOST_FRAGMENTS = "discontinuous spans written as one range from their first to last fragment"
+LOST_RELATION_NOTES = "notes on relations not carried"
+Part = Literal["attributes", "notes", "relations", "statuses", "meta", "doc_labels", "fragments",
+               "relation notes"]
+PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta", "doc_labels",
+                           "fragments", "relation notes")
 """The parts of a record a format may have no place for."""
 _LOST: dict[Part, str] = {
     "attributes": LOST_ATTRIBUTES,
@@ -52,6 +64,8 @@ _LOST: dict[Part, str] = {
     "statuses": LOST_STATUSES,
     "meta": LOST_META,
     "doc_labels": LOST_DOC_LABELS,
+    "fragments": LOST_FRAGMENTS,
+    "relation notes": LOST_RELATION_NOTES,
 }
 REPLACED_SURROGATES = "strings holding lone surrogates (replaced by U+FFFD)"
 
@@ -71,6 +85,10 @@ def _present(record: AnnotatedDocument, part: Part) -> int:
         return len(record.status)
     if part == "doc_labels":
         return len(record.doc_labels)
+    if part == "fragments":
+        return sum(bool(s.fragments) for s in record.spans)
+    if part == "relation notes":
+        return sum(r.note is not None for r in record.relations)
     return int(bool(record.document.meta))
 
 
@@ -323,8 +341,12 @@ class Intake:
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
         span_id: str | None = None,
+        fragments: tuple[tuple[int, int], ...] = (),
     ) -> Span:
         check_span_text(document.text, start, end, text, self.file, where)
+        problem = fragments_problem(fragments, start, end)
+        if problem:
+            raise self.error(f"span [{start}, {end}): {problem}", where)
         if not isinstance(label, str) or not label:
             raise self.error(
                 f"span [{start}, {end}): the label must be a name, got {label!r}", where
@@ -338,10 +360,11 @@ class Intake:
         except ValidationError as exc:
             raise self.error(f"span [{start}, {end}): {exc}", where) from None
         if span_id is None:
-            key = (document.uid, annotator, start, end, label)
+            key = (document.uid, annotator, start, end, label, *fragments)
             span_id = stable_id(*key, self._seen[key])
             self._seen[key] += 1
-        span = Span(document.uid, start, end, label, annotator, span_id, attributes or {}, note)
+        span = Span(document.uid, start, end, label, annotator, span_id, attributes or {}, note,
+                    fragments=fragments)
         try:
             self.check.span(span, self._place(where))
         except InputError as exc:
@@ -356,19 +379,21 @@ class Intake:
         annotator: str,
         where: str,
         relation_id: str | None = None,
+        note: str | None = None,
     ) -> Relation:
         if not isinstance(rtype, str) or not rtype:
             raise self.error(f"a relation type must be a name, got {rtype!r}", where)
         rtype = self.options.label_map.get(rtype, rtype)
         try:
             strings.check_name(rtype, "relation type")
+            strings.check_text(note, "the note")
         except ValidationError as exc:
             raise self.error(str(exc), where) from None
         if relation_id is None:
             key = (rtype, source.id, target.id, annotator)
             relation_id = stable_id(*key, self._seen[key])
             self._seen[key] += 1
-        rel = Relation(rtype, source.id, target.id, annotator, relation_id)
+        rel = Relation(rtype, source.id, target.id, annotator, relation_id, note)
         try:
             self.check.relation(rel, source, target, self._place(where))
         except InputError as exc:

@@ -54,22 +54,24 @@ def encode_bytes(record: AnnotatedDocument) -> bytes:
             raise InputError(
                 f"span {s.id} [{s.start}, {s.end}) lies outside the text", doc.title or doc.uid
             )
-        spans.append(
-            {
-                "id": s.id,
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": text[s.start : s.end],
-                "annotator": s.annotator,
-                "attributes": s.attributes,
-                "note": s.note,
-                "created": s.created,
-                "updated": s.updated,
-            }
-        )
+        item = {
+            "id": s.id,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "text": text[s.start : s.end],
+            "annotator": s.annotator,
+            "attributes": s.attributes,
+            "note": s.note,
+            "created": s.created,
+            "updated": s.updated,
+        }
+        if s.fragments:
+            item["fragments"] = [{"start": a, "end": b, "text": text[a:b]} for a, b in s.fragments]
+        spans.append(item)
     relations = [
         {"id": r.id, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
+        | ({"note": r.note} if r.note is not None else {})
         for r in sorted(record.relations, key=relation_order)
     ]
     line = {
@@ -173,6 +175,7 @@ def _record(data: Any, where: str | None) -> AnnotatedDocument:
                 s.get("note"),
                 created,
                 s.get("updated") or created,
+                _fragments(s["fragments"], text, span_id) if "fragments" in s else (),
             )
         )
     ids = {s.id for s in spans}
@@ -180,8 +183,12 @@ def _record(data: Any, where: str | None) -> AnnotatedDocument:
         raise InputError("two spans share an id")
     relations = []
     for r in data.get("relations") or ():
+        note = r.get("note")
+        if note is not None and not isinstance(note, str):
+            raise InputError(f"relation {r['id']}: the note must be a string")
         rel = Relation(
-            str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]), str(r["id"])
+            str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]), str(r["id"]),
+            note,
         )
         for end_id in (rel.source, rel.target):
             if end_id not in ids:
@@ -212,6 +219,26 @@ def _doc_labels(items: Any, uid: str, now: str) -> tuple[DocLabel, ...]:
             raise InputError(f'doc_labels[{i}]: "created" must be a string')
         labels.append(DocLabel(uid, item["category"], item["value"], item["annotator"], created))
     return tuple(labels)
+
+
+def _fragments(data: Any, text: str, span_id: str) -> tuple[tuple[int, int], ...]:
+    """A span's ``"fragments"`` (``[{"start", "end", "text"}, ...]``), each checked against the
+    text, and as a whole against the span's bounds when the span is checked."""
+    if not isinstance(data, list):
+        raise InputError(f"span {span_id}: \"fragments\" must be a list")
+    pieces = []
+    for item in data:
+        start, end = item["start"], item["end"]
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
+            raise InputError(f"span {span_id}: fragment [{start}, {end}) does not lie in the text")
+        quoted = item.get("text")
+        if quoted is not None and text[start:end] != quoted:
+            raise InputError(
+                f"span {span_id}: fragment text[{start}:{end}] is {text[start:end]!r}, "
+                f"the record says {quoted!r}"
+            )
+        pieces.append((start, end))
+    return tuple(pieces)
 
 
 def read(path: Path) -> Iterator[AnnotatedDocument]:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.model import Span
+from annotate.model import Span, clipped
 from annotate.schema import LabelSchema
 from desktop.plain import MESSAGE, NAME, line, words
 
@@ -99,5 +99,6 @@ class EditDialog(QDialog):
             defined = self.schema.label(label)
             names = {a.name for a in defined.attributes} if defined else set()
             attributes = {k: v for k, v in attributes.items() if k in names}
-        return replace(span, label=label, start=self.start.value(), end=self.end.value(),
-                       attributes=attributes)
+        start, end = self.start.value(), self.end.value()
+        return replace(span, label=label, start=start, end=end, attributes=attributes,
+                       fragments=clipped(span.fragments, start, end))

@@ -9,8 +9,10 @@ from annotate import formats
 from annotate.formats.base import (
     LOST_ATTRIBUTES,
     LOST_DOC_LABELS,
+    LOST_FRAGMENTS,
     LOST_META,
     LOST_NOTES,
+    LOST_RELATION_NOTES,
     LOST_RELATIONS,
     LOST_STATUSES,
     ExportReport,
@@ -27,13 +29,15 @@ DOC = Document("Rebels said the army fled.", "Report", meta={"source": "wire"})
 RECORD = AnnotatedDocument(
     DOC,
     (Span(DOC.uid, 0, 25, "CLAIM", "amy", "s1", {"certainty": "reported"}, "who?"),
-     Span(DOC.uid, 16, 20, "ORG", "amy", "s2")),
-    (Relation("ABOUT", "s1", "s2", "amy", "r1"),),
+     Span(DOC.uid, 16, 20, "ORG", "amy", "s2"),
+     Span(DOC.uid, 0, 20, "ORG", "amy", "s3", fragments=((0, 6), (16, 20)))),
+    (Relation("ABOUT", "s1", "s2", "amy", "r1", "sure?"),),
     {"amy": "done"},
     (DocLabel(DOC.uid, "stance", "disputes", "amy"),),
 )
 LOST = {"attributes": LOST_ATTRIBUTES, "notes": LOST_NOTES, "relations": LOST_RELATIONS,
-        "statuses": LOST_STATUSES, "meta": LOST_META, "doc_labels": LOST_DOC_LABELS}
+        "statuses": LOST_STATUSES, "meta": LOST_META, "doc_labels": LOST_DOC_LABELS,
+        "fragments": LOST_FRAGMENTS, "relation notes": LOST_RELATION_NOTES}
 
 
 @pytest.mark.parametrize("name", formats.EXPORT_FORMATS)
@@ -91,5 +95,7 @@ def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_pat
         "statuses": bool(back.status),
         "meta": back.document.meta.get("source") == "wire",
         "doc_labels": bool(back.doc_labels),
+        "fragments": any(s.fragments == ((0, 6), (16, 20)) for s in back.spans),
+        "relation notes": any(r.note == "sure?" for r in back.relations),
     }
     assert {part for part, here in kept.items() if here} == set(fmt.carries), name

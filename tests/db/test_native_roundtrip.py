@@ -49,6 +49,8 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
         attrs = (
             {"certainty": draw(st.sampled_from(["asserted", "hedged"]))} if label == "CLAIM" else {}
         )
+        cut = draw(st.integers(start + 1, end - 2)) if end - start >= 3 else None
+        fragments = ((start, cut), (cut + 1, end)) if cut and draw(st.booleans()) else ()
         spans.append(
             Span(
                 doc.uid,
@@ -59,6 +61,7 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
                 f"{doc.uid[:8]}-{i}",
                 attrs,
                 draw(st.sampled_from([None, "n <i>"])),
+                fragments=fragments,
             )
         )
     relations = []
@@ -68,7 +71,8 @@ def records(draw: st.DrawFn) -> AnnotatedDocument:
     if claims and people:
         relations.append(
             Relation(
-                "CLAIMED_BY", claims[0].id, people[0].id, claims[0].annotator, f"{doc.uid[:8]}-r"
+                "CLAIMED_BY", claims[0].id, people[0].id, claims[0].annotator, f"{doc.uid[:8]}-r",
+                draw(st.sampled_from([None, "why\nso"])),
             )
         )
     status = draw(
@@ -102,6 +106,11 @@ def test_export_import_export_is_byte_identical(
         export(store, out, "native")
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == first.read_bytes()
+    back = list(native.read(folder / "out1.jsonl"))
+    assert sorted(s.fragments for r in back for s in r.spans) == sorted(
+        s.fragments for r in batch for s in r.spans)
+    assert sorted(str(r.note) for b in back for r in b.relations) == sorted(
+        str(r.note) for b in batch for r in b.relations)
     for line, record in zip(first.read_text(encoding="utf-8").split("\n"), batch, strict=False):
         data = json.loads(line)
         for span in data["spans"]:
