@@ -24,7 +24,7 @@ CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
 AttributeType = Literal["choice", "text", "number", "bool"]
 ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("choice", "text", "number", "bool")
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")  # "_gt_N": a CoNLL-ST 2006 relation in brat
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -197,7 +197,7 @@ class LabelSchema:
             check_name(label.name, "label name")
             if not _NAME.fullmatch(label.name):
                 raise ValidationError(
-                    f"label name {label.name!r} must start with a letter and hold "
+                    f"label name {label.name!r} must start with a letter or '_' and hold "
                     "only letters, digits, '_' or '-'"
                 )
             if label.name in seen_names:

@@ -10,11 +10,12 @@ labels its type allows. A schema change must keep fitting what the store already
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotate.errors import InputError, ValidationError
-from annotate.model import DocLabel, Relation, Span
+from annotate.model import DocLabel, Relation, Span, fragments_problem
 from annotate.schema import (
     OKABE_ITO,
     AttributeDef,
@@ -36,6 +37,9 @@ def check_span(schema: LabelSchema, span: Span, length: int) -> None:
         raise ValidationError(
             f"span [{span.start}, {span.end}) lies outside the text (length {length})"
         )
+    problem = fragments_problem(span.fragments, span.start, span.end)
+    if problem:
+        raise ValidationError(f"span [{span.start}, {span.end}): {problem}")
     schema.check_span(span)
 
 
@@ -169,6 +173,8 @@ class Incoming:
         self.grown = False
         """Whether :attr:`schema` grew since the caller last cleared this."""
         self._fits: set[tuple[Any, ...]] = set()  # (label, *attribute items) found to fit
+        if grow:
+            self._take_declared()
 
     def spans(self, spans: Iterable[Span], where: str) -> list[Span]:
         """The ``spans`` that :meth:`span` lets in, in order: an import's hot loop, where
@@ -258,6 +264,18 @@ class Incoming:
             )
 
     # -- growing ---------------------------------------------------------------------------
+    def _take_declared(self) -> None:
+        """Add every label and relation type ``declared`` defines and the schema lacks (a
+        name the schema cannot hold is left to be refused if the data uses it)."""
+        for label in self.declared.labels:
+            if self.schema.label(label.name) is None:
+                with suppress(InputError):
+                    self._add_label(label.name, "")
+        for rtype in self.declared.relations:
+            if self.schema.relation_type(rtype.name) is None:
+                with suppress(InputError):
+                    self._add_relation_type(rtype.name, "")
+
     def _grow(self, schema: LabelSchema, where: str) -> None:
         try:
             schema.validate()

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -51,27 +51,48 @@ from annotate.formats.base import (
     ExportReport,
     ImportOptions,
     Intake,
+    Layer,
     check_span_text,
     check_text,
     layers,
     read_utf8,
     writable,
 )
+from annotate.formats.brat_conf import (
+    ANNOTATOR,
+    COMMENT,
+    CONF,
+    EQUIVALENCE,
+    EVENT,
+    NORMALISATION,
+    TYPE,
+    ConfSeen,
+    conf_text,
+    reserved,
+)
+from annotate.formats.brat_conf import (
+    declared_schema as declared_schema,  # the registry asks this module for it
+)
 from annotate.formats.targets import atomic_path
 from annotate.inputs import Found, readable_name, walk
-from annotate.model import AnnotatedDocument, Document, Relation, Span, text_uid
-from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
+from annotate.model import (
+    AnnotatedDocument,
+    Document,
+    Relation,
+    Span,
+    fragments_problem,
+    text_uid,
+)
+from annotate.schema import LabelSchema
 
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits at
 _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _NUMBER = re.compile(r"[+-]?\d+")
 _SPACE = re.compile(r"\s")  # what str.isspace calls white space
-_TYPE = re.compile(r"\w[\w\-]*")  # a label, relation type or attribute name brat can hold
-_CONF_VALUE = re.compile(r"[^\s|,]+")  # an attribute value annotation.conf can list
 UID_DIGITS = 12
-CONF = "annotation.conf"
-ANNOTATOR = "Annotator"  # the brat attribute holding each span's annotator
+NOTES = "AnnotatorNotes"  # the type of the # lines that are notes
+_NUMBERED = re.compile(r"(.*\D)(\d+)")  # a numbered event role: Theme2
 LOST_TRIMMED = "span ends at line breaks trimmed in brat"
 LOST_BREAKS_ONLY = "spans of line breaks only not carried by brat"
 LOST_SPACED_VALUES = "attribute values with white space not carried by brat"
@@ -80,7 +101,8 @@ LOST_RELATIONS_TO_DROPPED = "relations to spans brat cannot carry"
 LOST_LABEL_NAMES = "spans whose label is not one word (brat cannot hold it)"
 LOST_TYPE_NAMES = "relations whose type is not one word (brat cannot hold it)"
 LOST_ATTRIBUTE_NAMES = "attributes whose name is not one word (brat cannot hold it)"
-FLATTENED_NOTES = "notes with line breaks flattened to one line in brat"
+FLATTENED_NOTES = "notes with line breaks other than LF flattened in brat"
+FLATTENED_COMMENTS = "comments with line breaks other than LF flattened in brat"
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -95,21 +117,10 @@ def annotator_value(annotator: str) -> str:
     return quote(annotator, safe="")
 
 
-@dataclass
-class _ConfSeen:
-    """Labels, relation types and attribute values met while writing, for annotation.conf."""
-
-    labels: set[str] = field(default_factory=set)
-    relations: set[str] = field(default_factory=set)
-    attributes: set[tuple[str, str]] = field(default_factory=set)  # (name, label) written
-    values: set[tuple[str, str]] = field(default_factory=set)  # (name, value) written
-    annotators: dict[str, str] = field(default_factory=dict)  # name -> its attribute value
-
-
 def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) -> ExportReport:
     """Write the folder ``out`` (replaced as a whole, only if every document was written)."""
     report = ExportReport("brat")
-    seen = _ConfSeen()
+    seen = ConfSeen()
     names: dict[str, str] = {}
     with atomic_path(out, "brat") as root, _file_writer() as put:
         for record in records:
@@ -126,7 +137,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             stem = os.path.join(root, name)
             put(f"{stem}.txt", doc.text)
             put(f"{stem}.ann", _ann(record, report, seen))
-        put(os.path.join(root, CONF), _conf(schema, seen))
+        put(os.path.join(root, CONF), conf_text(schema, seen))
     return report
 
 
@@ -199,120 +210,171 @@ def _value_text(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def _ann(record: AnnotatedDocument, report: ExportReport, seen: _ConfSeen) -> str:
-    """The ``.ann`` of one document: every layer's spans, in layer then position order."""
-    text = record.document.text
-    lines: list[str] = []
-    tid: dict[str, str] = {}
-    attr_n = note_n = rel_n = 0
-    for layer in layers(record, report):
-        if layer.annotator is not None and layer.annotator not in seen.annotators:
-            seen.annotators[layer.annotator] = annotator_value(layer.annotator)
-        who = seen.annotators.get(layer.annotator)
+class _AnnWriter:
+    """Builds the ``.ann`` of one document, layer after layer (ids count across layers)."""
+
+    def __init__(self, text: str, report: ExportReport, seen: ConfSeen):
+        self.text, self.report, self.seen = text, report, seen
+        self.lines: list[str] = []
+        self.ids: dict[str, str] = {}  # span id -> its T or E
+        self.counts: Counter[str] = Counter()
+
+    def _next(self, kind: str) -> str:
+        self.counts[kind] += 1
+        return f"{kind}{self.counts[kind]}"
+
+    def layer(self, layer: Layer) -> None:
+        if layer.annotator is not None and layer.annotator not in self.seen.annotators:
+            self.seen.annotators[layer.annotator] = annotator_value(layer.annotator)
+        who = self.seen.annotators.get(layer.annotator)
+        events = [s for s in layer.spans if EVENT in s.attributes]
+        triggers: dict[tuple[str, tuple[tuple[int, int], ...]], str] = {}
+        groups: dict[tuple[str, str], list[str]] = {}
         for span in layer.spans:
-            start, end, label = span.start, span.end, span.label
-            if not _TYPE.fullmatch(label):
-                report.lose(LOST_LABEL_NAMES)
+            if EVENT in span.attributes:
                 continue
-            if _BREAKS.search(text, start, end):
-                offsets, shown = _fragments(text, start, end)
-                if not offsets:
-                    report.lose(LOST_BREAKS_ONLY)
+            t = self._text_bound(span, span.label)
+            if t is not None:
+                self.ids[span.id] = t
+                self.report.spans += 1
+                triggers.setdefault((span.label, span.pieces), t)
+                self._attached(span, t, who, groups)
+        for span in events:
+            trigger = _value_text(span.attributes[EVENT])
+            if not TYPE.fullmatch(span.label) or not TYPE.fullmatch(trigger):
+                self.report.lose(LOST_LABEL_NAMES)
+                continue
+            if (trigger, span.pieces) not in triggers:  # written with its event, as brat does
+                t = self._text_bound(span, trigger)
+                if t is None:
                     continue
-                if text[start] in LINE_BREAKS or text[end - 1] in LINE_BREAKS:
-                    report.lose(LOST_TRIMMED)
-            else:
-                offsets, shown = f"{start} {end}", text[start:end]
-            tid[span.id] = t = f"T{len(tid) + 1}"
-            seen.labels.add(label)
-            lines.append(f"{t}\t{label} {offsets}\t{shown}\n")
-            report.spans += 1
-            if who is not None:
-                attr_n += 1
-                lines.append(f"A{attr_n}\t{ANNOTATOR} {t} {who}\n")
-            for name, value in span.attributes.items():
-                if value is None or value is False:
-                    continue
-                if name == ANNOTATOR:
-                    report.lose(LOST_ANNOTATOR_NAMED)
-                    continue
-                if not _TYPE.fullmatch(name):
-                    report.lose(LOST_ATTRIBUTE_NAMES)
-                    continue
-                seen.attributes.add((name, label))
-                if value is True:
-                    attr_n += 1
-                    lines.append(f"A{attr_n}\t{name} {t}\n")
-                    continue
-                value = _value_text(value)
-                if not value or _SPACE.search(value):
-                    report.lose(LOST_SPACED_VALUES)
-                    continue
-                attr_n += 1
-                seen.values.add((name, value))
-                lines.append(f"A{attr_n}\t{name} {t} {value}\n")
-            if span.note is not None:
-                note = _BREAKS.sub(" ", span.note)
-                if note != span.note:
-                    report.lose(FLATTENED_NOTES)
-                note_n += 1
-                lines.append(f"#{note_n}\tAnnotatorNotes {t}\t{note}\n")
+                triggers[(trigger, span.pieces)] = t
+            self.ids[span.id] = self._next("E")
+        roles: dict[str, list[Relation]] = {}
+        others = []
         for rel in layer.relations:
-            if rel.source not in tid or rel.target not in tid:
-                report.lose(LOST_RELATIONS_TO_DROPPED)
+            if rel.source in self.ids and self.ids[rel.source][0] == "E":
+                roles.setdefault(rel.source, []).append(rel)
+            else:
+                others.append(rel)
+        position = {s.id: (s.start, s.end) for s in layer.spans}
+        label = {s.id: s.label for s in layer.spans}
+        for span in events:
+            e = self.ids.get(span.id)
+            if e is None:
                 continue
-            if not _TYPE.fullmatch(rel.type):
-                report.lose(LOST_TYPE_NAMES)
+            args = sorted(roles.get(span.id, ()), key=lambda r: (r.type, position[r.target]))
+            written = [r for r in args if self._writable(r)]
+            names = role_names(r.type for r in written)
+            trigger = triggers[(_value_text(span.attributes[EVENT]), span.pieces)]
+            roles_seen = self.seen.events.setdefault(span.label, {})
+            for r in written:
+                roles_seen.setdefault(r.type, set()).add(label[r.target])
+            self.lines.append(" ".join([f"{e}\t{span.label}:{trigger}",
+                                        *(f"{n}:{self.ids[r.target]}"
+                                          for n, r in zip(names, written, strict=True))]) + "\n")
+            self.report.spans += 1
+            self.report.relations += len(written)
+            self._attached(span, e, who, groups)
+        for rel in others:
+            if self._writable(rel):
+                r = self._next("R")
+                self.seen.relations.add(rel.type)
+                self.lines.append(f"{r}\t{rel.type} Arg1:{self.ids[rel.source]} "
+                                  f"Arg2:{self.ids[rel.target]}\n")
+                self.report.relations += 1
+                if rel.note is not None:
+                    self._notes(NOTES, r, rel.note, FLATTENED_NOTES)
+        for (name, _), members in groups.items():
+            self.lines.append(f"*\t{name} {' '.join(members)}\n")
+
+    def _text_bound(self, span: Span, label: str) -> str | None:
+        """Write the T line of ``span`` as ``label``; its T, or None if brat cannot hold it."""
+        if not TYPE.fullmatch(label):
+            self.report.lose(LOST_LABEL_NAMES)
+            return None
+        offsets, shown = [], []
+        for start, end in span.pieces:
+            if _BREAKS.search(self.text, start, end):
+                cut, part = _fragments(self.text, start, end)
+                if cut:
+                    offsets.append(cut)
+                    shown.append(part)
+            else:
+                offsets.append(f"{start} {end}")
+                shown.append(self.text[start:end])
+        if not offsets:
+            self.report.lose(LOST_BREAKS_ONLY)
+            return None
+        if self.text[span.start] in LINE_BREAKS or self.text[span.end - 1] in LINE_BREAKS:
+            self.report.lose(LOST_TRIMMED)
+        t = self._next("T")
+        self.seen.labels.add(label)
+        self.lines.append(f"{t}\t{label} {';'.join(offsets)}\t{' '.join(shown)}\n")
+        return t
+
+    def _writable(self, rel: Relation) -> bool:
+        if rel.source not in self.ids or rel.target not in self.ids:
+            self.report.lose(LOST_RELATIONS_TO_DROPPED)
+            return False
+        if not TYPE.fullmatch(rel.type):
+            self.report.lose(LOST_TYPE_NAMES)
+            return False
+        return True
+
+    def _notes(self, kind: str, target: str, value: Any, flattened: str) -> None:
+        """One ``#`` line (``kind``: AnnotatorNotes, or another comment's type) for each line
+        of ``value``."""
+        for piece in _value_text(value).split("\n"):
+            flat = _BREAKS.sub(" ", piece)
+            if flat != piece:
+                self.report.lose(flattened)
+            self.lines.append(f"{self._next('#')}\t{kind} {target}\t{flat}\n")
+
+    def _attached(self, span: Span, t: str, who: str | None,
+                  groups: dict[tuple[str, str], list[str]]) -> None:
+        """The A, #, N lines of ``span`` (written as ``t``), its place in equivalences."""
+        lines = self.lines
+        if who is not None:
+            lines.append(f"{self._next('A')}\t{ANNOTATOR} {t} {who}\n")
+        for name, value in span.attributes.items():
+            if value is None or value is False or name == EVENT:
                 continue
-            rel_n += 1
-            seen.relations.add(rel.type)
-            lines.append(f"R{rel_n}\t{rel.type} Arg1:{tid[rel.source]} Arg2:{tid[rel.target]}\n")
-            report.relations += 1
-    return "".join(lines)
+            kind, base = reserved(name)
+            if not TYPE.fullmatch(base) or (kind is None and name == ANNOTATOR):
+                self.report.lose(LOST_ANNOTATOR_NAMED if name == ANNOTATOR
+                                 else LOST_ATTRIBUTE_NAMES)
+                continue
+            if kind == COMMENT:
+                self._notes(base, t, value, FLATTENED_COMMENTS)
+                continue
+            if kind == NORMALISATION:
+                for piece in _value_text(value).split("\n"):
+                    lines.append(f"{self._next('N')}\t{base} {t} {piece}\n")
+                continue
+            if kind == EQUIVALENCE:
+                groups.setdefault((base, _value_text(value)), []).append(t)
+                continue
+            self.seen.attributes.add((name, span.label))
+            if value is True:
+                lines.append(f"{self._next('A')}\t{name} {t}\n")
+                continue
+            value = _value_text(value)
+            if not value or _SPACE.search(value):
+                self.report.lose(LOST_SPACED_VALUES)
+                continue
+            self.seen.values.add((name, value))
+            lines.append(f"{self._next('A')}\t{name} {t} {value}\n")
+        if span.note is not None:
+            self._notes(NOTES, t, span.note, FLATTENED_NOTES)
 
 
-def _words(names: Iterable[str]) -> list[str]:
-    """The names brat can hold as a type (the others are left out of annotation.conf, as
-    their spans, relations and attributes are left out of the .ann files)."""
-    return [name for name in names if _TYPE.fullmatch(name)]
-
-
-def _conf(schema: LabelSchema, seen: _ConfSeen) -> str:
-    labels = [*_words(schema.label_names), *sorted(seen.labels - set(schema.label_names))]
-    out = ["[entities]", *labels, "", "[relations]"]
-    for rtype in schema.relations:
-        if _TYPE.fullmatch(rtype.name):
-            sources = "|".join(_words(rtype.source_labels)) or "<ENTITY>"
-            targets = "|".join(_words(rtype.target_labels)) or "<ENTITY>"
-            out.append(f"{rtype.name}\tArg1:{sources}, Arg2:{targets}")
-    for name in sorted(seen.relations - {r.name for r in schema.relations}):
-        out.append(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>")
-    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "",
-            "[attributes]"]
-    defs: dict[str, tuple[AttributeDef, set[str]]] = {}
-    for label in schema.labels:
-        for attr in label.attributes:
-            defs.setdefault(attr.name, (attr, set()))[1].add(label.name)
-    for name in sorted({name for name, _ in seen.attributes} - defs.keys()):
-        defs[name] = (AttributeDef(name), set())
-    defs.pop(ANNOTATOR, None)
-    if seen.annotators:
-        names = "|".join(sorted(seen.annotators.values()))
-        out.append(f"{ANNOTATOR}\tArg:<ENTITY>, Value:{names}")
-    for name, (attr, on_labels) in defs.items():
-        if not _TYPE.fullmatch(name):
-            continue
-        on_labels |= {label for written, label in seen.attributes if written == name}
-        args = "|".join(sorted(_words(on_labels))) or "<ENTITY>"
-        if attr.type == "bool":
-            out.append(f"{name}\tArg:{args}")
-            continue
-        values = attr.choices if attr.type == "choice" else sorted(
-            v for written, v in seen.values if written == name)
-        values = [v for v in values if _CONF_VALUE.fullmatch(v)]
-        if values:
-            out.append(f"{name}\tArg:{args}, Value:{'|'.join(values)}")
-    return "\n".join(out) + "\n"
+def _ann(record: AnnotatedDocument, report: ExportReport, seen: ConfSeen) -> str:
+    """The ``.ann`` of one document: every layer's spans, in layer then position order."""
+    writer = _AnnWriter(record.document.text, report, seen)
+    for layer in layers(record, report):
+        writer.layer(layer)
+    return "".join(writer.lines)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -331,7 +393,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
                              str(ann))
     annotator = options.annotator_for(None)  # of spans without the Annotator attribute
     for stem, txt in texts.items():
-        ann = stem.with_suffix(".ann")
+        ann = stem.with_name(f"{stem.name}.ann")  # not with_suffix: "esp.train-doc-29"
         intake.file = str(txt)
         text = check_text(read_utf8(txt), txt, None)
         uid = text_uid(text)
@@ -343,63 +405,6 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         yield _AnnReader(intake, doc, annotator).read(read_utf8(ann))
     intake.file = str(root)
     intake.finish()
-
-
-def declared_schema(path: Path, label_map: dict[str, str] | None = None) -> LabelSchema:
-    """What the corpus's ``annotation.conf`` declares (none: an empty schema), names mapped by
-    ``label_map``: entity types as labels, with the attributes declared on them (a flag as
-    bool, one with values as a choice), and relation types with the labels their Arg1 and
-    Arg2 allow (``<ENTITY>``: any). Events, and this format's own ``Annotator`` attribute,
-    are left out; the names are checked when a definition is used."""
-    conf = Path(path) / CONF
-    if not conf.is_file():
-        return LabelSchema()
-    names = label_map or {}
-    sections: dict[str, list[str]] = {}
-    macros: dict[str, str] = {}
-    section = ""
-    for raw in read_utf8(conf).splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-        elif line.startswith("<") and "=" in line:
-            macro, _, value = line.partition("=")
-            macros[macro.strip()] = value.strip()
-        else:
-            sections.setdefault(section, []).append(line)
-
-    def types(text: str) -> tuple[str, ...]:
-        found = [names.get(t, t) for t in macros.get(text, text).split("|") if t]
-        return () if "<ENTITY>" in found else tuple(found)
-
-    def arguments(rest: str) -> dict[str, str]:
-        return {role.strip(): kind.strip() for role, _, kind in
-                (part.partition(":") for part in rest.split(","))}
-
-    entities = [names.get(n, n) for n in
-                (line.split()[0] for line in sections.get("entities", ())) if n[:1] != "!"]
-    attributes: dict[str, list[AttributeDef]] = {name: [] for name in entities}
-    for line in sections.get("attributes", ()):
-        name, *rest = line.split(None, 1)
-        args = arguments(rest[0] if rest else "")
-        if name == ANNOTATOR or args.get("Arg") == "<EVENT>":
-            continue
-        values = tuple(v for v in args.get("Value", "").split("|") if v)
-        attribute = AttributeDef(name, "choice", values) if values else AttributeDef(name, "bool")
-        for label in types(args.get("Arg", "<ENTITY>")) or entities:
-            attributes.setdefault(label, []).append(attribute)
-    relations = []
-    for line in sections.get("relations", ()):
-        name, *rest = line.split(None, 1)
-        if name.startswith("<"):
-            continue  # <OVERLAP> and other settings
-        args = arguments(rest[0] if rest else "")
-        relations.append(RelationType(names.get(name, name), types(args.get("Arg1", "")),
-                                      types(args.get("Arg2", ""))))
-    labels = tuple(Label(name, attributes=tuple(attrs)) for name, attrs in attributes.items())
-    return LabelSchema(labels, tuple(relations))
 
 
 def files(root: Path) -> list[Found]:
@@ -417,14 +422,63 @@ def _title(stem: str, uid: str) -> str:
 
 
 @dataclass
-class _TextBound:
-    label: str
-    start: int
-    end: int
+class _Item:
+    """A T or E line, and what other lines attach to it."""
+
     where: str
     annotator: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _TextBound(_Item):
+    label: str = ""
+    pieces: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class _Event(_Item):
+    type: str = ""
+    trigger: str = ""
+    args: list[tuple[str, str]] = field(default_factory=list)  # (role as written, T or E)
+
+
+@dataclass
+class _Link:
+    """An R line."""
+
+    type: str
+    arg1: str
+    arg2: str
+    where: str
+    notes: list[str] = field(default_factory=list)
+
+
+def role_types(roles: Iterable[str]) -> list[str]:
+    """The relation types of an event's roles, in order: brat numbers a repeated role
+    (``Theme``, ``Theme2``, ``Theme3``), and such a number is dropped where it is the role's
+    count so far; a role numbered otherwise (``MyArg2`` alone) keeps its name."""
+    seen: Counter[str] = Counter()
+    types = []
+    for role in roles:
+        found = _NUMBERED.fullmatch(role)
+        base = found.group(1) if found else role
+        if found and seen[base] and int(found.group(2)) == seen[base] + 1:
+            role = base
+        seen[role] += 1
+        types.append(role)
+    return types
+
+
+def role_names(types: Iterable[str]) -> list[str]:
+    """The inverse of :func:`role_types`: the n-th role of a type is written ``TYPEn``."""
+    seen: Counter[str] = Counter()
+    names = []
+    for rtype in types:
+        seen[rtype] += 1
+        names.append(rtype if seen[rtype] == 1 else f"{rtype}{seen[rtype]}")
+    return names
 
 
 class _AnnReader:
@@ -433,62 +487,81 @@ class _AnnReader:
     def __init__(self, intake: Intake, doc: Document, annotator: str):
         """``annotator``: whose spans lacking the ``Annotator`` attribute are."""
         self.intake, self.doc, self.annotator = intake, doc, annotator
-        self.bounds: dict[str, _TextBound] = {}
-        self.relations: list[tuple[str, str, str, str]] = []  # (type, arg1, arg2, where)
-        self.attributes: list[tuple[str, str, str | None, str]] = []  # (name, T, value, where)
+        self.items: dict[str, _Item] = {}
+        self.links: dict[str, _Link] = {}
+        self.attached: list[tuple[str, str, str, str | None, str]] = []  # kind, name, id, value
+        self.equivalences: list[tuple[str, list[str], str]] = []  # (type, members, where)
 
     def read(self, content: str) -> AnnotatedDocument:
         for n, raw in enumerate(content.split("\n"), start=1):
             line = raw.removesuffix("\r")
             if line.strip():
                 self._line(line, f"line {n}")
-        for name, target, value, where in self.attributes:
-            bound = self._bound(target, where)
-            if name != ANNOTATOR:
-                bound.attributes[name] = self._attribute(bound, name, value, where)
-            elif not value:
-                raise self.intake.error(f"{ANNOTATOR} needs a value (the annotator's name)",
-                                        where)
-            else:
-                bound.annotator = unquote(value)
-        spans = {t: self.intake.span(self.doc, b.start, b.end, b.label,
-                                     b.annotator or self.annotator, b.where,
-                                     attributes=b.attributes,
-                                     note="\n".join(b.notes) if b.notes else None)
-                 for t, b in self.bounds.items()}
-        relations = [self._relation(spans, *rel) for rel in self.relations]
+        for kind, name, target, value, where in self.attached:
+            self._attach(kind, name, target, value, where)
+        self._equivalences()
+        absorbed = self._absorbed()
+        spans: dict[str, Span] = {}
+        for ident, item in self.items.items():
+            if isinstance(item, _TextBound) and ident not in absorbed:
+                spans[ident] = self._span(item, item.label, item.pieces, item.attributes)
+        for ident, item in self.items.items():
+            if isinstance(item, _Event):
+                trigger = self._text_bound(item.trigger, item.where)
+                attributes = {EVENT: trigger.label} | item.attributes
+                item.annotator = item.annotator or trigger.annotator
+                spans[ident] = self._span(item, item.type, trigger.pieces, attributes)
+        relations = [self._relation(spans, link.type, link.arg1, link.arg2, link.where,
+                                    link.notes) for link in self.links.values()]
+        for ident, item in self.items.items():
+            if isinstance(item, _Event):
+                types = role_types(role for role, _ in item.args)
+                relations += [self._relation(spans, rtype, ident, arg, item.where, [])
+                              for rtype, (_, arg) in zip(types, item.args, strict=True)]
         return AnnotatedDocument(self.doc, tuple(spans.values()), tuple(relations))
 
+    # -- lines -------------------------------------------------------------------------------
     def _line(self, line: str, where: str) -> None:
         ident, _, rest = line.partition("\t")
         kind = ident[:1]
+        if kind in "TE" and ident in self.items:
+            raise self.intake.error(f"{ident} is defined twice", where)
         if kind == "T":
-            if ident in self.bounds:
-                raise self.intake.error(f"{ident} is defined twice", where)
-            self.bounds[ident] = self._text_bound(rest, where)
+            self.items[ident] = self._bound(rest, where)
+        elif kind == "E":
+            self.items[ident] = self._event(ident, rest, where)
         elif kind == "R":
             parts = rest.split()
             args = [p.partition(":")[2] for p in parts[1:]]
             if len(args) != 2 or not all(args):
                 raise self.intake.error(f"{ident}: expected 'TYPE Arg1:T1 Arg2:T2'", where)
-            self.relations.append((parts[0], args[0], args[1], where))
+            if ident in self.links:
+                raise self.intake.error(f"{ident} is defined twice", where)
+            self.links[ident] = _Link(parts[0], args[0], args[1], where)
         elif kind in "AM":
             parts = rest.split(" ")
             if len(parts) not in (2, 3):
                 raise self.intake.error(f"{ident}: expected 'Name T1 [Value]'", where)
-            self.attributes.append((parts[0], parts[1], parts[2] if len(parts) == 3 else None,
-                                    where))
-        elif kind == "#":
-            head, _, note = rest.partition("\t")
-            target = head.split(" ")[-1]
-            if head.startswith("AnnotatorNotes") and target in self.bounds:
-                self.bounds[target].notes.append(note)
-        elif kind == "E":
-            raise self.intake.error("brat events (E lines) are not supported", where)
-        elif kind not in "N*":
+            self.attached.append(("A", parts[0], parts[1],
+                                  parts[2] if len(parts) == 3 else None, where))
+        elif kind in "#N":
+            head, tab, text = rest.partition("\t")
+            name, _, target = head.partition(" ")
+            if kind == "N":  # N1<TAB>Reference T1 Wikipedia:534366<TAB>Barack Obama
+                target, _, ref = target.partition(" ")
+                text = f"{ref}{tab}{text}"
+            if not name or not target or " " in target:
+                raise self.intake.error(f"{ident}: expected 'TYPE ID' before the tab", where)
+            self.attached.append((kind, name, target, text, where))
+        elif kind == "*":
+            name, *members = rest.split()
+            if len(members) < 2:
+                raise self.intake.error("an equivalence needs a type and two ids or more", where)
+            self.equivalences.append((name, members, where))
+        else:
             raise self.intake.error(f"unknown brat annotation {ident!r}", where)
 
-    def _text_bound(self, rest: str, where: str) -> _TextBound:
+    def _bound(self, rest: str, where: str) -> _TextBound:
         head, tab, stated = rest.partition("\t")
         label, _, offsets = head.partition(" ")
         try:
@@ -501,27 +574,124 @@ class _AnnReader:
         for start, end in pieces:
             check_span_text(text, start, end, stated if tab and len(pieces) == 1 else None,
                             self.intake.file, where)
-        for (_, end), (start, _) in pairwise(pieces):
-            if start < end or not text[end:start].isspace():
-                raise self.intake.error(
-                    f"discontinuous span {offsets!r} is not supported (only fragments split at "
-                    "line breaks are joined)", where)
         joined = " ".join(text[s:e] for s, e in pieces)
-        if tab and len(pieces) > 1 and stated != joined:
+        if tab and len(pieces) > 1 and stated not in (joined, text[pieces[0][0]:pieces[-1][1]]):
             raise self.intake.error(f"span {offsets!r}: the file says {stated!r} but the text "
                                     f"there is {joined!r}", where)
-        return _TextBound(label, pieces[0][0], pieces[-1][1], where)
+        if all(_BREAKS.fullmatch(text, end, start) for (_, end), (start, _) in pairwise(pieces)
+               ) and not any(_BREAKS.search(text, s, e) for s, e in pieces):
+            pieces = [(pieces[0][0], pieces[-1][1])]  # cut at line breaks only: one range
+        problem = fragments_problem(tuple(pieces), pieces[0][0], pieces[-1][1])
+        if len(pieces) > 1 and problem:
+            raise self.intake.error(f"span {offsets!r}: {problem}", where)
+        return _TextBound(where, label=label, pieces=tuple(pieces))
 
-    def _bound(self, target: str, where: str) -> _TextBound:
-        if target not in self.bounds:
-            raise self.intake.error(f"{target} is not a text-bound annotation (T) of this file",
-                                    where)
-        return self.bounds[target]
+    def _event(self, ident: str, rest: str, where: str) -> _Event:
+        parts = [part.partition(":") for part in rest.split()]
+        if not parts or any(not role or not sep or not arg for role, sep, arg in parts):
+            raise self.intake.error(f"{ident}: expected 'TYPE:T1 ROLE:ID ...'", where)
+        (etype, _, trigger), *args = parts
+        return _Event(where, type=etype, trigger=trigger,
+                      args=[(role, arg) for role, _, arg in args])
 
-    def _attribute(self, bound: _TextBound, name: str, value: str | None, where: str) -> Any:
-        label = self.intake.schema.label(self.intake.options.label_map.get(bound.label,
-                                                                           bound.label))
-        attr = None if label is None else label.attribute(name)
+    # -- what attaches to T, E and R -----------------------------------------------------------
+    def _attach(self, kind: str, name: str, target: str, value: str | None,
+                where: str) -> None:
+        if target in self.links and kind == "#" and name == NOTES:
+            self.links[target].notes.append(value or "")
+            return
+        if target in self.links:
+            what = {"A": "attributes", "#": "comments (other than AnnotatorNotes)",
+                    "N": "normalisations"}[kind]
+            self.intake.options.lose(f"{what} on relations (a relation holds a note only)")
+            return
+        item = self._item(target, where)
+        if kind == "#" and name == NOTES:
+            item.notes.append(value or "")
+        elif kind == "#":
+            _add_line(item.attributes, f"{COMMENT}{name}", value or "")
+        elif kind == "N":
+            _add_line(item.attributes, f"{NORMALISATION}{name}", value or "")
+        elif name != ANNOTATOR:
+            label = item.label if isinstance(item, _TextBound) else item.type
+            item.attributes[name] = self._attribute(label, name, value, where)
+        elif not value:
+            raise self.intake.error(f"{ANNOTATOR} needs a value (the annotator's name)", where)
+        else:
+            item.annotator = unquote(value)
+
+    def _equivalences(self) -> None:
+        """Each ``*`` line's members get the attribute ``*TYPE`` holding their class's number
+        (lines of one type sharing a member are one class: brat's equivalences are
+        transitive)."""
+        parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+        def root(key: tuple[str, str]) -> tuple[str, str]:
+            while parent.setdefault(key, key) != key:
+                key = parent[key]
+            return key
+
+        for name, members, where in self.equivalences:
+            for member in members:
+                self._item(member, where)
+            first = root((name, members[0]))
+            for member in members[1:]:
+                parent[root((name, member))] = first
+        numbers: dict[tuple[str, str], int] = {}
+        counts: Counter[str] = Counter()
+        for key in parent:
+            top = root(key)
+            if top not in numbers:
+                counts[top[0]] += 1
+                numbers[top] = counts[top[0]]
+            self.items[key[1]].attributes[f"{EQUIVALENCE}{key[0]}"] = str(numbers[top])
+
+    def _absorbed(self) -> set[str]:
+        """The T lines that are only the trigger of events of their own type, with nothing
+        else attached and no twin: their event's span stands for them (the writer writes the
+        T line again from it)."""
+        used = {arg for item in self.items.values() if isinstance(item, _Event)
+                for _, arg in item.args}
+        used.update(x for link in self.links.values() for x in (link.arg1, link.arg2))
+        used.update(members for _, group, _ in self.equivalences for members in group)
+        triggers: dict[str, set[str]] = {}
+        for item in self.items.values():
+            if isinstance(item, _Event):
+                triggers.setdefault(item.trigger, set()).add(item.type)
+        twins = Counter((item.label, item.pieces) for item in self.items.values()
+                        if isinstance(item, _TextBound))
+        return {
+            ident for ident, types in triggers.items()
+            if isinstance(bound := self.items.get(ident), _TextBound)
+            and types == {bound.label} and ident not in used and not bound.attributes
+            and not bound.notes and twins[(bound.label, bound.pieces)] == 1
+        }
+
+    # -- building ----------------------------------------------------------------------------
+    def _item(self, target: str, where: str) -> _Item:
+        if target not in self.items:
+            raise self.intake.error(f"{target} is not a text-bound annotation (T) or event (E) "
+                                    "of this file", where)
+        return self.items[target]
+
+    def _text_bound(self, target: str, where: str) -> _TextBound:
+        item = self.items.get(target)
+        if not isinstance(item, _TextBound):
+            raise self.intake.error(f"an event's trigger {target} is not a text-bound "
+                                    "annotation (T) of this file", where)
+        return item
+
+    def _span(self, item: _Item, label: str, pieces: tuple[tuple[int, int], ...],
+              attributes: dict[str, Any]) -> Span:
+        start, end = pieces[0][0], pieces[-1][1]
+        return self.intake.span(self.doc, start, end, label, item.annotator or self.annotator,
+                                item.where, attributes=attributes,
+                                note="\n".join(item.notes) if item.notes else None,
+                                fragments=pieces if len(pieces) > 1 else ())
+
+    def _attribute(self, label: str, name: str, value: str | None, where: str) -> Any:
+        defined = self.intake.schema.label(self.intake.options.label_map.get(label, label))
+        attr = None if defined is None else defined.attribute(name)
         if attr is None:  # refused by the intake, or added by the import: as the file says
             return True if value is None else value
         if attr.type == "bool":
@@ -544,11 +714,18 @@ class _AnnReader:
         return result
 
     def _relation(self, spans: dict[str, Span], rtype: str, arg1: str, arg2: str,
-                  where: str) -> Relation:
-        self._bound(arg1, where)
-        self._bound(arg2, where)
+                  where: str, notes: list[str]) -> Relation:
+        self._item(arg1, where)
+        self._item(arg2, where)
         source, target = spans[arg1], spans[arg2]
         if source.annotator != target.annotator:
             raise self.intake.error(f"a relation cannot join two annotators' spans "
                                     f"({source.annotator}, {target.annotator})", where)
-        return self.intake.relation(rtype, source, target, source.annotator, where)
+        return self.intake.relation(rtype, source, target, source.annotator, where,
+                                    note="\n".join(notes) if notes else None)
+
+
+def _add_line(attributes: dict[str, Any], name: str, value: str) -> None:
+    """Set ``name``; a second line of the same name on the same annotation is added on a new
+    line of the value (the writer writes one line for each)."""
+    attributes[name] = f"{attributes[name]}\n{value}" if name in attributes else value
