@@ -23,6 +23,7 @@ class SpanStyle:
     color: str = NEUTRAL  # "#RRGGBB"
     layer: int = 0  # annotator layer; underlines of higher layers sit lower
     tooltip: str = ""  # plain text shown under the label on hover
+    fragments: tuple[tuple[int, int], ...] = ()  # a discontinuous span's pieces, drawn alone
 
 
 def style_for(span: Span, label: Label | None, layer: int = 0) -> SpanStyle:
@@ -41,4 +42,5 @@ def style_for(span: Span, label: Label | None, layer: int = 0) -> SpanStyle:
         color=label.color if label else NEUTRAL,
         layer=layer,
         tooltip="\n".join(lines),
+        fragments=span.fragments,
     )

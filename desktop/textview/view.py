@@ -186,6 +186,12 @@ class SpanTextView(QPlainTextEdit):
             found = self._qt[key] = self._offsets.range_to_qt(span.start, span.end)
         return found
 
+    def _pieces(self, span: SpanStyle) -> list[tuple[int, int]]:
+        """The Qt ranges drawn for ``span``: its fragments, or its one range."""
+        if not span.fragments:
+            return [self._to_qt(span)]
+        return [self._offsets.range_to_qt(start, end) for start, end in span.fragments]
+
     def _visible(self, viewport: Viewport, index: SpanIndex[SpanStyle]) -> list[SpanStyle]:
         start, end = viewport.qt_range
         if not len(index) or start == end:
@@ -201,7 +207,8 @@ class SpanTextView(QPlainTextEdit):
         return _innermost_first(
             span
             for span in self._spans.overlapping(*near)
-            if any(seg.contains(x, y) for seg in viewport.segments(*self._to_qt(span)))
+            if any(seg.contains(x, y) for piece in self._pieces(span)
+                   for seg in viewport.segments(*piece))
         )
 
     def _repaint_spans(self, spans: Sequence[SpanStyle]) -> None:
@@ -259,7 +266,8 @@ class SpanTextView(QPlainTextEdit):
         start = block.position()
         end = start + block.length() - 1
         spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
-        placed = [(span, *self._to_qt(span)) for span in spans]
+        placed = sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
+                        key=lambda p: p[1])
         ranges, painted = split_block(placed, start, end, self._marks)
         layout = block.layout()
         if ranges or layout.formats():
@@ -283,7 +291,8 @@ class SpanTextView(QPlainTextEdit):
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
         if chosen is not None:
-            marks.selected(painter, viewport.segments(*self._to_qt(chosen)),
+            marks.selected(painter, [seg for piece in self._pieces(chosen)
+                                     for seg in viewport.segments(*piece)],
                            self.palette().text().color())
 
     # -- events -----------------------------------------------------------------------------
