@@ -66,7 +66,7 @@ def _plain(value: Any) -> Any:
             "note": value.note,
             "created": value.created,
             "updated": value.updated,
-            "fragments": value.fragments,
+            "fragments": [list(f) for f in value.fragments],  # as JSON holds them
         }
     if isinstance(value, Relation):
         return {

@@ -85,7 +85,10 @@ class Span:
         return self.fragments or ((self.start, self.end),)
 
     def text_in(self, text: str) -> str:
-        return text[self.start : self.end]
+        """What the span covers of ``text``: a discontinuous span's fragments joined by " … "."""
+        if not self.fragments:
+            return text[self.start : self.end]
+        return " … ".join(text[start:end] for start, end in self.fragments)
 
     def check_bounds(self, text: str) -> None:
         """Raise ValidationError unless ``0 <= start < end <= len(text)`` and the fragments,
