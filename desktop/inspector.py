@@ -117,9 +117,10 @@ class Inspector(QDockWidget):
 
     def _fill(self, span: Span) -> None:
         self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
-        self.offsets.setText(f"{span.start}–{span.end}  ({span.end - span.start} characters)")
+        pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
+        self.offsets.setText(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
-        self.text.setPlainText(clip(text[span.start:span.end], EDITABLE))
+        self.text.setPlainText(clip(span.text_in(text), EDITABLE))
         self._fill_attributes(span)
         if (span.note or "") != self._note_stored and not self._note_timer.isActive():
             self._show_note(span.note or "")

@@ -76,7 +76,7 @@ class SpansModel(RowsModel):
             return None
         span = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._text[span.start:span.end]
+            text = span.text_in(self._text)
             if role == Qt.ItemDataRole.DisplayRole:
                 return (line(span.label, NAME), span.start, span.end, words(text),
                         line(span.annotator, NAME), line(attributes_text(span)))[index.column()]
