@@ -603,7 +603,7 @@ class _AnnReader:
         if target in self.links:
             what = {"A": "attributes", "#": "comments (other than AnnotatorNotes)",
                     "N": "normalisations"}[kind]
-            self.intake.options.lose(f"{what} on relations (a relation holds a note only)")
+            self.intake.lose(f"{what} on relations (a relation holds a note only)")
             return
         item = self._item(target, where)
         if kind == "#" and name == NOTES:
