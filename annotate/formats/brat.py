@@ -508,7 +508,8 @@ class _AnnReader:
         for ident, item in self.items.items():
             if isinstance(item, _Event):
                 trigger = self._text_bound(item.trigger, item.where)
-                attributes = {EVENT: trigger.label} | item.attributes
+                label_map = self.intake.options.label_map
+                attributes = {EVENT: label_map.get(trigger.label, trigger.label)} | item.attributes
                 item.annotator = item.annotator or trigger.annotator
                 spans[ident] = self._span(item, item.type, trigger.pieces, attributes)
         relations = [self._relation(spans, link.type, link.arg1, link.arg2, link.where,

@@ -123,3 +123,10 @@ def test_what_has_no_place_is_counted_not_dropped(tmp_path):
     assert dict(options.not_imported) == {
         "attributes on relations (a relation holds a note only)": 1,
         "comments (other than AnnotatorNotes) on relations (a relation holds a note only)": 1}
+
+
+def test_a_label_map_renames_an_event_and_its_trigger_alike():
+    [record] = [r for r in read(FIXTURE, label_map={"Merge-org": "Merger"})
+                if r.document.title == "news.2024-06"]
+    [merger] = by_label(record)["Merger"]
+    assert merger.attributes[brat.EVENT] == "Merger"
