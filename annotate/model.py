@@ -191,8 +191,8 @@ class AnnotatedDocument:
         text = self.document.text
         length = len(text)
         for span in self.spans:
-            if not 0 <= span.start < span.end <= length:  # Span.check_bounds, without a call
-                span.check_bounds(text)
+            if span.fragments or not 0 <= span.start < span.end <= length:
+                span.check_bounds(text)  # the common case checked here, without a call
         ids = {span.id for span in self.spans}
         for rel in self.relations:
             for end in (rel.source, rel.target):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotate.commands import CreateSpan, DeleteSpan, resize
-from annotate.errors import ValidationError
+from annotate.errors import InputError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 
@@ -44,3 +44,11 @@ def test_fragments_that_do_not_fit_the_span_are_refused(store: Store, fragments)
     with pytest.raises(ValidationError, match="fragments"):
         store.apply(CreateSpan(Span(document.uid, 4, 20, "ORG", "amina",
                                     fragments=fragments)), "amina")
+
+
+def test_an_import_refuses_fragments_that_do_not_fit_the_span(store: Store) -> None:
+    document = Document(TEXT, "t")
+    bad = Span(document.uid, 4, 20, "ORG", "amina", "s1", fragments=((4, 7), (14, 21)))
+    with pytest.raises(InputError, match="fragments"):
+        store.import_documents([AnnotatedDocument(document, (bad,))])
+    assert store.span_count() == 0
