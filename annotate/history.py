@@ -13,6 +13,9 @@ from typing import Any
 from annotate.errors import InputError
 from annotate.schema import LabelSchema
 
+BATCH_NAMED = 2
+"""A step of several changes names this many besides its main one, else counts them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -151,11 +154,15 @@ def describe(op: str, payload: dict[str, Any]) -> str:
         if not commands:
             return "no change"
         title = payload.get("title")
-        if title and title != commands[0].get("op"):  # a named step, e.g. "accept agreed spans"
+        ops = [c.get("op") for c in commands]
+        if title and title not in ops:  # a named step, e.g. "accept agreed spans"
             return f"{title} ({len(commands)} changes)"
-        first = describe(commands[0].get("op", ""), commands[0])
-        more = len(commands) - 1
-        return f"{first} and {more} more change{'s' * (more > 1)}" if more else first
+        main = commands[ops.index(title) if title else 0]  # e.g. the relabel that unlinks
+        others = [describe(c.get("op", ""), c) for c in commands if c is not main]
+        if len(others) > BATCH_NAMED:
+            more = len(others)
+            return f"{describe(main.get('op', ''), main)} and {more} more changes"
+        return " and ".join([describe(main.get("op", ""), main), *others])
     if op == "set_schema":
         return _schema(payload)
     if op == "import":

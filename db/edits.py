@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
-from annotate import doclabels, layers
+from annotate import doclabels, edges, layers
 from annotate.commands import (
     AddDecision,
     AddDocLabel,
@@ -184,6 +184,19 @@ def apply(conn: Connection, names: Names, command: Command, known: Known | None 
         _KNOWN.reset(token)
 
 
+def check_placed(conn: Connection, command: Command) -> None:
+    """Refuse ``command`` when a span it creates or moves would hold only punctuation and
+    spaces (:func:`annotate.edges.check_ink`); only the spans' own characters are read."""
+    for span in edges.placed(command):
+        text = conn.scalar(
+            select(func.substr(D.c.text, span.start + 1, span.end - span.start)).where(
+                D.c.uid == span.document
+            )
+        )
+        if text is not None:
+            edges.check_ink(text)
+
+
 def known(conn: Connection) -> Known:
     """A fresh :class:`Known` of the store ``conn`` is on."""
     return Known(read_schema(conn))
@@ -229,9 +242,32 @@ def _(command: UpdateSpan, conn: Connection, names: Names) -> Command:
         if command.after.updated != current.updated
         else replace(command.after, updated=utc_now())
     )
-    check_span(_schema(conn), after, length)
+    schema = _schema(conn)
+    check_span(schema, after, length)
+    if after.label != current.label:
+        _check_links_after_relabel(conn, names, schema, after)
     execute(conn, span_rows.UPDATE, span_rows.update_params(_span_row(conn, names, after, doc_id)))
     return UpdateSpan(current, after)
+
+
+def _check_links_after_relabel(
+    conn: Connection, names: Names, schema: LabelSchema, after: Span
+) -> None:
+    """Refuse a relabel that would leave links of the span the schema does not allow (the
+    window removes them in the same step, :mod:`annotate.relabel`)."""
+    refused = []
+    for relation in _relations_touching(conn, names, after):
+        source = after if relation.source == after.id else load_span(conn, names, relation.source)
+        target = after if relation.target == after.id else load_span(conn, names, relation.target)
+        try:
+            schema.check_relation(relation, source, target)
+        except ValidationError:
+            refused.append(relation.type)
+    if refused:
+        raise ValidationError(
+            f"a {after.label} span cannot keep its links {', '.join(refused)}: remove them "
+            "in the same step"
+        )
 
 
 @run.register

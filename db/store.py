@@ -484,9 +484,11 @@ class Store:
         """Apply ``command`` and journal it, in one transaction: one undo step of
         ``annotator``. Raises ValidationError when the command breaks a rule (nothing is
         written), among them writing a layer that is not the ``annotator``'s
-        (:mod:`annotate.layers`), and StoreError when the store cannot be written."""
+        (:mod:`annotate.layers`) or placing a span on punctuation alone
+        (:mod:`annotate.edges`), and StoreError when the store cannot be written."""
         layers.check_command(command, annotator)
         with self._write() as conn:
+            edits.check_placed(conn, command)
             done = edits.apply(conn, self.names, command, self._edit_schema(conn))
             who = self.names.annotator_id(conn, annotator)
             changes = self._journal(conn, done, who, "do", None)

@@ -1,8 +1,8 @@
 """The document label strip above the text: the current annotator's labels of the document
 shown, one toggle button per value of each document category, and the values' hotkeys.
 
-A click or a value's hotkey (while the text view or the strip has the focus) toggles the value
-through :func:`annotate.doclabels.toggle` (in a single-choice category choosing a value
+A click or a value's hotkey (while the text view has the focus, :mod:`desktop.keys`) toggles
+the value through :func:`annotate.doclabels.toggle` (in a single-choice category choosing a value
 replaces the one held, one undo step). The strip holds no rule of its own; it is hidden while
 the schema has no document category. Key handling lives in :meth:`DocLabelStrip._make_actions`
 alone.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from annotate import doclabels
@@ -21,6 +21,7 @@ from annotate.commands import ChangeSet
 from annotate.errors import ValidationError
 from annotate.model import DocLabel
 from annotate.schema import DocCategory, DocValue
+from desktop.keys import Scope, key_action
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Service
 
@@ -28,7 +29,7 @@ from desktop.service import Service
 class DocLabelStrip(QWidget):
     """One row: for each document category its name, then a toggle button per value (its
     hotkey in brackets); a checked button is a label the current annotator gave the document.
-    ``keys_on`` is the widget whose focus (or its children's) the hotkeys work within."""
+    ``keys_on`` is the text view: the hotkeys act while it has the focus."""
 
     def __init__(self, service: Service, keys_on: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,8 +96,8 @@ class DocLabelStrip(QWidget):
         return button
 
     def _make_actions(self) -> None:
-        """One action per value with a hotkey, on ``keys_on`` (this strip's only key
-        handling)."""
+        """One action per value with a hotkey, acting while ``keys_on`` (the text view) has
+        the focus (this strip's only key handling)."""
         for action in self.actions_:
             self.keys_on.removeAction(action)
             action.deleteLater()
@@ -105,15 +106,11 @@ class DocLabelStrip(QWidget):
             for value in category.values:
                 if not value.hotkey:
                     continue
-                action = QAction(mnemonic(f"Document {category.name}: {value.name}"),
-                                 self.keys_on)
-                action.setShortcut(QKeySequence(value.hotkey))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                action.setStatusTip(line(f"Toggle the document label {category.name}: "
-                                         f"{value.name}"))
-                action.triggered.connect(
-                    lambda _checked=False, c=category.name, v=value.name: self.toggle(c, v))
-                self.keys_on.addAction(action)
+                action = key_action(
+                    self.keys_on, mnemonic(f"Document {category.name}: {value.name}"),
+                    [value.hotkey], partial(self.toggle, category.name, value.name),
+                    Scope.TEXT,
+                    line(f"Toggle the document label {category.name}: {value.name}"))
                 self.actions_.append(action)
 
     # -- state -----------------------------------------------------------------------------

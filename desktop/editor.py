@@ -2,44 +2,50 @@
 
 It loads the current document into the :class:`SpanTextView`, turns keys into commands
 (label hotkeys, Delete, Tab, Alt+arrows, L for links) sent through the service, and re-renders
-only the spans a ChangeSet names.
+only the spans a ChangeSet names. Its keys act only while the text has the focus
+(:mod:`desktop.keys`), shown by a frame around the text and a hint above it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Literal
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
-from annotate import layers
-from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, relabel, resize
+from annotate import edges, layers
+from annotate.commands import AddRelation, ChangeSet, CreateSpan, DeleteSpan, resize
 from annotate.model import Relation, Span
 from annotate.schema import LabelSchema
-from annotate.tokenize import token_bounds
 from desktop.doclabel_strip import DocLabelStrip
 from desktop.findbar import FindBar
+from desktop.focus_frame import FocusFrame
+from desktop.keys import Keys, Scope, key_action
 from desktop.plain import line, mnemonic
+from desktop.relabel import relabel_span
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView, style_for
 
 RelationChooser = Callable[[Sequence[str]], str | None]
 TITLE = 300
 """Most characters of the document title above the text."""
-
-
-def word_step(bounds: Sequence[tuple[int, int]], start: int, end: int, grow: bool) -> int | None:
-    """The span end one word further (``grow``) or nearer; None when there is no such word.
-    ``bounds`` are the document's token bounds in order."""
-    ends = [b for _, b in bounds]
-    if grow:
-        k = bisect_right(ends, end)
-        return ends[k] if k < len(ends) else None
-    k = bisect_left(ends, end) - 1
-    return ends[k] if k >= 0 and ends[k] > start else None
+KEYS_ON = "label keys act on the text"
+KEYS_OFF = "label keys are off while you type elsewhere: click the text to use them"
+EDGE_KEYS: tuple[tuple[str, str, edges.Edge, Literal[-1, 1], bool], ...] = (
+    ("Move span end a word right", "Alt+Right", "end", 1, True),
+    ("Move span end a word left", "Alt+Left", "end", -1, True),
+    ("Move span end a character right", "Alt+Shift+Right", "end", 1, False),
+    ("Move span end a character left", "Alt+Shift+Left", "end", -1, False),
+    ("Move span start a word left", "Alt+Up", "start", -1, True),
+    ("Move span start a word right", "Alt+Down", "start", 1, True),
+    ("Move span start a character left", "Alt+Shift+Up", "start", -1, False),
+    ("Move span start a character right", "Alt+Shift+Down", "start", 1, False),
+)
+"""The edge moves: (name, key, edge, direction, by word). Alt+Left/Right move the end; Alt+Up
+and Alt+Down move the start (up: earlier in the text); Shift makes the step one character."""
 
 
 class Editor(QObject):
@@ -60,17 +66,26 @@ class Editor(QObject):
         font.setBold(True)
         self.title.setFont(font)
         self.view = SpanTextView(self.widget)
+        self.view.setAccessibleName("Document text")
+        self.frame = FocusFrame(self.view, self.widget)
+        self.keys_hint = QLabel(KEYS_OFF, self.widget)
+        self.keys_hint.setEnabled(False)  # drawn greyed: a hint, not content
+        self.frame.focusChanged.connect(
+            lambda on: self.keys_hint.setText(KEYS_ON if on else KEYS_OFF))
         self.find_bar = FindBar(self.view, self.widget)
-        self.doc_labels = DocLabelStrip(service, self.widget, self.widget)
+        self.doc_labels = DocLabelStrip(service, self.view, self.widget)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.keys_hint, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.doc_labels)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.frame, 1)
         layout.addWidget(self.find_bar)
         self.text = ""
         self._spans: dict[str, Span] = {}
-        self._bounds: list[tuple[int, int]] | None = None
+        self._words: list[tuple[int, int]] | None = None
         self.link_source: str | None = None
         self.layers: tuple[str, ...] = ()
         """Annotators (or gold) whose spans are shown, one layer each; empty: the current one."""
@@ -85,52 +100,41 @@ class Editor(QObject):
         self.hub.storeChanged.connect(self._on_schema)  # another store, maybe another schema
         self.hub.schemaChanged.connect(self._on_schema)
         self.hub.spanRequested.connect(self.select_span)
+        self.hub.offsetRequested.connect(self.show_offset)
 
     # -- actions ---------------------------------------------------------------------------
-    def _action(self, text: str, keys: Sequence[str | QKeySequence.StandardKey],
-                slot: Callable[[], object], tip: str = "",
-                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-        action = QAction(text, self.widget)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(context)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.widget.addAction(action)
-        return action
+    def _key(self, text: str, keys: Keys, slot: Callable[[], object], tip: str) -> QAction:
+        """An action whose keys act only while the text has the focus."""
+        return key_action(self.view, text, keys, slot, Scope.TEXT, tip)
 
     def _make_actions(self) -> None:
-        local = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self.delete_action = self._action("Delete span", ["Delete"], self.delete_selected,
-                                          "Delete the selected span")
-        self.clear_action = self._action("Clear selection", ["Esc"], self.clear_selection,
-                                         "Clear the selection; cancel a link", local)
-        self.next_action = self._action("Next span", ["Tab"], lambda: self.step(1),
-                                        "Select the next span in the text", local)
-        self.previous_action = self._action("Previous span", ["Shift+Tab", "Shift+Backtab"],
-                                            lambda: self.step(-1),
-                                            "Select the previous span", local)
-        self.grow_word_action = self._action("Grow span by a word", ["Alt+Right"],
-                                             lambda: self.nudge(True, True))
-        self.shrink_word_action = self._action("Shrink span by a word", ["Alt+Left"],
-                                               lambda: self.nudge(False, True))
-        self.grow_char_action = self._action("Grow span by a character", ["Alt+Shift+Right"],
-                                             lambda: self.nudge(True, False))
-        self.shrink_char_action = self._action("Shrink span by a character", ["Alt+Shift+Left"],
-                                               lambda: self.nudge(False, False))
-        self.link_action = self._action("Link from span…", ["L"], self.start_link,
-                                        "Link the selected span to the next one you pick")
-        self.find_action = self._action("Find in document…", [QKeySequence.StandardKey.Find],
-                                        self.find_bar.open_bar)
+        key = self._key
+        self.delete_action = key("Delete span", ["Delete"], self.delete_selected,
+                                 "Delete the selected span")
+        self.clear_action = key("Clear selection", ["Esc"], self.clear_selection,
+                                "Clear the selection; cancel a link")
+        self.next_action = key("Next span", ["Tab"], lambda: self.step(1),
+                               "Select the next span in the text")
+        self.previous_action = key("Previous span", ["Shift+Tab", "Shift+Backtab"],
+                                   lambda: self.step(-1), "Select the previous span")
+        self.edge_actions = [
+            key(name, [keys], partial(self.nudge, edge, step, by_word),
+                f"{name} (the selected span)")
+            for name, keys, edge, step, by_word in EDGE_KEYS]
+        self.link_action = key("Link from span…", ["L"], self.start_link,
+                               "Link the selected span to the next one you pick")
+        self.find_action = key_action(self.widget, "Find in document…",
+                                      [QKeySequence.StandardKey.Find],
+                                      self.find_bar.open_bar, Scope.WINDOW,
+                                      "Mark every match in the document")
         self.edit_actions = [self.delete_action, self.clear_action, self.next_action,
-                             self.previous_action, self.grow_word_action,
-                             self.shrink_word_action, self.grow_char_action,
-                             self.shrink_char_action, self.link_action]
+                             self.previous_action, *self.edge_actions, self.link_action]
 
     def rebuild_label_actions(self) -> None:
         """One action per label: its schema hotkey, and digits 1-9 in schema order unless a
         hotkey of the schema (a label's or a document value's) is that digit."""
         for action in self.label_actions:
-            self.widget.removeAction(action)
+            self.view.removeAction(action)
             action.deleteLater()
         schema = self.service.schema()
         taken = schema.hotkeys()
@@ -139,9 +143,9 @@ class Editor(QObject):
             keys = [label.hotkey] if label.hotkey else []
             if number <= 9 and str(number) not in taken:
                 keys.append(str(number))
-            action = self._action(mnemonic(label.name), keys,
-                                  partial(self.apply_label, label.name),
-                                  line(f"Label the selection {label.name}"))
+            action = self._key(mnemonic(label.name), keys, partial(self.apply_label, label.name),
+                               line(f"Label the selection {label.name}, or relabel the "
+                                    "selected span"))
             self.label_actions.append(action)
 
     # -- loading ---------------------------------------------------------------------------
@@ -162,7 +166,7 @@ class Editor(QObject):
         self.link_source = None
         document = self.service.document(uid) if uid else None
         self.text = document.text if document else ""
-        self._bounds = None
+        self._words = None
         self._spans = ({s.id: s for s in self.service.spans(uid, self.shown_layers())}
                        if document else {})
         self.title.setText(line(document.title or "(untitled)", TITLE) if document else "")
@@ -219,12 +223,14 @@ class Editor(QObject):
         if span_id in self._spans:
             self.view.select_span(span_id)
 
+    def show_offset(self, offset: int) -> None:
+        """Drop the selected span and bring code point ``offset`` into view."""
+        self.view.select_span(None)
+        if 0 <= offset <= len(self.text):
+            self.view.scroll_to(offset)
+
     def clear_selection(self) -> None:
-        """Esc: close the find bar when typing in it, else drop the selection and any link
-        being made."""
-        if self.find_bar.field.hasFocus():
-            self.find_bar.close_bar()
-            return
+        """Esc: drop the selection and any link being made."""
         cursor = self.view.textCursor()
         cursor.clearSelection()
         self.view.setTextCursor(cursor)
@@ -265,10 +271,16 @@ class Editor(QObject):
 
     # -- edits -----------------------------------------------------------------------------
     def apply_label(self, label: str) -> None:
-        """Label the selected text (a new span) or, with none, relabel the selected span."""
+        """Label the selected text (a new span, snapped to words without the punctuation
+        around them) or, with none, relabel the selected span."""
         uid = self.service.current
         selection = self.view.selectionRange()
-        if uid and selection is not None:
+        if uid and self.view.textCursor().hasSelection():
+            if selection is None:  # nothing but punctuation and spaces
+                exact = self.view.selectionRange(snap=False)
+                self.hub.message.emit(edges.ink_problem(
+                    self.text[exact[0]:exact[1]] if exact else "") or "select some words")
+                return
             span = Span(uid, selection[0], selection[1], label, self.service.annotator)
             if self.service.apply(CreateSpan(span)) is not None:
                 self.view.select_span(span.id)
@@ -279,7 +291,7 @@ class Editor(QObject):
             return
         current = self._editable()
         if current is not None and current.label != label:
-            self.service.apply(relabel(current, label, self.service.schema()))
+            relabel_span(self.service, current, label, self.widget)
 
     def delete_selected(self) -> None:
         if self.selected() is None:
@@ -289,22 +301,20 @@ class Editor(QObject):
         if span is not None:
             self.service.apply(DeleteSpan(span))
 
-    def nudge(self, grow: bool, by_word: bool) -> None:
-        """Move the selected span's end one word (or character) outwards or inwards."""
+    def nudge(self, edge: edges.Edge, step: Literal[-1, 1], by_word: bool) -> None:
+        """Move the selected span's ``edge`` one word (or character) left or right."""
         span = self._editable()
         if span is None:
+            if self.selected() is None:
+                self.hub.message.emit("select a span first, then move its edges")
             return
-        if by_word:
-            if self._bounds is None:
-                self._bounds = token_bounds(self.text)
-            end = word_step(self._bounds, span.start, span.end, grow)
-        else:
-            end = span.end + (1 if grow else -1)
-        if end is None or not span.start < end <= len(self.text):
-            self.hub.message.emit("the span cannot " + ("grow" if grow else "shrink") +
-                                  " further")
+        if self._words is None:
+            self._words = edges.word_bounds(self.text)
+        bounds = edges.moved(self.text, self._words, span.start, span.end, edge, step, by_word)
+        if bounds is None:
+            self.hub.message.emit(f"the span's {edge} cannot move further that way")
             return
-        self.service.apply(resize(span, span.start, end))
+        self.service.apply(resize(span, *bounds))
 
     def start_link(self) -> None:
         if self.selected() is None:

@@ -146,15 +146,10 @@ class HistoryDock(QDockWidget):
         if not 0 <= row < len(self.entries):
             return
         entry = self.entries[row]
-        if entry.document is None:
+        if self.service.reveal(entry) is None:
             self.service.hub.message.emit("that change is to the whole store, not a document")
             return
-        self.service.open_document(entry.document)
         span_id = place(*entry.step).span
-        if span_id is None:
-            return
-        if self.service.span(span_id) is None:
+        if span_id is not None and self.service.span(span_id) is None:
             self.service.hub.message.emit("that span is gone now; its document is shown")
-            return
-        self.service.hub.spanRequested.emit(span_id)
 

@@ -23,6 +23,8 @@ class Hub(QObject):
     """The text view's selected span ("" = none)."""
     spanRequested = Signal(str)
     """Someone (the spans table, the inspector) asks the editor to select and show a span."""
+    offsetRequested = Signal(int)
+    """Someone (an undo of a span's creation) asks the editor to show this code point."""
     message = Signal(str)
     """A short notice for the status bar."""
     storeLost = Signal(str)

@@ -1,6 +1,7 @@
 """The span inspector dock: the selected span's label, exact text, offsets, attributes, note
 and links. Every change goes through the service as one command; a change the store refuses
-leaves the input as typed."""
+leaves the input as typed. Tab and Shift+Tab walk its fields in order, round the panel (label,
+attributes, note, links, buttons); typing in them never reaches the text's label keys."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QFormLayout,
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.commands import ChangeSet, RemoveRelation, relabel, set_attribute, set_note
+from annotate.commands import ChangeSet, RemoveRelation, set_attribute, set_note
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.keys import no_type_ahead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
+from desktop.relabel import relabel_span
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
@@ -45,10 +49,13 @@ class Inspector(QDockWidget):
         self.empty = plain_label("Select a span in the text (click it, or press Tab).")
         self.empty.setWordWrap(True)
         self.label = QComboBox()
+        self.label.setAccessibleName("Label")
+        no_type_ahead(self.label)
         self.label.activated.connect(self._relabel)
         self.offsets = plain_label()
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
         self.text.setMaximumHeight(90)
         self.attributes = QFormLayout()
         self._editors: dict[str, AttributeEditor] = {}
@@ -56,6 +63,8 @@ class Inspector(QDockWidget):
         self._text: tuple[str, str] = ("", "")  # (document uid, its text), read once per doc
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Note (saved as you pause)")
+        self.note.setAccessibleName("Note")
+        self.note.setTabChangesFocus(True)  # Tab walks on to the links, as in every field
         self.note.setMaximumHeight(90)
         self.note.installEventFilter(self)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
@@ -102,6 +111,36 @@ class Inspector(QDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         self.setWidget(scroll)
+
+    # -- focus -----------------------------------------------------------------------------
+    def fields(self) -> list[QWidget]:
+        """The fields Tab walks, in order: label, attributes, note, links, buttons (those
+        enabled; none while no span is shown)."""
+        if self.span is None:
+            return []
+        widgets = [self.label, *(e.widget for e in self._editors.values()), self.note,
+                   self.links, self.add_link, self.remove_link]
+        return [w for w in widgets if w.isEnabled()]
+
+    def edit_fields(self) -> None:
+        """Put the focus on the first field (when a span is shown)."""
+        fields = self.fields()
+        if fields:
+            self.show()
+            self.raise_()
+            fields[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go round the fields in their order (Qt's own chain follows the
+        order widgets were made in, and attribute fields are made per label, later)."""
+        fields = self.fields()
+        focus = QApplication.focusWidget()
+        if focus not in fields:
+            return super().focusNextPrevChild(next)
+        index = (fields.index(focus) + (1 if next else -1)) % len(fields)
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        fields[index].setFocus(reason)
+        return True
 
     # -- showing ---------------------------------------------------------------------------
     def show_span(self, span_id: str) -> None:
@@ -151,6 +190,9 @@ class Inspector(QDockWidget):
                 editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
                     name, value))
                 self._editors[attr.name] = editor
+                editor.widget.setAccessibleName(attr.name)
+                if isinstance(editor.widget, QComboBox):
+                    no_type_ahead(editor.widget)
                 self.attributes.addRow(plain_label(line(attr.name, NAME)), editor.widget)
             self._attribute_label = span.label
         for name, editor in self._editors.items():
@@ -203,7 +245,7 @@ class Inspector(QDockWidget):
         name = self.label.currentData()
         if span is None or name is None or name == span.label:
             return
-        if self.service.apply(relabel(span, name, self.service.schema())) is None:
+        if not relabel_span(self.service, span, name, self):
             self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
 
     def set_attribute(self, name: str, value: Any) -> None:

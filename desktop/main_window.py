@@ -25,6 +25,7 @@ from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
+from desktop.keys import Scope, key_action
 from desktop.palette import Palette
 from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
@@ -57,6 +58,14 @@ class MainWindow(QMainWindow):
         self.documents = DocumentList(service, self)
         self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
         self.inspector = Inspector(service, self.editor.link_action, self)
+        self.fields_action = key_action(self.editor.view, "Edit the span's fields",
+                                        ["F2"], self.inspector.edit_fields, Scope.TEXT,
+                                        "Go to the selected span's fields in the Span panel "
+                                        "(Tab walks them, Esc comes back)")
+        self.back_action = key_action(self.inspector, "Back to the text", ["Esc"],
+                                      self._back_to_text, Scope.PANEL,
+                                      "From the Span panel's fields back to the text, where "
+                                      "the label keys act")
         self.spans = SpansTable(service, self)
         self.dashboard = Dashboard(service, self)
         self.review = ReviewDock(service, self.editor, self)
@@ -127,6 +136,7 @@ class MainWindow(QMainWindow):
         service.hub.schemaChanged.connect(self._fill_label_menu)
         service.hub.storeChanged.connect(self._fill_label_menu)
         edit.addActions(editor.edit_actions)
+        edit.addAction(self.fields_action)
         edit.addSeparator()
         self._action(edit, "Edit &schema…", self.edit_schema)
         self.undo_schema_action = self._action(edit, "Undo last schema &change",
@@ -234,6 +244,10 @@ class MainWindow(QMainWindow):
             return False
         self.inspector.save_note()
         return self.service.restore_backup(dialog.chosen.path)
+
+    def _back_to_text(self) -> None:
+        self.inspector.save_note()
+        self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def edit_schema(self) -> None:
         SchemaDialog(self.service, self).exec()

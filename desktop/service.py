@@ -31,6 +31,7 @@ from annotate.commands import (
     update_on,
 )
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
+from annotate.history import describe, place
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.schema import LabelSchema
@@ -416,6 +417,8 @@ class Service:
         return self.apply(SetStatus(uid, self.annotator, state))
 
     def undo(self) -> ChangeSet | None:
+        """Undo the annotator's last step (whichever document it was in), say what it undid
+        and show it (:meth:`reveal`)."""
         who = self.annotator
         return self._step(lambda: self.store.undo(who), "undo")
 
@@ -424,10 +427,41 @@ class Service:
         return self._step(lambda: self.store.redo(who), "redo")
 
     def _step(self, run: Callable[[], ChangeSet | None], name: str) -> ChangeSet | None:
-        changes = self._write(run, partial(self._emit, empty=name), object())
+        changes = self._write(run, partial(self._stepped, name), object())
         if changes is None and self.pending:
             self._expected.clear()  # which spans it will change is known only then
         return changes
+
+    def _stepped(self, name: str, changes: ChangeSet | None) -> None:
+        """An undo or redo landed (or found nothing to do): tell the views, then say what it
+        did ("undid: relabel CLAIM → DENIAL [4, 9) in Report") and bring it into view."""
+        self._emit(changes, empty=name)
+        if changes is None:
+            return
+        entries = self.history(self.annotator, limit=1)  # the undo's (or redo's) own row
+        if not entries:
+            return
+        entry = entries[0]
+        where = self.reveal(entry)
+        document = self.document(where) if where else None
+        title = f" in {document.title or where[:12]}" if document and where else ""
+        verb = "undid" if name == "undo" else "redid"
+        self.hub.message.emit(f"{verb}: {describe(*entry.step)}{title}")
+
+    def reveal(self, entry: JournalEntry) -> str | None:
+        """Show what journal ``entry`` is about: its document (the current one when the entry
+        touched it, else the first it touched) and its span, selected, or where the span was
+        when it is gone. The uid shown, or None for a change of the whole store."""
+        if not entry.documents:
+            return None
+        uid = self.current if self.current in entry.documents else entry.documents[0]
+        self.open_document(uid)
+        found = place(*entry.step)
+        if found.span is not None and self.span(found.span) is not None:
+            self.hub.spanRequested.emit(found.span)
+        elif found.start is not None:
+            self.hub.offsetRequested.emit(found.start)
+        return uid
 
     def next_undo(self) -> str | None:
         """The operation Undo would take back (None: nothing to undo)."""

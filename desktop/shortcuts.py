@@ -1,47 +1,79 @@
-"""Help → Keyboard shortcuts: every shortcut of the window, read from its actual actions."""
+"""Help → Keyboard shortcuts: every shortcut of the window, read from its actual actions, with
+where its keys act (:mod:`desktop.keys`) and what it does."""
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.keys import where
 
-def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
-    """(action, keys) for every action under ``window`` that has a shortcut, sorted by name."""
+FOCUS_NOTE = (
+    "The label keys, L, Delete, Tab and the edge moves act only while the text has the focus "
+    "(a coloured frame around it, and the hint above it, say so): typing in a field never "
+    "touches a span. In the Span panel, Tab and Shift+Tab walk the fields (label, attributes, "
+    "note, links); Esc brings you back to the text, F2 from the text goes to the fields. "
+    "A selection snaps to whole words and leaves out the punctuation around them; hold Alt "
+    "while selecting to keep it exact. Undo and redo say what they did and show it, opening "
+    "its document if needed.")
+
+
+class Shortcut(NamedTuple):
+    action: str
+    keys: str
+    where: str
+    what: str
+
+
+def shortcut_table(window: QWidget) -> list[Shortcut]:
+    """Every action under ``window`` that has a shortcut, sorted by name."""
     rows = set()
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys:
-            rows.add((re.sub("&(.)", r"\1", action.text()), " or ".join(keys)))
-    return sorted(rows, key=lambda r: r[0].lower())
+            rows.add(Shortcut(re.sub("&(.)", r"\1", action.text()), " or ".join(keys),
+                              where(action), action.statusTip() or action.toolTip()))
+    return sorted(rows, key=lambda r: r.action.lower())
+
+
+def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
+    """(action, keys) for every action under ``window`` that has a shortcut, sorted by name."""
+    return [(row.action, row.keys) for row in shortcut_table(window)]
 
 
 class ShortcutsDialog(QDialog):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(520, 560)
-        rows = shortcut_rows(window)
-        self.table = QTableWidget(len(rows), 2)
-        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.resize(880, 620)
+        rows = shortcut_table(window)
+        note = QLabel(FOCUS_NOTE)
+        note.setWordWrap(True)
+        self.table = QTableWidget(len(rows), len(Shortcut._fields))
+        self.table.setHorizontalHeaderLabels(["Action", "Keys", "Where", "What it does"])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (name, keys) in enumerate(rows):
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            self.table.setItem(row, 1, QTableWidgetItem(keys))
+        for row, shortcut in enumerate(rows):
+            for column, text in enumerate(shortcut):
+                self.table.setItem(row, column, QTableWidgetItem(text))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(note)
         layout.addWidget(self.table)
         layout.addWidget(buttons)

@@ -26,7 +26,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from annotate.offsets import OffsetMap, display_text, snap_to_words
+from annotate import edges
+from annotate.offsets import OffsetMap, display_text
 from desktop.plain import MESSAGE, clip, markup
 from desktop.textview.formats import Placed, split_block
 from desktop.textview.geometry import Segment, Viewport
@@ -122,8 +123,9 @@ class SpanTextView(QPlainTextEdit):
     def selectionRange(self, snap: bool | None = None) -> tuple[int, int] | None:
         """The selected text as code points ``(start, end)``, or None when nothing is selected.
 
-        Snapped out to whole words unless ``snap`` is False, or (when ``snap`` is None) Alt was
-        held during the selection.
+        Snapped out to whole words, leaving out the punctuation around them
+        (:func:`annotate.edges.snap`), unless ``snap`` is False, or (when ``snap`` is None) Alt
+        was held during the selection. None too when snapping leaves nothing.
         """
         cursor = self.textCursor()
         if not cursor.hasSelection():
@@ -132,7 +134,7 @@ class SpanTextView(QPlainTextEdit):
         if snap is None:
             snap = not self._exact
         if snap:
-            start, end = snap_to_words(self._text, start, end)
+            start, end = edges.snap(self._text, start, end)
         return (start, end) if start < end else None
 
     def selected_span(self) -> str | None:

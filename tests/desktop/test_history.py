@@ -54,7 +54,7 @@ def test_history_lists_filters_and_jumps_to_the_span(qtbot, path: Path, tmp_path
     assert ops[:3] == ["create_span", "update_span", "batch"]  # newest first
     described = [dock.list.topLevelItem(i).text(3) for i in range(dock.list.topLevelItemCount())]
     assert described[1:3] == ["relabel ORG → PERSON [0, 3)",
-                              "create ORG [0, 3) and 1 more change"]
+                              "create ORG [0, 3) and status todo → in_progress"]
     dock.annotator.setCurrentIndex(dock.annotator.findData("bob"))
     assert [e.annotator for e in dock.entries] == ["bob"]
     dock.annotator.setCurrentIndex(0)

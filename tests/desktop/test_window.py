@@ -4,6 +4,7 @@ the store holds afterwards, and store changes checked against what the widgets s
 from __future__ import annotations
 
 import sqlite3
+import string
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,11 @@ def stored(window: MainWindow) -> list[Span]:
 
 
 def first_words(window: MainWindow, n: int = 3) -> str:
-    """A run of ``n`` words from the middle of the shown text (whole words, one line)."""
+    """A run of ``n`` words from the middle of the shown text (whole words, one line, without
+    the punctuation around them: a selection snaps past it)."""
     text = window.editor.view.text()
     line = max(text.splitlines(), key=len)
-    return " ".join(line.split()[2:2 + n])
+    return " ".join(line.split()[2:2 + n]).strip(string.punctuation + "“”‘’")
 
 
 def test_select_text_and_press_c_creates_a_claim_then_delete_undo_redo(window, qtbot):

@@ -1,0 +1,46 @@
+"""A frame that shows whether the widget it holds has the keyboard focus: drawn in the
+highlight colour while it has it, empty otherwise (the text view's keys act only then)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+WIDTH = 2
+"""The frame's width in pixels (the margin around the widget held)."""
+
+
+class FocusFrame(QWidget):
+    """Holds ``inner``; :attr:`focused` says whether ``inner`` has the focus."""
+
+    focusChanged = Signal(bool)
+
+    def __init__(self, inner: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.focused = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(WIDTH, WIDTH, WIDTH, WIDTH)
+        layout.addWidget(inner)
+        inner.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            focused = kind == QEvent.Type.FocusIn
+            if focused != self.focused:
+                self.focused = focused
+                self.update()
+                self.focusChanged.emit(focused)
+        return super().eventFilter(watched, event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.focused:
+            return
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight))
+        pen.setWidth(WIDTH)
+        painter.setPen(pen)
+        half = WIDTH / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+        painter.end()
