@@ -1,9 +1,11 @@
 """The dashboard dock: charts of the whole store, redrawn (debounced) as edits land.
 
 Tabs: spans per label and per annotator; documents marked done per day per annotator; and,
-for a chosen pair of annotators, token kappa and overlap span F1 per label beside a confusion
-matrix of their labels. Counts come straight from the store; agreement and confusion read the
-whole corpus, so they run as a background job on the job pool (see :mod:`desktop.jobs`).
+for a chosen pair of annotators, token kappa and overlap span F1 per label (each bar labelled
+with its score and the tokens or spans behind it) beside a confusion matrix of their labels.
+A chart with nothing to draw says so in words instead of showing bare axes. Counts come
+straight from the store; agreement and confusion read the whole corpus, so they run as a
+background job on the job pool (see :mod:`desktop.jobs`).
 
 pyqtgraph is imported only when the dock is first shown, so the window opens without it.
 """
@@ -56,6 +58,9 @@ TICK = 16
 """Tick names (labels, annotators) longer than this are cut: ticks sit side by side."""
 SHORT_TICK = 8
 """Confusion column names longer than this are cut (the rows are cut at :data:`TICK`)."""
+NO_SPANS = "no spans yet"
+NO_DONE = "no document marked done yet"
+NO_PAIR = "agreement needs two annotators with spans"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +232,8 @@ class Dashboard(QDockWidget):
         chooser.addWidget(self.pair_note, 1)
         self.kappa_plot = self._plot(
             f'Agreement per label: <span style="color:{KAPPA_COLOUR}">■</span> token kappa '
-            f'<span style="color:{F1_COLOUR}">■</span> overlap span F1 (units above)')
+            f'<span style="color:{F1_COLOUR}">■</span> overlap span F1 (score, and the tokens '
+            'or spans behind it, above each bar)')
         self.kappa_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in KAPPA_TICKS]])
         self.kappa_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="token kappa")
         self.f1_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="overlap span F1")
@@ -272,6 +278,22 @@ class Dashboard(QDockWidget):
         item.setPos(x, y)
         return item
 
+    def _empty(self, plot: pg.PlotWidget, note: str) -> None:
+        """Clear ``plot`` and say ``note`` in its middle, without axes."""
+        plot.clear()
+        item = plot.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        plot.addItem(self._text(note, 0.0, 0.0, (0.5, 0.5), QColor(NO_LABEL_COLOUR)))
+        plot.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+
+    def _filled(self, plot: pg.PlotWidget) -> None:
+        """Clear ``plot`` for data, its axes shown."""
+        plot.clear()
+        item = plot.getPlotItem()
+        item.showAxis("left")
+        item.showAxis("bottom")
+
     def _annotator_colour(self, name: str) -> str:
         if name not in self._annotators:
             self._annotators.append(name)
@@ -280,7 +302,11 @@ class Dashboard(QDockWidget):
     # -- counts ----------------------------------------------------------------------------
     def _bars(self, plot: pg.PlotWidget, bars: pg.BarGraphItem, names: list[str],
               heights: list[int], colours: list[str]) -> None:
-        plot.clear()
+        if not any(heights):
+            bars.setOpts(x=[], height=[], brushes=[])
+            self._empty(plot, NO_SPANS)
+            return
+        self._filled(plot)
         xs = np.arange(len(names), dtype=float)
         bars.setOpts(x=xs, height=np.array(heights, dtype=float),
                      brushes=[self._pg.mkBrush(c) for c in colours],
@@ -294,9 +320,12 @@ class Dashboard(QDockWidget):
 
     def _draw_progress(self, per_day: Mapping[str, Sequence[tuple[str, int]]]) -> None:
         plot = self.progress_plot
-        plot.clear()
         self.days = day_range(per_day)
         self.progress_curves = {}
+        if not self.days:
+            self._empty(plot, NO_DONE)
+            return
+        self._filled(plot)
         index = {day: i for i, day in enumerate(self.days)}
         for name, series in per_day.items():
             counts = np.zeros(len(self.days))
@@ -340,7 +369,8 @@ class Dashboard(QDockWidget):
         self._drop_job()
         pair = self.pair()
         if pair is None:
-            self._clear_pair("choose two different annotators")
+            self._clear_pair("choose two different annotators" if self.pair_a.count() > 1
+                             else "", NO_PAIR)
             return
         try:
             location = worker_location(self.service.store)
@@ -384,15 +414,22 @@ class Dashboard(QDockWidget):
             self._clear_pair(f"agreement could not be computed: {message}")
 
     def _on_figures(self, figures: PairFigures | None) -> None:
-        if self._ended() and figures is not None and (figures.a, figures.b) == self.pair():
-            self.pair_note.setText(f"{figures.documents} documents annotated by both")
-            self._draw_agreement(figures)
-            self._draw_confusion(figures)
+        if not (self._ended() and figures is not None and (figures.a, figures.b) == self.pair()):
+            return
+        if not figures.documents:
+            self._clear_pair(f"{figures.a} and {figures.b} have no document in common",
+                             f"no document annotated by both {figures.a} and {figures.b}")
+            return
+        plural = "s" if figures.documents > 1 else ""
+        self.pair_note.setText(f"{figures.documents} document{plural} annotated by both")
+        self._draw_agreement(figures)
+        self._draw_confusion(figures)
 
-    def _clear_pair(self, note: str) -> None:
+    def _clear_pair(self, note: str, chart_note: str = NO_PAIR) -> None:
+        """No figures to draw: ``note`` beside the choosers, ``chart_note`` in both charts."""
         self.pair_note.setText(line(note, NOTE))
-        self.kappa_plot.clear()
-        self.confusion_plot.clear()
+        for plot in (self.kappa_plot, self.confusion_plot):
+            self._empty(plot, line(chart_note, NOTE))
         self.na_labels, self.confusion_labels = [], []
 
     def _in_schema_order(self, names: set[str]) -> list[str]:
@@ -401,7 +438,7 @@ class Dashboard(QDockWidget):
 
     def _draw_agreement(self, figures: PairFigures) -> None:
         plot = self.kappa_plot
-        plot.clear()
+        self._filled(plot)
         labels = self._in_schema_order(set(figures.kappa))
         self.na_labels = []
         kappa_x: list[float] = []
@@ -411,15 +448,16 @@ class Dashboard(QDockWidget):
         low = 0.0
         for i, label in enumerate(labels):
             kappa, f1 = figures.kappa[label], figures.overlap[label]
-            for x, value, units, xs, hs in ((i - 0.17, kappa.value, kappa.units, kappa_x, kappa_h),
-                                            (i + 0.17, f1.value, f1.a + f1.b, f1_x, f1_h)):
+            for x, value, units, xs, hs in (
+                    (i - 0.17, kappa.value, f"{compact(kappa.units)} tok", kappa_x, kappa_h),
+                    (i + 0.17, f1.value, f"{compact(f1.a + f1.b)} spans", f1_x, f1_h)):
                 if value is None:
                     plot.addItem(self._text("n/a", x, 0.0, colour=QColor(NO_LABEL_COLOUR)))
                     continue
                 xs.append(x)
                 hs.append(value)
                 low = min(low, value)
-                plot.addItem(self._text(compact(units), x, max(value, 0.0)))
+                plot.addItem(self._text(f"{value:.2f}\n{units}", x, max(value, 0.0)))
             if kappa.value is None:
                 self.na_labels.append(label)
         self.kappa_bars.setOpts(x=np.array(kappa_x), height=np.array(kappa_h),
@@ -438,8 +476,12 @@ class Dashboard(QDockWidget):
 
     def _draw_confusion(self, figures: PairFigures) -> None:
         plot = self.confusion_plot
-        plot.clear()
         labels = self._in_schema_order({name for key in figures.confusion for name in key})
+        if not labels:
+            self._empty(plot, f"no spans of {figures.a} or {figures.b} to compare")
+            self.confusion_labels = []
+            return
+        self._filled(plot)
         self.confusion_labels = labels
         where = {name: i for i, name in enumerate(labels)}
         counts = np.zeros((len(labels), len(labels)))

@@ -164,7 +164,7 @@ def test_agreement_bars_are_token_kappa_and_undefined_kappa_has_no_bar(window, q
     assert texts.count("n/a") == 2  # LOCATION: no kappa and no F1
     for label, metric in pair.kappa.items():
         if metric.value is not None:
-            assert compact(metric.units) in texts, label
+            assert f"{metric.value:.2f}\n{compact(metric.units)} tok" in texts, label
 
 
 def test_confusion_matrix_matches_label_confusion(window, qtbot, records):
