@@ -1,0 +1,85 @@
+"""Set-up on a real desktop (issue 12 point 8): when Qt's xcb plugin cannot load, the window's
+start names the missing system libraries and the packages holding them instead of leaving
+Qt's abort alone."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop import app, platform_check
+from desktop.platform_check import explain, missing_libraries, plugin_files, run_ldd, uses_xcb
+
+FAKE_LDD = """\
+\tlinux-vdso.so.1 (0x00007ffd)
+\tlibGL.so.1 => /lib/x86_64-linux-gnu/libGL.so.1 (0x00007f53)
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb-keysyms.so.1 => not found
+\tlibxcb.so.1 => /lib/x86_64-linux-gnu/libxcb.so.1 (0x00007f53)
+\tlibxkbcommon-x11.so.0 => not found
+"""
+
+
+def test_a_plugin_moved_away_from_its_qt_libraries_is_found_wanting_by_the_real_ldd(tmp_path):
+    """A copy of PySide6's plugin whose own Qt libraries cannot be found (its RUNPATH is
+    relative to where it lies): a real missing library path, read by the real ldd."""
+    plugin = next(f for f in plugin_files() if f.name == "libqxcb.so")
+    copy = tmp_path / "platforms" / plugin.name
+    copy.parent.mkdir()
+    shutil.copy(plugin, copy)
+    missing = missing_libraries([copy])
+    assert "libQt6XcbQpa.so.6" in missing and "libQt6Gui.so.6" in missing
+    assert missing_libraries(plugin_files()) == []  # this machine has everything
+    assert "reinstall it with pip" in explain(missing)
+
+
+def test_the_message_names_each_missing_library_and_the_apt_get_line():
+    missing = missing_libraries([Path("a.so"), Path("b.so")], lambda _file: FAKE_LDD)
+    assert missing == ["libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxkbcommon-x11.so.0"]
+    text = explain(missing)
+    for name in missing:
+        assert f"  {name}\n" in text
+    assert "sudo apt-get install libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0\n" in text
+    assert "pip" not in text
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, True),
+    ({"QT_QPA_PLATFORM": "xcb"}, True),
+    ({"QT_QPA_PLATFORM": "xcb:nograb"}, True),
+    ({"QT_QPA_PLATFORM": "offscreen"}, False),
+    ({"QT_QPA_PLATFORM": "wayland;xcb"}, False),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, False),
+])
+def test_only_a_start_that_will_use_xcb_is_checked(environ, expected):
+    assert uses_xcb(environ) is expected
+
+
+def test_the_window_start_says_what_is_missing_instead_of_starting_qt(monkeypatch, capsys):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setattr(platform_check, "run_ldd", lambda _file: FAKE_LDD)
+
+    def no_qt() -> None:
+        raise AssertionError("QApplication must not be created")
+
+    monkeypatch.setattr(app, "application", no_qt)
+    assert app.run_app(None) == 2
+    err = capsys.readouterr().err
+    assert "libxcb-icccm.so.4" in err and "sudo apt-get install libxcb-icccm4" in err
+
+
+def test_nothing_is_refused_when_ldd_cannot_tell(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    assert run_ldd(Path("/nonexistent")) is None
+    monkeypatch.setattr(platform_check, "run_ldd", lambda _file: None)
+    assert platform_check.problem({"QT_QPA_PLATFORM": "xcb"}) is None
+
+
+def test_ci_installs_every_package_the_check_may_name():
+    script = (Path(__file__).parents[2] / ".ci" / "run").read_text(encoding="utf-8")
+    listed = re.search(r"qt_libs=\(([^)]*)\)", script)
+    assert listed is not None
+    assert set(platform_check.PACKAGES.values()) <= set(listed.group(1).split())
