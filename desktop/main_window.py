@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         hub.documentChanged.connect(lambda _uid: self._title())
         self._restore()
         self._on_store()
+        self.editor.view.setFocus()  # the label keys act from the start
 
     # -- menus -----------------------------------------------------------------------------
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object],

@@ -35,8 +35,9 @@ def confirm(parent: QWidget, plan: Relabel, losses: list[str]) -> bool:
     box.setDefaultButton(go)
     focus = QApplication.focusWidget()
     box.exec()
-    if focus is not None:
-        focus.setFocus(Qt.FocusReason.OtherFocusReason)  # back where the keys were typed
+    if focus is not None:  # back where the keys were typed (without a window manager too)
+        focus.window().activateWindow()
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
     return box.clickedButton() is go
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,14 +37,23 @@ class Shortcut(NamedTuple):
     what: str
 
 
+def what(action: QAction, name: str) -> str:
+    """What ``action`` does, as plain text: its status tip, else its tooltip (rich text made
+    plain) unless that only repeats its name."""
+    if action.statusTip():
+        return action.statusTip()
+    tip = QTextDocumentFragment.fromHtml(action.toolTip()).toPlainText().strip()
+    return "" if tip == name else tip
+
+
 def shortcut_table(window: QWidget) -> list[Shortcut]:
     """Every action under ``window`` that has a shortcut, sorted by name."""
     rows = set()
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys:
-            rows.add(Shortcut(re.sub("&(.)", r"\1", action.text()), " or ".join(keys),
-                              where(action), action.statusTip() or action.toolTip()))
+            name = re.sub("&(.)", r"\1", action.text())
+            rows.add(Shortcut(name, " or ".join(keys), where(action), what(action, name)))
     return sorted(rows, key=lambda r: r.action.lower())
 
 

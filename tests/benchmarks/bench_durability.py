@@ -24,6 +24,7 @@ from common import report, timed
 
 import db.engine
 from annotate.commands import CreateSpan, DeleteSpan, relabel
+from annotate.edges import word_bounds
 from annotate.model import AnnotatedDocument, Span
 from annotate.samples import sample_documents
 from db.store import Store
@@ -48,10 +49,12 @@ def open_with(path: Path, level: str) -> Store:
 def edit_round(store: Store, edits: int, rng: random.Random) -> None:
     """``edits`` committed edits: create, relabel, delete in turn."""
     docs = [(row.uid, row.length) for row in store.list_documents()]
+    words = {uid: [a for a, _ in word_bounds(store.document(uid).text) if a < length - 30]
+             for uid, length in docs}
     for n in range(edits):
-        uid, length = docs[n % len(docs)]
+        uid = docs[n % len(docs)][0]
         if n % 3 == 0:
-            start = rng.randrange(0, length - 30)
+            start = rng.choice(words[uid])  # a word's start: never punctuation alone
             store.apply(CreateSpan(Span(uid, start, start + rng.randrange(1, 30),
                                         rng.choice(LABELS), "bench")), "bench")
             continue

@@ -9,11 +9,14 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from annotate.commands import CreateSpan, DeleteSpan, SetStatus, relabel
+from annotate.edges import ink_problem
+from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import Label, LabelSchema
 from db.store import Store
@@ -75,6 +78,10 @@ class History(RuleBasedStateMachine):
     def create(self, doc: Document, start: int, size: int, pick: int) -> None:
         labels = self.store.schema().label_names
         span = Span(doc.uid, start, min(LENGTH, start + size), labels[pick % len(labels)], ME)
+        if ink_problem(doc.text[span.start:span.end]) is not None:
+            with pytest.raises(ValidationError, match="only punctuation or spaces"):
+                self.store.apply(CreateSpan(span), ME)  # refused, nothing written
+            return
         self.store.apply(CreateSpan(span), ME)
 
     @precondition(lambda self: bool(self.mine()))

@@ -197,6 +197,7 @@ def test_f1_says_where_each_key_acts_and_what_it_does(window):
                                           "Alt+Shift+Left", "Alt+Up", "Alt+Down",
                                           "Alt+Shift+Up", "Alt+Shift+Down"}
     assert all(row.where == "in the text" and row.what for row in edges)
+    assert not any("<" in row.what for row in rows.values())  # plain text, never markup
     dialog = ShortcutsDialog(window)
     assert dialog.table.columnCount() == 4
     assert dialog.table.rowCount() == len(rows)

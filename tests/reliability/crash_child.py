@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from annotate.commands import ChangeSet, CreateSpan, DeleteSpan, SetStatus, relabel
+from annotate.edges import word_bounds
 from annotate.errors import ValidationError
 from annotate.model import STATUSES, Span
 from db.store import Store
@@ -48,13 +49,15 @@ def store_writer(path: Path, seed: int) -> None:
     rng = random.Random(seed)
     store = Store.open(path)
     docs = [(row.uid, row.length) for row in store.list_documents()]
+    words = {uid: [a for a, _ in word_bounds(store.document(uid).text) if a < length - 30]
+             for uid, length in docs}
     print(f"ready {os.getpid()}", flush=True)
     while True:
-        uid, length = rng.choice(docs)
+        uid = rng.choice(docs)[0]
         mine = store.spans(uid, [ANNOTATOR])
         roll = rng.random()
         if roll < 0.45 or not mine:
-            start = rng.randrange(0, length - 30)
+            start = rng.choice(words[uid])  # a word's start: never punctuation alone
             command = CreateSpan(Span(uid, start, start + rng.randrange(1, 30),
                                       rng.choice(LABELS), ANNOTATOR))
         elif roll < 0.6:

@@ -18,6 +18,7 @@ from reliability_checks import check_whole
 
 import db.engine
 from annotate.commands import CreateSpan
+from annotate.edges import word_bounds
 from annotate.errors import StoreError
 from annotate.model import Span
 from db.store import Store
@@ -29,15 +30,19 @@ EDITS = 150
 WRITER = f"""
 import sys, time
 from annotate.commands import CreateSpan, relabel
+from annotate.edges import word_bounds
 from annotate.model import Span
 from db.store import Store
 path, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 store = Store.open(path)
 uids = [row.uid for row in store.list_documents()]
+words = {{uid: word_bounds(store.document(uid).text) for uid in uids}}
 while time.time() < start_at:
     time.sleep(0.001)
 for n in range({EDITS}):
-    span = Span(uids[n % len(uids)], n, n + 3, "PERSON", who)
+    uid = uids[n % len(uids)]
+    start = words[uid][n % len(words[uid])][0]  # a word's start: never punctuation alone
+    span = Span(uid, start, start + 3, "PERSON", who)
     store.apply(CreateSpan(span), who)
     if n % 5 == 0:
         store.apply(relabel(span, "ORG"), who)
@@ -46,7 +51,11 @@ store.close()
 
 
 def create(store: Store, uid: str, n: int, who: str) -> Span:
-    span = Span(uid, n, n + 3, "PERSON", who)
+    """A PERSON span over the three characters from the n-th word's start (never punctuation
+    alone, which the store refuses)."""
+    words = word_bounds(store.document(uid).text)
+    start = words[n % len(words)][0]
+    span = Span(uid, start, start + 3, "PERSON", who)
     store.apply(CreateSpan(span), who)
     return span
 
