@@ -58,6 +58,9 @@ class Known:
 
     schema: LabelSchema
     documents: dict[str, tuple[int, int]] = field(default_factory=dict)
+    text: tuple[str, str] = ("", "")
+    """The last document whose text an edit needed (uid, text): reading a long text costs
+    more than the whole rest of an edit, and edits come document by document."""
 
 
 _KNOWN: ContextVar[Known | None] = ContextVar("known", default=None)
@@ -184,16 +187,23 @@ def apply(conn: Connection, names: Names, command: Command, known: Known | None 
         _KNOWN.reset(token)
 
 
-def check_placed(conn: Connection, command: Command) -> None:
+def check_placed(conn: Connection, command: Command, known: Known | None = None) -> None:
     """Refuse ``command`` when a span it creates or moves would hold only punctuation and
-    spaces (:func:`annotate.edges.check_ink`); only the spans' own characters are read."""
+    spaces (:func:`annotate.edges.check_ink`). ``known`` keeps the text read (else each
+    span reads just its own characters)."""
     for span in edges.placed(command):
-        text = conn.scalar(
-            select(func.substr(D.c.text, span.start + 1, span.end - span.start)).where(
-                D.c.uid == span.document
+        if known is None:
+            text = conn.scalar(
+                select(func.substr(D.c.text, span.start + 1, span.end - span.start)).where(
+                    D.c.uid == span.document
+                )
             )
-        )
-        if text is not None:
+        else:
+            if known.text[0] != span.document:
+                found = conn.scalar(select(D.c.text).where(D.c.uid == span.document))
+                known.text = (span.document, found or "")
+            text = known.text[1][span.start:span.end]
+        if text:
             edges.check_ink(text)
 
 

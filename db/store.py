@@ -488,8 +488,9 @@ class Store:
         (:mod:`annotate.edges`), and StoreError when the store cannot be written."""
         layers.check_command(command, annotator)
         with self._write() as conn:
-            edits.check_placed(conn, command)
-            done = edits.apply(conn, self.names, command, self._edit_schema(conn))
+            known = self._edit_schema(conn)
+            edits.check_placed(conn, command, known)
+            done = edits.apply(conn, self.names, command, known)
             who = self.names.annotator_id(conn, annotator)
             changes = self._journal(conn, done, who, "do", None)
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos

@@ -232,8 +232,7 @@ class Dashboard(QDockWidget):
         chooser.addWidget(self.pair_note, 1)
         self.kappa_plot = self._plot(
             f'Agreement per label: <span style="color:{KAPPA_COLOUR}">■</span> token kappa '
-            f'<span style="color:{F1_COLOUR}">■</span> overlap span F1 (score, and the tokens '
-            'or spans behind it, above each bar)')
+            f'<span style="color:{F1_COLOUR}">■</span> overlap span F1')
         self.kappa_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in KAPPA_TICKS]])
         self.kappa_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="token kappa")
         self.f1_bars = pg.BarGraphItem(x=[], height=[], width=0.3, name="overlap span F1")
@@ -450,7 +449,8 @@ class Dashboard(QDockWidget):
             kappa, f1 = figures.kappa[label], figures.overlap[label]
             for x, value, units, xs, hs in (
                     (i - 0.17, kappa.value, f"{compact(kappa.units)} tok", kappa_x, kappa_h),
-                    (i + 0.17, f1.value, f"{compact(f1.a + f1.b)} spans", f1_x, f1_h)):
+                    (i + 0.17, f1.value, f"{compact(f1.a + f1.b)} span" + "s" * (
+                        f1.a + f1.b != 1), f1_x, f1_h)):
                 if value is None:
                     plot.addItem(self._text("n/a", x, 0.0, colour=QColor(NO_LABEL_COLOUR)))
                     continue
