@@ -27,7 +27,8 @@ from desktop.keys import Keys, Scope, key_action
 from desktop.plain import line, mnemonic
 from desktop.relabel import relabel_span
 from desktop.service import Service
-from desktop.textview import SpanStyle, SpanTextView, style_for
+from desktop.textview import SpanStyle, SpanTextView, link_style_for, style_for
+from desktop.textview.legend import Legend
 
 RelationChooser = Callable[[Sequence[str]], str | None]
 TITLE = 300
@@ -72,6 +73,7 @@ class Editor(QObject):
         self.keys_hint.setEnabled(False)  # drawn greyed: a hint, not content
         self.frame.focusChanged.connect(
             lambda on: self.keys_hint.setText(KEYS_ON if on else KEYS_OFF))
+        self.legend = Legend(self.widget)
         self.find_bar = FindBar(self.view, self.widget)
         self.doc_labels = DocLabelStrip(service, self.view, self.widget)
         heading = QHBoxLayout()
@@ -82,6 +84,7 @@ class Editor(QObject):
         layout.addLayout(heading)
         layout.addWidget(self.doc_labels)
         layout.addWidget(self.frame, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.find_bar)
         self.text = ""
         self._spans: dict[str, Span] = {}
@@ -172,6 +175,16 @@ class Editor(QObject):
         self.title.setText(line(document.title or "(untitled)", TITLE) if document else "")
         schema = self.service.schema()
         self.view.set_document(self.text, [self._style(s, schema) for s in self._spans.values()])
+        self._show_links(uid if document else "")
+        self.legend.set_layers(self.shown_layers())
+
+    def _show_links(self, uid: str) -> None:
+        """Give the view the shown layers' relations of document ``uid`` ("": none)."""
+        shown = self.shown_layers()
+        types = [r.name for r in self.service.schema().relations]
+        self.view.set_links([link_style_for(r, types, shown.index(r.annotator))
+                             for r in (self.service.relations(uid, shown) if uid else [])
+                             if r.annotator in shown])
 
     def reload(self) -> None:
         self.load(self.service.current)
@@ -195,6 +208,8 @@ class Editor(QObject):
             elif self._spans.pop(span_id, None) is not None:
                 removed.append(span_id)
         self.view.update_spans(changed, removed)
+        if changes.relations:
+            self._show_links(uid)
         if self.view.selected_span():
             self._announce(self.view.selected_span() or "")
 

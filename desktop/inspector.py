@@ -74,6 +74,8 @@ class Inspector(QDockWidget):
         self._note_shown = ""  # ... as the field gives it back (it turns \r\n into \n)
         self.links = QListWidget()
         self.links.setMaximumHeight(110)
+        self.links.setToolTip("Double-click a link (or press Enter on it) to go to its other end")
+        self.links.itemActivated.connect(self._go_to_link)
         self.remove_link = QPushButton("Remove link")
         self.remove_link.clicked.connect(self._remove_link)
         self.add_link = QPushButton("+ link (L)")
@@ -268,6 +270,13 @@ class Inspector(QDockWidget):
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.save_note()
         return super().eventFilter(watched, event)
+
+    def _go_to_link(self, item: QListWidgetItem) -> None:
+        """Select the span at the other end of the link ``item`` in the text, and show it."""
+        relation: Relation = item.data(Qt.ItemDataRole.UserRole)
+        if self.span is not None:
+            other = relation.target if relation.source == self.span.id else relation.source
+            self.service.hub.spanRequested.emit(other)
 
     def _remove_link(self) -> None:
         item = self.links.currentItem() or self.links.item(0)

@@ -328,8 +328,10 @@ class Service:
         """Document ``uid``'s labels, every annotator's."""
         return self._guarded(lambda: self.store.doc_labels(uid)) or []
 
-    def relations(self, uid: str) -> list[Relation]:
-        return self._guarded(lambda: self.store.relations(uid, [self.annotator])) or []
+    def relations(self, uid: str, annotators: Sequence[str] = ()) -> list[Relation]:
+        """The relations of document ``uid`` by ``annotators`` (default: the current one)."""
+        who = list(annotators) or [self.annotator]
+        return self._guarded(lambda: self.store.relations(uid, who)) or []
 
     def span(self, span_id: str) -> Span | None:
         """The span as stored now, or None when it is gone."""

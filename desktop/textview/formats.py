@@ -3,8 +3,10 @@
 A mark given to the layout is drawn by the text paint in C++, with no shaping of its own; painting
 it from Python needs the x of its ends, which makes Qt shape the line again on every paint. A
 layout holds one background and one underline per character, though, so a mark is handed over only
-when no other mark of its kind (area: claim fill, denial hatch; line: underlines) overlaps it in
-the block, and only on the first annotator layer; the others are painted as before.
+when no other mark of its kinds (area: claim fill, denial tint; line: underlines, and the rules
+above and below a denial) overlaps it in the block (for areas: nor touches it, so the brackets and
+frames of the painted marks can show where one ends and the next begins), and only on the first
+annotator layer; the others are painted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from PySide6.QtGui import QTextLayout
 from desktop.textview.paint import Marks
 from desktop.textview.styles import SpanStyle
 
-_KIND = {"claim": "area", "denial": "area", "entity": "line", "other": "line"}
+_KINDS = {"claim": frozenset({"area"}), "denial": frozenset({"area", "line"}),
+          "entity": frozenset({"line"}), "other": frozenset({"line"})}
+_AREA = frozenset({"area"})
 
 Placed = tuple[SpanStyle, int, int]
 """A span with its Qt range ``[start, end)``."""
@@ -29,17 +33,18 @@ def split_block(
     the spans left to paint with the part of the block they cover, from the spans meeting it
     (with their Qt ranges) ordered by start."""
     clipped = [
-        (span, max(a, start), min(b, end), _KIND[span.category])
+        (span, max(a, start), min(b, end), _KINDS[span.category])
         for span, a, b in placed
         if min(b, end) > max(a, start)
     ]
     painted: set[int] = set()
-    for i, (_, _, end_i, kind) in enumerate(clipped):
+    for i, (_, _, end_i, kinds) in enumerate(clipped):
         for j in range(i + 1, len(clipped)):
-            _, start_j, _, kind_j = clipped[j]
-            if start_j >= end_i:
+            _, start_j, _, kinds_j = clipped[j]
+            if start_j > end_i:
                 break
-            if kind_j == kind:
+            shared = kinds & kinds_j
+            if shared and (start_j < end_i or shared & _AREA):
                 painted.update((i, j))
     ranges = []
     for i, (span, a, b, _) in enumerate(clipped):

@@ -166,6 +166,21 @@ class Viewport:
         """``(top, height)`` of each shown block holding some of ``[start, end)``."""
         return [(block.top, block.height) for block in self._blocks_meeting(start, end)]
 
+    def line_box(self, position: int) -> tuple[float, float] | None:
+        """``(top, height)`` of the visual line holding Qt ``position``; None when its block is
+        not shown."""
+        if not self.qt_range[0] <= position < self.qt_range[1]:
+            return None
+        block = self._block(position)
+        offset = position - block.start
+        lines = block.lines or block.measure()
+        found = lines[0]
+        for line in lines:
+            if line[0] > offset:
+                break
+            found = line
+        return found[3], found[4]
+
     def segments(self, start: int, end: int) -> list[Segment]:
         """One box per visual line that ``[start, end)`` covers, in viewport coordinates.
         (The paint's inner loop: kept flat, as every Python call here is felt.)"""

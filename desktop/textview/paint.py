@@ -1,47 +1,68 @@
 """How span marks look, so category shows without colour too (UI.md "Look").
 
-Claims get a translucent fill, denials a hatch, entities an underline stacked one step lower per
-nesting depth, other labels a dotted underline; find hits a neutral fill. Marks that no other mark
-of their kind overlaps are drawn by Qt with the text, from :meth:`Marks.char_format`; the rest are
-painted here under the text, so overlapping fills blend and the text stays on top.
+Claims get a translucent fill; denials a faint tint ruled above and below the words (painted:
+a frame, closed at the span's ends), so they never read as struck-out text; entities an underline
+stacked one step lower per nesting depth; other labels a dotted underline; find hits a neutral
+fill. Marks that no other mark of their kind overlaps or touches are drawn by Qt with the text,
+from :meth:`Marks.char_format`; the rest are painted here under the text, so overlapping fills
+blend and the text stays on top. Overlapping claims or denials of one layer are stacked: each
+one nested in another is inset a step further, and a painted claim shows a bracket at its start
+and its end, so every edge can be seen.
 
 With several annotator layers shown (``SpanStyle.layer``), each layer after the first draws its
 area marks a step further inside the line, so two annotators' fills of the same words show as
 nested bands, and outlines them with its own dash pattern; layer 0 looks as it does alone.
+
+The selected span gets a strong outline with a handle at each end; spans linked to the span in
+focus (see :mod:`desktop.textview.links`) a highlight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTextCharFormat
+from PySide6.QtGui import QColor, QPainter, QPen, QTextCharFormat
 
 from desktop.textview.geometry import Segment
 from desktop.textview.styles import NEUTRAL, SpanStyle
 
 FILL_ALPHA = 90
-HATCH_ALPHA = 200
+TINT_ALPHA = 40  # the faint tint inside a denial's frame
+LIT_ALPHA = 70
+FRAME_WIDTH = 1.5
 UNDERLINE_GAP = 1.0  # below the baseline
 UNDERLINE_HEIGHT = 2.0
 UNDERLINE_STEP = 3.0  # per extra depth
 LAYER_INSET = 2.0  # top and bottom, per annotator layer after the first
+DEPTH_INSET = 3.0  # top and bottom, per claim or denial it is nested in (same layer)
+EDGE_DARKER = 150  # brackets and frames: the label colour this much darker (QColor.darker)
+SERIF = 3.0  # how far a claim's bracket reaches along the top and bottom
+BRACKET_OUT = 1.5  # how far a claim's bracket sits outside its first and last character
+HANDLE = 5.0  # side of the squares at the ends of the selected span
 _DOTTED = Qt.PenStyle.DotLine
 _UNDERLINES = {"entity": QTextCharFormat.UnderlineStyle.SingleUnderline,
                "other": QTextCharFormat.UnderlineStyle.DotLine}
-_LAYER_DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
+LAYER_DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DashDotLine,
+                Qt.PenStyle.DashDotDotLine)
+"""The pen of each annotator layer's outlines, frames and links (the first is solid)."""
+AREA = frozenset({"claim", "denial"})
+"""Categories marked over the words' whole height (the others underline them)."""
+
+
+def layer_dash(layer: int) -> Qt.PenStyle:
+    return LAYER_DASHES[0] if layer <= 0 else LAYER_DASHES[1 + (layer - 1) % 3]
 
 
 class Marks:
-    """Pens and brushes per colour, made once; draws one span's segments.
+    """Pens and colours per colour, made once; draws one span's segments.
 
     Outlines are drawn with whatever brush the painter holds: give it none.
     """
 
     def __init__(self) -> None:
         self._colors: dict[tuple[str, int], QColor] = {}
-        self._hatches: dict[str, QBrush] = {}
-        self._pens: dict[tuple[str, Qt.PenStyle, float], QPen] = {}
+        self._pens: dict[tuple[str, Qt.PenStyle, float, bool], QPen] = {}
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self.hit_fill = self._color(NEUTRAL, 110)
 
@@ -54,23 +75,22 @@ class Marks:
             self._colors[key] = color
         return color
 
-    def _hatch(self, hex_color: str) -> QBrush:
-        brush = self._hatches.get(hex_color)
-        if brush is None:
-            brush = self._hatches[hex_color] = QBrush(
-                self._color(hex_color, HATCH_ALPHA), Qt.BrushStyle.BDiagPattern
-            )
-        return brush
-
-    def _pen(self, hex_color: str, style: Qt.PenStyle, width: float = 1.0) -> QPen:
-        pen = self._pens.get((hex_color, style, width))
+    def _pen(self, hex_color: str, style: Qt.PenStyle, width: float = 1.0,
+             edge: bool = False) -> QPen:
+        """A pen of the label colour (with ``edge``: darker, to stand out against its fill)."""
+        key = (hex_color, style, width, edge)
+        pen = self._pens.get(key)
         if pen is None:
-            pen = self._pens[hex_color, style, width] = QPen(self._color(hex_color), width, style)
+            color = self._color(hex_color)
+            pen = self._pens[key] = QPen(color.darker(EDGE_DARKER) if edge else color, width,
+                                         style)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
 
     def char_format(self, span: SpanStyle) -> QTextCharFormat:
         """The mark of a layer-0 ``span`` as a text format Qt draws with the text: the claim
-        fill or denial hatch as background, the entity or other underline."""
+        fill as background; the denial tint, with an overline and an underline in its edge
+        colour; the entity or other underline."""
         key = (span.category, span.color)
         found = self._formats.get(key)
         if found is None:
@@ -78,38 +98,52 @@ class Marks:
             if span.category == "claim":
                 found.setBackground(self._color(span.color, FILL_ALPHA))
             elif span.category == "denial":
-                found.setBackground(self._hatch(span.color))
+                found.setBackground(self._color(span.color, TINT_ALPHA))
+                found.setFontOverline(True)  # Qt draws it in the underline colour
+                found.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                found.setUnderlineColor(self._color(span.color).darker(EDGE_DARKER))
             else:
-                found.setUnderlineStyle(_UNDERLINES[span.category])
+                found.setUnderlineStyle(_UNDERLINES.get(span.category, _UNDERLINES["other"]))
                 found.setUnderlineColor(self._color(span.color))
         return found
 
-    def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment]) -> None:
-        """The area marks: claim fill, denial hatch; other categories have none."""
-        if span.category == "claim":
-            color = self._color(span.color, FILL_ALPHA)
-            for rect in _boxes(segments, 0.0, span.layer):
+    def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment],
+             depth: int = 0) -> None:
+        """The area marks: claim fill, denial tint, ``depth`` steps inside; other categories
+        have none."""
+        if span.category in AREA:
+            color = self._color(span.color,
+                                FILL_ALPHA if span.category == "claim" else TINT_ALPHA)
+            for rect in _boxes(segments, 0.0, span.layer, depth):
                 painter.fillRect(rect, color)
-        elif span.category == "denial":
-            brush = self._hatch(span.color)
-            for rect in _boxes(segments, 0.0, span.layer):
-                painter.fillRect(rect, brush)
 
     def line(
-        self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment], depth: int
+        self, painter: QPainter, span: SpanStyle, segments: Sequence[Segment], depth: int
     ) -> None:
-        """The line marks: entity underline (dotted for other labels on the first layer) at
-        ``depth``, and the dashed outline of any other mark on a layer after the first."""
+        """The line marks: the denial frame; the claim's brackets (first layer) or dashed
+        outline (later layers); the entity underline (dotted for other labels on the first
+        layer). ``depth`` is the area nesting for claims and denials, else the underline's."""
+        if span.category == "denial":
+            painter.setPen(self._pen(span.color, layer_dash(span.layer), FRAME_WIDTH, True))
+            painter.drawLines(_frame(_boxes(segments, FRAME_WIDTH / 2, span.layer, depth)))
+            return
+        if span.category == "claim":
+            if span.layer:
+                painter.setPen(self._pen(span.color, layer_dash(span.layer)))
+                painter.drawRects(_boxes(segments, 0.5, span.layer, depth))
+            else:
+                painter.setPen(self._pen(span.color, Qt.PenStyle.SolidLine, FRAME_WIDTH, True))
+                painter.drawLines(_brackets(_boxes(segments, FRAME_WIDTH / 2, 0, depth)))
+            return
         offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
         if span.category == "entity":
             color = self._color(span.color)
             for x, _, width, _, baseline in segments:
                 painter.fillRect(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT), color)
         elif span.layer:
-            style = _LAYER_DASHES[(span.layer - 1) % len(_LAYER_DASHES)]
-            painter.setPen(self._pen(span.color, style))
+            painter.setPen(self._pen(span.color, layer_dash(span.layer)))
             painter.drawRects(_boxes(segments, 0.5, span.layer))
-        elif span.category == "other":
+        else:
             painter.setPen(self._pen(span.color, _DOTTED, UNDERLINE_HEIGHT))
             y = offset + UNDERLINE_HEIGHT / 2
             for x, _, width, _, baseline in segments:
@@ -120,43 +154,108 @@ class Marks:
             painter.fillRect(QRectF(x, y, width, height), self.hit_fill)
 
     @staticmethod
-    def selected(painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
-        """The strong outline of the selected span."""
+    def lit(painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
+        """The highlight of a span linked to the one in focus: a rounded band in ``color``."""
+        tint = QColor(color)
+        tint.setAlpha(LIT_ALPHA)
+        painter.setPen(QPen(color, 1.0))
+        painter.setBrush(tint)
+        for rect in _boxes(segments, 0.5):
+            painter.drawRoundedRect(rect, 3.0, 3.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+
+    @staticmethod
+    def selected(painter: QPainter, segments: Sequence[Segment], color: QColor) -> None:
+        """The strong outline of the selected span, with a handle at its start and its end."""
         painter.setPen(QPen(color, 2.0))
-        painter.drawRects(_boxes(segments, 1.0))
+        boxes = _boxes(segments, 1.0)
+        painter.drawRects(boxes)
+        if boxes:
+            first, last = boxes[0], boxes[-1]
+            half = HANDLE / 2
+            painter.fillRect(QRectF(first.left() - half, first.top() - half, HANDLE, HANDLE),
+                             color)
+            painter.fillRect(QRectF(last.right() - half, last.bottom() - half, HANDLE, HANDLE),
+                             color)
 
 
-def _boxes(segments: Iterable[Segment], by: float, layer: int = 0) -> list[QRectF]:
-    """The segments' boxes shrunk by ``by`` all round, and for annotator ``layer`` a further
-    :data:`LAYER_INSET` per layer top and bottom (at most a third of the height)."""
+def _boxes(segments: Iterable[Segment], by: float, layer: int = 0,
+           depth: int = 0) -> list[QRectF]:
+    """The segments' boxes shrunk by ``by`` all round, and for annotator ``layer`` and area
+    nesting ``depth`` a further :data:`LAYER_INSET` or :data:`DEPTH_INSET` per step top and
+    bottom (at most a third of the height)."""
     boxes = []
     for x, y, w, h, _ in segments:
-        dy = by + min(layer * LAYER_INSET, h / 3)
+        dy = by + min(layer * LAYER_INSET + depth * DEPTH_INSET, h / 3)
         boxes.append(QRectF(x + by, y + dy, w - 2 * by, h - 2 * dy))
     return boxes
 
 
-def underline_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:
-    """Depth of each underlined span's line (entities; other labels on the first layer) so
-    overlapping underlines never share one.
+def _frame(boxes: Sequence[QRectF]) -> list[QPointF]:
+    """Line ends (in pairs) of a frame round a span over ``boxes``: the top and bottom of each,
+    closed on the left of the first and the right of the last."""
+    points = []
+    for box in boxes:
+        points += (box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight())
+    if boxes:
+        points += (boxes[0].topLeft(), boxes[0].bottomLeft(),
+                   boxes[-1].topRight(), boxes[-1].bottomRight())
+    return points
 
-    ``spans`` are ``(style, start, end)`` triples; each annotator layer stacks below the layers
-    before it, and inside a layer a span takes the first depth free at its start.
-    """
-    by_layer: dict[int, list[tuple[int, int, str]]] = {}
+
+def _brackets(boxes: Sequence[QRectF]) -> list[QPointF]:
+    """Line ends (in pairs) of a "[" just before the first box and a "]" just after the last
+    (in the space between words, clear of the glyphs)."""
+    if not boxes:
+        return []
+    first, last = boxes[0], boxes[-1]
+    left, right = first.left() - BRACKET_OUT, last.right() + BRACKET_OUT
+    reach_left, reach_right = min(SERIF, first.width()), min(SERIF, last.width())
+    top_left, bottom_left = QPointF(left, first.top()), QPointF(left, first.bottom())
+    top_right, bottom_right = QPointF(right, last.top()), QPointF(right, last.bottom())
+    return [
+        top_left, bottom_left,
+        top_left, QPointF(left + reach_left, first.top()),
+        bottom_left, QPointF(left + reach_left, first.bottom()),
+        top_right, bottom_right,
+        top_right, QPointF(right - reach_right, last.top()),
+        bottom_right, QPointF(right - reach_right, last.bottom()),
+    ]
+
+
+def stack_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:
+    """The stacking depth of each span so that overlapping marks of one kind never coincide.
+
+    ``spans`` are ``(style, start, end)`` triples. Underlined spans (entities; other labels
+    on the first layer) get the depth of their line: each annotator layer stacks below the
+    layers before it, and inside a layer a span takes the first depth free at its start.
+    Claims and denials get their nesting inside their own layer, the same way (a span that
+    starts where another ends shares its depth)."""
+    lines: dict[int, list[tuple[int, int, str]]] = {}
+    areas: dict[int, list[tuple[int, int, str]]] = {}
     for span, start, end in spans:
-        if span.category == "entity" or (span.category == "other" and not span.layer):
-            by_layer.setdefault(span.layer, []).append((start, -end, span.id))
+        if span.category in AREA:
+            areas.setdefault(span.layer, []).append((start, -end, span.id))
+        elif span.category == "entity" or not span.layer:
+            lines.setdefault(span.layer, []).append((start, -end, span.id))
     depths: dict[str, int] = {}
     base = 0
-    for layer in sorted(by_layer):
-        ends: list[int] = []
-        for start, neg_end, span_id in sorted(by_layer[layer]):
-            slot = next((i for i, end in enumerate(ends) if end <= start), len(ends))
-            if slot == len(ends):
-                ends.append(-neg_end)
-            else:
-                ends[slot] = -neg_end
-            depths[span_id] = base + slot
-        base += len(ends)
+    for layer in sorted(lines):
+        base += _stack(lines[layer], base, depths)
+    for items in areas.values():
+        _stack(items, 0, depths)
     return depths
+
+
+def _stack(items: list[tuple[int, int, str]], base: int, depths: dict[str, int]) -> int:
+    """Give each ``(start, -end, id)`` the first slot free at its start, from ``base``;
+    returns how many slots were used."""
+    ends: list[int] = []
+    for start, neg_end, span_id in sorted(items):
+        slot = next((i for i, end in enumerate(ends) if end <= start), len(ends))
+        if slot == len(ends):
+            ends.append(-neg_end)
+        else:
+            ends[slot] = -neg_end
+        depths[span_id] = base + slot
+    return len(ends)

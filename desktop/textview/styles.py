@@ -1,14 +1,20 @@
-"""What the text view needs to know about one span to draw it: :class:`SpanStyle`."""
+"""What the text view needs to know about one span or link to draw it: :class:`SpanStyle`,
+:class:`LinkStyle`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotate.model import Span
+from annotate.model import Relation, Span
 from annotate.schema import Category, Label
 
 NEUTRAL = "#9E9E9E"
 """Colour of spans whose label is unknown to the schema, and of find hits."""
+LINK_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9")
+"""Colours of the relation types, in schema order (Okabe-Ito, darkest first)."""
+LINK_NEUTRAL = "#595959"
+"""Colour of links whose type is unknown to the schema."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +50,22 @@ def style_for(span: Span, label: Label | None, layer: int = 0) -> SpanStyle:
         tooltip="\n".join(lines),
         fragments=span.fragments,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStyle:
+    """One drawable link: a typed, directed relation from span ``source`` to span ``target``."""
+
+    id: str
+    type: str
+    source: str  # span id
+    target: str  # span id
+    color: str = LINK_NEUTRAL  # "#RRGGBB"
+    layer: int = 0  # annotator layer, as for spans: its pen's dash pattern
+
+
+def link_style_for(relation: Relation, types: Sequence[str], layer: int = 0) -> LinkStyle:
+    """A relation drawn in the colour of its type's place among the schema's ``types``."""
+    color = (LINK_COLORS[types.index(relation.type) % len(LINK_COLORS)]
+             if relation.type in types else LINK_NEUTRAL)
+    return LinkStyle(relation.id, relation.type, relation.source, relation.target, color, layer)

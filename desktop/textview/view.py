@@ -5,6 +5,10 @@ a document converts no offsets. The first paint that shows a block asks the inde
 spans, converts those to Qt positions (cached) and gives the block's text layout the marks Qt can
 draw with the text (see :mod:`desktop.textview.formats`); each paint then draws only the rest under
 the text. A span change reformats and repaints only the blocks it touches.
+
+Links between spans are drawn in the lane to the right of the text (:mod:`desktop.textview.lane`);
+the span under the mouse, or else the selected one, is in focus: its links and the spans at their
+other ends are highlighted.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QRegion,
+    QResizeEvent,
     QTextBlock,
     QTextCursor,
 )
@@ -28,14 +33,18 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotate import edges
 from annotate.offsets import OffsetMap, display_text
-from desktop.plain import MESSAGE, clip, markup
+from desktop.plain import MESSAGE, NAME, clip, line, markup, words
 from desktop.textview.formats import Placed, split_block
 from desktop.textview.geometry import Segment, Viewport
 from desktop.textview.index import SpanIndex
-from desktop.textview.paint import Marks, underline_depths
-from desktop.textview.styles import NEUTRAL, SpanStyle
+from desktop.textview.lane import LinkLane
+from desktop.textview.links import Connector, End, LinkSet, connectors, spread
+from desktop.textview.paint import Marks, stack_depths
+from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 
 _EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
+EXCERPT = 40
+"""Most characters of a span's text quoted where a link is named."""
 
 
 class SpanTextView(QPlainTextEdit):
@@ -70,6 +79,16 @@ class SpanTextView(QPlainTextEdit):
         self._marks = Marks()
         self.painted_span_count = 0
         """Spans (and find hits) the last paint drew; for tests and the benchmark."""
+        self.links = LinkSet()
+        self._hovered: str | None = None  # the span under the mouse
+        self._hovered_link: str | None = None  # the link under the mouse, in the lane
+        self.lit_links: frozenset[str] = frozenset()
+        """The links of the span in focus (hovered, else selected) and the link hovered."""
+        self.lit_spans: frozenset[str] = frozenset()
+        """The spans at the ends of :attr:`lit_links`."""
+        self.lane = LinkLane(self)
+        self.viewport().setMouseTracking(True)
+        self.verticalScrollBar().valueChanged.connect(self.lane.update)
         self.selectionChanged.connect(self.selectionChangedRange)
 
     # -- content ----------------------------------------------------------------------------
@@ -81,8 +100,11 @@ class SpanTextView(QPlainTextEdit):
         self._formatted.clear()
         self._spans = SpanIndex(spans)
         self._hits = SpanIndex()
+        self.links = LinkSet()
+        self._hovered = self._hovered_link = None
         self._set_selected(None)
         self.setPlainText(display_text(text))
+        self.lane.update()
 
     def text(self) -> str:
         """The stored text, as given to :meth:`set_document`."""
@@ -108,7 +130,93 @@ class SpanTextView(QPlainTextEdit):
                 self._formatted.pop(number, None)
         if self._selected is not None and self._selected not in self._spans:
             self._set_selected(None)
+        if self._hovered is not None and self._hovered not in self._spans:
+            self._hovered = None
+        if any(self.links.of(span.id) for span in dirty):
+            self._place_links()
         self._repaint_spans(dirty)
+        self._relight()
+
+    # -- links ------------------------------------------------------------------------------
+    def set_links(self, links: Sequence[LinkStyle]) -> None:
+        """Show ``links`` (those whose two spans are shown); replaces the ones shown before."""
+        self.links.replace(links, self._start_of)
+        if self._hovered_link is not None and self.links.get(self._hovered_link) is None:
+            self._hovered_link = None
+        self.lane.update()
+        self._relight()
+
+    def _place_links(self) -> None:
+        self.links.place(self._start_of)
+        self.lane.update()
+
+    def _start_of(self, span_id: str) -> int | None:
+        span = self._spans.get(span_id)
+        return span.start if span is not None else None
+
+    def connectors(self) -> list[Connector]:
+        """The links drawn in the lane now: those with an end on screen, each with its
+        track, ends and label place (see :func:`desktop.textview.links.connectors`)."""
+        if not len(self.links):
+            return []
+        height = self.viewport().height()
+        viewport = Viewport(self, 0, height)
+        start, end = viewport.qt_range
+        if start == end:
+            return []
+        near = self.links.ending_in(*self._offsets.range_from_qt(start, end))
+        anchors: dict[str, End] = {}
+        lines: dict[float, list[tuple[int, str, float, float]]] = {}
+        for span_id in {i for link in near for i in (link.source, link.target)}:
+            span = self._spans.get(span_id)
+            if span is None:
+                continue
+            position = self._to_qt(span)[0]
+            box = viewport.line_box(position)
+            if box is not None and box[0] + box[1] > 0 and box[0] < height:
+                lines.setdefault(box[0], []).append((span.start, span_id, *box))
+            elif position < start or (box is not None and box[0] < 0):
+                anchors[span_id] = End(span_id, 0.0, -1)
+            else:
+                anchors[span_id] = End(span_id, float(height), 1)
+        for row in lines.values():
+            row.sort()
+            for span_id, y in spread([(i, top, h) for _, i, top, h in row]).items():
+                anchors[span_id] = End(span_id, y, 0)
+        return connectors(near, self.links.tracks, anchors, height, self.lane.label_height(),
+                          self.lit_links)
+
+    def hover_link(self, link_id: str | None) -> None:
+        """The link under the mouse in the lane (None: none); it and its spans light up."""
+        if link_id != self._hovered_link:
+            self._hovered_link = link_id
+            self._relight()
+
+    def link_text(self, link: LinkStyle) -> str:
+        """A link in words: type, direction and both spans (plain text)."""
+        return (f"{self._end_text(link.source)} —{line(link.type, NAME)}→ "
+                f"{self._end_text(link.target)}")
+
+    def _end_text(self, span_id: str) -> str:
+        span = self._spans.get(span_id)
+        if span is None:
+            return "?"
+        return f"{line(span.label, NAME)} “{words(self._text[span.start:span.end], EXCERPT)}”"
+
+    def _relight(self) -> None:
+        """Work out what is lit from the focus; repaint what changed."""
+        focus = self._hovered if self._hovered and self.links.of(self._hovered) \
+            else self._selected
+        links = {link.id for link in self.links.of(focus)} if focus else set()
+        if self._hovered_link is not None:
+            links.add(self._hovered_link)
+        spans = frozenset(self.links.partners(links))
+        if spans == self.lit_spans and links == self.lit_links:
+            return
+        changed = spans ^ self.lit_spans
+        self.lit_links, self.lit_spans = frozenset(links), spans
+        self._repaint_spans([s for s in map(self._spans.get, changed) if s is not None])
+        self.lane.update()
 
     def spans_at(self, offset: int) -> list[SpanStyle]:
         """Spans holding code point ``offset``, innermost (shortest) first."""
@@ -141,20 +249,24 @@ class SpanTextView(QPlainTextEdit):
         return self._selected
 
     def select_span(self, span_id: str | None) -> None:
-        """Select span ``span_id`` (None clears) and bring it into view; unknown ids raise."""
+        """Select span ``span_id`` (None clears) and put the caret at its start; the view
+        scrolls only when that is not in view (then it is centred). Unknown ids raise."""
         if span_id is not None:
             span = self._spans.get(span_id)
             if span is None:
                 raise KeyError(span_id)
-            self.scroll_to(span.start)
+            self.scroll_to(span.start, keep=True)
         self._set_selected(span_id)
 
-    def scroll_to(self, offset: int) -> None:
-        """Move the caret to code point ``offset`` and centre it in the view."""
+    def scroll_to(self, offset: int, keep: bool = False) -> None:
+        """Move the caret to code point ``offset`` and centre it in the view; with ``keep``,
+        a caret already in view is left where it is on screen."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(min(self._offsets.to_qt(offset), self.document().characterCount() - 1))
+        shown = keep and self.viewport().rect().contains(self.cursorRect(cursor))
         self.setTextCursor(cursor)
-        self.centerCursor()
+        if not shown:
+            self.centerCursor()
 
     def find_all(self, pattern: str) -> int:
         """Mark every case-insensitive occurrence of ``pattern``, scroll to the first, and return
@@ -178,6 +290,7 @@ class SpanTextView(QPlainTextEdit):
         self._selected = span_id
         current = self._spans.get(span_id) if span_id else None
         self._repaint_spans([s for s in (previous, current) if s is not None])
+        self._relight()
         self.selectedSpanChanged.emit(span_id or "")
 
     # -- geometry ---------------------------------------------------------------------------
@@ -238,11 +351,12 @@ class SpanTextView(QPlainTextEdit):
             hits = self._visible(viewport, self._hits)
             self.painted_span_count = len(shown) + len(hits)
             selected = self._selected if self._selected in shown else None
-            if painted or hits or selected:
+            lit = self.lit_spans & shown
+            if painted or hits or selected or lit:
                 painter = QPainter(self.viewport())
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 try:
-                    self._paint_marks(painter, viewport, painted, hits, selected)
+                    self._paint_marks(painter, viewport, painted, hits, selected, lit)
                 finally:
                     painter.end()
         super().paintEvent(event)
@@ -277,7 +391,7 @@ class SpanTextView(QPlainTextEdit):
         return frozenset(span.id for span in spans), tuple(painted)
 
     def _paint_marks(self, painter: QPainter, viewport: Viewport, painted: list[Placed],
-                     hits: list[SpanStyle], selected: str | None) -> None:
+                     hits: list[SpanStyle], selected: str | None, lit: frozenset[str]) -> None:
         marks = self._marks
         for hit in hits:
             marks.hits(painter, viewport.segments(*self._to_qt(hit)))
@@ -286,9 +400,15 @@ class SpanTextView(QPlainTextEdit):
         for span, start, end in painted:
             spans[span.id] = span
             segments.setdefault(span.id, []).extend(viewport.segments(start, end))
+        depths = stack_depths((span, *self._to_qt(span)) for span in spans.values())
         for span in spans.values():
-            marks.fill(painter, span, segments[span.id])
-        depths = underline_depths((span, *self._to_qt(span)) for span in spans.values())
+            marks.fill(painter, span, segments[span.id], depths.get(span.id, 0))
+        if lit:
+            color = self.palette().highlight().color()
+            for span_id in lit:
+                span = self._spans.get(span_id)
+                if span is not None:
+                    marks.lit(painter, viewport.segments(*self._to_qt(span)), color)
         for span in spans.values():
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
@@ -299,6 +419,8 @@ class SpanTextView(QPlainTextEdit):
 
     # -- events -----------------------------------------------------------------------------
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._hover(None)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             text = self.tooltip_at(event.pos())
             if text:
@@ -316,8 +438,9 @@ class SpanTextView(QPlainTextEdit):
         spans = self.spans_at_point(point)
         for span in spans:
             lines = [f"<b>{markup(span.label)}</b>"]
-            lines += [html.escape(line)
-                      for line in clip(span.tooltip, MESSAGE // len(spans)).splitlines()]
+            links = "\n".join(f"link: {self.link_text(link)}" for link in self.links.of(span.id))
+            text = "\n".join(t for t in (span.tooltip, links) if t)
+            lines += [html.escape(line) for line in clip(text, MESSAGE // len(spans)).splitlines()]
             parts.append("<br>".join(lines))
         return f"<p style='white-space:pre'>{'<hr>'.join(parts)}</p>" if parts else ""
 
@@ -330,7 +453,25 @@ class SpanTextView(QPlainTextEdit):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton and event.modifiers() & _EXACT:
             self._exact = True
+        if not event.buttons():
+            self._hover(event.position().toPoint())
         super().mouseMoveEvent(event)
+
+    def _hover(self, point: QPoint | None) -> None:
+        """The span under viewport ``point`` (None: the mouse left) is in focus."""
+        spans = self.spans_at_point(point) if point is not None and len(self._spans) else []
+        hovered = spans[0].id if spans else None
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self._relight()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width = self.lane.width_for(self.width())
+        if self.viewportMargins().right() != width:  # before the text is laid out again
+            self.setViewportMargins(0, 0, width, 0)
+        super().resizeEvent(event)
+        rect = self.viewport().geometry()
+        self.lane.setGeometry(rect.right() + 1, rect.top(), width, rect.height())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

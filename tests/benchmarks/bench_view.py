@@ -3,13 +3,18 @@
     python tests/benchmarks/bench_view.py [--quick] [--edit MODULE:FUNCTION]
 
 A generated text of 5,000,000 characters in 50,000 lines (a few emoji among them) carries 20,000
-spans, 10% of them overlapping another; the seed is fixed. The ratios (lower is better):
+spans, 10% of them overlapping another, and 2,000 links between them (most to a span a few spans
+on, one in ten to one anywhere); the seed is fixed. The ratios (lower is better):
 
-- open_ratio: ``set_document(text, spans)`` plus the first painted frame, over a bare
-  ``setPlainText`` of the same display text plus its first frame (target <= 1.3);
-- repaint_ratio: median ``viewport().repaint()`` at 50 scroll positions with spans, over the same
-  scrolling of the bare widget (target <= 1.5); each position is timed 3 times after a warm-up
-  sweep and its fastest time kept;
+- open_ratio: ``set_document(text, spans)`` and ``set_links(links)`` plus the first painted
+  frame (``viewport().repaint()``), over a bare ``setPlainText`` of the same display text plus
+  its first frame (target <= 1.3);
+- repaint_ratio: median ``viewport().repaint()`` at 50 scroll positions with spans and links,
+  over the same scrolling of the bare widget (target <= 1.5); each position is timed 3 times
+  after a warm-up sweep and its fastest time kept;
+- lane_ratio: the link lane beside the text (a widget of its own) repainted the same way, over
+  the bare text (informative); frame_ratio: text and lane together, two forced repaints where
+  a scroll on screen paints both in one pass (informative);
 - update_ratio: an edit (by default ``update_spans`` with one new span on screen) plus the repaint,
   over the bare repaint (informative). ``--edit MODULE:FUNCTION`` swaps in another edit: it is
   called as ``function(view, offset)`` and must change the view's spans near code point ``offset``
@@ -54,7 +59,7 @@ from annotate.model import AnnotatedDocument, Document, Span
 from annotate.offsets import OffsetMap, display_text
 from db.store import Store
 from desktop.pending import WAIT_MS
-from desktop.textview import SpanStyle, SpanTextView, style_for
+from desktop.textview import LinkStyle, SpanStyle, SpanTextView, style_for
 
 SEED = 20240725
 WIDTH, HEIGHT = 900, 700
@@ -97,6 +102,20 @@ def make_document(chars: int, lines: int, spans: int, seed: int = SEED) -> tuple
     return text, made
 
 
+def make_links(spans: list[SpanStyle], count: int, seed: int = SEED) -> list[LinkStyle]:
+    """``count`` links between ``spans``: nine in ten to a span at most five further on in the
+    text, the rest to any span."""
+    rng = random.Random(seed)
+    ordered = sorted(spans, key=lambda s: s.start)
+    links = []
+    for n in range(count):
+        k = rng.randrange(len(ordered))
+        other = (rng.randrange(len(ordered)) if n % 10 == 9
+                 else min(k + rng.randint(1, 5), len(ordered) - 1))
+        links.append(LinkStyle(f"l{n}", "ABOUT", ordered[k].id, ordered[other].id, "#0072B2"))
+    return links
+
+
 def _span(rng: random.Random, span_id: str, start: int, end: int) -> SpanStyle:
     category, label, color = rng.choice(CATEGORIES)
     return SpanStyle(span_id, start, end, label, category, color, 0, f"annotator: bench\n{span_id}")
@@ -127,8 +146,9 @@ def dispose(app: QApplication, widget: QPlainTextEdit) -> None:
     app.processEvents()
 
 
-def measure_open(app: QApplication, text: str, spans: list, repeats: int) -> tuple[float, float]:
-    """Median seconds to the first painted frame: (bare, with spans)."""
+def measure_open(app: QApplication, text: str, spans: list, links: list, repeats: int,
+                 ) -> tuple[float, float]:
+    """Median seconds to the first painted frame: (bare, with spans and links)."""
     shown = display_text(text)
     bare_times, view_times = [], []
     for _ in range(repeats):
@@ -136,7 +156,7 @@ def measure_open(app: QApplication, text: str, spans: list, repeats: int) -> tup
         bare_times.append(timed(lambda w=bare: (w.setPlainText(shown), w.viewport().repaint())))
         dispose(app, bare)
         view = fresh(app, SpanTextView)
-        view_times.append(timed(lambda w=view: (w.set_document(text, spans),
+        view_times.append(timed(lambda w=view: (w.set_document(text, spans), w.set_links(links),
                                                 w.viewport().repaint())))
         if view.painted_span_count == 0:
             raise SystemExit("the first frame painted no spans")
@@ -163,11 +183,12 @@ def sweep(app: QApplication, steps: list[Callable[[], object]], widgets: list[QP
     return times
 
 
-def repaints(app: QApplication, widgets: list[QPlainTextEdit], rounds: int,
-             ) -> tuple[list[float], list[float]]:
-    """Median repaint seconds per widget: over the first sweep, and over the fastest of
-    ``rounds`` later sweeps at each position."""
-    steps = [widget.viewport().repaint for widget in widgets]
+def repaints(app: QApplication, parts: list[tuple[Callable[[], object], QPlainTextEdit]],
+             rounds: int) -> tuple[list[float], list[float]]:
+    """Median seconds of each ``(repaint, widget)`` part, ``widget`` scrolled to each position:
+    over the first sweep, and over the fastest of ``rounds`` later sweeps at each position."""
+    steps = [step for step, _ in parts]
+    widgets = [widget for _, widget in parts]
     first = sweep(app, steps, widgets)
     later = [sweep(app, steps, widgets) for _ in range(rounds)]
     fastest = [[min(runs) for runs in zip(*(r[k] for r in later), strict=True)]
@@ -283,19 +304,24 @@ def main(argv: list[str] | None = None) -> int:
     scale = 10 if args.quick else 1
     app = QApplication.instance() or QApplication([])
     text, spans = make_document(5_000_000 // scale, 50_000 // scale, 20_000 // scale)
+    links = make_links(spans, len(spans) // 10)
     print(f"document: {len(text):,} characters, {text.count(chr(10)) + 1:,} lines, "
-          f"{len(spans):,} spans")
+          f"{len(spans):,} spans, {len(links):,} links")
 
-    bare_open, view_open = measure_open(app, text, spans, repeats=3 if args.quick else 5)
+    bare_open, view_open = measure_open(app, text, spans, links, repeats=3 if args.quick else 5)
     print(f"open: bare {bare_open * 1e3:.1f} ms, with spans {view_open * 1e3:.1f} ms")
 
     bare = fresh(app, QPlainTextEdit)
     bare.setPlainText(display_text(text))
     view = fresh(app, SpanTextView)
     view.set_document(text, spans)
-    (bare_cold, view_cold), (bare_repaint, view_repaint) = repaints(app, [bare, view], rounds=3)
-    print(f"repaint: bare {bare_repaint * 1e3:.3f} ms, with spans {view_repaint * 1e3:.3f} ms "
-          f"(first sweep {bare_cold * 1e3:.3f} / {view_cold * 1e3:.3f} ms)")
+    view.set_links(links)
+    (bare_cold, view_cold, lane_cold), (bare_repaint, view_repaint, lane_repaint) = repaints(
+        app, [(bare.viewport().repaint, bare), (view.viewport().repaint, view),
+              (view.lane.repaint, view)], rounds=3)
+    print(f"repaint: bare {bare_repaint * 1e3:.3f} ms, with spans {view_repaint * 1e3:.3f} ms, "
+          f"link lane {lane_repaint * 1e3:.3f} ms (first sweep {bare_cold * 1e3:.3f} / "
+          f"{view_cold * 1e3:.3f} / {lane_cold * 1e3:.3f} ms)")
 
     edit, offsets = load_edit(args.edit), OffsetMap(text)
     count = iter(range(POSITIONS))
@@ -321,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "open_ratio": round(view_open / bare_open, 3),
         "repaint_ratio": round(view_repaint / bare_repaint, 3),
+        "lane_ratio": round(lane_repaint / bare_repaint, 3),
+        "frame_ratio": round((view_repaint + lane_repaint) / bare_repaint, 3),
         "update_ratio": round(view_update / bare_update, 3),
         "edit_ratio": round(edit_s / insert_s, 3),
         "open_bare_s": round(bare_open, 5),
@@ -329,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         "repaint_view_s": round(view_repaint, 6),
         "repaint_bare_first_sweep_s": round(bare_cold, 6),
         "repaint_view_first_sweep_s": round(view_cold, 6),
+        "repaint_lane_s": round(lane_repaint, 6),
         "update_s": round(view_update, 6),
         "update_bare_repaint_s": round(bare_update, 6),
         "edit": args.edit or "update_spans",
@@ -338,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         "edit_insert_s": round(insert_s, 6),
         "characters": len(text),
         "spans": len(spans),
+        "links": len(links),
         "quick": args.quick,
     }
     print(json.dumps(result))

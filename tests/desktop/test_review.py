@@ -23,7 +23,7 @@ from desktop.service import Service
 from desktop.shortcuts import shortcut_rows, shortcut_table
 from desktop.textview import SpanStyle
 from desktop.textview.geometry import Segment
-from desktop.textview.paint import Marks
+from desktop.textview.paint import FILL_ALPHA, Marks
 
 pytestmark = pytest.mark.gui
 
@@ -325,7 +325,8 @@ def draw_claim(layer: int) -> QImage:
 def test_a_later_layer_fills_inside_and_has_a_dashed_outline(qapp):
     first, second = draw_claim(0), draw_claim(1)
     assert first.pixelColor(30, 0).alpha() > 0  # layer 0: the full line height, no outline
-    assert {first.pixelColor(x, 9).alpha() for x in range(60)} == {first.pixelColor(0, 9).alpha()}
+    assert {first.pixelColor(x, 9).alpha() for x in range(4, 56)} == {FILL_ALPHA}
+    assert first.pixelColor(0, 9).alpha() == first.pixelColor(59, 9).alpha() == 255  # brackets
     assert second.pixelColor(30, 0).alpha() == 0  # layer 1: inset from the top and bottom
     assert second.pixelColor(30, 17).alpha() == 0
     outline = [[second.pixelColor(x, y).alpha() == 255 for x in range(60)] for y in range(18)]

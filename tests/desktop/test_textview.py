@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from annotate.model import Span
 from annotate.schema import Label
 from desktop.textview import SpanStyle, SpanTextView, style_for
-from desktop.textview.paint import FILL_ALPHA
+from desktop.textview.paint import DEPTH_INSET, FILL_ALPHA
 
 pytestmark = pytest.mark.gui
 
@@ -418,6 +418,10 @@ def test_overlapping_fills_blend(view):
     twice = QColor(*[round(c + (b - c) * FILL_ALPHA / 255) for c, b in zip(
         (once.red(), once.green(), once.blue()), (0x00, 0x72, 0xB2), strict=True)])
     rect = line_rect(view, inner)
-    assert count_near(image, rect, twice, tolerance=4) > 0.3 * rect.width() * rect.height()
+    inset = int(DEPTH_INSET)
+    band = rect.adjusted(2, inset + 1, -2, -inset - 1)  # the nested claim: a narrower band
+    assert count_near(image, band, twice, tolerance=4) > 0.3 * band.width() * band.height()
+    above = QRect(rect.left() + 2, rect.top(), rect.width() - 4, inset)  # the outer one only
+    assert count_near(image, above, once) > 0.5 * above.width() * above.height()
     rect = line_rect(view, style("x", TEXT, "delta"))
     assert count_near(image, rect, once) > 0.3 * rect.width() * rect.height()

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.textview.index import SpanIndex
-from desktop.textview.paint import underline_depths
+from desktop.textview.paint import stack_depths
 from desktop.textview.styles import SpanStyle
 
 
@@ -65,8 +65,20 @@ def test_underline_depths_never_share_a_line_and_layers_stack():
         SpanStyle("outer", 0, 20, "P", "entity"),
         SpanStyle("inner", 5, 10, "P", "entity"),
         SpanStyle("after", 25, 30, "P", "entity"),
-        SpanStyle("claim", 0, 30, "C", "claim"),
         SpanStyle("other-layer", 0, 30, "P", "entity", layer=1),
     ]
-    depths = underline_depths((s, s.start, s.end) for s in spans)
+    depths = stack_depths((s, s.start, s.end) for s in spans)
     assert depths == {"outer": 0, "inner": 1, "after": 0, "other-layer": 2}
+
+
+def test_overlapping_claims_and_denials_stack_inside_their_layer():
+    spans = [
+        SpanStyle("wide", 0, 30, "C", "claim"),
+        SpanStyle("nested", 5, 10, "C", "claim"),
+        SpanStyle("crossing", 8, 40, "D", "denial"),
+        SpanStyle("next", 40, 50, "C", "claim"),  # starts where "crossing" ends
+        SpanStyle("entity", 0, 30, "P", "entity"),  # underlines keep their own depths
+        SpanStyle("bob", 0, 30, "C", "claim", layer=1),  # inset by its layer instead
+    ]
+    depths = stack_depths((s, s.start, s.end) for s in spans)
+    assert depths == {"wide": 0, "nested": 1, "crossing": 2, "next": 0, "entity": 0, "bob": 0}
