@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 from annotate.schema import Category, Label
 from desktop.plain import NAME, mnemonic, tooltip
 from desktop.service import Service
+from desktop.textview.paint import TINT_ALPHA
 
 GROUPS: tuple[tuple[Category, str], ...] = (
     ("claim", "Claims"), ("denial", "Denials"), ("entity", "Entities"), ("other", "Other"))
 
 
 def swatch(label: Label, size: int = 14) -> QIcon:
-    """A colour chip that also shows the category without colour: claims filled, denials
-    outlined with a stroke, entities underlined."""
+    """A colour chip that also shows the category without colour, as the text view marks it:
+    claims filled, denials framed over a faint tint, entities underlined."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -37,9 +38,10 @@ def swatch(label: Label, size: int = 14) -> QIcon:
         painter.setBrush(color)
         painter.drawRect(1, 1, size - 3, size - 3)
     elif label.category == "denial":
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        tint = QColor(color)
+        tint.setAlpha(TINT_ALPHA)
+        painter.setBrush(tint)
         painter.drawRect(1, 1, size - 3, size - 3)
-        painter.drawLine(2, size - 3, size - 3, 2)
     else:
         painter.fillRect(1, size - 5, size - 2, 4, color)
     painter.end()

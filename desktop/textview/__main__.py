@@ -1,7 +1,8 @@
 """A standalone look at the text view: ``python -m desktop.textview [--screenshot FILE]``.
 
-Shows the first bundled sample with marks of every category, nested and overlapping, so the look
-can be judged (or saved as a screenshot, which also works offscreen).
+Shows the first bundled sample with marks of every category, nested and overlapping, and links
+from each claim or denial to the first name inside it, so the look can be judged (or saved as a
+screenshot, which also works offscreen).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from itertools import cycle
 
 from PySide6.QtWidgets import QApplication
 
-from annotate.model import Span
+from annotate.model import Relation, Span
 from annotate.samples import sample_documents
 from annotate.schema import default_schema
-from desktop.textview.styles import SpanStyle, style_for
+from desktop.textview.styles import LinkStyle, SpanStyle, link_style_for, style_for
 from desktop.textview.view import SpanTextView
 
 SENTENCE = re.compile(r"[^\s.!?][^.!?\n]*[.!?]")
@@ -42,6 +43,19 @@ def demo_spans(text: str, document: str) -> list[SpanStyle]:
     return [style_for(span, schema.label(span.label)) for span in spans]
 
 
+def demo_links(spans: list[SpanStyle]) -> list[LinkStyle]:
+    """A link from each claim (CLAIMED_BY) or denial (DENIED_BY) to the first entity in it."""
+    types = [relation.name for relation in default_schema().relations]
+    entities = [span for span in spans if span.category == "entity"]
+    links = []
+    for span in spans:
+        inside = next((e for e in entities if span.start <= e.start < span.end), None)
+        if inside is not None and span.category in ("claim", "denial"):
+            kind = "CLAIMED_BY" if span.category == "claim" else "DENIED_BY"
+            links.append(link_style_for(Relation(kind, span.id, inside.id, "demo"), types))
+    return links
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktop.textview", description=__doc__)
     parser.add_argument("--screenshot", metavar="FILE", help="save a PNG of the window and exit")
@@ -53,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     view.resize(900, 640)
     spans = demo_spans(document.text, document.uid)
     view.set_document(document.text, spans)
+    view.set_links(demo_links(spans))
     view.show()
     if spans:
         view.select_span(spans[0].id)

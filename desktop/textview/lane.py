@@ -11,7 +11,7 @@ on a marker, at the end the marker stands for) and brings it into view.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import (
@@ -27,11 +27,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from desktop.plain import NAME, line, tooltip
-from desktop.textview.links import Connector, End
+from desktop.textview.links import Connector, End, LinkSet
 from desktop.textview.paint import layer_dash
-
-if TYPE_CHECKING:
-    from desktop.textview.view import SpanTextView
+from desktop.textview.styles import LinkStyle, SpanStyle
 
 WIDTH = (110, 200)
 """Narrowest and widest lane; in between it takes a fifth of the view (at most a quarter)."""
@@ -46,11 +44,24 @@ HALO = 6.0  # width of the highlight under a lit link
 _UP, _DOWN = " ↑", " ↓"
 
 
-class LinkLane(QWidget):
-    """Draws the connectors its :class:`SpanTextView` computes; hover and click on them."""
+class Host(Protocol):
+    """What the lane asks of the text view it stands beside."""
 
-    def __init__(self, view: SpanTextView) -> None:
-        super().__init__(view)
+    links: LinkSet
+    lit_links: frozenset[str]
+
+    def connectors(self) -> list[Connector]: ...
+    def hover_link(self, link_id: str | None) -> None: ...
+    def select_span(self, span_id: str | None) -> None: ...
+    def span(self, span_id: str) -> SpanStyle | None: ...
+    def link_text(self, link: LinkStyle) -> str: ...
+
+
+class LinkLane(QWidget):
+    """Draws the connectors its text view computes; hover and click on them."""
+
+    def __init__(self, view: Host, parent: QWidget) -> None:
+        super().__init__(parent)
         self._view = view
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its background

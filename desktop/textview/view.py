@@ -86,7 +86,7 @@ class SpanTextView(QPlainTextEdit):
         """The links of the span in focus (hovered, else selected) and the link hovered."""
         self.lit_spans: frozenset[str] = frozenset()
         """The spans at the ends of :attr:`lit_links`."""
-        self.lane = LinkLane(self)
+        self.lane = LinkLane(self, self)
         self.viewport().setMouseTracking(True)
         self.verticalScrollBar().valueChanged.connect(self.lane.update)
         self.selectionChanged.connect(self.selectionChangedRange)
