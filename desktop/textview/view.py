@@ -197,6 +197,12 @@ class SpanTextView(QPlainTextEdit):
         return (f"{self._end_text(link.source)} —{line(link.type, NAME)}→ "
                 f"{self._end_text(link.target)}")
 
+    def _link_line(self, span_id: str, link: LinkStyle) -> str:
+        """A link of span ``span_id`` as seen from it: its type, direction and the other end."""
+        if link.source == span_id:
+            return f"link: {line(link.type, NAME)} → {self._end_text(link.target)}"
+        return f"link: {line(link.type, NAME)} ← {self._end_text(link.source)}"
+
     def _end_text(self, span_id: str) -> str:
         span = self._spans.get(span_id)
         if span is None:
@@ -438,7 +444,7 @@ class SpanTextView(QPlainTextEdit):
         spans = self.spans_at_point(point)
         for span in spans:
             lines = [f"<b>{markup(span.label)}</b>"]
-            links = "\n".join(f"link: {self.link_text(link)}" for link in self.links.of(span.id))
+            links = "\n".join(self._link_line(span.id, link) for link in self.links.of(span.id))
             text = "\n".join(t for t in (span.tooltip, links) if t)
             lines += [html.escape(line) for line in clip(text, MESSAGE // len(spans)).splitlines()]
             parts.append("<br>".join(lines))
