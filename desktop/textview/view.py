@@ -414,7 +414,8 @@ class SpanTextView(QPlainTextEdit):
             for span_id in lit:
                 span = self._spans.get(span_id)
                 if span is not None:
-                    marks.lit(painter, viewport.segments(*self._to_qt(span)), color)
+                    marks.lit(painter, [seg for piece in self._pieces(span)
+                                        for seg in viewport.segments(*piece)], color)
         for span in spans.values():
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
