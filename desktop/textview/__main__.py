@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         view.select_span(spans[0].id)
         view.scroll_to(0)
     if args.screenshot:
-        return 0 if view.grab().save(args.screenshot) else 1
+        saved = view.grab().save(args.screenshot)
+        view.close()  # no window left behind (it would take the mouse of later ones)
+        return 0 if saved else 1
     return app.exec()
 
 
