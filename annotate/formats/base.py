@@ -213,6 +213,9 @@ class ImportOptions:
     ``by``: who imports (the journal names them). ``text_key``: the field holding the text,
     for formats that name it (doccano, Label Studio); None: theirs by default.
 
+    ``column`` and ``scheme``: which column of a CoNLL file holds the tags (1-based; None: the
+    last) and how they encode chunks (:mod:`annotate.formats.iob`; "auto" reads them all).
+
     ``not_imported`` is where a reader counts what it read but could not keep ("what (why)"
     -> count): :func:`db.transfer.import_unit` gives each file its own."""
 
@@ -222,6 +225,8 @@ class ImportOptions:
     annotator_map: dict[str, str] = field(default_factory=dict)
     by: str = SYSTEM
     text_key: str | None = None
+    column: int | None = None
+    scheme: str = "auto"
     not_imported: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
