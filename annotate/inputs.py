@@ -244,9 +244,10 @@ def _entry(path: Path, root: Path) -> Found:
 
 
 def walk(folder: Path, wanted: Callable[[str], bool]) -> Iterator[Found]:
-    """Every file under ``folder`` whose name is ``wanted``, sorted by path components: the
-    ones to read, and the ones left out (links out of the folder, special files, unreadable
-    folders) with the reason. Hidden names are left out silently."""
+    """Every file under ``folder`` whose path (a string, ending in its name) is ``wanted``,
+    sorted by path components: the ones to read, and the ones left out (links out of the
+    folder, special files, unreadable folders) with the reason. Hidden names are left out
+    silently."""
     folder = Path(folder)
     root = folder.resolve()
     found: list[Found] = []
@@ -265,5 +266,5 @@ def walk(folder: Path, wanted: Callable[[str], bool]) -> Iterator[Found]:
                 kept.append(name)
         dirs[:] = kept
         found += (_entry(Path(top, name), root) for name in files
-                  if not name.startswith(".") and wanted(name))
+                  if not name.startswith(".") and wanted(os.path.join(top, name)))
     yield from sorted(found, key=lambda entry: entry.path.relative_to(folder).parts)

@@ -280,7 +280,8 @@ class Incoming:
         try:
             schema.validate()
         except ValidationError as exc:
-            raise InputError(f"cannot add it to the schema: {exc}", None, where) from None
+            raise InputError(f"cannot add it to the schema: {exc} (map the name to another "
+                             "with a label map, --map THEIRS=OURS)", None, where) from None
         self.schema = schema
         self.grown = True
 

@@ -120,7 +120,8 @@ def _plan(given: Path, forced: str | None) -> list[ImportUnit]:
         fmt = forced or ("store" if is_store_file(given) else formats.detect(given))
         if fmt is not None:
             return [ImportUnit(given, fmt)]
-    return [_file_unit(found, forced) for found in sources.iter_input_files([given])]
+    found = sources.iter_input_files([given], formats.holds_annotations)
+    return [_file_unit(each, forced) for each in found]
 
 
 def _file_unit(found: sources.Found, forced: str | None) -> ImportUnit:
@@ -261,13 +262,24 @@ def import_paths(
 
 @dataclass(frozen=True, slots=True)
 class ExportFilter:
+    """What an export holds: these annotators (and gold), labels, labels of these categories
+    (both given: the labels of both), documents of this status (None: everything)."""
+
     annotators: Sequence[str] | None = None
     labels: Sequence[str] | None = None
     status: Status | None = None
     gold: bool = False
+    categories: Sequence[str] | None = None
 
     def annotator_list(self) -> Sequence[str] | None:
         return [GOLD, *(self.annotators or ())] if self.gold else self.annotators
+
+    def label_list(self, schema: LabelSchema) -> Sequence[str] | None:
+        """The labels chosen, ``categories`` resolved in ``schema`` (None: every label)."""
+        if self.categories is None:
+            return self.labels
+        return [label.name for label in schema.labels if label.category in self.categories
+                and (self.labels is None or label.name in self.labels)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,8 +359,10 @@ def export(
     writer = formats.module(fmt).write
     schema = store.schema()
 
+    labels = filters.label_list(schema)
+
     def records(uids: Sequence[str] | None = None) -> Iterator[AnnotatedDocument]:
-        return store.iter_documents(filters.annotator_list(), filters.labels, filters.status, uids)
+        return store.iter_documents(filters.annotator_list(), labels, filters.status, uids)
 
     if split is None:
         return [(out, writer(records(), out, schema))]

@@ -18,10 +18,11 @@ from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
 from annotate.formats.base import ImportOptions, name_map, read_utf8
+from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import atomic_write
 from annotate.history import describe, operation
 from annotate.model import STATUSES
-from annotate.schema import LabelSchema
+from annotate.schema import CATEGORIES, LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
 from db.journal import JournalEntry
@@ -50,6 +51,8 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         annotator_map=name_map(args.map_annotator or (), "--map-annotator"),
         by=args.by,
         text_key=args.text_key,
+        column=args.column,
+        scheme=args.scheme,
     )
     results = import_paths(
         store,
@@ -81,7 +84,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    filters = ExportFilter(args.annotator, args.label, args.status, args.gold)
+    filters = ExportFilter(args.annotator, args.label, args.status, args.gold, args.category)
     split = Split.parse(args.split, args.seed) if args.split else None
     for path, report in export(store, Path(args.out), args.format, filters, split):
         print(f"{path}: {report.summary()}", file=sys.stderr)
@@ -244,6 +247,18 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _column(text: str) -> int:
+    """``--column``: a column number from 2 on (column 1 holds the tokens)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 2:
+        raise argparse.ArgumentTypeError(
+            f"expected a column number from 2 on (column 1 holds the tokens), got {text!r}")
+    return number
+
+
 def by(command: argparse.ArgumentParser) -> None:
     """The ``--by`` option of a command that changes the store: who the journal names."""
     command.add_argument(
@@ -290,6 +305,11 @@ def parser() -> argparse.ArgumentParser:
         help="doccano and Label Studio: the field holding the text (default: text; Label "
         "Studio also takes a task's only text field)",
     )
+    p.add_argument("--column", type=_column, metavar="N",
+                   help="CoNLL: the column holding the tags, counted from 1 (default: the last)")
+    p.add_argument("--scheme", choices=SCHEMES, default="auto",
+                   help="CoNLL: how the tags encode chunks (default: auto, which reads IOB1, "
+                   "IOB2 and BIOES alike; a scheme named also checks every tag against it)")
     p.add_argument("--dry-run", action="store_true",
                    help="read, check and count every file, report it, write nothing")
     p.add_argument("--quiet", action="store_true", help="no progress or per-file lines")
@@ -301,6 +321,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=formats.EXPORT_FORMATS, default="native")
     p.add_argument("--annotator", action="append", help="only this annotator (repeatable)")
     p.add_argument("--label", action="append", help="only this label (repeatable)")
+    p.add_argument("--category", action="append", choices=CATEGORIES,
+                   help="only the labels of this category (repeatable; e.g. entity for a CoNLL "
+                   "file of named entities)")
     p.add_argument("--gold", action="store_true", help="the adjudicated gold layer")
     p.add_argument("--status", choices=STATUSES, help="only documents with this status")
     p.add_argument("--split", metavar="TRAIN,DEV,TEST", help="e.g. 0.8,0.1,0.1, by document")

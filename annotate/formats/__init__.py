@@ -18,12 +18,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from annotate.errors import InputError
 from annotate.formats.base import PARTS, Part
 from annotate.inputs import MAX_STREAMED_BYTES, first_line, open_input, parse_json
 
 _SPAN_CSV_COLUMNS = {"start", "end", "label"}
 _DOCCANO_KEYS = {"label", "labels", "entities", "cats", "annotations"}
 _PRETTY_HEAD = 1024 * 1024
+_HEAD = 16 * 1024  # bytes of a file read to tell whether it holds CoNLL
+_CONLL_NAMES = (".conll", ".iob", ".bio")  # in a name: CoNLL without looking (.conll2003.user2)
+_NOT_CONLL = frozenset({".jsonl", ".json", ".csv", ".ann", ".spacy", ".docx", ".pdf", ".html",
+                        ".htm"})  # another format's suffix
+_MAX_COLUMNS = 20
 
 
 def _first_line(path: Path) -> str:
@@ -73,6 +79,39 @@ def _is_span_csv(path: Path) -> bool:
     return columns >= _SPAN_CSV_COLUMNS
 
 
+def _is_conll(path: Path) -> bool:
+    """A CoNLL file, by its name (``.conll``, ``.conll2003.user0``, ``.iob``, ``.bio``) or, for
+    any name but another format's, by its first 16 KiB: every non-blank line a ``-DOCSTART-``
+    line or a token and a tag (O, B-X...) last among at most 20 columns, and two token lines
+    or a ``-DOCSTART-``."""
+    name = path.name.lower()
+    if path.is_dir() or path.suffix.lower() in _NOT_CONLL:
+        return False
+    if any(part in name for part in _CONLL_NAMES):
+        return True
+    from annotate.formats.iob import split_tag  # (the registry imports no format module)
+
+    with open_input(path, MAX_STREAMED_BYTES) as handle:
+        head = handle.read(_HEAD)
+    rows = head.decode("utf-8", errors="replace").removeprefix("\ufeff").split("\n")
+    if len(head) == _HEAD:
+        rows.pop()  # cut short
+    tokens = 0
+    for row in filter(str.strip, rows):
+        fields = row.rstrip("\r").split("\t") if "\t" in row else row.split()
+        if fields[0] == "-DOCSTART-":
+            tokens += 2
+            continue
+        if not 2 <= len(fields) <= _MAX_COLUMNS or split_tag(fields[-1].strip()) is None:
+            return False
+        tokens += 1
+    return tokens >= 2
+
+
+def _is_spacy(path: Path) -> bool:
+    return path.suffix.lower() == ".spacy" and not path.is_dir()
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One exchange format."""
@@ -113,12 +152,12 @@ FORMATS: dict[str, Format] = {
                lambda p: _jsonl_kind(p) == "doccano"),
         Format("brat", "brat", "", True, frozenset({"statuses", "meta", "doc_labels"}),
                _is_brat),
-        Format("conll", "conll", ".conll", False,
+        Format("conll", "conll", ".conll", True,
                frozenset({"attributes", "notes", "relations", "statuses", "meta",
-                          "doc_labels", "fragments", "relation notes"})),
-        Format("spacy", "spacy_docbin", ".spacy", False,
+                          "doc_labels", "fragments", "relation notes"}), _is_conll),
+        Format("spacy", "spacy_docbin", ".spacy", True,
                frozenset({"attributes", "notes", "relations", "statuses", "fragments",
-                          "relation notes"})),
+                          "relation notes"}), _is_spacy),
         Format("labelstudio", "labelstudio", ".json", True,
                frozenset({"statuses", "fragments", "relation notes"}),
                lambda p: p.suffix.lower() == ".json"),
@@ -156,3 +195,12 @@ def detect(path: Path) -> str | None:
     the file cannot be read, is not a regular file or is too large."""
     return next((f.name for f in FORMATS.values() if f.holds is not None and f.holds(path)),
                 None)
+
+
+def holds_annotations(path: Path) -> bool:
+    """Whether a file a folder holds, whatever its suffix, is in an annotated format (a
+    file that cannot be read is not: the folder's walk passes over it as before)."""
+    try:
+        return detect(path) is not None
+    except InputError:
+        return False

@@ -1,55 +1,68 @@
-"""CoNLL (write only): ``-DOCSTART-`` per document and annotator, then one token per line with
-one BIO column per category, tab-separated: ``token  entity  claim  denial``.
+"""CoNLL, the CoNLL-2003 layout: ``-DOCSTART-`` blocks, a token per line with its tag in the
+last column, a blank line after each sentence.
 
-Tokens are those of :mod:`annotate.tokenize`. A span tags every token it shares a
-character with (so a span ending inside a token is widened to it, counted). Sentences end at
-line breaks and after ``. ! ? …`` followed by white space, never inside a tagged span; a
-blank line follows each. Each annotator's layer of a document is its own ``-DOCSTART-``
-block, so the columns never mix two people's work.
+Writing: ``-DOCSTART- -X- O O`` per document and annotator (the line spaCy's ``spacy convert
+-c ner`` splits documents at), then ``token TAG`` rows, space-separated, tags in IOB2
+(``B-label``, ``I-label``, ``O``): what spaCy's converter and seqeval read. There is one tag
+column, so every label of every category shares it; the export's ``--label``/``--category``
+filters choose what goes in. Tokens are those of :mod:`annotate.tokenize`. A span tags every
+token it shares a character with (so a span ending inside a token is widened to it, counted).
+Sentences end at line breaks and after ``. ! ? …`` followed by white space, never inside a
+tagged span. Each annotator's layer of a document is its own ``-DOCSTART-`` block, so a column
+never mixes two people's work (the blocks name no annotator: CoNLL has no place for one).
 
-Within one column, spans sharing a token cannot both be encoded: the longest (in tokens, then
-characters; the earlier on a tie) is kept and every other is counted as dropped. Spans of
-category "other", spans covering no token, spans whose label holds white space (it would
-split the row; only a store of an older version holds one), attributes, notes, relations,
-statuses and metadata are counted as not carried.
+Spans sharing a token cannot both be encoded: the longest (in tokens, then characters; the
+earlier on a tie) is kept and every other is counted as dropped. Spans covering no token,
+spans whose label holds white space (it would split the row; only a store of an older version
+holds one), attributes, notes, relations, statuses, metadata and document labels are counted
+as not carried.
+The text's own spacing is not carried either (CoNLL has no place for it): an import of the
+file joins the tokens by spaces, a new text.
 
 A large export builds its blocks in worker processes (:mod:`annotate.formats.workers`), a chunk
 of documents each, and writes them in order: the file is the one a single process writes.
+
+Reading (:func:`read`): see its docstring and :mod:`annotate.formats.iob`.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from functools import partial
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
+from annotate import strings
 from annotate.formats import FORMATS
 from annotate.formats.base import (
     ExportReport,
+    ImportOptions,
+    Intake,
     SpanRow,
+    check_text,
     layers,
     span_rows,
     writable,
 )
+from annotate.formats.iob import Tag, TagError, chunks, split_tag
 from annotate.formats.targets import atomic_write
 from annotate.formats.workers import in_order
+from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
 from annotate.model import AnnotatedDocument
 from annotate.schema import LabelSchema
 from annotate.tokenize import TOKEN
 
-COLUMNS = ("entity", "claim", "denial")
-DOCSTART = "-DOCSTART-" + "\tO" * len(COLUMNS)
-_PLAIN = "\tO" * len(COLUMNS) + "\n"  # the end of an untagged token's row
+DOCSTART = "-DOCSTART-"
+DOCSTART_LINE = f"{DOCSTART} -X- O O"  # as CoNLL-2003 writes it (and spaCy looks for it)
+_PLAIN = " O\n"  # the end of an untagged token's row
 _SPLIT = re.compile(f"({TOKEN.pattern})")
 SENTENCE_END = frozenset(".!?…")  # a sentence ends after one of these followed by white space
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # or at a line break
-LOST_OVERLAP = "overlapping spans dropped in CoNLL"
-LOST_OTHER = "spans of category other not carried by CoNLL"
+LOST_OVERLAP = "overlapping spans dropped in CoNLL (one tag column: see --label, --category)"
 LOST_NO_TOKEN = "spans covering no token not carried by CoNLL"
 WIDENED = "spans widened to token boundaries in CoNLL"
 LOST_SPACED_LABELS = "spans whose label holds white space not carried by CoNLL"
@@ -60,13 +73,8 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     """Write the file, its blocks built a chunk of documents at a time (by worker processes
     for a large export: :mod:`annotate.formats.workers`) and written in order."""
     report = ExportReport("conll")
-    column_of = {label.name: COLUMNS.index(label.category) for label in schema.labels
-                 if label.category in COLUMNS}
-    spaced = frozenset(name for name in column_of if not _TAG.fullmatch(name))
-    for name in spaced:
-        del column_of[name]
-    items = (_item(record, report, spaced) for record in records)
-    built = in_order(partial(_blocks, column_of=column_of), items)
+    items = (_item(record, report) for record in records)
+    built = in_order(_blocks, items)
     with atomic_write(out, "conll") as handle, closing(built):
         for text, counted in built:
             handle.write(text)
@@ -74,38 +82,34 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
     return report
 
 
-def _item(record: AnnotatedDocument, report: ExportReport, spaced: frozenset[str]
-          ) -> tuple[str, list[list[SpanRow]]]:
+def _item(record: AnnotatedDocument, report: ExportReport) -> tuple[str, list[list[SpanRow]]]:
     """Check and count ``record`` (what CoNLL has no place for: relations, and the spans of
-    ``spaced`` labels, are all counted here); its text and each annotator's spans."""
+    labels holding white space, are all counted here); its text and each annotator's spans."""
     record = writable(record, report)
     report.documents += 1
     report.drop(record, FORMATS["conll"].drops)
     rows = [span_rows(layer) for layer in layers(record, None)]
-    if spaced:
-        kept = [[row for row in layer if row[2] not in spaced] for layer in rows]
-        report.lose(LOST_SPACED_LABELS, sum(map(len, rows)) - sum(map(len, kept)))
-        rows = kept
-    return record.document.text, rows
+    kept = [[row for row in layer if _TAG.fullmatch(row[2])] for layer in rows]
+    report.lose(LOST_SPACED_LABELS, sum(map(len, rows)) - sum(map(len, kept)))
+    return record.document.text, kept
 
 
-def _blocks(chunk: tuple[tuple[str, list[list[SpanRow]]], ...], column_of: dict[str, int]
-            ) -> tuple[str, ExportReport]:
+def _blocks(chunk: tuple[tuple[str, list[list[SpanRow]]], ...]) -> tuple[str, ExportReport]:
     """The ``-DOCSTART-`` blocks of the chunk's documents, one per annotator, and the spans
     written and lost in them."""
     counted = ExportReport("conll")
     parts = []
     for text, layer_spans in chunk:
         tokens = _tokens(text)
-        parts += (DOCSTART + "\n\n" + _block(tokens, spans, column_of, counted)
+        parts += (DOCSTART_LINE + "\n\n" + _block(tokens, spans, counted)
                   for spans in layer_spans)
     return "".join(parts), counted
 
 
 @dataclass(frozen=True, slots=True)
 class _Tokens:
-    """One document's tokens: texts, offsets, and the end of each untagged token's row (the
-    columns, a line break, and a second one where a sentence may end after it)."""
+    """One document's tokens: texts, offsets, and the end of each untagged token's row (its
+    tag, a line break, and a second one where a sentence may end after it)."""
 
     words: list[str]
     starts: list[int]
@@ -130,20 +134,18 @@ def _tokens(text: str) -> _Tokens:
     return _Tokens(words, bounds[0:-1:2], bounds[1::2], ends, plain)
 
 
-def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
-           report: ExportReport) -> str:
-    """One annotator's rows of a document: a token per line, then its tags. Untagged rows
+def _block(tokens: _Tokens, spans: list[SpanRow], report: ExportReport) -> str:
+    """One annotator's rows of a document: a token per line, then its tag. Untagged rows
     are shared strings; only the rows of tagged tokens are built."""
     n = len(tokens.words)
-    tags = [["O"] * n for _ in COLUMNS]
+    tags = ["O"] * n
     tagged: set[int] = set()
-    for column, first, last, start, end, label, _ in _placed(tokens, spans, column_of, report):
-        row = tags[column]
-        if row[first:last + 1].count("O") != last + 1 - first:
+    for first, last, start, end, label, _ in _placed(tokens, spans, report):
+        if tags[first:last + 1].count("O") != last + 1 - first:
             report.lose(LOST_OVERLAP)
             continue
-        row[first] = f"B-{label}"
-        row[first + 1:last + 1] = [f"I-{label}"] * (last - first)
+        tags[first] = f"B-{label}"
+        tags[first + 1:last + 1] = [f"I-{label}"] * (last - first)
         tagged.update(range(first, last + 1))
         report.spans += 1
         if tokens.starts[first] != start or tokens.ends[last] != end:
@@ -151,13 +153,10 @@ def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
     ends = tokens.plain
     if tagged:
         ends = ends.copy()
-        entity, claim, denial = tags  # COLUMNS
-        at = sorted(tagged)
-        for i, end in zip(at, [f"\t{entity[i]}\t{claim[i]}\t{denial[i]}\n" for i in at],
-                          strict=True):
-            ends[i] = end
+        for i in tagged:
+            ends[i] = f" {tags[i]}\n"
         for i in tagged & tokens.sentence_ends:  # a sentence may not end inside a span
-            if not any(row[i + 1][0] == "I" for row in tags):
+            if tags[i + 1][0] != "I":
                 ends[i] += "\n"
     rows: list[str] = [""] * (2 * n)
     rows[0::2] = tokens.words
@@ -165,22 +164,139 @@ def _block(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
     return "".join(rows) + "\n" if n else ""
 
 
-def _placed(tokens: _Tokens, spans: list[SpanRow], column_of: dict[str, int],
-            report: ExportReport) -> list[tuple[int, int, int, int, int, str, str]]:
-    """``(column, first token, last token, start, end, label, id)`` of the spans that have a
-    column and cover a token (the others counted), longest (in tokens, then characters)
-    first, then earliest, then by id."""
-    placed: list[tuple[int, int, int, int, int, str, str]] = []
+def _placed(tokens: _Tokens, spans: list[SpanRow], report: ExportReport
+            ) -> list[tuple[int, int, int, int, str, str]]:
+    """``(first token, last token, start, end, label, id)`` of the spans that cover a token
+    (the others counted), longest (in tokens, then characters) first, then earliest, then by
+    id."""
+    placed: list[tuple[int, int, int, int, str, str]] = []
     starts, ends = tokens.starts, tokens.ends
     for start, end, label, span_id in spans:
-        column = column_of.get(label)
-        if column is None:
-            report.lose(LOST_OTHER)
-            continue
         first, last = bisect_right(ends, start), bisect_left(starts, end) - 1
         if first > last:
             report.lose(LOST_NO_TOKEN)
             continue
-        placed.append((column, first, last, start, end, label, span_id))
-    placed.sort(key=lambda p: (p[1] - p[2], p[3] - p[4], p[3], p[6]))
+        placed.append((first, last, start, end, label, span_id))
+    placed.sort(key=lambda p: (p[0] - p[1], p[2] - p[3], p[2], p[5]))
     return placed
+
+
+# -- reading ---------------------------------------------------------------------------------
+_USER_SUFFIX = re.compile(r"\.(user\d+)$")  # doccano-transformer's <name>.conll2003.user<id>
+
+
+def annotator_in_name(path: Path) -> str | None:
+    """The annotator a file's name gives: doccano-transformer writes each user's work as
+    ``<name>.conll2003.user<id>``, read as annotator ``user<id>``."""
+    found = _USER_SUFFIX.search(path.name)
+    return found.group(1) if found else None
+
+
+class _Sentence(NamedTuple):
+    tokens: list[str]
+    tags: list[Tag]
+    lines: list[int]
+
+
+def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
+    """One document per ``-DOCSTART-`` block (the whole file if it has none): its tokens
+    joined by a space, its sentences by a line break, and a span per chunk of the tag column
+    (``options.column``, else the last) decoded by ``options.scheme``; InputError naming the
+    line of the first problem."""
+    intake = Intake(schema, options, path)
+    annotator = options.annotator_for(annotator_in_name(path))
+    sentences: list[_Sentence] = []
+    sentence = _Sentence([], [], [])
+    number = documents = 0
+    with open_input(path, MAX_STREAMED_BYTES) as handle:
+        for number, raw in enumerate(lines(handle, str(path)), start=1):
+            fields = _fields(raw, number, intake)
+            if not fields:
+                if sentence.tokens:
+                    sentences.append(sentence)
+                    sentence = _Sentence([], [], [])
+                continue
+            if fields[0] == DOCSTART:
+                if sentence.tokens:
+                    sentences.append(sentence)
+                    sentence = _Sentence([], [], [])
+                if sentences:
+                    documents += 1
+                    yield _document(sentences, path, documents, annotator, intake, options)
+                    sentences = []
+                continue
+            sentence.tokens.append(fields[0])
+            sentence.tags.append(_tag(fields, options.column, number, intake))
+            sentence.lines.append(number)
+    if sentence.tokens:
+        sentences.append(sentence)
+    if sentences:
+        documents += 1
+        yield _document(sentences, path, documents, annotator, intake, options)
+    intake.finish()
+
+
+def _fields(raw: bytes, number: int, intake: Intake) -> list[str]:
+    """A line's fields: split at tabs if it holds one, else at white space; [] if blank."""
+    try:
+        line = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise intake.error(f"not UTF-8 (byte {exc.start} of the line)", f"line {number}"
+                           ) from None
+    if number == 1:
+        line = line.removeprefix("\ufeff")
+    if not line.strip():
+        return []
+    if "\t" not in line:
+        return line.split()
+    fields = line.split("\t")
+    if not fields[0]:
+        raise intake.error("the token (first column) is empty", f"line {number}")
+    return fields
+
+
+def _tag(fields: list[str], column: int | None, number: int, intake: Intake) -> Tag:
+    """The split tag of a token line, from ``column`` (1-based; None: the last)."""
+    if len(fields) < 2:
+        raise intake.error(f"expected a token and its tag, got one column: "
+                           f"{strings.shown(fields[0])}", f"line {number}")
+    if column is not None and column > len(fields):
+        raise intake.error(f"the tag column {column} is missing: the line has "
+                           f"{len(fields)} columns", f"line {number}")
+    tag = fields[-1 if column is None else column - 1].strip()
+    split = split_tag(tag)
+    if split is None:
+        raise intake.error(f"{strings.shown(tag)} is not a tag: expected O, or B-, I-, E-, S-, "
+                           "L- or U- and a label (--column chooses the column of the tags)",
+                           f"line {number}")
+    return split
+
+
+def _document(sentences: list[_Sentence], path: Path, number: int, annotator: str,
+              intake: Intake, options: ImportOptions) -> AnnotatedDocument:
+    """The document of one block: its text, and a span for each chunk of each sentence."""
+    first_line = sentences[0].lines[0]
+    starts: list[int] = []  # each token's offset
+    at = 0
+    for sentence in sentences:
+        for token in sentence.tokens:
+            starts.append(at)
+            at += len(token) + 1  # the space or line break after it
+    text = "\n".join(" ".join(sentence.tokens) for sentence in sentences)
+    check_text(text, path, f"line {first_line}")
+    document = intake.document(text, f"{path.name} #{number}", {}, f"line {first_line}")
+    spans = []
+    offset = 0  # the sentence's first token among the document's
+    for sentence in sentences:
+        try:
+            found = chunks(sentence.tags, options.scheme)
+        except TagError as exc:
+            raise intake.error(str(exc), f"line {sentence.lines[exc.index]}") from None
+        for first, last, label in found:
+            start = starts[offset + first]
+            end = starts[offset + last] + len(sentence.tokens[last])
+            spans.append(intake.span(document, start, end, label, annotator,
+                                     f"line {sentence.lines[first]}"))
+        offset += len(sentence.tokens)
+    return AnnotatedDocument(document, tuple(spans), origin=f"line {first_line}")
+

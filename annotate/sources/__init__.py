@@ -45,10 +45,12 @@ def _supported(name: str) -> bool:
     return Path(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Found]:
-    """Files named explicitly, then each folder's supported files, recursively, once each.
+def iter_input_files(paths: Iterable[Path], also: Callable[[Path], bool] | None = None
+                     ) -> Iterator[Found]:
+    """Files named explicitly, then each folder's supported files (and the others ``also``
+    takes: annotated files, whatever their suffix), recursively, once each.
 
-    In a folder, hidden files and folders (names starting with ".") and unsupported suffixes
+    In a folder, hidden files and folders (names starting with ".") and other suffixes
     are passed over, and links out of the folder and special files are left out with a notice
     (see :func:`annotate.inputs.walk`). A missing path, or a file named explicitly that is not
     a regular file or has an unsupported suffix, raises InputError.
@@ -56,7 +58,8 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Found]:
     seen: set[Path] = set()
     for given in map(Path, paths):
         if given.is_dir():
-            candidates = list(walk(given, _supported))
+            candidates = list(walk(given, lambda path: _supported(path) or (
+                also is not None and also(Path(path)))))
         else:
             why = not_regular(given)
             if why is not None:

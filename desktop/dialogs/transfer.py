@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from annotate import formats
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats.base import DEFAULT_ANNOTATOR, ImportOptions, name_map
+from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import folder_to_export
 from annotate.model import GOLD, STATUSES
 from db.transfer import ExportFilter, FileResult, Split, export_targets
@@ -255,6 +256,14 @@ class ImportDialog(_TransferDialog):
         self.text_key.setToolTip("doccano and Label Studio: the field that holds the text (Label "
                                  "Studio also takes a task's only text field)")
         self.add_labels = QCheckBox("Add labels the schema does not know")
+        self.column = QSpinBox()
+        self.column.setRange(1, 99)
+        self.column.setSpecialValueText("last")  # 1 holds the tokens: shown as "last"
+        self.column.setToolTip("CoNLL: the column holding the tags, counted from 1")
+        self.scheme = QComboBox()
+        self.scheme.addItems(SCHEMES)
+        self.scheme.setToolTip("CoNLL: how the tags encode chunks; auto reads IOB1, IOB2 and "
+                               "BIOES alike, a scheme named also checks every tag against it")
         self.dry_run = QCheckBox("Only check: read and count, write nothing")
         run = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.dry_run.toggled.connect(lambda only: run.setText("Check" if only else self.TITLE))
@@ -266,6 +275,13 @@ class ImportDialog(_TransferDialog):
         self.form.addRow("Annotator map", self.annotator_map)
         self.form.addRow("Text field (doccano, Label Studio)", self.text_key)
         self.form.addRow("", self.add_labels)
+        conll = QHBoxLayout()
+        conll.addWidget(QLabel("tag column"))
+        conll.addWidget(self.column)
+        conll.addWidget(QLabel("scheme"))
+        conll.addWidget(self.scheme)
+        conll.addStretch()
+        self.form.addRow("CoNLL", conll)
         self.form.addRow("", self.dry_run)
         self.results: list[FileResult] = []
         self.planned = 0
@@ -300,7 +316,9 @@ class ImportDialog(_TransferDialog):
         options = ImportOptions(self.annotator.text().strip() or None, label_map,
                                 self.add_labels.isChecked(), annotator_map=annotator_map,
                                 by=self.service.annotator,
-                                text_key=self.text_key.text().strip() or None)
+                                text_key=self.text_key.text().strip() or None,
+                                column=self.column.value() if self.column.value() > 1 else None,
+                                scheme=self.scheme.currentText())
         forced = self.format.currentText()
         return ImportJob(location, paths, options, None if forced == "auto" else forced,
                          self.dry_run.isChecked())

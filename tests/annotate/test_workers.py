@@ -93,7 +93,7 @@ def test_large_export_built_by_workers_is_the_same_file(tmp_path: Path, small_ch
     assert (tmp_path / "shared").read_bytes() == (tmp_path / "alone").read_bytes()
     assert shared == alone and shared.documents == 20
     if module is conll:
-        assert shared.spans == 100  # one overlap per document dropped
+        assert shared.spans == 80  # one tag column: ann's CLAIM kept, PERSON and LOCATION in it not
     else:
         docs = DocBin().from_disk(tmp_path / "shared").get_docs(spacy.blank("en").vocab)
         assert [d.user_data["title"] for d in docs] == [r.document.title for r in records]

@@ -440,3 +440,26 @@ def test_import_dialog_summary_names_a_bad_file_once(
     [error] = [line for line in dialog.summary.text().splitlines() if str(bad) in line]
     assert error.count(str(bad)) == 1
     assert error.startswith(f"{bad}:line 1: not valid JSON")
+
+
+def test_import_dialog_reads_conll_with_its_column_and_scheme(qtbot, service, store: Store
+                                                              ) -> None:
+    tsv = Path(__file__).resolve().parents[1] / "fixtures" / "conll" / "middle-column.tsv"
+
+    def run(scheme: str) -> str:
+        dialog = ImportDialog(None, service)
+        qtbot.addWidget(dialog)
+        assert dialog.column.text() == "last" and dialog.scheme.currentText() == "auto"
+        dialog.set_paths([tsv])
+        dialog.add_labels.setChecked(True)
+        dialog.column.setValue(3)
+        dialog.scheme.setCurrentText(scheme)
+        with qtbot.waitSignal(dialog.ended, timeout=TIMEOUT_MS):
+            dialog.accept()
+        return dialog.summary.text()
+
+    assert f"{tsv}:line 3: O inside the chunk of 'VEH': it has no E- end (BIOES)" in run("bioes")
+    assert store.count_documents() == 0
+    assert f"{tsv}: 1 new documents" in run("iob2")
+    [doc] = store.iter_documents()
+    assert [doc.document.text[s.start:s.end] for s in doc.spans] == ["convoy"]

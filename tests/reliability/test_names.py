@@ -143,12 +143,13 @@ def test_hostile_names_notes_and_titles_forge_nothing_in_any_writer(tmp_path: Pa
 
 
 def check_conll(text: str, spans: int, layers: int = len(ANNOTATORS)) -> None:
-    """Every line a -DOCSTART- or a token row of four tab-separated fields, or blank; one
-    block per annotator; one B- tag per span written."""
-    rows = [line.split("\t") for line in text.split("\n") if line]
-    assert all(len(row) == 4 for row in rows)
-    assert sum(row[0] == "-DOCSTART-" for row in rows) == layers
-    tags = [tag for row in rows for tag in row[1:]]
+    """Every line a -DOCSTART- line or a token row of two space-separated fields, or blank;
+    one block per annotator; one B- tag per span written."""
+    rows = [line.split(" ") for line in text.split("\n") if line]
+    docstarts = [row for row in rows if row[0] == "-DOCSTART-"]
+    assert docstarts == [["-DOCSTART-", "-X-", "O", "O"]] * layers
+    tags = [row[1] for row in rows if row[0] != "-DOCSTART-"]
+    assert all(len(row) == 2 for row in rows if row[0] != "-DOCSTART-")
     assert sum(tag.startswith("B-") for tag in tags) == spans
     assert all(re.fullmatch(r"O|[BI]-[A-Z_]+", tag) for tag in tags)
 
