@@ -21,11 +21,21 @@ A large export builds its Docs in worker processes (:mod:`annotate.formats.worke
 of documents each, and merges their DocBins in order: the file is byte for byte the one a
 single process writes. Serialising the merged DocBin stays serial.
 
-Reading takes each ``sc:<annotator>`` group as that annotator's spans; a file without them (an
-older export's or another tool's) gives ``doc.spans["sc"]``, else ``doc.ents``, as the spans of
-``user_data["annotator"]``, else of the import's annotator. Document labels come from
-``user_data["doc_labels"]``, else from ``doc.cats`` (the names scored 0.5 or more) as that one
-annotator's.
+Reading (``import --format spacy``, or any ``.spacy`` file) keeps every span group and
+``doc.ents``, each as an annotator's layer: ``doc.spans["sc:<name>"]`` as annotator
+``<name>`` (our export); spaCy's default group ``doc.spans["sc"]`` and ``doc.ents`` as the
+Doc's ``user_data["annotator"]``, else the import's annotator (``A``); any other group ``G`` as
+annotator ``A:G`` (a group's name is kept as its layer's; ``--map-annotator`` renames it). A span
+already read under the same spaCy span id (our export's ``sc`` repeats every layer), or our
+export's ``doc.ents`` (a copy of one layer's entities), is the same span; another span a layer
+already holds (same offsets and label, e.g. in both ``doc.ents`` and ``sc``) is kept once,
+counted. ``doc.user_data`` is kept in the document's metadata under ``spacy_user_data`` (but
+for the keys our export writes: uid, title, meta, ents, annotator; a custom attribute's key
+``("._.", name, start, end)`` becomes ``._.name``, ``._.name[start:end]``); values JSON cannot
+hold are counted. Document labels come from ``user_data["doc_labels"]`` (our export), else
+from ``doc.cats`` (the names scored 0.5 or more, as ``A``'s; a lower score is no label).
+Counted as not imported: token annotations (tag, pos, morph, lemma, dep), knowledge-base ids,
+span group attributes, empty Docs.
 """
 
 from __future__ import annotations
@@ -38,6 +48,8 @@ from functools import cache, partial
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any, NamedTuple
+
+import orjson
 
 from annotate.errors import CounterclaimError, InputError
 from annotate.formats import FORMATS
@@ -53,7 +65,8 @@ from annotate.formats.base import (
 )
 from annotate.formats.targets import atomic_path
 from annotate.formats.workers import in_order
-from annotate.model import GOLD, AnnotatedDocument, text_uid
+from annotate.inputs import read_input
+from annotate.model import GOLD, AnnotatedDocument, Span, text_uid
 from annotate.schema import LabelSchema
 
 SPANS_KEY = "sc"
@@ -61,10 +74,13 @@ LAYER_PREFIX = f"{SPANS_KEY}:"  # doc.spans["sc:<annotator>"]: one annotator's s
 DOCBIN_ATTRS = ("ENT_IOB", "ENT_TYPE")  # with ORTH and SPACY, which a DocBin always stores
 REALIGNED = "spans whose text changed when aligned to spaCy tokens"
 LOST_NO_TOKEN = "spans covering no token not carried by spaCy"
+USER_DATA_KEY = "spacy_user_data"  # the metadata key that keeps doc.user_data
+TOKEN_ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")
 NOT_IN_ENTS = "overlapping entity spans left out of doc.ents (kept in spans['sc'])"
 OTHER_ENTS = "other annotators' entity spans not in doc.ents (kept in spans['sc'])"
 OTHER_CATS = "other annotators' document labels not in doc.cats (kept in user_data)"
 DOC_LABELS_KEY = "doc_labels"  # user_data: {annotator: [[category, value], ...]}
+OWN_USER_DATA = frozenset({"uid", "title", "meta", "ents", "annotator", DOC_LABELS_KEY})
 
 
 class SpacyMissing(CounterclaimError):
@@ -251,45 +267,84 @@ def _doc(item: _Item, nlp: Any, entity_labels: frozenset[str], report: ExportRep
 
 
 def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
-    """Records of a DocBin: each annotator's spans from ``doc.spans["sc:<annotator>"]`` (a file
-    without them: ``doc.spans["sc"]``, else ``doc.ents``), at their token-aligned offsets."""
+    """Records of a DocBin (read whole, within :data:`annotate.inputs.MAX_FILE_BYTES`): its
+    span groups and ``doc.ents`` as annotators' layers (see the module), ``doc.user_data``
+    kept in the metadata; what has no place here counted in ``options`` (``doc.cats``, token
+    annotations, knowledge-base ids, span group attributes, user data that is not JSON)."""
     spacy = _spacy()
     from spacy.tokens import DocBin
 
     intake = Intake(schema, options, path)
-    nlp = _blank(spacy)
+    data = read_input(path)
     try:
         with _plugins_looked_up_once():
-            docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
-    except (OSError, ValueError, KeyError) as exc:
+            docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(
+                _blank(spacy).vocab))
+    except Exception as exc:  # msgpack, zlib and spaCy each raise their own on bad bytes
         raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", str(path)) from None
+    del data
     for n, doc in enumerate(docs, start=1):
-        where = f"doc {n}"
-        text = check_text(doc.text, path, where)
-        data: dict[Any, Any] = doc.user_data
-        meta = data.get("meta")
-        document = intake.document(text, str(data.get("title") or ""),
-                                   dict(meta) if isinstance(meta, dict) else {}, where,
-                                   text_uid(text))
-        groups = {key.removeprefix(LAYER_PREFIX): group for key, group in doc.spans.items()
-                  if key.startswith(LAYER_PREFIX)}
-        if not groups:  # an older export's or another tool's DocBin: one annotator's spans
-            found = data.get("annotator")
-            groups = {options.annotator_for(found if isinstance(found, str) else None):
-                      doc.spans.get(SPANS_KEY, doc.ents)}
-        spans = tuple(
-            intake.span(document, s.start_char, s.end_char, s.label_, annotator, where,
-                        text=s.text, span_id=_uuid_or_none(s.id_))
-            for annotator, group in groups.items() for s in group)
-        yield AnnotatedDocument(document, spans,
-                                doc_labels=_doc_labels(intake, document, doc, options, where))
+        if not doc.text:
+            intake.lose("empty Docs (no text to annotate)")
+            continue
+        yield _record(doc, f"doc {n}", intake, path)
     intake.finish()
 
 
-def _doc_labels(intake: Intake, document: Any, doc: Any, options: ImportOptions,
-                where: str) -> tuple[Any, ...]:
+def _record(doc: Any, where: str, intake: Intake, path: Path) -> AnnotatedDocument:
+    """One Doc as a record: its text, title and metadata, and every span group's spans."""
+    text = check_text(doc.text, path, where)
+    data: dict[Any, Any] = doc.user_data
+    meta = data.get("meta")
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    kept = _user_data(data, intake)
+    if kept:
+        meta[USER_DATA_KEY] = kept
+    title = data.get("title")
+    document = intake.document(text, title if isinstance(title, str) else "", meta, where,
+                               text_uid(text))
+    _count_unkept(doc, intake)
+    found = data.get("annotator")
+    base = intake.options.annotator_for(found if isinstance(found, str) else None)
+    ours = {key.removeprefix(LAYER_PREFIX): group for key, group in doc.spans.items()
+            if key.startswith(LAYER_PREFIX)}
+    ents = data.get("ents")
+    copied = ents if isinstance(ents, str) and ents in ours else None  # our export's doc.ents
+    sources = [*((name, group, f"doc.spans['{LAYER_PREFIX}{name}']")
+                 for name, group in ours.items()),
+               *((_layer(key, base), group, f"doc.spans[{key!r}]")
+                 for key, group in doc.spans.items() if not key.startswith(LAYER_PREFIX)),
+               (copied or base, doc.ents, "doc.ents")]
+    spans: list[Span] = []
+    seen: set[str] = set()  # spaCy span ids an earlier group held
+    placed: set[tuple[str, int, int, str]] = set()  # (annotator, start, end, label) of those
+    label_map = intake.options.label_map
+    for annotator, group, name in sources:
+        ids_here: set[str] = set()
+        placed_here: set[tuple[str, int, int, str]] = set()
+        for s in group:
+            if s.id_ and s.id_ in seen:  # the same span (our export's "sc" repeats them all)
+                continue
+            position = (annotator, s.start_char, s.end_char, label_map.get(s.label_, s.label_))
+            if position in placed:
+                if annotator != copied or name != "doc.ents":  # ours copies a layer's
+                    intake.lose(f"spans repeated in {name} (kept once)")
+                continue
+            spans.append(intake.span(document, s.start_char, s.end_char, s.label_, annotator,
+                                     where, span_id=_uuid_or_none(s.id_)))
+            ids_here.add(s.id_)
+            placed_here.add(position)
+        seen |= ids_here
+        placed |= placed_here
+    return AnnotatedDocument(document, tuple(spans),
+                             doc_labels=_doc_labels(intake, document, doc, base, where),
+                             origin=where)
+
+
+def _doc_labels(intake: Intake, document: Any, doc: Any, owner: str, where: str
+                ) -> tuple[Any, ...]:
     """A Doc's document labels: ``user_data["doc_labels"]`` as written, else the ``doc.cats``
-    names scored 0.5 or more, of ``user_data["annotator"]`` or the import's annotator."""
+    names scored 0.5 or more, as ``owner``'s."""
     given = doc.user_data.get(DOC_LABELS_KEY)
     if isinstance(given, dict):
         try:
@@ -299,10 +354,50 @@ def _doc_labels(intake: Intake, document: Any, doc: Any, options: ImportOptions,
         except (TypeError, ValueError):
             raise intake.error(f'user_data["{DOC_LABELS_KEY}"] must map annotators to '
                                "[category, value] pairs", where) from None
-    found = doc.user_data.get("annotator")
-    annotator = options.annotator_for(found if isinstance(found, str) else None)
-    return tuple(intake.flat_doc_label(document, name, annotator, where)
+    return tuple(intake.flat_doc_label(document, name, owner, where)
                  for name, score in doc.cats.items() if score >= 0.5)
+
+
+def _layer(key: str, base: str) -> str:
+    """The annotator a span group (other than ``sc:<name>``) is read as: spaCy's default
+    group ``sc`` as ``base``, any other ``G`` as ``base:G``."""
+    return base if key == SPANS_KEY else f"{base}:{key}"
+
+
+def _count_unkept(doc: Any, intake: Intake) -> None:
+    """Count what a Doc holds that has no place here."""
+    for attribute in TOKEN_ANNOTATIONS:
+        if doc.has_annotation(attribute):
+            intake.lose(f"token {attribute} annotations (tokens are not kept)", len(doc))
+    spans = [*doc.ents, *(s for group in doc.spans.values() for s in group)]
+    intake.lose("knowledge-base ids of spans (kb_id)", sum(bool(s.kb_id_) for s in spans))
+    intake.lose("span group attributes (SpanGroup.attrs)",
+                sum(len(group.attrs) for group in doc.spans.values()))
+
+
+def _user_data(data: dict[Any, Any], intake: Intake) -> dict[str, Any]:
+    """``doc.user_data`` but for the keys our own export writes, as JSON: a custom attribute's
+    key ``("._.", name, start, end)`` as ``._.name`` (of the Doc) or ``._.name[start:end]``
+    (of a token or span); a value JSON cannot hold is counted, not kept."""
+    kept: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in OWN_USER_DATA:
+            continue
+        name = _key_name(key)
+        try:
+            kept[name] = orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+        except (TypeError, orjson.JSONEncodeError):
+            intake.lose("doc.user_data values JSON cannot hold (bytes, objects)")
+    return kept
+
+
+def _key_name(key: Any) -> str:
+    if isinstance(key, tuple) and len(key) == 4 and key[0] == "._.":
+        _, name, start, end = key
+        if start is None:
+            return f"._.{name}"
+        return f"._.{name}[{start}:{end}]" if end is not None else f"._.{name}[{start}]"
+    return key if isinstance(key, str) else repr(key)
 
 
 def _uuid_or_none(value: str) -> str | None:
