@@ -42,6 +42,7 @@ CASES = {
             "docbin_x_native",
             "conll_vs_tokens",
             "tokens_x_native",
+            "import_native_s",
         },
         {},
     ),

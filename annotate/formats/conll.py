@@ -31,10 +31,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import NamedTuple
 
 from annotate import strings
 from annotate.formats import FORMATS
@@ -48,10 +47,10 @@ from annotate.formats.base import (
     span_rows,
     writable,
 )
-from annotate.formats.iob import Tag, TagError, chunks, split_tag
+from annotate.formats.iob import OUTSIDE, Tag, TagError, chunks, split_tag
 from annotate.formats.targets import atomic_write
 from annotate.formats.workers import in_order
-from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
+from annotate.inputs import MAX_STREAMED_BYTES, open_input
 from annotate.model import AnnotatedDocument
 from annotate.schema import LabelSchema
 from annotate.tokenize import TOKEN
@@ -183,6 +182,8 @@ def _placed(tokens: _Tokens, spans: list[SpanRow], report: ExportReport
 
 # -- reading ---------------------------------------------------------------------------------
 _USER_SUFFIX = re.compile(r"\.(user\d+)$")  # doccano-transformer's <name>.conll2003.user<id>
+_BLOCK = 1 << 22  # bytes decoded at a time
+LONGEST_LINE = 1 << 20  # bytes; a token and its columns
 
 
 def annotator_in_name(path: Path) -> str | None:
@@ -192,78 +193,112 @@ def annotator_in_name(path: Path) -> str | None:
     return found.group(1) if found else None
 
 
-class _Sentence(NamedTuple):
-    tokens: list[str]
-    tags: list[Tag]
-    lines: list[int]
+@dataclass(slots=True)
+class _Block:
+    """The tokens and tags of one ``-DOCSTART-`` block, and where each sentence begins: its
+    first token and that token's line (a sentence's lines follow each other)."""
+
+    tokens: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def line_of(self, token: int) -> int:
+        sentence = bisect_right(self.sentences, token) - 1
+        return self.lines[sentence] + token - self.sentences[sentence]
 
 
 def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[AnnotatedDocument]:
     """One document per ``-DOCSTART-`` block (the whole file if it has none): its tokens
     joined by a space, its sentences by a line break, and a span per chunk of the tag column
-    (``options.column``, else the last) decoded by ``options.scheme``; InputError naming the
-    line of the first problem."""
+    (``options.column``, else the last) decoded by ``options.scheme``. A line is split at tabs
+    if it holds one, else at white space. InputError naming the line of the first problem."""
     intake = Intake(schema, options, path)
     annotator = options.annotator_for(annotator_in_name(path))
-    sentences: list[_Sentence] = []
-    sentence = _Sentence([], [], [])
-    number = documents = 0
-    with open_input(path, MAX_STREAMED_BYTES) as handle:
-        for number, raw in enumerate(lines(handle, str(path)), start=1):
-            fields = _fields(raw, number, intake)
-            if not fields:
-                if sentence.tokens:
-                    sentences.append(sentence)
-                    sentence = _Sentence([], [], [])
-                continue
-            if fields[0] == DOCSTART:
-                if sentence.tokens:
-                    sentences.append(sentence)
-                    sentence = _Sentence([], [], [])
-                if sentences:
-                    documents += 1
-                    yield _document(sentences, path, documents, annotator, intake, options)
-                    sentences = []
-                continue
-            sentence.tokens.append(fields[0])
-            sentence.tags.append(_tag(fields, options.column, number, intake))
-            sentence.lines.append(number)
-    if sentence.tokens:
-        sentences.append(sentence)
-    if sentences:
-        documents += 1
-        yield _document(sentences, path, documents, annotator, intake, options)
+    column = -1 if options.column is None else options.column - 1
+    need = max(2, column + 1)  # fields a token line must have
+    known: dict[str, Tag] = {}  # each tag as written, split
+    block, documents, in_sentence = _Block(), 0, False
+    for number, line in _numbered_lines(path, intake):
+        if "\t" in line:
+            fields = [] if line.isspace() else line.split("\t")
+            if fields and not fields[0]:
+                raise intake.error("the token (first column) is empty", f"line {number}")
+        else:
+            fields = line.split()
+        if not fields:
+            in_sentence = False
+            continue
+        token = fields[0]
+        if token == DOCSTART:
+            in_sentence = False
+            if block.tokens:
+                documents += 1
+                yield _document(block, path, documents, annotator, intake, options.scheme)
+                block = _Block()
+            continue
+        if len(fields) < need:
+            raise intake.error(_short_line(fields, column), f"line {number}")
+        tag = known.get(fields[column])
+        if tag is None:
+            tag = known[fields[column]] = _tag(fields[column], number, intake)
+        if not in_sentence:
+            block.sentences.append(len(block.tokens))
+            block.lines.append(number)
+            in_sentence = True
+        block.tokens.append(token)
+        block.tags.append(tag)
+    if block.tokens:
+        yield _document(block, path, documents + 1, annotator, intake, options.scheme)
     intake.finish()
 
 
-def _fields(raw: bytes, number: int, intake: Intake) -> list[str]:
-    """A line's fields: split at tabs if it holds one, else at white space; [] if blank."""
+def _numbered_lines(path: Path, intake: Intake) -> Iterator[tuple[int, str]]:
+    """The file's lines (split at LF only) and their numbers, decoded a block at a time."""
+    number, carry = 0, b""
+    with open_input(path, MAX_STREAMED_BYTES) as handle:
+        while data := handle.read(_BLOCK):
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            data, carry = data[:cut], data[cut:]
+            if len(carry) > LONGEST_LINE:
+                line = number + data.count(b"\n") + 1
+                raise intake.error(f"line longer than the limit of {LONGEST_LINE:,} bytes "
+                                   "(no CoNLL file has one)", f"line {line}")
+            if data:
+                yield from enumerate(_decoded(data, number, intake, first=number == 0),
+                                     start=number + 1)
+                number += data.count(b"\n")
+        if carry:
+            yield number + 1, _decoded(carry, number, intake, first=number == 0)[0]
+
+
+def _decoded(data: bytes, before: int, intake: Intake, first: bool) -> list[str]:
+    """The lines of ``data`` (which ends with a whole line), the lines ``before`` it counted
+    for the error a byte that is not UTF-8 makes."""
     try:
-        line = raw.decode("utf-8").rstrip("\r\n")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise intake.error(f"not UTF-8 (byte {exc.start} of the line)", f"line {number}"
-                           ) from None
-    if number == 1:
-        line = line.removeprefix("\ufeff")
-    if not line.strip():
-        return []
-    if "\t" not in line:
-        return line.split()
-    fields = line.split("\t")
-    if not fields[0]:
-        raise intake.error("the token (first column) is empty", f"line {number}")
-    return fields
+        line = before + data.count(b"\n", 0, exc.start) + 1
+        at = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        raise intake.error(f"not UTF-8 (byte {at} of the line)", f"line {line}") from None
+    rows = text.split("\n")
+    if rows[-1] == "" and len(rows) > 1:
+        rows.pop()
+    if first:
+        rows[0] = rows[0].removeprefix("\ufeff")
+    return rows
 
 
-def _tag(fields: list[str], column: int | None, number: int, intake: Intake) -> Tag:
-    """The split tag of a token line, from ``column`` (1-based; None: the last)."""
+def _short_line(fields: list[str], column: int) -> str:
     if len(fields) < 2:
-        raise intake.error(f"expected a token and its tag, got one column: "
-                           f"{strings.shown(fields[0])}", f"line {number}")
-    if column is not None and column > len(fields):
-        raise intake.error(f"the tag column {column} is missing: the line has "
-                           f"{len(fields)} columns", f"line {number}")
-    tag = fields[-1 if column is None else column - 1].strip()
+        return f"expected a token and its tag, got one column: {strings.shown(fields[0])}"
+    return f"the tag column {column + 1} is missing: the line has {len(fields)} columns"
+
+
+def _tag(written: str, number: int, intake: Intake) -> Tag:
+    """A tag as written, split; InputError naming the line if it is none."""
+    tag = written.strip()
     split = split_tag(tag)
     if split is None:
         raise intake.error(f"{strings.shown(tag)} is not a tag: expected O, or B-, I-, E-, S-, "
@@ -272,31 +307,27 @@ def _tag(fields: list[str], column: int | None, number: int, intake: Intake) -> 
     return split
 
 
-def _document(sentences: list[_Sentence], path: Path, number: int, annotator: str,
-              intake: Intake, options: ImportOptions) -> AnnotatedDocument:
-    """The document of one block: its text, and a span for each chunk of each sentence."""
-    first_line = sentences[0].lines[0]
-    starts: list[int] = []  # each token's offset
-    at = 0
-    for sentence in sentences:
-        for token in sentence.tokens:
-            starts.append(at)
-            at += len(token) + 1  # the space or line break after it
-    text = "\n".join(" ".join(sentence.tokens) for sentence in sentences)
-    check_text(text, path, f"line {first_line}")
-    document = intake.document(text, f"{path.name} #{number}", {}, f"line {first_line}")
+def _document(block: _Block, path: Path, number: int, annotator: str, intake: Intake,
+              scheme: str) -> AnnotatedDocument:
+    """The document of one block: its text, and a span for each chunk of each sentence. A
+    token's offset is the length of the tokens before it plus one separator each."""
+    tokens, bounds = block.tokens, block.sentences
+    where = f"line {block.lines[0]}"
+    text = "\n".join(" ".join(tokens[a:b]) for a, b in pairwise([*bounds, len(tokens)]))
+    check_text(text, path, where)
+    document = intake.document(text, f"{path.name} #{number}", {}, where)
+    before = [0, *accumulate(map(len, tokens))]  # characters of the tokens before each
     spans = []
-    offset = 0  # the sentence's first token among the document's
-    for sentence in sentences:
+    for a, b in pairwise([*bounds, len(tokens)]):
+        tags = block.tags[a:b]
+        if tags.count(OUTSIDE) == b - a:
+            continue
         try:
-            found = chunks(sentence.tags, options.scheme)
+            found = chunks(tags, scheme)
         except TagError as exc:
-            raise intake.error(str(exc), f"line {sentence.lines[exc.index]}") from None
+            raise intake.error(str(exc), f"line {block.line_of(a + exc.index)}") from None
         for first, last, label in found:
-            start = starts[offset + first]
-            end = starts[offset + last] + len(sentence.tokens[last])
-            spans.append(intake.span(document, start, end, label, annotator,
-                                     f"line {sentence.lines[first]}"))
-        offset += len(sentence.tokens)
-    return AnnotatedDocument(document, tuple(spans), origin=f"line {first_line}")
-
+            first, last = first + a, last + a
+            spans.append(intake.span(document, before[first] + first, before[last + 1] + last,
+                                     label, annotator, f"line {block.line_of(first)}"))
+    return AnnotatedDocument(document, tuple(spans), origin=where)

@@ -21,6 +21,7 @@ _CONTINUES = frozenset("IEL")  # these may continue a chunk of their label
 
 Tag = tuple[str, str]
 """A tag split: ``("O", "")`` or (prefix, label)."""
+OUTSIDE: Tag = ("O", "")
 
 
 class TagError(ValueError):
@@ -35,7 +36,7 @@ class TagError(ValueError):
 def split_tag(tag: str) -> Tag | None:
     """``("O", "")`` for ``O``, (prefix, label) for ``B-PER`` and the like, else None."""
     if tag == "O":
-        return ("O", "")
+        return OUTSIDE
     prefix, dash, label = tag[:1], tag[1:2], tag[2:]
     if dash == "-" and label and prefix in _ALLOWED["bioes"]:
         return (prefix, label)

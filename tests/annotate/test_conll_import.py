@@ -191,6 +191,28 @@ def test_a_bad_line_is_named(tmp_path, content, where, message):
     assert message in str(caught.value)
 
 
+def test_a_line_too_long_is_refused_before_it_is_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(conll, "_BLOCK", 4096)
+    path = tmp_path / "long.conll"
+    path.write_bytes(b"a O\n" * 100 + b"b" * (conll.LONGEST_LINE + 5000) + b" O\n")
+    with pytest.raises(InputError, match=r"long.conll:line 101: line longer than the limit"):
+        read(path)
+
+
+def test_lines_across_blocks_keep_their_numbers(tmp_path, monkeypatch):
+    monkeypatch.setattr(conll, "_BLOCK", 7)
+    path = tmp_path / "blocks.conll"
+    path.write_bytes("Zoë B-PER\nKé I-PER\n\nsaid O\nx B-\n".encode())
+    with pytest.raises(InputError, match=r"blocks.conll:line 5: 'B-' is not a tag"):
+        read(path)
+    path.write_bytes("Zoë B-PER\nKé I-PER\n\nsaid O\n\xff O\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"blocks.conll:line 1: not UTF-8 \(byte 2 of the line"):
+        read(path)
+    path.write_bytes("Zoë B-PER\nKé I-PER\n\nsaid O\nno_newline B-X".encode())
+    [record] = read(path)
+    assert spans_as_tokens(record) == [("PER", "Zoë Ké"), ("X", "no_newline")]
+
+
 def test_a_chosen_scheme_names_the_line(tmp_path):
     path = tmp_path / "iob1.conll"
     path.write_text("-DOCSTART- O\n\na O\nb I-X\n", encoding="utf-8")

@@ -8,6 +8,10 @@ and the odd emoji, and imports them into a fresh store. Two measures:
   store read and the file written), each format's time over the native export's: the JSON keys
   named by format, and ``native_s``. Targets: every ratio <= 3, spaCy <= 5.
 - the writer alone, fed the records from memory: ``writer`` (ratios) and ``writer_native_s``.
+- the import of each readable format's export into a fresh store (``counterclaim import``:
+  ``db.transfer.import_paths``), over the native file's: ``import`` (ratios, target <= 3) and
+  ``import_native_s``. A CoNLL file holds fewer spans (one tag column: overlaps dropped) and
+  each annotator's block of a document comes back as one layer.
 
 Each is the best of a few rounds, a round running every format in turn, each run after
 ``os.sync()``: a noisy spell touches all formats alike and no run pays for an earlier one's
@@ -65,6 +69,8 @@ WRITERS = {
     "labelstudio": (labelstudio.write, "ls.json"),
     "csv": (csvspans.write, "s.csv"),
 }
+IMPORTS = ("conll", "spacy")
+"""The formats whose import is measured, each reading the file its export wrote."""
 
 
 def make_documents(n_docs: int, n_spans: int, seed: int = 20261121) -> list[AnnotatedDocument]:
@@ -176,15 +182,25 @@ def docbin_floor(docs: list[AnnotatedDocument]) -> float:
 
 
 def tokens_floor(docs: list[AnnotatedDocument], out: Path) -> float:
-    """Seconds to tokenise every text and write one ``token\tO\tO\tO`` line per token: what
-    any CoNLL export with this tokenizer pays before it tags a token."""
+    """Seconds to tokenise every text and write one ``token O`` line per token: what any
+    CoNLL export with this tokenizer pays before it tags a token."""
     start = time.perf_counter()
     with open(out, "w", encoding="utf-8") as handle:
         for record in docs:
-            handle.write("-DOCSTART-\tO\tO\tO\n\n")
-            handle.write("".join(f"{t}\tO\tO\tO\n" for t in TOKEN.findall(record.document.text)))
+            handle.write("-DOCSTART- -X- O O\n\n")
+            handle.write("".join(f"{t} O\n" for t in TOKEN.findall(record.document.text)))
             handle.write("\n")
     return time.perf_counter() - start
+
+
+def import_into(store_file: Path, path: Path) -> None:
+    """Import ``path`` into a new store at ``store_file``, as ``counterclaim import`` does."""
+    store = Store.open(store_file)
+    try:
+        [result] = import_paths(store, [path])
+        assert result.error is None, result.error
+    finally:
+        store.close()
 
 
 def main() -> int:
@@ -210,6 +226,12 @@ def main() -> int:
             for name, (_, file) in writers.items()
         }, repeats)
         store.close()
+        files = {"native": "n.jsonl", **{name: WRITERS[name][1] for name in IMPORTS}}
+        loaded, _ = best_times({
+            name: lambda k, f=name, o=file: import_into(folder / f"i{k}-{f}.sqlite",
+                                                        folder / f"e0-{o}")
+            for name, file in files.items()
+        }, repeats)
         times, reports = best_times({
             name: lambda k, w=write, f=file: w(docs, folder / f"w{k}-{f}", schema)
             for name, (write, file) in writers.items()
@@ -228,6 +250,7 @@ def main() -> int:
               f"{alone:7.3f} s {alone / native_s:6.2f}")
     for name in WRITERS:
         print(reports[name].summary())
+    print("import: " + "; ".join(f"{name} {loaded[name]:.3f} s" for name in loaded))
     print(f"floors: creating brat's files {files_s:.3f} s; bare DocBin of the Docs "
           f"{docbin_s:.3f} s; tokens {tokens_s:.3f} s")
     print(
@@ -237,6 +260,8 @@ def main() -> int:
                 "native_s": round(whole["native"], 4),
                 "writer": {name: round(seconds / native_s, 3) for name, seconds in times.items()},
                 "writer_native_s": round(native_s, 4),
+                "import": {name: round(loaded[name] / loaded["native"], 3) for name in IMPORTS},
+                "import_native_s": round(loaded["native"], 4),
                 "brat_vs_files": round(times["brat"] / files_s, 3),
                 "spacy_vs_docbin": round(times["spacy"] / docbin_s, 3),
                 "files_x_native": round(files_s / native_s, 3),
