@@ -287,12 +287,14 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         if not doc.text:
             intake.lose("empty Docs (no text to annotate)")
             continue
-        yield _record(doc, f"doc {n}", intake, path)
+        yield _record(doc, n, intake, path)
     intake.finish()
 
 
-def _record(doc: Any, where: str, intake: Intake, path: Path) -> AnnotatedDocument:
-    """One Doc as a record: its text, title and metadata, and every span group's spans."""
+def _record(doc: Any, n: int, intake: Intake, path: Path) -> AnnotatedDocument:
+    """The ``n``-th Doc as a record: its text, title (``user_data["title"]``, else the file's
+    name and ``n``) and metadata, and every span group's spans."""
+    where = f"doc {n}"
     text = check_text(doc.text, path, where)
     data: dict[Any, Any] = doc.user_data
     meta = data.get("meta")
@@ -301,8 +303,8 @@ def _record(doc: Any, where: str, intake: Intake, path: Path) -> AnnotatedDocume
     if kept:
         meta[USER_DATA_KEY] = kept
     title = data.get("title")
-    document = intake.document(text, title if isinstance(title, str) else "", meta, where,
-                               text_uid(text))
+    document = intake.document(text, title if isinstance(title, str) else f"{path.name} #{n}",
+                               meta, where, text_uid(text))
     _count_unkept(doc, intake)
     found = data.get("annotator")
     base = intake.options.annotator_for(found if isinstance(found, str) else None)

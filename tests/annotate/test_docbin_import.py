@@ -69,6 +69,8 @@ def test_every_group_and_the_entities_are_layers(foreign: Path):
         "pipeline:ruler": [("NAME", "Amina"), ("DATE", "Monday")],
     }
     assert plain.spans == () and plain.document.text == "Nothing here."
+    assert (record.document.title, plain.document.title) == ("pipeline.spacy #1",
+                                                             "pipeline.spacy #3")
     assert lost == {
         "doc.cats entries (document labels are not imported yet)": 2,
         "doc.user_data values JSON cannot hold (bytes, objects)": 1,
