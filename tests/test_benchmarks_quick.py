@@ -43,6 +43,8 @@ CASES = {
             "conll_vs_tokens",
             "tokens_x_native",
             "import_native_s",
+            "conll_import",
+            "spacy_import",
         },
         {},
     ),
@@ -61,6 +63,7 @@ LOOSE = {
     "bench_view.py": {"open_ratio": 2.6, "repaint_ratio": 3, "edit_ratio": 6},
     "bench_formats.py": {
         "doccano": 6, "labelstudio": 6, "csv": 6, "brat": 6, "conll": 6, "spacy": 10,
+        "conll_import": 6, "spacy_import": 6,
     },
     "bench_agreement.py": {"ratio": 2},
 }

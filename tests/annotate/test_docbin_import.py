@@ -71,8 +71,9 @@ def test_every_group_and_the_entities_are_layers(foreign: Path):
     assert plain.spans == () and plain.document.text == "Nothing here."
     assert (record.document.title, plain.document.title) == ("pipeline.spacy #1",
                                                              "pipeline.spacy #3")
+    assert [(d.category, d.value, d.annotator) for d in record.doc_labels] == [
+        ("label", "CONFLICT", "pipeline")]  # a score under 0.5 is no label
     assert lost == {
-        "doc.cats entries (document labels are not imported yet)": 2,
         "doc.user_data values JSON cannot hold (bytes, objects)": 1,
         "empty Docs (no text to annotate)": 1,
         "knowledge-base ids of spans (kb_id)": 1,

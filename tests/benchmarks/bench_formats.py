@@ -9,8 +9,8 @@ and the odd emoji, and imports them into a fresh store. Two measures:
   named by format, and ``native_s``. Targets: every ratio <= 3, spaCy <= 5.
 - the writer alone, fed the records from memory: ``writer`` (ratios) and ``writer_native_s``.
 - the import of each readable format's export into a fresh store (``counterclaim import``:
-  ``db.transfer.import_paths``), over the native file's: ``import`` (ratios, target <= 3) and
-  ``import_native_s``. A CoNLL file holds fewer spans (one tag column: overlaps dropped) and
+  ``db.transfer.import_paths``), over the native file's: ``<format>_import`` (ratios, target
+  <= 3) and ``import_native_s``. A CoNLL file holds fewer spans (one tag column: overlaps dropped) and
   each annotator's block of a document comes back as one layer.
 
 Each is the best of a few rounds, a round running every format in turn, each run after
@@ -260,7 +260,8 @@ def main() -> int:
                 "native_s": round(whole["native"], 4),
                 "writer": {name: round(seconds / native_s, 3) for name, seconds in times.items()},
                 "writer_native_s": round(native_s, 4),
-                "import": {name: round(loaded[name] / loaded["native"], 3) for name in IMPORTS},
+                **{f"{name}_import": round(loaded[name] / loaded["native"], 3)
+                   for name in IMPORTS},
                 "import_native_s": round(loaded["native"], 4),
                 "brat_vs_files": round(times["brat"] / files_s, 3),
                 "spacy_vs_docbin": round(times["spacy"] / docbin_s, 3),
