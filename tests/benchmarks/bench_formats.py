@@ -10,8 +10,8 @@ and the odd emoji, and imports them into a fresh store. Two measures:
 - the writer alone, fed the records from memory: ``writer`` (ratios) and ``writer_native_s``.
 - the import of each readable format's export into a fresh store (``counterclaim import``:
   ``db.transfer.import_paths``), over the native file's: ``<format>_import`` (ratios, target
-  <= 3) and ``import_native_s``. A CoNLL file holds fewer spans (one tag column: overlaps dropped) and
-  each annotator's block of a document comes back as one layer.
+  <= 3) and ``import_native_s``. A CoNLL file holds fewer spans (one tag column: overlaps
+  dropped) and each annotator's block of a document comes back as one layer.
 
 Each is the best of a few rounds, a round running every format in turn, each run after
 ``os.sync()``: a noisy spell touches all formats alike and no run pays for an earlier one's
