@@ -52,6 +52,18 @@ CASES = {
         {"ratio", "project_s", "baseline_s"},
         {"documents": 100, "spans": 10_000},
     ),
+    "bench_window.py": (
+        {
+            "key_ratio",
+            "key_growth",
+            "next_doc_ratio",
+            "start_ratio",
+            "search_ratio",
+            "big_doc_open_ratio",
+            "paragraph_repaint_ratio",
+        },
+        {"quick": True},
+    ),
     "bench_durability.py": (
         {"full_edits_per_s", "normal_edits_per_s", "ratio"},
         {"edits_each": 120, "synchronous_in_use": "FULL"},
