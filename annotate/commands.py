@@ -19,9 +19,17 @@ from annotate.schema import LabelSchema
 DecisionKind = Literal["accept", "reject"]
 
 
+SpanEdit = tuple[Span | None, Span | None]
+"""A span before and after a command (None: it was not there, or is no more)."""
+StatusEdit = tuple[str, str, Status, Status]
+"""(document uid, annotator, status before, status after) of a status set."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
-    """What a command changed, so each view refreshes only what it shows."""
+    """What a command changed, so each view refreshes only what it shows. ``edits`` and
+    ``statuses`` carry the values as applied (in order), so that no view reads back what
+    the store just wrote."""
 
     documents: frozenset[str] = frozenset()
     spans: frozenset[str] = frozenset()
@@ -30,6 +38,8 @@ class ChangeSet:
     status: bool = False
     schema: bool = False
     doc_labels: bool = False
+    edits: tuple[SpanEdit, ...] = ()
+    statuses: tuple[StatusEdit, ...] = ()
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -40,7 +50,36 @@ class ChangeSet:
             self.status or other.status,
             self.schema or other.schema,
             self.doc_labels or other.doc_labels,
+            self.edits + other.edits,
+            self.statuses + other.statuses,
         )
+
+    def spans_after(self) -> dict[str, Span | None]:
+        """Each edited span's id and its value after the change (None: deleted)."""
+        after: dict[str, Span | None] = {}
+        for before, now in self.edits:
+            if before is not None:
+                after[before.id] = now
+            if now is not None:
+                after[now.id] = now
+        return after
+
+    def span_delta(self, annotator: str, document: str | None = None) -> int:
+        """How many spans ``annotator`` gained (negative: lost) by the change, in ``document``
+        if given."""
+        def counts(span: Span | None) -> bool:
+            return span is not None and span.annotator == annotator and \
+                document in (None, span.document)
+        return sum(counts(now) - counts(before) for before, now in self.edits)
+
+    def status_after(self, annotator: str) -> dict[str, Status]:
+        """The statuses ``annotator`` was given, by document uid (the last one set)."""
+        return {uid: now for uid, who, _, now in self.statuses if who == annotator}
+
+    def done_delta(self, annotator: str) -> int:
+        """How many more documents ``annotator`` has marked done after the change."""
+        return sum((now == "done") - (before == "done")
+                   for _, who, before, now in self.statuses if who == annotator)
 
 
 def _span_changes(*spans: Span) -> ChangeSet:
@@ -147,7 +186,7 @@ class CreateSpan(Command):
 
     def changes(self) -> ChangeSet:
         return _span_changes(self.span) | ChangeSet(
-            relations=frozenset(r.id for r in self.relations)
+            relations=frozenset(r.id for r in self.relations), edits=((None, self.span),)
         )
 
 
@@ -164,7 +203,7 @@ class DeleteSpan(Command):
 
     def changes(self) -> ChangeSet:
         return _span_changes(self.span) | ChangeSet(
-            relations=frozenset(r.id for r in self.relations)
+            relations=frozenset(r.id for r in self.relations), edits=((self.span, None),)
         )
 
 
@@ -184,7 +223,9 @@ class UpdateSpan(Command):
         return UpdateSpan(self.after, self.before)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.before, self.after)
+        return _span_changes(self.before, self.after) | ChangeSet(
+            edits=((self.before, self.after),)
+        )
 
     @property
     def kind(self) -> str:
@@ -285,7 +326,8 @@ class SetStatus(Command):
         return SetStatus(self.document, self.annotator, self.previous, self.state)
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(documents=frozenset({self.document}), status=True)
+        return ChangeSet(documents=frozenset({self.document}), status=True,
+                         statuses=((self.document, self.annotator, self.previous, self.state),))
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,9 @@ PAGE = 200
 COLUMNS = ("Title", "Source", "Length", "Spans", "Status")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
+WIDEST = ("", "Source of some length", "9,999,999", "99,999", "◐ in progress")
+"""What the columns (but the stretched title) are sized to hold."""
+MARGIN = 8
 
 
 class DocumentListModel(RowsModel):
@@ -88,15 +91,21 @@ class DocumentListModel(RowsModel):
         self._append(rows)
         self.endInsertRows()
 
-    def refresh(self, uid: str) -> None:
-        """Re-read one row's span count and status after an edit."""
-        row = self._row_of.get(uid)
-        if row is None:
-            return
-        count = len(self.service.spans(uid))
-        self._rows[row] = replace(self._rows[row], span_count=count,
-                                  status=self.service.status(uid))
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+    def apply(self, changes: ChangeSet) -> None:
+        """Follow an edit in the rows it touches: span counts and statuses from the change's
+        own values (nothing is read back)."""
+        who = self.service.annotator
+        statuses = changes.status_after(who)
+        for uid in changes.documents:
+            row = self._row_of.get(uid)
+            if row is None:
+                continue
+            old = self._rows[row]
+            new = replace(old, span_count=old.span_count + changes.span_delta(who, uid),
+                          status=statuses.get(uid, old.status))
+            if new != old:
+                self._rows[row] = new
+                self.dataChanged.emit(self.index(row, 3), self.index(row, len(COLUMNS) - 1))
 
     # -- access ----------------------------------------------------------------------------
     def row_of(self, uid: str) -> int | None:
@@ -151,8 +160,12 @@ class DocumentList(QDockWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # sized once to their headers and widest likely values (fitting the contents would
+        # measure rows on every change); the user may drag them
+        metrics = self.table.fontMetrics()
+        for column, widest in enumerate(WIDEST):
+            if widest:
+                header.resizeSection(column, metrics.horizontalAdvance(widest) + 2 * MARGIN)
         self.table.hideColumn(1)  # the source shows as a tooltip; the View can bring it back
         filters = QHBoxLayout()
         filters.addWidget(self.status)
@@ -247,5 +260,4 @@ class DocumentList(QDockWidget):
         self.service.hub.message.emit("every document after this one is done")
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        for uid in changes.documents:
-            self.model.refresh(uid)
+        self.model.apply(changes)

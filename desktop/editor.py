@@ -199,8 +199,7 @@ class Editor(QObject):
             return
         schema = self.service.schema()
         changed, removed = [], []
-        for span_id in changes.spans:
-            span = self.service.span(span_id)
+        for span_id, span in changes.spans_after().items():
             if span is not None and span.document == uid and \
                     span.annotator in self.shown_layers():
                 self._spans[span_id] = span

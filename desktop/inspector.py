@@ -146,11 +146,17 @@ class Inspector(QDockWidget):
 
     # -- showing ---------------------------------------------------------------------------
     def show_span(self, span_id: str) -> None:
-        if self.span is not None and (not span_id or span_id != self.span.id):
-            self.save_note()
+        """Show span ``span_id`` ("" none); the span shown already is kept as it is (its
+        changes come with :meth:`_on_changed`)."""
         if self.span is None or span_id != self.span.id:
+            self._show(self.service.span(span_id) if span_id else None)
+
+    def _show(self, span: Span | None) -> None:
+        if self.span is not None and (span is None or span.id != self.span.id):
+            self.save_note()
+        if self.span is None or span is None or span.id != self.span.id:
             self._note_stored = None  # another span: show its note whatever the field holds
-        self.span = self.service.span(span_id) if span_id else None
+        self.span = span
         self.empty.setVisible(self.span is None)
         self.form.setVisible(self.span is not None)
         if self.span is not None:
@@ -202,13 +208,12 @@ class Inspector(QDockWidget):
 
     def _fill_links(self, span: Span) -> None:
         self.links.clear()
-        others = {s.id: s for s in self.service.spans(span.document)}
         text = self._document_text(span.document)
         for relation in self.service.relations(span.document):
             if span.id not in (relation.source, relation.target):
                 continue
             outgoing = relation.source == span.id
-            other = others.get(relation.target if outgoing else relation.source)
+            other = self.service.span(relation.target if outgoing else relation.source)
             excerpt = words(text[other.start:other.end], LINK_WORDS) if other else "?"
             arrow = "→" if outgoing else "←"
             item = QListWidgetItem(f"{line(relation.type)} {arrow} "
@@ -222,8 +227,8 @@ class Inspector(QDockWidget):
         for name in self.service.schema().label_names:
             self.label.addItem(line(name, NAME), name)
         self._attribute_label = None
-        if self.span is not None:
-            self.show_span(self.span.id)
+        if self.span is not None:  # a label renamed renames the span's
+            self._show(self.service.span(self.span.id))
 
     def _on_store(self) -> None:
         self.span = None
@@ -231,11 +236,14 @@ class Inspector(QDockWidget):
         self.show_span("")
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        """Show the span as the change left it (its value comes with the change)."""
         if self.span is None:
             return
-        if self.span.id in changes.spans or (changes.relations and
-                                             self.span.document in changes.documents):
-            self.show_span(self.span.id)
+        after = changes.spans_after()
+        if self.span.id in after:
+            self._show(after[self.span.id])
+        elif changes.relations and self.span.document in changes.documents:
+            self._show(self.span)
 
     # -- edits -----------------------------------------------------------------------------
     def _current(self) -> Span | None:

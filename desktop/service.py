@@ -81,6 +81,7 @@ class Service:
         self.current = ""  # uid of the document in the editor
         self._opener = opener
         self._schema: LabelSchema | None = None
+        self._document: Document | None = None
         self.pending = Pending(self.hub, self._write_now)
         self._expected: dict[str, Span] = {}
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
@@ -101,8 +102,10 @@ class Service:
         QTimer.singleShot(0, self.hub, self.backup_if_due)
 
     def _forget(self) -> None:
-        """Drop what is cached from the store (an import may have added labels)."""
+        """Drop what is cached from the store (an import may have added labels; another store
+        has other documents)."""
         self._schema = None
+        self._document = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -317,7 +320,14 @@ class Service:
             self.annotator, filters.search or None, filters.status, filters.label)) or 0
 
     def document(self, uid: str) -> Document | None:
-        return self._guarded(lambda: self.store.document(uid))
+        """Document ``uid``; the last one read is kept (stored texts never change), so the
+        views loading the same document read it once."""
+        kept = self._document
+        if kept is None or kept.uid != uid:
+            kept = self._guarded(lambda: self.store.document(uid))
+            if kept is not None:
+                self._document = kept
+        return kept
 
     def spans(self, uid: str, annotators: Sequence[str] = ()) -> list[Span]:
         """The spans of document ``uid`` by ``annotators`` (default: the current annotator)."""

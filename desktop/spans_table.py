@@ -28,6 +28,9 @@ from desktop.service import Service
 from desktop.table_model import Index, RowsModel
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
+WIDEST = ("ARMED_GROUP", "9,999,999", "9,999,999", "", "annotator", "certainty=reported")
+"""What the columns (but the stretched text) are sized to hold."""
+MARGIN = 8
 
 
 def attributes_text(span: Span, limit: int = LINE) -> str:
@@ -116,8 +119,11 @@ class SpansTable(QDockWidget):
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # sized once (fitting the contents would measure every row on each change); the user
+        # may drag them
+        metrics = self.table.fontMetrics()
+        for column, widest in enumerate(WIDEST):
+            header.resizeSection(column, metrics.horizontalAdvance(widest) + 2 * MARGIN)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -147,8 +153,7 @@ class SpansTable(QDockWidget):
         uid = self.service.current
         if uid not in changes.documents:
             return
-        for span_id in changes.spans:
-            span = self.service.span(span_id)
+        for span_id, span in changes.spans_after().items():
             if span is not None and span.document == uid and \
                     span.annotator == self.service.annotator:
                 self.model.put(span)

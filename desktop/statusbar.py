@@ -3,6 +3,8 @@ switch) and the store file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWidget
 
@@ -47,19 +49,29 @@ class StatusBar(QStatusBar):
         hub.failed.connect(self._on_failed)
         hub.waiting.connect(self._on_waiting)
         hub.message.connect(lambda text: self.showMessage(line(text, MESSAGE_CHARS), MESSAGE_MS))
-        hub.annotatorChanged.connect(lambda _name: self.refresh())
-        hub.storeChanged.connect(self.refresh)
+        hub.annotatorChanged.connect(lambda _name: self.recount())
+        hub.storeChanged.connect(self.recount)
+        self.counts = service.progress()
+        self.refresh()
+
+    def recount(self) -> None:
+        """Count again what the store holds (another store, annotator, or program's writes)."""
+        self.counts = self.service.progress()
         self.refresh()
 
     def refresh(self) -> None:
-        progress = self.service.progress()
+        progress = self.counts
         self.progress.setText(f"{progress.done:,} of {progress.total:,} done · "
                               f"{progress.spans:,} spans · {self.state}")
         self.annotator.setText(mnemonic(f"annotator: {line(self.service.annotator, NAME)}"))
         self.store.setText(line(f"store: {self.service.store_name}"))
         self.store.setToolTip(tooltip(self.service.location))
 
-    def _on_changed(self, _changes: ChangeSet) -> None:
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """Counts follow the change's own values: an edit reads nothing back."""
+        who, counts = self.service.annotator, self.counts
+        self.counts = replace(counts, done=counts.done + changes.done_delta(who),
+                              spans=counts.spans + changes.span_delta(who))
         self.state = waiting_state(self.service.waiting) or "saved"
         self.refresh()
 

@@ -51,6 +51,12 @@ class ReviewDock(QDockWidget):
         layout.addLayout(row)
         layout.addWidget(self.tabs, 1)
         self.setWidget(body)
+        self.visibilityChanged.connect(self._on_visibility)
+
+    def _on_visibility(self, visible: bool) -> None:
+        """Brought in front: the adjudication tab catches up with the changes it skipped."""
+        if visible and self.tabs.currentWidget() is self.adjudication:
+            self.adjudication.catch_up()
 
     def open_panel(self) -> None:
         """Show and raise the dock, tall enough for a few items side by side."""

@@ -206,6 +206,10 @@ class AdjudicationTab(QWidget):
     # -- loading ---------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Re-plan now if changes came while the tab was out of sight."""
         if self._stale:
             self.refresh()
 
@@ -214,9 +218,10 @@ class AdjudicationTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Re-plan the current document (only when shown; else on the next show), keeping the
-        selected item selected when it is still there."""
-        if not self.isVisible():
+        """Re-plan the current document (only when on screen; else on the next show),
+        keeping the selected item selected when it is still there. A dock tabbed behind
+        another one stays visible to Qt, but shows nothing: it waits too."""
+        if self.visibleRegion().isEmpty():
             self._stale = True
             return
         self._plan()

@@ -1,0 +1,173 @@
+"""What a key press in the main window costs, counted: the store reads it makes, the rows a
+table measures, the work a dock out of sight does. Each count is one a regression would raise
+with the size of the store or of the document (issue 17)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+pytestmark = pytest.mark.gui
+
+DOCUMENTS = 400
+WHO = "amina"
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """Documents of a few sentences, each with spans of the window's annotator and another's."""
+    records = []
+    for n in range(DOCUMENTS):
+        text = f"Report {n}: the army denied that the convoy was ambushed near Kidal on day {n}."
+        doc = Document(text, f"Report {n}")
+        records.append(AnnotatedDocument(doc, (
+            Span(doc.uid, 12, 20, "ORG", WHO, f"a{n}"),
+            Span(doc.uid, 21, 27, "DENIAL", "bo", f"b{n}"),
+        )))
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(records)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, store_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Service(Store.open(store_path), WHO), settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    assert QTest.qWaitForWindowActive(win)
+    win.editor.view.setFocus()
+    yield win
+    win.service.store.close()
+
+
+@contextmanager
+def counted(owner: type, names: tuple[str, ...]) -> Iterator[Counter[str]]:
+    """Count the calls of ``owner``'s methods ``names`` while the block runs."""
+    calls: Counter[str] = Counter()
+    real = {name: owner.__dict__[name] for name in names}
+    for name, method in real.items():
+        def wrapper(*args, _method=method, _name=name, **kwargs):
+            calls[_name] += 1
+            return _method(*args, **kwargs)
+        setattr(owner, name, wrapper)
+    try:
+        yield calls
+    finally:
+        for name, method in real.items():
+            setattr(owner, name, method)
+
+
+def select(window: MainWindow, words: str) -> None:
+    view = window.editor.view
+    start = window.editor.text.index(words)
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
+
+
+PRESSES = (
+    ("create", Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
+    ("relabel", Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
+    ("undo", Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+    ("delete", Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),
+)
+READS = ("spans", "span", "span_count", "count_documents", "done_count", "list_documents",
+         "status", "relations", "document")
+
+
+def test_a_key_press_reads_nothing_back_that_grows_with_the_store(window, qtbot):
+    """Create, relabel, undo and delete: the views take the new values from the change set,
+    the status bar and the document list count from its deltas. No press reads a whole
+    document's spans or counts over the store; at most the inspector looks up the new span
+    and its document's links."""
+    select(window, "convoy")
+    reads: dict[str, Counter[str]] = {}
+    for kind, key, modifiers in PRESSES:
+        with counted(Store, READS) as calls:
+            qtbot.keyClick(window.editor.view, key, modifiers)
+        reads[kind] = calls
+    assert window.editor.selected() is None  # deleted
+    span_ids = {s.id for s in window.service.store.spans(window.service.current)}
+    assert span_ids == {"a0", "b0"} & span_ids
+    for kind, calls in reads.items():
+        assert calls["spans"] == calls["span_count"] == calls["count_documents"] == 0, kind
+        assert calls["done_count"] == calls["list_documents"] == calls["document"] == 0, kind
+        assert calls["span"] + calls["relations"] + calls["status"] <= 3, (kind, calls)
+
+
+def test_status_bar_and_document_list_follow_edits_from_their_deltas(window, qtbot):
+    uid = window.service.current
+    model = window.documents.model
+    before = model.document_row(model.row_of(uid))
+    assert (before.span_count, before.status) == (1, "todo")
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    row = model.document_row(model.row_of(uid))
+    assert (row.span_count, row.status) == (2, "in_progress")
+    assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
+                                                    f"{DOCUMENTS + 1} spans")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.status.progress.text().startswith(f"1 of {DOCUMENTS} done")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    row = model.document_row(model.row_of(uid))
+    assert (row.span_count, row.status) == (1, "todo")
+    assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
+                                                    f"{DOCUMENTS} spans")
+    store = window.service.store
+    assert (store.span_count(WHO), store.done_count(WHO)) == (DOCUMENTS, 0)
+
+
+def test_an_edit_measures_no_rows_of_the_document_list(window, qtbot):
+    """Columns are sized once: an edit repaints the row it changed, it does not measure every
+    fetched row again (ResizeToContents did, thousands of data() calls per edit)."""
+    model = window.documents.model
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == DOCUMENTS
+    qtbot.wait(50)
+    select(window, "convoy")
+    calls = []
+    real = model.data
+    model.data = lambda *args: calls.append(args) or real(*args)  # Qt calls the instance's
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(50)  # the repaint
+    del model.data
+    assert model.document_row(0).span_count == 2  # the edit is shown
+    assert 0 < len(calls) < DOCUMENTS, len(calls)
+
+
+def test_the_adjudication_tab_plans_nothing_while_out_of_sight(window, qtbot):
+    """The review dock behind the spans dock: edits leave its table alone; brought in front,
+    it aligns the document once."""
+    assert window.spans.visibleRegion().isEmpty() is False
+    with counted(Service, ("review_items",)) as calls:
+        for _ in range(3):
+            select(window, "convoy")
+            qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+            qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+        assert calls["review_items"] == 0
+        window.review.raise_()
+        qtbot.waitUntil(lambda: calls["review_items"] == 1)
+        qtbot.wait(50)
+        assert calls["review_items"] == 1
+    tab = window.review.adjudication
+    assert tab.table.rowCount() == 2  # amina's ORG and bo's DENIAL, one item each
