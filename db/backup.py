@@ -84,15 +84,18 @@ def newest_backup_time(store_file: Path) -> datetime | None:
     return backups[0].taken if backups else None
 
 
+def backup_due(store_file: Path, now: datetime | None = None, every: timedelta = DAILY) -> bool:
+    """Whether the newest backup of ``store_file`` is older than ``every`` (or there is none)."""
+    newest = newest_backup_time(store_file)
+    return newest is None or (now or datetime.now(UTC)) - newest >= every
+
+
 def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta = DAILY,
                   keep: int = KEEP) -> Path | None:
     """A "daily" backup when the newest backup is older than ``every`` (or there is none);
     None when none was due or the store is not a file. Call it while the store is in use."""
     source = sqlite_path(str(engine.url))
-    if source is None or not source.exists():
-        return None
-    newest = newest_backup_time(source)
-    if newest is not None and (now or datetime.now(UTC)) - newest < every:
+    if source is None or not source.exists() or not backup_due(source, now, every):
         return None
     return backup(engine, reason="daily", keep=keep)
 

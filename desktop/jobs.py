@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from sqlalchemy import Engine
 
 from annotate.errors import CounterclaimError
 from annotate.formats.base import ExportReport, ImportOptions
 from annotate.model import AnnotatedDocument
+from db.backup import backup
 from db.store import Store
 from db.transfer import (
     Cancelled,
@@ -154,6 +156,24 @@ class Job(QRunnable):
 
     def work(self, store: Store) -> Any:
         raise NotImplementedError
+
+
+class DailyBackupJob(Job):
+    """The daily backup (:func:`db.backup.backup`) of the store file behind ``engine``, off
+    the GUI thread. It opens no Store: the copy reads the file through SQLite's backup API on
+    connections of its own. ``finished`` carries the backup's path."""
+
+    def __init__(self, engine: Engine):
+        super().__init__(str(engine.url))
+        self.engine = engine
+
+    def run(self) -> None:
+        try:
+            copy = backup(self.engine, reason="daily")
+        except Exception as exc:  # the GUI must hear of every failure, whatever it is
+            self.signals.failed.emit(describe(exc))
+        else:
+            self.signals.finished.emit(copy)
 
 
 class Running:

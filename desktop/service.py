@@ -35,11 +35,12 @@ from annotate.history import describe, place
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.schema import LabelSchema
-from db.backup import BackupInfo, backup, backup_if_due, list_backups, restore
+from db.backup import BackupInfo, backup, backup_due, list_backups, restore
 from db.journal import JournalEntry
 from db.review import doc_review_items, review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
+from desktop.jobs import DailyBackupJob
 from desktop.pending import WAIT_MS, Edit, Pending
 
 T = TypeVar("T")
@@ -96,6 +97,7 @@ class Service:
         self._watch = QTimer(self.hub, interval=WATCH_MS)
         self._watch.timeout.connect(self.notice_outside_changes)
         self._watch.start()
+        self._backup_job: DailyBackupJob | None = None
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
         self._backups.timeout.connect(self.backup_if_due)
         self._backups.start()
@@ -220,14 +222,24 @@ class Service:
         self.hub.storeChanged.emit()
         return True
 
-    def backup_if_due(self) -> Path | None:
-        """Take the daily backup when the newest one is a day old (quietly: a failure here
-        must not interrupt work; the next check tries again)."""
-        try:
-            return backup_if_due(self.store.engine)
-        except StoreError as exc:
-            self.hub.message.emit(f"daily backup failed: {exc}")
-            return None
+    def backup_if_due(self) -> bool:
+        """Start the daily backup in a worker thread when the newest one is a day old
+        (quietly: a failure is said in the status bar, and the next check tries again);
+        whether one was started."""
+        path = self.store.path
+        if path is None or self._backup_job is not None or not backup_due(path):
+            return False
+        job = DailyBackupJob(self.store.engine)
+        job.signals.finished.connect(self._backup_ended)
+        job.signals.failed.connect(self._backup_ended)
+        job.signals.failed.connect(lambda message: self.hub.message.emit(
+            f"daily backup failed: {message}"))
+        self._backup_job = job
+        job.start()
+        return True
+
+    def _backup_ended(self, _outcome: object) -> None:
+        self._backup_job = None
 
     def backup(self) -> Path | None:
         """Copy the store into backups/ beside it; None for a store that is not a file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from PySide6.QtCore import QSettings
 
 from annotate.commands import CreateSpan
 from annotate.model import Span
-from db.backup import KEEP, backup_dir, backup_if_due, newest_backup_time, restore
+from db import backup as backups
+from db.backup import KEEP, backup, backup_dir, backup_if_due, newest_backup_time, restore
 from db.store import Store
+from desktop import jobs
 from desktop.main_window import MainWindow
 from desktop.service import Service
 
@@ -56,11 +59,22 @@ def test_a_store_that_is_not_a_file_is_not_backed_up() -> None:
 
 
 @pytest.mark.gui
-def test_the_window_takes_the_daily_backup(qtbot, store_path: Path, tmp_path: Path) -> None:
+def test_the_window_takes_the_daily_backup_off_the_gui_thread(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[threading.Thread] = []
+
+    def copy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return backup(*args, **kwargs)
+
+    for module in (jobs, backups):  # wherever the copy is called from
+        monkeypatch.setattr(module, "backup", copy, raising=False)
     service = Service(Store.open(store_path), "amina")
     window = MainWindow(service, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: newest_backup_time(store_path) is not None)  # at start
     assert len(list(backup_dir(store_path).glob("store-*-daily.sqlite"))) == 1
-    assert service.backup_if_due() is None  # not due again the same day
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    assert service.backup_if_due() is False  # not due again the same day
     service.store.close()
