@@ -3,9 +3,9 @@
 Tabs: spans per label and per annotator; documents marked done per day per annotator; and,
 for a chosen pair of annotators, token kappa and overlap span F1 per label (each bar labelled
 with its score and the tokens or spans behind it) beside a confusion matrix of their labels.
-A chart with nothing to draw says so in words instead of showing bare axes. Counts come
-straight from the store; agreement and confusion read the whole corpus, so they run as a
-background job on the job pool (see :mod:`desktop.jobs`).
+A chart with nothing to draw says so in words instead of showing bare axes. The counts scan
+the whole store, and agreement and confusion read the whole corpus, so they run as background
+jobs on the job pool (see :mod:`desktop.jobs`): the window stays live while they work.
 
 pyqtgraph is imported only when the dock is first shown, so the window opens without it.
 """
@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QRectF, QTimer
@@ -73,6 +73,26 @@ class PairFigures:
     kappa: Mapping[str, Metric]
     overlap: Mapping[str, F1]
     confusion: Mapping[tuple[str, str], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the count charts show: the store's stats, done per day, every annotator."""
+
+    stats: Mapping[str, Any]
+    per_day: Mapping[str, Sequence[tuple[str, int]]]
+    annotators: Sequence[str]
+
+
+def read_counts(store: Store) -> Counts:
+    return Counts(store.stats(), store.done_per_day(), store.annotators())
+
+
+class CountsJob(Job):
+    """The counts (:func:`read_counts`) on the job's own store: they scan the whole store."""
+
+    def work(self, store: Store) -> Counts:
+        return read_counts(store)
 
 
 class PairJob(Job):
@@ -133,6 +153,7 @@ class Dashboard(QDockWidget):
         """The dock is open and its tab in front (``isVisible()`` stays true for a dock
         tabbed behind another one)."""
         self._job: PairJob | None = None
+        self._counts_job: CountsJob | None = None
         self._running = Running()  # the current job and superseded ones not ended yet
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._refresh_if_shown)
@@ -145,6 +166,7 @@ class Dashboard(QDockWidget):
     # -- refresh scheduling ----------------------------------------------------------------
     def _mark_stale(self, *_args: object) -> None:
         self._stale = True
+        self._drop_counts_job()
         self._drop_job()
         if self.showing:
             self._timer.start()
@@ -162,19 +184,57 @@ class Dashboard(QDockWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Redraw the counts now and start the pair job (its charts follow when it ends)."""
+        """Read the counts in a background job (the charts follow when it ends; a job under
+        way is dropped), then start the pair job. A store no job can open is counted here."""
         if not self._built:
             self._build()
         self._stale = False
-        store = self.service.store
+        self._drop_counts_job()
         try:
-            stats = store.stats()
-            per_day = store.done_per_day()
-            annotators = store.annotators()
-            colours = {label.name: label.color for label in self.service.schema().labels}
-        except CounterclaimError as exc:
-            self.note.setText(line(f"cannot read the store: {exc}", NOTE))
+            location = worker_location(self.service.store)
+        except CounterclaimError:
+            try:
+                counts = read_counts(self.service.store)
+            except CounterclaimError as exc:
+                self._counts_failed(str(exc))
+            else:
+                self._draw_counts(counts)
             return
+        job = CountsJob(location)
+        job.signals.finished.connect(self._on_counts)
+        job.signals.failed.connect(self._on_counts_failed)
+        self._counts_job = job
+        self._running.add(job)
+        job.start()
+
+    def _drop_counts_job(self) -> None:
+        if self._counts_job is not None:
+            self._counts_job.cancel()
+            self._counts_job = None
+
+    def _ended_counts(self) -> bool:
+        """Whether the counts job that just ended is the current one."""
+        ended = self._running.ended(self.sender())
+        if ended is None or ended is not self._counts_job:
+            return False
+        self._counts_job = None
+        return True
+
+    def _on_counts(self, counts: Counts) -> None:
+        if self._ended_counts():
+            self._draw_counts(counts)
+
+    def _on_counts_failed(self, message: str) -> None:
+        if self._ended_counts():
+            self._counts_failed(message)
+
+    def _counts_failed(self, message: str) -> None:
+        self.note.setText(line(f"cannot read the store: {message}", NOTE))
+
+    def _draw_counts(self, counts: Counts) -> None:
+        """Redraw the count charts and start the pair job (its charts follow when it ends)."""
+        stats = counts.stats
+        colours = {label.name: label.color for label in self.service.schema().labels}
         self.note.setText(f"{stats['documents']} documents · {stats['spans']} spans · "
                           f"{stats['relations']} relations")
         self._colours = colours
@@ -184,11 +244,11 @@ class Dashboard(QDockWidget):
         by_annotator = stats["spans_per_annotator"]
         self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
                    list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
-        self._draw_progress(per_day)
+        self._draw_progress(counts.per_day)
         # the pair is chosen among annotators with spans or statuses (all if none has any)
-        working = [n for n in annotators
+        working = [n for n in counts.annotators
                    if n != GOLD and (n in by_annotator or n in stats["status"])]
-        self._fill_pair(working or [n for n in annotators if n != GOLD])
+        self._fill_pair(working or [n for n in counts.annotators if n != GOLD])
         self.start_pair_job()
 
     # -- building --------------------------------------------------------------------------
@@ -393,7 +453,8 @@ class Dashboard(QDockWidget):
 
     @property
     def busy(self) -> bool:
-        """A pair job is running (the current one or one cancelled, not stopped yet)."""
+        """A counts or pair job is running (the current one or one cancelled, not stopped
+        yet)."""
         return bool(len(self._running))
 
     def _ended(self) -> bool:

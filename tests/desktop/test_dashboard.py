@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -228,3 +229,18 @@ def test_opening_another_store_redraws_for_it(window, qtbot, tmp_path):
         dash.label_bars, tick_names(dash.label_plot)).values()) == 0, timeout=DEBOUNCE_MS + 4000)
     assert dash.progress_curves == {} and dash.days == []
     assert dash.pair() is None and dash.confusion_labels == []
+
+
+def test_the_counts_are_read_off_the_gui_thread(window, qtbot, monkeypatch):
+    """The counts scan the whole store: a job reads them, the GUI thread only draws."""
+    threads: list[threading.Thread] = []
+    stats = Store.stats
+
+    def counted(store: Store):
+        threads.append(threading.current_thread())
+        return stats(store)
+
+    monkeypatch.setattr(Store, "stats", counted)
+    dash = shown(qtbot, window)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert dash.note.text().startswith(f"{window.service.store.count_documents()} documents")
