@@ -26,6 +26,10 @@ SHOWN = 500
 """Entries listed at most (the newest); ``counterclaim log`` prints them all."""
 COLUMNS = ("When (UTC)", "Who", "Operation", "What", "Document")
 EVERYONE, EVERY_OPERATION = "Everyone", "Every operation"
+WIDEST = ("2026-12-31 23:59:59", "annotator name", "create span (undone)", "",
+          "Title of a document of some length")
+"""What the columns (but the stretched one) are sized to hold."""
+MARGIN = 8
 
 
 class HistoryDock(QDockWidget):
@@ -47,9 +51,14 @@ class HistoryDock(QDockWidget):
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.list.header().setStretchLastSection(False)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        # sized once (fitting the contents would measure every entry on each reload); the
+        # user may drag them
+        metrics = self.list.fontMetrics()
+        for column, widest in enumerate(WIDEST):
+            header.resizeSection(column, metrics.horizontalAdvance(widest) + 2 * MARGIN)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.list.itemActivated.connect(self._jump)
         self.list.itemDoubleClicked.connect(self._jump)
         filters = QHBoxLayout()
@@ -117,6 +126,7 @@ class HistoryDock(QDockWidget):
         )
         self.list.clear()
         titles: dict[str, str] = {}
+        items = []
         for entry in self.entries:
             op, payload = entry.step
             what = describe(op, payload)
@@ -125,7 +135,8 @@ class HistoryDock(QDockWidget):
                 operation(entry.kind, op, entry.state), what, self._where(entry, titles),
             )])
             item.setToolTip(3, tooltip(what))
-            self.list.addTopLevelItem(item)
+            items.append(item)
+        self.list.addTopLevelItems(items)  # one insertion, not one per entry
 
     def _where(self, entry: JournalEntry, titles: dict[str, str]) -> str:
         if not entry.documents:
