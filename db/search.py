@@ -33,23 +33,30 @@ def unindexed(conn: Connection) -> tuple[int, int] | None:
     return (done, newest) if newest > done else None
 
 
-def refresh_index(conn: Connection) -> None:
-    """Index the documents added since the last refresh (stored texts never change)."""
+def refresh_index(conn: Connection, limit: int | None = None) -> bool:
+    """Index the documents added since the last refresh (stored texts never change), at most
+    ``limit`` of them; whether some still wait."""
     pending = unindexed(conn)
     if pending is None:
-        return
+        return False
     done, newest = pending
+    if limit is not None:  # the limit-th document after the last indexed one, if any
+        last = conn.scalar(
+            select(D.c.id).where(D.c.id > done).order_by(D.c.id).offset(limit - 1).limit(1)
+        )
+        newest = newest if last is None else last
     conn.execute(
         text(
             "INSERT INTO documents_fts(rowid, title, text) "
-            "SELECT id, title, text FROM documents WHERE id > :done"
+            "SELECT id, title, text FROM documents WHERE id > :done AND id <= :newest"
         ),
-        {"done": done},
+        {"done": done, "newest": newest},
     )
     conn.execute(
         text("INSERT OR REPLACE INTO settings(key, value) VALUES (:k, :v)"),
         {"k": INDEXED_UP_TO, "v": str(newest)},
     )
+    return unindexed(conn) is not None
 
 
 def fts_query(words: str) -> str:

@@ -415,8 +415,13 @@ class Store:
         label: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        index: bool = True,
     ) -> list[DocumentRow]:
-        self._refresh_search(search_text)
+        """The documents matching the filters, in store order. A search first brings the
+        search index up to date, unless ``index`` is False (the window indexes in the
+        background: a search then covers the documents indexed so far)."""
+        if index:
+            self._refresh_search(search_text)
         with self._read() as conn:
             query = search.document_query(conn, self.names, annotator, search_text, status, label)
             rows = conn.execute(query.order_by(D.c.id).offset(offset).limit(limit))
@@ -433,8 +438,11 @@ class Store:
         search_text: str | None = None,
         status: Status | None = None,
         label: str | None = None,
+        index: bool = True,
     ) -> int:
-        self._refresh_search(search_text)
+        """How many documents match the filters (``index``: see :meth:`list_documents`)."""
+        if index:
+            self._refresh_search(search_text)
         with self._read() as conn:
             query = search.document_query(conn, self.names, annotator, search_text, status, label)
             return conn.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -448,6 +456,20 @@ class Store:
                 return
         with self._write() as conn:
             search.refresh_index(conn)
+
+    def index_for_search(self, limit: int) -> bool:
+        """Add at most ``limit`` documents to the search index, in one write transaction;
+        whether some still wait (a caller in the background holds the lock briefly)."""
+        with self._read() as conn:
+            if search.unindexed(conn) is None:
+                return False
+        with self._write() as conn:
+            return search.refresh_index(conn, limit)
+
+    def search_index_behind(self) -> bool:
+        """Whether documents wait to be added to the search index."""
+        with self._read() as conn:
+            return search.unindexed(conn) is not None
 
     def document(self, uid: str) -> Document:
         with self._read() as conn:

@@ -180,6 +180,7 @@ class DocumentList(QDockWidget):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.textChanged.connect(self._index)
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.label.currentIndexChanged.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
@@ -189,6 +190,7 @@ class DocumentList(QDockWidget):
         hub.annotatorChanged.connect(self.model.reset)
         hub.storeChanged.connect(self._on_store)
         hub.schemaChanged.connect(self._fill_labels)
+        hub.searchIndexed.connect(self._on_indexed)
         self._fill_labels()
 
     # -- filters ---------------------------------------------------------------------------
@@ -208,11 +210,27 @@ class DocumentList(QDockWidget):
 
     def apply_filters(self) -> None:
         self._debounce.stop()
-        self.model.set_filters(self.filters())
+        filters = self.filters()
+        self.model.set_filters(filters)
         self._show_current(self.service.current)
+        if filters.search and self.service.indexing:
+            self.service.hub.message.emit("the corpus is being indexed for search: the list "
+                                          "shows what is indexed so far, and follows")
+
+    def _index(self, text: str) -> None:
+        """A search is being typed: the search index catches up in the background (from the
+        first key on, while the debounce waits)."""
+        if text.strip():
+            self.service.index_for_search()
+
+    def _on_indexed(self) -> None:
+        """The search index caught up: a search shown covers every document now."""
+        if self.model.filters.search:
+            self.apply_filters()
 
     def _on_store(self) -> None:
         self._fill_labels()
+        self._index(self.search.text())
         self.model.reset()
 
     # -- selection and navigation ----------------------------------------------------------

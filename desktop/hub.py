@@ -19,6 +19,8 @@ class Hub(QObject):
     """The label schema was replaced."""
     storeChanged = Signal()
     """Another store was opened: everything shown must be reloaded."""
+    searchIndexed = Signal()
+    """The search index caught up with the store (a search now covers every document)."""
     spanSelected = Signal(str)
     """The text view's selected span ("" = none)."""
     spanRequested = Signal(str)

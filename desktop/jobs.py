@@ -176,6 +176,22 @@ class DailyBackupJob(Job):
             self.signals.finished.emit(copy)
 
 
+INDEX_CHUNK = 2_000
+"""Documents added to the search index per write transaction: the lock is let go often, so
+the window's edits do not wait for the whole corpus."""
+
+
+class SearchIndexJob(Job):
+    """Bring the store's search index up to date, :data:`INDEX_CHUNK` documents per
+    transaction; cancellable between chunks."""
+
+    def work(self, store: Store) -> None:
+        done = 0
+        while store.index_for_search(INDEX_CHUNK):
+            done += INDEX_CHUNK
+            self.step(done, 0)
+
+
 class Running:
     """The jobs a widget started whose end it has not heard yet. A job the widget forgets
     (cancelled, superseded) runs on until its next progress report and must stay referenced

@@ -30,7 +30,13 @@ from annotate.commands import (
     UpdateSpan,
     update_on,
 )
-from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
+from annotate.errors import (
+    CounterclaimError,
+    StoreBusy,
+    StoreError,
+    StoreFileGone,
+    ValidationError,
+)
 from annotate.history import describe, place
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
@@ -40,7 +46,7 @@ from db.journal import JournalEntry
 from db.review import doc_review_items, review_items
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
-from desktop.jobs import DailyBackupJob
+from desktop.jobs import DailyBackupJob, SearchIndexJob, worker_location
 from desktop.pending import WAIT_MS, Edit, Pending
 
 T = TypeVar("T")
@@ -98,6 +104,9 @@ class Service:
         self._watch.timeout.connect(self.notice_outside_changes)
         self._watch.start()
         self._backup_job: DailyBackupJob | None = None
+        self._index_job: SearchIndexJob | None = None
+        self._index_jobs: list[SearchIndexJob] = []
+        self.hub.storeChanged.connect(self._drop_index_job)
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
         self._backups.timeout.connect(self.backup_if_due)
         self._backups.start()
@@ -323,13 +332,63 @@ class Service:
         return self._schema
 
     def documents(self, filters: Filters, offset: int, limit: int) -> list[DocumentRow]:
+        """A page of the documents matching ``filters``; a search covers the documents the
+        background job has indexed so far (:attr:`indexing`)."""
         return self._guarded(lambda: self.store.list_documents(
             self.annotator, filters.search or None, filters.status, filters.label, offset,
-            limit)) or []
+            limit, index=False)) or []
 
     def count_documents(self, filters: Filters) -> int:
         return self._guarded(lambda: self.store.count_documents(
-            self.annotator, filters.search or None, filters.status, filters.label)) or 0
+            self.annotator, filters.search or None, filters.status, filters.label,
+            index=False)) or 0
+
+    @property
+    def indexing(self) -> bool:
+        """The search index is being brought up to date in the background."""
+        return self._index_job is not None
+
+    def index_for_search(self) -> bool:
+        """Start bringing the search index up to date in a worker thread, when it is behind
+        (it never is built on the GUI thread; a job under way goes on, taking in what was
+        added meanwhile); whether a job is under way. ``searchIndexed`` says when it is done.
+        A store no job can open is indexed here, at once."""
+        if self._index_job is not None:
+            return True
+        if not self._guarded(self.store.search_index_behind):
+            return False
+        try:
+            location = worker_location(self.store)
+        except CounterclaimError:
+            if self._attempt(lambda: self.store.index_for_search(sys.maxsize)):
+                self.hub.searchIndexed.emit()
+            return False
+        job = SearchIndexJob(location)
+        job.signals.finished.connect(partial(self._indexed, job, None))
+        job.signals.failed.connect(lambda message: self._indexed(job, message))
+        self._index_job = job
+        self._index_jobs.append(job)  # referenced until it ends, dropped or not
+        job.start()
+        return True
+
+    def _drop_index_job(self) -> None:
+        """Another store: the index job under way works on the one left."""
+        if self._index_job is not None:
+            self._index_job.cancel()
+            self._index_job = None
+
+    def _indexed(self, job: SearchIndexJob, failure: str | None, _result: object = None,
+                 ) -> None:
+        """A search index job ended (a dropped one is let go unheard)."""
+        self._index_jobs.remove(job)
+        if job is not self._index_job:
+            return
+        self._index_job = None
+        if failure is None:
+            self.hub.searchIndexed.emit()
+        else:
+            self.hub.message.emit(f"the search index could not be brought up to date: "
+                                  f"{failure}")
 
     def document(self, uid: str) -> Document | None:
         """Document ``uid``; the last one read is kept (stored texts never change), so the

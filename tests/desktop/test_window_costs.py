@@ -4,6 +4,7 @@ with the size of the store or of the document (issue 17)."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from annotate.model import AnnotatedDocument, Document, Span
+from db import search
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Service
@@ -171,3 +173,27 @@ def test_the_adjudication_tab_plans_nothing_while_out_of_sight(window, qtbot):
         assert calls["review_items"] == 1
     tab = window.review.adjudication
     assert tab.table.rowCount() == 2  # amina's ORG and bo's DENIAL, one item each
+
+
+def test_the_search_index_is_built_off_the_gui_thread(window, qtbot, monkeypatch):
+    """The window's search never indexes on the GUI thread: from the first key typed, a job
+    brings the index up to date in the background (in chunks), and the list follows once it
+    is done."""
+    threads: list[threading.Thread] = []
+    real = search.refresh_index
+
+    def indexing(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "refresh_index", indexing)
+    store = window.service.store
+    store.import_documents([AnnotatedDocument(Document("A zebracorn was sighted.", "Z"))])
+    assert store.search_index_behind()
+    window.service.hub.storeChanged.emit()  # as the import dialog does: every view reloads
+    window.documents.search.setText("zebracorn")
+    model = window.documents.model
+    qtbot.waitUntil(lambda: model.total == 1, timeout=10_000)
+    assert model.document_row(0).title == "Z"
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert not store.search_index_behind()
