@@ -1,0 +1,92 @@
+"""The spans dock's model sorts and filters in Python: order, filter and edits as the sortable,
+filterable table showed them through a proxy, and only the shown rows asked for."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.service import Service
+from desktop.spans_table import SpansModel, SpansTable
+
+pytestmark = pytest.mark.gui
+
+TEXT = "The army denied that rebels took Kidal; the ministry said the convoy was ambushed."
+
+
+def span(start: int, end: int, label: str, span_id: str, annotator: str = "amina") -> Span:
+    return Span("d", start, end, label, annotator, span_id)
+
+
+SPANS = [span(4, 8, "ORG", "army"), span(9, 15, "DENIAL", "denied"),
+         span(21, 27, "ARMED_GROUP", "rebels"), span(33, 38, "LOCATION", "kidal"),
+         span(44, 52, "ORG", "ministry")]
+
+
+def column(model: SpansModel, number: int) -> list:
+    return [model.index(row, number).data() for row in range(model.rowCount())]
+
+
+def test_sorted_filtered_and_kept_in_order_through_edits(qtbot):
+    model = SpansModel()
+    model.set_spans(TEXT, SPANS)
+    assert column(model, 3) == ["army", "denied", "rebels", "Kidal", "ministry"]  # by start
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert column(model, 0) == ["ORG", "ORG", "LOCATION", "DENIAL", "ARMED_GROUP"]
+    model.sort(1)
+    model.set_filter("org")
+    assert column(model, 3) == ["army", "ministry"]
+    model.set_filter("KID")  # any column, case aside
+    assert column(model, 3) == ["Kidal"]
+    model.set_filter("")
+    model.put(span(0, 3, "DATE", "the"))  # a new span goes to its place
+    model.put(span(62, 68, "ORG", "army"))  # moved: "convoy", now last
+    assert column(model, 3) == ["The", "denied", "rebels", "Kidal", "ministry", "convoy"]
+    model.drop("rebels")
+    assert column(model, 3) == ["The", "denied", "Kidal", "ministry", "convoy"]
+    assert model.row_of("kidal") == 2
+
+
+def test_a_move_keeps_the_row_selected(qtbot):
+    model = SpansModel()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_spans(TEXT, SPANS)
+    view.selectRow(0)
+    model.put(span(73, 81, "ORG", "army"))  # "ambushed"
+    rows = view.selectionModel().selectedRows()
+    assert [model.data(rows[0], Qt.ItemDataRole.UserRole)] == ["army"]
+    assert rows[0].row() == model.rowCount() - 1
+
+
+def test_only_the_rows_shown_are_asked_for(qtbot, tmp_path):
+    """The dock loading a document of 5,000 spans, then a new span, asks data() for the rows
+    on screen only (through a sorting, filtering proxy it asked for every row, many times)."""
+    text = "word " * 5_000
+    document = Document(text, "many spans")
+    spans = tuple(Span(document.uid, 5 * n, 5 * n + 4, "ORG", "amina", f"s{n}")
+                  for n in range(5_000))
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(document, spans)])
+    dock = SpansTable(Service(store, "amina"))
+    qtbot.addWidget(dock)
+    dock.resize(600, 300)
+    dock.show()
+    qtbot.waitExposed(dock)
+    model = dock.model
+    calls = []
+    real = model.data
+    model.data = lambda *args: calls.append(args) or real(*args)  # Qt calls the instance's
+    dock.service.open_document(document.uid)
+    changes = store.apply(CreateSpan(Span(document.uid, 2, 9, "DATE", "amina", "new")), "amina")
+    dock.service.hub.changed.emit(changes)
+    dock.table.viewport().repaint()
+    del model.data
+    assert model.rowCount() == 5_001 and model.row_of("new") == 1
+    assert len(calls) < 1_000, len(calls)
+    store.close()
