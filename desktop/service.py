@@ -89,6 +89,8 @@ class Service:
         self._opener = opener
         self._schema: LabelSchema | None = None
         self._document: Document | None = None
+        self._spans: tuple[tuple[str, tuple[str, ...]], list[Span]] | None = None
+        """The last spans read (document, annotators), until the next change."""
         self.pending = Pending(self.hub, self._write_now)
         self._expected: dict[str, Span] = {}
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
@@ -117,6 +119,7 @@ class Service:
         has other documents)."""
         self._schema = None
         self._document = None
+        self._spans = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -402,8 +405,13 @@ class Service:
 
     def spans(self, uid: str, annotators: Sequence[str] = ()) -> list[Span]:
         """The spans of document ``uid`` by ``annotators`` (default: the current annotator)."""
-        who = list(annotators) or [self.annotator]
-        return self._guarded(lambda: self.store.spans(uid, who)) or []
+        who = tuple(annotators) or (self.annotator,)
+        if self._spans is None or self._spans[0] != (uid, who):
+            read = self._guarded(lambda: self.store.spans(uid, who))
+            if read is None:
+                return []
+            self._spans = ((uid, who), read)  # the views loading a document share one read
+        return list(self._spans[1])
 
     def doc_labels(self, uid: str) -> list[DocLabel]:
         """Document ``uid``'s labels, every annotator's."""
@@ -555,6 +563,7 @@ class Service:
 
     def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
+            self._spans = None
             if changes.schema:
                 self._schema = None
             self.hub.changed.emit(changes)

@@ -197,3 +197,14 @@ def test_the_search_index_is_built_off_the_gui_thread(window, qtbot, monkeypatch
     assert model.document_row(0).title == "Z"
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert not store.search_index_behind()
+
+
+def test_next_document_reads_it_and_its_spans_once(window, qtbot):
+    """Ctrl+Down: the editor and the spans dock load the same document and spans; one read of
+    each serves both (the texts never change; the spans until the next change)."""
+    first = window.service.current
+    with counted(Store, READS) as calls:
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.service.current != first
+    assert (calls["document"], calls["spans"]) == (1, 1), calls
+    assert window.spans.model.rowCount() == 1 and len(window.editor.spans()) == 1
