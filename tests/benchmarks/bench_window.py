@@ -29,7 +29,8 @@ Ratios (lower is better; the targets are issue 17's):
 - start_ratio: process start to the first painted window, then idle, on the biggest store
   (its daily backup due), over a bare PySide6 main window's start (target <= 4);
 - search_ratio: the document list's search (the debounce's call) until painted, over the raw
-  FTS query of the first page and the count (target <= 3); search_first_s is the first search;
+  FTS query of the first page and the count (target <= 3); search_first_s is the first search
+  until the list shows every match (the index brought up to date in the background);
 - big_doc_open_ratio: opening the 200,000-span document, over a bare setPlainText of its text
   and the repaint (target <= 2); big_doc_20k_open_ratio the same for the 20,000-span one;
 - paragraph_repaint_ratio: viewport repaints at scroll positions of the 2 MB paragraph, over
@@ -400,7 +401,14 @@ def searches(window: MainWindow, path: Path) -> tuple[float, float, float]:
         documents._debounce.stop()
         return timed(documents.apply_filters)
 
-    first = search(SEARCHES[0])
+    began = time.perf_counter()
+    documents.search.setText(SEARCHES[0])  # the index catches up in the background from here
+    documents._debounce.stop()
+    documents.apply_filters()
+    while window.service.indexing:  # the list follows when it is done
+        QTest.qWait(5)
+    settle()
+    first = time.perf_counter() - began
     later = [search(words) for words in SEARCHES[1:] for _ in range(2)]
     raw = [raw_search(path, words) for words in SEARCHES[1:] for _ in range(2)]
     documents.search.setText("")
