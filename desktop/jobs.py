@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from sqlalchemy import Engine
 
 from annotate.errors import CounterclaimError
 from annotate.formats.base import ExportReport, ImportOptions
@@ -159,13 +158,13 @@ class Job(QRunnable):
 
 
 class DailyBackupJob(Job):
-    """The daily backup (:func:`db.backup.backup`) of the store file behind ``engine``, off
-    the GUI thread. It opens no Store: the copy reads the file through SQLite's backup API on
-    connections of its own. ``finished`` carries the backup's path."""
+    """The daily backup (:func:`db.backup.backup`) of the file of ``store``, off the GUI
+    thread. It opens no Store and uses none of ``store``'s connections: the copy reads the file
+    through SQLite's backup API on connections of its own. ``finished`` carries its path."""
 
-    def __init__(self, engine: Engine):
-        super().__init__(str(engine.url))
-        self.engine = engine
+    def __init__(self, store: Store):
+        super().__init__(store.location)
+        self.engine = store.engine
 
     def run(self) -> None:
         try:

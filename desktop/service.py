@@ -241,7 +241,7 @@ class Service:
         path = self.store.path
         if path is None or self._backup_job is not None or not backup_due(path):
             return False
-        job = DailyBackupJob(self.store.engine)
+        job = DailyBackupJob(self.store)
         job.signals.finished.connect(self._backup_ended)
         job.signals.failed.connect(self._backup_ended)
         job.signals.failed.connect(lambda message: self.hub.message.emit(
