@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from annotate.model import utc_now
 from db.engine import execute
@@ -42,6 +42,9 @@ class JournalEntry:
     target: int | None = None
     undone: dict[str, Any] | None = None
     """For an undo: the step it took back (a command's dict); its op is what the user undid."""
+    touched: int | None = None
+    """How many documents the operation touched, when ``documents`` holds only the first of
+    them (``entries(..., first_document=True)``); None when it holds them all."""
 
     @property
     def step(self) -> tuple[str, dict[str, Any]]:
@@ -144,10 +147,12 @@ def entries(
     since: str | None = None,
     op: str | None = None,
     limit: int | None = 200,
+    first_document: bool = False,
 ) -> list[JournalEntry]:
     """The audit trail, newest first, filtered by who, which document (the entries that
     touched it), from when (``since``: an ISO UTC time or its start, e.g. ``2026-12-04``) and
-    which operation."""
+    which operation. ``first_document``: an entry of several documents names only the first
+    (in uid order) and counts them all (``touched``): an import's row may name 100,000."""
     query = (
         select(J.c.id, J.c.at, A.c.name, J.c.op, J.c.kind, J.c.state, J.c.payload,
                J.c.document_uid, J.c.target, J.c.inverse)
@@ -170,7 +175,15 @@ def entries(
         query = query.where(J.c.op == op)
     rows = conn.execute(query).all()
     several: dict[int, list[str]] = {r.id: [] for r in rows if r.document_uid is None}
-    if several:
+    touched: dict[int, int] = {}
+    if several and first_document:
+        for row_id, uid, count in conn.execute(
+            select(JD.c.journal_id, func.min(JD.c.document_uid), func.count())
+            .where(JD.c.journal_id.in_(list(several)))
+            .group_by(JD.c.journal_id)
+        ):
+            several[row_id], touched[row_id] = [uid], count
+    elif several:
         for row_id, uid in conn.execute(
             select(JD.c.journal_id, JD.c.document_uid)
             .where(JD.c.journal_id.in_(list(several)))
@@ -183,6 +196,7 @@ def entries(
             (r.document_uid,) if r.document_uid is not None else tuple(several[r.id]),
             r.target,
             r.inverse if r.kind == "undo" else None,
+            touched.get(r.id),
         )
         for r in rows
     ]

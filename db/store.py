@@ -645,12 +645,14 @@ class Store:
         document: str | None = None,
         since: str | None = None,
         op: str | None = None,
+        first_document: bool = False,
     ) -> list[JournalEntry]:
         """The newest journal entries first: the audit trail of who changed what, when, on
         which documents (see :func:`db.journal.entries` for the filters)."""
         with self._read() as conn:
             return journal.entries(
-                conn, annotator=annotator, document=document, since=since, op=op, limit=limit
+                conn, annotator=annotator, document=document, since=since, op=op, limit=limit,
+                first_document=first_document,
             )
 
     def operations(self) -> list[str]:

@@ -145,7 +145,7 @@ class HistoryDock(QDockWidget):
         if uid not in titles:
             document = self.service.document(uid)
             titles[uid] = (document.title or uid[:12]) if document else uid[:12]
-        more = len(entry.documents) - 1
+        more = (entry.touched or len(entry.documents)) - 1
         return f"{titles[uid]} and {more} more" if more else titles[uid]
 
     # -- jumping ---------------------------------------------------------------------------

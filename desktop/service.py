@@ -439,9 +439,10 @@ class Service:
 
     def history(self, annotator: str | None = None, document: str | None = None,
                 op: str | None = None, limit: int | None = None) -> list[JournalEntry]:
-        """The journal, newest first, filtered (None: no filter)."""
+        """The journal, newest first, filtered (None: no filter); an entry of several
+        documents names the first and counts them (``touched``)."""
         return self._guarded(lambda: self.store.history(
-            annotator, limit, document=document, op=op)) or []
+            annotator, limit, document=document, op=op, first_document=True)) or []
 
     def operations(self) -> list[str]:
         return self._guarded(self.store.operations) or []

@@ -208,3 +208,17 @@ def test_next_document_reads_it_and_its_spans_once(window, qtbot):
     assert window.service.current != first
     assert (calls["document"], calls["spans"]) == (1, 1), calls
     assert window.spans.model.rowCount() == 1 and len(window.editor.spans()) == 1
+
+
+def test_the_history_reads_one_document_of_an_import_and_counts_them(window, qtbot):
+    """The History dock reloads after every change while shown: an import's journal row names
+    every document it touched (100,000 for a big corpus), and only the first is read."""
+    window.history.raise_()
+    qtbot.waitUntil(lambda: bool(window.history.entries))
+    imported = next(e for e in window.history.entries if e.op == "import")
+    assert len(imported.documents) == 1 and imported.touched == DOCUMENTS
+    row = window.history.entries.index(imported)
+    where = window.history.list.topLevelItem(row).text(4)
+    assert where.endswith(f"and {DOCUMENTS - 1} more")
+    full = window.service.store.history(None, None)[-1]
+    assert (full.op, len(full.documents), full.touched) == ("import", DOCUMENTS, None)
