@@ -56,8 +56,11 @@ def test_a_move_keeps_the_row_selected(qtbot):
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
     model.set_spans(TEXT, SPANS)
     view.selectRow(0)
+    assert [r.row() for r in view.selectionModel().selectedRows()] == [0]
     model.put(span(73, 81, "ORG", "army"))  # "ambushed"
     rows = view.selectionModel().selectedRows()
     assert [model.data(rows[0], Qt.ItemDataRole.UserRole)] == ["army"]
