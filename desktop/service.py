@@ -90,7 +90,7 @@ class Service:
         self._schema: LabelSchema | None = None
         self._document: Document | None = None
         self._spans: tuple[tuple[str, tuple[str, ...]], list[Span]] | None = None
-        """The last spans read (document, annotators), until the next change."""
+        """The last spans read (document, annotators), kept current from each change."""
         self.pending = Pending(self.hub, self._write_now)
         self._expected: dict[str, Span] = {}
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
@@ -562,9 +562,25 @@ class Service:
     def next_redo(self) -> str | None:
         return self._guarded(lambda: self.store.next_redo(self.annotator))
 
+    def _follow(self, changes: ChangeSet) -> None:
+        """Keep the spans read last as the change left them (its own values: no read)."""
+        if self._spans is None or not changes.edits:
+            return
+        (uid, who), spans = self._spans
+        kept = {s.id: s for s in spans}
+        for span_id, span in changes.spans_after().items():
+            if span is not None and span.document == uid and span.annotator in who:
+                kept[span_id] = span
+            else:
+                kept.pop(span_id, None)
+        self._spans = ((uid, who), sorted(kept.values(), key=lambda s: s.start))
+
     def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
-            self._spans = None
+            if changes.schema:
+                self._spans = None  # labels renamed
+            else:
+                self._follow(changes)
             if changes.schema:
                 self._schema = None
             self.hub.changed.emit(changes)
