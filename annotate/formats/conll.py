@@ -184,6 +184,8 @@ def _placed(tokens: _Tokens, spans: list[SpanRow], report: ExportReport
 _USER_SUFFIX = re.compile(r"\.(user\d+)$")  # doccano-transformer's <name>.conll2003.user<id>
 _BLOCK = 1 << 22  # bytes decoded at a time
 LONGEST_LINE = 1 << 20  # bytes; a token and its columns
+PLACEHOLDERS = frozenset({"_", "-", "-X-", "O"})  # a column's value that says nothing
+OTHER_COLUMNS = "values in columns other than the token's and the tags' (e.g. POS, chunks)"
 
 
 def annotator_in_name(path: Path) -> str | None:
@@ -212,13 +214,15 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     """One document per ``-DOCSTART-`` block (the whole file if it has none): its tokens
     joined by a space, its sentences by a line break, and a span per chunk of the tag column
     (``options.column``, else the last) decoded by ``options.scheme``. A line is split at tabs
-    if it holds one, else at white space. InputError naming the line of the first problem."""
+    if it holds one, else at white space. The values of other columns (POS, chunks) are counted
+    as not imported, but for placeholders (``_``, ``-``, ``-X-``, ``O``). InputError naming the
+    line of the first problem."""
     intake = Intake(schema, options, path)
     annotator = options.annotator_for(annotator_in_name(path))
     column = -1 if options.column is None else options.column - 1
     need = max(2, column + 1)  # fields a token line must have
     known: dict[str, Tag] = {}  # each tag as written, split
-    block, documents, in_sentence = _Block(), 0, False
+    block, documents, in_sentence, others = _Block(), 0, False, 0
     for number, line in _numbered_lines(path, intake):
         if "\t" in line:
             fields = [] if line.isspace() else line.split("\t")
@@ -239,6 +243,9 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
             continue
         if len(fields) < need:
             raise intake.error(_short_line(fields, column), f"line {number}")
+        if len(fields) > 2:
+            others += sum(value not in PLACEHOLDERS for value in fields[1:]) - (
+                fields[column] not in PLACEHOLDERS)
         tag = known.get(fields[column])
         if tag is None:
             tag = known[fields[column]] = _tag(fields[column], number, intake)
@@ -250,6 +257,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
         block.tags.append(tag)
     if block.tokens:
         yield _document(block, path, documents + 1, annotator, intake, options.scheme)
+    intake.lose(OTHER_COLUMNS, others)
     intake.finish()
 
 

@@ -26,8 +26,13 @@ no label names here: a label map renames them."""
 
 
 def read(path: Path, **options) -> list:
+    return read_counted(path, **options)[0]
+
+
+def read_counted(path: Path, **options) -> tuple[list, dict[str, int]]:
     options.setdefault("label_map", IDS)
-    return list(conll.read(path, LabelSchema(()), ImportOptions(add_labels=True, **options)))
+    chosen = ImportOptions(add_labels=True, **options)
+    return list(conll.read(path, LabelSchema(()), chosen)), dict(chosen.not_imported)
 
 
 def token_rows(path: Path, column: int = -1) -> list[list[tuple[str, str]]]:
@@ -122,13 +127,21 @@ def test_the_annotator_comes_from_a_doccano_transformer_name():
     assert spans_as_tokens(record) == [("PER", "Alice"), ("PER", "Bob"), ("PER", "Carol I-x")]
 
 
+def test_other_columns_are_counted_not_dropped_in_silence():
+    _, lost = read_counted(FIXTURES / "iob1-4columns.conll")
+    assert lost == {conll.OTHER_COLUMNS: 16 + 15}  # 16 POS tags, 15 chunk tags not O
+    assert read_counted(CORPUS / "transformer-labeling_text_label.conll2003.user0")[1] == {}
+
+
 def test_column_chooses_the_tags():
     path = FIXTURES / "middle-column.tsv"
     assert formats.detect(path) == "conll"
-    [last] = read(path)
+    [last], lost = read_counted(path)
     assert spans_as_tokens(last) == [("ARG", "The convoy")]
-    [third] = read(path, column=3)
+    assert lost == {conll.OTHER_COLUMNS: 3 + 1}  # DET NOUN AUX, B-VEH
+    [third], lost = read_counted(path, column=3)
     assert spans_as_tokens(third) == [("VEH", "convoy")]
+    assert lost == {conll.OTHER_COLUMNS: 3 + 2}  # DET NOUN AUX, B-ARG I-ARG
     with pytest.raises(InputError, match=r"middle-column.tsv:line 1: 'NOUN'|line 1: 'DET'"):
         read(path, column=2)
     with pytest.raises(InputError, match=r"line 1: the tag column 5 is missing"):
