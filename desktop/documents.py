@@ -35,9 +35,9 @@ PAGE = 200
 COLUMNS = ("Title", "Source", "Length", "Spans", "Status")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
-WIDEST = ("", "Source of some length", "9,999,999", "99,999", "◐ in progress")
+WIDEST = ("", "Source of some length", "99,999", "Spans", "◐ to do")
 """What the columns (but the stretched title) are sized to hold."""
-MARGIN = 8
+MARGIN = 6
 
 
 class DocumentListModel(RowsModel):
