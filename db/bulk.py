@@ -7,11 +7,13 @@ import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from annotate import strings
+from annotate.commands import Decision
 from annotate.errors import InputError, ValidationError
 from annotate.model import (
     AnnotatedDocument,
@@ -24,11 +26,13 @@ from annotate.model import (
 )
 from annotate.validator import Incoming
 from db import span_rows, tombstones
+from db.edits import decision_from_row
 from db.merge import ImportSummary, Merger
 from db.names import Names
 from db.schema_io import write_schema
 from db.tables import (
     AnnotatorModel,
+    DecisionModel,
     DocLabelModel,
     DocumentModel,
     LabelModel,
@@ -37,12 +41,13 @@ from db.tables import (
     StatusModel,
 )
 
-D, S, R, ST, DL = (
+D, S, R, ST, DL, DE = (
     DocumentModel.__table__,
     SpanModel.__table__,
     RelationModel.__table__,
     StatusModel.__table__,
     DocLabelModel.__table__,
+    DecisionModel.__table__,
 )
 CHUNK = 256
 CHUNK_CHARS = 1_000_000
@@ -366,6 +371,52 @@ def iter_records(
                 rels,
                 statuses[r.id],
                 doc_labels[r.id],
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMaterial:
+    """What adjudication reads of one document: its spans (by position), its annotators'
+    statuses (none: todo), its decisions (oldest first) and document labels."""
+
+    uid: str
+    spans: tuple[Span, ...]
+    status: dict[str, Status]
+    decisions: tuple[Decision, ...]
+    doc_labels: tuple[DocLabel, ...]
+
+
+def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
+                batch: int) -> Iterator[ReviewMaterial]:
+    """The review material of the documents ``uids`` (default: all), in store order, read
+    ``batch`` documents at a time with one query per table."""
+    last = 0
+    while True:
+        query = select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)
+        if uids is not None:
+            query = query.where(D.c.uid.in_(list(uids)))
+        docs = dict(conn.execute(query).all())
+        if not docs:
+            return
+        last = max(docs)
+        spans = _spans_for(conn, names, docs, None, None)
+        statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
+        for s in conn.execute(select(ST).where(ST.c.document_id.in_(list(docs)))):
+            statuses[s.document_id][names.annotator_name(conn, s.annotator_id)] = s.state
+        decided: dict[int, list[Any]] = {doc_id: [] for doc_id in docs}
+        rows = conn.execute(select(DE).where(DE.c.document_id.in_(list(docs)))
+                            .order_by(DE.c.document_id, DE.c.at, DE.c.id))
+        for row in rows.all():
+            decided[row.document_id].append(row)
+        doc_labels = _doc_labels_for(conn, names, docs, None)
+        for doc_id, uid in docs.items():
+            by_id = {s.id: s for s in spans[doc_id]}
+            yield ReviewMaterial(
+                uid,
+                tuple(spans[doc_id]),
+                statuses[doc_id],
+                tuple(decision_from_row(conn, names, row, uid, by_id) for row in decided[doc_id]),
+                doc_labels[doc_id],
             )
 
 

@@ -7,7 +7,7 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
@@ -393,16 +393,20 @@ def _(command: Batch, conn: Connection, names: Names) -> Command:
     return Batch(tuple(run(c, conn, names) for c in command.commands), command.title)
 
 
-def _decision_from_row(conn: Connection, names: Names, row: object, uid: str) -> Decision:
-    """A stored decision; its gold span is None when that span no longer exists."""
+def decision_from_row(conn: Connection, names: Names, row: object, uid: str,
+                      spans: Mapping[str, Span] | None = None) -> Decision:
+    """A stored decision; its gold span is None when that span no longer exists. ``spans``:
+    the document's spans by id, when the caller has read them (else the gold span is read)."""
     gold_id = row.gold_span_id  # type: ignore[attr-defined]
     category = row.category  # type: ignore[attr-defined]
+    gold = (None if gold_id is None
+            else find_span(conn, names, gold_id) if spans is None else spans.get(gold_id))
     return Decision(
         row.id,  # type: ignore[attr-defined]
         uid,
         row.kind,  # type: ignore[attr-defined]
         tuple(row.sources),  # type: ignore[attr-defined]
-        None if gold_id is None else find_span(conn, names, gold_id),
+        gold,
         names.annotator_name(conn, row.decided_by_id),  # type: ignore[attr-defined]
         row.at,  # type: ignore[attr-defined]
         category,
@@ -415,7 +419,7 @@ def load_decisions(conn: Connection, names: Names, uid: str) -> list[Decision]:
     """A document's decisions, oldest first."""
     doc_id = _document_id(conn, uid)
     rows = conn.execute(select(DE).where(DE.c.document_id == doc_id).order_by(DE.c.at, DE.c.id))
-    return [_decision_from_row(conn, names, row, uid) for row in rows.all()]
+    return [decision_from_row(conn, names, row, uid) for row in rows.all()]
 
 
 def _check_doc_decision(conn: Connection, names: Names, decision: Decision) -> None:
@@ -459,7 +463,7 @@ def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
 @run.register
 def _(command: AddDecision, conn: Connection, names: Names) -> Command:
     decision = command.decision
-    doc_id = _document_id(conn, decision.document)
+    doc_id, _ = _document(conn, decision.document)
     if conn.scalar(select(DE.c.id).where(DE.c.id == decision.id)):
         raise ValidationError(f"decision {decision.id} exists already")
     _check_decision(conn, names, decision)
@@ -487,6 +491,6 @@ def _(command: RemoveDecision, conn: Connection, names: Names) -> Command:
     ).first()
     if row is None:
         raise ValidationError(f"no decision {command.decision.id} (it may have been undone)")
-    current = _decision_from_row(conn, names, row, row.uid)
+    current = decision_from_row(conn, names, row, row.uid)
     conn.execute(delete(DE).where(DE.c.id == row.id))
     return RemoveDecision(current)

@@ -508,19 +508,29 @@ class Store:
         written), among them writing a layer that is not the ``annotator``'s
         (:mod:`annotate.layers`) or placing a span on punctuation alone
         (:mod:`annotate.edges`), and StoreError when the store cannot be written."""
-        layers.check_command(command, annotator)
+        return self.apply_each([command], annotator)[0]
+
+    def apply_each(self, commands: Sequence[Command], annotator: str) -> list[ChangeSet]:
+        """Apply every command of ``commands`` in ONE transaction, each journaled as its own
+        row: one undo step of ``annotator`` per command, as :meth:`apply` would make them
+        one by one. All of them are written, or (a command breaking a rule: ValidationError)
+        none."""
+        for command in commands:
+            layers.check_command(command, annotator)
         with self._write() as conn:
-            known = self._edit_schema(conn)
-            edits.check_placed(conn, command, known)
-            done = edits.apply(conn, self.names, command, known)
             who = self.names.annotator_id(conn, annotator)
-            changes = self._journal(conn, done, who, "do", None)
+            every = []
+            for command in commands:
+                known = self._edit_schema(conn)
+                edits.check_placed(conn, command, known)
+                done = edits.apply(conn, self.names, command, known)
+                every.append(self._journal(conn, done, who, "do", None))
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
                 execute(conn, _CLOSE_UNDOS, (who,))
                 self._no_open_undos.add(who)
-        if changes.schema:
+        if any(changes.schema for changes in every):
             self._schema_changed()
-        return changes
+        return every
 
     def undo(self, annotator: str) -> ChangeSet | None:
         """Undo the annotator's latest step still in effect; None when there is none. A step
@@ -724,6 +734,13 @@ class Store:
         status some selected annotator gave them."""
         with self._read() as conn:
             yield from bulk.iter_records(conn, self.names, annotators, labels, status, uids, batch)
+
+    def iter_review(self, uids: Sequence[str] | None = None,
+                    batch: int = 500) -> Iterator[bulk.ReviewMaterial]:
+        """Stream what adjudication reads of the documents ``uids`` (default: all), in store
+        order: spans, statuses, decisions and document labels, a few queries per ``batch``."""
+        with self._read() as conn:
+            yield from bulk.iter_review(conn, self.names, uids, batch)
 
     def stats(self) -> dict[str, Any]:
         with self._read() as conn:
