@@ -432,6 +432,8 @@ def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
         ("label", "exact", False), ("label", "overlap", False))
     left_a, left_b = list(range(len(a_spans))), list(range(len(b_spans)))
     for kind, mode, by_label in steps:
+        if not left_a or not left_b:
+            break  # nothing left to pair (a side done: its spans all matched)
         sub_a, sub_b = [a_spans[i] for i in left_a], [b_spans[j] for j in left_b]
         pairs = _pair_indices(sub_a, sub_b, mode, by_label, progress)
         out += [Alignment(kind, sub_a[i], sub_b[j]) for i, j in pairs]

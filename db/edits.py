@@ -7,6 +7,7 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -464,24 +465,25 @@ def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
 def _(command: AddDecision, conn: Connection, names: Names) -> Command:
     decision = command.decision
     doc_id, _ = _document(conn, decision.document)
-    if conn.scalar(select(DE.c.id).where(DE.c.id == decision.id)):
+    if execute(conn, _DECISION_EXISTS, (decision.id,)).fetchone():
         raise ValidationError(f"decision {decision.id} exists already")
     _check_decision(conn, names, decision)
-    conn.execute(
-        insert(DE).values(
-            id=decision.id,
-            document_id=doc_id,
-            kind=decision.kind,
-            sources=list(decision.sources),
-            gold_span_id=None if decision.gold_span is None else decision.gold_span.id,
-            category=decision.category,
-            gold_labels=[[d.category, d.value, d.created] for d in decision.gold_labels]
-            if decision.category is not None else None,
-            decided_by_id=names.annotator_id(conn, decision.decided_by),
-            at=decision.at,
-        )
-    )
+    gold_labels = ([[d.category, d.value, d.created] for d in decision.gold_labels]
+                   if decision.category is not None else None)
+    execute(conn, _INSERT_DECISION, (
+        decision.id, doc_id, decision.kind, json.dumps(list(decision.sources)),
+        None if decision.gold_span is None else decision.gold_span.id, decision.category,
+        json.dumps(gold_labels), names.annotator_id(conn, decision.decided_by), decision.at,
+    ))
     return command
+
+
+# On the driver, as SQLAlchemy's JSON type would store them (json.dumps; None as 'null').
+_DECISION_EXISTS = "SELECT 1 FROM decisions WHERE id = ?"
+_INSERT_DECISION = (
+    "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "
+    "gold_labels, decided_by_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @run.register
