@@ -88,12 +88,15 @@ def _document(conn: Connection, uid: str) -> tuple[int, int]:
     known = _KNOWN.get()
     if known is not None and uid in known.documents:
         return known.documents[uid]
-    row = conn.execute(select(D.c.id, D.c.length).where(D.c.uid == uid)).first()
+    row = execute(conn, _LOAD_DOCUMENT, (uid,)).fetchone()
     if row is None:
         raise ValidationError(f"no document {uid}")
     if known is not None:
-        known.documents[uid] = (row.id, row.length)
-    return row.id, row.length
+        known.documents[uid] = row
+    return row
+
+
+_LOAD_DOCUMENT = "SELECT id, length FROM documents WHERE uid = ?"
 
 
 def _document_id(conn: Connection, uid: str) -> int:
