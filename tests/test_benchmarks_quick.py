@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).parent / "benchmarks"
-FORMATS = {"doccano", "brat", "conll", "spacy", "labelstudio", "csv"}
+FORMATS = {"doccano", "brat", "conll", "spacy", "labelstudio", "csv", "xmi", "refi-qda"}
 VIEW = {
     "open_ratio",
     "repaint_ratio",

@@ -112,13 +112,22 @@ def _is_spacy(path: Path) -> bool:
     return path.suffix.lower() == ".spacy" and not path.is_dir()
 
 
+def _is_webanno_tsv(path: Path) -> bool:
+    return import_module("annotate.formats.webannotsv").holds(path)
+
+
+def _is_xmi(path: Path) -> bool:
+    return import_module("annotate.formats.xmi").holds(path)
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One exchange format."""
 
     name: str
     module_name: str
-    """The module under annotate.formats with its ``write`` (and ``read`` when ``reads``)."""
+    """The module under annotate.formats with its ``write`` (when ``writes``) and ``read``
+    (when ``reads``)."""
     suffix: str
     """The suffix of the file it writes; empty: it writes a folder."""
     reads: bool
@@ -127,6 +136,8 @@ class Format:
     """What it has no place for; its writer counts each as lost (besides its own losses)."""
     holds: Callable[[Path], bool] | None = None
     """Whether a path holds this format (detection); None: never detected."""
+    writes: bool = True
+    """Whether ``export`` writes it (False: read only)."""
 
     @property
     def folder(self) -> bool:
@@ -164,9 +175,18 @@ FORMATS: dict[str, Format] = {
         Format("csv", "csvspans", ".csv", True,
                frozenset({"relations", "statuses", "meta", "fragments", "relation notes"}),
                _is_span_csv),
+        Format("xmi", "xmi", "", True,
+               frozenset({"statuses", "fragments", "relation notes"}), _is_xmi),
+        Format("refi-qda", "refiqda", ".qdpx", True,
+               frozenset({"attributes", "statuses", "meta", "fragments", "relation notes"}),
+               lambda p: p.suffix.lower() == ".qdpx"),
+        Format("webanno-tsv", "webannotsv", ".tsv", True,
+               frozenset({"notes", "statuses", "meta", "doc_labels", "fragments",
+                          "relation notes"}), _is_webanno_tsv,
+               writes=False),
     )
 }
-EXPORT_FORMATS = tuple(FORMATS)
+EXPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writes)
 IMPORT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reads)
 
 

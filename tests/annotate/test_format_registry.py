@@ -35,6 +35,7 @@ RECORD = AnnotatedDocument(
     {"amy": "done"},
     (DocLabel(DOC.uid, "stance", "disputes", "amy"),),
 )
+BOTH_WAYS = [name for name in formats.IMPORT_FORMATS if name in formats.EXPORT_FORMATS]
 LOST = {"attributes": LOST_ATTRIBUTES, "notes": LOST_NOTES, "relations": LOST_RELATIONS,
         "statuses": LOST_STATUSES, "meta": LOST_META, "doc_labels": LOST_DOC_LABELS,
         "fragments": LOST_FRAGMENTS, "relation notes": LOST_RELATION_NOTES}
@@ -52,7 +53,7 @@ def test_a_writer_counts_as_lost_just_what_its_entry_says_it_drops(name, tmp_pat
     assert out.is_dir() == fmt.folder
 
 
-@pytest.mark.parametrize("name", formats.IMPORT_FORMATS)
+@pytest.mark.parametrize("name", BOTH_WAYS)
 def test_what_a_writer_writes_is_detected_as_its_format(name, tmp_path):
     fmt = formats.get(name)
     out = tmp_path / f"out{fmt.suffix}"
@@ -82,7 +83,7 @@ def _read_back(name: str, path: Path) -> list[AnnotatedDocument]:
     return list(module.read(path, SCHEMA, options))
 
 
-@pytest.mark.parametrize("name", formats.IMPORT_FORMATS)
+@pytest.mark.parametrize("name", BOTH_WAYS)
 def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_path):
     fmt = formats.get(name)
     out = tmp_path / f"out{fmt.suffix}"
@@ -99,3 +100,9 @@ def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_pat
         "relation notes": any(r.note == "sure?" for r in back.relations),
     }
     assert {part for part, here in kept.items() if here} == set(fmt.carries), name
+
+
+def test_a_read_only_format_is_offered_for_import_and_never_for_export():
+    assert "webanno-tsv" in formats.IMPORT_FORMATS
+    assert "webanno-tsv" not in formats.EXPORT_FORMATS
+    assert not hasattr(formats.module("webanno-tsv"), "write")

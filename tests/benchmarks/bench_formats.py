@@ -48,8 +48,10 @@ from annotate.formats import (
     doccano,
     labelstudio,
     native,
+    refiqda,
     spacy_docbin,
     workers,
+    xmi,
 )
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.schema import default_schema
@@ -68,6 +70,8 @@ WRITERS = {
     "spacy": (spacy_docbin.write, "x.spacy"),
     "labelstudio": (labelstudio.write, "ls.json"),
     "csv": (csvspans.write, "s.csv"),
+    "xmi": (xmi.write, "xmi"),
+    "refi-qda": (refiqda.write, "p.qdpx"),
 }
 IMPORTS = ("conll", "spacy")
 """The formats whose import is measured, each reading the file its export wrote."""

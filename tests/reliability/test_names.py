@@ -104,7 +104,7 @@ def reimport(tmp_path: Path, fmt: str, out: Path, schema: LabelSchema,
 
 
 # -- point 5: nothing forged through any writer ---------------------------------------------
-CARRIES_RELATIONS = {"native", "doccano", "labelstudio", "brat"}
+CARRIES_RELATIONS = {"native", "doccano", "labelstudio", "brat", "xmi", "refi-qda"}
 
 
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
