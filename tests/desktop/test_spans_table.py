@@ -4,7 +4,7 @@ filterable table showed them through a proxy, and only the shown rows asked for.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from annotate.commands import CreateSpan
@@ -59,7 +59,12 @@ def test_a_move_keeps_the_row_selected(qtbot):
     view.show()
     qtbot.waitExposed(view)
     model.set_spans(TEXT, SPANS)
-    view.selectRow(0)
+    # Selected through the selection model: QTableView.selectRow reads the keyboard's modifier
+    # state, which QTest's key clicks in earlier tests can leave set (Ctrl toggles, Shift extends).
+    view.selectionModel().select(
+        model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
     assert [r.row() for r in view.selectionModel().selectedRows()] == [0]
     model.put(span(73, 81, "ORG", "army"))  # "ambushed"
     rows = view.selectionModel().selectedRows()
