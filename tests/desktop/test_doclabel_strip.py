@@ -161,3 +161,22 @@ def test_the_schema_dialog_edits_document_categories(window: MainWindow) -> None
     assert ("source", "official") in window.editor.doc_labels.buttons
     QTest.keyClick(window.editor.view, Qt.Key.Key_F)
     assert stored(window) == ["source:official"]
+
+
+def test_a_digit_hotkey_wins_over_a_labels_implicit_digit(window: MainWindow) -> None:
+    """Labels take the digits 1-9 in schema order, unless a schema hotkey is that digit: the
+    old code gave CLAIM "1" as well as a later label whose hotkey is "1", and Qt then ran
+    neither (an ambiguous shortcut)."""
+    from annotate.schema import Label
+
+    schema = window.service.schema()
+    labels = (*schema.labels, Label("EVENT", "other", "#0072B2", "1"))
+    assert window.service.set_schema(LabelSchema(labels, schema.relations))
+    view = window.editor.view
+    view.setFocus()
+    cursor = view.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(7, cursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    QTest.keyClick(view, Qt.Key.Key_1)
+    assert [s.label for s in window.service.store.spans(window.service.current)] == ["EVENT"]
