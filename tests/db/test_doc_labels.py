@@ -304,3 +304,26 @@ def test_a_peer_store_brings_its_document_labels(store: Store, uid: str,
 
     with pytest.raises(InputError, match=r"a document label of document \w+ is not valid"):
         list(read_peer_store(peer_path))
+
+
+def test_the_command_line_import_counts_document_labels_also_in_a_dry_run(
+        store: Store, uid: str, tmp_path: Path, capsys) -> None:
+    from annotate.formats import native
+    from desktop.cli import main
+
+    path = tmp_path / "in.jsonl"
+    native.write([_record(store.document(uid).text, ("stance", "supports", "kofi"),
+                          ("mood", "calm", "kofi"))], path)
+    store.close()
+    db = str(tmp_path / "store.sqlite")
+    assert main(["import", str(path), "--db", db]) == 1
+    assert "document labels not in the schema: mood:calm (first at line 1)" in \
+        capsys.readouterr().err
+    assert main(["import", str(path), "--db", db, "--add-labels", "--dry-run"]) == 0
+    assert "doc_labels 2 added" in capsys.readouterr().out
+    again = Store.open(tmp_path / "store.sqlite")
+    try:
+        assert again.doc_labels(uid, ["kofi"]) == []
+        assert again.schema().doc_category("mood") is None
+    finally:
+        again.close()
