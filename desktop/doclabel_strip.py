@@ -42,7 +42,7 @@ class DocLabelStrip(QWidget):
         self._layout.setContentsMargins(0, 2, 0, 2)
         self._layout.setSpacing(4)
         self.buttons: dict[tuple[str, str], QToolButton] = {}
-        self.actions_: list[QAction] = []
+        self.key_actions: list[QAction] = []
         self.labels: list[DocLabel] = []
         """The document's labels (every annotator's), as last read."""
         self.rebuild()
@@ -98,10 +98,10 @@ class DocLabelStrip(QWidget):
     def _make_actions(self) -> None:
         """One action per value with a hotkey, acting while ``keys_on`` (the text view) has
         the focus (this strip's only key handling)."""
-        for action in self.actions_:
+        for action in self.key_actions:
             self.keys_on.removeAction(action)
             action.deleteLater()
-        self.actions_ = []
+        self.key_actions = []
         for category in self.service.schema().documents:
             for value in category.values:
                 if not value.hotkey:
@@ -111,7 +111,7 @@ class DocLabelStrip(QWidget):
                     [value.hotkey], partial(self.toggle, category.name, value.name),
                     Scope.TEXT,
                     line(f"Toggle the document label {category.name}: {value.name}"))
-                self.actions_.append(action)
+                self.key_actions.append(action)
 
     # -- state -----------------------------------------------------------------------------
     def refresh(self) -> None:
