@@ -301,6 +301,7 @@ class AdjudicationTab(QWidget):
     def _show_waiting(self, note: str, button: str) -> None:
         """No items (being aligned, or not): ``note`` and a Cancel or Align button."""
         self.items, self._planned = [], None
+        self.doc_items.refresh()
         self._fill()
         self.progress_text.setText(note)
         self.progress_bar.setRange(0, 0 if self._plan_job is not None else 1)
@@ -313,6 +314,7 @@ class AdjudicationTab(QWidget):
         """Show ``uid``'s aligned ``items``, keeping the selected item selected."""
         chosen = self.selected() or self._reselect
         self.items, self._planned, self._reselect = items, uid, None
+        self.doc_items.refresh()
         self.plan_button.setVisible(False)
         annotators = self.items[0].annotators if self.items else ()
         if annotators != self.annotators:
@@ -398,6 +400,8 @@ class AdjudicationTab(QWidget):
 
     def _update_progress(self) -> None:
         decided, total = adjudication.progress(self.items)
+        decided += sum(item.status != "open" for item in self.doc_items.items)
+        total += len(self.doc_items.items)
         self.progress_text.setText(f"{decided} of {total} decided" if total else
                                    "Nothing to compare in this document")
         self.progress_bar.setRange(0, max(total, 1))
@@ -484,7 +488,8 @@ class AdjudicationTab(QWidget):
         for widget in (self.edit_button, self.reject_button, self.edit_action,
                        self.reject_action):
             widget.setEnabled(open_item)
-        agreed = any(it.kind == "agreed" and it.status == "open" for it in self.items)
+        agreed = any(it.kind == "agreed" and it.status == "open"
+                     for it in (*self.items, *self.doc_items.items))
         self.agreed_button.setEnabled(agreed)
         self.agreed_action.setEnabled(agreed)
         self.corpus_button.setEnabled(self._job is None)

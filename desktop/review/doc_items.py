@@ -1,7 +1,8 @@
 """The document labels of the Adjudication tab: one row per document category the annotators
 used on the current document, their values side by side, and the decisions that settle it
 (accept one of the value sets given into the gold layer, or reject). Each decision is one
-command through :meth:`Service.apply`, undone by Ctrl+Z; hidden while there is no such item."""
+command through :meth:`Service.apply`, undone by Ctrl+Z; hidden while there is no such item.
+The tab refreshes it along with its own items."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidg
 
 from annotate import adjudication
 from annotate.adjudication import DocItem
-from annotate.commands import ChangeSet, Command
+from annotate.commands import Command
 from annotate.errors import ValidationError
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Service
@@ -32,17 +33,10 @@ class DocItemsPanel(QGroupBox):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(6, 2, 6, 2)
         self._grid.setColumnStretch(1, 1)
-        hub = service.hub
-        hub.documentChanged.connect(lambda _uid: self.refresh())
-        hub.storeChanged.connect(self.refresh)
-        hub.changed.connect(self._on_changed)
-        self.refresh()
-
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if self.service.current in changes.documents and changes.doc_labels:
-            self.refresh()
+        self.setVisible(False)
 
     def refresh(self) -> None:
+        """Read the current document's items and lay out their rows."""
         uid = self.service.current
         self.items = self.service.doc_review_items(uid) if uid else []
         while (item := self._grid.takeAt(0)) is not None:

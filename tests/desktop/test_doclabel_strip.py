@@ -123,14 +123,17 @@ def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: 
     QTest.keyClick(window.editor.view, Qt.Key.Key_S)  # amina: supports
     window.review.open_panel()
     window.review.tabs.setCurrentWidget(window.review.adjudication)
-    panel = window.review.adjudication.doc_items
+    tab = window.review.adjudication
+    panel = tab.doc_items
     assert panel.isVisible()
+    assert tab.progress_text.text() == "0 of 1 decided"
     assert [(i.category, i.kind, i.status) for i in panel.items] == [("stance", "label", "open")]
     assert set(panel.buttons) == {("stance", "accept disputes"), ("stance", "accept supports"),
                                   ("stance", "reject")}
     QTest.mouseClick(panel.buttons[("stance", "accept disputes")], Qt.MouseButton.LeftButton)
     assert [d.value for d in store.doc_labels(uid, [GOLD])] == ["disputes"]
     assert panel.items[0].status == "accepted" and not panel.buttons
+    assert tab.progress_text.text() == "1 of 1 decided"
     window.service.undo()  # the accept: gold label and decision in one step
     assert store.doc_labels(uid, [GOLD]) == [] and panel.items[0].status == "open"
     assert [d.value for d in store.doc_labels(uid, ["amina"])] == ["supports"]
