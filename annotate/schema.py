@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,7 +18,7 @@ from typing import Any, Literal
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
 from annotate.model import DocLabel, Relation, Span
-from annotate.strings import check_name, check_text, check_value, shown
+from annotate.strings import NAME_MAX, check_name, check_text, check_value, shown
 
 Category = Literal["claim", "entity", "denial", "other"]
 CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
@@ -26,6 +27,45 @@ ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("choice", "text", "number", "bool"
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")  # "_gt_N": a CoNLL-ST 2006 relation in brat
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def is_label_name(name: str) -> bool:
+    """Whether ``name`` may name a label or a relation type (see :meth:`LabelSchema.validate`)."""
+    return bool(_NAME.fullmatch(name)) and len(name) <= NAME_MAX
+
+
+def label_spelling(name: str) -> str:
+    """A spelling of ``name`` that labels and relation types may have: accents dropped, each run
+    of other characters one ``_``, and ``label-`` in front of one that starts with neither a
+    letter nor ``_``; a name without a Latin letter or digit is spelled by its characters'
+    Unicode names ("Important Stuff" -> Important_Stuff, "12" -> label-12, "$," ->
+    DOLLAR_SIGN_COMMA)."""
+    if is_label_name(name):
+        return name
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    if not re.search(r"[A-Za-z0-9]", plain):  # punctuation or another script: its characters' names
+        plain = "_".join(unicodedata.name(char, "") for char in name)
+    spelled = re.sub(r"[^A-Za-z0-9_\-]+", "_", plain).strip("_")[:NAME_MAX - 6]
+    if not spelled:
+        return "label"
+    return spelled if _NAME.match(spelled) else f"label-{spelled}"
+
+
+def fit_name(name: str, renamed: dict[str, str]) -> str:
+    """``name`` if labels and relation types may have it, else its :func:`label_spelling`,
+    the same for every use of ``name``: ``renamed`` (old -> new) remembers it, and a spelling
+    another name was given first gets ``-2``, ``-3``..."""
+    if is_label_name(name):
+        return name
+    found = renamed.get(name)
+    if found is None:
+        taken = set(renamed.values())
+        base = found = label_spelling(name)
+        n = 2
+        while found in taken:
+            found, n = f"{base}-{n}", n + 1
+        renamed[name] = found
+    return found
 
 
 def _is_number(value: Any) -> bool:

@@ -19,7 +19,8 @@ from annotate.formats.base import ExportReport, ImportOptions
 from annotate.formats.targets import Guarded, check_folder, check_target
 from annotate.inputs import not_regular
 from annotate.model import GOLD, AnnotatedDocument, Status
-from annotate.schema import LabelSchema
+from annotate.schema import LabelSchema, fit_name, is_label_name
+from annotate.strings import shown
 from db.backup import backup_dir
 from db.merge import KINDS, ImportSummary, describe
 from db.peer import is_store_file, read_peer_store
@@ -50,6 +51,8 @@ class FileResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     skipped: str | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Labels and relation types ``--add-labels`` gave a spelling the name rule accepts."""
 
     def lines(self) -> list[str]:
         """The report of this file, as the CLI prints it and the import dialog shows it: the
@@ -66,6 +69,9 @@ class FileResult:
         for name, kinds in sorted(s.by_annotator.items()):
             parts = [f"{kind} {describe(kinds[kind])}" for kind in KINDS if kind in kinds]
             lines.append(f"  {name}: {'; '.join(parts)}")
+        if self.renamed:
+            lines.append("  renamed to fit the name rule: " + ", ".join(
+                f"{shown(old)} as {new}" for old, new in sorted(self.renamed.items())))
         if s.not_imported:
             lost = "; ".join(f"{n} {what}" for what, n in sorted(s.not_imported.items()))
             lines.append(f"  not imported: {lost}")
@@ -170,6 +176,27 @@ def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
         )
 
 
+def _fitted(records: Iterable[AnnotatedDocument],
+            renamed: dict[str, str]) -> Iterator[AnnotatedDocument]:
+    """Records whose labels and relation types the name rule refuses renamed by
+    :func:`annotate.schema.fit_name` (``renamed`` collects old -> new), for an import that adds
+    names to the schema."""
+    fine: set[str] = set()
+    for record in records:
+        names = {s.label for s in record.spans} | {r.type for r in record.relations}
+        if names <= fine:  # the common case: nothing to rename
+            yield record
+            continue
+        fine.update(n for n in names if is_label_name(n))
+        yield replace(
+            record,
+            spans=tuple(s if s.label in fine else replace(s, label=fit_name(s.label, renamed))
+                        for s in record.spans),
+            relations=tuple(r if r.type in fine else replace(r, type=fit_name(r.type, renamed))
+                            for r in record.relations),
+        )
+
+
 def _records(store: Store, unit: ImportUnit, options: ImportOptions) -> Iterator[AnnotatedDocument]:
     if unit.format == "source":
         for doc in sources.read_source(unit.path):
@@ -213,10 +240,12 @@ def import_unit(
     report = None if progress is None else (lambda n: progress(str(unit.path), n))
     peer = unit.format in PEER_FORMATS
     before = store.work_by_annotator() if peer else {}
-    options = replace(options, not_imported=Counter())  # this file's own count
+    options = replace(options, not_imported=Counter(), renamed={})  # this file's own
+    records = _records(store, unit, options)
     try:
         summary = store.import_documents(
-            _records(store, unit, options), report, add_labels=options.add_labels,
+            _fitted(records, options.renamed) if options.add_labels else records, report,
+            add_labels=options.add_labels,
             dry_run=dry_run, by=options.by, source=str(unit.path),
             declared=_declared(unit, options), not_imported=options.not_imported,
         )
@@ -224,7 +253,7 @@ def import_unit(
         raise
     except Exception as exc:  # a reader's surprise fails this file only (rolled back)
         return FileResult(unit.path, unit.format, error=failure(exc, unit.path))
-    result = FileResult(unit.path, unit.format, summary)
+    result = FileResult(unit.path, unit.format, summary, renamed=options.renamed)
     if peer:
         result.warnings = _clashes(summary, before, options)
     return result

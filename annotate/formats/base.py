@@ -10,7 +10,6 @@ every label the schema does not know, all at once.
 from __future__ import annotations
 
 import io
-import re
 import shlex
 import uuid
 from collections import Counter
@@ -34,7 +33,7 @@ from annotate.model import (
     Span,
     fragments_problem,
 )
-from annotate.schema import LabelSchema
+from annotate.schema import LabelSchema, fit_name, is_label_name, label_spelling
 from annotate.validator import Incoming
 
 DEFAULT_ANNOTATOR = "imported"
@@ -217,7 +216,9 @@ class ImportOptions:
     last) and how they encode chunks (:mod:`annotate.formats.iob`; "auto" reads them all).
 
     ``not_imported`` is where a reader counts what it read but could not keep ("what (why)"
-    -> count): :func:`db.transfer.import_unit` gives each file its own."""
+    -> count), ``renamed`` where an import that adds names records the labels and relation
+    types it gave a spelling the name rule accepts (old -> new): :func:`db.transfer.
+    import_unit` gives each file its own."""
 
     annotator: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
@@ -228,6 +229,7 @@ class ImportOptions:
     column: int | None = None
     scheme: str = "auto"
     not_imported: Counter[str] = field(default_factory=Counter)
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.annotator is not None:
@@ -356,7 +358,7 @@ class Intake:
             raise self.error(
                 f"span [{start}, {end}): the label must be a name, got {label!r}", where
             )
-        label = self.options.label_map.get(label, label)
+        label = self._fit(self.options.label_map.get(label, label))
         try:
             strings.check_name(label, "label")
             strings.check_name(annotator, "annotator")
@@ -388,7 +390,7 @@ class Intake:
     ) -> Relation:
         if not isinstance(rtype, str) or not rtype:
             raise self.error(f"a relation type must be a name, got {rtype!r}", where)
-        rtype = self.options.label_map.get(rtype, rtype)
+        rtype = self._fit(self.options.label_map.get(rtype, rtype))
         try:
             strings.check_name(rtype, "relation type")
             strings.check_text(note, "the note")
@@ -434,6 +436,13 @@ class Intake:
         found = self.schema.from_flat_name(name)
         return self.doc_label(document, *(found or (category, name)), annotator, where)
 
+    def _fit(self, name: str) -> str:
+        """``name``, or, when the import adds names and the name rule refuses it, a spelling
+        the rule accepts (:func:`annotate.schema.fit_name`; the summary lists the renames)."""
+        if not self.options.add_labels or is_label_name(name):
+            return name
+        return fit_name(name, self.options.renamed)
+
     def _place(self, where: str) -> str:
         """``where``, prefixed by the file when a reader of a folder has moved on to another."""
         return where if self.file == self._first_file else f"{self.file}:{where}"
@@ -449,9 +458,7 @@ def _rename_hint(message: str, label: str) -> str:
     """For a label the schema cannot take under its own name: how to map it to one it can."""
     if not message.startswith(f"cannot add it to the schema: label name {label!r}"):
         return ""
-    fitting = re.sub(r"[^A-Za-z0-9_-]+", "_", label).strip("_") or "label"
-    fitting = fitting if fitting[0].isalpha() else f"L{fitting}"
-    return f"; map it to a name that does: --map {shlex.quote(f'{label}={fitting}')}"
+    return f"; map it to a name that does: --map {shlex.quote(f'{label}={label_spelling(label)}')}"
 
 
 def check_text(text: Any, file: str | Path, where: str | int | None) -> str:
