@@ -18,7 +18,7 @@ from typing import Any, Literal
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import parse_json
 from annotate.model import DocLabel, Relation, Span
-from annotate.strings import NAME_MAX, check_name, check_text, check_value, shown
+from annotate.strings import NAME_MAX, check_name, check_text, check_value, name_problem, shown
 
 Category = Literal["claim", "entity", "denial", "other"]
 CATEGORIES: tuple[Category, ...] = ("claim", "entity", "denial", "other")
@@ -54,8 +54,10 @@ def label_spelling(name: str) -> str:
 def fit_name(name: str, renamed: dict[str, str]) -> str:
     """``name`` if labels and relation types may have it, else its :func:`label_spelling`,
     the same for every use of ``name``: ``renamed`` (old -> new) remembers it, and a spelling
-    another name was given first gets ``-2``, ``-3``..."""
-    if is_label_name(name):
+    another name was given first gets ``-2``, ``-3``... A name that breaks the rule of every
+    name (a control character, too long, :mod:`annotate.strings`) is returned as it is, to be
+    refused where it is checked: it is damage, not another tool's naming."""
+    if is_label_name(name) or name_problem(name) is not None:
         return name
     found = renamed.get(name)
     if found is None:
