@@ -7,15 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from window_helpers import open_window
 
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
 from annotate.schema import DocCategory, DocValue, LabelSchema
 from db.store import Store
 from desktop.main_window import MainWindow
-from desktop.service import Service
 
 pytestmark = pytest.mark.gui
 
@@ -33,13 +33,7 @@ def window(qtbot, tmp_path: Path):
     schema = store.schema()
     store.set_schema(LabelSchema(schema.labels, schema.relations, (STANCE, TOPICS)), by="lead")
     store.close()
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Service(Store.open(path), "amina"), settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    assert QTest.qWaitForWindowActive(win)
-    win.editor.view.setFocus()
+    win = open_window(qtbot, path, tmp_path)
     yield win
     win.service.store.close()
 

@@ -11,17 +11,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QPalette, QTextCursor
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
+from window_helpers import open_window, select
 
 from annotate.commands import AddRelation, CreateSpan, UpdateSpan, relabel
 from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
 from desktop.main_window import MainWindow
-from desktop.service import Service
 from desktop.shortcuts import ShortcutsDialog, shortcut_table
 
 pytestmark = pytest.mark.gui
@@ -40,27 +40,12 @@ def window(qtbot, tmp_path: Path):
     store = Store.open(path)
     store.import_documents([AnnotatedDocument(REPORT), AnnotatedDocument(LATER)])
     store.close()
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Service(Store.open(path), "amina"), settings)
-    qtbot.addWidget(win)
+    win = open_window(qtbot, path, tmp_path)
     win.resize(1400, 900)
-    win.show()
-    win.activateWindow()
-    assert QTest.qWaitForWindowActive(win)
     win.service.open_document(REPORT.uid)
     win.editor.view.setFocus()
     yield win
     win.service.store.close()
-
-
-def select(window: MainWindow, start: int, end: int) -> None:
-    """Select code points ``[start, end)`` of the shown text (ASCII here) and focus the text."""
-    view = window.editor.view
-    cursor = view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
-    view.setFocus()
 
 
 def select_words(window: MainWindow, words: str) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
+from window_helpers import open_window
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -20,7 +20,6 @@ from annotate.schema import AttributeDef, Label
 from db.store import Store
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow
-from desktop.service import Service
 from desktop.shortcuts import shortcut_rows
 
 pytestmark = pytest.mark.gui
@@ -35,21 +34,9 @@ def store_path(tmp_path: Path) -> Path:
     return path
 
 
-def make_window(qtbot, path: Path, tmp_path: Path, annotator: str = "amina") -> MainWindow:
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    service = Service(Store.open(path), annotator)
-    window = MainWindow(service, settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    assert QTest.qWaitForWindowActive(window)
-    window.editor.view.setFocus()
-    return window
-
-
 @pytest.fixture
 def window(qtbot, store_path: Path, tmp_path: Path):
-    win = make_window(qtbot, store_path, tmp_path)
+    win = open_window(qtbot, store_path, tmp_path)
     yield win
     win.service.store.close()
 
@@ -152,14 +139,14 @@ def test_document_navigation_keys(window, qtbot):
 
 
 def test_undo_survives_closing_and_reopening_the_store(qtbot, store_path, tmp_path):
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     select_words(window, first_words(window))
     qtbot.keyClick(window, Qt.Key.Key_C)
     assert len(stored(window)) == 1
     window.close()
     window.service.store.close()
 
-    again = make_window(qtbot, store_path, tmp_path)
+    again = open_window(qtbot, store_path, tmp_path)
     assert len(stored(again)) == 1
     assert again.spans.model.rowCount() == 1
     qtbot.keyClick(again, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -313,7 +300,7 @@ def test_document_list_fetches_lazily_and_search_filters(qtbot, tmp_path):
             for n in range(1000)]
     store.import_documents(AnnotatedDocument(d) for d in docs)
     store.close()
-    window = make_window(qtbot, path, tmp_path)
+    window = open_window(qtbot, path, tmp_path)
     model = window.documents.model
     assert (model.rowCount(), model.total) == (200, 1000)
     assert model.canFetchMore()
@@ -371,7 +358,7 @@ def test_text_stays_plain(qtbot, tmp_path):
     store.import_documents([AnnotatedDocument(Document("<b>bold</b> & <i>words</i> here.",
                                                        "<h1>Title</h1>"))])
     store.close()
-    window = make_window(qtbot, path, tmp_path)
+    window = open_window(qtbot, path, tmp_path)
     assert window.editor.title.text() == "<h1>Title</h1>"
     assert window.editor.title.textFormat() == Qt.TextFormat.PlainText
     assert window.editor.view.toPlainText() == "<b>bold</b> & <i>words</i> here."

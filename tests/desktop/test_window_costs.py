@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtTest import QTest
+from window_helpers import open_window
 
 from annotate.model import AnnotatedDocument, Document, Span
 from db import search
@@ -47,13 +47,7 @@ def store_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, store_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Service(Store.open(store_path), WHO), settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    assert QTest.qWaitForWindowActive(win)
-    win.editor.view.setFocus()
+    win = open_window(qtbot, store_path, tmp_path, WHO)
     yield win
     win.service.store.close()
 

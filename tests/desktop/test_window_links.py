@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from window_helpers import open_window, select
 
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
 from desktop.main_window import MainWindow
-from desktop.service import Service
 
 pytestmark = pytest.mark.gui
 
@@ -45,24 +45,9 @@ def linked(tmp_path: Path):
 
 @pytest.fixture
 def window(qtbot, linked, tmp_path: Path):
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Service(Store.open(linked[0]), "amina"), settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    assert QTest.qWaitForWindowActive(win)
-    win.editor.view.setFocus()
+    win = open_window(qtbot, linked[0], tmp_path)
     yield win
     win.service.store.close()
-
-
-def select(window: MainWindow, start: int, end: int) -> None:
-    """Select code points ``[start, end)`` of the shown text (ASCII: they are Qt positions)."""
-    view = window.editor.view
-    cursor = view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
 
 
 def in_view(window: MainWindow, code_point: int) -> bool:

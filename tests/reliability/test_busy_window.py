@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from window_helpers import open_window
 
 import db.engine
 from annotate.commands import ChangeSet, CreateSpan
@@ -101,17 +102,6 @@ def steady(ticks: Ticks) -> None:
     assert longest < LONGEST_GAP_S, f"the window stood still for {longest:.2f} s"
 
 
-def make_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Service(Store.open(path), "amina"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    assert QTest.qWaitForWindowActive(window)
-    window.editor.view.setFocus()
-    return window
-
-
 def label_words(qtbot, window: MainWindow, index: int, key: Qt.Key) -> tuple[int, int]:
     """Select the ``index``-th word of the text (code-point offsets) and press ``key``."""
     view = window.editor.view
@@ -139,7 +129,7 @@ def press(qtbot, window: MainWindow, key: Qt.Key,
 def test_edits_wait_for_a_busy_store_then_are_saved_in_order(qtbot, store_path: Path,
                                                               tmp_path: Path, hold,
                                                               slow_busy_timeout) -> None:
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     service = window.service
     saved: list[ChangeSet] = []
     service.hub.changed.connect(saved.append)
@@ -170,7 +160,7 @@ def test_changes_to_a_span_whose_edit_waits_go_on_top_of_it(qtbot, store_path: P
                                                              tmp_path: Path, hold) -> None:
     """The window shows the span as stored while its relabel waits: a note typed then (and
     saved twice, by the timer and on leaving the field) is put on the relabelled span."""
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     service = window.service
     failures: list[str] = []
     service.hub.failed.connect(lambda text, _serious: failures.append(text))
@@ -199,7 +189,7 @@ def test_a_lock_never_released_refuses_the_edits_plainly(qtbot, store_path: Path
                                                          slow_busy_timeout,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("desktop.pending.GIVE_UP_S", 1.0)
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     service = window.service
     saved: list[ChangeSet] = []
     service.hub.changed.connect(saved.append)
@@ -220,7 +210,7 @@ def test_a_lock_never_released_refuses_the_edits_plainly(qtbot, store_path: Path
 def test_a_quit_while_edits_wait_asks_and_can_wait_for_them(qtbot, store_path: Path,
                                                             tmp_path: Path, hold,
                                                             slow_busy_timeout) -> None:
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     service = window.service
     holder = hold()
     ticks = Ticks()
@@ -241,7 +231,7 @@ def test_a_quit_while_edits_wait_asks_and_can_wait_for_them(qtbot, store_path: P
 
 def test_a_locked_store_reads_at_once_and_says_it_is_locked_at_once(
         qtbot, store_path: Path, tmp_path: Path, hold, slow_busy_timeout) -> None:
-    window = make_window(qtbot, store_path, tmp_path)
+    window = open_window(qtbot, store_path, tmp_path)
     service = window.service
     other = tmp_path / "other.sqlite"
     Store.open(other).close()

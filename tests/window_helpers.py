@@ -1,0 +1,35 @@
+"""The main window as the tests open it, and selecting in its text."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import Service
+
+
+def open_window(qtbot, path: Path, tmp_path: Path, annotator: str = "amina") -> MainWindow:
+    """The window on the store at ``path`` for ``annotator``, with settings of its own in
+    ``tmp_path``: shown, active, the text focused (the caller closes its store)."""
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Service(Store.open(path), annotator), settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    window.editor.view.setFocus()
+    return window
+
+
+def select(window: MainWindow, start: int, end: int) -> None:
+    """Select ``[start, end)`` of the shown text (code points: ASCII texts, where they are
+    Qt's positions too) and focus the text."""
+    view = window.editor.view
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
