@@ -7,6 +7,7 @@ event's facts. Unknown shapes read as their operation's name alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -70,23 +71,19 @@ def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, st
         parts.append("renamed: " + ", ".join(f"{o} → {n}" for o, n in renamed.items()))
     if changed:
         parts.append(f"labels changed: {', '.join(changed)}")
-    old_types = {r.name: r for r in before.relations}
-    new_types = {r.name: r for r in after.relations}
-    if added_types := [n for n in new_types if n not in old_types]:
-        parts.append(f"relation types added: {', '.join(added_types)}")
-    if removed_types := [n for n in old_types if n not in new_types]:
-        parts.append(f"relation types removed: {', '.join(removed_types)}")
-    if changed_types := [n for n in new_types if n in old_types and new_types[n] != old_types[n]]:
-        parts.append(f"relation types changed: {', '.join(changed_types)}")
-    old_docs = {c.name: c for c in before.documents}
-    new_docs = {c.name: c for c in after.documents}
-    if added_docs := [n for n in new_docs if n not in old_docs]:
-        parts.append(f"document categories added: {', '.join(added_docs)}")
-    if removed_docs := [n for n in old_docs if n not in new_docs]:
-        parts.append(f"document categories removed: {', '.join(removed_docs)}")
-    if changed_docs := [n for n in new_docs if n in old_docs and new_docs[n] != old_docs[n]]:
-        parts.append(f"document categories changed: {', '.join(changed_docs)}")
+    parts += _by_name("relation types", before.relations, after.relations)
+    parts += _by_name("document categories", before.documents, after.documents)
     return "; ".join(parts) or "no change"
+
+
+def _by_name(kind: str, before: Iterable[Any], after: Iterable[Any]) -> list[str]:
+    """What was added, removed and changed among named things (``.name``), in words."""
+    old = {item.name: item for item in before}
+    new = {item.name: item for item in after}
+    found = (("added", [n for n in new if n not in old]),
+             ("removed", [n for n in old if n not in new]),
+             ("changed", [n for n in new if n in old and new[n] != old[n]]))
+    return [f"{kind} {what}: {', '.join(names)}" for what, names in found if names]
 
 
 def _schema(payload: dict[str, Any]) -> str:
