@@ -27,6 +27,7 @@ from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
 from desktop.palette import Palette
+from desktop.place import Place
 from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
 from desktop.schema_dialog import SchemaDialog
@@ -53,7 +54,9 @@ class MainWindow(QMainWindow):
         self.quit_box: QMessageBox | None = None
         self.quit_wait: QPushButton | None = None
         self._quit_when_saved = False
+        self.place = Place(service, settings, self)  # before the editor: sees what is left
         self.editor = Editor(service, self)
+        self.place.attach(self.editor.view)
         self.setCentralWidget(self.editor.widget)
         self.documents = DocumentList(service, self)
         self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
@@ -113,8 +116,11 @@ class MainWindow(QMainWindow):
         editor, documents, service = self.editor, self.documents, self.service
 
         file = bar.addMenu("&File")
-        self._action(file, "&Import…", lambda: ImportDialog(self, service).open(), ["Ctrl+I"])
-        self._action(file, "&Export…", lambda: ExportDialog(self, service).open(), ["Ctrl+E"])
+        settings = self.settings
+        self._action(file, "&Import…", lambda: ImportDialog(self, service, settings).open(),
+                     ["Ctrl+I"])
+        self._action(file, "&Export…", lambda: ExportDialog(self, service, settings).open(),
+                     ["Ctrl+E"])
         file.addSeparator()
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
         self.recent_menu = file.addMenu("&Recent stores")
@@ -299,10 +305,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(RECENT, recent)
         self.status.refresh()
         self._title()
-        if not self.service.current and self.documents.model.rowCount():
-            first = self.documents.model.document_row(0)
-            if first is not None:
-                self.service.open_document(first.uid)
+        first = self.documents.model.document_row(0)
+        self.place.reopen(first.uid if first is not None else None)
 
     def _title(self) -> None:
         self.setWindowTitle(f"{line(self.editor.title.text(), TITLE) or 'Counterclaim'} — "
@@ -359,5 +363,6 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
+        self.place.remember()
         self.settings.sync()
         super().closeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import folder_to_export
 from annotate.model import GOLD, STATUSES
 from db.transfer import ExportFilter, FileResult, Split, export_targets
+from desktop.dialogs.memory import DialogMemory, Kept
 from desktop.jobs import (
     CANCELLED,
     SKIPPED,
@@ -118,14 +119,17 @@ def checked(widget: QListWidget) -> list[str]:
 
 
 class _TransferDialog(QDialog):
-    """The form, progress and summary steps shared by import and export."""
+    """The form, progress and summary steps shared by import and export; with ``settings``,
+    the form shows the choices last used (:mod:`desktop.dialogs.memory`)."""
 
     ended = Signal()
     TITLE = ""
 
-    def __init__(self, parent: QWidget | None, service: Any):
+    def __init__(self, parent: QWidget | None, service: Any, settings: QSettings | None = None):
         super().__init__(parent)
         self.service = service
+        self.memory = (DialogMemory(settings, self.TITLE.lower(), service.store.location)
+                       if settings is not None else None)
         self.setWindowTitle(self.TITLE)
         self.job: ImportJob | ExportJob | None = None
         self.progress: QProgressDialog | None = None
@@ -157,6 +161,8 @@ class _TransferDialog(QDialog):
             self.error.setText(str(exc))
             self.error.show()
             return
+        if self.memory is not None:
+            self.memory.save()
         super().accept()
         self.start(job)
 
@@ -205,6 +211,15 @@ class _TransferDialog(QDialog):
         self.ended.emit()
 
     # -- for the subclasses ----------------------------------------------------------------
+    def keep(self, widgets: dict[str, Kept], per_store: dict[str, Kept]) -> None:
+        """Show the choices last used in ``widgets`` (kept for every store) and ``per_store``
+        (kept for this store), and keep them when the dialog is used."""
+        if self.memory is not None:
+            for key, widget in widgets.items():
+                self.memory.keep(key, widget)
+            for key, widget in per_store.items():
+                self.memory.keep(key, widget, per_store=True)
+
     def make_job(self, location: str) -> ImportJob | ExportJob:
         raise NotImplementedError
 
@@ -229,8 +244,8 @@ class ImportDialog(_TransferDialog):
 
     TITLE = "Import"
 
-    def __init__(self, parent: QWidget | None, service: Any):
-        super().__init__(parent, service)
+    def __init__(self, parent: QWidget | None, service: Any, settings: QSettings | None = None):
+        super().__init__(parent, service, settings)
         self.paths = QListWidget()
         self.paths.setMaximumHeight(120)
         add_files, add_folder, remove = (QPushButton("Add files…"), QPushButton("Add folder…"),
@@ -283,6 +298,12 @@ class ImportDialog(_TransferDialog):
         conll.addStretch()
         self.form.addRow("CoNLL", conll)
         self.form.addRow("", self.dry_run)
+        self.folder = QLineEdit(self)  # not shown: the folder the file choosers start in
+        self.folder.hide()
+        self.keep({"format": self.format, "text_key": self.text_key,
+                   "add_labels": self.add_labels, "column": self.column, "scheme": self.scheme},
+                  {"annotator": self.annotator, "label_map": self.label_map,
+                   "annotator_map": self.annotator_map, "folder": self.folder})
         self.results: list[FileResult] = []
         self.planned = 0
 
@@ -298,13 +319,16 @@ class ImportDialog(_TransferDialog):
         return [Path(self.paths.item(i).text()) for i in range(self.paths.count())]
 
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Files to import")
+        names, _ = QFileDialog.getOpenFileNames(self, "Files to import", self.folder.text())
         self.paths.addItems(names)
+        if names:
+            self.folder.setText(str(Path(names[0]).parent))
 
     def choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Folder to import")
+        name = QFileDialog.getExistingDirectory(self, "Folder to import", self.folder.text())
         if name:
             self.paths.addItem(name)
+            self.folder.setText(str(Path(name).parent))
 
     def make_job(self, location: str) -> ImportJob:
         paths = self.chosen_paths()
@@ -368,8 +392,8 @@ class ExportDialog(_TransferDialog):
 
     TITLE = "Export"
 
-    def __init__(self, parent: QWidget | None, service: Any):
-        super().__init__(parent, service)
+    def __init__(self, parent: QWidget | None, service: Any, settings: QSettings | None = None):
+        super().__init__(parent, service, settings)
         store = service.store
         self.out = QLineEdit()
         self.out.textChanged.connect(self.error.hide)  # a refusal was about the old output
@@ -398,6 +422,9 @@ class ExportDialog(_TransferDialog):
         self.form.addRow("Status", self.status)
         self.form.addRow("Split", self.split)
         self.form.addRow("Seed", self.seed)
+        self.keep({"format": self.format, "gold": self.gold, "status": self.status,
+                   "split": self.split, "seed": self.seed},
+                  {"output": self.out, "annotators": self.annotators, "labels": self.labels})
         self.outcome: ExportOutcome | None = None
 
     def choose_output(self) -> None:

@@ -274,6 +274,27 @@ class SpanTextView(QPlainTextEdit):
         if not shown:
             self.centerCursor()
 
+    def place(self) -> tuple[int, int]:
+        """Where the reader is: (the first code point of the top line shown, the caret)."""
+        top = self.cursorForPosition(QPoint(0, 0))
+        top.movePosition(QTextCursor.MoveOperation.StartOfLine)
+        return (self._offsets.from_qt(top.position()),
+                self._offsets.from_qt(self.textCursor().position()))
+
+    def go_to_place(self, top: int, caret: int) -> None:
+        """Put the caret at code point ``caret`` and the line holding code point ``top`` at the
+        top of the view, as :meth:`place` gave them (offsets past the text's end are clamped)."""
+        length = len(self._text)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(min(max(caret, 0), length)))
+        self.setTextCursor(cursor)
+        position = self._offsets.to_qt(min(max(top, 0), length))
+        block = self.document().findBlock(position)
+        layout = block.layout()
+        line = layout.lineForTextPosition(position - block.position()) if layout else None
+        number = line.lineNumber() if line is not None and line.isValid() else 0
+        self.verticalScrollBar().setValue(block.firstLineNumber() + number)
+
     def find_all(self, pattern: str) -> int:
         """Mark every case-insensitive occurrence of ``pattern``, scroll to the first, and return
         how many there are; an empty pattern clears the marks."""

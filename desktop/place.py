@@ -1,0 +1,89 @@
+"""Where the reader was, per store: the last document shown and its place in it (the top line
+and the caret), kept in QSettings and brought back when the store is opened again.
+
+:class:`Place` is made before the editor, so that its slots see the view still showing the
+document (or store) being left; :meth:`Place.attach` then gives it the view, and its restoring
+slot runs after the editor has loaded the next document."""
+
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtCore import QObject, QSettings, QTimer
+
+from desktop.service import Service
+from desktop.textview.view import SpanTextView
+
+GROUP = "stores"
+
+
+def store_key(location: str) -> str:
+    """The settings group of the store at ``location`` (its path or URL, hashed: a path holds
+    the separators QSettings reads as groups)."""
+    return f"{GROUP}/{hashlib.sha256(location.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}"
+
+
+class Place(QObject):
+    """Remembers, per store, the document shown and the place in it; gives them back."""
+
+    def __init__(self, service: Service, settings: QSettings,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.view: SpanTextView | None = None
+        self._shown = ("", "")  # (store location, document uid) the view shows
+        service.hub.documentChanged.connect(lambda _uid: self.remember())
+        service.hub.storeChanged.connect(self._leaving_store)
+
+    def attach(self, view: SpanTextView) -> None:
+        """Follow ``view`` (connected after the editor: it has loaded the document by then)."""
+        self.view = view
+        self.service.hub.documentChanged.connect(self._arrived)
+
+    def remember(self) -> None:
+        """Write the shown document and the place in it under its store."""
+        location, uid = self._shown
+        if self.view is None or not location or not uid:
+            return
+        top, caret = self.view.place()
+        group = store_key(location)
+        self.settings.setValue(f"{group}/document", uid)
+        self.settings.setValue(f"{group}/top", top)
+        self.settings.setValue(f"{group}/caret", caret)
+
+    def last_document(self) -> str | None:
+        """The document last shown from the open store, if it is still there."""
+        uid = str(self.settings.value(f"{store_key(self.service.location)}/document", "") or "")
+        return uid if uid and self.service.document(uid) is not None else None
+
+    def reopen(self, first: str | None) -> None:
+        """After a store was (re)opened: back to the place in the document still shown (a
+        reload after an import or another program's edit), else open the store's last document
+        shown, else ``first``."""
+        current = self.service.current
+        if current:
+            self._arrived(current)
+            return
+        uid = self.last_document() or first
+        if uid:
+            self.service.open_document(uid)
+
+    def _leaving_store(self) -> None:
+        """Before the editor reloads: remember the place in the store being left."""
+        self.remember()
+        self._shown = ("", "")
+
+    def _arrived(self, uid: str) -> None:
+        location = self.service.location
+        self._shown = (location, uid)
+        group = store_key(location)
+        if uid and self.settings.value(f"{group}/document") == uid:
+            top = self.settings.value(f"{group}/top", 0, type=int)
+            caret = self.settings.value(f"{group}/caret", 0, type=int)
+            # once the window is laid out: a view not shown yet has no lines to scroll by
+            QTimer.singleShot(0, lambda: self._go(location, uid, top, caret))
+
+    def _go(self, location: str, uid: str, top: int, caret: int) -> None:
+        if self.view is not None and self._shown == (location, uid):
+            self.view.go_to_place(top, caret)

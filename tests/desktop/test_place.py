@@ -1,0 +1,89 @@
+"""The window reopens the last document shown from each store, at the place left (top line and
+caret), across restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from window_helpers import open_window
+
+from annotate.model import AnnotatedDocument, Document
+from db.store import Store
+from desktop.place import store_key
+
+pytestmark = pytest.mark.gui
+
+PARAGRAPHS = 300
+
+
+def make_store(path: Path, titles: list[str]) -> Path:
+    store = Store.open(path)
+    store.import_documents(AnnotatedDocument(Document(
+        "\n".join(f"{title} paragraph {n}: the ministry said the bridge was safe."
+                  for n in range(PARAGRAPHS)), title)) for title in titles)
+    store.close()
+    return path
+
+
+def uid_of(window, title: str) -> str:
+    model = window.documents.model
+    return next(row.uid for row in (model.document_row(i) for i in range(model.rowCount()))
+                if row is not None and row.title == title)
+
+
+def test_the_last_document_and_place_come_back_after_a_restart(qtbot, tmp_path):
+    path = make_store(tmp_path / "s.sqlite", ["Alpha", "Beta", "Gamma"])
+    window = open_window(qtbot, path, tmp_path)
+    assert window.editor.title.text() == "Alpha"  # nothing remembered yet: the first one
+    window.service.open_document(uid_of(window, "Beta"))
+    text = window.editor.text
+    caret = text.index("Beta paragraph 201:") + 5
+    window.editor.view.scroll_to(caret)
+    top, shown_caret = window.editor.view.place()
+    assert top > 0 and shown_caret == caret
+    window.close()
+    window.service.store.close()
+
+    again = open_window(qtbot, path, tmp_path)
+    assert again.editor.title.text() == "Beta"
+    qtbot.waitUntil(lambda: again.editor.view.place() == (top, caret))
+    again.service.store.close()
+
+
+def test_each_store_keeps_its_own_last_document(qtbot, tmp_path):
+    first = make_store(tmp_path / "first.sqlite", ["Alpha", "Beta"])
+    second = make_store(tmp_path / "second.sqlite", ["Delta", "Epsilon", "Zeta"])
+    window = open_window(qtbot, first, tmp_path)
+    window.service.open_document(uid_of(window, "Beta"))
+    assert window.open_store(str(second))
+    assert window.editor.title.text() == "Delta"
+    window.service.open_document(uid_of(window, "Zeta"))
+    view = window.editor.view
+    view.scroll_to(window.editor.text.index("Zeta paragraph 150"))
+    zeta = view.place()
+    assert window.open_store(str(first))
+    assert window.editor.title.text() == "Beta"
+    assert window.open_store(str(second))
+    assert window.editor.title.text() == "Zeta"
+    qtbot.waitUntil(lambda: view.place() == zeta)
+    window.service.store.close()
+
+
+def test_a_reload_keeps_the_place_and_an_unknown_document_falls_back_to_the_first(
+        qtbot, tmp_path):
+    path = make_store(tmp_path / "s.sqlite", ["Alpha", "Beta"])
+    window = open_window(qtbot, path, tmp_path)
+    beta = uid_of(window, "Beta")
+    window.service.open_document(beta)
+    view = window.editor.view
+    view.scroll_to(window.editor.text.index("Beta paragraph 222"))
+    before = view.place()
+    window.service.hub.storeChanged.emit()  # as after an import or another program's edit
+    qtbot.waitUntil(lambda: view.place() == before)
+    window.close()
+    window.service.store.close()
+    window.settings.setValue(f"{store_key(window.service.location)}/document", "not-there")
+    again = open_window(qtbot, path, tmp_path)
+    assert again.editor.title.text() == "Alpha"
+    again.service.store.close()
