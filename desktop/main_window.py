@@ -23,6 +23,7 @@ from desktop.dialogs.restore import RestoreDialog
 from desktop.dialogs.transfer import ExportDialog, ImportDialog
 from desktop.documents import DocumentList
 from desktop.editor import Editor
+from desktop.help_dialog import HelpDialog, Page
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
@@ -32,7 +33,6 @@ from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
 from desktop.schema_dialog import SchemaDialog
 from desktop.service import NO_BACKUPS, Service
-from desktop.shortcuts import ShortcutsDialog
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
 from desktop.welcome import Welcome
@@ -172,7 +172,8 @@ class MainWindow(QMainWindow):
         self.review.fill_menu(bar.addMenu("&Review"))
 
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self._action(help_menu, "&How to…", lambda: self.show_help(Page.HOWTO), ["F1"])
+        self._action(help_menu, "&Keyboard shortcuts…", lambda: self.show_help(Page.SHORTCUTS))
         self._action(help_menu, "&About Counterclaim", self.about)
 
     def _name_undo_steps(self) -> None:
@@ -259,8 +260,8 @@ class MainWindow(QMainWindow):
     def edit_schema(self) -> None:
         SchemaDialog(self.service, self).exec()
 
-    def show_shortcuts(self) -> None:
-        ShortcutsDialog(self).exec()
+    def show_help(self, page: Page) -> None:
+        HelpDialog(self, page).exec()
 
     def welcome_again(self) -> None:
         self.welcome.show()

@@ -82,7 +82,7 @@ class Place(QObject):
             top = self.settings.value(f"{group}/top", 0, type=int)
             caret = self.settings.value(f"{group}/caret", 0, type=int)
             # once the window is laid out: a view not shown yet has no lines to scroll by
-            QTimer.singleShot(0, lambda: self._go(location, uid, top, caret))
+            QTimer.singleShot(0, self, lambda: self._go(location, uid, top, caret))
 
     def _go(self, location: str, uid: str, top: int, caret: int) -> None:
         if self.view is not None and self._shown == (location, uid):

@@ -1,5 +1,6 @@
 """Help → Keyboard shortcuts: every shortcut of the window, read from its actual actions, with
-where its keys act (:mod:`desktop.keys`) and what it does."""
+where its keys act (:mod:`desktop.keys`) and what it does (a page of
+:class:`desktop.help_dialog.HelpDialog`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from typing import NamedTuple
 
 from PySide6.QtGui import QAction, QKeySequence, QTextDocumentFragment
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -62,11 +61,11 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     return [(row.action, row.keys) for row in shortcut_table(window)]
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsPage(QWidget):
+    """Where the keys act, then the table of every shortcut."""
+
     def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.resize(880, 620)
+        super().__init__()
         rows = shortcut_table(window)
         note = QLabel(FOCUS_NOTE)
         note.setWordWrap(True)
@@ -80,9 +79,7 @@ class ShortcutsDialog(QDialog):
         for row, shortcut in enumerate(rows):
             for column, text in enumerate(shortcut):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self.table.setAccessibleName("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.table)
-        layout.addWidget(buttons)

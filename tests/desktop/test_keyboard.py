@@ -21,8 +21,9 @@ from annotate.commands import AddRelation, CreateSpan, UpdateSpan, relabel
 from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
+from desktop.help_dialog import HelpDialog
 from desktop.main_window import MainWindow
-from desktop.shortcuts import ShortcutsDialog, shortcut_table
+from desktop.shortcuts import shortcut_table
 
 pytestmark = pytest.mark.gui
 
@@ -183,9 +184,9 @@ def test_f1_says_where_each_key_acts_and_what_it_does(window):
                                           "Alt+Shift+Up", "Alt+Shift+Down"}
     assert all(row.where == "in the text" and row.what for row in edges)
     assert not any("<" in row.what for row in rows.values())  # plain text, never markup
-    dialog = ShortcutsDialog(window)
-    assert dialog.table.columnCount() == 4
-    assert dialog.table.rowCount() == len(rows)
+    table = HelpDialog(window).shortcuts.table
+    assert table.columnCount() == 4
+    assert table.rowCount() == len(rows)
 
 
 # -- point 3: undo and redo say what they did and show it ---------------------------------
