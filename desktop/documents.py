@@ -32,11 +32,13 @@ from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel
 
 PAGE = 200
-COLUMNS = ("Title", "Source", "Length", "Spans", "Status")
+COLUMNS = ("Title", "Source", "Length", "Spans", "Done")
+HEADER_TIPS = ("", "", "Characters", "Your spans", "✓ done, ◐ in progress, blank: to do")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
-WIDEST = ("", "Source of some length", "99,999", "Spans", "◐ to do")
-"""What the columns (but the stretched title) are sized to hold."""
+WIDEST = ("", "Source of some length", "99,999", "Spans", "Done")
+"""What the columns (but the stretched title) are sized to hold: the status shows as a mark
+(its words in the tooltip), leaving the dock's width to the title."""
 MARGIN = 6
 
 
@@ -107,6 +109,12 @@ class DocumentListModel(RowsModel):
                 self._rows[row] = new
                 self.dataChanged.emit(self.index(row, 3), self.index(row, len(COLUMNS) - 1))
 
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section] or None
+        return super().headerData(section, orientation, role)
+
     # -- access ----------------------------------------------------------------------------
     def row_of(self, uid: str) -> int | None:
         return self._row_of.get(uid)
@@ -121,10 +129,14 @@ class DocumentListModel(RowsModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (line(row.title or "(untitled)"), line(row.source), f"{row.length:,}",
-                    row.span_count,
-                    f"{STATUS_MARK[row.status]} {STATUS_TEXT[row.status]}".strip())[column]
+                    row.span_count, STATUS_MARK[row.status])[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
             return tooltip((row.title, row.source)[column])
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) \
+                and column == 4:
+            return STATUS_TEXT[row.status]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -54,8 +54,8 @@ _ACTION = re.compile(r"\{([^{}]+)\}")
 
 
 def keys_by_action(window: QWidget) -> dict[str, str]:
-    """The keys of every action of ``window`` that has some, by the action's name."""
-    return {row.action: row.keys for row in shortcut_table(window)}
+    """The first keys of every action of ``window`` that has some, by the action's name."""
+    return {row.action: row.keys.split(" or ")[0] for row in shortcut_table(window)}
 
 
 def unknown_actions(window: QWidget) -> list[str]:

@@ -40,6 +40,8 @@ from desktop.welcome import Welcome
 RECENT = "recent_stores"
 RECENT_MAX = 8
 TITLE = 80
+SIDE_WIDTHS = (340, 340)
+"""Default widths of the document list and of the label palette (and the Span panel)."""
 """Most characters of the document title and of the store name in the window title."""
 
 
@@ -82,7 +84,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.spans, self.review)
         self.tabifyDockWidget(self.spans, self.history)
         self.spans.raise_()
-        self.resizeDocks([self.documents, self.palette_dock], [320, 340],
+        self.resizeDocks([self.documents, self.palette_dock], list(SIDE_WIDTHS),
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.palette_dock, self.inspector, self.spans], [250, 520, 240],
                          Qt.Orientation.Vertical)

@@ -78,12 +78,11 @@ class Place(QObject):
         location = self.service.location
         self._shown = (location, uid)
         group = store_key(location)
-        if uid and self.settings.value(f"{group}/document") == uid:
+        view = self.view
+        if view is not None and uid and self.settings.value(f"{group}/document") == uid:
             top = self.settings.value(f"{group}/top", 0, type=int)
             caret = self.settings.value(f"{group}/caret", 0, type=int)
-            # once the window is laid out: a view not shown yet has no lines to scroll by
-            QTimer.singleShot(0, self, lambda: self._go(location, uid, top, caret))
-
-    def _go(self, location: str, uid: str, top: int, caret: int) -> None:
-        if self.view is not None and self._shown == (location, uid):
-            self.view.go_to_place(top, caret)
+            # once the window is laid out (a view not shown yet has no lines to scroll by);
+            # dropped with the view, and when another document came first
+            QTimer.singleShot(0, view, lambda: self._shown == (location, uid)
+                              and view.go_to_place(top, caret))

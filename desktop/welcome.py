@@ -10,7 +10,7 @@ MOVES = ("Welcome to Counterclaim. Three moves:",
          "1.  Select text in the document (drag over the words).",
          "2.  Press a label key: c CLAIM, d DENIAL, p PERSON … (see the Labels panel).",
          "3.  Link spans: select a span, press L, then click the span it points to.",
-         "Every edit is saved at once; Ctrl+Z undoes. F1 lists every shortcut.")
+         "Every edit is saved at once; Ctrl+Z undoes. F1: how to, and every shortcut.")
 
 
 class Welcome(QFrame):
