@@ -27,6 +27,7 @@ from annotate.model import (
 from annotate.validator import Incoming
 from db import span_rows, tombstones
 from db.edits import decision_from_row
+from db.engine import execute
 from db.merge import ImportSummary, Merger
 from db.names import Names
 from db.schema_io import write_schema
@@ -124,8 +125,8 @@ def import_records(
 # The hot paths go to the driver's executemany with prepared tuples: SQLAlchemy's per-row
 # parameter processing would double the cost of a large import.
 _INSERT_DOCUMENT = (
-    "INSERT OR IGNORE INTO documents (uid, title, text, length, meta, added_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO documents (uid, title, text, length, meta, added_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING"
 )
 
 
@@ -231,6 +232,10 @@ def _ids(
 
 
 def _in(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
+    """``column IN (?, ...)`` for ``values``; for none, a clause no row meets (PostgreSQL
+    refuses an empty ``IN ()``)."""
+    if not values:
+        return "1 = 0", []
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
 
@@ -256,8 +261,8 @@ def _spans_for(
         strict=True,
     )
     # The driver's own cursor: plain tuples, no result-row objects, in this transaction.
-    rows = conn.connection.driver_connection.execute(
-        f"SELECT {span_rows.column_list()} FROM spans WHERE {' AND '.join(clauses)} "
+    rows = execute(
+        conn, f"SELECT {span_rows.column_list()} FROM spans WHERE {' AND '.join(clauses)} "
         "ORDER BY document_id, start",
         tuple(p for group in params for p in group),
     )

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from annotate.model import utc_now
-from db.engine import execute
+from db.engine import execute, execute_many
 from db.tables import AnnotatorModel, JournalDocumentModel, JournalModel
 
 J, JD, A = JournalModel.__table__, JournalDocumentModel.__table__, AnnotatorModel.__table__
@@ -62,10 +62,11 @@ class JournalEntry:
 
 _INSERT = (
     "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
-    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 _INSERT_DOCUMENT = (
-    "INSERT OR IGNORE INTO journal_documents (journal_id, document_uid) VALUES (?, ?)"
+    "INSERT INTO journal_documents (journal_id, document_uid) VALUES (?, ?) "
+    "ON CONFLICT DO NOTHING"
 )
 _CLOSE = (
     "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND state = 'active' "
@@ -105,12 +106,9 @@ def write(
             target,
             state or ("closed" if kind == "event" else "active"),
         ),
-    ).lastrowid
+    ).fetchone()[0]
     if len(documents) > 1:
-        conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
-            _INSERT_DOCUMENT, [(row_id, uid) for uid in documents]
-        )
-    assert row_id is not None
+        execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in documents])
     return row_id
 
 

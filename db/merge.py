@@ -141,8 +141,9 @@ _DELETE_DOC_LABEL = (
     "AND value = ?"
 )
 _SET_STATUS = (
-    "INSERT OR REPLACE INTO document_status (document_id, annotator_id, state, updated) "
-    "VALUES (?, ?, ?, ?)"
+    "INSERT INTO document_status (document_id, annotator_id, state, updated) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, annotator_id) "
+    "DO UPDATE SET state = excluded.state, updated = excluded.updated"
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from annotate.errors import StoreError
+from db import dialects
 from db.backup import backup
 
 
@@ -61,30 +62,19 @@ def upgrade(engine: Engine, name: str) -> bool:
 
 
 def _migrate(engine: Engine, name: str, kept: str) -> None:
-    """Run the pending migrations in one transaction with foreign keys off (a table rebuilt
-    does not cascade to the rows pointing at it), then ``PRAGMA foreign_key_check``: a broken
-    key or a failed migration rolls everything back (StoreError ending with ``kept``)."""
+    """Run the pending migrations in one transaction, guarded as the engine needs
+    (:meth:`db.dialects.base.Dialect.migrating`): a broken key or a failed migration rolls
+    everything back (StoreError ending with ``kept``)."""
     config = _config()
     with engine.connect().execution_options(write=True) as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        driver.execute("PRAGMA foreign_keys=OFF")  # takes effect outside a transaction only
         try:
-            with conn.begin():  # alembic sees it and runs every migration inside it
+            with dialects.of(conn).migrating(conn, name):
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    table, rowid, parent, _ = broken[0]
-                    raise StoreError(
-                        f"{name}: the migration was undone: it broke {len(broken)} foreign "
-                        f"key(s), e.g. {table} row {rowid} points at a missing {parent} row"
-                        f"{kept}"
-                    )
+        except StoreError as exc:
+            raise StoreError(f"{exc}{kept}") from None
         except (CommandError, SQLAlchemyError) as exc:
             reason = getattr(exc, "orig", None) or exc
             raise StoreError(
                 f"{name}: the migration failed and was undone ({reason}){kept}"
             ) from None
-        finally:
-            driver.execute("PRAGMA foreign_keys=ON")

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from annotate.schema import AttributeDef, DocCategory, DocValue, Label, LabelSchema, RelationType
 from annotate.validator import Usage
+from db import dialects
 from db.tables import DocCategoryModel, LabelModel, RelationTypeModel
 
 
@@ -67,11 +68,6 @@ def _label_values(label: Label, position: int) -> dict[str, object]:
 _SPANS_PER_LABEL = (
     "SELECT l.name, count(*) FROM spans AS s JOIN labels AS l ON l.id = s.label_id GROUP BY l.id"
 )
-_ATTRIBUTE_VALUES = (
-    "SELECT DISTINCT l.name, a.key, a.type, a.value FROM spans AS s "
-    "JOIN labels AS l ON l.id = s.label_id, json_each(s.attributes) AS a "
-    "WHERE s.attributes != '{}'"
-)
 _RELATION_ENDS = (
     "SELECT r.type, ls.name, lt.name, count(*) FROM relations AS r "
     "JOIN spans AS s ON s.id = r.source_id JOIN labels AS ls ON ls.id = s.label_id "
@@ -88,7 +84,10 @@ _SEVERAL_VALUES = (
 
 
 def _json_value(kind: str, value: Any) -> Any:
-    """A value of SQLite's ``json_each`` as Python: booleans come as 1/0, containers as text."""
+    """A value of ``json_each`` as Python. SQLite's gives its type and an SQL value: booleans
+    as 1/0, containers as text; PostgreSQL's (kind ``json``) the value's JSON text."""
+    if kind == "json":
+        return json.loads(value)
     if kind in ("true", "false"):
         return kind == "true"
     if kind in ("object", "array"):
@@ -99,7 +98,7 @@ def _json_value(kind: str, value: Any) -> Any:
 def usage(conn: Connection) -> Usage:
     """What the stored spans, relations and document labels use of the schema."""
     values: dict[tuple[str, str], list[Any]] = {}
-    for label, name, kind, value in conn.exec_driver_sql(_ATTRIBUTE_VALUES):
+    for label, name, kind, value in conn.exec_driver_sql(dialects.of(conn).attribute_values):
         values.setdefault((label, name), []).append(_json_value(kind, value))
     relations = {(t, s, e): n for t, s, e, n in conn.exec_driver_sql(_RELATION_ENDS)}
     doc_labels = {(c, v): n for c, v, n in conn.exec_driver_sql(_DOC_LABELS_PER_VALUE)}
@@ -129,7 +128,7 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
         conn.execute(
             update(LabelModel)
             .where(LabelModel.id == label_id)
-            .values(name=f"\x00tmp{label_id}", hotkey=None)
+            .values(name=f"\x01tmp{label_id}", hotkey=None)
         )
     for position, label in enumerate(schema.labels):
         values = _label_values(label, position)

@@ -1,7 +1,8 @@
 """The document list query: filters by full-text search, status and label.
 
-The FTS5 index is external-content and filled lazily: imports stay fast, and the first
-search after an import indexes only the documents added since the last one.
+The full-text index (FTS5 on SQLite, tsvector on PostgreSQL: :mod:`db.dialects`) is filled
+lazily: imports stay fast, and the first search after an import indexes only the documents
+added since the last one.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Select, exists, false, func, select, text
 
 from annotate.model import Status
+from db import dialects
 from db.names import Names
 from db.tables import DocumentModel, SettingModel, SpanModel, StatusModel
 
@@ -16,15 +18,9 @@ D, S, ST = DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__
 INDEXED_UP_TO = "fts_indexed_up_to"
 
 
-def has_fts(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite" and bool(
-        conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'"))
-    )
-
-
 def unindexed(conn: Connection) -> tuple[int, int] | None:
     """(last indexed id, newest id) when documents wait to be indexed, else None."""
-    if not has_fts(conn):
+    if not dialects.of(conn).has_search_index(conn):
         return None
     done = int(
         conn.scalar(select(SettingModel.value).where(SettingModel.key == INDEXED_UP_TO)) or 0
@@ -45,23 +41,15 @@ def refresh_index(conn: Connection, limit: int | None = None) -> bool:
             select(D.c.id).where(D.c.id > done).order_by(D.c.id).offset(limit - 1).limit(1)
         )
         newest = newest if last is None else last
+    dialects.of(conn).fill_search_index(conn, done, newest)
     conn.execute(
         text(
-            "INSERT INTO documents_fts(rowid, title, text) "
-            "SELECT id, title, text FROM documents WHERE id > :done AND id <= :newest"
+            "INSERT INTO settings(key, value) VALUES (:k, :v) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
         ),
-        {"done": done, "newest": newest},
-    )
-    conn.execute(
-        text("INSERT OR REPLACE INTO settings(key, value) VALUES (:k, :v)"),
         {"k": INDEXED_UP_TO, "v": str(newest)},
     )
     return unindexed(conn) is not None
-
-
-def fts_query(words: str) -> str:
-    """User words as FTS5 prefix terms, each quoted so no word acts as an operator."""
-    return " ".join(f'"{w.replace(chr(34), chr(34) * 2)}"*' for w in words.split())
 
 
 def document_query(
@@ -88,20 +76,15 @@ def document_query(
     query = select(
         D.c.uid,
         D.c.title,
-        func.json_extract(D.c.meta, "$.source").label("source"),
+        D.c.meta["source"].as_string().label("source"),
         D.c.length,
         span_count.label("span_count"),
         state.label("state"),
     )
     if search_text and search_text.strip():
-        if has_fts(conn):
-            query = query.where(
-                D.c.id.in_(
-                    text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q").bindparams(
-                        q=fts_query(search_text)
-                    )
-                )
-            )
+        dialect = dialects.of(conn)
+        if dialect.has_search_index(conn):
+            query = query.where(dialect.search_clause(D.c.id, search_text))
         else:
             pattern = f"%{search_text.strip()}%"
             query = query.where(D.c.title.ilike(pattern) | D.c.text.ilike(pattern))

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from annotate import layers
@@ -45,7 +47,8 @@ from annotate.model import (
 )
 from annotate.schema import LabelSchema, default_schema
 from annotate.validator import Incoming
-from db import bulk, edits, journal, search
+from db import bulk, dialects, edits, journal, search
+from db.dialects.base import Watch
 from db.engine import (
     OPENED,
     execute,
@@ -70,8 +73,6 @@ from db.tables import (
     SpanModel,
     StatusModel,
 )
-from db.trust import vet
-from db.watch import Watcher
 
 D, S, R, ST, J = (
     DocumentModel.__table__,
@@ -108,7 +109,10 @@ class Store:
         self._identity = None if self._path is None else file_identity(self._path)
         """The store file's identity when it was opened: a write finding another (or none)
         is refused (the file was moved, deleted or replaced under the open store)."""
-        self._watcher: Watcher | None = None
+        self._dialect = dialects.of(engine)
+        self._token = uuid.uuid4().hex
+        """Tells this Store's commits from others' where a watch hears of every commit."""
+        self._watcher: Watch | None = None
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
         self._owner = threading.get_ident()
         self.patience_ms: int | None = None
@@ -135,6 +139,7 @@ class Store:
         after that long, instead of after the busy timeout and its retries."""
         url = resolve_url(location)
         path = sqlite_path(url)
+        shown = str(path or make_url(url))  # a URL's password is not shown
         if path is not None:
             if path.exists() and path.is_dir():
                 raise StoreError(f"{path}: is a folder, not a store file")
@@ -142,29 +147,29 @@ class Store:
         engine = make_engine(url)
         try:
             with engine.connect() as conn:
-                vet(conn, str(path or url))
+                dialects.of(conn).vet(conn, shown)
             store = cls(engine)
             store.patience_ms = patience_ms
             if patience_ms is not None:
                 with store._write():
                     pass  # another program writing says so now, not after a migration's wait
-            upgrade(engine, str(path or url))
+            upgrade(engine, shown)
             if not store._has_labels():  # a write only when needed: a busy store opens
                 with store._write() as conn:
                     if not store._has_labels(conn):
                         write_schema(conn, default_schema(), {})
         except (OperationalError, StoreBusy) as exc:
             engine.dispose()
-            if isinstance(exc, StoreBusy) or "locked" in str(exc):
+            if isinstance(exc, StoreBusy) or dialects.of(engine).busy(exc):
                 raise StoreError(
-                    f"{path or url}: the store is locked by another program; "
+                    f"{shown}: the store is locked by another program; "
                     "try again when it is done"
                 ) from None
-            raise StoreError(f"{path or url}: cannot open the store ({exc.orig})") from None
+            raise StoreError(f"{shown}: cannot open the store ({exc.orig})") from None
         except DatabaseError as exc:
             engine.dispose()
             raise StoreError(
-                f"{path or url}: not a Counterclaim store or damaged ({exc.orig})"
+                f"{shown}: not a Counterclaim store or damaged ({exc.orig})"
             ) from None
         except BaseException:
             engine.dispose()
@@ -196,14 +201,13 @@ class Store:
         self.engine.dispose()
 
     def data_version(self) -> int:
-        """A number that changes when another Store or program commits to this store file
-        (never for this Store's own writes): poll it to notice that a view is stale. Always
-        0 for a store that is not a file."""
+        """A number that changes when another Store or program commits to this store (never
+        for this Store's own writes): poll it to notice that a view is stale. Always 0 for a
+        store in memory."""
         if self._watcher is None:
-            path = self.path
-            if path is None:
+            self._watcher = self._dialect.watch(self.engine, self.path, self._token)
+            if self._watcher is None:
                 return 0
-            self._watcher = Watcher(path)
         return self._watcher.outside()
 
     def _begin(self) -> Connection:
@@ -220,7 +224,7 @@ class Store:
                 return conn
             except OperationalError as exc:
                 self._drop(conn)
-                if attempt == retries or not _busy(exc):
+                if attempt == retries or not self._dialect.busy(exc):
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -262,6 +266,7 @@ class Store:
                 if watcher is not None:
                     watcher.outside()  # count others' commits before ours: we hold the lock
                 yield conn
+                self._dialect.announce(conn, self._token)
                 conn.commit()
             except BaseException:
                 self._drop(conn)
@@ -272,7 +277,7 @@ class Store:
         except OperationalError as exc:
             self._forget()
             message = str(exc.orig)
-            if _busy(exc):
+            if self._dialect.busy(exc):
                 raise StoreBusy(
                     "the store is busy (another program is writing); your edit "
                     "was not saved, try again"
@@ -315,6 +320,9 @@ class Store:
         became of its file. StoreError when ``target`` is the store's own file or that of a
         store in use, when no connection to the file as it was opened is left, or when
         ``target`` cannot be written (a file already there is then left as it was)."""
+        if self._dialect.name != "sqlite":
+            raise StoreError(f"{self.location}: a server's store is copied with "
+                             "counterclaim copy, not saved as a file")
         target = target.resolve()
         if target == self.path:
             raise StoreError(f"{target}: the open store's own file: choose another name")
@@ -611,8 +619,10 @@ class Store:
     def _edit_schema(self, conn: Connection) -> edits.Known | None:
         """The schema (and documents) edits are checked against, read inside the write
         transaction ``conn`` and kept until this Store changes the schema, a write fails or
-        anyone else commits to the file (None for a store that is not a file: read each time)."""
+        anyone else commits to the file (None for a store that is not a file: read each time,
+        and the undos of others' edits closed again, as another program may have undone)."""
         if self.path is None:
+            self._no_open_undos.clear()
             return None
         version = self.data_version()
         if self._schema is None or self._schema[0] != version:
@@ -844,7 +854,3 @@ _CLOSE_UNDOS = (
     "AND state = 'active'"
 )
 
-
-def _busy(exc: OperationalError) -> bool:
-    message = str(exc.orig)
-    return "locked" in message or "busy" in message

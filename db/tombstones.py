@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from db.engine import execute
 
 Kind = Literal["span", "relation", "doclabel"]
-_BURY = "INSERT OR IGNORE INTO deleted (kind, id) VALUES (?, ?)"
+_BURY = "INSERT INTO deleted (kind, id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 _RAISE = "DELETE FROM deleted WHERE kind = ? AND id = ?"
 _ANY = "SELECT 1 FROM deleted LIMIT 1"
 _BATCH = 500  # ids per look-up, well under SQLite's limit of parameters

@@ -145,7 +145,7 @@ def test_spacy_converter_function_and_seqeval_read_the_export(exported):
 def test_category_chooses_what_shares_the_one_tag_column(exported, store: Store, tmp_path: Path,
                                                          capsys):
     out = tmp_path / "entities.conll"
-    assert main(["--db", str(store.path), "export", str(out), "--format", "conll",
+    assert main(["--db", store.location, "export", str(out), "--format", "conll",
                  "--category", "entity", "--annotator", "ben"]) == 0
     assert "wrote 1 documents, 2 spans, 0 relations. Nothing lost." in capsys.readouterr().err
     rows = [line.split(" ") for line in out.read_text(encoding="utf-8").splitlines() if line]

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server_store import query
 
 from annotate import doclabels
 from annotate.commands import AddDecision, AddDocLabel, Batch, Decision, RemoveDocLabel
@@ -68,8 +69,7 @@ def test_toggling_is_journaled_and_undone_step_by_step(store: Store, uid: str) -
     assert values(store, uid) == ["stance:supports", "topics:aid", "topics:casualties"]
 
 
-def test_the_store_refuses_what_the_rules_refuse(store: Store, uid: str,
-                                                  tmp_path: Path) -> None:
+def test_the_store_refuses_what_the_rules_refuse(store: Store, uid: str) -> None:
     toggle(store, uid, "stance", "supports")
     refused = [
         (AddDocLabel(DocLabel(uid, "stance", "disputes", "amina")), "amina", "takes one value"),
@@ -82,14 +82,12 @@ def test_the_store_refuses_what_the_rules_refuse(store: Store, uid: str,
         (RemoveDocLabel(DocLabel(uid, "stance", "disputes", "amina")), "amina", "has no"),
         (AddDocLabel(DocLabel("0" * 64, "stance", "supports", "amina")), "amina", "no document"),
     ]
-    rows = sqlite3.connect(tmp_path / "store.sqlite").execute(
-        "SELECT count(*) FROM journal").fetchone()
+    rows = query(store, "SELECT count(*) FROM journal")
     for command, who, message in refused:
         with pytest.raises(ValidationError, match=message):
             store.apply(command, who)
     assert values(store, uid) == ["stance:supports"]
-    assert sqlite3.connect(tmp_path / "store.sqlite").execute(
-        "SELECT count(*) FROM journal").fetchone() == rows
+    assert query(store, "SELECT count(*) FROM journal") == rows
 
 
 def test_a_schema_change_cannot_drop_what_documents_hold(store: Store, uid: str) -> None:
@@ -105,16 +103,14 @@ def test_a_schema_change_cannot_drop_what_documents_hold(store: Store, uid: str)
     assert store.schema().documents == (STANCE, TOPICS)
 
 
-def test_a_removed_label_is_buried_and_raised_by_undo(store: Store, uid: str,
-                                                      tmp_path: Path) -> None:
+def test_a_removed_label_is_buried_and_raised_by_undo(store: Store, uid: str) -> None:
     toggle(store, uid, "stance", "supports")
     toggle(store, uid, "stance", "supports")
     label = DocLabel(uid, "stance", "supports", "amina")
 
     def buried() -> bool:
-        return sqlite3.connect(tmp_path / "store.sqlite").execute(
-            "SELECT count(*) FROM deleted WHERE kind = 'doclabel' AND id = ?",
-            (label.id,)).fetchone()[0] == 1
+        return query(store, "SELECT count(*) FROM deleted WHERE kind = 'doclabel' AND id = ?",
+                     (label.id,)) == [(1,)]
 
     assert buried()
     store.undo("amina")
@@ -269,7 +265,7 @@ def test_review_and_adjudicate_on_the_command_line(store: Store, uid: str, capsy
     toggle(store, uid, "stance", "supports", "amina")
     toggle(store, uid, "stance", "supports", "bob")
     store.close()
-    db = str(tmp_path / "store.sqlite")
+    db = store.location
     assert main(["review", uid[:10], "--db", db]) == 0
     out = capsys.readouterr().out
     assert "0 of 1 decided" in out
@@ -315,13 +311,13 @@ def test_the_command_line_import_counts_document_labels_also_in_a_dry_run(
     native.write([_record(store.document(uid).text, ("stance", "supports", "kofi"),
                           ("mood", "calm", "kofi"))], path)
     store.close()
-    db = str(tmp_path / "store.sqlite")
+    db = store.location
     assert main(["import", str(path), "--db", db]) == 1
     assert "document labels not in the schema: mood:calm (first at line 1)" in \
         capsys.readouterr().err
     assert main(["import", str(path), "--db", db, "--add-labels", "--dry-run"]) == 0
     assert "doc_labels 2 added" in capsys.readouterr().out
-    again = Store.open(tmp_path / "store.sqlite")
+    again = Store.open(db)
     try:
         assert again.doc_labels(uid, ["kofi"]) == []
         assert again.schema().doc_category("mood") is None

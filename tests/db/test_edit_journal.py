@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server_store import query
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
@@ -31,19 +32,19 @@ def create(store: Store, uid: str, start: int, annotator: str = "amina") -> Span
     return span
 
 
-def journal(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT op, document_uid, payload, inverse, kind, target, state FROM journal "
-            "WHERE kind != 'event' ORDER BY id"
-        ).fetchall()
+def journal(store: Store) -> list[tuple]:
+    return query(
+        store,
+        "SELECT op, document_uid, CAST(payload AS TEXT), CAST(inverse AS TEXT), kind, target, "
+        "state FROM journal WHERE kind != 'event' ORDER BY id",
+    )
 
 
-def test_an_edit_journals_its_command_and_inverse(store: Store, tmp_path: Path) -> None:
+def test_an_edit_journals_its_command_and_inverse(store: Store) -> None:
     uid = stored(store)
     span = create(store, uid, 0)
     store.apply(set_attribute(store.span(span.id), "certainty", "reported"), "amina")
-    rows = journal(tmp_path / "store.sqlite")
+    rows = journal(store)
     assert [(r[0], r[1], r[4], r[5], r[6]) for r in rows] == [
         ("create_span", uid, "do", None, "active"),
         ("update_span", uid, "do", None, "active"),
@@ -54,13 +55,13 @@ def test_an_edit_journals_its_command_and_inverse(store: Store, tmp_path: Path) 
     assert json.loads(rows[1][2])["after"]["attributes"] == {"certainty": "reported"}
 
 
-def test_a_span_id_taken_is_refused_and_nothing_is_written(store: Store, tmp_path: Path) -> None:
+def test_a_span_id_taken_is_refused_and_nothing_is_written(store: Store) -> None:
     uid = stored(store)
     span = create(store, uid, 0)
     with pytest.raises(ValidationError, match="exists already"):
         store.apply(CreateSpan(Span(uid, 5, 9, "CLAIM", "amina", span.id)), "amina")
     assert [(s.start, s.end) for s in store.spans(uid)] == [(0, 4)]
-    assert len(journal(tmp_path / "store.sqlite")) == 1
+    assert len(journal(store)) == 1
 
 
 def test_each_new_edit_closes_the_redo_of_undos_since_the_last(store: Store) -> None:

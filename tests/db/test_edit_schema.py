@@ -40,7 +40,7 @@ def test_a_label_added_by_another_program_is_accepted(store, tmp_path: Path):
     with pytest.raises(ValidationError, match="RUMOUR"):
         create(store, uid, "RUMOUR")
     create(store, uid, "DATE")  # the schema is now at hand
-    other = Store.open(tmp_path / "store.sqlite")
+    other = Store.open(store.location)
     try:
         other.set_schema(other.schema().with_label(Label("RUMOUR", "other", "#123456")))
     finally:

@@ -30,9 +30,12 @@ def add_doc(store: Store, body: str = TEXT) -> Document:
     return doc
 
 
-def test_new_store_has_default_schema_and_pragmas(store: Store) -> None:
+def test_new_store_has_default_schema_and_its_engine_settings(store: Store) -> None:
     assert {"CLAIM", "DENIAL", "PERSON", "ORG"} <= set(store.schema().label_names)
     with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # a write waits for another's lock, not forever
+            assert conn.execute(text("SHOW lock_timeout")).scalar() == "5s"
+            return
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000

@@ -47,7 +47,7 @@ def test_edits_and_reads_on_the_owner_thread_check_out_no_connection(store: Stor
 def test_edits_are_committed_for_other_connections(store: Store, tmp_path: Path) -> None:
     uid = add_doc(store)
     made = create(store, uid, 5)
-    other = Store.open(tmp_path / "store.sqlite")
+    other = Store.open(store.location)
     try:
         assert [s.id for s in other.spans(uid)] == [made]
     finally:

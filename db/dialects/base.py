@@ -1,0 +1,98 @@
+"""The engine-specific part of a store, as one interface each engine's module fills in."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.elements import ColumnElement
+
+WAITS = "busy_timeout"
+"""Key of a pooled connection's ``info``: how long (ms) it waits for another's lock now."""
+
+
+class Cursor(Protocol):
+    """What callers use of a driver's cursor (sqlite3's and psycopg's both have it)."""
+
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Watch(Protocol):
+    """Counts commits made to the store by anyone else (see :mod:`db.watch`)."""
+
+    def outside(self) -> int: ...
+    def absorb(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class Dialect(ABC):
+    name: str
+
+    @abstractmethod
+    def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:
+        """Set up every connection ``engine`` makes (of the file ``path``, if one; waiting up
+        to ``wait_ms`` for another's lock; ``synchronous``: SQLite's durability level), and how
+        its transactions begin: a write transaction (execution option ``write``) excludes
+        every other writer until it ends."""
+
+    @abstractmethod
+    def execute(self, conn: Connection, sql: str, params: Any = ()) -> Cursor:
+        """Run ``sql`` (``?`` placeholders) on the driver's own cursor, in ``conn``'s
+        transaction; JSON columns read as their text, as SQLite stores them. Driver errors come
+        out as SQLAlchemy's (OperationalError, IntegrityError, ...)."""
+
+    @abstractmethod
+    def execute_many(self, conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run ``sql`` once per row of ``rows`` on the driver's own cursor (as :meth:`execute`)."""
+
+    @abstractmethod
+    def wait_at_most(self, conn: Connection, ms: int) -> None:
+        """Let ``conn`` (not in a transaction) wait up to ``ms`` for another's write lock."""
+
+    @abstractmethod
+    def busy(self, exc: OperationalError) -> bool:
+        """Whether ``exc`` says another writer held the store too long (worth a retry)."""
+
+    @abstractmethod
+    def vet(self, conn: Connection, name: str) -> None:
+        """StoreError naming ``name`` unless the database may be opened as a store."""
+
+    @abstractmethod
+    def migrating(self, conn: Connection, name: str) -> AbstractContextManager[None]:
+        """Around the transaction (begun inside) that runs the migrations on ``conn``:
+        whatever the engine needs so a migration that breaks a key is undone."""
+
+    attribute_values: str
+    """SELECT of (label, attribute name, kind, value) for every distinct attribute value the
+    stored spans use; :func:`db.schema_io.json_value` reads kind and value as Python."""
+
+    @abstractmethod
+    def has_search_index(self, conn: Connection) -> bool:
+        """Whether this store has its full-text index (a store made by the migrations has)."""
+
+    @abstractmethod
+    def fill_search_index(self, conn: Connection, done: int, newest: int) -> None:
+        """Index the documents whose id is in (``done``, ``newest``]."""
+
+    @abstractmethod
+    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
+        """Whether the document of ``id_column`` holds every word of ``words`` (each as the
+        start of a word: prefixes match), case and accents aside as far as the engine can."""
+
+    @abstractmethod
+    def watch(self, engine: Engine, path: Path | None, token: str) -> Watch | None:
+        """A watch for others' commits, or None when there is no way to watch (memory)."""
+
+    @abstractmethod
+    def announce(self, conn: Connection, token: str) -> None:
+        """In a write transaction about to commit: let other stores' watches see the commit
+        (``token``: the writing Store's own, which its watch leaves out)."""

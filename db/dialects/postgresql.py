@@ -1,0 +1,199 @@
+"""The store on a PostgreSQL server (psycopg 3): one advisory lock for writers, full-text
+search on tsvector, LISTEN/NOTIFY for live updates.
+
+Writers are serialised as SQLite serialises them (BEGIN IMMEDIATE): a write transaction first
+takes a transaction-level advisory lock, so the store's check-then-write steps see every
+earlier commit and no other writer's (READ COMMITTED, with the lock held, reads a consistent
+store). A read transaction is REPEATABLE READ: one snapshot, as a SQLite read transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import IsolationLevel
+from psycopg.types.string import TextLoader
+from sqlalchemy import Connection, Engine, bindparam, event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.sql.elements import ColumnElement
+
+from db.dialects.base import WAITS, Dialect
+
+WRITE_LOCK = 0x636F756E746572  # the advisory lock every write transaction takes ("counter")
+CHANNEL = "counterclaim"
+"""The NOTIFY channel a write announces its commit on (payload: the writing Store's token)."""
+PART = 100_000
+"""Characters of a text per row of the search index (a tsvector holds at most 1 MB), each
+part reading ``OVERLAP`` characters on, so a word across a boundary is whole in one part."""
+OVERLAP = 200
+BUSY_STATES = frozenset({"55P03", "40001", "40P01"})
+"""SQLSTATEs of a wait that ran out (lock_not_available), a serialisation failure and a
+deadlock: another writer was in the way, worth a retry."""
+
+
+@lru_cache(maxsize=512)
+def placeholders(sql: str) -> str:
+    """``sql`` with qmark placeholders (``?``) in psycopg's style (``%s``, a ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def conninfo(url: URL) -> str:
+    """What psycopg.connect takes for the SQLAlchemy ``url`` (the password, if the URL has
+    one, included: libpq's password file is the way to keep it out of URLs)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def tsquery(words: str) -> str:
+    """User words as a tsquery of prefix terms, all required, each quoted so no word acts as
+    an operator."""
+    quoted = (w.replace("\\", "\\\\").replace("'", "''") for w in words.split())
+    return " & ".join(f"'{w}':*" for w in quoted)
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+
+    def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:
+        @event.listens_for(engine, "connect")
+        def _session(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+            record.info[WAITS] = wait_ms
+            dbapi_conn.execute(f"SET lock_timeout = {int(wait_ms)}")
+            dbapi_conn.commit()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+            write = conn.get_execution_options().get("write", False)
+            driver = conn.connection.driver_connection
+            driver.isolation_level = (
+                IsolationLevel.READ_COMMITTED if write else IsolationLevel.REPEATABLE_READ
+            )
+            if write:
+                self.execute(conn, "SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+
+        @event.listens_for(engine, "before_cursor_execute", retval=True)
+        def _qmarks(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if context is not None and context.compiled is None and parameters:
+                statement = placeholders(statement)  # exec_driver_sql, written for both engines
+            return statement, parameters
+
+    def execute(self, conn: Connection, sql: str, params: Any = ()) -> psycopg.Cursor[Any]:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.adapters.register_loader("json", TextLoader)
+        try:
+            return cursor.execute(placeholders(sql) if params else sql, params or None)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+
+    def execute_many(self, conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(placeholders(sql), rows)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, rows, exc, psycopg.Error) from exc
+
+    def wait_at_most(self, conn: Connection, ms: int) -> None:
+        driver = conn.connection.driver_connection
+        driver.execute(f"SET lock_timeout = {int(ms)}")  # type: ignore[union-attr]
+        driver.commit()  # type: ignore[union-attr]
+
+    def busy(self, exc: OperationalError) -> bool:
+        return getattr(exc.orig, "sqlstate", None) in BUSY_STATES
+
+    def vet(self, conn: Connection, name: str) -> None:
+        """Nothing to check: the server keeps its own catalog, and only its roles change it."""
+
+    @contextmanager
+    def migrating(self, conn: Connection, name: str) -> Iterator[None]:
+        """Keys are checked by the server as each statement runs: one transaction is enough."""
+        with conn.begin():
+            yield
+
+    attribute_values = (
+        "SELECT DISTINCT l.name, a.key, 'json', a.value::text FROM spans AS s "
+        "JOIN labels AS l ON l.id = s.label_id CROSS JOIN LATERAL json_each(s.attributes) AS a "
+        "WHERE s.attributes::text != '{}'"
+    )
+
+    def has_search_index(self, conn: Connection) -> bool:
+        return bool(conn.scalar(text("SELECT to_regclass('document_words') IS NOT NULL")))
+
+    def fill_search_index(self, conn: Connection, done: int, newest: int) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO document_words (document_id, part, words) "
+                "SELECT d.id, p.n, to_tsvector('simple', "
+                "CASE WHEN p.n = 0 THEN d.title || ' ' ELSE '' END "
+                "|| substr(d.text, p.n * :part + 1, :part + :overlap)) "
+                "FROM documents AS d CROSS JOIN LATERAL "
+                "generate_series(0, greatest(d.length - 1, 0) / :part) AS p(n) "
+                "WHERE d.id > :done AND d.id <= :newest"
+            ),
+            {"done": done, "newest": newest, "part": PART, "overlap": OVERLAP},
+        )
+
+    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
+        return id_column.in_(
+            text(
+                "SELECT document_id FROM document_words "
+                "WHERE words @@ to_tsquery('simple', :q)"
+            ).bindparams(bindparam("q", tsquery(words)))
+        )
+
+    def watch(self, engine: Engine, path: Path | None, token: str) -> Listener:
+        return Listener(conninfo(engine.url), token)
+
+    def announce(self, conn: Connection, token: str) -> None:
+        self.execute(conn, "SELECT pg_notify(?, ?)", (CHANNEL, token))
+
+
+class Listener:
+    """Counts commits announced on ``CHANNEL`` by other stores than the one of ``token``
+    (thread-safe). A lost connection is made again; as commits may have gone unheard
+    meanwhile, that counts as one."""
+
+    def __init__(self, info: str, token: str) -> None:
+        self._info = info
+        self._token = token
+        self._lock = threading.Lock()
+        self._conn: psycopg.Connection[Any] | None = None
+        self._outside = 0
+
+    def _listening(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            lost = self._conn is not None
+            conn = psycopg.connect(self._info, autocommit=True)
+            conn.execute(f"LISTEN {CHANNEL}")
+            self._conn = conn
+            self._outside += lost
+        return self._conn
+
+    def outside(self) -> int:
+        """How many commits someone else made since the watch began (0, 1, 2, ...); as many
+        as before when the server cannot be reached."""
+        with self._lock:
+            try:
+                heard = self._listening().notifies(timeout=0)
+                self._outside += sum(1 for note in heard if note.payload != self._token)
+            except psycopg.OperationalError:
+                if self._conn is not None:
+                    self._conn.close()
+            return self._outside
+
+    def absorb(self) -> None:
+        """Nothing to do: a Store's own commits carry its token, which is left out."""
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+POSTGRESQL = PostgreSQL()

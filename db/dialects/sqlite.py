@@ -1,0 +1,139 @@
+"""The store on a SQLite file: pragmas, BEGIN IMMEDIATE, FTS5, ``PRAGMA data_version``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.sql.elements import ColumnElement
+
+from annotate.errors import StoreError
+from db import trust
+from db.dialects.base import WAITS, Dialect
+from db.watch import Watcher
+
+OPENED = "opened"
+"""Key of a pooled connection's ``info``: the :func:`file_identity` of the file it opened."""
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """What tells the file at ``path`` from another put in its place (device and inode), or
+    None when there is none. One os.stat: cheap enough to ask before every write."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def fts_query(words: str) -> str:
+    """User words as FTS5 prefix terms, each quoted so no word acts as an operator."""
+    return " ".join(f'"{w.replace(chr(34), chr(34) * 2)}"*' for w in words.split())
+
+
+class SQLite(Dialect):
+    name = "sqlite"
+
+    def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+            record.info[OPENED] = None if path is None else file_identity(path)
+            record.info[WAITS] = wait_ms
+            dbapi_conn.isolation_level = None  # transactions are begun below, explicitly
+            cursor = dbapi_conn.cursor()
+            # A store file may come from anyone: its schema may not call functions with side
+            # effects, and damaged pages are caught as they are read instead of trusted.
+            cursor.execute("PRAGMA trusted_schema=OFF")
+            cursor.execute("PRAGMA cell_size_check=ON")
+            cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+            write = conn.get_execution_options().get("write", False)
+            self.execute(conn, "BEGIN IMMEDIATE" if write else "BEGIN")
+
+    def execute(self, conn: Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        try:
+            return conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+    def execute_many(self, conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            conn.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, rows, exc, sqlite3.Error) from exc
+
+    def wait_at_most(self, conn: Connection, ms: int) -> None:
+        self.execute(conn, f"PRAGMA busy_timeout={int(ms)}")
+
+    def busy(self, exc: OperationalError) -> bool:
+        message = str(exc.orig)
+        return "locked" in message or "busy" in message
+
+    def vet(self, conn: Connection, name: str) -> None:
+        trust.vet(conn, name)
+
+    @contextmanager
+    def migrating(self, conn: Connection, name: str) -> Iterator[None]:
+        """Foreign keys off (a table rebuilt does not cascade to the rows pointing at it),
+        then ``PRAGMA foreign_key_check`` before the commit: a broken key undoes it all."""
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        driver.execute("PRAGMA foreign_keys=OFF")  # takes effect outside a transaction only
+        try:
+            with conn.begin():  # alembic sees it and runs every migration inside it
+                yield
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise StoreError(
+                        f"{name}: the migration was undone: it broke {len(broken)} foreign "
+                        f"key(s), e.g. {table} row {rowid} points at a missing {parent} row"
+                    )
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
+
+    attribute_values = (
+        "SELECT DISTINCT l.name, a.key, a.type, a.value FROM spans AS s "
+        "JOIN labels AS l ON l.id = s.label_id, json_each(s.attributes) AS a "
+        "WHERE s.attributes != '{}'"
+    )
+
+    def has_search_index(self, conn: Connection) -> bool:
+        return bool(conn.scalar(
+            text("SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'")))
+
+    def fill_search_index(self, conn: Connection, done: int, newest: int) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO documents_fts(rowid, title, text) "
+                "SELECT id, title, text FROM documents WHERE id > :done AND id <= :newest"
+            ),
+            {"done": done, "newest": newest},
+        )
+
+    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
+        return id_column.in_(
+            text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q").bindparams(
+                q=fts_query(words)
+            )
+        )
+
+    def watch(self, engine: Engine, path: Path | None, token: str) -> Watcher | None:
+        return None if path is None else Watcher(path)
+
+    def announce(self, conn: Connection, token: str) -> None:
+        """Nothing to do: every commit changes the file's ``PRAGMA data_version``."""
+
+
+SQLITE = SQLite()

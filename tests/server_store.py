@@ -1,0 +1,45 @@
+"""Where a test's store lives: a fresh SQLite file, or, when $COUNTERCLAIM_TEST_DB names a
+PostgreSQL database (``postgresql+psycopg://USER@HOST/DB``), that database emptied."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from db.store import Store
+
+TEST_DB = "COUNTERCLAIM_TEST_DB"
+
+
+def server_url() -> str | None:
+    """The PostgreSQL database the tests may empty and use, if one is given."""
+    return os.environ.get(TEST_DB) or None
+
+
+def conninfo(url: str) -> str:
+    """``url`` as psycopg takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def emptied(url: str) -> str:
+    """``url``, its database emptied: everything in its public schema dropped."""
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return url
+
+
+def fresh_store_location(tmp_path: Path) -> str | Path:
+    """A new empty store: the server's database emptied, else a file in ``tmp_path``."""
+    url = server_url()
+    return emptied(url) if url else tmp_path / "store.sqlite"
+
+
+def query(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (``?`` placeholders) on ``store``'s database, read apart from it."""
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(sql, params).fetchall()]
