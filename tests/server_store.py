@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from db.store import Store
@@ -27,6 +26,8 @@ def conninfo(url: str) -> str:
 
 def emptied(url: str) -> str:
     """``url``, its database emptied: everything in its public schema dropped."""
+    import psycopg  # an optional extra: only a run with a server needs it
+
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")

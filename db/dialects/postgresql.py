@@ -196,4 +196,4 @@ class Listener:
                 self._conn = None
 
 
-POSTGRESQL = PostgreSQL()
+DIALECT = PostgreSQL()

@@ -1,0 +1,124 @@
+"""The store on a real PostgreSQL server ($COUNTERCLAIM_TEST_DB, see tests/server_store.py):
+search, writers at once, live updates, the command line. Without a server these tests do not
+run (.ci/run starts one and runs them)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from server_store import emptied, server_url
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.dialects.postgresql import PART
+from db.store import Store
+from desktop.cli import main
+
+pytestmark = pytest.mark.skipif(server_url() is None, reason="needs $COUNTERCLAIM_TEST_DB")
+
+
+@pytest.fixture
+def url() -> str:
+    return emptied(server_url() or "")
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    store = Store.open(url)
+    yield store
+    store.close()
+
+
+def test_search_takes_prefixes_every_word_and_parts_of_long_texts(store: Store) -> None:
+    across = "x" * (PART - 3) + " Tinzaouaten "  # the word crosses the first part's end
+    long_text = across + "filler " * (PART // 7) + "Kidal"
+    docs = [Document("The army denied it", "a"), Document("O'Brien's report", "b"),
+            Document(long_text, "c")]
+    store.import_documents(AnnotatedDocument(d) for d in docs)
+
+    def found(words: str) -> list[str]:
+        return sorted(row.title for row in store.list_documents(search_text=words))
+
+    assert found("arm DEN") == ["a"]
+    assert found("army report") == []
+    assert found("O'Brien") == ["b"]
+    assert found("kidal") == ["c"]
+    assert found("tinzaouaten") == ["c"]
+    assert found("a\\ & | !") == ["a"]  # operators are words, not syntax
+    assert store.count_documents(search_text="report") == 1
+
+
+def test_writers_at_once_lose_no_edit(url: str, store: Store) -> None:
+    doc = Document("word " * 400, "shared")
+    store.import_documents([AnnotatedDocument(doc)])
+    failures: list[BaseException] = []
+
+    def annotate(name: str, first: int) -> None:
+        mine = Store.open(url)
+        try:
+            for k in range(25):
+                start = (first + k) * 5
+                mine.apply(CreateSpan(Span(doc.uid, start, start + 4, "CLAIM", name)), name)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            mine.close()
+
+    threads = [threading.Thread(target=annotate, args=(f"ann{i}", i * 25)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert store.span_count() == 100
+    assert {name: work["spans"] for name, work in store.work_by_annotator().items()} == {
+        f"ann{i}": 25 for i in range(4)}
+    assert len(store.history(limit=None, op="create_span")) == 100
+
+
+def test_a_commit_elsewhere_shows_in_the_watch_within_a_second(url: str, store: Store) -> None:
+    doc = Document("The army denied it", "a")
+    store.import_documents([AnnotatedDocument(doc)])
+    seen = store.data_version()
+    store.apply(CreateSpan(Span(doc.uid, 0, 3, "CLAIM", "amina")), "amina")
+    assert store.data_version() == seen  # its own commit does not count
+    other = Store.open(url)
+    try:
+        other.apply(CreateSpan(Span(doc.uid, 4, 8, "CLAIM", "ben")), "ben")
+    finally:
+        other.close()
+    deadline = time.monotonic() + 1.0
+    while store.data_version() == seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.data_version() == seen + 1
+
+
+def test_the_command_line_imports_and_exports_as_on_a_file(url: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("Amina met the army in Kidal.\n", encoding="utf-8")
+    outputs = []
+    for where in (url, str(tmp_path / "store.sqlite")):
+        assert main(["import", str(source), "--db", where]) == 0
+        out = tmp_path / f"out{len(outputs)}.jsonl"
+        assert main(["export", str(out), "--format", "native", "--db", where]) == 0
+        outputs.append(out.read_bytes())
+    assert b"Kidal" in outputs[0]
+    assert outputs[0] == outputs[1]
+    assert main(["stats", "--db", url]) == 0
+    assert "documents" in capsys.readouterr().out
+
+
+def test_a_wrong_password_is_a_plain_message_that_hides_it(
+        url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = url.replace("postgresql+psycopg://", "postgresql+psycopg://nobody:s3cret@", 1) \
+        if "@" not in url else url.replace("@", ":s3cret@", 1)
+    assert main(["stats", "--db", wrong]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "cannot open the store" in err
+    assert "s3cret" not in err
