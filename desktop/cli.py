@@ -29,6 +29,7 @@ from db.journal import JournalEntry
 from db.review import accept_agreed, doc_review_items, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
+from desktop import cli_team
 from desktop.stores import open_store
 
 
@@ -386,6 +387,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", parents=[common], help="copy the store into backups/")
     p.set_defaults(run=cmd_backup)
+    cli_team.add_parsers(sub, common)
     return top
 
 
@@ -400,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(location)
     try:
+        if hasattr(args, "standalone"):  # a command naming its own stores
+            with workers.fork_allowed():
+                return args.standalone(args)
         store = open_store(location)
         try:
             with workers.fork_allowed():  # the command line runs no other thread

@@ -1,12 +1,13 @@
 """The store on a real PostgreSQL server ($COUNTERCLAIM_TEST_DB, see tests/server_store.py):
-search, writers at once, live updates, the command line. Without a server these tests do not
-run (.ci/run starts one and runs them)."""
+search, writers at once, live updates, the command line, copies to and from a file. Without a
+server these tests do not run (.ci/run starts one and runs them)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from server_store import emptied, server_url
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
+from db.copy import counts, same_export
 from db.dialects.postgresql import PART
 from db.store import Store
 from desktop.cli import main
@@ -122,3 +124,33 @@ def test_a_wrong_password_is_a_plain_message_that_hides_it(
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "cannot open the store" in err
     assert "s3cret" not in err
+
+
+def test_copy_to_the_server_and_back_keeps_every_row_and_the_export(
+        url: str, tmp_path: Path, two_annotator_corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "first.sqlite"
+    with closing(Store.open(first)) as store:
+        records = two_annotator_corpus(12)
+        store.import_documents(records)
+        uid = records[0].document.uid
+        store.apply(CreateSpan(Span(uid, 6, 7, "PERSON", "ann", "late")), "ann")
+        store.undo("ann")
+        store.list_documents(search_text="army")  # its search index is not copied
+    assert main(["copy", str(first), url]) == 0
+    assert "native export is the same byte for byte" in capsys.readouterr().out
+    with closing(Store.open(url)) as server:
+        assert [r.title for r in server.list_documents(search_text="kid")][:1] == ["Report 0"]
+        server.apply(CreateSpan(Span(uid, 6, 7, "PERSON", "ann", "later")), "ann")
+        server.undo("ann")  # ids go on after the copied ones
+    back = tmp_path / "back.sqlite"
+    assert main(["copy", url, str(back)]) == 0
+    with closing(Store.open(first)) as a, closing(Store.open(back)) as b:
+        with a.engine.connect() as one, b.engine.connect() as two:
+            before, after = counts(one), counts(two)
+        assert after == before | {"journal": before["journal"] + 2,  # the edit and its undo
+                                  "deleted": before["deleted"] + 1}  # its span's tombstone
+        assert a.history(limit=None)[1:] == b.history(limit=None)[3:]
+    assert same_export(str(first), str(back))
+    assert main(["copy", str(first), url]) == 2
+    assert "not empty (it holds documents and journal)" in capsys.readouterr().err

@@ -1,0 +1,140 @@
+"""A team on one PostgreSQL store: each member connects as their own database role, and the
+server itself keeps everyone in their lane (row-level security), whatever client they run.
+
+``team init`` makes three group roles per database (``<db>_annotator``, ``<db>_reviewer``,
+``<db>_lead``), grants each what it may touch, and puts a policy on every table that holds
+someone's work:
+
+- everyone reads everything;
+- an annotator writes only rows of their own layer (the annotator whose name is their role's);
+- a reviewer writes the gold layer as well, and adjudication decisions;
+- a lead writes everything, schema and documents included.
+
+Roles are made without passwords by Counterclaim's hand unless one is given (the server keeps
+only its SCRAM hash); members keep theirs in libpq's password file (~/.pgpass), never in a URL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from annotate.errors import StoreError
+from annotate.model import GOLD
+from annotate.strings import check_name
+from db.store import Store
+
+ROLES = ("annotator", "reviewer", "lead")
+LANES = {"spans": "annotator_id", "relations": "annotator_id", "doc_labels": "annotator_id",
+         "document_status": "annotator_id", "journal": "annotator_id",
+         "decisions": "decided_by_id"}
+"""Tables of someone's work, and the column naming whose."""
+SHARED = ("journal_documents", "deleted", "settings", "document_words")
+"""Tables every member writes as a side effect of their own edits (journal documents,
+tombstones, the search index)."""
+MAY_WRITE = "counterclaim_may_write"
+
+
+def groups(conn: Connection) -> dict[str, str]:
+    """The group role of each of ``ROLES`` for this database, by role."""
+    database = conn.scalar(text("SELECT current_database()"))
+    return {role: f"{database}_{role}" for role in ROLES}
+
+
+def _role_exists(conn: Connection, name: str) -> bool:
+    return bool(conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}))
+
+
+def _server(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":
+        raise StoreError(f"{store.location}: a team works on a PostgreSQL store, not a file")
+
+
+def init(store: Store) -> list[str]:
+    """Make the group roles (if missing), grants and policies of ``store``'s database; run
+    by the role owning the store's tables, which may create roles. Returns the group roles.
+    Running it again brings grants and policies up to date."""
+    _server(store)
+    with store._write() as conn:
+        names = groups(conn)
+        quote = conn.dialect.identifier_preparer.quote
+        quoted = {role: quote(name) for role, name in names.items()}
+        for role, name in names.items():
+            if not _role_exists(conn, name):
+                conn.execute(text(f"CREATE ROLE {quoted[role]} NOLOGIN"))
+        everyone = ", ".join(quoted.values())
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}"))
+        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
+        own = ", ".join((*LANES, *SHARED))
+        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {own} TO {everyone}"))
+        conn.execute(text(f"GRANT INSERT ON annotators TO {everyone}"))
+        conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON decisions FROM {quoted['annotator']}"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {quoted['lead']}"))
+        lead, reviewer = _literal(names["lead"]), _literal(names["reviewer"])
+        conn.execute(text(
+            f"CREATE OR REPLACE FUNCTION {MAY_WRITE}(who integer) RETURNS boolean "
+            "LANGUAGE sql STABLE AS $$ "
+            f"SELECT pg_has_role(current_user, {lead}, 'MEMBER') OR EXISTS ("
+            "SELECT 1 FROM annotators AS a WHERE a.id = who AND (a.name = current_user "
+            f"OR (a.name = {_literal(GOLD)} "
+            f"AND pg_has_role(current_user, {reviewer}, 'MEMBER')))) $$"))
+        for table, column in LANES.items():
+            _policies(conn, table, f"{MAY_WRITE}({column})")
+        _policies(conn, "annotators",
+                  f"name = current_user OR pg_has_role(current_user, {lead}, 'MEMBER') OR "
+                  f"(name = {_literal(GOLD)} "
+                  f"AND pg_has_role(current_user, {reviewer}, 'MEMBER'))")
+    return list(names.values())
+
+
+def _literal(value: str) -> str:
+    """``value`` as an SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _policies(conn: Connection, table: str, lane: str) -> None:
+    """Row-level security on ``table``: every row read, only rows meeting ``lane`` written."""
+    conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text(f"DROP POLICY IF EXISTS everyone_reads ON {table}"))
+    conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING (true)"))
+    conn.execute(text(f"DROP POLICY IF EXISTS own_lane ON {table}"))
+    conn.execute(text(f"CREATE POLICY own_lane ON {table} FOR ALL USING ({lane}) "
+                      f"WITH CHECK ({lane})"))
+
+
+def add(store: Store, name: str, role: str, password: str | None = None) -> None:
+    """Add the member ``name`` (their login role, and their annotator of the same name) as an
+    annotator, reviewer or lead; a member already there changes role. ``password`` is sent to
+    the server, which keeps its hash; None leaves the role's password as it is."""
+    _server(store)
+    check_name(name, "member")
+    if role not in ROLES:
+        raise StoreError(f"a member is one of {', '.join(ROLES)}, not {role!r}")
+    with store._write() as conn:
+        names = groups(conn)
+        quote = conn.dialect.identifier_preparer.quote
+        if not _role_exists(conn, names[role]):
+            raise StoreError(f"{store.location}: not set up for a team: run team init first")
+        member = quote(name)
+        if _role_exists(conn, name):
+            for other in names.values():
+                conn.execute(text(f"REVOKE {quote(other)} FROM {member}"))
+        else:
+            conn.execute(text(f"CREATE ROLE {member} LOGIN"))
+        if password is not None:
+            conn.execute(text(f"ALTER ROLE {member} PASSWORD {_literal(password)}"))
+        conn.execute(text(f"GRANT {quote(names[role])} TO {member}"))
+        database = quote(conn.scalar(text("SELECT current_database()")))
+        conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {member}"))
+        store.names.annotator_id(conn, name)
+
+
+def members(store: Store) -> dict[str, str]:
+    """Each member's role (annotator, reviewer or lead), by name."""
+    _server(store)
+    with store._read() as conn:
+        roles = {name: role for role, name in groups(conn).items()}
+        rows = conn.execute(text(
+            "SELECT m.rolname, g.rolname FROM pg_auth_members AS am "
+            "JOIN pg_roles AS m ON m.oid = am.member JOIN pg_roles AS g ON g.oid = am.roleid"))
+        return {name: roles[g] for name, g in rows if g in roles}

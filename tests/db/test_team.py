@@ -1,0 +1,140 @@
+"""A team on a real PostgreSQL server: each member's role writes only its own lane, and the
+server itself refuses the rest (row-level security), whatever client sends the SQL."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from server_store import conninfo, emptied, server_url
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from annotate.commands import CreateSpan
+from annotate.model import GOLD, AnnotatedDocument, Document, Span
+from db import team
+from db.store import Store
+from desktop.cli import main
+
+pytestmark = pytest.mark.skipif(server_url() is None, reason="needs $COUNTERCLAIM_TEST_DB")
+
+TEXT = "Amina met the army in Kidal."
+
+
+@pytest.fixture
+def lead() -> Iterator[tuple[Store, str]]:
+    """The store, set up for a team by the test server's role (its owner), and its URL."""
+    url = emptied(server_url() or "")
+    store = Store.open(url)
+    store.import_documents([AnnotatedDocument(Document(TEXT, "r"))])
+    team.init(store)
+    yield store, url
+    with store._read() as conn:
+        made = [*team.groups(conn).values()]
+    store.close()
+    import psycopg
+
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        found = [r[0] for r in conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tm\\_%%' OR rolname = ANY(%s)",
+            (made,))]
+        for name in found:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def member(url: str, name: str, password: str) -> Store:
+    """The store as the member ``name`` sees it, over TCP with their password."""
+    server = make_url(url)
+    return Store.open(server.set(username=name, password=password, host="localhost",
+                                 query={}).render_as_string(hide_password=False))
+
+
+def uid_of(store: Store) -> str:
+    return store.list_documents()[0].uid
+
+
+def test_each_role_writes_its_lane_and_the_server_refuses_the_rest(lead) -> None:
+    store, url = lead
+    names = {role: f"tm_{role}_{secrets.token_hex(3)}" for role in ("a", "b", "r")}
+    password = secrets.token_urlsafe(12)
+    team.add(store, names["a"], "annotator", password)
+    team.add(store, names["b"], "annotator", password)
+    team.add(store, names["r"], "reviewer", password)
+    assert team.members(store) == {names["a"]: "annotator", names["b"]: "annotator",
+                                   names["r"]: "reviewer"}
+    uid = uid_of(store)
+    store.apply(CreateSpan(Span(uid, 0, 5, "PERSON", names["b"], "b-span")), names["b"])
+
+    alice = member(url, names["a"], password)
+    try:
+        alice.apply(CreateSpan(Span(uid, 14, 18, "ORG", names["a"], "a-span")), names["a"])
+        assert {s.id for s in alice.spans(uid)} == {"a-span", "b-span"}  # she reads all
+        with alice.engine.connect() as conn:  # a modified client: SQL straight to the server
+            moved = conn.execute(text("UPDATE spans SET start = 1 WHERE id = 'b-span'"))
+            assert moved.rowcount == 0  # another's row is not hers to change
+            gone = conn.execute(text("DELETE FROM spans WHERE id = 'b-span'"))
+            assert gone.rowcount == 0
+            conn.commit()
+        forged = [
+            "UPDATE spans SET annotator_id = (SELECT id FROM annotators WHERE name = :b) "
+            "WHERE id = 'a-span'",
+            "INSERT INTO spans (id, document_id, annotator_id, label_id, start, \"end\", "
+            "attributes, created, updated) SELECT 'forged', d.id, a.id, 1, 0, 5, '{}', '', '' "
+            "FROM documents AS d, annotators AS a WHERE a.name = :b",
+            "INSERT INTO decisions (id, document_id, kind, sources, decided_by_id, at) "
+            "SELECT 'x', d.id, 'accept', '[]', a.id, '' FROM documents AS d, annotators AS a "
+            "WHERE a.name = :a",
+            "UPDATE documents SET title = 'mine'",
+            "DELETE FROM labels",
+        ]
+        for sql in forged:
+            with alice.engine.connect() as conn, pytest.raises(DBAPIError,
+                                                               match=r"security|permission"):
+                conn.execute(text(sql), {"a": names["a"], "b": names["b"]})
+    finally:
+        alice.close()
+    assert [(s.id, s.start) for s in store.spans(uid, [names["b"]])] == [("b-span", 0)]
+
+    store.ensure_annotator(GOLD)
+    gold = ("INSERT INTO spans (id, document_id, annotator_id, label_id, start, \"end\", "
+            "attributes, created, updated) SELECT :id, d.id, a.id, 1, 22, 27, '{}', '', '' "
+            "FROM documents AS d, annotators AS a WHERE a.name = 'gold'")
+    for who, allowed in ((names["r"], True), (names["a"], False)):
+        seen = member(url, who, password)
+        try:
+            with seen.engine.connect() as conn:
+                if allowed:
+                    conn.execute(text(gold), {"id": f"gold-{who}"})
+                    conn.commit()
+                else:
+                    with pytest.raises(DBAPIError, match="row-level security"):
+                        conn.execute(text(gold), {"id": f"gold-{who}"})
+        finally:
+            seen.close()
+    assert [s.id for s in store.spans(uid, [GOLD])] == [f"gold-{names['r']}"]
+
+
+def test_team_commands_on_the_command_line(lead, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _, url = lead
+    name = f"tm_l_{secrets.token_hex(3)}"
+    assert main(["team", "init", url]) == 0
+    assert "row-level security" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("pw-of-lead\n"))
+    assert main(["team", "add", name, "--role", "lead", "--password-stdin", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "pw-of-lead" not in out and "~/.pgpass" in out
+    assert main(["team", "list", "--db", url]) == 0
+    assert f"{name}\tlead" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["team", "add", name, "--role", "chief", "--db", url])
+    assert "invalid choice" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert main(["team", "add", name, "--role", "lead", "--password-stdin", "--db", url]) == 2
+    assert "an empty password" in capsys.readouterr().err
+    assert main(["team", "init", "sqlite://"]) == 2
+    assert "a team works on a PostgreSQL store" in capsys.readouterr().err
