@@ -555,9 +555,10 @@ class _AnnReader:
                 raise self.intake.error(f"{ident}: expected 'TYPE ID' before the tab", where)
             self.attached.append((kind, name, target, text, where))
         elif kind == "*":
-            name, *members = rest.split()
-            if len(members) < 2:
+            parts = rest.split()
+            if len(parts) < 3:
                 raise self.intake.error("an equivalence needs a type and two ids or more", where)
+            name, *members = parts
             self.equivalences.append((name, members, where))
         else:
             raise self.intake.error(f"unknown brat annotation {ident!r}", where)

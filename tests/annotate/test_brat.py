@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from annotate.errors import InputError
 from annotate.formats import brat
 from annotate.formats.base import ImportOptions
 from annotate.schema import LabelSchema
@@ -130,3 +133,10 @@ def test_a_label_map_renames_an_event_and_its_trigger_alike():
                 if r.document.title == "news.2024-06"]
     [merger] = by_label(record)["Merger"]
     assert merger.attributes[brat.EVENT] == "Merger"
+
+
+def test_an_equivalence_line_without_type_or_ids_is_refused_naming_its_line(tmp_path):
+    root = folder(tmp_path, {"doc.txt": "The army said", "doc.ann": "T1\tORG 4 8\tarmy\n*\n"})
+    with pytest.raises(InputError, match="an equivalence needs a type and two ids") as refused:
+        read(root)
+    assert "line 2" in str(refused.value)
