@@ -125,7 +125,7 @@ def open_input(path: Path, limit: int = MAX_FILE_BYTES) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-    return io.BufferedReader(raw)
+    return io.BufferedReader(raw, 1 << 20)
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

@@ -170,7 +170,7 @@ def _import_chunk(
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
     spans: list[tuple[Span, int]] = []
     relations: list[tuple[Relation, int]] = []
-    linked: dict[int, set[str]] = {}  # document id -> ids of the spans its relations join
+    linked: dict[int, dict[str, str]] = {}  # document id -> joined span id -> annotator
     statuses: list[tuple[int, str, Status]] = []
     doc_labels: list[tuple[DocLabel, int]] = []
     for record in chunk:
@@ -190,9 +190,11 @@ def _import_chunk(
                 if r.source in ends and r.target in ends
                 and incoming.relation(r, ends[r.source], ends[r.target], where)
             ]
-            joined = linked.setdefault(doc_id, set())  # a file may hold a document twice
-            joined.update(r.source for r in record.relations)
-            joined.update(r.target for r in record.relations)
+            joined = linked.setdefault(doc_id, {})  # a file may hold a document twice
+            for r in record.relations:
+                for end in (r.source, r.target):
+                    if end in ends:
+                        joined[end] = ends[end].annotator
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
         for label in record.doc_labels:
             if label.document != record.document.uid:

@@ -108,7 +108,8 @@ def write(
         ),
     ).fetchone()[0]
     if len(documents) > 1:
-        execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in documents])
+        # in uid order: appended to both indexes of the table, not scattered through them
+        execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in sorted(documents)])
     return row_id
 
 

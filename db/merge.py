@@ -26,6 +26,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -147,6 +148,18 @@ _SET_STATUS = (
 )
 
 
+class _Ids(dict[str, int]):
+    """The ids names have here, each looked up (by ``find``) the first time it is asked for."""
+
+    def __init__(self, find: Callable[[str], int]) -> None:
+        super().__init__()
+        self._find = find
+
+    def __missing__(self, name: str) -> int:
+        found = self[name] = self._find(name)
+        return found
+
+
 class Merger:
     """Merges one chunk of records after another into the store, counting in ``summary``.
     ``who`` and ``label`` give the ids of names here; ``look_buried``: whether any tombstone
@@ -186,31 +199,31 @@ class Merger:
         return tombstones.buried(self.conn, kind, list(ids)) if self.look_buried else set()
 
     def spans(
-        self, incoming: Sequence[tuple[Span, int]], linked: dict[int, set[str]]
+        self, incoming: Sequence[tuple[Span, int]], linked: dict[int, dict[str, str]]
     ) -> dict[tuple[int, str], tuple[str, str]]:
         """Merge ``incoming`` (span, document id); returns, for each span here now that a
-        relation joins (``linked``: document id -> ids in the file), (document id, its id in
-        the file) -> (its id here, its annotator)."""
-        to_row = span_rows.to_row
-        who = {name: self.who(name) for name in {s.annotator for s, _ in incoming}}
-        label = {name: self.label(name) for name in {s.label for s, _ in incoming}}
-        if not self.look_buried and self._all_new(
-            [to_row(s, doc_id, who[s.annotator], label[s.label]) for s, doc_id in incoming]
-        ):
-            self._count_all("spans", (s.annotator for s, _ in incoming), ADDED)
-            return {
-                (doc_id, s.id): (s.id, s.annotator)
-                for s, doc_id in incoming
-                if doc_id in linked and s.id in linked[doc_id]
-            }
+        relation joins (``linked``: document id -> id in the file -> annotator), (document id,
+        its id in the file) -> (its id here, its annotator)."""
+        who, label = _Ids(self.who), _Ids(self.label)
+        rows_in = span_rows.to_rows(incoming, who, label)
+        if not self.look_buried and self._all_new(rows_in):
+            # every id is new and comes once: each span is here under its id in the file
+            names = {i: name for name, i in who.items()}
+            for annotator_id, n in Counter(map(itemgetter(2), rows_in)).items():
+                self.summary.count(names[annotator_id], "spans", ADDED, n)
+            return {(doc_id, span_id): (span_id, annotator)
+                    for doc_id, ends in linked.items() for span_id, annotator in ends.items()}
         placed, rows = self._owned(incoming, _SPANS_BY_ID, 2)
         dead = self._buried("span", (s.id for s in placed))
         here: dict[tuple[int, str], tuple[str, str]] = {}
         inserts = []
         updates: list[tuple[Any, ...]] = []
         seen: set[str] = set()
-        for span, (original, doc_id) in zip(placed, incoming, strict=True):
-            new = to_row(span, doc_id, who[span.annotator], label[span.label])
+        if any(p is not s for p, (s, _) in zip(placed, incoming, strict=True)):  # copies
+            rows_in = span_rows.to_rows(
+                zip(placed, (doc_id for _, doc_id in incoming), strict=True), who, label
+            )
+        for span, (original, doc_id), new in zip(placed, incoming, rows_in, strict=True):
             row = rows.get(span.id)
             if span.id in dead:
                 outcome = SKIPPED + DELETED_HERE
@@ -252,10 +265,6 @@ class Merger:
         execute(self.conn, "ROLLBACK TO merge_spans")
         execute(self.conn, "RELEASE merge_spans")
         return False
-
-    def _count_all(self, kind: str, annotators: Iterable[str], outcome: str) -> None:
-        for name, n in Counter(annotators).items():
-            self.summary.count(name, kind, outcome, n)
 
     def relations(
         self,
