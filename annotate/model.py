@@ -193,6 +193,8 @@ class AnnotatedDocument:
         for span in self.spans:
             if span.fragments or not 0 <= span.start < span.end <= length:
                 span.check_bounds(text)  # the common case checked here, without a call
+        if not self.relations:
+            return
         ids = {span.id for span in self.spans}
         for rel in self.relations:
             for end in (rel.source, rel.target):

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -179,11 +180,14 @@ def _names_sound(names: set[str]) -> bool:
     return True
 
 
+_LABEL, _ANNOTATOR = attrgetter("label"), attrgetter("annotator")
+
+
 def _sound(spans: tuple[Span, ...]) -> bool:
     """Whether the spans' names and free text pass, each distinct name checked once and no
     message built: the quick path of a sound record."""
-    names = {span.label for span in spans}
-    names.update(span.annotator for span in spans)
+    names = set(map(_LABEL, spans))
+    names.update(map(_ANNOTATOR, spans))
     return (_names_sound(names)
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)

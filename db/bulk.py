@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -181,7 +182,7 @@ def _import_chunk(
             raise InputError(str(exc), None, where) from None
         doc_id = ids[record.document.uid]
         fits = incoming.spans(record.spans, where)
-        spans += [(s, doc_id) for s in fits]
+        spans.extend(zip(fits, repeat(doc_id)))
         if record.relations:
             ends = {s.id: s for s in fits}
             relations += [
