@@ -12,30 +12,31 @@ The definitions are those of FORMATS.md ("Agreement definitions"); the choices i
   the two spans sets it; a missing attribute differs from any value.
 - Undefined figures (0/0) carry ``value=None`` and a short ``reason``; they are never 0 or 1.
 
-Everything runs on numpy arrays over all documents at once: tokens come from one pass of the
-default tokenizer over the counted texts, token coverage from a difference array per
-(annotator, label), kappa from 2x2 counts and alpha from the closed form of the coincidence
-matrix for binary nominal data with missing values. Overlap matching lists the overlapping
-pairs only in clusters where they are few; in dense clusters it finds the same matching
-without them (:mod:`annotate.overlap_matching`), so time and memory stay near-linear.
+The documents are read once, as a stream (:mod:`annotate.agreement_corpus`): spans become
+numpy arrays over all documents, texts become token counts a batch at a time (the default
+tokenizer, token coverage from a difference array per (annotator, label)) and are dropped, so
+memory follows the spans and not the texts. Kappa comes from 2x2 counts and alpha from the
+closed form of the coincidence matrix for binary nominal data with missing values. Overlap
+matching lists the overlapping pairs only in clusters where they are few; in dense clusters it
+finds the same matching without them (:mod:`annotate.overlap_matching`), so time and memory
+stay near-linear.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, combinations
+from itertools import combinations
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from annotate.agreement_corpus import Corpus
 from annotate.doc_agreement import CodingAgreement, doc_label_agreement
 from annotate.model import GOLD, AnnotatedDocument, Span
 from annotate.overlap_matching import Progress, match_by_overlap
 from annotate.schema import DocCategory
-from annotate.tokenize import TOKEN
 
 MatchMode = Literal["exact", "overlap"]
 AlignmentKind = Literal["agreed", "boundary", "label", "only_a", "only_b"]
@@ -474,107 +475,8 @@ def label_confusion(documents: Iterable[AnnotatedDocument], a: str, b: str,
         for al in align_spans(a_spans, b_spans, progress)))
 
 
-# -- corpus arrays ------------------------------------------------------------------------------
-class _Corpus:
-    """The documents at least two annotators counted, as arrays.
-
-    Spans and tokens carry global offsets: document ``d`` starts at ``offsets[d]`` in the texts
-    joined by newlines (no token crosses a newline, so one tokenizer pass equals one per text).
-    """
-
-    def __init__(self, docs: list[AnnotatedDocument], annotators: Sequence[str],
-                 labels: Sequence[str]) -> None:
-        kept: list[AnnotatedDocument] = []
-        done_rows: list[list[bool]] = []
-        touched_rows: list[list[bool]] = []
-        for doc in docs:
-            present = {s.annotator for s in doc.spans}
-            done = [doc.status.get(a) == "done" for a in annotators]
-            touched = [a in present for a in annotators]
-            if sum(d or t for d, t in zip(done, touched, strict=True)) >= 2:
-                kept.append(doc)
-                done_rows.append(done)
-                touched_rows.append(touched)
-        shape = (len(annotators), len(kept))
-        self.done = np.array(done_rows, bool).T.reshape(shape)
-        self.touched = np.array(touched_rows, bool).T.reshape(shape)
-        self.counted = self.done | self.touched
-        lengths = np.fromiter((len(d.document.text) + 1 for d in kept), _INT, len(kept))
-        self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(_INT)
-        self._read_spans(kept, {name: i for i, name in enumerate(annotators)},
-                         {name: i for i, name in enumerate(labels)})
-        joined = "\n".join(d.document.text for d in kept)
-        bounds = np.fromiter(chain.from_iterable(map(re.Match.span, TOKEN.finditer(joined))), _INT)
-        self.token_start, self.token_end = bounds[0::2], bounds[1::2]
-        self.doc_tokens = np.searchsorted(self.token_start, self.offsets)  # per-document ranges
-        self.tokens_per_doc = np.diff(self.doc_tokens)
-
-    def _read_spans(self, kept: list[AnnotatedDocument], ann_index: dict[str, int],
-                    label_index: dict[str, int]) -> None:
-        """Span rows (annotator, label, document, global bounds) and relation rows
-        (annotator, type, source row, target row) of the chosen annotators and labels."""
-        self.spans: list[Span] = []
-        ann: list[int] = []
-        lab: list[int] = []
-        doc_of: list[int] = []
-        rel_rows: list[tuple[int, int, int, int]] = []
-        rel_types: dict[str, int] = {}
-        for d, doc in enumerate(kept):
-            first = len(self.spans)
-            for s in doc.spans:
-                a, lb = ann_index.get(s.annotator), label_index.get(s.label)
-                if a is not None and lb is not None:
-                    self.spans.append(s)
-                    ann.append(a)
-                    lab.append(lb)
-            doc_of.extend([d] * (len(self.spans) - first))
-            if doc.relations:
-                rows = {self.spans[k].id: k for k in range(first, len(self.spans))}
-                for r in doc.relations:
-                    a = ann_index.get(r.annotator)
-                    if a is not None and r.source in rows and r.target in rows:
-                        t = rel_types.setdefault(r.type, len(rel_types))
-                        rel_rows.append((a, t, rows[r.source], rows[r.target]))
-        n = len(self.spans)
-        self.ann = np.array(ann, _INT)
-        self.label = np.array(lab, _INT)
-        self.doc = np.array(doc_of, _INT)
-        base = self.offsets[self.doc]
-        self.start = base + np.fromiter((s.start for s in self.spans), _INT, n)
-        self.end = base + np.fromiter((s.end for s in self.spans), _INT, n)
-        self.relations = np.array(rel_rows, _INT).reshape(-1, 4)
-
-    def pair_documents(self, a: int, b: int) -> np.ndarray:
-        """Which documents count for the pair: both done, or both with a span."""
-        return (self.done[a] & self.done[b]) | (self.touched[a] & self.touched[b])
-
-    def per_document(self, flags: np.ndarray) -> np.ndarray:
-        """Sum of per-token ``flags`` within each document."""
-        totals = np.zeros(len(flags) + 1, _INT)
-        np.cumsum(flags, out=totals[1:])
-        return totals[self.doc_tokens[1:]] - totals[self.doc_tokens[:-1]]
-
-    def coverage(self, n_labels: int) -> Iterator[list[np.ndarray]]:
-        """Per label, a boolean token vector per annotator: token shares a character with a span."""
-        n_tokens = len(self.token_start)
-        first = np.searchsorted(self.token_end, self.start, side="right")
-        stop = np.searchsorted(self.token_start, self.end, side="left")
-        n_ann = self.counted.shape[0]
-        key = self.label * n_ann + self.ann
-        order = np.argsort(key, kind="stable")
-        cuts = np.searchsorted(key[order], np.arange(n_labels * n_ann + 1))
-        for lb in range(n_labels):
-            covers = []
-            for k in range(lb * n_ann, (lb + 1) * n_ann):
-                rows = order[cuts[k] : cuts[k + 1]]
-                edges = np.bincount(first[rows], minlength=n_tokens + 1)
-                edges -= np.bincount(stop[rows], minlength=n_tokens + 1)
-                covers.append(np.cumsum(edges[:n_tokens]) > 0)
-            yield covers
-
-
 # -- figures ------------------------------------------------------------------------------------
-def _token_figures(corpus: _Corpus, labels: Sequence[str], pairs: list[tuple[int, int]],
+def _token_figures(corpus: Corpus, labels: Sequence[str], pairs: list[tuple[int, int]],
                    pair_docs: list[np.ndarray]) -> tuple[list[dict[str, Metric]], dict[str, Alpha]]:
     """Token kappa per pair and label, Krippendorff's alpha per label."""
     ntok = corpus.tokens_per_doc
@@ -584,12 +486,12 @@ def _token_figures(corpus: _Corpus, labels: Sequence[str], pairs: list[tuple[int
     coding = int((corpus.counted & (ntok > 0)).any(axis=1).sum())
     kappas: list[dict[str, Metric]] = [{} for _ in pairs]
     alphas: dict[str, Alpha] = {}
-    for label, covers in zip(labels, corpus.coverage(len(labels)), strict=True):
-        ones = [corpus.per_document(c) for c in covers]
-        ones_sum = np.sum(ones, axis=0, dtype=_INT) if ones else np.zeros(len(ntok), _INT)
+    for lb, label in enumerate(labels):
+        ones = corpus.ones(lb)
+        ones_sum = ones.sum(axis=0)
         squares = ones_sum.copy()  # Σ n1² per document = Σ n1 + 2 Σ_pairs both-ones
         for p, (a, b) in enumerate(pairs):
-            both = corpus.per_document(covers[a] & covers[b])
+            both = corpus.both(lb, a, b)
             squares += 2 * both
             docs = pair_docs[p]
             kappas[p][label] = cohen_kappa(int(ntok[docs].sum()), int(ones[a][docs].sum()),
@@ -626,18 +528,22 @@ def _f1_by_label(labels: Sequence[str], a_labels: np.ndarray, b_labels: np.ndarr
     return per_label, F1.of(int(na.sum()), int(nb.sum()), int(nm.sum()))
 
 
-def _attribute_agreement(pairs: Iterable[tuple[Span, Span]]) -> dict[str, Metric]:
+def _attribute_agreement(
+    pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
+) -> dict[str, Metric]:
+    """Per attribute name, the share of matched pairs (their two spans' attributes) where
+    both give it the same value, over the pairs where at least one gives it."""
     total: Counter[str] = Counter()
     equal: Counter[str] = Counter()
     for x, y in pairs:
-        if x.attributes or y.attributes:
-            for name in x.attributes.keys() | y.attributes.keys():
+        if x or y:
+            for name in x.keys() | y.keys():
                 total[name] += 1
-                equal[name] += x.attributes.get(name, _MISSING) == y.attributes.get(name, _MISSING)
+                equal[name] += x.get(name, _MISSING) == y.get(name, _MISSING)
     return {name: Metric(equal[name] / total[name], total[name]) for name in sorted(total)}
 
 
-def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int, docs: np.ndarray,
+def _span_figures(corpus: Corpus, labels: Sequence[str], a: int, b: int, docs: np.ndarray,
                   span_class: np.ndarray, progress: Progress | None) -> dict[str, Any]:
     in_docs = docs[corpus.doc]
     rows_a = np.flatnonzero((corpus.ann == a) & in_docs)
@@ -653,7 +559,7 @@ def _span_figures(corpus: _Corpus, labels: Sequence[str], a: int, b: int, docs: 
                                  corpus.label[rows_a[ia]])
         if mode == "exact":
             out["attributes"] = _attribute_agreement(
-                (corpus.spans[i], corpus.spans[j])
+                (corpus.attributes[i], corpus.attributes[j])
                 for i, j in zip(rows_a[ia].tolist(), rows_b[ib].tolist(), strict=True))
 
     rel = corpus.relations
@@ -679,19 +585,15 @@ def compute_agreement(documents: Iterable[AnnotatedDocument],
     label they used), and on the document ``categories`` (default: those their document labels
     use; :mod:`annotate.doc_agreement`). ``progress`` hears from long overlap matchings (and
     may stop them)."""
-    docs = list(documents)
+    corpus = Corpus(documents, annotators, labels)  # read once, as a stream
     if annotators is None:
-        annotators = sorted(
-            ({s.annotator for d in docs for s in d.spans}
-             | {a for d in docs for a, state in d.status.items() if state == "done"}
-             | {x.annotator for d in docs for x in d.doc_labels})
-            - {GOLD})
+        annotators = sorted(corpus.named - {GOLD})
     annotators = list(dict.fromkeys(annotators))
     if labels is None:
         chosen = set(annotators)
-        labels = sorted({s.label for d in docs for s in d.spans if s.annotator in chosen})
+        labels = sorted({label for who, label in corpus.used if who in chosen})
     labels = list(dict.fromkeys(labels))
-    corpus = _Corpus(docs, annotators, labels)
+    corpus.choose(annotators, labels)
     pairs = list(combinations(range(len(annotators)), 2))
     pair_docs = [corpus.pair_documents(a, b) for a, b in pairs]
     kappas, alphas = _token_figures(corpus, labels, pairs, pair_docs)
@@ -704,5 +606,5 @@ def compute_agreement(documents: Iterable[AnnotatedDocument],
             exact=f["exact"][0], exact_micro=f["exact"][1],
             overlap=f["overlap"][0], overlap_micro=f["overlap"][1],
             kappa=kappa, relations=f["relations"], attributes=f["attributes"]))
-    return AgreementReport(tuple(annotators), tuple(labels), len(docs), tuple(reports), alphas,
-                           tuple(doc_label_agreement(docs, annotators, categories)))
+    return AgreementReport(tuple(annotators), tuple(labels), corpus.documents, tuple(reports),
+                           alphas, tuple(doc_label_agreement(corpus.light, annotators, categories)))

@@ -53,7 +53,7 @@ CASES = {
         {},
     ),
     "bench_agreement.py": (
-        {"ratio", "project_s", "baseline_s"},
+        {"ratio", "project_s", "baseline_s", "command_peak_mb", "command_s"},
         {"documents": 100, "spans": 10_000},
     ),
     "bench_window.py": (

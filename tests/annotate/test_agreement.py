@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import random
+import tracemalloc
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 
 import krippendorff
 import numpy as np
@@ -347,3 +349,31 @@ def test_report_json_and_table_are_complete() -> None:
     table = report.format_table()
     assert "ann vs bo" in table and "Krippendorff" in table
     assert all(label in table for label in report.labels)
+
+
+def test_documents_are_read_as_a_stream_memory_follows_the_spans_not_the_texts() -> None:
+    """Issue 17 point 4: texts are reduced to token counts a batch at a time and dropped, so
+    four times the documents (each 400,000 characters, two spans) take about the memory of
+    one time; figures as over a list of the same documents."""
+
+    def corpus(n_docs: int) -> Iterator[AnnotatedDocument]:
+        for i in range(n_docs):
+            text = f"report {i} " + ("x" * 49 + " ") * 8_000
+            uid = Document(text).uid
+            yield AnnotatedDocument(
+                Document(text, uid=uid),
+                (Span(uid, 0, 6, "CLAIM", "ann", id=f"a{i}"),
+                 Span(uid, 0, 9 + i % 2, "CLAIM", "bo", id=f"b{i}")),
+                status={"ann": "done", "bo": "done"})
+
+    def peak(n_docs: int) -> int:
+        tracemalloc.start()
+        try:
+            compute_agreement(corpus(n_docs))
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    one, four = peak(10), peak(40)
+    assert four < 1.5 * one, (one, four)
+    assert compute_agreement(corpus(40)).to_json() == compute_agreement(list(corpus(40))).to_json()

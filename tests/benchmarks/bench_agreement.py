@@ -1,10 +1,14 @@
 """Benchmark: token kappa and alpha of annotate.agreement against sklearn + krippendorff.
 
-Generates 3 annotators x 2,000 documents with 200,000 spans (``--quick``: 1/20 of that), then
-times the whole ``compute_agreement`` (and its token-level part alone) against the baseline:
-``sklearn.metrics.cohen_kappa_score`` for every pair and label plus ``krippendorff.alpha``
-(nominal) per label, given token vectors built beforehand (not timed). The figures of both are
-compared to 1e-9. Last line: one JSON object; ``ratio`` = whole compute_agreement / baseline.
+Generates 3 annotators x 2,000 documents with 200,000 spans (``--quick``: 1/20 of that;
+``--docs``, ``--spans``: other sizes), then times the whole ``compute_agreement`` (and its
+token-level part alone) against the baseline: ``sklearn.metrics.cohen_kappa_score`` for every
+pair and label plus ``krippendorff.alpha`` (nominal) per label, given token vectors built
+beforehand (not timed). The figures of both are compared to 1e-9. Then ``counterclaim agreement
+--json`` runs in a child over a store of the same corpus: its peak memory (VmHWM), also less
+that of a child that only opens the store, and its seconds. ``--command-only`` measures just
+that (the baseline's token vectors of 100,000 documents would take some 8 GB). Last line: one
+JSON object; ``ratio`` = whole compute_agreement / baseline.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import combinations
 from pathlib import Path
 
@@ -26,9 +32,14 @@ from sklearn.metrics import cohen_kappa_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from annotate import agreement
+from annotate.agreement_corpus import Corpus
+from annotate.formats import native
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.tokenize import token_bounds
+from db.store import Store
+from db.transfer import import_paths
 
+ROOT = Path(__file__).resolve().parents[2]
 ANNOTATORS = ("amina", "bertrand", "chen")
 LABELS = ("CLAIM", "DENIAL", "PERSON", "ORG", "ARMED_GROUP", "LOCATION", "DATE")
 CREATED = "2026-01-01T00:00:00Z"
@@ -51,6 +62,10 @@ class _Words:
 
 
 def make_documents(n_docs: int, n_spans: int, seed: int = 20260101) -> list[AnnotatedDocument]:
+    return list(iter_documents(n_docs, n_spans, seed))
+
+
+def iter_documents(n_docs: int, n_spans: int, seed: int = 20260101) -> Iterator[AnnotatedDocument]:
     """Texts of generated words; each annotator copies, shifts, relabels or invents spans."""
     rng = random.Random(seed)
     vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 9)))
@@ -58,7 +73,6 @@ def make_documents(n_docs: int, n_spans: int, seed: int = 20260101) -> list[Anno
     per_doc = n_spans // n_docs
     share = [per_doc // len(ANNOTATORS) + (k < per_doc % len(ANNOTATORS))
              for k in range(len(ANNOTATORS))]
-    docs = []
     for d in range(n_docs):
         words = _Words(rng, vocab)
         doc = Document(words.text, title=f"doc {d}")
@@ -85,8 +99,7 @@ def make_documents(n_docs: int, n_spans: int, seed: int = 20260101) -> list[Anno
                           for c, p in zip(claims, people, strict=False)]
             spans += mine
         status = {who: rng.choice(["done", "done", "done", "in_progress"]) for who in ANNOTATORS}
-        docs.append(AnnotatedDocument(doc, tuple(spans), tuple(relations), status))
-    return docs
+        yield AnnotatedDocument(doc, tuple(spans), tuple(relations), status)
 
 
 def token_vectors(docs: list[AnnotatedDocument]) -> tuple[dict, dict]:
@@ -128,9 +141,48 @@ def baseline(kappa_in: dict, alpha_in: dict) -> tuple[dict, dict]:
 
 def token_figures_only(docs: list[AnnotatedDocument]) -> None:
     """The token-level part of compute_agreement: corpus arrays, kappa and alpha."""
-    corpus = agreement._Corpus(docs, ANNOTATORS, LABELS)
+    corpus = Corpus(docs, ANNOTATORS, LABELS)
+    corpus.choose(ANNOTATORS, LABELS)
     pairs = list(combinations(range(len(ANNOTATORS)), 2))
     agreement._token_figures(corpus, LABELS, pairs, [corpus.pair_documents(*p) for p in pairs])
+
+
+def cli_peak(source: Path, store_path: Path, run: bool) -> tuple[float, float]:
+    """Peak RSS (MiB) and seconds of a child that opens the store of ``source`` and, if asked,
+    runs ``counterclaim agreement --json`` on it (its report kept, not printed)."""
+    code = (
+        "import contextlib, io, json, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from desktop.cli import main\n"
+        "from db.store import Store\n"
+        "start = time.perf_counter()\n"
+        + (f"with contextlib.redirect_stdout(io.StringIO()):\n"
+           f"    assert main(['agreement', '--db', {str(store_path)!r}, '--json']) == 0\n"
+           if run else f"Store.open({str(store_path)!r}).close()\n")
+        # VmHWM belongs to this process image (ru_maxrss would carry the parent's over exec).
+        + "peak = next(int(line.split()[1]) for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM')) / 1024\n"
+        "print(json.dumps([peak, time.perf_counter() - start]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    peak, seconds = json.loads(out.stdout.strip().splitlines()[-1])
+    return peak, seconds
+
+
+def command_figures(n_docs: int, n_spans: int) -> dict[str, float]:
+    """``counterclaim agreement`` on a store of the generated corpus (written and imported as
+    a stream): its peak memory, the same of a child that only opens the store, and seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "corpus.jsonl"
+        native.write(iter_documents(n_docs, n_spans), source)
+        store = Store.open(folder / "store.sqlite")
+        assert import_paths(store, [source])[0].error is None
+        store.close()
+        idle, _ = cli_peak(source, folder / "store.sqlite", run=False)
+        peak, seconds = cli_peak(source, folder / "store.sqlite", run=True)
+    return {"command_peak_mb": round(peak, 1), "command_extra_peak_mb": round(peak - idle, 1),
+            "command_s": round(seconds, 2)}
 
 
 def best_time(run: Callable[[], object], repeats: int) -> float:
@@ -145,8 +197,19 @@ def best_time(run: Callable[[], object], repeats: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1/20 of the full size")
+    parser.add_argument("--docs", type=int, default=2_000, metavar="N",
+                        help="documents (default 2,000; ~2,500 characters each)")
+    parser.add_argument("--spans", type=int, default=200_000, metavar="N",
+                        help="spans over all annotators (default 200,000)")
+    parser.add_argument("--command-only", action="store_true",
+                        help="only the command's peak memory and time (for sizes whose "
+                        "baseline's token vectors would not fit in memory)")
     args = parser.parse_args()
-    n_docs, n_spans = (100, 10_000) if args.quick else (2_000, 200_000)
+    n_docs, n_spans = (100, 10_000) if args.quick else (args.docs, args.spans)
+    command = command_figures(n_docs, n_spans)
+    if args.command_only:
+        print(json.dumps({"documents": n_docs, "spans": n_spans, **command}))
+        return 0
     docs = make_documents(n_docs, n_spans)
     spans = sum(len(d.spans) for d in docs)
     kappa_in, alpha_in = token_vectors(docs)
@@ -168,9 +231,11 @@ def main() -> int:
     print(f"compute_agreement (all figures): {project:.3f} s")
     print(f"  token-level part alone:        {tokens_only:.3f} s")
     print(f"sklearn kappa + krippendorff:    {base:.3f} s")
+    print(f"counterclaim agreement on a store of them: {command['command_s']} s, peak "
+          f"{command['command_peak_mb']} MiB")
     print(json.dumps({"ratio": project / base, "project_s": project,
                       "project_tokens_s": tokens_only, "baseline_s": base,
-                      "documents": n_docs, "spans": spans}))
+                      "documents": n_docs, "spans": spans, **command}))
     return 0
 
 
