@@ -16,6 +16,7 @@ from desktop.main_window import MainWindow
 from desktop.pending import WAIT_MS
 from desktop.service import Service
 from desktop.stores import open_store
+from desktop.theme import Theme
 
 ORGANIZATION = "Counterclaim"
 APPLICATION = "Counterclaim"
@@ -69,9 +70,10 @@ def annotator_name(settings: QSettings, ask: Ask = _ask) -> str | None:
         default = answer
 
 
-def start(location: str | None, settings: QSettings) -> MainWindow | None:
-    """Open the store and build the window; on a store that cannot be opened say why and
-    give None."""
+def start(location: str | None, settings: QSettings,
+          theme: Theme | None = None) -> MainWindow | None:
+    """Open the store and build the window (with ``theme``'s menu); on a store that cannot be
+    opened say why and give None."""
     try:
         store = open_store(location, WAIT_MS)
     except StoreError as exc:
@@ -88,7 +90,7 @@ def start(location: str | None, settings: QSettings) -> MainWindow | None:
         explain("Cannot use the store", str(exc))
         return None
     service.hub.annotatorChanged.connect(lambda who: settings.setValue("annotator", who))
-    return MainWindow(service, settings)
+    return MainWindow(service, settings, theme=theme)
 
 
 def run_app(location: str | None) -> int:
@@ -100,7 +102,8 @@ def run_app(location: str | None) -> int:
         print(missing, file=sys.stderr)
         return 2
     app = application()
-    window = start(location, QSettings())
+    settings = QSettings()
+    window = start(location, settings, Theme(app, settings))
     if window is None:
         return 2
     window.show()

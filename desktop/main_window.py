@@ -35,6 +35,7 @@ from desktop.schema_dialog import SchemaDialog
 from desktop.service import NO_BACKUPS, Service
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
+from desktop.theme import Theme
 from desktop.welcome import Welcome
 
 RECENT = "recent_stores"
@@ -47,10 +48,11 @@ SIDE_WIDTHS = (340, 340)
 
 class MainWindow(QMainWindow):
     def __init__(self, service: Service, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.settings = settings
+        self.theme = theme
         self.error_box: QMessageBox | None = None
         self.lost_box: QMessageBox | None = None
         self.quit_box: QMessageBox | None = None
@@ -168,6 +170,8 @@ class MainWindow(QMainWindow):
                      self.dashboard, self.review, self.history):
             view.addAction(dock.toggleViewAction())
         view.addMenu(self.review.layers.menu(view))
+        if self.theme is not None:
+            view.addMenu(self.theme.menu(view))
         view.addSeparator()
         self._action(view, "Show the &welcome note", self.welcome_again)
 

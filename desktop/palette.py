@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -29,7 +30,16 @@ GROUPS: tuple[tuple[Category, str], ...] = (
 def swatch(label: Label, size: int = 14) -> QIcon:
     """A colour chip that also shows the category without colour, as the text view marks it:
     claims filled, denials framed over a faint tint, entities underlined."""
-    pixmap = QPixmap(size, size)
+    return QIcon(swatch_pixmap(label, size))
+
+
+def swatch_pixmap(label: Label, size: int) -> QPixmap:
+    """:func:`swatch`'s picture, ``size`` wide and high, drawn at the screen's pixel ratio so
+    that it stays sharp on a high-DPI screen."""
+    app = QGuiApplication.instance()
+    ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0  # the highest
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     color = QColor(label.color)
@@ -45,7 +55,7 @@ def swatch(label: Label, size: int = 14) -> QIcon:
     else:
         painter.fillRect(1, size - 5, size - 2, 4, color)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 class Palette(QDockWidget):
@@ -64,7 +74,11 @@ class Palette(QDockWidget):
         self.layout_.setSpacing(2)
         self.edit = QPushButton("Edit schema…")
         self.edit.clicked.connect(edit_schema)
-        self.setWidget(self.body)
+        scroll = QScrollArea()  # a long schema, or a small screen, scrolls the labels
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.body)
+        self.setWidget(scroll)
         service.hub.schemaChanged.connect(self.rebuild)
         service.hub.storeChanged.connect(self.rebuild)
         self.rebuild()

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from desktop.contrast import visible
 from desktop.plain import NAME, line, tooltip
 from desktop.textview.links import Connector, End, LinkSet
 from desktop.textview.paint import layer_dash
@@ -97,6 +98,7 @@ class LinkLane(QWidget):
         painter = QPainter(self)
         try:
             painter.fillRect(event.rect(), self.palette().base())
+            base, ink = self.palette().base().color().name(), self.palette().text().color().name()
             edge = self.palette().text().color()
             edge.setAlpha(40)
             painter.fillRect(0, 0, 1, self.height(), edge)
@@ -105,7 +107,7 @@ class LinkLane(QWidget):
             halo.setAlpha(110)
             for connector in sorted(self.drawn, key=lambda c: c.link.id in lit):  # lit on top
                 on = connector.link.id in lit
-                color = QColor(connector.link.color)
+                color = QColor(visible(connector.link.color, base, ink))
                 color.setAlpha(255 if on else FADED if lit else PLAIN)
                 self._draw(painter, connector, color, halo if on else None)
         finally:

@@ -24,12 +24,16 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextCharFormat
 
+from desktop.contrast import readable_alpha
 from desktop.textview.geometry import Segment
 from desktop.textview.styles import NEUTRAL, SpanStyle
 
 FILL_ALPHA = 90
 TINT_ALPHA = 40  # the faint tint inside a denial's frame
 LIT_ALPHA = 70
+HIT_ALPHA = 110
+"""The strongest alphas of the fills; each is lowered where the text over it would be hard to
+read on the theme's base (:func:`desktop.contrast.readable_alpha`)."""
 FRAME_WIDTH = 1.5
 UNDERLINE_GAP = 1.0  # below the baseline
 UNDERLINE_HEIGHT = 2.0
@@ -55,16 +59,19 @@ def layer_dash(layer: int) -> Qt.PenStyle:
 
 
 class Marks:
-    """Pens and colours per colour, made once; draws one span's segments.
+    """Pens and colours per colour, made once; draws one span's segments. Fills stay light
+    enough over ``base`` for ``text`` drawn on them to be read (the theme's two colours).
 
     Outlines are drawn with whatever brush the painter holds: give it none.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, base: str = "#ffffff", text: str = "#000000") -> None:
+        self.base, self.text = base, text
         self._colors: dict[tuple[str, int], QColor] = {}
+        self._fills: dict[tuple[str, int], QColor] = {}
         self._pens: dict[tuple[str, Qt.PenStyle, float, bool], QPen] = {}
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
-        self.hit_fill = self._color(NEUTRAL, 110)
+        self.hit_fill = self._fill(NEUTRAL, HIT_ALPHA)
 
     def _color(self, hex_color: str, alpha: int = 255) -> QColor:
         key = (hex_color, alpha)
@@ -74,6 +81,19 @@ class Marks:
             color.setAlpha(alpha)
             self._colors[key] = color
         return color
+
+    def _fill(self, hex_color: str, alpha: int) -> QColor:
+        """``hex_color`` at ``alpha``, or as much less as keeps the text over it readable."""
+        key = (hex_color, alpha)
+        fill = self._fills.get(key)
+        if fill is None:
+            fill = self._fills[key] = self._color(
+                hex_color, readable_alpha(hex_color, alpha, self.base, self.text))
+        return fill
+
+    def area_fill(self, span: SpanStyle) -> QColor:
+        """The fill under a claim's or a denial's words."""
+        return self._fill(span.color, FILL_ALPHA if span.category == "claim" else TINT_ALPHA)
 
     def _pen(self, hex_color: str, style: Qt.PenStyle, width: float = 1.0,
              edge: bool = False) -> QPen:
@@ -96,9 +116,9 @@ class Marks:
         if found is None:
             found = self._formats[key] = QTextCharFormat()
             if span.category == "claim":
-                found.setBackground(self._color(span.color, FILL_ALPHA))
+                found.setBackground(self.area_fill(span))
             elif span.category == "denial":
-                found.setBackground(self._color(span.color, TINT_ALPHA))
+                found.setBackground(self.area_fill(span))
                 found.setFontOverline(True)  # Qt draws it in the underline colour
                 found.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
                 found.setUnderlineColor(self._color(span.color).darker(EDGE_DARKER))
@@ -112,8 +132,7 @@ class Marks:
         """The area marks: claim fill, denial tint, ``depth`` steps inside; other categories
         have none."""
         if span.category in AREA:
-            color = self._color(span.color,
-                                FILL_ALPHA if span.category == "claim" else TINT_ALPHA)
+            color = self.area_fill(span)
             for rect in _boxes(segments, 0.0, span.layer, depth):
                 painter.fillRect(rect, color)
 
@@ -153,11 +172,9 @@ class Marks:
         for x, y, width, height, _ in segments:
             painter.fillRect(QRectF(x, y, width, height), self.hit_fill)
 
-    @staticmethod
-    def lit(painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
+    def lit(self, painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
         """The highlight of a span linked to the one in focus: a rounded band in ``color``."""
-        tint = QColor(color)
-        tint.setAlpha(LIT_ALPHA)
+        tint = self._fill(color.name(), LIT_ALPHA)
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(tint)
         for rect in _boxes(segments, 0.5):

@@ -76,7 +76,7 @@ class SpanTextView(QPlainTextEdit):
         self._selected: str | None = None
         self._exact = False  # Alt was held during the current selection
         self._press: QPoint | None = None
-        self._marks = Marks()
+        self._marks = self._themed_marks()
         self.painted_span_count = 0
         """Spans (and find hits) the last paint drew; for tests and the benchmark."""
         self.links = LinkSet()
@@ -445,7 +445,20 @@ class SpanTextView(QPlainTextEdit):
                                      for seg in viewport.segments(*piece)],
                            self.palette().text().color())
 
+    def _themed_marks(self) -> Marks:
+        """Marks whose fills keep the palette's text readable over its base."""
+        palette = self.palette()
+        return Marks(palette.base().color().name(), palette.text().color().name())
+
     # -- events -----------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        """Another theme: marks made for its colours, every block formatted again."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._marks = self._themed_marks()
+            self._formatted.clear()
+            self.viewport().update()
+        super().changeEvent(event)
+
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Leave:
             self._hover(None)
