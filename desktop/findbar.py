@@ -17,6 +17,7 @@ class FindBar(QWidget):
         self._view = view
         self.field = QLineEdit(self)
         self.field.setPlaceholderText("Find in document")
+        self.field.setAccessibleName("Find in document")
         self.field.setClearButtonEnabled(True)
         self.count = QLabel(self)
         self.count.setTextFormat(Qt.TextFormat.PlainText)

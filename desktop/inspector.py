@@ -55,6 +55,7 @@ class Inspector(QDockWidget):
         self.offsets = plain_label()
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setAccessibleName("Span text")
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
         self.text.setMaximumHeight(90)
         self.attributes = QFormLayout()
@@ -74,6 +75,7 @@ class Inspector(QDockWidget):
         self._note_shown = ""  # ... as the field gives it back (it turns \r\n into \n)
         self.links = QListWidget()
         self.links.setMaximumHeight(110)
+        self.links.setAccessibleName("Links")
         self.links.setToolTip("Double-click a link (or press Enter on it) to go to its other end")
         self.links.itemActivated.connect(self._go_to_link)
         self.remove_link = QPushButton("Remove link")

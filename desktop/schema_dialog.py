@@ -40,6 +40,7 @@ from annotate.schema import (
     Label,
     LabelSchema,
 )
+from desktop.accessible import name_form_fields
 from desktop.doc_category_editor import DocCategoryEditor
 from desktop.plain import EDITABLE, line, message, too_long
 from desktop.service import Service
@@ -62,6 +63,7 @@ class SchemaDialog(QDialog):
         self.drafts: list[Draft] = []
         self._row = -1
         self.list = QListWidget()
+        self.list.setAccessibleName("Labels")
         self.list.currentRowChanged.connect(self._select)
         add, remove = QPushButton("Add label"), QPushButton("Remove label")
         add.clicked.connect(self.add_label)
@@ -80,6 +82,7 @@ class SchemaDialog(QDialog):
         self.attributes.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
         self.attributes.verticalHeader().hide()
+        self.attributes.setAccessibleName("Attributes")
         add_attr, remove_attr = QPushButton("Add attribute"), QPushButton("Remove attribute")
         add_attr.clicked.connect(lambda: self._add_attribute(AttributeDef("new_attribute")))
         remove_attr.clicked.connect(
@@ -111,6 +114,7 @@ class SchemaDialog(QDialog):
         form.addRow("Hotkey", self.hotkey)
         form.addRow("Description", self.description)
         form.addRow(self.attributes)
+        name_form_fields(form)
         row = QHBoxLayout()
         row.addWidget(add_attr)
         row.addWidget(remove_attr)

@@ -38,6 +38,7 @@ from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import folder_to_export
 from annotate.model import GOLD, STATUSES
 from db.transfer import ExportFilter, FileResult, Split, export_targets
+from desktop.accessible import name_form_fields
 from desktop.dialogs.memory import DialogMemory, Kept
 from desktop.jobs import (
     CANCELLED,
@@ -91,6 +92,7 @@ class SummaryDialog(QDialog):
         self.setWindowTitle(title)
         self.view = QPlainTextEdit(text)
         self.view.setReadOnly(True)
+        self.view.setAccessibleName(title)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -304,6 +306,10 @@ class ImportDialog(_TransferDialog):
                    "add_labels": self.add_labels, "column": self.column, "scheme": self.scheme},
                   {"annotator": self.annotator, "label_map": self.label_map,
                    "annotator_map": self.annotator_map, "folder": self.folder})
+        self.column.setAccessibleName("CoNLL tag column")
+        self.scheme.setAccessibleName("CoNLL tag scheme")
+        self.folder.setAccessibleName("Folder the file choosers start in")
+        name_form_fields(self.form)
         self.results: list[FileResult] = []
         self.planned = 0
 
@@ -422,6 +428,8 @@ class ExportDialog(_TransferDialog):
         self.form.addRow("Status", self.status)
         self.form.addRow("Split", self.split)
         self.form.addRow("Seed", self.seed)
+        self.out.setAccessibleName("Output")
+        name_form_fields(self.form)
         self.keep({"format": self.format, "gold": self.gold, "status": self.status,
                    "split": self.split, "seed": self.seed},
                   {"output": self.out, "annotators": self.annotators, "labels": self.labels})

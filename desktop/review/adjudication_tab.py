@@ -117,6 +117,7 @@ class AdjudicationTab(QWidget):
         self._reselect: Item | None = None
         self._filling = 0  # which fill of the table is under way
         self.table = QTableWidget(0, 0)
+        self.table.setAccessibleName("Review items")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -98,6 +98,7 @@ class Layers(QObject):
             box.addItem(text, key)
         box.addItem("Custom (see View ▸ Layers)", None)
         box.setToolTip("Which annotators' spans the text shows; your edits go to your own layer")
+        box.setAccessibleName("Layers shown")
 
         def sync() -> None:
             box.blockSignals(True)
