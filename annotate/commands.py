@@ -269,6 +269,14 @@ def set_note(span: Span, note: str | None) -> UpdateSpan:
     return UpdateSpan(span, replace(span, note=note or None, updated=utc_now()))
 
 
+def set_relation_note(document: str, relation: Relation, note: str | None) -> Batch:
+    """Give ``relation`` of ``document`` the ``note`` ("" or None clears it): taken out and put
+    back with the note, its id kept, in one step (undone as one)."""
+    return Batch((RemoveRelation(document, relation),
+                  AddRelation(document, replace(relation, note=note or None))),
+                 f"note on a {relation.type} link")
+
+
 def update_on(update: UpdateSpan, base: Span) -> UpdateSpan | None:
     """``update``, made against ``update.before``, put on the same span as it is now
     (``base``): the fields it changes take its values, the others keep ``base``'s; None when

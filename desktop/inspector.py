@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -24,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.commands import ChangeSet, RemoveRelation, set_attribute, set_note
+from annotate.commands import (
+    ChangeSet,
+    RemoveRelation,
+    set_attribute,
+    set_note,
+    set_relation_note,
+)
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.keys import no_type_ahead
@@ -78,6 +85,11 @@ class Inspector(QDockWidget):
         self.links.setAccessibleName("Links")
         self.links.setToolTip("Double-click a link (or press Enter on it) to go to its other end")
         self.links.itemActivated.connect(self._go_to_link)
+        self.links.currentItemChanged.connect(lambda item, _previous: self._show_link_note(item))
+        self.link_note = QLineEdit()
+        self.link_note.setPlaceholderText("Note on the selected link (Enter saves)")
+        self.link_note.setAccessibleName("Link note")
+        self.link_note.editingFinished.connect(self._save_link_note)
         self.remove_link = QPushButton("Remove link")
         self.remove_link.clicked.connect(self._remove_link)
         self.add_link = QPushButton("+ link (L)")
@@ -102,6 +114,7 @@ class Inspector(QDockWidget):
         form.addRow("Note", self.note)
         form.addRow(plain_label("Links"))
         form.addRow(self.links)
+        form.addRow(self.link_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_link)
         buttons.addWidget(self.remove_link)
@@ -123,7 +136,7 @@ class Inspector(QDockWidget):
         if self.span is None:
             return []
         widgets = [self.label, *(e.widget for e in self._editors.values()), self.note,
-                   self.links, self.add_link, self.remove_link]
+                   self.links, self.link_note, self.add_link, self.remove_link]
         return [w for w in widgets if w.isEnabled()]
 
     def edit_fields(self) -> None:
@@ -209,6 +222,8 @@ class Inspector(QDockWidget):
             editor.show_value(span.attributes.get(name))
 
     def _fill_links(self, span: Span) -> None:
+        """The span's links; the link chosen before stays chosen (its note shown)."""
+        chosen = self._chosen_link()
         self.links.clear()
         text = self._document_text(span.document)
         for relation in self.service.relations(span.document):
@@ -222,7 +237,10 @@ class Inspector(QDockWidget):
                                    f"{line(other.label) if other else '?'} “{excerpt}”")
             item.setData(Qt.ItemDataRole.UserRole, relation)
             self.links.addItem(item)
+            if chosen is not None and relation.id == chosen.id:
+                self.links.setCurrentItem(item)
         self.remove_link.setEnabled(self.links.count() > 0)
+        self._show_link_note(self.links.currentItem())
 
     def _on_schema(self) -> None:
         self.label.clear()
@@ -287,6 +305,32 @@ class Inspector(QDockWidget):
         if self.span is not None:
             other = relation.target if relation.source == self.span.id else relation.source
             self.service.hub.spanRequested.emit(other)
+
+    def _chosen_link(self) -> Relation | None:
+        item = self.links.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _show_link_note(self, item: QListWidgetItem | None) -> None:
+        """The note of the link ``item`` (none: the field is off); one too long to edit here,
+        or of several lines, is shown on one line, cut, read-only."""
+        relation: Relation | None = item.data(Qt.ItemDataRole.UserRole) if item else None
+        note = (relation.note or "") if relation is not None else ""
+        long, lines = len(note) > EDITABLE, "\n" in note  # a one-line field would flatten it
+        with QSignalBlocker(self.link_note):
+            self.link_note.setText(line(note) if long or lines else note)
+        self.link_note.setReadOnly(long or lines)
+        self.link_note.setToolTip(too_long(len(note)) if long else
+                                  "several lines: shown on one, not editable here" if lines else "")
+        self.link_note.setEnabled(relation is not None)
+
+    def _save_link_note(self) -> None:
+        """Store the chosen link's note as typed, if it changed."""
+        relation = self._chosen_link()
+        if relation is None or self.span is None or self.link_note.isReadOnly():
+            return
+        note = self.link_note.text()
+        if note != (relation.note or ""):
+            self.service.apply(set_relation_note(self.span.document, relation, note))
 
     def _remove_link(self) -> None:
         item = self.links.currentItem() or self.links.item(0)
