@@ -469,17 +469,20 @@ class RemoveDecision(Command):
 @dataclass(frozen=True, slots=True)
 class SetSchema(Command):
     """Replace the label schema. ``renames`` pairs (old name, new name) of labels whose spans
-    follow them; ``before`` is the schema replaced (the store fills it in), what undo puts back."""
+    follow them, ``relation_renames`` of relation types whose relations follow them; ``before``
+    is the schema replaced (the store fills it in), what undo puts back."""
 
     op: ClassVar[str] = "set_schema"
     after: LabelSchema
     renames: tuple[tuple[str, str], ...] = ()
     before: LabelSchema | None = None
+    relation_renames: tuple[tuple[str, str], ...] = ()
 
     def inverse(self) -> SetSchema:
         if self.before is None:
             raise ValueError("the schema replaced is not known: apply the command first")
-        return SetSchema(self.before, tuple((new, old) for old, new in self.renames), self.after)
+        return SetSchema(self.before, tuple((new, old) for old, new in self.renames), self.after,
+                         tuple((new, old) for old, new in self.relation_renames))
 
     def changes(self) -> ChangeSet:
         return ChangeSet(schema=True)
@@ -511,6 +514,7 @@ def command_from_dict(data: dict[str, Any]) -> Command:
             LabelSchema.from_json(data["after"]),
             tuple((str(old), str(new)) for old, new in data.get("renames", ())),
             None if before is None else LabelSchema.from_json(before),
+            tuple((str(old), str(new)) for old, new in data.get("relation_renames", ())),
         )
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))

@@ -49,9 +49,10 @@ def _update(before: dict[str, Any], after: dict[str, Any]) -> str:
     return f"touch {after.get('label')} {_range(after)}"
 
 
-def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, str]) -> str:
+def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, str],
+                  relation_renames: dict[str, str] | None = None) -> str:
     """What a schema change did: labels added, removed and renamed, labels whose definition
-    changed, relation types added and removed."""
+    changed, relation types added, removed, renamed and changed."""
     parts = []
     renamed = {old: new for old, new in renames.items() if old != new}
     back = {new: old for old, new in renamed.items()}
@@ -71,7 +72,12 @@ def schema_change(before: LabelSchema, after: LabelSchema, renames: dict[str, st
         parts.append("renamed: " + ", ".join(f"{o} → {n}" for o, n in renamed.items()))
     if changed:
         parts.append(f"labels changed: {', '.join(changed)}")
-    parts += _by_name("relation types", before.relations, after.relations)
+    moved = {old: new for old, new in (relation_renames or {}).items() if old != new}
+    if moved:
+        parts.append("relation types renamed: "
+                     + ", ".join(f"{o} → {n}" for o, n in moved.items()))
+    parts += _by_name("relation types", [replace(r, name=moved.get(r.name, r.name))
+                                         for r in before.relations], after.relations)
     parts += _by_name("document categories", before.documents, after.documents)
     return "; ".join(parts) or "no change"
 
@@ -94,7 +100,8 @@ def _schema(payload: dict[str, Any]) -> str:
         old, new = LabelSchema.from_json(before), LabelSchema.from_json(after)
     except InputError:  # a damaged row still reads as something
         return "schema replaced"
-    return schema_change(old, new, {o: n for o, n in payload.get("renames", ())})
+    return schema_change(old, new, {o: n for o, n in payload.get("renames", ())},
+                         {o: n for o, n in payload.get("relation_renames", ())})
 
 
 def _import(payload: dict[str, Any]) -> str:

@@ -72,9 +72,12 @@ class Usage:
     several: frozenset[str] = frozenset()
 
 
-def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str]) -> None:
+def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str],
+               relation_renames: Mapping[str, str] | None = None) -> None:
     """Raise ValidationError, naming every offender, unless the data ``usage`` describes fits
-    ``schema`` once the labels in ``renames`` (old name -> new name) carry their new names."""
+    ``schema`` once the labels in ``renames`` (old name -> new name), and the relation types in
+    ``relation_renames``, carry their new names."""
+    relation_renames = relation_renames or {}
 
     def now(label: str) -> str:
         return renames.get(label, label)
@@ -106,7 +109,8 @@ def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str]) ->
                 f"attribute {name!r} of {now(label)!r} ({attribute.type}) refuses values spans "
                 f"hold: {shown}"
             )
-    for (rtype, source, target), n in sorted(usage.relations.items()):
+    for (stored, source, target), n in sorted(usage.relations.items()):
+        rtype = relation_renames.get(stored, stored)
         relation_type = schema.relation_type(rtype)
         if relation_type is None:
             problems.append(f"relation type {rtype!r} still has {n} relations")

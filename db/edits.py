@@ -384,12 +384,12 @@ def _(command: RemoveDocLabel, conn: Connection, names: Names) -> Command:
 @run.register
 def _(command: SetSchema, conn: Connection, names: Names) -> Command:
     command.after.validate()
-    renames = dict(command.renames)
-    check_fits(command.after, usage(conn), renames)
+    renames, relation_renames = dict(command.renames), dict(command.relation_renames)
+    check_fits(command.after, usage(conn), renames, relation_renames)
     before = read_schema(conn)
-    write_schema(conn, command.after, renames)
+    write_schema(conn, command.after, renames, relation_renames)
     names.clear()  # label ids by name changed
-    return SetSchema(command.after, command.renames, before)
+    return SetSchema(command.after, command.renames, before, command.relation_renames)
 
 
 @run.register

@@ -5,14 +5,14 @@ what a new schema must keep fitting)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from annotate.schema import AttributeDef, DocCategory, DocValue, Label, LabelSchema, RelationType
 from annotate.validator import Usage
 from db import dialects
-from db.tables import DocCategoryModel, LabelModel, RelationTypeModel
+from db.tables import DocCategoryModel, LabelModel, RelationModel, RelationTypeModel
 
 
 def read_schema(conn: Connection) -> LabelSchema:
@@ -68,6 +68,30 @@ def _label_values(label: Label, position: int) -> dict[str, object]:
 _SPANS_PER_LABEL = (
     "SELECT l.name, count(*) FROM spans AS s JOIN labels AS l ON l.id = s.label_id GROUP BY l.id"
 )
+_RELATIONS_PER_TYPE = (
+    "SELECT r.type, a.name, count(*) FROM relations AS r "
+    "JOIN annotators AS a ON a.id = r.annotator_id GROUP BY r.type, a.name ORDER BY a.name"
+)
+_DOCUMENTS_PER_TYPE = "SELECT type, count(DISTINCT document_id) FROM relations GROUP BY type"
+
+
+class RelationTypeUse(NamedTuple):
+    """How much a relation type is used: its relations per annotator, and in how many
+    documents."""
+
+    by_annotator: dict[str, int]
+    documents: int
+
+
+def relation_type_use(conn: Connection) -> dict[str, RelationTypeUse]:
+    """The use of every relation type that has relations, by name."""
+    documents = dict(conn.exec_driver_sql(_DOCUMENTS_PER_TYPE).all())
+    found: dict[str, RelationTypeUse] = {}
+    for rtype, annotator, n in conn.exec_driver_sql(_RELATIONS_PER_TYPE):
+        found.setdefault(rtype, RelationTypeUse({}, documents[rtype])).by_annotator[annotator] = n
+    return found
+
+
 _RELATION_ENDS = (
     "SELECT r.type, ls.name, lt.name, count(*) FROM relations AS r "
     "JOIN spans AS s ON s.id = r.source_id JOIN labels AS ls ON ls.id = s.label_id "
@@ -107,9 +131,23 @@ def usage(conn: Connection) -> Usage:
                  doc_labels, several)
 
 
-def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str]) -> None:
+def _rename_relation_types(conn: Connection, renames: dict[str, str]) -> None:
+    """Give the relations of each renamed type the new name, through a name no type can have
+    (so that two types swapping names do not meet)."""
+    moves = {old: new for old, new in renames.items() if old != new}
+    for step, old in enumerate(moves):
+        conn.execute(update(RelationModel).where(RelationModel.type == old)
+                     .values(type=f"\x00rename{step}"))
+    for step, (_old, new) in enumerate(moves.items()):
+        conn.execute(update(RelationModel).where(RelationModel.type == f"\x00rename{step}")
+                     .values(type=new))
+
+
+def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str],
+                 relation_renames: dict[str, str] | None = None) -> None:
     """Make the rows equal ``schema``. Label rows keep their ids across ``renames`` (old name
-    -> new name), so spans follow a renamed label. The caller has checked that the stored
+    -> new name), so spans follow a renamed label; relations take the new names of their types
+    in ``relation_renames`` (swaps included). The caller has checked that the stored
     annotations fit ``schema`` (:func:`annotate.validator.check_fits`); a label that still has
     spans cannot be deleted (the spans' foreign key refuses)."""
     existing = {r.name: r.id for r in conn.execute(select(LabelModel.id, LabelModel.name))}
@@ -136,6 +174,7 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str])
             conn.execute(update(LabelModel).where(LabelModel.id == kept[label.name]).values(values))
         else:
             conn.execute(insert(LabelModel).values(values))
+    _rename_relation_types(conn, relation_renames or {})
     conn.execute(delete(RelationTypeModel))
     if schema.relations:
         conn.execute(

@@ -62,7 +62,7 @@ from db.journal import JournalEntry
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
-from db.schema_io import read_schema, write_schema
+from db.schema_io import RelationTypeUse, read_schema, relation_type_use, write_schema
 from db.tables import (
     AnnotatorModel,
     DocumentModel,
@@ -387,12 +387,20 @@ class Store:
             return read_schema(conn)
 
     def set_schema(
-        self, schema: LabelSchema, renames: dict[str, str] | None = None, by: str = SYSTEM
+        self, schema: LabelSchema, renames: dict[str, str] | None = None, by: str = SYSTEM,
+        relation_renames: dict[str, str] | None = None,
     ) -> ChangeSet:
         """Replace the schema as ``by``, one journaled and undoable operation. ``renames`` maps
-        old label names to new ones, keeping their spans; the stored annotations must fit the
-        new schema (a label with spans cannot go, nor an attribute or relation type in use)."""
-        return self.apply(SetSchema(schema, tuple((renames or {}).items())), by)
+        old label names to new ones, keeping their spans, ``relation_renames`` old relation type
+        names to new ones, keeping their relations; the stored annotations must fit the new
+        schema (a label with spans cannot go, nor an attribute or relation type in use)."""
+        return self.apply(SetSchema(schema, tuple((renames or {}).items()), None,
+                                    tuple((relation_renames or {}).items())), by)
+
+    def relation_type_use(self) -> dict[str, RelationTypeUse]:
+        """How much each relation type that has relations is used (by annotator, documents)."""
+        with self._read() as conn:
+            return relation_type_use(conn)
 
     # -- annotators ------------------------------------------------------------------------
     def annotators(self) -> list[str]:

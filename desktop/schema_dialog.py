@@ -1,5 +1,7 @@
 """The schema editor: add, rename, recolour and re-key labels and edit their attributes; on a
-second page, the document label categories (:mod:`desktop.doc_category_editor`).
+second page the relation types (:mod:`desktop.relation_type_editor`), on a third the document
+label categories (:mod:`desktop.doc_category_editor`). All three are saved as one schema
+change (one journaled step, undone as one).
 
 The edited schema is checked with :meth:`LabelSchema.validate` (and by the store, which refuses
 to drop a label that still has spans); the error is shown inline and nothing is saved. The last
@@ -43,6 +45,7 @@ from annotate.schema import (
 from desktop.accessible import name_form_fields
 from desktop.doc_category_editor import DocCategoryEditor
 from desktop.plain import EDITABLE, line, message, too_long
+from desktop.relation_type_editor import RelationTypeEditor
 from desktop.service import Service
 
 
@@ -124,10 +127,13 @@ class SchemaDialog(QDialog):
         columns = QHBoxLayout(spans)
         columns.addLayout(left, 1)
         columns.addLayout(form, 2)
+        self.relations = RelationTypeEditor(self._label_drafts)
         self.documents = DocCategoryEditor()
         self.pages = QTabWidget()
         self.pages.addTab(spans, "Span labels")
+        self.pages.addTab(self.relations, "Relation types")
         self.pages.addTab(self.documents, "Document labels")
+        self.pages.currentChanged.connect(self._page_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
@@ -144,9 +150,19 @@ class SchemaDialog(QDialog):
         self.list.addItems([line(d.label.name) for d in self.drafts])
         self.list.blockSignals(False)
         self.list.setCurrentRow(0)
+        self.relations.load(self.service.schema().relations, self.service.relation_type_use())
         self.documents.load(self.service.schema().documents)
         self.undo.setEnabled(self.service.can_undo_schema)
         self.error.clear()
+
+    def _label_drafts(self) -> list[Draft]:
+        return self.drafts
+
+    def _page_shown(self, page: int) -> None:
+        """The relation types show the labels as the first page has them now."""
+        if self.pages.widget(page) is self.relations:
+            self.commit_form()
+            self.relations.refresh()
 
     def _select(self, row: int) -> None:
         self.commit_form()
@@ -233,11 +249,13 @@ class SchemaDialog(QDialog):
     def save(self) -> bool:
         """Validate and store; on an error say what is wrong here and keep the dialog open."""
         self.commit_form()
-        edited, renames = self.service.schema().edited(
-            [(d.original, d.label) for d in self.drafts])
-        schema = LabelSchema(edited.labels, edited.relations, self.documents.categories())
+        renames = {d.original: d.label.name for d in self.drafts
+                   if d.original is not None and d.original != d.label.name}
         try:
-            saved = self.service.set_schema(schema, renames)
+            relations, relation_renames = self.relations.result()
+            schema = LabelSchema(tuple(d.label for d in self.drafts), relations,
+                                 self.documents.categories())
+            saved = self.service.set_schema(schema, renames, relation_renames)
         except ValidationError as exc:
             self.error.setText(message(str(exc)))
             return False

@@ -44,6 +44,7 @@ from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
 from db.journal import JournalEntry
 from db.review import doc_review_items, review_items
+from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
 from desktop.jobs import DailyBackupJob, SearchIndexJob, worker_location
@@ -591,20 +592,26 @@ class Service:
         return changes
 
     # -- schema ----------------------------------------------------------------------------
-    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> bool:
-        """Replace the schema (labels renamed keep their spans): one undo step of the
-        annotator, kept across restarts. Raises ValidationError (a rule broken, nothing
-        written) so the schema editor can show it inline; a StoreError is reported and gives
-        False."""
+    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None,
+                   relation_renames: dict[str, str] | None = None) -> bool:
+        """Replace the schema (labels and relation types renamed keep their spans and
+        relations): one undo step of the annotator, kept across restarts. Raises
+        ValidationError (a rule broken, nothing written) so the schema editor can show it
+        inline; a StoreError is reported and gives False."""
         if self._refuse_while_waiting():
             return False
         try:
-            changes = self.store.set_schema(schema, renames, by=self.annotator)
+            changes = self.store.set_schema(schema, renames, by=self.annotator,
+                                            relation_renames=relation_renames)
         except StoreError as exc:
             self._refused(exc)
             return False
         self._emit(changes)
         return True
+
+    def relation_type_use(self) -> dict[str, RelationTypeUse]:
+        """How much each relation type is used (none said when the store cannot be read)."""
+        return self._guarded(self.store.relation_type_use) or {}
 
     @property
     def can_undo_schema(self) -> bool:
