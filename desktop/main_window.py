@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
         self.spans.raise_()
         self.resizeDocks([self.documents, self.palette_dock], list(SIDE_WIDTHS),
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.palette_dock, self.inspector, self.spans], [250, 520, 240],
+        # the labels whole (their panel scrolls only when the screen is too small for them)
+        self.resizeDocks([self.palette_dock, self.inspector, self.spans],
+                         [self.palette_dock.sizeHint().height()
+                          + self.fontMetrics().height(), 360, 240],
                          Qt.Orientation.Vertical)
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)

@@ -57,12 +57,13 @@ class RelationDraft:
 
 
 def use_text(use: RelationTypeUse | None) -> str:
-    """``12 links (amina 7, bob 5) in 3 documents``, or that there are none."""
+    """``12 links use it (amina 7, bob 5) in 3 documents.``, or that none does."""
     if use is None:
         return "No links use it."
     total = sum(use.by_annotator.values())
     who = ", ".join(f"{line(name, 40)} {n}" for name, n in use.by_annotator.items())
-    return (f"{total} link{'s' if total != 1 else ''} use it ({who}) in {use.documents} "
+    links = "1 link uses" if total == 1 else f"{total} links use"
+    return (f"{links} it ({who}) in {use.documents} "
             f"document{'s' if use.documents != 1 else ''}.")
 
 

@@ -80,7 +80,7 @@ def test_a_renamed_type_keeps_its_links_and_the_history_says_so(window, qtbot):
     before = window.service.store.relations(window.service.current)
     dialog = relation_page(window, qtbot)
     choose(dialog, "CLAIMED_BY")
-    assert dialog.relations.use.text() == "1 link use it (amina 1) in 1 document."
+    assert dialog.relations.use.text() == "1 link uses it (amina 1) in 1 document."
     table = dialog.relations.table
     table.item(table.currentRow(), 0).setText("ATTRIBUTED_TO")
     assert dialog.save()
@@ -97,7 +97,7 @@ def test_a_type_in_use_is_not_removed_and_what_uses_it_is_named(window, qtbot):
     dialog = relation_page(window, qtbot)
     choose(dialog, "CLAIMED_BY")
     qtbot.mouseClick(dialog.relations.remove, Qt.MouseButton.LeftButton)
-    assert "CLAIMED_BY cannot be removed: 1 link use it (amina 1) in 1 document." in \
+    assert "CLAIMED_BY cannot be removed: 1 link uses it (amina 1) in 1 document." in \
         dialog.relations.refusal.text()
     choose(dialog, "DENIES")  # no link uses it
     qtbot.mouseClick(dialog.relations.remove, Qt.MouseButton.LeftButton)
