@@ -71,14 +71,17 @@ class Editor(QObject):
         self.frame = FocusFrame(self.view, self.widget)
         self.keys_hint = QLabel(KEYS_OFF, self.widget)
         self.keys_hint.setEnabled(False)  # drawn greyed: a hint, not content
+        self.keys_hint.setWordWrap(True)  # on a narrow window it wraps beside the title
+        self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        self.keys_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.frame.focusChanged.connect(
             lambda on: self.keys_hint.setText(KEYS_ON if on else KEYS_OFF))
         self.legend = Legend(self.widget)
         self.find_bar = FindBar(self.view, self.widget)
         self.doc_labels = DocLabelStrip(service, self.view, self.widget)
         heading = QHBoxLayout()
-        heading.addWidget(self.title, 1)
-        heading.addWidget(self.keys_hint, 0, Qt.AlignmentFlag.AlignBottom)
+        heading.addWidget(self.title, 3)
+        heading.addWidget(self.keys_hint, 2)
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(heading)

@@ -86,13 +86,6 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.spans, self.review)
         self.tabifyDockWidget(self.spans, self.history)
         self.spans.raise_()
-        self.resizeDocks([self.documents, self.palette_dock], list(SIDE_WIDTHS),
-                         Qt.Orientation.Horizontal)
-        # the labels whole (their panel scrolls only when the screen is too small for them)
-        self.resizeDocks([self.palette_dock, self.inspector, self.spans],
-                         [self.palette_dock.sizeHint().height()
-                          + self.fontMetrics().height(), 360, 240],
-                         Qt.Orientation.Vertical)
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)
         self._build_menus()
@@ -334,6 +327,23 @@ class MainWindow(QMainWindow):
         state = self.settings.value("state")
         if state is not None:
             self.restoreState(state)
+        else:
+            self._default_docks()
+
+    def _default_docks(self) -> None:
+        """The docks' first sizes, in step with the window's (a small or scaled screen keeps
+        most of its height for the text): the labels whole when they fit in a third of it
+        (else their panel scrolls), the bottom panel a quarter of it."""
+        width, height = self.width(), self.height()
+        side = [min(w, width // 4) for w in SIDE_WIDTHS]
+        self.resizeDocks([self.documents, self.palette_dock], side, Qt.Orientation.Horizontal)
+        labels = min(self.palette_dock.sizeHint().height() + self.fontMetrics().height(),
+                     height // 3)
+        bottom = min(240, height // 4)
+        self.resizeDocks([self.palette_dock, self.inspector, self.spans],
+                         [labels, height // 3, bottom],  # asked for less than the height:
+                         # Qt shrinks every dock when the sizes add up to more
+                         Qt.Orientation.Vertical)
 
     def _on_waiting(self, count: int) -> None:
         if not count and self._quit_when_saved:
