@@ -133,13 +133,14 @@ def usage(conn: Connection) -> Usage:
 
 def _rename_relation_types(conn: Connection, renames: dict[str, str]) -> None:
     """Give the relations of each renamed type the new name, through a name no type can have
-    (so that two types swapping names do not meet)."""
+    (a control character, not NUL, which PostgreSQL text cannot hold), so that two types
+    swapping names do not meet."""
     moves = {old: new for old, new in renames.items() if old != new}
     for step, old in enumerate(moves):
         conn.execute(update(RelationModel).where(RelationModel.type == old)
-                     .values(type=f"\x00rename{step}"))
+                     .values(type=f"\x01rename{step}"))
     for step, (_old, new) in enumerate(moves.items()):
-        conn.execute(update(RelationModel).where(RelationModel.type == f"\x00rename{step}")
+        conn.execute(update(RelationModel).where(RelationModel.type == f"\x01rename{step}")
                      .values(type=new))
 
 
