@@ -7,9 +7,26 @@ added since the last one.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Select, exists, false, func, select, text
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
 
 from annotate.model import Status
+from annotate.query import And, Not, Query, Term, parse
 from db import dialects
 from db.names import Names
 from db.tables import DocumentModel, SettingModel, SpanModel, StatusModel
@@ -52,47 +69,97 @@ def refresh_index(conn: Connection, limit: int | None = None) -> bool:
     return unindexed(conn) is not None
 
 
-def document_query(
+def like_filter(tree: Query) -> ColumnElement[bool]:
+    """``tree`` as substring tests on the title and text, for a store without its search
+    index: the same logic, coarser words (a term's words joined by a space, anywhere in a
+    word)."""
+    if isinstance(tree, Term):
+        pattern = f"%{' '.join(tree.words)}%"  # words hold no % or _ (letters and digits)
+        return D.c.title.ilike(pattern) | D.c.text.ilike(pattern)
+    if isinstance(tree, Not):
+        return not_(like_filter(tree.part))
+    parts = [like_filter(part) for part in tree.parts]
+    return and_(*parts) if isinstance(tree, And) else or_(*parts)
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """The document list's filters as SQL, for its rows and for its count."""
+
+    span_count: ColumnElement[int]
+    """The annotator's spans in the document (all annotators' when None)."""
+    state: ColumnElement[str]
+    """The annotator's status of the document."""
+    conditions: tuple[ColumnElement[bool], ...]
+    matches: TextClause | None
+    """The ids the search index gives for the search (None: no search, or no index and the
+    search is among the conditions)."""
+
+
+def document_filter(
     conn: Connection,
     names: Names,
     annotator: str | None,
     search_text: str | None,
     status: Status | None,
     label: str | None,
-) -> Select:
-    """Rows of (uid, title, source, length, span_count, state) for the document list. Span
-    counts and status are the annotator's (all annotators' spans when None)."""
+    indexed: bool,
+) -> DocumentFilter:
+    """The filters of the document list (QueryError for a search that cannot be read);
+    ``indexed``: whether the store has its search index."""
     who = names.find_annotator(conn, annotator) if annotator else None
     span_filter = S.c.document_id == D.c.id
     if annotator:
         span_filter = span_filter & (S.c.annotator_id == (who or -1))
-    span_count = select(func.count()).where(span_filter).scalar_subquery()
     state = func.coalesce(
         select(ST.c.state)
         .where(ST.c.document_id == D.c.id, ST.c.annotator_id == (who or -1))
         .scalar_subquery(),
         "todo",
     )
+    conditions: list[ColumnElement[bool]] = []
+    matches = None
+    if search_text and search_text.strip():
+        tree = parse(search_text)
+        if indexed:
+            matches = dialects.of(conn).search_ids(tree)
+        else:
+            conditions.append(like_filter(tree))
+    if status is not None:
+        conditions.append(state == status)
+    if label:
+        label_id = names.find_label(conn, label)
+        conditions.append(false() if label_id is None else
+                          exists().where(span_filter, S.c.label_id == label_id))
+    span_count = select(func.count()).where(span_filter).scalar_subquery()
+    return DocumentFilter(span_count, state, tuple(conditions), matches)
+
+
+def document_query(found: DocumentFilter) -> Select:
+    """Rows of (uid, title, source, length, span_count, state) for the document list, in no
+    order: the caller orders and pages (documents are walked in id order, each looked up in
+    the search's matches, so a first page stops early)."""
     query = select(
         D.c.uid,
         D.c.title,
         D.c.meta["source"].as_string().label("source"),
         D.c.length,
-        span_count.label("span_count"),
-        state.label("state"),
-    )
-    if search_text and search_text.strip():
-        dialect = dialects.of(conn)
-        if dialect.has_search_index(conn):
-            query = query.where(dialect.search_clause(D.c.id, search_text))
-        else:
-            pattern = f"%{search_text.strip()}%"
-            query = query.where(D.c.title.ilike(pattern) | D.c.text.ilike(pattern))
-    if status is not None:
-        query = query.where(state == status)
-    if label:
-        label_id = names.find_label(conn, label)
-        if label_id is None:
-            return query.where(false())
-        query = query.where(exists().where(span_filter, S.c.label_id == label_id))
+        found.span_count.label("span_count"),
+        found.state.label("state"),
+    ).where(*found.conditions)
+    if found.matches is not None:
+        query = query.where(D.c.id.in_(found.matches))
     return query
+
+
+def count_query(found: DocumentFilter) -> Select:
+    """How many documents pass. A search alone is counted in the index (which holds exactly
+    the documents indexed so far: documents are never deleted); with other filters each
+    match is looked up by id."""
+    if found.matches is None:
+        return select(func.count()).select_from(D).where(*found.conditions)
+    if not found.conditions:
+        return select(func.count()).select_from(
+            found.matches.columns(column("id")).subquery())
+    return select(func.count()).select_from(D).where(D.c.id.in_(found.matches),
+                                                     *found.conditions)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Row,
     and_,
     delete,
     exists,
@@ -105,6 +106,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.names = Names()
+        self._indexed: bool | None = None  # whether the store has its search index (asked once)
         self._path = sqlite_path(str(engine.url))
         self._identity = None if self._path is None else file_identity(self._path)
         """The store file's identity when it was opened: a write finding another (or none)
@@ -439,14 +441,34 @@ class Store:
         if index:
             self._refresh_search(search_text)
         with self._read() as conn:
-            query = search.document_query(conn, self.names, annotator, search_text, status, label)
-            rows = conn.execute(query.order_by(D.c.id).offset(offset).limit(limit))
-            return [
-                DocumentRow(
-                    r.uid, r.title, r.source or "", r.length, r.span_count, r.state or "todo"
-                )
-                for r in rows
-            ]
+            found = self._filter(conn, annotator, search_text, status, label)
+            return _document_rows(
+                conn.execute(search.document_query(found).order_by(D.c.id).offset(offset)
+                             .limit(limit)))
+
+    def document_page(
+        self,
+        annotator: str | None,
+        search_text: str | None,
+        status: Status | None,
+        label: str | None,
+        limit: int,
+    ) -> tuple[int, list[DocumentRow]]:
+        """How many documents match the filters and the first ``limit`` of them, read
+        together (the window's list on new filters). A search covers the documents indexed
+        so far: the window brings the index up to date in the background."""
+        with self._read() as conn:
+            found = self._filter(conn, annotator, search_text, status, label)
+            total = conn.scalar(search.count_query(found)) or 0
+            rows = conn.execute(search.document_query(found).order_by(D.c.id).limit(limit))
+            return total, _document_rows(rows)
+
+    def _filter(self, conn: Connection, annotator: str | None, search_text: str | None,
+                status: Status | None, label: str | None) -> search.DocumentFilter:
+        if self._indexed is None:
+            self._indexed = self._dialect.has_search_index(conn)
+        return search.document_filter(conn, self.names, annotator, search_text, status, label,
+                                      self._indexed)
 
     def count_documents(
         self,
@@ -460,8 +482,8 @@ class Store:
         if index:
             self._refresh_search(search_text)
         with self._read() as conn:
-            query = search.document_query(conn, self.names, annotator, search_text, status, label)
-            return conn.scalar(select(func.count()).select_from(query.subquery())) or 0
+            return conn.scalar(search.count_query(
+                self._filter(conn, annotator, search_text, status, label))) or 0
 
     def _refresh_search(self, search_text: str | None) -> None:
         """Bring the search index up to date; the write lock only when it is behind."""
@@ -862,3 +884,8 @@ _CLOSE_UNDOS = (
     "AND state = 'active'"
 )
 
+
+
+def _document_rows(rows: Iterable[Row]) -> list[DocumentRow]:
+    return [DocumentRow(r.uid, r.title, r.source or "", r.length, r.span_count,
+                        r.state or "todo") for r in rows]

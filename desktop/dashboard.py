@@ -7,7 +7,8 @@ A chart with nothing to draw says so in words instead of showing bare axes. The 
 the whole store, and agreement and confusion read the whole corpus, so they run as background
 jobs on the job pool (see :mod:`desktop.jobs`): the window stays live while they work.
 
-pyqtgraph is imported only when the dock is first shown, so the window opens without it.
+pyqtgraph (and numpy) are imported only when the dock is first shown, so the window opens
+without them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -253,9 +253,10 @@ class Dashboard(QDockWidget):
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
+        import numpy as np
         import pyqtgraph as pg
 
-        self._pg = pg
+        self._pg, self._np = pg, np
         self._built = True
         self._colours: dict[str, str] = {}
         self._annotators: list[str] = []
@@ -366,8 +367,8 @@ class Dashboard(QDockWidget):
             self._empty(plot, NO_SPANS)
             return
         self._filled(plot)
-        xs = np.arange(len(names), dtype=float)
-        bars.setOpts(x=xs, height=np.array(heights, dtype=float),
+        xs = self._np.arange(len(names), dtype=float)
+        bars.setOpts(x=xs, height=self._np.array(heights, dtype=float),
                      brushes=[self._pg.mkBrush(c) for c in colours],
                      pen=self._pg.mkPen(NO_LABEL_COLOUR))
         plot.addItem(bars)
@@ -387,12 +388,12 @@ class Dashboard(QDockWidget):
         self._filled(plot)
         index = {day: i for i, day in enumerate(self.days)}
         for name, series in per_day.items():
-            counts = np.zeros(len(self.days))
+            counts = self._np.zeros(len(self.days))
             for day, n in series:
                 counts[index[day]] = n
             colour = self._annotator_colour(name)
             self.progress_curves[name] = plot.plot(
-                np.arange(len(self.days), dtype=float), counts, name=markup(name, NAME),
+                self._np.arange(len(self.days), dtype=float), counts, name=markup(name, NAME),
                 pen=self._pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
                 symbolBrush=colour, symbolPen=colour)
         self.progress_legend.setColumnCount(max(1, len(per_day)))
@@ -521,10 +522,10 @@ class Dashboard(QDockWidget):
                 plot.addItem(self._text(f"{value:.2f}\n{units}", x, max(value, 0.0)))
             if kappa.value is None:
                 self.na_labels.append(label)
-        self.kappa_bars.setOpts(x=np.array(kappa_x), height=np.array(kappa_h),
+        self.kappa_bars.setOpts(x=self._np.array(kappa_x), height=self._np.array(kappa_h),
                                 brushes=None, brush=self._pg.mkBrush(KAPPA_COLOUR), pens=None,
                                 pen=self._pg.mkPen(QColor(KAPPA_COLOUR).darker(150)))
-        self.f1_bars.setOpts(x=np.array(f1_x), height=np.array(f1_h), brushes=None,
+        self.f1_bars.setOpts(x=self._np.array(f1_x), height=self._np.array(f1_h), brushes=None,
                              brush=self._pg.mkBrush(F1_COLOUR), pens=None,
                              pen=self._pg.mkPen(KAPPA_COLOUR))
         plot.addItem(self.kappa_bars)
@@ -545,7 +546,7 @@ class Dashboard(QDockWidget):
         self._filled(plot)
         self.confusion_labels = labels
         where = {name: i for i, name in enumerate(labels)}
-        counts = np.zeros((len(labels), len(labels)))
+        counts = self._np.zeros((len(labels), len(labels)))
         for (a_label, b_label), n in figures.confusion.items():
             counts[where[a_label], where[b_label]] = n
         peak = max(float(counts.max(initial=0.0)), 1.0)
@@ -554,7 +555,7 @@ class Dashboard(QDockWidget):
         image.setRect(QRectF(-0.5, -0.5, len(labels), len(labels)))
         plot.addItem(image)
         light = QColor("white")
-        for (row, col), n in np.ndenumerate(counts):
+        for (row, col), n in self._np.ndenumerate(counts):
             if n:
                 colour = light if n > peak / 2 else self._fg
                 plot.addItem(self._text(str(int(n)), col, row, (0.5, 0.5), colour))

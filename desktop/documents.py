@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -26,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.commands import ChangeSet
+from annotate.query import Query, QueryError, parse
 from db.store import DocumentRow
 from desktop.plain import NAME, line, tooltip
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel
 
-PAGE = 200
+PAGE = 50
+"""Rows fetched at a time: a screenful and some (the view asks for more as it scrolls)."""
 COLUMNS = ("Title", "Source", "Length", "Spans", "Done")
 HEADER_TIPS = ("", "", "Characters", "Your spans", "✓ done, ◐ in progress, blank: to do")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
@@ -40,6 +43,22 @@ WIDEST = ("", "Source of some length", "99,999", "Spans", "Done")
 """What the columns (but the stretched title) are sized to hold: the status shows as a mark
 (its words in the tooltip), leaving the dock's width to the title."""
 MARGIN = 6
+Role = Qt.ItemDataRole
+DISPLAY, TOOLTIP, ALIGNMENT, UID, ACCESSIBLE = (Role.DisplayRole, Role.ToolTipRole,
+                                                Role.TextAlignmentRole, Role.UserRole,
+                                                Role.AccessibleTextRole)
+ROLES = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, UID, ACCESSIBLE))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+SEARCH_HELP = (
+    "Words: documents with all of them (case and accents ignored)\n"
+    "a OR b: either\n"
+    '"armed forces": the words in this order\n'
+    "ambus*: words beginning so\n"
+    "-denied or NOT denied: without the word\n"
+    "(a OR b) c: grouping\n"
+    "Hits are marked in each document opened: F3 next, Shift+F3 previous"
+)
 
 
 class DocumentListModel(RowsModel):
@@ -52,6 +71,9 @@ class DocumentListModel(RowsModel):
         self.service = service
         self.filters = Filters()
         self._row_of: dict[str, int] = {}
+        self._shown: dict[int, tuple[str, str, str, int, str]] = {}
+        """Each row's display texts, made on its first paint (a repaint asks for every cell
+        several times)."""
         self._total = 0
         self.reset()
 
@@ -63,9 +85,9 @@ class DocumentListModel(RowsModel):
     def reset(self) -> None:
         """Forget every row and fetch the first page again."""
         self.beginResetModel()
-        self._rows, self._row_of = [], {}
-        self._total = self.service.count_documents(self.filters)
-        self._append(self.service.documents(self.filters, 0, PAGE))
+        self._rows, self._row_of, self._shown = [], {}, {}
+        self._total, rows = self.service.document_page(self.filters, PAGE)
+        self._append(rows)
         self.endResetModel()
 
     def _append(self, rows: list[DocumentRow]) -> None:
@@ -107,6 +129,7 @@ class DocumentListModel(RowsModel):
                           status=statuses.get(uid, old.status))
             if new != old:
                 self._rows[row] = new
+                self._shown.pop(row, None)
                 self.dataChanged.emit(self.index(row, 3), self.index(row, len(COLUMNS) - 1))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -122,24 +145,30 @@ class DocumentListModel(RowsModel):
     def document_row(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def _display(self, number: int) -> tuple[str, str, str, int, str]:
+        shown = self._shown.get(number)
+        if shown is None:
+            row = self._rows[number]
+            shown = self._shown[number] = (
+                line(row.title or "(untitled)"), line(row.source), f"{row.length:,}",
+                row.span_count, STATUS_MARK[row.status])
+        return shown
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # a repaint asks each cell for seven roles: the ones never answered leave first
+        if role not in ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (line(row.title or "(untitled)"), line(row.source), f"{row.length:,}",
-                    row.span_count, STATUS_MARK[row.status])[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
+        if role == DISPLAY:
+            return self._display(index.row())[column]
+        row = self._rows[index.row()]
+        if role == TOOLTIP and column in (0, 1):
             return tooltip((row.title, row.source)[column])
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) \
-                and column == 4:
+        if role in (TOOLTIP, ACCESSIBLE) and column == 4:
             return STATUS_TEXT[row.status]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == ALIGNMENT and column in (2, 3, 4):
+            return CENTRE if column == 4 else RIGHT
+        if role == UID:
             return row.uid
         return None
 
@@ -156,6 +185,12 @@ class DocumentList(QDockWidget):
         self.search.setPlaceholderText("Search the corpus")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search the corpus")
+        self.search.setToolTip(SEARCH_HELP)
+        self.problem = QLabel()
+        """Why the search typed cannot be run (hidden while it can)."""
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         self.status = QComboBox()
         self.status.addItem("all", None)
         for state in ("todo", "in_progress", "done"):
@@ -190,9 +225,12 @@ class DocumentList(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
+        layout.addWidget(self.problem)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         self.setWidget(body)
+        self.query: Query | None = None
+        """The corpus search the list shows (None: none)."""
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
@@ -225,10 +263,22 @@ class DocumentList(QDockWidget):
                        self.label.currentData())
 
     def apply_filters(self) -> None:
+        """Show the documents the filters let through; a search that cannot be read is
+        explained under the box and changes nothing."""
         self._debounce.stop()
         filters = self.filters()
+        try:
+            query = parse(filters.search) if filters.search else None
+        except QueryError as exc:
+            self.problem.setText(f"Cannot search: {exc}")
+            self.problem.show()
+            return
+        self.problem.hide()
         self.model.set_filters(filters)
         self._show_current(self.service.current)
+        if query != self.query:
+            self.query = query
+            self.service.hub.searchChanged.emit(query)
         if filters.search and self.service.indexing:
             self.service.hub.message.emit("the corpus is being indexed for search: the list "
                                           "shows what is indexed so far, and follows")

@@ -107,6 +107,7 @@ class Editor(QObject):
         self.hub.schemaChanged.connect(self._on_schema)
         self.hub.spanRequested.connect(self.select_span)
         self.hub.offsetRequested.connect(self.show_offset)
+        self.hub.searchChanged.connect(self.find_bar.set_query)
 
     # -- actions ---------------------------------------------------------------------------
     def _key(self, text: str, keys: Keys, slot: Callable[[], object], tip: str) -> QAction:
@@ -180,6 +181,7 @@ class Editor(QObject):
         self.view.set_document(self.text, [self._style(s, schema) for s in self._spans.values()])
         self._show_links(uid if document else "")
         self.legend.set_layers(self.shown_layers())
+        self.find_bar.document_shown()
 
     def _show_links(self, uid: str) -> None:
         """Give the view the shown layers' relations of document ``uid`` ("": none)."""

@@ -21,6 +21,9 @@ class Hub(QObject):
     """Another store was opened: everything shown must be reloaded."""
     searchIndexed = Signal()
     """The search index caught up with the store (a search now covers every document)."""
+    searchChanged = Signal(object)
+    """The document list's corpus search is now this :data:`annotate.query.Query` (None: no
+    search); its hits are marked in each document opened."""
     spanSelected = Signal(str)
     """The text view's selected span ("" = none)."""
     spanRequested = Signal(str)

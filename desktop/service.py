@@ -342,10 +342,12 @@ class Service:
             self.annotator, filters.search or None, filters.status, filters.label, offset,
             limit, index=False)) or []
 
-    def count_documents(self, filters: Filters) -> int:
-        return self._guarded(lambda: self.store.count_documents(
+    def document_page(self, filters: Filters, limit: int) -> tuple[int, list[DocumentRow]]:
+        """How many documents match ``filters`` and the first ``limit`` of them, in one read
+        (a search covers the documents indexed so far)."""
+        return self._guarded(lambda: self.store.document_page(
             self.annotator, filters.search or None, filters.status, filters.label,
-            index=False)) or 0
+            limit)) or (0, [])
 
     @property
     def indexing(self) -> bool:

@@ -14,15 +14,15 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-
-import docx
-from docx.document import Document as WordDocument
-from docx.table import Table
+from typing import TYPE_CHECKING
 
 from annotate.errors import InputError
 from annotate.inputs import MAX_FILE_BYTES, read_input
 from annotate.model import Document
 from annotate.sources.base import file_title, require_text, source_meta
+
+if TYPE_CHECKING:  # python-docx is imported on the first .docx read (the window starts sooner)
+    from docx.document import Document as WordDocument
 
 MAX_UNPACKED_BYTES = MAX_FILE_BYTES
 """Largest total declared unpacked size of the archive's members."""
@@ -63,6 +63,7 @@ def check_archive(archive: zipfile.ZipFile, file: str) -> None:
 
 def _lines(document: WordDocument) -> Iterator[str]:
     """Body paragraphs and table rows (cells joined by tabs), in document order."""
+    from docx.table import Table
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -76,6 +77,8 @@ def _lines(document: WordDocument) -> Iterator[str]:
 
 def read_docx(path: Path) -> list[Document]:
     """One document: the paragraphs' text joined by "\\n"; titled by the core title or file name."""
+    import docx
+
     file = str(path)
     data = read_input(path)
     try:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-from pypdf import PdfReader
+from typing import TYPE_CHECKING
 
 from annotate.errors import InputError
 from annotate.inputs import read_input
 from annotate.model import Document
 from annotate.sources.base import file_title, source_meta
 
+if TYPE_CHECKING:  # pypdf is imported on the first PDF read (the window starts sooner)
+    from pypdf import PdfReader
+
 
 def _open(data: bytes, file: str) -> PdfReader:
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         # Encrypted with an empty user password, a PDF only restricts editing; it reads normally.

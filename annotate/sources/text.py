@@ -11,8 +11,6 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from annotate.errors import InputError
 from annotate.inputs import read_input
 from annotate.model import Document
@@ -75,6 +73,8 @@ def _guess(data: bytes, file: str, declared: str | None) -> tuple[str, str]:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
+    from charset_normalizer import from_bytes  # on the first guess (the window starts sooner)
+
     matches = from_bytes(data)
     best = matches.best()
     if best is None:

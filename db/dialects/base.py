@@ -8,9 +8,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, TextClause
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.sql.elements import ColumnElement
+
+from annotate.query import Query
 
 WAITS = "busy_timeout"
 """Key of a pooled connection's ``info``: how long (ms) it waits for another's lock now."""
@@ -85,9 +86,10 @@ class Dialect(ABC):
         """Index the documents whose id is in (``done``, ``newest``]."""
 
     @abstractmethod
-    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
-        """Whether the document of ``id_column`` holds every word of ``words`` (each as the
-        start of a word: prefixes match), case and accents aside as far as the engine can."""
+    def search_ids(self, tree: Query) -> TextClause:
+        """A SELECT of the ids (column ``id``, each once) of the indexed documents matching
+        the search ``tree`` (:mod:`annotate.query`), case and accents aside as far as the
+        engine can."""
 
     @abstractmethod
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watch | None:

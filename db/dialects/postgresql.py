@@ -19,11 +19,11 @@ from typing import Any
 import psycopg
 from psycopg import IsolationLevel
 from psycopg.types.string import TextLoader
-from sqlalchemy import Connection, Engine, bindparam, event, text
+from sqlalchemy import Connection, Engine, TextClause, bindparam, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.sql.elements import ColumnElement
 
+from annotate.query import Not, Or, Query, Term
 from db.dialects.base import WAITS, Dialect
 
 WRITE_LOCK = 0x636F756E746572  # the advisory lock every write transaction takes ("counter")
@@ -50,11 +50,17 @@ def conninfo(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def tsquery(words: str) -> str:
-    """User words as a tsquery of prefix terms, all required, each quoted so no word acts as
-    an operator."""
-    quoted = (w.replace("\\", "\\\\").replace("'", "''") for w in words.split())
-    return " & ".join(f"'{w}':*" for w in quoted)
+def tsquery(tree: Query) -> str:
+    """``tree`` as a tsquery: a term's words quoted (none acts as an operator) and joined by
+    ``<->`` (a phrase), ``:*`` on a prefix; ``&``, ``|`` and ``!`` with every group in
+    parentheses. A document indexed in several parts matches when one part does."""
+    if isinstance(tree, Term):
+        words = [f"'{w}'" for w in tree.words]  # letters and digits: nothing to escape
+        return "(" + " <-> ".join(words) + ":*" * tree.prefix + ")"
+    if isinstance(tree, Not):
+        return "!" + tsquery(tree.part)
+    joint = " | " if isinstance(tree, Or) else " & "
+    return "(" + joint.join(tsquery(part) for part in tree.parts) + ")"
 
 
 class PostgreSQL(Dialect):
@@ -138,13 +144,11 @@ class PostgreSQL(Dialect):
             {"done": done, "newest": newest, "part": PART, "overlap": OVERLAP},
         )
 
-    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
-        return id_column.in_(
-            text(
-                "SELECT document_id FROM document_words "
-                "WHERE words @@ to_tsquery('simple', :q)"
-            ).bindparams(bindparam("q", tsquery(words)))
-        )
+    def search_ids(self, tree: Query) -> TextClause:
+        return text(
+            "SELECT DISTINCT document_id AS id FROM document_words "
+            "WHERE words @@ to_tsquery('simple', :q)"
+        ).bindparams(bindparam("q", tsquery(tree)))
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Listener:
         return Listener(conninfo(engine.url), token)

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, TextClause, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.sql.elements import ColumnElement
 
 from annotate.errors import StoreError
+from annotate.query import And, Not, Or, Query, Term
 from db import trust
 from db.dialects.base import WAITS, Dialect
 from db.watch import Watcher
@@ -31,9 +31,18 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def fts_query(words: str) -> str:
-    """User words as FTS5 prefix terms, each quoted so no word acts as an operator."""
-    return " ".join(f'"{w.replace(chr(34), chr(34) * 2)}"*' for w in words.split())
+def fts_query(tree: Query) -> str:
+    """``tree`` as an FTS5 query: every term a quoted string (no word of the user's acts as
+    an operator), every group in parentheses (no precedence rule of FTS5's matters)."""
+    if isinstance(tree, Term):
+        words = " ".join(tree.words).replace('"', '""')
+        return f'"{words}"' + "*" * tree.prefix
+    if isinstance(tree, Or):
+        return "(" + " OR ".join(fts_query(part) for part in tree.parts) + ")"
+    assert isinstance(tree, And), "parse() puts a Not only inside an And"
+    wanted = [fts_query(p) for p in tree.parts if not isinstance(p, Not)]
+    unwanted = [fts_query(p.part) for p in tree.parts if isinstance(p, Not)]
+    return "(" + " AND ".join(wanted) + ")" + "".join(f" NOT {u}" for u in unwanted)
 
 
 class SQLite(Dialect):
@@ -122,12 +131,9 @@ class SQLite(Dialect):
             {"done": done, "newest": newest},
         )
 
-    def search_clause(self, id_column: Any, words: str) -> ColumnElement[bool]:
-        return id_column.in_(
-            text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q").bindparams(
-                q=fts_query(words)
-            )
-        )
+    def search_ids(self, tree: Query) -> TextClause:
+        return text("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q"
+                    ).bindparams(q=fts_query(tree))
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watcher | None:
         return None if path is None else Watcher(path)

@@ -14,7 +14,6 @@ other ends are highlighted.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
@@ -295,20 +294,13 @@ class SpanTextView(QPlainTextEdit):
         number = line.lineNumber() if line is not None and line.isValid() else 0
         self.verticalScrollBar().setValue(block.firstLineNumber() + number)
 
-    def find_all(self, pattern: str) -> int:
-        """Mark every case-insensitive occurrence of ``pattern``, scroll to the first, and return
-        how many there are; an empty pattern clears the marks."""
-        found = (
-            re.finditer(re.escape(pattern), self._text, re.IGNORECASE) if pattern else iter(())
-        )
+    def mark_hits(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Mark the code-point ranges (find or search hits; empty clears) in the hits' style."""
         self._hits = SpanIndex(
-            SpanStyle(f"find:{n}", m.start(), m.end(), pattern, "other", NEUTRAL)
-            for n, m in enumerate(found)
+            SpanStyle(f"find:{n}", start, end, "", "other", NEUTRAL)
+            for n, (start, end) in enumerate(ranges)
         )
-        if len(self._hits):
-            self.scroll_to(min(hit.start for hit in self._hits))
         self.viewport().update()
-        return len(self._hits)
 
     def _set_selected(self, span_id: str | None) -> None:
         if span_id == self._selected:

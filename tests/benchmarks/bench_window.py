@@ -74,6 +74,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.offsets import OffsetMap, display_text
+from annotate.query import parse
+from db.dialects.sqlite import fts_query
 from db.migrate import head_revision
 from db.store import Store
 from desktop.app import start
@@ -419,8 +421,9 @@ def searches(window: MainWindow, path: Path) -> tuple[float, float, float]:
 
 
 def raw_search(path: Path, words: str) -> float:
-    """One FTS5 query for the first page of matches (id, title, length) and their count."""
-    query = " ".join(f'"{w}"*' for w in words.split())
+    """One FTS5 query for the first page of matches (id, title, length) and their count:
+    the MATCH expression the window's search of ``words`` runs."""
+    query = fts_query(parse(words))
     conn = sqlite3.connect(path)
     try:
         def run() -> None:

@@ -1,9 +1,13 @@
 """Migrations: the head equals the models, and a pending migration backs the file up first."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from db import migrate
@@ -12,6 +16,8 @@ from db.engine import make_engine
 from db.migrations.env_filter import include_object
 from db.store import Store
 from db.tables import Base
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_migration_head_equals_models(tmp_path: Path) -> None:
@@ -66,3 +72,23 @@ def test_backups_rotate_and_restore(tmp_path: Path) -> None:
     store = Store.open(path)
     assert store.setting("marker") == "before"
     store.close()
+
+
+def test_each_migration_file_is_named_by_its_revision_and_the_head_is_alembics() -> None:
+    """The store knows it is at the head without importing Alembic (db/migrate.py): that
+    holds while every migration's revision is its file's number."""
+    scripts = ScriptDirectory.from_config(migrate._config())
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_"), script.path
+        assert migrate.NUMBERED.fullmatch(Path(script.path).name), script.path
+    assert migrate.head_revision() == scripts.get_current_head()
+
+
+def test_opening_a_store_at_the_head_imports_no_alembic(tmp_path: Path) -> None:
+    Store.open(tmp_path / "s.sqlite").close()
+    code = ("import sys; from db.store import Store; "
+            f"Store.open({str(tmp_path / 's.sqlite')!r}).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]"

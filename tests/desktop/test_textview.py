@@ -330,15 +330,14 @@ def test_paint_touches_only_the_visible_blocks(view):
     assert view.spans_at(spans[top].start)[0].id == f"s{top}"
 
 
-def test_find_all_marks_hits_and_scrolls_to_the_first(view):
-    text = "\n".join(["nothing here"] * 400 + ["a Needle and a needle"] + ["more"] * 50)
+def test_mark_hits_paints_the_marks_until_cleared(view):
+    text = "\n".join(["nothing here"] * 3 + ["a Needle and a needle"] + ["more"] * 50)
     view.set_document(text, [])
-    assert view.find_all("NEEDLE") == 2
-    assert view.firstVisibleBlock().blockNumber() <= 400 <= view.firstVisibleBlock().blockNumber() \
-        + view.viewport().height() // view.fontMetrics().lineSpacing()
+    needle = text.index("Needle")
+    view.mark_hits([(needle, needle + 6), (needle + 15, needle + 21)])
     view.viewport().repaint()
     assert view.painted_span_count == 2
-    assert view.find_all("") == 0
+    view.mark_hits([])
     view.viewport().repaint()
     assert view.painted_span_count == 0
 

@@ -19,6 +19,7 @@ from annotate.samples import sample_documents
 from annotate.schema import AttributeDef, Label
 from db.store import Store
 from desktop import app as desktop_app
+from desktop.documents import PAGE
 from desktop.main_window import MainWindow
 from desktop.shortcuts import shortcut_rows
 
@@ -302,10 +303,10 @@ def test_document_list_fetches_lazily_and_search_filters(qtbot, tmp_path):
     store.close()
     window = open_window(qtbot, path, tmp_path)
     model = window.documents.model
-    assert (model.rowCount(), model.total) == (200, 1000)
+    assert (model.rowCount(), model.total) == (PAGE, 1000)
     assert model.canFetchMore()
     model.fetchMore()
-    assert model.rowCount() == 400
+    assert model.rowCount() == 2 * PAGE
     window.documents.search.setText("zebracorn")
     qtbot.waitUntil(lambda: model.total == 1, timeout=3000)
     assert model.rowCount() == 1
@@ -471,7 +472,7 @@ def test_find_bar_and_welcome_note(window, qtbot):
     assert window.editor.find_bar.isVisible()
     qtbot.keyClicks(window.editor.find_bar.field, word)
     assert window.editor.find_bar.search() == expected
-    assert window.editor.find_bar.count.text() == f"{expected} found"
+    assert window.editor.find_bar.count.text() == f"1 of {expected}"
     qtbot.keyClick(window.editor.find_bar.field, Qt.Key.Key_Escape)
     assert not window.editor.find_bar.isVisible()
     assert window.welcome.isVisible()

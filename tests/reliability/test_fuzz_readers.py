@@ -193,6 +193,7 @@ ann_lines = st.one_of(
                      st.lists(ann_lines, max_size=8).map(lambda ls: "\n".join(ls).encode())),
        txt=st.one_of(st.just(TEXT.encode()), st.binary(max_size=200)),
        conf=st.one_of(st.none(), st.binary(max_size=300)))
+@example(ann=b"*", txt=TEXT.encode(), conf=None)  # an equivalence line with nothing after
 def test_brat_reader_takes_anything(tmp_path: Path, ann: bytes, txt: bytes,
                                     conf: bytes | None) -> None:
     folder = tmp_path / "brat"

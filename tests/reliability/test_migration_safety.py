@@ -5,14 +5,11 @@ after it, a failure rolling everything back and keeping the backup."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 
 import pytest
-from alembic.config import Config
 from reliability_checks import tamper
 
 from annotate.commands import SetStatus
@@ -115,21 +112,12 @@ def test_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """``add(body)``: the migrations gain a test-only revision after the head, whose module
     ends with ``body`` (only for this test)."""
     folder = tmp_path / "test_versions"
-    shipped = str(resources.files("db") / "migrations" / "versions")
-    original = migrate._config
 
     def add(body: str) -> None:
         folder.mkdir()
         header = HEADER.format(revision=TEST_REVISION, down=migrate.head_revision())
         (folder / f"{TEST_REVISION}_test.py").write_text(header + body)
-
-        def config() -> Config:
-            config = original()
-            config.set_main_option("path_separator", "os")
-            config.set_main_option("version_locations", os.pathsep.join((shipped, str(folder))))
-            return config
-
-        monkeypatch.setattr(migrate, "_config", config)
+        monkeypatch.setattr(migrate, "locations", (*migrate.locations, str(folder)))
 
     yield add
 

@@ -1,0 +1,132 @@
+"""The corpus search on a SQLite store: each form of the query language through FTS5, and the
+same logic without the index (a PostgreSQL store's tsquery: tests/db/test_postgres.py)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from annotate.commands import CreateSpan, SetStatus
+from annotate.model import AnnotatedDocument, Document, Span
+from annotate.query import QueryError, parse
+from db.dialects.sqlite import fts_query
+from db.store import Store
+
+TEXTS = {
+    "ambush": "Armed forces reported an ambush near Kidal.",
+    "raid": "The raid on Gao was denied by the spokesman.",
+    "both": "An ambush and a raid: the armed men fled Kidal.",
+    "accents": "L'élan des forces armées à Tinzaouaten.",
+    "split": "The forces were armed; the state-owned depot burned.",
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store file (FTS5), whatever server the other store tests run on."""
+    store = Store.open(tmp_path / "store.sqlite")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def corpus(store: Store) -> dict[str, str]:
+    """The uid of each of TEXTS, imported into ``store``."""
+    documents = {name: Document(body, name.title()) for name, body in TEXTS.items()}
+    store.import_documents(AnnotatedDocument(doc) for doc in documents.values())
+    return {name: doc.uid for name, doc in documents.items()}
+
+
+def found(store: Store, corpus: dict[str, str], query: str) -> set[str]:
+    uids = {row.uid for row in store.list_documents(search_text=query)}
+    assert store.count_documents(search_text=query) == len(uids)
+    return {name for name, uid in corpus.items() if uid in uids}
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("ambush", {"ambush", "both"}),
+    ("ambush kidal", {"ambush", "both"}),
+    ("ambush raid", {"both"}),
+    ("ambush AND raid", {"both"}),
+    ("ambush OR raid", {"ambush", "raid", "both"}),
+    ("gao OR ambush kidal", {"raid", "ambush", "both"}),  # (ambush kidal) OR gao
+    ('"armed forces"', {"ambush"}),
+    ('"forces armed"', set()),
+    ("arm*", {"ambush", "both", "accents", "split"}),
+    ("arm", set()),  # a word is a whole word unless it ends in *
+    ('"armed for"*', {"ambush"}),
+    ("ambush -raid", {"ambush"}),
+    ("ambush NOT raid", {"ambush"}),
+    ('forces -"were armed"', {"ambush", "accents"}),
+    ("(kidal OR gao) -(raid OR ambush)", set()),
+    ("(kidal OR gao) -ambush", {"raid"}),
+    ("elan", {"accents"}),  # diacritics ignored
+    ("ÉLAN armées", {"accents"}),
+    ("state-owned", {"split"}),
+    ("Raid", {"raid", "both"}),  # the title too
+])
+def test_each_form_through_fts5(store, corpus, query, names):
+    assert found(store, corpus, query) == names
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("ambush OR raid", {"ambush", "raid", "both"}),
+    ("ambush -raid", {"ambush"}),
+    ('"armed forces"', {"ambush"}),
+    ("(kidal OR gao) -ambush", {"raid"}),
+])
+def test_the_same_logic_without_the_index(store, corpus, query, names):
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE documents_fts"))
+    assert found(store, corpus, query) == names
+
+
+@pytest.mark.parametrize("query", ['"quoted" OR', "-raid", "(kidal", "*"])
+def test_a_bad_search_is_a_plain_error_not_an_fts_one(store, corpus, query):
+    with pytest.raises(QueryError):
+        store.list_documents(search_text=query)
+    with pytest.raises(QueryError):
+        store.count_documents(search_text=query)
+
+
+def test_fts_syntax_in_words_is_only_words(store, corpus):
+    # FTS5's own operators and column filters typed by the user are plain words
+    assert found(store, corpus, "title:raid") == set()
+    assert found(store, corpus, "NEAR raid") == set()
+    assert found(store, corpus, "NEAR(raid gao)") == set()
+    assert found(store, corpus, "raid^") == {"raid", "both"}
+
+
+def test_fts_query_quotes_every_term_and_groups_explicitly():
+    assert fts_query(parse('a "b c"* OR d')) == '(("a" AND "b c"*) OR "d")'
+    assert fts_query(parse("a b -c -(d OR e)")) == '("a" AND "b") NOT "c" NOT ("d" OR "e")'
+    assert fts_query(parse('x OR "y z"*')) == '("x" OR "y z"*)'
+
+
+def test_the_count_and_first_page_agree_with_the_list_for_every_filter(store, corpus):
+    """The count takes three ways (no search; a search alone, counted in the index; a search
+    with other filters, joined by id): each agrees with the rows listed."""
+    store.apply(SetStatus(corpus["both"], "amina", "done"), "amina")
+    store.apply(CreateSpan(Span(corpus["ambush"], 0, 5, "ORG", "amina")), "amina")
+    store.index_for_search(len(TEXTS))  # the page covers what is indexed (the window's job)
+    for search_text, status, label, names in [
+        (None, None, None, set(TEXTS)),
+        (None, "done", None, {"both"}),
+        ("ambush", None, None, {"ambush", "both"}),
+        ("ambush", "done", None, {"both"}),
+        ("ambush OR raid", "todo", None, {"ambush", "raid"}),
+        ("kidal", None, "ORG", {"ambush"}),
+        ("kidal", None, "NO_SUCH_LABEL", set()),
+    ]:
+        total, rows = store.document_page("amina", search_text, status, label, 2)
+        every = store.list_documents("amina", search_text, status, label)
+        assert {name for name, uid in corpus.items() if uid in {r.uid for r in every}} == names
+        assert total == len(every) == store.count_documents("amina", search_text, status, label)
+        assert rows == every[:2]
+
+
+def test_tsquery_quotes_every_word_and_groups_explicitly():
+    postgresql = pytest.importorskip("db.dialects.postgresql")  # psycopg: an optional extra
+    assert postgresql.tsquery(parse('a "b c"* OR d')) == "((('a') & ('b' <-> 'c':*)) | ('d'))"
+    assert postgresql.tsquery(parse("a -b")) == "(('a') & !('b'))"
