@@ -1,0 +1,278 @@
+"""Figures: the number a claim asserts, read from words such as "more than 80" or "dozens".
+
+A :class:`Figure` is a range of counts, ``low`` to ``high`` (either may be None: unbounded),
+with the ``qualifier`` the words used and the ``unit`` counted. The rules are conservative in
+ACLED's sense: ``low`` is the smallest count the words still assert, never a guess above it.
+
+========================  ====================  =========  ======  =========================
+words                     qualifier             low        high    note
+========================  ====================  =========  ======  =========================
+"84", "eighty-four"       exact                 84         84
+"about 80", "some 80",    about                 80         80      the interval widens by
+"around", "roughly",                                               10% (at least 1) when
+"approximately", "~80",                                            ranges are compared
+"an estimated", "a dozen"                                          ("a dozen" = about 12)
+"at least 25", "80+",     at least              25         None
+"80 or more",
+"no fewer than", "a
+minimum of", "upwards of"
+"more than 80", "over",   more than             81         None    counts are whole: one
+"above", "in excess of"                                            more than the number
+"up to 30", "at most",    at most               None       30
+"no more than", "as many
+as", "a maximum of"
+"fewer than 30", "less    fewer than            None       29
+than", "under", "below"
+"nearly 20", "almost",    nearly                None       19      below the number, by
+"just under"                                                       an unknown amount
+"between 20 and 30",      between               20         30      bounds in either order
+"20-30", "20 to 30",
+"from 20 to 30", "20 or
+30"
+"dozens", "dozens of"     dozens                24         None    a plural is at least two
+"hundreds", "thousands"   hundreds, thousands   200, 2000  None    of the unit: ACLED codes
+"scores", "tens"          scores, tens          40, 20     None    12 and 100 when it must
+                                                                   pick one count; we keep
+                                                                   the range open instead
+"several dozen",          several dozen,        36, 300    None    several = at least 3;
+"several hundred"         several hundred                          a few = at least 2
+"a few dozen"             a few dozen           24         None
+"several", "a few",       several, a few,       3, 2, 2    None
+"a couple", "many"        a couple (exact 2),
+                          many
+"no one", "none", "zero"  exact                 0          0
+========================  ====================  =========  ======  =========================
+
+Number words ("eighty-four", "one hundred and twenty", "fifteen hundred") are read with the
+text2num package; digits may carry thousands separators ("1,200") and a scale word
+("1.5 million", "3 thousand"). ``unit`` is the counted noun within three words after the number
+(past "of"), persons folded to "people" ("soldiers", "mercenaries", "dead" ...); "" when none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+QUALIFIERS = ("exact", "about", "at least", "more than", "at most", "fewer than", "nearly",
+              "between", "dozens", "scores", "tens", "hundreds", "thousands", "several dozen",
+              "several hundred", "a few dozen", "a few hundred", "several", "a few", "many")
+"""Every qualifier a parsed figure may carry."""
+
+ABOUT_TOLERANCE = 0.1
+"""How far an "about" figure reaches either side when ranges are compared (at least 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A count range ``[low, high]`` (None: unbounded), how it was qualified and what it counts."""
+
+    low: int | None
+    high: int | None
+    qualifier: str
+    unit: str = ""
+
+    def interval(self) -> tuple[int, int | None]:
+        """The counts the figure admits, ``(lo, hi)`` with ``hi`` None for no upper bound: its
+        range, widened by :data:`ABOUT_TOLERANCE` when the qualifier is "about"."""
+        low = 0 if self.low is None else self.low
+        if self.qualifier != "about" or self.high is None:
+            return low, self.high
+        reach = max(1, math.ceil(self.high * ABOUT_TOLERANCE))
+        return max(0, low - reach), self.high + reach
+
+    def conflicts(self, other: Figure) -> bool:
+        """True when the two figures cannot both be true: their intervals do not meet."""
+        lo, hi = self.interval()
+        other_lo, other_hi = other.interval()
+        return (hi is not None and hi < other_lo) or (other_hi is not None and other_hi < lo)
+
+    def describe(self) -> str:
+        """A short reading such as "84", "≥25", "81+", "≤19", "20–30", "~80"."""
+        if self.low is not None and self.low == self.high:
+            return f"~{self.low}" if self.qualifier == "about" else str(self.low)
+        if self.low is None and self.high is None:
+            return "?"
+        if self.low is None:
+            return f"≤{self.high}"
+        if self.high is None:
+            return f"≥{self.low}"
+        return f"{self.low}–{self.high}"
+
+    def to_dict(self) -> dict[str, int | str | None]:
+        """The figure as JSON: ``{"low", "high", "qualifier", "unit"}``."""
+        return {"low": self.low, "high": self.high, "qualifier": self.qualifier,
+                "unit": self.unit}
+
+
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
+_WORD = "(?:" + "|".join((*_TENS, *_UNITS, "zero", *_SCALES)) + ")"
+_WORDS = rf"{_WORD}(?:(?:[\s-]+|\s+and\s+){_WORD})*"
+_DIGITS = r"(?<![\w.,\[])(?<![^\W\d]-)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w\]]|[.,]\d)"
+_SCALE = r"(?:\s+(?:dozen|hundred|thousand|million)\b)?"
+_DIGIT_NUM = rf"(?:(?:{_DIGITS}){_SCALE})"
+_NUM = (rf"(?:{_DIGIT_NUM}|\b{_WORDS}(?:\s+dozen)?\b|\b(?:a|one)\s+dozen\b"
+        rf"|\ba\s+(?:hundred|thousand)\b)")
+
+_AT_LEAST = (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|"
+             r"a\s+minimum\s+of|upwards?\s+of")
+_MORE = r"more\s+than|over|above|in\s+excess\s+of"
+_AT_MOST = r"up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|as\s+many\s+as|a\s+maximum\s+of"
+_FEWER = r"fewer\s+than|less\s+than|under|below"
+_NEARLY = r"nearly|almost|just\s+under"
+_ABOUT = (r"about|around|approximately|roughly|some|circa|an\s+estimated|estimated|close\s+to|"
+          r"~")
+_VAGUE = {"dozens": 24, "scores": 40, "tens": 20, "hundreds": 200, "thousands": 2000}
+_SCALED_VAGUE = {("several", "dozen"): 36, ("several", "hundred"): 300,
+                 ("a few", "dozen"): 24, ("a few", "hundred"): 200}
+
+_PATTERN = re.compile(
+    rf"""
+    (?:between|from)\s+(?P<b_lo>{_NUM})\s+(?:and|to)\s+(?P<b_hi>{_NUM})
+  | (?P<r_lo>{_DIGIT_NUM})\s*(?:-|–|to\b|or\b)\s*(?P<r_hi>{_DIGIT_NUM})(?!\s*(?:\+|or\s+more))
+  | (?P<w_lo>{_NUM})\s+(?:to|or)\s+(?P<w_hi>{_NUM})(?!\s*(?:\+|or\s+more))
+  | (?P<cue>{_AT_LEAST}|{_MORE}|{_AT_MOST}|{_FEWER}|{_NEARLY}|{_ABOUT})\s*(?P<cued>{_NUM})
+  | (?P<plus>{_NUM})\s*(?:\+|or\s+more|and\s+more)
+  | (?P<few>several|a\s+few)\s+(?P<few_scale>dozen|hundred)s?\b
+  | (?P<vague>dozens|scores|tens|hundreds|thousands)\b
+  | \b(?P<dozen>(?:about\s+|around\s+|some\s+)?(?:a|one)\s+dozen)\b
+  | \b(?P<group>several|a\s+few|a\s+couple(?:\s+of)?|many)\b
+  | \b(?P<zero>no\s+one|none|nobody)\b
+  | (?P<plain>{_NUM})
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_PERSONS = {"people", "persons", "person", "civilians", "civilian", "soldiers", "soldier",
+            "fighters", "fighter", "troops", "mercenaries", "mercenary", "militants",
+            "combatants", "rebels", "men", "women", "children", "hostages", "captives",
+            "prisoners", "dead", "deaths", "bodies", "fatalities", "casualties", "killed",
+            "wounded", "injured", "displaced", "personnel", "members", "workers", "migrants",
+            "insurgents", "jihadists", "officers", "victims", "survivors", "recruits", "troopers"}
+_THINGS = {"vehicles", "vehicle", "trucks", "tanks", "helicopters", "aircraft", "drones",
+           "villages", "weapons", "rockets", "shells", "km", "kilometres", "kilometers",
+           "miles", "percent", "%", "days", "hours", "attacks", "strikes"}
+_TRAILING = re.compile(r"\s*(?:of\s+)?((?:[\w%'’-]+\s*){1,3})", re.IGNORECASE)
+
+
+def number(words: str) -> int:
+    """The count ``words`` name: digits ("1,200", "1.5 million") or English number words
+    ("eighty-four", "a hundred"). ValueError when they name none or not a whole count."""
+    text = " ".join(words.lower().replace("-", " ").split())
+    match = re.fullmatch(
+        r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)((?:\s+(?:dozen|hundred|thousand|million))?)", text)
+    if match:
+        value = float(match.group(1).replace(",", "")) * _SCALES.get(match.group(2).strip(), 1)
+        if value != int(value):
+            raise ValueError(f"{words!r} is not a whole count")
+        return int(value)
+    if text.startswith("a "):
+        text = "one " + text[2:]
+    if text == "dozen" or text.endswith(" dozen"):
+        return 12 * (number(text.removesuffix("dozen")) if text != "dozen" else 1)
+    if text == "zero":
+        return 0
+    return int(text2num(text, "en"))
+
+
+def _unit(after: str) -> str:
+    """The counted noun within three words of ``after`` (see the module's notes), or ""."""
+    match = _TRAILING.match(after)
+    if not match:
+        return ""
+    for word in match.group(1).lower().split():
+        word = word.strip("'’-")
+        if word in _PERSONS:
+            return "people"
+        if word in _THINGS:
+            return "percent" if word == "%" else word
+    return ""
+
+
+def _cued(cue: str, value: int) -> Figure:
+    """The figure a cue word ("at least", "over", "nearly" ...) makes of ``value``."""
+    if re.fullmatch(_AT_LEAST, cue):
+        return Figure(value, None, "at least")
+    if re.fullmatch(_MORE, cue):
+        return Figure(value + 1, None, "more than")
+    if re.fullmatch(_AT_MOST, cue):
+        return Figure(None, value, "at most")
+    if re.fullmatch(_FEWER, cue):
+        return Figure(None, max(value - 1, 0), "fewer than")
+    if re.fullmatch(_NEARLY, cue):
+        return Figure(None, max(value - 1, 0), "nearly")
+    return Figure(value, value, "about")
+
+
+def _figure(match: re.Match[str]) -> Figure:
+    """The figure one match of the pattern reads as (ValueError: words that name no count)."""
+    group = match.group
+    for first, second in (("b_lo", "b_hi"), ("r_lo", "r_hi"), ("w_lo", "w_hi")):
+        if group(first):
+            lo, hi = number(group(first)), number(group(second))
+            return Figure(min(lo, hi), max(lo, hi), "between")
+    if group("cue"):
+        return _cued(" ".join(group("cue").lower().split()), number(group("cued")))
+    if group("plus"):
+        return Figure(number(group("plus")), None, "at least")
+    if group("few"):
+        few = " ".join(group("few").lower().split())
+        low = _SCALED_VAGUE[few, group("few_scale").lower()]
+        return Figure(low, None, f"{few} {group('few_scale').lower()}")
+    if group("vague"):
+        word = group("vague").lower()
+        return Figure(_VAGUE[word], None, word)
+    if group("dozen"):
+        return Figure(12, 12, "about")
+    if group("group"):
+        word = " ".join(group("group").lower().split())
+        if word.startswith("a couple"):
+            return Figure(2, 2, "exact")
+        return Figure(3 if word == "several" else 2, None, word)
+    if group("zero"):
+        return Figure(0, 0, "exact")
+    value = number(group("plain"))
+    return Figure(value, value, "exact")
+
+
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_AFTER = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\s+$", re.IGNORECASE)
+_YEAR_CUE_BEFORE = re.compile(r"\b(?:in|since|until|of|by)\s+$", re.IGNORECASE)
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    """True when a bare number is a day or year: "2 August", "July 2024", "in 2021"."""
+    start, end = match.span()
+    year = re.fullmatch(r"1[89]\d\d|2[01]\d\d", match.group("plain")) is not None
+    return (_MONTH_AFTER.match(text, end) is not None
+            or _MONTH_BEFORE.search(text, 0, start) is not None
+            or (year and _YEAR_CUE_BEFORE.search(text, 0, start) is not None))
+
+
+def find_figures(text: str) -> Iterator[tuple[int, int, Figure]]:
+    """Every figure in ``text`` with its ``[start, end)`` there, in order; bare numbers that
+    are days or years ("2 August", "in 2021") are not figures."""
+    for match in _PATTERN.finditer(text):
+        if match.group("plain") and _is_date(text, match):
+            continue
+        try:
+            figure = _figure(match)
+        except ValueError:
+            continue
+        unit = _unit(text[match.end():])
+        yield match.start(), match.end(), Figure(figure.low, figure.high, figure.qualifier, unit)
+
+
+def parse_figure(text: str) -> Figure | None:
+    """The first figure in ``text`` (a claim's span or its figure text), or None."""
+    return next((figure for _start, _end, figure in find_figures(text)), None)
