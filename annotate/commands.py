@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
+from annotate.actors import Actor, Event
 from annotate.model import DocLabel, Relation, Span, Status, clipped, utc_now
 from annotate.schema import LabelSchema
 
@@ -40,6 +41,8 @@ class ChangeSet:
     doc_labels: bool = False
     edits: tuple[SpanEdit, ...] = ()
     statuses: tuple[StatusEdit, ...] = ()
+    ledger: bool = False
+    """Actors, their links or events changed: the ledger's claimants and rows may change."""
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -52,6 +55,7 @@ class ChangeSet:
             self.doc_labels or other.doc_labels,
             self.edits + other.edits,
             self.statuses + other.statuses,
+            self.ledger or other.ledger,
         )
 
     def spans_after(self) -> dict[str, Span | None]:
@@ -136,6 +140,12 @@ def _plain(value: Any) -> Any:
             "annotator": value.annotator,
             "created": value.created,
         }
+    if isinstance(value, Actor):
+        return {"name": value.name, "kind": value.kind, "aliases": list(value.aliases),
+                "id": value.id}
+    if isinstance(value, Event):
+        return {"name": value.name, "start": value.start, "end": value.end,
+                "place": value.place, "id": value.id}
     if isinstance(value, LabelSchema):
         return value.to_json()
     if isinstance(value, tuple):
@@ -488,6 +498,155 @@ class SetSchema(Command):
         return ChangeSet(schema=True)
 
 
+_LEDGER = ChangeSet(ledger=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateActor(Command):
+    """Add an actor, and link the entity spans ``links`` names ((document uid, span id)) to it:
+    what an undo of :class:`DeleteActor` restores."""
+
+    op: ClassVar[str] = "create_actor"
+    actor: Actor
+    links: tuple[tuple[str, str], ...] = ()
+
+    def inverse(self) -> DeleteActor:
+        return DeleteActor(self.actor, self.links)
+
+    def changes(self) -> ChangeSet:
+        return _links_changes(self.links)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteActor(Command):
+    """Remove an actor and its links (the store fills ``links`` and the actor as stored)."""
+
+    op: ClassVar[str] = "delete_actor"
+    actor: Actor
+    links: tuple[tuple[str, str], ...] = ()
+
+    def inverse(self) -> CreateActor:
+        return CreateActor(self.actor, self.links)
+
+    def changes(self) -> ChangeSet:
+        return _links_changes(self.links)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateActor(Command):
+    """Rename an actor, or change its kind or aliases; ``before`` must be current."""
+
+    op: ClassVar[str] = "update_actor"
+    before: Actor
+    after: Actor
+
+    def __post_init__(self) -> None:
+        if self.before.id != self.after.id:
+            raise ValueError("an update keeps the actor's id")
+
+    def inverse(self) -> UpdateActor:
+        return UpdateActor(self.after, self.before)
+
+    def changes(self) -> ChangeSet:
+        return _LEDGER
+
+
+@dataclass(frozen=True, slots=True)
+class LinkActor(Command):
+    """Resolve the entity span ``span`` of ``document`` to the actor of id ``actor`` (None:
+    to none); ``previous`` is the actor it named before (the store fills it in)."""
+
+    op: ClassVar[str] = "link_actor"
+    document: str
+    span: str
+    actor: str | None
+    previous: str | None = None
+
+    def inverse(self) -> LinkActor:
+        return LinkActor(self.document, self.span, self.previous, self.actor)
+
+    def changes(self) -> ChangeSet:
+        return _links_changes(((self.document, self.span),))
+
+
+def _links_changes(links: tuple[tuple[str, str], ...]) -> ChangeSet:
+    return ChangeSet(documents=frozenset(uid for uid, _ in links),
+                     spans=frozenset(span for _, span in links), ledger=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateEvent(Command):
+    """Add an event and put the ``documents`` (uids) in it: what undoing a delete restores."""
+
+    op: ClassVar[str] = "create_event"
+    event: Event
+    documents: tuple[str, ...] = ()
+
+    def inverse(self) -> DeleteEvent:
+        return DeleteEvent(self.event, self.documents)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset(self.documents), ledger=True)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteEvent(Command):
+    """Remove an event (the store fills ``documents`` and the event as stored)."""
+
+    op: ClassVar[str] = "delete_event"
+    event: Event
+    documents: tuple[str, ...] = ()
+
+    def inverse(self) -> CreateEvent:
+        return CreateEvent(self.event, self.documents)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset(self.documents), ledger=True)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateEvent(Command):
+    """Rename an event or change its window or place; ``before`` must be current."""
+
+    op: ClassVar[str] = "update_event"
+    before: Event
+    after: Event
+
+    def __post_init__(self) -> None:
+        if self.before.id != self.after.id:
+            raise ValueError("an update keeps the event's id")
+
+    def inverse(self) -> UpdateEvent:
+        return UpdateEvent(self.after, self.before)
+
+    def changes(self) -> ChangeSet:
+        return _LEDGER
+
+
+@dataclass(frozen=True, slots=True)
+class SetEventDocument(Command):
+    """Put the document ``document`` in the event of id ``event`` (``member``), or take it out."""
+
+    op: ClassVar[str] = "set_event_document"
+    event: str
+    document: str
+    member: bool = True
+
+    def inverse(self) -> SetEventDocument:
+        return SetEventDocument(self.event, self.document, not self.member)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(documents=frozenset({self.document}), ledger=True)
+
+
+def _actor_from(data: dict[str, Any]) -> Actor:
+    return Actor(data["name"], data["kind"], tuple(data["aliases"]), data["id"])
+
+
+def _links_from(data: list[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(uid), str(span)) for uid, span in data)
+
+
 def command_from_dict(data: dict[str, Any]) -> Command:
     """Rebuild a command from its journal JSON."""
     data = dict(data)
@@ -516,6 +675,20 @@ def command_from_dict(data: dict[str, Any]) -> Command:
             None if before is None else LabelSchema.from_json(before),
             tuple((str(old), str(new)) for old, new in data.get("relation_renames", ())),
         )
+    if op in ("create_actor", "delete_actor"):
+        cls5 = CreateActor if op == "create_actor" else DeleteActor
+        return cls5(_actor_from(data["actor"]), _links_from(data["links"]))
+    if op == "update_actor":
+        return UpdateActor(_actor_from(data["before"]), _actor_from(data["after"]))
+    if op == "link_actor":
+        return LinkActor(**data)
+    if op in ("create_event", "delete_event"):
+        cls6 = CreateEvent if op == "create_event" else DeleteEvent
+        return cls6(Event(**data["event"]), tuple(data["documents"]))
+    if op == "update_event":
+        return UpdateEvent(Event(**data["before"]), Event(**data["after"]))
+    if op == "set_event_document":
+        return SetEventDocument(**data)
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
     raise ValueError(f"unknown command {op!r}")

@@ -15,13 +15,21 @@ from annotate.commands import (
     AddRelation,
     Batch,
     Command,
+    CreateActor,
+    CreateEvent,
     CreateSpan,
+    DeleteActor,
+    DeleteEvent,
     DeleteSpan,
+    LinkActor,
     RemoveDecision,
     RemoveDocLabel,
     RemoveRelation,
+    SetEventDocument,
     SetSchema,
     SetStatus,
+    UpdateActor,
+    UpdateEvent,
     UpdateSpan,
 )
 from annotate.errors import ValidationError
@@ -78,8 +86,9 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
         owners = [command.annotator]
     elif isinstance(command, AddDecision | RemoveDecision):
         owners = [command.decision.decided_by]
-    elif isinstance(command, SetSchema):
-        owners = []  # the schema is the store's, no one's layer
+    elif isinstance(command, SetSchema | CreateActor | DeleteActor | UpdateActor | LinkActor
+                    | CreateEvent | DeleteEvent | UpdateEvent | SetEventDocument):
+        owners = []  # the schema, actors and events are the corpus's, no one's layer
     else:
         raise TypeError(f"no layer rule for {type(command).__name__}")
     for owner in owners:

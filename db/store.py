@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from annotate import layers
+from annotate.actors import Actor, Event
 from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.model import (
@@ -46,9 +47,10 @@ from annotate.model import (
     Status,
     utc_now,
 )
+from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema, default_schema
 from annotate.validator import Incoming
-from db import bulk, dialects, edits, journal, search
+from db import actor_edits, bulk, dialects, edits, journal, search
 from db.dialects.base import Watch
 from db.engine import (
     OPENED,
@@ -829,6 +831,32 @@ class Store:
             for name, when, n in conn.execute(query):
                 result.setdefault(name, []).append((when, n))
         return result
+
+    # -- actors and events (the ledger) ----------------------------------------------------
+    def actors(self) -> list[Actor]:
+        """Every actor, by name."""
+        with self._read() as conn:
+            return actor_edits.load_actors(conn)
+
+    def actor_links(self) -> dict[str, str]:
+        """Actor ids by the id of the entity span resolved to them."""
+        with self._read() as conn:
+            return actor_edits.load_links(conn)
+
+    def actor_links_of(self, actor_id: str) -> tuple[tuple[str, str], ...]:
+        """One actor's links: (document uid, span id) pairs."""
+        with self._read() as conn:
+            return actor_edits.links_of(conn, actor_id)
+
+    def entity_spans(self) -> list[EntitySpan]:
+        """Every entity span of every layer, with its text and the id of its actor."""
+        with self._read() as conn:
+            return actor_edits.entity_spans(conn)
+
+    def events(self) -> list[tuple[Event, tuple[str, ...]]]:
+        """Every event, by name, with the uids of the documents that report it."""
+        with self._read() as conn:
+            return actor_edits.load_events(conn)
 
     # -- peer review -----------------------------------------------------------------------
     def decisions(self, uid: str) -> list[Decision]:

@@ -214,3 +214,51 @@ class DecisionModel(Base):
         Index("ix_decisions_document_id", "document_id"),
         Index("ix_decisions_gold_span_id", "gold_span_id"),
     )
+
+
+class ActorModel(Base):
+    """An actor across the corpus (:class:`annotate.actors.Actor`)."""
+
+    __tablename__ = "actors"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class ActorLinkModel(Base):
+    """An entity span resolved to an actor. ``span_id`` has no foreign key, as a decision's
+    gold span has none: a journaled delete of the span and its undo bring it back under the
+    same id, and its link with it; a link whose span is gone is not read."""
+
+    __tablename__ = "actor_links"
+    span_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"))
+
+    __table_args__ = (Index("ix_actor_links_actor_id", "actor_id"),)
+
+
+class EventModel(Base):
+    """A named event (:class:`annotate.actors.Event`): its window's ISO dates ("" open)."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    start: Mapped[str] = mapped_column(String(10))
+    end: Mapped[str] = mapped_column(String(10))
+    place: Mapped[str] = mapped_column(Text)
+
+
+class EventDocumentModel(Base):
+    """A document that reports an event (a document may serve several)."""
+
+    __tablename__ = "event_documents"
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_event_documents_document_id", "document_id"),)

@@ -8,17 +8,26 @@ from dataclasses import asdict
 
 import pytest
 
+from annotate.actors import Actor, Event
 from annotate.commands import (
     AddDecision,
     AddRelation,
     Batch,
     Command,
+    CreateActor,
+    CreateEvent,
     CreateSpan,
     Decision,
+    DeleteActor,
+    DeleteEvent,
     DeleteSpan,
+    LinkActor,
     RemoveDecision,
     RemoveRelation,
+    SetEventDocument,
     SetStatus,
+    UpdateActor,
+    UpdateEvent,
     UpdateSpan,
     command_from_dict,
 )
@@ -30,6 +39,8 @@ MOVED = Span("doc", 3, 12, "CLAIM", "amina", "s1", {}, None, SPAN.created, "2030
 LINK = Relation("CLAIMED_BY", "s1", "s2", "amina", "r1", "a note")
 ACCEPT = Decision("d1", "doc", "accept", ("s1", "s2"), SPAN, "judge", "2030-01-01T00:00:00Z")
 REJECT = Decision("d2", "doc", "reject", ("s3",), None, "judge", "2030-01-01T00:00:00Z")
+ACTOR = Actor("CSP", "armed group", ("Permanent Strategic Framework",))
+EVENT = Event("Tinzaouaten ambush", "2024-07-25", "2024-07-27", "Tinzaouaten")
 COMMANDS: list[Command] = [
     CreateSpan(SPAN, (LINK,)),
     DeleteSpan(SPAN),
@@ -39,6 +50,14 @@ COMMANDS: list[Command] = [
     SetStatus("doc", "amina", "done", "in_progress"),
     AddDecision(ACCEPT),
     RemoveDecision(REJECT),
+    CreateActor(ACTOR, (("doc", "s2"),)),
+    DeleteActor(ACTOR),
+    UpdateActor(ACTOR, Actor("CSP-PSD", "armed group", ("CSP",), ACTOR.id)),
+    LinkActor("doc", "s2", ACTOR.id, None),
+    CreateEvent(EVENT, ("doc",)),
+    DeleteEvent(EVENT),
+    UpdateEvent(EVENT, Event("Tinzaouaten", "2024-07-25", "", "", EVENT.id)),
+    SetEventDocument(EVENT.id, "doc", False),
 ]
 
 

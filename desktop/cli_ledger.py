@@ -1,0 +1,209 @@
+"""The ledger's commands: ``actors`` (list, accept proposals, merge, split, rename) and
+``events`` (list, add, attach and detach documents). Every change is one journaled
+command (one undo step of ``--by``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Callable
+
+from annotate.actors import (
+    ACTOR_KINDS,
+    LABEL_KINDS,
+    Actor,
+    Event,
+    Proposal,
+    definitions_in,
+    named,
+    propose,
+)
+from annotate.commands import CreateActor, CreateEvent, SetEventDocument
+from annotate.errors import InputError
+from annotate.resolving import accept, merge, rename, split
+from db.review import resolve_uid
+from db.store import Store
+
+
+def _actor(store: Store, name: str) -> Actor:
+    found = named(store.actors(), name)
+    if found is None:
+        raise InputError(f"no actor named {name!r} (see `counterclaim actors`)")
+    return found
+
+
+def _proposals(store: Store) -> list[Proposal]:
+    """Proposals for the entity spans not linked to any actor."""
+    spans = [s for s in store.entity_spans() if s.actor is None]
+    if not spans:
+        return []
+    kinds = {s.text: LABEL_KINDS.get(s.label, "other") for s in spans}
+    texts = (store.document(uid).text for uid in dict.fromkeys(s.document for s in spans))
+    return propose(kinds.items(), store.actors(), definitions_in(texts))
+
+
+def cmd_actors(store: Store, args: argparse.Namespace) -> int:
+    actors = store.actors()
+    links = Counter(store.actor_links().values())
+    proposals = _proposals(store)
+    if args.json:
+        print(json.dumps({
+            "actors": [{"name": a.name, "kind": a.kind, "aliases": list(a.aliases),
+                        "spans": links[a.id]} for a in actors],
+            "proposals": [{"text": p.surface, "actor": p.actor, "kind": p.kind,
+                           "new": p.new, "reason": p.reason} for p in proposals],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    for actor in actors:
+        aliases = f"  (also {', '.join(actor.aliases)})" if actor.aliases else ""
+        print(f"{actor.name}  [{actor.kind}]  {links[actor.id]} spans{aliases}")
+    if proposals:
+        print(f"proposals for unresolved entity spans ({len(proposals)}; "
+              "`counterclaim actors accept` takes them):")
+        for p in proposals:
+            target = f"new actor {p.actor}" if p.new else p.actor
+            print(f"  {p.surface!r} -> {target}  ({p.reason})")
+    elif not actors:
+        print("no actors, and no entity spans to propose any from")
+    return 0
+
+
+def cmd_accept(store: Store, args: argparse.Namespace) -> int:
+    proposals = _proposals(store)
+    if args.texts:
+        wanted = set(args.texts)
+        unknown = wanted - {p.surface for p in proposals}
+        if unknown:
+            raise InputError(f"no proposal for {', '.join(sorted(unknown))!s} "
+                             "(see `counterclaim actors`)")
+        proposals = [p for p in proposals if p.surface in wanted]
+    command = accept(proposals, store.entity_spans(), {a.name: a for a in store.actors()})
+    store.apply(command, args.by)
+    created = [c for c in command.commands if isinstance(c, CreateActor)]
+    linked = sum(len(c.links) for c in created) + len(command.commands) - len(created)
+    print(f"{len(created)} actors created, {linked} spans linked, by {args.by}")
+    return 0
+
+
+def cmd_merge(store: Store, args: argparse.Namespace) -> int:
+    target = _actor(store, args.name)
+    others = [_actor(store, name) for name in args.others]
+    store.apply(merge(target, [(o, store.actor_links_of(o.id)) for o in others]), args.by)
+    print(f"merged {', '.join(o.name for o in others)} into {target.name}")
+    return 0
+
+
+def cmd_rename(store: Store, args: argparse.Namespace) -> int:
+    actor = _actor(store, args.old)
+    store.apply(rename(actor, args.new), args.by)
+    print(f"renamed {actor.name} to {args.new.strip()}")
+    return 0
+
+
+def cmd_split(store: Store, args: argparse.Namespace) -> int:
+    actor = _actor(store, args.name)
+    new = Actor(args.new, args.kind or actor.kind, tuple(args.text))
+    texts = {args.new, *args.text}
+    spans = [s for s in store.entity_spans() if s.actor == actor.id and s.text in texts]
+    store.apply(split(actor, new, spans), args.by)
+    print(f"split {len(spans)} spans off {actor.name} into {new.name}")
+    return 0
+
+
+def _event(store: Store, name: str) -> Event:
+    found = next((e for e, _ in store.events() if e.name == name), None)
+    if found is None:
+        raise InputError(f"no event named {name!r} (see `counterclaim events`)")
+    return found
+
+
+def cmd_events(store: Store, args: argparse.Namespace) -> int:
+    events = store.events()
+    if args.json:
+        print(json.dumps([{"name": e.name, "start": e.start or None, "end": e.end or None,
+                           "place": e.place or None, "documents": list(docs)}
+                          for e, docs in events], ensure_ascii=False, indent=2))
+        return 0
+    for event, docs in events:
+        window = " to ".join(d for d in (event.start, event.end) if d) or "no dates"
+        place = f", {event.place}" if event.place else ""
+        print(f"{event.name}  ({window}{place})  {len(docs)} documents")
+    if not events:
+        print("no events (`counterclaim events add NAME` makes one)")
+    return 0
+
+
+def cmd_event_add(store: Store, args: argparse.Namespace) -> int:
+    uids = tuple(resolve_uid(store, d) for d in args.document)
+    event = Event(args.name.strip(), args.start or "", args.end or "", args.place or "")
+    store.apply(CreateEvent(event, uids), args.by)
+    print(f"event {event.name} added with {len(uids)} documents")
+    return 0
+
+
+def cmd_event_member(store: Store, args: argparse.Namespace) -> int:
+    event = _event(store, args.name)
+    member = args.action == "attach"
+    for given in args.documents:
+        store.apply(SetEventDocument(event.id, resolve_uid(store, given), member), args.by)
+    print(f"{len(args.documents)} documents {'attached to' if member else 'detached from'} "
+          f"{event.name}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                by: Callable[[argparse.ArgumentParser], None]) -> None:
+    """The ``actors`` and ``events`` commands; ``by`` adds a changing command's ``--by``."""
+    p = sub.add_parser("actors", parents=[common],
+                       help="actors across documents: list, accept proposals, merge, rename")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_actors)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    a = actions.add_parser("accept", parents=[common],
+                           help="link unresolved entity spans as proposed (all, or these texts)")
+    a.add_argument("texts", nargs="*", metavar="TEXT")
+    by(a)
+    a.set_defaults(run=cmd_accept)
+    a = actions.add_parser("merge", parents=[common], help="merge OTHER actors into NAME")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("others", nargs="+", metavar="OTHER")
+    by(a)
+    a.set_defaults(run=cmd_merge)
+    a = actions.add_parser("rename", parents=[common],
+                           help="rename an actor (the old name stays an alias)")
+    a.add_argument("old", metavar="OLD")
+    a.add_argument("new", metavar="NEW")
+    by(a)
+    a.set_defaults(run=cmd_rename)
+    a = actions.add_parser("split", parents=[common],
+                           help="move the spans that say NEW (or --text) off NAME to a new actor")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("new", metavar="NEW")
+    a.add_argument("--text", action="append", default=[], metavar="TEXT",
+                   help="another span text that goes with the new actor (repeatable)")
+    a.add_argument("--kind", choices=ACTOR_KINDS, help="default: NAME's kind")
+    by(a)
+    a.set_defaults(run=cmd_split)
+
+    p = sub.add_parser("events", parents=[common], help="events: list, add, attach documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_events)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    a = actions.add_parser("add", parents=[common], help="add an event")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--start", metavar="YYYY-MM-DD")
+    a.add_argument("--end", metavar="YYYY-MM-DD")
+    a.add_argument("--place", metavar="PLACE")
+    a.add_argument("--document", action="append", default=[], metavar="UID",
+                   help="a document that reports it (repeatable)")
+    by(a)
+    a.set_defaults(run=cmd_event_add)
+    for action in ("attach", "detach"):
+        a = actions.add_parser(action, parents=[common],
+                               help=f"{action} documents {'to' if action == 'attach' else 'from'}"
+                               " an event")
+        a.add_argument("name", metavar="NAME")
+        a.add_argument("documents", nargs="+", metavar="UID")
+        by(a)
+        a.set_defaults(run=cmd_event_member)
