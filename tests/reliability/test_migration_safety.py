@@ -159,7 +159,9 @@ def test_a_failed_migration_is_rolled_back_and_the_backup_kept(
 
 def pending_migration(path: Path) -> None:
     """Make ``path`` look like a store of revision 0001 (what came after it still to run)."""
-    tamper(path, "DROP TABLE decisions; DROP TABLE deleted; DROP TABLE journal_documents; "
+    tamper(path, "DROP TABLE event_documents; DROP TABLE events; DROP TABLE actor_links; "
+                 "DROP TABLE actors; "
+                 "DROP TABLE decisions; DROP TABLE deleted; DROP TABLE journal_documents; "
                  "DROP TABLE doc_labels; DROP TABLE doc_categories; "
                  "DROP INDEX ix_journal_document_uid; "
                  "ALTER TABLE spans DROP COLUMN fragments; ALTER TABLE relations DROP COLUMN note; "
