@@ -139,7 +139,8 @@ _PATTERN = re.compile(
     (?:between|from)\s+(?P<b_lo>{_NUM})\s+(?:and|to)\s+(?P<b_hi>{_NUM})
   | (?P<r_lo>{_DIGIT_NUM})\s*(?:-|–|to\b|or\b)\s*(?P<r_hi>{_DIGIT_NUM})(?!\s*(?:\+|or\s+more))
   | (?P<w_lo>{_NUM})\s+(?:to|or)\s+(?P<w_hi>{_NUM})(?!\s*(?:\+|or\s+more))
-  | (?P<cue>{_AT_LEAST}|{_MORE}|{_AT_MOST}|{_FEWER}|{_NEARLY}|{_ABOUT})\s*(?P<cued>{_NUM})
+  | (?:(?P<at_least>{_AT_LEAST})|(?P<more_than>{_MORE})|(?P<at_most>{_AT_MOST})
+     |(?P<fewer_than>{_FEWER})|(?P<nearly>{_NEARLY})|(?P<about>{_ABOUT}))\s*(?P<cued>{_NUM})
   | (?P<plus>{_NUM})\s*(?:\+|or\s+more|and\s+more)
   | (?P<few>several|a\s+few)\s+(?P<few_scale>dozen|hundred)s?\b
   | (?P<vague>dozens|scores|tens|hundreds|thousands)\b
@@ -163,12 +164,15 @@ _THINGS = {"vehicles", "vehicle", "trucks", "tanks", "helicopters", "aircraft", 
 _TRAILING = re.compile(r"\s*(?:of\s+)?((?:[\w%'’-]+\s*){1,3})", re.IGNORECASE)
 
 
+_DIGITS_SCALED = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)((?:\s+(?:dozen|hundred|thousand|million))?)")
+
+
 def number(words: str) -> int:
     """The count ``words`` name: digits ("1,200", "1.5 million") or English number words
     ("eighty-four", "a hundred"). ValueError when they name none or not a whole count."""
     text = " ".join(words.lower().replace("-", " ").split())
-    match = re.fullmatch(
-        r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)((?:\s+(?:dozen|hundred|thousand|million))?)", text)
+    match = _DIGITS_SCALED.fullmatch(text)
     if match:
         value = float(match.group(1).replace(",", "")) * _SCALES.get(match.group(2).strip(), 1)
         if value != int(value):
@@ -197,17 +201,17 @@ def _unit(after: str) -> str:
     return ""
 
 
-def _cued(cue: str, value: int) -> Figure:
-    """The figure a cue word ("at least", "over", "nearly" ...) makes of ``value``."""
-    if re.fullmatch(_AT_LEAST, cue):
+def _cued(match: re.Match[str], value: int) -> Figure:
+    """The figure a cue ("at least", "over", "nearly" ...) makes of ``value``."""
+    if match.group("at_least"):
         return Figure(value, None, "at least")
-    if re.fullmatch(_MORE, cue):
+    if match.group("more_than"):
         return Figure(value + 1, None, "more than")
-    if re.fullmatch(_AT_MOST, cue):
+    if match.group("at_most"):
         return Figure(None, value, "at most")
-    if re.fullmatch(_FEWER, cue):
+    if match.group("fewer_than"):
         return Figure(None, max(value - 1, 0), "fewer than")
-    if re.fullmatch(_NEARLY, cue):
+    if match.group("nearly"):
         return Figure(None, max(value - 1, 0), "nearly")
     return Figure(value, value, "about")
 
@@ -219,8 +223,8 @@ def _figure(match: re.Match[str]) -> Figure:
         if group(first):
             lo, hi = number(group(first)), number(group(second))
             return Figure(min(lo, hi), max(lo, hi), "between")
-    if group("cue"):
-        return _cued(" ".join(group("cue").lower().split()), number(group("cued")))
+    if group("cued"):
+        return _cued(match, number(group("cued")))
     if group("plus"):
         return Figure(number(group("plus")), None, "at least")
     if group("few"):

@@ -37,6 +37,7 @@ from annotate import layers
 from annotate.actors import Actor, Event
 from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
+from annotate.ledger import ClaimRecord
 from annotate.model import (
     SYSTEM,
     AnnotatedDocument,
@@ -50,7 +51,7 @@ from annotate.model import (
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema, default_schema
 from annotate.validator import Incoming
-from db import actor_edits, bulk, dialects, edits, journal, search
+from db import actor_edits, bulk, dialects, edits, journal, ledger_rows, search
 from db.dialects.base import Watch
 from db.engine import (
     OPENED,
@@ -857,6 +858,14 @@ class Store:
         """Every event, by name, with the uids of the documents that report it."""
         with self._read() as conn:
             return actor_edits.load_events(conn)
+
+    def claim_records(self, event: str | None = None, annotator: str | None = None,
+                      documents: Sequence[str] | None = None) -> list[ClaimRecord]:
+        """The claims and denials the ledger is built from (of ``event``'s documents, of
+        ``annotator``'s layer, of ``documents``, when given); ValidationError for an event
+        that does not exist."""
+        with self._read() as conn:
+            return ledger_rows.claim_records(conn, event, annotator, documents)
 
     # -- peer review -----------------------------------------------------------------------
     def decisions(self, uid: str) -> list[Decision]:

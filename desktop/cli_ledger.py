@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable
 
@@ -21,6 +22,8 @@ from annotate.actors import (
 )
 from annotate.commands import CreateActor, CreateEvent, SetEventDocument
 from annotate.errors import InputError
+from annotate.ledger import Ledger, build
+from annotate.model import GOLD
 from annotate.resolving import accept, merge, rename, split
 from db.review import resolve_uid
 from db.store import Store
@@ -152,6 +155,37 @@ def cmd_event_member(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger(store: Store, args: argparse.Namespace) -> int:
+    annotator = GOLD if args.gold else args.annotator
+    built = build(store.claim_records(args.event, annotator))
+    if args.json or args.format == "json":
+        print(json.dumps(built.to_json(), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(built.to_csv())
+    elif args.format == "claimreview":
+        print(json.dumps(built.to_claimreview(), ensure_ascii=False, indent=2))
+    else:
+        print(_table(built))
+    return 0
+
+
+def _table(built: Ledger) -> str:
+    """The ledger as text: a block per row, a line per claimant's claims."""
+    if not built.rows:
+        return "no claims (annotate CLAIM spans, link them CLAIMED_BY and ABOUT)"
+    lines = []
+    for row in built.rows:
+        lines.append(f"{row.key}{'  [conflict]' if row.conflicting else ''}")
+        for name, cell in row.cells.items():
+            shown = "; ".join(
+                (c.figure.describe() if c.figure else c.record.kind)
+                + (f" {c.record.published}" if c.record.published else "")
+                + (" ⚡" if c.conflicts else "") + (" (denied)" if c.denied_by else "")
+                for c in cell)
+            lines.append(f"  {name:<30} {shown}")
+    return "\n".join(lines)
+
+
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
                 by: Callable[[argparse.ArgumentParser], None]) -> None:
     """The ``actors`` and ``events`` commands; ``by`` adds a changing command's ``--by``."""
@@ -185,6 +219,16 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     a.add_argument("--kind", choices=ACTOR_KINDS, help="default: NAME's kind")
     by(a)
     a.set_defaults(run=cmd_split)
+
+    p = sub.add_parser("ledger", parents=[common],
+                       help="the claims ledger: claims side by side per subject and claimant")
+    p.add_argument("--event", metavar="NAME", help="only the documents of this event")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME", help="only this annotator's layer")
+    who.add_argument("--gold", action="store_true", help="only the gold layer")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument("--format", choices=("text", "json", "csv", "claimreview"), default="text")
+    p.set_defaults(run=cmd_ledger)
 
     p = sub.add_parser("events", parents=[common], help="events: list, add, attach documents")
     p.add_argument("--json", action="store_true")

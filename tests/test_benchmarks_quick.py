@@ -68,6 +68,10 @@ CASES = {
         },
         {"quick": True},
     ),
+    "bench_ledger.py": (
+        {"ledger_ratio", "ledger_s", "baseline_s", "rows", "conflicting_rows"},
+        {"documents": 500, "claims": 1000, "denials": 250, "actors": 100},
+    ),
     "bench_durability.py": (
         {"full_edits_per_s", "normal_edits_per_s", "ratio"},
         {"edits_each": 120, "synchronous_in_use": "FULL"},
@@ -85,6 +89,7 @@ LOOSE = {
         "conll_import": 6, "spacy_import": 6,
     },
     "bench_agreement.py": {"ratio": 2},
+    "bench_ledger.py": {"ledger_ratio": 6},
 }
 """Twice each ratio's target: a ratio above it is a regression, not noise."""
 

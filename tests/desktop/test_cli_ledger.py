@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from ledger_corpus import annotate
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -109,3 +110,27 @@ def test_events_add_attach_list(capsys, db: str) -> None:
                                 "documents": [uid]}]
     code, out, _ = run(capsys, "--db", db, "events")
     assert "Tinzaouaten ambush  (2024-07-25 to 2024-07-27, Tinzaouaten)  1 documents" in out
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> str:
+    path = tmp_path / "reports.sqlite"
+    store = Store.open(path)
+    annotate(store)
+    store.close()
+    return str(path)
+
+
+def test_ledger_in_every_format(capsys, reports: str) -> None:
+    code, out, _ = run(capsys, "--db", reports, "ledger")
+    assert code == 0
+    assert "Wagner: killed  [conflict]" in out
+    assert "  CSP                            84 2024-08-02 ⚡" in out
+    code, out, _ = run(capsys, "--db", reports, "ledger", "--json", "--annotator", "amina")
+    assert code == 0 and len(json.loads(out)["claims"]) == 6
+    code, out, _ = run(capsys, "--db", reports, "ledger", "--format", "csv", "--gold")
+    assert (code, out) == (0, "row,conflict\n")
+    code, out, _ = run(capsys, "--db", reports, "ledger", "--format", "claimreview")
+    assert code == 0 and {i["@type"] for i in json.loads(out)} == {"ClaimReview"}
+    code, _, err = run(capsys, "--db", reports, "ledger", "--event", "nothing")
+    assert code == 2 and err == "error: no event named 'nothing' (see `counterclaim events`)\n"

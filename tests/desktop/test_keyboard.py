@@ -139,7 +139,8 @@ def test_tab_and_shift_tab_walk_the_span_fields_in_order_round_the_panel(window,
     claim_with_attributes(window, qtbot)
     inspector = window.inspector
     editors = inspector._editors
-    order = [inspector.label, editors["certainty"].widget, editors["figure"].widget,
+    order = [inspector.label, editors["certainty"].widget, editors["proposition"].widget,
+             editors["figure"].widget,
              editors["figure_low"].widget, editors["figure_high"].widget, inspector.note,
              inspector.links, inspector.add_link]  # no link yet: "Remove link" is disabled
     qtbot.keyClick(window.editor.view, Qt.Key.Key_F2)

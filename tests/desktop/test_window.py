@@ -333,7 +333,8 @@ def test_schema_rename_keeps_spans_and_can_be_undone(window, qtbot):
     assert dialog.save() is True
     assert [s.label for s in stored(window)] == ["ASSERTION"]
     assert "ASSERTION" in window.palette_dock.buttons
-    assert window.service.schema().relation_type("ABOUT").source_labels == ("ASSERTION",)
+    assert window.service.schema().relation_type("ABOUT").source_labels == ("ASSERTION",
+                                                                             "DENIAL")
     select_words(window, first_words(window, 2))
     qtbot.keyClick(window, Qt.Key.Key_C)  # the hotkey follows the renamed label
     assert sorted(s.label for s in stored(window)) == ["ASSERTION", "ASSERTION"]

@@ -1,0 +1,103 @@
+"""The rows the ledger is built from (:mod:`annotate.ledger`): every claim and denial span with
+its document's date, and the claimant, subject and denial links that leave it, in two queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from annotate.errors import ValidationError
+from annotate.ledger import CLAIMANT_LINKS, DENIES_LINK, SUBJECT_LINK, ClaimRecord, Party
+from db.engine import execute
+
+_KINDS = "('claim', 'denial')"
+_CLAIMS = (
+    "SELECT s.id, d.uid, s.start, s.\"end\", substr(d.text, s.start + 1, s.\"end\" - s.start), "
+    "a.name, l.category, s.attributes, d.id, d.title, d.meta "
+    "FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
+    "JOIN documents AS d ON d.id = s.document_id "
+    "JOIN annotators AS a ON a.id = s.annotator_id "
+    f"WHERE l.category IN {_KINDS}"
+)
+_LINKS = (
+    "SELECT r.source_id, r.type, r.target_id, "
+    "substr(d.text, t.start + 1, t.\"end\" - t.start), ac.name "
+    "FROM relations AS r JOIN spans AS s ON s.id = r.source_id "
+    "JOIN labels AS l ON l.id = s.label_id "
+    "JOIN annotators AS a ON a.id = s.annotator_id "
+    "JOIN spans AS t ON t.id = r.target_id JOIN documents AS d ON d.id = t.document_id "
+    "LEFT JOIN actor_links AS al ON al.span_id = t.id "
+    "LEFT JOIN actors AS ac ON ac.id = al.actor_id "
+    f"WHERE l.category IN {_KINDS} AND r.type IN (?, ?, ?, ?)"
+)
+_IN_EVENT = " AND s.document_id IN (SELECT document_id FROM event_documents WHERE event_id = ?)"
+_BY = " AND a.name = ?"
+
+
+def _event_id(conn: Connection, name: str) -> str:
+    row = execute(conn, "SELECT id FROM events WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise ValidationError(f"no event named {name!r} (see `counterclaim events`)")
+    return row[0]
+
+
+def claim_records(conn: Connection, event: str | None = None, annotator: str | None = None,
+                  documents: Sequence[str] | None = None) -> list[ClaimRecord]:
+    """Every claim and denial (of the documents of ``event``, of ``annotator``'s layer, of the
+    ``documents`` (uids), when given) with its links; ValidationError for an event that does
+    not exist."""
+    where, params = "", []
+    if documents is not None:
+        where += (" AND s.document_id IN (SELECT id FROM documents WHERE uid IN "
+                  f"({', '.join('?' * len(documents))}))")
+        params += documents
+    if event is not None:
+        where += _IN_EVENT
+        params.append(_event_id(conn, event))
+    if annotator is not None:
+        where += _BY
+        params.append(annotator)
+    claimants: dict[str, Party] = {}
+    subjects: dict[str, Party] = {}
+    denies: dict[str, list[str]] = {}
+    link_types = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK)
+    for source, kind, target, text, actor in execute(
+        conn, _LINKS + where + " ORDER BY t.start, t.id", (*link_types, *params)
+    ):
+        if kind == SUBJECT_LINK:
+            subjects.setdefault(source, Party(text, actor))
+        elif kind == DENIES_LINK:
+            denies.setdefault(source, []).append(target)
+        else:
+            claimants.setdefault(source, Party(text, actor))
+    documents: dict[int, tuple[str | None, str]] = {}
+    records = []
+    for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in execute(
+        conn, _CLAIMS + where + " ORDER BY d.uid, s.start, s.id", params
+    ):
+        if doc_id not in documents:
+            documents[doc_id] = (_published(meta), title or "")
+        published, title = documents[doc_id]
+        records.append(ClaimRecord(
+            span_id, uid, start, end, text, who, kind, _attributes(attributes), published, title,
+            claimants.get(span_id), subjects.get(span_id), tuple(denies.get(span_id, ())),
+        ))
+    return records
+
+
+def _attributes(stored: str | None) -> dict[str, Any]:
+    return orjson.loads(stored) if stored and stored != "{}" else {}
+
+
+def _published(meta: str | None) -> str | None:
+    """The document's publication date from its metadata ("published", or "date")."""
+    if not meta or meta == "{}":
+        return None
+    found = orjson.loads(meta)
+    value = found.get("published") or found.get("date") if isinstance(found, dict) else None
+    return str(value) if value else None
+

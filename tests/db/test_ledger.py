@@ -1,0 +1,146 @@
+"""The ledger built from the store: rows per subject and proposition, claimants as columns,
+conflicting figures, denials, actors resolving names, filters, and its JSON, CSV and
+ClaimReview forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from ledger_corpus import annotate
+
+from annotate.actors import Event, definitions_in, propose
+from annotate.commands import AddRelation, CreateEvent, CreateSpan, set_attribute
+from annotate.errors import ValidationError
+from annotate.ledger import build, update
+from annotate.model import Relation, Span
+from annotate.resolving import accept
+from db.store import Store
+
+
+@pytest.fixture
+def spans(store: Store) -> dict[tuple[int, str], Span]:
+    return annotate(store)
+
+
+def resolve(store: Store) -> None:
+    """Accept every proposal: Wagner and the Wagner Group, CSP and CSP-PSD become one."""
+    entities = store.entity_spans()
+    texts = [store.document(uid).text for uid in {s.document for s in entities}]
+    proposals = propose({(s.text, "armed group"): None for s in entities},
+                        store.actors(), definitions_in(texts))
+    store.apply(accept(proposals, entities, {}), "lead")
+
+
+def cells(store: Store, **filters: str) -> dict[str, dict[str, list[str]]]:
+    ledger = build(store.claim_records(**filters))
+    return {row.key: {name: [c.figure.describe() if c.figure else c.record.kind for c in cell]
+                      for name, cell in row.cells.items()} for row in ledger.rows}
+
+
+def test_rows_columns_and_conflicts(store: Store, spans) -> None:
+    assert cells(store) == {
+        "JNIM: took part": {"CSP-PSD": ["denial"], "army": ["claim"]},
+        "Wagner: killed": {"CSP": ["84"], "Rusich": ["≥81"], "army": ["10"]},
+        "Wagner Group: killed": {"African Initiative": ["≥25"]},
+    }
+    resolve(store)
+    ledger = build(store.claim_records())
+    assert ledger.claimants == ("African Initiative", "CSP-PSD", "Rusich", "army")
+    [killed] = [r for r in ledger.rows if r.proposition == "killed"]
+    assert killed.key == "Wagner Group: killed" and killed.conflicting
+    by_claimant = {name: cell[0] for name, cell in killed.cells.items()}
+    army = by_claimant["army"]
+    assert {ledger.claims[i].claimant for i in army.conflicts} == {
+        "CSP-PSD", "Rusich", "African Initiative"}
+    assert by_claimant["CSP-PSD"].conflicts == (army.record.id,)  # 84 and >80 agree
+
+
+def test_an_edit_of_the_figure_bounds_corrects_the_conflict(store: Store, spans) -> None:
+    army = store.span(spans[3, "c"].id)
+    store.apply(set_attribute(army, "figure_low", 82), "amina")
+    store.apply(set_attribute(store.span(army.id), "figure_high", 90), "amina")
+    ledger = build(store.claim_records())
+    claim = ledger.claims[army.id]
+    assert claim.figure.describe() == "82–90"
+    assert claim.conflicts == ()
+
+
+def test_a_denial_sits_against_the_claim_it_denies(store: Store, spans) -> None:
+    uid = spans[3, "c"].document
+    text = store.document(uid).text
+    denial = Span(uid, text.index("died"), text.index("died") + 4, "DENIAL", "amina")
+    store.apply(CreateSpan(denial), "amina")
+    store.apply(AddRelation(uid, Relation("DENIES", denial.id, spans[3, "c"].id, "amina")),
+                "amina")
+    ledger = build(store.claim_records())
+    denied = ledger.claims[spans[3, "c"].id]
+    assert denied.denied_by == (denial.id,)
+    assert ledger.claims[denial.id].row == denied.row == "Wagner: killed"
+    [as_json] = [c for c in ledger.to_json()["claims"] if c["id"] == denial.id]
+    assert as_json["links"] == [{"id": denied.record.id, "document": uid,
+                                 "start": denied.record.start, "end": denied.record.end,
+                                 "kind": "denies"}]
+
+
+def test_json_has_the_fields_of_every_claim(store: Store, spans) -> None:
+    resolve(store)
+    data = build(store.claim_records()).to_json()
+    [csp] = [c for c in data["claims"] if c["claimant_text"] == "CSP"]
+    uid = spans[0, "c"].document
+    assert csp == {
+        "id": spans[0, "c"].id, "document": uid, "start": 14, "end": 47,
+        "text": "84 Wagner mercenaries were killed", "annotator": "amina", "kind": "claim",
+        "claimant": "CSP-PSD", "claimant_text": "CSP", "subject": "Wagner Group",
+        "proposition": "killed", "certainty": None,
+        "figure": {"low": 84, "high": 84, "qualifier": "exact", "unit": "people"},
+        "published": "2024-08-02",
+        "links": [{"id": spans[3, "c"].id, "document": spans[3, "c"].document, "start": 14,
+                   "end": 37, "kind": "conflicts"}],
+        "row": "Wagner Group: killed",
+    }
+
+
+def test_csv_and_claimreview(store: Store, spans) -> None:
+    ledger = build(store.claim_records())
+    table = list(csv.reader(io.StringIO(ledger.to_csv())))
+    assert table[0] == ["row", "conflict", "African Initiative", "CSP", "CSP-PSD", "Rusich",
+                        "army"]
+    assert table[2] == ["Wagner: killed", "yes", "", "84 (2024-08-02)", "", "≥81 (2024-07-29)",
+                        "10 (2024-07-27)"]
+    items = ledger.to_claimreview()
+    assert len(items) == 5  # the claims; the denial is no ClaimReview
+    [army] = [i for i in items if i["claimReviewed"] == "10 Wagner soldiers died"]
+    assert army["@type"] == "ClaimReview"
+    assert army["reviewRating"]["alternateName"] == "Conflicting figures"
+    assert army["itemReviewed"]["author"] == {"@type": "Organization", "name": "army"}
+    assert army["itemReviewed"]["datePublished"] == "2024-07-27"
+
+
+def test_filters_by_event_and_layer(store: Store, spans) -> None:
+    first = spans[0, "c"].document
+    store.apply(CreateEvent(Event("ambush"), (first,)), "lead")
+    assert list(cells(store, event="ambush")) == ["Wagner: killed"]
+    with pytest.raises(ValidationError, match="no event named"):
+        store.claim_records(event="nothing")
+    assert cells(store, annotator="gold") == {}
+    assert len(cells(store, annotator="amina")) == 3
+
+
+
+def test_an_update_rebuilds_only_the_rows_of_the_edited_claim(store: Store, spans) -> None:
+    ledger = build(store.claim_records())
+    army = spans[3, "c"]
+    store.apply(set_attribute(store.span(army.id), "figure_low", 82), "amina")
+    fresh = store.claim_records(documents=[army.document])
+    updated, keys = update(ledger, {army.document}, fresh)
+    assert keys == {"Wagner: killed", "JNIM: took part"}  # the two rows of its document
+    assert updated.to_json() == build(store.claim_records()).to_json()
+    untouched = ledger.row("Wagner Group: killed")
+    assert updated.row("Wagner Group: killed") is untouched
+    store.apply(set_attribute(store.span(army.id), "proposition", "wounded"), "amina")
+    moved, keys = update(updated, {army.document},
+                         store.claim_records(documents=[army.document]))
+    assert "Wagner: wounded" in keys and "Wagner: killed" in keys
+    assert moved.to_json() == build(store.claim_records()).to_json()
