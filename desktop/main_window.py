@@ -27,6 +27,7 @@ from desktop.help_dialog import HelpDialog, Page
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
+from desktop.ledger import LedgerDock
 from desktop.palette import Palette
 from desktop.place import Place
 from desktop.plain import line, message, mnemonic, tooltip
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(service, self)
         self.review = ReviewDock(service, self.editor, self)
         self.history = HistoryDock(service, self)
+        self.ledger = LedgerDock(service, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.spans, self.dashboard)
         self.tabifyDockWidget(self.spans, self.review)
         self.tabifyDockWidget(self.spans, self.history)
+        self.tabifyDockWidget(self.spans, self.ledger)
         self.spans.raise_()
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)
@@ -163,7 +166,7 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("&View")
         for dock in (self.documents, self.palette_dock, self.inspector, self.spans,
-                     self.dashboard, self.review, self.history):
+                     self.dashboard, self.review, self.history, self.ledger):
             view.addAction(dock.toggleViewAction())
         view.addMenu(self.review.layers.menu(view))
         if self.theme is not None:

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 
+from annotate.actors import Event
 from annotate.adjudication import DocItem, Item
 from annotate.commands import (
     ChangeSet,
@@ -38,6 +39,7 @@ from annotate.errors import (
     ValidationError,
 )
 from annotate.history import describe, place
+from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.schema import LabelSchema
@@ -431,6 +433,16 @@ class Service:
             return self.store.span(span_id)
         except ValidationError:
             return None
+
+    def claim_records(self, event: str | None = None, annotator: str | None = None,
+                      documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
+        """The claims the ledger is built from (see :meth:`Store.claim_records`); None when
+        the store refused the read (said why)."""
+        return self._guarded(lambda: self.store.claim_records(event, annotator, documents))
+
+    def events(self) -> list[tuple[Event, tuple[str, ...]]]:
+        """Every event with the uids of its documents."""
+        return self._guarded(self.store.events) or []
 
     def doc_review_items(self, uid: str) -> list[DocItem]:
         """Document ``uid``'s document-label items, every annotator's but gold."""
