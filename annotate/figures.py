@@ -171,6 +171,8 @@ _DIGITS_SCALED = re.compile(
 def number(words: str) -> int:
     """The count ``words`` name: digits ("1,200", "1.5 million") or English number words
     ("eighty-four", "a hundred"). ValueError when they name none or not a whole count."""
+    if words.isdigit():
+        return int(words)
     text = " ".join(words.lower().replace("-", " ").split())
     match = _DIGITS_SCALED.fullmatch(text)
     if match:
@@ -187,9 +189,10 @@ def number(words: str) -> int:
     return int(text2num(text, "en"))
 
 
-def _unit(after: str) -> str:
-    """The counted noun within three words of ``after`` (see the module's notes), or ""."""
-    match = _TRAILING.match(after)
+def _unit(text: str, end: int) -> str:
+    """The counted noun within three words after ``end`` in ``text`` (see the module's
+    notes), or ""."""
+    match = _TRAILING.match(text, end)
     if not match:
         return ""
     for word in match.group(1).lower().split():
@@ -201,50 +204,54 @@ def _unit(after: str) -> str:
     return ""
 
 
-def _cued(match: re.Match[str], value: int) -> Figure:
-    """The figure a cue ("at least", "over", "nearly" ...) makes of ``value``."""
+_Reading = tuple[int | None, int | None, str]
+"""A figure's (low, high, qualifier)."""
+
+
+def _cued(match: re.Match[str], value: int) -> _Reading:
+    """The reading a cue ("at least", "over", "nearly" ...) makes of ``value``."""
     if match.group("at_least"):
-        return Figure(value, None, "at least")
+        return (value, None, "at least")
     if match.group("more_than"):
-        return Figure(value + 1, None, "more than")
+        return (value + 1, None, "more than")
     if match.group("at_most"):
-        return Figure(None, value, "at most")
+        return (None, value, "at most")
     if match.group("fewer_than"):
-        return Figure(None, max(value - 1, 0), "fewer than")
+        return (None, max(value - 1, 0), "fewer than")
     if match.group("nearly"):
-        return Figure(None, max(value - 1, 0), "nearly")
-    return Figure(value, value, "about")
+        return (None, max(value - 1, 0), "nearly")
+    return (value, value, "about")
 
 
-def _figure(match: re.Match[str]) -> Figure:
-    """The figure one match of the pattern reads as (ValueError: words that name no count)."""
+def _figure(match: re.Match[str]) -> _Reading:
+    """What one match of the pattern reads as (ValueError: words that name no count)."""
     group = match.group
     for first, second in (("b_lo", "b_hi"), ("r_lo", "r_hi"), ("w_lo", "w_hi")):
         if group(first):
             lo, hi = number(group(first)), number(group(second))
-            return Figure(min(lo, hi), max(lo, hi), "between")
+            return (min(lo, hi), max(lo, hi), "between")
     if group("cued"):
         return _cued(match, number(group("cued")))
     if group("plus"):
-        return Figure(number(group("plus")), None, "at least")
+        return (number(group("plus")), None, "at least")
     if group("few"):
         few = " ".join(group("few").lower().split())
         low = _SCALED_VAGUE[few, group("few_scale").lower()]
-        return Figure(low, None, f"{few} {group('few_scale').lower()}")
+        return (low, None, f"{few} {group('few_scale').lower()}")
     if group("vague"):
         word = group("vague").lower()
-        return Figure(_VAGUE[word], None, word)
+        return (_VAGUE[word], None, word)
     if group("dozen"):
-        return Figure(12, 12, "about")
+        return (12, 12, "about")
     if group("group"):
         word = " ".join(group("group").lower().split())
         if word.startswith("a couple"):
-            return Figure(2, 2, "exact")
-        return Figure(3 if word == "several" else 2, None, word)
+            return (2, 2, "exact")
+        return (3 if word == "several" else 2, None, word)
     if group("zero"):
-        return Figure(0, 0, "exact")
+        return (0, 0, "exact")
     value = number(group("plain"))
-    return Figure(value, value, "exact")
+    return (value, value, "exact")
 
 
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -270,13 +277,14 @@ def find_figures(text: str) -> Iterator[tuple[int, int, Figure]]:
         if match.group("plain") and _is_date(text, match):
             continue
         try:
-            figure = _figure(match)
+            low, high, qualifier = _figure(match)
         except ValueError:
             continue
-        unit = _unit(text[match.end():])
-        yield match.start(), match.end(), Figure(figure.low, figure.high, figure.qualifier, unit)
+        yield match.start(), match.end(), Figure(low, high, qualifier, _unit(text, match.end()))
 
 
 def parse_figure(text: str) -> Figure | None:
     """The first figure in ``text`` (a claim's span or its figure text), or None."""
-    return next((figure for _start, _end, figure in find_figures(text)), None)
+    for _start, _end, figure in find_figures(text):
+        return figure
+    return None

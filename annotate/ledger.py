@@ -45,9 +45,11 @@ class Party:
         return self.actor or self.text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ClaimRecord:
-    """One claim or denial span as the store gives it to the ledger."""
+    """One claim or denial span as the store gives it to the ledger. Treat it as a value (not
+    frozen only because frozen construction costs several times more, and a ledger builds
+    tens of thousands)."""
 
     id: str
     document: str
@@ -66,9 +68,10 @@ class ClaimRecord:
     """The ids of the claims (spans) this denial DENIES."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LedgerClaim:
-    """A claim in the ledger: its record, the figure read, and its row."""
+    """A claim in the ledger: its record, the figure read, and its row (a value, as
+    :class:`ClaimRecord`)."""
 
     record: ClaimRecord
     figure: Figure | None
@@ -222,6 +225,20 @@ def figure_of(record: ClaimRecord) -> Figure | None:
     return Figure(new_low, new_high, "corrected", base.unit)
 
 
+def _figures(records: Sequence[ClaimRecord]) -> dict[str, Figure | None]:
+    """Each record's figure by id; words said alike are read once."""
+    read: dict[tuple[Any, ...], Figure | None] = {}
+    found = {}
+    for record in records:
+        attributes = record.attributes
+        key = (record.text, attributes.get("figure"), attributes.get("figure_low"),
+               attributes.get("figure_high"))
+        if key not in read:
+            read[key] = figure_of(record)
+        found[record.id] = read[key]
+    return found
+
+
 def _same_unit(a: Figure, b: Figure) -> bool:
     return not a.unit or not b.unit or a.unit == b.unit
 
@@ -229,8 +246,9 @@ def _same_unit(a: Figure, b: Figure) -> bool:
 def _row_of(record: ClaimRecord, by_id: Mapping[str, ClaimRecord]) -> tuple[str, str]:
     """(subject, proposition) of a claim; a denial without a subject of its own takes those of
     the first claim it denies that ``by_id`` holds."""
-    denied = next((by_id[t] for t in record.denies if t in by_id), None)
-    source = denied if denied is not None and record.subject is None else record
+    denied = (next((by_id[t] for t in record.denies if t in by_id), None)
+              if record.denies and record.subject is None else None)
+    source = record if denied is None else denied
     proposition = source.attributes.get("proposition")
     return (source.subject.name if source.subject else NO_SUBJECT,
             proposition if isinstance(proposition, str) and proposition else "other")
@@ -253,7 +271,7 @@ def build(records: Iterable[ClaimRecord],
         for target in record.denies:
             if target in wanted:
                 denied_by.setdefault(target, []).append(record.id)
-    figures = {r.id: figure_of(r) for r in records}
+    figures = _figures(records)
     grouped: dict[tuple[str, str], list[ClaimRecord]] = {}
     for record in records:
         grouped.setdefault(_row_of(record, by_id), []).append(record)

@@ -24,16 +24,20 @@ _CLAIMS = (
     f"WHERE l.category IN {_KINDS}"
 )
 _LINKS = (
-    "SELECT r.source_id, r.type, r.target_id, "
+    "SELECT r.source_id, r.type, r.target_id, t.start, "
     "substr(d.text, t.start + 1, t.\"end\" - t.start), ac.name "
-    "FROM relations AS r JOIN spans AS s ON s.id = r.source_id "
-    "JOIN labels AS l ON l.id = s.label_id "
-    "JOIN annotators AS a ON a.id = s.annotator_id "
-    "JOIN spans AS t ON t.id = r.target_id JOIN documents AS d ON d.id = t.document_id "
+    "FROM relations AS r JOIN spans AS t ON t.id = r.target_id "
+    "JOIN documents AS d ON d.id = t.document_id "
     "LEFT JOIN actor_links AS al ON al.span_id = t.id "
     "LEFT JOIN actors AS ac ON ac.id = al.actor_id "
-    f"WHERE l.category IN {_KINDS} AND r.type IN (?, ?, ?, ?)"
+    "WHERE r.type IN (?, ?, ?, ?)"
 )
+"""The links the ledger reads, of every span: those that leave no claim are passed over (a
+relation's layer is its source's, so a layer's claims have links of that layer only)."""
+_LINKS_IN_EVENT = (" AND r.document_id IN "
+                   "(SELECT document_id FROM event_documents WHERE event_id = ?)")
+_LINKS_BY = " AND r.annotator_id = (SELECT id FROM annotators WHERE name = ?)"
+_LINKS_OF = " AND r.document_id IN (SELECT id FROM documents WHERE uid IN ({}))"
 _IN_EVENT = " AND s.document_id IN (SELECT document_id FROM event_documents WHERE event_id = ?)"
 _BY = " AND a.name = ?"
 
@@ -50,41 +54,47 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
     """Every claim and denial (of the documents of ``event``, of ``annotator``'s layer, of the
     ``documents`` (uids), when given) with its links; ValidationError for an event that does
     not exist."""
-    where, params = "", []
+    where, params, link_where = "", [], ""
     if documents is not None:
-        where += (" AND s.document_id IN (SELECT id FROM documents WHERE uid IN "
-                  f"({', '.join('?' * len(documents))}))")
+        marks = ", ".join("?" * len(documents))
+        where += f" AND s.document_id IN (SELECT id FROM documents WHERE uid IN ({marks}))"
+        link_where += _LINKS_OF.format(marks)
         params += documents
     if event is not None:
         where += _IN_EVENT
+        link_where += _LINKS_IN_EVENT
         params.append(_event_id(conn, event))
     if annotator is not None:
         where += _BY
+        link_where += _LINKS_BY
         params.append(annotator)
-    claimants: dict[str, Party] = {}
-    subjects: dict[str, Party] = {}
+    claimants: dict[str, tuple[tuple[int, str], Party]] = {}
+    subjects: dict[str, tuple[tuple[int, str], Party]] = {}
     denies: dict[str, list[str]] = {}
     link_types = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK)
-    for source, kind, target, text, actor in execute(
-        conn, _LINKS + where + " ORDER BY t.start, t.id", (*link_types, *params)
+    for source, kind, target, start, text, actor in execute(
+        conn, _LINKS + link_where, (*link_types, *params)
     ):
-        if kind == SUBJECT_LINK:
-            subjects.setdefault(source, Party(text, actor))
-        elif kind == DENIES_LINK:
+        if kind == DENIES_LINK:
             denies.setdefault(source, []).append(target)
-        else:
-            claimants.setdefault(source, Party(text, actor))
-    documents: dict[int, tuple[str | None, str]] = {}
+            continue
+        found = subjects if kind == SUBJECT_LINK else claimants
+        place = (start, target)
+        if source not in found or place < found[source][0]:  # the first in the text
+            found[source] = (place, Party(text, actor))
+    dated: dict[int, tuple[str | None, str]] = {}
     records = []
     for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in execute(
         conn, _CLAIMS + where + " ORDER BY d.uid, s.start, s.id", params
     ):
-        if doc_id not in documents:
-            documents[doc_id] = (_published(meta), title or "")
-        published, title = documents[doc_id]
+        if doc_id not in dated:
+            dated[doc_id] = (_published(meta), title or "")
+        published, title = dated[doc_id]
         records.append(ClaimRecord(
             span_id, uid, start, end, text, who, kind, _attributes(attributes), published, title,
-            claimants.get(span_id), subjects.get(span_id), tuple(denies.get(span_id, ())),
+            claimants[span_id][1] if span_id in claimants else None,
+            subjects[span_id][1] if span_id in subjects else None,
+            tuple(sorted(denies[span_id])) if span_id in denies else (),
         ))
     return records
 
