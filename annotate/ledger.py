@@ -179,10 +179,17 @@ class Ledger:
         return items
 
 
+def shown(claim: LedgerClaim) -> str:
+    """A claim in a cell: its figure ("84", "≥25"), or "claims"; a denial "denies", with the
+    figure it denies if it names one; "(denied)" after a claim that is denied."""
+    figure = claim.figure.describe() if claim.figure else ""
+    text = f"denies {figure}".strip() if claim.record.kind == "denial" else figure or "claims"
+    return f"{text} (denied)" if claim.denied_by else text
+
+
 def _cell_text(claim: LedgerClaim) -> str:
-    shown = (claim.figure.describe() if claim.figure
-             else "denies" if claim.record.kind == "denial" else "claims")
-    return f"{shown} ({claim.record.published})" if claim.record.published else shown
+    text = shown(claim)
+    return f"{text} ({claim.record.published})" if claim.record.published else text
 
 
 def _claimreview(claim: LedgerClaim) -> dict[str, Any]:

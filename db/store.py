@@ -35,7 +35,14 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from annotate import layers
 from annotate.actors import Actor, Event
-from annotate.commands import ChangeSet, Command, Decision, SetSchema, command_from_dict
+from annotate.commands import (
+    Batch,
+    ChangeSet,
+    Command,
+    Decision,
+    SetSchema,
+    command_from_dict,
+)
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.ledger import ClaimRecord
 from annotate.model import (
@@ -378,11 +385,17 @@ class Store:
             conn.execute(delete(SettingModel).where(SettingModel.key == key))
             conn.execute(insert(SettingModel).values(key=key, value=value))
 
-    def seed_once(self, documents: Iterable[Document]) -> bool:
-        """Import ``documents`` if this store was never seeded and holds no document."""
+    def seed_once(self, documents: Iterable[Document | AnnotatedDocument],
+                  setup: Sequence[Command] = (), by: str = SYSTEM) -> bool:
+        """Import ``documents`` (and their annotation) if this store was never seeded and
+        holds no document, then apply ``setup`` (e.g. the example layer's actors) as one
+        step of ``by``."""
         if self.setting("seeded") or self.count_documents():
             return False
-        self.import_documents(AnnotatedDocument(doc) for doc in documents)
+        self.import_documents(doc if isinstance(doc, AnnotatedDocument) else AnnotatedDocument(doc)
+                              for doc in documents)
+        if setup:
+            self.apply(Batch(tuple(setup), "seed the samples"), by)
         self.set_setting("seeded", utc_now())
         return True
 

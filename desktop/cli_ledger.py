@@ -22,7 +22,7 @@ from annotate.actors import (
 )
 from annotate.commands import CreateActor, CreateEvent, SetEventDocument
 from annotate.errors import InputError
-from annotate.ledger import Ledger, build
+from annotate.ledger import Ledger, build, shown
 from annotate.model import GOLD
 from annotate.resolving import accept, merge, rename, split
 from db.review import resolve_uid
@@ -177,12 +177,10 @@ def _table(built: Ledger) -> str:
     for row in built.rows:
         lines.append(f"{row.key}{'  [conflict]' if row.conflicting else ''}")
         for name, cell in row.cells.items():
-            shown = "; ".join(
-                (c.figure.describe() if c.figure else c.record.kind)
-                + (f" {c.record.published}" if c.record.published else "")
-                + (" ⚡" if c.conflicts else "") + (" (denied)" if c.denied_by else "")
-                for c in cell)
-            lines.append(f"  {name:<30} {shown}")
+            cells = "; ".join(
+                shown(c) + (f" {c.record.published}" if c.record.published else "")
+                + (" ⚡" if c.conflicts else "") for c in cell)
+            lines.append(f"  {name:<30} {cells}")
     return "\n".join(lines)
 
 

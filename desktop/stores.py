@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 
-from annotate.samples import sample_documents
+from annotate.samples import example_layer
 from db.engine import ENV_VAR
 from db.store import Store
 
 
 def open_store(location: str | None, patience_ms: int | None = None) -> Store:
     """Open the store (``patience_ms``: see :meth:`Store.open`); the default store is seeded
-    with the sample texts on its first run."""
+    with the sample texts and their example layer (and its actors) on its first run."""
     store = Store.open(location, patience_ms)
     if location is None and not os.environ.get(ENV_VAR):
-        store.seed_once(sample_documents())
+        example = example_layer()
+        store.seed_once(example.documents, example.actors, example.annotator)
     return store

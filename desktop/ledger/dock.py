@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.commands import ChangeSet
-from annotate.ledger import ClaimRecord, Ledger, LedgerClaim, Row, build, update
+from annotate.ledger import ClaimRecord, Ledger, LedgerClaim, Row, build, shown, update
 from desktop.ledger.timeline import Timeline
 from desktop.plain import line, tooltip
 from desktop.service import Service
@@ -36,15 +36,7 @@ EXCERPT = 60
 
 
 def _figures(cell: Sequence[LedgerClaim]) -> str:
-    return "; ".join(_figure(c) for c in cell)
-
-
-def _figure(claim: LedgerClaim) -> str:
-    shown = (claim.figure.describe() if claim.figure
-             else "denies" if claim.record.kind == "denial" else "claims")
-    if claim.denied_by:
-        shown += " (denied)"
-    return shown
+    return "; ".join(shown(c) for c in cell)
 
 
 class LedgerDock(QDockWidget):
@@ -212,7 +204,7 @@ class LedgerDock(QDockWidget):
         where = record.title or record.document[:10]
         date = f" ({record.published})" if record.published else ""
         child = QTreeWidgetItem([line(f"{where}{date}: “{text}”")])
-        child.setText(column, line(_figure(claim)))
+        child.setText(column, line(shown(claim)))
         child.setToolTip(0, tooltip(f"{record.text}\n{record.annotator}'s layer; "
                                     "click to open it in its document"))
         child.setData(0, CLAIM, (record.document, record.id, record.start))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import InputError
-from annotate.samples import META_KEYS, sample_documents
+from annotate.samples import META_KEYS, example_layer, sample_documents
 
 SAMPLES = resources.files("resources").joinpath("samples")
 
@@ -102,4 +102,38 @@ def test_bad_index_or_file_raises_located_input_error(
 ) -> None:
     with pytest.raises(InputError) as caught:
         sample_documents(fake_package(tmp_path, monkeypatch, index))
+    assert fragment in str(caught.value)
+
+
+def test_the_example_layer_holds_claims_links_and_actors() -> None:
+    example = example_layer()
+    spans = [s for d in example.documents for s in d.spans]
+    assert {s.label for s in spans} >= {"CLAIM", "DENIAL", "ORG", "ARMED_GROUP"}
+    for document in example.documents:
+        for span in document.spans:
+            span.check_bounds(document.document.text)
+    assert all(a.links for a in example.actors)  # every actor names some entity span
+    assert example_layer() == example  # the same ids every time: seeding is repeatable
+
+
+@pytest.mark.parametrize(("example", "fragment"), [
+    ({"annotator": "e", "actors": [], "documents": {"gone.txt": {"spans": {}, "relations": []}}},
+     "example.json:documents.gone.txt: no sample 'gone.txt'"),
+    ({"annotator": "e", "actors": [], "documents": {"ok.txt": {
+        "spans": {"a": ["CLAIM", "line three"]}, "relations": []}}},
+     "example.json:documents.ok.txt.spans.a: 'line three' is not in the sample"),
+    ({"annotator": "e", "actors": [], "documents": {"ok.txt": {
+        "spans": {"a": ["CLAIM", "line", None, 2]}, "relations": []}}},
+     "example.json:documents.ok.txt.spans.a: 'line' is not in the sample (occurrence 2)"),
+    ({"annotator": "e", "actors": [], "documents": {"ok.txt": {
+        "spans": {"a": ["CLAIM", "42"]}, "relations": [["ABOUT", "a", "b"]]}}},
+     "example.json:documents.ok.txt.relations[0]: no span 'b'"),
+])
+def test_a_bad_example_layer_names_the_record_at_fault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: dict, fragment: str
+) -> None:
+    package = fake_package(tmp_path, monkeypatch, json.dumps([{"file": "ok.txt", "title": "Ok"}]))
+    (tmp_path / package / "samples" / "example.json").write_text(json.dumps(example))
+    with pytest.raises(InputError) as caught:
+        example_layer(package)
     assert fragment in str(caught.value)

@@ -16,6 +16,7 @@ from annotate.errors import ValidationError
 from annotate.ledger import build, update
 from annotate.model import Relation, Span
 from annotate.resolving import accept
+from annotate.samples import example_layer
 from db.store import Store
 
 
@@ -144,3 +145,28 @@ def test_an_update_rebuilds_only_the_rows_of_the_edited_claim(store: Store, span
                          store.claim_records(documents=[army.document]))
     assert "Wagner: wounded" in keys and "Wagner: killed" in keys
     assert moved.to_json() == build(store.claim_records()).to_json()
+
+
+def test_the_seeded_samples_fill_the_ledger(store: Store) -> None:
+    """A new store seeded with the samples and their example layer shows a filled ledger:
+    three claimants and more, conflicting figures, and denials in other documents than the
+    claims they answer."""
+    example = example_layer()
+    assert store.seed_once(example.documents, example.actors, example.annotator)
+    assert not store.seed_once(example.documents, example.actors, example.annotator)
+    ledger = build(store.claim_records())
+    assert len(ledger.claimants) >= 3
+    killed = ledger.row("FAMa: killed")
+    assert killed is not None and killed.conflicting
+    assert set(killed.cells) == {"CSP-DPA", "General Staff of the Armed Forces", "JNIM"}
+    crossing = []
+    for row in ledger.rows:
+        members = [c for cell in row.cells.values() for c in cell]
+        claims = {c.record.document for c in members if c.record.kind == "claim"}
+        denials = {c.record.document for c in members if c.record.kind == "denial"}
+        if claims and denials - claims:
+            crossing.append(row.key)
+    assert {"Algeria: took part", "FAMa: captured", "JNIM: took part"} <= set(crossing)
+    names = {a.name for a in store.actors()}
+    assert {"FAMa", "CSP-DPA", "JNIM", "Algeria"} <= names
+    assert store.next_undo(example.annotator) == "batch"  # the actors: one step
