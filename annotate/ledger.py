@@ -21,7 +21,7 @@ import csv
 import io
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotate.figures import Figure, parse_figure
 
@@ -32,9 +32,9 @@ NO_SUBJECT = "(no subject)"
 UNATTRIBUTED = "(unattributed)"
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
-    """The far end of a claimant or subject link: an entity span's text and its actor."""
+class Party(NamedTuple):
+    """The far end of a claimant or subject link: an entity span's text and its actor (a
+    named tuple: the store reads thousands)."""
 
     text: str
     actor: str | None = None
@@ -288,7 +288,7 @@ def build(records: Iterable[ClaimRecord],
         key = _key(subject, proposition)
         conflicts = _conflicts(members, figures)
         cells: dict[str, list[LedgerClaim]] = {}
-        for record in sorted(members, key=lambda r: (r.published or "", r.document, r.start)):
+        for record in sorted(members, key=lambda r: (r.published or "", r.document, r.start, r.id)):
             claimant = record.claimant.name if record.claimant else UNATTRIBUTED
             claim = LedgerClaim(record, figures[record.id], key, claimant,
                                 tuple(denied_by.get(record.id, ())),

@@ -85,7 +85,7 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
     dated: dict[int, tuple[str | None, str]] = {}
     records = []
     for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in execute(
-        conn, _CLAIMS + where + " ORDER BY d.uid, s.start, s.id", params
+        conn, _CLAIMS + where, params
     ):
         if doc_id not in dated:
             dated[doc_id] = (_published(meta), title or "")
