@@ -13,7 +13,10 @@ from annotate.model import Status
 
 
 def _own_edit(command: Command) -> bool:
-    """Whether ``command`` edits its author's own layer: not a status, not an adjudication."""
+    """Whether ``command`` edits its author's own layer: not a status, not an adjudication,
+    not a change of the corpus's actors or events."""
+    if command.changes().ledger:
+        return False
     if isinstance(command, SetStatus | AddDecision | RemoveDecision):
         return False
     if isinstance(command, Batch):

@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from annotate import layers
-from annotate.actors import Actor, Event
+from annotate.actors import LABEL_KINDS, Actor, Event, Proposal, definitions_in, propose
 from annotate.commands import (
     Batch,
     ChangeSet,
@@ -866,6 +866,16 @@ class Store:
         """Every entity span of every layer, with its text and the id of its actor."""
         with self._read() as conn:
             return actor_edits.entity_spans(conn)
+
+    def actor_proposals(self) -> list[Proposal]:
+        """What :func:`annotate.actors.propose` proposes for the entity spans not linked to
+        any actor (acronyms defined in their documents' texts taken into account)."""
+        spans = [s for s in self.entity_spans() if s.actor is None]
+        if not spans:
+            return []
+        kinds = {s.text: LABEL_KINDS.get(s.label, "other") for s in spans}
+        texts = (self.document(uid).text for uid in dict.fromkeys(s.document for s in spans))
+        return propose(kinds.items(), self.actors(), definitions_in(texts))
 
     def events(self) -> list[tuple[Event, tuple[str, ...]]]:
         """Every event, by name, with the uids of the documents that report it."""

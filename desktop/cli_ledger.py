@@ -10,16 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 
-from annotate.actors import (
-    ACTOR_KINDS,
-    LABEL_KINDS,
-    Actor,
-    Event,
-    Proposal,
-    definitions_in,
-    named,
-    propose,
-)
+from annotate.actors import ACTOR_KINDS, Actor, Event, named
 from annotate.commands import CreateActor, CreateEvent, SetEventDocument
 from annotate.errors import InputError
 from annotate.ledger import Ledger, build, shown
@@ -36,20 +27,10 @@ def _actor(store: Store, name: str) -> Actor:
     return found
 
 
-def _proposals(store: Store) -> list[Proposal]:
-    """Proposals for the entity spans not linked to any actor."""
-    spans = [s for s in store.entity_spans() if s.actor is None]
-    if not spans:
-        return []
-    kinds = {s.text: LABEL_KINDS.get(s.label, "other") for s in spans}
-    texts = (store.document(uid).text for uid in dict.fromkeys(s.document for s in spans))
-    return propose(kinds.items(), store.actors(), definitions_in(texts))
-
-
 def cmd_actors(store: Store, args: argparse.Namespace) -> int:
     actors = store.actors()
     links = Counter(store.actor_links().values())
-    proposals = _proposals(store)
+    proposals = store.actor_proposals()
     if args.json:
         print(json.dumps({
             "actors": [{"name": a.name, "kind": a.kind, "aliases": list(a.aliases),
@@ -73,7 +54,7 @@ def cmd_actors(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_accept(store: Store, args: argparse.Namespace) -> int:
-    proposals = _proposals(store)
+    proposals = store.actor_proposals()
     if args.texts:
         wanted = set(args.texts)
         unknown = wanted - {p.surface for p in proposals}

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 
-from annotate.actors import Event
+from annotate.actors import Actor, Event, Proposal
 from annotate.adjudication import DocItem, Item
 from annotate.commands import (
     ChangeSet,
@@ -42,6 +42,7 @@ from annotate.history import describe, place
 from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
+from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
 from db.journal import JournalEntry
@@ -439,6 +440,19 @@ class Service:
         """The claims the ledger is built from (see :meth:`Store.claim_records`); None when
         the store refused the read (said why)."""
         return self._guarded(lambda: self.store.claim_records(event, annotator, documents))
+
+    def actors(self) -> list[Actor]:
+        return self._guarded(self.store.actors) or []
+
+    def actor_links(self) -> dict[str, str]:
+        """Actor ids by the id of the entity span linked to them."""
+        return self._guarded(self.store.actor_links) or {}
+
+    def actor_proposals(self) -> list[Proposal]:
+        return self._guarded(self.store.actor_proposals) or []
+
+    def entity_spans(self) -> list[EntitySpan]:
+        return self._guarded(self.store.entity_spans) or []
 
     def events(self) -> list[tuple[Event, tuple[str, ...]]]:
         """Every event with the uids of its documents."""

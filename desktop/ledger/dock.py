@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.ledger import ClaimRecord, Ledger, LedgerClaim, Row, build, shown, update
+from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.timeline import Timeline
 from desktop.plain import line, tooltip
 from desktop.service import Service
@@ -72,6 +74,10 @@ class LedgerDock(QDockWidget):
         filters.addWidget(self.event_box, 1)
         filters.addWidget(self.layer_box, 1)
         filters.addWidget(self.summary, 2)
+        actors = QPushButton("&Actors…")
+        actors.setToolTip("Resolve the entity spans to actors: accept, rename, merge, split")
+        actors.clicked.connect(self.show_actors)
+        filters.addWidget(actors)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -237,6 +243,9 @@ class LedgerDock(QDockWidget):
     def _on_current(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
         key = self._current_key() if item is not None else None
         self.timeline.show_row(None if key is None else self.ledger.row(key))
+
+    def show_actors(self) -> None:
+        ActorsDialog(self.service, self).exec()
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
