@@ -49,7 +49,7 @@ class Timeline(QWidget):
         plot = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base),
                              axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         plot.setMenuEnabled(False)
-        plot.setMinimumHeight(120)
+        plot.setMinimumSize(240, 120)
         for side in ("left", "bottom"):
             plot.getAxis(side).setPen(fg)
             plot.getAxis(side).setTextPen(fg)
