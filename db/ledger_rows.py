@@ -91,7 +91,7 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
             dated[doc_id] = (_published(meta), title or "")
         published, title = dated[doc_id]
         records.append(ClaimRecord(
-            span_id, uid, start, end, text, who, kind, _attributes(attributes), published, title,
+            span_id, uid, start, end, text, who, kind, _json(attributes), published, title,
             claimants[span_id][1] if span_id in claimants else None,
             subjects[span_id][1] if span_id in subjects else None,
             tuple(sorted(denies[span_id])) if span_id in denies else (),
@@ -99,15 +99,17 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
     return records
 
 
-def _attributes(stored: str | None) -> dict[str, Any]:
-    return orjson.loads(stored) if stored and stored != "{}" else {}
+def _json(stored: str | dict[str, Any] | None) -> dict[str, Any]:
+    """A JSON column's object: SQLite gives its text, PostgreSQL the object itself."""
+    if isinstance(stored, dict):
+        return stored
+    found = orjson.loads(stored) if stored and stored != "{}" else {}
+    return found if isinstance(found, dict) else {}
 
 
-def _published(meta: str | None) -> str | None:
+def _published(meta: str | dict[str, Any] | None) -> str | None:
     """The document's publication date from its metadata ("published", or "date")."""
-    if not meta or meta == "{}":
-        return None
-    found = orjson.loads(meta)
-    value = found.get("published") or found.get("date") if isinstance(found, dict) else None
+    found = _json(meta)
+    value = found.get("published") or found.get("date")
     return str(value) if value else None
 
