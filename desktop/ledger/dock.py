@@ -54,8 +54,10 @@ class LedgerDock(QDockWidget):
         self._stale = True
         self.event_box = QComboBox()
         self.event_box.setToolTip("Only the claims of this event's documents")
+        self.event_box.setAccessibleName("Event")
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("Only the claims of this annotator's layer")
+        self.layer_box.setAccessibleName("Layer")
         self.summary = QLabel()
         self.tree = QTreeWidget()
         self.tree.setUniformRowHeights(True)
