@@ -147,10 +147,12 @@ def entries(
     op: str | None = None,
     limit: int | None = 200,
     first_document: bool = False,
+    after: int | None = None,
 ) -> list[JournalEntry]:
     """The audit trail, newest first, filtered by who, which document (the entries that
-    touched it), from when (``since``: an ISO UTC time or its start, e.g. ``2026-12-04``) and
-    which operation. ``first_document``: an entry of several documents names only the first
+    touched it), from when (``since``: an ISO UTC time or its start, e.g. ``2026-12-04``),
+    which operation and, with ``after``, only the rows written after the row of that id.
+    ``first_document``: an entry of several documents names only the first
     (in uid order) and counts them all (``touched``): an import's row may name 100,000."""
     query = (
         select(J.c.id, J.c.at, A.c.name, J.c.op, J.c.kind, J.c.state, J.c.payload,
@@ -172,6 +174,8 @@ def entries(
         query = query.where(J.c.at >= since)
     if op is not None:
         query = query.where(J.c.op == op)
+    if after is not None:
+        query = query.where(J.c.id > after)
     rows = conn.execute(query).all()
     several: dict[int, list[str]] = {r.id: [] for r in rows if r.document_uid is None}
     touched: dict[int, int] = {}
@@ -199,6 +203,15 @@ def entries(
         )
         for r in rows
     ]
+
+
+def states(conn: Connection, ids: Collection[int]) -> dict[int, str]:
+    """The state of each row of ``ids`` that is no longer ``active`` (undone, redone, closed):
+    an active row is the only kind whose state still changes."""
+    if not ids:
+        return {}
+    return dict(conn.execute(select(J.c.id, J.c.state).where(J.c.id.in_(list(ids)),
+                                                            J.c.state != "active")).all())
 
 
 def operations(conn: Connection) -> list[str]:

@@ -712,14 +712,21 @@ class Store:
         since: str | None = None,
         op: str | None = None,
         first_document: bool = False,
+        after: int | None = None,
     ) -> list[JournalEntry]:
         """The newest journal entries first: the audit trail of who changed what, when, on
         which documents (see :func:`db.journal.entries` for the filters)."""
         with self._read() as conn:
             return journal.entries(
                 conn, annotator=annotator, document=document, since=since, op=op, limit=limit,
-                first_document=first_document,
+                first_document=first_document, after=after,
             )
+
+    def journal_states(self, ids: Collection[int]) -> dict[int, str]:
+        """The states of the journal rows ``ids`` that are no longer active (undone, redone,
+        closed): what a list of entries needs to bring its markers up to date."""
+        with self._read() as conn:
+            return journal.states(conn, ids)
 
     def operations(self) -> list[str]:
         """The names of the operations the journal holds."""

@@ -4,6 +4,8 @@ and selects its span."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -101,7 +103,10 @@ class HistoryDock(QDockWidget):
         self.reload()
 
     def _on_changed(self, _changes: object) -> None:
-        self.refresh()
+        if self._stale or not self.entries or self.visibleRegion().isEmpty():
+            self.refresh()
+        else:
+            self.follow()
 
     def _on_filter(self, _value: object) -> None:
         self.reload()
@@ -122,24 +127,50 @@ class HistoryDock(QDockWidget):
         box.setCurrentIndex(found if found >= 0 else 0)
         box.blockSignals(False)
 
-    def reload(self) -> None:
+    def _read(self, after: int | None = None) -> list[JournalEntry]:
         document = (self.service.current or None) if self.this_document.isChecked() else None
-        self.entries = self.service.history(
-            self.annotator.currentData(), document, self.operation.currentData(), SHOWN
-        )
+        return self.service.history(self.annotator.currentData(), document,
+                                    self.operation.currentData(), SHOWN, after)
+
+    def reload(self) -> None:
+        self.entries = self._read()
         self.list.clear()
         titles: dict[str, str] = {}
-        items = []
-        for entry in self.entries:
-            op, payload = entry.step
-            what = describe(op, payload)
-            item = QTreeWidgetItem([line(text) for text in (
-                entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
-                operation(entry.kind, op, entry.state), what, self._where(entry, titles),
-            )])
-            item.setToolTip(3, tooltip(what))
-            items.append(item)
-        self.list.addTopLevelItems(items)  # one insertion, not one per entry
+        self.list.addTopLevelItems([self._item(e, titles) for e in self.entries])  # at once
+
+    def follow(self) -> None:
+        """Bring the list up to date after a change without reading it all again: the
+        entries written since the newest shown go on top, and the shown entries the change
+        undid, redid or closed get their new marker."""
+        new = self._read(after=self.entries[0].id)
+        if any(self.annotator.findData(e.annotator) < 0 or self.operation.findData(e.op) < 0
+               for e in new):  # a first entry of someone or of an operation: new choices
+            self._fill(self.annotator, EVERYONE, self.service.annotators())
+            self._fill(self.operation, EVERY_OPERATION, self.service.operations())
+        states = self.service.journal_states([e.id for e in self.entries if e.state == "active"])
+        for row, entry in enumerate(self.entries):
+            if entry.id in states:
+                self.entries[row] = entry = replace(entry, state=states[entry.id])
+                self.list.topLevelItem(row).setText(2, line(self._operation(entry)))
+        titles: dict[str, str] = {}
+        self.list.insertTopLevelItems(0, [self._item(e, titles) for e in new])
+        self.entries[:0] = new
+        while len(self.entries) > SHOWN:
+            self.entries.pop()
+            self.list.takeTopLevelItem(len(self.entries))
+
+    def _item(self, entry: JournalEntry, titles: dict[str, str]) -> QTreeWidgetItem:
+        what = describe(*entry.step)
+        item = QTreeWidgetItem([line(text) for text in (
+            entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
+            self._operation(entry), what, self._where(entry, titles),
+        )])
+        item.setToolTip(3, tooltip(what))
+        return item
+
+    @staticmethod
+    def _operation(entry: JournalEntry) -> str:
+        return operation(entry.kind, entry.step[0], entry.state)
 
     def _where(self, entry: JournalEntry, titles: dict[str, str]) -> str:
         if not entry.documents:

@@ -11,7 +11,7 @@ up the window; the caller gets None for it too.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -467,11 +467,18 @@ class Service:
         return self._guarded(lambda: review_items(self.store, uid)) or []
 
     def history(self, annotator: str | None = None, document: str | None = None,
-                op: str | None = None, limit: int | None = None) -> list[JournalEntry]:
-        """The journal, newest first, filtered (None: no filter); an entry of several
-        documents names the first and counts them (``touched``)."""
+                op: str | None = None, limit: int | None = None,
+                after: int | None = None) -> list[JournalEntry]:
+        """The journal, newest first, filtered (None: no filter; ``after``: only the entries
+        written after that one); an entry of several documents names the first and counts
+        them (``touched``)."""
         return self._guarded(lambda: self.store.history(
-            annotator, limit, document=document, op=op, first_document=True)) or []
+            annotator, limit, document=document, op=op, first_document=True,
+            after=after)) or []
+
+    def journal_states(self, ids: Collection[int]) -> dict[int, str]:
+        """The states of the journal entries ``ids`` no longer active (undone, closed...)."""
+        return self._guarded(lambda: self.store.journal_states(ids)) or {}
 
     def operations(self) -> list[str]:
         return self._guarded(self.store.operations) or []

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from window_helpers import open_window
 
+from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db import search
 from db.store import Store
@@ -216,3 +217,46 @@ def test_the_history_reads_one_document_of_an_import_and_counts_them(window, qtb
     assert where.endswith(f"and {DOCUMENTS - 1} more")
     full = window.service.store.history(None, None)[-1]
     assert (full.op, len(full.documents), full.touched) == ("import", DOCUMENTS, None)
+
+
+def history_rows(window: MainWindow) -> list[list[str]]:
+    listed = window.history.list
+    return [[listed.topLevelItem(row).text(c) for c in range(listed.columnCount())]
+            for row in range(listed.topLevelItemCount())]
+
+
+def test_the_history_in_front_reads_only_the_new_entries_of_a_press(window, qtbot):
+    """With the History dock in front, a key press adds the entries it wrote on top and marks
+    what it undid or closed, reading neither the journal's older rows nor their documents; the
+    list is what reading it all again would show."""
+    store = window.service.store
+    for n in range(30):  # a journal of some length, by another annotator
+        store.apply(CreateSpan(Span(window.service.current, 0, 6, "ORG", "bo", f"old{n}")),
+                    "bo")
+    window.history.raise_()
+    qtbot.waitUntil(lambda: len(window.history.entries) > 30)
+    real = Store.history
+    read: list[int] = []
+
+    def history(self, *args, **kwargs):
+        found = real(self, *args, **kwargs)
+        read.append(len(found))
+        return found
+
+    select(window, "convoy")
+    shown: dict[str, list[list[str]]] = {}
+    for kind, key, modifiers in (*PRESSES[:3], ("again", Qt.Key.Key_O,
+                                                Qt.KeyboardModifier.NoModifier)):
+        read.clear()
+        Store.history = history
+        try:
+            qtbot.keyClick(window.editor.view, key, modifiers)
+        finally:
+            Store.history = real
+        assert sum(read) <= 2, (kind, read)
+        shown[kind] = history_rows(window)
+        window.history.reload()
+        assert history_rows(window) == shown[kind], kind
+    assert shown["undo"][0][2] == "undo update_span"
+    assert shown["undo"][1][2] == "update_span (undone)"
+    assert shown["again"][1][2] == "undo update_span (closed)"  # an edit after it: no redo
