@@ -78,7 +78,8 @@ class SpansModel(RowsModel):
                       reverse=self._descending)
 
     def _place(self, span: Span) -> int:
-        """Where ``span`` goes among the rows (which do not hold it), in sort order."""
+        """Where ``span`` goes among the rows in sort order (the row of its own key, when
+        they hold it)."""
         key, low, high = self._key(span), 0, len(self._rows)
         while low < high:
             middle = (low + high) // 2
@@ -117,7 +118,13 @@ class SpansModel(RowsModel):
 
     # -- changes ---------------------------------------------------------------------------
     def row_of(self, span_id: str) -> int | None:
-        return next((i for i, s in enumerate(self._rows) if s.id == span_id), None)
+        """The row showing span ``span_id`` (None: not shown), found by its sort key (the
+        rows are in that order), not by walking them."""
+        span = self._all.get(span_id)
+        if span is None:
+            return None
+        row = self._place(span)
+        return row if row < len(self._rows) and self._rows[row].id == span_id else None
 
     def put(self, span: Span) -> None:
         """Insert ``span`` or replace the span with its id, in its place in the order."""
@@ -147,8 +154,8 @@ class SpansModel(RowsModel):
         self.dataChanged.emit(self.index(place, 0), self.index(place, len(COLUMNS) - 1))
 
     def drop(self, span_id: str) -> None:
-        self._all.pop(span_id, None)
         row = self.row_of(span_id)
+        self._all.pop(span_id, None)
         if row is not None:
             self._remove(row)
 

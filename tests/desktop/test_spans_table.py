@@ -98,3 +98,37 @@ def test_only_the_rows_shown_are_asked_for(qtbot, tmp_path):
     assert model.rowCount() == 5_001 and model.row_of("new") == 1
     assert len(calls) < 1_000, len(calls)
     store.close()
+
+
+class Looked(list):
+    """A list counting the items looked at."""
+
+    looked = 0
+
+    def __getitem__(self, index):
+        self.looked += 1
+        return super().__getitem__(index)
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self.looked += 1
+            yield item
+
+
+def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
+    """A put, a move and a drop in a table of 20,000 spans look at a few dozen rows (a
+    binary search of the sort order), not at every row before the span's."""
+    text = "word " * 20_000
+    spans = [Span("d", 5 * n, 5 * n + 4, "ORG", "amina", f"s{n:05}") for n in range(20_000)]
+    model = SpansModel()
+    model.set_spans(text, spans)
+    model._rows = rows = Looked(model._rows)
+    model.put(span(5 * 19_990, 5 * 19_990 + 4, "DATE", "s19990"))  # relabelled in place
+    model.put(span(3, 4, "DATE", "s19995"))  # moved to the top
+    model.put(span(5 * 19_000 + 1, 5 * 19_000 + 3, "DATE", "new"))
+    model.drop("s19999")
+    assert rows.looked < 200, rows.looked
+    assert [model.index(r, 3).data() for r in (1, model.row_of("new"))] == ["d", "or"]
+    assert model.row_of("new") == 19_002 and model.row_of("s19999") is None
+    assert model.index(model.row_of("s19990"), 0).data() == "DATE"
+    assert model.rowCount() == 20_000
