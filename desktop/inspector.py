@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,7 @@ class Inspector(QDockWidget):
         self.span: Span | None = None
         self.empty = plain_label("Select a span in the text (click it, or press Tab).")
         self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label = QComboBox()
         self.label.setAccessibleName("Label")
         no_type_ahead(self.label)
@@ -119,10 +121,14 @@ class Inspector(QDockWidget):
         buttons.addWidget(self.add_link)
         buttons.addWidget(self.remove_link)
         form.addRow(buttons)
+        # one page or the other, in a stack sized for both: showing a span and none in turn
+        # changes no size, so the scroll area neither lays out again nor repaints its bars
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.form)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.form)
+        layout.addWidget(self.pages)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -172,8 +178,7 @@ class Inspector(QDockWidget):
         if self.span is None or span is None or span.id != self.span.id:
             self._note_stored = None  # another span: show its note whatever the field holds
         self.span = span
-        self.empty.setVisible(self.span is None)
-        self.form.setVisible(self.span is not None)
+        self.pages.setCurrentWidget(self.empty if self.span is None else self.form)
         if self.span is not None:
             self._fill(self.span)
 
