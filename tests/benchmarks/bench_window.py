@@ -35,6 +35,10 @@ Ratios (lower is better; the targets are issue 17's):
   and the repaint (target <= 2); big_doc_20k_open_ratio the same for the 20,000-span one;
 - paragraph_repaint_ratio: viewport repaints at scroll positions of the 2 MB paragraph, over
   the bare widget's (target <= 1.5); paragraph_key_ratio: key presses in it (as key_ratio);
+- memory_ratio: the peak memory of a process showing the 200,000-span document in the
+  window, each tab of the bottom dock area in front in turn, less the constant, over that of
+  one holding its text in a bare QPlainTextEdit (target <= 1.5); the constant is what the
+  window costs beyond the bare widget with a 2,000-character document (memory_constant_mb);
 - dashboard_stall_s: the longest the event loop stood still in the 1.5 s after an edit with
   the dashboard in front (its debounced refresh falls in them).
 
@@ -48,6 +52,7 @@ import argparse
 import gc
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -67,7 +72,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench_store import BASELINE_SCHEMA, baseline_connection
 from bench_view import make_document
 from common import LABELS, generate
-from PySide6.QtCore import QAbstractEventDispatcher, QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractEventDispatcher,
+    QEventLoop,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+)
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
@@ -164,6 +176,8 @@ class BigDocuments:
     sparse: str  # 5 MB, 60 spans
     huge: str  # 5 MB, 200,000 spans
     paragraph: str  # one 2 MB line, 5,000 spans
+    huge_alone: Path  # a store of the huge document alone
+    tiny_alone: Path  # a store of one small document alone (the window's constant)
 
 
 def as_spans(text: str, styles: list, uid: str, annotator: str, prefix: str) -> list[Span]:
@@ -188,11 +202,19 @@ def big_store(folder: Path, scale: int) -> BigDocuments:
                            CREATED) for s in spans[::10]]
         records.append(AnnotatedDocument(document, tuple(spans)))
         uids.append(document.uid)
+    text, styles = make_document(2_000, 20, 60, 5)
+    tiny = Document(text, "tiny document")
+    alone = [folder / "huge.sqlite", folder / "tiny.sqlite"]
+    for path, record in zip(alone, (records[2], AnnotatedDocument(
+            tiny, tuple(as_spans(text, styles, tiny.uid, ANNOTATOR, "tiny-")))), strict=True):
+        store = Store.open(path)
+        store.import_documents([record])
+        store.close()
     path = folder / "big.sqlite"
     store = Store.open(path)
     store.import_documents(records)
     store.close()
-    return BigDocuments(path, *uids)
+    return BigDocuments(path, *uids, *alone)
 
 
 # -- the window ---------------------------------------------------------------------------------
@@ -218,6 +240,7 @@ def close_window(window: MainWindow) -> None:
     window.service.store.close()
     window.service.hub.deleteLater()  # its timers (the watch, the backups) stop with it
     window.deleteLater()
+    QThreadPool.globalInstance().waitForDone()  # its jobs' stores closed: the files may go
     settle()
 
 
@@ -495,6 +518,59 @@ def start_ratio(source: Path, folder: Path, runs: int) -> tuple[float, float]:
     return statistics.median(window_s), statistics.median(bare_s)
 
 
+# -- memory ------------------------------------------------------------------------------------
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_child(kind: str, path: Path, folder: Path) -> float:
+    """Peak MB of this process holding the one document of the store at ``path``: in the
+    window (``kind`` "window"), each dock and tab of the bottom area in front in turn, their
+    work in the background done; or in a bare QPlainTextEdit ("bare")."""
+    app = QApplication.instance() or QApplication([])
+    if kind == "bare":
+        store = Store.open(path)
+        text = display_text(store.document(store.list_documents()[0].uid).text)
+        store.close()
+        widget = QPlainTextEdit()
+        widget.resize(1200, 800)
+        widget.setPlainText(text)
+        del text
+        widget.show()
+        settle()
+        widget.viewport().repaint()
+        return peak_mb()
+    window = open_window(app, path, folder)
+    for dock, tab in FRONTS:
+        bring_front(window, dock, tab)
+        QTest.qWait(300)  # the dashboard's and the review's jobs
+        settle()
+    return peak_mb()
+
+
+def window_memory(big: BigDocuments, folder: Path) -> dict:
+    """Peak memory of the window and of a bare QPlainTextEdit, each in a process of its own,
+    holding the huge document and holding a small one (what the window costs whatever the
+    document: the constant)."""
+    def child(kind: str, path: Path) -> float:
+        done = subprocess.run(
+            [sys.executable, __file__, "--memory-child", kind, str(path), str(folder)],
+            capture_output=True, text=True, env=os.environ | {"PYTHONPATH": str(ROOT)},
+            timeout=900)
+        if done.returncode != 0:
+            raise SystemExit(f"the memory run ({kind}) failed:\n{done.stderr}")
+        return float(done.stdout.strip().splitlines()[-1])
+
+    folder.mkdir(parents=True, exist_ok=True)
+    window, bare = child("window", big.huge_alone), child("bare", big.huge_alone)
+    window_tiny, bare_tiny = child("window", big.tiny_alone), child("bare", big.tiny_alone)
+    constant = window_tiny - bare_tiny
+    return {"memory_ratio": round((window - constant) / bare, 2),
+            "memory_window_mb": round(window, 1), "memory_bare_mb": round(bare, 1),
+            "memory_constant_mb": round(constant, 1)}
+
+
 # -- big documents -----------------------------------------------------------------------------
 def open_document(window: MainWindow, bare: Bare, uid: str) -> tuple[float, float]:
     """Seconds to open document ``uid`` in the window until idle, and a bare setPlainText of
@@ -588,7 +664,8 @@ def measure_big(app: QApplication, folder: Path, scale: int, rounds: int, figure
                    big_doc_open_ratio=round(open_huge / base_huge, 2),
                    big_doc_open_s=round(open_huge, 3),
                    paragraph_repaint_ratio=round(paragraph, 2),
-                   paragraph_key_ratio=round(paragraph_keys.ratio(), 2))
+                   paragraph_key_ratio=round(paragraph_keys.ratio(), 2),
+                   **window_memory(big, folder / "memory"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -602,7 +679,13 @@ def main(argv: list[str] | None = None) -> int:
                         "100000; --quick 200,2000)")
     parser.add_argument("--scale", type=int, help="the big documents at 1/SCALE of their "
                         "sizes (default 1; --quick 10)")
+    parser.add_argument("--memory-child", nargs=3, metavar=("KIND", "STORE", "FOLDER"),
+                        help=argparse.SUPPRESS)  # one run of window_memory's
     args = parser.parse_args(argv)
+    if args.memory_child:
+        kind, path, folder = args.memory_child
+        print(memory_child(kind, Path(path), Path(folder)))
+        return 0
     sizes = [int(n) for n in (args.sizes or ("200,2000" if args.quick else
                                              "1000,10000,100000")).split(",")]
     rounds = 3 if args.quick else 7
@@ -635,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
         "paragraph_key_ratio": big["paragraph_key_ratio"],
         "relabel_growth": big["relabel_growth"],
         "big_doc_20k_open_ratio": big["big_doc_20k_open_ratio"],
+        "memory_ratio": big["memory_ratio"],
         "dashboard_stall_s": max(s["dashboard_stall_s"] for s in stores.values()),
         "search_first_s": max(s["search_first_s"] for s in stores.values()),
         "start_s": round(window_start, 3),
