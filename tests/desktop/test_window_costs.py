@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor
 from window_helpers import open_window
 
@@ -260,3 +260,38 @@ def test_the_history_in_front_reads_only_the_new_entries_of_a_press(window, qtbo
     assert shown["undo"][0][2] == "undo update_span"
     assert shown["undo"][1][2] == "update_span (undone)"
     assert shown["again"][1][2] == "undo update_span (closed)"  # an edit after it: no redo
+
+
+class Resizes(QObject):
+    """Counts the resize events of the widgets it filters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Resize
+        return False
+
+
+def test_the_span_panel_keeps_its_size_as_spans_come_and_go(window, qtbot):
+    """A create shows the new span's form in the Span panel and a delete the note for none:
+    neither resizes the panel's contents nor brings its scroll bars or takes them away."""
+    scroll = window.inspector.widget()
+    bars = (scroll.horizontalScrollBar(), scroll.verticalScrollBar())
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_O)  # the form gets the label's fields
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+    qtbot.wait(20)
+    resizes = Resizes()
+    scroll.widget().installEventFilter(resizes)
+    select(window, "convoy")
+    shown = []
+    for key in (Qt.Key.Key_O, Qt.Key.Key_Delete) * 2:
+        qtbot.keyClick(window.editor.view, key)
+        qtbot.wait(20)  # the layout
+        shown.append(tuple(bar.isVisible() for bar in bars))
+        if key == Qt.Key.Key_Delete:
+            select(window, "convoy")
+    assert window.inspector.span is None
+    assert resizes.count == 0 and len(set(shown)) == 1, (resizes.count, shown)
