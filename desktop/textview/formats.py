@@ -27,16 +27,18 @@ Placed = tuple[SpanStyle, int, int]
 
 
 def split_block(
-    placed: Sequence[Placed], start: int, end: int, marks: Marks
+    placed: Sequence[Placed], start: int, end: int, marks: Marks, paint_all: bool = False
 ) -> tuple[list[QTextLayout.FormatRange], list[Placed]]:
     """The layout formats for the block ``[start, end)`` (Qt positions, separator excluded) and
     the spans left to paint with the part of the block they cover, from the spans meeting it
-    (with their Qt ranges) ordered by start."""
+    (with their Qt ranges) ordered by start; with ``paint_all``, no formats: all painted."""
     clipped = [
         (span, max(a, start), min(b, end), _KINDS[span.category])
         for span, a, b in placed
         if min(b, end) > max(a, start)
     ]
+    if paint_all:
+        return [], [c[:3] for c in clipped]
     painted: set[int] = set()
     for i, (_, _, end_i, kinds) in enumerate(clipped):
         for j in range(i + 1, len(clipped)):

@@ -15,10 +15,13 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextBlock, QTextLine
+from PySide6.QtGui import QTextBlock, QTextLayout, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
 _LTR = Qt.LayoutDirection.LeftToRight
+LONG_BLOCK = 10_000
+"""A block (paragraph) longer than this many Qt positions is measured, and shown, only in
+the lines that meet the viewport band: a 2 MB paragraph has some 20,000 lines."""
 
 
 class Segment(NamedTuple):
@@ -41,16 +44,19 @@ height and baseline."""
 
 
 class _Block:
-    """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines."""
+    """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines
+    (with a ``band``, a long block's, only those meeting that band of the viewport)."""
 
-    __slots__ = ("_ltr", "block", "end", "height", "lines", "start", "top")
+    __slots__ = ("_ltr", "band", "block", "end", "height", "lines", "start", "top")
 
-    def __init__(self, block: QTextBlock, top: float, height: float) -> None:
+    def __init__(self, block: QTextBlock, top: float, height: float,
+                 band: tuple[float, float] | None = None) -> None:
         self.block = block
         self.start = block.position()
         self.end = self.start + block.length() - 1
         self.top = top
         self.height = height
+        self.band = band
         self.lines: list[_Line] | None = None  # read on first use
         self._ltr: bool | None = None
 
@@ -67,15 +73,38 @@ class _Block:
             y = top + line.y()
             self.lines = [(0, self.end - self.start, line, y, line.height(), y + line.ascent())]
             return self.lines
+        first, bottom = 0, float("inf")
+        if self.band is not None:
+            first, bottom = self._line_at(layout, count, self.band[0]), self.band[1]
         found = []
-        for n in range(count):
+        for n in range(first, count):
             line = layout.lineAt(n)
             start = line.textStart()
             y = top + line.y()
+            if y > bottom and found:
+                break
             found.append((start, start + line.textLength(), line, y, line.height(),
                           y + line.ascent()))
         self.lines = found
         return found
+
+    def _line_at(self, layout: QTextLayout, count: int, y: float) -> int:
+        """The number of the line at viewport height ``y`` (the first above the block, the
+        last below it): guessed as if the lines were of one height, and walked to."""
+        height = layout.lineAt(0).height()
+        n = min(max(int((y - self.top) / height), 0), count - 1) if height > 0 else 0
+        while n > 0 and self.top + layout.lineAt(n).y() > y:
+            n -= 1
+        while n + 1 < count and self.top + layout.lineAt(n + 1).y() <= y:
+            n += 1
+        return n
+
+    def shown_range(self) -> tuple[int, int]:
+        """The Qt positions of the lines measured, ``[first, end)``, separator included when
+        the last line of the block is among them."""
+        lines = self.lines or self.measure()
+        end = self.start + lines[-1][1]
+        return self.start + lines[0][0], self.end + 1 if end >= self.end else end
 
 
 class Viewport:
@@ -83,6 +112,7 @@ class Viewport:
 
     def __init__(self, view: QPlainTextEdit, top: float, bottom: float) -> None:
         self._view = view
+        self._band = (top, bottom)
         self._document = view.document()
         offset = view.contentOffset()
         self.left, self._dy = offset.x(), offset.y()
@@ -99,8 +129,14 @@ class Viewport:
         last = self._block_at(int(bottom) + 1, known)
         if last.position() < first.position():
             last = first
-        self.qt_range = (first.position(), last.position() + last.length())
-        """The Qt positions shown, ``[first, end)``, separator of the last block included."""
+        start, end = first.position(), last.position() + last.length()
+        if first.length() > LONG_BLOCK:
+            start = self._block(start).shown_range()[0]
+        if last.length() > LONG_BLOCK:
+            end = self._block(last.position()).shown_range()[1]
+        self.qt_range = (start, end)
+        """The Qt positions shown, ``[first, end)``, separator of the last block included (of
+        a long block, only its lines that meet the band)."""
 
     def _block_at(self, y: float, known: tuple[QTextBlock, float, float]) -> QTextBlock:
         """The block at viewport height ``y`` (the last block below the text), found from a
@@ -132,7 +168,7 @@ class Viewport:
             return self._blocks[k]
         block = self._document.findBlock(position)
         rect = self._view.blockBoundingGeometry(block)
-        return self._keep(_Block(block, rect.top() + self._dy, rect.height()))
+        return self._keep(self._made(block, rect.top() + self._dy, rect.height()))
 
     def _next(self, previous: _Block) -> _Block:
         """The measured block after ``previous``; it sits right below it."""
@@ -141,7 +177,10 @@ class Viewport:
             return self._blocks[k]
         block = previous.block.next()
         height = self._view.blockBoundingRect(block).height()
-        return self._keep(_Block(block, previous.top + previous.height, height))
+        return self._keep(self._made(block, previous.top + previous.height, height))
+
+    def _made(self, block: QTextBlock, top: float, height: float) -> _Block:
+        return _Block(block, top, height, self._band if block.length() > LONG_BLOCK else None)
 
     def _keep(self, measured: _Block) -> _Block:
         k = bisect_right(self._starts, measured.start)

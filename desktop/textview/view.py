@@ -34,7 +34,7 @@ from annotate import edges
 from annotate.offsets import OffsetMap, display_text
 from desktop.plain import MESSAGE, NAME, clip, line, markup, words
 from desktop.textview.formats import Placed, split_block
-from desktop.textview.geometry import Segment, Viewport
+from desktop.textview.geometry import LONG_BLOCK, Segment, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
@@ -388,26 +388,48 @@ class SpanTextView(QPlainTextEdit):
         painted: list[Placed] = []
         block = self.document().findBlock(start)
         while block.isValid() and block.position() < end:
-            number = block.blockNumber()
-            found = self._formatted.get(number)
-            if found is None:
-                found = self._formatted[number] = self._format_block(block)
+            if block.length() > LONG_BLOCK:
+                found = self._long_block_part(block, start, end)
+            else:
+                number = block.blockNumber()
+                found = self._formatted.get(number)
+                if found is None:
+                    found = self._formatted[number] = self._format_block(block)
             shown |= found[0]
             painted += found[1]
             block = block.next()
         return shown, painted
 
+    def _placed(self, start: int, end: int) -> tuple[list[SpanStyle], list[Placed]]:
+        """The spans meeting Qt ``[start, end)``, and each piece of them, ordered by start."""
+        spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
+        return spans, sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
+                             key=lambda p: p[1])
+
     def _format_block(self, block: QTextBlock) -> tuple[frozenset[str], tuple[Placed, ...]]:
         start = block.position()
         end = start + block.length() - 1
-        spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
-        placed = sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
-                        key=lambda p: p[1])
+        spans, placed = self._placed(start, end)
         ranges, painted = split_block(placed, start, end, self._marks)
         layout = block.layout()
         if ranges or layout.formats():
             layout.setFormats(ranges)
         return frozenset(span.id for span in spans), tuple(painted)
+
+    def _long_block_part(self, block: QTextBlock, start: int, end: int,
+                         ) -> tuple[frozenset[str], tuple[Placed, ...]]:
+        """The spans of a long block's part shown (Qt ``[start, end)``), every mark of them
+        to paint: giving such a block formats would make Qt lay it all out again at each
+        change, and it is read anew per paint, only where it is shown. Its layout keeps its
+        shaping between paints (else Qt analyses the whole block's text again for the text
+        and again for the caret, each paint)."""
+        layout = block.layout()
+        if not layout.cacheEnabled():
+            layout.setCacheEnabled(True)
+        start, end = max(start, block.position()), min(end, block.position() + block.length() - 1)
+        spans, placed = self._placed(start, end)
+        return frozenset(s.id for s in spans), tuple(split_block(placed, start, end, self._marks,
+                                                                 paint_all=True)[1])
 
     def _paint_marks(self, painter: QPainter, viewport: Viewport, painted: list[Placed],
                      hits: list[SpanStyle], selected: str | None, lit: frozenset[str]) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint
 
 from desktop.textview import SpanTextView
 from desktop.textview.geometry import Viewport
+from desktop.textview.styles import SpanStyle
 
 pytestmark = pytest.mark.gui
 
@@ -57,3 +58,61 @@ def test_band_blocks_match_qt_hit_test(qtbot, width: int) -> None:
                 value, top, bottom)
             checked += 1
     assert checked > 200
+
+
+def long_paragraph_view(qtbot) -> tuple[SpanTextView, list[SpanStyle]]:
+    """A view of one paragraph of 60,000 characters with a span on every tenth word."""
+    text = " ".join(f"w{n:05}" for n in range(10_000))
+    spans = [SpanStyle(f"s{n}", 7 * n, 7 * n + 6, "ORG", "entity" if n % 20 else "claim",
+                       "#1f77b4") for n in range(0, 10_000, 10)]
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_document(text, spans)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait(20)
+    view.viewport().repaint()
+    return view, spans
+
+
+def test_a_long_paragraph_is_measured_and_shown_only_where_it_is_on_screen(qtbot) -> None:
+    """Its lines are read only in the band (not the block's thousands), the range shown is
+    the lines on screen, and a span there is boxed where Qt puts its characters."""
+    view, spans = long_paragraph_view(qtbot)
+    height = view.viewport().height()
+    viewport = Viewport(view, 0, height)
+    start, end = viewport.qt_range
+    assert start > 0 and end - start < 3_000, viewport.qt_range
+    first, last = view.cursorForPosition(QPoint(0, 0)), view.cursorForPosition(
+        QPoint(view.viewport().width() - 1, height - 1))
+    assert start <= first.position() and last.position() <= end
+    shown = [s for s in spans if start <= s.start and s.end <= end]
+    assert shown
+    for span in shown:
+        cursor = view.textCursor()
+        cursor.setPosition(span.start)
+        box = view.cursorRect(cursor)
+        segment = viewport.segments(span.start, span.end)[0]
+        assert abs(segment.x - box.left()) <= 2 and abs(segment.y - box.top()) <= 2, span
+    block = viewport._block(start)
+    assert len(block.lines) <= height // 10, len(block.lines)
+
+
+def test_an_edit_in_a_long_paragraph_gives_its_layout_no_formats(qtbot) -> None:
+    """Formats would make Qt lay the whole paragraph out again at each change: its marks are
+    all painted, those on screen only, and the layout keeps its shaping between paints."""
+    view, spans = long_paragraph_view(qtbot)
+    block = view.document().firstBlock()
+    assert block.layout().formats() == [] and block.layout().cacheEnabled()
+    shown = view.painted_span_count
+    assert 0 < shown < 60, shown
+    start, _ = Viewport(view, 0, view.viewport().height()).qt_range
+    middle = next(s for s in spans if s.start > start)
+    view.update_spans([SpanStyle(middle.id, middle.start, middle.end, "DATE", "claim",
+                                 "#ff7f0e")])
+    view.viewport().repaint()
+    assert block.layout().formats() == []
+    assert view.painted_span_count == shown
