@@ -3,10 +3,8 @@ statistics."""
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from annotate import strings
+from annotate.collector import collector_paused
 from annotate.commands import Decision
 from annotate.errors import InputError, ValidationError
 from annotate.model import (
@@ -73,20 +72,6 @@ def _chunks(records: Iterable[AnnotatedDocument]) -> Iterator[list[AnnotatedDocu
         yield chunk
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused: an import makes hundreds of thousands of small
-    objects, none in a cycle, and each of its passes over them would only cost time (refcounting
-    still frees every chunk as it is done)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_records(
     conn: Connection,
     names: Names,
@@ -111,7 +96,7 @@ def import_records(
         conn, summary, who, lambda label: names.label_id(conn, label), tombstones.any_buried(conn)
     )
     count = 0
-    with _collector_paused():
+    with collector_paused():
         for chunk in _chunks(records):
             _import_chunk(conn, names, chunk, incoming, merger)
             count += len(chunk)

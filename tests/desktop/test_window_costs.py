@@ -4,6 +4,7 @@ with the size of the store or of the document (issue 17)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -295,3 +296,13 @@ def test_the_span_panel_keeps_its_size_as_spans_come_and_go(window, qtbot):
             select(window, "convoy")
     assert window.inspector.span is None
     assert resizes.count == 0 and len(set(shown)) == 1, (resizes.count, shown)
+
+
+def test_a_document_opens_with_the_garbage_collector_paused(window, qtbot):
+    """The views read and style the next document's spans (200,000 of them in a big one)
+    with the cyclic collector paused, and it runs again once they are done."""
+    seen: list[bool] = []
+    window.service.hub.documentChanged.connect(lambda _uid: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert seen == [False] and gc.isenabled()
