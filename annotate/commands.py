@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
 from annotate.actors import Actor, Event
-from annotate.model import DocLabel, Relation, Span, Status, clipped, utc_now
+from annotate.model import DocLabel, Relation, Span, Status, Verdict, clipped, utc_now
 from annotate.schema import LabelSchema
 
 DecisionKind = Literal["accept", "reject"]
@@ -43,6 +43,8 @@ class ChangeSet:
     statuses: tuple[StatusEdit, ...] = ()
     ledger: bool = False
     """Actors, their links or events changed: the ledger's claimants and rows may change."""
+    suggestions: bool = False
+    """Whether what the suggestion layer shows someone changed (a verdict given or taken back)."""
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -56,6 +58,7 @@ class ChangeSet:
             self.edits + other.edits,
             self.statuses + other.statuses,
             self.ledger or other.ledger,
+            self.suggestions or other.suggestions,
         )
 
     def spans_after(self) -> dict[str, Span | None]:
@@ -146,6 +149,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Event):
         return {"name": value.name, "start": value.start, "end": value.end,
                 "place": value.place, "id": value.id}
+    if isinstance(value, Verdict):
+        return {
+            "document": value.document,
+            "annotator": value.annotator,
+            "start": value.start,
+            "end": value.end,
+            "label": value.label,
+            "kind": value.kind,
+            "source": value.source,
+            "score": value.score,
+            "chosen": value.chosen,
+            "at": value.at,
+        }
     if isinstance(value, LabelSchema):
         return value.to_json()
     if isinstance(value, tuple):
@@ -373,6 +389,38 @@ class RemoveDocLabel(Command):
 
     def changes(self) -> ChangeSet:
         return ChangeSet(documents=frozenset({self.label.document}), doc_labels=True)
+
+
+def _verdict_changes(verdict: Verdict) -> ChangeSet:
+    return ChangeSet(documents=frozenset({verdict.document}),
+                     ranges=((verdict.document, verdict.start, verdict.end),), suggestions=True)
+
+
+@dataclass(frozen=True, slots=True)
+class AddVerdict(Command):
+    """Record what an annotator made of a suggestion (an accept goes in one Batch with the
+    CreateSpan of the span it gives)."""
+
+    op: ClassVar[str] = "add_verdict"
+    verdict: Verdict
+
+    def inverse(self) -> RemoveVerdict:
+        return RemoveVerdict(self.verdict)
+
+    def changes(self) -> ChangeSet:
+        return _verdict_changes(self.verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveVerdict(Command):
+    op: ClassVar[str] = "remove_verdict"
+    verdict: Verdict
+
+    def inverse(self) -> AddVerdict:
+        return AddVerdict(self.verdict)
+
+    def changes(self) -> ChangeSet:
+        return _verdict_changes(self.verdict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -664,6 +712,9 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return cls4(_doc_label_from(data["label"]))
     if op == "set_status":
         return SetStatus(**data)
+    if op in ("add_verdict", "remove_verdict"):
+        cls5 = AddVerdict if op == "add_verdict" else RemoveVerdict
+        return cls5(Verdict(**data["verdict"]))
     if op in ("add_decision", "remove_decision"):
         cls3 = AddDecision if op == "add_decision" else RemoveDecision
         return cls3(_decision_from(data["decision"]))

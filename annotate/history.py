@@ -143,6 +143,17 @@ def describe(op: str, payload: dict[str, Any]) -> str:
         label = payload["label"]
         verb = "label document" if op == "add_doc_label" else "unlabel document"
         return f"{verb} {label.get('category')}: {label.get('value')}"
+    if op in ("add_verdict", "remove_verdict") and isinstance(payload.get("verdict"), dict):
+        verdict = payload["verdict"]
+        verb = f"{verdict.get('kind')} suggestion"
+        verb = verb if op == "add_verdict" else f"take back {verb}"
+        return f"{verb} {verdict.get('label')} {_range(verdict)} ({verdict.get('source')})"
+    if op == "suggest":
+        return (f"{payload.get('source')}: {payload.get('suggestions')} suggestions in "
+                f"{payload.get('documents')} documents")
+    if op == "clear_suggestions":
+        source = payload.get("source") or "every source"
+        return f"{payload.get('suggestions')} suggestions of {source} removed"
     if op == "set_status":
         return f"status {payload.get('previous')} → {payload.get('state')}"
     if op in ("add_decision", "remove_decision") and isinstance(payload.get("decision"), dict):

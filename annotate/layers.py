@@ -13,6 +13,7 @@ from annotate.commands import (
     AddDecision,
     AddDocLabel,
     AddRelation,
+    AddVerdict,
     Batch,
     Command,
     CreateActor,
@@ -25,6 +26,7 @@ from annotate.commands import (
     RemoveDecision,
     RemoveDocLabel,
     RemoveRelation,
+    RemoveVerdict,
     SetEventDocument,
     SetSchema,
     SetStatus,
@@ -84,6 +86,8 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
         owners = [command.label.annotator]
     elif isinstance(command, SetStatus):
         owners = [command.annotator]
+    elif isinstance(command, AddVerdict | RemoveVerdict):
+        owners = [command.verdict.annotator]
     elif isinstance(command, AddDecision | RemoveDecision):
         owners = [command.decision.decided_by]
     elif isinstance(command, SetSchema | CreateActor | DeleteActor | UpdateActor | LinkActor

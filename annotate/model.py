@@ -200,3 +200,26 @@ class AnnotatedDocument:
             for end in (rel.source, rel.target):
                 if end not in ids:
                     raise ValidationError(f"relation {rel.id} refers to unknown span {end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one annotator made of a suggestion (:mod:`annotate.suggestions`): ``kind`` accept
+    (``chosen``: the label it was accepted under, when not its own) or reject. Its identity is
+    (document, annotator, start, end, label): a suggestion judged once stays judged however
+    often it is suggested again. ``source`` and ``score`` say what suggested it, for retraining."""
+
+    document: str  # document uid
+    annotator: str
+    start: int
+    end: int
+    label: str
+    kind: Literal["accept", "reject"]
+    source: str
+    score: float
+    chosen: str | None = None
+    at: str = field(default_factory=utc_now, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, int, int, str]:
+        return (self.document, self.annotator, self.start, self.end, self.label)

@@ -53,12 +53,14 @@ from annotate.model import (
     Relation,
     Span,
     Status,
+    Verdict,
     utc_now,
 )
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema, default_schema
+from annotate.suggestions import Suggestion, visible
 from annotate.validator import Incoming
-from db import actor_edits, bulk, dialects, edits, journal, ledger_rows, search
+from db import actor_edits, bulk, dialects, edits, journal, ledger_rows, search, suggestions
 from db.dialects.base import Watch
 from db.engine import (
     OPENED,
@@ -896,6 +898,49 @@ class Store:
         that does not exist."""
         with self._read() as conn:
             return ledger_rows.claim_records(conn, event, annotator, documents)
+    # -- suggestions -----------------------------------------------------------------------
+    def put_suggestions(self, found: Sequence[Suggestion], source: str, by: str = SYSTEM,
+                        uids: Iterable[str] = ()) -> int:
+        """Replace what ``source`` suggests in the documents ``uids`` and in those ``found``
+        names, in one transaction journaled as one "suggest" event done by ``by`` (nobody's
+        layer changes: no undo stack is closed). All of ``found`` is checked
+        (:func:`db.suggestions.put`) and stored, or none. Returns how many were stored."""
+        with self._write() as conn:
+            documents = suggestions.put(conn, found, source, uids)
+            journal.write(conn, self.names.annotator_id(conn, by), "suggest",
+                          {"source": source, "suggestions": len(found),
+                           "documents": len(documents)},
+                          kind="event", documents=documents)
+        return len(found)
+
+    def clear_suggestions(self, source: str | None = None, by: str = SYSTEM) -> int:
+        """Remove every suggestion (of ``source``, if given), journaled; how many went."""
+        with self._write() as conn:
+            gone = suggestions.clear(conn, source)
+            journal.write(conn, self.names.annotator_id(conn, by), "clear_suggestions",
+                          {"source": source, "suggestions": gone}, kind="event")
+        return gone
+
+    def suggestions(self, uid: str, annotator: str) -> list[Suggestion]:
+        """The suggestions ``annotator`` is shown in document ``uid``: not judged by them, not
+        in their layer already (:func:`annotate.suggestions.visible`), in text order."""
+        with self._read() as conn:
+            found = suggestions.of_document(conn, uid)
+            if not found:
+                return []
+            judged = suggestions.verdicts(conn, self.names, uid, annotator)
+            mine = bulk.spans_of(conn, self.names, [uid], [annotator]).get(uid, [])
+        return visible(found, judged, mine)
+
+    def verdicts(self, uid: str | None = None, annotator: str | None = None) -> list[Verdict]:
+        """The verdicts given on suggestions (in ``uid``, by ``annotator``, if given)."""
+        with self._read() as conn:
+            return suggestions.verdicts(conn, self.names, uid, annotator)
+
+    def suggestion_sources(self) -> dict[str, int]:
+        """How many suggestions each source has in the store."""
+        with self._read() as conn:
+            return suggestions.sources(conn)
 
     # -- peer review -----------------------------------------------------------------------
     def decisions(self, uid: str) -> list[Decision]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -262,3 +262,42 @@ class EventDocumentModel(Base):
     )
 
     __table_args__ = (Index("ix_event_documents_document_id", "document_id"),)
+class SuggestionModel(Base):
+    """A span a pattern or a model proposes (:mod:`annotate.suggestions`): nobody's work, in a
+    table of its own so that nothing counting, comparing or exporting spans sees it. ``label``
+    is a name, not a foreign key: a suggestion outlives a schema change, and is accepted under
+    whatever label the schema then has."""
+
+    __tablename__ = "suggestions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    created: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (
+        Index("ix_suggestions_document_start", "document_id", "start"),
+        Index("ix_suggestions_source", "source"),
+    )
+
+
+class VerdictModel(Base):
+    """What an annotator made of a suggestion (accept or reject), by the suggestion's place and
+    label: remembered whatever suggests it again, and read by retraining."""
+
+    __tablename__ = "verdicts"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    start: Mapped[int] = mapped_column(primary_key=True)
+    end: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    chosen: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(20))

@@ -12,6 +12,7 @@ from annotate.actors import Actor, Event
 from annotate.commands import (
     AddDecision,
     AddRelation,
+    AddVerdict,
     Batch,
     Command,
     CreateActor,
@@ -24,6 +25,7 @@ from annotate.commands import (
     LinkActor,
     RemoveDecision,
     RemoveRelation,
+    RemoveVerdict,
     SetEventDocument,
     SetStatus,
     UpdateActor,
@@ -31,7 +33,7 @@ from annotate.commands import (
     UpdateSpan,
     command_from_dict,
 )
-from annotate.model import Relation, Span
+from annotate.model import Relation, Span, Verdict
 
 SPAN = Span("doc", 3, 9, "CLAIM", "amina", "s1", {"certainty": "reported", "n": 2}, "a note")
 MOVED = Span("doc", 3, 12, "CLAIM", "amina", "s1", {}, None, SPAN.created, "2030-01-01T00:00:00Z",
@@ -41,6 +43,7 @@ ACCEPT = Decision("d1", "doc", "accept", ("s1", "s2"), SPAN, "judge", "2030-01-0
 REJECT = Decision("d2", "doc", "reject", ("s3",), None, "judge", "2030-01-01T00:00:00Z")
 ACTOR = Actor("CSP", "armed group", ("Permanent Strategic Framework",))
 EVENT = Event("Tinzaouaten ambush", "2024-07-25", "2024-07-27", "Tinzaouaten")
+VERDICT = Verdict("doc", "amina", 3, 9, "CLAIM", "accept", "pattern:p.jsonl", 0.5, "DENIAL")
 COMMANDS: list[Command] = [
     CreateSpan(SPAN, (LINK,)),
     DeleteSpan(SPAN),
@@ -58,6 +61,8 @@ COMMANDS: list[Command] = [
     DeleteEvent(EVENT),
     UpdateEvent(EVENT, Event("Tinzaouaten", "2024-07-25", "", "", EVENT.id)),
     SetEventDocument(EVENT.id, "doc", False),
+    AddVerdict(VERDICT),
+    RemoveVerdict(VERDICT),
 ]
 
 
