@@ -153,6 +153,7 @@ class Editor(QObject):
             action = self._key(mnemonic(label.name), keys, partial(self.apply_label, label.name),
                                line(f"Label the selection {label.name}, or relabel the "
                                     "selected span"))
+            action.setData(label.name)
             self.label_actions.append(action)
 
     # -- loading ---------------------------------------------------------------------------

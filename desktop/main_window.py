@@ -36,6 +36,7 @@ from desktop.schema_dialog import SchemaDialog
 from desktop.service import NO_BACKUPS, Service
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
+from desktop.suggestions import SuggestionController
 from desktop.theme import Theme
 from desktop.welcome import Welcome
 
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
         self.editor = Editor(service, self)
         self.place.attach(self.editor.view)
         self.setCentralWidget(self.editor.widget)
+        self.suggestions = SuggestionController(service, self.editor.view,
+                                                lambda: self.editor.label_actions,
+                                                self.editor.selected, self)
         self.documents = DocumentList(service, self)
         self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
         self.inspector = Inspector(service, self.editor.link_action, self)
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         self._action(view, "Show the &welcome note", self.welcome_again)
 
         self.review.fill_menu(bar.addMenu("&Review"))
+        self.suggestions.fill_menu(bar.addMenu("S&uggestions"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&How to…", lambda: self.show_help(Page.HOWTO), ["F1"])

@@ -45,6 +45,7 @@ from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
+from annotate.suggestions import Suggestion
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
 from db.journal import JournalEntry
 from db.review import doc_review_items, review_items
@@ -422,6 +423,21 @@ class Service:
                 return []
             self._spans = ((uid, who), read)  # the views loading a document share one read
         return list(self._spans[1])
+
+    def suggestions(self, uid: str) -> list[Suggestion]:
+        """The suggestions of document ``uid`` the current annotator has not judged yet."""
+        return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []
+
+    def put_suggestions(self, found: list[Suggestion], source: str, uids: Sequence[str]) -> bool:
+        """Replace ``source``'s suggestions in the documents ``uids`` by ``found`` (done by
+        the current annotator); whether it was written. The views hear of it as a change of
+        those documents' suggestions."""
+        written = self._guarded(
+            lambda: self.store.put_suggestions(found, source, self.annotator, uids))
+        if written is None:
+            return False
+        self.hub.changed.emit(ChangeSet(documents=frozenset(uids), suggestions=True))
+        return True
 
     def doc_labels(self, uid: str) -> list[DocLabel]:
         """Document ``uid``'s labels, every annotator's."""

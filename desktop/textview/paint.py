@@ -44,6 +44,8 @@ EDGE_DARKER = 150  # brackets and frames: the label colour this much darker (QCo
 SERIF = 3.0  # how far a claim's bracket reaches along the top and bottom
 BRACKET_OUT = 1.5  # how far a claim's bracket sits outside its first and last character
 HANDLE = 5.0  # side of the squares at the ends of the selected span
+GHOST = 1.5  # a suggestion's outline
+GHOST_FOCUSED = 2.5  # the outline of the suggestion the keys act on
 _DOTTED = Qt.PenStyle.DotLine
 _UNDERLINES = {"entity": QTextCharFormat.UnderlineStyle.SingleUnderline,
                "other": QTextCharFormat.UnderlineStyle.DotLine}
@@ -167,6 +169,14 @@ class Marks:
             y = offset + UNDERLINE_HEIGHT / 2
             for x, _, width, _, baseline in segments:
                 painter.drawLine(QPointF(x, baseline + y), QPointF(x + width, baseline + y))
+
+    def ghost(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment],
+              focused: bool) -> None:
+        """A suggestion: an outline in its label's colour and no fill, dotted (solid and
+        thicker when it is the one the keys act on)."""
+        style = Qt.PenStyle.SolidLine if focused else _DOTTED
+        painter.setPen(self._pen(span.color, style, GHOST_FOCUSED if focused else GHOST, True))
+        painter.drawRects(_boxes(segments, 1.0))
 
     def hits(self, painter: QPainter, segments: Iterable[Segment]) -> None:
         for x, y, width, height, _ in segments:

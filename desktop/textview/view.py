@@ -68,6 +68,9 @@ class SpanTextView(QPlainTextEdit):
         self._offsets = OffsetMap("")
         self._spans: SpanIndex[SpanStyle] = SpanIndex()
         self._hits: SpanIndex[SpanStyle] = SpanIndex()
+        self._ghosts: SpanIndex[SpanStyle] = SpanIndex()
+        """Suggestions, drawn as outlines (:meth:`set_ghosts`)."""
+        self._ghost: str | None = None  # the suggestion the keys act on
         self._qt: dict[tuple[int, int], tuple[int, int]] = {}  # code-point range -> Qt range
         self._formatted: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
         """Per block number whose layout holds its formats: its spans' ids, and the spans left
@@ -99,6 +102,8 @@ class SpanTextView(QPlainTextEdit):
         self._formatted.clear()
         self._spans = SpanIndex(spans)
         self._hits = SpanIndex()
+        self._ghosts = SpanIndex()
+        self._ghost = None
         self.links = LinkSet()
         self._hovered = self._hovered_link = None
         self._set_selected(None)
@@ -302,6 +307,19 @@ class SpanTextView(QPlainTextEdit):
         )
         self.viewport().update()
 
+    def set_ghosts(self, ghosts: Sequence[SpanStyle], focused: str | None = None) -> None:
+        """Show ``ghosts`` (suggestions: outlines, no fill) instead of those shown before;
+        ``focused`` (one of their ids) is drawn stronger and brought into view."""
+        self._ghosts = SpanIndex(ghosts)
+        self._ghost = focused if focused in self._ghosts else None
+        chosen = self._ghosts.get(self._ghost) if self._ghost else None
+        if chosen is not None:
+            self.scroll_to(chosen.start, keep=True)
+        self.viewport().update()
+
+    def focused_ghost(self) -> str | None:
+        return self._ghost
+
     def _set_selected(self, span_id: str | None) -> None:
         if span_id == self._selected:
             return
@@ -363,19 +381,23 @@ class SpanTextView(QPlainTextEdit):
         """Formats for the blocks in the exposed rectangle, the marks they leave first, then the
         text (with the formatted marks) on top."""
         self.painted_span_count = 0
-        if len(self._spans) or len(self._hits) or self._formatted:  # formats may need clearing
-            rect = event.rect()
+        if len(self._spans) or len(self._hits) or len(self._ghosts) or self._formatted:
+            rect = event.rect()  # (formats may need clearing)
             viewport = Viewport(self, rect.top(), rect.bottom())
             shown, painted = self._format_blocks(viewport)
             hits = self._visible(viewport, self._hits)
-            self.painted_span_count = len(shown) + len(hits)
+            ghosts = self._visible(viewport, self._ghosts)
+            self.painted_span_count = len(shown) + len(hits) + len(ghosts)
             selected = self._selected if self._selected in shown else None
             lit = self.lit_spans & shown
-            if painted or hits or selected or lit:
+            if painted or hits or ghosts or selected or lit:
                 painter = QPainter(self.viewport())
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 try:
                     self._paint_marks(painter, viewport, painted, hits, selected, lit)
+                    for ghost in ghosts:
+                        self._marks.ghost(painter, ghost, viewport.segments(*self._to_qt(ghost)),
+                                          ghost.id == self._ghost)
                 finally:
                     painter.end()
         super().paintEvent(event)

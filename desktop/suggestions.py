@@ -1,0 +1,224 @@
+"""Suggestions in the window: ghost spans in the text, and the keys that judge them.
+
+The controller shows the current annotator's suggestions of the open document as ghosts
+(outlines, no fill) and, while some are shown, takes these keys in the text before the
+editor's: Tab and Shift+Tab walk the suggestions (in text order, or least sure first), Enter
+accepts the one walked to, a label key accepts it under that label, X rejects it, Esc lets it
+go. Each accept or reject is one undoable step (Ctrl+Z shows the suggestion again). The
+Suggestions menu turns the ghosts off (Tab then walks the spans again), picks the order, and
+accepts every suggestion of the document above a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+
+from annotate import occurrences, suggestions
+from annotate.commands import ChangeSet, Command
+from annotate.model import Span
+from annotate.suggestions import Order, Suggestion
+from desktop.plain import NAME, line
+from desktop.service import Service
+from desktop.textview import SpanStyle, SpanTextView
+from desktop.textview.styles import NEUTRAL
+
+WALK = {Qt.Key.Key_Tab: False, Qt.Key.Key_Backtab: True}
+"""Tab walks forward, Shift+Tab (Backtab) back."""
+ACCEPT = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+REJECT = Qt.Key.Key_X
+
+
+class SuggestionController(QObject):
+    """Ghosts of the open document's suggestions in ``view``, and their keys;
+    ``label_actions`` gives the editor's label actions (their data: the label name)."""
+
+    def __init__(self, service: Service, view: SpanTextView,
+                 label_actions: Callable[[], list[QAction]],
+                 selected: Callable[[], Span | None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.hub = service.hub
+        self.view = view
+        self.label_actions = label_actions
+        self.selected = selected
+        self.shown: list[Suggestion] = []
+        self.focused: Suggestion | None = None
+        self.order: Order = "text"
+        self.show_action = QAction("&Show suggestions", self)
+        self.show_action.setCheckable(True)
+        self.show_action.setChecked(True)
+        self.show_action.setStatusTip("Show suggestions as outlines in the text; while some are "
+                                      "shown Tab walks them, Enter accepts, a label key accepts "
+                                      "under that label, X rejects")
+        self.show_action.toggled.connect(lambda _on: self.reload())
+        self.least_sure_action = QAction("Walk &least sure first", self)
+        self.least_sure_action.setCheckable(True)
+        self.least_sure_action.setStatusTip("Tab walks the suggestions lowest score first")
+        self.least_sure_action.toggled.connect(
+            lambda on: setattr(self, "order", "score" if on else "text"))
+        self.accept_above_action = QAction("&Accept all above a score…", self)
+        self.accept_above_action.setStatusTip("Accept every suggestion of this document scored "
+                                              "at least as high as you say, as one step")
+        self.accept_above_action.triggered.connect(lambda _checked=False: self.ask_accept_above())
+        self.occurrences_action = QAction("Suggest the &other occurrences of the span", self)
+        self.occurrences_action.setStatusTip(
+            "Suggest the selected span's label wherever its words occur in this document "
+            "(case, accents and punctuation aside; whole words)")
+        self.occurrences_action.triggered.connect(
+            lambda _checked=False: self.suggest_occurrences())
+        view.installEventFilter(self)
+        self.hub.documentChanged.connect(lambda _uid: self.reload())
+        self.hub.annotatorChanged.connect(self.reload)
+        self.hub.storeChanged.connect(self.reload)
+        self.hub.schemaChanged.connect(self.reload)
+        self.hub.changed.connect(self._on_changed)
+
+    def fill_menu(self, menu: QMenu) -> None:
+        menu.addActions([self.show_action, self.least_sure_action])
+        menu.addSeparator()
+        menu.addActions([self.occurrences_action, self.accept_above_action])
+
+    # -- what is shown ---------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the open document's suggestions for the current annotator and draw them;
+        the one walked to stays focused while it is still shown."""
+        uid = self.service.current
+        on = self.show_action.isChecked() and bool(uid)
+        self.shown = self.service.suggestions(uid) if on else []
+        if self.focused is not None and self.focused not in self.shown:
+            self.focused = None
+        self._draw()
+
+    def _draw(self) -> None:
+        schema = self.service.schema()
+        styles = []
+        for suggestion in self.shown:
+            label = schema.label(suggestion.label)
+            styles.append(SpanStyle(
+                suggestion.id, suggestion.start, suggestion.end, suggestion.label,
+                label.category if label else "other", label.color if label else NEUTRAL,
+                tooltip=f"suggested by {suggestion.source}, score {suggestion.score:.2f}"))
+        self.view.set_ghosts(styles, self.focused.id if self.focused else None)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.service.current in changes.documents:
+            self.reload()
+
+    # -- keys -----------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While suggestions are shown, their keys reach this controller before the editor's
+        shortcuts (a ShortcutOverride accepted turns the shortcut into a key press here)."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and isinstance(event, QKeyEvent) and self.shown:
+            act = self._key(event)
+            if act is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    act()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> Callable[[], object] | None:
+        """What ``event`` does to the suggestions now, or None when it is not theirs."""
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in WALK and mods & ~Qt.KeyboardModifier.ShiftModifier == \
+                Qt.KeyboardModifier.NoModifier:
+            return lambda: self.walk(WALK[key] or bool(mods & Qt.KeyboardModifier.ShiftModifier))
+        if self.focused is None:
+            return None
+        if mods != Qt.KeyboardModifier.NoModifier:
+            return None
+        if key in ACCEPT:
+            return self.accept
+        if key == REJECT:
+            return self.reject
+        if key == Qt.Key.Key_Escape:
+            return self.let_go
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.label_actions():
+            if any(pressed.matches(seq) == QKeySequence.SequenceMatch.ExactMatch
+                   for seq in action.shortcuts()):
+                name = action.data()
+                return lambda: self.accept(name)
+        return None
+
+    # -- acts -----------------------------------------------------------------------------
+    def walk(self, backwards: bool = False) -> Suggestion | None:
+        """Focus the next suggestion (wrapping around), and say what it is."""
+        self.focused = suggestions.walk(self.shown, self.focused, self.order, backwards)
+        self._draw()
+        if self.focused is not None:
+            found = self.focused
+            text = self.view.text()[found.start:found.end]
+            self.hub.message.emit(
+                f"suggested {line(found.label, NAME)} “{line(text, 60)}” ({found.score:.2f}, "
+                f"{line(found.source, NAME)}): Enter accepts, a label key accepts under that "
+                "label, X rejects, Tab goes on")
+        return self.focused
+
+    def accept(self, label: str | None = None) -> None:
+        """Accept the focused suggestion into my layer (under ``label``, default its own)."""
+        if self.focused is not None:
+            self._judge(suggestions.accept_one(self.focused, self.service.annotator, label))
+
+    def reject(self) -> None:
+        if self.focused is not None:
+            self._judge(suggestions.reject(self.focused, self.service.annotator))
+
+    def let_go(self) -> None:
+        self.focused = None
+        self._draw()
+
+    def _judge(self, command: Command) -> None:
+        """Apply ``command`` (an accept or reject of the focused suggestion), then go on to the
+        next suggestion, if any."""
+        judged = self.focused
+        assert judged is not None
+        before = list(self.shown)
+        if self.service.apply(command) is None:
+            return
+        following = suggestions.walk(before, judged, self.order)
+        self.focused = following if following in self.shown else None
+        if self.focused is None and self.shown:
+            self.focused = suggestions.walk(self.shown, None, self.order)
+        self._draw()
+
+    def suggest_occurrences(self) -> None:
+        """Suggest the selected span's label at the other occurrences of its words in its
+        document (source: the label and the words, so each span's run replaces its own)."""
+        span = self.selected()
+        if span is None:
+            self.hub.message.emit("select a span first: its other occurrences are suggested")
+            return
+        text = self.view.text()
+        words = line(text[span.start:span.end], 60)
+        source = f"{occurrences.SOURCE}: {span.label} “{words}”"
+        found = list(occurrences.other_occurrences(
+            [span], {span.document: text}, [(span.document, text)], source))
+        if self.service.put_suggestions(found, source, [span.document]):
+            self.hub.message.emit(f"{len(found)} other occurrences of “{words}” suggested")
+
+    def ask_accept_above(self) -> None:
+        if not self.shown:
+            self.hub.message.emit("no suggestions in this document")
+            return
+        score, ok = QInputDialog.getDouble(
+            self.view, "Accept suggestions", "Accept every suggestion scored at least:",
+            0.5, 0.0, 1.0, 2)
+        if ok:
+            self.accept_above(score)
+
+    def accept_above(self, score: float) -> None:
+        """Accept every suggestion shown scored ``score`` or more, as one step."""
+        batch = suggestions.accept_above(self.shown, self.service.annotator, score)
+        if not batch.commands:
+            self.hub.message.emit(f"no suggestion scored {score:g} or more")
+            return
+        if self.service.apply(batch) is not None:
+            self.hub.message.emit(f"accepted {len(batch.commands) // 2} suggestions")
