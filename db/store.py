@@ -536,6 +536,20 @@ class Store:
             raise StoreError(f"no document {uid}")
         return Document(row.text, row.title, row.meta or {}, row.uid)
 
+    def iter_texts(self, uids: Sequence[str] | None = None,
+                   batch: int = 500) -> Iterator[Document]:
+        """The documents ``uids`` (default: all) without their annotations, in store order."""
+        query = select(D.c.uid, D.c.title, D.c.text, D.c.meta).order_by(D.c.id)
+        with self._read() as conn:
+            if uids is None:
+                rows: Iterable[Any] = conn.execute(query.execution_options(yield_per=batch))
+                for row in rows:
+                    yield Document(row.text, row.title, row.meta or {}, row.uid)
+                return
+            for at in range(0, len(uids), batch):
+                for row in conn.execute(query.where(D.c.uid.in_(uids[at:at + batch]))):
+                    yield Document(row.text, row.title, row.meta or {}, row.uid)
+
     def spans(self, uid: str, annotators: Sequence[str] | None = None) -> list[Span]:
         with self._read() as conn:
             return bulk.spans_of(conn, self.names, [uid], annotators).get(uid, [])

@@ -29,7 +29,7 @@ from db.journal import JournalEntry
 from db.review import accept_agreed, doc_review_items, resolve_uid, review_items
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
-from desktop import cli_ledger, cli_team
+from desktop import cli_assist, cli_ledger, cli_team
 from desktop.stores import open_store
 
 
@@ -389,6 +389,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_backup)
     cli_team.add_parsers(sub, common)
     cli_ledger.add_parsers(sub, common, by)
+    cli_assist.add_parsers(sub, common, by)
     return top
 
 

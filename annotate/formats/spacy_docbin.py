@@ -87,7 +87,8 @@ class SpacyMissing(CounterclaimError):
     """The optional spaCy dependency is not installed."""
 
 
-def _spacy() -> ModuleType:
+def spacy_module() -> ModuleType:
+    """spaCy, or SpacyMissing saying how to install it."""
     try:
         import spacy
     except ImportError:
@@ -137,7 +138,7 @@ def _compressed_fast() -> Iterator[None]:
 def _docbin() -> Any:
     """An empty DocBin storing what an export writes: the token attributes below and
     ``user_data``."""
-    _spacy()
+    spacy_module()
     from spacy.tokens import DocBin
 
     return DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
@@ -222,7 +223,7 @@ def _build(chunk: tuple[_Item, ...], entity_labels: frozenset[str]
     """The DocBin of the chunk's documents as its attributes (what plain pickling would send
     from a worker; spaCy's own pickling of a DocBin compresses it, which the merge would
     undo), and the spans written and lost in it."""
-    nlp = _blank(_spacy())
+    nlp = _blank(spacy_module())
     counted = ExportReport("spacy")
     docs = _docbin()
     with _plugins_looked_up_once():
@@ -271,7 +272,7 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     span groups and ``doc.ents`` as annotators' layers (see the module), ``doc.user_data``
     kept in the metadata; what has no place here counted in ``options`` (``doc.cats``, token
     annotations, knowledge-base ids, span group attributes, user data that is not JSON)."""
-    spacy = _spacy()
+    spacy = spacy_module()
     from spacy.tokens import DocBin
 
     intake = Intake(schema, options, path)
