@@ -914,13 +914,14 @@ class Store:
             return ledger_rows.claim_records(conn, event, annotator, documents)
     # -- suggestions -----------------------------------------------------------------------
     def put_suggestions(self, found: Sequence[Suggestion], source: str, by: str = SYSTEM,
-                        uids: Iterable[str] = ()) -> int:
-        """Replace what ``source`` suggests in the documents ``uids`` and in those ``found``
-        names, in one transaction journaled as one "suggest" event done by ``by`` (nobody's
-        layer changes: no undo stack is closed). All of ``found`` is checked
+                        uids: Iterable[str] = (), replaces: Collection[str] = ()) -> int:
+        """Replace what ``source`` (and the sources ``replaces`` names: an older version of
+        the same model) suggests in the documents ``uids`` and in those ``found`` names, in
+        one transaction journaled as one "suggest" event done by ``by`` (nobody's layer
+        changes: no undo stack is closed). All of ``found`` is checked
         (:func:`db.suggestions.put`) and stored, or none. Returns how many were stored."""
         with self._write() as conn:
-            documents = suggestions.put(conn, found, source, uids)
+            documents = suggestions.put(conn, found, source, uids, replaces)
             journal.write(conn, self.names.annotator_id(conn, by), "suggest",
                           {"source": source, "suggestions": len(found),
                            "documents": len(documents)},

@@ -7,7 +7,7 @@ whose store actions are registered here with :func:`db.edits.run`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Connection, and_, delete, func, insert, select
 
@@ -39,11 +39,12 @@ def _documents(conn: Connection, uids: Iterable[str]) -> dict[str, tuple[int, in
 
 
 def put(conn: Connection, suggestions: Sequence[Suggestion], source: str,
-        uids: Iterable[str] = ()) -> set[str]:
-    """Replace what ``source`` suggests in the documents ``uids`` and in those ``suggestions``
-    name by ``suggestions`` (all from ``source``). Each must lie within its text, carry a score
-    in [0, 1] and a label of the schema: else ValidationError, and the caller's transaction is
-    to be rolled back. Returns the uids of the documents replaced."""
+        uids: Iterable[str] = (), replaces: Collection[str] = ()) -> set[str]:
+    """Replace what ``source`` (and the sources ``replaces``) suggests in the documents
+    ``uids`` and in those ``suggestions`` name by ``suggestions`` (all from ``source``). Each
+    must lie within its text, carry a score in [0, 1] and a label of the schema: else
+    ValidationError, and the caller's transaction is to be rolled back. Returns the uids of
+    the documents replaced."""
     labels = {label.name for label in read_schema(conn).labels}
     documents = _documents(conn, [*uids, *(s.document for s in suggestions)])
     rows = []
@@ -59,7 +60,7 @@ def put(conn: Connection, suggestions: Sequence[Suggestion], source: str,
                      "score": float(suggestion.score), "created": suggestion.created})
     ids = sorted(doc_id for doc_id, _ in documents.values())
     for at in range(0, len(ids), 500):
-        conn.execute(delete(SG).where(SG.c.source == source,
+        conn.execute(delete(SG).where(SG.c.source.in_([source, *replaces]),
                                       SG.c.document_id.in_(ids[at:at + 500])))
     if rows:
         conn.execute(insert(SG), rows)

@@ -1,4 +1,5 @@
-"""The command line's suggestion commands: ``patterns``, ``occurrences`` and ``suggestions``.
+"""The command line's suggestion commands: ``patterns``, ``occurrences``, ``train``,
+``suggest`` and ``suggestions``.
 
 Each fills (or lists, or clears) the suggestion layer (:mod:`annotate.suggestions`); nothing
 here touches anyone's annotations. Errors are CounterclaimErrors, which ``cli.main`` prints.
@@ -7,19 +8,26 @@ here touches anyone's annotations. Errors are CounterclaimErrors, which ``cli.ma
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotate import occurrences
-from annotate.model import Document
+from annotate.errors import InputError
+from annotate.model import GOLD, AnnotatedDocument, Document
 from annotate.patterns import PatternSuggester, language, read_patterns
 from annotate.suggestions import Suggestion
+from annotate.training import ModelSuggester, Plan, Scores, train
 from db.review import resolve_uid
 from db.store import Store
 
 PROGRESS_EVERY = 1000
 """Documents between two progress lines."""
+MODEL_SETTING = "assist.model"
+"""The store setting naming the folder of the model last trained on it."""
+SCORES_SETTING = "assist.scores"
+"""The store setting holding that model's held-out scores (JSON), for the dashboard."""
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
@@ -46,6 +54,32 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     documents(p)
     by(p)
     p.set_defaults(run=cmd_occurrences)
+
+    p = sub.add_parser("train", parents=[common],
+                       help="train a suggestion model on a layer (CPU, no network)")
+    p.add_argument("--from", dest="layer", default=GOLD, metavar="gold|ANNOTATOR",
+                   help="the layer learnt from (default: gold)")
+    p.add_argument("--labels", nargs="+", metavar="LABEL",
+                   help="the labels learnt (default: those the layer uses)")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="the model's folder (default: beside the store file, NAME-model)")
+    p.add_argument("--epochs", type=int, default=10, metavar="N")
+    p.add_argument("--dev", type=float, default=0.2, metavar="SHARE",
+                   help="the share of documents held out and scored (default: 0.2)")
+    p.add_argument("--lang", metavar="CODE", help="default: the corpus's language")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("suggest", parents=[common],
+                       help="fill the suggestion layer with a trained model's spans")
+    p.add_argument("--model", type=Path, metavar="DIR",
+                   help="default: the model last trained on this store")
+    documents(p)
+    p.add_argument("--threshold", type=float, default=0.5, metavar="SCORE",
+                   help="the lowest score suggested (default: 0.5)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    by(p)
+    p.set_defaults(run=cmd_suggest)
 
     p = sub.add_parser("suggestions", parents=[common],
                        help="list the suggestions' sources, or clear them")
@@ -120,6 +154,103 @@ def cmd_occurrences(store: Store, args: argparse.Namespace) -> int:
     source = f"{occurrences.SOURCE} of {annotator}"
     found = list(occurrences.other_occurrences(spans, texts, looked_at(), source))
     _fill(store, found, source, args.by, seen)
+    return 0
+
+
+def _learnt_from(store: Store, layer: str) -> Iterator[AnnotatedDocument]:
+    """The documents ``layer`` worked on: with a span of theirs, marked done by them, or
+    where they judged a suggestion (the rest are not read: nothing there says "no span")."""
+    judged = {v.document for v in store.verdicts(annotator=layer)}
+    for record in store.iter_documents([layer]):
+        if record.spans or record.status.get(layer) == "done" or \
+                record.document.uid in judged:
+            yield record
+
+
+def _default_out(store: Store) -> Path:
+    if store.path is None:
+        raise InputError("the store is not a file: say where the model goes (--out DIR)")
+    return store.path.with_name(f"{store.path.stem}-model")
+
+
+def _epoch(epoch: int, epochs: int, loss: float) -> None:
+    print(f"  epoch {epoch}/{epochs}: loss {loss:.2f}", file=sys.stderr, flush=True)
+
+
+def cmd_train(store: Store, args: argparse.Namespace) -> int:
+    if not 0 < args.dev < 1:
+        raise InputError(f"--dev {args.dev}: a share between 0 and 1")
+    if args.epochs < 1:
+        raise InputError(f"--epochs {args.epochs}: at least 1")
+    schema = store.schema()
+    used = sorted({s.label for r in _learnt_from(store, args.layer) for s in r.spans})
+    labels = args.labels or used
+    unknown = [label for label in labels if schema.label(label) is None]
+    if unknown:
+        raise InputError(f"not labels of the schema: {', '.join(unknown)}")
+    if not labels:
+        raise InputError(f"{args.layer} has no spans to learn from")
+    out = args.out or _default_out(store)
+    lang = args.lang or language(d.meta.get("language") for d in store.iter_texts())
+    plan = Plan(args.layer, labels, lang, args.dev, args.epochs, args.seed, _epoch)
+    print(f"training on {args.layer}'s {', '.join(labels)} ({lang}, {args.epochs} epochs, "
+          f"{args.dev:.0%} held out); Ctrl+C cancels", file=sys.stderr, flush=True)
+    try:
+        scores = train(_learnt_from(store, args.layer), plan, out)
+    except KeyboardInterrupt:
+        print("cancelled: no model was written (one trained before stays as it was)",
+              file=sys.stderr)
+        return 130
+    store.set_setting(MODEL_SETTING, str(out.resolve()))
+    store.set_setting(SCORES_SETTING, json.dumps(
+        {label: [s.precision, s.recall, s.f1] for label, s in scores.items()}))
+    print(score_table(scores))
+    print(f"model written to {out}")
+    return 0
+
+
+def score_table(scores: dict[str, Scores]) -> str:
+    """Precision, recall and F1 per label, as a table."""
+    width = max([5, *map(len, scores)])
+    lines = [f"{'label':<{width}}  precision  recall     F1"]
+    lines += [f"{label:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}"
+              for label, s in scores.items()]
+    return "\n".join(lines)
+
+
+def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
+    if not 0 <= args.threshold <= 1:
+        raise InputError(f"--threshold {args.threshold}: a score between 0 and 1")
+    path = args.model
+    if path is None:
+        named = store.setting(MODEL_SETTING)
+        if named is None:
+            raise InputError("no model trained on this store yet: counterclaim train, or "
+                             "--model DIR")
+        path = Path(named)
+    suggester = ModelSuggester(path, args.threshold)
+    schema = store.schema()
+    missing = [label for label in suggester.labels if schema.label(label) is None]
+    if missing:
+        raise InputError(f"the model's labels are not in the schema: {', '.join(missing)}",
+                         str(path))
+    uids = _uids(store, args)
+    seen: list[str] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for uid, text in _counted(store.iter_texts(uids), args.quiet):
+            seen.append(uid)
+            yield uid, text
+    try:
+        found = list(suggester.suggest(texts()))
+    except KeyboardInterrupt:
+        print("cancelled: the suggestions are as they were", file=sys.stderr)
+        return 130
+    family = suggester.source.rpartition("@")[0] + "@"  # the same model, trained before
+    older = [s for s in store.suggestion_sources() if s.startswith(family)]
+    stored = store.put_suggestions(found, suggester.source, args.by, seen, older)
+    print(f"{suggester.source}: {stored} suggestions in "
+          f"{len({s.document for s in found})} of {len(seen)} documents")
     return 0
 
 
