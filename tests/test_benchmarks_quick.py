@@ -77,6 +77,10 @@ CASES = {
         {"full_edits_per_s", "normal_edits_per_s", "ratio"},
         {"edits_each": 120, "synchronous_in_use": "FULL"},
     ),
+    "bench_assist.py": (
+        {"suggest_ratio", "train_s_per_1k_spans", "suggest_docs_per_s", "gold_spans"},
+        {"documents": 30, "epochs": 1, "suggest_documents": 100},
+    ),
 }
 
 LOOSE = {
@@ -92,6 +96,7 @@ LOOSE = {
     "bench_agreement.py": {"ratio": 2},
     "bench_ledger.py": {"ledger_ratio": 6},
     "bench_window.py": {"paragraph_repaint_ratio": 3, "memory_ratio": 3},
+    "bench_assist.py": {"suggest_ratio": 3},
 }
 """Twice each ratio's target: a ratio above it is a regression, not noise."""
 
