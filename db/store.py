@@ -7,6 +7,7 @@ of :mod:`annotate`, never ORM objects.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -951,6 +952,33 @@ class Store:
         """The verdicts given on suggestions (in ``uid``, by ``annotator``, if given)."""
         with self._read() as conn:
             return suggestions.verdicts(conn, self.names, uid, annotator)
+
+    def least_sure_documents(self, annotator: str,
+                             limit: int | None = None) -> list[tuple[str, float]]:
+        """Documents with suggestions ``annotator`` has not judged, those whose closest call
+        (a score nearest 0.5) is closest first: (uid, its distance from 0.5)."""
+        with self._read() as conn:
+            return suggestions.least_sure(conn, self.names, annotator, limit)
+
+    def record_model(self, path: str, scores: Mapping[str, Sequence[float]]) -> None:
+        """Remember the model just trained on this store (its folder) and its held-out
+        scores ({label: (precision, recall, F1)}), in one transaction."""
+        with self._write() as conn:
+            for key, value in ((suggestions.MODEL_SETTING, path),
+                               (suggestions.SCORES_SETTING, json.dumps(dict(scores)))):
+                conn.execute(delete(SettingModel).where(SettingModel.key == key))
+                conn.execute(insert(SettingModel).values(key=key, value=value))
+
+    def model_record(self) -> tuple[str, dict[str, list[float]]] | None:
+        """The folder and held-out scores of the model last trained on this store, if any."""
+        path = self.setting(suggestions.MODEL_SETTING)
+        if path is None:
+            return None
+        try:
+            scores = json.loads(self.setting(suggestions.SCORES_SETTING) or "{}")
+        except ValueError:
+            scores = {}
+        return path, scores if isinstance(scores, dict) else {}
 
     def suggestion_sources(self) -> dict[str, int]:
         """How many suggestions each source has in the store."""

@@ -21,6 +21,10 @@ from db.schema_io import read_schema
 from db.tables import DocumentModel, SuggestionModel, VerdictModel
 
 D, SG, V = DocumentModel.__table__, SuggestionModel.__table__, VerdictModel.__table__
+MODEL_SETTING = "assist.model"
+"""The store setting naming the folder of the model last trained on the store."""
+SCORES_SETTING = "assist.scores"
+"""The store setting holding that model's held-out scores: JSON, {label: [P, R, F1]}."""
 
 
 def _documents(conn: Connection, uids: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -81,6 +85,23 @@ def of_document(conn: Connection, uid: str) -> list[Suggestion]:
     )
     return [Suggestion(uid, r.start, r.end, r.label, r.source, r.score, r.id, r.created)
             for r in rows]
+
+
+def least_sure(conn: Connection, names: Names, annotator: str,
+               limit: int | None = None) -> list[tuple[str, float]]:
+    """The documents with suggestions ``annotator`` has not judged, the least sure first:
+    (uid, how far the score nearest 0.5 is from it), for active learning. A suggestion the
+    annotator's layer holds already counts as judged only once they gave it a verdict."""
+    who = names.find_annotator(conn, annotator)
+    doubt = func.min(func.abs(SG.c.score - 0.5))
+    query = (select(D.c.uid, doubt.label("doubt")).join(D, D.c.id == SG.c.document_id)
+             .group_by(D.c.id).order_by(doubt, D.c.id).limit(limit))
+    if who is not None:
+        judged = select(V.c.document_id).where(
+            V.c.annotator_id == who, V.c.document_id == SG.c.document_id,
+            V.c.start == SG.c.start, V.c.end == SG.c.end, V.c.label == SG.c.label)
+        query = query.where(~judged.exists())
+    return [(row.uid, float(row.doubt)) for row in conn.execute(query)]
 
 
 def sources(conn: Connection) -> dict[str, int]:

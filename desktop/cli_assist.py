@@ -8,7 +8,6 @@ here touches anyone's annotations. Errors are CounterclaimErrors, which ``cli.ma
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -24,10 +23,6 @@ from db.store import Store
 
 PROGRESS_EVERY = 1000
 """Documents between two progress lines."""
-MODEL_SETTING = "assist.model"
-"""The store setting naming the folder of the model last trained on it."""
-SCORES_SETTING = "assist.scores"
-"""The store setting holding that model's held-out scores (JSON), for the dashboard."""
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
@@ -85,6 +80,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                        help="list the suggestions' sources, or clear them")
     p.add_argument("--clear", action="store_true", help="remove the suggestions")
     p.add_argument("--source", metavar="NAME", help="only this source's")
+    p.add_argument("--least-sure", type=int, metavar="N",
+                   help="list the N documents whose suggestions (not judged by --by) hold "
+                   "the closest calls (a score nearest 0.5), the closest first, each with "
+                   "that score's distance from 0.5")
     by(p)
     p.set_defaults(run=cmd_suggestions)
 
@@ -201,9 +200,8 @@ def cmd_train(store: Store, args: argparse.Namespace) -> int:
         print("cancelled: no model was written (one trained before stays as it was)",
               file=sys.stderr)
         return 130
-    store.set_setting(MODEL_SETTING, str(out.resolve()))
-    store.set_setting(SCORES_SETTING, json.dumps(
-        {label: [s.precision, s.recall, s.f1] for label, s in scores.items()}))
+    store.record_model(str(out.resolve()), {
+        label: (s.precision, s.recall, s.f1) for label, s in scores.items()})
     print(score_table(scores))
     print(f"model written to {out}")
     return 0
@@ -223,11 +221,11 @@ def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
         raise InputError(f"--threshold {args.threshold}: a score between 0 and 1")
     path = args.model
     if path is None:
-        named = store.setting(MODEL_SETTING)
-        if named is None:
+        record = store.model_record()
+        if record is None:
             raise InputError("no model trained on this store yet: counterclaim train, or "
                              "--model DIR")
-        path = Path(named)
+        path = Path(record[0])
     suggester = ModelSuggester(path, args.threshold)
     schema = store.schema()
     missing = [label for label in suggester.labels if schema.label(label) is None]
@@ -255,6 +253,10 @@ def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_suggestions(store: Store, args: argparse.Namespace) -> int:
+    if args.least_sure is not None:
+        for uid, doubt in store.least_sure_documents(args.by, max(args.least_sure, 0)):
+            print(f"{doubt:.3f}  {uid}  {store.document(uid).title}")
+        return 0
     if args.clear:
         gone = store.clear_suggestions(args.source, args.by)
         print(f"{gone} suggestions removed")

@@ -1,8 +1,10 @@
 """The dashboard dock: charts of the whole store, redrawn (debounced) as edits land.
 
-Tabs: spans per label and per annotator; documents marked done per day per annotator; and,
+Tabs: spans per label and per annotator; documents marked done per day per annotator;
 for a chosen pair of annotators, token kappa and overlap span F1 per label (each bar labelled
-with its score and the tokens or spans behind it) beside a confusion matrix of their labels.
+with its score and the tokens or spans behind it) beside a confusion matrix of their labels;
+and the suggestion model last trained on the store, with its held-out precision, recall and F1
+per label (what ``counterclaim train`` prints), and the suggestions each source holds.
 A chart with nothing to draw says so in words instead of showing bare axes. The counts scan
 the whole store, and agreement and confusion read the whole corpus, so they run as background
 jobs on the job pool (see :mod:`desktop.jobs`): the window stays live while they work.
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -82,10 +86,15 @@ class Counts:
     stats: Mapping[str, Any]
     per_day: Mapping[str, Sequence[tuple[str, int]]]
     annotators: Sequence[str]
+    model: tuple[str, Mapping[str, Sequence[float]]] | None = None
+    """The folder and held-out scores of the model last trained (Store.model_record)."""
+    sources: Mapping[str, int] | None = None
+    """How many suggestions each source holds."""
 
 
 def read_counts(store: Store) -> Counts:
-    return Counts(store.stats(), store.done_per_day(), store.annotators())
+    return Counts(store.stats(), store.done_per_day(), store.annotators(),
+                  store.model_record(), store.suggestion_sources())
 
 
 class CountsJob(Job):
@@ -245,6 +254,7 @@ class Dashboard(QDockWidget):
         self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
                    list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
         self._draw_progress(counts.per_day)
+        self._draw_model(counts)
         # the pair is chosen among annotators with spans or statuses (all if none has any)
         working = [n for n in counts.annotators
                    if n != GOLD and (n in by_annotator or n in stats["status"])]
@@ -310,6 +320,19 @@ class Dashboard(QDockWidget):
         column.addWidget(_row(self.kappa_plot, self.confusion_plot), 1)
         tabs.addTab(agreement, "Agreement")
 
+        self.model_note = plain_label()
+        self.model_table = QTableWidget(0, 4)
+        self.model_table.setHorizontalHeaderLabels(["Label", "Precision", "Recall", "F1"])
+        self.model_table.setAccessibleName("Held-out scores of the suggestion model")
+        self.model_table.verticalHeader().setVisible(False)
+        self.model_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        model = QWidget()
+        column = QVBoxLayout(model)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addWidget(self.model_note)
+        column.addWidget(self.model_table, 1)
+        tabs.addTab(model, "Model")
+
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -360,6 +383,24 @@ class Dashboard(QDockWidget):
         return ANNOTATOR_COLOURS[self._annotators.index(name) % len(ANNOTATOR_COLOURS)]
 
     # -- counts ----------------------------------------------------------------------------
+    def _draw_model(self, counts: Counts) -> None:
+        """The model tab: the last model's scores per label, and the suggestion sources."""
+        sources = ", ".join(f"{line(s, NAME)}: {n}" for s, n in (counts.sources or {}).items())
+        held = f"suggestions: {sources}" if sources else "no suggestions in the store"
+        if counts.model is None:
+            self.model_note.setText(f"no model trained on this store yet (counterclaim train); "
+                                    f"{held}")
+            self.model_table.setRowCount(0)
+            return
+        path, scores = counts.model
+        self.model_note.setText(line(f"model {path}, scores on its held-out documents; {held}",
+                                     NOTE))
+        self.model_table.setRowCount(len(scores))
+        for row, (label, values) in enumerate(scores.items()):
+            cells = [line(label, NAME), *(f"{v:.3f}" for v in list(values)[:3])]
+            for column, text in enumerate(cells):
+                self.model_table.setItem(row, column, QTableWidgetItem(text))
+
     def _bars(self, plot: pg.PlotWidget, bars: pg.BarGraphItem, names: list[str],
               heights: list[int], colours: list[str]) -> None:
         if not any(heights):

@@ -428,6 +428,12 @@ class Service:
         """The suggestions of document ``uid`` the current annotator has not judged yet."""
         return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []
 
+    def least_sure_documents(self, limit: int) -> list[str]:
+        """Up to ``limit`` documents with suggestions the current annotator has not judged,
+        the model's closest calls first (active learning)."""
+        found = self._guarded(lambda: self.store.least_sure_documents(self.annotator, limit))
+        return [uid for uid, _ in found or []]
+
     def put_suggestions(self, found: list[Suggestion], source: str, uids: Sequence[str]) -> bool:
         """Replace ``source``'s suggestions in the documents ``uids`` by ``found`` (done by
         the current annotator); whether it was written. The views hear of it as a change of

@@ -5,8 +5,9 @@ The controller shows the current annotator's suggestions of the open document as
 editor's: Tab and Shift+Tab walk the suggestions (in text order, or least sure first), Enter
 accepts the one walked to, a label key accepts it under that label, X rejects it, Esc lets it
 go. Each accept or reject is one undoable step (Ctrl+Z shows the suggestion again). The
-Suggestions menu turns the ghosts off (Tab then walks the spans again), picks the order, and
-accepts every suggestion of the document above a score.
+Suggestions menu turns the ghosts off (Tab then walks the spans again), picks the order,
+suggests the other occurrences of the selected span, accepts every suggestion of the document
+above a score, and opens the document the model is least sure of (active learning).
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class SuggestionController(QObject):
         self.accept_above_action.setStatusTip("Accept every suggestion of this document scored "
                                               "at least as high as you say, as one step")
         self.accept_above_action.triggered.connect(lambda _checked=False: self.ask_accept_above())
+        self.least_sure_document_action = QAction("Open the least &sure document", self)
+        self.least_sure_document_action.setStatusTip(
+            "Open the next document whose suggestions hold the closest calls (a score nearest "
+            "0.5): where your verdicts teach the next model most")
+        self.least_sure_document_action.triggered.connect(
+            lambda _checked=False: self.open_least_sure())
         self.occurrences_action = QAction("Suggest the &other occurrences of the span", self)
         self.occurrences_action.setStatusTip(
             "Suggest the selected span's label wherever its words occur in this document "
@@ -80,7 +87,8 @@ class SuggestionController(QObject):
     def fill_menu(self, menu: QMenu) -> None:
         menu.addActions([self.show_action, self.least_sure_action])
         menu.addSeparator()
-        menu.addActions([self.occurrences_action, self.accept_above_action])
+        menu.addActions([self.occurrences_action, self.accept_above_action,
+                         self.least_sure_document_action])
 
     # -- what is shown ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -203,6 +211,18 @@ class SuggestionController(QObject):
             [span], {span.document: text}, [(span.document, text)], source))
         if self.service.put_suggestions(found, source, [span.document]):
             self.hub.message.emit(f"{len(found)} other occurrences of “{words}” suggested")
+
+    def open_least_sure(self) -> str | None:
+        """Open the document (other than the open one) whose suggestions left to judge hold
+        the closest call; None when there is none."""
+        current = self.service.current
+        found = next((uid for uid in self.service.least_sure_documents(2) if uid != current),
+                     None)
+        if found is None:
+            self.hub.message.emit("no other document has suggestions left to judge")
+            return None
+        self.service.open_document(found)
+        return found
 
     def ask_accept_above(self) -> None:
         if not self.shown:

@@ -137,3 +137,24 @@ def test_a_span_of_mine_hides_the_same_suggestion(store: Store, uid: str) -> Non
     store.import_documents([AnnotatedDocument(Document(TEXT, "report"),
                                               (Span(uid, 35, 40, "LOCATION", "amina"),))])
     assert [s.start for s in store.suggestions(uid, "amina")] == [0, 22]
+
+
+def test_least_sure_documents_first_judged_ones_left_out(store: Store) -> None:
+    docs = [Document(f"Report {n}: Amina Diallo said so.", f"r{n}") for n in range(3)]
+    store.import_documents(AnnotatedDocument(d) for d in docs)
+    for doc, score in zip(docs, (0.95, 0.55, 0.2), strict=True):
+        store.put_suggestions([Suggestion(doc.uid, 10, 22, "PERSON", "model:m@1", score)],
+                              "model:m@1", uids=[doc.uid])
+    ranked = store.least_sure_documents("amina")
+    assert [uid for uid, _ in ranked] == [docs[1].uid, docs[2].uid, docs[0].uid]
+    assert [round(d, 2) for _, d in ranked] == [0.05, 0.3, 0.45]
+    (closest,) = store.suggestions(docs[1].uid, "amina")
+    store.apply(suggestions.reject(closest, "amina"), "amina")
+    assert [uid for uid, _ in store.least_sure_documents("amina", 1)] == [docs[2].uid]
+    assert [uid for uid, _ in store.least_sure_documents("omar", 1)] == [docs[1].uid]
+
+
+def test_the_model_last_trained_is_remembered(store: Store) -> None:
+    assert store.model_record() is None
+    store.record_model("/models/m", {"PERSON": (0.5, 0.25, 1 / 3)})
+    assert store.model_record() == ("/models/m", {"PERSON": [0.5, 0.25, 1 / 3]})

@@ -18,6 +18,7 @@ from annotate.agreement import compute_agreement, label_confusion
 from annotate.commands import CreateSpan
 from annotate.model import GOLD, AnnotatedDocument, Span
 from annotate.samples import sample_documents
+from annotate.suggestions import Suggestion
 from annotate.tokenize import tokenize
 from db.store import Store
 from desktop.dashboard import DEBOUNCE_MS, Dashboard, compact
@@ -244,3 +245,18 @@ def test_the_counts_are_read_off_the_gui_thread(window, qtbot, monkeypatch):
     dash = shown(qtbot, window)
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert dash.note.text().startswith(f"{window.service.store.count_documents()} documents")
+
+
+def test_the_model_tab_shows_the_last_models_held_out_scores(window, qtbot, records):
+    dash = shown(qtbot, window)
+    assert dash.model_table.rowCount() == 0
+    assert "no model trained" in dash.model_note.text()
+    store = window.service.store
+    store.record_model("/models/m", {"PERSON": (0.5, 0.25, 1 / 3), "ORG": (1.0, 1.0, 1.0)})
+    uid = records[0].document.uid
+    store.put_suggestions([Suggestion(uid, 0, 3, "ORG", "model:m@1", 0.7)], "model:m@1")
+    dash.refresh()
+    qtbot.waitUntil(lambda: dash.model_table.rowCount() == 2, timeout=10_000)
+    rows = [[dash.model_table.item(r, c).text() for c in range(4)] for r in range(2)]
+    assert rows == [["PERSON", "0.500", "0.250", "0.333"], ["ORG", "1.000", "1.000", "1.000"]]
+    assert "/models/m" in dash.model_note.text() and "model:m@1: 1" in dash.model_note.text()

@@ -139,3 +139,17 @@ def test_the_other_occurrences_of_the_selected_span_are_suggested(window, qtbot)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Tab)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Return)
     assert (46, 50, "ARMED_GROUP") in mine(window)
+
+
+def test_open_the_least_sure_document(window, qtbot) -> None:
+    store = window.service.store
+    first = window.service.current
+    other = Document("Omar said the rebels left Gao.", "other")
+    store.import_documents([AnnotatedDocument(other)])
+    assert window.suggestions.open_least_sure() is None  # no other one has suggestions
+    store.put_suggestions([Suggestion(other.uid, 0, 4, "PERSON", "model:m 1", 0.5)],
+                          "model:m 1", uids=[other.uid])
+    assert window.suggestions.open_least_sure() == other.uid
+    assert window.service.current == other.uid
+    assert [s.start for s in window.suggestions.shown] == [0]
+    assert window.suggestions.open_least_sure() == first
