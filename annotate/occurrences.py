@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from annotate.model import Span
@@ -66,6 +66,19 @@ def find(needle: str, haystack: Folded) -> Iterator[tuple[int, int]]:
     pattern = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
     for match in pattern.finditer(haystack.text):
         yield haystack.original(match.start(), match.end())
+
+
+@dataclass(frozen=True, slots=True)
+class OtherOccurrences:
+    """A suggester (like the pattern and model ones) of the other occurrences of ``spans``,
+    whose documents' texts ``texts`` gives."""
+
+    spans: Sequence[Span]
+    texts: dict[str, str]
+    source: str = SOURCE
+
+    def suggest(self, documents: Iterable[tuple[str, str]]) -> Iterator[Suggestion]:
+        return other_occurrences(self.spans, self.texts, documents, self.source)
 
 
 def other_occurrences(spans: Iterable[Span], source_texts: dict[str, str],

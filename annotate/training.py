@@ -16,7 +16,7 @@ import json
 import random
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,20 @@ class Plan:
     seed: int = 0
     progress: Callable[[int, int, float], None] | None = None
     """Called after each epoch: (epoch, epochs, loss). It may raise to cancel."""
+    tick: Callable[[], None] | None = None
+    """Called after each batch of an epoch. It may raise to cancel."""
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+def worked_on(records: Iterable[AnnotatedDocument], layer: str,
+              judged: Collection[str]) -> Iterator[AnnotatedDocument]:
+    """The records ``layer`` worked on, what it learns from: with a span of theirs, marked
+    done by them, or (``judged``: document uids) where they judged a suggestion; the rest
+    are left out (nothing there says "no span")."""
+    for record in records:
+        if any(s.annotator == layer for s in record.spans) or \
+                record.status.get(layer) == "done" or record.document.uid in judged:
+            yield record
 
 
 def held_out(uid: str, dev: float) -> bool:
@@ -118,6 +131,8 @@ def train(records: Iterable[AnnotatedDocument], plan: Plan, out: Path) -> dict[s
         rng.shuffle(examples)
         for batch in minibatch(examples, size=16):
             nlp.update(batch, sgd=optimizer, losses=losses, drop=0.1)
+            if plan.tick is not None:
+                plan.tick()
         if plan.progress is not None:
             plan.progress(epoch, plan.epochs, losses.get("spancat", 0.0))
     scores = evaluate(nlp, dev_docs, plan.labels)

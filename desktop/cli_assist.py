@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from annotate import occurrences
 from annotate.errors import InputError
 from annotate.model import GOLD, AnnotatedDocument, Document
+from annotate.occurrences import OtherOccurrences
 from annotate.patterns import PatternSuggester, language, read_patterns
 from annotate.suggestions import Suggestion
-from annotate.training import ModelSuggester, Plan, Scores, train
+from annotate.training import ModelSuggester, Plan, Scores, train, worked_on
 from db.review import resolve_uid
 from db.store import Store
 
@@ -98,19 +101,52 @@ def _uids(store: Store, args: argparse.Namespace) -> list[str] | None:
     return None if not given else [resolve_uid(store, uid) for uid in given]
 
 
-def _counted(texts: Iterable[Document], quiet: bool) -> Iterator[tuple[str, str]]:
-    """(uid, text) of ``texts``, with a progress line every :data:`PROGRESS_EVERY`."""
+def _counted(texts: Iterable[Document], quiet: bool) -> Iterator[Document]:
+    """``texts``, with a progress line every :data:`PROGRESS_EVERY`."""
     for n, document in enumerate(texts, start=1):
         if not quiet and n % PROGRESS_EVERY == 0:
             print(f"  {n} documents…", file=sys.stderr, flush=True)
-        yield document.uid, document.text
+        yield document
 
 
-def _fill(store: Store, found: list[Suggestion], source: str, by: str,
-          uids: Iterable[str]) -> None:
-    stored = store.put_suggestions(found, source, by, uids)
-    documents = len({s.document for s in found})
-    print(f"{source}: {stored} suggestions in {documents} documents")
+class Suggester(Protocol):
+    source: str
+
+    def suggest(self, documents: Iterable[tuple[str, str]]) -> Iterator[Suggestion]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """What a fill did: suggestions stored, documents they are in, documents looked at."""
+
+    stored: int
+    documents: int
+    looked_at: int
+
+    def __str__(self) -> str:
+        return (f"{self.stored} suggestions in {self.documents} of {self.looked_at} "
+                "documents")
+
+
+def fill(store: Store, suggester: Suggester, documents: Iterable[Document], by: str,
+         replaces: Collection[str] = ()) -> Filled:
+    """Replace what ``suggester`` (and the sources ``replaces``) suggested in ``documents`` by
+    what it suggests now, as ``by``: one transaction, after every document was read."""
+    seen: list[str] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for document in documents:
+            seen.append(document.uid)
+            yield document.uid, document.text
+    found = list(suggester.suggest(texts()))
+    stored = store.put_suggestions(found, suggester.source, by, seen, replaces)
+    return Filled(stored, len({s.document for s in found}), len(seen))
+
+
+def older_versions(store: Store, suggester: ModelSuggester) -> list[str]:
+    """The sources of the same model trained before (their suggestions are replaced)."""
+    family = suggester.source.rpartition("@")[0] + "@"
+    return [s for s in store.suggestion_sources() if s.startswith(family)]
 
 
 def cmd_patterns(store: Store, args: argparse.Namespace) -> int:
@@ -119,14 +155,8 @@ def cmd_patterns(store: Store, args: argparse.Namespace) -> int:
     uids = _uids(store, args)
     lang = args.lang or language(d.meta.get("language") for d in store.iter_texts(uids))
     suggester = PatternSuggester(patterns, lang, f"patterns:{args.file.name}")
-    seen: list[str] = []
-
-    def texts() -> Iterator[tuple[str, str]]:
-        for uid, text in _counted(store.iter_texts(uids), args.quiet):
-            seen.append(uid)
-            yield uid, text
-    found = list(suggester.suggest(texts()))
-    _fill(store, found, suggester.source, args.by, seen)
+    filled = fill(store, suggester, _counted(store.iter_texts(uids), args.quiet), args.by)
+    print(f"{suggester.source}: {filled}")
     return 0
 
 
@@ -140,30 +170,18 @@ def cmd_occurrences(store: Store, args: argparse.Namespace) -> int:
         print(f"{annotator} has no spans{' in those documents' if uids else ''}: "
               "nothing to look for")
         return 0
-    if args.corpus:
-        where: Iterable[tuple[str, str]] = ((d.uid, d.text) for d in store.iter_texts())
-    else:
-        where = [(uid, texts[uid]) for uid in dict.fromkeys(s.document for s in spans)]
-    seen: list[str] = []
-
-    def looked_at() -> Iterator[tuple[str, str]]:
-        for uid, text in where:
-            seen.append(uid)
-            yield uid, text
-    source = f"{occurrences.SOURCE} of {annotator}"
-    found = list(occurrences.other_occurrences(spans, texts, looked_at(), source))
-    _fill(store, found, source, args.by, seen)
+    where = None if args.corpus else list(dict.fromkeys(s.document for s in spans))
+    suggester = OtherOccurrences(spans, texts, f"{occurrences.SOURCE} of {annotator}")
+    filled = fill(store, suggester, store.iter_texts(where), args.by)
+    print(f"{suggester.source}: {filled}")
     return 0
 
 
-def _learnt_from(store: Store, layer: str) -> Iterator[AnnotatedDocument]:
-    """The documents ``layer`` worked on: with a span of theirs, marked done by them, or
-    where they judged a suggestion (the rest are not read: nothing there says "no span")."""
+def learnt_from(store: Store, layer: str) -> Iterator[AnnotatedDocument]:
+    """The documents of ``store`` that ``layer`` worked on (:func:`annotate.training.
+    worked_on`), with that layer's spans."""
     judged = {v.document for v in store.verdicts(annotator=layer)}
-    for record in store.iter_documents([layer]):
-        if record.spans or record.status.get(layer) == "done" or \
-                record.document.uid in judged:
-            yield record
+    return worked_on(store.iter_documents([layer]), layer, judged)
 
 
 def _default_out(store: Store) -> Path:
@@ -182,7 +200,7 @@ def cmd_train(store: Store, args: argparse.Namespace) -> int:
     if args.epochs < 1:
         raise InputError(f"--epochs {args.epochs}: at least 1")
     schema = store.schema()
-    used = sorted({s.label for r in _learnt_from(store, args.layer) for s in r.spans})
+    used = sorted({s.label for r in learnt_from(store, args.layer) for s in r.spans})
     labels = args.labels or used
     unknown = [label for label in labels if schema.label(label) is None]
     if unknown:
@@ -195,7 +213,7 @@ def cmd_train(store: Store, args: argparse.Namespace) -> int:
     print(f"training on {args.layer}'s {', '.join(labels)} ({lang}, {args.epochs} epochs, "
           f"{args.dev:.0%} held out); Ctrl+C cancels", file=sys.stderr, flush=True)
     try:
-        scores = train(_learnt_from(store, args.layer), plan, out)
+        scores = train(learnt_from(store, args.layer), plan, out)
     except KeyboardInterrupt:
         print("cancelled: no model was written (one trained before stays as it was)",
               file=sys.stderr)
@@ -233,22 +251,13 @@ def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
         raise InputError(f"the model's labels are not in the schema: {', '.join(missing)}",
                          str(path))
     uids = _uids(store, args)
-    seen: list[str] = []
-
-    def texts() -> Iterator[tuple[str, str]]:
-        for uid, text in _counted(store.iter_texts(uids), args.quiet):
-            seen.append(uid)
-            yield uid, text
     try:
-        found = list(suggester.suggest(texts()))
+        filled = fill(store, suggester, _counted(store.iter_texts(uids), args.quiet), args.by,
+                      older_versions(store, suggester))
     except KeyboardInterrupt:
         print("cancelled: the suggestions are as they were", file=sys.stderr)
         return 130
-    family = suggester.source.rpartition("@")[0] + "@"  # the same model, trained before
-    older = [s for s in store.suggestion_sources() if s.startswith(family)]
-    stored = store.put_suggestions(found, suggester.source, args.by, seen, older)
-    print(f"{suggester.source}: {stored} suggestions in "
-          f"{len({s.document for s in found})} of {len(seen)} documents")
+    print(f"{suggester.source}: {filled}")
     return 0
 
 

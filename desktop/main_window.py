@@ -28,6 +28,7 @@ from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
 from desktop.ledger import LedgerDock
+from desktop.model_runs import ModelRuns
 from desktop.palette import Palette
 from desktop.place import Place
 from desktop.plain import line, message, mnemonic, tooltip
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionController(service, self.editor.view,
                                                 lambda: self.editor.label_actions,
                                                 self.editor.selected, self)
+        self.model_runs = ModelRuns(service, self.suggestions.reload, self)
         self.documents = DocumentList(service, self)
         self.palette_dock = Palette(service, self.editor.apply_label, self.edit_schema, self)
         self.inspector = Inspector(service, self.editor.link_action, self)
@@ -179,7 +181,10 @@ class MainWindow(QMainWindow):
         self._action(view, "Show the &welcome note", self.welcome_again)
 
         self.review.fill_menu(bar.addMenu("&Review"))
-        self.suggestions.fill_menu(bar.addMenu("S&uggestions"))
+        assist = bar.addMenu("S&uggestions")
+        self.suggestions.fill_menu(assist)
+        assist.addSeparator()
+        assist.addActions([self.model_runs.train_action, self.model_runs.suggest_action])
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&How to…", lambda: self.show_help(Page.HOWTO), ["F1"])

@@ -41,7 +41,7 @@ def test_patterns_fill_the_suggestion_layer(db: str, tmp_path: Path, capsys) -> 
                         + json.dumps({"label": "LOCATION", "pattern": [{"LOWER": "kidal"}]}),
                         encoding="utf-8")
     assert main(["--db", db, "patterns", str(patterns), "--by", "amina"]) == 0
-    assert "patterns:p.jsonl: 3 suggestions in 2 documents" in capsys.readouterr().out
+    assert "patterns:p.jsonl: 3 suggestions in 2 of 3 documents" in capsys.readouterr().out
     assert shown(db) == [("Armed Forces", "ARMED_GROUP", "patterns:p.jsonl", "1"),
                          ("KIDAL", "LOCATION", "patterns:p.jsonl", "1"),
                          ("Kidal", "LOCATION", "patterns:p.jsonl", "1")]
@@ -72,7 +72,8 @@ def test_occurrences_of_my_spans_in_their_document_or_the_corpus(db: str, capsys
     assert main(["--db", db, "occurrences", "--by", "amina"]) == 0
     assert shown(db) == []  # the one Kidal of its document is the span itself
     assert main(["--db", db, "occurrences", "--by", "amina", "--corpus"]) == 0
-    assert "other occurrences of amina: 1 suggestions in 1 documents" in capsys.readouterr().out
+    assert "other occurrences of amina: 1 suggestions in 1 of 3 documents" in \
+        capsys.readouterr().out
     assert shown(db) == [("KIDAL", "LOCATION", "other occurrences of amina", "0.8")]
     assert main(["--db", db, "occurrences", "--annotator", "omar"]) == 0
     assert "omar has no spans" in capsys.readouterr().out
