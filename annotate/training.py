@@ -149,11 +149,14 @@ def train(records: Iterable[AnnotatedDocument], plan: Plan, out: Path) -> dict[s
 
 def evaluate(nlp: Any, dev_docs: Sequence[Any], labels: Sequence[str]) -> dict[str, Scores]:
     """Per-label scores of ``nlp`` on ``dev_docs`` (their spans are the truth); a label the
-    held-out documents never hold and the model never predicts there scores 0."""
+    held-out documents never hold and the model never predicts there scores 0. None at all
+    when no document was held out (too few documents: nothing can be scored)."""
     from spacy.training import Example
 
+    if not dev_docs:
+        return {}
     examples = [Example(nlp.make_doc(d.text), d) for d in dev_docs]
-    found = nlp.evaluate(examples).get(f"spans_{SPANS_KEY}_per_type", {}) if examples else {}
+    found = nlp.evaluate(examples).get(f"spans_{SPANS_KEY}_per_type", {})
     return {label: Scores(*(float(found.get(label, {}).get(k, 0.0)) for k in "prf"))
             for label in labels}
 

@@ -227,6 +227,8 @@ def cmd_train(store: Store, args: argparse.Namespace) -> int:
 
 def score_table(scores: dict[str, Scores]) -> str:
     """Precision, recall and F1 per label, as a table."""
+    if not scores:
+        return "no document was held out (too few documents): nothing was scored"
     width = max([5, *map(len, scores)])
     lines = [f"{'label':<{width}}  precision  recall     F1"]
     lines += [f"{label:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}"

@@ -393,8 +393,9 @@ class Dashboard(QDockWidget):
             self.model_table.setRowCount(0)
             return
         path, scores = counts.model
-        self.model_note.setText(line(f"model {path}, scores on its held-out documents; {held}",
-                                     NOTE))
+        scored = "scores on its held-out documents" if scores else \
+            "no document was held out: nothing scored"
+        self.model_note.setText(line(f"model {path}, {scored}; {held}", NOTE))
         self.model_table.setRowCount(len(scores))
         for row, (label, values) in enumerate(scores.items()):
             cells = [line(label, NAME), *(f"{v:.3f}" for v in list(values)[:3])]

@@ -131,3 +131,20 @@ def test_held_out_split_is_stable_and_near_its_share() -> None:
     assert 0.17 < share < 0.23
     assert [training.held_out(u, 0.2) for u in uids[:50]] == \
         [training.held_out(u, 0.2) for u in uids[:50]]
+
+
+def test_too_few_documents_to_hold_one_out_are_trained_on_unscored(tmp_path: Path,
+                                                                    capsys) -> None:
+    path = tmp_path / "few.sqlite"
+    store = Store.open(path)
+    store.import_documents(corpus(2)[:2])
+    store.close()
+    assert main(["--db", str(path), "train", "--from", "amina", "--epochs", "1", "--dev",
+                 "0.01"]) == 0
+    assert "no document was held out (too few documents): nothing was scored" in \
+        capsys.readouterr().out
+    store = Store.open(path)
+    try:
+        assert store.model_record() == (str((tmp_path / "few-model").resolve()), {})
+    finally:
+        store.close()
