@@ -104,6 +104,7 @@ def train(records: Iterable[AnnotatedDocument], plan: Plan, out: Path) -> dict[s
     from spacy.util import minibatch
 
     check_target(out)
+    spacy.util.fix_random_seed(plan.seed)  # the same data and plan train the same model
     nlp = spacy.blank(plan.lang)
     train_docs: list[Any] = []
     dev_docs: list[Any] = []
