@@ -58,12 +58,12 @@ class TrainJob(Job):
 class SuggestJob(Job):
     """Fill the suggestion layer of every document with the model at ``model``."""
 
-    def __init__(self, location: str, model: Path, by: str) -> None:
+    def __init__(self, location: str, model: Path, by: str, threshold: float = 0.5) -> None:
         super().__init__(location)
-        self.model, self.by = model, by
+        self.model, self.by, self.threshold = model, by, threshold
 
     def work(self, store: Store) -> Filled:
-        suggester = ModelSuggester(self.model)
+        suggester = ModelSuggester(self.model, self.threshold)
         total = store.count_documents(index=False)
 
         def documents() -> Iterator[Document]:

@@ -60,13 +60,14 @@ class ModelRuns(QObject):
         job = TrainJob(self._location(), layer, out, *([epochs] if epochs else []))
         return self._start(job, f"Training on {line(layer, NAME)}…", self._trained)
 
-    def suggest(self) -> Job | None:
+    def suggest(self, threshold: float = 0.5) -> Job | None:
+        """Suggest the spans the last model scores ``threshold`` or more in every document."""
         record = self.service.store.model_record()
         if record is None:
             self.hub.message.emit("no model trained on this store yet: Suggestions ▸ Train "
                                   "a model…")
             return None
-        job = SuggestJob(self._location(), Path(record[0]), self.service.annotator)
+        job = SuggestJob(self._location(), Path(record[0]), self.service.annotator, threshold)
         return self._start(job, "Suggesting…", self._suggested)
 
     def _location(self) -> str:

@@ -67,7 +67,8 @@ def test_train_then_suggest_offline(db: str, tmp_path: Path, capsys) -> None:
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))["counterclaim"]
     assert meta["layer"] == "amina" and meta["dev_documents"] > 0
     assert meta["train_documents"] + meta["dev_documents"] == 24  # the unworked one left out
-    assert main(["--db", db, "suggest", "--threshold", "0.3", "--by", "omar"]) == 0
+    # every span the model considers (threshold 0): what it learnt is the benchmark's matter
+    assert main(["--db", db, "suggest", "--threshold", "0", "--by", "omar"]) == 0
     assert "suggestions in" in capsys.readouterr().out
     store = Store.open(db)
     try:
