@@ -5,8 +5,12 @@ Items come from pairwise alignment (:func:`annotate.agreement.align_spans`) betw
 two annotators: spans linked by a pairwise alignment share an item. An item's kind:
 
 - ``agreed``: every annotator considered for the document has exactly one span in it, all
-  with the same label and bounds;
-- ``partial``: the spans agree on label and bounds, but some annotators have none here;
+  with the same label, bounds and attributes;
+- ``partial``: the spans agree on label, bounds and attributes, but some annotators have
+  none here;
+- ``attributes``: same label and bounds, different attributes (an attribute one span sets
+  and another does not differs): decided per attribute (:func:`attribute_choices`,
+  :func:`with_attributes`);
 - ``boundary``: same label, different bounds;
 - ``label``: different labels;
 - ``single``: one span, by one annotator.
@@ -15,6 +19,11 @@ An item is decided when a decision's sources include one of its spans (a reject,
 accept whose gold span still exists), or when the gold layer already holds a span with the
 label and bounds of one of its spans. Every decision is one undoable command: an accept is a
 Batch of the gold span's CreateSpan and the AddDecision, so undo removes both.
+
+Relations make items too (:mod:`annotate.relation_items`), aligned through the span items
+of their ends. "Accept agreed" (:func:`accept_agreed`) accepts only what is fully agreed:
+agreed span items, agreed document labels, and agreed relations whose two ends are in gold
+(already, or by the same step).
 
 Document labels make items too (:class:`DocItem`): one per document category that some
 annotator considered used on the document. Its kind is ``agreed`` (every annotator considered
@@ -28,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from annotate.agreement import align_spans
 from annotate.commands import (
@@ -43,6 +52,7 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import GOLD, DocLabel, Span, new_id, utc_now
 from annotate.overlap_matching import Progress
+from annotate.relation_items import RelationItem, accept_relation_command, fully_agreed
 
 __all__ = [
     "AddDecision",
@@ -55,14 +65,16 @@ __all__ = [
     "accept_agreed",
     "accept_command",
     "accept_doc_command",
+    "attribute_choices",
     "plan_doc_labels",
     "plan_document",
     "progress",
     "reject_command",
     "reject_doc_command",
+    "with_attributes",
 ]
 
-ItemKind = Literal["agreed", "partial", "boundary", "label", "single"]
+ItemKind = Literal["agreed", "partial", "attributes", "boundary", "label", "single"]
 ItemStatus = Literal["open", "accepted", "rejected"]
 
 
@@ -137,6 +149,8 @@ def _kind(spans: Sequence[Span], annotators: Sequence[str]) -> ItemKind:
         return "label"
     if len({_key(s) for s in spans}) > 1:
         return "boundary"
+    if any(s.attributes != spans[0].attributes for s in spans):
+        return "attributes"
     owners = [s.annotator for s in spans]
     complete = len(set(owners)) == len(owners) and set(owners) == set(annotators)
     return "agreed" if complete else "partial"
@@ -221,6 +235,31 @@ def accept_command(item: Item, span: Span, decided_by: str) -> Batch:
     return Batch((CreateSpan(gold), AddDecision(decision)), "accept span")
 
 
+def attribute_choices(item: Item) -> dict[str, dict[str, Any]]:
+    """Per attribute on which the item's spans differ (by name), each annotator's value;
+    None where the annotator's span does not set it (an annotator with several spans here:
+    the first)."""
+    firsts = {name: spans[0] for name, spans in item.by_annotator().items() if spans}
+    names = sorted({n for span in firsts.values() for n in span.attributes})
+    result = {}
+    for name in names:
+        values = {who: span.attributes.get(name) for who, span in firsts.items()}
+        if len({repr(v) for v in values.values()}) > 1:
+            result[name] = values
+    return result
+
+
+def with_attributes(span: Span, chosen: Mapping[str, Any]) -> Span:
+    """A copy of ``span`` with the ``chosen`` attribute values (None: not set)."""
+    attributes = dict(span.attributes)
+    for name, value in chosen.items():
+        if value is None:
+            attributes.pop(name, None)
+        else:
+            attributes[name] = value
+    return replace(span, attributes=attributes)
+
+
 def reject_command(item: Item, decided_by: str) -> Command:
     """Keep the item's spans out of the gold layer: a decision on the whole group."""
     _check_open(item)
@@ -231,14 +270,26 @@ def reject_command(item: Item, decided_by: str) -> Command:
 
 
 def accept_agreed(items: Sequence[Item], decided_by: str,
-                  doc_items: Sequence[DocItem] = ()) -> Batch:
-    """One undoable step accepting every open agreed item, spans and document labels (an
-    empty Batch when none is)."""
-    steps = [
-        accept_command(item, item.spans[0], decided_by)
-        for item in items
-        if item.kind == "agreed" and item.status == "open"
-    ]
+                  doc_items: Sequence[DocItem] = (),
+                  relation_items: Sequence[RelationItem] = ()) -> Batch:
+    """One undoable step accepting every open item that is fully agreed (an empty Batch when
+    none is): span items of kind ``agreed`` (label, bounds and attributes), document labels
+    of kind ``agreed``, and relations of kind ``agreed`` whose two ends are in gold (already,
+    or by this step) with the labels the annotators' linked spans have."""
+    steps = []
+    gold: dict[frozenset[str], Span] = {}
+    for item in items:
+        if item.kind == "agreed" and item.status == "open":
+            step = accept_command(item, item.spans[0], decided_by)
+            gold[item.ids] = step.commands[0].span  # type: ignore[attr-defined]
+            steps.append(step)
+    for relation in relation_items:
+        source = relation.source.gold or gold.get(relation.source.ids)
+        target = relation.target.gold or gold.get(relation.target.ids)
+        if fully_agreed(relation, source, target):
+            ended = replace(relation, source=replace(relation.source, gold=source),
+                            target=replace(relation.target, gold=target))
+            steps.append(accept_relation_command(ended, relation.relations[0].type, decided_by))
     steps += [
         accept_doc_command(item, item.values()[0], decided_by)
         for item in doc_items

@@ -132,6 +132,7 @@ def _plain(value: Any) -> Any:
             "gold_span": _plain(value.gold_span),
             "category": value.category,
             "gold_labels": _plain(value.gold_labels),
+            "gold_relation": _plain(value.gold_relation),
             "decided_by": value.decided_by,
             "at": value.at,
         }
@@ -450,15 +451,17 @@ class Batch(Command):
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """An adjudicator's verdict on aligned spans, or on the document labels of one category, of
-    one document.
+    """An adjudicator's verdict on aligned spans, on aligned relations, or on the document
+    labels of one category, of one document.
 
     ``sources`` are the ids of the annotators' spans (or document labels, :attr:`DocLabel.id`)
     it rules on: for an accept, those the gold span (labels) was taken from; for a reject,
     every one of the rejected group. ``gold_span`` is the span an accept put into the gold
     layer (None for a reject, a decision on document labels, or when that gold span was
     deleted since). A decision on document labels names their ``category``; ``gold_labels``
-    are the labels of that category an accept put into the gold layer."""
+    are the labels of that category an accept put into the gold layer. A decision on relations
+    has the annotators' relation ids as ``sources``; an accept's ``gold_relation`` is the
+    relation it put into the gold layer (None when deleted since)."""
 
     id: str
     document: str
@@ -469,6 +472,7 @@ class Decision:
     at: str = field(default_factory=utc_now)
     category: str | None = None
     gold_labels: tuple[DocLabel, ...] = ()
+    gold_relation: Relation | None = None
 
 
 def _doc_label_from(data: dict[str, Any]) -> DocLabel:
@@ -487,6 +491,7 @@ def _decision_from(data: dict[str, Any]) -> Decision:
         data["at"],
         data.get("category"),
         tuple(_doc_label_from(d) for d in data.get("gold_labels", ())),
+        None if data.get("gold_relation") is None else _relation_from(data["gold_relation"]),
     )
 
 

@@ -370,13 +370,14 @@ def iter_records(
 @dataclass(frozen=True, slots=True)
 class ReviewMaterial:
     """What adjudication reads of one document: its spans (by position), its annotators'
-    statuses (none: todo), its decisions (oldest first) and document labels."""
+    statuses (none: todo), its decisions (oldest first), document labels and relations."""
 
     uid: str
     spans: tuple[Span, ...]
     status: dict[str, Status]
     decisions: tuple[Decision, ...]
     doc_labels: tuple[DocLabel, ...]
+    relations: tuple[Relation, ...] = ()
 
 
 def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
@@ -402,14 +403,18 @@ def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
         for row in rows.all():
             decided[row.document_id].append(row)
         doc_labels = _doc_labels_for(conn, names, docs, None)
+        relations = _relations_for(conn, names, docs, None)
         for doc_id, uid in docs.items():
             by_id = {s.id: s for s in spans[doc_id]}
+            rels = {r.id: r for r in relations[doc_id]}
             yield ReviewMaterial(
                 uid,
                 tuple(spans[doc_id]),
                 statuses[doc_id],
-                tuple(decision_from_row(conn, names, row, uid, by_id) for row in decided[doc_id]),
+                tuple(decision_from_row(conn, names, row, uid, by_id, rels)
+                      for row in decided[doc_id]),
                 doc_labels[doc_id],
+                tuple(relations[doc_id]),
             )
 
 

@@ -143,15 +143,23 @@ def _span_row(conn: Connection, names: Names, span: Span, doc_id: int) -> tuple[
     )
 
 
+def _relation(conn: Connection, names: Names, row: object) -> Relation:
+    return Relation(row.type, row.source_id, row.target_id,  # type: ignore[attr-defined]
+                    names.annotator_name(conn, row.annotator_id),  # type: ignore[attr-defined]
+                    row.id, row.note)  # type: ignore[attr-defined]
+
+
 def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Relation, ...]:
     rows = conn.execute(
         select(R).where(or_(R.c.source_id == span.id, R.c.target_id == span.id)).order_by(R.c.id)
     )
-    return tuple(
-        Relation(r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id,
-                 r.note)
-        for r in rows
-    )
+    return tuple(_relation(conn, names, r) for r in rows)
+
+
+def find_relation(conn: Connection, names: Names, relation_id: str) -> Relation | None:
+    """The relation of id ``relation_id``, or None when there is none."""
+    row = conn.execute(select(R).where(R.c.id == relation_id)).first()
+    return None if row is None else _relation(conn, names, row)
 
 
 def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: str) -> None:
@@ -398,13 +406,19 @@ def _(command: Batch, conn: Connection, names: Names) -> Command:
 
 
 def decision_from_row(conn: Connection, names: Names, row: object, uid: str,
-                      spans: Mapping[str, Span] | None = None) -> Decision:
-    """A stored decision; its gold span is None when that span no longer exists. ``spans``:
-    the document's spans by id, when the caller has read them (else the gold span is read)."""
+                      spans: Mapping[str, Span] | None = None,
+                      relations: Mapping[str, Relation] | None = None) -> Decision:
+    """A stored decision; its gold span (relation) is None when that span (relation) no longer
+    exists. ``spans`` and ``relations``: the document's by id, when the caller has read them
+    (else the gold span or relation is read)."""
     gold_id = row.gold_span_id  # type: ignore[attr-defined]
+    relation_id = row.gold_relation_id  # type: ignore[attr-defined]
     category = row.category  # type: ignore[attr-defined]
     gold = (None if gold_id is None
             else find_span(conn, names, gold_id) if spans is None else spans.get(gold_id))
+    gold_relation = (None if relation_id is None
+                     else find_relation(conn, names, relation_id) if relations is None
+                     else relations.get(relation_id))
     return Decision(
         row.id,  # type: ignore[attr-defined]
         uid,
@@ -416,6 +430,7 @@ def decision_from_row(conn: Connection, names: Names, row: object, uid: str,
         category,
         tuple(DocLabel(uid, c, v, GOLD, at)
               for c, v, at in row.gold_labels or ()),  # type: ignore[attr-defined]
+        gold_relation,
     )
 
 
@@ -454,6 +469,9 @@ def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
         return
     if decision.gold_labels:
         raise ValidationError("a decision on spans puts no document label into the gold layer")
+    if decision.gold_relation is not None:
+        _check_relation_decision(conn, names, decision)
+        return
     gold = decision.gold_span
     if decision.kind == "reject" and gold is not None:
         raise ValidationError("a reject puts no span into the gold layer")
@@ -462,6 +480,20 @@ def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
             raise ValidationError("an accept needs the gold span it created")
         if load_span(conn, names, gold.id).document != decision.document:
             raise ValidationError("the gold span belongs to another document")
+
+
+def _check_relation_decision(conn: Connection, names: Names, decision: Decision) -> None:
+    """An accept on relations names the gold relation it wrote, on its document, and it is
+    there."""
+    relation = decision.gold_relation
+    if decision.kind != "accept" or decision.gold_span is not None:
+        raise ValidationError("a decision on relations accepts one gold relation, nothing else")
+    if relation is None or relation.annotator != GOLD:
+        raise ValidationError("an accept on relations needs the gold relation it created")
+    uid = conn.scalar(select(D.c.uid).join(R, D.c.id == R.c.document_id)
+                      .where(R.c.id == relation.id))
+    if uid != decision.document:
+        raise ValidationError("the gold relation of the decision is not in this document")
 
 
 @run.register
@@ -477,6 +509,7 @@ def _(command: AddDecision, conn: Connection, names: Names) -> Command:
         decision.id, doc_id, decision.kind, json.dumps(list(decision.sources)),
         None if decision.gold_span is None else decision.gold_span.id, decision.category,
         json.dumps(gold_labels), names.annotator_id(conn, decision.decided_by), decision.at,
+        None if decision.gold_relation is None else decision.gold_relation.id,
     ))
     return command
 
@@ -485,7 +518,7 @@ def _(command: AddDecision, conn: Connection, names: Names) -> Command:
 _DECISION_EXISTS = "SELECT 1 FROM decisions WHERE id = ?"
 _INSERT_DECISION = (
     "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "
-    "gold_labels, decided_by_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "gold_labels, decided_by_id, at, gold_relation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 

@@ -1,6 +1,6 @@
-"""Peer review on a store: a document's aligned items (spans, and document labels per
-category) for adjudication, and accepting every agreed item of a document or of the corpus
-(one undoable step per document)."""
+"""Peer review on a store: a document's aligned items (spans, relations, and document labels
+per category) for adjudication, and accepting every fully agreed item of a document or of the
+corpus (one undoable step per document)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from annotate import adjudication
 from annotate.adjudication import DocItem, Item
 from annotate.commands import Decision
 from annotate.errors import InputError
-from annotate.model import GOLD, DocLabel, Span
+from annotate.model import GOLD, DocLabel, Relation, Span
 from annotate.overlap_matching import Progress
+from annotate.relation_items import RelationItem, plan_relations
 from annotate.strings import check_name
 from db.store import Store
 
@@ -50,6 +51,21 @@ def review_items(store: Store, uid: str, annotators: Sequence[str] | None = None
     return _items(store, uid, _chosen(store, annotators), progress)
 
 
+def _plan_relations(items: Sequence[Item], relations: Sequence[Relation],
+                    decisions: Sequence[Decision]) -> list[RelationItem]:
+    """The relation items of a document's ``relations`` over its span ``items``."""
+    by_annotator: dict[str, list[Relation]] = {}
+    for relation in relations:
+        by_annotator.setdefault(relation.annotator, []).append(relation)
+    return plan_relations(items, by_annotator, by_annotator.get(GOLD, ()), decisions)
+
+
+def relation_review_items(store: Store, uid: str, items: Sequence[Item]) -> list[RelationItem]:
+    """The document's relation items, aligned through its span ``items``
+    (:func:`review_items`, for the same annotators)."""
+    return _plan_relations(items, store.relations(uid), store.decisions(uid))
+
+
 def _doc_items(store: Store, uid: str, chosen: Sequence[str]) -> list[DocItem]:
     return _plan_labels(store.doc_labels(uid), lambda name: store.status(uid, name) == "done",
                         store.decisions(uid), chosen)
@@ -81,7 +97,8 @@ def accept_agreed(
     annotators: Sequence[str] | None = None,
     uids: Sequence[str] | None = None,
 ) -> int:
-    """Accept every open agreed item (spans and document labels) of the documents ``uids``
+    """Accept every open fully agreed item (spans, relations whose ends are in gold, and
+    document labels: :func:`annotate.adjudication.accept_agreed`) of the documents ``uids``
     (default: all) into gold, in store order, in ONE transaction: one undoable Batch per
     document, each its own journal row of ``decided_by`` (all written, or none); returns the
     items accepted. The corpus is read a few queries per few hundred documents."""
@@ -90,9 +107,10 @@ def accept_agreed(
     batches = []
     for material in store.iter_review(uids):
         done = {name for name, state in material.status.items() if state == "done"}.__contains__
+        items = _plan(material.spans, done, material.decisions, chosen)
         batch = adjudication.accept_agreed(
-            _plan(material.spans, done, material.decisions, chosen), decided_by,
-            _plan_labels(material.doc_labels, done, material.decisions, chosen))
+            items, decided_by, _plan_labels(material.doc_labels, done, material.decisions, chosen),
+            _plan_relations(items, material.relations, material.decisions))
         if batch.commands:
             batches.append(batch)
     if batches:

@@ -207,6 +207,8 @@ class DecisionModel(Base):
     """The document category a decision on document labels rules on (NULL: on spans)."""
     gold_labels: Mapped[list[Any] | None] = mapped_column(JSON)
     """The gold document labels an accept on document labels wrote: [[category, value], …]."""
+    gold_relation_id: Mapped[str | None] = mapped_column(String(64))
+    """The gold relation an accept on relations created (no foreign key, as gold_span_id)."""
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
     at: Mapped[str] = mapped_column(String(20))
 

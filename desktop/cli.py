@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from annotate import formats
-from annotate.adjudication import DocItem, Item, progress
+from annotate.adjudication import DocItem, Item, attribute_choices, progress
 from annotate.agreement import compute_agreement
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
@@ -22,11 +22,18 @@ from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import atomic_write
 from annotate.history import describe, operation
 from annotate.model import STATUSES
+from annotate.relation_items import RelationItem
 from annotate.schema import CATEGORIES, LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
 from db.journal import JournalEntry
-from db.review import accept_agreed, doc_review_items, resolve_uid, review_items
+from db.review import (
+    accept_agreed,
+    doc_review_items,
+    relation_review_items,
+    resolve_uid,
+    review_items,
+)
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
 from desktop import cli_assist, cli_ledger, cli_team
@@ -193,7 +200,8 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
 
 
 def format_items(items: Sequence[Item], text: str) -> list[str]:
-    """The aligned items of a document as plain text, one block per item."""
+    """The aligned items of a document as plain text, one block per item; an ``attributes``
+    item also lists each differing attribute's values by annotator."""
     lines = []
     for number, item in enumerate(items, start=1):
         lines.append(f"#{number} {item.kind:<8} [{item.start}, {item.end})  {item.status}")
@@ -205,6 +213,22 @@ def format_items(items: Sequence[Item], text: str) -> list[str]:
                 f"{_snippet(text, span.start, span.end)}"
             )
         lines += [f"   {name:<14} -" for name, spans in item.by_annotator().items() if not spans]
+        lines += [f"   {name}: " + " | ".join(f"{who} {'-' if v is None else v}"
+                                             for who, v in values.items())
+                  for name, values in attribute_choices(item).items()]
+    return lines
+
+
+def format_relation_items(items: Sequence[Item], relations: Sequence[RelationItem]) -> list[str]:
+    """The relation items of a document as plain text: type(s), kind, status, the span items
+    (numbered as by :func:`format_items`) they link, and who gave which type."""
+    number = {item.ids: n for n, item in enumerate(items, start=1)}
+    lines = []
+    for rel in relations:
+        lines.append(f"relation {'/'.join(rel.types())} {rel.kind} #{number[rel.source.ids]} -> "
+                     f"#{number[rel.target.ids]}  {rel.status}")
+        lines += [f"   {name:<14} {', '.join(r.type for r in given) or '-'}"
+                  for name, given in rel.by_annotator().items()]
     return lines
 
 
@@ -224,19 +248,23 @@ def cmd_review(store: Store, args: argparse.Namespace) -> int:
     doc = store.document(uid)
     items = review_items(store, uid, args.annotators)
     doc_items = doc_review_items(store, uid, args.annotators)
+    relations = relation_review_items(store, uid, items)
+    others = [*doc_items, *relations]
     decided, total = progress(items)
-    decided += sum(item.status != "open" for item in doc_items)
-    total += len(doc_items)
+    decided += sum(item.status != "open" for item in others)
+    total += len(others)
     print(f"{doc.title or '(untitled)'} ({uid[:12]}): {decided} of {total} decided")
-    print("\n".join(format_doc_items(doc_items) + format_items(items, doc.text)))
+    print("\n".join(format_doc_items(doc_items) + format_items(items, doc.text)
+                    + format_relation_items(items, relations)))
     return 0
 
 
 def cmd_adjudicate(store: Store, args: argparse.Namespace) -> int:
     uids = None if args.document is None else [resolve_uid(store, args.document)]
     accepted = accept_agreed(store, args.by, args.annotators, uids)
-    print(f"{accepted} agreed items (spans and document labels) accepted into gold by "
-          f"{args.by}")
+    print(f"{accepted} agreed items accepted into gold by {args.by} (only what is fully "
+          "agreed: spans with their label and attributes, relations with both ends in gold, "
+          "document labels)")
     return 0
 
 
@@ -375,7 +403,9 @@ def parser() -> argparse.ArgumentParser:
         "--accept-agreed",
         action="store_true",
         required=True,
-        help="accept every span all compared annotators agree on (one undo step per document)",
+        help="accept every item all compared annotators fully agree on: spans with their label "
+        "and attributes, relations whose ends are in gold, document labels (one undo step "
+        "per document)",
     )
     p.add_argument("--annotators", nargs="+", metavar="NAME", help="default: all but gold")
     p.add_argument("--document", metavar="UID", help="only this document (default: all)")

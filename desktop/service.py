@@ -43,12 +43,13 @@ from annotate.history import describe, place
 from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
+from annotate.relation_items import RelationItem
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
 from annotate.suggestions import Suggestion
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
 from db.journal import JournalEntry
-from db.review import doc_review_items, review_items
+from db.review import doc_review_items, relation_review_items, review_items
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
@@ -491,6 +492,10 @@ class Service:
     def review_items(self, uid: str) -> list[Item]:
         """Document ``uid``'s spans of every annotator but gold, aligned for adjudication."""
         return self._guarded(lambda: review_items(self.store, uid)) or []
+
+    def relation_review_items(self, uid: str, items: Sequence[Item]) -> list[RelationItem]:
+        """Document ``uid``'s relations aligned through its span ``items``."""
+        return self._guarded(lambda: relation_review_items(self.store, uid, items)) or []
 
     def history(self, annotator: str | None = None, document: str | None = None,
                 op: str | None = None, limit: int | None = None,

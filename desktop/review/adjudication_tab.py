@@ -47,8 +47,10 @@ from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
 
 KINDS: dict[ItemKind, tuple[str, str, str]] = {
-    "agreed": ("✓", "#009E73", "every annotator has this span, same label and bounds"),
+    "agreed": ("✓", "#009E73", "every annotator has this span, same label, bounds and "
+               "attributes"),
     "partial": ("◐", "#56B4E9", "same label and bounds, but some annotators have no span"),
+    "attributes": ("≈", "#F0E442", "same label and bounds, different attributes"),
     "boundary": ("↔", "#E69F00", "same label, different bounds"),
     "label": ("≠", "#D55E00", "different labels"),
     "single": ("•", "#CC79A7", "one annotator's span only"),
@@ -542,8 +544,9 @@ class AdjudicationTab(QWidget):
             self.service.hub.message.emit("aligning this document first; accept agreed "
                                           "again once its items are shown")
             return 0
+        relations = self.service.relation_review_items(self.service.current, self.items)
         batch = adjudication.accept_agreed(self.items, self.service.annotator,
-                                           self.doc_items.items)
+                                           self.doc_items.items, relations)
         count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
         if not count:
             self.service.hub.message.emit("no open agreed items in this document")

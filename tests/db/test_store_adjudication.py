@@ -105,6 +105,6 @@ def test_cli_review_and_adjudicate(store: Store, capsys: pytest.CaptureFixture[s
     shown = capsys.readouterr().out
     assert "0 of 3 decided" in shown and "#3 boundary" in shown and '"The ministry' in shown
     assert main(["adjudicate", "--accept-agreed", "--by", "judge", "--db", location]) == 0
-    assert "1 agreed items (spans and document labels) accepted" in capsys.readouterr().out
+    assert "1 agreed items accepted into gold by judge" in capsys.readouterr().out
     assert main(["review", doc.uid, "--db", location]) == 0
     assert "1 of 3 decided" in capsys.readouterr().out
