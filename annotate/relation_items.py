@@ -19,16 +19,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from annotate.commands import AddDecision, AddRelation, Batch, Command, Decision
 from annotate.errors import ValidationError
 from annotate.model import GOLD, Relation, Span, new_id, utc_now
 
-if TYPE_CHECKING:  # annotate.adjudication imports this module
-    from annotate.adjudication import Item, ItemStatus
-
 RelationKind = Literal["agreed", "type", "missing"]
+Status = Literal["open", "accepted", "rejected"]
+
+
+class Item(Protocol):
+    """What a relation item needs of a span item (:class:`annotate.adjudication.Item`)."""
+
+    @property
+    def document(self) -> str: ...
+    @property
+    def spans(self) -> tuple[Span, ...]: ...
+    @property
+    def annotators(self) -> tuple[str, ...]: ...
+    @property
+    def gold(self) -> Span | None: ...
+    @property
+    def ids(self) -> frozenset[str]: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +59,7 @@ class RelationItem:
     target: Item
     relations: tuple[Relation, ...]
     annotators: tuple[str, ...]
-    status: ItemStatus = "open"
+    status: Status = "open"
     decision: Decision | None = None
     gold: Relation | None = None
 
