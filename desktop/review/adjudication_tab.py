@@ -1,6 +1,12 @@
 """The Adjudication tab of the review dock: the current document's aligned items side by side,
 one column per annotator, and the decisions that settle them into the gold layer.
 
+Span items come first, then relation items (:mod:`annotate.relation_items`). A boundary
+disagreement shows each annotator's span within the stretch all of them cover, with the edges
+that differ marked (:mod:`desktop.review.edges`); an attributes disagreement lists the differing
+values in each cell and is decided per attribute under the table
+(:class:`~desktop.review.attribute_choices.AttributeChoices`).
+
 Every decision is one command through :meth:`Service.apply` (journaled for the reviewer, undone
 by Ctrl+Z, announced on the hub); accepting every agreed item of the corpus runs as a
 background job on its own store, one undoable step per document. A document with more than
@@ -20,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -36,13 +43,21 @@ from annotate.commands import ChangeSet, Command
 from annotate.errors import CounterclaimError, ValidationError
 from annotate.model import Span
 from annotate.offsets import OffsetMap
+from annotate.relation_items import (
+    RelationItem,
+    RelationKind,
+    accept_relation_command,
+    reject_relation_command,
+)
 from db import review
 from db.store import Store
 from db.transfer import Cancelled
 from desktop.editor import Editor
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
+from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
+from desktop.review.edges import RICH_ROLE, RichTextDelegate, edge_pieces, plain, rich
 from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
 
@@ -56,6 +71,14 @@ KINDS: dict[ItemKind, tuple[str, str, str]] = {
     "single": ("•", "#CC79A7", "one annotator's span only"),
 }
 """Per kind: symbol, colour (Okabe-Ito) and what it means."""
+RELATION_KINDS: dict[RelationKind, tuple[str, str, str]] = {
+    "agreed": ("⇢✓", "#009E73", "every annotator links these two items, with the same type"),
+    "type": ("⇢≠", "#D55E00", "the annotators link these two items with different types"),
+    "missing": ("⇢•", "#CC79A7", "some annotators do not link these two items"),
+}
+"""Per relation kind: symbol, colour and what it means."""
+Row = Item | RelationItem
+"""A row of the table: a span item or a relation item."""
 STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
 KIND_ALPHA = 70
 SIDE_KEY = "Ctrl+Shift+{}"
@@ -109,6 +132,7 @@ class AdjudicationTab(QWidget):
         super().__init__(parent)
         self.service, self.editor = service, editor
         self.items: list[Item] = []
+        self.relation_items: list[RelationItem] = []
         self.annotators: tuple[str, ...] = ()
         self._text = ("", OffsetMap(""))  # (document text, its offset map) for highlighting
         self._stale = True
@@ -125,6 +149,7 @@ class AdjudicationTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(RichTextDelegate(self.table))
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.progress_text = QLabel()
         self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
@@ -138,7 +163,8 @@ class AdjudicationTab(QWidget):
         self.side_actions: dict[str, QAction] = {}
         self.sides = QHBoxLayout()
         self.edit_button = self._button("Edit and accept…", self.edit_and_accept,
-                                        with_key("Adjust label or bounds, then accept into gold",
+                                        with_key("Adjust label, bounds and attributes (a "
+                                                 "relation: its type), then accept into gold",
                                                  EDIT_KEY))
         self.reject_button = self._button("Reject", self.reject_selected,
                                           with_key("Keep this group's spans out of gold",
@@ -178,10 +204,12 @@ class AdjudicationTab(QWidget):
         actions.addWidget(self.reject_button)
         actions.addStretch(1)
         self.doc_items = DocItemsPanel(service, self)
+        self.attribute_choices = AttributeChoices(self.accept, self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.doc_items)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.attribute_choices)
         layout.addLayout(actions)
         hub = service.hub
         hub.documentChanged.connect(lambda _uid: self.refresh())
@@ -301,9 +329,15 @@ class AdjudicationTab(QWidget):
         """A background job is aligning the current document."""
         return self._plan_job is not None
 
+    @property
+    def rows(self) -> list[Row]:
+        """The table's rows: span items, then relation items."""
+        return [*self.items, *self.relation_items]
+
     def _show_waiting(self, note: str, button: str) -> None:
         """No items (being aligned, or not): ``note`` and a Cancel or Align button."""
-        self.items, self._planned = [], None
+        self.items, self.relation_items, self._planned = [], [], None
+        self.attribute_choices.show_item(None)
         self.doc_items.refresh()
         self._fill()
         self.progress_text.setText(note)
@@ -315,8 +349,9 @@ class AdjudicationTab(QWidget):
 
     def _show_items(self, uid: str, items: list[Item]) -> None:
         """Show ``uid``'s aligned ``items``, keeping the selected item selected."""
-        chosen = self.selected() or self._reselect
+        chosen = self.selected_row() or self._reselect
         self.items, self._planned, self._reselect = items, uid, None
+        self.relation_items = self.service.relation_review_items(uid, items)
         self.doc_items.refresh()
         self.plan_button.setVisible(False)
         annotators = self.items[0].annotators if self.items else ()
@@ -325,11 +360,12 @@ class AdjudicationTab(QWidget):
             self._make_side_buttons()
         self._fill()
         if chosen is not None:
-            row = next((i for i, it in enumerate(self.items) if it.ids & chosen.ids), None)
+            row = next((i for i, it in enumerate(self.rows) if it.ids & chosen.ids), None)
             if row is not None:
                 self.table.blockSignals(True)
                 self.table.selectRow(row)
                 self.table.blockSignals(False)
+        self.attribute_choices.show_item(self.selected())
         self._update_progress()
         self._update_buttons()
 
@@ -341,7 +377,7 @@ class AdjudicationTab(QWidget):
         self.table.clearContents()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(self.items))
+        self.table.setRowCount(len(self.items) + len(self.relation_items))
         self._fit_columns(False)  # a column fitted to its contents would be re-measured per cell
         self.table.blockSignals(False)
         self._fill_rows(self._filling, 0)
@@ -361,13 +397,18 @@ class AdjudicationTab(QWidget):
         turns of the event loop, unless a newer fill (another ``fill``) took over."""
         if fill != self._filling:
             return
-        last = min(first + FILL_ROWS, len(self.items))
+        rows = self.rows
+        last = min(first + FILL_ROWS, len(rows))
         self.table.blockSignals(True)
         for row in range(first, last):
-            self._fill_row(row, self.items[row])
+            entry = rows[row]
+            if isinstance(entry, RelationItem):
+                self._fill_relation_row(row, entry)
+            else:
+                self._fill_row(row, entry)
             self.table.resizeRowToContents(row)
         self.table.blockSignals(False)
-        if last < len(self.items):
+        if last < len(rows):
             QTimer.singleShot(0, self, lambda: self._fill_rows(fill, last))
         else:
             self._fit_columns(True)
@@ -382,29 +423,70 @@ class AdjudicationTab(QWidget):
         kind.setToolTip(meaning)
         self.table.setItem(row, 0, kind)
         sides = item.by_annotator()
+        differing = adjudication.attribute_choices(item) if item.kind == "attributes" else {}
         for column, name in enumerate(self.annotators, start=1):
             spans = sides.get(name, [])
-            cell = QTableWidgetItem("\n".join(span_caption(s, text) for s in spans) or "—")
+            if item.kind == "boundary" and spans:
+                cell = self._boundary_cell(spans, item.spans, text)
+            else:
+                lines = [span_caption(s, text) for s in spans]
+                lines += [line(f"{attr} = {'—' if values.get(name) is None else values[name]}")
+                          for attr, values in differing.items() if spans]
+                cell = QTableWidgetItem("\n".join(lines) or "—")
             cell.setToolTip(tooltip("\n".join(span_text(s, text) for s in spans)))
             self.table.setItem(row, column, cell)
-        status = QTableWidgetItem(self._status_text(item))
-        if item.gold is not None:
-            status.setToolTip(tooltip(f"gold: {span_caption(item.gold, text)}"))
-        if item.status != "open":
-            status.setForeground(QBrush(QColor("#009E73" if item.status == "accepted"
-                                               else "#D55E00")))
-        self.table.setItem(row, len(self.annotators) + 1, status)
+        self._status_cell(row, item.status, item.decision,
+                          None if item.gold is None else span_caption(item.gold, text))
 
     @staticmethod
-    def _status_text(item: Item) -> str:
-        mark = STATUS_MARKS[item.status]
-        decision = item.decision
-        return f"{mark} by {line(decision.decided_by, NAME)}" if decision is not None else mark
+    def _boundary_cell(spans: list[Span], every: tuple[Span, ...], text: str) -> QTableWidgetItem:
+        """Each of an annotator's spans in the stretch the item covers: its edges marked, ⟦ ⟧
+        where another annotator's edge differs (the HTML painted in colour)."""
+        pieces = [edge_pieces(s, every, text) for s in spans]
+        cell = QTableWidgetItem("\n".join(f"{line(s.label, NAME)} {s.start}–{s.end}  {plain(p)}"
+                                          for s, p in zip(spans, pieces, strict=True)))
+        cell.setData(RICH_ROLE, "<br>".join(
+            rich(p, f"{line(s.label, NAME)} {s.start}–{s.end}  ")
+            for s, p in zip(spans, pieces, strict=True)))
+        return cell
+
+    def _fill_relation_row(self, row: int, item: RelationItem) -> None:
+        text = self.editor.text
+        symbol, colour, meaning = RELATION_KINDS[item.kind]
+        kind = QTableWidgetItem(f"{symbol} relation {item.kind}")
+        shade = QColor(colour)
+        shade.setAlpha(KIND_ALPHA)
+        kind.setBackground(QBrush(shade))
+        kind.setToolTip(meaning)
+        self.table.setItem(row, 0, kind)
+        ends = {s.id: s for s in (*item.source.spans, *item.target.spans)}
+        for column, name in enumerate(self.annotators, start=1):
+            given = item.by_annotator().get(name, [])
+            cell = QTableWidgetItem("\n".join(
+                f"{line(r.type, NAME)}: {span_caption(ends[r.source], text, 20)} → "
+                f"{span_caption(ends[r.target], text, 20)}" for r in given) or "—")
+            self.table.setItem(row, column, cell)
+        gold = item.gold
+        self._status_cell(row, item.status, item.decision,
+                          None if gold is None else f"{line(gold.type, NAME)} between the gold "
+                          "spans of its ends")
+
+    def _status_cell(self, row: int, status: str, decision: adjudication.Decision | None,
+                     gold: str | None) -> None:
+        mark = STATUS_MARKS[status]
+        cell = QTableWidgetItem(f"{mark} by {line(decision.decided_by, NAME)}"
+                                if decision is not None else mark)
+        if gold is not None:
+            cell.setToolTip(tooltip(f"gold: {gold}"))
+        if status != "open":
+            cell.setForeground(QBrush(QColor("#009E73" if status == "accepted" else "#D55E00")))
+        self.table.setItem(row, len(self.annotators) + 1, cell)
 
     def _update_progress(self) -> None:
+        others = [*self.relation_items, *self.doc_items.items]
         decided, total = adjudication.progress(self.items)
-        decided += sum(item.status != "open" for item in self.doc_items.items)
-        total += len(self.doc_items.items)
+        decided += sum(item.status != "open" for item in others)
+        total += len(others)
         self.progress_text.setText(f"{decided} of {total} decided" if total else
                                    "Nothing to compare in this document")
         self.progress_bar.setRange(0, max(total, 1))
@@ -420,7 +502,7 @@ class AdjudicationTab(QWidget):
             action.deleteLater()
         self.side_buttons, self.side_actions = {}, {}
         for number, name in enumerate(self.annotators, start=1):
-            tip = f"Copy {line(name)}’s span of the selected item into gold"
+            tip = f"Copy {line(name)}’s span (or relation) of the selected item into gold"
             accept = partial(self.accept_side, name)
             if number <= 9:
                 key = SIDE_KEY.format(number)
@@ -432,9 +514,16 @@ class AdjudicationTab(QWidget):
             self.side_buttons[name] = button
 
     # -- selection -------------------------------------------------------------------------
-    def selected(self) -> Item | None:
+    def selected_row(self) -> Row | None:
+        """The selected span or relation item."""
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.items[rows[0].row()] if rows and rows[0].row() < len(self.items) else None
+        every = self.rows
+        return every[rows[0].row()] if rows and rows[0].row() < len(every) else None
+
+    def selected(self) -> Item | None:
+        """The selected span item (None: none, or a relation is selected)."""
+        entry = self.selected_row()
+        return entry if isinstance(entry, Item) else None
 
     def select(self, row: int) -> None:
         self.table.selectRow(row)
@@ -442,10 +531,11 @@ class AdjudicationTab(QWidget):
     def step_open(self, direction: int) -> bool:
         """Select the nearest open item after (1) or before (-1) the selected one (from the
         top or the bottom when nothing is selected); False when there is none."""
+        every = self.rows
         rows = self.table.selectionModel().selectedRows()
-        here = rows[0].row() if rows else (-1 if direction > 0 else len(self.items))
-        ahead = range(here + 1, len(self.items)) if direction > 0 else range(here - 1, -1, -1)
-        row = next((row for row in ahead if self.items[row].status == "open"), None)
+        here = rows[0].row() if rows else (-1 if direction > 0 else len(every))
+        ahead = range(here + 1, len(every)) if direction > 0 else range(here - 1, -1, -1)
+        row = next((row for row in ahead if every[row].status == "open"), None)
         if row is None:
             self.service.hub.message.emit("no further open item in this document")
             return False
@@ -455,9 +545,10 @@ class AdjudicationTab(QWidget):
 
     def _on_selected(self) -> None:
         self._update_buttons()
-        item = self.selected()
-        if item is not None:
-            self.highlight(item)
+        entry = self.selected_row()
+        self.attribute_choices.show_item(entry if isinstance(entry, Item) else None)
+        if entry is not None:
+            self.highlight(entry.source if isinstance(entry, RelationItem) else entry)
 
     def highlight(self, item: Item) -> None:
         """Scroll the text to ``item``: select the first of its spans the view shows, else
@@ -481,18 +572,21 @@ class AdjudicationTab(QWidget):
         view.centerCursor()
 
     def _update_buttons(self) -> None:
-        item = self.selected()
-        open_item = item is not None and item.status == "open"
-        sides = item.by_annotator() if item is not None else {}
+        entry = self.selected_row()
+        open_item = entry is not None and entry.status == "open"
+        # a relation goes into gold only once both of its ends are there
+        acceptable = open_item and (not isinstance(entry, RelationItem) or entry.ends_in_gold())
+        sides: dict[str, list] = entry.by_annotator() if entry is not None else {}
         for name, button in self.side_buttons.items():
-            button.setEnabled(open_item and bool(sides.get(name)))
+            button.setEnabled(acceptable and bool(sides.get(name)))
             if name in self.side_actions:
                 self.side_actions[name].setEnabled(button.isEnabled())
-        for widget in (self.edit_button, self.reject_button, self.edit_action,
-                       self.reject_action):
+        for widget in (self.edit_button, self.edit_action):
+            widget.setEnabled(acceptable)
+        for widget in (self.reject_button, self.reject_action):
             widget.setEnabled(open_item)
         agreed = any(it.kind == "agreed" and it.status == "open"
-                     for it in (*self.items, *self.doc_items.items))
+                     for it in (*self.items, *self.relation_items, *self.doc_items.items))
         self.agreed_button.setEnabled(agreed)
         self.agreed_action.setEnabled(agreed)
         self.corpus_button.setEnabled(self._job is None)
@@ -512,28 +606,59 @@ class AdjudicationTab(QWidget):
         return self._decide(lambda: adjudication.accept_command(item, span,
                                                                 self.service.annotator))
 
+    def accept_relation(self, item: RelationItem, relation_type: str) -> bool:
+        """Link the gold spans of ``item``'s ends with ``relation_type``."""
+        return self._decide(lambda: accept_relation_command(item, relation_type,
+                                                            self.service.annotator))
+
     def accept_side(self, annotator: str) -> bool:
-        """Accept ``annotator``'s span of the selected item (the first, when several)."""
-        item = self.selected()
-        spans = item.by_annotator().get(annotator) if item is not None else None
-        if item is None or not spans:
+        """Accept ``annotator``'s span (relation) of the selected item (the first, when
+        several)."""
+        entry = self.selected_row()
+        given = entry.by_annotator().get(annotator) if entry is not None else None
+        if entry is None or not given:
             return False
-        return self.accept(item, spans[0])
+        if isinstance(entry, RelationItem):
+            return self.accept_relation(entry, given[0].type)
+        return self.accept(entry, given[0])
 
     def edit_and_accept(self) -> bool:
-        item = self.selected()
-        if item is None:
+        entry = self.selected_row()
+        if isinstance(entry, RelationItem):
+            chosen = self.choose_relation_type(entry)
+            return chosen is not None and self.accept_relation(entry, chosen)
+        if entry is None:
             return False
-        dialog = EditDialog(self.editor.text, item.spans, self.service.schema(), self)
+        dialog = EditDialog(self.editor.text, entry.spans, self.service.schema(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        return self.accept(item, dialog.edited())
+        return self.accept(entry, dialog.edited())
+
+    def choose_relation_type(self, item: RelationItem) -> str | None:
+        """Ask which type the gold relation gets: those the schema allows between the gold
+        ends' labels, the annotators' first (None: cancelled, or both ends not in gold)."""
+        source, target = item.source.gold, item.target.gold
+        if source is None or target is None:
+            self.service.hub.message.emit("accept both linked spans into gold first")
+            return None
+        allowed = self.service.schema().relation_choices(source.label, target.label)
+        choices = [*(t for t in item.types() if t in allowed),
+                   *(t for t in allowed if t not in item.types())]
+        if not choices:
+            self.service.hub.message.emit(f"no relation type goes from {source.label} to "
+                                          f"{target.label}")
+            return None
+        chosen, ok = QInputDialog.getItem(self, "Edit and accept the relation",
+                                          "Type of the gold relation:", choices, 0, False)
+        return chosen if ok else None
 
     def reject_selected(self) -> bool:
-        item = self.selected()
-        if item is None:
+        entry = self.selected_row()
+        if entry is None:
             return False
-        return self._decide(lambda: adjudication.reject_command(item, self.service.annotator))
+        if isinstance(entry, RelationItem):
+            return self._decide(lambda: reject_relation_command(entry, self.service.annotator))
+        return self._decide(lambda: adjudication.reject_command(entry, self.service.annotator))
 
     def accept_agreed(self) -> int:
         """Accept every open agreed item of this document in one undoable step (once it is
@@ -544,9 +669,8 @@ class AdjudicationTab(QWidget):
             self.service.hub.message.emit("aligning this document first; accept agreed "
                                           "again once its items are shown")
             return 0
-        relations = self.service.relation_review_items(self.service.current, self.items)
         batch = adjudication.accept_agreed(self.items, self.service.annotator,
-                                           self.doc_items.items, relations)
+                                           self.doc_items.items, self.relation_items)
         count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
         if not count:
             self.service.hub.message.emit("no open agreed items in this document")

@@ -161,8 +161,9 @@ def test_table_lists_each_kind_with_both_sides(window):
     assert [table.item(r, 0).text().split()[-1] for r in range(table.rowCount())] == \
         ["agreed", "boundary", "label", "single"]
     boundary = row_of(tab, "the bridge collapsed")
-    assert table.item(boundary, 1).text().startswith("CLAIM 15–35 “the bridge collapsed”")
-    assert "the bridge collapsed on Monday" in table.item(boundary, 2).text()
+    # both spans in the stretch they cover, the end they put apart marked ⟧ on each
+    assert table.item(boundary, 1).text() == "CLAIM 15–35  [the bridge collapsed⟧ on Monday"
+    assert table.item(boundary, 2).text() == "CLAIM 15–45  [the bridge collapsed on Monday⟧"
     assert table.item(row_of(tab, "Rebels"), 1).text() == "—"
     assert tab.progress_text.text() == "0 of 4 decided"
 
