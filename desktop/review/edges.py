@@ -74,18 +74,25 @@ def plain(pieces: Sequence[Piece]) -> str:
     return "".join(p.text for p in pieces)
 
 
+STYLE = f".outside {{ color: gray; }} .differs {{ color: {DIFFERS}; background-color: #FFE8D6; }}"
+"""How :func:`rich`'s classes look: text outside the span greyed, a differing edge in vermilion
+on a light ground."""
+SELECTED_STYLE = STYLE.replace("gray", "#E8E8E8")
+"""The same on a selected row's dark ground (the grey would not read there)."""
+
+
 def rich(pieces: Sequence[Piece], prefix: str = "") -> str:
-    """HTML of ``pieces``: text outside the span greyed, a differing edge bold in vermilion
-    on a light ground, the span's own text underlined."""
+    """HTML of ``pieces`` (styled by :data:`STYLE`): the span's own text underlined, its
+    edges bold."""
     out = [html.escape(prefix)]
     for piece in pieces:
         escaped = html.escape(piece.text)
         if piece.part == "outside":
-            out.append(f'<span style="color:gray">{escaped}</span>')
+            out.append(f'<span class="outside">{escaped}</span>')
         elif piece.part == "inside":
             out.append(f"<u>{escaped}</u>")
         elif piece.part.endswith("differs"):
-            out.append(f'<b style="color:{DIFFERS};background-color:#FFE8D6">{escaped}</b>')
+            out.append(f'<b class="differs">{escaped}</b>')
         else:
             out.append(f"<b>{escaped}</b>")
     return "".join(out)
@@ -96,10 +103,12 @@ class RichTextDelegate(QStyledItemDelegate):
     that of the cell's plain text, the same characters: measuring HTML for every row would
     cost a text layout per cell of a long table."""
 
-    def _document(self, option: QStyleOptionViewItem, source: str) -> QTextDocument:
+    @staticmethod
+    def _document(option: QStyleOptionViewItem, source: str, selected: bool) -> QTextDocument:
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setDocumentMargin(2)
+        document.setDefaultStyleSheet(SELECTED_STYLE if selected else STYLE)
         document.setHtml(source)
         return document
 
@@ -115,9 +124,10 @@ class RichTextDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
                               option.widget)
-        document = self._document(option, source)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        document = self._document(option, source, selected)
         context = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
+        if selected:
             context.palette.setColor(QPalette.ColorRole.Text,
                                      option.palette.color(QPalette.ColorRole.HighlightedText))
         painter.save()
