@@ -57,7 +57,14 @@ from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
-from desktop.review.edges import RICH_ROLE, RichTextDelegate, edge_pieces, plain, rich
+from desktop.review.edges import (
+    NARROWER,
+    RICH_ROLE,
+    RichTextDelegate,
+    edge_pieces,
+    plain,
+    rich,
+)
 from desktop.review.edit_dialog import EditDialog, span_caption, span_text
 from desktop.service import Service
 
@@ -441,13 +448,14 @@ class AdjudicationTab(QWidget):
     @staticmethod
     def _boundary_cell(spans: list[Span], every: tuple[Span, ...], text: str) -> QTableWidgetItem:
         """Each of an annotator's spans in the stretch the item covers: its edges marked, ⟦ ⟧
-        where another annotator's edge differs (the HTML painted in colour)."""
-        pieces = [edge_pieces(s, every, text) for s in spans]
-        cell = QTableWidgetItem("\n".join(f"{line(s.label, NAME)} {s.start}–{s.end}  {plain(p)}"
-                                          for s, p in zip(spans, pieces, strict=True)))
-        cell.setData(RICH_ROLE, "<br>".join(
-            rich(p, f"{line(s.label, NAME)} {s.start}–{s.end}  ")
-            for s, p in zip(spans, pieces, strict=True)))
+        where another annotator's edge differs (the HTML painted in colour, as wide as the
+        column allows)."""
+        heads = [f"{line(s.label, NAME)} {s.start}–{s.end}  " for s in spans]
+        cell = QTableWidgetItem("\n".join(head + plain(edge_pieces(s, every, text))
+                                          for head, s in zip(heads, spans, strict=True)))
+        cell.setData(RICH_ROLE, ["<br>".join(rich(edge_pieces(s, every, text, context), head)
+                                             for head, s in zip(heads, spans, strict=True))
+                                 for context in NARROWER])
         return cell
 
     def _fill_relation_row(self, row: int, item: RelationItem) -> None:

@@ -19,11 +19,15 @@ from desktop.plain import ELLIPSIS, line
 
 CONTEXT = 24
 """Characters kept on each side of an edge: a long span shows its start, "…", its end."""
+NARROWER = (CONTEXT, 12, 6, 3)
+"""The contexts a cell's HTML is made with, widest first: the delegate paints the widest that
+fits the column, so that both edges stay in view in a narrow one."""
 EDGES = {"same": ("[", "]"), "differs": ("⟦", "⟧")}
 """Plain-text marks of a span's start and end: ⟦ ⟧ where another annotator's edge differs."""
 DIFFERS = "#D55E00"
 RICH_ROLE = Qt.ItemDataRole.UserRole + 7
-"""The item data role holding a cell's HTML (painted by :class:`RichTextDelegate`)."""
+"""The item data role holding a cell's HTML, a list of versions widest first (painted by
+:class:`RichTextDelegate`)."""
 
 Part = Literal["outside", "inside", "start", "end", "start_differs", "end_differs"]
 
@@ -99,9 +103,10 @@ def rich(pieces: Sequence[Piece], prefix: str = "") -> str:
 
 
 class RichTextDelegate(QStyledItemDelegate):
-    """Paints a cell's :data:`RICH_ROLE` HTML when it has one (else as usual). Its size is
-    that of the cell's plain text, the same characters: measuring HTML for every row would
-    cost a text layout per cell of a long table."""
+    """Paints a cell's :data:`RICH_ROLE` HTML when it has one (else as usual): the first of
+    its versions that fits the cell's width, else the last. Its size is that of the cell's plain
+    text, the widest version's characters: measuring HTML for every row would cost a text
+    layout per cell of a long table."""
 
     @staticmethod
     def _document(option: QStyleOptionViewItem, source: str, selected: bool) -> QTextDocument:
@@ -114,8 +119,8 @@ class RichTextDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        source = index.data(RICH_ROLE)
-        if not source:
+        versions = index.data(RICH_ROLE)
+        if not versions:
             super().paint(painter, option, index)
             return
         self.initStyleOption(option, index)
@@ -125,7 +130,10 @@ class RichTextDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
                               option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        document = self._document(option, source, selected)
+        for source in versions:
+            document = self._document(option, source, selected)
+            if document.idealWidth() <= option.rect.width():
+                break
         context = QAbstractTextDocumentLayout.PaintContext()
         if selected:
             context.palette.setColor(QPalette.ColorRole.Text,

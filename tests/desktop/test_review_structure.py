@@ -179,8 +179,9 @@ def test_boundary_row_shows_both_spans_with_the_differing_edge_marked(window, qt
     amina, bo = tab.table.item(row, 1), tab.table.item(row, 2)
     assert amina.text() == "DENIAL 46–74  [The rebels denied any attack⟧ on the town"
     assert bo.text() == "DENIAL 46–86  [The rebels denied any attack on the town⟧"
-    assert '<b class="differs">⟧</b>' in amina.data(RICH_ROLE)
-    assert '<b class="differs">' not in bo.data(RICH_ROLE).split("</u>")[0]  # its start agrees
+    for version in amina.data(RICH_ROLE):  # widest first; the widest that fits is painted
+        assert '<b class="differs">⟧</b>' in version
+    assert '<b class="differs">' not in bo.data(RICH_ROLE)[0].split("</u>")[0]  # start agrees
     # on screen: the marked edge is painted in vermilion
     tab.table.scrollToItem(amina)
     rect = tab.table.visualItemRect(amina)
