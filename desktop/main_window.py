@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
                      ["Ctrl+E"])
         file.addSeparator()
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
+        self._action(file, "Open &team store…", self.choose_team_store)
         self.recent_menu = file.addMenu("&Recent stores")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file, "Save store &as…", self.save_store_as)
@@ -234,6 +237,22 @@ class MainWindow(QMainWindow):
             options=QFileDialog.Option.DontConfirmOverwrite)
         if path:
             self.open_store(path)
+
+    def choose_team_store(self) -> None:
+        """Open a store on a PostgreSQL server by its URL; one holding a password is refused
+        (it would be kept among the recent stores): libpq's password file holds it."""
+        url, chosen = QInputDialog.getText(
+            self, "Open team store", "Server store (postgresql+psycopg://NAME@HOST/DATABASE); "
+            "your password stays in ~/.pgpass:", text="postgresql+psycopg://")
+        url = url.strip()
+        if not chosen or not url:
+            return
+        if urlsplit(url).password is not None:
+            self.service.hub.message.emit(
+                "not opened: keep the password in ~/.pgpass (libpq's password file), not in "
+                "the URL, which Counterclaim remembers among the recent stores")
+            return
+        self.open_store(url)
 
     def open_store(self, location: str) -> bool:
         self.inspector.save_note()
