@@ -4,6 +4,9 @@ server these tests do not run (.ci/run starts one and runs them)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -155,3 +158,17 @@ def test_copy_to_the_server_and_back_keeps_every_row_and_the_export(
     assert same_export(str(first), str(back))
     assert main(["copy", str(first), url]) == 2
     assert "not empty (it holds documents and journal)" in capsys.readouterr().err
+
+
+def test_the_team_benchmark_loses_no_edit(url: str) -> None:
+    """bench_team --quick: annotator processes and a reviewer at once on the server; every
+    edit reported saved is in the store (its ratios are figures, README "Benchmarks")."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).parents[1] / "benchmarks" / "bench_team.py"),
+         "--quick", "--url", url], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["lost_edits"] == 0
+    assert summary["saved_edits"] > 0 and summary["gold_accepted"] > 0
+    assert summary["edits_per_s"] > 0 and summary["p95_edit_ms_ratio"] > 0
+    assert 0 < summary["live_ms_p95"] < 1000  # an edit shows in another store within 1 s
