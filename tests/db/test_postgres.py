@@ -17,6 +17,7 @@ import pytest
 from server_store import emptied, server_url
 
 from annotate.commands import CreateSpan
+from annotate.errors import StoreError
 from annotate.model import AnnotatedDocument, Document, Span
 from db.copy import counts, same_export
 from db.dialects.postgresql import PART
@@ -172,3 +173,18 @@ def test_the_team_benchmark_loses_no_edit(url: str) -> None:
     assert summary["saved_edits"] > 0 and summary["gold_accepted"] > 0
     assert summary["edits_per_s"] > 0 and summary["p95_edit_ms_ratio"] > 0
     assert 0 < summary["live_ms_p95"] < 1000  # an edit shows in another store within 1 s
+
+
+def test_a_dropped_connection_refuses_that_edit_plainly_and_the_next_reconnects(
+        url: str, store: Store) -> None:
+    doc = Document("The army denied it", "a")
+    store.import_documents([AnnotatedDocument(doc)])
+    with store.engine.connect() as conn:  # the server drops every other connection of ours
+        conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with pytest.raises(StoreError, match=r"^the store could not be written: ") as refused:
+        store.apply(CreateSpan(Span(doc.uid, 0, 3, "CLAIM", "amina", "lost")), "amina")
+    assert "Traceback" not in str(refused.value)
+    store.apply(CreateSpan(Span(doc.uid, 4, 8, "CLAIM", "amina", "kept")), "amina")
+    with closing(Store.open(url)) as other:
+        assert [s.id for s in other.spans(doc.uid)] == ["kept"]
