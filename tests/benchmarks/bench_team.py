@@ -55,9 +55,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def seed(url: str) -> list[tuple[str, int]]:
+def seed(url: str) -> list[tuple[str, list[int]]]:
     """Documents of the sample texts, each with one span two seeded layers agree on; their
-    (uid, length)."""
+    uids, and where in each a word character stands (a span's place)."""
     texts = [d.text for d in sample_documents()]
     records = []
     for n in range(DOCUMENTS):
@@ -66,19 +66,20 @@ def seed(url: str) -> list[tuple[str, int]]:
         records.append(AnnotatedDocument(doc, tuple(agreed)))
     with closing(Store.open(url)) as store:
         store.import_documents(records)
-        return [(r.document.uid, len(r.document.text)) for r in records]
+        return [(r.document.uid, [i for i, c in enumerate(r.document.text) if c.isalnum()])
+                for r in records]
 
 
-def edit_times(store: Store, name: str, docs: list[tuple[str, int]], first: int,
+def edit_times(store: Store, name: str, docs: list[tuple[str, list[int]]], first: int,
                deadline: float | None, count: int | None) -> tuple[list[float], list[str], int]:
     """Spans made one by one in ``name``'s layer until ``deadline`` or ``count`` edits: the
     time of each saved edit, the ids of those saved, and how many were refused."""
     times, saved, refused, k = [], [], 0, first
     while (deadline is None or time.monotonic() < deadline) and (count is None or k - first
                                                                    < count):
-        uid, length = docs[k % len(docs)]
-        start = 10 + (k * 7) % max(length - 20, 1)
-        span = Span(uid, start, start + 3, "CLAIM", name, f"{name}-{k}")
+        uid, places = docs[k % len(docs)]
+        start = places[(k * 7) % len(places)]
+        span = Span(uid, start, start + 1, "CLAIM", name, f"{name}-{k}")
         began = time.perf_counter()
         try:
             store.apply(CreateSpan(span), name)
@@ -100,7 +101,7 @@ def started(ready: multiprocessing.Queue, go: Any, deadline: Any) -> float:
     return deadline.value
 
 
-def annotator(url: str, name: str, docs: list[tuple[str, int]], ready: multiprocessing.Queue,
+def annotator(url: str, name: str, docs: list[tuple[str, list[int]]], ready: multiprocessing.Queue,
               go: Any, deadline: Any, out: multiprocessing.Queue) -> None:
     with closing(Store.open(url)) as store:
         store.ensure_annotator(name)
@@ -108,7 +109,7 @@ def annotator(url: str, name: str, docs: list[tuple[str, int]], ready: multiproc
         out.put((name, *edit_times(store, name, docs, 0, until, None)))
 
 
-def reviewer(url: str, docs: list[tuple[str, int]], ready: multiprocessing.Queue, go: Any,
+def reviewer(url: str, docs: list[tuple[str, list[int]]], ready: multiprocessing.Queue, go: Any,
              deadline: Any, out: multiprocessing.Queue) -> None:
     accepted = 0
     with closing(Store.open(url)) as store:
@@ -121,7 +122,7 @@ def reviewer(url: str, docs: list[tuple[str, int]], ready: multiprocessing.Queue
     out.put(("rita", accepted))
 
 
-def live_ms(url: str, docs: list[tuple[str, int]]) -> list[float]:
+def live_ms(url: str, docs: list[tuple[str, list[int]]]) -> list[float]:
     """Times (ms) from a commit in one store to another open store's watch seeing it."""
     samples = []
     with closing(Store.open(url)) as watching, closing(Store.open(url)) as editing:
