@@ -9,7 +9,7 @@ shown."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 
 from PySide6.QtCore import Qt
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotate.agreement import F1, AgreementReport, Alpha, Metric, compute_agreement
 from annotate.errors import CounterclaimError
-from annotate.model import GOLD
+from annotate.model import GOLD, AnnotatedDocument
 from db.store import Store
 from db.transfer import Cancelled
 from desktop.jobs import Job, Running, worker_location
@@ -48,13 +48,15 @@ class AgreementJob(Job):
         self.annotators, self.labels = annotators, labels
 
     def work(self, store: Store) -> AgreementReport | None:
-        try:
-            total = store.count_documents()
-            docs = []
+        total = store.count_documents()
+
+        def read() -> Iterator[AnnotatedDocument]:  # streamed: the corpus is never held whole
             for count, doc in enumerate(store.iter_documents(), 1):
-                docs.append(doc)
                 self.step(count, total)
-            return compute_agreement(docs, self.annotators, self.labels, progress=self.step,
+                yield doc
+
+        try:
+            return compute_agreement(read(), self.annotators, self.labels, progress=self.step,
                                      categories=store.schema().documents)
         except Cancelled:
             return None
