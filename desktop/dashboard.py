@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QEvent, QRectF, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -186,6 +186,15 @@ class Dashboard(QDockWidget):
             self._build()
         if visible and self._stale:
             self._timer.start(0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new palette (the theme changed) rebuilds the built charts in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._built:
+            self._drop_counts_job()
+            self._drop_job()
+            self._build()
+            self._mark_stale()
 
     def _refresh_if_shown(self) -> None:
         self._timer.setInterval(DEBOUNCE_MS)

@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtGui import QPalette
 
 from annotate.agreement import compute_agreement, label_confusion
 from annotate.commands import CreateSpan
@@ -24,6 +25,7 @@ from db.store import Store
 from desktop.dashboard import DEBOUNCE_MS, Dashboard, compact
 from desktop.main_window import MainWindow
 from desktop.service import Service
+from desktop.theme import palette as theme_palette
 
 pytestmark = pytest.mark.gui
 
@@ -260,3 +262,18 @@ def test_the_model_tab_shows_the_last_models_held_out_scores(window, qtbot, reco
     rows = [[dash.model_table.item(r, c).text() for c in range(4)] for r in range(2)]
     assert rows == [["PERSON", "0.500", "0.250", "0.333"], ["ORG", "1.000", "1.000", "1.000"]]
     assert "/models/m" in dash.model_note.text() and "model:m@1: 1" in dash.model_note.text()
+
+
+def test_charts_follow_a_theme_change_while_shown(window, qtbot, qapp):
+    dash = shown(qtbot, window)
+    assert dash.label_plot.backgroundBrush().color().lightness() > 150
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(theme_palette("dark"))
+        qtbot.waitUntil(lambda: dash.label_plot.backgroundBrush().color().lightness() < 60,
+                        timeout=5_000)
+        qtbot.waitUntil(lambda: not dash.busy and bool(dash.confusion_labels), timeout=10_000)
+        assert tick_names(dash.label_plot)  # the rebuilt charts hold the data again
+        assert dash.label_plot.getAxis("left").textPen().color().lightness() > 150
+    finally:
+        qapp.setPalette(before)
