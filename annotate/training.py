@@ -18,12 +18,13 @@ import shutil
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from annotate.errors import InputError
 from annotate.formats.spacy_docbin import spacy_module
-from annotate.model import AnnotatedDocument, utc_now
+from annotate.model import AnnotatedDocument
 from annotate.suggestions import Suggestion
 
 SPANS_KEY = "sc"
@@ -139,7 +140,7 @@ def train(records: Iterable[AnnotatedDocument], plan: Plan, out: Path) -> dict[s
     scores = evaluate(nlp, dev_docs, plan.labels)
     nlp.meta["name"] = "counterclaim_suggester"
     nlp.meta[META_KEY] = plan.meta | {
-        "trained": utc_now(), "layer": plan.layer, "labels": list(plan.labels),
+        "trained": _version_time(), "layer": plan.layer, "labels": list(plan.labels),
         "train_documents": len(train_docs), "dev_documents": len(dev_docs),
         "train_spans": spans,
         "scores": {k: [v.precision, v.recall, v.f1] for k, v in scores.items()},
@@ -176,6 +177,12 @@ def is_model(path: Path) -> bool:
         return META_KEY in json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError):
         return False
+
+
+def _version_time() -> str:
+    """When a model was trained, to the microsecond: it names the model's version in its
+    suggestions' source, so two trainings within one second must not share it."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _write(nlp: Any, out: Path) -> None:
