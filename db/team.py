@@ -26,11 +26,13 @@ from db.store import Store
 ROLES = ("annotator", "reviewer", "lead")
 LANES = {"spans": "annotator_id", "relations": "annotator_id", "doc_labels": "annotator_id",
          "document_status": "annotator_id", "journal": "annotator_id",
-         "decisions": "decided_by_id"}
+         "decisions": "decided_by_id", "verdicts": "annotator_id"}
 """Tables of someone's work, and the column naming whose."""
-SHARED = ("journal_documents", "deleted", "settings", "document_words")
-"""Tables every member writes as a side effect of their own edits (journal documents,
-tombstones, the search index)."""
+SHARED = ("journal_documents", "deleted", "settings", "document_words", "suggestions",
+          "actors", "actor_links", "events", "event_documents")
+"""Tables every member writes: as a side effect of their own edits (journal documents,
+tombstones, the search index), the suggestion layer (nobody's work), and the corpus's actors
+and events, which every analyst curates (each change journaled under its maker's name)."""
 MAY_WRITE = "counterclaim_may_write"
 
 

@@ -138,3 +138,36 @@ def test_team_commands_on_the_command_line(lead, capsys: pytest.CaptureFixture[s
     assert "an empty password" in capsys.readouterr().err
     assert main(["team", "init", "sqlite://"]) == 2
     assert "a team works on a PostgreSQL store" in capsys.readouterr().err
+
+
+def test_members_curate_actors_and_suggestions_and_judge_only_in_their_own_name(lead) -> None:
+    store, url = lead
+    names = {role: f"tm_{role}_{secrets.token_hex(3)}" for role in ("a", "b")}
+    password = secrets.token_urlsafe(12)
+    for name in names.values():
+        team.add(store, name, "annotator", password)
+    alice = member(url, names["a"], password)
+    allowed = [
+        "INSERT INTO actors (id, name, kind, aliases) VALUES ('act', 'CSP', 'ORG', '[]')",
+        "INSERT INTO events (id, name, start, \"end\", place) "
+        "VALUES ('ev', 'Tinzaouaten', '2024-07-25', '2024-07-27', 'Kidal')",
+        "INSERT INTO suggestions (id, document_id, start, \"end\", label, source, score, "
+        "created) SELECT 'sg', d.id, 0, 5, 'PERSON', 'patterns:p', 0.5, '' FROM documents AS d",
+    ]
+    verdict = ("INSERT INTO verdicts (document_id, annotator_id, start, \"end\", label, kind, "
+               "source, score, at) SELECT d.id, a.id, 0, 5, 'PERSON', 'reject', 'patterns:p', "
+               "0.5, '' FROM documents AS d, annotators AS a WHERE a.name = :who")
+    try:
+        with alice.engine.connect() as conn:
+            for sql in allowed:
+                conn.execute(text(sql))
+            conn.execute(text(verdict), {"who": names["a"]})
+            conn.commit()
+        with alice.engine.connect() as conn, pytest.raises(DBAPIError,
+                                                           match="row-level security"):
+            conn.execute(text(verdict), {"who": names["b"]})
+    finally:
+        alice.close()
+    with store.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM verdicts")) == 1
+        assert conn.scalar(text("SELECT count(*) FROM actors WHERE name = 'CSP'")) == 1
