@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotate.history import describe, operation, place
 from db.journal import JournalEntry
+from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
 from desktop.service import Service
 
@@ -98,8 +99,8 @@ class HistoryDock(QDockWidget):
             self._stale = True
             return
         self._stale = False
-        self._fill(self.annotator, EVERYONE, self.service.annotators())
-        self._fill(self.operation, EVERY_OPERATION, self.service.operations())
+        fill_choices(self.annotator, EVERYONE, self.service.annotators())
+        fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
         self.reload()
 
     def _on_changed(self, _changes: object) -> None:
@@ -114,18 +115,6 @@ class HistoryDock(QDockWidget):
     def _on_document(self, _uid: str) -> None:
         if self.this_document.isChecked():
             self.refresh()
-
-    @staticmethod
-    def _fill(box: QComboBox, every: str, names: list[str]) -> None:
-        current = box.currentData()
-        box.blockSignals(True)
-        box.clear()
-        box.addItem(every, None)
-        for name in names:
-            box.addItem(line(name), name)
-        found = box.findData(current)
-        box.setCurrentIndex(found if found >= 0 else 0)
-        box.blockSignals(False)
 
     def _read(self, after: int | None = None) -> list[JournalEntry]:
         document = (self.service.current or None) if self.this_document.isChecked() else None
@@ -145,8 +134,8 @@ class HistoryDock(QDockWidget):
         new = self._read(after=self.entries[0].id)
         if any(self.annotator.findData(e.annotator) < 0 or self.operation.findData(e.op) < 0
                for e in new):  # a first entry of someone or of an operation: new choices
-            self._fill(self.annotator, EVERYONE, self.service.annotators())
-            self._fill(self.operation, EVERY_OPERATION, self.service.operations())
+            fill_choices(self.annotator, EVERYONE, self.service.annotators())
+            fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
         states = self.service.journal_states([e.id for e in self.entries if e.state == "active"])
         for row, entry in enumerate(self.entries):
             if entry.id in states:

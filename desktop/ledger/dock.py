@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.ledger import ClaimRecord, Ledger, LedgerClaim, Row, build, shown, update
+from desktop.choices import fill_choices
 from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.timeline import Timeline
 from desktop.plain import line, tooltip
@@ -106,21 +107,9 @@ class LedgerDock(QDockWidget):
             self._stale = True
             return
         self._stale = False
-        self._fill(self.event_box, EVERY_DOCUMENT, [e.name for e, _ in self.service.events()])
-        self._fill(self.layer_box, EVERY_LAYER, self.service.annotators())
+        fill_choices(self.event_box, EVERY_DOCUMENT, [e.name for e, _ in self.service.events()])
+        fill_choices(self.layer_box, EVERY_LAYER, self.service.annotators())
         self.reload()
-
-    @staticmethod
-    def _fill(box: QComboBox, every: str, names: list[str]) -> None:
-        current = box.currentData()
-        box.blockSignals(True)
-        box.clear()
-        box.addItem(every, None)
-        for name in names:
-            box.addItem(line(name), name)
-        found = box.findData(current)
-        box.setCurrentIndex(found if found >= 0 else 0)
-        box.blockSignals(False)
 
     def _records(self, documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
         return self.service.claim_records(self.event_box.currentData(),
