@@ -6,6 +6,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
+from annotate.model import AnnotatedDocument
+from annotate.samples import sample_documents
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Service
@@ -22,6 +24,15 @@ def open_window(qtbot, path: Path, tmp_path: Path, annotator: str = "amina") -> 
     assert QTest.qWaitForWindowActive(window)
     window.editor.view.setFocus()
     return window
+
+
+def open_samples_window(qtbot, tmp_path: Path) -> MainWindow:
+    """:func:`open_window` on a new store in ``tmp_path`` holding the sample texts."""
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(AnnotatedDocument(d) for d in sample_documents())
+    store.close()
+    return open_window(qtbot, path, tmp_path)
 
 
 def select(window: MainWindow, start: int, end: int) -> None:

@@ -20,11 +20,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from window_helpers import open_window, select
+from window_helpers import open_samples_window, select
 
-from annotate.model import AnnotatedDocument
-from annotate.samples import sample_documents
-from db.store import Store
 from desktop.dialogs.restore import RestoreDialog
 from desktop.dialogs.transfer import ExportDialog, ImportDialog, SummaryDialog
 from desktop.help_dialog import HelpDialog
@@ -79,11 +76,7 @@ def _inside_a_control(widget: QWidget, root: QWidget) -> bool:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents(AnnotatedDocument(d) for d in sample_documents())
-    store.close()
-    win = open_window(qtbot, path, tmp_path)
+    win = open_samples_window(qtbot, tmp_path)
     yield win
     win.service.store.close()
 

@@ -8,22 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from window_helpers import open_window
+from window_helpers import open_samples_window
 
-from annotate.model import AnnotatedDocument
-from annotate.samples import sample_documents
-from db.store import Store
 from desktop.main_window import SIDE_WIDTHS
 
 pytestmark = pytest.mark.gui
 
 
 def test_the_title_column_is_not_squeezed_at_the_default_width(qtbot, tmp_path: Path):
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents(AnnotatedDocument(d) for d in sample_documents())
-    store.close()
-    window = open_window(qtbot, path, tmp_path)
+    window = open_samples_window(qtbot, tmp_path)
     window.resize(1472, 920)  # the size the issue was seen at (larger than the test screen:
     window.resizeDocks([window.documents], [SIDE_WIDTHS[0]],  # the docks are set again)
                        Qt.Orientation.Horizontal)

@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from window_helpers import open_window
+from window_helpers import open_samples_window
 
-from annotate.model import AnnotatedDocument
-from annotate.samples import sample_documents
-from db.store import Store
 from desktop.help_dialog import HelpDialog, Page
 from desktop.howto import STEPS, unknown_actions
 
@@ -21,11 +18,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents(AnnotatedDocument(d) for d in sample_documents())
-    store.close()
-    win = open_window(qtbot, path, tmp_path)
+    win = open_samples_window(qtbot, tmp_path)
     yield win
     win.service.store.close()
 

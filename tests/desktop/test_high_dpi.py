@@ -9,11 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from window_helpers import open_window
-
-from annotate.model import AnnotatedDocument
-from annotate.samples import sample_documents
-from db.store import Store
+from window_helpers import open_samples_window
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,11 +33,7 @@ def test_swatches_are_drawn_at_twice_the_pixels_when_the_screen_is_scaled_by_two
 
 
 def test_the_window_fits_a_small_scaled_screen(qtbot, tmp_path):
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents(AnnotatedDocument(d) for d in sample_documents())
-    store.close()
-    window = open_window(qtbot, path, tmp_path)
+    window = open_samples_window(qtbot, tmp_path)
     least = window.minimumSizeHint()
     assert least.width() <= 800 and least.height() <= 500
     window.service.store.close()
