@@ -420,15 +420,19 @@ class AdjudicationTab(QWidget):
         else:
             self._fit_columns(True)
 
-    def _fill_row(self, row: int, item: Item) -> None:
-        text = self.editor.text
-        symbol, colour, meaning = KINDS[item.kind]
-        kind = QTableWidgetItem(f"{symbol} {item.kind}")
+    def _kind_cell(self, row: int, caption: str, colour: str, meaning: str) -> None:
+        """The row's first cell: its kind, shaded in the kind's colour, explained on hover."""
+        kind = QTableWidgetItem(caption)
         shade = QColor(colour)
         shade.setAlpha(KIND_ALPHA)
         kind.setBackground(QBrush(shade))
         kind.setToolTip(meaning)
         self.table.setItem(row, 0, kind)
+
+    def _fill_row(self, row: int, item: Item) -> None:
+        text = self.editor.text
+        symbol, colour, meaning = KINDS[item.kind]
+        self._kind_cell(row, f"{symbol} {item.kind}", colour, meaning)
         sides = item.by_annotator()
         differing = adjudication.attribute_choices(item) if item.kind == "attributes" else {}
         for column, name in enumerate(self.annotators, start=1):
@@ -461,12 +465,7 @@ class AdjudicationTab(QWidget):
     def _fill_relation_row(self, row: int, item: RelationItem) -> None:
         text = self.editor.text
         symbol, colour, meaning = RELATION_KINDS[item.kind]
-        kind = QTableWidgetItem(f"{symbol} relation {item.kind}")
-        shade = QColor(colour)
-        shade.setAlpha(KIND_ALPHA)
-        kind.setBackground(QBrush(shade))
-        kind.setToolTip(meaning)
-        self.table.setItem(row, 0, kind)
+        self._kind_cell(row, f"{symbol} relation {item.kind}", colour, meaning)
         ends = {s.id: s for s in (*item.source.spans, *item.target.spans)}
         for column, name in enumerate(self.annotators, start=1):
             given = item.by_annotator().get(name, [])
