@@ -170,7 +170,7 @@ class Inspector(QDockWidget):
         """Show span ``span_id`` ("" none); the span shown already is kept as it is (its
         changes come with :meth:`_on_changed`)."""
         if self.span is None or span_id != self.span.id:
-            self._show(self.service.span(span_id) if span_id else None)
+            self._show(self.service.known_span(span_id) if span_id else None)
 
     def _show(self, span: Span | None) -> None:
         if self.span is not None and (span is None or span.id != self.span.id):
@@ -235,7 +235,7 @@ class Inspector(QDockWidget):
             if span.id not in (relation.source, relation.target):
                 continue
             outgoing = relation.source == span.id
-            other = self.service.span(relation.target if outgoing else relation.source)
+            other = self.service.known_span(relation.target if outgoing else relation.source)
             excerpt = words(text[other.start:other.end], LINK_WORDS) if other else "?"
             arrow = "→" if outgoing else "←"
             item = QListWidgetItem(f"{line(relation.type)} {arrow} "
@@ -294,9 +294,11 @@ class Inspector(QDockWidget):
     def save_note(self) -> None:
         """Store the note as typed, if it was (kept in the field if the store refuses it)."""
         self._note_timer.stop()
-        span = self._current()
         note = self.note.toPlainText()
-        if span is not None and note != self._note_shown and (span.note or "") != note:
+        if self.span is None or note == self._note_shown:
+            return  # nothing typed: nothing to read back
+        span = self._current()
+        if span is not None and (span.note or "") != note:
             self.service.apply(set_note(span, note))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

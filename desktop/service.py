@@ -98,6 +98,10 @@ class Service:
         self._document: Document | None = None
         self._spans: tuple[tuple[str, tuple[str, ...]], list[Span]] | None = None
         """The last spans read (document, annotators), kept current from each change."""
+        self._relations: tuple[tuple[str, tuple[str, ...]], list[Relation]] | None = None
+        """The last relations read (document, annotators), until a change of relations."""
+        self._statuses: dict[tuple[str, str], Status] = {}
+        """Statuses read (by document uid and annotator), kept current from each change."""
         self.pending = Pending(self.hub, self._write_now)
         self._expected: dict[str, Span] = {}
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
@@ -127,6 +131,8 @@ class Service:
         self._schema = None
         self._document = None
         self._spans = None
+        self._relations = None
+        self._statuses.clear()
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -451,9 +457,16 @@ class Service:
         return self._guarded(lambda: self.store.doc_labels(uid)) or []
 
     def relations(self, uid: str, annotators: Sequence[str] = ()) -> list[Relation]:
-        """The relations of document ``uid`` by ``annotators`` (default: the current one)."""
-        who = list(annotators) or [self.annotator]
-        return self._guarded(lambda: self.store.relations(uid, who)) or []
+        """The relations of document ``uid`` by ``annotators`` (default: the current one);
+        the last ones read are kept until a change of relations (the views showing a span,
+        and a relabel, share one read)."""
+        who = tuple(annotators) or (self.annotator,)
+        if self._relations is None or self._relations[0] != (uid, who):
+            read = self._guarded(lambda: self.store.relations(uid, list(who)))
+            if read is None:
+                return []
+            self._relations = ((uid, who), read)
+        return list(self._relations[1])
 
     def span(self, span_id: str) -> Span | None:
         """The span as stored now, or None when it is gone."""
@@ -461,6 +474,15 @@ class Service:
             return self.store.span(span_id)
         except ValidationError:
             return None
+
+    def known_span(self, span_id: str) -> Span | None:
+        """Span ``span_id`` as the last change left it when it is among the spans kept
+        (:meth:`spans`), else as stored now: for showing it, not for editing it."""
+        if self._spans is not None:
+            for span in self._spans[1]:
+                if span.id == span_id:
+                    return span
+        return self.span(span_id)
 
     def claim_records(self, event: str | None = None, annotator: str | None = None,
                       documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
@@ -519,7 +541,15 @@ class Service:
         return self._guarded(lambda: self.store.span_count(uid=uid)) or 0
 
     def status(self, uid: str) -> Status:
-        return self._guarded(lambda: self.store.status(uid, self.annotator)) or "todo"
+        return self._guarded(lambda: self._status_of(uid, self.annotator)) or "todo"
+
+    def _status_of(self, uid: str, annotator: str) -> Status:
+        """``annotator``'s status of document ``uid``, read once and then kept current from
+        each change (an edit's progress check reads nothing back); the store's errors pass."""
+        key = (uid, annotator)
+        if key not in self._statuses:
+            self._statuses[key] = self.store.status(uid, annotator)
+        return self._statuses[key]
 
     def progress(self) -> Progress:
         store, who = self.store, self.annotator
@@ -550,7 +580,7 @@ class Service:
 
         def run() -> ChangeSet:
             return self.store.apply(
-                with_progress(waiting, who, lambda uid: self.store.status(uid, who)), who)
+                with_progress(waiting, who, lambda uid: self._status_of(uid, who)), who)
         changes = self._write(run, self._emit, (who, waiting))
         if changes is None and self.pending:
             self._expect(waiting)
@@ -616,7 +646,7 @@ class Service:
         uid = self.current if self.current in entry.documents else entry.documents[0]
         self.open_document(uid)
         found = place(*entry.step)
-        if found.span is not None and self.span(found.span) is not None:
+        if found.span is not None and self.known_span(found.span) is not None:
             self.hub.spanRequested.emit(found.span)
         elif found.start is not None:
             self.hub.offsetRequested.emit(found.start)
@@ -648,6 +678,10 @@ class Service:
                 self._spans = None  # labels renamed
             else:
                 self._follow(changes)
+            if changes.schema or changes.relations:
+                self._relations = None
+            for uid, who, _, now in changes.statuses:
+                self._statuses[(uid, who)] = now
             if changes.schema:
                 self._schema = None
             self.hub.changed.emit(changes)

@@ -41,7 +41,7 @@ from annotate import adjudication
 from annotate.adjudication import Item, ItemKind
 from annotate.commands import ChangeSet, Command
 from annotate.errors import CounterclaimError, ValidationError
-from annotate.model import Span
+from annotate.model import GOLD, Span
 from annotate.offsets import OffsetMap
 from annotate.relation_items import (
     RelationItem,
@@ -99,10 +99,20 @@ INLINE_SPANS = 2_000
 a bigger one in a :class:`PlanJob`."""
 FILL_ROWS = 300
 """Table rows filled per turn of the event loop, so that a long table keeps the window live."""
+REPLAN_MS = 150
+"""How long after an edit of the current document its items are aligned again: a key press
+ends with its own repaint, and a burst of edits costs one alignment."""
 
 
 def with_key(tip: str, key: str) -> str:
     return f"{tip} ({QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)})"
+
+
+def layer_edit(changes: ChangeSet) -> bool:
+    """Whether ``changes`` edit spans of annotators' layers only (no gold span, no decision
+    alone)."""
+    return bool(changes.edits) and all(
+        span is None or span.annotator != GOLD for edit in changes.edits for span in edit)
 
 
 class AcceptAgreedJob(Job):
@@ -149,6 +159,8 @@ class AdjudicationTab(QWidget):
         self._planned: str | None = None  # the document the items belong to, once aligned
         self._reselect: Item | None = None
         self._filling = 0  # which fill of the table is under way
+        self._replan = QTimer(self, singleShot=True, interval=REPLAN_MS)
+        self._replan.timeout.connect(self.refresh)
         self.table = QTableWidget(0, 0)
         self.table.setAccessibleName("Review items")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -252,7 +264,14 @@ class AdjudicationTab(QWidget):
             self.refresh()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if self.service.current in changes.documents:
+        """A change of the current document: an annotator's edit of their spans (a key press
+        in the text) aligns it again a moment later (:data:`REPLAN_MS`), a decision at once;
+        out of sight, once shown again."""
+        if self.service.current not in changes.documents:
+            return
+        if layer_edit(changes):
+            self._replan.start()
+        else:
             self.refresh()
 
     def refresh(self) -> None:
@@ -268,6 +287,7 @@ class AdjudicationTab(QWidget):
         """Align the current document: at once when it is small or the store cannot be opened
         by a job (True); else start a :class:`PlanJob` (False) and show its progress."""
         self._stale = False
+        self._replan.stop()
         self._drop_plan_job()
         if self._planned is not None:
             self._reselect = self.selected()

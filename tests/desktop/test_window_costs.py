@@ -111,6 +111,43 @@ def test_a_key_press_reads_nothing_back_that_grows_with_the_store(window, qtbot)
         assert calls["span"] + calls["relations"] + calls["status"] <= 3, (kind, calls)
 
 
+def test_key_presses_after_the_first_read_no_status_relations_or_span(window, qtbot):
+    """The first edit of a document reads its status (to mark it in progress) and the shown
+    span's links once; every press after it takes them from what the changes carried: no
+    status, relation or span is read back, with the review dock in front too."""
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    for front in (window.spans, window.review):
+        front.raise_()
+        qtbot.wait(200)  # brought in front: its own reads
+        select(window, "ambushed")
+        for kind, key, modifiers in PRESSES:
+            with counted(Store, READS) as calls:
+                qtbot.keyClick(window.editor.view, key, modifiers)
+            assert calls["status"] == calls["relations"] == calls["span"] == 0, (kind, calls)
+    model = window.documents.model
+    assert model.document_row(model.row_of(window.service.current)).status == "in_progress"
+
+
+def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, qtbot):
+    """With the review dock in front, a key press ends with its own repaint: the document is
+    aligned again once, a moment after the last press, and the table shows the edit."""
+    window.review.raise_()
+    tab = window.review.adjudication
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 2)
+    select(window, "convoy")
+    with counted(Service, ("review_items",)) as calls:
+        for key, modifiers in ((Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
+                               (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier)):
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            assert calls["review_items"] == 0
+        qtbot.waitUntil(lambda: calls["review_items"] == 1)
+        qtbot.wait(300)
+        assert calls["review_items"] == 1
+    assert tab.table.rowCount() == 3  # amina's new DENIAL is an item of its own
+
+
 def test_status_bar_and_document_list_follow_edits_from_their_deltas(window, qtbot):
     uid = window.service.current
     model = window.documents.model
