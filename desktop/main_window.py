@@ -416,5 +416,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.place.remember()
+        self.place.save()
         self.settings.sync()
         super().closeEvent(event)

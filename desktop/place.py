@@ -15,6 +15,9 @@ from desktop.service import Service
 from desktop.textview.view import SpanTextView
 
 GROUP = "stores"
+SAVE_MS = 1500
+"""How long after the reader moved on the place is written to the settings: stepping through
+documents writes the settings file once (each write replaces the whole file on disk)."""
 
 
 def store_key(location: str) -> str:
@@ -33,6 +36,9 @@ class Place(QObject):
         self.settings = settings
         self.view: SpanTextView | None = None
         self._shown = ("", "")  # (store location, document uid) the view shows
+        self._unsaved: dict[str, object] = {}  # settings noted, not written yet
+        self._saving = QTimer(self, singleShot=True, interval=SAVE_MS)
+        self._saving.timeout.connect(self.save)
         service.hub.documentChanged.connect(lambda _uid: self.remember())
         service.hub.storeChanged.connect(self._leaving_store)
 
@@ -42,19 +48,39 @@ class Place(QObject):
         self.service.hub.documentChanged.connect(self._arrived)
 
     def remember(self) -> None:
-        """Write the shown document and the place in it under its store."""
+        """Note the shown document and the place in it under its store; they are written to
+        the settings :data:`SAVE_MS` later, or by :meth:`save`."""
         location, uid = self._shown
         if self.view is None or not location or not uid:
             return
         top, caret = self.view.place()
         group = store_key(location)
-        self.settings.setValue(f"{group}/document", uid)
-        self.settings.setValue(f"{group}/top", top)
-        self.settings.setValue(f"{group}/caret", caret)
+        self._unsaved.update({f"{group}/document": uid, f"{group}/top": top,
+                              f"{group}/caret": caret})
+        self._saving.start()
+
+    def save(self) -> None:
+        """Write the places noted to the settings."""
+        self._saving.stop()
+        for key, value in self._unsaved.items():
+            self.settings.setValue(key, value)
+        self._unsaved.clear()
+
+    def _value(self, key: str, default: object) -> object:
+        """The setting ``key`` as noted last, written or not."""
+        return self._unsaved[key] if key in self._unsaved else \
+            self.settings.value(key, default)
+
+    def _number(self, key: str) -> int:
+        """The setting ``key`` as a whole number (0: none, or not a number)."""
+        try:
+            return int(str(self._value(key, 0)))
+        except ValueError:
+            return 0
 
     def last_document(self) -> str | None:
         """The document last shown from the open store, if it is still there."""
-        uid = str(self.settings.value(f"{store_key(self.service.location)}/document", "") or "")
+        uid = str(self._value(f"{store_key(self.service.location)}/document", "") or "")
         return uid if uid and self.service.document(uid) is not None else None
 
     def reopen(self, first: str | None) -> None:
@@ -79,9 +105,8 @@ class Place(QObject):
         self._shown = (location, uid)
         group = store_key(location)
         view = self.view
-        if view is not None and uid and self.settings.value(f"{group}/document") == uid:
-            top = self.settings.value(f"{group}/top", 0, type=int)
-            caret = self.settings.value(f"{group}/caret", 0, type=int)
+        if view is not None and uid and self._value(f"{group}/document", None) == uid:
+            top, caret = self._number(f"{group}/top"), self._number(f"{group}/caret")
             # once the window is laid out (a view not shown yet has no lines to scroll by);
             # dropped with the view, and when another document came first
             QTimer.singleShot(0, view, lambda: self._shown == (location, uid)

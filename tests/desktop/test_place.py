@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from window_helpers import open_window
 
 from annotate.model import AnnotatedDocument, Document
@@ -86,4 +87,27 @@ def test_a_reload_keeps_the_place_and_an_unknown_document_falls_back_to_the_firs
     window.settings.setValue(f"{store_key(window.service.location)}/document", "not-there")
     again = open_window(qtbot, path, tmp_path)
     assert again.editor.title.text() == "Alpha"
+    again.service.store.close()
+
+
+def test_stepping_through_documents_writes_the_settings_file_once_after(qtbot, tmp_path):
+    """Each write of the settings replaces the whole file on disk: Ctrl+Down through documents
+    notes the place and writes it once the reader has stopped a moment, not on every step."""
+    path = make_store(tmp_path / "s.sqlite", ["Alpha", "Beta", "Gamma", "Delta"])
+    window = open_window(qtbot, path, tmp_path)
+    ini = tmp_path / "window.ini"
+    window.settings.sync()
+    written = ini.read_bytes() if ini.exists() else b""
+    for _ in range(3):
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(20)  # the settings' own write, when one was asked for
+        assert (ini.read_bytes() if ini.exists() else b"") == written
+    assert window.editor.title.text() == "Delta"
+    gamma = uid_of(window, "Gamma")
+    qtbot.waitUntil(lambda: ini.exists() and gamma.encode() in ini.read_bytes(),
+                    timeout=5_000)
+    window.close()
+    window.service.store.close()
+    again = open_window(qtbot, path, tmp_path)
+    assert again.editor.title.text() == "Delta"
     again.service.store.close()
