@@ -44,7 +44,7 @@ def confirm(parent: QWidget, plan: Relabel, losses: list[str]) -> bool:
 def relabel_span(service: Service, span: Span, label: str, parent: QWidget) -> bool:
     """Give ``span`` (the current annotator's) ``label``, asking first when attributes or
     links would be dropped; False when the user declined or the store refused."""
-    spans = {s.id: s for s in service.spans(span.document)}
+    spans = service.span_map(span.document)
     plan = plan_relabel(span, label, service.schema(), service.relations(span.document), spans)
     losses = plan.losses(spans)
     if losses and not confirm(parent, plan, losses):

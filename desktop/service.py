@@ -11,11 +11,12 @@ up the window; the caller gets None for it too.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 
 from PySide6.QtCore import QTimer
@@ -96,8 +97,10 @@ class Service:
         self._opener = opener
         self._schema: LabelSchema | None = None
         self._document: Document | None = None
-        self._spans: tuple[tuple[str, tuple[str, ...]], list[Span]] | None = None
-        """The last spans read (document, annotators), kept current from each change."""
+        self._spans: tuple[tuple[str, tuple[str, ...]], dict[str, Span]] | None = None
+        """The last spans read (document, annotators) by id, kept current from each change."""
+        self._in_order: list[Span] | None = None
+        """Those spans in text order (made again after a change, when asked for)."""
         self._relations: tuple[tuple[str, tuple[str, ...]], list[Relation]] | None = None
         """The last relations read (document, annotators), until a change of relations."""
         self._statuses: dict[tuple[str, str], Status] = {}
@@ -423,13 +426,28 @@ class Service:
 
     def spans(self, uid: str, annotators: Sequence[str] = ()) -> list[Span]:
         """The spans of document ``uid`` by ``annotators`` (default: the current annotator)."""
+        kept = self._kept_spans(uid, annotators)
+        if kept is None:
+            return []
+        if self._in_order is None:
+            self._in_order = sorted(kept.values(), key=lambda s: s.start)
+        return list(self._in_order)
+
+    def span_map(self, uid: str) -> Mapping[str, Span]:
+        """The current annotator's spans of document ``uid`` by id (read-only; as
+        :meth:`spans` keeps them: a lookup costs the same whatever the document's size)."""
+        return MappingProxyType(self._kept_spans(uid, ()) or {})
+
+    def _kept_spans(self, uid: str, annotators: Sequence[str]) -> dict[str, Span] | None:
+        """The spans of ``uid`` by ``annotators`` kept, read first unless they are the last
+        read (the views loading a document share one read); None when the store refused."""
         who = tuple(annotators) or (self.annotator,)
         if self._spans is None or self._spans[0] != (uid, who):
             read = self._guarded(lambda: self.store.spans(uid, who))
             if read is None:
-                return []
-            self._spans = ((uid, who), read)  # the views loading a document share one read
-        return list(self._spans[1])
+                return None
+            self._spans, self._in_order = ((uid, who), {s.id: s for s in read}), read
+        return self._spans[1]
 
     def suggestions(self, uid: str) -> list[Suggestion]:
         """The suggestions of document ``uid`` the current annotator has not judged yet."""
@@ -478,11 +496,8 @@ class Service:
     def known_span(self, span_id: str) -> Span | None:
         """Span ``span_id`` as the last change left it when it is among the spans kept
         (:meth:`spans`), else as stored now: for showing it, not for editing it."""
-        if self._spans is not None:
-            for span in self._spans[1]:
-                if span.id == span_id:
-                    return span
-        return self.span(span_id)
+        kept = self._spans[1].get(span_id) if self._spans is not None else None
+        return kept if kept is not None else self.span(span_id)
 
     def claim_records(self, event: str | None = None, annotator: str | None = None,
                       documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
@@ -663,14 +678,13 @@ class Service:
         """Keep the spans read last as the change left them (its own values: no read)."""
         if self._spans is None or not changes.edits:
             return
-        (uid, who), spans = self._spans
-        kept = {s.id: s for s in spans}
+        (uid, who), kept = self._spans
         for span_id, span in changes.spans_after().items():
             if span is not None and span.document == uid and span.annotator in who:
                 kept[span_id] = span
             else:
                 kept.pop(span_id, None)
-        self._spans = ((uid, who), sorted(kept.values(), key=lambda s: s.start))
+        self._in_order = None
 
     def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
