@@ -692,6 +692,58 @@ class SetEventDocument(Command):
         return ChangeSet(documents=frozenset({self.document}), ledger=True)
 
 
+Pairs = tuple[tuple[str, str], ...]
+"""(document uid, annotator) pairs: who is assigned which document."""
+
+
+def _pairs_changes(pairs: Pairs) -> ChangeSet:
+    return ChangeSet(documents=frozenset(uid for uid, _ in pairs), status=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Command):
+    """Assign each document to each annotator of ``pairs`` (a lead's step; none assigned yet)."""
+
+    op: ClassVar[str] = "assign"
+    pairs: Pairs
+
+    def inverse(self) -> Unassign:
+        return Unassign(self.pairs)
+
+    def changes(self) -> ChangeSet:
+        return _pairs_changes(self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class Unassign(Command):
+    """Take back the assignments ``pairs`` names (each of them held)."""
+
+    op: ClassVar[str] = "unassign"
+    pairs: Pairs
+
+    def inverse(self) -> Assign:
+        return Assign(self.pairs)
+
+    def changes(self) -> ChangeSet:
+        return _pairs_changes(self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class SetBlind(Command):
+    """Turn blind mode on or off (``previous`` is filled in by the store): while on, an
+    annotator sees only their own layer of a document until it goes to review."""
+
+    op: ClassVar[str] = "set_blind"
+    on: bool
+    previous: bool = False
+
+    def inverse(self) -> SetBlind:
+        return SetBlind(self.previous, self.on)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet(status=True)
+
+
 def _actor_from(data: dict[str, Any]) -> Actor:
     return Actor(data["name"], data["kind"], tuple(data["aliases"]), data["id"])
 
@@ -745,6 +797,11 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return UpdateEvent(Event(**data["before"]), Event(**data["after"]))
     if op == "set_event_document":
         return SetEventDocument(**data)
+    if op in ("assign", "unassign"):
+        cls7 = Assign if op == "assign" else Unassign
+        return cls7(tuple((str(uid), str(name)) for uid, name in data["pairs"]))
+    if op == "set_blind":
+        return SetBlind(bool(data["on"]), bool(data["previous"]))
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
     raise ValueError(f"unknown command {op!r}")

@@ -16,6 +16,8 @@ from annotate.schema import LabelSchema
 
 BATCH_NAMED = 2
 """A step of several changes names this many besides its main one, else counts them."""
+NAMES_SHOWN = 3
+"""An assignment names this many annotators, then an ellipsis."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,16 @@ def describe(op: str, payload: dict[str, Any]) -> str:
     if op == "clear_suggestions":
         source = payload.get("source") or "every source"
         return f"{payload.get('suggestions')} suggestions of {source} removed"
+    if op in ("assign", "unassign") and isinstance(payload.get("pairs"), list):
+        pairs = [p for p in payload["pairs"] if isinstance(p, list | tuple) and len(p) == 2]
+        who = sorted({str(name) for _, name in pairs})
+        shown = ", ".join(who[:NAMES_SHOWN]) + (" …" if len(who) > NAMES_SHOWN else "")
+        n = len({uid for uid, _ in pairs})
+        documents = f"{n} document{'s' * (n != 1)}"
+        return f"assign {documents} to {shown}" if op == "assign" else \
+            f"unassign {documents} from {shown}"
+    if op == "set_blind":
+        return f"blind mode {'on' if payload.get('on') else 'off'}"
     if op == "set_status":
         return f"status {payload.get('previous')} → {payload.get('state')}"
     if op in ("add_decision", "remove_decision") and isinstance(payload.get("decision"), dict):

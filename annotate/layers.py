@@ -14,6 +14,7 @@ from annotate.commands import (
     AddDocLabel,
     AddRelation,
     AddVerdict,
+    Assign,
     Batch,
     Command,
     CreateActor,
@@ -27,9 +28,11 @@ from annotate.commands import (
     RemoveDocLabel,
     RemoveRelation,
     RemoveVerdict,
+    SetBlind,
     SetEventDocument,
     SetSchema,
     SetStatus,
+    Unassign,
     UpdateActor,
     UpdateEvent,
     UpdateSpan,
@@ -91,8 +94,9 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
     elif isinstance(command, AddDecision | RemoveDecision):
         owners = [command.decision.decided_by]
     elif isinstance(command, SetSchema | CreateActor | DeleteActor | UpdateActor | LinkActor
-                    | CreateEvent | DeleteEvent | UpdateEvent | SetEventDocument):
-        owners = []  # the schema, actors and events are the corpus's, no one's layer
+                    | CreateEvent | DeleteEvent | UpdateEvent | SetEventDocument
+                    | Assign | Unassign | SetBlind):
+        owners = []  # the schema, actors, events and assignments: the corpus's, no one's layer
     else:
         raise TypeError(f"no layer rule for {type(command).__name__}")
     for owner in owners:

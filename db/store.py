@@ -32,10 +32,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from annotate import layers
 from annotate.actors import LABEL_KINDS, Actor, Event, Proposal, definitions_in, propose
+from annotate.assignment import QueueRow
 from annotate.commands import (
     Batch,
     ChangeSet,
@@ -61,7 +62,17 @@ from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema, default_schema
 from annotate.suggestions import Suggestion, visible
 from annotate.validator import Incoming
-from db import actor_edits, bulk, dialects, edits, journal, ledger_rows, search, suggestions
+from db import (
+    actor_edits,
+    assignments,
+    bulk,
+    dialects,
+    edits,
+    journal,
+    ledger_rows,
+    search,
+    suggestions,
+)
 from db.dialects.base import Watch
 from db.engine import (
     OPENED,
@@ -87,6 +98,9 @@ from db.tables import (
     SpanModel,
     StatusModel,
 )
+
+REFUSED = "42501"
+"""The SQLSTATE of a write a server's privileges or row-level security refuse (PostgreSQL)."""
 
 D, S, R, ST, J = (
     DocumentModel.__table__,
@@ -300,6 +314,13 @@ class Store:
             if "full" in message:
                 raise StoreError("the disk is full: your edit was not saved") from None
             raise StoreError(f"the store could not be written: {message}") from None
+        except DBAPIError as exc:
+            self._forget()
+            if getattr(exc.orig, "sqlstate", None) != REFUSED:
+                raise
+            reason = str(exc.orig).splitlines()[0]
+            raise StoreError(f"the server refused the change ({reason}): your role may not "
+                             "make it, and nothing was saved") from None
         except BaseException:
             self._forget()
             raise
@@ -913,6 +934,24 @@ class Store:
         that does not exist."""
         with self._read() as conn:
             return ledger_rows.claim_records(conn, event, annotator, documents)
+    # -- assignments (a lead's; Assign, Unassign and SetBlind take the one write path) ---------
+    def assignments(self, annotator: str | None = None,
+                    uids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """(document uid, annotator) of every assignment (of ``annotator``, of ``uids``), in
+        store order."""
+        with self._read() as conn:
+            return assignments.assignments(conn, annotator, uids)
+
+    def queue(self, annotator: str) -> list[QueueRow]:
+        """The documents assigned to ``annotator``, with their status and span count."""
+        with self._read() as conn:
+            return assignments.queue(conn, annotator)
+
+    def blind(self) -> bool:
+        """Whether blind mode is on."""
+        with self._read() as conn:
+            return assignments.blind(conn)
+
     # -- suggestions -----------------------------------------------------------------------
     def put_suggestions(self, found: Sequence[Suggestion], source: str, by: str = SYSTEM,
                         uids: Iterable[str] = (), replaces: Collection[str] = ()) -> int:

@@ -303,3 +303,16 @@ class VerdictModel(Base):
     score: Mapped[float] = mapped_column(Float)
     chosen: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[str] = mapped_column(String(20))
+
+
+class AssignmentModel(Base):
+    """A document assigned to an annotator by a lead (who and when: the journal)."""
+
+    __tablename__ = "assignments"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    at: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_assignments_annotator_id", "annotator_id"),)

@@ -8,7 +8,11 @@ someone's work:
 - everyone reads everything;
 - an annotator writes only rows of their own layer (the annotator whose name is their role's);
 - a reviewer writes the gold layer as well, and adjudication decisions;
-- a lead writes everything, schema and documents included.
+- a lead writes everything, schema, documents, assignments and blind mode included;
+- in blind mode (:mod:`db.assignments`) an annotator reads only their own layer of a
+  document (spans, relations, document labels, verdicts, decisions, journal rows) until it
+  goes to review: every annotator assigned to it marked it done
+  (:func:`annotate.assignment.in_review`); reviewers and leads read everything.
 
 Roles are made without passwords by Counterclaim's hand unless one is given (the server keeps
 only its SCRAM hash); members keep theirs in libpq's password file (~/.pgpass), never in a URL.
@@ -21,6 +25,7 @@ from sqlalchemy import Connection, text
 from annotate.errors import StoreError
 from annotate.model import GOLD
 from annotate.strings import check_name
+from db.assignments import BLIND
 from db.store import Store
 
 ROLES = ("annotator", "reviewer", "lead")
@@ -33,7 +38,18 @@ SHARED = ("journal_documents", "deleted", "settings", "document_words", "suggest
 """Tables every member writes: as a side effect of their own edits (journal documents,
 tombstones, the search index), the suggestion layer (nobody's work), and the corpus's actors
 and events, which every analyst curates (each change journaled under its maker's name)."""
+BLIND_READS = {"spans": ("annotator_id", "document_id"),
+               "relations": ("annotator_id", "document_id"),
+               "doc_labels": ("annotator_id", "document_id"),
+               "verdicts": ("annotator_id", "document_id"),
+               "decisions": ("decided_by_id", "document_id"),
+               "journal": ("annotator_id",
+                           "(SELECT d.id FROM documents AS d WHERE d.uid = document_uid)")}
+"""Tables of someone's work that blind mode hides from other annotators: the columns naming
+whose, and which document."""
 MAY_WRITE = "counterclaim_may_write"
+MAY_READ = "counterclaim_may_read"
+IN_REVIEW = "counterclaim_in_review"
 
 
 def groups(conn: Connection) -> dict[str, str]:
@@ -80,8 +96,29 @@ def init(store: Store) -> list[str]:
             "SELECT 1 FROM annotators AS a WHERE a.id = who AND (a.name = current_user "
             f"OR (a.name = {_literal(GOLD)} "
             f"AND pg_has_role(current_user, {reviewer}, 'MEMBER')))) $$"))
+        conn.execute(text(
+            f"CREATE OR REPLACE FUNCTION {IN_REVIEW}(doc integer) RETURNS boolean "
+            "LANGUAGE sql STABLE AS $$ "
+            "SELECT EXISTS (SELECT 1 FROM assignments WHERE document_id = doc) "
+            "AND NOT EXISTS (SELECT 1 FROM assignments AS x WHERE x.document_id = doc "
+            "AND NOT EXISTS (SELECT 1 FROM document_status AS s WHERE s.document_id = doc "
+            "AND s.annotator_id = x.annotator_id AND s.state = 'done')) $$"))
+        conn.execute(text(
+            f"CREATE OR REPLACE FUNCTION {MAY_READ}(who integer, doc integer) RETURNS boolean "
+            "LANGUAGE sql STABLE AS $$ "
+            "SELECT NOT EXISTS (SELECT 1 FROM settings "
+            f"WHERE key = {_literal(BLIND)} AND value = 'on') "
+            f"OR pg_has_role(current_user, {lead}, 'MEMBER') "
+            f"OR pg_has_role(current_user, {reviewer}, 'MEMBER') "
+            "OR EXISTS (SELECT 1 FROM annotators AS a WHERE a.id = who "
+            f"AND a.name = current_user) OR {IN_REVIEW}(doc) $$"))
         for table, column in LANES.items():
-            _policies(conn, table, f"{MAY_WRITE}({column})")
+            _policies(conn, table, f"{MAY_WRITE}({column})",
+                      f"{MAY_READ}({', '.join(BLIND_READS[table])})"
+                      if table in BLIND_READS else "true")
+        is_lead = f"pg_has_role(current_user, {lead}, 'MEMBER')"
+        _policies(conn, "assignments", is_lead)
+        _policies(conn, "settings", f"key <> {_literal(BLIND)} OR {is_lead}")
         _policies(conn, "annotators",
                   f"name = current_user OR pg_has_role(current_user, {lead}, 'MEMBER') OR "
                   f"(name = {_literal(GOLD)} "
@@ -94,11 +131,12 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _policies(conn: Connection, table: str, lane: str) -> None:
-    """Row-level security on ``table``: every row read, only rows meeting ``lane`` written."""
+def _policies(conn: Connection, table: str, lane: str, seen: str = "true") -> None:
+    """Row-level security on ``table``: rows meeting ``seen`` read, only rows meeting
+    ``lane`` written."""
     conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     conn.execute(text(f"DROP POLICY IF EXISTS everyone_reads ON {table}"))
-    conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING (true)"))
+    conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING ({seen})"))
     conn.execute(text(f"DROP POLICY IF EXISTS own_lane ON {table}"))
     conn.execute(text(f"CREATE POLICY own_lane ON {table} FOR ALL USING ({lane}) "
                       f"WITH CHECK ({lane})"))

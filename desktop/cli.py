@@ -36,7 +36,7 @@ from db.review import (
 )
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
-from desktop import cli_assist, cli_ledger, cli_team
+from desktop import cli_assign, cli_assist, cli_ledger, cli_team
 from desktop.stores import open_store
 
 
@@ -420,6 +420,7 @@ def parser() -> argparse.ArgumentParser:
     cli_team.add_parsers(sub, common)
     cli_ledger.add_parsers(sub, common, by)
     cli_assist.add_parsers(sub, common, by)
+    cli_assign.add_parsers(sub, common, by)
     return top
 
 

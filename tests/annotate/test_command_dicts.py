@@ -13,6 +13,7 @@ from annotate.commands import (
     AddDecision,
     AddRelation,
     AddVerdict,
+    Assign,
     Batch,
     Command,
     CreateActor,
@@ -26,8 +27,10 @@ from annotate.commands import (
     RemoveDecision,
     RemoveRelation,
     RemoveVerdict,
+    SetBlind,
     SetEventDocument,
     SetStatus,
+    Unassign,
     UpdateActor,
     UpdateEvent,
     UpdateSpan,
@@ -63,6 +66,9 @@ COMMANDS: list[Command] = [
     SetEventDocument(EVENT.id, "doc", False),
     AddVerdict(VERDICT),
     RemoveVerdict(VERDICT),
+    Assign((("doc", "amina"), ("doc", "ben"))),
+    Unassign((("doc", "ben"),)),
+    SetBlind(True, False),
 ]
 
 
@@ -75,6 +81,7 @@ def test_to_dict_is_asdict_with_op_first(command: Command) -> None:
     assert data.keys() == expected.keys()
     assert next(iter(data)) == "op"
     assert command_from_dict(data) == command
+    assert command_from_dict(json.loads(json.dumps(data))) == command  # as the journal reads it
 
 
 def test_to_dict_copies_the_attributes() -> None:

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from annotate.commands import CreateSpan
+from annotate.commands import Assign, CreateSpan, SetBlind, SetStatus
+from annotate.errors import StoreError
 from annotate.model import GOLD, AnnotatedDocument, Document, Span
 from db import team
 from db.store import Store
@@ -171,3 +172,46 @@ def test_members_curate_actors_and_suggestions_and_judge_only_in_their_own_name(
     with store.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM verdicts")) == 1
         assert conn.scalar(text("SELECT count(*) FROM actors WHERE name = 'CSP'")) == 1
+
+
+def test_only_a_lead_assigns_and_in_blind_mode_an_annotator_reads_only_their_layer(
+        lead) -> None:
+    store, url = lead
+    names = {role: f"tm_{role}_{secrets.token_hex(3)}" for role in ("a", "b", "r", "l")}
+    password = secrets.token_urlsafe(12)
+    for key, role in (("a", "annotator"), ("b", "annotator"), ("r", "reviewer"), ("l", "lead")):
+        team.add(store, names[key], role, password)
+    uid = uid_of(store)
+    a, b = names["a"], names["b"]
+    alice, chief, reviewer = (member(url, names[k], password) for k in ("a", "l", "r"))
+    try:
+        for command in (Assign(((uid, a),)), SetBlind(True)):
+            with pytest.raises(StoreError, match="the server refused the change"):
+                alice.apply(command, a)
+        with alice.engine.connect() as conn, pytest.raises(DBAPIError, match="permission"):
+            conn.execute(text("INSERT INTO assignments SELECT d.id, a.id, '' FROM documents "
+                              "AS d, annotators AS a WHERE a.name = :a"), {"a": a})
+        chief.apply(Assign(((uid, a), (uid, b))), names["l"])
+        chief.apply(SetBlind(True), names["l"])
+        assert alice.assignments() == [(uid, a), (uid, b)] and alice.blind()
+
+        store.apply(CreateSpan(Span(uid, 0, 5, "PERSON", b, "b-span")), b)
+        alice.apply(CreateSpan(Span(uid, 14, 18, "ORG", a, "a-span")), a)
+        assert [s.id for s in alice.spans(uid)] == ["a-span"]  # the server hides b's layer
+        assert {e.annotator for e in alice.history()} == {a}  # and b's journal rows
+        assert {s.id for s in reviewer.spans(uid)} == {"a-span", "b-span"}
+        with alice.engine.connect() as conn:  # a modified client reads no more
+            assert conn.scalar(text("SELECT count(*) FROM spans")) == 1
+
+        alice.apply(SetStatus(uid, a, "done"), a)
+        assert [s.id for s in alice.spans(uid)] == ["a-span"]  # b has not finished
+        store.apply(SetStatus(uid, b, "done"), b)
+        assert [(r.status, r.review) for r in alice.queue(a)] == [("done", True)]
+        assert {s.id for s in alice.spans(uid)} == {"a-span", "b-span"}  # in review
+        store.apply(SetStatus(uid, b, "in_progress"), b)
+        assert [s.id for s in alice.spans(uid)] == ["a-span"]
+        chief.apply(SetBlind(False), names["l"])
+        assert {s.id for s in alice.spans(uid)} == {"a-span", "b-span"}
+    finally:
+        for opened in (alice, chief, reviewer):
+            opened.close()
