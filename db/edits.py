@@ -37,7 +37,7 @@ from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, DocLabel, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
 from annotate.validator import check_doc_label, check_fits, check_relation, check_span
-from db import span_rows, tombstones
+from db import span_rows, standing, tombstones
 from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema, usage, write_schema
@@ -402,7 +402,11 @@ def _(command: SetSchema, conn: Connection, names: Names) -> Command:
 
 @run.register
 def _(command: Batch, conn: Connection, names: Names) -> Command:
-    return Batch(tuple(run(c, conn, names) for c in command.commands), command.title)
+    decisions = [c for c in command.commands if isinstance(c, AddDecision)]
+    for part in decisions:  # first: a reviewer whose list was out of date is told so
+        standing.check_open(conn, names, part.decision, _document(conn, part.decision.document)[0])
+    return Batch(tuple(_add_decision(c, conn, names, checked=True) if isinstance(c, AddDecision)
+                       else run(c, conn, names) for c in command.commands), command.title)
 
 
 def decision_from_row(conn: Connection, names: Names, row: object, uid: str,
@@ -498,11 +502,20 @@ def _check_relation_decision(conn: Connection, names: Names, decision: Decision)
 
 @run.register
 def _(command: AddDecision, conn: Connection, names: Names) -> Command:
+    return _add_decision(command, conn, names)
+
+
+def _add_decision(command: AddDecision, conn: Connection, names: Names,
+                  checked: bool = False) -> Command:
+    """Record the decision (``checked``: its item was found open already, in this
+    transaction)."""
     decision = command.decision
     doc_id, _ = _document(conn, decision.document)
     if execute(conn, _DECISION_EXISTS, (decision.id,)).fetchone():
         raise ValidationError(f"decision {decision.id} exists already")
     _check_decision(conn, names, decision)
+    if not checked:
+        standing.check_open(conn, names, decision, doc_id)
     gold_labels = ([[d.category, d.value, d.created] for d in decision.gold_labels]
                    if decision.category is not None else None)
     execute(conn, _INSERT_DECISION, (

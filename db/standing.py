@@ -1,0 +1,64 @@
+"""Decisions that still stand, so that two reviewers deciding the same item at once never
+overwrite each other: a decision is made on an open item only (the review list says so, and
+:func:`check_open` says so again inside the write transaction, where every earlier commit is
+seen and no other writer's is under way). A reviewer whose list was out of date is told
+who decided first; nothing of theirs is written."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection
+
+from annotate.commands import Decision
+from annotate.errors import ValidationError
+from annotate.model import GOLD
+from db.engine import execute
+from db.names import Names
+
+_DECISIONS_OF = (
+    "SELECT kind, sources, gold_span_id, gold_relation_id, category, gold_labels, "
+    "decided_by_id, at FROM decisions WHERE document_id = ?"
+)
+_SPAN_HELD = "SELECT 1 FROM spans WHERE id = ?"
+_RELATION_HELD = "SELECT 1 FROM relations WHERE id = ?"
+_GOLD_LABELS = (
+    "SELECT l.category, l.value FROM doc_labels AS l JOIN annotators AS a "
+    "ON a.id = l.annotator_id WHERE l.document_id = ? AND a.name = ?"
+)
+
+
+class DecidedMeanwhile(ValidationError):
+    """A decision on an item that another decision (another reviewer's, as a rule) settled
+    since the deciding reviewer's list was read."""
+
+
+def _stands(conn: Connection, doc_id: int, kind: str, gold_span: str | None,
+            gold_relation: str | None, category: str | None, gold_labels: str | None) -> bool:
+    """Whether a stored decision still settles its item (as :mod:`annotate.adjudication`
+    reads it): a reject, or an accept whose gold span, relation or labels are still there."""
+    if kind == "reject":
+        return True
+    if gold_span is not None:
+        return execute(conn, _SPAN_HELD, (gold_span,)).fetchone() is not None
+    if gold_relation is not None:
+        return execute(conn, _RELATION_HELD, (gold_relation,)).fetchone() is not None
+    held = {(c, v) for c, v in execute(conn, _GOLD_LABELS, (doc_id, GOLD))}
+    return all((category, v) in held for _, v, _ in json.loads(gold_labels or "[]"))
+
+
+def check_open(conn: Connection, names: Names, decision: Decision, doc_id: int) -> None:
+    """DecidedMeanwhile when a decision that still stands rules on some of ``decision``'s
+    sources (of the same document category, for a decision on document labels)."""
+    mine = set(decision.sources)
+    for kind, sources, span, relation, category, labels, by, at in execute(
+            conn, _DECISIONS_OF, (doc_id,)).fetchall():
+        if category != decision.category or mine.isdisjoint(json.loads(sources)):
+            continue
+        if _stands(conn, doc_id, kind, span, relation, category, labels):
+            who = names.annotator_name(conn, by)
+            verb = "accepted" if kind == "accept" else "rejected"
+            first = "you" if who == decision.decided_by else who
+            raise DecidedMeanwhile(
+                f"{first} {verb} this item already (at {at}) while your list was out of "
+                "date: your decision was not saved; look at the item again")
