@@ -29,9 +29,10 @@ from annotate.model import Status
 from annotate.query import And, Not, Query, Term, parse
 from db import dialects
 from db.names import Names
-from db.tables import DocumentModel, SettingModel, SpanModel, StatusModel
+from db.tables import AssignmentModel, DocumentModel, SettingModel, SpanModel, StatusModel
 
-D, S, ST = DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__
+D, S, ST, AS = (DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__,
+                 AssignmentModel.__table__)
 INDEXED_UP_TO = "fts_indexed_up_to"
 
 
@@ -104,9 +105,11 @@ def document_filter(
     status: Status | None,
     label: str | None,
     indexed: bool,
+    assigned: bool = False,
 ) -> DocumentFilter:
     """The filters of the document list (QueryError for a search that cannot be read);
-    ``indexed``: whether the store has its search index."""
+    ``indexed``: whether the store has its search index; ``assigned``: only the documents
+    assigned to ``annotator`` (their queue)."""
     who = names.find_annotator(conn, annotator) if annotator else None
     span_filter = S.c.document_id == D.c.id
     if annotator:
@@ -127,6 +130,9 @@ def document_filter(
             conditions.append(like_filter(tree))
     if status is not None:
         conditions.append(state == status)
+    if assigned:
+        conditions.append(exists().where(AS.c.document_id == D.c.id,
+                                         AS.c.annotator_id == (who or -1)))
     if label:
         label_id = names.find_label(conn, label)
         conditions.append(false() if label_id is None else

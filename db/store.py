@@ -474,14 +474,16 @@ class Store:
         offset: int = 0,
         limit: int | None = None,
         index: bool = True,
+        assigned: bool = False,
     ) -> list[DocumentRow]:
-        """The documents matching the filters, in store order. A search first brings the
-        search index up to date, unless ``index`` is False (the window indexes in the
-        background: a search then covers the documents indexed so far)."""
+        """The documents matching the filters (``assigned``: only those assigned to
+        ``annotator``), in store order. A search first brings the search index up to date,
+        unless ``index`` is False (the window indexes in the background: a search then covers
+        the documents indexed so far)."""
         if index:
             self._refresh_search(search_text)
         with self._read() as conn:
-            found = self._filter(conn, annotator, search_text, status, label)
+            found = self._filter(conn, annotator, search_text, status, label, assigned)
             return _document_rows(
                 conn.execute(search.document_query(found).order_by(D.c.id).offset(offset)
                              .limit(limit)))
@@ -493,22 +495,24 @@ class Store:
         status: Status | None,
         label: str | None,
         limit: int,
+        assigned: bool = False,
     ) -> tuple[int, list[DocumentRow]]:
         """How many documents match the filters and the first ``limit`` of them, read
         together (the window's list on new filters). A search covers the documents indexed
         so far: the window brings the index up to date in the background."""
         with self._read() as conn:
-            found = self._filter(conn, annotator, search_text, status, label)
+            found = self._filter(conn, annotator, search_text, status, label, assigned)
             total = conn.scalar(search.count_query(found)) or 0
             rows = conn.execute(search.document_query(found).order_by(D.c.id).limit(limit))
             return total, _document_rows(rows)
 
     def _filter(self, conn: Connection, annotator: str | None, search_text: str | None,
-                status: Status | None, label: str | None) -> search.DocumentFilter:
+                status: Status | None, label: str | None,
+                assigned: bool = False) -> search.DocumentFilter:
         if self._indexed is None:
             self._indexed = self._dialect.has_search_index(conn)
         return search.document_filter(conn, self.names, annotator, search_text, status, label,
-                                      self._indexed)
+                                      self._indexed, assigned)
 
     def count_documents(
         self,

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -198,6 +199,12 @@ class DocumentList(QDockWidget):
         self.status.setAccessibleName("Status filter")
         self.label = QComboBox()
         self.label.setAccessibleName("Label filter")
+        self.mine = QCheckBox("My queue")
+        self.mine.setAccessibleName("My queue: only the documents assigned to me")
+        self.mine.setToolTip("Only the documents a lead assigned to you")
+        self.progress = QLabel()
+        """How far the annotator got in their queue (hidden when nothing is assigned)."""
+        self.progress.setAccessibleName("My queue's progress")
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.model)
@@ -221,12 +228,16 @@ class DocumentList(QDockWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.status)
         filters.addWidget(self.label)
+        queue = QHBoxLayout()
+        queue.addWidget(self.mine)
+        queue.addWidget(self.progress, 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.problem)
         layout.addLayout(filters)
+        layout.addLayout(queue)
         layout.addWidget(self.table, 1)
         self.setWidget(body)
         self.query: Query | None = None
@@ -237,15 +248,18 @@ class DocumentList(QDockWidget):
         self.search.textChanged.connect(self._index)
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.label.currentIndexChanged.connect(self.apply_filters)
+        self.mine.toggled.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         hub = service.hub
         hub.changed.connect(self._on_changed)
         hub.documentChanged.connect(self._show_current)
         hub.annotatorChanged.connect(self.model.reset)
+        hub.annotatorChanged.connect(self._show_progress)
         hub.storeChanged.connect(self._on_store)
         hub.schemaChanged.connect(self._fill_labels)
         hub.searchIndexed.connect(self._on_indexed)
         self._fill_labels()
+        self._show_progress()
 
     # -- filters ---------------------------------------------------------------------------
     def _fill_labels(self) -> None:
@@ -260,7 +274,22 @@ class DocumentList(QDockWidget):
 
     def filters(self) -> Filters:
         return Filters(self.search.text().strip(), self.status.currentData(),
-                       self.label.currentData())
+                       self.label.currentData(), self.mine.isChecked())
+
+    def _show_progress(self) -> None:
+        """Say how far the annotator got in their queue, and whether blind mode is on."""
+        queue = self.service.queue()
+        blind = self.service.blind()
+        done = sum(row.status == "done" for row in queue)
+        review = sum(row.review for row in queue)
+        parts = [f"{done} of {len(queue)} done"] if queue else []
+        parts += [f"{review} in review"] if review else []
+        parts += ["blind mode"] if blind else []
+        self.progress.setText(" · ".join(parts))
+        self.progress.setToolTip(
+            "Blind mode (a lead's setting): on a team's server you see only your own layer of "
+            "a document until every annotator assigned to it marked it done" if blind else "")
+        self.progress.setVisible(bool(parts))
 
     def apply_filters(self) -> None:
         """Show the documents the filters let through; a search that cannot be read is
@@ -296,6 +325,7 @@ class DocumentList(QDockWidget):
 
     def _on_store(self) -> None:
         self._fill_labels()
+        self._show_progress()
         self._index(self.search.text())
         self.model.reset()
 
@@ -345,3 +375,7 @@ class DocumentList(QDockWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         self.model.apply(changes)
+        if changes.status:  # a status set, or an assignment or blind mode changed
+            self._show_progress()
+            if self.mine.isChecked() and not changes.statuses:  # assignments (an undo)
+                self.model.reset()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QTimer
 
 from annotate.actors import Actor, Event, Proposal
 from annotate.adjudication import DocItem, Item
+from annotate.assignment import QueueRow
 from annotate.collector import collector_paused
 from annotate.commands import (
     ChangeSet,
@@ -83,6 +84,8 @@ class Filters:
     search: str = ""
     status: Status | None = None
     label: str | None = None
+    mine: bool = False
+    """Only the documents assigned to the current annotator (their queue)."""
 
 
 class Service:
@@ -358,14 +361,22 @@ class Service:
         background job has indexed so far (:attr:`indexing`)."""
         return self._guarded(lambda: self.store.list_documents(
             self.annotator, filters.search or None, filters.status, filters.label, offset,
-            limit, index=False)) or []
+            limit, index=False, assigned=filters.mine)) or []
 
     def document_page(self, filters: Filters, limit: int) -> tuple[int, list[DocumentRow]]:
         """How many documents match ``filters`` and the first ``limit`` of them, in one read
         (a search covers the documents indexed so far)."""
         return self._guarded(lambda: self.store.document_page(
             self.annotator, filters.search or None, filters.status, filters.label,
-            limit)) or (0, [])
+            limit, filters.mine)) or (0, [])
+
+    def queue(self) -> list[QueueRow]:
+        """The documents assigned to the current annotator, with how far they got."""
+        return self._guarded(lambda: self.store.queue(self.annotator)) or []
+
+    def blind(self) -> bool:
+        """Whether blind mode is on (a lead's setting)."""
+        return bool(self._guarded(self.store.blind))
 
     @property
     def indexing(self) -> bool:
