@@ -390,13 +390,20 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        conn = self._connection(write=False)
+        """One read transaction; StoreError when the store cannot be read (a server that
+        cannot be reached, or that dropped the connection)."""
         try:
-            with conn.begin():
-                yield conn
-        except BaseException:
-            self._drop(conn)
-            raise
+            conn = self._connection(write=False)
+            try:
+                with conn.begin():
+                    yield conn
+            except BaseException:
+                self._drop(conn)
+                raise
+        except OperationalError as exc:
+            reason = str(exc.orig).splitlines()[0]
+            raise StoreError(f"the store could not be read ({reason}): nothing was saved; "
+                             "try again when it can be reached") from None
         self._done(conn)
 
     # -- settings --------------------------------------------------------------------------
