@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select, tuple_
 
 from annotate.assignment import QueueRow, in_review
 from annotate.commands import Assign, Command, SetBlind, Unassign
-from annotate.errors import ValidationError
+from annotate.errors import StoreError, ValidationError
 from annotate.model import Status, utc_now
 from db.edits import run
 from db.names import Names
@@ -82,7 +82,9 @@ def _(command: Unassign, conn: Connection, names: Names) -> Command:
 @run.register
 def _(command: SetBlind, conn: Connection, names: Names) -> Command:
     previous = blind(conn)
-    conn.execute(delete(SettingModel).where(SettingModel.key == BLIND))
+    gone = conn.execute(delete(SettingModel).where(SettingModel.key == BLIND)).rowcount
+    if previous and not gone:  # a server's row-level security hid the row from this role
+        raise StoreError("the server refused the change: only a lead turns blind mode off")
     if command.on:
         conn.execute(insert(SettingModel).values(key=BLIND, value="on"))
     return SetBlind(command.on, previous)

@@ -194,6 +194,9 @@ def test_only_a_lead_assigns_and_in_blind_mode_an_annotator_reads_only_their_lay
         chief.apply(Assign(((uid, a), (uid, b))), names["l"])
         chief.apply(SetBlind(True), names["l"])
         assert alice.assignments() == [(uid, a), (uid, b)] and alice.blind()
+        with pytest.raises(StoreError, match="the server refused the change"):
+            alice.apply(SetBlind(False), a)  # the row is hers to read, not to delete
+        assert alice.blind()
 
         store.apply(CreateSpan(Span(uid, 0, 5, "PERSON", b, "b-span")), b)
         alice.apply(CreateSpan(Span(uid, 14, 18, "ORG", a, "a-span")), a)
