@@ -404,6 +404,12 @@ class Store:
             reason = str(exc.orig).splitlines()[0]
             raise StoreError(f"the store could not be read ({reason}): nothing was saved; "
                              "try again when it can be reached") from None
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != REFUSED:
+                raise
+            reason = str(exc.orig).splitlines()[0]
+            raise StoreError(f"the server refused to let your role read the store ({reason}): "
+                             "ask a lead to run counterclaim team init again") from None
         self._done(conn)
 
     # -- settings --------------------------------------------------------------------------

@@ -88,6 +88,11 @@ def init(store: Store) -> list[str]:
         conn.execute(text(f"GRANT INSERT ON annotators TO {everyone}"))
         conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON decisions FROM {quoted['annotator']}"))
         conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {quoted['lead']}"))
+        # tables a later migration adds (this role runs them): read by all, written by leads
+        conn.execute(text("ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+                          f"GRANT SELECT ON TABLES TO {everyone}"))
+        conn.execute(text("ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+                          f"GRANT ALL ON TABLES TO {quoted['lead']}"))
         lead, reviewer = _literal(names["lead"]), _literal(names["reviewer"])
         conn.execute(text(
             f"CREATE OR REPLACE FUNCTION {MAY_WRITE}(who integer) RETURNS boolean "

@@ -218,3 +218,21 @@ def test_only_a_lead_assigns_and_in_blind_mode_an_annotator_reads_only_their_lay
     finally:
         for opened in (alice, chief, reviewer):
             opened.close()
+
+
+def test_a_table_a_later_migration_adds_is_readable_and_a_refused_read_is_plain(lead) -> None:
+    store, url = lead
+    name = f"tm_a_{secrets.token_hex(3)}"
+    password = secrets.token_urlsafe(12)
+    team.add(store, name, "annotator", password)
+    with store.engine.begin() as conn:  # as a migration run by the store's owner would
+        conn.execute(text("CREATE TABLE later_rows (x integer)"))
+        conn.execute(text(f"REVOKE SELECT ON assignments FROM {team.groups(conn)['annotator']}"))
+    alice = member(url, name, password)
+    try:
+        with alice.engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM later_rows")) == 0
+        with pytest.raises(StoreError, match="refused to let your role read .* team init again"):
+            alice.queue(name)
+    finally:
+        alice.close()
