@@ -62,8 +62,13 @@ def _role_exists(conn: Connection, name: str) -> bool:
     return bool(conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}))
 
 
+def on_server(store: Store) -> bool:
+    """Whether ``store`` is on a PostgreSQL server (where a team works)."""
+    return store.engine.dialect.name == "postgresql"
+
+
 def _server(store: Store) -> None:
-    if store.engine.dialect.name != "postgresql":
+    if not on_server(store):
         raise StoreError(f"{store.location}: a team works on a PostgreSQL store, not a file")
 
 

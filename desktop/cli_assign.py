@@ -12,6 +12,7 @@ from collections.abc import Callable
 from annotate.assignment import balance
 from annotate.commands import Assign, SetBlind, Unassign
 from annotate.errors import InputError
+from db import team
 from db.review import resolve_uid
 from db.store import Store
 
@@ -23,10 +24,16 @@ def _documents(store: Store, given: list[str]) -> list[str]:
     return list(dict.fromkeys(resolve_uid(store, uid) for uid in given))
 
 
-def _team(args: argparse.Namespace) -> list[str]:
-    if not args.to:
-        raise InputError("name the annotators with --to NAME [NAME ...]")
-    return list(dict.fromkeys(args.to))
+def _team(store: Store, args: argparse.Namespace) -> list[str]:
+    """The annotators ``--to`` names; for ``--balance`` on a team's server without it, the
+    members whose role is annotator."""
+    if args.to:
+        return list(dict.fromkeys(args.to))
+    if args.balance is not None and team.on_server(store):
+        found = sorted(name for name, role in team.members(store).items() if role == "annotator")
+        if found:
+            return found
+    raise InputError("name the annotators with --to NAME [NAME ...]")
 
 
 def cmd_assign(store: Store, args: argparse.Namespace) -> int:
@@ -40,24 +47,24 @@ def cmd_assign(store: Store, args: argparse.Namespace) -> int:
         return _list(store, args)
     if not args.documents and args.balance is None:
         raise InputError("name the documents to assign (uids), or use --balance N")
-    team = _team(args)
+    members = _team(store, args)
     uids = _documents(store, args.documents)
     held = set(store.assignments(uids=uids))
     if args.unassign:
-        pairs = [(uid, name) for uid in uids for name in team if (uid, name) in held]
+        pairs = [(uid, name) for uid in uids for name in members if (uid, name) in held]
         if not pairs:
-            raise InputError("none of these documents is assigned to " + ", ".join(team))
+            raise InputError("none of these documents is assigned to " + ", ".join(members))
         store.apply(Unassign(tuple(pairs)), args.by)
         print(f"unassigned {len(pairs)} (document, annotator) pairs")
         return 0
     if args.balance is not None:
-        pairs = balance(uids, team, args.balance, held)
+        pairs = balance(uids, members, args.balance, held)
     else:
-        pairs = [(uid, name) for uid in uids for name in team if (uid, name) not in held]
+        pairs = [(uid, name) for uid in uids for name in members if (uid, name) not in held]
     if pairs:
         store.apply(Assign(tuple(pairs)), args.by)
     already = "" if args.balance is not None else \
-        f" ({len(uids) * len(team) - len(pairs)} were already)"
+        f" ({len(uids) * len(members) - len(pairs)} were already)"
     print(f"assigned {len(pairs)} (document, annotator) pairs{already}")
     return 0
 
@@ -93,7 +100,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--to", nargs="+", metavar="NAME", help="the annotators")
     action = p.add_mutually_exclusive_group()
     action.add_argument("--balance", type=int, metavar="N",
-                        help="bring every document to N annotators of --to, balanced")
+                        help="bring every document to N annotators of --to (on a team's server, "
+                        "default: its annotators), balanced")
     action.add_argument("--unassign", action="store_true", help="take the documents back")
     action.add_argument("--list", action="store_true",
                         help="who has which documents, and how far they got")

@@ -4,6 +4,7 @@ server itself refuses the rest (row-level security), whatever client sends the S
 from __future__ import annotations
 
 import io
+import json
 import secrets
 from collections.abc import Iterator
 
@@ -131,6 +132,13 @@ def test_team_commands_on_the_command_line(lead, capsys: pytest.CaptureFixture[s
     assert "pw-of-lead" not in out and "~/.pgpass" in out
     assert main(["team", "list", "--db", url]) == 0
     assert f"{name}\tlead" in capsys.readouterr().out
+    worker = f"tm_a_{secrets.token_hex(3)}"
+    assert main(["team", "add", worker, "--role", "annotator", "--db", url]) == 0
+    assert main(["assign", "--balance", "1", "--db", url]) == 0  # the team's annotators
+    assert capsys.readouterr().out.endswith("assigned 1 (document, annotator) pairs\n")
+    assert main(["assign", "--list", "--json", "--db", url]) == 0
+    assert [r["annotator"] for r in json.loads(capsys.readouterr().out)["assignments"]] == [
+        worker]
     with pytest.raises(SystemExit):
         main(["team", "add", name, "--role", "chief", "--db", url])
     assert "invalid choice" in capsys.readouterr().err
@@ -232,7 +240,7 @@ def test_a_table_a_later_migration_adds_is_readable_and_a_refused_read_is_plain(
     try:
         with alice.engine.connect() as conn:
             assert conn.scalar(text("SELECT count(*) FROM later_rows")) == 0
-        with pytest.raises(StoreError, match="refused to let your role read .* team init again"):
+        with pytest.raises(StoreError, match=r"refused to let your role read .* team init again"):
             alice.queue(name)
     finally:
         alice.close()
