@@ -163,7 +163,7 @@ def pending_migration(path: Path) -> None:
                  "DROP TABLE actors; "
                  "DROP TABLE decisions; DROP TABLE deleted; DROP TABLE journal_documents; "
                  "DROP TABLE doc_labels; DROP TABLE doc_categories; "
-                 "DROP TABLE verdicts; DROP TABLE suggestions; "
+                 "DROP TABLE verdicts; DROP TABLE suggestions; DROP TABLE assignments; "
                  "DROP INDEX ix_journal_document_uid; "
                  "ALTER TABLE spans DROP COLUMN fragments; ALTER TABLE relations DROP COLUMN note; "
                  "UPDATE alembic_version SET version_num = '0001';")
