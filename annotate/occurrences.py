@@ -57,13 +57,22 @@ def fold(text: str) -> Folded:
     return Folded("".join(chars), tuple(origin))
 
 
+def phrases(needles: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of ``needles`` in a folded text, as whole words: where several
+    start at one place, the longest. None when every needle folds to nothing."""
+    folded = {f for needle in needles if (f := fold(needle).text.strip())}
+    if not folded:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(folded, key=lambda f: (-len(f), f))))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def find(needle: str, haystack: Folded) -> Iterator[tuple[int, int]]:
     """The original ranges where ``needle`` occurs in ``haystack`` once both are folded, as
     whole words (nothing when ``needle`` folds to nothing)."""
-    folded = fold(needle).text.strip()
-    if not folded:
+    pattern = phrases([needle])
+    if pattern is None:
         return
-    pattern = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
     for match in pattern.finditer(haystack.text):
         yield haystack.original(match.start(), match.end())
 

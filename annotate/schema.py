@@ -27,6 +27,16 @@ ATTRIBUTE_TYPES: tuple[AttributeType, ...] = ("choice", "text", "number", "bool"
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")  # "_gt_N": a CoNLL-ST 2006 relation in brat
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+RESERVED_HOTKEYS = {"l": "links the selected span", "x": "rejects a suggestion"}
+"""The keys the text keeps for itself (no label or document value may take them as hotkeys):
+each, lower case, with what it does."""
+
+
+def _check_hotkey_free(key: str, owner: str) -> None:
+    """ValidationError when ``key`` (lower case) is one the text keeps for itself."""
+    if key in RESERVED_HOTKEYS:
+        raise ValidationError(f"{owner}: hotkey {key!r} is the text's own key (it "
+                              f"{RESERVED_HOTKEYS[key]}): choose another")
 
 
 def is_label_name(name: str) -> bool:
@@ -261,6 +271,7 @@ class LabelSchema:
                         f"label {label.name!r}: hotkey {label.hotkey!r} must be one letter or digit"
                     )
                 key = label.hotkey.lower()
+                _check_hotkey_free(key, f"label {label.name!r}")
                 if key in seen_keys:
                     raise ValidationError(
                         f"hotkey {key!r} is used by {seen_keys[key]!r} and {label.name!r}"
@@ -333,6 +344,7 @@ class LabelSchema:
                     raise ValidationError(
                         f"{where}: hotkey {value.hotkey!r} must be one letter or digit")
                 key = value.hotkey.lower()
+                _check_hotkey_free(key, where)
                 owner = f"{category.name}:{value.name}"
                 if key in seen_keys:
                     raise ValidationError(

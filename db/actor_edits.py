@@ -68,6 +68,17 @@ def links_of(conn: Connection, actor_id: str) -> tuple[tuple[str, str], ...]:
         .where(AL.c.actor_id == actor_id).order_by(AL.c.span_id)))
 
 
+def linked_labels(conn: Connection) -> dict[str, dict[str, int]]:
+    """By actor id, how many of the spans linked to it carry each label."""
+    query = (select(AL.c.actor_id, L.c.name, func.count())
+             .select_from(AL.join(S, S.c.id == AL.c.span_id).join(L, L.c.id == S.c.label_id))
+             .group_by(AL.c.actor_id, L.c.name))
+    found: dict[str, dict[str, int]] = {}
+    for actor, label, count in conn.execute(query):
+        found.setdefault(actor, {})[label] = count
+    return found
+
+
 def entity_spans(conn: Connection) -> list[EntitySpan]:
     """Every entity span of every layer, with its text and the actor it is linked to."""
     query = (

@@ -46,6 +46,7 @@ from annotate.commands import (
     command_from_dict,
 )
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
+from annotate.gazetteer import Gazetteer, from_actors
 from annotate.ledger import ClaimRecord
 from annotate.model import (
     SYSTEM,
@@ -923,6 +924,15 @@ class Store:
         """One actor's links: (document uid, span id) pairs."""
         with self._read() as conn:
             return actor_edits.links_of(conn, actor_id)
+
+    def gazetteer(self) -> Gazetteer:
+        """The actors' names and aliases as a suggester (:func:`annotate.gazetteer.
+        from_actors`), each under the label its linked spans carry most, else its kind's."""
+        with self._read() as conn:
+            actors = actor_edits.load_actors(conn)
+            linked = actor_edits.linked_labels(conn)
+            labels = read_schema(conn).label_names
+        return from_actors(actors, linked, labels)
 
     def entity_spans(self) -> list[EntitySpan]:
         """Every entity span of every layer, with its text and the id of its actor."""

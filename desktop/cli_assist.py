@@ -1,5 +1,5 @@
 """The command line's suggestion commands: ``patterns``, ``occurrences``, ``train``,
-``suggest`` and ``suggestions``.
+``suggest`` (from a model, or from the actors) and ``suggestions``.
 
 Each fills (or lists, or clears) the suggestion layer (:mod:`annotate.suggestions`); nothing
 here touches anyone's annotations. Errors are CounterclaimErrors, which ``cli.main`` prints.
@@ -24,6 +24,8 @@ from annotate.training import ModelSuggester, Plan, Scores, train, worked_on
 from db.review import resolve_uid
 from db.store import Store
 
+ORIGINS = ("model", "actors")
+"""What ``counterclaim suggest --from`` takes its suggestions from."""
 PROGRESS_EVERY = 1000
 """Documents between two progress lines."""
 
@@ -69,7 +71,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("suggest", parents=[common],
-                       help="fill the suggestion layer with a trained model's spans")
+                       help="fill the suggestion layer with a trained model's spans, or with "
+                       "the actors' names")
+    p.add_argument("--from", dest="origin", choices=ORIGINS, default="model",
+                   help="model: a trained model's spans (default); actors: the ledger's "
+                   "actors' names and aliases, folded, as whole words")
     p.add_argument("--model", type=Path, metavar="DIR",
                    help="default: the model last trained on this store")
     documents(p)
@@ -237,6 +243,8 @@ def score_table(scores: dict[str, Scores]) -> str:
 
 
 def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
+    if args.origin == "actors":
+        return _suggest_actors(store, args)
     if not 0 <= args.threshold <= 1:
         raise InputError(f"--threshold {args.threshold}: a score between 0 and 1")
     path = args.model
@@ -260,6 +268,19 @@ def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
         print("cancelled: the suggestions are as they were", file=sys.stderr)
         return 130
     print(f"{suggester.source}: {filled}")
+    return 0
+
+
+def _suggest_actors(store: Store, args: argparse.Namespace) -> int:
+    if args.model is not None:
+        raise InputError("--model is for --from model: the actors need none")
+    gazetteer = store.gazetteer()
+    if not gazetteer.names:
+        print("no actor has a name to look for (none, or none whose label the schema has)")
+        return 0
+    filled = fill(store, gazetteer, _counted(store.iter_texts(_uids(store, args)), args.quiet),
+                  args.by)
+    print(f"{gazetteer.source}: {filled}")
     return 0
 
 

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(service, self)
         self.place.attach(self.editor.view)
         self.setCentralWidget(self.editor.widget)
-        self.suggestions = SuggestionController(service, self.editor.view,
+        self.suggestions = SuggestionController(service, self.editor.view, self.editor.legend,
                                                 lambda: self.editor.label_actions,
                                                 self.editor.selected, self)
         self.model_runs = ModelRuns(service, self.suggestions.reload, self)

@@ -41,6 +41,7 @@ from annotate.errors import (
     StoreFileGone,
     ValidationError,
 )
+from annotate.gazetteer import Gazetteer
 from annotate.history import describe, place
 from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
@@ -518,6 +519,10 @@ class Service:
 
     def actors(self) -> list[Actor]:
         return self._guarded(self.store.actors) or []
+
+    def gazetteer(self) -> Gazetteer | None:
+        """The actors' names as a suggester (None when the store could not be read)."""
+        return self._guarded(self.store.gazetteer)
 
     def actor_links(self) -> dict[str, str]:
         """Actor ids by the id of the entity span linked to them."""

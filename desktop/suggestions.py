@@ -3,11 +3,14 @@
 The controller shows the current annotator's suggestions of the open document as ghosts
 (outlines, no fill) and, while some are shown, takes these keys in the text before the
 editor's: Tab and Shift+Tab walk the suggestions (in text order, or least sure first), Enter
-accepts the one walked to, a label key accepts it under that label, X rejects it, Esc lets it
-go. Each accept or reject is one undoable step (Ctrl+Z shows the suggestion again). The
-Suggestions menu turns the ghosts off (Tab then walks the spans again), picks the order,
-suggests the other occurrences of the selected span, accepts every suggestion of the document
-above a score, and opens the document the model is least sure of (active learning).
+accepts the one walked to, a label key accepts it under that label, X rejects it (no label
+may take X as its hotkey: :data:`annotate.schema.RESERVED_HOTKEYS`), Esc lets it go. Each
+accept or reject is one undoable step (Ctrl+Z shows the suggestion again). The same acts are
+actions of the Suggestions menu, with their keys (so F1 lists them); the legend under the text
+names the ghosts' look while some are shown. The menu also turns the ghosts off (Tab then walks
+the spans again), picks the order, suggests the other occurrences of the selected span or the
+actors' names in the document, accepts every suggestion of the document above a score, and
+opens the document the model is least sure of (active learning).
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from annotate import occurrences, suggestions
 from annotate.commands import ChangeSet, Command
 from annotate.model import Span
 from annotate.suggestions import Order, Suggestion
+from desktop.keys import Scope, key_action
 from desktop.plain import NAME, line
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView
+from desktop.textview.legend import Legend
 from desktop.textview.styles import NEUTRAL
 
 WALK = {Qt.Key.Key_Tab: False, Qt.Key.Key_Backtab: True}
@@ -34,16 +39,17 @@ REJECT = Qt.Key.Key_X
 
 
 class SuggestionController(QObject):
-    """Ghosts of the open document's suggestions in ``view``, and their keys;
-    ``label_actions`` gives the editor's label actions (their data: the label name)."""
+    """Ghosts of the open document's suggestions in ``view`` (named in ``legend``), and their
+    keys; ``label_actions`` gives the editor's label actions (their data: the label name)."""
 
-    def __init__(self, service: Service, view: SpanTextView,
+    def __init__(self, service: Service, view: SpanTextView, legend: Legend,
                  label_actions: Callable[[], list[QAction]],
                  selected: Callable[[], Span | None], parent: QWidget) -> None:
         super().__init__(parent)
         self.service = service
         self.hub = service.hub
         self.view = view
+        self.legend = legend
         self.label_actions = label_actions
         self.selected = selected
         self.shown: list[Suggestion] = []
@@ -77,6 +83,13 @@ class SuggestionController(QObject):
             "(case, accents and punctuation aside; whole words)")
         self.occurrences_action.triggered.connect(
             lambda _checked=False: self.suggest_occurrences())
+        self.actors_action = QAction("Suggest the a&ctors' names in this document", self)
+        self.actors_action.setStatusTip(
+            "Suggest the names and aliases of the ledger's actors wherever they occur in this "
+            "document (case, accents and punctuation aside; whole words), each under the label "
+            "its linked spans carry")
+        self.actors_action.triggered.connect(lambda _checked=False: self.suggest_actors())
+        self._make_key_actions()
         view.installEventFilter(self)
         self.hub.documentChanged.connect(lambda _uid: self.reload())
         self.hub.annotatorChanged.connect(self.reload)
@@ -84,11 +97,38 @@ class SuggestionController(QObject):
         self.hub.schemaChanged.connect(self.reload)
         self.hub.changed.connect(self._on_changed)
 
+    def _make_key_actions(self) -> None:
+        """The acts on suggestions as actions of the text with their keys (the menu's, and
+        F1's list); on only while they can act. The keys themselves reach :meth:`eventFilter`
+        first (a label key accepting under its label has no action of its own)."""
+        def act(text: str, keys: list[str], slot: Callable[[], object], tip: str) -> QAction:
+            return key_action(self.view, text, keys, slot, Scope.TEXT, tip)
+        self.next_action = act("Next suggestion", ["Tab"], self.walk,
+                               "Go to the next suggestion (while suggestions are shown)")
+        self.previous_action = act("Previous suggestion", ["Shift+Tab"],
+                                   lambda: self.walk(backwards=True),
+                                   "Go to the previous suggestion")
+        self.accept_action = act("Accept suggestion", ["Return", "Enter"], self.accept,
+                                 "Accept the suggestion gone to into your layer (a label key "
+                                 "accepts it under that label)")
+        self.reject_action = act("Reject suggestion", ["X"], self.reject,
+                                 "Reject the suggestion gone to: hidden for you from now on")
+        self._enable_key_actions()
+
+    def _enable_key_actions(self) -> None:
+        for action in (self.next_action, self.previous_action):
+            action.setEnabled(bool(self.shown))
+        for action in (self.accept_action, self.reject_action):
+            action.setEnabled(self.focused is not None)
+
     def fill_menu(self, menu: QMenu) -> None:
         menu.addActions([self.show_action, self.least_sure_action])
         menu.addSeparator()
-        menu.addActions([self.occurrences_action, self.accept_above_action,
-                         self.least_sure_document_action])
+        menu.addActions([self.next_action, self.previous_action, self.accept_action,
+                         self.reject_action])
+        menu.addSeparator()
+        menu.addActions([self.occurrences_action, self.actors_action,
+                         self.accept_above_action, self.least_sure_document_action])
 
     # -- what is shown ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -111,6 +151,8 @@ class SuggestionController(QObject):
                 label.category if label else "other", label.color if label else NEUTRAL,
                 tooltip=f"suggested by {suggestion.source}, score {suggestion.score:.2f}"))
         self.view.set_ghosts(styles, self.focused.id if self.focused else None)
+        self.legend.set_suggested(bool(self.shown))
+        self._enable_key_actions()
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if self.service.current in changes.documents:
@@ -211,6 +253,24 @@ class SuggestionController(QObject):
             [span], {span.document: text}, [(span.document, text)], source))
         if self.service.put_suggestions(found, source, [span.document]):
             self.hub.message.emit(f"{len(found)} other occurrences of “{words}” suggested")
+
+    def suggest_actors(self) -> None:
+        """Suggest the actors' names and aliases in the open document (source "actors")."""
+        uid = self.service.current
+        if not uid:
+            self.hub.message.emit("open a document first: the actors' names are looked for "
+                                  "in it")
+            return
+        gazetteer = self.service.gazetteer()
+        if gazetteer is None:
+            return
+        if not gazetteer.names:
+            self.hub.message.emit("no actor has a name to look for (add actors in the Ledger, "
+                                  "or link entity spans to them)")
+            return
+        found = list(gazetteer.suggest([(uid, self.view.text())]))
+        if self.service.put_suggestions(found, gazetteer.source, [uid]):
+            self.hub.message.emit(f"{len(found)} actors' names suggested")
 
     def open_least_sure(self) -> str | None:
         """Open the document (other than the open one) whose suggestions left to judge hold

@@ -1,8 +1,9 @@
 """Legend: one row under the text naming how each kind of mark and each shown layer looks.
 
 The samples are drawn by the same :class:`desktop.textview.paint.Marks` as the text view, in a
-neutral colour (the palette dock shows the label colours): the four categories, a link, then
-each annotator layer shown with its pen (its outlines, frames and links are drawn with it).
+neutral colour (the palette dock shows the label colours): the four categories, a suggestion
+(an outline, no fill: only while the text shows some), a link, then each annotator layer shown
+with its pen (its outlines, frames and links are drawn with it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ CATEGORIES = (("claim", "claim: filled"), ("denial", "denial: framed"),
               ("entity", "entity: underlined"), ("other", "other: dotted"))
 DASH_NAMES = {Qt.PenStyle.SolidLine: "solid", Qt.PenStyle.DashLine: "dashed",
               Qt.PenStyle.DashDotLine: "dash-dot", Qt.PenStyle.DashDotDotLine: "dash-dot-dot"}
+SUGGESTED = "suggested: dotted outline (Tab, Enter, X)"
+"""The legend's entry for suggestions: how they look, and the keys that judge them."""
 SWATCH = 26.0  # width of a sample
 SPACE = 12.0  # between entries
 
@@ -34,11 +37,15 @@ class Legend(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._marks = Marks()
         self.layers: tuple[str, ...] = ()
+        self.suggested = False
         self.set_layers(())
 
     def entries(self) -> list[tuple[str, int, str]]:
-        """What the legend shows, in order: ``(category or "link" or "layer", layer, text)``."""
+        """What the legend shows, in order: ``(category or "suggestion" or "link" or "layer",
+        layer, text)``."""
         found = [(category, 0, text) for category, text in CATEGORIES]
+        if self.suggested:
+            found.append(("suggestion", 0, SUGGESTED))
         found.append(("link", 0, "link: source ● → target"))
         if len(self.layers) > 1:
             found += [("layer", n, f"{line(name, NAME)}: {DASH_NAMES[layer_dash(n)]}")
@@ -50,6 +57,15 @@ class Legend(QWidget):
     def set_layers(self, names: Sequence[str]) -> None:
         """The annotator layers shown, in layer order."""
         self.layers = tuple(names)
+        self._changed()
+
+    def set_suggested(self, shown: bool) -> None:
+        """Whether the text shows suggestions (the legend then names their look)."""
+        if shown != self.suggested:
+            self.suggested = shown
+            self._changed()
+
+    def _changed(self) -> None:
         self.setToolTip(tooltip("\n".join(text for _, _, text in self.entries())))
         self.setAccessibleDescription("; ".join(text for _, _, text in self.entries()))
         self.updateGeometry()
@@ -92,6 +108,10 @@ class Legend(QWidget):
             painter.drawPolygon(QPolygonF([QPointF(tip, y), QPointF(tip - 6, y - 4),
                                            QPointF(tip - 6, y + 4)]))
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            return
+        if kind == "suggestion":
+            self._marks.ghost(painter, SpanStyle("legend", 0, 1, "", "entity", NEUTRAL),
+                              [segment], False)
             return
         style = SpanStyle("legend", 0, 1, "", "claim" if kind == "layer" else kind, NEUTRAL,
                           layer)

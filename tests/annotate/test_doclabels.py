@@ -35,6 +35,7 @@ def test_the_schema_round_trips_its_document_categories_through_json() -> None:
     ((DocCategory("two words", (DocValue("a"),)),), "must start with a letter"),
     ((DocCategory("stance", (DocValue(" a"),)),), "space"),
     ((DocCategory("stance", (DocValue("a", "12"),)),), "one letter or digit"),
+    ((DocCategory("stance", (DocValue("a", "X"),)),), "value 'a': hotkey 'x' is the text's own"),
     ((DocCategory("stance", (DocValue("a", color="red"),)),), "not #RRGGBB"),
     ((DocCategory("stance", (DocValue("a"),), multi="yes"),), "true or false"),  # type: ignore[arg-type]
 ])

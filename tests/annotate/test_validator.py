@@ -35,7 +35,9 @@ SCHEMA = LabelSchema(
         ((Label("A", color="#12345G"),), (), "is not #RRGGBB"),
         ((Label("A", hotkey="ab"),), (), "must be one letter or digit"),
         ((Label("A", hotkey="!"),), (), "must be one letter or digit"),
-        ((Label("A", hotkey="x"), Label("B", hotkey="X")), (), "hotkey 'x' is used by"),
+        ((Label("A", hotkey="q"), Label("B", hotkey="Q")), (), "hotkey 'q' is used by"),
+        ((Label("A", hotkey="X"),), (), "hotkey 'x' is the text's own key .it rejects a"),
+        ((Label("A", hotkey="l"),), (), "hotkey 'l' is the text's own key .it links"),
         ((Label("A", attributes=(AttributeDef("n"), AttributeDef("n"))),), (),
          "defines an attribute twice"),
         ((Label("A", attributes=(AttributeDef("n", "date"),)),), (),  # type: ignore[arg-type]

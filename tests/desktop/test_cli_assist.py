@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.commands import CreateSpan
+from annotate.actors import Actor
+from annotate.commands import CreateActor, CreateSpan, LinkActor
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.cli import main
@@ -77,3 +78,31 @@ def test_occurrences_of_my_spans_in_their_document_or_the_corpus(db: str, capsys
     assert shown(db) == [("KIDAL", "LOCATION", "other occurrences of amina", "0.8")]
     assert main(["--db", db, "occurrences", "--annotator", "omar"]) == 0
     assert "omar has no spans" in capsys.readouterr().out
+
+
+def test_suggest_from_actors_finds_their_names_under_their_linked_label(db: str,
+                                                                        capsys) -> None:
+    store = Store.open(db)
+    first = next(store.iter_texts())
+    army = Span(first.uid, 4, 24, "ORG", "amina")
+    store.apply(CreateSpan(army), "amina")
+    store.apply(CreateActor(Actor("Armed Forces of Mali", "armed group", ("FAMa",), "fama")),
+                "amina")
+    store.apply(LinkActor(first.uid, army.id, "fama"), "amina")  # linked as ORG
+    store.apply(CreateActor(Actor("Kidal", "place")), "amina")
+    store.close()
+    assert main(["--db", db, "suggest", "--from", "actors", "--by", "amina"]) == 0
+    assert "actors: 3 suggestions in 2 of 3 documents" in capsys.readouterr().out
+    assert shown(db) == [("KIDAL", "LOCATION", "actors", "0.8"),
+                         ("Kidal", "LOCATION", "actors", "1")]  # amina's ORG span: not shown
+    assert shown(db, "omar") == [("Armed Forces of Mali", "ORG", "actors", "1"),
+                                 ("KIDAL", "LOCATION", "actors", "0.8"),
+                                 ("Kidal", "LOCATION", "actors", "1")]
+    assert main(["--db", db, "suggest", "--from", "actors", "--model", "m"]) == 2
+    assert "--model is for --from model" in capsys.readouterr().err
+
+
+def test_suggest_from_actors_with_none_stores_nothing(db: str, capsys) -> None:
+    assert main(["--db", db, "suggest", "--from", "actors"]) == 0
+    assert "no actor has a name to look for" in capsys.readouterr().out
+    assert shown(db) == []

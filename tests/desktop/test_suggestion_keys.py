@@ -12,10 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from window_helpers import open_window
 
-from annotate.commands import CreateSpan
+from annotate.actors import Actor
+from annotate.commands import CreateActor, CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.suggestions import Suggestion
 from db.store import Store
+from desktop.shortcuts import shortcut_table
+from desktop.textview.legend import SUGGESTED
 
 TEXT = "Amina Diallo said the army shelled Kidal. The army denied it.\n" * 3
 
@@ -153,3 +156,44 @@ def test_open_the_least_sure_document(window, qtbot) -> None:
     assert window.service.current == other.uid
     assert [s.start for s in window.suggestions.shown] == [0]
     assert window.suggestions.open_least_sure() == first
+
+
+def test_the_legend_names_the_ghosts_while_some_are_shown(window, qtbot) -> None:
+    legend = window.editor.legend
+    assert SUGGESTED in [text for _, _, text in legend.entries()]
+    assert "suggested: dotted outline" in legend.toolTip()
+    window.suggestions.show_action.setChecked(False)
+    assert SUGGESTED not in [text for _, _, text in legend.entries()]
+    window.suggestions.show_action.setChecked(True)
+    assert SUGGESTED in legend.accessibleDescription()
+
+
+def test_f1_lists_the_suggestion_keys_and_the_menu_acts_like_them(window, qtbot) -> None:
+    rows = {row.action: row for row in shortcut_table(window)}
+    assert (rows["Reject suggestion"].keys, rows["Reject suggestion"].where) == \
+        ("X", "in the text")
+    assert rows["Accept suggestion"].keys == "Return or Enter"
+    assert rows["Next suggestion"].keys == "Tab"
+    suggestions = window.suggestions
+    assert not suggestions.reject_action.isEnabled()  # nothing gone to yet
+    suggestions.next_action.trigger()
+    assert focused(window) == (0, 12)
+    assert suggestions.reject_action.isEnabled()
+    suggestions.reject_action.trigger()
+    assert [v.kind for v in window.service.store.verdicts()] == ["reject"]
+    suggestions.accept_action.trigger()  # went on to the next: accepted
+    assert mine(window) == [(22, 26, "ARMED_GROUP")]
+
+
+def test_the_actors_names_are_suggested_in_the_open_document(window, qtbot) -> None:
+    window.suggestions.actors_action.trigger()
+    assert "no actor has a name" in window.statusBar().currentMessage()
+    window.service.store.apply(CreateActor(Actor("Kidal", "place", ("the army",))), "amina")
+    window.suggestions.actors_action.trigger()
+    actors = [(s.start, s.end, s.label, s.score) for s in window.suggestions.shown
+              if s.source == "actors"]
+    kidal = [m.start() for m in re.finditer("Kidal", TEXT)]
+    army = [m.start() for m in re.finditer("army", TEXT)]
+    assert actors == sorted([(k, k + 5, "LOCATION", 1.0) for k in kidal]
+                            + [(a - 4, a + 4, "LOCATION", 1.0 if TEXT[a - 4] == "t" else 0.8)
+                               for a in army])  # "The army": matched folded
