@@ -189,19 +189,22 @@ def number(words: str) -> int:
     return int(text2num(text, "en"))
 
 
-def _unit(text: str, end: int) -> str:
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _unit(text: str, end: int) -> tuple[str, int]:
     """The counted noun within three words after ``end`` in ``text`` (see the module's
-    notes), or ""."""
+    notes) and where its word ends; ("", ``end``) when there is none."""
     match = _TRAILING.match(text, end)
     if not match:
-        return ""
-    for word in match.group(1).lower().split():
-        word = word.strip("'’-")
+        return "", end
+    for run in _WORD_RUN.finditer(text, match.start(1), match.end(1)):
+        word = run.group().lower().strip("'’-")
         if word in _PERSONS:
-            return "people"
+            return "people", run.end()
         if word in _THINGS:
-            return "percent" if word == "%" else word
-    return ""
+            return "percent" if word == "%" else word, run.end()
+    return "", end
 
 
 _Reading = tuple[int | None, int | None, str]
@@ -270,9 +273,10 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
             or (year and _YEAR_CUE_BEFORE.search(text, 0, start) is not None))
 
 
-def find_figures(text: str) -> Iterator[tuple[int, int, Figure]]:
-    """Every figure in ``text`` with its ``[start, end)`` there, in order; bare numbers that
-    are days or years ("2 August", "in 2021") are not figures."""
+def find_figures(text: str, with_unit: bool = False) -> Iterator[tuple[int, int, Figure]]:
+    """Every figure in ``text`` with its ``[start, end)`` there, in order (``with_unit``: the
+    range runs on to the end of the counted noun, when one was read); bare numbers that are
+    days or years ("2 August", "in 2021") are not figures."""
     for match in _PATTERN.finditer(text):
         if match.group("plain") and _is_date(text, match):
             continue
@@ -280,7 +284,9 @@ def find_figures(text: str) -> Iterator[tuple[int, int, Figure]]:
             low, high, qualifier = _figure(match)
         except ValueError:
             continue
-        yield match.start(), match.end(), Figure(low, high, qualifier, _unit(text, match.end()))
+        unit, unit_end = _unit(text, match.end())
+        yield (match.start(), unit_end if with_unit else match.end(),
+               Figure(low, high, qualifier, unit))
 
 
 def parse_figure(text: str) -> Figure | None:

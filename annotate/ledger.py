@@ -217,7 +217,9 @@ def _claimreview(claim: LedgerClaim) -> dict[str, Any]:
 def figure_of(record: ClaimRecord) -> Figure | None:
     """The claim's figure: read from its ``figure`` attribute, else its text; the
     ``figure_low`` / ``figure_high`` attributes, when set, correct the bounds (a bound read
-    that the other corrected bound passes is dropped: "10" corrected to low 82 is "≥82")."""
+    that the other corrected bound passes is dropped: "10" corrected to low 82 is "≥82"). Bounds
+    that only repeat those read (a figure proposal accepted) correct nothing: "about 80" with
+    low 80 and high 80 is still about 80."""
     attributes = record.attributes
     text = attributes.get("figure")
     figure = parse_figure(text if isinstance(text, str) and text.strip() else record.text)
@@ -229,6 +231,8 @@ def figure_of(record: ClaimRecord) -> Figure | None:
     new_high = int(high) if high is not None else base.high
     if new_low is not None and new_high is not None and new_low > new_high:
         new_low, new_high = (new_low, None) if high is None else (None, new_high)
+    if figure is not None and (new_low, new_high) == (figure.low, figure.high):
+        return figure
     return Figure(new_low, new_high, "corrected", base.unit)
 
 

@@ -1,7 +1,12 @@
-"""The span inspector dock: the selected span's label, exact text, offsets, attributes, note
-and links. Every change goes through the service as one command; a change the store refuses
-leaves the input as typed. Tab and Shift+Tab walk its fields in order, round the panel (label,
-attributes, note, links, buttons); typing in them never reaches the text's label keys."""
+"""The span inspector dock: the selected span's label, exact text, offsets, attributes, figure
+proposals, note and links. Every change goes through the service as one command; a change the
+store refuses leaves the input as typed. Tab and Shift+Tab walk its fields in order, round the
+panel (label, attributes, figure proposals, note, links, buttons); typing in them never reaches
+the text's label keys.
+
+A span whose label declares figure fields, all still empty, is shown the figures its text holds
+(:mod:`annotate.claim_figures`) as buttons: one click (or Shift+F in the text, for the first)
+writes that figure's values into the fields as one undoable edit; nothing is written before."""
 
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotate import claim_figures
+from annotate.claim_figures import FigureProposal
 from annotate.commands import (
     ChangeSet,
     RemoveRelation,
@@ -43,6 +50,10 @@ from desktop.service import Service
 NOTE_PAUSE_MS = 800
 LINK_WORDS = 50
 """Most characters of the other span's text in a link's line."""
+FIGURE_PROPOSALS = 3
+"""Most figure proposals shown for one span (the first ones of its text)."""
+FIGURE_WORDS = 40
+"""Most characters of a proposal's words on its button."""
 
 
 class Inspector(QDockWidget):
@@ -69,6 +80,14 @@ class Inspector(QDockWidget):
         self.text.setMaximumHeight(90)
         self.attributes = QFormLayout()
         self._editors: dict[str, AttributeEditor] = {}
+        self.figures = QWidget()
+        self.figures.setAccessibleName("Proposed figures")
+        self.figures.setToolTip("Figures read from the span's text: nothing is saved until you "
+                                "use one (Shift+F in the text uses the first)")
+        self._figure_layout = QVBoxLayout(self.figures)
+        self._figure_layout.setContentsMargins(0, 0, 0, 0)
+        self._proposals: list[FigureProposal] = []
+        self._figure_buttons: list[QPushButton] = []
         self._attribute_label: str | None = None
         self._text: tuple[str, str] = ("", "")  # (document uid, its text), read once per doc
         self.note = QPlainTextEdit()
@@ -113,6 +132,9 @@ class Inspector(QDockWidget):
         form.addRow("Offsets", self.offsets)
         form.addRow("Text", self.text)
         form.addRow(self.attributes)
+        form.addRow("Proposed figure", self.figures)
+        self._form = form
+        form.setRowVisible(self.figures, False)
         form.addRow("Note", self.note)
         form.addRow(plain_label("Links"))
         form.addRow(self.links)
@@ -141,8 +163,9 @@ class Inspector(QDockWidget):
         enabled; none while no span is shown)."""
         if self.span is None:
             return []
-        widgets = [self.label, *(e.widget for e in self._editors.values()), self.note,
-                   self.links, self.link_note, self.add_link, self.remove_link]
+        widgets = [self.label, *(e.widget for e in self._editors.values()),
+                   *self._figure_buttons, self.note, self.links, self.link_note, self.add_link,
+                   self.remove_link]
         return [w for w in widgets if w.isEnabled()]
 
     def edit_fields(self) -> None:
@@ -189,6 +212,7 @@ class Inspector(QDockWidget):
         text = self._document_text(span.document)
         self.text.setPlainText(clip(span.text_in(text), EDITABLE))
         self._fill_attributes(span)
+        self._fill_figures(span, text)
         if (span.note or "") != self._note_stored and not self._note_timer.isActive():
             self._show_note(span.note or "")
         self._fill_links(span)
@@ -225,6 +249,28 @@ class Inspector(QDockWidget):
             self._attribute_label = span.label
         for name, editor in self._editors.items():
             editor.show_value(span.attributes.get(name))
+
+    def _fill_figures(self, span: Span, text: str) -> None:
+        """A button for each figure proposed for ``span`` (none: the row is hidden)."""
+        found = claim_figures.proposals(span, text, self.service.schema().label(span.label))
+        proposed = found[:FIGURE_PROPOSALS]
+        if proposed == self._proposals:
+            return
+        self._proposals = proposed
+        for button in self._figure_buttons:
+            self._figure_layout.removeWidget(button)
+            button.deleteLater()
+        self._figure_buttons = []
+        for index, proposal in enumerate(proposed):
+            key = "  (Shift+F)" if index == 0 else ""
+            button = QPushButton(f"Use “{line(proposal.words, FIGURE_WORDS)}”: "
+                                 f"{line(proposal.describe())}{key}")
+            button.setToolTip(line("; ".join(f"{name} = {'(empty)' if value is None else value}"
+                                             for name, value in proposal.values.items())))
+            button.clicked.connect(lambda _checked=False, at=index: self.use_figure(at))
+            self._figure_layout.addWidget(button)
+            self._figure_buttons.append(button)
+        self._form.setRowVisible(self.figures, bool(proposed))
 
     def _fill_links(self, span: Span) -> None:
         """The span's links; the link chosen before stays chosen (its note shown)."""
@@ -287,6 +333,17 @@ class Inspector(QDockWidget):
         span = self._current()
         if span is not None and span.attributes.get(name) != value:
             self.service.apply(set_attribute(span, name, value))
+
+    def use_figure(self, index: int = 0) -> bool:
+        """Write the ``index``-th figure proposed for the shown span into its fields (one
+        undoable edit); whether one was written."""
+        span = self._current()
+        if span is None or index >= len(self._proposals):
+            self.service.hub.message.emit("no figure proposed for the selected span (its "
+                                          "label has no figure fields, they are filled in, "
+                                          "or its text holds no figure)")
+            return False
+        return self.service.apply(claim_figures.accept(span, self._proposals[index])) is not None
 
     def _note_edited(self) -> None:
         self._note_timer.start()

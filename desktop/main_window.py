@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
                                         ["F2"], self.inspector.edit_fields, Scope.TEXT,
                                         "Go to the selected span's fields in the Span panel "
                                         "(Tab walks them, Esc comes back)")
+        self.figure_action = key_action(self.editor.view, "Use the proposed figure",
+                                        ["Shift+F"], self.inspector.use_figure, Scope.TEXT,
+                                        "Write the first figure proposed for the selected "
+                                        "claim (Span panel) into its figure fields")
         self.back_action = key_action(self.inspector, "Back to the text", ["Esc"],
                                       self._back_to_text, Scope.PANEL,
                                       "From the Span panel's fields back to the text, where "

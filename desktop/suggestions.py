@@ -25,7 +25,7 @@ from annotate import occurrences, suggestions
 from annotate.commands import ChangeSet, Command
 from annotate.model import Span
 from annotate.suggestions import Order, Suggestion
-from desktop.keys import Scope, key_action
+from desktop.keys import WHERE, Scope, key_action
 from desktop.plain import NAME, line
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView
@@ -36,6 +36,8 @@ WALK = {Qt.Key.Key_Tab: False, Qt.Key.Key_Backtab: True}
 """Tab walks forward, Shift+Tab (Backtab) back."""
 ACCEPT = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 REJECT = Qt.Key.Key_X
+ON_SUGGESTIONS = "in the text, while suggestions are shown"
+"""Where the suggestion keys act (F1 says so): before the text's own Tab and Enter."""
 
 
 class SuggestionController(QObject):
@@ -102,7 +104,9 @@ class SuggestionController(QObject):
         F1's list); on only while they can act. The keys themselves reach :meth:`eventFilter`
         first (a label key accepting under its label has no action of its own)."""
         def act(text: str, keys: list[str], slot: Callable[[], object], tip: str) -> QAction:
-            return key_action(self.view, text, keys, slot, Scope.TEXT, tip)
+            action = key_action(self.view, text, keys, slot, Scope.TEXT, tip)
+            action.setProperty(WHERE, ON_SUGGESTIONS)
+            return action
         self.next_action = act("Next suggestion", ["Tab"], self.walk,
                                "Go to the next suggestion (while suggestions are shown)")
         self.previous_action = act("Previous suggestion", ["Shift+Tab"],

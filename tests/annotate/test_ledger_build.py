@@ -24,6 +24,10 @@ def claim(id: str, text: str, claimant: str | None = "CSP", subject: str | None 
     ({"figure_high": 5}, Figure(None, 5, "corrected", "people")),
     ({"figure_low": 8, "figure_high": 12}, Figure(8, 12, "corrected", "people")),
     ({"figure": " "}, Figure(10, 10, "exact", "people")),
+    # bounds that repeat those read (a figure proposal accepted) keep the qualifier
+    ({"figure": "about 80 soldiers", "figure_low": 80, "figure_high": 80},
+     Figure(80, 80, "about", "people")),
+    ({"figure": "more than 80", "figure_low": 81}, Figure(81, None, "more than")),
 ])
 def test_figure_of_reads_and_corrects(attributes: dict, expected: Figure) -> None:
     assert figure_of(claim("a", "10 soldiers died", **attributes)) == expected

@@ -171,7 +171,7 @@ def test_the_legend_names_the_ghosts_while_some_are_shown(window, qtbot) -> None
 def test_f1_lists_the_suggestion_keys_and_the_menu_acts_like_them(window, qtbot) -> None:
     rows = {row.action: row for row in shortcut_table(window)}
     assert (rows["Reject suggestion"].keys, rows["Reject suggestion"].where) == \
-        ("X", "in the text")
+        ("X", "in the text, while suggestions are shown")
     assert rows["Accept suggestion"].keys == "Return or Enter"
     assert rows["Next suggestion"].keys == "Tab"
     suggestions = window.suggestions

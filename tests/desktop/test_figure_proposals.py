@@ -1,0 +1,78 @@
+"""Figure proposals in the Span panel: a claim's figures read from its text are offered as
+buttons, nothing is written until one is used (a click, or Shift+F in the text), using one is
+one journaled edit that Ctrl+Z takes back, and a filled-in figure is proposed no more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from window_helpers import open_window
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+
+TEXT = "The army said about 80 Malian soldiers died and more than 12 vehicles burned."
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    path = tmp_path / "f.sqlite"
+    store = Store.open(path)
+    document = Document(TEXT, "report")
+    store.import_documents([AnnotatedDocument(document)])
+    store.close()
+    win = open_window(qtbot, path, tmp_path)
+    win.service.open_document(document.uid)
+    yield win
+    win.service.store.close()
+
+
+def claim(window, label: str = "CLAIM") -> Span:
+    span = Span(window.service.current, 14, 77, label, "amina")
+    window.service.apply(CreateSpan(span))
+    window.editor.select_span(span.id)
+    return span
+
+
+def stored(window, span: Span) -> dict:
+    return dict(window.service.store.span(span.id).attributes)
+
+
+def test_the_panel_proposes_each_figure_and_a_click_writes_one(window, qtbot) -> None:
+    span = claim(window)
+    inspector = window.inspector
+    buttons = [b.text() for b in inspector._figure_buttons]
+    assert buttons == ["Use “about 80 Malian soldiers”: ~80 people (about)  (Shift+F)",
+                       "Use “more than 12 vehicles”: ≥13 vehicles (more than)"]
+    assert inspector.figures.isVisibleTo(inspector)
+    assert inspector._figure_buttons[0] in inspector.fields()
+    assert stored(window, span) == {}  # proposed, not written
+    inspector._figure_buttons[1].click()
+    assert stored(window, span) == {"figure": "more than 12 vehicles", "figure_low": 13}
+    assert inspector._figure_buttons == []  # filled in: proposed no more
+    assert not inspector.figures.isVisibleTo(inspector)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(window, span) == {}
+    assert len(inspector._figure_buttons) == 2
+
+
+def test_shift_f_in_the_text_uses_the_first_as_one_journaled_step(window, qtbot) -> None:
+    span = claim(window)
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    assert stored(window, span) == {"figure": "about 80 Malian soldiers", "figure_low": 80,
+                                    "figure_high": 80}
+    newest = window.service.store.history(limit=1)[0]
+    assert (newest.op, newest.annotator) == ("update_span", "amina")
+    assert newest.payload["after"]["attributes"]["figure_low"] == 80
+    assert window.service.store.span(span.id).label == "CLAIM"  # no label key was pressed
+
+
+def test_a_label_without_figure_fields_is_proposed_nothing(window, qtbot) -> None:
+    claim(window, "DENIAL")
+    assert window.inspector._figure_buttons == []
+    assert not window.inspector.use_figure()
+    assert "no figure proposed" in window.statusBar().currentMessage()
