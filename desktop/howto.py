@@ -32,6 +32,14 @@ STEPS: tuple[tuple[str, str], ...] = (
      "the span it points to, or go to it with {Next span}; pick the relation type if asked. "
      "Links are drawn to the right of the text; in the Span panel's Links list, double-click "
      "a link to go to its other end."),
+    ("Suggest",
+     "The Suggestions menu fills a layer of proposals nobody owns: a model trained on your "
+     "gold, the other occurrences of a span, the actors' names (the command line adds pattern "
+     "files). They are drawn as outlines (the legend under the text says so). {Next "
+     "suggestion} walks them, {Accept suggestion} puts one into your layer, a label's key "
+     "accepts it under that label, {Reject suggestion} hides it for you; {Undo} takes either "
+     "back. A claim's figure read from its text is proposed in the Span panel: {Use the "
+     "proposed figure} (or its button) writes it into the figure fields."),
     ("Review",
      "Import a second annotator's work (File → Import, {Import…}). View → Layers shows "
      "several annotators' spans at once, each in its own style (the legend under the text "

@@ -257,20 +257,33 @@ class Inspector(QDockWidget):
         if proposed == self._proposals:
             return
         self._proposals = proposed
-        for button in self._figure_buttons:
-            self._figure_layout.removeWidget(button)
-            button.deleteLater()
+        while self._figure_layout.count():
+            row = self._figure_layout.takeAt(0).widget()
+            if row is not None:
+                row.deleteLater()
         self._figure_buttons = []
         for index, proposal in enumerate(proposed):
-            key = "  (Shift+F)" if index == 0 else ""
-            button = QPushButton(f"Use “{line(proposal.words, FIGURE_WORDS)}”: "
-                                 f"{line(proposal.describe())}{key}")
-            button.setToolTip(line("; ".join(f"{name} = {'(empty)' if value is None else value}"
-                                             for name, value in proposal.values.items())))
-            button.clicked.connect(lambda _checked=False, at=index: self.use_figure(at))
-            self._figure_layout.addWidget(button)
-            self._figure_buttons.append(button)
+            self._figure_layout.addWidget(self._figure_row(index, proposal))
         self._form.setRowVisible(self.figures, bool(proposed))
+
+    def _figure_row(self, index: int, proposal: FigureProposal) -> QWidget:
+        """One proposal: what was read (wrapped, so a long one never widens the panel), and
+        the button that uses it."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        words = plain_label(f"“{line(proposal.words, FIGURE_WORDS)}”: "
+                            f"{line(proposal.describe())}")
+        words.setWordWrap(True)
+        button = QPushButton("Use (Shift+F)" if index == 0 else "Use")
+        button.setAccessibleName(f"Use the figure {line(proposal.words, FIGURE_WORDS)}")
+        button.setToolTip(line("; ".join(f"{name} = {'(empty)' if value is None else value}"
+                                         for name, value in proposal.values.items())))
+        button.clicked.connect(lambda _checked=False: self.use_figure(index))
+        layout.addWidget(words, 1)
+        layout.addWidget(button)
+        self._figure_buttons.append(button)
+        return row
 
     def _fill_links(self, span: Span) -> None:
         """The span's links; the link chosen before stays chosen (its note shown)."""

@@ -23,8 +23,11 @@ CATEGORIES = (("claim", "claim: filled"), ("denial", "denial: framed"),
               ("entity", "entity: underlined"), ("other", "other: dotted"))
 DASH_NAMES = {Qt.PenStyle.SolidLine: "solid", Qt.PenStyle.DashLine: "dashed",
               Qt.PenStyle.DashDotLine: "dash-dot", Qt.PenStyle.DashDotDotLine: "dash-dot-dot"}
-SUGGESTED = "suggested: dotted outline (Tab, Enter, X)"
-"""The legend's entry for suggestions: how they look, and the keys that judge them."""
+SUGGESTED = "suggested: outline"
+"""The legend's entry for suggestions (a dotted outline, no fill)."""
+SUGGESTED_KEYS = ("suggestions: Tab walks them, Enter accepts, a label key accepts under that "
+                  "label, X rejects")
+"""What the legend's tooltip adds while suggestions are shown."""
 SWATCH = 26.0  # width of a sample
 SPACE = 12.0  # between entries
 
@@ -66,7 +69,8 @@ class Legend(QWidget):
             self._changed()
 
     def _changed(self) -> None:
-        self.setToolTip(tooltip("\n".join(text for _, _, text in self.entries())))
+        keys = [SUGGESTED_KEYS] if self.suggested else []
+        self.setToolTip(tooltip("\n".join([*(text for _, _, text in self.entries()), *keys])))
         self.setAccessibleDescription("; ".join(text for _, _, text in self.entries()))
         self.updateGeometry()
         self.update()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from window_helpers import open_window
 
 from annotate.commands import CreateSpan
@@ -44,9 +45,11 @@ def stored(window, span: Span) -> dict:
 def test_the_panel_proposes_each_figure_and_a_click_writes_one(window, qtbot) -> None:
     span = claim(window)
     inspector = window.inspector
-    buttons = [b.text() for b in inspector._figure_buttons]
-    assert buttons == ["Use “about 80 Malian soldiers”: ~80 people (about)  (Shift+F)",
-                       "Use “more than 12 vehicles”: ≥13 vehicles (more than)"]
+    assert [b.text() for b in inspector._figure_buttons] == ["Use (Shift+F)", "Use"]
+    read = [label.text() for label in inspector.figures.findChildren(QLabel)]
+    assert read == ["“about 80 Malian soldiers”: ~80 people (about)",
+                    "“more than 12 vehicles”: ≥13 vehicles (more than)"]
+    assert "figure_high = (empty)" in inspector._figure_buttons[1].toolTip()
     assert inspector.figures.isVisibleTo(inspector)
     assert inspector._figure_buttons[0] in inspector.fields()
     assert stored(window, span) == {}  # proposed, not written

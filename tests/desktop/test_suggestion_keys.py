@@ -161,7 +161,7 @@ def test_open_the_least_sure_document(window, qtbot) -> None:
 def test_the_legend_names_the_ghosts_while_some_are_shown(window, qtbot) -> None:
     legend = window.editor.legend
     assert SUGGESTED in [text for _, _, text in legend.entries()]
-    assert "suggested: dotted outline" in legend.toolTip()
+    assert "X rejects" in legend.toolTip()
     window.suggestions.show_action.setChecked(False)
     assert SUGGESTED not in [text for _, _, text in legend.entries()]
     window.suggestions.show_action.setChecked(True)
