@@ -19,7 +19,7 @@ from desktop.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
-STANCE = DocCategory("stance", (DocValue("supports", "s"), DocValue("disputes", "x"),
+STANCE = DocCategory("stance", (DocValue("supports", "s"), DocValue("disputes", "u"),
                                 DocValue("neutral", "n")))
 TOPICS = DocCategory("topics", (DocValue("casualties", "k"), DocValue("aid", "i"),
                                 DocValue("displacement")), multi=True)
@@ -52,7 +52,7 @@ def test_keys_in_the_text_view_toggle_document_labels(window: MainWindow) -> Non
     view = window.editor.view
     assert window.editor.doc_labels.isVisible()
     assert view.hasFocus()
-    QTest.keyClick(view, Qt.Key.Key_X)
+    QTest.keyClick(view, Qt.Key.Key_U)
     assert stored(window) == ["stance:disputes"] == checked(window)
     QTest.keyClick(view, Qt.Key.Key_S)  # single choice: replaces
     QTest.keyClick(view, Qt.Key.Key_K)
@@ -81,7 +81,7 @@ def test_clicks_toggle_and_undo_takes_back_one_step(window: MainWindow) -> None:
 
 def test_the_strip_shows_the_current_annotator_and_document(window: MainWindow) -> None:
     view = window.editor.view
-    QTest.keyClick(view, Qt.Key.Key_X)
+    QTest.keyClick(view, Qt.Key.Key_U)
     first = window.service.current
     window.service.set_annotator("bob")
     assert checked(window) == []
@@ -97,12 +97,12 @@ def test_the_strip_shows_the_current_annotator_and_document(window: MainWindow) 
 
 def test_the_strip_hides_without_document_categories(window: MainWindow) -> None:
     schema = window.service.schema()
-    QTest.keyClick(window.editor.view, Qt.Key.Key_X)
-    QTest.keyClick(window.editor.view, Qt.Key.Key_X)  # off: nothing holds stance now
+    QTest.keyClick(window.editor.view, Qt.Key.Key_U)
+    QTest.keyClick(window.editor.view, Qt.Key.Key_U)  # off: nothing holds stance now
     assert window.service.set_schema(LabelSchema(schema.labels, schema.relations))
     assert not window.editor.doc_labels.isVisible()
     assert window.editor.doc_labels.buttons == {}
-    QTest.keyClick(window.editor.view, Qt.Key.Key_X)  # no action for it any more
+    QTest.keyClick(window.editor.view, Qt.Key.Key_U)  # no action for it any more
     assert stored(window) == []
 
 
