@@ -233,9 +233,12 @@ def _spans_for(
     docs: dict[int, str],
     who: list[int] | None,
     what: list[int] | None,
+    within: tuple[str, int, int] | None = None,
 ) -> dict[int, list[Span]]:
-    """Spans of the documents ``docs`` (id -> uid), by position. Read through the driver with
-    attributes parsed only when not empty: this is the export's hot loop."""
+    """Spans of the documents ``docs`` (id -> uid), by position; with ``within`` ("meeting"
+    or "starting", start, end) only those meeting that code-point range, or starting in it.
+    Read through the driver with attributes parsed only when not empty: this is the export's
+    hot loop."""
     clauses, params = zip(
         *(
             _in(column, values)
@@ -248,11 +251,16 @@ def _spans_for(
         ),
         strict=True,
     )
+    extra: tuple[int, ...] = ()
+    if within is not None:
+        how, start, end = within
+        clauses += (RANGES[how],)
+        extra = (end, start)
     # The driver's own cursor: plain tuples, no result-row objects, in this transaction.
     rows = execute(
         conn, f"SELECT {span_rows.column_list()} FROM spans WHERE {' AND '.join(clauses)} "
         "ORDER BY document_id, start",
-        tuple(p for group in params for p in group),
+        (*(p for group in params for p in group), *extra),
     )
     label = names.label_names(conn).__getitem__
     annotator = names.annotator_names(conn).__getitem__
@@ -306,6 +314,24 @@ def spans_of(
     docs = _doc_ids(conn, uids)
     who, _ = _ids(conn, names, annotators, None)
     return {docs[i]: spans for i, spans in _spans_for(conn, names, docs, who, None).items()}
+
+
+RANGES = {"meeting": 'start < ? AND "end" > ?', "starting": "start < ? AND start >= ?"}
+"""The clauses of :func:`spans_within` (parameters: the range's end, then its start); both
+go by the index on (document, start)."""
+
+
+def spans_within(
+    conn: Connection, names: Names, uid: str, annotators: Sequence[str] | None,
+    how: str, start: int, end: int,
+) -> list[Span]:
+    """The spans of document ``uid`` (by ``annotators``, if given) meeting code points
+    ``[start, end)`` (``how`` "meeting") or starting in them ("starting"), by position."""
+    docs = _doc_ids(conn, [uid])
+    who, _ = _ids(conn, names, annotators, None)
+    if not docs:
+        return []
+    return next(iter(_spans_for(conn, names, docs, who, None, (how, start, end)).values()))
 
 
 def relations_of(

@@ -594,6 +594,15 @@ class Store:
         with self._read() as conn:
             return bulk.spans_of(conn, self.names, [uid], annotators).get(uid, [])
 
+    def spans_within(self, uid: str, annotators: Sequence[str] | None, start: int, end: int,
+                     starting: bool = False) -> list[Span]:
+        """The spans of document ``uid`` (by ``annotators``, if given) meeting code points
+        ``[start, end)``, or with ``starting`` those starting in them, by position: a part of a
+        big document read alone."""
+        with self._read() as conn:
+            return bulk.spans_within(conn, self.names, uid, annotators,
+                                     "starting" if starting else "meeting", start, end)
+
     def relations(self, uid: str, annotators: Sequence[str] | None = None) -> list[Relation]:
         with self._read() as conn:
             return bulk.relations_of(conn, self.names, [uid], annotators).get(uid, [])

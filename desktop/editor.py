@@ -29,6 +29,7 @@ from desktop.relabel import relabel_span
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView, link_style_for, style_for
 from desktop.textview.legend import Legend
+from desktop.textview.regions import CHUNK
 
 RelationChooser = Callable[[Sequence[str]], str | None]
 TITLE = 300
@@ -170,27 +171,43 @@ class Editor(QObject):
         return style_for(span, schema.label(span.label), self.shown_layers().index(span.annotator))
 
     def load(self, uid: str) -> None:
-        """Show document ``uid`` with the shown layers' spans ("" shows nothing)."""
+        """Show document ``uid`` with the shown layers' spans ("" shows nothing). A text longer
+        than a region without links has its spans read a region at a time, as the view shows
+        them (the ends of links are placed from the start)."""
         self.link_source = None
         document = self.service.document(uid) if uid else None
         self.text = document.text if document else ""
         self._words = None
-        self._spans = ({s.id: s for s in self.service.spans(uid, self.shown_layers())}
-                       if document else {})
         self.title.setText(line(document.title or "(untitled)", TITLE) if document else "")
-        schema = self.service.schema()
-        self.view.set_document(self.text, [self._style(s, schema) for s in self._spans.values()])
-        self._show_links(uid if document else "")
-        self.legend.set_layers(self.shown_layers())
+        shown = self.shown_layers()
+        relations = self.service.relations(uid, shown) if document else []
+        self._spans = {}
+        if document is not None and len(self.text) > CHUNK and not relations:
+            self.view.set_document(self.text, source=partial(self._read_region, uid))
+        else:
+            if document is not None:
+                self._spans = {s.id: s for s in self.service.spans(uid, shown)}
+            schema = self.service.schema()
+            self.view.set_document(self.text,
+                                   [self._style(s, schema) for s in self._spans.values()])
+        self._show_links(relations)
+        self.legend.set_layers(shown)
         self.find_bar.document_shown()
 
-    def _show_links(self, uid: str) -> None:
-        """Give the view the shown layers' relations of document ``uid`` ("": none)."""
+    def _read_region(self, uid: str, start: int, end: int) -> list[SpanStyle]:
+        """The view's source: the shown spans meeting code points ``[start, end)``, kept."""
+        schema = self.service.schema()
+        spans = self.service.spans_within(uid, self.shown_layers(), start, end)
+        for span in spans:
+            self._spans.setdefault(span.id, span)
+        return [self._style(s, schema) for s in spans]
+
+    def _show_links(self, relations: Sequence[Relation]) -> None:
+        """Give the view those of ``relations`` that are of the shown layers."""
         shown = self.shown_layers()
         types = [r.name for r in self.service.schema().relations]
         self.view.set_links([link_style_for(r, types, shown.index(r.annotator))
-                             for r in (self.service.relations(uid, shown) if uid else [])
-                             if r.annotator in shown])
+                             for r in relations if r.annotator in shown])
 
     def reload(self) -> None:
         self.load(self.service.current)
@@ -214,13 +231,14 @@ class Editor(QObject):
                 removed.append(span_id)
         self.view.update_spans(changed, removed)
         if changes.relations:
-            self._show_links(uid)
+            self._show_links(self.service.relations(uid, self.shown_layers()))
         if self.view.selected_span():
             self._announce(self.view.selected_span() or "")
 
     # -- selection -------------------------------------------------------------------------
     def spans(self) -> list[Span]:
-        """The shown spans in text order."""
+        """The shown spans held, in text order: all of a document read whole; of one read a
+        region at a time, those of the regions read so far."""
         return sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
 
     def selected(self) -> Span | None:
@@ -240,6 +258,12 @@ class Editor(QObject):
         return span
 
     def select_span(self, span_id: str) -> None:
+        """Select span ``span_id`` when it is shown (its region is read first)."""
+        if span_id not in self._spans and self.view.span(span_id) is None:
+            span = self.service.span(span_id)
+            if span is None or span.document != self.service.current:
+                return
+            self.view.read_region(span.start, span.end)
         if span_id in self._spans:
             self.view.select_span(span_id)
 
@@ -261,17 +285,9 @@ class Editor(QObject):
 
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) span after the selected one or the caret."""
-        spans = self.spans()
-        if not spans:
-            return
-        current = self.selected()
-        if current is not None:
-            index = next(i for i, s in enumerate(spans) if s.id == current.id) + direction
-        else:
-            caret = self.view.textCursor().position()
-            index = next((i for i, s in enumerate(spans) if s.start >= caret), len(spans))
-            index = index if direction > 0 else index - 1
-        self.view.select_span(spans[index % len(spans)].id)
+        span_id = self.view.next_span(direction)
+        if span_id is not None:
+            self.view.select_span(span_id)
 
     def _on_span_selected(self, span_id: str) -> None:
         if span_id and self.link_source and span_id != self.link_source:

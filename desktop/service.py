@@ -461,6 +461,14 @@ class Service:
             self._spans, self._in_order = ((uid, who), {s.id: s for s in read}), read
         return self._spans[1]
 
+    def spans_within(self, uid: str, annotators: Sequence[str], start: int, end: int,
+                     starting: bool = False) -> list[Span]:
+        """The spans of document ``uid`` by ``annotators`` meeting code points
+        ``[start, end)`` (with ``starting``: starting in them), by position: a part of a big
+        document."""
+        return self._guarded(lambda: self.store.spans_within(uid, annotators, start, end,
+                                                             starting)) or []
+
     def suggestions(self, uid: str) -> list[Suggestion]:
         """The suggestions of document ``uid`` the current annotator has not judged yet."""
         return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []

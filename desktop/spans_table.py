@@ -1,8 +1,12 @@
 """The spans dock: every span of the current document in a sortable, filterable table.
-A click selects the span in the text; a ChangeSet touches only its rows."""
+A click selects the span in the text; a ChangeSet touches only its rows. A big document's
+spans are read as the table is scrolled (in text order), all of them only to sort them
+otherwise or filter them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,11 +29,16 @@ from annotate.model import Span
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.service import Service
 from desktop.table_model import Index, RowsModel
+from desktop.textview.regions import CHUNK
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
 WIDEST = ("ARMED_GROUP", "9,999,999", "9,999,999", "", "annotator", "certainty=reported")
 """What the columns (but the stretched text) are sized to hold."""
 MARGIN = 8
+PAGE = 200
+"""Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
+Starting = Callable[[int, int], Sequence[Span]]
+"""The spans starting in code points ``[start, end)``, by position."""
 
 
 def attributes_text(span: Span, limit: int = LINE) -> str:
@@ -52,6 +61,9 @@ class SpansModel(RowsModel):
         self._all: dict[str, Span] = {}
         self._needle = ""
         self._column, self._descending = 1, False
+        self._starting: Starting | None = None
+        self._fetched = 0
+        """With ``_starting``: the spans starting before this code point are read."""
 
     # -- what is shown, in which order -----------------------------------------------------
     def _cell(self, span: Span, column: int) -> Any:
@@ -90,16 +102,51 @@ class SpansModel(RowsModel):
                 high = middle
         return low
 
-    def set_spans(self, text: str, spans: list[Span]) -> None:
+    def set_spans(self, text: str, spans: list[Span], starting: Starting | None = None) -> None:
+        """Show ``spans`` of ``text``; with ``starting``, the rest are read from it as the
+        rows are wanted (in text order: :meth:`fetchMore`), all at once to sort them another
+        way or filter them."""
         self.beginResetModel()
         self._text, self._all = text, {s.id: s for s in spans}
+        self._starting, self._fetched = starting, 0
         self._rows = self._arranged()
         self.endResetModel()
+        if self.canFetchMore():
+            self.fetchMore()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._starting is not None and \
+            self._fetched < len(self._text)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """Read the spans of the next regions of the text, at least :data:`PAGE` of them
+        (unless the text ends first), as rows after those shown."""
+        if not self.canFetchMore(parent) or self._starting is None:
+            return
+        read: list[Span] = []
+        while len(read) < PAGE and self._fetched < len(self._text):
+            start, self._fetched = self._fetched, min(self._fetched + CHUNK, len(self._text))
+            read += [s for s in self._starting(start, self._fetched) if s.id not in self._all]
+        shown = sorted((s for s in read if self._shown(s)), key=self._key)
+        self._all.update((s.id, s) for s in read)
+        if shown:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(shown) - 1)
+            self._rows += shown
+            self.endInsertRows()
+
+    def _fetch_all(self) -> None:
+        """Read every span not read yet (the model is being arranged anew)."""
+        if self._starting is not None:
+            self._all.update((s.id, s) for s in self._starting(self._fetched, len(self._text))
+                             if s.id not in self._all)
+            self._starting = None
 
     def set_filter(self, needle: str) -> None:
         """Show only the spans one of whose columns holds ``needle`` (case aside)."""
         self.beginResetModel()
         self._needle = needle.casefold()
+        if self._needle:
+            self._fetch_all()
         self._rows = self._arranged()
         self.endResetModel()
 
@@ -107,6 +154,8 @@ class SpansModel(RowsModel):
         """Sort by ``column`` (the view's header calls it); the selection follows its rows."""
         self.layoutAboutToBeChanged.emit()
         self._column, self._descending = column, order == Qt.SortOrder.DescendingOrder
+        if (column, self._descending) != (1, False):
+            self._fetch_all()
         kept = self.persistentIndexList()
         ids = [self._rows[index.row()].id for index in kept]
         self._rows = self._arranged()
@@ -127,7 +176,11 @@ class SpansModel(RowsModel):
         return row if row < len(self._rows) and self._rows[row].id == span_id else None
 
     def put(self, span: Span) -> None:
-        """Insert ``span`` or replace the span with its id, in its place in the order."""
+        """Insert ``span`` or replace the span with its id, in its place in the order (one
+        in a part of a big document not read yet is left to be read with it)."""
+        if self._starting is not None and span.start >= self._fetched:
+            self.drop(span.id)
+            return
         row = self.row_of(span.id)
         self._all[span.id] = span
         if not self._shown(span):
@@ -228,9 +281,18 @@ class SpansTable(QDockWidget):
         hub.spanSelected.connect(self._show_selected)
 
     def load(self, uid: str) -> None:
+        """Show the spans of document ``uid``; those of a text longer than a region are read
+        as the table is scrolled."""
         document = self.service.document(uid) if uid else None
+        if document is not None and len(document.text) > CHUNK:
+            self.model.set_spans(document.text, [], partial(self._starting, uid))
+            return
         self.model.set_spans(document.text if document else "",
                              self.service.spans(uid) if document else [])
+
+    def _starting(self, uid: str, start: int, end: int) -> list[Span]:
+        return self.service.spans_within(uid, [self.service.annotator], start, end,
+                                         starting=True)
 
     def reload(self) -> None:
         self.load(self.service.current)

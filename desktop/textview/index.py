@@ -38,14 +38,30 @@ class SpanIndex(Generic[T]):
         self._short: list[T] = []  # sorted by start
         self._starts: list[int] = []  # the starts of _short, for bisection
         self._long: defaultdict[int, dict[str, T]] = defaultdict(dict)
-        self._by_id.update((item.id, item) for item in items)  # the last of an id wins
-        for item in self._by_id.values():
-            if item.end - item.start > reach:
+        self.merge({item.id: item for item in items}.values())  # the last of an id wins
+
+    def merge(self, items: Iterable[T]) -> None:
+        """Add ``items`` whose ids are not here yet (of one id, the first wins), in one sort:
+        a region of a big document read at once."""
+        by_id, short = self._by_id, self._short
+        added = False
+        for item in items:
+            if item.id in by_id:
+                continue
+            by_id[item.id] = item
+            if item.end - item.start > self.reach:
                 self._add_long(item)
             else:
-                self._short.append(item)
-        self._short.sort(key=_start)
-        self._starts = [item.start for item in self._short]
+                short.append(item)
+                added = True
+        if added:
+            short.sort(key=_start)
+            self._starts = [item.start for item in short]
+
+    @property
+    def empty(self) -> bool:
+        """Whether no query can find anything."""
+        return not self._by_id
 
     def __len__(self) -> int:
         return len(self._by_id)

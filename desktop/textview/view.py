@@ -39,6 +39,7 @@ from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
 from desktop.textview.paint import Marks, stack_depths
+from desktop.textview.regions import RegionIndex, Source, step
 from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 
 _EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
@@ -94,13 +95,20 @@ class SpanTextView(QPlainTextEdit):
         self.selectionChanged.connect(self.selectionChangedRange)
 
     # -- content ----------------------------------------------------------------------------
-    def set_document(self, text: str, spans: Sequence[SpanStyle]) -> None:
-        """Show ``text`` (as stored; line breaks are normalised for display only) with ``spans``."""
+    def set_document(self, text: str, spans: Sequence[SpanStyle] = (),
+                     source: Source[SpanStyle] | None = None) -> None:
+        """Show ``text`` (as stored; line breaks are normalised for display only) with ``spans``;
+        with a ``source``, the rest of the spans are read from it a region at a time, as the
+        view first shows or looks in each region (:class:`RegionIndex`)."""
         self._text = text
         self._offsets = OffsetMap(text)
         self._qt.clear()
         self._formatted.clear()
-        self._spans = SpanIndex(spans)
+        if source is None:
+            self._spans = SpanIndex(spans)
+        else:
+            self._spans = RegionIndex(source, len(text))
+            self._spans.merge(spans)
         self._hits = SpanIndex()
         self._ghosts = SpanIndex()
         self._ghost = None
@@ -235,7 +243,21 @@ class SpanTextView(QPlainTextEdit):
         )
 
     def span(self, span_id: str) -> SpanStyle | None:
+        """Span ``span_id`` when the view holds it (of a region read, or given)."""
         return self._spans.get(span_id)
+
+    def read_region(self, start: int, end: int) -> None:
+        """Make sure the spans meeting code points ``[start, end)`` are held."""
+        self._spans.overlapping(start, end)
+
+    def next_span(self, direction: int) -> str | None:
+        """The span after (``direction`` 1) or before (-1) the selected one, or else the caret,
+        in text order, going round the end; None when the text has no spans."""
+        current = self._spans.get(self._selected) if self._selected else None
+        key = ((current.start, current.end, current.id) if current is not None else
+               (self._offsets.from_qt(self.textCursor().position()), -1, ""))
+        found = step(self._spans, len(self._text), key, direction)
+        return found.id if found is not None else None
 
     # -- selection --------------------------------------------------------------------------
     def selectionRange(self, snap: bool | None = None) -> tuple[int, int] | None:
@@ -381,7 +403,7 @@ class SpanTextView(QPlainTextEdit):
         """Formats for the blocks in the exposed rectangle, the marks they leave first, then the
         text (with the formatted marks) on top."""
         self.painted_span_count = 0
-        if len(self._spans) or len(self._hits) or len(self._ghosts) or self._formatted:
+        if not self._spans.empty or len(self._hits) or len(self._ghosts) or self._formatted:
             rect = event.rect()  # (formats may need clearing)
             viewport = Viewport(self, rect.top(), rect.bottom())
             shown, painted = self._format_blocks(viewport)
@@ -536,7 +558,8 @@ class SpanTextView(QPlainTextEdit):
 
     def _hover(self, point: QPoint | None) -> None:
         """The span under viewport ``point`` (None: the mouse left) is in focus."""
-        spans = self.spans_at_point(point) if point is not None and len(self._spans) else []
+        spans = self.spans_at_point(point) if point is not None and not self._spans.empty \
+            else []
         hovered = spans[0].id if spans else None
         if hovered != self._hovered:
             self._hovered = hovered
