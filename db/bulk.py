@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
 
@@ -233,12 +233,11 @@ def _spans_for(
     docs: dict[int, str],
     who: list[int] | None,
     what: list[int] | None,
-    within: tuple[str, int, int] | None = None,
+    within: tuple[str, int, int, int] | None = None,
 ) -> dict[int, list[Span]]:
-    """Spans of the documents ``docs`` (id -> uid), by position; with ``within`` ("meeting"
-    or "starting", start, end) only those meeting that code-point range, or starting in it.
-    Read through the driver with attributes parsed only when not empty: this is the export's
-    hot loop."""
+    """Spans of the documents ``docs`` (id -> uid), by position; with ``within`` (how, start,
+    end, lowest start) only those of :func:`spans_within`. Read through the driver with
+    attributes parsed only when not empty: this is the export's hot loop."""
     clauses, params = zip(
         *(
             _in(column, values)
@@ -253,9 +252,9 @@ def _spans_for(
     )
     extra: tuple[int, ...] = ()
     if within is not None:
-        how, start, end = within
+        how, start, end, lowest = within
         clauses += (RANGES[how],)
-        extra = (end, start)
+        extra = (end, lowest) if how == "starting" else (end, lowest, start)
     # The driver's own cursor: plain tuples, no result-row objects, in this transaction.
     rows = execute(
         conn, f"SELECT {span_rows.column_list()} FROM spans WHERE {' AND '.join(clauses)} "
@@ -316,22 +315,41 @@ def spans_of(
     return {docs[i]: spans for i, spans in _spans_for(conn, names, docs, who, None).items()}
 
 
-RANGES = {"meeting": 'start < ? AND "end" > ?', "starting": "start < ? AND start >= ?"}
-"""The clauses of :func:`spans_within` (parameters: the range's end, then its start); both
-go by the index on (document, start)."""
+Within = Literal["meeting", "starting"]
+RANGES = {"meeting": 'start < ? AND start >= ? AND "end" > ?',
+          "starting": "start < ? AND start >= ?"}
+"""The clauses of :func:`spans_within` (parameters: the range's end, the lowest start, and
+for "meeting" the range's start): each reads a stretch of the index on (document, start)."""
 
 
 def spans_within(
     conn: Connection, names: Names, uid: str, annotators: Sequence[str] | None,
-    how: str, start: int, end: int,
+    how: Within, start: int, end: int, reach: int | None = None,
 ) -> list[Span]:
     """The spans of document ``uid`` (by ``annotators``, if given) meeting code points
-    ``[start, end)`` (``how`` "meeting") or starting in them ("starting"), by position."""
+    ``[start, end)`` (``how`` "meeting") or starting in them ("starting"), by position.
+    ``reach``: no span meeting the range is longer (the index is read from ``start - reach``
+    on, not from the document's start)."""
     docs = _doc_ids(conn, [uid])
     who, _ = _ids(conn, names, annotators, None)
     if not docs:
         return []
-    return next(iter(_spans_for(conn, names, docs, who, None, (how, start, end)).values()))
+    lowest = start if how == "starting" else 0 if reach is None else start - reach
+    return next(iter(_spans_for(conn, names, docs, who, None,
+                                (how, start, end, lowest)).values()))
+
+
+def span_reach(conn: Connection, names: Names, uid: str,
+               annotators: Sequence[str] | None) -> int:
+    """The length of the longest span of document ``uid`` (by ``annotators``, if given)."""
+    docs = _doc_ids(conn, [uid])
+    who, _ = _ids(conn, names, annotators, None)
+    if not docs:
+        return 0
+    clause, params = _in("annotator_id", who) if who is not None else ("1 = 1", [])
+    row = execute(conn, f'SELECT max("end" - start) FROM spans WHERE document_id = ? AND '
+                  f"{clause}", (next(iter(docs)), *params)).fetchone()
+    return int(row[0] or 0)
 
 
 def relations_of(

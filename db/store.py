@@ -595,13 +595,21 @@ class Store:
             return bulk.spans_of(conn, self.names, [uid], annotators).get(uid, [])
 
     def spans_within(self, uid: str, annotators: Sequence[str] | None, start: int, end: int,
-                     starting: bool = False) -> list[Span]:
+                     starting: bool = False, reach: int | None = None) -> list[Span]:
         """The spans of document ``uid`` (by ``annotators``, if given) meeting code points
         ``[start, end)``, or with ``starting`` those starting in them, by position: a part of a
-        big document read alone."""
+        big document read alone. ``reach`` (:meth:`span_reach`) bounds how far back a span
+        meeting the range may start: the read is as quick far into the document as at its
+        start."""
         with self._read() as conn:
             return bulk.spans_within(conn, self.names, uid, annotators,
-                                     "starting" if starting else "meeting", start, end)
+                                     "starting" if starting else "meeting", start, end, reach)
+
+    def span_reach(self, uid: str, annotators: Sequence[str] | None = None) -> int:
+        """The length of the longest span of document ``uid`` (by ``annotators``, if given),
+        in code points; 0 when it has none."""
+        with self._read() as conn:
+            return bulk.span_reach(conn, self.names, uid, annotators)
 
     def relations(self, uid: str, annotators: Sequence[str] | None = None) -> list[Relation]:
         with self._read() as conn:

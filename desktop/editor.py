@@ -92,6 +92,9 @@ class Editor(QObject):
         layout.addWidget(self.find_bar)
         self.text = ""
         self._spans: dict[str, Span] = {}
+        self._reach: int | None = None
+        """The longest shown span's length, once known (a worker reads it)."""
+        self._longest_edit = 0  # the longest span edited since the document was loaded
         self._words: list[tuple[int, int]] | None = None
         self.link_source: str | None = None
         self.layers: tuple[str, ...] = ()
@@ -181,9 +184,10 @@ class Editor(QObject):
         self.title.setText(line(document.title or "(untitled)", TITLE) if document else "")
         shown = self.shown_layers()
         relations = self.service.relations(uid, shown) if document else []
-        self._spans = {}
+        self._spans, self._reach, self._longest_edit = {}, None, 0
         if document is not None and len(self.text) > CHUNK and not relations:
             self.view.set_document(self.text, source=partial(self._read_region, uid))
+            self.service.measure_reach(uid, shown, partial(self._reached, uid, shown))
         else:
             if document is not None:
                 self._spans = {s.id: s for s in self.service.spans(uid, shown)}
@@ -194,10 +198,17 @@ class Editor(QObject):
         self.legend.set_layers(shown)
         self.find_bar.document_shown()
 
+    def _reached(self, uid: str, shown: tuple[str, ...], reach: int) -> None:
+        """The worker found the longest span's length of the document loaded (if it still
+        is): the reads of its regions start that far back, not at its start."""
+        if uid == self.service.current and shown == self.shown_layers():
+            self._reach = max(reach, self._longest_edit)
+
     def _read_region(self, uid: str, start: int, end: int) -> list[SpanStyle]:
         """The view's source: the shown spans meeting code points ``[start, end)``, kept."""
         schema = self.service.schema()
-        spans = self.service.spans_within(uid, self.shown_layers(), start, end)
+        spans = self.service.spans_within(uid, self.shown_layers(), start, end,
+                                          reach=self._reach)
         for span in spans:
             self._spans.setdefault(span.id, span)
         return [self._style(s, schema) for s in spans]
@@ -226,6 +237,9 @@ class Editor(QObject):
             if span is not None and span.document == uid and \
                     span.annotator in self.shown_layers():
                 self._spans[span_id] = span
+                self._longest_edit = max(self._longest_edit, span.end - span.start)
+                if self._reach is not None:
+                    self._reach = max(self._reach, self._longest_edit)
                 changed.append(self._style(span, schema))
             elif self._spans.pop(span_id, None) is not None:
                 removed.append(span_id)

@@ -191,6 +191,18 @@ class SearchIndexJob(Job):
             self.step(done, 0)
 
 
+class SpanReachJob(Job):
+    """The longest span's length in document ``uid`` by ``annotators`` (a read of all its
+    spans): what lets the reads of a big document's regions start near them."""
+
+    def __init__(self, location: str, uid: str, annotators: Sequence[str]):
+        super().__init__(location)
+        self.uid, self.annotators = uid, tuple(annotators)
+
+    def work(self, store: Store) -> int:
+        return store.span_reach(self.uid, self.annotators)
+
+
 class Running:
     """The jobs a widget started whose end it has not heard yet. A job the widget forgets
     (cancelled, superseded) runs on until its next progress report and must stay referenced

@@ -56,7 +56,7 @@ from db.review import doc_review_items, relation_review_items, review_items
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
-from desktop.jobs import DailyBackupJob, SearchIndexJob, worker_location
+from desktop.jobs import DailyBackupJob, SearchIndexJob, SpanReachJob, worker_location
 from desktop.pending import WAIT_MS, Edit, Pending
 
 T = TypeVar("T")
@@ -126,6 +126,7 @@ class Service:
         self._backup_job: DailyBackupJob | None = None
         self._index_job: SearchIndexJob | None = None
         self._index_jobs: list[SearchIndexJob] = []
+        self._reach_jobs: list[SpanReachJob] = []
         self.hub.storeChanged.connect(self._drop_index_job)
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
         self._backups.timeout.connect(self.backup_if_due)
@@ -462,12 +463,31 @@ class Service:
         return self._spans[1]
 
     def spans_within(self, uid: str, annotators: Sequence[str], start: int, end: int,
-                     starting: bool = False) -> list[Span]:
+                     starting: bool = False, reach: int | None = None) -> list[Span]:
         """The spans of document ``uid`` by ``annotators`` meeting code points
         ``[start, end)`` (with ``starting``: starting in them), by position: a part of a big
-        document."""
+        document (``reach``: see :meth:`Store.spans_within`)."""
         return self._guarded(lambda: self.store.spans_within(uid, annotators, start, end,
-                                                             starting)) or []
+                                                             starting, reach)) or []
+
+    def measure_reach(self, uid: str, annotators: Sequence[str],
+                      done: Callable[[int], None]) -> None:
+        """Find the longest span's length in document ``uid`` by ``annotators`` in a worker
+        thread (a read of all its spans), then call ``done`` with it; a store no job can open
+        is read here, at once. A failure leaves ``done`` uncalled."""
+        try:
+            location = worker_location(self.store)
+        except CounterclaimError:
+            reach = self._guarded(lambda: self.store.span_reach(uid, annotators))
+            if reach is not None:
+                done(reach)
+            return
+        job = SpanReachJob(location, uid, annotators)
+        jobs = self._reach_jobs
+        job.signals.finished.connect(lambda reach: (jobs.remove(job), done(reach)))
+        job.signals.failed.connect(lambda _message: jobs.remove(job))
+        jobs.append(job)  # referenced until it ends
+        job.start()
 
     def suggestions(self, uid: str) -> list[Suggestion]:
         """The suggestions of document ``uid`` the current annotator has not judged yet."""

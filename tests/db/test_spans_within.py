@@ -23,3 +23,19 @@ def test_spans_meeting_or_starting_in_a_range_by_annotator(store: Store) -> None
     assert store.spans_within("no such document", None, 0, 100) == []
     whole = store.spans_within(document.uid, ["bo"], 0, len(TEXT))
     assert whole == store.spans(document.uid, ["bo"])
+
+
+def test_the_reach_bounds_the_read_and_misses_no_span(store: Store) -> None:
+    document = Document(TEXT, "reach")
+    spans = [Span(document.uid, 2, 90, "ORG", "amina", "long"),
+             Span(document.uid, 40, 45, "ORG", "amina", "short"),
+             Span(document.uid, 0, 99, "ORG", "bo", "longer")]
+    store.import_documents([AnnotatedDocument(document, tuple(spans))])
+    assert store.span_reach(document.uid, ["amina"]) == 88
+    assert store.span_reach(document.uid) == 99
+    assert store.span_reach(document.uid, ["nobody"]) == 0
+    assert store.span_reach("no such document") == 0
+    reach = store.span_reach(document.uid, ["amina"])
+    assert [s.id for s in store.spans_within(document.uid, ["amina"], 80, 85, reach=reach)] \
+        == ["long"]
+    assert [s.id for s in store.spans_within(document.uid, ["amina"], 80, 85, reach=5)] == []

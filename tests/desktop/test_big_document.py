@@ -26,11 +26,12 @@ LABELS = ("ORG", "LOCATION", "DATE")
 def big_store(tmp_path) -> tuple[Store, Document]:
     """A store holding TEXT with a span on every word, and a small document before it."""
     document = Document(TEXT, "big")
-    spans = tuple(Span(document.uid, 5 * n, 5 * n + 4, LABELS[n % 3], "amina", f"s{n:05}")
-                  for n in range(WORDS))
+    spans = [Span(document.uid, 5 * n, 5 * n + 4, LABELS[n % 3], "amina", f"s{n:05}")
+             for n in range(WORDS)]
+    spans.append(Span(document.uid, 50_001, 150_004, "CLAIM", "amina", "long"))
     store = Store.open(tmp_path / "big.sqlite")
     store.import_documents([AnnotatedDocument(Document("a small one", "small")),
-                            AnnotatedDocument(document, spans)])
+                            AnnotatedDocument(document, tuple(spans))])
     return store, document
 
 
@@ -55,6 +56,10 @@ def test_the_window_reads_the_spans_it_shows_and_reaches_the_rest(qtbot, tmp_pat
     QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert view.selected_span() == "s39999"
     assert len(editor.spans()) < WORDS // 2
+    qtbot.waitUntil(lambda: editor._reach is not None)  # measured by a worker
+    assert editor._reach == 100_003
+    view.read_region(120_000, 120_010)  # a region far from the long span's start
+    assert view.span("long") is not None and "s24000" in {s.id for s in editor.spans()}
     window.service.hub.spanRequested.emit("s20000")
     view.select_span(None)
     select(window, 5 * 20_000 + 1, 5 * 20_000 + 3)  # inside a word: snapped to it
@@ -88,13 +93,13 @@ def test_the_dock_reads_rows_as_it_is_scrolled_and_all_to_sort_or_filter(qtbot, 
     while model.canFetchMore():
         model.fetchMore()
     ids = [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
-    assert len(ids) == WORDS + 2 == len(set(ids))
+    assert len(ids) == WORDS + 3 == len(set(ids))
     assert ids[-3:] == ["far", "s39998", "s39999"]  # in its place among the rows read
     dock.service.open_document("")
     dock.service.open_document(document.uid)
     assert model.rowCount() < WORDS
     model.sort(0)  # by label: every row read
-    assert model.rowCount() == WORDS + 2 and not model.canFetchMore()
+    assert model.rowCount() == WORDS + 3 and not model.canFetchMore()
     model.sort(1)
     dock.service.open_document("")
     dock.service.open_document(document.uid)
