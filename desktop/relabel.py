@@ -44,8 +44,11 @@ def confirm(parent: QWidget, plan: Relabel, losses: list[str]) -> bool:
 def relabel_span(service: Service, span: Span, label: str, parent: QWidget) -> bool:
     """Give ``span`` (the current annotator's) ``label``, asking first when attributes or
     links would be dropped; False when the user declined or the store refused."""
-    spans = service.span_map(span.document)
-    plan = plan_relabel(span, label, service.schema(), service.relations(span.document), spans)
+    relations = [r for r in service.relations(span.document) if span.id in (r.source, r.target)]
+    # the other ends of its links: a span without links needs none (a big document's spans
+    # are not all read for it)
+    spans = service.span_map(span.document) if relations else {}
+    plan = plan_relabel(span, label, service.schema(), relations, spans)
     losses = plan.losses(spans)
     if losses and not confirm(parent, plan, losses):
         service.hub.message.emit("relabel cancelled")

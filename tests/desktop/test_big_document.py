@@ -66,6 +66,11 @@ def test_the_window_reads_the_spans_it_shows_and_reaches_the_rest(qtbot, tmp_pat
     QTest.keyClick(view, Qt.Key.Key_1)
     created = view.selected_span()
     assert created and created not in {"s20000"} and editor.selected().start == 100_000
+    read_whole = []
+    window.service.store.spans = lambda *args: read_whole.append(args) or []
+    label = editor.selected().label
+    QTest.keyClick(view, Qt.Key.Key_2)  # a relabel: its links' other ends only are looked up
+    assert editor.selected().label != label and read_whole == []
     window.service.store.close()
 
 
