@@ -620,13 +620,17 @@ class AdjudicationTab(QWidget):
 
     # -- decisions -------------------------------------------------------------------------
     def _decide(self, make: Callable[[], Command]) -> bool:
-        """Apply the command ``make()`` builds; a refusal becomes a status-bar notice."""
+        """Apply the command ``make()`` builds; a refusal becomes a status-bar notice, and
+        what another reviewer decided meanwhile (the usual reason) shows at once."""
         try:
             command = make()
         except ValidationError as exc:
             self.service.hub.message.emit(str(exc))
             return False
-        return self.service.apply(command) is not None
+        if self.service.apply(command) is not None:
+            return True
+        self.service.notice_outside_changes()
+        return False
 
     def accept(self, item: Item, span: Span) -> bool:
         """Copy ``span`` (one of ``item``'s, or an edited copy) into gold."""
