@@ -58,6 +58,7 @@ __all__ = [
     "AddDecision",
     "Decision",
     "DocItem",
+    "DocumentSpans",
     "Item",
     "ItemKind",
     "ItemStatus",
@@ -68,6 +69,7 @@ __all__ = [
     "attribute_choices",
     "plan_doc_labels",
     "plan_document",
+    "plan_documents",
     "progress",
     "reject_command",
     "reject_doc_command",
@@ -118,11 +120,12 @@ class Item:
         return result
 
 
-def _groups(spans_by_annotator: Mapping[str, Sequence[Span]],
-            progress: Progress | None) -> list[list[Span]]:
-    """Spans joined (union-find) wherever a pairwise alignment links two of them."""
-    names = list(spans_by_annotator)
-    spans = {s.id: s for name in names for s in spans_by_annotator[name]}
+def _groups(annotators: Sequence[str], documents: Sequence[DocumentSpans],
+            progress: Progress | None) -> list[list[list[Span]]]:
+    """Per document, its spans joined (union-find) wherever a pairwise alignment links two of
+    them. Each two annotators are aligned once over all the documents (the alignment pairs
+    spans of one document only, and within it as it would alone)."""
+    spans = {s.id: s for doc in documents for mine in doc.by_annotator.values() for s in mine}
     parent = {sid: sid for sid in spans}
 
     def root(sid: str) -> str:
@@ -131,15 +134,21 @@ def _groups(spans_by_annotator: Mapping[str, Sequence[Span]],
             sid = parent[sid]
         return sid
 
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            for al in align_spans(spans_by_annotator[a], spans_by_annotator[b], progress):
+    every = {name: [s for doc in documents for s in doc.by_annotator.get(name, ())]
+             for name in annotators}
+    for i, a in enumerate(annotators):
+        for b in annotators[i + 1 :]:
+            for al in align_spans(every[a], every[b], progress):
                 if al.a is not None and al.b is not None:
                     parent[root(al.a.id)] = root(al.b.id)
-    groups: dict[str, list[Span]] = {}
-    for sid, span in spans.items():
-        groups.setdefault(root(sid), []).append(span)
-    return list(groups.values())
+    result = []
+    for doc in documents:
+        groups: dict[str, list[Span]] = {}
+        for name in annotators:
+            for span in doc.by_annotator.get(name, ()):
+                groups.setdefault(root(span.id), []).append(span)
+        result.append(list(groups.values()))
+    return result
 
 
 def _kind(spans: Sequence[Span], annotators: Sequence[str]) -> ItemKind:
@@ -182,6 +191,17 @@ def _settle(item: Item, decisions: Sequence[Decision], rulings: Mapping[str, int
     return item
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentSpans:
+    """What :func:`plan_documents` reads of one document: the spans of each annotator
+    considered for it (all of them count as having worked on it, even with no span), its
+    gold layer, and its decisions, oldest first."""
+
+    by_annotator: Mapping[str, Sequence[Span]]
+    gold: Sequence[Span] = ()
+    decisions: Sequence[Decision] = ()
+
+
 def plan_document(
     spans_by_annotator: Mapping[str, Sequence[Span]],
     gold_spans: Sequence[Span] = (),
@@ -193,17 +213,28 @@ def plan_document(
 
     ``decisions`` are the document's decisions, oldest first; ``gold_spans`` its gold layer;
     ``progress`` hears from long alignments (and may stop them)."""
-    annotators = tuple(spans_by_annotator)
-    order = {name: i for i, name in enumerate(annotators)}
-    gold = {_key(s): s for s in gold_spans}
-    rulings = _rulings(decisions)
-    items = []
-    for group in _groups(spans_by_annotator, progress):
-        group.sort(key=lambda s: (order[s.annotator], s.start, s.end, s.label, s.id))
-        item = Item(group[0].document, _kind(group, annotators), tuple(group), annotators)
-        items.append(_settle(item, decisions, rulings, gold))
-    items.sort(key=lambda it: (it.start, it.end, it.spans[0].label))
-    return items
+    document = DocumentSpans(spans_by_annotator, gold_spans, decisions)
+    return plan_documents(tuple(spans_by_annotator), [document], progress)[0]
+
+
+def plan_documents(annotators: Sequence[str], documents: Sequence[DocumentSpans],
+                   progress: Progress | None = None) -> list[list[Item]]:
+    """:func:`plan_document` of each of ``documents`` (whose annotators are among
+    ``annotators``, and come in their order), aligning each two annotators once for all."""
+    planned = []
+    for doc, groups in zip(documents, _groups(annotators, documents, progress), strict=True):
+        considered = tuple(name for name in annotators if name in doc.by_annotator)
+        order = {name: i for i, name in enumerate(considered)}
+        gold = {_key(s): s for s in doc.gold}
+        rulings = _rulings(doc.decisions)
+        items = []
+        for group in groups:
+            group.sort(key=lambda s: (order[s.annotator], s.start, s.end, s.label, s.id))
+            item = Item(group[0].document, _kind(group, considered), tuple(group), considered)
+            items.append(_settle(item, doc.decisions, rulings, gold))
+        items.sort(key=lambda it: (it.start, it.end, it.spans[0].label))
+        planned.append(items)
+    return planned
 
 
 def progress(items: Sequence[Item]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ corpus (one undoable step per document)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
@@ -15,6 +16,9 @@ from annotate.overlap_matching import Progress
 from annotate.relation_items import RelationItem, plan_relations
 from annotate.strings import check_name
 from db.store import Store
+
+PLANNED = 500
+"""Documents planned together by :func:`accept_agreed`."""
 
 
 def _chosen(store: Store, annotators: Sequence[str] | None) -> list[str]:
@@ -37,10 +41,24 @@ def _plan(spans: Sequence[Span], done: Callable[[str], bool], decisions: Sequenc
           chosen: Sequence[str], progress: Progress | None = None) -> list[Item]:
     """The items of a document's ``spans`` for ``chosen``: those who have a span in it or
     marked it ``done`` are compared."""
-    by_annotator = {name: [s for s in spans if s.annotator == name] for name in chosen}
+    return adjudication.plan_documents(
+        chosen, [_document_spans(spans, done, decisions, chosen)], progress)[0]
+
+
+def _document_spans(spans: Sequence[Span], done: Callable[[str], bool],
+                    decisions: Sequence[Decision],
+                    chosen: Sequence[str]) -> adjudication.DocumentSpans:
+    """What the items of a document are planned from: the spans of those of ``chosen`` who
+    have a span in it or marked it ``done``, its gold spans and ``decisions``."""
+    by_annotator: dict[str, list[Span]] = {name: [] for name in chosen}
+    gold = []
+    for span in spans:
+        if span.annotator in by_annotator:
+            by_annotator[span.annotator].append(span)
+        elif span.annotator == GOLD:
+            gold.append(span)
     considered = {name: mine for name, mine in by_annotator.items() if mine or done(name)}
-    gold = [s for s in spans if s.annotator == GOLD]
-    return adjudication.plan_document(considered, gold, decisions, progress)
+    return adjudication.DocumentSpans(considered, gold, decisions)
 
 
 def review_items(store: Store, uid: str, annotators: Sequence[str] | None = None,
@@ -101,18 +119,27 @@ def accept_agreed(
     document labels: :func:`annotate.adjudication.accept_agreed`) of the documents ``uids``
     (default: all) into gold, in store order, in ONE transaction: one undoable Batch per
     document, each its own journal row of ``decided_by`` (all written, or none); returns the
-    items accepted. The corpus is read a few queries per few hundred documents."""
+    items accepted. The corpus is read a few queries per few hundred documents, and each
+    two annotators are aligned once per :data:`PLANNED` documents."""
     check_name(decided_by, "the adjudicator")
     chosen = _chosen(store, annotators)
     batches = []
-    for material in store.iter_review(uids):
-        done = {name for name, state in material.status.items() if state == "done"}.__contains__
-        items = _plan(material.spans, done, material.decisions, chosen)
-        batch = adjudication.accept_agreed(
-            items, decided_by, _plan_labels(material.doc_labels, done, material.decisions, chosen),
-            _plan_relations(items, material.relations, material.decisions))
-        if batch.commands:
-            batches.append(batch)
+    materials = store.iter_review(uids)
+    while chunk := list(islice(materials, PLANNED)):
+        done = [{name for name, state in m.status.items() if state == "done"}.__contains__
+                for m in chunk]
+        planned = adjudication.plan_documents(chosen, [
+            _document_spans(m.spans, is_done, m.decisions, chosen)
+            for m, is_done in zip(chunk, done, strict=True)
+        ])
+        for material, is_done, items in zip(chunk, done, planned, strict=True):
+            batch = adjudication.accept_agreed(
+                items, decided_by,
+                _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
+                _plan_relations(items, material.relations, material.decisions)
+                if material.relations else ())
+            if batch.commands:
+                batches.append(batch)
     if batches:
         store.apply_each(batches, decided_by)
     return sum(isinstance(c, adjudication.AddDecision) for b in batches for c in b.commands)

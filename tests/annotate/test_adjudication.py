@@ -1,5 +1,6 @@
 """Adjudication planning: item kinds across 2 and 3 annotators, statuses, and the commands."""
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -7,9 +8,11 @@ import pytest
 from annotate.adjudication import (
     AddDecision,
     Decision,
+    DocumentSpans,
     accept_agreed,
     accept_command,
     plan_document,
+    plan_documents,
     progress,
     reject_command,
 )
@@ -119,3 +122,36 @@ def test_accept_agreed_takes_only_open_agreed_items() -> None:
     decision = batch.commands[1].decision
     assert set(decision.sources) == {a[0].id, b[0].id}
     assert accept_agreed(plan_document({"a": a[1:2], "b": b[1:2]}), "judge").commands == ()
+
+
+def _random_document(rng: random.Random, n: int, names: list[str]) -> dict[str, list[Span]]:
+    """Spans of ``names`` in document ``n``: many copies of a few places, some moved or
+    relabelled, some overlapping others (dense clusters included)."""
+    uid = f"{n:064d}"
+    places = [(rng.randrange(0, 80), rng.randrange(1, 15)) for _ in range(rng.randrange(1, 6))]
+    by_annotator: dict[str, list[Span]] = {}
+    for name in names:
+        mine = []
+        for k in range(rng.randrange(0, 9)):
+            start, length = rng.choice(places)
+            start += rng.choice((0, 0, 0, 1, -1)) if start else 0
+            label = rng.choice(("CLAIM", "CLAIM", "ACTOR"))
+            attributes = {"certainty": "reported"} if rng.random() < 0.2 else {}
+            mine.append(Span(uid, start, start + length, label, name, f"{n}-{name}-{k}",
+                             attributes))
+        if mine or rng.random() < 0.5:
+            by_annotator[name] = mine
+    return by_annotator
+
+
+def test_documents_planned_together_are_planned_as_alone() -> None:
+    rng = random.Random(5)
+    names = ["a", "b", "c"]
+    documents = [_random_document(rng, n, names) for n in range(300)]
+    gold = Span(f"{3:064d}", 0, 5, "CLAIM", GOLD, "gold-3")
+    together = plan_documents(names, [DocumentSpans(d, [gold] if n == 3 else [])
+                                      for n, d in enumerate(documents)])
+    alone = [plan_document(d, [gold] if n == 3 else []) for n, d in enumerate(documents)]
+    assert together == alone
+    assert {item.kind for items in alone for item in items} == {
+        "agreed", "partial", "attributes", "boundary", "label", "single"}
