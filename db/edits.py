@@ -8,7 +8,7 @@ returns the command as applied: that is what the journal records.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
@@ -464,25 +464,37 @@ def _check_doc_decision(conn: Connection, names: Names, decision: Decision) -> N
 
 
 def _check_decision(conn: Connection, names: Names, decision: Decision) -> None:
+    check_decision_shape(decision)
+    if decision.category is not None:
+        _check_doc_decision(conn, names, decision)
+    elif decision.gold_relation is not None:
+        _check_relation_decision(conn, names, decision)
+    else:
+        check_span_decision(decision, lambda span_id: load_span(conn, names, span_id).document)
+
+
+def check_decision_shape(decision: Decision) -> None:
+    """The rules every decision meets: it accepts or rejects, rules on something, and puts
+    document labels into gold only when it is on a document category."""
     if decision.kind not in ("accept", "reject"):
         raise ValidationError(f"a decision accepts or rejects, not {decision.kind!r}")
     if not decision.sources:
         raise ValidationError("a decision needs the spans or document labels it rules on")
-    if decision.category is not None:
-        _check_doc_decision(conn, names, decision)
-        return
-    if decision.gold_labels:
+    if decision.category is None and decision.gold_labels:
         raise ValidationError("a decision on spans puts no document label into the gold layer")
-    if decision.gold_relation is not None:
-        _check_relation_decision(conn, names, decision)
-        return
+
+
+def check_span_decision(decision: Decision, document_of: Callable[[str], str]) -> None:
+    """The rules of a decision on spans (not on relations or document labels): a reject has
+    no gold span; an accept has the gold span it created, in its document (``document_of``:
+    the uid of the document holding a span id; ValidationError when there is none)."""
     gold = decision.gold_span
     if decision.kind == "reject" and gold is not None:
         raise ValidationError("a reject puts no span into the gold layer")
     if decision.kind == "accept":
         if gold is None or gold.annotator != GOLD:
             raise ValidationError("an accept needs the gold span it created")
-        if load_span(conn, names, gold.id).document != decision.document:
+        if document_of(gold.id) != decision.document:
             raise ValidationError("the gold span belongs to another document")
 
 
@@ -505,6 +517,12 @@ def _(command: AddDecision, conn: Connection, names: Names) -> Command:
     return _add_decision(command, conn, names)
 
 
+def add_checked_decision(conn: Connection, names: Names, command: AddDecision) -> Command:
+    """Run ``command``, whose item :func:`db.standing.check_open` found open already in this
+    transaction."""
+    return _add_decision(command, conn, names, checked=True)
+
+
 def _add_decision(command: AddDecision, conn: Connection, names: Names,
                   checked: bool = False) -> Command:
     """Record the decision (``checked``: its item was found open already, in this
@@ -516,20 +534,26 @@ def _add_decision(command: AddDecision, conn: Connection, names: Names,
     _check_decision(conn, names, decision)
     if not checked:
         standing.check_open(conn, names, decision, doc_id)
+    execute(conn, INSERT_DECISION, decision_row(conn, names, decision, doc_id))
+    return command
+
+
+def decision_row(conn: Connection, names: Names, decision: Decision,
+                 doc_id: int) -> tuple[Any, ...]:
+    """The parameters of :data:`INSERT_DECISION` for ``decision`` of document ``doc_id``."""
     gold_labels = ([[d.category, d.value, d.created] for d in decision.gold_labels]
                    if decision.category is not None else None)
-    execute(conn, _INSERT_DECISION, (
+    return (
         decision.id, doc_id, decision.kind, json.dumps(list(decision.sources)),
         None if decision.gold_span is None else decision.gold_span.id, decision.category,
         json.dumps(gold_labels), names.annotator_id(conn, decision.decided_by), decision.at,
         None if decision.gold_relation is None else decision.gold_relation.id,
-    ))
-    return command
+    )
 
 
 # On the driver, as SQLAlchemy's JSON type would store them (json.dumps; None as 'null').
 _DECISION_EXISTS = "SELECT 1 FROM decisions WHERE id = ?"
-_INSERT_DECISION = (
+INSERT_DECISION = (
     "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "
     "gold_labels, decided_by_id, at, gold_relation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )

@@ -10,7 +10,7 @@ stacks of the annotators it affects (:func:`close_stacks`).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,10 +60,11 @@ class JournalEntry:
         return self.documents[0] if self.documents else None
 
 
-_INSERT = (
+_INSERT_ONE = (
     "INSERT INTO journal (at, annotator_id, op, document_uid, payload, inverse, kind, target, "
-    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT = f"{_INSERT_ONE} RETURNING id"
 _INSERT_DOCUMENT = (
     "INSERT INTO journal_documents (journal_id, document_uid) VALUES (?, ?) "
     "ON CONFLICT DO NOTHING"
@@ -91,26 +92,45 @@ def write(
     from the start). ``documents``: the uids touched; one is kept in the row itself."""
     if (inverse is None) != (kind == "event"):
         raise ValueError("an event has no inverse, and every other row has one")
-    only = next(iter(documents)) if len(documents) == 1 else None
-    row_id = execute(
-        conn,
-        _INSERT,
-        (
-            utc_now(),
-            annotator_id,
-            op,
-            only,
-            json.dumps(payload),  # as the columns' JSON type writes it
-            json.dumps(inverse or {}),
-            kind,
-            target,
-            state or ("closed" if kind == "event" else "active"),
-        ),
-    ).fetchone()[0]
+    state = state or ("closed" if kind == "event" else "active")
+    row = _row(utc_now(), annotator_id, op, documents, payload, inverse or {}, kind, target, state)
+    row_id = execute(conn, _INSERT, row).fetchone()[0]
     if len(documents) > 1:
         # in uid order: appended to both indexes of the table, not scattered through them
         execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in sorted(documents)])
     return row_id
+
+
+def _row(at: str, annotator_id: int, op: str, documents: Collection[str],
+         payload: dict[str, Any], inverse: dict[str, Any], kind: str, target: int | None,
+         state: str) -> tuple[Any, ...]:
+    """The parameters of :data:`_INSERT`; the one document touched is kept in the row."""
+    only = next(iter(documents)) if len(documents) == 1 else None
+    # as the columns' JSON type writes them
+    return (at, annotator_id, op, only, json.dumps(payload), json.dumps(inverse), kind, target,
+            state)
+
+
+def write_many(
+    conn: Connection,
+    annotator_id: int,
+    steps: Sequence[tuple[str, dict[str, Any], dict[str, Any], Collection[str]]],
+) -> None:
+    """Write one ``do`` row per step (op, payload, inverse, documents touched), in order, as
+    :func:`write` would one by one: those touching one document or none together."""
+    at = utc_now()
+    pending: list[tuple[Any, ...]] = []
+    for op, payload, inverse, documents in steps:
+        if len(documents) > 1:
+            if pending:
+                execute_many(conn, _INSERT_ONE, pending)
+                pending = []
+            write(conn, annotator_id, op, payload, inverse, documents=documents)
+            continue
+        pending.append(_row(at, annotator_id, op, documents, payload, inverse, "do", None,
+                            "active"))
+    if pending:
+        execute_many(conn, _INSERT_ONE, pending)
 
 
 def close_stacks(conn: Connection, annotator_ids: Iterable[int]) -> None:

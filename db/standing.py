@@ -7,6 +7,8 @@ who decided first; nothing of theirs is written."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -20,6 +22,11 @@ _DECISIONS_OF = (
     "SELECT kind, sources, gold_span_id, gold_relation_id, category, gold_labels, "
     "decided_by_id, at FROM decisions WHERE document_id = ?"
 )
+_DECISIONS_OF_MANY = (
+    "SELECT document_id, kind, sources, gold_span_id, gold_relation_id, category, gold_labels, "
+    "decided_by_id, at FROM decisions WHERE document_id IN"
+)
+_BATCH = 500  # documents per look-up, well under SQLite's limit of parameters
 _SPAN_HELD = "SELECT 1 FROM spans WHERE id = ?"
 _RELATION_HELD = "SELECT 1 FROM relations WHERE id = ?"
 _GOLD_LABELS = (
@@ -50,15 +57,49 @@ def _stands(conn: Connection, doc_id: int, kind: str, gold_span: str | None,
 def check_open(conn: Connection, names: Names, decision: Decision, doc_id: int) -> None:
     """DecidedMeanwhile when a decision that still stands rules on some of ``decision``'s
     sources (of the same document category, for a decision on document labels)."""
+    _check_open(conn, names, decision, doc_id,
+                execute(conn, _DECISIONS_OF, (doc_id,)).fetchall(), ())
+
+
+def check_open_many(conn: Connection, names: Names,
+                    lots: Sequence[Sequence[tuple[Decision, int]]]) -> None:
+    """:func:`check_open` of each decision of ``lots`` (decision, id of its document), lot
+    after lot, as if each lot were written before the next is checked: the decisions of
+    earlier lots stand (their lot writes what they accept, or fails). The stored decisions
+    are read a few hundred documents at a time."""
+    docs = list(dict.fromkeys(doc_id for lot in lots for _, doc_id in lot))
+    stored: dict[int, list[Any]] = {}
+    for at in range(0, len(docs), _BATCH):
+        part = docs[at : at + _BATCH]
+        for row in execute(conn, f"{_DECISIONS_OF_MANY} ({', '.join('?' * len(part))})", part):
+            stored.setdefault(row[0], []).append(row[1:])
+    earlier: dict[int, list[Decision]] = {}
+    for lot in lots:
+        for decision, doc_id in lot:
+            _check_open(conn, names, decision, doc_id, stored.get(doc_id, ()),
+                        earlier.get(doc_id, ()))
+        for decision, doc_id in lot:
+            earlier.setdefault(doc_id, []).append(decision)
+
+
+def _check_open(conn: Connection, names: Names, decision: Decision, doc_id: int,
+                stored: Sequence[Any], standing: Sequence[Decision]) -> None:
+    """:func:`check_open` against the document's ``stored`` decision rows and the decisions
+    ``standing`` besides (not stored yet)."""
     mine = set(decision.sources)
-    for kind, sources, span, relation, category, labels, by, at in execute(
-            conn, _DECISIONS_OF, (doc_id,)).fetchall():
+    for kind, sources, span, relation, category, labels, by, at in stored:
         if category != decision.category or mine.isdisjoint(json.loads(sources)):
             continue
         if _stands(conn, doc_id, kind, span, relation, category, labels):
-            who = names.annotator_name(conn, by)
-            verb = "accepted" if kind == "accept" else "rejected"
-            first = "you" if who == decision.decided_by else who
-            raise DecidedMeanwhile(
-                f"{first} {verb} this item already (at {at}) while your list was out of "
-                "date: your decision was not saved; look at the item again")
+            _refuse(decision, names.annotator_name(conn, by), kind, at)
+    for other in standing:
+        if other.category == decision.category and not mine.isdisjoint(other.sources):
+            _refuse(decision, other.decided_by, other.kind, other.at)
+
+
+def _refuse(decision: Decision, who: str, kind: str, at: str) -> None:
+    verb = "accepted" if kind == "accept" else "rejected"
+    first = "you" if who == decision.decided_by else who
+    raise DecidedMeanwhile(
+        f"{first} {verb} this item already (at {at}) while your list was out of "
+        "date: your decision was not saved; look at the item again")

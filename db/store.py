@@ -71,6 +71,7 @@ from db import (
     edits,
     journal,
     ledger_rows,
+    many_edits,
     search,
     suggestions,
 )
@@ -646,12 +647,12 @@ class Store:
             layers.check_command(command, annotator)
         with self._write() as conn:
             who = self.names.annotator_id(conn, annotator)
-            every = []
-            for command in commands:
-                known = self._edit_schema(conn)
-                edits.check_placed(conn, command, known)
-                done = edits.apply(conn, self.names, command, known)
-                every.append(self._journal(conn, done, who, "do", None))
+            done = many_edits.apply_many(conn, self.names, commands, self._edit_schema(conn))
+            every = [command.changes() for command in done]
+            journal.write_many(conn, who, [
+                (c.op, c.to_dict(), c.inverse().to_dict(), changes.documents)
+                for c, changes in zip(done, every, strict=True)
+            ])
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
                 execute(conn, _CLOSE_UNDOS, (who,))
                 self._no_open_undos.add(who)

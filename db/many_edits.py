@@ -1,0 +1,167 @@
+"""Many edit commands applied in one go, inside the caller's transaction: what accepting the
+agreed items of a whole corpus writes (:func:`db.review.accept_agreed`).
+
+The spans they create and the span decisions they add are checked by the rules
+:func:`db.edits.apply` and :func:`db.edits.check_placed` apply to one command (document known,
+span in its text and fitting the schema, not only punctuation, id new; a decision's shape and
+its gold span in its document), looked up a few hundred at a time, and written with one
+executemany per table. Every other command they hold runs through :func:`db.edits.apply`.
+One command alone, or commands other than these (a delete, a move...), run one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from annotate import edges
+from annotate.commands import AddDecision, AddDocLabel, AddRelation, Batch, Command, CreateSpan
+from annotate.errors import ValidationError
+from annotate.model import Span
+from annotate.validator import check_span
+from db import edits, span_rows, tombstones
+from db.engine import execute, execute_many
+from db.names import Names
+
+_BATCH = 500  # values per look-up, well under SQLite's limit of parameters
+_OTHERS = (AddRelation, AddDocLabel)
+"""Commands that depend on spans created before them and that no decision of the same lot
+needs to come before: run one by one between the spans and the decisions."""
+
+
+def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
+               known: edits.Known | None) -> list[Command]:
+    """Check and apply each of ``commands``, as :func:`db.edits.check_placed` and
+    :func:`db.edits.apply` would one after the other; returns them as applied. Creating
+    spans, adding relations and document labels, and adding decisions come in that order
+    (each kind after what it may name), the spans and span decisions together."""
+    parts = [list(_parts(c)) for c in commands]
+    if len(commands) < 2 or not all(
+            isinstance(p, (CreateSpan, AddDecision, *_OTHERS)) for ps in parts for p in ps):
+        done = []
+        for command in commands:
+            edits.check_placed(conn, command, known)
+            done.append(edits.apply(conn, names, command, known))
+        return done
+    every = [p for ps in parts for p in ps]
+    spans = [c.span for c in every if isinstance(c, CreateSpan) and not c.relations]
+    decisions = [c.decision for c in every if isinstance(c, AddDecision)
+                 and c.decision.category is None and c.decision.gold_relation is None]
+    _create_spans(conn, names, spans, known)
+    bulk = {id(s) for s in spans} | {id(d) for d in decisions}
+    for command in every:
+        if (isinstance(command, CreateSpan) and id(command.span) not in bulk) or isinstance(
+                command, _OTHERS):
+            edits.check_placed(conn, command, known)
+            edits.apply(conn, names, command, known)
+    _add_decisions(conn, names, decisions, known)
+    for command in every:
+        if isinstance(command, AddDecision) and id(command.decision) not in bulk:
+            edits.apply(conn, names, command, known)
+    return list(commands)
+
+
+def _parts(command: Command) -> Iterable[Command]:
+    if isinstance(command, Batch):
+        for part in command.commands:
+            yield from _parts(part)
+    else:
+        yield command
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (values[at : at + _BATCH] for at in range(0, len(values), _BATCH))
+
+
+def _documents(conn: Connection, uids: Iterable[str],
+               known: edits.Known | None) -> dict[str, tuple[int, int]]:
+    """Each document's id and length by uid; ValidationError naming one that is not here."""
+    found = {} if known is None else known.documents
+    missing = [uid for uid in dict.fromkeys(uids) if uid not in found]
+    for part in _chunks(missing):
+        found.update((uid, (doc_id, length)) for uid, doc_id, length in execute(
+            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({_marks(part)})", part))
+    for uid in missing:
+        if uid not in found:
+            raise ValidationError(f"no document {uid}")
+    return found
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
+                  known: edits.Known | None) -> None:
+    """Create ``spans`` (none joined by relations), checked as one CreateSpan each."""
+    if not spans:
+        return
+    docs = _documents(conn, (s.document for s in spans), known)
+    schema = edits.known(conn).schema if known is None else known.schema
+    for span in spans:
+        check_span(schema, span, docs[span.document][1])
+    _check_ink(conn, spans, docs)
+    rows = [span_rows.to_row(s, docs[s.document][0], names.annotator_id(conn, s.annotator),
+                             names.label_id(conn, s.label)) for s in spans]
+    execute(conn, "SAVEPOINT many_spans")
+    if conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount != len(rows):
+        execute(conn, "ROLLBACK TO many_spans")  # name the first id found taken
+        for span, row in zip(spans, rows, strict=True):
+            if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
+                raise ValidationError(f"span {span.id} exists already")
+    execute(conn, "RELEASE many_spans")
+    tombstones.unbury(conn, "span", [s.id for s in spans])
+
+
+def _check_ink(conn: Connection, spans: Sequence[Span],
+               docs: dict[str, tuple[int, int]]) -> None:
+    """:func:`annotate.edges.check_ink` of each span's text, read a few hundred documents'
+    texts at a time."""
+    by_doc: dict[int, list[Span]] = {}
+    for span in spans:
+        by_doc.setdefault(docs[span.document][0], []).append(span)
+    for part in _chunks(list(by_doc)):
+        for doc_id, text in execute(
+                conn, f"SELECT id, text FROM documents WHERE id IN ({_marks(part)})", part):
+            for span in by_doc[doc_id]:
+                edges.check_ink(text[span.start : span.end])
+
+
+def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
+                   known: edits.Known | None) -> None:
+    """Add the span ``decisions``, checked as one AddDecision each."""
+    if not decisions:
+        return
+    docs = _documents(conn, (d.document for d in decisions), known)
+    ids = [d.id for d in decisions]
+    taken = _found(conn, "SELECT id, id FROM decisions WHERE id IN", ids)
+    gold_ids = [d.gold_span.id for d in decisions if d.gold_span is not None]
+    gold_in = _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
+                     "ON d.id = s.document_id WHERE s.id IN", gold_ids)
+    seen: set[str] = set()
+    for decision in decisions:
+        if decision.id in taken or decision.id in seen:
+            raise ValidationError(f"decision {decision.id} exists already")
+        seen.add(decision.id)
+        edits.check_decision_shape(decision)
+        edits.check_span_decision(decision, lambda span_id: _gold_document(gold_in, span_id))
+    execute_many(conn, edits.INSERT_DECISION,
+                 [edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions])
+
+
+def _gold_document(found: dict[str, str], span_id: str) -> str:
+    """The document of the span ``span_id`` in ``found``, as :func:`db.edits.load_span` says
+    it."""
+    if span_id not in found:
+        raise ValidationError(f"no span {span_id} (it may have been deleted)")
+    return found[span_id]
+
+
+def _found(conn: Connection, sql: str, ids: Sequence[str]) -> dict[str, str]:
+    """Rows (key, value) of ``sql`` (a SELECT ending in ``IN``) for ``ids``, by key."""
+    result: dict[str, str] = {}
+    for part in _chunks(list(dict.fromkeys(ids))):
+        result.update(execute(conn, f"{sql} ({_marks(part)})", part).fetchall())
+    return result
