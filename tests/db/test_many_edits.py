@@ -1,0 +1,76 @@
+"""Many commands applied together (Store.apply_each over db.many_edits): each refused by the
+rules one command meets alone, and then nothing of any of them is written."""
+
+from pathlib import Path
+
+import pytest
+
+from annotate.commands import AddDecision, Batch, CreateSpan, Decision
+from annotate.errors import ValidationError
+from annotate.model import GOLD, AnnotatedDocument, Document, Span, new_id
+from db.store import Store
+
+TEXTS = ("The ministry said forty people died.", "Rebels denied it, citing the army.")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "s.sqlite")
+    opened.import_documents([AnnotatedDocument(Document(text, f"t{n}"))
+                             for n, text in enumerate(TEXTS)])
+    return opened
+
+
+def accept(uid: str, start: int, end: int, document: str | None = None,
+           span_id: str | None = None) -> Batch:
+    """A gold span and its accept decision (``document``: the decision's, if not the span's)."""
+    gold = Span(uid, start, end, "CLAIM", GOLD, span_id or new_id())
+    decision = Decision(new_id(), document or uid, "accept", ("some-span",), gold, "judge")
+    return Batch((CreateSpan(gold), AddDecision(decision)), "accept span")
+
+
+def uids(store: Store) -> list[str]:
+    return [row.uid for row in store.list_documents()]
+
+
+def gold_and_steps(store: Store) -> tuple[int, int]:
+    return store.span_count(GOLD), len(store.history("judge", limit=None))
+
+
+def test_many_accepts_are_written_with_one_undo_step_each(store: Store) -> None:
+    first, second = uids(store)
+    done = store.apply_each([accept(first, 4, 12), accept(first, 18, 30),
+                             accept(second, 0, 6)], "judge")
+    assert [sorted(c.documents) for c in done] == [[first], [first], [second]]
+    assert gold_and_steps(store) == (3, 3)
+    assert [len(store.decisions(uid)) for uid in (first, second)] == [2, 1]
+    assert store.undo("judge") is not None
+    assert store.span_count(GOLD) == 2 and len(store.decisions(second)) == 0
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    (lambda first, second: accept(first, 35, 36), "punctuation"),  # the final "."
+    (lambda first, second: accept(first, 0, 99), "outside the text"),
+    (lambda first, second: accept("f" * 64, 0, 3), "no document"),
+    (lambda first, second: accept(first, 4, 12, document=second), "another document"),
+    (lambda first, second: accept(second, 0, 6, span_id="taken"), "exists already"),
+])
+def test_a_refused_command_writes_none_of_them(store: Store, bad, message: str) -> None:
+    first, second = uids(store)
+    store.apply_each([accept(first, 0, 3, span_id="taken"), accept(second, 7, 13)], "judge")
+    before = gold_and_steps(store)
+    with pytest.raises(ValidationError, match=message):
+        store.apply_each([accept(first, 4, 12), bad(first, second), accept(second, 0, 6)],
+                         "judge")
+    assert gold_and_steps(store) == before
+
+
+def test_a_decision_id_given_twice_is_refused(store: Store) -> None:
+    first, _ = uids(store)
+    one, two = accept(first, 4, 12), accept(first, 18, 30)
+    decision = one.commands[1].decision  # type: ignore[attr-defined]
+    twice = Batch((two.commands[0], AddDecision(Decision(
+        decision.id, first, "accept", ("x",), two.commands[0].span, "judge"))))  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="exists already"):
+        store.apply_each([one, twice], "judge")
+    assert gold_and_steps(store) == (0, 0)
