@@ -1,9 +1,11 @@
 """Many commands applied together (Store.apply_each over db.many_edits): each refused by the
 rules one command meets alone, and then nothing of any of them is written."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from server_store import fresh_store_location
 
 from annotate.commands import AddDecision, Batch, CreateSpan, Decision
 from annotate.errors import ValidationError
@@ -14,11 +16,12 @@ TEXTS = ("The ministry said forty people died.", "Rebels denied it, citing the a
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(tmp_path / "s.sqlite")
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(fresh_store_location(tmp_path))
     opened.import_documents([AnnotatedDocument(Document(text, f"t{n}"))
                              for n, text in enumerate(TEXTS)])
-    return opened
+    yield opened
+    opened.close()
 
 
 def accept(uid: str, start: int, end: int, document: str | None = None,
