@@ -177,16 +177,19 @@ class Incoming:
         self.grown = False
         """Whether :attr:`schema` grew since the caller last cleared this."""
         self._fits: set[tuple[Any, ...]] = set()  # (label, *attribute items) found to fit
+        self._labels: tuple[LabelSchema | None, frozenset[str]] = (None, frozenset())
+        """The schema last checked against, and its label names."""
         if grow:
             self._take_declared()
 
     def spans(self, spans: Iterable[Span], where: str) -> list[Span]:
         """The ``spans`` that :meth:`span` lets in, in order: an import's hot loop, where
         most spans have a known label and no attributes."""
-        known = self.schema.label  # that of the schema at the start; :meth:`span` sees growth
+        if self._labels[0] is not self.schema:
+            self._labels = (self.schema, frozenset(self.schema.label_names))
+        known = self._labels[1]  # of the schema at the start; :meth:`span` sees growth
         check = self.span
-        return [s for s in spans
-                if (known(s.label) is not None and not s.attributes) or check(s, where)]
+        return [s for s in spans if (s.label in known and not s.attributes) or check(s, where)]
 
     def span(self, span: Span, where: str) -> bool:
         """Check ``span``'s label and attributes; False when it names something unknown (it
