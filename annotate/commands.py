@@ -97,9 +97,14 @@ def _span_changes(*spans: Span) -> ChangeSet:
     )
 
 
+_AS_IS = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Any:
     """A command's field as plain data: spans, relations and decisions as dicts (their fields
     in order, attributes copied), tuples item by item; anything else as it is."""
+    if value is None or type(value) in _AS_IS:  # most fields: no look at the classes below
+        return value
     if isinstance(value, Span):
         return {
             "document": value.document,

@@ -9,7 +9,6 @@ stacks of the annotators it affects (:func:`close_stacks`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from annotate.model import utc_now
+from db import json_text
 from db.engine import execute, execute_many
 from db.tables import AnnotatorModel, JournalDocumentModel, JournalModel
 
@@ -107,8 +107,8 @@ def _row(at: str, annotator_id: int, op: str, documents: Collection[str],
     """The parameters of :data:`_INSERT`; the one document touched is kept in the row."""
     only = next(iter(documents)) if len(documents) == 1 else None
     # as the columns' JSON type writes them
-    return (at, annotator_id, op, only, json.dumps(payload), json.dumps(inverse), kind, target,
-            state)
+    return (at, annotator_id, op, only, json_text.dumps(payload), json_text.dumps(inverse), kind,
+            target, state)
 
 
 def write_many(

@@ -37,29 +37,30 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     :func:`db.edits.apply` would one after the other; returns them as applied. Creating
     spans, adding relations and document labels, and adding decisions come in that order
     (each kind after what it may name), the spans and span decisions together."""
-    parts = [list(_parts(c)) for c in commands]
-    if len(commands) < 2 or not all(
-            isinstance(p, (CreateSpan, AddDecision, *_OTHERS)) for ps in parts for p in ps):
+    every = [part for command in commands for part in _parts(command)]
+    if len(commands) < 2 or not {type(part) for part in every} <= {CreateSpan, AddDecision,
+                                                                   *_OTHERS}:
         done = []
         for command in commands:
             edits.check_placed(conn, command, known)
             done.append(edits.apply(conn, names, command, known))
         return done
-    every = [p for ps in parts for p in ps]
-    spans = [c.span for c in every if isinstance(c, CreateSpan) and not c.relations]
-    decisions = [c.decision for c in every if isinstance(c, AddDecision)
-                 and c.decision.category is None and c.decision.gold_relation is None]
+    spans, decisions, others, one_by_one = [], [], [], []
+    for part in every:
+        if type(part) is CreateSpan and not part.relations:
+            spans.append(part.span)
+        elif type(part) is AddDecision and part.decision.category is None \
+                and part.decision.gold_relation is None:
+            decisions.append(part.decision)
+        else:  # a span joined by relations, a relation, a document label
+            (one_by_one if type(part) is AddDecision else others).append(part)
     _create_spans(conn, names, spans, known)
-    bulk = {id(s) for s in spans} | {id(d) for d in decisions}
-    for command in every:
-        if (isinstance(command, CreateSpan) and id(command.span) not in bulk) or isinstance(
-                command, _OTHERS):
-            edits.check_placed(conn, command, known)
-            edits.apply(conn, names, command, known)
+    for command in others:
+        edits.check_placed(conn, command, known)
+        edits.apply(conn, names, command, known)
     _add_decisions(conn, names, decisions, known)
-    for command in every:
-        if isinstance(command, AddDecision) and id(command.decision) not in bulk:
-            edits.apply(conn, names, command, known)
+    for command in one_by_one:
+        edits.apply(conn, names, command, known)
     return list(commands)
 
 
@@ -103,8 +104,9 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
     for span in spans:
         check_span(schema, span, docs[span.document][1])
     _check_ink(conn, spans, docs)
-    rows = [span_rows.to_row(s, docs[s.document][0], names.annotator_id(conn, s.annotator),
-                             names.label_id(conn, s.label)) for s in spans]
+    who = {name: names.annotator_id(conn, name) for name in {s.annotator for s in spans}}
+    what = {name: names.label_id(conn, name) for name in {s.label for s in spans}}
+    rows = span_rows.to_rows(((s, docs[s.document][0]) for s in spans), who, what)
     execute(conn, "SAVEPOINT many_spans")
     if conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount != len(rows):
         execute(conn, "ROLLBACK TO many_spans")  # name the first id found taken

@@ -11,9 +11,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import orjson
-
 from annotate.model import Span
+from db import json_text
 
 COLUMNS = (
     "id", "document_id", "annotator_id", "label_id", "start", "end", "attributes", "note",
@@ -38,16 +37,8 @@ UPDATE = f"UPDATE spans SET {_SETS} WHERE id = ?"
 
 
 def attributes_json(attributes: Mapping[str, Any]) -> str:
-    """Attributes as stored: JSON, "{}" for none. Compact, by orjson (20x json.dumps on an
-    import's hot path), which writes what the schema allows exactly (finite floats, 64-bit
-    integers, strings without lone surrogates); anything else is left to json.dumps. Readers
-    parse the column, so neither spelling is ever compared as text."""
-    if not attributes:
-        return "{}"
-    try:
-        return orjson.dumps(attributes).decode()
-    except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not a string
-        return json.dumps(attributes)
+    """Attributes as stored: JSON (:func:`db.json_text.dumps`), "{}" for none."""
+    return json_text.dumps(attributes) if attributes else "{}"
 
 
 def fragments_json(fragments: tuple[tuple[int, int], ...]) -> str | None:
