@@ -4,8 +4,9 @@ agreed items of a whole corpus writes (:func:`db.review.accept_agreed`).
 The spans they create and the span decisions they add are checked by the rules
 :func:`db.edits.apply` and :func:`db.edits.check_placed` apply to one command (document known,
 span in its text and fitting the schema, not only punctuation, id new; a decision's shape and
-its gold span in its document), looked up a few hundred at a time, and written with one
-executemany per table. Every other command they hold runs through :func:`db.edits.apply`.
+its gold span in its document, its item still open: :mod:`db.standing`), looked up a few
+hundred at a time, and written with one executemany per table. Every other command they hold
+runs through :func:`db.edits.apply`.
 One command alone, or commands other than these (a delete, a move...), run one by one.
 """
 
@@ -21,7 +22,7 @@ from annotate.commands import AddDecision, AddDocLabel, AddRelation, Batch, Comm
 from annotate.errors import ValidationError
 from annotate.model import Span
 from annotate.validator import check_span
-from db import edits, span_rows, tombstones
+from db import edits, span_rows, standing, tombstones
 from db.engine import execute, execute_many
 from db.names import Names
 
@@ -45,6 +46,7 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
             edits.check_placed(conn, command, known)
             done.append(edits.apply(conn, names, command, known))
         return done
+    _check_open(conn, names, commands, known)  # first: as one command alone checks it
     spans, decisions, others, one_by_one = [], [], [], []
     for part in every:
         if type(part) is CreateSpan and not part.relations:
@@ -60,8 +62,18 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
         edits.apply(conn, names, command, known)
     _add_decisions(conn, names, decisions, known)
     for command in one_by_one:
-        edits.apply(conn, names, command, known)
+        edits.add_checked_decision(conn, names, command)
     return list(commands)
+
+
+def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
+                known: edits.Known | None) -> None:
+    """:func:`db.standing.check_open` of every decision of ``commands``, each command's
+    decisions before it is applied (and so after those of the commands before it)."""
+    lots = [[p.decision for p in _parts(c) if type(p) is AddDecision] for c in commands]
+    docs = _documents(conn, (d.document for lot in lots for d in lot), known)
+    standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
+                                           for lot in lots])
 
 
 def _parts(command: Command) -> Iterable[Command]:

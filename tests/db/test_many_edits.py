@@ -10,6 +10,7 @@ from server_store import fresh_store_location
 from annotate.commands import AddDecision, Batch, CreateSpan, Decision
 from annotate.errors import ValidationError
 from annotate.model import GOLD, AnnotatedDocument, Document, Span, new_id
+from db.standing import DecidedMeanwhile
 from db.store import Store
 
 TEXTS = ("The ministry said forty people died.", "Rebels denied it, citing the army.")
@@ -25,10 +26,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def accept(uid: str, start: int, end: int, document: str | None = None,
-           span_id: str | None = None) -> Batch:
-    """A gold span and its accept decision (``document``: the decision's, if not the span's)."""
+           span_id: str | None = None, by: str = "judge") -> Batch:
+    """A gold span and its accept decision (``document``: the decision's, if not the span's),
+    ruling on a source of its own."""
     gold = Span(uid, start, end, "CLAIM", GOLD, span_id or new_id())
-    decision = Decision(new_id(), document or uid, "accept", ("some-span",), gold, "judge")
+    decision = Decision(new_id(), document or uid, "accept", (f"source-{start}-{end}",), gold,
+                        by)
     return Batch((CreateSpan(gold), AddDecision(decision)), "accept span")
 
 
@@ -56,7 +59,7 @@ def test_many_accepts_are_written_with_one_undo_step_each(store: Store) -> None:
     (lambda first, second: accept(first, 0, 99), "outside the text"),
     (lambda first, second: accept("f" * 64, 0, 3), "no document"),
     (lambda first, second: accept(first, 4, 12, document=second), "another document"),
-    (lambda first, second: accept(second, 0, 6, span_id="taken"), "exists already"),
+    (lambda first, second: accept(second, 14, 20, span_id="taken"), "exists already"),
 ])
 def test_a_refused_command_writes_none_of_them(store: Store, bad, message: str) -> None:
     first, second = uids(store)
@@ -76,4 +79,19 @@ def test_a_decision_id_given_twice_is_refused(store: Store) -> None:
         decision.id, first, "accept", ("x",), two.commands[0].span, "judge"))))  # type: ignore[attr-defined]
     with pytest.raises(ValidationError, match="exists already"):
         store.apply_each([one, twice], "judge")
+    assert gold_and_steps(store) == (0, 0)
+
+
+def test_an_item_decided_meanwhile_is_refused_naming_who(store: Store) -> None:
+    first, second = uids(store)
+    store.apply(accept(first, 4, 12, by="lead"), "lead")
+    with pytest.raises(DecidedMeanwhile, match="lead accepted this item already"):
+        store.apply_each([accept(second, 0, 6), accept(first, 4, 12)], "judge")
+    assert gold_and_steps(store) == (1, 0)
+
+
+def test_two_commands_deciding_one_item_are_refused(store: Store) -> None:
+    first, _ = uids(store)
+    with pytest.raises(DecidedMeanwhile, match="you accepted this item already"):
+        store.apply_each([accept(first, 4, 12), accept(first, 4, 12)], "judge")
     assert gold_and_steps(store) == (0, 0)
