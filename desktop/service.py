@@ -78,6 +78,12 @@ class Progress:
     spans: int
 
 
+def read_progress(store: Store, annotator: str) -> Progress:
+    """``annotator``'s progress as ``store`` holds it (counts over the whole store)."""
+    return Progress(store.done_count(annotator), store.count_documents(),
+                    store.span_count(annotator))
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """The document list's filters (empty = all)."""
@@ -611,9 +617,8 @@ class Service:
         return self._statuses[key]
 
     def progress(self) -> Progress:
-        store, who = self.store, self.annotator
-        return self._guarded(lambda: Progress(store.done_count(who), store.count_documents(),
-                                              store.span_count(who))) or Progress(0, 0, 0)
+        return self._guarded(lambda: read_progress(self.store, self.annotator)) or \
+            Progress(0, 0, 0)
 
     # -- writes ----------------------------------------------------------------------------
     def _write(self, run: Callable[[], ChangeSet | None],

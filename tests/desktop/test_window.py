@@ -115,6 +115,7 @@ def test_first_edit_marks_in_progress_and_ctrl_return_marks_done(window, qtbot):
     assert (row.status, row.span_count) == ("in_progress", 1)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.service.store.status(uid, "amina") == "done"
+    qtbot.waitUntil(lambda: not window.status.counting)  # counted in a worker
     assert window.status.progress.text().startswith("1 of 5 done · 1 spans · saved")
     # one undo step took back both the span and the automatic status
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # done -> in prog.

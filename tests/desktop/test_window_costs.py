@@ -150,7 +150,30 @@ def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, q
     assert tab.table.rowCount() == 3  # amina's new DENIAL is an item of its own
 
 
+def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
+        window, qtbot, monkeypatch):
+    """The status bar's counts scan the store (0.7 s for 2 million spans): a worker reads
+    them, the bar saying so meanwhile; an edit landing while it counts is counted too."""
+    threads: list[threading.Thread] = []
+    real = Store.span_count
+
+    def span_count(self, *args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "span_count", span_count)
+    window.service.hub.storeChanged.emit()  # as after another program wrote: count again
+    assert window.status.progress.text().startswith("counting")
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: not window.status.counting)
+    assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
+                                                    f"{DOCUMENTS + 1} spans")
+    assert threads and all(t is not threading.main_thread() for t in threads)
+
+
 def test_status_bar_and_document_list_follow_edits_from_their_deltas(window, qtbot):
+    qtbot.waitUntil(lambda: not window.status.counting)
     uid = window.service.current
     model = window.documents.model
     before = model.document_row(model.row_of(uid))
