@@ -12,7 +12,11 @@ with the same pipeline and batch size, and only consumes the docs.
 suggest_ratio = suggest / baseline (target <= 1.5). Last line: one JSON object with the
 held-out F1 per label, train_s_per_1k_spans, suggest_docs_per_s and suggest_ratio.
 
-    python tests/benchmarks/bench_assist.py [--quick]
+``--model DIR`` measures the suggest side alone with a model this benchmark trained before (a
+copy of its folder): nothing is trained, and the F1 figures are the held-out scores the model
+keeps from its training (its meta.json); train_s is then absent.
+
+    python tests/benchmarks/bench_assist.py [--quick] [--model DIR] [--suggest-docs N]
 """
 
 from __future__ import annotations
@@ -89,6 +93,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--epochs", type=int, help="default: 10 (quick: 1)")
     parser.add_argument("--suggest-docs", type=int, help="default: 10,000 (quick: 100)")
+    parser.add_argument("--model", type=Path, metavar="DIR",
+                        help="a model trained before: suggest only (no training)")
     args = parser.parse_args()
     documents, epochs, suggested = (30, 1, 100) if args.quick else (500, 10, 10_000)
     epochs = args.epochs or epochs
@@ -100,11 +106,19 @@ def main() -> None:
         gold_spans = sum(len(r.spans) for r in trained_on)
         store.import_documents(trained_on)
         store.import_documents(corpus(suggested, 2, gold=False))
-        plan = Plan(GOLD, ("PERSON", "ARMED_GROUP", "LOCATION", "DATE", "CLAIM"), "en",
-                    epochs=epochs)
-        train_s, scores = timed(lambda: train(store.iter_documents([GOLD], uids=[
-            r.document.uid for r in trained_on]), plan, folder / "model"))
-        suggester = ModelSuggester(folder / "model")
+        trained: dict[str, object] = {}
+        if args.model is None:
+            plan = Plan(GOLD, ("PERSON", "ARMED_GROUP", "LOCATION", "DATE", "CLAIM"), "en",
+                        epochs=epochs)
+            train_s, scores = timed(lambda: train(store.iter_documents([GOLD], uids=[
+                r.document.uid for r in trained_on]), plan, folder / "model"))
+            suggester = ModelSuggester(folder / "model")
+            f1 = {label: s.f1 for label, s in scores.items()}
+            trained = {"epochs": epochs, "train_s": round(train_s, 2),
+                       "train_s_per_1k_spans": round(train_s / gold_spans * 1000, 2)}
+        else:
+            suggester = ModelSuggester(args.model)
+            f1 = {label: prf[2] for label, prf in suggester.meta.get("scores", {}).items()}
         uids = [d.uid for d in store.iter_texts() if d.title.startswith("report 2-")]
 
         def suggest() -> int:
@@ -114,20 +128,19 @@ def main() -> None:
 
         texts = [d.text for d in store.iter_texts(uids)]
 
-        def baseline() -> int:
-            return sum(1 for _ in suggester.nlp.pipe(texts, batch_size=BATCH))
+        def baseline(over: list[str] = texts) -> int:
+            return sum(1 for _ in suggester.nlp.pipe(over, batch_size=BATCH))
 
-        baseline()  # warm up: the first batch allocates
+        baseline(texts[:2 * BATCH])  # warm up: the first batch allocates
         base_s, _ = timed(baseline)
         suggest_s, stored = timed(suggest)
         base_s = min(base_s, timed(baseline)[0])
         store.close()
     figures: dict[str, object] = {
-        "documents": documents, "gold_spans": gold_spans, "epochs": epochs,
+        "documents": documents, "gold_spans": gold_spans,
         "suggest_documents": suggested, "suggestions": stored,
-        **{f"f1_{label}": round(s.f1, 3) for label, s in scores.items()},
-        "train_s": round(train_s, 2),
-        "train_s_per_1k_spans": round(train_s / gold_spans * 1000, 2),
+        **{f"f1_{label}": round(value, 3) for label, value in f1.items()},
+        **trained,
         "suggest_s": round(suggest_s, 2), "baseline_s": round(base_s, 2),
         "suggest_docs_per_s": round(suggested / suggest_s, 1),
         "suggest_ratio": round(suggest_s / base_s, 3),
