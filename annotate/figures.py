@@ -55,6 +55,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from text_to_num import text2num
 
@@ -289,8 +290,10 @@ def find_figures(text: str, with_unit: bool = False) -> Iterator[tuple[int, int,
                Figure(low, high, qualifier, unit))
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_figure(text: str) -> Figure | None:
-    """The first figure in ``text`` (a claim's span or its figure text), or None."""
+    """The first figure in ``text`` (a claim's span or its figure text), or None. Cached (a
+    figure is a value): the ledger reads the same claims again each time it is rebuilt."""
     for _start, _end, figure in find_figures(text):
         return figure
     return None

@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from annotate.collector import collector_paused
 from annotate.figures import Figure, parse_figure
 
 CLAIMANT_LINKS = {"claim": "CLAIMED_BY", "denial": "DENIED_BY"}
@@ -236,20 +237,6 @@ def figure_of(record: ClaimRecord) -> Figure | None:
     return Figure(new_low, new_high, "corrected", base.unit)
 
 
-def _figures(records: Sequence[ClaimRecord]) -> dict[str, Figure | None]:
-    """Each record's figure by id; words said alike are read once."""
-    read: dict[tuple[Any, ...], Figure | None] = {}
-    found = {}
-    for record in records:
-        attributes = record.attributes
-        key = (record.text, attributes.get("figure"), attributes.get("figure_low"),
-               attributes.get("figure_high"))
-        if key not in read:
-            read[key] = figure_of(record)
-        found[record.id] = read[key]
-    return found
-
-
 def _same_unit(a: Figure, b: Figure) -> bool:
     return not a.unit or not b.unit or a.unit == b.unit
 
@@ -274,7 +261,12 @@ def build(records: Iterable[ClaimRecord],
     """The ledger of ``records``: rows, columns, conflicts and denials against what they
     deny. ``among``: every record by id, when ``records`` are the claims of some rows only
     (denials and the claims they deny are looked up there); by default ``records``."""
-    records = list(records)
+    with collector_paused():  # tens of thousands of claims, rows and cells, in no cycle
+        return _build(list(records), among)
+
+
+def _build(records: list[ClaimRecord], among: Mapping[str, ClaimRecord] | None) -> Ledger:
+    """:func:`build`, its work (the collector paused)."""
     by_id = {r.id: r for r in records} if among is None else among
     wanted = {r.id for r in records}
     denied_by: dict[str, list[str]] = {}
@@ -282,7 +274,7 @@ def build(records: Iterable[ClaimRecord],
         for target in record.denies:
             if target in wanted:
                 denied_by.setdefault(target, []).append(record.id)
-    figures = _figures(records)
+    figures = {r.id: figure_of(r) for r in records}
     grouped: dict[tuple[str, str], list[ClaimRecord]] = {}
     for record in records:
         grouped.setdefault(_row_of(record, by_id), []).append(record)

@@ -4,12 +4,13 @@ its document's date, and the claimant, subject and denial links that leave it, i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
+from annotate.collector import collector_paused
 from annotate.errors import ValidationError
 from annotate.ledger import CLAIMANT_LINKS, DENIES_LINK, SUBJECT_LINK, ClaimRecord, Party
 from db.engine import execute
@@ -68,33 +69,50 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
         where += _BY
         link_where += _LINKS_BY
         params.append(annotator)
-    claimants: dict[str, tuple[tuple[int, str], Party]] = {}
-    subjects: dict[str, tuple[tuple[int, str], Party]] = {}
+    with collector_paused():  # tens of thousands of records, parties and attributes
+        links = _links(execute(conn, _LINKS + link_where, (*_LINK_TYPES, *params)))
+        return _records(execute(conn, _CLAIMS + where, params), *links)
+
+
+_LINK_TYPES = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK)
+_Ends = dict[str, tuple[tuple[int, str], Party]]
+"""The party a link leads to, by the id of the claim it leaves, and where that party's span
+is: (start, span id), so that the first in the text wins."""
+
+
+def _links(links: Iterable[Row[Any]]) -> tuple[_Ends, _Ends, dict[str, list[str]]]:
+    """The rows of :data:`_LINKS` as claimants, subjects and denied claims by claim id."""
+    claimants: _Ends = {}
+    subjects: _Ends = {}
     denies: dict[str, list[str]] = {}
-    link_types = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK)
-    for source, kind, target, start, text, actor in execute(
-        conn, _LINKS + link_where, (*link_types, *params)
-    ):
+    for source, kind, target, start, text, actor in links:
         if kind == DENIES_LINK:
             denies.setdefault(source, []).append(target)
             continue
         found = subjects if kind == SUBJECT_LINK else claimants
         place = (start, target)
-        if source not in found or place < found[source][0]:  # the first in the text
+        known = found.get(source)
+        if known is None or place < known[0]:  # the first in the text
             found[source] = (place, Party(text, actor))
+    return claimants, subjects, denies
+
+
+def _records(claims: Iterable[Row[Any]], claimants: _Ends, subjects: _Ends,
+             denies: Mapping[str, list[str]]) -> list[ClaimRecord]:
+    """The rows of :data:`_CLAIMS` as claim records, with their links (:func:`_links`)."""
     dated: dict[int, tuple[str | None, str]] = {}
     records = []
-    for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in execute(
-        conn, _CLAIMS + where, params
-    ):
-        if doc_id not in dated:
-            dated[doc_id] = (_published(meta), title or "")
-        published, title = dated[doc_id]
+    for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in claims:
+        document = dated.get(doc_id)
+        if document is None:
+            document = dated[doc_id] = (_published(meta), title or "")
+        claimant = claimants.get(span_id)
+        subject = subjects.get(span_id)
+        denied = denies.get(span_id)
         records.append(ClaimRecord(
-            span_id, uid, start, end, text, who, kind, _json(attributes), published, title,
-            claimants[span_id][1] if span_id in claimants else None,
-            subjects[span_id][1] if span_id in subjects else None,
-            tuple(sorted(denies[span_id])) if span_id in denies else (),
+            span_id, uid, start, end, text, who, kind, _json(attributes), *document,
+            claimant[1] if claimant else None, subject[1] if subject else None,
+            tuple(sorted(denied)) if denied else (),
         ))
     return records
 
