@@ -30,6 +30,7 @@ from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
 from desktop.ledger import LedgerDock
+from desktop.ledger.whole_window import WholeWindow
 from desktop.model_runs import ModelRuns
 from desktop.palette import Palette
 from desktop.place import Place
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.spans, self.history)
         self.tabifyDockWidget(self.spans, self.ledger)
         self.spans.raise_()
+        self.whole_ledger = WholeWindow(self, self.ledger)
+        self.ledger.add_tool(self.whole_ledger.action)
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)
         self._build_menus()
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
         for dock in (self.documents, self.palette_dock, self.inspector, self.spans,
                      self.dashboard, self.review, self.history, self.ledger):
             view.addAction(dock.toggleViewAction())
+        view.addAction(self.whole_ledger.action)
         view.addMenu(self.review.layers.menu(view))
         if self.theme is not None:
             view.addMenu(self.theme.menu(view))
@@ -365,6 +369,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             self._default_docks()
+            if self.service.has_claims():  # a first run on claims (the samples): their ledger
+                self.ledger.raise_()
 
     def _default_docks(self) -> None:
         """The docks' first sizes, in step with the window's (a small or scaled screen keeps
@@ -418,7 +424,7 @@ class MainWindow(QMainWindow):
                 self._ask_quit()
             return
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("state", self.saveState())
+        self.settings.setValue("state", self.whole_ledger.layout or self.saveState())
         self.place.remember()
         self.place.save()
         self.settings.sync()

@@ -551,6 +551,10 @@ class Service:
         the store refused the read (said why)."""
         return self._guarded(lambda: self.store.claim_records(event, annotator, documents))
 
+    def has_claims(self) -> bool:
+        """True when the store holds a claim or a denial (False when it refused the read)."""
+        return bool(self._guarded(self.store.has_claims))
+
     def actors(self) -> list[Actor]:
         return self._guarded(self.store.actors) or []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -81,6 +82,7 @@ class LedgerDock(QDockWidget):
         actors.setToolTip("Resolve the entity spans to actors: accept, rename, merge, split")
         actors.clicked.connect(self.show_actors)
         filters.addWidget(actors)
+        self.tools = filters
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -226,10 +228,15 @@ class LedgerDock(QDockWidget):
         return None if item is None else item.data(0, CLAIM)
 
     def _select(self, key: str | None) -> None:
-        if key is not None and self.ledger.row(key) is not None:
-            self.tree.setCurrentItem(self.tree.topLevelItem(self._index_of(key)))
+        """Make the row ``key`` current, else the first with conflicting figures, else the
+        first: the timeline always has a row to draw."""
+        rows = self.ledger.rows
+        row = self.ledger.row(key) if key is not None else None
+        row = row or next((r for r in rows if r.conflicting), rows[0] if rows else None)
+        if row is not None:
+            self.tree.setCurrentItem(self.tree.topLevelItem(self._index_of(row.key)))
         else:
-            self._on_current(self.tree.currentItem())
+            self._on_current(None)
 
     def _on_current(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
         key = self._current_key() if item is not None else None
@@ -237,6 +244,14 @@ class LedgerDock(QDockWidget):
 
     def show_actors(self) -> None:
         ActorsDialog(self.service, self).exec()
+
+    def add_tool(self, action: QAction) -> QToolButton:
+        """A button for ``action`` at the end of the dock's filter row."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.tools.addWidget(button)
+        return button
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
