@@ -43,12 +43,6 @@ _IN_EVENT = " AND s.document_id IN (SELECT document_id FROM event_documents WHER
 _BY = " AND a.name = ?"
 
 
-def has_claims(conn: Connection) -> bool:
-    """True when the store holds a claim or a denial, in any layer."""
-    return execute(conn, "SELECT 1 FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
-                         f"WHERE l.category IN {_KINDS} LIMIT 1").fetchone() is not None
-
-
 def _event_id(conn: Connection, name: str) -> str:
     row = execute(conn, "SELECT id FROM events WHERE name = ?", (name,)).fetchone()
     if row is None:

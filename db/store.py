@@ -979,12 +979,6 @@ class Store:
         that does not exist."""
         with self._read() as conn:
             return ledger_rows.claim_records(conn, event, annotator, documents)
-
-    def has_claims(self) -> bool:
-        """True when a layer holds a claim or a denial (the ledger has a row to show)."""
-        with self._read() as conn:
-            return ledger_rows.has_claims(conn)
-
     # -- assignments (a lead's; Assign, Unassign and SetBlind take the one write path) ---------
     def assignments(self, annotator: str | None = None,
                     uids: Sequence[str] | None = None) -> list[tuple[str, str]]:

@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             self._default_docks()
-            if self.service.has_claims():  # a first run on claims (the samples): their ledger
+            if self.service.seeded():  # a first run on the samples: their ledger in front
                 self.ledger.raise_()
 
     def _default_docks(self) -> None:

@@ -551,9 +551,10 @@ class Service:
         the store refused the read (said why)."""
         return self._guarded(lambda: self.store.claim_records(event, annotator, documents))
 
-    def has_claims(self) -> bool:
-        """True when the store holds a claim or a denial (False when it refused the read)."""
-        return bool(self._guarded(self.store.has_claims))
+    def seeded(self) -> bool:
+        """True when the store was seeded with the samples and their example layer
+        (:meth:`Store.seed_once`); False when it refused the read."""
+        return bool(self._guarded(lambda: self.store.setting("seeded")))
 
     def actors(self) -> list[Actor]:
         return self._guarded(self.store.actors) or []

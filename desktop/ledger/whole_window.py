@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from desktop.keys import Scope, key_action
 
-KEYS = ["Ctrl+Shift+L"]
+KEYS = ["Ctrl+Shift+M"]
 
 
 class WholeWindow(QObject):
-    """A checkable action (View menu, the dock's button, Ctrl+Shift+L) that gives ``dock`` the
+    """A checkable action (View menu, the dock's button, Ctrl+Shift+M) that gives ``dock`` the
     whole of ``window`` and, unchecked, restores the panels and their places."""
 
     def __init__(self, window: QMainWindow, dock: QDockWidget) -> None:
