@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,8 @@ from desktop.relabel import relabel_span
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
+IGNORED = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+PREFERRED = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 LINK_WORDS = 50
 """Most characters of the other span's text in a link's line."""
 FIGURE_PROPOSALS = 3
@@ -78,7 +81,10 @@ class Inspector(QDockWidget):
         self.text.setAccessibleName("Span text")
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
         self.text.setMaximumHeight(90)
-        self.attributes = QFormLayout()
+        self.attributes = QStackedWidget()
+        """One page of fields per label, made when a span of that label is first shown and
+        kept: a relabel shows another page instead of making and dropping fields."""
+        self._attribute_pages: dict[str, tuple[QWidget, dict[str, AttributeEditor]]] = {}
         self._editors: dict[str, AttributeEditor] = {}
         self.figures = QWidget()
         self.figures.setAccessibleName("Proposed figures")
@@ -234,21 +240,32 @@ class Inspector(QDockWidget):
 
     def _fill_attributes(self, span: Span) -> None:
         if self._attribute_label != span.label:
-            while self.attributes.rowCount():
-                self.attributes.removeRow(0)
-            self._editors.clear()
-            label = self.service.schema().label(span.label)
-            for attr in label.attributes if label else ():
-                editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
-                    name, value))
-                self._editors[attr.name] = editor
-                editor.widget.setAccessibleName(attr.name)
-                if isinstance(editor.widget, QComboBox):
-                    no_type_ahead(editor.widget)
-                self.attributes.addRow(plain_label(line(attr.name, NAME)), editor.widget)
+            if span.label not in self._attribute_pages:
+                self._attribute_pages[span.label] = self._attribute_page(span.label)
+            page, self._editors = self._attribute_pages[span.label]
+            for other, _ in self._attribute_pages.values():  # the stack takes the shown
+                other.setSizePolicy(IGNORED if other is not page else PREFERRED)  # page's size
+            self.attributes.setCurrentWidget(page)
             self._attribute_label = span.label
         for name, editor in self._editors.items():
             editor.show_value(span.attributes.get(name))
+
+    def _attribute_page(self, label_name: str) -> tuple[QWidget, dict[str, AttributeEditor]]:
+        """The fields of ``label_name``'s attributes, on a page of the stack."""
+        page, editors = QWidget(), {}
+        rows = QFormLayout(page)
+        rows.setContentsMargins(0, 0, 0, 0)
+        label = self.service.schema().label(label_name)
+        for attr in label.attributes if label else ():
+            editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
+                name, value))
+            editors[attr.name] = editor
+            editor.widget.setAccessibleName(attr.name)
+            if isinstance(editor.widget, QComboBox):
+                no_type_ahead(editor.widget)
+            rows.addRow(plain_label(line(attr.name, NAME)), editor.widget)
+        self.attributes.addWidget(page)
+        return page, editors
 
     def _fill_figures(self, span: Span, text: str) -> None:
         """A button for each figure proposed for ``span`` (none: the row is hidden)."""
@@ -311,6 +328,11 @@ class Inspector(QDockWidget):
         for name in self.service.schema().label_names:
             self.label.addItem(line(name, NAME), name)
         self._attribute_label = None
+        for page, _ in self._attribute_pages.values():  # the labels' attributes may differ
+            self.attributes.removeWidget(page)
+            page.deleteLater()
+        self._attribute_pages.clear()
+        self._editors = {}
         if self.span is not None:  # a label renamed renames the span's
             self._show(self.service.span(self.span.id))
 

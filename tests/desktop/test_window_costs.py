@@ -415,3 +415,23 @@ def test_a_key_press_does_the_same_work_on_a_document_of_many_spans(qtbot, tmp_p
         work[len(record.spans)] = calls
     window.service.store.close()
     assert work[4_000] < work[40] * 1.2, work
+
+
+def test_a_relabel_and_its_undo_make_no_new_fields_in_the_span_panel(window, qtbot):
+    """The Span panel keeps each label's attribute fields once made: relabelling a span and
+    undoing it shows the fields already made, with the span's values (making and dropping
+    them was half of the panel's work on such a press)."""
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    inspector = window.inspector
+    claim = dict(inspector._editors)
+    assert claim  # a CLAIM has attributes
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_D)
+    assert inspector.span.label == "DENIAL"
+    denial = dict(inspector._editors)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert inspector.span.label == "CLAIM"
+    assert all(inspector._editors[name] is editor for name, editor in claim.items())
+    assert inspector.fields()[1:1 + len(claim)] == [e.widget for e in claim.values()]
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_D)
+    assert all(inspector._editors[name] is editor for name, editor in denial.items())
