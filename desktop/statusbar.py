@@ -78,15 +78,18 @@ class StatusBar(QStatusBar):
     def recount(self) -> None:
         """Count again what the store holds (another store, annotator, or program's writes):
         in a worker, the bar saying :data:`COUNTING` until the counts come (a store no job
-        can open is counted here, at once)."""
+        can open is counted here, at once). One count at a time: asked again while one is
+        under way (another program writing every second), it counts again when that ends."""
         self.counts = None
-        try:
-            location = worker_location(self.service.store)
-        except CounterclaimError:
-            self._job = None
-            self.counts = self.service.progress()
+        if self._job is not None:
+            self._edited = True
         else:
-            self._count(location)
+            try:
+                location = worker_location(self.service.store)
+            except CounterclaimError:
+                self.counts = self.service.progress()
+            else:
+                self._count(location)
         self.refresh()
 
     def _count(self, location: str) -> None:
@@ -106,10 +109,11 @@ class StatusBar(QStatusBar):
         job = self._current_job()
         if job is None:
             return
-        if self._edited:  # the counts may miss the edit, or hold it: count again
-            self._count(job.location)
+        self._job = None
+        if self._edited:  # the counts may miss an edit, or hold it: count again
+            self.recount()
             return
-        self._job, self.counts = None, counts
+        self.counts = counts
         self.refresh()
 
     def _count_failed(self, message: str) -> None:

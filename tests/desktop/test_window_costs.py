@@ -24,6 +24,7 @@ from db import search
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Service
+from desktop.statusbar import ProgressJob
 
 pytestmark = pytest.mark.gui
 
@@ -170,6 +171,31 @@ def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
     assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
                                                     f"{DOCUMENTS + 1} spans")
     assert threads and all(t is not threading.main_thread() for t in threads)
+
+
+def test_the_status_bar_counts_once_at_a_time_however_often_it_is_asked(window, qtbot,
+                                                                         monkeypatch):
+    """Another program writing every second asks for the counts every second: one worker
+    counts at a time (each opens the store), and the last ask is counted."""
+    started: list[ProgressJob] = []
+    real = ProgressJob.start
+
+    def start(job):
+        started.append(job)
+        real(job)
+
+    monkeypatch.setattr(ProgressJob, "start", start)
+    qtbot.waitUntil(lambda: not window.status.counting)
+    for _ in range(5):
+        window.service.hub.storeChanged.emit()
+    assert len(started) == 1
+    window.service.store.apply(CreateSpan(Span(window.service.current, 0, 6, "ORG", WHO,
+                                               "outside")), WHO)  # as another program
+    window.service.hub.storeChanged.emit()
+    qtbot.waitUntil(lambda: not window.status.counting)
+    assert len(started) == 2
+    assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
+                                                    f"{DOCUMENTS + 1} spans")
 
 
 def test_status_bar_and_document_list_follow_edits_from_their_deltas(window, qtbot):
