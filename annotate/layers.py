@@ -79,27 +79,7 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
             if found is not None:
                 return found
         return None
-    if isinstance(command, CreateSpan | DeleteSpan):
-        owners = [command.span.annotator, *(r.annotator for r in command.relations)]
-    elif isinstance(command, UpdateSpan):
-        owners = [command.before.annotator, command.after.annotator]
-    elif isinstance(command, AddRelation | RemoveRelation):
-        owners = [command.relation.annotator]
-    elif isinstance(command, AddDocLabel | RemoveDocLabel):
-        owners = [command.label.annotator]
-    elif isinstance(command, SetStatus):
-        owners = [command.annotator]
-    elif isinstance(command, AddVerdict | RemoveVerdict):
-        owners = [command.verdict.annotator]
-    elif isinstance(command, AddDecision | RemoveDecision):
-        owners = [command.decision.decided_by]
-    elif isinstance(command, SetSchema | CreateActor | DeleteActor | UpdateActor | LinkActor
-                    | CreateEvent | DeleteEvent | UpdateEvent | SetEventDocument
-                    | Assign | Unassign | SetBlind):
-        owners = []  # the schema, actors, events and assignments: the corpus's, no one's layer
-    else:
-        raise TypeError(f"no layer rule for {type(command).__name__}")
-    for owner in owners:
+    for owner in _owners(command):
         found = owner_refusal(owner, actor, adjudicating)
         if found is not None:
             return found
@@ -118,3 +98,43 @@ def check_link(relation: Relation, source: Span, target: Span) -> None:
     found = link_refusal(relation.annotator, source, target)
     if found is not None:
         raise ValidationError(f"relation {relation.id}: {found}")
+
+
+LANE_COMMANDS = (CreateSpan, DeleteSpan, UpdateSpan, AddRelation, RemoveRelation, AddDocLabel,
+                 RemoveDocLabel, SetStatus)
+"""Commands that write one annotator's layer and nothing else of the store."""
+
+
+def _owners(command: Command) -> list[str]:
+    """The annotators whose layers ``command`` (not a Batch) writes."""
+    if isinstance(command, CreateSpan | DeleteSpan):
+        return [command.span.annotator, *(r.annotator for r in command.relations)]
+    if isinstance(command, UpdateSpan):
+        return [command.before.annotator, command.after.annotator]
+    if isinstance(command, AddRelation | RemoveRelation):
+        return [command.relation.annotator]
+    if isinstance(command, AddDocLabel | RemoveDocLabel):
+        return [command.label.annotator]
+    if isinstance(command, SetStatus):
+        return [command.annotator]
+    if isinstance(command, AddVerdict | RemoveVerdict):
+        return [command.verdict.annotator]
+    if isinstance(command, AddDecision | RemoveDecision):
+        return [command.decision.decided_by]
+    if isinstance(command, SetSchema | CreateActor | DeleteActor | UpdateActor | LinkActor
+                    | CreateEvent | DeleteEvent | UpdateEvent | SetEventDocument
+                    | Assign | Unassign | SetBlind):
+        return []  # the schema, actors, events and assignments: the corpus's, no one's layer
+    raise TypeError(f"no layer rule for {type(command).__name__}")
+
+
+def lane(command: Command) -> str | None:
+    """The one annotator's layer ``command`` writes, when it writes nothing else (no schema,
+    no corpus, no gold, no decision): edits in different lanes cannot touch the same rows."""
+    if isinstance(command, Batch):
+        found = {lane(part) for part in command.commands}
+        return found.pop() if len(found) == 1 else None  # None among them: None
+    if not isinstance(command, LANE_COMMANDS):
+        return None
+    owners = set(_owners(command))
+    return owners.pop() if len(owners) == 1 and GOLD not in owners else None

@@ -241,14 +241,15 @@ class Store:
                 return 0
         return self._watcher.outside()
 
-    def _begin(self) -> Connection:
-        """A connection inside a new write transaction: BEGIN IMMEDIATE waits up to the busy
-        timeout for the write lock, and is tried again ``BUSY_RETRIES`` times (or, with
-        ``patience_ms`` on the Store's own thread, waits that long once)."""
+    def _begin(self, lane: str | None = None) -> Connection:
+        """A connection inside a new write transaction (in ``lane``, if one: see
+        :meth:`_write`): BEGIN IMMEDIATE waits up to the busy timeout for the write lock, and
+        is tried again ``BUSY_RETRIES`` times (or, with ``patience_ms`` on the Store's own
+        thread, waits that long once)."""
         quick = self.patience_ms is not None and threading.get_ident() == self._owner
         retries = 0 if quick else self.BUSY_RETRIES
         for attempt in range(retries + 1):
-            conn = self._connection(write=True)
+            conn = self._connection(write=True, lane=lane)
             try:
                 wait_at_most(conn, self.patience_ms if quick else None)
                 conn.begin()
@@ -260,19 +261,19 @@ class Store:
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _connection(self, write: bool) -> Connection:
+    def _connection(self, write: bool, lane: str | None = None) -> Connection:
         """A connection for a new transaction: the kept one on the thread that made this
         Store, unless a transaction is under way on it; else a new one."""
         kept = self._kept
         if threading.get_ident() != self._owner or (kept is not None and kept.in_transaction()):
-            return self.engine.connect().execution_options(write=write)
+            return self.engine.connect().execution_options(write=write, lane=lane)
         if kept is not None and self._kept_pool is not self.engine.pool:
             self._drop(kept)
             kept = None
         if kept is None:
             self._kept_pool = self.engine.pool
             kept = self._kept = self.engine.connect()
-        return kept.execution_options(write=write)
+        return kept.execution_options(write=write, lane=lane)
 
     def _drop(self, conn: Connection) -> None:
         """Close ``conn`` (rolling back its transaction), and stop keeping it."""
@@ -286,12 +287,14 @@ class Store:
             conn.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, lane: str | None = None) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success; refused
-        (StoreFileGone) when the store file is no longer the one opened."""
+        (StoreFileGone) when the store file is no longer the one opened. ``lane``: the
+        annotator whose layer alone the transaction writes (:func:`annotate.layers.lane`),
+        which lets an engine run it along with other lanes' writes."""
         self._check_file()
         try:
-            conn = self._begin()
+            conn = self._begin(lane)
             try:
                 watcher = self._watcher
                 if watcher is not None:
@@ -645,7 +648,8 @@ class Store:
         none."""
         for command in commands:
             layers.check_command(command, annotator)
-        with self._write() as conn:
+        lanes = {layers.lane(command) for command in commands}
+        with self._write(lanes.pop() if len(lanes) == 1 else None) as conn:
             who = self.names.annotator_id(conn, annotator)
             done = many_edits.apply_many(conn, self.names, commands, self._edit_schema(conn))
             every = [command.changes() for command in done]
@@ -739,14 +743,18 @@ class Store:
     def _edit_schema(self, conn: Connection) -> edits.Known | None:
         """The schema (and documents) edits are checked against, read inside the write
         transaction ``conn`` and kept until this Store changes the schema, a write fails or
-        anyone else commits to the file (None for a store that is not a file: read each time,
-        and the undos of others' edits closed again, as another program may have undone)."""
-        if self.path is None:
+        the store changes otherwise: anyone else commits to the file, or, on a server, a
+        write in no lane commits (its :meth:`Dialect.generation`). None for a store in
+        memory: read each time, and the undos of others' edits closed again, as another
+        program may have undone."""
+        version = self.data_version() if self.path is not None else (
+            self._dialect.generation(conn))
+        if version is None:
             self._no_open_undos.clear()
             return None
-        version = self.data_version()
         if self._schema is None or self._schema[0] != version:
             self._no_open_undos.clear()  # someone else may have undone since
+            self.names.clear()  # or renamed or removed a label
             self._schema = (version, edits.known(conn))
         return self._schema[1]
 

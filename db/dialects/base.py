@@ -44,7 +44,9 @@ class Dialect(ABC):
         """Set up every connection ``engine`` makes (of the file ``path``, if one; waiting up
         to ``wait_ms`` for another's lock; ``synchronous``: SQLite's durability level), and how
         its transactions begin: a write transaction (execution option ``write``) excludes
-        every other writer until it ends."""
+        every other writer until it ends, unless the engine runs lanes at once: a write in
+        a lane (execution option ``lane``: the annotator whose layer alone it writes) then
+        excludes only writes in the same lane and writes in none."""
 
     @abstractmethod
     def execute(self, conn: Connection, sql: str, params: Any = ()) -> Cursor:
@@ -63,6 +65,12 @@ class Dialect(ABC):
     @abstractmethod
     def busy(self, exc: OperationalError) -> bool:
         """Whether ``exc`` says another writer held the store too long (worth a retry)."""
+
+    @abstractmethod
+    def generation(self, conn: Connection) -> int | None:
+        """In a write transaction: a number that changes whenever a write in no lane commits
+        (the schema, the documents, an undo...), so what was read of those may be kept while
+        it stays; None when the engine keeps no such number."""
 
     @abstractmethod
     def vet(self, conn: Connection, name: str) -> None:
@@ -98,4 +106,5 @@ class Dialect(ABC):
     @abstractmethod
     def announce(self, conn: Connection, token: str) -> None:
         """In a write transaction about to commit: let other stores' watches see the commit
-        (``token``: the writing Store's own, which its watch leaves out)."""
+        (``token``: the writing Store's own, which its watch leaves out), and, for a write in
+        no lane, move the :meth:`generation` on."""

@@ -1,10 +1,15 @@
-"""The store on a PostgreSQL server (psycopg 3): one advisory lock for writers, full-text
+"""The store on a PostgreSQL server (psycopg 3): advisory locks for writers, full-text
 search on tsvector, LISTEN/NOTIFY for live updates.
 
-Writers are serialised as SQLite serialises them (BEGIN IMMEDIATE): a write transaction first
-takes a transaction-level advisory lock, so the store's check-then-write steps see every
-earlier commit and no other writer's (READ COMMITTED, with the lock held, reads a consistent
-store). A read transaction is REPEATABLE READ: one snapshot, as a SQLite read transaction.
+A write transaction first takes a transaction-level advisory lock on the store, so the store's
+check-then-write steps see every earlier commit and no other writer's (READ COMMITTED, with
+the lock held, reads a consistent store), as SQLite's BEGIN IMMEDIATE serialises writers. An
+edit of one annotator's layer alone (a lane: :func:`annotate.layers.lane`) takes that lock
+shared, and the lane's own lock exclusively: annotators edit at once, as no lane's rows are
+another's, while any other write (the schema, documents, adjudication, an undo) still has the
+store to itself, and bumps the store's ``generation`` so that lanes know to read again what
+they keep of it. A read transaction is REPEATABLE READ: one snapshot, as a SQLite read
+transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ from annotate.query import Not, Or, Query, Term
 from db.dialects.base import WAITS, Dialect
 
 WRITE_LOCK = 0x636F756E746572  # the advisory lock every write transaction takes ("counter")
+LANE_LOCKS = 0x636C  # the first key of a lane's lock (pairs of int4 keys: another key space)
+GENERATION = "generation"
+"""The settings row every write in no lane bumps as it ends (see the module's doc)."""
+_BUMP = (
+    "INSERT INTO settings (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+    "DO UPDATE SET value = (CAST(settings.value AS bigint) + 1)::text"
+)
 CHANNEL = "counterclaim"
 """The NOTIFY channel a write announces its commit on (payload: the writing Store's token)."""
 PART = 100_000
@@ -80,8 +92,15 @@ class PostgreSQL(Dialect):
             driver.isolation_level = (
                 IsolationLevel.READ_COMMITTED if write else IsolationLevel.REPEATABLE_READ
             )
-            if write:
+            if not write:
+                return
+            lane = conn.get_execution_options().get("lane")
+            if lane is None:
                 self.execute(conn, "SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            else:
+                self.execute(conn, "SELECT pg_advisory_xact_lock_shared(?), "
+                             "pg_advisory_xact_lock(?, hashtext(?))",
+                             (WRITE_LOCK, LANE_LOCKS, lane))
 
         @event.listens_for(engine, "before_cursor_execute", retval=True)
         def _qmarks(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -111,6 +130,11 @@ class PostgreSQL(Dialect):
 
     def busy(self, exc: OperationalError) -> bool:
         return getattr(exc.orig, "sqlstate", None) in BUSY_STATES
+
+    def generation(self, conn: Connection) -> int:
+        found = self.execute(conn, "SELECT value FROM settings WHERE key = ?",
+                             (GENERATION,)).fetchone()
+        return 0 if found is None else int(found[0])
 
     def vet(self, conn: Connection, name: str) -> None:
         """Nothing to check: the server keeps its own catalog, and only its roles change it."""
@@ -154,6 +178,9 @@ class PostgreSQL(Dialect):
         return Listener(conninfo(engine.url), token)
 
     def announce(self, conn: Connection, token: str) -> None:
+        """Notify the watches, after bumping the generation for a write in no lane."""
+        if conn.get_execution_options().get("lane") is None:
+            self.execute(conn, _BUMP)
         self.execute(conn, "SELECT pg_notify(?, ?)", (CHANNEL, token))
 
 

@@ -89,6 +89,9 @@ class SQLite(Dialect):
         message = str(exc.orig)
         return "locked" in message or "busy" in message
 
+    def generation(self, conn: Connection) -> None:
+        """None: a write excludes every other, and a file's watch sees others' commits."""
+
     def vet(self, conn: Connection, name: str) -> None:
         trust.vet(conn, name)
 

@@ -103,9 +103,9 @@ def test_corpus_accept_is_one_write_transaction(tmp_path: Path, monkeypatch) -> 
     writes = []
     write = Store._write
 
-    def counted(self: Store):
+    def counted(self: Store, *args, **kwargs):
         writes.append(1)
-        return write(self)
+        return write(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "_write", counted)
     assert review.accept_agreed(store, "judge") > 20
