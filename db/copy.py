@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, Integer, Table
 
 from annotate.errors import StoreError
+from db.dialects.base import GENERATION
 from db.engine import execute, execute_many
 from db.search import INDEXED_UP_TO
 from db.store import Store
@@ -32,9 +33,9 @@ TABLES: tuple[Table, ...] = tuple(Base.metadata.sorted_tables)
 
 def _taken(table: Table) -> tuple[str, tuple[str, ...]]:
     """The FROM and WHERE of what is copied of ``table`` (every row but the search index's
-    mark), with its parameters."""
+    mark and the engine's generation), with its parameters."""
     if table.name == SettingModel.__tablename__:
-        return f"{table.name} WHERE key != ?", (INDEXED_UP_TO,)
+        return f"{table.name} WHERE key NOT IN (?, ?)", (INDEXED_UP_TO, GENERATION)
     return table.name, ()
 
 

@@ -13,6 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 from annotate.query import Query
 
+GENERATION = "generation"
+"""The settings row holding :meth:`Dialect.generation` where an engine keeps it in the store
+(a fact of that database, not copied with the store)."""
 WAITS = "busy_timeout"
 """Key of a pooled connection's ``info``: how long (ms) it waits for another's lock now."""
 

@@ -29,14 +29,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotate.query import Not, Or, Query, Term
-from db.dialects.base import WAITS, Dialect
+from db.dialects.base import GENERATION, WAITS, Dialect
 
 WRITE_LOCK = 0x636F756E746572  # the advisory lock every write transaction takes ("counter")
 LANE_LOCKS = 0x636C  # the first key of a lane's lock (pairs of int4 keys: another key space)
-GENERATION = "generation"
-"""The settings row every write in no lane bumps as it ends (see the module's doc)."""
 _BUMP = (
-    "INSERT INTO settings (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+    f"INSERT INTO settings (key, value) VALUES ('{GENERATION}', '1') ON CONFLICT (key) "
     "DO UPDATE SET value = (CAST(settings.value AS bigint) + 1)::text"
 )
 CHANNEL = "counterclaim"
