@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from psycopg import IsolationLevel
 from psycopg.types.string import TextLoader
-from sqlalchemy import Connection, Engine, TextClause, bindparam, event, text
+from sqlalchemy import Connection, Engine, TextClause, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -60,17 +60,42 @@ def conninfo(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def tsquery(tree: Query) -> str:
-    """``tree`` as a tsquery: a term's words quoted (none acts as an operator) and joined by
-    ``<->`` (a phrase), ``:*`` on a prefix; ``&``, ``|`` and ``!`` with every group in
-    parentheses. A document indexed in several parts matches when one part does."""
+QUOTE_PREFIX = (
+    "to_tsquery('simple', '''' || replace(replace(unaccent({}), '\\', '\\\\'), '''', '''''') "
+    "|| ''':*')"
+)
+"""A tsquery of the prefix of one word (a bind parameter), folded, quoted as a tsquery's
+lexeme (a quote doubled, a backslash escaped): the folding may make either of a letter."""
+
+
+def tsquery(tree: Query, words: dict[str, str]) -> str:
+    """``tree`` as an SQL expression of a tsquery, each term's words a bind parameter (put
+    in ``words``) folded by ``unaccent`` and split by the parser that made the index, as the
+    index's text was: a term is a phrase (``<->``), its last word a prefix (``:*``) after a
+    ``*``; ``&&``, ``||`` and ``!!`` with every group in parentheses. A document indexed in
+    several parts matches when one part does."""
     if isinstance(tree, Term):
-        words = [f"'{w}'" for w in tree.words]  # letters and digits: nothing to escape
-        return "(" + " <-> ".join(words) + ":*" * tree.prefix + ")"
+        *head, last = tree.words
+        if not tree.prefix:
+            return _phrase(tree.words, words)
+        prefix = QUOTE_PREFIX.format(_bind(last, words))
+        return f"tsquery_phrase({_phrase(head, words)}, {prefix})" if head else prefix
     if isinstance(tree, Not):
-        return "!" + tsquery(tree.part)
-    joint = " | " if isinstance(tree, Or) else " & "
-    return "(" + joint.join(tsquery(part) for part in tree.parts) + ")"
+        return f"(!! {tsquery(tree.part, words)})"
+    joint = " || " if isinstance(tree, Or) else " && "
+    return "(" + joint.join(tsquery(part, words) for part in tree.parts) + ")"
+
+
+def _bind(value: str, words: dict[str, str]) -> str:
+    """``value`` as a new bind parameter (put in ``words``): its placeholder."""
+    key = f"w{len(words)}"
+    words[key] = value
+    return f":{key}"
+
+
+def _phrase(phrase: Sequence[str], words: dict[str, str]) -> str:
+    """A tsquery of ``phrase``'s words one after the other, folded and split as indexed."""
+    return f"phraseto_tsquery('simple', unaccent({_bind(' '.join(phrase), words)}))"
 
 
 class PostgreSQL(Dialect):
@@ -156,9 +181,9 @@ class PostgreSQL(Dialect):
         conn.execute(
             text(
                 "INSERT INTO document_words (document_id, part, words) "
-                "SELECT d.id, p.n, to_tsvector('simple', "
+                "SELECT d.id, p.n, to_tsvector('simple', unaccent("
                 "CASE WHEN p.n = 0 THEN d.title || ' ' ELSE '' END "
-                "|| substr(d.text, p.n * :part + 1, :part + :overlap)) "
+                "|| substr(d.text, p.n * :part + 1, :part + :overlap))) "
                 "FROM documents AS d CROSS JOIN LATERAL "
                 "generate_series(0, greatest(d.length - 1, 0) / :part) AS p(n) "
                 "WHERE d.id > :done AND d.id <= :newest"
@@ -167,10 +192,10 @@ class PostgreSQL(Dialect):
         )
 
     def search_ids(self, tree: Query) -> TextClause:
-        return text(
-            "SELECT DISTINCT document_id AS id FROM document_words "
-            "WHERE words @@ to_tsquery('simple', :q)"
-        ).bindparams(bindparam("q", tsquery(tree)))
+        words: dict[str, str] = {}
+        matches = tsquery(tree, words)
+        return text("SELECT DISTINCT document_id AS id FROM document_words "
+                    f"WHERE words @@ {matches}").bindparams(**words)
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Listener:
         return Listener(conninfo(engine.url), token)

@@ -44,7 +44,7 @@ def found(store: Store, corpus: dict[str, str], query: str) -> set[str]:
     return {name for name, uid in corpus.items() if uid in uids}
 
 
-@pytest.mark.parametrize(("query", "names"), [
+CASES = [
     ("ambush", {"ambush", "both"}),
     ("ambush kidal", {"ambush", "both"}),
     ("ambush raid", {"both"}),
@@ -65,7 +65,12 @@ def found(store: Store, corpus: dict[str, str], query: str) -> set[str]:
     ("ÉLAN armées", {"accents"}),
     ("state-owned", {"split"}),
     ("Raid", {"raid", "both"}),  # the title too
-])
+]
+"""Each form of the query language, and the TEXTS it finds (the same on PostgreSQL:
+tests/db/test_postgres_search.py)."""
+
+
+@pytest.mark.parametrize(("query", "names"), CASES)
 def test_each_form_through_fts5(store, corpus, query, names):
     assert found(store, corpus, query) == names
 
@@ -124,9 +129,3 @@ def test_the_count_and_first_page_agree_with_the_list_for_every_filter(store, co
         assert {name for name, uid in corpus.items() if uid in {r.uid for r in every}} == names
         assert total == len(every) == store.count_documents("amina", search_text, status, label)
         assert rows == every[:2]
-
-
-def test_tsquery_quotes_every_word_and_groups_explicitly():
-    postgresql = pytest.importorskip("db.dialects.postgresql")  # psycopg: an optional extra
-    assert postgresql.tsquery(parse('a "b c"* OR d')) == "((('a') & ('b' <-> 'c':*)) | ('d'))"
-    assert postgresql.tsquery(parse("a -b")) == "(('a') & !('b'))"

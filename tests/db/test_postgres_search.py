@@ -1,0 +1,58 @@
+"""The corpus search on a PostgreSQL store ($COUNTERCLAIM_TEST_DB): the same query language
+and the same results as SQLite's index (tests/db/test_search.py), accents and case aside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing
+
+import pytest
+from server_store import emptied, server_url
+from test_search import CASES, TEXTS
+
+from annotate.model import AnnotatedDocument, Document
+from db.store import Store
+
+pytestmark = pytest.mark.skipif(server_url() is None, reason="needs $COUNTERCLAIM_TEST_DB")
+
+MORE = {
+    "folded": "Sévaré, Ségou et Tombouctou: Œuvre d'Ibrahim Maïga",
+    "quotes": "rock'n'roll \\ back\\slash",
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[Store, dict[str, str]]]:
+    """One store of TEXTS and MORE for every case (emptying the database takes a while)."""
+    with closing(Store.open(emptied(server_url() or ""))) as store:
+        documents = {name: Document(body, name.title()) for name, body in
+                     (TEXTS | MORE).items()}
+        store.import_documents(AnnotatedDocument(doc) for doc in documents.values())
+        yield store, {name: doc.uid for name, doc in documents.items()}
+
+
+def found(server: tuple[Store, dict[str, str]], query: str) -> set[str]:
+    store, corpus = server
+    uids = {row.uid for row in store.list_documents(search_text=query)}
+    assert store.count_documents(search_text=query) == len(uids)
+    return {name for name, uid in corpus.items() if uid in uids}
+
+
+@pytest.mark.parametrize(("query", "names"), CASES)
+def test_each_form_finds_what_sqlite_finds(server, query: str, names: set[str]) -> None:
+    assert found(server, query) == names
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("sevare", {"folded"}),
+    ("SEVARÉ segou", {"folded"}),
+    ("sév*", {"folded"}),
+    ('"ibrahim maiga"', {"folded"}),
+    ('"ibrahim maï"*', {"folded"}),
+    ("tombouctou -sevare", set()),
+    ("ROCK", {"quotes"}),
+    ('"rock n roll"', {"quotes"}),
+    ("slash*", {"quotes"}),
+])
+def test_accents_and_case_are_folded_on_both_sides(server, query: str, names: set[str]) -> None:
+    assert found(server, query) == names
