@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from annotate.errors import ValidationError
 from annotate.model import new_id
+from annotate.strings import check_length, check_text, shown
 
 ACTOR_KINDS = ("person", "organisation", "armed group", "state", "place", "other")
 """The kinds an actor may be."""
@@ -75,6 +76,8 @@ def named(actors: Iterable[Actor], name: str) -> Actor | None:
     return next((a for a in actors if wanted in {fold(n) for n in a.names()}), None)
 
 
+NAME_WIDTH = 200
+"""The longest name of an actor or event, in code points (its column's width in a store)."""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -83,6 +86,9 @@ def check_actor(actor: Actor) -> None:
     from its name and from each other once folded."""
     if not actor.name.strip():
         raise ValidationError("an actor needs a name")
+    check_length(actor.name, NAME_WIDTH, "the actor's name")
+    for name in actor.names():
+        check_text(name, f"actor {shown(actor.name)}: the name {shown(name)}")
     if actor.kind not in ACTOR_KINDS:
         raise ValidationError(f"actor {actor.name!r}: kind {actor.kind!r} is none of "
                               f"{', '.join(ACTOR_KINDS)}")
@@ -95,6 +101,9 @@ def check_event(event: Event) -> None:
     """ValidationError unless the event has a name and its window is of ISO dates, in order."""
     if not event.name.strip():
         raise ValidationError("an event needs a name")
+    check_text(event.name, "the event's name")
+    check_length(event.name, NAME_WIDTH, "the event's name")
+    check_text(event.place, f"event {shown(event.name)}: the place")
     for bound in (event.start, event.end):
         if bound and not _DATE.fullmatch(bound):
             raise ValidationError(f"event {event.name!r}: {bound!r} is not a date (YYYY-MM-DD)")

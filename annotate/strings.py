@@ -7,8 +7,10 @@ blank and without a space at either end. Names are written into line- and field-
 (brat, CoNLL, CSV) and shown in one-line widgets, so a name never carries structure.
 
 *Free text* (a title, a note, a text attribute, document metadata) may hold anything that
-is valid Unicode, line breaks included: only lone surrogates, which no file and no store
-column can encode, are refused. The writers of line-based formats escape the rest.
+is valid Unicode, line breaks included, but for two things refused: lone surrogates, which no
+file and no store column can encode, and NUL (U+0000), which a PostgreSQL store cannot hold
+(a store holds the same on either engine: ``counterclaim copy`` moves it between them). The
+writers of line-based formats escape the rest.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from annotate.model import AnnotatedDocument, Document, Span
 
 NAME_MAX = 100
 """The longest name, in code points."""
+KEY_MAX = 64
+"""The longest id of a span or relation, in code points (a store keeps it in a column this
+wide, and PostgreSQL refuses a longer value where SQLite would keep it)."""
+TIME_MAX = 20
+"""The longest time of creation or change, in code points (``utc_now``'s: to the second)."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN = 60  # characters of a bad string quoted in a message
@@ -86,8 +93,14 @@ def check_name(name: Any, what: str) -> str:
     return name
 
 
+NUL = "\x00"
+
+
 def text_problem(text: str) -> str | None:
-    """Why the free text ``text`` cannot be stored or written (a lone surrogate), or None."""
+    """Why the free text ``text`` cannot be stored or written (a lone surrogate, a NUL), or
+    None."""
+    if NUL in text:
+        return f"holds U+0000, a NUL character (no store holds one), at character {text.index(NUL)}"
     if text.isascii():  # O(1): the common case costs nothing
         return None
     try:
@@ -126,7 +139,7 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def check_value(value: Any, what: str) -> None:
     """ValidationError naming the place unless every string in the JSON-like ``value``
     (metadata, an attribute's value) can be stored and written."""
-    if not _has_surrogate(value):  # the common case, without building any message
+    if not _has_bad_text(value):  # the common case, without building any message
         return
     for where, text in _strings(value, what):
         check_text(text, where)
@@ -134,9 +147,10 @@ def check_value(value: Any, what: str) -> None:
 
 def check_record(record: AnnotatedDocument) -> None:
     """ValidationError naming the field unless every name in ``record`` (labels, annotators,
-    relation types, document categories and values) follows the name rule and all its free
-    text (text, title, metadata, notes, attributes) can be stored and written. Quick for a
-    sound record: an import checks every one."""
+    relation types, document categories and values) follows the name rule, its ids and times
+    fit their columns (``KEY_MAX``, ``TIME_MAX``) and all its free text (text, title,
+    metadata, notes, attributes) can be stored and written. Quick for a sound record: an
+    import checks every one."""
     doc = record.document
     check_text(doc.text, "the text")
     check_text(doc.title, "the title")
@@ -145,11 +159,15 @@ def check_record(record: AnnotatedDocument) -> None:
     if not _sound(spans):
         for span in spans:
             place = f"span [{span.start}, {span.end})"
+            check_length(span.id, KEY_MAX, f"{place}: id")
+            check_length(span.created, TIME_MAX, f"{place}: created")
+            check_length(span.updated, TIME_MAX, f"{place}: updated")
             check_name(span.label, f"{place}: label")
             check_name(span.annotator, f"{place}: annotator")
             check_text(span.note, f"{place}: the note")
             check_value(span.attributes, f"{place}: attributes")
     for rel in record.relations:
+        check_length(rel.id, KEY_MAX, f"relation {shown(rel.id)}: id")
         if name_problem(rel.type) or name_problem(rel.annotator):
             check_name(rel.type, f"relation {rel.id}: type")
             check_name(rel.annotator, f"relation {rel.id}: annotator")
@@ -161,6 +179,14 @@ def check_record(record: AnnotatedDocument) -> None:
         check_name(label.category, f"{place}: category")
         check_name(label.value, f"{place}: value")
         check_name(label.annotator, f"{place}: annotator")
+        check_length(label.created, TIME_MAX, f"{place}: created")
+
+
+def check_length(value: str, most: int, what: str) -> None:
+    """ValidationError naming ``what`` when ``value`` is longer than ``most`` code points."""
+    if len(value) > most:
+        raise ValidationError(f"{what} {shown(value)} is {len(value)} characters long "
+                              f"(at most {most})")
 
 
 _SOUND_NAMES: set[str] = set()
@@ -181,17 +207,21 @@ def _names_sound(names: set[str]) -> bool:
 
 
 _LABEL, _ANNOTATOR = attrgetter("label"), attrgetter("annotator")
+_ID, _CREATED, _UPDATED = attrgetter("id"), attrgetter("created"), attrgetter("updated")
 
 
 def _sound(spans: tuple[Span, ...]) -> bool:
-    """Whether the spans' names and free text pass, each distinct name checked once and no
-    message built: the quick path of a sound record."""
+    """Whether the spans' names, ids, times and free text pass, each distinct name checked
+    once and no message built: the quick path of a sound record."""
     names = set(map(_LABEL, spans))
     names.update(map(_ANNOTATOR, spans))
     return (_names_sound(names)
+            and max(map(len, map(_ID, spans)), default=0) <= KEY_MAX
+            and max(map(len, map(_CREATED, spans)), default=0) <= TIME_MAX
+            and max(map(len, map(_UPDATED, spans)), default=0) <= TIME_MAX
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)
-            and not any(_has_surrogate(span.attributes) for span in spans if span.attributes))
+            and not any(_has_bad_text(span.attributes) for span in spans if span.attributes))
 
 
 def replace_surrogates(text: str) -> str:
@@ -211,23 +241,24 @@ def _replaced(value: Any) -> Any:
     return value
 
 
-def _has_surrogate(value: Any) -> bool:
-    """Whether a string in the JSON-like ``value`` (keys too) holds a lone surrogate. orjson
-    refuses one (quickly, in C); whatever else it refuses is looked at string by string."""
+def _has_bad_text(value: Any) -> bool:
+    """Whether a string in the JSON-like ``value`` (keys too) holds a lone surrogate or a NUL.
+    orjson refuses a surrogate and escapes a NUL (quickly, in C); whatever it refuses, and an
+    escape that may be a NUL's, is looked at string by string."""
     try:
-        orjson.dumps(value)
+        encoded = orjson.dumps(value)
     except TypeError:
-        return _holds_surrogate(value)
-    return False
+        return _holds_bad_text(value)
+    return b"\\u0000" in encoded and _holds_bad_text(value)
 
 
-def _holds_surrogate(value: Any) -> bool:
+def _holds_bad_text(value: Any) -> bool:
     if isinstance(value, str):
         return text_problem(value) is not None
     if isinstance(value, dict):
-        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+        return any(_holds_bad_text(k) or _holds_bad_text(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(map(_holds_surrogate, value))
+        return any(map(_holds_bad_text, value))
     return False
 
 
@@ -244,7 +275,7 @@ def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, in
     notes = [rel.note for rel in record.relations if rel.note is not None]
     if (text_problem(doc.text) is None and text_problem(doc.title) is None
             and not any(map(text_problem, notes))
-            and not _has_surrogate(doc.meta) and not any(map(name_problem, names))
+            and not _has_bad_text(doc.meta) and not any(map(name_problem, names))
             and _sound(record.spans)):
         return record, 0
     return _rebuilt(record)

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DataError, DBAPIError, IntegrityError, OperationalError
 
 from annotate import layers
 from annotate.actors import LABEL_KINDS, Actor, Event, Proposal, definitions_in, propose
@@ -319,6 +319,10 @@ class Store:
             if "full" in message:
                 raise StoreError("the disk is full: your edit was not saved") from None
             raise StoreError(f"the store could not be written: {message}") from None
+        except DataError as exc:  # a value the engine refuses that no rule caught first
+            self._forget()
+            reason = str(exc.orig).splitlines()[0]
+            raise StoreError(f"the store refused a value ({reason}): nothing was saved") from None
         except DBAPIError as exc:
             self._forget()
             if getattr(exc.orig, "sqlstate", None) != REFUSED:
