@@ -110,4 +110,5 @@ class Dialect(ABC):
     def announce(self, conn: Connection, token: str) -> None:
         """In a write transaction about to commit: let other stores' watches see the commit
         (``token``: the writing Store's own, which its watch leaves out), and, for a write in
-        no lane, move the :meth:`generation` on."""
+        no lane, move the :meth:`generation` on. An engine may commit there, in the same
+        round trip: the caller's commit then has nothing left to do."""

@@ -15,6 +15,7 @@ transaction.
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -68,6 +69,25 @@ QUOTE_PREFIX = (
 lexeme (a quote doubled, a backslash escaped): the folding may make either of a letter."""
 
 
+def lane_key(lane: str) -> int:
+    """The second key of ``lane``'s lock: a signed 32-bit hash of its name (two lanes that
+    share one only take turns)."""
+    return zlib.crc32(lane.encode()) - 2**31
+
+
+def _beginning(lane: str | None) -> str:
+    """The statements that begin a write transaction: in ``lane`` (the store's lock shared, the
+    lane's own, then the generation read once both are held), or in none (the store's lock)."""
+    begin = "BEGIN ISOLATION LEVEL READ COMMITTED; "
+    if lane is None:
+        return begin + f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+    return begin + (
+        f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK}), "
+        f"pg_advisory_xact_lock({LANE_LOCKS}, {lane_key(lane)}); "
+        f"SELECT value FROM settings WHERE key = '{GENERATION}'"
+    )
+
+
 def tsquery(tree: Query, words: dict[str, str]) -> str:
     """``tree`` as an SQL expression of a tsquery, each term's words a bind parameter (put
     in ``words``) folded by ``unaccent`` and split by the parser that made the index, as the
@@ -110,20 +130,24 @@ class PostgreSQL(Dialect):
 
         @event.listens_for(engine, "begin")
         def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-            write = conn.get_execution_options().get("write", False)
+            options = conn.get_execution_options()
             driver = conn.connection.driver_connection
-            driver.isolation_level = (
-                IsolationLevel.READ_COMMITTED if write else IsolationLevel.REPEATABLE_READ
-            )
-            if not write:
+            info = conn.connection.info
+            info[GENERATION] = None
+            if not options.get("write", False):
+                driver.autocommit = False
+                driver.isolation_level = IsolationLevel.REPEATABLE_READ
                 return
-            lane = conn.get_execution_options().get("lane")
-            if lane is None:
-                self.execute(conn, "SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-            else:
-                self.execute(conn, "SELECT pg_advisory_xact_lock_shared(?), "
-                             "pg_advisory_xact_lock(?, hashtext(?))",
-                             (WRITE_LOCK, LANE_LOCKS, lane))
+            # Begun here, with its locks (and a lane's generation), in one round trip to the
+            # server: psycopg, in autocommit, sends no BEGIN of its own; its commit() and
+            # rollback() end the transaction all the same.
+            driver.autocommit = True
+            begun = self.execute(conn, _beginning(options.get("lane")))
+            if options.get("lane") is not None:
+                begun.nextset()
+                begun.nextset()
+                found = begun.fetchone()
+                info[GENERATION] = 0 if found is None else int(found[0])
 
         @event.listens_for(engine, "before_cursor_execute", retval=True)
         def _qmarks(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -155,6 +179,10 @@ class PostgreSQL(Dialect):
         return getattr(exc.orig, "sqlstate", None) in BUSY_STATES
 
     def generation(self, conn: Connection) -> int:
+        """As read when a lane's transaction began; else read now."""
+        begun = conn.connection.info.get(GENERATION)
+        if begun is not None:
+            return int(begun)
         found = self.execute(conn, "SELECT value FROM settings WHERE key = ?",
                              (GENERATION,)).fetchone()
         return 0 if found is None else int(found[0])
@@ -201,10 +229,11 @@ class PostgreSQL(Dialect):
         return Listener(conninfo(engine.url), token)
 
     def announce(self, conn: Connection, token: str) -> None:
-        """Notify the watches, after bumping the generation for a write in no lane."""
-        if conn.get_execution_options().get("lane") is None:
-            self.execute(conn, _BUMP)
-        self.execute(conn, "SELECT pg_notify(?, ?)", (CHANNEL, token))
+        """Notify the watches (after bumping the generation, for a write in no lane) and
+        commit, in one round trip: the caller's commit then finds nothing left to do."""
+        bump = _BUMP + "; " if conn.get_execution_options().get("lane") is None else ""
+        assert token.isalnum()  # a Store's token: hex digits, safe as a literal
+        self.execute(conn, f"{bump}SELECT pg_notify('{CHANNEL}', '{token}'); COMMIT")
 
 
 class Listener:

@@ -93,3 +93,31 @@ def test_an_undo_elsewhere_is_closed_by_the_next_edit_in_the_lane(url: str,
         assert not amina.can_redo("amina")
         assert not other.can_redo("amina")
         assert sorted(s.id for s in amina.spans(DOC.uid)) == ["amina-0", "amina-9"]
+
+
+def test_a_lane_edit_takes_six_round_trips_to_the_server(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Begin with the locks and the generation read; the text looked at; the span, its
+    tombstone and its journal row; notify and commit: each round trip costs an edit its
+    turn on a busy machine's cores twice (the server's and the client's)."""
+    import psycopg
+
+    sent: list[str] = []
+    real = psycopg.Cursor.execute
+    monkeypatch.setattr(psycopg.Cursor, "execute",
+                        lambda self, query, *args, **kw: sent.append(str(query))
+                        or real(self, query, *args, **kw))
+    commit = psycopg.Connection.commit
+
+    def committed(self: psycopg.Connection) -> None:  # a round trip unless nothing is open
+        if self.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            sent.append("COMMIT")
+        commit(self)
+
+    monkeypatch.setattr(psycopg.Connection, "commit", committed)
+    with closing(Store.open(url)) as amina:
+        amina.apply(span(0, 3, "amina"), "amina")  # the first reads the schema and names
+        sent.clear()
+        amina.apply(span(4, 8, "amina"), "amina")
+        assert len(sent) <= 6, sent
+        assert [s.id for s in amina.spans(DOC.uid)] == ["amina-0", "amina-4"]
