@@ -50,10 +50,27 @@ whose, and which document."""
 MAY_WRITE = "counterclaim_may_write"
 
 
+ROLE_BYTES = 63
+"""The longest role name PostgreSQL keeps, in UTF-8 bytes: it cuts a longer one short."""
+
+
 def groups(conn: Connection) -> dict[str, str]:
     """The group role of each of ``ROLES`` for this database, by role."""
     database = conn.scalar(text("SELECT current_database()"))
-    return {role: f"{database}_{role}" for role in ROLES}
+    found = {role: f"{database}_{role}" for role in ROLES}
+    for name in found.values():
+        _check_role_name(name, f"the database {database!r} has too long a name for a team: "
+                               "its group role")
+    return found
+
+
+def _check_role_name(name: str, what: str) -> None:
+    """StoreError unless ``name`` fits a role name whole (PostgreSQL would cut it short, and
+    the member's annotator, of the whole name, would not be theirs)."""
+    size = len(name.encode("utf-8"))
+    if size > ROLE_BYTES:
+        raise StoreError(f"{what} {name!r} is {size} bytes long in UTF-8; a PostgreSQL role "
+                         f"name holds at most {ROLE_BYTES}")
 
 
 def _role_exists(conn: Connection, name: str) -> bool:
@@ -165,6 +182,7 @@ def add(store: Store, name: str, role: str, password: str | None = None) -> None
     the server, which keeps its hash; None leaves the role's password as it is."""
     _server(store)
     check_name(name, "member")
+    _check_role_name(name, "the member name")
     if role not in ROLES:
         raise StoreError(f"a member is one of {', '.join(ROLES)}, not {role!r}")
     with store._write() as conn:

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_store import emptied, server_url
+from server_store import emptied, query, server_url
 
 from annotate.actors import Actor, Event
 from annotate.commands import CreateActor, CreateEvent
 from annotate.errors import StoreError, ValidationError
+from db import team
 from db.store import Store
 from desktop.cli import main
 
@@ -85,3 +86,16 @@ def test_a_value_no_rule_caught_is_a_plain_refusal_and_nothing_is_saved(store: S
     assert store.setting("note") is None
     store.set_setting("note", "ab")  # the store goes on
     assert store.setting("note") == "ab"
+
+
+def test_a_member_name_longer_than_a_role_name_is_refused_before_a_role_is_made(
+        store: Store) -> None:
+    """PostgreSQL cuts a role name at 63 bytes: the member's role would not be the annotator
+    of their name, and the server would refuse them their own layer."""
+    team.init(store)
+    name = "é" * 32  # a name (32 characters), 64 bytes in UTF-8
+    with pytest.raises(StoreError, match=f"^the member name '{name}' is 64 bytes long in "
+                                         "UTF-8; a PostgreSQL role name holds at most 63$"):
+        team.add(store, name, "annotator")
+    assert query(store, "SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)",
+                 ("éé",)) == []
