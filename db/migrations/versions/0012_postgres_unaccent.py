@@ -3,15 +3,15 @@ unaccent extension (in Debian's postgresql package since 15; a trusted extension
 store's owner may create), and the index emptied so that the next search fills it again,
 folded. SQLite: nothing to do.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05 04:00:00
 """
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
