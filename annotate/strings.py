@@ -7,10 +7,8 @@ blank and without a space at either end. Names are written into line- and field-
 (brat, CoNLL, CSV) and shown in one-line widgets, so a name never carries structure.
 
 *Free text* (a title, a note, a text attribute, document metadata) may hold anything that
-is valid Unicode, line breaks included, but for two things refused: lone surrogates, which no
-file and no store column can encode, and NUL (U+0000), which a PostgreSQL store cannot hold
-(a store holds the same on either engine: ``counterclaim copy`` moves it between them). The
-writers of line-based formats escape the rest.
+is valid Unicode, line breaks included: only lone surrogates, which no file and no store
+column can encode, are refused. The writers of line-based formats escape the rest.
 """
 
 from __future__ import annotations
@@ -93,14 +91,8 @@ def check_name(name: Any, what: str) -> str:
     return name
 
 
-NUL = "\x00"
-
-
 def text_problem(text: str) -> str | None:
-    """Why the free text ``text`` cannot be stored or written (a lone surrogate, a NUL), or
-    None."""
-    if NUL in text:
-        return f"holds U+0000, a NUL character (no store holds one), at character {text.index(NUL)}"
+    """Why the free text ``text`` cannot be stored or written (a lone surrogate), or None."""
     if text.isascii():  # O(1): the common case costs nothing
         return None
     try:
@@ -139,7 +131,7 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def check_value(value: Any, what: str) -> None:
     """ValidationError naming the place unless every string in the JSON-like ``value``
     (metadata, an attribute's value) can be stored and written."""
-    if not _has_bad_text(value):  # the common case, without building any message
+    if not _has_surrogate(value):  # the common case, without building any message
         return
     for where, text in _strings(value, what):
         check_text(text, where)
@@ -221,7 +213,7 @@ def _sound(spans: tuple[Span, ...]) -> bool:
             and max(map(len, map(_UPDATED, spans)), default=0) <= TIME_MAX
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)
-            and not any(_has_bad_text(span.attributes) for span in spans if span.attributes))
+            and not any(_has_surrogate(span.attributes) for span in spans if span.attributes))
 
 
 def replace_surrogates(text: str) -> str:
@@ -241,24 +233,23 @@ def _replaced(value: Any) -> Any:
     return value
 
 
-def _has_bad_text(value: Any) -> bool:
-    """Whether a string in the JSON-like ``value`` (keys too) holds a lone surrogate or a NUL.
-    orjson refuses a surrogate and escapes a NUL (quickly, in C); whatever it refuses, and an
-    escape that may be a NUL's, is looked at string by string."""
+def _has_surrogate(value: Any) -> bool:
+    """Whether a string in the JSON-like ``value`` (keys too) holds a lone surrogate. orjson
+    refuses one (quickly, in C); whatever else it refuses is looked at string by string."""
     try:
-        encoded = orjson.dumps(value)
+        orjson.dumps(value)
     except TypeError:
-        return _holds_bad_text(value)
-    return b"\\u0000" in encoded and _holds_bad_text(value)
+        return _holds_surrogate(value)
+    return False
 
 
-def _holds_bad_text(value: Any) -> bool:
+def _holds_surrogate(value: Any) -> bool:
     if isinstance(value, str):
         return text_problem(value) is not None
     if isinstance(value, dict):
-        return any(_holds_bad_text(k) or _holds_bad_text(v) for k, v in value.items())
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(map(_holds_bad_text, value))
+        return any(map(_holds_surrogate, value))
     return False
 
 
@@ -275,7 +266,7 @@ def without_surrogates(record: AnnotatedDocument) -> tuple[AnnotatedDocument, in
     notes = [rel.note for rel in record.relations if rel.note is not None]
     if (text_problem(doc.text) is None and text_problem(doc.title) is None
             and not any(map(text_problem, notes))
-            and not _has_bad_text(doc.meta) and not any(map(name_problem, names))
+            and not _has_surrogate(doc.meta) and not any(map(name_problem, names))
             and _sound(record.spans)):
         return record, 0
     return _rebuilt(record)
