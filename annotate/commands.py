@@ -127,6 +127,7 @@ def _plain(value: Any) -> Any:
             "annotator": value.annotator,
             "id": value.id,
             "note": value.note,
+            "target_document": value.target_document,
         }
     if isinstance(value, Decision):
         return {
@@ -322,6 +323,14 @@ def update_on(update: UpdateSpan, base: Span) -> UpdateSpan | None:
     return UpdateSpan(base, replace(after, updated=update.after.updated))
 
 
+def _relation_changes(document: str, relation: Relation) -> ChangeSet:
+    """The relation and the documents it lies in: its own and, for a link across documents,
+    its target's."""
+    documents = {document} if relation.target_document is None else {
+        document, relation.target_document}
+    return ChangeSet(documents=frozenset(documents), relations=frozenset({relation.id}))
+
+
 @dataclass(frozen=True, slots=True)
 class AddRelation(Command):
     op: ClassVar[str] = "add_relation"
@@ -332,9 +341,7 @@ class AddRelation(Command):
         return RemoveRelation(self.document, self.relation)
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(
-            documents=frozenset({self.document}), relations=frozenset({self.relation.id})
-        )
+        return _relation_changes(self.document, self.relation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,9 +354,7 @@ class RemoveRelation(Command):
         return AddRelation(self.document, self.relation)
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(
-            documents=frozenset({self.document}), relations=frozenset({self.relation.id})
-        )
+        return _relation_changes(self.document, self.relation)
 
 
 @dataclass(frozen=True, slots=True)

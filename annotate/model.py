@@ -137,7 +137,13 @@ def clipped(fragments: tuple[tuple[int, int], ...], start: int, end: int
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A typed, directed link between two spans of the same document."""
+    """A typed, directed link from a span to a span of one annotator's layer.
+
+    It belongs to the document of its ``source``. Its ``target`` lies in the same document,
+    or, for a type the schema lets cross documents (:attr:`annotate.schema.RelationType.
+    across`), in the document ``target_document`` (a uid; None: the source's document). Span
+    ids are unique in a store, so (``target_document``, ``target``) names the target in any
+    store or file, whatever order documents come in."""
 
     type: str
     source: str  # span id ("from" in the file formats)
@@ -145,6 +151,12 @@ class Relation:
     annotator: str
     id: str = field(default_factory=new_id)
     note: str | None = None
+    target_document: str | None = None  # "to_document" in the native format
+
+    @property
+    def crosses(self) -> bool:
+        """Whether it links to a span of another document."""
+        return self.target_document is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +199,8 @@ class AnnotatedDocument:
     origin: str | None = field(default=None, compare=False)
 
     def check_offsets(self) -> None:
-        """Every span lies in the text and every relation joins two spans of this document."""
+        """Every span lies in the text and every relation starts at a span of this document
+        and ends at one of them too, unless it links to another document."""
         text = self.document.text
         length = len(text)
         for span in self.spans:
@@ -197,9 +210,12 @@ class AnnotatedDocument:
             return
         ids = {span.id for span in self.spans}
         for rel in self.relations:
-            for end in (rel.source, rel.target):
+            for end in (rel.source,) if rel.crosses else (rel.source, rel.target):
                 if end not in ids:
                     raise ValidationError(f"relation {rel.id} refers to unknown span {end}")
+            if rel.target_document == self.document.uid:
+                raise ValidationError(f"relation {rel.id} names its own document as the "
+                                      "other document")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any, Literal
 
@@ -145,6 +145,9 @@ class RelationType:
     name: str
     source_labels: tuple[str, ...] = ()  # "from" in the file; empty means any label
     target_labels: tuple[str, ...] = ()  # "to"
+    across: bool = False
+    """Whether its links may end at a span of another document ("across_documents" in the
+    file): a claim repeating, contradicting or denying a claim elsewhere."""
 
     def starts_at(self, label: str) -> bool:
         return not self.source_labels or label in self.source_labels
@@ -200,10 +203,11 @@ class LabelSchema:
     def relation_type(self, name: str) -> RelationType | None:
         return next((r for r in self.relations if r.name == name), None)
 
-    def relation_choices(self, source: str, target: str) -> list[str]:
+    def relation_choices(self, source: str, target: str, across: bool = False) -> list[str]:
         """Names of the relation types that may go from a ``source`` label to a ``target``
-        label: those :meth:`check_relation` accepts."""
-        return [r.name for r in self.relations if r.starts_at(source) and r.ends_at(target)]
+        label (``across``: of another document): those :meth:`check_relation` accepts."""
+        return [r.name for r in self.relations
+                if r.starts_at(source) and r.ends_at(target) and (r.across or not across)]
 
     def doc_category(self, name: str) -> DocCategory | None:
         return next((c for c in self.documents if c.name == name), None)
@@ -386,7 +390,15 @@ class LabelSchema:
         if rtype is None:
             raise ValidationError(f"relation {relation.id}: unknown type {relation.type!r}")
         if source.document != target.document:
-            raise ValidationError(f"relation {relation.id} joins spans of two documents")
+            if not rtype.across:
+                raise ValidationError(f"relation {relation.id}: {relation.type} cannot link "
+                                      "spans of two documents")
+            if relation.target_document != target.document:
+                raise ValidationError(f"relation {relation.id}: its target lies in document "
+                                      f"{target.document}, not {relation.target_document}")
+        elif relation.target_document is not None:
+            raise ValidationError(f"relation {relation.id} names another document, but its "
+                                  "target is in its own")
         if not rtype.starts_at(source.label):
             raise ValidationError(
                 f"{relation.type} cannot start at a {source.label} span "
@@ -426,7 +438,7 @@ class LabelSchema:
             source, target = follow(rel.source_labels), follow(rel.target_labels)
             if (rel.source_labels and not source) or (rel.target_labels and not target):
                 continue
-            relations.append(RelationType(rel.name, source, target))
+            relations.append(replace(rel, source_labels=source, target_labels=target))
         return LabelSchema(tuple(label for _, label in labels), tuple(relations),
                            self.documents), renames
 
@@ -462,6 +474,7 @@ class LabelSchema:
             ],
             "relations": [
                 {"name": r.name, "from": list(r.source_labels), "to": list(r.target_labels)}
+                | ({"across_documents": True} if r.across else {})
                 for r in self.relations
             ],
             **({"documents": [_category_json(c) for c in self.documents]}
@@ -500,9 +513,14 @@ class LabelSchema:
         relations = []
         for i, item in enumerate(data.get("relations", [])):
             try:
+                across = item.get("across_documents", False)
+                if not isinstance(across, bool):
+                    raise InputError('"across_documents" must be true or false', file,
+                                     f"relations[{i}]")
                 relations.append(
                     RelationType(
-                        str(item["name"]), tuple(item.get("from", ())), tuple(item.get("to", ()))
+                        str(item["name"]), tuple(item.get("from", ())), tuple(item.get("to", ())),
+                        across,
                     )
                 )
             except (KeyError, TypeError, AttributeError) as exc:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
 
-from annotate import strings
+from annotate import layers, strings
 from annotate.collector import collector_paused
 from annotate.commands import Decision
 from annotate.errors import InputError, ValidationError
@@ -96,13 +96,16 @@ def import_records(
         conn, summary, who, lambda label: names.label_id(conn, label), tombstones.any_buried(conn)
     )
     count = 0
+    across: list[Across] = []
     with collector_paused():
         for chunk in _chunks(records):
-            _import_chunk(conn, names, chunk, incoming, merger)
+            _import_chunk(conn, names, chunk, incoming, merger, across)
             count += len(chunk)
             if progress is not None:
                 progress(count)
             del chunk  # freed before the next chunk is read, not after
+        if across and not any(incoming.unknown.values()):
+            _links_across(conn, names, across, incoming, merger)
     incoming.finish()
     summary.labels_added = [n for n in incoming.schema.label_names if n not in before]
     return summary
@@ -130,12 +133,26 @@ def _check_strings(record: AnnotatedDocument) -> None:
         raise InputError(f"document {name}: {exc}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Across:
+    """A link across documents met in an import, resolved once every document is read
+    (its target may come later in the file): its source's document id, the source span as
+    read, where it was met, and the source's (id, annotator) here (None: skipped)."""
+
+    relation: Relation
+    document_id: int
+    source: Span
+    where: str
+    here: tuple[str, str] | None
+
+
 def _import_chunk(
     conn: Connection,
     names: Names,
     chunk: Sequence[AnnotatedDocument],
     incoming: Incoming,
     merger: Merger,
+    across: list[Across],
 ) -> None:
     summary = merger.summary
     now = utc_now()
@@ -159,6 +176,7 @@ def _import_chunk(
     linked: dict[int, dict[str, str]] = {}  # document id -> joined span id -> annotator
     statuses: list[tuple[int, str, Status]] = []
     doc_labels: list[tuple[DocLabel, int]] = []
+    crossing: list[tuple[Relation, int, Span, str]] = []
     for record in chunk:
         where = record.origin or f"document {record.document.uid}"
         try:
@@ -173,12 +191,14 @@ def _import_chunk(
             relations += [
                 (r, doc_id)
                 for r in record.relations
-                if r.source in ends and r.target in ends
+                if not r.crosses and r.source in ends and r.target in ends
                 and incoming.relation(r, ends[r.source], ends[r.target], where)
             ]
+            crossing += [(r, doc_id, ends[r.source], where)
+                         for r in record.relations if r.crosses and r.source in ends]
             joined = linked.setdefault(doc_id, {})  # a file may hold a document twice
             for r in record.relations:
-                for end in (r.source, r.target):
+                for end in (r.source,) if r.crosses else (r.source, r.target):
                     if end in ends:
                         joined[end] = ends[end].annotator
         statuses += [(doc_id, name, state) for name, state in record.status.items()]
@@ -198,6 +218,68 @@ def _import_chunk(
     merger.relations(relations, here)
     merger.statuses(statuses)
     merger.doc_labels(doc_labels, incoming.schema)
+    across += [Across(r, doc_id, source, where, here.get((doc_id, r.source)))
+               for r, doc_id, source, where in crossing]
+
+
+def _links_across(
+    conn: Connection, names: Names, across: Sequence[Across], incoming: Incoming, merger: Merger
+) -> None:
+    """Check and merge the links across documents of an import, now that every document of
+    it is here: each target document must be in the file or the store, and hold the target
+    span (in the link's layer, under its id or that layer's copy of it), else an InputError
+    names the link's place in its file."""
+    uids = sorted({a.relation.target_document for a in across if a.relation.target_document})
+    documents = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(uids))).all())
+    wanted = {i for a in across for i in (a.relation.target,
+                                          layers.copy_id(a.relation.target, a.relation.annotator))}
+    found = spans_by_id(conn, names, wanted)
+    relations: list[tuple[Relation, int]] = []
+    here = {(a.document_id, a.relation.source): a.here for a in across if a.here is not None}
+    for item in across:
+        relation, where = item.relation, item.where
+        assert relation.target_document is not None
+        target_doc = documents.get(relation.target_document)
+        if target_doc is None:
+            raise InputError(f"relation {relation.id}: its target document "
+                             f"{relation.target_document} is neither in the file nor here",
+                             None, where)
+        target = next((t for i in (relation.target,
+                                   layers.copy_id(relation.target, relation.annotator))
+                       if (t := found.get(i)) is not None
+                       and t.document == relation.target_document
+                       and t.annotator == relation.annotator), None)
+        if target is None:
+            raise InputError(f"relation {relation.id}: document {relation.target_document} "
+                             f"has no span {relation.target} of {relation.annotator}", None, where)
+        if not incoming.relation(relation, item.source, replace(target, id=relation.target),
+                                 where):
+            continue
+        here[(target_doc, relation.target)] = (target.id, target.annotator)
+        relations.append((relation, item.document_id))
+    if incoming.grown:
+        write_schema(conn, incoming.schema, {})
+        names.clear()
+        incoming.grown = False
+    if not any(incoming.unknown.values()):
+        merger.relations(relations, here, documents)
+
+
+def spans_by_id(conn: Connection, names: Names, ids: Iterable[str]) -> dict[str, Span]:
+    """The spans of ``ids`` that exist, by id."""
+    items = list(ids)
+    label = names.label_names(conn).__getitem__
+    annotator = names.annotator_names(conn).__getitem__
+    found: dict[str, Span] = {}
+    for at in range(0, len(items), 500):
+        part = items[at:at + 500]
+        rows = execute(conn, f"SELECT d.uid, {span_rows.column_list('s')} FROM spans AS s "
+                       "JOIN documents AS d ON d.id = s.document_id "
+                       f"WHERE s.id IN ({', '.join('?' * len(part))})", tuple(part))
+        for row in rows:
+            span = span_rows.from_row(row[1:], row[0], label, annotator)
+            found[span.id] = span
+    return found
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -273,7 +355,15 @@ def _spans_for(
 def _relations_for(
     conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None
 ) -> dict[int, list[Relation]]:
-    query = select(R).where(R.c.document_id.in_(list(docs))).order_by(R.c.document_id, R.c.id)
+    """Relations of the documents ``docs`` (id -> uid): those starting there, links to other
+    documents among them."""
+    other = D.alias("other")
+    query = (
+        select(R, other.c.uid.label("target_uid"))
+        .outerjoin(other, other.c.id == R.c.target_document_id)
+        .where(R.c.document_id.in_(list(docs)))
+        .order_by(R.c.document_id, R.c.id)
+    )
     if who is not None:
         query = query.where(R.c.annotator_id.in_(who))
     result: dict[int, list[Relation]] = {doc_id: [] for doc_id in docs}
@@ -281,7 +371,7 @@ def _relations_for(
         result[r.document_id].append(
             Relation(
                 r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id,
-                r.note,
+                r.note, r.target_uid,
             )
         )
     return result
@@ -401,7 +491,8 @@ def iter_records(
         doc_labels = _doc_labels_for(conn, names, docs, who)
         for r in rows:
             kept = {s.id for s in spans[r.id]}
-            rels = tuple(x for x in relations[r.id] if x.source in kept and x.target in kept)
+            rels = tuple(x for x in relations[r.id]
+                         if x.source in kept and (x.crosses or x.target in kept))
             yield AnnotatedDocument(
                 Document(r.text, r.title, r.meta or {}, r.uid),
                 tuple(spans[r.id]),

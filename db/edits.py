@@ -143,10 +143,11 @@ def _span_row(conn: Connection, names: Names, span: Span, doc_id: int) -> tuple[
     )
 
 
-def _relation(conn: Connection, names: Names, row: object) -> Relation:
-    return Relation(row.type, row.source_id, row.target_id,  # type: ignore[attr-defined]
-                    names.annotator_name(conn, row.annotator_id),  # type: ignore[attr-defined]
-                    row.id, row.note)  # type: ignore[attr-defined]
+def _relation(conn: Connection, names: Names, row: Any) -> Relation:
+    other = row.target_document_id
+    return Relation(row.type, row.source_id, row.target_id,
+                    names.annotator_name(conn, row.annotator_id), row.id, row.note,
+                    None if other is None else conn.scalar(select(D.c.uid).where(D.c.id == other)))
 
 
 def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Relation, ...]:
@@ -162,23 +163,31 @@ def find_relation(conn: Connection, names: Names, relation_id: str) -> Relation 
     return None if row is None else _relation(conn, names, row)
 
 
-def _insert_relation(conn: Connection, names: Names, relation: Relation, uid: str) -> None:
+def _insert_relation(
+    conn: Connection, names: Names, relation: Relation, uid: str | None = None
+) -> None:
+    """Store ``relation`` in the document of its source (which must be ``uid`` when given);
+    its target is in that document too, or, for a link across documents, in its
+    ``target_document``."""
     source = load_span(conn, names, relation.source)
     target = load_span(conn, names, relation.target)
-    if source.document != uid or target.document != uid:
+    if uid is not None and source.document != uid:
+        raise ValidationError(f"relation {relation.id} must start at a span of this document")
+    if not relation.crosses and target.document != source.document:
         raise ValidationError(f"relation {relation.id} must join two spans of this document")
     layers.check_link(relation, source, target)
     check_relation(_schema(conn), relation, source, target)
-    doc_id = _document_id(conn, uid)
     conn.execute(
         insert(R).values(
             id=relation.id,
-            document_id=doc_id,
+            document_id=_document_id(conn, source.document),
             type=relation.type,
             source_id=relation.source,
             target_id=relation.target,
             annotator_id=names.annotator_id(conn, relation.annotator),
             note=relation.note,
+            target_document_id=(_document_id(conn, target.document) if relation.crosses
+                                else None),
         )
     )
     tombstones.unbury(conn, "relation", [relation.id])
@@ -237,8 +246,9 @@ def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
     if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
         raise ValidationError(f"span {command.span.id} exists already")
     tombstones.unbury(conn, "span", [command.span.id])
-    for relation in command.relations:
-        _insert_relation(conn, names, relation, command.span.document)
+    for relation in command.relations:  # a link from another document starts there
+        _insert_relation(conn, names, relation, None if relation.crosses else
+                         command.span.document)
     return command
 
 
@@ -307,17 +317,7 @@ def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
         raise ValidationError(f"no relation {command.relation.id} (it may have been removed)")
     conn.execute(delete(R).where(R.c.id == row.id))
     tombstones.bury(conn, "relation", [row.id])
-    return RemoveRelation(
-        command.document,
-        Relation(
-            row.type,
-            row.source_id,
-            row.target_id,
-            names.annotator_name(conn, row.annotator_id),
-            row.id,
-            row.note,
-        ),
-    )
+    return RemoveRelation(command.document, _relation(conn, names, row))
 
 
 @run.register

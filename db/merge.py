@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
 from typing import Any
@@ -119,15 +119,16 @@ def _existing(conn: Connection, sql: str, ids: Collection[str]) -> dict[str, tup
 
 _SPANS_BY_ID = f"SELECT {span_rows.column_list()} FROM spans WHERE id IN"
 _RELATIONS_BY_ID = (
-    "SELECT id, document_id, type, source_id, target_id, annotator_id, note FROM relations "
-    "WHERE id IN"
+    "SELECT id, document_id, type, source_id, target_id, annotator_id, note, target_document_id "
+    "FROM relations WHERE id IN"
 )
 _INSERT_RELATION = (
-    "INSERT INTO relations (id, document_id, type, source_id, target_id, note, annotator_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO relations (id, document_id, type, source_id, target_id, note, "
+    "target_document_id, annotator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_RELATION = (
-    "UPDATE relations SET type = ?, source_id = ?, target_id = ?, note = ? WHERE id = ?"
+    "UPDATE relations SET type = ?, source_id = ?, target_id = ?, note = ?, "
+    "target_document_id = ? WHERE id = ?"
 )
 _STATUSES_OF = "SELECT document_id, annotator_id, state FROM document_status WHERE document_id IN"
 _DOC_LABELS_OF = (
@@ -270,13 +271,19 @@ class Merger:
         self,
         incoming: Sequence[tuple[Relation, int]],
         here: dict[tuple[int, str], tuple[str, str]],
+        documents: Mapping[str, int] | None = None,
     ) -> None:
         """Merge ``incoming`` (relation, document id); ``here`` gives the spans' ids here and
-        annotators by (document id, id in the file), as :meth:`spans` returned them."""
+        annotators by (document id, id in the file), as :meth:`spans` returned them; for a
+        link across documents, ``documents`` gives its target document's id by uid."""
         joined: list[tuple[Relation, int]] = []
+        across: dict[str, int] = {}  # relation id -> its target's document id
         for relation, doc_id in incoming:
             source = here.get((doc_id, relation.source))
-            target = here.get((doc_id, relation.target))
+            target_doc = doc_id
+            if relation.target_document is not None:
+                target_doc = across[relation.id] = (documents or {})[relation.target_document]
+            target = here.get((target_doc, relation.target))
             if source is None or target is None:
                 self.summary.count(relation.annotator, "relations", SKIPPED + END_SKIPPED)
             elif relation.annotator != source[1] or relation.annotator != target[1]:
@@ -290,9 +297,10 @@ class Merger:
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         seen: set[str] = set()
-        for relation, (_, doc_id) in zip(placed, joined, strict=True):
+        for relation, (original, doc_id) in zip(placed, joined, strict=True):
             row = rows.get(relation.id)
-            content = (relation.type, relation.source, relation.target, relation.note)
+            content = (relation.type, relation.source, relation.target, relation.note,
+                       across.get(original.id))
             if relation.id in dead:
                 outcome = SKIPPED + DELETED_HERE
             elif relation.id in seen:
@@ -304,7 +312,7 @@ class Merger:
                 )
             elif row[1] != doc_id:
                 outcome = SKIPPED + OTHER_DOCUMENT
-            elif (*row[2:5], row[6]) == content:
+            elif (*row[2:5], row[6], row[7]) == content:
                 outcome = UNCHANGED
             elif relation.annotator == GOLD:
                 outcome = SKIPPED + GOLD_FIXED

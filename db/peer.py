@@ -209,11 +209,17 @@ class _Reader:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'doc_labels'"
         ).fetchone() is not None
         self.later = {
-            table: column if conn.execute(
-                "SELECT 1 FROM pragma_table_xinfo(?) WHERE name = ?", (table, column)
-            ).fetchone() else "NULL"
+            table: column if self._has(table, column) else "NULL"
             for table, column in LATER.items()
         }
+        self.target_uid = (  # a link's target document, when another (migration 0011)
+            "(SELECT uid FROM documents AS t WHERE t.id = relations.target_document_id)"
+            if self._has("relations", "target_document_id") else "NULL")
+
+    def _has(self, table: str, column: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM pragma_table_xinfo(?) WHERE name = ?", (table, column)
+        ).fetchone() is not None
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         self.clock.restart()
@@ -328,15 +334,16 @@ class _Reader:
     ) -> dict[Any, list[Relation]]:
         ids = list(docs)
         result: dict[Any, list[Relation]] = {doc_id: [] for doc_id in ids}
-        for doc_id, rel_id, rtype, source, target, who, note in self._rows(
+        for doc_id, rel_id, rtype, source, target, who, note, other in self._rows(
             "SELECT document_id, id, type, source_id, target_id, annotator_id, "
-            f"{self.later['relations']} FROM relations "
+            f"{self.later['relations']}, {self.target_uid} FROM relations "
             f"WHERE document_id {_in(ids)} ORDER BY document_id, id",
             ids,
         ):
             where = f"relation {rel_id}"
             ends = spans[doc_id]
-            if source not in ends or target not in ends or who not in self.annotators:
+            if (source not in ends or (other is None and target not in ends)
+                    or who not in self.annotators):
                 raise InputError(
                     "refers to a span or annotator its document lacks", self.name, where
                 )
@@ -344,8 +351,10 @@ class _Reader:
             rtype = _text(rtype, "the relation type", self.name, where)
             if note is not None and not isinstance(note, str):
                 raise InputError("the note must be a string", self.name, where)
-            result[doc_id].append(
-                Relation(rtype, source, target, self.annotators[who], rel_id, note)
+            if other is not None and not isinstance(other, str):
+                raise InputError("its target document is not valid", self.name, where)
+            result[doc_id].append(  # a link across documents: resolved by the import
+                Relation(rtype, source, target, self.annotators[who], rel_id, note, other)
             )
         return result
 

@@ -31,7 +31,7 @@ def read_schema(conn: Connection) -> LabelSchema:
         for r in conn.execute(select(LabelModel).order_by(LabelModel.position, LabelModel.id))
     )
     relations = tuple(
-        RelationType(r.name, tuple(r.source_labels), tuple(r.target_labels))
+        RelationType(r.name, tuple(r.source_labels), tuple(r.target_labels), bool(r.across))
         for r in conn.execute(
             select(RelationTypeModel).order_by(RelationTypeModel.position, RelationTypeModel.id)
         )
@@ -185,6 +185,7 @@ def write_schema(conn: Connection, schema: LabelSchema, renames: dict[str, str],
                     "name": r.name,
                     "source_labels": list(r.source_labels),
                     "target_labels": list(r.target_labels),
+                    "across": r.across,
                     "position": i,
                 }
                 for i, r in enumerate(schema.relations)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, MetaData, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -57,6 +57,8 @@ class RelationTypeModel(Base):
     source_labels: Mapped[list[Any]] = mapped_column(default=list)
     target_labels: Mapped[list[Any]] = mapped_column(default=list)
     position: Mapped[int] = mapped_column(default=0)
+    across: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether its relations may end at a span of another document."""
 
 
 class DocCategoryModel(Base):
@@ -114,9 +116,15 @@ class RelationModel(Base):
     target_id: Mapped[str] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    target_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE")
+    )
+    """The document of the target when it is not ``document_id`` (a link across documents),
+    else NULL."""
 
     __table_args__ = (
         Index("ix_relations_document_id", "document_id"),
+        Index("ix_relations_target_document_id", "target_document_id"),
         Index("ix_relations_source_id", "source_id"),
         Index("ix_relations_target_id", "target_id"),
     )

@@ -166,7 +166,9 @@ def _renamed(records: Iterable[AnnotatedDocument], options: ImportOptions,
         for r in record.relations:
             new_id, name = moved(r.id, r.annotator)
             relations.append(replace(r, id=new_id, annotator=name, type=what.get(r.type, r.type),
-                                     source=ids[r.source], target=ids[r.target]))
+                                     source=ids[r.source],
+                                     target=(moved(r.target, r.annotator)[0] if r.crosses
+                                             else ids[r.target])))
         yield AnnotatedDocument(
             record.document, tuple(spans), tuple(relations),
             {who.get(a, a): state for a, state in record.status.items()},

@@ -54,6 +54,8 @@ class RelationDraft:
     sources: list[LabelDraft] = field(default_factory=list)
     targets: list[LabelDraft] = field(default_factory=list)
     restricted: tuple[bool, bool] = (False, False)
+    across: bool = False
+    """Whether its links may end in another document (kept as stored)."""
 
 
 def use_text(use: RelationTypeUse | None) -> str:
@@ -132,7 +134,8 @@ class RelationTypeEditor(QWidget):
         self.drafts = [RelationDraft(r.name, r.name,
                                      [by_name[n] for n in r.source_labels if n in by_name],
                                      [by_name[n] for n in r.target_labels if n in by_name],
-                                     (bool(r.source_labels), bool(r.target_labels)))
+                                     (bool(r.source_labels), bool(r.target_labels)),
+                                     r.across)
                        for r in relations]
         self._row = -1
         self.refresh()
@@ -241,7 +244,7 @@ class RelationTypeEditor(QWidget):
                         f"relation type {draft.name!r} would {side} at no label once its labels "
                         "are removed: tick some labels for it, or remove the type")
                 ends.append(tuple(d.label.name for d in alive))
-            types.append(RelationType(draft.name, ends[0], ends[1]))
+            types.append(RelationType(draft.name, ends[0], ends[1], draft.across))
             if draft.original is not None and draft.original != draft.name:
                 renames[draft.original] = draft.name
         return tuple(types), renames

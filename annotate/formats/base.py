@@ -14,7 +14,7 @@ import shlex
 import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -51,10 +51,11 @@ LOST_DOC_LABELS = "document labels not carried"
 LOST_CROSS_LAYER = "relations joining two annotators' spans not carried"
 LOST_FRAGMENTS = "discontinuous spans written as one range from their first to last fragment"
 LOST_RELATION_NOTES = "notes on relations not carried"
+LOST_ACROSS = "links across documents not carried"
 Part = Literal["attributes", "notes", "relations", "statuses", "meta", "doc_labels", "fragments",
-               "relation notes"]
+               "relation notes", "links across documents"]
 PARTS: tuple[Part, ...] = ("attributes", "notes", "relations", "statuses", "meta", "doc_labels",
-                           "fragments", "relation notes")
+                           "fragments", "relation notes", "links across documents")
 """The parts of a record a format may have no place for."""
 _LOST: dict[Part, str] = {
     "attributes": LOST_ATTRIBUTES,
@@ -65,6 +66,7 @@ _LOST: dict[Part, str] = {
     "doc_labels": LOST_DOC_LABELS,
     "fragments": LOST_FRAGMENTS,
     "relation notes": LOST_RELATION_NOTES,
+    "links across documents": LOST_ACROSS,
 }
 REPLACED_SURROGATES = "strings holding lone surrogates (replaced by U+FFFD)"
 
@@ -88,6 +90,8 @@ def _present(record: AnnotatedDocument, part: Part) -> int:
         return sum(bool(s.fragments) for s in record.spans)
     if part == "relation notes":
         return sum(r.note is not None for r in record.relations)
+    if part == "links across documents":
+        return sum(r.crosses for r in record.relations)
     return int(bool(record.document.meta))
 
 
@@ -127,11 +131,19 @@ class ExportReport:
         return f"{wrote} Not carried: {'; '.join(losses)}." if losses else f"{wrote} Nothing lost."
 
 
-def writable(record: AnnotatedDocument, report: ExportReport) -> AnnotatedDocument:
-    """Before writing: every span lies in the text and every relation joins two of its spans,
-    else ValidationError naming the document and the span or relation. The record returned
-    has every lone surrogate (which no file can encode, and a store written by an older
-    version may hold) replaced by U+FFFD, counted in ``report``."""
+def writable(
+    record: AnnotatedDocument, report: ExportReport, across: bool = False
+) -> AnnotatedDocument:
+    """Before writing: every span lies in the text and every relation joins two of its spans
+    (or links to another document), else ValidationError naming the document and the span or
+    relation. The record returned has every lone surrogate (which no file can encode, and a
+    store written by an older version may hold) replaced by U+FFFD, counted in ``report``,
+    and, unless the format carries them (``across``), no link across documents: those are
+    counted in ``report`` as lost."""
+    if not across and any(r.crosses for r in record.relations):
+        kept = tuple(r for r in record.relations if not r.crosses)
+        report.lose(LOST_ACROSS, len(record.relations) - len(kept))
+        record = replace(record, relations=kept)
     try:
         record.check_offsets()
     except ValidationError as exc:

@@ -71,6 +71,7 @@ def encode_bytes(record: AnnotatedDocument) -> bytes:
         spans.append(item)
     relations = [
         {"id": r.id, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
+        | ({"to_document": r.target_document} if r.target_document is not None else {})
         | ({"note": r.note} if r.note is not None else {})
         for r in sorted(record.relations, key=relation_order)
     ]
@@ -186,14 +187,18 @@ def _record(data: Any, where: str | None) -> AnnotatedDocument:
         note = r.get("note")
         if note is not None and not isinstance(note, str):
             raise InputError(f"relation {r['id']}: the note must be a string")
+        other = r.get("to_document")
+        if other is not None and (not isinstance(other, str) or other == uid):
+            raise InputError(f'relation {r["id"]}: "to_document" must be the id of another '
+                             "document")
         rel = Relation(
             str(r["type"]), str(r["from"]), str(r["to"]), str(r["annotator"]), str(r["id"]),
-            note,
+            note, other,
         )
-        for end_id in (rel.source, rel.target):
+        for end_id in (rel.source,) if rel.crosses else (rel.source, rel.target):
             if end_id not in ids:
                 raise InputError(f"relation {rel.id}: unknown span {end_id}")
-        relations.append(rel)
+        relations.append(rel)  # a link across documents is resolved by the import (db.bulk)
     status = data.get("status") or {}
     if not isinstance(status, dict) or any(v not in STATUSES for v in status.values()):
         raise InputError(f'"status" maps annotators to one of {", ".join(STATUSES)}')
@@ -262,7 +267,7 @@ def write(
     report = ExportReport("native")
     with atomic_path(out, "native") as tmp, open(tmp, "wb") as handle:
         for record in records:
-            record = writable(record, report)
+            record = writable(record, report, across=True)
             handle.write(encode_bytes(record))
             handle.write(b"\n")
             report.documents += 1

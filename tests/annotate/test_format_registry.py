@@ -7,6 +7,7 @@ import pytest
 
 from annotate import formats
 from annotate.formats.base import (
+    LOST_ACROSS,
     LOST_ATTRIBUTES,
     LOST_DOC_LABELS,
     LOST_FRAGMENTS,
@@ -31,14 +32,16 @@ RECORD = AnnotatedDocument(
     (Span(DOC.uid, 0, 25, "CLAIM", "amy", "s1", {"certainty": "reported"}, "who?"),
      Span(DOC.uid, 16, 20, "ORG", "amy", "s2"),
      Span(DOC.uid, 0, 20, "ORG", "amy", "s3", fragments=((0, 6), (16, 20)))),
-    (Relation("ABOUT", "s1", "s2", "amy", "r1", "sure?"),),
+    (Relation("ABOUT", "s1", "s2", "amy", "r1", "sure?"),
+     Relation("DENIES", "s1", "elsewhere", "amy", "r2", target_document="f" * 64)),
     {"amy": "done"},
     (DocLabel(DOC.uid, "stance", "disputes", "amy"),),
 )
 BOTH_WAYS = [name for name in formats.IMPORT_FORMATS if name in formats.EXPORT_FORMATS]
 LOST = {"attributes": LOST_ATTRIBUTES, "notes": LOST_NOTES, "relations": LOST_RELATIONS,
         "statuses": LOST_STATUSES, "meta": LOST_META, "doc_labels": LOST_DOC_LABELS,
-        "fragments": LOST_FRAGMENTS, "relation notes": LOST_RELATION_NOTES}
+        "fragments": LOST_FRAGMENTS, "relation notes": LOST_RELATION_NOTES,
+        "links across documents": LOST_ACROSS}
 
 
 @pytest.mark.parametrize("name", formats.EXPORT_FORMATS)
@@ -98,6 +101,7 @@ def test_a_round_trip_keeps_what_the_entry_says_the_format_carries(name, tmp_pat
         "doc_labels": bool(back.doc_labels),
         "fragments": any(s.fragments == ((0, 6), (16, 20)) for s in back.spans),
         "relation notes": any(r.note == "sure?" for r in back.relations),
+        "links across documents": any(r.target_document == "f" * 64 for r in back.relations),
     }
     assert {part for part, here in kept.items() if here} == set(fmt.carries), name
 

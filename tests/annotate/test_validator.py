@@ -106,7 +106,7 @@ def ends(source_label: str, target_label: str, other_document: bool = False):
         ("SUPPORTS", ("CLAIM", "PERSON"), False, "unknown type 'SUPPORTS'"),
         ("CLAIMED_BY", ("PERSON", "PERSON"), False, "cannot start at a PERSON span"),
         ("CLAIMED_BY", ("CLAIM", "ORG"), False, "cannot end at a ORG span"),
-        ("LINK", ("CLAIM", "ORG"), True, "joins spans of two documents"),
+        ("LINK", ("CLAIM", "ORG"), True, "LINK cannot link spans of two documents"),
     ],
 )
 def test_a_relation_that_breaks_a_rule_is_refused(rtype, labels, other_document, message):
