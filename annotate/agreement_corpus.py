@@ -17,6 +17,7 @@ every annotator that could be chosen and every label is kept.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, combinations
 from typing import Any
@@ -82,6 +83,10 @@ class Corpus:
         self._attributes: list[Mapping[str, Any]] = []
         self._interned: dict[Any, Mapping[str, Any]] = {}
         self._relations: list[tuple[int, int, int, int]] = []  # annotator, type, source, target
+        # links across documents: (annotator, type, source row, hash of the target's id), and
+        # the hash of every span row's id, to find their targets once every document is read
+        self._across: list[tuple[int, int, int, int]] = []
+        self._row_ids = array("q")
         self._types: dict[str, int] = {}
         self._offset = 0  # where the next kept document starts on the one line
         self._batch: list[str] = []
@@ -145,6 +150,7 @@ class Corpus:
                     continue
                 lb = labels[s.label] = len(labels)
             rows[s.id] = before + len(ann)
+            self._row_ids.append(hash(s.id))
             ann.append(a)
             lab.append(lb)
             start.append(offset + s.start)
@@ -153,7 +159,12 @@ class Corpus:
         doc_of.extend([d] * (len(ann) - first))
         for r in doc.relations:
             a = names.get(r.annotator)
-            if a is not None and r.source in rows and r.target in rows:
+            if a is None or r.source not in rows:
+                continue
+            if r.crosses:
+                t = self._types.setdefault(r.type, len(self._types))
+                self._across.append((a, t, rows[r.source], hash(r.target)))
+            elif r.target in rows:
                 t = self._types.setdefault(r.type, len(self._types))
                 self._relations.append((a, t, rows[r.source], rows[r.target]))
 
@@ -247,12 +258,25 @@ class Corpus:
         self.start, self.end = start[keep], end[keep]
         self.attributes = [x for x, k in zip(self._attributes, keep.tolist(), strict=True) if k]
         row = np.cumsum(keep) - 1  # old row -> new row
-        rel = np.array(self._relations, _INT).reshape(-1, 4)
+        rel = np.concatenate([np.array(self._relations, _INT).reshape(-1, 4), self._links_across()])
         rel_keep = (ann_map[rel[:, 0]] >= 0) & keep[rel[:, 2]] & keep[rel[:, 3]]
         rel = rel[rel_keep]
         self.relations = np.stack(
             [ann_map[rel[:, 0]], rel[:, 1], row[rel[:, 2]], row[rel[:, 3]]], axis=1
         ).reshape(-1, 4)
+
+    def _links_across(self) -> np.ndarray:
+        """The links across documents as relation rows (annotator, type, source, target), each
+        whose target span was read (in a kept document, of a counted annotator and label)."""
+        across = np.array(self._across, _INT).reshape(-1, 4)
+        ids = np.frombuffer(self._row_ids, _INT)
+        order = np.argsort(ids, kind="stable")
+        at = np.searchsorted(ids[order], across[:, 3])
+        at[at == len(ids)] = 0
+        found = (ids[order][at] == across[:, 3]) if len(ids) else np.zeros(len(across), bool)
+        across = across[found]
+        across[:, 3] = order[at[found]]
+        return across
 
     def _flags(self, pairs: list[tuple[int, int]], shape: tuple[int, int]) -> np.ndarray:
         flags = np.zeros(shape, bool)

@@ -9,6 +9,10 @@ item), in that direction, share a :class:`RelationItem`. Its kind:
 - ``type``: they link the pair with different types;
 - ``missing``: one type, but some annotators do not link the pair.
 
+A link across documents (:attr:`annotate.model.Relation.target_document`) is aligned the
+same way, its target item being one of the other document's (``elsewhere``); its item belongs
+to the document it starts in, and its gold relation links across documents too.
+
 A relation goes into gold only between the gold spans of its two items: accepting it before
 both ends are accepted is refused. An item is decided by the latest decision whose sources
 include one of its relations (a reject, or an accept whose gold relation still exists), or
@@ -84,6 +88,11 @@ class RelationItem:
     def ends_in_gold(self) -> bool:
         return self.source.gold is not None and self.target.gold is not None
 
+    @property
+    def crosses(self) -> bool:
+        """Whether it links to spans of another document."""
+        return self.target.document != self.document
+
 
 def _kind(relations: Sequence[Relation], annotators: Sequence[str]) -> RelationKind:
     if len({r.type for r in relations}) > 1:
@@ -116,29 +125,38 @@ def _settle(item: RelationItem, decisions: Sequence[Decision],
 def plan_relations(items: Sequence[Item],
                    relations_by_annotator: Mapping[str, Sequence[Relation]],
                    gold_relations: Sequence[Relation] = (),
-                   decisions: Sequence[Decision] = ()) -> list[RelationItem]:
+                   decisions: Sequence[Decision] = (),
+                   elsewhere: Mapping[str, Sequence[Item]] | None = None) -> list[RelationItem]:
     """The relation items of one document, given its span ``items``
     (:func:`annotate.adjudication.plan_document`): the annotators considered are theirs;
     a relation with an end in no item (of an annotator not considered) is left out.
-    ``decisions`` oldest first; ``gold_relations`` the gold layer's."""
+    ``decisions`` oldest first; ``gold_relations`` the gold layer's; ``elsewhere``: the span
+    items of the other documents its links across documents end in, by uid (a link whose
+    target document is not given is left out)."""
     if not items:
         return []
     annotators = items[0].annotators
-    item_of = {sid: index for index, item in enumerate(items) for sid in item.ids}
-    groups: dict[tuple[int, int], list[Relation]] = {}
+    item_of = {sid: (None, index) for index, item in enumerate(items) for sid in item.ids}
+    for uid, others in (elsewhere or {}).items():
+        item_of.update((sid, (uid, index)) for index, item in enumerate(others)
+                       for sid in item.ids)
+    groups: dict[tuple[int, str | None, int], list[Relation]] = {}
     for name in annotators:
         for relation in relations_by_annotator.get(name, ()):
-            ends = item_of.get(relation.source), item_of.get(relation.target)
-            if ends[0] is not None and ends[1] is not None:
-                groups.setdefault(ends, []).append(relation)  # type: ignore[arg-type]
+            source, target = item_of.get(relation.source), item_of.get(relation.target)
+            if (source is not None and target is not None and source[0] is None
+                    and target[0] == relation.target_document):
+                groups.setdefault((source[1], *target), []).append(relation)
     order = {name: i for i, name in enumerate(annotators)}
     result = []
-    for (source, target), relations in groups.items():
+    for (source, uid, target), relations in groups.items():
         relations.sort(key=lambda r: (order[r.annotator], r.type, r.id))
+        target_item = items[target] if uid is None else (elsewhere or {})[uid][target]
         item = RelationItem(items[source].document, _kind(relations, annotators),
-                            items[source], items[target], tuple(relations), annotators)
+                            items[source], target_item, tuple(relations), annotators)
         result.append(_settle(item, decisions, gold_relations))
-    result.sort(key=lambda r: (r.source.start, r.target.start, r.source.end, r.target.end))
+    result.sort(key=lambda r: (r.crosses, r.source.start, r.target.start, r.source.end,
+                               r.target.end, r.target.document))
     return result
 
 
@@ -161,7 +179,8 @@ def accept_relation_command(item: RelationItem, relation_type: str, decided_by: 
         raise ValidationError("both ends of this relation are one gold span")
     chosen = [r for r in item.relations if r.type == relation_type]
     note = next((r.note for r in chosen if r.note), None)
-    gold = Relation(relation_type, source.id, target.id, GOLD, new_id(), note)
+    gold = Relation(relation_type, source.id, target.id, GOLD, new_id(), note,
+                    target.document if item.crosses else None)
     decision = Decision(new_id(), item.document, "accept",
                         tuple(r.id for r in chosen or item.relations), None, decided_by,
                         utc_now(), gold_relation=gold)

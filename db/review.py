@@ -69,19 +69,24 @@ def review_items(store: Store, uid: str, annotators: Sequence[str] | None = None
     return _items(store, uid, _chosen(store, annotators), progress)
 
 
-def _plan_relations(items: Sequence[Item], relations: Sequence[Relation],
+def _plan_relations(store: Store, items: Sequence[Item], relations: Sequence[Relation],
                     decisions: Sequence[Decision]) -> list[RelationItem]:
-    """The relation items of a document's ``relations`` over its span ``items``."""
+    """The relation items of a document's ``relations`` over its span ``items``, and, for its
+    links across documents, the span items of the documents they end in (for the same
+    annotators)."""
     by_annotator: dict[str, list[Relation]] = {}
     for relation in relations:
         by_annotator.setdefault(relation.annotator, []).append(relation)
-    return plan_relations(items, by_annotator, by_annotator.get(GOLD, ()), decisions)
+    others = sorted({r.target_document for r in relations if r.target_document is not None})
+    chosen = items[0].annotators if items else ()
+    elsewhere = {uid: _items(store, uid, chosen) for uid in others}
+    return plan_relations(items, by_annotator, by_annotator.get(GOLD, ()), decisions, elsewhere)
 
 
 def relation_review_items(store: Store, uid: str, items: Sequence[Item]) -> list[RelationItem]:
     """The document's relation items, aligned through its span ``items``
-    (:func:`review_items`, for the same annotators)."""
-    return _plan_relations(items, store.relations(uid), store.decisions(uid))
+    (:func:`review_items`, for the same annotators), links to other documents among them."""
+    return _plan_relations(store, items, store.relations(uid), store.decisions(uid))
 
 
 def _doc_items(store: Store, uid: str, chosen: Sequence[str]) -> list[DocItem]:
@@ -120,10 +125,13 @@ def accept_agreed(
     (default: all) into gold, in store order, in ONE transaction: one undoable Batch per
     document, each its own journal row of ``decided_by`` (all written, or none); returns the
     items accepted. The corpus is read a few queries per few hundred documents, and each
-    two annotators are aligned once per :data:`PLANNED` documents."""
+    two annotators are aligned once per :data:`PLANNED` documents. Links across documents
+    follow, once every agreed span is in gold, in a second transaction (one Batch per document
+    that has them)."""
     check_name(decided_by, "the adjudicator")
     chosen = _chosen(store, annotators)
     batches = []
+    crossing = []  # documents with links across documents: their targets' gold may come later
     materials = store.iter_review(uids)
     while chunk := list(islice(materials, PLANNED)):
         done = [{name for name, state in m.status.items() if state == "done"}.__contains__
@@ -133,13 +141,32 @@ def accept_agreed(
             for m, is_done in zip(chunk, done, strict=True)
         ])
         for material, is_done, items in zip(chunk, done, planned, strict=True):
+            local = [r for r in material.relations if not r.crosses]
+            if len(local) < len(material.relations):
+                crossing.append(material.uid)
             batch = adjudication.accept_agreed(
                 items, decided_by,
                 _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
-                _plan_relations(items, material.relations, material.decisions)
-                if material.relations else ())
+                _plan_relations(store, items, local, material.decisions) if local else ())
             if batch.commands:
                 batches.append(batch)
+    if batches:
+        store.apply_each(batches, decided_by)
+    accepted = sum(isinstance(c, adjudication.AddDecision) for b in batches for c in b.commands)
+    return accepted + _accept_agreed_across(store, decided_by, chosen, crossing)
+
+
+def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],
+                          uids: Sequence[str]) -> int:
+    """Accept the fully agreed links across documents of the documents ``uids``, once every
+    document's agreed spans are in gold (one undoable Batch per document); returns how many."""
+    batches = []
+    for uid in uids:
+        items = _items(store, uid, chosen)
+        relations = [r for r in relation_review_items(store, uid, items) if r.crosses]
+        batch = adjudication.accept_agreed([], decided_by, (), relations)
+        if batch.commands:
+            batches.append(batch)
     if batches:
         store.apply_each(batches, decided_by)
     return sum(isinstance(c, adjudication.AddDecision) for b in batches for c in b.commands)

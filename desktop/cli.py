@@ -221,12 +221,15 @@ def format_items(items: Sequence[Item], text: str) -> list[str]:
 
 def format_relation_items(items: Sequence[Item], relations: Sequence[RelationItem]) -> list[str]:
     """The relation items of a document as plain text: type(s), kind, status, the span items
-    (numbered as by :func:`format_items`) they link, and who gave which type."""
+    (numbered as by :func:`format_items`; a link's target in another document by its uid and
+    bounds) they link, and who gave which type."""
     number = {item.ids: n for n, item in enumerate(items, start=1)}
     lines = []
     for rel in relations:
+        target = (f"document {rel.target.document[:12]} [{rel.target.start}, {rel.target.end})"
+                  if rel.crosses else f"#{number[rel.target.ids]}")
         lines.append(f"relation {'/'.join(rel.types())} {rel.kind} #{number[rel.source.ids]} -> "
-                     f"#{number[rel.target.ids]}  {rel.status}")
+                     f"{target}  {rel.status}")
         lines += [f"   {name:<14} {', '.join(r.type for r in given) or '-'}"
                   for name, given in rel.by_annotator().items()]
     return lines

@@ -487,11 +487,14 @@ class AdjudicationTab(QWidget):
         symbol, colour, meaning = RELATION_KINDS[item.kind]
         self._kind_cell(row, f"{symbol} relation {item.kind}", colour, meaning)
         ends = {s.id: s for s in (*item.source.spans, *item.target.spans)}
+        other = self.service.document(item.target.document) if item.crosses else None
+        far = (f"{line(other.title or other.uid[:12], NAME)}: " if other is not None else "")
+        target_text = text if other is None else other.text
         for column, name in enumerate(self.annotators, start=1):
             given = item.by_annotator().get(name, [])
             cell = QTableWidgetItem("\n".join(
                 f"{line(r.type, NAME)}: {span_caption(ends[r.source], text, 20)} → "
-                f"{span_caption(ends[r.target], text, 20)}" for r in given) or "—")
+                f"{far}{span_caption(ends[r.target], target_text, 20)}" for r in given) or "—")
             self.table.setItem(row, column, cell)
         gold = item.gold
         self._status_cell(row, item.status, item.decision,
@@ -672,7 +675,8 @@ class AdjudicationTab(QWidget):
         if source is None or target is None:
             self.service.hub.message.emit("accept both linked spans into gold first")
             return None
-        allowed = self.service.schema().relation_choices(source.label, target.label)
+        allowed = self.service.schema().relation_choices(source.label, target.label,
+                                                         item.crosses)
         choices = [*(t for t in item.types() if t in allowed),
                    *(t for t in allowed if t not in item.types())]
         if not choices:

@@ -377,3 +377,23 @@ def test_documents_are_read_as_a_stream_memory_follows_the_spans_not_the_texts()
     one, four = peak(10), peak(40)
     assert four < 1.5 * one, (one, four)
     assert compute_agreement(corpus(40)).to_json() == compute_agreement(list(corpus(40))).to_json()
+
+
+@pytest.mark.parametrize("denial_first", [False, True], ids=["claim-first", "denial-first"])
+def test_links_across_documents_count_in_relation_f1_aligned_by_their_ends(denial_first) -> None:
+    claims = Document("The army said 42 people died. Rebels said 80 died.")
+    denial = Document("The rebels denied the army's figure.")
+    spans = {who: (span(claims, who, 0, 29, "CLAIM"), span(claims, who, 30, 51, "CLAIM"),
+                   span(denial, who, 0, 36, "DENIAL")) for who in "abc"}
+
+    def denies(who: str, claim: int) -> Relation:
+        return Relation("DENIES", spans[who][2].id, spans[who][claim].id, who,
+                        target_document=claims.uid)
+
+    records = [AnnotatedDocument(claims, tuple(s for who in "abc" for s in spans[who][:2])),
+               AnnotatedDocument(denial, tuple(spans[who][2] for who in "abc"),
+                                 (denies("a", 0), denies("b", 0), denies("c", 1)))]
+    report = compute_agreement(records[::-1] if denial_first else records)
+    agreed, apart = report.pair("a", "b").relations, report.pair("a", "c").relations
+    assert (agreed.a, agreed.b, agreed.matches) == (1, 1, 1)
+    assert (apart.a, apart.b, apart.matches) == (1, 1, 0)

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from annotate.adjudication import accept_command
 from annotate.commands import AddRelation, DeleteSpan, RemoveRelation
 from annotate.errors import InputError, ValidationError
 from annotate.formats import native
-from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
+from annotate.relation_items import accept_relation_command
+from db.review import accept_agreed, relation_review_items, review_items
 from db.store import Store
 from db.transfer import ExportFilter, export, import_paths
 
@@ -183,3 +186,39 @@ def test_a_native_line_naming_its_own_document_as_the_other_is_refused_at_its_li
     path.write_text(line.replace('"elsewhere"', f'"{WIRE.uid}"') + "\n")
     with pytest.raises(InputError, match=f'{path}:line 1: relation x3: "to_document" must be'):
         list(native.read(path))
+
+
+def _both_deny(docs: Store) -> None:
+    for who in ("amina", "bo"):
+        docs.apply(AddRelation(DENIAL.uid, _denies(who, id=f"x-{who}")), who)
+
+
+def test_adjudication_aligns_links_across_documents_and_accepts_them_into_gold(docs: Store):
+    _both_deny(docs)
+    items = review_items(docs, DENIAL.uid)
+    (link,) = relation_review_items(docs, DENIAL.uid, items)
+    assert link.crosses and link.kind == "agreed"
+    assert link.target.document == WIRE.uid and link.target.ids == {"Wire-amina", "Wire-bo"}
+    with pytest.raises(ValidationError, match="accept both linked spans into gold first"):
+        accept_relation_command(link, "DENIES", "judge")
+    for uid in (WIRE.uid, DENIAL.uid):
+        (item,) = review_items(docs, uid)
+        docs.apply(accept_command(item, item.spans[0], "judge"), "judge")
+    (link,) = relation_review_items(docs, DENIAL.uid, review_items(docs, DENIAL.uid))
+    docs.apply(accept_relation_command(link, "DENIES", "judge"), "judge")
+    (gold,) = docs.relations(DENIAL.uid, [GOLD])
+    (wire_gold,) = docs.spans(WIRE.uid, [GOLD])
+    assert (gold.type, gold.target, gold.target_document) == ("DENIES", wire_gold.id, WIRE.uid)
+    (link,) = relation_review_items(docs, DENIAL.uid, review_items(docs, DENIAL.uid))
+    assert link.status == "accepted" and link.gold == gold
+    docs.undo("judge")
+    assert docs.relations(DENIAL.uid, [GOLD]) == []
+
+
+def test_accept_agreed_puts_agreed_links_across_documents_into_gold(docs: Store):
+    _both_deny(docs)
+    accepted = accept_agreed(docs, "judge", ["amina", "bo"])
+    assert accepted == 3  # the two agreed spans, then the link between their gold spans
+    (gold,) = docs.relations(DENIAL.uid, [GOLD])
+    assert gold.target_document == WIRE.uid
+    assert gold.target == docs.spans(WIRE.uid, [GOLD])[0].id
