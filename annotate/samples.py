@@ -104,22 +104,30 @@ def example_layer(package: str = "resources") -> Example:
     who = data["annotator"]
     annotated = []
     entities: list[tuple[Span, str]] = []
+    spans_of: dict[str, dict[str, Span]] = {}
     for name, marks in data["documents"].items():
         document = by_file.get(name)
         if document is None:
             raise InputError(f"no sample {name!r}", path, f"documents.{name}")
-        spans = {key: _example_span(document, who, key, mark, path, name)
-                 for key, mark in marks["spans"].items()}
+        spans_of[name] = {key: _example_span(document, who, key, mark, path, name)
+                          for key, mark in marks["spans"].items()}
+    for name, marks in data["documents"].items():
+        spans = spans_of[name]
         relations = []
-        for number, (kind, source, target) in enumerate(marks["relations"]):
-            for end in (source, target):
-                if end not in spans:
+        for number, (kind, source, target, *elsewhere) in enumerate(marks["relations"]):
+            # a fourth item: the sample the target is in (a link across documents)
+            far = spans_of.get(elsewhere[0], {}) if elsewhere else spans
+            for end, found in ((source, spans), (target, far)):
+                if end not in found:
                     raise InputError(f"no span {end!r}", path,
                                      f"documents.{name}.relations[{number}]")
-            relations.append(Relation(kind, spans[source].id, spans[target].id, who,
-                                      stable_id("example-relation", name, str(number))))
-        annotated.append(AnnotatedDocument(document, tuple(spans.values()), tuple(relations)))
-        entities += [(s, document.text[s.start:s.end]) for s in spans.values()
+            relations.append(Relation(kind, spans[source].id, far[target].id, who,
+                                      stable_id("example-relation", name, str(number)),
+                                      target_document=far[target].document if elsewhere
+                                      else None))
+        annotated.append(AnnotatedDocument(by_file[name], tuple(spans.values()),
+                                           tuple(relations)))
+        entities += [(s, by_file[name].text[s.start:s.end]) for s in spans.values()
                      if s.label in LABEL_KINDS]
     actors = []
     for record in data["actors"]:

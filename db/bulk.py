@@ -450,6 +450,21 @@ def relations_of(
     return {docs[i]: rels for i, rels in _relations_for(conn, names, docs, who).items()}
 
 
+def links_into(conn: Connection, names: Names, uid: str) -> list[tuple[str, Relation]]:
+    """The links across documents that end in document ``uid``, each with the uid of the
+    document it starts in (where it is stored), by that document and id."""
+    home = D.alias("home")
+    query = (
+        select(R, home.c.uid.label("home_uid"))
+        .join(home, home.c.id == R.c.document_id)
+        .where(R.c.target_document_id == select(D.c.id).where(D.c.uid == uid).scalar_subquery())
+        .order_by(R.c.document_id, R.c.id)
+    )
+    return [(r.home_uid, Relation(r.type, r.source_id, r.target_id,
+                                  names.annotator_name(conn, r.annotator_id), r.id, r.note, uid))
+            for r in conn.execute(query)]
+
+
 def iter_records(
     conn: Connection,
     names: Names,

@@ -623,6 +623,12 @@ class Store:
         with self._read() as conn:
             return bulk.relations_of(conn, self.names, [uid], annotators).get(uid, [])
 
+    def links_into(self, uid: str) -> list[tuple[str, Relation]]:
+        """The links across documents that end in document ``uid``, each with the uid of the
+        document it starts in."""
+        with self._read() as conn:
+            return bulk.links_into(conn, self.names, uid)
+
     def doc_labels(self, uid: str, annotators: Sequence[str] | None = None) -> list[DocLabel]:
         """The document's labels (of ``annotators``, if given), by annotator, category, value."""
         with self._read() as conn:

@@ -24,7 +24,7 @@ from desktop.doclabel_strip import DocLabelStrip
 from desktop.findbar import FindBar
 from desktop.focus_frame import FocusFrame
 from desktop.keys import Keys, Scope, key_action
-from desktop.plain import line, mnemonic
+from desktop.plain import line, mnemonic, words
 from desktop.relabel import relabel_span
 from desktop.service import Service
 from desktop.textview import SpanStyle, SpanTextView, link_style_for, style_for
@@ -97,6 +97,9 @@ class Editor(QObject):
         self._longest_edit = 0  # the longest span edited since the document was loaded
         self._words: list[tuple[int, int]] | None = None
         self.link_source: str | None = None
+        self.marked: Span | None = None
+        """The span marked as the target of a link from another document (kept across
+        documents until linked to, or marked again)."""
         self.layers: tuple[str, ...] = ()
         """Annotators (or gold) whose spans are shown, one layer each; empty: the current one."""
         self.choose_relation: RelationChooser = self._ask_relation
@@ -134,12 +137,20 @@ class Editor(QObject):
             for name, keys, edge, step, by_word in EDGE_KEYS]
         self.link_action = key("Link from span…", ["L"], self.start_link,
                                "Link the selected span to the next one you pick")
+        self.mark_action = key("Mark span as link target", ["Shift+L"], self.mark_target,
+                               "Mark the selected span (a claim) as the target of a link you "
+                               "then make from a span of another document")
+        self.link_marked_action = key("Link span to marked span…", ["Ctrl+Shift+L"],
+                                      self.link_to_marked,
+                                      "Link the selected span to the span marked as link "
+                                      "target, in another document")
         self.find_action = key_action(self.widget, "Find in document…",
                                       [QKeySequence.StandardKey.Find],
                                       self.find_bar.open_bar, Scope.WINDOW,
                                       "Mark every match in the document")
         self.edit_actions = [self.delete_action, self.clear_action, self.next_action,
-                             self.previous_action, *self.edge_actions, self.link_action]
+                             self.previous_action, *self.edge_actions, self.link_action,
+                             self.mark_action, self.link_marked_action]
 
     def rebuild_label_actions(self) -> None:
         """One action per label: its schema hotkey, and digits 1-9 in schema order unless a
@@ -218,7 +229,8 @@ class Editor(QObject):
         shown = self.shown_layers()
         types = [r.name for r in self.service.schema().relations]
         self.view.set_links([link_style_for(r, types, shown.index(r.annotator))
-                             for r in relations if r.annotator in shown])
+                             for r in relations
+                             if r.annotator in shown and not r.crosses])  # those: inspector
 
     def reload(self) -> None:
         self.load(self.service.current)
@@ -402,6 +414,69 @@ class Editor(QObject):
         if self.service.apply(AddRelation(source.document, relation)) is None:
             return None
         self.hub.message.emit(f"linked {source.label} —{kind}→ {target.label}")
+        return relation
+
+    def mark_target(self) -> None:
+        """Mark the selected span as the target of a link from another document."""
+        span = self.selected()
+        if span is None:
+            self.hub.message.emit("select a span first, then mark it as link target")
+            return
+        self.marked = span
+        self.hub.message.emit(
+            f"marked {span.label} “{words(self.text[span.start:span.end], 40)}” as link target:"
+            " open another document, select a span and link it to the marked span")
+
+    def link_to_marked(self) -> Relation | None:
+        """Link the selected span to the marked span of another document, with a type the
+        schema lets cross documents (asked when several fit)."""
+        source, target = self.selected(), self.marked
+        if target is None:
+            self.hub.message.emit("mark a span as link target first (in another document)")
+            return None
+        if source is None:
+            self.hub.message.emit("select the span to link from, then link it to the marked span")
+            return None
+        target = self.service.span(target.id)
+        if target is None:
+            self.marked = None
+            self.hub.message.emit("the marked span is gone; mark another one")
+            return None
+        return self.link_across(source, target)
+
+    def link_selected_to(self, target_id: str) -> Relation | None:
+        """Link the selected span to span ``target_id`` (a claim picked in the ledger)."""
+        source, target = self.selected(), self.service.span(target_id)
+        if source is None:
+            self.hub.message.emit("select the span to link from in the text first")
+            return None
+        if target is None:
+            self.hub.message.emit("that claim is gone")
+            return None
+        return self.link_across(source, target)
+
+    def link_across(self, source: Span, target: Span) -> Relation | None:
+        """Add a link from ``source`` to ``target`` of another document (the same document:
+        an ordinary link), of a type the schema allows across documents for their labels."""
+        if source.document == target.document:
+            return self.link(source.id, target.id)
+        refusal = layers.link_refusal(self.service.annotator, source, target)
+        if refusal is not None:
+            self.hub.message.emit(refusal)
+            return None
+        choices = self.service.schema().relation_choices(source.label, target.label, True)
+        if not choices:
+            self.hub.message.emit(f"no relation type links a {source.label} to a {target.label}"
+                                  " of another document")
+            return None
+        kind = choices[0] if len(choices) == 1 else self.choose_relation(choices)
+        if kind is None:
+            return None
+        relation = Relation(kind, source.id, target.id, self.service.annotator,
+                            target_document=target.document)
+        if self.service.apply(AddRelation(source.document, relation)) is None:
+            return None
+        self.hub.message.emit(f"linked {source.label} —{kind}→ {target.label} of another document")
         return relation
 
     def _ask_relation(self, choices: Sequence[str]) -> str | None:

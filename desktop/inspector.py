@@ -57,6 +57,8 @@ FIGURE_PROPOSALS = 3
 """Most figure proposals shown for one span (the first ones of its text)."""
 FIGURE_WORDS = 40
 """Most characters of a proposal's words on its button."""
+HOME_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A link item's data: the uid of the document the link starts in (where it is stored)."""
 
 
 class Inspector(QDockWidget):
@@ -303,20 +305,34 @@ class Inspector(QDockWidget):
         return row
 
     def _fill_links(self, span: Span) -> None:
-        """The span's links; the link chosen before stays chosen (its note shown)."""
+        """The span's links, those across documents too (from it, and to it from other
+        documents, with the other document's title); the link chosen before stays chosen
+        (its note shown)."""
         chosen = self._chosen_link()
         self.links.clear()
         text = self._document_text(span.document)
-        for relation in self.service.relations(span.document):
+        found = [(span.document, r) for r in self.service.relations(span.document)]
+        found += self.service.links_into(span.document)
+        for home, relation in found:
             if span.id not in (relation.source, relation.target):
                 continue
             outgoing = relation.source == span.id
             other = self.service.known_span(relation.target if outgoing else relation.source)
-            excerpt = words(text[other.start:other.end], LINK_WORDS) if other else "?"
+            place, far = text, ""
+            if other is not None and other.document != span.document:
+                document = self.service.document(other.document)
+                place = document.text if document else ""
+                far = f" in “{line(document.title or document.uid[:12], NAME)}”" \
+                    if document else ""
+            excerpt = words(place[other.start:other.end], LINK_WORDS) if other else "?"
             arrow = "→" if outgoing else "←"
             item = QListWidgetItem(f"{line(relation.type)} {arrow} "
-                                   f"{line(other.label) if other else '?'} “{excerpt}”")
+                                   f"{line(other.label) if other else '?'} “{excerpt}”{far}")
             item.setData(Qt.ItemDataRole.UserRole, relation)
+            item.setData(HOME_ROLE, home)
+            if far:
+                item.setToolTip("A link across documents: double-click (or Enter) opens the "
+                                "other document at its span")
             self.links.addItem(item)
             if chosen is not None and relation.id == chosen.id:
                 self.links.setCurrentItem(item)
@@ -349,7 +365,7 @@ class Inspector(QDockWidget):
         if self.span.id in after:
             self._show(after[self.span.id])
         elif changes.relations and self.span.document in changes.documents:
-            self._show(self.span)
+            self._show(self.span)  # a link across documents names both its documents
 
     # -- edits -----------------------------------------------------------------------------
     def _current(self) -> Span | None:
@@ -399,11 +415,18 @@ class Inspector(QDockWidget):
         return super().eventFilter(watched, event)
 
     def _go_to_link(self, item: QListWidgetItem) -> None:
-        """Select the span at the other end of the link ``item`` in the text, and show it."""
+        """Select the span at the other end of the link ``item`` in the text, and show it;
+        a link across documents opens the other document at that span."""
         relation: Relation = item.data(Qt.ItemDataRole.UserRole)
-        if self.span is not None:
-            other = relation.target if relation.source == self.span.id else relation.source
-            self.service.hub.spanRequested.emit(other)
+        if self.span is None:
+            return
+        outgoing = relation.source == self.span.id
+        other = relation.target if outgoing else relation.source
+        uid = (relation.target_document if outgoing else item.data(HOME_ROLE)) \
+            if relation.crosses else self.span.document
+        if uid and uid != self.service.current:
+            self.service.open_document(uid)
+        self.service.hub.spanRequested.emit(other)
 
     def _chosen_link(self) -> Relation | None:
         item = self.links.currentItem()
@@ -428,12 +451,13 @@ class Inspector(QDockWidget):
         if relation is None or self.span is None or self.link_note.isReadOnly():
             return
         note = self.link_note.text()
-        if note != (relation.note or ""):
-            self.service.apply(set_relation_note(self.span.document, relation, note))
+        item = self.links.currentItem()
+        if note != (relation.note or "") and item is not None:
+            self.service.apply(set_relation_note(item.data(HOME_ROLE), relation, note))
 
     def _remove_link(self) -> None:
         item = self.links.currentItem() or self.links.item(0)
         if item is None or self.span is None:
             return
         relation: Relation = item.data(Qt.ItemDataRole.UserRole)
-        self.service.apply(RemoveRelation(self.span.document, relation))
+        self.service.apply(RemoveRelation(item.data(HOME_ROLE), relation))

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(service, self)
         self.review = ReviewDock(service, self.editor, self)
         self.history = HistoryDock(service, self)
-        self.ledger = LedgerDock(service, self)
+        self.ledger = LedgerDock(service, self, self.editor.link_selected_to)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)

@@ -113,6 +113,9 @@ class Service:
         """Those spans in text order (made again after a change, when asked for)."""
         self._relations: tuple[tuple[str, tuple[str, ...]], list[Relation]] | None = None
         """The last relations read (document, annotators), until a change of relations."""
+        self._links_into: tuple[str, list[tuple[str, Relation]]] | None = None
+        """The last links across documents read that end in a document (its uid), until a
+        change of relations."""
         self._statuses: dict[tuple[str, str], Status] = {}
         """Statuses read (by document uid and annotator), kept current from each change."""
         self.pending = Pending(self.hub, self._write_now)
@@ -146,6 +149,7 @@ class Service:
         self._document = None
         self._spans = None
         self._relations = None
+        self._links_into = None
         self._statuses.clear()
 
     # -- failures --------------------------------------------------------------------------
@@ -532,6 +536,17 @@ class Service:
             self._relations = ((uid, who), read)
         return list(self._relations[1])
 
+    def links_into(self, uid: str) -> list[tuple[str, Relation]]:
+        """The links across documents that end in document ``uid`` (every annotator's), each
+        with the uid of the document it starts in; the last ones read are kept until a change
+        of relations."""
+        if self._links_into is None or self._links_into[0] != uid:
+            read = self._guarded(lambda: self.store.links_into(uid))
+            if read is None:
+                return []
+            self._links_into = (uid, read)
+        return list(self._links_into[1])
+
     def span(self, span_id: str) -> Span | None:
         """The span as stored now, or None when it is gone."""
         try:
@@ -748,6 +763,7 @@ class Service:
                 self._follow(changes)
             if changes.schema or changes.relations:
                 self._relations = None
+                self._links_into = None
             for uid, who, _, now in changes.statuses:
                 self._statuses[(uid, who)] = now
             if changes.schema:

@@ -6,15 +6,16 @@ claims it touched."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -46,10 +47,14 @@ def _figures(cell: Sequence[LedgerClaim]) -> str:
 class LedgerDock(QDockWidget):
     """The claims ledger of the store, rebuilt when shown and kept up to date by each edit."""
 
-    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Service, parent: QWidget | None = None,
+                 link_to: Callable[[str], object] | None = None) -> None:
+        """``link_to``: links the span selected in the text to the claim of a span id (the
+        claim's context menu offers it)."""
         super().__init__("Ledger", parent)
         self.setObjectName("ledger")
         self.service = service
+        self.link_to = link_to
         self.ledger = Ledger((), (), {})
         self.refreshed: frozenset[str] | None = None
         """The keys of the rows the last edit rebuilt (None: the last refresh built all)."""
@@ -67,6 +72,8 @@ class LedgerDock(QDockWidget):
         self.tree.itemClicked.connect(self._open)
         self.tree.itemActivated.connect(self._open)
         self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._claim_menu)
         self.timeline = Timeline()
         split = QSplitter(Qt.Orientation.Horizontal)  # the dock is wide and low at the bottom
         split.addWidget(self.tree)
@@ -252,6 +259,20 @@ class LedgerDock(QDockWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.tools.addWidget(button)
         return button
+
+    def _claim_menu(self, at: QPoint) -> None:
+        """On a claim: link the span selected in the text to it (from another document, a
+        link across documents)."""
+        item = self.tree.itemAt(at)
+        data = item.data(0, CLAIM) if item is not None else None
+        if not isinstance(data, tuple) or self.link_to is None:
+            return
+        menu = QMenu(self.tree)
+        link = menu.addAction("Link selected span to this claim as…")
+        link.setStatusTip("Link the span selected in the text to this claim, with a type the "
+                          "schema lets cross documents (repeats, contradicts, denies…)")
+        if menu.exec(self.tree.viewport().mapToGlobal(at)) is link:
+            self.link_to(data[1])
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:

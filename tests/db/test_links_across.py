@@ -10,8 +10,10 @@ from annotate.adjudication import accept_command
 from annotate.commands import AddRelation, DeleteSpan, RemoveRelation
 from annotate.errors import InputError, ValidationError
 from annotate.formats import native
+from annotate.ledger import build
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
 from annotate.relation_items import accept_relation_command
+from annotate.samples import example_layer
 from db.review import accept_agreed, relation_review_items, review_items
 from db.store import Store
 from db.transfer import ExportFilter, export, import_paths
@@ -222,3 +224,17 @@ def test_accept_agreed_puts_agreed_links_across_documents_into_gold(docs: Store)
     (gold,) = docs.relations(DENIAL.uid, [GOLD])
     assert gold.target_document == WIRE.uid
     assert gold.target == docs.spans(WIRE.uid, [GOLD])[0].id
+
+
+def test_the_samples_example_layer_denies_claims_of_other_documents(store: Store):
+    example = example_layer()
+    store.seed_once(example.documents, example.actors, example.annotator)
+    crossing = [(uid, r) for uid in (d.document.uid for d in example.documents)
+                for r in store.relations(uid) if r.crosses]
+    assert len(crossing) == 3 and {r.type for _, r in crossing} == {"DENIES"}
+    for uid, relation in crossing:
+        assert store.span(relation.target).document == relation.target_document != uid
+    claims = build(store.claim_records()).to_json()["claims"]
+    denied = [(c["document"], link["document"]) for c in claims for link in c["links"]
+              if link["kind"] == "denies"]
+    assert len(denied) == 3 and all(own != other for own, other in denied)
