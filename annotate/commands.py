@@ -100,6 +100,11 @@ def _span_changes(*spans: Span) -> ChangeSet:
 _AS_IS = frozenset({str, int, float, bool})
 
 
+def _far_documents(relations: tuple[Relation, ...]) -> frozenset[str]:
+    """The other documents the links across documents among ``relations`` end in."""
+    return frozenset(r.target_document for r in relations if r.target_document is not None)
+
+
 def _plain(value: Any) -> Any:
     """A command's field as plain data: spans, relations and decisions as dicts (their fields
     in order, attributes copied), tuples item by item; anything else as it is."""
@@ -219,6 +224,7 @@ class CreateSpan(Command):
 
     def changes(self) -> ChangeSet:
         return _span_changes(self.span) | ChangeSet(
+            documents=_far_documents(self.relations),
             relations=frozenset(r.id for r in self.relations), edits=((None, self.span),)
         )
 
@@ -236,6 +242,7 @@ class DeleteSpan(Command):
 
     def changes(self) -> ChangeSet:
         return _span_changes(self.span) | ChangeSet(
+            documents=_far_documents(self.relations),
             relations=frozenset(r.id for r in self.relations), edits=((self.span, None),)
         )
 

@@ -2,9 +2,9 @@
 schema change are checked here, against the schema, by the same code.
 
 A span lies in its text and has a label the schema knows, whose attributes it fits; a relation
-has a type the schema knows, joins two distinct spans of one document, and starts and ends at
-labels its type allows. A schema change must keep fitting what the store already holds
-(:class:`Usage`).
+has a type the schema knows, joins two distinct spans of one document (or, when its type lets
+it, links to a span of another document), and starts and ends at labels its type allows. A
+schema change must keep fitting what the store already holds (:class:`Usage`).
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ class Usage:
     relations: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
     doc_labels: Mapping[tuple[str, str], int] = field(default_factory=dict)
     several: frozenset[str] = frozenset()
+    across: Mapping[str, int] = field(default_factory=dict)
+    """Links across documents per relation type (whose type must keep allowing them)."""
 
 
 def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str],
@@ -123,6 +125,11 @@ def check_fits(schema: LabelSchema, usage: Usage, renames: Mapping[str, str],
                 problems.append(
                     f"{n} {rtype!r} relations {end} at {label!r}, which the type no longer allows"
                 )
+    for stored, n in sorted(usage.across.items()):
+        relation_type = schema.relation_type(relation_renames.get(stored, stored))
+        if relation_type is not None and not relation_type.across:
+            problems.append(f"{n} {relation_type.name!r} relations link across documents, which "
+                            "the type no longer allows")
     gone: dict[str, int] = {}
     for (category, value), n in sorted(usage.doc_labels.items()):
         defined = schema.doc_category(category)

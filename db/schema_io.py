@@ -100,6 +100,9 @@ _RELATION_ENDS = (
 )
 
 
+_ACROSS_PER_TYPE = (
+    "SELECT type, count(*) FROM relations WHERE target_document_id IS NOT NULL GROUP BY type"
+)
 _DOC_LABELS_PER_VALUE = "SELECT category, value, count(*) FROM doc_labels GROUP BY category, value"
 _SEVERAL_VALUES = (
     "SELECT DISTINCT category FROM doc_labels GROUP BY document_id, annotator_id, category "
@@ -128,7 +131,7 @@ def usage(conn: Connection) -> Usage:
     doc_labels = {(c, v): n for c, v, n in conn.exec_driver_sql(_DOC_LABELS_PER_VALUE)}
     several = frozenset(row[0] for row in conn.exec_driver_sql(_SEVERAL_VALUES))
     return Usage(dict(conn.exec_driver_sql(_SPANS_PER_LABEL).all()), values, relations,
-                 doc_labels, several)
+                 doc_labels, several, dict(conn.exec_driver_sql(_ACROSS_PER_TYPE).all()))
 
 
 def _rename_relation_types(conn: Connection, renames: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 claim in another document, a denial denying one; journaled like every link, handled when its
 target span goes, carried by the native format whatever order documents come in."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,15 @@ def test_the_samples_example_layer_denies_claims_of_other_documents(store: Store
     denied = [(c["document"], link["document"]) for c in claims for link in c["links"]
               if link["kind"] == "denies"]
     assert len(denied) == 3 and all(own != other for own, other in denied)
+
+
+def test_a_schema_change_cannot_take_away_the_crossing_its_links_use(docs: Store):
+    docs.apply(AddRelation(DENIAL.uid, _denies()), "amina")
+    schema = docs.schema()
+    closed = replace(schema, relations=tuple(
+        replace(r, across=False) if r.name == "DENIES" else r for r in schema.relations))
+    with pytest.raises(ValidationError, match="1 'DENIES' relations link across documents"):
+        docs.set_schema(closed)
+    docs.apply(RemoveRelation(DENIAL.uid, _denies()), "amina")
+    docs.set_schema(closed)
+    assert not docs.schema().relation_type("DENIES").across
