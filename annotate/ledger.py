@@ -29,6 +29,11 @@ from annotate.figures import Figure, parse_figure
 CLAIMANT_LINKS = {"claim": "CLAIMED_BY", "denial": "DENIED_BY"}
 SUBJECT_LINK = "ABOUT"
 DENIES_LINK = "DENIES"
+CLAIM_LINKS = ("REPEATS", "CORROBORATES", "CONTRADICTS", "REVISES")
+"""Links from a claim to another claim, often of another document; the ledger's JSON lists
+each as kind "repeats" (and "repeated_by" on the other claim), and so on."""
+_LINKED_BY = {"REPEATS": "repeated_by", "CORROBORATES": "corroborated_by",
+              "CONTRADICTS": "contradicted_by", "REVISES": "revised_by"}
 NO_SUBJECT = "(no subject)"
 UNATTRIBUTED = "(unattributed)"
 
@@ -67,6 +72,9 @@ class ClaimRecord:
     subject: Party | None = None
     denies: tuple[str, ...] = ()
     """The ids of the claims (spans) this denial DENIES."""
+    linked: tuple[tuple[str, str], ...] = ()
+    """(type, claim id) of the claims this claim REPEATS, CORROBORATES, CONTRADICTS or REVISES
+    (:data:`CLAIM_LINKS`), in this document or another."""
 
 
 @dataclass(slots=True)
@@ -116,21 +124,29 @@ class Ledger:
         """The ledger as JSON (documented in the README): its rows and, for every claim, its
         place, text, annotator, claimant, subject, proposition, figure, publication date, the
         claims and denials linked to it, and its row."""
+        incoming: dict[str, list[tuple[str, str]]] = {}  # claim id -> (type, claim linking it)
+        for claim in self.claims.values():
+            for kind, target in claim.record.linked:
+                incoming.setdefault(target, []).append((kind, claim.record.id))
         return {
             "claimants": list(self.claimants),
             "rows": [{"row": r.key, "subject": r.subject, "proposition": r.proposition,
                       "conflict": r.conflicting,
                       "cells": {name: [c.record.id for c in cell]
                                 for name, cell in r.cells.items()}} for r in self.rows],
-            "claims": [self._claim_json(c) for r in self.rows
+            "claims": [self._claim_json(c, incoming) for r in self.rows
                        for cell in r.cells.values() for c in cell],
         }
 
-    def _claim_json(self, claim: LedgerClaim) -> dict[str, Any]:
+    def _claim_json(self, claim: LedgerClaim,
+                    incoming: Mapping[str, list[tuple[str, str]]]) -> dict[str, Any]:
         record = claim.record
         links = [self._link(target, "denies") for target in record.denies]
         links += [self._link(other, "denied_by") for other in claim.denied_by]
         links += [self._link(other, "conflicts") for other in claim.conflicts]
+        links += [self._link(target, kind.lower()) for kind, target in record.linked]
+        links += [self._link(other, _LINKED_BY[kind])
+                  for kind, other in incoming.get(record.id, ())]
         return {
             "id": record.id, "document": record.document, "start": record.start,
             "end": record.end, "text": record.text, "annotator": record.annotator,

@@ -12,10 +12,18 @@ from sqlalchemy import Connection, Row
 
 from annotate.collector import collector_paused
 from annotate.errors import ValidationError
-from annotate.ledger import CLAIMANT_LINKS, DENIES_LINK, SUBJECT_LINK, ClaimRecord, Party
+from annotate.ledger import (
+    CLAIM_LINKS,
+    CLAIMANT_LINKS,
+    DENIES_LINK,
+    SUBJECT_LINK,
+    ClaimRecord,
+    Party,
+)
 from db.engine import execute
 
 _KINDS = "('claim', 'denial')"
+_LINK_TYPES = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK, *CLAIM_LINKS)
 _CLAIMS = (
     "SELECT s.id, d.uid, s.start, s.\"end\", substr(d.text, s.start + 1, s.\"end\" - s.start), "
     "a.name, l.category, s.attributes, d.id, d.title, d.meta "
@@ -31,7 +39,7 @@ _LINKS = (
     "JOIN documents AS d ON d.id = t.document_id "
     "LEFT JOIN actor_links AS al ON al.span_id = t.id "
     "LEFT JOIN actors AS ac ON ac.id = al.actor_id "
-    "WHERE r.type IN (?, ?, ?, ?)"
+    f"WHERE r.type IN ({', '.join('?' * len(_LINK_TYPES))})"
 )
 """The links the ledger reads, of every span: those that leave no claim are passed over (a
 relation's layer is its source's, so a layer's claims have links of that layer only)."""
@@ -74,31 +82,37 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
         return _records(execute(conn, _CLAIMS + where, params), *links)
 
 
-_LINK_TYPES = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK)
 _Ends = dict[str, tuple[tuple[int, str], Party]]
 """The party a link leads to, by the id of the claim it leaves, and where that party's span
 is: (start, span id), so that the first in the text wins."""
 
 
-def _links(links: Iterable[Row[Any]]) -> tuple[_Ends, _Ends, dict[str, list[str]]]:
-    """The rows of :data:`_LINKS` as claimants, subjects and denied claims by claim id."""
+def _links(links: Iterable[Row[Any]]) -> tuple[
+        _Ends, _Ends, dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """The rows of :data:`_LINKS` as claimants, subjects, denied claims and (type, claim) of
+    the claims linked to (:data:`annotate.ledger.CLAIM_LINKS`), by claim id."""
     claimants: _Ends = {}
     subjects: _Ends = {}
     denies: dict[str, list[str]] = {}
+    linked: dict[str, list[tuple[str, str]]] = {}
     for source, kind, target, start, text, actor in links:
         if kind == DENIES_LINK:
             denies.setdefault(source, []).append(target)
+            continue
+        if kind in CLAIM_LINKS:
+            linked.setdefault(source, []).append((kind, target))
             continue
         found = subjects if kind == SUBJECT_LINK else claimants
         place = (start, target)
         known = found.get(source)
         if known is None or place < known[0]:  # the first in the text
             found[source] = (place, Party(text, actor))
-    return claimants, subjects, denies
+    return claimants, subjects, denies, linked
 
 
 def _records(claims: Iterable[Row[Any]], claimants: _Ends, subjects: _Ends,
-             denies: Mapping[str, list[str]]) -> list[ClaimRecord]:
+             denies: Mapping[str, list[str]],
+             linked: Mapping[str, list[tuple[str, str]]]) -> list[ClaimRecord]:
     """The rows of :data:`_CLAIMS` as claim records, with their links (:func:`_links`)."""
     dated: dict[int, tuple[str | None, str]] = {}
     records = []
@@ -109,10 +123,12 @@ def _records(claims: Iterable[Row[Any]], claimants: _Ends, subjects: _Ends,
         claimant = claimants.get(span_id)
         subject = subjects.get(span_id)
         denied = denies.get(span_id)
+        claimed = linked.get(span_id)
         records.append(ClaimRecord(
             span_id, uid, start, end, text, who, kind, _json(attributes), *document,
             claimant[1] if claimant else None, subject[1] if subject else None,
             tuple(sorted(denied)) if denied else (),
+            tuple(sorted(claimed)) if claimed else (),
         ))
     return records
 

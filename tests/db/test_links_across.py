@@ -251,3 +251,16 @@ def test_a_schema_change_cannot_take_away_the_crossing_its_links_use(docs: Store
     docs.apply(RemoveRelation(DENIAL.uid, _denies()), "amina")
     docs.set_schema(closed)
     assert not docs.schema().relation_type("DENIES").across
+
+
+def test_the_ledger_lists_claims_repeating_or_contradicting_claims_of_other_documents(
+        docs: Store):
+    docs.apply(AddRelation(CHANNEL.uid, Relation(
+        "CONTRADICTS", "Channel-amina", "Wire-amina", "amina", "x2", target_document=WIRE.uid)),
+        "amina")
+    claims = {c["id"]: c for c in build(docs.claim_records()).to_json()["claims"]}
+    wire, channel = claims["Wire-amina"], claims["Channel-amina"]
+    assert {"id": "Wire-amina", "document": WIRE.uid, "start": 0, "end": 38,
+            "kind": "contradicts"} in channel["links"]
+    assert {"id": "Channel-amina", "document": CHANNEL.uid, "start": 0, "end": 46,
+            "kind": "contradicted_by"} in wire["links"]
