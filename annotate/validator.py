@@ -242,7 +242,7 @@ class Incoming:
             if not self.grow:
                 self.unknown["relation types"].setdefault(relation.type, where)
                 return False
-            self._add_relation_type(relation.type, where)
+            self._add_relation_type(relation.type, where, relation.crosses)
         if self.schema.label(source.label) is None or self.schema.label(target.label) is None:
             return False  # said of the span
         try:
@@ -342,11 +342,13 @@ class Incoming:
             documents = (*documents, grown)
         self._grow(LabelSchema(schema.labels, schema.relations, documents), where)
 
-    def _add_relation_type(self, name: str, where: str) -> None:
+    def _add_relation_type(self, name: str, where: str, across: bool = False) -> None:
+        """Add relation type ``name`` as ``declared`` defines it, else joining any labels and
+        crossing documents when the link met (``across``) does."""
         declared = self.declared.relation_type(name)
         schema = self.schema
         if declared is None:
-            declared = RelationType(name)
+            declared = RelationType(name, across=across)
         for label in (*declared.source_labels, *declared.target_labels):
             if schema.label(label) is None:  # the type names a label the file declares
                 self._add_label(label, where)

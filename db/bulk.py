@@ -208,10 +208,7 @@ def _import_chunk(
                                  "document", None, where)
             if incoming.doc_label(label, where):
                 doc_labels.append((label, doc_id))
-    if incoming.grown:  # the schema's rows first: the spans name them
-        write_schema(conn, incoming.schema, {})
-        names.clear()
-        incoming.grown = False
+    _write_grown(conn, names, incoming)  # the schema's rows first: the spans name them
     if any(incoming.unknown.values()):
         return  # refused at the end, with every unknown name listed
     here = merger.spans(spans, linked)
@@ -233,7 +230,7 @@ def _links_across(
     documents = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(uids))).all())
     wanted = {i for a in across for i in (a.relation.target,
                                           layers.copy_id(a.relation.target, a.relation.annotator))}
-    found = spans_by_id(conn, names, wanted)
+    found = _spans_by_id(conn, names, wanted)
     relations: list[tuple[Relation, int]] = []
     here = {(a.document_id, a.relation.source): a.here for a in across if a.here is not None}
     for item in across:
@@ -257,15 +254,20 @@ def _links_across(
             continue
         here[(target_doc, relation.target)] = (target.id, target.annotator)
         relations.append((relation, item.document_id))
-    if incoming.grown:
-        write_schema(conn, incoming.schema, {})
-        names.clear()
-        incoming.grown = False
+    _write_grown(conn, names, incoming)
     if not any(incoming.unknown.values()):
         merger.relations(relations, here, documents)
 
 
-def spans_by_id(conn: Connection, names: Names, ids: Iterable[str]) -> dict[str, Span]:
+def _write_grown(conn: Connection, names: Names, incoming: Incoming) -> None:
+    """Write the schema's rows when the import grew it since they were last written."""
+    if incoming.grown:
+        write_schema(conn, incoming.schema, {})
+        names.clear()
+        incoming.grown = False
+
+
+def _spans_by_id(conn: Connection, names: Names, ids: Iterable[str]) -> dict[str, Span]:
     """The spans of ``ids`` that exist, by id."""
     items = list(ids)
     label = names.label_names(conn).__getitem__

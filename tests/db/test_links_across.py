@@ -11,6 +11,7 @@ from annotate.adjudication import accept_command
 from annotate.commands import AddRelation, DeleteSpan, RemoveRelation
 from annotate.errors import InputError, ValidationError
 from annotate.formats import native
+from annotate.formats.base import ImportOptions
 from annotate.ledger import build
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
 from annotate.relation_items import accept_relation_command
@@ -264,3 +265,25 @@ def test_the_ledger_lists_claims_repeating_or_contradicting_claims_of_other_docu
             "kind": "contradicts"} in channel["links"]
     assert {"id": "Channel-amina", "document": CHANNEL.uid, "start": 0, "end": 46,
             "kind": "contradicted_by"} in wire["links"]
+
+
+def test_an_import_that_adds_names_adds_a_crossing_type_for_a_link_across_documents(
+        docs: Store, tmp_path: Path):
+    docs.apply(AddRelation(CHANNEL.uid, Relation(
+        "CONTRADICTS", "Channel-amina", "Wire-amina", "amina", "x2", target_document=WIRE.uid)),
+        "amina")
+    path = tmp_path / "all.jsonl"
+    _export(docs, path)
+    other = Store.open(tmp_path / "older.sqlite")  # a schema without CONTRADICTS
+    try:
+        schema = other.schema()
+        other.set_schema(replace(schema, relations=tuple(
+            r for r in schema.relations if r.name != "CONTRADICTS")))
+        (refused,) = import_paths(other, [path])
+        assert "relation types not in the schema: CONTRADICTS" in (refused.error or "")
+        (done,) = import_paths(other, [path], ImportOptions(add_labels=True))
+        assert done.error is None
+        assert other.schema().relation_type("CONTRADICTS").across
+        assert [r.id for r in other.relations(CHANNEL.uid)] == ["x2"]
+    finally:
+        other.close()
