@@ -166,6 +166,9 @@ def pending_migration(path: Path) -> None:
                  "DROP TABLE verdicts; DROP TABLE suggestions; DROP TABLE assignments; "
                  "DROP INDEX ix_journal_document_uid; "
                  "ALTER TABLE spans DROP COLUMN fragments; ALTER TABLE relations DROP COLUMN note; "
+                 "DROP INDEX ix_relations_target_document_id; "
+                 "ALTER TABLE relations DROP COLUMN target_document_id; "
+                 "ALTER TABLE relation_types DROP COLUMN across; "
                  "UPDATE alembic_version SET version_num = '0001';")
 
 

@@ -22,10 +22,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("relations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("target_document_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_relations_target_document_id_documents"),
-            "documents", ["target_document_id"], ["id"], ondelete="CASCADE",
-        )
         batch_op.create_index(
             batch_op.f("ix_relations_target_document_id"), ["target_document_id"], unique=False
         )
@@ -34,9 +30,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("relations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_relations_target_document_id"))
-        batch_op.drop_constraint(
-            batch_op.f("fk_relations_target_document_id_documents"), type_="foreignkey"
-        )
         batch_op.drop_column("target_document_id")
     with op.batch_alter_table("relation_types", schema=None) as batch_op:
         batch_op.drop_column("across")
