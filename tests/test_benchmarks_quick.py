@@ -71,7 +71,8 @@ CASES = {
     ),
     "bench_ledger.py": (
         {"ledger_ratio", "ledger_s", "baseline_s", "rows", "conflicting_rows"},
-        {"documents": 500, "claims": 1000, "denials": 250, "actors": 100},
+        {"documents": 500, "claims": 1000, "denials": 250,
+         "denials_across_documents": 250, "actors": 100},
     ),
     "bench_durability.py": (
         {"full_edits_per_s", "normal_edits_per_s", "ratio"},
