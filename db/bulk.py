@@ -355,10 +355,12 @@ def _spans_for(
 
 
 def _relations_for(
-    conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None
+    conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None,
+    what: list[int] | None = None,
 ) -> dict[int, list[Relation]]:
     """Relations of the documents ``docs`` (id -> uid): those starting there, links to other
-    documents among them."""
+    documents among them; with labels ``what``, only links to other documents whose target
+    span has one of them (a file leaving the target out would hold a dangling link)."""
     other = D.alias("other")
     query = (
         select(R, other.c.uid.label("target_uid"))
@@ -368,6 +370,10 @@ def _relations_for(
     )
     if who is not None:
         query = query.where(R.c.annotator_id.in_(who))
+    if what is not None:
+        target = S.alias("target")
+        query = query.outerjoin(target, target.c.id == R.c.target_id).where(
+            R.c.target_document_id.is_(None) | target.c.label_id.in_(what))
     result: dict[int, list[Relation]] = {doc_id: [] for doc_id in docs}
     for r in conn.execute(query):
         result[r.document_id].append(
@@ -498,7 +504,7 @@ def iter_records(
         last = rows[-1].id
         docs = {r.id: r.uid for r in rows}
         spans = _spans_for(conn, names, docs, who, what)
-        relations = _relations_for(conn, names, docs, who)
+        relations = _relations_for(conn, names, docs, who, what)
         statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
         status_query = select(ST).where(ST.c.document_id.in_(list(docs)))
         if who is not None:

@@ -172,6 +172,23 @@ def test_a_link_to_a_document_already_in_the_store_imports(docs: Store, tmp_path
         other.close()
 
 
+def test_an_export_of_some_labels_leaves_out_links_to_spans_it_leaves_out(
+        docs: Store, tmp_path: Path):
+    docs.apply(AddRelation(DENIAL.uid, _denies()), "amina")
+    out = tmp_path / "denials.jsonl"
+    export(docs, out, "native", ExportFilter(labels=["DENIAL"]))
+    assert b"to_document" not in out.read_bytes()  # its target, a CLAIM, is not in the file
+    other = Store.open(tmp_path / "other.sqlite")
+    try:
+        (result,) = import_paths(other, [out])
+        assert result.error is None, result.error
+        assert other.span_count() == 2 and other.relations(DENIAL.uid) == []
+    finally:
+        other.close()
+    export(docs, out, "native", ExportFilter(labels=["DENIAL", "CLAIM"]))
+    assert b"to_document" in out.read_bytes()
+
+
 def test_a_format_without_links_across_documents_says_so_in_its_summary(
         docs: Store, tmp_path: Path):
     docs.apply(AddRelation(DENIAL.uid, _denies()), "amina")
