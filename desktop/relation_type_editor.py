@@ -15,6 +15,7 @@ from typing import Protocol
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -95,6 +96,10 @@ class RelationTypeEditor(QWidget):
         self.targets.setAccessibleName("Labels it ends at")
         for ends in (self.sources, self.targets):
             ends.itemChanged.connect(lambda _item: self._commit_ends())
+        self.across = QCheckBox("Its links may end in another document")
+        self.across.setToolTip("A claim repeating, contradicting or revising a claim elsewhere, "
+                               "or a denial of one: such links join spans of two documents.")
+        self.across.toggled.connect(self._commit_across)
         self.use = QLabel()
         self.use.setTextFormat(Qt.TextFormat.PlainText)
         self.use.setWordWrap(True)
@@ -124,6 +129,7 @@ class RelationTypeEditor(QWidget):
         layout.addWidget(self.use)
         layout.addWidget(self.refusal)
         layout.addLayout(ends, 1)
+        layout.addWidget(self.across)
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, relations: tuple[RelationType, ...], use: Mapping[str, RelationTypeUse]) -> None:
@@ -184,6 +190,9 @@ class RelationTypeEditor(QWidget):
                     ends.addItem(item)
             ends.setEnabled(draft is not None)
         self.remove.setEnabled(draft is not None)
+        with QSignalBlocker(self.across):
+            self.across.setChecked(bool(draft and draft.across))
+        self.across.setEnabled(draft is not None)
         self.use.setText(use_text(self._use.get(draft.original)) if draft and draft.original
                          else "A new type: no links use it yet." if draft else "")
 
@@ -200,6 +209,10 @@ class RelationTypeEditor(QWidget):
         with QSignalBlocker(self.table):
             for column, ends in ((1, draft.sources), (2, draft.targets)):
                 self.table.item(self._row, column).setText(self._names(ends))
+
+    def _commit_across(self, across: bool) -> None:
+        if 0 <= self._row < len(self.drafts):
+            self.drafts[self._row].across = across
 
     def _renamed(self, item: QTableWidgetItem) -> None:
         if item.column() == 0 and 0 <= item.row() < len(self.drafts):

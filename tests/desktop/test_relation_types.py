@@ -129,3 +129,23 @@ def test_ends_follow_the_labels_renamed_and_removed_on_the_first_page(window, qt
     schema = window.service.schema()
     assert schema.relation_type("CLAIMED_BY").source_labels == ("ASSERTION",)
     assert stored_types(window) == ["CLAIMED_BY"]  # the link stays, its span relabelled
+
+
+def test_a_type_is_let_cross_documents_and_back_as_one_undoable_step(window, qtbot):
+    """A store made before links across documents has types that may not cross: the page
+    lets one cross (and stop crossing), as one journaled schema change."""
+    dialog = relation_page(window, qtbot)
+    choose(dialog, "CLAIMED_BY")
+    assert not dialog.relations.across.isChecked()
+    choose(dialog, "DENIES")
+    assert dialog.relations.across.isChecked()  # the default schema lets it cross
+    dialog.relations.across.setChecked(False)
+    choose(dialog, "CLAIMED_BY")
+    dialog.relations.across.setChecked(True)
+    assert dialog.save()
+    schema = window.service.schema()
+    assert schema.relation_type("CLAIMED_BY").across
+    assert not schema.relation_type("DENIES").across
+    assert window.service.undo_schema()
+    schema = window.service.schema()
+    assert not schema.relation_type("CLAIMED_BY").across and schema.relation_type("DENIES").across
