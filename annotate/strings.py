@@ -174,6 +174,27 @@ def check_record(record: AnnotatedDocument) -> None:
         check_length(label.created, TIME_MAX, f"{place}: created")
 
 
+def check_no_nul(record: AnnotatedDocument) -> None:
+    """ValidationError naming the first field of ``record``'s free text (text, title,
+    metadata, notes, attributes) that holds a NUL character (U+0000): a store on an engine
+    whose text columns cannot hold one (PostgreSQL) checks this, SQLite's holds it. Names
+    cannot hold one (the name rule refuses control characters)."""
+    doc = record.document
+    places: list[tuple[str, Any]] = [("the text", doc.text), ("the title", doc.title),
+                                     ("meta", doc.meta)]
+    for span in record.spans:
+        place = f"span [{span.start}, {span.end})"
+        places += [(f"{place}: the note", span.note), (f"{place}: attributes", span.attributes)]
+    places += [(f"relation {shown(rel.id)}: the note", rel.note) for rel in record.relations]
+    for what, value in places:
+        if value is None or (isinstance(value, str) and "\x00" not in value):
+            continue
+        for where, text in _strings(value, what):
+            if "\x00" in text:
+                raise ValidationError(f"{where} holds a NUL character (U+0000), which a "
+                                      "PostgreSQL store cannot hold")
+
+
 def check_length(value: str, most: int, what: str) -> None:
     """ValidationError naming ``what`` when ``value`` is longer than ``most`` code points."""
     if len(value) > most:

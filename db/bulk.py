@@ -25,7 +25,7 @@ from annotate.model import (
     utc_now,
 )
 from annotate.validator import Incoming
-from db import span_rows, tombstones
+from db import dialects, span_rows, tombstones
 from db.edits import decision_from_row
 from db.engine import execute
 from db.merge import ImportSummary, Merger
@@ -119,12 +119,15 @@ _INSERT_DOCUMENT = (
 )
 
 
-def _check_strings(record: AnnotatedDocument) -> None:
+def _check_strings(record: AnnotatedDocument, holds_nul: bool) -> None:
     """No name that breaks the name rule and no text that cannot be stored reaches the store,
     whoever read the record (InputError naming the field, and the line the reader recorded in
-    ``origin`` or else the document). The native reader leaves this check to here."""
+    ``origin`` or else the document); nor a NUL character where the engine ``holds_nul`` not.
+    The native reader leaves this check to here."""
     try:
         strings.check_record(record)
+        if not holds_nul:
+            strings.check_no_nul(record)
     except ValidationError as exc:
         if record.origin is not None:  # the reader said where in its file: that names it
             raise InputError(str(exc), None, record.origin) from None
@@ -157,8 +160,9 @@ def _import_chunk(
     summary = merger.summary
     now = utc_now()
     docs: dict[str, Document] = {}
+    holds_nul = dialects.of(conn).holds_nul
     for record in chunk:
-        _check_strings(record)
+        _check_strings(record, holds_nul)
         docs.setdefault(record.document.uid, record.document)
     added = conn.exec_driver_sql(
         _INSERT_DOCUMENT,

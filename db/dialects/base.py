@@ -41,6 +41,9 @@ class Watch(Protocol):
 
 class Dialect(ABC):
     name: str
+    holds_nul: bool = True
+    """Whether its text columns hold a NUL character (U+0000): an import into one that does
+    not refuses it naming file, line and field."""
 
     @abstractmethod
     def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:

@@ -120,6 +120,7 @@ def _phrase(phrase: Sequence[str], words: dict[str, str]) -> str:
 
 class PostgreSQL(Dialect):
     name = "postgresql"
+    holds_nul = False
 
     def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:
         @event.listens_for(engine, "connect")

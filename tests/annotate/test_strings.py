@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -15,6 +16,7 @@ from annotate.strings import (
     KEY_MAX,
     NAME_MAX,
     check_name,
+    check_no_nul,
     check_record,
     check_value,
     name_problem,
@@ -138,3 +140,22 @@ def test_schema_import_refuses_names_that_carry_structure(
     change(data)
     with pytest.raises(InputError, match=f"^schema.json: .*{words}"):
         LabelSchema.from_json(data, "schema.json")
+
+
+@pytest.mark.parametrize(("record", "said"), [
+    (AnnotatedDocument(Document("a\x00b", "T")), "the text holds a NUL"),
+    (AnnotatedDocument(Document("ab", "T", {"src": ["ok", {"who": "x\x00"}]})),
+     "meta['src'][1]['who'] holds a NUL"),
+    (AnnotatedDocument(Document("ab", "T", {"a\x00": 1})), "meta key 'a\\x00' holds a NUL"),
+    (AnnotatedDocument(Document("ab", "T"), relations=(
+        Relation("DENIES", "s", "t", "amina", "r1", "n\x00"),)),
+     "relation 'r1': the note holds a NUL"),
+], ids=["text", "meta value", "meta key", "relation note"])
+def test_a_nul_is_named_where_it_is_for_stores_that_cannot_hold_it(record, said):
+    with pytest.raises(ValidationError, match=re.escape(said)):
+        check_no_nul(record)
+
+
+def test_a_record_without_nul_passes_the_nul_check():
+    check_no_nul(AnnotatedDocument(Document("ab", "T", {"k": ["v"]}),
+                                   (Span("x", 0, 1, "ORG", "amina", note="n"),)))
