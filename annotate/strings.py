@@ -175,24 +175,18 @@ def check_record(record: AnnotatedDocument) -> None:
 
 
 def check_no_nul(record: AnnotatedDocument) -> None:
-    """ValidationError naming the first field of ``record``'s free text (text, title,
-    metadata, notes, attributes) that holds a NUL character (U+0000): a store on an engine
-    whose text columns cannot hold one (PostgreSQL) checks this, SQLite's holds it. Names
-    cannot hold one (the name rule refuses control characters)."""
+    """ValidationError naming the first text column of ``record`` (text, title, notes) that
+    holds a NUL character (U+0000): a store on an engine whose text columns cannot hold one
+    (PostgreSQL) checks this; SQLite's hold it, and metadata and attributes are stored as
+    JSON, where a NUL is written escaped. Names cannot hold one (the name rule)."""
     doc = record.document
-    places: list[tuple[str, Any]] = [("the text", doc.text), ("the title", doc.title),
-                                     ("meta", doc.meta)]
-    for span in record.spans:
-        place = f"span [{span.start}, {span.end})"
-        places += [(f"{place}: the note", span.note), (f"{place}: attributes", span.attributes)]
-    places += [(f"relation {shown(rel.id)}: the note", rel.note) for rel in record.relations]
-    for what, value in places:
-        if value is None or (isinstance(value, str) and "\x00" not in value):
-            continue
-        for where, text in _strings(value, what):
-            if "\x00" in text:
-                raise ValidationError(f"{where} holds a NUL character (U+0000), which a "
-                                      "PostgreSQL store cannot hold")
+    places = [("the text", doc.text), ("the title", doc.title)]
+    places += [(f"span [{s.start}, {s.end}): the note", s.note) for s in record.spans]
+    places += [(f"relation {shown(r.id)}: the note", r.note) for r in record.relations]
+    for what, text in places:
+        if text is not None and "\x00" in text:
+            raise ValidationError(f"{what} holds a NUL character (U+0000), which a PostgreSQL "
+                                  "store cannot hold")
 
 
 def check_length(value: str, most: int, what: str) -> None:
