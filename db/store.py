@@ -221,6 +221,12 @@ class Store:
     def location(self) -> str:
         return str(self.path or self.engine.url)
 
+    @property
+    def commits_in_order(self) -> bool:
+        """Whether journal entries become visible in the order of their ids
+        (:attr:`db.dialects.base.Dialect.commits_in_order`)."""
+        return self._dialect.commits_in_order
+
     def close(self) -> None:
         if self._file_gone():
             self._settle()

@@ -27,6 +27,9 @@ from desktop.service import Service
 
 SHOWN = 500
 """Entries listed at most (the newest); ``counterclaim log`` prints them all."""
+OVERLAP = 16
+"""How many shown entries a follow reads again where entries may become visible out of order
+(more than a server's writers commit at once)."""
 COLUMNS = ("When (UTC)", "Who", "Operation", "What", "Document")
 EVERYONE, EVERY_OPERATION = "Everyone", "Every operation"
 WIDEST = ("2026-12-31 23:59:59", "annotator name", "create span (undone)", "",
@@ -130,8 +133,13 @@ class HistoryDock(QDockWidget):
     def follow(self) -> None:
         """Bring the list up to date after a change without reading it all again: the
         entries written since the newest shown go on top, and the shown entries the change
-        undid, redid or closed get their new marker."""
-        new = self._read(after=self.entries[0].id)
+        undid, redid or closed get their new marker. On a server, writers commit at once, so
+        an entry can become visible after newer ones: there the read reaches back ``OVERLAP``
+        entries, and what it finds that is not shown yet goes in its place."""
+        shown = {e.id for e in self.entries}
+        back = 1 if self.service.commits_in_order else OVERLAP
+        floor = self.entries[min(len(self.entries), back) - 1].id
+        new = [e for e in self._read(after=floor) if e.id not in shown]
         if any(self.annotator.findData(e.annotator) < 0 or self.operation.findData(e.op) < 0
                for e in new):  # a first entry of someone or of an operation: new choices
             fill_choices(self.annotator, EVERYONE, self.service.annotators())
@@ -142,8 +150,11 @@ class HistoryDock(QDockWidget):
                 self.entries[row] = entry = replace(entry, state=states[entry.id])
                 self.list.topLevelItem(row).setText(2, line(self._operation(entry)))
         titles: dict[str, str] = {}
-        self.list.insertTopLevelItems(0, [self._item(e, titles) for e in new])
-        self.entries[:0] = new
+        for entry in reversed(new):  # oldest first: each goes above the older ones shown
+            row = next((i for i, e in enumerate(self.entries) if e.id < entry.id),
+                       len(self.entries))
+            self.list.insertTopLevelItem(row, self._item(entry, titles))
+            self.entries.insert(row, entry)
         while len(self.entries) > SHOWN:
             self.entries.pop()
             self.list.takeTopLevelItem(len(self.entries))

@@ -221,6 +221,11 @@ class Service:
         return self.store.location
 
     @property
+    def commits_in_order(self) -> bool:
+        """Whether the journal's entries become visible in the order of their ids."""
+        return self.store.commits_in_order
+
+    @property
     def store_name(self) -> str:
         path = self.store.path
         return path.name if path is not None else self.store.location

@@ -44,6 +44,9 @@ class Dialect(ABC):
     holds_nul: bool = True
     """Whether its text columns hold a NUL character (U+0000): an import into one that does
     not refuses it naming file, line and field."""
+    commits_in_order: bool = True
+    """Whether journal entries become visible in the order of their ids (one writer at a
+    time). A server's writers commit at once, so a reader may see a newer entry first."""
 
     @abstractmethod
     def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:

@@ -121,6 +121,7 @@ def _phrase(phrase: Sequence[str], words: dict[str, str]) -> str:
 class PostgreSQL(Dialect):
     name = "postgresql"
     holds_nul = False
+    commits_in_order = False
 
     def setup(self, engine: Engine, path: Path | None, wait_ms: int, synchronous: str) -> None:
         @event.listens_for(engine, "connect")

@@ -84,3 +84,32 @@ def test_a_schema_change_undoes_from_a_window_opened_after_a_restart(
     assert again.service.schema() == schema
     assert "RUMOUR" not in again.palette_dock.buttons
     again.service.store.close()
+
+
+def test_an_entry_committed_after_a_newer_one_still_joins_the_list(
+        qtbot, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """On a server two annotators' edits commit at once, so an older journal entry can
+    become visible after a newer one: following the journal must not skip it."""
+    window = open_window(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    monkeypatch.setattr(type(service.store), "commits_in_order", False)  # as on a server
+    first = service.store.list_documents()[0].uid
+    dock.show()
+    dock.raise_()
+    service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
+    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
+    service.store.apply(CreateSpan(Span(first, 4, 7, "ORG", "bob")), "bob")  # older: in flight
+    in_flight = service.store.history(limit=1)[0].id
+    history = service.history
+    monkeypatch.setattr(service, "history", lambda *args, **kwargs: [
+        e for e in history(*args, **kwargs) if e.id != in_flight])
+    service.apply(CreateSpan(Span(first, 8, 11, "ORG", "amina")))  # newer, seen first
+    dock.follow()
+    assert in_flight not in [e.id for e in dock.entries]
+    monkeypatch.setattr(service, "history", history)  # bob's transaction commits
+    dock.follow()
+    ids = [e.id for e in dock.entries]
+    assert in_flight in ids and ids == sorted(ids, reverse=True)
+    assert dock.list.topLevelItemCount() == len(ids)
+    assert [dock.list.topLevelItem(i).text(1) for i in range(3)] == ["amina", "bob", "amina"]
+    window.service.store.close()
