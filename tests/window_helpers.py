@@ -11,6 +11,7 @@ from annotate.samples import sample_documents
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import Service
+from desktop.spans_table import SpansTable
 
 
 def open_window(qtbot, path: Path, tmp_path: Path, annotator: str = "amina") -> MainWindow:
@@ -33,6 +34,16 @@ def open_samples_window(qtbot, tmp_path: Path) -> MainWindow:
     store.import_documents(AnnotatedDocument(d) for d in sample_documents())
     store.close()
     return open_window(qtbot, path, tmp_path)
+
+
+def shown_spans_dock(qtbot, store: Store) -> SpansTable:
+    """The Spans dock alone on ``store`` for annotator amina, shown at 600 x 300."""
+    dock = SpansTable(Service(store, "amina"))
+    qtbot.addWidget(dock)
+    dock.resize(600, 300)
+    dock.show()
+    qtbot.waitExposed(dock)
+    return dock
 
 
 def select(window: MainWindow, start: int, end: int) -> None:

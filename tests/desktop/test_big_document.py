@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from window_helpers import open_window, select
+from window_helpers import open_window, select, shown_spans_dock
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
-from desktop.service import Service
-from desktop.spans_table import PAGE, SpansTable
+from desktop.spans_table import PAGE
 from desktop.textview.regions import CHUNK
 
 pytestmark = pytest.mark.gui
@@ -76,11 +75,7 @@ def test_the_window_reads_the_spans_it_shows_and_reaches_the_rest(qtbot, tmp_pat
 
 def test_the_dock_reads_rows_as_it_is_scrolled_and_all_to_sort_or_filter(qtbot, tmp_path):
     store, document = big_store(tmp_path)
-    dock = SpansTable(Service(store, "amina"))
-    qtbot.addWidget(dock)
-    dock.resize(600, 300)
-    dock.show()
-    qtbot.waitExposed(dock)
+    dock = shown_spans_dock(qtbot, store)
     model = dock.model
     dock.service.open_document(document.uid)
     first = model.rowCount()

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
+from window_helpers import shown_spans_dock
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
-from desktop.service import Service
-from desktop.spans_table import SpansModel, SpansTable
+from desktop.spans_table import SpansModel
 
 pytestmark = pytest.mark.gui
 
@@ -81,11 +81,7 @@ def test_only_the_rows_shown_are_asked_for(qtbot, tmp_path):
                   for n in range(5_000))
     store = Store.open(tmp_path / "s.sqlite")
     store.import_documents([AnnotatedDocument(document, spans)])
-    dock = SpansTable(Service(store, "amina"))
-    qtbot.addWidget(dock)
-    dock.resize(600, 300)
-    dock.show()
-    qtbot.waitExposed(dock)
+    dock = shown_spans_dock(qtbot, store)
     model = dock.model
     calls = []
     real = model.data
