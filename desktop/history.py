@@ -150,9 +150,12 @@ class HistoryDock(QDockWidget):
                 self.entries[row] = entry = replace(entry, state=states[entry.id])
                 self.list.topLevelItem(row).setText(2, line(self._operation(entry)))
         titles: dict[str, str] = {}
-        for entry in reversed(new):  # oldest first: each goes above the older ones shown
-            row = next((i for i, e in enumerate(self.entries) if e.id < entry.id),
-                       len(self.entries))
+        newest = self.entries[0].id
+        on_top = [e for e in new if e.id > newest]
+        self.list.insertTopLevelItems(0, [self._item(e, titles) for e in on_top])  # at once
+        self.entries[:0] = on_top
+        for entry in new[len(on_top):]:  # committed late: each in its place among the shown
+            row = next(i for i, e in enumerate(self.entries) if e.id < entry.id)
             self.list.insertTopLevelItem(row, self._item(entry, titles))
             self.entries.insert(row, entry)
         while len(self.entries) > SHOWN:
