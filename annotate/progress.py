@@ -8,20 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from annotate.commands import AddDecision, Batch, Command, RemoveDecision, SetStatus
+from annotate.commands import (
+    AddDecision,
+    Assign,
+    Batch,
+    Command,
+    RemoveDecision,
+    SetBlind,
+    SetStatus,
+    Unassign,
+)
 from annotate.model import Status
 
 
+NOT_OWN = (SetStatus, AddDecision, RemoveDecision, Assign, Unassign, SetBlind)
+"""Steps that are not an edit of their author's layer: a status, an adjudication, a lead's
+assignments and blind mode."""
+
+
 def _own_edit(command: Command) -> bool:
-    """Whether ``command`` edits its author's own layer: not a status, not an adjudication,
-    not a change of the corpus's actors or events."""
+    """Whether ``command`` edits its author's own layer: none of :data:`NOT_OWN`, not a
+    change of the corpus's actors or events."""
     if command.changes().ledger:
         return False
-    if isinstance(command, SetStatus | AddDecision | RemoveDecision):
+    if isinstance(command, NOT_OWN):
         return False
     if isinstance(command, Batch):
-        return not any(isinstance(c, SetStatus | AddDecision | RemoveDecision)
-                       for c in command.commands)
+        return not any(isinstance(c, NOT_OWN) for c in command.commands)
     return True
 
 

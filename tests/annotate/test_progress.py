@@ -1,6 +1,15 @@
 """The first edit of a document still to do marks it in progress, as one step (Qt-free)."""
 
-from annotate.commands import AddDecision, Batch, CreateSpan, Decision, SetStatus
+from annotate.commands import (
+    AddDecision,
+    Assign,
+    Batch,
+    CreateSpan,
+    Decision,
+    SetBlind,
+    SetStatus,
+    Unassign,
+)
 from annotate.model import GOLD, Span
 from annotate.progress import with_progress
 
@@ -27,3 +36,9 @@ def test_a_status_or_an_adjudication_is_not_a_first_edit():
     accept = Decision("k", "doc", "accept", ("s1",), gold, "amy")
     decision = Batch((CreateSpan(gold), AddDecision(accept)))
     assert with_progress(decision, "amy", todo) is decision
+
+
+def test_a_leads_assignment_or_blind_mode_is_not_a_first_edit():
+    todo = {"doc": "todo"}.__getitem__
+    for command in (Assign((("doc", "ben"),)), Unassign((("doc", "ben"),)), SetBlind(True)):
+        assert with_progress(command, "amy", todo) is command
