@@ -20,7 +20,6 @@ from annotate.commands import (
 )
 from annotate.model import Status
 
-
 NOT_OWN = (SetStatus, AddDecision, RemoveDecision, Assign, Unassign, SetBlind)
 """Steps that are not an edit of their author's layer: a status, an adjudication, a lead's
 assignments and blind mode."""

@@ -213,3 +213,21 @@ def members(store: Store) -> dict[str, str]:
             "SELECT m.rolname, g.rolname FROM pg_auth_members AS am "
             "JOIN pg_roles AS m ON m.oid = am.member JOIN pg_roles AS g ON g.oid = am.roleid"))
         return {name: roles[g] for name, g in rows if g in roles}
+
+
+def standing(store: Store) -> tuple[str, bool]:
+    """The role ``store`` is opened as, and whether it may manage assignments and blind mode:
+    a member of the lead group, the owner of the tables (who set the team up), or a superuser
+    (the server's row-level security lets exactly these write them)."""
+    _server(store)
+    with store._read() as conn:
+        lead = groups(conn)["lead"]
+        row = conn.execute(text(
+            "SELECT current_user, r.rolsuper "
+            "OR pg_has_role(current_user, c.relowner, 'MEMBER') "
+            "OR EXISTS (SELECT 1 FROM pg_roles AS g WHERE g.rolname = :lead "
+            "AND pg_has_role(current_user, g.oid, 'MEMBER')) "
+            "FROM pg_roles AS r, pg_class AS c "
+            "WHERE r.rolname = current_user AND c.oid = to_regclass('assignments')"),
+            {"lead": lead}).one()
+        return str(row[0]), bool(row[1])

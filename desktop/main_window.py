@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dashboard import Dashboard
+from desktop.dialogs.assign import add_team_menu
 from desktop.dialogs.restore import RestoreDialog
 from desktop.dialogs.transfer import ExportDialog, ImportDialog
 from desktop.documents import DocumentList
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
         self._action(view, "Show the &welcome note", self.welcome_again)
 
         self.review.fill_menu(bar.addMenu("&Review"))
+        self.assign_action = add_team_menu(bar.addMenu("&Team"), service,
+                                           documents.search.text, self)
         assist = bar.addMenu("S&uggestions")
         self.suggestions.fill_menu(assist)
         assist.addSeparator()

@@ -58,6 +58,7 @@ from db.store import DocumentRow, Store
 from desktop.hub import Hub
 from desktop.jobs import DailyBackupJob, SearchIndexJob, SpanReachJob, worker_location
 from desktop.pending import WAIT_MS, Edit, Pending
+from desktop.roster import Roster, read_roster
 
 T = TypeVar("T")
 
@@ -394,6 +395,15 @@ class Service:
     def blind(self) -> bool:
         """Whether blind mode is on (a lead's setting)."""
         return bool(self._guarded(self.store.blind))
+
+    def assignments(self) -> list[tuple[str, str]]:
+        """(document uid, annotator) of every assignment, in store order."""
+        return self._guarded(self.store.assignments) or []
+
+    def roster(self) -> Roster | None:
+        """Who may be assigned documents and whether the window's user may assign them
+        (:mod:`desktop.roster`); None when the store cannot be read (said why)."""
+        return self._guarded(lambda: read_roster(self.store))
 
     @property
     def indexing(self) -> bool:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from window_helpers import open_samples_window, select
 
+from desktop.dialogs.assign import AssignDialog
 from desktop.dialogs.restore import RestoreDialog
 from desktop.dialogs.transfer import ExportDialog, ImportDialog, SummaryDialog
 from desktop.help_dialog import HelpDialog
@@ -96,7 +97,8 @@ def test_every_control_of_the_window_has_a_name(window, qtbot):
     lambda w: HelpDialog(w),
     lambda w: RestoreDialog([], w.service.store_name, w),
     lambda w: SummaryDialog(w, "Import", "Imported 1 of 1 files."),
-], ids=["import", "export", "schema", "help", "restore", "summary"])
+    lambda w: AssignDialog(w.service, "", w),
+], ids=["import", "export", "schema", "help", "restore", "summary", "assign"])
 def test_every_control_of_each_dialog_has_a_name(window, qtbot, make):
     dialog = make(window)
     qtbot.addWidget(dialog)
