@@ -9,9 +9,8 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from server_store import conninfo, emptied, server_url
+from server_store import member_url, server_url, team_store
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from annotate.commands import Assign, CreateSpan, SetBlind, SetStatus
@@ -29,30 +28,13 @@ TEXT = "Amina met the army in Kidal."
 @pytest.fixture
 def lead() -> Iterator[tuple[Store, str]]:
     """The store, set up for a team by the test server's role (its owner), and its URL."""
-    url = emptied(server_url() or "")
-    store = Store.open(url)
-    store.import_documents([AnnotatedDocument(Document(TEXT, "r"))])
-    team.init(store)
-    yield store, url
-    with store._read() as conn:
-        made = [*team.groups(conn).values()]
-    store.close()
-    import psycopg
-
-    with psycopg.connect(conninfo(url), autocommit=True) as conn:
-        found = [r[0] for r in conn.execute(
-            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tm\\_%%' OR rolname = ANY(%s)",
-            (made,))]
-        for name in found:
-            conn.execute(f'DROP OWNED BY "{name}"')
-            conn.execute(f'DROP ROLE "{name}"')
+    with team_store([AnnotatedDocument(Document(TEXT, "r"))]) as made:
+        yield made
 
 
 def member(url: str, name: str, password: str) -> Store:
     """The store as the member ``name`` sees it, over TCP with their password."""
-    server = make_url(url)
-    return Store.open(server.set(username=name, password=password, host="localhost",
-                                 query={}).render_as_string(hide_password=False))
+    return Store.open(member_url(url, name, password))
 
 
 def uid_of(store: Store) -> str:

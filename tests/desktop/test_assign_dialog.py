@@ -8,7 +8,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from assign_helpers import member_texts, opened, pick
+from PySide6.QtCore import Qt
 from window_helpers import open_window
 
 from annotate.assignment import balance
@@ -16,7 +17,6 @@ from annotate.commands import Assign
 from annotate.model import AnnotatedDocument, Document
 from db.store import Store
 from desktop.dialogs.assign import AssignDialog
-from desktop.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -37,36 +37,6 @@ def window(qtbot, tmp_path: Path):
     window.service.store.close()
 
 
-def opened(window: MainWindow, qtbot) -> AssignDialog:
-    """The dialog as Team ▸ Assign documents… opens it."""
-    menu = window.assign_action.associatedObjects()[0]
-    menu.aboutToShow.emit()
-    assert window.assign_action.isEnabled()
-    window.assign_action.trigger()
-    dialog = window.findChild(AssignDialog)
-    assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def pick(dialog: AssignDialog, rows: list[int], members: list[str]) -> None:
-    """Select the documents of ``rows`` and check exactly ``members``."""
-    selection = QItemSelection()
-    for row in rows:
-        selection.select(dialog.model.index(row, 0), dialog.model.index(row, 1))
-    dialog.table.selectionModel().select(
-        selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        | QItemSelectionModel.SelectionFlag.Rows)
-    for i in range(dialog.members.count()):
-        item = dialog.members.item(i)
-        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
-                           in members else Qt.CheckState.Unchecked)
-
-
-def member_texts(dialog: AssignDialog) -> list[str]:
-    return [dialog.members.item(i).text() for i in range(dialog.members.count())]
-
-
 def test_a_lead_assigns_by_hand_and_unassigns_each_in_one_undo_step(window, qtbot) -> None:
     service = window.service
     uids = [row.uid for row in service.store.list_documents()]
@@ -81,7 +51,6 @@ def test_a_lead_assigns_by_hand_and_unassigns_each_in_one_undo_step(window, qtbo
     assert service.store.assignments() == [(uids[0], "amina"), (uids[0], "lead"),
                                            (uids[2], "amina"), (uids[2], "lead")]
     assert len(service.history()) == entries + 1 and service.next_undo() == "assign"
-    assert service.status(uids[0]) == "todo"  # the lead's own status is left alone
     assert window.documents.progress.text() == "0 of 2 done"  # My queue, at once
     assert dialog.model.assigned_to(uids[2]) == "amina, lead"
     assert member_texts(dialog)[0] == "amina — 2 documents"
@@ -97,6 +66,12 @@ def test_a_lead_assigns_by_hand_and_unassigns_each_in_one_undo_step(window, qtbo
     assert service.store.assignments() == []
     assert not window.documents.progress.isVisible()
     assert member_texts(dialog)[0] == "amina — 0 documents"
+
+    window.assign_action.trigger()  # once more: the dialog open is brought to the front
+    assert window.findChildren(AssignDialog) == [dialog]
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AssignDialog))
+    assert opened(window, qtbot) is not dialog
 
 
 def test_a_balance_is_previewed_then_applied_as_one_step(window, qtbot) -> None:
@@ -183,6 +158,7 @@ def test_another_annotator_is_added_by_name_and_a_bad_name_is_refused(window, qt
     assert not dialog.problem.isVisible() and dialog.checked() == ["dara"]
     pick(dialog, [3], ["dara"])
     qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
-    assert window.service.store.assignments() == [
-        (window.service.store.list_documents()[3].uid, "dara")]
+    uid = window.service.store.list_documents()[3].uid
+    assert window.service.store.assignments() == [(uid, "dara")]
+    assert window.service.store.status(uid, "lead") == "todo"  # not the lead's own edit
     assert "dara — 1 document" in member_texts(dialog)
