@@ -29,6 +29,17 @@ class Roster:
     refusal: str | None = None
     server: bool = False
     """Whether the store is a team's server (else a file: anyone may be given documents)."""
+    user: str = ""
+    """The role the store is opened as, on a server."""
+
+    @property
+    def who(self) -> str:
+        """Who the user acts as, in a sentence."""
+        if not self.server:
+            return ("On a file you act as the lead, as counterclaim assign lets anyone with "
+                    "the file do.")
+        return f"Connected to the team's server as {self.user}" + \
+            (", who may assign." if self.refusal is None else ".")
 
     @property
     def first_checked(self) -> list[str]:
@@ -48,4 +59,4 @@ def read_roster(store: Store) -> Roster:
     refusal = None if lead else REFUSAL.format(
         user=user, role=f"{'an' if role == 'annotator' else 'a'} {role}" if role
         else "not a member of the team")
-    return Roster(tuple(sorted(roles.items())), refusal, server=True)
+    return Roster(tuple(sorted(roles.items())), refusal, server=True, user=user)

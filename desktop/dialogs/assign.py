@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,6 +141,7 @@ class AssignDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -162,6 +163,11 @@ class AssignDialog(QDialog):
         self.apply_button = QPushButton("Apply &balance")
         self.blind = QCheckBox(BLIND_TEXT)
         self.undo_button = QPushButton("Un&do last change")
+        for button in (self.add_member, self.assign_button, self.unassign_button,
+                       self.preview_button, self.apply_button, self.undo_button):
+            button.setAutoDefault(False)  # Enter in a field presses none of them
+        self.intro = plain_label()
+        self.intro.setWordWrap(True)
         self.problem = plain_label()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: palette(highlighted-text); "
@@ -229,6 +235,7 @@ class AssignDialog(QDialog):
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addWidget(self.problem)
         layout.addLayout(body, 1)
         layout.addWidget(self.summary)
@@ -243,6 +250,8 @@ class AssignDialog(QDialog):
         roster = self.service.roster()
         self.roster = roster if roster is not None else Roster((), "the store cannot be read")
         refusal = self.roster.refusal
+        self.intro.setText(f"{self.roster.who} Each change here is one step of yours (Undo "
+                           "takes it back), and My queue follows it at once.")
         self._say(refusal)
         for control in (self.assign_button, self.unassign_button, self.preview_button,
                         self.apply_button, self.blind, self.add_member, self.new_member,
@@ -269,9 +278,21 @@ class AssignDialog(QDialog):
         which = self.shown.currentIndex()
         if which:
             rows = [row for row in rows if bool(held.get(row.uid)) == (which == 2)]
+        chosen = set(self.selected())
         self.model.show(rows, held)
+        self._select(chosen)
         self._fill_members(held)
         self._selection_changed()
+
+    def _select(self, uids: set[str]) -> None:
+        """Select the rows of ``uids`` again (the documents picked before a reload)."""
+        selection = QItemSelection()
+        for row, uid in enumerate(self.model.uids()):
+            if uid in uids:
+                selection.select(self.model.index(row, 0), self.model.index(row, 1))
+        self.table.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.Select
+            | QItemSelectionModel.SelectionFlag.Rows)
 
     def _fill_members(self, held: dict[str, list[str]]) -> None:
         """The members (and anyone assigned documents who is not one), each with how many
@@ -317,7 +338,9 @@ class AssignDialog(QDialog):
         """The choice changed: a preview no longer holds; say what is picked."""
         self._drop_preview()
         chosen, members = len(self.selected()), self.checked()
-        self.counts.setText(f"{self.model.rowCount()} documents shown, {chosen} selected")
+        shown = self.model.rowCount()
+        self.counts.setText(f"{shown} documents shown, {chosen} selected · a balance covers "
+                            f"{chosen or shown}")
         allowed = self.roster.refusal is None
         self.assign_button.setEnabled(allowed and bool(chosen and members))
         self.unassign_button.setEnabled(allowed and bool(chosen and members))
@@ -406,7 +429,7 @@ class AssignDialog(QDialog):
     def set_blind(self) -> bool:
         """Turn blind mode as the switch says (left as stored when refused)."""
         on = self.blind.isChecked()
-        done = self._apply(SetBlind(on), f"blind mode {'on' if on else 'off'}")
+        done = self._apply(SetBlind(on), f"blind mode turned {'on' if on else 'off'}")
         self.blind.setChecked(self.service.blind())
         return done
 

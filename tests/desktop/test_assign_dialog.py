@@ -45,12 +45,13 @@ def test_a_lead_assigns_by_hand_and_unassigns_each_in_one_undo_step(window, qtbo
                                     "chen — 0 documents", "lead — 0 documents"]
     assert not dialog.assign_button.isEnabled()  # nothing picked yet
     pick(dialog, [0, 2], ["amina", "lead"])
-    assert dialog.counts.text() == "5 documents shown, 2 selected"
+    assert dialog.counts.text() == "5 documents shown, 2 selected · a balance covers 2"
     entries = len(service.history())
     qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
     assert service.store.assignments() == [(uids[0], "amina"), (uids[0], "lead"),
                                            (uids[2], "amina"), (uids[2], "lead")]
     assert len(service.history()) == entries + 1 and service.next_undo() == "assign"
+    assert dialog.selected() == [uids[0], uids[2]]  # still picked, for the next action
     assert window.documents.progress.text() == "0 of 2 done"  # My queue, at once
     assert dialog.model.assigned_to(uids[2]) == "amina, lead"
     assert member_texts(dialog)[0] == "amina — 2 documents"

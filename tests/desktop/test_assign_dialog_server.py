@@ -56,6 +56,8 @@ def test_a_lead_balances_the_team_and_an_annotators_queue_follows(server, qtbot,
     alice = window_of(qtbot, url, names["a"], tmp_path)
     try:
         dialog = opened(lead, qtbot)
+        assert dialog.intro.text().startswith(
+            f"Connected to the team's server as {names['l']}, who may assign.")
         assert not dialog.new_member.isVisible()  # the server's members only
         assert member_texts(dialog) == sorted([f"{names['a']} (annotator) — 0 documents",
                                                f"{names['b']} (annotator) — 0 documents",
