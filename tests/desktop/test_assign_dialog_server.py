@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from assign_helpers import member_texts, opened, pick
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from server_store import member_url, server_url, team_store
 
 from annotate.model import AnnotatedDocument, Document
@@ -49,6 +49,15 @@ def window_of(qtbot, url: str, name: str, tmp_path: Path) -> MainWindow:
     return window
 
 
+def shut(*windows: MainWindow) -> None:
+    """Close the windows' stores and stop their watch (it would connect again, as a role
+    the fixture drops, while later tests run)."""
+    for window in windows:
+        for timer in window.service.hub.findChildren(QTimer):
+            timer.stop()
+        window.service.store.close()
+
+
 def test_a_lead_balances_the_team_and_an_annotators_queue_follows(server, qtbot,
                                                                   tmp_path) -> None:
     store, url, names = server
@@ -75,8 +84,7 @@ def test_a_lead_balances_the_team_and_an_annotators_queue_follows(server, qtbot,
         assert alice.service.notice_outside_changes()  # the server's notice, polled here
         assert alice.documents.progress.text() == "0 of 2 done · blind mode"
     finally:
-        lead.service.store.close()
-        alice.service.store.close()
+        shut(lead, alice)
 
 
 def test_an_annotator_is_refused_plainly_and_so_is_a_forced_change(server, qtbot,
@@ -103,4 +111,4 @@ def test_an_annotator_is_refused_plainly_and_so_is_a_forced_change(server, qtbot
         assert dialog.problem.text().startswith("the server refused the change")
         assert store.assignments() == [] and not store.blind()
     finally:
-        alice.service.store.close()
+        shut(alice)
