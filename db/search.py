@@ -8,13 +8,19 @@ added since the last one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
+    Dialect,
+    Integer,
     Select,
-    TextClause,
+    String,
     and_,
+    bindparam,
     column,
     exists,
     false,
@@ -24,10 +30,12 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from annotate.model import Status
 from annotate.query import And, Not, Query, Term, parse
 from db import dialects
+from db.engine import execute
 from db.names import Names
 from db.tables import AssignmentModel, DocumentModel, SettingModel, SpanModel, StatusModel
 
@@ -83,21 +91,68 @@ def like_filter(tree: Query) -> ColumnElement[bool]:
     return and_(*parts) if isinstance(tree, And) else or_(*parts)
 
 
+NO_LIMIT = 2**63 - 1
+"""The page size of a listing without one (an integer both engines take)."""
+WHO, STATUS, LABEL = (bindparam("who", type_=Integer), bindparam("status", type_=String),
+                      bindparam("label", type_=Integer))
+LIMIT, OFFSET = bindparam("limit", type_=BigInteger), bindparam("offset", type_=BigInteger)
+
+
 @dataclass(frozen=True)
-class DocumentFilter:
-    """The document list's filters as SQL, for its rows and for its count."""
+class Shape:
+    """What the document list's statements depend on, the values they are run with aside:
+    statements of one shape are built and compiled once (:func:`statements`)."""
 
-    span_count: ColumnElement[int]
-    """The annotator's spans in the document (all annotators' when None)."""
-    state: ColumnElement[str]
-    """The annotator's status of the document."""
-    conditions: tuple[ColumnElement[bool], ...]
-    matches: TextClause | None
-    """The ids the search index gives for the search (None: no search, or no index and the
-    search is among the conditions)."""
+    engine: str
+    """The SQLAlchemy dialect's name."""
+    annotator: bool
+    """Spans and statuses of one annotator (``who``); else spans of all."""
+    search: str | Query | None
+    """The search index's SELECT of matching ids (its words are parameters), or, with no
+    index, the search itself (tested as substrings); None: no search."""
+    status: bool
+    label: bool | None
+    """None: no label filter; False: a label the store does not know (nothing passes)."""
+    assigned: bool
 
 
-def document_filter(
+@dataclass(frozen=True)
+class Statement:
+    """One statement compiled for the driver (:func:`db.engine.execute`): its SQL with ``?``
+    placeholders, the name of each placeholder's value, and the values fixed in the SQL."""
+
+    sql: str
+    names: tuple[str, ...]
+    fixed: dict[str, Any]
+
+    def run(self, conn: Connection, values: dict[str, Any]) -> Any:
+        """The driver's cursor over the statement run with ``values`` (by name)."""
+        given = self.fixed | values
+        return execute(conn, self.sql, tuple(given[name] for name in self.names))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The document list for one set of filters: its count and its pages."""
+
+    count_statement: Statement
+    page_statement: Statement
+    values: dict[str, Any]
+
+    def count(self, conn: Connection) -> int:
+        """How many documents pass. A search alone is counted in the index (which holds
+        exactly the documents indexed so far: documents are never deleted)."""
+        return int(self.count_statement.run(conn, self.values).fetchone()[0])
+
+    def rows(self, conn: Connection, limit: int | None, offset: int = 0) -> list[tuple]:
+        """Rows of (uid, title, source, length, span_count, state), in store order from
+        ``offset`` (documents are walked in id order, each looked up in the search's
+        matches, so a first page stops early)."""
+        return self.page_statement.run(conn, self.values | {
+            "limit": NO_LIMIT if limit is None else limit, "offset": offset}).fetchall()
+
+
+def listing(
     conn: Connection,
     names: Names,
     annotator: str | None,
@@ -106,66 +161,89 @@ def document_filter(
     label: str | None,
     indexed: bool,
     assigned: bool = False,
-) -> DocumentFilter:
-    """The filters of the document list (QueryError for a search that cannot be read);
-    ``indexed``: whether the store has its search index; ``assigned``: only the documents
-    assigned to ``annotator`` (their queue)."""
-    who = names.find_annotator(conn, annotator) if annotator else None
+) -> Listing:
+    """The document list's statements for these filters (QueryError for a search that
+    cannot be read); ``indexed``: whether the store has its search index; ``assigned``: only
+    the documents assigned to ``annotator`` (their queue). Only the names are looked up
+    here: the statements come compiled from :func:`statements`."""
+    values: dict[str, Any] = {
+        "who": (names.find_annotator(conn, annotator) if annotator else None) or -1,
+        "status": status,
+    }
+    search: str | Query | None = None
+    if search_text and search_text.strip():
+        search = parse(search_text)
+        if indexed:
+            search, words = dialects.of(conn).search_ids(search)
+            values |= words
+    label_id = names.find_label(conn, label) if label else None
+    values["label"] = label_id
+    shape = Shape(conn.dialect.name, bool(annotator), search, status is not None,
+                  None if not label else label_id is not None, assigned)
+    count, page = statements(shape)
+    return Listing(count, page, values)
+
+
+@lru_cache(maxsize=256)
+def statements(shape: Shape) -> tuple[Statement, Statement]:
+    """The count and page statements of the document list for ``shape``, compiled."""
     span_filter = S.c.document_id == D.c.id
-    if annotator:
-        span_filter = span_filter & (S.c.annotator_id == (who or -1))
+    if shape.annotator:
+        span_filter = span_filter & (S.c.annotator_id == WHO)
     state = func.coalesce(
-        select(ST.c.state)
-        .where(ST.c.document_id == D.c.id, ST.c.annotator_id == (who or -1))
+        select(ST.c.state).where(ST.c.document_id == D.c.id, ST.c.annotator_id == WHO)
         .scalar_subquery(),
         "todo",
     )
     conditions: list[ColumnElement[bool]] = []
     matches = None
-    if search_text and search_text.strip():
-        tree = parse(search_text)
-        if indexed:
-            matches = dialects.of(conn).search_ids(tree)
-        else:
-            conditions.append(like_filter(tree))
-    if status is not None:
-        conditions.append(state == status)
-    if assigned:
-        conditions.append(exists().where(AS.c.document_id == D.c.id,
-                                         AS.c.annotator_id == (who or -1)))
-    if label:
-        label_id = names.find_label(conn, label)
-        conditions.append(false() if label_id is None else
-                          exists().where(span_filter, S.c.label_id == label_id))
+    if isinstance(shape.search, str):
+        matches = text(shape.search).columns(column("id"))
+    elif shape.search is not None:
+        conditions.append(like_filter(shape.search))
+    if shape.status:
+        conditions.append(state == STATUS)
+    if shape.assigned:
+        conditions.append(exists().where(AS.c.document_id == D.c.id, AS.c.annotator_id == WHO))
+    if shape.label is not None:
+        conditions.append(exists().where(span_filter, S.c.label_id == LABEL) if shape.label
+                          else false())
     span_count = select(func.count()).where(span_filter).scalar_subquery()
-    return DocumentFilter(span_count, state, tuple(conditions), matches)
-
-
-def document_query(found: DocumentFilter) -> Select:
-    """Rows of (uid, title, source, length, span_count, state) for the document list, in no
-    order: the caller orders and pages (documents are walked in id order, each looked up in
-    the search's matches, so a first page stops early)."""
-    query = select(
+    page = select(
         D.c.uid,
         D.c.title,
         D.c.meta["source"].as_string().label("source"),
         D.c.length,
-        found.span_count.label("span_count"),
-        found.state.label("state"),
-    ).where(*found.conditions)
-    if found.matches is not None:
-        query = query.where(D.c.id.in_(found.matches))
-    return query
+        span_count.label("span_count"),
+        state.label("state"),
+    ).where(*conditions)
+    if matches is not None:
+        page = page.where(D.c.id.in_(matches))
+    if matches is None:
+        count = select(func.count()).select_from(D).where(*conditions)
+    elif not conditions:
+        count = select(func.count()).select_from(matches.subquery())
+    else:
+        count = select(func.count()).select_from(D).where(D.c.id.in_(matches), *conditions)
+    engine = QMARK[shape.engine]
+    return (_compiled(count, engine),
+            _compiled(page.order_by(D.c.id).limit(LIMIT).offset(OFFSET), engine))
 
 
-def count_query(found: DocumentFilter) -> Select:
-    """How many documents pass. A search alone is counted in the index (which holds exactly
-    the documents indexed so far: documents are never deleted); with other filters each
-    match is looked up by id."""
-    if found.matches is None:
-        return select(func.count()).select_from(D).where(*found.conditions)
-    if not found.conditions:
-        return select(func.count()).select_from(
-            found.matches.columns(column("id")).subquery())
-    return select(func.count()).select_from(D).where(D.c.id.in_(found.matches),
-                                                     *found.conditions)
+def _compiled(statement: Select, engine: Dialect) -> Statement:
+    """``statement`` for the driver, the values fixed in it as the driver takes them (a JSON
+    path, for one)."""
+    compiled = statement.compile(dialect=engine)
+    fixed = {}
+    for name, value in compiled.params.items():
+        process = compiled.binds[name].type.dialect_impl(engine).bind_processor(engine)
+        fixed[name] = value if process is None or value is None else process(value)
+    return Statement(compiled.string, tuple(compiled.positiontup or ()), fixed)
+
+
+QMARK: dict[str, Dialect] = {
+    "sqlite": sqlite.dialect(paramstyle="qmark"),
+    "postgresql": postgresql.psycopg.dialect(paramstyle="qmark"),
+}
+"""SQLAlchemy's dialect of each engine, writing ``?`` placeholders (the driver's way of
+:func:`db.engine.execute`)."""

@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Row,
     and_,
     delete,
     exists,
@@ -511,10 +510,8 @@ class Store:
         if index:
             self._refresh_search(search_text)
         with self._read() as conn:
-            found = self._filter(conn, annotator, search_text, status, label, assigned)
-            return _document_rows(
-                conn.execute(search.document_query(found).order_by(D.c.id).offset(offset)
-                             .limit(limit)))
+            found = self._listing(conn, annotator, search_text, status, label, assigned)
+            return _document_rows(found.rows(conn, limit, offset))
 
     def document_page(
         self,
@@ -529,18 +526,16 @@ class Store:
         together (the window's list on new filters). A search covers the documents indexed
         so far: the window brings the index up to date in the background."""
         with self._read() as conn:
-            found = self._filter(conn, annotator, search_text, status, label, assigned)
-            total = conn.scalar(search.count_query(found)) or 0
-            rows = conn.execute(search.document_query(found).order_by(D.c.id).limit(limit))
-            return total, _document_rows(rows)
+            found = self._listing(conn, annotator, search_text, status, label, assigned)
+            return found.count(conn), _document_rows(found.rows(conn, limit))
 
-    def _filter(self, conn: Connection, annotator: str | None, search_text: str | None,
-                status: Status | None, label: str | None,
-                assigned: bool = False) -> search.DocumentFilter:
+    def _listing(self, conn: Connection, annotator: str | None, search_text: str | None,
+                 status: Status | None, label: str | None,
+                 assigned: bool = False) -> search.Listing:
         if self._indexed is None:
             self._indexed = self._dialect.has_search_index(conn)
-        return search.document_filter(conn, self.names, annotator, search_text, status, label,
-                                      self._indexed, assigned)
+        return search.listing(conn, self.names, annotator, search_text, status, label,
+                              self._indexed, assigned)
 
     def count_documents(
         self,
@@ -554,8 +549,7 @@ class Store:
         if index:
             self._refresh_search(search_text)
         with self._read() as conn:
-            return conn.scalar(search.count_query(
-                self._filter(conn, annotator, search_text, status, label))) or 0
+            return self._listing(conn, annotator, search_text, status, label).count(conn)
 
     def _refresh_search(self, search_text: str | None) -> None:
         """Bring the search index up to date; the write lock only when it is behind."""
@@ -1149,6 +1143,7 @@ _CLOSE_UNDOS = (
 
 
 
-def _document_rows(rows: Iterable[Row]) -> list[DocumentRow]:
-    return [DocumentRow(r.uid, r.title, r.source or "", r.length, r.span_count,
-                        r.state or "todo") for r in rows]
+def _document_rows(rows: Iterable[tuple]) -> list[DocumentRow]:
+    """Rows of (uid, title, source, length, span_count, state) as DocumentRows."""
+    return [DocumentRow(uid, title, source or "", length, span_count, state or "todo")
+            for uid, title, source, length, span_count, state in rows]

@@ -80,8 +80,29 @@ class DocumentListModel(RowsModel):
 
     # -- loading ---------------------------------------------------------------------------
     def set_filters(self, filters: Filters) -> None:
+        """Show the documents ``filters`` let through, in place of those shown: no reset (the
+        header and the view's state stay), only the rows that differ are repainted."""
         self.filters = filters
-        self.reset()
+        total, rows = self.service.document_page(filters, PAGE)
+        self._total = total
+        old, kept = self._rows, min(len(self._rows), len(rows))
+        if len(rows) < len(old):
+            self.beginRemoveRows(QModelIndex(), len(rows), len(old) - 1)
+            del old[len(rows):]
+            self.endRemoveRows()
+        changed = [n for n in range(kept) if old[n] != rows[n]]
+        old[:kept] = rows[:kept]
+        self._row_of = {row.uid: n for n, row in enumerate(old)}
+        stale = set(changed)
+        self._shown = {n: shown for n, shown in self._shown.items()
+                       if n < kept and n not in stale}
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0),
+                                  self.index(changed[-1], len(COLUMNS) - 1))
+        if len(rows) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
+            self._append(rows[kept:])
+            self.endInsertRows()
 
     def reset(self) -> None:
         """Forget every row and fetch the first page again."""
@@ -304,6 +325,8 @@ class DocumentList(QDockWidget):
             return
         self.problem.hide()
         self.model.set_filters(filters)
+        if self.model.row_of(self.service.current) is None:
+            self.table.scrollToTop()  # new rows from the top, as a list filled afresh
         self._show_current(self.service.current)
         if query != self.query:
             self.query = query
@@ -338,7 +361,7 @@ class DocumentList(QDockWidget):
     def _show_current(self, uid: str) -> None:
         row = self.model.row_of(uid)
         if row is None:
-            self.table.clearSelection()
+            self.table.selectionModel().clear()  # the current row too: a click opens it
             return
         index = self.model.index(row, 0)
         if self.table.currentIndex().row() != row:

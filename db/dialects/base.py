@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, TextClause
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from annotate.query import Query
@@ -103,10 +103,11 @@ class Dialect(ABC):
         """Index the documents whose id is in (``done``, ``newest``]."""
 
     @abstractmethod
-    def search_ids(self, tree: Query) -> TextClause:
+    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
         """A SELECT of the ids (column ``id``, each once) of the indexed documents matching
         the search ``tree`` (:mod:`annotate.query`), case and accents aside as far as the
-        engine can."""
+        engine can: its SQL, whose ``:name`` parameters hold the search's words (the SQL is
+        the same for every search of the same form), and their values."""
 
     @abstractmethod
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watch | None:

@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 from psycopg import IsolationLevel
 from psycopg.types.string import TextLoader
-from sqlalchemy import Connection, Engine, TextClause, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -221,11 +221,11 @@ class PostgreSQL(Dialect):
             {"done": done, "newest": newest, "part": PART, "overlap": OVERLAP},
         )
 
-    def search_ids(self, tree: Query) -> TextClause:
+    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
         words: dict[str, str] = {}
         matches = tsquery(tree, words)
-        return text("SELECT DISTINCT document_id AS id FROM document_words "
-                    f"WHERE words @@ {matches}").bindparams(**words)
+        return (f"SELECT DISTINCT document_id AS id FROM document_words WHERE words @@ {matches}",
+                words)
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Listener:
         return Listener(conninfo(engine.url), token)

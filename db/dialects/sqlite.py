@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, TextClause, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotate.errors import StoreError
@@ -134,9 +134,9 @@ class SQLite(Dialect):
             {"done": done, "newest": newest},
         )
 
-    def search_ids(self, tree: Query) -> TextClause:
-        return text("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q"
-                    ).bindparams(q=fts_query(tree))
+    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
+        return ("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q",
+                {"q": fts_query(tree)})
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watcher | None:
         return None if path is None else Watcher(path)
