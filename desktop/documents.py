@@ -263,6 +263,8 @@ class DocumentList(QDockWidget):
         self.setWidget(body)
         self.query: Query | None = None
         """The corpus search the list shows (None: none)."""
+        self._replacing = False
+        """The list's rows are being replaced by those of new filters."""
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
@@ -324,7 +326,11 @@ class DocumentList(QDockWidget):
             self.problem.show()
             return
         self.problem.hide()
-        self.model.set_filters(filters)
+        self._replacing = True  # rows leaving move the view's current row: nothing to open
+        try:
+            self.model.set_filters(filters)
+        finally:
+            self._replacing = False
         if self.model.row_of(self.service.current) is None:
             self.table.scrollToTop()  # new rows from the top, as a list filled afresh
         self._show_current(self.service.current)
@@ -354,6 +360,8 @@ class DocumentList(QDockWidget):
 
     # -- selection and navigation ----------------------------------------------------------
     def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._replacing:
+            return
         row = self.model.document_row(current.row())
         if row is not None:
             self.service.open_document(row.uid)

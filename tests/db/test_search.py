@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from annotate.commands import CreateSpan, SetStatus
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.query import QueryError, parse
+from db import search
 from db.dialects.sqlite import fts_query
 from db.store import Store
 
@@ -129,3 +130,32 @@ def test_the_count_and_first_page_agree_with_the_list_for_every_filter(store, co
         assert {name for name, uid in corpus.items() if uid in {r.uid for r in every}} == names
         assert total == len(every) == store.count_documents("amina", search_text, status, label)
         assert rows == every[:2]
+
+
+def test_a_page_of_the_list_is_two_statements_on_the_driver_compiled_once(store, corpus,
+                                                                          monkeypatch):
+    """The window's list on a new search: its count and first page, run on the driver (no
+    statement built or run by SQLAlchemy, whose work costs several times SQLite's running a
+    small one), the statements compiled once for every search of the same form."""
+    store.index_for_search(len(TEXTS))
+    store.ensure_annotator("amina")  # as the window does
+    store.document_page("amina", "ambush", "todo", None, 2)  # names read, statements compiled
+    through_sqlalchemy: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_: through_sqlalchemy.append(sql))
+    on_driver: list[str] = []
+    real_execute = getattr(search, "execute", None)
+    monkeypatch.setattr(search, "execute", lambda conn, sql, params: on_driver.append(sql)
+                        or real_execute(conn, sql, params), raising=False)
+    compiled: list[object] = []
+    real_compiled = getattr(search, "_compiled", None)
+    monkeypatch.setattr(search, "_compiled", lambda *args: compiled.append(args)
+                        or real_compiled(*args), raising=False)
+    pages = {words: store.document_page("amina", words, "todo", None, 2)
+             for words in ("raid", "kidal", "armed")}
+    assert through_sqlalchemy == []
+    assert len(on_driver) == 2 * len(pages)
+    assert compiled == []  # the form of the first search's: compiled then
+    assert {words: total for words, (total, _) in pages.items()} == {
+        "raid": 2, "kidal": 2, "armed": 3}
+    assert [row.title for row in pages["raid"][1]] == ["Raid", "Both"]
