@@ -10,11 +10,12 @@ give the journal's JSON form.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
 from annotate.actors import Actor, Event
-from annotate.model import DocLabel, Relation, Span, Status, Verdict, clipped, utc_now
+from annotate.model import GOLD, DocLabel, Relation, Span, Status, Verdict, clipped, utc_now
 from annotate.schema import LabelSchema
 
 DecisionKind = Literal["accept", "reject"]
@@ -547,6 +548,140 @@ class RemoveDecision(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class AcceptAgreed(Batch):
+    """The agreed items of many documents (a corpus) accepted into gold as ONE step, undone
+    as one (by :class:`WithdrawAgreed`). Its ``commands`` come in the order :meth:`of` puts
+    them: the gold spans' CreateSpan, the span decisions' AddDecision, then the rest
+    (relations, document labels and their decisions) as made. The journal holds it compactly:
+    a row per gold span and per span decision, not a command each."""
+
+    op: ClassVar[str] = "accept_agreed"
+
+    @classmethod
+    def of(cls, commands: Sequence[Command], title: str = "accept agreed items") -> AcceptAgreed:
+        """The step of ``commands`` (those of per-document accepts), in its order."""
+        spans, decisions, rest = gold_parts(commands)
+        return cls((*(CreateSpan(s) for s in spans), *(AddDecision(d) for d in decisions),
+                    *rest), title)
+
+    def inverse(self) -> WithdrawAgreed:
+        spans, decisions, rest = gold_parts(self.commands)
+        return WithdrawAgreed(tuple(s.id for s in spans), tuple(d.id for d in decisions),
+                              tuple(c.inverse() for c in reversed(rest)), self.title, self)
+
+    def changes(self) -> ChangeSet:
+        return _many_changes(self.commands, created=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        spans, decisions, rest = gold_parts(self.commands)
+        return {
+            "op": self.op,
+            "title": self.title,
+            "spans": [[s.document, s.start, s.end, s.label, s.id, dict(s.attributes), s.note,
+                       s.created, s.updated, [list(f) for f in s.fragments]] for s in spans],
+            "decisions": [[d.id, d.document, d.kind, list(d.sources),
+                           None if d.gold_span is None else d.gold_span.id, d.decided_by, d.at]
+                          for d in decisions],
+            "commands": [c.to_dict() for c in rest],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawAgreed(Command):
+    """The undo of an :class:`AcceptAgreed`: its other ``commands`` (relations, document
+    labels and their decisions) taken back, then the span decisions of ids ``decisions``,
+    then the gold spans of ids ``spans``. ``taken`` is the AcceptAgreed that puts back what it
+    took (the store fills it in): what a redo applies. The journal holds the ids alone."""
+
+    op: ClassVar[str] = "withdraw_agreed"
+    spans: tuple[str, ...]
+    decisions: tuple[str, ...]
+    commands: tuple[Command, ...] = ()
+    title: str = ""
+    taken: AcceptAgreed | None = None
+
+    def inverse(self) -> AcceptAgreed:
+        if self.taken is None:
+            raise ValueError("what was taken back is not known: apply the command first")
+        return self.taken
+
+    def changes(self) -> ChangeSet:
+        if self.taken is None:
+            return ChangeSet(spans=frozenset(self.spans))
+        return _many_changes(self.taken.commands, created=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "title": self.title, "spans": list(self.spans),
+                "decisions": list(self.decisions),
+                "commands": [c.to_dict() for c in self.commands]}
+
+
+_SPAN_STEPS = (CreateSpan, DeleteSpan)
+_DECISION_STEPS = (AddDecision, RemoveDecision)
+
+
+def gold_parts(
+    commands: Sequence[Command],
+) -> tuple[list[Span], list[Decision], list[Command]]:
+    """The parts of an AcceptAgreed's ``commands``: the gold spans they create (without
+    relations), the span decisions they add (whose gold span is one of those, or none), and
+    the rest, each in order."""
+    spans: dict[str, Span] = {}
+    decisions: list[Decision] = []
+    rest: list[Command] = []
+    for command in commands:  # by type, not isinstance: tens of thousands of commands
+        if type(command) is CreateSpan and not command.relations \
+                and command.span.annotator == GOLD:
+            spans[command.span.id] = command.span
+    for command in commands:
+        kind = type(command)
+        if kind is CreateSpan and spans.get(command.span.id) is command.span:  # type: ignore[attr-defined]
+            continue
+        if kind is AddDecision and _span_decision(command.decision, spans):  # type: ignore[attr-defined]
+            decisions.append(command.decision)  # type: ignore[attr-defined]
+        else:
+            rest.append(command)
+    return list(spans.values()), decisions, rest
+
+
+def _span_decision(decision: Decision, spans: dict[str, Span]) -> bool:
+    """Whether ``decision`` is on spans and its gold span (if any) is one of ``spans``."""
+    gold = decision.gold_span
+    return (decision.category is None and decision.gold_relation is None
+            and not decision.gold_labels
+            and (gold is None or spans.get(gold.id) is gold or spans.get(gold.id) == gold))
+
+
+def _accept_agreed_from(data: dict[str, Any]) -> AcceptAgreed:
+    """An AcceptAgreed from its journal JSON."""
+    spans = {
+        row[4]: Span(row[0], row[1], row[2], row[3], GOLD, row[4], row[5], row[6], row[7],
+                     row[8], tuple(tuple(f) for f in row[9]))
+        for row in data["spans"]
+    }
+    decisions = [Decision(i, uid, kind, tuple(sources), None if gold is None else spans[gold],
+                          by, at) for i, uid, kind, sources, gold, by, at in data["decisions"]]
+    return AcceptAgreed((*(CreateSpan(s) for s in spans.values()),
+                         *(AddDecision(d) for d in decisions),
+                         *(command_from_dict(c) for c in data["commands"])), data["title"])
+
+
+def _many_changes(commands: Sequence[Command], created: bool) -> ChangeSet:
+    """What an AcceptAgreed (``created``) or WithdrawAgreed changes: in one pass over its gold
+    spans and span decisions, the rest's own ChangeSets joined to it."""
+    spans, decisions, rest = gold_parts(commands)
+    result = ChangeSet(
+        documents=frozenset({s.document for s in spans} | {d.document for d in decisions}),
+        spans=frozenset({s.id for s in spans} | {i for d in decisions for i in d.sources}),
+        ranges=tuple((s.document, s.start, s.end) for s in spans),
+        edits=tuple((None, s) if created else (s, None) for s in spans),
+    )
+    for command in rest:
+        result = result | command.changes()
+    return result
+
+
+@dataclass(frozen=True, slots=True)
 class SetSchema(Command):
     """Replace the label schema. ``renames`` pairs (old name, new name) of labels whose spans
     follow them, ``relation_renames`` of relation types whose relations follow them; ``before``
@@ -819,6 +954,12 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return cls7(tuple((str(uid), str(name)) for uid, name in data["pairs"]))
     if op == "set_blind":
         return SetBlind(bool(data["on"]), bool(data["previous"]))
+    if op == AcceptAgreed.op:
+        return _accept_agreed_from(data)
+    if op == WithdrawAgreed.op:
+        return WithdrawAgreed(tuple(data["spans"]), tuple(data["decisions"]),
+                              tuple(command_from_dict(c) for c in data["commands"]),
+                              data["title"])
     if op == "batch":
         return Batch(tuple(command_from_dict(c) for c in data["commands"]), data.get("title", ""))
     raise ValueError(f"unknown command {op!r}")

@@ -130,6 +130,26 @@ def _import(payload: dict[str, Any]) -> str:
     return f"{payload['file']}: {text}" if payload.get("file") else text
 
 
+def _rows(payload: dict[str, Any], key: str) -> list[list[Any]]:
+    return [r for r in payload.get(key) or () if isinstance(r, list) and len(r) > 1]
+
+
+def _agreed(op: str, payload: dict[str, Any]) -> str:
+    """An accept of the agreed items of a corpus (:class:`annotate.commands.AcceptAgreed`),
+    or its withdrawal: how many changes, items (decisions) and documents."""
+    spans, decisions = _rows(payload, "spans"), _rows(payload, "decisions")
+    commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]
+    others = [c.get("decision") for c in commands if isinstance(c.get("decision"), dict)]
+    documents = {r[0] for r in spans} | {r[1] for r in decisions} | {
+        d.get("document") for d in others}
+    items = len(decisions) + len(others)
+    title = str(payload.get("title") or "accept agreed items")
+    title = title if op == "accept_agreed" else f"withdraw {title}"
+    changes = len(spans) + len(decisions) + len(commands)
+    return (f"{title} ({changes} changes): {items} item{'s' * (items != 1)} in "
+            f"{len(documents)} document{'s' * (len(documents) != 1)}")
+
+
 def describe(op: str, payload: dict[str, Any]) -> str:
     """One line saying what the operation ``op`` with this journal ``payload`` did."""
     if op in ("create_span", "delete_span") and isinstance(payload.get("span"), dict):
@@ -176,6 +196,8 @@ def describe(op: str, payload: dict[str, Any]) -> str:
                              if isinstance(d, dict))
             return f"{verb} document {decision['category']}" + (f": {gold}" if gold else "")
         return f"{verb} {len(decision.get('sources') or ())} spans"
+    if op in ("accept_agreed", "withdraw_agreed"):
+        return _agreed(op, payload)
     if op == "batch":
         commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]
         if not commands:

@@ -10,6 +10,7 @@ spans of its own annotator's layer. Each function returns why an edit is refused
 from __future__ import annotations
 
 from annotate.commands import (
+    AcceptAgreed,
     AddDecision,
     AddDocLabel,
     AddRelation,
@@ -36,6 +37,7 @@ from annotate.commands import (
     UpdateActor,
     UpdateEvent,
     UpdateSpan,
+    WithdrawAgreed,
 )
 from annotate.errors import ValidationError
 from annotate.formats.base import stable_id
@@ -70,6 +72,9 @@ def link_refusal(annotator: str, source: Span, target: Span) -> str | None:
 def command_refusal(command: Command, actor: str, adjudicating: bool = False) -> str | None:
     """Why ``actor`` may not apply ``command``: the first layer it would write that is not
     theirs (gold only within a decision's Batch)."""
+    if isinstance(command, WithdrawAgreed):  # gold spans and decisions, then these
+        return next(filter(None, (command_refusal(c, actor, True) for c in command.commands)),
+                    None)
     if isinstance(command, Batch):
         within = adjudicating or any(
             isinstance(c, AddDecision | RemoveDecision) for c in command.commands
@@ -131,6 +136,8 @@ def _owners(command: Command) -> list[str]:
 def lane(command: Command) -> str | None:
     """The one annotator's layer ``command`` writes, when it writes nothing else (no schema,
     no corpus, no gold, no decision): edits in different lanes cannot touch the same rows."""
+    if isinstance(command, AcceptAgreed | WithdrawAgreed):
+        return None  # gold and decisions
     if isinstance(command, Batch):
         found = {lane(part) for part in command.commands}
         return found.pop() if len(found) == 1 else None  # None among them: None

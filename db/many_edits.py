@@ -1,5 +1,7 @@
 """Many edit commands applied in one go, inside the caller's transaction: what accepting the
-agreed items of a whole corpus writes (:func:`db.review.accept_agreed`).
+agreed items of a whole corpus writes (:func:`db.review.accept_agreed`: one
+:class:`~annotate.commands.AcceptAgreed`), and what undoing that takes back
+(:class:`~annotate.commands.WithdrawAgreed`).
 
 The spans they create and the span decisions they add are checked by the rules
 :func:`db.edits.apply` and :func:`db.edits.check_placed` apply to one command (document known,
@@ -7,7 +9,10 @@ span in its text and fitting the schema, not only punctuation, id new; a decisio
 its gold span in its document, its item still open: :mod:`db.standing`), looked up a few
 hundred at a time, and written with one executemany per table. Every other command they hold
 runs through :func:`db.edits.apply`.
-One command alone, or commands other than these (a delete, a move...), run one by one.
+One command alone (but an AcceptAgreed), or commands other than these (a delete, a move...),
+run one by one. A WithdrawAgreed removes exactly the gold spans and decisions it names, as
+they were made (else ValidationError: changed, deleted or linked since), a few hundred per
+statement; the rest of it (relations, document labels) runs through :func:`db.edits.apply`.
 """
 
 from __future__ import annotations
@@ -15,10 +20,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from annotate import edges
-from annotate.commands import AddDecision, AddDocLabel, AddRelation, Batch, Command, CreateSpan
+from annotate.collector import collector_paused
+from annotate.commands import (
+    AcceptAgreed,
+    AddDecision,
+    AddDocLabel,
+    AddRelation,
+    Batch,
+    Command,
+    CreateSpan,
+    Decision,
+    WithdrawAgreed,
+)
 from annotate.errors import ValidationError
 from annotate.model import Span
 from annotate.validator import check_span
@@ -38,9 +54,12 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     :func:`db.edits.apply` would one after the other; returns them as applied. Creating
     spans, adding relations and document labels, and adding decisions come in that order
     (each kind after what it may name), the spans and span decisions together."""
+    if len(commands) == 1 and type(commands[0]) is WithdrawAgreed:
+        with collector_paused():  # tens of thousands of spans and decisions read
+            return [_withdraw(conn, names, commands[0], known)]
     every = [part for command in commands for part in _parts(command)]
-    if len(commands) < 2 or not {type(part) for part in every} <= {CreateSpan, AddDecision,
-                                                                   *_OTHERS}:
+    alone = len(commands) < 2 and type(commands[0]) is not AcceptAgreed
+    if alone or not {type(part) for part in every} <= {CreateSpan, AddDecision, *_OTHERS}:
         done = []
         for command in commands:
             edits.check_placed(conn, command, known)
@@ -69,8 +88,18 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
 def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
                 known: edits.Known | None) -> None:
     """:func:`db.standing.check_open` of every decision of ``commands``, each command's
-    decisions before it is applied (and so after those of the commands before it)."""
-    lots = [[p.decision for p in _parts(c) if type(p) is AddDecision] for c in commands]
+    decisions before it is applied (and so after those of the commands before it); an
+    AcceptAgreed's, document by document (as the accepts of each document it holds)."""
+    lots = []
+    for command in commands:
+        lot = [p.decision for p in _parts(command) if type(p) is AddDecision]
+        if type(command) is AcceptAgreed:
+            by_document: dict[str, list[Decision]] = {}
+            for decision in lot:
+                by_document.setdefault(decision.document, []).append(decision)
+            lots += by_document.values()
+        else:
+            lots.append(lot)
     docs = _documents(conn, (d.document for lot in lots for d in lot), known)
     standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
                                            for lot in lots])
@@ -179,3 +208,60 @@ def _found(conn: Connection, sql: str, ids: Sequence[str]) -> dict[str, str]:
     for part in _chunks(list(dict.fromkeys(ids))):
         result.update(execute(conn, f"{sql} ({_marks(part)})", part).fetchall())
     return result
+
+
+def _withdraw(conn: Connection, names: Names, command: WithdrawAgreed,
+              known: edits.Known | None) -> WithdrawAgreed:
+    """Take back what an AcceptAgreed wrote: its other commands one by one, then its span
+    decisions and its gold spans a few hundred per statement (ValidationError naming the
+    first that is no longer there, or that a relation made since links); returns it with
+    ``taken`` filled in: what was taken back, as it was."""
+    done = [edits.apply(conn, names, part, known) for part in command.commands]
+    spans = _stored_spans(conn, names, command.spans)
+    decisions = _stored_decisions(conn, names, command.decisions, spans)
+    execute_many(conn, "DELETE FROM decisions WHERE id = ?", [(i,) for i in command.decisions])
+    execute_many(conn, "DELETE FROM spans WHERE id = ?", [(i,) for i in command.spans])
+    tombstones.bury(conn, "span", command.spans)
+    taken = AcceptAgreed((*(CreateSpan(spans[i]) for i in command.spans),
+                          *(AddDecision(d) for d in decisions),
+                          *(c.inverse() for c in reversed(done))), command.title)
+    return WithdrawAgreed(command.spans, command.decisions, tuple(done), command.title, taken)
+
+
+_SPANS = (f"SELECT d.uid, {span_rows.column_list('s')} FROM spans AS s "
+          "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN")
+
+
+def _stored_spans(conn: Connection, names: Names, ids: Sequence[str]) -> dict[str, Span]:
+    """The spans of ``ids`` as stored, each linked by no relation (else ValidationError)."""
+    stored: dict[str, Span] = {}
+    for part in _chunks(ids):
+        for row in execute(conn, f"{_SPANS} ({_marks(part)})", part):
+            stored[row[1]] = span_rows.from_row(
+                row[1:], row[0], lambda i: names.label_name(conn, i),
+                lambda i: names.annotator_name(conn, i))
+    for span_id in ids:
+        if span_id not in stored:
+            raise ValidationError(f"no span {span_id} (it may have been deleted)")
+    linked = _found(conn, "SELECT source_id, id FROM relations WHERE source_id IN", ids) | \
+        _found(conn, "SELECT target_id, id FROM relations WHERE target_id IN", ids)
+    if linked:
+        span_id, relation = next(iter(linked.items()))
+        raise ValidationError(f"the gold span {span_id} is linked since (relation "
+                              f"{relation}): take that link back first")
+    return stored
+
+
+def _stored_decisions(conn: Connection, names: Names, ids: Sequence[str],
+                      spans: dict[str, Span]) -> list[Decision]:
+    """The decisions of ``ids`` as stored, in that order (ValidationError naming one that is
+    not); their gold spans are among ``spans``."""
+    stored: dict[str, Decision] = {}
+    for part in _chunks(ids):
+        for row in conn.execute(select(edits.DE, edits.D.c.uid).join(edits.D)
+                                .where(edits.DE.c.id.in_(part))):
+            stored[row.id] = edits.decision_from_row(conn, names, row, row.uid, spans, {})
+    missing = next((i for i in ids if i not in stored), None)
+    if missing is not None:
+        raise ValidationError(f"no decision {missing} (it may have been undone)")
+    return [stored[i] for i in ids]

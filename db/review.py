@@ -1,6 +1,6 @@
 """Peer review on a store: a document's aligned items (spans, relations, and document labels
 per category) for adjudication, and accepting every fully agreed item of a document or of the
-corpus (one undoable step per document)."""
+corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgreed`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from itertools import islice
 
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
-from annotate.commands import Decision
+from annotate.collector import collector_paused
+from annotate.commands import AcceptAgreed, AddDecision, Command, Decision
 from annotate.errors import InputError
 from annotate.model import GOLD, DocLabel, Relation, Span
 from annotate.overlap_matching import Progress
@@ -122,15 +123,22 @@ def accept_agreed(
 ) -> int:
     """Accept every open fully agreed item (spans, relations whose ends are in gold, and
     document labels: :func:`annotate.adjudication.accept_agreed`) of the documents ``uids``
-    (default: all) into gold, in store order, in ONE transaction: one undoable Batch per
-    document, each its own journal row of ``decided_by`` (all written, or none); returns the
-    items accepted. The corpus is read a few queries per few hundred documents, and each
-    two annotators are aligned once per :data:`PLANNED` documents. Links across documents
-    follow, once every agreed span is in gold, in a second transaction (one Batch per document
-    that has them)."""
+    (default: all) into gold, in store order, in ONE transaction and ONE undoable step of
+    ``decided_by`` (an :class:`~annotate.commands.AcceptAgreed`: all written, or none);
+    returns the items accepted. The corpus is read a few queries per few hundred documents,
+    and each two annotators are aligned once per :data:`PLANNED` documents. Links across
+    documents follow, once every agreed span is in gold, in a second transaction and step
+    (when there are any)."""
     check_name(decided_by, "the adjudicator")
     chosen = _chosen(store, annotators)
-    batches = []
+    with collector_paused():  # the corpus's spans, items and commands: in no cycle
+        return _accept_agreed(store, decided_by, chosen, uids)
+
+
+def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
+                   uids: Sequence[str] | None) -> int:
+    """:func:`accept_agreed`, its work."""
+    commands: list[Command] = []
     crossing = []  # documents with links across documents: their targets' gold may come later
     materials = store.iter_review(uids)
     while chunk := list(islice(materials, PLANNED)):
@@ -144,32 +152,34 @@ def accept_agreed(
             local = [r for r in material.relations if not r.crosses]
             if len(local) < len(material.relations):
                 crossing.append(material.uid)
-            batch = adjudication.accept_agreed(
+            commands += adjudication.accept_agreed(
                 items, decided_by,
                 _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
-                _plan_relations(store, items, local, material.decisions) if local else ())
-            if batch.commands:
-                batches.append(batch)
-    if batches:
-        store.apply_each(batches, decided_by)
-    accepted = sum(isinstance(c, adjudication.AddDecision) for b in batches for c in b.commands)
-    return accepted + _accept_agreed_across(store, decided_by, chosen, crossing)
+                _plan_relations(store, items, local, material.decisions) if local else (),
+            ).commands
+    return _accept(store, decided_by, commands) + _accept_agreed_across(
+        store, decided_by, chosen, crossing)
+
+
+def _accept(store: Store, decided_by: str, commands: Sequence[Command]) -> int:
+    """Apply the accepts ``commands`` as one AcceptAgreed step (none when there are none);
+    returns the items accepted (decisions made)."""
+    if not commands:
+        return 0
+    store.apply(AcceptAgreed.of(commands), decided_by)
+    return sum(isinstance(c, AddDecision) for c in commands)
 
 
 def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],
                           uids: Sequence[str]) -> int:
     """Accept the fully agreed links across documents of the documents ``uids``, once every
-    document's agreed spans are in gold (one undoable Batch per document); returns how many."""
-    batches = []
+    document's agreed spans are in gold (one undoable step); returns how many."""
+    commands: list[Command] = []
     for uid in uids:
         items = _items(store, uid, chosen)
         relations = [r for r in relation_review_items(store, uid, items) if r.crosses]
-        batch = adjudication.accept_agreed([], decided_by, (), relations)
-        if batch.commands:
-            batches.append(batch)
-    if batches:
-        store.apply_each(batches, decided_by)
-    return sum(isinstance(c, adjudication.AddDecision) for b in batches for c in b.commands)
+        commands += adjudication.accept_agreed([], decided_by, (), relations).commands
+    return _accept(store, decided_by, commands)
 
 
 def resolve_uid(store: Store, given: str) -> str:

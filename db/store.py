@@ -714,7 +714,8 @@ class Store:
             step = row.op if kind == "undo" else inverse.op  # what the user did, or undid
             attempt = conn.begin_nested()
             try:
-                done = edits.apply(conn, self.names, inverse, self._edit_schema(conn))
+                done = many_edits.apply_many(conn, self.names, [inverse],
+                                             self._edit_schema(conn))[0]
                 attempt.commit()
             except (ValidationError, IntegrityError) as exc:
                 attempt.rollback()

@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from db.engine import execute
+from db.engine import execute, execute_many
 
 Kind = Literal["span", "relation", "doclabel"]
 _BURY = "INSERT INTO deleted (kind, id) VALUES (?, ?) ON CONFLICT DO NOTHING"
@@ -22,13 +22,15 @@ _BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
 
 
 def bury(conn: Connection, kind: Kind, ids: Iterable[str]) -> None:
-    for item_id in ids:
-        execute(conn, _BURY, (kind, item_id))
+    rows = [(kind, item_id) for item_id in ids]
+    if rows:
+        execute_many(conn, _BURY, rows)
 
 
 def unbury(conn: Connection, kind: Kind, ids: Iterable[str]) -> None:
-    for item_id in ids:
-        execute(conn, _RAISE, (kind, item_id))
+    rows = [(kind, item_id) for item_id in ids]
+    if rows:
+        execute_many(conn, _RAISE, rows)
 
 
 def any_buried(conn: Connection) -> bool:

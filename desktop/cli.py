@@ -408,7 +408,7 @@ def parser() -> argparse.ArgumentParser:
         required=True,
         help="accept every item all compared annotators fully agree on: spans with their label "
         "and attributes, relations whose ends are in gold, document labels (one undo step "
-        "per document)",
+        "for the whole run)",
     )
     p.add_argument("--annotators", nargs="+", metavar="NAME", help="default: all but gold")
     p.add_argument("--document", metavar="UID", help="only this document (default: all)")

@@ -29,7 +29,7 @@ VIEW = {
 CASES = {
     "bench_adjudicate.py": (
         {"ratio", "accept_s", "baseline_s", "accepted", "gold_spans"},
-        {"documents": 500, "undo_step": "batch"},
+        {"documents": 500, "undo_step": "accept_agreed"},
     ),
     "bench_store.py": (
         {"import_ratio", "export_ratio", "import_extra_peak_mb", "big_peak_per_largest_text"},

@@ -254,6 +254,12 @@ def test_accept_agreed_in_corpus_runs_in_a_worker(window, qtbot, corpus):
             for uid in spans} == agreed
     assert all(d.decided_by == REVIEWER for uid in spans for d in store.decisions(uid))
     qtbot.waitUntil(lambda: tab.progress_text.text() == "1 of 4 decided", timeout=5000)
+    assert window.service.undo() is not None  # one step for the whole corpus
+    assert all(store.spans(uid, [GOLD]) == [] and store.decisions(uid) == [] for uid in spans)
+    qtbot.waitUntil(lambda: tab.progress_text.text() == "0 of 4 decided", timeout=5000)
+    assert window.service.redo() is not None
+    assert {uid: [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])]
+            for uid in spans} == agreed
 
 
 def test_selecting_an_item_shows_it_in_the_text(window):

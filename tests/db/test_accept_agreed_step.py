@@ -1,0 +1,131 @@
+"""Accept agreed over a corpus is ONE undo step (annotate.commands.AcceptAgreed): undo takes
+back exactly what it wrote (the store exports byte for byte as before), redo writes it again,
+and a run or an undo that fails part way writes nothing."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from annotate.adjudication import accept_command
+from annotate.errors import ValidationError
+from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
+from db import many_edits
+from db.review import accept_agreed, review_items
+from db.store import Store, UndoRefused
+from db.transfer import export
+from desktop.cli import main
+
+WHO = ("amina", "bo")
+
+
+def seed(store: Store, documents: int = 12) -> list[str]:
+    """Documents where amina and bo agree on two spans (one linked alike) and differ on a
+    third; the last one's agreed span is a dash alone (the store keeps an imported one)."""
+    records = []
+    for n in range(documents):
+        doc = Document(f"Report {n}: the ministry said forty people died - in town.", f"r{n}")
+        u = doc.uid
+        spans, relations = [], []
+        for who in WHO:
+            spans += [Span(u, 12, 24, "ORG", who, f"{n}{who}o"),
+                      Span(u, 25, 29, "CLAIM", who, f"{n}{who}c"),
+                      Span(u, 30, 35 if who == "amina" else 36, "PERSON", who, f"{n}{who}p")]
+            relations.append(Relation("CLAIMED_BY", f"{n}{who}c", f"{n}{who}o", who, f"{n}{who}r"))
+        records.append(AnnotatedDocument(doc, tuple(spans), tuple(relations),
+                                         dict.fromkeys(WHO, "done")))
+    store.import_documents(records)
+    return [r.document.uid for r in records]
+
+
+def native(store: Store, path: Path) -> bytes:
+    export(store, path, "native")
+    return path.read_bytes()
+
+
+def gold_count(store: Store, uids: list[str]) -> int:
+    return sum(len(store.spans(uid, [GOLD])) for uid in uids)
+
+
+def test_undo_takes_back_exactly_the_step_and_redo_writes_it_again(store: Store,
+                                                                   tmp_path: Path) -> None:
+    uids = seed(store)
+    first = review_items(store, uids[0])[0]  # decided by hand before: stays
+    store.apply(accept_command(first, first.spans[0], "lead"), "lead")
+    before = native(store, tmp_path / "before.json")
+    assert accept_agreed(store, "judge") == 3 * len(uids) - 1  # ORG, CLAIM, link; one taken
+    assert gold_count(store, uids) == 2 * len(uids)
+    assert store.next_undo("judge") == "accept_agreed"
+    after = native(store, tmp_path / "after.json")
+    assert after != before
+
+    changes = store.undo("judge")
+    assert changes is not None and set(changes.documents) == set(uids)
+    assert native(store, tmp_path / "undone.json") == before
+    assert store.next_undo("judge") is None
+    assert store.redo("judge") is not None
+    assert native(store, tmp_path / "redone.json") == after
+    assert store.undo("judge") is not None
+    assert native(store, tmp_path / "undone2.json") == before
+    entry = store.history("judge", limit=1)[0]
+    assert entry.step[0] == "accept_agreed" and len(entry.documents) == len(uids)
+
+
+def test_a_run_failing_part_way_writes_nothing(store: Store, tmp_path: Path,
+                                                monkeypatch) -> None:
+    seed(store)
+    before = native(store, tmp_path / "before.json")
+    add = many_edits._add_decisions
+
+    def half_then_fail(conn, names, decisions, known):  # the gold spans are written by now
+        add(conn, names, decisions[: len(decisions) // 2], known)
+        raise ValidationError("the disk went away")
+
+    monkeypatch.setattr(many_edits, "_add_decisions", half_then_fail)
+    with pytest.raises(ValidationError, match="disk went away"):
+        accept_agreed(store, "judge")
+    assert native(store, tmp_path / "after.json") == before
+    assert store.next_undo("judge") is None and store.history("judge") == []
+
+
+def test_a_span_breaking_a_rule_in_the_last_document_stops_the_run(store: Store,
+                                                                    tmp_path: Path) -> None:
+    uids = seed(store)
+    doc = Document("Dashes only: - -", "dashes")
+    store.import_documents([AnnotatedDocument(doc, tuple(
+        Span(doc.uid, 13, 14, "ORG", who, f"dash-{who}") for who in WHO), (),
+        dict.fromkeys(WHO, "done"))])
+    before = native(store, tmp_path / "before.json")
+    with pytest.raises(ValidationError, match="punctuation"):
+        accept_agreed(store, "judge")
+    assert native(store, tmp_path / "after.json") == before
+    assert gold_count(store, uids) == 0
+
+
+def test_undo_of_a_step_changed_since_is_refused_and_removes_nothing(store: Store,
+                                                                       tmp_path: Path) -> None:
+    uids = seed(store)
+    accept_agreed(store, "judge")
+    decision = store.decisions(uids[3])[0]  # gone by another way than this store's
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM decisions WHERE id = :id"), {"id": decision.id})
+    kept = native(store, tmp_path / "kept.json")
+    with pytest.raises(UndoRefused, match="cannot undo accept_agreed: no "):
+        store.undo("judge")
+    assert native(store, tmp_path / "after.json") == kept
+    assert store.next_undo("judge") is None  # the step is closed
+
+
+def test_the_command_line_step_is_undone_as_one(tmp_path: Path, capsys) -> None:
+    location = str(tmp_path / "s.sqlite")
+    store = Store.open(location)
+    uids = seed(store)
+    before = native(store, tmp_path / "before.json")
+    store.close()
+    assert main(["adjudicate", "--accept-agreed", "--by", "judge", "--db", location]) == 0
+    assert f"{3 * len(uids)} agreed items" in capsys.readouterr().out
+    store = Store.open(location)
+    assert gold_count(store, uids) == 2 * len(uids)
+    assert store.undo("judge") is not None
+    assert native(store, tmp_path / "after.json") == before
+    store.close()
