@@ -10,9 +10,10 @@ its gold span in its document, its item still open: :mod:`db.standing`), looked 
 hundred at a time, and written with one executemany per table. Every other command they hold
 runs through :func:`db.edits.apply`.
 One command alone (but an AcceptAgreed), or commands other than these (a delete, a move...),
-run one by one. A WithdrawAgreed removes exactly the gold spans and decisions it names, as
-they were made (else ValidationError: changed, deleted or linked since), a few hundred per
-statement; the rest of it (relations, document labels) runs through :func:`db.edits.apply`.
+run one by one. Undo and redo go through :func:`replay`: a WithdrawAgreed removes exactly the
+gold spans and decisions whose ids it names (ValidationError when one is gone, or a relation
+made since links a span), a few hundred per statement, after the rest of it (relations,
+document labels) has run through :func:`db.edits.apply`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from annotate import edges
-from annotate.collector import collector_paused
 from annotate.commands import (
     AcceptAgreed,
     AddDecision,
@@ -54,9 +54,6 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     :func:`db.edits.apply` would one after the other; returns them as applied. Creating
     spans, adding relations and document labels, and adding decisions come in that order
     (each kind after what it may name), the spans and span decisions together."""
-    if len(commands) == 1 and type(commands[0]) is WithdrawAgreed:
-        with collector_paused():  # tens of thousands of spans and decisions read
-            return [_withdraw(conn, names, commands[0], known)]
     every = [part for command in commands for part in _parts(command)]
     alone = len(commands) < 2 and type(commands[0]) is not AcceptAgreed
     if alone or not {type(part) for part in every} <= {CreateSpan, AddDecision, *_OTHERS}:
@@ -83,6 +80,18 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     for command in one_by_one:
         edits.add_checked_decision(conn, names, command)
     return list(commands)
+
+
+def replay(conn: Connection, names: Names, command: Command,
+           known: edits.Known | None) -> Command:
+    """Apply ``command``, an undo's or a redo's, as :func:`db.edits.apply` does (no placement
+    check: what was there comes back as it was); an AcceptAgreed or a WithdrawAgreed in
+    bulk. Returns it as applied."""
+    if type(command) is WithdrawAgreed:
+        return _withdraw(conn, names, command, known)
+    if type(command) is AcceptAgreed:
+        return apply_many(conn, names, [command], known)[0]
+    return edits.apply(conn, names, command, known)
 
 
 def _check_open(conn: Connection, names: Names, commands: Sequence[Command],

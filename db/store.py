@@ -36,6 +36,7 @@ from sqlalchemy.exc import DatabaseError, DataError, DBAPIError, IntegrityError,
 from annotate import layers
 from annotate.actors import LABEL_KINDS, Actor, Event, Proposal, definitions_in, propose
 from annotate.assignment import QueueRow
+from annotate.collector import collector_paused
 from annotate.commands import (
     Batch,
     ChangeSet,
@@ -659,7 +660,7 @@ class Store:
         for command in commands:
             layers.check_command(command, annotator)
         lanes = {layers.lane(command) for command in commands}
-        with self._write(lanes.pop() if len(lanes) == 1 else None) as conn:
+        with self._write(lanes.pop() if len(lanes) == 1 else None) as conn, collector_paused():
             who = self.names.annotator_id(conn, annotator)
             done = many_edits.apply_many(conn, self.names, commands, self._edit_schema(conn))
             every = [command.changes() for command in done]
@@ -705,7 +706,7 @@ class Store:
         self, annotator: str, kinds: tuple[str, ...], kind: str, new_state: str
     ) -> ChangeSet | None:
         refused: str | None = None
-        with self._write() as conn:
+        with self._write() as conn, collector_paused():  # a step may hold 100,000 changes
             row = journal.latest(conn, annotator, kinds)
             if row is None:
                 return None
@@ -714,8 +715,7 @@ class Store:
             step = row.op if kind == "undo" else inverse.op  # what the user did, or undid
             attempt = conn.begin_nested()
             try:
-                done = many_edits.apply_many(conn, self.names, [inverse],
-                                             self._edit_schema(conn))[0]
+                done = many_edits.replay(conn, self.names, inverse, self._edit_schema(conn))
                 attempt.commit()
             except (ValidationError, IntegrityError) as exc:
                 attempt.rollback()
