@@ -24,8 +24,9 @@ from annotate.model import (
     Status,
     utc_now,
 )
+from annotate.suggestions import Suggestion, visible
 from annotate.validator import Incoming
-from db import dialects, span_rows, tombstones
+from db import dialects, span_rows, suggestions, tombstones
 from db.edits import decision_from_row
 from db.engine import execute
 from db.merge import ImportSummary, Merger
@@ -475,6 +476,47 @@ def links_into(conn: Connection, names: Names, uid: str) -> list[tuple[str, Rela
     return [(r.home_uid, Relation(r.type, r.source_id, r.target_id,
                                   names.annotator_name(conn, r.annotator_id), r.id, r.note, uid))
             for r in conn.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """What a window shows of one document, read in one transaction."""
+
+    document: Document
+    spans: list[Span] | None
+    """The shown annotators' spans by position; None for a text longer than was asked for
+    whole (read a region at a time instead)."""
+    relations: list[Relation]
+    """The shown annotators' relations."""
+    doc_labels: list[DocLabel]
+    """Every annotator's document labels, by annotator, category, value."""
+    suggestions: list[Suggestion]
+    """The suggestions the viewer is shown (:func:`annotate.suggestions.visible`)."""
+
+
+def document_view(conn: Connection, names: Names, uid: str, annotators: Sequence[str],
+                  viewer: str, whole_up_to: int) -> DocumentView | None:
+    """Document ``uid`` with its annotations as a window shows them: ``annotators``' spans
+    (when its text is at most ``whole_up_to`` code points long) and relations, every document
+    label, and the suggestions ``viewer`` has not judged; None when there is no such
+    document. Each is one statement."""
+    row = conn.execute(
+        select(D.c.id, D.c.title, D.c.text, D.c.meta).where(D.c.uid == uid)).first()
+    if row is None:
+        return None
+    docs = {row.id: uid}
+    who, _ = _ids(conn, names, annotators, None)
+    spans = (_spans_for(conn, names, docs, who, None)[row.id]
+             if len(row.text) <= whole_up_to else None)
+    shown: list[Suggestion] = []
+    if found := suggestions.of_document(conn, uid):
+        mine = ([s for s in spans if s.annotator == viewer]
+                if spans is not None and viewer in annotators else
+                spans_of(conn, names, [uid], [viewer]).get(uid, []))
+        shown = visible(found, suggestions.verdicts(conn, names, uid, viewer), mine)
+    return DocumentView(Document(row.text, row.title, row.meta or {}, uid), spans,
+                        _relations_for(conn, names, docs, who)[row.id],
+                        list(_doc_labels_for(conn, names, docs, None)[row.id]), shown)
 
 
 def iter_records(

@@ -635,6 +635,16 @@ class Store:
         with self._read() as conn:
             return edits.load_doc_labels(conn, self.names, uid, annotators)
 
+    def document_view(self, uid: str, annotators: Sequence[str], viewer: str,
+                      whole_up_to: int) -> bulk.DocumentView:
+        """Document ``uid`` as a window shows it, in one read transaction (see
+        :func:`db.bulk.document_view`); StoreError when there is no such document."""
+        with self._read() as conn:
+            view = bulk.document_view(conn, self.names, uid, annotators, viewer, whole_up_to)
+        if view is None:
+            raise StoreError(f"no document {uid}")
+        return view
+
     def span(self, span_id: str) -> Span:
         with self._read() as conn:
             return edits.load_span(conn, self.names, span_id)

@@ -100,8 +100,6 @@ class Editor(QObject):
         self.marked: Span | None = None
         """The span marked as the target of a link from another document (kept across
         documents until linked to, or marked again)."""
-        self.layers: tuple[str, ...] = ()
-        """Annotators (or gold) whose spans are shown, one layer each; empty: the current one."""
         self.choose_relation: RelationChooser = self._ask_relation
         self.label_actions: list[QAction] = []
         self._make_actions()
@@ -172,13 +170,19 @@ class Editor(QObject):
             self.label_actions.append(action)
 
     # -- loading ---------------------------------------------------------------------------
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """Annotators (or gold) whose spans are shown, one layer each; empty: the current one
+        (kept by the service, which reads them with each document opened)."""
+        return self.service.layers
+
     def shown_layers(self) -> tuple[str, ...]:
-        return self.layers or (self.service.annotator,)
+        return self.service.shown_layers()
 
     def set_layers(self, names: Sequence[str]) -> None:
         """Show the spans of ``names`` (annotators or gold), each in its own layer; empty shows
         the current annotator's only. Edits still go to the current annotator's layer."""
-        self.layers = tuple(dict.fromkeys(names))
+        self.service.layers = tuple(dict.fromkeys(names))
         self.reload()
 
     def _style(self, span: Span, schema: LabelSchema) -> SpanStyle:

@@ -59,6 +59,7 @@ from desktop.hub import Hub
 from desktop.jobs import DailyBackupJob, SearchIndexJob, SpanReachJob, worker_location
 from desktop.pending import WAIT_MS, Edit, Pending
 from desktop.roster import Roster, read_roster
+from desktop.textview.regions import CHUNK
 
 T = TypeVar("T")
 
@@ -117,6 +118,14 @@ class Service:
         self._links_into: tuple[str, list[tuple[str, Relation]]] | None = None
         """The last links across documents read that end in a document (its uid), until a
         change of relations."""
+        self._doc_labels: tuple[str, list[DocLabel]] | None = None
+        """The document labels read with the document open (its uid), until a change."""
+        self._suggestions: tuple[tuple[str, str], list[Suggestion]] | None = None
+        """The suggestions read with the document open (its uid, the annotator), until a
+        change."""
+        self.layers: tuple[str, ...] = ()
+        """Annotators (or gold) whose spans the text shows, one layer each; empty: the
+        current one (:meth:`shown_layers`)."""
         self._statuses: dict[tuple[str, str], Status] = {}
         """Statuses read (by document uid and annotator), kept current from each change."""
         self.pending = Pending(self.hub, self._write_now)
@@ -129,6 +138,7 @@ class Service:
         except StoreBusy:
             self._ensure_annotator(annotator)
         self.hub.storeChanged.connect(self._forget)
+        self.hub.changed.connect(self._forget_read_with_document)  # before any view hears
         self._outside = self._outside_version()
         self._watch = QTimer(self.hub, interval=WATCH_MS)
         self._watch.timeout.connect(self.notice_outside_changes)
@@ -151,7 +161,16 @@ class Service:
         self._spans = None
         self._relations = None
         self._links_into = None
+        self._doc_labels = None
+        self._suggestions = None
         self._statuses.clear()
+
+    def _forget_read_with_document(self, changes: ChangeSet) -> None:
+        """Drop the document labels and suggestions read with the document open when a
+        change may have changed them (a span of the annotator's hides a suggestion)."""
+        if changes.schema or self.current in changes.documents:
+            self._doc_labels = None
+            self._suggestions = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -360,13 +379,36 @@ class Service:
                                             ("annotator", name)))
         return waits or bool(added)
 
+    def shown_layers(self) -> tuple[str, ...]:
+        """The annotators whose spans the text shows: :attr:`layers`, or the current one."""
+        return self.layers or (self.annotator,)
+
     def open_document(self, uid: str) -> None:
-        """Show document ``uid`` in every view; its spans are read and styled with the cyclic
-        garbage collector paused (a document of 200,000 spans: 3-4x faster)."""
+        """Show document ``uid`` in every view: the document and what the views show of it
+        are read in one transaction and kept (:meth:`_read_view`), and read and styled with
+        the cyclic garbage collector paused (a document of 200,000 spans: 3-4x faster)."""
         if uid != self.current:
             self.current = uid
             with collector_paused():
+                if uid:
+                    self._read_view(uid)
                 self.hub.documentChanged.emit(uid)
+
+    def _read_view(self, uid: str) -> None:
+        """Read document ``uid`` with the shown layers' spans (a text longer than a region:
+        none, the views read it a region at a time) and relations, its document labels and
+        the current annotator's suggestions, in one read, and keep them for the views; a
+        refusal is reported (the views then read what they show themselves)."""
+        who = self.shown_layers()
+        view = self._guarded(lambda: self.store.document_view(uid, who, self.annotator, CHUNK))
+        if view is None:
+            return
+        self._document = view.document
+        if view.spans is not None:
+            self._spans, self._in_order = ((uid, who), {s.id: s for s in view.spans}), view.spans
+        self._relations = ((uid, who), view.relations)
+        self._doc_labels = (uid, view.doc_labels)
+        self._suggestions = ((uid, self.annotator), view.suggestions)
 
     # -- reads -----------------------------------------------------------------------------
     def schema(self) -> LabelSchema:
@@ -515,8 +557,15 @@ class Service:
         job.start()
 
     def suggestions(self, uid: str) -> list[Suggestion]:
-        """The suggestions of document ``uid`` the current annotator has not judged yet."""
-        return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []
+        """The suggestions of document ``uid`` the current annotator has not judged yet (those
+        read with the document, until a change)."""
+        key = (uid, self.annotator)
+        if self._suggestions is None or self._suggestions[0] != key:
+            read = self._guarded(lambda: self.store.suggestions(uid, self.annotator))
+            if read is None:
+                return []
+            self._suggestions = (key, read)
+        return list(self._suggestions[1])
 
     def least_sure_documents(self, limit: int) -> list[str]:
         """Up to ``limit`` documents with suggestions the current annotator has not judged,
@@ -536,8 +585,14 @@ class Service:
         return True
 
     def doc_labels(self, uid: str) -> list[DocLabel]:
-        """Document ``uid``'s labels, every annotator's."""
-        return self._guarded(lambda: self.store.doc_labels(uid)) or []
+        """Document ``uid``'s labels, every annotator's (those read with the document, until
+        a change)."""
+        if self._doc_labels is None or self._doc_labels[0] != uid:
+            read = self._guarded(lambda: self.store.doc_labels(uid))
+            if read is None:
+                return []
+            self._doc_labels = (uid, read)
+        return list(self._doc_labels[1])
 
     def relations(self, uid: str, annotators: Sequence[str] = ()) -> list[Relation]:
         """The relations of document ``uid`` by ``annotators`` (default: the current one);

@@ -283,14 +283,15 @@ def test_the_search_index_is_built_off_the_gui_thread(window, qtbot, monkeypatch
     assert not store.search_index_behind()
 
 
-def test_next_document_reads_it_and_its_spans_once(window, qtbot):
-    """Ctrl+Down: the editor and the spans dock load the same document and spans; one read of
-    each serves both (the texts never change; the spans until the next change)."""
+def test_next_document_reads_the_store_once(window, qtbot):
+    """Ctrl+Down: the document and what the views show of it (its spans, links, document
+    labels, suggestions) come from one read transaction; no view reads on its own."""
     first = window.service.current
-    with counted(Store, READS) as calls:
+    reads = (*READS, "doc_labels", "suggestions", "links_into", "history")
+    with counted(Store, ("_read", *reads)) as calls:
         qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert window.service.current != first
-    assert (calls["document"], calls["spans"]) == (1, 1), calls
+    assert calls["_read"] == 1 and not any(calls[name] for name in reads), calls
     assert window.spans.model.rowCount() == 1 and len(window.editor.spans()) == 1
 
 
