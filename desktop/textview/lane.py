@@ -90,6 +90,12 @@ class LinkLane(QWidget):
     def label_x(self) -> float:
         return PORT + self.tracks_shown() * TRACK + GAP
 
+    def refresh(self) -> None:
+        """Repaint, unless no link was drawn and there is none to draw (the lane looks the
+        same whatever the text then: another document or a scroll leave it be)."""
+        if self.drawn or len(self._view.links):
+            self.update()
+
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         """Lines are drawn without antialiasing on pixel centres (crisp, and several times

@@ -41,7 +41,7 @@ class Legend(QWidget):
         self._marks = Marks()
         self.layers: tuple[str, ...] = ()
         self.suggested = False
-        self.set_layers(())
+        self._changed()
 
     def entries(self) -> list[tuple[str, int, str]]:
         """What the legend shows, in order: ``(category or "suggestion" or "link" or "layer",
@@ -58,9 +58,10 @@ class Legend(QWidget):
         return found
 
     def set_layers(self, names: Sequence[str]) -> None:
-        """The annotator layers shown, in layer order."""
-        self.layers = tuple(names)
-        self._changed()
+        """The annotator layers shown, in layer order (the same again changes nothing)."""
+        if tuple(names) != self.layers:
+            self.layers = tuple(names)
+            self._changed()
 
     def set_suggested(self, shown: bool) -> None:
         """Whether the text shows suggestions (the legend then names their look)."""

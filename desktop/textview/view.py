@@ -91,7 +91,7 @@ class SpanTextView(QPlainTextEdit):
         """The spans at the ends of :attr:`lit_links`."""
         self.lane = LinkLane(self, self)
         self.viewport().setMouseTracking(True)
-        self.verticalScrollBar().valueChanged.connect(self.lane.update)
+        self.verticalScrollBar().valueChanged.connect(self.lane.refresh)
         self.selectionChanged.connect(self.selectionChangedRange)
 
     # -- content ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class SpanTextView(QPlainTextEdit):
         self._hovered = self._hovered_link = None
         self._set_selected(None)
         self.setPlainText(display_text(text))
-        self.lane.update()
+        self.lane.refresh()
 
     def text(self) -> str:
         """The stored text, as given to :meth:`set_document`."""
@@ -155,12 +155,12 @@ class SpanTextView(QPlainTextEdit):
         self.links.replace(links, self._start_of)
         if self._hovered_link is not None and self.links.get(self._hovered_link) is None:
             self._hovered_link = None
-        self.lane.update()
+        self.lane.refresh()
         self._relight()
 
     def _place_links(self) -> None:
         self.links.place(self._start_of)
-        self.lane.update()
+        self.lane.refresh()
 
     def _start_of(self, span_id: str) -> int | None:
         span = self._spans.get(span_id)
@@ -234,7 +234,7 @@ class SpanTextView(QPlainTextEdit):
         changed = spans ^ self.lit_spans
         self.lit_links, self.lit_spans = frozenset(links), spans
         self._repaint_spans([s for s in map(self._spans.get, changed) if s is not None])
-        self.lane.update()
+        self.lane.refresh()
 
     def spans_at(self, offset: int) -> list[SpanStyle]:
         """Spans holding code point ``offset``, innermost (shortest) first."""

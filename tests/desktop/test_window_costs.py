@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 from window_helpers import open_window
 
 from annotate.commands import CreateSpan
@@ -462,3 +463,35 @@ def test_a_relabel_and_its_undo_make_no_new_fields_in_the_span_panel(window, qtb
     assert inspector.fields()[1:1 + len(claim)] == [e.widget for e in claim.values()]
     qtbot.keyClick(window.editor.view, Qt.Key.Key_D)
     assert all(inspector._editors[name] is editor for name, editor in denial.items())
+
+
+class Paints(QObject):
+    """Counts the paint events of every widget, by widget."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_widget: Counter[QObject] = Counter()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.by_widget[watched] += 1
+        return False
+
+
+def test_next_document_repaints_no_link_lane_or_legend_that_stays_the_same(window, qtbot):
+    """Ctrl+Down between documents without links: the text is repainted, the link lane beside
+    it (empty before and after) and the legend (the same layers) are not."""
+    qtbot.wait(50)  # the window's first paint
+    view = window.editor.view
+    paints = Paints()
+    app = QApplication.instance()
+    app.installEventFilter(paints)
+    try:
+        for _ in range(2):
+            qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+            qtbot.wait(20)  # the repaint
+    finally:
+        app.removeEventFilter(paints)
+    assert paints.by_widget[view.viewport()] >= 2
+    assert paints.by_widget[view.lane] == paints.by_widget[window.editor.legend] == 0, \
+        (paints.by_widget[view.lane], paints.by_widget[window.editor.legend])
