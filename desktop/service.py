@@ -119,10 +119,11 @@ class Service:
         """The last links across documents read that end in a document (its uid), until a
         change of relations."""
         self._doc_labels: tuple[str, list[DocLabel]] | None = None
-        """The document labels read with the document open (its uid), until a change."""
+        """The document labels read with the document being opened (its uid), while the views
+        load it."""
         self._suggestions: tuple[tuple[str, str], list[Suggestion]] | None = None
-        """The suggestions read with the document open (its uid, the annotator), until a
-        change."""
+        """The suggestions read with the document being opened (its uid, the annotator), while
+        the views load it."""
         self.layers: tuple[str, ...] = ()
         """Annotators (or gold) whose spans the text shows, one layer each; empty: the
         current one (:meth:`shown_layers`)."""
@@ -138,7 +139,6 @@ class Service:
         except StoreBusy:
             self._ensure_annotator(annotator)
         self.hub.storeChanged.connect(self._forget)
-        self.hub.changed.connect(self._forget_read_with_document)  # before any view hears
         self._outside = self._outside_version()
         self._watch = QTimer(self.hub, interval=WATCH_MS)
         self._watch.timeout.connect(self.notice_outside_changes)
@@ -164,13 +164,6 @@ class Service:
         self._doc_labels = None
         self._suggestions = None
         self._statuses.clear()
-
-    def _forget_read_with_document(self, changes: ChangeSet) -> None:
-        """Drop the document labels and suggestions read with the document open when a
-        change may have changed them (a span of the annotator's hides a suggestion)."""
-        if changes.schema or self.current in changes.documents:
-            self._doc_labels = None
-            self._suggestions = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -392,13 +385,17 @@ class Service:
             with collector_paused():
                 if uid:
                     self._read_view(uid)
-                self.hub.documentChanged.emit(uid)
+                try:
+                    self.hub.documentChanged.emit(uid)
+                finally:  # nothing keeps them current
+                    self._doc_labels = self._suggestions = None
 
     def _read_view(self, uid: str) -> None:
         """Read document ``uid`` with the shown layers' spans (a text longer than a region:
         none, the views read it a region at a time) and relations, its document labels and
-        the current annotator's suggestions, in one read, and keep them for the views; a
-        refusal is reported (the views then read what they show themselves)."""
+        the current annotator's suggestions, in one read, and keep them for the views (the
+        labels and suggestions while they load it); a refusal is reported (the views then read
+        what they show themselves)."""
         who = self.shown_layers()
         view = self._guarded(lambda: self.store.document_view(uid, who, self.annotator, CHUNK))
         if view is None:
@@ -557,15 +554,12 @@ class Service:
         job.start()
 
     def suggestions(self, uid: str) -> list[Suggestion]:
-        """The suggestions of document ``uid`` the current annotator has not judged yet (those
-        read with the document, until a change)."""
-        key = (uid, self.annotator)
-        if self._suggestions is None or self._suggestions[0] != key:
-            read = self._guarded(lambda: self.store.suggestions(uid, self.annotator))
-            if read is None:
-                return []
-            self._suggestions = (key, read)
-        return list(self._suggestions[1])
+        """The suggestions of document ``uid`` the current annotator has not judged yet (while
+        the views load it, those read with it)."""
+        kept = self._suggestions
+        if kept is not None and kept[0] == (uid, self.annotator):
+            return list(kept[1])
+        return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []
 
     def least_sure_documents(self, limit: int) -> list[str]:
         """Up to ``limit`` documents with suggestions the current annotator has not judged,
@@ -585,14 +579,12 @@ class Service:
         return True
 
     def doc_labels(self, uid: str) -> list[DocLabel]:
-        """Document ``uid``'s labels, every annotator's (those read with the document, until
-        a change)."""
-        if self._doc_labels is None or self._doc_labels[0] != uid:
-            read = self._guarded(lambda: self.store.doc_labels(uid))
-            if read is None:
-                return []
-            self._doc_labels = (uid, read)
-        return list(self._doc_labels[1])
+        """Document ``uid``'s labels, every annotator's (while the views load it, those read
+        with it)."""
+        kept = self._doc_labels
+        if kept is not None and kept[0] == uid:
+            return list(kept[1])
+        return self._guarded(lambda: self.store.doc_labels(uid)) or []
 
     def relations(self, uid: str, annotators: Sequence[str] = ()) -> list[Relation]:
         """The relations of document ``uid`` by ``annotators`` (default: the current one);
