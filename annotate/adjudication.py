@@ -37,9 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from annotate.agreement import align_spans
 from annotate.commands import (
     AddDecision,
     AddDocLabel,
@@ -51,8 +50,10 @@ from annotate.commands import (
 )
 from annotate.errors import ValidationError
 from annotate.model import GOLD, DocLabel, Span, new_id, utc_now
-from annotate.overlap_matching import Progress
 from annotate.relation_items import RelationItem, accept_relation_command, fully_agreed
+
+if TYPE_CHECKING:
+    from annotate.overlap_matching import Progress
 
 __all__ = [
     "AddDecision",
@@ -125,6 +126,8 @@ def _groups(annotators: Sequence[str], documents: Sequence[DocumentSpans],
     """Per document, its spans joined (union-find) wherever a pairwise alignment links two of
     them. Each two annotators are aligned once over all the documents (the alignment pairs
     spans of one document only, and within it as it would alone)."""
+    from annotate.agreement import align_spans  # numpy: not imported until a first alignment
+
     spans = {s.id: s for doc in documents for mine in doc.by_annotator.values() for s in mine}
     parent = {sid: sid for sid in spans}
 

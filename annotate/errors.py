@@ -27,6 +27,11 @@ class InputError(CounterclaimError):
         )
 
 
+class Cancelled(CounterclaimError):
+    """Raised by a progress callback to stop a long job (an import's current file is rolled
+    back)."""
+
+
 class ValidationError(CounterclaimError):
     """A span, relation, command or schema breaks a rule of the domain."""
 

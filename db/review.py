@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
@@ -13,10 +14,12 @@ from annotate.collector import collector_paused
 from annotate.commands import AcceptAgreed, AddDecision, Command, Decision
 from annotate.errors import InputError
 from annotate.model import GOLD, DocLabel, Relation, Span
-from annotate.overlap_matching import Progress
 from annotate.relation_items import RelationItem, plan_relations
 from annotate.strings import check_name
 from db.store import Store
+
+if TYPE_CHECKING:
+    from annotate.overlap_matching import Progress
 
 PLANNED = 500
 """Documents planned together by :func:`accept_agreed`."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate import formats, layers, sources
-from annotate.errors import CounterclaimError, InputError, StoreError
+from annotate.errors import Cancelled, InputError, StoreError
 from annotate.formats.base import ExportReport, ImportOptions
 from annotate.formats.targets import Guarded, check_folder, check_target
 from annotate.inputs import not_regular
@@ -31,10 +31,6 @@ PEER_FORMATS = frozenset({"native", "store"})
 
 Progress = Callable[[str, int], None]
 """Called with the file being read and the number of documents read from it so far."""
-
-
-class Cancelled(CounterclaimError):
-    """Raised by a progress callback to stop a long job; the current file is rolled back."""
 
 
 @dataclass(slots=True)

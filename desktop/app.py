@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import sys
 from collections.abc import Callable
@@ -73,7 +74,12 @@ def annotator_name(settings: QSettings, ask: Ask = _ask) -> str | None:
 def start(location: str | None, settings: QSettings,
           theme: Theme | None = None) -> MainWindow | None:
     """Open the store and build the window (with ``theme``'s menu); on a store that cannot be
-    opened say why and give None."""
+    opened say why and give None.
+
+    What the start made (the modules, the window) lives as long as the program, so it is then
+    moved out of the cyclic garbage collector's sight (``gc.freeze``): each full collection
+    while the window runs, and those at exit, no longer walk its ~90,000 objects (~30 ms a
+    collection)."""
     try:
         store = open_store(location, WAIT_MS)
     except StoreError as exc:
@@ -90,7 +96,9 @@ def start(location: str | None, settings: QSettings,
         explain("Cannot use the store", str(exc))
         return None
     service.hub.annotatorChanged.connect(lambda who: settings.setValue("annotator", who))
-    return MainWindow(service, settings, theme=theme)
+    window = MainWindow(service, settings, theme=theme)
+    gc.freeze()
+    return window
 
 
 def run_app(location: str | None) -> int:

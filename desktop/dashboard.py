@@ -9,8 +9,8 @@ A chart with nothing to draw says so in words instead of showing bare axes. The 
 the whole store, and agreement and confusion read the whole corpus, so they run as background
 jobs on the job pool (see :mod:`desktop.jobs`): the window stays live while they work.
 
-pyqtgraph (and numpy) are imported only when the dock is first shown, so the window opens
-without them.
+pyqtgraph (and numpy) are imported only when the dock is first shown, and the agreement
+module only by the job computing it, so the window opens without them.
 """
 
 from __future__ import annotations
@@ -35,17 +35,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.agreement import F1, NO_SPAN, Metric, compute_agreement, label_confusion
-from annotate.errors import CounterclaimError
+from annotate.errors import Cancelled, CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from db.transfer import Cancelled
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
+
+    from annotate.agreement import F1, Metric
 
 DEBOUNCE_MS = 1000
 """Edits arriving closer together than this redraw the charts once."""
@@ -113,6 +113,8 @@ class PairJob(Job):
         self.a, self.b = a, b
 
     def work(self, store: Store) -> PairFigures | None:
+        from annotate.agreement import compute_agreement, label_confusion  # numpy, once used
+
         try:
             docs = list(store.iter_documents(annotators=[self.a, self.b]))
             pair = compute_agreement(docs, [self.a, self.b], progress=self.step)
@@ -545,6 +547,8 @@ class Dashboard(QDockWidget):
         self.na_labels, self.confusion_labels = [], []
 
     def _in_schema_order(self, names: set[str]) -> list[str]:
+        from annotate.agreement import NO_SPAN  # imported by the job that found ``names``
+
         order = {name: i for i, name in enumerate(self._colours)}
         return sorted(names, key=lambda n: (n == NO_SPAN, order.get(n, len(order)), n))
 

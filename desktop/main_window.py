@@ -1,10 +1,12 @@
 """The main window: assembles the docks, the centre editor, the menus and the status bar.
-Each feature lives in its own module; this one only wires them together."""
+Each feature lives in its own module; this one only wires them together. The dialogs are
+imported when first opened: the window's start needs none of them (nor what they import)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings, Qt
@@ -22,8 +24,6 @@ from PySide6.QtWidgets import (
 
 from desktop.dashboard import Dashboard
 from desktop.dialogs.assign import add_team_menu
-from desktop.dialogs.restore import RestoreDialog
-from desktop.dialogs.transfer import ExportDialog, ImportDialog
 from desktop.documents import DocumentList
 from desktop.editor import Editor
 from desktop.help_dialog import HelpDialog, Page
@@ -37,7 +37,6 @@ from desktop.palette import Palette
 from desktop.place import Place
 from desktop.plain import line, message, mnemonic, tooltip
 from desktop.review import ReviewDock
-from desktop.schema_dialog import SchemaDialog
 from desktop.service import NO_BACKUPS, Service
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
@@ -135,11 +134,8 @@ class MainWindow(QMainWindow):
         editor, documents, service = self.editor, self.documents, self.service
 
         file = bar.addMenu("&File")
-        settings = self.settings
-        self._action(file, "&Import…", lambda: ImportDialog(self, service, settings).open(),
-                     ["Ctrl+I"])
-        self._action(file, "&Export…", lambda: ExportDialog(self, service, settings).open(),
-                     ["Ctrl+E"])
+        self._action(file, "&Import…", lambda: self.transfer("import"), ["Ctrl+I"])
+        self._action(file, "&Export…", lambda: self.transfer("export"), ["Ctrl+E"])
         file.addSeparator()
         self._action(file, "&Open store…", self.choose_store, ["Ctrl+O"])
         self._action(file, "Open &team store…", self.choose_team_store)
@@ -241,6 +237,13 @@ class MainWindow(QMainWindow):
         self.documents.search.setFocus()
         self.documents.search.selectAll()
 
+    def transfer(self, direction: Literal["import", "export"]) -> None:
+        """Open the Import or the Export dialog."""
+        from desktop.dialogs.transfer import ExportDialog, ImportDialog
+
+        dialog = ImportDialog if direction == "import" else ExportDialog
+        dialog(self, self.service, self.settings).open()
+
     def choose_store(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Open or create a store", str(Path(self.service.location).parent),
@@ -292,6 +295,8 @@ class MainWindow(QMainWindow):
         if self.service.store.path is None:
             self.service.hub.message.emit(NO_BACKUPS)
             return False
+        from desktop.dialogs.restore import RestoreDialog
+
         dialog = RestoreDialog(self.service.backups(), self.service.store_name, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return False
@@ -303,6 +308,8 @@ class MainWindow(QMainWindow):
         self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def edit_schema(self) -> None:
+        from desktop.schema_dialog import SchemaDialog
+
         SchemaDialog(self.service, self).exec()
 
     def show_help(self, page: Page) -> None:

@@ -12,8 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QProgressDialog, QWidget
 
 from annotate.model import GOLD
-from desktop.assist_jobs import SuggestJob, Trained, TrainJob
-from desktop.cli_assist import Filled
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line
 from desktop.service import Service
@@ -56,6 +54,8 @@ class ModelRuns(QObject):
             self.hub.message.emit("a model is trained beside a store file: this store is not "
                                   "one (use counterclaim train --out)")
             return None
+        from desktop.assist_jobs import TrainJob  # the training libraries, once asked for
+
         out = path.with_name(f"{path.stem}-model")
         job = TrainJob(self._location(), layer, out, *([epochs] if epochs else []))
         return self._start(job, f"Training on {line(layer, NAME)}…", self._trained)
@@ -67,6 +67,8 @@ class ModelRuns(QObject):
             self.hub.message.emit("no model trained on this store yet: Suggestions ▸ Train "
                                   "a model…")
             return None
+        from desktop.assist_jobs import SuggestJob
+
         job = SuggestJob(self._location(), Path(record[0]), self.service.annotator, threshold)
         return self._start(job, "Suggesting…", self._suggested)
 
@@ -108,11 +110,15 @@ class ModelRuns(QObject):
         return True
 
     def _trained(self, trained: object) -> None:
+        from desktop.assist_jobs import Trained  # imported by the job that trained
+
         if self._end() and isinstance(trained, Trained):
             f1 = ", ".join(f"{line(k, NAME)} {v.f1:.2f}" for k, v in trained.scores.items())
             self.hub.message.emit(f"model trained ({trained.path}); held-out F1: {f1}")
 
     def _suggested(self, filled: object) -> None:
+        from desktop.cli_assist import Filled  # imported by the job that suggested
+
         if self._end() and isinstance(filled, Filled):
             self.done()
             self.hub.message.emit(f"suggested: {filled}")

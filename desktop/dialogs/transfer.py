@@ -1,5 +1,5 @@
 """The import and export dialogs: a form, then a window-modal progress dialog with Cancel
-while the job runs in the background (:mod:`desktop.jobs`), then a plain-text summary.
+while the job runs in the background (:mod:`desktop.transfer_jobs`), then a plain-text summary.
 
 Nothing here blocks: ``accept()`` starts the job and returns; :attr:`_TransferDialog.ended`
 fires once the summary is shown (tests wait on it).
@@ -40,13 +40,13 @@ from annotate.model import GOLD, STATUSES
 from db.transfer import ExportFilter, FileResult, Split, export_targets
 from desktop.accessible import name_form_fields
 from desktop.dialogs.memory import DialogMemory, Kept
-from desktop.jobs import (
+from desktop.jobs import worker_location
+from desktop.transfer_jobs import (
     CANCELLED,
     SKIPPED,
     ExportJob,
     ExportOutcome,
     ImportJob,
-    worker_location,
 )
 
 ANY_STATUS = "any"

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from annotate import adjudication
 from annotate.adjudication import Item, ItemKind
 from annotate.commands import ChangeSet, Command
-from annotate.errors import CounterclaimError, ValidationError
+from annotate.errors import Cancelled, CounterclaimError, ValidationError
 from annotate.model import GOLD, Span
 from annotate.offsets import OffsetMap
 from annotate.relation_items import (
@@ -51,7 +51,6 @@ from annotate.relation_items import (
 )
 from db import review
 from db.store import Store
-from db.transfer import Cancelled
 from desktop.editor import Editor
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip

@@ -4,13 +4,14 @@ each figure shown with the counts behind it and "n/a (reason)" where it is undef
 
 The job shows its progress (documents read, then spans matched) and can be cancelled; a change
 to the store while it runs cancels it, so figures of a corpus that no longer is are never
-shown."""
+shown. The agreement module (and numpy) is imported by the job, not with the window."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -26,14 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.agreement import F1, AgreementReport, Alpha, Metric, compute_agreement
-from annotate.errors import CounterclaimError
+from annotate.errors import Cancelled, CounterclaimError
 from annotate.model import GOLD, AnnotatedDocument
 from db.store import Store
-from db.transfer import Cancelled
 from desktop.jobs import Job, Running, worker_location
 from desktop.plain import MESSAGE, NAME, line, tooltip
 from desktop.service import Service
+
+if TYPE_CHECKING:
+    from annotate.agreement import F1, AgreementReport, Alpha, Metric
 
 COLUMNS = ("", "Exact span F1", "Overlap span F1", "Token κ", "α (chosen annotators)")
 
@@ -48,6 +50,8 @@ class AgreementJob(Job):
         self.annotators, self.labels = annotators, labels
 
     def work(self, store: Store) -> AgreementReport | None:
+        from annotate.agreement import compute_agreement  # numpy: imported once needed
+
         total = store.count_documents()
 
         def read() -> Iterator[AnnotatedDocument]:  # streamed: the corpus is never held whole

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from annotate import agreement
 from annotate.agreement import compute_agreement
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
-from desktop.review import agreement_tab
 from desktop.review.agreement_tab import AgreementJob
 
 
@@ -36,7 +36,7 @@ def test_the_job_hands_the_documents_over_one_at_a_time(qtbot, store_path, monke
         given.append(documents)
         return compute_agreement(documents, *args, **kwargs)
 
-    monkeypatch.setattr(agreement_tab, "compute_agreement", spy)
+    monkeypatch.setattr(agreement, "compute_agreement", spy)  # the job imports it
     job = AgreementJob(str(store_path), None, None)
     steps: list[tuple[int, int]] = []
     job.report_every = 0  # every step reported

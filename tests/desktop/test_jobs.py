@@ -29,7 +29,7 @@ from desktop.dialogs.transfer import (
     ImportDialog,
     checked,
 )
-from desktop.jobs import (
+from desktop.transfer_jobs import (
     CANCELLED,
     SKIPPED,
     ExportJob,

@@ -1,0 +1,73 @@
+"""The window starts on what its first paint needs: by the time the text view first paints the
+store's first document, none of the libraries and modules only a dock in the back, a dialog or
+a command uses has been imported (issue 17: start_ratio), and what the start made is out of
+the cyclic garbage collector's sight."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+NOT_AT_START = (
+    "numpy", "pyqtgraph", "lxml", "alembic",
+    "annotate.agreement", "annotate.overlap_matching", "annotate.sources", "annotate.training",
+    "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
+    "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs",
+)
+"""Modules (and packages) the first painted window must not have imported."""
+FIRST_PAINT = """
+import gc, json, sys
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from desktop.app import application, start
+app = application()
+settings = QSettings({ini!r}, QSettings.Format.IniFormat)
+settings.setValue("annotator", "amina"); settings.setValue("welcomed", True)
+window = start({store!r}, settings)
+seen = {{}}
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not seen:
+            seen["text"] = window.editor.view.toPlainText()
+            seen["modules"] = sorted(sys.modules)
+            seen["tracked"] = len(gc.get_objects())
+            QTimer.singleShot(0, app.quit)
+        return False
+painted = Painted(); window.editor.view.viewport().installEventFilter(painted)
+window.show()
+app.exec()
+window.service.store.close()
+print(json.dumps(seen))
+"""
+
+
+def loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    """The ``names`` among ``modules``, or any module inside one of them."""
+    return sorted({n for n in names for m in modules if m == n or m.startswith(f"{n}.")})
+
+
+def test_the_first_painted_window_shows_the_document_without_the_backstage_modules(tmp_path):
+    text = "The minister said the bridge would open in May."
+    store = Store.open(tmp_path / "s.sqlite")
+    document = Document(text, "First")
+    store.import_documents([AnnotatedDocument(
+        document, (Span(document.uid, 4, 12, "PERSON", "amina"),))])
+    store.close()
+    code = FIRST_PAINT.format(ini=str(tmp_path / "start.ini"), store=str(tmp_path / "s.sqlite"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env=os.environ | {
+                              "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["text"] == text  # the real window, with the document's text, painted
+    assert loaded(seen["modules"], NOT_AT_START) == []
+    assert seen["tracked"] < 10_000  # the start's ~90,000 objects left out of collections
