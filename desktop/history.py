@@ -23,6 +23,7 @@ from annotate.history import describe, operation, place
 from db.journal import JournalEntry
 from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
+from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 
 SHOWN = 500
@@ -56,6 +57,7 @@ class HistoryDock(QDockWidget):
         self.operation.setAccessibleName("Operation filter")
         self.list = QTreeWidget()
         self.list.setAccessibleName("History")
+        steady_scroll_bars(self.list)
         self.list.setHeaderLabels(list(COLUMNS))
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,7 @@ from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.keys import no_type_ahead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.relabel import relabel_span
+from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 
 NOTE_PAUSE_MS = 800
@@ -59,6 +60,41 @@ FIGURE_WORDS = 40
 """Most characters of a proposal's words on its button."""
 HOME_ROLE = Qt.ItemDataRole.UserRole + 1
 """A link item's data: the uid of the document the link starts in (where it is stored)."""
+
+
+class GrowingPanel(QWidget):
+    """The panel inside the Span dock's scroll area: the least size it asks for only grows.
+    Spans of other labels, texts and links change what it holds, not its size, so the scroll
+    area is told nothing: it neither resizes the panel nor lays out (and repaints) its bars on
+    each key press; a span that needs less room leaves space at the bottom."""
+
+    def __init__(self, scroll: QScrollArea) -> None:
+        super().__init__()
+        self._least = QSize(0, 0)
+        self._told = QSize(-1, -1)  # the least size when the scroll area last laid out
+        scroll.setWidget(self)
+        scroll.viewport().installEventFilter(self)  # (after the scroll area's own filter)
+
+    def minimumSizeHint(self) -> QSize:
+        self._least = self._least.expandedTo(super().minimumSizeHint())
+        return self._least
+
+    def heightForWidth(self, width: int) -> int:
+        """As for :meth:`minimumSizeHint` (the scroll area asks this instead while a field
+        wraps its words): the most height asked for at any width so far."""
+        self._least.setHeight(max(self._least.height(), super().heightForWidth(width)))
+        return self._least.height()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A change inside the panel asks the scroll area to lay out again: let it only when
+        the panel's least size grew (else Qt raises and repaints both bars, each time)."""
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.minimumSizeHint()
+            self.heightForWidth(self.width())
+            if self._least == self._told:
+                return True
+            self._told = QSize(self._least)
+        return False
 
 
 class Inspector(QDockWidget):
@@ -156,13 +192,13 @@ class Inspector(QDockWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.form)
-        body = QWidget()
+        scroll = QScrollArea()
+        steady_scroll_bars(scroll)
+        scroll.setWidgetResizable(True)
+        body = GrowingPanel(scroll)
         layout = QVBoxLayout(body)
         layout.addWidget(self.pages)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
         self.setWidget(scroll)
 
     # -- focus -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet
 from annotate.model import Span
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
+from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 from desktop.table_model import Index, RowsModel
 from desktop.textview.regions import CHUNK
@@ -247,6 +248,7 @@ class SpansTable(QDockWidget):
         self.filter.setAccessibleName("Filter spans")
         self.table = QTableView()
         self.table.setAccessibleName("Spans")
+        steady_scroll_bars(self.table)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)

@@ -24,6 +24,11 @@ LONG_BLOCK = 10_000
 the lines that meet the viewport band: a 2 MB paragraph has some 20,000 lines."""
 
 
+SOME_LINES = 4
+"""A block of more lines than this has only the lines asked about read (each line costs some
+calls into Qt)."""
+
+
 class Segment(NamedTuple):
     """The part of a range on one visual line, in viewport coordinates: the full line-height box
     ``(x, y, width, height)`` and the line's baseline."""
@@ -47,7 +52,7 @@ class _Block:
     """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines
     (with a ``band``, a long block's, only those meeting that band of the viewport)."""
 
-    __slots__ = ("_ltr", "band", "block", "end", "height", "lines", "start", "top")
+    __slots__ = ("_ltr", "_some", "band", "block", "end", "height", "lines", "start", "top")
 
     def __init__(self, block: QTextBlock, top: float, height: float,
                  band: tuple[float, float] | None = None) -> None:
@@ -58,6 +63,7 @@ class _Block:
         self.height = height
         self.band = band
         self.lines: list[_Line] | None = None  # read on first use
+        self._some: dict[int, _Line] = {}  # lines read one by one, by number
         self._ltr: bool | None = None
 
     def ltr(self) -> bool:
@@ -87,6 +93,32 @@ class _Block:
                           y + line.ascent()))
         self.lines = found
         return found
+
+    def lines_for(self, first: int, last: int) -> list[_Line]:
+        """The lines holding block offsets ``[first, last)``, or more: a block of a few
+        lines, or a long one (its lines meeting the band), is measured whole; of a block of
+        many lines (a paragraph on screen), only those lines are read."""
+        layout = self.block.layout()
+        count = layout.lineCount()
+        if self.lines is not None or self.band is not None or count <= SOME_LINES:
+            return self.lines or self.measure()
+        found = []
+        for n in range(self._number(layout, count, first),
+                       self._number(layout, count, max(last - 1, first)) + 1):
+            known = self._some.get(n)
+            if known is None:
+                line = layout.lineAt(n)
+                start, y = line.textStart(), self.top + line.y()
+                known = self._some[n] = (start, start + line.textLength(), line, y,
+                                         line.height(), y + line.ascent())
+            found.append(known)
+        return found
+
+    @staticmethod
+    def _number(layout: QTextLayout, count: int, offset: int) -> int:
+        """The number of the line holding block offset ``offset`` (the last past the end)."""
+        line = layout.lineForTextPosition(offset)
+        return line.lineNumber() if line.isValid() else count - 1
 
     def _line_at(self, layout: QTextLayout, count: int, y: float) -> int:
         """The number of the line at viewport height ``y`` (the first above the block, the
@@ -205,6 +237,19 @@ class Viewport:
         """``(top, height)`` of each shown block holding some of ``[start, end)``."""
         return [(block.top, block.height) for block in self._blocks_meeting(start, end)]
 
+    def line_bands(self, start: int, end: int) -> list[tuple[float, float]]:
+        """``(top, height)`` of each shown visual line holding some of ``[start, end)``."""
+        found = []
+        for block in self._blocks_meeting(start, end):
+            first = max(start - block.start, 0)
+            last = max(min(end, block.end) - block.start, first + 1)
+            for line_start, line_end, _, top, height, _ in block.lines_for(first, last):
+                if line_start >= last:
+                    break
+                if line_end > first:
+                    found.append((top, height))
+        return found
+
     def line_box(self, position: int) -> tuple[float, float] | None:
         """``(top, height)`` of the visual line holding Qt ``position``; None when its block is
         not shown."""
@@ -212,7 +257,7 @@ class Viewport:
             return None
         block = self._block(position)
         offset = position - block.start
-        lines = block.lines or block.measure()
+        lines = block.lines_for(offset, offset + 1)
         found = lines[0]
         for line in lines:
             if line[0] > offset:
@@ -231,7 +276,7 @@ class Viewport:
             last = (end if end < block.end else block.end) - offset
             if last <= first:
                 continue
-            for line_start, line_end, line, top, height, baseline in block.lines or block.measure():
+            for line_start, line_end, line, top, height, baseline in block.lines_for(first, last):
                 if line_start >= last:
                     break
                 if line_end <= first:

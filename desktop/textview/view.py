@@ -14,6 +14,7 @@ other ends are highlighted.
 from __future__ import annotations
 
 import html
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
@@ -45,6 +46,9 @@ from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 _EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
 EXCERPT = 40
 """Most characters of a span's text quoted where a link is named."""
+MARK_OVERHANG = 4
+"""Pixels a span's marks reach above its line's box (the selected span's handles); below, they
+reach no further than into the next line (stacked underlines)."""
 
 
 class SpanTextView(QPlainTextEdit):
@@ -146,7 +150,7 @@ class SpanTextView(QPlainTextEdit):
             self._hovered = None
         if any(self.links.of(span.id) for span in dirty):
             self._place_links()
-        self._repaint_spans(dirty)
+        self._repaint_spans(dirty, chained=True)
         self._relight()
 
     # -- links ------------------------------------------------------------------------------
@@ -332,12 +336,16 @@ class SpanTextView(QPlainTextEdit):
     def set_ghosts(self, ghosts: Sequence[SpanStyle], focused: str | None = None) -> None:
         """Show ``ghosts`` (suggestions: outlines, no fill) instead of those shown before;
         ``focused`` (one of their ids) is drawn stronger and brought into view."""
+        before, was = set(self._ghosts), self._ghost
         self._ghosts = SpanIndex(ghosts)
         self._ghost = focused if focused in self._ghosts else None
         chosen = self._ghosts.get(self._ghost) if self._ghost else None
         if chosen is not None:
             self.scroll_to(chosen.start, keep=True)
-        self.viewport().update()
+        changed = before.symmetric_difference(self._ghosts)  # repainted where they show
+        if was != self._ghost:
+            changed |= {g for g in (before | set(self._ghosts)) if g.id in (was, self._ghost)}
+        self._repaint_spans(list(changed))
 
     def focused_ghost(self) -> str | None:
         return self._ghost
@@ -385,16 +393,30 @@ class SpanTextView(QPlainTextEdit):
                    for seg in viewport.segments(*piece))
         )
 
-    def _repaint_spans(self, spans: Sequence[SpanStyle]) -> None:
-        """Schedule a repaint of the visible blocks that hold any of ``spans``."""
+    def _repaint_spans(self, spans: Sequence[SpanStyle], chained: bool = False) -> None:
+        """Schedule a repaint of the visible lines that show any of ``spans``. With
+        ``chained`` (the spans were added, changed or removed), of the spans meeting them too,
+        and those meeting these, and so on: how their marks stack, and whether Qt or the paint
+        draws them, may have changed with them. While another annotator's layer is shown, the
+        whole blocks (a layer's underlines stack below all of the layer before's)."""
         if not spans:
             return
         viewport = Viewport(self, 0, self.viewport().height())
+        ranges = [self._to_qt(span) for span in spans]
+        bands = viewport.line_bands
+        if chained:
+            shown = self._visible(viewport, self._spans)
+            if any(span.layer for span in shown):
+                bands = viewport.bands
+            ranges = _chains(ranges, [self._to_qt(span) for span in shown])
         region = QRegion()
         width = self.viewport().width()
-        for span in spans:
-            for top, height in viewport.bands(*self._to_qt(span)):
-                region += QRect(0, int(top), width, int(height) + 2)
+        for start, end in ranges:
+            lines = bands(start, end)
+            if lines:  # one band from the first line to the last, and the next line's top
+                top, bottom = lines[0][0], lines[-1][0] + 2 * lines[-1][1]
+                region += QRect(0, int(top) - MARK_OVERHANG, width,
+                                int(bottom - top) + 2 * MARK_OVERHANG)
         if not region.isEmpty():
             self.viewport().update(region)
 
@@ -609,6 +631,21 @@ class SpanTextView(QPlainTextEdit):
         elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._exact = bool(event.modifiers() & _EXACT)
         super().keyPressEvent(event)
+
+
+def _chains(ranges: Sequence[tuple[int, int]],
+            shown: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches that ``ranges`` and the ``shown`` ranges meeting or touching them, in
+    a chain, cover: each of ``ranges`` lies in one of them."""
+    merged: list[list[int]] = []
+    for start, end in sorted([*ranges, *shown]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [m[0] for m in merged]
+    wanted = {bisect_right(starts, start) - 1 for start, _ in ranges}
+    return [(merged[k][0], merged[k][1]) for k in sorted(wanted)]
 
 
 def _innermost_first(spans: Iterable[SpanStyle]) -> list[SpanStyle]:

@@ -1,0 +1,55 @@
+"""Scroll bars that repaint only when what they show changes.
+
+Qt repaints a scroll bar whenever its range or steps are set, changed or not, and scroll areas
+and item views set them at every relayout of what they show: each key press repainted the bars
+of the Span panel and of the docks (a Fusion bar costs as much to paint as a screen of text).
+:class:`SteadyScrollBar` repaints for a change of range, steps or value only when the slider
+moves on screen or an end is reached or left (its arrow's state); hover, press, focus, size and
+style changes repaint as before.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QScrollBar,
+    QStyle,
+    QStyleOptionSlider,
+)
+
+Look = tuple[QRect, bool, bool]
+"""What a bar shows of its state: the slider's rectangle, and whether it is at either end."""
+
+
+class SteadyScrollBar(QScrollBar):
+    """A :class:`QScrollBar` that skips the repaint of a range, step or value change that
+    leaves it looking the same."""
+
+    def __init__(self, orientation: Qt.Orientation) -> None:
+        super().__init__(orientation)
+        self._shown: Look | None = None  # as last painted
+
+    def look(self) -> Look:
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        slider = self.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option,
+                                             QStyle.SubControl.SC_ScrollBarSlider, self)
+        value = self.value()
+        return slider, value <= self.minimum(), value >= self.maximum()
+
+    def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:
+        if self._shown is None or self.look() != self._shown:
+            super().sliderChange(change)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._shown = self.look()
+        super().paintEvent(event)
+
+
+def steady_scroll_bars(area: QAbstractScrollArea) -> None:
+    """Give ``area`` bars of :class:`SteadyScrollBar` (it keeps their state and policies)."""
+    area.setVerticalScrollBar(SteadyScrollBar(Qt.Orientation.Vertical))
+    area.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
