@@ -1,0 +1,237 @@
+"""What a key press in the main window repaints, counted (issue 17): the scroll bars and the Span
+panel stay as they are when what they show has not moved, a span change repaints the lines of
+its spans and no more, and what is on screen after the partial repaints is what a whole repaint
+draws."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QImage, QRegion, QTextCursor
+from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from window_helpers import open_window
+
+from annotate.commands import CreateSpan, DeleteSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+WHO = "amina"
+SENTENCE = "The army denied that the convoy was ambushed near Kidal on the road north. "
+TEXT = SENTENCE * 30  # one paragraph of many lines
+LONG_CLAIM = (len(SENTENCE) * 3 + 4, len(SENTENCE) * 6 - 2)  # over several lines
+PRESSES = (
+    (Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),  # create a claim
+    (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),  # relabel it (other attributes)
+    (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),  # undo the relabel
+    (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),
+)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    """A small window (the docks' contents overflow them: their bars show) on one paragraph
+    of many lines, with a claim over several of them."""
+    doc = Document(TEXT, "Paragraph")
+    spans = (Span(doc.uid, *LONG_CLAIM, "CLAIM", WHO, "long"),
+             Span(doc.uid, 4, 8, "ORG", WHO, "army"))
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(doc, spans)])
+    store.close()
+    QApplication.setCursorFlashTime(0)  # a caret that blinks would differ between two grabs
+    win = open_window(qtbot, path, tmp_path, WHO)
+    win.welcome.hide()
+    win.resize(720, 720)
+    win.history.raise_()
+    qtbot.wait(50)
+    yield win
+    win.service.store.close()
+
+
+class Paints(QObject):
+    """Counts Paint events per watched widget and keeps the regions painted."""
+
+    def __init__(self, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.count: Counter[QWidget] = Counter()
+        self.regions: list[QRegion] = []
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count[watched] += 1
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def select(window: MainWindow, start: int, end: int) -> None:
+    view = window.editor.view
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
+
+
+def press_all(qtbot, window: MainWindow, at: int) -> None:
+    select(window, at, at + 6)
+    for key, modifiers in PRESSES:
+        qtbot.keyClick(window.editor.view, key, modifiers)
+        qtbot.wait(10)
+
+
+PLACES = (9, 21, 36)
+HISTORY = 120
+"""Entries enough for the History's slider to be as short as it gets."""
+
+
+def warm_up(qtbot, window: MainWindow) -> None:
+    """Every page and field of the Span panel made, the spans' texts and offsets shown once,
+    and History entries enough to scroll."""
+    for _ in range(2):
+        for at in PLACES:
+            press_all(qtbot, window, at)
+
+
+def bars(window: MainWindow) -> list[QScrollBar]:
+    scroll = window.inspector.widget()
+    return [scroll.horizontalScrollBar(), scroll.verticalScrollBar(),
+            window.history.list.verticalScrollBar()]
+
+
+def test_key_presses_repaint_no_scroll_bar_whose_look_stays(window, qtbot):
+    """Create, relabel, undo and delete, History in front: the Span panel's two bars are
+    never repainted (Qt repainted both on every press, as the panel's scroll area laid out
+    again), nor the History's, once its slider is as short as it gets (it was repainted with
+    each new entry, as the entry set its range)."""
+    warm_up(qtbot, window)
+    service = window.service
+    last = len(SENTENCE) * 29  # "The" of the last sentence, made and deleted again
+    for n in range(HISTORY // 2):
+        span = Span(service.current, last, last + 3, "ORG", WHO, f"h{n}")
+        assert service.apply(CreateSpan(span)) and service.apply(DeleteSpan(span))
+    qtbot.wait(50)
+    shown = bars(window)
+    assert all(bar.isVisible() for bar in shown)
+    paints = Paints(shown)
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert sum(paints.count.values()) == 0, [paints.count[bar] for bar in shown]
+
+
+def test_a_scroll_bar_repaints_when_its_slider_moves(qtbot):
+    """Steady, not frozen: a range that moves the slider repaints the bar."""
+    bar = window_bar(qtbot)
+    paints = Paints([bar])
+    bar.setRange(0, 10)
+    qtbot.wait(20)
+    assert paints.count[bar] == 1
+    bar.setPageStep(bar.pageStep())  # the same steps: nothing to show
+    bar.setRange(0, 10)
+    qtbot.wait(20)
+    assert paints.count[bar] == 1
+
+
+def window_bar(qtbot) -> QScrollBar:
+    from desktop.scrollbars import SteadyScrollBar
+    bar = SteadyScrollBar(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.setRange(0, 1000)
+    bar.resize(16, 300)
+    bar.show()
+    qtbot.waitExposed(bar)
+    qtbot.wait(20)
+    return bar
+
+
+def test_the_span_panel_is_never_resized_by_a_key_press(window, qtbot):
+    """Labels of other attributes, a span and none in turn: the panel inside the Span dock's
+    scroll area keeps its size (it was resized on most presses, and its scroll area laid out
+    again with it)."""
+    warm_up(qtbot, window)
+    panel = window.inspector.widget().widget()
+
+    class Resizes(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            self.count += event.type() == QEvent.Type.Resize
+            return False
+
+    resizes = Resizes()
+    panel.installEventFilter(resizes)
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert resizes.count == 0
+
+
+def line_height(window: MainWindow) -> int:
+    return window.editor.view.fontMetrics().height()
+
+
+def test_a_span_change_repaints_its_lines_not_its_paragraph(window, qtbot):
+    """The paragraph fills the view; a span made, relabelled, undone and deleted in it
+    repaints a few lines round it each time (the whole paragraph was repainted)."""
+    view = window.editor.view
+    assert view.viewport().height() > 10 * line_height(window)
+    press_all(qtbot, window, 9)
+    paints = Paints([view.viewport()])
+    press_all(qtbot, window, 21)
+    assert paints.regions
+    tallest = max(region.boundingRect().height() for region in paints.regions)
+    assert tallest <= 4 * line_height(window), tallest
+
+
+def test_a_change_repaints_the_spans_chained_to_it(window, qtbot):
+    """A span made inside the long claim changes how the claim is drawn (nested: painted
+    with its brackets, at its first and last line): those lines are repainted too."""
+    view = window.editor.view
+    paints = Paints([view.viewport()])
+    inside = LONG_CLAIM[0] + len(SENTENCE) + 4
+    select(window, inside, inside + 5)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    painted = QRegion()
+    for region in paints.regions:
+        painted += region
+    viewport = view.viewport()
+    first = view.cursorRect(cursor_at(view, LONG_CLAIM[0] + 1))
+    last = view.cursorRect(cursor_at(view, LONG_CLAIM[1] - 1))
+    for rect in (first, last):
+        assert painted.contains(QRect(0, rect.center().y(), viewport.width(), 1)), rect
+
+
+def cursor_at(view, position: int) -> QTextCursor:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position)
+    return cursor
+
+
+def on_screen(widget: QWidget) -> QImage:
+    """What the window's backing store holds for ``widget`` (the partial repaints)."""
+    origin = widget.mapTo(widget.window(), widget.rect().topLeft())
+    return widget.screen().grabWindow(widget.window().winId(), origin.x(), origin.y(),
+                                      widget.width(), widget.height()).toImage()
+
+
+def test_after_partial_repaints_the_text_shows_what_a_whole_repaint_draws(window, qtbot):
+    """After each press (a span in the long claim, and one alone), the text on screen is
+    pixel for pixel what the view draws when painted whole: nothing stale is left."""
+    viewport = window.editor.view.viewport()
+    inside = LONG_CLAIM[0] + len(SENTENCE) + 4
+    for at in (inside, 21):
+        select(window, at, at + 5)
+        for key, modifiers in PRESSES:
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            shown = on_screen(viewport)
+            whole = viewport.grab().toImage().convertToFormat(shown.format())
+            assert shown == whole, (at, key)
