@@ -51,6 +51,7 @@ class StatusBar(QStatusBar):
         self.service = service
         self.progress = QLabel()
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.annotator = QToolButton()
         self.annotator.setAutoRaise(True)
         self.annotator.setToolTip("Switch annotator")
@@ -132,6 +133,13 @@ class StatusBar(QStatusBar):
         counts = COUNTING if progress is None else \
             f"{progress.done:,} of {progress.total:,} done · {progress.spans:,} spans"
         self.progress.setText(f"{counts} · {self.state}")
+        hint = self.progress.sizeHint()
+        if hint.width() > self.progress.minimumWidth() or \
+                hint.height() != self.progress.minimumHeight():
+            # held at the widest text so far: a count one digit longer or shorter, or another
+            # state, lays the bar out (and repaints all of it) only when it needs more room
+            self.progress.setFixedSize(max(hint.width(), self.progress.minimumWidth()),
+                                       hint.height())
         self.annotator.setText(mnemonic(f"annotator: {line(self.service.annotator, NAME)}"))
         self.store.setText(line(f"store: {self.service.store_name}"))
         self.store.setToolTip(tooltip(self.service.location))

@@ -235,3 +235,28 @@ def test_after_partial_repaints_the_text_shows_what_a_whole_repaint_draws(window
             shown = on_screen(viewport)
             whole = viewport.grab().toImage().convertToFormat(shown.format())
             assert shown == whole, (at, key)
+
+
+def test_the_status_bar_is_not_laid_out_again_by_a_key_press(window, qtbot):
+    """Each press changes the counts and the state in the status bar; its text changes, its
+    layout does not (a count one digit shorter laid it all out and repainted it)."""
+    warm_up(qtbot, window)
+    bar = window.status
+
+    class Layouts(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            self.count += event.type() == QEvent.Type.LayoutRequest
+            return False
+
+    layouts = Layouts()
+    bar.installEventFilter(layouts)
+    texts = set()
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(10)
+            texts.add(window.status.progress.text())
+    assert len(texts) > 1 and layouts.count == 0, (texts, layouts.count)
