@@ -6,9 +6,9 @@ setting (:mod:`db.team`); on a file they are the lead's own data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Connection, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 
 from annotate.assignment import QueueRow, in_review
 from annotate.commands import Assign, Command, SetBlind, Unassign
@@ -42,13 +42,27 @@ def _keys(conn: Connection, names: Names, pairs: Sequence[tuple[str, str]],
     return [(ids[uid], names.annotator_id(conn, name, create)) for uid, name in pairs]
 
 
+PART = 500
+"""Documents named in one statement."""
+
+
+def _among(keys: Sequence[tuple[int, int]]) -> Iterator[ColumnElement[bool]]:
+    """Conditions on assignments rows that together pick those of ``keys``: one a part of
+    ``PART`` documents of one annotator (not one a key; and not row values, which SQLite
+    matches by a scan of the table)."""
+    documents: dict[int, list[int]] = {}
+    for document_id, annotator_id in keys:
+        documents.setdefault(annotator_id, []).append(document_id)
+    for annotator_id, ids in documents.items():
+        for at in range(0, len(ids), PART):
+            yield (AS.c.annotator_id == annotator_id) & AS.c.document_id.in_(ids[at:at + PART])
+
+
 def _held(conn: Connection, keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
-    for at in range(0, len(keys), 500):
-        part = keys[at:at + 500]
+    for among in _among(keys):
         found.update((d, a) for d, a in conn.execute(
-            select(AS.c.document_id, AS.c.annotator_id)
-            .where(tuple_(AS.c.document_id, AS.c.annotator_id).in_(part))))
+            select(AS.c.document_id, AS.c.annotator_id).where(among)))
     return found
 
 
@@ -73,9 +87,8 @@ def _(command: Unassign, conn: Connection, names: Names) -> Command:
     for key, (uid, name) in zip(keys, command.pairs, strict=True):
         if key not in held:
             raise ValidationError(f"document {uid} is not assigned to {name}")
-    for document_id, annotator_id in keys:
-        conn.execute(delete(AS).where(AS.c.document_id == document_id,
-                                      AS.c.annotator_id == annotator_id))
+    for among in _among(keys):
+        conn.execute(delete(AS).where(among))
     return command
 
 

@@ -5,6 +5,7 @@ how far they got."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from annotate.commands import Assign, CreateSpan, SetBlind, SetStatus, Unassign
 from annotate.errors import ValidationError
@@ -82,3 +83,25 @@ def test_blind_mode_is_a_journaled_setting_undone_like_any_step(store: Store) ->
     assert not store.blind()
     store.undo("lead")
     assert store.blind()
+
+
+def test_many_assignments_are_taken_back_a_part_at_a_time(store: Store) -> None:
+    store.import_documents([AnnotatedDocument(Document(f"Report {i}.", f"r{i}"))
+                            for i in range(600)])
+    pairs = tuple((row.uid, name) for row in store.list_documents() for name in ("a", "b"))
+    store.apply(Assign(pairs), "lead")
+    deletes: list[str] = []
+
+    def seen(_conn, _cursor, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("DELETE FROM ASSIGNMENTS"):
+            deletes.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        store.apply(Unassign(pairs[:1100]), "lead")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert len(deletes) == 4  # 550 documents of each, 500 a statement: not one a pair
+    assert store.assignments() == list(pairs[1100:])
+    store.undo("lead")
+    assert len(store.assignments()) == 1200
