@@ -57,7 +57,7 @@ class HistoryDock(QDockWidget):
         self.operation.setAccessibleName("Operation filter")
         self.list = QTreeWidget()
         self.list.setAccessibleName("History")
-        steady_scroll_bars(self.list)
+        steady_scroll_bars(self.list, vertical_on=True)
         self.list.setHeaderLabels(list(COLUMNS))
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)

@@ -49,7 +49,12 @@ class SteadyScrollBar(QScrollBar):
         super().paintEvent(event)
 
 
-def steady_scroll_bars(area: QAbstractScrollArea) -> None:
-    """Give ``area`` bars of :class:`SteadyScrollBar` (it keeps their state and policies)."""
+def steady_scroll_bars(area: QAbstractScrollArea, vertical_on: bool = False) -> None:
+    """Give ``area`` bars of :class:`SteadyScrollBar` (it keeps their state and policies);
+    with ``vertical_on``, its vertical bar always shown: a list whose rows come and go one by
+    one (a span made, an entry written) would show and hide it as the rows reach the bottom,
+    narrowing and widening the list (its every row and its header repainted) each time."""
     area.setVerticalScrollBar(SteadyScrollBar(Qt.Orientation.Vertical))
     area.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
+    if vertical_on:
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)

@@ -38,6 +38,8 @@ WIDEST = ("ARMED_GROUP", "9,999,999", "9,999,999", "", "annotator", "certainty=r
 MARGIN = 8
 PAGE = 200
 """Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.UserRole})
 Starting = Callable[[int, int], Sequence[Span]]
 """The spans starting in code points ``[start, end)``, by position."""
 
@@ -219,18 +221,18 @@ class SpansModel(RowsModel):
         self.endRemoveRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        """A cell's text, tooltip or span id. The view asks each cell it paints for some
+        eight roles: the others are answered first, asking the index nothing."""
+        if role not in _ROLES or not index.isValid():
             return None
         span = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._cell(span, index.column())
-            text = span.text_in(self._text)
-            return tooltip(str((span.label, span.start, span.end, text, span.annotator,
-                                attributes_text(span, MESSAGE))[index.column()]))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell(span, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return span.id
-        return None
+        text = span.text_in(self._text)
+        return tooltip(str((span.label, span.start, span.end, text, span.annotator,
+                            attributes_text(span, MESSAGE))[index.column()]))
 
 
 class SpansTable(QDockWidget):
@@ -248,7 +250,7 @@ class SpansTable(QDockWidget):
         self.filter.setAccessibleName("Filter spans")
         self.table = QTableView()
         self.table.setAccessibleName("Spans")
-        steady_scroll_bars(self.table)
+        steady_scroll_bars(self.table, vertical_on=True)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)

@@ -260,3 +260,18 @@ def test_the_status_bar_is_not_laid_out_again_by_a_key_press(window, qtbot):
             qtbot.wait(10)
             texts.add(window.status.progress.text())
     assert len(texts) > 1 and layouts.count == 0, (texts, layouts.count)
+
+
+def test_the_spans_table_never_resizes_as_spans_come_and_go(window, qtbot):
+    """Its vertical bar shows however few rows it holds, so a span made or deleted as the rows
+    reach its bottom neither narrows nor widens the table (every row and the header were
+    repainted then, and on the next press again)."""
+    window.spans.raise_()
+    qtbot.wait(50)
+    viewport = window.spans.table.viewport()
+    width = viewport.width()
+    assert window.spans.model.rowCount() == 2
+    for at in PLACES:
+        press_all(qtbot, window, at)
+        assert viewport.width() == width
+    assert window.spans.table.verticalScrollBar().isVisible()
