@@ -40,6 +40,12 @@ STEPS: tuple[tuple[str, str], ...] = (
      "accepts it under that label, {Reject suggestion} hides it for you; {Undo} takes either "
      "back. A claim's figure read from its text is proposed in the Span panel: {Use the "
      "proposed figure} (or its button) writes it into the figure fields."),
+    ("Assign",
+     "A lead gives documents to annotators with Team → Assign documents…: select documents, "
+     "check team members, then Assign, or Balance N per document (previewed before it is "
+     "applied); blind mode is switched there too. On a file you act as the lead; on a "
+     "team's server only a lead may. Each annotator ticks My queue in the Documents panel "
+     "to see their documents and how far they got."),
     ("Review",
      "Import a second annotator's work (File → Import, {Import…}). View → Layers shows "
      "several annotators' spans at once, each in its own style (the legend under the text "

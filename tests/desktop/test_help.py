@@ -43,8 +43,8 @@ def shown_by(qtbot, window, key: Qt.Key) -> tuple[int, str, int]:
 def test_f1_opens_the_how_to_with_the_windows_own_keys(window, qtbot):
     page, text, rows = shown_by(qtbot, window, Qt.Key.Key_F1)
     assert page == Page.HOWTO
-    assert [title for title, _ in STEPS] == ["Select", "Label", "Link", "Suggest", "Review",
-                                             "Adjudicate", "Export"]
+    assert [title for title, _ in STEPS] == ["Select", "Label", "Link", "Suggest", "Assign",
+                                             "Review", "Adjudicate", "Export"]
     for title, _ in STEPS:
         assert f"{title}." in text
     assert "press L, then click" in text  # {Link from span…} became the link key
@@ -52,6 +52,7 @@ def test_f1_opens_the_how_to_with_the_windows_own_keys(window, qtbot):
     assert "X hides it for you" in text and "Span panel: Shift+F" in text
     assert "Ctrl+Shift+E" in text and "Ctrl+E" in text and "Alt+Down" in text
     assert "{" not in text
+    assert "Team → Assign documents…" in text
     assert rows > 30  # the shortcut list is the next page
 
 
