@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from bisect import bisect_left, insort
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from annotate.collector import collector_paused
+from annotate.conflicts import Spread
 from annotate.figures import Figure, parse_figure
 
 CLAIMANT_LINKS = {"claim": "CLAIMED_BY", "denial": "DENIED_BY"}
@@ -86,8 +89,9 @@ class LedgerClaim:
     figure: Figure | None
     row: str
     claimant: str
+    place: tuple[str, str]
+    """(subject, proposition) of its row."""
     denied_by: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
 
     @property
     def proposition(self) -> str:
@@ -95,30 +99,226 @@ class LedgerClaim:
         return value if isinstance(value, str) and value else "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One (subject, proposition) of the ledger: its claims by claimant (column)."""
+Order = tuple[str, str, int, str]
+"""Where a claim sits among a row's: (publication date, document, start, id)."""
 
-    key: str
-    subject: str
-    proposition: str
-    cells: Mapping[str, tuple[LedgerClaim, ...]]
+
+def order(record: ClaimRecord) -> Order:
+    return (record.published or "", record.document, record.start, record.id)
+
+
+def _claim_order(claim: LedgerClaim) -> Order:
+    return order(claim.record)
+
+
+def _place(claims: list[LedgerClaim], claim: LedgerClaim) -> int:
+    """Where ``claim`` goes in ``claims`` (in :func:`order`): at the end when it sorts last,
+    as it does while a ledger is built in order."""
+    key = order(claim.record)
+    if not claims or _claim_order(claims[-1]) < key:
+        return len(claims)
+    return bisect_left(claims, key, key=_claim_order)
+
+
+def _index(claims: list[LedgerClaim], claim: LedgerClaim) -> int:
+    index = bisect_left(claims, order(claim.record), key=_claim_order)
+    if index == len(claims) or claims[index].record.id != claim.record.id:
+        raise KeyError(claim.record.id)
+    return index
+
+
+class Row:
+    """One (subject, proposition) of the ledger: its claims (by publication date, document
+    and place) and, by claimant (column), the cells; which of its figures conflict is read
+    from a :class:`~annotate.conflicts.Spread`, so a claim comes and goes without the others
+    being compared again."""
+
+    __slots__ = ("_cells", "_spread", "claims", "key", "proposition", "subject")
+
+    def __init__(self, subject: str, proposition: str) -> None:
+        self.key = _key(subject, proposition)
+        self.subject, self.proposition = subject, proposition
+        self.claims: list[LedgerClaim] = []
+        self._cells: dict[str, list[LedgerClaim]] = {}
+        self._spread = Spread()
+
+    @property
+    def cells(self) -> dict[str, tuple[LedgerClaim, ...]]:
+        """The claims of each claimant, by claimant name."""
+        return {name: tuple(self._cells[name]) for name in sorted(self._cells)}
+
+    def cell(self, claimant: str) -> Sequence[LedgerClaim]:
+        return self._cells.get(claimant, ())
+
+    def index(self, claim: LedgerClaim) -> int:
+        """The claim's place among :attr:`claims` (KeyError when it is not one)."""
+        return _index(self.claims, claim)
 
     @property
     def conflicting(self) -> bool:
-        return any(c.conflicts for cell in self.cells.values() for c in cell)
+        return self._spread.conflicting()
+
+    def conflicted(self, claim: LedgerClaim) -> bool:
+        """Whether the claim's figure conflicts with another of the row's."""
+        return _spread_figure(claim) is not None and self._spread.conflicted(claim.figure)
+
+    def conflicts(self, claim: LedgerClaim) -> tuple[str, ...]:
+        """The ids of the row's claims whose figures conflict with the claim's."""
+        return () if _spread_figure(claim) is None else self._spread.conflicts(claim.figure)
+
+    def _add(self, claim: LedgerClaim) -> None:
+        self.claims.insert(_place(self.claims, claim), claim)
+        cell = self._cells.setdefault(claim.claimant, [])
+        cell.insert(_place(cell, claim), claim)
+        if (figure := _spread_figure(claim)) is not None:
+            self._spread.add(claim.record.id, figure)
+
+    def _remove(self, claim: LedgerClaim) -> None:
+        del self.claims[_index(self.claims, claim)]
+        cell = self._cells[claim.claimant]
+        del cell[_index(cell, claim)]
+        if not cell:
+            del self._cells[claim.claimant]
+        if (figure := _spread_figure(claim)) is not None:
+            self._spread.remove(claim.record.id, figure)
 
 
-@dataclass(frozen=True, slots=True)
+def _spread_figure(claim: LedgerClaim) -> Figure | None:
+    """The figure the claim's conflicts are judged by: a claim's (a denial has none)."""
+    return claim.figure if claim.record.kind == "claim" else None
+
+
+Change = tuple["LedgerClaim | None", "LedgerClaim | None"]
+"""A claim of the ledger as it was and as it is to be (None: not there)."""
+
+
 class Ledger:
-    """Rows (by subject, then proposition), claimants (columns, by name) and every claim."""
+    """Rows (by subject, then proposition), claimants (columns, by name) and every claim.
 
-    rows: tuple[Row, ...]
-    claimants: tuple[str, ...]
-    claims: Mapping[str, LedgerClaim]
+    Built whole by :func:`build`; :meth:`update` (or :meth:`changes` then :meth:`remove` and
+    :meth:`add`, claim by claim) follows an edit in a few documents at the cost of the claims it
+    touches, whatever the size of their rows."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        """In order of (subject, proposition)."""
+        self.claimants: list[str] = []
+        """Every claimant of a claim, sorted."""
+        self.claims: dict[str, LedgerClaim] = {}
+        self._rows: dict[str, Row] = {}
+        self._places: list[tuple[str, str]] = []  # (subject, proposition) of each row
+        self._claimed: Counter[str] = Counter()  # claims by claimant
+        self._documents: dict[str, set[str]] = {}  # claim ids by document
+        self._denials: dict[str, set[str]] = {}  # denial ids by the claim denied
 
     def row(self, key: str) -> Row | None:
-        return next((r for r in self.rows if r.key == key), None)
+        return self._rows.get(key)
+
+    def row_index(self, key: str) -> int:
+        """The row's place among :attr:`rows` (KeyError when none has that key)."""
+        row = self._rows[key]
+        return bisect_left(self._places, (row.subject, row.proposition))
+
+    def conflicts(self, claim_id: str) -> tuple[str, ...]:
+        """The ids of the claims of its row whose figures conflict with the claim's."""
+        claim = self.claims[claim_id]
+        return self._rows[claim.row].conflicts(claim)
+
+    def place(self, claim: LedgerClaim) -> tuple[int, int | None, int | None]:
+        """Where :meth:`add` would put ``claim``: (row, place among the row's claims or None
+        when the row is new, claimant column or None when the claimant is)."""
+        row = self._rows.get(claim.row)
+        if row is None:
+            at = bisect_left(self._places, claim.place)
+            return at, None, None
+        column = bisect_left(self.claimants, claim.claimant)
+        known = self._claimed[claim.claimant] > 0
+        return self.row_index(claim.row), _place(row.claims, claim), column if known else None
+
+    def add(self, claim: LedgerClaim) -> None:
+        """Put ``claim`` (not in the ledger) in its row, a new row if needed."""
+        row = self._rows.get(claim.row)
+        if row is None:
+            row = self._rows[claim.row] = Row(*claim.place)
+            at = bisect_left(self._places, claim.place)
+            self._places.insert(at, claim.place)
+            self.rows.insert(at, row)
+        row._add(claim)
+        record = claim.record
+        self.claims[record.id] = claim
+        if self._claimed[claim.claimant] == 0:
+            insort(self.claimants, claim.claimant)
+        self._claimed[claim.claimant] += 1
+        self._documents.setdefault(record.document, set()).add(record.id)
+        for target in record.denies:
+            self._denials.setdefault(target, set()).add(record.id)
+
+    def remove(self, claim_id: str) -> LedgerClaim:
+        """Take the claim out of its row, and the row out when it was its last."""
+        claim = self.claims.pop(claim_id)
+        row = self._rows[claim.row]
+        row._remove(claim)
+        if not row.claims:
+            at = self.row_index(row.key)
+            del self._places[at], self.rows[at], self._rows[row.key]
+        self._claimed[claim.claimant] -= 1
+        if self._claimed[claim.claimant] == 0:
+            del self._claimed[claim.claimant]
+            self.claimants.remove(claim.claimant)
+        record = claim.record
+        _unindex(self._documents, record.document, claim_id)
+        for target in record.denies:
+            _unindex(self._denials, target, claim_id)
+        return claim
+
+    def changes(self, documents: Collection[str], fresh: Iterable[ClaimRecord]) -> list[Change]:
+        """What becomes of the ledger's claims when those of ``documents`` become ``fresh`` (as
+        the store holds them now): the claims of those documents, the claims their denials
+        deny (now or before), and the denials of their claims (whose row may follow). Nothing
+        else is looked at."""
+        fresh_by_id = {r.id: r for r in fresh}
+        gone: set[str] = set()
+        for uid in documents:
+            gone |= self._documents.get(uid, set())
+        gone -= fresh_by_id.keys()
+
+        def find(claim_id: str) -> ClaimRecord | None:
+            record = fresh_by_id.get(claim_id)
+            if record is None and claim_id not in gone and claim_id in self.claims:
+                record = self.claims[claim_id].record
+            return record
+
+        denials: dict[str, set[str]] = {}  # the denials of the claims touched, after
+        edited = gone | fresh_by_id.keys()
+        targets = {t for i in edited for t in _denies(self.claims.get(i), fresh_by_id.get(i))}
+        for target in targets | edited:
+            ids = {i for i in self._denials.get(target, ()) if i not in edited}
+            ids |= {i for i, r in fresh_by_id.items() if target in r.denies}
+            denials[target] = ids
+        touched = edited | targets
+        for claim_id in edited:
+            touched |= denials.get(claim_id, set())
+        result: list[Change] = []
+        for claim_id in sorted(touched):
+            record = find(claim_id)
+            new = None if record is None else _claim(
+                record, find, denials.get(claim_id, self._denials.get(claim_id, ())))
+            old = self.claims.get(claim_id)
+            if old != new:
+                result.append((old, new))
+        return result
+
+    def update(self, documents: Collection[str], fresh: Iterable[ClaimRecord]) -> frozenset[str]:
+        """Follow the claims of ``documents`` becoming ``fresh``; the keys of the rows that
+        changed (added, changed or gone)."""
+        changes = self.changes(documents, fresh)
+        for old, _new in changes:
+            if old is not None:
+                self.remove(old.record.id)
+        for _old, new in changes:
+            if new is not None:
+                self.add(new)
+        return frozenset(c.row for pair in changes for c in pair if c is not None)
 
     def to_json(self) -> dict[str, Any]:
         """The ledger as JSON (documented in the README): its rows and, for every claim, its
@@ -143,7 +343,7 @@ class Ledger:
         record = claim.record
         links = [self._link(target, "denies") for target in record.denies]
         links += [self._link(other, "denied_by") for other in claim.denied_by]
-        links += [self._link(other, "conflicts") for other in claim.conflicts]
+        links += [self._link(other, "conflicts") for other in self.conflicts(record.id)]
         links += [self._link(target, kind.lower()) for kind, target in record.linked]
         links += [self._link(other, _LINKED_BY[kind])
                   for kind, other in incoming.get(record.id, ())]
@@ -192,7 +392,7 @@ class Ledger:
                 for claim in cell:
                     if claim.record.kind != "claim":
                         continue
-                    items.append(_claimreview(claim))
+                    items.append(_claimreview(claim, row.conflicted(claim)))
         return items
 
 
@@ -209,9 +409,9 @@ def _cell_text(claim: LedgerClaim) -> str:
     return f"{text} ({claim.record.published})" if claim.record.published else text
 
 
-def _claimreview(claim: LedgerClaim) -> dict[str, Any]:
+def _claimreview(claim: LedgerClaim, conflicted: bool) -> dict[str, Any]:
     record = claim.record
-    rating = ("Conflicting figures" if claim.conflicts
+    rating = ("Conflicting figures" if conflicted
               else "Denied" if claim.denied_by else "Uncontested")
     item: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -253,14 +453,26 @@ def figure_of(record: ClaimRecord) -> Figure | None:
     return Figure(new_low, new_high, "corrected", base.unit)
 
 
-def _same_unit(a: Figure, b: Figure) -> bool:
-    return not a.unit or not b.unit or a.unit == b.unit
+
+def _denies(*claims: LedgerClaim | ClaimRecord | None) -> Iterable[str]:
+    for claim in claims:
+        if isinstance(claim, LedgerClaim):
+            yield from claim.record.denies
+        elif claim is not None:
+            yield from claim.denies
 
 
-def _row_of(record: ClaimRecord, by_id: Mapping[str, ClaimRecord]) -> tuple[str, str]:
+def _unindex(index: dict[str, set[str]], key: str, claim_id: str) -> None:
+    ids = index[key]
+    ids.discard(claim_id)
+    if not ids:
+        del index[key]
+
+
+def _row_of(record: ClaimRecord, find: Callable[[str], ClaimRecord | None]) -> tuple[str, str]:
     """(subject, proposition) of a claim; a denial without a subject of its own takes those of
-    the first claim it denies that ``by_id`` holds."""
-    denied = (next((by_id[t] for t in record.denies if t in by_id), None)
+    the first claim it denies that ``find`` finds."""
+    denied = (next((d for t in record.denies if (d := find(t)) is not None), None)
               if record.denies and record.subject is None else None)
     source = record if denied is None else denied
     proposition = source.attributes.get("proposition")
@@ -272,82 +484,30 @@ def _key(subject: str, proposition: str) -> str:
     return f"{subject}: {proposition}"
 
 
-def build(records: Iterable[ClaimRecord],
-          among: Mapping[str, ClaimRecord] | None = None) -> Ledger:
+def _claim(record: ClaimRecord, find: Callable[[str], ClaimRecord | None],
+           denied_by: Iterable[str]) -> LedgerClaim:
+    claimant = record.claimant.name if record.claimant else UNATTRIBUTED
+    place = _row_of(record, find)
+    return LedgerClaim(record, figure_of(record), _key(*place), claimant, place,
+                       tuple(sorted(denied_by)))
+
+
+def build(records: Iterable[ClaimRecord]) -> Ledger:
     """The ledger of ``records``: rows, columns, conflicts and denials against what they
-    deny. ``among``: every record by id, when ``records`` are the claims of some rows only
-    (denials and the claims they deny are looked up there); by default ``records``."""
+    deny."""
     with collector_paused():  # tens of thousands of claims, rows and cells, in no cycle
-        return _build(list(records), among)
+        return _build(sorted(records, key=order))
 
 
-def _build(records: list[ClaimRecord], among: Mapping[str, ClaimRecord] | None) -> Ledger:
-    """:func:`build`, its work (the collector paused)."""
-    by_id = {r.id: r for r in records} if among is None else among
-    wanted = {r.id for r in records}
+def _build(records: list[ClaimRecord]) -> Ledger:
+    """:func:`build`, its work (the collector paused; ``records`` in :func:`order`)."""
+    by_id = {r.id: r for r in records}
     denied_by: dict[str, list[str]] = {}
-    for record in by_id.values():
-        for target in record.denies:
-            if target in wanted:
-                denied_by.setdefault(target, []).append(record.id)
-    figures = {r.id: figure_of(r) for r in records}
-    grouped: dict[tuple[str, str], list[ClaimRecord]] = {}
     for record in records:
-        grouped.setdefault(_row_of(record, by_id), []).append(record)
-    claims: dict[str, LedgerClaim] = {}
-    rows = []
-    for (subject, proposition), members in sorted(grouped.items()):
-        key = _key(subject, proposition)
-        conflicts = _conflicts(members, figures)
-        cells: dict[str, list[LedgerClaim]] = {}
-        for record in sorted(members, key=lambda r: (r.published or "", r.document, r.start, r.id)):
-            claimant = record.claimant.name if record.claimant else UNATTRIBUTED
-            claim = LedgerClaim(record, figures[record.id], key, claimant,
-                                tuple(denied_by.get(record.id, ())),
-                                tuple(conflicts.get(record.id, ())))
-            claims[record.id] = claim
-            cells.setdefault(claimant, []).append(claim)
-        rows.append(Row(key, subject, proposition,
-                        {name: tuple(cell) for name, cell in sorted(cells.items())}))
-    claimants = sorted({c.claimant for c in claims.values()})
-    return Ledger(tuple(rows), tuple(claimants), claims)
-
-
-def update(ledger: Ledger, documents: Collection[str],
-           fresh: Iterable[ClaimRecord]) -> tuple[Ledger, frozenset[str]]:
-    """``ledger`` after the claims of ``documents`` became ``fresh`` (as the store holds them
-    now), and the keys of the rows that changed: only those rows are built again."""
-    fresh = list(fresh)
-    records = {i: c.record for i, c in ledger.claims.items()
-               if c.record.document not in documents}
-    records.update((r.id, r) for r in fresh)
-    keys = {c.row for c in ledger.claims.values() if c.record.document in documents}
-    keys |= {_key(*_row_of(r, records)) for r in fresh}
-    members = [r for r in records.values()
-               if (ledger.claims[r.id].row if r.id in ledger.claims
-                   and r.document not in documents else _key(*_row_of(r, records))) in keys]
-    part = build(members, records)
-    claims = {i: c for i, c in ledger.claims.items() if c.row not in keys}
-    claims.update(part.claims)
-    rows = sorted((*(r for r in ledger.rows if r.key not in keys), *part.rows),
-                  key=lambda r: (r.subject, r.proposition))
-    claimants = tuple(sorted({c.claimant for c in claims.values()}))
-    return Ledger(tuple(rows), claimants, claims), frozenset(keys)
-
-
-def _conflicts(members: Sequence[ClaimRecord],
-               figures: Mapping[str, Figure | None]) -> dict[str, list[str]]:
-    """For each claim of one row, the others whose figures cannot be true with its own: in
-    order of lower bound, those after it that start above its top (units alike)."""
-    ranged = sorted(((figure.interval(), r.id, figure) for r in members
-                     if r.kind == "claim" and (figure := figures[r.id]) is not None),
-                    key=lambda item: (item[0][0], item[1]))
-    found: dict[str, list[str]] = {}
-    for i, ((_lo, hi), first, a) in enumerate(ranged):
-        if hi is None:
-            continue
-        for (other_lo, _hi), second, b in ranged[i + 1:]:
-            if other_lo > hi and _same_unit(a, b):
-                found.setdefault(first, []).append(second)
-                found.setdefault(second, []).append(first)
-    return found
+        for target in record.denies:
+            if target in by_id:
+                denied_by.setdefault(target, []).append(record.id)
+    ledger = Ledger()
+    for record in records:
+        ledger.add(_claim(record, by_id.get, denied_by.get(record.id, ())))
+    return ledger

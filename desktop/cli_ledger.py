@@ -160,7 +160,7 @@ def _table(built: Ledger) -> str:
         for name, cell in row.cells.items():
             cells = "; ".join(
                 shown(c) + (f" {c.record.published}" if c.record.published else "")
-                + (" ⚡" if c.conflicts else "") for c in cell)
+                + (" ⚡" if row.conflicted(c) else "") for c in cell)
             lines.append(f"  {name:<30} {cells}")
     return "\n".join(lines)
 

@@ -39,9 +39,9 @@ def test_a_correction_without_any_figure_read() -> None:
 
 def test_figures_of_other_units_do_not_conflict() -> None:
     ledger = build([claim("a", "10 vehicles"), claim("b", "80 soldiers"), claim("c", "80")])
-    assert ledger.claims["b"].conflicts == ()  # 10 vehicles and 80 soldiers: both can be true
-    assert ledger.claims["a"].conflicts == ("c",)  # no unit: compared with any
-    assert ledger.claims["c"].conflicts == ("a",)
+    assert ledger.conflicts("b") == ()  # 10 vehicles and 80 soldiers: both can be true
+    assert ledger.conflicts("a") == ("c",)  # no unit: compared with any
+    assert ledger.conflicts("c") == ("a",)
 
 
 def test_denials_join_the_row_of_what_they_deny_and_strays_have_their_own() -> None:
