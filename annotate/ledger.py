@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from annotate.collector import collector_paused
+from annotate.commands import ChangeSet
 from annotate.conflicts import Spread
 from annotate.figures import Figure, parse_figure
+from annotate.model import Span
 
 CLAIMANT_LINKS = {"claim": "CLAIMED_BY", "denial": "DENIED_BY"}
 SUBJECT_LINK = "ABOUT"
@@ -511,3 +513,29 @@ def _build(records: list[ClaimRecord]) -> Ledger:
     for record in records:
         ledger.add(_claim(record, by_id.get, denied_by.get(record.id, ())))
     return ledger
+
+
+def concerns(changes: ChangeSet, category: Callable[[str], str | None]) -> bool:
+    """Whether ``changes`` may change a ledger: False only when they are known to touch no
+    claim, denial, link, actor or linked entity's text: spans of no claim or denial made,
+    relabelled or deleted without links, statuses, document labels. ``category``: a label's
+    category (None: not known)."""
+    if changes.ledger or changes.schema or changes.relations:
+        return True
+    edited = {span.id for pair in changes.edits for span in pair if span is not None}
+    if not changes.spans <= edited:
+        return True  # spans changed, not said how
+    if not (changes.edits or changes.status or changes.doc_labels or changes.suggestions):
+        return True  # documents changed, not said how
+    return any(_concerns(before, after, category) for before, after in changes.edits)
+
+
+def _concerns(before: Span | None, after: Span | None,
+              category: Callable[[str], str | None]) -> bool:
+    """Whether a span edit may change a ledger: a claim or denial's (or one of a label not
+    known), or an entity's moved (a link to it would read other words)."""
+    kinds = {category(span.label) for span in (before, after) if span is not None}
+    if not kinds <= {"entity", "other"}:
+        return True
+    return (before is not None and after is not None and "entity" in kinds
+            and (before.start, before.end) != (after.start, after.end))

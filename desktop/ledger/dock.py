@@ -1,15 +1,21 @@
 """The Ledger dock: for an event (or every document), one row per subject and proposition, a
 column per claimant, each cell the claimant's figures; a row expands into the claims behind it
 (by publication date), and clicking a claim opens its document at the span. Conflicting
-figures are marked, denials sit against what they deny. An edit rebuilds only the rows of the
-claims it touched."""
+figures are marked, denials sit against what they deny.
+
+The whole ledger is built in a background job (:class:`~desktop.ledger.job.LedgerJob`) when
+the dock is first shown, after a change of filters, schema, actors or store, the summary
+saying so meanwhile; an edit then changes only the claims it touches (an edit that touches no
+claim, denial or entity changes nothing); the view's items are read from the ledger as they
+are shown (:class:`~desktop.ledger.model.LedgerModel`). A ledger behind another tab does
+nothing until it is shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -19,33 +25,29 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotate.commands import ChangeSet
-from annotate.ledger import ClaimRecord, Ledger, LedgerClaim, Row, build, shown, update
+from annotate.errors import CounterclaimError
+from annotate.ledger import Change, ClaimRecord, Ledger, build, concerns
 from desktop.choices import fill_choices
+from desktop.jobs import Running, worker_location
 from desktop.ledger.actors_dialog import ActorsDialog
+from desktop.ledger.job import LedgerJob
+from desktop.ledger.model import CLAIM, LedgerModel
 from desktop.ledger.timeline import Timeline
-from desktop.plain import line, tooltip
+from desktop.plain import line
 from desktop.service import Service
 
 EVERY_DOCUMENT, EVERY_LAYER = "Every document", "Every layer"
-CONFLICT_COLOUR = "#C0392B"
-CLAIM = Qt.ItemDataRole.UserRole
-"""An item's data: (document uid, span id, start) of a claim, or the key of a row."""
-EXCERPT = 60
-
-
-def _figures(cell: Sequence[LedgerClaim]) -> str:
-    return "; ".join(shown(c) for c in cell)
+UPDATING = "Updating the ledger…"
 
 
 class LedgerDock(QDockWidget):
-    """The claims ledger of the store, rebuilt when shown and kept up to date by each edit."""
+    """The claims ledger of the store, built when shown and kept up to date by each edit."""
 
     def __init__(self, service: Service, parent: QWidget | None = None,
                  link_to: Callable[[str], object] | None = None) -> None:
@@ -55,10 +57,14 @@ class LedgerDock(QDockWidget):
         self.setObjectName("ledger")
         self.service = service
         self.link_to = link_to
-        self.ledger = Ledger((), (), {})
+        self.model = LedgerModel()
         self.refreshed: frozenset[str] | None = None
-        """The keys of the rows the last edit rebuilt (None: the last refresh built all)."""
+        """The keys of the rows the last edit changed (None: the last refresh built all)."""
         self._stale = True
+        self._job: LedgerJob | None = None
+        self._running = Running()  # the current build and superseded ones not ended yet
+        self._pending: set[str] = set()
+        """Documents edited while the build runs: brought up to date when it ends."""
         self.event_box = QComboBox()
         self.event_box.setToolTip("Only the claims of this event's documents")
         self.event_box.setAccessibleName("Event")
@@ -66,12 +72,13 @@ class LedgerDock(QDockWidget):
         self.layer_box.setToolTip("Only the claims of this annotator's layer")
         self.layer_box.setAccessibleName("Layer")
         self.summary = QLabel()
-        self.tree = QTreeWidget()
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Claims ledger")
-        self.tree.itemClicked.connect(self._open)
-        self.tree.itemActivated.connect(self._open)
-        self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.clicked.connect(self._open)
+        self.tree.activated.connect(self._open)
+        self.tree.selectionModel().currentChanged.connect(self._on_current)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._claim_menu)
         self.timeline = Timeline()
@@ -104,16 +111,26 @@ class LedgerDock(QDockWidget):
         hub.schemaChanged.connect(self.refresh)
         self.visibilityChanged.connect(self._on_visibility)
 
+    @property
+    def ledger(self) -> Ledger:
+        return self.model.ledger
+
+    @property
+    def building(self) -> bool:
+        """Whether a build of the whole ledger is under way."""
+        return self._job is not None
+
     # -- loading ---------------------------------------------------------------------------
     def _on_visibility(self, visible: bool) -> None:
         if visible and self._stale:
             self.refresh()
 
     def refresh(self) -> None:
-        """Reload the filters' choices and the whole ledger when the dock is on screen; else
-        mark it stale, reloaded when shown."""
+        """Reload the filters' choices and build the whole ledger again when the dock is on
+        screen; else mark it stale, rebuilt when shown."""
         if self.visibleRegion().isEmpty():
             self._stale = True
+            self._drop_job()
             return
         self._stale = False
         fill_choices(self.event_box, EVERY_DOCUMENT, [e.name for e, _ in self.service.events()])
@@ -125,114 +142,100 @@ class LedgerDock(QDockWidget):
                                           self.layer_box.currentData(), documents)
 
     def reload(self) -> None:
-        """Build the whole ledger again."""
-        records = self._records()
-        self.ledger = build(records or ())
-        self.refreshed = None
-        self._show_all()
+        """Build the whole ledger again, in a background job (on this thread only for a store
+        no job can open: one held in memory)."""
+        self._drop_job()
+        self._pending.clear()
+        try:
+            location = worker_location(self.service.store)
+        except CounterclaimError:
+            records = self._records()
+            self._install(build(records or ()))
+            return
+        job = LedgerJob(location, self.event_box.currentData(), self.layer_box.currentData())
+        job.signals.finished.connect(self._on_built)
+        job.signals.failed.connect(self._on_failed)
+        self._job = job
+        self._running.add(job)
+        self.summary.setText(UPDATING)
+        job.start()
 
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if self.visibleRegion().isEmpty():
-            self._stale = True
-            return
-        if changes.ledger or changes.schema or not changes.documents:
-            self.refresh()
-            return
-        documents = sorted(changes.documents)
-        fresh = self._records(documents)
-        if fresh is None:
-            return
-        before = self.ledger.claimants
-        self.ledger, keys = update(self.ledger, set(documents), fresh)
-        self.refreshed = keys
-        if self.ledger.claimants != before:
-            self._show_all()
-        else:
-            self._replace(keys)
+    def _drop_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
 
-    # -- showing ---------------------------------------------------------------------------
-    def _show_all(self) -> None:
+    def _ended(self) -> bool:
+        """Whether the build that just ended is the current one."""
+        ended = self._running.ended(self.sender())
+        if ended is None or ended is not self._job:
+            return False
+        self._job = None
+        return True
+
+    def _on_built(self, ledger: Ledger) -> None:
+        if not self._ended():
+            return
+        self._install(ledger)
+        if self._pending:
+            documents, self._pending = sorted(self._pending), set()
+            self._follow(documents)
+
+    def _on_failed(self, message: str) -> None:
+        if self._ended():
+            self.summary.setText(line(f"The ledger could not be built: {message}"))
+
+    def _install(self, ledger: Ledger) -> None:
         current = self._current_key()
-        self.tree.clear()
-        self.tree.setColumnCount(1 + len(self.ledger.claimants))
-        self.tree.setHeaderLabels(["Subject: proposition", *map(line, self.ledger.claimants)])
-        self.tree.addTopLevelItems([self._row_item(row) for row in self.ledger.rows])
+        self.model.install(ledger)
+        self.refreshed = None
         self.tree.resizeColumnToContents(0)
         self._summarise()
         self._select(current)
 
-    def _replace(self, keys: frozenset[str]) -> None:
-        """Rebuild the items of the rows ``keys`` only (added, changed or gone)."""
+    def _on_changed(self, changes: ChangeSet) -> None:
+        schema = self.service.schema()
+        if not concerns(changes, lambda name: getattr(schema.label(name), "category", None)):
+            return
+        if self.visibleRegion().isEmpty():
+            self._stale = True
+            self._drop_job()
+            return
+        if changes.ledger or changes.schema or not changes.documents:
+            self.refresh()
+            return
+        if self._job is not None:
+            self._pending |= changes.documents
+            return
+        self._follow(sorted(changes.documents))
+
+    def _follow(self, documents: list[str]) -> None:
+        """Bring the claims of ``documents`` up to date: only the claims they change."""
+        fresh = self._records(documents)
+        if fresh is None:
+            return
+        changes = self.ledger.changes(documents, fresh)
         current = self._current_key()
-        tree = self.tree
-        shown = {tree.topLevelItem(i).data(0, CLAIM) for i in range(tree.topLevelItemCount())}
-        for key in keys:
-            if key in shown:
-                index = self._index_of(key)
-                expanded = tree.topLevelItem(index).isExpanded()
-                tree.takeTopLevelItem(index)
-                row = self.ledger.row(key)
-                if row is not None:
-                    item = self._row_item(row)
-                    tree.insertTopLevelItem(index, item)
-                    item.setExpanded(expanded)
-            else:
-                row = self.ledger.row(key)
-                if row is not None:
-                    position = [r.key for r in self.ledger.rows].index(key)
-                    tree.insertTopLevelItem(position, self._row_item(row))
+        self.refreshed = self.model.apply(changes)
         self._summarise()
-        self._select(current)
+        if current is not None and self._redraws(current, changes):
+            self.timeline.show_row(self.ledger.row(current))
 
-    def _index_of(self, key: str) -> int:
-        tree = self.tree
-        return next(i for i in range(tree.topLevelItemCount())
-                    if tree.topLevelItem(i).data(0, CLAIM) == key)
+    @staticmethod
+    def _redraws(key: str, changes: Sequence[Change]) -> bool:
+        """Whether the timeline of row ``key`` changes: a claim with a figure came or went."""
+        return any(c is not None and c.row == key and c.figure is not None
+                   for pair in changes for c in pair)
 
-    def _row_item(self, row: Row) -> QTreeWidgetItem:
-        columns = self.ledger.claimants
-        item = QTreeWidgetItem([line(row.key + ("  ⚠ conflicting figures" if row.conflicting
-                                                 else "")),
-                                *(line(_figures(row.cells.get(name, ()))) for name in columns)])
-        item.setData(0, CLAIM, row.key)
-        if row.conflicting:
-            item.setForeground(0, QBrush(QColor(CONFLICT_COLOUR)))
-        claims = sorted(((c, 1 + columns.index(name)) for name, cell in row.cells.items()
-                         for c in cell),
-                        key=lambda pair: (pair[0].record.published or "", pair[0].record.document,
-                                          pair[0].record.start))
-        item.addChildren([self._claim_item(claim, column) for claim, column in claims])
-        return item
-
-    def _claim_item(self, claim: LedgerClaim, column: int) -> QTreeWidgetItem:
-        record = claim.record
-        text = record.text if len(record.text) <= EXCERPT else record.text[:EXCERPT] + "…"
-        where = record.title or record.document[:10]
-        date = f" ({record.published})" if record.published else ""
-        child = QTreeWidgetItem([line(f"{where}{date}: “{text}”")])
-        child.setText(column, line(shown(claim)))
-        child.setToolTip(0, tooltip(f"{record.text}\n{record.annotator}'s layer; "
-                                    "click to open it in its document"))
-        child.setData(0, CLAIM, (record.document, record.id, record.start))
-        if claim.conflicts:
-            child.setForeground(column, QBrush(QColor(CONFLICT_COLOUR)))
-        if record.kind == "denial":
-            font = QFont(child.font(column))
-            font.setItalic(True)
-            child.setFont(column, font)
-        return child
-
+    # -- showing ---------------------------------------------------------------------------
     def _summarise(self) -> None:
         ledger = self.ledger
-        conflicts = sum(r.conflicting for r in ledger.rows)
         self.summary.setText(f"{len(ledger.rows)} rows, {len(ledger.claimants)} claimants, "
-                             f"{conflicts} with conflicting figures")
+                             f"{self.model.conflicting_rows} with conflicting figures")
 
     def _current_key(self) -> str | None:
-        item = self.tree.currentItem()
-        while item is not None and item.parent() is not None:
-            item = item.parent()
-        return None if item is None else item.data(0, CLAIM)
+        row = self.model.row_of(self.tree.currentIndex())
+        return None if row is None else row.key
 
     def _select(self, key: str | None) -> None:
         """Make the row ``key`` current, else the first with conflicting figures, else the
@@ -240,14 +243,17 @@ class LedgerDock(QDockWidget):
         rows = self.ledger.rows
         row = self.ledger.row(key) if key is not None else None
         row = row or next((r for r in rows if r.conflicting), rows[0] if rows else None)
-        if row is not None:
-            self.tree.setCurrentItem(self.tree.topLevelItem(self._index_of(row.key)))
+        if row is None:
+            self._on_current(QModelIndex())
+            return
+        index = self.model.row_index(row.key)
+        if index == self.tree.currentIndex():
+            self._on_current(index)
         else:
-            self._on_current(None)
+            self.tree.setCurrentIndex(index)
 
-    def _on_current(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
-        key = self._current_key() if item is not None else None
-        self.timeline.show_row(None if key is None else self.ledger.row(key))
+    def _on_current(self, index: QModelIndex, _previous: object = None) -> None:
+        self.timeline.show_row(self.model.row_of(index))
 
     def show_actors(self) -> None:
         ActorsDialog(self.service, self).exec()
@@ -263,25 +269,23 @@ class LedgerDock(QDockWidget):
     def _claim_menu(self, at: QPoint) -> None:
         """On a claim: link the span selected in the text to it (from another document, a
         link across documents)."""
-        item = self.tree.itemAt(at)
-        data = item.data(0, CLAIM) if item is not None else None
-        if not isinstance(data, tuple) or self.link_to is None:
+        claim = self.model.claim_of(self.tree.indexAt(at))
+        if claim is None or self.link_to is None:
             return
         menu = QMenu(self.tree)
         link = menu.addAction("Link selected span to this claim as…")
         link.setStatusTip("Link the span selected in the text to this claim, with a type the "
                           "schema lets cross documents (repeats, contradicts, denies…)")
         if menu.exec(self.tree.viewport().mapToGlobal(at)) is link:
-            self.link_to(data[1])
+            self.link_to(claim.record.id)
 
     # -- opening ---------------------------------------------------------------------------
-    def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        """Open a claim's document at its span (a row: expand or fold it)."""
-        data = item.data(0, CLAIM)
+    def _open(self, index: QModelIndex) -> None:
+        """Open a claim's document at its span (a row: nothing; it expands as any tree's)."""
+        data = index.data(CLAIM)
         if not isinstance(data, tuple):
             return
         uid, span_id, start = data
         self.service.open_document(uid)
         self.service.hub.offsetRequested.emit(start)
         self.service.hub.spanRequested.emit(span_id)
-

@@ -55,7 +55,8 @@ def test_rows_columns_and_conflicts(store: Store, spans) -> None:
     army = by_claimant["army"]
     assert {ledger.claims[i].claimant for i in ledger.conflicts(army.record.id)} == {
         "CSP-PSD", "Rusich", "African Initiative"}
-    assert ledger.conflicts(by_claimant["CSP-PSD"].record.id) == (army.record.id,)  # 84 and >80 agree
+    psd = by_claimant["CSP-PSD"].record.id
+    assert ledger.conflicts(psd) == (army.record.id,)  # 84 and >80 agree
 
 
 def test_an_edit_of_the_figure_bounds_corrects_the_conflict(store: Store, spans) -> None:

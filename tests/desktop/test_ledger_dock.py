@@ -4,15 +4,20 @@ timeline draws the current row's figures by date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from ledger_corpus import annotate
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from window_helpers import open_window
 
 from annotate import ledger
-from annotate.commands import set_attribute
+from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan, set_attribute
+from annotate.model import Span
 from db.store import Store
+from desktop.ledger.job import LedgerJob
+from desktop.ledger.model import CONFLICT_COLOUR
 
 pytestmark = pytest.mark.gui
 BUILD = ledger.build
@@ -27,88 +32,131 @@ def window(qtbot, tmp_path: Path):
     window = open_window(qtbot, path, tmp_path)
     window.ledger.show()
     window.ledger.raise_()
-    qtbot.waitUntil(lambda: window.ledger.tree.topLevelItemCount() == 3)
+    qtbot.waitUntil(lambda: window.ledger.model.rowCount() == 3 and not window.ledger.building)
     window.spans_by_key = spans
     yield window
     window.service.store.close()
 
 
-def texts(item) -> list[str]:
-    return [item.text(n) for n in range(item.columnCount())]
+def texts(model, index) -> list[str]:
+    return [model.index(index.row(), n, index.parent()).data()
+            for n in range(model.columnCount())]
+
+
+def row(dock, n: int):
+    return dock.model.index(n, 0)
 
 
 def test_rows_columns_and_conflicts(window) -> None:
-    tree = window.ledger.tree
-    assert [tree.headerItem().text(n) for n in range(tree.columnCount())] == [
-        "Subject: proposition", "African Initiative", "CSP", "CSP-PSD", "Rusich", "army"]
-    wagner = tree.topLevelItem(1)
-    assert texts(wagner) == ["Wagner: killed  ⚠ conflicting figures", "", "84", "", "≥81",
-                             "10"]
-    assert wagner.childCount() == 3
+    model = window.ledger.model
+    assert [model.headerData(n, Qt.Orientation.Horizontal) for n in range(model.columnCount())] \
+        == ["Subject: proposition", "African Initiative", "CSP", "CSP-PSD", "Rusich", "army"]
+    wagner = row(window.ledger, 1)
+    assert texts(model, wagner) == ["Wagner: killed  ⚠ conflicting figures", "", "84", "",
+                                    "≥81", "10"]
+    assert model.rowCount(wagner) == 3
+    army = model.index(0, 5, wagner)  # the army's claim, published first, in the army's column
+    assert army.data() == "10"
+    assert army.data(Qt.ItemDataRole.ForegroundRole).color().name() == CONFLICT_COLOUR.lower()
+    assert model.index(0, 3, wagner).data() is None  # CSP-PSD's column: not the army's claim
     assert window.ledger.summary.text() == "3 rows, 5 claimants, 1 with conflicting figures"
 
 
+def test_a_denial_is_in_italics_in_its_claimants_column(window) -> None:
+    model = window.ledger.model
+    jnim = row(window.ledger, 0)
+    assert model.index(jnim.row(), 0).data() == "JNIM: took part"
+    denial = next(model.index(n, 3, jnim) for n in range(model.rowCount(jnim))
+                  if model.index(n, 3, jnim).data())
+    assert denial.data() == "denies"
+    assert denial.data(Qt.ItemDataRole.FontRole).italic()
+
+
 def test_clicking_a_claim_opens_its_document_at_the_span(window, qtbot) -> None:
-    tree = window.ledger.tree
-    claim = tree.topLevelItem(1).child(0)  # the army's, published first
-    tree.itemClicked.emit(claim, 0)
+    dock = window.ledger
+    claim = dock.model.index(0, 0, row(dock, 1))  # the army's, published first
+    dock.tree.clicked.emit(claim)
     army = window.spans_by_key[3, "c"]
     assert window.service.current == army.document
     qtbot.waitUntil(lambda: window.editor.view.selected_span() == army.id)
 
 
-def test_an_edit_rebuilds_only_the_rows_of_its_claim(window, qtbot) -> None:
+def test_an_edit_changes_only_its_claim(window, qtbot) -> None:
     dock = window.ledger
-    untouched = dock.tree.topLevelItem(2)
+    model = dock.model
+    dock.tree.expand(row(dock, 1))
+    untouched = QPersistentModelIndex(model.index(1, 0, row(dock, 1)))  # CSP's claim
+    before = {i: c for i, c in dock.ledger.claims.items()}
     army = window.spans_by_key[3, "c"]
     window.service.apply(set_attribute(window.service.store.span(army.id), "figure_low", 82))
     qtbot.waitUntil(lambda: dock.refreshed is not None)
-    assert dock.refreshed == {"Wagner: killed", "JNIM: took part"}
-    assert dock.tree.topLevelItem(2) is untouched  # "Wagner Group: killed": not rebuilt
-    assert texts(dock.tree.topLevelItem(1))[:1] == ["Wagner: killed"]  # no conflict now
-    assert texts(dock.tree.topLevelItem(1))[5] == "≥82"
+    assert dock.refreshed == {"Wagner: killed"}
+    assert [i for i, c in dock.ledger.claims.items() if c is not before[i]] == [army.id]
+    assert untouched.isValid() and untouched.row() == 1 and dock.tree.isExpanded(row(dock, 1))
+    assert texts(model, row(dock, 1))[:1] == ["Wagner: killed"]  # no conflict now
+    assert texts(model, row(dock, 1))[5] == "≥82"
+    assert dock.summary.text() == "3 rows, 5 claimants, 0 with conflicting figures"
 
 
 def test_the_timeline_draws_the_current_row(window) -> None:
     dock = window.ledger
-    dock.tree.setCurrentItem(dock.tree.topLevelItem(1))
+    dock.tree.setCurrentIndex(row(dock, 1))
     drawn = {(name, low) for name, _when, low, _top in dock.timeline.drawn}
     assert drawn == {("CSP", 84), ("Rusich", 81), ("army", 10)}
 
 
-def test_one_edit_rereads_and_rebuilds_only_its_claims_rows(window, qtbot, monkeypatch) -> None:
-    dock, service = window.ledger, window.service
-    read, built, items = [], [], []
-    claim_records, row_item = service.claim_records, dock._row_item
+def test_one_edit_rereads_its_document_and_replaces_its_claim_alone(window, qtbot,
+                                                                     monkeypatch) -> None:
+    dock, service, model = window.ledger, window.service, window.ledger.model
+    read, built, moved = [], [], []
+    claim_records = service.claim_records
     monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args[2])
                         or claim_records(*args))
-    monkeypatch.setattr(ledger, "build", lambda records, among=None: built.append(
-        sorted(r.document for r in records)) or BUILD(records, among))
-    monkeypatch.setattr(dock, "_row_item", lambda row: items.append(row.key) or row_item(row))
+    monkeypatch.setattr(ledger, "build", lambda records: built.append(records) or BUILD(records))
+    model.rowsInserted.connect(lambda parent, first, last: moved.append(
+        ("in", parent.data(), first, last)))
+    model.rowsRemoved.connect(lambda parent, first, last: moved.append(
+        ("out", parent.data(), first, last)))
     army = window.spans_by_key[3, "c"]
     service.apply(set_attribute(service.store.span(army.id), "figure_low", 82))
     qtbot.waitUntil(lambda: dock.refreshed is not None)
     assert read == [[army.document]]  # the edited document's claims, nothing else
-    wagner = [window.spans_by_key[n, "c"].document for n in (0, 1, 3)]  # CSP, Rusich, army
-    jnim = [army.document, window.spans_by_key[4, "d"].document]  # army's claim, the denial
-    assert built == [sorted(wagner + jnim)]  # the claims of the two rows, not African Init.'s
-    assert sorted(items) == ["JNIM: took part", "Wagner: killed"]
+    assert built == [] and not dock.building
+    wagner = "Wagner: killed  ⚠ conflicting figures"
+    assert moved == [("out", wagner, 0, 0), ("in", wagner, 0, 0)]  # the army's claim alone
+
+
+def test_an_entity_span_without_links_costs_the_ledger_nothing(window, qtbot,
+                                                               monkeypatch) -> None:
+    dock, service = window.ledger, window.service
+    read = []
+    monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args))
+    uid = window.spans_by_key[3, "c"].document
+    span = Span(uid, 0, 3, "LOCATION", "amina")
+    assert service.schema().label("LOCATION").category == "entity"
+    service.apply(CreateSpan(span))
+    service.apply(UpdateSpan(span, replace(span, label="DATE")))
+    service.apply(DeleteSpan(service.store.span(span.id)))
+    assert read == [] and dock.refreshed is None and not dock.building
+    service.apply(CreateSpan(replace(span, label="CLAIM")))  # a claim: its document read
+    assert read == [(None, None, [uid])]
 
 
 def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, monkeypatch) -> None:
     dock, service = window.ledger, window.service
-    read, items = [], []
-    claim_records, row_item = service.claim_records, dock._row_item
+    read, jobs = [], []
+    claim_records = service.claim_records
     monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args[2])
                         or claim_records(*args))
-    monkeypatch.setattr(dock, "_row_item", lambda row: items.append(row.key) or row_item(row))
+    monkeypatch.setattr(LedgerJob, "start", lambda job, start=LedgerJob.start: jobs.append(job)
+                        or start(job))
     window.spans.raise_()  # the ledger's tab behind the spans'
     qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())
     army = window.spans_by_key[3, "c"]
     for low in (82, 83, 84):
         service.apply(set_attribute(service.store.span(army.id), "figure_low", low))
-    assert (read, items) == ([], [])
+    assert (read, jobs) == ([], [])
     dock.raise_()
-    qtbot.waitUntil(lambda: len(items) == 3)
-    assert read == [None]  # one read of the whole ledger, once shown
-    assert texts(dock.tree.topLevelItem(1))[5] == "≥84"
+    qtbot.waitUntil(lambda: len(jobs) == 1 and not dock.building)
+    assert read == []  # the whole ledger, read in the job, once shown
+    assert texts(dock.model, row(dock, 1))[5] == "≥84"

@@ -14,7 +14,7 @@ from window_helpers import open_window
 
 from annotate.samples import example_layer
 from db.store import Store
-from desktop.ledger.dock import CLAIM
+from desktop.ledger.model import CLAIM
 
 pytestmark = pytest.mark.gui
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -52,9 +52,9 @@ def test_a_first_run_on_the_samples_shows_their_ledger_and_a_row_on_its_timeline
     store.close()
     window = open_window(qtbot, path, tmp_path)
     dock = window.ledger
-    qtbot.waitUntil(lambda: dock.tree.topLevelItemCount() > 0)
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
     assert in_front(dock) and not in_front(window.spans)
-    current = dock.ledger.row(dock.tree.currentItem().data(0, CLAIM))
+    current = dock.ledger.row(dock.tree.currentIndex().data(CLAIM))
     assert current is not None and current.conflicting
     assert len({name for name, *_ in dock.timeline.drawn}) >= 2
     window.service.store.close()
