@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.job import LedgerJob
 from desktop.ledger.model import CLAIM, LedgerModel
 from desktop.ledger.timeline import Timeline
+from desktop.ledger.tree import LedgerTree
 from desktop.plain import line
 from desktop.service import Service
 
@@ -72,9 +72,8 @@ class LedgerDock(QDockWidget):
         self.layer_box.setToolTip("Only the claims of this annotator's layer")
         self.layer_box.setAccessibleName("Layer")
         self.summary = QLabel()
-        self.tree = QTreeView()
+        self.tree = LedgerTree()
         self.tree.setModel(self.model)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Claims ledger")
         self.tree.clicked.connect(self._open)
         self.tree.activated.connect(self._open)
@@ -221,11 +220,12 @@ class LedgerDock(QDockWidget):
         if current is not None and self._redraws(current, changes):
             self.timeline.show_row(self.ledger.row(current))
 
-    @staticmethod
-    def _redraws(key: str, changes: Sequence[Change]) -> bool:
-        """Whether the timeline of row ``key`` changes: a claim with a figure came or went."""
+    def _redraws(self, key: str, changes: Sequence[Change]) -> bool:
+        """Whether the timeline of row ``key`` changes: a claim with a figure came or went
+        that it draws (one with a date) or that sets the reach of what it draws."""
+        drawing = bool(self.timeline.drawn)
         return any(c is not None and c.row == key and c.figure is not None
-                   for pair in changes for c in pair)
+                   and (drawing or c.record.published) for pair in changes for c in pair)
 
     # -- showing ---------------------------------------------------------------------------
     def _summarise(self) -> None:

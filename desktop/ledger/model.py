@@ -1,8 +1,9 @@
 """The ledger as an item model: a top-level item per row (its key, then its claimants' figures,
 a column each), under it an item per claim. Nothing is made ahead: each item's text is read
-from the :class:`~annotate.ledger.Ledger` when the view asks for it, so a ledger of tens of
-thousands of claims costs the view only what it shows, and an edit costs the claims it
-touches (:meth:`LedgerModel.apply`)."""
+from the :class:`~annotate.ledger.Ledger` when the view asks for it, and a row's claims are
+items only once the row is first expanded (``fetchMore``), so a ledger of tens of thousands of
+claims costs the view only what it shows, and an edit costs the claims it touches
+(:meth:`LedgerModel.apply`): under a row never expanded, nothing but the row's repaint."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from annotate.ledger import Change, Ledger, LedgerClaim, Row, shown
+from annotate.ledger import Change, Ledger, LedgerClaim, Row, order, shown
 from desktop.plain import line, tooltip
 
 CLAIM = Qt.ItemDataRole.UserRole
@@ -41,6 +42,7 @@ class LedgerModel(QAbstractItemModel):
         self._ids: dict[str, int] = {}  # row key -> internal id of its claims' indexes
         self._keys: dict[int, str] = {}
         self._last = _TOP
+        self._fetched: set[str] = set()  # the rows whose claims the view has as items
         self._conflicting: set[str] = set()
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -54,6 +56,7 @@ class LedgerModel(QAbstractItemModel):
         self.columns = list(ledger.claimants)
         self._ids.clear()
         self._keys.clear()
+        self._fetched.clear()
         self._conflicting = {row.key for row in ledger.rows if row.conflicting}
         self.endResetModel()
 
@@ -65,10 +68,18 @@ class LedgerModel(QAbstractItemModel):
         """Make ``changes`` (:meth:`Ledger.changes`) claim by claim, each told to the view as
         the rows it takes away or puts in; then the columns, and the rows whose cells changed.
         The keys of the rows changed."""
-        for old, _new in changes:
+        moved = []
+        for old, new in changes:
+            if old is not None and new is not None and old.row == new.row \
+                    and order(old.record) == order(new.record):
+                self.ledger.remove(old.record.id)  # in its place again: the view sees a
+                self.ledger.add(new)  # change of data (below), no rows taken or put in
+            else:
+                moved.append((old, new))
+        for old, _new in moved:
             if old is not None:
                 self._remove(old)
-        for _old, new in changes:
+        for _old, new in moved:
             if new is not None:
                 self._add(new)
         self._follow_claimants()
@@ -86,20 +97,27 @@ class LedgerModel(QAbstractItemModel):
             self.beginRemoveRows(QModelIndex(), at, at)
             ledger.remove(claim.record.id)
             self._conflicting.discard(row.key)
+            self._fetched.discard(row.key)
             if (number := self._ids.pop(row.key, None)) is not None:
                 del self._keys[number]
-        else:
+        elif row.key in self._fetched:
             place = row.index(claim)
             self.beginRemoveRows(self.createIndex(at, 0, _TOP), place, place)
             ledger.remove(claim.record.id)
+        else:
+            ledger.remove(claim.record.id)  # not items yet
+            return
         self.endRemoveRows()
 
     def _add(self, claim: LedgerClaim) -> None:
         at, place, _column = self.ledger.place(claim)
         if place is None:
             self.beginInsertRows(QModelIndex(), at, at)
-        else:
+        elif claim.row in self._fetched:
             self.beginInsertRows(self.createIndex(at, 0, _TOP), place, place)
+        else:
+            self.ledger.add(claim)  # not items yet
+            return
         self.ledger.add(claim)
         self.endInsertRows()
 
@@ -131,7 +149,7 @@ class LedgerModel(QAbstractItemModel):
         last = len(self.columns)
         at = self.ledger.row_index(key)
         self.dataChanged.emit(self.createIndex(at, 0, _TOP), self.createIndex(at, last, _TOP))
-        if row.claims:
+        if key in self._fetched:
             number = self._number(key)
             self.dataChanged.emit(self.createIndex(0, 0, number),
                                   self.createIndex(len(row.claims) - 1, last, number))
@@ -171,12 +189,13 @@ class LedgerModel(QAbstractItemModel):
 
     # -- QAbstractItemModel --------------------------------------------------------------------
     def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        if row < 0 or not 0 <= column <= len(self.columns):
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, _TOP)
+            rows = len(self.ledger.rows)
+            return self.createIndex(row, column, _TOP) if row < rows else QModelIndex()
         owner = self.row_of(parent)
-        if owner is None or parent.internalId() != _TOP:
+        if owner is None or parent.internalId() != _TOP or row >= self.rowCount(parent):
             return QModelIndex()
         return self.createIndex(row, column, self._number(owner.key))
 
@@ -194,7 +213,24 @@ class LedgerModel(QAbstractItemModel):
         if parent.column() != 0 or parent.internalId() != _TOP:
             return 0
         row = self.row_of(parent)
-        return 0 if row is None else len(row.claims)
+        return len(row.claims) if row is not None and row.key in self._fetched else 0
+
+    def hasChildren(self, parent: Index = ROOT) -> bool:
+        return not parent.isValid() or (parent.internalId() == _TOP and parent.column() == 0)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        row = self.row_of(parent) if parent.column() == 0 else None
+        return row is not None and parent.internalId() == _TOP and row.key not in self._fetched
+
+    def fetchMore(self, parent: Index) -> None:
+        """Make the row's claims items (the view asks when it expands the row)."""
+        if not self.canFetchMore(parent):
+            return
+        row = self.row_of(parent)
+        assert row is not None
+        self.beginInsertRows(parent, 0, len(row.claims) - 1)
+        self._fetched.add(row.key)
+        self.endInsertRows()
 
     def columnCount(self, parent: Index = ROOT) -> int:
         return 1 + len(self.columns)

@@ -47,6 +47,13 @@ def row(dock, n: int):
     return dock.model.index(n, 0)
 
 
+def expanded(dock, n: int):
+    """Row ``n``, expanded: its claims are items."""
+    index = row(dock, n)
+    dock.tree.expand(index)
+    return index
+
+
 def test_rows_columns_and_conflicts(window) -> None:
     model = window.ledger.model
     assert [model.headerData(n, Qt.Orientation.Horizontal) for n in range(model.columnCount())] \
@@ -54,6 +61,8 @@ def test_rows_columns_and_conflicts(window) -> None:
     wagner = row(window.ledger, 1)
     assert texts(model, wagner) == ["Wagner: killed  ⚠ conflicting figures", "", "84", "",
                                     "≥81", "10"]
+    assert model.rowCount(wagner) == 0 and model.hasChildren(wagner)  # no items till expanded
+    window.ledger.tree.expand(wagner)
     assert model.rowCount(wagner) == 3
     army = model.index(0, 5, wagner)  # the army's claim, published first, in the army's column
     assert army.data() == "10"
@@ -64,7 +73,7 @@ def test_rows_columns_and_conflicts(window) -> None:
 
 def test_a_denial_is_in_italics_in_its_claimants_column(window) -> None:
     model = window.ledger.model
-    jnim = row(window.ledger, 0)
+    jnim = expanded(window.ledger, 0)
     assert model.index(jnim.row(), 0).data() == "JNIM: took part"
     denial = next(model.index(n, 3, jnim) for n in range(model.rowCount(jnim))
                   if model.index(n, 3, jnim).data())
@@ -74,7 +83,7 @@ def test_a_denial_is_in_italics_in_its_claimants_column(window) -> None:
 
 def test_clicking_a_claim_opens_its_document_at_the_span(window, qtbot) -> None:
     dock = window.ledger
-    claim = dock.model.index(0, 0, row(dock, 1))  # the army's, published first
+    claim = dock.model.index(0, 0, expanded(dock, 1))  # the army's, published first
     dock.tree.clicked.emit(claim)
     army = window.spans_by_key[3, "c"]
     assert window.service.current == army.document
@@ -84,7 +93,7 @@ def test_clicking_a_claim_opens_its_document_at_the_span(window, qtbot) -> None:
 def test_an_edit_changes_only_its_claim(window, qtbot) -> None:
     dock = window.ledger
     model = dock.model
-    dock.tree.expand(row(dock, 1))
+    expanded(dock, 1)
     untouched = QPersistentModelIndex(model.index(1, 0, row(dock, 1)))  # CSP's claim
     before = {i: c for i, c in dock.ledger.claims.items()}
     army = window.spans_by_key[3, "c"]
@@ -122,8 +131,10 @@ def test_one_edit_rereads_its_document_and_replaces_its_claim_alone(window, qtbo
     qtbot.waitUntil(lambda: dock.refreshed is not None)
     assert read == [[army.document]]  # the edited document's claims, nothing else
     assert built == [] and not dock.building
-    wagner = "Wagner: killed  ⚠ conflicting figures"
-    assert moved == [("out", wagner, 0, 0), ("in", wagner, 0, 0)]  # the army's claim alone
+    assert moved == []  # the army's claim changed in its place: no row taken or put in
+    service.apply(set_attribute(service.store.span(army.id), "proposition", "wounded"))
+    assert moved == [("in", None, 2, 2)]  # a row of its own (the claims of the one it left
+    # are no items: it was never expanded)
 
 
 def test_an_entity_span_without_links_costs_the_ledger_nothing(window, qtbot,
