@@ -19,8 +19,9 @@ Ratios (lower is better; the targets are issue 17's):
   and delete (Delete), each the median of its presses, with every dock open and each tab of
   the bottom dock area in front in turn (spans; dashboard: spans, progress, agreement;
   review: adjudication, agreement; history; ledger, once built); the worst median over one
-  raw sqlite3 INSERT + COMMIT (WAL, the store's synchronous setting, same disk) plus one viewport repaint of a bare
-  QPlainTextEdit holding the same text, taken in turns with the presses. Worst over every
+  raw sqlite3 INSERT + COMMIT (WAL, the store's synchronous setting, same disk) plus one
+  viewport repaint of a bare QPlainTextEdit holding the same text, taken in turns with the
+  presses. Worst over every
   store and the 5 MB document (target <= 4);
 - key_growth: the biggest store's key_ratio over the smallest's (target <= 1.3);
   relabel_growth: relabel on the 20,000-span document over the 60-span one (informative);
