@@ -21,8 +21,7 @@ Ratios (lower is better; the targets are issue 17's):
   review: adjudication, agreement; history; ledger, once built); the worst median over one
   raw sqlite3 INSERT + COMMIT (WAL, the store's synchronous setting, same disk) plus one
   viewport repaint of a bare QPlainTextEdit holding the same text, taken in turns with the
-  presses. Worst over every
-  store and the 5 MB document (target <= 4);
+  presses. Worst over every store and the 5 MB document (target <= 4);
 - key_growth: the biggest store's key_ratio over the smallest's (target <= 1.3);
   relabel_growth: relabel on the 20,000-span document over the 60-span one (informative);
 - next_doc_ratio: Ctrl+Down until idle, over a bare setPlainText of the next text and its
