@@ -273,13 +273,14 @@ class Ledger:
             _unindex(self._denials, target, claim_id)
         return claim
 
-    def changes(self, documents: Collection[str], fresh: Iterable[ClaimRecord]) -> list[Change]:
-        """What becomes of the ledger's claims when those of ``documents`` become ``fresh`` (as
-        the store holds them now): the claims of those documents, the claims their denials
-        deny (now or before), and the denials of their claims (whose row may follow). Nothing
-        else is looked at."""
+    def changes(self, documents: Collection[str], fresh: Iterable[ClaimRecord],
+                claims: Collection[str] = ()) -> list[Change]:
+        """What becomes of the ledger's claims when those of ``documents`` and the ``claims``
+        (ids) become ``fresh`` (as the store holds them now): those claims, the claims their
+        denials deny (now or before), and the denials of them (whose row may follow).
+        Nothing else is looked at."""
         fresh_by_id = {r.id: r for r in fresh}
-        gone: set[str] = set()
+        gone = {i for i in claims if i in self.claims}
         for uid in documents:
             gone |= self._documents.get(uid, set())
         gone -= fresh_by_id.keys()
@@ -310,10 +311,11 @@ class Ledger:
                 result.append((old, new))
         return result
 
-    def update(self, documents: Collection[str], fresh: Iterable[ClaimRecord]) -> frozenset[str]:
-        """Follow the claims of ``documents`` becoming ``fresh``; the keys of the rows that
-        changed (added, changed or gone)."""
-        changes = self.changes(documents, fresh)
+    def update(self, documents: Collection[str], fresh: Iterable[ClaimRecord],
+               claims: Collection[str] = ()) -> frozenset[str]:
+        """Follow the claims of ``documents`` and the ``claims`` becoming ``fresh``; the keys
+        of the rows that changed (added, changed or gone)."""
+        changes = self.changes(documents, fresh, claims)
         for old, _new in changes:
             if old is not None:
                 self.remove(old.record.id)
@@ -528,6 +530,28 @@ def concerns(changes: ChangeSet, category: Callable[[str], str | None]) -> bool:
     if not (changes.edits or changes.status or changes.doc_labels or changes.suggestions):
         return True  # documents changed, not said how
     return any(_concerns(before, after, category) for before, after in changes.edits)
+
+
+def edited_claims(changes: ChangeSet, category: Callable[[str], str | None],
+                  most: int = 500) -> frozenset[str] | None:
+    """The ids of the spans whose claims are all that ``changes`` change in a ledger: spans
+    made, changed or deleted (at most ``most``) with no link among the changes and no entity
+    moved; None when more may have changed (their documents' claims are to be read again)."""
+    if changes.ledger or changes.schema or changes.relations or not changes.edits:
+        return None
+    edited = {span.id for pair in changes.edits for span in pair if span is not None}
+    if changes.spans != edited or len(edited) > most:
+        return None
+    if any(_moves_entity(before, after, category) for before, after in changes.edits):
+        return None
+    return frozenset(edited)
+
+
+def _moves_entity(before: Span | None, after: Span | None,
+                  category: Callable[[str], str | None]) -> bool:
+    kinds = {category(span.label) for span in (before, after) if span is not None}
+    return (before is not None and after is not None and not kinds <= {"claim", "denial", "other"}
+            and (before.start, before.end) != (after.start, after.end))
 
 
 def _concerns(before: Span | None, after: Span | None,

@@ -59,16 +59,22 @@ def _event_id(conn: Connection, name: str) -> str:
 
 
 def claim_records(conn: Connection, event: str | None = None, annotator: str | None = None,
-                  documents: Sequence[str] | None = None) -> list[ClaimRecord]:
+                  documents: Sequence[str] | None = None,
+                  spans: Sequence[str] | None = None) -> list[ClaimRecord]:
     """Every claim and denial (of the documents of ``event``, of ``annotator``'s layer, of the
-    ``documents`` (uids), when given) with its links; ValidationError for an event that does
-    not exist."""
+    ``documents`` (uids), of the ``spans`` (ids), when given) with its links; ValidationError
+    for an event that does not exist."""
     where, params, link_where = "", [], ""
     if documents is not None:
         marks = ", ".join("?" * len(documents))
         where += f" AND s.document_id IN (SELECT id FROM documents WHERE uid IN ({marks}))"
         link_where += _LINKS_OF.format(marks)
         params += documents
+    if spans is not None:
+        marks = ", ".join("?" * len(spans))
+        where += f" AND s.id IN ({marks})"
+        link_where += f" AND r.source_id IN ({marks})"
+        params += spans
     if event is not None:
         where += _IN_EVENT
         link_where += _LINKS_IN_EVENT

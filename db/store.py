@@ -1002,12 +1002,13 @@ class Store:
             return actor_edits.load_events(conn)
 
     def claim_records(self, event: str | None = None, annotator: str | None = None,
-                      documents: Sequence[str] | None = None) -> list[ClaimRecord]:
+                      documents: Sequence[str] | None = None,
+                      spans: Sequence[str] | None = None) -> list[ClaimRecord]:
         """The claims and denials the ledger is built from (of ``event``'s documents, of
-        ``annotator``'s layer, of ``documents``, when given); ValidationError for an event
-        that does not exist."""
+        ``annotator``'s layer, of ``documents``, of ``spans`` (ids), when given);
+        ValidationError for an event that does not exist."""
         with self._read() as conn:
-            return ledger_rows.claim_records(conn, event, annotator, documents)
+            return ledger_rows.claim_records(conn, event, annotator, documents, spans)
     # -- assignments (a lead's; Assign, Unassign and SetBlind take the one write path) ---------
     def assignments(self, annotator: str | None = None,
                     uids: Sequence[str] | None = None) -> list[tuple[str, str]]:

@@ -623,10 +623,12 @@ class Service:
         return kept if kept is not None else self.span(span_id)
 
     def claim_records(self, event: str | None = None, annotator: str | None = None,
-                      documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
+                      documents: Sequence[str] | None = None,
+                      spans: Sequence[str] | None = None) -> list[ClaimRecord] | None:
         """The claims the ledger is built from (see :meth:`Store.claim_records`); None when
         the store refused the read (said why)."""
-        return self._guarded(lambda: self.store.claim_records(event, annotator, documents))
+        return self._guarded(lambda: self.store.claim_records(event, annotator, documents,
+                                                              spans))
 
     def seeded(self) -> bool:
         """True when the store was seeded with the samples and their example layer

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError
-from annotate.ledger import Change, ClaimRecord, Ledger, build, concerns
+from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
 from desktop.jobs import Running, worker_location
 from desktop.ledger.actors_dialog import ActorsDialog
@@ -136,10 +136,6 @@ class LedgerDock(QDockWidget):
         fill_choices(self.layer_box, EVERY_LAYER, self.service.annotators())
         self.reload()
 
-    def _records(self, documents: Sequence[str] | None = None) -> list[ClaimRecord] | None:
-        return self.service.claim_records(self.event_box.currentData(),
-                                          self.layer_box.currentData(), documents)
-
     def reload(self) -> None:
         """Build the whole ledger again, in a background job (on this thread only for a store
         no job can open: one held in memory)."""
@@ -148,7 +144,8 @@ class LedgerDock(QDockWidget):
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
-            records = self._records()
+            records = self.service.claim_records(self.event_box.currentData(),
+                                                 self.layer_box.currentData())
             self._install(build(records or ()))
             return
         job = LedgerJob(location, self.event_box.currentData(), self.layer_box.currentData())
@@ -194,7 +191,12 @@ class LedgerDock(QDockWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         schema = self.service.schema()
-        if not concerns(changes, lambda name: getattr(schema.label(name), "category", None)):
+
+        def category(name: str) -> str | None:
+            label = schema.label(name)
+            return None if label is None else label.category
+
+        if not concerns(changes, category):
             return
         if self.visibleRegion().isEmpty():
             self._stale = True
@@ -206,14 +208,21 @@ class LedgerDock(QDockWidget):
         if self._job is not None:
             self._pending |= changes.documents
             return
-        self._follow(sorted(changes.documents))
+        spans = edited_claims(changes, category)
+        if spans is None:
+            self._follow(sorted(changes.documents))
+        else:
+            self._follow([], sorted(spans))
 
-    def _follow(self, documents: list[str]) -> None:
-        """Bring the claims of ``documents`` up to date: only the claims they change."""
-        fresh = self._records(documents)
+    def _follow(self, documents: list[str], spans: Sequence[str] = ()) -> None:
+        """Bring the claims of ``documents`` and of the ``spans`` up to date: only the claims
+        they change."""
+        fresh = self.service.claim_records(self.event_box.currentData(),
+                                           self.layer_box.currentData(),
+                                           documents or None, spans or None)
         if fresh is None:
             return
-        changes = self.ledger.changes(documents, fresh)
+        changes = self.ledger.changes(documents, fresh, spans)
         current = self._current_key()
         self.refreshed = self.model.apply(changes)
         self._summarise()

@@ -11,7 +11,7 @@ import pytest
 from ledger_corpus import annotate
 
 from annotate.actors import Event, definitions_in, propose
-from annotate.commands import AddRelation, CreateEvent, CreateSpan, set_attribute
+from annotate.commands import AddRelation, CreateEvent, CreateSpan, DeleteSpan, set_attribute
 from annotate.errors import ValidationError
 from annotate.ledger import build
 from annotate.model import Relation, Span
@@ -145,6 +145,22 @@ def test_an_update_changes_only_the_claims_it_touches(store: Store, spans) -> No
     store.apply(set_attribute(store.span(army.id), "proposition", "wounded"), "amina")
     keys = ledger.update({army.document}, store.claim_records(documents=[army.document]))
     assert keys == {"Wagner: wounded", "Wagner: killed"}
+    assert ledger.to_json() == build(store.claim_records()).to_json()
+
+
+def test_an_update_of_a_claim_reads_that_claim_alone(store: Store, spans) -> None:
+    ledger = build(store.claim_records())
+    army = spans[3, "c"]
+    store.apply(set_attribute(store.span(army.id), "figure_low", 82), "amina")
+    fresh = store.claim_records(spans=[army.id])
+    assert [r.id for r in fresh] == [army.id]
+    assert fresh == [r for r in store.claim_records(documents=[army.document])
+                     if r.id == army.id]  # with its claimant and subject
+    assert ledger.update((), fresh, [army.id]) == {"Wagner: killed"}
+    assert ledger.to_json() == build(store.claim_records()).to_json()
+    store.apply(DeleteSpan(store.span(army.id)), "amina")
+    assert ledger.update((), store.claim_records(spans=[army.id]), [army.id]) == {
+        "Wagner: killed"}
     assert ledger.to_json() == build(store.claim_records()).to_json()
 
 

@@ -114,12 +114,11 @@ def test_the_timeline_draws_the_current_row(window) -> None:
     assert drawn == {("CSP", 84), ("Rusich", 81), ("army", 10)}
 
 
-def test_one_edit_rereads_its_document_and_replaces_its_claim_alone(window, qtbot,
-                                                                     monkeypatch) -> None:
+def test_one_edit_rereads_and_replaces_its_claim_alone(window, qtbot, monkeypatch) -> None:
     dock, service, model = window.ledger, window.service, window.ledger.model
     read, built, moved = [], [], []
     claim_records = service.claim_records
-    monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args[2])
+    monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args[2:])
                         or claim_records(*args))
     monkeypatch.setattr(ledger, "build", lambda records: built.append(records) or BUILD(records))
     model.rowsInserted.connect(lambda parent, first, last: moved.append(
@@ -129,7 +128,7 @@ def test_one_edit_rereads_its_document_and_replaces_its_claim_alone(window, qtbo
     army = window.spans_by_key[3, "c"]
     service.apply(set_attribute(service.store.span(army.id), "figure_low", 82))
     qtbot.waitUntil(lambda: dock.refreshed is not None)
-    assert read == [[army.document]]  # the edited document's claims, nothing else
+    assert read == [(None, [army.id])]  # the edited claim, nothing else
     assert built == [] and not dock.building
     assert moved == []  # the army's claim changed in its place: no row taken or put in
     service.apply(set_attribute(service.store.span(army.id), "proposition", "wounded"))
@@ -149,8 +148,8 @@ def test_an_entity_span_without_links_costs_the_ledger_nothing(window, qtbot,
     service.apply(UpdateSpan(span, replace(span, label="DATE")))
     service.apply(DeleteSpan(service.store.span(span.id)))
     assert read == [] and dock.refreshed is None and not dock.building
-    service.apply(CreateSpan(replace(span, label="CLAIM")))  # a claim: its document read
-    assert read == [(None, None, [uid])]
+    service.apply(CreateSpan(replace(span, label="CLAIM")))  # a claim: read
+    assert read == [(None, None, None, [span.id])]
 
 
 def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, monkeypatch) -> None:
