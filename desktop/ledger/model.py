@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotate.ledger import Change, Ledger, LedgerClaim, Row, order, shown
-from desktop.plain import line, tooltip
+from desktop.plain import LINE, line, tooltip
 
 CLAIM = Qt.ItemDataRole.UserRole
 """An item's data: (document uid, span id, start) of a claim, or the key of a row."""
@@ -27,8 +27,17 @@ Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
 
-def figures(cell: Sequence[LedgerClaim]) -> str:
-    return "; ".join(shown(c) for c in cell)
+def figures(cell: Sequence[LedgerClaim], limit: int = LINE) -> str:
+    """A cell's claims as shown, "; "-joined, on one line: those past ``limit`` characters
+    are not read (a claimant may have thousands in a row)."""
+    parts: list[str] = []
+    length = -2  # of the parts "; "-joined
+    for claim in cell:
+        if length > limit:
+            break
+        parts.append(shown(claim))
+        length += 2 + len(parts[-1])
+    return line("; ".join(parts), limit)
 
 
 class LedgerModel(QAbstractItemModel):
@@ -258,7 +267,7 @@ class LedgerModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return line(row.key + (CONFLICT_MARK if row.key in self._conflicting else ""))
-            return line(figures(row.cell(self.columns[column - 1])))
+            return figures(row.cell(self.columns[column - 1]))
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 \
                 and row.key in self._conflicting:
             return self._conflict

@@ -355,6 +355,10 @@ class Keys:
     def worst(self) -> str:
         return max(self.by_front, key=lambda k: self.by_front[k])
 
+    def fronts(self) -> dict[str, float]:
+        """The key_ratio of each front."""
+        return {front: round(ratio, 2) for front, ratio in self.by_front.items()}
+
 
 def key_rounds(window: MainWindow, bare: Bare, rounds: int, fronts=FRONTS) -> Keys:
     """``rounds`` of create, relabel, undo, delete with each front in turn."""
@@ -632,6 +636,7 @@ def measure_store(app: QApplication, path: Path, folder: Path, rounds: int,
         bare.close()
         close_window(window)
     figures.update(key_ratio=round(keys.ratio(), 2), worst_front=keys.worst(),
+                   key_fronts=keys.fronts(),
                    **{f"{k}_ms": round(statistics.median(v) * 1e3, 2)
                       for k, v in keys.times.items()},
                    key_base_ms=round(statistics.median(keys.base) * 1e3, 3),
@@ -663,6 +668,7 @@ def measure_big(app: QApplication, folder: Path, scale: int, rounds: int, figure
         bare.close()
         close_window(window)
     figures.update(key_ratio=round(keys.ratio(), 2), worst_front=keys.worst(),
+                   key_fronts=keys.fronts(),
                    **{f"{k}_ms": round(statistics.median(v) * 1e3, 2)
                       for k, v in keys.times.items()},
                    key_base_ms=round(statistics.median(keys.base) * 1e3, 3),

@@ -17,7 +17,8 @@ from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan, set_attribute
 from annotate.model import Span
 from db.store import Store
 from desktop.ledger.job import LedgerJob
-from desktop.ledger.model import CONFLICT_COLOUR
+from desktop.ledger.model import CONFLICT_COLOUR, figures
+from desktop.plain import LINE, line
 
 pytestmark = pytest.mark.gui
 BUILD = ledger.build
@@ -170,3 +171,12 @@ def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, monkeypatch) ->
     qtbot.waitUntil(lambda: len(jobs) == 1 and not dock.building)
     assert read == []  # the whole ledger, read in the job, once shown
     assert texts(dock.model, row(dock, 1))[5] == "≥84"
+
+
+def test_a_cell_of_many_claims_shows_the_line_they_all_make() -> None:
+    claims = [ledger.ClaimRecord(f"c{n}", "doc", n, n + 2, str(n), "amina", "claim")
+              for n in range(5_000)]
+    cell = BUILD(claims).rows[0].cell(ledger.UNATTRIBUTED)
+    whole = line("; ".join(ledger.shown(c) for c in cell))
+    assert figures(cell) == whole and len(whole) == LINE and whole.endswith("…")
+    assert figures(cell[:3]) == "0; 1; 2"
