@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -224,7 +224,12 @@ class LedgerDock(QDockWidget):
             return
         changes = self.ledger.changes(documents, fresh, spans)
         current = self._current_key()
+        columns = self.model.columnCount()
         self.refreshed = self.model.apply(changes)
+        if self.model.columnCount() != columns:  # a claimant came or went: the current row
+            self.tree.selectionModel().select(  # selected across the columns it has now
+                self.tree.currentIndex(), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
         self._summarise()
         if current is not None and self._redraws(current, changes):
             self.timeline.show_row(self.ledger.row(current))
