@@ -197,6 +197,7 @@ class AssignDialog(QDialog):
         hub = service.hub
         hub.changed.connect(self._on_changed)
         hub.storeChanged.connect(self.reload)
+        hub.annotatorChanged.connect(self.reload)  # whose undo steps; a new annotator
         hub.searchIndexed.connect(self.reload_documents)
         hub.failed.connect(self._on_failed)
         self.reload()

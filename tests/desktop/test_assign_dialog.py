@@ -124,6 +124,10 @@ def test_blind_mode_is_one_step_and_my_queue_says_so(window, qtbot) -> None:
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     assert not service.store.blind() and not dialog.blind.isChecked()
     assert window.documents.progress.text() == "0 of 1 done"
+    qtbot.mouseClick(dialog.blind, Qt.MouseButton.LeftButton)
+    service.set_annotator("dara")  # another annotator: not their step to undo
+    assert "dara — 0 documents" in member_texts(dialog)
+    assert not dialog.undo_button.isEnabled()
 
 
 def test_the_documents_follow_the_search_the_filter_and_another_program(window, qtbot,
