@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Literal
 
 from annotate.actors import Actor, Event
+from annotate.journal_entry import JournalEntry
 from annotate.model import GOLD, DocLabel, Relation, Span, Status, Verdict, clipped, utc_now
 from annotate.schema import LabelSchema
 
@@ -46,6 +47,12 @@ class ChangeSet:
     """Actors, their links or events changed: the ledger's claimants and rows may change."""
     suggestions: bool = False
     """Whether what the suggestion layer shows someone changed (a verdict given or taken back)."""
+    journal: tuple[JournalEntry, ...] = ()
+    """The journal rows the change wrote, as the store holds them, oldest first (filled in by
+    the store; none when it wrote several commands' rows at once)."""
+    journal_states: tuple[tuple[int, str], ...] = ()
+    """(id, new state) of the earlier journal rows the change moved on: the step an undo took
+    back ("undone"), the undo a redo took back ("redone"), the undos a new edit closed."""
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -60,6 +67,8 @@ class ChangeSet:
             self.statuses + other.statuses,
             self.ledger or other.ledger,
             self.suggestions or other.suggestions,
+            self.journal + other.journal,
+            self.journal_states + other.journal_states,
         )
 
     def spans_after(self) -> dict[str, Span | None]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from annotate.commands import AddVerdict, Batch, Command, CreateSpan
+from annotate.commands import AddVerdict, Batch, ChangeSet, Command, CreateSpan
 from annotate.errors import ValidationError
 from annotate.model import Span, Verdict, new_id, utc_now
 
@@ -72,6 +72,33 @@ def visible(suggestions: Iterable[Suggestion], verdicts: Iterable[Verdict],
         if kept is None or suggestion.score > kept.score:
             best[key] = suggestion
     return sorted(best.values(), key=lambda s: (s.start, s.end, s.label))
+
+
+@dataclass(slots=True)
+class Shown:
+    """What decides the suggestions of document ``document`` that ``annotator`` is shown: its
+    suggestions, their verdicts on them and their spans there (by id); kept current from the
+    changes of spans (:meth:`follow`), so an edit reads none of it back."""
+
+    document: str
+    annotator: str
+    suggestions: list[Suggestion]
+    verdicts: list[Verdict]
+    spans: dict[str, Span]
+
+    def visible(self) -> list[Suggestion]:
+        """What they are shown (:func:`visible`)."""
+        return visible(self.suggestions, self.verdicts, self.spans.values())
+
+    def follow(self, changes: ChangeSet) -> None:
+        """Take the spans ``changes`` left (a change of suggestions or verdicts, which it
+        cannot follow, is read again instead)."""
+        for span_id, span in changes.spans_after().items():
+            if span is not None and span.document == self.document \
+                    and span.annotator == self.annotator:
+                self.spans[span_id] = span
+            else:
+                self.spans.pop(span_id, None)
 
 
 def walk(suggestions: Sequence[Suggestion], current: Suggestion | None, order: Order = "text",

@@ -24,7 +24,7 @@ from annotate.model import (
     Status,
     utc_now,
 )
-from annotate.suggestions import Suggestion, visible
+from annotate.suggestions import Shown
 from annotate.validator import Incoming
 from db import dialects, span_rows, suggestions, tombstones
 from db.edits import decision_from_row
@@ -490,8 +490,8 @@ class DocumentView:
     """The shown annotators' relations."""
     doc_labels: list[DocLabel]
     """Every annotator's document labels, by annotator, category, value."""
-    suggestions: list[Suggestion]
-    """The suggestions the viewer is shown (:func:`annotate.suggestions.visible`)."""
+    suggestions: Shown
+    """What decides the suggestions the viewer is shown (:meth:`Shown.visible`)."""
 
 
 def document_view(conn: Connection, names: Names, uid: str, annotators: Sequence[str],
@@ -508,15 +508,24 @@ def document_view(conn: Connection, names: Names, uid: str, annotators: Sequence
     who, _ = _ids(conn, names, annotators, None)
     spans = (_spans_for(conn, names, docs, who, None)[row.id]
              if len(row.text) <= whole_up_to else None)
-    shown: list[Suggestion] = []
-    if found := suggestions.of_document(conn, uid):
-        mine = ([s for s in spans if s.annotator == viewer]
-                if spans is not None and viewer in annotators else
-                spans_of(conn, names, [uid], [viewer]).get(uid, []))
-        shown = visible(found, suggestions.verdicts(conn, names, uid, viewer), mine)
+    shown = shown_suggestions(conn, names, uid, viewer, spans if viewer in annotators else None)
     return DocumentView(Document(row.text, row.title, row.meta or {}, uid), spans,
                         _relations_for(conn, names, docs, who)[row.id],
                         list(_doc_labels_for(conn, names, docs, None)[row.id]), shown)
+
+
+def shown_suggestions(conn: Connection, names: Names, uid: str, viewer: str,
+                      spans: Sequence[Span] | None = None) -> Shown:
+    """What decides the suggestions of document ``uid`` that ``viewer`` is shown: its
+    suggestions and, when it has some, the viewer's verdicts and spans there (taken from
+    ``spans``, the document's spans of the viewer and maybe others', when given)."""
+    found = suggestions.of_document(conn, uid)
+    if not found:
+        return Shown(uid, viewer, [], [], {})
+    mine = ([s for s in spans if s.annotator == viewer] if spans is not None
+            else spans_of(conn, names, [uid], [viewer]).get(uid, []))
+    return Shown(uid, viewer, found, suggestions.verdicts(conn, names, uid, viewer),
+                 {s.id: s for s in mine})
 
 
 def iter_records(

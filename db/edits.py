@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from annotate import doclabels, edges, layers
 from annotate.commands import (
@@ -38,7 +38,7 @@ from annotate.model import GOLD, STATUSES, DocLabel, Relation, Span, Status, utc
 from annotate.schema import LabelSchema
 from annotate.validator import check_doc_label, check_fits, check_relation, check_span
 from db import span_rows, standing, tombstones
-from db.engine import execute
+from db.engine import execute, execute_many
 from db.names import Names
 from db.schema_io import read_schema, usage, write_schema
 from db.tables import (
@@ -143,23 +143,32 @@ def _span_row(conn: Connection, names: Names, span: Span, doc_id: int) -> tuple[
     )
 
 
+_RELATION = (
+    "SELECT r.id, r.type, r.source_id, r.target_id, r.annotator_id, r.note, d.uid "
+    "FROM relations AS r LEFT JOIN documents AS d ON d.id = r.target_document_id"
+)
+_RELATIONS_TOUCHING = f"{_RELATION} WHERE r.source_id = ? OR r.target_id = ? ORDER BY r.id"
+_FIND_RELATION = f"{_RELATION} WHERE r.id = ?"
+_DELETE_RELATION = "DELETE FROM relations WHERE id = ?"
+_DELETE_SPAN = "DELETE FROM spans WHERE id = ?"
+"""Run on the driver (db.engine.execute), as ``_LOAD_SPAN``."""
+
+
 def _relation(conn: Connection, names: Names, row: Any) -> Relation:
-    other = row.target_document_id
-    return Relation(row.type, row.source_id, row.target_id,
-                    names.annotator_name(conn, row.annotator_id), row.id, row.note,
-                    None if other is None else conn.scalar(select(D.c.uid).where(D.c.id == other)))
+    """The relation of a row of ``_RELATION``."""
+    relation_id, kind, source, target, annotator_id, note, far = row
+    return Relation(kind, source, target, names.annotator_name(conn, annotator_id), relation_id,
+                    note, far)
 
 
 def _relations_touching(conn: Connection, names: Names, span: Span) -> tuple[Relation, ...]:
-    rows = conn.execute(
-        select(R).where(or_(R.c.source_id == span.id, R.c.target_id == span.id)).order_by(R.c.id)
-    )
+    rows = execute(conn, _RELATIONS_TOUCHING, (span.id, span.id)).fetchall()
     return tuple(_relation(conn, names, r) for r in rows)
 
 
 def find_relation(conn: Connection, names: Names, relation_id: str) -> Relation | None:
     """The relation of id ``relation_id``, or None when there is none."""
-    row = conn.execute(select(R).where(R.c.id == relation_id)).first()
+    row = execute(conn, _FIND_RELATION, (relation_id,)).fetchone()
     return None if row is None else _relation(conn, names, row)
 
 
@@ -256,8 +265,9 @@ def _(command: CreateSpan, conn: Connection, names: Names) -> Command:
 def _(command: DeleteSpan, conn: Connection, names: Names) -> Command:
     current = load_span(conn, names, command.span.id)
     relations = _relations_touching(conn, names, current)
-    conn.execute(delete(R).where(R.c.id.in_([r.id for r in relations])))
-    conn.execute(delete(S).where(S.c.id == current.id))
+    if relations:
+        execute_many(conn, _DELETE_RELATION, [(r.id,) for r in relations])
+    execute(conn, _DELETE_SPAN, (current.id,))
     tombstones.bury(conn, "span", [current.id])
     tombstones.bury(conn, "relation", [r.id for r in relations])
     return DeleteSpan(current, relations)
@@ -312,12 +322,12 @@ def _(command: AddRelation, conn: Connection, names: Names) -> Command:
 
 @run.register
 def _(command: RemoveRelation, conn: Connection, names: Names) -> Command:
-    row = conn.execute(select(R).where(R.c.id == command.relation.id)).first()
-    if row is None:
+    current = find_relation(conn, names, command.relation.id)
+    if current is None:
         raise ValidationError(f"no relation {command.relation.id} (it may have been removed)")
-    conn.execute(delete(R).where(R.c.id == row.id))
-    tombstones.bury(conn, "relation", [row.id])
-    return RemoveRelation(command.document, _relation(conn, names, row))
+    execute(conn, _DELETE_RELATION, (current.id,))
+    tombstones.bury(conn, "relation", [current.id])
+    return RemoveRelation(command.document, current)
 
 
 @run.register

@@ -9,12 +9,13 @@ stacks of the annotators it affects (:func:`close_stacks`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, or_, select
 
+from annotate.journal_entry import JournalEntry
 from annotate.model import utc_now
 from db import json_text
 from db.engine import execute, execute_many
@@ -24,40 +25,6 @@ J, JD, A = JournalModel.__table__, JournalDocumentModel.__table__, AnnotatorMode
 
 UNDOABLE = ("do", "redo")
 """Kinds of rows an undo answers (while active); an active ``undo`` row is what a redo answers."""
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
-    """One row of the audit trail. ``documents``: the uids the operation touched (none for a
-    change of the whole store, such as the schema)."""
-
-    id: int
-    at: str
-    annotator: str
-    op: str
-    kind: str
-    state: str
-    payload: dict[str, Any]
-    documents: tuple[str, ...] = ()
-    target: int | None = None
-    undone: dict[str, Any] | None = None
-    """For an undo: the step it took back (a command's dict); its op is what the user undid."""
-    touched: int | None = None
-    """How many documents the operation touched, when ``documents`` holds only the first of
-    them (``entries(..., first_document=True)``); None when it holds them all."""
-
-    @property
-    def step(self) -> tuple[str, dict[str, Any]]:
-        """The operation as a person names it, and its payload: an undo names the step it
-        took back (the undo of a delete is "undo delete_span", though it created the span)."""
-        if self.kind == "undo" and self.undone:
-            return self.undone.get("op", self.op), self.undone
-        return self.op, self.payload
-
-    @property
-    def document(self) -> str | None:
-        """The first document touched, the place to go to."""
-        return self.documents[0] if self.documents else None
 
 
 _INSERT_ONE = (
@@ -82,19 +49,31 @@ def write(
     payload: dict[str, Any],
     inverse: dict[str, Any] | None = None,
     *,
+    by: str,
     kind: str = "do",
     target: int | None = None,
     documents: Collection[str] = (),
     state: str | None = None,
-) -> int:
-    """Write one journal row and return its id. ``inverse`` (a command's dict) is what an undo
+) -> JournalEntry:
+    """Write one journal row of ``by`` (whose id is ``annotator_id``) and return it as
+    :func:`entries` would read it back. ``inverse`` (a command's dict) is what an undo
     applies; None for an operation that cannot be undone, which must be an ``event`` (closed
     from the start). ``documents``: the uids touched; one is kept in the row itself."""
     if (inverse is None) != (kind == "event"):
         raise ValueError("an event has no inverse, and every other row has one")
     state = state or ("closed" if kind == "event" else "active")
-    row = _row(utc_now(), annotator_id, op, documents, payload, inverse or {}, kind, target, state)
-    row_id = execute(conn, _INSERT, row).fetchone()[0]
+    at = utc_now()
+    row = _row(at, annotator_id, op, documents, payload, inverse or {}, kind, target, state)
+    row_id = _insert(conn, row, documents)
+    # the JSON as written, parsed as a read parses it (a tuple comes back a list)
+    return JournalEntry(row_id, at, by, op, kind, state, json.loads(row[4]),
+                        tuple(sorted(documents)), target,
+                        json.loads(row[5]) if kind == "undo" else None)
+
+
+def _insert(conn: Connection, row: tuple[Any, ...], documents: Collection[str]) -> int:
+    """Insert the journal row ``row`` (:func:`_row`) and the documents it touched; its id."""
+    row_id: int = execute(conn, _INSERT, row).fetchone()[0]
     if len(documents) > 1:
         # in uid order: appended to both indexes of the table, not scattered through them
         execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in sorted(documents)])
@@ -121,14 +100,14 @@ def write_many(
     at = utc_now()
     pending: list[tuple[Any, ...]] = []
     for op, payload, inverse, documents in steps:
+        row = _row(at, annotator_id, op, documents, payload, inverse, "do", None, "active")
         if len(documents) > 1:
             if pending:
                 execute_many(conn, _INSERT_ONE, pending)
                 pending = []
-            write(conn, annotator_id, op, payload, inverse, documents=documents)
-            continue
-        pending.append(_row(at, annotator_id, op, documents, payload, inverse, "do", None,
-                            "active"))
+            _insert(conn, row, documents)
+        else:
+            pending.append(row)
     if pending:
         execute_many(conn, _INSERT_ONE, pending)
 
@@ -140,15 +119,41 @@ def close_stacks(conn: Connection, annotator_ids: Iterable[int]) -> None:
         execute(conn, _CLOSE, (who,))
 
 
-def latest(conn: Connection, annotator: str, kinds: tuple[str, ...]) -> Any:
-    """The annotator's newest active row of ``kinds`` (id, op, inverse), or None."""
-    return conn.execute(
-        select(J.c.id, J.c.op, J.c.inverse, J.c.document_uid)
-        .join(A)
-        .where(A.c.name == annotator, J.c.kind.in_(kinds), J.c.state == "active")
-        .order_by(J.c.id.desc())
-        .limit(1)
-    ).first()
+class Step(NamedTuple):
+    """An annotator's newest active row of some kinds: what an undo or a redo answers."""
+
+    id: int
+    op: str
+    inverse: dict[str, Any]
+    document_uid: str | None
+
+
+_LATEST = (
+    "SELECT id, op, inverse, document_uid FROM journal WHERE annotator_id = ? "
+    "AND kind IN ({kinds}) AND state = 'active' ORDER BY id DESC LIMIT 1"
+)
+_SET_STATE = "UPDATE journal SET state = ? WHERE id = ?"
+_CLOSE_UNDOS = (
+    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND kind = 'undo' "
+    "AND state = 'active' RETURNING id"
+)
+
+
+def latest(conn: Connection, annotator_id: int, kinds: tuple[str, ...]) -> Step | None:
+    """The annotator's newest active row of ``kinds``, or None."""
+    marks = ", ".join("?" * len(kinds))
+    row = execute(conn, _LATEST.format(kinds=marks), (annotator_id, *kinds)).fetchone()
+    return None if row is None else Step(row[0], row[1], json.loads(row[2]), row[3])
+
+
+def set_state(conn: Connection, row_id: int, state: str) -> None:
+    """Move the row ``row_id`` on to ``state`` (undone, redone, closed)."""
+    execute(conn, _SET_STATE, (state, row_id))
+
+
+def close_undos(conn: Connection, annotator_id: int) -> list[int]:
+    """Close the annotator's active undos (a new edit takes their redo away); their ids."""
+    return [row[0] for row in execute(conn, _CLOSE_UNDOS, (annotator_id,)).fetchall()]
 
 
 def documents_of(conn: Connection, row_id: int, only: str | None) -> tuple[str, ...]:

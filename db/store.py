@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, DataError, DBAPIError, IntegrityError, OperationalError
@@ -47,6 +46,7 @@ from annotate.commands import (
 )
 from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
 from annotate.gazetteer import Gazetteer, from_actors
+from annotate.journal_entry import JournalEntry
 from annotate.ledger import ClaimRecord
 from annotate.model import (
     SYSTEM,
@@ -61,7 +61,7 @@ from annotate.model import (
 )
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema, default_schema
-from annotate.suggestions import Suggestion, visible
+from annotate.suggestions import Shown, Suggestion
 from annotate.validator import Incoming
 from db import (
     actor_edits,
@@ -85,7 +85,6 @@ from db.engine import (
     sqlite_path,
     wait_at_most,
 )
-from db.journal import JournalEntry
 from db.merge import ImportSummary
 from db.migrate import upgrade
 from db.names import Names
@@ -312,8 +311,8 @@ class Store:
                 self._drop(conn)
                 raise
             self._done(conn)
-            if watcher is not None:
-                watcher.absorb()
+            if self._watcher is not None:  # also one begun in the transaction, before the commit
+                self._watcher.absorb()
         except OperationalError as exc:
             self._forget()
             message = str(exc.orig)
@@ -674,12 +673,16 @@ class Store:
             who = self.names.annotator_id(conn, annotator)
             done = many_edits.apply_many(conn, self.names, commands, self._edit_schema(conn))
             every = [command.changes() for command in done]
-            journal.write_many(conn, who, [
-                (c.op, c.to_dict(), c.inverse().to_dict(), changes.documents)
-                for c, changes in zip(done, every, strict=True)
-            ])
+            if len(done) == 1:  # a key press: its row goes back with the change
+                every[0] = self._journal(conn, done[0], every[0], who, annotator)
+            else:
+                journal.write_many(conn, who, [
+                    (c.op, c.to_dict(), c.inverse().to_dict(), changes.documents)
+                    for c, changes in zip(done, every, strict=True)
+                ])
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
-                execute(conn, _CLOSE_UNDOS, (who,))
+                closed = tuple((row_id, "closed") for row_id in journal.close_undos(conn, who))
+                every[-1] = replace(every[-1], journal_states=closed)
                 self._no_open_undos.add(who)
         if any(changes.schema for changes in every):
             self._schema_changed()
@@ -702,51 +705,51 @@ class Store:
 
     def next_undo(self, annotator: str) -> str | None:
         """The operation an undo would take back (e.g. "set_schema"), or None."""
-        with self._read() as conn:
-            row = journal.latest(conn, annotator, journal.UNDOABLE)
+        row = self._latest(annotator, journal.UNDOABLE)
         return None if row is None else row.op
 
     def next_redo(self, annotator: str) -> str | None:
         """The operation a redo would apply again, or None."""
-        with self._read() as conn:
-            row = journal.latest(conn, annotator, ("undo",))
+        row = self._latest(annotator, ("undo",))
         return None if row is None else row.inverse["op"]  # an undo row's inverse: the step
+
+    def _latest(self, annotator: str, kinds: tuple[str, ...]) -> journal.Step | None:
+        with self._read() as conn:
+            who = self.names.find_annotator(conn, annotator)
+            return None if who is None else journal.latest(conn, who, kinds)
 
     def _replay(
         self, annotator: str, kinds: tuple[str, ...], kind: str, new_state: str
     ) -> ChangeSet | None:
         refused: str | None = None
         with self._write() as conn, collector_paused():  # a step may hold 100,000 changes
-            row = journal.latest(conn, annotator, kinds)
+            who = self.names.annotator_id(conn, annotator)
+            row = journal.latest(conn, who, kinds)
             if row is None:
                 return None
-            who = self.names.annotator_id(conn, annotator)
             inverse = command_from_dict(row.inverse)
             step = row.op if kind == "undo" else inverse.op  # what the user did, or undid
-            attempt = conn.begin_nested()
+            execute(conn, "SAVEPOINT replay")
             try:
                 done = many_edits.replay(conn, self.names, inverse, self._edit_schema(conn))
-                attempt.commit()
             except (ValidationError, IntegrityError) as exc:
-                attempt.rollback()
+                execute(conn, "ROLLBACK TO replay")
                 self._forget()  # the rolled back part may have added names
                 reason = str(exc) if isinstance(exc, ValidationError) else "the store refuses it"
                 refused = f"cannot {kind} {step}: {reason}"
-                conn.execute(
-                    update(JournalModel).where(JournalModel.id == row.id).values(state="closed")
-                )
+                journal.set_state(conn, row.id, "closed")
                 journal.write(
-                    conn, who, f"{kind}_refused", {"op": step, "reason": reason},
+                    conn, who, f"{kind}_refused", {"op": step, "reason": reason}, by=annotator,
                     kind="event", target=row.id,
                     documents=journal.documents_of(conn, row.id, row.document_uid),
                 )
             else:
-                changes = self._journal(conn, done, who, kind, row.id)
+                execute(conn, "RELEASE replay")
+                changes = self._journal(conn, done, done.changes(), who, annotator, kind, row.id)
                 if kind == "undo":
                     self._no_open_undos.discard(who)
-                conn.execute(
-                    update(JournalModel).where(JournalModel.id == row.id).values(state=new_state)
-                )
+                journal.set_state(conn, row.id, new_state)
+                changes = replace(changes, journal_states=((row.id, new_state),))
         if refused is not None:
             raise UndoRefused(
                 f"{refused}. That step is closed: it is off the {kind} history, and "
@@ -780,15 +783,16 @@ class Store:
         return self._schema[1]
 
     def _journal(
-        self, conn: Connection, command: Command, annotator_id: int, kind: str, target: int | None
+        self, conn: Connection, command: Command, changes: ChangeSet, annotator_id: int,
+        annotator: str, kind: str = "do", target: int | None = None,
     ) -> ChangeSet:
-        """Write the journal row of ``command`` as applied; returns what it changed."""
-        changes = command.changes()
-        journal.write(
+        """Write the journal row of ``command`` as applied, which made ``changes``; returns
+        them with the row."""
+        entry = journal.write(
             conn, annotator_id, command.op, command.to_dict(), command.inverse().to_dict(),
-            kind=kind, target=target, documents=changes.documents,
+            by=annotator, kind=kind, target=target, documents=changes.documents,
         )
-        return changes
+        return replace(changes, journal=(entry,))
 
     def record(
         self,
@@ -802,7 +806,7 @@ class Store:
         undo stacks of the annotators ``closes`` names are closed."""
         with self._write() as conn:
             who = self.names.annotator_id(conn, by)
-            journal.write(conn, who, op, payload, kind="event", documents=documents)
+            journal.write(conn, who, op, payload, by=by, kind="event", documents=documents)
             journal.close_stacks(conn, [self.names.annotator_id(conn, n) for n in closes])
         self._no_open_undos.clear()
 
@@ -877,10 +881,11 @@ class Store:
                 who = self.names.annotator_id(conn, by)
                 closed = [self.names.annotator_id(conn, n) for n in summary.annotators]
                 if incoming.schema != before:
-                    self._journal(conn, SetSchema(incoming.schema, (), before), who, "do", None)
+                    schema_change = SetSchema(incoming.schema, (), before)
+                    self._journal(conn, schema_change, schema_change.changes(), who, by)
                     closed.append(who)
                 payload = summary.to_json() | ({"file": source} if source else {})
-                journal.write(conn, who, "import", payload, kind="event",
+                journal.write(conn, who, "import", payload, by=by, kind="event",
                               documents=summary.documents)
                 journal.close_stacks(conn, closed)
         except _RolledBack as rolled_back:
@@ -1040,7 +1045,7 @@ class Store:
             journal.write(conn, self.names.annotator_id(conn, by), "suggest",
                           {"source": source, "suggestions": len(found),
                            "documents": len(documents)},
-                          kind="event", documents=documents)
+                          by=by, kind="event", documents=documents)
         return len(found)
 
     def clear_suggestions(self, source: str | None = None, by: str = SYSTEM) -> int:
@@ -1048,19 +1053,19 @@ class Store:
         with self._write() as conn:
             gone = suggestions.clear(conn, source)
             journal.write(conn, self.names.annotator_id(conn, by), "clear_suggestions",
-                          {"source": source, "suggestions": gone}, kind="event")
+                          {"source": source, "suggestions": gone}, by=by, kind="event")
         return gone
 
     def suggestions(self, uid: str, annotator: str) -> list[Suggestion]:
         """The suggestions ``annotator`` is shown in document ``uid``: not judged by them, not
         in their layer already (:func:`annotate.suggestions.visible`), in text order."""
+        return self.shown_suggestions(uid, annotator).visible()
+
+    def shown_suggestions(self, uid: str, annotator: str) -> Shown:
+        """What decides the suggestions ``annotator`` is shown in document ``uid`` (their
+        verdicts and spans are not read when it has none)."""
         with self._read() as conn:
-            found = suggestions.of_document(conn, uid)
-            if not found:
-                return []
-            judged = suggestions.verdicts(conn, self.names, uid, annotator)
-            mine = bulk.spans_of(conn, self.names, [uid], [annotator]).get(uid, [])
-        return visible(found, judged, mine)
+            return bulk.shown_suggestions(conn, self.names, uid, annotator)
 
     def verdicts(self, uid: str | None = None, annotator: str | None = None) -> list[Verdict]:
         """The verdicts given on suggestions (in ``uid``, by ``annotator``, if given)."""
@@ -1148,10 +1153,6 @@ class UndoRefused(ValidationError):
 
 
 # For the driver (db.engine.execute): SQLAlchemy's execution costs more than SQLite's.
-_CLOSE_UNDOS = (
-    "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND kind = 'undo' "
-    "AND state = 'active'"
-)
 
 
 

@@ -21,12 +21,12 @@ from annotate.formats.base import ImportOptions, name_map, read_utf8
 from annotate.formats.iob import SCHEMES
 from annotate.formats.targets import atomic_write
 from annotate.history import describe, operation
+from annotate.journal_entry import JournalEntry
 from annotate.model import STATUSES
 from annotate.relation_items import RelationItem
 from annotate.schema import CATEGORIES, LabelSchema
 from db.backup import backup
 from db.engine import ENV_VAR
-from db.journal import JournalEntry
 from db.review import (
     accept_agreed,
     doc_review_items,

@@ -4,6 +4,7 @@ and selects its span."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotate.commands import ChangeSet
 from annotate.history import describe, operation, place
-from db.journal import JournalEntry
+from annotate.journal_entry import JournalEntry
 from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
 from desktop.scrollbars import steady_scroll_bars
@@ -108,9 +110,11 @@ class HistoryDock(QDockWidget):
         fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
         self.reload()
 
-    def _on_changed(self, _changes: object) -> None:
+    def _on_changed(self, changes: ChangeSet) -> None:
         if self._stale or not self.entries or self.visibleRegion().isEmpty():
             self.refresh()
+        elif changes.journal and self.service.commits_in_order:
+            self.take(changes)
         else:
             self.follow()
 
@@ -142,11 +146,28 @@ class HistoryDock(QDockWidget):
         back = 1 if self.service.commits_in_order else OVERLAP
         floor = self.entries[min(len(self.entries), back) - 1].id
         new = [e for e in self._read(after=floor) if e.id not in shown]
+        states = self.service.journal_states([e.id for e in self.entries if e.state == "active"])
+        self._add(new, states)
+
+    def take(self, changes: ChangeSet) -> None:
+        """Bring the list up to date from a change of this window, which carries the journal
+        rows it wrote and the states it moved on: nothing is read (where entries become
+        visible in the order of their ids, so none of another writer's is skipped)."""
+        document = (self.service.current or None) if self.this_document.isChecked() else None
+        who, op = self.annotator.currentData(), self.operation.currentData()
+        newest = self.entries[0].id
+        self._add([e for e in reversed(changes.journal) if e.id > newest
+                   and who in (None, e.annotator) and op in (None, e.op)
+                   and (document is None or document in e.documents)],
+                  dict(changes.journal_states))
+
+    def _add(self, new: list[JournalEntry], states: Mapping[int, str]) -> None:
+        """Put the entries ``new`` (newest first, none shown yet) in their places and give
+        the shown entries ``states`` names their new markers."""
         if any(self.annotator.findData(e.annotator) < 0 or self.operation.findData(e.op) < 0
                for e in new):  # a first entry of someone or of an operation: new choices
             fill_choices(self.annotator, EVERYONE, self.service.annotators())
             fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
-        states = self.service.journal_states([e.id for e in self.entries if e.state == "active"])
         for row, entry in enumerate(self.entries):
             if entry.id in states:
                 self.entries[row] = entry = replace(entry, state=states[entry.id])

@@ -43,15 +43,15 @@ from annotate.errors import (
 )
 from annotate.gazetteer import Gazetteer
 from annotate.history import describe, place
+from annotate.journal_entry import JournalEntry
 from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.relation_items import RelationItem
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
-from annotate.suggestions import Suggestion
+from annotate.suggestions import Shown, Suggestion
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
-from db.journal import JournalEntry
 from db.review import doc_review_items, relation_review_items, review_items
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
@@ -121,14 +121,14 @@ class Service:
         self._doc_labels: tuple[str, list[DocLabel]] | None = None
         """The document labels read with the document being opened (its uid), while the views
         load it."""
-        self._suggestions: tuple[tuple[str, str], list[Suggestion]] | None = None
-        """The suggestions read with the document being opened (its uid, the annotator), while
-        the views load it."""
         self.layers: tuple[str, ...] = ()
         """Annotators (or gold) whose spans the text shows, one layer each; empty: the
         current one (:meth:`shown_layers`)."""
         self._statuses: dict[tuple[str, str], Status] = {}
         """Statuses read (by document uid and annotator), kept current from each change."""
+        self._suggested: Shown | None = None
+        """What decides the suggestions last read (a document, an annotator), kept current from
+        each change of spans; forgotten at a change of suggestions or verdicts."""
         self.pending = Pending(self.hub, self._write_now)
         self._expected: dict[str, Span] = {}
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
@@ -162,8 +162,8 @@ class Service:
         self._relations = None
         self._links_into = None
         self._doc_labels = None
-        self._suggestions = None
         self._statuses.clear()
+        self._suggested = None
 
     # -- failures --------------------------------------------------------------------------
     @contextmanager
@@ -388,13 +388,13 @@ class Service:
                 try:
                     self.hub.documentChanged.emit(uid)
                 finally:  # nothing keeps them current
-                    self._doc_labels = self._suggestions = None
+                    self._doc_labels = None
 
     def _read_view(self, uid: str) -> None:
         """Read document ``uid`` with the shown layers' spans (a text longer than a region:
         none, the views read it a region at a time) and relations, its document labels and
-        the current annotator's suggestions, in one read, and keep them for the views (the
-        labels and suggestions while they load it); a refusal is reported (the views then read
+        what decides the current annotator's suggestions, in one read, and keep them for the
+        views (the labels while they load it); a refusal is reported (the views then read
         what they show themselves)."""
         who = self.shown_layers()
         view = self._guarded(lambda: self.store.document_view(uid, who, self.annotator, CHUNK))
@@ -405,7 +405,7 @@ class Service:
             self._spans, self._in_order = ((uid, who), {s.id: s for s in view.spans}), view.spans
         self._relations = ((uid, who), view.relations)
         self._doc_labels = (uid, view.doc_labels)
-        self._suggestions = ((uid, self.annotator), view.suggestions)
+        self._suggested = view.suggestions
 
     # -- reads -----------------------------------------------------------------------------
     def schema(self) -> LabelSchema:
@@ -493,12 +493,14 @@ class Service:
 
     def document(self, uid: str) -> Document | None:
         """Document ``uid``; the last one read is kept (stored texts never change), so the
-        views loading the same document read it once."""
+        views loading the same document read it once, but not in place of the current one
+        (the History's titles of other documents do not make an edit read it again)."""
         kept = self._document
         if kept is None or kept.uid != uid:
-            kept = self._guarded(lambda: self.store.document(uid))
-            if kept is not None:
-                self._document = kept
+            read = self._guarded(lambda: self.store.document(uid))
+            if read is not None and (kept is None or kept.uid != self.current):
+                self._document = read
+            return read
         return kept
 
     def spans(self, uid: str, annotators: Sequence[str] = ()) -> list[Span]:
@@ -554,12 +556,15 @@ class Service:
         job.start()
 
     def suggestions(self, uid: str) -> list[Suggestion]:
-        """The suggestions of document ``uid`` the current annotator has not judged yet (while
-        the views load it, those read with it)."""
-        kept = self._suggestions
-        if kept is not None and kept[0] == (uid, self.annotator):
-            return list(kept[1])
-        return self._guarded(lambda: self.store.suggestions(uid, self.annotator)) or []
+        """The suggestions of document ``uid`` the current annotator has not judged yet; what
+        decides them is read once and then kept current from each change of spans."""
+        kept = self._suggested
+        if kept is None or (kept.document, kept.annotator) != (uid, self.annotator):
+            kept = self._guarded(lambda: self.store.shown_suggestions(uid, self.annotator))
+            if kept is None:
+                return []
+            self._suggested = kept
+        return kept.visible()
 
     def least_sure_documents(self, limit: int) -> list[str]:
         """Up to ``limit`` documents with suggestions the current annotator has not judged,
@@ -575,7 +580,7 @@ class Service:
             lambda: self.store.put_suggestions(found, source, self.annotator, uids))
         if written is None:
             return False
-        self.hub.changed.emit(ChangeSet(documents=frozenset(uids), suggestions=True))
+        self._emit(ChangeSet(documents=frozenset(uids), suggestions=True))
         return True
 
     def doc_labels(self, uid: str) -> list[DocLabel]:
@@ -775,10 +780,7 @@ class Service:
         self._emit(changes, empty=name)
         if changes is None:
             return
-        entries = self.history(self.annotator, limit=1)  # the undo's (or redo's) own row
-        if not entries:
-            return
-        entry = entries[0]
+        entry = changes.journal[-1]  # the undo's (or redo's) own row
         where = self.reveal(entry)
         document = self.document(where) if where else None
         title = f" in {document.title or where[:12]}" if document and where else ""
@@ -830,6 +832,10 @@ class Service:
                 self._links_into = None
             for uid, who, _, now in changes.statuses:
                 self._statuses[(uid, who)] = now
+            if changes.suggestions or changes.schema:
+                self._suggested = None
+            elif self._suggested is not None:
+                self._suggested.follow(changes)
             if changes.schema:
                 self._schema = None
             self.hub.changed.emit(changes)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from window_helpers import open_window
 
 from annotate.actors import Actor
-from annotate.commands import CreateActor, CreateSpan
+from annotate.commands import CreateActor, CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.suggestions import Suggestion
 from db.store import Store
@@ -197,3 +197,34 @@ def test_the_actors_names_are_suggested_in_the_open_document(window, qtbot) -> N
     assert actors == sorted([(k, k + 5, "LOCATION", 1.0) for k in kidal]
                             + [(a - 4, a + 4, "LOCATION", 1.0 if TEXT[a - 4] == "t" else 0.8)
                                for a in army])  # "The army": matched folded
+
+
+def test_spans_made_and_undone_hide_and_show_ghosts_without_reading_them(window, qtbot) -> None:
+    """A span of the annotator's over a suggestion (made by hand, not by accepting it) hides
+    it, its undo and its relabel show it again, another's span changes nothing: the layer
+    keeps what decides its ghosts from each change set, reading none of it back."""
+    service, store = window.service, window.service.store
+    uid = service.current
+    shown = window.suggestions.reload
+    shown()
+    real = Store.shown_suggestions
+    reads: list[str] = []
+    Store.shown_suggestions = lambda self, *a: reads.append(a[0]) or real(self, *a)
+    try:
+        def ghosts() -> list[int]:
+            return [s.start for s in window.suggestions.shown]
+        assert ghosts() == [0, 22, 35]
+        span = Span(uid, 22, 26, "ARMED_GROUP", "amina")
+        service.apply(CreateSpan(span))
+        assert ghosts() == [0, 35]
+        store.apply(CreateSpan(Span(uid, 0, 12, "PERSON", "bo")), "bo")  # not the window's
+        service.undo()
+        assert ghosts() == [0, 22, 35]
+        service.redo()
+        assert ghosts() == [0, 35]
+        service.apply(DeleteSpan(service.known_span(span.id)))
+        assert ghosts() == [0, 22, 35]
+        assert reads == []
+    finally:
+        Store.shown_suggestions = real
+    assert ghosts() == [s.start for s in store.suggestions(uid, "amina")]

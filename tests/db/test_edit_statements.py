@@ -1,0 +1,133 @@
+"""What one edit of a key press costs the store, counted, and what its change set carries: the
+journal rows it wrote and the earlier rows it moved on, as reading the journal back gives them,
+so a window shows them without that read (issue 17)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+
+from annotate.commands import ChangeSet, CreateSpan, DeleteSpan, relabel
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+
+TEXT = "The convoy was ambushed near the border, sources said."
+WHO = "amina"
+
+
+def add_doc(store: Store) -> str:
+    doc = Document(TEXT, "Report")
+    store.import_documents([AnnotatedDocument(doc)])
+    return doc.uid
+
+
+def presses(store: Store, uid: str) -> list[tuple[str, Callable[[], ChangeSet | None]]]:
+    """A label key, another label key, Ctrl+Z, Ctrl+Y, Ctrl+Z, then Delete (which closes the
+    last undo's redo), each made on the span as the window shows it (nothing read first)."""
+    span = Span(uid, 4, 10, "CLAIM", WHO, "s1")
+    return [
+        ("create", lambda: store.apply(CreateSpan(span), WHO)),
+        ("relabel", lambda: store.apply(relabel(span, "DENIAL"), WHO)),
+        ("undo", lambda: store.undo(WHO)),
+        ("redo", lambda: store.redo(WHO)),
+        ("undo again", lambda: store.undo(WHO)),
+        ("delete", lambda: store.apply(DeleteSpan(span), WHO)),
+    ]
+
+
+def test_the_change_set_carries_the_journal_rows_as_read_back(store: Store) -> None:
+    uid = add_doc(store)
+    store.apply(CreateSpan(Span(uid, 15, 23, "CLAIM", WHO)), WHO)  # an older step
+    for kind, press in presses(store, uid):
+        before = {e.id: e.state for e in store.history(None, None)}
+        changes = press()
+        assert changes is not None, kind
+        after = store.history(None, None)
+        written = sorted((e for e in after if e.id not in before), key=lambda e: e.id)
+        assert list(changes.journal) == written, kind
+        moved = {e.id: e.state for e in after if e.id in before and e.state != before[e.id]}
+        assert dict(changes.journal_states) == moved, kind
+        if kind in ("undo", "redo", "delete"):  # each moves a row on
+            assert moved, kind
+
+
+@contextmanager
+def sqlalchemy_statements(store: Store) -> Iterator[Counter[str]]:
+    """Count the statements run through SQLAlchemy's execution (compiled, cache-keyed)."""
+    seen: Counter[str] = Counter()
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen[statement.split()[0]] += 1
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+
+
+def test_an_edit_runs_nothing_through_sqlalchemys_execution(store: Store) -> None:
+    """On either engine, each edit's statements go to the driver as written (SQLAlchemy's
+    compiling and caching of a statement cost several times SQLite's running it)."""
+    uid = add_doc(store)
+    for start in (15, 24):  # names and schema known
+        store.apply(CreateSpan(Span(uid, start, start + 6, "CLAIM", WHO)), WHO)
+    for kind, press in presses(store, uid):
+        with sqlalchemy_statements(store) as seen:
+            assert press() is not None, kind
+        assert not seen, (kind, seen)
+
+
+LIMITS = {"create": 3, "relabel": 4, "undo": 8, "redo": 8, "undo again": 8, "delete": 6}
+"""Statements of each edit besides its BEGIN and COMMIT, at most (SQLite)."""
+
+
+def test_a_key_press_edit_is_one_transaction_of_few_statements(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    uid = add_doc(store)
+    for start in (15, 24):
+        store.apply(CreateSpan(Span(uid, start, start + 6, "CLAIM", WHO)), WHO)
+    statements: list[str] = []
+    store.engine.dispose()  # the next edit connects anew, traced
+
+    def run(sql: str) -> None:
+        if not statements or statements[-1] != sql:  # SQLite says it again per foreign-key action
+            statements.append(sql)
+
+    @event.listens_for(store.engine, "connect")
+    def trace(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.set_trace_callback(run)
+
+    try:
+        for kind, press in presses(store, uid):
+            statements.clear()
+            press()
+            ends = [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT", "ROLLBACK")]
+            assert ends == ["BEGIN IMMEDIATE", "COMMIT"], (kind, statements)
+            assert len(statements) - 2 <= LIMITS[kind], (kind, statements)
+    finally:
+        store.close()
+
+
+def test_the_stores_own_commits_are_not_outside_ones_from_the_first(tmp_path: Path) -> None:
+    """The watch a window polls (``data_version``) begins inside the first edit's transaction:
+    that edit's commit is the Store's own, and neither it nor the next makes the window read
+    the store again as if another program had written."""
+    store = Store.open(tmp_path / "s.sqlite")
+    try:
+        uid = add_doc(store)
+        store.apply(CreateSpan(Span(uid, 15, 21, "CLAIM", WHO)), WHO)
+        assert store.data_version() == 0
+        store.apply(CreateSpan(Span(uid, 24, 30, "CLAIM", WHO)), WHO)
+        assert store.data_version() == 0
+        other = Store.open(tmp_path / "s.sqlite")
+        other.apply(CreateSpan(Span(uid, 33, 39, "CLAIM", "bo")), "bo")
+        other.close()
+        assert store.data_version() == 1
+    finally:
+        store.close()
