@@ -120,6 +120,7 @@ class ModelRuns(QObject):
         from desktop.cli_assist import Filled  # imported by the job that suggested
 
         if self._end() and isinstance(filled, Filled):
+            self.service.suggestions_stored()
             self.done()
             self.hub.message.emit(f"suggested: {filled}")
 

@@ -566,6 +566,11 @@ class Service:
             self._suggested = kept
         return kept.visible()
 
+    def suggestions_stored(self) -> None:
+        """A worker stored suggestions through a connection of its own: what decides the
+        ghosts is read again at the next :meth:`suggestions`."""
+        self._suggested = None
+
     def least_sure_documents(self, limit: int) -> list[str]:
         """Up to ``limit`` documents with suggestions the current annotator has not judged,
         the model's closest calls first (active learning)."""

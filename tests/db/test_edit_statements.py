@@ -77,10 +77,18 @@ def test_an_edit_runs_nothing_through_sqlalchemys_execution(store: Store) -> Non
     uid = add_doc(store)
     for start in (15, 24):  # names and schema known
         store.apply(CreateSpan(Span(uid, start, start + 6, "CLAIM", WHO)), WHO)
+    # on a server an undo or a redo is a write in no lane, after which a Store reads the
+    # schema again before its next edit (another window may have undone meanwhile)
+    rereads = store.engine.dialect.name != "sqlite"
+    after_undo = False
     for kind, press in presses(store, uid):
         with sqlalchemy_statements(store) as seen:
             assert press() is not None, kind
-        assert not seen, (kind, seen)
+        if rereads and after_undo:
+            assert set(seen) == {"SELECT"}, (kind, seen)
+        else:
+            assert not seen, (kind, seen)
+        after_undo = kind.startswith(("undo", "redo"))
 
 
 LIMITS = {"create": 3, "relabel": 4, "undo": 8, "redo": 8, "undo again": 8, "delete": 6}
