@@ -27,7 +27,11 @@ Ratios (lower is better; the targets are issue 17's):
 - next_doc_ratio: Ctrl+Down until idle, over a bare setPlainText of the next text and its
   repaint (target <= 2), worst over the stores;
 - start_ratio: process start to the first painted window, then idle, on the biggest store
-  (its daily backup due), over a bare PySide6 main window's start (target <= 4);
+  (its daily backup due), over a bare PySide6 main window's start (target <= 4); both with
+  the compiled bytecode an installed program has (one start of each, untimed, writes it into
+  a cache of their own: with PYTHONDONTWRITEBYTECODE every start would compile the
+  project's sources again, which no installed program does); start_compiling_ratio the same
+  with every start compiling them (informative);
 - search_ratio: the document list's search (the debounce's call) until painted, over the raw
   FTS query of the first page and the count (target <= 3); search_first_s is the first search
   until the list shows every match (the index brought up to date in the background);
@@ -500,26 +504,38 @@ print("painted", flush=True)
 """
 
 
-def start_seconds(code: str) -> float:
-    """Seconds from starting a Python process running ``code`` until it printed "painted"."""
+def start_seconds(code: str, bytecode: Path | None = None) -> float:
+    """Seconds from starting a Python process running ``code`` until it printed "painted";
+    with ``bytecode``, the process keeps its compiled modules in that folder (and reads them
+    from there), else it compiles what has none and keeps nothing if the environment says so
+    (PYTHONDONTWRITEBYTECODE)."""
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    if bytecode is not None:
+        env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=os.environ | {"PYTHONPATH": str(ROOT)}, timeout=600)
+                          env=env, timeout=600)
     if "painted" not in done.stdout:
         raise SystemExit(f"the window did not start:\n{done.stderr}")
     return time.perf_counter() - began
 
 
-def start_ratio(source: Path, folder: Path, runs: int) -> tuple[float, float]:
+def start_ratio(source: Path, folder: Path, runs: int,
+                bytecode: Path | None = None) -> tuple[float, float]:
     """Median seconds to the first painted window on a fresh copy of ``source`` (its daily
-    backup due), and a bare PySide6 window's, taken in turns."""
+    backup due), and a bare PySide6 window's, taken in turns; with ``bytecode``, a folder
+    where one untimed start of each first writes their compiled modules."""
     window_s, bare_s = [], []
-    for n in range(runs):
+    for n in range(-1 if bytecode is not None else 0, runs):
         store = working_copy(source, folder / f"start{n}")
         code = WINDOW_CHILD.format(root=str(ROOT), ini=str(folder / f"start{n}.ini"),
                                    store=str(store)) + PAINTED
-        window_s.append(start_seconds(code))
-        bare_s.append(start_seconds(BARE_CHILD + PAINTED))
+        window = start_seconds(code, bytecode)
+        bare = start_seconds(BARE_CHILD + PAINTED, bytecode)
+        if n >= 0:
+            window_s.append(window)
+            bare_s.append(bare)
         shutil.rmtree(store.parent)
     return statistics.median(window_s), statistics.median(bare_s)
 
@@ -718,14 +734,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size:,} documents: {json.dumps(stores[size])}", flush=True)
         measure_big(app, folder, scale, rounds, big)
         print(f"big documents: {json.dumps(big)}", flush=True)
+        starts = 2 if args.quick else 3
         window_start, bare_start = start_ratio(corpus_store(args.cache, sizes[-1]), folder,
-                                               2 if args.quick else 3)
+                                               starts, folder / "bytecode")
+        compiling_start, compiling_bare = start_ratio(corpus_store(args.cache, sizes[-1]),
+                                                      folder, starts)
     smallest, biggest = stores[sizes[0]], stores[sizes[-1]]
     result = {
         "key_ratio": max([s["key_ratio"] for s in stores.values()] + [big["key_ratio"]]),
         "key_growth": round(biggest["key_ratio"] / smallest["key_ratio"], 2),
         "next_doc_ratio": max(s["next_doc_ratio"] for s in stores.values()),
         "start_ratio": round(window_start / bare_start, 2),
+        "start_compiling_ratio": round(compiling_start / compiling_bare, 2),
         "search_ratio": max(s["search_ratio"] for s in stores.values()),
         "big_doc_open_ratio": big["big_doc_open_ratio"],
         "paragraph_repaint_ratio": big["paragraph_repaint_ratio"],
