@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
@@ -27,6 +26,8 @@ survives power loss, not only a crash of the program (see README, "Durability").
 
 
 def default_path() -> Path:
+    import platformdirs  # only a start without a store named needs it
+
     return Path(platformdirs.user_data_dir("counterclaim")) / "default.sqlite"
 
 

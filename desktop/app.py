@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotate.errors import StoreError
 from annotate.strings import NAME_MAX, name_problem
-from desktop import platform_check
 from desktop.main_window import MainWindow
 from desktop.pending import WAIT_MS
 from desktop.service import Service
@@ -105,6 +104,8 @@ def run_app(location: str | None) -> int:
     """Show the window on the store at ``location`` (None: $COUNTERCLAIM_DB or the default
     store) until it is closed; 0 on a normal exit, 2 when the store could not be opened or
     the window cannot open here (the libraries Qt's platform plugin lacks are named)."""
+    from desktop import platform_check  # run_app's alone (its subprocess): not the window's
+
     missing = platform_check.problem()
     if missing is not None:
         print(missing, file=sys.stderr)

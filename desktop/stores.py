@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from annotate.samples import example_layer
 from db.engine import ENV_VAR
 from db.store import Store
 
@@ -14,6 +13,8 @@ def open_store(location: str | None, patience_ms: int | None = None) -> Store:
     with the sample texts and their example layer (and its actors) on its first run."""
     store = Store.open(location, patience_ms)
     if location is None and not os.environ.get(ENV_VAR):
+        from annotate.samples import example_layer  # the default store's first run only
+
         example = example_layer()
         store.seed_once(example.documents, example.actors, example.annotator)
     return store
