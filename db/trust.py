@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotate.errors import StoreError
 
@@ -37,14 +38,22 @@ def foreign_objects(conn: Connection) -> list[str]:
 
 
 def damage(conn: Connection) -> list[str]:
-    """What ``PRAGMA quick_check`` reports (empty when the file is sound)."""
-    lines = [row[0] for row in conn.exec_driver_sql(f"PRAGMA quick_check({QUICK_CHECK_LINES})")]
+    """What ``PRAGMA quick_check`` reports (empty when the file is sound), or the error that
+    stopped it (a page too damaged to be walked)."""
+    try:
+        lines = [row[0] for row in
+                 conn.exec_driver_sql(f"PRAGMA quick_check({QUICK_CHECK_LINES})")]
+    except DatabaseError as exc:
+        if isinstance(exc, OperationalError):  # busy, locked, unreachable: not damage
+            raise
+        return [str(exc.orig)]
     return [] if lines == ["ok"] else lines
 
 
-def vet(conn: Connection, name: str) -> None:
-    """StoreError naming the file ``name`` unless it is sound and holds only our objects."""
-    problems = damage(conn)
+def vet(conn: Connection, name: str, pages: bool = True) -> None:
+    """StoreError naming the file ``name`` unless it is sound and holds only our objects;
+    ``pages=False`` leaves out reading every page (quick_check) for a later call."""
+    problems = damage(conn) if pages else []
     if problems:
         raise StoreError(f"{name}: the store file is damaged ({'; '.join(problems)}); "
                          "restore a copy from its backups folder")

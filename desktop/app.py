@@ -6,6 +6,7 @@ import gc
 import getpass
 import sys
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
@@ -73,14 +74,16 @@ def annotator_name(settings: QSettings, ask: Ask = _ask) -> str | None:
 def start(location: str | None, settings: QSettings,
           theme: Theme | None = None) -> MainWindow | None:
     """Open the store and build the window (with ``theme``'s menu); on a store that cannot be
-    opened say why and give None.
+    opened say why and give None. The check that reads every page of the store file is left
+    to a worker (:class:`desktop.jobs.PageCheckJob`, started by the service): a damaged file is
+    said as soon as it is found, and written no more.
 
     What the start made (the modules, the window) lives as long as the program, so it is then
     moved out of the cyclic garbage collector's sight (``gc.freeze``): each full collection
     while the window runs, and those at exit, no longer walk its ~90,000 objects (~30 ms a
     collection)."""
     try:
-        store = open_store(location, WAIT_MS)
+        store = open_store(location, WAIT_MS, check_pages=False)
     except StoreError as exc:
         explain("Cannot open the store", str(exc))
         return None
@@ -89,7 +92,7 @@ def start(location: str | None, settings: QSettings,
         store.close()
         return None
     try:
-        service = Service(store, name, opener=open_store)
+        service = Service(store, name, opener=partial(open_store, check_pages=False))
     except StoreError as exc:
         store.close()
         explain("Cannot use the store", str(exc))

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from annotate.errors import Cancelled, CounterclaimError
+from annotate.errors import Cancelled, CounterclaimError, StoreError
 from db.backup import backup
 from db.store import Store
 
@@ -143,6 +143,22 @@ class DailyBackupJob(Job):
             self.signals.failed.emit(describe(exc))
         else:
             self.signals.finished.emit(copy)
+
+
+class PageCheckJob(Job):
+    """The check of every page of the store file (SQLite's quick_check reads it whole) that
+    the window's start leaves out, on the job's own store: ``finished`` carries None for a
+    sound file, else what is damaged (the refusal to open it)."""
+
+    def open_store(self) -> Store:
+        return Store.open(self.location, check_pages=False)
+
+    def work(self, store: Store) -> str | None:
+        try:
+            store.check_pages()
+        except StoreError as exc:
+            return str(exc)
+        return None
 
 
 INDEX_CHUNK = 2_000

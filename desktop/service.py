@@ -56,7 +56,14 @@ from db.review import doc_review_items, relation_review_items, review_items
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
-from desktop.jobs import DailyBackupJob, SearchIndexJob, SpanReachJob, worker_location
+from desktop.jobs import (
+    DailyBackupJob,
+    PageCheckJob,
+    Running,
+    SearchIndexJob,
+    SpanReachJob,
+    worker_location,
+)
 from desktop.pending import WAIT_MS, Edit, Pending
 from desktop.roster import Roster, read_roster
 from desktop.textview.regions import CHUNK
@@ -152,6 +159,8 @@ class Service:
         self._backups.timeout.connect(self.backup_if_due)
         self._backups.start()
         QTimer.singleShot(0, self.hub, self.backup_if_due)
+        self._page_checks = Running()
+        self._check_pages()
 
     def _forget(self) -> None:
         """Drop what is cached from the store (an import may have added labels; another store
@@ -256,6 +265,7 @@ class Service:
         self.current = ""
         self._ensure_annotator(self.annotator)
         self._outside = self._outside_version()
+        self._check_pages()
         self.hub.storeChanged.emit()
         return True
 
@@ -282,6 +292,28 @@ class Service:
         self._outside = version
         self.hub.storeChanged.emit()
         return True
+
+    def _check_pages(self) -> None:
+        """Start the check of every page of the store file that opening it left out (a worker
+        reads the whole file); a damaged file is then said, and written no more."""
+        store = self.store
+        if store.pages_checked or store.path is None:
+            return
+        job = PageCheckJob(store.location)
+        job.signals.finished.connect(lambda problem: self._pages_checked(job, store, problem))
+        job.signals.failed.connect(lambda message: self._pages_checked(job, store, None,
+                                                                       message))
+        self._page_checks.add(job)
+        job.start()
+
+    def _pages_checked(self, job: PageCheckJob, store: Store, problem: str | None,
+                       failure: str | None = None) -> None:
+        self._page_checks.ended(job.signals)
+        if failure is not None:
+            self.hub.message.emit(f"the store file's check could not run: {failure}")
+        elif problem is not None and store is self.store:
+            store.refuse_writes(problem)
+            self.hub.failed.emit(problem, True)
 
     def backup_if_due(self) -> bool:
         """Start the daily backup in a worker thread when the newest one is a day old

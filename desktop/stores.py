@@ -8,10 +8,12 @@ from db.engine import ENV_VAR
 from db.store import Store
 
 
-def open_store(location: str | None, patience_ms: int | None = None) -> Store:
-    """Open the store (``patience_ms``: see :meth:`Store.open`); the default store is seeded
-    with the sample texts and their example layer (and its actors) on its first run."""
-    store = Store.open(location, patience_ms)
+def open_store(location: str | None, patience_ms: int | None = None,
+               check_pages: bool = True) -> Store:
+    """Open the store (``patience_ms``, ``check_pages``: see :meth:`Store.open`); the default
+    store is seeded with the sample texts and their example layer (and its actors) on its
+    first run."""
+    store = Store.open(location, patience_ms, check_pages)
     if location is None and not os.environ.get(ENV_VAR):
         from annotate.samples import example_layer  # the default store's first run only
 

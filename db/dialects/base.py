@@ -82,8 +82,9 @@ class Dialect(ABC):
         it stays; None when the engine keeps no such number."""
 
     @abstractmethod
-    def vet(self, conn: Connection, name: str) -> None:
-        """StoreError naming ``name`` unless the database may be opened as a store."""
+    def vet(self, conn: Connection, name: str, pages: bool = True) -> None:
+        """StoreError naming ``name`` unless the database may be opened as a store;
+        ``pages=False`` leaves out what reads the whole database (for a later call)."""
 
     @abstractmethod
     def migrating(self, conn: Connection, name: str) -> AbstractContextManager[None]:

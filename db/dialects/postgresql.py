@@ -189,7 +189,7 @@ class PostgreSQL(Dialect):
                              (GENERATION,)).fetchone()
         return 0 if found is None else int(found[0])
 
-    def vet(self, conn: Connection, name: str) -> None:
+    def vet(self, conn: Connection, name: str, pages: bool = True) -> None:
         """Nothing to check: the server keeps its own catalog, and only its roles change it."""
 
     @contextmanager

@@ -92,8 +92,8 @@ class SQLite(Dialect):
     def generation(self, conn: Connection) -> None:
         """None: a write excludes every other, and a file's watch sees others' commits."""
 
-    def vet(self, conn: Connection, name: str) -> None:
-        trust.vet(conn, name)
+    def vet(self, conn: Connection, name: str, pages: bool = True) -> None:
+        trust.vet(conn, name, pages)
 
     @contextmanager
     def migrating(self, conn: Connection, name: str) -> Iterator[None]:

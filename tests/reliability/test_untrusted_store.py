@@ -1,6 +1,7 @@
 """Opening a store file made by someone else never runs its SQL and never crashes: triggers,
 views and foreign virtual tables are refused before any migration or edit, damaged files are
-refused by quick_check, and a lying header is survived."""
+refused by quick_check (the window opens without it, its worker finds the damage just after and
+every write is refused from then on), and a lying header is survived."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from reliability_checks import tamper
 
 from annotate.errors import StoreError
 from db.engine import make_engine
 from db.store import Store
+from desktop import app as desktop_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -76,21 +79,69 @@ def checkpointed(path: Path) -> None:
     conn.close()
 
 
-def test_a_damaged_page_is_refused_without_a_crash(store_path: Path) -> None:
-    checkpointed(store_path)
-    conn = sqlite3.connect(store_path)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'").fetchone()
+def damage(path: Path, table: str) -> None:
+    """Garbage in the root page of ``table`` past its type byte, its cell count with it (the
+    file checkpointed first)."""
+    checkpointed(path)
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                        (table,)).fetchone()
     conn.close()
-    data = bytearray(store_path.read_bytes())
+    data = bytearray(path.read_bytes())
     offset = (root[0] - 1) * PAGE
-    data[offset + 8: offset + PAGE - 8] = bytes([0xA5]) * (PAGE - 16)  # garbage cells
-    store_path.write_bytes(bytes(data))
+    data[offset + 1: offset + PAGE - 8] = bytes([0xA5]) * (PAGE - 9)
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_page_is_refused_without_a_crash(store_path: Path) -> None:
+    damage(store_path, "documents")
     done = open_in_child(store_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("refused:"), done.stdout
     assert str(store_path) in done.stdout
     with pytest.raises(StoreError, match="damaged"):
         Store.open(store_path)
+
+
+def test_the_page_check_left_for_later_finds_the_damage_and_writes_stop(
+        store_path: Path) -> None:
+    damage(store_path, "verdicts")
+    store = Store.open(store_path, check_pages=False)  # the window's start: not read whole
+    try:
+        assert not store.pages_checked
+        with pytest.raises(StoreError, match="damaged") as found:
+            store.check_pages()
+        store.ensure_annotator("bo")  # written while nothing is known yet
+        store.refuse_writes(str(found.value))
+        with pytest.raises(StoreError, match="damaged"):
+            store.ensure_annotator("chen")
+        assert "chen" not in store.annotators()
+    finally:
+        store.close()
+
+
+@pytest.mark.gui
+def test_the_window_opens_at_once_then_says_the_file_is_damaged(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    damage(store_path, "verdicts")
+    refused: list[str] = []
+    monkeypatch.setattr(desktop_app, "explain", lambda _title, text: refused.append(text))
+    settings = QSettings(str(tmp_path / "start.ini"), QSettings.Format.IniFormat)
+    settings.setValue("annotator", "amina")
+    window = desktop_app.start(str(store_path), settings)
+    assert window is not None, refused  # opened without reading the whole file first
+    qtbot.addWidget(window)
+    failures: list[tuple[str, bool]] = []
+    window.service.hub.failed.connect(lambda text, serious: failures.append((text, serious)))
+    try:
+        assert window.editor.view.toPlainText()  # the first document is shown
+        qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
+        text, serious = failures[0]
+        assert serious and "damaged" in text and str(store_path) in text
+        with pytest.raises(StoreError, match="damaged"):
+            window.service.store.ensure_annotator("chen")
+    finally:
+        window.service.store.close()
 
 
 def test_a_lying_page_count_header_is_survived(store_path: Path) -> None:
