@@ -160,7 +160,7 @@ class Service:
         self._backups.start()
         QTimer.singleShot(0, self.hub, self.backup_if_due)
         self._page_checks = Running()
-        self._check_pages()
+        QTimer.singleShot(0, self.hub, self._check_pages)  # once the window is being shown
 
     def _forget(self) -> None:
         """Drop what is cached from the store (an import may have added labels; another store
