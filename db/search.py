@@ -8,7 +8,7 @@ added since the last one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -30,7 +30,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from annotate.model import Status
 from annotate.query import And, Not, Query, Term, parse
@@ -225,7 +224,7 @@ def statements(shape: Shape) -> tuple[Statement, Statement]:
         count = select(func.count()).select_from(matches.subquery())
     else:
         count = select(func.count()).select_from(D).where(D.c.id.in_(matches), *conditions)
-    engine = QMARK[shape.engine]
+    engine = qmark(shape.engine)
     return (_compiled(count, engine),
             _compiled(page.order_by(D.c.id).limit(LIMIT).offset(OFFSET), engine))
 
@@ -241,9 +240,15 @@ def _compiled(statement: Select, engine: Dialect) -> Statement:
     return Statement(compiled.string, tuple(compiled.positiontup or ()), fixed)
 
 
-QMARK: dict[str, Dialect] = {
-    "sqlite": sqlite.dialect(paramstyle="qmark"),
-    "postgresql": postgresql.psycopg.dialect(paramstyle="qmark"),
-}
-"""SQLAlchemy's dialect of each engine, writing ``?`` placeholders (the driver's way of
-:func:`db.engine.execute`)."""
+@cache
+def qmark(engine: str) -> Dialect:
+    """SQLAlchemy's dialect of ``engine`` writing ``?`` placeholders (the driver's way of
+    :func:`db.engine.execute`); PostgreSQL's is imported by a server's store alone (the
+    window's start on a file does without it)."""
+    if engine == "postgresql":
+        from sqlalchemy.dialects.postgresql import psycopg
+
+        return psycopg.dialect(paramstyle="qmark")
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.dialect(paramstyle="qmark")

@@ -19,7 +19,7 @@ from db.store import Store
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START = (
-    "numpy", "pyqtgraph", "lxml", "alembic", "sqlalchemy.orm",
+    "numpy", "pyqtgraph", "lxml", "alembic", "sqlalchemy.orm", "sqlalchemy.dialects.postgresql",
     "annotate.agreement", "annotate.overlap_matching", "annotate.sources", "annotate.training",
     "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
     "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs",
