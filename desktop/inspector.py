@@ -118,7 +118,8 @@ class Inspector(QDockWidget):
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
-        self.text.setMaximumHeight(90)
+        self.text.setFixedHeight(90)  # (never squeezed, so never resized: see GrowingPanel)
+        self._quoted = ""  # what the text field shows
         self.attributes = QStackedWidget()
         """One page of fields per label, made when a span of that label is first shown and
         kept: a relabel shows another page instead of making and dropping fields."""
@@ -138,7 +139,7 @@ class Inspector(QDockWidget):
         self.note.setPlaceholderText("Note (saved as you pause)")
         self.note.setAccessibleName("Note")
         self.note.setTabChangesFocus(True)  # Tab walks on to the links, as in every field
-        self.note.setMaximumHeight(90)
+        self.note.setFixedHeight(90)
         self.note.installEventFilter(self)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
         self._note_timer.timeout.connect(self.save_note)
@@ -146,7 +147,8 @@ class Inspector(QDockWidget):
         self._note_stored: str | None = None  # the stored note the field shows
         self._note_shown = ""  # ... as the field gives it back (it turns \r\n into \n)
         self.links = QListWidget()
-        self.links.setMaximumHeight(110)
+        self.links.setFixedHeight(110)
+        self._link_rows: list[tuple[str, Relation, str, bool]] = []  # what the list shows
         self.links.setAccessibleName("Links")
         self.links.setToolTip("Double-click a link (or press Enter on it) to go to its other end")
         self.links.itemActivated.connect(self._go_to_link)
@@ -197,8 +199,7 @@ class Inspector(QDockWidget):
         scroll.setWidgetResizable(True)
         body = GrowingPanel(scroll)
         layout = QVBoxLayout(body)
-        layout.addWidget(self.pages)
-        layout.addStretch(1)
+        layout.addWidget(self.pages, 1)  # all the panel: a page of other rows keeps its size
         self.setWidget(scroll)
 
     # -- focus -----------------------------------------------------------------------------
@@ -254,7 +255,10 @@ class Inspector(QDockWidget):
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
         self.offsets.setText(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
-        self.text.setPlainText(clip(span.text_in(text), EDITABLE))
+        quoted = clip(span.text_in(text), EDITABLE)
+        if quoted != self._quoted:  # (setting it lays the field out and repaints it)
+            self._quoted = quoted
+            self.text.setPlainText(quoted)
         self._fill_attributes(span)
         self._fill_figures(span, text)
         if (span.note or "") != self._note_stored and not self._note_timer.isActive():
@@ -344,11 +348,10 @@ class Inspector(QDockWidget):
         """The span's links, those across documents too (from it, and to it from other
         documents, with the other document's title); the link chosen before stays chosen
         (its note shown)."""
-        chosen = self._chosen_link()
-        self.links.clear()
         text = self._document_text(span.document)
         found = [(span.document, r) for r in self.service.relations(span.document)]
         found += self.service.links_into(span.document)
+        rows: list[tuple[str, Relation, str, bool]] = []
         for home, relation in found:
             if span.id not in (relation.source, relation.target):
                 continue
@@ -362,8 +365,20 @@ class Inspector(QDockWidget):
                     if document else ""
             excerpt = words(place[other.start:other.end], LINK_WORDS) if other else "?"
             arrow = "→" if outgoing else "←"
-            item = QListWidgetItem(f"{line(relation.type)} {arrow} "
-                                   f"{line(other.label) if other else '?'} “{excerpt}”{far}")
+            rows.append((f"{line(relation.type)} {arrow} "
+                         f"{line(other.label) if other else '?'} “{excerpt}”{far}",
+                         relation, home, bool(far)))
+        if rows != self._link_rows:  # the same links: the list stays as it is
+            self._link_rows = rows
+            self._list_links(rows)
+        self.remove_link.setEnabled(self.links.count() > 0)
+        self._show_link_note(self.links.currentItem())
+
+    def _list_links(self, rows: list[tuple[str, Relation, str, bool]]) -> None:
+        chosen = self._chosen_link()
+        self.links.clear()
+        for text, relation, home, far in rows:
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, relation)
             item.setData(HOME_ROLE, home)
             if far:
@@ -372,8 +387,6 @@ class Inspector(QDockWidget):
             self.links.addItem(item)
             if chosen is not None and relation.id == chosen.id:
                 self.links.setCurrentItem(item)
-        self.remove_link.setEnabled(self.links.count() > 0)
-        self._show_link_note(self.links.currentItem())
 
     def _on_schema(self) -> None:
         self.label.clear()

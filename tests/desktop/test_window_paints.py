@@ -275,3 +275,21 @@ def test_the_spans_table_never_resizes_as_spans_come_and_go(window, qtbot):
         press_all(qtbot, window, at)
         assert viewport.width() == width
     assert window.spans.table.verticalScrollBar().isVisible()
+
+
+def test_a_relabel_leaves_the_span_panels_text_field_as_it_is(window, qtbot):
+    """Relabel and undo show the same span's text: the field quoting it is neither set again
+    nor repainted (it was, twice a press)."""
+    warm_up(qtbot, window)
+    select(window, 21, 27)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    field = window.inspector.text
+    quoted = field.toPlainText()
+    paints = Paints([field.viewport()])
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_D)
+    qtbot.wait(20)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(20)
+    assert window.inspector.span.label == "CLAIM" and field.toPlainText() == quoted
+    assert paints.count[field.viewport()] == 0
