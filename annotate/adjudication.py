@@ -126,7 +126,7 @@ def _groups(annotators: Sequence[str], documents: Sequence[DocumentSpans],
     """Per document, its spans joined (union-find) wherever a pairwise alignment links two of
     them. Each two annotators are aligned once over all the documents (the alignment pairs
     spans of one document only, and within it as it would alone)."""
-    from annotate.agreement import align_spans  # numpy: not imported until a first alignment
+    from annotate.agreement import aligned_pairs  # numpy: not imported until a first alignment
 
     spans = {s.id: s for doc in documents for mine in doc.by_annotator.values() for s in mine}
     parent = {sid: sid for sid in spans}
@@ -141,7 +141,7 @@ def _groups(annotators: Sequence[str], documents: Sequence[DocumentSpans],
              for name in annotators}
     for i, a in enumerate(annotators):
         for b in annotators[i + 1 :]:
-            for al in align_spans(every[a], every[b], progress):
+            for al in aligned_pairs(every[a], every[b], progress):  # any order
                 if al.a is not None and al.b is not None:
                     parent[root(al.a.id)] = root(al.b.id)
     result = []

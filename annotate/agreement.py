@@ -424,8 +424,19 @@ def match_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
 def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
                 progress: Progress | None = None) -> list[Alignment]:
     """Every span of either side, aligned: exact matches, then same-label overlaps
-    (``boundary``), then other-label spans with the same bounds or overlapping (``label``).
-    ``progress`` hears from long overlap matchings (and may stop them)."""
+    (``boundary``), then other-label spans with the same bounds or overlapping (``label``),
+    in document order. ``progress`` hears from long overlap matchings (and may stop them)."""
+
+    def position(al: Alignment) -> tuple[str, int, int]:
+        spans = [s for s in (al.a, al.b) if s is not None]
+        return spans[0].document, min(s.start for s in spans), max(s.end for s in spans)
+
+    return sorted(aligned_pairs(a_spans, b_spans, progress), key=position)
+
+
+def aligned_pairs(a_spans: Sequence[Span], b_spans: Sequence[Span],
+                  progress: Progress | None = None) -> list[Alignment]:
+    """:func:`align_spans` in no particular order: for a caller that only joins the pairs."""
     a_spans, b_spans = list(a_spans), list(b_spans)
     out: list[Alignment] = []
     steps: tuple[tuple[AlignmentKind, MatchMode, bool], ...] = (
@@ -443,12 +454,7 @@ def align_spans(a_spans: Sequence[Span], b_spans: Sequence[Span],
         left_b = [x for k, x in enumerate(left_b) if k not in used_b]
     out += [Alignment("only_a", a_spans[i], None) for i in left_a]
     out += [Alignment("only_b", None, b_spans[j]) for j in left_b]
-
-    def position(al: Alignment) -> tuple[str, int, int]:
-        spans = [s for s in (al.a, al.b) if s is not None]
-        return spans[0].document, min(s.start for s in spans), max(s.end for s in spans)
-
-    return sorted(out, key=position)
+    return out
 
 
 NO_SPAN = "—"

@@ -556,6 +556,10 @@ class RemoveDecision(Command):
         return _decision_changes(self.decision)
 
 
+Parts = tuple[list[Span], list[Decision], list[Command]]
+"""An AcceptAgreed's gold spans, span decisions and other commands (:func:`gold_parts`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptAgreed(Batch):
     """The agreed items of many documents (a corpus) accepted into gold as ONE step, undone
@@ -565,24 +569,33 @@ class AcceptAgreed(Batch):
     a row per gold span and per span decision, not a command each."""
 
     op: ClassVar[str] = "accept_agreed"
+    _parts: Parts | None = field(default=None, compare=False, repr=False)
+    """:func:`gold_parts` of ``commands``, once asked (the journal, the undo and the layer
+    rules each ask)."""
+
+    def parts(self) -> Parts:
+        """:func:`gold_parts` of its ``commands``."""
+        if self._parts is None:
+            object.__setattr__(self, "_parts", gold_parts(self.commands))
+        return self._parts  # type: ignore[return-value]
 
     @classmethod
     def of(cls, commands: Sequence[Command], title: str = "accept agreed items") -> AcceptAgreed:
         """The step of ``commands`` (those of per-document accepts), in its order."""
         spans, decisions, rest = gold_parts(commands)
         return cls((*(CreateSpan(s) for s in spans), *(AddDecision(d) for d in decisions),
-                    *rest), title)
+                    *rest), title, (spans, decisions, rest))
 
     def inverse(self) -> WithdrawAgreed:
-        spans, decisions, rest = gold_parts(self.commands)
+        spans, decisions, rest = self.parts()
         return WithdrawAgreed(tuple(s.id for s in spans), tuple(d.id for d in decisions),
                               tuple(c.inverse() for c in reversed(rest)), self.title, self)
 
     def changes(self) -> ChangeSet:
-        return _many_changes(self.commands, created=True)
+        return _many_changes(self.parts(), created=True)
 
     def to_dict(self) -> dict[str, Any]:
-        spans, decisions, rest = gold_parts(self.commands)
+        spans, decisions, rest = self.parts()
         return {
             "op": self.op,
             "title": self.title,
@@ -617,7 +630,7 @@ class WithdrawAgreed(Command):
     def changes(self) -> ChangeSet:
         if self.taken is None:
             return ChangeSet(spans=frozenset(self.spans))
-        return _many_changes(self.taken.commands, created=False)
+        return _many_changes(self.taken.parts(), created=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "title": self.title, "spans": list(self.spans),
@@ -625,13 +638,7 @@ class WithdrawAgreed(Command):
                 "commands": [c.to_dict() for c in self.commands]}
 
 
-_SPAN_STEPS = (CreateSpan, DeleteSpan)
-_DECISION_STEPS = (AddDecision, RemoveDecision)
-
-
-def gold_parts(
-    commands: Sequence[Command],
-) -> tuple[list[Span], list[Decision], list[Command]]:
+def gold_parts(commands: Sequence[Command]) -> Parts:
     """The parts of an AcceptAgreed's ``commands``: the gold spans they create (without
     relations), the span decisions they add (whose gold span is one of those, or none), and
     the rest, each in order."""
@@ -675,10 +682,11 @@ def _accept_agreed_from(data: dict[str, Any]) -> AcceptAgreed:
                          *(command_from_dict(c) for c in data["commands"])), data["title"])
 
 
-def _many_changes(commands: Sequence[Command], created: bool) -> ChangeSet:
-    """What an AcceptAgreed (``created``) or WithdrawAgreed changes: in one pass over its gold
-    spans and span decisions, the rest's own ChangeSets joined to it."""
-    spans, decisions, rest = gold_parts(commands)
+def _many_changes(parts: Parts, created: bool) -> ChangeSet:
+    """What an AcceptAgreed (``created``) or WithdrawAgreed changes, by the AcceptAgreed's
+    ``parts``: in one pass over its gold spans and span decisions, the rest's own ChangeSets
+    joined to it."""
+    spans, decisions, rest = parts
     result = ChangeSet(
         documents=frozenset({s.document for s in spans} | {d.document for d in decisions}),
         spans=frozenset({s.id for s in spans} | {i for d in decisions for i in d.sources}),

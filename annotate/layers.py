@@ -72,6 +72,13 @@ def link_refusal(annotator: str, source: Span, target: Span) -> str | None:
 def command_refusal(command: Command, actor: str, adjudicating: bool = False) -> str | None:
     """Why ``actor`` may not apply ``command``: the first layer it would write that is not
     theirs (gold only within a decision's Batch)."""
+    if isinstance(command, AcceptAgreed):  # as a Batch, each owner asked once
+        spans, decisions, rest = command.parts()
+        within = adjudicating or bool(decisions) or any(
+            isinstance(c, AddDecision | RemoveDecision) for c in rest)
+        owners = dict.fromkeys([*(s.annotator for s in spans), *(d.decided_by for d in decisions)])
+        return next(filter(None, (*(owner_refusal(o, actor, within) for o in owners),
+                                  *(command_refusal(c, actor, within) for c in rest))), None)
     if isinstance(command, WithdrawAgreed):  # gold spans and decisions, then these
         return next(filter(None, (command_refusal(c, actor, True) for c in command.commands)),
                     None)

@@ -76,7 +76,7 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     for command in others:
         edits.check_placed(conn, command, known)
         edits.apply(conn, names, command, known)
-    _add_decisions(conn, names, decisions, known)
+    _add_decisions(conn, names, decisions, known, {s.id: s.document for s in spans})
     for command in one_by_one:
         edits.add_checked_decision(conn, names, command)
     return list(commands)
@@ -182,16 +182,18 @@ def _check_ink(conn: Connection, spans: Sequence[Span],
 
 
 def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
-                   known: edits.Known | None) -> None:
-    """Add the span ``decisions``, checked as one AddDecision each."""
+                   known: edits.Known | None, created: dict[str, str]) -> None:
+    """Add the span ``decisions``, checked as one AddDecision each; ``created``: the document
+    of each span just created (by id), which need not be looked up."""
     if not decisions:
         return
     docs = _documents(conn, (d.document for d in decisions), known)
     ids = [d.id for d in decisions]
     taken = _found(conn, "SELECT id, id FROM decisions WHERE id IN", ids)
-    gold_ids = [d.gold_span.id for d in decisions if d.gold_span is not None]
-    gold_in = _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
-                     "ON d.id = s.document_id WHERE s.id IN", gold_ids)
+    gold_ids = [d.gold_span.id for d in decisions
+                if d.gold_span is not None and d.gold_span.id not in created]
+    gold_in = created | _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
+                               "ON d.id = s.document_id WHERE s.id IN", gold_ids)
     seen: set[str] = set()
     for decision in decisions:
         if decision.id in taken or decision.id in seen:

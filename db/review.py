@@ -170,7 +170,7 @@ def _accept(store: Store, decided_by: str, commands: Sequence[Command]) -> int:
     if not commands:
         return 0
     store.apply(AcceptAgreed.of(commands), decided_by)
-    return sum(isinstance(c, AddDecision) for c in commands)
+    return sum(type(c) is AddDecision for c in commands)
 
 
 def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],

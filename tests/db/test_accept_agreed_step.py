@@ -77,8 +77,8 @@ def test_a_run_failing_part_way_writes_nothing(store: Store, tmp_path: Path,
     before = native(store, tmp_path / "before.json")
     add = many_edits._add_decisions
 
-    def half_then_fail(conn, names, decisions, known):  # the gold spans are written by now
-        add(conn, names, decisions[: len(decisions) // 2], known)
+    def half_then_fail(conn, names, decisions, *rest):  # the gold spans are written by now
+        add(conn, names, decisions[: len(decisions) // 2], *rest)
         raise ValidationError("the disk went away")
 
     monkeypatch.setattr(many_edits, "_add_decisions", half_then_fail)
