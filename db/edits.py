@@ -7,7 +7,6 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,7 @@ from annotate.errors import ValidationError
 from annotate.model import GOLD, STATUSES, DocLabel, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
 from annotate.validator import check_doc_label, check_fits, check_relation, check_span
-from db import span_rows, standing, tombstones
+from db import json_text, span_rows, standing, tombstones
 from db.engine import execute, execute_many
 from db.names import Names
 from db.schema_io import read_schema, usage, write_schema
@@ -554,14 +553,15 @@ def decision_row(conn: Connection, names: Names, decision: Decision,
     gold_labels = ([[d.category, d.value, d.created] for d in decision.gold_labels]
                    if decision.category is not None else None)
     return (
-        decision.id, doc_id, decision.kind, json.dumps(list(decision.sources)),
+        decision.id, doc_id, decision.kind, json_text.dumps(list(decision.sources)),
         None if decision.gold_span is None else decision.gold_span.id, decision.category,
-        json.dumps(gold_labels), names.annotator_id(conn, decision.decided_by), decision.at,
+        json_text.dumps(gold_labels), names.annotator_id(conn, decision.decided_by),
+        decision.at,
         None if decision.gold_relation is None else decision.gold_relation.id,
     )
 
 
-# On the driver, as SQLAlchemy's JSON type would store them (json.dumps; None as 'null').
+# On the driver, as JSON text (db.json_text: read back parsed; None as 'null').
 _DECISION_EXISTS = "SELECT 1 FROM decisions WHERE id = ?"
 INSERT_DECISION = (
     "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "

@@ -19,6 +19,7 @@ document labels) has run through :func:`db.edits.apply`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -54,7 +55,8 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     :func:`db.edits.apply` would one after the other; returns them as applied. Creating
     spans, adding relations and document labels, and adding decisions come in that order
     (each kind after what it may name), the spans and span decisions together."""
-    every = [part for command in commands for part in _parts(command)]
+    parts = [_parts(command) for command in commands]
+    every = [part for made_of in parts for part in made_of]
     alone = len(commands) < 2 and type(commands[0]) is not AcceptAgreed
     if alone or not {type(part) for part in every} <= {CreateSpan, AddDecision, *_OTHERS}:
         done = []
@@ -62,7 +64,7 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
             edits.check_placed(conn, command, known)
             done.append(edits.apply(conn, names, command, known))
         return done
-    _check_open(conn, names, commands, known)  # first: as one command alone checks it
+    _check_open(conn, names, commands, parts, known)  # first: as one command alone does
     spans, decisions, others, one_by_one = [], [], [], []
     for part in every:
         if type(part) is CreateSpan and not part.relations:
@@ -95,13 +97,13 @@ def replay(conn: Connection, names: Names, command: Command,
 
 
 def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
-                known: edits.Known | None) -> None:
-    """:func:`db.standing.check_open` of every decision of ``commands``, each command's
-    decisions before it is applied (and so after those of the commands before it); an
-    AcceptAgreed's, document by document (as the accepts of each document it holds)."""
+                parts: Sequence[Sequence[Command]], known: edits.Known | None) -> None:
+    """:func:`db.standing.check_open` of every decision of ``commands`` (made of ``parts``),
+    each command's decisions before it is applied (and so after those of the commands before
+    it); an AcceptAgreed's, document by document (as the accepts of each document it holds)."""
     lots = []
-    for command in commands:
-        lot = [p.decision for p in _parts(command) if type(p) is AddDecision]
+    for command, made_of in zip(commands, parts, strict=True):
+        lot = [p.decision for p in made_of if type(p) is AddDecision]
         if type(command) is AcceptAgreed:
             by_document: dict[str, list[Decision]] = {}
             for decision in lot:
@@ -114,12 +116,18 @@ def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
                                            for lot in lots])
 
 
-def _parts(command: Command) -> Iterable[Command]:
-    if isinstance(command, Batch):
-        for part in command.commands:
-            yield from _parts(part)
-    else:
-        yield command
+def _parts(command: Command) -> list[Command]:
+    """The commands ``command`` is made of: a Batch's, at any depth, in order."""
+    if not _is_batch(type(command)):
+        return [command]
+    return [part for within in command.commands  # type: ignore[attr-defined]
+            for part in (_parts(within) if _is_batch(type(within)) else (within,))]
+
+
+@cache
+def _is_batch(kind: type) -> bool:
+    """Whether commands of ``kind`` are Batches (asked of tens of thousands: once per kind)."""
+    return issubclass(kind, Batch)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
