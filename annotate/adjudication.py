@@ -261,7 +261,8 @@ def accept_command(item: Item, span: Span, decided_by: str) -> Batch:
         raise ValidationError("the accepted span belongs to another document")
     now = utc_now()
     gold = replace(span, annotator=GOLD, id=new_id(), created=now, updated=now)
-    sources = tuple(s.id for s in item.spans if s.id == span.id or _key(s) == _key(span))
+    key = _key(span)
+    sources = tuple(s.id for s in item.spans if s.id == span.id or _key(s) == key)
     decision = Decision(
         new_id(), item.document, "accept", sources or tuple(s.id for s in item.spans),
         gold, decided_by, now,
@@ -315,7 +316,8 @@ def accept_agreed(items: Sequence[Item], decided_by: str,
     for item in items:
         if item.kind == "agreed" and item.status == "open":
             step = accept_command(item, item.spans[0], decided_by)
-            gold[item.ids] = step.commands[0].span  # type: ignore[attr-defined]
+            if relation_items:  # the relations' ends
+                gold[item.ids] = step.commands[0].span  # type: ignore[attr-defined]
             steps.append(step)
     for relation in relation_items:
         source = relation.source.gold or gold.get(relation.source.ids)
