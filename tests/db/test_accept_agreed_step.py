@@ -2,6 +2,7 @@
 back exactly what it wrote (the store exports byte for byte as before), redo writes it again,
 and a run or an undo that fails part way writes nothing."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,25 @@ def test_undo_takes_back_exactly_the_step_and_redo_writes_it_again(store: Store,
     assert native(store, tmp_path / "undone2.json") == before
     entry = store.history("judge", limit=1)[0]
     assert entry.step[0] == "accept_agreed" and len(entry.documents) == len(uids)
+
+
+def compact(payload: dict) -> int:
+    return len(json.dumps(payload, separators=(",", ":")))
+
+
+def test_the_step_is_journaled_compactly(store: Store) -> None:
+    """One row for the run, each gold span and span decision a short row in it (a command
+    dict each, the decision holding its gold span again, took ~930 bytes per item of this
+    corpus, and as much again for the inverse); the undo's row holds their ids alone."""
+    uids = seed(store, 40)
+    accepted = accept_agreed(store, "judge")
+    (entry,) = store.history("judge")
+    assert entry.op == "accept_agreed" and compact(entry.payload) / accepted < 600
+    store.undo("judge")
+    undo = store.history("judge", limit=1)[0]
+    ids = [*undo.payload["spans"], *undo.payload["decisions"]]  # the links: as commands
+    assert undo.kind == "undo" and len(ids) == 4 * len(uids)
+    assert all(isinstance(i, str) for i in ids)
 
 
 def test_a_run_failing_part_way_writes_nothing(store: Store, tmp_path: Path,
