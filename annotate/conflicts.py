@@ -11,6 +11,7 @@ compared one by one.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 
 from annotate.figures import Figure
 
@@ -24,6 +25,19 @@ class Spread:
     def __init__(self) -> None:
         self.lows: dict[str, list[tuple[int, str]]] = {}
         self.highs: dict[str, list[tuple[int, int, str]]] = {}
+
+    @classmethod
+    def of(cls, figures: Iterable[tuple[str, Figure]]) -> Spread:
+        """The spread of ``(claim id, figure)`` pairs, sorted once."""
+        spread = cls()
+        for claim_id, figure in figures:
+            (lo, hi), unit = figure.interval(), figure.unit
+            spread.lows.setdefault(unit, []).append((lo, claim_id))
+            if hi is not None:
+                spread.highs.setdefault(unit, []).append((hi, lo, claim_id))
+        for entries in (*spread.lows.values(), *spread.highs.values()):
+            entries.sort()
+        return spread
 
     def add(self, claim_id: str, figure: Figure) -> None:
         (lo, hi), unit = figure.interval(), figure.unit

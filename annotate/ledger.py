@@ -210,7 +210,8 @@ class Ledger:
         self._rows: dict[str, Row] = {}
         self._places: list[tuple[str, str]] = []  # (subject, proposition) of each row
         self._claimed: Counter[str] = Counter()  # claims by claimant
-        self._documents: dict[str, set[str]] = {}  # claim ids by document
+        self._documents: dict[str, set[str]] | None = {}
+        """Claim ids by document (None: not gathered yet; the first edit does)."""
         self._denials: dict[str, set[str]] = {}  # denial ids by the claim denied
 
     def row(self, key: str) -> Row | None:
@@ -246,12 +247,13 @@ class Ledger:
             self._places.insert(at, claim.place)
             self.rows.insert(at, row)
         row._add(claim)
-        record = claim.record
-        self.claims[record.id] = claim
         if self._claimed[claim.claimant] == 0:
             insort(self.claimants, claim.claimant)
+        record = claim.record
+        self.claims[record.id] = claim
         self._claimed[claim.claimant] += 1
-        self._documents.setdefault(record.document, set()).add(record.id)
+        if self._documents is not None:
+            self._documents.setdefault(record.document, set()).add(record.id)
         for target in record.denies:
             self._denials.setdefault(target, set()).add(record.id)
 
@@ -268,10 +270,18 @@ class Ledger:
             del self._claimed[claim.claimant]
             self.claimants.remove(claim.claimant)
         record = claim.record
-        _unindex(self._documents, record.document, claim_id)
+        if self._documents is not None:
+            _unindex(self._documents, record.document, claim_id)
         for target in record.denies:
             _unindex(self._denials, target, claim_id)
         return claim
+
+    def _by_document(self) -> dict[str, set[str]]:
+        if self._documents is None:
+            self._documents = {}
+            for claim_id, claim in self.claims.items():
+                self._documents.setdefault(claim.record.document, set()).add(claim_id)
+        return self._documents
 
     def changes(self, documents: Collection[str], fresh: Iterable[ClaimRecord],
                 claims: Collection[str] = ()) -> list[Change]:
@@ -282,7 +292,7 @@ class Ledger:
         fresh_by_id = {r.id: r for r in fresh}
         gone = {i for i in claims if i in self.claims}
         for uid in documents:
-            gone |= self._documents.get(uid, set())
+            gone |= self._by_document().get(uid, set())
         gone -= fresh_by_id.keys()
 
         def find(claim_id: str) -> ClaimRecord | None:
@@ -493,7 +503,7 @@ def _claim(record: ClaimRecord, find: Callable[[str], ClaimRecord | None],
     claimant = record.claimant.name if record.claimant else UNATTRIBUTED
     place = _row_of(record, find)
     return LedgerClaim(record, figure_of(record), _key(*place), claimant, place,
-                       tuple(sorted(denied_by)))
+                       tuple(sorted(denied_by)) if denied_by else ())
 
 
 def build(records: Iterable[ClaimRecord]) -> Ledger:
@@ -504,16 +514,35 @@ def build(records: Iterable[ClaimRecord]) -> Ledger:
 
 
 def _build(records: list[ClaimRecord]) -> Ledger:
-    """:func:`build`, its work (the collector paused; ``records`` in :func:`order`)."""
+    """:func:`build`, its work (the collector paused; ``records`` in :func:`order`): each row's
+    claims and cells filled in order, its figures sorted once."""
+    ledger = Ledger()
     by_id = {r.id: r for r in records}
-    denied_by: dict[str, list[str]] = {}
+    ledger._documents = None  # gathered by the first edit: a command's ledger has none
+    denials = ledger._denials
     for record in records:
         for target in record.denies:
-            if target in by_id:
-                denied_by.setdefault(target, []).append(record.id)
-    ledger = Ledger()
+            denials.setdefault(target, set()).add(record.id)
+    rows: dict[str, Row] = {}
+    figured: dict[str, list[tuple[str, Figure]]] = {}
+    claims = ledger.claims
     for record in records:
-        ledger.add(_claim(record, by_id.get, denied_by.get(record.id, ())))
+        claim = _claim(record, by_id.get, denials.get(record.id, ()))
+        claims[record.id] = claim
+        row = rows.get(claim.row)
+        if row is None:
+            row = rows[claim.row] = Row(*claim.place)
+        row.claims.append(claim)
+        row._cells.setdefault(claim.claimant, []).append(claim)
+        if (figure := _spread_figure(claim)) is not None:
+            figured.setdefault(claim.row, []).append((record.id, figure))
+    for key, figures in figured.items():
+        rows[key]._spread = Spread.of(figures)
+    ledger.rows = sorted(rows.values(), key=lambda r: (r.subject, r.proposition))
+    ledger._rows = rows
+    ledger._places = [(r.subject, r.proposition) for r in ledger.rows]
+    ledger._claimed.update(c.claimant for c in claims.values())
+    ledger.claimants = sorted(ledger._claimed)
     return ledger
 
 
