@@ -151,8 +151,9 @@ class HistoryDock(QDockWidget):
 
     def take(self, changes: ChangeSet) -> None:
         """Bring the list up to date from a change of this window, which carries the journal
-        rows it wrote and the states it moved on: nothing is read (where entries become
-        visible in the order of their ids, so none of another writer's is skipped)."""
+        rows it wrote and the states it moved on: nothing is read. Another program's rows
+        come with the reload its commit brings (the watch, ``storeChanged``); where entries
+        become visible out of the order of their ids (a server) :meth:`follow` reads instead."""
         document = (self.service.current or None) if self.this_document.isChecked() else None
         who, op = self.annotator.currentData(), self.operation.currentData()
         newest = self.entries[0].id

@@ -113,3 +113,25 @@ def test_an_entry_committed_after_a_newer_one_still_joins_the_list(
     assert dock.list.topLevelItemCount() == len(ids)
     assert [dock.list.topLevelItem(i).text(1) for i in range(3)] == ["amina", "bob", "amina"]
     window.service.store.close()
+
+
+def test_another_programs_entry_before_a_press_joins_at_the_next_look(
+        qtbot, path: Path, tmp_path: Path):
+    """A press takes its own rows from the change set; a row another program committed just
+    before it comes with the reload the watch's next look brings, in its place."""
+    window = open_window(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    first = service.store.list_documents()[0].uid
+    dock.show()
+    dock.raise_()
+    service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
+    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
+    other = Store.open(path)
+    other.apply(CreateSpan(Span(first, 4, 7, "ORG", "bob")), "bob")
+    other.close()
+    service.apply(CreateSpan(Span(first, 8, 11, "ORG", "amina")))
+    assert [e.annotator for e in dock.entries[:2]] == ["amina", "amina"]  # not read yet
+    assert service.notice_outside_changes()
+    assert [e.annotator for e in dock.entries[:3]] == ["amina", "bob", "amina"]
+    assert dock.list.topLevelItemCount() == len(dock.entries)
+    window.service.store.close()
