@@ -86,8 +86,9 @@ CASES = {
 
 LOOSE = {
     # Not twice the target (3): a guard against falling back to a transaction per document
-    # (that path measured 290 on --quick; one transaction, 40-75): see README "Benchmarks".
-    "bench_adjudicate.py": {"ratio": 150},
+    # (290 on --quick; a step per document in one transaction: 13 on a quiet machine; one
+    # AcceptAgreed step: 6.8-10 at a load of 6-10): see README "Benchmarks".
+    "bench_adjudicate.py": {"ratio": 20},
     "bench_store.py": {"import_ratio": 4, "export_ratio": 4},
     "bench_view.py": {"open_ratio": 2.6, "repaint_ratio": 3, "edit_ratio": 6},
     "bench_formats.py": {
