@@ -365,43 +365,45 @@ def _relations_for(
 ) -> dict[int, list[Relation]]:
     """Relations of the documents ``docs`` (id -> uid): those starting there, links to other
     documents among them; with labels ``what``, only links to other documents whose target
-    span has one of them (a file leaving the target out would hold a dangling link)."""
-    other = D.alias("other")
-    query = (
-        select(R, other.c.uid.label("target_uid"))
-        .outerjoin(other, other.c.id == R.c.target_document_id)
-        .where(R.c.document_id.in_(list(docs)))
-        .order_by(R.c.document_id, R.c.id)
-    )
+    span has one of them (a file leaving the target out would hold a dangling link). Read
+    through the driver (a document opened in the window reads its links so)."""
+    clauses, params = [_in("r.document_id", list(docs))], []
     if who is not None:
-        query = query.where(R.c.annotator_id.in_(who))
+        clauses.append(_in("r.annotator_id", who))
+    joins = "LEFT JOIN documents other ON other.id = r.target_document_id"
     if what is not None:
-        target = S.alias("target")
-        query = query.outerjoin(target, target.c.id == R.c.target_id).where(
-            R.c.target_document_id.is_(None) | target.c.label_id.in_(what))
+        joins += " LEFT JOIN spans target ON target.id = r.target_id"
+        within, labels = _in("target.label_id", what)
+        clauses.append((f"(r.target_document_id IS NULL OR {within})", labels))
+    where = " AND ".join(clause for clause, _ in clauses)
+    for _, values in clauses:
+        params += values
+    rows = execute(conn, "SELECT r.document_id, r.type, r.source_id, r.target_id, "
+                   f"r.annotator_id, r.id, r.note, other.uid FROM relations r {joins} "
+                   f"WHERE {where} ORDER BY r.document_id, r.id", params)
     result: dict[int, list[Relation]] = {doc_id: [] for doc_id in docs}
-    for r in conn.execute(query):
-        result[r.document_id].append(
-            Relation(
-                r.type, r.source_id, r.target_id, names.annotator_name(conn, r.annotator_id), r.id,
-                r.note, r.target_uid,
-            )
-        )
+    for doc_id, kind, source, target, annotator_id, relation_id, note, target_uid in rows:
+        result[doc_id].append(Relation(kind, source, target,
+                                       names.annotator_name(conn, annotator_id), relation_id,
+                                       note, target_uid))
     return result
 
 
 def _doc_labels_for(
     conn: Connection, names: Names, docs: dict[int, str], who: list[int] | None
 ) -> dict[int, tuple[DocLabel, ...]]:
-    """Document labels of the documents ``docs`` (id -> uid), by annotator, category, value."""
-    query = select(DL).where(DL.c.document_id.in_(list(docs)))
+    """Document labels of the documents ``docs`` (id -> uid), by annotator, category, value
+    (read through the driver)."""
+    where, params = _in("document_id", list(docs))
     if who is not None:
-        query = query.where(DL.c.annotator_id.in_(who))
+        clause, values = _in("annotator_id", who)
+        where, params = f"{where} AND {clause}", params + values
     found: dict[int, list[DocLabel]] = {doc_id: [] for doc_id in docs}
-    for r in conn.execute(query):
-        found[r.document_id].append(DocLabel(
-            docs[r.document_id], r.category, r.value, names.annotator_name(conn, r.annotator_id),
-            r.created))
+    for doc_id, annotator_id, category, value, created in execute(
+            conn, "SELECT document_id, annotator_id, category, value, created FROM doc_labels "
+            f"WHERE {where}", params):
+        found[doc_id].append(DocLabel(docs[doc_id], category, value,
+                                      names.annotator_name(conn, annotator_id), created))
     return {doc_id: tuple(sorted(labels, key=lambda d: (d.annotator, d.category, d.value)))
             for doc_id, labels in found.items()}
 
@@ -500,18 +502,19 @@ def document_view(conn: Connection, names: Names, uid: str, annotators: Sequence
     (when its text is at most ``whole_up_to`` code points long) and relations, every document
     label, and the suggestions ``viewer`` has not judged; None when there is no such
     document. Each is one statement."""
-    row = conn.execute(
-        select(D.c.id, D.c.title, D.c.text, D.c.meta).where(D.c.uid == uid)).first()
+    row = execute(conn, "SELECT id, title, text, meta FROM documents WHERE uid = ?",
+                  (uid,)).fetchone()
     if row is None:
         return None
-    docs = {row.id: uid}
+    doc_id, title, text, meta = row
+    docs = {doc_id: uid}
     who, _ = _ids(conn, names, annotators, None)
-    spans = (_spans_for(conn, names, docs, who, None)[row.id]
-             if len(row.text) <= whole_up_to else None)
+    spans = _spans_for(conn, names, docs, who, None)[doc_id] if len(text) <= whole_up_to \
+        else None
     shown = shown_suggestions(conn, names, uid, viewer, spans if viewer in annotators else None)
-    return DocumentView(Document(row.text, row.title, row.meta or {}, uid), spans,
-                        _relations_for(conn, names, docs, who)[row.id],
-                        list(_doc_labels_for(conn, names, docs, None)[row.id]), shown)
+    return DocumentView(Document(text, title, json.loads(meta) if meta else {}, uid), spans,
+                        _relations_for(conn, names, docs, who)[doc_id],
+                        list(_doc_labels_for(conn, names, docs, None)[doc_id]), shown)
 
 
 def shown_suggestions(conn: Connection, names: Names, uid: str, viewer: str,

@@ -6,7 +6,8 @@ from sqlalchemy import Connection, insert, select
 
 from annotate.errors import ValidationError
 from annotate.strings import check_name
-from db.tables import AnnotatorModel, LabelModel
+from db.engine import execute
+from db.tables import AnnotatorModel
 
 
 class Names:
@@ -70,12 +71,12 @@ class Names:
 
     def annotator_names(self, conn: Connection) -> dict[int, str]:
         """Every annotator's name by id (the live cache: read, never modify)."""
-        for row in conn.execute(select(AnnotatorModel.id, AnnotatorModel.name)):
-            self._annotators[row.name] = row.id
-            self._annotator_names[row.id] = row.name
+        for annotator_id, name in execute(conn, "SELECT id, name FROM annotators"):
+            self._annotators[name] = annotator_id
+            self._annotator_names[annotator_id] = name
         return self._annotator_names
 
     def _load_labels(self, conn: Connection) -> None:
-        for row in conn.execute(select(LabelModel.id, LabelModel.name)):
-            self._labels[row.name] = row.id
-            self._label_names[row.id] = row.name
+        for label_id, name in execute(conn, "SELECT id, name FROM labels"):
+            self._labels[name] = label_id
+            self._label_names[label_id] = name

@@ -16,6 +16,7 @@ from annotate.errors import ValidationError
 from annotate.model import Verdict
 from annotate.suggestions import Suggestion
 from db import edits
+from db.engine import execute
 from db.names import Names
 from db.schema_io import read_schema
 from db.tables import DocumentModel, SuggestionModel, VerdictModel
@@ -78,13 +79,13 @@ def clear(conn: Connection, source: str | None = None) -> int:
 
 
 def of_document(conn: Connection, uid: str) -> list[Suggestion]:
-    """Every suggestion of the document, whoever judged it, in text order."""
-    rows = conn.execute(
-        select(SG).join(D, D.c.id == SG.c.document_id).where(D.c.uid == uid)
-        .order_by(SG.c.start, SG.c.end, SG.c.label)
-    )
-    return [Suggestion(uid, r.start, r.end, r.label, r.source, r.score, r.id, r.created)
-            for r in rows]
+    """Every suggestion of the document, whoever judged it, in text order (read through the
+    driver: a document opened in the window reads its suggestions so)."""
+    rows = execute(conn, 'SELECT s.start, s."end", s.label, s.source, s.score, s.id, s.created '
+                   "FROM suggestions s JOIN documents d ON d.id = s.document_id WHERE d.uid = ? "
+                   'ORDER BY s.start, s."end", s.label', (uid,))
+    return [Suggestion(uid, start, end, label, source, score, suggestion_id, created)
+            for start, end, label, source, score, suggestion_id, created in rows]
 
 
 def least_sure(conn: Connection, names: Names, annotator: str,

@@ -545,3 +545,28 @@ def test_next_document_repaints_no_link_lane_or_legend_that_stays_the_same(windo
     assert paints.by_widget[view.viewport()] >= 2
     assert paints.by_widget[view.lane] == paints.by_widget[window.editor.legend] == 0, \
         (paints.by_widget[view.lane], paints.by_widget[window.editor.legend])
+
+
+def test_next_document_runs_a_few_statements_on_the_driver(window, qtbot):
+    """Ctrl+Down's one read runs each of its statements on the driver's cursor (SQLAlchemy's
+    compiling and result rows cost ten times what SQLite takes for such a small read): the
+    document, the names of labels and annotators, its spans, suggestions, links and labels."""
+    store = window.service.store
+    compiled: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        compiled.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", note)
+    driver = store._kept.connection.driver_connection  # the GUI thread's connection
+    traced: list[str] = []
+    driver.set_trace_callback(traced.append)
+    try:
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    finally:
+        driver.set_trace_callback(None)
+        event.remove(store.engine, "before_cursor_execute", note)
+    assert compiled == []
+    reads = [s for s in traced if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) <= 7 and len(traced) <= 9, traced
+    assert window.spans.model.rowCount() == 1
