@@ -145,8 +145,9 @@ class Listing:
 
     def rows(self, conn: Connection, limit: int | None, offset: int = 0) -> list[tuple]:
         """Rows of (uid, title, source, length, span_count, state), in store order from
-        ``offset`` (documents are walked in id order, each looked up in the search's
-        matches, so a first page stops early)."""
+        ``offset``. A search's matches are walked in id order, each document looked up by
+        id: a page stops early (FTS5 gives its matches in that order, one at a time; looking
+        each document up in the matches would find them all first)."""
         return self.page_statement.run(conn, self.values | {
             "limit": NO_LIMIT if limit is None else limit, "offset": offset}).fetchall()
 
@@ -216,17 +217,16 @@ def statements(shape: Shape) -> tuple[Statement, Statement]:
         span_count.label("span_count"),
         state.label("state"),
     ).where(*conditions)
-    if matches is not None:
-        page = page.where(D.c.id.in_(matches))
     if matches is None:
+        page = page.order_by(D.c.id)
         count = select(func.count()).select_from(D).where(*conditions)
-    elif not conditions:
-        count = select(func.count()).select_from(matches.subquery())
     else:
-        count = select(func.count()).select_from(D).where(D.c.id.in_(matches), *conditions)
+        found = matches.subquery("found")
+        page = page.select_from(found.join(D, D.c.id == found.c.id)).order_by(found.c.id)
+        count = (select(func.count()).select_from(found) if not conditions else
+                 select(func.count()).select_from(D).where(D.c.id.in_(matches), *conditions))
     engine = qmark(shape.engine)
-    return (_compiled(count, engine),
-            _compiled(page.order_by(D.c.id).limit(LIMIT).offset(OFFSET), engine))
+    return (_compiled(count, engine), _compiled(page.limit(LIMIT).offset(OFFSET), engine))
 
 
 def _compiled(statement: Select, engine: Dialect) -> Statement:
