@@ -1,5 +1,6 @@
 """The rows the ledger is built from (:mod:`annotate.ledger`): every claim and denial span with
-its document's date, and the claimant, subject and denial links that leave it, in two queries.
+its document's date, and the claimant, subject and denial links that leave it, in two queries;
+then the texts of their spans, each document's text read once.
 """
 
 from __future__ import annotations
@@ -25,18 +26,14 @@ from db.engine import execute
 _KINDS = "('claim', 'denial')"
 _LINK_TYPES = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK, *CLAIM_LINKS)
 _CLAIMS = (
-    "SELECT s.id, d.uid, s.start, s.\"end\", substr(d.text, s.start + 1, s.\"end\" - s.start), "
-    "a.name, l.category, s.attributes, d.id, d.title, d.meta "
+    "SELECT s.id, s.start, s.\"end\", a.name, l.category, s.attributes, s.document_id "
     "FROM spans AS s JOIN labels AS l ON l.id = s.label_id "
-    "JOIN documents AS d ON d.id = s.document_id "
     "JOIN annotators AS a ON a.id = s.annotator_id "
     f"WHERE l.category IN {_KINDS}"
 )
 _LINKS = (
-    "SELECT r.source_id, r.type, r.target_id, t.start, "
-    "substr(d.text, t.start + 1, t.\"end\" - t.start), ac.name "
+    "SELECT r.source_id, r.type, r.target_id, t.start, t.\"end\", t.document_id, ac.name "
     "FROM relations AS r JOIN spans AS t ON t.id = r.target_id "
-    "JOIN documents AS d ON d.id = t.document_id "
     "LEFT JOIN actor_links AS al ON al.span_id = t.id "
     "LEFT JOIN actors AS ac ON ac.id = al.actor_id "
     f"WHERE r.type IN ({', '.join('?' * len(_LINK_TYPES))})"
@@ -84,11 +81,45 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
         link_where += _LINKS_BY
         params.append(annotator)
     with collector_paused():  # tens of thousands of records, parties and attributes
-        links = _links(execute(conn, _LINKS + link_where, (*_LINK_TYPES, *params)))
-        return _records(execute(conn, _CLAIMS + where, params), *links)
+        ends = _links(execute(conn, _LINKS + link_where, (*_LINK_TYPES, *params)))
+        claims = execute(conn, _CLAIMS + where, params).fetchall()
+        places: dict[int, set[tuple[int, int]]] = {}
+        for row in claims:
+            places.setdefault(row[6], set()).add((row[1], row[2]))
+        for found in ends[:2]:
+            for _, (doc_id, start, end, _actor) in found.values():
+                places.setdefault(doc_id, set()).add((start, end))
+        return _records(claims, *_documents(conn, places), *ends)
 
 
-_Ends = dict[str, tuple[tuple[int, str], Party]]
+_TEXTS_AT_ONCE = 200
+"""Documents whose texts one statement reads: a few megabytes of ordinary texts at most."""
+
+
+def _documents(conn: Connection, places: Mapping[int, Iterable[tuple[int, int]]]
+               ) -> tuple[dict[int, tuple[str, str | None, str]], dict[tuple[int, int, int], str]]:
+    """Of each document (by id) in ``places``: its (uid, date, title), and the text of each of
+    its (start, end) keyed (document id, start, end). Each document row is read once: reading
+    its text, or a column stored after it, for every span of a long document reads the whole
+    text again each time, which takes hours for a long document with many claims."""
+    documents: dict[int, tuple[str, str | None, str]] = {}
+    pieces: dict[tuple[int, int, int], str] = {}
+    ids = list(places)
+    for at in range(0, len(ids), _TEXTS_AT_ONCE):
+        chunk = ids[at:at + _TEXTS_AT_ONCE]
+        marks = ", ".join("?" * len(chunk))
+        for doc_id, uid, title, meta, text in execute(
+                conn, f"SELECT id, uid, title, meta, text FROM documents WHERE id IN ({marks})",
+                chunk):
+            documents[doc_id] = (uid, _published(meta), title or "")
+            for start, end in places[doc_id]:
+                pieces[doc_id, start, end] = text[start:end]
+    return documents, pieces
+
+
+_Place = tuple[int, int, int, str | None]
+"""Where a party's span is and who it is: (document id, start, end, actor name)."""
+_Ends = dict[str, tuple[tuple[int, str], _Place]]
 """The party a link leads to, by the id of the claim it leaves, and where that party's span
 is: (start, span id), so that the first in the text wins."""
 
@@ -101,7 +132,7 @@ def _links(links: Iterable[Row[Any]]) -> tuple[
     subjects: _Ends = {}
     denies: dict[str, list[str]] = {}
     linked: dict[str, list[tuple[str, str]]] = {}
-    for source, kind, target, start, text, actor in links:
+    for source, kind, target, start, end, doc_id, actor in links:
         if kind == DENIES_LINK:
             denies.setdefault(source, []).append(target)
             continue
@@ -112,27 +143,31 @@ def _links(links: Iterable[Row[Any]]) -> tuple[
         place = (start, target)
         known = found.get(source)
         if known is None or place < known[0]:  # the first in the text
-            found[source] = (place, Party(text, actor))
+            found[source] = (place, (doc_id, start, end, actor))
     return claimants, subjects, denies, linked
 
 
-def _records(claims: Iterable[Row[Any]], claimants: _Ends, subjects: _Ends,
+def _records(claims: Iterable[Row[Any]],
+             documents: Mapping[int, tuple[str, str | None, str]],
+             pieces: Mapping[tuple[int, int, int], str], claimants: _Ends, subjects: _Ends,
              denies: Mapping[str, list[str]],
              linked: Mapping[str, list[tuple[str, str]]]) -> list[ClaimRecord]:
-    """The rows of :data:`_CLAIMS` as claim records, with their links (:func:`_links`)."""
-    dated: dict[int, tuple[str | None, str]] = {}
+    """The rows of :data:`_CLAIMS` as claim records, with their documents and texts
+    (:func:`_documents`) and links (:func:`_links`)."""
+    def party(end: tuple[tuple[int, str], _Place] | None) -> Party | None:
+        if end is None:
+            return None
+        doc_id, start, stop, actor = end[1]
+        return Party(pieces[doc_id, start, stop], actor)
+
     records = []
-    for span_id, uid, start, end, text, who, kind, attributes, doc_id, title, meta in claims:
-        document = dated.get(doc_id)
-        if document is None:
-            document = dated[doc_id] = (_published(meta), title or "")
-        claimant = claimants.get(span_id)
-        subject = subjects.get(span_id)
+    for span_id, start, end, who, kind, attributes, doc_id in claims:
+        uid, published, title = documents[doc_id]
         denied = denies.get(span_id)
         claimed = linked.get(span_id)
         records.append(ClaimRecord(
-            span_id, uid, start, end, text, who, kind, _json(attributes), *document,
-            claimant[1] if claimant else None, subject[1] if subject else None,
+            span_id, uid, start, end, pieces[doc_id, start, end], who, kind, _json(attributes),
+            published, title, party(claimants.get(span_id)), party(subjects.get(span_id)),
             tuple(sorted(denied)) if denied else (),
             tuple(sorted(claimed)) if claimed else (),
         ))
