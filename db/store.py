@@ -226,7 +226,15 @@ class Store:
 
     @property
     def location(self) -> str:
+        """Where the store is, as shown: a server URL's password masked (``***``)."""
         return str(self.path or self.engine.url)
+
+    @property
+    def address(self) -> str:
+        """Where another Store opens this same store (a worker's own): :attr:`location` with
+        the password of a server's URL, if it has one, in the clear. Held in memory only:
+        show, log or save :attr:`location`, never this."""
+        return str(self.path or self.engine.url.render_as_string(hide_password=False))
 
     @property
     def commits_in_order(self) -> bool:

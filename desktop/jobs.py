@@ -49,11 +49,12 @@ def describe(exc: BaseException) -> str:
 
 
 def worker_location(store: Store) -> str:
-    """Where a worker opens its own store; an in-memory store has no second connection."""
-    location = store.location
-    if store.path is None and location.startswith("sqlite"):
+    """Where a worker opens its own store (:attr:`Store.address`: a server's password in the
+    clear, so a job's :attr:`Job.location` is never to be shown); an in-memory store has no
+    second connection."""
+    if store.path is None and store.location.startswith("sqlite"):
         raise CounterclaimError("a store held in memory cannot be used by a background job")
-    return location
+    return store.address
 
 
 class Job(QRunnable):

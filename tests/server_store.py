@@ -4,8 +4,9 @@ PostgreSQL database (``postgresql+psycopg://USER@HOST/DB``), that database empti
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,47 @@ def member_url(url: str, name: str, password: str) -> str:
     """``url`` as the member ``name`` connects to it: over TCP, with their password."""
     return make_url(url).set(username=name, password=password, host="localhost",
                              query={}).render_as_string(hide_password=False)
+
+
+@contextmanager
+def password_role(url: str) -> Iterator[tuple[str, str]]:
+    """A new role with a password (one a URL must quote) that may build a store in the test
+    server's database, emptied; yields the URL it connects with (over TCP, the password in
+    it) and the password. The role and what it made are dropped after."""
+    import secrets
+
+    import psycopg
+
+    name, password = f"pw_{secrets.token_hex(4)}", f"p@ss w/rd:{secrets.token_hex(4)}"
+    url = emptied(url)
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        database = conn.info.dbname
+        conn.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+        conn.execute(f'GRANT ALL ON SCHEMA public TO "{name}"')
+        conn.execute(f'GRANT CREATE ON DATABASE "{database}" TO "{name}"')
+    try:
+        yield member_url(url, name, password), password
+    finally:
+        with psycopg.connect(conninfo(url), autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def named_url(name: str) -> str:
+    """The test server's database, emptied, its connections named ``name`` on the server."""
+    url = make_url(emptied(server_url() or ""))
+    return url.update_query_dict({"application_name": name}).render_as_string(
+        hide_password=False)
+
+
+def connections(name: str, settle_s: float = 2.0) -> int:
+    """How many connections named ``name`` the server holds, once those closing are gone (a
+    backend ends a moment after its client closed it)."""
+    with closing(Store.open(server_url())) as seer:
+        deadline = time.monotonic() + settle_s
+        while True:
+            found = query(seer, "SELECT count(*) FROM pg_stat_activity "
+                                "WHERE application_name = ?", (name,))[0][0]
+            if not found or time.monotonic() > deadline:
+                return int(found)
+            time.sleep(0.05)

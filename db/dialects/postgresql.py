@@ -24,6 +24,7 @@ from typing import Any
 
 import psycopg
 from psycopg import IsolationLevel
+from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL
@@ -57,8 +58,10 @@ def placeholders(sql: str) -> str:
 
 def conninfo(url: URL) -> str:
     """What psycopg.connect takes for the SQLAlchemy ``url`` (the password, if the URL has
-    one, included: libpq's password file is the way to keep it out of URLs)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    one, included: libpq's password file is the way to keep it out of URLs), each part quoted
+    as libpq reads it (a rendered URL leaves a password's space bare, which libpq refuses)."""
+    parts = url.translate_connect_args(username="user", database="dbname")
+    return make_conninfo(**parts, **url.query)
 
 
 QUOTE_PREFIX = (
