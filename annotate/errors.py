@@ -50,6 +50,10 @@ class StoreFileGone(StoreError):
     is written to it (the open store can still be saved elsewhere)."""
 
 
+class StoreClosed(StoreError):
+    """The Store was closed: it makes no connection again, and is used no more."""
+
+
 class OutputError(InputError):
     """An output that may not or cannot be written where asked, located: ``path: message``
     (the path is the store's own file, a folder of other files, the disk is full, ...)."""

@@ -44,7 +44,7 @@ from annotate.commands import (
     SetSchema,
     command_from_dict,
 )
-from annotate.errors import StoreBusy, StoreError, StoreFileGone, ValidationError
+from annotate.errors import StoreBusy, StoreClosed, StoreError, StoreFileGone, ValidationError
 from annotate.gazetteer import Gazetteer, from_actors
 from annotate.journal_entry import JournalEntry
 from annotate.ledger import ClaimRecord
@@ -159,6 +159,7 @@ class Store:
         """Whether the check of every page of the file was made (see :meth:`open`)."""
         self._refusal: str | None = None
         """Why every write is refused, once the late check of the pages found damage."""
+        self._closed = False
         self._no_open_undos: set[int] = set()
         """Annotators (ids) known to have no active undo for a new edit to close: each joins
         once the closing statement ran for them, and leaves when this Store journals an undo of
@@ -237,12 +238,22 @@ class Store:
         return str(self.path or self.engine.url.render_as_string(hide_password=False))
 
     @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called: the Store is then used no more."""
+        return self._closed
+
+    @property
     def commits_in_order(self) -> bool:
         """Whether journal entries become visible in the order of their ids
         (:attr:`db.dialects.base.Dialect.commits_in_order`)."""
         return self._dialect.commits_in_order
 
     def close(self) -> None:
+        """Let go of every connection, the watch's included, for good: a closed Store makes
+        none again (its use raises StoreClosed). Closing it again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         if self._file_gone():
             self._settle()
         if self._watcher is not None:
@@ -256,6 +267,7 @@ class Store:
         """A number that changes when another Store or program commits to this store (never
         for this Store's own writes): poll it to notice that a view is stale. Always 0 for a
         store in memory."""
+        self._check_open()
         if self._watcher is None:
             self._watcher = self._dialect.watch(self.engine, self.path, self._token)
             if self._watcher is None:
@@ -285,6 +297,7 @@ class Store:
     def _connection(self, write: bool, lane: str | None = None) -> Connection:
         """A connection for a new transaction: the kept one on the thread that made this
         Store, unless a transaction is under way on it; else a new one."""
+        self._check_open()
         kept = self._kept
         if threading.get_ident() != self._owner or (kept is not None and kept.in_transaction()):
             return self.engine.connect().execution_options(write=write, lane=lane)
@@ -365,6 +378,10 @@ class Store:
         """Refuse every write from now on (StoreError ``reason``): the file failed the check
         of its pages made after it was opened."""
         self._refusal = reason
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreClosed(f"{self.location}: the store was closed; open it again to use it")
 
     def _check_file(self) -> None:
         if self._refusal is not None:

@@ -266,6 +266,7 @@ class Service:
         self._ensure_annotator(self.annotator)
         self._outside = self._outside_version()
         self._check_pages()
+        self._watch.start()
         self.hub.storeChanged.emit()
         return True
 
@@ -285,7 +286,11 @@ class Service:
 
     def notice_outside_changes(self) -> bool:
         """Reload every view (``storeChanged``) when another window or program wrote to the
-        store since the last look; polled by a timer. True when something was noticed."""
+        store since the last look; polled by a timer, which stops once the store is closed
+        (opening another starts it again). True when something was noticed."""
+        if self.store.closed:
+            self._watch.stop()
+            return False
         version = self._outside_version()
         if version is None or version == self._outside:
             return False
@@ -320,7 +325,8 @@ class Service:
         (quietly: a failure is said in the status bar, and the next check tries again);
         whether one was started."""
         path = self.store.path
-        if path is None or self._backup_job is not None or not backup_due(path):
+        if path is None or self.store.closed or self._backup_job is not None or \
+                not backup_due(path):
             return False
         job = DailyBackupJob(self.store)
         job.signals.finished.connect(self._backup_ended)

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from annotate.errors import StoreClosed
 from annotate.query import Not, Or, Query, Term
 from db.dialects.base import GENERATION, WAITS, Dialect
 
@@ -244,7 +245,7 @@ class PostgreSQL(Dialect):
 class Listener:
     """Counts commits announced on ``CHANNEL`` by other stores than the one of ``token``
     (thread-safe). A lost connection is made again; as commits may have gone unheard
-    meanwhile, that counts as one."""
+    meanwhile, that counts as one. Once closed, it connects no more."""
 
     def __init__(self, info: str, token: str) -> None:
         self._info = info
@@ -252,8 +253,11 @@ class Listener:
         self._lock = threading.Lock()
         self._conn: psycopg.Connection[Any] | None = None
         self._outside = 0
+        self._closed = False
 
     def _listening(self) -> psycopg.Connection[Any]:
+        if self._closed:
+            raise StoreClosed("the store's watch was closed")
         if self._conn is None or self._conn.closed:
             lost = self._conn is not None
             conn = psycopg.connect(self._info, autocommit=True)
@@ -279,6 +283,7 @@ class Listener:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
