@@ -37,6 +37,7 @@ from annotate.commands import (
 from annotate.errors import (
     CounterclaimError,
     StoreBusy,
+    StoreClosed,
     StoreError,
     StoreFileGone,
     ValidationError,
@@ -186,9 +187,13 @@ class Service:
             self._refused(exc)
 
     def _refused(self, exc: StoreError) -> None:
-        """Report a store that refused: its file gone (``storeLost``) or else (``failed``)."""
+        """Report a store that refused: its file gone (``storeLost``), closed (a plain notice:
+        the window that used it is going, or already said why no store is open) or else
+        (``failed``)."""
         if isinstance(exc, StoreFileGone):
             self.hub.storeLost.emit(str(exc))
+        elif isinstance(exc, StoreClosed):
+            self.hub.failed.emit(str(exc), False)
         else:
             self.hub.failed.emit(str(exc), True)
 
