@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from annotate.errors import Cancelled, CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import Job, Running, worker_location
+from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
@@ -163,9 +163,8 @@ class Dashboard(QDockWidget):
         self.showing = False
         """The dock is open and its tab in front (``isVisible()`` stays true for a dock
         tabbed behind another one)."""
-        self._job: PairJob | None = None
-        self._counts_job: CountsJob | None = None
-        self._running = Running()  # the current job and superseded ones not ended yet
+        self._pairs: Latest[PairJob] = Latest()
+        self._counts: Latest[CountsJob] = Latest()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._refresh_if_shown)
         self.setWidget(QLabel("Charts appear here when the dashboard is shown."))
@@ -177,8 +176,8 @@ class Dashboard(QDockWidget):
     # -- refresh scheduling ----------------------------------------------------------------
     def _mark_stale(self, *_args: object) -> None:
         self._stale = True
-        self._drop_counts_job()
-        self._drop_job()
+        self._counts.cancel()
+        self._pairs.cancel()
         if self.showing:
             self._timer.start()
 
@@ -193,8 +192,8 @@ class Dashboard(QDockWidget):
         """A new palette (the theme changed) rebuilds the built charts in its colours."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._built:
-            self._drop_counts_job()
-            self._drop_job()
+            self._counts.cancel()
+            self._pairs.cancel()
             self._build()
             self._mark_stale()
 
@@ -209,7 +208,7 @@ class Dashboard(QDockWidget):
         if not self._built:
             self._build()
         self._stale = False
-        self._drop_counts_job()
+        self._counts.cancel()
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
@@ -223,29 +222,14 @@ class Dashboard(QDockWidget):
         job = CountsJob(location)
         job.signals.finished.connect(self._on_counts)
         job.signals.failed.connect(self._on_counts_failed)
-        self._counts_job = job
-        self._running.add(job)
-        job.start()
-
-    def _drop_counts_job(self) -> None:
-        if self._counts_job is not None:
-            self._counts_job.cancel()
-            self._counts_job = None
-
-    def _ended_counts(self) -> bool:
-        """Whether the counts job that just ended is the current one."""
-        ended = self._running.ended(self.sender())
-        if ended is None or ended is not self._counts_job:
-            return False
-        self._counts_job = None
-        return True
+        self._counts.start(job)
 
     def _on_counts(self, counts: Counts) -> None:
-        if self._ended_counts():
+        if self._counts.ended(self.sender()):
             self._draw_counts(counts)
 
     def _on_counts_failed(self, message: str) -> None:
-        if self._ended_counts():
+        if self._counts.ended(self.sender()):
             self._counts_failed(message)
 
     def _counts_failed(self, message: str) -> None:
@@ -479,7 +463,7 @@ class Dashboard(QDockWidget):
 
     def start_pair_job(self) -> None:
         """Compute the pair's figures in the background (a job under way is dropped)."""
-        self._drop_job()
+        self._pairs.cancel()
         pair = self.pair()
         if pair is None:
             self._clear_pair("choose two different annotators" if self.pair_a.count() > 1
@@ -494,41 +478,27 @@ class Dashboard(QDockWidget):
         job.signals.stepped.connect(self._on_step)
         job.signals.finished.connect(self._on_figures)
         job.signals.failed.connect(self._on_failed)
-        self._job = job
-        self._running.add(job)
         self.pair_note.setText("computing…")
-        job.start()
-
-    def _drop_job(self) -> None:
-        """Cancel the pair job under way: what it would find is stale."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        self._pairs.start(job)
 
     @property
     def busy(self) -> bool:
         """A counts or pair job is running (the current one or one cancelled, not stopped
         yet)."""
-        return bool(len(self._running))
+        return bool(len(self._counts) or len(self._pairs))
 
-    def _ended(self) -> bool:
-        """Whether the job that just ended is the current one (else its result is stale)."""
-        ended = self._running.ended(self.sender())
-        if ended is None or ended is not self._job:
-            return False
-        self._job = None
-        return True
 
     def _on_step(self, done: int, total: int) -> None:
-        if self._job is not None and self.sender() is self._job.signals:
+        if self._pairs.sent(self.sender()):
             self.pair_note.setText(f"computing… {100 * done // max(total, 1)}%")
 
     def _on_failed(self, message: str) -> None:
-        if self._ended():
+        if self._pairs.ended(self.sender()):
             self._clear_pair(f"agreement could not be computed: {message}")
 
     def _on_figures(self, figures: PairFigures | None) -> None:
-        if not (self._ended() and figures is not None and (figures.a, figures.b) == self.pair()):
+        if not (self._pairs.ended(self.sender()) and figures is not None
+                and (figures.a, figures.b) == self.pair()):
             return
         if not figures.documents:
             self._clear_pair(f"{figures.a} and {figures.b} have no document in common",

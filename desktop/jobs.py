@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -211,3 +211,45 @@ class Running:
 
     def __len__(self) -> int:
         return len(self._jobs)
+
+
+JobT = TypeVar("JobT", bound=Job)
+
+
+class Latest(Generic[JobT]):
+    """The job a widget waits for (the newest it started) and those it cancelled or
+    superseded, kept in :class:`Running` until their last signal arrives."""
+
+    def __init__(self) -> None:
+        self.job: JobT | None = None
+        self._running = Running()
+
+    def start(self, job: JobT) -> None:
+        """Cancel the current job and start ``job`` as the current one."""
+        self.cancel()
+        self.job = job
+        self._running.add(job)
+        job.start()
+
+    def cancel(self) -> None:
+        """Cancel the current job: what it would find is stale."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+    def sent(self, signals: object) -> bool:
+        """Whether ``signals`` (a slot's ``self.sender()``) are the current job's."""
+        return self.job is not None and signals is self.job.signals
+
+    def ended(self, signals: object) -> bool:
+        """Whether the job whose ``signals`` sent its last signal is the current one (else
+        its result is stale); it is let go either way."""
+        ended = self._running.ended(signals)
+        if ended is None or ended is not self.job:
+            return False
+        self.job = None
+        return True
+
+    def __len__(self) -> int:
+        """How many of its jobs have not ended yet, the current one among them."""
+        return len(self._running)

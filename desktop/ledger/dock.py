@@ -33,7 +33,7 @@ from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError
 from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
-from desktop.jobs import Running, worker_location
+from desktop.jobs import Latest, worker_location
 from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.job import LedgerJob
 from desktop.ledger.model import CLAIM, LedgerModel
@@ -61,8 +61,7 @@ class LedgerDock(QDockWidget):
         self.refreshed: frozenset[str] | None = None
         """The keys of the rows the last edit changed (None: the last refresh built all)."""
         self._stale = True
-        self._job: LedgerJob | None = None
-        self._running = Running()  # the current build and superseded ones not ended yet
+        self._builds: Latest[LedgerJob] = Latest()
         self._pending: set[str] = set()
         """Documents edited while the build runs: brought up to date when it ends."""
         self.event_box = QComboBox()
@@ -117,7 +116,7 @@ class LedgerDock(QDockWidget):
     @property
     def building(self) -> bool:
         """Whether a build of the whole ledger is under way."""
-        return self._job is not None
+        return self._builds.job is not None
 
     # -- loading ---------------------------------------------------------------------------
     def _on_visibility(self, visible: bool) -> None:
@@ -129,7 +128,7 @@ class LedgerDock(QDockWidget):
         screen; else mark it stale, rebuilt when shown."""
         if self.visibleRegion().isEmpty():
             self._stale = True
-            self._drop_job()
+            self._builds.cancel()
             return
         self._stale = False
         fill_choices(self.event_box, EVERY_DOCUMENT, [e.name for e, _ in self.service.events()])
@@ -139,7 +138,7 @@ class LedgerDock(QDockWidget):
     def reload(self) -> None:
         """Build the whole ledger again, in a background job (on this thread only for a store
         no job can open: one held in memory)."""
-        self._drop_job()
+        self._builds.cancel()
         self._pending.clear()
         try:
             location = worker_location(self.service.store)
@@ -151,26 +150,11 @@ class LedgerDock(QDockWidget):
         job = LedgerJob(location, self.event_box.currentData(), self.layer_box.currentData())
         job.signals.finished.connect(self._on_built)
         job.signals.failed.connect(self._on_failed)
-        self._job = job
-        self._running.add(job)
         self.summary.setText(UPDATING)
-        job.start()
-
-    def _drop_job(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
-
-    def _ended(self) -> bool:
-        """Whether the build that just ended is the current one."""
-        ended = self._running.ended(self.sender())
-        if ended is None or ended is not self._job:
-            return False
-        self._job = None
-        return True
+        self._builds.start(job)
 
     def _on_built(self, ledger: Ledger) -> None:
-        if not self._ended():
+        if not self._builds.ended(self.sender()):
             return
         self._install(ledger)
         if self._pending:
@@ -178,7 +162,7 @@ class LedgerDock(QDockWidget):
             self._follow(documents)
 
     def _on_failed(self, message: str) -> None:
-        if self._ended():
+        if self._builds.ended(self.sender()):
             self.summary.setText(line(f"The ledger could not be built: {message}"))
 
     def _install(self, ledger: Ledger) -> None:
@@ -200,12 +184,12 @@ class LedgerDock(QDockWidget):
             return
         if self.visibleRegion().isEmpty():
             self._stale = True
-            self._drop_job()
+            self._builds.cancel()
             return
         if changes.ledger or changes.schema or not changes.documents:
             self.refresh()
             return
-        if self._job is not None:
+        if self._builds.job is not None:
             self._pending |= changes.documents
             return
         spans = edited_claims(changes, category)

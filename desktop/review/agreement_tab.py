@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotate.errors import Cancelled, CounterclaimError
 from annotate.model import GOLD, AnnotatedDocument
 from db.store import Store
-from desktop.jobs import Job, Running, worker_location
+from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import MESSAGE, NAME, line, tooltip
 from desktop.service import Service
 
@@ -92,8 +92,7 @@ class AgreementTab(QWidget):
         super().__init__(parent)
         self.service = service
         self.report: AgreementReport | None = None
-        self._job: AgreementJob | None = None
-        self._running = Running()
+        self._jobs: Latest[AgreementJob] = Latest()
         self.who = QComboBox()
         self.who.setToolTip("All annotators, or one pair")
         self.who.setAccessibleName("Annotators compared")
@@ -158,10 +157,10 @@ class AgreementTab(QWidget):
     # -- the job ---------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self._jobs.job is not None
 
     def compute(self) -> None:
-        if self._job is not None:
+        if self._jobs.job is not None:
             return
         try:
             location = worker_location(self.service.store)
@@ -172,16 +171,14 @@ class AgreementTab(QWidget):
         job.signals.stepped.connect(self._on_step)
         job.signals.finished.connect(self._on_report)
         job.signals.failed.connect(self._on_failed)
-        self._job = job
-        self._running.add(job)
         self.run_button.setText("Cancel")
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.note.setText("Computing agreement over the corpus…")
-        job.start()
+        self._jobs.start(job)
 
     def _run_clicked(self) -> None:
-        if self._job is None:
+        if self._jobs.job is None:
             self.compute()
         else:
             self.cancel("Cancelled; press Compute to start again.")
@@ -189,9 +186,8 @@ class AgreementTab(QWidget):
     def cancel(self, note: str) -> None:
         """Stop the job under way (it ends at its next progress report; its result, if any,
         is dropped) and say ``note``."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        if self._jobs.job is not None:
+            self._jobs.cancel()
             self._idle(note)
 
     def _store_changed(self, *_args: object) -> None:
@@ -203,17 +199,13 @@ class AgreementTab(QWidget):
         self.note.setText(note)
 
     def _on_step(self, done: int, total: int) -> None:
-        if self._job is not None and self.sender() is self._job.signals:
+        if self._jobs.sent(self.sender()):
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
 
     def _ended(self) -> bool:
         """Whether the job that just ended is the current one (else its result is stale)."""
-        ended = self._running.ended(self.sender())
-        if ended is None or ended is not self._job:
-            return False
-        self._job = None
-        return True
+        return self._jobs.ended(self.sender())
 
     def _on_failed(self, message: str) -> None:
         if self._ended():

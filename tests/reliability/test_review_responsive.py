@@ -78,7 +78,7 @@ def window(qtbot, dense_store, tmp_path: Path):
     tab = win.review.adjudication
     tab._drop_plan_job()
     win.review.agreement.cancel("")
-    qtbot.waitUntil(lambda: not len(tab._running) and not len(win.review.agreement._running)
+    qtbot.waitUntil(lambda: not len(tab._running) and not len(win.review.agreement._jobs)
                     and not win.dashboard.busy, timeout=60_000)
     win.service.store.close()
 
@@ -174,14 +174,14 @@ def test_agreement_tab_cancels_and_drops_figures_made_stale(window, qtbot, dense
     assert tab.busy and tab.run_button.text() == "Cancel" and tab.progress.isVisible()
     tab.run_button.click()
     assert not tab.busy and tab.note.text() == "Cancelled; press Compute to start again."
-    qtbot.waitUntil(lambda: not len(tab._running), timeout=60_000)
+    qtbot.waitUntil(lambda: not len(tab._jobs), timeout=60_000)
     assert tab.report is None and tab.run_button.text() == "Compute"
 
     monkeypatch.setattr(AgreementJob, "cancel", lambda _job: None)  # it runs to its end
     tab.run_button.click()
     assert window.service.apply(CreateSpan(Span(small, 4, 9, "CLAIM", "chen"))) is not None
     assert tab.note.text().startswith("The store changed while agreement was computed")
-    qtbot.waitUntil(lambda: not len(tab._running), timeout=120_000)
+    qtbot.waitUntil(lambda: not len(tab._jobs), timeout=120_000)
     assert tab.report is None  # figures of the corpus before the edit were dropped
     tab.run_button.click()
     qtbot.waitUntil(lambda: tab.report is not None, timeout=120_000)
@@ -200,9 +200,9 @@ def test_dashboard_never_draws_pair_figures_made_stale(window, qtbot, dense_stor
                         lambda figures: drawn.append(figures.overlap["CLAIM"].a))
     window.service.set_annotator("amina")  # who may add to amina's layer
     dash.raise_()
-    qtbot.waitUntil(lambda: dash._job is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dash._pairs.job is not None, timeout=10_000)
     matching: list[int] = []
-    dash._job.signals.stepped.connect(lambda done, _total: matching.append(done))
+    dash._pairs.job.signals.stepped.connect(lambda done, _total: matching.append(done))
     qtbot.waitUntil(lambda: bool(matching), timeout=60_000)  # it has read the documents
     assert window.service.apply(CreateSpan(Span(small, 10, 14, "CLAIM", "amina"))) is not None
     qtbot.waitUntil(lambda: not dash.busy and bool(drawn), timeout=120_000)
