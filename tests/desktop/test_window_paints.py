@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
-from window_helpers import open_window
+from window_helpers import open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -70,15 +70,6 @@ class Paints(QObject):
             self.count[watched] += 1
             self.regions.append(QRegion(event.region()))
         return False
-
-
-def select(window: MainWindow, start: int, end: int) -> None:
-    view = window.editor.view
-    cursor = view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
-    view.setFocus()
 
 
 def press_all(qtbot, window: MainWindow, at: int) -> None:
