@@ -14,9 +14,10 @@ from desktop.service import Service
 from desktop.spans_table import SpansTable
 
 
-def open_window(qtbot, path: Path, tmp_path: Path, annotator: str = "amina") -> MainWindow:
-    """The window on the store at ``path`` for ``annotator``, with settings of its own in
-    ``tmp_path``: shown, active, the text focused (the caller closes its store)."""
+def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina"
+                ) -> MainWindow:
+    """The window on the store at ``path`` (a file or a URL) for ``annotator``, with settings
+    of its own in ``tmp_path``: shown, active, the text focused (the caller closes its store)."""
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Service(Store.open(path), annotator), settings)
     qtbot.addWidget(window)

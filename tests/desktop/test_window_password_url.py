@@ -8,28 +8,18 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QThreadPool
 from server_store import password_role, server_url
 from sqlalchemy.engine import make_url
+from window_helpers import open_window
 
 from annotate.model import AnnotatedDocument, Document
 from db.store import Store
 from desktop.dashboard import CountsJob
 from desktop.jobs import SearchIndexJob, worker_location
-from desktop.main_window import MainWindow
-from desktop.service import Service
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(server_url() is None, reason="needs $COUNTERCLAIM_TEST_DB")]
-
-
-def open_window(qtbot, url: str, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Service(Store.open(url), "amina"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def outcome(job) -> tuple[str, object]:
