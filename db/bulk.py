@@ -28,7 +28,7 @@ from annotate.suggestions import Shown
 from annotate.validator import Incoming
 from db import dialects, span_rows, suggestions, tombstones
 from db.edits import decision_from_row
-from db.engine import execute
+from db.engine import chunks, execute, marks
 from db.merge import ImportSummary, Merger
 from db.names import Names
 from db.schema_io import write_schema
@@ -235,7 +235,7 @@ def _links_across(
     documents = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(uids))).all())
     wanted = {i for a in across for i in (a.relation.target,
                                           layers.copy_id(a.relation.target, a.relation.annotator))}
-    found = _spans_by_id(conn, names, wanted)
+    found = spans_by_id(conn, names, wanted)
     relations: list[tuple[Relation, int]] = []
     here = {(a.document_id, a.relation.source): a.here for a in across if a.here is not None}
     for item in across:
@@ -272,17 +272,16 @@ def _write_grown(conn: Connection, names: Names, incoming: Incoming) -> None:
         incoming.grown = False
 
 
-def _spans_by_id(conn: Connection, names: Names, ids: Iterable[str]) -> dict[str, Span]:
+def spans_by_id(conn: Connection, names: Names, ids: Iterable[str]) -> dict[str, Span]:
     """The spans of ``ids`` that exist, by id."""
     items = list(ids)
     label = names.label_names(conn).__getitem__
     annotator = names.annotator_names(conn).__getitem__
     found: dict[str, Span] = {}
-    for at in range(0, len(items), 500):
-        part = items[at:at + 500]
+    for part in chunks(items):
         rows = execute(conn, f"SELECT d.uid, {span_rows.column_list('s')} FROM spans AS s "
-                       "JOIN documents AS d ON d.id = s.document_id "
-                       f"WHERE s.id IN ({', '.join('?' * len(part))})", tuple(part))
+                       f"JOIN documents AS d ON d.id = s.document_id WHERE s.id IN ({marks(part)})",
+                       tuple(part))
         for row in rows:
             span = span_rows.from_row(row[1:], row[0], label, annotator)
             found[span.id] = span
@@ -313,7 +312,7 @@ def _in(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
     refuses an empty ``IN ()``)."""
     if not values:
         return "1 = 0", []
-    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{column} IN ({marks(values)})", list(values)
 
 
 def _spans_for(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
@@ -54,6 +54,22 @@ def execute(conn: Connection, sql: str, params: Any = ()) -> Cursor:
     Driver errors come out as SQLAlchemy's (OperationalError, IntegrityError, ...), as from
     ``conn.execute``."""
     return dialects.of(conn).execute(conn, sql, params)
+
+
+T = TypeVar("T")
+LOOK_UP = 500
+"""Values one look-up statement binds (``IN (?, ...)``): well under SQLite's limit of
+parameters."""
+
+
+def marks(values: Sequence[Any]) -> str:
+    """The ``?, ?, ...`` placeholders of ``values`` (for ``IN (...)``)."""
+    return ", ".join("?" * len(values))
+
+
+def chunks(values: Sequence[T], size: int = LOOK_UP) -> Iterator[Sequence[T]]:
+    """``values`` in parts of at most ``size``, in order."""
+    return (values[at : at + size] for at in range(0, len(values), size))
 
 
 def execute_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:

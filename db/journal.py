@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, or_, select
 from annotate.journal_entry import JournalEntry
 from annotate.model import utc_now
 from db import json_text
-from db.engine import execute, execute_many
+from db.engine import execute, execute_many, marks
 from db.tables import AnnotatorModel, JournalDocumentModel, JournalModel
 
 J, JD, A = JournalModel.__table__, JournalDocumentModel.__table__, AnnotatorModel.__table__
@@ -141,8 +141,7 @@ _CLOSE_UNDOS = (
 
 def latest(conn: Connection, annotator_id: int, kinds: tuple[str, ...]) -> Step | None:
     """The annotator's newest active row of ``kinds``, or None."""
-    marks = ", ".join("?" * len(kinds))
-    row = execute(conn, _LATEST.format(kinds=marks), (annotator_id, *kinds)).fetchone()
+    row = execute(conn, _LATEST.format(kinds=marks(kinds)), (annotator_id, *kinds)).fetchone()
     return None if row is None else Step(row[0], row[1], json.loads(row[2]), row[3])
 
 

@@ -21,7 +21,7 @@ from annotate.ledger import (
     ClaimRecord,
     Party,
 )
-from db.engine import execute
+from db.engine import chunks, execute, marks
 
 _KINDS = "('claim', 'denial')"
 _LINK_TYPES = (*CLAIMANT_LINKS.values(), SUBJECT_LINK, DENIES_LINK, *CLAIM_LINKS)
@@ -63,14 +63,13 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
     for an event that does not exist."""
     where, params, link_where = "", [], ""
     if documents is not None:
-        marks = ", ".join("?" * len(documents))
-        where += f" AND s.document_id IN (SELECT id FROM documents WHERE uid IN ({marks}))"
-        link_where += _LINKS_OF.format(marks)
+        where += (" AND s.document_id IN (SELECT id FROM documents WHERE uid IN "
+                  f"({marks(documents)}))")
+        link_where += _LINKS_OF.format(marks(documents))
         params += documents
     if spans is not None:
-        marks = ", ".join("?" * len(spans))
-        where += f" AND s.id IN ({marks})"
-        link_where += f" AND r.source_id IN ({marks})"
+        where += f" AND s.id IN ({marks(spans)})"
+        link_where += f" AND r.source_id IN ({marks(spans)})"
         params += spans
     if event is not None:
         where += _IN_EVENT
@@ -105,12 +104,10 @@ def _documents(conn: Connection, places: Mapping[int, Iterable[tuple[int, int]]]
     documents: dict[int, tuple[str, str | None, str]] = {}
     pieces: dict[tuple[int, int, int], str] = {}
     ids = list(places)
-    for at in range(0, len(ids), _TEXTS_AT_ONCE):
-        chunk = ids[at:at + _TEXTS_AT_ONCE]
-        marks = ", ".join("?" * len(chunk))
+    for chunk in chunks(ids, _TEXTS_AT_ONCE):
         for doc_id, uid, title, meta, text in execute(
-                conn, f"SELECT id, uid, title, meta, text FROM documents WHERE id IN ({marks})",
-                chunk):
+                conn, f"SELECT id, uid, title, meta, text FROM documents WHERE id IN "
+                f"({marks(chunk)})", chunk):
             documents[doc_id] = (uid, _published(meta), title or "")
             for start, end in places[doc_id]:
                 pieces[doc_id, start, end] = text[start:end]

@@ -39,11 +39,10 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import Span
 from annotate.validator import check_span
-from db import edits, span_rows, standing, tombstones
-from db.engine import execute, execute_many
+from db import bulk, edits, span_rows, standing, tombstones
+from db.engine import chunks, execute, execute_many, marks
 from db.names import Names
 
-_BATCH = 500  # values per look-up, well under SQLite's limit of parameters
 _OTHERS = (AddRelation, AddDocLabel)
 """Commands that depend on spans created before them and that no decision of the same lot
 needs to come before: run one by one between the spans and the decisions."""
@@ -130,26 +129,18 @@ def _is_batch(kind: type) -> bool:
     return issubclass(kind, Batch)
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    return (values[at : at + _BATCH] for at in range(0, len(values), _BATCH))
-
-
 def _documents(conn: Connection, uids: Iterable[str],
                known: edits.Known | None) -> dict[str, tuple[int, int]]:
     """Each document's id and length by uid; ValidationError naming one that is not here."""
     found = {} if known is None else known.documents
     missing = [uid for uid in dict.fromkeys(uids) if uid not in found]
-    for part in _chunks(missing):
+    for part in chunks(missing):
         found.update((uid, (doc_id, length)) for uid, doc_id, length in execute(
-            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({_marks(part)})", part))
+            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({marks(part)})", part))
     for uid in missing:
         if uid not in found:
             raise ValidationError(f"no document {uid}")
     return found
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" * len(values))
 
 
 def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
@@ -183,9 +174,9 @@ def _check_ink(conn: Connection, spans: Sequence[Span],
     by_doc: dict[int, list[Span]] = {}
     for span in spans:
         by_doc.setdefault(docs[span.document][0], []).append(span)
-    for part in _chunks(list(by_doc)):
+    for part in chunks(list(by_doc)):
         for doc_id, text in execute(
-                conn, f"SELECT id, text FROM documents WHERE id IN ({_marks(part)})", part):
+                conn, f"SELECT id, text FROM documents WHERE id IN ({marks(part)})", part):
             for span in by_doc[doc_id]:
                 edges.check_ink(text[span.start : span.end])
 
@@ -225,8 +216,8 @@ def _gold_document(found: dict[str, str], span_id: str) -> str:
 def _found(conn: Connection, sql: str, ids: Sequence[str]) -> dict[str, str]:
     """Rows (key, value) of ``sql`` (a SELECT ending in ``IN``) for ``ids``, by key."""
     result: dict[str, str] = {}
-    for part in _chunks(list(dict.fromkeys(ids))):
-        result.update(execute(conn, f"{sql} ({_marks(part)})", part).fetchall())
+    for part in chunks(list(dict.fromkeys(ids))):
+        result.update(execute(conn, f"{sql} ({marks(part)})", part).fetchall())
     return result
 
 
@@ -248,18 +239,9 @@ def _withdraw(conn: Connection, names: Names, command: WithdrawAgreed,
     return WithdrawAgreed(command.spans, command.decisions, tuple(done), command.title, taken)
 
 
-_SPANS = (f"SELECT d.uid, {span_rows.column_list('s')} FROM spans AS s "
-          "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN")
-
-
 def _stored_spans(conn: Connection, names: Names, ids: Sequence[str]) -> dict[str, Span]:
     """The spans of ``ids`` as stored, each linked by no relation (else ValidationError)."""
-    stored: dict[str, Span] = {}
-    for part in _chunks(ids):
-        for row in execute(conn, f"{_SPANS} ({_marks(part)})", part):
-            stored[row[1]] = span_rows.from_row(
-                row[1:], row[0], lambda i: names.label_name(conn, i),
-                lambda i: names.annotator_name(conn, i))
+    stored = bulk.spans_by_id(conn, names, ids)
     for span_id in ids:
         if span_id not in stored:
             raise ValidationError(f"no span {span_id} (it may have been deleted)")
@@ -277,7 +259,7 @@ def _stored_decisions(conn: Connection, names: Names, ids: Sequence[str],
     """The decisions of ``ids`` as stored, in that order (ValidationError naming one that is
     not); their gold spans are among ``spans``."""
     stored: dict[str, Decision] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for row in conn.execute(select(edits.DE, edits.D.c.uid).join(edits.D)
                                 .where(edits.DE.c.id.in_(part))):
             stored[row.id] = edits.decision_from_row(conn, names, row, row.uid, spans, {})

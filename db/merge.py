@@ -35,7 +35,7 @@ from annotate import layers
 from annotate.model import GOLD, DocLabel, Relation, Span, Status, utc_now
 from annotate.schema import LabelSchema
 from db import span_rows, tombstones
-from db.engine import execute
+from db.engine import chunks, execute, marks
 
 KINDS = ("spans", "relations", "statuses", "doc_labels")
 ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
@@ -51,7 +51,6 @@ END_SKIPPED = "a span it joins is not here"
 ONE_VALUE = "its category takes one value and the file gives another"
 _PLACED = (ADDED, CHANGED, UNCHANGED, SKIPPED + OLDER, SKIPPED + GOLD_FIXED)
 """Outcomes after which the incoming span is here under its (possibly copied) id."""
-_BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
 
 
 @dataclass(slots=True)
@@ -109,11 +108,8 @@ def _existing(conn: Connection, sql: str, ids: Collection[str]) -> dict[str, tup
     """Rows (id first) of ``sql`` (a SELECT ending in ``id IN``) for ``ids``, by id."""
     found: dict[str, tuple[Any, ...]] = {}
     items = list(dict.fromkeys(ids))
-    for at in range(0, len(items), _BATCH):
-        part = items[at : at + _BATCH]
-        found.update(
-            (row[0], row) for row in execute(conn, f"{sql} ({', '.join('?' * len(part))})", part)
-        )
+    for part in chunks(items):
+        found.update((row[0], row) for row in execute(conn, f"{sql} ({marks(part)})", part))
     return found
 
 
@@ -332,11 +328,8 @@ class Merger:
             return
         docs = list(dict.fromkeys(doc_id for doc_id, _, _ in incoming))
         current: dict[tuple[int, int], str] = {}
-        for at in range(0, len(docs), _BATCH):
-            part = docs[at : at + _BATCH]
-            for doc_id, who, state in execute(
-                self.conn, f"{_STATUSES_OF} ({', '.join('?' * len(part))})", part
-            ):
+        for part in chunks(docs):
+            for doc_id, who, state in execute(self.conn, f"{_STATUSES_OF} ({marks(part)})", part):
                 current[(doc_id, who)] = state
         now = utc_now()
         writes: list[tuple[Any, ...]] = []
@@ -360,10 +353,9 @@ class Merger:
             return
         docs = list(dict.fromkeys(doc_id for _, doc_id in incoming))
         here: dict[tuple[int, int, str], set[str]] = {}
-        for at in range(0, len(docs), _BATCH):
-            part = docs[at : at + _BATCH]
+        for part in chunks(docs):
             for doc_id, who, category, value in execute(
-                self.conn, f"{_DOC_LABELS_OF} ({', '.join('?' * len(part))})", part
+                self.conn, f"{_DOC_LABELS_OF} ({marks(part)})", part
             ):
                 here.setdefault((doc_id, who, category), set()).add(value)
         dead = self._buried("doclabel", (label.id for label, _ in incoming))

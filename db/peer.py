@@ -37,6 +37,7 @@ from annotate.model import (
     text_uid,
 )
 from db import migrate, span_rows
+from db.engine import marks
 
 MAGIC = b"SQLite format 3\x00"
 STORE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
@@ -194,7 +195,7 @@ def _text(value: Any, what: str, name: str, where: str) -> str:
 
 
 def _in(values: Sequence[Any]) -> str:
-    return f"IN ({', '.join('?' * len(values))})"
+    return f"IN ({marks(values)})"
 
 
 class _Reader:

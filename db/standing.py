@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from annotate.commands import Decision
 from annotate.errors import ValidationError
 from annotate.model import GOLD
-from db.engine import execute
+from db.engine import chunks, execute, marks
 from db.names import Names
 
 _DECISIONS_OF = (
@@ -26,7 +26,6 @@ _DECISIONS_OF_MANY = (
     "SELECT document_id, kind, sources, gold_span_id, gold_relation_id, category, gold_labels, "
     "decided_by_id, at FROM decisions WHERE document_id IN"
 )
-_BATCH = 500  # documents per look-up, well under SQLite's limit of parameters
 _SPAN_HELD = "SELECT 1 FROM spans WHERE id = ?"
 _RELATION_HELD = "SELECT 1 FROM relations WHERE id = ?"
 _GOLD_LABELS = (
@@ -69,9 +68,8 @@ def check_open_many(conn: Connection, names: Names,
     are read a few hundred documents at a time."""
     docs = list(dict.fromkeys(doc_id for lot in lots for _, doc_id in lot))
     stored: dict[int, list[Any]] = {}
-    for at in range(0, len(docs), _BATCH):
-        part = docs[at : at + _BATCH]
-        for row in execute(conn, f"{_DECISIONS_OF_MANY} ({', '.join('?' * len(part))})", part):
+    for part in chunks(docs):
+        for row in execute(conn, f"{_DECISIONS_OF_MANY} ({marks(part)})", part):
             stored.setdefault(row[0], []).append(row[1:])
     earlier: dict[int, list[Decision]] = {}
     for lot in lots:

@@ -12,13 +12,12 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from db.engine import execute, execute_many
+from db.engine import chunks, execute, execute_many, marks
 
 Kind = Literal["span", "relation", "doclabel"]
 _BURY = "INSERT INTO deleted (kind, id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 _RAISE = "DELETE FROM deleted WHERE kind = ? AND id = ?"
 _ANY = "SELECT 1 FROM deleted LIMIT 1"
-_BATCH = 500  # ids per look-up, well under SQLite's limit of parameters
 
 
 def bury(conn: Connection, kind: Kind, ids: Iterable[str]) -> None:
@@ -42,8 +41,7 @@ def buried(conn: Connection, kind: Kind, ids: Collection[str]) -> set[str]:
     """Those of ``ids`` deleted here."""
     found: set[str] = set()
     items = list(ids)
-    for at in range(0, len(items), _BATCH):
-        part = items[at : at + _BATCH]
-        sql = f"SELECT id FROM deleted WHERE kind = ? AND id IN ({', '.join('?' * len(part))})"
+    for part in chunks(items):
+        sql = f"SELECT id FROM deleted WHERE kind = ? AND id IN ({marks(part)})"
         found.update(row[0] for row in execute(conn, sql, (kind, *part)))
     return found
