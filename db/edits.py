@@ -149,7 +149,7 @@ _RELATION = (
 _RELATIONS_TOUCHING = f"{_RELATION} WHERE r.source_id = ? OR r.target_id = ? ORDER BY r.id"
 _FIND_RELATION = f"{_RELATION} WHERE r.id = ?"
 _DELETE_RELATION = "DELETE FROM relations WHERE id = ?"
-_DELETE_SPAN = "DELETE FROM spans WHERE id = ?"
+DELETE_SPAN = "DELETE FROM spans WHERE id = ?"
 """Run on the driver (db.engine.execute), as ``_LOAD_SPAN``."""
 
 
@@ -266,7 +266,7 @@ def _(command: DeleteSpan, conn: Connection, names: Names) -> Command:
     relations = _relations_touching(conn, names, current)
     if relations:
         execute_many(conn, _DELETE_RELATION, [(r.id,) for r in relations])
-    execute(conn, _DELETE_SPAN, (current.id,))
+    execute(conn, DELETE_SPAN, (current.id,))
     tombstones.bury(conn, "span", [current.id])
     tombstones.bury(conn, "relation", [r.id for r in relations])
     return DeleteSpan(current, relations)
@@ -567,6 +567,7 @@ INSERT_DECISION = (
     "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "
     "gold_labels, decided_by_id, at, gold_relation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+DELETE_DECISION = "DELETE FROM decisions WHERE id = ?"
 
 
 @run.register

@@ -230,8 +230,8 @@ def _withdraw(conn: Connection, names: Names, command: WithdrawAgreed,
     done = [edits.apply(conn, names, part, known) for part in command.commands]
     spans = _stored_spans(conn, names, command.spans)
     decisions = _stored_decisions(conn, names, command.decisions, spans)
-    execute_many(conn, "DELETE FROM decisions WHERE id = ?", [(i,) for i in command.decisions])
-    execute_many(conn, "DELETE FROM spans WHERE id = ?", [(i,) for i in command.spans])
+    execute_many(conn, edits.DELETE_DECISION, [(i,) for i in command.decisions])
+    execute_many(conn, edits.DELETE_SPAN, [(i,) for i in command.spans])
     tombstones.bury(conn, "span", command.spans)
     taken = AcceptAgreed((*(CreateSpan(spans[i]) for i in command.spans),
                           *(AddDecision(d) for d in decisions),

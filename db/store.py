@@ -355,14 +355,13 @@ class Store:
             raise StoreError(f"the store could not be written: {message}") from None
         except DataError as exc:  # a value the engine refuses that no rule caught first
             self._forget()
-            reason = str(exc.orig).splitlines()[0]
-            raise StoreError(f"the store refused a value ({reason}): nothing was saved") from None
+            raise StoreError(f"the store refused a value ({_reason(exc)}): nothing was "
+                             "saved") from None
         except DBAPIError as exc:
             self._forget()
-            if getattr(exc.orig, "sqlstate", None) != REFUSED:
+            if not _refused(exc):
                 raise
-            reason = str(exc.orig).splitlines()[0]
-            raise StoreError(f"the server refused the change ({reason}): your role may not "
+            raise StoreError(f"the server refused the change ({_reason(exc)}): your role may not "
                              "make it, and nothing was saved") from None
         except BaseException:
             self._forget()
@@ -461,15 +460,14 @@ class Store:
                 self._drop(conn)
                 raise
         except OperationalError as exc:
-            reason = str(exc.orig).splitlines()[0]
-            raise StoreError(f"the store could not be read ({reason}): nothing was saved; "
+            raise StoreError(f"the store could not be read ({_reason(exc)}): nothing was saved; "
                              "try again when it can be reached") from None
         except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) != REFUSED:
+            if not _refused(exc):
                 raise
-            reason = str(exc.orig).splitlines()[0]
-            raise StoreError(f"the server refused to let your role read the store ({reason}): "
-                             "ask a lead to run counterclaim team init again") from None
+            raise StoreError("the server refused to let your role read the store "
+                             f"({_reason(exc)}): ask a lead to run counterclaim team init "
+                             "again") from None
         self._done(conn)
 
     # -- settings --------------------------------------------------------------------------
@@ -1198,8 +1196,14 @@ class UndoRefused(ValidationError):
     stack), so the next undo or redo goes on with the one before it."""
 
 
-# For the driver (db.engine.execute): SQLAlchemy's execution costs more than SQLite's.
+def _reason(exc: DBAPIError) -> str:
+    """The first line of what the driver said."""
+    return str(exc.orig).splitlines()[0]
 
+
+def _refused(exc: DBAPIError) -> bool:
+    """Whether the server refused the statement to this role (row-level security, grants)."""
+    return getattr(exc.orig, "sqlstate", None) == REFUSED
 
 
 def _document_rows(rows: Iterable[tuple]) -> list[DocumentRow]:
