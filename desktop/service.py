@@ -59,6 +59,7 @@ from db.store import DocumentRow, Store
 from desktop.hub import Hub
 from desktop.jobs import (
     DailyBackupJob,
+    Latest,
     PageCheckJob,
     Running,
     SearchIndexJob,
@@ -152,10 +153,9 @@ class Service:
         self._watch.timeout.connect(self.notice_outside_changes)
         self._watch.start()
         self._backup_job: DailyBackupJob | None = None
-        self._index_job: SearchIndexJob | None = None
-        self._index_jobs: list[SearchIndexJob] = []
-        self._reach_jobs: list[SpanReachJob] = []
-        self.hub.storeChanged.connect(self._drop_index_job)
+        self._index: Latest[SearchIndexJob] = Latest()
+        self._reach_jobs = Running()
+        self.hub.storeChanged.connect(self._index.cancel)
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
         self._backups.timeout.connect(self.backup_if_due)
         self._backups.start()
@@ -490,14 +490,14 @@ class Service:
     @property
     def indexing(self) -> bool:
         """The search index is being brought up to date in the background."""
-        return self._index_job is not None
+        return self._index.job is not None
 
     def index_for_search(self) -> bool:
         """Start bringing the search index up to date in a worker thread, when it is behind
         (it never is built on the GUI thread; a job under way goes on, taking in what was
         added meanwhile); whether a job is under way. ``searchIndexed`` says when it is done.
         A store no job can open is indexed here, at once."""
-        if self._index_job is not None:
+        if self._index.job is not None:
             return True
         if not self._guarded(self.store.search_index_behind):
             return False
@@ -510,24 +510,14 @@ class Service:
         job = SearchIndexJob(location)
         job.signals.finished.connect(partial(self._indexed, job, None))
         job.signals.failed.connect(lambda message: self._indexed(job, message))
-        self._index_job = job
-        self._index_jobs.append(job)  # referenced until it ends, dropped or not
-        job.start()
+        self._index.start(job)  # another store cancels it: it works on the one left
         return True
-
-    def _drop_index_job(self) -> None:
-        """Another store: the index job under way works on the one left."""
-        if self._index_job is not None:
-            self._index_job.cancel()
-            self._index_job = None
 
     def _indexed(self, job: SearchIndexJob, failure: str | None, _result: object = None,
                  ) -> None:
         """A search index job ended (a dropped one is let go unheard)."""
-        self._index_jobs.remove(job)
-        if job is not self._index_job:
+        if not self._index.ended(job.signals):
             return
-        self._index_job = None
         if failure is None:
             self.hub.searchIndexed.emit()
         else:
@@ -593,9 +583,9 @@ class Service:
             return
         job = SpanReachJob(location, uid, annotators)
         jobs = self._reach_jobs
-        job.signals.finished.connect(lambda reach: (jobs.remove(job), done(reach)))
-        job.signals.failed.connect(lambda _message: jobs.remove(job))
-        jobs.append(job)  # referenced until it ends
+        job.signals.finished.connect(lambda reach: (jobs.ended(job.signals), done(reach)))
+        job.signals.failed.connect(lambda _message: jobs.ended(job.signals))
+        jobs.add(job)  # referenced until it ends
         job.start()
 
     def suggestions(self, uid: str) -> list[Suggestion]:

@@ -12,7 +12,7 @@ from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
-from desktop.jobs import Job, Running, worker_location
+from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Progress, Service, read_progress
 
@@ -71,8 +71,7 @@ class StatusBar(QStatusBar):
         hub.storeChanged.connect(self.recount)
         self.counts: Progress | None = None
         """What the store holds, kept from each change's deltas (None: being counted)."""
-        self._job: ProgressJob | None = None
-        self._running = Running()
+        self._jobs: Latest[ProgressJob] = Latest()
         self._edited = False  # an edit landed while the job counted
         self.recount()
 
@@ -82,7 +81,7 @@ class StatusBar(QStatusBar):
         can open is counted here, at once). One count at a time: asked again while one is
         under way (another program writing every second), it counts again when that ends."""
         self.counts = None
-        if self._job is not None:
+        if self._jobs.job is not None:
             self._edited = True
         else:
             try:
@@ -97,20 +96,12 @@ class StatusBar(QStatusBar):
         job = ProgressJob(location, self.service.annotator)
         job.signals.finished.connect(self._counted)
         job.signals.failed.connect(self._count_failed)
-        self._job, self._edited = job, False
-        self._running.add(job)
-        job.start()
-
-    def _current_job(self) -> ProgressJob | None:
-        """The job whose last signal just came, unless another one took its place."""
-        job = self._running.ended(self.sender())
-        return job if job is not None and job is self._job else None
+        self._edited = False
+        self._jobs.start(job)
 
     def _counted(self, counts: Progress) -> None:
-        job = self._current_job()
-        if job is None:
+        if not self._jobs.ended(self.sender()):
             return
-        self._job = None
         if self._edited:  # the counts may miss an edit, or hold it: count again
             self.recount()
             return
@@ -118,15 +109,14 @@ class StatusBar(QStatusBar):
         self.refresh()
 
     def _count_failed(self, message: str) -> None:
-        if self._current_job() is not None:
-            self._job = None
+        if self._jobs.ended(self.sender()):
             self.showMessage(line(f"the counts could not be read: {message}", MESSAGE_CHARS),
                              MESSAGE_MS)
 
     @property
     def counting(self) -> bool:
         """A worker is counting what the store holds."""
-        return self._job is not None
+        return self._jobs.job is not None
 
     def refresh(self) -> None:
         progress = self.counts
@@ -147,7 +137,7 @@ class StatusBar(QStatusBar):
     def _on_changed(self, changes: ChangeSet) -> None:
         """Counts follow the change's own values: an edit reads nothing back."""
         who, counts = self.service.annotator, self.counts
-        self._edited = self._job is not None
+        self._edited = self._jobs.job is not None
         if counts is not None:
             self.counts = replace(counts, done=counts.done + changes.done_delta(who),
                                   spans=counts.spans + changes.span_delta(who))
