@@ -125,10 +125,13 @@ class HistoryDock(QDockWidget):
         if self.this_document.isChecked():
             self.refresh()
 
-    def _read(self, after: int | None = None) -> list[JournalEntry]:
+    def _filters(self) -> tuple[str | None, str | None, str | None]:
+        """(annotator, document uid, operation) the list is filtered by (None: any)."""
         document = (self.service.current or None) if self.this_document.isChecked() else None
-        return self.service.history(self.annotator.currentData(), document,
-                                    self.operation.currentData(), SHOWN, after)
+        return self.annotator.currentData(), document, self.operation.currentData()
+
+    def _read(self, after: int | None = None) -> list[JournalEntry]:
+        return self.service.history(*self._filters(), SHOWN, after)
 
     def reload(self) -> None:
         self.entries = self._read()
@@ -154,8 +157,7 @@ class HistoryDock(QDockWidget):
         rows it wrote and the states it moved on: nothing is read. Another program's rows
         come with the reload its commit brings (the watch, ``storeChanged``); where entries
         become visible out of the order of their ids (a server) :meth:`follow` reads instead."""
-        document = (self.service.current or None) if self.this_document.isChecked() else None
-        who, op = self.annotator.currentData(), self.operation.currentData()
+        who, document, op = self._filters()
         newest = self.entries[0].id
         self._add([e for e in reversed(changes.journal) if e.id > newest
                    and who in (None, e.annotator) and op in (None, e.op)
