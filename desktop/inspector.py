@@ -62,6 +62,18 @@ HOME_ROLE = Qt.ItemDataRole.UserRole + 1
 """A link item's data: the uid of the document the link starts in (where it is stored)."""
 
 
+LinkEnd = tuple[str, str, str]
+"""What a link's line shows of its other end: the span's label, its words, and " in “title”"
+for a span of another document ("" for one of the same document)."""
+
+
+def _link_end(span: Span, text: str, title: str = "") -> LinkEnd:
+    """The line's part for ``span``, whose document holds ``text`` (titled ``title``, when
+    another document)."""
+    return (line(span.label), words(text[span.start:span.end], LINK_WORDS),
+            f" in “{title}”" if title else "")
+
+
 class GrowingPanel(QWidget):
     """The panel inside the Span dock's scroll area: the least size it asks for only grows.
     Spans of other labels, texts and links change what it holds, not its size, so the scroll
@@ -149,6 +161,9 @@ class Inspector(QDockWidget):
         self.links = QListWidget()
         self.links.setFixedHeight(110)
         self._link_rows: list[tuple[str, Relation, str, bool]] = []  # what the list shows
+        self._far_ends: dict[str, dict[str, LinkEnd | None]] = {}
+        """What the links show of spans in other documents, by document uid and span id
+        (None: gone), each read once: a document's are dropped when a change touches it."""
         self.links.setAccessibleName("Links")
         self.links.setToolTip("Double-click a link (or press Enter on it) to go to its other end")
         self.links.itemActivated.connect(self._go_to_link)
@@ -356,23 +371,34 @@ class Inspector(QDockWidget):
             if span.id not in (relation.source, relation.target):
                 continue
             outgoing = relation.source == span.id
-            other = self.service.known_span(relation.target if outgoing else relation.source)
-            place, far = text, ""
-            if other is not None and other.document != span.document:
-                document = self.service.document(other.document)
-                place = document.text if document else ""
-                far = f" in “{line(document.title or document.uid[:12], NAME)}”" \
-                    if document else ""
-            excerpt = words(place[other.start:other.end], LINK_WORDS) if other else "?"
+            other = relation.target if outgoing else relation.source
+            where = (relation.target_document if outgoing else home) or span.document
+            if where == span.document:
+                near = self.service.known_span(other)
+                end = _link_end(near, text) if near is not None else None
+            else:
+                end = self._far_end(where, other)
+            label, excerpt, far = end if end is not None else ("?", "?", "")
             arrow = "→" if outgoing else "←"
-            rows.append((f"{line(relation.type)} {arrow} "
-                         f"{line(other.label) if other else '?'} “{excerpt}”{far}",
+            rows.append((f"{line(relation.type)} {arrow} {label} “{excerpt}”{far}",
                          relation, home, bool(far)))
         if rows != self._link_rows:  # the same links: the list stays as it is
             self._link_rows = rows
             self._list_links(rows)
         self.remove_link.setEnabled(self.links.count() > 0)
         self._show_link_note(self.links.currentItem())
+
+    def _far_end(self, uid: str, span_id: str) -> LinkEnd | None:
+        """What a link's line shows of span ``span_id`` of the other document ``uid``: read
+        once, then kept until a change touches that document (:meth:`_on_changed`)."""
+        kept = self._far_ends.setdefault(uid, {})
+        if span_id not in kept:
+            other = self.service.span(span_id)
+            document = self.service.document(other.document) if other is not None else None
+            kept[span_id] = None if other is None else _link_end(
+                other, document.text if document else "",
+                line(document.title or document.uid[:12], NAME) if document else "")
+        return kept[span_id]
 
     def _list_links(self, rows: list[tuple[str, Relation, str, bool]]) -> None:
         chosen = self._chosen_link()
@@ -403,11 +429,17 @@ class Inspector(QDockWidget):
 
     def _on_store(self) -> None:
         self.span = None
+        self._far_ends.clear()
         self._on_schema()
         self.show_span("")
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        """Show the span as the change left it (its value comes with the change)."""
+        """Show the span as the change left it (its value comes with the change); forget what
+        was kept of the documents it touched."""
+        for uid in changes.documents:
+            self._far_ends.pop(uid, None)
+        if changes.schema:
+            self._far_ends.clear()
         if self.span is None:
             return
         after = changes.spans_after()

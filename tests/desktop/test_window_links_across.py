@@ -4,12 +4,14 @@ opening it goes to the other document at its span; the ledger's claim menu links
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from window_helpers import open_window
 
+from annotate.commands import UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.inspector import HOME_ROLE
@@ -81,3 +83,30 @@ def test_the_ledger_links_the_selected_span_to_a_claim(window):
     window.ledger.link_to("claim")  # what its claim menu's action does
     (link,) = window.service.store.relations(ARMY.uid)
     assert (link.type, link.target_document) == ("DENIES", WIRE.uid)
+
+
+def test_showing_a_span_linked_across_documents_again_reads_nothing_until_a_change(
+        window, monkeypatch):
+    """The Span panel keeps what a link's line shows of its end in another document (label,
+    words, title): shown again it reads neither that document nor its span; a change in that
+    document (the far span made shorter) is shown at once."""
+    _show(window, WIRE.uid, "claim")
+    window.editor.mark_target()
+    _show(window, ARMY.uid, "denial")
+    assert window.editor.link_to_marked() is not None
+    links = window.inspector.links
+    assert links.count() == 1 and "CLAIM “The CSP said" in links.item(0).text()
+    reads = []
+    for name in ("document", "span", "document_view"):
+        real = getattr(Store, name)
+        monkeypatch.setattr(Store, name, lambda self, *args, _real=real, _name=name: (
+            reads.append(_name), _real(self, *args))[1])
+    for _ in range(5):
+        window.inspector.show_span("")
+        window.inspector.show_span("denial")
+    assert reads == [] and "Wire report" in links.item(0).text()
+    claim = window.service.store.span("claim")
+    assert window.service.apply(UpdateSpan(claim, replace(claim, start=4))) is not None
+    window.inspector.show_span("")
+    window.inspector.show_span("denial")
+    assert "CLAIM “CSP said" in links.item(0).text() and "Wire report" in links.item(0).text()
