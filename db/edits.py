@@ -7,7 +7,7 @@ returns the command as applied: that is what the journal records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
@@ -37,7 +37,7 @@ from annotate.model import GOLD, STATUSES, DocLabel, Relation, Span, Status, utc
 from annotate.schema import LabelSchema
 from annotate.validator import check_doc_label, check_fits, check_relation, check_span
 from db import json_text, span_rows, standing, tombstones
-from db.engine import execute, execute_many
+from db.engine import chunks, execute, execute_many, marks
 from db.names import Names
 from db.schema_io import read_schema, usage, write_schema
 from db.tables import (
@@ -96,6 +96,21 @@ def _document(conn: Connection, uid: str) -> tuple[int, int]:
 
 
 _LOAD_DOCUMENT = "SELECT id, length FROM documents WHERE uid = ?"
+
+
+def documents(conn: Connection, uids: Iterable[str],
+              known: Known | None = None) -> dict[str, tuple[int, int]]:
+    """Each document's id and length by uid (those ``known`` holds, and the rest read a few
+    hundred at a time); ValidationError naming the first one that is not here."""
+    found = {} if known is None else known.documents
+    missing = [uid for uid in dict.fromkeys(uids) if uid not in found]
+    for part in chunks(missing):
+        found.update((uid, (doc_id, length)) for uid, doc_id, length in execute(
+            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({marks(part)})", part))
+    for uid in missing:
+        if uid not in found:
+            raise ValidationError(f"no document {uid}")
+    return found
 
 
 def _document_id(conn: Connection, uid: str) -> int:
@@ -411,9 +426,10 @@ def _(command: SetSchema, conn: Connection, names: Names) -> Command:
 
 @run.register
 def _(command: Batch, conn: Connection, names: Names) -> Command:
-    decisions = [c for c in command.commands if isinstance(c, AddDecision)]
-    for part in decisions:  # first: a reviewer whose list was out of date is told so
-        standing.check_open(conn, names, part.decision, _document(conn, part.decision.document)[0])
+    decisions = [c.decision for c in command.commands if isinstance(c, AddDecision)]
+    if decisions:  # first: a reviewer whose list was out of date is told so
+        docs = documents(conn, (d.document for d in decisions), _KNOWN.get())
+        standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in decisions]])
     return Batch(tuple(_add_decision(c, conn, names, checked=True) if isinstance(c, AddDecision)
                        else run(c, conn, names) for c in command.commands), command.title)
 

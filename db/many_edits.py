@@ -18,7 +18,7 @@ document labels) has run through :func:`db.edits.apply`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -110,7 +110,7 @@ def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
             lots += by_document.values()
         else:
             lots.append(lot)
-    docs = _documents(conn, (d.document for lot in lots for d in lot), known)
+    docs = edits.documents(conn, (d.document for lot in lots for d in lot), known)
     standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
                                            for lot in lots])
 
@@ -129,26 +129,12 @@ def _is_batch(kind: type) -> bool:
     return issubclass(kind, Batch)
 
 
-def _documents(conn: Connection, uids: Iterable[str],
-               known: edits.Known | None) -> dict[str, tuple[int, int]]:
-    """Each document's id and length by uid; ValidationError naming one that is not here."""
-    found = {} if known is None else known.documents
-    missing = [uid for uid in dict.fromkeys(uids) if uid not in found]
-    for part in chunks(missing):
-        found.update((uid, (doc_id, length)) for uid, doc_id, length in execute(
-            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({marks(part)})", part))
-    for uid in missing:
-        if uid not in found:
-            raise ValidationError(f"no document {uid}")
-    return found
-
-
 def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
                   known: edits.Known | None) -> None:
     """Create ``spans`` (none joined by relations), checked as one CreateSpan each."""
     if not spans:
         return
-    docs = _documents(conn, (s.document for s in spans), known)
+    docs = edits.documents(conn, (s.document for s in spans), known)
     schema = edits.known(conn).schema if known is None else known.schema
     for span in spans:
         check_span(schema, span, docs[span.document][1])
@@ -187,7 +173,7 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
     of each span just created (by id), which need not be looked up."""
     if not decisions:
         return
-    docs = _documents(conn, (d.document for d in decisions), known)
+    docs = edits.documents(conn, (d.document for d in decisions), known)
     ids = [d.id for d in decisions]
     taken = _found(conn, "SELECT id, id FROM decisions WHERE id IN", ids)
     gold_ids = [d.gold_span.id for d in decisions

@@ -14,11 +14,12 @@ from annotate.adjudication import (
     reject_command,
     reject_doc_command,
 )
-from annotate.commands import AddDocLabel, AddRelation, CreateSpan
+from annotate.commands import AddDecision, AddDocLabel, AddRelation, Batch, CreateSpan, Decision
 from annotate.errors import ValidationError
-from annotate.model import GOLD, AnnotatedDocument, DocLabel, Document, Relation, Span
+from annotate.model import GOLD, AnnotatedDocument, DocLabel, Document, Relation, Span, new_id
 from annotate.relation_items import accept_relation_command, reject_relation_command
 from annotate.schema import DocCategory, DocValue, LabelSchema
+from db import standing
 from db.review import doc_review_items, relation_review_items, review_items
 from db.standing import DecidedMeanwhile
 from db.store import Store
@@ -113,3 +114,29 @@ def test_two_reviewers_deciding_at_the_same_moment_one_wins(reviewers) -> None:
     assert sorted(outcome.values()) == ["refused", "saved"]
     (decision,) = rita.decisions(uid)
     assert outcome[decision.decided_by] == "saved" and len(rita.spans(uid, [GOLD])) == 1
+
+
+def test_a_batch_of_decisions_checks_its_items_in_one_read_and_refuses_one_decided_meanwhile(
+        store: Store, monkeypatch) -> None:
+    """A Batch of rejects over many documents (as one step) finds its items open with one
+    read of their documents' decisions, not one per decision; an item another reviewer
+    decided meanwhile is refused as one decision alone is, and nothing of the Batch is
+    written."""
+    docs = [Document(f"Report {n}: the army denied it.", f"r{n}") for n in range(40)]
+    store.import_documents([AnnotatedDocument(d, (Span(d.uid, 0, 8, "CLAIM", "amina", f"s{n}"),))
+                            for n, d in enumerate(docs)])
+    rejects = [AddDecision(Decision(new_id(), d.uid, "reject", (f"s{n}",), None, "rémi"))
+               for n, d in enumerate(docs)]
+    store.apply(AddDecision(Decision(new_id(), docs[7].uid, "reject", ("s7",), None, "rita")),
+                "rita")
+    reads = []
+    real = standing.execute
+    monkeypatch.setattr(standing, "execute", lambda conn, sql, *args: (
+        reads.append(sql) if "FROM decisions" in sql else None, real(conn, sql, *args))[1])
+    with pytest.raises(DecidedMeanwhile, match=r"^rita rejected this item already"):
+        store.apply(Batch(tuple(rejects), "reject all"), "rémi")
+    assert len(store.decisions(docs[8].uid)) == 0
+    reads.clear()
+    store.apply(Batch(tuple(rejects[:7] + rejects[8:]), "reject all"), "rémi")
+    assert len(reads) == 1, reads
+    assert [len(store.decisions(d.uid)) for d in docs] == [1] * 40
