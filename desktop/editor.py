@@ -27,6 +27,7 @@ from desktop.keys import Keys, Scope, key_action
 from desktop.plain import line, mnemonic, words
 from desktop.relabel import relabel_span
 from desktop.service import Service
+from desktop.steady_label import SteadyLabel
 from desktop.textview import SpanStyle, SpanTextView, link_style_for, style_for
 from desktop.textview.legend import Legend
 from desktop.textview.regions import CHUNK
@@ -58,11 +59,11 @@ class Editor(QObject):
         self.service = service
         self.hub = service.hub
         self.widget = QWidget(parent)
-        self.title = QLabel(self.widget)
+        heading_label = SteadyLabel(self.widget)  # wraps at the width it gets: an
+        # unbreakable title must not widen the window; another title of the same height
+        # relays out nothing
+        self.title = heading_label.label
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setWordWrap(True)
-        # wraps at the width it gets: an unbreakable title must not widen the window
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -81,7 +82,7 @@ class Editor(QObject):
         self.find_bar = FindBar(self.view, self.widget)
         self.doc_labels = DocLabelStrip(service, self.view, self.widget)
         heading = QHBoxLayout()
-        heading.addWidget(self.title, 3)
+        heading.addWidget(heading_label, 3)
         heading.addWidget(self.keys_hint, 2)
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(6, 6, 6, 0)

@@ -1,0 +1,87 @@
+"""What opening the next document (Ctrl+Down) does to the window around the text (issue 17):
+a title of the same height lays nothing out again; one that needs more lines makes room."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QWidget
+from window_helpers import open_window
+
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+WHO = "amina"
+TEXT = "The army denied that the convoy was ambushed near Kidal on the road north. " * 20
+TITLES = ("Report one", "Report two", "Report three", "A title long enough to need several "
+          "lines above the text, however wide the window is made by the tests " * 2)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    docs = [Document(f"{n}. {TEXT}", title) for n, title in enumerate(TITLES)]
+    store.import_documents(AnnotatedDocument(d, (Span(d.uid, 4, 8, "ORG", WHO, f"s{n}"),))
+                           for n, d in enumerate(docs))
+    store.close()
+    win = open_window(qtbot, path, tmp_path, WHO)
+    win.welcome.hide()
+    win.resize(900, 700)
+    qtbot.wait(50)
+    yield win
+    win.service.store.close()
+
+
+class Requests(QObject):
+    """Counts the LayoutRequest events each watched widget receives."""
+
+    def __init__(self, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.count: Counter[QWidget] = Counter()
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count[watched] += 1
+        return False
+
+
+def next_document(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(30)
+
+
+def test_a_title_of_the_same_height_lays_out_nothing(qtbot, window: MainWindow) -> None:
+    assert window.editor.title.text() == TITLES[0]
+    requests = Requests([window, window.editor.widget])
+    next_document(qtbot, window)
+    next_document(qtbot, window)
+    assert window.editor.title.text() == TITLES[2]
+    assert requests.count[window] == 0
+    assert requests.count[window.editor.widget] == 0
+
+
+def test_a_longer_title_makes_room_and_a_short_one_gives_it_back(qtbot, window: MainWindow,
+                                                                 ) -> None:
+    title, view = window.editor.title, window.editor.view
+    one_line, top = title.height(), view.mapTo(window, view.rect().topLeft()).y()
+    for _ in range(3):
+        next_document(qtbot, window)
+    assert title.text() == TITLES[3]
+    assert title.height() >= 2 * one_line  # wrapped, and all of it shown
+    assert title.height() >= title.heightForWidth(title.width())
+    lower = view.mapTo(window, view.rect().topLeft()).y()
+    assert lower > top  # the text moved down to make room
+    qtbot.keyClick(view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(30)
+    assert title.height() == one_line
+    assert view.mapTo(window, view.rect().topLeft()).y() == top
