@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -238,6 +239,11 @@ class DocumentList(QDockWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        # whole rows are selected: the headers would turn bold with the current document's row
+        # and back with none, telling nothing; and the header, sharing the table's selection,
+        # would be repainted whole at each document opened: it has its own
+        header.setHighlightSections(False)
+        header.setSelectionModel(QItemSelectionModel(self.model, header))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # sized once to their headers and widest likely values (fitting the contents would
         # measure rows on every change); the user may drag them

@@ -108,14 +108,29 @@ class SpansModel(RowsModel):
     def set_spans(self, text: str, spans: list[Span], starting: Starting | None = None) -> None:
         """Show ``spans`` of ``text``; with ``starting``, the rest are read from it as the
         rows are wanted (in text order: :meth:`fetchMore`), all at once to sort them another
-        way or filter them."""
-        self.beginResetModel()
+        way or filter them. The rows are replaced in place, not reset: a reset lays the
+        header out and repaints it, which shows the same columns."""
         self._text, self._all = text, {s.id: s for s in spans}
         self._starting, self._fetched = starting, 0
-        self._rows = self._arranged()
-        self.endResetModel()
+        self._replace(self._arranged())
         if self.canFetchMore():
             self.fetchMore()
+
+    def _replace(self, rows: list[Span]) -> None:
+        """Show ``rows`` instead of the rows shown: those past the new count removed, the
+        rest changed, the new ones past the old count inserted."""
+        kept = min(len(rows), len(self._rows))
+        if len(self._rows) > kept:
+            self.beginRemoveRows(QModelIndex(), kept, len(self._rows) - 1)
+            del self._rows[kept:]
+            self.endRemoveRows()
+        self._rows[:kept] = rows[:kept]
+        if kept:
+            self.dataChanged.emit(self.index(0, 0), self.index(kept - 1, len(COLUMNS) - 1))
+        if len(rows) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
+            self._rows += rows[kept:]
+            self.endInsertRows()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._starting is not None and \
@@ -286,7 +301,10 @@ class SpansTable(QDockWidget):
 
     def load(self, uid: str) -> None:
         """Show the spans of document ``uid``; those of a text longer than a region are read
-        as the table is scrolled."""
+        as the table is scrolled. What was selected is of another document: cleared, and
+        the rows shown from the top."""
+        self.table.selectionModel().clear()
+        self.table.scrollToTop()
         document = self.service.document(uid) if uid else None
         if document is not None and len(document.text) > CHUNK:
             self.model.set_spans(document.text, [], partial(self._starting, uid))

@@ -1,5 +1,7 @@
 """What opening the next document (Ctrl+Down) does to the window around the text (issue 17):
-a title of the same height lays nothing out again; one that needs more lines makes room."""
+a title of the same height lays nothing out again, one that needs more lines makes room; the
+Spans table shows the new document's spans from the top, none selected; the headers of the
+Spans table and the document list, which show the same columns, are not repainted."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ pytestmark = pytest.mark.gui
 
 WHO = "amina"
 TEXT = "The army denied that the convoy was ambushed near Kidal on the road north. " * 20
+SPANS = (1, 3, 0, 2)
+"""How many spans each document has."""
 TITLES = ("Report one", "Report two", "Report three", "A title long enough to need several "
           "lines above the text, however wide the window is made by the tests " * 2)
 
@@ -29,8 +33,10 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     path = tmp_path / "s.sqlite"
     store = Store.open(path)
     docs = [Document(f"{n}. {TEXT}", title) for n, title in enumerate(TITLES)]
-    store.import_documents(AnnotatedDocument(d, (Span(d.uid, 4, 8, "ORG", WHO, f"s{n}"),))
-                           for n, d in enumerate(docs))
+    store.import_documents(
+        AnnotatedDocument(d, tuple(Span(d.uid, 10 * k + 3, 10 * k + 8, "ORG", WHO, f"s{n}-{k}")
+                                   for k in range(SPANS[n])))
+        for n, d in enumerate(docs))
     store.close()
     win = open_window(qtbot, path, tmp_path, WHO)
     win.welcome.hide()
@@ -40,17 +46,18 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     win.service.store.close()
 
 
-class Requests(QObject):
-    """Counts the LayoutRequest events each watched widget receives."""
+class Events(QObject):
+    """Counts the events of one type each watched widget receives."""
 
-    def __init__(self, widgets: list[QWidget]) -> None:
+    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
         super().__init__()
+        self.kind = kind
         self.count: Counter[QWidget] = Counter()
         for widget in widgets:
             widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
+        if event.type() == self.kind:
             self.count[watched] += 1
         return False
 
@@ -62,7 +69,7 @@ def next_document(qtbot, window: MainWindow) -> None:
 
 def test_a_title_of_the_same_height_lays_out_nothing(qtbot, window: MainWindow) -> None:
     assert window.editor.title.text() == TITLES[0]
-    requests = Requests([window, window.editor.widget])
+    requests = Events(QEvent.Type.LayoutRequest, [window, window.editor.widget])
     next_document(qtbot, window)
     next_document(qtbot, window)
     assert window.editor.title.text() == TITLES[2]
@@ -85,3 +92,35 @@ def test_a_longer_title_makes_room_and_a_short_one_gives_it_back(qtbot, window: 
     qtbot.wait(30)
     assert title.height() == one_line
     assert view.mapTo(window, view.rect().topLeft()).y() == top
+
+
+def shown_spans(window: MainWindow) -> list[str]:
+    model = window.spans.model
+    return [model.data(model.index(row, 0), Qt.ItemDataRole.UserRole)
+            for row in range(model.rowCount())]
+
+
+def test_the_spans_table_shows_the_next_documents_spans_none_selected(
+        qtbot, window: MainWindow) -> None:
+    window.spans.raise_()
+    table = window.spans.table
+    assert shown_spans(window) == ["s0-0"]
+    table.selectRow(0)
+    for n in (1, 2, 3):
+        next_document(qtbot, window)
+        assert shown_spans(window) == [f"s{n}-{k}" for k in range(SPANS[n])]
+        assert not table.selectionModel().hasSelection()
+        table.selectRow(SPANS[n] - 1)
+
+
+def test_no_header_is_repainted(qtbot, window: MainWindow) -> None:
+    window.spans.raise_()
+    qtbot.wait(30)
+    headers = [window.spans.table.horizontalHeader().viewport(),
+               window.documents.table.horizontalHeader().viewport()]
+    paints = Events(QEvent.Type.Paint, [*headers, window.editor.view.viewport()])
+    for _ in range(3):
+        next_document(qtbot, window)
+    assert paints.count[window.editor.view.viewport()] >= 3  # the text was repainted
+    assert paints.count[headers[0]] == 0
+    assert paints.count[headers[1]] == 0
