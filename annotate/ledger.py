@@ -192,6 +192,8 @@ def _spread_figure(claim: LedgerClaim) -> Figure | None:
 
 Change = tuple["LedgerClaim | None", "LedgerClaim | None"]
 """A claim of the ledger as it was and as it is to be (None: not there)."""
+Places = dict[tuple[str, str], tuple[tuple[str, str], str]]
+"""Each (subject, proposition) with its row's key, held once for the claims of the row."""
 
 
 class Ledger:
@@ -213,6 +215,7 @@ class Ledger:
         self._documents: dict[str, set[str]] | None = {}
         """Claim ids by document (None: not gathered yet; the first edit does)."""
         self._denials: dict[str, set[str]] = {}  # denial ids by the claim denied
+        self._held: Places = {}
 
     def row(self, key: str) -> Row | None:
         return self._rows.get(key)
@@ -265,6 +268,7 @@ class Ledger:
         if not row.claims:
             at = self.row_index(row.key)
             del self._places[at], self.rows[at], self._rows[row.key]
+            self._held.pop(claim.place, None)
         self._claimed[claim.claimant] -= 1
         if self._claimed[claim.claimant] == 0:
             del self._claimed[claim.claimant]
@@ -315,7 +319,8 @@ class Ledger:
         for claim_id in sorted(touched):
             record = find(claim_id)
             new = None if record is None else _claim(
-                record, find, denials.get(claim_id, self._denials.get(claim_id, ())))
+                record, find, denials.get(claim_id, self._denials.get(claim_id, ())),
+                self._held)
             old = self.claims.get(claim_id)
             if old != new:
                 result.append((old, new))
@@ -499,10 +504,15 @@ def _key(subject: str, proposition: str) -> str:
 
 
 def _claim(record: ClaimRecord, find: Callable[[str], ClaimRecord | None],
-           denied_by: Iterable[str]) -> LedgerClaim:
+           denied_by: Iterable[str], held: Places) -> LedgerClaim:
+    """The claim of ``record``; its row's place and key those ``held`` (added when new)."""
     claimant = record.claimant.name if record.claimant else UNATTRIBUTED
     place = _row_of(record, find)
-    return LedgerClaim(record, figure_of(record), _key(*place), claimant, place,
+    known = held.get(place)
+    if known is None:
+        known = held[place] = (place, _key(*place))
+    place, key = known
+    return LedgerClaim(record, figure_of(record), key, claimant, place,
                        tuple(sorted(denied_by)) if denied_by else ())
 
 
@@ -527,7 +537,7 @@ def _build(records: list[ClaimRecord]) -> Ledger:
     figured: dict[str, list[tuple[str, Figure]]] = {}
     claims = ledger.claims
     for record in records:
-        claim = _claim(record, by_id.get, denials.get(record.id, ()))
+        claim = _claim(record, by_id.get, denials.get(record.id, ()), ledger._held)
         claims[record.id] = claim
         row = rows.get(claim.row)
         if row is None:

@@ -6,6 +6,7 @@ then the texts of their spans, each document's text read once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -80,38 +81,73 @@ def claim_records(conn: Connection, event: str | None = None, annotator: str | N
         link_where += _LINKS_BY
         params.append(annotator)
     with collector_paused():  # tens of thousands of records, parties and attributes
-        ends = _links(execute(conn, _LINKS + link_where, (*_LINK_TYPES, *params)))
-        claims = execute(conn, _CLAIMS + where, params).fetchall()
-        places: dict[int, set[tuple[int, int]]] = {}
-        for row in claims:
-            places.setdefault(row[6], set()).add((row[1], row[2]))
-        for found in ends[:2]:
+        claimants, subjects, denies, linked = _links(
+            execute(conn, _LINKS + link_where, (*_LINK_TYPES, *params)))
+        claims = _claims(execute(conn, _CLAIMS + where, params), denies, linked)
+        ends: dict[int, set[tuple[int, int]]] = {}  # where the parties' spans are
+        for found in (claimants, subjects):
             for _, (doc_id, start, end, _actor) in found.values():
-                places.setdefault(doc_id, set()).add((start, end))
-        return _records(claims, *_documents(conn, places), *ends)
+                ends.setdefault(doc_id, set()).add((start, end))
+        pieces = _fill(conn, claims, ends)
+        held: dict[Party, Party] = {}
+
+        def party(end: tuple[tuple[int, str], _Place] | None) -> Party | None:
+            if end is None:
+                return None
+            doc_id, start, stop, actor = end[1]
+            found = Party(pieces[doc_id, start, stop], actor)
+            return held.setdefault(found, found)
+
+        records = [record for found in claims.values() for record in found]
+        for record in records:
+            record.claimant = party(claimants.get(record.id))
+            record.subject = party(subjects.get(record.id))
+        return records
+
+
+def _claims(rows: Iterable[Row[Any]], denies: Mapping[str, list[str]],
+            linked: Mapping[str, list[tuple[str, str]]]) -> dict[int, list[ClaimRecord]]:
+    """The rows of :data:`_CLAIMS` as claim records with their links (:func:`_links`), by
+    document id, their document, text and parties left to fill (:func:`_fill`). Each row is
+    made a record as it is read, and the names many records share (annotators, kinds) are held
+    once: a ledger holds tens of thousands."""
+    held: dict[str, str] = {}
+    claims: dict[int, list[ClaimRecord]] = {}
+    for span_id, start, end, who, kind, attributes, doc_id in rows:
+        denied = denies.get(span_id)
+        claimed = linked.get(span_id)
+        claims.setdefault(doc_id, []).append(ClaimRecord(
+            span_id, "", start, end, "", held.setdefault(who, who),
+            held.setdefault(kind, kind), _json(attributes),
+            denies=tuple(sorted(denied)) if denied else (),
+            linked=tuple(sorted(claimed)) if claimed else (),
+        ))
+    return claims
 
 
 _TEXTS_AT_ONCE = 200
 """Documents whose texts one statement reads: a few megabytes of ordinary texts at most."""
 
 
-def _documents(conn: Connection, places: Mapping[int, Iterable[tuple[int, int]]]
-               ) -> tuple[dict[int, tuple[str, str | None, str]], dict[tuple[int, int, int], str]]:
-    """Of each document (by id) in ``places``: its (uid, date, title), and the text of each of
-    its (start, end) keyed (document id, start, end). Each document row is read once: reading
-    its text, or a column stored after it, for every span of a long document reads the whole
-    text again each time, which takes hours for a long document with many claims."""
-    documents: dict[int, tuple[str, str | None, str]] = {}
+def _fill(conn: Connection, claims: Mapping[int, list[ClaimRecord]],
+          ends: Mapping[int, Iterable[tuple[int, int]]]) -> dict[tuple[int, int, int], str]:
+    """Give the ``claims`` (by document id) their document's uid, date and title and their
+    texts; the text of each of the ``ends`` (by document id: the parties' spans), keyed
+    (document id, start, end). Each document row is read once: reading its text, or a column
+    stored after it, for every span of a long document reads the whole text again each time,
+    which takes hours for a long document with many claims."""
     pieces: dict[tuple[int, int, int], str] = {}
-    ids = list(places)
-    for chunk in chunks(ids, _TEXTS_AT_ONCE):
+    for chunk in chunks(list(claims.keys() | ends.keys()), _TEXTS_AT_ONCE):
         for doc_id, uid, title, meta, text in execute(
                 conn, f"SELECT id, uid, title, meta, text FROM documents WHERE id IN "
                 f"({marks(chunk)})", chunk):
-            documents[doc_id] = (uid, _published(meta), title or "")
-            for start, end in places[doc_id]:
+            published, title = _published(meta), title or ""
+            for record in claims.get(doc_id, ()):
+                record.document, record.published, record.title = uid, published, title
+                record.text = text[record.start:record.end]
+            for start, end in ends.get(doc_id, ()):
                 pieces[doc_id, start, end] = text[start:end]
-    return documents, pieces
+    return pieces
 
 
 _Place = tuple[int, int, int, str | None]
@@ -144,39 +180,17 @@ def _links(links: Iterable[Row[Any]]) -> tuple[
     return claimants, subjects, denies, linked
 
 
-def _records(claims: Iterable[Row[Any]],
-             documents: Mapping[int, tuple[str, str | None, str]],
-             pieces: Mapping[tuple[int, int, int], str], claimants: _Ends, subjects: _Ends,
-             denies: Mapping[str, list[str]],
-             linked: Mapping[str, list[tuple[str, str]]]) -> list[ClaimRecord]:
-    """The rows of :data:`_CLAIMS` as claim records, with their documents and texts
-    (:func:`_documents`) and links (:func:`_links`)."""
-    def party(end: tuple[tuple[int, str], _Place] | None) -> Party | None:
-        if end is None:
-            return None
-        doc_id, start, stop, actor = end[1]
-        return Party(pieces[doc_id, start, stop], actor)
-
-    records = []
-    for span_id, start, end, who, kind, attributes, doc_id in claims:
-        uid, published, title = documents[doc_id]
-        denied = denies.get(span_id)
-        claimed = linked.get(span_id)
-        records.append(ClaimRecord(
-            span_id, uid, start, end, pieces[doc_id, start, end], who, kind, _json(attributes),
-            published, title, party(claimants.get(span_id)), party(subjects.get(span_id)),
-            tuple(sorted(denied)) if denied else (),
-            tuple(sorted(claimed)) if claimed else (),
-        ))
-    return records
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+"""The attributes of every record that has none (most have none): one read-only mapping."""
 
 
-def _json(stored: str | dict[str, Any] | None) -> dict[str, Any]:
-    """A JSON column's object: SQLite gives its text, PostgreSQL the object itself."""
+def _json(stored: str | dict[str, Any] | None) -> Mapping[str, Any]:
+    """A JSON column's object (read only): SQLite gives its text, PostgreSQL the object
+    itself."""
     if isinstance(stored, dict):
-        return stored
-    found = orjson.loads(stored) if stored and stored != "{}" else {}
-    return found if isinstance(found, dict) else {}
+        return stored or _EMPTY
+    found = orjson.loads(stored) if stored and stored != "{}" else _EMPTY
+    return found if isinstance(found, dict) and found else _EMPTY
 
 
 def _published(meta: str | dict[str, Any] | None) -> str | None:
