@@ -8,11 +8,13 @@ the dock is first shown, after a change of filters, schema, actors or store, the
 saying so meanwhile; an edit then changes only the claims it touches (an edit that touches no
 claim, denial or entity changes nothing); the view's items are read from the ledger as they
 are shown (:class:`~desktop.ledger.model.LedgerModel`). A ledger behind another tab does
-nothing until it is shown."""
+nothing until it is shown: it notes which claims (or documents) the edits made meanwhile
+touched, and when shown follows those alone, as it follows an edit (more than
+:data:`FOLLOW_MOST` documents, or a change of store, schema or actors: it is built again)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
@@ -44,6 +46,11 @@ from desktop.service import Service
 
 EVERY_DOCUMENT, EVERY_LAYER = "Every document", "Every layer"
 UPDATING = "Updating the ledger…"
+FOLLOW_MOST = 200
+"""Documents edited while the ledger was hidden that it follows when shown (their claims read
+on the GUI thread, as for an edit); past them, it is built again in a job."""
+FOLLOW_CLAIMS = 500
+"""Claims edited while the ledger was hidden that it reads again by id when shown."""
 
 
 class LedgerDock(QDockWidget):
@@ -61,6 +68,9 @@ class LedgerDock(QDockWidget):
         self.refreshed: frozenset[str] | None = None
         """The keys of the rows the last edit changed (None: the last refresh built all)."""
         self._stale = True
+        """Whether the whole ledger is to be built again when shown."""
+        self._missed: tuple[set[str], set[str]] = (set(), set())
+        """(documents, claim ids) edited while the dock was hidden: followed when shown."""
         self._builds: Latest[LedgerJob] = Latest()
         self._pending: set[str] = set()
         """Documents edited while the build runs: brought up to date when it ends."""
@@ -120,20 +130,40 @@ class LedgerDock(QDockWidget):
 
     # -- loading ---------------------------------------------------------------------------
     def _on_visibility(self, visible: bool) -> None:
-        if visible and self._stale:
+        if not visible:
+            return
+        if self._stale:
             self.refresh()
+            return
+        documents, spans = self._missed
+        if documents or spans:
+            self._missed = (set(), set())
+            self._fill_filters()
+            if documents:
+                self._follow(sorted(documents))
+            if spans:
+                self._follow([], sorted(spans))
+
+    def _go_stale(self) -> None:
+        """Build the whole ledger again when next shown (nothing to follow meanwhile)."""
+        self._stale = True
+        self._missed = (set(), set())
+        self._builds.cancel()
 
     def refresh(self) -> None:
         """Reload the filters' choices and build the whole ledger again when the dock is on
         screen; else mark it stale, rebuilt when shown."""
         if self.visibleRegion().isEmpty():
-            self._stale = True
-            self._builds.cancel()
+            self._go_stale()
             return
         self._stale = False
+        self._missed = (set(), set())
+        self._fill_filters()
+        self.reload()
+
+    def _fill_filters(self) -> None:
         fill_choices(self.event_box, EVERY_DOCUMENT, [e.name for e, _ in self.service.events()])
         fill_choices(self.layer_box, EVERY_LAYER, self.service.annotators())
-        self.reload()
 
     def reload(self) -> None:
         """Build the whole ledger again, in a background job (on this thread only for a store
@@ -182,21 +212,35 @@ class LedgerDock(QDockWidget):
 
         if not concerns(changes, category):
             return
-        if self.visibleRegion().isEmpty():
-            self._stale = True
-            self._builds.cancel()
-            return
+        hidden = self.visibleRegion().isEmpty()
         if changes.ledger or changes.schema or not changes.documents:
-            self.refresh()
+            self.refresh()  # when hidden: built again once shown
             return
+        if self._stale:
+            return  # built whole when shown
         if self._builds.job is not None:
-            self._pending |= changes.documents
+            if hidden:
+                self._go_stale()  # no work behind another tab
+            else:
+                self._pending |= changes.documents
             return
         spans = edited_claims(changes, category)
-        if spans is None:
+        if hidden:
+            self._miss(changes.documents if spans is None else (), spans or ())
+        elif spans is None:
             self._follow(sorted(changes.documents))
         else:
             self._follow([], sorted(spans))
+
+    def _miss(self, documents: Collection[str], spans: Collection[str]) -> None:
+        """Note the ``documents`` and claim ids ``spans`` an edit touched while the dock is
+        hidden; past :data:`FOLLOW_MOST` documents or :data:`FOLLOW_CLAIMS` claims, build it
+        all again when shown."""
+        missed_documents, missed_spans = self._missed
+        missed_documents.update(documents)
+        missed_spans.update(spans)
+        if len(missed_documents) > FOLLOW_MOST or len(missed_spans) > FOLLOW_CLAIMS:
+            self._go_stale()
 
     def _follow(self, documents: list[str], spans: Sequence[str] = ()) -> None:
         """Bring the claims of ``documents`` and of the ``spans`` up to date: only the claims

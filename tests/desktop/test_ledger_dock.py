@@ -13,9 +13,16 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 from window_helpers import open_window
 
 from annotate import ledger
-from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan, set_attribute
+from annotate.commands import (
+    CreateSpan,
+    DeleteSpan,
+    RemoveRelation,
+    UpdateSpan,
+    set_attribute,
+)
 from annotate.model import Span
 from db.store import Store
+from desktop.ledger import dock as ledger_dock
 from desktop.ledger.job import LedgerJob
 from desktop.ledger.model import CONFLICT_COLOUR, figures
 from desktop.plain import LINE, line
@@ -153,24 +160,84 @@ def test_an_entity_span_without_links_costs_the_ledger_nothing(window, qtbot,
     assert read == [(None, None, None, [span.id])]
 
 
-def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, monkeypatch) -> None:
-    dock, service = window.ledger, window.service
+@pytest.fixture
+def counted(window, monkeypatch) -> tuple[list, list]:
+    """What the ledger dock reads from now on: (documents, span ids) of each read of claims on
+    the GUI thread, and the build jobs it starts."""
     read, jobs = [], []
-    claim_records = service.claim_records
-    monkeypatch.setattr(service, "claim_records", lambda *args: read.append(args[2])
-                        or claim_records(*args))
+    claim_records = window.service.claim_records
+    monkeypatch.setattr(window.service, "claim_records",
+                        lambda *args: read.append(args[2:]) or claim_records(*args))
     monkeypatch.setattr(LedgerJob, "start", lambda job, start=LedgerJob.start: jobs.append(job)
                         or start(job))
+    return read, jobs
+
+
+def hide(window, qtbot) -> None:
     window.spans.raise_()  # the ledger's tab behind the spans'
-    qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: window.ledger.visibleRegion().isEmpty())
+
+
+def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, counted) -> None:
+    """Shown again, it reads the claims edited meanwhile, once each, and builds nothing (it
+    was built again whole, in a job)."""
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    hide(window, qtbot)
     army = window.spans_by_key[3, "c"]
     for low in (82, 83, 84):
         service.apply(set_attribute(service.store.span(army.id), "figure_low", low))
     assert (read, jobs) == ([], [])
     dock.raise_()
+    qtbot.waitUntil(lambda: texts(dock.model, row(dock, 1))[5] == "≥84")
+    assert (read, jobs) == ([(None, [army.id])], [])
+    assert dock.refreshed == {"Wagner: killed"} and not dock.building
+    assert dock.summary.text() == "3 rows, 5 claimants, 0 with conflicting figures"
+
+
+def test_links_edited_while_hidden_are_followed_by_their_documents(window, qtbot,
+                                                                   counted) -> None:
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    hide(window, qtbot)
+    army = window.spans_by_key[3, "c"]
+    [claimed_by] = [r for r in service.store.relations(army.document)
+                    if r.type == "CLAIMED_BY" and r.source == army.id]
+    service.apply(RemoveRelation(army.document, claimed_by))
+    assert (read, jobs) == ([], [])
+    dock.raise_()
+    qtbot.waitUntil(lambda: bool(read))
+    assert (read, jobs) == ([([army.document], None)], [])
+    assert dock.ledger.claims[army.id].claimant == ledger.UNATTRIBUTED
+
+
+def test_a_hidden_ledger_is_built_again_after_a_change_of_schema(window, qtbot,
+                                                                 counted) -> None:
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    hide(window, qtbot)
+    army = window.spans_by_key[3, "c"]
+    service.apply(set_attribute(service.store.span(army.id), "figure_low", 82))
+    service.hub.schemaChanged.emit()
+    dock.raise_()
     qtbot.waitUntil(lambda: len(jobs) == 1 and not dock.building)
-    assert read == []  # the whole ledger, read in the job, once shown
-    assert texts(dock.model, row(dock, 1))[5] == "≥84"
+    assert read == [] and texts(dock.model, row(dock, 1))[5] == "≥82"
+
+
+def test_a_hidden_ledger_past_its_follow_is_built_again(window, qtbot, counted,
+                                                        monkeypatch) -> None:
+    """More documents edited while hidden than it follows: one build when shown, no reads."""
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    monkeypatch.setattr(ledger_dock, "FOLLOW_MOST", 0)
+    hide(window, qtbot)
+    army = window.spans_by_key[3, "c"]
+    [claimed_by] = [r for r in service.store.relations(army.document)
+                    if r.type == "CLAIMED_BY" and r.source == army.id]
+    service.apply(RemoveRelation(army.document, claimed_by))
+    dock.raise_()
+    qtbot.waitUntil(lambda: len(jobs) == 1 and not dock.building)
+    assert read == [] and dock.ledger.claims[army.id].claimant == ledger.UNATTRIBUTED
 
 
 def test_a_cell_of_many_claims_shows_the_line_they_all_make() -> None:
