@@ -220,6 +220,10 @@ class Ledger:
     def row(self, key: str) -> Row | None:
         return self._rows.get(key)
 
+    def claimed(self, claimant: str) -> bool:
+        """Whether ``claimant`` has a claim in the ledger (is among :attr:`claimants`)."""
+        return self._claimed[claimant] > 0
+
     def row_index(self, key: str) -> int:
         """The row's place among :attr:`rows` (KeyError when none has that key)."""
         row = self._rows[key]

@@ -8,7 +8,7 @@ claims costs the view only what it shows, and an edit costs the claims it touche
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -91,7 +91,7 @@ class LedgerModel(QAbstractItemModel):
         for _old, new in moved:
             if new is not None:
                 self._add(new)
-        self._follow_claimants()
+        self._follow_claimants(c.claimant for pair in changes for c in pair if c is not None)
         keys = frozenset(c.row for pair in changes for c in pair if c is not None)
         for key in keys:
             self._changed(key)
@@ -130,17 +130,17 @@ class LedgerModel(QAbstractItemModel):
         self.ledger.add(claim)
         self.endInsertRows()
 
-    def _follow_claimants(self) -> None:
-        """Take away the columns of claimants gone, put in those of new ones."""
-        now = set(self.ledger.claimants)
-        for name in [name for name in self.columns if name not in now]:
-            column = 1 + self.columns.index(name)
-            self.beginRemoveColumns(QModelIndex(), column, column)
-            self.columns.remove(name)
-            self.endRemoveColumns()
-        for name in self.ledger.claimants:
+    def _follow_claimants(self, names: Iterable[str]) -> None:
+        """Take away the columns of the claimants ``names`` gone, put in those new (``names``:
+        the claimants of the claims changed; no other's column comes or goes)."""
+        for name in sorted(set(names)):
             column = bisect_left(self.columns, name)
-            if column == len(self.columns) or self.columns[column] != name:
+            shown = column < len(self.columns) and self.columns[column] == name
+            if shown and not self.ledger.claimed(name):
+                self.beginRemoveColumns(QModelIndex(), 1 + column, 1 + column)
+                del self.columns[column]
+                self.endRemoveColumns()
+            elif not shown and self.ledger.claimed(name):
                 self.beginInsertColumns(QModelIndex(), 1 + column, 1 + column)
                 self.columns.insert(column, name)
                 self.endInsertColumns()
