@@ -75,8 +75,16 @@ class LedgerModel(QAbstractItemModel):
 
     def apply(self, changes: Sequence[Change]) -> frozenset[str]:
         """Make ``changes`` (:meth:`Ledger.changes`) claim by claim, each told to the view as
-        the rows it takes away or puts in; then the columns, and the rows whose cells changed.
-        The keys of the rows changed."""
+        the rows it takes away or puts in; then the columns, and the rows whose cells changed
+        (a row whose line reads the same is not repainted: most claims made in a long row
+        leave the figures its line has room for as they were). The keys of the rows
+        changed."""
+        touched: dict[str, list[str]] = {}  # the claimants of the claims changed, by row
+        for pair in changes:
+            for claim in pair:
+                if claim is not None and claim.claimant not in touched.setdefault(claim.row, []):
+                    touched[claim.row].append(claim.claimant)
+        faces = {key: self._face(key, names) for key, names in touched.items()}
         moved = []
         for old, new in changes:
             if old is not None and new is not None and old.row == new.row \
@@ -92,10 +100,17 @@ class LedgerModel(QAbstractItemModel):
             if new is not None:
                 self._add(new)
         self._follow_claimants(c.claimant for pair in changes for c in pair if c is not None)
-        keys = frozenset(c.row for pair in changes for c in pair if c is not None)
-        for key in keys:
-            self._changed(key)
-        return keys
+        for key, names in touched.items():
+            self._changed(key, faces[key] != self._face(key, names))
+        return frozenset(touched)
+
+    def _face(self, key: str, claimants: Sequence[str]) -> tuple[bool, tuple[str, ...]] | None:
+        """What the line of row ``key`` shows in the ``claimants``' cells, and whether its
+        figures conflict (None: no such row)."""
+        row = self.ledger.row(key)
+        if row is None:
+            return None
+        return row.conflicting, tuple(figures(row.cell(name)) for name in claimants)
 
     def _remove(self, claim: LedgerClaim) -> None:
         ledger = self.ledger
@@ -145,9 +160,9 @@ class LedgerModel(QAbstractItemModel):
                 self.columns.insert(column, name)
                 self.endInsertColumns()
 
-    def _changed(self, key: str) -> None:
-        """A row's cells and its claims' marks may have changed: tell the view (it repaints
-        what it shows of them)."""
+    def _changed(self, key: str, line: bool) -> None:
+        """A row's claims' marks, and its line when ``line``, may have changed: tell the view
+        (it repaints what it shows of them)."""
         row = self.ledger.row(key)
         if row is None:
             return
@@ -156,8 +171,10 @@ class LedgerModel(QAbstractItemModel):
         else:
             self._conflicting.discard(key)
         last = len(self.columns)
-        at = self.ledger.row_index(key)
-        self.dataChanged.emit(self.createIndex(at, 0, _TOP), self.createIndex(at, last, _TOP))
+        if line:
+            at = self.ledger.row_index(key)
+            self.dataChanged.emit(self.createIndex(at, 0, _TOP),
+                                  self.createIndex(at, last, _TOP))
         if key in self._fetched:
             number = self._number(key)
             self.dataChanged.emit(self.createIndex(0, 0, number),
