@@ -57,3 +57,12 @@ class StoreClosed(StoreError):
 class OutputError(InputError):
     """An output that may not or cannot be written where asked, located: ``path: message``
     (the path is the store's own file, a folder of other files, the disk is full, ...)."""
+
+
+def plain_message(exc: BaseException) -> str:
+    """A plain, user-facing message for an error that stopped a job."""
+    if isinstance(exc, CounterclaimError | ImportError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return f"{type(exc).__name__}: {exc}"

@@ -6,16 +6,20 @@ with its score and the tokens or spans behind it) beside a confusion matrix of t
 and the suggestion model last trained on the store, with its held-out precision, recall and F1
 per label (what ``counterclaim train`` prints), and the suggestions each source holds.
 A chart with nothing to draw says so in words instead of showing bare axes. The counts scan
-the whole store, and agreement and confusion read the whole corpus, so they run as background
-jobs on the job pool (see :mod:`desktop.jobs`): the window stays live while they work.
+the whole store, so a background job on the job pool reads them (see :mod:`desktop.jobs`);
+agreement and confusion read and align the whole corpus, in pure Python, so they are computed
+in a child process (:mod:`desktop.pair_process`), where they hold neither the window's GIL nor
+its memory: the window stays live while they work.
 
 pyqtgraph (and numpy) are imported only when the dock is first shown, and the agreement
-module only by the job computing it, so the window opens without them.
+module only by the child process, so the window opens without them.
 """
 
 from __future__ import annotations
 
 import math
+import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,17 +39,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate.errors import Cancelled, CounterclaimError
+from annotate.errors import CounterclaimError, plain_message
 from annotate.model import GOLD
 from db.store import Store
+from desktop import pair_process
 from desktop.jobs import Job, Latest, worker_location
+from desktop.pair_process import PairFigures
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
-    from annotate.agreement import F1, Metric
 
 DEBOUNCE_MS = 1000
 """Edits arriving closer together than this redraw the charts once."""
@@ -65,18 +70,6 @@ SHORT_TICK = 8
 NO_SPANS = "no spans yet"
 NO_DONE = "no document marked done yet"
 NO_PAIR = "agreement needs two annotators with spans"
-
-
-@dataclass(frozen=True, slots=True)
-class PairFigures:
-    """What the background job found for annotators ``a`` and ``b``."""
-
-    a: str
-    b: str
-    documents: int
-    kappa: Mapping[str, Metric]
-    overlap: Mapping[str, F1]
-    confusion: Mapping[tuple[str, str], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +98,39 @@ class CountsJob(Job):
 
 
 class PairJob(Job):
-    """Agreement and label confusion of one pair, on the job's own store; None when
-    cancelled."""
+    """Agreement and label confusion of one pair, computed in a child process
+    (:mod:`desktop.pair_process`: off the window's GIL); None when cancelled, which stops the
+    child at once."""
 
     def __init__(self, location: str, a: str, b: str) -> None:
         super().__init__(location)
         self.a, self.b = a, b
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
 
-    def work(self, store: Store) -> PairFigures | None:
-        from annotate.agreement import compute_agreement, label_confusion  # numpy, once used
+    def cancel(self) -> None:
+        super().cancel()
+        with self._lock:
+            if self._child is not None:
+                self._child.kill()
 
+    def _started(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._child = child
+            if self.cancelled:
+                child.kill()
+
+    def run(self) -> None:
         try:
-            docs = list(store.iter_documents(annotators=[self.a, self.b]))
-            pair = compute_agreement(docs, [self.a, self.b], progress=self.step)
-            figures = pair.pair(self.a, self.b)
-            confusion = label_confusion(docs, self.a, self.b, progress=self.step)
-        except Cancelled:
-            return None
-        return PairFigures(self.a, self.b, figures.documents, dict(figures.kappa),
-                           dict(figures.overlap), confusion)
+            figures = pair_process.in_child(self.location, self.a, self.b, self.step,
+                                            self._started)
+        except Exception as exc:  # the GUI must hear of every failure, whatever it is
+            if self.cancelled:  # (the child killed, or a step refused)
+                self.signals.finished.emit(None)
+            else:
+                self.signals.failed.emit(plain_message(exc))
+        else:
+            self.signals.finished.emit(figures)
 
 
 def compact(n: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from annotate.errors import Cancelled, CounterclaimError, StoreError
+from annotate.errors import Cancelled, CounterclaimError, StoreError, plain_message
 from db.backup import backup
 from db.store import Store
 
@@ -37,15 +37,6 @@ class JobSignals(QObject):
     fileDone = Signal(object)  # import: FileResult
     finished = Signal(object)
     failed = Signal(str)
-
-
-def describe(exc: BaseException) -> str:
-    """A plain, user-facing message for an error that stopped a job."""
-    if isinstance(exc, CounterclaimError | ImportError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-    return f"{type(exc).__name__}: {exc}"
 
 
 def worker_location(store: Store) -> str:
@@ -110,12 +101,12 @@ class Job(QRunnable):
         try:
             store = self.open_store()
         except Exception as exc:  # the GUI must hear of every failure, whatever it is
-            self.signals.failed.emit(describe(exc))
+            self.signals.failed.emit(plain_message(exc))
             return
         try:
             result = self.work(store)
         except Exception as exc:
-            self.signals.failed.emit(describe(exc))
+            self.signals.failed.emit(plain_message(exc))
         else:
             self.signals.finished.emit(result)
         finally:
@@ -141,7 +132,7 @@ class DailyBackupJob(Job):
         try:
             copy = backup(self.engine, reason="daily")
         except Exception as exc:  # the GUI must hear of every failure, whatever it is
-            self.signals.failed.emit(describe(exc))
+            self.signals.failed.emit(plain_message(exc))
         else:
             self.signals.finished.emit(copy)
 

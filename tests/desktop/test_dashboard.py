@@ -249,6 +249,22 @@ def test_the_counts_are_read_off_the_gui_thread(window, qtbot, monkeypatch):
     assert dash.note.text().startswith(f"{window.service.store.count_documents()} documents")
 
 
+def test_the_pair_figures_are_computed_in_a_process_of_their_own(window, qtbot, monkeypatch):
+    """Reading the corpus and aligning its spans (pure Python) in a thread of the window held
+    the window's GIL: its process never reads the corpus for the pair, yet draws the figures
+    (those the agreement functions give: the tests above)."""
+    reads = []
+    real = Store.iter_documents
+
+    def read(store: Store, *args, **kwargs):
+        reads.append(threading.current_thread())
+        return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "iter_documents", read)
+    dash = shown(qtbot, window)
+    assert dash.confusion_labels and reads == []
+
+
 def test_the_model_tab_shows_the_last_models_held_out_scores(window, qtbot, records):
     dash = shown(qtbot, window)
     assert dash.model_table.rowCount() == 0

@@ -5,6 +5,7 @@ progress and cancel, and a result made stale by a change is never shown."""
 from __future__ import annotations
 
 import gc
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -193,3 +194,19 @@ def test_dashboard_never_draws_pair_figures_made_stale(window, qtbot, dense_stor
     assert window.service.apply(CreateSpan(Span(small, 10, 14, "CLAIM", "amina"))) is not None
     qtbot.waitUntil(lambda: not dash.busy and bool(drawn), timeout=120_000)
     assert drawn == [PER_SIDE + 2]  # amina's spans after the edit: dense, small, new
+
+
+def test_a_cancelled_pair_job_stops_its_process_at_once(qtbot, dense_store):
+    """The pair job over the dense corpus (seconds of alignment in its child process),
+    cancelled once the child has begun: the child is killed, not left to finish, and the job
+    ends with no figures."""
+    path, _, _ = dense_store
+    job = PairJob(str(path), "amina", "bo")
+    ended: list[object] = []
+    job.signals.finished.connect(ended.append)
+    job.start()
+    qtbot.waitUntil(lambda: job._child is not None, timeout=30_000)
+    job.cancel()
+    assert job._child.wait(timeout=30) == -signal.SIGKILL
+    qtbot.waitUntil(lambda: bool(ended), timeout=30_000)
+    assert ended == [None]
