@@ -3,11 +3,10 @@
 Claims get a translucent fill; denials a faint tint ruled above and below the words (painted:
 a frame, closed at the span's ends), so they never read as struck-out text; entities an underline
 stacked one step lower per nesting depth; other labels a dotted underline; find hits a neutral
-fill. Marks that no other mark of their kind overlaps or touches are drawn by Qt with the text,
-from :meth:`Marks.char_format`; the rest are painted here under the text, so overlapping fills
-blend and the text stays on top. Overlapping claims or denials of one layer are stacked: each
-one nested in another is inset a step further, and a painted claim shows a bracket at its start
-and its end, so every edge can be seen.
+fill. Every mark is painted here under the text, so overlapping fills blend and the text stays
+on top. Overlapping claims or denials of one layer are stacked: each one nested in another is
+inset a step further, and a claim shows a bracket at its start and its end, so every edge can be
+seen.
 
 With several annotator layers shown (``SpanStyle.layer``), each layer after the first draws its
 area marks a step further inside the line, so two annotators' fills of the same words show as
@@ -22,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QTextCharFormat
+from PySide6.QtGui import QColor, QPainter, QPen
 
 from desktop.contrast import readable_alpha
 from desktop.textview.geometry import Segment
@@ -47,8 +46,6 @@ HANDLE = 5.0  # side of the squares at the ends of the selected span
 GHOST = 1.5  # a suggestion's outline
 GHOST_FOCUSED = 2.5  # the outline of the suggestion the keys act on
 _DOTTED = Qt.PenStyle.DotLine
-_UNDERLINES = {"entity": QTextCharFormat.UnderlineStyle.SingleUnderline,
-               "other": QTextCharFormat.UnderlineStyle.DotLine}
 LAYER_DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DashDotLine,
                 Qt.PenStyle.DashDotDotLine)
 """The pen of each annotator layer's outlines, frames and links (the first is solid)."""
@@ -72,7 +69,6 @@ class Marks:
         self._colors: dict[tuple[str, int], QColor] = {}
         self._fills: dict[tuple[str, int], QColor] = {}
         self._pens: dict[tuple[str, Qt.PenStyle, float, bool], QPen] = {}
-        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self.hit_fill = self._fill(NEUTRAL, HIT_ALPHA)
 
     def _color(self, hex_color: str, alpha: int = 255) -> QColor:
@@ -108,26 +104,6 @@ class Marks:
                                          style)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
-
-    def char_format(self, span: SpanStyle) -> QTextCharFormat:
-        """The mark of a layer-0 ``span`` as a text format Qt draws with the text: the claim
-        fill as background; the denial tint, with an overline and an underline in its edge
-        colour; the entity or other underline."""
-        key = (span.category, span.color)
-        found = self._formats.get(key)
-        if found is None:
-            found = self._formats[key] = QTextCharFormat()
-            if span.category == "claim":
-                found.setBackground(self.area_fill(span))
-            elif span.category == "denial":
-                found.setBackground(self.area_fill(span))
-                found.setFontOverline(True)  # Qt draws it in the underline colour
-                found.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                found.setUnderlineColor(self._color(span.color).darker(EDGE_DARKER))
-            else:
-                found.setUnderlineStyle(_UNDERLINES.get(span.category, _UNDERLINES["other"]))
-                found.setUnderlineColor(self._color(span.color))
-        return found
 
     def fill(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment],
              depth: int = 0) -> None:

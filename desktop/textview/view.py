@@ -2,9 +2,12 @@
 
 The text is shown as plain text. Spans live in a :class:`SpanIndex` keyed in code points, so opening
 a document converts no offsets. The first paint that shows a block asks the index for the block's
-spans, converts those to Qt positions (cached) and gives the block's text layout the marks Qt can
-draw with the text (see :mod:`desktop.textview.formats`); each paint then draws only the rest under
-the text. A span change reformats and repaints only the blocks it touches.
+spans and converts those to Qt positions (cached); each paint draws their marks under the text
+(:mod:`desktop.textview.paint`). The text layouts get no formats: a layout with formats is shaped
+again at each boundary of them, which cost a document opened or a block edited as much again as
+its plain text. The layouts of the blocks on screen keep their shaping between paints, for the
+marks' ends and the text alike (:data:`SHAPED_BLOCKS`). A span change repaints only the lines it
+touches.
 
 Links between spans are drawn in the lane to the right of the text (:mod:`desktop.textview.lane`);
 the span under the mouse, or else the selected one, is in focus: its links and the spans at their
@@ -17,9 +20,10 @@ import html
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QHelpEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -34,7 +38,6 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from annotate import edges
 from annotate.offsets import OffsetMap, display_text
 from desktop.plain import MESSAGE, NAME, clip, line, markup, words
-from desktop.textview.formats import Placed, split_block
 from desktop.textview.geometry import LONG_BLOCK, Segment, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
@@ -44,6 +47,13 @@ from desktop.textview.regions import RegionIndex, Source, step
 from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 
 _EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
+Placed = tuple[SpanStyle, int, int]
+"""A span with its Qt range ``[start, end)`` (or the part of it in a block)."""
+SHAPED_BLOCKS = 64
+"""Most blocks whose layouts keep their shaping: those on screen, and the last ones shown up to
+this many (a block's shaping takes some 80 bytes per character)."""
+_SCRATCH = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+"""What a layout letting go of its shaping is drawn on, nothing of it in the clip."""
 EXCERPT = 40
 """Most characters of a span's text quoted where a link is named."""
 MARK_OVERHANG = 4
@@ -77,9 +87,11 @@ class SpanTextView(QPlainTextEdit):
         """Suggestions, drawn as outlines (:meth:`set_ghosts`)."""
         self._ghost: str | None = None  # the suggestion the keys act on
         self._qt: dict[tuple[int, int], tuple[int, int]] = {}  # code-point range -> Qt range
-        self._formatted: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
-        """Per block number whose layout holds its formats: its spans' ids, and the spans left
-        to paint with the part of the block they cover."""
+        self._placed_blocks: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
+        """Per block number shown: its spans' ids, and each span with the part of the block it
+        covers."""
+        self._shaped: dict[int, None] = {}
+        """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._selected: str | None = None
         self._exact = False  # Alt was held during the current selection
         self._press: QPoint | None = None
@@ -107,7 +119,8 @@ class SpanTextView(QPlainTextEdit):
         self._text = text
         self._offsets = OffsetMap(text)
         self._qt.clear()
-        self._formatted.clear()
+        self._placed_blocks.clear()
+        self._shaped.clear()  # of the blocks of the text before, gone with them
         if source is None:
             self._spans = SpanIndex(spans)
         else:
@@ -143,7 +156,7 @@ class SpanTextView(QPlainTextEdit):
             start, end = self._to_qt(span)
             first = document.findBlock(start).blockNumber()
             for number in range(first, document.findBlock(max(end - 1, start)).blockNumber() + 1):
-                self._formatted.pop(number, None)
+                self._placed_blocks.pop(number, None)
         if self._selected is not None and self._selected not in self._spans:
             self._set_selected(None)
         if self._hovered is not None and self._hovered not in self._spans:
@@ -396,8 +409,8 @@ class SpanTextView(QPlainTextEdit):
     def _repaint_spans(self, spans: Sequence[SpanStyle], chained: bool = False) -> None:
         """Schedule a repaint of the visible lines that show any of ``spans``. With
         ``chained`` (the spans were added, changed or removed), of the spans meeting them too,
-        and those meeting these, and so on: how their marks stack, and whether Qt or the paint
-        draws them, may have changed with them. While another annotator's layer is shown, the
+        and those meeting these, and so on: how their marks stack may have changed with them.
+        While another annotator's layer is shown, the
         whole blocks (a layer's underlines stack below all of the layer before's)."""
         if not spans:
             return
@@ -422,13 +435,12 @@ class SpanTextView(QPlainTextEdit):
 
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Formats for the blocks in the exposed rectangle, the marks they leave first, then the
-        text (with the formatted marks) on top."""
+        """The marks of the spans in the exposed rectangle first, then the text on top."""
         self.painted_span_count = 0
-        if not self._spans.empty or len(self._hits) or len(self._ghosts) or self._formatted:
-            rect = event.rect()  # (formats may need clearing)
+        if not self._spans.empty or len(self._hits) or len(self._ghosts):
+            rect = event.rect()
             viewport = Viewport(self, rect.top(), rect.bottom())
-            shown, painted = self._format_blocks(viewport)
+            shown, painted = self._place_blocks(viewport)
             hits = self._visible(viewport, self._hits)
             ghosts = self._visible(viewport, self._ghosts)
             self.painted_span_count = len(shown) + len(hits) + len(ghosts)
@@ -446,56 +458,75 @@ class SpanTextView(QPlainTextEdit):
                     painter.end()
         super().paintEvent(event)
 
-    def _format_blocks(self, viewport: Viewport) -> tuple[set[str], list[Placed]]:
-        """Format the shown blocks not formatted yet; the ids of the shown spans, and the parts
-        of them left to paint."""
+    def _place_blocks(self, viewport: Viewport) -> tuple[set[str], list[Placed]]:
+        """The ids of the spans in the shown blocks, and the parts of them to paint; the shown
+        blocks' layouts keep their shaping."""
         start, end = viewport.qt_range
         shown: set[str] = set()
         painted: list[Placed] = []
         block = self.document().findBlock(start)
+        numbers = []
         while block.isValid() and block.position() < end:
             if block.length() > LONG_BLOCK:
                 found = self._long_block_part(block, start, end)
             else:
                 number = block.blockNumber()
-                found = self._formatted.get(number)
+                numbers.append(number)
+                found = self._placed_blocks.get(number)
                 if found is None:
-                    found = self._formatted[number] = self._format_block(block)
+                    found = self._placed_blocks[number] = self._place_block(block)
             shown |= found[0]
             painted += found[1]
             block = block.next()
+        self._keep_shaping(numbers)
         return shown, painted
 
     def _placed(self, start: int, end: int) -> tuple[list[SpanStyle], list[Placed]]:
-        """The spans meeting Qt ``[start, end)``, and each piece of them, ordered by start."""
+        """The spans meeting Qt ``[start, end)``, and each piece of them in it, ordered by
+        start."""
         spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
-        return spans, sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
-                             key=lambda p: p[1])
+        pieces = sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
+                        key=lambda p: p[1])
+        return spans, [(span, max(a, start), min(b, end)) for span, a, b in pieces
+                       if min(b, end) > max(a, start)]
 
-    def _format_block(self, block: QTextBlock) -> tuple[frozenset[str], tuple[Placed, ...]]:
+    def _place_block(self, block: QTextBlock) -> tuple[frozenset[str], tuple[Placed, ...]]:
         start = block.position()
-        end = start + block.length() - 1
-        spans, placed = self._placed(start, end)
-        ranges, painted = split_block(placed, start, end, self._marks)
-        layout = block.layout()
-        if ranges or layout.formats():
-            layout.setFormats(ranges)
-        return frozenset(span.id for span in spans), tuple(painted)
+        spans, placed = self._placed(start, start + block.length() - 1)
+        return frozenset(span.id for span in spans), tuple(placed)
+
+    def _keep_shaping(self, numbers: list[int]) -> None:
+        """The layouts of blocks ``numbers`` (being painted) keep their shaping: without it Qt
+        shapes a block's text again for the text, for the caret, and for each mark's ends,
+        at every paint. Past :data:`SHAPED_BLOCKS`, the blocks shown longest ago let theirs go
+        (Qt frees it after a paint of a layout that keeps none)."""
+        document = self.document()
+        for number in numbers:
+            if number in self._shaped:
+                del self._shaped[number]  # put back last: the latest shown
+            else:
+                document.findBlockByNumber(number).layout().setCacheEnabled(True)
+            self._shaped[number] = None
+        while len(self._shaped) > max(SHAPED_BLOCKS, len(numbers)):
+            number = next(iter(self._shaped))
+            del self._shaped[number]
+            layout = document.findBlockByNumber(number).layout()
+            layout.setCacheEnabled(False)
+            painter = QPainter(_SCRATCH)
+            layout.draw(painter, QPointF(0, 0), [], QRectF(-2, -2, 1, 1))
+            painter.end()
 
     def _long_block_part(self, block: QTextBlock, start: int, end: int,
                          ) -> tuple[frozenset[str], tuple[Placed, ...]]:
-        """The spans of a long block's part shown (Qt ``[start, end)``), every mark of them
-        to paint: giving such a block formats would make Qt lay it all out again at each
-        change, and it is read anew per paint, only where it is shown. Its layout keeps its
-        shaping between paints (else Qt analyses the whole block's text again for the text
-        and again for the caret, each paint)."""
+        """The spans of a long block's part shown (Qt ``[start, end)``), read anew per paint,
+        only where it is shown. Its layout keeps its shaping between paints (else Qt analyses
+        the whole block's text again for the text and again for the caret, each paint)."""
         layout = block.layout()
         if not layout.cacheEnabled():
             layout.setCacheEnabled(True)
         start, end = max(start, block.position()), min(end, block.position() + block.length() - 1)
         spans, placed = self._placed(start, end)
-        return frozenset(s.id for s in spans), tuple(split_block(placed, start, end, self._marks,
-                                                                 paint_all=True)[1])
+        return frozenset(s.id for s in spans), tuple(placed)
 
     def _paint_marks(self, painter: QPainter, viewport: Viewport, painted: list[Placed],
                      hits: list[SpanStyle], selected: str | None, lit: frozenset[str]) -> None:
@@ -532,10 +563,9 @@ class SpanTextView(QPlainTextEdit):
 
     # -- events -----------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
-        """Another theme: marks made for its colours, every block formatted again."""
+        """Another theme: marks made for its colours."""
         if event.type() == QEvent.Type.PaletteChange:
             self._marks = self._themed_marks()
-            self._formatted.clear()
             self.viewport().update()
         super().changeEvent(event)
 

@@ -69,11 +69,12 @@ def next_document(qtbot, window: MainWindow) -> None:
 
 def test_a_title_of_the_same_height_lays_out_nothing(qtbot, window: MainWindow) -> None:
     assert window.editor.title.text() == TITLES[0]
-    requests = Events(QEvent.Type.LayoutRequest, [window, window.editor.widget])
+    requests = Events(QEvent.Type.LayoutRequest, [window.editor.widget])
     next_document(qtbot, window)
     next_document(qtbot, window)
     assert window.editor.title.text() == TITLES[2]
-    assert requests.count[window] == 0
+    # (a relayout of the text's column goes on to the window's: other widgets, the status
+    # bar's counts a job brings, may ask the window for one)
     assert requests.count[window.editor.widget] == 0
 
 

@@ -11,6 +11,7 @@ from annotate.model import Span
 from annotate.schema import Label
 from desktop.textview import SpanStyle, SpanTextView, style_for
 from desktop.textview.paint import DEPTH_INSET, FILL_ALPHA
+from desktop.textview.view import SHAPED_BLOCKS
 
 pytestmark = pytest.mark.gui
 
@@ -389,23 +390,52 @@ def test_a_new_span_is_painted_by_the_partial_repaint_it_asks_for(view, qtbot):
     assert count_near(image, rect, blended(BLUE, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
 
 
-def test_lone_marks_go_to_the_text_layout_and_keep_line_heights(view):
+def test_marks_are_painted_not_given_to_the_layouts_and_keep_line_heights(view):
+    """A layout with formats is shaped again at each of their boundaries: a document opened
+    or a block edited cost as much again as its plain text. The marks are painted instead."""
     view.set_document(TEXT, [])
     view.viewport().repaint()
     document = view.document()
     heights = [view.blockBoundingRect(document.findBlockByNumber(n)).height() for n in range(5)]
-    view.set_document(TEXT, [style("g", TEXT, "gamma delta"),
-                             style("b", TEXT, "beta", category="entity", color=GREEN)])
+    claim, entity = (style("g", TEXT, "gamma delta"),
+                     style("b", TEXT, "beta", category="entity", color=GREEN))
+    view.set_document(TEXT, [claim, entity])
     view.viewport().repaint()
     assert [view.blockBoundingRect(document.findBlockByNumber(n)).height()
             for n in range(5)] == heights
-    (claim,) = document.findBlockByNumber(1).layout().formats()
-    assert claim.format.background().color().alpha() == FILL_ALPHA
-    units = view.toPlainText().split("\n")[1].encode("utf-16-le")  # Qt counts UTF-16 units
-    assert units[2 * claim.start:2 * (claim.start + claim.length)].decode("utf-16-le") \
-        == "gamma delta"
-    (entity,) = document.findBlockByNumber(0).layout().formats()
-    assert entity.format.underlineColor() == QColor(GREEN)
+    assert all(document.findBlockByNumber(n).layout().formats() == [] for n in range(5))
+    assert view.painted_span_count == 2
+    image = view.viewport().grab().toImage()
+    rect = line_rect(view, claim)
+    assert count_near(image, rect, blended(BLUE, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
+    assert count_near(image, line_rect(view, entity).adjusted(0, 0, 0, 4), QColor(GREEN)) > 0
+
+
+def test_the_blocks_shown_keep_their_shaping_and_so_many_at_most(qtbot):
+    """The layouts of the blocks on screen keep their shaping between paints; scrolling
+    through a long text lets the blocks shown longest ago go, past SHAPED_BLOCKS."""
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    text = "\n".join(f"line {n} of the report, its army and convoy" for n in range(2000))
+    view.set_document(text, [style("c", text, "line 0 of")])
+    qtbot.wait(10)
+    document = view.document()
+    shaped = [n for n in range(document.blockCount())
+              if document.findBlockByNumber(n).layout().cacheEnabled()]
+    first = view.firstVisibleBlock().blockNumber()
+    assert first in shaped and len(shaped) < 40  # the blocks on screen
+    bar = view.verticalScrollBar()
+    for value in range(0, bar.maximum(), 10):
+        bar.setValue(value)
+        view.viewport().repaint()
+    shaped = [n for n in range(document.blockCount())
+              if document.findBlockByNumber(n).layout().cacheEnabled()]
+    assert len(shaped) <= SHAPED_BLOCKS
+    assert view.firstVisibleBlock().blockNumber() in shaped
+    assert 0 not in shaped
 
 
 def test_overlapping_fills_blend(view):
