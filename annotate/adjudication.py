@@ -35,7 +35,7 @@ Batch of the gold labels' AddDocLabel and the AddDecision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -67,6 +67,8 @@ __all__ = [
     "accept_agreed",
     "accept_command",
     "accept_doc_command",
+    "accepted",
+    "agreed_at_sight",
     "attribute_choices",
     "plan_doc_labels",
     "plan_document",
@@ -74,6 +76,7 @@ __all__ = [
     "progress",
     "reject_command",
     "reject_doc_command",
+    "rules",
     "with_attributes",
 ]
 
@@ -168,14 +171,18 @@ def _kind(spans: Sequence[Span], annotators: Sequence[str]) -> ItemKind:
     return "agreed" if complete else "partial"
 
 
+def rules(kind: str, category: str | None, gold_span_kept: bool) -> bool:
+    """Whether a decision settles the span items holding its sources: it is on spans (no
+    document ``category``) and rejects, or accepts with its gold span still there."""
+    return category is None and (kind == "reject" or gold_span_kept)
+
+
 def _rulings(decisions: Sequence[Decision]) -> dict[str, int]:
-    """Per span id, the index of the latest decision that settles a group holding it: a
-    reject, or an accept whose gold span still exists."""
+    """Per span id, the index of the latest decision that settles a group holding it
+    (:func:`rules`)."""
     latest: dict[str, int] = {}
     for index, decision in enumerate(decisions):
-        if decision.category is not None:
-            continue  # on document labels
-        if decision.kind == "reject" or decision.gold_span is not None:
+        if rules(decision.kind, decision.category, decision.gold_span is not None):
             latest.update(dict.fromkeys(decision.sources, index))
     return latest
 
@@ -240,6 +247,55 @@ def plan_documents(annotators: Sequence[str], documents: Sequence[DocumentSpans]
     return planned
 
 
+SpanRow = Sequence[Any]
+"""A span as :func:`agreed_at_sight` reads it: (annotator, label, start, end, attributes, id,
+...), the attributes in any form whose equality implies that of the attributes."""
+
+
+def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
+                    ruled: Collection[str] = (),
+                    gold: Collection[tuple[str, int, int]] = (),
+                    attributes: Callable[[Any], Any] = lambda given: given,
+                    ) -> list[list[SpanRow]] | None:
+    """The open items of kind ``agreed`` among one document's ``spans`` (those of others than
+    ``considered`` are left out), each as its spans in ``considered`` order, by position, as
+    :func:`plan_documents` makes them, found without aligning; None when only an alignment
+    can tell (some (label, start, end) every annotator considered gives, one of them more
+    than once).
+
+    Alignment pairs identical spans first, one-to-one, and aligns nothing else with them: a
+    (label, start, end) that each of ``considered`` gives exactly once is one item, agreed
+    when ``attributes`` (which parses a span's attributes) are equal for all; open unless one
+    of its span ids is ``ruled`` (:func:`rules`) or ``gold`` holds its (label, start, end).
+    An agreed item needs a (label, start, end) that every one of ``considered`` gives, so a
+    document with no such key given twice by someone has no other."""
+    if len(considered) < 2:
+        return []  # one annotator's spans are items of kind single
+    order = {name: i for i, name in enumerate(considered)}
+    by_key: dict[tuple[str, int, int], list[SpanRow]] = {}
+    for span in spans:
+        if span[0] in order:
+            by_key.setdefault((span[1], span[2], span[3]), []).append(span)
+    found = []
+    wanted = len(considered)
+    for key, group in by_key.items():
+        if len(group) < wanted or len({span[0] for span in group}) < wanted:
+            continue  # someone gives no such span
+        if len(group) > wanted:
+            return None
+        first = group[0][4]
+        if any(span[4] != first for span in group):
+            parsed = attributes(first)
+            if any(attributes(span[4]) != parsed for span in group):
+                continue  # kind attributes
+        if key in gold or any(span[5] in ruled for span in group):
+            continue
+        group.sort(key=lambda span: order[span[0]])
+        found.append(group)
+    found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
+    return found
+
+
 def progress(items: Sequence[Item]) -> tuple[int, int]:
     """(decided, total) items of a document."""
     return sum(item.status != "open" for item in items), len(items)
@@ -259,15 +315,20 @@ def accept_command(item: Item, span: Span, decided_by: str) -> Batch:
     _check_open(item)
     if span.document != item.document:
         raise ValidationError("the accepted span belongs to another document")
-    now = utc_now()
-    gold = replace(span, annotator=GOLD, id=new_id(), created=now, updated=now)
     key = _key(span)
     sources = tuple(s.id for s in item.spans if s.id == span.id or _key(s) == key)
-    decision = Decision(
-        new_id(), item.document, "accept", sources or tuple(s.id for s in item.spans),
-        gold, decided_by, now,
-    )
+    gold, decision = accepted(span, sources or tuple(s.id for s in item.spans), decided_by,
+                              utc_now(), new_id(), new_id())
     return Batch((CreateSpan(gold), AddDecision(decision)), "accept span")
+
+
+def accepted(span: Span, sources: tuple[str, ...], decided_by: str, at: str, gold_id: str,
+             decision_id: str) -> tuple[Span, Decision]:
+    """The gold copy of ``span`` (label, bounds, attributes, note and fragments kept; id
+    ``gold_id``, made ``at``) and the decision ``decision_id`` accepting it from
+    ``sources``."""
+    gold = replace(span, annotator=GOLD, id=gold_id, created=at, updated=at)
+    return gold, Decision(decision_id, span.document, "accept", sources, gold, decided_by, at)
 
 
 def attribute_choices(item: Item) -> dict[str, dict[str, Any]]:

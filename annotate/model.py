@@ -7,6 +7,7 @@ Offsets are Python code-point indices into ``Document.text``, end-exclusive:
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -30,6 +31,20 @@ def text_uid(text: str) -> str:
 def new_id() -> str:
     """A fresh span or relation id."""
     return str(uuid.uuid4())
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh ids, as :func:`new_id` makes them (random UUIDs, version 4), drawn
+    at once: a few times faster for many."""
+    digits = os.urandom(16 * count).hex()
+    made = []
+    for at in range(0, 32 * count, 32):
+        x = digits[at : at + 32]  # the version nibble is 4, the variant bits 10
+        made.append(f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:]}")
+    return made
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def utc_now() -> str:

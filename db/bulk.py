@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
@@ -630,6 +631,73 @@ def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
                       for row in decided[doc_id]),
                 doc_labels[doc_id],
                 tuple(relations[doc_id]),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRows:
+    """What accepting a document's agreed items reads of it first, no span built: its span
+    rows (annotator, label, start, end, attributes and id as stored, note, fragments as
+    stored), by position; who marked it done; per decision (oldest first) its kind, category,
+    sources and gold span id; its decisions on document labels, its document labels, and
+    whether a relation starts in it."""
+
+    uid: str
+    spans: tuple[tuple[Any, ...], ...]
+    done: frozenset[str]
+    decided: tuple[tuple[str, str | None, tuple[str, ...], str | None], ...]
+    label_decisions: tuple[Decision, ...]
+    doc_labels: tuple[DocLabel, ...]
+    related: bool
+
+
+_REVIEW_SPANS = (
+    'SELECT a.name, l.name, s.start, s."end", s.attributes, s.id, s.note, s.fragments, '
+    "s.document_id FROM spans s JOIN annotators a ON a.id = s.annotator_id "
+    "JOIN labels l ON l.id = s.label_id WHERE s.document_id IN ({}) ORDER BY s.document_id, "
+    "s.start"
+)
+
+
+def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
+                     batch: int) -> Iterator[ReviewRows]:
+    """The :class:`ReviewRows` of the documents ``uids`` (default: all), in store order, read
+    ``batch`` documents at a time with one query per table, through the driver."""
+    last = 0
+    while True:
+        query = select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)
+        if uids is not None:
+            query = query.where(D.c.uid.in_(list(uids)))
+        docs = dict(conn.execute(query).all())
+        if not docs:
+            return
+        last = max(docs)
+        ids = list(docs)
+        where = marks(ids)
+        spans = {doc_id: tuple(rows) for doc_id, rows in groupby(
+            execute(conn, _REVIEW_SPANS.format(where), ids), itemgetter(8))}
+        done: dict[int, set[str]] = {}
+        for doc_id, name in execute(
+                conn, "SELECT st.document_id, a.name FROM document_status st JOIN annotators a "
+                f"ON a.id = st.annotator_id WHERE st.state = 'done' AND st.document_id IN "
+                f"({where})", ids):
+            done.setdefault(doc_id, set()).add(name)
+        decided: dict[int, list[Any]] = {}
+        for row in conn.execute(select(DE).where(DE.c.document_id.in_(ids))
+                                .order_by(DE.c.document_id, DE.c.at, DE.c.id)):
+            decided.setdefault(row.document_id, []).append(row)
+        related = {doc_id for doc_id, in execute(
+            conn, f"SELECT DISTINCT document_id FROM relations WHERE document_id IN ({where})",
+            ids)}
+        doc_labels = _doc_labels_for(conn, names, docs, None)
+        for doc_id, uid in docs.items():
+            rows = decided.get(doc_id, ())
+            yield ReviewRows(
+                uid, spans.get(doc_id, ()), frozenset(done.get(doc_id, ())),
+                tuple((r.kind, r.category, tuple(r.sources), r.gold_span_id) for r in rows),
+                tuple(decision_from_row(conn, names, r, uid, {}, {})
+                      for r in rows if r.category is not None),
+                doc_labels[doc_id], doc_id in related,
             )
 
 

@@ -5,17 +5,19 @@ corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgre
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
 from annotate.collector import collector_paused
-from annotate.commands import AcceptAgreed, AddDecision, Command, Decision
+from annotate.commands import AcceptAgreed, AddDecision, Command, CreateSpan, Decision
 from annotate.errors import InputError
-from annotate.model import GOLD, DocLabel, Relation, Span
+from annotate.model import GOLD, DocLabel, Relation, Span, new_ids, utc_now
 from annotate.relation_items import RelationItem, plan_relations
 from annotate.strings import check_name
+from db import span_rows
+from db.bulk import ReviewRows
+from db.engine import chunks
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -140,28 +142,83 @@ def accept_agreed(
 
 def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
                    uids: Sequence[str] | None) -> int:
-    """:func:`accept_agreed`, its work."""
+    """:func:`accept_agreed`, its work: each document's agreed items found at sight
+    (:func:`~annotate.adjudication.agreed_at_sight`) where they can be, the others' by
+    alignment, :data:`PLANNED` documents at a time; the commands in store order."""
+    by_document: dict[str, list[Command]] = {}
+    aligned = []
+    at = utc_now()
+    for material in store.iter_review_rows(uids):
+        commands = _accept_at_sight(material, decided_by, chosen, at)
+        if commands is None:
+            aligned.append(material.uid)
+        by_document[material.uid] = commands or []
+    crossing: list[str] = []  # documents with links across documents: their targets' gold later
+    for part in chunks(aligned, PLANNED):
+        by_document.update(_accept_aligned(store, decided_by, chosen, part, crossing))
+    return _accept(store, decided_by, [c for made in by_document.values() for c in made]) + \
+        _accept_agreed_across(store, decided_by, chosen, crossing)
+
+
+def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str],
+                     at: str) -> list[Command] | None:
+    """The commands accepting the open fully agreed items of a document with no relation,
+    found without aligning; None when they take an alignment."""
+    if material.related:
+        return None
+    spans = material.spans
+    present = {span[0] for span in spans}
+    considered = [name for name in chosen if name in present or name in material.done]
+    ruled: set[str] = set()
+    if material.decided:
+        kept = {span[5] for span in spans}
+        ruled = {source for kind, category, sources, gold in material.decided
+                 if adjudication.rules(kind, category, gold in kept) for source in sources}
+    gold = {(span[1], span[2], span[3]) for span in spans if span[0] == GOLD}
+    groups = adjudication.agreed_at_sight(spans, considered, ruled, gold,
+                                          span_rows.attributes_from)
+    if groups is None:
+        return None
     commands: list[Command] = []
-    crossing = []  # documents with links across documents: their targets' gold may come later
-    materials = store.iter_review(uids)
-    while chunk := list(islice(materials, PLANNED)):
-        done = [{name for name, state in m.status.items() if state == "done"}.__contains__
-                for m in chunk]
-        planned = adjudication.plan_documents(chosen, [
-            _document_spans(m.spans, is_done, m.decisions, chosen)
-            for m, is_done in zip(chunk, done, strict=True)
-        ])
-        for material, is_done, items in zip(chunk, done, planned, strict=True):
-            local = [r for r in material.relations if not r.crosses]
-            if len(local) < len(material.relations):
-                crossing.append(material.uid)
-            commands += adjudication.accept_agreed(
-                items, decided_by,
-                _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
-                _plan_relations(store, items, local, material.decisions) if local else (),
-            ).commands
-    return _accept(store, decided_by, commands) + _accept_agreed_across(
-        store, decided_by, chosen, crossing)
+    ids = iter(new_ids(2 * len(groups)))
+    for group in groups:
+        annotator, label, start, end, attributes, span_id, note, fragments = group[0][:8]
+        span = Span(material.uid, start, end, label, annotator, span_id,
+                    span_rows.attributes_from(attributes), note, at, at,
+                    span_rows.fragments_from(fragments))
+        made, decision = adjudication.accepted(span, tuple(s[5] for s in group), decided_by,
+                                               at, next(ids), next(ids))
+        commands += (CreateSpan(made), AddDecision(decision))
+    if material.doc_labels:
+        labels = _plan_labels(material.doc_labels, material.done.__contains__,
+                              material.label_decisions, chosen)
+        commands += adjudication.accept_agreed((), decided_by, labels).commands
+    return commands
+
+
+def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: Sequence[str],
+                    crossing: list[str]) -> dict[str, list[Command]]:
+    """Per document of ``uids``, the commands accepting its open fully agreed items, found by
+    aligning each two annotators once for all of them; the documents with links across
+    documents are added to ``crossing``."""
+    chunk = list(store.iter_review(uids))
+    done = [{name for name, state in m.status.items() if state == "done"}.__contains__
+            for m in chunk]
+    planned = adjudication.plan_documents(chosen, [
+        _document_spans(m.spans, is_done, m.decisions, chosen)
+        for m, is_done in zip(chunk, done, strict=True)
+    ])
+    found = {}
+    for material, is_done, items in zip(chunk, done, planned, strict=True):
+        local = [r for r in material.relations if not r.crosses]
+        if len(local) < len(material.relations):
+            crossing.append(material.uid)
+        found[material.uid] = list(adjudication.accept_agreed(
+            items, decided_by,
+            _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
+            _plan_relations(store, items, local, material.decisions) if local else (),
+        ).commands)
+    return found
 
 
 def _accept(store: Store, decided_by: str, commands: Sequence[Command]) -> int:

@@ -82,7 +82,16 @@ def from_row(
         fragments = row
     return Span(
         uid, start, end, label(label_id), annotator(annotator_id), span_id,
-        json.loads(attributes) if attributes and attributes != "{}" else {},
-        note, created, updated,
-        tuple(map(tuple, json.loads(fragments))) if fragments else (),
+        attributes_from(attributes) if attributes and attributes != "{}" else {},
+        note, created, updated, fragments_from(fragments) if fragments else (),
     )
+
+
+def attributes_from(stored: str | None) -> dict[str, Any]:
+    """Attributes as :func:`attributes_json` stored them (any JSON spelling)."""
+    return json.loads(stored) if stored and stored != "{}" else {}
+
+
+def fragments_from(stored: str | None) -> tuple[tuple[int, int], ...]:
+    """Fragments as :func:`fragments_json` stored them."""
+    return tuple(map(tuple, json.loads(stored))) if stored else ()

@@ -957,6 +957,13 @@ class Store:
         with self._read() as conn:
             yield from bulk.iter_review(conn, self.names, uids, batch)
 
+    def iter_review_rows(self, uids: Sequence[str] | None = None,
+                         batch: int = 500) -> Iterator[bulk.ReviewRows]:
+        """Stream the :class:`~db.bulk.ReviewRows` of the documents ``uids`` (default: all), in
+        store order, a few queries per ``batch``."""
+        with self._read() as conn:
+            yield from bulk.iter_review_rows(conn, self.names, uids, batch)
+
     def stats(self) -> dict[str, Any]:
         with self._read() as conn:
             return bulk.stats(conn)
