@@ -54,25 +54,18 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     :func:`db.edits.apply` would one after the other; returns them as applied. Creating
     spans, adding relations and document labels, and adding decisions come in that order
     (each kind after what it may name), the spans and span decisions together."""
-    parts = [_parts(command) for command in commands]
-    every = [part for made_of in parts for part in made_of]
     alone = len(commands) < 2 and type(commands[0]) is not AcceptAgreed
-    if alone or not {type(part) for part in every} <= {CreateSpan, AddDecision, *_OTHERS}:
+    split = None if alone else _split(commands)
+    if split is None:
         done = []
         for command in commands:
             edits.check_placed(conn, command, known)
             done.append(edits.apply(conn, names, command, known))
         return done
-    _check_open(conn, names, commands, parts, known)  # first: as one command alone does
-    spans, decisions, others, one_by_one = [], [], [], []
-    for part in every:
-        if type(part) is CreateSpan and not part.relations:
-            spans.append(part.span)
-        elif type(part) is AddDecision and part.decision.category is None \
-                and part.decision.gold_relation is None:
-            decisions.append(part.decision)
-        else:  # a span joined by relations, a relation, a document label
-            (one_by_one if type(part) is AddDecision else others).append(part)
+    spans, decisions, others, one_by_one, lots = split
+    docs = edits.documents(conn, (d.document for lot in lots for d in lot), known)
+    standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
+                                           for lot in lots])  # first: as one command alone
     _create_spans(conn, names, spans, known)
     for command in others:
         edits.check_placed(conn, command, known)
@@ -81,6 +74,56 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     for command in one_by_one:
         edits.add_checked_decision(conn, names, command)
     return list(commands)
+
+
+Split = tuple[list[Span], list[Decision], list[Command], list[AddDecision], list[list[Decision]]]
+
+
+def _split(commands: Sequence[Command]) -> Split | None:
+    """What ``commands`` are made of (a Batch's commands at any depth, an AcceptAgreed's
+    parts), by how they are applied: spans created together (none joined by relations),
+    span decisions added together, the others (relations, document labels, spans joined by
+    relations) one by one before those decisions, and decisions on relations or document
+    labels one by one after them; and the lots of decisions :func:`db.standing.check_open`
+    takes, each command's (an AcceptAgreed's document by document, as the accepts of each
+    document it holds). None when a command is of none of those kinds."""
+    spans: list[Span] = []
+    decisions: list[Decision] = []
+    others: list[Command] = []
+    one_by_one: list[AddDecision] = []
+    lots: list[list[Decision]] = []
+    for command in commands:
+        lot: list[Decision] = []
+        if type(command) is AcceptAgreed:
+            gold, agreed, made_of = command.parts()
+            spans += gold
+            decisions += agreed
+            lot += agreed
+        else:
+            made_of = _parts(command)
+        for part in made_of:
+            kind = type(part)
+            if kind is CreateSpan and not part.relations:  # type: ignore[attr-defined]
+                spans.append(part.span)  # type: ignore[attr-defined]
+            elif kind is AddDecision:
+                decision = part.decision  # type: ignore[attr-defined]
+                lot.append(decision)
+                if decision.category is None and decision.gold_relation is None:
+                    decisions.append(decision)
+                else:
+                    one_by_one.append(part)  # type: ignore[arg-type]
+            elif kind is CreateSpan or kind in _OTHERS:
+                others.append(part)
+            else:
+                return None
+        if type(command) is AcceptAgreed:
+            by_document: dict[str, list[Decision]] = {}
+            for decision in lot:
+                by_document.setdefault(decision.document, []).append(decision)
+            lots += by_document.values()
+        else:
+            lots.append(lot)
+    return spans, decisions, others, one_by_one, lots
 
 
 def replay(conn: Connection, names: Names, command: Command,
@@ -93,26 +136,6 @@ def replay(conn: Connection, names: Names, command: Command,
     if type(command) is AcceptAgreed:
         return apply_many(conn, names, [command], known)[0]
     return edits.apply(conn, names, command, known)
-
-
-def _check_open(conn: Connection, names: Names, commands: Sequence[Command],
-                parts: Sequence[Sequence[Command]], known: edits.Known | None) -> None:
-    """:func:`db.standing.check_open` of every decision of ``commands`` (made of ``parts``),
-    each command's decisions before it is applied (and so after those of the commands before
-    it); an AcceptAgreed's, document by document (as the accepts of each document it holds)."""
-    lots = []
-    for command, made_of in zip(commands, parts, strict=True):
-        lot = [p.decision for p in made_of if type(p) is AddDecision]
-        if type(command) is AcceptAgreed:
-            by_document: dict[str, list[Decision]] = {}
-            for decision in lot:
-                by_document.setdefault(decision.document, []).append(decision)
-            lots += by_document.values()
-        else:
-            lots.append(lot)
-    docs = edits.documents(conn, (d.document for lot in lots for d in lot), known)
-    standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
-                                           for lot in lots])
 
 
 def _parts(command: Command) -> list[Command]:
@@ -141,14 +164,8 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
     _check_ink(conn, spans, docs)
     who = {name: names.annotator_id(conn, name) for name in {s.annotator for s in spans}}
     what = {name: names.label_id(conn, name) for name in {s.label for s in spans}}
-    rows = span_rows.to_rows(((s, docs[s.document][0]) for s in spans), who, what)
-    execute(conn, "SAVEPOINT many_spans")
-    if conn.exec_driver_sql(span_rows.INSERT_NEW, rows).rowcount != len(rows):
-        execute(conn, "ROLLBACK TO many_spans")  # name the first id found taken
-        for span, row in zip(spans, rows, strict=True):
-            if not execute(conn, span_rows.INSERT_NEW, row).rowcount:
-                raise ValidationError(f"span {span.id} exists already")
-    execute(conn, "RELEASE many_spans")
+    _insert_new(conn, span_rows.INSERT_NEW, span_rows.to_rows(
+        ((s, docs[s.document][0]) for s in spans), who, what), "span")
     if tombstones.any_buried(conn):  # else no id of them is (a look rather than a delete each)
         tombstones.unbury(conn, "span", [s.id for s in spans])
 
@@ -174,21 +191,29 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
     if not decisions:
         return
     docs = edits.documents(conn, (d.document for d in decisions), known)
-    ids = [d.id for d in decisions]
-    taken = _found(conn, "SELECT id, id FROM decisions WHERE id IN", ids)
     gold_ids = [d.gold_span.id for d in decisions
                 if d.gold_span is not None and d.gold_span.id not in created]
     gold_in = created | _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
                                "ON d.id = s.document_id WHERE s.id IN", gold_ids)
-    seen: set[str] = set()
     for decision in decisions:
-        if decision.id in taken or decision.id in seen:
-            raise ValidationError(f"decision {decision.id} exists already")
-        seen.add(decision.id)
         edits.check_decision_shape(decision)
         edits.check_span_decision(decision, lambda span_id: _gold_document(gold_in, span_id))
-    execute_many(conn, edits.INSERT_DECISION,
-                 [edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions])
+    _insert_new(conn, f"{edits.INSERT_DECISION} ON CONFLICT (id) DO NOTHING",
+                [edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions],
+                "decision")
+
+
+def _insert_new(conn: Connection, sql: str, rows: Sequence[Sequence[Any]], what: str) -> None:
+    """Insert ``rows`` by ``sql`` (an INSERT that skips a row whose id, its first value, is
+    taken), all in one go; ValidationError naming the first ``what`` whose id is taken (in
+    the store, or by a row before it), and none inserted."""
+    execute(conn, "SAVEPOINT many_new")
+    if conn.exec_driver_sql(sql, rows).rowcount != len(rows):  # type: ignore[arg-type]
+        execute(conn, "ROLLBACK TO many_new")
+        for row in rows:
+            if not execute(conn, sql, row).rowcount:
+                raise ValidationError(f"{what} {row[0]} exists already")
+    execute(conn, "RELEASE many_new")
 
 
 def _gold_document(found: dict[str, str], span_id: str) -> str:

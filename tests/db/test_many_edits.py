@@ -82,6 +82,19 @@ def test_a_decision_id_given_twice_is_refused(store: Store) -> None:
     assert gold_and_steps(store) == (0, 0)
 
 
+def test_a_decision_id_taken_in_the_store_is_refused(store: Store) -> None:
+    first, second = uids(store)
+    one = accept(first, 4, 12)
+    store.apply(one, "judge")
+    decision = one.commands[1].decision  # type: ignore[attr-defined]
+    two = accept(second, 0, 6)
+    again = Batch((two.commands[0], AddDecision(Decision(
+        decision.id, second, "accept", ("x",), two.commands[0].span, "judge"))))  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match=f"decision {decision.id} exists already"):
+        store.apply_each([accept(first, 18, 30), again], "judge")
+    assert gold_and_steps(store) == (1, 1)
+
+
 def test_an_item_decided_meanwhile_is_refused_naming_who(store: Store) -> None:
     first, second = uids(store)
     store.apply(accept(first, 4, 12, by="lead"), "lead")
