@@ -582,9 +582,14 @@ class AcceptAgreed(Batch):
     @classmethod
     def of(cls, commands: Sequence[Command], title: str = "accept agreed items") -> AcceptAgreed:
         """The step of ``commands`` (those of per-document accepts), in its order."""
-        spans, decisions, rest = gold_parts(commands)
+        return cls.made_of(gold_parts(commands), title)
+
+    @classmethod
+    def made_of(cls, parts: Parts, title: str = "accept agreed items") -> AcceptAgreed:
+        """The step of its ``parts`` (as :func:`gold_parts` gives them)."""
+        spans, decisions, rest = parts
         return cls((*(CreateSpan(s) for s in spans), *(AddDecision(d) for d in decisions),
-                    *rest), title, (spans, decisions, rest))
+                    *rest), title, parts)
 
     def inverse(self) -> WithdrawAgreed:
         spans, decisions, rest = self.parts()

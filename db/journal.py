@@ -63,12 +63,13 @@ def write(
         raise ValueError("an event has no inverse, and every other row has one")
     state = state or ("closed" if kind == "event" else "active")
     at = utc_now()
-    row = _row(at, annotator_id, op, documents, payload, inverse or {}, kind, target, state)
-    row_id = _insert(conn, row, documents)
     # the JSON as written, parsed as a read parses it (a tuple comes back a list)
-    return JournalEntry(row_id, at, by, op, kind, state, json.loads(row[4]),
-                        tuple(sorted(documents)), target,
-                        json.loads(row[5]) if kind == "undo" else None)
+    payload_text, payload_read = json_text.dumps_read(payload)
+    inverse_text, inverse_read = json_text.dumps_read(inverse or {}, read=kind == "undo")
+    row = _row(at, annotator_id, op, documents, payload_text, inverse_text, kind, target, state)
+    row_id = _insert(conn, row, documents)
+    return JournalEntry(row_id, at, by, op, kind, state, payload_read,
+                        tuple(sorted(documents)), target, inverse_read)
 
 
 def _insert(conn: Connection, row: tuple[Any, ...], documents: Collection[str]) -> int:
@@ -80,14 +81,13 @@ def _insert(conn: Connection, row: tuple[Any, ...], documents: Collection[str]) 
     return row_id
 
 
-def _row(at: str, annotator_id: int, op: str, documents: Collection[str],
-         payload: dict[str, Any], inverse: dict[str, Any], kind: str, target: int | None,
-         state: str) -> tuple[Any, ...]:
-    """The parameters of :data:`_INSERT`; the one document touched is kept in the row."""
+def _row(at: str, annotator_id: int, op: str, documents: Collection[str], payload: str,
+         inverse: str, kind: str, target: int | None, state: str) -> tuple[Any, ...]:
+    """The parameters of :data:`_INSERT` (``payload`` and ``inverse`` as JSON text, as the
+    columns' JSON type writes them: :func:`db.json_text.dumps`); the one document touched is
+    kept in the row."""
     only = next(iter(documents)) if len(documents) == 1 else None
-    # as the columns' JSON type writes them
-    return (at, annotator_id, op, only, json_text.dumps(payload), json_text.dumps(inverse), kind,
-            target, state)
+    return (at, annotator_id, op, only, payload, inverse, kind, target, state)
 
 
 def write_many(
@@ -100,7 +100,8 @@ def write_many(
     at = utc_now()
     pending: list[tuple[Any, ...]] = []
     for op, payload, inverse, documents in steps:
-        row = _row(at, annotator_id, op, documents, payload, inverse, "do", None, "active")
+        row = _row(at, annotator_id, op, documents, json_text.dumps(payload),
+                   json_text.dumps(inverse), "do", None, "active")
         if len(documents) > 1:
             if pending:
                 execute_many(conn, _INSERT_ONE, pending)

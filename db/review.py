@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
 from annotate.collector import collector_paused
-from annotate.commands import AcceptAgreed, AddDecision, Command, CreateSpan, Decision
+from annotate.commands import AcceptAgreed, AddDecision, Command, Decision, Parts, gold_parts
 from annotate.errors import InputError
 from annotate.model import GOLD, DocLabel, Relation, Span, new_ids, utc_now
 from annotate.relation_items import RelationItem, plan_relations
@@ -144,26 +144,31 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
                    uids: Sequence[str] | None) -> int:
     """:func:`accept_agreed`, its work: each document's agreed items found at sight
     (:func:`~annotate.adjudication.agreed_at_sight`) where they can be, the others' by
-    alignment, :data:`PLANNED` documents at a time; the commands in store order."""
-    by_document: dict[str, list[Command]] = {}
+    alignment, :data:`PLANNED` documents at a time; the accepts in store order."""
+    by_document: dict[str, Parts] = {}
     aligned = []
     at = utc_now()
     for material in store.iter_review_rows(uids):
-        commands = _accept_at_sight(material, decided_by, chosen, at)
-        if commands is None:
+        parts = _accept_at_sight(material, decided_by, chosen, at)
+        if parts is None:
             aligned.append(material.uid)
-        by_document[material.uid] = commands or []
+        by_document[material.uid] = parts or ([], [], [])
     crossing: list[str] = []  # documents with links across documents: their targets' gold later
     for part in chunks(aligned, PLANNED):
         by_document.update(_accept_aligned(store, decided_by, chosen, part, crossing))
-    return _accept(store, decided_by, [c for made in by_document.values() for c in made]) + \
-        _accept_agreed_across(store, decided_by, chosen, crossing)
+    every: Parts = ([], [], [])
+    for made_of in by_document.values():
+        for gathered, more in zip(every, made_of, strict=True):
+            gathered += more
+    return _accept(store, decided_by, every) + _accept_agreed_across(
+        store, decided_by, chosen, crossing)
 
 
 def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str],
-                     at: str) -> list[Command] | None:
-    """The commands accepting the open fully agreed items of a document with no relation,
-    found without aligning; None when they take an alignment."""
+                     at: str) -> Parts | None:
+    """The parts of the step accepting the open fully agreed items of a document with no
+    relation (:func:`~annotate.commands.gold_parts`), found without aligning; None when they
+    take an alignment."""
     if material.related:
         return None
     spans = material.spans
@@ -179,28 +184,31 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
                                           span_rows.attributes_from)
     if groups is None:
         return None
-    commands: list[Command] = []
+    made: list[Span] = []
+    decisions: list[Decision] = []
     ids = iter(new_ids(2 * len(groups)))
     for group in groups:
         annotator, label, start, end, attributes, span_id, note, fragments = group[0][:8]
         span = Span(material.uid, start, end, label, annotator, span_id,
                     span_rows.attributes_from(attributes), note, at, at,
                     span_rows.fragments_from(fragments))
-        made, decision = adjudication.accepted(span, tuple(s[5] for s in group), decided_by,
+        copy, decision = adjudication.accepted(span, tuple(s[5] for s in group), decided_by,
                                                at, next(ids), next(ids))
-        commands += (CreateSpan(made), AddDecision(decision))
+        made.append(copy)
+        decisions.append(decision)
+    rest: list[Command] = []
     if material.doc_labels:
         labels = _plan_labels(material.doc_labels, material.done.__contains__,
                               material.label_decisions, chosen)
-        commands += adjudication.accept_agreed((), decided_by, labels).commands
-    return commands
+        rest += adjudication.accept_agreed((), decided_by, labels).commands
+    return made, decisions, rest
 
 
 def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: Sequence[str],
-                    crossing: list[str]) -> dict[str, list[Command]]:
-    """Per document of ``uids``, the commands accepting its open fully agreed items, found by
-    aligning each two annotators once for all of them; the documents with links across
-    documents are added to ``crossing``."""
+                    crossing: list[str]) -> dict[str, Parts]:
+    """Per document of ``uids``, the parts of the step accepting its open fully agreed items
+    (:func:`~annotate.commands.gold_parts`), found by aligning each two annotators once for
+    all of them; the documents with links across documents are added to ``crossing``."""
     chunk = list(store.iter_review(uids))
     done = [{name for name, state in m.status.items() if state == "done"}.__contains__
             for m in chunk]
@@ -213,7 +221,7 @@ def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: 
         local = [r for r in material.relations if not r.crosses]
         if len(local) < len(material.relations):
             crossing.append(material.uid)
-        found[material.uid] = list(adjudication.accept_agreed(
+        found[material.uid] = gold_parts(adjudication.accept_agreed(
             items, decided_by,
             _plan_labels(material.doc_labels, is_done, material.decisions, chosen),
             _plan_relations(store, items, local, material.decisions) if local else (),
@@ -221,13 +229,15 @@ def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: 
     return found
 
 
-def _accept(store: Store, decided_by: str, commands: Sequence[Command]) -> int:
-    """Apply the accepts ``commands`` as one AcceptAgreed step (none when there are none);
-    returns the items accepted (decisions made)."""
-    if not commands:
+def _accept(store: Store, decided_by: str, parts: Parts) -> int:
+    """Apply the accepts of ``parts`` (:func:`~annotate.commands.gold_parts`) as one
+    AcceptAgreed step (none when there are none); returns the items accepted (decisions
+    made)."""
+    spans, decisions, rest = parts
+    if not (spans or decisions or rest):
         return 0
-    store.apply(AcceptAgreed.of(commands), decided_by)
-    return sum(type(c) is AddDecision for c in commands)
+    store.apply(AcceptAgreed.made_of(parts), decided_by)
+    return len(decisions) + sum(type(c) is AddDecision for c in rest)
 
 
 def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],
@@ -239,7 +249,7 @@ def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],
         items = _items(store, uid, chosen)
         relations = [r for r in relation_review_items(store, uid, items) if r.crosses]
         commands += adjudication.accept_agreed([], decided_by, (), relations).commands
-    return _accept(store, decided_by, commands)
+    return _accept(store, decided_by, gold_parts(commands))
 
 
 def resolve_uid(store: Store, given: str) -> str:
