@@ -4,11 +4,11 @@ statistics."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, repeat
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Connection, func, select
 
@@ -634,8 +634,7 @@ def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
             )
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRows:
+class ReviewRows(NamedTuple):  # a tuple: tens of thousands of documents are read
     """What accepting a document's agreed items reads of it first, no span built: its span
     rows (annotator, label, start, end, attributes and id as stored, note, fragments as
     stored), by position; who marked it done; per decision (oldest first) its kind, category,
@@ -644,7 +643,7 @@ class ReviewRows:
 
     uid: str
     spans: tuple[tuple[Any, ...], ...]
-    done: frozenset[str]
+    done: Collection[str]
     decided: tuple[tuple[str, str | None, tuple[str, ...], str | None], ...]
     label_decisions: tuple[Decision, ...]
     doc_labels: tuple[DocLabel, ...]
@@ -691,12 +690,13 @@ def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
             ids)}
         doc_labels = _doc_labels_for(conn, names, docs, None)
         for doc_id, uid in docs.items():
-            rows = decided.get(doc_id, ())
+            rows = decided.get(doc_id)
             yield ReviewRows(
-                uid, spans.get(doc_id, ()), frozenset(done.get(doc_id, ())),
-                tuple((r.kind, r.category, tuple(r.sources), r.gold_span_id) for r in rows),
-                tuple(decision_from_row(conn, names, r, uid, {}, {})
-                      for r in rows if r.category is not None),
+                uid, spans.get(doc_id, ()), done.get(doc_id, ()),
+                () if rows is None else tuple((r.kind, r.category, tuple(r.sources),
+                                               r.gold_span_id) for r in rows),
+                () if rows is None else tuple(decision_from_row(conn, names, r, uid, {}, {})
+                                              for r in rows if r.category is not None),
                 doc_labels[doc_id], doc_id in related,
             )
 

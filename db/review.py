@@ -198,7 +198,7 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
         decisions.append(decision)
     rest: list[Command] = []
     if material.doc_labels:
-        labels = _plan_labels(material.doc_labels, material.done.__contains__,
+        labels = _plan_labels(material.doc_labels, lambda name: name in material.done,
                               material.label_decisions, chosen)
         rest += adjudication.accept_agreed((), decided_by, labels).commands
     return made, decisions, rest

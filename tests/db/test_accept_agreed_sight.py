@@ -9,7 +9,8 @@ from typing import Any
 
 from annotate import adjudication
 from annotate.commands import AcceptAgreed, Command
-from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.model import AnnotatedDocument, DocLabel, Document, Relation, Span
+from annotate.schema import DocCategory, DocValue, LabelSchema
 from db import review
 from db.store import Store
 
@@ -19,6 +20,7 @@ ATTRIBUTES = ({"certainty": "reported", "proposition": "killed"},
               {"proposition": "killed", "certainty": "reported"},  # the same, spelled otherwise
               {"certainty": "hedged"}, {})
 TEXT = "the ministry said forty people died near the river on monday " * 2
+STANCE = DocCategory("stance", (DocValue("supports", "1"), DocValue("disputes", "2")))
 
 
 def corpus(documents: int = 120, seed: int = 3) -> list[AnnotatedDocument]:
@@ -51,14 +53,23 @@ def corpus(documents: int = 120, seed: int = 3) -> list[AnnotatedDocument]:
             relations.append(Relation("CLAIMED_BY", claims[0].id, people[0].id,
                                       claims[0].annotator, f"{n}-rel"))
         status = {who: "done" for who in WHO if rng.random() < 0.8}
-        records.append(AnnotatedDocument(doc, tuple(spans), tuple(relations), status))
+        stance = [DocLabel(doc.uid, "stance", "supports" if rng.random() < 0.9 else "disputes",
+                           who) for who in WHO if rng.random() < 0.3]
+        records.append(AnnotatedDocument(doc, tuple(spans), tuple(relations), status,
+                                         tuple(stance)))
     return records
 
 
 def seeded(path: Path) -> Store:
     """A store of the corpus where a few items were decided already."""
     store = Store.open(path)
+    schema = store.schema()
+    store.set_schema(LabelSchema(schema.labels, schema.relations, (STANCE,)), by="lead")
     store.import_documents(corpus())
+    for row in store.list_documents()[:40]:
+        stance = [i for i in review.doc_review_items(store, row.uid) if i.status == "open"]
+        if stance and row.span_count % 3 == 0:
+            store.apply(adjudication.reject_doc_command(stance[0], "lead"), "lead")
     for row in store.list_documents()[:12]:
         items = [i for i in review.review_items(store, row.uid) if i.status == "open"]
         if items:
@@ -85,7 +96,7 @@ def _plain(value: Any, fresh: dict[str, int]) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v, fresh) for k, v in value.items()
                 if k not in ("created", "updated", "at")}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(v, fresh) for v in value]
     if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
         return fresh.setdefault(value, len(fresh))
@@ -111,3 +122,4 @@ def test_agreed_at_sight_writes_what_aligning_every_document_writes(tmp_path: Pa
     assert written(aligning, monkeypatch) == expected_steps
     at_sight.close()
     aligning.close()
+
