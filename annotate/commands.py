@@ -600,17 +600,34 @@ class AcceptAgreed(Batch):
         return _many_changes(self.parts(), created=True)
 
     def to_dict(self) -> dict[str, Any]:
+        """Its journal JSON: the documents once; a row per gold span, [document's index,
+        start, end, label, id, attributes, note, fragments] (then created and updated, when
+        not ``at``); a row per span decision, [id, sources, its gold span's index] for an
+        accept of ``by`` at ``at`` in that span's document, else [id, document, kind,
+        sources, gold span id, decided_by, at]; the rest, a command each."""
         spans, decisions, rest = self.parts()
-        return {
-            "op": self.op,
-            "title": self.title,
-            "spans": [[s.document, s.start, s.end, s.label, s.id, dict(s.attributes), s.note,
-                       s.created, s.updated, [list(f) for f in s.fragments]] for s in spans],
-            "decisions": [[d.id, d.document, d.kind, list(d.sources),
-                           None if d.gold_span is None else d.gold_span.id, d.decided_by, d.at]
-                          for d in decisions],
-            "commands": [c.to_dict() for c in rest],
-        }
+        at = spans[0].created if spans else decisions[0].at if decisions else ""
+        by = decisions[0].decided_by if decisions else ""
+        documents: dict[str, int] = {}
+        place = {s.id: n for n, s in enumerate(spans)}
+        rows: list[list[Any]] = []
+        for s in spans:
+            row = [documents.setdefault(s.document, len(documents)), s.start, s.end, s.label,
+                   s.id, s.attributes, s.note, [list(f) for f in s.fragments]]
+            rows.append(row if s.created == at == s.updated else [*row, s.created, s.updated])
+        decided: list[list[Any]] = []
+        for d in decisions:
+            gold = None if d.gold_span is None else place[d.gold_span.id]
+            if gold is not None and d.kind == "accept" and d.decided_by == by and d.at == at \
+                    and spans[gold].document == d.document:
+                decided.append([d.id, d.sources, gold])
+            else:
+                decided.append([d.id, d.document, d.kind, d.sources,
+                                None if d.gold_span is None else d.gold_span.id, d.decided_by,
+                                d.at])
+        return {"op": self.op, "title": self.title, "at": at, "by": by,
+                "documents": list(documents), "spans": rows, "decisions": decided,
+                "commands": [c.to_dict() for c in rest]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -674,16 +691,34 @@ def _span_decision(decision: Decision, spans: dict[str, Span]) -> bool:
 
 
 def _accept_agreed_from(data: dict[str, Any]) -> AcceptAgreed:
-    """An AcceptAgreed from its journal JSON."""
-    spans = {
-        row[4]: Span(row[0], row[1], row[2], row[3], GOLD, row[4], row[5], row[6], row[7],
-                     row[8], tuple(tuple(f) for f in row[9]))
-        for row in data["spans"]
-    }
-    decisions = [Decision(i, uid, kind, tuple(sources), None if gold is None else spans[gold],
-                          by, at) for i, uid, kind, sources, gold, by, at in data["decisions"]]
-    return AcceptAgreed((*(CreateSpan(s) for s in spans.values()),
-                         *(AddDecision(d) for d in decisions),
+    """An AcceptAgreed from its journal JSON (:meth:`AcceptAgreed.to_dict`; or as written
+    before, with each span's document and times and each decision whole)."""
+    if "documents" not in data:  # the journal of earlier versions
+        spans = [Span(uid, start, end, label, GOLD, span_id, attributes, note, created, updated,
+                      tuple(tuple(f) for f in fragments))
+                 for uid, start, end, label, span_id, attributes, note, created, updated,
+                 fragments in data["spans"]]
+    else:
+        uids, at = data["documents"], data["at"]
+        spans = []
+        for row in data["spans"]:
+            doc, start, end, label, span_id, attributes, note, fragments, *made = row
+            created, updated = made or (at, at)
+            spans.append(Span(uids[doc], start, end, label, GOLD, span_id, attributes, note,
+                              created, updated, tuple(tuple(f) for f in fragments)))
+    by_id = {s.id: s for s in spans}
+    decisions = []
+    for row in data["decisions"]:
+        if len(row) == 3:
+            decision_id, sources, gold = row
+            span = spans[gold]
+            decisions.append(Decision(decision_id, span.document, "accept", tuple(sources), span,
+                                      data["by"], data["at"]))
+        else:
+            decision_id, uid, kind, sources, gold_id, by, made_at = row
+            decisions.append(Decision(decision_id, uid, kind, tuple(sources),
+                                      None if gold_id is None else by_id[gold_id], by, made_at))
+    return AcceptAgreed((*(CreateSpan(s) for s in spans), *(AddDecision(d) for d in decisions),
                          *(command_from_dict(c) for c in data["commands"])), data["title"])
 
 

@@ -140,8 +140,12 @@ def _agreed(op: str, payload: dict[str, Any]) -> str:
     spans, decisions = _rows(payload, "spans"), _rows(payload, "decisions")
     commands = [c for c in payload.get("commands") or () if isinstance(c, dict)]
     others = [c.get("decision") for c in commands if isinstance(c.get("decision"), dict)]
-    documents = {r[0] for r in spans} | {r[1] for r in decisions} | {
-        d.get("document") for d in others}
+    listed = payload.get("documents")
+    if isinstance(listed, list):  # compact: the documents once, rows naming them by index
+        documents = set(map(str, listed)) | {r[1] for r in decisions if len(r) > 3}
+    else:
+        documents = {r[0] for r in spans} | {r[1] for r in decisions}
+    documents |= {d.get("document") for d in others}
     items = len(decisions) + len(others)
     title = str(payload.get("title") or "accept agreed items")
     title = title if op == "accept_agreed" else f"withdraw {title}"
