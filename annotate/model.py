@@ -10,6 +10,7 @@ import hashlib
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,6 +43,12 @@ def new_ids(count: int) -> list[str]:
         x = digits[at : at + 32]  # the version nibble is 4, the variant bits 10
         made.append(f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:]}")
     return made
+
+
+def fresh_ids(batch: int = 4096) -> Iterator[str]:
+    """Fresh ids without end (:func:`new_ids`), drawn ``batch`` at a time."""
+    while True:
+        yield from new_ids(batch)
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}

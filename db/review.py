@@ -4,7 +4,7 @@ corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from annotate import adjudication
@@ -12,7 +12,7 @@ from annotate.adjudication import DocItem, Item
 from annotate.collector import collector_paused
 from annotate.commands import AcceptAgreed, AddDecision, Command, Decision, Parts, gold_parts
 from annotate.errors import InputError
-from annotate.model import GOLD, DocLabel, Relation, Span, new_ids, utc_now
+from annotate.model import GOLD, DocLabel, Relation, Span, fresh_ids, utc_now
 from annotate.relation_items import RelationItem, plan_relations
 from annotate.strings import check_name
 from db import span_rows
@@ -147,9 +147,9 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     alignment, :data:`PLANNED` documents at a time; the accepts in store order."""
     by_document: dict[str, Parts] = {}
     aligned = []
-    at = utc_now()
+    at, ids = utc_now(), fresh_ids()
     for material in store.iter_review_rows(uids):
-        parts = _accept_at_sight(material, decided_by, chosen, at)
+        parts = _accept_at_sight(material, decided_by, chosen, at, ids)
         if parts is None:
             aligned.append(material.uid)
         by_document[material.uid] = parts or ([], [], [])
@@ -164,11 +164,11 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
         store, decided_by, chosen, crossing)
 
 
-def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str],
-                     at: str) -> Parts | None:
+def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str], at: str,
+                     ids: Iterator[str]) -> Parts | None:
     """The parts of the step accepting the open fully agreed items of a document with no
-    relation (:func:`~annotate.commands.gold_parts`), found without aligning; None when they
-    take an alignment."""
+    relation (:func:`~annotate.commands.gold_parts`), made ``at`` with ids from ``ids``, found
+    without aligning; None when they take an alignment."""
     if material.related:
         return None
     spans = material.spans
@@ -186,14 +186,13 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
         return None
     made: list[Span] = []
     decisions: list[Decision] = []
-    ids = iter(new_ids(2 * len(groups)))
     for group in groups:
         annotator, label, start, end, attributes, span_id, note, fragments = group[0][:8]
         span = Span(material.uid, start, end, label, annotator, span_id,
                     span_rows.attributes_from(attributes), note, at, at,
                     span_rows.fragments_from(fragments))
-        copy, decision = adjudication.accepted(span, tuple(s[5] for s in group), decided_by,
-                                               at, next(ids), next(ids))
+        copy, decision = adjudication.accepted(span, tuple([s[5] for s in group]),
+                                               decided_by, at, next(ids), next(ids))
         made.append(copy)
         decisions.append(decision)
     rest: list[Command] = []
