@@ -566,12 +566,12 @@ def _add_decision(command: AddDecision, conn: Connection, names: Names,
 def decision_row(conn: Connection, names: Names, decision: Decision,
                  doc_id: int) -> tuple[Any, ...]:
     """The parameters of :data:`INSERT_DECISION` for ``decision`` of document ``doc_id``."""
-    gold_labels = ([[d.category, d.value, d.created] for d in decision.gold_labels]
-                   if decision.category is not None else None)
+    gold_labels = ("null" if decision.category is None else json_text.dumps(
+        [[d.category, d.value, d.created] for d in decision.gold_labels]))
     return (
-        decision.id, doc_id, decision.kind, json_text.dumps(list(decision.sources)),
+        decision.id, doc_id, decision.kind, json_text.dumps(decision.sources),
         None if decision.gold_span is None else decision.gold_span.id, decision.category,
-        json_text.dumps(gold_labels), names.annotator_id(conn, decision.decided_by),
+        gold_labels, names.annotator_id(conn, decision.decided_by),
         decision.at,
         None if decision.gold_relation is None else decision.gold_relation.id,
     )

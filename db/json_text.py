@@ -13,7 +13,10 @@ import orjson
 
 def dumps(value: Any) -> str:
     """``value`` as JSON text."""
-    return dumps_read(value, read=False)[0]
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not a string, a huge int
+        return json.dumps(value)
 
 
 def dumps_read(value: Any, read: bool = True) -> tuple[str, Any]:
@@ -22,7 +25,7 @@ def dumps_read(value: Any, read: bool = True) -> tuple[str, Any]:
     values as json.loads, several times faster."""
     try:
         raw = orjson.dumps(value)
-    except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not a string, a huge int
+    except TypeError:  # as dumps() does
         text = json.dumps(value)
         return text, json.loads(text) if read else None
     return raw.decode(), orjson.loads(raw) if read else None
