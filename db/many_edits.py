@@ -244,9 +244,8 @@ def _withdraw(conn: Connection, names: Names, command: WithdrawAgreed,
     execute_many(conn, edits.DELETE_DECISION, [(i,) for i in command.decisions])
     execute_many(conn, edits.DELETE_SPAN, [(i,) for i in command.spans])
     tombstones.bury(conn, "span", command.spans)
-    taken = AcceptAgreed((*(CreateSpan(spans[i]) for i in command.spans),
-                          *(AddDecision(d) for d in decisions),
-                          *(c.inverse() for c in reversed(done))), command.title)
+    taken = AcceptAgreed.made_of(([spans[i] for i in command.spans], decisions,
+                                  [c.inverse() for c in reversed(done)]), command.title)
     return WithdrawAgreed(command.spans, command.decisions, tuple(done), command.title, taken)
 
 
