@@ -650,6 +650,32 @@ class ReviewRows(NamedTuple):  # a tuple: tens of thousands of documents are rea
     related: bool
 
 
+class DecisionRow(NamedTuple):
+    """A decision's row as :func:`db.edits.decision_from_row` reads it, its JSON parsed."""
+
+    id: str
+    kind: str
+    sources: list[str]
+    gold_span_id: str | None
+    gold_relation_id: str | None
+    category: str | None
+    gold_labels: list[list[str]] | None
+    decided_by_id: int
+    at: str
+
+    @classmethod
+    def _read(cls, row: Sequence[Any]) -> DecisionRow:
+        """The row of the driver's columns in this order, sources and gold labels JSON text."""
+        decision_id, kind, sources, span, relation, category, labels, by, at = row
+        return cls(decision_id, kind, json.loads(sources), span, relation, category,
+                   json.loads(labels) if labels else None, by, at)
+
+
+_REVIEW_DECISIONS = (
+    "SELECT document_id, id, kind, sources, gold_span_id, gold_relation_id, category, "
+    "gold_labels, decided_by_id, at FROM decisions WHERE document_id IN ({}) "
+    "ORDER BY document_id, at, id"
+)
 _REVIEW_SPANS = (
     'SELECT a.name, l.name, s.start, s."end", s.attributes, s.id, s.note, s.fragments, '
     "s.document_id FROM spans s JOIN annotators a ON a.id = s.annotator_id "
@@ -681,10 +707,9 @@ def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
                 f"ON a.id = st.annotator_id WHERE st.state = 'done' AND st.document_id IN "
                 f"({where})", ids):
             done.setdefault(doc_id, set()).add(name)
-        decided: dict[int, list[Any]] = {}
-        for row in conn.execute(select(DE).where(DE.c.document_id.in_(ids))
-                                .order_by(DE.c.document_id, DE.c.at, DE.c.id)):
-            decided.setdefault(row.document_id, []).append(row)
+        decided: dict[int, list[DecisionRow]] = {}
+        for doc_id, *row in execute(conn, _REVIEW_DECISIONS.format(where), ids):
+            decided.setdefault(doc_id, []).append(DecisionRow._read(row))
         related = {doc_id for doc_id, in execute(
             conn, f"SELECT DISTINCT document_id FROM relations WHERE document_id IN ({where})",
             ids)}
