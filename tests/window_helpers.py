@@ -1,10 +1,13 @@
-"""The main window as the tests open it, and selecting in its text."""
+"""The main window as the tests open it, selecting in its text, and counting the events its
+widgets receive."""
 
+from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
@@ -56,3 +59,19 @@ def select(window: MainWindow, start: int, end: int) -> None:
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     view.setFocus()
+
+
+class Events(QObject):
+    """Counts the events of one type each watched widget receives."""
+
+    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count: Counter[QWidget] = Counter()
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self.kind:
+            self.count[watched] += 1
+        return False

@@ -5,14 +5,12 @@ Spans table and the document list, which show the same columns, are not repainte
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QWidget
-from window_helpers import open_window
+from PySide6.QtCore import QEvent, Qt
+from window_helpers import Events, open_window
 
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
@@ -44,22 +42,6 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     qtbot.wait(50)
     yield win
     win.service.store.close()
-
-
-class Events(QObject):
-    """Counts the events of one type each watched widget receives."""
-
-    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
-        super().__init__()
-        self.kind = kind
-        self.count: Counter[QWidget] = Counter()
-        for widget in widgets:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self.kind:
-            self.count[watched] += 1
-        return False
 
 
 def next_document(qtbot, window: MainWindow) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
-from window_helpers import open_window
+from window_helpers import Events, open_window
 
 from annotate.model import AnnotatedDocument, Document
 from db.store import Store
@@ -41,19 +41,6 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     win.service.store.close()
 
 
-class Paints(QObject):
-    """Counts the paint events of one widget."""
-
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _watched, event) -> bool:
-        self.count += event.type() == QEvent.Type.Paint
-        return False
-
-
 def search(qtbot, window: MainWindow, words: str) -> None:
     """Type ``words`` and run the search at once (as the debounce's end does), then let the
     list repaint."""
@@ -74,7 +61,8 @@ def test_a_search_replaces_the_rows_in_place_and_repaints_only_what_changed(wind
     search(qtbot, window, "report")
     resets: list[bool] = []
     model.modelAboutToBeReset.connect(lambda: resets.append(True))
-    header = Paints(documents.table.horizontalHeader().viewport())
+    header = documents.table.horizontalHeader().viewport()
+    paints = Events(QEvent.Type.Paint, [header])
     asked: list[int] = []
     real = model.data
     model.data = lambda index, *role: asked.append(index.row()) or real(index, *role)
@@ -90,7 +78,7 @@ def test_a_search_replaces_the_rows_in_place_and_repaints_only_what_changed(wind
     finally:
         del model.data
     assert resets == []
-    assert header.count == 0
+    assert paints.count[header] == 0
     assert titles(window) == [f"Report {n}" for n in range(0, DOCUMENTS, 3)][:PAGE]
     assert model.total == DOCUMENTS // 3
 
