@@ -54,8 +54,11 @@ class ReviewDock(QDockWidget):
         self.visibilityChanged.connect(self._on_visibility)
 
     def _on_visibility(self, visible: bool) -> None:
-        """Brought in front: the adjudication tab catches up with the changes it skipped."""
-        if visible and self.tabs.currentWidget() is self.adjudication:
+        """Brought in front: the adjudication tab catches up with the changes it skipped;
+        sent behind: it sets its work aside."""
+        if not visible:
+            self.adjudication.set_aside()
+        elif self.tabs.currentWidget() is self.adjudication:
             self.adjudication.catch_up()
 
     def open_panel(self) -> None:

@@ -20,7 +20,15 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShowEvent, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QHideEvent,
+    QKeySequence,
+    QShowEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -158,6 +166,7 @@ class AdjudicationTab(QWidget):
         self._planned: str | None = None  # the document the items belong to, once aligned
         self._reselect: Item | None = None
         self._filling = 0  # which fill of the table is under way
+        self._unfilled: int | None = None  # the first row a fill stopped out of sight left
         self._replan = QTimer(self, singleShot=True, interval=REPLAN_MS)
         self._replan.timeout.connect(self.refresh)
         self.table = QTableWidget(0, 0)
@@ -257,10 +266,27 @@ class AdjudicationTab(QWidget):
         super().showEvent(event)
         self.catch_up()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.set_aside()
+
     def catch_up(self) -> None:
-        """Re-plan now if changes came while the tab was out of sight."""
+        """Re-plan now if changes came while the tab was out of sight, else fill the rows a
+        fill set aside left."""
         if self._stale:
             self.refresh()
+        elif self._unfilled is not None:
+            first, self._unfilled = self._unfilled, None
+            self._fill_rows(self._filling, first)
+
+    def set_aside(self) -> None:
+        """Out of sight (another tab or dock in front), the tab does no work: an alignment
+        under way is dropped (done again when shown) and a fill of the table stops where it
+        is (and goes on when shown): a long document's alignment and rows take hundreds of
+        megabytes."""
+        if self._plan_job is not None:
+            self._drop_plan_job()
+            self._stale = True
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """A change of the current document: an annotator's edit of their spans (a key press
@@ -399,6 +425,7 @@ class AdjudicationTab(QWidget):
         """Lay the table out for the items; their rows are filled :data:`FILL_ROWS` at a time."""
         headers = ["Kind", *(line(name, NAME) for name in self.annotators), "Status"]
         self._filling += 1  # a fill still under way stops at its next step
+        self._unfilled = None
         self.table.blockSignals(True)
         self.table.clearContents()
         self.table.setColumnCount(len(headers))
@@ -422,6 +449,9 @@ class AdjudicationTab(QWidget):
         """Fill rows from ``first`` on, :data:`FILL_ROWS` of them now and the rest on later
         turns of the event loop, unless a newer fill (another ``fill``) took over."""
         if fill != self._filling:
+            return
+        if self.visibleRegion().isEmpty():
+            self._unfilled = first  # out of sight: the rest when shown (catch_up)
             return
         rows = self.rows
         last = min(first + FILL_ROWS, len(rows))

@@ -136,6 +136,46 @@ def test_cancel_then_align_again(window, qtbot, dense_store):
     assert len(tab.items) == PER_SIDE
 
 
+def test_a_tab_out_of_sight_drops_its_alignment_and_stops_filling(window, qtbot, dense_store,
+                                                                   monkeypatch):
+    """Another tab in front: the alignment under way is dropped (done again once the tab is
+    shown) and a fill of the table stops where it is (and goes on once shown); on a document
+    of 200,000 spans each took hundreds of megabytes, and the fill half a minute."""
+    _, _, dense = dense_store
+    tab, tabs = window.review.adjudication, window.review.tabs
+    window.service.open_document(dense)
+    assert tab.planning
+    tabs.setCurrentWidget(window.review.agreement)
+    assert not tab.planning
+    qtbot.waitUntil(lambda: not len(tab._running), timeout=60_000)  # it stopped early
+    assert tab.items == []
+    shown = tab._show_items
+    monkeypatch.setattr(tab, "_show_items", lambda *args: (
+        shown(*args), tabs.setCurrentWidget(window.review.agreement)))  # behind at once
+    tabs.setCurrentWidget(tab)
+    assert tab.planning
+    qtbot.waitUntil(lambda: len(tab.items) == PER_SIDE, timeout=120_000)
+    qtbot.wait(200)
+    last = tab.table.rowCount() - 1
+    assert tab.table.item(0, 0) is not None and tab.table.item(last, 0) is None
+    tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.table.item(last, 0) is not None, timeout=60_000)
+    assert not tab.planning and len(tab.items) == PER_SIDE
+
+
+def test_a_review_dock_behind_another_drops_its_alignment(window, qtbot, dense_store):
+    _, _, dense = dense_store
+    tab = window.review.adjudication
+    window.service.open_document(dense)
+    assert tab.planning
+    window.spans.raise_()  # the dock tabbed behind the Spans: its tab is still the current
+    qtbot.waitUntil(lambda: window.review.visibleRegion().isEmpty())
+    assert not tab.planning
+    window.review.raise_()
+    qtbot.waitUntil(lambda: tab.planning)
+    qtbot.waitUntil(lambda: len(tab.items) == PER_SIDE, timeout=120_000)
+
+
 def test_a_result_made_stale_is_dropped(window, qtbot, dense_store, monkeypatch):
     """Going back to the small document while the dense one is aligned: the dense items
     (the job is kept from stopping early, so it delivers them) never reach the table."""
