@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -24,8 +25,19 @@ ORGANIZATION = "Counterclaim"
 APPLICATION = "Counterclaim"
 
 
+def paint_on_one_thread() -> None:
+    """Keep Qt's painting on the GUI thread. Its raster engine hands each fill of 96 lines or
+    more (a gradient, a pixmap: a scroll bar, a column of a table) to a pool of threads and
+    waits for them; for what the window paints on a key press the hand-off costs more than
+    the fill (a scroll bar painted in twice the time), and on a busy machine the wait for a
+    free core longer still. Qt reads ``QT_NO_GUI_THREADPOOL`` once, at the first such fill, so
+    this is called before the first paint; a value set by the user is kept."""
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
 def application() -> QApplication:
     """The running QApplication, created with the names QSettings files are kept under."""
+    paint_on_one_thread()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
@@ -84,6 +96,7 @@ def start(location: str | None, settings: QSettings,
     over the growing heap found nothing to free and cost ~35 ms of the start), then what was
     made is moved out of its sight (``gc.freeze``): each full collection while the window
     runs, and those at exit, no longer walk its ~90,000 objects (~30 ms a collection)."""
+    paint_on_one_thread()  # (a window built without application(): a test, a benchmark)
     with collector_paused():
         window = _build(location, settings, theme)
         gc.freeze()  # before the collector runs again: its first pass would walk all of it

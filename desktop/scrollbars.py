@@ -6,6 +6,11 @@ of the Span panel and of the docks (a Fusion bar costs as much to paint as a scr
 :class:`SteadyScrollBar` repaints for a change of range, steps or value only when the slider
 moves on screen or an end is reached or left (its arrow's state); hover, press, focus, size and
 style changes repaint as before.
+
+A bar's repaint stops at its own container, filled with the window's colour (what shows under
+the bar's half-transparent edges, so it looks the same): Qt otherwise paints every widget under
+it first, the dock among them, whose title's paint loads the style's button icons from their
+image files each time (more than the bar's own paint).
 """
 
 from __future__ import annotations
@@ -56,5 +61,7 @@ def steady_scroll_bars(area: QAbstractScrollArea, vertical_on: bool = False) -> 
     narrowing and widening the list (its every row and its header repainted) each time."""
     area.setVerticalScrollBar(SteadyScrollBar(Qt.Orientation.Vertical))
     area.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
+    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
+        bar.parentWidget().setAutoFillBackground(True)  # its container (see above)
     if vertical_on:
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)

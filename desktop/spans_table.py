@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -277,6 +278,11 @@ class SpansTable(QDockWidget):
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        # whole rows are selected: the headers would turn bold with each selection and back
+        # with none, telling nothing; and the header, sharing the table's selection, would
+        # be repainted whole with each selection (a span made or deleted): it has its own
+        header.setHighlightSections(False)
+        header.setSelectionModel(QItemSelectionModel(self.model, header))
         # sized once (fitting the contents would measure every row on each change); the user
         # may drag them
         metrics = self.table.fontMetrics()

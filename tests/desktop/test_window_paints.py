@@ -5,6 +5,9 @@ draws."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from desktop.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
+ROOT = Path(__file__).resolve().parents[2]
 WHO = "amina"
 SENTENCE = "The army denied that the convoy was ambushed near Kidal on the road north. "
 TEXT = SENTENCE * 30  # one paragraph of many lines
@@ -284,3 +288,84 @@ def test_a_relabel_leaves_the_span_panels_text_field_as_it_is(window, qtbot):
     qtbot.wait(20)
     assert window.inspector.span.label == "CLAIM" and field.toPlainText() == quoted
     assert paints.count[field.viewport()] == 0
+
+
+def spans_in_front(qtbot, window: MainWindow) -> None:
+    """The Spans dock in front, holding rows enough to scroll (its bar's slider moves as a
+    span is made or deleted)."""
+    service = window.service
+    for n in range(20):
+        at = len(SENTENCE) * (8 + n)
+        assert service.apply(CreateSpan(Span(service.current, at, at + 3, "ORG", WHO, f"r{n}")))
+    window.spans.raise_()
+    qtbot.wait(50)
+    assert window.spans.table.verticalScrollBar().maximum() > 0
+
+
+def test_the_spans_table_bar_repaints_without_the_dock_under_it(window, qtbot):
+    """A span made and deleted moves the Spans table's slider, so its bar is repainted; the
+    widgets under the bar are not (the dock among them, whose title's paint read the style's
+    button icons from their files each time), and the dock on screen is what a whole repaint
+    draws."""
+    spans_in_front(qtbot, window)
+    table = window.spans.table
+    bar = table.verticalScrollBar()
+    paints = Paints([bar, window.spans])
+    bar_paints = dock_paints = 0
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key in (Qt.Key.Key_C, Qt.Key.Key_Delete):
+            qtbot.keyClick(window.editor.view, key)
+            qtbot.wait(20)
+            bar_paints += paints.count[bar]
+            dock_paints += paints.count[window.spans]
+            shown = on_screen(window.spans)
+            whole = window.spans.grab().toImage().convertToFormat(shown.format())
+            assert shown == whole, (at, key)
+            paints.count.clear()  # (the grab paints them all)
+    assert bar_paints >= len(PLACES)
+    assert dock_paints == 0
+
+
+def test_a_span_made_or_deleted_leaves_the_spans_tables_header_as_it_is(window, qtbot):
+    """Selecting a whole row in the table (a span made) or none (deleted) repainted all of
+    its header, as the header shared the table's selection (and turned bold with one)."""
+    spans_in_front(qtbot, window)
+    header = window.spans.table.horizontalHeader()
+    paints = Paints([header.viewport()])
+    selections = []
+    window.spans.table.selectionModel().selectionChanged.connect(
+        lambda selected, _deselected: selections.append(len(selected.indexes())))
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert len(selections) >= 2 * len(PLACES) and max(selections) > 0
+    assert paints.count[header.viewport()] == 0
+
+
+PAINT_THREADS = """
+import os
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollBar
+from desktop.app import application
+app = application()
+app.setStyle("Fusion")
+bar = QScrollBar(Qt.Orientation.Vertical)
+bar.resize(16, 400)
+bar.show()
+app.processEvents()  # (shown on screen)
+bar.repaint()
+tasks = "/proc/self/task"
+print(sorted(open(f"{tasks}/{t}/comm").read().strip() for t in os.listdir(tasks)))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's thread names")
+def test_the_window_paints_on_its_own_thread():
+    """Qt's raster engine handed each fill of 96 lines or more (a scroll bar's gradient) to
+    a pool of threads and waited for them: the window's process asks it not to."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_NO_GUI_THREADPOOL"}
+    env |= {"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", PAINT_THREADS], capture_output=True,
+                          text=True, env=env, timeout=120, check=True)
+    assert "'python'" in done.stdout, done.stdout
+    assert "pooled" not in done.stdout, done.stdout
