@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet
 from annotate.history import describe, operation, place
 from annotate.journal_entry import JournalEntry
+from desktop.cached_cells import CachedCells
 from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
 from desktop.scrollbars import steady_scroll_bars
@@ -63,6 +64,7 @@ class HistoryDock(QDockWidget):
         self.list.setHeaderLabels(list(COLUMNS))
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
+        self.list.setItemDelegate(CachedCells(self.list))  # the entries moved down are copied
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.list.header()
         header.setStretchLastSection(False)

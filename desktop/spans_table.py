@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
+from desktop.cached_cells import CachedCells
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
@@ -236,6 +237,10 @@ class SpansModel(RowsModel):
         del self._rows[row]
         self.endRemoveRows()
 
+    def shown(self, index: Index) -> Any:
+        """What the cell at ``index`` shows (its display data, asked without Qt)."""
+        return self._cell(self._rows[index.row()], index.column())
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, tooltip or span id. The view asks each cell it paints for some
         eight roles: the others are answered first, asking the index nothing."""
@@ -243,7 +248,7 @@ class SpansModel(RowsModel):
             return None
         span = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(span, index.column())
+            return self._cell(span, index.column())  # (as shown() says)
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         text = span.text_in(self._text)
@@ -277,6 +282,7 @@ class SpansTable(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(CachedCells(self.table, self.model.shown))  # moved: copied
         header = self.table.horizontalHeader()
         # whole rows are selected: the headers would turn bold with each selection and back
         # with none, telling nothing; and the header, sharing the table's selection, would

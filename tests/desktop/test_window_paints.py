@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
-from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QScrollBar, QStyle, QWidget
 from window_helpers import open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
@@ -369,3 +369,50 @@ def test_the_window_paints_on_its_own_thread():
                           text=True, env=env, timeout=120, check=True)
     assert "'python'" in done.stdout, done.stdout
     assert "pooled" not in done.stdout, done.stdout
+
+
+class CellsDrawn(QProxyStyle):
+    """The application's style, counting the item view cells it draws."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.cells = 0
+
+    def drawControl(self, element, option, painter, widget=None) -> None:
+        self.cells += element == QStyle.ControlElement.CE_ItemViewItem
+        super().drawControl(element, option, painter, widget)
+
+
+@pytest.mark.parametrize("dock", ["spans", "history"])
+def test_a_row_that_comes_is_drawn_the_rows_it_moves_are_copied(window, qtbot, dock):
+    """A span made puts a row in the Spans table above rows it shows (and each press an entry
+    on top of the History): Qt repaints all the rows below, and the style drew each of their
+    cells anew (some 15 µs a cell, most of the dock's repaint); now the cells of the row that
+    came (and the selected one) are drawn, and the view on screen is what a whole repaint
+    draws."""
+    spans_in_front(qtbot, window)
+    view = window.spans.table if dock == "spans" else window.history.list
+    getattr(window, dock).raise_()
+    qtbot.wait(50)
+    press_all(qtbot, window, 9)  # the rows shown drawn once
+    style = CellsDrawn()
+    view.setStyle(style)
+    view.viewport().repaint()
+    whole = style.cells
+    columns = view.model().columnCount()
+    assert whole >= 3 * columns
+    for at in PLACES[1:]:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            style.cells = 0
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            assert style.cells <= 2 * columns, (at, key, style.cells, whole)
+            qtbot.waitUntil(lambda: shows_whole(view.viewport()), timeout=2000)  # (no stale
+            # pixel is left: a busy machine may only delay the last repaint)
+
+
+def shows_whole(widget: QWidget) -> bool:
+    """Whether ``widget`` on screen is what a whole repaint draws."""
+    shown = on_screen(widget)
+    return shown == widget.grab().toImage().convertToFormat(shown.format())

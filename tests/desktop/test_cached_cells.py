@@ -1,0 +1,125 @@
+"""Cells drawn once and copied (issue 17: a row made above the rows a dock shows repainted them
+all, each drawn by the style anew): a row that comes is drawn, the rows it moves are copied, and
+what is shown is pixel for pixel what the style draws."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QColor, QImage, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+
+from desktop.cached_cells import CachedCells
+
+pytestmark = pytest.mark.gui
+
+
+class Counted(CachedCells):
+    """Counts the cells the style draws."""
+
+    drawn = 0
+
+    def _draw(self, painter, option, index):
+        self.drawn += 1
+        return super()._draw(painter, option, index)
+
+
+def table(qtbot, rows: int = 12) -> QTableView:
+    model = QStandardItemModel(0, 3)
+    for n in range(rows):
+        model.appendRow([QStandardItem(f"{word} {n}") for word in ("claim", "denial", "note")])
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.resize(360, 260)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def image(view) -> QImage:
+    """The view's rows, painted whole."""
+    return view.viewport().grab().toImage()
+
+
+def test_a_row_put_on_top_draws_that_row_and_copies_the_rest(qtbot):
+    view = table(qtbot)
+    cells = Counted(view)
+    view.setItemDelegate(cells)
+    image(view)
+    first = cells.drawn
+    assert first >= 3 * 8  # every cell shown, drawn once
+    view.model().insertRow(0, [QStandardItem(f"new {c}") for c in range(3)])
+    image(view)
+    assert cells.drawn - first == 3  # the new row; the others moved down, copied
+    image(view)
+    assert cells.drawn - first == 3
+
+
+def test_cells_look_as_the_style_draws_them(qtbot):
+    """Plain, selected and current cells, with the view focused and not: the same pixels as
+    the style's own drawing."""
+    view = table(qtbot)
+    view.selectionModel().setCurrentIndex(
+        view.model().index(2, 1), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows)
+    view.setFocus()
+    for focused in (True, False):
+        if not focused:
+            view.clearFocus()
+        view.setItemDelegate(QStyledItemDelegate(view))
+        styled = image(view)
+        view.setItemDelegate(CachedCells(view))
+        assert image(view) == styled  # drawn and kept
+        assert image(view) == styled  # copied
+
+
+def test_a_new_palette_draws_the_cells_again(qtbot):
+    view = table(qtbot)
+    cells = Counted(view)
+    view.setItemDelegate(cells)
+    image(view)
+    palette = view.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("#aa2200"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#fff8e0"))
+    view.setPalette(palette)
+    drawn = cells.drawn
+    image(view)
+    assert cells.drawn > drawn
+    view.setItemDelegate(QStyledItemDelegate(view))
+    styled = image(view)
+    view.setItemDelegate(cells)
+    assert image(view) == styled
+
+
+def test_a_tree_of_entries_looks_the_same_copied(qtbot):
+    """The History's kind of list: a tree with no root decoration, an entry put on top."""
+    tree = QTreeWidget()
+    tree.setColumnCount(2)
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    qtbot.addWidget(tree)
+    tree.resize(300, 200)
+    tree.show()
+    qtbot.waitExposed(tree)
+    for n in range(10):
+        tree.insertTopLevelItem(0, entry(n))
+    tree.setCurrentItem(tree.topLevelItem(3))
+    tree.setItemDelegate(CachedCells(tree))
+    image(tree)
+    tree.insertTopLevelItem(0, entry(10))
+    qtbot.wait(20)  # (its layout is delayed)
+    copied = image(tree)
+    tree.setItemDelegate(QStyledItemDelegate(tree))
+    assert image(tree) == copied
+
+
+def entry(n: int) -> QTreeWidgetItem:
+    return QTreeWidgetItem([f"2026-12-05 08:{n:02}", f"create span {n}"])
