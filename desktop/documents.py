@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -33,7 +32,7 @@ from annotate.query import Query, QueryError, parse
 from db.store import DocumentRow
 from desktop.plain import NAME, line, tooltip
 from desktop.service import Filters, Service
-from desktop.table_model import Index, RowsModel
+from desktop.table_model import Index, RowsModel, header_apart
 
 PAGE = 50
 """Rows fetched at a time: a screenful and some (the view asks for more as it scrolls)."""
@@ -238,12 +237,8 @@ class DocumentList(QDockWidget):
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        header_apart(self.table)
         header = self.table.horizontalHeader()
-        # whole rows are selected: the headers would turn bold with the current document's row
-        # and back with none, telling nothing; and the header, sharing the table's selection,
-        # would be repainted whole at each document opened: it has its own
-        header.setHighlightSections(False)
-        header.setSelectionModel(QItemSelectionModel(self.model, header))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # sized once to their headers and widest likely values (fitting the contents would
         # measure rows on every change); the user may drag them

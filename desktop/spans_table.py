@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -31,7 +30,7 @@ from desktop.cached_cells import CachedCells
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
-from desktop.table_model import Index, RowsModel
+from desktop.table_model import Index, RowsModel, header_apart
 from desktop.textview.regions import CHUNK
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
@@ -283,12 +282,8 @@ class SpansTable(QDockWidget):
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setItemDelegate(CachedCells(self.table, self.model.shown))  # moved: copied
+        header_apart(self.table)
         header = self.table.horizontalHeader()
-        # whole rows are selected: the headers would turn bold with each selection and back
-        # with none, telling nothing; and the header, sharing the table's selection, would
-        # be repainted whole with each selection (a span made or deleted): it has its own
-        header.setHighlightSections(False)
-        header.setSelectionModel(QItemSelectionModel(self.model, header))
         # sized once (fitting the contents would measure every row on each change); the user
         # may drag them
         metrics = self.table.fontMetrics()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,3 +37,13 @@ class RowsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
         return None
+
+
+def header_apart(view: QTableView) -> None:
+    """Keep ``view``'s column header out of its row selection: whole rows are selected, so its
+    sections would turn bold with a row selected and back with none, telling nothing; and the
+    header, sharing the view's selection, would be repainted whole at each selection (a span
+    made or deleted, a document opened). It gets a selection of its own, never changed."""
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSelectionModel(QItemSelectionModel(view.model(), header))
