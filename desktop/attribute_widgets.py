@@ -82,12 +82,16 @@ class TextEditor(AttributeEditor):
     def show_value(self, value: Any) -> None:
         field = self.widget
         assert isinstance(field, QLineEdit)
-        self._shown = "" if value is None else str(value)
-        long = len(self._shown) > EDITABLE
+        shown = "" if value is None else str(value)
+        long = len(shown) > EDITABLE
+        if shown == self._shown and field.isReadOnly() == long and \
+                field.text() == (line(shown) if long else shown):
+            return  # as it is (setting it again repaints it)
+        self._shown = shown
         with QSignalBlocker(field):
             field.setReadOnly(long)
-            field.setText(line(self._shown) if long else self._shown)
-            field.setToolTip(too_long(len(self._shown)) if long else "")
+            field.setText(line(shown) if long else shown)
+            field.setToolTip(too_long(len(shown)) if long else "")
             field.setStyleSheet("")
 
 

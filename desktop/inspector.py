@@ -143,7 +143,8 @@ class Inspector(QDockWidget):
                                 "use one (Shift+F in the text uses the first)")
         self._figure_layout = QVBoxLayout(self.figures)
         self._figure_layout.setContentsMargins(0, 0, 0, 0)
-        self._proposals: list[FigureProposal] = []
+        self._proposals: list[FigureProposal] = []  # those shown (none: the row is hidden)
+        self._figure_rows: list[FigureProposal] = []  # those the row's buttons were made for
         self._figure_buttons: list[QPushButton] = []
         self._attribute_label: str | None = None
         self._text: tuple[str, str] = ("", "")  # (document uid, its text), read once per doc
@@ -204,6 +205,13 @@ class Inspector(QDockWidget):
         buttons.addWidget(self.add_link)
         buttons.addWidget(self.remove_link)
         form.addRow(buttons)
+        # the labels' column as wide with the figure row as without it: showing that row
+        # (a claim with figures in its text, after a denial) moved and repainted every field
+        widest = form.labelForField(self.figures).sizeHint().width()
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                item.widget().setMinimumWidth(widest)
         # one page or the other, in a stack sized for both: showing a span and none in turn
         # changes no size, so the scroll area neither lays out again nor repaints its bars
         self.pages = QStackedWidget()
@@ -224,7 +232,8 @@ class Inspector(QDockWidget):
         if self.span is None:
             return []
         widgets = [self.label, *(e.widget for e in self._editors.values()),
-                   *self._figure_buttons, self.note, self.links, self.link_note, self.add_link,
+                   *(self._figure_buttons if self._proposals else ()), self.note, self.links,
+                   self.link_note, self.add_link,
                    self.remove_link]
         return [w for w in widgets if w.isEnabled()]
 
@@ -330,15 +339,18 @@ class Inspector(QDockWidget):
         proposed = found[:FIGURE_PROPOSALS]
         if proposed == self._proposals:
             return
+        if proposed and proposed != self._figure_rows:  # (hidden, the rows are kept: a
+            self._figure_rows = proposed  # relabel and its undo show them again as they are)
+            while self._figure_layout.count():
+                row = self._figure_layout.takeAt(0).widget()
+                if row is not None:
+                    row.deleteLater()
+            self._figure_buttons = []
+            for index, proposal in enumerate(proposed):
+                self._figure_layout.addWidget(self._figure_row(index, proposal))
+        if bool(proposed) != bool(self._proposals):
+            self._form.setRowVisible(self.figures, bool(proposed))
         self._proposals = proposed
-        while self._figure_layout.count():
-            row = self._figure_layout.takeAt(0).widget()
-            if row is not None:
-                row.deleteLater()
-        self._figure_buttons = []
-        for index, proposal in enumerate(proposed):
-            self._figure_layout.addWidget(self._figure_row(index, proposal))
-        self._form.setRowVisible(self.figures, bool(proposed))
 
     def _figure_row(self, index: int, proposal: FigureProposal) -> QWidget:
         """One proposal: what was read (wrapped, so a long one never widens the panel), and

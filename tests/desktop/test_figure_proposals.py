@@ -55,11 +55,13 @@ def test_the_panel_proposes_each_figure_and_a_click_writes_one(window, qtbot) ->
     assert stored(window, span) == {}  # proposed, not written
     inspector._figure_buttons[1].click()
     assert stored(window, span) == {"figure": "more than 12 vehicles", "figure_low": 13}
-    assert inspector._figure_buttons == []  # filled in: proposed no more
-    assert not inspector.figures.isVisibleTo(inspector)
+    assert not inspector.figures.isVisibleTo(inspector)  # filled in: proposed no more
+    assert not set(inspector._figure_buttons) & set(inspector.fields())
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(window, span) == {}
     assert len(inspector._figure_buttons) == 2
+    assert inspector.figures.isVisibleTo(inspector)
+    assert inspector._figure_buttons[0] in inspector.fields()
 
 
 def test_shift_f_in_the_text_uses_the_first_as_one_journaled_step(window, qtbot) -> None:
@@ -79,3 +81,26 @@ def test_a_label_without_figure_fields_is_proposed_nothing(window, qtbot) -> Non
     assert window.inspector._figure_buttons == []
     assert not window.inspector.use_figure()
     assert "no figure proposed" in window.statusBar().currentMessage()
+
+
+def test_a_relabel_and_its_undo_show_the_same_figure_row_and_move_no_field(window, qtbot):
+    """A denial has no figure fields, its claim again the same figures: the row made for them
+    is hidden and shown again, not made anew, and the fields keep their places whether it
+    shows or not (its label widened the labels' column, moving and repainting every field of
+    the panel, on each relabel and undo)."""
+    span = claim(window)
+    inspector = window.inspector
+    window.editor.view.setFocus()
+    buttons = list(inspector._figure_buttons)
+    assert len(buttons) == 2
+    places = []
+    for key, modifiers in ((Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
+                           (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)) * 2:
+        qtbot.keyClick(window.editor.view, key, modifiers)
+        qtbot.wait(20)
+        places.append((inspector.figures.isVisibleTo(inspector), inspector.label.x(),
+                       inspector.note.x()))
+    assert window.service.store.span(span.id).label == "CLAIM"
+    assert [shown for shown, _, _ in places] == [False, True, False, True]
+    assert len({(label, note) for _, label, note in places}) == 1, places
+    assert inspector._figure_buttons == buttons
