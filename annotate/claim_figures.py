@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from annotate.commands import UpdateSpan
@@ -60,8 +61,15 @@ def propose(text: str, fields: Collection[str]) -> list[FigureProposal]:
     ``fields`` named; none when no figure field is named."""
     if not fields:
         return []
-    return [FigureProposal(text[start:end], figure, _values(text[start:end], figure, fields))
-            for start, end, figure in find_figures(text, with_unit=True)]
+    return list(_proposed(text, tuple(fields)))
+
+
+@lru_cache(maxsize=256)
+def _proposed(text: str, fields: tuple[str, ...]) -> tuple[FigureProposal, ...]:
+    """:func:`propose`'s, read once per text and fields: the Span panel asks again for the
+    span it shows at each change of it (a relabel and its undo, on each key press)."""
+    return tuple(FigureProposal(text[start:end], figure, _values(text[start:end], figure, fields))
+                 for start, end, figure in find_figures(text, with_unit=True))
 
 
 def proposals(span: Span, text: str, label: Label | None) -> list[FigureProposal]:

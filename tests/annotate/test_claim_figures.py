@@ -51,3 +51,24 @@ def test_accepting_writes_the_values_and_the_ledger_reads_the_same_figure() -> N
     record = ClaimRecord(span.id, "d", span.start, span.end, span.text_in(TEXT), "amina",
                          "claim", update.after.attributes)
     assert figure_of(record) == Figure(13, None, "more than", "vehicles") == chosen.figure
+
+
+def test_the_same_text_is_read_for_figures_once(monkeypatch) -> None:
+    """The Span panel asks for the proposals of the span it shows at each change of it: the
+    text is read once, and each answer is a list of its own."""
+    import annotate.claim_figures as claim_figures
+
+    reads = []
+    real = claim_figures.find_figures
+
+    def counted(text: str, with_unit: bool = False):
+        reads.append(text)
+        return real(text, with_unit)
+
+    monkeypatch.setattr(claim_figures, "find_figures", counted)
+    text = "some 40 fighters and 3 pickups, said the spokesman of the 2nd of June"
+    first = propose(text, FIELDS)
+    first.clear()
+    again = propose(text, FIELDS)
+    assert reads == [text]
+    assert [p.words for p in again] == ["some 40 fighters", "3"]
