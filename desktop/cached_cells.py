@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, 
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-CELLS = 600
-"""Most cells kept (a few screens of a dock; the least recently painted go first)."""
+CELLS = 400
+"""Most cells kept (a few screens of a dock, some 3 MB; the least recently painted go first)."""
 _RESTYLED = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
                        QEvent.Type.StyleChange, QEvent.Type.DevicePixelRatioChange,
                        QEvent.Type.ScreenChangeInternal})
