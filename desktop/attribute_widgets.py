@@ -86,7 +86,7 @@ class TextEditor(AttributeEditor):
         long = len(shown) > EDITABLE
         if shown == self._shown and field.isReadOnly() == long and \
                 field.text() == (line(shown) if long else shown):
-            return  # as it is (setting it again repaints it)
+            return  # as it is (set again, its caret went to the end, its undo steps lost)
         self._shown = shown
         with QSignalBlocker(field):
             field.setReadOnly(long)

@@ -247,7 +247,7 @@ class SpansModel(RowsModel):
             return None
         span = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(span, index.column())  # (as shown() says)
+            return self._cell(span, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         text = span.text_in(self._text)
