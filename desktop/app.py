@@ -1,4 +1,9 @@
-"""Starting the window: ``run_app(location)``, called by ``counterclaim`` with no command."""
+"""Starting the window: ``run_app(location)``, called by ``counterclaim`` with no command.
+
+The store is opened before Qt is imported, and Qt is imported by the functions here that use
+it: once PySide6 is imported it reads the source of every module imported after it (its
+feature switch looks for "PySide6" in each, ~0.1 ms a module), and the store's ~250 modules,
+SQLAlchemy's among them, need no Qt (~25 ms of the start)."""
 
 from __future__ import annotations
 
@@ -10,14 +15,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
-
 from annotate.collector import collector_paused
 from annotate.errors import StoreError
 from annotate.strings import NAME_MAX, name_problem
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from db.store import Store
     from desktop.main_window import MainWindow
     from desktop.theme import Theme
 
@@ -37,6 +43,8 @@ def paint_on_one_thread() -> None:
 
 def application() -> QApplication:
     """The running QApplication, created with the names QSettings files are kept under."""
+    from PySide6.QtWidgets import QApplication
+
     paint_on_one_thread()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -48,6 +56,10 @@ def application() -> QApplication:
 
 
 def explain(title: str, message: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    application()  # a store refused before the window's start made it
     box = QMessageBox(QMessageBox.Icon.Critical, title, message)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
@@ -59,6 +71,8 @@ Ask = Callable[[str, str], tuple[str, bool]]
 
 
 def _ask(prompt: str, default: str) -> tuple[str, bool]:
+    from PySide6.QtWidgets import QInputDialog
+
     return QInputDialog.getText(None, "Welcome to Counterclaim", prompt, text=default)
 
 
@@ -89,7 +103,17 @@ def start(location: str | None, settings: QSettings,
     """Open the store and build the window (with ``theme``'s menu); on a store that cannot be
     opened say why and give None. The check that reads every page of the store file is left
     to a worker (:class:`desktop.jobs.PageCheckJob`, started by the service): a damaged file is
-    said as soon as it is found, and written no more.
+    said as soon as it is found, and written no more."""
+    return _started(location, lambda: (settings, theme))
+
+
+Ready = Callable[[], "tuple[QSettings, Theme | None]"]
+"""Makes what the window needs once its store is open: its settings and theme (and with them
+the QApplication)."""
+
+
+def _started(location: str | None, ready: Ready) -> MainWindow | None:
+    """The store at ``location`` opened, then ``ready()``, then the window built on them.
 
     Everything the start makes (the ~450 modules the window imports here, the window) lives as
     long as the program: the cyclic garbage collector is paused while it is made (its passes
@@ -98,22 +122,27 @@ def start(location: str | None, settings: QSettings,
     runs, and those at exit, no longer walk its ~90,000 objects (~30 ms a collection)."""
     paint_on_one_thread()  # (a window built without application(): a test, a benchmark)
     with collector_paused():
-        window = _build(location, settings, theme)
+        store = _opened(location)
+        window = None if store is None else _window(store, *ready())
         gc.freeze()  # before the collector runs again: its first pass would walk all of it
     return window
 
 
-def _build(location: str | None, settings: QSettings, theme: Theme | None) -> MainWindow | None:
-    from desktop.main_window import MainWindow
-    from desktop.pending import WAIT_MS
-    from desktop.service import Service
-    from desktop.stores import open_store
+def _opened(location: str | None) -> Store | None:
+    from desktop.stores import WAIT_MS, open_store
 
     try:
-        store = open_store(location, WAIT_MS, check_pages=False)
+        return open_store(location, WAIT_MS, check_pages=False)
     except StoreError as exc:
         explain("Cannot open the store", str(exc))
         return None
+
+
+def _window(store: Store, settings: QSettings, theme: Theme | None) -> MainWindow | None:
+    from desktop.main_window import MainWindow
+    from desktop.service import Service
+    from desktop.stores import open_store
+
     name = annotator_name(settings)
     if name is None:
         store.close()
@@ -133,18 +162,25 @@ def run_app(location: str | None) -> int:
     store) until it is closed; 0 on a normal exit, 2 when the store could not be opened or
     the window cannot open here (the libraries Qt's platform plugin lacks are named)."""
     from desktop import platform_check  # run_app's alone (its subprocess): not the window's
-    from desktop.theme import Theme
 
     missing = platform_check.problem()
     if missing is not None:
         print(missing, file=sys.stderr)
         return 2
-    app = application()
-    settings = QSettings()
-    window = start(location, settings, Theme(app, settings))
+
+    def ready() -> tuple[QSettings, Theme]:
+        from PySide6.QtCore import QSettings
+
+        from desktop.theme import Theme
+
+        app = application()
+        settings = QSettings()
+        return settings, Theme(app, settings)
+
+    window = _started(location, ready)
     if window is None:
         return 2
     window.show()
-    code = app.exec()
+    code = application().exec()
     window.service.store.close()
     return code

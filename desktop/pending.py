@@ -13,9 +13,8 @@ from PySide6.QtCore import QObject, QTimer
 
 from annotate.commands import ChangeSet
 from desktop.hub import Hub
+from desktop.stores import WAIT_MS
 
-WAIT_MS = 50
-"""The longest one try of a write waits for another program's lock on the window's thread."""
 RETRY_MS = 100
 """How often the first waiting edit is tried again."""
 RETRY_WAIT_MS = 10

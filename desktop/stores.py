@@ -7,6 +7,10 @@ import os
 from db.engine import ENV_VAR
 from db.store import Store
 
+WAIT_MS = 50
+"""The longest one try of a write waits for another program's lock on the window's thread
+(kept here, free of Qt, as the window's start opens its store before Qt is imported)."""
+
 
 def open_store(location: str | None, patience_ms: int | None = None,
                check_pages: bool = True) -> Store:

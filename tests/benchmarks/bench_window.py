@@ -483,47 +483,62 @@ def raw_search(path: Path, words: str) -> float:
 
 
 # -- start-up ----------------------------------------------------------------------------------
-WINDOW_CHILD = """
-import sys, time
-sys.path.insert(0, {root!r})
-import desktop.cli  # what the counterclaim script imports first; then what its run_app does
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from desktop.app import application, start
-from desktop.theme import Theme
-app = application()
-settings = QSettings({ini!r}, QSettings.Format.IniFormat)
-settings.setValue("annotator", "amina"); settings.setValue("welcomed", True)
-window = start({store!r}, settings, Theme(app, settings))
-target = window.editor.view.viewport()
+PAINTED = """
+def quit_after_first_paint(target):
+    \"\"\"The event loop quits once idle after ``target``'s first paint.\"\"\"
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+    class Painted(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, QCoreApplication.quit)
+            return False
+    target.installEventFilter(Painted(target))
 """
-BARE_CHILD = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
+WINDOW_CHILD = PAINTED + """
+import sys
+sys.path.insert(0, {root!r})
+from desktop.cli import main
+import desktop.app
+made = desktop.app.application
+def application():  # run_app's first call: the window it then shows watches its text's paint
+    desktop.app.application = made
+    app = made()
+    from PySide6.QtWidgets import QMainWindow
+    show = QMainWindow.show
+    def shown(window):
+        QMainWindow.show = show
+        quit_after_first_paint(window.editor.view.viewport())
+        show(window)
+    QMainWindow.show = shown
+    return app
+desktop.app.application = application
+if main(["--db", {store!r}]) == 0:  # as the counterclaim script runs it, settings and all
+    print("painted", flush=True)
+"""
+BARE_CHILD = PAINTED + """
+import sys
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
 app = QApplication(sys.argv[:1])
 window = QMainWindow(); window.resize(1500, 960)
 window.setCentralWidget(QPlainTextEdit("a bare window"))
-target = window.centralWidget().viewport()
-"""
-PAINTED = """
-class Painted(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, app.quit)  # after the first paint, once the loop is idle
-        return False
-painted = Painted(); target.installEventFilter(painted)
+quit_after_first_paint(window.centralWidget().viewport())
 window.show()
 app.exec()
 print("painted", flush=True)
 """
+SETTINGS = "[General]\nannotator=amina\nwelcomed=true\n"
+"""The window child's settings (its user's config folder): the last session's annotator, the
+welcome note dismissed."""
 
 
-def start_seconds(code: str, bytecode: Path | None = None) -> float:
+def start_seconds(code: str, bytecode: Path | None = None, config: Path | None = None) -> float:
     """Seconds from starting a Python process running ``code`` until it printed "painted";
     with ``bytecode``, the process keeps its compiled modules in that folder (and reads them
     from there), else it compiles what has none and keeps nothing if the environment says so
-    (PYTHONDONTWRITEBYTECODE)."""
+    (PYTHONDONTWRITEBYTECODE); ``config``: its user's config folder (XDG_CONFIG_HOME)."""
     env = os.environ | {"PYTHONPATH": str(ROOT)}
+    if config is not None:
+        env["XDG_CONFIG_HOME"] = str(config)
     if bytecode is not None:
         env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(bytecode)
@@ -543,10 +558,12 @@ def start_ratio(source: Path, folder: Path, runs: int,
     window_s, bare_s = [], []
     for n in range(-1 if bytecode is not None else 0, runs):
         store = working_copy(source, folder / f"start{n}")
-        code = WINDOW_CHILD.format(root=str(ROOT), ini=str(folder / f"start{n}.ini"),
-                                   store=str(store)) + PAINTED
-        window = start_seconds(code, bytecode)
-        bare = start_seconds(BARE_CHILD + PAINTED, bytecode)
+        config = store.parent / "config"
+        (config / "Counterclaim").mkdir(parents=True)
+        (config / "Counterclaim" / "Counterclaim.conf").write_text(SETTINGS)
+        code = WINDOW_CHILD.format(root=str(ROOT), store=str(store))
+        window = start_seconds(code, bytecode, config)
+        bare = start_seconds(BARE_CHILD, bytecode)
         if n >= 0:
             window_s.append(window)
             bare_s.append(bare)
