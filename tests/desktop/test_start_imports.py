@@ -30,28 +30,35 @@ FIRST_PAINT = """
 import gc, json, sys
 collections = []
 gc.callbacks.append(lambda phase, info: collections.append(phase == "start"))
-import desktop.cli  # what the counterclaim script imports first
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from desktop.app import application, start
-app = application()
-settings = QSettings({ini!r}, QSettings.Format.IniFormat)
-settings.setValue("annotator", "amina"); settings.setValue("welcomed", True)
-before = sum(collections)
-window = start({store!r}, settings)
-seen = {{"collections_in_start": sum(collections) - before}}
-class Painted(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and "text" not in seen:
-            seen["text"] = window.editor.view.toPlainText()
-            seen["modules"] = sorted(sys.modules)
-            seen["tracked"] = len(gc.get_objects())
-            QTimer.singleShot(0, app.quit)
-        return False
-painted = Painted(); window.editor.view.viewport().installEventFilter(painted)
-window.show()
-app.exec()
-window.service.store.close()
-print(json.dumps(seen))
+from desktop.cli import main  # as the counterclaim script starts the window
+import desktop.app
+seen = {{}}
+made = desktop.app.application
+def application():  # run_app's first call, once the store is open
+    desktop.app.application = made
+    seen["collections_before"] = sum(collections)
+    app = made()
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QMainWindow
+    show = QMainWindow.show
+    def shown(window):
+        QMainWindow.show = show
+        seen["collections_in_start"] = sum(collections) - seen.pop("collections_before")
+        class Painted(QObject):
+            def eventFilter(self, watched, event):
+                if event.type() == QEvent.Type.Paint and "text" not in seen:
+                    seen["text"] = window.editor.view.toPlainText()
+                    seen["modules"] = list(sys.modules)  # in the order imported
+                    seen["tracked"] = len(gc.get_objects())
+                    QTimer.singleShot(0, app.quit)
+                return False
+        window.editor.view.viewport().installEventFilter(Painted(window))
+        show(window)
+    QMainWindow.show = shown
+    return app
+desktop.app.application = application
+code = main(["--db", {store!r}])
+print(json.dumps(seen | {{"code": code}}))
 """
 
 
@@ -67,13 +74,20 @@ def test_the_first_painted_window_shows_the_document_without_the_backstage_modul
     store.import_documents([AnnotatedDocument(
         document, (Span(document.uid, 4, 12, "PERSON", "amina"),))])
     store.close()
-    code = FIRST_PAINT.format(ini=str(tmp_path / "start.ini"), store=str(tmp_path / "s.sqlite"))
+    (tmp_path / "Counterclaim").mkdir()  # the user's settings: the last session's annotator
+    (tmp_path / "Counterclaim" / "Counterclaim.conf").write_text(
+        "[General]\nannotator=amina\nwelcomed=true\n")
+    code = FIRST_PAINT.format(store=str(tmp_path / "s.sqlite"))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, cwd=ROOT, env=os.environ | {
-                              "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+                              "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+                              "XDG_CONFIG_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0
     assert seen["text"] == text  # the real window, with the document's text, painted
+    modules = seen["modules"]
+    assert modules.index("db.store") < modules.index("PySide6")  # the store opens before Qt
     assert loaded(seen["modules"], NOT_AT_START) == []
     assert seen["tracked"] < 10_000  # the start's ~90,000 objects left out of collections
     assert seen["collections_in_start"] == 0
