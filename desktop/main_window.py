@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dashboard import Dashboard
-from desktop.dialogs.assign import add_team_menu
 from desktop.documents import DocumentList
 from desktop.editor import Editor
-from desktop.help_dialog import HelpDialog, Page
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
@@ -41,6 +39,7 @@ from desktop.service import NO_BACKUPS, Service
 from desktop.spans_table import SpansTable
 from desktop.statusbar import StatusBar
 from desktop.suggestions import SuggestionController
+from desktop.team_menu import add_team_menu
 from desktop.theme import Theme
 from desktop.welcome import Welcome
 
@@ -197,8 +196,8 @@ class MainWindow(QMainWindow):
         assist.addActions([self.model_runs.train_action, self.model_runs.suggest_action])
 
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&How to…", lambda: self.show_help(Page.HOWTO), ["F1"])
-        self._action(help_menu, "&Keyboard shortcuts…", lambda: self.show_help(Page.SHORTCUTS))
+        self._action(help_menu, "&How to…", lambda: self.show_help("HOWTO"), ["F1"])
+        self._action(help_menu, "&Keyboard shortcuts…", lambda: self.show_help("SHORTCUTS"))
         self._action(help_menu, "&About Counterclaim", self.about)
 
     def _name_undo_steps(self) -> None:
@@ -312,8 +311,11 @@ class MainWindow(QMainWindow):
 
         SchemaDialog(self.service, self).exec()
 
-    def show_help(self, page: Page) -> None:
-        HelpDialog(self, page).exec()
+    def show_help(self, page: str) -> None:
+        """The help at ``page``, the name of a :class:`desktop.help_dialog.Page`."""
+        from desktop.help_dialog import HelpDialog, Page
+
+        HelpDialog(self, Page[page]).exec()
 
     def welcome_again(self) -> None:
         self.welcome.show()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -470,37 +469,3 @@ class AssignDialog(QDialog):
     def _index(self, text: str) -> None:
         if text.strip():
             self.service.index_for_search()
-
-
-def add_team_menu(menu: QMenu, service: Service, search: Callable[[], str],
-                  parent: QWidget) -> QAction:
-    """Fill the Team menu: Assign documents… opens the dialog (one at a time) with the
-    document list's search (``search``), enabled for whoever may assign on the open store;
-    for anyone else its tooltip says why."""
-    action = QAction("&Assign documents…", parent)
-    menu.setToolTipsVisible(True)
-    menu.addAction(action)
-    opened: list[AssignDialog] = []  # the dialog open, if one is
-
-    def enable() -> None:
-        roster = service.roster()
-        refusal = "the store cannot be read" if roster is None else roster.refusal
-        action.setEnabled(refusal is None)
-        action.setToolTip(refusal or "Give documents to annotators, by hand or balanced; "
-                          "blind mode")
-
-    def open_dialog() -> None:
-        if opened:
-            opened[0].raise_()
-            opened[0].activateWindow()
-            return
-        dialog = AssignDialog(service, search(), parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(opened.clear)
-        opened.append(dialog)
-        dialog.show()
-
-    menu.aboutToShow.connect(enable)  # not at start: the window opens without reading it
-    action.triggered.connect(open_dialog)
-    return action
-

@@ -24,6 +24,7 @@ NOT_AT_START = (
     "annotate.agreement", "annotate.overlap_matching", "annotate.sources", "annotate.training",
     "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
     "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs", "desktop.cli_commands",
+    "desktop.dialogs.assign", "desktop.help_dialog", "desktop.howto",
 )
 """Modules (and packages) the first painted window must not have imported."""
 FIRST_PAINT = """
