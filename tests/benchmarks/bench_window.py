@@ -485,12 +485,16 @@ def raw_search(path: Path, words: str) -> float:
 # -- start-up ----------------------------------------------------------------------------------
 PAINTED = """
 def quit_after_first_paint(target):
-    \"\"\"The event loop quits once idle after ``target``'s first paint.\"\"\"
+    \"\"\"Once the event loop is idle after ``target``'s first paint: "painted", and quit.\"\"\"
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+    def painted():
+        print("painted", flush=True)
+        QCoreApplication.quit()
     class Painted(QObject):
         def eventFilter(self, watched, event):
             if event.type() == QEvent.Type.Paint:
-                QTimer.singleShot(0, QCoreApplication.quit)
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, painted)
             return False
     target.installEventFilter(Painted(target))
 """
@@ -512,8 +516,7 @@ def application():  # run_app's first call: the window it then shows watches its
     QMainWindow.show = shown
     return app
 desktop.app.application = application
-if main(["--db", {store!r}]) == 0:  # as the counterclaim script runs it, settings and all
-    print("painted", flush=True)
+sys.exit(main(["--db", {store!r}]))  # as the counterclaim script runs it, settings and all
 """
 BARE_CHILD = PAINTED + """
 import sys
@@ -524,7 +527,6 @@ window.setCentralWidget(QPlainTextEdit("a bare window"))
 quit_after_first_paint(window.centralWidget().viewport())
 window.show()
 app.exec()
-print("painted", flush=True)
 """
 SETTINGS = "[General]\nannotator=amina\nwelcomed=true\n"
 """The window child's settings (its user's config folder): the last session's annotator, the
@@ -532,10 +534,12 @@ welcome note dismissed."""
 
 
 def start_seconds(code: str, bytecode: Path | None = None, config: Path | None = None) -> float:
-    """Seconds from starting a Python process running ``code`` until it printed "painted";
-    with ``bytecode``, the process keeps its compiled modules in that folder (and reads them
-    from there), else it compiles what has none and keeps nothing if the environment says so
-    (PYTHONDONTWRITEBYTECODE); ``config``: its user's config folder (XDG_CONFIG_HOME)."""
+    """Seconds from starting a Python process running ``code`` until it printed "painted" (not
+    until it ended: at its end the window waits for its workers' jobs, the daily backup of a big
+    store among them); with ``bytecode``, the process keeps its compiled modules in that folder
+    (and reads them from there), else it compiles what has none and keeps nothing if the
+    environment says so (PYTHONDONTWRITEBYTECODE); ``config``: its user's config folder
+    (XDG_CONFIG_HOME)."""
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     if config is not None:
         env["XDG_CONFIG_HOME"] = str(config)
@@ -543,11 +547,15 @@ def start_seconds(code: str, bytecode: Path | None = None, config: Path | None =
         env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, timeout=600)
-    if "painted" not in done.stdout:
-        raise SystemExit(f"the window did not start:\n{done.stderr}")
-    return time.perf_counter() - began
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    assert child.stdout is not None
+    painted = any(line == "painted\n" for line in child.stdout)
+    seconds = time.perf_counter() - began
+    _out, err = child.communicate(timeout=600)
+    if not painted or child.returncode != 0:
+        raise SystemExit(f"the window did not start:\n{err}")
+    return seconds
 
 
 def start_ratio(source: Path, folder: Path, runs: int,
