@@ -182,5 +182,8 @@ def run_app(location: str | None) -> int:
         return 2
     window.show()
     code = application().exec()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()  # jobs under way end while what they tell lives
     window.service.store.close()
     return code
