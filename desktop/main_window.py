@@ -106,9 +106,10 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(service, self)
         self.setStatusBar(self.status)
         self._build_menus()
-        self.welcome = Welcome(self.editor.view)
-        self.welcome.dismissed.connect(lambda: self.settings.setValue("welcomed", True))
-        self.welcome.setVisible(not self.settings.value("welcomed", False, type=bool))
+        self.welcome: Welcome | None = None
+        """The welcome note, made when first shown (it watches every event of the text)."""
+        if not self.settings.value("welcomed", False, type=bool):
+            self.welcome_again()
         hub = service.hub
         hub.failed.connect(self._on_failed)
         hub.storeLost.connect(self._on_store_lost)
@@ -318,6 +319,9 @@ class MainWindow(QMainWindow):
         HelpDialog(self, Page[page]).exec()
 
     def welcome_again(self) -> None:
+        if self.welcome is None:
+            self.welcome = Welcome(self.editor.view)
+            self.welcome.dismissed.connect(lambda: self.settings.setValue("welcomed", True))
         self.welcome.show()
         self.welcome.raise_()
 
