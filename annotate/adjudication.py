@@ -247,7 +247,7 @@ def plan_documents(annotators: Sequence[str], documents: Sequence[DocumentSpans]
     return planned
 
 
-SpanRow = Sequence[Any]
+SpanRow = tuple[Any, ...]
 """A span as :func:`agreed_at_sight` reads it: (annotator, label, start, end, attributes, id,
 ...), the attributes in any form whose equality implies that of the attributes."""
 
@@ -275,7 +275,7 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
     by_key: dict[tuple[str, int, int], list[SpanRow]] = {}
     for span in spans:
         if span[0] in order:
-            by_key.setdefault((span[1], span[2], span[3]), []).append(span)
+            by_key.setdefault(span[1:4], []).append(span)
     found = []
     wanted = len(considered)
     for key, group in by_key.items():
@@ -288,7 +288,7 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
             parsed = attributes(first)
             if any(attributes(span[4]) != parsed for span in group):
                 continue  # kind attributes
-        if key in gold or any(span[5] in ruled for span in group):
+        if key in gold or (ruled and any(span[5] in ruled for span in group)):
             continue
         group.sort(key=lambda span: order[span[0]])
         found.append(group)
