@@ -664,17 +664,18 @@ class DecisionRow(NamedTuple):
     at: str
 
     @classmethod
-    def _read(cls, row: Sequence[Any]) -> DecisionRow:
+    def read(cls, row: Sequence[Any]) -> DecisionRow:
         """The row of the driver's columns in this order, sources and gold labels JSON text."""
         decision_id, kind, sources, span, relation, category, labels, by, at = row
         return cls(decision_id, kind, json.loads(sources), span, relation, category,
                    json.loads(labels) if labels else None, by, at)
 
 
+DECISION_COLUMNS = DecisionRow._fields
+"""The columns of the decisions table :meth:`DecisionRow.read` takes, in its order."""
 _REVIEW_DECISIONS = (
-    "SELECT document_id, id, kind, sources, gold_span_id, gold_relation_id, category, "
-    "gold_labels, decided_by_id, at FROM decisions WHERE document_id IN ({}) "
-    "ORDER BY document_id, at, id"
+    f"SELECT document_id, {', '.join(DECISION_COLUMNS)} FROM decisions "
+    "WHERE document_id IN ({}) ORDER BY document_id, at, id"
 )
 _REVIEW_SPANS = (
     'SELECT a.name, l.name, s.start, s."end", s.attributes, s.id, s.note, s.fragments, '
@@ -709,7 +710,7 @@ def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
             done.setdefault(doc_id, set()).add(name)
         decided: dict[int, list[DecisionRow]] = {}
         for doc_id, *row in execute(conn, _REVIEW_DECISIONS.format(where), ids):
-            decided.setdefault(doc_id, []).append(DecisionRow._read(row))
+            decided.setdefault(doc_id, []).append(DecisionRow.read(row))
         related = {doc_id for doc_id, in execute(
             conn, f"SELECT DISTINCT document_id FROM relations WHERE document_id IN ({where})",
             ids)}

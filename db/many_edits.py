@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from annotate import edges
 from annotate.commands import (
@@ -43,6 +43,7 @@ from db import bulk, edits, span_rows, standing, tombstones
 from db.engine import chunks, execute, execute_many, marks
 from db.names import Names
 
+_DECISION_COLUMNS = ", ".join(f"e.{column}" for column in bulk.DECISION_COLUMNS)
 _OTHERS = (AddRelation, AddDocLabel)
 """Commands that depend on spans created before them and that no decision of the same lot
 needs to come before: run one by one between the spans and the decisions."""
@@ -270,9 +271,12 @@ def _stored_decisions(conn: Connection, names: Names, ids: Sequence[str],
     not); their gold spans are among ``spans``."""
     stored: dict[str, Decision] = {}
     for part in chunks(ids):
-        for row in conn.execute(select(edits.DE, edits.D.c.uid).join(edits.D)
-                                .where(edits.DE.c.id.in_(part))):
-            stored[row.id] = edits.decision_from_row(conn, names, row, row.uid, spans, {})
+        for uid, *row in execute(conn, f"SELECT d.uid, {_DECISION_COLUMNS} FROM decisions e "
+                                 "JOIN documents d ON d.id = e.document_id WHERE e.id IN "
+                                 f"({marks(part)})", part):
+            decision = edits.decision_from_row(conn, names, bulk.DecisionRow.read(row), uid,
+                                               spans, {})
+            stored[decision.id] = decision
     missing = next((i for i in ids if i not in stored), None)
     if missing is not None:
         raise ValidationError(f"no decision {missing} (it may have been undone)")
