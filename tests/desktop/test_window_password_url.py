@@ -15,7 +15,7 @@ from window_helpers import open_window
 
 from annotate.model import AnnotatedDocument, Document
 from db.store import Store
-from desktop.dashboard import CountsJob
+from desktop.dashboard import CountsJob, PairJob
 from desktop.jobs import SearchIndexJob, worker_location
 
 pytestmark = [pytest.mark.gui,
@@ -46,7 +46,8 @@ def test_workers_reopen_with_the_password_that_nothing_shown_or_saved_holds(
             assert "0 of 1 done" in bar.progress.text()
             assert not any("could not be read" in m for m in messages)
             location = worker_location(window.service.store)
-            for job in (CountsJob(location), SearchIndexJob(location)):
+            for job in (CountsJob(location), SearchIndexJob(location),
+                        PairJob(location, "amina", "bo")):  # (in a child process)
                 assert outcome(job)[0] == "finished"
             window.close()
             window.settings.sync()
