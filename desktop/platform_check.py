@@ -1,6 +1,9 @@
-"""Before the window opens on Linux: can Qt's xcb platform plugin load here? When system
-libraries it needs are missing, Qt aborts with "Could not load the Qt platform plugin "xcb""
-and names none of them; this check names each one, and the Debian/Ubuntu package holding it.
+"""Before the window opens on Linux: can Qt's xcb platform plugin load here, and is there a
+display for it? When system libraries it needs are missing, Qt aborts with "Could not load the
+Qt platform plugin "xcb"" and names none of them; this check names each one, and the
+Debian/Ubuntu package holding it. Without a display (DISPLAY unset, as over ``ssh`` without
+``-X``, or a display that does not answer) Qt aborts with the same words and a hint at a
+missing library; this check says what is wrong instead.
 
 The libraries are those ``ldd`` lists as "not found" for PySide6's ``libqxcb.so`` and the
 ``libQt6XcbQpa`` it loads (measured with PySide6 6.11 on Debian 12: the xcb libraries below;
@@ -110,6 +113,37 @@ def uses_xcb(environ: Mapping[str, str]) -> bool:
     return not environ.get("WAYLAND_DISPLAY")
 
 
+def connects(display: str) -> bool:
+    """Whether the X server of ``display`` accepts a connection (made with libxcb, as Qt's
+    plugin makes it, and closed at once)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(os.fsencode(display), None)
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
+def no_display(environ: Mapping[str, str]) -> str | None:
+    """Why the window has no display to open on (the message), or None when it has one."""
+    display = environ.get("DISPLAY", "")
+    if not display:
+        why = "no display is set (the DISPLAY variable is empty)"
+    elif not connects(display):
+        why = f"the display {display!r} does not answer (no X server there, or access refused)"
+    else:
+        return None
+    return (f"Counterclaim cannot open its window: {why}. Start it from a desktop session "
+            "(over ssh: ssh -X). The command line (counterclaim --help) works without one.")
+
+
 def explain(missing: Iterable[str]) -> str:
     """The message naming the ``missing`` libraries and the apt-get line that installs them."""
     names = list(missing)
@@ -129,10 +163,13 @@ def explain(missing: Iterable[str]) -> str:
 
 def problem(environ: Mapping[str, str] | None = None) -> str | None:
     """What keeps the window from opening (the message), or None when nothing is known to."""
-    if not uses_xcb(os.environ if environ is None else environ):
+    environ = os.environ if environ is None else environ
+    if not uses_xcb(environ):
         return None
+    if not environ.get("DISPLAY"):
+        return no_display(environ)
     files = plugin_files()
     if all(loads(file) for file in files):
-        return None
+        return no_display(environ)
     missing = missing_libraries(files, run_ldd)
     return explain(missing) if missing else None
