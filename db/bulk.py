@@ -596,10 +596,9 @@ class ReviewMaterial:
     relations: tuple[Relation, ...] = ()
 
 
-def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
-                batch: int) -> Iterator[ReviewMaterial]:
-    """The review material of the documents ``uids`` (default: all), in store order, read
-    ``batch`` documents at a time with one query per table."""
+def _document_pages(conn: Connection, uids: Sequence[str] | None,
+                    batch: int) -> Iterator[dict[int, str]]:
+    """The documents ``uids`` (default: all) in store order, ``batch`` at a time: id -> uid."""
     last = 0
     while True:
         query = select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)
@@ -609,6 +608,14 @@ def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
         if not docs:
             return
         last = max(docs)
+        yield docs
+
+
+def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
+                batch: int) -> Iterator[ReviewMaterial]:
+    """The review material of the documents ``uids`` (default: all), in store order, read
+    ``batch`` documents at a time with one query per table."""
+    for docs in _document_pages(conn, uids, batch):
         spans = _spans_for(conn, names, docs, None, None)
         statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
         for s in conn.execute(select(ST).where(ST.c.document_id.in_(list(docs)))):
@@ -689,15 +696,7 @@ def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
                      batch: int) -> Iterator[ReviewRows]:
     """The :class:`ReviewRows` of the documents ``uids`` (default: all), in store order, read
     ``batch`` documents at a time with one query per table, through the driver."""
-    last = 0
-    while True:
-        query = select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)
-        if uids is not None:
-            query = query.where(D.c.uid.in_(list(uids)))
-        docs = dict(conn.execute(query).all())
-        if not docs:
-            return
-        last = max(docs)
+    for docs in _document_pages(conn, uids, batch):
         ids = list(docs)
         where = marks(ids)
         spans = {doc_id: tuple(rows) for doc_id, rows in groupby(
