@@ -138,7 +138,11 @@ class LedgerDock(QDockWidget):
         documents, spans = self._missed
         if documents or spans:
             self._missed = (set(), set())
+            chosen = (self.event_box.currentData(), self.layer_box.currentData())
             self._fill_filters()
+            if (self.event_box.currentData(), self.layer_box.currentData()) != chosen:
+                self.reload()  # the event or layer chosen is gone: the ledger of the rest
+                return
             if documents:
                 self._follow(sorted(documents))
             if spans:

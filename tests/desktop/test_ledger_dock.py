@@ -195,6 +195,23 @@ def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, counted) -> Non
     assert dock.summary.text() == "3 rows, 5 claimants, 0 with conflicting figures"
 
 
+def test_a_layer_gone_while_hidden_is_built_again_for_every_layer(window, qtbot, counted,
+                                                                    monkeypatch) -> None:
+    """Shown again without the layer it showed (the choice falls back to every layer): the
+    ledger is built again for what the filter now says, not followed."""
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    dock.layer_box.setCurrentIndex(dock.layer_box.findData("amina"))
+    qtbot.waitUntil(lambda: len(jobs) == 1 and not dock.building)
+    hide(window, qtbot)
+    army = window.spans_by_key[3, "c"]
+    service.apply(set_attribute(service.store.span(army.id), "figure_low", 82))
+    monkeypatch.setattr(service, "annotators", lambda: [])
+    dock.raise_()
+    qtbot.waitUntil(lambda: len(jobs) == 2 and not dock.building)
+    assert read == [] and dock.layer_box.currentData() is None and jobs[-1].annotator is None
+
+
 def test_links_edited_while_hidden_are_followed_by_their_documents(window, qtbot,
                                                                    counted) -> None:
     dock, service = window.ledger, window.service
