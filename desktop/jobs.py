@@ -4,14 +4,17 @@ A job runs on ``QThreadPool.globalInstance()`` and opens its OWN :class:`Store` 
 location of the GUI's store (SQLite connections must not cross threads); it closes it at the
 end. It reports through :class:`JobSignals`, delivered to the GUI thread as queued signals.
 Cancelling (``job.cancel()``, thread-safe) is checked whenever the job reports progress, which
-then raises :class:`annotate.errors.Cancelled`. Import and export are in
+then raises :class:`annotate.errors.Cancelled`. A job still running when the program ends is
+cancelled and waited for (:func:`stop_jobs`). Import and export are in
 :mod:`desktop.transfer_jobs`.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
@@ -70,6 +73,7 @@ class Job(QRunnable):
         return self._cancel.is_set()
 
     def start(self) -> None:
+        _started.add(self)
         QThreadPool.globalInstance().start(self)
 
     def _due(self, force: bool) -> bool:
@@ -117,6 +121,20 @@ class Job(QRunnable):
 
     def work(self, store: Store) -> Any:
         raise NotImplementedError
+
+
+_started: weakref.WeakSet[Job] = weakref.WeakSet()
+"""The jobs started and not yet let go of (a running job is held by its thread)."""
+
+
+@atexit.register  # after PySide's own exit handler was registered: run before it
+def stop_jobs() -> None:
+    """Cancel the jobs still running and wait for the pool's threads to end. At the
+    program's end PySide deletes every QObject still alive, a running job's signals among them:
+    the job's next report would call a deleted object (a crash of the whole program)."""
+    for job in list(_started):
+        job.cancel()
+    QThreadPool.globalInstance().waitForDone()
 
 
 class DailyBackupJob(Job):
