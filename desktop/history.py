@@ -140,6 +140,7 @@ class HistoryDock(QDockWidget):
         self.list.clear()
         titles: dict[str, str] = {}
         self.list.addTopLevelItems([self._item(e, titles) for e in self.entries])  # at once
+        self._lay_out()
 
     def follow(self) -> None:
         """Bring the list up to date after a change without reading it all again: the
@@ -189,6 +190,14 @@ class HistoryDock(QDockWidget):
         while len(self.entries) > SHOWN:
             self.entries.pop()
             self.list.takeTopLevelItem(len(self.entries))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Lay the list out now, not on the view's timer: Qt lays a tree out again after rows
+        are inserted or taken on a zero timer (to do it once for many changes), whose repaint
+        then came after the turn of the edit that made them; all of an edit's rows are put in
+        at once here, so the repaint comes with the edit's own."""
+        self.list.executeDelayedItemsLayout()
 
     def _item(self, entry: JournalEntry, titles: dict[str, str]) -> QTreeWidgetItem:
         what = describe(*entry.step)

@@ -3,11 +3,20 @@ change undoes through the store, also in a window opened after a restart."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import (
+    QAbstractEventDispatcher,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QSettings,
+    QTimer,
+)
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from annotate.commands import CreateSpan, relabel
 from annotate.model import AnnotatedDocument, Span
@@ -134,4 +143,50 @@ def test_another_programs_entry_before_a_press_joins_at_the_next_look(
     assert service.notice_outside_changes()
     assert [e.annotator for e in dock.entries[:3]] == ["amina", "bob", "amina"]
     assert dock.list.topLevelItemCount() == len(dock.entries)
+    window.service.store.close()
+
+
+class Paints(QObject):
+    """Counts the paint events of the widget it filters."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def until_idle() -> None:
+    """Run the event loop until it is about to block (as the window benchmark's settle)."""
+    loop = QEventLoop()
+    dispatcher = QAbstractEventDispatcher.instance()
+    dispatcher.aboutToBlock.connect(loop.quit)
+    QTimer.singleShot(0, lambda: None)
+    loop.exec()
+    dispatcher.aboutToBlock.disconnect(loop.quit)
+
+
+def test_an_edit_repaints_the_history_before_the_window_is_idle(
+        qtbot, path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, path, tmp_path)
+    service = window.service
+    dock = window.history
+    dock.show()
+    dock.raise_()
+    first = service.store.list_documents()[0].uid
+    words = [m.span() for m in re.finditer(r"\w+", service.store.document(first).text)]
+    qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty())
+    for n in range(3):
+        service.apply(CreateSpan(Span(first, *words[2 * n], "ORG", "amina")))
+        until_idle()
+        qtbot.wait(50)  # what is left of one edit's work done before the next
+        paints = Paints(dock.list.viewport())
+        service.apply(CreateSpan(Span(first, *words[2 * n + 1], "ORG", "amina")))
+        until_idle()
+        assert paints.count >= 1  # the new entry shown within the edit's own turn
+        assert dock.list.topLevelItem(0).text(3) == "create ORG [{}, {})".format(*words[2 * n + 1])
+        paints.deleteLater()
     window.service.store.close()
