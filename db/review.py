@@ -150,9 +150,11 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     at, ids = utc_now(), fresh_ids()
     for material in store.iter_review_rows(uids):
         parts = _accept_at_sight(material, decided_by, chosen, at, ids)
-        if parts is None:
+        if parts is None:  # its place kept for what the alignment finds
             aligned.append(material.uid)
-        by_document[material.uid] = parts or ([], [], [])
+            by_document[material.uid] = ([], [], [])
+        elif any(parts):  # a corpus's documents with nothing to accept hold nothing
+            by_document[material.uid] = parts
     crossing: list[str] = []  # documents with links across documents: their targets' gold later
     for part in chunks(aligned, PLANNED):
         by_document.update(_accept_aligned(store, decided_by, chosen, part, crossing))
