@@ -343,9 +343,14 @@ class SpansTable(QDockWidget):
             self.service.hub.spanRequested.emit(span_id)
 
     def _show_selected(self, span_id: str) -> None:
+        """Select the row of ``span_id`` and bring it into view; a row selected already (the
+        editor announces its span again after each change of it) is only brought into view."""
         row = self.model.row_of(span_id) if span_id else None
         if row is None:
             self.table.clearSelection()
             return
-        self.table.selectRow(row)
+        selection = self.table.selectionModel()
+        if selection.currentIndex().row() != row or \
+                [index.row() for index in selection.selectedRows()] != [row]:
+            self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))

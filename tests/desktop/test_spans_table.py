@@ -128,3 +128,26 @@ def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
     assert model.row_of("new") == 19_002 and model.row_of("s19999") is None
     assert model.index(model.row_of("s19990"), 0).data() == "DATE"
     assert model.rowCount() == 20_000
+
+
+def test_a_span_announced_again_is_not_selected_again(qtbot, tmp_path):
+    """The editor announces its selected span again after each change of it (a relabel, its
+    undo): the row selected already is kept as it is, not selected anew; another span's row
+    is selected."""
+    document = Document(TEXT, "one")
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(document, tuple(
+        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
+    dock = shown_spans_dock(qtbot, store)
+    dock.service.open_document(document.uid)
+    calls = []
+    real = dock.table.selectRow
+    dock.table.selectRow = lambda row: calls.append(row) or real(row)
+    hub = dock.service.hub
+    hub.spanSelected.emit("rebels")
+    hub.spanSelected.emit("rebels")
+    hub.spanSelected.emit("kidal")
+    del dock.table.selectRow
+    assert calls == [2, 3]
+    assert [index.row() for index in dock.table.selectionModel().selectedRows()] == [3]
+    store.close()
