@@ -33,6 +33,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from annotate.agreement_corpus import Corpus
+from annotate.agreement_outline import Outline
 from annotate.doc_agreement import CodingAgreement, doc_label_agreement
 from annotate.model import GOLD, AnnotatedDocument, Span
 from annotate.overlap_matching import Progress, match_by_overlap
@@ -581,7 +582,7 @@ def _span_figures(corpus: Corpus, labels: Sequence[str], a: int, b: int, docs: n
     return out
 
 
-def compute_agreement(documents: Iterable[AnnotatedDocument],
+def compute_agreement(documents: Iterable[AnnotatedDocument | Outline],
                       annotators: Sequence[str] | None = None,
                       labels: Sequence[str] | None = None,
                       progress: Progress | None = None,
@@ -589,8 +590,9 @@ def compute_agreement(documents: Iterable[AnnotatedDocument],
     """Every agreement figure of FORMATS.md for ``annotators`` (default: everyone who marked a
     document done or has a span or document label, except gold) on ``labels`` (default: every
     label they used), and on the document ``categories`` (default: those their document labels
-    use; :mod:`annotate.doc_agreement`). ``progress`` hears from long overlap matchings (and
-    may stop them)."""
+    use; :mod:`annotate.doc_agreement`). A document two of ``annotators`` do not count may come
+    as its :class:`~annotate.agreement_corpus.Outline` (the same figures, without reading its
+    text or spans). ``progress`` hears from long overlap matchings (and may stop them)."""
     corpus = Corpus(documents, annotators, labels)  # read once, as a stream
     if annotators is None:
         annotators = sorted(corpus.named - {GOLD})

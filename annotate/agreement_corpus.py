@@ -12,6 +12,11 @@ crosses a newline, so one tokenizer pass equals one per text), and dropped.
 Who counts as an annotator and which labels count are settled once everything is read (the
 defaults of :func:`annotate.agreement.compute_agreement` need the whole corpus); until then
 every annotator that could be chosen and every label is kept.
+
+A reader may give an :class:`Outline` instead of a document that :func:`compared` says is not
+kept (fewer than two counted annotators): who has spans of which labels, statuses and
+document labels are all the corpus reads of such a document, so its text and spans need never
+be read.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from annotate.model import GOLD, AnnotatedDocument, Document
+from annotate.agreement_outline import Outline, counted_by
+from annotate.model import AnnotatedDocument, DocLabel, Document, Status
 from annotate.tokenize import TOKEN
 
 _INT = np.int64
@@ -58,7 +64,8 @@ class Corpus:
     labels the arrays are about (their indices: positions in :attr:`annotators` and
     :attr:`labels`)."""
 
-    def __init__(self, documents: Iterable[AnnotatedDocument], annotators: Sequence[str] | None,
+    def __init__(self, documents: Iterable[AnnotatedDocument | Outline],
+                 annotators: Sequence[str] | None,
                  labels: Sequence[str] | None) -> None:
         self._pool = None if annotators is None else set(annotators)
         self._names: dict[str, int] = {}  # annotator -> index while reading
@@ -98,26 +105,41 @@ class Corpus:
         self._both: dict[tuple[int, int, int], _Counts] = {}  # (annotator, annotator, label)
         self.offsets: list[int] = []
         for doc in documents:
-            self._read(doc)
+            if isinstance(doc, Outline):
+                self._skip(doc)
+            else:
+                self._read(doc)
             del doc  # no document outlives its turn
         self._flush()
 
     # -- reading ---------------------------------------------------------------------------
-    def _counts(self, name: str) -> bool:
-        return name != GOLD if self._pool is None else name in self._pool
+    def _note(self, uid: str, labels: Mapping[str, Iterable[str]], status: Mapping[str, Status],
+              doc_labels: tuple[DocLabel, ...]) -> list[str]:
+        """Count a document read, note who and which labels it names; the annotators who
+        count it."""
+        self.documents += 1
+        done = {a for a, state in status.items() if state == "done"}
+        self.named.update(labels, done, (x.annotator for x in doc_labels))
+        self.used.update((a, label) for a, names in labels.items() for label in names)
+        if doc_labels or done:
+            self.light.append(AnnotatedDocument(Document("", uid=uid), (), (), dict(status),
+                                                doc_labels))
+        return counted_by(labels, status, self._pool)
+
+    def _skip(self, outline: Outline) -> None:
+        counted = self._note(outline.uid, outline.labels, outline.status, outline.doc_labels)
+        if len(counted) >= 2:
+            raise ValueError(f"document {outline.uid!r} is compared: its outline is not enough")
 
     def _read(self, doc: AnnotatedDocument) -> None:
-        self.documents += 1
-        present = {s.annotator for s in doc.spans}
-        done = {a for a, state in doc.status.items() if state == "done"}
-        self.named.update(present, done, (x.annotator for x in doc.doc_labels))
-        self.used.update((s.annotator, s.label) for s in doc.spans)
-        if doc.doc_labels or done:
-            self.light.append(AnnotatedDocument(Document("", uid=doc.document.uid), (), (),
-                                                dict(doc.status), doc.doc_labels))
-        counted = sorted(a for a in present | done if self._counts(a))
+        labels: dict[str, set[str]] = {}
+        for s in doc.spans:
+            labels.setdefault(s.annotator, set()).add(s.label)
+        counted = self._note(doc.document.uid, labels, doc.status, doc.doc_labels)
         if len(counted) < 2:
             return
+        present = labels.keys()
+        done = {a for a, state in doc.status.items() if state == "done"}
         d = len(self.offsets)
         names = self._names
         for a in counted:

@@ -13,6 +13,7 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import Connection, func, select
 
 from annotate import layers, strings
+from annotate.agreement_outline import Outline
 from annotate.collector import collector_paused
 from annotate.commands import Decision
 from annotate.errors import InputError, ValidationError
@@ -581,6 +582,42 @@ def iter_records(
                 statuses[r.id],
                 doc_labels[r.id],
             )
+
+
+def iter_outlined(
+    conn: Connection, names: Names, wanted: Callable[[Outline], bool], batch: int
+) -> Iterator[AnnotatedDocument | Outline]:
+    """Every document in store order: whole when ``wanted`` says so of its :class:`Outline`,
+    else the outline alone (who has spans of which labels, statuses, document labels), read
+    by a grouped query, so its text and spans are never read."""
+    last = 0
+    while True:
+        docs = dict(conn.execute(
+            select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)).all())
+        if not docs:
+            return
+        last = max(docs)
+        where, params = _in("document_id", list(docs))
+        labels: dict[int, dict[str, set[str]]] = {doc_id: {} for doc_id in docs}
+        for doc_id, annotator_id, label_id in execute(
+                conn, "SELECT DISTINCT document_id, annotator_id, label_id FROM spans "
+                f"WHERE {where}", params):
+            labels[doc_id].setdefault(names.annotator_name(conn, annotator_id), set()).add(
+                names.label_name(conn, label_id))
+        statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
+        for doc_id, annotator_id, state in execute(
+                conn, f"SELECT document_id, annotator_id, state FROM document_status WHERE {where}",
+                params):
+            statuses[doc_id][names.annotator_name(conn, annotator_id)] = state
+        doc_labels = _doc_labels_for(conn, names, docs, None)
+        outlines = {doc_id: Outline(uid, {a: frozenset(x) for a, x in labels[doc_id].items()},
+                                    statuses[doc_id], doc_labels[doc_id])
+                    for doc_id, uid in docs.items()}
+        whole = [o.uid for o in outlines.values() if wanted(o)]
+        read = ({d.document.uid: d for d in iter_records(conn, names, None, None, None, whole,
+                                                         batch)} if whole else {})
+        for outline in outlines.values():
+            yield read.pop(outline.uid, outline)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DatabaseError, DataError, DBAPIError, IntegrityError,
 
 from annotate import layers
 from annotate.actors import LABEL_KINDS, Actor, Event, Proposal, definitions_in, propose
+from annotate.agreement_outline import Outline
 from annotate.assignment import QueueRow
 from annotate.collector import collector_paused
 from annotate.commands import (
@@ -949,6 +950,13 @@ class Store:
         status some selected annotator gave them."""
         with self._read() as conn:
             yield from bulk.iter_records(conn, self.names, annotators, labels, status, uids, batch)
+
+    def iter_outlined(self, wanted: Callable[[Outline], bool],
+                      batch: int = 200) -> Iterator[AnnotatedDocument | Outline]:
+        """Every document in store order, whole where ``wanted`` says so of its outline, else
+        its :class:`~annotate.agreement_corpus.Outline` (no text or spans read)."""
+        with self._read() as conn:
+            yield from bulk.iter_outlined(conn, self.names, wanted, batch)
 
     def iter_review(self, uids: Sequence[str] | None = None,
                     batch: int = 500) -> Iterator[bulk.ReviewMaterial]:

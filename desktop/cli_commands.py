@@ -15,6 +15,7 @@ from pathlib import Path
 from annotate import formats
 from annotate.adjudication import DocItem, Item, attribute_choices, progress
 from annotate.agreement import compute_agreement
+from annotate.agreement_outline import compared
 from annotate.errors import CounterclaimError, InputError, ValidationError
 from annotate.formats import workers
 from annotate.formats.base import ImportOptions, name_map, read_utf8
@@ -182,7 +183,8 @@ def cmd_stats(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(store: Store, args: argparse.Namespace) -> int:
-    report = compute_agreement(store.iter_documents(), args.annotators, args.label,
+    documents = store.iter_outlined(lambda outline: compared(outline, args.annotators))
+    report = compute_agreement(documents, args.annotators, args.label,
                                categories=store.schema().documents)
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotate.agreement_outline import Outline, compared
 from annotate.errors import Cancelled, CounterclaimError
 from annotate.model import GOLD, AnnotatedDocument
 from db.store import Store
@@ -53,9 +54,12 @@ class AgreementJob(Job):
         from annotate.agreement import compute_agreement  # numpy: imported once needed
 
         total = store.count_documents()
+        annotators = self.annotators
 
-        def read() -> Iterator[AnnotatedDocument]:  # streamed: the corpus is never held whole
-            for count, doc in enumerate(store.iter_documents(), 1):
+        def read() -> Iterator[AnnotatedDocument | Outline]:  # streamed, never held whole
+            # a document fewer than two annotators count: its outline, not its text and spans
+            for count, doc in enumerate(
+                    store.iter_outlined(lambda outline: compared(outline, annotators)), 1):
                 self.step(count, total)
                 yield doc
 
