@@ -5,7 +5,7 @@ corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotate import adjudication
 from annotate.adjudication import DocItem, Item
@@ -118,6 +118,33 @@ def doc_review_items(store: Store, uid: str,
     """The document's document-label items for ``annotators`` (default: everyone but gold);
     of them, those who gave the document a label or marked it done are compared."""
     return _doc_items(store, uid, _chosen(store, annotators))
+
+
+class DocumentReview(NamedTuple):
+    """Every review item of one document, for everyone but gold."""
+
+    items: list[Item]
+    relation_items: list[RelationItem]
+    doc_items: list[DocItem]
+
+
+def document_review(store: Store, uid: str, progress: Progress | None = None) -> DocumentReview:
+    """What :func:`review_items`, :func:`relation_review_items` and :func:`doc_review_items`
+    find in document ``uid``, its rows read at once (one transaction, one query per table:
+    :meth:`Store.iter_review`); nothing when there is no such document. ``progress`` hears
+    from a long alignment (and may stop it)."""
+    chosen = _chosen(store, None)
+    found = list(store.iter_review([uid]))
+    if not found:
+        return DocumentReview([], [], [])
+    material = found[0]
+    done = {name for name, state in material.status.items() if state == "done"}.__contains__
+    items = _plan(material.spans, done, material.decisions, chosen, progress)
+    return DocumentReview(
+        items,
+        _plan_relations(store, items, material.relations, material.decisions),
+        _plan_labels(material.doc_labels, done, material.decisions, chosen),
+    )
 
 
 def accept_agreed(

@@ -216,6 +216,17 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def attach(cls, location: str) -> Store:
+        """Another Store on a store this program has open (checked and migrated when it was
+        opened), for a worker's reads: none of :meth:`open`'s checks, migration or writes
+        (a tenth of the cost). StoreError when its file is gone."""
+        url = resolve_url(location)
+        path = sqlite_path(url)
+        if path is not None and not path.is_file():
+            raise StoreError(f"{path}: the store file is gone")
+        return cls(make_engine(url))
+
     def _has_labels(self, conn: Connection | None = None) -> bool:
         if conn is None:
             with self._read() as conn:

@@ -22,7 +22,6 @@ from typing import TypeVar
 from PySide6.QtCore import QTimer
 
 from annotate.actors import Actor, Event, Proposal
-from annotate.adjudication import DocItem, Item
 from annotate.assignment import QueueRow
 from annotate.collector import collector_paused
 from annotate.commands import (
@@ -48,12 +47,11 @@ from annotate.journal_entry import JournalEntry
 from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
-from annotate.relation_items import RelationItem
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
 from annotate.suggestions import Shown, Suggestion
 from db.backup import BackupInfo, backup, backup_due, list_backups, restore
-from db.review import doc_review_items, relation_review_items, review_items
+from db.review import DocumentReview, document_review
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
@@ -699,17 +697,11 @@ class Service:
         """Every event with the uids of its documents."""
         return self._guarded(self.store.events) or []
 
-    def doc_review_items(self, uid: str) -> list[DocItem]:
-        """Document ``uid``'s document-label items, every annotator's but gold."""
-        return self._guarded(lambda: doc_review_items(self.store, uid)) or []
-
-    def review_items(self, uid: str) -> list[Item]:
-        """Document ``uid``'s spans of every annotator but gold, aligned for adjudication."""
-        return self._guarded(lambda: review_items(self.store, uid)) or []
-
-    def relation_review_items(self, uid: str, items: Sequence[Item]) -> list[RelationItem]:
-        """Document ``uid``'s relations aligned through its span ``items``."""
-        return self._guarded(lambda: relation_review_items(self.store, uid, items)) or []
+    def document_review(self, uid: str) -> DocumentReview:
+        """Document ``uid``'s review items of every annotator but gold (the Adjudication tab
+        reads them in a worker, unless the store is held in memory)."""
+        return self._guarded(lambda: document_review(self.store, uid)) or \
+            DocumentReview([], [], [])
 
     def history(self, annotator: str | None = None, document: str | None = None,
                 op: str | None = None, limit: int | None = None,
@@ -727,10 +719,6 @@ class Service:
 
     def operations(self) -> list[str]:
         return self._guarded(self.store.operations) or []
-
-    def document_span_count(self, uid: str) -> int:
-        """How many spans document ``uid`` holds, of every annotator and gold."""
-        return self._guarded(lambda: self.store.span_count(uid=uid)) or 0
 
     def status(self, uid: str) -> Status:
         return self._guarded(lambda: self._status_of(uid, self.annotator)) or "todo"

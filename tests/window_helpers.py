@@ -13,8 +13,16 @@ from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
 from db.store import Store
 from desktop.main_window import MainWindow
+from desktop.review.adjudication_tab import AdjudicationTab
 from desktop.service import Service
 from desktop.spans_table import SpansTable
+
+
+def aligned(qtbot, tab: AdjudicationTab) -> AdjudicationTab:
+    """``tab`` once it shows the items of the current document as it is now: the alignment
+    it starts in a worker for each document opened, and after each change, has ended."""
+    qtbot.waitUntil(lambda: not tab.planning, timeout=10_000)
+    return tab
 
 
 def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina"

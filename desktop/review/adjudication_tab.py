@@ -9,13 +9,16 @@ values in each cell and is decided per attribute under the table
 
 Every decision is one command through :meth:`Service.apply` (journaled for the reviewer, undone
 by Ctrl+Z, announced on the hub); accepting every agreed item of the corpus runs as a
-background job on its own store, one undoable step per document. A document with more than
-:data:`INLINE_SPANS` spans is aligned by a background job too, with progress and a cancel
-button; its items are shown only if the document and the store did not change meanwhile
-(any change starts a fresh alignment and drops the one under way)."""
+background job on its own store, one undoable step per document. The items of each document
+opened (and after each edit of it) are read and aligned by a background job too: the text is
+shown at once, the table once the job ends ("Aligning…" meanwhile; an alignment that takes a
+while shows its progress and a cancel button). Its items are shown only if the document and the
+store did not change meanwhile (any change starts a fresh alignment and drops the one under
+way)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -58,9 +61,10 @@ from annotate.relation_items import (
     reject_relation_command,
 )
 from db import review
+from db.review import DocumentReview
 from db.store import Store
 from desktop.editor import Editor
-from desktop.jobs import Job, Running, worker_location
+from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
@@ -101,9 +105,6 @@ REJECT_KEY, EDIT_KEY, AGREED_KEY = "Ctrl+Shift+R", "Ctrl+Shift+E", "Ctrl+Shift+A
 NEXT_KEY, PREVIOUS_KEY = "Alt+Down", "Alt+Up"
 """The tab's keys work while the focus is in the tab (its table, its buttons): none of them is
 taken by the window's menus or the editor (see Help ▸ Keyboard shortcuts)."""
-INLINE_SPANS = 2_000
-"""A document with at most this many spans is aligned at once on the GUI thread (milliseconds);
-a bigger one in a :class:`PlanJob`."""
 FILL_ROWS = 300
 """Table rows filled per turn of the event loop, so that a long table keeps the window live."""
 REPLAN_MS = 150
@@ -134,17 +135,21 @@ class AcceptAgreedJob(Job):
 
 
 class PlanJob(Job):
-    """The review items of document ``uid`` (:func:`db.review.review_items`) on the job's own
-    store; None when cancelled."""
+    """The review items of document ``uid`` (:func:`db.review.document_review`) on a Store
+    of the job's own; None when cancelled. Its first progress report comes once it has run
+    :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment reports nothing."""
 
     def __init__(self, location: str, uid: str) -> None:
         super().__init__(location)
         self.uid = uid
 
-    def work(self, store: Store) -> list[Item] | None:
+    def open_store(self) -> Store:
+        return Store.attach(self.location)
+
+    def work(self, store: Store) -> DocumentReview | None:
+        self._last_report = time.monotonic()
         try:
-            self.step(0, 1)
-            return review.review_items(store, self.uid, progress=self.step)
+            return review.document_review(store, self.uid, progress=self.step)
         except Cancelled:
             return None
 
@@ -161,8 +166,8 @@ class AdjudicationTab(QWidget):
         self._text = ("", OffsetMap(""))  # (document text, its offset map) for highlighting
         self._stale = True
         self._job: AcceptAgreedJob | None = None
-        self._plan_job: PlanJob | None = None  # aligning the current document
-        self._running = Running()  # plan jobs not ended yet, current or dropped
+        self._plans: Latest[PlanJob] = Latest()  # aligning the current document
+        self._headers: list[str] = []
         self._planned: str | None = None  # the document the items belong to, once aligned
         self._reselect: Item | None = None
         self._filling = 0  # which fill of the table is under way
@@ -284,8 +289,8 @@ class AdjudicationTab(QWidget):
         under way is dropped (done again when shown) and a fill of the table stops where it
         is (and goes on when shown): a long document's alignment and rows take hundreds of
         megabytes."""
-        if self._plan_job is not None:
-            self._drop_plan_job()
+        if self._plans.job is not None:
+            self._plans.cancel()
             self._stale = True
 
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -309,69 +314,61 @@ class AdjudicationTab(QWidget):
         self._plan()
 
     def _plan(self) -> bool:
-        """Align the current document: at once when it is small or the store cannot be opened
-        by a job (True); else start a :class:`PlanJob` (False) and show its progress."""
+        """Align the current document in a :class:`PlanJob` (False), the table saying so
+        meanwhile; at once when there is none or no job can open the store (True)."""
         self._stale = False
         self._replan.stop()
-        self._drop_plan_job()
+        self._plans.cancel()
         if self._planned is not None:
             self._reselect = self.selected()
         uid = self.service.current
-        if not uid or self.service.document_span_count(uid) <= INLINE_SPANS:
-            self._show_items(uid, self.service.review_items(uid) if uid else [])
+        if not uid:
+            self._show_items("", DocumentReview([], [], []))
             return True
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
-            self._show_items(uid, self.service.review_items(uid))
+            self._show_items(uid, self.service.document_review(uid))
             return True
         job = PlanJob(location, uid)
         job.signals.stepped.connect(self._on_plan_step)
         job.signals.finished.connect(self._on_planned)
         job.signals.failed.connect(self._on_plan_failed)
-        self._plan_job = job
-        self._running.add(job)
-        self._show_waiting("Aligning the annotators’ spans…", "Cancel")
-        job.start()
+        self._plans.start(job)
+        if uid != self._planned:
+            self._show_waiting("Aligning…", None)
+        else:  # its rows stay, no decision taken on them until they are aligned again
+            self._update_buttons()
         return False
 
-    def _drop_plan_job(self) -> None:
-        """Cancel the alignment under way, if any: whatever it finds is stale."""
-        if self._plan_job is not None:
-            self._plan_job.cancel()
-            self._plan_job = None
-
-    def _ended_job(self) -> PlanJob | None:
-        """The plan job that just ended; None unless it is the current one (a dropped job's
-        result is stale)."""
-        job = self._plan_job
-        if self._running.ended(self.sender()) is not job or job is None:
-            return None
-        self._plan_job = None
-        return job
-
     def _on_plan_step(self, done: int, total: int) -> None:
-        if self._plan_job is not None and self.sender() is self._plan_job.signals:
-            self.progress_bar.setRange(0, max(total, 1))
-            self.progress_bar.setValue(done)
-
-    def _on_planned(self, items: list[Item] | None) -> None:
-        job = self._ended_job()
-        if job is None:
+        """A long alignment's progress: the bar shows it, with a button to cancel it."""
+        if not self._plans.sent(self.sender()):
             return
-        if items is None:
+        if not self.plan_button.isVisible():
+            self.progress_text.setText("Aligning the annotators’ spans…")
+            self.plan_button.setText("Cancel")
+            self.plan_button.setVisible(True)
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+
+    def _on_planned(self, found: DocumentReview | None) -> None:
+        job = self._plans.job
+        if not self._plans.ended(self.sender()) or job is None:
+            return
+        if found is None:
             self._show_waiting("Alignment cancelled", "Align")
         else:
-            self._show_items(job.uid, items)
+            self._show_items(job.uid, found)
 
     def _on_plan_failed(self, message: str) -> None:
-        if self._ended_job() is not None:
+        if self._plans.ended(self.sender()):
             self._show_waiting("Alignment failed", "Align")
             self.service.hub.failed.emit(f"aligning the document failed: {message}", False)
 
     def _plan_button_clicked(self) -> None:
-        if self._plan_job is not None:
-            self._drop_plan_job()
+        if self._plans.job is not None:
+            self._plans.cancel()
             self._show_waiting("Alignment cancelled", "Align")
         else:
             self._plan()
@@ -379,32 +376,33 @@ class AdjudicationTab(QWidget):
     @property
     def planning(self) -> bool:
         """A background job is aligning the current document."""
-        return self._plan_job is not None
+        return self._plans.job is not None
 
     @property
     def rows(self) -> list[Row]:
         """The table's rows: span items, then relation items."""
         return [*self.items, *self.relation_items]
 
-    def _show_waiting(self, note: str, button: str) -> None:
-        """No items (being aligned, or not): ``note`` and a Cancel or Align button."""
+    def _show_waiting(self, note: str, button: str | None) -> None:
+        """No items (being aligned, or not): ``note``, and the ``button`` (Align) if any."""
         self.items, self.relation_items, self._planned = [], [], None
         self.attribute_choices.show_item(None)
-        self.doc_items.refresh()
+        self.doc_items.show_items([])
         self._fill()
         self.progress_text.setText(note)
-        self.progress_bar.setRange(0, 0 if self._plan_job is not None else 1)
+        self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.plan_button.setText(button)
-        self.plan_button.setVisible(True)
+        if button is not None:
+            self.plan_button.setText(button)
+        self.plan_button.setVisible(button is not None)
         self._update_buttons()
 
-    def _show_items(self, uid: str, items: list[Item]) -> None:
-        """Show ``uid``'s aligned ``items``, keeping the selected item selected."""
+    def _show_items(self, uid: str, found: DocumentReview) -> None:
+        """Show ``uid``'s aligned items, keeping the selected item selected."""
         chosen = self.selected_row() or self._reselect
-        self.items, self._planned, self._reselect = items, uid, None
-        self.relation_items = self.service.relation_review_items(uid, items)
-        self.doc_items.refresh()
+        self.items, self._planned, self._reselect = found.items, uid, None
+        self.relation_items = found.relation_items
+        self.doc_items.show_items(found.doc_items)
         self.plan_button.setVisible(False)
         annotators = self.items[0].annotators if self.items else ()
         if annotators != self.annotators:
@@ -428,8 +426,10 @@ class AdjudicationTab(QWidget):
         self._unfilled = None
         self.table.blockSignals(True)
         self.table.clearContents()
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
+        if headers != self._headers:  # set again, the header would be laid out again
+            self._headers = headers
+            self.table.setColumnCount(len(headers))
+            self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(self.items) + len(self.relation_items))
         self._fit_columns(False)  # a column fitted to its contents would be re-measured per cell
         self.table.blockSignals(False)
@@ -632,7 +632,8 @@ class AdjudicationTab(QWidget):
 
     def _update_buttons(self) -> None:
         entry = self.selected_row()
-        open_item = entry is not None and entry.status == "open"
+        aligning = self._plans.job is not None
+        open_item = entry is not None and entry.status == "open" and not aligning
         # a relation goes into gold only once both of its ends are there
         acceptable = open_item and (not isinstance(entry, RelationItem) or entry.ends_in_gold())
         sides: dict[str, list] = entry.by_annotator() if entry is not None else {}
@@ -644,10 +645,13 @@ class AdjudicationTab(QWidget):
             widget.setEnabled(acceptable)
         for widget in (self.reject_button, self.reject_action):
             widget.setEnabled(open_item)
-        agreed = any(it.kind == "agreed" and it.status == "open"
-                     for it in (*self.items, *self.relation_items, *self.doc_items.items))
+        agreed = not aligning and any(
+            it.kind == "agreed" and it.status == "open"
+            for it in (*self.items, *self.relation_items, *self.doc_items.items))
         self.agreed_button.setEnabled(agreed)
         self.agreed_action.setEnabled(agreed)
+        self.doc_items.setEnabled(not aligning)
+        self.attribute_choices.setEnabled(not aligning)
         self.corpus_button.setEnabled(self._job is None)
 
     # -- decisions -------------------------------------------------------------------------
@@ -725,9 +729,9 @@ class AdjudicationTab(QWidget):
         return self._decide(lambda: adjudication.reject_command(entry, self.service.annotator))
 
     def accept_agreed(self) -> int:
-        """Accept every open agreed item of this document in one undoable step (once it is
-        aligned: a big document is aligned first, in the background)."""
-        current = (not self._stale and self._plan_job is None
+        """Accept every open agreed item of this document in one undoable step, once its
+        items are shown (else its alignment starts, and the reviewer is told to ask again)."""
+        current = (not self._stale and self._plans.job is None
                    and self._planned == self.service.current)
         if not current and not self._plan():
             self.service.hub.message.emit("aligning this document first; accept agreed "

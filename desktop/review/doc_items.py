@@ -2,7 +2,7 @@
 used on the current document, their values side by side, and the decisions that settle it
 (accept one of the value sets given into the gold layer, or reject). Each decision is one
 command through :meth:`Service.apply`, undone by Ctrl+Z; hidden while there is no such item.
-The tab refreshes it along with its own items."""
+The tab gives it its items along with its own."""
 
 from __future__ import annotations
 
@@ -35,10 +35,11 @@ class DocItemsPanel(QGroupBox):
         self._grid.setColumnStretch(1, 1)
         self.setVisible(False)
 
-    def refresh(self) -> None:
-        """Read the current document's items and lay out their rows."""
-        uid = self.service.current
-        self.items = self.service.doc_review_items(uid) if uid else []
+    def show_items(self, items: list[DocItem]) -> None:
+        """Lay out the rows of the current document's ``items`` (hidden when there are none)."""
+        if not items and not self.items:
+            return
+        self.items = items
         while (item := self._grid.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
                 widget.deleteLater()

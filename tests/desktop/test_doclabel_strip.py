@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from window_helpers import open_window
+from window_helpers import aligned, open_window
 
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
@@ -106,8 +106,8 @@ def test_the_strip_hides_without_document_categories(window: MainWindow) -> None
     assert stored(window) == []
 
 
-def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: MainWindow
-                                                                        ) -> None:
+def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: MainWindow,
+                                                                        qtbot) -> None:
     from annotate.commands import AddDocLabel
     from annotate.model import GOLD, DocLabel
 
@@ -117,7 +117,7 @@ def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: 
     QTest.keyClick(window.editor.view, Qt.Key.Key_S)  # amina: supports
     window.review.open_panel()
     window.review.tabs.setCurrentWidget(window.review.adjudication)
-    tab = window.review.adjudication
+    tab = aligned(qtbot, window.review.adjudication)
     panel = tab.doc_items
     assert panel.isVisible()
     assert tab.progress_text.text() == "0 of 1 decided"
@@ -125,10 +125,12 @@ def test_disagreeing_document_labels_are_adjudicated_in_the_review_dock(window: 
     assert set(panel.buttons) == {("stance", "accept disputes"), ("stance", "accept supports"),
                                   ("stance", "reject")}
     QTest.mouseClick(panel.buttons[("stance", "accept disputes")], Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     assert [d.value for d in store.doc_labels(uid, [GOLD])] == ["disputes"]
     assert panel.items[0].status == "accepted" and not panel.buttons
     assert tab.progress_text.text() == "1 of 1 decided"
     window.service.undo()  # the accept: gold label and decision in one step
+    aligned(qtbot, tab)
     assert store.doc_labels(uid, [GOLD]) == [] and panel.items[0].status == "open"
     assert [d.value for d in store.doc_labels(uid, ["amina"])] == ["supports"]
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
+from window_helpers import aligned
 
 from annotate import layers
 from annotate.agreement import compute_agreement
@@ -82,6 +83,7 @@ def window(qtbot, corpus, tmp_path: Path):
     win.service.open_document(next(iter(spans)))
     win.review.open_panel()
     win.review.tabs.setCurrentWidget(win.review.adjudication)
+    aligned(qtbot, win.review.adjudication)
     yield win
     win.service.store.close()
 
@@ -175,6 +177,7 @@ def test_accept_one_side_then_undo_removes_gold_span_and_decision(window, qtbot)
     bo = tab.selected().by_annotator()["bo"][0]
     assert tab.side_buttons["amina"].isEnabled() and tab.side_buttons["bo"].isEnabled()
     qtbot.mouseClick(tab.side_buttons["bo"], Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     gold = store.spans(uid, [GOLD])
     assert [(g.label, g.start, g.end) for g in gold] == [(bo.label, bo.start, bo.end)]
     decisions = store.decisions(uid)
@@ -187,6 +190,7 @@ def test_accept_one_side_then_undo_removes_gold_span_and_decision(window, qtbot)
         f"✔ accepted by {REVIEWER}"
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    aligned(qtbot, tab)
     assert store.spans(uid, [GOLD]) == []
     assert store.decisions(uid) == []
     assert tab.progress_text.text() == "0 of 4 decided"
@@ -197,6 +201,7 @@ def test_reject_marks_the_item_rejected(window, qtbot):
     store, uid = store_of(window), window.service.current
     tab.select(row_of(tab, "Officials denied"))
     qtbot.mouseClick(tab.reject_button, Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     row = row_of(tab, "Officials denied")
     assert tab.items[row].status == "rejected"
     assert tab.table.item(row, 3).text() == f"✗ rejected by {REVIEWER}"
@@ -205,7 +210,7 @@ def test_reject_marks_the_item_rejected(window, qtbot):
     assert not tab.reject_button.isEnabled()
 
 
-def test_edit_and_accept_uses_the_edited_copy(window, monkeypatch):
+def test_edit_and_accept_uses_the_edited_copy(window, qtbot, monkeypatch):
     tab = window.review.adjudication
     store, uid = store_of(window), window.service.current
     start, end = at(TEXT, "denied any damage")
@@ -220,6 +225,7 @@ def test_edit_and_accept_uses_the_edited_copy(window, monkeypatch):
     monkeypatch.setattr(EditDialog, "exec", fill_in)
     tab.select(row_of(tab, "Officials denied"))
     assert tab.edit_and_accept()
+    aligned(qtbot, tab)
     assert [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])] == \
         [("DENIAL", start, end)]
     item = tab.items[row_of(tab, "Officials denied")]
@@ -227,11 +233,12 @@ def test_edit_and_accept_uses_the_edited_copy(window, monkeypatch):
     assert store.decisions(uid)[0].sources == (item.by_annotator()["amina"][0].id,)  # edited
 
 
-def test_accept_agreed_in_document_accepts_exactly_the_agreed(window, corpus):
+def test_accept_agreed_in_document_accepts_exactly_the_agreed(window, qtbot, corpus):
     _, spans = corpus
     tab = window.review.adjudication
     store, uid = store_of(window), window.service.current
     assert tab.accept_agreed() == 1
+    aligned(qtbot, tab)
     assert [(g.label, g.start, g.end) for g in store.spans(uid, [GOLD])] == \
         [("CLAIM", *at(TEXT, "The mayor said"))]
     assert [item.status for item in tab.items] == ["accepted", "open", "open", "open"]
@@ -365,6 +372,7 @@ def test_ctrl_shift_digit_accepts_that_annotators_span(window, qtbot):
     tab.select(row_of(tab, "the bridge collapsed"))
     bo = tab.selected().by_annotator()["bo"][0]  # bo is the second column: Ctrl+Shift+2
     qtbot.keyClick(tab.table, Qt.Key.Key_2, CTRL_SHIFT)
+    aligned(qtbot, tab)
     gold = store.spans(uid, [GOLD])
     assert [(g.label, g.start, g.end) for g in gold] == [(bo.label, bo.start, bo.end)]
     assert tab.selected().status == "accepted"
@@ -375,6 +383,7 @@ def test_ctrl_shift_digit_accepts_that_annotators_span(window, qtbot):
     qtbot.keyClick(tab.table, Qt.Key.Key_1, CTRL_SHIFT)
     assert len(store.spans(uid, [GOLD])) == 1
     qtbot.keyClick(tab.table, Qt.Key.Key_R, CTRL_SHIFT)
+    aligned(qtbot, tab)
     assert tab.items[row_of(tab, "Rebels")].status == "rejected"
 
 
@@ -382,6 +391,7 @@ def test_alt_down_and_up_step_through_open_items_only(window, qtbot):
     tab = focus_table(window)
     tab.select(row_of(tab, "the bridge collapsed"))
     assert tab.reject_selected()  # the boundary item is no longer open
+    aligned(qtbot, tab)
     tab.table.clearSelection()
     qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert tab.selected().start == TEXT.index("The mayor said")

@@ -8,7 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from window_helpers import open_window
+from window_helpers import aligned, open_window
 
 from annotate.adjudication import accept_command
 from annotate.commands import CreateSpan
@@ -36,6 +36,7 @@ def test_a_decision_on_an_item_decided_meanwhile_is_refused_and_theirs_shown(
         window.review.open_panel()
         tab = window.review.adjudication
         window.review.tabs.setCurrentWidget(tab)
+        aligned(qtbot, tab)
         tab.select(0)
         item = tab.selected()
         assert item is not None and item.status == "open"
@@ -44,6 +45,7 @@ def test_a_decision_on_an_item_decided_meanwhile_is_refused_and_theirs_shown(
             other.apply(accept_command(first, first.spans[0], "rémi"), "rémi")
         assert not tab.accept(item, item.spans[1])
         assert messages[-1].startswith("rémi accepted this item already")
+        aligned(qtbot, tab)
         assert [(i.status, i.decision.decided_by) for i in tab.items] == [("accepted", "rémi")]
         assert [s.annotator for s in window.service.store.spans(doc.uid, [GOLD])] == [GOLD]
     finally:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog
+from window_helpers import aligned
 
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
 from db.store import Store
@@ -65,6 +66,7 @@ def window(qtbot, tmp_path: Path):
     win.service.open_document(u)
     win.review.open_panel()
     win.review.tabs.setCurrentWidget(win.review.adjudication)
+    aligned(qtbot, win.review.adjudication)
     yield win
     win.service.store.close()
 
@@ -114,10 +116,12 @@ def test_attributes_are_chosen_one_by_one_then_accepted_and_undone(window, qtbot
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Down)  # bo's value
     qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     (span,), _ = gold(window)
     assert (span.label, span.attributes) == ("CLAIM", {"certainty": "reported", "figure": "40"})
     assert tab.items[0].status == "accepted" and not panel.isVisible()
     window.service.undo()
+    aligned(qtbot, tab)
     assert gold(window) == ([], [])
     assert tab.items[0].status == "open"
 
@@ -128,12 +132,15 @@ def test_relation_goes_to_gold_once_both_ends_are_there(window, qtbot):
     assert not tab.side_buttons["amina"].isEnabled()  # its ends are not in gold yet
     assert tab.reject_button.isEnabled()
     assert tab.accept_agreed() == 2  # the ORG and the rebels; no relation: CLAIMED_BY's claim
+    aligned(qtbot, tab)
     boundary = row_named(tab, "boundary")
     click_row(qtbot, tab, boundary)
     qtbot.mouseClick(tab.side_buttons["bo"], Qt.MouseButton.LeftButton)  # the denial
+    aligned(qtbot, tab)
     click_row(qtbot, tab, row_named(tab, "relation missing"))
     assert tab.side_buttons["amina"].isEnabled() and not tab.side_buttons["bo"].isEnabled()
     qtbot.mouseClick(tab.side_buttons["amina"], Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     spans, (relation,) = gold(window)
     labels = {s.id: s.label for s in spans}
     assert (relation.type, labels[relation.source], labels[relation.target]) == \
@@ -144,7 +151,9 @@ def test_relation_goes_to_gold_once_both_ends_are_there(window, qtbot):
     click_row(qtbot, tab, row_named(tab, "attributes"))
     qtbot.keyClick(tab.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
+    aligned(qtbot, tab)
     assert tab.accept_agreed() == 1
+    aligned(qtbot, tab)
     assert sorted(r.type for r in gold(window)[1]) == ["CLAIMED_BY", "DENIED_BY"]
     assert tab.progress_text.text() == "6 of 6 decided"
 
@@ -153,12 +162,15 @@ def test_relation_rejected_and_edited_type(window, qtbot, monkeypatch):
     tab = window.review.adjudication
     click_row(qtbot, tab, row_named(tab, "relation missing"))
     qtbot.mouseClick(tab.reject_button, Qt.MouseButton.LeftButton)
+    aligned(qtbot, tab)
     assert tab.relation_items[1].status == "rejected"
     assert [d.kind for d in window.service.store.decisions(window.service.current)] == ["reject"]
     # edit and accept the agreed one with another type the schema allows between its ends
     tab.accept_agreed()
+    aligned(qtbot, tab)
     click_row(qtbot, tab, row_named(tab, "attributes"))
     tab.accept_side("amina")
+    aligned(qtbot, tab)
     asked = []
 
     def choose(parent, title, label, items, current, editable):  # type: ignore[no-untyped-def]

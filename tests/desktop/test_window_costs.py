@@ -18,14 +18,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
-from window_helpers import open_window
+from window_helpers import aligned, open_window
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
-from db import search
+from db import review, search
 from db.store import Store
 from desktop.main_window import MainWindow
-from desktop.service import Service
 from desktop.statusbar import ProgressJob
 
 pytestmark = pytest.mark.gui
@@ -142,15 +141,15 @@ def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, q
     tab = window.review.adjudication
     qtbot.waitUntil(lambda: tab.table.rowCount() == 2)
     select(window, "convoy")
-    with counted(Service, ("review_items",)) as calls:
+    with counted(review, ("document_review",)) as calls:
         for key, modifiers in ((Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
                                (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier)):
             qtbot.keyClick(window.editor.view, key, modifiers)
-            assert calls["review_items"] == 0
-        qtbot.waitUntil(lambda: calls["review_items"] == 1)
+            assert calls["document_review"] == 0
+        qtbot.waitUntil(lambda: calls["document_review"] == 1)
         qtbot.wait(300)
-        assert calls["review_items"] == 1
-    assert tab.table.rowCount() == 3  # amina's new DENIAL is an item of its own
+        assert calls["document_review"] == 1
+    assert aligned(qtbot, tab).table.rowCount() == 3  # amina's new DENIAL is an item of its own
 
 
 def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
@@ -247,17 +246,17 @@ def test_the_adjudication_tab_plans_nothing_while_out_of_sight(window, qtbot):
     """The review dock behind the spans dock: edits leave its table alone; brought in front,
     it aligns the document once."""
     assert window.spans.visibleRegion().isEmpty() is False
-    with counted(Service, ("review_items",)) as calls:
+    with counted(review, ("document_review",)) as calls:
         for _ in range(3):
             select(window, "convoy")
             qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
             qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
-        assert calls["review_items"] == 0
+        assert calls["document_review"] == 0
         window.review.raise_()
-        qtbot.waitUntil(lambda: calls["review_items"] == 1)
+        qtbot.waitUntil(lambda: calls["document_review"] == 1)
         qtbot.wait(50)
-        assert calls["review_items"] == 1
-    tab = window.review.adjudication
+        assert calls["document_review"] == 1
+    tab = aligned(qtbot, window.review.adjudication)
     assert tab.table.rowCount() == 2  # amina's ORG and bo's DENIAL, one item each
 
 

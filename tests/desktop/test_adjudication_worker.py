@@ -1,0 +1,134 @@
+"""Issue 17 point 3: with the Adjudication tab in front, the items of each document opened (and
+after each edit of it) are read and aligned in a worker, never on the GUI thread: the text is
+shown first and the table says "Aligning…" until the job ends; a newer document supersedes the
+older alignment, and an edit made while one runs is in the items shown at the end."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from window_helpers import aligned, open_window
+
+from annotate import adjudication
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+DOCUMENTS = 4
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    """Documents whose first claim amina and bo agree on, bo alone marking a denial; the
+    window (amina's) on the first one, the Adjudication tab in front and aligned."""
+    records = []
+    for n in range(DOCUMENTS):
+        doc = Document(f"Report {n}: the army denied that the convoy was ambushed.", f"R{n}")
+        records.append(AnnotatedDocument(doc, (
+            Span(doc.uid, 0, 8, "CLAIM", "amina", f"a{n}"),
+            Span(doc.uid, 0, 8, "CLAIM", "bo", f"b{n}"),
+            Span(doc.uid, 14, 24, "DENIAL", "bo", f"d{n}"),
+        )))
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(records)
+    store.close()
+    win = open_window(qtbot, path, tmp_path)
+    win.review.open_panel()
+    win.review.tabs.setCurrentWidget(win.review.adjudication)
+    aligned(qtbot, win.review.adjudication)
+    win.editor.view.setFocus()
+    yield win
+    tab = win.review.adjudication
+    tab._plans.cancel()
+    qtbot.waitUntil(lambda: not len(tab._plans), timeout=10_000)
+    win.service.store.close()
+
+
+@pytest.fixture
+def planners(monkeypatch) -> list[threading.Thread]:
+    """The thread of each alignment (the old code and the new one align through it)."""
+    threads: list[threading.Thread] = []
+    plan = adjudication.plan_documents
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(adjudication, "plan_documents", recorded)
+    return threads
+
+
+@pytest.fixture
+def held(monkeypatch) -> threading.Event:
+    """The next alignment waits, once it has read its document, until the event is set."""
+    release = threading.Event()
+    plan = adjudication.plan_documents
+    first = [True]
+
+    def waiting(*args, **kwargs):
+        if first[0]:
+            first[0] = False
+            release.wait(10)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(adjudication, "plan_documents", waiting)
+    return release
+
+
+def next_document(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_down_shows_the_text_then_the_items_aligned_in_a_worker(window, qtbot, planners):
+    tab = window.review.adjudication
+    first = window.service.current
+    next_document(qtbot, window)
+    uid = window.service.current
+    assert uid != first and window.editor.text.startswith("Report 1:")
+    assert tab.planning and tab.progress_text.text() == "Aligning…"
+    assert tab.items == [] and tab.table.rowCount() == 0  # none of the last document's
+    assert not tab.agreed_button.isEnabled()
+    aligned(qtbot, tab)
+    assert [(i.kind, i.document) for i in tab.items] == [("agreed", uid), ("single", uid)]
+    assert tab.table.rowCount() == 2 and tab.progress_text.text() == "0 of 2 decided"
+    assert tab.agreed_button.isEnabled()
+    assert planners and threading.main_thread() not in planners
+
+
+def test_a_newer_document_supersedes_the_alignment_under_way(window, qtbot, held,
+                                                             monkeypatch):
+    tab = window.review.adjudication
+    shown: list[str] = []
+    show = tab._show_items
+    monkeypatch.setattr(tab, "_show_items", lambda uid, found: (shown.append(uid),
+                                                                show(uid, found)))
+    next_document(qtbot, window)  # its alignment waits
+    next_document(qtbot, window)
+    third = window.service.current
+    held.set()
+    qtbot.waitUntil(lambda: not len(tab._plans), timeout=10_000)  # both ended
+    assert shown == [third]
+    assert {i.document for i in tab.items} == {third} and tab.table.rowCount() == 2
+
+
+def test_an_edit_while_the_document_is_aligned_is_in_the_items_shown(window, qtbot, held):
+    tab = window.review.adjudication
+    next_document(qtbot, window)  # its alignment read the document, and waits
+    uid = window.service.current
+    assert tab.planning
+    mine = Span(uid, 14, 24, "DENIAL", "amina", "new")
+    assert window.service.apply(CreateSpan(mine)) is not None
+    held.set()
+    qtbot.waitUntil(lambda: not tab.planning and len(tab.items) == 2
+                    and tab.items[1].kind == "agreed", timeout=10_000)
+    assert tab.items[1].ids == {"new", f"d{1}"}
+    assert [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())] == \
+        ["✓ agreed", "✓ agreed"]
