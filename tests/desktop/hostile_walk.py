@@ -231,7 +231,12 @@ def main(store_path: str, settings_path: str) -> int:
         visit("dashboard tab", lambda i=i: tabs.setCurrentIndex(i), window)
     review = window.review
 
-    visit("adjudication", lambda: (review.open_panel(), review.tabs.setCurrentIndex(0)), window)
+    def adjudication() -> None:
+        review.open_panel()
+        review.tabs.setCurrentIndex(0)
+        settle(lambda: not review.adjudication.planning)  # its items are aligned in a worker
+
+    visit("adjudication", adjudication, window)
     for row in range(review.adjudication.table.rowCount()):
         visit("adjudication item", lambda row=row: review.adjudication.select(row), window)
 
