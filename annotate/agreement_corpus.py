@@ -206,7 +206,9 @@ class Corpus:
             return
         joined = "\n".join(self._batch)
         self._batch.clear()
-        bounds = np.fromiter(chain.from_iterable(map(re.Match.span, TOKEN.finditer(joined))), _INT)
+        width = np.int32 if len(joined) < 2**31 else _INT  # token bounds: half the memory
+        bounds = np.fromiter(chain.from_iterable(map(re.Match.span, TOKEN.finditer(joined))),
+                             width)
         del joined
         token_start, token_end = bounds[0::2], bounds[1::2]
         n_tokens = len(token_start)
@@ -237,7 +239,7 @@ class Corpus:
             a, lb = int(ann[rows[0]]), int(lab[rows[0]])
             edges = np.bincount(first[rows], minlength=n_tokens + 1)
             edges -= np.bincount(stop[rows], minlength=n_tokens + 1)
-            cover = np.cumsum(edges[:n_tokens]) > 0
+            cover = np.cumsum(edges[:n_tokens], out=edges[:n_tokens]) > 0  # in place
             covers.setdefault(lb, {})[a] = cover
             self._ones.setdefault((a, lb), _Counts()).add(first_doc, per_document(cover))
         for lb, by in covers.items():
