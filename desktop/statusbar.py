@@ -106,7 +106,7 @@ class StatusBar(QStatusBar):
             self.recount()
             return
         self.counts = counts
-        self.refresh()
+        self._show_progress()
 
     def _count_failed(self, message: str) -> None:
         if self._jobs.ended(self.sender()):
@@ -119,6 +119,14 @@ class StatusBar(QStatusBar):
         return self._jobs.job is not None
 
     def refresh(self) -> None:
+        """Show the counts and state, the annotator and the store."""
+        self.annotator.setText(mnemonic(f"annotator: {line(self.service.annotator, NAME)}"))
+        self.store.setText(line(f"store: {self.service.store_name}"))
+        self.store.setToolTip(tooltip(self.service.location))
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        """Show the counts and state (all an edit, a wait or a failure changes)."""
         progress = self.counts
         counts = COUNTING if progress is None else \
             f"{progress.done:,} of {progress.total:,} done · {progress.spans:,} spans"
@@ -130,9 +138,6 @@ class StatusBar(QStatusBar):
             # state, lays the bar out (and repaints all of it) only when it needs more room
             self.progress.setFixedSize(max(hint.width(), self.progress.minimumWidth()),
                                        hint.height())
-        self.annotator.setText(mnemonic(f"annotator: {line(self.service.annotator, NAME)}"))
-        self.store.setText(line(f"store: {self.service.store_name}"))
-        self.store.setToolTip(tooltip(self.service.location))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Counts follow the change's own values: an edit reads nothing back."""
@@ -142,7 +147,7 @@ class StatusBar(QStatusBar):
             self.counts = replace(counts, done=counts.done + changes.done_delta(who),
                                   spans=counts.spans + changes.span_delta(who))
         self.state = waiting_state(self.service.waiting) or "saved"
-        self.refresh()
+        self._show_progress()
 
     def _on_waiting(self, count: int) -> None:
         """Edits wait for another program (or no more: all saved, else a failure said so)."""
@@ -150,11 +155,11 @@ class StatusBar(QStatusBar):
             self.state = waiting_state(count)
         elif self.state.startswith(WAITING):
             self.state = "saved"
-        self.refresh()
+        self._show_progress()
 
     def _on_failed(self, message: str, _serious: bool) -> None:
         self.state = "not saved"
-        self.refresh()
+        self._show_progress()
         self.showMessage(line(message, MESSAGE_CHARS), MESSAGE_MS * 2)
 
     def ask_annotator(self) -> None:

@@ -569,3 +569,21 @@ def test_next_document_runs_a_few_statements_on_the_driver(window, qtbot):
     reads = [s for s in traced if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 7 and len(traced) <= 9, traced
     assert window.spans.model.rowCount() == 1
+
+
+def test_a_key_press_sets_only_the_counts_of_the_status_bar(window, qtbot):
+    """An edit changes the counts and the state: the annotator's and the store's names are
+    not made and set again on each press (they change with the annotator or the store)."""
+    qtbot.waitUntil(lambda: not window.status.counting)
+    status = window.status
+    names: list[str] = []
+    status.annotator.setText = names.append  # Qt calls the instance's
+    status.store.setText = names.append
+    select(window, "convoy")
+    for _kind, key, modifiers in PRESSES:
+        qtbot.keyClick(window.editor.view, key, modifiers)
+    del status.annotator.setText, status.store.setText
+    assert names == []
+    assert status.progress.text().startswith(f"0 of {DOCUMENTS} done · {DOCUMENTS} spans")
+    window.service.set_annotator("noor")
+    assert "noor" in status.annotator.text()
