@@ -346,10 +346,10 @@ class SpansTable(QDockWidget):
         """Select the row of ``span_id`` and bring it into view; a row selected already (the
         editor announces its span again after each change of it) is only brought into view."""
         row = self.model.row_of(span_id) if span_id else None
-        if row is None:
-            self.table.clearSelection()
-            return
         selection = self.table.selectionModel()
+        if row is None:  # no current row either: Qt selects the next row when it is removed
+            selection.clear()
+            return
         if selection.currentIndex().row() != row or \
                 [index.row() for index in selection.selectedRows()] != [row]:
             self.table.selectRow(row)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 from window_helpers import shown_spans_dock
 
-from annotate.commands import CreateSpan
+from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.spans_table import SpansModel
@@ -150,4 +150,24 @@ def test_a_span_announced_again_is_not_selected_again(qtbot, tmp_path):
     del dock.table.selectRow
     assert calls == [2, 3]
     assert [index.row() for index in dock.table.selectionModel().selectedRows()] == [3]
+    store.close()
+
+
+def test_the_selected_span_deleted_leaves_no_row_selected(qtbot, tmp_path):
+    """Deleting the selected span (the editor announces no span, then the change drops its
+    row) leaves no row selected: Qt moved the selection to the next row, a span the text and
+    the Span panel do not show as selected."""
+    document = Document(TEXT, "one")
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(document, tuple(
+        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
+    dock = shown_spans_dock(qtbot, store)
+    dock.service.open_document(document.uid)
+    hub = dock.service.hub
+    hub.spanSelected.emit("rebels")
+    rebels = store.span("rebels")
+    hub.spanSelected.emit("")
+    hub.changed.emit(store.apply(DeleteSpan(rebels), "amina"))
+    assert dock.table.selectionModel().selectedRows() == []
+    assert dock.model.row_of("rebels") is None and dock.model.rowCount() == 4
     store.close()
