@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from desktop.cached_cells import CachedCells
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
+from desktop.shifting_rows import ShiftingTableView
 from desktop.table_model import Index, RowsModel, header_apart
 from desktop.textview.regions import CHUNK
 
@@ -268,7 +268,7 @@ class SpansTable(QDockWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.model.set_filter)
         self.filter.setAccessibleName("Filter spans")
-        self.table = QTableView()
+        self.table = ShiftingTableView()  # a span made or deleted moves the rows below
         self.table.setAccessibleName("Spans")
         steady_scroll_bars(self.table, vertical_on=True)
         self.table.setModel(self.model)

@@ -416,3 +416,28 @@ def shows_whole(widget: QWidget) -> bool:
     """Whether ``widget`` on screen is what a whole repaint draws."""
     shown = on_screen(widget)
     return shown == widget.grab().toImage().convertToFormat(shown.format())
+
+
+def test_a_span_made_or_deleted_repaints_one_row_of_the_spans_table(window, qtbot):
+    """A span made above rows the Spans table shows (and deleted again) moves those rows on
+    screen: the table repaints the row that came, or the one uncovered at its bottom (and the
+    row whose selection went), not every row it shows (each cell a call of the Python
+    delegate); on screen it is what a whole repaint draws."""
+    spans_in_front(qtbot, window)
+    table = window.spans.table
+    viewport = table.viewport()
+    assert viewport.height() > 5 * table.rowHeight(0)
+    press_all(qtbot, window, 9)
+    paints = Paints([viewport])
+    for at in PLACES[1:]:
+        select(window, at, at + 6)
+        for key in (Qt.Key.Key_C, Qt.Key.Key_Delete):
+            paints.regions.clear()
+            qtbot.keyClick(window.editor.view, key)
+            qtbot.wait(20)
+            painted = QRegion()
+            for region in paints.regions:
+                painted += region
+            rows = sum(rect.height() for rect in painted) / table.rowHeight(0)
+            assert rows <= 2, (at, key, painted)
+            qtbot.waitUntil(lambda: shows_whole(viewport), timeout=2000)
