@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
+from desktop.shifting_rows import ShiftingTreeWidget
 
 SHOWN = 500
 """Entries listed at most (the newest); ``counterclaim log`` prints them all."""
@@ -58,12 +58,11 @@ class HistoryDock(QDockWidget):
         self.this_document = QCheckBox("This document only")
         self.annotator.setAccessibleName("Annotator filter")
         self.operation.setAccessibleName("Operation filter")
-        self.list = QTreeWidget()
+        self.list = ShiftingTreeWidget()  # an entry put on top moves those below
         self.list.setAccessibleName("History")
         steady_scroll_bars(self.list, vertical_on=True)
         self.list.setHeaderLabels(list(COLUMNS))
         self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
         self.list.setItemDelegate(CachedCells(self.list))  # the entries moved down are copied
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.list.header()

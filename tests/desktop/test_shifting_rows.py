@@ -1,7 +1,8 @@
 """Rows moved on screen, not repainted, when a row comes or goes (issue 17: a span made near the
-top of the Spans table repainted every row it shows, each cell a call of the Python delegate):
-the view paints the row that came, or the one uncovered at the bottom, and what it shows is
-pixel for pixel what a whole repaint draws, wherever it is scrolled."""
+top of the Spans table repainted every row it shows, and each key press's History entry every
+entry, each cell a call of the Python delegate): the view paints the row that came, or the one
+uncovered at the bottom, and what it shows is pixel for pixel what a whole repaint draws,
+wherever it is scrolled."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ import random
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QTreeWidgetItem,
+    QWidget,
+)
 
-from desktop.shifting_rows import ShiftingTableView
+from desktop.shifting_rows import ShiftingTableView, ShiftingTreeWidget
 
 pytestmark = pytest.mark.gui
 COLUMNS = 3
@@ -28,26 +34,48 @@ class Painted(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
-def row(name: str) -> list[QStandardItem]:
-    return [QStandardItem(f"{name} {column}") for column in range(COLUMNS)]
+class Rows:
+    """A shifting view of either kind, its rows put and taken by name."""
 
+    def __init__(self, qtbot, kind: str, rows: int) -> None:
+        if kind == "table":
+            self.view = ShiftingTableView()
+            self.view.setModel(QStandardItemModel(0, COLUMNS))
+            self.view.verticalHeader().hide()
+        else:
+            self.view = ShiftingTreeWidget()
+            self.view.setColumnCount(COLUMNS)
+            self.view.setRootIsDecorated(False)
+        for n in range(rows):
+            self.put(n, f"row {n}")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.painted = Painted(self.view)
+        self.view.setItemDelegate(self.painted)
+        self.view.resize(360, 260)
+        qtbot.addWidget(self.view)
+        self.view.show()
+        qtbot.waitExposed(self.view)
+        qtbot.wait(20)
 
-def table(qtbot, kind: type[QTableView], rows: int = 40) -> tuple[QTableView, Painted]:
-    model = QStandardItemModel(0, COLUMNS)
-    for n in range(rows):
-        model.appendRow(row(f"row {n}"))
-    view = kind()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    painted = Painted(view)
-    view.setItemDelegate(painted)
-    view.resize(360, 260)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    qtbot.wait(20)
-    return view, painted
+    def put(self, row: int, name: str) -> None:
+        words = [f"{name} {column}" for column in range(COLUMNS)]
+        if isinstance(self.view, ShiftingTableView):
+            self.view.model().insertRow(row, [QStandardItem(w) for w in words])
+        else:
+            self.view.insertTopLevelItem(row, QTreeWidgetItem(words))
+
+    def take(self, row: int, count: int) -> None:
+        if isinstance(self.view, ShiftingTableView):
+            self.view.model().removeRows(row, count)
+        else:
+            for _ in range(count):
+                self.view.takeTopLevelItem(row)
+
+    def rename(self, row: int, name: str) -> None:
+        self.view.model().setData(self.view.model().index(row, 0), name)
+
+    def count(self) -> int:
+        return self.view.model().rowCount()
 
 
 def on_screen(widget: QWidget) -> QImage:
@@ -62,25 +90,26 @@ def shows_whole(widget: QWidget) -> bool:
     return shown == widget.grab().toImage().convertToFormat(shown.format())
 
 
-def test_a_row_that_comes_or_goes_paints_one_row(qtbot):
+@pytest.mark.parametrize("kind", ["table", "tree"])
+def test_a_row_that_comes_or_goes_paints_one_row(qtbot, kind):
     """A row put near the top, then taken away: one row's cells painted each time (Qt's own
-    view repaints every row shown, 36 cells here)."""
-    view, painted = table(qtbot, ShiftingTableView)
-    model = view.model()
-    for change in (lambda: model.insertRow(2, row("new")), lambda: model.removeRow(2)):
-        painted.cells = 0
+    views repaint every row shown, 24 cells here)."""
+    rows = Rows(qtbot, kind, 40)
+    for change in (lambda: rows.put(2, "new"), lambda: rows.take(2, 1)):
+        rows.painted.cells = 0
         change()
         qtbot.wait(20)
-        assert 0 < painted.cells <= 2 * COLUMNS, painted.cells
-        assert shows_whole(view.viewport())
+        assert 0 < rows.painted.cells <= 2 * COLUMNS, rows.painted.cells
+        assert shows_whole(rows.view.viewport())
 
 
-def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot):
-    """Rows put and taken above, inside and below what is shown, several at once, the view
-    scrolled to the top, the middle and the bottom, with a row selected: after each change
-    the view on screen is what a whole repaint draws."""
-    view, _ = table(qtbot, ShiftingTableView, 60)
-    model = view.model()
+@pytest.mark.parametrize("kind", ["table", "tree"])
+def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot, kind):
+    """Rows put and taken above, inside and below what is shown, several at once, a row
+    changed just before, the view scrolled to the top, the middle and the bottom, with a row
+    selected: after each change the view on screen is what a whole repaint draws."""
+    rows = Rows(qtbot, kind, 60)
+    view = rows.view
     chance = random.Random(17)
     bar = view.verticalScrollBar()
     made = 0
@@ -88,17 +117,19 @@ def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot):
         bar.setValue(round(bar.maximum() * scrolled))
         qtbot.wait(10)
         for _ in range(12):
-            at = chance.randrange(model.rowCount() + 1)
+            at = chance.randrange(rows.count() + 1)
             count = chance.choice((1, 1, 2))
-            if chance.random() < 0.5 or model.rowCount() < 10:
+            if chance.random() < 0.3:
+                rows.rename(chance.randrange(rows.count()), f"renamed {made}")
+            if chance.random() < 0.5 or rows.count() < 10:
                 for n in range(count):
                     made += 1
-                    model.insertRow(at, row(f"made {made}.{n}"))
+                    rows.put(at, f"made {made}.{n}")
             else:
-                model.removeRows(min(at, model.rowCount() - count), count)
+                rows.take(min(at, rows.count() - count), count)
             if chance.random() < 0.3:
                 view.selectionModel().select(
-                    model.index(chance.randrange(model.rowCount()), 0),
+                    view.model().index(chance.randrange(rows.count()), 0),
                     QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
             qtbot.wait(10)
@@ -107,11 +138,11 @@ def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot):
 
 def test_a_sort_repaints_the_rows_whole(qtbot):
     """A change of their order is no shift: the rows are repainted, shown right."""
-    view, painted = table(qtbot, ShiftingTableView)
-    model = view.model()
-    model.insertRow(0, row("zz"))
-    painted.cells = 0
-    model.sort(0)
+    rows = Rows(qtbot, "table", 40)
+    view = rows.view
+    rows.put(0, "zz")
+    rows.painted.cells = 0
+    view.model().sort(0)
     qtbot.wait(20)
-    assert painted.cells >= (view.viewport().height() // view.rowHeight(0)) * COLUMNS
+    assert rows.painted.cells >= (view.viewport().height() // view.rowHeight(0)) * COLUMNS
     assert shows_whole(view.viewport())

@@ -418,26 +418,33 @@ def shows_whole(widget: QWidget) -> bool:
     return shown == widget.grab().toImage().convertToFormat(shown.format())
 
 
-def test_a_span_made_or_deleted_repaints_one_row_of_the_spans_table(window, qtbot):
-    """A span made above rows the Spans table shows (and deleted again) moves those rows on
-    screen: the table repaints the row that came, or the one uncovered at its bottom (and the
-    row whose selection went), not every row it shows (each cell a call of the Python
-    delegate); on screen it is what a whole repaint draws."""
+@pytest.mark.parametrize("dock", ["spans", "history"])
+def test_a_row_that_comes_or_goes_repaints_one_row(window, qtbot, dock):
+    """A span made above rows the Spans table shows (and deleted again), and each press's
+    entry put on top of the History, move the rows below on screen: the view repaints the
+    row that came, or the one uncovered at its bottom (and a row whose selection or marker
+    changed), not every row it shows (each cell a call of the Python delegate); on screen it
+    is what a whole repaint draws."""
     spans_in_front(qtbot, window)
-    table = window.spans.table
-    viewport = table.viewport()
-    assert viewport.height() > 5 * table.rowHeight(0)
-    press_all(qtbot, window, 9)
+    view = window.spans.table if dock == "spans" else window.history.list
+    getattr(window, dock).raise_()
+    qtbot.wait(50)
+    viewport = view.viewport()
+    height = view.rowHeight(0) if dock == "spans" else \
+        view.visualRect(view.model().index(0, 0)).height()  # (the table's has its grid line)
+    assert viewport.height() > 5 * height
+    press_all(qtbot, window, 9)  # (the History then holds rows enough to fill it)
     paints = Paints([viewport])
+    presses = PRESSES if dock == "history" else PRESSES[::3]  # (create, delete)
     for at in PLACES[1:]:
         select(window, at, at + 6)
-        for key in (Qt.Key.Key_C, Qt.Key.Key_Delete):
+        for key, modifiers in presses:
             paints.regions.clear()
-            qtbot.keyClick(window.editor.view, key)
+            qtbot.keyClick(window.editor.view, key, modifiers)
             qtbot.wait(20)
             painted = QRegion()
             for region in paints.regions:
                 painted += region
-            rows = sum(rect.height() for rect in painted) / table.rowHeight(0)
+            rows = sum(rect.height() for rect in painted) / height
             assert rows <= 2, (at, key, painted)
             qtbot.waitUntil(lambda: shows_whole(viewport), timeout=2000)
