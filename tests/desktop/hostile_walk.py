@@ -97,7 +97,8 @@ def check_views(root: QWidget) -> None:
         model = view.model()
         if model is None or isinstance(view, QHeaderView):  # headers: headerData below
             continue
-        name = f"view {type(view).__name__} {view.objectName() or type(model).__name__}"
+        qt_class = next(c for c in type(view).__mro__ if c.__module__.startswith("PySide6"))
+        name = f"view {qt_class.__name__} {view.objectName() or type(model).__name__}"
         for column in range(columns(model, QModelIndex())):
             header = model.headerData(column, Qt.Orientation.Horizontal)
             plain(f"{name} header", str(header or ""), False)
