@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import groupby, repeat
+from itertools import groupby, islice, repeat
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
@@ -317,6 +317,20 @@ def _in(column: str, values: Sequence[int]) -> tuple[str, list[int]]:
     return f"{column} IN ({marks(values)})", list(values)
 
 
+HEARD_EVERY = 5_000
+"""Rows a read heeding a cancel (:func:`_heeding`) reads between two checks."""
+
+
+def _heeding(rows: Iterable[Any], heard: Callable[[int], object]) -> Iterator[Any]:
+    """``rows``, telling ``heard`` how many were read before each :data:`HEARD_EVERY`."""
+    rows = iter(rows)
+    read = 0
+    while batch := list(islice(rows, HEARD_EVERY)):
+        heard(read)
+        yield from batch
+        read += len(batch)
+
+
 def _spans_for(
     conn: Connection,
     names: Names,
@@ -324,10 +338,13 @@ def _spans_for(
     who: list[int] | None,
     what: list[int] | None,
     within: tuple[str, int, int, int] | None = None,
+    heard: Callable[[int], object] | None = None,
 ) -> dict[int, list[Span]]:
     """Spans of the documents ``docs`` (id -> uid), by position; with ``within`` (how, start,
     end, lowest start) only those of :func:`spans_within`. Read through the driver with
-    attributes parsed only when not empty: this is the export's hot loop."""
+    attributes parsed only when not empty: this is the export's hot loop. ``heard`` is told
+    the spans read so far every :data:`HEARD_EVERY` spans (an exception it raises stops the
+    read: a cancel)."""
     clauses, params = zip(
         *(
             _in(column, values)
@@ -354,7 +371,7 @@ def _spans_for(
     label = names.label_names(conn).__getitem__
     annotator = names.annotator_names(conn).__getitem__
     result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
-    for row in rows:
+    for row in rows if heard is None else _heeding(rows, heard):
         doc_id = row[1]
         result[doc_id].append(span_rows.from_row(row, docs[doc_id], label, annotator))
     return result
@@ -649,11 +666,13 @@ def _document_pages(conn: Connection, uids: Sequence[str] | None,
 
 
 def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
-                batch: int) -> Iterator[ReviewMaterial]:
+                batch: int, heard: Callable[[int], object] | None = None,
+                ) -> Iterator[ReviewMaterial]:
     """The review material of the documents ``uids`` (default: all), in store order, read
-    ``batch`` documents at a time with one query per table."""
+    ``batch`` documents at a time with one query per table; ``heard`` as for
+    :func:`_spans_for` (a document of 200,000 spans takes seconds to read)."""
     for docs in _document_pages(conn, uids, batch):
-        spans = _spans_for(conn, names, docs, None, None)
+        spans = _spans_for(conn, names, docs, None, None, heard=heard)
         statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
         for s in conn.execute(select(ST).where(ST.c.document_id.in_(list(docs)))):
             statuses[s.document_id][names.annotator_name(conn, s.annotator_id)] = s.state

@@ -132,11 +132,15 @@ def document_review(store: Store, uid: str, progress: Progress | None = None) ->
     """What :func:`review_items`, :func:`relation_review_items` and :func:`doc_review_items`
     find in document ``uid``, its rows read at once (one transaction, one query per table:
     :meth:`Store.iter_review`); nothing when there is no such document. ``progress`` hears
-    from a long alignment (and may stop it)."""
+    from a long read and alignment (and may stop them: a cancel takes effect while the spans
+    are read and before the plan, not only while annotators are aligned)."""
     chosen = _chosen(store, None)
-    found = list(store.iter_review([uid]))
+    heard = None if progress is None else lambda _read: progress(0, 1)
+    found = list(store.iter_review([uid], heard=heard))
     if not found:
         return DocumentReview([], [], [])
+    if progress is not None:
+        progress(0, 1)
     material = found[0]
     done = {name for name, state in material.status.items() if state == "done"}.__contains__
     items = _plan(material.spans, done, material.decisions, chosen, progress)

@@ -969,12 +969,15 @@ class Store:
         with self._read() as conn:
             yield from bulk.iter_outlined(conn, self.names, wanted, batch)
 
-    def iter_review(self, uids: Sequence[str] | None = None,
-                    batch: int = 500) -> Iterator[bulk.ReviewMaterial]:
+    def iter_review(self, uids: Sequence[str] | None = None, batch: int = 500,
+                    heard: Callable[[int], object] | None = None,
+                    ) -> Iterator[bulk.ReviewMaterial]:
         """Stream what adjudication reads of the documents ``uids`` (default: all), in store
-        order: spans, statuses, decisions and document labels, a few queries per ``batch``."""
+        order: spans, statuses, decisions and document labels, a few queries per ``batch``;
+        ``heard`` is told the spans read every few thousand (an exception it raises stops the
+        read)."""
         with self._read() as conn:
-            yield from bulk.iter_review(conn, self.names, uids, batch)
+            yield from bulk.iter_review(conn, self.names, uids, batch, heard)
 
     def iter_review_rows(self, uids: Sequence[str] | None = None,
                          batch: int = 500) -> Iterator[bulk.ReviewRows]:

@@ -14,6 +14,7 @@ from annotate.commands import AddDocLabel, AddRelation, RemoveRelation, SetStatu
 from annotate.errors import StoreError
 from annotate.model import AnnotatedDocument, DocLabel, Document, Relation, Span
 from annotate.schema import DocCategory, DocValue, LabelSchema
+from db import bulk, span_rows
 from db.review import (
     DocumentReview,
     doc_review_items,
@@ -117,3 +118,39 @@ def test_an_attached_store_reads_what_the_open_one_holds(reviewed, tmp_path: Pat
     with pytest.raises(StoreError, match="the store file is gone"):
         Store.attach(str(gone))
     assert not gone.exists()  # no empty store made in its place
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_cancel_stops_the_read_of_a_long_document(store: Store, monkeypatch):
+    """One annotator's spans align nothing, so no alignment ever heard ``progress``: a
+    cancelled review of a document of 200,000 spans read them all and planned them (seconds
+    and some 200 MB in the worker) before it stopped. Now the read hears it every
+    HEARD_EVERY spans and stops."""
+    text = "word " * 60
+    doc = Document(text, "Long")
+    spans = tuple(Span(doc.uid, n * 5, n * 5 + 4, "CLAIM", "amina", f"s{n}") for n in range(60))
+    store.import_documents([AnnotatedDocument(doc, spans)])
+    monkeypatch.setattr(bulk, "HEARD_EVERY", 10)
+    made = Counter[str]()
+    real = span_rows.from_row
+
+    def counted(*args: object) -> Span:
+        made["spans"] += 1
+        return real(*args)
+
+    monkeypatch.setattr(span_rows, "from_row", counted)
+    heard: list[tuple[int, int]] = []
+    found = document_review(store, doc.uid, lambda done, total: heard.append((done, total)))
+    assert len(found.items) == 60
+    assert heard  # told during the read, uncancelled: the same items
+
+    def cancelled(_done: int, _total: int) -> None:
+        raise _Stop
+
+    made.clear()
+    with pytest.raises(_Stop):
+        document_review(store, doc.uid, cancelled)
+    assert made["spans"] <= 10  # the first check came after the first ten spans read
