@@ -20,11 +20,13 @@ from annotate.commands import (
     UpdateSpan,
     set_attribute,
 )
+from annotate.ledger import ClaimRecord, Party
 from annotate.model import Span
 from db.store import Store
 from desktop.ledger import dock as ledger_dock
 from desktop.ledger.job import LedgerJob
 from desktop.ledger.model import CONFLICT_COLOUR, figures
+from desktop.ledger.timeline import NOTHING_DATED, PICK, Timeline
 from desktop.plain import LINE, line
 
 pytestmark = pytest.mark.gui
@@ -264,3 +266,26 @@ def test_a_cell_of_many_claims_shows_the_line_they_all_make() -> None:
     whole = line("; ".join(ledger.shown(c) for c in cell))
     assert figures(cell) == whole and len(whole) == LINE and whole.endswith("…")
     assert figures(cell[:3]) == "0; 1; 2"
+
+
+def test_the_timeline_makes_no_chart_until_a_row_has_dated_figures(qtbot) -> None:
+    """pyqtgraph (with numpy, some 40 MB) is imported only when there is a chart to draw:
+    with no row, or a row without a figure with a publication date, the timeline says so in
+    words (before: an empty chart, which imported pyqtgraph on the Ledger's first show)."""
+    undated = ClaimRecord("u", "d1", 0, 9, "84 killed", "amina", "claim")
+    dated = ClaimRecord("d", "d2", 0, 9, "90 killed", "amina", "claim",
+                        published="2024-07-29", subject=Party("Wagner"))
+    rows = {r.key: r for r in ledger.build([undated, dated]).rows}
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.show_row(None)
+    assert timeline.plot is None and timeline.note.text() == PICK
+    timeline.show_row(rows["(no subject): other"])
+    assert timeline.plot is None and not timeline.drawn
+    assert timeline.note.text() == f"(no subject): other: {NOTHING_DATED}"
+    timeline.show_row(rows["Wagner: other"])
+    assert timeline.plot is not None and not timeline.plot.isHidden()
+    assert timeline.note.isHidden()
+    assert [(name, low) for name, _when, low, _top in timeline.drawn] == [("(unattributed)", 90)]
+    timeline.show_row(rows["(no subject): other"])
+    assert timeline.plot.isHidden() and not timeline.note.isHidden() and not timeline.drawn
