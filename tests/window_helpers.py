@@ -1,5 +1,5 @@
 """The main window as the tests open it, selecting in its text, and counting the events its
-widgets receive."""
+widgets receive and the table cells they draw."""
 
 from collections import Counter
 from pathlib import Path
@@ -7,11 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
 from db.store import Store
+from desktop.cached_cells import CachedCells
 from desktop.main_window import MainWindow
 from desktop.review.adjudication_tab import AdjudicationTab
 from desktop.service import Service
@@ -83,3 +84,26 @@ class Events(QObject):
         if event.type() == self.kind:
             self.count[watched] += 1
         return False
+
+
+class CellsDrawn(QProxyStyle):
+    """The application's style, counting the item view cells drawn: by the style (the
+    selected ones) and, when given to :meth:`count`, by the view's :class:`CachedCells` (its
+    new cells), not those it copies."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.cells = 0
+
+    def drawControl(self, element, option, painter, widget=None) -> None:
+        self.cells += element == QStyle.ControlElement.CE_ItemViewItem
+        super().drawControl(element, option, painter, widget)
+
+    def count(self, cells: CachedCells) -> None:
+        draw = cells._draw
+
+        def drawn(*args):
+            self.cells += 1
+            return draw(*args)
+
+        cells._draw = drawn

@@ -5,7 +5,7 @@ what is shown is pixel for pixel what the style draws."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QImage, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,19 +25,29 @@ class Counted(CachedCells):
 
     drawn = 0
 
-    def _draw(self, painter, option, index):
+    def _draw(self, option, data):
         self.drawn += 1
-        return super()._draw(painter, option, index)
+        return super()._draw(option, data)
+
+
+WORDS = ("claim", "The army denied that the convoy was ambushed near Kidal on the road north",
+         "مرحبا Wagner", "ما قالته الحكومة في بيانها الأخير عن الهجوم ambush", "")
+"""Cell texts: short, elided, right-to-left first, right-to-left elided, none."""
 
 
 def table(qtbot, rows: int = 12) -> QTableView:
-    model = QStandardItemModel(0, 3)
+    model = QStandardItemModel(0, 4)
     for n in range(rows):
-        model.appendRow([QStandardItem(f"{word} {n}") for word in ("claim", "denial", "note")])
+        number = QStandardItem()
+        number.setData(n * 1_234_567 if n % 3 else n * 10**15,  # (a number too wide: elided)
+                       Qt.ItemDataRole.DisplayRole)  # shown as the locale says
+        words = (WORDS[(n + c) % len(WORDS)] for c in range(3))
+        model.appendRow([QStandardItem(f"{w} {n}" if w else "") for w in words] + [number])
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.resize(360, 260)
+    view.setWordWrap(False)  # one line a cell, as the docks show them
+    view.resize(520, 260)
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
@@ -55,17 +65,17 @@ def test_a_row_put_on_top_draws_that_row_and_copies_the_rest(qtbot):
     view.setItemDelegate(cells)
     image(view)
     first = cells.drawn
-    assert first >= 3 * 8  # every cell shown, drawn once
-    view.model().insertRow(0, [QStandardItem(f"new {c}") for c in range(3)])
+    assert first >= 3 * 8  # every cell shown, drawn once (empty ones alike: once)
+    view.model().insertRow(0, [QStandardItem(f"new {c}") for c in range(4)])
     image(view)
-    assert cells.drawn - first == 3  # the new row; the others moved down, copied
+    assert cells.drawn - first == 4  # the new row; the others moved down, copied
     image(view)
-    assert cells.drawn - first == 3
+    assert cells.drawn - first == 4
 
 
 def test_cells_look_as_the_style_draws_them(qtbot):
-    """Plain, selected and current cells, with the view focused and not: the same pixels as
-    the style's own drawing."""
+    """Plain, selected and current cells, with the view focused and not, texts short, elided,
+    right to left, numbers and none: the same pixels as the style's own drawing."""
     view = table(qtbot)
     view.selectionModel().setCurrentIndex(
         view.model().index(2, 1), QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -5,12 +5,13 @@ Spans table and the document list, which show the same columns, are not repainte
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from window_helpers import Events, open_window
+from window_helpers import CellsDrawn, Events, open_window
 
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
@@ -107,3 +108,25 @@ def test_no_header_is_repainted(qtbot, window: MainWindow) -> None:
     assert paints.count[window.editor.view.viewport()] >= 3  # the text was repainted
     assert paints.count[headers[0]] == 0
     assert paints.count[headers[1]] == 0
+
+
+def test_the_spans_tables_new_cells_are_drawn_without_the_style(qtbot, window: MainWindow,
+                                                                 monkeypatch) -> None:
+    """A document opened shows new cells in the Spans table: each is its text drawn as the
+    style would draw it (pixel for pixel: tests/desktop/test_cached_cells.py), not by the style,
+    which laid the text out three times and asked the model for seven roles a cell first."""
+    window.spans.raise_()
+    qtbot.wait(30)
+    model, table = window.spans.model, window.spans.table
+    style = CellsDrawn()
+    table.setStyle(style)
+    asked = Counter()
+    data = type(model).data
+    monkeypatch.setattr(type(model), "data", lambda self, index, role=Qt.ItemDataRole.DisplayRole:
+                        (asked.update([role]), data(self, index, role))[1])
+    for _ in range(2):
+        next_document(qtbot, window)
+        table.viewport().repaint()  # (whatever the timers did: the rows drawn now)
+    assert model.rowCount() == SPANS[2]
+    assert style.cells == 0
+    assert sum(asked.values()) == 0

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
-from PySide6.QtWidgets import QApplication, QProxyStyle, QScrollBar, QStyle, QWidget
-from window_helpers import open_window, select
+from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from window_helpers import CellsDrawn, open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -371,18 +371,6 @@ def test_the_window_paints_on_its_own_thread():
     assert "pooled" not in done.stdout, done.stdout
 
 
-class CellsDrawn(QProxyStyle):
-    """The application's style, counting the item view cells it draws."""
-
-    def __init__(self) -> None:
-        super().__init__(QApplication.style().name())
-        self.cells = 0
-
-    def drawControl(self, element, option, painter, widget=None) -> None:
-        self.cells += element == QStyle.ControlElement.CE_ItemViewItem
-        super().drawControl(element, option, painter, widget)
-
-
 @pytest.mark.parametrize("dock", ["spans", "history"])
 def test_a_row_that_comes_is_drawn_the_rows_it_moves_are_copied(window, qtbot, dock):
     """A span made puts a row in the Spans table above rows it shows (and each press an entry
@@ -397,6 +385,7 @@ def test_a_row_that_comes_is_drawn_the_rows_it_moves_are_copied(window, qtbot, d
     press_all(qtbot, window, 9)  # the rows shown drawn once
     style = CellsDrawn()
     view.setStyle(style)
+    style.count(view.itemDelegate())
     view.viewport().repaint()
     whole = style.cells
     columns = view.model().columnCount()
