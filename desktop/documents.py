@@ -31,6 +31,7 @@ from annotate.commands import ChangeSet
 from annotate.query import Query, QueryError, parse
 from db.store import DocumentRow
 from desktop.plain import NAME, line, tooltip
+from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel, header_apart
 
@@ -228,6 +229,7 @@ class DocumentList(QDockWidget):
         self.progress.setAccessibleName("My queue's progress")
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
+        steady_scroll_bars(self.table)  # a step down the list repaints the bar alone
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

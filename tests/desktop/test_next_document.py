@@ -130,3 +130,28 @@ def test_the_spans_tables_new_cells_are_drawn_without_the_style(qtbot, window: M
     assert model.rowCount() == SPANS[2]
     assert style.cells == 0
     assert sum(asked.values()) == 0
+
+
+def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tmp_path: Path,
+                                                                        ) -> None:
+    """Stepping past the last row the document list shows scrolls it: its scroll bar is
+    repainted over a background of its own, not over the dock (whose title's paint reads the
+    style's icons from their files)."""
+    path = tmp_path / "many.sqlite"
+    store = Store.open(path)
+    store.import_documents(AnnotatedDocument(Document(f"{n}. {TEXT}", f"Report {n}"), ())
+                           for n in range(80))
+    store.close()
+    window = open_window(qtbot, path, tmp_path, WHO)
+    window.welcome.hide()
+    window.resize(900, 700)
+    qtbot.wait(50)
+    dock, table = window.documents, window.documents.table
+    paints = Events(QEvent.Type.Paint, [dock, table, table.viewport()])
+    for _ in range(40):
+        next_document(qtbot, window)
+    assert table.verticalScrollBar().value() > 0  # the list scrolled
+    assert paints.count[table.viewport()] >= 40
+    assert paints.count[dock] == 0
+    assert paints.count[table] == 0  # (its frame)
+    window.service.store.close()
