@@ -4,7 +4,8 @@ Qt's :class:`QLabel` asks its parent's layout to be done again at every ``setTex
 layout that reaches up to the main window, each new document title laid out every dock of
 the window again (a fifth of a millisecond, and a new geometry animation object per dock).
 :class:`SteadyLabel` holds the label outside any layout, gives its own layout the label's
-height for the width it gets, and passes a relayout on only when that height changes.
+height for the width it gets, and passes a relayout on only when that height changes; it
+fills its own background, so a new text repaints it alone, not the window under it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class SteadyLabel(QWidget):
         super().__init__(parent)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
+        self.setAutoFillBackground(True)  # a new text repaints this widget, not the window
+        # under it (the label is drawn over what is behind it)
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from annotate import edges
 from annotate.offsets import OffsetMap, display_text
 from desktop.plain import MESSAGE, NAME, clip, line, markup, words
+from desktop.scrollbars import steady_scroll_bars
 from desktop.textview.geometry import LONG_BLOCK, Segment, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
@@ -107,6 +108,7 @@ class SpanTextView(QPlainTextEdit):
         """The spans at the ends of :attr:`lit_links`."""
         self.lane = LinkLane(self, self)
         self.viewport().setMouseTracking(True)
+        steady_scroll_bars(self)  # a new document's bar repainted over its own background
         self.verticalScrollBar().valueChanged.connect(self.lane.refresh)
         self.selectionChanged.connect(self.selectionChangedRange)
 

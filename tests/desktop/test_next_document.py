@@ -155,3 +155,18 @@ def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tm
     assert paints.count[dock] == 0
     assert paints.count[table] == 0  # (its frame)
     window.service.store.close()
+
+
+def test_the_title_and_the_texts_scroll_bar_repaint_over_their_own_background(
+        qtbot, window: MainWindow) -> None:
+    """A new title and the text's scroll bar (a new document's length) are drawn over what is
+    behind them: they fill it themselves, so neither the window nor the frame round the text
+    is repainted under them at each document opened."""
+    frame = window.editor.view.parentWidget()
+    behind = [window, window.centralWidget(), frame, window.editor.view]
+    heading = window.editor.title.parentWidget()
+    paints = Events(QEvent.Type.Paint, [*behind, heading])
+    for _ in range(2):  # (the third title takes more lines: the window is laid out again)
+        next_document(qtbot, window)
+    assert paints.count[heading] >= 1  # the background of the title's label
+    assert [paints.count[widget] for widget in behind] == [0] * len(behind)
