@@ -319,9 +319,8 @@ def test_the_spans_table_bar_repaints_without_the_dock_under_it(window, qtbot):
             qtbot.wait(20)
             bar_paints += paints.count[bar]
             dock_paints += paints.count[window.spans]
-            shown = on_screen(window.spans)
-            whole = window.spans.grab().toImage().convertToFormat(shown.format())
-            assert shown == whole, (at, key)
+            qtbot.waitUntil(lambda: shows_whole(window.spans), timeout=2000)  # (a busy
+            # machine may only delay the last repaint)
             paints.count.clear()  # (the grab paints them all)
     assert bar_paints >= len(PLACES)
     assert dock_paints == 0
