@@ -1,0 +1,65 @@
+"""A scroll bar's looks drawn once and copied (issue 17: a short list's slider changes with each
+span made or deleted, and the Fusion style draws a bar with gradients, a quarter of a
+millisecond each time): a look shown again is copied, pixel for pixel what the style draws."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProxyStyle, QScrollBar, QStyle, QWidget
+
+from desktop.scrollbars import SteadyScrollBar
+
+pytestmark = pytest.mark.gui
+
+
+class BarsDrawn(QProxyStyle):
+    """The application's style, counting the scroll bars it draws."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.bars = 0
+
+    def drawComplexControl(self, control, option, painter, widget=None) -> None:
+        self.bars += control == QStyle.ComplexControl.CC_ScrollBar
+        super().drawComplexControl(control, option, painter, widget)
+
+
+def shown(qtbot, bar: QScrollBar) -> QWidget:
+    """``bar`` in a container filled with the window's colour, as the scroll areas hold it."""
+    under = QWidget()
+    under.setAutoFillBackground(True)
+    bar.setParent(under)
+    bar.setGeometry(0, 0, 16, 200)
+    bar.setRange(0, 10)
+    under.setGeometry(300, 300, 16, 200)  # away from the pointer (a bar under it is drawn)
+    qtbot.addWidget(under)
+    with qtbot.waitExposed(under):
+        under.show()
+    return under
+
+
+def test_a_look_shown_again_is_copied_not_drawn(qtbot):
+    """Rows come and go in turn (the range grows and shrinks): each look is drawn once."""
+    bar = SteadyScrollBar(Qt.Orientation.Vertical)
+    style = BarsDrawn()
+    bar.setStyle(style)
+    under = shown(qtbot, bar)  # (kept: it holds the bar)
+    for maximum in (11, 10, 11, 10, 11, 10):
+        bar.setRange(0, maximum)
+        bar.repaint()
+    assert style.bars == 2 and under.isVisible()
+
+
+@pytest.mark.parametrize("value", [0, 4, 10])
+def test_a_copied_bar_looks_as_the_style_draws_it(qtbot, value):
+    """Over its container (what shows under the bar's half-transparent edges), at either end
+    and between."""
+    steady, plain = SteadyScrollBar(Qt.Orientation.Vertical), QScrollBar(Qt.Orientation.Vertical)
+    under = {}
+    for bar in (steady, plain):
+        under[bar] = shown(qtbot, bar)
+        bar.setValue(value)
+    drawn = under[plain].grab().toImage()
+    assert under[steady].grab().toImage() == drawn  # drawn and kept
+    assert under[steady].grab().toImage() == drawn  # copied
