@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 Look = tuple[QRect, bool, bool]
 """What a bar shows of its state: the slider's rectangle, and whether it is at either end."""
 LOOKS = 8
-"""Most looks of a bar kept as pixmaps (a few KB each; the least recently shown go first)."""
+"""Most looks of a bar kept as pixmaps (4 bytes a pixel: ~60 KB for a tall bar; the least
+recently shown go first)."""
 
 
 class SteadyScrollBar(QScrollBar):
