@@ -68,6 +68,7 @@ __all__ = [
     "accept_command",
     "accept_doc_command",
     "accepted",
+    "accepted_as",
     "agreed_at_sight",
     "attribute_choices",
     "plan_doc_labels",
@@ -275,7 +276,12 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
     by_key: dict[tuple[str, int, int], list[SpanRow]] = {}
     for span in spans:
         if span[0] in order:
-            by_key.setdefault(span[1:4], []).append(span)
+            key = span[1:4]
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [span]
+            else:
+                group.append(span)
     found = []
     wanted = len(considered)
     for key, group in by_key.items():
@@ -284,14 +290,16 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
         if len(group) > wanted:
             return None
         first = group[0][4]
-        if any(span[4] != first for span in group):
+        if [span[4] for span in group].count(first) < wanted:
             parsed = attributes(first)
             if any(attributes(span[4]) != parsed for span in group):
                 continue  # kind attributes
         if key in gold or (ruled and any(span[5] in ruled for span in group)):
             continue
-        group.sort(key=lambda span: order[span[0]])
-        found.append(group)
+        in_order: list[SpanRow] = group.copy()
+        for span in group:
+            in_order[order[span[0]]] = span
+        found.append(in_order)
     found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
     return found
 
@@ -327,9 +335,18 @@ def accepted(span: Span, sources: tuple[str, ...], decided_by: str, at: str, gol
     """The gold copy of ``span`` (label, bounds, attributes, note and fragments kept; id
     ``gold_id``, made ``at``) and the decision ``decision_id`` accepting it from
     ``sources``."""
-    gold = Span(span.document, span.start, span.end, span.label, GOLD, gold_id,  # every field:
-                span.attributes, span.note, at, at, span.fragments)  # 5x faster than replace()
-    return gold, Decision(decision_id, span.document, "accept", sources, gold, decided_by, at)
+    return accepted_as(span.document, span.start, span.end, span.label, span.attributes,
+                       span.note, span.fragments, sources, decided_by, at, gold_id, decision_id)
+
+
+def accepted_as(document: str, start: int, end: int, label: str, attributes: dict[str, Any],
+                note: str | None, fragments: tuple[tuple[int, int], ...],
+                sources: tuple[str, ...], decided_by: str, at: str, gold_id: str,
+                decision_id: str) -> tuple[Span, Decision]:
+    """:func:`accepted` of a span given by its fields (a row read, no Span made of it)."""
+    gold = Span(document, start, end, label, GOLD, gold_id, attributes, note, at, at,
+                fragments)  # every field: 5x faster than replace()
+    return gold, Decision(decision_id, document, "accept", sources, gold, decided_by, at)
 
 
 def attribute_choices(item: Item) -> dict[str, dict[str, Any]]:

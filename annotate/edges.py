@@ -41,8 +41,9 @@ def is_blank(char: str) -> bool:
 def ink_problem(text: str) -> str | None:
     """Why ``text`` cannot be the text of a span (it is only punctuation and spaces), or None
     when it can: it holds a letter, a digit or a symbol."""
-    if any(not is_blank(char) for char in text):
-        return None
+    for char in text:
+        if char.isalnum() or not is_blank(char):  # a letter or digit is never blank
+            return None
     what = "empty" if not text else f"only punctuation or spaces ({shown(text)})"
     return f"a span needs a word, a number or a symbol; this one is {what}"
 

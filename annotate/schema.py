@@ -372,9 +372,11 @@ class LabelSchema:
         label = self.label(span.label)
         if label is None:
             raise ValidationError(f"span {span.id}: unknown label {shown(span.label)}")
-        check_text(span.note, f"span {span.id}: the note")
-        check_value(span.attributes, f"span {span.id}: attributes")
-        self.check_attributes(label, span.attributes)
+        if span.note is not None:
+            check_text(span.note, f"span {span.id}: the note")
+        if span.attributes:
+            check_value(span.attributes, f"span {span.id}: attributes")
+            self.check_attributes(label, span.attributes)
         if text is not None:
             span.check_bounds(text)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection
@@ -64,14 +65,15 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
             done.append(edits.apply(conn, names, command, known))
         return done
     spans, decisions, others, one_by_one, lots = split
-    docs = edits.documents(conn, (d.document for lot in lots for d in lot), known)
+    docs = edits.documents(conn, chain((d.document for lot in lots for d in lot),
+                                       (s.document for s in spans)), known)
     standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
                                            for lot in lots])  # first: as one command alone
-    _create_spans(conn, names, spans, known)
+    _create_spans(conn, names, spans, known, docs)
     for command in others:
         edits.check_placed(conn, command, known)
         edits.apply(conn, names, command, known)
-    _add_decisions(conn, names, decisions, known, {s.id: s.document for s in spans})
+    _add_decisions(conn, names, decisions, docs, {s.id: s.document for s in spans})
     for command in one_by_one:
         edits.add_checked_decision(conn, names, command)
     return list(commands)
@@ -154,11 +156,11 @@ def _is_batch(kind: type) -> bool:
 
 
 def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
-                  known: edits.Known | None) -> None:
-    """Create ``spans`` (none joined by relations), checked as one CreateSpan each."""
+                  known: edits.Known | None, docs: dict[str, tuple[int, int]]) -> None:
+    """Create ``spans`` (none joined by relations), checked as one CreateSpan each; ``docs``:
+    the id and length of their documents (:func:`db.edits.documents`)."""
     if not spans:
         return
-    docs = edits.documents(conn, (s.document for s in spans), known)
     schema = edits.known(conn).schema if known is None else known.schema
     for span in spans:
         check_span(schema, span, docs[span.document][1])
@@ -186,12 +188,12 @@ def _check_ink(conn: Connection, spans: Sequence[Span],
 
 
 def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
-                   known: edits.Known | None, created: dict[str, str]) -> None:
-    """Add the span ``decisions``, checked as one AddDecision each; ``created``: the document
-    of each span just created (by id), which need not be looked up."""
+                   docs: dict[str, tuple[int, int]], created: dict[str, str]) -> None:
+    """Add the span ``decisions``, checked as one AddDecision each; ``docs``: the id and
+    length of their documents (:func:`db.edits.documents`); ``created``: the document of
+    each span just created (by id), which need not be looked up."""
     if not decisions:
         return
-    docs = edits.documents(conn, (d.document for d in decisions), known)
     gold_ids = [d.gold_span.id for d in decisions
                 if d.gold_span is not None and d.gold_span.id not in created]
     gold_in = created | _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "

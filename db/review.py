@@ -176,34 +176,36 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     """:func:`accept_agreed`, its work: each document's agreed items found at sight
     (:func:`~annotate.adjudication.agreed_at_sight`) where they can be, the others' by
     alignment, :data:`PLANNED` documents at a time; the accepts in store order."""
-    by_document: dict[str, Parts] = {}
-    aligned = []
+    # the parts of the documents seen at sight gathered straight into the step's, up to each
+    # document that takes an alignment, whose parts come between (no parts per document)
+    runs: list[Parts] = [([], [], [])]
+    aligned: list[str] = []
     at, ids = utc_now(), fresh_ids()
     for material in store.iter_review_rows(uids):
-        parts = _accept_at_sight(material, decided_by, chosen, at, ids)
-        if parts is None:  # its place kept for what the alignment finds
+        if not _accept_at_sight(material, decided_by, chosen, at, ids, runs[-1]):
             aligned.append(material.uid)
-            by_document[material.uid] = ([], [], [])
-        elif any(parts):  # a corpus's documents with nothing to accept hold nothing
-            by_document[material.uid] = parts
+            runs.append(([], [], []))
     crossing: list[str] = []  # documents with links across documents: their targets' gold later
+    found: dict[str, Parts] = {}
     for part in chunks(aligned, PLANNED):
-        by_document.update(_accept_aligned(store, decided_by, chosen, part, crossing))
-    every: Parts = ([], [], [])
-    for made_of in by_document.values():
-        for gathered, more in zip(every, made_of, strict=True):
+        found.update(_accept_aligned(store, decided_by, chosen, part, crossing))
+    every = runs[0]
+    for uid, run in zip(aligned, runs[1:], strict=True):
+        for gathered, more, after in zip(every, found.get(uid, ((), (), ())), run,
+                                            strict=True):
             gathered += more
+            gathered += after
     return _accept(store, decided_by, every) + _accept_agreed_across(
         store, decided_by, chosen, crossing)
 
 
 def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str], at: str,
-                     ids: Iterator[str]) -> Parts | None:
-    """The parts of the step accepting the open fully agreed items of a document with no
-    relation (:func:`~annotate.commands.gold_parts`), made ``at`` with ids from ``ids``, found
-    without aligning; None when they take an alignment."""
+                     ids: Iterator[str], parts: Parts) -> bool:
+    """Add to ``parts`` (:func:`~annotate.commands.gold_parts`) those of the step accepting
+    the open fully agreed items of a document with no relation, made ``at`` with ids from
+    ``ids``, found without aligning; False (nothing added) when they take an alignment."""
     if material.related:
-        return None
+        return False
     spans = material.spans
     present = {span[0] for span in spans}
     considered = [name for name in chosen if name in present or name in material.done]
@@ -212,28 +214,27 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
         kept = {span[5] for span in spans}
         ruled = {source for kind, category, sources, gold in material.decided
                  if adjudication.rules(kind, category, gold in kept) for source in sources}
-    gold = {(span[1], span[2], span[3]) for span in spans if span[0] == GOLD}
+    gold = {(span[1], span[2], span[3]) for span in spans if span[0] == GOLD} \
+        if GOLD in present else ()
     groups = adjudication.agreed_at_sight(spans, considered, ruled, gold,
                                           span_rows.attributes_from)
     if groups is None:
-        return None
-    made: list[Span] = []
-    decisions: list[Decision] = []
+        return False
+    made, decisions, rest = parts
+    uid = material.uid
     for group in groups:
-        annotator, label, start, end, attributes, span_id, note, fragments = group[0][:8]
-        span = Span(material.uid, start, end, label, annotator, span_id,
-                    span_rows.attributes_from(attributes), note, at, at,
-                    span_rows.fragments_from(fragments))
-        copy, decision = adjudication.accepted(span, tuple([s[5] for s in group]),
-                                               decided_by, at, next(ids), next(ids))
+        _, label, start, end, attributes, _, note, fragments = group[0][:8]
+        copy, decision = adjudication.accepted_as(
+            uid, start, end, label, span_rows.attributes_from(attributes), note,
+            span_rows.fragments_from(fragments),
+            tuple([s[5] for s in group]), decided_by, at, next(ids), next(ids))
         made.append(copy)
         decisions.append(decision)
-    rest: list[Command] = []
     if material.doc_labels:
         labels = _plan_labels(material.doc_labels, lambda name: name in material.done,
                               material.label_decisions, chosen)
         rest += adjudication.accept_agreed((), decided_by, labels).commands
-    return made, decisions, rest
+    return True
 
 
 def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: Sequence[str],

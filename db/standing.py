@@ -74,8 +74,9 @@ def check_open_many(conn: Connection, names: Names,
     earlier: dict[int, list[Decision]] = {}
     for lot in lots:
         for decision, doc_id in lot:
-            _check_open(conn, names, decision, doc_id, stored.get(doc_id, ()),
-                        earlier.get(doc_id, ()))
+            if doc_id in stored or doc_id in earlier:  # else nothing stands in its way
+                _check_open(conn, names, decision, doc_id, stored.get(doc_id, ()),
+                            earlier.get(doc_id, ()))
         for decision, doc_id in lot:
             earlier.setdefault(doc_id, []).append(decision)
 

@@ -110,15 +110,18 @@ def test_agreed_at_sight_writes_what_aligning_every_document_writes(tmp_path: Pa
     seen = []
     sight = review._accept_at_sight
 
-    def counted(*args: Any) -> Any:
-        seen.append(found := sight(*args))
-        return found
+    def counted(*args: Any) -> bool:
+        parts = args[-1]
+        before = len(parts[1])
+        at_once = sight(*args)
+        seen.append(len(parts[1]) - before if at_once else None)  # the decisions it added
+        return at_once
 
     monkeypatch.setattr(review, "_accept_at_sight", counted)
     expected_steps = written(at_sight, monkeypatch)
     # both ways came up: most documents at sight, some aligned (repeats, relations)
     assert sum(found is None for found in seen) > 10 and sum(bool(f) for f in seen) > 30
-    monkeypatch.setattr(review, "_accept_at_sight", lambda *args: None)
+    monkeypatch.setattr(review, "_accept_at_sight", lambda *args: False)
     assert written(aligning, monkeypatch) == expected_steps
     at_sight.close()
     aligning.close()
