@@ -588,8 +588,7 @@ class AcceptAgreed(Batch):
     def made_of(cls, parts: Parts, title: str = "accept agreed items") -> AcceptAgreed:
         """The step of its ``parts`` (as :func:`gold_parts` gives them)."""
         spans, decisions, rest = parts
-        return cls((*(CreateSpan(s) for s in spans), *(AddDecision(d) for d in decisions),
-                    *rest), title, parts)
+        return cls((*map(CreateSpan, spans), *map(AddDecision, decisions), *rest), title, parts)
 
     def inverse(self) -> WithdrawAgreed:
         spans, decisions, rest = self.parts()
@@ -608,23 +607,18 @@ class AcceptAgreed(Batch):
         spans, decisions, rest = self.parts()
         at = spans[0].created if spans else decisions[0].at if decisions else ""
         by = decisions[0].decided_by if decisions else ""
-        documents: dict[str, int] = {}
+        documents = {uid: n for n, uid in enumerate(dict.fromkeys([s.document for s in spans]))}
         place = {s.id: n for n, s in enumerate(spans)}
-        rows: list[list[Any]] = []
-        for s in spans:
-            row = [documents.setdefault(s.document, len(documents)), s.start, s.end, s.label,
-                   s.id, s.attributes, s.note, [list(f) for f in s.fragments]]
-            rows.append(row if s.created == at == s.updated else [*row, s.created, s.updated])
-        decided: list[list[Any]] = []
-        for d in decisions:
-            gold = None if d.gold_span is None else place[d.gold_span.id]
-            if gold is not None and d.kind == "accept" and d.decided_by == by and d.at == at \
-                    and spans[gold].document == d.document:
-                decided.append([d.id, d.sources, gold])
-            else:
-                decided.append([d.id, d.document, d.kind, d.sources,
-                                None if d.gold_span is None else d.gold_span.id, d.decided_by,
-                                d.at])
+        rows = [[documents[s.document], s.start, s.end, s.label, s.id, s.attributes, s.note,
+                 [list(f) for f in s.fragments] if s.fragments else [],
+                 *(() if s.created == at == s.updated else (s.created, s.updated))]
+                for s in spans]
+        decided = [[d.id, d.sources, place[d.gold_span.id]]
+                   if d.gold_span is not None and d.kind == "accept" and d.decided_by == by
+                   and d.at == at and d.gold_span.document == d.document
+                   else [d.id, d.document, d.kind, d.sources,
+                         None if d.gold_span is None else d.gold_span.id, d.decided_by, d.at]
+                   for d in decisions]
         return {"op": self.op, "title": self.title, "at": at, "by": by,
                 "documents": list(documents), "spans": rows, "decisions": decided,
                 "commands": [c.to_dict() for c in rest]}
@@ -728,10 +722,10 @@ def _many_changes(parts: Parts, created: bool) -> ChangeSet:
     joined to it."""
     spans, decisions, rest = parts
     result = ChangeSet(
-        documents=frozenset({s.document for s in spans} | {d.document for d in decisions}),
-        spans=frozenset({s.id for s in spans} | {i for d in decisions for i in d.sources}),
-        ranges=tuple((s.document, s.start, s.end) for s in spans),
-        edits=tuple((None, s) if created else (s, None) for s in spans),
+        documents=frozenset([s.document for s in spans]).union([d.document for d in decisions]),
+        spans=frozenset([s.id for s in spans]).union([i for d in decisions for i in d.sources]),
+        ranges=tuple([(s.document, s.start, s.end) for s in spans]),
+        edits=tuple([(None, s) for s in spans] if created else [(s, None) for s in spans]),
     )
     for command in rest:
         result = result | command.changes()

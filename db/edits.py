@@ -579,9 +579,12 @@ def decision_row(conn: Connection, names: Names, decision: Decision,
 
 # On the driver, as JSON text (db.json_text: read back parsed; None as 'null').
 _DECISION_EXISTS = "SELECT 1 FROM decisions WHERE id = ?"
+DECISION_ROW = ("id", "document_id", "kind", "sources", "gold_span_id", "category",
+                "gold_labels", "decided_by_id", "at", "gold_relation_id")
+"""The columns of a :func:`decision_row`, in its order."""
 INSERT_DECISION = (
-    "INSERT INTO decisions (id, document_id, kind, sources, gold_span_id, category, "
-    "gold_labels, decided_by_id, at, gold_relation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO decisions ({', '.join(DECISION_ROW)}) "
+    f"VALUES ({', '.join('?' * len(DECISION_ROW))})"
 )
 DELETE_DECISION = "DELETE FROM decisions WHERE id = ?"
 

@@ -41,10 +41,12 @@ from annotate.errors import ValidationError
 from annotate.model import Span
 from annotate.validator import check_span
 from db import bulk, edits, span_rows, standing, tombstones
-from db.engine import chunks, execute, execute_many, marks
+from db.engine import chunks, execute, execute_many, inserting, marks
 from db.names import Names
 
 _DECISION_COLUMNS = ", ".join(f"e.{column}" for column in bulk.DECISION_COLUMNS)
+_NEW = " ON CONFLICT (id) DO NOTHING"
+"""What makes an INSERT skip a row whose id is taken (its rowcount tells)."""
 _OTHERS = (AddRelation, AddDocLabel)
 """Commands that depend on spans created before them and that no decision of the same lot
 needs to come before: run one by one between the spans and the decisions."""
@@ -167,8 +169,8 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
     _check_ink(conn, spans, docs)
     who = {name: names.annotator_id(conn, name) for name in {s.annotator for s in spans}}
     what = {name: names.label_id(conn, name) for name in {s.label for s in spans}}
-    _insert_new(conn, span_rows.INSERT_NEW, span_rows.to_rows(
-        ((s, docs[s.document][0]) for s in spans), who, what), "span")
+    _insert_new(conn, *inserting("spans", span_rows.COLUMNS, span_rows.to_rows(
+        ((s, docs[s.document][0]) for s in spans), who, what), _NEW), "span")
     if tombstones.any_buried(conn):  # else no id of them is (a look rather than a delete each)
         tombstones.unbury(conn, "span", [s.id for s in spans])
 
@@ -201,9 +203,9 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
     for decision in decisions:
         edits.check_decision_shape(decision)
         edits.check_span_decision(decision, lambda span_id: _gold_document(gold_in, span_id))
-    _insert_new(conn, f"{edits.INSERT_DECISION} ON CONFLICT (id) DO NOTHING",
-                [edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions],
-                "decision")
+    _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, [
+        edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions], _NEW),
+        "decision")
 
 
 def _insert_new(conn: Connection, sql: str, rows: Sequence[Sequence[Any]], what: str) -> None:
