@@ -476,10 +476,14 @@ class Batch(Command):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Decision:
     """An adjudicator's verdict on aligned spans, on aligned relations, or on the document
     labels of one category, of one document.
+
+    Treat it as a value, as a :class:`~annotate.model.Span`: never mutate one in place (not
+    frozen because frozen construction costs 4x, and accepting the agreed items of a corpus
+    makes one per item; hashed by its fields as before).
 
     ``sources`` are the ids of the annotators' spans (or document labels, :attr:`DocLabel.id`)
     it rules on: for an accept, those the gold span (labels) was taken from; for a reject,

@@ -422,7 +422,8 @@ def _doc_labels_for(
             f"WHERE {where}", params):
         found[doc_id].append(DocLabel(docs[doc_id], category, value,
                                       names.annotator_name(conn, annotator_id), created))
-    return {doc_id: tuple(sorted(labels, key=lambda d: (d.annotator, d.category, d.value)))
+    return {doc_id: tuple(sorted(labels, key=lambda d: (d.annotator, d.category, d.value))
+                          if len(labels) > 1 else labels)
             for doc_id, labels in found.items()}
 
 
@@ -653,12 +654,12 @@ class ReviewMaterial:
 def _document_pages(conn: Connection, uids: Sequence[str] | None,
                     batch: int) -> Iterator[dict[int, str]]:
     """The documents ``uids`` (default: all) in store order, ``batch`` at a time: id -> uid."""
+    chosen = [] if uids is None else list(uids)
+    among = f" AND uid IN ({marks(chosen)})" if uids is not None else ""
+    sql = f"SELECT id, uid FROM documents WHERE id > ?{among} ORDER BY id LIMIT ?"
     last = 0
-    while True:
-        query = select(D.c.id, D.c.uid).where(D.c.id > last).order_by(D.c.id).limit(batch)
-        if uids is not None:
-            query = query.where(D.c.uid.in_(list(uids)))
-        docs = dict(conn.execute(query).all())
+    while True:  # on the driver: SQLAlchemy's compiling a select cost more than running it
+        docs = dict(execute(conn, sql, (last, *chosen, batch)).fetchall())
         if not docs:
             return
         last = max(docs)

@@ -204,15 +204,15 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
     """Add to ``parts`` (:func:`~annotate.commands.gold_parts`) those of the step accepting
     the open fully agreed items of a document with no relation, made ``at`` with ids from
     ``ids``, found without aligning; False (nothing added) when they take an alignment."""
-    if material.related:
+    uid, spans, done, decided, label_decisions, doc_labels, related = material
+    if related:
         return False
-    spans = material.spans
     present = {span[0] for span in spans}
-    considered = [name for name in chosen if name in present or name in material.done]
+    considered = [name for name in chosen if name in present or name in done]
     ruled: set[str] = set()
-    if material.decided:
+    if decided:
         kept = {span[5] for span in spans}
-        ruled = {source for kind, category, sources, gold in material.decided
+        ruled = {source for kind, category, sources, gold in decided
                  if adjudication.rules(kind, category, gold in kept) for source in sources}
     gold = {(span[1], span[2], span[3]) for span in spans if span[0] == GOLD} \
         if GOLD in present else ()
@@ -221,18 +221,16 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
     if groups is None:
         return False
     made, decisions, rest = parts
-    uid = material.uid
     for group in groups:
         _, label, start, end, attributes, _, note, fragments = group[0][:8]
         copy, decision = adjudication.accepted_as(
             uid, start, end, label, span_rows.attributes_from(attributes), note,
-            span_rows.fragments_from(fragments),
-            tuple([s[5] for s in group]), decided_by, at, next(ids), next(ids))
+            span_rows.fragments_from(fragments), tuple([s[5] for s in group]), decided_by, at,
+            next(ids), next(ids))
         made.append(copy)
         decisions.append(decision)
-    if material.doc_labels:
-        labels = _plan_labels(material.doc_labels, lambda name: name in material.done,
-                              material.label_decisions, chosen)
+    if doc_labels:
+        labels = _plan_labels(doc_labels, lambda name: name in done, label_decisions, chosen)
         rest += adjudication.accept_agreed((), decided_by, labels).commands
     return True
 
