@@ -19,7 +19,7 @@ document labels) has run through :func:`db.edits.apply`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from itertools import chain
 from typing import Any
 
@@ -164,24 +164,28 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
     if not spans:
         return
     schema = edits.known(conn).schema if known is None else known.schema
+    placed: list[tuple[Span, int]] = []
+    by_doc: dict[int, list[Span]] = {}
     for span in spans:
-        check_span(schema, span, docs[span.document][1])
-    _check_ink(conn, spans, docs)
+        doc_id, length = docs[span.document]
+        check_span(schema, span, length)
+        placed.append((span, doc_id))
+        if doc_id in by_doc:
+            by_doc[doc_id].append(span)
+        else:
+            by_doc[doc_id] = [span]
+    _check_ink(conn, by_doc)
     who = {name: names.annotator_id(conn, name) for name in {s.annotator for s in spans}}
     what = {name: names.label_id(conn, name) for name in {s.label for s in spans}}
-    _insert_new(conn, *inserting("spans", span_rows.COLUMNS, span_rows.to_rows(
-        ((s, docs[s.document][0]) for s in spans), who, what), _NEW), "span")
+    _insert_new(conn, *inserting("spans", span_rows.COLUMNS,
+                                 span_rows.to_rows(placed, who, what), _NEW), "span")
     if tombstones.any_buried(conn):  # else no id of them is (a look rather than a delete each)
         tombstones.unbury(conn, "span", [s.id for s in spans])
 
 
-def _check_ink(conn: Connection, spans: Sequence[Span],
-               docs: dict[str, tuple[int, int]]) -> None:
-    """:func:`annotate.edges.check_ink` of each span's text, read a few hundred documents'
-    texts at a time."""
-    by_doc: dict[int, list[Span]] = {}
-    for span in spans:
-        by_doc.setdefault(docs[span.document][0], []).append(span)
+def _check_ink(conn: Connection, by_doc: dict[int, list[Span]]) -> None:
+    """:func:`annotate.edges.check_ink` of the text of each span of ``by_doc`` (by the id of
+    its document), read a few hundred documents' texts at a time."""
     for part in chunks(list(by_doc)):
         for doc_id, text in execute(
                 conn, f"SELECT id, text FROM documents WHERE id IN ({marks(part)})", part):
@@ -200,9 +204,10 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
                 if d.gold_span is not None and d.gold_span.id not in created]
     gold_in = created | _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
                                "ON d.id = s.document_id WHERE s.id IN", gold_ids)
+    document_of = partial(_gold_document, gold_in)
     for decision in decisions:
         edits.check_decision_shape(decision)
-        edits.check_span_decision(decision, lambda span_id: _gold_document(gold_in, span_id))
+        edits.check_span_decision(decision, document_of)
     _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, [
         edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions], _NEW),
         "decision")
