@@ -54,17 +54,22 @@ def write(
     target: int | None = None,
     documents: Collection[str] = (),
     state: str | None = None,
+    native: bool = False,
 ) -> JournalEntry:
     """Write one journal row of ``by`` (whose id is ``annotator_id``) and return it as
     :func:`entries` would read it back. ``inverse`` (a command's dict) is what an undo
     applies; None for an operation that cannot be undone, which must be an ``event`` (closed
-    from the start). ``documents``: the uids touched; one is kept in the row itself."""
+    from the start). ``documents``: the uids touched; one is kept in the row itself.
+    ``native``: ``payload`` holds JSON values only (:attr:`~annotate.commands.Command.JSON_NATIVE`), which the
+    entry keeps as they are."""
     if (inverse is None) != (kind == "event"):
         raise ValueError("an event has no inverse, and every other row has one")
     state = state or ("closed" if kind == "event" else "active")
     at = utc_now()
     # the JSON as written, parsed as a read parses it (a tuple comes back a list)
-    payload_text, payload_read = json_text.dumps_read(payload)
+    payload_text, payload_read = json_text.dumps_read(payload, read=not native)
+    if native:
+        payload_read = payload
     inverse_text, inverse_read = json_text.dumps_read(inverse or {}, read=kind == "undo")
     row = _row(at, annotator_id, op, documents, payload_text, inverse_text, kind, target, state)
     row_id = _insert(conn, row, documents)

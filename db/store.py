@@ -847,6 +847,7 @@ class Store:
         entry = journal.write(
             conn, annotator_id, command.op, command.to_dict(), command.inverse().to_dict(),
             by=annotator, kind=kind, target=target, documents=changes.documents,
+            native=command.JSON_NATIVE,
         )
         return replace(changes, journal=(entry,))
 

@@ -74,6 +74,22 @@ def test_undo_takes_back_exactly_the_step_and_redo_writes_it_again(store: Store,
     assert entry.step[0] == "accept_agreed" and len(entry.documents) == len(uids)
 
 
+def test_the_change_set_carries_the_journal_row_as_read_back(store: Store,
+                                                              monkeypatch) -> None:
+    """The step's payload is not parsed back from its text (AcceptAgreed.JSON_NATIVE), yet
+    the change set's row is what the journal reads: its links and their decisions too."""
+    uids = seed(store)
+    made = []
+    apply = store.apply
+    monkeypatch.setattr(store, "apply", lambda command, who: made.append(
+        changes := apply(command, who)) or changes)
+    accept_agreed(store, "judge")
+    (changes,) = made
+    (entry,) = changes.journal
+    assert entry.payload["commands"] and len(entry.payload["spans"]) == 2 * len(uids)
+    assert [entry] == store.history("judge")
+
+
 def compact(payload: dict) -> int:
     return len(json.dumps(payload, separators=(",", ":")))
 
