@@ -60,8 +60,8 @@ def write(
     :func:`entries` would read it back. ``inverse`` (a command's dict) is what an undo
     applies; None for an operation that cannot be undone, which must be an ``event`` (closed
     from the start). ``documents``: the uids touched; one is kept in the row itself.
-    ``native``: ``payload`` holds JSON values only (:attr:`~annotate.commands.Command.JSON_NATIVE`), which the
-    entry keeps as they are."""
+    ``native``: ``payload`` holds JSON values only
+    (:attr:`~annotate.commands.Command.JSON_NATIVE`), which the entry keeps as they are."""
     if (inverse is None) != (kind == "event"):
         raise ValueError("an event has no inverse, and every other row has one")
     state = state or ("closed" if kind == "event" else "active")
