@@ -655,6 +655,8 @@ def _document_pages(conn: Connection, uids: Sequence[str] | None,
                     batch: int) -> Iterator[dict[int, str]]:
     """The documents ``uids`` (default: all) in store order, ``batch`` at a time: id -> uid."""
     chosen = [] if uids is None else list(uids)
+    if uids is not None and not chosen:
+        return
     among = f" AND uid IN ({marks(chosen)})" if uids is not None else ""
     sql = f"SELECT id, uid FROM documents WHERE id > ?{among} ORDER BY id LIMIT ?"
     last = 0
