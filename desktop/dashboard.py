@@ -21,9 +21,8 @@ import math
 import subprocess
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRectF, QTimer
 from PySide6.QtGui import QColor, QPalette
@@ -39,10 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError, plain_message
 from annotate.model import GOLD
-from db.store import Store
 from desktop import pair_process
+from desktop.dashboard_counts import Counts, CountsJob, follows, read_counts
 from desktop.jobs import Job, Latest, worker_location
 from desktop.pair_process import PairFigures
 from desktop.plain import NAME, line, markup, plain_label
@@ -70,31 +70,6 @@ SHORT_TICK = 8
 NO_SPANS = "no spans yet"
 NO_DONE = "no document marked done yet"
 NO_PAIR = "agreement needs two annotators with spans"
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """What the count charts show: the store's stats, done per day, every annotator."""
-
-    stats: Mapping[str, Any]
-    per_day: Mapping[str, Sequence[tuple[str, int]]]
-    annotators: Sequence[str]
-    model: tuple[str, Mapping[str, Sequence[float]]] | None = None
-    """The folder and held-out scores of the model last trained (Store.model_record)."""
-    sources: Mapping[str, int] | None = None
-    """How many suggestions each source holds."""
-
-
-def read_counts(store: Store) -> Counts:
-    return Counts(store.stats(), store.done_per_day(), store.annotators(),
-                  store.model_record(), store.suggestion_sources())
-
-
-class CountsJob(Job):
-    """The counts (:func:`read_counts`) on the job's own store: they scan the whole store."""
-
-    def work(self, store: Store) -> Counts:
-        return read_counts(store)
 
 
 class PairJob(Job):
@@ -167,6 +142,12 @@ class Dashboard(QDockWidget):
         self.service = service
         self._built = False
         self._stale = True
+        """The counts are to be read again (else they are kept, followed from the edits)."""
+        self._counted: Counts | None = None
+        """The counts last read, followed since by the edits that tell their own."""
+        self._due: set[str] = set()
+        """What an edit followed from its change set left to redraw: the span charts
+        ("spans"), the pair's figures ("pair")."""
         self.showing = False
         """The dock is open and its tab in front (``isVisible()`` stays true for a dock
         tabbed behind another one)."""
@@ -177,22 +158,48 @@ class Dashboard(QDockWidget):
         self.setWidget(QLabel("Charts appear here when the dashboard is shown."))
         self.visibilityChanged.connect(self._on_visible)
         hub = service.hub
-        for signal in (hub.changed, hub.storeChanged, hub.schemaChanged, hub.annotatorChanged):
+        hub.changed.connect(self._on_changed)
+        for signal in (hub.storeChanged, hub.schemaChanged, hub.annotatorChanged):
             signal.connect(self._mark_stale)
 
     # -- refresh scheduling ----------------------------------------------------------------
     def _mark_stale(self, *_args: object) -> None:
         self._stale = True
+        self._counted = None
+        self._due.clear()
         self._counts.cancel()
         self._pairs.cancel()
         if self.showing:
+            self._timer.start()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """An edit that tells its new counts (spans made, relabelled, deleted) is followed
+        from its change set: nothing is read, the span charts are redrawn (debounced), the
+        pair's figures computed again only when the edit touched the pair's spans; any other
+        change reads the counts again."""
+        counted = self._counted
+        followed = None if counted is None or self._stale or self._counts.job is not None \
+            else follows(counted, changes)
+        if followed is None:
+            self._mark_stale()
+            return
+        self._counted = followed
+        if followed.stats["spans_per_label"] != counted.stats["spans_per_label"] or \
+                followed.stats["spans_per_annotator"] != counted.stats["spans_per_annotator"]:
+            self._due.add("spans")
+        pair = self.pair()
+        if pair is not None and any(s is not None and s.annotator in pair
+                                    for edit in changes.edits for s in edit):
+            self._due.add("pair")
+            self._pairs.cancel()
+        if self.showing and self._due:
             self._timer.start()
 
     def _on_visible(self, visible: bool) -> None:
         self.showing = visible
         if visible and not self._built:
             self._build()
-        if visible and self._stale:
+        if visible and (self._stale or self._due):
             self._timer.start(0)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -206,8 +213,16 @@ class Dashboard(QDockWidget):
 
     def _refresh_if_shown(self) -> None:
         self._timer.setInterval(DEBOUNCE_MS)
-        if self.showing and self._stale:
+        if not self.showing:
+            return
+        if self._stale:
             self.refresh()
+            return
+        due, self._due = self._due, set()
+        if "spans" in due and self._counted is not None:
+            self._draw_spans(self._counted)
+        if "pair" in due:
+            self.start_pair_job()
 
     def refresh(self) -> None:
         """Read the counts in a background job (the charts follow when it ends; a job under
@@ -215,6 +230,8 @@ class Dashboard(QDockWidget):
         if not self._built:
             self._build()
         self._stale = False
+        self._counted = None
+        self._due.clear()
         self._counts.cancel()
         try:
             location = worker_location(self.service.store)
@@ -244,17 +261,11 @@ class Dashboard(QDockWidget):
 
     def _draw_counts(self, counts: Counts) -> None:
         """Redraw the count charts and start the pair job (its charts follow when it ends)."""
+        self._counted = counts
         stats = counts.stats
-        colours = {label.name: label.color for label in self.service.schema().labels}
-        self.note.setText(f"{stats['documents']} documents · {stats['spans']} spans · "
-                          f"{stats['relations']} relations")
-        self._colours = colours
-        by_label = stats["spans_per_label"]
-        self._bars(self.label_plot, self.label_bars, list(by_label),
-                   list(by_label.values()), [colours.get(n, NO_LABEL_COLOUR) for n in by_label])
+        self._colours = {label.name: label.color for label in self.service.schema().labels}
+        self._draw_spans(counts)
         by_annotator = stats["spans_per_annotator"]
-        self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
-                   list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
         self._draw_progress(counts.per_day)
         self._draw_model(counts)
         # the pair is chosen among annotators with spans or statuses (all if none has any)
@@ -262,6 +273,19 @@ class Dashboard(QDockWidget):
                    if n != GOLD and (n in by_annotator or n in stats["status"])]
         self._fill_pair(working or [n for n in counts.annotators if n != GOLD])
         self.start_pair_job()
+
+    def _draw_spans(self, counts: Counts) -> None:
+        """The note and the span charts (per label, per annotator)."""
+        stats = counts.stats
+        colours = self._colours
+        self.note.setText(f"{stats['documents']} documents · {stats['spans']} spans · "
+                          f"{stats['relations']} relations")
+        by_label = stats["spans_per_label"]
+        self._bars(self.label_plot, self.label_bars, list(by_label),
+                   list(by_label.values()), [colours.get(n, NO_LABEL_COLOUR) for n in by_label])
+        by_annotator = stats["spans_per_annotator"]
+        self._bars(self.annotator_plot, self.annotator_bars, list(by_annotator),
+                   list(by_annotator.values()), [self._annotator_colour(n) for n in by_annotator])
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:

@@ -16,13 +16,14 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QPalette
 
 from annotate.agreement import compute_agreement, label_confusion
-from annotate.commands import CreateSpan
+from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import GOLD, AnnotatedDocument, Span
 from annotate.samples import sample_documents
 from annotate.suggestions import Suggestion
 from annotate.tokenize import tokenize
 from db.store import Store
 from desktop.dashboard import DEBOUNCE_MS, Dashboard, compact
+from desktop.dashboard_counts import CountsJob
 from desktop.main_window import MainWindow
 from desktop.service import Service
 from desktop.theme import palette as theme_palette
@@ -293,3 +294,69 @@ def test_charts_follow_a_theme_change_while_shown(window, qtbot, qapp):
         assert dash.label_plot.getAxis("left").textPen().color().lightness() > 150
     finally:
         qapp.setPalette(before)
+
+
+def test_an_edit_is_followed_from_its_change_set_without_reading_the_store(window, qtbot,
+                                                                            monkeypatch):
+    """A span made or deleted changes the counts by what its change set carries: the charts
+    follow without the store being scanned again, and the pair's figures are computed again
+    only when the edit touched one of the pair's layers (it read every count and figured the
+    pair after every edit)."""
+    dash = shown(qtbot, window)
+    service = window.service
+    doc = service.store.document(service.current)
+    words = [t for t in tokenize(doc.text) if t.text.isalpha() and len(t.text) > 3]
+    first = Span(doc.uid, words[0].start, words[0].end, "ORG", "amina")
+    assert service.apply(CreateSpan(first))  # (a first edit may mark the document begun)
+    qtbot.waitUntil(lambda: not dash.busy and not dash._timer.isActive(), timeout=10_000)
+    labels = tick_names(dash.label_plot)
+    before = bar_heights(dash.label_bars, labels)
+    reads: list[str] = []
+    for name in ("stats", "done_per_day", "annotators"):
+        real = getattr(Store, name)
+        monkeypatch.setattr(Store, name, lambda store, *a, _real=real, _name=name, **k:
+                            reads.append(_name) or _real(store, *a, **k))
+    pairs: list[tuple[str, str] | None] = []
+    real_pair = Dashboard.start_pair_job
+    monkeypatch.setattr(Dashboard, "start_pair_job",
+                        lambda self: pairs.append(self.pair()) or real_pair(self))
+    dash.pair_a.setCurrentText("bo")
+    dash.pair_b.setCurrentText("carla")
+    qtbot.waitUntil(lambda: not dash.busy, timeout=10_000)
+    pairs.clear()
+    second = Span(doc.uid, words[1].start, words[1].end, "DENIAL", "amina")
+    assert service.apply(CreateSpan(second))  # amina: not of the pair shown
+    qtbot.waitUntil(lambda: bar_heights(dash.label_bars, labels)["DENIAL"]
+                    == before["DENIAL"] + 1, timeout=DEBOUNCE_MS + 4000)
+    assert reads == [] and pairs == []
+    assert dash.note.text().startswith(f"{window.service.store.count_documents()} documents")
+    dash.pair_a.setCurrentText("amina")
+    qtbot.waitUntil(lambda: not dash.busy, timeout=10_000)
+    pairs.clear()
+    assert service.apply(DeleteSpan(second))  # of the pair now: figured again
+    qtbot.waitUntil(lambda: bool(pairs), timeout=DEBOUNCE_MS + 4000)
+    qtbot.waitUntil(lambda: not dash.busy, timeout=10_000)
+    assert bar_heights(dash.label_bars, labels) == before
+    assert reads == [] and pairs == [("amina", "carla")]
+
+
+def test_a_cancelled_count_stops_at_its_next_read(store_path, monkeypatch):
+    """An edit cancels the count under way (its result would be stale): the job stops at its
+    next read instead of scanning the whole store on (it read on to the end, holding a core
+    and the window's GIL from time to time while the key presses went on)."""
+    job = CountsJob(str(store_path))
+    reads: list[str] = []
+    stats = Store.stats
+
+    def cancelled_meanwhile(store: Store):
+        reads.append("stats")
+        job.cancel()  # an edit came while the first read ran
+        return stats(store)
+
+    monkeypatch.setattr(Store, "stats", cancelled_meanwhile)
+    monkeypatch.setattr(Store, "done_per_day", lambda store: reads.append("per day"))
+    ended: list[object] = []
+    job.signals.finished.connect(ended.append)
+    job.signals.failed.connect(ended.append)
+    job.run()
+    assert reads == ["stats"] and ended == ["cancelled"]
