@@ -6,10 +6,12 @@ with its score and the tokens or spans behind it) beside a confusion matrix of t
 and the suggestion model last trained on the store, with its held-out precision, recall and F1
 per label (what ``counterclaim train`` prints), and the suggestions each source holds.
 A chart with nothing to draw says so in words instead of showing bare axes. The counts scan
-the whole store, so a background job on the job pool reads them (see :mod:`desktop.jobs`);
+the whole store, so a background job on the job pool reads them (see :mod:`desktop.jobs`),
+and an edit's own change set then tells the new counts (:mod:`desktop.dashboard_counts`);
 agreement and confusion read and align the whole corpus, in pure Python, so they are computed
 in a child process (:mod:`desktop.pair_process`), where they hold neither the window's GIL nor
-its memory: the window stays live while they work.
+its memory: the window stays live while they work. They are computed only with the Agreement
+tab in front, and after an edit only when it touched the pair's layers.
 
 pyqtgraph (and numpy) are imported only when the dock is first shown, and the agreement
 module only by the child process, so the window opens without them.
@@ -222,7 +224,7 @@ class Dashboard(QDockWidget):
         if "spans" in due and self._counted is not None:
             self._draw_spans(self._counted)
         if "pair" in due:
-            self.start_pair_job()
+            self._figure_pair()
 
     def refresh(self) -> None:
         """Read the counts in a background job (the charts follow when it ends; a job under
@@ -272,7 +274,22 @@ class Dashboard(QDockWidget):
         working = [n for n in counts.annotators
                    if n != GOLD and (n in by_annotator or n in stats["status"])]
         self._fill_pair(working or [n for n in counts.annotators if n != GOLD])
-        self.start_pair_job()
+        self._figure_pair()
+
+    def _figure_pair(self) -> None:
+        """Compute the pair's figures now if the Agreement tab is in front, else when it is
+        brought in front (a tab out of sight does nothing: the figures read and align the
+        whole corpus, in a child process that would take a core while keys are pressed)."""
+        self._pairs.cancel()
+        if self.tabs.currentWidget() is self.agreement:
+            self._due.discard("pair")
+            self.start_pair_job()
+        else:
+            self._due.add("pair")
+
+    def _on_tab(self, _index: int) -> None:
+        if "pair" in self._due and self.showing and not self._stale:
+            self._figure_pair()
 
     def _draw_spans(self, counts: Counts) -> None:
         """The note and the span charts (per label, per annotator)."""
@@ -293,14 +310,15 @@ class Dashboard(QDockWidget):
         import pyqtgraph as pg
 
         self._pg, self._np = pg, np
-        self._built = True
         self._colours: dict[str, str] = {}
         self._annotators: list[str] = []
         palette = self.palette()
         self._fg = palette.color(QPalette.ColorRole.Text)
         self._bg = palette.color(QPalette.ColorRole.Base)
         self.note = plain_label()
-        tabs = QTabWidget()
+        shown = self.tabs.currentIndex() if self._built else 0  # (a rebuild keeps the tab)
+        self._built = True
+        tabs = self.tabs = QTabWidget()
         tabs.setDocumentMode(True)
 
         self.label_plot = self._plot("Spans per label")
@@ -344,6 +362,7 @@ class Dashboard(QDockWidget):
         column.setContentsMargins(0, 4, 0, 0)
         column.addLayout(chooser)
         column.addWidget(_row(self.kappa_plot, self.confusion_plot), 1)
+        self.agreement = agreement
         tabs.addTab(agreement, "Agreement")
 
         self.model_note = plain_label()
@@ -364,6 +383,8 @@ class Dashboard(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
         layout.addWidget(tabs, 1)
+        tabs.setCurrentIndex(shown)
+        tabs.currentChanged.connect(self._on_tab)
         self.setWidget(body)
 
     def _plot(self, title: str) -> pg.PlotWidget:

@@ -224,10 +224,14 @@ def main(store_path: str, settings_path: str) -> int:
     visit("text tooltips", lambda: tooltips_under_text(window), window)
     dashboard = window.dashboard
 
-    visit("dashboard", lambda: (dashboard.raise_(), settle(
-        lambda: dashboard.showing and not dashboard.busy and bool(dashboard.confusion_labels))),
-        window)
-    tabs = dashboard.widget().findChild(QTabWidget)
+    def agreement() -> None:  # the pair is figured with its tab in front
+        dashboard.raise_()
+        settle(lambda: dashboard.showing)
+        dashboard.tabs.setCurrentWidget(dashboard.agreement)
+        settle(lambda: not dashboard.busy and bool(dashboard.confusion_labels))
+
+    visit("dashboard", agreement, window)
+    tabs = dashboard.tabs
     for i in range(tabs.count()):
         visit("dashboard tab", lambda i=i: tabs.setCurrentIndex(i), window)
     review = window.review

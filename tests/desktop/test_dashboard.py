@@ -99,9 +99,12 @@ def window(qtbot, store_path: Path, tmp_path: Path):
 
 
 def shown(qtbot, window: MainWindow) -> Dashboard:
-    """Bring the dashboard tab to the front and wait for every chart, the pair's included."""
+    """Bring the dashboard, its Agreement tab in front, and wait for every chart, the pair's
+    included (a tab out of sight computes no pair figures)."""
     dash = window.dashboard
     dash.raise_()
+    qtbot.waitUntil(lambda: dash.showing)
+    dash.tabs.setCurrentWidget(dash.agreement)
     qtbot.waitUntil(lambda: dash.showing and not dash.busy and bool(dash.confusion_labels),
                     timeout=10_000)
     return dash
@@ -360,3 +363,22 @@ def test_a_cancelled_count_stops_at_its_next_read(store_path, monkeypatch):
     job.signals.failed.connect(ended.append)
     job.run()
     assert reads == ["stats"] and ended == ["cancelled"]
+
+
+def test_the_pair_is_figured_only_with_the_agreement_tab_in_front(window, qtbot, monkeypatch):
+    """The pair's figures read and align the whole corpus (a child process taking a core):
+    with another tab of the dashboard in front none are computed, and bringing the Agreement
+    tab in front computes them (they were computed after every count, whatever the tab)."""
+    started: list[tuple[str, str] | None] = []
+    real = Dashboard.start_pair_job
+    monkeypatch.setattr(Dashboard, "start_pair_job",
+                        lambda self: started.append(self.pair()) or real(self))
+    dash = window.dashboard
+    dash.raise_()
+    qtbot.waitUntil(lambda: dash.showing and not dash._stale and not dash.busy
+                    and bool(tick_names(dash.label_plot)), timeout=10_000)
+    qtbot.wait(50)
+    assert started == [] and dash.confusion_labels == []
+    dash.tabs.setCurrentWidget(dash.agreement)
+    qtbot.waitUntil(lambda: not dash.busy and bool(dash.confusion_labels), timeout=10_000)
+    assert started == [("amina", "bo")]

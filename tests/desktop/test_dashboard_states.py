@@ -67,6 +67,13 @@ def axes_shown(plot: pg.PlotWidget) -> bool:
     return item.getAxis("left").isVisible() and item.getAxis("bottom").isVisible()
 
 
+def agreement_shown(qtbot, dash: Dashboard) -> None:
+    """The dashboard, its Agreement tab in front (the pair is figured only there)."""
+    dash.raise_()
+    qtbot.waitUntil(lambda: dash.showing)
+    dash.tabs.setCurrentWidget(dash.agreement)
+
+
 def computed(qtbot, dash: Dashboard) -> None:
     qtbot.waitUntil(lambda: dash.showing and not dash.busy and not dash._stale
                     and not dash.pair_note.text().startswith("computing"), timeout=10_000)
@@ -76,7 +83,7 @@ def test_a_pair_without_a_shared_document_draws_says_so_and_recomputes_when_data
         apart, qtbot):
     window, path = apart
     dash = window.dashboard
-    dash.raise_()
+    agreement_shown(qtbot, dash)
     computed(qtbot, dash)
     assert (dash.pair_a.currentText(), dash.pair_b.currentText()) == ("amina", "bo")
     assert dash.pair_note.text() == "amina and bo have no document in common"
@@ -102,7 +109,7 @@ def test_agreement_bars_carry_the_score_and_the_units_behind_it(apart, qtbot):
     other.close()
     window.service.notice_outside_changes()
     dash = window.dashboard
-    dash.raise_()
+    agreement_shown(qtbot, dash)
     qtbot.waitUntil(lambda: dash.pair_note.text() == "1 document annotated by both",
                     timeout=10_000)
     records = [AnnotatedDocument(FIRST, AMINA + BO_ON_FIRST)]
@@ -118,7 +125,7 @@ def test_agreement_bars_carry_the_score_and_the_units_behind_it(apart, qtbot):
 def test_empty_charts_say_no_data_instead_of_bare_axes(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path / "empty.sqlite", tmp_path)
     dash = window.dashboard
-    dash.raise_()
+    agreement_shown(qtbot, dash)
     qtbot.waitUntil(lambda: dash.showing and not dash._stale and not dash.busy, timeout=10_000)
     assert texts(dash.label_plot) == ["no spans yet"]
     assert texts(dash.annotator_plot) == ["no spans yet"]

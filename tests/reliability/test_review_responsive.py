@@ -228,6 +228,8 @@ def test_dashboard_never_draws_pair_figures_made_stale(window, qtbot, dense_stor
                         lambda figures: drawn.append(figures.overlap["CLAIM"].a))
     window.service.set_annotator("amina")  # who may add to amina's layer
     dash.raise_()
+    qtbot.waitUntil(lambda: dash.showing)
+    dash.tabs.setCurrentWidget(dash.agreement)  # the pair is figured with its tab in front
     qtbot.waitUntil(lambda: dash._pairs.job is not None, timeout=10_000)
     matching: list[int] = []
     dash._pairs.job.signals.stepped.connect(lambda done, _total: matching.append(done))
