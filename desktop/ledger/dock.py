@@ -5,8 +5,9 @@ figures are marked, denials sit against what they deny.
 
 The whole ledger is built in a background job (:class:`~desktop.ledger.job.LedgerJob`) when
 the dock is first shown, after a change of filters, schema, actors or store, the summary
-saying so meanwhile; an edit then changes only the claims it touches (an edit that touches no
-claim, denial or entity changes nothing); the view's items are read from the ledger as they
+saying so meanwhile; an edit then changes only the claims it touches, a moment later
+(:data:`FOLLOW_MS`: the key press ends first, and a burst of edits is followed once; an edit
+that touches no claim, denial or entity changes nothing); the view's items are read from the ledger as they
 are shown (:class:`~desktop.ledger.model.LedgerModel`). A ledger behind another tab does
 nothing until it is shown: it notes which claims (or documents) the edits made meanwhile
 touched, and when shown follows those alone, as it follows an edit (more than
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,6 +52,10 @@ FOLLOW_MOST = 200
 on the GUI thread, as for an edit); past them, it is built again in a job."""
 FOLLOW_CLAIMS = 500
 """Claims edited while the ledger was hidden that it reads again by id when shown."""
+FOLLOW_MS = 150
+"""How long after an edit the ledger in front follows it: a key press ends with its own
+repaint, and a burst of edits (a span made, relabelled, its undo, deleted) reads its claims
+once."""
 
 
 class LedgerDock(QDockWidget):
@@ -74,6 +79,8 @@ class LedgerDock(QDockWidget):
         self._builds: Latest[LedgerJob] = Latest()
         self._pending: set[str] = set()
         """Documents edited while the build runs: brought up to date when it ends."""
+        self._catch_up = QTimer(self, singleShot=True, interval=FOLLOW_MS)
+        self._catch_up.timeout.connect(self._follow_missed)
         self.event_box = QComboBox()
         self.event_box.setToolTip("Only the claims of this event's documents")
         self.event_box.setAccessibleName("Event")
@@ -137,21 +144,34 @@ class LedgerDock(QDockWidget):
             return
         documents, spans = self._missed
         if documents or spans:
-            self._missed = (set(), set())
             chosen = (self.event_box.currentData(), self.layer_box.currentData())
             self._fill_filters()
             if (self.event_box.currentData(), self.layer_box.currentData()) != chosen:
                 self.reload()  # the event or layer chosen is gone: the ledger of the rest
                 return
-            if documents:
-                self._follow(sorted(documents))
-            if spans:
-                self._follow([], sorted(spans))
+            self._follow_missed()
+
+    def _follow_missed(self) -> None:
+        """Follow the claims (or documents) the edits noted since the last follow touched;
+        past what it follows, build the ledger again."""
+        self._catch_up.stop()
+        if self.visibleRegion().isEmpty():
+            return  # followed when shown
+        if self._stale:
+            self.refresh()
+            return
+        documents, spans = self._missed
+        self._missed = (set(), set())
+        if documents:
+            self._follow(sorted(documents))
+        if spans:
+            self._follow([], sorted(spans))
 
     def _go_stale(self) -> None:
         """Build the whole ledger again when next shown (nothing to follow meanwhile)."""
         self._stale = True
         self._missed = (set(), set())
+        self._catch_up.stop()
         self._builds.cancel()
 
     def refresh(self) -> None:
@@ -174,6 +194,8 @@ class LedgerDock(QDockWidget):
         no job can open: one held in memory)."""
         self._builds.cancel()
         self._pending.clear()
+        self._missed = (set(), set())  # the build reads them as they are now
+        self._catch_up.stop()
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
@@ -229,17 +251,14 @@ class LedgerDock(QDockWidget):
                 self._pending |= changes.documents
             return
         spans = edited_claims(changes, category)
-        if hidden:
-            self._miss(changes.documents if spans is None else (), spans or ())
-        elif spans is None:
-            self._follow(sorted(changes.documents))
-        else:
-            self._follow([], sorted(spans))
+        self._miss(changes.documents if spans is None else (), spans or ())
+        if not hidden:
+            self._catch_up.start()  # followed a moment later: the press ends first
 
     def _miss(self, documents: Collection[str], spans: Collection[str]) -> None:
-        """Note the ``documents`` and claim ids ``spans`` an edit touched while the dock is
-        hidden; past :data:`FOLLOW_MOST` documents or :data:`FOLLOW_CLAIMS` claims, build it
-        all again when shown."""
+        """Note the ``documents`` and claim ids ``spans`` an edit touched, to follow them
+        :data:`FOLLOW_MS` later (when shown, if hidden); past :data:`FOLLOW_MOST` documents or
+        :data:`FOLLOW_CLAIMS` claims, build it all again."""
         missed_documents, missed_spans = self._missed
         missed_documents.update(documents)
         missed_spans.update(spans)

@@ -142,6 +142,7 @@ def test_one_edit_rereads_and_replaces_its_claim_alone(window, qtbot, monkeypatc
     assert built == [] and not dock.building
     assert moved == []  # the army's claim changed in its place: no row taken or put in
     service.apply(set_attribute(service.store.span(army.id), "proposition", "wounded"))
+    qtbot.waitUntil(lambda: bool(moved))  # (followed a moment after the edit)
     assert moved == [("in", None, 2, 2)]  # a row of its own (the claims of the one it left
     # are no items: it was never expanded)
 
@@ -157,9 +158,26 @@ def test_an_entity_span_without_links_costs_the_ledger_nothing(window, qtbot,
     service.apply(CreateSpan(span))
     service.apply(UpdateSpan(span, replace(span, label="DATE")))
     service.apply(DeleteSpan(service.store.span(span.id)))
+    qtbot.wait(2 * ledger_dock.FOLLOW_MS)
     assert read == [] and dock.refreshed is None and not dock.building
     service.apply(CreateSpan(replace(span, label="CLAIM")))  # a claim: read
+    qtbot.waitUntil(lambda: bool(read))
     assert read == [(None, None, None, [span.id])]
+
+
+def test_a_burst_of_edits_in_front_is_followed_once_after_it(window, qtbot, counted) -> None:
+    """The ledger in front follows an edit a moment after it (``FOLLOW_MS``): the edit's
+    own turn (a key press) reads no claim, and edits in a burst read their claim once (each
+    edit read its claims again in its own turn)."""
+    dock, service = window.ledger, window.service
+    read, jobs = counted
+    army = window.spans_by_key[3, "c"]
+    for low in (82, 83, 84):
+        service.apply(set_attribute(service.store.span(army.id), "figure_low", low))
+        assert read == []
+    qtbot.waitUntil(lambda: texts(dock.model, row(dock, 1))[5] == "≥84")
+    assert (read, jobs) == ([(None, [army.id])], [])
+    assert dock.refreshed == {"Wagner: killed"}
 
 
 @pytest.fixture
