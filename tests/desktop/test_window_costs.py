@@ -326,14 +326,17 @@ def test_a_key_press_is_one_write_transaction_and_reads_nothing_back(window, qtb
     """With each dock of the bottom area in front: every press (create, relabel, undo,
     delete) is one transaction, its write, whose statements go to the driver as written; the
     History dock takes the journal rows from the change set, the undo's message its own row,
-    the suggestion layer keeps what it shows from the change, and the watch does not take the
+    the suggestion layer keeps what it shows from the change, the Ledger follows the claims a
+    moment later (it read them in the press's own turn) and the watch does not take the
     window's own commit for another program's."""
     select(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)  # the document now in progress (read once)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
-    for front in (window.spans, window.history, window.review, window.dashboard):
+    for front in (window.spans, window.history, window.review, window.dashboard,
+                  window.ledger):
         front.raise_()
         qtbot.wait(200)  # brought in front: its own reads
+        qtbot.waitUntil(lambda: not window.ledger.building)  # (built in a worker)
         select(window, "ambushed")
         for kind, key, modifiers in PRESSES:
             with transactions(window) as seen, counted(Store, JOURNAL_READS) as reads:
