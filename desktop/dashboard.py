@@ -23,6 +23,7 @@ import math
 import subprocess
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -311,6 +312,7 @@ class Dashboard(QDockWidget):
 
         self._pg, self._np = pg, np
         self._colours: dict[str, str] = {}
+        self._drawn_bars: dict[pg.PlotWidget, DrawnBars] = {}
         self._annotators: list[str] = []
         palette = self.palette()
         self._fg = palette.color(QPalette.ColorRole.Text)
@@ -451,9 +453,16 @@ class Dashboard(QDockWidget):
 
     def _bars(self, plot: pg.PlotWidget, bars: pg.BarGraphItem, names: list[str],
               heights: list[int], colours: list[str]) -> None:
+        """Draw a bar per name, its count above it. The same names and colours drawn
+        before (an edit followed): only the bars and counts that changed are set again, and
+        the range when the tallest bar changed; the rest of the chart stays as drawn."""
+        drawn = self._drawn_bars.pop(plot, None)
         if not any(heights):
             bars.setOpts(x=[], height=[], brushes=[])
             self._empty(plot, NO_SPANS)
+            return
+        if drawn is not None and drawn.names == names and drawn.colours == colours:
+            self._drawn_bars[plot] = drawn.moved(bars, heights, plot)
             return
         self._filled(plot)
         xs = self._np.arange(len(names), dtype=float)
@@ -461,11 +470,13 @@ class Dashboard(QDockWidget):
                      brushes=[self._pg.mkBrush(c) for c in colours],
                      pen=self._pg.mkPen(NO_LABEL_COLOUR))
         plot.addItem(bars)
-        for x, n in zip(xs, heights, strict=True):
-            plot.addItem(self._text(str(n), x, n))
+        counts = [self._text(str(n), x, n) for x, n in zip(xs, heights, strict=True)]
+        for item in counts:
+            plot.addItem(item)
         plot.getAxis("bottom").setTicks(ticks(names))
         plot.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
-        plot.setYRange(0, max(heights, default=0) * 1.18 + 1, padding=0)
+        plot.setYRange(0, _bar_top(heights), padding=0)
+        self._drawn_bars[plot] = DrawnBars(names, colours, heights, counts)
 
     def _draw_progress(self, per_day: Mapping[str, Sequence[tuple[str, int]]]) -> None:
         plot = self.progress_plot
@@ -642,6 +653,39 @@ class Dashboard(QDockWidget):
         plot.setLabel("bottom", markup(figures.b, NAME), color=self._fg.name())
         size = max(len(labels), 1)
         plot.setRange(xRange=(-0.5, size - 0.5), yRange=(-0.5, size - 0.5), padding=0)
+
+
+def _bar_top(heights: Sequence[int]) -> float:
+    """The top of a bar chart's range: room above the tallest bar for its count."""
+    return max(heights, default=0) * 1.18 + 1
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnBars:
+    """A bar chart as drawn: its names, colours and heights, and the count items above the
+    bars."""
+
+    names: list[str]
+    colours: list[str]
+    heights: list[int]
+    counts: list[pg.TextItem]
+
+    def moved(self, bars: pg.BarGraphItem, heights: list[int],
+              plot: pg.PlotWidget) -> DrawnBars:
+        """The chart with the bars at ``heights``: the bars and the counts that changed are
+        set again (and the range, when the tallest bar changed), nothing else."""
+        changed = [i for i, (a, b) in enumerate(zip(self.heights, heights, strict=True))
+                   if a != b]
+        if changed:
+            import numpy as np  # (loaded with pyqtgraph when the chart was first drawn)
+
+            bars.setOpts(height=np.array(heights, dtype=float))
+            for i in changed:
+                self.counts[i].setText(str(heights[i]))
+                self.counts[i].setPos(i, heights[i])
+        if max(heights) != max(self.heights):
+            plot.setYRange(0, _bar_top(heights), padding=0)
+        return DrawnBars(self.names, self.colours, heights, self.counts)
 
 
 def _row(*widgets: QWidget) -> QWidget:
