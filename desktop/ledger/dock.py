@@ -9,9 +9,8 @@ saying so meanwhile; an edit then changes only the claims it touches, a moment l
 (:data:`FOLLOW_MS`: the key press ends first, and a burst of edits is followed once; an edit
 that touches no claim, denial or entity changes nothing); the view's items are read from the
 ledger as they are shown (:class:`~desktop.ledger.model.LedgerModel`). A ledger behind another
-tab does
-nothing until it is shown: it notes which claims (or documents) the edits made meanwhile
-touched, and when shown follows those alone, as it follows an edit (more than
+tab does nothing until it is shown: it notes which claims (or documents) the edits made
+meanwhile touched, and when shown follows those alone, as it follows an edit (more than
 :data:`FOLLOW_MOST` documents, or a change of store, schema or actors: it is built again)."""
 
 from __future__ import annotations
