@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
+from annotate.errors import StoreError
 from db import dialects
 from db.dialects.base import WAITS, Cursor
 from db.dialects.sqlite import OPENED, file_identity
@@ -33,12 +34,16 @@ def default_path() -> Path:
 
 
 def resolve_url(location: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from a path, a URL, $COUNTERCLAIM_DB, or the default file."""
+    """A SQLAlchemy URL from a path, a URL, $COUNTERCLAIM_DB, or the default file;
+    StoreError when the path cannot be resolved."""
     location = location or os.environ.get(ENV_VAR) or default_path()
     text = os.fspath(location)
     if "://" in text:
         return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    try:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links, a home of no user
+        raise StoreError(f"{text}: no store can be there ({exc})") from None
 
 
 def sqlite_path(url: str) -> Path | None:

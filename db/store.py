@@ -113,6 +113,20 @@ D, S, R, ST, J = (
 )
 
 
+def _make_room(path: Path) -> None:
+    """Make the folders of a store file at ``path``; StoreError naming it when the place is
+    a folder or cannot be made (a file where a folder goes, a name too long, no permission)."""
+    try:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a store file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        held = next(folder for folder in path.parents if folder.exists())
+        raise StoreError(f"{path}: {held} is a file, not a folder") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: no store can be there ({exc.strerror or exc})") from None
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     """One row of the document list."""
@@ -180,9 +194,7 @@ class Store:
         path = sqlite_path(url)
         shown = str(path or make_url(url))  # a URL's password is not shown
         if path is not None:
-            if path.exists() and path.is_dir():
-                raise StoreError(f"{path}: is a folder, not a store file")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_room(path)
         engine = make_engine(url)
         try:
             with engine.connect() as conn:
