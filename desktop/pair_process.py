@@ -6,9 +6,12 @@ after each edit on 2,000 documents); it also held the corpus in the window's mem
 
 The child is a Python running :func:`main` (no Qt). It reads one pickled request
 (location, a, b) from its stdin (the location may hold a server's password: never an
-argument, which others can list), and writes pickled messages to its stdout:
+argument, which others can list), and writes pickled messages to a pipe of their own:
 ``("step", done, total)`` at most every :data:`STEP_EVERY_S`, then ``("done", PairFigures)``
-or ``("failed", plain message)``. Anything a library prints goes to its stderr."""
+or ``("failed", plain message)``. Its standard output is not that pipe: what a start-up file
+or a library writes there (C libraries included) goes nowhere, what Python prints goes to its
+stderr. Its modules are the program's: the folder the window was started from is not on its
+path (``-P``), where a user's own ``annotate.py`` or ``pickle.py`` would be imported instead."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from annotate.errors import CounterclaimError, plain_message
@@ -27,8 +31,8 @@ if TYPE_CHECKING:
     from annotate.agreement import F1, Metric
     from db.store import Store
 
-CHILD = f"from {__name__} import main; main()"
-"""What the child runs (its figures pickled as this module's, not ``__main__``'s)."""
+ROOT = str(Path(__file__).resolve().parent.parent)
+"""The folder holding the program's packages (the child's path has it, last)."""
 STEP_EVERY_S = 0.05
 """At most one progress message per this many seconds."""
 
@@ -63,30 +67,41 @@ def in_child(location: str, a: str, b: str, progress: Progress,
     """:func:`pair_figures` of the store at ``location``, in a child process (told to
     ``started``, which may kill it); its steps go to ``progress``, which may raise Cancelled
     (the child is then killed). CounterclaimError when the child failed or stopped."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE)
-    try:
-        started(child)
-        assert child.stdin is not None and child.stdout is not None
-        with child.stdin:
-            pickle.dump((location, a, b), child.stdin)
-        while True:
-            try:
-                kind, *rest = pickle.load(child.stdout)
-            except EOFError:
-                raise CounterclaimError(f"the agreement process stopped (exit status "
-                                        f"{child.wait()})") from None
-            if kind == "step":
-                progress(*rest)
-            elif kind == "done":
-                return rest[0]
-            else:
-                raise CounterclaimError(rest[0])
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        child.stdout.close()  # type: ignore[union-attr]
+    readable, writable = os.pipe()
+    with os.fdopen(readable, "rb") as messages:
+        try:
+            child = subprocess.Popen([sys.executable, "-P", "-c", child_code(writable)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     pass_fds=(writable,))
+        finally:
+            os.close(writable)  # the child's copy alone: its end is the pipe's end
+        try:
+            started(child)
+            assert child.stdin is not None
+            with child.stdin:
+                pickle.dump((location, a, b), child.stdin)
+            while True:
+                try:
+                    kind, *rest = pickle.load(messages)
+                except EOFError:
+                    raise CounterclaimError(f"the agreement process stopped (exit status "
+                                            f"{child.wait()})") from None
+                if kind == "step":
+                    progress(*rest)
+                elif kind == "done":
+                    return rest[0]
+                else:
+                    raise CounterclaimError(rest[0])
+        finally:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+def child_code(messages: int) -> str:
+    """What the child runs: :func:`main` writing to file descriptor ``messages`` (its figures
+    pickled as this module's, not ``__main__``'s)."""
+    return (f"import sys; sys.path.append({ROOT!r}); "
+            f"from {__name__} import main; main({messages})")
 
 
 def _steps(out: IO[bytes]) -> Progress:
@@ -107,10 +122,11 @@ def _send(out: IO[bytes], *message: object) -> None:
     out.flush()
 
 
-def main() -> None:
-    """The child: one request on stdin, its messages on stdout (see the module's text)."""
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr  # a library's print must not break the messages
+def main(messages: int) -> None:
+    """The child: one request on stdin, its messages on file descriptor ``messages`` (see
+    the module's text)."""
+    out = os.fdopen(messages, "wb")
+    sys.stdout = sys.stderr  # a library's print is seen
     location, a, b = pickle.load(sys.stdin.buffer)
     from db.store import Store
 
