@@ -182,8 +182,8 @@ def run_app(location: str | None) -> int:
         return 2
     window.show()
     code = application().exec()
-    from PySide6.QtCore import QThreadPool
+    from desktop.jobs import stop_jobs
 
-    QThreadPool.globalInstance().waitForDone()  # jobs under way end while what they tell lives
+    stop_jobs()  # jobs under way end (those that can, cancelled) while what they tell lives
     window.service.store.close()
     return code

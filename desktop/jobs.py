@@ -4,8 +4,8 @@ A job runs on ``QThreadPool.globalInstance()`` and opens its OWN :class:`Store` 
 location of the GUI's store (SQLite connections must not cross threads); it closes it at the
 end. It reports through :class:`JobSignals`, delivered to the GUI thread as queued signals.
 Cancelling (``job.cancel()``, thread-safe) is checked whenever the job reports progress, which
-then raises :class:`annotate.errors.Cancelled`. A job still running when the program ends is
-cancelled and waited for (:func:`stop_jobs`). Import and export are in
+then raises :class:`annotate.errors.Cancelled`. A job still running when the window closes
+or the program ends is cancelled and waited for (:func:`stop_jobs`). Import and export are in
 :mod:`desktop.transfer_jobs`.
 """
 
@@ -129,9 +129,11 @@ _started: weakref.WeakSet[Job] = weakref.WeakSet()
 
 @atexit.register  # after PySide's own exit handler was registered: run before it
 def stop_jobs() -> None:
-    """Cancel the jobs still running and wait for the pool's threads to end. At the
-    program's end PySide deletes every QObject still alive, a running job's signals among them:
-    the job's next report would call a deleted object (a crash of the whole program)."""
+    """Cancel the jobs still running and wait for the pool's threads to end: when the
+    window closes (what a read would find is shown nowhere; a job that does not hear cancels,
+    the daily backup's copy, is finished) and at the program's end, where PySide deletes every
+    QObject still alive, a running job's signals among them: the job's next report would call a
+    deleted object (a crash of the whole program)."""
     for job in list(_started):
         job.cancel()
     QThreadPool.globalInstance().waitForDone()
