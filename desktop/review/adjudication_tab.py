@@ -110,6 +110,8 @@ FILL_ROWS = 300
 REPLAN_MS = 150
 """How long after an edit of the current document its items are aligned again: a key press
 ends with its own repaint, and a burst of edits costs one alignment."""
+ALIGNING_FIRST = "aligning this document first; decide again once its items are shown"
+"""Said when a decision is asked for on items that an edit since their alignment made stale."""
 
 
 def with_key(tip: str, key: str) -> str:
@@ -375,8 +377,29 @@ class AdjudicationTab(QWidget):
 
     @property
     def planning(self) -> bool:
-        """A background job is aligning the current document."""
-        return self._plans.job is not None
+        """The current document is being aligned (a background job) or is due to be (an edit
+        of its spans a moment ago, :data:`REPLAN_MS`): the items shown may be stale."""
+        return self._plans.job is not None or self._replan.isActive()
+
+    def _current(self) -> bool:
+        """Whether the items shown are those of the current document as it is now."""
+        return (not self._stale and not self.planning
+                and self._planned == self.service.current)
+
+    def _shown_now(self, item: Row) -> bool:
+        """Whether ``item`` is one of the items shown, aligned from the current document as it
+        is now. If not, no decision may be taken on it: the reviewer is told why, and the
+        alignment starts unless under way."""
+        if not self._current():
+            if self._plans.job is None:
+                self._plan()
+            self.service.hub.message.emit(ALIGNING_FIRST)
+            return False
+        if item not in self.rows:  # aligned anew while a dialog asked about it
+            self.service.hub.message.emit("this item changed meanwhile: decide on it again "
+                                          "as it is shown now")
+            return False
+        return True
 
     @property
     def rows(self) -> list[Row]:
@@ -655,9 +678,12 @@ class AdjudicationTab(QWidget):
         self.corpus_button.setEnabled(self._job is None)
 
     # -- decisions -------------------------------------------------------------------------
-    def _decide(self, make: Callable[[], Command]) -> bool:
-        """Apply the command ``make()`` builds; a refusal becomes a status-bar notice, and
-        what another reviewer decided meanwhile (the usual reason) shows at once."""
+    def _decide(self, item: Row, make: Callable[[], Command]) -> bool:
+        """Apply the command ``make()`` builds on ``item``, one of the items shown as they are
+        now (:meth:`_shown_now`); a refusal becomes a status-bar notice, and what another
+        reviewer decided meanwhile (the usual reason) shows at once."""
+        if not self._shown_now(item):
+            return False
         try:
             command = make()
         except ValidationError as exc:
@@ -670,12 +696,12 @@ class AdjudicationTab(QWidget):
 
     def accept(self, item: Item, span: Span) -> bool:
         """Copy ``span`` (one of ``item``'s, or an edited copy) into gold."""
-        return self._decide(lambda: adjudication.accept_command(item, span,
+        return self._decide(item, lambda: adjudication.accept_command(item, span,
                                                                 self.service.annotator))
 
     def accept_relation(self, item: RelationItem, relation_type: str) -> bool:
         """Link the gold spans of ``item``'s ends with ``relation_type``."""
-        return self._decide(lambda: accept_relation_command(item, relation_type,
+        return self._decide(item, lambda: accept_relation_command(item, relation_type,
                                                             self.service.annotator))
 
     def accept_side(self, annotator: str) -> bool:
@@ -725,17 +751,16 @@ class AdjudicationTab(QWidget):
         if entry is None:
             return False
         if isinstance(entry, RelationItem):
-            return self._decide(lambda: reject_relation_command(entry, self.service.annotator))
-        return self._decide(lambda: adjudication.reject_command(entry, self.service.annotator))
+            return self._decide(entry, lambda: reject_relation_command(entry,
+                                                                       self.service.annotator))
+        return self._decide(entry, lambda: adjudication.reject_command(entry,
+                                                                       self.service.annotator))
 
     def accept_agreed(self) -> int:
         """Accept every open agreed item of this document in one undoable step, once its
         items are shown (else its alignment starts, and the reviewer is told to ask again)."""
-        current = (not self._stale and self._plans.job is None
-                   and self._planned == self.service.current)
-        if not current and not self._plan():
-            self.service.hub.message.emit("aligning this document first; accept agreed "
-                                          "again once its items are shown")
+        if not self._current() and not self._plan():
+            self.service.hub.message.emit(ALIGNING_FIRST)
             return 0
         batch = adjudication.accept_agreed(self.items, self.service.annotator,
                                            self.doc_items.items, self.relation_items)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,11 @@ from PySide6.QtCore import Qt
 from window_helpers import aligned, open_window
 
 from annotate import adjudication
-from annotate.commands import CreateSpan
-from annotate.model import AnnotatedDocument, Document, Span
+from annotate.commands import CreateSpan, UpdateSpan
+from annotate.model import GOLD, AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
+from desktop.review.adjudication_tab import ALIGNING_FIRST
 
 pytestmark = pytest.mark.gui
 
@@ -132,3 +134,41 @@ def test_an_edit_while_the_document_is_aligned_is_in_the_items_shown(window, qtb
     assert tab.items[1].ids == {"new", f"d{1}"}
     assert [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())] == \
         ["✓ agreed", "✓ agreed"]
+
+
+def test_no_decision_is_taken_on_items_an_edit_has_made_stale(window, qtbot):
+    """An edit of the document's spans aligns it again a moment later (REPLAN_MS): a decision
+    asked for meanwhile is not taken on the items still shown (amina relabels her span: the
+    item agreed on CLAIM is agreed no more; accepting it wrote CLAIM into gold as agreed), the
+    alignment starts at once and the reviewer is told."""
+    tab = window.review.adjudication
+    uid = window.service.current
+    agreed = tab.items[0]
+    assert agreed.kind == "agreed" and tab.agreed_button.isEnabled()
+    ours = next(s for s in agreed.spans if s.annotator == "amina")
+    told: list[str] = []
+    window.service.hub.message.connect(told.append)
+    assert window.service.apply(UpdateSpan(ours, replace(ours, label="DENIAL"))) is not None
+    assert tab.accept_agreed() == 0
+    assert not tab.accept(agreed, agreed.spans[1])
+    tab.select(0)
+    assert not tab.reject_selected()
+    assert told == [ALIGNING_FIRST] * 3
+    aligned(qtbot, tab)
+    assert window.service.store.decisions(uid) == []
+    assert window.service.store.spans(uid, [GOLD]) == []
+    assert [item.kind for item in tab.items] == ["label", "single"]
+
+
+def test_no_decision_is_taken_on_an_item_aligned_anew_while_a_dialog_asked(window, qtbot):
+    """The item a dialog asked about (Edit and accept) was aligned anew meanwhile, amina's
+    span in it moved by one character: the decision is not taken on the item as it was."""
+    tab = window.review.adjudication
+    uid = window.service.current
+    agreed = tab.items[0]
+    ours = next(s for s in agreed.spans if s.annotator == "amina")
+    assert window.service.apply(UpdateSpan(ours, replace(ours, end=ours.end - 1))) is not None
+    qtbot.waitUntil(lambda: tab.items[0] != agreed, timeout=10_000)  # (while the dialog was open)
+    aligned(qtbot, tab)
+    assert not tab.accept(agreed, agreed.spans[0])
+    assert window.service.store.decisions(uid) == []
