@@ -18,6 +18,7 @@ from typing import Any
 
 from annotate.errors import InputError
 from annotate.formats.spacy_docbin import spacy_module
+from annotate.inputs import read_input
 from annotate.suggestions import Suggestion
 
 SPANS_KEY = "counterclaim_suggestions"
@@ -43,14 +44,15 @@ def language(codes: Iterable[str | None]) -> str:
 
 
 def read_patterns(path: Path, labels: Collection[str]) -> list[dict[str, Any]]:
-    """The patterns of the JSONL file ``path``; InputError naming the line of the first that
-    is not an object with a ``label`` of ``labels`` and a ``pattern`` (a non-empty phrase, or
-    a list of valid token patterns)."""
+    """The patterns of the JSONL file ``path`` (a regular file within the cap of
+    :func:`annotate.inputs.read_input`); InputError naming it when it cannot be read, or the
+    line of the first that is not an object with a ``label`` of ``labels`` and a ``pattern``
+    (a non-empty phrase, or a list of valid token patterns)."""
     spacy = spacy_module()
     checker = spacy.matcher.Matcher(spacy.blank("xx").vocab, validate=True)
     patterns = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_input(path).decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", str(path)) from None
     for number, text in enumerate(lines, start=1):

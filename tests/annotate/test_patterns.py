@@ -4,12 +4,17 @@ pipeline (overlaps kept); bad lines refused naming file and line."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotate.errors import InputError
 from annotate.patterns import PatternSuggester, language, read_patterns
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LABELS = {"ORG", "LOCATION", "ARMED_GROUP"}
 
@@ -64,3 +69,24 @@ def test_the_corpus_language_is_the_most_common_spacy_knows() -> None:
     assert language(["fr", "en-GB", "en", None]) == "en"
     assert language(["zz", None]) == "xx"
     assert language([]) == "xx"
+
+
+def fifo(tmp_path: Path) -> Path:
+    os.mkfifo(tmp_path / "p.jsonl")  # no program writes to it: opening it waits for one
+    return tmp_path / "p.jsonl"
+
+
+def zeros(_tmp_path: Path) -> Path:
+    return Path("/dev/zero")  # endless
+
+
+@pytest.mark.parametrize("place, kind", [(fifo, "a FIFO"), (zeros, "a character device")])
+def test_a_pattern_file_that_is_no_file_is_refused_unread(tmp_path: Path, place, kind) -> None:
+    """``counterclaim patterns`` on a FIFO waited for a writer forever, and on /dev/zero read
+    until memory ran out: refused at once, named, as an import refuses them."""
+    path = place(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "desktop.cli", "--db", str(tmp_path / "s.sqlite"),
+                           "patterns", str(path)], capture_output=True, text=True, timeout=120,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"error: {path}: {kind}"), done.stderr
