@@ -19,44 +19,31 @@ way)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QBrush,
-    QColor,
-    QHideEvent,
-    QKeySequence,
-    QShowEvent,
-    QTextCursor,
-)
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from annotate import adjudication
-from annotate.adjudication import Item, ItemKind
+from annotate.adjudication import Item
 from annotate.commands import ChangeSet, Command
 from annotate.errors import Cancelled, CounterclaimError, ValidationError
 from annotate.model import GOLD, Span
 from annotate.offsets import OffsetMap
 from annotate.relation_items import (
     RelationItem,
-    RelationKind,
     accept_relation_command,
     reject_relation_command,
 )
@@ -68,45 +55,19 @@ from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
-from desktop.review.edges import (
-    NARROWER,
-    RICH_ROLE,
-    RichTextDelegate,
-    edge_pieces,
-    plain,
-    rich,
-)
-from desktop.review.edit_dialog import EditDialog, span_caption, span_text
+from desktop.review.edges import RichTextDelegate
+from desktop.review.edit_dialog import EditDialog
+from desktop.review.item_cells import Row, RowCells, row_cells
+from desktop.review.items_model import ItemsModel, ItemsTable
+from desktop.review.planned import Planned, plan_rows
 from desktop.service import Service
 
-KINDS: dict[ItemKind, tuple[str, str, str]] = {
-    "agreed": ("✓", "#009E73", "every annotator has this span, same label, bounds and "
-               "attributes"),
-    "partial": ("◐", "#56B4E9", "same label and bounds, but some annotators have no span"),
-    "attributes": ("≈", "#F0E442", "same label and bounds, different attributes"),
-    "boundary": ("↔", "#E69F00", "same label, different bounds"),
-    "label": ("≠", "#D55E00", "different labels"),
-    "single": ("•", "#CC79A7", "one annotator's span only"),
-}
-"""Per kind: symbol, colour (Okabe-Ito) and what it means."""
-RELATION_KINDS: dict[RelationKind, tuple[str, str, str]] = {
-    "agreed": ("⇢✓", "#009E73", "every annotator links these two items, with the same type"),
-    "type": ("⇢≠", "#D55E00", "the annotators link these two items with different types"),
-    "missing": ("⇢•", "#CC79A7", "some annotators do not link these two items"),
-}
-"""Per relation kind: symbol, colour and what it means."""
-Row = Item | RelationItem
-"""A row of the table: a span item or a relation item."""
-STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
-KIND_ALPHA = 70
 SIDE_KEY = "Ctrl+Shift+{}"
 """Accept the Nth annotator's span (N = 1..9, the columns from the left)."""
 REJECT_KEY, EDIT_KEY, AGREED_KEY = "Ctrl+Shift+R", "Ctrl+Shift+E", "Ctrl+Shift+A"
 NEXT_KEY, PREVIOUS_KEY = "Alt+Down", "Alt+Up"
 """The tab's keys work while the focus is in the tab (its table, its buttons): none of them is
 taken by the window's menus or the editor (see Help ▸ Keyboard shortcuts)."""
-FILL_ROWS = 300
-"""Table rows filled per turn of the event loop, so that a long table keeps the window live."""
 REPLAN_MS = 150
 """How long after an edit of the current document its items are aligned again: a key press
 ends with its own repaint, and a burst of edits costs one alignment."""
@@ -138,20 +99,23 @@ class AcceptAgreedJob(Job):
 
 class PlanJob(Job):
     """The review items of document ``uid`` (:func:`db.review.document_review`) on a Store
-    of the job's own; None when cancelled. Its first progress report comes once it has run
-    :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment reports nothing."""
+    of the job's own, as rows in place of ``base`` (the rows the tab shows:
+    :func:`~desktop.review.planned.plan_rows`); None when cancelled. Its first progress
+    report comes once it has run :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment
+    reports nothing."""
 
-    def __init__(self, location: str, uid: str) -> None:
+    def __init__(self, location: str, uid: str, base: Sequence[Row]) -> None:
         super().__init__(location)
-        self.uid = uid
+        self.uid, self.base = uid, base
 
     def open_store(self) -> Store:
         return Store.attach(self.location)
 
-    def work(self, store: Store) -> DocumentReview | None:
+    def work(self, store: Store) -> Planned | None:
         self._last_report = time.monotonic()
         try:
-            return review.document_review(store, self.uid, progress=self.step)
+            return plan_rows(self.base, review.document_review(store, self.uid,
+                                                               progress=self.step))
         except Cancelled:
             return None
 
@@ -169,22 +133,17 @@ class AdjudicationTab(QWidget):
         self._stale = True
         self._job: AcceptAgreedJob | None = None
         self._plans: Latest[PlanJob] = Latest()  # aligning the current document
-        self._headers: list[str] = []
         self._planned: str | None = None  # the document the items belong to, once aligned
-        self._reselect: Item | None = None
-        self._filling = 0  # which fill of the table is under way
-        self._unfilled: int | None = None  # the first row a fill stopped out of sight left
+        self._reselect: Row | None = None
+        self._agreed_open = False  # some item shown is agreed and open
         self._replan = QTimer(self, singleShot=True, interval=REPLAN_MS)
         self._replan.timeout.connect(self.refresh)
-        self.table = QTableWidget(0, 0)
+        self.model = ItemsModel(self._cells, self)
+        self.table = ItemsTable(self.model)
         self.table.setAccessibleName("Review items")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
         self.table.setItemDelegate(RichTextDelegate(self.table))
-        self.table.itemSelectionChanged.connect(self._on_selected)
+        self._showing = False  # rows being put in: their selection is not the reviewer's
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selected())
         self.progress_text = QLabel()
         self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_bar = QProgressBar()
@@ -278,19 +237,14 @@ class AdjudicationTab(QWidget):
         self.set_aside()
 
     def catch_up(self) -> None:
-        """Re-plan now if changes came while the tab was out of sight, else fill the rows a
-        fill set aside left."""
+        """Re-plan now if changes came while the tab was out of sight."""
         if self._stale:
             self.refresh()
-        elif self._unfilled is not None:
-            first, self._unfilled = self._unfilled, None
-            self._fill_rows(self._filling, first)
 
     def set_aside(self) -> None:
         """Out of sight (another tab or dock in front), the tab does no work: an alignment
-        under way is dropped (done again when shown) and a fill of the table stops where it
-        is (and goes on when shown): a long document's alignment and rows take hundreds of
-        megabytes."""
+        under way is dropped (done again when shown): a long document's alignment takes
+        hundreds of megabytes."""
         if self._plans.job is not None:
             self._plans.cancel()
             self._stale = True
@@ -322,25 +276,24 @@ class AdjudicationTab(QWidget):
         self._replan.stop()
         self._plans.cancel()
         if self._planned is not None:
-            self._reselect = self.selected()
+            self._reselect = self.selected_row()
         uid = self.service.current
         if not uid:
-            self._show_items("", DocumentReview([], [], []))
+            self._show_items("", plan_rows(self.model.rows, DocumentReview([], [], [])))
             return True
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
-            self._show_items(uid, self.service.document_review(uid))
+            self._show_items(uid, plan_rows(self.model.rows, self.service.document_review(uid)))
             return True
-        job = PlanJob(location, uid)
+        if uid != self._planned:
+            self._show_waiting("Aligning…", None)
+        job = PlanJob(location, uid, self.model.rows)
         job.signals.stepped.connect(self._on_plan_step)
         job.signals.finished.connect(self._on_planned)
         job.signals.failed.connect(self._on_plan_failed)
         self._plans.start(job)
-        if uid != self._planned:
-            self._show_waiting("Aligning…", None)
-        else:  # its rows stay, no decision taken on them until they are aligned again
-            self._update_buttons()
+        self._update_buttons()  # rows shown stay, no decision taken on them until aligned again
         return False
 
     def _on_plan_step(self, done: int, total: int) -> None:
@@ -354,7 +307,7 @@ class AdjudicationTab(QWidget):
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
 
-    def _on_planned(self, found: DocumentReview | None) -> None:
+    def _on_planned(self, found: Planned | None) -> None:
         job = self._plans.job
         if not self._plans.ended(self.sender()) or job is None:
             return
@@ -402,16 +355,24 @@ class AdjudicationTab(QWidget):
         return True
 
     @property
-    def rows(self) -> list[Row]:
+    def rows(self) -> Sequence[Row]:
         """The table's rows: span items, then relation items."""
-        return [*self.items, *self.relation_items]
+        return self.model.rows
+
+    def _cells(self, row: Row, annotators: tuple[str, ...]) -> RowCells:
+        return row_cells(row, annotators, self.editor.text, self.service.document)
 
     def _show_waiting(self, note: str, button: str | None) -> None:
         """No items (being aligned, or not): ``note``, and the ``button`` (Align) if any."""
         self.items, self.relation_items, self._planned = [], [], None
+        self._agreed_open = False
         self.attribute_choices.show_item(None)
         self.doc_items.show_items([])
-        self._fill()
+        self._showing = True
+        try:
+            self.model.show([], self.annotators)
+        finally:
+            self._showing = False
         self.progress_text.setText(note)
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
@@ -420,159 +381,51 @@ class AdjudicationTab(QWidget):
         self.plan_button.setVisible(button is not None)
         self._update_buttons()
 
-    def _show_items(self, uid: str, found: DocumentReview) -> None:
-        """Show ``uid``'s aligned items, keeping the selected item selected."""
+    def _show_items(self, uid: str, planned: Planned) -> None:
+        """Show ``uid``'s aligned items, keeping the selected item selected: when they were
+        planned in place of the rows shown, only the rows that changed are told to the view."""
         chosen = self.selected_row() or self._reselect
+        found = planned.found
         self.items, self._planned, self._reselect = found.items, uid, None
         self.relation_items = found.relation_items
+        self._agreed_open = planned.agreed_open
         self.doc_items.show_items(found.doc_items)
         self.plan_button.setVisible(False)
         annotators = self.items[0].annotators if self.items else ()
         if annotators != self.annotators:
             self.annotators = annotators
             self._make_side_buttons()
-        self._fill()
-        if chosen is not None:
-            row = next((i for i, it in enumerate(self.rows) if it.ids & chosen.ids), None)
+        self._showing = True  # the text is not scrolled to a row kept selected
+        try:
+            if planned.base is self.model.rows and annotators == self.model.annotators:
+                self.model.replace(planned.rows, planned.first, planned.removed, planned.added)
+                where = range(planned.first, planned.first + planned.added)
+            else:
+                self.model.show(planned.rows, annotators)
+                where = range(len(planned.rows))
+            row = self._row_of(chosen, where) if chosen is not None else None
             if row is not None:
-                self.table.blockSignals(True)
                 self.table.selectRow(row)
-                self.table.blockSignals(False)
+        finally:
+            self._showing = False
         self.attribute_choices.show_item(self.selected())
-        self._update_progress()
-        self._update_buttons()
-
-    def _fill(self) -> None:
-        """Lay the table out for the items; their rows are filled :data:`FILL_ROWS` at a time."""
-        headers = ["Kind", *(line(name, NAME) for name in self.annotators), "Status"]
-        self._filling += 1  # a fill still under way stops at its next step
-        self._unfilled = None
-        self.table.blockSignals(True)
-        self.table.clearContents()
-        if headers != self._headers:  # set again, the header would be laid out again
-            self._headers = headers
-            self.table.setColumnCount(len(headers))
-            self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(self.items) + len(self.relation_items))
-        self._fit_columns(False)  # a column fitted to its contents would be re-measured per cell
-        self.table.blockSignals(False)
-        self._fill_rows(self._filling, 0)
-
-    def _fit_columns(self, fit: bool) -> None:
-        """Annotator columns share the width; Kind and Status fit their contents (``fit``) or
-        keep their width while rows are being filled."""
-        header = self.table.horizontalHeader()
-        mode = QHeaderView.ResizeMode
-        side = mode.ResizeToContents if fit else mode.Interactive
-        last = self.table.columnCount() - 1
-        for column in range(last + 1):
-            header.setSectionResizeMode(column, side if column in (0, last) else mode.Stretch)
-
-    def _fill_rows(self, fill: int, first: int) -> None:
-        """Fill rows from ``first`` on, :data:`FILL_ROWS` of them now and the rest on later
-        turns of the event loop, unless a newer fill (another ``fill``) took over."""
-        if fill != self._filling:
-            return
-        if self.visibleRegion().isEmpty():
-            self._unfilled = first  # out of sight: the rest when shown (catch_up)
-            return
-        rows = self.rows
-        last = min(first + FILL_ROWS, len(rows))
-        self.table.blockSignals(True)
-        for row in range(first, last):
-            entry = rows[row]
-            if isinstance(entry, RelationItem):
-                self._fill_relation_row(row, entry)
-            else:
-                self._fill_row(row, entry)
-            self.table.resizeRowToContents(row)
-        self.table.blockSignals(False)
-        if last < len(rows):
-            QTimer.singleShot(0, self, lambda: self._fill_rows(fill, last))
-        else:
-            self._fit_columns(True)
-
-    def _kind_cell(self, row: int, caption: str, colour: str, meaning: str) -> None:
-        """The row's first cell: its kind, shaded in the kind's colour, explained on hover."""
-        kind = QTableWidgetItem(caption)
-        shade = QColor(colour)
-        shade.setAlpha(KIND_ALPHA)
-        kind.setBackground(QBrush(shade))
-        kind.setToolTip(meaning)
-        self.table.setItem(row, 0, kind)
-
-    def _fill_row(self, row: int, item: Item) -> None:
-        text = self.editor.text
-        symbol, colour, meaning = KINDS[item.kind]
-        self._kind_cell(row, f"{symbol} {item.kind}", colour, meaning)
-        sides = item.by_annotator()
-        differing = adjudication.attribute_choices(item) if item.kind == "attributes" else {}
-        for column, name in enumerate(self.annotators, start=1):
-            spans = sides.get(name, [])
-            if item.kind == "boundary" and spans:
-                cell = self._boundary_cell(spans, item.spans, text)
-            else:
-                lines = [span_caption(s, text) for s in spans]
-                lines += [line(f"{attr} = {'—' if values.get(name) is None else values[name]}")
-                          for attr, values in differing.items() if spans]
-                cell = QTableWidgetItem("\n".join(lines) or "—")
-            cell.setToolTip(tooltip("\n".join(span_text(s, text) for s in spans)))
-            self.table.setItem(row, column, cell)
-        self._status_cell(row, item.status, item.decision,
-                          None if item.gold is None else span_caption(item.gold, text))
-
-    @staticmethod
-    def _boundary_cell(spans: list[Span], every: tuple[Span, ...], text: str) -> QTableWidgetItem:
-        """Each of an annotator's spans in the stretch the item covers: its edges marked, ⟦ ⟧
-        where another annotator's edge differs (the HTML painted in colour, as wide as the
-        column allows)."""
-        heads = [f"{line(s.label, NAME)} {s.start}–{s.end}  " for s in spans]
-        cell = QTableWidgetItem("\n".join(head + plain(edge_pieces(s, every, text))
-                                          for head, s in zip(heads, spans, strict=True)))
-        cell.setData(RICH_ROLE, ["<br>".join(rich(edge_pieces(s, every, text, context), head)
-                                             for head, s in zip(heads, spans, strict=True))
-                                 for context in NARROWER])
-        return cell
-
-    def _fill_relation_row(self, row: int, item: RelationItem) -> None:
-        text = self.editor.text
-        symbol, colour, meaning = RELATION_KINDS[item.kind]
-        self._kind_cell(row, f"{symbol} relation {item.kind}", colour, meaning)
-        ends = {s.id: s for s in (*item.source.spans, *item.target.spans)}
-        other = self.service.document(item.target.document) if item.crosses else None
-        far = (f"{line(other.title or other.uid[:12], NAME)}: " if other is not None else "")
-        target_text = text if other is None else other.text
-        for column, name in enumerate(self.annotators, start=1):
-            given = item.by_annotator().get(name, [])
-            cell = QTableWidgetItem("\n".join(
-                f"{line(r.type, NAME)}: {span_caption(ends[r.source], text, 20)} → "
-                f"{far}{span_caption(ends[r.target], target_text, 20)}" for r in given) or "—")
-            self.table.setItem(row, column, cell)
-        gold = item.gold
-        self._status_cell(row, item.status, item.decision,
-                          None if gold is None else f"{line(gold.type, NAME)} between the gold "
-                          "spans of its ends")
-
-    def _status_cell(self, row: int, status: str, decision: adjudication.Decision | None,
-                     gold: str | None) -> None:
-        mark = STATUS_MARKS[status]
-        cell = QTableWidgetItem(f"{mark} by {line(decision.decided_by, NAME)}"
-                                if decision is not None else mark)
-        if gold is not None:
-            cell.setToolTip(tooltip(f"gold: {gold}"))
-        if status != "open":
-            cell.setForeground(QBrush(QColor("#009E73" if status == "accepted" else "#D55E00")))
-        self.table.setItem(row, len(self.annotators) + 1, cell)
-
-    def _update_progress(self) -> None:
-        others = [*self.relation_items, *self.doc_items.items]
-        decided, total = adjudication.progress(self.items)
-        decided += sum(item.status != "open" for item in others)
-        total += len(others)
+        decided, total = planned.decided, planned.total
         self.progress_text.setText(f"{decided} of {total} decided" if total else
                                    "Nothing to compare in this document")
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(decided)
+        self._update_buttons()
+
+    def _row_of(self, chosen: Row, where: range) -> int | None:
+        """The row that shows ``chosen`` now (one of its spans or relations): the one selected
+        if it still does, else the first in ``where`` that does (None: none)."""
+        rows, ids = self.model.rows, chosen.ids
+        selected = self.table.selectionModel().selectedRows()
+        if selected and selected[0].row() < len(rows) and rows[selected[0].row()].ids & ids:
+            return selected[0].row()
+        if rows and chosen.document != rows[0].document:
+            return None
+        return next((row for row in where if rows[row].ids & ids), None)
 
     def _make_side_buttons(self) -> None:
         """One button per annotator column; the first nine also get Ctrl+Shift+N."""
@@ -626,6 +479,8 @@ class AdjudicationTab(QWidget):
         return True
 
     def _on_selected(self) -> None:
+        if self._showing:
+            return
         self._update_buttons()
         entry = self.selected_row()
         self.attribute_choices.show_item(entry if isinstance(entry, Item) else None)
@@ -668,9 +523,7 @@ class AdjudicationTab(QWidget):
             widget.setEnabled(acceptable)
         for widget in (self.reject_button, self.reject_action):
             widget.setEnabled(open_item)
-        agreed = not aligning and any(
-            it.kind == "agreed" and it.status == "open"
-            for it in (*self.items, *self.relation_items, *self.doc_items.items))
+        agreed = not aligning and self._agreed_open
         self.agreed_button.setEnabled(agreed)
         self.agreed_action.setEnabled(agreed)
         self.doc_items.setEnabled(not aligning)

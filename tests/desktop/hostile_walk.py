@@ -242,7 +242,7 @@ def main(store_path: str, settings_path: str) -> int:
         settle(lambda: not review.adjudication.planning)  # its items are aligned in a worker
 
     visit("adjudication", adjudication, window)
-    for row in range(review.adjudication.table.rowCount()):
+    for row in range(review.adjudication.model.rowCount()):
         visit("adjudication item", lambda row=row: review.adjudication.select(row), window)
 
     def agreement() -> None:

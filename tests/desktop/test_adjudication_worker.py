@@ -96,11 +96,11 @@ def test_ctrl_down_shows_the_text_then_the_items_aligned_in_a_worker(window, qtb
     uid = window.service.current
     assert uid != first and window.editor.text.startswith("Report 1:")
     assert tab.planning and tab.progress_text.text() == "Aligning…"
-    assert tab.items == [] and tab.table.rowCount() == 0  # none of the last document's
+    assert tab.items == [] and tab.model.rowCount() == 0  # none of the last document's
     assert not tab.agreed_button.isEnabled()
     aligned(qtbot, tab)
     assert [(i.kind, i.document) for i in tab.items] == [("agreed", uid), ("single", uid)]
-    assert tab.table.rowCount() == 2 and tab.progress_text.text() == "0 of 2 decided"
+    assert tab.model.rowCount() == 2 and tab.progress_text.text() == "0 of 2 decided"
     assert tab.agreed_button.isEnabled()
     assert planners and threading.main_thread() not in planners
 
@@ -118,7 +118,7 @@ def test_a_newer_document_supersedes_the_alignment_under_way(window, qtbot, held
     held.set()
     qtbot.waitUntil(lambda: not len(tab._plans), timeout=10_000)  # both ended
     assert shown == [third]
-    assert {i.document for i in tab.items} == {third} and tab.table.rowCount() == 2
+    assert {i.document for i in tab.items} == {third} and tab.model.rowCount() == 2
 
 
 def test_an_edit_while_the_document_is_aligned_is_in_the_items_shown(window, qtbot, held):
@@ -132,7 +132,7 @@ def test_an_edit_while_the_document_is_aligned_is_in_the_items_shown(window, qtb
     qtbot.waitUntil(lambda: not tab.planning and len(tab.items) == 2
                     and tab.items[1].kind == "agreed", timeout=10_000)
     assert tab.items[1].ids == {"new", f"d{1}"}
-    assert [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())] == \
+    assert [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())] == \
         ["✓ agreed", "✓ agreed"]
 
 

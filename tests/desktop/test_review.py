@@ -157,16 +157,17 @@ def test_table_lists_each_kind_with_both_sides(window):
     tab = window.review.adjudication
     assert [(item.kind, item.status) for item in tab.items] == [
         ("agreed", "open"), ("boundary", "open"), ("label", "open"), ("single", "open")]
-    table = tab.table
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    model = tab.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(model.columnCount())]
     assert headers == ["Kind", "amina", "bo", "Status"]
-    assert [table.item(r, 0).text().split()[-1] for r in range(table.rowCount())] == \
+    assert [model.index(r, 0).data().split()[-1] for r in range(model.rowCount())] == \
         ["agreed", "boundary", "label", "single"]
     boundary = row_of(tab, "the bridge collapsed")
     # both spans in the stretch they cover, the end they put apart marked ⟧ on each
-    assert table.item(boundary, 1).text() == "CLAIM 15–35  [the bridge collapsed⟧ on Monday"
-    assert table.item(boundary, 2).text() == "CLAIM 15–45  [the bridge collapsed on Monday⟧"
-    assert table.item(row_of(tab, "Rebels"), 1).text() == "—"
+    assert model.index(boundary, 1).data() == "CLAIM 15–35  [the bridge collapsed⟧ on Monday"
+    assert model.index(boundary, 2).data() == "CLAIM 15–45  [the bridge collapsed on Monday⟧"
+    assert model.index(row_of(tab, "Rebels"), 1).data() == "—"
     assert tab.progress_text.text() == "0 of 4 decided"
 
 
@@ -186,7 +187,7 @@ def test_accept_one_side_then_undo_removes_gold_span_and_decision(window, qtbot)
     assert tab.progress_text.text() == "1 of 4 decided"
     assert tab.progress_bar.value() == 1 and tab.progress_bar.maximum() == 4
     assert tab.selected().status == "accepted"  # the selection survived the refresh
-    assert tab.table.item(row_of(tab, "the bridge collapsed"), 3).text() == \
+    assert tab.model.index(row_of(tab, "the bridge collapsed"), 3).data() == \
         f"✔ accepted by {REVIEWER}"
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -204,7 +205,7 @@ def test_reject_marks_the_item_rejected(window, qtbot):
     aligned(qtbot, tab)
     row = row_of(tab, "Officials denied")
     assert tab.items[row].status == "rejected"
-    assert tab.table.item(row, 3).text() == f"✗ rejected by {REVIEWER}"
+    assert tab.model.index(row, 3).data() == f"✗ rejected by {REVIEWER}"
     assert [(d.kind, d.gold_span) for d in store.decisions(uid)] == [("reject", None)]
     assert store.spans(uid, [GOLD]) == []
     assert not tab.reject_button.isEnabled()

@@ -72,7 +72,7 @@ def window(qtbot, tmp_path: Path):
 
 
 def rows(tab) -> list[str]:  # type: ignore[no-untyped-def]
-    return [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+    return [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
 
 
 def row_named(tab, kind: str) -> int:  # type: ignore[no-untyped-def]
@@ -81,8 +81,8 @@ def row_named(tab, kind: str) -> int:  # type: ignore[no-untyped-def]
 
 def click_row(qtbot, tab, row: int) -> None:  # type: ignore[no-untyped-def]
     table = tab.table
-    table.scrollToItem(table.item(row, 0))
-    rect = table.visualItemRect(table.item(row, 0))
+    table.scrollTo(tab.model.index(row, 0))
+    rect = table.visualRect(tab.model.index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert tab.selected_row() is tab.rows[row]
 
@@ -97,11 +97,11 @@ def test_table_lists_attribute_and_relation_disagreements(window):
     assert rows(tab) == ["≈ attributes", "✓ agreed", "↔ boundary", "✓ agreed",
                          "⇢✓ relation agreed", "⇢• relation missing"]
     attributes = row_named(tab, "attributes")
-    assert tab.table.item(attributes, 1).text().splitlines()[1] == "certainty = asserted"
-    assert tab.table.item(attributes, 2).text().splitlines()[1] == "certainty = reported"
+    assert tab.model.index(attributes, 1).data().splitlines()[1] == "certainty = asserted"
+    assert tab.model.index(attributes, 2).data().splitlines()[1] == "certainty = reported"
     missing = row_named(tab, "relation missing")
-    assert tab.table.item(missing, 1).text().startswith("DENIED_BY: DENIAL")
-    assert tab.table.item(missing, 2).text() == "—"
+    assert tab.model.index(missing, 1).data().startswith("DENIED_BY: DENIAL")
+    assert tab.model.index(missing, 2).data() == "—"
     assert tab.progress_text.text() == "0 of 6 decided"
 
 
@@ -145,8 +145,8 @@ def test_relation_goes_to_gold_once_both_ends_are_there(window, qtbot):
     labels = {s.id: s.label for s in spans}
     assert (relation.type, labels[relation.source], labels[relation.target]) == \
         ("DENIED_BY", "DENIAL", "ARMED_GROUP")
-    assert tab.table.item(row_named(tab, "relation missing"),
-                          len(tab.annotators) + 1).text() == f"✔ accepted by {REVIEWER}"
+    assert tab.model.index(row_named(tab, "relation missing"),
+                           len(tab.annotators) + 1).data() == f"✔ accepted by {REVIEWER}"
     # the claim decided (by the keyboard: bo's span), the agreed CLAIMED_BY follows
     click_row(qtbot, tab, row_named(tab, "attributes"))
     qtbot.keyClick(tab.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
@@ -188,15 +188,15 @@ def test_relation_rejected_and_edited_type(window, qtbot, monkeypatch):
 def test_boundary_row_shows_both_spans_with_the_differing_edge_marked(window, qtbot):
     tab = window.review.adjudication
     row = row_named(tab, "boundary")
-    amina, bo = tab.table.item(row, 1), tab.table.item(row, 2)
-    assert amina.text() == "DENIAL 46–74  [The rebels denied any attack⟧ on the town"
-    assert bo.text() == "DENIAL 46–86  [The rebels denied any attack on the town⟧"
+    amina, bo = tab.model.index(row, 1), tab.model.index(row, 2)
+    assert amina.data() == "DENIAL 46–74  [The rebels denied any attack⟧ on the town"
+    assert bo.data() == "DENIAL 46–86  [The rebels denied any attack on the town⟧"
     for version in amina.data(RICH_ROLE):  # widest first; the widest that fits is painted
         assert '<b class="differs">⟧</b>' in version
     assert '<b class="differs">' not in bo.data(RICH_ROLE)[0].split("</u>")[0]  # start agrees
     # on screen: the marked edge is painted in vermilion
-    tab.table.scrollToItem(amina)
-    rect = tab.table.visualItemRect(amina)
+    tab.table.scrollTo(amina)
+    rect = tab.table.visualRect(amina)
     image = tab.table.viewport().grab(rect).toImage()
     target = QColor(DIFFERS)
     near = [

@@ -139,7 +139,7 @@ def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, q
     aligned again once, a moment after the last press, and the table shows the edit."""
     window.review.raise_()
     tab = window.review.adjudication
-    qtbot.waitUntil(lambda: tab.table.rowCount() == 2)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
     select(window, "convoy")
     with counted(review, ("document_review",)) as calls:
         for key, modifiers in ((Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
@@ -149,7 +149,7 @@ def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, q
         qtbot.waitUntil(lambda: calls["document_review"] == 1)
         qtbot.wait(300)
         assert calls["document_review"] == 1
-    assert aligned(qtbot, tab).table.rowCount() == 3  # amina's new DENIAL is an item of its own
+    assert aligned(qtbot, tab).model.rowCount() == 3  # amina's new DENIAL is an item of its own
 
 
 def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
@@ -257,7 +257,7 @@ def test_the_adjudication_tab_plans_nothing_while_out_of_sight(window, qtbot):
         qtbot.wait(50)
         assert calls["document_review"] == 1
     tab = aligned(qtbot, window.review.adjudication)
-    assert tab.table.rowCount() == 2  # amina's ORG and bo's DENIAL, one item each
+    assert tab.model.rowCount() == 2  # amina's ORG and bo's DENIAL, one item each
 
 
 def test_the_search_index_is_built_off_the_gui_thread(window, qtbot, monkeypatch):
