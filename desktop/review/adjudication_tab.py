@@ -404,7 +404,9 @@ class AdjudicationTab(QWidget):
                 self.model.show(planned.rows, annotators)
                 where = range(len(planned.rows))
             row = self._row_of(chosen, where) if chosen is not None else None
-            if row is not None:
+            if row is None:  # Qt selects the next row when the selected one is removed
+                self.table.selectionModel().clear()
+            else:
                 self.table.selectRow(row)
         finally:
             self._showing = False

@@ -90,8 +90,10 @@ def test_an_edit_of_a_long_document_tells_the_table_of_its_rows_alone(window, qt
     assert tab.selected().ids == chosen.ids  # the row moved down one, still selected
     assert window.editor.view.verticalScrollBar().value() == scrolled  # the text stayed
     told.clear()
+    tab.select(8)  # the new item, gone with its span: no row is left selected
     realigned(qtbot, tab, lambda: window.service.apply(DeleteSpan(mine)))
     assert len(tab.rows) == WORDS and told == Counter(removed=1), told
+    assert tab.selected_row() is None and not tab.reject_button.isEnabled()
     told.clear()
     tab.select(5)
     assert tab.accept_side("bo")  # a decision: its row's status alone
