@@ -27,7 +27,7 @@ PLACES = ("start", "open a document", "select a span", "text tooltips", "dashboa
 SHOWN = ("label", "button", "combo", "action", "window title", "status message", "legend",
          "axis tick", "axis label", "text view tooltip", "error box",
          "view QTableView DocumentListModel", "view QTableView SpansModel",
-         "view ItemsTable ItemsModel header", "view ItemsTable ItemsModel",
+         "view QTableView ItemsModel header", "view QTableView ItemsModel",
          "view QTreeWidget QAbstractItemModel",
          "view QListWidget QAbstractListModel")
 """Checks that must each have seen hostile data (the walk reached the places they cover)."""
