@@ -19,39 +19,44 @@ from db.store import Store
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
-CLOSED_AT_ONCE = """
+AT_THE_SHOW = """
 import sys, time
 from desktop.cli import main
-import desktop.app, desktop.jobs
+import desktop.app
+made = desktop.app.application
+def application():  # the application counterclaim makes; its window's first show calls shown()
+    desktop.app.application = made
+    app = made()
+    from PySide6.QtWidgets import QMainWindow
+    show = QMainWindow.show
+    def showing(window):
+        QMainWindow.show = show
+        show(window)
+        shown(window)
+    QMainWindow.show = showing
+    return app
+desktop.app.application = application
+"""
+"""The start of each script below: it runs the window as ``counterclaim --db`` does and calls
+the script's ``shown(window)`` once the window is shown."""
+
+CLOSED_AT_ONCE = AT_THE_SHOW + """
+import desktop.jobs
 copy = desktop.jobs.DailyBackupJob.run
 def slow_copy(job):  # a big store's backup: still copying when the window closes
     time.sleep(1.0)
     copy(job)
 desktop.jobs.DailyBackupJob.run = slow_copy
-made = desktop.app.application
-def application():
-    desktop.app.application = made
-    app = made()
+def shown(window):
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMainWindow
-    show = QMainWindow.show
-    def shown(window):
-        QMainWindow.show = show
-        show(window)
-        QTimer.singleShot(0, window.close)  # the user closes the window at once
-    QMainWindow.show = shown
-    return app
-desktop.app.application = application
+    QTimer.singleShot(0, window.close)  # the user closes the window at once
 sys.exit(main(["--db", {store!r}]))
 """
 
 
 LONG_S = 40.0
 """How long the finding job below runs unless cancelled."""
-FINDING_AT_THE_CLOSE = """
-import sys, time
-from desktop.cli import main
-import desktop.app
+FINDING_AT_THE_CLOSE = AT_THE_SHOW + """
 from desktop.jobs import Job
 class Finding(Job):  # a long read for the window: steps until cancelled
     def work(self, store):
@@ -61,24 +66,13 @@ class Finding(Job):  # a long read for the window: steps until cancelled
             time.sleep(0.01)
 job = Finding({store!r})
 closed = []
-made = desktop.app.application
-def application():
-    desktop.app.application = made
-    app = made()
+def shown(window):
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMainWindow
-    show = QMainWindow.show
-    def shown(window):
-        QMainWindow.show = show
-        show(window)
-        job.start()
-        def close():
-            closed.append(time.monotonic())
-            window.close()
-        QTimer.singleShot(0, close)
-    QMainWindow.show = shown
-    return app
-desktop.app.application = application
+    job.start()
+    def close():
+        closed.append(time.monotonic())
+        window.close()
+    QTimer.singleShot(0, close)
 code = main(["--db", {store!r}])
 print("ended", time.monotonic() - closed[0])
 sys.exit(code)
