@@ -54,8 +54,8 @@ def shown_spans_dock(qtbot, store: Store) -> SpansTable:
     dock = SpansTable(Service(store, "amina"))
     qtbot.addWidget(dock)
     dock.resize(600, 300)
-    dock.show()
-    qtbot.waitExposed(dock)
+    with qtbot.waitExposed(dock):
+        dock.show()
     return dock
 
 

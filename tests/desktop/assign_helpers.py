@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
 
 from desktop.dialogs.assign import AssignDialog
 from desktop.main_window import MainWindow
@@ -16,7 +17,7 @@ def opened(window: MainWindow, qtbot) -> AssignDialog:
     window.assign_action.trigger()
     dialog = window.findChild(AssignDialog)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
+    assert QTest.qWaitForWindowExposed(dialog)
     return dialog
 
 

@@ -19,8 +19,8 @@ def test_a_text_field_shown_its_value_again_is_left_as_it_is(qtbot):
     field = editor.widget
     assert isinstance(field, QLineEdit)
     qtbot.addWidget(field)
-    field.show()
-    qtbot.waitExposed(field)
+    with qtbot.waitExposed(field):
+        field.show()
     editor.show_value("the convoy was ambushed")
     field.setCursorPosition(4)
     editor.show_value("the convoy was ambushed")

@@ -49,8 +49,8 @@ def table(qtbot, rows: int = 12) -> QTableView:
     view.setWordWrap(False)  # one line a cell, as the docks show them
     view.resize(520, 260)
     qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     return view
 
 
@@ -117,8 +117,8 @@ def test_a_tree_of_entries_looks_the_same_copied(qtbot):
     tree.setUniformRowHeights(True)
     qtbot.addWidget(tree)
     tree.resize(300, 200)
-    tree.show()
-    qtbot.waitExposed(tree)
+    with qtbot.waitExposed(tree):
+        tree.show()
     for n in range(10):
         tree.insertTopLevelItem(0, entry(n))
     tree.setCurrentItem(tree.topLevelItem(3))

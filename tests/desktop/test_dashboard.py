@@ -91,8 +91,8 @@ def window(qtbot, store_path: Path, tmp_path: Path):
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     win = MainWindow(Service(Store.open(store_path), "amina"), settings)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitExposed(win):
+        win.show()
     yield win
     QThreadPool.globalInstance().waitForDone(10_000)
     win.service.store.close()

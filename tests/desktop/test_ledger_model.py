@@ -70,8 +70,8 @@ def test_a_row_is_repainted_only_when_its_line_changes(qtbot) -> None:
     qtbot.addWidget(tree)
     tree.setModel(model)
     tree.resize(600, 400)
-    tree.show()
-    qtbot.waitExposed(tree)
+    with qtbot.waitExposed(tree):
+        tree.show()
     qtbot.wait(50)  # its first paints done
     changed, painted = [], Painted()
     model.dataChanged.connect(lambda top, bottom: changed.append((top.row(), bottom.row())))

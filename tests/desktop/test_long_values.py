@@ -41,8 +41,8 @@ def window(qtbot, tmp_path: Path):
     win = MainWindow(Service(store, ME),
                      QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitExposed(win):
+        win.show()
     yield win
     store.close()
 

@@ -53,8 +53,8 @@ class Rows:
         self.view.setItemDelegate(self.painted)
         self.view.resize(360, 260)
         qtbot.addWidget(self.view)
-        self.view.show()
-        qtbot.waitExposed(self.view)
+        with qtbot.waitExposed(self.view):
+            self.view.show()
         qtbot.wait(20)
 
     def put(self, row: int, name: str) -> None:

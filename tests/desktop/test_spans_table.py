@@ -56,8 +56,8 @@ def test_a_move_keeps_the_row_selected(qtbot):
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     model.set_spans(TEXT, SPANS)
     # Selected through the selection model: QTableView.selectRow reads the keyboard's modifier
     # state, which QTest's key clicks in earlier tests can leave set (Ctrl toggles, Shift extends).

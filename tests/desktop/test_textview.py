@@ -41,8 +41,8 @@ def view(qtbot) -> SpanTextView:
     widget = SpanTextView()
     qtbot.addWidget(widget)
     widget.resize(600, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
+    with qtbot.waitExposed(widget):
+        widget.show()
     return widget
 
 
@@ -417,8 +417,8 @@ def test_the_blocks_shown_keep_their_shaping_and_so_many_at_most(qtbot):
     view = SpanTextView()
     qtbot.addWidget(view)
     view.resize(400, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     text = "\n".join(f"line {n} of the report, its army and convoy" for n in range(2000))
     view.set_document(text, [style("c", text, "line 0 of")])
     qtbot.wait(10)

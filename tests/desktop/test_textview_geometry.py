@@ -43,8 +43,8 @@ def test_band_blocks_match_qt_hit_test(qtbot, width: int) -> None:
     view = SpanTextView()
     qtbot.addWidget(view)
     view.resize(width, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     view.set_document(mixed_text(), [])
     bar = view.verticalScrollBar()
     height = view.viewport().height()
@@ -68,8 +68,8 @@ def long_paragraph_view(qtbot) -> tuple[SpanTextView, list[SpanStyle]]:
     view = SpanTextView()
     qtbot.addWidget(view)
     view.resize(400, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     view.set_document(text, spans)
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)

@@ -37,8 +37,8 @@ def view(qtbot) -> SpanTextView:
     widget = SpanTextView()
     qtbot.addWidget(widget)
     widget.resize(700, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
+    with qtbot.waitExposed(widget):
+        widget.show()
     return widget
 
 

@@ -141,8 +141,8 @@ def window_bar(qtbot) -> QScrollBar:
     qtbot.addWidget(bar)
     bar.setRange(0, 1000)
     bar.resize(16, 300)
-    bar.show()
-    qtbot.waitExposed(bar)
+    with qtbot.waitExposed(bar):
+        bar.show()
     qtbot.wait(20)
     return bar
 
