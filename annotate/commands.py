@@ -589,6 +589,10 @@ class AcceptAgreed(Batch):
     _parts: Parts | None = field(default=None, compare=False, repr=False)
     """:func:`gold_parts` of ``commands``, once asked (the journal, the undo and the layer
     rules each ask)."""
+    read_after: int | None = field(default=None, compare=False, repr=False)
+    """The id of the journal's last entry before the items it accepts were read (None: not
+    known, as for a redo): the store checks that the sources of its decisions agree still in
+    the documents changed since, in every document when it cannot tell which."""
 
     def parts(self) -> Parts:
         """:func:`gold_parts` of its ``commands``."""
@@ -602,10 +606,13 @@ class AcceptAgreed(Batch):
         return cls.made_of(gold_parts(commands), title)
 
     @classmethod
-    def made_of(cls, parts: Parts, title: str = "accept agreed items") -> AcceptAgreed:
-        """The step of its ``parts`` (as :func:`gold_parts` gives them)."""
+    def made_of(cls, parts: Parts, title: str = "accept agreed items",
+                read_after: int | None = None) -> AcceptAgreed:
+        """The step of its ``parts`` (as :func:`gold_parts` gives them), found in what was
+        read after journal entry ``read_after``."""
         spans, decisions, rest = parts
-        return cls((*map(CreateSpan, spans), *map(AddDecision, decisions), *rest), title, parts)
+        return cls((*map(CreateSpan, spans), *map(AddDecision, decisions), *rest), title,
+                   parts, read_after)
 
     def inverse(self) -> WithdrawAgreed:
         spans, decisions, rest = self.parts()

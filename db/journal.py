@@ -95,6 +95,27 @@ def _row(at: str, annotator_id: int, op: str, documents: Collection[str], payloa
     return (at, annotator_id, op, only, payload, inverse, kind, target, state)
 
 
+def last_id(conn: Connection) -> int:
+    """The id of the journal's last entry (0: none)."""
+    return int(conn.execute(select(func.max(J.c.id))).scalar() or 0)
+
+
+def documents_since(conn: Connection, entry: int) -> set[str] | None:
+    """The documents of the journal entries after ``entry``; None when one of them names
+    none (a change of the schema, of the actors: what it touched is not known)."""
+    touched: set[str] = set()
+    for row_id, uid in execute(conn, "SELECT id, document_uid FROM journal WHERE id > ?",
+                               (entry,)):
+        if uid is not None:
+            touched.add(uid)
+        elif not (several := execute(conn, "SELECT document_uid FROM journal_documents "
+                                     "WHERE journal_id = ?", (row_id,)).fetchall()):
+            return None
+        else:
+            touched.update(uid for (uid,) in several)
+    return touched
+
+
 def write_many(
     conn: Connection,
     annotator_id: int,

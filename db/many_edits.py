@@ -40,7 +40,7 @@ from annotate.commands import (
 from annotate.errors import ValidationError
 from annotate.model import Span
 from annotate.validator import check_span
-from db import bulk, edits, span_rows, standing, tombstones
+from db import bulk, dialects, edits, journal, span_rows, standing, tombstones
 from db.engine import chunks, execute, execute_many, inserting, marks
 from db.names import Names
 
@@ -71,6 +71,9 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
                                        (s.document for s in spans)), known)
     standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
                                            for lot in lots])  # first: as one command alone
+    for command in commands:
+        if type(command) is AcceptAgreed:
+            _check_still_agreed(conn, names, command)
     _create_spans(conn, names, spans, known, docs)
     for command in others:
         edits.check_placed(conn, command, known)
@@ -211,6 +214,40 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
     _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, [
         edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions], _NEW),
         "decision")
+
+
+def _check_still_agreed(conn: Connection, names: Names, accepted: AcceptAgreed) -> None:
+    """Each span decision of ``accepted`` accepts spans that agree with its gold copy still:
+    every source is there with the gold span's label, bounds and attributes. The corpus was
+    read before this write (tens of seconds on a big store, while annotators work on): a
+    source edited since (relabelled, moved, its attributes changed, deleted) leaves its item
+    agreed no more. Checked in the documents the journal says changed after
+    :attr:`~annotate.commands.AcceptAgreed.read_after`, in all when it cannot tell.
+    ValidationError naming the first such span."""
+    decisions = accepted.parts()[1]
+    if accepted.read_after is not None and dialects.of(conn).commits_in_order:
+        touched = journal.documents_since(conn, accepted.read_after)
+        if touched is not None:
+            decisions = [d for d in decisions if d.document in touched]
+    sources = list(dict.fromkeys(source for d in decisions for source in d.sources))
+    found: dict[str, tuple[int, int, int, str | None]] = {}
+    for part in chunks(sources):
+        found.update((row[0], row[1:]) for row in execute(
+            conn, f'SELECT id, label_id, start, "end", attributes FROM spans '
+            f"WHERE id IN ({marks(part)})", part))
+    label_of = names.label_names(conn)
+    for decision in decisions:
+        gold = decision.gold_span
+        assert gold is not None  # (an accept)
+        for source in decision.sources:
+            row = found.get(source)
+            if (row is None or label_of[row[0]] != gold.label or row[1] != gold.start
+                    or row[2] != gold.end
+                    or span_rows.attributes_from(row[3]) != gold.attributes):
+                raise ValidationError(
+                    f"span {source} of document {decision.document} changed since the "
+                    "agreed items were read (edited or deleted meanwhile): nothing was "
+                    "accepted; accept the agreed items again")
 
 
 def _insert_new(conn: Connection, sql: str, rows: Sequence[Sequence[Any]], what: str) -> None:

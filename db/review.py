@@ -176,6 +176,7 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     """:func:`accept_agreed`, its work: each document's agreed items found at sight
     (:func:`~annotate.adjudication.agreed_at_sight`) where they can be, the others' by
     alignment, :data:`PLANNED` documents at a time; the accepts in store order."""
+    read_after = store.last_journal_id()  # what is edited while the corpus is read: after
     # the parts of the documents seen at sight gathered straight into the step's, up to each
     # document that takes an alignment, whose parts come between (no parts per document)
     runs: list[Parts] = [([], [], [])]
@@ -195,7 +196,7 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
                                             strict=True):
             gathered += more
             gathered += after
-    return _accept(store, decided_by, every) + _accept_agreed_across(
+    return _accept(store, decided_by, every, read_after) + _accept_agreed_across(
         store, decided_by, chosen, crossing)
 
 
@@ -260,14 +261,14 @@ def _accept_aligned(store: Store, decided_by: str, chosen: Sequence[str], uids: 
     return found
 
 
-def _accept(store: Store, decided_by: str, parts: Parts) -> int:
-    """Apply the accepts of ``parts`` (:func:`~annotate.commands.gold_parts`) as one
-    AcceptAgreed step (none when there are none); returns the items accepted (decisions
-    made)."""
+def _accept(store: Store, decided_by: str, parts: Parts, read_after: int) -> int:
+    """Apply the accepts of ``parts`` (:func:`~annotate.commands.gold_parts`), found in what
+    was read after journal entry ``read_after``, as one AcceptAgreed step (none when there
+    are none); returns the items accepted (decisions made)."""
     spans, decisions, rest = parts
     if not (spans or decisions or rest):
         return 0
-    store.apply(AcceptAgreed.made_of(parts), decided_by)
+    store.apply(AcceptAgreed.made_of(parts, read_after=read_after), decided_by)
     return len(decisions) + sum(type(c) is AddDecision for c in rest)
 
 
@@ -275,12 +276,13 @@ def _accept_agreed_across(store: Store, decided_by: str, chosen: Sequence[str],
                           uids: Sequence[str]) -> int:
     """Accept the fully agreed links across documents of the documents ``uids``, once every
     document's agreed spans are in gold (one undoable step); returns how many."""
+    read_after = store.last_journal_id()
     commands: list[Command] = []
     for uid in uids:
         items = _items(store, uid, chosen)
         relations = [r for r in relation_review_items(store, uid, items) if r.crosses]
         commands += adjudication.accept_agreed([], decided_by, (), relations).commands
-    return _accept(store, decided_by, gold_parts(commands))
+    return _accept(store, decided_by, gold_parts(commands), read_after)
 
 
 def resolve_uid(store: Store, given: str) -> str:

@@ -898,6 +898,12 @@ class Store:
                 first_document=first_document, after=after,
             )
 
+    def last_journal_id(self) -> int:
+        """The id of the journal's last entry (0: none): what is written after it comes
+        after it (where :attr:`commits_in_order`)."""
+        with self._read() as conn:
+            return journal.last_id(conn)
+
     def journal_states(self, ids: Collection[int]) -> dict[int, str]:
         """The states of the journal rows ``ids`` that are no longer active (undone, redone,
         closed): what a list of entries needs to bring its markers up to date."""
