@@ -410,7 +410,8 @@ def key_rounds(window: MainWindow, bare: Bare, rounds: int, fronts=FRONTS) -> Ke
 
 def dashboard_stall(window: MainWindow) -> float:
     """The longest stand-still of the event loop in the 1.5 s after an edit, the dashboard
-    (its first tab) in front, and until its refresh has ended (its pair figures drawn)."""
+    (its first tab) in front, and until its refresh has ended (its counts and bars drawn; its
+    pair figures are computed only with its Agreement tab in front)."""
     bring_front(window, "dashboard", 0)
 
     def busy() -> bool:
