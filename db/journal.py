@@ -102,17 +102,17 @@ def last_id(conn: Connection) -> int:
 
 def documents_since(conn: Connection, entry: int) -> set[str] | None:
     """The documents of the journal entries after ``entry``; None when one of them names
-    none (a change of the schema, of the actors: what it touched is not known)."""
+    none (a change of the schema, of the actors: what it touched is not known). One query:
+    an entry's own document, or those of ``journal_documents`` where it touched several."""
+    rows = conn.execute(
+        select(func.coalesce(J.c.document_uid, JD.c.document_uid))
+        .select_from(J.outerjoin(JD, JD.c.journal_id == J.c.id))
+        .where(J.c.id > entry))
     touched: set[str] = set()
-    for row_id, uid in execute(conn, "SELECT id, document_uid FROM journal WHERE id > ?",
-                               (entry,)):
-        if uid is not None:
-            touched.add(uid)
-        elif not (several := execute(conn, "SELECT document_uid FROM journal_documents "
-                                     "WHERE journal_id = ?", (row_id,)).fetchall()):
+    for (uid,) in rows:
+        if uid is None:
             return None
-        else:
-            touched.update(uid for (uid,) in several)
+        touched.add(uid)
     return touched
 
 
