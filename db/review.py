@@ -14,6 +14,7 @@ from annotate.commands import AcceptAgreed, AddDecision, Command, Decision, Part
 from annotate.errors import InputError
 from annotate.model import GOLD, DocLabel, Relation, Span, fresh_ids, utc_now
 from annotate.relation_items import RelationItem, plan_relations
+from annotate.review_plan import DocumentPlan
 from annotate.strings import check_name
 from db import span_rows
 from db.bulk import ReviewRows
@@ -121,17 +122,22 @@ def doc_review_items(store: Store, uid: str,
 
 
 class DocumentReview(NamedTuple):
-    """Every review item of one document, for everyone but gold."""
+    """Every review item of one document, for everyone but gold; ``plan``: the span items
+    kept for edits to follow (:class:`~annotate.review_plan.DocumentPlan`), when the document
+    has no relation (its relation items would follow each edit too)."""
 
     items: list[Item]
     relation_items: list[RelationItem]
     doc_items: list[DocItem]
+    plan: DocumentPlan | None = None
 
 
 def document_review(store: Store, uid: str, progress: Progress | None = None) -> DocumentReview:
     """What :func:`review_items`, :func:`relation_review_items` and :func:`doc_review_items`
     find in document ``uid``, its rows read at once (one transaction, one query per table:
-    :meth:`Store.iter_review`); nothing when there is no such document. ``progress`` hears
+    :meth:`Store.iter_review`); nothing when there is no such document. Each annotator's
+    spans are aligned in :func:`~annotate.review_plan.in_order`, as an edit's are later.
+    ``progress`` hears
     from a long read and alignment (and may stop them: a cancel takes effect while the spans
     are read and before the plan, not only while annotators are aligned)."""
     chosen = _chosen(store, None)
@@ -142,12 +148,17 @@ def document_review(store: Store, uid: str, progress: Progress | None = None) ->
     if progress is not None:
         progress(0, 1)
     material = found[0]
-    done = {name for name, state in material.status.items() if state == "done"}.__contains__
-    items = _plan(material.spans, done, material.decisions, chosen, progress)
+    finished = {name for name, state in material.status.items() if state == "done"}
+    done = finished.__contains__
+    spans = _document_spans(material.spans, done, material.decisions, chosen)
+    plan = DocumentPlan(uid, spans.by_annotator, finished, spans.gold, material.decisions,
+                        progress)
+    items = list(plan.items)
     return DocumentReview(
         items,
         _plan_relations(store, items, material.relations, material.decisions),
         _plan_labels(material.doc_labels, done, material.decisions, chosen),
+        None if material.relations else plan,
     )
 
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from annotate import adjudication
 from annotate.adjudication import Item
-from annotate.commands import ChangeSet, Command
+from annotate.commands import ChangeSet, Command, SpanEdit
 from annotate.errors import Cancelled, CounterclaimError, ValidationError
 from annotate.model import GOLD, Span
 from annotate.offsets import OffsetMap
@@ -47,6 +47,7 @@ from annotate.relation_items import (
     accept_relation_command,
     reject_relation_command,
 )
+from annotate.review_plan import DocumentPlan
 from db import review
 from db.review import DocumentReview
 from db.store import Store
@@ -59,7 +60,7 @@ from desktop.review.edges import RichTextDelegate
 from desktop.review.edit_dialog import EditDialog
 from desktop.review.item_cells import Row, RowCells, row_cells
 from desktop.review.items_model import ItemsModel, ItemsTable
-from desktop.review.planned import Planned, plan_rows
+from desktop.review.planned import Planned, plan_rows, spliced
 from desktop.service import Service
 
 SIDE_KEY = "Ctrl+Shift+{}"
@@ -73,6 +74,9 @@ REPLAN_MS = 150
 ends with its own repaint, and a burst of edits costs one alignment."""
 ALIGNING_FIRST = "aligning this document first; decide again once its items are shown"
 """Said when a decision is asked for on items that an edit since their alignment made stale."""
+FOLLOWED_EDITS = 2_000
+"""Edits kept for the items to follow while the tab is out of sight: beyond, the document is
+aligned again when shown."""
 
 
 def with_key(tip: str, key: str) -> str:
@@ -84,6 +88,17 @@ def layer_edit(changes: ChangeSet) -> bool:
     alone)."""
     return bool(changes.edits) and all(
         span is None or span.annotator != GOLD for edit in changes.edits for span in edit)
+
+
+def followed(changes: ChangeSet) -> bool:
+    """Whether the items of a :class:`~annotate.review_plan.DocumentPlan` can follow
+    ``changes`` edit by edit: edits of annotators' spans (:func:`layer_edit`), with no link,
+    document label or schema changed and no one's document marked done or no longer done
+    (who is compared)."""
+    return (layer_edit(changes) and not changes.relations and not changes.doc_labels
+            and not changes.schema
+            and all("done" not in (before, after)
+                    for _uid, _who, before, after in changes.statuses))
 
 
 class AcceptAgreedJob(Job):
@@ -104,9 +119,12 @@ class PlanJob(Job):
     report comes once it has run :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment
     reports nothing."""
 
-    def __init__(self, location: str, uid: str, base: Sequence[Row]) -> None:
+    def __init__(self, location: str, uid: str, base: Sequence[Row], edits: int) -> None:
         super().__init__(location)
         self.uid, self.base = uid, base
+        self.edits = edits
+        """The tab's count of edits followed when the job started: its plan is kept for the
+        edits to follow only if none came while it ran (the read may or may not hold them)."""
 
     def open_store(self) -> Store:
         return Store.attach(self.location)
@@ -136,6 +154,9 @@ class AdjudicationTab(QWidget):
         self._planned: str | None = None  # the document the items belong to, once aligned
         self._reselect: Row | None = None
         self._agreed_open = False  # some item shown is agreed and open
+        self._doc_plan: DocumentPlan | None = None  # the items shown, kept for edits
+        self._edits: list[SpanEdit] = []  # edits of the document since the items shown
+        self._edit_count = 0  # edits of the current document's spans heard
         self._replan = QTimer(self, singleShot=True, interval=REPLAN_MS)
         self._replan.timeout.connect(self.refresh)
         self.model = ItemsModel(self._cells, self)
@@ -205,8 +226,8 @@ class AdjudicationTab(QWidget):
         layout.addWidget(self.attribute_choices)
         layout.addLayout(actions)
         hub = service.hub
-        hub.documentChanged.connect(lambda _uid: self.refresh())
-        hub.storeChanged.connect(self.refresh)
+        hub.documentChanged.connect(lambda _uid: self.reload())
+        hub.storeChanged.connect(self.reload)
         hub.changed.connect(self._on_changed)
         self._update_buttons()
 
@@ -251,23 +272,61 @@ class AdjudicationTab(QWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """A change of the current document: an annotator's edit of their spans (a key press
-        in the text) aligns it again a moment later (:data:`REPLAN_MS`), a decision at once;
-        out of sight, once shown again."""
-        if self.service.current not in changes.documents:
+        in the text) is followed a moment later (:data:`REPLAN_MS`), a decision aligns the
+        document again at once; out of sight, once shown again. The items shown follow an
+        edit stretch by stretch (:meth:`DocumentPlan.edit`) when they were aligned from the
+        document as it was before it; else the document is aligned again."""
+        uid = self.service.current
+        if uid not in changes.documents:
             return
-        if layer_edit(changes):
-            self._replan.start()
+        if not layer_edit(changes):
+            self.reload()
+            return
+        self._edit_count += 1
+        if followed(changes) and len(self._edits) < FOLLOWED_EDITS:
+            self._edits += [edit for edit in changes.edits
+                            if (edit[0] or edit[1]).document == uid]  # type: ignore[union-attr]
         else:
-            self.refresh()
+            self._doc_plan = None
+        self._replan.start()
+
+    def reload(self) -> None:
+        """Align the current document again (another document, store or a decision): no
+        edit is followed on the items shown."""
+        self._doc_plan = None
+        self.refresh()
 
     def refresh(self) -> None:
-        """Re-plan the current document (only when on screen; else on the next show),
-        keeping the selected item selected when it is still there. A dock tabbed behind
-        another one stays visible to Qt, but shows nothing: it waits too."""
+        """Bring the items up to date with the current document (only when on screen; else
+        on the next show): the edits since they were aligned followed, or the document
+        aligned again, keeping the selected item selected when it is still there. A dock
+        tabbed behind another one stays visible to Qt, but shows nothing: it waits too."""
         if self.visibleRegion().isEmpty():
             self._stale = True
             return
-        self._plan()
+        if not self._follow_edits():
+            self._plan()
+
+    def _follow_edits(self) -> bool:
+        """Apply the edits since the items shown were aligned to their plan, each edit's
+        stretches aligned again and the rows they changed told to the view; False (the
+        document to be aligned again) when there is no plan for the current document, or an
+        edit it cannot follow."""
+        plan, edits = self._doc_plan, self._edits
+        self._edits = []
+        if plan is None or self._plans.job is not None or plan.uid != self.service.current \
+                or self._planned != plan.uid:
+            return False
+        self._stale = False
+        self._replan.stop()
+        for before, after in edits:
+            splice = plan.edit(before, after)
+            if splice is None:
+                self._doc_plan = None
+                return False
+            self._show_items(plan.uid, spliced(self.model.rows, splice, plan,
+                                               self.doc_items.items))
+        return True
 
     def _plan(self) -> bool:
         """Align the current document in a :class:`PlanJob` (False), the table saying so
@@ -275,6 +334,7 @@ class AdjudicationTab(QWidget):
         self._stale = False
         self._replan.stop()
         self._plans.cancel()
+        self._doc_plan, self._edits = None, []
         if self._planned is not None:
             self._reselect = self.selected_row()
         uid = self.service.current
@@ -288,7 +348,7 @@ class AdjudicationTab(QWidget):
             return True
         if uid != self._planned:
             self._show_waiting("Aligning…", None)
-        job = PlanJob(location, uid, self.model.rows)
+        job = PlanJob(location, uid, self.model.rows, self._edit_count)
         job.signals.stepped.connect(self._on_plan_step)
         job.signals.finished.connect(self._on_planned)
         job.signals.failed.connect(self._on_plan_failed)
@@ -315,6 +375,8 @@ class AdjudicationTab(QWidget):
             self._show_waiting("Alignment cancelled", "Align")
         else:
             self._show_items(job.uid, found)
+            if job.edits != self._edit_count:  # edits came while it read: align again
+                self._doc_plan = None
 
     def _on_plan_failed(self, message: str) -> None:
         if self._plans.ended(self.sender()):
@@ -365,7 +427,7 @@ class AdjudicationTab(QWidget):
     def _show_waiting(self, note: str, button: str | None) -> None:
         """No items (being aligned, or not): ``note``, and the ``button`` (Align) if any."""
         self.items, self.relation_items, self._planned = [], [], None
-        self._agreed_open = False
+        self._agreed_open, self._doc_plan = False, None
         self.attribute_choices.show_item(None)
         self.doc_items.show_items([])
         self._showing = True
@@ -387,6 +449,7 @@ class AdjudicationTab(QWidget):
         chosen = self.selected_row() or self._reselect
         found = planned.found
         self.items, self._planned, self._reselect = found.items, uid, None
+        self._doc_plan = found.plan
         self.relation_items = found.relation_items
         self._agreed_open = planned.agreed_open
         self.doc_items.show_items(found.doc_items)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotate import adjudication
+from annotate.adjudication import DocItem
+from annotate.review_plan import DocumentPlan, Splice
 from db.review import DocumentReview
 from desktop.review.item_cells import Row
 
@@ -51,5 +53,21 @@ def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
     decided += sum(item.status != "open" for item in others)
     agreed_open = any(it.kind == "agreed" and it.status == "open"
                       for it in (*found.items, *others))
-    return Planned(DocumentReview(rows[:items], rows[items:], found.doc_items), base, rows,
-                   first, removed, added, decided, total + len(others), agreed_open)
+    return Planned(DocumentReview(rows[:items], rows[items:], found.doc_items, found.plan),
+                   base, rows, first, removed, added, decided, total + len(others),
+                   agreed_open)
+
+
+def spliced(base: Sequence[Row], splice: Splice, plan: DocumentPlan,
+            doc_items: Sequence[DocItem]) -> Planned:
+    """The rows ``base`` (``plan``'s items before its edit) with ``splice``, the edit's
+    change, in place; the progress counts from ``plan``'s and those of ``doc_items``, the
+    document label items shown (a plan is kept for a document with no relation only)."""
+    first, removed, added = splice
+    rows: list[Row] = [*base[:first], *added, *base[first + removed:]]
+    decided = plan.decided + sum(item.status != "open" for item in doc_items)
+    agreed_open = plan.agreed_open > 0 or any(
+        item.kind == "agreed" and item.status == "open" for item in doc_items)
+    return Planned(DocumentReview(rows, [], list(doc_items), plan), base, rows, first,
+                   removed, len(added), decided, len(plan.items) + len(doc_items),
+                   agreed_open)

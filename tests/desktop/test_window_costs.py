@@ -22,6 +22,7 @@ from window_helpers import aligned, open_window
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
+from annotate.review_plan import DocumentPlan
 from db import review, search
 from db.store import Store
 from desktop.main_window import MainWindow
@@ -134,22 +135,27 @@ def test_key_presses_after_the_first_read_no_status_relations_or_span(window, qt
     assert model.document_row(model.row_of(window.service.current)).status == "in_progress"
 
 
-def test_the_adjudication_tab_in_front_aligns_after_a_burst_of_presses(window, qtbot):
-    """With the review dock in front, a key press ends with its own repaint: the document is
-    aligned again once, a moment after the last press, and the table shows the edit."""
+def test_the_adjudication_tab_in_front_follows_a_burst_of_presses(window, qtbot):
+    """With the review dock in front, a key press ends with its own repaint: a moment after
+    the last press, the items follow each edit of the burst, stretch by stretch, and the
+    table shows them; the document is not read or aligned again (it was, after every burst:
+    the whole document aligned for an edit of one span)."""
     window.review.raise_()
     tab = window.review.adjudication
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
     select(window, "convoy")
-    with counted(review, ("document_review",)) as calls:
+    with counted(review, ("document_review",)) as calls, \
+            counted(DocumentPlan, ("edit",)) as edits:
         for key, modifiers in ((Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
                                (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier)):
             qtbot.keyClick(window.editor.view, key, modifiers)
-            assert calls["document_review"] == 0
-        qtbot.waitUntil(lambda: calls["document_review"] == 1)
+            assert edits["edit"] == 0
+        qtbot.waitUntil(lambda: edits["edit"] == 2)  # amina's CLAIM made, then relabelled
         qtbot.wait(300)
-        assert calls["document_review"] == 1
+        assert calls["document_review"] == 0 and edits["edit"] == 2
     assert aligned(qtbot, tab).model.rowCount() == 3  # amina's new DENIAL is an item of its own
+    assert tab.rows == review.document_review(window.service.store,
+                                              window.service.current).items
 
 
 def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
