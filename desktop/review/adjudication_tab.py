@@ -60,7 +60,7 @@ from desktop.review.edges import RichTextDelegate
 from desktop.review.edit_dialog import EditDialog
 from desktop.review.item_cells import Row, RowCells, row_cells
 from desktop.review.items_model import ItemsModel, ItemsTable
-from desktop.review.planned import Planned, plan_rows, spliced
+from desktop.review.planned import Planned, followed_counts, plan_rows
 from desktop.service import Service
 
 SIDE_KEY = "Ctrl+Shift+{}"
@@ -319,13 +319,16 @@ class AdjudicationTab(QWidget):
             return False
         self._stale = False
         self._replan.stop()
+        chosen = self.selected_row()
         for before, after in edits:
             splice = plan.edit(before, after)
             if splice is None:
                 self._doc_plan = None
                 return False
-            self._show_items(plan.uid, spliced(self.model.rows, splice, plan,
-                                               self.doc_items.items))
+            self._put_rows(chosen, partial(self.model.splice, *splice))
+        self.items = self.model.rows  # type: ignore[assignment]  # no relation items
+        decided, total, self._agreed_open = followed_counts(plan, self.doc_items.items)
+        self._show_progress(decided, total)
         return True
 
     def _plan(self) -> bool:
@@ -458,14 +461,23 @@ class AdjudicationTab(QWidget):
         if annotators != self.annotators:
             self.annotators = annotators
             self._make_side_buttons()
-        self._showing = True  # the text is not scrolled to a row kept selected
-        try:
+        def put() -> range:
             if planned.base is self.model.rows and annotators == self.model.annotators:
                 self.model.replace(planned.rows, planned.first, planned.removed, planned.added)
-                where = range(planned.first, planned.first + planned.added)
-            else:
-                self.model.show(planned.rows, annotators)
-                where = range(len(planned.rows))
+                return range(planned.first, planned.first + planned.added)
+            self.model.show(planned.rows, annotators)
+            return range(len(planned.rows))
+
+        self._put_rows(chosen, put)
+        self._show_progress(planned.decided, planned.total)
+
+    def _put_rows(self, chosen: Row | None, put: Callable[[], range]) -> None:
+        """Change the rows shown (``put``, which returns the range of rows it put in),
+        keeping ``chosen`` selected if it is still there (in that range, if it is not the
+        row still selected)."""
+        self._showing = True  # the text is not scrolled to a row kept selected
+        try:
+            where = put()
             row = self._row_of(chosen, where) if chosen is not None else None
             if row is None:  # Qt selects the next row when the selected one is removed
                 self.table.selectionModel().clear()
@@ -474,7 +486,9 @@ class AdjudicationTab(QWidget):
         finally:
             self._showing = False
         self.attribute_choices.show_item(self.selected())
-        decided, total = planned.decided, planned.total
+
+    def _show_progress(self, decided: int, total: int) -> None:
+        """The progress of ``decided`` of ``total`` items, and the buttons."""
         self.progress_text.setText(f"{decided} of {total} decided" if total else
                                    "Nothing to compare in this document")
         self.progress_bar.setRange(0, max(total, 1))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from annotate import adjudication
 from annotate.adjudication import DocItem
-from annotate.review_plan import DocumentPlan, Splice
+from annotate.review_plan import DocumentPlan
 from db.review import DocumentReview
 from desktop.review.item_cells import Row
 
@@ -58,16 +58,11 @@ def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
                    agreed_open)
 
 
-def spliced(base: Sequence[Row], splice: Splice, plan: DocumentPlan,
-            doc_items: Sequence[DocItem]) -> Planned:
-    """The rows ``base`` (``plan``'s items before its edit) with ``splice``, the edit's
-    change, in place; the progress counts from ``plan``'s and those of ``doc_items``, the
-    document label items shown (a plan is kept for a document with no relation only)."""
-    first, removed, added = splice
-    rows: list[Row] = [*base[:first], *added, *base[first + removed:]]
+def followed_counts(plan: DocumentPlan, doc_items: Sequence[DocItem]) -> tuple[int, int, bool]:
+    """(decided, total, agreed_open) as :class:`Planned` has them, of ``plan``'s items
+    (followed edit by edit: a plan is kept for a document with no relation only) and the
+    document label items ``doc_items``."""
     decided = plan.decided + sum(item.status != "open" for item in doc_items)
     agreed_open = plan.agreed_open > 0 or any(
         item.kind == "agreed" and item.status == "open" for item in doc_items)
-    return Planned(DocumentReview(rows, [], list(doc_items), plan), base, rows, first,
-                   removed, len(added), decided, len(plan.items) + len(doc_items),
-                   agreed_open)
+    return decided, len(plan.items) + len(doc_items), agreed_open
