@@ -158,6 +158,36 @@ def test_the_adjudication_tab_in_front_follows_a_burst_of_presses(window, qtbot)
                                               window.service.current).items
 
 
+def test_the_adjudication_tab_out_of_sight_follows_the_edits_once_shown(window, qtbot):
+    """Edits made while the Agreement tab is in front are followed when the Adjudication tab
+    is brought forward again, without reading or aligning the document (a document's change
+    while out of sight still aligns it anew)."""
+    window.review.raise_()
+    tab = window.review.adjudication
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    window.review.tabs.setCurrentWidget(window.review.agreement)
+    select(window, "convoy")
+    with counted(review, ("document_review",)) as calls, \
+            counted(DocumentPlan, ("edit",)) as edits:
+        for key in (Qt.Key.Key_C, Qt.Key.Key_D, Qt.Key.Key_Delete):  # made, relabelled, gone
+            qtbot.keyClick(window.editor.view, key)
+        select(window, "Kidal")
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+        qtbot.wait(300)
+        assert edits["edit"] == 0  # out of sight: no work
+        window.review.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: edits["edit"] == 4 and not tab.planning)
+        assert calls["document_review"] == 0
+    assert tab.rows == review.document_review(window.service.store,
+                                              window.service.current).items
+    assert [row.spans[0].label for row in tab.rows] == ["ORG", "DENIAL", "CLAIM"]
+    window.review.tabs.setCurrentWidget(window.review.agreement)
+    window.service.open_document(window.documents.model.document_row(1).uid)
+    with counted(review, ("document_review",)) as calls:
+        window.review.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: calls["document_review"] == 1 and not tab.planning)
+
+
 def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
         window, qtbot, monkeypatch):
     """The status bar's counts scan the store (0.7 s for 2 million spans): a worker reads
