@@ -77,13 +77,15 @@ def from_row(
     row: Sequence[Any], uid: str, label: Callable[[int], str], annotator: Callable[[int], str]
 ) -> Span:
     """The Span of a row in ``COLUMNS`` order, in document ``uid``; ``label`` and
-    ``annotator`` name the ids the row holds."""
+    ``annotator`` name the ids the row holds. A span never edited holds one string for both
+    of its times (70 bytes less a span: 14 MB of a 200,000-span document read)."""
     span_id, _, annotator_id, label_id, start, end, attributes, note, created, updated, \
         fragments = row
     return Span(
         uid, start, end, label(label_id), annotator(annotator_id), span_id,
         attributes_from(attributes) if attributes and attributes != "{}" else {},
-        note, created, updated, fragments_from(fragments) if fragments else (),
+        note, created, created if updated == created else updated,
+        fragments_from(fragments) if fragments else (),
     )
 
 
