@@ -130,6 +130,9 @@ def _groups(annotators: Sequence[str], documents: Sequence[DocumentSpans],
     """Per document, its spans joined (union-find) wherever a pairwise alignment links two of
     them. Each two annotators are aligned once over all the documents (the alignment pairs
     spans of one document only, and within it as it would alone)."""
+    if len(annotators) < 2:  # nothing to align: each span is an item of its own
+        return [[[span] for name in annotators for span in doc.by_annotator.get(name, ())]
+                for doc in documents]
     from annotate.agreement import aligned_pairs  # numpy: not imported until a first alignment
 
     spans = {s.id: s for doc in documents for mine in doc.by_annotator.values() for s in mine}
