@@ -17,6 +17,14 @@ that look again: a short list's slider takes a few looks in turn as rows come an
 made and deleted, a step undone), and the Fusion style draws a bar with gradients, a quarter of
 a millisecond each time. A bar under the mouse or pressed is drawn as Qt draws it (which of its
 parts is hovered is Qt's own state).
+
+A long list's slider moves a pixel or so at each step down it (the document list on each next
+document), a new look each time. Fusion draws its groove and slider with gradients across the
+bar, the same all along it, so such a look is made of two kept pictures: the bar without its
+slider, and the slider (with the groove around it) cut from the bar drawn with a slider of that
+length in the middle, copied to the slider's place. This is done only where it was found pixel
+for pixel what the style draws (tests/desktop/test_scrollbar_looks.py): the Fusion style, a
+whole pixel ratio, a slider clear of the groove's ends.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -39,6 +47,11 @@ Look = tuple[QRect, bool, bool]
 LOOKS = 8
 """Most looks of a bar kept as pixmaps (4 bytes a pixel: ~60 KB for a tall bar; the least
 recently shown go first)."""
+MARGIN = 2
+"""Pixels the style draws past the slider's rectangle along the bar (1), and what it keeps clear
+of the groove's ends."""
+_SLIDER = QStyle.SubControl.SC_ScrollBarSlider
+_GROOVE = QStyle.SubControl.SC_ScrollBarGroove
 
 
 class SteadyScrollBar(QScrollBar):
@@ -74,20 +87,67 @@ class SteadyScrollBar(QScrollBar):
         option.subControls = QStyle.SubControl.SC_All
         background = under.palette().color(under.backgroundRole())
         ratio = self.devicePixelRatioF()
-        key = (self.width(), self.height(), ratio, background.rgba(), option.palette.cacheKey(),
-               option.state.value, option.orientation, option.upsideDown, option.minimum,
-               option.maximum, option.sliderPosition, option.sliderValue, option.pageStep,
-               option.singleStep)
-        drawn = self._drawn.get(key)
-        if drawn is None:
-            drawn = self._drawn[key] = self._draw(option, background, ratio)
-            if len(self._drawn) > LOOKS:
-                self._drawn.popitem(last=False)
-        else:
-            self._drawn.move_to_end(key)
+        bar = (self.width(), self.height(), ratio, background.rgba(), option.palette.cacheKey(),
+               option.state.value, option.orientation, option.upsideDown)
+        key = (*bar, option.minimum, option.maximum, option.sliderPosition, option.sliderValue,
+               option.pageStep, option.singleStep)
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, drawn)
-        painter.end()
+        try:
+            drawn = self._kept(key)
+            if drawn is None and not self._moved(painter, option, bar, background, ratio):
+                drawn = self._keep(key, self._draw(option, background, ratio))
+            if drawn is not None:
+                painter.drawPixmap(0, 0, drawn)
+        finally:
+            painter.end()
+
+    def _kept(self, key: Hashable) -> QPixmap | None:
+        drawn = self._drawn.get(key)
+        if drawn is not None:
+            self._drawn.move_to_end(key)
+        return drawn
+
+    def _keep(self, key: Hashable, drawn: QPixmap) -> QPixmap:
+        self._drawn[key] = drawn
+        if len(self._drawn) > LOOKS:
+            self._drawn.popitem(last=False)
+        return drawn
+
+    def _moved(self, painter: QPainter, option: QStyleOptionSlider, bar: tuple,
+               background: QColor, ratio: float) -> bool:
+        """Paint the bar as the bar without its slider and the slider copied from a bar with
+        one of its length in the middle (see the module's text); False where that is not
+        known to be what the style draws."""
+        style = self.style()
+        if ratio != int(ratio) or style.name().lower() != "fusion":
+            return False
+        vertical = option.orientation == Qt.Orientation.Vertical
+        clear = _along(style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _GROOVE,
+                                            self), -MARGIN, vertical)
+        target = _along(self._slider(option), MARGIN, vertical)
+        middle = QStyleOptionSlider(option)
+        middle.sliderPosition = middle.sliderValue = (option.minimum + option.maximum) // 2
+        source = _along(self._slider(middle), MARGIN, vertical)
+        if not (clear.contains(target) and clear.contains(source)):
+            return False
+        length = target.height() if vertical else target.width()
+        whole = self._kept(("slider", *bar, length)) or \
+            self._keep(("slider", *bar, length), self._draw(middle, background, ratio))
+        ends = (option.sliderPosition <= option.minimum, option.sliderPosition >= option.maximum)
+        groove = self._kept(("groove", *bar, ends))
+        if groove is None:
+            bare = QStyleOptionSlider(option)
+            bare.subControls = QStyle.SubControl.SC_All & ~_SLIDER
+            groove = self._keep(("groove", *bar, ends), self._draw(bare, background, ratio))
+        painter.drawPixmap(0, 0, groove)
+        painter.drawPixmap(QRectF(target), whole,
+                           QRectF(source.x() * ratio, source.y() * ratio,
+                                  source.width() * ratio, source.height() * ratio))
+        return True
+
+    def _slider(self, option: QStyleOptionSlider) -> QRect:
+        return self.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _SLIDER,
+                                           self)
 
     def _draw(self, option: QStyleOptionSlider, background: QColor, ratio: float) -> QPixmap:
         """The bar as the style draws it over its container's colour."""
@@ -106,6 +166,11 @@ class SteadyScrollBar(QScrollBar):
         if event.type() == QEvent.Type.StyleChange:  # (a palette or size is in the key)
             self._drawn.clear()
         super().changeEvent(event)
+
+
+def _along(rect: QRect, by: int, vertical: bool) -> QRect:
+    """``rect`` grown by ``by`` pixels at both ends along the bar (shrunk when negative)."""
+    return rect.adjusted(0, -by, 0, by) if vertical else rect.adjusted(-by, 0, by, 0)
 
 
 def steady_scroll_bars(area: QAbstractScrollArea, vertical_on: bool = False) -> None:

@@ -63,3 +63,37 @@ def test_a_copied_bar_looks_as_the_style_draws_it(qtbot, value):
     drawn = under[plain].grab().toImage()
     assert under[steady].grab().toImage() == drawn  # drawn and kept
     assert under[steady].grab().toImage() == drawn  # copied
+
+
+def long_list_bars(qtbot) -> tuple[SteadyScrollBar, QWidget, QScrollBar, QWidget]:
+    """A steady bar and a plain one over a long list (the slider moves a pixel or so a step)."""
+    steady, plain = SteadyScrollBar(Qt.Orientation.Vertical), QScrollBar(Qt.Orientation.Vertical)
+    under = [shown(qtbot, bar) for bar in (steady, plain)]
+    for bar in (steady, plain):
+        bar.setRange(0, 300)
+        bar.setPageStep(20)
+    return steady, under[0], plain, under[1]
+
+
+def test_a_slider_moved_along_a_long_list_is_not_drawn_again(qtbot, monkeypatch):
+    """Each step down a long list moves the slider to a look not kept (the document list at
+    each next document): the bar without its slider and the slider are drawn once, and each
+    new place is made of them (the code before drew the bar for each place)."""
+    assert QApplication.style().name().lower() == "fusion"  # the window's style
+    steady, under, _plain, _ = long_list_bars(qtbot)
+    drawn = []
+    monkeypatch.setattr(steady, "_draw", lambda *args: drawn.append(args) or
+                        SteadyScrollBar._draw(steady, *args))
+    for value in range(100, 160):
+        steady.setValue(value)
+        steady.repaint()
+    assert len(drawn) == 2 and under.isVisible()
+
+
+def test_a_slider_made_of_kept_pictures_looks_as_the_style_draws_it(qtbot):
+    """At every place of a long list, ends and the places next to them included."""
+    steady, under, plain, plain_under = long_list_bars(qtbot)
+    for value in [*range(0, 12), *range(140, 150), *range(290, 301)]:
+        steady.setValue(value)
+        plain.setValue(value)
+        assert under.grab().toImage() == plain_under.grab().toImage(), value
