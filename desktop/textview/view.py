@@ -53,6 +53,8 @@ Placed = tuple[SpanStyle, int, int]
 SHAPED_BLOCKS = 64
 """Most blocks whose layouts keep their shaping: those on screen, and the last ones shown up to
 this many (a block's shaping takes some 80 bytes per character)."""
+FIRST_SHAPED = LONG_BLOCK
+"""Positions of a new text at most whose layouts keep their shaping from the start."""
 _SCRATCH = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
 """What a layout letting go of its shaping is drawn on, nothing of it in the clip."""
 EXCERPT = 40
@@ -93,6 +95,8 @@ class SpanTextView(QPlainTextEdit):
         covers."""
         self._shaped: dict[int, None] = {}
         """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
+        self._loading = False  # a new text is being set (see :meth:`_keep_first_shaping`)
+        self.document().contentsChange.connect(self._keep_first_shaping)
         self._selected: str | None = None
         self._exact = False  # Alt was held during the current selection
         self._press: QPoint | None = None
@@ -134,7 +138,11 @@ class SpanTextView(QPlainTextEdit):
         self.links = LinkSet()
         self._hovered = self._hovered_link = None
         self._set_selected(None)
-        self.setPlainText(display_text(text))
+        self._loading = True
+        try:
+            self.setPlainText(display_text(text))
+        finally:
+            self._loading = False
         self.lane.refresh()
 
     def text(self) -> str:
@@ -517,6 +525,24 @@ class SpanTextView(QPlainTextEdit):
             painter = QPainter(_SCRATCH)
             layout.draw(painter, QPointF(0, 0), [], QRectF(-2, -2, 1, 1))
             painter.end()
+
+    def _keep_first_shaping(self, position: int, _removed: int, added: int) -> None:
+        """A new text came in (Qt lays it out next): the layouts of the blocks at its top
+        keep what the layout finds (the text's script runs, break points and shaping), which
+        the first paint's marks and text then use; let go, Qt found it all again for them.
+        As many blocks as the view has lines, of :data:`FIRST_SHAPED` positions at most, none
+        longer than :data:`LONG_BLOCK` (its whole shaping would be kept, not what is shown)."""
+        if not self._loading or not added:
+            return
+        block = self.document().findBlock(position)
+        blocks = self.viewport().height() // max(self.fontMetrics().lineSpacing(), 1) + 1
+        budget = FIRST_SHAPED
+        while block.isValid() and len(self._shaped) < min(blocks, SHAPED_BLOCKS) and \
+                block.length() <= budget and block.position() < position + added:
+            block.layout().setCacheEnabled(True)
+            self._shaped[block.blockNumber()] = None
+            budget -= block.length()
+            block = block.next()
 
     def _long_block_part(self, block: QTextBlock, start: int, end: int,
                          ) -> tuple[frozenset[str], tuple[Placed, ...]]:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from annotate.model import Span
 from annotate.schema import Label
 from desktop.textview import SpanStyle, SpanTextView, style_for
+from desktop.textview import view as view_module
+from desktop.textview.geometry import LONG_BLOCK
 from desktop.textview.paint import DEPTH_INSET, FILL_ALPHA
 from desktop.textview.view import SHAPED_BLOCKS
 
@@ -436,6 +438,57 @@ def test_the_blocks_shown_keep_their_shaping_and_so_many_at_most(qtbot):
     assert len(shaped) <= SHAPED_BLOCKS
     assert view.firstVisibleBlock().blockNumber() in shaped
     assert 0 not in shaped
+
+
+def shown_view(qtbot) -> SpanTextView:
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    with qtbot.waitExposed(view):
+        view.show()
+    return view
+
+
+PARAGRAPH = " ".join(f"the convoy {n} was ambushed near the well, the army said" for n in range(40))
+
+
+@pytest.mark.parametrize("text", [PARAGRAPH, "\n".join([PARAGRAPH[:300]] * 200)],
+                         ids=["paragraph", "paragraphs"])
+def test_a_new_text_keeps_what_its_layout_found_for_the_first_paint(qtbot, text):
+    """The text's top blocks keep what Qt's layout of them found (script runs, break points,
+    shaping) from the start: the first paint's marks and text use it instead of Qt finding it
+    all again (the code before let it go at the end of the layout: about a tenth of a next
+    document's instructions). As many blocks as the view has lines at most."""
+    view = shown_view(qtbot)
+    view.set_document(text, [style("c", text, "convoy 3 was")])
+    document = view.document()
+    kept = [n for n in range(document.blockCount())
+            if document.findBlockByNumber(n).layout().cacheEnabled()]
+    lines = view.viewport().height() // view.fontMetrics().lineSpacing() + 1
+    assert kept and kept == list(range(len(kept))) and len(kept) <= lines
+
+
+def test_a_long_paragraph_does_not_keep_its_whole_shaping(qtbot):
+    """Past LONG_BLOCK positions a block keeps only what its paints shape (its layout would
+    keep the shaping of the whole paragraph)."""
+    view = shown_view(qtbot)
+    text = " ".join([PARAGRAPH] * (LONG_BLOCK // len(PARAGRAPH) + 1))
+    view.set_document(text, [])
+    assert not view.document().firstBlock().layout().cacheEnabled()
+
+
+def test_the_first_paint_with_the_kept_layout_looks_as_without_it(qtbot, monkeypatch):
+    """Opened with its layout kept and then with it let go, a text looks the same."""
+    spans = [style("c", PARAGRAPH, "convoy 3 was"), style("e", PARAGRAPH, "the army said",
+                                                          category="entity", color=GREEN)]
+    view = shown_view(qtbot)
+    images = []
+    for first in (view_module.FIRST_SHAPED, 0):
+        monkeypatch.setattr(view_module, "FIRST_SHAPED", first)
+        view.set_document(PARAGRAPH, spans)
+        assert view.document().firstBlock().layout().cacheEnabled() == bool(first)
+        images.append(view.viewport().grab().toImage())
+    assert images[0] == images[1]
 
 
 def test_overlapping_fills_blend(view):
