@@ -86,6 +86,20 @@ class Events(QObject):
         return False
 
 
+def painted(qtbot, widget: QWidget, quiet_ms: int = 100, timeout_ms: int = 5_000) -> None:
+    """Wait until ``widget`` has gone ``quiet_ms`` without a paint (at most ``timeout_ms``):
+    what it had to paint is done, some of it on Qt's timers (the window's docks repaint some
+    50 ms after it is resized, later under load), so that a test counting paints from there
+    counts its own."""
+    paints = Events(QEvent.Type.Paint, [widget])
+    seen, waited = -1, 0
+    while paints.count[widget] != seen and waited < timeout_ms:
+        seen = paints.count[widget]
+        qtbot.wait(quiet_ms)
+        waited += quiet_ms
+    widget.removeEventFilter(paints)
+
+
 class CellsDrawn(QProxyStyle):
     """The application's style, counting the item view cells drawn: by the style (the
     selected ones) and, when given to :meth:`count`, by the view's :class:`CachedCells` (its

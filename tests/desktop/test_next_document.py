@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from window_helpers import CellsDrawn, Events, open_window
+from window_helpers import CellsDrawn, Events, open_window, painted
 
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
@@ -40,7 +40,7 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     win = open_window(qtbot, path, tmp_path, WHO)
     win.welcome.hide()
     win.resize(900, 700)
-    qtbot.wait(50)
+    painted(qtbot, win)
     yield win
     win.service.store.close()
 
