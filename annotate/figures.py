@@ -159,6 +159,12 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(_FIGURE, re.IGNORECASE | re.VERBOSE)
 
 
+def prepare() -> None:
+    """Compile the figure pattern now, if not yet: the window calls this in a worker once it
+    is shown, so the first claim shown (a key press) does not compile it."""
+    _pattern()
+
+
 _PERSONS = {"people", "persons", "person", "civilians", "civilian", "soldiers", "soldier",
             "fighters", "fighter", "troops", "mercenaries", "mercenary", "militants",
             "combatants", "rebels", "men", "women", "children", "hostages", "captives",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate import claim_figures
+from annotate import claim_figures, figures
 from annotate.claim_figures import FigureProposal
 from annotate.commands import (
     ChangeSet,
@@ -43,6 +43,7 @@ from annotate.commands import (
 )
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.cover import Cover
 from desktop.keys import no_type_ahead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.relabel import relabel_span
@@ -186,6 +187,9 @@ class Inspector(QDockWidget):
         hub.storeChanged.connect(self._on_store)
         self._on_schema()
         self.show_span("")
+        # the figure pattern compiled in a worker once the window is shown, not by the first
+        # key press that makes a claim (~6 ms)
+        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(figures.prepare))
 
     def _build(self) -> None:
         self.form = QWidget()
@@ -212,17 +216,15 @@ class Inspector(QDockWidget):
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if item is not None and item.widget() is not None:
                 item.widget().setMinimumWidth(widest)
-        # one page or the other, in a stack sized for both: showing a span and none in turn
+        # the note for no span covers the form, in its room: showing a span and none in turn
         # changes no size, so the scroll area neither lays out again nor repaints its bars
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.empty)
-        self.pages.addWidget(self.form)
+        self.form_cover = Cover(self.form, self.empty)
         scroll = QScrollArea()
         steady_scroll_bars(scroll)
         scroll.setWidgetResizable(True)
         body = GrowingPanel(scroll)
         layout = QVBoxLayout(body)
-        layout.addWidget(self.pages, 1)  # all the panel: a page of other rows keeps its size
+        layout.addWidget(self.form_cover, 1)  # all the panel: a page of other rows keeps its size
         self.setWidget(scroll)
 
     # -- focus -----------------------------------------------------------------------------
@@ -270,7 +272,7 @@ class Inspector(QDockWidget):
         if self.span is None or span is None or span.id != self.span.id:
             self._note_stored = None  # another span: show its note whatever the field holds
         self.span = span
-        self.pages.setCurrentWidget(self.empty if self.span is None else self.form)
+        self.form_cover.cover(self.span is None)
         if self.span is not None:
             self._fill(self.span)
 
@@ -444,6 +446,9 @@ class Inspector(QDockWidget):
         self._far_ends.clear()
         self._on_schema()
         self.show_span("")
+        # the figure pattern compiled in a worker once the window is shown, not by the first
+        # key press that makes a claim (~6 ms)
+        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(figures.prepare))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Show the span as the change left it (its value comes with the change); forget what

@@ -1,0 +1,145 @@
+"""What the Span panel does at a key press (issue 17): making or deleting a span shows or hides
+the note for no span alone, over the form, not the form's widgets; the figure pattern is
+compiled off the key press."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QWidget
+from window_helpers import open_window
+
+from annotate import figures
+from annotate.model import AnnotatedDocument, Document
+from db.store import Store
+from desktop.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+CREATE = (Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier)
+DELETE = (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(Document(
+        "The army denied that the convoy was ambushed near Kidal, a spokesman said.", "Report"))])
+    store.close()
+    figures._pattern.cache_clear()  # as at the program's start
+    win = open_window(qtbot, path, tmp_path)
+    yield win
+    win.service.store.close()
+
+
+def select(window: MainWindow, words: str) -> None:
+    view = window.editor.view
+    start = window.editor.text.index(words)
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
+
+
+class ShownAndHidden(QObject):
+    """Counts the show and hide events of the widgets inside ``root``."""
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__()
+        self.root = root
+        self.count: Counter[str] = Counter()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide) and \
+                isinstance(watched, QWidget) and self.root.isAncestorOf(watched):
+            self.count[f"{event.type().name} {type(watched).__name__}"] += 1
+        return False
+
+
+def test_making_and_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
+    """The form stays shown under the note for no span: a make or delete shows or hides that
+    note only (two pages of a stack showed and hid some 30 widgets each time)."""
+    inspector = window.inspector
+    select(window, "convoy")
+    for key in (CREATE, DELETE):  # the label's fields made once
+        qtbot.keyClick(window.editor.view, *key)
+    events = ShownAndHidden(inspector)
+    QApplication.instance().installEventFilter(events)
+    try:
+        seen = []
+        for words in ("ambushed", "spokesman"):
+            select(window, words)
+            for key in (CREATE, DELETE):
+                events.count.clear()
+                qtbot.keyClick(window.editor.view, *key)
+                qtbot.wait(1)
+                seen.append(dict(events.count))
+    finally:
+        QApplication.instance().removeEventFilter(events)
+    assert seen == [{"Hide QLabel": 1}, {"Show QLabel": 1}] * 2
+    assert inspector.span is None
+
+
+def focus_walk(window: MainWindow) -> list[QWidget]:
+    """The widgets Tab gives the focus to, once round the window from the text."""
+    window.editor.view.setFocus()
+    walked: list[QWidget] = []
+    for _ in range(300):
+        window.focusNextPrevChild(True)
+        widget = QApplication.focusWidget()
+        if widget is None or widget in walked:
+            break
+        walked.append(widget)
+    return walked
+
+
+def test_tab_passes_by_the_covered_form_and_mouse_meets_the_note(window, qtbot):
+    """With no span shown, Tab never lands in the form under the note, and the note is over
+    all of it; with a span shown, Tab reaches the form's fields again."""
+    inspector = window.inspector
+    form = inspector.form
+    covered = focus_walk(window)
+    assert covered and not any(form.isAncestorOf(w) for w in covered)
+    assert inspector.empty.isVisible() and inspector.empty.geometry() == form.geometry()
+    point = form.mapTo(inspector.empty.parentWidget(), form.rect().center())
+    assert inspector.empty.parentWidget().childAt(point) is inspector.empty
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    assert inspector.span is not None and not inspector.empty.isVisible()
+    assert inspector.label in focus_walk(window)
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, *DELETE)
+    assert inspector.span is None
+    assert not any(form.isAncestorOf(w) for w in focus_walk(window))
+
+
+def test_the_note_takes_the_focus_of_the_form_it_covers(window, qtbot):
+    """A span deleted (undone) while a field of the form has the focus: the focus goes to
+    the note, as a stack gave it to the page it showed, not left in a field out of sight."""
+    inspector = window.inspector
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    inspector.note.setFocus()
+    assert QApplication.focusWidget() is inspector.note
+    window.undo_action.trigger()
+    assert inspector.span is None
+    assert QApplication.focusWidget() is inspector.empty
+
+
+def test_the_figure_pattern_is_compiled_in_a_worker_not_by_a_key_press(window, qtbot):
+    """Once the window is shown, a worker compiles the figure pattern (~6 ms): the first
+    claim made does not."""
+    qtbot.waitUntil(lambda: figures._pattern.cache_info().currsize == 1, timeout=5_000)
+    QThreadPool.globalInstance().waitForDone()
+    misses = figures._pattern.cache_info().misses
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    assert window.inspector.span is not None and window.inspector.span.label == "CLAIM"
+    assert figures._pattern.cache_info().misses == misses
