@@ -7,9 +7,13 @@ made or deleted a span (~0.45 ms of the press, with the paint). Here the form st
 note, filled with the window's colour, is raised over it (shown or hidden alone), so only the
 note or the form is painted anew. While covered, the form's fields take no focus: Tab and
 Shift+Tab pass them by, as they passed by the hidden page, and the mouse meets the note.
+(A label's attribute fields stay pages of a stack: covering one page of fields with another
+saved nothing, the pages behind being laid out again at each relabel.)
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
@@ -17,13 +21,36 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 NO_FOCUS = Qt.FocusPolicy.NoFocus
+Reach = list[tuple[QWidget, Qt.FocusPolicy]]
+"""The widgets of the covered page that took the focus, and how."""
+
+
+def out_of_reach(fields: Iterable[QWidget]) -> Reach:
+    """Take the focus from ``fields`` (being covered): what they had. (The fields are named
+    by the page's owner: a walk over all of a page's widgets made a Python object of each of
+    Qt's own parts, some 60 of them, at each key press.)"""
+    reach = [(widget, widget.focusPolicy()) for widget in fields
+             if widget.focusPolicy() != NO_FOCUS]
+    for widget, _policy in reach:
+        widget.setFocusPolicy(NO_FOCUS)
+    return reach
+
+
+def back_in_reach(reach: Reach) -> None:
+    """Give back what :func:`out_of_reach` took (to the widgets not deleted meanwhile)."""
+    for widget, policy in reach:
+        if isValid(widget):
+            widget.setFocusPolicy(policy)
 
 
 class Cover(QWidget):
-    """Holds ``page`` (laid out, always shown) and ``note`` (over all of it, when covered)."""
+    """Holds ``page`` (laid out, always shown) and ``note`` (over all of it, when covered);
+    ``fields`` gives the page's widgets that may take the focus."""
 
-    def __init__(self, page: QWidget, note: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, page: QWidget, note: QWidget, fields: Callable[[], Iterable[QWidget]],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._fields = fields
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(page)
@@ -31,8 +58,7 @@ class Cover(QWidget):
         note.setParent(self)
         note.setAutoFillBackground(True)  # opaque: the page under it is not painted
         note.hide()
-        self._reach: list[tuple[QWidget, Qt.FocusPolicy]] = []
-        """The page's widgets that took focus before it was covered, and how."""
+        self._reach: Reach = []
 
     @property
     def covered(self) -> bool:
@@ -44,20 +70,14 @@ class Cover(QWidget):
             return
         if covered:
             focus = QApplication.focusWidget()
-            self._reach = [(widget, widget.focusPolicy())
-                           for widget in self.page.findChildren(QWidget)
-                           if widget.focusPolicy() != NO_FOCUS]
-            for widget, _policy in self._reach:
-                widget.setFocusPolicy(NO_FOCUS)
+            self._reach = out_of_reach(self._fields())
             self.note.setGeometry(self.rect())
             self.note.show()
             self.note.raise_()
             if focus is not None and self.page.isAncestorOf(focus):
                 self.note.setFocus()  # as a stack gives the focus to the page it shows
         else:
-            for widget, policy in self._reach:
-                if isValid(widget):  # (not deleted meanwhile: a schema change drops fields)
-                    widget.setFocusPolicy(policy)
+            back_in_reach(self._reach)
             self._reach = []
             self.note.hide()
 

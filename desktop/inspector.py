@@ -218,7 +218,7 @@ class Inspector(QDockWidget):
                 item.widget().setMinimumWidth(widest)
         # the note for no span covers the form, in its room: showing a span and none in turn
         # changes no size, so the scroll area neither lays out again nor repaints its bars
-        self.form_cover = Cover(self.form, self.empty)
+        self.form_cover = Cover(self.form, self.empty, self._focusable)
         scroll = QScrollArea()
         steady_scroll_bars(scroll)
         scroll.setWidgetResizable(True)
@@ -233,11 +233,18 @@ class Inspector(QDockWidget):
         enabled; none while no span is shown)."""
         if self.span is None:
             return []
-        widgets = [self.label, *(e.widget for e in self._editors.values()),
-                   *(self._figure_buttons if self._proposals else ()), self.note, self.links,
-                   self.link_note, self.add_link,
-                   self.remove_link]
-        return [w for w in widgets if w.isEnabled()]
+        return [w for w in self._widgets(bool(self._proposals)) if w.isEnabled()]
+
+    def _widgets(self, figures: bool) -> list[QWidget]:
+        """The form's fields in Tab's order (with the figure buttons, if ``figures``)."""
+        return [self.label, *(e.widget for e in self._editors.values()),
+                *(self._figure_buttons if figures else ()), self.note, self.links,
+                self.link_note, self.add_link, self.remove_link]
+
+    def _focusable(self) -> list[QWidget]:
+        """The form's widgets that may take the focus (of the attribute fields, those shown;
+        the span's text takes it from a click)."""
+        return [self.text, *self._widgets(True)]
 
     def edit_fields(self) -> None:
         """Put the focus on the first field (when a span is shown)."""

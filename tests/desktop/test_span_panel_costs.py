@@ -23,6 +23,8 @@ pytestmark = pytest.mark.gui
 
 CREATE = (Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier)
 DELETE = (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
+PRESSES = (CREATE, (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
+           (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier), DELETE)
 
 
 @pytest.fixture
@@ -63,12 +65,12 @@ class ShownAndHidden(QObject):
         return False
 
 
-def test_making_and_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
+def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
     """The form stays shown under the note for no span: a make or delete shows or hides that
-    note only (two pages of a stack showed and hid some 30 widgets each time)."""
+    note only (a stack of two pages showed and hid some 30 widgets each time)."""
     inspector = window.inspector
     select(window, "convoy")
-    for key in (CREATE, DELETE):  # the label's fields made once
+    for key in PRESSES:  # each label's fields made once
         qtbot.keyClick(window.editor.view, *key)
     events = ShownAndHidden(inspector)
     QApplication.instance().installEventFilter(events)
@@ -76,14 +78,14 @@ def test_making_and_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot)
         seen = []
         for words in ("ambushed", "spokesman"):
             select(window, words)
-            for key in (CREATE, DELETE):
+            for key in PRESSES:
                 events.count.clear()
                 qtbot.keyClick(window.editor.view, *key)
                 qtbot.wait(1)
                 seen.append(dict(events.count))
     finally:
         QApplication.instance().removeEventFilter(events)
-    assert seen == [{"Hide QLabel": 1}, {"Show QLabel": 1}] * 2
+    assert seen[0::4] == [{"Hide QLabel": 1}] * 2 and seen[3::4] == [{"Show QLabel": 1}] * 2
     assert inspector.span is None
 
 
@@ -118,6 +120,32 @@ def test_tab_passes_by_the_covered_form_and_mouse_meets_the_note(window, qtbot):
     qtbot.keyClick(window.editor.view, *DELETE)
     assert inspector.span is None
     assert not any(form.isAncestorOf(w) for w in focus_walk(window))
+
+
+def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
+    """A relabelled span shows its new label's fields: Tab reaches those and none of the old
+    label's, and after the form was covered and shown again too."""
+    inspector = window.inspector
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    claim = dict(inspector._editors)
+    qtbot.keyClick(window.editor.view, *PRESSES[1])
+    assert inspector.span.label == "DENIAL"
+    denial = dict(inspector._editors)
+    walked = focus_walk(window)
+    assert {e.widget for e in denial.values()} <= set(walked)
+    assert not {e.widget for e in claim.values()} & set(walked)
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, *PRESSES[2])  # undone: the claim's fields again
+    assert inspector.span.label == "CLAIM"
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, *DELETE)
+    assert inspector.span is None
+    select(window, "ambushed")
+    qtbot.keyClick(window.editor.view, *CREATE)  # the form covered and shown again
+    walked = focus_walk(window)
+    assert {e.widget for e in claim.values()} <= set(walked)
+    assert not {e.widget for e in denial.values()} & set(walked)
 
 
 def test_the_note_takes_the_focus_of_the_form_it_covers(window, qtbot):
