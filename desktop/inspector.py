@@ -301,10 +301,13 @@ class Inspector(QDockWidget):
     def _show_note(self, note: str) -> None:
         """Show the stored ``note``; one too long to edit here is shown cut, read-only."""
         long = len(note) > EDITABLE
+        tip = too_long(len(note)) if long else ""
         with QSignalBlocker(self.note):
-            self.note.setReadOnly(long)
+            if self.note.isReadOnly() != long:  # (each call tells every event filter)
+                self.note.setReadOnly(long)
             self.note.setPlainText(clip(note, EDITABLE) if long else note)
-        self.note.setToolTip(too_long(len(note)) if long else "")
+        if self.note.toolTip() != tip:
+            self.note.setToolTip(tip)
         self._note_stored, self._note_shown = note, self.note.toPlainText()
 
     def _document_text(self, uid: str) -> str:

@@ -52,6 +52,9 @@ class StatusBar(QStatusBar):
         self.progress = QLabel()
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # filled with the window's colour: new counts repaint the label alone, not the bar and
+        # the window under it (each press)
+        self.progress.setAutoFillBackground(True)
         self.annotator = QToolButton()
         self.annotator.setAutoRaise(True)
         self.annotator.setToolTip("Switch annotator")

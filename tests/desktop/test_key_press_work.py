@@ -1,6 +1,7 @@
-"""What the Span panel does at a key press (issue 17): making or deleting a span shows or hides
-the note for no span alone, over the form, not the form's widgets; the figure pattern is
-compiled off the key press."""
+"""What a key press does outside the text and the tables (issue 17): making or deleting a span
+shows or hides the Span panel's note for no span alone, over the form, not the form's widgets;
+the panel tells the note field nothing that did not change; new counts repaint the status
+bar's label alone; the figure pattern is compiled off the key press."""
 
 from __future__ import annotations
 
@@ -171,3 +172,55 @@ def test_the_figure_pattern_is_compiled_in_a_worker_not_by_a_key_press(window, q
     qtbot.keyClick(window.editor.view, *CREATE)
     assert window.inspector.span is not None and window.inspector.span.label == "CLAIM"
     assert figures._pattern.cache_info().misses == misses
+
+
+class Events(QObject):
+    """Counts the events of ``kinds`` each widget receives, by widget."""
+
+    def __init__(self, *kinds: QEvent.Type) -> None:
+        super().__init__()
+        self.kinds = kinds
+        self.count: Counter[QObject] = Counter()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.kinds:
+            self.count[watched] += 1
+        return False
+
+
+def test_a_delete_repaints_the_status_bar_label_alone(window, qtbot):
+    """The counts' label is filled with the window's colour: its new text repaints it, not
+    the status bar and the window under it."""
+    for words in ("convoy", "ambushed"):  # (the first make and delete lay the panel out)
+        select(window, words)
+        qtbot.keyClick(window.editor.view, *CREATE)
+        qtbot.wait(10)
+        if words == "convoy":
+            qtbot.keyClick(window.editor.view, *DELETE)
+    painted = Events(QEvent.Type.Paint)
+    QApplication.instance().installEventFilter(painted)
+    try:
+        qtbot.keyClick(window.editor.view, *DELETE)
+        qtbot.wait(10)
+    finally:
+        QApplication.instance().removeEventFilter(painted)
+    bar = window.status
+    assert painted.count[bar.progress] == 1
+    assert painted.count[bar] == painted.count[window] == 0
+
+
+def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, qtbot):
+    """Read-only and tooltip are set on the note field only when they change (each setting
+    sends the field an event every event filter of the application sees)."""
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    told = Events(QEvent.Type.ReadOnlyChange, QEvent.Type.ToolTipChange)
+    QApplication.instance().installEventFilter(told)
+    try:
+        for words in ("ambushed", "spokesman"):
+            select(window, words)
+            for key in PRESSES:
+                qtbot.keyClick(window.editor.view, *key)
+    finally:
+        QApplication.instance().removeEventFilter(told)
+    assert told.count[window.inspector.note] == 0
