@@ -38,6 +38,7 @@ from desktop.table_model import Index, RowsModel, header_apart
 PAGE = 50
 """Rows fetched at a time: a screenful and some (the view asks for more as it scrolls)."""
 COLUMNS = ("Title", "Source", "Length", "Spans", "Done")
+SPANS, DONE = COLUMNS.index("Spans"), COLUMNS.index("Done")
 HEADER_TIPS = ("", "", "Characters", "Your spans", "✓ done, ◐ in progress, blank: to do")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 STATUS_MARK = {"todo": "", "in_progress": "◐", "done": "✓"}
@@ -153,7 +154,11 @@ class DocumentListModel(RowsModel):
             if new != old:
                 self._rows[row] = new
                 self._shown.pop(row, None)
-                self.dataChanged.emit(self.index(row, 3), self.index(row, len(COLUMNS) - 1))
+                # the cells that changed, only (the count at each make or delete): each one
+                # repainted is drawn by the style, its roles asked of this model one by one
+                first = SPANS if new.span_count != old.span_count else DONE
+                last = DONE if new.status != old.status else SPANS
+                self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

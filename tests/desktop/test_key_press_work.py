@@ -224,3 +224,35 @@ def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, 
     finally:
         QApplication.instance().removeEventFilter(told)
     assert told.count[window.inspector.note] == 0
+
+
+def test_a_make_or_delete_repaints_the_document_list_count_alone(window, qtbot):
+    """After the document's first edit (it is in progress: its status cell changed), a make
+    or a delete changes its span count only: that one cell of the list is repainted."""
+    select(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    qtbot.keyClick(window.editor.view, *DELETE)
+    qtbot.wait(10)
+    table = window.documents.table
+    model = table.model()
+    row = model.row_of(window.service.current)
+    painted: list = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(event.region())
+            return False
+
+    watch = Painted()
+    table.viewport().installEventFilter(watch)
+    try:
+        for key in (CREATE, DELETE):
+            select(window, "ambushed")
+            painted.clear()
+            qtbot.keyClick(window.editor.view, *key)
+            qtbot.wait(10)
+            count = table.visualRect(model.index(row, model.COLUMNS.index("Spans")))
+            assert painted and all(count.contains(region.boundingRect()) for region in painted)
+    finally:
+        table.viewport().removeEventFilter(watch)
