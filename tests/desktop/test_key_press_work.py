@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
-from window_helpers import open_window
+from window_helpers import open_window, painted
 
 from annotate import figures
 from annotate.model import AnnotatedDocument, Document
@@ -197,16 +197,17 @@ def test_a_delete_repaints_the_status_bar_label_alone(window, qtbot):
         qtbot.wait(10)
         if words == "convoy":
             qtbot.keyClick(window.editor.view, *DELETE)
-    painted = Events(QEvent.Type.Paint)
-    QApplication.instance().installEventFilter(painted)
+    painted(qtbot, window)  # (the docks repaint some 50 ms after the window is laid out)
+    paints = Events(QEvent.Type.Paint)
+    QApplication.instance().installEventFilter(paints)
     try:
         qtbot.keyClick(window.editor.view, *DELETE)
         qtbot.wait(10)
     finally:
-        QApplication.instance().removeEventFilter(painted)
+        QApplication.instance().removeEventFilter(paints)
     bar = window.status
-    assert painted.count[bar.progress] == 1
-    assert painted.count[bar] == painted.count[window] == 0
+    assert paints.count[bar.progress] == 1
+    assert paints.count[bar] == paints.count[window] == 0
 
 
 def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, qtbot):
