@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet
 from annotate.history import describe, operation, place
 from annotate.journal_entry import JournalEntry
-from desktop.cached_cells import CachedCells
 from desktop.choices import fill_choices
 from desktop.plain import line, tooltip
+from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 from desktop.shifting_rows import ShiftingTreeWidget
@@ -63,7 +63,7 @@ class HistoryDock(QDockWidget):
         steady_scroll_bars(self.list, vertical_on=True)
         self.list.setHeaderLabels(list(COLUMNS))
         self.list.setRootIsDecorated(False)
-        self.list.setItemDelegate(CachedCells(self.list))  # the entries moved down are copied
+        self.list.setItemDelegate(PlainCells(self.list))  # each text laid out once
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.list.header()
         header.setStretchLastSection(False)

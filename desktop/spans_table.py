@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
-from desktop.cached_cells import CachedCells
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
+from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 from desktop.shifting_rows import ShiftingTableView
@@ -281,7 +281,7 @@ class SpansTable(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
-        self.table.setItemDelegate(CachedCells(self.table, self.model.shown))  # moved: copied
+        self.table.setItemDelegate(PlainCells(self.table, self.model.shown))  # no style
         header_apart(self.table)
         header = self.table.horizontalHeader()
         # sized once (fitting the contents would measure every row on each change); the user

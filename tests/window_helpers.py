@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
 from db.store import Store
-from desktop.cached_cells import CachedCells
 from desktop.main_window import MainWindow
+from desktop.plain_cells import PlainCells
 from desktop.review.adjudication_tab import AdjudicationTab
 from desktop.service import Service
 from desktop.spans_table import SpansTable
@@ -101,9 +101,9 @@ def painted(qtbot, widget: QWidget, quiet_ms: int = 100, timeout_ms: int = 5_000
 
 
 class CellsDrawn(QProxyStyle):
-    """The application's style, counting the item view cells drawn: by the style (the
-    selected ones) and, when given to :meth:`count`, by the view's :class:`CachedCells` (its
-    new cells), not those it copies."""
+    """The application's style, counting the item view cells drawn: by the style and, when
+    given to :meth:`count`, the texts the view's :class:`PlainCells` lays out (its new
+    cells), not those it keeps."""
 
     def __init__(self) -> None:
         super().__init__(QApplication.style().name())
@@ -113,11 +113,11 @@ class CellsDrawn(QProxyStyle):
         self.cells += element == QStyle.ControlElement.CE_ItemViewItem
         super().drawControl(element, option, painter, widget)
 
-    def count(self, cells: CachedCells) -> None:
-        draw = cells._draw
+    def count(self, cells: PlainCells) -> None:
+        draw = cells._lay_out
 
         def drawn(*args):
             self.cells += 1
             return draw(*args)
 
-        cells._draw = drawn
+        cells._lay_out = drawn

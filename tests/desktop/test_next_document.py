@@ -113,7 +113,7 @@ def test_no_header_is_repainted(qtbot, window: MainWindow) -> None:
 def test_the_spans_tables_new_cells_are_drawn_without_the_style(qtbot, window: MainWindow,
                                                                  monkeypatch) -> None:
     """A document opened shows new cells in the Spans table: each is its text drawn as the
-    style would draw it (pixel for pixel: tests/desktop/test_cached_cells.py), not by the style,
+    style would draw it (pixel for pixel: tests/desktop/test_plain_cells.py), not by the style,
     which laid the text out three times and asked the model for seven roles a cell first."""
     window.spans.raise_()
     qtbot.wait(30)

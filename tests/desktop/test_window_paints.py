@@ -436,3 +436,28 @@ def test_a_row_that_comes_or_goes_repaints_one_row(window, qtbot, dock):
             rows = sum(rect.height() for rect in painted) / height
             assert rows <= 2, (at, key, painted)
             qtbot.waitUntil(lambda: shows_whole(viewport), timeout=2000)
+
+
+def test_key_presses_draw_the_spans_tables_selected_row_without_the_style(window, qtbot):
+    """Each press repaints the Spans table's selected row (the span made, relabelled, put
+    back): the style drew its cells (asking the model for some seven roles a cell, ~80 µs a
+    cell), now their texts are drawn as for any row (pixel for pixel the style's:
+    tests/desktop/test_plain_cells.py), and only the texts not shown before are laid out."""
+    spans_in_front(qtbot, window)
+    view = window.spans.table
+    style = CellsDrawn()
+    view.setStyle(style)
+    cells = view.itemDelegate()
+    laid = CellsDrawn()
+    laid.count(cells)
+    view.viewport().repaint()  # (a new style: every text laid out again)
+    painted = Paints([view.viewport()])
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            laid.cells = 0
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            assert laid.cells <= view.model().columnCount(), (at, key)
+    assert painted.count[view.viewport()] >= len(PLACES) * 3  # the rows were repainted
+    assert style.cells == 0
