@@ -49,10 +49,13 @@ Index = QModelIndex | QPersistentModelIndex
 class _Look:
     """What drawing a cell needs of the view, read once per font, palette, style, pixel ratio
     and direction: the style's margin on either side of the text, the line's ascent and
-    height, the font's widest character, and the text's colour in each state."""
+    height, the font's widest character and the advance of each ASCII character, and the
+    text's colour in each state."""
 
     def __init__(self, view: QAbstractItemView) -> None:
         metrics = QFontMetricsF(view.font())
+        self.advances = [metrics.horizontalAdvance(chr(code)) if code >= 32 else math.inf
+                         for code in range(128)]
         self.margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
                                                None, view) + 1
         self.ascent = metrics.ascent()
@@ -71,6 +74,13 @@ class _Look:
                     QPalette.ColorRole.Text)
             pen = self.pens[state] = option.palette.color(group(state), role)
         return pen
+
+    def fits(self, text: str, room: float) -> bool:
+        """Whether ``text`` surely fits in ``room``: ASCII whose characters' advances add up
+        to less than the room by a character's width (shaping, kerning, moves a glyph by a
+        pixel or so) -- without laying it out (as long as drawing it)."""
+        return text.isascii() and sum(map(self.advances.__getitem__, text.encode())) \
+            + self.widest <= room
 
 
 def group(state: int) -> QPalette.ColorGroup:
@@ -110,11 +120,14 @@ class PlainCells(QStyledItemDelegate):
         data = self._text(index)
         key = (data, rect.width())
         text = self._laid.get(key, self)
-        if text is self:
-            text = self._lay_out(option, data, rect.width() - 2 * look.margin)
+        if text is self:  # new: drawn as a string (a static text costs more the first time)
+            text = self._lay_out(option, data, rect.width() - 2 * look.margin, look)
             if len(self._laid) >= LAID:
                 self._laid.clear()
             self._laid[key] = text
+        elif type(text) is str and text.isascii():  # shown again: kept laid out
+            text = self._laid[key] = QStaticText(text)
+            text.setTextFormat(Qt.TextFormat.PlainText)
         if state & _SELECTED:
             painter.fillRect(rect, option.palette.brush(group(state),
                                                         QPalette.ColorRole.Highlight))
@@ -127,21 +140,16 @@ class PlainCells(QStyledItemDelegate):
         else:
             painter.drawStaticText(rect.x() + look.margin, top, text)
 
-    def _lay_out(self, option: QStyleOptionViewItem, data: Hashable,
-                 room: int) -> QStaticText | str | None:
-        """The text of a cell showing ``data``, elided to ``room``, laid out as the style lays
-        it out (None: no text). A text of other than ASCII is kept as a string, laid out at
-        each paint: a static text's bidirectional layout (Arabic, Hebrew) is not the style's."""
+    def _lay_out(self, option: QStyleOptionViewItem, data: Hashable, room: int,
+                 look: _Look) -> str | None:
+        """The text of a cell showing ``data`` as the style shows it, elided to ``room``
+        (None: no text)."""
         text = data if isinstance(data, str) else self.displayText(data, option.locale)
         if not text:
             return None
-        if len(text) * self._look.widest > room:  # it may not fit: measured
-            text = option.fontMetrics.elidedText(text, option.textElideMode, room)
-        if not text.isascii():
+        if look.fits(text, room):
             return text
-        laid = QStaticText(text)
-        laid.setTextFormat(Qt.TextFormat.PlainText)
-        return laid
+        return option.fontMetrics.elidedText(text, option.textElideMode, room)
 
     def _measure(self) -> _Look:
         self._look = _Look(self._view)

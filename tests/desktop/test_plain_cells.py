@@ -24,9 +24,9 @@ class Counted(PlainCells):
 
     drawn = 0
 
-    def _lay_out(self, option, data, room):
+    def _lay_out(self, *args):
         self.drawn += 1
-        return super()._lay_out(option, data, room)
+        return super()._lay_out(*args)
 
 
 WORDS = ("claim", "The army denied that the convoy was ambushed near Kidal on the road north",
