@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +28,8 @@ from desktop.plain import line, tooltip
 from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
-from desktop.shifting_rows import ShiftingTreeWidget
+from desktop.shifting_rows import ShiftingTableView
+from desktop.table_model import Index, RowsModel, header_apart
 
 SHOWN = 500
 """Entries listed at most (the newest); ``counterclaim log`` prints them all."""
@@ -40,6 +42,57 @@ WIDEST = ("2026-12-31 23:59:59", "annotator name", "create span (undone)", "",
           "Title of a document of some length")
 """What the columns (but the stretched one) are sized to hold."""
 MARGIN = 8
+Row = tuple[str, str, str, str, str, str]
+"""An entry's cells as shown (one per column) and the tooltip of its "What"."""
+
+
+class HistoryModel(RowsModel):
+    """The entries listed, one row of texts each: the view asks only for the rows it shows,
+    a row put on top or taken off the bottom tells the view of that row alone (Qt's tree of
+    items laid all of them out again at each)."""
+
+    COLUMNS = COLUMNS
+
+    def reset(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def insert(self, row: int, rows: list[Row]) -> None:
+        if rows:
+            self.beginInsertRows(QModelIndex(), row, row + len(rows) - 1)
+            self._rows[row:row] = rows
+            self.endInsertRows()
+
+    def keep(self, count: int) -> None:
+        """Keep the first ``count`` rows."""
+        if len(self._rows) > count:
+            self.beginRemoveRows(QModelIndex(), count, len(self._rows) - 1)
+            del self._rows[count:]
+            self.endRemoveRows()
+
+    def set_text(self, row: int, column: int, text: str) -> None:
+        cells = list(self._rows[row])
+        cells[column] = text
+        self._rows[row] = tuple(cells)  # type: ignore[assignment]
+        self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell at ``row``, ``column`` shows."""
+        return self._rows[row][column]
+
+    def shown(self, index: Index) -> str:
+        """What the cell at ``index`` shows (its display data, asked without Qt)."""
+        return self._rows[index.row()][index.column()]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return self._rows[index.row()][5]
+        return None
 
 
 class HistoryDock(QDockWidget):
@@ -58,23 +111,29 @@ class HistoryDock(QDockWidget):
         self.this_document = QCheckBox("This document only")
         self.annotator.setAccessibleName("Annotator filter")
         self.operation.setAccessibleName("Operation filter")
-        self.list = ShiftingTreeWidget()  # an entry put on top moves those below
+        self.model = HistoryModel(self)
+        self.list = ShiftingTableView()  # an entry put on top moves those below
         self.list.setAccessibleName("History")
         steady_scroll_bars(self.list, vertical_on=True)
-        self.list.setHeaderLabels(list(COLUMNS))
-        self.list.setRootIsDecorated(False)
-        self.list.setItemDelegate(PlainCells(self.list))  # each text laid out once
+        self.list.setModel(self.model)
+        self.list.setShowGrid(False)
+        self.list.setWordWrap(False)
+        self.list.verticalHeader().hide()
+        self.list.verticalHeader().setDefaultSectionSize(self.list.fontMetrics().height() + 6)
+        self.list.setItemDelegate(PlainCells(self.list, self.model.shown))  # no style
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.list.header()
-        header.setStretchLastSection(False)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header_apart(self.list)
+        header = self.list.horizontalHeader()
         # sized once (fitting the contents would measure every entry on each reload); the
         # user may drag them
         metrics = self.list.fontMetrics()
         for column, widest in enumerate(WIDEST):
             header.resizeSection(column, metrics.horizontalAdvance(widest) + 2 * MARGIN)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.list.itemActivated.connect(self._jump)
-        self.list.itemDoubleClicked.connect(self._jump)
+        self.list.activated.connect(self._jump)
+        self.list.doubleClicked.connect(self._jump)
         filters = QHBoxLayout()
         filters.addWidget(self.annotator, 1)
         filters.addWidget(self.operation, 1)
@@ -136,10 +195,8 @@ class HistoryDock(QDockWidget):
 
     def reload(self) -> None:
         self.entries = self._read()
-        self.list.clear()
         titles: dict[str, str] = {}
-        self.list.addTopLevelItems([self._item(e, titles) for e in self.entries])  # at once
-        self._lay_out()
+        self.model.reset([self._row(e, titles) for e in self.entries])
 
     def follow(self) -> None:
         """Bring the list up to date after a change without reading it all again: the
@@ -176,36 +233,32 @@ class HistoryDock(QDockWidget):
         for row, entry in enumerate(self.entries):
             if entry.id in states:
                 self.entries[row] = entry = replace(entry, state=states[entry.id])
-                self.list.topLevelItem(row).setText(2, line(self._operation(entry)))
+                self.model.set_text(row, 2, line(self._operation(entry)))
         titles: dict[str, str] = {}
         newest = self.entries[0].id
         on_top = [e for e in new if e.id > newest]
-        self.list.insertTopLevelItems(0, [self._item(e, titles) for e in on_top])  # at once
+        self.model.insert(0, [self._row(e, titles) for e in on_top])  # at once
         self.entries[:0] = on_top
         for entry in new[len(on_top):]:  # committed late: each in its place among the shown
             row = next(i for i, e in enumerate(self.entries) if e.id < entry.id)
-            self.list.insertTopLevelItem(row, self._item(entry, titles))
+            self.model.insert(row, [self._row(entry, titles)])
             self.entries.insert(row, entry)
-        while len(self.entries) > SHOWN:
-            self.entries.pop()
-            self.list.takeTopLevelItem(len(self.entries))
+        del self.entries[SHOWN:]
+        self.model.keep(SHOWN)
         self._lay_out()
 
     def _lay_out(self) -> None:
-        """Lay the list out now, not on the view's timer: Qt lays a tree out again after rows
+        """Lay the list out now, not on the view's timer: Qt lays a view out again after rows
         are inserted or taken on a zero timer (to do it once for many changes), whose repaint
         then came after the turn of the edit that made them; all of an edit's rows are put in
         at once here, so the repaint comes with the edit's own."""
         self.list.executeDelayedItemsLayout()
 
-    def _item(self, entry: JournalEntry, titles: dict[str, str]) -> QTreeWidgetItem:
+    def _row(self, entry: JournalEntry, titles: dict[str, str]) -> Row:
         what = describe(*entry.step)
-        item = QTreeWidgetItem([line(text) for text in (
-            entry.at.replace("T", " ").removesuffix("Z"), entry.annotator,
-            self._operation(entry), what, self._where(entry, titles),
-        )])
-        item.setToolTip(3, tooltip(what))
-        return item
+        return (line(entry.at.replace("T", " ").removesuffix("Z")), line(entry.annotator),
+                line(self._operation(entry)), line(what), line(self._where(entry, titles)),
+                tooltip(what))
 
     @staticmethod
     def _operation(entry: JournalEntry) -> str:
@@ -222,8 +275,8 @@ class HistoryDock(QDockWidget):
         return f"{titles[uid]} and {more} more" if more else titles[uid]
 
     # -- jumping ---------------------------------------------------------------------------
-    def _jump(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        self.jump(self.list.indexOfTopLevelItem(item))
+    def _jump(self, index: QModelIndex) -> None:
+        self.jump(index.row())
 
     def jump(self, row: int) -> None:
         """Open the document of entry ``row`` and select the span it is about, if still there."""

@@ -12,8 +12,7 @@ table's seven rows took ~3 ms of CPU drawn into pixmaps kept per cell, now ~1 ms
 repaints the selected row without the style.
 
 Cells the style draws with more in mind are left to it: a cell with the keyboard focus or
-under the pointer, a selected cell of a tree (its row highlight spans the row), and a view laid
-out right to left (the style aligns the text at the right).
+under the pointer, and a view laid out right to left (the style aligns the text at the right).
 """
 
 from __future__ import annotations
@@ -23,13 +22,7 @@ from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPalette, QStaticText
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 LAID = 2_000
 """Most cells' texts kept laid out (each a text and its column's width; some 1 MB)."""
@@ -52,7 +45,7 @@ class _Look:
     height, the font's widest character and the advance of each ASCII character, and the
     text's colour in each state."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QTableView) -> None:
         metrics = QFontMetricsF(view.font())
         self.advances = [metrics.horizontalAdvance(chr(code)) if code >= 32 else math.inf
                          for code in range(128)]
@@ -61,8 +54,6 @@ class _Look:
         self.ascent = metrics.ascent()
         self.widest = metrics.maxWidth()
         self.height = math.ceil(metrics.ascent() + metrics.descent())
-        self.styled = _STYLED | (0 if isinstance(view, QTableView) else _SELECTED)
-        """The states drawn by the style."""
         self.right_to_left = view.layoutDirection() == Qt.LayoutDirection.RightToLeft
         self.pens: dict[int, QColor] = {}
 
@@ -90,12 +81,12 @@ def group(state: int) -> QPalette.ColorGroup:
 
 
 class PlainCells(QStyledItemDelegate):
-    """The style's look of a cell of ``view``, drawn from its text. For views whose cells show
+    """The style's look of a cell of table ``view``, drawn from its text. For views whose cells show
     their display data alone, on one line, where the view puts it (no icon, check box,
     alignment, colour or font of their own) over the view's base (no alternating rows);
     ``text`` gives a cell's display data, asked without Qt (by default ``index.data()``)."""
 
-    def __init__(self, view: QAbstractItemView,
+    def __init__(self, view: QTableView,
                  text: Callable[[Index], Hashable] | None = None) -> None:
         super().__init__(view)
         self._text = text or (lambda index: index.data())
@@ -113,7 +104,7 @@ class PlainCells(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         look = self._look or self._measure()
         state = option.state.value
-        if state & look.styled or look.right_to_left:
+        if state & _STYLED or look.right_to_left:
             super().paint(painter, option, index)
             return
         rect = option.rect

@@ -9,16 +9,15 @@ with what was due to be repainted there) and let Qt repaint only what that uncov
 that came, or the row that moves up into view from under the bottom edge. The layout that
 follows is left to Qt, without its repaint of the whole viewport.
 
-For flat lists whose rows all have one height (a table with a hidden vertical header and rows
-never resized to their contents, a tree of top-level items of uniform row heights); anything
-else that makes Qt lay the rows out (a reset, a sort, a new model) is repainted whole, as Qt
-does.
+For tables whose rows all have one height (a hidden vertical header, rows never resized to
+their contents); anything else that makes Qt lay the rows out (a reset, a sort, a new model) is
+repainted whole, as Qt does.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -110,19 +109,3 @@ class ShiftingTableView(ShiftingRows, QTableView):
 
     def _row_height(self) -> int:
         return self.verticalHeader().defaultSectionSize()
-
-
-class ShiftingTreeWidget(ShiftingRows, QTreeWidget):
-    """A :class:`QTreeWidget` of top-level items alone, uniform row heights, that moves its
-    rows' pixels when items come or go."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setUniformRowHeights(True)
-        self._watch(self.model())
-
-    def _row_top(self, row: int) -> int:
-        return self.visualRect(self.model().index(row, 0)).top()
-
-    def _row_height(self) -> int:
-        return self.visualRect(self.model().index(0, 0)).height()

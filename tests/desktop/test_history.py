@@ -58,10 +58,10 @@ def test_history_lists_filters_and_jumps_to_the_span(qtbot, path: Path, tmp_path
     window.history.show()
     window.history.raise_()
     dock = window.history
-    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
-    ops = [dock.list.topLevelItem(i).text(2) for i in range(dock.list.topLevelItemCount())]
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
+    ops = [dock.model.text(i, 2) for i in range(dock.model.rowCount())]
     assert ops[:3] == ["create_span", "update_span", "batch"]  # newest first
-    described = [dock.list.topLevelItem(i).text(3) for i in range(dock.list.topLevelItemCount())]
+    described = [dock.model.text(i, 3) for i in range(dock.model.rowCount())]
     assert described[1:3] == ["relabel ORG → PERSON [0, 3)",
                               "create ORG [0, 3) and status todo → in_progress"]
     dock.annotator.setCurrentIndex(dock.annotator.findData("bob"))
@@ -106,7 +106,7 @@ def test_an_entry_committed_after_a_newer_one_still_joins_the_list(
     dock.show()
     dock.raise_()
     service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
-    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
     service.store.apply(CreateSpan(Span(first, 4, 7, "ORG", "bob")), "bob")  # older: in flight
     in_flight = service.store.history(limit=1)[0].id
     history = service.history
@@ -119,8 +119,8 @@ def test_an_entry_committed_after_a_newer_one_still_joins_the_list(
     dock.follow()
     ids = [e.id for e in dock.entries]
     assert in_flight in ids and ids == sorted(ids, reverse=True)
-    assert dock.list.topLevelItemCount() == len(ids)
-    assert [dock.list.topLevelItem(i).text(1) for i in range(3)] == ["amina", "bob", "amina"]
+    assert dock.model.rowCount() == len(ids)
+    assert [dock.model.text(i, 1) for i in range(3)] == ["amina", "bob", "amina"]
     window.service.store.close()
 
 
@@ -134,7 +134,7 @@ def test_another_programs_entry_before_a_press_joins_at_the_next_look(
     dock.show()
     dock.raise_()
     service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
-    qtbot.waitUntil(lambda: dock.list.topLevelItemCount() > 0)
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
     other = Store.open(path)
     other.apply(CreateSpan(Span(first, 4, 7, "ORG", "bob")), "bob")
     other.close()
@@ -142,7 +142,7 @@ def test_another_programs_entry_before_a_press_joins_at_the_next_look(
     assert [e.annotator for e in dock.entries[:2]] == ["amina", "amina"]  # not read yet
     assert service.notice_outside_changes()
     assert [e.annotator for e in dock.entries[:3]] == ["amina", "bob", "amina"]
-    assert dock.list.topLevelItemCount() == len(dock.entries)
+    assert dock.model.rowCount() == len(dock.entries)
     window.service.store.close()
 
 
@@ -187,6 +187,6 @@ def test_an_edit_repaints_the_history_before_the_window_is_idle(
         service.apply(CreateSpan(Span(first, *words[2 * n + 1], "ORG", "amina")))
         until_idle()
         assert paints.count >= 1  # the new entry shown within the edit's own turn
-        assert dock.list.topLevelItem(0).text(3) == "create ORG [{}, {})".format(*words[2 * n + 1])
+        assert dock.model.text(0, 3) == "create ORG [{}, {})".format(*words[2 * n + 1])
         paints.deleteLater()
     window.service.store.close()

@@ -28,7 +28,7 @@ SHOWN = ("label", "button", "combo", "action", "window title", "status message",
          "axis tick", "axis label", "text view tooltip", "error box",
          "view QTableView DocumentListModel", "view QTableView SpansModel",
          "view QTableView ItemsModel header", "view QTableView ItemsModel",
-         "view QTreeWidget QAbstractItemModel",
+         "view QTreeWidget QAbstractItemModel", "view QTableView HistoryModel",
          "view QListWidget QAbstractListModel")
 """Checks that must each have seen hostile data (the walk reached the places they cover)."""
 

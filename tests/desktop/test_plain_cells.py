@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyledItemDelegate,
     QTableView,
-    QTreeWidget,
-    QTreeWidgetItem,
 )
 
 from desktop.plain_cells import PlainCells
@@ -106,29 +104,3 @@ def test_a_new_palette_draws_the_cells_again(qtbot):
     styled = image(view)
     view.setItemDelegate(cells)
     assert image(view) == styled
-
-
-def test_a_tree_of_entries_looks_as_the_style_draws_it(qtbot):
-    """The History's kind of list: a tree with no root decoration, an entry put on top."""
-    tree = QTreeWidget()
-    tree.setColumnCount(2)
-    tree.setRootIsDecorated(False)
-    tree.setUniformRowHeights(True)
-    qtbot.addWidget(tree)
-    tree.resize(300, 200)
-    with qtbot.waitExposed(tree):
-        tree.show()
-    for n in range(10):
-        tree.insertTopLevelItem(0, entry(n))
-    tree.setCurrentItem(tree.topLevelItem(3))
-    tree.setItemDelegate(PlainCells(tree))
-    image(tree)
-    tree.insertTopLevelItem(0, entry(10))
-    qtbot.wait(20)  # (its layout is delayed)
-    copied = image(tree)
-    tree.setItemDelegate(QStyledItemDelegate(tree))
-    assert image(tree) == copied
-
-
-def entry(n: int) -> QTreeWidgetItem:
-    return QTreeWidgetItem([f"2026-12-05 08:{n:02}", f"create span {n}"])

@@ -11,14 +11,9 @@ import random
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QStyledItemDelegate,
-    QTreeWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QWidget
 
-from desktop.shifting_rows import ShiftingTableView, ShiftingTreeWidget
+from desktop.shifting_rows import ShiftingTableView
 
 pytestmark = pytest.mark.gui
 COLUMNS = 3
@@ -35,17 +30,14 @@ class Painted(QStyledItemDelegate):
 
 
 class Rows:
-    """A shifting view of either kind, its rows put and taken by name."""
+    """A shifting view of either kind (a table with its grid, a list: a table without, as
+    the History is), its rows put and taken by name."""
 
     def __init__(self, qtbot, kind: str, rows: int) -> None:
-        if kind == "table":
-            self.view = ShiftingTableView()
-            self.view.setModel(QStandardItemModel(0, COLUMNS))
-            self.view.verticalHeader().hide()
-        else:
-            self.view = ShiftingTreeWidget()
-            self.view.setColumnCount(COLUMNS)
-            self.view.setRootIsDecorated(False)
+        self.view = ShiftingTableView()
+        self.view.setModel(QStandardItemModel(0, COLUMNS))
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(kind == "table")
         for n in range(rows):
             self.put(n, f"row {n}")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -59,17 +51,10 @@ class Rows:
 
     def put(self, row: int, name: str) -> None:
         words = [f"{name} {column}" for column in range(COLUMNS)]
-        if isinstance(self.view, ShiftingTableView):
-            self.view.model().insertRow(row, [QStandardItem(w) for w in words])
-        else:
-            self.view.insertTopLevelItem(row, QTreeWidgetItem(words))
+        self.view.model().insertRow(row, [QStandardItem(w) for w in words])
 
     def take(self, row: int, count: int) -> None:
-        if isinstance(self.view, ShiftingTableView):
-            self.view.model().removeRows(row, count)
-        else:
-            for _ in range(count):
-                self.view.takeTopLevelItem(row)
+        self.view.model().removeRows(row, count)
 
     def rename(self, row: int, name: str) -> None:
         self.view.model().setData(self.view.model().index(row, 0), name)
@@ -90,7 +75,7 @@ def shows_whole(widget: QWidget) -> bool:
     return shown == widget.grab().toImage().convertToFormat(shown.format())
 
 
-@pytest.mark.parametrize("kind", ["table", "tree"])
+@pytest.mark.parametrize("kind", ["table", "list"])
 def test_a_row_that_comes_or_goes_paints_one_row(qtbot, kind):
     """A row put near the top, then taken away: one row's cells painted each time (Qt's own
     views repaint every row shown, 24 cells here)."""
@@ -103,7 +88,7 @@ def test_a_row_that_comes_or_goes_paints_one_row(qtbot, kind):
         assert shows_whole(rows.view.viewport())
 
 
-@pytest.mark.parametrize("kind", ["table", "tree"])
+@pytest.mark.parametrize("kind", ["table", "list"])
 def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot, kind):
     """Rows put and taken above, inside and below what is shown, several at once, a row
     changed just before, the view scrolled to the top, the middle and the bottom, with a row

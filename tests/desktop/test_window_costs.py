@@ -392,16 +392,16 @@ def test_the_history_reads_one_document_of_an_import_and_counts_them(window, qtb
     imported = next(e for e in window.history.entries if e.op == "import")
     assert len(imported.documents) == 1 and imported.touched == DOCUMENTS
     row = window.history.entries.index(imported)
-    where = window.history.list.topLevelItem(row).text(4)
+    where = window.history.model.text(row, 4)
     assert where.endswith(f"and {DOCUMENTS - 1} more")
     full = window.service.store.history(None, None)[-1]
     assert (full.op, len(full.documents), full.touched) == ("import", DOCUMENTS, None)
 
 
 def history_rows(window: MainWindow) -> list[list[str]]:
-    listed = window.history.list
-    return [[listed.topLevelItem(row).text(c) for c in range(listed.columnCount())]
-            for row in range(listed.topLevelItemCount())]
+    listed = window.history.model
+    return [[listed.text(row, c) for c in range(listed.columnCount())]
+            for row in range(listed.rowCount())]
 
 
 def test_the_history_in_front_reads_only_the_new_entries_of_a_press(window, qtbot):

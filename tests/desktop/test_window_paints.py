@@ -388,7 +388,8 @@ def test_a_row_that_comes_is_drawn_the_rows_it_moves_are_copied(window, qtbot, d
     view.viewport().repaint()
     whole = style.cells
     columns = view.model().columnCount()
-    assert whole >= 3 * columns
+    assert whole >= 2 * columns  # (texts shown in many rows are laid out once)
+    assert view.viewport().height() >= 3 * view.rowHeight(0)
     for at in PLACES[1:]:
         select(window, at, at + 6)
         for key, modifiers in PRESSES:
