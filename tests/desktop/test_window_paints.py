@@ -462,3 +462,26 @@ def test_key_presses_draw_the_spans_tables_selected_row_without_the_style(window
             assert laid.cells <= view.model().columnCount(), (at, key)
     assert painted.count[view.viewport()] >= len(PLACES) * 3  # the rows were repainted
     assert style.cells == 0
+
+
+def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, qtbot):
+    """With History in front, each press announced its span to the Spans table, which
+    selected its row and scrolled to it out of sight; now it selects the last span announced
+    when it is shown."""
+    view = window.spans.table
+    calls = []
+    real = view.selectRow
+    view.selectRow = lambda row: calls.append(row) or real(row)
+    press_all(qtbot, window, 9)  # create, relabel, undo, delete: no span selected at the end
+    select(window, 21, 27)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    assert calls == []
+    window.spans.raise_()
+    qtbot.waitUntil(lambda: bool(view.selectionModel().selectedRows()))
+    del view.selectRow
+    span = window.editor.selected()
+    assert span is not None
+    assert [index.row() for index in view.selectionModel().selectedRows()] == \
+        [window.spans.model.row_of(span.id)]
+    assert calls == [window.spans.model.row_of(span.id)]
