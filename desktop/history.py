@@ -24,11 +24,11 @@ from annotate.commands import ChangeSet
 from annotate.history import describe, operation, place
 from annotate.journal_entry import JournalEntry
 from desktop.choices import fill_choices
+from desktop.painted_rows import PaintedTable
 from desktop.plain import line, tooltip
 from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
-from desktop.shifting_rows import ShiftingTableView
 from desktop.table_model import Index, RowsModel, header_apart
 
 SHOWN = 500
@@ -78,12 +78,11 @@ class HistoryModel(RowsModel):
         self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
     def text(self, row: int, column: int) -> str:
-        """What the cell at ``row``, ``column`` shows."""
+        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
         return self._rows[row][column]
 
     def shown(self, index: Index) -> str:
-        """What the cell at ``index`` shows (its display data, asked without Qt)."""
-        return self._rows[index.row()][index.column()]
+        return self.text(index.row(), index.column())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -112,7 +111,7 @@ class HistoryDock(QDockWidget):
         self.annotator.setAccessibleName("Annotator filter")
         self.operation.setAccessibleName("Operation filter")
         self.model = HistoryModel(self)
-        self.list = ShiftingTableView()  # an entry put on top moves those below
+        self.list = PaintedTable(self.model.text)  # an entry put on top moves those below
         self.list.setAccessibleName("History")
         steady_scroll_bars(self.list, vertical_on=True)
         self.list.setModel(self.model)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
@@ -102,13 +102,17 @@ class PlainCells(QStyledItemDelegate):
         return False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        look = self._look or self._measure()
         state = option.state.value
-        if state & _STYLED or look.right_to_left:
+        if state & _STYLED or (self._look or self._measure()).right_to_left:
             super().paint(painter, option, index)
             return
-        rect = option.rect
-        data = self._text(index)
+        self.draw(painter, option, option.rect, state, self._text(index))
+
+    def draw(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, state: int,
+             data: Hashable) -> None:
+        """Draw the cell at ``rect`` showing ``data`` in ``state`` (neither focused nor under
+        the pointer), with the view's look in ``option`` (its palette, locale, font)."""
+        look = self._look or self._measure()
         key = (data, rect.width())
         text = self._laid.get(key, self)
         if text is self:  # new: drawn as a string (a static text costs more the first time)

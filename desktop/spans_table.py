@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.model import Span
+from desktop.painted_rows import PaintedTable
 from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
-from desktop.shifting_rows import ShiftingTableView
 from desktop.table_model import Index, RowsModel, header_apart
 from desktop.textview.regions import CHUNK
 
@@ -236,9 +236,12 @@ class SpansModel(RowsModel):
         del self._rows[row]
         self.endRemoveRows()
 
+    def text(self, row: int, column: int) -> Any:
+        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
+        return self._cell(self._rows[row], column)
+
     def shown(self, index: Index) -> Any:
-        """What the cell at ``index`` shows (its display data, asked without Qt)."""
-        return self._cell(self._rows[index.row()], index.column())
+        return self.text(index.row(), index.column())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, tooltip or span id. The view asks each cell it paints for some
@@ -268,7 +271,7 @@ class SpansTable(QDockWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.model.set_filter)
         self.filter.setAccessibleName("Filter spans")
-        self.table = ShiftingTableView()  # a span made or deleted moves the rows below
+        self.table = PaintedTable(self.model.text)  # a span made or deleted moves the rows below
         self.table.setAccessibleName("Spans")
         steady_scroll_bars(self.table, vertical_on=True)
         self.table.setModel(self.model)

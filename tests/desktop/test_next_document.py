@@ -132,6 +132,29 @@ def test_the_spans_tables_new_cells_are_drawn_without_the_style(qtbot, window: M
     assert sum(asked.values()) == 0
 
 
+def test_the_spans_tables_rows_are_painted_in_one_call(qtbot, window: MainWindow,
+                                                       monkeypatch) -> None:
+    """Qt's table called the Python delegate for each cell it painted (its style option and
+    index converted, the model's counts asked again, ~7 µs a cell before any drawing): a
+    document opened paints the rows in one call of the table (desktop/painted_rows.py), each
+    cell drawn from the model's text, the delegate never called."""
+    window.spans.raise_()
+    qtbot.wait(30)
+    model, table = window.spans.model, window.spans.table
+    cells = table.itemDelegate()
+    called, drawn = Counter(), Counter()
+    for name, counter in (("paint", called), ("draw", drawn)):
+        real = getattr(type(cells), name)
+        monkeypatch.setattr(type(cells), name, lambda self, *args, real=real, counter=counter:
+                            (counter.update([1]), real(self, *args))[1])
+    for _ in range(2):
+        next_document(qtbot, window)
+        table.viewport().repaint()  # (whatever the timers did: the rows drawn now)
+    assert model.rowCount() == SPANS[2]
+    assert drawn[1] >= SPANS[2] * model.columnCount()
+    assert called[1] == 0
+
+
 def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tmp_path: Path,
                                                                         ) -> None:
     """Stepping past the last row the document list shows scrolls it: its scroll bar is

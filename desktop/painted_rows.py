@@ -1,0 +1,97 @@
+"""A table whose rows are painted in one Python call.
+
+Qt's table view paints each cell it shows with a call of its delegate: for a Python delegate
+and model, each cell costs a crossing into Python with its style option and index converted,
+and the model's row and column counts asked again (a document opened paints the Spans table's
+42 cells so). :class:`PaintedTable` paints the rows in the region to repaint itself, in one
+call: each cell through its :class:`~desktop.plain_cells.PlainCells` (the same pixels), the
+selection as the view holds it, then the grid as Qt draws it (one line under each row and one
+right of each column, in the style's grid colour).
+
+Qt paints instead whenever a cell may look otherwise: the view focused (its current cell
+framed) or under the pointer (a cell hovered), laid out right to left, rows selected by cell,
+alternating row colours, a grid other than solid lines, or a delegate of another kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem
+
+from desktop.plain_cells import PlainCells
+from desktop.shifting_rows import ShiftingTableView
+
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
+
+
+class PaintedTable(ShiftingTableView):
+    """A :class:`ShiftingTableView` of whole-row selection whose rows, each cell showing
+    ``text(index)`` (its display data, asked without Qt), are painted in one call."""
+
+    def __init__(self, text: Callable[[int, int], Hashable]) -> None:
+        super().__init__()
+        self._cell_text = text
+
+    def _painted_by_qt(self) -> bool:
+        return (not isinstance(self.itemDelegate(), PlainCells) or self.hasFocus()
+                or self.viewport().underMouse() or self.alternatingRowColors()
+                or self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+                or self.selectionBehavior() != QAbstractItemView.SelectionBehavior.SelectRows
+                or self.gridStyle() != Qt.PenStyle.SolidLine)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._painted_by_qt():
+            super().paintEvent(event)
+            return
+        model = self.model()
+        rows = model.rowCount()
+        area = event.rect()
+        first = self.rowAt(area.top())
+        if not rows or first < 0:
+            return
+        last = self.rowAt(area.bottom())
+        last = rows - 1 if last < 0 else last
+        header = self.horizontalHeader()
+        grid = 1 if self.showGrid() else 0
+        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column))
+                   for column in (header.logicalIndex(v) for v in range(header.count()))
+                   if not header.isSectionHidden(column)]
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        plain = option.state.value & _PLAIN
+        cells: PlainCells = self.itemDelegate()  # type: ignore[assignment]
+        selection = self.selectionModel()
+        root = QModelIndex()
+        text = self._cell_text
+        painter = QPainter(self.viewport())
+        try:
+            for row in range(first, last + 1):
+                top, height = self.rowViewportPosition(row), self.rowHeight(row) - grid
+                state = plain | (_SELECTED if selection.isRowSelected(row, root) else 0)
+                for column, left, width in columns:
+                    cells.draw(painter, option, QRect(left, top, width - grid, height),
+                               state, text(row, column))
+            if grid:
+                self._paint_grid(painter, option, area, first, last, columns)
+        finally:
+            painter.end()
+
+    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, area: QRect,
+                    first: int, last: int, columns: list[tuple[int, int, int]]) -> None:
+        """The lines Qt's table draws: under each row and right of each column, within the
+        area repainted and the rows' and columns' extent."""
+        colour = QColor.fromRgba(self.style().styleHint(
+            QStyle.StyleHint.SH_Table_GridLineColor, option, self) & 0xFFFFFFFF)
+        right = min(area.right(), self.horizontalHeader().length() - 1)
+        bottom = min(area.bottom(), self.verticalHeader().length() - 1)
+        for row in range(first, last + 1):
+            y = self.rowViewportPosition(row) + self.rowHeight(row) - 1
+            painter.fillRect(QRect(area.left(), y, right - area.left() + 1, 1), colour)
+        for _column, left, width in columns:
+            painter.fillRect(QRect(left + width - 1, area.top(), 1, bottom - area.top() + 1),
+                             colour)
+
