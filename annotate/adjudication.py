@@ -253,19 +253,23 @@ def plan_documents(annotators: Sequence[str], documents: Sequence[DocumentSpans]
 
 SpanRow = tuple[Any, ...]
 """A span as :func:`agreed_at_sight` reads it: (annotator, label, start, end, attributes, id,
-...), the attributes in any form whose equality implies that of the attributes."""
+...), annotator and label by name or by id, the attributes in any form whose equality
+implies that of the attributes."""
 
 
-def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
+def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[Any],
                     ruled: Collection[str] = (),
-                    gold: Collection[tuple[str, int, int]] = (),
+                    gold: Collection[tuple[Any, int, int]] = (),
                     attributes: Callable[[Any], Any] = lambda given: given,
+                    labels: Mapping[Any, str] | None = None,
                     ) -> list[list[SpanRow]] | None:
     """The open items of kind ``agreed`` among one document's ``spans`` (those of others than
     ``considered`` are left out), each as its spans in ``considered`` order, by position, as
     :func:`plan_documents` makes them, found without aligning; None when only an alignment
     can tell (some (label, start, end) every annotator considered gives, one of them more
-    than once).
+    than once). ``considered`` and ``gold`` name annotators and labels as the rows do;
+    ``labels``: the label names of the rows' ids, when they hold ids (items with the same
+    bounds come by label name).
 
     Alignment pairs identical spans first, one-to-one, and aligns nothing else with them: a
     (label, start, end) that each of ``considered`` gives exactly once is one item, agreed
@@ -276,7 +280,7 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
     if len(considered) < 2:
         return []  # one annotator's spans are items of kind single
     order = {name: i for i, name in enumerate(considered)}
-    by_key: dict[tuple[str, int, int], list[SpanRow]] = {}
+    by_key: dict[tuple[Any, int, int], list[SpanRow]] = {}
     for span in spans:
         if span[0] in order:
             key = span[1:4]
@@ -303,7 +307,10 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[str],
         for span in group:
             in_order[order[span[0]]] = span
         found.append(in_order)
-    found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
+    if labels is None:
+        found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
+    else:
+        found.sort(key=lambda group: (group[0][2], group[0][3], labels[group[0][1]]))
     return found
 
 

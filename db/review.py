@@ -212,37 +212,43 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
 
 
 def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str], at: str,
-                     ids: Iterator[str], parts: Parts) -> bool:
+                     ids_drawn: Iterator[str], parts: Parts) -> bool:
     """Add to ``parts`` (:func:`~annotate.commands.gold_parts`) those of the step accepting
     the open fully agreed items of a document with no relation, made ``at`` with ids from
-    ``ids``, found without aligning; False (nothing added) when they take an alignment."""
-    uid, spans, done, decided, label_decisions, doc_labels, related = material
+    ``ids_drawn``, found without aligning; False (nothing added) when they take an
+    alignment."""
+    uid, spans, done, decided, label_decisions, doc_labels, related, names = material
     if related:
         return False
+    ids = names.annotators  # the rows name annotators and labels by id
     present = {span[0] for span in spans}
-    considered = [name for name in chosen if name in present or name in done]
+    considered = [who for name in chosen
+                  if (who := ids.get(name)) is not None and (who in present or who in done)]
     ruled: set[str] = set()
     if decided:
         kept = {span[5] for span in spans}
         ruled = {source for kind, category, sources, gold in decided
                  if adjudication.rules(kind, category, gold in kept) for source in sources}
-    gold = {(span[1], span[2], span[3]) for span in spans if span[0] == GOLD} \
-        if GOLD in present else ()
+    gold_id = ids.get(GOLD)
+    gold = {(span[1], span[2], span[3]) for span in spans if span[0] == gold_id} \
+        if gold_id in present else ()
+    label_of = names.labels
     groups = adjudication.agreed_at_sight(spans, considered, ruled, gold,
-                                          span_rows.attributes_from)
+                                          span_rows.attributes_from, label_of)
     if groups is None:
         return False
     made, decisions, rest = parts
     for group in groups:
         _, label, start, end, attributes, _, note, fragments = group[0][:8]
         copy, decision = adjudication.accepted_as(
-            uid, start, end, label, span_rows.attributes_from(attributes), note,
+            uid, start, end, label_of[label], span_rows.attributes_from(attributes), note,
             span_rows.fragments_from(fragments), tuple([s[5] for s in group]), decided_by, at,
-            next(ids), next(ids))
+            next(ids_drawn), next(ids_drawn))
         made.append(copy)
         decisions.append(decision)
     if doc_labels:
-        labels = _plan_labels(doc_labels, lambda name: name in done, label_decisions, chosen)
+        labels = _plan_labels(doc_labels, lambda name: ids.get(name) in done, label_decisions,
+                              chosen)
         rest += adjudication.accept_agreed((), decided_by, labels).commands
     return True
 
