@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from annotate.journal_entry import JournalEntry
 from annotate.model import utc_now
-from db import json_text
+from db import dialects, json_text
 from db.engine import execute, execute_many, marks
 from db.tables import AnnotatorModel, JournalDocumentModel, JournalModel
 
@@ -32,10 +32,12 @@ _INSERT_ONE = (
     "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT = f"{_INSERT_ONE} RETURNING id"
-_INSERT_DOCUMENT = (
-    "INSERT INTO journal_documents (journal_id, document_uid) VALUES (?, ?) "
-    "ON CONFLICT DO NOTHING"
+_INSERT_DOCUMENTS = (
+    "INSERT INTO journal_documents (journal_id, document_uid) SELECT ?, value FROM {} "
+    "WHERE true ON CONFLICT DO NOTHING"  # WHERE: SQLite's reading of an upsert's SELECT
 )
+"""The documents of a journal row, bound as one JSON array (:attr:`Dialect.json_strings`):
+a statement's run per document cost 5x (accept-agreed's 9,820 documents: 0.05 s)."""
 _CLOSE = (
     "UPDATE journal SET state = 'closed' WHERE annotator_id = ? AND state = 'active' "
     "AND kind IN ('do', 'undo', 'redo')"
@@ -82,7 +84,8 @@ def _insert(conn: Connection, row: tuple[Any, ...], documents: Collection[str]) 
     row_id: int = execute(conn, _INSERT, row).fetchone()[0]
     if len(documents) > 1:
         # in uid order: appended to both indexes of the table, not scattered through them
-        execute_many(conn, _INSERT_DOCUMENT, [(row_id, uid) for uid in sorted(documents)])
+        execute(conn, _INSERT_DOCUMENTS.format(dialects.of(conn).json_strings),
+                (row_id, json_text.dumps(sorted(documents))))
     return row_id
 
 

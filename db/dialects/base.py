@@ -91,6 +91,10 @@ class Dialect(ABC):
         """Around the transaction (begun inside) that runs the migrations on ``conn``:
         whatever the engine needs so a migration that breaks a key is undone."""
 
+    json_strings: str
+    """A table of one column, ``value``: the strings of the JSON array bound as its one
+    parameter, in order (rows inserted by one statement, not a statement's run each)."""
+
     attribute_values: str
     """SELECT of (label, attribute name, kind, value) for every distinct attribute value the
     stored spans use; :func:`db.schema_io.json_value` reads kind and value as Python."""

@@ -202,6 +202,7 @@ class PostgreSQL(Dialect):
         with conn.begin():
             yield
 
+    json_strings = "json_array_elements_text(CAST(? AS json)) AS strings (value)"
     attribute_values = (
         "SELECT DISTINCT l.name, a.key, 'json', a.value::text FROM spans AS s "
         "JOIN labels AS l ON l.id = s.label_id CROSS JOIN LATERAL json_each(s.attributes) AS a "

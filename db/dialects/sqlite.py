@@ -115,6 +115,7 @@ class SQLite(Dialect):
         finally:
             driver.execute("PRAGMA foreign_keys=ON")
 
+    json_strings = "json_each(?)"
     attribute_values = (
         "SELECT DISTINCT l.name, a.key, a.type, a.value FROM spans AS s "
         "JOIN labels AS l ON l.id = s.label_id, json_each(s.attributes) AS a "
