@@ -127,3 +127,10 @@ def test_agreed_items_come_by_position_then_label() -> None:
     found = agreed_at_sight(rows, ["amina", "bo"])
     assert [group[0][5] for group in found] == \
         ["amina-CLAIM-0", "amina-PERSON-0", "amina-CLAIM-9", "amina-PERSON-9"]
+
+
+def test_rows_naming_labels_by_id_give_items_of_the_same_bounds_by_label_name() -> None:
+    rows = [(who, label, 0, 4, "{}", f"{who}-{label}") for label in (3, 4) for who in (1, 2)]
+    found = agreed_at_sight(rows, [1, 2], labels={3: "PERSON", 4: "ORG"})
+    assert [group[0][5] for group in found] == ["1-4", "1-3"]
+    assert [group[0][5] for group in agreed_at_sight(rows, [1, 2])] == ["1-3", "1-4"]

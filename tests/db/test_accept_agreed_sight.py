@@ -79,13 +79,14 @@ def seeded(path: Path) -> Store:
     return store
 
 
-def written(store: Store, monkeypatch) -> list[list[Any]]:
-    """The commands of the steps accept_agreed applies, their new ids and times left out."""
+def written(store: Store, monkeypatch, at_least: int = 41) -> list[list[Any]]:
+    """The commands of the steps accept_agreed applies (accepting ``at_least`` items), their
+    new ids and times left out."""
     steps: list[Command] = []
     apply = store.apply
     monkeypatch.setattr(store, "apply", lambda command, who: steps.append(command)
                         or apply(command, who))
-    assert review.accept_agreed(store, "judge") > 40
+    assert review.accept_agreed(store, "judge") >= at_least
     fresh: dict[str, int] = {}
     return [[_plain(c.to_dict(), fresh) for c in step.commands] for step in steps
             if type(step) is AcceptAgreed]
@@ -126,3 +127,28 @@ def test_agreed_at_sight_writes_what_aligning_every_document_writes(tmp_path: Pa
     at_sight.close()
     aligning.close()
 
+
+def test_items_of_the_same_bounds_come_by_label_name_as_aligned(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """The rows read name labels by id: ORG's id (4) comes after PERSON's (3), its name
+    before; the step is still the one aligning writes."""
+    def two_labels(path: Path) -> Store:
+        store = Store.open(path)
+        records = []
+        for n in range(3):
+            doc = Document(f"Report {n}: {TEXT}", f"r{n}")
+            records.append(AnnotatedDocument(doc, tuple(
+                Span(doc.uid, 11, 14, label, who, f"{n}-{who}-{label}")
+                for who in WHO[:2] for label in ("PERSON", "ORG")), (),
+                dict.fromkeys(WHO[:2], "done")))
+        store.import_documents(records)
+        return store
+
+    at_sight, aligning = two_labels(tmp_path / "a.sqlite"), two_labels(tmp_path / "b.sqlite")
+    steps = written(at_sight, monkeypatch, at_least=6)
+    assert [c["span"]["label"] for c in steps[0] if c["op"] == "create_span"] == \
+        ["ORG", "PERSON"] * 3
+    monkeypatch.setattr(review, "_accept_at_sight", lambda *args: False)
+    assert written(aligning, monkeypatch, at_least=6) == steps
+    at_sight.close()
+    aligning.close()
