@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from annotate import model
 from annotate.adjudication import accept_command
@@ -206,3 +206,30 @@ def test_the_journal_row_reads_back_as_the_step_in_either_shape(store: Store) ->
         spans, decisions, rest)
     said = "accept agreed items (30 changes): 15 items in 5 documents"
     assert describe(entry.op, entry.payload) == describe(entry.op, earlier) == said
+
+
+def test_the_run_takes_as_many_statements_for_more_documents(tmp_path: Path) -> None:
+    """Besides a run of its INSERT per gold span and per decision (sqlite3's executemany),
+    the statements of a run over a corpus do not grow with its documents: a few per 500 read,
+    and the journal's documents written by one (a run per document before: 40 against 10)."""
+    def statements(documents: int) -> list[str]:
+        store = Store.open(tmp_path / f"{documents}.sqlite")
+        store.import_documents([
+            AnnotatedDocument(doc := Document(f"Report {n}: the ministry said forty died.",
+                                              f"r{n}"),
+                              tuple(Span(doc.uid, start, start + 3, "CLAIM", who,
+                                         f"{n}{who}{start}")
+                                    for who in WHO for start in (12, 16)),
+                              (), dict.fromkeys(WHO, "done"))
+            for n in range(documents)])
+        store.engine.dispose()  # the run connects anew, traced
+        run: list[str] = []
+        event.listen(store.engine, "connect",
+                     lambda dbapi_conn, _record: dbapi_conn.set_trace_callback(run.append))
+        assert accept_agreed(store, "judge") == 2 * documents
+        store.close()
+        return [s for s in run if not s.startswith(("INSERT INTO spans", "INSERT INTO decisions"))]
+
+    few, more = statements(10), statements(40)
+    assert len(few) == len(more) < 50, (few, more)
+    assert sum(s.startswith("INSERT INTO journal_documents") for s in more) == 1
