@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from annotate.commands import ChangeSet
 from annotate.history import describe, operation, place
 from annotate.journal_entry import JournalEntry
 from desktop.choices import fill_choices
+from desktop.deferred import DeferredDock
 from desktop.painted_rows import PaintedTable
 from desktop.plain import line, tooltip
 from desktop.plain_cells import PlainCells
@@ -94,13 +94,16 @@ class HistoryModel(RowsModel):
         return None
 
 
-class HistoryDock(QDockWidget):
-    """The journal as a list; it reloads when shown and after every change while shown."""
+class HistoryDock(DeferredDock):
+    """The journal as a list; it reloads when shown and after every change while shown (its
+    list made when first shown: :class:`desktop.deferred.DeferredDock`)."""
 
     def __init__(self, service: Service, parent: QWidget | None = None) -> None:
-        super().__init__("History", parent)
-        self.setObjectName("history")
+        super().__init__("History", "history", parent)
         self.service = service
+
+    def make_body(self) -> None:
+        service = self.service
         self.entries: list[JournalEntry] = []
         self._stale = True
         self.annotator = QComboBox()
@@ -151,10 +154,9 @@ class HistoryDock(QDockWidget):
         hub.storeChanged.connect(self.refresh)
         hub.schemaChanged.connect(self.refresh)
         hub.documentChanged.connect(self._on_document)
-        self.visibilityChanged.connect(self._on_visibility)
 
     # -- loading ---------------------------------------------------------------------------
-    def _on_visibility(self, visible: bool) -> None:
+    def shown_changed(self, visible: bool) -> None:
         if visible and self._stale:
             self.refresh()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.deferred import make_all
 from desktop.keys import where
 
 FOCUS_NOTE = (
@@ -46,7 +47,9 @@ def what(action: QAction, name: str) -> str:
 
 
 def shortcut_table(window: QWidget) -> list[Shortcut]:
-    """Every action under ``window`` that has a shortcut, sorted by name."""
+    """Every action under ``window`` that has a shortcut, sorted by name (the parts of the
+    window not made yet are made first: their actions are the window's too)."""
+    make_all(window)
     rows = set()
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]

@@ -21,7 +21,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -36,6 +35,7 @@ from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError
 from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
+from desktop.deferred import DeferredDock
 from desktop.jobs import Latest, worker_location
 from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.job import LedgerJob
@@ -58,17 +58,22 @@ repaint, and a burst of edits (a span made, relabelled, its undo, deleted) reads
 once."""
 
 
-class LedgerDock(QDockWidget):
-    """The claims ledger of the store, built when shown and kept up to date by each edit."""
+class LedgerDock(DeferredDock):
+    """The claims ledger of the store, built when shown and kept up to date by each edit (its
+    widgets made when first shown: :class:`desktop.deferred.DeferredDock`)."""
 
     def __init__(self, service: Service, parent: QWidget | None = None,
                  link_to: Callable[[str], object] | None = None) -> None:
         """``link_to``: links the span selected in the text to the claim of a span id (the
         claim's context menu offers it)."""
-        super().__init__("Ledger", parent)
-        self.setObjectName("ledger")
+        super().__init__("Ledger", "ledger", parent)
         self.service = service
         self.link_to = link_to
+        self._tool_actions: list[QAction] = []
+        """The actions given buttons at the end of the filter row (:meth:`add_tool`)."""
+
+    def make_body(self) -> None:
+        service = self.service
         self.model = LedgerModel()
         self.refreshed: frozenset[str] | None = None
         """The keys of the rows the last edit changed (None: the last refresh built all)."""
@@ -112,6 +117,8 @@ class LedgerDock(QDockWidget):
         actors.clicked.connect(self.show_actors)
         filters.addWidget(actors)
         self.tools = filters
+        for action in self._tool_actions:
+            self._tool_button(action)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -124,7 +131,6 @@ class LedgerDock(QDockWidget):
         hub.changed.connect(self._on_changed)
         hub.storeChanged.connect(self.refresh)
         hub.schemaChanged.connect(self.refresh)
-        self.visibilityChanged.connect(self._on_visibility)
 
     @property
     def ledger(self) -> Ledger:
@@ -136,7 +142,7 @@ class LedgerDock(QDockWidget):
         return self._builds.job is not None
 
     # -- loading ---------------------------------------------------------------------------
-    def _on_visibility(self, visible: bool) -> None:
+    def shown_changed(self, visible: bool) -> None:
         if not visible:
             return
         if self._stale:
@@ -323,8 +329,14 @@ class LedgerDock(QDockWidget):
     def show_actors(self) -> None:
         ActorsDialog(self.service, self).exec()
 
-    def add_tool(self, action: QAction) -> QToolButton:
-        """A button for ``action`` at the end of the dock's filter row."""
+    def add_tool(self, action: QAction) -> None:
+        """A button for ``action`` at the end of the dock's filter row (once the row is
+        made)."""
+        self._tool_actions.append(action)
+        if self.deferred.done:
+            self._tool_button(action)
+
+    def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton()
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from window_helpers import open_samples_window, select
 
+from desktop.deferred import make_all
 from desktop.dialogs.assign import AssignDialog
 from desktop.dialogs.restore import RestoreDialog
 from desktop.dialogs.transfer import ExportDialog, ImportDialog, SummaryDialog
@@ -87,6 +88,7 @@ def test_every_control_of_the_window_has_a_name(window, qtbot):
     qtbot.keyClick(window.editor.view, "c")  # a claim: the Span panel shows its fields
     window.editor.find_bar.open_bar()
     assert window.inspector.span is not None
+    make_all(window)  # the docks' parts not shown yet (behind another tab) too
     assert unnamed(window) == []
 
 
