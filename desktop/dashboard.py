@@ -44,15 +44,15 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError, plain_message
 from annotate.model import GOLD
-from desktop import pair_process
 from desktop.dashboard_counts import Counts, CountsJob, follows, read_counts
 from desktop.jobs import Job, Latest, worker_location
-from desktop.pair_process import PairFigures
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
+
+    from desktop.pair_process import PairFigures
 
 
 DEBOUNCE_MS = 1000
@@ -99,6 +99,8 @@ class PairJob(Job):
                 child.kill()
 
     def run(self) -> None:
+        from desktop import pair_process  # the worker's alone, when the pair is figured
+
         try:
             figures = pair_process.in_child(self.location, self.a, self.b, self.step,
                                             self._started)

@@ -37,7 +37,6 @@ from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
 from desktop.deferred import DeferredDock
 from desktop.jobs import Latest, worker_location
-from desktop.ledger.actors_dialog import ActorsDialog
 from desktop.ledger.job import LedgerJob
 from desktop.ledger.model import CLAIM, LedgerModel
 from desktop.ledger.timeline import Timeline
@@ -327,6 +326,8 @@ class LedgerDock(DeferredDock):
         self.timeline.show_row(self.model.row_of(index))
 
     def show_actors(self) -> None:
+        from desktop.ledger.actors_dialog import ActorsDialog  # a dialog: made when opened
+
         ActorsDialog(self.service, self).exec()
 
     def add_tool(self, action: QAction) -> None:
