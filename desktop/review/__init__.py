@@ -59,7 +59,7 @@ class ReviewDock(QDockWidget):
         if not visible:
             self.adjudication.set_aside()
         elif self.tabs.currentWidget() is self.adjudication:
-            self.adjudication.catch_up()
+            self.adjudication.catch_up_soon()
 
     def open_panel(self) -> None:
         """Show and raise the dock, tall enough for a few items side by side."""

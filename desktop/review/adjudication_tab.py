@@ -159,6 +159,8 @@ class AdjudicationTab(QWidget):
         self._edit_count = 0  # edits of the current document's spans heard
         self._replan = QTimer(self, singleShot=True, interval=REPLAN_MS)
         self._replan.timeout.connect(self.refresh)
+        self._catch_up = QTimer(self, singleShot=True, interval=0)
+        self._catch_up.timeout.connect(self.catch_up)
         self.model = ItemsModel(self._cells, self)
         self.table = ItemsTable(self.model)
         self.table.setAccessibleName("Review items")
@@ -251,7 +253,7 @@ class AdjudicationTab(QWidget):
     # -- loading ---------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.catch_up()
+        self.catch_up_soon()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
@@ -261,6 +263,12 @@ class AdjudicationTab(QWidget):
         """Re-plan now if changes came while the tab was out of sight."""
         if self._stale:
             self.refresh()
+
+    def catch_up_soon(self) -> None:
+        """:meth:`catch_up` once the event that shows the tab is handled: a dock brought in
+        front by its tab is told so while the dock it replaces still covers it (its visible
+        region empty, the tab would stay stale until the next change)."""
+        self._catch_up.start()
 
     def set_aside(self) -> None:
         """Out of sight (another tab or dock in front), the tab does no work: an alignment
@@ -396,8 +404,10 @@ class AdjudicationTab(QWidget):
     @property
     def planning(self) -> bool:
         """The current document is being aligned (a background job) or is due to be (an edit
-        of its spans a moment ago, :data:`REPLAN_MS`): the items shown may be stale."""
-        return self._plans.job is not None or self._replan.isActive()
+        of its spans a moment ago, :data:`REPLAN_MS`, or the tab just shown, to catch up):
+        the items shown may be stale."""
+        return (self._plans.job is not None or self._replan.isActive()
+                or self._catch_up.isActive())
 
     def _current(self) -> bool:
         """Whether the items shown are those of the current document as it is now."""
