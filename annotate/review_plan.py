@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from annotate.commands import Decision
     from annotate.overlap_matching import Progress
 
-__all__ = ["DocumentPlan", "Splice", "in_order"]
+__all__ = ["DocumentPlan", "Splice", "common_ends", "in_order"]
 
 
 def _order(span: Span) -> tuple[int, int, str, str]:
@@ -152,13 +152,7 @@ class DocumentPlan:
         self.decided += sum(it.status != "open" for it in added) - \
             sum(it.status != "open" for it in old)
         self.agreed_open += sum(map(_agreed_open, added)) - sum(map(_agreed_open, old))
-        shortest = min(len(old), len(added))  # the items kept at either end: the old objects
-        head = 0
-        while head < shortest and old[head] == added[head]:
-            head += 1
-        tail = 0
-        while tail < shortest - head and old[-1 - tail] == added[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(old, added)  # the items kept at either end: the old objects
         changed = added[head:len(added) - tail]
         items[i0 + head:i1 - tail] = changed
         return Splice(i0 + head, len(old) - head - tail, changed)
@@ -180,6 +174,19 @@ class DocumentPlan:
     def stretches(self) -> int:
         """How many stretches the items lie in."""
         return len(self._lo)
+
+
+def common_ends(old: Sequence[object], new: Sequence[object]) -> tuple[int, int]:
+    """How many elements ``old`` and ``new`` share at their head, then at their tail (the
+    tail not reaching into the head): what lies between is all that changed."""
+    shortest = min(len(old), len(new))
+    head = 0
+    while head < shortest and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _agreed_open(item: Item) -> bool:

@@ -70,6 +70,12 @@ def select(window: MainWindow, start: int, end: int) -> None:
     view.setFocus()
 
 
+def select_words(window: MainWindow, words: str) -> None:
+    """Select the first occurrence of ``words`` in the shown text and focus the text."""
+    start = window.editor.text.index(words)
+    select(window, start, start + len(words))
+
+
 class Events(QObject):
     """Counts the events of one type each watched widget receives."""
 

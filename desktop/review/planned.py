@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from annotate import adjudication
 from annotate.adjudication import DocItem
-from annotate.review_plan import DocumentPlan
+from annotate.review_plan import DocumentPlan, common_ends
 from db.review import DocumentReview
 from desktop.review.item_cells import Row
 
@@ -38,13 +38,7 @@ def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
     """``found`` as rows in place of ``base``, and the one stretch where they differ (the
     longest common head and tail kept)."""
     new: list[Row] = [*found.items, *found.relation_items]
-    shortest = min(len(base), len(new))
-    first = 0
-    while first < shortest and base[first] == new[first]:
-        first += 1
-    tail = 0
-    while tail < shortest - first and base[-1 - tail] == new[-1 - tail]:
-        tail += 1
+    first, tail = common_ends(base, new)
     removed, added = len(base) - first - tail, len(new) - first - tail
     rows = [*base[:first], *new[first:first + added], *base[len(base) - tail:]]
     items = len(found.items)

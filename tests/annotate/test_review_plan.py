@@ -11,7 +11,7 @@ from annotate import adjudication
 from annotate.adjudication import DocumentSpans, plan_documents
 from annotate.commands import Decision
 from annotate.model import GOLD, Span
-from annotate.review_plan import DocumentPlan, in_order
+from annotate.review_plan import DocumentPlan, common_ends, in_order
 
 WHO = ("amina", "bo", "chen")
 LABELS = ("CLAIM", "DENIAL", "PERSON")
@@ -134,3 +134,15 @@ def test_an_edit_that_changes_who_is_compared_is_refused() -> None:
     assert [it.kind for it in plan.items] == ["agreed"]
     assert plan.edit(theirs, None) is not None  # bo marked it done: still compared
     assert [it.kind for it in plan.items] == ["single"]
+
+
+@pytest.mark.parametrize(("old", "new", "ends"), [
+    ("", "", (0, 0)), ("abc", "abc", (3, 0)), ("abc", "", (0, 0)), ("", "xy", (0, 0)),
+    ("abcd", "abXd", (2, 1)), ("aaa", "aa", (2, 0)), ("abc", "xabc", (0, 3)),
+    ("abca", "a", (1, 0)),
+])
+def test_common_ends_share_a_head_then_a_tail_that_does_not_reach_into_it(
+        old: str, new: str, ends: tuple[int, int]) -> None:
+    assert common_ends(old, new) == ends
+    head, tail = ends
+    assert head + tail <= min(len(old), len(new))

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
-from window_helpers import open_window, painted
+from window_helpers import open_window, painted, select_words
 
 from annotate import figures
 from annotate.model import AnnotatedDocument, Document
@@ -41,16 +40,6 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     win.service.store.close()
 
 
-def select(window: MainWindow, words: str) -> None:
-    view = window.editor.view
-    start = window.editor.text.index(words)
-    cursor = view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
-    view.setFocus()
-
-
 class ShownAndHidden(QObject):
     """Counts the show and hide events of the widgets inside ``root``."""
 
@@ -70,7 +59,7 @@ def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
     """The form stays shown under the note for no span: a make or delete shows or hides that
     note only (a stack of two pages showed and hid some 30 widgets each time)."""
     inspector = window.inspector
-    select(window, "convoy")
+    select_words(window, "convoy")
     for key in PRESSES:  # each label's fields made once
         qtbot.keyClick(window.editor.view, *key)
     events = ShownAndHidden(inspector)
@@ -78,7 +67,7 @@ def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
     try:
         seen = []
         for words in ("ambushed", "spokesman"):
-            select(window, words)
+            select_words(window, words)
             for key in PRESSES:
                 events.count.clear()
                 qtbot.keyClick(window.editor.view, *key)
@@ -113,7 +102,7 @@ def test_tab_passes_by_the_covered_form_and_mouse_meets_the_note(window, qtbot):
     assert inspector.empty.isVisible() and inspector.empty.geometry() == form.geometry()
     point = form.mapTo(inspector.empty.parentWidget(), form.rect().center())
     assert inspector.empty.parentWidget().childAt(point) is inspector.empty
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     assert inspector.span is not None and not inspector.empty.isVisible()
     assert inspector.label in focus_walk(window)
@@ -127,7 +116,7 @@ def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
     """A relabelled span shows its new label's fields: Tab reaches those and none of the old
     label's, and after the form was covered and shown again too."""
     inspector = window.inspector
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     claim = dict(inspector._editors)
     qtbot.keyClick(window.editor.view, *PRESSES[1])
@@ -142,7 +131,7 @@ def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
     window.editor.view.setFocus()
     qtbot.keyClick(window.editor.view, *DELETE)
     assert inspector.span is None
-    select(window, "ambushed")
+    select_words(window, "ambushed")
     qtbot.keyClick(window.editor.view, *CREATE)  # the form covered and shown again
     walked = focus_walk(window)
     assert {e.widget for e in claim.values()} <= set(walked)
@@ -153,7 +142,7 @@ def test_the_note_takes_the_focus_of_the_form_it_covers(window, qtbot):
     """A span deleted (undone) while a field of the form has the focus: the focus goes to
     the note, as a stack gave it to the page it showed, not left in a field out of sight."""
     inspector = window.inspector
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     inspector.note.setFocus()
     assert QApplication.focusWidget() is inspector.note
@@ -168,7 +157,7 @@ def test_the_figure_pattern_is_compiled_in_a_worker_not_by_a_key_press(window, q
     qtbot.waitUntil(lambda: figures._pattern.cache_info().currsize == 1, timeout=5_000)
     QThreadPool.globalInstance().waitForDone()
     misses = figures._pattern.cache_info().misses
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     assert window.inspector.span is not None and window.inspector.span.label == "CLAIM"
     assert figures._pattern.cache_info().misses == misses
@@ -192,7 +181,7 @@ def test_a_delete_repaints_the_status_bar_label_alone(window, qtbot):
     """The counts' label is filled with the window's colour: its new text repaints it, not
     the status bar and the window under it."""
     for words in ("convoy", "ambushed"):  # (the first make and delete lay the panel out)
-        select(window, words)
+        select_words(window, words)
         qtbot.keyClick(window.editor.view, *CREATE)
         qtbot.wait(10)
         if words == "convoy":
@@ -213,13 +202,13 @@ def test_a_delete_repaints_the_status_bar_label_alone(window, qtbot):
 def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, qtbot):
     """Read-only and tooltip are set on the note field only when they change (each setting
     sends the field an event every event filter of the application sees)."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     told = Events(QEvent.Type.ReadOnlyChange, QEvent.Type.ToolTipChange)
     QApplication.instance().installEventFilter(told)
     try:
         for words in ("ambushed", "spokesman"):
-            select(window, words)
+            select_words(window, words)
             for key in PRESSES:
                 qtbot.keyClick(window.editor.view, *key)
     finally:
@@ -230,7 +219,7 @@ def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, 
 def test_a_make_or_delete_repaints_the_document_list_count_alone(window, qtbot):
     """After the document's first edit (it is in progress: its status cell changed), a make
     or a delete changes its span count only: that one cell of the list is repainted."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
     qtbot.keyClick(window.editor.view, *DELETE)
     qtbot.wait(10)
@@ -249,7 +238,7 @@ def test_a_make_or_delete_repaints_the_document_list_count_alone(window, qtbot):
     table.viewport().installEventFilter(watch)
     try:
         for key in (CREATE, DELETE):
-            select(window, "ambushed")
+            select_words(window, "ambushed")
             painted.clear()
             qtbot.keyClick(window.editor.view, *key)
             qtbot.wait(10)

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
-from window_helpers import aligned, open_window
+from window_helpers import aligned, open_window, select_words
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -76,16 +75,6 @@ def counted(owner: type, names: tuple[str, ...]) -> Iterator[Counter[str]]:
             setattr(owner, name, method)
 
 
-def select(window: MainWindow, words: str) -> None:
-    view = window.editor.view
-    start = window.editor.text.index(words)
-    cursor = view.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
-    view.setFocus()
-
-
 PRESSES = (
     ("create", Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
     ("relabel", Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
@@ -101,7 +90,7 @@ def test_a_key_press_reads_nothing_back_that_grows_with_the_store(window, qtbot)
     the status bar and the document list count from its deltas. No press reads a whole
     document's spans or counts over the store; at most the inspector looks up the new span
     and its document's links."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     reads: dict[str, Counter[str]] = {}
     for kind, key, modifiers in PRESSES:
         with counted(Store, READS) as calls:
@@ -120,13 +109,13 @@ def test_key_presses_after_the_first_read_no_status_relations_or_span(window, qt
     """The first edit of a document reads its status (to mark it in progress) and the shown
     span's links once; every press after it takes them from what the changes carried: no
     status, relation or span is read back, with the review dock in front too."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     for front in (window.spans, window.review):
         front.raise_()
         qtbot.wait(200)  # brought in front: its own reads
-        select(window, "ambushed")
+        select_words(window, "ambushed")
         for kind, key, modifiers in PRESSES:
             with counted(Store, READS) as calls:
                 qtbot.keyClick(window.editor.view, key, modifiers)
@@ -143,7 +132,7 @@ def test_the_adjudication_tab_in_front_follows_a_burst_of_presses(window, qtbot)
     window.review.raise_()
     tab = window.review.adjudication
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
-    select(window, "convoy")
+    select_words(window, "convoy")
     with counted(review, ("document_review",)) as calls, \
             counted(DocumentPlan, ("edit",)) as edits:
         for key, modifiers in ((Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier),
@@ -166,12 +155,12 @@ def test_the_adjudication_tab_out_of_sight_follows_the_edits_once_shown(window, 
     tab = window.review.adjudication
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
     window.review.tabs.setCurrentWidget(window.review.agreement)
-    select(window, "convoy")
+    select_words(window, "convoy")
     with counted(review, ("document_review",)) as calls, \
             counted(DocumentPlan, ("edit",)) as edits:
         for key in (Qt.Key.Key_C, Qt.Key.Key_D, Qt.Key.Key_Delete):  # made, relabelled, gone
             qtbot.keyClick(window.editor.view, key)
-        select(window, "Kidal")
+        select_words(window, "Kidal")
         qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
         qtbot.wait(300)
         assert edits["edit"] == 0  # out of sight: no work
@@ -202,7 +191,7 @@ def test_the_status_bar_counts_in_a_worker_and_again_after_an_edit_meanwhile(
     monkeypatch.setattr(Store, "span_count", span_count)
     window.service.hub.storeChanged.emit()  # as after another program wrote: count again
     assert window.status.progress.text().startswith("counting")
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
     qtbot.waitUntil(lambda: not window.status.counting)
     assert window.status.progress.text().startswith(f"0 of {DOCUMENTS} done · "
@@ -241,7 +230,7 @@ def test_status_bar_and_document_list_follow_edits_from_their_deltas(window, qtb
     model = window.documents.model
     before = model.document_row(model.row_of(uid))
     assert (before.span_count, before.status) == (1, "todo")
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
     row = model.document_row(model.row_of(uid))
     assert (row.span_count, row.status) == (2, "in_progress")
@@ -267,7 +256,7 @@ def test_an_edit_measures_no_rows_of_the_document_list(window, qtbot):
         model.fetchMore()
     assert model.rowCount() == DOCUMENTS
     qtbot.wait(50)
-    select(window, "convoy")
+    select_words(window, "convoy")
     calls = []
     real = model.data
     model.data = lambda *args: calls.append(args) or real(*args)  # Qt calls the instance's
@@ -284,7 +273,7 @@ def test_the_adjudication_tab_plans_nothing_while_out_of_sight(window, qtbot):
     assert window.spans.visibleRegion().isEmpty() is False
     with counted(review, ("document_review",)) as calls:
         for _ in range(3):
-            select(window, "convoy")
+            select_words(window, "convoy")
             qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
             qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
         assert calls["document_review"] == 0
@@ -365,7 +354,7 @@ def test_a_key_press_is_one_write_transaction_and_reads_nothing_back(window, qtb
     the suggestion layer keeps what it shows from the change, the Ledger follows the claims a
     moment later (it read them in the press's own turn) and the watch does not take the
     window's own commit for another program's."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)  # the document now in progress (read once)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
     for front in (window.spans, window.history, window.review, window.dashboard,
@@ -373,7 +362,7 @@ def test_a_key_press_is_one_write_transaction_and_reads_nothing_back(window, qtb
         front.raise_()
         qtbot.wait(200)  # brought in front: its own reads
         qtbot.waitUntil(lambda: not window.ledger.building)  # (built in a worker)
-        select(window, "ambushed")
+        select_words(window, "ambushed")
         for kind, key, modifiers in PRESSES:
             with transactions(window) as seen, counted(Store, JOURNAL_READS) as reads:
                 qtbot.keyClick(window.editor.view, key, modifiers)
@@ -422,7 +411,7 @@ def test_the_history_in_front_reads_only_the_new_entries_of_a_press(window, qtbo
         read.append(len(found))
         return found
 
-    select(window, "convoy")
+    select_words(window, "convoy")
     shown: dict[str, list[list[str]]] = {}
     for kind, key, modifiers in (*PRESSES[:3], ("again", Qt.Key.Key_O,
                                                 Qt.KeyboardModifier.NoModifier)):
@@ -458,20 +447,20 @@ def test_the_span_panel_keeps_its_size_as_spans_come_and_go(window, qtbot):
     neither resizes the panel's contents nor brings its scroll bars or takes them away."""
     scroll = window.inspector.widget()
     bars = (scroll.horizontalScrollBar(), scroll.verticalScrollBar())
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_O)  # the form gets the label's fields
     qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
     qtbot.wait(20)
     resizes = Resizes()
     scroll.widget().installEventFilter(resizes)
-    select(window, "convoy")
+    select_words(window, "convoy")
     shown = []
     for key in (Qt.Key.Key_O, Qt.Key.Key_Delete) * 2:
         qtbot.keyClick(window.editor.view, key)
         qtbot.wait(20)  # the layout
         shown.append(tuple(bar.isVisible() for bar in bars))
         if key == Qt.Key.Key_Delete:
-            select(window, "convoy")
+            select_words(window, "convoy")
     assert window.inspector.span is None
     assert resizes.count == 0 and len(set(shown)) == 1, (resizes.count, shown)
 
@@ -524,7 +513,7 @@ def test_a_key_press_does_the_same_work_on_a_document_of_many_spans(qtbot, tmp_p
         qtbot.wait(50)
         calls = 0
         for word in ("word1", "word2", "word3"):
-            select(window, word)
+            select_words(window, word)
             for _kind, key, modifiers in PRESSES:
                 calls += python_calls(lambda k=key, m=modifiers: qtbot.keyClick(
                     window.editor.view, k, m))
@@ -537,7 +526,7 @@ def test_a_relabel_and_its_undo_make_no_new_fields_in_the_span_panel(window, qtb
     """The Span panel keeps each label's attribute fields once made: relabelling a span and
     undoing it shows the fields already made, with the span's values (making and dropping
     them was half of the panel's work on such a press)."""
-    select(window, "convoy")
+    select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
     inspector = window.inspector
     claim = dict(inspector._editors)
@@ -618,7 +607,7 @@ def test_a_key_press_sets_only_the_counts_of_the_status_bar(window, qtbot):
     names: list[str] = []
     status.annotator.setText = names.append  # Qt calls the instance's
     status.store.setText = names.append
-    select(window, "convoy")
+    select_words(window, "convoy")
     for _kind, key, modifiers in PRESSES:
         qtbot.keyClick(window.editor.view, key, modifiers)
     del status.annotator.setText, status.store.setText
