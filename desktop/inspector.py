@@ -456,9 +456,6 @@ class Inspector(QDockWidget):
         self._far_ends.clear()
         self._on_schema()
         self.show_span("")
-        # the figure pattern compiled in a worker once the window is shown, not by the first
-        # key press that makes a claim (~6 ms)
-        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(figures.prepare))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Show the span as the change left it (its value comes with the change); forget what

@@ -40,12 +40,7 @@ def style(span_id: str, text: str, needle: str, category: str = "claim", **kw) -
 
 @pytest.fixture
 def view(qtbot) -> SpanTextView:
-    widget = SpanTextView()
-    qtbot.addWidget(widget)
-    widget.resize(600, 300)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
+    return shown_view(qtbot, 600)
 
 
 def select_displayed(view: SpanTextView, needle: str, *, cut: int = 0) -> None:
@@ -440,10 +435,11 @@ def test_the_blocks_shown_keep_their_shaping_and_so_many_at_most(qtbot):
     assert 0 not in shaped
 
 
-def shown_view(qtbot) -> SpanTextView:
+def shown_view(qtbot, width: int = 400) -> SpanTextView:
+    """A text view alone, ``width`` x 300, shown and exposed."""
     view = SpanTextView()
     qtbot.addWidget(view)
-    view.resize(400, 300)
+    view.resize(width, 300)
     with qtbot.waitExposed(view):
         view.show()
     return view
