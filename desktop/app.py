@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 ORGANIZATION = "Counterclaim"
 APPLICATION = "Counterclaim"
+JOBS_HELD_MS = 2_000
+"""The longest the window's start holds its first jobs when its text is not painted (shown
+minimized): see :func:`run_app`."""
 
 
 def paint_on_one_thread() -> None:
@@ -160,7 +163,12 @@ def _window(store: Store, settings: QSettings, theme: Theme | None) -> MainWindo
 def run_app(location: str | None) -> int:
     """Show the window on the store at ``location`` (None: $COUNTERCLAIM_DB or the default
     store) until it is closed; 0 on a normal exit, 2 when the store could not be opened or
-    the window cannot open here (the libraries Qt's platform plugin lacks are named)."""
+    the window cannot open here (the libraries Qt's platform plugin lacks are named).
+
+    The jobs the window asks for while it is built (the status bar's counts, the daily backup,
+    the check of the store file's pages, ...) are held until its text has been painted
+    (:func:`desktop.jobs.hold_jobs`): their workers would take the interpreter's lock, and on
+    a busy machine a core, from the first paint."""
     from desktop import platform_check  # run_app's alone (its subprocess): not the window's
 
     missing = platform_check.problem()
@@ -171,15 +179,23 @@ def run_app(location: str | None) -> int:
     def ready() -> tuple[QSettings, Theme]:
         from PySide6.QtCore import QSettings
 
+        from desktop.jobs import hold_jobs
         from desktop.theme import Theme
 
+        hold_jobs()
         app = application()
         settings = QSettings()
         return settings, Theme(app, settings)
 
     window = _started(location, ready)
+    from desktop.jobs import release_jobs
+
     if window is None:
+        release_jobs()
         return 2
+    from desktop.first_paint import after_first_paint
+
+    after_first_paint(window.editor.view.viewport(), release_jobs, JOBS_HELD_MS)
     window.show()
     code = application().exec()
     from desktop.jobs import stop_jobs

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,7 @@ from annotate.commands import (
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.cover import Cover
+from desktop.jobs import start_work
 from desktop.keys import no_type_ahead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.relabel import relabel_span
@@ -189,7 +190,7 @@ class Inspector(QDockWidget):
         self.show_span("")
         # the figure pattern compiled in a worker once the window is shown, not by the first
         # key press that makes a claim (~6 ms)
-        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(figures.prepare))
+        QTimer.singleShot(0, self, lambda: start_work(figures.prepare))
 
     def _build(self) -> None:
         self.form = QWidget()
