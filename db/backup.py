@@ -73,7 +73,9 @@ def list_backups(store_file: Path) -> list[BackupInfo]:
     found = []
     for path in backup_dir(store_file).glob(f"{store_file.stem}-*.sqlite"):
         if (match := pattern.fullmatch(path.name)) and path.is_file():
-            taken = datetime.strptime(match.group(1), STAMP).replace(tzinfo=UTC)
+            # ISO 8601's basic form, read in C (strptime's module, ~3 ms to import, is not
+            # needed by the window's start, which lists the backups to see if one is due)
+            taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
             found.append(BackupInfo(path, taken, match.group(2), path.stat().st_size))
     return sorted(found, key=lambda info: info.taken, reverse=True)
 

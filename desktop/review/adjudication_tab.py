@@ -57,7 +57,6 @@ from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
 from desktop.review.edges import RichTextDelegate
-from desktop.review.edit_dialog import EditDialog
 from desktop.review.item_cells import Row, RowCells, row_cells
 from desktop.review.items_model import ItemsModel, ItemsTable
 from desktop.review.planned import Planned, followed_counts, plan_rows
@@ -664,6 +663,8 @@ class AdjudicationTab(QWidget):
             return chosen is not None and self.accept_relation(entry, chosen)
         if entry is None:
             return False
+        from desktop.review.edit_dialog import EditDialog  # its first use: not at the start
+
         dialog = EditDialog(self.editor.text, entry.spans, self.service.schema(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False

@@ -28,25 +28,13 @@ from annotate.model import Span, clipped
 from annotate.offsets import OffsetMap, display_text
 from annotate.schema import LabelSchema
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.plain import MESSAGE, NAME, line, words
+from desktop.plain import NAME, line
+from desktop.review.item_cells import span_caption
 
 CONTEXT = 300
 """Characters of text shown on each side of the item for selecting new bounds."""
 BOUNDS = QColor(230, 159, 0, 90)
 """The current bounds' highlight in the context text (Okabe-Ito orange, translucent)."""
-
-
-def span_text(span: Span, text: str, limit: int = MESSAGE) -> str:
-    """The span's text, cut to ``limit`` characters (a huge span costs no more than that)."""
-    if span.end - span.start <= limit:
-        return text[span.start:span.end]
-    return text[span.start:span.start + limit - 1] + "…"
-
-
-def span_caption(span: Span, text: str, width: int = 50) -> str:
-    """``LABEL start–end “text”`` on one line, the text cut to ``width`` characters."""
-    excerpt = words(text[span.start:min(span.end, span.start + 4 * width)], width)
-    return f"{line(span.label, NAME)} {span.start}–{span.end} “{excerpt}”"
 
 
 class EditDialog(QDialog):

@@ -12,9 +12,8 @@ from annotate import adjudication
 from annotate.adjudication import Item, ItemKind
 from annotate.model import Document, Span
 from annotate.relation_items import RelationItem, RelationKind
-from desktop.plain import NAME, line, tooltip
+from desktop.plain import MESSAGE, NAME, line, tooltip, words
 from desktop.review.edges import NARROWER, edge_pieces, plain, rich
-from desktop.review.edit_dialog import span_caption, span_text
 
 KINDS: dict[ItemKind, tuple[str, str, str]] = {
     "agreed": ("✓", "#009E73", "every annotator has this span, same label, bounds and "
@@ -37,6 +36,19 @@ STATUS_COLOURS = {"accepted": "#009E73", "rejected": "#D55E00"}
 """The status cell's text colour once decided (an open item's keeps the view's)."""
 Row = Item | RelationItem
 """A row of the table: a span item or a relation item."""
+
+
+def span_text(span: Span, text: str, limit: int = MESSAGE) -> str:
+    """The span's text, cut to ``limit`` characters (a huge span costs no more than that)."""
+    if span.end - span.start <= limit:
+        return text[span.start:span.end]
+    return text[span.start:span.start + limit - 1] + "…"
+
+
+def span_caption(span: Span, text: str, width: int = 50) -> str:
+    """``LABEL start–end “text”`` on one line, the text cut to ``width`` characters."""
+    excerpt = words(text[span.start:min(span.end, span.start + 4 * width)], width)
+    return f"{line(span.label, NAME)} {span.start}–{span.end} “{excerpt}”"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from annotate.model import AnnotatedDocument, Document, Span
+from db.backup import backup
 from db.store import Store
 
 pytestmark = pytest.mark.gui
@@ -27,7 +28,8 @@ NOT_AT_START = (
     "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
     "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs", "desktop.cli_commands",
     "desktop.dialogs.assign", "desktop.help_dialog", "desktop.howto",
-    "desktop.ledger.actors_dialog", "desktop.pair_process",
+    "desktop.ledger.actors_dialog", "desktop.pair_process", "desktop.review.edit_dialog",
+    "_strptime",
 )
 """Modules (and packages) the first painted window must not have imported."""
 FIRST_PAINT = """
@@ -110,15 +112,17 @@ print(json.dumps(seen | {{"code": code}}))
 """
 
 
-def started_window(tmp_path: Path, code: str) -> dict:
+def started_window(tmp_path: Path, code: str, backed_up: bool) -> dict:
     """What the child ``code`` saw of the window started as the counterclaim script starts it
-    on a store of one document, its annotator and the welcome note known from the last
-    session."""
+    on a store of one document (``backed_up``: with today's backup), its annotator and the
+    welcome note known from the last session."""
     text = "The minister said the bridge would open in May."
     store = Store.open(tmp_path / "s.sqlite")
     document = Document(text, "First")
     store.import_documents([AnnotatedDocument(
         document, (Span(document.uid, 4, 12, "PERSON", "amina"),))])
+    if backed_up:
+        backup(store.engine, reason="daily")
     store.close()
     (tmp_path / "Counterclaim").mkdir()  # the user's settings: the last session's annotator
     (tmp_path / "Counterclaim" / "Counterclaim.conf").write_text(
@@ -140,7 +144,7 @@ def loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_the_first_painted_window_shows_the_document_without_the_backstage_modules(tmp_path):
-    seen = started_window(tmp_path, FIRST_PAINT)
+    seen = started_window(tmp_path, FIRST_PAINT, backed_up=True)
     # the real window, with the document's text, painted
     assert seen["text"] == "The minister said the bridge would open in May."
     modules = seen["modules"]
@@ -155,7 +159,7 @@ def test_the_first_painted_window_shows_the_document_without_the_backstage_modul
 
 
 def test_the_jobs_asked_for_while_the_window_is_built_start_once_it_has_painted(tmp_path):
-    seen = started_window(tmp_path, JOBS_AFTER_PAINT)
+    seen = started_window(tmp_path, JOBS_AFTER_PAINT, backed_up=False)
     # nothing started on the pool before the text's first paint (the code before started the
     # status bar's counts, the daily backup, the page check and the figure pattern: 4)
     assert seen["at_paint"] == 0
