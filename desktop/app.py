@@ -165,8 +165,8 @@ def run_app(location: str | None) -> int:
     store) until it is closed; 0 on a normal exit, 2 when the store could not be opened or
     the window cannot open here (the libraries Qt's platform plugin lacks are named).
 
-    The jobs the window asks for while it is built (the status bar's counts, the daily backup,
-    the check of the store file's pages, ...) are held until its text has been painted
+    The jobs the window asks for while it is built (the daily backup, the check of the store
+    file's pages, ...) are held until its text has been painted
     (:func:`desktop.jobs.hold_jobs`): their workers would take the interpreter's lock, and on
     a busy machine a core, from the first paint."""
     from desktop import platform_check  # run_app's alone (its subprocess): not the window's

@@ -73,9 +73,13 @@ class Job(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    held_at_start = True
+    """Whether the window's start holds the job until its first paint (:func:`hold_jobs`):
+    not a job whose findings that paint shows."""
+
     def start(self) -> None:
         _started.add(self)
-        start_work(self)
+        start_work(self, self.held_at_start)
 
     def _due(self, force: bool) -> bool:
         """Whether a progress signal may go out now (throttled unless ``force``)."""
@@ -133,10 +137,10 @@ _held: list[Work] | None = None
 is held, work starts when asked)."""
 
 
-def start_work(work: Work) -> None:
-    """Run ``work`` on ``QThreadPool.globalInstance()``, or once :func:`release_jobs` is
-    called while the window's start holds jobs."""
-    if _held is not None:
+def start_work(work: Work, held: bool = True) -> None:
+    """Run ``work`` on ``QThreadPool.globalInstance()``; while the window's start holds jobs,
+    once :func:`release_jobs` is called if ``held``."""
+    if held and _held is not None:
         _held.append(work)
     else:
         QThreadPool.globalInstance().start(work)
@@ -144,10 +148,10 @@ def start_work(work: Work) -> None:
 
 def hold_jobs() -> None:
     """Hold the work asked for from now on until :func:`release_jobs`: the window's start
-    asks for its first jobs (the status bar's counts, the daily backup, the check of the
-    store file's pages, the figure pattern) while it is built, and the workers' Python took
-    the interpreter's lock from the GUI thread up to its first paint (~90 ms of CPU on a
-    2,000-document store, the backup due)."""
+    asks for the daily backup, the check of the store file's pages and the figure pattern
+    while it is built, and their workers took the interpreter's lock (and, on a busy machine,
+    a core) from the GUI thread up to its first paint. The status bar's counts, which that
+    paint shows, are not held (:attr:`Job.held_at_start`)."""
     global _held
     if _held is None:
         _held = []
