@@ -40,8 +40,8 @@ from annotate.commands import (
     WithdrawAgreed,
 )
 from annotate.errors import ValidationError
-from annotate.formats.base import stable_id
 from annotate.model import GOLD, Relation, Span
+from annotate.stable_ids import stable_id
 
 
 def copy_id(item_id: str, annotator: str) -> str:

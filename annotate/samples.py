@@ -16,8 +16,8 @@ from typing import Any
 from annotate.actors import LABEL_KINDS, Actor, fold
 from annotate.commands import CreateActor
 from annotate.errors import InputError
-from annotate.formats.base import stable_id
 from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.stable_ids import stable_id
 
 SAMPLES_FOLDER = "samples"
 INDEX_NAME = "index.json"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import shlex
-import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,7 @@ from annotate.model import (
     fragments_problem,
 )
 from annotate.schema import LabelSchema, fit_name, is_label_name, label_spelling
+from annotate.stable_ids import stable_id
 from annotate.validator import Incoming
 
 DEFAULT_ANNOTATOR = "imported"
@@ -69,8 +69,6 @@ _LOST: dict[Part, str] = {
     "links across documents": LOST_ACROSS,
 }
 REPLACED_SURROGATES = "strings holding lone surrogates (replaced by U+FFFD)"
-
-_ID_NAMESPACE = uuid.UUID("5b0c1b52-7d1e-4c55-9f55-2f0e6f1f3c61")
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -299,11 +297,6 @@ def name_map(items: Iterable[str], source: str, unit: str = "item") -> dict[str,
             raise InputError(str(exc), source, f"{unit} {number}") from None
         mapping[theirs] = ours
     return mapping
-
-
-def stable_id(*parts: object) -> str:
-    """A uuid derived from ``parts``: formats without ids get the same ids on every import."""
-    return str(uuid.uuid5(_ID_NAMESPACE, "\x1f".join(str(p) for p in parts)))
 
 
 class Intake:
