@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,9 @@ from PySide6.QtWidgets import (
 from annotate.commands import ChangeSet
 from annotate.query import Query, QueryError, parse
 from db.store import DocumentRow
+from desktop.painted_rows import PaintedRows
 from desktop.plain import NAME, line, tooltip
+from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel, header_apart
@@ -51,8 +52,8 @@ DISPLAY, TOOLTIP, ALIGNMENT, UID, ACCESSIBLE = (Role.DisplayRole, Role.ToolTipRo
                                                 Role.TextAlignmentRole, Role.UserRole,
                                                 Role.AccessibleTextRole)
 ROLES = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, UID, ACCESSIBLE))
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+ALIGNED = (0, 0, RIGHT, RIGHT, MIDDLE)
+"""Each column's text at the left (0), the right or in the middle of its cells."""
 SEARCH_HELP = (
     "Words: documents with all of them (case and accents ignored)\n"
     "a OR b: either\n"
@@ -173,14 +174,15 @@ class DocumentListModel(RowsModel):
     def document_row(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def _display(self, number: int) -> tuple[str, str, str, int, str]:
-        shown = self._shown.get(number)
+    def text(self, row: int, column: int) -> str | int:
+        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
+        shown = self._shown.get(row)
         if shown is None:
-            row = self._rows[number]
-            shown = self._shown[number] = (
-                line(row.title or "(untitled)"), line(row.source), f"{row.length:,}",
-                row.span_count, STATUS_MARK[row.status])
-        return shown
+            document = self._rows[row]
+            shown = self._shown[row] = (
+                line(document.title or "(untitled)"), line(document.source),
+                f"{document.length:,}", document.span_count, STATUS_MARK[document.status])
+        return shown[column]
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # a repaint asks each cell for seven roles: the ones never answered leave first
@@ -188,14 +190,14 @@ class DocumentListModel(RowsModel):
             return None
         column = index.column()
         if role == DISPLAY:
-            return self._display(index.row())[column]
+            return self.text(index.row(), column)
         row = self._rows[index.row()]
         if role == TOOLTIP and column in (0, 1):
             return tooltip((row.title, row.source)[column])
         if role in (TOOLTIP, ACCESSIBLE) and column == 4:
             return STATUS_TEXT[row.status]
-        if role == ALIGNMENT and column in (2, 3, 4):
-            return CENTRE if column == 4 else RIGHT
+        if role == ALIGNMENT and ALIGNED[column]:
+            return ALIGNED[column] | Qt.AlignmentFlag.AlignVCenter.value
         if role == UID:
             return row.uid
         return None
@@ -232,7 +234,7 @@ class DocumentList(QDockWidget):
         self.progress = QLabel()
         """How far the annotator got in their queue (hidden when nothing is assigned)."""
         self.progress.setAccessibleName("My queue's progress")
-        self.table = QTableView()
+        self.table = PaintedRows(self.model.text, ALIGNED)  # a step: two rows without the style
         self.table.setAccessibleName("Documents")
         steady_scroll_bars(self.table)  # a step down the list repaints the bar alone
         self.table.setModel(self.model)
@@ -244,6 +246,7 @@ class DocumentList(QDockWidget):
             self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegate(PlainCells(self.table, self.model.shown))
         header_apart(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -81,9 +81,6 @@ class HistoryModel(RowsModel):
         """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
         return self._rows[row][column]
 
-    def shown(self, index: Index) -> str:
-        return self.text(index.row(), index.column())
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None

@@ -4,41 +4,43 @@ Qt's table view paints each cell it shows with a call of its delegate: for a Pyt
 and model, each cell costs a crossing into Python with its style option and index converted,
 and the model's row and column counts asked again (a document opened paints the Spans table's
 42 cells so). :class:`PaintedTable` paints the rows in the region to repaint itself, in one
-call: each cell through its :class:`~desktop.plain_cells.PlainCells` (the same pixels), the
-selection as the view holds it, then the grid as Qt draws it (one line under each row and one
-right of each column, in the style's grid colour).
+call: each cell through its :class:`~desktop.plain_cells.PlainCells` (the same pixels), aligned
+as the view is told its column is, over the alternate base on every other row when the view
+alternates them, the selection as the view holds it, then the grid as Qt draws it (one line
+under each row and one right of each column, in the style's grid colour).
 
 Qt paints instead whenever a cell may look otherwise: the view focused (its current cell
 framed) or under the pointer (a cell hovered), laid out right to left, rows selected by cell,
-alternating row colours, a grid other than solid lines, or a delegate of another kind.
+a grid other than solid lines, or a delegate of another kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
-from desktop.plain_cells import PlainCells
+from desktop.plain_cells import PlainCells, group
 from desktop.shifting_rows import ShiftingTableView
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
 
 
-class PaintedTable(ShiftingTableView):
-    """A :class:`ShiftingTableView` of whole-row selection whose rows, each cell showing
-    ``text(index)`` (its display data, asked without Qt), are painted in one call."""
+class RowPainting:
+    """What the views below share; mixed in before the Qt table view class (a mixin, not a
+    second QTableView subclass: PySide6 casts such a diamond's QPaintDevice wrongly)."""
 
-    def __init__(self, text: Callable[[int, int], Hashable]) -> None:
+    def __init__(self, text: Callable[[int, int], Hashable], aligned: Sequence[int] = ()) -> None:
         super().__init__()
         self._cell_text = text
+        self._aligned = aligned
 
     def _painted_by_qt(self) -> bool:
         return (not isinstance(self.itemDelegate(), PlainCells) or self.hasFocus()
-                or self.viewport().underMouse() or self.alternatingRowColors()
+                or self.viewport().underMouse()
                 or self.layoutDirection() == Qt.LayoutDirection.RightToLeft
                 or self.selectionBehavior() != QAbstractItemView.SelectionBehavior.SelectRows
                 or self.gridStyle() != Qt.PenStyle.SolidLine)
@@ -57,31 +59,49 @@ class PaintedTable(ShiftingTableView):
         last = rows - 1 if last < 0 else last
         header = self.horizontalHeader()
         grid = 1 if self.showGrid() else 0
-        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column))
+        aligned = self._aligned
+        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column),
+                    aligned[column] if column < len(aligned) else 0)
                    for column in (header.logicalIndex(v) for v in range(header.count()))
                    if not header.isSectionHidden(column)]
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         plain = option.state.value & _PLAIN
+        alternate = option.palette.brush(group(plain), QPalette.ColorRole.AlternateBase) \
+            if self.alternatingRowColors() else None
         cells: PlainCells = self.itemDelegate()  # type: ignore[assignment]
-        selection = self.selectionModel()
-        root = QModelIndex()
+        selected = self._selected_rows(first, last, model.columnCount())
         text = self._cell_text
         painter = QPainter(self.viewport())
         try:
             for row in range(first, last + 1):
-                top, height = self.rowViewportPosition(row), self.rowHeight(row) - grid
-                state = plain | (_SELECTED if selection.isRowSelected(row, root) else 0)
-                for column, left, width in columns:
-                    cells.draw(painter, option, QRect(left, top, width - grid, height),
-                               state, text(row, column))
+                cells.draw_row(painter, option, self.rowViewportPosition(row),
+                               self.rowHeight(row) - grid,
+                               plain | (_SELECTED if row in selected else 0),
+                               [(left, width - grid, text(row, column), align)
+                                for column, left, width, align in columns],
+                               alternate if row & 1 else None)
             if grid:
                 self._paint_grid(painter, option, area, first, last, columns)
         finally:
             painter.end()
 
+    def _selected_rows(self, first: int, last: int, columns: int) -> set[int]:
+        """The rows from ``first`` to ``last`` that are selected whole (as
+        ``isRowSelected`` says, asked only of rows some selection range reaches: Qt asks the
+        model of each column, ~16 µs a row)."""
+        selection, root, rows = self.selectionModel(), QModelIndex(), set()
+        for part in selection.selection():
+            top, bottom = max(part.top(), first), min(part.bottom(), last)
+            if part.left() == 0 and part.right() == columns - 1:  # every column, so whole
+                rows.update(range(top, bottom + 1))
+            else:
+                rows.update(row for row in range(top, bottom + 1)
+                            if selection.isRowSelected(row, root))
+        return rows
+
     def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, area: QRect,
-                    first: int, last: int, columns: list[tuple[int, int, int]]) -> None:
+                    first: int, last: int, columns: list[tuple[int, int, int, int]]) -> None:
         """The lines Qt's table draws: under each row and right of each column, within the
         area repainted and the rows' and columns' extent."""
         colour = QColor.fromRgba(self.style().styleHint(
@@ -91,7 +111,18 @@ class PaintedTable(ShiftingTableView):
         for row in range(first, last + 1):
             y = self.rowViewportPosition(row) + self.rowHeight(row) - 1
             painter.fillRect(QRect(area.left(), y, right - area.left() + 1, 1), colour)
-        for _column, left, width in columns:
+        for _column, left, width, _align in columns:
             painter.fillRect(QRect(left + width - 1, area.top(), 1, bottom - area.top() + 1),
                              colour)
 
+
+class PaintedRows(RowPainting, QTableView):
+    """A table view of whole-row selection whose rows, each cell showing ``text(row, column)``
+    (its display data, asked without Qt), are painted in one call; a column's cells are
+    aligned as ``aligned[column]`` says (:data:`~desktop.plain_cells.RIGHT`,
+    :data:`~desktop.plain_cells.MIDDLE`, else left: as the model's ``TextAlignmentRole``)."""
+
+
+class PaintedTable(RowPainting, ShiftingTableView):
+    """A :class:`PaintedRows` table that moves its rows' pixels when rows come or go
+    (:class:`ShiftingTableView`)."""

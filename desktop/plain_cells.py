@@ -6,10 +6,11 @@ cell's background, some 80 µs a cell from the window's Spans table (its model i
 :class:`PlainCells` draws a plain cell as the style would, pixel for pixel, from its display
 text alone: the text, elided between the style's margins, in the palette's text colour (its
 highlighted text colour over the highlight in a table's selected row), centred on the line as
-the style rounds it, on the background the view has already filled. A new cell costs its
-text's layout and little more (~15-25 µs; a number ~5 µs): on a document opened the Spans
-table's seven rows took ~3 ms of CPU drawn into pixmaps kept per cell, now ~1 ms; a key press
-repaints the selected row without the style.
+the style rounds it, at the left, the right or the middle as the cell's alignment says, on the
+background the view has already filled (its base, or its alternate base on every other row).
+A new cell costs its text's layout and little more (~15-25 µs; a number ~5 µs): on a document
+opened the Spans table's seven rows took ~3 ms of CPU drawn into pixmaps kept per cell, now
+~1 ms; a key press repaints the selected row without the style.
 
 Cells the style draws with more in mind are left to it: a cell with the keyboard focus or
 under the pointer, and a view laid out right to left (the style aligns the text at the right).
@@ -18,10 +19,19 @@ under the pointer, and a view laid out right to left (the style aligns the text 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPalette, QStaticText
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 LAID = 2_000
@@ -35,8 +45,13 @@ _STYLED = (QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).v
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
+RIGHT, MIDDLE = Qt.AlignmentFlag.AlignRight.value, Qt.AlignmentFlag.AlignHCenter.value
+"""A cell's text at the right of its cell, or in the middle (else at the left)."""
+_UNCUT = Qt.AlignmentFlag.AlignTop.value | Qt.TextFlag.TextDontClip.value
 
 Index = QModelIndex | QPersistentModelIndex
+Cell = tuple[int, int, Hashable, int]
+"""A cell of a row: its left, its width, its display data, its alignment (:func:`horizontal`)."""
 
 
 class _Look:
@@ -80,11 +95,17 @@ def group(state: int) -> QPalette.ColorGroup:
             QPalette.ColorGroup.Normal if state & _ACTIVE else QPalette.ColorGroup.Inactive)
 
 
+def horizontal(alignment: object) -> int:
+    """The horizontal part of a cell's alignment (its ``TextAlignmentRole``; None: left)."""
+    return 0 if alignment is None else int(alignment) & (RIGHT | MIDDLE)  # type: ignore[call-overload]
+
+
 class PlainCells(QStyledItemDelegate):
     """The style's look of a cell of table ``view``, drawn from its text. For views whose cells show
-    their display data alone, on one line, where the view puts it (no icon, check box,
-    alignment, colour or font of their own) over the view's base (no alternating rows);
-    ``text`` gives a cell's display data, asked without Qt (by default ``index.data()``)."""
+    their display data alone, on one line, aligned as their ``TextAlignmentRole`` says (no
+    icon, check box, colour or font of their own) over the row's background the view fills
+    (its base or alternate base); ``text`` gives a cell's display data, asked without Qt (by
+    default ``index.data()``)."""
 
     def __init__(self, view: QTableView,
                  text: Callable[[Index], Hashable] | None = None) -> None:
@@ -106,34 +127,57 @@ class PlainCells(QStyledItemDelegate):
         if state & _STYLED or (self._look or self._measure()).right_to_left:
             super().paint(painter, option, index)
             return
-        self.draw(painter, option, option.rect, state, self._text(index))
+        self.draw(painter, option, option.rect, state, self._text(index),
+                  horizontal(index.data(Qt.ItemDataRole.TextAlignmentRole)))
 
     def draw(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, state: int,
-             data: Hashable) -> None:
+             data: Hashable, align: int = 0) -> None:
         """Draw the cell at ``rect`` showing ``data`` in ``state`` (neither focused nor under
-        the pointer), with the view's look in ``option`` (its palette, locale, font)."""
+        the pointer), with the view's look in ``option`` (its palette, locale, font), at the
+        left, or at the right or in the middle (``align``: :data:`RIGHT`, :data:`MIDDLE`)."""
+        self.draw_row(painter, option, rect.y(), rect.height(), state,
+                      [(rect.x(), rect.width(), data, align)])
+
+    def draw_row(self, painter: QPainter, option: QStyleOptionViewItem, top: int, height: int,
+                 state: int, cells: Sequence[Cell], shade: QBrush | None = None) -> None:
+        """Draw a row's ``cells`` side by side, left to right, each (its left, its width, its
+        data, its alignment) as :meth:`draw` draws one, over ``shade`` (an alternate row's
+        colour; None: the base the view filled) unless selected. A cell costs the drawing of
+        its text and little else: the row is filled once, its pen set once."""
         look = self._look or self._measure()
-        key = (data, rect.width())
-        text = self._laid.get(key, self)
-        if text is self:  # new: drawn as a string (a static text costs more the first time)
-            text = self._lay_out(option, data, rect.width() - 2 * look.margin, look)
-            if len(self._laid) >= LAID:
-                self._laid.clear()
-            self._laid[key] = text
-        elif type(text) is str and text.isascii():  # shown again: kept laid out
-            text = self._laid[key] = QStaticText(text)
-            text.setTextFormat(Qt.TextFormat.PlainText)
-        if state & _SELECTED:
-            painter.fillRect(rect, option.palette.brush(group(state),
-                                                        QPalette.ColorRole.Highlight))
-        if text is None:
-            return
+        fill = option.palette.brush(group(state), QPalette.ColorRole.Highlight) \
+            if state & _SELECTED else shade
+        if fill is not None and cells:
+            left, last = cells[0][0], cells[-1]
+            painter.fillRect(QRect(left, top, last[0] + last[1] - left, height), fill)
         painter.setPen(look.pen(option, state))
-        top = rect.y() + (rect.height() - look.height) // 2
-        if isinstance(text, str):
-            painter.drawText(QPointF(rect.x() + look.margin, top + look.ascent), text)
-        else:
-            painter.drawStaticText(rect.x() + look.margin, top, text)
+        top += (height - look.height) // 2
+        laid, margin = self._laid, look.margin
+        for left, width, data, align in cells:
+            key = (data, width)
+            text = laid.get(key, self)
+            if text is self:  # new: drawn as a string (a static text costs more the 1st time)
+                text = self._lay_out(option, data, width - 2 * margin, look)
+                if len(laid) >= LAID:
+                    laid.clear()
+                laid[key] = text
+            elif type(text) is str and text.isascii():  # shown again: kept laid out
+                text = laid[key] = QStaticText(text)
+                text.setTextFormat(Qt.TextFormat.PlainText)
+            if text is None:
+                continue
+            if type(text) is str:
+                if align:  # laid out to its width as it is drawn, as the style aligns it
+                    painter.drawText(QRectF(left + margin, top, width - 2 * margin,
+                                            look.height), align | _UNCUT, text)
+                else:
+                    painter.drawText(QPointF(left + margin, top + look.ascent), text)
+            elif align:
+                room = width - 2 * margin - text.size().width()
+                painter.drawStaticText(QPointF(left + margin + (room if align & RIGHT else
+                                                                room / 2), top), text)
+            else:
+                painter.drawStaticText(left + margin, top, text)
 
     def _lay_out(self, option: QStyleOptionViewItem, data: Hashable, room: int,
                  look: _Look) -> str | None:

@@ -240,9 +240,6 @@ class SpansModel(RowsModel):
         """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
         return self._cell(self._rows[row], column)
 
-    def shown(self, index: Index) -> Any:
-        return self.text(index.row(), index.column())
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, tooltip or span id. The view asks each cell it paints for some
         eight roles: the others are answered first, asking the index nothing."""

@@ -38,6 +38,15 @@ class RowsModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
+    def text(self, row: int, column: int) -> Any:
+        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt):
+        for views that draw the cells themselves (:mod:`desktop.painted_rows`)."""
+        raise NotImplementedError(f"{type(self).__name__} draws no cell itself")
+
+    def shown(self, index: Index) -> Any:
+        """What the cell at ``index`` shows (:meth:`text`)."""
+        return self.text(index.row(), index.column())
+
 
 def header_apart(view: QTableView) -> None:
     """Keep ``view``'s column header out of its row selection: whole rows are selected, so its

@@ -155,6 +155,33 @@ def test_the_spans_tables_rows_are_painted_in_one_call(qtbot, window: MainWindow
     assert called[1] == 0
 
 
+def test_the_document_lists_rows_are_drawn_in_one_call_without_the_style(
+        qtbot, window: MainWindow, monkeypatch) -> None:
+    """A step down the document list repaints the row left and the row reached: each was a
+    call of the delegate per cell, the style laying its text out three times and asking the
+    model for some ten roles (~80 µs a cell); the rows are drawn in one call of the table
+    (desktop/painted_rows.py), each cell from the model's text, its numbers at the right and
+    its mark in the middle as the model's alignment says (pixel for pixel:
+    tests/desktop/test_painted_rows.py)."""
+    model, table = window.documents.model, window.documents.table
+    style = CellsDrawn()
+    table.setStyle(style)
+    asked, rows = Counter(), Counter()
+    data = type(model).data
+    monkeypatch.setattr(type(model), "data", lambda self, index, role=Qt.ItemDataRole.DisplayRole:
+                        (asked.update([role]), data(self, index, role))[1])
+    cells = table.itemDelegate()
+    draw_row = getattr(type(cells), "draw_row", None)
+    monkeypatch.setattr(type(cells), "draw_row", lambda self, *args:
+                        (rows.update([self is cells]), draw_row(self, *args))[1], raising=False)
+    for _ in range(2):
+        next_document(qtbot, window)
+    table.viewport().repaint()  # (whatever the timers did: the rows drawn now)
+    assert style.cells == 0
+    assert sum(asked.values()) == 0
+    assert rows[True] >= 3  # the rows repainted, drawn by the table
+
+
 def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tmp_path: Path,
                                                                         ) -> None:
     """Stepping past the last row the document list shows scrolls it: its scroll bar is

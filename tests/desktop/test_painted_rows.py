@@ -1,7 +1,8 @@
 """A table's rows painted in one Python call (issue 17: each cell was a call of the Python
 delegate from Qt's paint, its style option and index converted and the model's counts asked
 again): what is painted is pixel for pixel what Qt's own paint of the same table draws, with
-its grid or without, a row selected, at a scale of 1, 1.5 and 2."""
+its grid or without, alternating row colours or not, texts at the left, the right or in the
+middle of their cells, a row selected, at a scale of 1, 1.5 and 2."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QStyle
+
+from desktop.painted_rows import PaintedTable
+from desktop.plain_cells import PlainCells
 
 pytestmark = pytest.mark.gui
 
@@ -21,7 +26,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from desktop.painted_rows import PaintedTable
-from desktop.plain_cells import PlainCells
+from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
 
 app = QApplication([])
 app.setStyle("Fusion")
@@ -31,8 +36,12 @@ model = QStandardItemModel(0, 4)
 for n in range(14):
     model.appendRow([QStandardItem(f"{WORDS[(n + c) % 4]} {n}") for c in range(3)]
                     + [QStandardItem(str(n * 1_234_567))])
+    model.item(n, 1).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    model.item(n, 3).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+model.item(5, 3).setText("✓")  # (not ASCII: drawn as a string, each time)
 drawn = []
-view = PaintedTable(lambda row, column: drawn.append(row) or model.index(row, column).data())
+view = PaintedTable(lambda row, column: drawn.append(row) or model.index(row, column).data(),
+                    (0, MIDDLE, 0, RIGHT))
 view.setModel(model)
 view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
 view.setWordWrap(False)
@@ -45,15 +54,17 @@ app.processEvents()
 view.selectionModel().setCurrentIndex(model.index(2, 1),
     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 view.horizontalScrollBar().setValue(40)  # (a column cut at the left)
-for grid in (True, False):
+for grid, alternate in ((True, False), (False, False), (True, True)):
     view.setShowGrid(grid)
-    drawn.clear()
-    ours = view.viewport().grab().toImage()
-    assert drawn, "not painted in one call"
-    view._painted_by_qt = lambda: True
-    qt = view.viewport().grab().toImage()
-    del view._painted_by_qt
-    print(grid, ours == qt, view.devicePixelRatioF())
+    view.setAlternatingRowColors(alternate)
+    for _ in range(2):  # new cells, then the same kept laid out
+        drawn.clear()
+        ours = view.viewport().grab().toImage()
+        assert drawn, "not painted in one call"
+        view._painted_by_qt = lambda: True
+        qt = view.viewport().grab().toImage()
+        del view._painted_by_qt
+        print(grid, alternate, ours == qt, view.devicePixelRatioF())
 """
 
 
@@ -63,5 +74,50 @@ def test_rows_painted_in_one_call_look_as_qt_paints_them(scale):
            "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True,
                           env=env, timeout=120, check=True)
-    assert done.stdout.split("\n")[:2] == [f"True True {float(scale)}",
-                                           f"False True {float(scale)}"], done.stdout
+    assert done.stdout.split("\n")[:6] == [
+        f"{grid} {alternate} True {float(scale)}"
+        for grid, alternate in ((True, False), (False, False), (True, True)) for _ in range(2)
+    ], done.stdout
+
+
+def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtbot,
+                                                                              monkeypatch):
+    """Qt's isRowSelected asks the model of each column (~16 µs a row for a Python model):
+    a row selected whole is known from the selection's ranges; only a row a range covers in
+    part is asked (and drawn as Qt says)."""
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QAbstractItemView
+
+    model = QStandardItemModel(0, 3)
+    for n in range(12):
+        model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(3)])
+    view = PaintedTable(lambda row, column: model.index(row, column).data())
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setItemDelegate(PlainCells(view))
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (a focused view is painted by Qt)
+    view.resize(400, 300)
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    asked, drawn = [], {}
+    is_row_selected = QItemSelectionModel.isRowSelected
+    monkeypatch.setattr(QItemSelectionModel, "isRowSelected", lambda self, row, parent:
+                        asked.append(row) or is_row_selected(self, row, parent))
+    draw_row = getattr(PlainCells, "draw_row", None)
+    monkeypatch.setattr(PlainCells, "draw_row", lambda self, painter, option, top, height, state,
+                        *rest: drawn.__setitem__(top // view.rowHeight(0), state)
+                        or draw_row(self, painter, option, top, height, state, *rest),
+                        raising=False)
+    view.selectRow(2)
+    view.viewport().grab()
+    assert asked == []
+    assert [row for row, state in drawn.items() if state & QStyle.StateFlag.State_Selected.value
+            ] == [2]
+    view.selectionModel().select(model.index(5, 1), QItemSelectionModel.SelectionFlag.Select)
+    drawn.clear()
+    view.viewport().grab()
+    assert asked == [5]  # one cell of the row: not the row
+    assert [row for row, state in drawn.items() if state & QStyle.StateFlag.State_Selected.value
+            ] == [2]
