@@ -78,8 +78,9 @@ class SpansModel(RowsModel):
             return span.end
         if column == 3:
             return words(span.text_in(self._text))
-        return line((span.label, "", "", "", span.annotator,
-                     attributes_text(span))[column], NAME if column in (0, 4) else LINE)
+        if column == 5:
+            return line(attributes_text(span), LINE)
+        return line(span.annotator if column == 4 else span.label, NAME)
 
     def _key(self, span: Span) -> tuple[Any, ...]:
         return (self._cell(span, self._column), span.start, span.id)
