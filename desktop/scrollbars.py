@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QStyle,
     QStyleOptionSlider,
+    QWidget,
 )
 
 Look = tuple[QRect, bool, bool]
@@ -62,6 +63,9 @@ class SteadyScrollBar(QScrollBar):
         super().__init__(orientation)
         self._shown: Look | None = None  # as last painted
         self._drawn: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._under: QWidget | None = None
+        """Its container, kept from the first paint on (asked again at each paint, Qt's
+        private container class got a new Python wrapper each time: ~8-60 µs)."""
 
     def look(self) -> Look:
         option = QStyleOptionSlider()
@@ -77,7 +81,9 @@ class SteadyScrollBar(QScrollBar):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._shown = self.look()
-        under = self.parentWidget()
+        under = self._under
+        if under is None:
+            under = self._under = self.parentWidget()
         if self.isSliderDown() or self.underMouse() or under is None or \
                 not under.autoFillBackground():
             super().paintEvent(event)
@@ -165,6 +171,8 @@ class SteadyScrollBar(QScrollBar):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.StyleChange:  # (a palette or size is in the key)
             self._drawn.clear()
+        elif event.type() == QEvent.Type.ParentChange:
+            self._under = None
         super().changeEvent(event)
 
 
