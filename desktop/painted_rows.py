@@ -60,10 +60,15 @@ class RowPainting:
         header = self.horizontalHeader()
         grid = 1 if self.showGrid() else 0
         aligned = self._aligned
-        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column),
-                    aligned[column] if column < len(aligned) else 0)
+        left, right = area.left(), area.right()
+        columns = [(column, x, width, aligned[column] if column < len(aligned) else 0)
                    for column in (header.logicalIndex(v) for v in range(header.count()))
-                   if not header.isSectionHidden(column)]
+                   if not header.isSectionHidden(column)
+                   for x, width in ((self.columnViewportPosition(column),
+                                     self.columnWidth(column)),)
+                   if x <= right and x + width > left]  # the columns in the area, as Qt's
+        if not columns:
+            return
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         plain = option.state.value & _PLAIN

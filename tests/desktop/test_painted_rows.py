@@ -2,7 +2,8 @@
 delegate from Qt's paint, its style option and index converted and the model's counts asked
 again): what is painted is pixel for pixel what Qt's own paint of the same table draws, with
 its grid or without, alternating row colours or not, texts at the left, the right or in the
-middle of their cells, a row selected, at a scale of 1, 1.5 and 2."""
+middle of their cells, a row selected, at a scale of 1, 1.5 and 2, and a part of the view
+repainted alone."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 COMPARE = """
 import sys
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QRegion, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from desktop.painted_rows import PaintedTable
 from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
@@ -65,6 +66,17 @@ for grid, alternate in ((True, False), (False, False), (True, True)):
         qt = view.viewport().grab().toImage()
         del view._painted_by_qt
         print(grid, alternate, ours == qt, view.devicePixelRatioF())
+part = QRegion(QRect(150, 30, 120, 70))  # (some columns of some rows: those alone drawn)
+images = []
+for by_qt in (False, True):
+    if by_qt:
+        view._painted_by_qt = lambda: True
+    image = QImage(view.viewport().size() * view.devicePixelRatioF(), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(view.devicePixelRatioF())
+    image.fill(0)
+    view.viewport().render(image, QPoint(), part)
+    images.append(image)
+print("part", images[0] == images[1])
 """
 
 
@@ -74,10 +86,10 @@ def test_rows_painted_in_one_call_look_as_qt_paints_them(scale):
            "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True,
                           env=env, timeout=120, check=True)
-    assert done.stdout.split("\n")[:6] == [
+    assert done.stdout.split("\n")[:7] == [
         f"{grid} {alternate} True {float(scale)}"
         for grid, alternate in ((True, False), (False, False), (True, True)) for _ in range(2)
-    ], done.stdout
+    ] + ["part True"], done.stdout
 
 
 def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtbot,
