@@ -3,6 +3,8 @@ text drawn over it stays readable (a contrast ratio of at least :data:`READABLE`
 
 from __future__ import annotations
 
+from functools import cache
+
 READABLE = 4.5
 """WCAG 2 level AA for body text."""
 Rgb = tuple[int, int, int]
@@ -51,6 +53,7 @@ GRAPHIC = 3.0
 """WCAG 2 contrast for lines and marks that are not text."""
 
 
+@cache  # (asked of each link drawn, at each paint of the lane)
 def visible(color: str, base: str, fallback: str) -> str:
     """``color`` when a line of it stands out on ``base`` (:data:`GRAPHIC`), else ``fallback``
     (the theme's text colour: black links on a dark base are drawn in it)."""

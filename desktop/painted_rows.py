@@ -78,16 +78,18 @@ class RowPainting:
         selected = self._selected_rows(first, last, model.columnCount())
         text = self._cell_text
         painter = QPainter(self.viewport())
+        bottoms = []  # where each row ends
         try:
             for row in range(first, last + 1):
-                cells.draw_row(painter, option, self.rowViewportPosition(row),
-                               self.rowHeight(row) - grid,
+                top, height = self.rowViewportPosition(row), self.rowHeight(row)
+                bottoms.append(top + height)
+                cells.draw_row(painter, option, top, height - grid,
                                plain | (_SELECTED if row in selected else 0),
                                [(left, width - grid, text(row, column), align)
                                 for column, left, width, align in columns],
                                alternate if row & 1 else None)
             if grid:
-                self._paint_grid(painter, option, area, first, last, columns)
+                self._paint_grid(painter, option, area, bottoms, columns)
         finally:
             painter.end()
 
@@ -106,19 +108,17 @@ class RowPainting:
         return rows
 
     def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, area: QRect,
-                    first: int, last: int, columns: list[tuple[int, int, int, int]]) -> None:
-        """The lines Qt's table draws: under each row and right of each column, within the
-        area repainted and the rows' and columns' extent."""
+                    bottoms: list[int], columns: list[tuple[int, int, int, int]]) -> None:
+        """The lines Qt's table draws: under each row (ending at ``bottoms``) and right of
+        each column, within the area repainted and the rows' and columns' extent."""
         colour = QColor.fromRgba(self.style().styleHint(
             QStyle.StyleHint.SH_Table_GridLineColor, option, self) & 0xFFFFFFFF)
         right = min(area.right(), self.horizontalHeader().length() - 1)
         bottom = min(area.bottom(), self.verticalHeader().length() - 1)
-        for row in range(first, last + 1):
-            y = self.rowViewportPosition(row) + self.rowHeight(row) - 1
-            painter.fillRect(QRect(area.left(), y, right - area.left() + 1, 1), colour)
+        for y in bottoms:
+            painter.fillRect(area.left(), y - 1, right - area.left() + 1, 1, colour)
         for _column, left, width, _align in columns:
-            painter.fillRect(QRect(left + width - 1, area.top(), 1, bottom - area.top() + 1),
-                             colour)
+            painter.fillRect(left + width - 1, area.top(), 1, bottom - area.top() + 1, colour)
 
 
 class PaintedRows(RowPainting, QTableView):

@@ -149,7 +149,7 @@ class PlainCells(QStyledItemDelegate):
             if state & _SELECTED else shade
         if fill is not None and cells:
             left, last = cells[0][0], cells[-1]
-            painter.fillRect(QRect(left, top, last[0] + last[1] - left, height), fill)
+            painter.fillRect(left, top, last[0] + last[1] - left, height, fill)
         painter.setPen(look.pen(option, state))
         top += (height - look.height) // 2
         laid, margin = self._laid, look.margin
