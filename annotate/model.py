@@ -36,13 +36,17 @@ def new_id() -> str:
 
 def new_ids(count: int) -> list[str]:
     """``count`` fresh ids, as :func:`new_id` makes them (random UUIDs, version 4), drawn
-    at once: a few times faster for many."""
-    digits = os.urandom(16 * count).hex()
-    made = []
-    for at in range(0, 32 * count, 32):
-        x = digits[at : at + 32]  # the version nibble is 4, the variant bits 10
-        made.append(f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:]}")
-    return made
+    at once: their version and variant bits set, their hex digits and dashes laid out, for
+    all of them in a few byte operations (a slice per id: several times faster for many)."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = raw[6::16].translate(_VERSION)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    digits = raw.hex().encode("ascii")
+    laid = bytearray(b"-" * (36 * count))
+    for digit, at in enumerate(_DIGITS_AT):
+        laid[at::36] = digits[digit::32]
+    text = laid.decode("ascii")
+    return [text[at : at + 36] for at in range(0, 36 * count, 36)]
 
 
 def fresh_ids(batch: int = 512) -> Iterator[str]:
@@ -52,7 +56,12 @@ def fresh_ids(batch: int = 512) -> Iterator[str]:
         yield from new_ids(batch)
 
 
-_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+_VERSION = bytes(byte & 0x0F | 0x40 for byte in range(256))
+"""A byte with its high nibble made 4 (the version)."""
+_VARIANT = bytes(byte & 0x3F | 0x80 for byte in range(256))
+"""A byte with its high bits made 10 (the variant)."""
+_DIGITS_AT = [at for at in range(36) if at not in (8, 13, 18, 23)]
+"""Where the 32 hex digits of an id go among its 36 characters (dashes between)."""
 
 
 def utc_now() -> str:
