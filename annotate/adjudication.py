@@ -279,23 +279,33 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[Any],
     document with no such key given twice by someone has no other."""
     if len(considered) < 2:
         return []  # one annotator's spans are items of kind single
-    order = {name: i for i, name in enumerate(considered)}
-    by_key: dict[tuple[Any, int, int], list[SpanRow]] = {}
-    for span in spans:
-        if span[0] in order:
-            key = span[1:4]
-            group = by_key.get(key)
-            if group is None:
-                by_key[key] = [span]
-            else:
-                group.append(span)
-    found = []
     wanted = len(considered)
+    in_turn = list(considered)
+    by_key: dict[tuple[Any, int, int], list[SpanRow]] = {}
+    for span in spans:  # everyone's: those of others than considered are left out below
+        key = span[1:4]
+        group = by_key.get(key)
+        if group is None:
+            by_key[key] = [span]
+        else:
+            group.append(span)
+    found = []
+    order: dict[Any, int] | None = None
     for key, group in by_key.items():
-        if len(group) < wanted or len({span[0] for span in group}) < wanted:
+        if len(group) < wanted:
             continue  # someone gives no such span
-        if len(group) > wanted:
-            return None
+        if [span[0] for span in group] != in_turn:  # else one each, in considered order
+            if order is None:
+                order = {name: i for i, name in enumerate(considered)}
+            group = [span for span in group if span[0] in order]
+            if len(group) < wanted or len({span[0] for span in group}) < wanted:
+                continue
+            if len(group) > wanted:
+                return None
+            in_order = group.copy()
+            for span in group:
+                in_order[order[span[0]]] = span
+            group = in_order
         first = group[0][4]
         if [span[4] for span in group].count(first) < wanted:
             parsed = attributes(first)
@@ -303,10 +313,7 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[Any],
                 continue  # kind attributes
         if key in gold or (ruled and any(span[5] in ruled for span in group)):
             continue
-        in_order: list[SpanRow] = group.copy()
-        for span in group:
-            in_order[order[span[0]]] = span
-        found.append(in_order)
+        found.append(group)
     if labels is None:
         found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
     else:
