@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from annotate.commands import Batch, Command, CreateSpan, UpdateSpan
@@ -53,6 +53,14 @@ def check_ink(text: str) -> None:
     problem = ink_problem(text)
     if problem is not None:
         raise ValidationError(problem)
+
+
+def check_inks(texts: Iterable[str]) -> None:
+    """:func:`check_ink` of each of ``texts`` in turn (one starting with a letter or a digit
+    holds one: passed at sight, as :func:`ink_problem` would pass it)."""
+    for text in texts:
+        if not text[:1].isalnum():
+            check_ink(text)
 
 
 def placed(command: Command) -> list[Span]:

@@ -105,8 +105,8 @@ def documents(conn: Connection, uids: Iterable[str],
     found = {} if known is None else known.documents
     missing = [uid for uid in dict.fromkeys(uids) if uid not in found]
     for part in chunks(missing):
-        found.update((uid, (doc_id, length)) for uid, doc_id, length in execute(
-            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({marks(part)})", part))
+        found.update({uid: (doc_id, length) for uid, doc_id, length in execute(
+            conn, f"SELECT uid, id, length FROM documents WHERE uid IN ({marks(part)})", part)})
     for uid in missing:
         if uid not in found:
             raise ValidationError(f"no document {uid}")
@@ -566,15 +566,28 @@ def _add_decision(command: AddDecision, conn: Connection, names: Names,
 def decision_row(conn: Connection, names: Names, decision: Decision,
                  doc_id: int) -> tuple[Any, ...]:
     """The parameters of :data:`INSERT_DECISION` for ``decision`` of document ``doc_id``."""
-    gold_labels = ("null" if decision.category is None else json_text.dumps(
-        [[d.category, d.value, d.created] for d in decision.gold_labels]))
-    return (
-        decision.id, doc_id, decision.kind, json_text.dumps(decision.sources),
-        None if decision.gold_span is None else decision.gold_span.id, decision.category,
-        gold_labels, names.annotator_id(conn, decision.decided_by),
-        decision.at,
-        None if decision.gold_relation is None else decision.gold_relation.id,
-    )
+    return decision_rows(conn, names, [(decision, doc_id)])[0]
+
+
+def decision_rows(conn: Connection, names: Names,
+                  placed: Iterable[tuple[Decision, int]]) -> list[tuple[Any, ...]]:
+    """:func:`decision_row` of each (decision, id of its document) of ``placed`` (those
+    who decided looked up once each: accept-agreed writes tens of thousands)."""
+    by: dict[str, int] = {}
+    rows = []
+    for decision, doc_id in placed:
+        who = by.get(decision.decided_by)
+        if who is None:
+            who = by[decision.decided_by] = names.annotator_id(conn, decision.decided_by)
+        rows.append((
+            decision.id, doc_id, decision.kind, json_text.dumps(decision.sources),
+            None if decision.gold_span is None else decision.gold_span.id, decision.category,
+            "null" if decision.category is None else json_text.dumps(
+                [[d.category, d.value, d.created] for d in decision.gold_labels]),
+            who, decision.at,
+            None if decision.gold_relation is None else decision.gold_relation.id,
+        ))
+    return rows
 
 
 # On the driver, as JSON text (db.json_text: read back parsed; None as 'null').

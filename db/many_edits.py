@@ -126,8 +126,12 @@ def _split(commands: Sequence[Command]) -> Split | None:
                 return None
         if type(command) is AcceptAgreed:
             by_document: dict[str, list[Decision]] = {}
-            for decision in lot:
-                by_document.setdefault(decision.document, []).append(decision)
+            for decision in lot:  # tens of thousands: no list made for nothing
+                document = by_document.get(decision.document)
+                if document is None:
+                    by_document[decision.document] = [decision]
+                else:
+                    document.append(decision)
             lots += by_document.values()
         else:
             lots.append(lot)
@@ -187,13 +191,12 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
 
 
 def _check_ink(conn: Connection, by_doc: dict[int, list[Span]]) -> None:
-    """:func:`annotate.edges.check_ink` of the text of each span of ``by_doc`` (by the id of
+    """:func:`annotate.edges.check_inks` of the texts of the spans of ``by_doc`` (by the id of
     its document), read a few hundred documents' texts at a time."""
     for part in chunks(list(by_doc)):
         for doc_id, text in execute(
                 conn, f"SELECT id, text FROM documents WHERE id IN ({marks(part)})", part):
-            for span in by_doc[doc_id]:
-                edges.check_ink(text[span.start : span.end])
+            edges.check_inks([text[span.start : span.end] for span in by_doc[doc_id]])
 
 
 def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
@@ -211,9 +214,8 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
     for decision in decisions:
         edits.check_decision_shape(decision)
         edits.check_span_decision(decision, document_of)
-    _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, [
-        edits.decision_row(conn, names, d, docs[d.document][0]) for d in decisions], _NEW),
-        "decision")
+    _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, edits.decision_rows(
+        conn, names, [(d, docs[d.document][0]) for d in decisions]), _NEW), "decision")
 
 
 def _check_still_agreed(conn: Connection, names: Names, accepted: AcceptAgreed) -> None:

@@ -193,8 +193,12 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     runs: list[Parts] = [([], [], [])]
     aligned: list[str] = []
     at, ids = utc_now(), fresh_ids()
+    named, chosen_ids = None, []
     for material in store.iter_review_rows(uids):
-        if not _accept_at_sight(material, decided_by, chosen, at, ids, runs[-1]):
+        if material.names is not named:  # one for every document of a read
+            named = material.names
+            chosen_ids = [who for name in chosen if (who := named.annotators.get(name)) is not None]
+        if not _accept_at_sight(material, decided_by, chosen, chosen_ids, at, ids, runs[-1]):
             aligned.append(material.uid)
             runs.append(([], [], []))
     crossing: list[str] = []  # documents with links across documents: their targets' gold later
@@ -211,19 +215,19 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
         store, decided_by, chosen, crossing)
 
 
-def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str], at: str,
-                     ids_drawn: Iterator[str], parts: Parts) -> bool:
+def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str],
+                     chosen_ids: Sequence[int], at: str, ids_drawn: Iterator[str],
+                     parts: Parts) -> bool:
     """Add to ``parts`` (:func:`~annotate.commands.gold_parts`) those of the step accepting
-    the open fully agreed items of a document with no relation, made ``at`` with ids from
-    ``ids_drawn``, found without aligning; False (nothing added) when they take an
-    alignment."""
+    the open fully agreed items for ``chosen`` (whose ids in the rows are ``chosen_ids``) of
+    a document with no relation, made ``at`` with ids from ``ids_drawn``, found without
+    aligning; False (nothing added) when they take an alignment."""
     uid, spans, done, decided, label_decisions, doc_labels, related, names = material
     if related:
         return False
     ids = names.annotators  # the rows name annotators and labels by id
     present = {span[0] for span in spans}
-    considered = [who for name in chosen
-                  if (who := ids.get(name)) is not None and (who in present or who in done)]
+    considered = [who for who in chosen_ids if who in present or who in done]
     ruled: set[str] = set()
     if decided:
         kept = {span[5] for span in spans}
