@@ -134,3 +134,19 @@ def test_rows_naming_labels_by_id_give_items_of_the_same_bounds_by_label_name() 
     found = agreed_at_sight(rows, [1, 2], labels={3: "PERSON", 4: "ORG"})
     assert [group[0][5] for group in found] == ["1-4", "1-3"]
     assert [group[0][5] for group in agreed_at_sight(rows, [1, 2])] == ["1-3", "1-4"]
+
+
+def test_rows_in_any_order_and_others_rows_of_the_same_key_give_the_same_items() -> None:
+    """A key's rows as the store usually reads them (one each, in considered order) and the
+    same rows in another order, among gold's and a not considered annotator's of that key."""
+    rows = [(who, "CLAIM", 0, 4, "{}", f"{who}-0") for who in ("amina", "bo", "chen")]
+    rows += [(who, "PERSON", 6, 9, '{"a": 1}' if who == "bo" else '{"a":1}', f"{who}-6")
+             for who in ("amina", "bo", "chen")]
+    others = [("gold", "CLAIM", 0, 4, "{}", "g"), ("dan", "PERSON", 6, 9, "{}", "d")]
+    expected = [["amina-0", "bo-0", "chen-0"], ["amina-6", "bo-6", "chen-6"]]
+    for given in (rows, rows[::-1], rows + others, others[::-1] + rows[::-1]):
+        found = agreed_at_sight(given, ["amina", "bo", "chen"], attributes=json.loads)
+        assert [[row[5] for row in group] for group in found] == expected
+    doubled = [*rows, ("chen", "CLAIM", 0, 4, "{}", "chen-0b")]
+    assert agreed_at_sight(doubled, ["amina", "bo", "chen"]) is None
+    assert agreed_at_sight(doubled, ["amina", "bo"]) is not None
