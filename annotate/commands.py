@@ -616,7 +616,7 @@ class AcceptAgreed(Batch):
 
     def inverse(self) -> WithdrawAgreed:
         spans, decisions, rest = self.parts()
-        return WithdrawAgreed(tuple(s.id for s in spans), tuple(d.id for d in decisions),
+        return WithdrawAgreed(tuple([s.id for s in spans]), tuple([d.id for d in decisions]),
                               tuple(c.inverse() for c in reversed(rest)), self.title, self)
 
     def changes(self) -> ChangeSet:

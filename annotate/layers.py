@@ -9,6 +9,8 @@ spans of its own annotator's layer. Each function returns why an edit is refused
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from annotate.commands import (
     AcceptAgreed,
     AddDecision,
@@ -69,6 +71,10 @@ def link_refusal(annotator: str, source: Span, target: Span) -> str | None:
     return None
 
 
+_ANNOTATOR = attrgetter("annotator")
+_DECIDED_BY = attrgetter("decided_by")
+
+
 def command_refusal(command: Command, actor: str, adjudicating: bool = False) -> str | None:
     """Why ``actor`` may not apply ``command``: the first layer it would write that is not
     theirs (gold only within a decision's Batch)."""
@@ -76,7 +82,8 @@ def command_refusal(command: Command, actor: str, adjudicating: bool = False) ->
         spans, decisions, rest = command.parts()
         within = adjudicating or bool(decisions) or any(
             isinstance(c, AddDecision | RemoveDecision) for c in rest)
-        owners = dict.fromkeys([*(s.annotator for s in spans), *(d.decided_by for d in decisions)])
+        owners = dict.fromkeys(map(_ANNOTATOR, spans))  # in order, each once
+        owners.update(dict.fromkeys(map(_DECIDED_BY, decisions)))
         return next(filter(None, (*(owner_refusal(o, actor, within) for o in owners),
                                   *(command_refusal(c, actor, within) for c in rest))), None)
     if isinstance(command, WithdrawAgreed):  # gold spans and decisions, then these

@@ -77,8 +77,11 @@ def check_open_many(conn: Connection, names: Names,
             if doc_id in stored or doc_id in earlier:  # else nothing stands in its way
                 _check_open(conn, names, decision, doc_id, stored.get(doc_id, ()),
                             earlier.get(doc_id, ()))
-        for decision, doc_id in lot:
-            earlier.setdefault(doc_id, []).append(decision)
+        for decision, doc_id in lot:  # tens of thousands: no list made for nothing
+            if doc_id in earlier:
+                earlier[doc_id].append(decision)
+            else:
+                earlier[doc_id] = [decision]
 
 
 def _check_open(conn: Connection, names: Names, decision: Decision, doc_id: int,
