@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any, Literal
 
 from annotate.errors import ValidationError
@@ -51,9 +52,9 @@ def new_ids(count: int) -> list[str]:
 
 def fresh_ids(batch: int = 512) -> Iterator[str]:
     """Fresh ids without end (:func:`new_ids`), drawn ``batch`` at a time (a few drawn for
-    nothing at the end: 4,096 a batch were twice what 500 documents' accepts take)."""
-    while True:
-        yield from new_ids(batch)
+    nothing at the end: 4,096 a batch were twice what 500 documents' accepts take); each
+    ``next`` of it runs no Python frame (two per gold span of accept-agreed)."""
+    return chain.from_iterable(map(new_ids, repeat(batch)))
 
 
 _VERSION = bytes(byte & 0x0F | 0x40 for byte in range(256))

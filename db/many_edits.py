@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache, partial
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection
@@ -67,8 +66,8 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
             done.append(edits.apply(conn, names, command, known))
         return done
     spans, decisions, others, one_by_one, lots = split
-    docs = edits.documents(conn, chain((d.document for lot in lots for d in lot),
-                                       (s.document for s in spans)), known)
+    docs = edits.documents(conn, [*[d.document for lot in lots for d in lot],
+                                  *[s.document for s in spans]], known)
     standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
                                            for lot in lots])  # first: as one command alone
     for command in commands:

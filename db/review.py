@@ -246,7 +246,8 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
         _, label, start, end, attributes, _, note, fragments = group[0][:8]
         copy, decision = adjudication.accepted_as(
             uid, start, end, label_of[label], span_rows.attributes_from(attributes), note,
-            span_rows.fragments_from(fragments), tuple([s[5] for s in group]), decided_by, at,
+            span_rows.fragments_from(fragments) if fragments else (),
+            tuple([s[5] for s in group]), decided_by, at,
             next(ids_drawn), next(ids_drawn))
         made.append(copy)
         decisions.append(decision)

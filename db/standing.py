@@ -66,7 +66,7 @@ def check_open_many(conn: Connection, names: Names,
     after lot, as if each lot were written before the next is checked: the decisions of
     earlier lots stand (their lot writes what they accept, or fails). The stored decisions
     are read a few hundred documents at a time."""
-    docs = list(dict.fromkeys(doc_id for lot in lots for _, doc_id in lot))
+    docs = list(dict.fromkeys([doc_id for lot in lots for _, doc_id in lot]))
     stored: dict[int, list[Any]] = {}
     for part in chunks(docs):
         for row in execute(conn, f"{_DECISIONS_OF_MANY} ({marks(part)})", part):
