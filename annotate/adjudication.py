@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from annotate.commands import (
@@ -251,6 +252,8 @@ def plan_documents(annotators: Sequence[str], documents: Sequence[DocumentSpans]
     return planned
 
 
+_WHO, _ATTRIBUTES = itemgetter(0), itemgetter(4)
+"""A span row's annotator and attributes (mapped over an item's rows: no frame per row)."""
 SpanRow = tuple[Any, ...]
 """A span as :func:`agreed_at_sight` reads it: (annotator, label, start, end, attributes, id,
 ...), annotator and label by name or by id, the attributes in any form whose equality
@@ -294,7 +297,7 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[Any],
     for key, group in by_key.items():
         if len(group) < wanted:
             continue  # someone gives no such span
-        if [span[0] for span in group] != in_turn:  # else one each, in considered order
+        if list(map(_WHO, group)) != in_turn:  # else one each, in considered order
             if order is None:
                 order = {name: i for i, name in enumerate(considered)}
             group = [span for span in group if span[0] in order]
@@ -307,13 +310,15 @@ def agreed_at_sight(spans: Iterable[SpanRow], considered: Sequence[Any],
                 in_order[order[span[0]]] = span
             group = in_order
         first = group[0][4]
-        if [span[4] for span in group].count(first) < wanted:
+        if list(map(_ATTRIBUTES, group)).count(first) < wanted:
             parsed = attributes(first)
             if any(attributes(span[4]) != parsed for span in group):
                 continue  # kind attributes
         if key in gold or (ruled and any(span[5] in ruled for span in group)):
             continue
         found.append(group)
+    if len(found) < 2:
+        return found
     if labels is None:
         found.sort(key=lambda group: (group[0][2], group[0][3], group[0][1]))
     else:

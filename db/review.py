@@ -5,6 +5,7 @@ corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from annotate import adjudication
@@ -24,6 +25,8 @@ from db.store import Store
 if TYPE_CHECKING:
     from annotate.overlap_matching import Progress
 
+_ID = itemgetter(5)
+"""A span row's id."""
 PLANNED = 500
 """Documents planned together by :func:`accept_agreed`."""
 
@@ -247,7 +250,7 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
         copy, decision = adjudication.accepted_as(
             uid, start, end, label_of[label], span_rows.attributes_from(attributes), note,
             span_rows.fragments_from(fragments) if fragments else (),
-            tuple([s[5] for s in group]), decided_by, at,
+            tuple(map(_ID, group)), decided_by, at,
             next(ids_drawn), next(ids_drawn))
         made.append(copy)
         decisions.append(decision)
