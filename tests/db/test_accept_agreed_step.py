@@ -3,6 +3,7 @@ back exactly what it wrote (the store exports byte for byte as before), redo wri
 and a run or an undo that fails part way writes nothing."""
 
 import json
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -208,20 +209,24 @@ def test_the_journal_row_reads_back_as_the_step_in_either_shape(store: Store) ->
     assert describe(entry.op, entry.payload) == describe(entry.op, earlier) == said
 
 
+def agreeing(path: Path, documents: int) -> Store:
+    """A store of ``documents`` documents where amina and bo agree on two spans each."""
+    store = Store.open(path)
+    store.import_documents([
+        AnnotatedDocument(doc := Document(f"Report {n}: the ministry said forty died.", f"r{n}"),
+                          tuple(Span(doc.uid, start, start + 3, "CLAIM", who, f"{n}{who}{start}")
+                                for who in WHO for start in (12, 16)),
+                          (), dict.fromkeys(WHO, "done"))
+        for n in range(documents)])
+    return store
+
+
 def test_the_run_takes_as_many_statements_for_more_documents(tmp_path: Path) -> None:
     """Besides a run of its INSERT per gold span and per decision (sqlite3's executemany),
     the statements of a run over a corpus do not grow with its documents: a few per 500 read,
     and the journal's documents written by one (a run per document before: 40 against 10)."""
     def statements(documents: int) -> list[str]:
-        store = Store.open(tmp_path / f"{documents}.sqlite")
-        store.import_documents([
-            AnnotatedDocument(doc := Document(f"Report {n}: the ministry said forty died.",
-                                              f"r{n}"),
-                              tuple(Span(doc.uid, start, start + 3, "CLAIM", who,
-                                         f"{n}{who}{start}")
-                                    for who in WHO for start in (12, 16)),
-                              (), dict.fromkeys(WHO, "done"))
-            for n in range(documents)])
+        store = agreeing(tmp_path / f"{documents}.sqlite", documents)
         store.engine.dispose()  # the run connects anew, traced
         run: list[str] = []
         event.listen(store.engine, "connect",
@@ -233,3 +238,29 @@ def test_the_run_takes_as_many_statements_for_more_documents(tmp_path: Path) -> 
     few, more = statements(10), statements(40)
     assert len(few) == len(more) < 50, (few, more)
     assert sum(s.startswith("INSERT INTO journal_documents") for s in more) == 1
+
+
+def test_an_accepted_item_takes_few_python_calls(tmp_path: Path) -> None:
+    """Past what a run costs whatever its size, each item accepted (a gold span and its
+    decision) enters a bounded number of Python frames (functions, comprehensions, generator
+    resumes: what the interpreter's time per item goes with), counted from 40 documents to
+    160: 20 (37 before the ids' chain, the itemgetter maps, the decisions' rows in one pass
+    and the inks' at-sight pass)."""
+    def entered(documents: int) -> tuple[int, int]:
+        store = agreeing(tmp_path / f"{documents}.sqlite", documents)
+        frames = [0]
+
+        def count(_frame: object, event: str, _arg: object) -> None:
+            frames[0] += event == "call"
+
+        sys.setprofile(count)
+        try:
+            accepted = accept_agreed(store, "judge")
+        finally:
+            sys.setprofile(None)
+        store.close()
+        return frames[0], accepted
+
+    (few, few_items), (more, more_items) = entered(40), entered(160)
+    assert more_items - few_items == 240
+    assert (more - few) / (more_items - few_items) <= 25, (few, more)
