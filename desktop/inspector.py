@@ -50,6 +50,7 @@ from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, wor
 from desktop.relabel import relabel_span
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
+from desktop.steady_label import SteadyLabel
 
 NOTE_PAUSE_MS = 800
 IGNORED = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -127,7 +128,11 @@ class Inspector(QDockWidget):
         self.label.setAccessibleName("Label")
         no_type_ahead(self.label)
         self.label.activated.connect(self._relabel)
-        self.offsets = plain_label()
+        offsets = SteadyLabel(wrap=False)  # a new span's offsets lay the form out again
+        self.offsets = offsets.label  # only when they need other room
+        self.offsets.setTextFormat(Qt.TextFormat.PlainText)
+        self.offsets.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._offsets_row = offsets
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")
@@ -196,7 +201,7 @@ class Inspector(QDockWidget):
         self.form = QWidget()
         form = QFormLayout(self.form)
         form.addRow("Label", self.label)
-        form.addRow("Offsets", self.offsets)
+        form.addRow("Offsets", self._offsets_row)
         form.addRow("Text", self.text)
         form.addRow(self.attributes)
         form.addRow("Proposed figure", self.figures)

@@ -15,6 +15,7 @@ from db.store import Store
 from desktop.jobs import Job, Latest, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Progress, Service, read_progress
+from desktop.steady_label import SLACK, surely_fits
 
 MESSAGE_MS = 6000
 MESSAGE_CHARS = 300
@@ -52,12 +53,17 @@ class StatusBar(QStatusBar):
     def __init__(self, service: Service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        # filled with the window's colour: a message (each span made, each undo) repaints
+        # the bar alone, not the main window under it first
+        self.setAutoFillBackground(True)
         self.progress = QLabel()
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # filled with the window's colour: new counts repaint the label alone, not the bar and
         # the window under it (each press)
         self.progress.setAutoFillBackground(True)
+        self._line = 0
+        """The height of the counts' font when they were last sized."""
         self.annotator = QToolButton()
         self.annotator.setAutoRaise(True)
         self.annotator.setToolTip("Switch annotator")
@@ -136,14 +142,18 @@ class StatusBar(QStatusBar):
         progress = self.counts
         counts = COUNTING if progress is None else \
             f"{progress.done:,} of {progress.total:,} done · {progress.spans:,} spans"
-        self.progress.setText(f"{counts} · {self.state}")
-        hint = self.progress.sizeHint()
-        if hint.width() > self.progress.minimumWidth() or \
-                hint.height() != self.progress.minimumHeight():
+        label = self.progress
+        label.setText(f"{counts} · {self.state}")
+        line = label.fontMetrics().height()
+        if line == self._line and surely_fits(label):
+            return  # (without its size hint, which lays the text out again: ~0.2 M instr.)
+        hint = label.sizeHint()
+        if hint.width() + SLACK > label.minimumWidth() or \
+                hint.height() != label.minimumHeight():
             # held at the widest text so far: a count one digit longer or shorter, or another
             # state, lays the bar out (and repaints all of it) only when it needs more room
-            self.progress.setFixedSize(max(hint.width(), self.progress.minimumWidth()),
-                                       hint.height())
+            label.setFixedSize(max(hint.width() + SLACK, label.minimumWidth()), hint.height())
+        self._line = line
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Counts follow the change's own values: an edit reads nothing back."""

@@ -1,11 +1,13 @@
-"""A word-wrapped label whose new text relays out the window only when its height changes.
+"""A label whose new text relays out the window only when it needs other room.
 
 Qt's :class:`QLabel` asks its parent's layout to be done again at every ``setText``; in a
 layout that reaches up to the main window, each new document title laid out every dock of
-the window again (a fifth of a millisecond, and a new geometry animation object per dock).
-:class:`SteadyLabel` holds the label outside any layout, gives its own layout the label's
-height for the width it gets, and passes a relayout on only when that height changes; it
-fills its own background, so a new text repaints it alone, not the window under it.
+the window again (a fifth of a millisecond, and a new geometry animation object per dock),
+and each span made laid out the Span panel's form for its new offsets (~0.3 M instructions).
+:class:`SteadyLabel` holds the label outside any layout and passes a relayout on only when
+the label needs other room: word-wrapped, when its height for the width it gets changes; on
+one line, when its text no longer fits that width or its height changes. It fills its own
+background, so a new text repaints it alone, not the window under it.
 """
 
 from __future__ import annotations
@@ -16,26 +18,27 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
 class SteadyLabel(QWidget):
-    """Holds :attr:`label` (word-wrapped, as wide as this widget is); this widget's height
-    for a width is the label's."""
+    """Holds :attr:`label` (as wide as this widget is). Word-wrapped (``wrap``), this
+    widget's height for a width is the label's; on one line, its sizes are the label's."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, wrap: bool = True) -> None:
         super().__init__(parent)
         self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        self.label.setWordWrap(wrap)
         self.setAutoFillBackground(True)  # a new text repaints this widget, not the window
         # under it (the label is drawn over what is behind it)
-        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+        if wrap:
+            policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            policy.setHeightForWidth(True)
+            self.setSizePolicy(policy)
         self._height = -1
-        """The label's height for this widget's width, as this widget's layout last had it."""
+        """The label's height (for this widget's width, word-wrapped) when last measured."""
 
     def hasHeightForWidth(self) -> bool:
-        return True
+        return self.label.wordWrap()
 
     def heightForWidth(self, width: int) -> int:
-        return self.label.heightForWidth(width)
+        return self.label.heightForWidth(width) if self.label.wordWrap() else -1
 
     def sizeHint(self) -> QSize:
         return self.label.sizeHint()
@@ -45,16 +48,40 @@ class SteadyLabel(QWidget):
 
     def event(self, event: QEvent) -> bool:
         """The label's text or font changed (it asks its parent for a relayout): passed on
-        only when its height for this width changes."""
+        only when it needs other room (see the class)."""
         if event.type() == QEvent.Type.LayoutRequest:
-            height = self.heightForWidth(self.width())
-            if height != self._height:
-                self._height = height
+            if not self._steady():
                 self.updateGeometry()
             return True
         return super().event(event)
 
+    def _steady(self) -> bool:
+        """Whether the label needs the room it had (its height noted for the next call).
+        Word-wrapped: its height for this widget's width is the same. On one line: its line
+        is as high and its text surely fits this width (measured without laying it out: a
+        selectable label's size hint lays its text out in a document, ~0.15 M instructions)."""
+        if self.label.wordWrap():
+            height, fits = self.label.heightForWidth(self.width()), True
+        else:
+            height, fits = self.label.fontMetrics().height(), surely_fits(self.label)
+        steady = fits and height == self._height
+        self._height = height
+        return steady
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.label.setGeometry(self.rect())
-        self._height = self.heightForWidth(self.width())
+        self._steady()
         super().resizeEvent(event)
+
+
+SLACK = 3
+"""Pixels a line's size hint may exceed its characters' advance by (a glyph's overhang, the
+rounding up): a text within its label's room by this much surely fits it."""
+
+
+def surely_fits(label: QLabel) -> bool:
+    """Whether ``label``'s text, on one line, fits its room (measured by its characters'
+    advance, without the label's size hint, which lays the text out again)."""
+    text = label.text()
+    return "\n" not in text and \
+        label.fontMetrics().horizontalAdvance(text) + SLACK <= label.contentsRect().width()

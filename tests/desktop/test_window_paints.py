@@ -485,3 +485,120 @@ def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, 
     assert [index.row() for index in view.selectionModel().selectedRows()] == \
         [window.spans.model.row_of(span.id)]
     assert calls == [window.spans.model.row_of(span.id)]
+
+
+class Layouts(QObject):
+    """Counts the LayoutRequest events of the watched widgets."""
+
+    def __init__(self, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.LayoutRequest
+        return False
+
+
+def test_a_span_made_lays_out_no_part_of_the_span_panel(window, qtbot):
+    """Each span made shows its offsets in the Span panel: the label's new text laid the
+    panel's form out again (every row's sizes asked anew, the selectable label's text laid
+    out in a document), ~0.6 M instructions of a create; now the form keeps its layout while
+    the offsets fit their row."""
+    inspector = window.inspector
+    window.resizeDocks([inspector], [360], Qt.Orientation.Horizontal)  # the offsets fit
+    warm_up(qtbot, window)
+    layouts = Layouts([inspector.form])
+    shown = set()
+    for at in PLACES:
+        select(window, at, at + 6)
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+        qtbot.wait(10)
+        shown.add(inspector.offsets.text())
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+        qtbot.wait(10)
+    assert len(shown) == len(PLACES) and layouts.count == 0, (shown, layouts.count)
+
+
+def test_offsets_too_wide_for_their_row_lay_the_panel_out(window, qtbot):
+    """Steady, not frozen: offsets that do not fit their row (a span of many pieces) still
+    widen the form, as a label in the form's layout did."""
+    warm_up(qtbot, window)
+    inspector = window.inspector
+    row = inspector.offsets.parentWidget()
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Tab)  # a span shown in the panel
+    qtbot.waitUntil(lambda: inspector.span is not None)
+    wide = "; ".join(f"{n}–{n + 1}" for n in range(1000, 1060))
+    inspector.offsets.setText(wide)
+    qtbot.waitUntil(lambda: inspector.offsets.width() >= inspector.offsets.sizeHint().width())
+    assert row.width() >= inspector.offsets.sizeHint().width()
+
+
+def test_new_counts_in_the_status_bar_measure_no_label(window, qtbot):
+    """Each span made or deleted changes the counts in the status bar; a text no wider than
+    the widest so far is set without the label's size hint (which lays the text out again,
+    ~0.2 M instructions a press)."""
+    warm_up(qtbot, window)
+    label = window.status.progress
+    asked = []
+    real = label.sizeHint
+    label.sizeHint = lambda: asked.append(1) or real()
+    texts = set()
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(10)
+            texts.add(label.text())
+    del label.sizeHint
+    assert len(texts) > 1 and asked == [], (texts, len(asked))
+    assert label.width() >= label.sizeHint().width()
+
+
+def test_a_span_made_in_view_of_the_spans_table_scrolls_it_not(window, qtbot):
+    """A span made selects its row in the Spans table; a row in view is not scrolled to
+    (Qt's scrollTo asked the model again, twice a create: once for the new current row,
+    once asked), a row out of view is brought into view."""
+    spans_in_front(qtbot, window)
+    view = window.spans.table
+    calls = []
+    real = view.scrollTo
+    view.scrollTo = lambda *args: calls.append(args) or real(*args)
+    select(window, 9, 15)  # near the top: its row is in view
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    span = window.editor.selected()
+    assert span is not None
+    row = window.spans.model.row_of(span.id)
+    assert [index.row() for index in view.selectionModel().selectedRows()] == [row]
+    assert calls == []
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.wait(20)
+    select(window, 9, 15)  # its row above those shown now
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    del view.scrollTo
+    span = window.editor.selected()
+    assert span is not None
+    index = window.spans.model.index(window.spans.model.row_of(span.id), 0)
+    assert view.viewport().rect().contains(view.visualRect(index))
+    assert len(calls) == 1
+
+
+def test_a_message_repaints_the_status_bar_not_the_window_under_it(window, qtbot):
+    """A span made and an undo say so in the status bar: the bar repainted the main window
+    under its message first; now the bar fills its own background (the same colour), and
+    what shows is what a whole repaint of the window draws."""
+    warm_up(qtbot, window)
+    paints = Paints([window, window.status])
+    select(window, 9, 15)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    assert window.status.currentMessage().startswith("CLAIM")
+    assert paints.count[window.status] >= 1 and paints.count[window] == 0, \
+        (paints.count[window.status], paints.count[window])
+    shown = on_screen(window.status)
+    window.repaint()
+    assert on_screen(window.status) == shown
