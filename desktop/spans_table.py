@@ -371,11 +371,5 @@ class SpansTable(QDockWidget):
             return
         if selection.currentIndex().row() != row or \
                 [index.row() for index in selection.selectedRows()] != [row]:
-            self.table.setAutoScroll(False)  # (the new current row brought into view below)
-            try:
-                self.table.selectRow(row)
-            finally:
-                self.table.setAutoScroll(True)
-        index = self.model.index(row, 0)
-        if not self.table.viewport().rect().contains(self.table.visualRect(index)):
-            self.table.scrollTo(index)  # (Qt's asks the model again even for a row in view)
+            self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))

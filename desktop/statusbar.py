@@ -142,8 +142,10 @@ class StatusBar(QStatusBar):
         progress = self.counts
         counts = COUNTING if progress is None else \
             f"{progress.done:,} of {progress.total:,} done · {progress.spans:,} spans"
-        label = self.progress
-        label.setText(f"{counts} · {self.state}")
+        label, text = self.progress, f"{counts} · {self.state}"
+        if text == label.text():
+            return
+        label.setText(text)
         line = label.fontMetrics().height()
         if line == self._line and surely_fits(label):
             return  # (without its size hint, which lays the text out again: ~0.2 M instr.)

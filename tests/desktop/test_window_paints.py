@@ -556,37 +556,6 @@ def test_new_counts_in_the_status_bar_measure_no_label(window, qtbot):
     assert label.width() >= label.sizeHint().width()
 
 
-def test_a_span_made_in_view_of_the_spans_table_scrolls_it_not(window, qtbot):
-    """A span made selects its row in the Spans table; a row in view is not scrolled to
-    (Qt's scrollTo asked the model again, twice a create: once for the new current row,
-    once asked), a row out of view is brought into view."""
-    spans_in_front(qtbot, window)
-    view = window.spans.table
-    calls = []
-    real = view.scrollTo
-    view.scrollTo = lambda *args: calls.append(args) or real(*args)
-    select(window, 9, 15)  # near the top: its row is in view
-    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
-    qtbot.wait(20)
-    span = window.editor.selected()
-    assert span is not None
-    row = window.spans.model.row_of(span.id)
-    assert [index.row() for index in view.selectionModel().selectedRows()] == [row]
-    assert calls == []
-    qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
-    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
-    qtbot.wait(20)
-    select(window, 9, 15)  # its row above those shown now
-    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
-    qtbot.wait(20)
-    del view.scrollTo
-    span = window.editor.selected()
-    assert span is not None
-    index = window.spans.model.index(window.spans.model.row_of(span.id), 0)
-    assert view.viewport().rect().contains(view.visualRect(index))
-    assert len(calls) == 1
-
-
 def test_a_message_repaints_the_status_bar_not_the_window_under_it(window, qtbot):
     """A span made and an undo say so in the status bar: the bar repainted the main window
     under its message first; now the bar fills its own background (the same colour), and
