@@ -21,7 +21,7 @@ when the gold layer links the two items' gold spans with one of the item's types
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -126,20 +126,21 @@ def plan_relations(items: Sequence[Item],
                    relations_by_annotator: Mapping[str, Sequence[Relation]],
                    gold_relations: Sequence[Relation] = (),
                    decisions: Sequence[Decision] = (),
-                   elsewhere: Mapping[str, Sequence[Item]] | None = None) -> list[RelationItem]:
+                   elsewhere: Mapping[str, Sequence[Item]] | None = None,
+                   found: Mapping[str, tuple[str | None, int]] | None = None,
+                   ) -> list[RelationItem]:
     """The relation items of one document, given its span ``items``
     (:func:`annotate.adjudication.plan_document`): the annotators considered are theirs;
     a relation with an end in no item (of an annotator not considered) is left out.
     ``decisions`` oldest first; ``gold_relations`` the gold layer's; ``elsewhere``: the span
     items of the other documents its links across documents end in, by uid (a link whose
-    target document is not given is left out)."""
+    target document is not given is left out). ``found``: the item holding each span the
+    relations end at, as (None, index in ``items``) or (uid, index in ``elsewhere[uid]``),
+    when known (:func:`item_places`; else every item is looked into)."""
     if not items:
         return []
     annotators = items[0].annotators
-    item_of = {sid: (None, index) for index, item in enumerate(items) for sid in item.ids}
-    for uid, others in (elsewhere or {}).items():
-        item_of.update((sid, (uid, index)) for index, item in enumerate(others)
-                       for sid in item.ids)
+    item_of = item_places(items, elsewhere) if found is None else found
     groups: dict[tuple[int, str | None, int], list[Relation]] = {}
     for name in annotators:
         for relation in relations_by_annotator.get(name, ()):
@@ -158,6 +159,18 @@ def plan_relations(items: Sequence[Item],
     result.sort(key=lambda r: (r.crosses, r.source.start, r.target.start, r.source.end,
                                r.target.end, r.target.document))
     return result
+
+
+def item_places(items: Sequence[Item], elsewhere: Mapping[str, Sequence[Item]] | None = None,
+                ids: Collection[str] | None = None) -> dict[str, tuple[str | None, int]]:
+    """Where each span of ``items`` (None, its item's index) and of ``elsewhere`` (uid,
+    index) is, as :func:`plan_relations` looks them up; with ``ids``, those spans only."""
+    places: dict[str, tuple[str | None, int]] = {}
+    for uid, among in ((None, items), *(elsewhere or {}).items()):
+        for index, item in enumerate(among):
+            places.update((sid, (uid, index)) for sid in item.ids
+                          if ids is None or sid in ids)
+    return places
 
 
 def _check_open(item: RelationItem) -> None:

@@ -18,6 +18,7 @@ from annotate.collector import collector_paused
 from annotate.commands import Decision
 from annotate.errors import InputError, ValidationError
 from annotate.model import (
+    GOLD,
     AnnotatedDocument,
     DocLabel,
     Document,
@@ -26,6 +27,7 @@ from annotate.model import (
     Status,
     utc_now,
 )
+from annotate.review_columns import SpanColumns
 from annotate.suggestions import Shown
 from annotate.validator import Incoming
 from db import dialects, span_rows, suggestions, tombstones
@@ -345,6 +347,39 @@ def _spans_for(
     attributes parsed only when not empty: this is the export's hot loop. ``heard`` is told
     the spans read so far every :data:`HEARD_EVERY` spans (an exception it raises stops the
     read: a cancel)."""
+    label = names.label_names(conn).__getitem__
+    annotator = names.annotator_names(conn).__getitem__
+    result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
+    for row in _span_rows(conn, docs, who, what, within, heard):
+        doc_id = row[1]
+        result[doc_id].append(span_rows.from_row(row, docs[doc_id], label, annotator))
+    return result
+
+
+def _span_columns_for(conn: Connection, names: Names, docs: dict[int, str],
+                      heard: Callable[[int], object] | None = None) -> dict[int, SpanColumns]:
+    """The spans of the documents ``docs`` (id -> uid) as :func:`_spans_for` reads them,
+    into columns: no Span is made."""
+    label = names.label_names(conn).__getitem__
+    annotator = names.annotator_names(conn).__getitem__
+    result = {doc_id: SpanColumns(uid) for doc_id, uid in docs.items()}
+    for span_id, doc_id, annotator_id, label_id, start, end, attributes, note, created, \
+            updated, fragments in _span_rows(conn, docs, None, None, None, heard):
+        result[doc_id].add(span_id, start, end, label(label_id), annotator(annotator_id),
+                           span_rows.attributes_from(attributes), note, created, updated,
+                           span_rows.fragments_from(fragments))
+    return result
+
+
+def _span_rows(
+    conn: Connection,
+    docs: dict[int, str],
+    who: list[int] | None,
+    what: list[int] | None,
+    within: tuple[str, int, int, int] | None,
+    heard: Callable[[int], object] | None,
+) -> Iterable[Any]:
+    """The span rows (``span_rows.COLUMNS``) of :func:`_spans_for`, on the driver's cursor."""
     clauses, params = zip(
         *(
             _in(column, values)
@@ -368,13 +403,7 @@ def _spans_for(
         "ORDER BY document_id, start",
         (*(p for group in params for p in group), *extra),
     )
-    label = names.label_names(conn).__getitem__
-    annotator = names.annotator_names(conn).__getitem__
-    result: dict[int, list[Span]] = {doc_id: [] for doc_id in docs}
-    for row in rows if heard is None else _heeding(rows, heard):
-        doc_id = row[1]
-        result[doc_id].append(span_rows.from_row(row, docs[doc_id], label, annotator))
-    return result
+    return rows if heard is None else _heeding(rows, heard)
 
 
 def _relations_for(
@@ -644,7 +673,7 @@ class ReviewMaterial:
     statuses (none: todo), its decisions (oldest first), document labels and relations."""
 
     uid: str
-    spans: tuple[Span, ...]
+    spans: tuple[Span, ...] | SpanColumns
     status: dict[str, Status]
     decisions: tuple[Decision, ...]
     doc_labels: tuple[DocLabel, ...]
@@ -670,12 +699,15 @@ def _document_pages(conn: Connection, uids: Sequence[str] | None,
 
 def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
                 batch: int, heard: Callable[[int], object] | None = None,
-                ) -> Iterator[ReviewMaterial]:
+                columns: bool = False) -> Iterator[ReviewMaterial]:
     """The review material of the documents ``uids`` (default: all), in store order, read
     ``batch`` documents at a time with one query per table; ``heard`` as for
-    :func:`_spans_for` (a document of 200,000 spans takes seconds to read)."""
+    :func:`_spans_for` (a document of 200,000 spans takes seconds to read). With
+    ``columns``, each document's spans come as :class:`~annotate.review_columns.SpanColumns`
+    (a Span made for its gold layer's alone, the decisions' gold spans)."""
     for docs in _document_pages(conn, uids, batch):
-        spans = _spans_for(conn, names, docs, None, None, heard=heard)
+        spans: dict[int, Any] = (_span_columns_for(conn, names, docs, heard) if columns
+                                 else _spans_for(conn, names, docs, None, None, heard=heard))
         statuses: dict[int, dict[str, Status]] = {doc_id: {} for doc_id in docs}
         for s in conn.execute(select(ST).where(ST.c.document_id.in_(list(docs)))):
             statuses[s.document_id][names.annotator_name(conn, s.annotator_id)] = s.state
@@ -687,11 +719,13 @@ def iter_review(conn: Connection, names: Names, uids: Sequence[str] | None,
         doc_labels = _doc_labels_for(conn, names, docs, None)
         relations = _relations_for(conn, names, docs, None)
         for doc_id, uid in docs.items():
-            by_id = {s.id: s for s in spans[doc_id]}
+            mine = spans[doc_id]
+            by_id = ({s.id: s for s in map(mine.span, mine.rows_of([GOLD]))} if columns
+                     else {s.id: s for s in mine})
             rels = {r.id: r for r in relations[doc_id]}
             yield ReviewMaterial(
                 uid,
-                tuple(spans[doc_id]),
+                mine if columns else tuple(mine),
                 statuses[doc_id],
                 tuple(decision_from_row(conn, names, row, uid, by_id, rels)
                       for row in decided[doc_id]),

@@ -15,6 +15,7 @@ from annotate.commands import AcceptAgreed, AddDecision, Command, Decision, Part
 from annotate.errors import InputError
 from annotate.model import GOLD, DocLabel, Relation, Span, fresh_ids, utc_now
 from annotate.relation_items import RelationItem, plan_relations
+from annotate.review_columns import SpanColumns
 from annotate.review_plan import DocumentPlan
 from annotate.strings import check_name
 from db import span_rows
@@ -84,6 +85,8 @@ def _plan_relations(store: Store, items: Sequence[Item], relations: Sequence[Rel
     """The relation items of a document's ``relations`` over its span ``items``, and, for its
     links across documents, the span items of the documents they end in (for the same
     annotators)."""
+    if not relations:
+        return []  # no item of a document's spans made to find none
     by_annotator: dict[str, list[Relation]] = {}
     for relation in relations:
         by_annotator.setdefault(relation.annotator, []).append(relation)
@@ -125,11 +128,11 @@ def doc_review_items(store: Store, uid: str,
 
 
 class DocumentReview(NamedTuple):
-    """Every review item of one document, for everyone but gold; ``plan``: the span items
-    kept for edits to follow (:class:`~annotate.review_plan.DocumentPlan`), when the document
-    has no relation (its relation items would follow each edit too)."""
+    """Every review item of one document, for everyone but gold (``items``: a list, or the
+    plan's columns); ``plan``: the span and relation items kept for edits to follow
+    (:class:`~annotate.review_plan.DocumentPlan`)."""
 
-    items: list[Item]
+    items: Sequence[Item]
     relation_items: list[RelationItem]
     doc_items: list[DocItem]
     plan: DocumentPlan | None = None
@@ -145,23 +148,28 @@ def document_review(store: Store, uid: str, progress: Progress | None = None) ->
     are read and before the plan, not only while annotators are aligned)."""
     chosen = _chosen(store, None)
     heard = None if progress is None else lambda _read: progress(0, 1)
-    found = list(store.iter_review([uid], heard=heard))
+    found = list(store.iter_review([uid], heard=heard, columns=True))
     if not found:
         return DocumentReview([], [], [])
     if progress is not None:
         progress(0, 1)
     material = found[0]
+    spans = material.spans
+    assert isinstance(spans, SpanColumns)
     finished = {name for name, state in material.status.items() if state == "done"}
     done = finished.__contains__
-    spans = _document_spans(material.spans, done, material.decisions, chosen)
-    plan = DocumentPlan(uid, spans.by_annotator, finished, spans.gold, material.decisions,
-                        progress)
-    items = list(plan.items)
+    considered = [name for name in chosen if spans.count(name) or done(name)]
+    gold = [spans.span(row) for row in spans.rows_of([GOLD])]
+    plan = DocumentPlan.of_columns(spans, considered, finished, gold, material.decisions,
+                                   progress)
+    others = sorted({r.target_document for r in material.relations
+                     if r.target_document is not None})
     return DocumentReview(
-        items,
-        _plan_relations(store, items, material.relations, material.decisions),
+        plan.items,
+        plan.relate(material.relations, {other: _items(store, other, considered)
+                                         for other in others}),
         _plan_labels(material.doc_labels, done, material.decisions, chosen),
-        None if material.relations else plan,
+        plan,
     )
 
 

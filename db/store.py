@@ -989,14 +989,15 @@ class Store:
             yield from bulk.iter_outlined(conn, self.names, wanted, batch)
 
     def iter_review(self, uids: Sequence[str] | None = None, batch: int = 500,
-                    heard: Callable[[int], object] | None = None,
+                    heard: Callable[[int], object] | None = None, columns: bool = False,
                     ) -> Iterator[bulk.ReviewMaterial]:
         """Stream what adjudication reads of the documents ``uids`` (default: all), in store
         order: spans, statuses, decisions and document labels, a few queries per ``batch``;
         ``heard`` is told the spans read every few thousand (an exception it raises stops the
-        read)."""
+        read); with ``columns``, each document's spans as columns
+        (:class:`~annotate.review_columns.SpanColumns`)."""
         with self._read() as conn:
-            yield from bulk.iter_review(conn, self.names, uids, batch, heard)
+            yield from bulk.iter_review(conn, self.names, uids, batch, heard, columns)
 
     def iter_review_rows(self, uids: Sequence[str] | None = None,
                          batch: int = 500) -> Iterator[bulk.ReviewRows]:

@@ -47,7 +47,7 @@ from annotate.relation_items import (
     accept_relation_command,
     reject_relation_command,
 )
-from annotate.review_plan import DocumentPlan
+from annotate.review_plan import DocumentPlan, Splice
 from db import review
 from db.review import DocumentReview
 from db.store import Store
@@ -59,7 +59,7 @@ from desktop.review.doc_items import DocItemsPanel
 from desktop.review.edges import RichTextDelegate
 from desktop.review.item_cells import Row, RowCells, row_cells
 from desktop.review.items_model import ItemsModel, ItemsTable
-from desktop.review.planned import Planned, followed_counts, plan_rows
+from desktop.review.planned import Planned, Rows, agreed_open, followed_counts, plan_rows
 from desktop.service import Service
 
 SIDE_KEY = "Ctrl+Shift+{}"
@@ -143,7 +143,7 @@ class AdjudicationTab(QWidget):
     def __init__(self, service: Service, editor: Editor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service, self.editor = service, editor
-        self.items: list[Item] = []
+        self.items: Sequence[Item] = []
         self.relation_items: list[RelationItem] = []
         self.annotators: tuple[str, ...] = ()
         self._text = ("", OffsetMap(""))  # (document text, its offset map) for highlighting
@@ -328,15 +328,28 @@ class AdjudicationTab(QWidget):
         self._replan.stop()
         chosen = self.selected_row()
         for before, after in edits:
-            splice = plan.edit(before, after)
-            if splice is None:
-                self._doc_plan = None
+            if not self._follow(plan, chosen, before, after):
+                self._doc_plan = None  # refused, nothing changed: the document aligned again
                 return False
-            self._put_rows(chosen, partial(self.model.splice, *splice))
-        self.items = self.model.rows  # type: ignore[assignment]  # no relation items
+        self.items = plan.items  # the rows shown, with plan.relation_items
         decided, total, self._agreed_open = followed_counts(plan, self.doc_items.items)
         self._show_progress(decided, total)
         return True
+
+    def _follow(self, plan: DocumentPlan, chosen: Row | None, before: Span | None,
+                after: Span | None) -> bool:
+        """Apply one edit to ``plan``, the view told of the rows it changes as they change
+        (:meth:`ItemsModel.changing`), ``chosen`` kept selected; False: refused."""
+        spliced: list[Splice | None] = []
+
+        def put() -> range:
+            splice = plan.edit(before, after, self.model.changing)
+            spliced.append(splice)
+            return range(0) if splice is None else \
+                range(splice.first, splice.first + len(splice.added))
+
+        self._put_rows(chosen, put)
+        return spliced[0] is not None
 
     def _plan(self) -> bool:
         """Align the current document in a :class:`PlanJob` (False), the table saying so
@@ -429,7 +442,7 @@ class AdjudicationTab(QWidget):
         return True
 
     @property
-    def rows(self) -> Sequence[Row]:
+    def rows(self) -> Rows:
         """The table's rows: span items, then relation items."""
         return self.model.rows
 
@@ -509,11 +522,11 @@ class AdjudicationTab(QWidget):
         if it still does, else the first in ``where`` that does (None: none)."""
         rows, ids = self.model.rows, chosen.ids
         selected = self.table.selectionModel().selectedRows()
-        if selected and selected[0].row() < len(rows) and rows[selected[0].row()].ids & ids:
+        if selected and selected[0].row() < len(rows) and rows.ids(selected[0].row()) & ids:
             return selected[0].row()
         if rows and chosen.document != rows[0].document:
             return None
-        return next((row for row in where if rows[row].ids & ids), None)
+        return next((row for row in where if rows.ids(row) & ids), None)
 
     def _make_side_buttons(self) -> None:
         """One button per annotator column; the first nine also get Ctrl+Shift+N."""
@@ -558,7 +571,7 @@ class AdjudicationTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         here = rows[0].row() if rows else (-1 if direction > 0 else len(every))
         ahead = range(here + 1, len(every)) if direction > 0 else range(here - 1, -1, -1)
-        row = next((row for row in ahead if every[row].status == "open"), None)
+        row = next((row for row in ahead if every.status(row) == "open"), None)
         if row is None:
             self.service.hub.message.emit("no further open item in this document")
             return False
@@ -705,7 +718,7 @@ class AdjudicationTab(QWidget):
         if not self._current() and not self._plan():
             self.service.hub.message.emit(ALIGNING_FIRST)
             return 0
-        batch = adjudication.accept_agreed(self.items, self.service.annotator,
+        batch = adjudication.accept_agreed(agreed_open(self.items), self.service.annotator,
                                            self.doc_items.items, self.relation_items)
         count = sum(isinstance(c, adjudication.AddDecision) for c in batch.commands)
         if not count:

@@ -2,12 +2,14 @@
 when the view asks for them (the rows it paints, as Anki's browser does), and a view that sizes
 the rows it shows to their lines. A document of 200,000 items costs what a screenful costs;
 a new alignment tells the view which rows changed (:class:`~desktop.review.planned.Planned`),
-never the whole table again."""
+never the whole table again. Its rows are made when asked for too
+(:class:`~desktop.review.planned.Rows`)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
@@ -23,6 +25,7 @@ from desktop.review.item_cells import (
     Row,
     RowCells,
 )
+from desktop.review.planned import Rows
 from desktop.table_model import Index
 
 KIND_ALPHA = 70
@@ -41,16 +44,17 @@ class ItemsModel(QAbstractTableModel):
     def __init__(self, cells: Cells, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._make = cells
-        self.rows: list[Row] = []
-        """The rows shown: changed in place by :meth:`splice` alone, which the tab calls
-        only while no worker reads them."""
+        self.rows: Rows = Rows()
+        """The rows shown: changed in place (a plan's items followed edit by edit) only
+        within :meth:`changing`, which the tab enters only while no worker reads them."""
         self.annotators: tuple[str, ...] = ()
         self._headers: list[str] = ["Kind", "Status"]
-        self._kept: OrderedDict[int, tuple[Row, RowCells]] = OrderedDict()
+        self._kept: OrderedDict[int, RowCells] = OrderedDict()
+        """Cells made, by row."""
         self._shades: dict[str, QBrush] = {}
 
     # -- the rows --------------------------------------------------------------------------
-    def show(self, rows: list[Row], annotators: tuple[str, ...]) -> None:
+    def show(self, rows: Rows, annotators: tuple[str, ...]) -> None:
         """Show ``rows`` in columns for ``annotators`` in place of every row shown."""
         self.beginResetModel()
         self.rows, self._kept = rows, OrderedDict()
@@ -59,59 +63,53 @@ class ItemsModel(QAbstractTableModel):
             self._headers = ["Kind", *(line(name, NAME) for name in annotators), "Status"]
         self.endResetModel()
 
-    def replace(self, rows: list[Row], first: int, removed: int, added: int) -> None:
+    def replace(self, rows: Rows, first: int, removed: int, added: int) -> None:
         """Show ``rows``, which differ from the rows shown in ``first:first + removed`` alone
         (``rows[first:first + added]`` in their place): the rows both hold are changed, the
         others removed or inserted; the view hears of these rows only."""
-        both = min(removed, added)
-        for gone in self.rows[first:first + removed]:
-            self._kept.pop(id(gone), None)
-        if removed > added:
-            self.beginRemoveRows(QModelIndex(), first + added, first + removed - 1)
+        with self.changing(first, removed, added):
             self.rows = rows
+
+    @contextmanager
+    def changing(self, first: int, removed: int, added: int) -> Iterator[None]:
+        """While the rows ``first:first + removed`` become ``added`` rows in :attr:`rows`
+        (changed in place, or put in): the view hears of these rows alone, the cells made for
+        the others are kept (moved with their rows)."""
+        both = min(removed, added)
+        self._forget(first, removed, added)
+        if removed > added:
+            self.beginRemoveRows(QModelIndex(), first + both, first + removed - 1)
+            yield
             self.endRemoveRows()
         elif added > removed:
-            self.beginInsertRows(QModelIndex(), first + removed, first + added - 1)
-            self.rows = rows
+            self.beginInsertRows(QModelIndex(), first + both, first + added - 1)
+            yield
             self.endInsertRows()
         else:
-            self.rows = rows
+            yield
         if both:
             self.dataChanged.emit(self.index(first, 0),
                                   self.index(first + both - 1, len(self._headers) - 1))
 
-    def splice(self, first: int, removed: int, added: Sequence[Row]) -> range:
-        """Change the rows shown in place: ``rows[first:first + removed]`` become ``added``
-        (the view hears of these rows alone, and the other rows are not copied: at 200,000
-        rows a copy touched each row's object, ~2 ms); the range of rows ``added`` holds."""
-        rows = self.rows
-        both = min(removed, len(added))
-        for gone in rows[first:first + removed]:
-            self._kept.pop(id(gone), None)
-        if removed > len(added):
-            self.beginRemoveRows(QModelIndex(), first + both, first + removed - 1)
-            rows[first:first + removed] = added
-            self.endRemoveRows()
-        elif len(added) > removed:
-            self.beginInsertRows(QModelIndex(), first + both, first + len(added) - 1)
-            rows[first:first + removed] = added
-            self.endInsertRows()
-        else:
-            rows[first:first + removed] = added
-        if both:
-            self.dataChanged.emit(self.index(first, 0),
-                                  self.index(first + both - 1, len(self._headers) - 1))
-        return range(first, first + len(added))
+    def _forget(self, first: int, removed: int, added: int) -> None:
+        """Drop the cells of rows ``first:first + removed``; those of the rows after them move
+        by ``added - removed``."""
+        shift = added - removed
+        kept = OrderedDict()
+        for row, cells in self._kept.items():
+            if row < first:
+                kept[row] = cells
+            elif row >= first + removed:
+                kept[row + shift] = cells
+        self._kept = kept
 
     def cells(self, row: int) -> RowCells:
         """Row ``row``'s cells, made the first time they are asked for."""
-        entry = self.rows[row]
-        kept = self._kept.get(id(entry))
-        if kept is not None and kept[0] is entry:
-            self._kept.move_to_end(id(entry))
-            return kept[1]
-        made = self._make(entry, self.annotators)
-        self._kept[id(entry)] = (entry, made)
+        kept = self._kept.get(row)
+        if kept is not None:
+            self._kept.move_to_end(row)
+            return kept
+        made = self._kept[row] = self._make(self.rows[row], self.annotators)
         if len(self._kept) > KEPT_ROWS:
             self._kept.popitem(last=False)
         return made

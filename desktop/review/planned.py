@@ -6,26 +6,70 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
-from annotate import adjudication
-from annotate.adjudication import DocItem
+from annotate.adjudication import DocItem, Item
+from annotate.relation_items import RelationItem
+from annotate.review_columns import ItemColumns
 from annotate.review_plan import DocumentPlan, common_ends
 from db.review import DocumentReview
 from desktop.review.item_cells import Row
+
+
+class Rows(Sequence[Row]):
+    """The rows of a document's table: its span ``items`` (a list, or a plan's
+    :class:`~annotate.review_columns.ItemColumns`, whose Items are made when asked for),
+    then its ``relations``' items."""
+
+    __slots__ = ("items", "relations")
+
+    def __init__(self, items: Sequence[Item] = (),
+                 relations: Sequence[RelationItem] = ()) -> None:
+        self.items, self.relations = items, relations
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.relations)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        items = len(self.items)
+        return self.items[index] if index < items else self.relations[index - items]
+
+    def __contains__(self, row: object) -> bool:
+        return row in (self.relations if isinstance(row, RelationItem) else self.items)
+
+    def status(self, index: int) -> str:
+        """Row ``index``'s status (no Item made of a plan's)."""
+        if isinstance(self.items, ItemColumns) and index < len(self.items):
+            return self.items.status(index)
+        return self[index].status
+
+    def ids(self, index: int) -> frozenset[str]:
+        """The ids of row ``index``'s spans or relations (no Item made of a plan's)."""
+        if isinstance(self.items, ItemColumns) and index < len(self.items):
+            return self.items.ids(index)
+        return self[index].ids
 
 
 @dataclass(frozen=True, slots=True)
 class Planned:
     """The items of a document to show in place of ``base`` (the rows shown when the alignment
     began): ``rows`` (span items, then relation items) differ from ``base`` only in
-    ``base[first:first + removed]``, which ``rows[first:first + added]`` replace; the rows
-    outside that stretch are ``base``'s own objects (the view's cached cells stay good).
+    ``base[first:first + removed]``, which ``rows[first:first + added]`` replace (the rows
+    outside that stretch are equal: the view's cells made for them stay good).
     ``decided`` of ``total`` items (span, relation and document label items) are decided;
     ``agreed_open``: some of them are agreed and open."""
 
     found: DocumentReview
     base: Sequence[Row]
-    rows: list[Row]
+    rows: Rows
     first: int
     removed: int
     added: int
@@ -37,26 +81,37 @@ class Planned:
 def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
     """``found`` as rows in place of ``base``, and the one stretch where they differ (the
     longest common head and tail kept)."""
-    new: list[Row] = [*found.items, *found.relation_items]
-    first, tail = common_ends(base, new)
-    removed, added = len(base) - first - tail, len(new) - first - tail
-    rows = [*base[:first], *new[first:first + added], *base[len(base) - tail:]]
-    items = len(found.items)
+    rows = Rows(found.items, found.relation_items)
+    first, tail = common_ends(base, rows)
+    removed, added = len(base) - first - tail, len(rows) - first - tail
     others = [*found.relation_items, *found.doc_items]
-    decided, total = adjudication.progress(found.items)
-    decided += sum(item.status != "open" for item in others)
-    agreed_open = any(it.kind == "agreed" and it.status == "open"
-                      for it in (*found.items, *others))
-    return Planned(DocumentReview(rows[:items], rows[items:], found.doc_items, found.plan),
-                   base, rows, first, removed, added, decided, total + len(others),
-                   agreed_open)
+    decided = decided_items(found.items) + sum(item.status != "open" for item in others)
+    agreed = bool(agreed_open(found.items)) or any(
+        it.kind == "agreed" and it.status == "open" for it in others)
+    return Planned(found, base, rows, first, removed, added, decided,
+                   len(found.items) + len(others), agreed)
+
+
+def decided_items(items: Sequence[Item]) -> int:
+    """How many of ``items`` are decided (no Item made of a plan's)."""
+    if isinstance(items, ItemColumns):
+        return items.decided()
+    return sum(item.status != "open" for item in items)
+
+
+def agreed_open(items: Sequence[Item]) -> list[Item]:
+    """The open items of kind agreed among ``items`` (no other Item made of a plan's)."""
+    if isinstance(items, ItemColumns):
+        return [items[index] for index in items.agreed_open()]
+    return [item for item in items if item.kind == "agreed" and item.status == "open"]
 
 
 def followed_counts(plan: DocumentPlan, doc_items: Sequence[DocItem]) -> tuple[int, int, bool]:
     """(decided, total, agreed_open) as :class:`Planned` has them, of ``plan``'s items
-    (followed edit by edit: a plan is kept for a document with no relation only) and the
-    document label items ``doc_items``."""
-    decided = plan.decided + sum(item.status != "open" for item in doc_items)
-    agreed_open = plan.agreed_open > 0 or any(
-        item.kind == "agreed" and item.status == "open" for item in doc_items)
-    return decided, len(plan.items) + len(doc_items), agreed_open
+    (followed edit by edit), its relation items and the document label items
+    ``doc_items``."""
+    others = [*plan.relation_items, *doc_items]
+    decided = plan.decided + sum(item.status != "open" for item in others)
+    agreed = plan.agreed_open > 0 or any(
+        item.kind == "agreed" and item.status == "open" for item in others)
+    return decided, len(plan.items) + len(others), agreed

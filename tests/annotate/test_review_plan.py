@@ -1,16 +1,19 @@
 """A document's review items kept edit by edit (:class:`annotate.review_plan.DocumentPlan`)
 are those of a full alignment after every edit of random edit sequences (spans made,
-deleted, relabelled, moved, given twice, over gold spans and decisions), and an edit aligns
-only the spans of the stretches it touches."""
+deleted, relabelled, moved, given twice, over gold spans, decisions and links between
+spans), planned whole stretches at a time or at once, and an edit aligns only the spans of
+the stretches it touches."""
 
 import random
 
 import pytest
 
-from annotate import adjudication
+from annotate import adjudication, review_plan
 from annotate.adjudication import DocumentSpans, plan_documents
 from annotate.commands import Decision
-from annotate.model import GOLD, Span
+from annotate.model import GOLD, Relation, Span
+from annotate.relation_items import RelationItem, plan_relations
+from annotate.review_columns import ItemColumns
 from annotate.review_plan import DocumentPlan, common_ends, in_order
 
 WHO = ("amina", "bo", "chen")
@@ -60,9 +63,29 @@ def _edit(rng: random.Random, spans: dict[str, Span], n: int,
     return before, after
 
 
+def _relations(rng: random.Random, spans: list[Span]) -> list[Relation]:
+    """Links between random spans of one annotator (the gold layer's too), some twice."""
+    made = []
+    for n in range(rng.randrange(0, 12)):
+        source = rng.choice(spans)
+        target = rng.choice([s for s in spans if s.annotator == source.annotator])
+        made.append(Relation(rng.choice(("CAUSES", "CLAIMED_BY")), source.id, target.id,
+                             source.annotator, f"rel-{n}"))
+    return made
+
+
+def _related(items: list[adjudication.Item], relations: list[Relation],
+             decisions: list[Decision]) -> list[RelationItem]:
+    by_annotator: dict[str, list[Relation]] = {}
+    for relation in relations:
+        by_annotator.setdefault(relation.annotator, []).append(relation)
+    return plan_relations(items, by_annotator, by_annotator.get(GOLD, ()), decisions)
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_every_edit_gives_the_full_alignment(seed: int) -> None:
+def test_every_edit_gives_the_full_alignment(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
+    monkeypatch.setattr(review_plan, "CHUNK", rng.choice((1, 3, 4_096)))  # planned by chunks
     length = rng.choice((30, 80, 200))
     spans = {s.id: s for n in range(rng.randrange(0, 30))
              for s in [_span(rng, rng.choice(WHO), n, length)]}
@@ -73,9 +96,15 @@ def test_every_edit_gives_the_full_alignment(seed: int) -> None:
             for i, s in enumerate(spans.values()) if rng.random() < 0.1]
     decisions = [Decision(f"dec-{i}", "d", "reject", (s.id,), None, "rev")
                  for i, s in enumerate(spans.values()) if rng.random() < 0.1]
+    relations = _relations(rng, [*spans.values(), *gold])
+    decisions += [Decision(f"dec-r{i}", "d", "reject", (r.id,), None, "rev")
+                  for i, r in enumerate(relations) if rng.random() < 0.2]
     plan = DocumentPlan("d", {name: [s for s in spans.values() if s.annotator == name]
                               for name in WHO}, (), gold, decisions)
-    assert plan.items == _full(spans, WHO, gold, decisions)
+    plan.relate(relations)
+    assert list(plan.items) == _full(spans, WHO, gold, decisions)
+    assert plan.relation_items == _related(_full(spans, WHO, gold, decisions), relations,
+                                           decisions)
     for n in range(60):
         before, after = _edit(rng, spans, 2000 + n, length)
         if not any(s.annotator == name for s in spans.values() for name in [
@@ -86,9 +115,10 @@ def test_every_edit_gives_the_full_alignment(seed: int) -> None:
         splice = plan.edit(before, after)
         assert splice is not None
         full = _full(spans, WHO, gold, decisions)
-        assert plan.items == full
+        assert list(plan.items) == full
         assert rows[:splice.first] + splice.added + rows[splice.first + splice.removed:] \
             == full
+        assert plan.relation_items == _related(full, relations, decisions)
         assert plan.decided == sum(it.status != "open" for it in full)
         assert plan.agreed_open == sum(it.kind == "agreed" and it.status == "open"
                                        for it in full)
@@ -119,7 +149,34 @@ def test_an_edit_aligns_only_its_stretch(monkeypatch: pytest.MonkeyPatch) -> Non
         (5_001, 1, 1)
     assert plan.edit(moved, None) is not None
     assert aligned == [3, 5, 4]
-    assert plan.items == DocumentPlan("d", spans).items
+    assert list(plan.items) == list(DocumentPlan("d", spans).items)
+
+
+def test_an_edit_of_a_linked_document_makes_the_items_of_its_links_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """10,000 items with 50 links: an edit makes the Items of its stretch and of the links'
+    ends (the relation items planned again from where those ends are), not of every item;
+    the link over the edit's stretch follows it."""
+    spans = {name: [Span("d", 10 * k, 10 * k + 5 + (name == "bo"), "CLAIM", name,
+                         f"{name}-{k}") for k in range(10_000)] for name in ("amina", "bo")}
+    relations = [Relation("ABOUT", f"amina-{k}", f"amina-{k + 1}", "amina", f"r{k}")
+                 for k in range(0, 10_000, 200)]
+    plan = DocumentPlan("d", spans)
+    plan.relate(relations)
+    assert len(plan.relation_items) == 50
+    made: list[int] = []
+    real = ItemColumns._item
+    monkeypatch.setattr(ItemColumns, "_item", lambda self, index: (
+        made.append(index), real(self, index))[1])
+    moved = Span("d", 2_007, 2_009, "CLAIM", "amina", "amina-200")  # r200's source, off bo's
+    assert plan.edit(spans["amina"][200], moved) is not None
+    assert 0 < len(made) <= 4 * len(relations) + 10
+    spans["amina"][200] = moved
+    again = DocumentPlan("d", spans)
+    assert list(plan.items) == list(again.items)
+    assert plan.relation_items == again.relate(relations)
+    source = plan.relation_items[1].source  # amina's moved span alone
+    assert (source.kind, source.start) == ("single", 2_007)
 
 
 def test_an_edit_that_changes_who_is_compared_is_refused() -> None:

@@ -84,7 +84,7 @@ def click_row(qtbot, tab, row: int) -> None:  # type: ignore[no-untyped-def]
     table.scrollTo(tab.model.index(row, 0))
     rect = table.visualRect(tab.model.index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert tab.selected_row() is tab.rows[row]
+    assert tab.selected_row() == tab.rows[row]
 
 
 def gold(window) -> tuple[list[Span], list[Relation]]:  # type: ignore[no-untyped-def]

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 from window_helpers import aligned, open_window, select_words
 
-from annotate.commands import CreateSpan
-from annotate.model import AnnotatedDocument, Document, Span
+from annotate.commands import AddRelation, CreateSpan
+from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.review_plan import DocumentPlan
 from db import review, search
 from db.store import Store
@@ -145,6 +145,30 @@ def test_the_adjudication_tab_in_front_follows_a_burst_of_presses(window, qtbot)
     assert aligned(qtbot, tab).model.rowCount() == 3  # amina's new DENIAL is an item of its own
     assert tab.rows == review.document_review(window.service.store,
                                               window.service.current).items
+
+
+def test_the_adjudication_tab_follows_the_presses_on_a_document_with_links(window, qtbot):
+    """A document with a link: its relation items follow an edit too (where the link's ends
+    are is followed), the document is not read or aligned again (it was at every edit)."""
+    uid = window.service.current
+    org = next(s for s in window.service.store.spans(uid) if s.annotator == WHO)
+    denial = Span(uid, 21, 27, "DENIAL", WHO, "linked")
+    window.service.apply(CreateSpan(denial))
+    window.service.apply(AddRelation(uid, Relation("DENIED_BY", denial.id, org.id, WHO)))
+    window.review.raise_()
+    tab = aligned(qtbot, window.review.adjudication)
+    assert len(tab.relation_items) == 1 and tab.model.rowCount() == 3  # ORG, DENIAL, link
+    select_words(window, "convoy")
+    with counted(review, ("document_review",)) as calls, \
+            counted(DocumentPlan, ("edit",)) as edits:
+        for key in (Qt.Key.Key_C, Qt.Key.Key_D):
+            qtbot.keyClick(window.editor.view, key)
+        qtbot.waitUntil(lambda: edits["edit"] == 2)
+        qtbot.wait(300)
+        assert calls["document_review"] == 0 and edits["edit"] == 2
+    assert aligned(qtbot, tab).model.rowCount() == 4
+    found = review.document_review(window.service.store, uid)
+    assert list(tab.rows) == [*found.items, *found.relation_items]
 
 
 def test_the_adjudication_tab_out_of_sight_follows_the_edits_once_shown(window, qtbot):
