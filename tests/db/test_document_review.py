@@ -72,7 +72,8 @@ def test_one_read_finds_what_the_three_reads_find(reviewed):
     expected = DocumentReview(items, relation_review_items(store, uid, items),
                               doc_review_items(store, uid))
     found = document_review(store, uid)
-    assert found == expected
+    assert found._replace(plan=None) == expected
+    assert found.plan is not None and found.relation_items is found.plan.relation_items
     assert {i.kind for i in found.items} == {"partial", "boundary", "label", "single"}
     assert {i.status for i in found.items} == {"accepted", "rejected", "open"}
     assert found.items[0].annotators == ("amina", "bo", "carol")  # carol: done, no span
@@ -110,7 +111,8 @@ def test_an_attached_store_reads_what_the_open_one_holds(reviewed, tmp_path: Pat
     store, uid = reviewed
     attached = Store.attach(store.address)
     try:
-        assert document_review(attached, uid) == document_review(store, uid)
+        seen, held = document_review(attached, uid), document_review(store, uid)
+        assert seen._replace(plan=None) == held._replace(plan=None)
     finally:
         attached.close()
     assert document_review(store, uid).items  # closing it left the open store's engine alone
