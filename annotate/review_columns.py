@@ -110,6 +110,13 @@ class SpanColumns:
                     self.attributes.get(row) or {}, self.notes.get(row), created,
                     self.updated.get(row, created), self.fragments.get(row, ()))
 
+    def key(self, row: int) -> tuple[object, ...]:
+        """What the Span of ``row`` holds (equal keys: equal Spans), no Span made."""
+        names = self._names
+        return (self.ids[row], self.starts[row], self.ends[row], names[self.labels[row]],
+                names[self.annotators[row]], self.created[row], self.updated.get(row),
+                self.attributes.get(row), self.notes.get(row), self.fragments.get(row))
+
     def rows_of(self, annotators: Iterable[str]) -> array:
         """The rows of the spans of ``annotators``, by start (ties in row order)."""
         wanted = {self._code[name] for name in annotators if name in self._code}
@@ -207,6 +214,16 @@ class ItemColumns(Sequence[Item]):
 
     def kind(self, index: int) -> ItemKind:
         return KINDS[self._kind[index]]
+
+    def key(self, index: int) -> tuple[object, ...]:
+        """What item ``index`` holds (equal keys of two plans' items of one document: equal
+        Items), no Item made: a third of the time of making and comparing them."""
+        rows = self.rows(index)
+        decision = self._decision[index]
+        return (self._kind[index], self._status[index],
+                None if decision < 0 else self.decisions[decision],
+                self._golds.get(rows[0]) if self._golds else None,
+                tuple(map(self.spans.key, rows)))
 
     def ids(self, index: int) -> frozenset[str]:
         """The ids of item ``index``'s spans."""

@@ -58,6 +58,34 @@ class Rows(Sequence[Row]):
         return self[index].ids
 
 
+class _Keys(Sequence[object]):
+    """What tells the rows of a plan's columns apart (:meth:`ItemColumns.key` for its span
+    items, the relation items themselves), for :func:`common_ends`."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+
+    @staticmethod
+    def of(rows: Sequence[Row]) -> Sequence[object]:
+        """``rows``' keys when they are a plan's columns; else ``rows`` (told apart as they
+        are: never equal to keys, so a list's rows all differ from a plan's)."""
+        if isinstance(rows, Rows) and isinstance(rows.items, ItemColumns):
+            return _Keys(rows)
+        return rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> object:  # type: ignore[override]
+        if index < 0:
+            index += len(self.rows)
+        items = self.rows.items
+        assert isinstance(items, ItemColumns)
+        return items.key(index) if index < len(items) else self.rows[index]
+
+
 @dataclass(frozen=True, slots=True)
 class Planned:
     """The items of a document to show in place of ``base`` (the rows shown when the alignment
@@ -82,7 +110,7 @@ def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
     """``found`` as rows in place of ``base``, and the one stretch where they differ (the
     longest common head and tail kept)."""
     rows = Rows(found.items, found.relation_items)
-    first, tail = common_ends(base, rows)
+    first, tail = common_ends(_Keys.of(base), _Keys.of(rows))
     removed, added = len(base) - first - tail, len(rows) - first - tail
     others = [*found.relation_items, *found.doc_items]
     decided = decided_items(found.items) + sum(item.status != "open" for item in others)

@@ -16,6 +16,8 @@ from annotate.adjudication import Item
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.relation_items import RelationItem
+from annotate.review_columns import ItemColumns
+from annotate.review_plan import DocumentPlan
 from db.review import DocumentReview
 from db.store import Store
 from desktop.main_window import MainWindow
@@ -169,3 +171,20 @@ def test_cells_made_move_with_their_rows_and_the_changed_rows_are_made_anew(qtbo
     with model.changing(0, 3, 0):
         model.rows = Rows(new[3:])
     assert [model.index(n, 0).data() for n in range(4)] == ["CLAIM"] * 4 and len(made) == 8
+
+
+def test_plan_rows_tells_two_plans_items_apart_by_their_columns(monkeypatch):
+    """Rows of a plan's columns against those of a new plan of the same document: the one
+    item that differs is found without making an Item of the others."""
+    spans = [Span("d", 2 * n, 2 * n + 1, "CLAIM", "amina", f"s{n}", {}, None, "t")
+             for n in range(10)]
+    shown = DocumentPlan("d", {"amina": spans})
+    spans[4] = Span("d", 8, 9, "DENIAL", "amina", "s4", {}, None, "t")
+    new = DocumentPlan("d", {"amina": spans})
+    made: list[int] = []
+    real = ItemColumns._item
+    monkeypatch.setattr(ItemColumns, "_item", lambda self, index: (
+        made.append(index), real(self, index))[1])
+    planned = plan_rows(Rows(shown.items), DocumentReview(new.items, [], []))
+    assert (planned.first, planned.removed, planned.added) == (4, 1, 1) and made == []
+    assert list(planned.rows) == list(new.items)
