@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,11 +76,15 @@ class Paints(QObject):
         return False
 
 
-def press_all(qtbot, window: MainWindow, at: int) -> None:
+def press_all(qtbot, window: MainWindow, at: int,
+              after: Callable[[], object] = lambda: None) -> None:
+    """Select six characters at ``at`` and make, relabel, undo and delete a span there,
+    calling ``after`` after each press."""
     select(window, at, at + 6)
     for key, modifiers in PRESSES:
         qtbot.keyClick(window.editor.view, key, modifiers)
         qtbot.wait(10)
+        after()
 
 
 PLACES = (9, 21, 36)
@@ -249,11 +253,7 @@ def test_the_status_bar_is_not_laid_out_again_by_a_key_press(window, qtbot):
     bar.installEventFilter(layouts)
     texts = set()
     for at in PLACES:
-        select(window, at, at + 6)
-        for key, modifiers in PRESSES:
-            qtbot.keyClick(window.editor.view, key, modifiers)
-            qtbot.wait(10)
-            texts.add(window.status.progress.text())
+        press_all(qtbot, window, at, lambda: texts.add(window.status.progress.text()))
     assert len(texts) > 1 and layouts.count == 0, (texts, layouts.count)
 
 
@@ -546,11 +546,7 @@ def test_new_counts_in_the_status_bar_measure_no_label(window, qtbot):
     label.sizeHint = lambda: asked.append(1) or real()
     texts = set()
     for at in PLACES:
-        select(window, at, at + 6)
-        for key, modifiers in PRESSES:
-            qtbot.keyClick(window.editor.view, key, modifiers)
-            qtbot.wait(10)
-            texts.add(label.text())
+        press_all(qtbot, window, at, lambda: texts.add(label.text()))
     del label.sizeHint
     assert len(texts) > 1 and asked == [], (texts, len(asked))
     assert label.width() >= label.sizeHint().width()
