@@ -51,6 +51,9 @@ class ItemsModel(QAbstractTableModel):
         self._headers: list[str] = ["Kind", "Status"]
         self._kept: OrderedDict[int, RowCells] = OrderedDict()
         """Cells made, by row."""
+        self._changing = False
+        """Within :meth:`changing`, where the view may ask for cells (its selection moved,
+        scrolled to) while :attr:`rows` and the kept cells' numbers disagree."""
         self._shades: dict[str, QBrush] = {}
 
     # -- the rows --------------------------------------------------------------------------
@@ -77,16 +80,20 @@ class ItemsModel(QAbstractTableModel):
         the others are kept (moved with their rows)."""
         both = min(removed, added)
         self._forget(first, removed, added)
-        if removed > added:
-            self.beginRemoveRows(QModelIndex(), first + both, first + removed - 1)
-            yield
-            self.endRemoveRows()
-        elif added > removed:
-            self.beginInsertRows(QModelIndex(), first + both, first + added - 1)
-            yield
-            self.endInsertRows()
-        else:
-            yield
+        self._changing = True
+        try:
+            if removed > added:
+                self.beginRemoveRows(QModelIndex(), first + both, first + removed - 1)
+                yield
+                self.endRemoveRows()
+            elif added > removed:
+                self.beginInsertRows(QModelIndex(), first + both, first + added - 1)
+                yield
+                self.endInsertRows()
+            else:
+                yield
+        finally:
+            self._changing = False
         if both:
             self.dataChanged.emit(self.index(first, 0),
                                   self.index(first + both - 1, len(self._headers) - 1))
@@ -105,6 +112,8 @@ class ItemsModel(QAbstractTableModel):
 
     def cells(self, row: int) -> RowCells:
         """Row ``row``'s cells, made the first time they are asked for."""
+        if self._changing:  # the kept cells' numbers and :attr:`rows` may differ: neither
+            return self._make(self.rows[row], self.annotators)  # read nor filled
         kept = self._kept.get(row)
         if kept is not None:
             self._kept.move_to_end(row)

@@ -173,6 +173,32 @@ def test_cells_made_move_with_their_rows_and_the_changed_rows_are_made_anew(qtbo
     assert [model.index(n, 0).data() for n in range(4)] == ["CLAIM"] * 4 and len(made) == 8
 
 
+def test_cells_asked_for_while_rows_change_are_not_kept(qtbot):
+    """The view asks for cells while rows are taken out or put in (its selection moved, the
+    rows in sight fitted to their lines), when the model's rows are still the old ones but
+    the kept cells already numbered anew: cells made then are not kept (they were, for the
+    new rows: the table showed another item's cells in a row until it was made again)."""
+    model = ItemsModel(lambda row, annotators: RowCells((Cell(row.spans[0].label),)))
+    labels = ["CLAIM", "DENIAL", "PERSON", "ORG", "DATE"]
+    items = [spans_item("d", n, label) for n, label in enumerate(labels)]
+    model.show(Rows(items), ("amina",))
+
+    def asked(*_: object) -> None:
+        for row in range(model.rowCount()):
+            model.cells(row)
+
+    model.rowsAboutToBeRemoved.connect(asked)
+    model.rowsAboutToBeInserted.connect(asked)
+    fewer = [items[0], spans_item("d", 9, "LOCATION"), *items[3:]]
+    with model.changing(1, 2, 1):  # DENIAL and PERSON become one LOCATION row
+        model.rows = Rows(fewer)
+    assert [model.index(n, 0).data() for n in range(4)] == ["CLAIM", "LOCATION", "ORG", "DATE"]
+    with model.changing(0, 1, 2):  # CLAIM becomes two rows
+        model.rows = Rows([spans_item("d", 7, "ORG"), spans_item("d", 8, "DATE"), *fewer[1:]])
+    assert [model.index(n, 0).data() for n in range(5)] == [
+        "ORG", "DATE", "LOCATION", "ORG", "DATE"]
+
+
 def test_plan_rows_tells_two_plans_items_apart_by_their_columns(monkeypatch):
     """Rows of a plan's columns against those of a new plan of the same document: the one
     item that differs is found without making an Item of the others."""
