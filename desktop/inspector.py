@@ -128,11 +128,9 @@ class Inspector(QDockWidget):
         self.label.setAccessibleName("Label")
         no_type_ahead(self.label)
         self.label.activated.connect(self._relabel)
-        offsets = SteadyLabel(wrap=False)  # a new span's offsets lay the form out again
-        self.offsets = offsets.label  # only when they need other room
-        self.offsets.setTextFormat(Qt.TextFormat.PlainText)
-        self.offsets.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._offsets_row = offsets
+        # a new span's offsets lay the form out again only when they need other room
+        self._offsets_row = SteadyLabel(wrap=False, label=plain_label())
+        self.offsets = self._offsets_row.label
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")

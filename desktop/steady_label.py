@@ -21,9 +21,12 @@ class SteadyLabel(QWidget):
     """Holds :attr:`label` (as wide as this widget is). Word-wrapped (``wrap``), this
     widget's height for a width is the label's; on one line, its sizes are the label's."""
 
-    def __init__(self, parent: QWidget | None = None, wrap: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, wrap: bool = True,
+                 label: QLabel | None = None) -> None:
+        """``label``: the label to hold (a new one if None)."""
         super().__init__(parent)
-        self.label = QLabel(self)
+        self.label = QLabel(self) if label is None else label
+        self.label.setParent(self)
         self.label.setWordWrap(wrap)
         self.setAutoFillBackground(True)  # a new text repaints this widget, not the window
         # under it (the label is drawn over what is behind it)
