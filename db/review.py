@@ -90,10 +90,15 @@ def _plan_relations(store: Store, items: Sequence[Item], relations: Sequence[Rel
     by_annotator: dict[str, list[Relation]] = {}
     for relation in relations:
         by_annotator.setdefault(relation.annotator, []).append(relation)
-    others = sorted({r.target_document for r in relations if r.target_document is not None})
-    chosen = items[0].annotators if items else ()
-    elsewhere = {uid: _items(store, uid, chosen) for uid in others}
+    elsewhere = _elsewhere(store, relations, items[0].annotators if items else ())
     return plan_relations(items, by_annotator, by_annotator.get(GOLD, ()), decisions, elsewhere)
+
+
+def _elsewhere(store: Store, relations: Sequence[Relation],
+               chosen: Sequence[str]) -> dict[str, list[Item]]:
+    """The span items (for ``chosen``) of the other documents ``relations`` end in, by uid."""
+    others = sorted({r.target_document for r in relations if r.target_document is not None})
+    return {uid: _items(store, uid, chosen) for uid in others}
 
 
 def relation_review_items(store: Store, uid: str, items: Sequence[Item]) -> list[RelationItem]:
@@ -162,12 +167,9 @@ def document_review(store: Store, uid: str, progress: Progress | None = None) ->
     gold = [spans.span(row) for row in spans.rows_of([GOLD])]
     plan = DocumentPlan.of_columns(spans, considered, finished, gold, material.decisions,
                                    progress)
-    others = sorted({r.target_document for r in material.relations
-                     if r.target_document is not None})
     return DocumentReview(
         plan.items,
-        plan.relate(material.relations, {other: _items(store, other, considered)
-                                         for other in others}),
+        plan.relate(material.relations, _elsewhere(store, material.relations, considered)),
         _plan_labels(material.doc_labels, done, material.decisions, chosen),
         plan,
     )
