@@ -15,9 +15,10 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from annotate.adjudication import Item, ItemKind, ItemStatus
+from annotate.lazy_sequence import LazySequence
 from annotate.model import Span
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class SpanColumns:
         return 0 if code is None else self.annotators.count(code)
 
 
-class ItemColumns(Sequence[Item]):
+class ItemColumns(LazySequence[Item]):
     """The span items of one document by position, a row each over the spans of ``spans``:
     an Item is made when asked for (``items[i]``), equal to the one the alignment made.
     ``annotators``: those considered; ``decisions``: the document's (an item's decision is
@@ -159,15 +160,6 @@ class ItemColumns(Sequence[Item]):
 
     def __len__(self) -> int:
         return len(self._kind)
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, slice):
-            return [self._item(i) for i in range(*index.indices(len(self)))]
-        return self._item(index + len(self) if index < 0 else index)
 
     def __iter__(self) -> Iterator[Item]:
         return map(self._item, range(len(self)))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from annotate.adjudication import DocItem, Item
+from annotate.lazy_sequence import LazySequence
 from annotate.relation_items import RelationItem
 from annotate.review_columns import ItemColumns
 from annotate.review_plan import DocumentPlan, common_ends
@@ -16,7 +16,7 @@ from db.review import DocumentReview
 from desktop.review.item_cells import Row
 
 
-class Rows(Sequence[Row]):
+class Rows(LazySequence[Row]):
     """The rows of a document's table: its span ``items`` (a list, or a plan's
     :class:`~annotate.review_columns.ItemColumns`, whose Items are made when asked for),
     then its ``relations``' items."""
@@ -30,15 +30,7 @@ class Rows(Sequence[Row]):
     def __len__(self) -> int:
         return len(self.items) + len(self.relations)
 
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _item(self, index: int) -> Row:
         items = len(self.items)
         return self.items[index] if index < items else self.relations[index - items]
 
@@ -58,7 +50,7 @@ class Rows(Sequence[Row]):
         return self[index].ids
 
 
-class _Keys(Sequence[object]):
+class _Keys(LazySequence[object]):
     """What tells the rows of a plan's columns apart (:meth:`ItemColumns.key` for its span
     items, the relation items themselves), for :func:`common_ends`."""
 
@@ -78,9 +70,7 @@ class _Keys(Sequence[object]):
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __getitem__(self, index: int) -> object:  # type: ignore[override]
-        if index < 0:
-            index += len(self.rows)
+    def _item(self, index: int) -> object:
         items = self.rows.items
         assert isinstance(items, ItemColumns)
         return items.key(index) if index < len(items) else self.rows[index]

@@ -124,6 +124,23 @@ def test_every_edit_gives_the_full_alignment(seed: int, monkeypatch: pytest.Monk
                                        for it in full)
 
 
+def test_a_plans_items_index_as_a_list_of_them_does() -> None:
+    """Negative indices and slices give what the list of the same Items gives; an index out
+    of range raises IndexError (the code before gave another item for one below -len)."""
+    rng = random.Random(5)
+    spans = [_span(rng, who, n, 80) for n in range(12) for who in WHO[:2]]
+    plan = DocumentPlan("d", {name: [s for s in spans if s.annotator == name]
+                              for name in WHO[:2]}, (), [], [])
+    items, full = plan.items, list(plan.items)
+    assert len(full) > 3
+    for index in (0, 2, -1, -len(full)):
+        assert items[index] == full[index]
+    assert items[1:-1:2] == full[1:-1:2]
+    for index in (len(full), -len(full) - 1):
+        with pytest.raises(IndexError):
+            items[index]
+
+
 def test_an_edit_aligns_only_its_stretch(monkeypatch: pytest.MonkeyPatch) -> None:
     """On a document of 20,000 spans of two annotators (10,000 items, each two spans), an edit
     plans the 2 or 3 spans of its own stretch and no other, wherever it is."""
