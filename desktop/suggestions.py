@@ -91,8 +91,9 @@ class SuggestionController(QObject):
             "document (case, accents and punctuation aside; whole words), each under the label "
             "its linked spans carry")
         self.actors_action.triggered.connect(lambda _checked=False: self.suggest_actors())
+        self._watching = False
+        """Whether :meth:`eventFilter` watches the view's events (while some are shown)."""
         self._make_key_actions()
-        view.installEventFilter(self)
         self.hub.documentChanged.connect(lambda _uid: self.reload())
         self.hub.annotatorChanged.connect(self.reload)
         self.hub.storeChanged.connect(self.reload)
@@ -120,6 +121,15 @@ class SuggestionController(QObject):
         self._enable_key_actions()
 
     def _enable_key_actions(self) -> None:
+        """The actions on while they can act, and the view's events watched while some
+        suggestions are shown (else each of the view's events, a dozen a key press, went
+        through a Python call for nothing)."""
+        if self._watching != bool(self.shown):
+            self._watching = bool(self.shown)
+            if self._watching:
+                self.view.installEventFilter(self)
+            else:
+                self.view.removeEventFilter(self)
         for action in (self.next_action, self.previous_action):
             action.setEnabled(bool(self.shown))
         for action in (self.accept_action, self.reject_action):

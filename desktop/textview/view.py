@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QFocusEvent,
     QHelpEvent,
     QImage,
     QKeyEvent,
@@ -73,6 +74,8 @@ class SpanTextView(QPlainTextEdit):
     """The selected span changed, by click, :meth:`select_span`, removal or Esc; "" = none."""
     selectionChangedRange = Signal()
     """The text selection changed; read it with :meth:`selectionRange`."""
+    focusChanged = Signal(bool)
+    """The view got (True) or lost (False) the keyboard focus."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -590,6 +593,14 @@ class SpanTextView(QPlainTextEdit):
         return Marks(palette.base().color().name(), palette.text().color().name())
 
     # -- events -----------------------------------------------------------------------------
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focusChanged.emit(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focusChanged.emit(False)
+
     def changeEvent(self, event: QEvent) -> None:
         """Another theme: marks made for its colours."""
         if event.type() == QEvent.Type.PaletteChange:

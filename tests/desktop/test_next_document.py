@@ -5,6 +5,7 @@ Spans table and the document list, which show the same columns, are not repainte
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +221,29 @@ def test_the_title_and_the_texts_scroll_bar_repaint_over_their_own_background(
         next_document(qtbot, window)
     assert paints.count[heading] >= 1  # the background of the title's label
     assert [paints.count[widget] for widget in behind] == [0] * len(behind)
+
+
+def test_the_texts_events_pass_through_no_python_filter(qtbot, window: MainWindow) -> None:
+    """The frame round the text follows its focus from the view's focus events, and the
+    suggestions watch the view's events only while some are shown: each event of the view
+    (a dozen a key press) went through two Python filters, ~20 K instructions each."""
+    view = window.editor.view
+    if window.welcome is not None:  # (the first run's note, placed as the view resizes)
+        view.removeEventFilter(window.welcome)
+    filtered = Counter()
+
+    def profile(frame, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code.co_name == "eventFilter" and \
+                frame.f_locals.get("watched") is view:
+            filtered.update([frame.f_code.co_filename])
+
+    sys.setprofile(profile)
+    try:
+        for _ in range(2):
+            next_document(qtbot, window)
+        window.inspector.note.setFocus()
+        view.setFocus()
+    finally:
+        sys.setprofile(None)
+    assert window.editor.frame.focused
+    assert not filtered
