@@ -39,9 +39,9 @@ class RowPainting:
         self._aligned = aligned
 
     def _painted_by_qt(self) -> bool:
-        return (not isinstance(self.itemDelegate(), PlainCells) or self.hasFocus()
-                or self.viewport().underMouse()
-                or self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        cells = self.itemDelegate()
+        return (not isinstance(cells, PlainCells) or self.hasFocus()
+                or self.viewport().underMouse() or cells.look().right_to_left
                 or self.selectionBehavior() != QAbstractItemView.SelectionBehavior.SelectRows
                 or self.gridStyle() != Qt.PenStyle.SolidLine)
 
@@ -89,7 +89,8 @@ class RowPainting:
                                 for column, left, width, align in columns],
                                alternate if row & 1 else None)
             if grid:
-                self._paint_grid(painter, option, area, bottoms, columns)
+                self._paint_grid(painter, cells.look().grid(self, option, plain), area, bottoms,
+                                 columns)
         finally:
             painter.end()
 
@@ -107,12 +108,11 @@ class RowPainting:
                             if selection.isRowSelected(row, root))
         return rows
 
-    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, area: QRect,
-                    bottoms: list[int], columns: list[tuple[int, int, int, int]]) -> None:
-        """The lines Qt's table draws: under each row (ending at ``bottoms``) and right of
-        each column, within the area repainted and the rows' and columns' extent."""
-        colour = QColor.fromRgba(self.style().styleHint(
-            QStyle.StyleHint.SH_Table_GridLineColor, option, self) & 0xFFFFFFFF)
+    def _paint_grid(self, painter: QPainter, colour: QColor, area: QRect, bottoms: list[int],
+                    columns: list[tuple[int, int, int, int]]) -> None:
+        """The lines Qt's table draws, in ``colour``: under each row (ending at ``bottoms``)
+        and right of each column, within the area repainted and the rows' and columns'
+        extent."""
         right = min(area.right(), self.horizontalHeader().length() - 1)
         bottom = min(area.bottom(), self.verticalHeader().length() - 1)
         for y in bottoms:

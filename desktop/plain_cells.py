@@ -71,6 +71,7 @@ class _Look:
         self.height = math.ceil(metrics.ascent() + metrics.descent())
         self.right_to_left = view.layoutDirection() == Qt.LayoutDirection.RightToLeft
         self.pens: dict[int, QColor] = {}
+        self.grids: dict[int, QColor] = {}
 
     def pen(self, option: QStyleOptionViewItem, state: int) -> QColor:
         """The colour the style gives the text of a cell in ``state``."""
@@ -80,6 +81,16 @@ class _Look:
                     QPalette.ColorRole.Text)
             pen = self.pens[state] = option.palette.color(group(state), role)
         return pen
+
+    def grid(self, view: QTableView, option: QStyleOptionViewItem, state: int) -> QColor:
+        """The colour the style gives a table's grid, its cells in ``state`` (as
+        ``option``, the view's, says)."""
+        key = state & (_ENABLED | _ACTIVE)  # (the palette's group)
+        colour = self.grids.get(key)
+        if colour is None:
+            colour = self.grids[key] = QColor.fromRgba(view.style().styleHint(
+                QStyle.StyleHint.SH_Table_GridLineColor, option, view) & 0xFFFFFFFF)
+        return colour
 
     def fits(self, text: str, room: float) -> bool:
         """Whether ``text`` surely fits in ``room``: ASCII whose characters' advances add up
@@ -124,7 +135,7 @@ class PlainCells(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         state = option.state.value
-        if state & _STYLED or (self._look or self._measure()).right_to_left:
+        if state & _STYLED or self.look().right_to_left:
             super().paint(painter, option, index)
             return
         self.draw(painter, option, option.rect, state, self._text(index),
@@ -144,7 +155,7 @@ class PlainCells(QStyledItemDelegate):
         data, its alignment) as :meth:`draw` draws one, over ``shade`` (an alternate row's
         colour; None: the base the view filled) unless selected. A cell costs the drawing of
         its text and little else: the row is filled once, its pen set once."""
-        look = self._look or self._measure()
+        look = self.look()
         fill = option.palette.brush(group(state), QPalette.ColorRole.Highlight) \
             if state & _SELECTED else shade
         if fill is not None and cells:
@@ -189,6 +200,11 @@ class PlainCells(QStyledItemDelegate):
         if look.fits(text, room):
             return text
         return option.fontMetrics.elidedText(text, option.textElideMode, room)
+
+    def look(self) -> _Look:
+        """What drawing a cell needs of the view, measured when first needed after a change
+        of its look."""
+        return self._look or self._measure()
 
     def _measure(self) -> _Look:
         self._look = _Look(self._view)

@@ -67,20 +67,22 @@ class SteadyScrollBar(QScrollBar):
         """Its container, kept from the first paint on (asked again at each paint, Qt's
         private container class got a new Python wrapper each time: ~8-60 µs)."""
 
-    def look(self) -> Look:
-        option = QStyleOptionSlider()
-        self.initStyleOption(option)
-        slider = self.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option,
-                                             QStyle.SubControl.SC_ScrollBarSlider, self)
-        value = self.value()
-        return slider, value <= self.minimum(), value >= self.maximum()
+    def look(self, option: QStyleOptionSlider | None = None) -> Look:
+        """How the bar looks (as its style ``option`` says, if given)."""
+        if option is None:
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+        value = option.sliderValue
+        return self._slider(option), value <= option.minimum, value >= option.maximum
 
     def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:
         if self._shown is None or self.look() != self._shown:
             super().sliderChange(change)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._shown = self.look()
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        self._shown = self.look(option)
         under = self._under
         if under is None:
             under = self._under = self.parentWidget()
@@ -88,8 +90,6 @@ class SteadyScrollBar(QScrollBar):
                 not under.autoFillBackground():
             super().paintEvent(event)
             return
-        option = QStyleOptionSlider()
-        self.initStyleOption(option)
         option.subControls = QStyle.SubControl.SC_All
         background = under.palette().color(under.backgroundRole())
         ratio = self.devicePixelRatioF()
@@ -100,7 +100,8 @@ class SteadyScrollBar(QScrollBar):
         painter = QPainter(self)
         try:
             drawn = self._kept(key)
-            if drawn is None and not self._moved(painter, option, bar, background, ratio):
+            if drawn is None and not self._moved(painter, option, self._shown[0], bar,
+                                                 background, ratio):
                 drawn = self._keep(key, self._draw(option, background, ratio))
             if drawn is not None:
                 painter.drawPixmap(0, 0, drawn)
@@ -119,18 +120,18 @@ class SteadyScrollBar(QScrollBar):
             self._drawn.popitem(last=False)
         return drawn
 
-    def _moved(self, painter: QPainter, option: QStyleOptionSlider, bar: tuple,
+    def _moved(self, painter: QPainter, option: QStyleOptionSlider, slider: QRect, bar: tuple,
                background: QColor, ratio: float) -> bool:
-        """Paint the bar as the bar without its slider and the slider copied from a bar with
-        one of its length in the middle (see the module's text); False where that is not
-        known to be what the style draws."""
+        """Paint the bar as the bar without its slider and the ``slider`` (its place) copied
+        from a bar with one of its length in the middle (see the module's text); False where
+        that is not known to be what the style draws."""
         style = self.style()
         if ratio != int(ratio) or style.name().lower() != "fusion":
             return False
         vertical = option.orientation == Qt.Orientation.Vertical
         clear = _along(style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _GROOVE,
                                             self), -MARGIN, vertical)
-        target = _along(self._slider(option), MARGIN, vertical)
+        target = _along(slider, MARGIN, vertical)
         middle = QStyleOptionSlider(option)
         middle.sliderPosition = middle.sliderValue = (option.minimum + option.maximum) // 2
         source = _along(self._slider(middle), MARGIN, vertical)
