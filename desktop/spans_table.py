@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -41,6 +42,9 @@ PAGE = 200
 """Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
+_SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | \
+    QItemSelectionModel.SelectionFlag.Rows
+"""The one row selected, and current: what :meth:`QTableView.selectRow` does, in one call."""
 Starting = Callable[[int, int], Sequence[Span]]
 """The spans starting in code points ``[start, end)``, by position."""
 
@@ -369,7 +373,7 @@ class SpansTable(QDockWidget):
         if row is None:  # no current row either: Qt selects the next row when it is removed
             selection.clear()
             return
-        if selection.currentIndex().row() != row or \
-                [index.row() for index in selection.selectedRows()] != [row]:
-            self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        index = self.model.index(row, 0)
+        if selection.currentIndex() != index or not selection.isRowSelected(row):
+            selection.setCurrentIndex(index, _SELECT_ROW)
+        self.table.scrollTo(index)

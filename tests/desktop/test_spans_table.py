@@ -141,13 +141,14 @@ def test_a_span_announced_again_is_not_selected_again(qtbot, tmp_path):
     dock = shown_spans_dock(qtbot, store)
     dock.service.open_document(document.uid)
     calls = []
-    real = dock.table.selectRow
-    dock.table.selectRow = lambda row: calls.append(row) or real(row)
+    selection = dock.table.selectionModel()
+    real = selection.setCurrentIndex
+    selection.setCurrentIndex = lambda index, how: calls.append(index.row()) or real(index, how)
     hub = dock.service.hub
     hub.spanSelected.emit("rebels")
     hub.spanSelected.emit("rebels")
     hub.spanSelected.emit("kidal")
-    del dock.table.selectRow
+    del selection.setCurrentIndex
     assert calls == [2, 3]
     assert [index.row() for index in dock.table.selectionModel().selectedRows()] == [3]
     store.close()
