@@ -43,6 +43,7 @@ from annotate.commands import (
 )
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.caption import Caption
 from desktop.cover import Cover
 from desktop.jobs import start_work
 from desktop.keys import no_type_ahead
@@ -198,14 +199,24 @@ class Inspector(QDockWidget):
     def _build(self) -> None:
         self.form = QWidget()
         form = QFormLayout(self.form)
-        form.addRow("Label", self.label)
-        form.addRow("Offsets", self._offsets_row)
-        form.addRow("Text", self.text)
+        self._captions: list[Caption] = []
+        """The rows' captions, painted from a kept picture (held here: the layout keeps
+        only Qt's part of them)."""
+
+        def add_row(caption: str, field: QWidget) -> None:
+            label = Caption(caption)
+            label.setBuddy(field)  # as the layout does for a caption it makes
+            self._captions.append(label)
+            form.addRow(label, field)
+
+        add_row("Label", self.label)
+        add_row("Offsets", self._offsets_row)
+        add_row("Text", self.text)
         form.addRow(self.attributes)
-        form.addRow("Proposed figure", self.figures)
+        add_row("Proposed figure", self.figures)
         self._form = form
         form.setRowVisible(self.figures, False)
-        form.addRow("Note", self.note)
+        add_row("Note", self.note)
         form.addRow(plain_label("Links"))
         form.addRow(self.links)
         form.addRow(self.link_note)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
-from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QProxyStyle, QScrollBar, QWidget
 from window_helpers import CellsDrawn, open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
@@ -470,8 +470,7 @@ def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, 
     when it is shown."""
     view = window.spans.table
     calls = []
-    real = view.selectRow
-    view.selectRow = lambda row: calls.append(row) or real(row)
+    view.selectionModel().currentRowChanged.connect(lambda row, _old: calls.append(row.row()))
     press_all(qtbot, window, 9)  # create, relabel, undo, delete: no span selected at the end
     select(window, 21, 27)
     qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
@@ -479,7 +478,6 @@ def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, 
     assert calls == []
     window.spans.raise_()
     qtbot.waitUntil(lambda: bool(view.selectionModel().selectedRows()))
-    del view.selectRow
     span = window.editor.selected()
     assert span is not None
     assert [index.row() for index in view.selectionModel().selectedRows()] == \
@@ -519,6 +517,40 @@ def test_a_span_made_lays_out_no_part_of_the_span_panel(window, qtbot):
         qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
         qtbot.wait(10)
     assert len(shown) == len(PLACES) and layouts.count == 0, (shown, layouts.count)
+
+
+class TextsDrawn(QProxyStyle):
+    """The application's style, keeping the texts it was asked to draw as a label's."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.texts: list[str] = []
+
+    def drawItemText(self, painter, rect, flags, palette, enabled, text, role=None) -> None:
+        self.texts.append(text)
+        super().drawItemText(painter, rect, flags, palette, enabled, text, role)
+
+
+def test_a_span_made_draws_no_caption_of_the_span_panel_anew(window, qtbot):
+    """A span made after none uncovers the Span panel's form, whose captions Qt's labels laid
+    out and drew again at each paint (~0.06 M instructions each); they are now copied from a
+    picture drawn once (desktop/caption.py)."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    layout: QFormLayout = inspector.form.layout()
+    captions = [layout.labelForField(field) for field in
+                (inspector.label, inspector._offsets_row, inspector.text, inspector.note)]
+    assert all(isinstance(caption, QLabel) for caption in captions)
+    style = TextsDrawn()
+    for caption in captions:
+        caption.setStyle(style)
+    paints = Paints(captions)
+    press_all(qtbot, window, PLACES[0])  # (a new style: drawn again once)
+    style.texts.clear()
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert sum(paints.count.values()) > len(PLACES)  # the captions were painted
+    assert style.texts == []
 
 
 def test_offsets_too_wide_for_their_row_lay_the_panel_out(window, qtbot):

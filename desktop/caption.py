@@ -1,0 +1,88 @@
+"""A form's caption drawn once and copied at each paint after.
+
+A :class:`QLabel` lays its text out again at every paint (some 0.06 M instructions a
+caption): each span made after none uncovered the Span panel's form and painted its captions
+that way. A :class:`Caption` keeps the picture of its text over its background colour (the
+window's, as under it) and copies it while its text, size, font, palette, state and
+pixel ratio stay the same, drawn as Qt's label draws plain text on one line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QLabel, QStyle, QWidget
+
+_REDRAWN = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                      QEvent.Type.EnabledChange, QEvent.Type.StyleChange,
+                      QEvent.Type.LayoutDirectionChange})
+"""Changes that make the kept picture stale."""
+
+
+class Caption(QLabel):
+    """A label of plain text on one line, with no frame, margin or indent (what a
+    :class:`QFormLayout` makes of a row's caption), painted from a kept picture: its text
+    over its background colour, for a caption over a parent of that colour (not declared
+    opaque, so Qt neither fills it first nor takes it out of what its parent paints)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._look: QPixmap | None = None
+
+    def setText(self, text: str) -> None:
+        self._look = None
+        super().setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _REDRAWN:
+            self._look = None
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._look = None
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        look = self._look
+        ratio = self.devicePixelRatioF()
+        if look is None or look.devicePixelRatio() != ratio:
+            look = self._look = self._drawn(ratio)
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, look)
+        painter.end()
+
+    def _drawn(self, ratio: float) -> QPixmap:
+        """The caption as :class:`QLabel` paints it, at pixel ratio ``ratio``."""
+        look = QPixmap(self.size() * ratio)
+        look.setDevicePixelRatio(ratio)
+        palette = self.palette()
+        look.fill(palette.color(self.backgroundRole()))
+        text = self.text()
+        backwards = right_to_left(text)  # the text's own direction, as the label goes by
+        direction = Qt.LayoutDirection.RightToLeft if backwards else \
+            Qt.LayoutDirection.LeftToRight
+        flags = QStyle.visualAlignment(direction, self.alignment()).value | (
+            Qt.TextFlag.TextForceRightToLeft if backwards
+            else Qt.TextFlag.TextForceLeftToRight).value
+        painter = QPainter(look)
+        try:
+            self.style().drawItemText(painter, self.contentsRect(), flags, palette,
+                                      self.isEnabled(), text, self.foregroundRole())
+        finally:
+            painter.end()
+        return look
+
+
+def right_to_left(text: str) -> bool:
+    """Whether ``text``'s first strongly directed character is written right to left (as
+    Qt's ``QString::isRightToLeft``)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False

@@ -1,0 +1,75 @@
+"""A form's caption painted from a kept picture (desktop/caption.py) looks as Qt's label of
+the same text, and draws its text again only when something it shows changed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
+
+from desktop.caption import Caption, right_to_left
+
+pytestmark = pytest.mark.gui
+
+CAPTIONS = ("Label", "Offsets", "Proposed figure", "Note", "שלום עולם", "Примечание")
+
+
+def form(qtbot, captions: bool) -> tuple[QScrollArea, list[Caption]]:
+    """A form in a scroll area (as the Span panel's), its rows captioned by :class:`Caption`
+    or by the layout's own labels."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    body = QWidget()
+    layout = QFormLayout(body)
+    kept = []
+    for text in CAPTIONS:
+        field = QLineEdit("x")
+        field.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no focus frame to tell them apart
+        if captions:
+            kept.append(Caption(text))
+            layout.addRow(kept[-1], field)
+        else:
+            layout.addRow(text, field)
+    scroll.setWidget(body)
+    scroll.resize(320, 260)
+    qtbot.addWidget(scroll)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    return scroll, kept
+
+
+def test_captions_look_as_the_layouts_labels(qtbot):
+    plain, _ = form(qtbot, captions=False)
+    kept, captions = form(qtbot, captions=True)
+    assert kept.grab().toImage() == plain.grab().toImage()
+    captions[1].setEnabled(False)
+    plain.widget().layout().itemAt(1, QFormLayout.ItemRole.LabelRole).widget().setEnabled(False)
+    assert kept.grab().toImage() == plain.grab().toImage()
+
+
+def test_a_caption_draws_its_text_once_while_nothing_it_shows_changes(qtbot, monkeypatch):
+    scroll, captions = form(qtbot, captions=True)
+    drawn = []
+    real = Caption._drawn
+    monkeypatch.setattr(Caption, "_drawn", lambda self, ratio: drawn.append(self.text()) or
+                        real(self, ratio))
+    scroll.grab()  # each caption's picture drawn, if not at its first paint already
+    drawn.clear()
+    scroll.grab()
+    assert drawn == []
+    note = captions[3]
+    note.setText("Notes")
+    font = QFont(note.font())
+    font.setPointSize(font.pointSize() + 3)
+    captions[0].setFont(font)
+    palette = QPalette(captions[2].palette())
+    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+    captions[2].setPalette(palette)
+    scroll.grab()
+    assert sorted(drawn) == sorted(["Notes", "Label", "Proposed figure"])
+
+
+def test_a_texts_direction_is_its_first_strong_characters():
+    assert right_to_left("שלום") and right_to_left("12 שלום abc")
+    assert not right_to_left("abc שלום") and not right_to_left("") and not right_to_left("12")
