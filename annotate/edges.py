@@ -56,10 +56,11 @@ def check_ink(text: str) -> None:
 
 
 def check_inks(texts: Iterable[str]) -> None:
-    """:func:`check_ink` of each of ``texts`` in turn (one starting with a letter or a digit
-    holds one: passed at sight, as :func:`ink_problem` would pass it)."""
+    """:func:`check_ink` of each of ``texts`` in turn (one whose first character past its
+    leading white space is a letter or a digit holds one: passed at sight, as
+    :func:`ink_problem` would pass it)."""
     for text in texts:
-        if not text[:1].isalnum():
+        if not text[:1].isalnum() and not text.lstrip()[:1].isalnum():
             check_ink(text)
 
 

@@ -523,6 +523,26 @@ def check_span_decision(decision: Decision, document_of: Callable[[str], str]) -
             raise ValidationError("the gold span belongs to another document")
 
 
+def check_span_decisions(decisions: Iterable[Decision], documents: Mapping[str, str]) -> None:
+    """:func:`check_decision_shape` and :func:`check_span_decision` of each of the span
+    ``decisions``, the document of each gold span by its id in ``documents`` (a span not
+    there: ValidationError, as :func:`load_span` says it), in one pass: the usual accept (of
+    some sources, its gold span in its document) passes there, any other is checked by them
+    (accept-agreed checks tens of thousands at once)."""
+    def document_of(span_id: str) -> str:
+        if span_id not in documents:
+            raise ValidationError(f"no span {span_id} (it may have been deleted)")
+        return documents[span_id]
+
+    for decision in decisions:
+        gold = decision.gold_span
+        if (decision.kind != "accept" or not decision.sources or decision.gold_labels
+                or gold is None or gold.annotator != GOLD
+                or documents.get(gold.id) != decision.document):
+            check_decision_shape(decision)
+            check_span_decision(decision, document_of)
+
+
 def _check_relation_decision(conn: Connection, names: Names, decision: Decision) -> None:
     """An accept on relations names the gold relation it wrote, on its document, and it is
     there."""
@@ -573,14 +593,16 @@ def decision_rows(conn: Connection, names: Names,
                   placed: Iterable[tuple[Decision, int]]) -> list[tuple[Any, ...]]:
     """:func:`decision_row` of each (decision, id of its document) of ``placed`` (those
     who decided looked up once each: accept-agreed writes tens of thousands)."""
+    placed = list(placed)
+    sources = json_text.dumps_each([decision.sources for decision, _ in placed])
     by: dict[str, int] = {}
     rows = []
-    for decision, doc_id in placed:
+    for (decision, doc_id), sourced in zip(placed, sources, strict=True):
         who = by.get(decision.decided_by)
         if who is None:
             who = by[decision.decided_by] = names.annotator_id(conn, decision.decided_by)
         rows.append((
-            decision.id, doc_id, decision.kind, json_text.dumps(decision.sources),
+            decision.id, doc_id, decision.kind, sourced,
             None if decision.gold_span is None else decision.gold_span.id, decision.category,
             "null" if decision.category is None else json_text.dumps(
                 [[d.category, d.value, d.created] for d in decision.gold_labels]),

@@ -6,6 +6,7 @@ json.dumps. Readers parse the columns, so neither spelling is ever compared as t
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -17,6 +18,15 @@ def dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     except TypeError:  # orjson.JSONEncodeError: e.g. a key that is not a string, a huge int
         return json.dumps(value)
+
+
+def dumps_each(values: Sequence[Any]) -> list[str]:
+    """:func:`dumps` of each of ``values``, in one call (accept-agreed writes tens of
+    thousands)."""
+    try:
+        return [orjson.dumps(value).decode() for value in values]
+    except TypeError:  # as dumps() does, value by value
+        return [dumps(value) for value in values]
 
 
 def dumps_read(value: Any, read: bool = True) -> tuple[str, Any]:

@@ -19,7 +19,8 @@ document labels) has run through :func:`db.edits.apply`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache, partial
+from functools import cache
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -38,11 +39,14 @@ from annotate.commands import (
 )
 from annotate.errors import ValidationError
 from annotate.model import Span
-from annotate.validator import check_span
+from annotate.validator import check_spans
 from db import bulk, dialects, edits, journal, span_rows, standing, tombstones
 from db.engine import chunks, execute, execute_many, inserting, marks
 from db.names import Names
 
+_DOCUMENT = attrgetter("document")
+_ID, _LENGTH = itemgetter(0), itemgetter(1)
+"""A document's id and length in :func:`db.edits.documents`."""
 _DECISION_COLUMNS = ", ".join(f"e.{column}" for column in bulk.DECISION_COLUMNS)
 _NEW = " ON CONFLICT (id) DO NOTHING"
 """What makes an INSERT skip a row whose id is taken (its rowcount tells)."""
@@ -170,16 +174,16 @@ def _create_spans(conn: Connection, names: Names, spans: Sequence[Span],
     if not spans:
         return
     schema = edits.known(conn).schema if known is None else known.schema
-    placed: list[tuple[Span, int]] = []
+    located = list(map(docs.__getitem__, map(_DOCUMENT, spans)))  # (id, length) each
+    check_spans(schema, zip(spans, map(_LENGTH, located), strict=True))
+    placed = list(zip(spans, map(_ID, located), strict=True))
     by_doc: dict[int, list[Span]] = {}
-    for span in spans:
-        doc_id, length = docs[span.document]
-        check_span(schema, span, length)
-        placed.append((span, doc_id))
-        if doc_id in by_doc:
-            by_doc[doc_id].append(span)
-        else:
+    for span, doc_id in placed:
+        group = by_doc.get(doc_id)
+        if group is None:
             by_doc[doc_id] = [span]
+        else:
+            group.append(span)
     _check_ink(conn, by_doc)
     who = {name: names.annotator_id(conn, name) for name in {s.annotator for s in spans}}
     what = {name: names.label_id(conn, name) for name in {s.label for s in spans}}
@@ -209,10 +213,7 @@ def _add_decisions(conn: Connection, names: Names, decisions: Sequence[Any],
                 if d.gold_span is not None and d.gold_span.id not in created]
     gold_in = created | _found(conn, "SELECT s.id, d.uid FROM spans s JOIN documents d "
                                "ON d.id = s.document_id WHERE s.id IN", gold_ids)
-    document_of = partial(_gold_document, gold_in)
-    for decision in decisions:
-        edits.check_decision_shape(decision)
-        edits.check_span_decision(decision, document_of)
+    edits.check_span_decisions(decisions, gold_in)
     _insert_new(conn, *inserting("decisions", edits.DECISION_ROW, edits.decision_rows(
         conn, names, [(d, docs[d.document][0]) for d in decisions]), _NEW), "decision")
 
@@ -262,14 +263,6 @@ def _insert_new(conn: Connection, sql: str, rows: Sequence[Sequence[Any]], what:
             if not execute(conn, sql, row).rowcount:
                 raise ValidationError(f"{what} {row[0]} exists already")
     execute(conn, "RELEASE many_new")
-
-
-def _gold_document(found: dict[str, str], span_id: str) -> str:
-    """The document of the span ``span_id`` in ``found``, as :func:`db.edits.load_span` says
-    it."""
-    if span_id not in found:
-        raise ValidationError(f"no span {span_id} (it may have been deleted)")
-    return found[span_id]
 
 
 def _found(conn: Connection, sql: str, ids: Sequence[str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotate.commands import Batch, CreateSpan, SetStatus, resize, set_note
-from annotate.edges import check_ink, ink_problem, moved, placed, snap, word_bounds
+from annotate.edges import check_ink, check_inks, ink_problem, moved, placed, snap, word_bounds
 from annotate.errors import ValidationError
 from annotate.model import Span
 
@@ -46,6 +46,16 @@ def test_ink_rule_refuses_punctuation_spaces_and_invisible_characters_only():
     for text in ("a", " 8 ", "%", "€", "😀", "_", "«x»"):
         assert ink_problem(text) is None, text
         check_ink(text)
+
+
+def test_check_inks_refuses_each_text_check_ink_refuses_and_passes_the_others():
+    """Texts with ink at sight (a letter or digit first, or first past white space) pass with
+    the others; one without ink is refused wherever it comes."""
+    inked = ["a", " 8 ", "\n\tword", "  x,", "%", "«x»", " €"]
+    check_inks(inked)
+    for blank in ("", " ", " , ", "\t—", " \u200b."):
+        with pytest.raises(ValidationError, match="a span needs a word"):
+            check_inks([*inked, blank, "b"])
 
 
 def test_edges_move_by_word_past_punctuation_and_by_character():

@@ -3,12 +3,14 @@ and of the check that a new schema still fits the stored annotations."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from annotate.errors import ValidationError
 from annotate.model import Relation, Span
 from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
-from annotate.validator import Usage, check_fits, check_relation, check_span
+from annotate.validator import Usage, check_fits, check_relation, check_span, check_spans
 
 CLAIM = Label("CLAIM", "claim", "#E69F00", "c", attributes=(
     AttributeDef("certainty", "choice", ("asserted", "hedged")),
@@ -82,6 +84,31 @@ def span(label: str = "CLAIM", start: int = 0, end: int = 4, **attributes: objec
 def test_a_span_that_breaks_a_rule_is_refused(bad: Span, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         check_span(SCHEMA, bad, 10)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (span(start=-1), "outside the text"),
+        (span(end=11), "outside the text"),
+        (span(end=4.0), "integers"),  # type: ignore[arg-type]
+        (span(label="RUMOUR"), "unknown label 'RUMOUR'"),
+        (span(mood="sad"), "has no attribute 'mood'"),
+        (span(low=True), "expects number"),
+        (replace(span(), fragments=((0, 2), (1, 4))), "not in order"),
+        (replace(span(), fragments=((0, 4),)), "two or more"),
+        (replace(span(), note="\ud800"), "the note"),
+    ],
+)
+def test_check_spans_refuses_any_span_check_span_refuses(bad: Span, message: str) -> None:
+    """Among spans that pass, one that breaks a rule is refused as :func:`check_span`
+    refuses it, wherever it comes."""
+    good = [(span("PERSON"), 10), (span(certainty="hedged"), 10), (span(end=10), 10)]
+    check_spans(SCHEMA, good)
+    with pytest.raises(ValidationError, match=message):
+        check_span(SCHEMA, bad, 10)
+    with pytest.raises(ValidationError, match=message):
+        check_spans(SCHEMA, [*good, (bad, 10), (span("ORG"), 10)])
 
 
 def test_a_span_that_fits_passes() -> None:
