@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
 ORGANIZATION = "Counterclaim"
 APPLICATION = "Counterclaim"
-JOBS_HELD_MS = 2_000
-"""The longest the window's start holds its first jobs when its text is not painted (shown
-minimized): see :func:`run_app`."""
 
 
 def paint_on_one_thread() -> None:
@@ -195,7 +192,7 @@ def run_app(location: str | None) -> int:
         return 2
     from desktop.first_paint import after_first_paint
 
-    after_first_paint(window.editor.view.viewport(), release_jobs, JOBS_HELD_MS)
+    after_first_paint(window.editor.view.viewport(), release_jobs)
     window.show()
     code = application().exec()
     from desktop.jobs import stop_jobs

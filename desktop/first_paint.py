@@ -8,6 +8,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+AT_MOST_MS = 2_000
+"""The longest what waits for a widget's first paint waits when the widget is not painted (a
+window shown minimized)."""
+
 
 class _FirstPaint(QObject):
     def __init__(self, widget: QWidget, action: Callable[[], object], at_most_ms: int) -> None:
@@ -28,7 +32,8 @@ class _FirstPaint(QObject):
             action()
 
 
-def after_first_paint(widget: QWidget, action: Callable[[], object], at_most_ms: int) -> None:
+def after_first_paint(widget: QWidget, action: Callable[[], object],
+                      at_most_ms: int = AT_MOST_MS) -> None:
     """Call ``action`` once, when the event loop turns after ``widget``'s first paint, or
     ``at_most_ms`` from now if it has not painted by then (a window shown minimized)."""
     _FirstPaint(widget, action, at_most_ms)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.dashboard import Dashboard
 from desktop.documents import DocumentList
 from desktop.editor import Editor
+from desktop.first_paint import after_first_paint
 from desktop.history import HistoryDock
 from desktop.inspector import Inspector
 from desktop.keys import Scope, key_action
@@ -117,7 +118,10 @@ class MainWindow(QMainWindow):
         hub.storeChanged.connect(self._on_store)
         hub.documentChanged.connect(lambda _uid: self._title())
         self._restore()
-        self._on_store()
+        self._show_store()
+        # the store put first in File > Recent once the window has painted: the settings file
+        # written (and synced to disk) in the event loop's first turn came before that paint
+        after_first_paint(self.editor.view.viewport(), self._remember_store)
         self.editor.view.setFocus()  # the label keys act from the start
 
     # -- menus -----------------------------------------------------------------------------
@@ -359,9 +363,19 @@ class MainWindow(QMainWindow):
         self.lost_box = box
 
     def _on_store(self) -> None:
+        self._remember_store()
+        self._show_store()
+
+    def _remember_store(self) -> None:
+        """The open store first in File > Recent; the settings written only when that changes
+        the list (each write is synced to disk on the GUI thread)."""
         location = self.service.location
-        recent = [location, *(r for r in self.recent_stores() if r != location)][:RECENT_MAX]
-        self.settings.setValue(RECENT, recent)
+        before = self.recent_stores()
+        recent = [location, *(r for r in before if r != location)][:RECENT_MAX]
+        if recent != before:
+            self.settings.setValue(RECENT, recent)
+
+    def _show_store(self) -> None:
         self.status.refresh()
         self._title()
         first = self.documents.model.document_row(0)
@@ -443,5 +457,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("state", self.whole_ledger.layout or self.saveState())
         self.place.remember()
         self.place.save()
+        self._remember_store()  # (a window closed before its first paint)
         self.settings.sync()
         super().closeEvent(event)
