@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -32,11 +32,13 @@ from sqlalchemy import (
 )
 
 from annotate.model import Status
-from annotate.query import And, Not, Query, Term, parse
 from db import dialects
 from db.engine import execute
 from db.names import Names
 from db.tables import AssignmentModel, DocumentModel, SettingModel, SpanModel, StatusModel
+
+if TYPE_CHECKING:
+    from annotate.query import Query
 
 D, S, ST, AS = (DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__,
                  AssignmentModel.__table__)
@@ -81,6 +83,8 @@ def like_filter(tree: Query) -> ColumnElement[bool]:
     """``tree`` as substring tests on the title and text, for a store without its search
     index: the same logic, coarser words (a term's words joined by a space, anywhere in a
     word)."""
+    from annotate.query import And, Not, Term  # a search's: not the window's start
+
     if isinstance(tree, Term):
         pattern = f"%{' '.join(tree.words)}%"  # words hold no % or _ (letters and digits)
         return D.c.title.ilike(pattern) | D.c.text.ilike(pattern)
@@ -172,6 +176,8 @@ def listing(
     }
     search: str | Query | None = None
     if search_text and search_text.strip():
+        from annotate.query import parse  # the search box's language: read when first used
+
         search = parse(search_text)
         if indexed:
             search, words = dialects.of(conn).search_ids(search)

@@ -5,7 +5,7 @@ documents opens and scrolls at once."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.commands import ChangeSet
-from annotate.query import Query, QueryError, parse
 from db.store import DocumentRow
 from desktop.painted_rows import PaintedRows
 from desktop.plain import NAME, line, tooltip
@@ -35,6 +34,9 @@ from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Filters, Service
 from desktop.table_model import Index, RowsModel, header_apart
+
+if TYPE_CHECKING:
+    from annotate.query import Query
 
 PAGE = 50
 """Rows fetched at a time: a screenful and some (the view asks for more as it scrolls)."""
@@ -330,12 +332,17 @@ class DocumentList(QDockWidget):
         explained under the box and changes nothing."""
         self._debounce.stop()
         filters = self.filters()
-        try:
-            query = parse(filters.search) if filters.search else None
-        except QueryError as exc:
-            self.problem.setText(f"Cannot search: {exc}")
-            self.problem.show()
-            return
+        query = None
+        if filters.search:
+            # the search box's language, read when first used (not at the window's start)
+            from annotate.query import QueryError, parse
+
+            try:
+                query = parse(filters.search)
+            except QueryError as exc:
+                self.problem.setText(f"Cannot search: {exc}")
+                self.problem.show()
+                return
         self.problem.hide()
         self._replacing = True  # rows leaving move the view's current row: nothing to open
         try:

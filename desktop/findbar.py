@@ -9,15 +9,18 @@ Enter or F3 goes to the next match, Shift+Enter or Shift+F3 to the previous one;
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from annotate.query import Query, describe, hits
 from desktop.keys import Scope, key_action
 from desktop.plain import line
 from desktop.textview import SpanTextView
+
+if TYPE_CHECKING:
+    from annotate.query import Query
 
 FIND, SEARCH = "Find:", "Corpus search:"
 FOLLOW_MS = 300
@@ -138,6 +141,8 @@ class FindBar(QWidget):
             if not self.finding:
                 self._hide_bar()
             return
+        from annotate.query import describe, hits  # a search's: not the window's start
+
         self._find_mode(False)
         self.searched.setText(line(describe(self.query)))
         self.show()

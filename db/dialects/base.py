@@ -6,12 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from annotate.query import Query
+if TYPE_CHECKING:
+    from annotate.query import Query
 
 GENERATION = "generation"
 """The settings row holding :meth:`Dialect.generation` where an engine keeps it in the store

@@ -6,16 +6,18 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotate.errors import StoreError
-from annotate.query import And, Not, Or, Query, Term
 from db import trust
 from db.dialects.base import WAITS, Dialect
 from db.watch import Watcher
+
+if TYPE_CHECKING:
+    from annotate.query import Query
 
 OPENED = "opened"
 """Key of a pooled connection's ``info``: the :func:`file_identity` of the file it opened."""
@@ -34,6 +36,8 @@ def file_identity(path: Path) -> tuple[int, int] | None:
 def fts_query(tree: Query) -> str:
     """``tree`` as an FTS5 query: every term a quoted string (no word of the user's acts as
     an operator), every group in parentheses (no precedence rule of FTS5's matters)."""
+    from annotate.query import And, Not, Or, Term  # a search's: not the window's start
+
     if isinstance(tree, Term):
         words = " ".join(tree.words).replace('"', '""')
         return f'"{words}"' + "*" * tree.prefix

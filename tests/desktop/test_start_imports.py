@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START = (
     "numpy", "pyqtgraph", "lxml", "alembic", "sqlalchemy.orm", "sqlalchemy.dialects.postgresql",
     "annotate.agreement", "annotate.overlap_matching", "annotate.sources", "annotate.training",
-    "annotate.formats",
+    "annotate.formats", "annotate.query",
     "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
     "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs", "desktop.cli_commands",
     "desktop.dialogs.assign", "desktop.help_dialog", "desktop.howto",
