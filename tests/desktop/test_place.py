@@ -96,6 +96,8 @@ def test_stepping_through_documents_writes_the_settings_file_once_after(qtbot, t
     path = make_store(tmp_path / "s.sqlite", ["Alpha", "Beta", "Gamma", "Delta"])
     window = open_window(qtbot, path, tmp_path)
     ini = tmp_path / "window.ini"
+    # the start's own write first: the store in File > Recent, once the window has painted
+    qtbot.waitUntil(lambda: bool(window.recent_stores()))
     window.settings.sync()
     written = ini.read_bytes() if ini.exists() else b""
     for _ in range(3):
