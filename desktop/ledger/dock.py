@@ -16,6 +16,7 @@ meanwhile touched, and when shown follows those alone, as it follows an edit (mo
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -37,12 +38,11 @@ from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
 from desktop.deferred import DeferredDock
 from desktop.jobs import Latest, worker_location
-from desktop.ledger.job import LedgerJob
-from desktop.ledger.model import CLAIM, LedgerModel
-from desktop.ledger.timeline import Timeline
-from desktop.ledger.tree import LedgerTree
 from desktop.plain import line
 from desktop.service import Service
+
+if TYPE_CHECKING:
+    from desktop.ledger.job import LedgerJob
 
 EVERY_DOCUMENT, EVERY_LAYER = "Every document", "Every layer"
 UPDATING = "Updating the ledger…"
@@ -72,6 +72,11 @@ class LedgerDock(DeferredDock):
         """The actions given buttons at the end of the filter row (:meth:`add_tool`)."""
 
     def make_body(self) -> None:
+        # the body's modules, imported with it (not at the window's start: ~6 ms)
+        from desktop.ledger.model import LedgerModel
+        from desktop.ledger.timeline import Timeline
+        from desktop.ledger.tree import LedgerTree
+
         service = self.service
         self.model = LedgerModel()
         self.refreshed: frozenset[str] | None = None
@@ -208,6 +213,8 @@ class LedgerDock(DeferredDock):
                                                  self.layer_box.currentData())
             self._install(build(records or ()))
             return
+        from desktop.ledger.job import LedgerJob
+
         job = LedgerJob(location, self.event_box.currentData(), self.layer_box.currentData())
         job.signals.finished.connect(self._on_built)
         job.signals.failed.connect(self._on_failed)
@@ -360,6 +367,8 @@ class LedgerDock(DeferredDock):
     # -- opening ---------------------------------------------------------------------------
     def _open(self, index: QModelIndex) -> None:
         """Open a claim's document at its span (a row: nothing; it expands as any tree's)."""
+        from desktop.ledger.model import CLAIM
+
         data = index.data(CLAIM)
         if not isinstance(data, tuple):
             return

@@ -29,7 +29,9 @@ NOT_AT_START = (
     "db.transfer", "desktop.dialogs.transfer", "desktop.dialogs.restore",
     "desktop.schema_dialog", "desktop.assist_jobs", "desktop.transfer_jobs", "desktop.cli_commands",
     "desktop.dialogs.assign", "desktop.help_dialog", "desktop.howto",
-    "desktop.ledger.actors_dialog", "desktop.pair_process", "desktop.review.edit_dialog",
+    "desktop.ledger.actors_dialog", "desktop.ledger.job", "desktop.ledger.model",
+    "desktop.ledger.timeline", "desktop.ledger.tree", "desktop.pair_process",
+    "desktop.review.edit_dialog",
     "_strptime",
 )
 """Modules (and packages) the first painted window must not have imported."""
