@@ -35,76 +35,35 @@ NOT_AT_START = (
     "_strptime",
 )
 """Modules (and packages) the first painted window must not have imported."""
-FIRST_PAINT = """
+WINDOW_CHILD = """
 import gc, json, sys
 collections = []
 gc.callbacks.append(lambda phase, info: collections.append(phase == "start"))
 from desktop.cli import main  # as the counterclaim script starts the window
 import desktop.app
+STORE = {store!r}
 seen = {{}}
+def before_show(app):  # the hooks may replace it
+    pass
+{hooks}
 made = desktop.app.application
 def application():  # run_app's first call, once the store is open
     desktop.app.application = made
     seen["collections_before"] = sum(collections)
     app = made()
-    from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QMainWindow
+    before_show(app)
     show = QMainWindow.show
     def shown(window):
         QMainWindow.show = show
         seen["collections_in_start"] = sum(collections) - seen.pop("collections_before")
+        painted = []
         class Painted(QObject):
             def eventFilter(self, watched, event):
-                if event.type() == QEvent.Type.Paint and "text" not in seen:
-                    seen["text"] = window.editor.view.toPlainText()
-                    seen["modules"] = list(sys.modules)  # in the order imported
-                    seen["tracked"] = len(gc.get_objects())
-                    seen["welcome_made"] = window.welcome is not None
-                    seen["widgets"] = len(app.allWidgets())
-                    seen["settings_at_paint"] = open(QSettings().fileName()).read()
-                    QTimer.singleShot(0, app.quit)
-                return False
-        window.editor.view.viewport().installEventFilter(Painted(window))
-        show(window)
-    QMainWindow.show = shown
-    return app
-desktop.app.application = application
-code = main(["--db", {store!r}])
-print(json.dumps(seen | {{"code": code}}))
-"""
-
-
-JOBS_AFTER_PAINT = """
-import json, sys
-from desktop.cli import main
-import desktop.app
-from db.backup import list_backups
-from pathlib import Path
-seen = {{"before_paint": None, "started": []}}
-made = desktop.app.application
-def application():
-    desktop.app.application = made
-    app = made()
-    from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
-    from PySide6.QtWidgets import QMainWindow
-    start = QThreadPool.start
-    def counted(pool, work, *rest):  # every job and work started on the pool
-        seen["started"].append(type(work).__name__)
-        start(pool, work, *rest)
-    QThreadPool.start = counted
-    show = QMainWindow.show
-    def shown(window):
-        QMainWindow.show = show
-        def done():  # the status bar's counts shown and the daily backup taken: quit
-            if window.status.counts is not None and list_backups(Path({store!r})):
-                seen["counts"] = window.status.progress.text()
-                seen["settings"] = open(QSettings().fileName()).read()
-                app.quit()
-        class Painted(QObject):
-            def eventFilter(self, watched, event):
-                if event.type() == QEvent.Type.Paint and seen["before_paint"] is None:
-                    seen["before_paint"] = list(seen["started"])
-                    QTimer(window, interval=20, timeout=done).start()
+                if event.type() == QEvent.Type.Paint and not painted:
+                    painted.append(True)
+                    at_first_paint(app, window)
                 return False
         window.editor.view.viewport().installEventFilter(Painted(window))
         QTimer.singleShot(60_000, app.quit)
@@ -112,13 +71,50 @@ def application():
     QMainWindow.show = shown
     return app
 desktop.app.application = application
-code = main(["--db", {store!r}])
+code = main(["--db", STORE])
 print(json.dumps(seen | {{"code": code}}))
+"""
+"""A child that starts the window as the counterclaim script does and runs its ``hooks``'
+``at_first_paint(app, window)`` on the text view's first paint (and ``before_show(app)``, if
+they define it, before the window is shown); it prints what they put in ``seen``."""
+
+FIRST_PAINT = """
+def at_first_paint(app, window):
+    from PySide6.QtCore import QSettings, QTimer
+    seen["text"] = window.editor.view.toPlainText()
+    seen["modules"] = list(sys.modules)  # in the order imported
+    seen["tracked"] = len(gc.get_objects())
+    seen["welcome_made"] = window.welcome is not None
+    seen["widgets"] = len(app.allWidgets())
+    seen["settings_at_paint"] = open(QSettings().fileName()).read()
+    QTimer.singleShot(0, app.quit)
+"""
+
+JOBS_AFTER_PAINT = """
+from pathlib import Path
+from db.backup import list_backups
+seen["started"] = []
+def before_show(app):
+    from PySide6.QtCore import QThreadPool
+    start = QThreadPool.start
+    def counted(pool, work, *rest):  # every job and work started on the pool
+        seen["started"].append(type(work).__name__)
+        start(pool, work, *rest)
+    QThreadPool.start = counted
+def at_first_paint(app, window):
+    from PySide6.QtCore import QSettings, QTimer
+    seen["before_paint"] = list(seen["started"])
+    def done():  # the status bar's counts shown and the daily backup taken: quit
+        if window.status.counts is not None and list_backups(Path(STORE)):
+            seen["counts"] = window.status.progress.text()
+            seen["settings"] = open(QSettings().fileName()).read()
+            app.quit()
+    QTimer(window, interval=20, timeout=done).start()
 """
 
 
-def started_window(tmp_path: Path, code: str, backed_up: bool) -> dict:
-    """What the child ``code`` saw of the window started as the counterclaim script starts it
+def started_window(tmp_path: Path, hooks: str, backed_up: bool) -> dict:
+    """What the child with ``hooks`` saw of the window started as the counterclaim script starts it
     on a store of one document (``backed_up``: with today's backup), its annotator and the
     welcome note known from the last session."""
     text = "The minister said the bridge would open in May."
@@ -132,7 +128,8 @@ def started_window(tmp_path: Path, code: str, backed_up: bool) -> dict:
     (tmp_path / "Counterclaim").mkdir()  # the user's settings: the last session's annotator
     (tmp_path / "Counterclaim" / "Counterclaim.conf").write_text(
         "[General]\nannotator=amina\nwelcomed=true\n")
-    done = subprocess.run([sys.executable, "-c", code.format(store=str(tmp_path / "s.sqlite"))],
+    done = subprocess.run([sys.executable, "-c", WINDOW_CHILD.format(
+        store=str(tmp_path / "s.sqlite"), hooks=hooks)],
                           capture_output=True, text=True, timeout=300, cwd=ROOT,
                           env=os.environ | {"PYTHONPATH": str(ROOT),
                                             "QT_QPA_PLATFORM": "offscreen",
