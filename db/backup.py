@@ -75,7 +75,10 @@ def list_backups(store_file: Path) -> list[BackupInfo]:
         if (match := pattern.fullmatch(path.name)) and path.is_file():
             # ISO 8601's basic form, read in C (strptime's module, ~3 ms to import, is not
             # needed by the window's start, which lists the backups to see if one is due)
-            taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
+            try:
+                taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
+            except ValueError:  # no real time (month 13, a name made by hand): not ours
+                continue
             found.append(BackupInfo(path, taken, match.group(2), path.stat().st_size))
     return sorted(found, key=lambda info: info.taken, reverse=True)
 

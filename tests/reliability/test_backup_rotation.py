@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db.backup import STAMP, backup, backup_dir, list_backups
+from db.backup import STAMP, backup, backup_dir, backup_due, list_backups
 from db.store import Store
 
 
@@ -62,3 +62,23 @@ def test_files_that_only_look_like_backups_are_left_alone(tmp_path: Path) -> Non
     store.close()
     assert all(stranger.read_bytes() == b"not ours" for stranger in strangers)
     assert len(backups_of(path)) == 1
+
+
+def test_a_name_whose_stamp_is_no_time_is_left_alone(tmp_path: Path) -> None:
+    """A name shaped like a backup's with a stamp that is no real time (month 13, hour 24: a
+    file copied or renamed by hand) is not one of the store's backups: it was read as a time
+    and raised, so every backup failed after its copy (left unpruned), the daily backup was
+    never due, and the restore dialog did not open."""
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    folder = backup_dir(path)
+    folder.mkdir()
+    strangers = [folder / "s-20261399T000000000000Z-daily.sqlite",
+                 folder / "s-20261206T246000000000Z-manual.sqlite"]
+    for stranger in strangers:
+        stranger.write_bytes(b"not ours")
+    taken = [backup(store.engine, keep=1) for _ in range(2)]
+    store.close()
+    assert backups_of(path) == {taken[-1]}
+    assert backup_due(path, now=datetime.now(UTC) + timedelta(hours=1)) is False
+    assert all(stranger.read_bytes() == b"not ours" for stranger in strangers)
