@@ -190,7 +190,10 @@ def check_no_nul(record: AnnotatedDocument) -> None:
 
 
 def check_length(value: str, most: int, what: str) -> None:
-    """ValidationError naming ``what`` when ``value`` is longer than ``most`` code points."""
+    """ValidationError naming ``what`` when ``value`` is not a string or is longer than
+    ``most`` code points."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} is not a string but {type(value).__name__}")
     if len(value) > most:
         raise ValidationError(f"{what} {shown(value)} is {len(value)} characters long "
                               f"(at most {most})")
@@ -215,6 +218,7 @@ def _names_sound(names: set[str]) -> bool:
 
 _LABEL, _ANNOTATOR = attrgetter("label"), attrgetter("annotator")
 _ID, _CREATED, _UPDATED = attrgetter("id"), attrgetter("created"), attrgetter("updated")
+_STR = frozenset((str,))
 
 
 def _sound(spans: tuple[Span, ...]) -> bool:
@@ -223,6 +227,8 @@ def _sound(spans: tuple[Span, ...]) -> bool:
     names = set(map(_LABEL, spans))
     names.update(map(_ANNOTATOR, spans))
     return (_names_sound(names)
+            and set(map(type, map(_CREATED, spans))) <= _STR
+            and set(map(type, map(_UPDATED, spans))) <= _STR
             and max(map(len, map(_ID, spans)), default=0) <= KEY_MAX
             and max(map(len, map(_CREATED, spans)), default=0) <= TIME_MAX
             and max(map(len, map(_UPDATED, spans)), default=0) <= TIME_MAX

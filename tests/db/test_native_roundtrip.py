@@ -172,3 +172,24 @@ def test_bad_lines_name_file_and_line_and_import_nothing(
     assert results[0].error is not None and "line 2" in results[0].error
     assert store.count_documents() == 0
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("times", "message"),
+    [('"created": 5', "created is not a string but int"),
+     ('"updated": ["2026-12-06T06:00:00Z"]', "updated is not a string but list")],
+)
+def test_a_span_time_that_is_no_string_is_refused_at_its_line(
+    tmp_path: Path, times: str, message: str
+) -> None:
+    """A span's time that is not a string was met by the length check (a TypeError without
+    a place) or reached the store's driver (its SQL in the message), not named at its line."""
+    good = native.encode(AnnotatedDocument(Document("fine text")))
+    path = tmp_path / "times.jsonl"
+    path.write_text(f'{good}\n{{"text": "abc", "spans": [{{"id": "1", "start": 0, "end": 2, '
+                    f'"label": "ORG", "annotator": "a", {times}}}]}}\n', encoding="utf-8")
+    store = Store.open(tmp_path / "s.sqlite")
+    (result,) = import_paths(store, [path])
+    assert result.error == f"{path}:line 2: span [0, 2): {message}"
+    assert store.count_documents() == 0
+    store.close()
