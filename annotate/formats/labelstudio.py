@@ -317,7 +317,7 @@ class _FileContext:
         if data.get("uid") not in (None, uid):
             raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
         doc = intake.document(shown.text, str(data.get("title") or ""), meta, where, uid)
-        intake.lose(DRAFTS, len(task.get("drafts") or ()))
+        intake.lose(DRAFTS, _how_many(task.get("drafts"), "drafts", intake, where))
         spans: list[Span] = []
         relations: list[Relation] = []
         notes: list[dict[str, Any]] = []
@@ -329,7 +329,7 @@ class _FileContext:
             if entry.get("was_cancelled"):
                 intake.lose(CANCELLED)
                 continue
-            intake.lose(REVIEWS, len(entry.get("reviews") or ()))
+            intake.lose(REVIEWS, _how_many(entry.get("reviews"), "reviews", intake, here))
             if kind == "predictions":
                 version = entry.get("model_version")
                 annotator = version.strip() if isinstance(version, str) and version.strip() \
@@ -384,6 +384,16 @@ class _FileContext:
         if isinstance(found, str) and found:
             return found.removesuffix(PLACEHOLDER_DOMAIN) or found
         return options.annotator_for(None)
+
+
+def _how_many(listed: Any, key: str, intake: Intake, where: str) -> int:
+    """How many entries the list under ``key`` holds (what is counted as not imported: a
+    task's drafts, an annotation's reviews); none when it is left out."""
+    if listed is None:
+        return 0
+    if not isinstance(listed, list):
+        raise intake.error(f'"{key}" must be a list', where)
+    return len(listed)
 
 
 def _text_key(data: dict[str, Any], given: str | None, intake: Intake, where: str) -> str:

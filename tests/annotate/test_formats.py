@@ -521,6 +521,19 @@ def test_labelstudio_span_text_mismatch(tmp_path):
         list(labelstudio.read(path, SCHEMA, ImportOptions()))
 
 
+@pytest.mark.parametrize(("task", "message"), [
+    ({"drafts": 2}, r"task 1: \"drafts\" must be a list"),
+    ({"annotations": [{"completed_by": "x", "reviews": 1.5, "result": []}]},
+     r"task 1, annotations 1: \"reviews\" must be a list"),
+])
+def test_labelstudio_drafts_and_reviews_that_are_no_list_are_named(tmp_path, task, message):
+    """Counted as not imported by their length: a number raised TypeError (no place)."""
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"data": {"text": "Amina Keita"}, **task}]), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        list(labelstudio.read(path, SCHEMA, ImportOptions()))
+
+
 def test_brat_ann_without_txt(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "a.ann").write_text("", encoding="utf-8")
