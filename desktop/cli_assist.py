@@ -23,6 +23,7 @@ from annotate.suggestions import Suggestion
 from annotate.training import ModelSuggester, Plan, Scores, train, worked_on
 from db.review import resolve_uid
 from db.store import Store
+from desktop.cli_args import count
 
 ORIGINS = ("model", "actors")
 """What ``counterclaim suggest --from`` takes its suggestions from."""
@@ -89,7 +90,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                        help="list the suggestions' sources, or clear them")
     p.add_argument("--clear", action="store_true", help="remove the suggestions")
     p.add_argument("--source", metavar="NAME", help="only this source's")
-    p.add_argument("--least-sure", type=int, metavar="N",
+    p.add_argument("--least-sure", type=count, metavar="N",
                    help="list the N documents whose suggestions (not judged by --by) hold "
                    "the closest calls (a score nearest 0.5), the closest first, each with "
                    "that score's distance from 0.5")
@@ -286,7 +287,7 @@ def _suggest_actors(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_suggestions(store: Store, args: argparse.Namespace) -> int:
     if args.least_sure is not None:
-        for uid, doubt in store.least_sure_documents(args.by, max(args.least_sure, 0)):
+        for uid, doubt in store.least_sure_documents(args.by, args.least_sure):
             print(f"{doubt:.3f}  {uid}  {store.document(uid).title}")
         return 0
     if args.clear:

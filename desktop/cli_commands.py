@@ -38,6 +38,7 @@ from db.review import (
 from db.store import Store
 from db.transfer import ExportFilter, Split, export, export_targets, import_paths
 from desktop import cli_assign, cli_assist, cli_ledger, cli_team
+from desktop.cli_args import count
 from desktop.stores import open_store
 
 
@@ -384,7 +385,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="TIME", help="only from this UTC date or time on "
                    "(2026-12-04, 2026-12-04T18:30:00Z)")
     p.add_argument("--op", metavar="OP", help="only this operation (e.g. set_schema, import)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the newest N entries")
+    p.add_argument("--limit", type=count, metavar="N", help="only the newest N entries")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_log)
 

@@ -229,3 +229,19 @@ def test_large_export_forks_its_workers(tmp_path: Path, db: str, small_chunks, s
     assert (tmp_path / f"forked.{fmt}").read_bytes() == (tmp_path / f"alone.{fmt}").read_bytes()
     monkeypatch.undo()
     assert workers._context().get_start_method() != "fork"
+
+
+@pytest.mark.parametrize("args", [["log", "--limit", "99999999999999999999"],
+                                  ["log", "--limit", "-1"],
+                                  ["suggestions", "--least-sure", "99999999999999999999"]])
+def test_a_count_below_zero_or_past_what_the_store_holds_is_refused(
+    db: str, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--limit`` past SQLite's integers ended in a traceback (OverflowError), -1 listed
+    every entry (SQLite's LIMIT -1)."""
+    with pytest.raises(SystemExit) as done:
+        main(["--db", db, *args])
+    assert done.value.code == 2
+    error = capsys.readouterr().err
+    assert f"{args[1]}: expected a whole number from 0 to 9223372036854775807" in error
+    assert "Traceback" not in error
