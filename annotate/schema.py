@@ -270,7 +270,8 @@ class LabelSchema:
                     f"label {label.name!r}: colour {label.color!r} is not #RRGGBB"
                 )
             if label.hotkey is not None:
-                if len(label.hotkey) != 1 or not label.hotkey.isalnum():
+                if (not isinstance(label.hotkey, str) or len(label.hotkey) != 1
+                        or not label.hotkey.isalnum()):
                     raise ValidationError(
                         f"label {label.name!r}: hotkey {label.hotkey!r} must be one letter or digit"
                     )
@@ -307,7 +308,7 @@ class LabelSchema:
             if not _NAME.fullmatch(rel.name):
                 raise ValidationError(f"relation name {rel.name!r} is not a valid name")
             for name in (*rel.source_labels, *rel.target_labels):
-                if name not in seen_names:
+                if not isinstance(name, str) or name not in seen_names:
                     raise ValidationError(f"relation {rel.name!r} names unknown label {name!r}")
 
     def _validate_documents(self, seen_keys: dict[str, str]) -> None:
@@ -513,6 +514,8 @@ class LabelSchema:
             except (KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"malformed label ({exc!r})", file, where) from None
         relations = []
+        if not isinstance(data.get("relations", []), list):
+            raise InputError('"relations" must be a list of relation types', file)
         for i, item in enumerate(data.get("relations", [])):
             try:
                 across = item.get("across_documents", False)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from annotate.errors import ValidationError
+from annotate.errors import InputError, ValidationError
 from annotate.model import Relation, Span
 from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
 from annotate.validator import Usage, check_fits, check_relation, check_span, check_spans
@@ -209,3 +209,24 @@ def test_a_schema_that_keeps_fitting_passes() -> None:
     renamed = SCHEMA.with_label(Label("WHO", "entity", "#56B4E9", "p"), "PERSON")
     check_fits(renamed, USAGE, {"PERSON": "WHO"})
     check_fits(LabelSchema(SCHEMA.labels, (RelationType("CLAIMED_BY"),)), USAGE, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"labels": [{"name": "A", "hotkey": 5}]}', "hotkey 5 must be one letter or digit"),
+        ('{"labels": [{"name": "A", "hotkey": ["a"]}]}',
+         r"hotkey \['a'\] must be one letter or digit"),
+        ('{"labels": [{"name": "A"}], "relations": [{"name": "R", "to": [["A"]]}]}',
+         r"relation 'R' names unknown label \['A'\]"),
+        ('{"labels": [{"name": "A"}], "relations": [{"name": "R", "from": [{"a": 1}]}]}',
+         r"relation 'R' names unknown label \{'a': 1\}"),
+        ('{"labels": [{"name": "A"}], "relations": -1}', '"relations" must be a list'),
+    ],
+)
+def test_a_schema_file_with_values_of_other_types_is_refused_naming_them(text, message):
+    """A hotkey or a relation's label that is not a string, or relations that are not a
+    list, ended the schema import in a traceback (TypeError: no len(), unhashable, not
+    iterable; AttributeError: no isalnum)."""
+    with pytest.raises(InputError, match=message):
+        LabelSchema.loads(text, "schema.json")
