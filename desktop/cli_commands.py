@@ -430,6 +430,13 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def makes_store(args: argparse.Namespace) -> bool:
+    """Whether the command may make the store file it names when there is none: an import
+    or a schema import (any other finds nothing in a new store: a mistyped name is refused,
+    not made empty)."""
+    return args.command == "import" or (args.command == "schema" and args.action == "import")
+
+
 def run(argv: Sequence[str]) -> int:
     """The command ``argv`` names, on the store it names; argparse's answer (usage, help,
     version) to anything else (:func:`desktop.cli.main` opens the window without one)."""
@@ -439,7 +446,7 @@ def run(argv: Sequence[str]) -> int:
         if hasattr(args, "standalone"):  # a command naming its own stores
             with workers.fork_allowed():
                 return args.standalone(args)
-        store = open_store(location)
+        store = open_store(location, make=makes_store(args))
         try:
             with workers.fork_allowed():  # the command line runs no other thread
                 return args.run(store, args)

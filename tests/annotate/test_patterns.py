@@ -13,6 +13,7 @@ import pytest
 
 from annotate.errors import InputError
 from annotate.patterns import PatternSuggester, language, read_patterns
+from db.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +86,7 @@ def test_a_pattern_file_that_is_no_file_is_refused_unread(tmp_path: Path, place,
     """``counterclaim patterns`` on a FIFO waited for a writer forever, and on /dev/zero read
     until memory ran out: refused at once, named, as an import refuses them."""
     path = place(tmp_path)
+    Store.open(tmp_path / "s.sqlite").close()
     done = subprocess.run([sys.executable, "-m", "desktop.cli", "--db", str(tmp_path / "s.sqlite"),
                            "patterns", str(path)], capture_output=True, text=True, timeout=120,
                           env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)

@@ -9,6 +9,7 @@ from annotate.formats import native, workers
 from annotate.formats.targets import MARKER
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import default_schema
+from db.store import Store
 from desktop.cli import main
 
 
@@ -138,6 +139,7 @@ def test_schema_export_import_rename(
     tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     schema_file = tmp_path / "schema.json"
+    Store.open(db).close()
     assert main(["--db", db, "schema", "export", str(schema_file)]) == 0
     data = json.loads(schema_file.read_text(encoding="utf-8"))
     assert {"CLAIM", "DENIAL", "PERSON", "ORG", "ARMED_GROUP", "LOCATION", "DATE"} <= {
@@ -183,6 +185,13 @@ def test_agreement_json(tmp_path: Path, db: str, capsys: pytest.CaptureFixture[s
 def test_backup_and_unreadable_store(
     tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # a mistyped store is refused, not made empty and backed up (the code before did)
+    assert main(["--db", db, "backup"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {db}: no store there (a new one is made only by import or schema import, "
+        "or by opening the window on it)\n")
+    assert not Path(db).exists() and not (tmp_path / "backups").exists()
+    Store.open(db).close()
     assert main(["--db", db, "backup"]) == 0
     copy = Path(capsys.readouterr().out.strip())
     assert copy.exists() and copy.parent.name == "backups"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from db.store import Store
 from desktop.cli import window_location
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,7 @@ def test_the_window_path_imports_no_command_and_a_command_still_runs(tmp_path):
     window = run("--db", store)
     assert json.loads(window.stdout) == {"code": 0, "opened": [store], "commands": False,
                                          "numpy": False}
+    Store.open(store).close()  # the window (not run here) would have made it
     stats = run("--db", store, "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout.split("\n{\"code\"")[0])["documents"] == 0

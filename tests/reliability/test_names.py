@@ -404,6 +404,7 @@ def test_command_line_names_are_checked(tmp_path: Path, capsys: pytest.CaptureFi
     schema = tmp_path / "schema.json"
     schema.write_text(default_schema().dumps())
     db = str(tmp_path / "store.sqlite")
+    Store.open(db).close()
     code = main(["--db", db, *(a.format(file=file, schema=schema) for a in args)])
     err = capsys.readouterr().err
     assert code == 2, err
