@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from annotate.errors import StoreError
+from annotate.errors import InputError, StoreError
 from db.engine import sqlite_path
 
 KEEP = 7
@@ -108,10 +108,18 @@ def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta 
 def restore(backup_file: Path, store_file: Path) -> None:
     """Copy a backup over the store through the backup API (the store must not be open).
     The copy is one write transaction on the store file, so whatever its -wal held before is
-    superseded and the next opening reads the backup's content; when the copy fails
+    superseded and the next opening reads the backup's content. A file that is no sound
+    Counterclaim store of a revision this version knows (a copy of another program's
+    database named like a backup) is refused before anything is copied; when the copy fails
     (StoreError) the store is left as it was."""
+    from db.peer import check_store_file  # read as untrusted, as a peer's store is
+
     if not backup_file.is_file():
         raise StoreError(f"{backup_file}: no such backup")
+    try:
+        check_store_file(backup_file)
+    except InputError as exc:
+        raise StoreError(f"{exc}; nothing restored") from None
     try:
         _copy(backup_file, store_file)
     except sqlite3.Error as exc:

@@ -360,22 +360,38 @@ class _Reader:
         return result
 
 
+def check_store_file(path: Path, time_limit: float = TIME_LIMIT) -> None:
+    """InputError naming the file unless ``path`` is a sound Counterclaim store of a revision
+    this version knows (read only, as untrusted)."""
+    with _checked(Path(path), time_limit):
+        pass
+
+
 def read_peer_store(
     path: Path, batch: int = 200, time_limit: float = TIME_LIMIT
 ) -> Iterator[AnnotatedDocument]:
     """The annotated documents of a peer's store file, streamed ``batch`` documents at a
     time; InputError naming the file for anything that is not a sound Counterclaim store."""
     path = Path(path)
+    with _checked(path, time_limit) as (conn, clock):
+        conn.execute("BEGIN")  # one snapshot, even if the peer's program is writing
+        reader = _Reader(conn, clock, str(path))
+        for records in reader.batches(batch):
+            yield from records
+
+
+@contextmanager
+def _checked(path: Path, time_limit: float) -> Iterator[tuple[sqlite3.Connection, _Clock]]:
+    """The store file at ``path`` opened read only and checked (:func:`_check`), with the
+    clock that limits its statements; what SQLite refuses inside becomes InputError naming
+    the file."""
     name = str(path)
     clock = _Clock(time_limit)
     conn: sqlite3.Connection | None = None
     try:
         conn = _open(path, clock)
         _check(conn, clock, name)
-        conn.execute("BEGIN")  # one snapshot, even if the peer's program is writing
-        reader = _Reader(conn, clock, name)
-        for records in reader.batches(batch):
-            yield from records
+        yield conn, clock
     except sqlite3.Error as exc:
         if clock():
             raise InputError(f"reading took over {time_limit:g} s; refused", name) from None

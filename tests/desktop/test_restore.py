@@ -121,11 +121,21 @@ def test_restore_over_a_wal_left_by_a_crash_is_what_a_reopening_reads(store_path
     plain.close()
 
 
-def test_restore_of_a_file_that_is_no_database_leaves_the_store(store_path, tmp_path):
+def test_restore_of_a_file_that_is_no_store_leaves_the_store(store_path, tmp_path):
+    """A file that is no database, or another program's database named like a backup, is
+    refused before anything is copied (the code before copied the second over the store,
+    which then opened as a new empty store: "restored")."""
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not sqlite at all" * 100)
-    with pytest.raises(StoreError, match="could not be restored"):
+    with pytest.raises(StoreError, match="not a SQLite file.*; nothing restored"):
         restore(junk, store_path)
+    foreign = tmp_path / "r-20200101T000000000000Z-manual.sqlite"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.close()
+    with pytest.raises(StoreError, match=f"^{foreign}: not a Counterclaim store: it has no "
+                                         "table '.*'; nothing restored$"):
+        restore(foreign, store_path)
     with pytest.raises(StoreError, match="no such backup"):
         restore(tmp_path / "missing.sqlite", store_path)
     store = Store.open(store_path)
@@ -174,7 +184,7 @@ def test_restore_of_a_backup_that_is_not_a_store_puts_the_state_back(store_path,
     failures: list[str] = []
     service.hub.failed.connect(lambda message, _serious: failures.append(message))
     assert not service.restore_backup(foreign)
-    assert failures and "view v" in failures[0]
+    assert failures and "not a Counterclaim store" in failures[0]
     assert stored(service) == {bounds("Ships waited outside")}
     assert service.apply(CreateSpan(Span(service.current, 0, 3, "CLAIM", WHO))) is not None
     service.store.close()
