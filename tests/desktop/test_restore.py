@@ -127,7 +127,7 @@ def test_restore_of_a_file_that_is_no_store_leaves_the_store(store_path, tmp_pat
     which then opened as a new empty store: "restored")."""
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not sqlite at all" * 100)
-    with pytest.raises(StoreError, match="not a SQLite file.*; nothing restored"):
+    with pytest.raises(StoreError, match=r"not a SQLite file.*; nothing restored"):
         restore(junk, store_path)
     foreign = tmp_path / "r-20200101T000000000000Z-manual.sqlite"
     with sqlite3.connect(foreign) as conn:
