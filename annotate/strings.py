@@ -14,6 +14,7 @@ column can encode, are refused. The writers of line-based formats escape the res
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,7 +25,7 @@ from typing import Any
 import orjson
 
 from annotate.errors import ValidationError
-from annotate.model import AnnotatedDocument, Document, Span
+from annotate.model import AnnotatedDocument, Document, Span, utc_now
 
 NAME_MAX = 100
 """The longest name, in code points."""
@@ -33,6 +34,12 @@ KEY_MAX = 64
 wide, and PostgreSQL refuses a longer value where SQLite would keep it)."""
 TIME_MAX = 20
 """The longest time of creation or change, in code points (``utc_now``'s: to the second)."""
+_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?", re.ASCII)
+"""A time as the store keeps it (``utc_now``'s form, so that times order as strings), or none."""
+CLOCK_SLACK_S = 86_400
+"""How far past this machine's clock a time read from a file may lie: other machines' clocks
+drift, but a time much later would win every merge of its span (the newer wins), so a forged
+or wrong one is refused."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN = 60  # characters of a bad string quoted in a message
@@ -139,8 +146,9 @@ def check_value(value: Any, what: str) -> None:
 
 def check_record(record: AnnotatedDocument) -> None:
     """ValidationError naming the field unless every name in ``record`` (labels, annotators,
-    relation types, document categories and values) follows the name rule, its ids and times
-    fit their columns (``KEY_MAX``, ``TIME_MAX``) and all its free text (text, title,
+    relation types, document categories and values) follows the name rule, its ids fit their
+    column (``KEY_MAX``), its times are in the store's form and not from the future
+    (:func:`check_time`) and all its free text (text, title,
     metadata, notes, attributes) can be stored and written. Quick for a sound record: an
     import checks every one."""
     doc = record.document
@@ -152,8 +160,8 @@ def check_record(record: AnnotatedDocument) -> None:
         for span in spans:
             place = f"span [{span.start}, {span.end})"
             check_length(span.id, KEY_MAX, f"{place}: id")
-            check_length(span.created, TIME_MAX, f"{place}: created")
-            check_length(span.updated, TIME_MAX, f"{place}: updated")
+            check_time(span.created, f"{place}: created")
+            check_time(span.updated, f"{place}: updated")
             check_name(span.label, f"{place}: label")
             check_name(span.annotator, f"{place}: annotator")
             check_text(span.note, f"{place}: the note")
@@ -171,7 +179,7 @@ def check_record(record: AnnotatedDocument) -> None:
         check_name(label.category, f"{place}: category")
         check_name(label.value, f"{place}: value")
         check_name(label.annotator, f"{place}: annotator")
-        check_length(label.created, TIME_MAX, f"{place}: created")
+        check_time(label.created, f"{place}: created")
 
 
 def check_no_nul(record: AnnotatedDocument) -> None:
@@ -197,6 +205,26 @@ def check_length(value: str, most: int, what: str) -> None:
     if len(value) > most:
         raise ValidationError(f"{what} {shown(value)} is {len(value)} characters long "
                               f"(at most {most})")
+
+
+def check_time(value: str, what: str) -> None:
+    """ValidationError naming ``what`` unless ``value`` is empty or a time in the store's
+    form (``2026-12-04T09:30:00Z``) no later than :data:`CLOCK_SLACK_S` past this machine's
+    clock."""
+    check_length(value, TIME_MAX, what)
+    if not _TIME.fullmatch(value):
+        raise ValidationError(f"{what} {shown(value)} is not a time of the form "
+                              "2026-12-04T09:30:00Z (UTC, to the second)")
+    if value > _latest():
+        raise ValidationError(
+            f"{what} {value} lies in the future (this machine's clock: {utc_now()}): it would "
+            "win every merge of this span; the clock of the machine that wrote it is wrong, or "
+            "the file was edited")
+
+
+def _latest() -> str:
+    """The latest time a file may hold (:data:`CLOCK_SLACK_S` past this machine's clock)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + CLOCK_SLACK_S))
 
 
 _SOUND_NAMES: set[str] = set()
@@ -226,12 +254,12 @@ def _sound(spans: tuple[Span, ...]) -> bool:
     once and no message built: the quick path of a sound record."""
     names = set(map(_LABEL, spans))
     names.update(map(_ANNOTATOR, spans))
-    return (_names_sound(names)
-            and set(map(type, map(_CREATED, spans))) <= _STR
-            and set(map(type, map(_UPDATED, spans))) <= _STR
+    if not (_names_sound(names) and set(map(type, map(_CREATED, spans))) <= _STR
+            and set(map(type, map(_UPDATED, spans))) <= _STR):
+        return False
+    times = {*map(_CREATED, spans), *map(_UPDATED, spans)}
+    return (all(map(_TIME.fullmatch, times)) and max(times, default="") <= _latest()
             and max(map(len, map(_ID, spans)), default=0) <= KEY_MAX
-            and max(map(len, map(_CREATED, spans)), default=0) <= TIME_MAX
-            and max(map(len, map(_UPDATED, spans)), default=0) <= TIME_MAX
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)
             and not any(_has_surrogate(span.attributes) for span in spans if span.attributes))

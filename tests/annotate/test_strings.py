@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 
 from annotate.errors import InputError, ValidationError
-from annotate.model import AnnotatedDocument, Document, Relation, Span
+from annotate.model import AnnotatedDocument, DocLabel, Document, Relation, Span, utc_now
 from annotate.schema import LabelSchema, default_schema
 from annotate.strings import (
+    CLOCK_SLACK_S,
     KEY_MAX,
     NAME_MAX,
     check_name,
@@ -102,6 +104,24 @@ def test_ids_and_times_longer_than_their_columns_are_refused() -> None:
     with pytest.raises(ValidationError, match=f"at most {KEY_MAX}"):
         check_record(replace(record, relations=(relation,)))
     check_record(replace(record, spans=(replace(span, id="s" * KEY_MAX),)))
+
+
+def test_times_are_the_stores_form_and_not_from_the_future() -> None:
+    record = _record()
+    span = record.spans[0]
+    soon = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2 * CLOCK_SLACK_S))
+    for sound in ("", utc_now(), soon):  # another machine's clock an hour ahead: taken
+        check_record(replace(record, spans=(replace(span, updated=sound),)))
+    for changed, words in [({"updated": later}, f"updated {later} lies in the future"),
+                           ({"created": "9"}, "created '9' is not a time of the form"),
+                           ({"updated": "2026-12-05 03:46:05Z"},
+                            "updated .* is not a time of the form")]:
+        with pytest.raises(ValidationError, match=rf"^span \[0, 5\): {words}"):
+            check_record(replace(record, spans=(replace(span, **changed),)))
+    label = DocLabel(record.document.uid, "topic", "war", "amina", later)
+    with pytest.raises(ValidationError, match=r"created .* lies in the future"):
+        check_record(replace(record, doc_labels=(label,)))
 
 
 def test_a_sound_record_passes_and_is_written_unchanged() -> None:

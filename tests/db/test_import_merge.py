@@ -72,6 +72,24 @@ def test_a_peers_corrections_are_changes_counted_per_annotator(store: Store) -> 
     assert store.spans(DOC.uid) == sorted(corrected, key=lambda s: s.start)
 
 
+def test_a_time_from_the_future_or_no_time_is_refused_not_merged(store: Store,
+                                                                 tmp_path: Path) -> None:
+    """A peer's span whose ``updated`` lies in the future, or is no time but orders after
+    every time as a string ('z'), would win every later merge of that span (the newer wins):
+    the file is refused naming the span, and the span here is kept (the code before changed
+    it to the forged one)."""
+    store.import_documents([record(CLAIM)])
+    peer = tmp_path / "bob.jsonl"
+    for forged, said in [("2999-01-01T00:00:00Z", "lies in the future"),
+                         ("z", "is not a time of the form")]:
+        native.write([record(replace(CLAIM, label="DENIAL", updated=forged))], peer)
+        [result] = import_paths(store, [peer])
+        assert result.error is not None
+        assert f"span [0, 33): updated {forged if len(forged) > 1 else repr(forged)} {said}" \
+            in result.error
+        assert store.spans(DOC.uid) == [CLAIM]
+
+
 def test_same_id_in_another_layer_becomes_their_own_copy(store: Store) -> None:
     store.import_documents([record(CLAIM, ARMY, relations=(ABOUT,))])
     theirs = (replace(CLAIM, annotator="cleo"), replace(ARMY, annotator="cleo", label="PERSON"))
