@@ -34,8 +34,11 @@ KEY_MAX = 64
 wide, and PostgreSQL refuses a longer value where SQLite would keep it)."""
 TIME_MAX = 20
 """The longest time of creation or change, in code points (``utc_now``'s: to the second)."""
-_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?", re.ASCII)
+_FORM = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?"
+_TIME = re.compile(_FORM, re.ASCII)
 """A time as the store keeps it (``utc_now``'s form, so that times order as strings), or none."""
+_TIMES = re.compile(rf"{_FORM}(?:\n{_FORM})*", re.ASCII)
+"""Such times joined by line breaks (one match for a record's times)."""
 CLOCK_SLACK_S = 86_400
 """How far past this machine's clock a time read from a file may lie: other machines' clocks
 drift, but a time much later would win every merge of its span (the newer wins), so a forged
@@ -224,7 +227,12 @@ def check_time(value: str, what: str) -> None:
 
 def _latest() -> str:
     """The latest time a file may hold (:data:`CLOCK_SLACK_S` past this machine's clock)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + CLOCK_SLACK_S))
+    return _latest_at(int(time.time()))
+
+
+@lru_cache(maxsize=1)
+def _latest_at(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second + CLOCK_SLACK_S))
 
 
 _SOUND_NAMES: set[str] = set()
@@ -258,7 +266,9 @@ def _sound(spans: tuple[Span, ...]) -> bool:
             and set(map(type, map(_UPDATED, spans))) <= _STR):
         return False
     times = {*map(_CREATED, spans), *map(_UPDATED, spans)}
-    return (all(map(_TIME.fullmatch, times)) and max(times, default="") <= _latest()
+    joined = "\n".join(times)  # one match for all, no time holding a line break
+    return (joined.count("\n") == len(times) - 1 and _TIMES.fullmatch(joined) is not None
+            and max(times, default="") <= _latest()
             and max(map(len, map(_ID, spans)), default=0) <= KEY_MAX
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)
