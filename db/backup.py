@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from annotate.errors import InputError, StoreError
+from annotate.errors import StoreError
 from db.engine import sqlite_path
 
 KEEP = 7
@@ -54,7 +54,7 @@ def backup(engine: Engine, reason: str = "manual", keep: int = KEEP) -> Path | N
     target = folder / f"{source.stem}-{stamp}-{reason}.sqlite"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _copy(source, target)
+        copy_file(source, target)
         _check(target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
@@ -105,28 +105,8 @@ def backup_if_due(engine: Engine, now: datetime | None = None, every: timedelta 
     return backup(engine, reason="daily", keep=keep)
 
 
-def restore(backup_file: Path, store_file: Path) -> None:
-    """Copy a backup over the store through the backup API (the store must not be open).
-    The copy is one write transaction on the store file, so whatever its -wal held before is
-    superseded and the next opening reads the backup's content. A file that is no sound
-    Counterclaim store of a revision this version knows (a copy of another program's
-    database named like a backup) is refused before anything is copied; when the copy fails
-    (StoreError) the store is left as it was."""
-    from db.peer import check_store_file  # read as untrusted, as a peer's store is
-
-    if not backup_file.is_file():
-        raise StoreError(f"{backup_file}: no such backup")
-    try:
-        check_store_file(backup_file)
-    except InputError as exc:
-        raise StoreError(f"{exc}; nothing restored") from None
-    try:
-        _copy(backup_file, store_file)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{backup_file}: the backup could not be restored ({exc})") from None
-
-
-def _copy(source: Path, target: Path) -> None:
+def copy_file(source: Path, target: Path) -> None:
+    """Copy the SQLite database ``source`` over ``target`` through the backup API."""
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     src.close()

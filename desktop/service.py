@@ -50,7 +50,7 @@ from annotate.progress import with_progress
 from annotate.resolving import EntitySpan
 from annotate.schema import LabelSchema
 from annotate.suggestions import Shown, Suggestion
-from db.backup import BackupInfo, backup, backup_due, list_backups, restore
+from db.backup import BackupInfo, backup, backup_due, list_backups
 from db.review import DocumentReview, document_review
 from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
@@ -358,6 +358,8 @@ class Service:
         the backup copied over it and the store opened again, so every view reloads. A
         backup that does not open as a store is undone with the pre-restore copy. False (and
         said why) when nothing was restored."""
+        from db.restore import restore  # reads backups as peers' stores: not at start
+
         target = self.store.path
         if target is None:
             self.hub.message.emit(NO_BACKUPS)

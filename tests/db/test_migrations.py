@@ -11,9 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from db import migrate
-from db.backup import backup, backup_dir, restore
+from db.backup import backup, backup_dir
 from db.engine import make_engine
 from db.migrations.env_filter import include_object
+from db.restore import restore
 from db.store import Store
 from db.tables import Base
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from annotate.commands import CreateSpan
 from annotate.errors import StoreError
 from annotate.model import AnnotatedDocument, Document, Span
-from db.backup import backup, backup_dir, list_backups, restore
+from db.backup import backup, backup_dir, list_backups
+from db.restore import restore
 from db.store import Store
 from desktop.dialogs.restore import REASONS, RestoreDialog
 from desktop.main_window import MainWindow

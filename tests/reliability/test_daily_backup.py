@@ -12,7 +12,8 @@ from PySide6.QtCore import QSettings
 from annotate.commands import CreateSpan
 from annotate.model import Span
 from db import backup as backups
-from db.backup import KEEP, backup, backup_dir, backup_if_due, newest_backup_time, restore
+from db.backup import KEEP, backup, backup_dir, backup_if_due, newest_backup_time
+from db.restore import restore
 from db.store import Store
 from desktop import jobs
 from desktop.main_window import MainWindow
