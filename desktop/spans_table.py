@@ -271,7 +271,7 @@ class SpansTable(QDockWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter spans (label, text, annotator, attributes)")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.model.set_filter)
+        self.filter.textChanged.connect(self._filter)
         self.filter.setAccessibleName("Filter spans")
         self.table = PaintedTable(self.model.text)  # a span made or deleted moves the rows below
         self.table.setAccessibleName("Spans")
@@ -305,6 +305,8 @@ class SpansTable(QDockWidget):
         self.table.activated.connect(self._on_click)
         self._selecting: str | None = None
         """The span announced while the table was out of sight, selected once it is shown."""
+        self._announced = ""
+        """The span the editor last announced as selected ("": none)."""
         self.visibilityChanged.connect(self._on_visibility)
         hub = service.hub
         hub.documentChanged.connect(self.load)
@@ -350,12 +352,21 @@ class SpansTable(QDockWidget):
         if span_id:
             self.service.hub.spanRequested.emit(span_id)
 
+    def _filter(self, needle: str) -> None:
+        """Show the rows ``needle`` lets through, the selected span's row selected while it is
+        one of them (the rows' reset cleared the selection, the text and the Span panel
+        still showing the span selected)."""
+        self.model.set_filter(needle)
+        if self._announced:
+            self._show_selected(self._announced)
+
     def _show_selected(self, span_id: str) -> None:
         """Select the row of ``span_id`` and bring it into view; a row selected already (the
         editor announces its span again after each change of it) is only brought into view.
         Out of sight (the dock behind another tab) the span is only kept, to be selected when
         the table is shown: selecting and scrolling a hidden table cost each press some
         0.4 M instructions with another dock in front."""
+        self._announced = span_id
         if self.table.visibleRegion().isEmpty():
             self._selecting = span_id
             return

@@ -172,3 +172,32 @@ def test_the_selected_span_deleted_leaves_no_row_selected(qtbot, tmp_path):
     assert dock.table.selectionModel().selectedRows() == []
     assert dock.model.row_of("rebels") is None and dock.model.rowCount() == 4
     store.close()
+
+
+def test_the_selected_span_stays_selected_through_the_filter(qtbot, tmp_path):
+    """Typing in the filter keeps the selected span's row selected while the filter shows
+    it, and selects it again when it comes back: the rows' reset left none selected, while
+    the text and the Span panel still showed the span selected."""
+    document = Document(TEXT, "one")
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(document, tuple(
+        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
+    dock = shown_spans_dock(qtbot, store)
+    dock.service.open_document(document.uid)
+    dock.service.hub.spanSelected.emit("rebels")
+
+    def selected() -> list[str]:
+        return [dock.model.data(index, Qt.ItemDataRole.UserRole)
+                for index in dock.table.selectionModel().selectedRows()]
+
+    assert selected() == ["rebels"]
+    dock.filter.setText("r")  # army, rebels, ministry
+    assert selected() == ["rebels"]
+    dock.filter.setText("kid")
+    assert selected() == []
+    dock.filter.setText("")
+    assert selected() == ["rebels"]
+    dock.service.hub.spanSelected.emit("")
+    dock.filter.setText("r")
+    assert selected() == []
+    store.close()
