@@ -76,13 +76,20 @@ class Caption(QLabel):
         return look
 
 
+_ISOLATES = frozenset({"LRI", "RLI", "FSI"})
+"""Bidirectional classes that open an isolate (closed by a PDI)."""
+
+
 def right_to_left(text: str) -> bool:
-    """Whether ``text``'s first strongly directed character is written right to left (as
-    Qt's ``QString::isRightToLeft``)."""
+    """Whether ``text``'s first strongly directed character outside any isolate (LRI, RLI or
+    FSI ... PDI) is written right to left (as Qt's ``QString::isRightToLeft``)."""
+    isolated = 0
     for character in text:
         kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
+        if kind in _ISOLATES:
+            isolated += 1
+        elif kind == "PDI":
+            isolated = max(isolated - 1, 0)
+        elif not isolated and kind in ("R", "AL", "L"):
+            return kind != "L"
     return False

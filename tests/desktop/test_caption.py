@@ -12,7 +12,9 @@ from desktop.caption import Caption, right_to_left
 
 pytestmark = pytest.mark.gui
 
-CAPTIONS = ("Label", "Offsets", "Proposed figure", "Note", "שלום עולם", "Примечание")
+CAPTIONS = ("Label", "Offsets", "Proposed figure", "Note", "שלום עולם", "Примечание",
+            "\u2066abc\u2069 שלום", "\u2067שלום\u2069 abc")
+"""(The last two begin with an isolate: their direction is that of what follows it.)"""
 
 
 def form(qtbot, captions: bool) -> tuple[QScrollArea, list[Caption]]:
@@ -73,3 +75,6 @@ def test_a_caption_draws_its_text_once_while_nothing_it_shows_changes(qtbot, mon
 def test_a_texts_direction_is_its_first_strong_characters():
     assert right_to_left("שלום") and right_to_left("12 שלום abc")
     assert not right_to_left("abc שלום") and not right_to_left("") and not right_to_left("12")
+    # what an isolate (LRI, RLI or FSI up to its PDI) holds does not count
+    assert right_to_left("\u2066abc\u2069 שלום") and right_to_left("\u2068\u2067a\u2069b\u2069ש")
+    assert not right_to_left("\u2067שלום\u2069 abc") and not right_to_left("\u2067שלום")
