@@ -175,7 +175,7 @@ def pending_migration(path: Path) -> None:
 def test_a_damaged_pre_migration_backup_stops_the_migration(full_store: Path,
                                                             monkeypatch) -> None:
     pending_migration(full_store)
-    copy = backup_module._copy
+    copy = backup_module.copy_file
 
     def damaging_copy(source: Path, target: Path) -> None:
         copy(source, target)
@@ -183,12 +183,12 @@ def test_a_damaged_pre_migration_backup_stops_the_migration(full_store: Path,
             file.seek(4096)
             file.write(b"\xa5" * 8192)
 
-    monkeypatch.setattr(backup_module, "_copy", damaging_copy)
+    monkeypatch.setattr(backup_module, "copy_file", damaging_copy)
     with pytest.raises(StoreError, match="backup could not be written"):
         Store.open(full_store)
     assert revision(full_store) == "0001" and "decisions" not in counts(full_store)
     assert list_backups(full_store) == []
-    monkeypatch.setattr(backup_module, "_copy", copy)
+    monkeypatch.setattr(backup_module, "copy_file", copy)
     Store.open(full_store).close()
     assert revision(full_store) == migrate.head_revision()
 
