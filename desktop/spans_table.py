@@ -346,6 +346,8 @@ class SpansTable(QDockWidget):
                 self.model.put(span)
             else:
                 self.model.drop(span_id)
+        if self._announced in changes.spans_after():  # announced before the change came here
+            self._show_selected(self._announced)
 
     def _on_click(self, index: QModelIndex) -> None:
         span_id = self.model.data(index, Qt.ItemDataRole.UserRole)

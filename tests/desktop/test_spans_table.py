@@ -3,12 +3,14 @@ filterable table showed them through a proxy, and only the shown rows asked for.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 from window_helpers import shown_spans_dock
 
-from annotate.commands import CreateSpan, DeleteSpan
+from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.spans_table import SpansModel
@@ -200,4 +202,27 @@ def test_the_selected_span_stays_selected_through_the_filter(qtbot, tmp_path):
     dock.service.hub.spanSelected.emit("")
     dock.filter.setText("r")
     assert selected() == []
+    store.close()
+
+
+def test_the_selected_span_brought_into_the_filter_by_an_edit_is_selected(qtbot, tmp_path):
+    """An edit that brings the selected span into the filter's rows (relabelled to what the
+    filter holds) selects its row: the editor announces the span again before the table
+    takes the change in, when it has no row yet."""
+    document = Document(TEXT, "one")
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(document, tuple(
+        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
+    dock = shown_spans_dock(qtbot, store)
+    dock.service.open_document(document.uid)
+    dock.filter.setText("org")
+    hub = dock.service.hub
+    hub.spanSelected.emit("rebels")  # an ARMED_GROUP: not shown
+    assert dock.table.selectionModel().selectedRows() == []
+    rebels = store.span("rebels")
+    changes = store.apply(UpdateSpan(rebels, replace(rebels, label="ORG")), "amina")
+    hub.spanSelected.emit("rebels")  # the editor's, first
+    hub.changed.emit(changes)
+    assert [dock.model.data(index, Qt.ItemDataRole.UserRole)
+            for index in dock.table.selectionModel().selectedRows()] == ["rebels"]
     store.close()
