@@ -340,13 +340,14 @@ class SpansTable(QDockWidget):
         uid = self.service.current
         if uid not in changes.documents:
             return
-        for span_id, span in changes.spans_after().items():
+        after = changes.spans_after()
+        for span_id, span in after.items():
             if span is not None and span.document == uid and \
                     span.annotator == self.service.annotator:
                 self.model.put(span)
             else:
                 self.model.drop(span_id)
-        if self._announced in changes.spans_after():  # announced before the change came here
+        if self._announced in after:  # announced before the change came here
             self._show_selected(self._announced)
 
     def _on_click(self, index: QModelIndex) -> None:
