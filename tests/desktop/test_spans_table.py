@@ -4,6 +4,7 @@ filterable table showed them through a proxy, and only the shown rows asked for.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -13,7 +14,7 @@ from window_helpers import shown_spans_dock
 from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
-from desktop.spans_table import SpansModel
+from desktop.spans_table import SpansModel, SpansTable
 
 pytestmark = pytest.mark.gui
 
@@ -132,16 +133,22 @@ def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
     assert model.rowCount() == 20_000
 
 
-def test_a_span_announced_again_is_not_selected_again(qtbot, tmp_path):
-    """The editor announces its selected span again after each change of it (a relabel, its
-    undo): the row selected already is kept as it is, not selected anew; another span's row
-    is selected."""
+def opened_dock(qtbot, tmp_path: Path) -> tuple[SpansTable, Store]:
+    """The Spans dock shown on a store holding TEXT with amina's SPANS, the document open."""
     document = Document(TEXT, "one")
     store = Store.open(tmp_path / "s.sqlite")
     store.import_documents([AnnotatedDocument(document, tuple(
         Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
     dock = shown_spans_dock(qtbot, store)
     dock.service.open_document(document.uid)
+    return dock, store
+
+
+def test_a_span_announced_again_is_not_selected_again(qtbot, tmp_path):
+    """The editor announces its selected span again after each change of it (a relabel, its
+    undo): the row selected already is kept as it is, not selected anew; another span's row
+    is selected."""
+    dock, store = opened_dock(qtbot, tmp_path)
     calls = []
     selection = dock.table.selectionModel()
     real = selection.setCurrentIndex
@@ -160,12 +167,7 @@ def test_the_selected_span_deleted_leaves_no_row_selected(qtbot, tmp_path):
     """Deleting the selected span (the editor announces no span, then the change drops its
     row) leaves no row selected: Qt moved the selection to the next row, a span the text and
     the Span panel do not show as selected."""
-    document = Document(TEXT, "one")
-    store = Store.open(tmp_path / "s.sqlite")
-    store.import_documents([AnnotatedDocument(document, tuple(
-        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
-    dock = shown_spans_dock(qtbot, store)
-    dock.service.open_document(document.uid)
+    dock, store = opened_dock(qtbot, tmp_path)
     hub = dock.service.hub
     hub.spanSelected.emit("rebels")
     rebels = store.span("rebels")
@@ -180,12 +182,7 @@ def test_the_selected_span_stays_selected_through_the_filter(qtbot, tmp_path):
     """Typing in the filter keeps the selected span's row selected while the filter shows
     it, and selects it again when it comes back: the rows' reset left none selected, while
     the text and the Span panel still showed the span selected."""
-    document = Document(TEXT, "one")
-    store = Store.open(tmp_path / "s.sqlite")
-    store.import_documents([AnnotatedDocument(document, tuple(
-        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
-    dock = shown_spans_dock(qtbot, store)
-    dock.service.open_document(document.uid)
+    dock, store = opened_dock(qtbot, tmp_path)
     dock.service.hub.spanSelected.emit("rebels")
 
     def selected() -> list[str]:
@@ -209,12 +206,7 @@ def test_the_selected_span_brought_into_the_filter_by_an_edit_is_selected(qtbot,
     """An edit that brings the selected span into the filter's rows (relabelled to what the
     filter holds) selects its row: the editor announces the span again before the table
     takes the change in, when it has no row yet."""
-    document = Document(TEXT, "one")
-    store = Store.open(tmp_path / "s.sqlite")
-    store.import_documents([AnnotatedDocument(document, tuple(
-        Span(document.uid, s.start, s.end, s.label, "amina", s.id) for s in SPANS))])
-    dock = shown_spans_dock(qtbot, store)
-    dock.service.open_document(document.uid)
+    dock, store = opened_dock(qtbot, tmp_path)
     dock.filter.setText("org")
     hub = dock.service.hub
     hub.spanSelected.emit("rebels")  # an ARMED_GROUP: not shown
