@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +31,7 @@ from desktop.dialogs.transfer import (
     ImportDialog,
     checked,
 )
+from desktop.jobs import BACKGROUND_NICE, start_work
 from desktop.transfer_jobs import (
     CANCELLED,
     SKIPPED,
@@ -463,3 +466,21 @@ def test_import_dialog_reads_conll_with_its_column_and_scheme(qtbot, service, st
     assert f"{tsv}: 1 new documents" in run("iob2")
     [doc] = store.iter_documents()
     assert [doc.document.text[s.start:s.end] for s in doc.spans] == ["convoy"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is "
+                    "Linux's (elsewhere the work keeps the GUI thread's)")
+def test_work_runs_scheduled_below_the_gui_thread(qtbot) -> None:
+    seen: dict[str, int] = {}
+
+    def probe() -> None:
+        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen["child"] = int(subprocess.check_output(
+            [sys.executable, "-c", "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"]))
+
+    start_work(probe, held=False)
+    qtbot.waitUntil(lambda: "child" in seen, timeout=TIMEOUT_MS)
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen["worker"] == min(gui + BACKGROUND_NICE, 19) > gui
+    assert seen["child"] == seen["worker"]  # a child it starts (the pair's figures) as well
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == gui  # the program is not lowered

@@ -91,6 +91,7 @@ def at_first_paint(app, window):
 """
 
 JOBS_AFTER_PAINT = """
+from functools import partial
 from pathlib import Path
 from db.backup import list_backups
 seen["started"] = []
@@ -98,7 +99,8 @@ def before_show(app):
     from PySide6.QtCore import QThreadPool
     start = QThreadPool.start
     def counted(pool, work, *rest):  # every job and work started on the pool
-        seen["started"].append(type(work).__name__)
+        job = work.args[0] if isinstance(work, partial) else work
+        seen["started"].append(type(job).__name__)
         start(pool, work, *rest)
     QThreadPool.start = counted
 def at_first_paint(app, window):
