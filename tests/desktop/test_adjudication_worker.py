@@ -19,7 +19,7 @@ from annotate.commands import CreateSpan, UpdateSpan
 from annotate.model import GOLD, AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
-from desktop.review.adjudication_tab import ALIGNING_FIRST
+from desktop.review.adjudication_tab import ALIGNING_FIRST, REPLAN_MS
 
 pytestmark = pytest.mark.gui
 
@@ -134,6 +134,27 @@ def test_an_edit_while_the_document_is_aligned_is_in_the_items_shown(window, qtb
     assert tab.items[1].ids == {"new", f"d{1}"}
     assert [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())] == \
         ["✓ agreed", "✓ agreed"]
+
+
+def test_edits_while_the_document_is_aligned_do_not_restart_its_alignment(window, qtbot, held,
+                                                                         monkeypatch):
+    """Typing with pauses longer than REPLAN_MS used to cancel the alignment under way and start
+    it again at each pause: on a big document none ended while the analyst typed."""
+    tab = window.review.adjudication
+    started = []
+    start = tab._plans.start
+    monkeypatch.setattr(tab._plans, "start", lambda job: (started.append(job), start(job)))
+    next_document(qtbot, window)  # its alignment read the document, and waits
+    uid = window.service.current
+    for n in range(3):  # an edit, then a pause past REPLAN_MS
+        span = Span(uid, 30 + 3 * n, 32 + 3 * n, "CLAIM", "amina", f"k{n}")
+        assert window.service.apply(CreateSpan(span)) is not None
+        qtbot.wait(REPLAN_MS * 2)
+    assert len(started) == 1 and not started[0].cancelled
+    held.set()
+    qtbot.waitUntil(lambda: not tab.planning, timeout=10_000)
+    assert len(started) == 2  # once more, for the edits it may not have read
+    assert {"k0", "k1", "k2"} <= {i for item in tab.items for i in item.ids}
 
 
 def test_no_decision_is_taken_on_items_an_edit_has_made_stale(window, qtbot):
