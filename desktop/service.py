@@ -120,6 +120,10 @@ class Service:
         """The last spans read (document, annotators) by id, kept current from each change."""
         self._in_order: list[Span] | None = None
         """Those spans in text order (made again after a change, when asked for)."""
+        self._last_changed: dict[str, Span | None] = {}
+        """The spans the last change left (by id; None: deleted), for showing them: a big
+        document's spans are not all kept, and the Span panel showed each span just made by
+        reading it back."""
         self._relations: tuple[tuple[str, tuple[str, ...]], list[Relation]] | None = None
         """The last relations read (document, annotators), until a change of relations."""
         self._links_into: tuple[str, list[tuple[str, Relation]]] | None = None
@@ -167,6 +171,7 @@ class Service:
         self._schema = None
         self._document = None
         self._spans = None
+        self._last_changed = {}
         self._relations = None
         self._links_into = None
         self._doc_labels = None
@@ -663,7 +668,11 @@ class Service:
         """Span ``span_id`` as the last change left it when it is among the spans kept
         (:meth:`spans`), else as stored now: for showing it, not for editing it."""
         kept = self._spans[1].get(span_id) if self._spans is not None else None
-        return kept if kept is not None else self.span(span_id)
+        if kept is not None:
+            return kept
+        if span_id in self._last_changed:
+            return self._last_changed[span_id]
+        return self.span(span_id)
 
     def claim_records(self, event: str | None = None, annotator: str | None = None,
                       documents: Sequence[str] | None = None,
@@ -838,11 +847,13 @@ class Service:
         return self._guarded(lambda: self.store.next_redo(self.annotator))
 
     def _follow(self, changes: ChangeSet) -> None:
-        """Keep the spans read last as the change left them (its own values: no read)."""
+        """Keep the spans read last, and the change's own, as it left them (its values: no
+        read)."""
+        self._last_changed = changes.spans_after() if changes.edits else {}
         if self._spans is None or not changes.edits:
             return
         (uid, who), kept = self._spans
-        for span_id, span in changes.spans_after().items():
+        for span_id, span in self._last_changed.items():
             if span is not None and span.document == uid and span.annotator in who:
                 kept[span_id] = span
             else:
@@ -852,7 +863,7 @@ class Service:
     def _emit(self, changes: ChangeSet | None, empty: str = "") -> ChangeSet | None:
         if changes is not None:
             if changes.schema:
-                self._spans = None  # labels renamed
+                self._spans, self._last_changed = None, {}  # labels renamed
             else:
                 self._follow(changes)
             if changes.schema or changes.relations:

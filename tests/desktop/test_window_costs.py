@@ -26,6 +26,7 @@ from db import review, search
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.statusbar import ProgressJob
+from desktop.textview.regions import CHUNK
 
 pytestmark = pytest.mark.gui
 
@@ -639,3 +640,28 @@ def test_a_key_press_sets_only_the_counts_of_the_status_bar(window, qtbot):
     assert status.progress.text().startswith(f"0 of {DOCUMENTS} done · {DOCUMENTS} spans")
     window.service.set_annotator("noor")
     assert "noor" in status.annotator.text()
+
+
+def test_a_span_made_in_a_long_document_is_shown_without_reading_it_back(qtbot, tmp_path):
+    """A document longer than a region keeps only the spans read for the regions shown; the
+    Span panel showed each span just made by reading it back from the store (a read
+    transaction a key press). It takes it from the change, as for a short document."""
+    doc = Document("The army denied that the convoy was ambushed near Kidal. " * 1_000, "Long")
+    assert len(doc.text) > CHUNK
+    path = tmp_path / "long.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(doc, (Span(doc.uid, 4, 8, "ORG", WHO, "a"),))])
+    store.close()
+    window = open_window(qtbot, path, tmp_path, WHO)
+    assert window.service.current == doc.uid
+    select_words(window, "convoy")
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)  # the document's first edit: its status
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    select_words(window, "ambushed")
+    with counted(Store, READS) as calls:
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    made = window.editor.selected()
+    assert made is not None and made.label == "CLAIM"
+    assert window.inspector.span == made
+    assert calls["span"] == calls["spans"] == 0, calls
+    window.service.store.close()
