@@ -76,6 +76,10 @@ ALIGNING_FIRST = "aligning this document first; decide again once its items are 
 FOLLOWED_EDITS = 2_000
 """Edits kept for the items to follow while the tab is out of sight: beyond, the document is
 aligned again when shown."""
+HELD_OUT_OF_SIGHT = 50_000
+"""Most items kept while the tab is out of sight; a document with more is aligned again when
+the tab is shown (the items of a 200,000-span document hold ~37 MB, which the Ledger's build,
+say, then needed on top)."""
 
 
 def with_key(tip: str, key: str) -> str:
@@ -272,10 +276,18 @@ class AdjudicationTab(QWidget):
     def set_aside(self) -> None:
         """Out of sight (another tab or dock in front), the tab does no work: an alignment
         under way is dropped (done again when shown): a long document's alignment takes
-        hundreds of megabytes."""
+        hundreds of megabytes. More than :data:`HELD_OUT_OF_SIGHT` items are let go too."""
         if self._plans.job is not None:
             self._plans.cancel()
             self._stale = True
+        elif len(self.items) > HELD_OUT_OF_SIGHT:
+            self._empty()
+            self._stale = True
+
+    def _empty(self) -> None:
+        """Show no items (none planned, no edit to follow)."""
+        self._show_items("", plan_rows(self.model.rows, DocumentReview([], [], [])))
+        self._doc_plan, self._edits = None, []
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """A change of the current document: an annotator's edit of their spans (a key press
@@ -372,7 +384,7 @@ class AdjudicationTab(QWidget):
             self._reselect = self.selected_row()
         uid = self.service.current
         if not uid:
-            self._show_items("", plan_rows(self.model.rows, DocumentReview([], [], [])))
+            self._empty()
             return True
         try:
             location = worker_location(self.service.store)

@@ -19,6 +19,7 @@ from annotate.commands import CreateSpan, UpdateSpan
 from annotate.model import GOLD, AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
+from desktop.review import adjudication_tab
 from desktop.review.adjudication_tab import ALIGNING_FIRST, REPLAN_MS
 
 pytestmark = pytest.mark.gui
@@ -193,3 +194,21 @@ def test_no_decision_is_taken_on_an_item_aligned_anew_while_a_dialog_asked(windo
     aligned(qtbot, tab)
     assert not tab.accept(agreed, agreed.spans[0])
     assert window.service.store.decisions(uid) == []
+
+
+def test_many_items_are_let_go_out_of_sight_and_aligned_again_when_shown(window, qtbot,
+                                                                         monkeypatch):
+    tab = window.review.adjudication
+    assert len(tab.items) == 2
+    window.spans.raise_()  # the review dock behind the Spans dock: the items are kept
+    qtbot.waitUntil(lambda: tab.visibleRegion().isEmpty())
+    assert len(tab.items) == 2 and tab.model.rowCount() == 2
+    window.review.raise_()
+    monkeypatch.setattr(adjudication_tab, "HELD_OUT_OF_SIGHT", 1)
+    window.spans.raise_()  # more than it keeps out of sight: let go
+    qtbot.waitUntil(lambda: tab.visibleRegion().isEmpty())
+    assert tab.items == [] and tab.model.rowCount() == 0
+    window.review.raise_()  # shown again: aligned again
+    qtbot.waitUntil(lambda: len(tab.items) == 2 and not tab.planning, timeout=10_000)
+    assert tab.model.rowCount() == 2
+    assert [i.kind for i in tab.items] == ["agreed", "single"]
