@@ -276,13 +276,15 @@ class AdjudicationTab(QWidget):
     def set_aside(self) -> None:
         """Out of sight (another tab or dock in front), the tab does no work: an alignment
         under way is dropped (done again when shown): a long document's alignment takes
-        hundreds of megabytes. More than :data:`HELD_OUT_OF_SIGHT` items are let go too."""
+        hundreds of megabytes. More than :data:`HELD_OUT_OF_SIGHT` items are let go too (the
+        item selected is selected again once aligned)."""
         if self._plans.job is not None:
             self._plans.cancel()
             self._stale = True
         elif len(self.items) > HELD_OUT_OF_SIGHT:
+            chosen = self.selected_row()
             self._empty()
-            self._stale = True
+            self._stale, self._planned, self._reselect = True, None, chosen
 
     def _empty(self) -> None:
         """Show no items (none planned, no edit to follow)."""

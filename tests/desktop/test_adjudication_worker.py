@@ -212,3 +212,20 @@ def test_many_items_are_let_go_out_of_sight_and_aligned_again_when_shown(window,
     qtbot.waitUntil(lambda: len(tab.items) == 2 and not tab.planning, timeout=10_000)
     assert tab.model.rowCount() == 2
     assert [i.kind for i in tab.items] == ["agreed", "single"]
+
+
+def test_the_item_selected_stays_selected_when_many_items_are_let_go_and_aligned_again(
+        window, qtbot, monkeypatch):
+    """The reviewer's item was lost (none selected, the table at its top) each time they looked
+    at another tab and back on a document of more than HELD_OUT_OF_SIGHT items."""
+    tab = window.review.adjudication
+    tab.select(1)
+    chosen = tab.selected_row()
+    assert chosen is not None and chosen.kind == "single"
+    monkeypatch.setattr(adjudication_tab, "HELD_OUT_OF_SIGHT", 1)
+    window.spans.raise_()
+    qtbot.waitUntil(lambda: tab.visibleRegion().isEmpty())
+    assert tab.items == []
+    window.review.raise_()
+    qtbot.waitUntil(lambda: len(tab.items) == 2 and not tab.planning, timeout=10_000)
+    assert tab.selected_row() is not None and tab.selected_row().ids == chosen.ids
