@@ -54,7 +54,10 @@ def store_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, store_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window once the status bar's counts, read in a worker below the GUI thread, have
+    come: a press counted meanwhile would count the worker's reads as its own."""
     win = open_window(qtbot, store_path, tmp_path, WHO)
+    qtbot.waitUntil(lambda: win.status.counts is not None, timeout=10_000)
     yield win
     win.service.store.close()
 
