@@ -136,6 +136,13 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
+def wait_while(busy: Callable[[], bool], limit_s: float = 60) -> None:
+    """Run the event loop while ``busy()`` (checked every 20 ms), for ``limit_s`` at most."""
+    deadline = time.perf_counter() + limit_s
+    while busy() and time.perf_counter() < deadline:
+        wait(20)
+
+
 def timed(action: Callable[[], object]) -> float:
     """Seconds of ``action`` and the event loop's work after it, garbage collector held off."""
     gc.disable()
@@ -155,13 +162,8 @@ def stall(seconds: float, busy: Callable[[], bool] = lambda: False) -> float:
     timer = QTimer(interval=5)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-    deadline = time.perf_counter() + 60
-    while busy() and time.perf_counter() < deadline:
-        QTimer.singleShot(20, loop.quit)
-        loop.exec()
+    wait(int(seconds * 1000))
+    wait_while(busy)
     timer.stop()
     ticks.append(time.perf_counter())
     return max(b - a for a, b in pairwise(ticks))
@@ -285,9 +287,7 @@ def bring_front(window: MainWindow, dock: str, tab: int | None) -> None:
                "review": lambda: (window.review.adjudication.planning
                                   or window.review.agreement.busy),
                "dashboard": lambda: window.dashboard.busy}.get(dock, lambda: False)
-    deadline = time.perf_counter() + 60
-    while working() and time.perf_counter() < deadline:  # what it shows, read in the background
-        wait(20)
+    wait_while(working)  # what it shows, read in the background
     settle()
 
 
@@ -639,7 +639,7 @@ def memory_child(kind: str, path: Path, folder: Path) -> float:
     window = open_window(app, path, folder)
     for dock, tab in FRONTS:
         bring_front(window, dock, tab)
-        wait(300)  # the dashboard's and the review's jobs
+        wait(300)  # work a front starts after what bring_front waits for
         settle()
     return peak_mb()
 
