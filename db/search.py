@@ -1,8 +1,10 @@
 """The document list query: filters by full-text search, status and label.
 
 The full-text index (FTS5 on SQLite, tsvector on PostgreSQL: :mod:`db.dialects`) is filled
-lazily: imports stay fast, and the first search after an import indexes only the documents
-added since the last one.
+after the documents are stored, not with them: imports stay fast. The window brings it up to
+date in the background (a chunk of documents per transaction), its search covering what is
+indexed so far meanwhile; the command line's search first indexes the documents added since the
+last refresh.
 """
 
 from __future__ import annotations
@@ -56,9 +58,25 @@ def unindexed(conn: Connection) -> tuple[int, int] | None:
     return (done, newest) if newest > done else None
 
 
-def refresh_index(conn: Connection, limit: int | None = None) -> bool:
+def _within(conn: Connection, done: int, newest: int, characters: int) -> int:
+    """The last of the documents after ``done`` (up to ``newest``) whose texts, added up from
+    the first, have not yet reached ``characters`` before it (the first, at least)."""
+    total = 0
+    rows = conn.execute(select(D.c.id, D.c.length).where(D.c.id > done, D.c.id <= newest)
+                        .order_by(D.c.id))
+    for doc_id, length in rows:
+        total += length
+        if total >= characters:
+            rows.close()
+            return int(doc_id)
+    return newest
+
+
+def refresh_index(conn: Connection, limit: int | None = None,
+                  characters: int | None = None) -> bool:
     """Index the documents added since the last refresh (stored texts never change), at most
-    ``limit`` of them; whether some still wait."""
+    ``limit`` of them, and no more after their texts reach ``characters`` (one at least);
+    whether some still wait."""
     pending = unindexed(conn)
     if pending is None:
         return False
@@ -68,6 +86,8 @@ def refresh_index(conn: Connection, limit: int | None = None) -> bool:
             select(D.c.id).where(D.c.id > done).order_by(D.c.id).offset(limit - 1).limit(1)
         )
         newest = newest if last is None else last
+    if characters is not None:
+        newest = _within(conn, done, newest, characters)
     dialects.of(conn).fill_search_index(conn, done, newest)
     conn.execute(
         text(

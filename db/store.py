@@ -158,6 +158,8 @@ class Store:
         self._token = uuid.uuid4().hex
         """Tells this Store's commits from others' where a watch hears of every commit."""
         self._watcher: Watch | None = None
+        self._watch_owned = True
+        """Whether :attr:`_watcher` is this Store's own (else :meth:`commit_as` lent it)."""
         self._schema: tuple[int, edits.Known] | None = None  # (data_version, known) for edits
         self._owner = threading.get_ident()
         self.patience_ms: int | None = None
@@ -280,12 +282,20 @@ class Store:
         self._closed = True
         if self._file_gone():
             self._settle()
-        if self._watcher is not None:
+        if self._watcher is not None and self._watch_owned:
             self._watcher.close()
         if self._kept is not None:
             self._kept.close()
             self._kept = None
         self.engine.dispose()
+
+    def commit_as(self, other: Store) -> None:
+        """Commit as ``other`` does: its watch (:meth:`data_version`, once made) then never
+        takes this Store's commits for another program's. For a worker of the same program
+        whose writes change nothing ``other``'s readers show (the search index brought up to
+        date). The watch stays ``other``'s: closing this Store leaves it open."""
+        self._token = other._token
+        self._watcher, self._watch_owned = other._watcher, False
 
     def data_version(self) -> int:
         """A number that changes when another Store or program commits to this store (never
@@ -629,14 +639,15 @@ class Store:
         with self._write() as conn:
             search.refresh_index(conn)
 
-    def index_for_search(self, limit: int) -> bool:
-        """Add at most ``limit`` documents to the search index, in one write transaction;
-        whether some still wait (a caller in the background holds the lock briefly)."""
+    def index_for_search(self, limit: int, characters: int | None = None) -> bool:
+        """Add at most ``limit`` documents to the search index, and no more once their texts
+        reach ``characters``, in one write transaction; whether some still wait (a caller in
+        the background holds the lock briefly)."""
         with self._read() as conn:
             if search.unindexed(conn) is None:
                 return False
         with self._write() as conn:
-            return search.refresh_index(conn, limit)
+            return search.refresh_index(conn, limit, characters)
 
     def search_index_behind(self) -> bool:
         """Whether documents wait to be added to the search index."""

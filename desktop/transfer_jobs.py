@@ -94,7 +94,7 @@ class ExportJob(Job):
         self.out, self.fmt, self.filters, self.split = Path(out), fmt, filters, split
 
     def open_store(self) -> Store:
-        store = _WatchedStore.open(self.location)
+        store = _WatchedStore.open(self.location, check_pages=False)  # as Job's
         store.watch = lambda count: self.report(str(self.out), count)
         return store
 

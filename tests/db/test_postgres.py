@@ -111,6 +111,30 @@ def test_a_commit_elsewhere_shows_in_the_watch_within_a_second(url: str, store: 
     assert store.data_version() == seen + 1
 
 
+def test_commits_made_as_another_store_are_not_news_to_its_watch(url: str,
+                                                                 store: Store) -> None:
+    doc = Document("The army denied it", "a")
+    store.import_documents([AnnotatedDocument(doc)])
+    seen = store.data_version()
+    worker = Store.open(url)
+    try:
+        worker.commit_as(store)
+        worker.apply(CreateSpan(Span(doc.uid, 0, 3, "CLAIM", "amina")), "amina")
+        time.sleep(0.3)  # a notification would have come by now
+        assert store.data_version() == seen
+    finally:
+        worker.close()
+    other = Store.open(url)
+    try:
+        other.apply(CreateSpan(Span(doc.uid, 4, 8, "CLAIM", "ben")), "ben")
+    finally:
+        other.close()
+    deadline = time.monotonic() + 1.0
+    while store.data_version() == seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.data_version() == seen + 1
+
+
 def test_the_command_line_imports_and_exports_as_on_a_file(url: str, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]
                                                           ) -> None:

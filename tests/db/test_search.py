@@ -159,3 +159,20 @@ def test_a_page_of_the_list_is_two_statements_on_the_driver_compiled_once(store,
     assert {words: total for words, (total, _) in pages.items()} == {
         "raid": 2, "kidal": 2, "armed": 3}
     assert [row.title for row in pages["raid"][1]] == ["Raid", "Both"]
+
+
+def test_a_chunk_of_the_index_stops_once_its_texts_reach_the_characters_given(store):
+    """The window's job indexes in transactions of a bounded size: documents are added until
+    their texts reach the characters given (one at least, however long)."""
+    lengths = (300, 300, 2_000, 10, 10)
+    store.import_documents(AnnotatedDocument(Document(f"{i}w" + "w" * (n - 2), f"D{i}"))
+                           for i, n in enumerate(lengths))
+    indexed: list[int] = []
+
+    def count() -> int:
+        return sum(1 for n in range(len(lengths))
+                   if store.list_documents(search_text=f"{n}w*", index=False))
+    while store.index_for_search(100, characters=500):
+        indexed.append(count())
+    indexed.append(count())
+    assert indexed == [2, 3, 5]  # 300 + 300; the long one alone; the two short ones

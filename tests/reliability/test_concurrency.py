@@ -172,6 +172,28 @@ def test_data_version_counts_only_other_writers(store_path: Path) -> None:
     theirs.close()
 
 
+def test_commits_made_as_another_store_are_not_news_to_its_watch(store_path: Path) -> None:
+    """A worker's Store committing as the window's (its search index job): not news to the
+    window's watch, while a third writer's commits still are, and closing the worker's Store
+    leaves the window's watch working."""
+    mine, worker, theirs = (Store.open(store_path) for _ in range(3))
+    uid = mine.list_documents()[0].uid
+    before = mine.data_version()
+    worker.commit_as(mine)
+    create(worker, uid, 0, "amina")
+    worker.set_setting("x", "1")
+    assert mine.data_version() == before
+    create(theirs, uid, 5, "bo")
+    assert mine.data_version() == before + 1
+    worker.close()
+    theirs.set_setting("y", "2")
+    assert mine.data_version() == before + 2
+    create(mine, uid, 20, "amina")
+    assert mine.data_version() == before + 2
+    mine.close()
+    theirs.close()
+
+
 @pytest.mark.gui
 def test_window_shows_what_another_window_wrote(qtbot, store_path: Path,
                                                 tmp_path: Path) -> None:

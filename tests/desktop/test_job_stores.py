@@ -1,0 +1,108 @@
+"""The stores background work opens on the window's store: the file's pages are walked once, by
+the window's check, not again by each job (quick_check reads the whole file; on a 500 MB store
+~0.9 s a job, and the status bar counts again after every commit another program makes); a
+file that check found damaged is written by no job."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterator
+from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db import trust
+from db.store import Store
+from db.transfer import ExportFilter
+from desktop import jobs, pair_process
+from desktop.jobs import SearchIndexJob, refuse_writes
+from desktop.transfer_jobs import ExportJob
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store of a few documents, none of them in the search index yet, with spans of two
+    annotators."""
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(Document(f"Report {n}: the convoy was ambushed.",
+                                                       f"Report {n}"), [], [])
+                            for n in range(5)])
+    for doc in store.list_documents():
+        for who in ("amina", "bo"):
+            store.apply(CreateSpan(Span(doc.uid, 0, 6, "CLAIM", who)), who)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each walk of a store file's pages (quick_check) from now on."""
+    walked: list[str] = []
+    damage: Callable = trust.damage
+
+    def counted(conn):  # type: ignore[no-untyped-def]
+        walked.append("quick_check")
+        return damage(conn)
+    monkeypatch.setattr(trust, "damage", counted)
+    monkeypatch.setattr(jobs, "_damaged", {})
+    return walked
+
+
+def ran(job: jobs.Job) -> list[tuple[str, object]]:
+    """Run ``job`` here and now: what its signals said."""
+    said: list[tuple[str, object]] = []
+    job.signals.finished.connect(lambda result: said.append(("finished", result)))
+    job.signals.failed.connect(lambda message: said.append(("failed", message)))
+    job.run()
+    return said
+
+
+def test_a_job_does_not_walk_the_pages_again(qtbot, store: Store, walks: list[str]) -> None:
+    assert store.search_index_behind()
+    assert ran(SearchIndexJob(store.address)) == [("finished", None)]
+    assert not store.search_index_behind()
+    assert walks == []  # the old code walked the whole file for each job
+
+
+def test_an_export_job_does_not_walk_the_pages_again(qtbot, store: Store, walks: list[str],
+                                                     tmp_path: Path) -> None:
+    job = ExportJob(store.address, tmp_path / "out.jsonl", "native", ExportFilter())
+    opened = job.open_store()
+    try:
+        assert len(opened.list_documents()) == 5
+    finally:
+        opened.close()
+    assert walks == []
+
+
+def test_the_pair_figures_child_does_not_walk_the_pages_again(
+        store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's own code, run here (its request on stdin, its messages on a pipe)."""
+    request = SimpleNamespace(buffer=BytesIO(pickle.dumps((store.address, "amina", "bo"))))
+    monkeypatch.setattr(sys, "stdin", request)
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # the child sends its prints to stderr
+    readable, writable = os.pipe()
+    pair_process.main(writable)
+    with os.fdopen(readable, "rb") as messages:
+        said = [pickle.load(messages)]
+        while said[-1][0] == "step":
+            said.append(pickle.load(messages))
+    kind, figures = said[-1]
+    assert kind == "done" and figures.documents == 5
+    assert walks == []
+
+
+def test_no_job_writes_a_file_the_windows_check_found_damaged(
+        qtbot, store: Store, walks: list[str]) -> None:
+    refuse_writes(store, "s.sqlite: the store file is damaged (page 7)")
+    said = ran(SearchIndexJob(store.address))
+    assert said == [("failed", "s.sqlite: the store file is damaged (page 7)")]
+    assert store.search_index_behind()

@@ -1,0 +1,142 @@
+"""The window keeps the store's search index current in the background, without waiting for a
+search to be typed: on the store it opens, on a store it switches to, and on what another
+program adds while it is open (whose commits do not cancel the job under way)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db import search
+from db.store import Store
+from desktop import jobs
+from desktop.jobs import SearchIndexJob, window_writing
+from tests.window_helpers import open_window
+
+pytestmark = pytest.mark.gui
+TIMEOUT_MS = 20_000
+
+
+def documents(first: int, count: int) -> list[AnnotatedDocument]:
+    return [AnnotatedDocument(Document(f"Report {n}: a convoy was ambushed near Kidal.",
+                                       f"Report {n}")) for n in range(first, first + count)]
+
+
+def unindexed_store(path: Path, count: int = 5) -> Path:
+    store = Store.open(path)
+    store.import_documents(documents(0, count))
+    assert store.search_index_behind()
+    store.close()
+    return path
+
+
+@pytest.fixture
+def indexing_threads(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The thread of each transaction that adds documents to a search index."""
+    threads: list[threading.Thread] = []
+    real = search.refresh_index
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+    monkeypatch.setattr(search, "refresh_index", counted)
+    return threads
+
+
+def test_the_store_opened_is_indexed_without_a_search(qtbot, tmp_path: Path,
+                                                      indexing_threads) -> None:
+    window = open_window(qtbot, unindexed_store(tmp_path / "s.sqlite"), tmp_path)
+    store = window.service.store
+    try:
+        qtbot.waitUntil(lambda: not store.search_index_behind(), timeout=TIMEOUT_MS)
+        assert not window.documents.search.text()
+        assert indexing_threads and threading.main_thread() not in indexing_threads
+    finally:
+        store.close()
+
+
+def test_a_store_switched_to_is_indexed(qtbot, tmp_path: Path) -> None:
+    first = Store.open(tmp_path / "first.sqlite")
+    first.close()
+    window = open_window(qtbot, tmp_path / "first.sqlite", tmp_path)
+    other = unindexed_store(tmp_path / "other.sqlite")
+    try:
+        assert window.service.open_store(str(other))
+        qtbot.waitUntil(lambda: not window.service.store.search_index_behind(),
+                        timeout=TIMEOUT_MS)
+    finally:
+        window.service.store.close()
+
+
+def test_what_another_program_adds_is_indexed_and_its_commits_cancel_no_job(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cancelled: list[SearchIndexJob] = []
+    cancel = SearchIndexJob.cancel
+
+    def counted(job: SearchIndexJob) -> None:
+        cancelled.append(job)
+        cancel(job)
+    monkeypatch.setattr(SearchIndexJob, "cancel", counted)
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    window = open_window(qtbot, path, tmp_path)
+    service = window.service
+    other = Store.open(path)  # another program
+    try:
+        other.import_documents(documents(0, 3))
+        qtbot.waitUntil(lambda: not other.search_index_behind(), timeout=TIMEOUT_MS)
+        other.import_documents(documents(3, 3))
+        service.notice_outside_changes()  # as the watch's timer does
+        assert service.indexing  # the next job, started by the watch's news
+        other.import_documents(documents(6, 3))
+        service.notice_outside_changes()  # more news while it runs
+        qtbot.waitUntil(lambda: not other.search_index_behind() and not service.indexing,
+                        timeout=TIMEOUT_MS)
+        assert cancelled == []  # the old code cancelled the job at each outside commit
+        assert len(service.store.list_documents(search_text="ambushed", index=False)) == 9
+    finally:
+        other.close()
+        service.store.close()
+
+
+def test_the_index_job_lets_a_write_of_the_window_go_first(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two of its transactions the job waits while the window's thread writes (SQLite
+    lets a writer waiting for the lock sleep: the job's next transaction came first)."""
+    monkeypatch.setattr(jobs, "INDEX_CHARACTERS", 1)  # a transaction per document
+    store = Store.open(unindexed_store(tmp_path / "s.sqlite", 6))
+    job = SearchIndexJob(store.address)
+    worker = threading.Thread(target=job.run)
+    try:
+        with window_writing():
+            worker.start()
+            qtbot.wait(300)
+            assert len(store.list_documents(search_text="convoy", index=False)) == 1
+        worker.join(TIMEOUT_MS / 1000)
+        assert len(store.list_documents(search_text="convoy", index=False)) == 6
+    finally:
+        store.close()
+
+
+def test_the_windows_edits_are_written_as_the_window_writing(qtbot, tmp_path: Path) -> None:
+    """What the job waits for: each edit the window writes (and only while it does)."""
+    window = open_window(qtbot, unindexed_store(tmp_path / "s.sqlite"), tmp_path)
+    service = window.service
+    flagged: list[bool] = []
+    apply = service.store.apply
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        flagged.append(jobs._window_writing.is_set())
+        return apply(*args, **kwargs)
+    service.store.apply = recorded  # type: ignore[method-assign]
+    try:
+        service.open_document(service.store.list_documents()[0].uid)
+        assert service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
+        assert flagged == [True]
+        assert not jobs._window_writing.is_set()
+    finally:
+        service.store.close()
