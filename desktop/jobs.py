@@ -13,6 +13,7 @@ painted (:func:`hold_jobs`, :func:`release_jobs`).
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import sys
 import threading
@@ -264,39 +265,50 @@ class PageCheckJob(Job):
 INDEX_CHUNK = 2_000
 """Most documents added to the search index per write transaction: the lock is let go often,
 so the window's edits do not wait for the whole corpus."""
-INDEX_CHARACTERS = 500_000
+INDEX_CHARACTERS = 200_000
 """No more documents are added in the transaction once their texts reach this many characters
-(~12 ms of indexing; 2,000 documents of 1,500 characters took ~40 ms, a 5 MB one ~0.1 s)."""
+(~5 ms of indexing; 2,000 documents of 1,500 characters took ~40 ms, a 5 MB one ~0.1 s)."""
+PAUSE_S = 0.5
+"""How long the window's thread must have written nothing before the index job writes."""
 
-_window_writing = threading.Event()
+
+class _WindowWrites:
+    """Whether the window's thread writes the store now, and when it last did."""
+
+    def __init__(self) -> None:
+        self.writing = False
+        self.ended = -math.inf
+
+
+_window = _WindowWrites()
 
 
 @contextmanager
 def window_writing() -> Iterator[None]:
-    """Around a write on the window's thread: a job between two of its write transactions
-    waits for it to end (:func:`after_window_writes`) instead of taking the lock again first
-    (SQLite lets a waiting writer sleep, and a job's next transaction came before it)."""
-    _window_writing.set()
+    """Around a write on the window's thread: the search index job writes only in the
+    analyst's pauses (:func:`window_paused`). Between two of its transactions it took the lock
+    first, SQLite letting a writer that waits for it sleep; at the window's start its chunks,
+    sharing the cores with the backup and the page check, kept the first key presses' writes
+    waiting past 50 ms."""
+    _window.writing = True
     try:
         yield
     finally:
-        _window_writing.clear()
+        _window.writing = False
+        _window.ended = time.monotonic()
 
 
-def after_window_writes(limit_s: float = 1.0) -> None:
-    """Return once the window's thread writes no more (:func:`window_writing`), or after
-    ``limit_s`` at most."""
-    deadline = time.monotonic() + limit_s
-    while _window_writing.is_set() and time.monotonic() < deadline:
-        time.sleep(0.001)
+def window_paused(seconds: float) -> bool:
+    """Whether the window's thread has written nothing for ``seconds``."""
+    return not _window.writing and time.monotonic() - _window.ended >= seconds
 
 
 class SearchIndexJob(Job):
     """Bring the store's search index up to date, :data:`INDEX_CHUNK` documents or
-    :data:`INDEX_CHARACTERS` per transaction, the window's writes first between them;
-    cancellable between chunks. Its commits are the window's own to the watch
-    of ``window_store`` (:meth:`Store.commit_as`): they change nothing its views show, which
-    would otherwise all read the store again after each of them."""
+    :data:`INDEX_CHARACTERS` per transaction, while the window's thread has written
+    nothing for :data:`PAUSE_S`; cancellable between chunks. Its commits are the window's
+    own to the watch of ``window_store`` (:meth:`Store.commit_as`): they change nothing its
+    views show, which would otherwise all read the store again after each of them."""
 
     def __init__(self, location: str, window_store: Store | None = None) -> None:
         super().__init__(location)
@@ -308,12 +320,16 @@ class SearchIndexJob(Job):
             store.commit_as(self._window_store)
         return store
 
-    def work(self, store: Store) -> None:
+    def work(self, store: Store) -> bool:
+        """Whether the index is up to date: False when the window's thread wrote meanwhile
+        (the rest waits for its next pause; waiting here would hold a worker of the pool)."""
         done = 0
-        while store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS):
+        while window_paused(PAUSE_S):
+            if not store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS):
+                return True
             done += 1
             self.step(done, 0)
-            after_window_writes()
+        return False
 
 
 class SpanReachJob(Job):

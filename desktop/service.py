@@ -56,6 +56,7 @@ from db.schema_io import RelationTypeUse
 from db.store import DocumentRow, Store
 from desktop.hub import Hub
 from desktop.jobs import (
+    PAUSE_S,
     DailyBackupJob,
     Latest,
     PageCheckJob,
@@ -63,6 +64,7 @@ from desktop.jobs import (
     SearchIndexJob,
     SpanReachJob,
     refuse_writes,
+    window_paused,
     window_writing,
     worker_location,
 )
@@ -158,6 +160,8 @@ class Service:
         self._watch.start()
         self._backup_job: DailyBackupJob | None = None
         self._index: Latest[SearchIndexJob] = Latest()
+        self._index_later = QTimer(self.hub, singleShot=True, interval=round(PAUSE_S * 1000))
+        self._index_later.timeout.connect(self.index_for_search)  # in the analyst's pause
         self._reach_jobs = Running()
         self.hub.storeChanged.connect(self.index_for_search)  # imports, others' commits
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
@@ -498,8 +502,9 @@ class Service:
 
     @property
     def indexing(self) -> bool:
-        """The search index is being brought up to date in the background."""
-        return self._index.job is not None
+        """The search index is being brought up to date in the background (or will be in
+        the analyst's next pause)."""
+        return self._index.job is not None or self._index_later.isActive()
 
     def index_for_search(self) -> bool:
         """Start bringing the search index up to date in a worker thread, when it is behind
@@ -507,10 +512,11 @@ class Service:
         added meanwhile); whether a job is under way. ``searchIndexed`` says when it is done.
         The window asks once it is shown, and after a store is opened, an import or another
         program's commit: the index is kept current without waiting for a search (whose
-        first on 100,000 documents waited ~4 s for it). A store no job can open is indexed
-        here, at once."""
-        if self._index.job is not None:
-            return True
+        first on 100,000 documents waited ~4 s for it); the job writes in the analyst's
+        pauses, and starts in the next one if the window wrote less than :data:`PAUSE_S`
+        ago. A store no job can open is indexed here, at once."""
+        if self._index.job is not None or self.store.closed:
+            return self._index.job is not None
         if not self._guarded(self.store.search_index_behind):
             return False
         try:
@@ -519,20 +525,24 @@ class Service:
             if self._attempt(lambda: self.store.index_for_search(sys.maxsize)):
                 self.hub.searchIndexed.emit()
             return False
+        if not window_paused(PAUSE_S):
+            self._index_later.start()
+            return True
         job = SearchIndexJob(location, self.store)
         job.signals.finished.connect(partial(self._indexed, job, None))
         job.signals.failed.connect(lambda message: self._indexed(job, message))
         self._index.start(job)  # another store cancels it: it works on the one left
         return True
 
-    def _indexed(self, job: SearchIndexJob, failure: str | None, _result: object = None,
-                 ) -> None:
-        """A search index job ended (a dropped one is let go unheard)."""
-        if not self._index.ended(job.signals):
+    def _indexed(self, job: SearchIndexJob, failure: str | None, done: bool = False) -> None:
+        """A search index job ended (a dropped one, or one of a store closed since, is let go
+        unheard: the window may be gone)."""
+        if not self._index.ended(job.signals) or self.store.closed:
             return
         if failure is None:
-            self.hub.searchIndexed.emit()
-            self.index_for_search()  # what was added after the job's last look
+            if done:
+                self.hub.searchIndexed.emit()
+            self.index_for_search()  # the rest (the window wrote), or what came since
         else:
             self.hub.message.emit(f"the search index could not be brought up to date: "
                                   f"{failure}")

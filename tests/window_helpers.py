@@ -1,5 +1,5 @@
-"""The main window as the tests open it, selecting in its text, and counting the events its
-widgets receive and the table cells they draw."""
+"""The main window as the tests open it, selecting in its text, counting the events its
+widgets receive and the table cells they draw, and running its background jobs here."""
 
 from collections import Counter
 from pathlib import Path
@@ -12,11 +12,21 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 from annotate.model import AnnotatedDocument
 from annotate.samples import sample_documents
 from db.store import Store
+from desktop.jobs import Job
 from desktop.main_window import MainWindow
 from desktop.plain_cells import PlainCells
 from desktop.review.adjudication_tab import AdjudicationTab
 from desktop.service import Service
 from desktop.spans_table import SpansTable
+
+
+def ran(job: Job) -> list[tuple[str, object]]:
+    """Run ``job`` on this thread, now: what its signals said."""
+    said: list[tuple[str, object]] = []
+    job.signals.finished.connect(lambda result: said.append(("finished", result)))
+    job.signals.failed.connect(lambda message: said.append(("failed", message)))
+    job.run()
+    return said
 
 
 def aligned(qtbot, tab: AdjudicationTab) -> AdjudicationTab:

@@ -23,6 +23,7 @@ from db.transfer import ExportFilter
 from desktop import jobs, pair_process
 from desktop.jobs import SearchIndexJob, refuse_writes
 from desktop.transfer_jobs import ExportJob
+from tests.window_helpers import ran
 
 pytestmark = pytest.mark.gui
 
@@ -56,18 +57,11 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return walked
 
 
-def ran(job: jobs.Job) -> list[tuple[str, object]]:
-    """Run ``job`` here and now: what its signals said."""
-    said: list[tuple[str, object]] = []
-    job.signals.finished.connect(lambda result: said.append(("finished", result)))
-    job.signals.failed.connect(lambda message: said.append(("failed", message)))
-    job.run()
-    return said
-
-
-def test_a_job_does_not_walk_the_pages_again(qtbot, store: Store, walks: list[str]) -> None:
+def test_a_job_does_not_walk_the_pages_again(qtbot, store: Store, walks: list[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)  # whenever the window last wrote
     assert store.search_index_behind()
-    assert ran(SearchIndexJob(store.address)) == [("finished", None)]
+    assert ran(SearchIndexJob(store.address)) == [("finished", True)]
     assert not store.search_index_behind()
     assert walks == []  # the old code walked the whole file for each job
 
@@ -101,7 +95,8 @@ def test_the_pair_figures_child_does_not_walk_the_pages_again(
 
 
 def test_no_job_writes_a_file_the_windows_check_found_damaged(
-        qtbot, store: Store, walks: list[str]) -> None:
+        qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)  # whenever the window last wrote
     refuse_writes(store, "s.sqlite: the store file is damaged (page 7)")
     said = ran(SearchIndexJob(store.address))
     assert said == [("failed", "s.sqlite: the store file is damaged (page 7)")]

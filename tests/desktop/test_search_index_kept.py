@@ -15,7 +15,7 @@ from db import search
 from db.store import Store
 from desktop import jobs
 from desktop.jobs import SearchIndexJob, window_writing
-from tests.window_helpers import open_window
+from tests.window_helpers import open_window, ran
 
 pytestmark = pytest.mark.gui
 TIMEOUT_MS = 20_000
@@ -103,23 +103,51 @@ def test_what_another_program_adds_is_indexed_and_its_commits_cancel_no_job(
         service.store.close()
 
 
-def test_the_index_job_lets_a_write_of_the_window_go_first(
+def test_the_index_job_writes_in_the_windows_pauses(
         qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Between two of its transactions the job waits while the window's thread writes (SQLite
-    lets a writer waiting for the lock sleep: the job's next transaction came first)."""
+    """The job writes only while the window's thread has written nothing for a pause, and
+    ends (its worker free for other jobs) when the window writes: SQLite lets a writer
+    waiting for the lock sleep, so a job's next transaction came first, and at the window's
+    start its chunks kept key presses waiting."""
     monkeypatch.setattr(jobs, "INDEX_CHARACTERS", 1)  # a transaction per document
     store = Store.open(unindexed_store(tmp_path / "s.sqlite", 6))
-    job = SearchIndexJob(store.address)
-    worker = threading.Thread(target=job.run)
+
+    def indexed() -> int:
+        return len(store.list_documents(search_text="convoy", index=False))
     try:
         with window_writing():
-            worker.start()
-            qtbot.wait(300)
-            assert len(store.list_documents(search_text="convoy", index=False)) == 1
-        worker.join(TIMEOUT_MS / 1000)
-        assert len(store.list_documents(search_text="convoy", index=False)) == 6
+            assert ran(SearchIndexJob(store.address)) == [("finished", False)]
+        assert ran(SearchIndexJob(store.address)) == [("finished", False)]  # no pause yet
+        assert indexed() == 0
+        looks = iter((True, True, True, False))  # the window writes after three transactions
+        with monkeypatch.context() as patch:
+            patch.setattr(jobs, "window_paused", lambda _seconds: next(looks))
+            assert ran(SearchIndexJob(store.address)) == [("finished", False)]
+        assert indexed() == 3
+        monkeypatch.setattr(jobs, "PAUSE_S", 0)
+        assert ran(SearchIndexJob(store.address)) == [("finished", True)]
+        assert indexed() == 6
     finally:
         store.close()
+
+
+def test_the_window_starts_the_index_job_in_the_analysts_pause(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    window = open_window(qtbot, path, tmp_path)
+    service = window.service
+    other = Store.open(path)  # another program
+    try:
+        other.import_documents(documents(0, 3))
+        with window_writing():  # the analyst's edit, as the watch hears of the import
+            assert service.notice_outside_changes()
+        assert service.indexing and service._index.job is None  # in the pause
+        qtbot.waitUntil(lambda: not other.search_index_behind() and not service.indexing,
+                        timeout=TIMEOUT_MS)
+    finally:
+        other.close()
+        service.store.close()
 
 
 def test_the_windows_edits_are_written_as_the_window_writing(qtbot, tmp_path: Path) -> None:
@@ -130,13 +158,13 @@ def test_the_windows_edits_are_written_as_the_window_writing(qtbot, tmp_path: Pa
     apply = service.store.apply
 
     def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
-        flagged.append(jobs._window_writing.is_set())
+        flagged.append(jobs._window.writing)
         return apply(*args, **kwargs)
     service.store.apply = recorded  # type: ignore[method-assign]
     try:
         service.open_document(service.store.list_documents()[0].uid)
         assert service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
         assert flagged == [True]
-        assert not jobs._window_writing.is_set()
+        assert not jobs._window.writing and jobs.window_paused(0)
     finally:
         service.store.close()
