@@ -221,7 +221,8 @@ class PostgreSQL(Dialect):
                 "|| substr(d.text, p.n * :part + 1, :part + :overlap))) "
                 "FROM documents AS d CROSS JOIN LATERAL "
                 "generate_series(0, greatest(d.length - 1, 0) / :part) AS p(n) "
-                "WHERE d.id > :done AND d.id <= :newest"
+                "WHERE d.id > :done AND d.id <= :newest "
+                "ON CONFLICT DO NOTHING"  # another window indexed them first (it waited)
             ),
             {"done": done, "newest": newest, "part": PART, "overlap": OVERLAP},
         )

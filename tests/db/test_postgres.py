@@ -25,7 +25,7 @@ from annotate.actors import Actor, Event
 from annotate.commands import CreateActor, CreateEvent, CreateSpan
 from annotate.errors import StoreError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
-from db import team
+from db import search, team
 from db.copy import counts, same_export
 from db.dialects.postgresql import PART
 from db.store import Store
@@ -64,6 +64,35 @@ def test_search_takes_prefixes_every_word_and_parts_of_long_texts(store: Store) 
     assert found("tinzaouaten") == ["c"]
     assert found("a\\ & | !") == ["a"]  # operators are words, not syntax
     assert store.count_documents(search_text="report") == 1
+
+
+def test_two_windows_indexing_at_once_both_succeed(url: str, store: Store) -> None:
+    """Two windows open the store after an import and each brings the search index up to
+    date: the second, waiting for the first's rows, skips them (it failed on their key)."""
+    store.import_documents(AnnotatedDocument(Document(f"Report {n} on Kidal", f"r{n}"))
+                           for n in range(4))
+    other = Store.open(url)
+    failures: list[BaseException] = []
+    try:
+        first = store.engine.connect()
+        first.begin()
+        search.refresh_index(first)  # the first window's transaction, not yet committed
+
+        def index() -> None:
+            try:
+                other.index_for_search(100)
+            except BaseException as exc:
+                failures.append(exc)
+        second = threading.Thread(target=index)
+        second.start()
+        time.sleep(0.5)  # the second waits on the first's rows
+        first.commit()
+        first.close()
+        second.join(30)
+        assert failures == []
+        assert store.count_documents(search_text="kidal") == 4
+    finally:
+        other.close()
 
 
 def test_writers_at_once_lose_no_edit(url: str, store: Store) -> None:
