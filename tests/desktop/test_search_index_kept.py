@@ -15,6 +15,7 @@ from db import search
 from db.store import Store
 from desktop import jobs
 from desktop.jobs import SearchIndexJob, window_writing
+from desktop.main_window import MainWindow
 from tests.window_helpers import open_window, ran
 
 pytestmark = pytest.mark.gui
@@ -32,6 +33,13 @@ def unindexed_store(path: Path, count: int = 5) -> Path:
     assert store.search_index_behind()
     store.close()
     return path
+
+
+def window_and_another_program(qtbot, tmp_path: Path) -> tuple[MainWindow, Store]:
+    """A window on a new, empty store, and another program's Store on it."""
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    return open_window(qtbot, path, tmp_path), Store.open(path)
 
 
 @pytest.fixture
@@ -81,11 +89,8 @@ def test_what_another_program_adds_is_indexed_and_its_commits_cancel_no_job(
         cancelled.append(job)
         cancel(job)
     monkeypatch.setattr(SearchIndexJob, "cancel", counted)
-    path = tmp_path / "s.sqlite"
-    Store.open(path).close()
-    window = open_window(qtbot, path, tmp_path)
+    window, other = window_and_another_program(qtbot, tmp_path)
     service = window.service
-    other = Store.open(path)  # another program
     try:
         other.import_documents(documents(0, 3))
         qtbot.waitUntil(lambda: not other.search_index_behind(), timeout=TIMEOUT_MS)
@@ -133,11 +138,8 @@ def test_the_index_job_writes_in_the_windows_pauses(
 
 def test_the_window_starts_the_index_job_in_the_analysts_pause(
         qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "s.sqlite"
-    Store.open(path).close()
-    window = open_window(qtbot, path, tmp_path)
+    window, other = window_and_another_program(qtbot, tmp_path)
     service = window.service
-    other = Store.open(path)  # another program
     try:
         other.import_documents(documents(0, 3))
         with window_writing():  # the analyst's edit, as the watch hears of the import
