@@ -60,12 +60,29 @@ def worker_location(store: Store) -> str:
 _damaged: dict[str, str] = {}
 """Why the store at each location (its :func:`worker_location`) is written no more: the
 window's check of its pages found them damaged."""
+_opened: weakref.WeakSet[Store] = weakref.WeakSet()
+"""The stores jobs opened (:meth:`Job.open_store`): one open when the check ends is told too."""
+_damage_lock = threading.Lock()
+"""Guards :data:`_damaged` and :data:`_opened` (jobs open stores on the pool's threads)."""
 
 
 def refuse_writes(store: Store, reason: str) -> None:
-    """Write no more to ``store`` (StoreError ``reason``), nor from a job on its file."""
+    """Write no more to ``store`` (StoreError ``reason``), nor from a job on its file: those
+    opening it from now on, and those under way (the check ends after the window's start
+    started the search index job)."""
     store.refuse_writes(reason)
-    _damaged[store.address] = reason
+    with _damage_lock:
+        _damaged[store.address] = reason
+        under_way = [job_store for job_store in _opened if job_store.address == store.address]
+    for job_store in under_way:
+        job_store.refuse_writes(reason)
+
+
+def vet_anew(store: Store) -> None:
+    """The window opened ``store``: what the check of an earlier store on its file found is
+    forgotten (a backup restored over a damaged file is sound); this one's check decides."""
+    with _damage_lock:
+        _damaged.pop(store.address, None)
 
 
 class Job(QRunnable):
@@ -144,7 +161,9 @@ class Job(QRunnable):
         commit another program makes). The window has them checked once, by a
         :class:`PageCheckJob`; a file found damaged is written no more (:func:`refuse_writes`)."""
         store = Store.open(self.location, check_pages=False)
-        reason = _damaged.get(self.location)
+        with _damage_lock:
+            _opened.add(store)
+            reason = _damaged.get(self.location)
         if reason is not None:
             store.refuse_writes(reason)
         return store

@@ -64,6 +64,7 @@ from desktop.jobs import (
     SearchIndexJob,
     SpanReachJob,
     refuse_writes,
+    vet_anew,
     window_paused,
     window_writing,
     worker_location,
@@ -277,6 +278,7 @@ class Service:
             return False
         self.store.close()
         self.store = store
+        vet_anew(store)
         self.current = ""
         self._ensure_annotator(self.annotator)
         self._outside = self._outside_version()

@@ -18,14 +18,17 @@ import pytest
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db import trust
+from db.backup import backup
 from db.store import Store
 from db.transfer import ExportFilter
 from desktop import jobs, pair_process
 from desktop.jobs import SearchIndexJob, refuse_writes
+from desktop.service import Service
 from desktop.transfer_jobs import ExportJob
 from tests.window_helpers import ran
 
 pytestmark = pytest.mark.gui
+DAMAGE = "s.sqlite: the store file is damaged (page 7)"
 
 
 @pytest.fixture
@@ -101,3 +104,40 @@ def test_no_job_writes_a_file_the_windows_check_found_damaged(
     said = ran(SearchIndexJob(store.address))
     assert said == [("failed", "s.sqlite: the store file is damaged (page 7)")]
     assert store.search_index_behind()
+
+
+def test_a_job_under_way_writes_no_more_once_the_check_finds_damage(
+        qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window starts the index job along with the check of the file's pages: a job that
+    opened its store before the check ended writes no more once it says the file is damaged
+    (on the old code it went on to the last document: all 5 indexed)."""
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)  # whenever the window last wrote
+    monkeypatch.setattr(jobs, "INDEX_CHARACTERS", 1)  # a transaction per document
+    job = SearchIndexJob(store.address)
+    step = job.step
+
+    def checked(done: int, total: int) -> None:
+        if done == 1:
+            refuse_writes(store, DAMAGE)  # the window hears the check's finding
+        step(done, total)
+    job.step = checked  # type: ignore[method-assign]
+    assert ran(job) == [("failed", DAMAGE)]
+    assert len(store.list_documents(search_text="convoy", index=False)) == 1
+
+
+def test_jobs_write_to_a_backup_restored_over_a_damaged_file(
+        qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The remedy for a damaged file: the window's store opened on the backup restored over it
+    is written, and so is its jobs' (the old code refused them for as long as it ran)."""
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)  # whenever the window last wrote
+    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
+    chosen = backup(store.engine)
+    assert chosen is not None
+    service = Service(store, "amina")
+    refuse_writes(store, DAMAGE)  # as the window's check of its pages
+    try:
+        assert service.restore_backup(chosen)
+        assert ran(SearchIndexJob(service.store.address)) == [("finished", True)]
+        assert not service.store.search_index_behind()
+    finally:
+        service.store.close()
