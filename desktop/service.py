@@ -639,8 +639,9 @@ class Service:
         """Replace ``source``'s suggestions in the documents ``uids`` by ``found`` (done by
         the current annotator); whether it was written. The views hear of it as a change of
         those documents' suggestions."""
-        written = self._guarded(
-            lambda: self.store.put_suggestions(found, source, self.annotator, uids))
+        with window_writing():
+            written = self._guarded(
+                lambda: self.store.put_suggestions(found, source, self.annotator, uids))
         if written is None:
             return False
         self._emit(ChangeSet(documents=frozenset(uids), suggestions=True))
@@ -914,8 +915,9 @@ class Service:
         if self._refuse_while_waiting():
             return False
         try:
-            changes = self.store.set_schema(schema, renames, by=self.annotator,
-                                            relation_renames=relation_renames)
+            with window_writing():
+                changes = self.store.set_schema(schema, renames, by=self.annotator,
+                                                relation_renames=relation_renames)
         except StoreError as exc:
             self._refused(exc)
             return False

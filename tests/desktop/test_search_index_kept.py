@@ -11,6 +11,8 @@ import pytest
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
+from annotate.schema import Label
+from annotate.suggestions import Suggestion
 from db import search
 from db.store import Store
 from desktop import jobs
@@ -168,5 +170,35 @@ def test_the_windows_edits_are_written_as_the_window_writing(qtbot, tmp_path: Pa
         assert service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
         assert flagged == [True]
         assert not jobs._window.writing and jobs.window_paused(0)
+    finally:
+        service.store.close()
+
+
+def test_the_windows_other_writes_are_written_as_the_window_writing(qtbot,
+                                                                    tmp_path: Path) -> None:
+    """A schema saved, suggestions put (a key press of the Suggestions panel): the job went on
+    writing, taking the lock again at once after each of its transactions, and a write it
+    kept waiting past the window's patience was refused as "busy" (on the old code neither
+    was written as the window writing)."""
+    window = open_window(qtbot, unindexed_store(tmp_path / "s.sqlite"), tmp_path)
+    service = window.service
+    flagged: list[tuple[str, bool]] = []
+
+    def recorded(name: str) -> None:
+        real = getattr(service.store, name)
+
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            flagged.append((name, jobs._window.writing))
+            return real(*args, **kwargs)
+        setattr(service.store, name, call)
+    for name in ("set_schema", "put_suggestions"):
+        recorded(name)
+    try:
+        uid = service.store.list_documents()[0].uid
+        schema = service.schema().with_label(Label("RUMOUR", "other", "#123456"))
+        assert service.set_schema(schema)
+        assert service.put_suggestions([Suggestion(uid, 0, 6, "CLAIM", "gazetteer")],
+                                       "gazetteer", [uid])
+        assert flagged == [("set_schema", True), ("put_suggestions", True)]
     finally:
         service.store.close()
