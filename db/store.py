@@ -369,13 +369,17 @@ class Store:
                     watcher.outside()  # count others' commits before ours: we hold the lock
                 yield conn
                 self._dialect.announce(conn, self._token)
+                seen = None if self._watch_owned else self._dialect.seen(conn)  # commit_as
                 conn.commit()
             except BaseException:
                 self._drop(conn)
                 raise
-            self._done(conn)
-            if self._watcher is not None:  # also one begun in the transaction, before the commit
-                self._watcher.absorb()
+            try:
+                if self._watcher is not None:  # also one begun in the transaction
+                    self._watcher.absorb(lambda: seen is not None and
+                                         self._dialect.seen(conn) != seen)
+            finally:
+                self._done(conn)
         except OperationalError as exc:
             self._forget()
             message = str(exc.orig)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,12 +40,15 @@ class Watcher:
             self._raw = raw
             return self._outside
 
-    def absorb(self) -> None:
+    def absorb(self, missed: Callable[[], bool]) -> None:
         """Called right after our own commit (whose transaction first called :meth:`outside`
         while holding the write lock): take the new version as seen, so our commit does not
-        count as an outside one."""
+        count as an outside one; then ``missed()`` says whether someone else committed since
+        ours, which that version may hold (a worker's thread, below the GUI's, may wait long
+        between its commit and this)."""
         with self._lock:
             self._raw = self._version()
+            self._outside += missed()
 
     def close(self) -> None:
         with self._lock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,7 +36,7 @@ class Watch(Protocol):
     """Counts commits made to the store by anyone else (see :mod:`db.watch`)."""
 
     def outside(self) -> int: ...
-    def absorb(self) -> None: ...
+    def absorb(self, missed: Callable[[], bool]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -81,6 +81,15 @@ class Dialect(ABC):
         """In a write transaction: a number that changes whenever a write in no lane commits
         (the schema, the documents, an undo...), so what was read of those may be kept while
         it stays; None when the engine keeps no such number."""
+
+    def seen(self, conn: Connection) -> int | None:
+        """A number that changes when ``conn`` sees another connection's commit: read in a
+        write transaction and again after its commit, it tells a watch whether someone
+        committed in between (:meth:`Watch.absorb`; asked only for a Store committing as
+        another, :meth:`Store.commit_as`: a worker's thread may wait long between the two).
+        None where a watch tells the commits apart by their writer (a server's:
+        :meth:`announce`'s token)."""
+        return None
 
     @abstractmethod
     def vet(self, conn: Connection, name: str, pages: bool = True) -> None:

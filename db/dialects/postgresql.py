@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -280,7 +280,7 @@ class Listener:
                     self._conn.close()
             return self._outside
 
-    def absorb(self) -> None:
+    def absorb(self, missed: Callable[[], bool]) -> None:
         """Nothing to do: a Store's own commits carry its token, which is left out."""
 
     def close(self) -> None:

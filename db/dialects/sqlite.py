@@ -96,6 +96,9 @@ class SQLite(Dialect):
     def generation(self, conn: Connection) -> None:
         """None: a write excludes every other, and a file's watch sees others' commits."""
 
+    def seen(self, conn: Connection) -> int:
+        return int(self.execute(conn, "PRAGMA data_version").fetchone()[0])
+
     def vet(self, conn: Connection, name: str, pages: bool = True) -> None:
         trust.vet(conn, name, pages)
 

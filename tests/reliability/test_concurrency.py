@@ -22,6 +22,7 @@ from annotate.edges import word_bounds
 from annotate.errors import StoreError
 from annotate.model import Span
 from db.store import Store
+from db.watch import Watcher
 from desktop.main_window import MainWindow
 from desktop.service import Service
 
@@ -216,3 +217,29 @@ def test_window_shows_what_another_window_wrote(qtbot, store_path: Path,
     assert own.id in {s.id for s in window.editor.spans()}
     other.close()
     service.store.close()
+
+
+def test_a_commit_between_anothers_commit_and_its_absorb_is_news(
+        store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A third writer committing between a Store's commit and its watch's absorb (the search
+    index job commits as the window's Store, on a thread below the GUI's, which may hold the
+    interpreter's lock between the two): still news to the window's watch. The old code took
+    it for the job's own commit: the window did not reload, nor forget the undos it knew.
+    (The window's own commits leave the same gap, on the GUI thread: there it is a moment.)"""
+    mine, worker, theirs = (Store.open(store_path) for _ in range(3))
+    before = mine.data_version()
+    worker.commit_as(mine)
+    absorb = Watcher.absorb
+
+    def late(watcher: Watcher, *args: object) -> None:
+        monkeypatch.setattr(Watcher, "absorb", absorb)
+        theirs.set_setting("y", "2")  # their commit lands now
+        absorb(watcher, *args)
+    monkeypatch.setattr(Watcher, "absorb", late)
+    worker.set_setting("x", "1")
+    assert mine.data_version() == before + 1
+    worker.set_setting("x", "2")
+    mine.set_setting("z", "3")
+    assert mine.data_version() == before + 1  # the worker's and its own are still no news
+    for store in (mine, worker, theirs):
+        store.close()
