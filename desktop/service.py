@@ -517,8 +517,10 @@ class Service:
         first on 100,000 documents waited ~4 s for it); the job writes in the analyst's
         pauses, and starts in the next one if the window wrote less than :data:`PAUSE_S`
         ago. A store no job can open is indexed here, at once."""
-        if self._index.job is not None or self.store.closed:
-            return self._index.job is not None
+        if self._index.job is not None:
+            return True
+        if self.store.closed:
+            return False
         if not self._guarded(self.store.search_index_behind):
             return False
         try:
