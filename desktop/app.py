@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from annotate.collector import collector_paused
 from annotate.errors import StoreError
 from annotate.strings import NAME_MAX, name_problem
+from desktop.heap import give_back_big_blocks
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -121,6 +122,7 @@ def _started(location: str | None, ready: Ready) -> MainWindow | None:
     made is moved out of its sight (``gc.freeze``): each full collection while the window
     runs, and those at exit, no longer walk its ~90,000 objects (~30 ms a collection)."""
     paint_on_one_thread()  # (a window built without application(): a test, a benchmark)
+    give_back_big_blocks()
     with collector_paused():
         store = _opened(location)
         window = None if store is None else _window(store, *ready())
