@@ -6,6 +6,7 @@ then the texts of their spans, each document's text read once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -127,27 +128,63 @@ def _claims(rows: Iterable[Row[Any]], denies: Mapping[str, list[str]],
 
 _TEXTS_AT_ONCE = 200
 """Documents whose texts one statement reads: a few megabytes of ordinary texts at most."""
+LONG_TEXT = 500_000
+"""Code points of a text read whole; a longer one is read a piece of this many at a time (the
+5 MB text of 200,000 spans, one emoji in it, was a 20 MB str held beside the window's own
+while the Ledger built: its peak)."""
 
 
 def _fill(conn: Connection, claims: Mapping[int, list[ClaimRecord]],
           ends: Mapping[int, Iterable[tuple[int, int]]]) -> dict[tuple[int, int, int], str]:
     """Give the ``claims`` (by document id) their document's uid, date and title and their
     texts; the text of each of the ``ends`` (by document id: the parties' spans), keyed
-    (document id, start, end). Each document row is read once: reading its text, or a column
-    stored after it, for every span of a long document reads the whole text again each time,
-    which takes hours for a long document with many claims."""
+    (document id, start, end). Each document row is read once (a text longer than
+    :data:`LONG_TEXT` a piece at a time, :class:`_LongText`): reading its text, or a
+    column stored after it, for every span of a long document reads the whole text again each
+    time, which takes hours for a long document with many claims."""
     pieces: dict[tuple[int, int, int], str] = {}
+    long: list[int] = []
     for chunk in chunks(list(claims.keys() | ends.keys()), _TEXTS_AT_ONCE):
         for doc_id, uid, title, meta, text in execute(
-                conn, f"SELECT id, uid, title, meta, text FROM documents WHERE id IN "
-                f"({marks(chunk)})", chunk):
+                conn, "SELECT id, uid, title, meta, CASE WHEN length(text) <= ? THEN text END "
+                f"FROM documents WHERE id IN ({marks(chunk)})", (LONG_TEXT, *chunk)):
             published, title = _published(meta), title or ""
             for record in claims.get(doc_id, ()):
                 record.document, record.published, record.title = uid, published, title
+            if text is None:
+                long.append(doc_id)
+                continue
+            for record in claims.get(doc_id, ()):
                 record.text = text[record.start:record.end]
             for start, end in ends.get(doc_id, ()):
                 pieces[doc_id, start, end] = text[start:end]
+    for doc_id in long:
+        text = _LongText(conn, doc_id)
+        for record in sorted(claims.get(doc_id, ()), key=attrgetter("start")):
+            record.text = text.piece(record.start, record.end)
+        for start, end in sorted(ends.get(doc_id, ())):
+            pieces[doc_id, start, end] = text.piece(start, end)
     return pieces
+
+
+class _LongText:
+    """The text of document ``doc_id``, longer than :data:`LONG_TEXT`, read a piece of that
+    many code points at a time (longer where a piece asked for is longer): pieces asked for in
+    order of their starts read it about once."""
+
+    def __init__(self, conn: Connection, doc_id: int) -> None:
+        self.conn, self.doc_id = conn, doc_id
+        self.at, self.reach, self.window = 0, -1, ""
+
+    def piece(self, start: int, end: int) -> str:
+        """``text[start:end]``."""
+        if start < self.at or end > self.reach:
+            self.window = ""  # let go before the next is read
+            self.at, self.reach = start, start + max(LONG_TEXT, end - start)
+            self.window = execute(self.conn, "SELECT substr(text, ?, ?) FROM documents "
+                                  "WHERE id = ?", (start + 1, self.reach - start,
+                                                   self.doc_id)).fetchone()[0]
+        return self.window[start - self.at:end - self.at]
 
 
 _Place = tuple[int, int, int, str | None]

@@ -19,6 +19,7 @@ from annotate.ledger import build
 from annotate.model import AnnotatedDocument, Document, Relation, Span
 from annotate.resolving import accept
 from annotate.samples import example_layer
+from db.ledger_rows import LONG_TEXT
 from db.store import Store
 
 
@@ -241,3 +242,28 @@ def test_a_ledger_holds_its_claims_compactly(store: Store) -> None:
         tracemalloc.stop()
     assert len(ledger.claims) == claims
     assert held / claims < 560 and (peak - len(text)) / claims < 600, (held, peak)
+
+
+def test_a_long_text_is_read_a_piece_at_a_time(store: Store) -> None:
+    """A text longer than LONG_TEXT code points is never held whole while its claims are read
+    (an emoji a line: a str of 4 bytes a code point): the read peaks under 2 bytes a code point
+    of the text (it held the whole text, 4); the claims' texts and their claimants' are the
+    text's, those across the edges of the pieces read too."""
+    line = "The army said that 40 people were killed near the market. 🔥\n"
+    text = line * (3 * LONG_TEXT // len(line))
+    doc = Document(text, "long")
+    at = [5 + n * (LONG_TEXT // 3 - 1) for n in range(8)]  # the fourth crosses the first edge
+    claims = [Span(doc.uid, a, a + 40, "CLAIM", "amina", f"c{n}") for n, a in enumerate(at)]
+    who = [Span(doc.uid, a + 100, a + 108, "ORG", "amina", f"w{n}") for n, a in enumerate(at)]
+    links = tuple(Relation("CLAIMED_BY", c.id, w.id, "amina")
+                  for c, w in zip(claims, who, strict=True))
+    store.import_documents([AnnotatedDocument(doc, (*claims, *who), links)])
+    tracemalloc.start()
+    try:
+        records = store.claim_records()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert {r.id: (r.text, r.claimant.name) for r in records} == {
+        c.id: (text[c.start:c.end], text[w.start:w.end]) for c, w in zip(claims, who, strict=True)}
+    assert peak < 2 * len(text), peak
