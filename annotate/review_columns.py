@@ -2,11 +2,12 @@
 
 A document of 200,000 spans aligned for adjudication held a Span (its id, times and empty
 attribute dict, two ints), an Item and its tuple per span: ~550 bytes a span. Here a span is a
-row of :class:`SpanColumns` (its bounds, label and annotator in arrays, its id and time in two
-lists, what most spans lack, attributes, note, fragments, a later update time, in dicts by
-row) and an item a row of :class:`ItemColumns` (its spans' rows, kind, status, decision and
-gold span by index): about a third. Spans and Items are made for the rows asked for (those a
-table shows, those an edit aligns again), equal to those the alignment made.
+row of :class:`SpanColumns` (its bounds, label and annotator in arrays, its id in a
+:class:`~annotate.text_column.TextColumn`, its time in a list, what most spans lack,
+attributes, note, fragments, a later update time, in dicts by row) and an item a row of
+:class:`ItemColumns` (its spans' rows, kind, status, decision and gold span by index): about a
+third. Spans and Items are made for the rows asked for (those a table shows, those an edit
+aligns again), equal to those the alignment made.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from annotate.adjudication import Item, ItemKind, ItemStatus
 from annotate.lazy_sequence import LazySequence
 from annotate.model import Span
+from annotate.text_column import TextColumn
 
 if TYPE_CHECKING:
     from annotate.commands import Decision
@@ -46,7 +48,7 @@ class SpanColumns:
         self.starts, self.ends = array("q"), array("q")
         self.labels, self.annotators = array("i"), array("i")
         """Codes of names (:meth:`code`)."""
-        self.ids: list[str] = []
+        self.ids = TextColumn()
         self.created: list[str] = []
         self.updated: dict[int, str] = {}
         """By row, where it is not the creation time."""
@@ -235,7 +237,7 @@ class ItemColumns(LazySequence[Item]):
 
     def where(self, ids: Collection[str]) -> dict[str, int]:
         """The item holding each span of ``ids`` (by index; a span in no item left out)."""
-        rows = {row: sid for row, sid in enumerate(self.spans.ids) if sid in ids}
+        rows = self.spans.ids.rows(ids)
         found: dict[str, int] = {}
         if rows:
             for index in range(len(self)):
