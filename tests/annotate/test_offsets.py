@@ -6,6 +6,8 @@ text before it; no Qt is needed (or imported) for that.
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,6 +72,22 @@ def boundaries(text: str) -> set[int]:
 )
 def test_display_text_rewrites_only_breaks_and_what_qt_would_alter(raw: str, shown: str) -> None:
     assert display_text(raw) == shown
+
+
+def test_display_text_of_a_long_text_needs_no_copy_of_it() -> None:
+    """A long text of emoji, Qt has nothing to alter in: the same str back, its check
+    peaking under one byte a code point (the text is four: its whole UTF-32 encoding was
+    made); a lone surrogate past the first pieces checked is still found."""
+    text = "The army said that 40 people were killed. 🔥\n" * 50_000
+    tracemalloc.start()
+    try:
+        shown = display_text(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert shown is text
+    assert peak < len(text), peak
+    assert display_text(text + "\udc00") == text + "\ufffd"
 
 
 @given(texts)
