@@ -252,6 +252,12 @@ class Store:
         return self._path
 
     @property
+    def identity(self) -> tuple[int, int] | None:
+        """What told the store's file from another put in its place when it was opened
+        (:func:`file_identity`); None for a server or a store in memory."""
+        return self._identity
+
+    @property
     def location(self) -> str:
         """Where the store is, as shown: a server URL's password masked (``***``)."""
         return str(self.path or self.engine.url)

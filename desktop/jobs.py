@@ -22,12 +22,20 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from annotate.errors import Cancelled, CounterclaimError, StoreError, plain_message
+from annotate.errors import (
+    Cancelled,
+    CounterclaimError,
+    StoreError,
+    StoreFileGone,
+    plain_message,
+)
 from db.backup import backup
+from db.engine import file_identity
 from db.store import Store
 
 REPORT_EVERY_S = 0.05
@@ -57,6 +65,9 @@ def worker_location(store: Store) -> str:
     return store.address
 
 
+_files: dict[str, tuple[int, int]] = {}
+"""The file the window opened at each location (its :func:`worker_location`), as
+:attr:`Store.identity` tells it: a job opens that one or none."""
 _damaged: dict[str, str] = {}
 """Why the store at each location (its :func:`worker_location`) is written no more: the
 window's check of its pages found them damaged."""
@@ -80,9 +91,25 @@ def refuse_writes(store: Store, reason: str) -> None:
 
 def vet_anew(store: Store) -> None:
     """The window opened ``store``: what the check of an earlier store on its file found is
-    forgotten (a backup restored over a damaged file is sound); this one's check decides."""
+    forgotten (a backup restored over a damaged file is sound); this one's check decides.
+    Jobs open this file from now on, and no other put in its place."""
     with _damage_lock:
         _damaged.pop(store.address, None)
+        if store.identity is not None:
+            _files[store.address] = store.identity
+
+
+def _same_file(location: str, identity: tuple[int, int] | None) -> None:
+    """Refuse (StoreFileGone) a job's store at ``location`` when the file there (its
+    ``identity``: None, none) is not the one the window opened: the window's own writes are
+    refused then, and a job would read or write another store (or make an empty one where
+    the file was deleted)."""
+    with _damage_lock:
+        opened = _files.get(location)
+    if opened is not None and identity != opened:
+        raise StoreFileGone(f"{location}: the store file was moved, deleted or replaced while "
+                            "the window had it open: nothing is read from it or written to it "
+                            "in the background")
 
 
 class Job(QRunnable):
@@ -160,7 +187,13 @@ class Job(QRunnable):
         500 MB store, paid by each job, and the status bar's counts start one after every
         commit another program makes). The window has them checked once, by a
         :class:`PageCheckJob`; a file found damaged is written no more (:func:`refuse_writes`)."""
+        _same_file(self.location, file_identity(Path(self.location)))
         store = Store.open(self.location, check_pages=False)
+        try:
+            _same_file(self.location, store.identity)  # (replaced while it was opened)
+        except StoreFileGone:
+            store.close()
+            raise
         with _damage_lock:
             _opened.add(store)
             reason = _damaged.get(self.location)

@@ -150,6 +150,7 @@ class Service:
         """Spans as the waiting edits will leave them (the window shows them as stored)."""
         self.hub.waiting.connect(lambda count: count or self._expected.clear())
         store.patience_ms = WAIT_MS
+        vet_anew(store)
         try:
             store.ensure_annotator(annotator)
         except StoreBusy:

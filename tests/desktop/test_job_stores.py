@@ -57,6 +57,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return damage(conn)
     monkeypatch.setattr(trust, "damage", counted)
     monkeypatch.setattr(jobs, "_damaged", {})
+    monkeypatch.setattr(jobs, "_files", {})
     return walked
 
 
@@ -141,3 +142,32 @@ def test_jobs_write_to_a_backup_restored_over_a_damaged_file(
         assert not service.store.search_index_behind()
     finally:
         service.store.close()
+
+
+@pytest.mark.parametrize("gone", ["replaced", "deleted"])
+def test_no_job_opens_another_file_put_where_the_windows_was(
+        qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, gone: str) -> None:
+    """Another store copied over the window's file, or the file deleted: the window's writes
+    are refused then, and its jobs read and write neither that other store nor a new empty
+    one at the name (the old code indexed the other store, or made one)."""
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)  # whenever the window last wrote
+    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
+    service = Service(store, "amina")
+    path = Path(store.address)
+    if gone == "replaced":
+        other = Store.open(tmp_path / "other.sqlite")
+        other.import_documents([AnnotatedDocument(Document("Another convoy.", "Other"), [], [])])
+        other.close()
+        os.replace(tmp_path / "other.sqlite", path)
+    else:
+        path.unlink()
+    (kind, message), = ran(SearchIndexJob(store.address))
+    assert kind == "failed" and "moved, deleted or replaced" in message
+    if gone == "replaced":
+        left = Store.open(path)
+        assert left.search_index_behind()  # the other store left as it was
+        left.close()
+    else:
+        assert not path.exists()
+    service.store.close()
