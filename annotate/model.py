@@ -66,8 +66,11 @@ _DIGITS_AT = [at for at in range(36) if at not in (8, 13, 18, 23)]
 
 
 def utc_now() -> str:
-    """The current instant as ISO 8601 UTC with a Z, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    """The current instant as ISO 8601 UTC with a Z, to the second. (``time.gmtime()``
+    alone reads C's ``time()``, a coarse clock on Linux that can still give the second
+    before for a few milliseconds after it turned: a stamp then came before
+    ``datetime.now()`` read just ahead of it.)"""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time()))
 
 
 @dataclass(frozen=True, slots=True)

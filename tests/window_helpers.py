@@ -39,7 +39,10 @@ def aligned(qtbot, tab: AdjudicationTab) -> AdjudicationTab:
 def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina"
                 ) -> MainWindow:
     """The window on the store at ``path`` (a file or a URL) for ``annotator``, with settings
-    of its own in ``tmp_path``: shown, active, the text focused (the caller closes its store)."""
+    of its own in ``tmp_path``: shown, active, the text focused, the search index its start
+    brings up to date done (the caller closes its store). A test writing the window's store
+    itself waits at most 50 ms for the lock, as the window's thread does: a chunk of that
+    index, slower on a loaded machine, refused it ("the store is busy")."""
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Service(Store.open(path), annotator), settings)
     qtbot.addWidget(window)
@@ -47,6 +50,7 @@ def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina
     window.activateWindow()
     assert QTest.qWaitForWindowActive(window)
     window.editor.view.setFocus()
+    qtbot.waitUntil(lambda: not window.service.indexing, timeout=20_000)
     return window
 
 
