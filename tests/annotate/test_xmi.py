@@ -138,7 +138,7 @@ def test_an_inception_project_layout_names_the_annotator_and_converts_utf16_offs
 def test_the_same_layout_reads_from_a_zip(tmp_path, monkeypatch):
     seconds = itertools.count(time.time())  # each read in a second of its own, as under load
     monkeypatch.setattr(model, "time", SimpleNamespace(
-        strftime=time.strftime, gmtime=lambda: time.gmtime(next(seconds))))
+        strftime=time.strftime, gmtime=time.gmtime, time=lambda: next(seconds)))
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in (FIXTURES / "inception-style").rglob("*"):

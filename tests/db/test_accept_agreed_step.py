@@ -105,9 +105,10 @@ def test_the_step_is_journaled_compactly(store: Store, monkeypatch: pytest.Monke
     ~390 per gold span and its decision, ~170 with those said once); the undo's row holds
     their ids alone. The run at one instant (the clock of ``utc_now`` stopped): on a loaded
     machine a run crossing a second gave rows their own times, 477 bytes per item."""
-    instant = time.gmtime()
+    instant = time.time()
     monkeypatch.setattr(model, "time",
-                        SimpleNamespace(strftime=time.strftime, gmtime=lambda: instant))
+                        SimpleNamespace(strftime=time.strftime, gmtime=time.gmtime,
+                                        time=lambda: instant))
     uids = seed(store, 40)
     accepted = accept_agreed(store, "judge")
     (entry,) = store.history("judge")
