@@ -324,12 +324,21 @@ PAUSE_S = 0.5
 """How long the window's thread must have written nothing before the index job writes."""
 
 
+CHUNK_WAIT_S = 0.25
+"""The longest a write of the window's thread waits for the index job's transaction under way
+to end (~5 ms; several times that on a loaded machine): past it the write goes on as against
+another program's lock (a moment's wait, then the queue of edits)."""
+
+
 class _WindowWrites:
-    """Whether the window's thread writes the store now, and when it last did."""
+    """Whether the window's thread writes the store now, when it last did, and how many
+    transactions of the index job are under way (``turn`` guards them)."""
 
     def __init__(self) -> None:
         self.writing = False
         self.ended = -math.inf
+        self.indexing = 0
+        self.turn = threading.Condition()
 
 
 _window = _WindowWrites()
@@ -338,11 +347,15 @@ _window = _WindowWrites()
 @contextmanager
 def window_writing() -> Iterator[None]:
     """Around a write on the window's thread: the search index job writes only in the
-    analyst's pauses (:func:`window_paused`). Between two of its transactions it took the lock
+    analyst's pauses (:func:`window_paused`), and a transaction of its under way is let end
+    first (for up to :data:`CHUNK_WAIT_S`). Between two of its transactions it took the lock
     first, SQLite letting a writer that waits for it sleep; at the window's start its chunks,
     sharing the cores with the backup and the page check, kept the first key presses' writes
-    waiting past 50 ms."""
-    _window.writing = True
+    waiting past 50 ms; and one under way on a loaded machine, past 50 ms, sent the edit to the
+    queue of edits, tried again 100 ms later (a key press not painted until then)."""
+    with _window.turn:
+        _window.writing = True
+        _window.turn.wait_for(lambda: not _window.indexing, CHUNK_WAIT_S)
     try:
         yield
     finally:
@@ -353,6 +366,23 @@ def window_writing() -> Iterator[None]:
 def window_paused(seconds: float) -> bool:
     """Whether the window's thread has written nothing for ``seconds``."""
     return not _window.writing and time.monotonic() - _window.ended >= seconds
+
+
+@contextmanager
+def _in_pause() -> Iterator[bool]:
+    """Whether the window's thread has written nothing for :data:`PAUSE_S`; if so, a
+    transaction of the index job is under way until the block ends (a write of the window's
+    thread waits for it: :func:`window_writing`)."""
+    with _window.turn:
+        paused = window_paused(PAUSE_S)
+        _window.indexing += paused
+    try:
+        yield paused
+    finally:
+        if paused:
+            with _window.turn:
+                _window.indexing -= 1
+                _window.turn.notify_all()
 
 
 class SearchIndexJob(Job):
@@ -376,12 +406,15 @@ class SearchIndexJob(Job):
         """Whether the index is up to date: False when the window's thread wrote meanwhile
         (the rest waits for its next pause; waiting here would hold a worker of the pool)."""
         done = 0
-        while window_paused(PAUSE_S):
-            if not store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS):
+        while True:
+            with _in_pause() as paused:
+                more = paused and store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS)
+            if not paused:
+                return False
+            if not more:
                 return True
             done += 1
             self.step(done, 0)
-        return False
 
 
 class SpanReachJob(Job):

@@ -5,6 +5,7 @@ program adds while it is open (whose commits do not cancel the job under way).""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from db.store import Store
 from desktop import jobs
 from desktop.jobs import SearchIndexJob, window_writing
 from desktop.main_window import MainWindow
+from desktop.service import Service
 from tests.window_helpers import open_window, ran
 
 pytestmark = pytest.mark.gui
@@ -201,4 +203,36 @@ def test_the_windows_other_writes_are_written_as_the_window_writing(qtbot,
                                        "gazetteer", [uid])
         assert flagged == [("set_schema", True), ("put_suggestions", True)]
     finally:
+        service.store.close()
+
+
+def test_an_edit_waits_for_the_index_transaction_under_way_not_the_queue(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit made while a transaction of the index job is under way (one slowed past the
+    window's 50 ms of patience, as on a loaded machine) is written once it ends, at once, not
+    queued and tried again 100 ms later (the old code queued it: its key press was not painted
+    until then)."""
+    window, other = window_and_another_program(qtbot, tmp_path)
+    service = window.service
+    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
+    other.import_documents(documents(0, 3))  # to be indexed
+    other.close()
+    service.open_document(service.store.list_documents()[0].uid)
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    under_way = threading.Event()
+    real = search.refresh_index
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        under_way.set()
+        time.sleep(0.15)  # holding the store's write lock
+        return real(*args, **kwargs)
+    monkeypatch.setattr(search, "refresh_index", slow)
+    worker = threading.Thread(target=SearchIndexJob(service.store.address).run)
+    worker.start()
+    try:
+        assert under_way.wait(10)
+        changes = service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
+        assert changes is not None and not service.pending
+    finally:
+        worker.join()
         service.store.close()
