@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -46,9 +46,7 @@ from annotate.commands import (
     command_from_dict,
 )
 from annotate.errors import StoreBusy, StoreClosed, StoreError, StoreFileGone, ValidationError
-from annotate.gazetteer import Gazetteer, from_actors
 from annotate.journal_entry import JournalEntry
-from annotate.ledger import ClaimRecord
 from annotate.model import (
     SYSTEM,
     AnnotatedDocument,
@@ -71,7 +69,6 @@ from db import (
     dialects,
     edits,
     journal,
-    ledger_rows,
     many_edits,
     search,
     suggestions,
@@ -100,6 +97,10 @@ from db.tables import (
     SpanModel,
     StatusModel,
 )
+
+if TYPE_CHECKING:  # the ledger's and the gazetteer's modules: imported when first used
+    from annotate.gazetteer import Gazetteer
+    from annotate.ledger import ClaimRecord
 
 REFUSED = "42501"
 """The SQLSTATE of a write a server's privileges or row-level security refuse (PostgreSQL)."""
@@ -1094,6 +1095,8 @@ class Store:
     def gazetteer(self) -> Gazetteer:
         """The actors' names and aliases as a suggester (:func:`annotate.gazetteer.
         from_actors`), each under the label its linked spans carry most, else its kind's."""
+        from annotate.gazetteer import from_actors
+
         with self._read() as conn:
             actors = actor_edits.load_actors(conn)
             linked = actor_edits.linked_labels(conn)
@@ -1126,6 +1129,8 @@ class Store:
         """The claims and denials the ledger is built from (of ``event``'s documents, of
         ``annotator``'s layer, of ``documents``, of ``spans`` (ids), when given);
         ValidationError for an event that does not exist."""
+        from db import ledger_rows
+
         with self._read() as conn:
             return ledger_rows.claim_records(conn, event, annotator, documents, spans)
     # -- assignments (a lead's; Assign, Unassign and SetBlind take the one write path) ---------

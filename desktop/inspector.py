@@ -10,7 +10,7 @@ writes that figure's values into the fields as one undoable edit; nothing is wri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -32,8 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotate import claim_figures, figures
-from annotate.claim_figures import FigureProposal
 from annotate.commands import (
     ChangeSet,
     RemoveRelation,
@@ -52,6 +50,9 @@ from desktop.relabel import relabel_span
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 from desktop.steady_label import SteadyLabel
+
+if TYPE_CHECKING:
+    from annotate.claim_figures import FigureProposal
 
 NOTE_PAUSE_MS = 800
 IGNORED = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -76,6 +77,15 @@ def _link_end(span: Span, text: str, title: str = "") -> LinkEnd:
     another document)."""
     return (line(span.label), words(text[span.start:span.end], LINK_WORDS),
             f" in “{title}”" if title else "")
+
+
+def prepare_figures() -> None:
+    """Import what reads figures and compile its pattern: in a worker once the window has
+    painted (the start imported it before, and the first key press making a claim compiled
+    the pattern, ~6 ms)."""
+    from annotate import figures
+
+    figures.prepare()
 
 
 class GrowingPanel(QWidget):
@@ -192,9 +202,7 @@ class Inspector(QDockWidget):
         hub.storeChanged.connect(self._on_store)
         self._on_schema()
         self.show_span("")
-        # the figure pattern compiled in a worker once the window is shown, not by the first
-        # key press that makes a claim (~6 ms)
-        QTimer.singleShot(0, self, lambda: start_work(figures.prepare))
+        QTimer.singleShot(0, self, lambda: start_work(prepare_figures))
 
     def _build(self) -> None:
         self.form = QWidget()
@@ -362,6 +370,8 @@ class Inspector(QDockWidget):
 
     def _fill_figures(self, span: Span, text: str) -> None:
         """A button for each figure proposed for ``span`` (none: the row is hidden)."""
+        from annotate import claim_figures  # not at the start: see prepare_figures
+
         found = claim_figures.proposals(span, text, self.service.schema().label(span.label))
         proposed = found[:FIGURE_PROPOSALS]
         if proposed == self._proposals:
@@ -514,6 +524,8 @@ class Inspector(QDockWidget):
                                           "label has no figure fields, they are filled in, "
                                           "or its text holds no figure)")
             return False
+        from annotate import claim_figures
+
         return self.service.apply(claim_figures.accept(span, self._proposals[index])) is not None
 
     def _note_edited(self) -> None:

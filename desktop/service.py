@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QTimer
 
@@ -41,10 +41,8 @@ from annotate.errors import (
     StoreFileGone,
     ValidationError,
 )
-from annotate.gazetteer import Gazetteer
 from annotate.history import describe, place
 from annotate.journal_entry import JournalEntry
-from annotate.ledger import ClaimRecord
 from annotate.model import DocLabel, Document, Relation, Span, Status
 from annotate.progress import with_progress
 from annotate.resolving import EntitySpan
@@ -70,8 +68,12 @@ from desktop.jobs import (
     worker_location,
 )
 from desktop.pending import WAIT_MS, Edit, Pending
-from desktop.roster import Roster, read_roster
 from desktop.textview.regions import CHUNK
+
+if TYPE_CHECKING:  # the ledger's, the gazetteer's and the roster's: imported when first used
+    from annotate.gazetteer import Gazetteer
+    from annotate.ledger import ClaimRecord
+    from desktop.roster import Roster
 
 T = TypeVar("T")
 
@@ -501,6 +503,8 @@ class Service:
     def roster(self) -> Roster | None:
         """Who may be assigned documents and whether the window's user may assign them
         (:mod:`desktop.roster`); None when the store cannot be read (said why)."""
+        from desktop.roster import read_roster  # the Team menu's, when first opened
+
         return self._guarded(lambda: read_roster(self.store))
 
     @property

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from annotate import occurrences, suggestions
+from annotate import suggestions
 from annotate.commands import ChangeSet, Command
 from annotate.model import Span
 from annotate.suggestions import Order, Suggestion
@@ -260,6 +260,8 @@ class SuggestionController(QObject):
         if span is None:
             self.hub.message.emit("select a span first: its other occurrences are suggested")
             return
+        from annotate import occurrences  # its first use: not at the window's start
+
         text = self.view.text()
         words = line(text[span.start:span.end], 60)
         source = f"{occurrences.SOURCE}: {span.label} “{words}”"

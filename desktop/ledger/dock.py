@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from annotate.commands import ChangeSet
 from annotate.errors import CounterclaimError
-from annotate.ledger import Change, Ledger, build, concerns, edited_claims
 from desktop.choices import fill_choices
 from desktop.deferred import DeferredDock
 from desktop.jobs import Latest, worker_location
@@ -42,6 +41,7 @@ from desktop.plain import line
 from desktop.service import Service
 
 if TYPE_CHECKING:
+    from annotate.ledger import Change, Ledger
     from desktop.ledger.job import LedgerJob
 
 EVERY_DOCUMENT, EVERY_LAYER = "Every document", "Every layer"
@@ -209,6 +209,8 @@ class LedgerDock(DeferredDock):
         try:
             location = worker_location(self.service.store)
         except CounterclaimError:
+            from annotate.ledger import build
+
             records = self.service.claim_records(self.event_box.currentData(),
                                                  self.layer_box.currentData())
             self._install(build(records or ()))
@@ -242,6 +244,8 @@ class LedgerDock(DeferredDock):
         self._select(current)
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        from annotate.ledger import concerns, edited_claims  # the body's, with it
+
         schema = self.service.schema()
 
         def category(name: str) -> str | None:

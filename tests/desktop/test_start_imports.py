@@ -33,6 +33,12 @@ NOT_AT_START = (
     "desktop.ledger.timeline", "desktop.ledger.tree", "desktop.pair_process",
     "desktop.review.edit_dialog",
     "_strptime",
+    # the claims ledger's and the actors' gazetteer's reading (the Ledger dock's body, the
+    # suggesters), a claim's figures (a worker imports them once the window has painted),
+    # the Team menu's roster and the teams' roles
+    "annotate.ledger", "annotate.conflicts", "annotate.gazetteer", "annotate.occurrences",
+    "annotate.figures", "annotate.claim_figures", "text_to_num", "db.ledger_rows", "db.team",
+    "desktop.roster",
 )
 """Modules (and packages) the first painted window must not have imported."""
 WINDOW_CHILD = """
