@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from annotate.errors import (
     Cancelled,
     CounterclaimError,
+    StoreBusy,
     StoreError,
     StoreFileGone,
     plain_message,
@@ -322,6 +323,11 @@ INDEX_CHARACTERS = 200_000
 (~5 ms of indexing; 2,000 documents of 1,500 characters took ~40 ms, a 5 MB one ~0.1 s)."""
 PAUSE_S = 0.5
 """How long the window's thread must have written nothing before the index job writes."""
+INDEX_PATIENCE_MS = 20
+"""How long a transaction of the index job waits for another program's write lock; then the
+job ends, to be started again in a later pause. (Waiting for it as long as the window's other
+jobs do, seconds, the transaction would keep each write of the window's thread waiting for it
+too: :data:`CHUNK_WAIT_S`.)"""
 
 
 CHUNK_WAIT_S = 0.25
@@ -398,17 +404,22 @@ class SearchIndexJob(Job):
 
     def open_store(self) -> Store:
         store = super().open_store()
+        store.patience_ms = INDEX_PATIENCE_MS
         if self._window_store is not None:
             store.commit_as(self._window_store)
         return store
 
     def work(self, store: Store) -> bool:
-        """Whether the index is up to date: False when the window's thread wrote meanwhile
-        (the rest waits for its next pause; waiting here would hold a worker of the pool)."""
+        """Whether the index is up to date: False when the window's thread wrote meanwhile,
+        or another program held the lock past :data:`INDEX_PATIENCE_MS` (the rest waits for a
+        later pause; waiting here would hold a worker of the pool)."""
         done = 0
         while True:
             with _in_pause() as paused:
-                more = paused and store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS)
+                try:
+                    more = paused and store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS)
+                except StoreBusy:  # another program writes: a later pause
+                    return False
             if not paused:
                 return False
             if not more:

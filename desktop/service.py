@@ -548,10 +548,11 @@ class Service:
         unheard: the window may be gone)."""
         if not self._index.ended(job.signals) or self.store.closed:
             return
-        if failure is None:
-            if done:
-                self.hub.searchIndexed.emit()
-            self.index_for_search()  # the rest (the window wrote), or what came since
+        if failure is None and done:
+            self.hub.searchIndexed.emit()
+            self.index_for_search()  # what came since
+        elif failure is None:  # the window wrote, or another program: the rest in a pause
+            self._index_later.start()
         else:
             self.hub.message.emit(f"the search index could not be brought up to date: "
                                   f"{failure}")

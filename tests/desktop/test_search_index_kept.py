@@ -4,6 +4,7 @@ program adds while it is open (whose commits do not cancel the job under way).""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -236,3 +237,51 @@ def test_an_edit_waits_for_the_index_transaction_under_way_not_the_queue(
     finally:
         worker.join()
         service.store.close()
+
+
+def test_the_index_job_waits_for_no_other_programs_lock(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program holding the write lock: the job ends at once, to try again in a later
+    pause (on the old code it waited the busy timeout four times, ~20 s, each write of the
+    window waiting for it meanwhile, and then failed as "busy")."""
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    path = unindexed_store(tmp_path / "s.sqlite")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.monotonic()
+        assert ran(SearchIndexJob(str(path))) == [("finished", False)]
+        assert time.monotonic() - began < 2
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ran(SearchIndexJob(str(path))) == [("finished", True)]
+
+
+def test_the_window_tries_again_in_a_pause_while_another_program_writes(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job ended by another program's lock is started again in the next pause, not at once
+    (one after another, each opening the store, the window would spin)."""
+    window, program = window_and_another_program(qtbot, tmp_path)
+    service = window.service
+    program.import_documents(documents(0, 3))
+    program.close()
+    started: list[float] = []
+    work = SearchIndexJob.work
+
+    def counted(job: SearchIndexJob, store: Store) -> bool:
+        started.append(time.monotonic())
+        return work(job, store)
+    monkeypatch.setattr(SearchIndexJob, "work", counted)
+    other = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert service.notice_outside_changes()
+        qtbot.wait(1_600)
+        assert 1 <= len(started) <= 5  # every PAUSE_S at most
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.waitUntil(lambda: not service.indexing, timeout=TIMEOUT_MS)
+    assert not service.store.search_index_behind()
+    service.store.close()
