@@ -380,7 +380,8 @@ def press(window: MainWindow, key: Qt.Key,
     view.painted_span_count = -1
     seconds = timed(lambda: QTest.keyClick(view, key, modifiers))
     if view.painted_span_count < 0:
-        raise SystemExit("the key press was not repainted")
+        raise SystemExit(f"the key press {key.name} ({modifiers.name}) was not repainted "
+                         f"({window.service.waiting} edits waiting for the store)")
     return seconds
 
 
