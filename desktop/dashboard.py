@@ -20,8 +20,6 @@ module only by the child process, so the window opens without them.
 from __future__ import annotations
 
 import math
-import subprocess
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,10 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.commands import ChangeSet
-from annotate.errors import CounterclaimError, plain_message
+from annotate.errors import Cancelled, CounterclaimError, plain_message
 from annotate.model import GOLD
 from desktop.dashboard_counts import Counts, CountsJob, follows, read_counts
-from desktop.jobs import Job, Latest, worker_location
+from desktop.jobs import ChildJob, Latest, worker_location
 from desktop.plain import NAME, line, markup, plain_label
 from desktop.service import Service
 
@@ -75,7 +73,7 @@ NO_DONE = "no document marked done yet"
 NO_PAIR = "agreement needs two annotators with spans"
 
 
-class PairJob(Job):
+class PairJob(ChildJob):
     """Agreement and label confusion of one pair, computed in a child process
     (:mod:`desktop.pair_process`: off the window's GIL); None when cancelled, which stops the
     child at once."""
@@ -83,32 +81,16 @@ class PairJob(Job):
     def __init__(self, location: str, a: str, b: str) -> None:
         super().__init__(location)
         self.a, self.b = a, b
-        self._child: subprocess.Popen[bytes] | None = None
-        self._lock = threading.Lock()
-
-    def cancel(self) -> None:
-        super().cancel()
-        with self._lock:
-            if self._child is not None:
-                self._child.kill()
-
-    def _started(self, child: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._child = child
-            if self.cancelled:
-                child.kill()
 
     def run(self) -> None:
-        from desktop import pair_process  # the worker's alone, when the pair is figured
+        from desktop.pair_process import pair_figures  # the child's, when the pair is figured
 
         try:
-            figures = pair_process.in_child(self.location, self.a, self.b, self.step,
-                                            self._started)
+            figures = self.apart(pair_figures, self.a, self.b)
+        except Cancelled:
+            self.signals.finished.emit(None)
         except Exception as exc:  # the GUI must hear of every failure, whatever it is
-            if self.cancelled:  # (the child killed, or a step refused)
-                self.signals.finished.emit(None)
-            else:
-                self.signals.failed.emit(plain_message(exc))
+            self.signals.failed.emit(plain_message(exc))
         else:
             self.signals.finished.emit(figures)
 

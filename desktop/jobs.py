@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -204,6 +205,42 @@ class Job(QRunnable):
 
     def work(self, store: Store) -> Any:
         raise NotImplementedError
+
+
+class ChildJob(Job):
+    """A job whose pure-Python work runs in a child process (:meth:`apart`,
+    :mod:`desktop.child_process`): in a thread of the window it would hold the window's GIL,
+    and each key press would wait for it. A cancel kills the child at once."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        super().cancel()
+        with self._lock:
+            if self._child is not None:
+                self._child.kill()
+
+    def _started(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._child = child
+            if self.cancelled:
+                child.kill()
+
+    def apart(self, work: Callable[..., Any], *args: Any) -> Any:
+        """``work(store, *args, progress=...)`` on a Store of a child process's own on the
+        job's location, its steps reported as the job's (:meth:`step`); Cancelled once the job
+        is cancelled (the child killed), CounterclaimError when the child failed."""
+        from desktop import child_process  # a worker's alone, when a child is started
+
+        try:
+            return child_process.in_child(work, self.location, args, self.step,
+                                          self._started)
+        except Exception:
+            self._stop_if_cancelled()  # what a killed child's end looked like
+            raise
 
 
 _started: weakref.WeakSet[Job] = weakref.WeakSet()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
@@ -51,15 +52,24 @@ from annotate.review_plan import DocumentPlan, Splice
 from db import review
 from db.review import DocumentReview
 from db.store import Store
+from desktop.aligned_rows import (
+    Planned,
+    Row,
+    Rows,
+    agreed_open,
+    aligned,
+    aligned_apart,
+    followed_counts,
+    plan_rows,
+)
 from desktop.editor import Editor
-from desktop.jobs import Job, Latest, worker_location
+from desktop.jobs import ChildJob, Job, Latest, worker_location
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.review.attribute_choices import AttributeChoices
 from desktop.review.doc_items import DocItemsPanel
 from desktop.review.edges import RichTextDelegate
-from desktop.review.item_cells import Row, RowCells, row_cells
+from desktop.review.item_cells import RowCells, row_cells
 from desktop.review.items_model import ItemsModel, ItemsTable
-from desktop.review.planned import Planned, Rows, agreed_open, followed_counts, plan_rows
 from desktop.service import Service
 
 SIDE_KEY = "Ctrl+Shift+{}"
@@ -76,6 +86,11 @@ ALIGNING_FIRST = "aligning this document first; decide again once its items are 
 FOLLOWED_EDITS = 2_000
 """Edits kept for the items to follow while the tab is out of sight: beyond, the document is
 aligned again when shown."""
+APART_SPANS = 5_000
+"""Spans of a document (every annotator's) from which it is aligned in a child process: the
+child's start costs ~0.6 s (its Python and the store's modules), a thread's alignment holds
+the window's GIL ~25 µs a span (0.5 s at 20,000 spans, 6 s at 200,000; a key press meanwhile
+waited up to a tenth of a second and more for it)."""
 HELD_OUT_OF_SIGHT = 50_000
 """Most items kept while the tab is out of sight; a document with more is aligned again when
 the tab is shown (the items of a 200,000-span document hold ~37 MB, which the Ledger's build,
@@ -115,12 +130,13 @@ class AcceptAgreedJob(Job):
         return review.accept_agreed(store, self.decided_by)
 
 
-class PlanJob(Job):
-    """The review items of document ``uid`` (:func:`db.review.document_review`) on a Store
-    of the job's own, as rows in place of ``base`` (the rows the tab shows:
-    :func:`~desktop.review.planned.plan_rows`); None when cancelled. Its first progress
-    report comes once it has run :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment
-    reports nothing."""
+class PlanJob(ChildJob):
+    """The review items of document ``uid`` (:func:`db.review.document_review`) as rows in
+    place of ``base`` (the rows the tab shows: :func:`~desktop.aligned_rows.plan_rows`);
+    None when cancelled. A document of :data:`APART_SPANS` spans or more is aligned in a
+    child process (:func:`~desktop.aligned_rows.aligned_apart`), off the window's GIL; a
+    shorter one on the job's own Store. Its first progress report comes once it has run
+    :data:`~desktop.jobs.REPORT_EVERY_S`: a quick alignment reports nothing."""
 
     def __init__(self, location: str, uid: str, base: Sequence[Row], edits: int) -> None:
         super().__init__(location)
@@ -135,8 +151,9 @@ class PlanJob(Job):
     def work(self, store: Store) -> Planned | None:
         self._last_report = time.monotonic()
         try:
-            return plan_rows(self.base, review.document_review(store, self.uid,
-                                                               progress=self.step))
+            if store.span_count(uid=self.uid) < APART_SPANS:
+                return aligned(store, self.uid, self.base, self.step)
+            return replace(self.apart(aligned_apart, self.uid, self.base), base=self.base)
         except Cancelled:
             return None
 

@@ -12,6 +12,7 @@ from annotate import adjudication
 from annotate.adjudication import Item, ItemKind
 from annotate.model import Document, Span
 from annotate.relation_items import RelationItem, RelationKind
+from desktop.aligned_rows import Row
 from desktop.plain import MESSAGE, NAME, line, tooltip, words
 from desktop.review.edges import NARROWER, edge_pieces, plain, rich
 
@@ -34,9 +35,6 @@ RELATION_KINDS: dict[RelationKind, tuple[str, str, str]] = {
 STATUS_MARKS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
 STATUS_COLOURS = {"accepted": "#009E73", "rejected": "#D55E00"}
 """The status cell's text colour once decided (an open item's keeps the view's)."""
-Row = Item | RelationItem
-"""A row of the table: a span item or a relation item."""
-
 
 def span_text(span: Span, text: str, limit: int = MESSAGE) -> str:
     """The span's text, cut to ``limit`` characters (a huge span costs no more than that)."""

@@ -1,9 +1,9 @@
 """The Adjudication tab's table: a model of the document's review items whose cells are made
 when the view asks for them (the rows it paints, as Anki's browser does), and a view that sizes
 the rows it shows to their lines. A document of 200,000 items costs what a screenful costs;
-a new alignment tells the view which rows changed (:class:`~desktop.review.planned.Planned`),
+a new alignment tells the view which rows changed (:class:`~desktop.aligned_rows.Planned`),
 never the whole table again. Its rows are made when asked for too
-(:class:`~desktop.review.planned.Rows`)."""
+(:class:`~desktop.aligned_rows.Rows`)."""
 
 from __future__ import annotations
 
@@ -16,16 +16,15 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop.aligned_rows import Row, Rows
 from desktop.plain import NAME, line
 from desktop.review.edges import RICH_ROLE
 from desktop.review.item_cells import (
     KINDS,
     RELATION_KINDS,
     STATUS_MARKS,
-    Row,
     RowCells,
 )
-from desktop.review.planned import Rows
 from desktop.table_model import Index
 
 KIND_ALPHA = 70

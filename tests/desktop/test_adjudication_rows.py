@@ -20,10 +20,10 @@ from annotate.review_columns import ItemColumns
 from annotate.review_plan import DocumentPlan
 from db.review import DocumentReview
 from db.store import Store
+from desktop.aligned_rows import Rows, plan_rows
 from desktop.main_window import MainWindow
 from desktop.review.item_cells import Cell, RowCells
 from desktop.review.items_model import ItemsModel
-from desktop.review.planned import Rows, plan_rows
 
 pytestmark = pytest.mark.gui
 

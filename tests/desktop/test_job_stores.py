@@ -21,8 +21,9 @@ from db import trust
 from db.backup import backup
 from db.store import Store
 from db.transfer import ExportFilter
-from desktop import jobs, pair_process
+from desktop import child_process, jobs
 from desktop.jobs import SearchIndexJob, refuse_writes
+from desktop.pair_process import pair_figures
 from desktop.service import Service
 from desktop.transfer_jobs import ExportJob
 from tests.window_helpers import ran
@@ -84,11 +85,12 @@ def test_an_export_job_does_not_walk_the_pages_again(qtbot, store: Store, walks:
 def test_the_pair_figures_child_does_not_walk_the_pages_again(
         store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The child's own code, run here (its request on stdin, its messages on a pipe)."""
-    request = SimpleNamespace(buffer=BytesIO(pickle.dumps((store.address, "amina", "bo"))))
+    asked = (pair_figures, store.address, ("amina", "bo"))
+    request = SimpleNamespace(buffer=BytesIO(pickle.dumps(asked)))
     monkeypatch.setattr(sys, "stdin", request)
     monkeypatch.setattr(sys, "stdout", sys.stdout)  # the child sends its prints to stderr
     readable, writable = os.pipe()
-    pair_process.main(writable)
+    child_process.main(writable)
     with os.fdopen(readable, "rb") as messages:
         said = [pickle.load(messages)]
         while said[-1][0] == "step":

@@ -31,7 +31,7 @@ NOT_AT_START = (
     "desktop.dialogs.assign", "desktop.help_dialog", "desktop.howto",
     "desktop.ledger.actors_dialog", "desktop.ledger.job", "desktop.ledger.model",
     "desktop.ledger.timeline", "desktop.ledger.tree", "desktop.pair_process",
-    "desktop.review.edit_dialog",
+    "desktop.child_process", "desktop.review.edit_dialog",
     "_strptime",
     # the claims ledger's and the actors' gazetteer's reading (the Ledger dock's body, the
     # suggesters), a claim's figures (a worker imports them once the window has painted),

@@ -1,4 +1,4 @@
-"""The dashboard's pair figures computed in a child process (desktop.pair_process) whatever
+"""The dashboard's pair figures computed in a child process (desktop.child_process) whatever
 the window's surroundings put in the child's way: modules in the folder the window was
 started from named as the program's (or the standard library's), and a library or start-up
 file writing to the child's standard output. The child gives the figures the window's own
@@ -15,7 +15,8 @@ from annotate.commands import CreateSpan
 from annotate.model import Span
 from annotate.tokenize import tokenize
 from db.store import Store
-from desktop.pair_process import PairFigures, in_child, pair_figures
+from desktop.child_process import in_child
+from desktop.pair_process import PairFigures, pair_figures
 
 
 @pytest.fixture
@@ -47,7 +48,8 @@ def in_process(path: Path) -> PairFigures:
 
 
 def child_figures(path: Path) -> PairFigures:
-    return in_child(str(path), "amina", "bo", lambda _done, _total: None, lambda _child: None)
+    return in_child(pair_figures, str(path), ("amina", "bo"), lambda _done, _total: None,
+                    lambda _child: None)
 
 
 def test_modules_of_the_starting_folder_are_not_the_childs(

@@ -1,19 +1,29 @@
 """A document's review items as the Adjudication tab shows them, and how they differ from the
-rows it shows now: worked out where the items are aligned (a worker), so that the GUI thread
-only tells the view which rows changed (an edit changes a row or two of thousands)."""
+rows it shows now: worked out where the items are aligned (a worker, or for a long document a
+child process: :func:`aligned_apart`), so that the GUI thread only tells the view which rows
+changed (an edit changes a row or two of thousands). No Qt here: the child imports this
+module."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from annotate.adjudication import DocItem, Item
 from annotate.lazy_sequence import LazySequence
 from annotate.relation_items import RelationItem
 from annotate.review_columns import ItemColumns
 from annotate.review_plan import DocumentPlan, common_ends
+from db import review
 from db.review import DocumentReview
-from desktop.review.item_cells import Row
+
+if TYPE_CHECKING:
+    from annotate.overlap_matching import Progress
+    from db.store import Store
+
+Row = Item | RelationItem
+"""A row of the table: a span item or a relation item."""
 
 
 class Rows(LazySequence[Row]):
@@ -108,6 +118,22 @@ def plan_rows(base: Sequence[Row], found: DocumentReview) -> Planned:
         it.kind == "agreed" and it.status == "open" for it in others)
     return Planned(found, base, rows, first, removed, added, decided,
                    len(found.items) + len(others), agreed)
+
+
+def aligned(store: Store, uid: str, base: Sequence[Row],
+            progress: Progress | None = None) -> Planned:
+    """The review items of document ``uid`` (:func:`db.review.document_review`) as rows in
+    place of ``base`` (:func:`plan_rows`); ``progress`` hears from the read and the alignment
+    (and may stop them)."""
+    return plan_rows(base, review.document_review(store, uid, progress=progress))
+
+
+def aligned_apart(store: Store, uid: str, base: Sequence[Row],
+                  progress: Progress | None = None) -> Planned:
+    """:func:`aligned` in a child process (:mod:`desktop.child_process`): its result goes
+    back to the window without ``base`` (a copy of the rows the window holds: the window
+    puts its own back, which its view shows)."""
+    return replace(aligned(store, uid, base, progress), base=())
 
 
 def decided_items(items: Sequence[Item]) -> int:
