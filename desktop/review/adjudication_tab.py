@@ -10,7 +10,8 @@ values in each cell and is decided per attribute under the table
 Every decision is one command through :meth:`Service.apply` (journaled for the reviewer, undone
 by Ctrl+Z, announced on the hub); accepting every agreed item of the corpus runs as a
 background job on its own store, one undoable step per document. The items of each document
-opened (and after each edit of it) are read and aligned by a background job too: the text is
+opened (and after each edit of it) are read and aligned by a background job too (a long
+document's in a child process, off the window's interpreter lock: :class:`PlanJob`): the text is
 shown at once, the table once the job ends ("Aligning…" meanwhile; an alignment that takes a
 while shows its progress and a cancel button). Its items are shown only if the document and the
 store did not change meanwhile (any change starts a fresh alignment and drops the one under
@@ -86,11 +87,12 @@ ALIGNING_FIRST = "aligning this document first; decide again once its items are 
 FOLLOWED_EDITS = 2_000
 """Edits kept for the items to follow while the tab is out of sight: beyond, the document is
 aligned again when shown."""
-APART_SPANS = 5_000
-"""Spans of a document (every annotator's) from which it is aligned in a child process: the
-child's start costs ~0.6 s (its Python and the store's modules), a thread's alignment holds
-the window's GIL ~25 µs a span (0.5 s at 20,000 spans, 6 s at 200,000; a key press meanwhile
-waited up to a tenth of a second and more for it)."""
+APART_SPANS = 10_000
+"""Spans of a document (every annotator's) from which it is aligned in a child process. A
+thread's alignment holds the window's GIL ~25 µs a span (0.25 s at 10,000 spans, 0.6 s at
+22,000, 3 s at 200,000; a key press meanwhile waited for it up to 0.1 s at 22,000 spans and
+0.3 s at 200,000); the child's start costs ~0.5 s of CPU (its Python and the store's
+modules), more than a second's wait for the items on a loaded machine."""
 HELD_OUT_OF_SIGHT = 50_000
 """Most items kept while the tab is out of sight; a document with more is aligned again when
 the tab is shown (the items of a 200,000-span document hold ~37 MB, which the Ledger's build,

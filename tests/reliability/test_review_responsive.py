@@ -127,6 +127,30 @@ def test_big_document_is_aligned_in_a_child_process(window, qtbot, dense_store, 
     assert took < alone / 2, (took, alone)
 
 
+def test_a_decision_on_a_long_document_tells_the_view_its_row_alone(window, qtbot,
+                                                                    dense_store, monkeypatch):
+    """The child process aligns the document again in place of the rows shown (sent to it,
+    and not sent back: the tab's own rows are the ones it replaces), so the view hears of the
+    row the decision changed, not of a new table."""
+    _, _, dense = dense_store
+    tab = window.review.adjudication
+    window.service.open_document(dense)
+    qtbot.waitUntil(lambda: not tab.planning, timeout=120_000)
+    rows = tab.rows
+    shown: list[object] = []
+    show = tab.model.show
+    monkeypatch.setattr(tab.model, "show", lambda *args: (shown.append(args), show(*args)))
+    replaced: list[tuple[int, int, int]] = []
+    replace = tab.model.replace
+    monkeypatch.setattr(tab.model, "replace", lambda new, first, removed, added: (
+        replaced.append((first, removed, added)), replace(new, first, removed, added)))
+    tab.select(0)
+    assert tab.reject_selected()
+    qtbot.waitUntil(lambda: not tab.planning and tab.rows is not rows, timeout=120_000)
+    assert tab.rows.status(0) == "rejected" and len(tab.rows) == PER_SIDE
+    assert shown == [] and replaced == [(0, 1, 1)]
+
+
 def test_cancel_then_align_again(window, qtbot, dense_store):
     _, _, dense = dense_store
     tab = window.review.adjudication
