@@ -122,9 +122,10 @@ def test_big_document_is_aligned_in_a_child_process(window, qtbot, dense_store, 
     assert tab.model.rowCount() == len(expected) == PER_SIDE
     assert not tab.plan_button.isVisible()
     # The window's process did not do the work: while its items were aligned it spent less
-    # than half the CPU time the alignment alone takes in it (0.74-0.9 s against 0.6 s when a
-    # thread of the window aligned them; 0.15-0.19 s in a child).
-    assert took < alone / 2, (took, alone)
+    # CPU time than the alignment alone takes in it (a thread of the window aligning them:
+    # 0.68-0.70 s against 0.52-0.55 s alone; a child: 0.15-0.19 s, 0.42 s against 0.61 s
+    # late in a full run of the tests at load 4).
+    assert took < alone, (took, alone)
 
 
 def test_a_decision_on_a_long_document_tells_the_view_its_row_alone(window, qtbot,
