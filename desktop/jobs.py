@@ -232,9 +232,11 @@ class ChildJob(Job):
     def apart(self, work: Callable[..., Any], *args: Any) -> Any:
         """``work(store, *args, progress=...)`` on a Store of a child process's own on the
         job's location, its steps reported as the job's (:meth:`step`); Cancelled once the job
-        is cancelled (the child killed), CounterclaimError when the child failed."""
+        is cancelled (the child killed), CounterclaimError when the child failed; no child is
+        started on a file other than the window's (StoreFileGone)."""
         from desktop import child_process  # a worker's alone, when a child is started
 
+        _same_file(self.location, file_identity(Path(self.location)))
         try:
             return child_process.in_child(work, self.location, args, self.step,
                                           self._started)

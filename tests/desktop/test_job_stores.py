@@ -22,6 +22,7 @@ from db.backup import backup
 from db.store import Store
 from db.transfer import ExportFilter
 from desktop import child_process, jobs
+from desktop.dashboard import PairJob
 from desktop.jobs import SearchIndexJob, refuse_writes
 from desktop.pair_process import pair_figures
 from desktop.service import Service
@@ -146,6 +147,17 @@ def test_jobs_write_to_a_backup_restored_over_a_damaged_file(
         service.store.close()
 
 
+def put_in_place(path: Path, tmp_path: Path, gone: str) -> None:
+    """Another store copied over the file at ``path`` ("replaced"), or the file deleted."""
+    if gone == "replaced":
+        other = Store.open(tmp_path / "other.sqlite")
+        other.import_documents([AnnotatedDocument(Document("Another convoy.", "Other"), [], [])])
+        other.close()
+        os.replace(tmp_path / "other.sqlite", path)
+    else:
+        path.unlink()
+
+
 @pytest.mark.parametrize("gone", ["replaced", "deleted"])
 def test_no_job_opens_another_file_put_where_the_windows_was(
         qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch,
@@ -157,13 +169,7 @@ def test_no_job_opens_another_file_put_where_the_windows_was(
     monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
     service = Service(store, "amina")
     path = Path(store.address)
-    if gone == "replaced":
-        other = Store.open(tmp_path / "other.sqlite")
-        other.import_documents([AnnotatedDocument(Document("Another convoy.", "Other"), [], [])])
-        other.close()
-        os.replace(tmp_path / "other.sqlite", path)
-    else:
-        path.unlink()
+    put_in_place(path, tmp_path, gone)
     (kind, message), = ran(SearchIndexJob(store.address))
     assert kind == "failed" and "moved, deleted or replaced" in message
     if gone == "replaced":
@@ -172,4 +178,21 @@ def test_no_job_opens_another_file_put_where_the_windows_was(
         left.close()
     else:
         assert not path.exists()
+    service.store.close()
+
+
+@pytest.mark.parametrize("gone", ["replaced", "deleted"])
+def test_no_child_process_opens_another_file_put_where_the_windows_was(
+        qtbot, store: Store, walks: list[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, gone: str) -> None:
+    """The same for a job whose work runs in a child process (the Dashboard's pair figures;
+    the Adjudication tab's alignment of a long document): no child is started on it (the
+    pair's child opened the other store, or made an empty one where the file was)."""
+    service = Service(store, "amina")
+    started: list[object] = []
+    monkeypatch.setattr(child_process, "in_child", lambda *args: started.append(args))
+    put_in_place(Path(store.address), tmp_path, gone)
+    (kind, message), = ran(PairJob(store.address, "amina", "bo"))
+    assert kind == "failed" and "moved, deleted or replaced" in message
+    assert started == []
     service.store.close()
