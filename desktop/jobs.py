@@ -91,6 +91,19 @@ def refuse_writes(store: Store, reason: str) -> None:
         job_store.refuse_writes(reason)
 
 
+def _on_the_windows_file(location: str, make: Callable[[], Store]) -> Store:
+    """``make()``, a Store at ``location``, refused (StoreFileGone) unless the file there is
+    the one the window opened, before and after it was made (it may be replaced meanwhile)."""
+    _same_file(location, file_identity(Path(location)))
+    store = make()
+    try:
+        _same_file(location, store.identity)
+    except StoreFileGone:
+        store.close()
+        raise
+    return store
+
+
 def vet_anew(store: Store) -> None:
     """The window opened ``store``: what the check of an earlier store on its file found is
     forgotten (a backup restored over a damaged file is sound); this one's check decides.
@@ -189,19 +202,19 @@ class Job(QRunnable):
         500 MB store, paid by each job, and the status bar's counts start one after every
         commit another program makes). The window has them checked once, by a
         :class:`PageCheckJob`; a file found damaged is written no more (:func:`refuse_writes`)."""
-        _same_file(self.location, file_identity(Path(self.location)))
-        store = Store.open(self.location, check_pages=False)
-        try:
-            _same_file(self.location, store.identity)  # (replaced while it was opened)
-        except StoreFileGone:
-            store.close()
-            raise
+        store = _on_the_windows_file(self.location,
+                                     lambda: Store.open(self.location, check_pages=False))
         with _damage_lock:
             _opened.add(store)
             reason = _damaged.get(self.location)
         if reason is not None:
             store.refuse_writes(reason)
         return store
+
+    def attach_store(self) -> Store:
+        """The job's own Store for reads alone (:meth:`Store.attach`: none of an open's checks
+        or migration, a tenth of its cost), on the file the window opened or none."""
+        return _on_the_windows_file(self.location, lambda: Store.attach(self.location))
 
     def work(self, store: Store) -> Any:
         raise NotImplementedError

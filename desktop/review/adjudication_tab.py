@@ -148,7 +148,7 @@ class PlanJob(ChildJob):
         edits to follow only if none came while it ran (the read may or may not hold them)."""
 
     def open_store(self) -> Store:
-        return Store.attach(self.location)
+        return self.attach_store()
 
     def work(self, store: Store) -> Planned | None:
         self._last_report = time.monotonic()

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from annotate.commands import CreateSpan
+from annotate.errors import StoreFileGone
 from annotate.model import AnnotatedDocument, Document, Span
 from db import trust
 from db.backup import backup
@@ -25,6 +26,7 @@ from desktop import child_process, jobs
 from desktop.dashboard import PairJob
 from desktop.jobs import SearchIndexJob, refuse_writes
 from desktop.pair_process import pair_figures
+from desktop.review.adjudication_tab import PlanJob
 from desktop.service import Service
 from desktop.transfer_jobs import ExportJob
 from tests.window_helpers import ran
@@ -195,4 +197,19 @@ def test_no_child_process_opens_another_file_put_where_the_windows_was(
     (kind, message), = ran(PairJob(store.address, "amina", "bo"))
     assert kind == "failed" and "moved, deleted or replaced" in message
     assert started == []
+    service.store.close()
+
+
+def test_the_review_job_reads_no_other_file_put_where_the_windows_was(
+        qtbot, store: Store, walks: list[str], tmp_path: Path) -> None:
+    """The Adjudication tab's job attaches to the store without an open's checks (a tenth of
+    its cost): to the window's file or none (the old code read another store copied over it,
+    never vetted)."""
+    service = Service(store, "amina")
+    uid = store.list_documents()[0].uid
+    other = Store.open(tmp_path / "other.sqlite")
+    other.close()
+    os.replace(tmp_path / "other.sqlite", store.address)
+    with pytest.raises(StoreFileGone):
+        PlanJob(store.address, uid, [], 0).open_store()
     service.store.close()
