@@ -76,7 +76,8 @@ window's check of its pages found them damaged."""
 _opened: weakref.WeakSet[Store] = weakref.WeakSet()
 """The stores jobs opened (:meth:`Job.open_store`): one open when the check ends is told too."""
 _damage_lock = threading.Lock()
-"""Guards :data:`_damaged` and :data:`_opened` (jobs open stores on the pool's threads)."""
+"""Guards :data:`_files`, :data:`_damaged` and :data:`_opened` (jobs open stores on the
+pool's threads)."""
 
 
 def refuse_writes(store: Store, reason: str) -> None:
@@ -89,19 +90,6 @@ def refuse_writes(store: Store, reason: str) -> None:
         under_way = [job_store for job_store in _opened if job_store.address == store.address]
     for job_store in under_way:
         job_store.refuse_writes(reason)
-
-
-def _on_the_windows_file(location: str, make: Callable[[], Store]) -> Store:
-    """``make()``, a Store at ``location``, refused (StoreFileGone) unless the file there is
-    the one the window opened, before and after it was made (it may be replaced meanwhile)."""
-    _same_file(location, file_identity(Path(location)))
-    store = make()
-    try:
-        _same_file(location, store.identity)
-    except StoreFileGone:
-        store.close()
-        raise
-    return store
 
 
 def vet_anew(store: Store) -> None:
@@ -125,6 +113,24 @@ def _same_file(location: str, identity: tuple[int, int] | None) -> None:
         raise StoreFileGone(f"{location}: the store file was moved, deleted or replaced while "
                             "the window had it open: nothing is read from it or written to it "
                             "in the background")
+
+
+def _still_the_windows(location: str) -> None:
+    """Refuse (StoreFileGone) the file now at ``location`` unless it is the window's."""
+    _same_file(location, file_identity(Path(location)))
+
+
+def _on_the_windows_file(location: str, make: Callable[[], Store]) -> Store:
+    """``make()``, a Store at ``location``, refused (StoreFileGone) unless the file there is
+    the one the window opened, before and after it was made (it may be replaced meanwhile)."""
+    _still_the_windows(location)
+    store = make()
+    try:
+        _same_file(location, store.identity)
+    except StoreFileGone:
+        store.close()
+        raise
+    return store
 
 
 class Job(QRunnable):
@@ -249,7 +255,7 @@ class ChildJob(Job):
         started on a file other than the window's (StoreFileGone)."""
         from desktop import child_process  # a worker's alone, when a child is started
 
-        _same_file(self.location, file_identity(Path(self.location)))
+        _still_the_windows(self.location)
         try:
             return child_process.in_child(work, self.location, args, self.step,
                                           self._started)
@@ -380,8 +386,6 @@ INDEX_PATIENCE_MS = 20
 job ends, to be started again in a later pause. (Waiting for it as long as the window's other
 jobs do, seconds, the transaction would keep each write of the window's thread waiting for it
 too: :data:`CHUNK_WAIT_S`.)"""
-
-
 CHUNK_WAIT_S = 0.25
 """The longest a write of the window's thread waits for the index job's transaction under way
 to end (~5 ms; several times that on a loaded machine): past it the write goes on as against
