@@ -17,7 +17,15 @@ start-up file or a library writes there (C libraries included) goes nowhere, wha
 prints goes to its stderr. Its modules are the program's: the folder the window was started
 from is not on its path (``-P``), where a user's own ``annotate.py`` or ``pickle.py`` would be
 imported instead. The window reads its messages on a worker thread
-(:class:`desktop.jobs.ChildJob`), which kills the child when cancelled."""
+(:class:`desktop.jobs.ChildJob`), which kills the child when cancelled.
+
+A child's start is ~0.5 s of the request's time, mostly imports (the store's modules, the
+work's). So once a request has ended, a spare child is started at once, at the worker's
+priority, and imports them while it waits for the next request (~45 MB): the Dashboard's pair
+figures after each edit, or the next long document's alignment, then start at once. A spare is
+used only by a request made in the environment and folder it was started in, and is let go
+when the window's jobs stop (:func:`let_go`); the program's end closes its standard input, and
+it ends."""
 
 from __future__ import annotations
 
@@ -25,8 +33,11 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from importlib import import_module
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -47,47 +58,110 @@ Work = Callable[..., T]
 module that imports no Qt."""
 
 
+class _Child:
+    """A child process started, waiting for its request; the read end of its messages."""
+
+    def __init__(self, warm: str) -> None:
+        self.started_in = (dict(os.environ), os.getcwd())
+        readable, writable = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-c", child_code(writable, warm)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, pass_fds=(writable,))
+        except BaseException:
+            os.close(readable)
+            raise
+        finally:
+            os.close(writable)  # the child's copy alone: its end is the pipe's end
+        self.messages = os.fdopen(readable, "rb")
+
+    def usable(self) -> bool:
+        """Whether it still waits, started where and as a new child would be."""
+        return self.process.poll() is None and self.started_in == (dict(os.environ),
+                                                                    os.getcwd())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.messages.close()
+
+
+_spare: _Child | None = None
+_spare_lock = threading.Lock()
+
+
+def _child(warm: str) -> _Child:
+    """The spare, when it can serve; else a child started now."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        if spare.usable():
+            return spare
+        spare.close()
+    return _Child(warm)
+
+
+def _keep_spare(warm: str) -> None:
+    global _spare
+    with _spare_lock:
+        if _spare is None:
+            _spare = _Child(warm)
+
+
+def let_go() -> None:
+    """End the spare child (the window's jobs have stopped: none is asking)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        spare.close()
+
+
 def in_child(work: Work[T], location: str, args: tuple[Any, ...], progress: Progress,
              started: Callable[[subprocess.Popen[bytes]], None]) -> T:
     """``work(store, *args)`` on the store at ``location``, in a child process (told to
     ``started``, which may kill it); its steps go to ``progress``, which may raise Cancelled
-    (the child is then killed). CounterclaimError when the child failed or stopped."""
-    readable, writable = os.pipe()
-    with os.fdopen(readable, "rb") as messages:
+    (the child is then killed). CounterclaimError when the child failed or stopped. Once the
+    child has answered, a spare is started for the next request."""
+    child = _child(work.__module__)
+    answered = False
+    try:
+        started(child.process)
+        assert child.process.stdin is not None
         try:
-            child = subprocess.Popen([sys.executable, "-P", "-c", child_code(writable)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     pass_fds=(writable,))
-        finally:
-            os.close(writable)  # the child's copy alone: its end is the pipe's end
-        try:
-            started(child)
-            assert child.stdin is not None
-            with child.stdin:
-                pickle.dump((work, location, args), child.stdin, pickle.HIGHEST_PROTOCOL)
-            while True:
-                try:
-                    kind, *rest = pickle.load(messages)
-                except EOFError:
-                    raise CounterclaimError(f"the background process stopped (exit status "
-                                            f"{child.wait()})") from None
-                if kind == "step":
-                    progress(*rest)
-                elif kind == "done":
-                    return rest[0]
-                else:
-                    raise CounterclaimError(rest[0])
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
+            with child.process.stdin:
+                pickle.dump((work, location, args), child.process.stdin,
+                            pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            pass  # it ended before reading the request: its messages say why
+        while True:
+            try:
+                kind, *rest = pickle.load(child.messages)
+            except EOFError:
+                raise CounterclaimError(f"the background process stopped (exit status "
+                                        f"{child.process.wait()})") from None
+            if kind == "step":
+                progress(*rest)
+                continue
+            answered = True
+            if kind == "done":
+                return rest[0]
+            raise CounterclaimError(rest[0])
+    finally:
+        child.close()
+        if answered:
+            _keep_spare(work.__module__)
 
 
-def child_code(messages: int) -> str:
-    """What the child runs: :func:`main` writing to file descriptor ``messages`` (its results
-    pickled as their modules', not ``__main__``'s)."""
+def child_code(messages: int, warm: str) -> str:
+    """What the child runs: :func:`main` writing to file descriptor ``messages``, having
+    imported module ``warm`` (its results pickled as their modules', not ``__main__``'s)."""
     return (f"import sys; sys.path.append({ROOT!r}); "
-            f"from {__name__} import main; main({messages})")
+            f"from {__name__} import main; main({messages}, {warm!r})")
 
 
 def _steps(out: IO[bytes]) -> Progress:
@@ -108,15 +182,18 @@ def _send(out: IO[bytes], *message: object) -> None:
     out.flush()
 
 
-def main(messages: int) -> None:
-    """The child: one request on stdin, its messages on file descriptor ``messages`` (see
-    the module's text)."""
+def main(messages: int, warm: str = "") -> None:
+    """The child: the store's modules and module ``warm`` imported, then one request on
+    stdin, its messages on file descriptor ``messages`` (see the module's text)."""
     out = os.fdopen(messages, "wb")
     sys.stdout = sys.stderr  # a library's print is seen
     try:
-        work, location, args = pickle.load(sys.stdin.buffer)
         from db.store import Store
 
+        if warm:
+            with suppress(ImportError):  # the request imports it again, and says what failed
+                import_module(warm)
+        work, location, args = pickle.load(sys.stdin.buffer)
         store: Store = Store.attach(location)
         try:
             result = work(store, *args, progress=_steps(out))

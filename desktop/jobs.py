@@ -340,6 +340,10 @@ def stop_jobs() -> None:
     for job in list(_started):
         job.cancel()
     QThreadPool.globalInstance().waitForDone()
+    if "desktop.child_process" in sys.modules:  # a child was started: its spare ends too
+        from desktop import child_process
+
+        child_process.let_go()
 
 
 class DailyBackupJob(Job):
