@@ -185,21 +185,24 @@ def _send(out: IO[bytes], *message: object) -> None:
 def main(messages: int, warm: str = "") -> None:
     """The child: the store's modules and module ``warm`` imported, then one request on
     stdin, its messages on file descriptor ``messages`` (see the module's text)."""
-    out = os.fdopen(messages, "wb")
     sys.stdout = sys.stderr  # a library's print is seen
-    try:
-        from db.store import Store
-
-        if warm:
-            with suppress(ImportError):  # the request imports it again, and says what failed
-                import_module(warm)
-        work, location, args = pickle.load(sys.stdin.buffer)
-        store: Store = Store.attach(location)
+    with os.fdopen(messages, "wb") as out:
         try:
-            result = work(store, *args, progress=_steps(out))
-        finally:
-            store.close()
-    except Exception as exc:  # the window must hear of every failure, whatever it is
-        _send(out, "failed", plain_message(exc))
-    else:
-        _send(out, "done", result)
+            from db.store import Store
+
+            if warm:
+                with suppress(ImportError):  # the request imports it again, says what failed
+                    import_module(warm)
+            try:
+                work, location, args = pickle.load(sys.stdin.buffer)
+            except EOFError:
+                return  # a spare whose window has ended: no one asked, no one hears
+            store: Store = Store.attach(location)
+            try:
+                result = work(store, *args, progress=_steps(out))
+            finally:
+                store.close()
+        except Exception as exc:  # the window must hear of every failure, whatever it is
+            _send(out, "failed", plain_message(exc))
+        else:
+            _send(out, "done", result)

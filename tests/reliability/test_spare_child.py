@@ -5,10 +5,14 @@ the window's jobs have stopped."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -126,3 +130,15 @@ def test_no_spare_is_left_once_the_jobs_have_stopped(qapp, store_path: Path) -> 
     stop_jobs()
     assert child_process._spare is None
     assert waiting.poll() is not None
+
+
+def test_a_spare_whose_window_ended_without_asking_ends_quietly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's own code, run here: its input closed before any request (the window ended,
+    killed), it writes no message (to no one: a broken pipe's traceback on the terminal)."""
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=BytesIO()))
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # the child sends its prints to stderr
+    readable, writable = os.pipe()
+    child_process.main(writable, "json")
+    with os.fdopen(readable, "rb") as messages:
+        assert messages.read() == b""
