@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Connection, Integer, Table
 from annotate.errors import StoreError
 from db.dialects.base import GENERATION
 from db.engine import execute, execute_many
-from db.search import INDEXED_UP_TO
+from db.search import INDEX_MARKS
 from db.store import Store
 from db.tables import Base, SettingModel
 from db.transfer import export
@@ -33,9 +33,10 @@ TABLES: tuple[Table, ...] = tuple(Base.metadata.sorted_tables)
 
 def _taken(table: Table) -> tuple[str, tuple[str, ...]]:
     """The FROM and WHERE of what is copied of ``table`` (every row but the search index's
-    mark and the engine's generation), with its parameters."""
+    marks and the engine's generation), with its parameters."""
     if table.name == SettingModel.__tablename__:
-        return f"{table.name} WHERE key NOT IN (?, ?)", (INDEXED_UP_TO, GENERATION)
+        kept_out = (*INDEX_MARKS, GENERATION)
+        return f"{table.name} WHERE key NOT IN ({', '.join('?' * len(kept_out))})", kept_out
     return table.name, ()
 
 

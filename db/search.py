@@ -2,9 +2,9 @@
 
 The full-text index (FTS5 on SQLite, tsvector on PostgreSQL: :mod:`db.dialects`) is filled
 after the documents are stored, not with them: imports stay fast. The window brings it up to
-date in the background (a chunk of documents per transaction), its search covering what is
-indexed so far meanwhile; the command line's search first indexes the documents added since the
-last refresh.
+date in the background (a chunk of documents per transaction, a long document's parts a few
+per transaction: :mod:`db.dialects.index_parts`), its search covering what is indexed so far
+meanwhile; the command line's search first indexes the documents added since the last refresh.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from annotate.model import Status
 from db import dialects
+from db.dialects import index_parts
 from db.engine import execute
 from db.names import Names
 from db.tables import AssignmentModel, DocumentModel, SettingModel, SpanModel, StatusModel
@@ -45,38 +46,105 @@ if TYPE_CHECKING:
 D, S, ST, AS = (DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__,
                  AssignmentModel.__table__)
 INDEXED_UP_TO = "fts_indexed_up_to"
+INDEXED_PARTS = "fts_indexed_parts"
+"""How many parts of the document after :data:`INDEXED_UP_TO` are indexed, while it is
+indexed a few parts per transaction (:func:`refresh_index`)."""
+PARTED = "fts_parted"
+"""Set once a document is indexed in several parts: searches then match whole documents
+(:mod:`db.dialects.index_parts`), a store without one keeps its single full-text query."""
+INDEX_MARKS = (INDEXED_UP_TO, INDEXED_PARTS, PARTED)
+"""The settings that describe the search index (a copy of the store, without its index,
+leaves them behind)."""
 
 
 def unindexed(conn: Connection) -> tuple[int, int] | None:
     """(last indexed id, newest id) when documents wait to be indexed, else None."""
     if not dialects.of(conn).has_search_index(conn):
         return None
-    done = int(
-        conn.scalar(select(SettingModel.value).where(SettingModel.key == INDEXED_UP_TO)) or 0
-    )
+    done = _number(conn, INDEXED_UP_TO)
     newest = conn.scalar(select(func.max(D.c.id))) or 0
     return (done, newest) if newest > done else None
 
 
+def _number(conn: Connection, key: str) -> int:
+    return int(conn.scalar(select(SettingModel.value).where(SettingModel.key == key)) or 0)
+
+
+def _put(conn: Connection, key: str, value: int) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO settings(key, value) VALUES (:k, :v) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": key, "v": str(value)},
+    )
+
+
+def is_parted(conn: Connection) -> bool:
+    """Whether a document is indexed in several parts (:data:`PARTED`): one statement on the
+    driver, as the document list's."""
+    return execute(conn, "SELECT 1 FROM settings WHERE key = ?", (PARTED,)).fetchone() is not None
+
+
 def _within(conn: Connection, done: int, newest: int, characters: int) -> int:
     """The last of the documents after ``done`` (up to ``newest``) whose texts, added up from
-    the first, have not yet reached ``characters`` before it (the first, at least)."""
+    the first, have not yet reached ``characters`` before it (the first, at least); a
+    document of several parts is alone (its parts go a few per transaction)."""
     total = 0
     rows = conn.execute(select(D.c.id, D.c.length).where(D.c.id > done, D.c.id <= newest)
                         .order_by(D.c.id))
+    before = done
     for doc_id, length in rows:
+        if length > index_parts.PART:
+            rows.close()
+            return before if total else int(doc_id)
         total += length
         if total >= characters:
             rows.close()
             return int(doc_id)
+        before = int(doc_id)
     return newest
 
 
+@dataclass
+class LongText:
+    """The text of the document being indexed in parts, read once for all its transactions:
+    SQLite's substr reads the whole value on every call (quadratic on 50 MB), and a read in
+    the write transaction would hold the lock while it lasts (:func:`read_ahead`)."""
+
+    doc_id: int = 0
+    title: str = ""
+    text: str = ""
+
+    def read(self, conn: Connection, doc_id: int) -> None:
+        """Hold document ``doc_id``'s title and text (stored texts never change)."""
+        if self.doc_id != doc_id:
+            row = conn.execute(select(D.c.title, D.c.text).where(D.c.id == doc_id)).one()
+            self.doc_id, self.title, self.text = doc_id, row.title, row.text
+
+    def clear(self) -> None:
+        self.doc_id, self.title, self.text = 0, "", ""
+
+
+def read_ahead(conn: Connection, kept: LongText) -> None:
+    """In a read transaction before :func:`refresh_index`'s: the next document to index
+    read into ``kept`` when it has several parts."""
+    pending = unindexed(conn)
+    if pending is None:
+        return
+    following = conn.execute(select(D.c.id, D.c.length).where(D.c.id > pending[0])
+                             .order_by(D.c.id).limit(1)).first()
+    if following is not None and following.length > index_parts.PART:
+        kept.read(conn, following.id)
+
+
 def refresh_index(conn: Connection, limit: int | None = None,
-                  characters: int | None = None) -> bool:
+                  characters: int | None = None, kept: LongText | None = None) -> bool:
     """Index the documents added since the last refresh (stored texts never change), at most
     ``limit`` of them, and no more after their texts reach ``characters`` (one at least);
-    whether some still wait."""
+    whether some still wait. With ``characters``, a document of several parts is indexed
+    alone, ``characters`` of its parts at a time (one part at least; ``kept`` holds its text
+    between the calls): no transaction writes much more than ``characters``."""
     pending = unindexed(conn)
     if pending is None:
         return False
@@ -88,14 +156,26 @@ def refresh_index(conn: Connection, limit: int | None = None,
         newest = newest if last is None else last
     if characters is not None:
         newest = _within(conn, done, newest, characters)
-    dialects.of(conn).fill_search_index(conn, done, newest)
-    conn.execute(
-        text(
-            "INSERT INTO settings(key, value) VALUES (:k, :v) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-        ),
-        {"k": INDEXED_UP_TO, "v": str(newest)},
-    )
+    dialect = dialects.of(conn)
+    dialect.fill_search_index(conn, done, newest)
+    kept = LongText() if kept is None else kept
+    each = None if characters is None else max(1, characters // index_parts.PART)
+    first = _number(conn, INDEXED_PARTS)  # of the document after ``done``, if it is long
+    for doc_id, length in conn.execute(select(D.c.id, D.c.length).where(
+            D.c.id > done, D.c.id <= newest, D.c.length > index_parts.PART)).all():
+        kept.read(conn, doc_id)
+        count = index_parts.part_count(length)
+        end = count if each is None else min(count, first + each)
+        dialect.add_parts(conn, doc_id, kept.title,
+                            [(n, index_parts.part_text(kept.text, n)) for n in range(first, end)])
+        _put(conn, PARTED, 1)
+        if end < count:  # a chunk of its own (_within): the rest in the next
+            _put(conn, INDEXED_PARTS, end)
+            return True
+        conn.execute(SettingModel.__table__.delete().where(SettingModel.key == INDEXED_PARTS))
+        kept.clear()
+        first = 0
+    _put(conn, INDEXED_UP_TO, newest)
     return unindexed(conn) is not None
 
 
@@ -200,7 +280,7 @@ def listing(
 
         search = parse(search_text)
         if indexed:
-            search, words = dialects.of(conn).search_ids(search)
+            search, words = dialects.of(conn).search_ids(search, is_parted(conn))
             values |= words
     label_id = names.find_label(conn, label) if label else None
     values["label"] = label_id

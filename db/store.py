@@ -151,6 +151,7 @@ class Store:
         self.engine = engine
         self.names = Names()
         self._indexed: bool | None = None  # whether the store has its search index (asked once)
+        self._long_text = search.LongText()  # the document indexed in parts, between chunks
         self._path = sqlite_path(str(engine.url))
         self._identity = None if self._path is None else file_identity(self._path)
         """The store file's identity when it was opened: a write finding another (or none)
@@ -652,13 +653,15 @@ class Store:
 
     def index_for_search(self, limit: int, characters: int | None = None) -> bool:
         """Add at most ``limit`` documents to the search index, and no more once their texts
-        reach ``characters``, in one write transaction; whether some still wait (a caller in
-        the background holds the lock briefly)."""
+        reach ``characters`` (a long document's parts, ``characters`` of them at a time), in
+        one write transaction; whether some still wait (a caller in the background holds the
+        lock briefly)."""
         with self._read() as conn:
             if search.unindexed(conn) is None:
                 return False
+            search.read_ahead(conn, self._long_text)  # not while holding the lock
         with self._write() as conn:
-            return search.refresh_index(conn, limit, characters)
+            return search.refresh_index(conn, limit, characters, self._long_text)
 
     def search_index_behind(self) -> bool:
         """Whether documents wait to be added to the search index."""

@@ -115,14 +115,23 @@ class Dialect(ABC):
 
     @abstractmethod
     def fill_search_index(self, conn: Connection, done: int, newest: int) -> None:
-        """Index the documents whose id is in (``done``, ``newest``]."""
+        """Index the documents whose id is in (``done``, ``newest``] and whose text is one
+        part (:data:`db.dialects.index_parts.PART` characters at most)."""
 
     @abstractmethod
-    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
+    def add_parts(self, conn: Connection, doc_id: int, title: str,
+                  parts: Sequence[tuple[int, str]]) -> None:
+        """Index ``parts``, (number, text) of document ``doc_id``'s parts
+        (:func:`db.dialects.index_parts.part_text`); ``title`` goes with part 0."""
+
+    @abstractmethod
+    def search_ids(self, tree: Query, parted: bool) -> tuple[str, dict[str, str]]:
         """A SELECT of the ids (column ``id``, each once) of the indexed documents matching
         the search ``tree`` (:mod:`annotate.query`), case and accents aside as far as the
         engine can: its SQL, whose ``:name`` parameters hold the search's words (the SQL is
-        the same for every search of the same form), and their values."""
+        the same for every search of the same form), and their values. ``parted``: whether a
+        document is indexed in several parts (:data:`db.search.PARTED`); without one, a
+        single full-text query, streamed in id order."""
 
     @abstractmethod
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watch | None:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotate.errors import StoreClosed
 from annotate.query import Not, Or, Query, Term
+from db.dialects import index_parts
 from db.dialects.base import GENERATION, WAITS, Dialect
 
 WRITE_LOCK = 0x636F756E746572  # the advisory lock every write transaction takes ("counter")
@@ -42,10 +43,6 @@ _BUMP = (
 )
 CHANNEL = "counterclaim"
 """The NOTIFY channel a write announces its commit on (payload: the writing Store's token)."""
-PART = 100_000
-"""Characters of a text per row of the search index (a tsvector holds at most 1 MB), each
-part reading ``OVERLAP`` characters on, so a word across a boundary is whole in one part."""
-OVERLAP = 200
 BUSY_STATES = frozenset({"55P03", "40001", "40P01"})
 """SQLSTATEs of a wait that ran out (lock_not_available), a serialisation failure and a
 deadlock: another writer was in the way, worth a retry."""
@@ -96,8 +93,8 @@ def tsquery(tree: Query, words: dict[str, str]) -> str:
     """``tree`` as an SQL expression of a tsquery, each term's words a bind parameter (put
     in ``words``) folded by ``unaccent`` and split by the parser that made the index, as the
     index's text was: a term is a phrase (``<->``), its last word a prefix (``:*``) after a
-    ``*``; ``&&``, ``||`` and ``!!`` with every group in parentheses. A document indexed in
-    several parts matches when one part does."""
+    ``*``; ``&&``, ``||`` and ``!!`` with every group in parentheses. It is matched
+    against each part of a document (:mod:`db.dialects.index_parts`)."""
     if isinstance(tree, Term):
         *head, last = tree.words
         if not tree.prefix:
@@ -120,6 +117,12 @@ def _bind(value: str, words: dict[str, str]) -> str:
 def _phrase(phrase: Sequence[str], words: dict[str, str]) -> str:
     """A tsquery of ``phrase``'s words one after the other, folded and split as indexed."""
     return f"phraseto_tsquery('simple', unaccent({_bind(' '.join(phrase), words)}))"
+
+
+def _matching_parts(tree: Query, words: dict[str, str]) -> str:
+    """The documents with a part matching ``tree`` (a term, an OR of terms)."""
+    return (f"SELECT DISTINCT document_id AS id FROM document_words WHERE words @@ "
+            f"{tsquery(tree, words)}")
 
 
 class PostgreSQL(Dialect):
@@ -216,22 +219,28 @@ class PostgreSQL(Dialect):
         conn.execute(
             text(
                 "INSERT INTO document_words (document_id, part, words) "
-                "SELECT d.id, p.n, to_tsvector('simple', unaccent("
-                "CASE WHEN p.n = 0 THEN d.title || ' ' ELSE '' END "
-                "|| substr(d.text, p.n * :part + 1, :part + :overlap))) "
-                "FROM documents AS d CROSS JOIN LATERAL "
-                "generate_series(0, greatest(d.length - 1, 0) / :part) AS p(n) "
-                "WHERE d.id > :done AND d.id <= :newest "
+                "SELECT id, 0, to_tsvector('simple', unaccent(title || ' ' || text)) "
+                "FROM documents WHERE id > :done AND id <= :newest AND length <= :part "
                 "ON CONFLICT DO NOTHING"  # another window indexed them first (it waited)
             ),
-            {"done": done, "newest": newest, "part": PART, "overlap": OVERLAP},
+            {"done": done, "newest": newest, "part": index_parts.PART},
         )
 
-    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
+    def add_parts(self, conn: Connection, doc_id: int, title: str,
+                  parts: Sequence[tuple[int, str]]) -> None:
+        self.execute_many(
+            conn,
+            "INSERT INTO document_words (document_id, part, words) VALUES "
+            "(?, ?, to_tsvector('simple', unaccent(?))) ON CONFLICT DO NOTHING",
+            [(doc_id, n, f"{title} {part}" if n == 0 else part) for n, part in parts],
+        )
+
+    def search_ids(self, tree: Query, parted: bool) -> tuple[str, dict[str, str]]:
         words: dict[str, str] = {}
-        matches = tsquery(tree, words)
-        return (f"SELECT DISTINCT document_id AS id FROM document_words WHERE words @@ {matches}",
-                words)
+        if not parted:
+            return (f"SELECT document_id AS id FROM document_words WHERE words @@ "
+                    f"{tsquery(tree, words)}", words)
+        return index_parts.documents(tree, _matching_parts, words), words
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Listener:
         return Listener(conninfo(engine.url), token)

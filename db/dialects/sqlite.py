@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotate.errors import StoreError
 from db import trust
+from db.dialects import index_parts
 from db.dialects.base import WAITS, Dialect
 from db.watch import Watcher
 
@@ -47,6 +48,19 @@ def fts_query(tree: Query) -> str:
     wanted = [fts_query(p) for p in tree.parts if not isinstance(p, Not)]
     unwanted = [fts_query(p.part) for p in tree.parts if isinstance(p, Not)]
     return "(" + " AND ".join(wanted) + ")" + "".join(f" NOT {u}" for u in unwanted)
+
+
+PART_SHIFT = 40
+"""The index's row of part ``n`` of document ``id`` is ``n << PART_SHIFT | id``: a document's
+first part (a short document's only one) has the document's id, as before there were parts."""
+
+
+def _matching_parts(tree: Query, words: dict[str, str]) -> str:
+    """The documents with a part matching ``tree`` (a term, an OR of terms)."""
+    key = f"w{len(words)}"
+    words[key] = fts_query(tree)
+    return (f"SELECT DISTINCT rowid & {(1 << PART_SHIFT) - 1} AS id FROM documents_fts "
+            f"WHERE documents_fts MATCH :{key}")
 
 
 class SQLite(Dialect):
@@ -136,15 +150,24 @@ class SQLite(Dialect):
     def fill_search_index(self, conn: Connection, done: int, newest: int) -> None:
         conn.execute(
             text(
-                "INSERT INTO documents_fts(rowid, title, text) "
-                "SELECT id, title, text FROM documents WHERE id > :done AND id <= :newest"
+                "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text "
+                "FROM documents WHERE id > :done AND id <= :newest AND length <= :part"
             ),
-            {"done": done, "newest": newest},
+            {"done": done, "newest": newest, "part": index_parts.PART},
         )
 
-    def search_ids(self, tree: Query) -> tuple[str, dict[str, str]]:
-        return ("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q",
-                {"q": fts_query(tree)})
+    def add_parts(self, conn: Connection, doc_id: int, title: str,
+                  parts: Sequence[tuple[int, str]]) -> None:
+        self.execute_many(conn, "INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)",
+                          [(n << PART_SHIFT | doc_id, title if n == 0 else "", part)
+                           for n, part in parts])
+
+    def search_ids(self, tree: Query, parted: bool) -> tuple[str, dict[str, str]]:
+        if not parted:  # each row a document: one query, its matches streamed in id order
+            return ("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q",
+                    {"q": fts_query(tree)})
+        words: dict[str, str] = {}
+        return index_parts.documents(tree, _matching_parts, words), words
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watcher | None:
         return None if path is None else Watcher(path)

@@ -27,7 +27,7 @@ from annotate.errors import StoreError, ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from db import search, team
 from db.copy import counts, same_export
-from db.dialects.postgresql import PART
+from db.dialects.index_parts import PART
 from db.store import Store
 from desktop.cli import main
 

@@ -8,9 +8,11 @@ from contextlib import closing
 
 import pytest
 from server_store import emptied, server_url
-from test_search import CASES, TEXTS
+from test_search import CASES, SMALL_PARTS, TEXTS
 
 from annotate.model import AnnotatedDocument, Document
+from db import search
+from db.dialects import index_parts
 from db.store import Store
 
 pytestmark = pytest.mark.skipif(server_url() is None, reason="needs $COUNTERCLAIM_TEST_DB")
@@ -56,3 +58,28 @@ def test_each_form_finds_what_sqlite_finds(server, query: str, names: set[str]) 
 ])
 def test_accents_and_case_are_folded_on_both_sides(server, query: str, names: set[str]) -> None:
     assert found(server, query) == names
+
+
+@pytest.fixture(scope="module")
+def parted(server: tuple[Store, dict[str, str]]) -> Iterator[tuple[Store, dict[str, str]]]:
+    """TEXTS again, in the same store (emptying the database would take ``server``'s from
+    under it), indexed in SMALL_PARTS (each text in four or five): the store's searches then
+    match whole documents, the tests above (run before) each document's single row."""
+    store, _ = server
+    with pytest.MonkeyPatch.context() as patched:
+        for name, value in SMALL_PARTS.items():
+            patched.setattr(index_parts, name, value)
+        documents = {name: Document(body, name.title(), uid=f"parted-{name}")  # not server's
+                     for name, body in TEXTS.items()}
+        store.import_documents(AnnotatedDocument(doc) for doc in documents.values())
+        assert not store.index_for_search(len(TEXTS))
+    with store.engine.connect() as conn:
+        assert search.is_parted(conn)
+    yield store, {name: doc.uid for name, doc in documents.items()}
+
+
+@pytest.mark.parametrize(("query", "names"), CASES)
+def test_each_form_finds_whole_documents_over_parts(parted, query: str, names: set[str]) -> None:
+    """A document matches as a whole, not one part at a time (the old code's limitation:
+    "ambush kidal" found no document whose two words were in different parts)."""
+    assert found(parted, query) == names

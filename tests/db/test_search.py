@@ -1,6 +1,7 @@
 """The corpus search on a SQLite store: each form of the query language through FTS5, and the
 same logic without the index (a PostgreSQL store's tsquery: tests/db/test_postgres.py)."""
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from annotate.commands import CreateSpan, SetStatus
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.query import QueryError, parse
 from db import search
+from db.dialects import index_parts
 from db.dialects.sqlite import fts_query
 from db.store import Store
 
@@ -76,6 +78,72 @@ def test_each_form_through_fts5(store, corpus, query, names):
     assert found(store, corpus, query) == names
 
 
+SMALL_PARTS = {"PART": 12, "OVERLAP": 14}
+"""Parts that cut each of TEXTS into four or five (every word shorter than a part, every
+phrase of CASES than the overlap): a term of "ambush kidal" and "(kidal OR gao) -ambush"
+sits in another part than the other."""
+
+
+@pytest.fixture
+def parted(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """TEXTS imported into ``store`` and indexed in SMALL_PARTS."""
+    for name, value in SMALL_PARTS.items():
+        monkeypatch.setattr(index_parts, name, value)
+    documents = {name: Document(body, name.title()) for name, body in TEXTS.items()}
+    store.import_documents(AnnotatedDocument(doc) for doc in documents.values())
+    assert not store.index_for_search(len(TEXTS))
+    with store.engine.connect() as conn:
+        assert search.is_parted(conn)
+    return {name: doc.uid for name, doc in documents.items()}
+
+
+@pytest.mark.parametrize(("query", "names"), CASES)
+def test_each_form_finds_whole_documents_over_parts(store, parted, query, names):
+    assert found(store, parted, query) == names
+
+
+def test_parts_end_at_whole_words_and_cover_the_text():
+    """A word cut at a part's either end is left to the part next to it (its piece would
+    match as a word), where it is whole; every word is in some part."""
+    text = TEXTS["both"] + " " + TEXTS["split"]
+    with pytest.MonkeyPatch.context() as patched:
+        for name, value in SMALL_PARTS.items():
+            patched.setattr(index_parts, name, value)
+        parts = [index_parts.part_text(text, n)
+                 for n in range(index_parts.part_count(len(text)))]
+    words = set(text.split())
+    assert {word for part in parts for word in part.split()} == words
+    assert parts[1].split()[0] in words and parts[0].split()[-1] in words
+
+
+def test_no_transaction_of_the_index_writes_much_more_than_its_characters(store, tmp_path):
+    """A long document is indexed a part or two per transaction (the window's job asks for
+    200,000 characters at a time), not in one: the tokens each transaction adds to the index
+    (counted with fts5vocab) stay within that bound. The old code wrote it in one."""
+    words = [f"w{n % 10_000:04d}" for n in range(250_000)]  # 5 characters a word with its space
+    long_text = " ".join(["alpha", *words, "omega"])  # its first and last words a part apart
+    store.import_documents([AnnotatedDocument(Document(long_text, "Long")),
+                            AnnotatedDocument(Document("a short one", "Short"))])
+    vocab = sqlite3.connect(tmp_path / "store.sqlite")
+    vocab.execute("CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, documents_fts, row)")
+
+    def tokens() -> int:
+        return vocab.execute("SELECT coalesce(sum(cnt), 0) FROM temp.tokens").fetchone()[0]
+    added, before = [], 0
+    while True:
+        more = store.index_for_search(2_000, characters=200_000)
+        now = tokens()
+        added.append(now - before)
+        before = now
+        if not more:
+            break
+    vocab.close()
+    assert max(added) <= (200_000 + 2 * index_parts.OVERLAP) // 5 + 2  # the title's word
+    assert sum(added) >= len(words) + 5  # every word, the other's three, the titles'
+    assert [row.title for row in store.list_documents(search_text="alpha omega")] == ["Long"]
+    assert [row.title for row in store.list_documents(search_text="w0042 -omega")] == []
+
+
 @pytest.mark.parametrize(("query", "names"), [
     ("ambush OR raid", {"ambush", "raid", "both"}),
     ("ambush -raid", {"ambush"}),
@@ -134,9 +202,10 @@ def test_the_count_and_first_page_agree_with_the_list_for_every_filter(store, co
 
 def test_a_page_of_the_list_is_two_statements_on_the_driver_compiled_once(store, corpus,
                                                                           monkeypatch):
-    """The window's list on a new search: its count and first page, run on the driver (no
-    statement built or run by SQLAlchemy, whose work costs several times SQLite's running a
-    small one), the statements compiled once for every search of the same form."""
+    """The window's list on a new search: whether the index has parts (a settings row), its
+    count and first page, run on the driver (no statement built or run by SQLAlchemy, whose
+    work costs several times SQLite's running a small one), the statements compiled once
+    for every search of the same form."""
     store.index_for_search(len(TEXTS))
     store.ensure_annotator("amina")  # as the window does
     store.document_page("amina", "ambush", "todo", None, 2)  # names read, statements compiled
@@ -154,7 +223,8 @@ def test_a_page_of_the_list_is_two_statements_on_the_driver_compiled_once(store,
     pages = {words: store.document_page("amina", words, "todo", None, 2)
              for words in ("raid", "kidal", "armed")}
     assert through_sqlalchemy == []
-    assert len(on_driver) == 2 * len(pages)
+    assert len(on_driver) == 3 * len(pages)
+    assert on_driver[0] == "SELECT 1 FROM settings WHERE key = ?"
     assert compiled == []  # the form of the first search's: compiled then
     assert {words: total for words, (total, _) in pages.items()} == {
         "raid": 2, "kidal": 2, "armed": 3}

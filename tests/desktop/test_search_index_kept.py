@@ -16,6 +16,7 @@ from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import Label
 from annotate.suggestions import Suggestion
 from db import search
+from db.dialects import index_parts
 from db.store import Store
 from desktop import jobs
 from desktop.jobs import SearchIndexJob, window_writing
@@ -285,3 +286,75 @@ def test_the_window_tries_again_in_a_pause_while_another_program_writes(
     qtbot.waitUntil(lambda: not service.indexing, timeout=TIMEOUT_MS)
     assert not service.store.search_index_behind()
     service.store.close()
+
+
+def test_an_edit_during_a_long_documents_indexing_is_written_at_once(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 20 MB document is indexed a few parts per transaction: an edit made while it is
+    indexed waits for one of them (milliseconds), not for the document (the old code's one
+    transaction, ~0.5-1 s: the edit waited CHUNK_WAIT_S and then went to the queue of edits,
+    its key press not painted until then)."""
+    window, other = window_and_another_program(qtbot, tmp_path)
+    service = window.service
+    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
+    long_text = " ".join(f"w{n % 50_000:05d}" for n in range(3_400_000))
+    other.import_documents([AnnotatedDocument(Document(long_text, "Long")), *documents(0, 1)])
+    other.close()
+    service.open_document(service.store.list_documents()[1].uid)
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    under_way = threading.Event()
+    real = search.refresh_index
+
+    def seen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        under_way.set()  # in the job's write transaction: the lock is held
+        return real(*args, **kwargs)
+    monkeypatch.setattr(search, "refresh_index", seen)
+    worker = threading.Thread(target=SearchIndexJob(service.store.address).run)
+    worker.start()
+    try:
+        assert under_way.wait(30)
+        began = time.monotonic()
+        changes = service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
+        assert changes is not None and not service.pending
+        assert time.monotonic() - began < jobs.CHUNK_WAIT_S
+    finally:
+        worker.join()
+        service.store.close()
+
+
+def test_a_store_of_the_index_before_parts_is_migrated_and_indexed_again(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store of revision 0013 (one index row per document, the text read from
+    ``documents``) gets the index in parts, empty: the window indexes it again in the
+    background and then finds its documents, a long one's words across its parts too."""
+    monkeypatch.setattr(index_parts, "PART", 1_000)
+    path = unindexed_store(tmp_path / "s.sqlite", 3)
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(Document(
+        "Gao " + "filler " * 1_000 + "Menaka", "Long"))])
+    store.close()
+    old = sqlite3.connect(path, isolation_level=None)
+    old.executescript(
+        "DROP TABLE documents_fts; "
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2'); "
+        "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild'); "
+        "INSERT INTO settings(key, value) VALUES ('fts_indexed_up_to', '4'); "
+        "UPDATE alembic_version SET version_num = '0013';")
+    old.close()
+    window = open_window(qtbot, path, tmp_path)
+    service = window.service
+    try:
+        qtbot.waitUntil(lambda: not service.indexing, timeout=TIMEOUT_MS)
+        made = sqlite3.connect(path)
+        (sql,) = made.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'"
+                              ).fetchone()
+        version = made.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        made.close()
+        assert "content=''" in sql and version == "0014"
+        assert not service.store.search_index_behind()
+        assert len(service.store.list_documents(search_text="ambushed", index=False)) == 3
+        assert [row.title for row in service.store.list_documents(
+            search_text="gao menaka", index=False)] == ["Long"]
+    finally:
+        service.store.close()

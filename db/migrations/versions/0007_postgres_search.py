@@ -1,5 +1,5 @@
 """PostgreSQL's full-text index: the words of each document (in parts of at most
-db.dialects.postgresql.PART characters) as tsvectors, with a GIN index. SQLite keeps its FTS5
+db.dialects.index_parts.PART characters) as tsvectors, with a GIN index. SQLite keeps its FTS5
 table (0001); this migration does nothing there.
 
 Revision ID: 0007

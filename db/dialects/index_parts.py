@@ -1,0 +1,80 @@
+"""A long text in the search index: its parts, and a search that matches whole documents.
+
+Both engines index a text of more than ``PART`` characters as several rows, one per part:
+PostgreSQL because a tsvector holds at most 1 MB, SQLite so that no transaction of the index
+writes more than a bounded number of characters (a 50 MB document as one row held the
+store's write lock ~1.2 s). A search then works at the level of the document: a term, or an
+OR of terms, matches a document when it matches one of its parts; an AND is the
+intersection of the documents of its parts, less those of each NOT (:func:`documents`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotate.query import Query
+
+PART = 100_000
+"""Characters of a text per row of the search index, each part reading ``OVERLAP``
+characters on, so that a word or phrase across a boundary is whole in one part."""
+OVERLAP = 200
+_RUN = re.compile(r"\S*")
+"""A word's characters (whatever the engine's tokenizer makes of them: cut at white space)."""
+
+
+def part_count(length: int) -> int:
+    """How many parts a text of ``length`` characters is indexed as (one, at least)."""
+    return max(1, -(-length // PART))
+
+
+def part_text(text: str, n: int) -> str:
+    """Part ``n`` of ``text``: from ``n * PART``, ``PART + OVERLAP`` characters, less a word
+    cut at either end (when shorter than the overlap, it is whole in the neighbouring
+    part, and its cut piece would match as a word of its own)."""
+    start, end = n * PART, (n + 1) * PART + OVERLAP
+    piece = text[start:end]
+    head = tail = 0
+    if start > 0 and not text[start - 1].isspace():
+        head = _RUN.match(piece, 0, OVERLAP + 1).end()  # type: ignore[union-attr]
+    if end < len(text) and not text[end].isspace():
+        tail = _RUN.match(piece[-OVERLAP - 1:][::-1]).end()  # type: ignore[union-attr]
+    return piece[head if head <= OVERLAP else 0:len(piece) - (tail if tail <= OVERLAP else 0)]
+
+
+Leaf = Callable[["Query", dict[str, str]], str]
+"""An engine's SELECT of the ids (column ``id``, each once) of the documents with a part
+that matches a term or an OR of terms, its words put in the dict as bind parameters."""
+
+
+def documents(tree: Query, leaf: Leaf, words: dict[str, str]) -> str:
+    """A SELECT of the ids (column ``id``, each once) of the documents matching ``tree`` as a
+    whole, however their texts are parted: ``leaf`` for a term, or an OR of terms (matches
+    in one part or another); a UNION for an OR of ANDs; an INTERSECT of the wanted parts of
+    an AND, EXCEPT each NOT."""
+    from annotate.query import And, Not, Or  # a search's: not the window's start
+
+    if _one_part(tree):
+        return leaf(tree, words)
+    if isinstance(tree, Or):
+        return " UNION ".join(_operand(part, leaf, words) for part in tree.parts)
+    assert isinstance(tree, And), "parse() puts a Not only inside an And"
+    wanted = [_operand(p, leaf, words) for p in tree.parts if not isinstance(p, Not)]
+    unwanted = [_operand(p.part, leaf, words) for p in tree.parts if isinstance(p, Not)]
+    return " INTERSECT ".join(wanted) + "".join(f" EXCEPT {u}" for u in unwanted)
+
+
+def _one_part(tree: Query) -> bool:
+    """Whether one part matching ``tree`` is all a document needs (a term, an OR of such)."""
+    from annotate.query import Or, Term
+
+    return isinstance(tree, Term) or (isinstance(tree, Or)
+                                      and all(_one_part(part) for part in tree.parts))
+
+
+def _operand(tree: Query, leaf: Leaf, words: dict[str, str]) -> str:
+    """:func:`documents` of ``tree`` as one operand of a compound SELECT (in parentheses
+    of its own: the engines' orders of UNION, INTERSECT and EXCEPT differ)."""
+    return f"SELECT id FROM ({documents(tree, leaf, words)}) AS d{len(words)}"
