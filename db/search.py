@@ -126,16 +126,22 @@ class LongText:
         self.doc_id, self.title, self.text = 0, "", ""
 
 
+def _following(conn: Connection, done: int) -> int | None:
+    """The id of the first document after ``done`` (read from the table's b-tree alone: a
+    long text's overflow pages, which ``length`` comes after, are not walked)."""
+    return conn.scalar(select(D.c.id).where(D.c.id > done).order_by(D.c.id).limit(1))
+
+
 def read_ahead(conn: Connection, kept: LongText) -> None:
     """In a read transaction before :func:`refresh_index`'s: the next document to index
-    read into ``kept`` when it has several parts."""
+    read into ``kept`` when it has several parts (then the write transaction reads nothing
+    of it)."""
     pending = unindexed(conn)
-    if pending is None:
+    following = None if pending is None else _following(conn, pending[0])
+    if following is None or following == kept.doc_id:
         return
-    following = conn.execute(select(D.c.id, D.c.length).where(D.c.id > pending[0])
-                             .order_by(D.c.id).limit(1)).first()
-    if following is not None and following.length > index_parts.PART:
-        kept.read(conn, following.id)
+    if conn.scalar(select(D.c.length).where(D.c.id == following)) > index_parts.PART:
+        kept.read(conn, following)
 
 
 def refresh_index(conn: Connection, limit: int | None = None,
@@ -144,30 +150,35 @@ def refresh_index(conn: Connection, limit: int | None = None,
     ``limit`` of them, and no more after their texts reach ``characters`` (one at least);
     whether some still wait. With ``characters``, a document of several parts is indexed
     alone, ``characters`` of its parts at a time (one part at least; ``kept`` holds its text
-    between the calls): no transaction writes much more than ``characters``."""
+    between the calls, :func:`read_ahead`): no transaction writes much more than
+    ``characters``."""
     pending = unindexed(conn)
     if pending is None:
         return False
     done, newest = pending
-    if limit is not None:  # the limit-th document after the last indexed one, if any
-        last = conn.scalar(
-            select(D.c.id).where(D.c.id > done).order_by(D.c.id).offset(limit - 1).limit(1)
-        )
-        newest = newest if last is None else last
-    if characters is not None:
-        newest = _within(conn, done, newest, characters)
     dialect = dialects.of(conn)
-    dialect.fill_search_index(conn, done, newest)
     kept = LongText() if kept is None else kept
     each = None if characters is None else max(1, characters // index_parts.PART)
+    if each is not None and kept.doc_id == _following(conn, done):
+        newest, long = kept.doc_id, [(kept.doc_id, len(kept.text))]  # alone, its length known
+    else:
+        if limit is not None:  # the limit-th document after the last indexed one, if any
+            last = conn.scalar(
+                select(D.c.id).where(D.c.id > done).order_by(D.c.id).offset(limit - 1).limit(1)
+            )
+            newest = newest if last is None else last
+        if characters is not None:
+            newest = _within(conn, done, newest, characters)
+        dialect.fill_search_index(conn, done, newest)
+        long = [(int(i), int(n)) for i, n in conn.execute(select(D.c.id, D.c.length).where(
+            D.c.id > done, D.c.id <= newest, D.c.length > index_parts.PART))]
     first = _number(conn, INDEXED_PARTS)  # of the document after ``done``, if it is long
-    for doc_id, length in conn.execute(select(D.c.id, D.c.length).where(
-            D.c.id > done, D.c.id <= newest, D.c.length > index_parts.PART)).all():
+    for doc_id, length in long:
         kept.read(conn, doc_id)
         count = index_parts.part_count(length)
         end = count if each is None else min(count, first + each)
         dialect.add_parts(conn, doc_id, kept.title,
-                            [(n, index_parts.part_text(kept.text, n)) for n in range(first, end)])
+                          [(n, index_parts.part_text(kept.text, n)) for n in range(first, end)])
         _put(conn, PARTED, 1)
         if end < count:  # a chunk of its own (_within): the rest in the next
             _put(conn, INDEXED_PARTS, end)
