@@ -228,6 +228,9 @@ class Shape:
     label: bool | None
     """None: no label filter; False: a label the store does not know (nothing passes)."""
     assigned: bool
+    parted: bool = False
+    """The search's matches are a set (the index has parts: :data:`PARTED`), not a stream in
+    id order: the page walks the documents by id through it, as the raw query does."""
 
 
 @dataclass(frozen=True)
@@ -286,17 +289,19 @@ def listing(
         "status": status,
     }
     search: str | Query | None = None
+    parted = False
     if search_text and search_text.strip():
         from annotate.query import parse  # the search box's language: read when first used
 
         search = parse(search_text)
         if indexed:
-            search, words = dialects.of(conn).search_ids(search, is_parted(conn))
+            parted = is_parted(conn)
+            search, words = dialects.of(conn).search_ids(search, parted)
             values |= words
     label_id = names.find_label(conn, label) if label else None
     values["label"] = label_id
     shape = Shape(conn.dialect.name, bool(annotator), search, status is not None,
-                  None if not label else label_id is not None, assigned)
+                  None if not label else label_id is not None, assigned, parted)
     count, page = statements(shape)
     return Listing(count, page, values)
 
@@ -337,6 +342,10 @@ def statements(shape: Shape) -> tuple[Statement, Statement]:
     if matches is None:
         page = page.order_by(D.c.id)
         count = select(func.count()).select_from(D).where(*conditions)
+    elif shape.parted:  # sorting the matches' rows, all read, took 20x the count and page
+        page = page.where(D.c.id.in_(matches)).order_by(D.c.id)
+        count = (select(func.count()).select_from(matches.subquery("found")) if not conditions
+                 else select(func.count()).select_from(D).where(D.c.id.in_(matches), *conditions))
     else:
         found = matches.subquery("found")
         page = page.select_from(found.join(D, D.c.id == found.c.id)).order_by(found.c.id)

@@ -51,16 +51,20 @@ def fts_query(tree: Query) -> str:
 
 
 PART_SHIFT = 40
-"""The index's row of part ``n`` of document ``id`` is ``n << PART_SHIFT | id``: a document's
-first part (a short document's only one) has the document's id, as before there were parts."""
+LONG = 1 << PART_SHIFT
+"""A document of one part is the index's row of its id; part ``n`` of a longer one is row
+``(n + 1) << PART_SHIFT | id`` (from ``LONG`` on). A search then reads the short documents'
+rows, below ``LONG``, as one full-text query, and the long documents' as parts."""
+ID = LONG - 1
+"""The document's id in a row's number (``rowid & ID``)."""
 
 
 def _matching_parts(tree: Query, words: dict[str, str]) -> str:
-    """The documents with a part matching ``tree`` (a term, an OR of terms)."""
+    """The long documents with a part matching ``tree`` (a term, an OR of terms)."""
     key = f"w{len(words)}"
     words[key] = fts_query(tree)
-    return (f"SELECT DISTINCT rowid & {(1 << PART_SHIFT) - 1} AS id FROM documents_fts "
-            f"WHERE documents_fts MATCH :{key}")
+    return (f"SELECT DISTINCT rowid & {ID} AS id FROM documents_fts "
+            f"WHERE documents_fts MATCH :{key} AND rowid >= {LONG}")
 
 
 class SQLite(Dialect):
@@ -159,15 +163,19 @@ class SQLite(Dialect):
     def add_parts(self, conn: Connection, doc_id: int, title: str,
                   parts: Sequence[tuple[int, str]]) -> None:
         self.execute_many(conn, "INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)",
-                          [(n << PART_SHIFT | doc_id, title if n == 0 else "", part)
+                          [((n + 1) << PART_SHIFT | doc_id, title if n == 0 else "", part)
                            for n, part in parts])
 
     def search_ids(self, tree: Query, parted: bool) -> tuple[str, dict[str, str]]:
-        if not parted:  # each row a document: one query, its matches streamed in id order
-            return ("SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q",
-                    {"q": fts_query(tree)})
-        words: dict[str, str] = {}
-        return index_parts.documents(tree, _matching_parts, words), words
+        """Without long documents, one full-text query (its matches streamed in id order);
+        with some, the same over the short documents' rows, and the long documents matched
+        as wholes (:func:`db.dialects.index_parts.documents`)."""
+        whole = "SELECT rowid AS id FROM documents_fts WHERE documents_fts MATCH :q"
+        words = {"q": fts_query(tree)}
+        if not parted:
+            return whole, words
+        long = index_parts.documents(tree, _matching_parts, words)
+        return f"{whole} AND rowid < {LONG} UNION ALL SELECT id FROM ({long}) AS parted", words
 
     def watch(self, engine: Engine, path: Path | None, token: str) -> Watcher | None:
         return None if path is None else Watcher(path)

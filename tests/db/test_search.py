@@ -102,6 +102,23 @@ def test_each_form_finds_whole_documents_over_parts(store, parted, query, names)
     assert found(store, parted, query) == names
 
 
+@pytest.mark.parametrize(("query", "names"), [
+    ("ambush", {"ambush", "both", "short"}),
+    ("gao ambush", {"short"}),
+    ('"gao ambush"', {"short"}),
+    ("gao -raid", {"short"}),
+    ("gao OR kidal", {"raid", "short", "ambush", "both"}),
+    ("short OR fled", {"short", "both"}),  # a title, a word of a long one's last part
+])
+def test_a_short_document_among_long_ones(store, parted, query, names):
+    """A document of one part, its row read by the one full-text query, the long ones'
+    parts as wholes: both in one list, each once."""
+    short = Document("Gao ambush", "Short")
+    store.import_documents([AnnotatedDocument(short)])
+    assert not store.index_for_search(1)
+    assert found(store, parted | {"short": short.uid}, query) == names
+
+
 def test_parts_end_at_whole_words_and_cover_the_text():
     """A word cut at a part's either end is left to the part next to it (its piece would
     match as a word), where it is whole; every word is in some part."""
