@@ -501,7 +501,8 @@ def searches(window: MainWindow, path: Path) -> tuple[float, float, float]:
 
 def raw_search(path: Path, words: str) -> float:
     """One FTS5 query for the first page of matches (id, title, length) and their count:
-    the MATCH expression the window's search of ``words`` runs."""
+    the MATCH expression the window's search of ``words`` runs (the corpus stores have no
+    document longer than an index part: each is one row, numbered by its id)."""
     query = fts_query(parse(words))
     conn = sqlite3.connect(path)
     try:
