@@ -3,9 +3,10 @@
 Both engines index a text of more than ``PART`` characters as several rows, one per part:
 PostgreSQL because a tsvector holds at most 1 MB, SQLite so that no transaction of the index
 writes more than a bounded number of characters (a 50 MB document as one row held the
-store's write lock ~1.2 s). A search then works at the level of the document: a term, or an
-OR of terms, matches a document when it matches one of its parts; an AND is the
-intersection of the documents of its parts, less those of each NOT (:func:`documents`).
+store's write lock 1-2 s). A search then works at the level of the document: a term, or an
+OR of terms, matches a document when it matches one of its parts; an AND takes the
+documents each of its wanted terms matches, less those of each NOT (:func:`documents`; on
+SQLite for the long documents alone, a short one being one row).
 """
 
 from __future__ import annotations
