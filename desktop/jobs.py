@@ -382,7 +382,9 @@ INDEX_CHUNK = 2_000
 so the window's edits do not wait for the whole corpus."""
 INDEX_CHARACTERS = 200_000
 """No more documents are added in the transaction once their texts reach this many characters
-(~5 ms of indexing; 2,000 documents of 1,500 characters took ~40 ms, a 5 MB one ~0.1 s)."""
+(~5 ms of indexing; 2,000 documents of 1,500 characters took ~40 ms); a longer document is
+added alone, this many characters of its parts a transaction (db/dialects/index_parts.py: on
+a 50 MB document 19 ms each, 56 ms the longest, where its one transaction took ~2 s)."""
 PAUSE_S = 0.5
 """How long the window's thread must have written nothing before the index job writes."""
 INDEX_PATIENCE_MS = 20
