@@ -20,13 +20,21 @@ from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from desktop.plain_cells import PlainCells, group
 from desktop.shifting_rows import ShiftingTableView
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
+Column = tuple[int, int, int, int]
+"""A column shown: its logical index, its x in the viewport, its width, its alignment."""
 
 
 class RowPainting:
@@ -37,6 +45,13 @@ class RowPainting:
         super().__init__()
         self._cell_text = text
         self._aligned = aligned
+        self._columns: tuple[tuple[int, int], list[Column]] | None = None
+        """The columns shown, each (its logical index, its x in the viewport, its width, its
+        alignment), with the header's offset and length they were read at: read from the
+        header once, until a section is resized (hidden, shown), moved or the count of
+        columns changes (some 25 calls into Qt a paint before, ~70 K instructions)."""
+        self._watched: QHeaderView | None = None
+        """The header whose changes :meth:`_forget_columns` hears."""
 
     def _painted_by_qt(self) -> bool:
         cells = self.itemDelegate()
@@ -57,16 +72,10 @@ class RowPainting:
             return
         last = self.rowAt(area.bottom())
         last = rows - 1 if last < 0 else last
-        header = self.horizontalHeader()
         grid = 1 if self.showGrid() else 0
-        aligned = self._aligned
         left, right = area.left(), area.right()
-        columns = [(column, x, width, aligned[column] if column < len(aligned) else 0)
-                   for column in (header.logicalIndex(v) for v in range(header.count()))
-                   if not header.isSectionHidden(column)
-                   for x, width in ((self.columnViewportPosition(column),
-                                     self.columnWidth(column)),)
-                   if x <= right and x + width > left]  # the columns in the area, as Qt's
+        columns = [column for column in self._shown_columns()
+                   if column[1] <= right and column[1] + column[2] > left]  # in the area
         if not columns:
             return
         option = QStyleOptionViewItem()
@@ -94,6 +103,32 @@ class RowPainting:
         finally:
             painter.end()
 
+    def _shown_columns(self) -> list[Column]:
+        """The columns the header shows, left to right, as Qt's paint finds them (read
+        again only after a change of the header's sections, or a scroll)."""
+        header = self.horizontalHeader()
+        if header is not self._watched:
+            self._watched = header
+            for change in (header.sectionResized, header.sectionMoved,
+                           header.sectionCountChanged):
+                change.connect(self._forget_columns)
+            self._columns = None
+        # (asking the length first makes the header do a resize it left for later, which
+        # tells _forget_columns, as Qt's own paint asking where each section is would)
+        key = (header.offset(), header.length())
+        kept = self._columns
+        if kept is None or kept[0] != key:
+            aligned = self._aligned
+            kept = self._columns = (key, [
+                (column, self.columnViewportPosition(column), self.columnWidth(column),
+                 aligned[column] if column < len(aligned) else 0)
+                for column in (header.logicalIndex(v) for v in range(header.count()))
+                if not header.isSectionHidden(column)])
+        return kept[1]
+
+    def _forget_columns(self, *_change: int) -> None:
+        self._columns = None
+
     def _selected_rows(self, first: int, last: int, columns: int) -> set[int]:
         """The rows from ``first`` to ``last`` that are selected whole (as
         ``isRowSelected`` says, asked only of rows some selection range reaches: Qt asks the
@@ -109,7 +144,7 @@ class RowPainting:
         return rows
 
     def _paint_grid(self, painter: QPainter, colour: QColor, area: QRect, bottoms: list[int],
-                    columns: list[tuple[int, int, int, int]]) -> None:
+                    columns: list[Column]) -> None:
         """The lines Qt's table draws, in ``colour``: under each row (ending at ``bottoms``)
         and right of each column, within the area repainted and the rows' and columns'
         extent."""

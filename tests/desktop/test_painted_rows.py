@@ -66,6 +66,21 @@ for grid, alternate in ((True, False), (False, False), (True, True)):
         qt = view.viewport().grab().toImage()
         del view._painted_by_qt
         print(grid, alternate, ours == qt, view.devicePixelRatioF())
+header = view.horizontalHeader()
+header.setStretchLastSection(True)
+changes = (("resized", lambda: header.resizeSection(0, 61)),
+           ("hidden", lambda: view.hideColumn(1)), ("shown", lambda: view.showColumn(1)),
+           ("moved", lambda: header.moveSection(3, 0)),
+           ("scrolled", lambda: view.horizontalScrollBar().setValue(0)),
+           ("narrower", lambda: view.resize(430, 260)))
+for name, change in changes:  # the columns kept are read again
+    view.viewport().grab()
+    change()
+    ours = view.viewport().grab().toImage()
+    view._painted_by_qt = lambda: True
+    qt = view.viewport().grab().toImage()
+    del view._painted_by_qt
+    print(name, ours == qt)
 part = QRegion(QRect(150, 30, 120, 70))  # (some columns of some rows: those alone drawn)
 images = []
 for by_qt in (False, True):
@@ -86,10 +101,45 @@ def test_rows_painted_in_one_call_look_as_qt_paints_them(scale):
            "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True,
                           env=env, timeout=120, check=True)
-    assert done.stdout.split("\n")[:7] == [
+    assert done.stdout.split("\n")[:13] == [
         f"{grid} {alternate} True {float(scale)}"
         for grid, alternate in ((True, False), (False, False), (True, True)) for _ in range(2)
-    ] + ["part True"], done.stdout
+    ] + [f"{change} True" for change in ("resized", "hidden", "shown", "moved", "scrolled",
+                                         "narrower")] + ["part True"], done.stdout
+
+
+def test_the_columns_are_read_from_the_header_once_until_it_changes(qtbot, monkeypatch):
+    """Where each column is, read from the header for each paint, cost some 25 calls into Qt
+    (~70 K instructions; a document opened paints the Spans table and the document list):
+    read once, and again after the header changed (its pixels then: the test above)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    model = QStandardItemModel(0, 4)
+    for n in range(6):
+        model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(4)])
+    view = PaintedTable(lambda row, column: model.index(row, column).data())
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setItemDelegate(PlainCells(view))
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (a focused view is painted by Qt)
+    view.resize(400, 200)
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.viewport().grab()
+    asked = []
+    position = QTableView.columnViewportPosition
+    monkeypatch.setattr(QTableView, "columnViewportPosition", lambda self, column:
+                        asked.append(column) or position(self, column))
+    for _ in range(3):
+        view.viewport().grab()
+    assert asked == []
+    assert view._columns is not None  # (painted in one call, by the view)
+    view.horizontalHeader().resizeSection(1, 50)
+    view.viewport().grab()
+    assert asked == [0, 1, 2, 3]
 
 
 def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtbot,
