@@ -10,7 +10,9 @@ style changes repaint as before.
 A bar's repaint stops at its own container, filled with the window's colour (what shows under
 the bar's half-transparent edges, so it looks the same): Qt otherwise paints every widget under
 it first, the dock among them, whose title's paint loads the style's button icons from their
-image files each time (more than the bar's own paint).
+image files each time (more than the bar's own paint). The bar paints that colour under
+itself, whichever way it is drawn, and is marked opaque: its repaint (a next document's text
+bar, the document list's) paints the bar alone, not its container under it too.
 
 What the style draws for a look of the bar is kept as a pixmap and copied when the bar shows
 that look again: a short list's slider takes a few looks in turn as rows come and go (a span
@@ -86,12 +88,17 @@ class SteadyScrollBar(QScrollBar):
         under = self._under
         if under is None:
             under = self._under = self.parentWidget()
-        if self.isSliderDown() or self.underMouse() or under is None or \
-                not under.autoFillBackground():
+        if under is None or not under.autoFillBackground():
+            super().paintEvent(event)
+            return
+        background = under.palette().color(under.backgroundRole())
+        if self.isSliderDown() or self.underMouse():
+            painter = QPainter(self)
+            painter.fillRect(event.rect(), background)  # (what the container showed)
+            painter.end()
             super().paintEvent(event)
             return
         option.subControls = QStyle.SubControl.SC_All
-        background = under.palette().color(under.backgroundRole())
         ratio = self.devicePixelRatioF()
         bar = (self.width(), self.height(), ratio, background.rgba(), option.palette.cacheKey(),
                option.state.value, option.orientation, option.upsideDown)
@@ -191,5 +198,6 @@ def steady_scroll_bars(area: QAbstractScrollArea, vertical_on: bool = False) -> 
     area.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
     for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
         bar.parentWidget().setAutoFillBackground(True)  # its container (see above)
+        bar.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it paints that colour
     if vertical_on:
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)

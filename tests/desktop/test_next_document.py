@@ -187,7 +187,8 @@ def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tm
                                                                         ) -> None:
     """Stepping past the last row the document list shows scrolls it: its scroll bar is
     repainted over a background of its own, not over the dock (whose title's paint reads the
-    style's icons from their files)."""
+    style's icons from their files), which it paints itself (its container, filled with that
+    colour, was painted under it at each step)."""
     path = tmp_path / "many.sqlite"
     store = Store.open(path)
     store.import_documents(AnnotatedDocument(Document(f"{n}. {TEXT}", f"Report {n}"), ())
@@ -198,23 +199,27 @@ def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tm
     window.resize(900, 700)
     qtbot.wait(50)
     dock, table = window.documents, window.documents.table
-    paints = Events(QEvent.Type.Paint, [dock, table, table.viewport()])
+    bar = table.verticalScrollBar()
+    paints = Events(QEvent.Type.Paint, [dock, table, table.viewport(), bar, bar.parentWidget()])
     for _ in range(40):
         next_document(qtbot, window)
-    assert table.verticalScrollBar().value() > 0  # the list scrolled
+    assert bar.value() > 0  # the list scrolled
     assert paints.count[table.viewport()] >= 40
+    assert paints.count[bar] >= 1
     assert paints.count[dock] == 0
     assert paints.count[table] == 0  # (its frame)
+    assert paints.count[bar.parentWidget()] == 0  # the bar paints what is under it
     window.service.store.close()
 
 
 def test_the_title_and_the_texts_scroll_bar_repaint_over_their_own_background(
         qtbot, window: MainWindow) -> None:
     """A new title and the text's scroll bar (a new document's length) are drawn over what is
-    behind them: they fill it themselves, so neither the window nor the frame round the text
-    is repainted under them at each document opened."""
+    behind them: they fill it themselves, so neither the window nor the frame round the text,
+    nor the bar's own container, is repainted under them at each document opened."""
     frame = window.editor.view.parentWidget()
-    behind = [window, window.centralWidget(), frame, window.editor.view]
+    bar = window.editor.view.verticalScrollBar()
+    behind = [window, window.centralWidget(), frame, window.editor.view, bar.parentWidget()]
     heading = window.editor.title.parentWidget()
     paints = Events(QEvent.Type.Paint, [*behind, heading])
     for _ in range(2):  # (the third title takes more lines: the window is laid out again)

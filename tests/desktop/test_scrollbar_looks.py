@@ -97,3 +97,18 @@ def test_a_slider_made_of_kept_pictures_looks_as_the_style_draws_it(qtbot):
         steady.setValue(value)
         plain.setValue(value)
         assert under.grab().toImage() == plain_under.grab().toImage(), value
+
+
+@pytest.mark.parametrize("hovered", [False, True])
+def test_an_opaque_bar_paints_what_its_container_showed_under_it(qtbot, hovered):
+    """Marked opaque (as the scroll areas' bars are: their repaint then leaves the container
+    be), the bar paints its container's colour under itself, drawn by the style when under
+    the pointer as when copied: as a plain bar over its container looks."""
+    steady, plain = SteadyScrollBar(Qt.Orientation.Vertical), QScrollBar(Qt.Orientation.Vertical)
+    steady.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    under = {bar: shown(qtbot, bar) for bar in (steady, plain)}
+    for bar in (steady, plain):
+        bar.setValue(4)
+        bar.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, hovered)
+    assert steady.underMouse() == hovered
+    assert under[steady].grab().toImage() == under[plain].grab().toImage()
