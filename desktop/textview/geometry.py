@@ -52,7 +52,8 @@ class _Block:
     """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines
     (with a ``band``, a long block's, only those meeting that band of the viewport)."""
 
-    __slots__ = ("_ltr", "_some", "band", "block", "end", "height", "lines", "start", "top")
+    __slots__ = ("_count", "_layout", "_ltr", "_some", "band", "block", "end", "height", "lines",
+                 "start", "top")
 
     def __init__(self, block: QTextBlock, top: float, height: float,
                  band: tuple[float, float] | None = None) -> None:
@@ -65,6 +66,17 @@ class _Block:
         self.lines: list[_Line] | None = None  # read on first use
         self._some: dict[int, _Line] = {}  # lines read one by one, by number
         self._ltr: bool | None = None
+        self._layout: QTextLayout | None = None
+        self._count = 0
+        """The block's layout and its count of lines, asked once (each span's lines asked
+        for them again: two calls into Qt a span painted)."""
+
+    def _laid_out(self) -> tuple[QTextLayout, int]:
+        layout = self._layout
+        if layout is None:
+            layout = self._layout = self.block.layout()
+            self._count = layout.lineCount()
+        return layout, self._count
 
     def ltr(self) -> bool:
         if self._ltr is None:
@@ -72,8 +84,8 @@ class _Block:
         return self._ltr
 
     def measure(self) -> list[_Line]:
-        layout, top = self.block.layout(), self.top
-        count = layout.lineCount()
+        layout, count = self._laid_out()
+        top = self.top
         if count == 1:
             line = layout.lineAt(0)
             y = top + line.y()
@@ -98,10 +110,11 @@ class _Block:
         """The lines holding block offsets ``[first, last)``, or more: a block of a few
         lines, or a long one (its lines meeting the band), is measured whole; of a block of
         many lines (a paragraph on screen), only those lines are read."""
-        layout = self.block.layout()
-        count = layout.lineCount()
-        if self.lines is not None or self.band is not None or count <= SOME_LINES:
+        if self.lines is not None or self.band is not None:
             return self.lines or self.measure()
+        layout, count = self._laid_out()
+        if count <= SOME_LINES:
+            return self.measure()
         found = []
         for n in range(self._number(layout, count, first),
                        self._number(layout, count, max(last - 1, first)) + 1):

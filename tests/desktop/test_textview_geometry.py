@@ -116,3 +116,29 @@ def test_an_edit_in_a_long_paragraph_gives_its_layout_no_formats(qtbot) -> None:
     view.viewport().repaint()
     assert block.layout().formats() == []
     assert view.painted_span_count == shown
+
+
+def test_a_paragraphs_layout_is_asked_for_once_however_many_spans_it_shows(qtbot,
+                                                                            monkeypatch) -> None:
+    """A paint measures each span shown in a paragraph of many lines on screen: the block's
+    layout and its count of lines are asked once (asked for each span, two calls into Qt a
+    span painted), and the boxes are those of the lines asked one by one."""
+    from PySide6.QtGui import QTextBlock
+
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(300, 400)
+    with qtbot.waitExposed(view):
+        view.show()
+    text = " ".join(f"word{n}" for n in range(300))  # one paragraph, many lines
+    view.set_document(text, [])
+    view.viewport().repaint()
+    ranges = [(5 + 97 * k, 30 + 97 * k) for k in range(8)]
+    expected = [Viewport(view, 0, 400).segments(*r) for r in ranges]
+    asked = []
+    layout = QTextBlock.layout
+    monkeypatch.setattr(QTextBlock, "layout", lambda self: asked.append(1) or layout(self))
+    viewport = Viewport(view, 0, 400)
+    assert [viewport.segments(*r) for r in ranges] == expected
+    assert all(expected) and viewport.qt_range[1] > 100
+    assert len(asked) == 1
