@@ -6,7 +6,7 @@ otherwise or filter them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -49,6 +49,13 @@ Starting = Callable[[int, int], Sequence[Span]]
 """The spans starting in code points ``[start, end)``, by position."""
 
 
+@lru_cache(maxsize=1024)
+def _name(name: str) -> str:
+    """A label's or an annotator's name as its cell shows it (:func:`line`, :data:`NAME`
+    long): made once per name, as the rows of every document show the same few."""
+    return line(name, NAME)
+
+
 def attributes_text(span: Span, limit: int = LINE) -> str:
     """``name=value, ...`` of the span's set attributes, each name and value cut at ``limit``."""
     return ", ".join(f"{line(k, limit)}={line(str(v), limit)}"
@@ -84,7 +91,7 @@ class SpansModel(RowsModel):
             return words(span.text_in(self._text))
         if column == 5:
             return line(attributes_text(span), LINE)
-        return line(span.annotator if column == 4 else span.label, NAME)
+        return _name(span.annotator if column == 4 else span.label)
 
     def _key(self, span: Span) -> tuple[Any, ...]:
         return (self._cell(span, self._column), span.start, span.id)

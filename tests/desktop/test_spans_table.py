@@ -218,3 +218,22 @@ def test_the_selected_span_brought_into_the_filter_by_an_edit_is_selected(qtbot,
     assert [dock.model.data(index, Qt.ItemDataRole.UserRole)
             for index in dock.table.selectionModel().selectedRows()] == ["rebels"]
     store.close()
+
+
+def test_a_name_shown_again_is_not_made_again(monkeypatch):
+    """Each row shows a label and an annotator, the same few names in every document opened:
+    each name is made fit for a cell (one line, cut) once, not at each paint of a row."""
+    import desktop.spans_table as spans_table
+
+    kept = getattr(spans_table, "_name", None)
+    if kept is not None:
+        kept.cache_clear()  # (names other tests made)
+    made = []
+    monkeypatch.setattr(spans_table, "line", lambda text, limit=160: made.append(text) or text)
+    model = SpansModel()
+    model.set_spans(TEXT, SPANS)
+    for _ in range(2):  # (a document opened, then another with the same labels)
+        assert [model.text(row, 0) for row in range(5)] == [
+            "ORG", "DENIAL", "ARMED_GROUP", "LOCATION", "ORG"]
+        assert {model.text(row, 4) for row in range(5)} == {"amina"}
+    assert sorted(made) == ["ARMED_GROUP", "DENIAL", "LOCATION", "ORG", "amina"]
