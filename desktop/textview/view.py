@@ -331,11 +331,15 @@ class SpanTextView(QPlainTextEdit):
             self.centerCursor()
 
     def place(self) -> tuple[int, int]:
-        """Where the reader is: (the first code point of the top line shown, the caret)."""
+        """Where the reader is: (the first code point of the top line shown, the caret). The
+        text shown from its first line has its top there, found without a hit test (each
+        document left by Ctrl+Down was hit-tested)."""
+        caret = self._offsets.from_qt(self.textCursor().position())
+        if self.verticalScrollBar().value() == 0:
+            return 0, caret
         top = self.cursorForPosition(QPoint(0, 0))
         top.movePosition(QTextCursor.MoveOperation.StartOfLine)
-        return (self._offsets.from_qt(top.position()),
-                self._offsets.from_qt(self.textCursor().position()))
+        return self._offsets.from_qt(top.position()), caret
 
     def go_to_place(self, top: int, caret: int) -> None:
         """Put the caret at code point ``caret`` and the line holding code point ``top`` at the

@@ -113,3 +113,41 @@ def test_stepping_through_documents_writes_the_settings_file_once_after(qtbot, t
     again = open_window(qtbot, path, tmp_path)
     assert again.editor.title.text() == "Delta"
     again.service.store.close()
+
+
+def test_the_place_at_the_top_is_found_without_a_hit_test(qtbot, monkeypatch):
+    """Each document left (Ctrl+Down) has its place noted: shown from its first line, its top
+    is its start, as Qt's hit test of the view's corner finds it, without that test; scrolled,
+    the hit test finds it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from desktop.textview import SpanTextView
+
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_document("\n".join(f"ré {n}: the ministry said the bridge was safe."
+                                for n in range(PARAGRAPHS)))
+    cursor = view.textCursor()
+    cursor.setPosition(40)
+    view.setTextCursor(cursor)
+
+    hit_test = QPlainTextEdit.cursorForPosition
+
+    def hit_tested() -> tuple[int, int]:
+        top = hit_test(view, QPoint(0, 0))
+        top.movePosition(QTextCursor.MoveOperation.StartOfLine)
+        return top.position(), view.textCursor().position()  # (no surrogates: the same)
+
+    tested = []
+    monkeypatch.setattr(QPlainTextEdit, "cursorForPosition",
+                        lambda self, point: tested.append(point) or hit_test(self, point))
+    assert view.place() == hit_tested() == (0, 40)
+    assert len(tested) == 0
+    view.verticalScrollBar().setValue(37)
+    assert view.place() == hit_tested()
+    assert view.place()[0] > 0 and len(tested) == 2  # (asked twice)
