@@ -175,6 +175,7 @@ class Inspector(QDockWidget):
         self.note.textChanged.connect(self._note_edited)
         self._note_stored: str | None = None  # the stored note the field shows
         self._note_shown = ""  # ... as the field gives it back (it turns \r\n into \n)
+        self._note_typed = False  # typed in since the stored note was last set in the field
         self.links = QListWidget()
         self.links.setFixedHeight(110)
         self._link_rows: list[tuple[str, Relation, str, bool]] = []  # what the list shows
@@ -299,8 +300,10 @@ class Inspector(QDockWidget):
     def _show(self, span: Span | None) -> None:
         if self.span is not None and (span is None or span.id != self.span.id):
             self.save_note()
-        if self.span is None or span is None or span.id != self.span.id:
-            self._note_stored = None  # another span: show its note whatever the field holds
+        if self._note_typed and (self.span is None or span is None or span.id != self.span.id):
+            # another span after typing: show its note whatever the field holds (untouched,
+            # the field holds the note it was last given, kept when the span's is the same)
+            self._note_stored = None
         self.span = span
         self.form_cover.cover(self.span is None)
         if self.span is not None:
@@ -332,6 +335,7 @@ class Inspector(QDockWidget):
         if self.note.toolTip() != tip:
             self.note.setToolTip(tip)
         self._note_stored, self._note_shown = note, self.note.toPlainText()
+        self._note_typed = False
 
     def _document_text(self, uid: str) -> str:
         if self._text[0] != uid:
@@ -529,6 +533,7 @@ class Inspector(QDockWidget):
         return self.service.apply(claim_figures.accept(span, self._proposals[index])) is not None
 
     def _note_edited(self) -> None:
+        self._note_typed = True
         self._note_timer.start()
 
     def save_note(self) -> None:

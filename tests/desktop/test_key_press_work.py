@@ -216,6 +216,46 @@ def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, 
     assert told.count[window.inspector.note] == 0
 
 
+def test_spans_without_a_note_in_turn_set_nothing_in_the_note_field(window, qtbot):
+    """The note field shows an empty note already: spans made, relabelled and deleted, none
+    with a note, leave it as it is (setting its text cleared and laid out its document at
+    each span made, ~45 µs)."""
+    select_words(window, "convoy")
+    for key in PRESSES:
+        qtbot.keyClick(window.editor.view, *key)
+    document = window.inspector.note.document()
+    revision = document.revision()
+    for words in ("ambushed", "spokesman"):
+        select_words(window, words)
+        for key in PRESSES:
+            qtbot.keyClick(window.editor.view, *key)
+    assert document.revision() == revision
+
+
+def test_after_typing_in_the_note_another_span_shows_its_own_note_afresh(window, qtbot):
+    """What was typed for one span, even typed away again, is not left in the field for the
+    next span: its note is set anew, the field's undo history with it."""
+    inspector, note = window.inspector, window.inspector.note
+    select_words(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    first = inspector.span
+    note.setFocus()
+    qtbot.keyClicks(note, "x")
+    qtbot.keyClick(note, Qt.Key.Key_Backspace)  # back to the stored (empty) note
+    select_words(window, "ambushed")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    assert inspector.span is not None and inspector.span.id != first.id
+    assert note.toPlainText() == "" and not note.document().isUndoAvailable()
+    second = inspector.span
+    note.setFocus()
+    qtbot.keyClicks(note, "seen")
+    select_words(window, "spokesman")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    assert note.toPlainText() == "" and not note.document().isUndoAvailable()
+    store = window.service.store
+    assert (store.span(first.id).note, store.span(second.id).note) == (None, "seen")
+
+
 def test_a_make_or_delete_repaints_the_document_list_count_alone(window, qtbot):
     """After the document's first edit (it is in progress: its status cell changed), a make
     or a delete changes its span count only: that one cell of the list is repainted."""
