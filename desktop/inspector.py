@@ -226,7 +226,7 @@ class Inspector(QDockWidget):
         self._form = form
         form.setRowVisible(self.figures, False)
         add_row("Note", self.note)
-        form.addRow(plain_label("Links"))
+        form.addRow(Caption("Links"))
         form.addRow(self.links)
         form.addRow(self.link_note)
         buttons = QHBoxLayout()
@@ -368,7 +368,9 @@ class Inspector(QDockWidget):
             editor.widget.setAccessibleName(attr.name)
             if isinstance(editor.widget, QComboBox):
                 no_type_ahead(editor.widget)
-            rows.addRow(plain_label(line(attr.name, NAME)), editor.widget)
+            caption = Caption(line(attr.name, NAME))  # as the form's own (see _build)
+            caption.setBuddy(editor.widget)
+            rows.addRow(caption, editor.widget)
         self.attributes.addWidget(page)
         return page, editors
 

@@ -4,11 +4,12 @@ the same text, and draws its text again only when something it shows changed."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
 
 from desktop.caption import Caption, right_to_left
+from desktop.plain import plain_label
 
 pytestmark = pytest.mark.gui
 
@@ -17,9 +18,9 @@ CAPTIONS = ("Label", "Offsets", "Proposed figure", "Note", "שלום עולם", 
 """(The last two begin with an isolate: their direction is that of what follows it.)"""
 
 
-def form(qtbot, captions: bool) -> tuple[QScrollArea, list[Caption]]:
+def form(qtbot, captions: bool, selectable: bool = False) -> tuple[QScrollArea, list[Caption]]:
     """A form in a scroll area (as the Span panel's), its rows captioned by :class:`Caption`
-    or by the layout's own labels."""
+    or by the layout's own labels (``selectable``: by selectable plain labels)."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     body = QWidget()
@@ -31,6 +32,8 @@ def form(qtbot, captions: bool) -> tuple[QScrollArea, list[Caption]]:
         if captions:
             kept.append(Caption(text))
             layout.addRow(kept[-1], field)
+        elif selectable:
+            layout.addRow(plain_label(text), field)
         else:
             layout.addRow(text, field)
     scroll.setWidget(body)
@@ -48,6 +51,17 @@ def test_captions_look_as_the_layouts_labels(qtbot):
     captions[1].setEnabled(False)
     plain.widget().layout().itemAt(1, QFormLayout.ItemRole.LabelRole).widget().setEnabled(False)
     assert kept.grab().toImage() == plain.grab().toImage()
+
+
+def test_captions_look_as_the_selectable_labels_of_a_labels_fields(qtbot):
+    """(The Span panel's pages of a label's fields were captioned by selectable labels.) A
+    text beginning with an isolate is laid out by the selectable label's document otherwise:
+    a caption shows it as the form's own captions do (see the test above)."""
+    plain, _ = form(qtbot, captions=False, selectable=True)
+    kept, captions = form(qtbot, captions=True)
+    isolated = captions[CAPTIONS.index("\u2066abc\u2069 שלום")]
+    above = QRect(0, 0, kept.width(), isolated.mapTo(kept, QPoint(0, 0)).y())
+    assert kept.grab(above).toImage() == plain.grab(above).toImage()
 
 
 def test_a_caption_draws_its_text_once_while_nothing_it_shows_changes(qtbot, monkeypatch):

@@ -21,6 +21,7 @@ from window_helpers import CellsDrawn, open_window, select
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
+from desktop.caption import Caption
 from desktop.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -551,6 +552,27 @@ def test_a_span_made_draws_no_caption_of_the_span_panel_anew(window, qtbot):
         press_all(qtbot, window, at)
     assert sum(paints.count.values()) > len(PLACES)  # the captions were painted
     assert style.texts == []
+
+
+def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot,
+                                                                    monkeypatch):
+    """The captions of a label's fields are shown at each span made, relabel and undo: as
+    selectable labels each laid its text out in a document at each paint; they are now
+    captions as the form's own, copied from a picture drawn once."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    captions = [page.layout().itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+                for page, _editors in inspector._attribute_pages.values()
+                for row in range(page.layout().rowCount())]
+    assert captions and all(isinstance(caption, Caption) for caption in captions)
+    drawn = []
+    real = Caption._drawn
+    monkeypatch.setattr(Caption, "_drawn", lambda self, ratio: drawn.append(self.text()) or
+                        real(self, ratio))
+    paints = Paints(captions)
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert sum(paints.count.values()) > len(PLACES) and drawn == []
 
 
 def test_offsets_too_wide_for_their_row_lay_the_panel_out(window, qtbot):
