@@ -10,6 +10,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -42,9 +43,8 @@ PAGE = 200
 """Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
-_SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | \
-    QItemSelectionModel.SelectionFlag.Rows
-"""The one row selected, and current: what :meth:`QTableView.selectRow` does, in one call."""
+_ONLY = QItemSelectionModel.SelectionFlag.ClearAndSelect
+_CURRENT = QItemSelectionModel.SelectionFlag.NoUpdate
 Starting = Callable[[int, int], Sequence[Span]]
 """The spans starting in code points ``[start, end)``, by position."""
 
@@ -394,7 +394,13 @@ class SpansTable(QDockWidget):
         if row is None:  # no current row either: Qt selects the next row when it is removed
             selection.clear()
             return
-        index = self.model.index(row, 0)
-        if selection.currentIndex() != index or not selection.isRowSelected(row):
-            selection.setCurrentIndex(index, _SELECT_ROW)
+        # The row's cells are made as Qt's index() makes them, without asking the Python
+        # model for its counts, which Qt asks at each: isRowSelected asked some 26 times a
+        # relabel, a selection of rows 5 times. Rows are selected whole (as selectRow does:
+        # the one row selected, then made current), so the first cell tells whether it is.
+        index = self.model.createIndex(row, 0)
+        if selection.currentIndex() != index or not selection.isSelected(index):
+            last = self.model.createIndex(row, len(COLUMNS) - 1)
+            selection.select(QItemSelection(index, last), _ONLY)
+            selection.setCurrentIndex(index, _CURRENT)
         self.table.scrollTo(index)

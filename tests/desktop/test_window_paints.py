@@ -465,6 +465,46 @@ def test_key_presses_draw_the_spans_tables_selected_row_without_the_style(window
     assert style.cells == 0
 
 
+ASKED = {Qt.Key.Key_C: 18, Qt.Key.Key_D: 8, Qt.Key.Key_Z: 8, Qt.Key.Key_Delete: 15}
+"""Most calls of the Spans model's counts a press may make (before: 23, 36, 36, 13; the
+paint and the rows coming and going ask some)."""
+
+
+def test_key_presses_ask_the_spans_model_for_its_counts_a_few_times(window, qtbot):
+    """Selecting the row of the span a press shows asked the Python model for its row and
+    column counts some 26 times a relabel or undo (whether the row was selected already,
+    cell by cell) and 5 times a make (the row's selection made whole): each a call into
+    Python from Qt."""
+    spans_in_front(qtbot, window)
+    model = window.spans.model
+    counts = {type(model).rowCount.__code__, type(model).columnCount.__code__}
+    asked = []
+
+    def profile(frame, event, _arg) -> None:
+        if event == "call" and frame.f_code in counts:
+            asked.append(frame.f_code.co_name)
+
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            asked.clear()
+            sys.setprofile(profile)
+            try:
+                qtbot.keyClick(window.editor.view, key, modifiers)
+                qtbot.wait(20)
+            finally:
+                sys.setprofile(None)
+            assert len(asked) <= ASKED[key], (at, key, Counter(asked))
+    select(window, PLACES[0], PLACES[0] + 6)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    span = window.editor.selected()
+    assert span is not None
+    rows = window.spans.table.selectionModel().selectedRows()
+    assert [index.row() for index in rows] == [model.row_of(span.id)]
+    assert window.spans.table.currentIndex().row() == model.row_of(span.id)
+
+
 def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, qtbot):
     """With History in front, each press announced its span to the Spans table, which
     selected its row and scrolled to it out of sight; now it selects the last span announced
