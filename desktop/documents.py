@@ -161,7 +161,7 @@ class DocumentListModel(RowsModel):
                 # repainted is drawn by the style, its roles asked of this model one by one
                 first = SPANS if new.span_count != old.span_count else DONE
                 last = DONE if new.status != old.status else SPANS
-                self.dataChanged.emit(self.index(row, first), self.index(row, last))
+                self.dataChanged.emit(self.cell(row, first), self.cell(row, last))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -235,7 +235,7 @@ class SpansModel(RowsModel):
             self.endMoveRows()
         else:
             self._rows[row] = span
-        self.dataChanged.emit(self.index(place, 0), self.index(place, len(COLUMNS) - 1))
+        self.dataChanged.emit(self.cell(place, 0), self.cell(place, len(COLUMNS) - 1))
 
     def drop(self, span_id: str) -> None:
         row = self.row_of(span_id)
@@ -394,13 +394,13 @@ class SpansTable(QDockWidget):
         if row is None:  # no current row either: Qt selects the next row when it is removed
             selection.clear()
             return
-        # The row's cells are made as Qt's index() makes them, without asking the Python
-        # model for its counts, which Qt asks at each: isRowSelected asked some 26 times a
-        # relabel, a selection of rows 5 times. Rows are selected whole (as selectRow does:
-        # the one row selected, then made current), so the first cell tells whether it is.
-        index = self.model.createIndex(row, 0)
+        # The row's cells made without asking the Python model for its counts (RowsModel.cell),
+        # which Qt asks at each index: isRowSelected asked some 26 times a relabel, a selection
+        # of rows 5 times. Rows are selected whole (as selectRow does: the one row selected,
+        # then made current), so the first cell tells whether it is.
+        index = self.model.cell(row, 0)
         if selection.currentIndex() != index or not selection.isSelected(index):
-            last = self.model.createIndex(row, len(COLUMNS) - 1)
+            last = self.model.cell(row, len(COLUMNS) - 1)
             selection.select(QItemSelection(index, last), _ONLY)
             selection.setCurrentIndex(index, _CURRENT)
         self.table.scrollTo(index)

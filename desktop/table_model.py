@@ -38,6 +38,12 @@ class RowsModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
+    def cell(self, row: int, column: int) -> QModelIndex:
+        """The index of the cell at ``row``, ``column``, one this model holds: made as Qt's
+        ``index()`` makes it, without asking the model for its row and column counts (which
+        ``index()`` does, two calls from Qt into Python)."""
+        return self.createIndex(row, column)
+
     def text(self, row: int, column: int) -> Any:
         """What the cell at ``row``, ``column`` shows (its display data, asked without Qt):
         for views that draw the cells themselves (:mod:`desktop.painted_rows`)."""
