@@ -36,6 +36,10 @@ class Caption(QLabel):
         self._look = None
         super().setText(text)
 
+    def setBuddy(self, buddy: QWidget | None) -> None:
+        self._look = None  # (a buddy's caption shows its ``&`` as Qt's label does)
+        super().setBuddy(buddy)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in _REDRAWN:
             self._look = None
@@ -67,10 +71,15 @@ class Caption(QLabel):
         flags = QStyle.visualAlignment(direction, self.alignment()).value | (
             Qt.TextFlag.TextForceRightToLeft if backwards
             else Qt.TextFlag.TextForceLeftToRight).value
+        style = self.style()
+        if self.buddy() is not None and "&" in text:  # a mnemonic, as QLabel draws it
+            flags |= Qt.TextFlag.TextShowMnemonic.value
+            if not style.styleHint(QStyle.StyleHint.SH_UnderlineShortcut, None, self):
+                flags |= Qt.TextFlag.TextHideMnemonic.value
         painter = QPainter(look)
         try:
-            self.style().drawItemText(painter, self.contentsRect(), flags, palette,
-                                      self.isEnabled(), text, self.foregroundRole())
+            style.drawItemText(painter, self.contentsRect(), flags, palette, self.isEnabled(),
+                               text, self.foregroundRole())
         finally:
             painter.end()
         return look

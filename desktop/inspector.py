@@ -45,7 +45,7 @@ from desktop.caption import Caption
 from desktop.cover import Cover
 from desktop.jobs import start_work
 from desktop.keys import no_type_ahead
-from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
+from desktop.plain import EDITABLE, NAME, clip, line, mnemonic, plain_label, too_long, words
 from desktop.relabel import relabel_span
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
@@ -368,7 +368,8 @@ class Inspector(QDockWidget):
             editor.widget.setAccessibleName(attr.name)
             if isinstance(editor.widget, QComboBox):
                 no_type_ahead(editor.widget)
-            caption = Caption(line(attr.name, NAME))  # as the form's own (see _build)
+            # as the form's own (see _build); an ``&`` in the name is shown, not a shortcut key
+            caption = Caption(mnemonic(attr.name, NAME))
             caption.setBuddy(editor.widget)
             rows.addRow(caption, editor.widget)
         self.attributes.addWidget(page)

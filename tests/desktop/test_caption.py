@@ -92,3 +92,28 @@ def test_a_texts_direction_is_its_first_strong_characters():
     # what an isolate (LRI, RLI or FSI up to its PDI) holds does not count
     assert right_to_left("\u2066abc\u2069 שלום") and right_to_left("\u2068\u2067a\u2069b\u2069ש")
     assert not right_to_left("\u2067שלום\u2069 abc") and not right_to_left("\u2067שלום")
+
+
+def test_a_caption_of_a_field_shows_its_ampersands_as_the_layouts_label(qtbot):
+    """A caption with a buddy draws ``&`` as Qt's label does (a mnemonic, ``&&`` one ``&``):
+    the Span panel escapes a name's, so ``R&D`` is shown, not taken as Alt+D."""
+    texts = ("R&&D", "&Note", "a && b")
+    pictures = []
+    for own in (True, False):
+        body = QWidget()
+        layout = QFormLayout(body)
+        for text in texts:
+            field = QLineEdit("x")
+            field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if own:
+                layout.addRow(text, field)
+            else:
+                caption = Caption(text)
+                caption.setBuddy(field)
+                layout.addRow(caption, field)
+        body.resize(240, 120)
+        qtbot.addWidget(body)
+        body.show()
+        qtbot.waitExposed(body)
+        pictures.append(body.grab().toImage())
+    assert pictures[0] == pictures[1]
