@@ -54,28 +54,39 @@ def documents(tree: Query, leaf: Leaf, words: dict[str, str]) -> str:
     """A SELECT of the ids (column ``id``, each once) of the documents matching ``tree`` as a
     whole, however their texts are parted: ``leaf`` for a term, or an OR of terms (matches
     in one part or another); a UNION for an OR of ANDs; an INTERSECT of the wanted parts of
-    an AND, EXCEPT each NOT."""
-    from annotate.query import And, Not, Or  # a search's: not the window's start
-
+    an AND, EXCEPT each NOT. Each group is a named step of one WITH, its operands leaves or
+    earlier steps: the SQL nests no deeper for a deeper search (subqueries in subqueries,
+    one a level, overflowed SQLite's parser from 12 levels on; the box takes 16)."""
     if _one_part(tree):
         return leaf(tree, words)
-    if isinstance(tree, Or):
-        return " UNION ".join(_operand(part, leaf, words) for part in tree.parts)
-    assert isinstance(tree, And), "parse() puts a Not only inside an And"
-    wanted = [_operand(p, leaf, words) for p in tree.parts if not isinstance(p, Not)]
-    unwanted = [_operand(p.part, leaf, words) for p in tree.parts if isinstance(p, Not)]
-    return " INTERSECT ".join(wanted) + "".join(f" EXCEPT {u}" for u in unwanted)
+    steps: list[str] = []
+    last = _operand(tree, leaf, words, steps)
+    return f"WITH {', '.join(steps)} {last}"
 
 
 def _one_part(tree: Query) -> bool:
     """Whether one part matching ``tree`` is all a document needs (a term, an OR of such)."""
-    from annotate.query import Or, Term
+    from annotate.query import Or, Term  # a search's: not the window's start
 
     return isinstance(tree, Term) or (isinstance(tree, Or)
                                       and all(_one_part(part) for part in tree.parts))
 
 
-def _operand(tree: Query, leaf: Leaf, words: dict[str, str]) -> str:
-    """:func:`documents` of ``tree`` as one operand of a compound SELECT (in parentheses
-    of its own: the engines' orders of UNION, INTERSECT and EXCEPT differ)."""
-    return f"SELECT id FROM ({documents(tree, leaf, words)}) AS d{len(words)}"
+def _operand(tree: Query, leaf: Leaf, words: dict[str, str], steps: list[str]) -> str:
+    """:func:`documents` of ``tree`` as one operand of a compound SELECT: a leaf's SELECT,
+    or one reading the step added to ``steps`` for a group (the engines' orders of UNION,
+    INTERSECT and EXCEPT differ: a group is never an operand's bare compound)."""
+    from annotate.query import And, Not, Or
+
+    if _one_part(tree):
+        return leaf(tree, words)
+    if isinstance(tree, Or):
+        body = " UNION ".join(_operand(part, leaf, words, steps) for part in tree.parts)
+    else:
+        assert isinstance(tree, And), "parse() puts a Not only inside an And"
+        wanted = [_operand(p, leaf, words, steps) for p in tree.parts if not isinstance(p, Not)]
+        unwanted = [_operand(p.part, leaf, words, steps) for p in tree.parts
+                    if isinstance(p, Not)]
+        body = " INTERSECT ".join(wanted) + "".join(f" EXCEPT {u}" for u in unwanted)
+    steps.append(f"g{len(steps)}(id) AS ({body})")
+    return f"SELECT id FROM g{len(steps) - 1}"

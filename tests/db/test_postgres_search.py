@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 from server_store import emptied, server_url
-from test_search import CASES, SMALL_PARTS, TEXTS
+from test_search import CASES, DEEP, SMALL_PARTS, TEXTS
 
 from annotate.model import AnnotatedDocument, Document
 from db import search
@@ -83,3 +83,9 @@ def test_each_form_finds_whole_documents_over_parts(parted, query: str, names: s
     """A document matches as a whole, not one part at a time (the old code's limitation:
     "ambush kidal" found no document whose two words were in different parts)."""
     assert found(parted, query) == names
+
+
+@pytest.mark.parametrize(("query", "names"), [*CASES[:1], DEEP])
+def test_a_search_as_deep_as_the_box_takes(server, parted, query: str, names: set[str]) -> None:
+    """The same on both sides: each document's single row, and its parts."""
+    assert found(server, query) == names and found(parted, query) == names

@@ -102,6 +102,29 @@ def test_each_form_finds_whole_documents_over_parts(store, parted, query, names)
     assert found(store, parted, query) == names
 
 
+def deep(levels: int) -> str:
+    """A search of groups in groups ``levels`` deep, alternately an AND with a NOT in it and
+    an OR: over TEXTS it finds "ambush" alone (the others with forces lack ambush, raid, gao)."""
+    query = "ambush"
+    for level in range(levels):
+        query = (f"forces* ({query} OR gao)" if level % 2 == 0
+                 else f"(raid OR -spokesman {query})")
+    return query
+
+
+DEEP = (deep(15), {"ambush"})
+"""As deep as the search box takes (:data:`annotate.query.MAX_DEPTH`)."""
+
+
+def test_a_search_as_deep_as_the_box_takes_over_parts(store, parted):
+    """Each group of a search over parts was a subquery in its operand's: SQLite's parser
+    overflowed its stack from 12 levels on (a StoreError saying the store could not be
+    read), where the one full-text query of a store without long documents went through."""
+    with pytest.raises(QueryError):
+        parse(deep(17))
+    assert found(store, parted, DEEP[0]) == DEEP[1]
+
+
 @pytest.mark.parametrize(("query", "names"), [
     ("ambush", {"ambush", "both", "short"}),
     ("gao ambush", {"short"}),
