@@ -160,7 +160,7 @@ def refresh_index(conn: Connection, limit: int | None = None,
     kept = LongText() if kept is None else kept
     each = None if characters is None else max(1, characters // index_parts.PART)
     if each is not None and kept.doc_id == _following(conn, done):
-        newest, long = kept.doc_id, [(kept.doc_id, len(kept.text))]  # alone, its length known
+        newest, long = kept.doc_id, [kept.doc_id]  # alone
     else:
         if limit is not None:  # the limit-th document after the last indexed one, if any
             last = conn.scalar(
@@ -170,12 +170,12 @@ def refresh_index(conn: Connection, limit: int | None = None,
         if characters is not None:
             newest = _within(conn, done, newest, characters)
         dialect.fill_search_index(conn, done, newest)
-        long = [(int(i), int(n)) for i, n in conn.execute(select(D.c.id, D.c.length).where(
-            D.c.id > done, D.c.id <= newest, D.c.length > index_parts.PART))]
+        long = list(conn.scalars(select(D.c.id).where(  # the one after ``done`` first
+            D.c.id > done, D.c.id <= newest, D.c.length > index_parts.PART).order_by(D.c.id)))
     first = _number(conn, INDEXED_PARTS)  # of the document after ``done``, if it is long
-    for doc_id, length in long:
+    for doc_id in long:
         kept.read(conn, doc_id)
-        count = index_parts.part_count(length)
+        count = index_parts.part_count(len(kept.text))  # a file's length column may lie
         end = count if each is None else min(count, first + each)
         dialect.add_parts(conn, doc_id, kept.title,
                           [(n, index_parts.part_text(kept.text, n)) for n in range(first, end)])

@@ -8,6 +8,7 @@ from contextlib import closing
 
 import pytest
 from server_store import emptied, server_url
+from sqlalchemy import text
 from test_search import CASES, DEEP, SMALL_PARTS, TEXTS
 
 from annotate.model import AnnotatedDocument, Document
@@ -89,3 +90,33 @@ def test_each_form_finds_whole_documents_over_parts(parted, query: str, names: s
 def test_a_search_as_deep_as_the_box_takes(server, parted, query: str, names: set[str]) -> None:
     """The same on both sides: each document's single row, and its parts."""
     assert found(server, query) == names and found(parted, query) == names
+
+
+SCANNED = "options=-c%20enable_indexscan%3Doff%20-c%20enable_bitmapscan%3Doff"
+"""A connection's options that make the server read a table in its own order (a planner
+that finds a scan of the whole table cheaper does so on its own)."""
+
+
+def test_a_document_left_half_indexed_is_finished_before_the_next_long_one(server, parted):
+    """A window closed while it indexed a long document leaves its count of parts
+    (``fts_indexed_parts``); the next refresh takes it up for that document, the first
+    after the last indexed one. The long documents were read in the server's order, not
+    by id: a row rewritten since (its tuple moved on) came after the next, which lost its
+    first part (and its title) to the count."""
+    store, _ = server
+    with pytest.MonkeyPatch.context() as patched:
+        for name, value in SMALL_PARTS.items():
+            patched.setattr(index_parts, name, value)
+        first, second = (Document(f"{name}head some words to fill several parts {name}tail",
+                                  name.title(), uid=f"order-{name}") for name in ("one", "two"))
+        store.import_documents([AnnotatedDocument(first), AnnotatedDocument(second)])
+        assert store.index_for_search(10, characters=index_parts.PART)  # one part of one
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE documents SET title = title WHERE uid = :u"),
+                         {"u": first.uid})
+        url = server_url() or ""
+        with closing(Store.open(url + ("&" if "?" in url else "?") + SCANNED)) as scanned:
+            assert scanned.count_documents(search_text="onehead") == 1  # indexed, the rest
+        for word in ("onehead", "onetail", "twohead", "twotail", "two"):
+            assert [row.uid for row in store.list_documents(search_text=word)] == [
+                first.uid if word.startswith("one") else second.uid]

@@ -3,6 +3,7 @@ same logic without the index (a PostgreSQL store's tsquery: tests/db/test_postgr
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,19 @@ def test_no_transaction_of_the_index_writes_much_more_than_its_characters(store,
     assert sum(added) >= len(words) + 5  # every word, the other's three, the titles'
     assert [row.title for row in store.list_documents(search_text="alpha omega")] == ["Long"]
     assert [row.title for row in store.list_documents(search_text="w0042 -omega")] == []
+
+
+def test_a_long_document_is_parted_by_its_text_not_its_length_column(store, tmp_path):
+    """A store file may come from anyone: a length column saying 1,000 parts of a text of
+    one made the command line's search write 1,000 rows (one saying 2**60 characters,
+    hung it, then ran it out of memory); the parts are those of the text read."""
+    store.import_documents([AnnotatedDocument(Document("alpha beta", "Liar"))])
+    with closing(sqlite3.connect(tmp_path / "store.sqlite")) as raw:
+        raw.execute("UPDATE documents SET length = ?", (index_parts.PART * 1_000,))
+        raw.commit()
+    assert [row.title for row in store.list_documents(search_text="alpha")] == ["Liar"]
+    with closing(sqlite3.connect(tmp_path / "store.sqlite")) as raw:
+        assert raw.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize(("query", "names"), [
