@@ -1,6 +1,6 @@
 """A label's fields in the Span panel are captioned with their names as written: an ``&`` in
 a name is shown, not made a mnemonic of the window (an attribute ``R&D`` took Alt+D, the
-Document menu's key, and moved the focus to its field)."""
+Document menu's key, and moved the focus to its field; a screen reader read it ``RD``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
 
 from annotate.model import AnnotatedDocument, Document, Span
@@ -41,6 +42,8 @@ def test_an_ampersand_in_a_fields_name_is_shown_and_takes_no_key(qtbot, tmp_path
     field = window.inspector._editors["R&D"].widget
     caption = next(c for c in field.parentWidget().findChildren(Caption) if c.buddy() is field)
     assert caption.text() == "R&&D"  # drawn as R&D (tests/desktop/test_caption.py)
+    said = QAccessible.queryAccessibleInterface(caption).text(QAccessible.Text.Name)
+    assert said == "R&D"  # (a screen reader said "RD")
     view = window.editor.view
     for _ in range(2):  # (two shortcuts of one key take it in turn)
         view.setFocus()
