@@ -52,7 +52,9 @@ Starting = Callable[[int, int], Sequence[Span]]
 @lru_cache(maxsize=1024)
 def _name(name: str) -> str:
     """A label's or an annotator's name as its cell shows it (:func:`line`, :data:`NAME`
-    long): made once per name, as the rows of every document show the same few."""
+    long): made once per name, as the rows of every document show the same few. Given the
+    part :func:`line` reads (``name[:NAME + 1]``): the cache keeps no hostile store's name
+    of millions of characters after its document."""
     return line(name, NAME)
 
 
@@ -91,7 +93,7 @@ class SpansModel(RowsModel):
             return words(span.text_in(self._text))
         if column == 5:
             return line(attributes_text(span), LINE)
-        return _name(span.annotator if column == 4 else span.label)
+        return _name((span.annotator if column == 4 else span.label)[: NAME + 1])
 
     def _key(self, span: Span) -> tuple[Any, ...]:
         return (self._cell(span, self._column), span.start, span.id)

@@ -14,6 +14,7 @@ from window_helpers import shown_spans_dock
 from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
+from desktop.plain import NAME
 from desktop.spans_table import SpansModel, SpansTable
 
 pytestmark = pytest.mark.gui
@@ -237,3 +238,22 @@ def test_a_name_shown_again_is_not_made_again(monkeypatch):
             "ORG", "DENIAL", "ARMED_GROUP", "LOCATION", "ORG"]
         assert {model.text(row, 4) for row in range(5)} == {"amina"}
     assert sorted(made) == ["ARMED_GROUP", "DENIAL", "LOCATION", "ORG", "amina"]
+
+
+def test_a_long_name_shown_is_not_kept_whole_after_its_document():
+    """A hostile store's label of millions of characters is shown cut; the names kept for
+    the next document (at most 1,024) are what a cell reads of them, not the whole names."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        model = SpansModel()
+        model.set_spans(TEXT, [replace(span, label=f"{n}" + "L" * 2_000_000)
+                               for n, span in enumerate(SPANS)])
+        assert all(len(model.text(row, 0)) <= NAME for row in range(len(SPANS)))
+        model.set_spans("", [])
+        del model
+        assert tracemalloc.get_traced_memory()[0] - before < 1_000_000
+    finally:
+        tracemalloc.stop()
