@@ -13,7 +13,9 @@ import unicodedata
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QStyle, QWidget
+
+from desktop.plain import NAME, mnemonic
 
 _REDRAWN = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
                       QEvent.Type.EnabledChange, QEvent.Type.StyleChange,
@@ -83,6 +85,17 @@ class Caption(QLabel):
         finally:
             painter.end()
         return look
+
+
+def add_named_row(form: QFormLayout, name: str, field: QWidget) -> Caption:
+    """Add ``field``'s row to ``form``, captioned by ``name`` from the data (an attribute's):
+    shown as written on one line, cut (no markup rendered, an ``&`` no shortcut key: the
+    layout's own caption of a string is a rich-text label with a mnemonic), its buddy
+    ``field`` as the layout's own."""
+    caption = Caption(mnemonic(name, NAME))
+    caption.setBuddy(field)
+    form.addRow(caption, field)
+    return caption
 
 
 _ISOLATES = frozenset({"LRI", "RLI", "FSI"})

@@ -41,11 +41,11 @@ from annotate.commands import (
 )
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.caption import Caption
+from desktop.caption import Caption, add_named_row
 from desktop.cover import Cover
 from desktop.jobs import start_work
 from desktop.keys import no_type_ahead
-from desktop.plain import EDITABLE, NAME, clip, line, mnemonic, plain_label, too_long, words
+from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.relabel import relabel_span
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
@@ -368,10 +368,7 @@ class Inspector(QDockWidget):
             editor.widget.setAccessibleName(attr.name)
             if isinstance(editor.widget, QComboBox):
                 no_type_ahead(editor.widget)
-            # as the form's own (see _build); an ``&`` in the name is shown, not a shortcut key
-            caption = Caption(mnemonic(attr.name, NAME))
-            caption.setBuddy(editor.widget)
-            rows.addRow(caption, editor.widget)
+            add_named_row(rows, attr.name, editor.widget)  # as the form's own (see _build)
         self.attributes.addWidget(page)
         return page, editors
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from annotate.adjudication import Item, attribute_choices, with_attributes
 from annotate.model import Span
-from desktop.plain import NAME, line, tooltip
+from desktop.caption import add_named_row
+from desktop.plain import line, tooltip
 
 NOT_SET = "(not set)"
 
@@ -60,7 +61,7 @@ class AttributeChoices(QGroupBox):
             for who, value in values.items():
                 box.addItem(line(f"{who}: {NOT_SET if value is None else value}"), value)
             box.setAccessibleName(f"value of {name}")
-            self._form.addRow(line(name, NAME), box)
+            add_named_row(self._form, name, box)
             self.boxes[name] = box
         self.setVisible(True)
 

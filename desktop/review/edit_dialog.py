@@ -28,6 +28,7 @@ from annotate.model import Span, clipped
 from annotate.offsets import OffsetMap, display_text
 from annotate.schema import LabelSchema
 from desktop.attribute_widgets import AttributeEditor, make_editor
+from desktop.caption import add_named_row
 from desktop.plain import NAME, line
 from desktop.review.item_cells import span_caption
 
@@ -135,7 +136,7 @@ class EditDialog(QDialog):
             editor = make_editor(attr, lambda value, name=attr.name: self._set(name, value))
             editor.show_value(self.values.get(attr.name))
             editor.widget.setAccessibleName(f"attribute {attr.name}")
-            self.attributes.addRow(line(attr.name, NAME), editor.widget)
+            add_named_row(self.attributes, attr.name, editor.widget)
             self.editors[attr.name] = editor
 
     def _set(self, name: str, value: Any) -> None:
