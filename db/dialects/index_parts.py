@@ -12,6 +12,7 @@ SQLite for the long documents alone, a short one being one row).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,15 +35,34 @@ def part_count(length: int) -> int:
 def part_text(text: str, n: int) -> str:
     """Part ``n`` of ``text``: from ``n * PART``, ``PART + OVERLAP`` characters, less a word
     cut at either end (when shorter than the overlap, it is whole in the neighbouring
-    part, and its cut piece would match as a word of its own)."""
+    part, and its cut piece would match as a word of its own: :func:`_cut`)."""
     start, end = n * PART, (n + 1) * PART + OVERLAP
     piece = text[start:end]
-    head = tail = 0
-    if start > 0 and not text[start - 1].isspace():
-        head = _RUN.match(piece, 0, OVERLAP + 1).end()  # type: ignore[union-attr]
-    if end < len(text) and not text[end].isspace():
-        tail = _RUN.match(piece[-OVERLAP - 1:][::-1]).end()  # type: ignore[union-attr]
-    return piece[head if head <= OVERLAP else 0:len(piece) - (tail if tail <= OVERLAP else 0)]
+    head = 0 if start == 0 else _cut(piece[:OVERLAP + 1], text[start - 1])
+    tail = 0 if end >= len(text) else _cut(piece[-OVERLAP - 1:][::-1], text[end])
+    return piece[head:len(piece) - tail]
+
+
+def _cut(edge: str, outside: str) -> int:
+    """How many of a part's characters at one end (``edge``, read from the end inwards) to
+    leave out, ``outside`` the character past that end: the piece of a word cut there, up
+    to white space; when there is none within ``OVERLAP`` (numbers written with commas, a
+    URL), up to a character that separates words for every engine (punctuation, a symbol);
+    0 if neither is near (a word longer than the overlap)."""
+    if outside.isspace():
+        return 0
+    run = _RUN.match(edge).end()  # type: ignore[union-attr]
+    if run <= OVERLAP:
+        return run
+    if _separates(outside):
+        return 0
+    return next((n for n, char in enumerate(edge) if _separates(char)), 0)
+
+
+def _separates(char: str) -> bool:
+    """Whether ``char`` is between words for the engines' tokenizers (a letter, digit, mark
+    or private-use character may be part of one)."""
+    return unicodedata.category(char)[0] in "PSZ" or unicodedata.category(char) == "Cc"
 
 
 Leaf = Callable[["Query", dict[str, str]], str]

@@ -157,6 +157,24 @@ def test_parts_end_at_whole_words_and_cover_the_text():
     assert parts[1].split()[0] in words and parts[0].split()[-1] in words
 
 
+def test_a_text_without_white_space_at_a_parts_end_is_cut_between_words(store, tmp_path):
+    """Numbers written with commas across the end of a part (1,600 characters without white
+    space): the part ends, and the next begins, between two of them, each whole in one
+    part. The old code cut them where the part ended ("16" of "161", "2" of "162": a
+    search for 2 found the document, the view no such word in it)."""
+    numbers = ",".join(str(100 + n % 900) for n in range(400))
+    body = "word " * ((index_parts.PART - 50) // 5) + numbers + " end"
+    assert " " not in body[index_parts.PART - 40:index_parts.PART + index_parts.OVERLAP + 40]
+    store.import_documents([AnnotatedDocument(Document(body, "Numbers"))])
+    while store.index_for_search(10, characters=index_parts.PART):
+        pass
+    with closing(sqlite3.connect(tmp_path / "store.sqlite")) as vocab:
+        vocab.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, documents_fts, row)")
+        terms = {term for (term,) in vocab.execute("SELECT term FROM temp.terms")}
+    assert terms == {"numbers", "word", "end", *numbers.split(",")}
+    assert store.count_documents(search_text="2") == 0
+
+
 def test_no_transaction_of_the_index_writes_much_more_than_its_characters(store, tmp_path):
     """A long document is indexed a part or two per transaction (the window's job asks for
     200,000 characters at a time), not in one: the tokens each transaction adds to the index
