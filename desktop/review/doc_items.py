@@ -14,7 +14,7 @@ from annotate import adjudication
 from annotate.adjudication import DocItem
 from annotate.commands import Command
 from annotate.errors import ValidationError
-from desktop.plain import NAME, line, mnemonic, tooltip
+from desktop.plain import NAME, line, mnemonic, plain_label, tooltip
 from desktop.service import Service
 
 MARKS = {"agreed": "✓", "partial": "◐", "label": "≠"}
@@ -53,8 +53,10 @@ class DocItemsPanel(QGroupBox):
                            for name, values in item.by_annotator().items())
         if item.gold:
             given += f"   gold: {', '.join(d.value for d in item.gold)}"
-        self._grid.addWidget(QLabel(line(f"{MARKS[item.kind]} {item.category}", NAME)), row, 0)
-        shown = QLabel(line(given))
+        # (names from the data, shown as written: an annotator's name may hold markup)
+        self._grid.addWidget(plain_label(line(f"{MARKS[item.kind]} {item.category}", NAME)),
+                             row, 0)
+        shown = plain_label(line(given))
         shown.setToolTip(tooltip(given))
         self._grid.addWidget(shown, row, 1)
         self._grid.addWidget(QLabel(STATUS[item.status]), row, 2)
