@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 D, S, ST, AS = (DocumentModel.__table__, SpanModel.__table__, StatusModel.__table__,
                  AssignmentModel.__table__)
-INDEXED_UP_TO = "fts_indexed_up_to"
+INDEXED_UP_TO = index_parts.INDEXED_UP_TO
 INDEXED_PARTS = "fts_indexed_parts"
 """How many parts of the document after :data:`INDEXED_UP_TO` are indexed, while it is
 indexed a few parts per transaction (:func:`refresh_index`)."""

@@ -65,6 +65,19 @@ def _separates(char: str) -> bool:
     return unicodedata.category(char)[0] in "PSZ" or unicodedata.category(char) == "Cc"
 
 
+INDEXED_UP_TO = "fts_indexed_up_to"
+"""The settings key of the last document whose every part is indexed (:mod:`db.search`)."""
+
+
+def whole(document_id: str) -> str:
+    """An SQL condition: the document of id ``document_id`` has all its parts in the index.
+    The long document after :data:`INDEXED_UP_TO` has only some while the window's job adds
+    the rest (a pause at a time, or in a later window): it matches nothing until then, as a
+    document not yet indexed (a NOT would pass it for lack of the parts to come)."""
+    return (f"{document_id} <= (SELECT CAST(value AS BIGINT) FROM settings "
+            f"WHERE key = '{INDEXED_UP_TO}')")
+
+
 Leaf = Callable[["Query", dict[str, str]], str]
 """An engine's SELECT of the ids (column ``id``, each once) of the documents with a part
 that matches a term or an OR of terms, its words put in the dict as bind parameters."""

@@ -120,9 +120,10 @@ def _phrase(phrase: Sequence[str], words: dict[str, str]) -> str:
 
 
 def _matching_parts(tree: Query, words: dict[str, str]) -> str:
-    """The documents with a part matching ``tree`` (a term, an OR of terms)."""
+    """The documents with a part matching ``tree`` (a term, an OR of terms), whole in the
+    index."""
     return (f"SELECT DISTINCT document_id AS id FROM document_words WHERE words @@ "
-            f"{tsquery(tree, words)}")
+            f"{tsquery(tree, words)} AND {index_parts.whole('document_id')}")
 
 
 class PostgreSQL(Dialect):

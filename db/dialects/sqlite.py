@@ -60,11 +60,13 @@ ID = LONG - 1
 
 
 def _matching_parts(tree: Query, words: dict[str, str]) -> str:
-    """The long documents with a part matching ``tree`` (a term, an OR of terms)."""
+    """The long documents with a part matching ``tree`` (a term, an OR of terms), whole in
+    the index."""
     key = f"w{len(words)}"
     words[key] = fts_query(tree)
     return (f"SELECT DISTINCT rowid & {ID} AS id FROM documents_fts "
-            f"WHERE documents_fts MATCH :{key} AND rowid >= {LONG}")
+            f"WHERE documents_fts MATCH :{key} AND rowid >= {LONG} "
+            f"AND {index_parts.whole(f'(rowid & {ID})')}")
 
 
 class SQLite(Dialect):

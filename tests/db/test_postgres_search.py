@@ -9,7 +9,7 @@ from contextlib import closing
 import pytest
 from server_store import emptied, server_url
 from sqlalchemy import text
-from test_search import CASES, DEEP, SMALL_PARTS, TEXTS
+from test_search import CASES, DEEP, SMALL_PARTS, TEXTS, half_indexed
 
 from annotate.model import AnnotatedDocument, Document
 from db import search
@@ -120,3 +120,12 @@ def test_a_document_left_half_indexed_is_finished_before_the_next_long_one(serve
         for word in ("onehead", "onetail", "twohead", "twotail", "two"):
             assert [row.uid for row in store.list_documents(search_text=word)] == [
                 first.uid if word.startswith("one") else second.uid]
+
+
+def test_a_long_document_half_indexed_matches_nothing_yet(server, parted) -> None:
+    """As on SQLite (tests/db/test_search.py)."""
+    store, _ = server
+    uid = half_indexed(store)
+    assert store.list_documents(search_text="alpha -omega", index=False) == []
+    assert store.count_documents(search_text="alpha", index=False) == 0
+    assert [row.uid for row in store.list_documents(search_text="alpha omega")] == [uid]

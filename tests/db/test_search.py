@@ -175,6 +175,31 @@ def test_a_text_without_white_space_at_a_parts_end_is_cut_between_words(store, t
     assert store.count_documents(search_text="2") == 0
 
 
+def half_indexed(store: Store) -> str:
+    """The uid of a long document ("alpha" in its first part, "omega" in its last) that
+    ``store``'s index holds one part of, as a window's job leaves it between two pauses
+    (or closed): the rest waits."""
+    words = " ".join(f"w{n % 1_000:03d}" for n in range(3 * index_parts.PART // 5))
+    long = Document(f"alpha {words} omega", "Long")
+    store.import_documents([AnnotatedDocument(long)])
+    assert store.index_for_search(10, characters=index_parts.PART)
+    with store.engine.connect() as conn:
+        assert search.is_parted(conn)
+    assert store.search_index_behind()
+    return long.uid
+
+
+def test_a_long_document_half_indexed_matches_nothing_yet(store):
+    """It was matched by the parts it had: "alpha -omega" listed it, omega being in a part
+    still to come."""
+    uid = half_indexed(store)
+    for query in ("alpha -omega", "alpha", "w001 OR nothing"):
+        assert store.list_documents(search_text=query, index=False) == []
+        assert store.count_documents(search_text=query, index=False) == 0
+    assert [row.uid for row in store.list_documents(search_text="alpha omega")] == [uid]
+    assert store.list_documents(search_text="alpha -omega") == []
+
+
 def test_no_transaction_of_the_index_writes_much_more_than_its_characters(store, tmp_path):
     """A long document is indexed a part or two per transaction (the window's job asks for
     200,000 characters at a time), not in one: the tokens each transaction adds to the index
