@@ -87,12 +87,14 @@ class Caption(QLabel):
         return look
 
 
-def add_named_row(form: QFormLayout, name: str, field: QWidget) -> Caption:
+def add_named_row(form: QFormLayout, name: str, field: QWidget, kept: bool = False) -> QLabel:
     """Add ``field``'s row to ``form``, captioned by ``name`` from the data (an attribute's):
     shown as written on one line, cut (no markup rendered, an ``&`` no shortcut key: the
     layout's own caption of a string is a rich-text label with a mnemonic), its buddy
-    ``field`` as the layout's own."""
-    caption = Caption(mnemonic(name, NAME))
+    ``field`` as the layout's own. ``kept``: a :class:`Caption`, for a form over the window's
+    colour only (a group box in a tab page is lighter: its picture would show as a patch)."""
+    caption = (Caption if kept else QLabel)(mnemonic(name, NAME))
+    caption.setTextFormat(Qt.TextFormat.PlainText)
     caption.setBuddy(field)
     form.addRow(caption, field)
     return caption

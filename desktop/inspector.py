@@ -368,7 +368,7 @@ class Inspector(QDockWidget):
             editor.widget.setAccessibleName(attr.name)
             if isinstance(editor.widget, QComboBox):
                 no_type_ahead(editor.widget)
-            add_named_row(rows, attr.name, editor.widget)  # as the form's own (see _build)
+            add_named_row(rows, attr.name, editor.widget, kept=True)  # as the form's (_build)
         self.attributes.addWidget(page)
         return page, editors
 

@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
 from annotate.adjudication import Item
 from annotate.model import AnnotatedDocument, Document, Span
@@ -88,3 +88,22 @@ def test_the_attribute_choices_are_captioned_as_written(qtbot):
     panel.show_item(Item("d", "attributes", spans, (ME, "bo")))
     box = panel.boxes[MARKED]
     assert shown_as_written(panel._form.labelForField(box), MARKED)
+
+
+def test_the_attribute_choices_captions_lie_on_their_box(qtbot):
+    """The Adjudication tab's box (in a tab page, lighter than the window) shows through its
+    captions: a Caption's kept picture, over the window's colour, was a darker patch."""
+    spans = (Span("d", 4, 8, "CLAIM", ME, "a1", {"certainty": "yes"}),
+             Span("d", 4, 8, "CLAIM", "bo", "b1", {"certainty": "no"}))
+    tabs = QTabWidget()
+    panel = AttributeChoices(lambda _item, _span: None)
+    tabs.addTab(panel, "Adjudication")
+    qtbot.addWidget(tabs)
+    tabs.resize(320, 200)
+    panel.show_item(Item("d", "attributes", spans, (ME, "bo")))
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    caption = panel._form.labelForField(panel.boxes["certainty"])
+    picture = panel.grab().toImage()
+    corner = caption.mapTo(panel, QPoint(0, 0))  # (no text there)
+    assert picture.pixel(corner) == picture.pixel(corner - QPoint(2, 0))
