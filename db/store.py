@@ -656,12 +656,21 @@ class Store:
         reach ``characters`` (a long document's parts, ``characters`` of them at a time), in
         one write transaction; whether some still wait (a caller in the background holds the
         lock briefly)."""
+        if not self.read_ahead_for_index():
+            return False
+        with self._write() as conn:
+            return search.refresh_index(conn, limit, characters, self._long_text)
+
+    def read_ahead_for_index(self) -> bool:
+        """Read the text of the next document to index when it has several parts, unless it
+        is held already (kept between the transactions of :meth:`index_for_search`, which
+        then reads nothing of it while holding the lock); whether documents wait to be
+        indexed."""
         with self._read() as conn:
             if search.unindexed(conn) is None:
                 return False
-            search.read_ahead(conn, self._long_text)  # not while holding the lock
-        with self._write() as conn:
-            return search.refresh_index(conn, limit, characters, self._long_text)
+            search.read_ahead(conn, self._long_text)
+            return True
 
     def search_index_behind(self) -> bool:
         """Whether documents wait to be added to the search index."""

@@ -477,6 +477,7 @@ class SearchIndexJob(Job):
         later pause; waiting here would hold a worker of the pool)."""
         done = 0
         while True:
+            store.read_ahead_for_index()  # a long text read while the window's writes go on
             with _in_pause() as paused:
                 try:
                     more = paused and store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS)

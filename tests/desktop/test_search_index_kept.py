@@ -358,3 +358,29 @@ def test_a_store_of_the_index_before_parts_is_migrated_and_indexed_again(
             search_text="gao menaka", index=False)] == ["Long"]
     finally:
         service.store.close()
+
+
+def test_a_long_documents_text_is_read_while_the_windows_writes_go_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text of a document of several parts is read before the job's pause begins: a write
+    of the window's thread made while it is read (~85 ms for 50 MB) goes on at once, where it
+    waited for the read (the job's pause held ``indexing`` through it)."""
+    monkeypatch.setattr(index_parts, "PART", 1_000)
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    store = Store.open(tmp_path / "s.sqlite")
+    store.import_documents([AnnotatedDocument(Document("Gao " + "filler " * 1_000, "Long")),
+                            *documents(0, 2)])
+    indexing_at_read: list[int] = []
+    real = search.LongText.read
+
+    def read(kept: search.LongText, conn, doc_id: int) -> None:  # type: ignore[no-untyped-def]
+        if kept.doc_id != doc_id:
+            indexing_at_read.append(jobs._window.indexing)
+        real(kept, conn, doc_id)
+    monkeypatch.setattr(search.LongText, "read", read)
+    try:
+        assert ran(SearchIndexJob(store.address)) == [("finished", True)]
+        assert indexing_at_read == [0]  # read once, with no transaction of the job under way
+        assert [d.title for d in store.list_documents(search_text="gao", index=False)] == ["Long"]
+    finally:
+        store.close()
