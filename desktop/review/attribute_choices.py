@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 from annotate.adjudication import Item, attribute_choices, with_attributes
 from annotate.model import Span
 from desktop.caption import add_named_row
-from desktop.plain import line, tooltip
+from desktop.plain import NAME, line, tooltip
 
 NOT_SET = "(not set)"
 
@@ -58,8 +59,11 @@ class AttributeChoices(QGroupBox):
             return
         for name, values in attribute_choices(self.item).items():
             box = QComboBox()
-            for who, value in values.items():
-                box.addItem(line(f"{who}: {NOT_SET if value is None else value}"), value)
+            for who, value in values.items():  # as wide as a name (the value whole in its tip)
+                shown = NOT_SET if value is None else str(value)
+                box.addItem(f"{line(who, NAME)}: {line(shown, NAME)}", value)
+                box.setItemData(box.count() - 1, tooltip(f"{who}: {shown}"),
+                                Qt.ItemDataRole.ToolTipRole)
             box.setAccessibleName(f"value of {name}")
             add_named_row(self._form, name, box)
             self.boxes[name] = box

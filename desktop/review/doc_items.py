@@ -53,10 +53,17 @@ class DocItemsPanel(QGroupBox):
                            for name, values in item.by_annotator().items())
         if item.gold:
             given += f"   gold: {', '.join(d.value for d in item.gold)}"
-        # (names from the data, shown as written: an annotator's name may hold markup)
+        # (names from the data, shown as written: an annotator's name may hold markup; each
+        # cut as a name is, the row wrapped between annotators: a long one or many annotators
+        # made the tab, and the window, wider than a screen)
         self._grid.addWidget(plain_label(line(f"{MARKS[item.kind]} {item.category}", NAME)),
                              row, 0)
-        shown = plain_label(line(given))
+        shown = plain_label(line("   ".join(
+            f"{line(name, NAME)}: {', '.join(line(v, NAME) for v in values) or '–'}"
+            for name, values in item.by_annotator().items())
+            + (f"   gold: {', '.join(line(d.value, NAME) for d in item.gold)}"
+               if item.gold else "")))
+        shown.setWordWrap(True)
         shown.setToolTip(tooltip(given))
         self._grid.addWidget(shown, row, 1)
         self._grid.addWidget(QLabel(STATUS[item.status]), row, 2)

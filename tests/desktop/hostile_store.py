@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from annotate.adjudication import accept_command
-from annotate.model import AnnotatedDocument, Document, Relation, Span
-from annotate.schema import AttributeDef, Label, LabelSchema, RelationType
+from annotate.model import AnnotatedDocument, DocLabel, Document, Relation, Span
+from annotate.schema import AttributeDef, DocCategory, DocValue, Label, LabelSchema, RelationType
 from db.review import review_items
 from db.store import Store
 
@@ -54,12 +54,16 @@ def schema() -> LabelSchema:
         labels=(Label("CLAIM", "claim", "#E69F00", "c", IMG + "M" * HUGE, attributes),
                 Label(name(LONG_LABEL), "entity", "#56B4E9", "p", MARKUP, attributes),
                 Label("DENIAL", "denial", "#009E73", "d", RTL)),
-        relations=(RelationType(name(LONG_RELATION)), RelationType("LINK")))
+        relations=(RelationType(name(LONG_RELATION)), RelationType("LINK")),
+        documents=(DocCategory("stance", (DocValue("pro", description=MARKUP),
+                                          DocValue("con", description=RTL))),))
 
 
 def documents() -> list[AnnotatedDocument]:
     """One document per hostile title (the 1,000,000-character one first, so the window opens
-    it at start); every annotator has spans, a relation and a status on each."""
+    it at start); every annotator has spans, a relation, a status and a document label on each,
+    and a claim at the same place as the others' whose attributes differ from theirs (an item
+    whose values the Adjudication tab offers to choose, under their names)."""
     records = []
     titles = ("T" * HUGE, *HOSTILE[:-1])
     for n, title in enumerate(titles):
@@ -68,6 +72,7 @@ def documents() -> list[AnnotatedDocument]:
                                           "url": "M" * HUGE})
         spans: list[Span] = []
         relations: list[Relation] = []
+        labels: list[DocLabel] = []
         for k, annotator in enumerate(map(name, ANNOTATORS)):
             label = ("CLAIM", name(LONG_LABEL), "DENIAL")[(n + k) % 3]
             value = HOSTILE[(n + k) % len(HOSTILE)]
@@ -76,10 +81,14 @@ def documents() -> list[AnnotatedDocument]:
             first = Span(document.uid, 2, 40 + k, label, annotator, attributes=attributes,
                          note=HOSTILE[(n + k + 1) % len(HOSTILE)])
             second = Span(document.uid, 50, 80, "CLAIM", annotator, note=value)
-            spans += (first, second)
+            differing = Span(document.uid, 90, 120, "CLAIM", annotator, attributes={
+                MARKUP: HOSTILE[(n + k) % len(HOSTILE)], "choice": choice})
+            spans += (first, second, differing)
             relations.append(Relation(name(LONG_RELATION), first.id, second.id, annotator))
+            labels.append(DocLabel(document.uid, "stance", ("pro", "con")[k % 2], annotator))
         status = {who: "done" for who in map(name, ANNOTATORS[: 1 + n % len(ANNOTATORS)])}
-        records.append(AnnotatedDocument(document, tuple(spans), tuple(relations), status))
+        records.append(AnnotatedDocument(document, tuple(spans), tuple(relations), status,
+                                         tuple(labels)))
     return records
 
 

@@ -213,6 +213,18 @@ def documents_and_spans(window: MainWindow) -> None:
                   lambda span=span: window.service.hub.spanRequested.emit(span.id), window)
 
 
+def edit_dialog(tab, spans, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The review's Edit dialog for an item's spans, shown (not run: it would wait for a
+    click) and checked as a part of the window."""
+    from desktop.review.edit_dialog import EditDialog
+
+    dialog = EditDialog(window.editor.text, spans, window.service.schema(), tab)
+    visit("edit dialog", dialog.show, window)
+    seen["edit dialog"] += 1
+    dialog.close()
+    dialog.deleteLater()
+
+
 def main(store_path: str, settings_path: str) -> int:
     store = Store.open(store_path)
     journal = len(store.history(limit=100_000))
@@ -242,8 +254,14 @@ def main(store_path: str, settings_path: str) -> int:
         settle(lambda: not review.adjudication.planning)  # its items are aligned in a worker
 
     visit("adjudication", adjudication, window)
-    for row in range(review.adjudication.model.rowCount()):
-        visit("adjudication item", lambda row=row: review.adjudication.select(row), window)
+    tab = review.adjudication
+    seen["document label rows"] += len(tab.doc_items.items)
+    for row in range(tab.model.rowCount()):
+        visit("adjudication item", lambda row=row: tab.select(row), window)
+        seen["attribute choices"] += tab.attribute_choices.isVisible()
+        entry = tab.selected_row()
+        if getattr(entry, "spans", None) and seen["edit dialog"] < 3:
+            edit_dialog(tab, entry.spans, window)
 
     def agreement() -> None:
         review.tabs.setCurrentIndex(1)

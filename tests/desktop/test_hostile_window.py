@@ -22,14 +22,15 @@ WALK = Path(__file__).with_name("hostile_walk.py")
 STEP_SECONDS = 20.0
 """Longest any one visit may take (under a loaded machine; about 1 s when idle)."""
 PLACES = ("start", "open a document", "select a span", "text tooltips", "dashboard",
-          "dashboard tab", "adjudication", "adjudication item", "agreement", "history", "menus",
-          "error box", "notice")
+          "dashboard tab", "adjudication", "adjudication item", "edit dialog", "agreement",
+          "history", "menus", "error box", "notice")
 SHOWN = ("label", "button", "combo", "action", "window title", "status message", "legend",
          "axis tick", "axis label", "text view tooltip", "error box",
          "view QTableView DocumentListModel", "view QTableView SpansModel",
          "view QTableView ItemsModel header", "view QTableView ItemsModel",
          "view QTreeWidget QAbstractItemModel", "view QTableView HistoryModel",
-         "view QListWidget QAbstractListModel")
+         "view QListWidget QAbstractListModel", "document label rows", "attribute choices",
+         "edit dialog")
 """Checks that must each have seen hostile data (the walk reached the places they cover)."""
 
 
