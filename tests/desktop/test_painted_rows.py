@@ -108,26 +108,35 @@ def test_rows_painted_in_one_call_look_as_qt_paints_them(scale):
                                          "narrower")] + ["part True"], done.stdout
 
 
-def test_the_columns_are_read_from_the_header_once_until_it_changes(qtbot, monkeypatch):
-    """Where each column is, read from the header for each paint, cost some 25 calls into Qt
-    (~70 K instructions; a document opened paints the Spans table and the document list):
-    read once, and again after the header changed (its pixels then: the test above)."""
+def shown_table(qtbot, rows: int, columns: int, height: int) -> PaintedTable:
+    """A painted table of ``rows`` x ``columns`` cells, selecting rows, 400 x ``height``,
+    shown."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QAbstractItemView, QTableView
+    from PySide6.QtWidgets import QAbstractItemView
 
-    model = QStandardItemModel(0, 4)
-    for n in range(6):
-        model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(4)])
+    model = QStandardItemModel(0, columns)
+    for n in range(rows):
+        model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(columns)])
     view = PaintedTable(lambda row, column: model.index(row, column).data())
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setItemDelegate(PlainCells(view))
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (a focused view is painted by Qt)
-    view.resize(400, 200)
+    view.resize(400, height)
     qtbot.addWidget(view)
     with qtbot.waitExposed(view):
         view.show()
+    return view
+
+
+def test_the_columns_are_read_from_the_header_once_until_it_changes(qtbot, monkeypatch):
+    """Where each column is, read from the header for each paint, cost some 25 calls into Qt
+    (~70 K instructions; a document opened paints the Spans table and the document list):
+    read once, and again after the header changed (its pixels then: the test above)."""
+    from PySide6.QtWidgets import QTableView
+
+    view = shown_table(qtbot, 6, 4, 200)
     view.viewport().grab()
     asked = []
     position = QTableView.columnViewportPosition
@@ -147,22 +156,10 @@ def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtb
     """Qt's isRowSelected asks the model of each column (~16 µs a row for a Python model):
     a row selected whole is known from the selection's ranges; only a row a range covers in
     part is asked (and drawn as Qt says)."""
-    from PySide6.QtCore import QItemSelectionModel, Qt
-    from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QAbstractItemView
+    from PySide6.QtCore import QItemSelectionModel
 
-    model = QStandardItemModel(0, 3)
-    for n in range(12):
-        model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(3)])
-    view = PaintedTable(lambda row, column: model.index(row, column).data())
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setItemDelegate(PlainCells(view))
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (a focused view is painted by Qt)
-    view.resize(400, 300)
-    qtbot.addWidget(view)
-    with qtbot.waitExposed(view):
-        view.show()
+    view = shown_table(qtbot, 12, 3, 300)
+    model = view.model()
     asked, drawn = [], {}
     is_row_selected = QItemSelectionModel.isRowSelected
     monkeypatch.setattr(QItemSelectionModel, "isRowSelected", lambda self, row, parent:

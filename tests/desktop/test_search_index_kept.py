@@ -61,6 +61,21 @@ def indexing_threads(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
     return threads
 
 
+def indexed_by_the_tests_job(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             records: list[AnnotatedDocument], shown: int) -> Service:
+    """The service of a window whose store another program filled with ``records``, left to
+    be indexed by the test's own job (the window starts none), whenever the window last
+    wrote; the ``shown``-th document open."""
+    window, other = window_and_another_program(qtbot, tmp_path)
+    service = window.service
+    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
+    other.import_documents(records)
+    other.close()
+    service.open_document(service.store.list_documents()[shown].uid)
+    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    return service
+
+
 def test_the_store_opened_is_indexed_without_a_search(qtbot, tmp_path: Path,
                                                       indexing_threads) -> None:
     window = open_window(qtbot, unindexed_store(tmp_path / "s.sqlite"), tmp_path)
@@ -214,13 +229,7 @@ def test_an_edit_waits_for_the_index_transaction_under_way_not_the_queue(
     window's 50 ms of patience, as on a loaded machine) is written once it ends, at once, not
     queued and tried again 100 ms later (the old code queued it: its key press was not painted
     until then)."""
-    window, other = window_and_another_program(qtbot, tmp_path)
-    service = window.service
-    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
-    other.import_documents(documents(0, 3))  # to be indexed
-    other.close()
-    service.open_document(service.store.list_documents()[0].uid)
-    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    service = indexed_by_the_tests_job(qtbot, tmp_path, monkeypatch, documents(0, 3), 0)
     under_way = threading.Event()
     real = search.refresh_index
 
@@ -294,14 +303,10 @@ def test_an_edit_during_a_long_documents_indexing_is_written_at_once(
     indexed waits for one of them (milliseconds), not for the document (the old code's one
     transaction, ~0.5-1 s: the edit waited CHUNK_WAIT_S and then went to the queue of edits,
     its key press not painted until then)."""
-    window, other = window_and_another_program(qtbot, tmp_path)
-    service = window.service
-    monkeypatch.setattr(Service, "index_for_search", lambda _service: False)  # only ours
     long_text = " ".join(f"w{n % 50_000:05d}" for n in range(3_400_000))
-    other.import_documents([AnnotatedDocument(Document(long_text, "Long")), *documents(0, 1)])
-    other.close()
-    service.open_document(service.store.list_documents()[1].uid)
-    monkeypatch.setattr(jobs, "PAUSE_S", 0)
+    service = indexed_by_the_tests_job(
+        qtbot, tmp_path, monkeypatch,
+        [AnnotatedDocument(Document(long_text, "Long")), *documents(0, 1)], 1)
     under_way = threading.Event()
     real = search.refresh_index
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_pair_child import in_process  # beside this file
 
 from annotate.errors import CounterclaimError
-from db.store import Store
 from desktop import child_process
 from desktop.child_process import in_child
 from desktop.jobs import stop_jobs
@@ -39,14 +39,6 @@ def figures(path: Path, pids: list[int]) -> PairFigures:
 
     return in_child(pair_figures, str(path), ("amina", "bo"), lambda _done, _total: None,
                     started)
-
-
-def in_process(path: Path) -> PairFigures:
-    store = Store.open(path)
-    try:
-        return pair_figures(store, "amina", "bo")
-    finally:
-        store.close()
 
 
 def spare() -> subprocess.Popen[bytes]:
