@@ -76,6 +76,23 @@ def indexed_by_the_tests_job(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     return service
 
 
+def index_job_writing(service: Service, monkeypatch: pytest.MonkeyPatch,
+                      held_s: float) -> tuple[threading.Thread, threading.Event]:
+    """An index job started on a thread of its own, and an event set once it is in a write
+    transaction (the store's lock held), which lasts ``held_s`` longer than its work."""
+    under_way = threading.Event()
+    real = search.refresh_index
+
+    def writing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        under_way.set()
+        time.sleep(held_s)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(search, "refresh_index", writing)
+    worker = threading.Thread(target=SearchIndexJob(service.store.address).run)
+    worker.start()
+    return worker, under_way
+
+
 def test_the_store_opened_is_indexed_without_a_search(qtbot, tmp_path: Path,
                                                       indexing_threads) -> None:
     window = open_window(qtbot, unindexed_store(tmp_path / "s.sqlite"), tmp_path)
@@ -230,16 +247,7 @@ def test_an_edit_waits_for_the_index_transaction_under_way_not_the_queue(
     queued and tried again 100 ms later (the old code queued it: its key press was not painted
     until then)."""
     service = indexed_by_the_tests_job(qtbot, tmp_path, monkeypatch, documents(0, 3), 0)
-    under_way = threading.Event()
-    real = search.refresh_index
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        under_way.set()
-        time.sleep(0.15)  # holding the store's write lock
-        return real(*args, **kwargs)
-    monkeypatch.setattr(search, "refresh_index", slow)
-    worker = threading.Thread(target=SearchIndexJob(service.store.address).run)
-    worker.start()
+    worker, under_way = index_job_writing(service, monkeypatch, 0.15)
     try:
         assert under_way.wait(10)
         changes = service.apply(CreateSpan(Span(service.current, 0, 6, "CLAIM", "amina")))
@@ -307,15 +315,7 @@ def test_an_edit_during_a_long_documents_indexing_is_written_at_once(
     service = indexed_by_the_tests_job(
         qtbot, tmp_path, monkeypatch,
         [AnnotatedDocument(Document(long_text, "Long")), *documents(0, 1)], 1)
-    under_way = threading.Event()
-    real = search.refresh_index
-
-    def seen(*args, **kwargs):  # type: ignore[no-untyped-def]
-        under_way.set()  # in the job's write transaction: the lock is held
-        return real(*args, **kwargs)
-    monkeypatch.setattr(search, "refresh_index", seen)
-    worker = threading.Thread(target=SearchIndexJob(service.store.address).run)
-    worker.start()
+    worker, under_way = index_job_writing(service, monkeypatch, 0)
     try:
         assert under_way.wait(30)
         began = time.monotonic()
