@@ -26,7 +26,7 @@ from annotate.actors import Actor
 from annotate.commands import Command
 from annotate.errors import ValidationError
 from annotate.resolving import accept, merge, rename, split
-from desktop.plain import line
+from desktop.plain import line, plain_label
 from desktop.service import Service
 
 ACTOR = Qt.ItemDataRole.UserRole
@@ -60,7 +60,7 @@ class ActorsDialog(QDialog):
         for button in (self.accept_button, rename_button, merge_button, split_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        self.note = QLabel()
+        self.note = plain_label()  # a refusal quotes names from the data
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -97,6 +97,7 @@ class LedgerDock(DeferredDock):
         self.layer_box.setToolTip("Only the claims of this annotator's layer")
         self.layer_box.setAccessibleName("Layer")
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a failure may quote data
         self.tree = LedgerTree()
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Claims ledger")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from ledger_corpus import annotate
+from PySide6.QtCore import Qt
 from window_helpers import open_window
 
 from db.store import Store
@@ -77,3 +78,20 @@ def test_a_refused_rename_is_said_in_the_dialog(window, qtbot) -> None:
     choose(dialog, "army")
     assert not dialog.rename_current("Rusich")
     assert "already names the actor" in dialog.note.text()
+
+
+def test_a_refusal_quoting_a_name_of_markup_shows_it_as_written(window, qtbot) -> None:
+    """An actor named ``<img src="file:///dev/zero">`` (a valid name) quoted by a refusal:
+    the dialog's note took it for rich text, and Qt read /dev/zero to draw the image (the
+    window hung; ``<b>`` stands for it here: the dialog is not drawn, yet a regression should
+    not take the test run down)."""
+    name = "<b>R&amp;D</b>"
+    dialog = ActorsDialog(window.service, window)
+    qtbot.addWidget(dialog)
+    dialog.accept_proposals()
+    choose(dialog, "CSP-PSD")
+    assert dialog.rename_current(name)
+    choose(dialog, "army")
+    assert not dialog.rename_current(name)
+    assert name in dialog.note.text()
+    assert dialog.note.textFormat() == Qt.TextFormat.PlainText

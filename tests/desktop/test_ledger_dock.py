@@ -307,3 +307,21 @@ def test_the_timeline_makes_no_chart_until_a_row_has_dated_figures(qtbot) -> Non
     assert [(name, low) for name, _when, low, _top in timeline.drawn] == [("(unattributed)", 90)]
     timeline.show_row(rows["(no subject): other"])
     assert timeline.plot.isHidden() and not timeline.note.isHidden() and not timeline.drawn
+
+
+def test_a_build_that_failed_is_said_as_written(window, qtbot, monkeypatch) -> None:
+    """The failure of a build quotes what failed (a store's message may quote names from the
+    data): shown as written, never taken for markup (an ``<img>`` of /dev/zero in it killed
+    the process as the label drew it; ``<b>`` stands for it here)."""
+    from desktop.ledger import job as ledger_job
+
+    message = "no label <b>R&amp;D</b>"
+
+    def failing(self) -> None:  # type: ignore[no-untyped-def]
+        self.signals.failed.emit(message)
+    monkeypatch.setattr(ledger_job.LedgerJob, "run", failing)
+    dock = window.ledger
+    dock.reload()
+    summary = dock.summary
+    qtbot.waitUntil(lambda: message in summary.text())
+    assert summary.textFormat() == Qt.TextFormat.PlainText
