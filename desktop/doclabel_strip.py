@@ -62,6 +62,7 @@ class DocLabelStrip(QWidget):
         categories = self.service.schema().documents
         for category in categories:
             caption = QLabel(line(f"{category.name}:", NAME), self)
+            caption.setTextFormat(Qt.TextFormat.PlainText)  # a damaged store's name may be any
             caption.setToolTip(tooltip(
                 (category.description + "\n" if category.description else "")
                 + ("any number of these" if category.multi else "one of these")))

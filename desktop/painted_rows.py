@@ -48,8 +48,9 @@ class RowPainting:
         self._columns: tuple[tuple[int, int], list[Column]] | None = None
         """The columns shown, each (its logical index, its x in the viewport, its width, its
         alignment), with the header's offset and length they were read at: read from the
-        header once, until a section is resized (hidden, shown), moved or the count of
-        columns changes (some 25 calls into Qt a paint before, ~70 K instructions)."""
+        header once, until a section is resized (hidden, shown), moved, the count of columns
+        changes or a saved state is restored (some 25 calls into Qt a paint before, ~70 K
+        instructions)."""
         self._watched: QHeaderView | None = None
         """The header whose changes :meth:`_forget_columns` hears."""
 
@@ -110,7 +111,8 @@ class RowPainting:
         if header is not self._watched:
             self._watched = header
             for change in (header.sectionResized, header.sectionMoved,
-                           header.sectionCountChanged):
+                           header.sectionCountChanged,
+                           header.sortIndicatorChanged):  # (also said by restoreState)
                 change.connect(self._forget_columns)
             self._columns = None
         # (asking the length first makes the header do a resize it left for later, which

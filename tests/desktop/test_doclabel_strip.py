@@ -179,3 +179,20 @@ def test_a_digit_hotkey_wins_over_a_labels_implicit_digit(window: MainWindow) ->
     view.setTextCursor(cursor)
     QTest.keyClick(view, Qt.Key.Key_1)
     assert [s.label for s in window.service.store.spans(window.service.current)] == ["EVENT"]
+
+
+def test_a_category_name_from_a_damaged_store_is_shown_as_written(window: MainWindow,
+                                                                   monkeypatch) -> None:
+    """The schema checks a category's name when it is saved; a file written by another
+    program may hold any: its caption is plain text, never taken for markup."""
+    from PySide6.QtWidgets import QLabel
+
+    odd = DocCategory("<b>R&amp;D</b>", (DocValue("yes"),))
+    schema = window.service.schema()
+    monkeypatch.setattr(window.service, "schema", lambda: LabelSchema(
+        schema.labels, schema.relations, (odd,)))
+    strip = window.editor.doc_labels
+    strip.rebuild()
+    captions = [label for label in strip.findChildren(QLabel) if "R&amp;D" in label.text()]
+    assert captions and all(label.textFormat() == Qt.TextFormat.PlainText
+                            for label in captions)

@@ -180,3 +180,18 @@ def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtb
     assert asked == [5]  # one cell of the row: not the row
     assert [row for row, state in drawn.items() if state & QStyle.StateFlag.State_Selected.value
             ] == [2]
+
+
+def test_a_header_state_restored_is_read_again(qtbot):
+    """``QHeaderView.restoreState`` moves and sizes sections without saying so section by
+    section: the columns kept from before (same length, same offset) would be painted where
+    they no longer are."""
+    view = shown_table(qtbot, 6, 4, 200)
+    header = view.horizontalHeader()
+    state = header.saveState()
+    header.moveSection(0, 3)
+    view.viewport().grab()
+    assert [column for column, *_ in view._shown_columns()] == [1, 2, 3, 0]
+    header.restoreState(state)
+    view.viewport().grab()
+    assert [column for column, *_ in view._shown_columns()] == [0, 1, 2, 3]
