@@ -656,16 +656,19 @@ class Store:
         reach ``characters`` (a long document's parts, ``characters`` of them at a time), in
         one write transaction; whether some still wait (a caller in the background holds the
         lock briefly)."""
-        if not self.read_ahead_for_index():
-            return False
+        return self.read_ahead_for_index() and self.index_chunk(limit, characters)
+
+    def index_chunk(self, limit: int, characters: int | None = None) -> bool:
+        """The write transaction of :meth:`index_for_search`, after
+        :meth:`read_ahead_for_index` (a long document's text, read then, is not read while
+        the lock is held)."""
         with self._write() as conn:
             return search.refresh_index(conn, limit, characters, self._long_text)
 
     def read_ahead_for_index(self) -> bool:
         """Read the text of the next document to index when it has several parts, unless it
-        is held already (kept between the transactions of :meth:`index_for_search`, which
-        then reads nothing of it while holding the lock); whether documents wait to be
-        indexed."""
+        is held already (kept between the transactions of :meth:`index_chunk`); whether
+        documents wait to be indexed."""
         with self._read() as conn:
             if search.unindexed(conn) is None:
                 return False

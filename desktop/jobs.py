@@ -340,10 +340,9 @@ def stop_jobs() -> None:
     for job in list(_started):
         job.cancel()
     QThreadPool.globalInstance().waitForDone()
-    if "desktop.child_process" in sys.modules:  # a child was started: its spare ends too
-        from desktop import child_process
+    from desktop import child_process  # (a worker's, imported when a child is started)
 
-        child_process.let_go()
+    child_process.let_go()  # its spare child, if one waits
 
 
 class DailyBackupJob(Job):
@@ -477,10 +476,11 @@ class SearchIndexJob(Job):
         later pause; waiting here would hold a worker of the pool)."""
         done = 0
         while True:
-            store.read_ahead_for_index()  # a long text read while the window's writes go on
+            if not store.read_ahead_for_index():  # (a long text read while the window writes)
+                return True
             with _in_pause() as paused:
                 try:
-                    more = paused and store.index_for_search(INDEX_CHUNK, INDEX_CHARACTERS)
+                    more = paused and store.index_chunk(INDEX_CHUNK, INDEX_CHARACTERS)
                 except StoreBusy:  # another program writes: a later pause
                     return False
             if not paused:
