@@ -21,6 +21,15 @@ MARKS = {"agreed": "✓", "partial": "◐", "label": "≠"}
 STATUS = {"open": "open", "accepted": "✔ accepted", "rejected": "✗ rejected"}
 
 
+def _given(item: DocItem, cut: Callable[[str], str] = str) -> str:
+    """Who gave which values (and the gold's), each name and value through ``cut``."""
+    given = "   ".join(f"{cut(name)}: {', '.join(map(cut, values)) or '–'}"
+                       for name, values in item.by_annotator().items())
+    if item.gold:
+        given += f"   gold: {', '.join(cut(d.value) for d in item.gold)}"
+    return given
+
+
 class DocItemsPanel(QGroupBox):
     """The current document's :class:`DocItem` rows and their accept/reject buttons."""
 
@@ -49,22 +58,14 @@ class DocItemsPanel(QGroupBox):
         self.setVisible(bool(self.items))
 
     def _row(self, row: int, item: DocItem) -> None:
-        given = "   ".join(f"{name}: {', '.join(values) or '–'}"
-                           for name, values in item.by_annotator().items())
-        if item.gold:
-            given += f"   gold: {', '.join(d.value for d in item.gold)}"
         # (names from the data, shown as written: an annotator's name may hold markup; each
         # cut as a name is, the row wrapped between annotators: a long one or many annotators
-        # made the tab, and the window, wider than a screen)
+        # made the tab, and the window, wider than a screen; whole in the tooltip)
         self._grid.addWidget(plain_label(line(f"{MARKS[item.kind]} {item.category}", NAME)),
                              row, 0)
-        shown = plain_label(line("   ".join(
-            f"{line(name, NAME)}: {', '.join(line(v, NAME) for v in values) or '–'}"
-            for name, values in item.by_annotator().items())
-            + (f"   gold: {', '.join(line(d.value, NAME) for d in item.gold)}"
-               if item.gold else "")))
+        shown = plain_label(line(_given(item, lambda name: line(name, NAME))))
         shown.setWordWrap(True)
-        shown.setToolTip(tooltip(given))
+        shown.setToolTip(tooltip(_given(item)))
         self._grid.addWidget(shown, row, 1)
         self._grid.addWidget(QLabel(STATUS[item.status]), row, 2)
         column = 3
