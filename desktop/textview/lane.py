@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QStaticText,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -71,6 +72,8 @@ class LinkLane(QWidget):
         self.setFont(font)
         self._metrics = QFontMetricsF(font)
         self._elided: dict[str, str] = {}
+        self._labels: dict[str, QStaticText] = {}
+        """Each label shown, laid out (:meth:`_laid_out`); as many as :attr:`_elided`."""
         self.drawn: list[Connector] = []
         """The connectors as last painted (what the mouse is tested against)."""
 
@@ -161,8 +164,8 @@ class LinkLane(QWidget):
         painter.setPen(faint)
         painter.drawLine(QPointF(x, middle), QPointF(left - 2, _pixel(y)))
         painter.setPen(color)
-        painter.drawText(QPointF(left, y + self._metrics.ascent() - self._metrics.height() / 2),
-                         self._text(connector))
+        painter.drawStaticText(QPointF(left, y - self._metrics.height() / 2),
+                               self._laid_out(self._text(connector)))
 
     def _text(self, connector: Connector) -> str:
         """The label: the link's type, with the way to its end off screen, cut to the column."""
@@ -175,8 +178,18 @@ class LinkLane(QWidget):
                 text, Qt.TextElideMode.ElideMiddle, room)
         return found
 
+    def _laid_out(self, text: str) -> QStaticText:
+        """``text`` laid out once for the lane's font, drawn so at each paint: a label drawn as
+        a string was shaped anew each time (a new document's lane paint, a scroll, a hover)."""
+        found = self._labels.get(text)
+        if found is None:
+            found = self._labels[text] = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+        return found
+
     def resizeEvent(self, event: QEvent) -> None:
         self._elided.clear()
+        self._labels.clear()
         super().resizeEvent(event)
 
     # -- the mouse --------------------------------------------------------------------------

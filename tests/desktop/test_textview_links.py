@@ -6,8 +6,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QTextCursor
 
 from desktop.textview import LinkStyle, SpanStyle, SpanTextView
 from desktop.textview.links import assign_tracks, place_labels
@@ -104,6 +104,45 @@ def test_a_link_is_drawn_from_its_source_line_to_its_target_line(view):
                  QColor(VERMILLION), tinted)
     assert run >= (connector.target.y - connector.source.y) - 6  # the vertical run is drawn
     assert view.lane.geometry().left() >= view.viewport().geometry().right()  # beside the text
+
+
+def test_a_label_is_laid_out_once_and_drawn_so_at_each_paint(view, monkeypatch):
+    """The lane draws a link's label from a text laid out once (a new document's paint, a
+    scroll, a hover repaint the lane): drawn as a string, it was shaped anew at each paint."""
+    from desktop.textview import lane as lane_module
+
+    made = []
+    real = lane_module.QStaticText
+    monkeypatch.setattr(lane_module, "QStaticText", lambda text: made.append(text) or real(text))
+    claim, person = span("c", 1, "convoy"), span("p", 5, "north", "entity", BLUE)
+    view.set_document(TEXT, [claim, person])
+    view.set_links([LinkStyle("l1", "CLAIMED_BY", "c", "p", VERMILLION)])
+    images = [lane_image(view) for _ in range(3)]
+    assert made == ["CLAIMED_BY"]
+    assert images[0] == images[2]
+
+
+@pytest.mark.parametrize("y", [10.0, 10.25, 10.5, 33.3, 101.9])
+def test_a_label_laid_out_once_looks_as_the_string_drawn(view, y):
+    """The label's pixels, laid out once, are those of the string the lane drew before (its
+    baseline at the line's ascent below the label's top), wherever it falls between pixels."""
+    lane = view.lane
+    laid_out = lane._laid_out("CLAIMED_BY ↓")
+    images = []
+    for kept in (False, True):
+        image = QImage(lane.width(), 120, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setFont(lane.font())
+        painter.setPen(QColor(VERMILLION))
+        top = y - lane._metrics.height() / 2
+        if kept:
+            painter.drawStaticText(QPointF(12, top), laid_out)
+        else:
+            painter.drawText(QPointF(12, top + lane._metrics.ascent()), "CLAIMED_BY ↓")
+        painter.end()
+        images.append(image)
+    assert images[0] == images[1]
 
 
 def test_links_on_one_line_never_share_a_stretch_of_track_and_labels_never_overlap(view):
