@@ -33,7 +33,7 @@ from desktop.plain import NAME, line, tooltip
 from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Filters, Service
-from desktop.table_model import Index, RowsModel, header_apart
+from desktop.table_model import Index, RowsModel, header_apart, select_row
 
 if TYPE_CHECKING:
     from annotate.query import Query
@@ -389,10 +389,7 @@ class DocumentList(QDockWidget):
         if row is None:
             self.table.selectionModel().clear()  # the current row too: a click opens it
             return
-        index = self.model.index(row, 0)
-        if self.table.currentIndex().row() != row:
-            self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
+        self.table.scrollTo(select_row(self.table, self.model, row))
 
     def _fetch_row(self, row: int) -> DocumentRow | None:
         """Row ``row`` of the list, fetching pages until it is loaded; None past the end."""

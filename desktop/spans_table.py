@@ -10,8 +10,6 @@ from functools import lru_cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -32,7 +30,7 @@ from desktop.plain import LINE, MESSAGE, NAME, line, tooltip, words
 from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
-from desktop.table_model import Index, RowsModel, header_apart
+from desktop.table_model import Index, RowsModel, header_apart, select_row
 from desktop.textview.regions import CHUNK
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
@@ -43,8 +41,6 @@ PAGE = 200
 """Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
-_ONLY = QItemSelectionModel.SelectionFlag.ClearAndSelect
-_CURRENT = QItemSelectionModel.SelectionFlag.NoUpdate
 Starting = Callable[[int, int], Sequence[Span]]
 """The spans starting in code points ``[start, end)``, by position."""
 
@@ -141,7 +137,7 @@ class SpansModel(RowsModel):
             self.endRemoveRows()
         self._rows[:kept] = rows[:kept]
         if kept:
-            self.dataChanged.emit(self.index(0, 0), self.index(kept - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.cell(0, 0), self.cell(kept - 1, len(COLUMNS) - 1))
         if len(rows) > kept:
             self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
             self._rows += rows[kept:]
@@ -392,17 +388,8 @@ class SpansTable(QDockWidget):
 
     def _select(self, span_id: str) -> None:
         row = self.model.row_of(span_id) if span_id else None
-        selection = self.table.selectionModel()
         if row is None:  # no current row either: Qt selects the next row when it is removed
-            selection.clear()
+            self.table.selectionModel().clear()
             return
-        # The row's cells made without asking the Python model for its counts (RowsModel.cell),
-        # which Qt asks at each index: isRowSelected asked some 26 times a relabel, a selection
-        # of rows 5 times. Rows are selected whole (as selectRow does: the one row selected,
-        # then made current), so the first cell tells whether it is.
-        index = self.model.cell(row, 0)
-        if selection.currentIndex() != index or not selection.isSelected(index):
-            last = self.model.cell(row, len(COLUMNS) - 1)
-            selection.select(QItemSelection(index, last), _ONLY)
-            selection.setCurrentIndex(index, _CURRENT)
-        self.table.scrollTo(index)
+        # (isRowSelected asked the model's counts some 26 times a relabel: see select_row)
+        self.table.scrollTo(select_row(self.table, self.model, row))

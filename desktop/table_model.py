@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -15,6 +16,8 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QTableView
 
 Index = QModelIndex | QPersistentModelIndex
+_ONLY = QItemSelectionModel.SelectionFlag.ClearAndSelect
+_CURRENT = QItemSelectionModel.SelectionFlag.NoUpdate
 
 
 class RowsModel(QAbstractTableModel):
@@ -62,3 +65,17 @@ def header_apart(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setSelectionModel(QItemSelectionModel(view.model(), header))
+
+
+def select_row(view: QTableView, model: RowsModel, row: int) -> QModelIndex:
+    """Select row ``row`` of ``view`` (whose rows are selected whole, one at a time) and make
+    it current, as ``selectRow`` does, and return its first cell. The row's cells are made
+    without asking the Python ``model`` for its counts (:meth:`RowsModel.cell`): Qt asks
+    them at each index it makes, some 14 calls into Python a row selected through the view.
+    A row selected and current already is left as it is (its first cell tells)."""
+    selection = view.selectionModel()
+    index = model.cell(row, 0)
+    if selection.currentIndex() != index or not selection.isSelected(index):
+        selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
+        selection.setCurrentIndex(index, _CURRENT)
+    return index

@@ -252,3 +252,31 @@ def test_the_texts_events_pass_through_no_python_filter(qtbot, window: MainWindo
         sys.setprofile(None)
     assert window.editor.frame.focused
     assert not filtered
+
+
+def test_the_document_lists_row_is_selected_without_asking_its_model_for_counts(
+        qtbot, window: MainWindow) -> None:
+    """The document list selects the row of the document opened through its selection model,
+    the row's cells made by the model (RowsModel.cell): the view's setCurrentIndex and the
+    model's index() asked the Python model for its row and column counts 18 times a row
+    selected (each a call from Qt into Python); now 9, the view's own as it repaints the
+    selection. A row selected and current already asks nothing."""
+    model, table = window.documents.model, window.documents.table
+    asked = Counter()
+
+    def profile(frame, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code.co_name in ("rowCount", "columnCount") and \
+                frame.f_locals.get("self") is model:
+            asked.update([frame.f_code.co_name])
+
+    for row in (1, 2, 2):
+        asked.clear()
+        sys.setprofile(profile)
+        try:
+            window.documents._show_current(model.document_row(row).uid)
+        finally:
+            sys.setprofile(None)
+        assert table.selectionModel().selectedRows() == [model.cell(row, 0)]
+        assert table.currentIndex().row() == row
+        assert sum(asked.values()) <= 9
+    assert not asked  # (the last: row 2 again)
