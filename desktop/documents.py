@@ -176,15 +176,14 @@ class DocumentListModel(RowsModel):
     def document_row(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def text(self, row: int, column: int) -> str | int:
-        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
+    def texts(self, row: int) -> tuple[str, str, str, int, str]:
         shown = self._shown.get(row)
         if shown is None:
             document = self._rows[row]
             shown = self._shown[row] = (
                 line(document.title or "(untitled)"), line(document.source),
                 f"{document.length:,}", document.span_count, STATUS_MARK[document.status])
-        return shown[column]
+        return shown
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # a repaint asks each cell for seven roles: the ones never answered leave first
@@ -236,7 +235,7 @@ class DocumentList(QDockWidget):
         self.progress = QLabel()
         """How far the annotator got in their queue (hidden when nothing is assigned)."""
         self.progress.setAccessibleName("My queue's progress")
-        self.table = PaintedRows(self.model.text, ALIGNED)  # a step: two rows without the style
+        self.table = PaintedRows(self.model.texts, ALIGNED)  # a step: two rows without the style
         self.table.setAccessibleName("Documents")
         steady_scroll_bars(self.table)  # a step down the list repaints the bar alone
         self.table.setModel(self.model)

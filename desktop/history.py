@@ -77,9 +77,8 @@ class HistoryModel(RowsModel):
         self._rows[row] = tuple(cells)  # type: ignore[assignment]
         self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
-    def text(self, row: int, column: int) -> str:
-        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
-        return self._rows[row][column]
+    def texts(self, row: int) -> Row:
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -111,7 +110,7 @@ class HistoryDock(DeferredDock):
         self.annotator.setAccessibleName("Annotator filter")
         self.operation.setAccessibleName("Operation filter")
         self.model = HistoryModel(self)
-        self.list = PaintedTable(self.model.text)  # an entry put on top moves those below
+        self.list = PaintedTable(self.model.texts)  # an entry put on top moves those below
         self.list.setAccessibleName("History")
         steady_scroll_bars(self.list, vertical_on=True)
         self.list.setModel(self.model)

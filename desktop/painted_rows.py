@@ -5,9 +5,10 @@ and model, each cell costs a crossing into Python with its style option and inde
 and the model's row and column counts asked again (a document opened paints the Spans table's
 42 cells so). :class:`PaintedTable` paints the rows in the region to repaint itself, in one
 call: each cell through its :class:`~desktop.plain_cells.PlainCells` (the same pixels), aligned
-as the view is told its column is, over the alternate base on every other row when the view
-alternates them, the selection as the view holds it, then the grid as Qt draws it (one line
-under each row and one right of each column, in the style's grid colour).
+as the view is told its column is, the row's texts asked of the model at once, over the
+alternate base on every other row when the view alternates them, the selection as the view
+holds it, then the grid as Qt draws it (one line under each row and one right of each column,
+in the style's grid colour).
 
 Qt paints instead whenever a cell may look otherwise: the view focused (its current cell
 framed) or under the pointer (a cell hovered), laid out right to left, rows selected by cell,
@@ -41,9 +42,10 @@ class RowPainting:
     """What the views below share; mixed in before the Qt table view class (a mixin, not a
     second QTableView subclass: PySide6 casts such a diamond's QPaintDevice wrongly)."""
 
-    def __init__(self, text: Callable[[int, int], Hashable], aligned: Sequence[int] = ()) -> None:
+    def __init__(self, texts: Callable[[int], Sequence[Hashable]],
+                 aligned: Sequence[int] = ()) -> None:
         super().__init__()
-        self._cell_text = text
+        self._row_texts = texts
         self._aligned = aligned
         self._columns: tuple[tuple[int, int], list[Column]] | None = None
         """The columns shown, each (its logical index, its x in the viewport, its width, its
@@ -86,16 +88,17 @@ class RowPainting:
             if self.alternatingRowColors() else None
         cells: PlainCells = self.itemDelegate()  # type: ignore[assignment]
         selected = self._selected_rows(first, last, model.columnCount())
-        text = self._cell_text
+        row_texts = self._row_texts
         painter = QPainter(self.viewport())
         bottoms = []  # where each row ends
         try:
             for row in range(first, last + 1):
                 top, height = self.rowViewportPosition(row), self.rowHeight(row)
                 bottoms.append(top + height)
+                texts = row_texts(row)
                 cells.draw_row(painter, option, top, height - grid,
                                plain | (_SELECTED if row in selected else 0),
-                               [(left, width - grid, text(row, column), align)
+                               [(left, width - grid, texts[column], align)
                                 for column, left, width, align in columns],
                                alternate if row & 1 else None)
             if grid:
@@ -159,9 +162,9 @@ class RowPainting:
 
 
 class PaintedRows(RowPainting, QTableView):
-    """A table view of whole-row selection whose rows, each cell showing ``text(row, column)``
-    (its display data, asked without Qt), are painted in one call; a column's cells are
-    aligned as ``aligned[column]`` says (:data:`~desktop.plain_cells.RIGHT`,
+    """A table view of whole-row selection whose rows, each cell showing its display data
+    (``texts(row)[column]``, a row's asked at once, without Qt), are painted in one call; a
+    column's cells are aligned as ``aligned[column]`` says (:data:`~desktop.plain_cells.RIGHT`,
     :data:`~desktop.plain_cells.MIDDLE`, else left: as the model's ``TextAlignmentRole``)."""
 
 

@@ -246,8 +246,11 @@ class SpansModel(RowsModel):
         del self._rows[row]
         self.endRemoveRows()
 
+    def texts(self, row: int) -> list[Any]:
+        span, cell = self._rows[row], self._cell
+        return [cell(span, column) for column in range(len(COLUMNS))]
+
     def text(self, row: int, column: int) -> Any:
-        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt)."""
         return self._cell(self._rows[row], column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -278,7 +281,7 @@ class SpansTable(QDockWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
         self.filter.setAccessibleName("Filter spans")
-        self.table = PaintedTable(self.model.text)  # a span made or deleted moves the rows below
+        self.table = PaintedTable(self.model.texts)  # a span made or deleted moves the rows below
         self.table.setAccessibleName("Spans")
         steady_scroll_bars(self.table, vertical_on=True)
         self.table.setModel(self.model)

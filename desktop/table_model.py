@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -47,10 +48,15 @@ class RowsModel(QAbstractTableModel):
         ``index()`` does, two calls from Qt into Python)."""
         return self.createIndex(row, column)
 
-    def text(self, row: int, column: int) -> Any:
-        """What the cell at ``row``, ``column`` shows (its display data, asked without Qt):
-        for views that draw the cells themselves (:mod:`desktop.painted_rows`)."""
+    def texts(self, row: int) -> Sequence[Any]:
+        """What the cells of row ``row`` show, by column (their display data, asked without
+        Qt): for views that draw the cells themselves (:mod:`desktop.painted_rows`), a row in
+        one call."""
         raise NotImplementedError(f"{type(self).__name__} draws no cell itself")
+
+    def text(self, row: int, column: int) -> Any:
+        """What the cell at ``row``, ``column`` shows."""
+        return self.texts(row)[column]
 
     def shown(self, index: Index) -> Any:
         """What the cell at ``index`` shows (:meth:`text`)."""

@@ -41,7 +41,8 @@ for n in range(14):
     model.item(n, 3).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 model.item(5, 3).setText("✓")  # (not ASCII: drawn as a string, each time)
 drawn = []
-view = PaintedTable(lambda row, column: drawn.append(row) or model.index(row, column).data(),
+view = PaintedTable(lambda row: drawn.append(row) or [model.index(row, c).data()
+                                                      for c in range(4)],
                     (0, MIDDLE, 0, RIGHT))
 view.setModel(model)
 view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -118,7 +119,7 @@ def shown_table(qtbot, rows: int, columns: int, height: int) -> PaintedTable:
     model = QStandardItemModel(0, columns)
     for n in range(rows):
         model.appendRow([QStandardItem(f"cell {n} {c}") for c in range(columns)])
-    view = PaintedTable(lambda row, column: model.index(row, column).data())
+    view = PaintedTable(lambda row: [model.index(row, c).data() for c in range(columns)])
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setItemDelegate(PlainCells(view))
@@ -149,6 +150,20 @@ def test_the_columns_are_read_from_the_header_once_until_it_changes(qtbot, monke
     view.horizontalHeader().resizeSection(1, 50)
     view.viewport().grab()
     assert asked == [0, 1, 2, 3]
+
+
+def test_a_rows_texts_are_asked_once_a_row_painted(qtbot):
+    """The table asks for a row's texts in one call, not for each cell in turn (a document
+    opened paints the Spans table's seven rows of six cells: 42 calls into the model, each
+    a Python call of its own)."""
+    view = shown_table(qtbot, 5, 4, 300)
+    asked = []
+    texts = view._row_texts
+    view._row_texts = lambda row: asked.append(row) or texts(row)
+    image = view.viewport().grab().toImage()
+    assert asked == [0, 1, 2, 3, 4]
+    view._painted_by_qt = lambda: True
+    assert view.viewport().grab().toImage() == image  # (the cells as Qt draws them)
 
 
 def test_the_rows_selected_are_found_from_the_selection_not_asked_row_by_row(qtbot,

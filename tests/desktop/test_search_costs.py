@@ -64,9 +64,9 @@ def test_a_search_replaces_the_rows_in_place_and_repaints_only_what_changed(wind
     header = documents.table.horizontalHeader().viewport()
     paints = Events(QEvent.Type.Paint, [header])
     asked: list[int] = []  # the rows whose cells are asked for, by Qt or by the list's paint
-    real, text = model.data, documents.table._cell_text
+    real, texts = model.data, documents.table._row_texts
     model.data = lambda index, *role: asked.append(index.row()) or real(index, *role)
-    documents.table._cell_text = lambda row, column: asked.append(row) or text(row, column)
+    documents.table._row_texts = lambda row: asked.append(row) or texts(row)
     current = model.row_of(window.service.current)
     try:
         search(qtbot, window, "report*")  # another search, the same documents
@@ -78,7 +78,7 @@ def test_a_search_replaces_the_rows_in_place_and_repaints_only_what_changed(wind
         assert len(asked) <= shown * len(model.COLUMNS) * 8  # a repaint's roles per cell
     finally:
         del model.data
-        documents.table._cell_text = text
+        documents.table._row_texts = texts
     assert resets == []
     assert paints.count[header] == 0
     assert titles(window) == [f"Report {n}" for n in range(0, DOCUMENTS, 3)][:PAGE]
