@@ -1,9 +1,11 @@
 """Starting the window: ``run_app(location)``, called by ``counterclaim`` with no command.
 
 The store is opened before Qt is imported, and Qt is imported by the functions here that use
-it: once PySide6 is imported it reads the source of every module imported after it (its
-feature switch looks for "PySide6" in each, ~0.1 ms a module), and the store's ~250 modules,
-SQLAlchemy's among them, need no Qt (~25 ms of the start)."""
+it: once PySide6 is imported it reads the source of every module an import statement names
+after it (its feature switch looks for "PySide6" in each, ~0.1 ms a module), and the store's
+~250 modules, SQLAlchemy's among them, need no Qt (~25 ms of the start). The modules already
+loaded by then are marked as read (:func:`known_to_qt`): the window's modules import ~70 of
+them again (``typing``, ``annotate.commands``, ...), each read once more otherwise."""
 
 from __future__ import annotations
 
@@ -40,6 +42,17 @@ def paint_on_one_thread() -> None:
     free core longer still. Qt reads ``QT_NO_GUI_THREADPOOL`` once, at the first such fill, so
     this is called before the first paint; a value set by the user is kept."""
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
+def known_to_qt() -> None:
+    """Mark every module loaded so far as one PySide6's feature switch need not read: none of
+    them selects a feature (``from __feature__ import ...``; no module of this program does),
+    and -1, its mark for a module that does not use PySide6, leaves a module out of its
+    switching. Does nothing before PySide6 is imported, or where its table is not found."""
+    table = getattr(sys.modules.get("__feature__"), "pyside_feature_dict", None)
+    if isinstance(table, dict):
+        for name in list(sys.modules):
+            table.setdefault(name, -1)
 
 
 def application() -> QApplication:
@@ -178,6 +191,7 @@ def run_app(location: str | None) -> int:
     def ready() -> tuple[QSettings, Theme]:
         from PySide6.QtCore import QSettings
 
+        known_to_qt()
         from desktop.jobs import hold_jobs
         from desktop.theme import Theme
 
