@@ -1,11 +1,14 @@
 """The Review dock (peer review, issue 5): which annotator layers the text shows, the
-adjudication of the current document into gold, and agreement over the corpus."""
+adjudication of the current document into gold, and agreement over the corpus.
+
+The layers chooser is made with the window (the text shows its choice from the first paint);
+the two tabs, and the modules they need, when the dock is first shown or first asked for
+(:class:`desktop.deferred.DeferredDock`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -15,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.deferred import DeferredDock
 from desktop.editor import Editor
-from desktop.review.adjudication_tab import AdjudicationTab
-from desktop.review.agreement_tab import AgreementTab
 from desktop.review.layers import Layers
 from desktop.service import Service
 
@@ -27,16 +29,21 @@ OPEN_HEIGHT = 380
 """Height the dock grows to when opened from the Review menu."""
 
 
-class ReviewDock(QDockWidget):
+class ReviewDock(DeferredDock):
     """Layers chooser on top; Adjudication and Agreement tabs below."""
 
     def __init__(self, service: Service, editor: Editor, parent: QWidget | None = None) -> None:
-        super().__init__("Review", parent)
-        self.setObjectName("review")
+        super().__init__("Review", "review", parent)
         self.service = service
+        self.editor = editor
         self.layers = Layers(service, editor, self)
-        self.adjudication = AdjudicationTab(service, editor)
-        self.agreement = AgreementTab(service)
+
+    def make_body(self) -> None:
+        from desktop.review.adjudication_tab import AdjudicationTab
+        from desktop.review.agreement_tab import AgreementTab
+
+        self.adjudication = AdjudicationTab(self.service, self.editor)
+        self.agreement = AgreementTab(self.service)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.adjudication, "Adjudication")
         self.tabs.addTab(self.agreement, "Agreement")
@@ -51,9 +58,8 @@ class ReviewDock(QDockWidget):
         layout.addLayout(row)
         layout.addWidget(self.tabs, 1)
         self.setWidget(body)
-        self.visibilityChanged.connect(self._on_visibility)
 
-    def _on_visibility(self, visible: bool) -> None:
+    def shown_changed(self, visible: bool) -> None:
         """Brought in front: the adjudication tab catches up with the changes it skipped;
         sent behind: it sets its work aside."""
         if not visible:
