@@ -4,6 +4,11 @@ millisecond each time): a look shown again is copied, pixel for pixel what the s
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProxyStyle, QScrollBar, QStyle, QWidget
@@ -11,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QScrollBar, QStyle, QWi
 from desktop.scrollbars import SteadyScrollBar
 
 pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class BarsDrawn(QProxyStyle):
@@ -112,3 +118,65 @@ def test_an_opaque_bar_paints_what_its_container_showed_under_it(qtbot, hovered)
         bar.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, hovered)
     assert steady.underMouse() == hovered
     assert under[steady].grab().toImage() == under[plain].grab().toImage()
+
+
+@pytest.mark.parametrize("value", [0, 150, 300])
+def test_a_slider_of_another_length_is_stretched_not_drawn(qtbot, monkeypatch, value):
+    """A new document's text bar has a slider at its top, of another length, mostly one not
+    shown before: the slider drawn once (at that end, or between) is stretched to each length
+    (the code before drew the bar anew for each one)."""
+    steady, under, _plain, _ = long_list_bars(qtbot)
+    drawn = []
+    monkeypatch.setattr(steady, "_draw", lambda *args: drawn.append(args) or
+                        SteadyScrollBar._draw(steady, *args))
+    steady.setValue(value)
+    for page in range(10, 60):
+        steady.setPageStep(page)
+        steady.repaint()
+    assert steady.value() == value
+    assert len(drawn) == 2 and under.isVisible()  # the slider and the bar without it
+
+
+STRETCHED = """
+import sys
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from desktop.scrollbars import SteadyScrollBar
+
+app = QApplication(["bars", "-style", "fusion"])
+for orientation in (Qt.Orientation.Vertical, Qt.Orientation.Horizontal):
+    shown, size = [], (16, 300) if orientation == Qt.Orientation.Vertical else (300, 16)
+    for kind in (SteadyScrollBar, QScrollBar):
+        under = QWidget()
+        under.setAutoFillBackground(True)
+        bar = kind(orientation)
+        bar.setParent(under)
+        bar.setGeometry(0, 0, *size)
+        under.resize(*size)
+        under.show()
+        shown.append((bar, under))
+    differ = []
+    for page in [*range(1, 120), 150, 300, 600]:  # every length of slider, and longer ones
+        for value in (0, 1, 37, 99, 100):  # at the ends, next to them, between
+            images = []
+            for bar, under in shown:
+                bar.setRange(0, 100)
+                bar.setPageStep(page)
+                bar.setValue(value)
+                images.append(under.grab().toImage())
+            if images[0] != images[1]:
+                differ.append((page, value))
+    print(orientation.name, app.devicePixelRatio(), differ)
+"""
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_a_stretched_slider_looks_as_the_style_draws_it(scale):
+    """Every length of slider, in a bar either way, at the ends and between, at pixel ratios
+    1 and 2: the bar looks as a plain bar the style draws."""
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", STRETCHED], capture_output=True, text=True,
+                          env=env, timeout=300, check=True)
+    assert done.stdout.split("\n")[:2] == [f"Vertical {float(scale)} []",
+                                           f"Horizontal {float(scale)} []"], done.stdout
