@@ -1,18 +1,22 @@
 """The Review dock (peer review, issue 5): which annotator layers the text shows, the
 adjudication of the current document into gold, and agreement over the corpus.
 
-The layers chooser is made with the window (the text shows its choice from the first paint);
-the two tabs, and the modules they need, when the dock is first shown or first asked for
-(:class:`desktop.deferred.DeferredDock`)."""
+The layers chooser and the tabs' frame are made with the window (the text shows the layers'
+choice from the first paint); the two tabs' pages, and the modules they need, when the dock is
+first shown or first asked for (:class:`desktop.deferred.DeferredDock`). Until then a stand-in
+as tall as the Adjudication page holds its place: the bottom area opens as high as the whole
+dock needs, and keeps that height when the pages come."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,16 +41,9 @@ class ReviewDock(DeferredDock):
         self.service = service
         self.editor = editor
         self.layers = Layers(service, editor, self)
-
-    def make_body(self) -> None:
-        from desktop.review.adjudication_tab import AdjudicationTab
-        from desktop.review.agreement_tab import AgreementTab
-
-        self.adjudication = AdjudicationTab(self.service, self.editor)
-        self.agreement = AgreementTab(self.service)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.adjudication, "Adjudication")
-        self.tabs.addTab(self.agreement, "Agreement")
+        self.tabs.addTab(_page_stand_in(), "Adjudication")
+        self.tabs.addTab(QWidget(), "Agreement")
         self.layers_box = self.layers.combo(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Layers shown:"))
@@ -58,6 +55,20 @@ class ReviewDock(DeferredDock):
         layout.addLayout(row)
         layout.addWidget(self.tabs, 1)
         self.setWidget(body)
+
+    def make_body(self) -> None:
+        from desktop.review.adjudication_tab import AdjudicationTab
+        from desktop.review.agreement_tab import AgreementTab
+
+        self.adjudication = AdjudicationTab(self.service, self.editor)
+        self.agreement = AgreementTab(self.service)
+        current = self.tabs.currentIndex()
+        for index, page in enumerate((self.adjudication, self.agreement)):
+            stand_in, title = self.tabs.widget(index), self.tabs.tabText(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, title)
+            stand_in.deleteLater()
+        self.tabs.setCurrentIndex(current)
 
     def shown_changed(self, visible: bool) -> None:
         """Brought in front: the adjudication tab catches up with the changes it skipped;
@@ -83,3 +94,16 @@ class ReviewDock(DeferredDock):
             lambda _c=False: self.adjudication.accept_agreed())
         menu.addAction("Accept agreed in the &corpus").triggered.connect(
             lambda _c=False: self.adjudication.accept_agreed_corpus())
+
+
+def _page_stand_in() -> QWidget:
+    """An empty page needing the height the Adjudication page needs at least: that of a row of
+    buttons above its table of items and one below (what sets its least height), measured on a
+    layout of such parts made for it and let go."""
+    parts = QWidget()
+    layout = QVBoxLayout(parts)
+    for part in (QPushButton(), QAbstractScrollArea(), QPushButton()):
+        layout.addWidget(part)
+    page = QWidget()
+    page.setMinimumHeight(layout.minimumSize().height())
+    return page

@@ -39,3 +39,20 @@ def test_the_review_tab_brought_in_front_after_another_shows_its_items(qtbot, tm
     assert not aligned(qtbot, tab).visibleRegion().isEmpty()
     assert tab._current(), "the items shown are not the current document's"
     window.service.store.close()
+
+
+def test_the_review_dock_made_when_first_shown_keeps_the_windows_layout(qtbot,
+                                                                      tmp_path: Path) -> None:
+    # its pages are made when the dock is first shown; a stand-in holds their least height
+    # till then, so the bottom area opens as high as the whole dock needs (without it, the
+    # window opened 16 px lower there and the text view shrank when Review was first shown)
+    window = open_samples_window(qtbot, tmp_path)
+    assert not window.review.deferred.done
+    bottom, text = window.spans.height(), window.editor.view.height()
+    bar, names = dock_tabs(window)
+    bar.setCurrentIndex(names.index("Review"))
+    tab = window.review.findChild(AdjudicationTab)
+    assert tab is not None and window.review.deferred.done
+    qtbot.waitUntil(lambda: tab.progress_text.text() != "", timeout=5_000)
+    assert window.review.tabs.currentWidget() is tab
+    assert (window.review.height(), window.editor.view.height()) == (bottom, text)
