@@ -99,11 +99,12 @@ class ReviewDock(DeferredDock):
 def _page_stand_in() -> QWidget:
     """An empty page needing the height the Adjudication page needs at least: that of a row of
     buttons above its table of items and one below (what sets its least height), measured on a
-    layout of such parts made for it and let go."""
-    parts = QWidget()
+    layout of such parts made in it and let go."""
+    page = QWidget()
+    parts = QWidget(page)  # a window's layout has wider margins than a page's
     layout = QVBoxLayout(parts)
     for part in (QPushButton(), QAbstractScrollArea(), QPushButton()):
         layout.addWidget(part)
-    page = QWidget()
     page.setMinimumHeight(layout.minimumSize().height())
+    parts.setParent(None)
     return page

@@ -49,6 +49,7 @@ def test_the_review_dock_made_when_first_shown_keeps_the_windows_layout(qtbot,
     window = open_samples_window(qtbot, tmp_path)
     assert not window.review.deferred.done
     bottom, text = window.spans.height(), window.editor.view.height()
+    least = window.review.minimumSizeHint().height()
     bar, names = dock_tabs(window)
     bar.setCurrentIndex(names.index("Review"))
     tab = window.review.findChild(AdjudicationTab)
@@ -56,3 +57,4 @@ def test_the_review_dock_made_when_first_shown_keeps_the_windows_layout(qtbot,
     qtbot.waitUntil(lambda: tab.progress_text.text() != "", timeout=5_000)
     assert window.review.tabs.currentWidget() is tab
     assert (window.review.height(), window.editor.view.height()) == (bottom, text)
+    assert window.review.minimumSizeHint().height() == least  # neither more nor less room
