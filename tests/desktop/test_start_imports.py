@@ -195,7 +195,7 @@ def test_the_first_painted_window_shows_the_document_without_the_backstage_modul
     assert not seen["welcome_made"]  # dismissed in an earlier session: not made at all
     # the History and Ledger docks, and the Review dock's pages, behind the Spans table, made
     # when first shown (the code before made their widgets at the start: 370 widgets at the
-    # first paint, then 295 with the Review pages, now 235)
+    # first paint, then 295 with the Review pages, now 227)
     assert seen["widgets"] < 250
     assert not seen["review_made"]
     # the settings file is not written before the first paint (the code before put the store
