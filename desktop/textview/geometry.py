@@ -144,6 +144,18 @@ class _Block:
             n += 1
         return n
 
+    def position_at(self, y: float, after: bool) -> int:
+        """The Qt position where the visual line at viewport height ``y`` begins (with
+        ``after``: where it ends, the block's separator included for its last line); a
+        height above the block gives its first line, one below it its last."""
+        layout, count = self._laid_out()
+        n = self._line_at(layout, count, y)
+        line = layout.lineAt(n)
+        if not after:
+            return self.start + line.textStart()
+        return self.end + 1 if n == count - 1 else self.start + line.textStart() + \
+            line.textLength()
+
     def shown_range(self) -> tuple[int, int]:
         """The Qt positions of the lines measured, ``[first, end)``, separator included when
         the last line of the block is among them."""
@@ -182,6 +194,16 @@ class Viewport:
         self.qt_range = (start, end)
         """The Qt positions shown, ``[first, end)``, separator of the last block included (of
         a long block, only its lines that meet the band)."""
+
+    def lines_between(self, top: float, bottom: float) -> tuple[int, int]:
+        """The Qt positions ``[start, end)`` of the visual lines that meet the viewport band
+        ``[top, bottom]``, within :attr:`qt_range` (its first line, or its last, where the
+        band reaches past it)."""
+        start, end = self.qt_range
+        if start >= end:
+            return start, end
+        return (self._block(start).position_at(top, False),
+                self._block(end - 1).position_at(bottom, True))
 
     def _block_at(self, y: float, known: tuple[QTextBlock, float, float]) -> QTextBlock:
         """The block at viewport height ``y`` (the last block below the text), found from a

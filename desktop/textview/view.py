@@ -464,10 +464,13 @@ class SpanTextView(QPlainTextEdit):
             selected = self._selected if self._selected in shown else None
             lit = self.lit_spans & shown
             if painted or hits or ghosts or selected or lit:
+                reach = viewport.lines_between(  # lines whose marks may reach the rectangle
+                    rect.top() - self.fontMetrics().lineSpacing() - MARK_OVERHANG,
+                    rect.bottom() + MARK_OVERHANG)
                 painter = QPainter(self.viewport())
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 try:
-                    self._paint_marks(painter, viewport, painted, hits, selected, lit)
+                    self._paint_marks(painter, viewport, painted, hits, selected, lit, reach)
                     for ghost in ghosts:
                         self._marks.ghost(painter, ghost, viewport.segments(*self._to_qt(ghost)),
                                           ghost.id == self._ghost)
@@ -564,32 +567,48 @@ class SpanTextView(QPlainTextEdit):
         return frozenset(s.id for s in spans), tuple(placed)
 
     def _paint_marks(self, painter: QPainter, viewport: Viewport, painted: list[Placed],
-                     hits: list[SpanStyle], selected: str | None, lit: frozenset[str]) -> None:
+                     hits: list[SpanStyle], selected: str | None, lit: frozenset[str],
+                     reach: tuple[int, int]) -> None:
+        """The marks of the spans ``painted`` (each stacked among all of them) that reach the
+        lines ``reach`` (Qt positions): the others' would all fall outside the rectangle
+        painted, so their boxes are not measured (a span made repaints its two lines, and
+        measuring the marks of every span of their paragraph cost three times drawing the
+        few that show)."""
         marks = self._marks
         for hit in hits:
             marks.hits(painter, viewport.segments(*self._to_qt(hit)))
+        low, high = reach
         spans: dict[str, SpanStyle] = {}
         segments: dict[str, list[Segment]] = {}
         for span, start, end in painted:
             spans[span.id] = span
-            segments.setdefault(span.id, []).extend(viewport.segments(start, end))
+            if start < high and end > low:
+                segments[span.id] = []
+        for span, start, end in painted:  # (every piece of a span reaching them: whole marks)
+            if span.id in segments:
+                segments[span.id] += viewport.segments(start, end)
         depths = stack_depths((span, *self._to_qt(span)) for span in spans.values())
-        for span in spans.values():
+        drawn = [span for span in spans.values() if span.id in segments]  # in their order
+        for span in drawn:
             marks.fill(painter, span, segments[span.id], depths.get(span.id, 0))
         if lit:
             color = self.palette().highlight().color()
             for span_id in lit:
                 span = self._spans.get(span_id)
-                if span is not None:
+                if span is not None and self._reaches(span, reach):
                     marks.lit(painter, [seg for piece in self._pieces(span)
                                         for seg in viewport.segments(*piece)], color)
-        for span in spans.values():
+        for span in drawn:
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
-        if chosen is not None:
+        if chosen is not None and self._reaches(chosen, reach):
             marks.selected(painter, [seg for piece in self._pieces(chosen)
                                      for seg in viewport.segments(*piece)],
                            self.palette().text().color())
+
+    def _reaches(self, span: SpanStyle, reach: tuple[int, int]) -> bool:
+        """Whether a piece of ``span`` meets the Qt range ``reach``."""
+        return any(start < reach[1] and end > reach[0] for start, end in self._pieces(span))
 
     def _themed_marks(self) -> Marks:
         """Marks whose fills keep the palette's text readable over its base."""

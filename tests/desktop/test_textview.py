@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QRegion, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from annotate.model import Span
@@ -503,3 +503,65 @@ def test_overlapping_fills_blend(view):
     assert count_near(image, above, once) > 0.5 * above.width() * above.height()
     rect = line_rect(view, style("x", TEXT, "delta"))
     assert count_near(image, rect, once) > 0.3 * rect.width() * rect.height()
+
+
+def paragraph_marks() -> list[SpanStyle]:
+    """Marks of every kind over PARAGRAPH, one convoy after another: claims nested in claims
+    across lines, denials, entities stacked three deep, other labels' dotted lines."""
+    found = []
+    for n in range(0, 40, 2):
+        convoy = PARAGRAPH.index(f"the convoy {n} was")
+        end = PARAGRAPH.index("said", convoy) + 4
+        found += [
+            SpanStyle(f"c{n}", convoy, end, "CLAIM", "claim", BLUE),
+            SpanStyle(f"n{n}", convoy + 4, convoy + 20, "CLAIM", "claim", GREEN),
+            SpanStyle(f"d{n}", end - 13, end + 12, "DENIAL", "denial", "#D55E00"),
+            SpanStyle(f"e{n}", convoy, end - 9, "ORG", "entity", GREEN),
+            SpanStyle(f"f{n}", convoy + 4, end - 15, "PERSON", "entity", BLUE),
+            SpanStyle(f"g{n}", convoy + 11, convoy + 16, "PLACE", "entity", "#CC79A7"),
+            SpanStyle(f"o{n}", end - 4, end + 8, "OTHER", "other", "#999999"),
+        ]
+    return found
+
+
+def test_a_partial_repaint_measures_only_the_marks_that_reach_it(qtbot):
+    """A span made repaints its lines; the marks of the paragraph's other spans fall outside
+    them, so their boxes are not measured (every span of the paragraph was, three times the
+    cost of drawing the few that show)."""
+    view = shown_view(qtbot)
+    spans = paragraph_marks()
+    view.set_document(PARAGRAPH, spans)
+    view.viewport().repaint()
+    assert view.document().blockCount() == 1 and len(spans) == 140
+    drawn = []
+    original = view._marks.fill
+
+    def fill(painter, span, segments, depth=0):
+        drawn.append(span.id)
+        original(painter, span, segments, depth)
+
+    view._marks.fill = fill
+    line = view.fontMetrics().lineSpacing()
+    view.viewport().repaint(QRect(0, 4 * line, view.viewport().width(), 2 * line))
+    assert 0 < len(drawn) <= 20  # those of four lines or so, of the paragraph's 140
+
+
+@pytest.mark.parametrize("selected", [None, "c8", "d10"])
+def test_every_band_repainted_looks_as_the_whole_paint(qtbot, selected):
+    """Each band of lines painted alone gives the pixels the whole viewport's paint gives
+    there: the marks left out of a band reach no pixel of it (a claim's brackets, a denial's
+    frame closed at its ends, entities' stacked underlines, the selected span's handles)."""
+    view = shown_view(qtbot)
+    view.set_document(PARAGRAPH, paragraph_marks())
+    view.select_span(selected)
+    viewport = view.viewport()
+    whole = viewport.grab().toImage()
+    line = view.fontMetrics().lineSpacing()
+    for top in range(-3, viewport.height(), line // 2):
+        for height in (1, line, 2 * line + 7):
+            band = QRect(0, top, viewport.width(), height).intersected(viewport.rect())
+            part = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            part.fill(QColor("#123456"))
+            viewport.render(part, band.topLeft(), QRegion(band))
+            assert part.copy(band) == whole.convertToFormat(part.format()).copy(band), \
+                (top, height)
