@@ -395,4 +395,16 @@ class SpansTable(QDockWidget):
             self.table.selectionModel().clear()
             return
         # (isRowSelected asked the model's counts some 26 times a relabel: see select_row)
-        self.table.scrollTo(select_row(self.table, self.model, row))
+        index = select_row(self.table, self.model, row)
+        if not self._in_view(row):
+            self.table.scrollTo(index)
+
+    def _in_view(self, row: int) -> bool:
+        """Whether ``row``'s first cell shows whole, so that scrolling to it would move
+        nothing (Qt's view scrolls to the row it makes current by itself; asked again, each
+        press paid ~75 K instructions for Qt to find nothing to scroll)."""
+        table = self.table
+        top, left = table.rowViewportPosition(row), table.columnViewportPosition(0)
+        viewport = table.viewport()
+        return top >= 0 and top + table.rowHeight(row) <= viewport.height() and \
+            left >= 0 and left + table.columnWidth(0) <= viewport.width()
