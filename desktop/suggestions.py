@@ -150,7 +150,10 @@ class SuggestionController(QObject):
         the one walked to stays focused while it is still shown."""
         uid = self.service.current
         on = self.show_action.isChecked() and bool(uid)
-        self.shown = self.service.suggestions(uid) if on else []
+        shown = self.service.suggestions(uid) if on else []
+        if not shown and not self.shown and self.focused is None:
+            return  # none shown before or now: the text, legend and keys stay as they are
+        self.shown = shown  # (an edit of a document with none asked for them each time)
         if self.focused is not None and self.focused not in self.shown:
             self.focused = None
         self._draw()
