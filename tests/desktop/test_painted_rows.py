@@ -210,3 +210,40 @@ def test_a_header_state_restored_is_read_again(qtbot):
     header.restoreState(state)
     view.viewport().grab()
     assert [column for column, *_ in view._shown_columns()] == [0, 1, 2, 3]
+
+
+def test_a_cells_change_keeps_the_header_measured(qtbot):
+    """A cell's new text leaves the column header's measured size as it is: Qt's header
+    dropped it at each change of a cell (for sections sized to their cells, which a painted
+    table's never are), and the next layout of the rows measured it again, asking the Python
+    model for four roles a section (a delete after a relabel or an undo in the Spans table)."""
+    from desktop.table_model import RowsModel
+
+    asked = []
+
+    class Model(RowsModel):
+        COLUMNS = ("Label", "Start", "Text")
+
+        def headerData(self, section, orientation, role=0):
+            asked.append(section)
+            return super().headerData(section, orientation, role)
+
+        def data(self, index, role=0):
+            return self._rows[index.row()][index.column()] if role == 0 else None
+
+    model = Model()
+    model._rows = [(f"L{n}", str(n), f"text {n}") for n in range(6)]
+    view = PaintedTable(lambda row: model._rows[row])
+    view.setModel(model)
+    view.resize(400, 200)
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    header = view.horizontalHeader()
+    header.sizeHint()
+    asked.clear()
+    model._rows[2] = ("L9", "2", "text 9")
+    model.dataChanged.emit(model.cell(2, 0), model.cell(2, 2))
+    header.sizeHint()  # (as the table's next layout asks it)
+    assert asked == []
+    assert header.sectionsClickable() and header.highlightSections()  # as Qt's own header
