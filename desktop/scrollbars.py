@@ -28,7 +28,8 @@ without its slider, and the slider (with what is beyond its ends) cut from the b
 a slider at the same end, or in the middle, copied to the slider's place. The slider's two
 rounded ends are copied as they are and the line between them stretched to the length wanted:
 one slider drawn serves every length (each new length drew the bar again before, ~1.3 M
-instructions). This is done only where it was found pixel for pixel what the style draws
+instructions). A look so made is kept as a drawn one is: a list whose rows come and go in turn
+shows it again. This is done only where it was found pixel for pixel what the style draws
 (tests/desktop/test_scrollbar_looks.py: every length, at either end and between, either way,
 at pixel ratios 1 and 2): the Fusion style, a whole pixel ratio, a slider at an end of the
 groove or clear of it.
@@ -113,16 +114,13 @@ class SteadyScrollBar(QScrollBar):
                option.state.value, option.orientation, option.upsideDown)
         key = (*bar, option.minimum, option.maximum, option.sliderPosition, option.sliderValue,
                option.pageStep, option.singleStep)
+        drawn = self._kept(key)
+        if drawn is None:
+            drawn = self._keep(key, self._moved(option, self._shown[0], bar, background, ratio)
+                               or self._draw(option, background, ratio))
         painter = QPainter(self)
-        try:
-            drawn = self._kept(key)
-            if drawn is None and not self._moved(painter, option, self._shown[0], bar,
-                                                 background, ratio):
-                drawn = self._keep(key, self._draw(option, background, ratio))
-            if drawn is not None:
-                painter.drawPixmap(0, 0, drawn)
-        finally:
-            painter.end()
+        painter.drawPixmap(0, 0, drawn)
+        painter.end()
 
     def _kept(self, key: Hashable) -> QPixmap | None:
         drawn = self._drawn.get(key)
@@ -136,34 +134,38 @@ class SteadyScrollBar(QScrollBar):
             self._drawn.popitem(last=False)
         return drawn
 
-    def _moved(self, painter: QPainter, option: QStyleOptionSlider, slider: QRect, bar: tuple,
-               background: QColor, ratio: float) -> bool:
-        """Paint the bar as the bar without its slider and the ``slider`` (its place) copied
-        from a kept slider, stretched to its length (see the module's text); False where that
+    def _moved(self, option: QStyleOptionSlider, slider: QRect, bar: tuple, background: QColor,
+               ratio: float) -> QPixmap | None:
+        """The bar made of the bar without its slider and the ``slider`` (its place) copied
+        from a kept slider, stretched to its length (see the module's text); None where that
         is not known to be what the style draws."""
         style = self.style()
         if ratio != int(ratio) or style.name().lower() != "fusion":
-            return False
+            return None
         vertical = option.orientation == Qt.Orientation.Vertical
         clear = _along(style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _GROOVE,
                                             self), -MARGIN, vertical)
         ends = (option.sliderPosition <= option.minimum, option.sliderPosition >= option.maximum)
         target = _along(slider, MARGIN, vertical)
         if not _clear(target, clear, ends, vertical):
-            return False
+            return None
         strip = self._strip(option, bar, ends, target.height() if vertical else target.width(),
                             clear, background, ratio)
         if strip is None:
-            return False
+            return None
         groove = self._kept(("groove", *bar, ends))
         if groove is None:
             bare = QStyleOptionSlider(option)
             bare.subControls = QStyle.SubControl.SC_All & ~_SLIDER
             groove = self._keep(("groove", *bar, ends), self._draw(bare, background, ratio))
-        painter.drawPixmap(0, 0, groove)
-        for place, part in _stretched(target, strip, vertical):
-            painter.drawPixmap(place, strip, part)
-        return True
+        made = groove.copy()
+        painter = QPainter(made)
+        try:
+            for place, part in _stretched(target, strip, vertical):
+                painter.drawPixmap(place, strip, part)
+        finally:
+            painter.end()
+        return made
 
     def _strip(self, option: QStyleOptionSlider, bar: tuple, ends: tuple[bool, bool],
                length: int, clear: QRect, background: QColor, ratio: float) -> QPixmap | None:
