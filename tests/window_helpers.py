@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
-from annotate.model import AnnotatedDocument
+from annotate.model import AnnotatedDocument, Document
 from annotate.samples import sample_documents
 from db.store import Store
 from desktop.jobs import Job
@@ -51,6 +51,19 @@ def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina
     assert QTest.qWaitForWindowActive(window)
     window.editor.view.setFocus()
     qtbot.waitUntil(lambda: not window.service.indexing, timeout=20_000)
+    return window
+
+
+def open_document_window(qtbot, tmp_path: Path, text: str) -> MainWindow:
+    """:func:`open_window` on a new store in ``tmp_path`` holding one document of ``text``
+    (no annotations), that document opened."""
+    path = tmp_path / "one.sqlite"
+    store = Store.open(path)
+    document = Document(text, "report")
+    store.import_documents([AnnotatedDocument(document)])
+    store.close()
+    window = open_window(qtbot, path, tmp_path)
+    window.service.open_document(document.uid)
     return window
 
 

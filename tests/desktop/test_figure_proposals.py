@@ -9,24 +9,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from window_helpers import open_window
+from window_helpers import open_document_window
 
 from annotate.commands import CreateSpan
-from annotate.model import AnnotatedDocument, Document, Span
-from db.store import Store
+from annotate.model import Span
 
 TEXT = "The army said about 80 Malian soldiers died and more than 12 vehicles burned."
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    path = tmp_path / "f.sqlite"
-    store = Store.open(path)
-    document = Document(TEXT, "report")
-    store.import_documents([AnnotatedDocument(document)])
-    store.close()
-    win = open_window(qtbot, path, tmp_path)
-    win.service.open_document(document.uid)
+    win = open_document_window(qtbot, tmp_path, TEXT)
     yield win
     win.service.store.close()
 

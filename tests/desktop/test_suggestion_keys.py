@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from window_helpers import open_window
+from window_helpers import open_document_window, open_window
 
 from annotate.actors import Actor
 from annotate.commands import CreateActor, CreateSpan, DeleteSpan
@@ -233,23 +233,18 @@ def test_spans_made_and_undone_hide_and_show_ghosts_without_reading_them(window,
 def test_an_edit_of_a_document_without_suggestions_draws_none(qtbot, tmp_path: Path) -> None:
     """With no suggestion shown before an edit or after it, the text, the legend and the keys
     are left as they are (each edit drew the empty set of ghosts again, the keys set off)."""
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    document = Document(TEXT, "report")
-    store.import_documents([AnnotatedDocument(document)])
-    store.close()
-    win = open_window(qtbot, path, tmp_path)
-    win.service.open_document(document.uid)
+    win = open_document_window(qtbot, tmp_path, TEXT)
+    uid = win.service.current
     view = win.editor.view
     drawn = []
     real = view.set_ghosts
     view.set_ghosts = lambda ghosts, focused=None: drawn.append(len(ghosts)) or \
         real(ghosts, focused)
-    span = Span(document.uid, 0, 5, "PERSON", "amina")
+    span = Span(uid, 0, 5, "PERSON", "amina")
     win.service.apply(CreateSpan(span))
     win.service.apply(DeleteSpan(span))
     assert drawn == []
-    win.service.store.put_suggestions([Suggestion(document.uid, 22, 26, "ARMED_GROUP",
+    win.service.store.put_suggestions([Suggestion(uid, 22, 26, "ARMED_GROUP",
                                                   "model:m 1", 0.3)], "model:m 1")
     win.service.suggestions_stored()  # (as the model's job tells the window, and redraws)
     win.suggestions.reload()
