@@ -15,7 +15,7 @@ from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.plain import NAME
-from desktop.spans_table import SpansModel, SpansTable
+from desktop.spans_table import COLUMNS, SpansModel, SpansTable
 
 pytestmark = pytest.mark.gui
 
@@ -280,4 +280,37 @@ def test_a_row_in_view_is_scrolled_to_once_by_qt_and_not_again(qtbot, tmp_path):
     assert asked[2:] == [4]
     assert table.rowViewportPosition(4) + table.rowHeight(4) <= table.viewport().height()
     del table.scrollTo
+    store.close()
+
+
+def test_changes_out_of_sight_wait_for_the_table_to_be_shown(qtbot, tmp_path):
+    """With the dock behind another tab, a span made, one relabelled and one deleted tell the
+    table's model nothing (each row put in or taken out moved a hidden view's rows and laid it
+    out again, at each key press); shown, it holds the rows a fresh load shows, the span
+    announced meanwhile selected."""
+    dock, store = opened_dock(qtbot, tmp_path)
+    uid = dock.service.current
+    told = []
+    for signal in (dock.model.rowsInserted, dock.model.rowsRemoved, dock.model.dataChanged,
+                   dock.model.rowsMoved, dock.model.modelReset):
+        signal.connect(lambda *_args, told=told: told.append(1))
+    dock.hide()
+    hub = dock.service.hub
+    made = Span(uid, 60, 68, "ORG", "amina", "made")
+    rebels, kidal = store.span("rebels"), store.span("kidal")
+    hub.changed.emit(store.apply(CreateSpan(made), "amina"))
+    hub.spanSelected.emit("made")
+    hub.changed.emit(store.apply(UpdateSpan(rebels, replace(rebels, label="ORG")), "amina"))
+    hub.changed.emit(store.apply(DeleteSpan(kidal), "amina"))
+    hub.changed.emit(store.apply(CreateSpan(Span(uid, 70, 75, "ORG", "bob", "bobs")), "bob"))
+    assert told == []
+    with qtbot.waitExposed(dock):
+        dock.show()
+    assert [dock.model.data(index, Qt.ItemDataRole.UserRole)
+            for index in dock.table.selectionModel().selectedRows()] == ["made"]
+    shown = [column(dock.model, c) for c in range(len(COLUMNS))]
+    assert shown[0] == ["ORG", "DENIAL", "ORG", "ORG", "ORG"]
+    fresh = SpansModel()
+    fresh.set_spans(TEXT, [s for s in store.spans(uid) if s.annotator == "amina"])
+    assert shown == [column(fresh, c) for c in range(len(COLUMNS))]
     store.close()

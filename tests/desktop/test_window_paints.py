@@ -527,6 +527,30 @@ def test_the_spans_table_behind_another_tab_selects_the_span_once_shown(window, 
     assert calls == [window.spans.model.row_of(span.id)]
 
 
+def test_the_spans_table_behind_another_tab_takes_the_changes_once_shown(window, qtbot):
+    """With History in front, each span made or deleted put its row in the Spans table or
+    took it out, which moved the rows of a view out of sight and laid it out again; now its
+    model is told nothing until the table is shown, and then holds the rows the document's
+    spans make (those of a fresh load)."""
+    model = window.spans.model
+    told = []
+    for change in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.rowsMoved,
+                   model.modelReset):
+        change.connect(lambda *_args: told.append(1))
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    select(window, 21, 27)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    assert told == []
+    window.spans.raise_()
+    qtbot.waitUntil(lambda: bool(told))
+    shown = [model.texts(row) for row in range(model.rowCount())]
+    window.spans.reload()
+    assert shown == [model.texts(row) for row in range(model.rowCount())]
+    assert len(shown) == 3  # the claim over several lines, the army and the span made
+
+
 class Layouts(QObject):
     """Counts the LayoutRequest events of the watched widgets."""
 
