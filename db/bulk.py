@@ -28,7 +28,7 @@ from annotate.model import (
     utc_now,
 )
 from annotate.review_columns import SpanColumns
-from annotate.suggestions import Shown
+from annotate.suggestions import Shown, Suggestion
 from annotate.validator import Incoming
 from db import dialects, span_rows, suggestions, tombstones
 from db.edits import decision_from_row
@@ -544,33 +544,48 @@ class DocumentView:
     """What decides the suggestions the viewer is shown (:meth:`Shown.visible`)."""
 
 
-def document_view(conn: Connection, names: Names, uid: str, annotators: Sequence[str],
-                  viewer: str, whole_up_to: int) -> DocumentView | None:
-    """Document ``uid`` with its annotations as a window shows them: ``annotators``' spans
-    (when its text is at most ``whole_up_to`` code points long) and relations, every document
-    label, and the suggestions ``viewer`` has not judged; None when there is no such
-    document. Each is one statement."""
-    row = execute(conn, "SELECT id, title, text, meta FROM documents WHERE uid = ?",
-                  (uid,)).fetchone()
-    if row is None:
-        return None
-    doc_id, title, text, meta = row
-    docs = {doc_id: uid}
+def document_views(conn: Connection, names: Names, uids: Sequence[str],
+                   annotators: Sequence[str], viewer: str,
+                   whole_up_to: int) -> dict[str, DocumentView]:
+    """Documents ``uids`` with their annotations as a window shows them: ``annotators``'
+    spans (when a text is at most ``whole_up_to`` code points long) and relations, every
+    document label, and the suggestions ``viewer`` has not judged; each statement once for
+    all of them (the suggestions' once for each). The first is read whatever its length, the
+    others only when their text is at most ``whole_up_to`` long (read ahead: a longer one is
+    read when it is opened). Those not read, or not there, are left out."""
+    where, params = _in("uid", list(uids))
+    rows = execute(conn, "SELECT id, uid, title, CASE WHEN uid = ? OR length(text) <= ? "
+                   f"THEN text END, meta FROM documents WHERE {where}",
+                   (uids[0], whole_up_to, *params)).fetchall()
+    read = {doc_id: (uid, title, text, meta) for doc_id, uid, title, text, meta in rows
+            if text is not None}
+    docs = {doc_id: row[0] for doc_id, row in read.items()}
     who, _ = _ids(conn, names, annotators, None)
-    spans = _spans_for(conn, names, docs, who, None)[doc_id] if len(text) <= whole_up_to \
-        else None
-    shown = shown_suggestions(conn, names, uid, viewer, spans if viewer in annotators else None)
-    return DocumentView(Document(text, title, json.loads(meta) if meta else {}, uid), spans,
-                        _relations_for(conn, names, docs, who)[doc_id],
-                        list(_doc_labels_for(conn, names, docs, None)[doc_id]), shown)
+    spans = _spans_for(conn, names, {doc_id: uid for doc_id, (uid, _, text, _) in read.items()
+                                     if len(text) <= whole_up_to}, who, None)
+    relations = _relations_for(conn, names, docs, who)
+    doc_labels = _doc_labels_for(conn, names, docs, None)
+    suggested = suggestions.of_documents(conn, list(docs.values()))
+    views: dict[str, DocumentView] = {}
+    for doc_id, (uid, title, text, meta) in read.items():
+        shown = spans.get(doc_id)
+        views[uid] = DocumentView(
+            Document(text, title, json.loads(meta) if meta else {}, uid), shown,
+            relations[doc_id], list(doc_labels[doc_id]),
+            shown_suggestions(conn, names, uid, viewer, shown if viewer in annotators else None,
+                              suggested.get(uid, [])))
+    return views
 
 
 def shown_suggestions(conn: Connection, names: Names, uid: str, viewer: str,
-                      spans: Sequence[Span] | None = None) -> Shown:
+                      spans: Sequence[Span] | None = None,
+                      found: list[Suggestion] | None = None) -> Shown:
     """What decides the suggestions of document ``uid`` that ``viewer`` is shown: its
-    suggestions and, when it has some, the viewer's verdicts and spans there (taken from
-    ``spans``, the document's spans of the viewer and maybe others', when given)."""
-    found = suggestions.of_document(conn, uid)
+    suggestions (``found``, when read already) and, when it has some, the viewer's verdicts
+    and spans there (taken from ``spans``, the document's spans of the viewer and maybe
+    others', when given)."""
+    if found is None:
+        found = suggestions.of_documents(conn, [uid]).get(uid, [])
     if not found:
         return Shown(uid, viewer, [], [], {})
     mine = ([s for s in spans if s.annotator == viewer] if spans is not None

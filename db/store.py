@@ -739,15 +739,17 @@ class Store:
         with self._read() as conn:
             return edits.load_doc_labels(conn, self.names, uid, annotators)
 
-    def document_view(self, uid: str, annotators: Sequence[str], viewer: str,
-                      whole_up_to: int) -> bulk.DocumentView:
-        """Document ``uid`` as a window shows it, in one read transaction (see
-        :func:`db.bulk.document_view`); StoreError when there is no such document."""
+    def document_views(self, uids: Sequence[str], annotators: Sequence[str], viewer: str,
+                       whole_up_to: int) -> dict[str, bulk.DocumentView]:
+        """Documents ``uids`` as a window shows them, in one read transaction: the first, and
+        the others whose text is at most ``whole_up_to`` code points long (see
+        :func:`db.bulk.document_views`); StoreError when there is no document ``uids[0]``."""
         with self._read() as conn:
-            view = bulk.document_view(conn, self.names, uid, annotators, viewer, whole_up_to)
-        if view is None:
-            raise StoreError(f"no document {uid}")
-        return view
+            views = bulk.document_views(conn, self.names, uids, annotators, viewer,
+                                        whole_up_to)
+        if uids[0] not in views:
+            raise StoreError(f"no document {uids[0]}")
+        return views
 
     def span(self, span_id: str) -> Span:
         with self._read() as conn:

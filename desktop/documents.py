@@ -32,7 +32,7 @@ from desktop.painted_rows import PaintedRows
 from desktop.plain import NAME, line, tooltip
 from desktop.plain_cells import MIDDLE, RIGHT, PlainCells
 from desktop.scrollbars import steady_scroll_bars
-from desktop.service import Filters, Service
+from desktop.service import AHEAD, Filters, Service
 from desktop.table_model import Index, RowsModel, header_apart, select_row
 
 if TYPE_CHECKING:
@@ -405,7 +405,14 @@ class DocumentList(QDockWidget):
             self.service.hub.message.emit("no " + ("next" if direction > 0 else "previous") +
                                           " document")
             return
-        self.service.open_document(document.uid)
+        self.service.open_document(document.uid, self._ahead(row, direction))
+
+    def _ahead(self, row: int, direction: int) -> list[str]:
+        """The documents of the rows after ``row`` going ``direction`` (those loaded): what
+        the next steps open."""
+        rows = range(row + direction, row + direction * (AHEAD + 1), direction)
+        return [document.uid for document in map(self.model.document_row, rows)
+                if document is not None]
 
     def next_unfinished(self) -> None:
         """Open the next document after the current one that is not done."""

@@ -97,7 +97,7 @@ def test_showing_a_span_linked_across_documents_again_reads_nothing_until_a_chan
     links = window.inspector.links
     assert links.count() == 1 and "CLAIM “The CSP said" in links.item(0).text()
     reads = []
-    for name in ("document", "span", "document_view"):
+    for name in ("document", "span", "document_views"):
         real = getattr(Store, name)
         monkeypatch.setattr(Store, name, lambda self, *args, _real=real, _name=name: (
             reads.append(_name), _real(self, *args))[1])

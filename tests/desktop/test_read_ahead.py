@@ -1,0 +1,133 @@
+"""Stepping through the document list reads the next documents ahead (issue 17): the store is
+read once every AHEAD + 1 steps, not at each; a document read ahead is shown as the store
+holds it when it is opened: another program's commit, a change made in the window or another
+annotator have it read again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from window_helpers import open_window, painted
+
+from annotate.commands import CreateSpan
+from annotate.model import AnnotatedDocument, Document, Span
+from db.store import Store
+from desktop.main_window import MainWindow
+from desktop.service import AHEAD
+
+pytestmark = pytest.mark.gui
+
+WHO = "amina"
+TEXT = "The army denied that the convoy was ambushed near Kidal on the road north. " * 3
+COUNT = AHEAD + 4
+
+
+def document(n: int) -> Document:
+    return Document(f"{n}. {TEXT}", f"Report {n}")
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """A store of COUNT documents, document n holding n % 3 spans of WHO."""
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents(
+        AnnotatedDocument(d, tuple(Span(d.uid, 10 * k + 4, 10 * k + 9, "ORG", WHO, f"s{n}-{k}")
+                                   for k in range(n % 3)))
+        for n, d in enumerate(map(document, range(COUNT))))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    win = open_window(qtbot, path, tmp_path, WHO)
+    win.welcome.hide()
+    win.spans.raise_()
+    painted(qtbot, win)
+    assert win.service.current == document(0).uid
+    yield win
+    win.service.store.close()
+
+
+@pytest.fixture
+def reads(window: MainWindow, monkeypatch) -> list[Store]:
+    """Each read transaction of the window's store, from now on."""
+    found: list[Store] = []
+    real = Store._read
+
+    def counted(self: Store):
+        if self is window.service.store:
+            found.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Store, "_read", counted)
+    return found
+
+
+def step(qtbot, window: MainWindow, key: Qt.Key = Qt.Key.Key_Down) -> None:
+    qtbot.keyClick(window.editor.view, key, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(10)
+
+
+def shown(window: MainWindow) -> tuple[str, list[str]]:
+    """The title above the text and the ids of the spans the Spans table lists."""
+    model = window.spans.model
+    return window.editor.title.text(), [model.data(model.index(row, 0),
+                                                   Qt.ItemDataRole.UserRole)
+                                        for row in range(model.rowCount())]
+
+
+def expected(n: int) -> tuple[str, list[str]]:
+    return f"Report {n}", [f"s{n}-{k}" for k in range(n % 3)]
+
+
+def test_steps_read_the_store_once_every_few_documents(qtbot, window: MainWindow,
+                                                       reads: list[Store]) -> None:
+    for n in range(1, AHEAD + 2):
+        step(qtbot, window)
+        assert shown(window) == expected(n)
+    assert len(reads) == 1  # the first step's, which read the next AHEAD documents too
+    step(qtbot, window)
+    assert shown(window) == expected(AHEAD + 2)
+    assert len(reads) == 2
+    for n in range(AHEAD + 1, AHEAD - 2, -1):  # back up the list: read again, and ahead
+        step(qtbot, window, Qt.Key.Key_Up)
+        assert shown(window) == expected(n)
+    assert len(reads) == 3
+
+
+def test_another_programs_commit_has_a_document_read_ahead_read_again(
+        qtbot, window: MainWindow, path: Path, reads: list[Store]) -> None:
+    step(qtbot, window)
+    other = Store.open(path)
+    other.apply(CreateSpan(Span(document(2).uid, 0, 2, "ORG", WHO, "outside")), WHO)
+    other.close()
+    step(qtbot, window)  # before the window's watch noticed the commit
+    assert shown(window) == ("Report 2", ["outside", "s2-0", "s2-1"])
+    assert len(reads) == 2
+
+
+def test_a_change_made_in_the_window_has_the_documents_read_ahead_read_again(
+        qtbot, window: MainWindow, reads: list[Store]) -> None:
+    """(A change of another document than the one shown: an undo, a review's decision.)"""
+    step(qtbot, window)
+    made = window.service.apply(CreateSpan(Span(document(2).uid, 0, 2, "ORG", WHO, "mine")))
+    assert made is not None
+    read = len(reads)
+    step(qtbot, window)
+    assert shown(window) == ("Report 2", ["mine", "s2-0", "s2-1"])
+    assert len(reads) == read + 1
+
+
+def test_another_annotator_has_the_documents_read_ahead_read_again(
+        qtbot, window: MainWindow, reads: list[Store]) -> None:
+    step(qtbot, window)
+    window.service.set_annotator("bilal")
+    read = len(reads)
+    step(qtbot, window)
+    assert shown(window) == ("Report 2", [])  # bilal's layer: no spans
+    assert len(reads) > read
