@@ -4,6 +4,7 @@ and selects its span."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -227,9 +228,10 @@ class HistoryDock(DeferredDock):
                for e in new):  # a first entry of someone or of an operation: new choices
             fill_choices(self.annotator, EVERYONE, self.service.annotators())
             fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
-        for row, entry in enumerate(self.entries):
-            if entry.id in states:
-                self.entries[row] = entry = replace(entry, state=states[entry.id])
+        for entry_id, state in states.items():
+            row = self._row_of(entry_id)
+            if row is not None:
+                entry = self.entries[row] = replace(self.entries[row], state=state)
                 self.model.set_text(row, 2, line(self._operation(entry)))
         titles: dict[str, str] = {}
         newest = self.entries[0].id
@@ -243,6 +245,13 @@ class HistoryDock(DeferredDock):
         del self.entries[SHOWN:]
         self.model.keep(SHOWN)
         self._lay_out()
+
+    def _row_of(self, entry_id: int) -> int | None:
+        """The row of the shown entry ``entry_id`` (None: not shown), found by a binary search
+        of the shown ids (newest first), not by walking the rows (up to :data:`SHOWN` at each
+        change)."""
+        row = bisect_left(self.entries, -entry_id, key=lambda entry: -entry.id)
+        return row if row < len(self.entries) and self.entries[row].id == entry_id else None
 
     def _lay_out(self) -> None:
         """Lay the list out now, not on the view's timer: Qt lays a view out again after rows

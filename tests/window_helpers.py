@@ -1,5 +1,6 @@
 """The main window as the tests open it, selecting in its text, counting the events its
-widgets receive and the table cells they draw, and running its background jobs here."""
+widgets receive, the table cells they draw and the rows looked at, and running its background
+jobs here."""
 
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,21 @@ from desktop.plain_cells import PlainCells
 from desktop.review.adjudication_tab import AdjudicationTab
 from desktop.service import Service
 from desktop.spans_table import SpansTable
+
+
+class Looked(list):
+    """A list counting the items looked at."""
+
+    looked = 0
+
+    def __getitem__(self, index):
+        self.looked += 1
+        return super().__getitem__(index)
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self.looked += 1
+            yield item
 
 
 def ran(job: Job) -> list[tuple[str, object]]:

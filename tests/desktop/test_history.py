@@ -17,8 +17,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
+from window_helpers import Looked
 
-from annotate.commands import CreateSpan, relabel
+from annotate.commands import CreateSpan, DeleteSpan, relabel
 from annotate.model import AnnotatedDocument, Span
 from annotate.samples import sample_documents
 from annotate.schema import Label
@@ -189,4 +190,34 @@ def test_an_edit_repaints_the_history_before_the_window_is_idle(
         assert paints.count >= 1  # the new entry shown within the edit's own turn
         assert dock.model.text(0, 3) == "create ORG [{}, {})".format(*words[2 * n + 1])
         paints.deleteLater()
+    window.service.store.close()
+
+
+def test_an_undo_finds_the_entry_it_marks_without_walking_the_list(
+        qtbot, path: Path, tmp_path: Path):
+    """An undo marks the entry it undid, and the next edit closes the undo's own: each entry
+    marked is found by its id among those shown (newest first), not by looking at every entry
+    shown at each change; the markers are those a reload shows."""
+    window = open_window(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    first = service.store.list_documents()[0].uid
+    dock.show()
+    dock.raise_()
+    for n in range(50):
+        span = Span(first, 0, 3, "ORG", "amina", f"s{n}")
+        assert service.apply(CreateSpan(span))
+        assert service.apply(DeleteSpan(span))
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 100)
+    dock.entries = entries = Looked(dock.entries)
+    assert service.undo()
+    assert service.undo()
+    assert service.apply(CreateSpan(Span(first, 4, 7, "ORG", "amina")))
+    assert entries.looked < 50, entries.looked  # (three changes; 100 entries shown)
+    shown = [(e.id, e.state) for e in dock.entries], \
+        [dock.model.text(row, 2) for row in range(dock.model.rowCount())]
+    assert [state for _id, state in shown[0][:5]] == \
+        ["active", "closed", "closed", "undone", "undone"]  # (the two undos' rows, closed)
+    dock.reload()
+    assert shown == ([(e.id, e.state) for e in dock.entries],
+                     [dock.model.text(row, 2) for row in range(dock.model.rowCount())])
     window.service.store.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
-from window_helpers import shown_spans_dock
+from window_helpers import Looked, shown_spans_dock
 
 from annotate.commands import CreateSpan, DeleteSpan, UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -98,21 +98,6 @@ def test_only_the_rows_shown_are_asked_for(qtbot, tmp_path):
     assert model.rowCount() == 5_001 and model.row_of("new") == 1
     assert len(calls) < 1_000, len(calls)
     store.close()
-
-
-class Looked(list):
-    """A list counting the items looked at."""
-
-    looked = 0
-
-    def __getitem__(self, index):
-        self.looked += 1
-        return super().__getitem__(index)
-
-    def __iter__(self):
-        for item in super().__iter__():
-            self.looked += 1
-            yield item
 
 
 def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
