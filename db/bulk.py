@@ -545,18 +545,18 @@ class DocumentView:
 
 
 def document_views(conn: Connection, names: Names, uids: Sequence[str],
-                   annotators: Sequence[str], viewer: str,
-                   whole_up_to: int) -> dict[str, DocumentView]:
+                   annotators: Sequence[str], viewer: str, whole_up_to: int,
+                   ahead_up_to: int) -> dict[str, DocumentView]:
     """Documents ``uids`` with their annotations as a window shows them: ``annotators``'
     spans (when a text is at most ``whole_up_to`` code points long) and relations, every
     document label, and the suggestions ``viewer`` has not judged; each statement once for
     all of them (the suggestions' once for each). The first is read whatever its length, the
-    others only when their text is at most ``whole_up_to`` long (read ahead: a longer one is
+    others only when their text is at most ``ahead_up_to`` long (read ahead: a longer one is
     read when it is opened). Those not read, or not there, are left out."""
     where, params = _in("uid", list(uids))
     rows = execute(conn, "SELECT id, uid, title, CASE WHEN uid = ? OR length(text) <= ? "
                    f"THEN text END, meta FROM documents WHERE {where}",
-                   (uids[0], whole_up_to, *params)).fetchall()
+                   (uids[0], min(ahead_up_to, whole_up_to), *params)).fetchall()
     read = {doc_id: (uid, title, text, meta) for doc_id, uid, title, text, meta in rows
             if text is not None}
     docs = {doc_id: row[0] for doc_id, row in read.items()}

@@ -740,13 +740,13 @@ class Store:
             return edits.load_doc_labels(conn, self.names, uid, annotators)
 
     def document_views(self, uids: Sequence[str], annotators: Sequence[str], viewer: str,
-                       whole_up_to: int) -> dict[str, bulk.DocumentView]:
+                       whole_up_to: int, ahead_up_to: int) -> dict[str, bulk.DocumentView]:
         """Documents ``uids`` as a window shows them, in one read transaction: the first, and
-        the others whose text is at most ``whole_up_to`` code points long (see
+        the others whose text is at most ``ahead_up_to`` code points long (see
         :func:`db.bulk.document_views`); StoreError when there is no document ``uids[0]``."""
         with self._read() as conn:
             views = bulk.document_views(conn, self.names, uids, annotators, viewer,
-                                        whole_up_to)
+                                        whole_up_to, ahead_up_to)
         if uids[0] not in views:
             raise StoreError(f"no document {uids[0]}")
         return views

@@ -83,7 +83,9 @@ WATCH_MS = 1000
 BACKUP_CHECK_MS = 60 * 60 * 1000
 """How often a daily backup is checked for while the window is open (and once at start)."""
 AHEAD = 8
-"""How many documents a step through the list reads ahead (:meth:`Service.open_document`)."""
+"""How many documents a step through the list reads ahead (:meth:`Service.open_document`),
+each of at most ``CHUNK // AHEAD`` code points: what is read ahead holds at most the text of
+one document read whole (a region), however long the documents of the list."""
 NO_BACKUPS = "only a store file has backups to restore"
 """What a restore on a store that is not a file (in memory, a server) is refused with."""
 
@@ -471,14 +473,15 @@ class Service:
         what they show themselves). A document read ahead is taken as it was read, unless
         the store changed since (this window's change, or another program's commit) or it
         was read for other layers or another annotator; with it the documents ``ahead`` are
-        read too (those not too long for it), for the next steps: stepping through the list
-        reads the store once every :data:`AHEAD` documents, not at each (~0.3 ms a step)."""
+        read too (those not too long for it: :data:`AHEAD`), for the next steps: stepping
+        through the list reads the store once every :data:`AHEAD` documents, not at each
+        (~0.3 ms a step)."""
         who = self.shown_layers()
         key = (self.store, who, self.annotator, self._outside_version())
         view = self._ahead.pop(uid, None) if key == self._ahead_for else None
         if view is None:
             views = self._guarded(lambda: self.store.document_views(
-                [uid, *ahead[:AHEAD]], who, self.annotator, CHUNK))
+                [uid, *ahead[:AHEAD]], who, self.annotator, CHUNK, CHUNK // AHEAD))
             if views is None:
                 return
             view = views.pop(uid)

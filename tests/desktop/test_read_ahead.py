@@ -17,6 +17,7 @@ from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
 from desktop.service import AHEAD
+from desktop.textview.regions import CHUNK
 
 pytestmark = pytest.mark.gui
 
@@ -25,36 +26,53 @@ TEXT = "The army denied that the convoy was ambushed near Kidal on the road nort
 COUNT = AHEAD + 4
 
 
-def document(n: int) -> Document:
-    return Document(f"{n}. {TEXT}", f"Report {n}")
+def document(n: int, long: int = -1) -> Document:
+    """Document ``n`` (longer than a document read ahead may be if it is document ``long``)."""
+    return Document(f"{n}. {TEXT * (1 + CHUNK // AHEAD // len(TEXT) if n == long else 1)}",
+                    f"Report {n}")
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    """A store of COUNT documents, document n holding n % 3 spans of WHO."""
+def make_store(tmp_path: Path, long: int = -1) -> Path:
+    """A store of COUNT documents, document n holding n % 3 spans of WHO, document ``long``
+    too long to be read ahead."""
     path = tmp_path / "s.sqlite"
     store = Store.open(path)
     store.import_documents(
         AnnotatedDocument(d, tuple(Span(d.uid, 10 * k + 4, 10 * k + 9, "ORG", WHO, f"s{n}-{k}")
                                    for k in range(n % 3)))
-        for n, d in enumerate(map(document, range(COUNT))))
+        for n, d in enumerate(document(n, long) for n in range(COUNT)))
     store.close()
     return path
 
 
 @pytest.fixture
-def window(qtbot, path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+def path(tmp_path: Path) -> Path:
+    return make_store(tmp_path)
+
+
+def shown_window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
+    """The window on ``path``, the Spans table in front, the first document shown."""
     win = open_window(qtbot, path, tmp_path, WHO)
     win.welcome.hide()
     win.spans.raise_()
     painted(qtbot, win)
     assert win.service.current == document(0).uid
+    return win
+
+
+@pytest.fixture
+def window(qtbot, path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    win = shown_window(qtbot, path, tmp_path)
     yield win
     win.service.store.close()
 
 
 @pytest.fixture
 def reads(window: MainWindow, monkeypatch) -> list[Store]:
+    return counted_reads(monkeypatch, window)
+
+
+def counted_reads(monkeypatch, window: MainWindow) -> list[Store]:
     """Each read transaction of the window's store, from now on."""
     found: list[Store] = []
     real = Store._read
@@ -131,3 +149,24 @@ def test_another_annotator_has_the_documents_read_ahead_read_again(
     step(qtbot, window)
     assert shown(window) == ("Report 2", [])  # bilal's layer: no spans
     assert len(reads) > read
+
+
+def test_a_long_document_is_not_read_ahead(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """What is read ahead holds at most the text of one document read whole (a region): a
+    longer document is read when opened, and those after it with it."""
+    window = shown_window(qtbot, make_store(tmp_path, long=2), tmp_path)
+    try:
+        reads = counted_reads(monkeypatch, window)
+        step(qtbot, window)  # the first, and the next AHEAD but the long one: read
+        assert len(reads) == 1
+        step(qtbot, window)
+        assert shown(window) == expected(2) and len(window.editor.text) > CHUNK // AHEAD
+        assert len(reads) == 2  # read when opened, with the next AHEAD
+        for n in range(3, AHEAD + 3):
+            step(qtbot, window)
+            assert shown(window) == expected(n)
+        assert len(reads) == 2
+        step(qtbot, window)
+        assert len(reads) == 3
+    finally:
+        window.service.store.close()
