@@ -46,6 +46,7 @@ from desktop.cover import Cover
 from desktop.jobs import start_work
 from desktop.keys import no_type_ahead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
+from desktop.press_selectable import SelectOnPress
 from desktop.relabel import relabel_span
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
@@ -139,9 +140,11 @@ class Inspector(QDockWidget):
         self.label.setAccessibleName("Label")
         no_type_ahead(self.label)
         self.label.activated.connect(self._relabel)
-        # a new span's offsets lay the form out again only when they need other room
-        self._offsets_row = SteadyLabel(wrap=False, label=plain_label())
+        # a new span's offsets lay the form out again only when they need other room, and
+        # are drawn as a plain label's line until the mouse presses them
+        self._offsets_row = SteadyLabel(wrap=False)
         self.offsets = self._offsets_row.label
+        self._offsets_text = SelectOnPress(self.offsets)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")
@@ -312,7 +315,7 @@ class Inspector(QDockWidget):
     def _fill(self, span: Span) -> None:
         self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
-        self.offsets.setText(f"{pieces}  ({span.end - span.start} characters)")
+        self._offsets_text.set_text(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
         quoted = clip(span.text_in(text), EDITABLE)
         if quoted != self._quoted:  # (setting it lays the field out and repaints it)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QProxyStyle, QScrollBar, QWidget
 from window_helpers import CellsDrawn, open_window, select
@@ -638,6 +638,44 @@ def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot
     for at in PLACES:
         press_all(qtbot, window, at)
     assert sum(paints.count.values()) > len(PLACES) and drawn == []
+
+
+def test_a_span_mades_offsets_are_drawn_as_a_plain_line(window, qtbot):
+    """The offsets of each span made were drawn by a selectable label, through a document
+    laid out anew (~0.12 M instructions of a create, with its focus policy); the label is now
+    plain, its line drawn by the style, until the mouse presses it."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    style = TextsDrawn()
+    inspector.offsets.setStyle(style)
+    shown = []
+    for at in PLACES:
+        select(window, at, at + 6)
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+        qtbot.waitUntil(lambda: inspector.offsets.text() in style.texts)
+        shown.append(inspector.offsets.text())
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+        qtbot.wait(10)
+    assert len(set(shown)) == len(PLACES)
+
+
+def test_the_span_panels_offsets_are_selected_with_the_mouse(window, qtbot):
+    """Plain until pressed, the offsets are still selected by the mouse as a selectable
+    label's (the press gives them the focus, for Ctrl+C); the next span's are plain again."""
+    inspector = window.inspector
+    select(window, 9, 15)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    offsets = inspector.offsets
+    qtbot.mouseDClick(offsets, Qt.MouseButton.LeftButton, pos=QPoint(3, offsets.height() // 2))
+    assert offsets.hasSelectedText() and offsets.selectedText() in offsets.text()
+    assert offsets.hasFocus()
+    assert offsets.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    select(window, 21, 27)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    assert not offsets.hasSelectedText()
+    assert offsets.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
 
 
 def test_offsets_too_wide_for_their_row_lay_the_panel_out(window, qtbot):
