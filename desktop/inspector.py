@@ -193,6 +193,8 @@ class Inspector(QDockWidget):
         self.link_note.setPlaceholderText("Note on the selected link (Enter saves)")
         self.link_note.setAccessibleName("Link note")
         self.link_note.editingFinished.connect(self._save_link_note)
+        self._link_note_shown: tuple[Relation | None, str] | None = None
+        """The link whose note the field was last given, and the text given."""
         self.remove_link = QPushButton("Remove link")
         self.remove_link.clicked.connect(self._remove_link)
         self.add_link = QPushButton("+ link (L)")
@@ -578,8 +580,12 @@ class Inspector(QDockWidget):
         relation: Relation | None = item.data(Qt.ItemDataRole.UserRole) if item else None
         note = (relation.note or "") if relation is not None else ""
         long, lines = len(note) > EDITABLE, "\n" in note  # a one-line field would flatten it
+        shown = line(note) if long or lines else note
+        if (relation, shown) == self._link_note_shown and self.link_note.text() == shown:
+            return  # (each press showing the span: six calls into Qt that changed nothing)
+        self._link_note_shown = (relation, shown)
         with QSignalBlocker(self.link_note):
-            self.link_note.setText(line(note) if long or lines else note)
+            self.link_note.setText(shown)
         self.link_note.setReadOnly(long or lines)
         self.link_note.setToolTip(too_long(len(note)) if long else
                                   "several lines: shown on one, not editable here" if lines else "")

@@ -678,6 +678,28 @@ def test_the_span_panels_offsets_are_selected_with_the_mouse(window, qtbot):
     assert offsets.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
 
 
+def test_presses_showing_a_span_leave_the_link_note_field_as_it_is(window, qtbot):
+    """Each press that shows a span (made, relabelled, undone) gave the link-note field its
+    text, state and tooltip again, unchanged (six calls into Qt; the tooltip's each sent the
+    field an event); now only a note other than the one shown is set."""
+    warm_up(qtbot, window)
+    field = window.inspector.link_note
+
+    class Tips(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            self.count += event.type() == QEvent.Type.ToolTipChange
+            return False
+
+    tips = Tips()
+    field.installEventFilter(tips)
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert tips.count == 0
+    assert not field.isEnabled() and field.text() == ""
+
+
 def test_offsets_too_wide_for_their_row_lay_the_panel_out(window, qtbot):
     """Steady, not frozen: offsets that do not fit their row (a span of many pieces) still
     widen the form, as a label in the form's layout did."""
