@@ -77,6 +77,20 @@ class Paints(QObject):
         return False
 
 
+class Events(QObject):
+    """Counts the events of one type the watched widgets receive."""
+
+    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self.kind, self.count = kind, 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == self.kind
+        return False
+
+
 def press_all(qtbot, window: MainWindow, at: int,
               after: Callable[[], object] = lambda: None) -> None:
     """Select six characters at ``at`` and make, relabel, undo and delete a span there,
@@ -159,15 +173,7 @@ def test_the_span_panel_is_never_resized_by_a_key_press(window, qtbot):
     warm_up(qtbot, window)
     panel = window.inspector.widget().widget()
 
-    class Resizes(QObject):
-        count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            self.count += event.type() == QEvent.Type.Resize
-            return False
-
-    resizes = Resizes()
-    panel.installEventFilter(resizes)
+    resizes = Events(QEvent.Type.Resize, [panel])
     for at in PLACES:
         press_all(qtbot, window, at)
     assert resizes.count == 0
@@ -243,15 +249,7 @@ def test_the_status_bar_is_not_laid_out_again_by_a_key_press(window, qtbot):
     warm_up(qtbot, window)
     bar = window.status
 
-    class Layouts(QObject):
-        count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            self.count += event.type() == QEvent.Type.LayoutRequest
-            return False
-
-    layouts = Layouts()
-    bar.installEventFilter(layouts)
+    layouts = Events(QEvent.Type.LayoutRequest, [bar])
     texts = set()
     for at in PLACES:
         press_all(qtbot, window, at, lambda: texts.add(window.status.progress.text()))
@@ -551,20 +549,6 @@ def test_the_spans_table_behind_another_tab_takes_the_changes_once_shown(window,
     assert len(shown) == 3  # the claim over several lines, the army and the span made
 
 
-class Layouts(QObject):
-    """Counts the LayoutRequest events of the watched widgets."""
-
-    def __init__(self, widgets: list[QWidget]) -> None:
-        super().__init__()
-        self.count = 0
-        for widget in widgets:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        self.count += event.type() == QEvent.Type.LayoutRequest
-        return False
-
-
 def test_a_span_made_lays_out_no_part_of_the_span_panel(window, qtbot):
     """Each span made shows its offsets in the Span panel: the label's new text laid the
     panel's form out again (every row's sizes asked anew, the selectable label's text laid
@@ -573,7 +557,7 @@ def test_a_span_made_lays_out_no_part_of_the_span_panel(window, qtbot):
     inspector = window.inspector
     window.resizeDocks([inspector], [360], Qt.Orientation.Horizontal)  # the offsets fit
     warm_up(qtbot, window)
-    layouts = Layouts([inspector.form])
+    layouts = Events(QEvent.Type.LayoutRequest, [inspector.form])
     shown = set()
     for at in PLACES:
         select(window, at, at + 6)
@@ -685,15 +669,7 @@ def test_presses_showing_a_span_leave_the_link_note_field_as_it_is(window, qtbot
     warm_up(qtbot, window)
     field = window.inspector.link_note
 
-    class Tips(QObject):
-        count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            self.count += event.type() == QEvent.Type.ToolTipChange
-            return False
-
-    tips = Tips()
-    field.installEventFilter(tips)
+    tips = Events(QEvent.Type.ToolTipChange, [field])
     for at in PLACES:
         press_all(qtbot, window, at)
     assert tips.count == 0
