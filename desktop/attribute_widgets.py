@@ -43,8 +43,9 @@ class AttributeEditor(ABC):
 
 
 class ChoiceEditor(AttributeEditor):
-    def __init__(self, attr: AttributeDef, commit: Commit) -> None:
-        self.widget = combo = QComboBox()
+    def __init__(self, attr: AttributeDef, commit: Commit,
+                 box: type[QComboBox] = QComboBox) -> None:
+        self.widget = combo = box()
         combo.addItem("", None)
         for choice in attr.choices:
             combo.addItem(line(choice, NAME), choice)
@@ -107,10 +108,11 @@ class BoolEditor(AttributeEditor):
             box.setChecked(bool(value))
 
 
-def make_editor(attr: AttributeDef, commit: Commit) -> AttributeEditor:
-    """The editor for ``attr``'s type."""
+def make_editor(attr: AttributeDef, commit: Commit,
+                box: type[QComboBox] = QComboBox) -> AttributeEditor:
+    """The editor for ``attr``'s type (a choice's drop-down of class ``box``)."""
     if attr.type == "choice":
-        return ChoiceEditor(attr, commit)
+        return ChoiceEditor(attr, commit, box)
     if attr.type == "bool":
         return BoolEditor(attr, commit)
     if attr.type == "number":

@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDockWidget,
     QFormLayout,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.caption import Caption, add_named_row
 from desktop.cover import Cover
 from desktop.jobs import start_work
-from desktop.keys import no_type_ahead
+from desktop.keys import NoTypeAhead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.press_selectable import SelectOnPress
 from desktop.relabel import relabel_span
@@ -136,9 +135,8 @@ class Inspector(QDockWidget):
         self.empty = plain_label("Select a span in the text (click it, or press Tab).")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.label = QComboBox()
+        self.label = NoTypeAhead()
         self.label.setAccessibleName("Label")
-        no_type_ahead(self.label)
         self.label.activated.connect(self._relabel)
         # a new span's offsets lay the form out again only when they need other room, and
         # are drawn as a plain label's line until the mouse presses them
@@ -368,11 +366,9 @@ class Inspector(QDockWidget):
         label = self.service.schema().label(label_name)
         for attr in label.attributes if label else ():
             editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
-                name, value))
+                name, value), NoTypeAhead)
             editors[attr.name] = editor
             editor.widget.setAccessibleName(attr.name)
-            if isinstance(editor.widget, QComboBox):
-                no_type_ahead(editor.widget)
             add_named_row(rows, attr.name, editor.widget, kept=True)  # as the form's (_build)
         self.attributes.addWidget(page)
         return page, editors

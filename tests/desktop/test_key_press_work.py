@@ -5,13 +5,14 @@ bar's label alone; the figure pattern is compiled off the key press."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from window_helpers import open_window, painted, select_words
 
 from annotate import figures
@@ -161,6 +162,54 @@ def test_the_figure_pattern_is_compiled_in_a_worker_not_by_a_key_press(window, q
     qtbot.keyClick(window.editor.view, *CREATE)
     assert window.inspector.span is not None and window.inspector.span.label == "CLAIM"
     assert figures._pattern.cache_info().misses == misses
+
+
+def test_the_span_panel_drop_downs_run_no_python_for_the_events_of_a_press(window, qtbot):
+    """The label's and the choice attributes' drop-downs ignore typed letters in a key press
+    handler of their own: the paints, hides and shows a make, relabel, undo or delete sends
+    them call no Python (a Python event filter on each was called for every event: some ten
+    times a relabel, as the attribute page switched)."""
+    select_words(window, "convoy")
+    for key in PRESSES:  # each label's page of fields made
+        qtbot.keyClick(window.editor.view, *key)
+    panel = window.inspector
+    called: Counter[str] = Counter()
+
+    def profile(frame, event: str, _arg: object) -> None:
+        """A Python call for a drop-down of the panel (an event filter's ``watched``, or a
+        handler's ``self``)."""
+        if event == "call":
+            names = frame.f_locals
+            box = names.get("watched", names.get("self"))
+            if isinstance(box, QComboBox) and panel.isAncestorOf(box):
+                called[frame.f_code.co_name] += 1
+
+    sys.setprofile(profile)
+    try:
+        for words in ("ambushed", "spokesman"):
+            select_words(window, words)
+            for key in PRESSES:
+                qtbot.keyClick(window.editor.view, *key)
+                qtbot.wait(1)
+    finally:
+        sys.setprofile(None)
+    assert window.inspector.span is None
+    assert called == Counter()
+
+
+def test_a_closed_choice_drop_down_ignores_typed_letters_and_arrows_choose(window, qtbot):
+    """Typing into a closed choice attribute changes nothing (Qt would choose the first entry
+    starting with the letter); the Down arrow chooses the next entry, stored."""
+    select_words(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    box = window.inspector._editors["certainty"].widget
+    box.setFocus()
+    qtbot.keyClicks(box, "reported")
+    span_id = window.inspector.span.id
+    assert window.service.store.span(span_id).attributes.get("certainty") is None
+    assert box.currentData() is None
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert window.service.store.span(span_id).attributes.get("certainty") == "asserted"
 
 
 class Events(QObject):
