@@ -19,6 +19,7 @@ under the pointer, and a view laid out right to left (the style aligns the text 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import (
@@ -48,6 +49,10 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 RIGHT, MIDDLE = Qt.AlignmentFlag.AlignRight.value, Qt.AlignmentFlag.AlignHCenter.value
 """A cell's text at the right of its cell, or in the middle (else at the left)."""
 _UNCUT = Qt.AlignmentFlag.AlignTop.value | Qt.TextFlag.TextDontClip.value
+_TURNING = frozenset({"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI",
+                      "PDI"})
+"""Bidirectional classes of the characters that may lay a text out otherwise than left to
+right (right-to-left letters and digits, embeddings, overrides, isolates)."""
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[int, int, Hashable, int]
@@ -98,6 +103,14 @@ class _Look:
         pixel or so) -- without laying it out (as long as drawing it)."""
         return text.isascii() and sum(map(self.advances.__getitem__, text.encode())) \
             + self.widest <= room
+
+
+def left_to_right(text: str) -> bool:
+    """Whether ``text`` is laid out left to right whatever the direction it is laid out in
+    (no character of :data:`_TURNING`): as a static text (its direction found from its
+    letters) it is then laid out as the style lays it out (in the view's direction), an
+    elided text (its "…") or one of accented letters and arrows as well as ASCII."""
+    return text.isascii() or _TURNING.isdisjoint(map(unicodedata.bidirectional, text))
 
 
 def group(state: int) -> QPalette.ColorGroup:
@@ -172,7 +185,7 @@ class PlainCells(QStyledItemDelegate):
                 if len(laid) >= LAID:
                     laid.clear()
                 laid[key] = text
-            elif type(text) is str and text.isascii():  # shown again: kept laid out
+            elif type(text) is str and left_to_right(text):  # shown again: kept laid out
                 text = laid[key] = QStaticText(text)
                 text.setTextFormat(Qt.TextFormat.PlainText)
             if text is None:

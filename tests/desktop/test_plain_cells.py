@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QColor, QImage, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+    QStaticText,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyledItemDelegate,
@@ -28,8 +35,10 @@ class Counted(PlainCells):
 
 
 WORDS = ("claim", "The army denied that the convoy was ambushed near Kidal on the road north",
-         "مرحبا Wagner", "ما قالته الحكومة في بيانها الأخير عن الهجوم ambush", "")
-"""Cell texts: short, elided, right-to-left first, right-to-left elided, none."""
+         "مرحبا Wagner", "ما قالته الحكومة في بيانها الأخير عن الهجوم ambush",
+         "ORG → Ségou", "")
+"""Cell texts: short, elided, right-to-left first, right-to-left elided, not ASCII but left to
+right, none."""
 
 
 def table(qtbot, rows: int = 12) -> QTableView:
@@ -68,6 +77,26 @@ def test_a_row_put_on_top_lays_out_that_rows_texts_alone(qtbot):
     assert cells.drawn - first == 4  # the new row; the others moved down, kept
     image(view)
     assert cells.drawn - first == 4
+
+
+def test_a_text_shown_again_is_kept_laid_out_unless_right_to_left(qtbot):
+    """A text shown again is drawn from its layout kept (a static text), an elided one (its
+    "…") and one of accented letters and arrows as well as ASCII (they were laid out anew at
+    each paint: the History's "What" column, narrow, elides nearly every entry); a text of
+    right-to-left letters is laid out at each paint (a static text's direction is not the
+    style's)."""
+    view = table(qtbot)
+    cells = PlainCells(view)
+    view.setItemDelegate(cells)
+    image(view)
+    image(view)
+    laid = {data: text for (data, _width), text in cells._laid.items() if text is not None}
+    right_to_left = {data for data in laid if isinstance(data, str) and "م" in data}
+    static = [text.text() for text in laid.values() if isinstance(text, QStaticText)]
+    assert any(text.endswith("…") for text in static)  # elided
+    assert any("→" in text for text in static)
+    assert right_to_left and {data for data, text in laid.items()
+                              if not isinstance(text, QStaticText)} == right_to_left
 
 
 def test_cells_look_as_the_style_draws_them(qtbot):
