@@ -73,10 +73,13 @@ class HistoryModel(RowsModel):
             self.endRemoveRows()
 
     def set_text(self, row: int, column: int, text: str) -> None:
+        """Show ``text`` in the cell at ``row``, ``column`` (its index made without asking
+        this model for its counts: :meth:`RowsModel.cell`)."""
         cells = list(self._rows[row])
         cells[column] = text
         self._rows[row] = tuple(cells)  # type: ignore[assignment]
-        self.dataChanged.emit(self.index(row, column), self.index(row, column))
+        cell = self.cell(row, column)
+        self.dataChanged.emit(cell, cell)
 
     def texts(self, row: int) -> Row:
         return self._rows[row]

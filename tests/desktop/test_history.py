@@ -221,3 +221,27 @@ def test_an_undo_finds_the_entry_it_marks_without_walking_the_list(
     assert shown == ([(e.id, e.state) for e in dock.entries],
                      [dock.model.text(row, 2) for row in range(dock.model.rowCount())])
     window.service.store.close()
+
+
+def test_a_marker_changed_asks_the_model_nothing(qtbot, path: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch):
+    """The cell of an entry an undo marks is told changed without the model asked for its
+    counts (Qt's ``index()`` asked the Python model for both, twice, at each marker)."""
+    window = open_window(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    first = service.store.list_documents()[0].uid
+    dock.show()
+    dock.raise_()
+    assert service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
+    model, asked, changed = dock.model, [], []
+    for name in ("rowCount", "columnCount"):
+        counted = getattr(type(model), name)
+        monkeypatch.setattr(model, name, lambda *args, counted=counted, name=name: (
+            asked.append(name), counted(model, *args))[1])
+    model.dataChanged.connect(lambda top, bottom: changed.append(
+        (top.row(), top.column(), bottom.row(), bottom.column())))
+    model.set_text(0, 2, "create_span (undone)")
+    assert (asked, changed) == ([], [(0, 2, 0, 2)])
+    assert model.text(0, 2) == "create_span (undone)"
+    window.service.store.close()
