@@ -47,15 +47,23 @@ class ChoiceEditor(AttributeEditor):
                  box: type[QComboBox] = QComboBox) -> None:
         self.widget = combo = box()
         combo.addItem("", None)
-        for choice in attr.choices:
+        self._rows: dict[str, int] = {}
+        """Each choice's row (the first, for a choice named twice): a value's row is found
+        here, not asked of the box (findData: a call into Qt at each span shown)."""
+        for row, choice in enumerate(attr.choices, 1):
             combo.addItem(line(choice, NAME), choice)
+            self._rows.setdefault(choice, row)
         combo.activated.connect(lambda _i: commit(combo.currentData()))
 
     def show_value(self, value: Any) -> None:
+        """Choose ``value``'s row (the empty one for None or a value not among the choices);
+        a box showing it already is left as it is."""
         combo = self.widget
         assert isinstance(combo, QComboBox)
-        with QSignalBlocker(combo):
-            combo.setCurrentIndex(max(combo.findData(value), 0))
+        row = self._rows.get(value, 0) if isinstance(value, str) else 0
+        if combo.currentIndex() != row:
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(row)
 
 
 class TextEditor(AttributeEditor):

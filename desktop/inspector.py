@@ -137,6 +137,8 @@ class Inspector(QDockWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label = NoTypeAhead()
         self.label.setAccessibleName("Label")
+        self._label_rows: dict[str, int] = {}
+        """Each label's row in the box (found here, not asked of Qt at each span shown)."""
         self.label.activated.connect(self._relabel)
         # a new span's offsets lay the form out again only when they need other room, and
         # are drawn as a plain label's line until the mouse presses them
@@ -313,7 +315,9 @@ class Inspector(QDockWidget):
             self._fill(self.span)
 
     def _fill(self, span: Span) -> None:
-        self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
+        row = self._label_rows.get(span.label, 0)
+        if self.label.currentIndex() != row:  # (the label shown already: left as it is)
+            self.label.setCurrentIndex(row)
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
         self._offsets_text.set_text(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
@@ -470,8 +474,10 @@ class Inspector(QDockWidget):
 
     def _on_schema(self) -> None:
         self.label.clear()
-        for name in self.service.schema().label_names:
+        self._label_rows.clear()
+        for row, name in enumerate(self.service.schema().label_names):
             self.label.addItem(line(name, NAME), name)
+            self._label_rows.setdefault(name, row)
         self._attribute_label = None
         for page, _ in self._attribute_pages.values():  # the labels' attributes may differ
             self.attributes.removeWidget(page)

@@ -197,6 +197,36 @@ def test_the_span_panel_drop_downs_run_no_python_for_the_events_of_a_press(windo
     assert called == Counter()
 
 
+def test_a_span_shown_sets_a_drop_down_only_when_its_value_changes(window, qtbot):
+    """The label box is set at a relabel and its undo alone, the choice attributes' boxes
+    (empty) never, and no box is asked where a value is (findData): each was set again, after
+    a search, at every span shown (a create, a relabel, an undo)."""
+    select_words(window, "convoy")
+    for key in PRESSES:  # each label's page of fields made
+        qtbot.keyClick(window.editor.view, *key)
+    inspector = window.inspector
+    boxes = [inspector.label, *(editor.widget for page in inspector._attribute_pages.values()
+                                for editor in page[1].values()
+                                if isinstance(editor.widget, QComboBox))]
+    calls: Counter[tuple[str, str]] = Counter()
+    for box in boxes:
+        named = box.accessibleName()
+        for name in ("setCurrentIndex", "findData"):
+            real = getattr(box, name)
+            setattr(box, name, lambda *args, _real=real, _key=(named, name):
+                    calls.update([_key]) or _real(*args))
+    try:
+        for words in ("ambushed", "spokesman"):
+            select_words(window, words)
+            for key in PRESSES:
+                qtbot.keyClick(window.editor.view, *key)
+    finally:
+        for box in boxes:
+            del box.setCurrentIndex, box.findData
+    assert len(boxes) == 5  # the label, CLAIM's and DENIAL's certainty and proposition
+    assert calls == Counter({("Label", "setCurrentIndex"): 4})
+
+
 def test_a_closed_choice_drop_down_ignores_typed_letters_and_arrows_choose(window, qtbot):
     """Typing into a closed choice attribute changes nothing (Qt would choose the first entry
     starting with the letter); the Down arrow chooses the next entry, stored."""
