@@ -11,7 +11,7 @@ import random
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QTableView, QWidget
 
 from desktop.shifting_rows import ShiftingTableView
 
@@ -75,6 +75,14 @@ def shows_whole(widget: QWidget) -> bool:
     return shown == widget.grab().toImage().convertToFormat(shown.format())
 
 
+def scrolls_as_laid_out(view: QTableView) -> bool:
+    """Whether the view's vertical bar is as Qt's layout of the view sets it."""
+    bar = view.verticalScrollBar()
+    state = (bar.minimum(), bar.maximum(), bar.pageStep(), bar.value())
+    QTableView.updateGeometries(view)
+    return state == (bar.minimum(), bar.maximum(), bar.pageStep(), bar.value())
+
+
 @pytest.mark.parametrize("kind", ["table", "list"])
 def test_a_row_that_comes_or_goes_paints_one_row(qtbot, kind):
     """A row put near the top, then taken away: one row's cells painted each time (Qt's own
@@ -119,6 +127,33 @@ def test_rows_come_and_go_anywhere_and_the_view_shows_them_right(qtbot, kind):
                     | QItemSelectionModel.SelectionFlag.Rows)
             qtbot.wait(10)
             assert shows_whole(view.viewport()), (scrolled, at, count, bar.value())
+            assert scrolls_as_laid_out(view), (scrolled, at, count, bar.value())
+
+
+@pytest.mark.parametrize("kind", ["table", "list"])
+def test_a_row_that_comes_or_goes_in_a_full_view_is_not_laid_out(qtbot, kind,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    """Rows come and go, the view fuller than its viewport before and after: the scroll bar's
+    range alone changes, set without Qt's layout of the view (its headers and columns measured
+    again, ~0.13 M instructions at each History entry), as that layout sets it; a view that
+    becomes short enough to show every row is laid out."""
+    rows = Rows(qtbot, kind, 14)
+    view = rows.view
+    laid = []
+    monkeypatch.setattr(view, "updateGeometries",
+                        lambda: (laid.append(1), QTableView.updateGeometries(view)))
+    for change in (lambda: rows.put(1, "new"), lambda: rows.take(3, 2),
+                   lambda: rows.put(rows.count(), "last")):
+        laid.clear()  # (a first grab lays the view out)
+        change()
+        qtbot.wait(20)
+        assert laid == []
+        assert scrolls_as_laid_out(view)
+        assert shows_whole(view.viewport())
+    while view.verticalScrollBar().maximum() > 0:
+        rows.take(0, 1)
+        qtbot.wait(10)
+    assert laid and scrolls_as_laid_out(view)
 
 
 def test_a_sort_repaints_the_rows_whole(qtbot):
