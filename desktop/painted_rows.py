@@ -8,7 +8,9 @@ call: each cell through its :class:`~desktop.plain_cells.PlainCells` (the same p
 as the view is told its column is, the row's texts asked of the model at once, over the
 alternate base on every other row when the view alternates them, the selection as the view
 holds it, then the grid as Qt draws it (one line under each row and one right of each column,
-in the style's grid colour).
+in the style's grid colour). Each rectangle of the region to repaint is painted as far as it
+reaches (a row put on top and a cell marked below it: that row and that cell), not the
+rectangle bounding them all, as Qt's paint event gives it (every cell of the rows between).
 
 Qt paints instead whenever a cell may look otherwise: the view focused (its current cell
 framed) or under the pointer (a cell hovered), laid out right to left, rows selected by cell,
@@ -36,6 +38,11 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
 Column = tuple[int, int, int, int]
 """A column shown: its logical index, its x in the viewport, its width, its alignment."""
+Area = tuple[QRect, int, int, list[Column]]
+"""An area to repaint, its first and last row and the columns it reaches."""
+AREAS = 8
+"""Most rectangles of a region to repaint painted each alone (more: their bounding rectangle,
+as Qt gives it); a row's entry on top and a cell marked below it make two."""
 
 
 class ColumnHeader(QHeaderView):
@@ -88,32 +95,25 @@ class RowPainting:
             return
         model = self.model()
         rows = model.rowCount()
-        area = event.rect()
-        first = self.rowAt(area.top())
-        if not rows or first < 0:
+        region = event.region()
+        areas = list(region) if 1 < region.rectCount() <= AREAS else [event.rect()]
+        reached = self._reached(areas, rows) if rows else []
+        if not reached:
             return
-        last = self.rowAt(area.bottom())
-        last = rows - 1 if last < 0 else last
         grid = 1 if self.showGrid() else 0
-        left, right = area.left(), area.right()
-        columns = [column for column in self._shown_columns()
-                   if column[1] <= right and column[1] + column[2] > left]  # in the area
-        if not columns:
-            return
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         plain = option.state.value & _PLAIN
         alternate = option.palette.brush(group(plain), QPalette.ColorRole.AlternateBase) \
             if self.alternatingRowColors() else None
         cells: PlainCells = self.itemDelegate()  # type: ignore[assignment]
-        selected = self._selected_rows(first, last, model.columnCount())
+        selected = self._selected_rows(min(a[1] for a in reached), max(a[2] for a in reached),
+                                       model.columnCount())
         row_texts = self._row_texts
         painter = QPainter(self.viewport())
-        bottoms = []  # where each row ends
         try:
-            for row in range(first, last + 1):
+            for row, columns in self._cells(reached).items():
                 top, height = self.rowViewportPosition(row), self.rowHeight(row)
-                bottoms.append(top + height)
                 texts = row_texts(row)
                 cells.draw_row(painter, option, top, height - grid,
                                plain | (_SELECTED if row in selected else 0),
@@ -121,10 +121,44 @@ class RowPainting:
                                 for column, left, width, align in columns],
                                alternate if row & 1 else None)
             if grid:
-                self._paint_grid(painter, cells.look().grid(self, option, plain), area, bottoms,
-                                 columns)
+                colour = cells.look().grid(self, option, plain)
+                for area, first, last, columns in reached:
+                    self._paint_grid(painter, colour, area, [
+                        self.rowViewportPosition(row) + self.rowHeight(row)
+                        for row in range(first, last + 1)], columns)
         finally:
             painter.end()
+
+    def _reached(self, areas: list[QRect], rows: int) -> list[Area]:
+        """Each of the ``areas`` to repaint that some row and column reach, with its first
+        and last row and the columns it reaches."""
+        reached = []
+        for area in areas:
+            first = self.rowAt(area.top())
+            if first < 0:
+                continue
+            last = self.rowAt(area.bottom())
+            left, right = area.left(), area.right()
+            columns = [column for column in self._shown_columns()
+                       if column[1] <= right and column[1] + column[2] > left]
+            if columns:
+                reached.append((area, first, rows - 1 if last < 0 else last, columns))
+        return reached
+
+    @staticmethod
+    def _cells(reached: list[Area]) -> dict[int, list[Column]]:
+        """The rows the areas ``reached`` hold, top to bottom, each with the columns they
+        reach in it, left to right: a cell in two areas is drawn once (twice, its text's
+        edges would blend over themselves)."""
+        if len(reached) == 1:
+            _area, first, last, columns = reached[0]
+            return dict.fromkeys(range(first, last + 1), columns)
+        wanted: dict[int, set[Column]] = {}
+        for _area, first, last, columns in reached:
+            for row in range(first, last + 1):
+                wanted.setdefault(row, set()).update(columns)
+        return {row: sorted(wanted[row], key=lambda column: column[1])
+                for row in sorted(wanted)}
 
     def _shown_columns(self) -> list[Column]:
         """The columns the header shows, left to right, as Qt's paint finds them (read
