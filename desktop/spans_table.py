@@ -425,8 +425,8 @@ class SpansTable(QDockWidget):
 
     def _in_view(self, row: int) -> bool:
         """Whether ``row``'s first cell shows whole, so that scrolling to it would move
-        nothing (asked to scroll, Qt paid ~75 K instructions each press to find nothing to
-        scroll)."""
+        nothing (Qt's view scrolls to the row it makes current by itself; asked again, each
+        press paid ~75 K instructions for Qt to find nothing to scroll)."""
         table = self.table
         top, left = table.rowViewportPosition(row), table.columnViewportPosition(0)
         viewport = table.viewport()

@@ -78,18 +78,10 @@ def select_row(view: QTableView, model: RowsModel, row: int) -> QModelIndex:
     it current, as ``selectRow`` does, and return its first cell. The row's cells are made
     without asking the Python ``model`` for its counts (:meth:`RowsModel.cell`): Qt asks
     them at each index it makes, some 14 calls into Python a row selected through the view.
-    A row selected and current already is left as it is (its first cell tells). Nothing is
-    scrolled: the caller brings the row into view when it must (the view, its auto-scroll
-    on, scrolled to each row made current itself: ~0.14 M instructions a span made in the
-    Spans table, whose new row showed whole)."""
+    A row selected and current already is left as it is (its first cell tells)."""
     selection = view.selectionModel()
     index = model.cell(row, 0)
     if selection.currentIndex() != index or not selection.isSelected(index):
         selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
-        scrolls = view.hasAutoScroll()
-        view.setAutoScroll(False)
-        try:
-            selection.setCurrentIndex(index, _CURRENT)
-        finally:
-            view.setAutoScroll(scrolls)
+        selection.setCurrentIndex(index, _CURRENT)
     return index
