@@ -129,7 +129,7 @@ class SpanTextView(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._qt.clear()
         self._placed_blocks.clear()
-        self._shaped.clear()  # of the blocks of the text before, gone with them
+        self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
         if source is None:
             self._spans = SpanIndex(spans)
         else:
@@ -143,10 +143,42 @@ class SpanTextView(QPlainTextEdit):
         self._set_selected(None)
         self._loading = True
         try:
-            self.setPlainText(display_text(text))
+            self._show_text(display_text(text))
         finally:
             self._loading = False
         self.lane.refresh()
+
+    def _show_text(self, text: str) -> None:
+        """Put ``text`` in place of the text shown, as ``setPlainText`` does, in one change of
+        the document where the view is at its top, its caret at the start of the text shown
+        (a step through the list untouched): Qt's ``setPlainText`` empties the document,
+        fills it, then selects the whole new text to give it the caret's character format,
+        which lays the first block out and drops the layouts again; a text of one block after
+        one of one block was so laid out twice before its first paint (a fifth of a next
+        document's instructions), once now. The new text goes in after the old (the caret at
+        the start stays there: one moved to the end would be brought back by laying out every
+        block between), then the old text goes. The view's text has no character format of
+        its own (read-only, without undo). Elsewhere Qt's call, which puts caret and view
+        back at the top."""
+        document = self.document()
+        end = document.characterCount() - 1
+        caret = self.textCursor()
+        if not end or caret.position() or caret.hasSelection() or \
+                self.verticalScrollBar().value():
+            self.setPlainText(text)
+            return
+        # the first block stays, the new text's first: its layout lets go of what the text
+        # before kept (told again for the new text, as each block is, as it comes)
+        document.firstBlock().layout().setCacheEnabled(False)
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()  # (a cursor moved in it lays nothing out)
+        cursor.setPosition(end)
+        cursor.insertText(text)
+        cursor.setPosition(0)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.endEditBlock()
+        document.setModified(False)
 
     def text(self) -> str:
         """The stored text, as given to :meth:`set_document`."""

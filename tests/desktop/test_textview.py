@@ -487,6 +487,61 @@ def test_the_first_paint_with_the_kept_layout_looks_as_without_it(qtbot, monkeyp
     assert images[0] == images[1]
 
 
+PARAGRAPHS = "\n".join([PARAGRAPH[:300]] * 60)
+
+
+@pytest.mark.parametrize("before, text", [(PARAGRAPH + " more", PARAGRAPH),
+                                          (PARAGRAPHS, PARAGRAPH), (PARAGRAPH, PARAGRAPHS)],
+                         ids=["paragraph", "paragraphs before", "paragraphs after"])
+def test_a_new_text_replaces_the_old_in_one_change(qtbot, before, text):
+    """The document hears one change, the old text replaced by the new: Qt's setPlainText
+    emptied the document, then put the new text in and formatted it anew (its selection of
+    the whole text laying the first block out), and a text of one block after one of one
+    block was laid out again by the document's layout (its answer to a change within the
+    one block, told with ``updateBlock``): twice before the first paint, once now."""
+    view = shown_view(qtbot)
+    view.set_document(before, [])
+    document = view.document()
+    changes: list[tuple[int, int, int]] = []
+    document.contentsChange.connect(lambda *change: changes.append(change))
+    relaid: list[int] = []
+    document.documentLayout().updateBlock.connect(lambda block: relaid.append(block.blockNumber()))
+    view.set_document(text, [])
+    assert changes == [(0, len(before), len(text))]
+    assert relaid == []
+    assert view.toPlainText() == text
+
+
+@pytest.mark.parametrize("text", [PARAGRAPH, PARAGRAPHS], ids=["paragraph", "paragraphs"])
+@pytest.mark.parametrize("touched", [False, True], ids=["untouched", "scrolled and selected"])
+def test_a_new_text_is_shown_as_qts_set_plain_text_shows_it(qtbot, monkeypatch, text, touched):
+    """Shown after another text, untouched or scrolled to its foot with a selection there,
+    the new text looks as Qt's setPlainText shows it (the caret at its start, nothing
+    selected, the view at its top), and the view keeps no undo step and no modification."""
+    QApplication.setCursorFlashTime(0)  # a caret that blinks would differ between two grabs
+    spans = [style("c", PARAGRAPH, "convoy 3 was")]
+    looks = []
+    view = shown_view(qtbot)
+    view.setFocus()
+    for qts in (False, True):
+        if qts:
+            monkeypatch.setattr(SpanTextView, "_show_text", SpanTextView.setPlainText)
+        view.set_document(PARAGRAPHS + " end", [])
+        if touched:
+            view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+            cursor = view.textCursor()
+            cursor.setPosition(len(PARAGRAPHS) - 3)
+            cursor.setPosition(len(PARAGRAPHS), QTextCursor.MoveMode.KeepAnchor)
+            view.setTextCursor(cursor)
+        view.set_document(text, spans)
+        cursor = view.textCursor()
+        looks.append((view.viewport().grab().toImage(), cursor.position(), cursor.anchor(),
+                      view.verticalScrollBar().value(), view.document().isUndoAvailable(),
+                      view.document().isModified()))
+    assert looks[0] == looks[1]
+    assert looks[0][1:] == (0, 0, 0, False, False)
+
+
 def test_overlapping_fills_blend(view):
     outer = style("o", TEXT, "the 🎉 gamma delta was")
     inner = style("i", TEXT, "gamma")
