@@ -3,6 +3,7 @@ widgets receive, the table cells they draw and the rows looked at, and running i
 jobs here."""
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -120,17 +121,24 @@ def select_words(window: MainWindow, words: str) -> None:
 
 
 class Events(QObject):
-    """Counts the events of one type each watched widget receives."""
+    """Counts the events of ``kinds`` (one type or several) each widget receives: those of
+    ``widgets``, or of whatever it is installed on as an event filter."""
 
-    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
+    def __init__(self, kinds: QEvent.Type | tuple[QEvent.Type, ...],
+                 widgets: Iterable[QWidget] = ()) -> None:
         super().__init__()
-        self.kind = kind
-        self.count: Counter[QWidget] = Counter()
+        self.kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        self.count: Counter[QObject] = Counter()
         for widget in widgets:
             widget.installEventFilter(self)
 
+    @property
+    def total(self) -> int:
+        """The events counted, of every widget."""
+        return sum(self.count.values())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self.kind:
+        if event.type() in self.kinds:
             self.count[watched] += 1
         return False
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
-from window_helpers import open_window, painted, select_words
+from window_helpers import Events, open_window, painted, select_words
 
 from annotate import figures
 from annotate.model import AnnotatedDocument, Document
@@ -26,6 +26,18 @@ CREATE = (Qt.Key.Key_C, Qt.KeyboardModifier.NoModifier)
 DELETE = (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
 PRESSES = (CREATE, (Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
            (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier), DELETE)
+
+
+def press_on_new_words(qtbot, window: MainWindow, before: Callable[[], object] = lambda: None,
+                       after: Callable[[], object] = lambda: None) -> None:
+    """Each of PRESSES (create, relabel, undo, delete) on "ambushed", then on "spokesman",
+    ``before`` and ``after`` called around each press."""
+    for words in ("ambushed", "spokesman"):
+        select_words(window, words)
+        for key in PRESSES:
+            before()
+            qtbot.keyClick(window.editor.view, *key)
+            after()
 
 
 @pytest.fixture
@@ -66,14 +78,9 @@ def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
     events = ShownAndHidden(inspector)
     QApplication.instance().installEventFilter(events)
     try:
-        seen = []
-        for words in ("ambushed", "spokesman"):
-            select_words(window, words)
-            for key in PRESSES:
-                events.count.clear()
-                qtbot.keyClick(window.editor.view, *key)
-                qtbot.wait(1)
-                seen.append(dict(events.count))
+        seen: list[dict[str, int]] = []
+        press_on_new_words(qtbot, window, before=events.count.clear,
+                           after=lambda: qtbot.wait(1) or seen.append(dict(events.count)))
     finally:
         QApplication.instance().removeEventFilter(events)
     assert seen[0::4] == [{"Hide QLabel": 1}] * 2 and seen[3::4] == [{"Show QLabel": 1}] * 2
@@ -186,11 +193,7 @@ def test_the_span_panel_drop_downs_run_no_python_for_the_events_of_a_press(windo
 
     sys.setprofile(profile)
     try:
-        for words in ("ambushed", "spokesman"):
-            select_words(window, words)
-            for key in PRESSES:
-                qtbot.keyClick(window.editor.view, *key)
-                qtbot.wait(1)
+        press_on_new_words(qtbot, window, after=lambda: qtbot.wait(1))
     finally:
         sys.setprofile(None)
     assert window.inspector.span is None
@@ -216,10 +219,7 @@ def test_a_span_shown_sets_a_drop_down_only_when_its_value_changes(window, qtbot
             setattr(box, name, lambda *args, _real=real, _key=(named, name):
                     calls.update([_key]) or _real(*args))
     try:
-        for words in ("ambushed", "spokesman"):
-            select_words(window, words)
-            for key in PRESSES:
-                qtbot.keyClick(window.editor.view, *key)
+        press_on_new_words(qtbot, window)
     finally:
         for box in boxes:
             del box.setCurrentIndex, box.findData
@@ -240,20 +240,6 @@ def test_a_closed_choice_drop_down_ignores_typed_letters_and_arrows_choose(windo
     assert box.currentData() is None
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert window.service.store.span(span_id).attributes.get("certainty") == "asserted"
-
-
-class Events(QObject):
-    """Counts the events of ``kinds`` each widget receives, by widget."""
-
-    def __init__(self, *kinds: QEvent.Type) -> None:
-        super().__init__()
-        self.kinds = kinds
-        self.count: Counter[QObject] = Counter()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.kinds:
-            self.count[watched] += 1
-        return False
 
 
 def test_a_delete_repaints_the_status_bar_label_alone(window, qtbot):
@@ -283,13 +269,10 @@ def test_showing_a_span_without_a_note_tells_the_note_field_nothing_new(window, 
     sends the field an event every event filter of the application sees)."""
     select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
-    told = Events(QEvent.Type.ReadOnlyChange, QEvent.Type.ToolTipChange)
+    told = Events((QEvent.Type.ReadOnlyChange, QEvent.Type.ToolTipChange))
     QApplication.instance().installEventFilter(told)
     try:
-        for words in ("ambushed", "spokesman"):
-            select_words(window, words)
-            for key in PRESSES:
-                qtbot.keyClick(window.editor.view, *key)
+        press_on_new_words(qtbot, window)
     finally:
         QApplication.instance().removeEventFilter(told)
     assert told.count[window.inspector.note] == 0
@@ -304,10 +287,7 @@ def test_spans_without_a_note_in_turn_set_nothing_in_the_note_field(window, qtbo
         qtbot.keyClick(window.editor.view, *key)
     document = window.inspector.note.document()
     revision = document.revision()
-    for words in ("ambushed", "spokesman"):
-        select_words(window, words)
-        for key in PRESSES:
-            qtbot.keyClick(window.editor.view, *key)
+    press_on_new_words(qtbot, window)
     assert document.revision() == revision
 
 

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QProxyStyle, QScrollBar, QWidget
-from window_helpers import CellsDrawn, open_window, select
+from window_helpers import CellsDrawn, Events, open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -74,20 +74,6 @@ class Paints(QObject):
         if event.type() == QEvent.Type.Paint:
             self.count[watched] += 1
             self.regions.append(QRegion(event.region()))
-        return False
-
-
-class Events(QObject):
-    """Counts the events of one type the watched widgets receive."""
-
-    def __init__(self, kind: QEvent.Type, widgets: list[QWidget]) -> None:
-        super().__init__()
-        self.kind, self.count = kind, 0
-        for widget in widgets:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        self.count += event.type() == self.kind
         return False
 
 
@@ -176,7 +162,7 @@ def test_the_span_panel_is_never_resized_by_a_key_press(window, qtbot):
     resizes = Events(QEvent.Type.Resize, [panel])
     for at in PLACES:
         press_all(qtbot, window, at)
-    assert resizes.count == 0
+    assert resizes.total == 0
 
 
 def line_height(window: MainWindow) -> int:
@@ -253,7 +239,7 @@ def test_the_status_bar_is_not_laid_out_again_by_a_key_press(window, qtbot):
     texts = set()
     for at in PLACES:
         press_all(qtbot, window, at, lambda: texts.add(window.status.progress.text()))
-    assert len(texts) > 1 and layouts.count == 0, (texts, layouts.count)
+    assert len(texts) > 1 and layouts.total == 0, (texts, layouts.total)
 
 
 def test_the_spans_table_never_resizes_as_spans_come_and_go(window, qtbot):
@@ -566,7 +552,7 @@ def test_a_span_made_lays_out_no_part_of_the_span_panel(window, qtbot):
         shown.add(inspector.offsets.text())
         qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
         qtbot.wait(10)
-    assert len(shown) == len(PLACES) and layouts.count == 0, (shown, layouts.count)
+    assert len(shown) == len(PLACES) and layouts.total == 0, (shown, layouts.total)
 
 
 class TextsDrawn(QProxyStyle):
@@ -672,7 +658,7 @@ def test_presses_showing_a_span_leave_the_link_note_field_as_it_is(window, qtbot
     tips = Events(QEvent.Type.ToolTipChange, [field])
     for at in PLACES:
         press_all(qtbot, window, at)
-    assert tips.count == 0
+    assert tips.total == 0
     assert not field.isEnabled() and field.text() == ""
 
 
