@@ -67,6 +67,7 @@ class _Look:
 
     def __init__(self, view: QTableView) -> None:
         metrics = QFontMetricsF(view.font())
+        self._in_font = metrics.inFontUcs4
         self.advances = [metrics.horizontalAdvance(chr(code)) if code >= 32 else math.inf
                          for code in range(128)]
         self.margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
@@ -103,6 +104,16 @@ class _Look:
         pixel or so) -- without laying it out (as long as drawing it)."""
         return text.isascii() and sum(map(self.advances.__getitem__, text.encode())) \
             + self.widest <= room
+
+    def keeps(self, text: str) -> bool:
+        """Whether ``text``, shown again, is drawn as well from a static text: ASCII, or laid
+        out left to right (:func:`left_to_right`) in the view's font alone. A character of
+        another font (one the view's lacks) may make the static text's line taller, its
+        baseline then lower than the string's, drawn at the view's font's ascent."""
+        if text.isascii():
+            return True
+        others = {ord(character) for character in text if not character.isascii()}
+        return left_to_right(text) and all(map(self._in_font, others))
 
 
 def left_to_right(text: str) -> bool:
@@ -185,7 +196,7 @@ class PlainCells(QStyledItemDelegate):
                 if len(laid) >= LAID:
                     laid.clear()
                 laid[key] = text
-            elif type(text) is str and left_to_right(text):  # shown again: kept laid out
+            elif type(text) is str and look.keeps(text):  # shown again: kept laid out
                 text = laid[key] = QStaticText(text)
                 text.setTextFormat(Qt.TextFormat.PlainText)
             if text is None:

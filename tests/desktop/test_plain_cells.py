@@ -41,13 +41,13 @@ WORDS = ("claim", "The army denied that the convoy was ambushed near Kidal on th
 right, none."""
 
 
-def table(qtbot, rows: int = 12) -> QTableView:
+def table(qtbot, rows: int = 12, texts: tuple[str, ...] = WORDS) -> QTableView:
     model = QStandardItemModel(0, 4)
     for n in range(rows):
         number = QStandardItem()
         number.setData(n * 1_234_567 if n % 3 else n * 10**15,  # (a number too wide: elided)
                        Qt.ItemDataRole.DisplayRole)  # shown as the locale says
-        words = (WORDS[(n + c) % len(WORDS)] for c in range(3))
+        words = (texts[(n + c) % len(texts)] for c in range(3))
         model.appendRow([QStandardItem(f"{w} {n}" if w else "") for w in words] + [number])
     view = QTableView()
     view.setModel(model)
@@ -97,6 +97,21 @@ def test_a_text_shown_again_is_kept_laid_out_unless_right_to_left(qtbot):
     assert any("→" in text for text in static)
     assert right_to_left and {data for data, text in laid.items()
                               if not isinstance(text, QStaticText)} == right_to_left
+
+
+OTHER_FONTS = ("नमस्ते दुनिया", "ภาษาไทย", "漢字かな", "ქართული ენა", "👨‍👩‍👧 family", "")
+"""Cell texts of letters the view's font may lack (Devanagari, Thai, CJK, Georgian, emoji)."""
+
+
+def test_a_text_kept_laid_out_looks_as_when_first_drawn(qtbot):
+    """A text shown again looks as it did when first drawn, whatever font its letters come
+    from: one the view's font lacks, drawn from another font whose line is taller, was kept
+    as a static text whose baseline fell lower than the string's (Devanagari after DejaVu
+    Sans: a pixel lower)."""
+    view = table(qtbot, texts=OTHER_FONTS)
+    view.setItemDelegate(PlainCells(view))
+    first = image(view)
+    assert image(view) == first
 
 
 def test_cells_look_as_the_style_draws_them(qtbot):
