@@ -125,6 +125,9 @@ median, and key_ratio the worst of 32 of them (8 fronts, 4 stores); with 7 a fro
 front in a run read 20-40 % above its fellows at random (Dashboard's third tab 4.59 on the
 1,000-document store where it read 2.99 and 3.26 on the others, session 17), which the
 worst of them then reported."""
+ACTIVATION_MS = 30_000
+"""How long the window may take to become active (Qt's default wait, 5 s, is short on a
+loaded machine)."""
 WARM_ROUNDS = 200
 """At most this many untimed rounds fill a store's WAL before the presses are timed."""
 CREATED = "2026-11-21T10:00:00Z"
@@ -329,8 +332,7 @@ class Bare:
         view = window.editor.view
         self.widget.resize(view.width(), view.height())
         self.widget.show()
-        window.activateWindow()  # the keys go to the window
-        QTest.qWaitForWindowActive(window)
+        activate(window)
         view.setFocus()
         self.shown = ""
 
@@ -365,6 +367,19 @@ class Bare:
         self.widget.deleteLater()
 
 
+def activate(window: MainWindow) -> None:
+    """Make ``window`` the active window, as a user's click would: its label keys are
+    shortcuts of the window, which act only while it is active (one run on a loaded machine
+    stopped with a press not repainted: Qt's default wait for the activation, 5 s, had
+    passed unheeded)."""
+    if window.isActiveWindow():
+        return
+    window.activateWindow()
+    if not QTest.qWaitForWindowActive(window, ACTIVATION_MS):
+        raise SystemExit(f"the window did not become active in {ACTIVATION_MS} ms: its label "
+                         "keys would not act")
+
+
 @lru_cache(maxsize=2)
 def offset_map(text: str) -> OffsetMap:
     """The offsets of ``text``, made once: made before each create, the map of a 5 MB text
@@ -388,6 +403,7 @@ def select_words(window: MainWindow, n: int) -> None:
     cursor.setPosition(a)
     cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
+    activate(window)
     view.setFocus()
     settle()
 
@@ -399,8 +415,11 @@ def press(window: MainWindow, key: Qt.Key,
     view.painted_span_count = -1
     seconds = timed(lambda: QTest.keyClick(view, key, modifiers))
     if view.painted_span_count < 0:
+        focus = QApplication.focusWidget()
         raise SystemExit(f"the key press {key.name} ({modifiers.name}) was not repainted "
-                         f"({window.service.waiting} edits waiting for the store)")
+                         f"({window.service.waiting} edits waiting for the store; the window "
+                         f"{'' if window.isActiveWindow() else 'not '}active, the focus in "
+                         f"{type(focus).__name__ if focus else 'nothing'})")
     return seconds
 
 
