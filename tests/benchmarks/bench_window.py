@@ -371,7 +371,9 @@ def activate(window: MainWindow) -> None:
     """Make ``window`` the active window, as a user's click would: its label keys are
     shortcuts of the window, which act only while it is active (one run on a loaded machine
     stopped with a press not repainted: Qt's default wait for the activation, 5 s, had
-    passed unheeded)."""
+    passed unheeded). What the window system still has to say comes first (another window
+    shown takes the activation a moment later)."""
+    settle()
     if window.isActiveWindow():
         return
     window.activateWindow()
