@@ -15,6 +15,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from annotate.schema import AttributeDef
+from desktop.choices import ValueRows
 from desktop.plain import EDITABLE, NAME, line, too_long, tooltip
 
 Commit = Callable[[Any], None]
@@ -46,24 +47,15 @@ class ChoiceEditor(AttributeEditor):
     def __init__(self, attr: AttributeDef, commit: Commit,
                  box: type[QComboBox] = QComboBox) -> None:
         self.widget = combo = box()
-        combo.addItem("", None)
-        self._rows: dict[str, int] = {}
-        """Each choice's row (the first, for a choice named twice): a value's row is found
-        here, not asked of the box (findData: a call into Qt at each span shown)."""
-        for row, choice in enumerate(attr.choices, 1):
-            combo.addItem(line(choice, NAME), choice)
-            self._rows.setdefault(choice, row)
+        self._choices = ValueRows(combo)
+        self._choices.add(None, "")
+        for choice in attr.choices:
+            self._choices.add(choice, line(choice, NAME))
         combo.activated.connect(lambda _i: commit(combo.currentData()))
 
     def show_value(self, value: Any) -> None:
-        """Choose ``value``'s row (the empty one for None or a value not among the choices);
-        a box showing it already is left as it is."""
-        combo = self.widget
-        assert isinstance(combo, QComboBox)
-        row = self._rows.get(value, 0) if isinstance(value, str) else 0
-        if combo.currentIndex() != row:
-            with QSignalBlocker(combo):
-                combo.setCurrentIndex(row)
+        """Choose ``value``'s row (the empty one for None or a value not among the choices)."""
+        self._choices.show(value)
 
 
 class TextEditor(AttributeEditor):

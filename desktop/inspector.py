@@ -41,6 +41,7 @@ from annotate.commands import (
 from annotate.model import Relation, Span
 from desktop.attribute_widgets import AttributeEditor, make_editor
 from desktop.caption import Caption, add_named_row
+from desktop.choices import ValueRows
 from desktop.cover import Cover
 from desktop.jobs import start_work
 from desktop.keys import NoTypeAhead
@@ -137,8 +138,7 @@ class Inspector(QDockWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label = NoTypeAhead()
         self.label.setAccessibleName("Label")
-        self._label_rows: dict[str, int] = {}
-        """Each label's row in the box (found here, not asked of Qt at each span shown)."""
+        self._labels = ValueRows(self.label)
         self.label.activated.connect(self._relabel)
         # a new span's offsets lay the form out again only when they need other room, and
         # are drawn as a plain label's line until the mouse presses them
@@ -315,9 +315,7 @@ class Inspector(QDockWidget):
             self._fill(self.span)
 
     def _fill(self, span: Span) -> None:
-        row = self._label_rows.get(span.label, 0)
-        if self.label.currentIndex() != row:  # (the label shown already: left as it is)
-            self.label.setCurrentIndex(row)
+        self._labels.show(span.label)
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
         self._offsets_text.set_text(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
@@ -473,11 +471,9 @@ class Inspector(QDockWidget):
                 self.links.setCurrentItem(item)
 
     def _on_schema(self) -> None:
-        self.label.clear()
-        self._label_rows.clear()
-        for row, name in enumerate(self.service.schema().label_names):
-            self.label.addItem(line(name, NAME), name)
-            self._label_rows.setdefault(name, row)
+        self._labels.clear()
+        for name in self.service.schema().label_names:
+            self._labels.add(name, line(name, NAME))
         self._attribute_label = None
         for page, _ in self._attribute_pages.values():  # the labels' attributes may differ
             self.attributes.removeWidget(page)
@@ -519,7 +515,7 @@ class Inspector(QDockWidget):
         if span is None or name is None or name == span.label:
             return
         if not relabel_span(self.service, span, name, self):
-            self.label.setCurrentIndex(max(self.label.findData(span.label), 0))
+            self._labels.show(span.label)
 
     def set_attribute(self, name: str, value: Any) -> None:
         span = self._current()
