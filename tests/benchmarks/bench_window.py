@@ -322,9 +322,8 @@ class Bare:
         self.db.executescript(BASELINE_SCHEMA)
         self.db.execute("INSERT INTO documents VALUES (1, 'bench', 'bench', '', 0, '{}', '')")
         self.rows = 0
-        self.wal = folder / "baseline.sqlite-wal"
         self.checkpoint_pages = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        while wal_pages(self.wal) < self.checkpoint_pages:
+        while wal_pages(folder / "baseline.sqlite-wal") < self.checkpoint_pages:
             self.insert()
         self.widget = QPlainTextEdit()
         self.widget.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
