@@ -634,3 +634,36 @@ def test_every_band_repainted_looks_as_the_whole_paint(qtbot, selected):
             viewport.render(part, band.topLeft(), QRegion(band))
             assert part.copy(band) == whole.convertToFormat(part.format()).copy(band), \
                 (top, height)
+
+
+def test_a_paint_of_the_blocks_painted_before_stacks_their_marks_anew_only_after_a_change(
+        qtbot, monkeypatch):
+    """The marks' stacking depths are kept with the spans placed in the blocks painted: a
+    paint of those blocks again works them out no more; after a span of them changed, once,
+    and the marks then stack as in a view shown afresh with the spans changed."""
+    view = shown_view(qtbot)
+    spans = paragraph_marks()
+    view.set_document(PARAGRAPH, spans)
+    view.viewport().repaint()
+    stacked = []
+    original = view_module.stack_depths
+
+    def stack_depths(items):
+        stacked.append(1)
+        return original(items)
+
+    monkeypatch.setattr(view_module, "stack_depths", stack_depths)
+    line = view.fontMetrics().lineSpacing()
+    band = QRect(0, 2 * line, view.viewport().width(), 2 * line)
+    view.viewport().repaint(band)
+    view.viewport().repaint()
+    assert stacked == []
+    gone = next(span for span in spans if span.id == "e0")  # the ORG under PERSON and PLACE
+    view.update_spans(removed_ids=[gone.id])
+    view.viewport().repaint(band)
+    view.viewport().repaint()
+    assert len(stacked) == 1
+    fresh = shown_view(qtbot)
+    fresh.set_document(PARAGRAPH, [span for span in spans if span is not gone])
+    qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
+    assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
