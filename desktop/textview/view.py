@@ -106,6 +106,10 @@ class SpanTextView(QPlainTextEdit):
         """The spans placed in the blocks of the last paint, and their marks' stacking depths
         (:func:`stack_depths`)."""
         """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
+        self._asked: list[tuple[int, int]] = []
+        """Qt ranges whose lines the viewport was asked to repaint since its last paint, at
+        the scroll bar's value :attr:`_asked_at` (a span made, then selected, asked twice)."""
+        self._asked_at = 0
         self._loading = False  # a new text is being set (see :meth:`_keep_first_shaping`)
         self.document().contentsChange.connect(self._keep_first_shaping)
         self._selected: str | None = None
@@ -138,6 +142,7 @@ class SpanTextView(QPlainTextEdit):
         self._qt.clear()
         self._placed_blocks.clear()
         self._depths = ((), {})
+        self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
         if source is None:
             self._spans = SpanIndex(spans)
@@ -469,17 +474,29 @@ class SpanTextView(QPlainTextEdit):
         ``chained`` (the spans were added, changed or removed), of the spans meeting them too,
         and those meeting these, and so on: how their marks stack may have changed with them.
         While another annotator's layer is shown, the
-        whole blocks (a layer's underlines stack below all of the layer before's)."""
+        whole blocks (a layer's underlines stack below all of the layer before's). Without
+        ``chained``, spans within what was asked for since the last paint, the view not
+        scrolled since, are not measured again (a span made is selected next: its lines
+        were asked for as it came)."""
         if not spans:
             return
-        viewport = Viewport(self, 0, self.viewport().height())
         ranges = [self._to_qt(span) for span in spans]
+        scrolled = self.verticalScrollBar().value()
+        if scrolled != self._asked_at:
+            self._asked, self._asked_at = [], scrolled
+        if not chained:  # lines asked for already, and not painted since, are left out
+            ranges = [(start, end) for start, end in ranges
+                      if not any(a <= start and end <= b for a, b in self._asked)]
+            if not ranges:
+                return
+        viewport = Viewport(self, 0, self.viewport().height())
         bands = viewport.line_bands
         if chained:
             shown = self._visible(viewport, self._spans)
             if any(span.layer for span in shown):
                 bands = viewport.bands
             ranges = _chains(ranges, [self._to_qt(span) for span in shown])
+        self._asked += ranges
         region = QRegion()
         width = self.viewport().width()
         for start, end in ranges:
@@ -495,6 +512,7 @@ class SpanTextView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:
         """The marks of the spans in the exposed rectangle first, then the text on top."""
         self.painted_span_count = 0
+        self._asked = []
         if not self._spans.empty or len(self._hits) or len(self._ghosts):
             rect = event.rect()
             viewport = Viewport(self, rect.top(), rect.bottom())

@@ -667,3 +667,29 @@ def test_a_paint_of_the_blocks_painted_before_stacks_their_marks_anew_only_after
     fresh.set_document(PARAGRAPH, [span for span in spans if span is not gone])
     qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
     assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
+
+
+def test_a_span_made_then_selected_asks_for_its_lines_once_until_painted_or_scrolled(
+        qtbot):
+    """A span made asks for a repaint of its lines, and selected next, its lines are not
+    measured and asked for again; after a paint, or a scroll, they are."""
+    view = shown_view(qtbot, 200)
+    text = "\n".join(f"line {n} of the report, its army and convoy" for n in range(60))
+    view.set_document(text, [])
+    view.viewport().repaint()
+    asked = []
+    view.viewport().update = asked.append
+    made = style("m", text, "line 1 of the report")
+    view.update_spans([made])
+    view.select_span(made.id)
+    assert len(asked) == 1
+    assert asked[0].boundingRect().contains(line_rect(view, made))
+    view.select_span(None)
+    assert len(asked) == 1
+    view.viewport().repaint()
+    view.select_span(made.id)
+    assert len(asked) == 2
+    view.verticalScrollBar().setValue(1)
+    view.select_span(None)
+    assert len(asked) == 3
+    assert asked[2].boundingRect().contains(line_rect(view, made))
