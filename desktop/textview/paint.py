@@ -19,6 +19,7 @@ focus (see :mod:`desktop.textview.links`) a highlight.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -51,6 +52,10 @@ LAYER_DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DashDot
 """The pen of each annotator layer's outlines, frames and links (the first is solid)."""
 AREA = frozenset({"claim", "denial"})
 """Categories marked over the words' whole height (the others underline them)."""
+SHAPES = 1024
+"""Marks' boxes, frames and brackets kept, by their segments and insets: a paint after a key
+press draws mostly marks the paint before drew, and each rectangle and point made from Python
+costs about half a microsecond."""
 
 
 def layer_dash(layer: int) -> Qt.PenStyle:
@@ -111,7 +116,7 @@ class Marks:
         have none."""
         if span.category in AREA:
             color = self.area_fill(span)
-            for rect in _boxes(segments, 0.0, span.layer, depth):
+            for rect in _boxes(tuple(segments), 0.0, span.layer, depth):
                 painter.fillRect(rect, color)
 
     def line(
@@ -122,29 +127,28 @@ class Marks:
         layer). ``depth`` is the area nesting for claims and denials, else the underline's."""
         if span.category == "denial":
             painter.setPen(self._pen(span.color, layer_dash(span.layer), FRAME_WIDTH, True))
-            painter.drawLines(_frame(_boxes(segments, FRAME_WIDTH / 2, span.layer, depth)))
+            painter.drawLines(_frame(tuple(segments), FRAME_WIDTH / 2, span.layer, depth))
             return
         if span.category == "claim":
             if span.layer:
                 painter.setPen(self._pen(span.color, layer_dash(span.layer)))
-                painter.drawRects(_boxes(segments, 0.5, span.layer, depth))
+                painter.drawRects(_boxes(tuple(segments), 0.5, span.layer, depth))
             else:
                 painter.setPen(self._pen(span.color, Qt.PenStyle.SolidLine, FRAME_WIDTH, True))
-                painter.drawLines(_brackets(_boxes(segments, FRAME_WIDTH / 2, 0, depth)))
+                painter.drawLines(_brackets(tuple(segments), FRAME_WIDTH / 2, depth))
             return
         offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
         if span.category == "entity":
             color = self._color(span.color)
-            for x, _, width, _, baseline in segments:
-                painter.fillRect(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT), color)
+            for rect in _underlines(tuple(segments), offset):
+                painter.fillRect(rect, color)
         elif span.layer:
             painter.setPen(self._pen(span.color, layer_dash(span.layer)))
-            painter.drawRects(_boxes(segments, 0.5, span.layer))
+            painter.drawRects(_boxes(tuple(segments), 0.5, span.layer))
         else:
             painter.setPen(self._pen(span.color, _DOTTED, UNDERLINE_HEIGHT))
-            y = offset + UNDERLINE_HEIGHT / 2
-            for x, _, width, _, baseline in segments:
-                painter.drawLine(QPointF(x, baseline + y), QPointF(x + width, baseline + y))
+            for start, end in _dotted(tuple(segments), offset + UNDERLINE_HEIGHT / 2):
+                painter.drawLine(start, end)
 
     def ghost(self, painter: QPainter, span: SpanStyle, segments: Iterable[Segment],
               focused: bool) -> None:
@@ -152,18 +156,18 @@ class Marks:
         thicker when it is the one the keys act on)."""
         style = Qt.PenStyle.SolidLine if focused else _DOTTED
         painter.setPen(self._pen(span.color, style, GHOST_FOCUSED if focused else GHOST, True))
-        painter.drawRects(_boxes(segments, 1.0))
+        painter.drawRects(_boxes(tuple(segments), 1.0))
 
     def hits(self, painter: QPainter, segments: Iterable[Segment]) -> None:
-        for x, y, width, height, _ in segments:
-            painter.fillRect(QRectF(x, y, width, height), self.hit_fill)
+        for rect in _boxes(tuple(segments), 0.0):
+            painter.fillRect(rect, self.hit_fill)
 
     def lit(self, painter: QPainter, segments: Iterable[Segment], color: QColor) -> None:
         """The highlight of a span linked to the one in focus: a rounded band in ``color``."""
         tint = self._fill(color.name(), LIT_ALPHA)
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(tint)
-        for rect in _boxes(segments, 0.5):
+        for rect in _boxes(tuple(segments), 0.5):
             painter.drawRoundedRect(rect, 3.0, 3.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
@@ -171,59 +175,87 @@ class Marks:
     def selected(painter: QPainter, segments: Sequence[Segment], color: QColor) -> None:
         """The strong outline of the selected span, with a handle at its start and its end."""
         painter.setPen(QPen(color, 2.0))
-        boxes = _boxes(segments, 1.0)
-        painter.drawRects(boxes)
-        if boxes:
-            first, last = boxes[0], boxes[-1]
-            half = HANDLE / 2
-            painter.fillRect(QRectF(first.left() - half, first.top() - half, HANDLE, HANDLE),
-                             color)
-            painter.fillRect(QRectF(last.right() - half, last.bottom() - half, HANDLE, HANDLE),
-                             color)
+        shape = tuple(segments)
+        painter.drawRects(_boxes(shape, 1.0))
+        for handle in _handles(shape):
+            painter.fillRect(handle, color)
 
 
-def _boxes(segments: Iterable[Segment], by: float, layer: int = 0,
-           depth: int = 0) -> list[QRectF]:
+@lru_cache(maxsize=SHAPES)
+def _boxes(segments: tuple[Segment, ...], by: float, layer: int = 0,
+           depth: int = 0) -> tuple[QRectF, ...]:
     """The segments' boxes shrunk by ``by`` all round, and for annotator ``layer`` and area
     nesting ``depth`` a further :data:`LAYER_INSET` or :data:`DEPTH_INSET` per step top and
-    bottom (at most a third of the height)."""
+    bottom (at most a third of the height). Kept (:data:`SHAPES`): drawn, never changed."""
     boxes = []
     for x, y, w, h, _ in segments:
         dy = by + min(layer * LAYER_INSET + depth * DEPTH_INSET, h / 3)
         boxes.append(QRectF(x + by, y + dy, w - 2 * by, h - 2 * dy))
-    return boxes
+    return tuple(boxes)
 
 
-def _frame(boxes: Sequence[QRectF]) -> list[QPointF]:
-    """Line ends (in pairs) of a frame round a span over ``boxes``: the top and bottom of each,
-    closed on the left of the first and the right of the last."""
+@lru_cache(maxsize=SHAPES)
+def _handles(segments: tuple[Segment, ...]) -> tuple[QRectF, ...]:
+    """The squares at the two ends of the selected span's outline (its boxes by 1 pixel):
+    on the top left of the first box and the bottom right of the last."""
+    boxes = _boxes(segments, 1.0)
+    if not boxes:
+        return ()
+    first, last, half = boxes[0], boxes[-1], HANDLE / 2
+    return (QRectF(first.left() - half, first.top() - half, HANDLE, HANDLE),
+            QRectF(last.right() - half, last.bottom() - half, HANDLE, HANDLE))
+
+
+@lru_cache(maxsize=SHAPES)
+def _underlines(segments: tuple[Segment, ...], offset: float) -> tuple[QRectF, ...]:
+    """An entity's underlines, ``offset`` below each segment's baseline."""
+    return tuple(QRectF(x, baseline + offset, width, UNDERLINE_HEIGHT)
+                 for x, _, width, _, baseline in segments)
+
+
+@lru_cache(maxsize=SHAPES)
+def _dotted(segments: tuple[Segment, ...], offset: float) -> tuple[tuple[QPointF, QPointF], ...]:
+    """The ends of another label's dotted line, ``offset`` below each segment's baseline."""
+    return tuple((QPointF(x, baseline + offset), QPointF(x + width, baseline + offset))
+                 for x, _, width, _, baseline in segments)
+
+
+@lru_cache(maxsize=SHAPES)
+def _frame(segments: tuple[Segment, ...], by: float, layer: int,
+           depth: int) -> tuple[QPointF, ...]:
+    """Line ends (in pairs) of a frame round a span over the segments' boxes (:func:`_boxes`):
+    the top and bottom of each, closed on the left of the first and the right of the last."""
+    boxes = _boxes(segments, by, layer, depth)
     points = []
     for box in boxes:
         points += (box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight())
     if boxes:
         points += (boxes[0].topLeft(), boxes[0].bottomLeft(),
                    boxes[-1].topRight(), boxes[-1].bottomRight())
-    return points
+    return tuple(points)
 
 
-def _brackets(boxes: Sequence[QRectF]) -> list[QPointF]:
-    """Line ends (in pairs) of a "[" just before the first box and a "]" just after the last
-    (in the space between words, clear of the glyphs)."""
+@lru_cache(maxsize=SHAPES)
+def _brackets(segments: tuple[Segment, ...], by: float, depth: int) -> tuple[QPointF, ...]:
+    """Line ends (in pairs) of a "[" just before the first of the segments' boxes (first
+    layer, :func:`_boxes`) and a "]" just after the last (in the space between words, clear
+    of the glyphs)."""
+    boxes = _boxes(segments, by, 0, depth)
     if not boxes:
-        return []
+        return ()
     first, last = boxes[0], boxes[-1]
     left, right = first.left() - BRACKET_OUT, last.right() + BRACKET_OUT
     reach_left, reach_right = min(SERIF, first.width()), min(SERIF, last.width())
     top_left, bottom_left = QPointF(left, first.top()), QPointF(left, first.bottom())
     top_right, bottom_right = QPointF(right, last.top()), QPointF(right, last.bottom())
-    return [
+    return (
         top_left, bottom_left,
         top_left, QPointF(left + reach_left, first.top()),
         bottom_left, QPointF(left + reach_left, first.bottom()),
         top_right, bottom_right,
         top_right, QPointF(right - reach_right, last.top()),
         bottom_right, QPointF(right - reach_right, last.bottom()),
-    ]
+    )
 
 
 def stack_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QRegion, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from annotate.model import Span
 from annotate.schema import Label
 from desktop.textview import SpanStyle, SpanTextView, style_for
+from desktop.textview import paint as paint_module
 from desktop.textview import view as view_module
 from desktop.textview.geometry import LONG_BLOCK
 from desktop.textview.paint import DEPTH_INSET, FILL_ALPHA
@@ -693,3 +694,37 @@ def test_a_span_made_then_selected_asks_for_its_lines_once_until_painted_or_scro
     view.select_span(None)
     assert len(asked) == 3
     assert asked[2].boundingRect().contains(line_rect(view, made))
+
+
+@pytest.mark.parametrize("selected", [None, "c8", "d10"])
+def test_marks_painted_again_make_no_new_boxes_or_points(qtbot, monkeypatch, selected):
+    """A paint after a key press draws mostly the marks the paint before drew: their boxes,
+    frames, brackets, underlines, dotted lines and handles are kept, not made again from
+    Python; the pixels stay those of a view shown afresh."""
+    view = shown_view(qtbot)
+    view.set_document(PARAGRAPH, paragraph_marks())
+    view.select_span(selected)
+    view.mark_hits([(40, 52)])
+    view.viewport().repaint()
+    made = []
+
+    class Rect(QRectF):
+        def __init__(self, *args):
+            made.append(args)
+            super().__init__(*args)
+
+    class Point(QPointF):
+        def __init__(self, *args):
+            made.append(args)
+            super().__init__(*args)
+
+    monkeypatch.setattr(paint_module, "QRectF", Rect)
+    monkeypatch.setattr(paint_module, "QPointF", Point)
+    view.viewport().repaint()
+    assert made == []
+    fresh = shown_view(qtbot)
+    fresh.set_document(PARAGRAPH, paragraph_marks())
+    fresh.select_span(selected)
+    fresh.mark_hits([(40, 52)])
+    qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
+    assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
