@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QStyle,
@@ -81,13 +82,57 @@ class RowPainting:
         instructions)."""
         self._watched: QHeaderView | None = None
         """The header whose changes :meth:`_forget_columns` hears."""
+        self._plain: PlainCells | None = None
+        """The delegate, when it and the view's settings let the rows be painted here (a
+        :class:`PlainCells`, rows selected whole, a solid grid): asked of Qt again only after
+        one of its setters (three calls into Qt a paint, two answering an enum)."""
+        self._settled = False
+        """Whether ``_plain`` was found since the last such setter."""
+        self._option: tuple[object, QStyleOptionViewItem, int, QBrush] | None = None
+        """The view's item option, its cells' state (neither focused nor hovered) and their
+        alternate row colour, with the delegate's look they were read with: read again with
+        a new look (the view's font, palette, style, locale, enabled state, direction or
+        pixel ratio changed) or elide mode (some six calls into Qt a paint before)."""
+
+    def setItemDelegate(self, delegate: QAbstractItemDelegate) -> None:
+        self._settled = False
+        super().setItemDelegate(delegate)  # type: ignore[misc]
+
+    def setSelectionBehavior(self, behavior: QAbstractItemView.SelectionBehavior) -> None:
+        self._settled = False
+        super().setSelectionBehavior(behavior)  # type: ignore[misc]
+
+    def setGridStyle(self, style: Qt.PenStyle) -> None:
+        self._settled = False
+        super().setGridStyle(style)  # type: ignore[misc]
+
+    def setTextElideMode(self, mode: Qt.TextElideMode) -> None:
+        self._option = None
+        super().setTextElideMode(mode)  # type: ignore[misc]
 
     def _painted_by_qt(self) -> bool:
-        cells = self.itemDelegate()
-        return (not isinstance(cells, PlainCells) or self.hasFocus()
-                or self.viewport().underMouse() or cells.look().right_to_left
-                or self.selectionBehavior() != QAbstractItemView.SelectionBehavior.SelectRows
-                or self.gridStyle() != Qt.PenStyle.SolidLine)
+        if not self._settled:
+            cells = self.itemDelegate()
+            self._plain = cells if isinstance(cells, PlainCells) and (
+                self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+                and self.gridStyle() == Qt.PenStyle.SolidLine) else None
+            self._settled = True
+        plain = self._plain
+        return (plain is None or self.hasFocus() or self.viewport().underMouse()
+                or plain.look().right_to_left)
+
+    def _view_option(self, look: object) -> tuple[QStyleOptionViewItem, int, QBrush]:
+        """The view's item option, its cells' state and their alternate row colour, kept
+        with ``look`` (the option of a view that is not focused, as a painted one is: Qt's
+        drops the window's active state then)."""
+        kept = self._option
+        if kept is None or kept[0] is not look:
+            option = QStyleOptionViewItem()
+            self.initViewItemOption(option)
+            plain = option.state.value & _PLAIN
+            kept = self._option = (look, option, plain, option.palette.brush(
+                group(plain), QPalette.ColorRole.AlternateBase))
+        return kept[1], kept[2], kept[3]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._painted_by_qt():
@@ -101,19 +146,20 @@ class RowPainting:
         if not reached:
             return
         grid = 1 if self.showGrid() else 0
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
-        plain = option.state.value & _PLAIN
-        alternate = option.palette.brush(group(plain), QPalette.ColorRole.AlternateBase) \
-            if self.alternatingRowColors() else None
-        cells: PlainCells = self.itemDelegate()  # type: ignore[assignment]
+        cells: PlainCells = self._plain  # type: ignore[assignment]
+        look = cells.look()
+        option, plain, alternate = self._view_option(look)
+        if not self.alternatingRowColors():
+            alternate = None
         selected = self._selected_rows(min(a[1] for a in reached), max(a[2] for a in reached),
                                        model.columnCount())
         row_texts = self._row_texts
+        bottoms = {}
         painter = QPainter(self.viewport())
         try:
             for row, columns in self._cells(reached).items():
                 top, height = self.rowViewportPosition(row), self.rowHeight(row)
+                bottoms[row] = top + height
                 texts = row_texts(row)
                 cells.draw_row(painter, option, top, height - grid,
                                plain | (_SELECTED if row in selected else 0),
@@ -121,11 +167,12 @@ class RowPainting:
                                 for column, left, width, align in columns],
                                alternate if row & 1 else None)
             if grid:
-                colour = cells.look().grid(self, option, plain)
+                colour = look.grid(self, option, plain)
+                edges = (self._columns[0][1] if self._columns else  # (the header's length)
+                         self.horizontalHeader().length(), self.verticalHeader().length())
                 for area, first, last, columns in reached:
-                    self._paint_grid(painter, colour, area, [
-                        self.rowViewportPosition(row) + self.rowHeight(row)
-                        for row in range(first, last + 1)], columns)
+                    self._paint_grid(painter, colour, area, edges,
+                                     [bottoms[row] for row in range(first, last + 1)], columns)
         finally:
             painter.end()
 
@@ -201,13 +248,14 @@ class RowPainting:
                             if selection.isRowSelected(row, root))
         return rows
 
-    def _paint_grid(self, painter: QPainter, colour: QColor, area: QRect, bottoms: list[int],
-                    columns: list[Column]) -> None:
+    @staticmethod
+    def _paint_grid(painter: QPainter, colour: QColor, area: QRect, edges: tuple[int, int],
+                    bottoms: list[int], columns: list[Column]) -> None:
         """The lines Qt's table draws, in ``colour``: under each row (ending at ``bottoms``)
         and right of each column, within the area repainted and the rows' and columns'
-        extent."""
-        right = min(area.right(), self.horizontalHeader().length() - 1)
-        bottom = min(area.bottom(), self.verticalHeader().length() - 1)
+        extent (``edges``: the lengths of the column and row headers)."""
+        right = min(area.right(), edges[0] - 1)
+        bottom = min(area.bottom(), edges[1] - 1)
         for y in bottoms:
             painter.fillRect(area.left(), y - 1, right - area.left() + 1, 1, colour)
         for _column, left, width, _align in columns:

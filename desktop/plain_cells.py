@@ -39,8 +39,9 @@ LAID = 2_000
 """Most cells' texts kept laid out (each a text and its column's width; some 1 MB)."""
 _RESTYLED = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
                        QEvent.Type.StyleChange, QEvent.Type.DevicePixelRatioChange,
-                       QEvent.Type.ScreenChangeInternal, QEvent.Type.LayoutDirectionChange})
-"""Changes of the view that change how every cell looks."""
+                       QEvent.Type.ScreenChangeInternal, QEvent.Type.LayoutDirectionChange,
+                       QEvent.Type.EnabledChange, QEvent.Type.LocaleChange})
+"""Changes of the view that change how every cell looks (or, its locale, what it shows)."""
 _STYLED = (QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
 """States the style draws more than text for (a focus frame, a hover look)."""
 _SELECTED = QStyle.StateFlag.State_Selected.value
@@ -77,6 +78,7 @@ class _Look:
         self.height = math.ceil(metrics.ascent() + metrics.descent())
         self.right_to_left = view.layoutDirection() == Qt.LayoutDirection.RightToLeft
         self.pens: dict[int, QColor] = {}
+        self.fills: dict[int, QBrush] = {}
         self.grids: dict[int, QColor] = {}
 
     def pen(self, option: QStyleOptionViewItem, state: int) -> QColor:
@@ -87,6 +89,14 @@ class _Look:
                     QPalette.ColorRole.Text)
             pen = self.pens[state] = option.palette.color(group(state), role)
         return pen
+
+    def fill(self, option: QStyleOptionViewItem, state: int) -> QBrush:
+        """The brush the style fills a selected cell in ``state`` with."""
+        fill = self.fills.get(state)
+        if fill is None:
+            fill = self.fills[state] = option.palette.brush(group(state),
+                                                            QPalette.ColorRole.Highlight)
+        return fill
 
     def grid(self, view: QTableView, option: QStyleOptionViewItem, state: int) -> QColor:
         """The colour the style gives a table's grid, its cells in ``state`` (as
@@ -180,8 +190,7 @@ class PlainCells(QStyledItemDelegate):
         colour; None: the base the view filled) unless selected. A cell costs the drawing of
         its text and little else: the row is filled once, its pen set once."""
         look = self.look()
-        fill = option.palette.brush(group(state), QPalette.ColorRole.Highlight) \
-            if state & _SELECTED else shade
+        fill = look.fill(option, state) if state & _SELECTED else shade
         if fill is not None and cells:
             left, last = cells[0][0], cells[-1]
             painter.fillRect(left, top, last[0] + last[1] - left, height, fill)

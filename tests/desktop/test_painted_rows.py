@@ -276,3 +276,51 @@ def test_a_cells_change_keeps_the_header_measured(qtbot):
     header.sizeHint()  # (as the table's next layout asks it)
     assert asked == []
     assert header.sectionsClickable() and header.highlightSections()  # as Qt's own header
+
+
+def test_the_views_option_and_settings_are_read_once_until_they_change(qtbot, monkeypatch):
+    """The view's item option (its palette, font, state), its row colours and whether its
+    settings let it paint its rows (a delegate of plain cells, rows selected whole, a solid
+    grid) cost some nine calls into Qt at each paint, two of them answering an enum: read
+    once, then again after a change of the view's look (palette, enabled state: the pixels
+    are then Qt's) or of a setting (another grid: Qt paints)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage, QPalette
+    from PySide6.QtWidgets import QTableView
+
+    view = shown_table(qtbot, 6, 3, 200)
+    view.setAlternatingRowColors(True)
+    view.selectRow(1)
+    view.viewport().grab()
+    asked: list[str] = []
+    for name in ("initViewItemOption", "selectionBehavior", "gridStyle"):
+        method = getattr(QTableView, name)
+        monkeypatch.setattr(QTableView, name, lambda self, *args, name=name, method=method:
+                            asked.append(name) or method(self, *args))
+
+    def painted_by_qt() -> QImage:
+        view._painted_by_qt = lambda: True
+        qt = view.viewport().grab().toImage()
+        del view._painted_by_qt
+        return qt
+
+    for _ in range(3):
+        view.viewport().grab()
+    assert asked == []
+    palette = view.palette()
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#c0f0c0"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#a03030"))
+    view.setPalette(palette)
+    ours = view.viewport().grab().toImage()
+    assert asked == ["initViewItemOption"]
+    assert ours == painted_by_qt()
+    view.setEnabled(False)
+    asked.clear()
+    ours = view.viewport().grab().toImage()
+    assert asked == ["initViewItemOption"]
+    assert ours == painted_by_qt()
+    view.setEnabled(True)
+    view.setGridStyle(Qt.PenStyle.DotLine)
+    assert view._painted_by_qt()
+    view.setGridStyle(Qt.PenStyle.SolidLine)
+    assert not view._painted_by_qt()
