@@ -668,15 +668,21 @@ class SpanTextView(QPlainTextEdit):
             for span_id in lit:
                 span = self._spans.get(span_id)
                 if span is not None and self._reaches(span, reach):
-                    marks.lit(painter, [seg for piece in self._pieces(span)
-                                        for seg in viewport.segments(*piece)], color)
+                    marks.lit(painter, self._outline(viewport, span, segments), color)
         for span in drawn:
             marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
         if chosen is not None and self._reaches(chosen, reach):
-            marks.selected(painter, [seg for piece in self._pieces(chosen)
-                                     for seg in viewport.segments(*piece)],
+            marks.selected(painter, self._outline(viewport, chosen, segments),
                            self.palette().text().color())
+
+    def _outline(self, viewport: Viewport, span: SpanStyle,
+                 measured: dict[str, list[Segment]]) -> list[Segment]:
+        """The segments of ``span`` on screen: those ``measured`` for its marks in this paint
+        (a span of one range: its pieces in the blocks shown are its range there), else its
+        pieces measured now (the selected span's outline measured its boxes again)."""
+        found = None if span.fragments else measured.get(span.id)
+        return found or [seg for piece in self._pieces(span) for seg in viewport.segments(*piece)]
 
     def _reaches(self, span: SpanStyle, reach: tuple[int, int]) -> bool:
         """Whether a piece of ``span`` meets the Qt range ``reach``."""

@@ -12,7 +12,7 @@ from annotate.schema import Label
 from desktop.textview import SpanStyle, SpanTextView, style_for
 from desktop.textview import paint as paint_module
 from desktop.textview import view as view_module
-from desktop.textview.geometry import LONG_BLOCK
+from desktop.textview.geometry import LONG_BLOCK, Viewport
 from desktop.textview.paint import DEPTH_INSET, FILL_ALPHA
 from desktop.textview.view import REPLACED_IN_PLACE, SHAPED_BLOCKS
 
@@ -727,4 +727,33 @@ def test_marks_painted_again_make_no_new_boxes_or_points(qtbot, monkeypatch, sel
     fresh.select_span(selected)
     fresh.mark_hits([(40, 52)])
     qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
+    assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
+
+
+def test_the_selected_span_s_outline_takes_the_boxes_measured_for_its_marks(qtbot, monkeypatch):
+    """A paint measures the boxes of each span whose marks it draws once: the selected
+    span's outline is drawn over the boxes measured for its fill and line."""
+    view, fresh = shown_view(qtbot), shown_view(qtbot)
+    for shown in (view, fresh):
+        shown.set_document(PARAGRAPH, paragraph_marks())
+        shown.select_span("c8")
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible()
+                    and fresh.viewport().size() == view.viewport().size())
+    view.viewport().repaint()
+    measured, drawn = [], []
+    original, fill = Viewport.segments, view._marks.fill
+
+    def segments(self, start, end):
+        measured.append((start, end))
+        return original(self, start, end)
+
+    def counted_fill(painter, span, boxes, depth=0):
+        drawn.append(span.id)
+        fill(painter, span, boxes, depth)
+
+    monkeypatch.setattr(Viewport, "segments", segments)
+    view._marks.fill = counted_fill
+    top = line_rect(view, view.span("c8")).top()
+    view.viewport().repaint(QRect(0, top, view.viewport().width(), 4))
+    assert "c8" in drawn and len(measured) == len(drawn)
     assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
