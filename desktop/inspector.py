@@ -10,6 +10,7 @@ writes that figure's values into the fields as one undoable edit; nothing is wri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
@@ -39,8 +40,10 @@ from annotate.commands import (
     set_relation_note,
 )
 from annotate.model import Relation, Span
+from annotate.schema import AttributeDef
+from desktop.attribute_page import AttributePage
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.caption import Caption, add_named_row
+from desktop.caption import Caption
 from desktop.choices import ValueRows
 from desktop.cover import Cover
 from desktop.jobs import start_work
@@ -152,9 +155,11 @@ class Inspector(QDockWidget):
         self.text.setFixedHeight(90)  # (never squeezed, so never resized: see GrowingPanel)
         self._quoted = ""  # what the text field shows
         self.attributes = QStackedWidget()
-        """One page of fields per label, made when a span of that label is first shown and
-        kept: a relabel shows another page instead of making and dropping fields."""
-        self._attribute_pages: dict[str, tuple[QWidget, dict[str, AttributeEditor]]] = {}
+        """Pages of attribute fields, made when a span of a label is first shown and kept: a
+        relabel shows another page, or other rows of the same page (labels whose attributes
+        begin alike share one: :mod:`desktop.attribute_page`), instead of making and
+        dropping fields."""
+        self._attribute_pages: list[AttributePage] = []
         self._editors: dict[str, AttributeEditor] = {}
         self.figures = QWidget()
         self.figures.setAccessibleName("Proposed figures")
@@ -350,30 +355,39 @@ class Inspector(QDockWidget):
 
     def _fill_attributes(self, span: Span) -> None:
         if self._attribute_label != span.label:
-            if span.label not in self._attribute_pages:
-                self._attribute_pages[span.label] = self._attribute_page(span.label)
-            page, self._editors = self._attribute_pages[span.label]
-            for other, _ in self._attribute_pages.values():  # the stack takes the shown
-                other.setSizePolicy(IGNORED if other is not page else PREFERRED)  # page's size
-            self.attributes.setCurrentWidget(page)
+            label = self.service.schema().label(span.label)
+            attributes = label.attributes if label else ()
+            page = self._attribute_page(attributes)
+            self._editors = page.show_rows(len(attributes))
+            if self.attributes.currentWidget() is not page:
+                for other in self._attribute_pages:  # the stack takes the shown page's size
+                    other.setSizePolicy(IGNORED if other is not page else PREFERRED)
+                self.attributes.setCurrentWidget(page)
             self._attribute_label = span.label
         for name, editor in self._editors.items():
             editor.show_value(span.attributes.get(name))
 
-    def _attribute_page(self, label_name: str) -> tuple[QWidget, dict[str, AttributeEditor]]:
-        """The fields of ``label_name``'s attributes, on a page of the stack."""
-        page, editors = QWidget(), {}
-        rows = QFormLayout(page)
-        rows.setContentsMargins(0, 0, 0, 0)
-        label = self.service.schema().label(label_name)
-        for attr in label.attributes if label else ():
-            editor = make_editor(attr, lambda value, name=attr.name: self.set_attribute(
-                name, value), NoTypeAhead)
-            editors[attr.name] = editor
-            editor.widget.setAccessibleName(attr.name)
-            add_named_row(rows, attr.name, editor.widget, kept=True)  # as the form's (_build)
-        self.attributes.addWidget(page)
-        return page, editors
+    def _attribute_page(self, attributes: Sequence[AttributeDef]) -> AttributePage:
+        """The page for a label of ``attributes``: the shown page, or else another, whose
+        rows begin with them; else a page whose rows they begin with, given the rest; else
+        a new page."""
+        shown = self.attributes.currentWidget()
+        pages = sorted(self._attribute_pages, key=lambda page: page is not shown)
+        page = next((page for page in pages if page.holds(attributes)), None)
+        if page is None:
+            page = next((page for page in pages if page.begins(attributes)), None)
+            if page is not None:
+                page.extend(attributes)
+        if page is None:
+            page = AttributePage(attributes, self._attribute_editor)
+            self._attribute_pages.append(page)
+            self.attributes.addWidget(page)
+        return page
+
+    def _attribute_editor(self, attr: AttributeDef) -> AttributeEditor:
+        """The field of ``attr``, storing its edits for the shown span."""
+        return make_editor(attr, lambda value, name=attr.name: self.set_attribute(name, value),
+                           NoTypeAhead)
 
     def _fill_figures(self, span: Span, text: str) -> None:
         """A button for each figure proposed for ``span`` (none: the row is hidden)."""
@@ -475,7 +489,7 @@ class Inspector(QDockWidget):
         for name in self.service.schema().label_names:
             self._labels.add(name, line(name, NAME))
         self._attribute_label = None
-        for page, _ in self._attribute_pages.values():  # the labels' attributes may differ
+        for page in self._attribute_pages:  # the labels' attributes may differ
             self.attributes.removeWidget(page)
             page.deleteLater()
         self._attribute_pages.clear()

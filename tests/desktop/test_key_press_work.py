@@ -122,7 +122,8 @@ def test_tab_passes_by_the_covered_form_and_mouse_meets_the_note(window, qtbot):
 
 def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
     """A relabelled span shows its new label's fields: Tab reaches those and none of the old
-    label's, and after the form was covered and shown again too."""
+    label's others (a DENIAL's fields are a CLAIM's first two, shared: the CLAIM's figure
+    fields are covered), and after the form was covered and shown again too."""
     inspector = window.inspector
     select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
@@ -130,9 +131,11 @@ def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
     qtbot.keyClick(window.editor.view, *PRESSES[1])
     assert inspector.span.label == "DENIAL"
     denial = dict(inspector._editors)
+    assert list(denial) == ["certainty", "proposition"]
     walked = focus_walk(window)
+    assert [e.widget for e in denial.values()] == [claim[name].widget for name in denial]
     assert {e.widget for e in denial.values()} <= set(walked)
-    assert not {e.widget for e in claim.values()} & set(walked)
+    assert not {e.widget for name, e in claim.items() if name not in denial} & set(walked)
     window.editor.view.setFocus()
     qtbot.keyClick(window.editor.view, *PRESSES[2])  # undone: the claim's fields again
     assert inspector.span.label == "CLAIM"
@@ -141,9 +144,8 @@ def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
     assert inspector.span is None
     select_words(window, "ambushed")
     qtbot.keyClick(window.editor.view, *CREATE)  # the form covered and shown again
-    walked = focus_walk(window)
-    assert {e.widget for e in claim.values()} <= set(walked)
-    assert not {e.widget for e in denial.values()} & set(walked)
+    every = {e.widget for page in inspector._attribute_pages for e in page.editors.values()}
+    assert every & set(focus_walk(window)) == {e.widget for e in claim.values()}
 
 
 def test_the_note_takes_the_focus_of_the_form_it_covers(window, qtbot):
@@ -208,8 +210,8 @@ def test_a_span_shown_sets_a_drop_down_only_when_its_value_changes(window, qtbot
     for key in PRESSES:  # each label's page of fields made
         qtbot.keyClick(window.editor.view, *key)
     inspector = window.inspector
-    boxes = [inspector.label, *(editor.widget for page in inspector._attribute_pages.values()
-                                for editor in page[1].values()
+    boxes = [inspector.label, *(editor.widget for page in inspector._attribute_pages
+                                for editor in page.editors.values()
                                 if isinstance(editor.widget, QComboBox))]
     calls: Counter[tuple[str, str]] = Counter()
     for box in boxes:
@@ -223,7 +225,7 @@ def test_a_span_shown_sets_a_drop_down_only_when_its_value_changes(window, qtbot
     finally:
         for box in boxes:
             del box.setCurrentIndex, box.findData
-    assert len(boxes) == 5  # the label, CLAIM's and DENIAL's certainty and proposition
+    assert len(boxes) == 3  # the label, certainty and proposition (a CLAIM's and DENIAL's)
     assert calls == Counter({("Label", "setCurrentIndex"): 4})
 
 

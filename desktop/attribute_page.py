@@ -1,0 +1,103 @@
+"""A page of attribute fields shared by the labels whose attributes begin alike.
+
+The Span panel showed one page of fields per label in a stack: a relabel from a CLAIM to a
+DENIAL (whose attributes are the CLAIM's first two) hid the CLAIM's page and showed the
+DENIAL's, which sent a hide or show event to each field and caption of both, laid out the
+page, the stack, the form and the panel, and repainted the page. Here such labels show one
+page: a label shows its own rows, and the rows past them are covered by a blank of the
+window's colour (as the stack's room under a shorter page looked), so a relabel between them
+lays nothing out and repaints the blank, or the rows it uncovers, alone. The covered fields
+take no focus (Tab passes them by) and the mouse meets the blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QFormLayout, QWidget
+
+from annotate.schema import AttributeDef
+from desktop.attribute_widgets import AttributeEditor
+from desktop.caption import add_named_row
+from desktop.cover import Reach, back_in_reach, out_of_reach
+
+MakeEditor = Callable[[AttributeDef], AttributeEditor]
+"""Makes the field of an attribute (wired to store its edits)."""
+
+
+class _Rows(QFormLayout):
+    """The page's rows; each time they are placed, the blank is placed over those covered."""
+
+    def __init__(self, page: AttributePage) -> None:
+        super().__init__(page)
+        self._page = page
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._page.place_blank()
+
+
+class AttributePage(QWidget):
+    """The fields of ``attributes``, in rows; :meth:`show_rows` shows the first of them."""
+
+    def __init__(self, attributes: Sequence[AttributeDef], make: MakeEditor) -> None:
+        super().__init__()
+        self._make = make
+        self.attributes: list[AttributeDef] = []
+        self.editors: dict[str, AttributeEditor] = {}
+        self._rows = _Rows(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._blank = QWidget(self)
+        """Over the rows covered (none: no height). Always shown: a child shown (not one
+        hidden) lays its parent out again, here the page, the stack, the form and the panel."""
+        self._blank.setAutoFillBackground(True)  # opaque: the rows under it are not painted
+        self._shown = 0  # the rows shown (those past them covered)
+        self._reach: Reach = []  # the focus taken from the covered fields
+        self.extend(attributes)
+
+    def holds(self, attributes: Sequence[AttributeDef]) -> bool:
+        """Whether this page's rows begin with ``attributes``' (the page can show them)."""
+        return self.attributes[:len(attributes)] == list(attributes)
+
+    def begins(self, attributes: Sequence[AttributeDef]) -> bool:
+        """Whether ``attributes`` begin with all of this page's (:meth:`extend` makes the
+        page hold them)."""
+        return list(attributes[:len(self.attributes)]) == self.attributes
+
+    def extend(self, attributes: Sequence[AttributeDef]) -> None:
+        """Add the rows of ``attributes`` past this page's (which they begin with): covered
+        while rows before them are, else shown."""
+        covered = self._shown < len(self.attributes)
+        for attr in attributes[len(self.attributes):]:
+            editor = self._make(attr)
+            editor.widget.setAccessibleName(attr.name)
+            add_named_row(self._rows, attr.name, editor.widget, kept=True)  # as the form's
+            self.attributes.append(attr)
+            self.editors[attr.name] = editor
+            if covered:
+                self._reach += out_of_reach([editor.widget])
+        if not covered:
+            self._shown = len(self.attributes)
+        self._blank.raise_()
+
+    def show_rows(self, count: int) -> dict[str, AttributeEditor]:
+        """Show the first ``count`` rows and cover the others: the editors shown, by name."""
+        if count != self._shown:
+            self._shown = count
+            back_in_reach(self._reach)
+            fields = [e.widget for e in self.editors.values()]
+            self._reach = out_of_reach(fields[count:])
+            self.place_blank()
+        return {attr.name: self.editors[attr.name] for attr in self.attributes[:count]}
+
+    def place_blank(self) -> None:
+        """Put the blank over the rows past those shown, down to the page's bottom."""
+        top = self.height()
+        if self._shown == 0:
+            top = 0
+        elif self._shown < len(self.attributes):
+            top = min(item.geometry().top() for role in (QFormLayout.ItemRole.LabelRole,
+                                                          QFormLayout.ItemRole.FieldRole)
+                      if (item := self._rows.itemAt(self._shown, role)) is not None)
+        self._blank.setGeometry(0, top, self.width(), self.height() - top)
