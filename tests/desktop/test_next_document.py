@@ -183,12 +183,8 @@ def test_the_document_lists_rows_are_drawn_in_one_call_without_the_style(
     assert rows[True] >= 3  # the rows repainted, drawn by the table
 
 
-def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tmp_path: Path,
-                                                                        ) -> None:
-    """Stepping past the last row the document list shows scrolls it: its scroll bar is
-    repainted over a background of its own, not over the dock (whose title's paint reads the
-    style's icons from their files), which it paints itself (its container, filled with that
-    colour, was painted under it at each step)."""
+def many_documents(qtbot, tmp_path: Path) -> MainWindow:
+    """A window on a store of 80 documents, more than its list shows."""
     path = tmp_path / "many.sqlite"
     store = Store.open(path)
     store.import_documents(AnnotatedDocument(Document(f"{n}. {TEXT}", f"Report {n}"), ())
@@ -198,6 +194,44 @@ def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tm
     window.welcome.hide()
     window.resize(900, 700)
     qtbot.wait(50)
+    return window
+
+
+def test_stepping_through_the_document_list_scrolls_it_once_every_half_page(
+        qtbot, tmp_path: Path) -> None:
+    """A step onto a row the list does not show whole scrolls that row to the list's middle:
+    the next steps, down or up, find their rows shown and scroll nothing (Qt's own scroll
+    to the current row moved the list by a row at each step past its edge)."""
+    window = many_documents(qtbot, tmp_path)
+    table = window.documents.table
+    bar = table.verticalScrollBar()
+    shown = table.viewport().height() // table.rowHeight(0)
+    assert 4 <= shown < 40
+    moves: list[int] = []
+    bar.valueChanged.connect(moves.append)
+    for step in range(40):
+        next_document(qtbot, window)
+        row = table.currentIndex().row()
+        assert row == step + 1
+        top = table.rowViewportPosition(row)
+        assert top >= 0 and top + table.rowHeight(row) <= table.viewport().height()
+    assert bar.value() > 0
+    assert len(moves) <= 40 // (shown // 2 - 1) + 1  # a row at each step: some 40 - shown
+    moved = len(moves)
+    for _ in range(shown // 2 - 1):  # back up: the rows above the middle are shown
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(30)
+    assert len(moves) == moved
+    window.service.store.close()
+
+
+def test_a_step_that_scrolls_the_document_list_repaints_the_list_alone(qtbot, tmp_path: Path,
+                                                                        ) -> None:
+    """Stepping past the last row the document list shows scrolls it: its scroll bar is
+    repainted over a background of its own, not over the dock (whose title's paint reads the
+    style's icons from their files), which it paints itself (its container, filled with that
+    colour, was painted under it at each step)."""
+    window = many_documents(qtbot, tmp_path)
     dock, table = window.documents, window.documents.table
     bar = table.verticalScrollBar()
     paints = Events(QEvent.Type.Paint, [dock, table, table.viewport(), bar, bar.parentWidget()])
