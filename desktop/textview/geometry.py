@@ -181,16 +181,20 @@ class Viewport:
             return
         rect = view.blockBoundingGeometry(first)
         known = (first, rect.top() + self._dy, rect.height())
-        if top > 0:
-            first = self._block_at(int(top), known)
-        last = self._block_at(int(bottom) + 1, known)
+        at_top = self._block_at(int(top), known) if top > 0 else known
+        at_bottom = self._block_at(int(bottom) + 1, known)
+        first, last = at_top[0], at_bottom[0]
         if last.position() < first.position():
-            last = first
-        start, end = first.position(), last.position() + last.length()
+            last, at_bottom = first, at_top
+        self.qt_range = (first.position(), last.position() + last.length())
+        # the two blocks are measured where they were found (each asked of Qt again later)
+        first_measured = self._keep(self._made(*at_top))
+        last_measured = first_measured if last == first else self._keep(self._made(*at_bottom))
+        start, end = self.qt_range
         if first.length() > LONG_BLOCK:
-            start = self._block(start).shown_range()[0]
+            start = first_measured.shown_range()[0]
         if last.length() > LONG_BLOCK:
-            end = self._block(last.position()).shown_range()[1]
+            end = last_measured.shown_range()[1]
         self.qt_range = (start, end)
         """The Qt positions shown, ``[first, end)``, separator of the last block included (of
         a long block, only its lines that meet the band)."""
@@ -205,37 +209,41 @@ class Viewport:
         return (self._block(start).position_at(top, False),
                 self._block(end - 1).position_at(bottom, True))
 
-    def _block_at(self, y: float, known: tuple[QTextBlock, float, float]) -> QTextBlock:
-        """The block at viewport height ``y`` (the last block below the text), found from a
-        ``known`` block, its top and height: guessed as if the blocks between were as high, and
-        walked to from there. (Qt's own hit test shapes the line it lands on: 40 µs.)"""
+    def _block_at(self, y: float, known: tuple[QTextBlock, float, float],
+                  ) -> tuple[QTextBlock, float, float]:
+        """The block at viewport height ``y`` (the last block below the text), its top and
+        height, found from a ``known`` block, its top and height: guessed as if the blocks
+        between were as high, and walked to from there. (Qt's own hit test shapes the line it
+        lands on: 40 µs.)"""
         block, block_top, height = known
         if height > 0 and y >= block_top + height:
             guess = self._document.findBlockByNumber(
                 block.blockNumber() + int((y - block_top) / height)
             )
-            block = guess if guess.isValid() else self._document.lastBlock()
+            block, block_top, height = self._placed(
+                guess if guess.isValid() else self._document.lastBlock())
         while True:
-            rect = self._view.blockBoundingGeometry(block)
-            block_top = rect.top() + self._dy
             if y < block_top:
                 step = block.previous()
-            elif y >= block_top + rect.height():
+            elif y >= block_top + height:
                 step = block.next()
             else:
-                return block
+                return block, block_top, height
             if not step.isValid():
-                return block
-            block = step
+                return block, block_top, height
+            block, block_top, height = self._placed(step)
+
+    def _placed(self, block: QTextBlock) -> tuple[QTextBlock, float, float]:
+        """``block``, its top on the viewport and its height."""
+        rect = self._view.blockBoundingGeometry(block)
+        return block, rect.top() + self._dy, rect.height()
 
     def _block(self, position: int) -> _Block:
         """The measured block holding ``position`` (inside :attr:`qt_range`)."""
         k = bisect_right(self._starts, position) - 1
         if k >= 0 and position <= self._blocks[k].end:
             return self._blocks[k]
-        block = self._document.findBlock(position)
-        rect = self._view.blockBoundingGeometry(block)
-        return self._keep(self._made(block, rect.top() + self._dy, rect.height()))
+        return self._keep(self._made(*self._placed(self._document.findBlock(position))))
 
     def _next(self, previous: _Block) -> _Block:
         """The measured block after ``previous``; it sits right below it."""

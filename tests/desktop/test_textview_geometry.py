@@ -142,3 +142,28 @@ def test_a_paragraphs_layout_is_asked_for_once_however_many_spans_it_shows(qtbot
     assert [viewport.segments(*r) for r in ranges] == expected
     assert all(expected) and viewport.qt_range[1] > 100
     assert len(asked) == 1
+
+
+def test_a_band_asks_qt_where_its_end_blocks_are_once(qtbot) -> None:
+    """A band's viewport keeps the blocks at its two ends as it found them: a paint's lines
+    and boxes in them ask Qt for their geometry no more (a band inside the first block shown,
+    as a key press's repaint often is, asks once)."""
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(260, 300)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_document(mixed_text(), [])
+    view.viewport().repaint()
+    first = view.firstVisibleBlock()
+    inside = int(view.blockBoundingGeometry(first).height()) // 2
+    start, end = first.position() + 2, first.position() + 6
+    expected = Viewport(view, 0, view.viewport().height()).segments(start, end)
+    asked = []
+    geometry = view.blockBoundingGeometry
+    view.blockBoundingGeometry = lambda block: asked.append(block) or geometry(block)
+    band = Viewport(view, inside - 1, inside)
+    assert band.lines_between(inside - 1, inside) == (first.position(),
+                                                      first.position() + first.length())
+    assert band.segments(start, end) == expected and expected
+    assert len(asked) == 1
