@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 
 from PySide6.QtCore import QEvent, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -65,6 +65,7 @@ Fusion style draws the slider's rounded end: between them it draws each line acr
 slider alike, whatever its length (so a slider is stretched to another length)."""
 _SLIDER = QStyle.SubControl.SC_ScrollBarSlider
 _GROOVE = QStyle.SubControl.SC_ScrollBarGroove
+_ACTIVE = QStyle.StateFlag.State_Active.value
 
 
 class SteadyScrollBar(QScrollBar):
@@ -75,6 +76,15 @@ class SteadyScrollBar(QScrollBar):
         super().__init__(orientation)
         self._shown: Look | None = None  # as last painted
         self._drawn: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._looks: dict[Hashable, Look] = {}
+        """The look of each whole bar kept in ``_drawn``, by its key."""
+        self._bar: tuple | None = None
+        """What the bar's looks are drawn for besides its slider, its pixel ratio and its
+        window's activation (told to a child widget by no change event): its size, its
+        container's colour, its palette, state, orientation and direction; read at the first
+        paint after a change of the bar (a change event, a resize): a look kept is then
+        painted without the style's option of the bar (some 25 calls into Qt a paint before,
+        three answering an enum)."""
         self._under: QWidget | None = None
         """Its container, kept from the first paint on (asked again at each paint, Qt's
         private container class got a new Python wrapper each time: ~8-60 µs)."""
@@ -92,35 +102,45 @@ class SteadyScrollBar(QScrollBar):
             super().sliderChange(change)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        option = QStyleOptionSlider()
-        self.initStyleOption(option)
-        self._shown = self.look(option)
         under = self._under
         if under is None:
             under = self._under = self.parentWidget()
         if under is None or not under.autoFillBackground():
+            self._shown = self.look()
             super().paintEvent(event)
             return
-        background = under.palette().color(under.backgroundRole())
         if self.isSliderDown() or self.underMouse():
+            self._shown = self.look()
             painter = QPainter(self)
-            painter.fillRect(event.rect(), background)  # (what the container showed)
+            painter.fillRect(event.rect(), _background(under))  # (what the container showed)
             painter.end()
             super().paintEvent(event)
             return
-        option.subControls = QStyle.SubControl.SC_All
         ratio = self.devicePixelRatioF()
-        bar = (self.width(), self.height(), ratio, background.rgba(), option.palette.cacheKey(),
-               option.state.value, option.orientation, option.upsideDown)
-        key = (*bar, option.minimum, option.maximum, option.sliderPosition, option.sliderValue,
-               option.pageStep, option.singleStep)
+        bar = (*(self._bar or self._read_bar(under)), ratio, self.isActiveWindow())
+        key = (*bar, self.minimum(), self.maximum(), self.sliderPosition(), self.value(),
+               self.pageStep(), self.singleStep())
         drawn = self._kept(key)
         if drawn is None:
-            drawn = self._keep(key, self._moved(option, self._shown[0], bar, background, ratio)
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            look = self._looks[key] = self.look(option)
+            option.subControls = QStyle.SubControl.SC_All
+            background = _background(under)
+            drawn = self._keep(key, self._moved(option, look[0], bar, background, ratio)
                                or self._draw(option, background, ratio))
+        self._shown = self._looks[key]
         painter = QPainter(self)
         painter.drawPixmap(0, 0, drawn)
         painter.end()
+
+    def _read_bar(self, under: QWidget) -> tuple:
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        self._bar = (self.width(), self.height(), _background(under).rgba(),
+                     option.palette.cacheKey(), option.state.value & ~_ACTIVE, option.orientation,
+                     option.upsideDown)
+        return self._bar
 
     def _kept(self, key: Hashable) -> QPixmap | None:
         drawn = self._drawn.get(key)
@@ -131,7 +151,7 @@ class SteadyScrollBar(QScrollBar):
     def _keep(self, key: Hashable, drawn: QPixmap) -> QPixmap:
         self._drawn[key] = drawn
         if len(self._drawn) > LOOKS:
-            self._drawn.popitem(last=False)
+            self._looks.pop(self._drawn.popitem(last=False)[0], None)
         return drawn
 
     def _moved(self, option: QStyleOptionSlider, slider: QRect, bar: tuple, background: QColor,
@@ -212,11 +232,26 @@ class SteadyScrollBar(QScrollBar):
         return drawn
 
     def changeEvent(self, event: QEvent) -> None:
+        self._bar = None  # (its palette, state, container: read again)
         if event.type() == QEvent.Type.StyleChange:  # (a palette or size is in the key)
             self._drawn.clear()
+            self._looks.clear()
         elif event.type() == QEvent.Type.ParentChange:
             self._under = None
         super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._bar = None
+        super().resizeEvent(event)
+
+    def setInvertedAppearance(self, inverted: bool) -> None:
+        self._bar = None
+        super().setInvertedAppearance(inverted)
+
+
+def _background(under: QWidget) -> QColor:
+    """The colour a bar's container fills itself with (what shows under the bar's edges)."""
+    return under.palette().color(under.backgroundRole())
 
 
 def _stretched(target: QRect, strip: QPixmap, vertical: bool) -> list[tuple[QRectF, QRectF]]:

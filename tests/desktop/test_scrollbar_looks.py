@@ -57,6 +57,34 @@ def test_a_look_shown_again_is_copied_not_drawn(qtbot):
     assert style.bars == 2 and under.isVisible()
 
 
+def test_a_look_kept_is_painted_without_the_bars_option(qtbot, monkeypatch):
+    """A look kept is found by the bar's values and what was read of it at its first paint
+    after a change (its size, palette, state: some 25 calls into Qt at each paint before,
+    three answering an enum); a new palette is read again, and the bar looks as the style
+    draws it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    steady, plain = SteadyScrollBar(Qt.Orientation.Vertical), QScrollBar(Qt.Orientation.Vertical)
+    under = {bar: shown(qtbot, bar) for bar in (steady, plain)}
+    for maximum in (11, 10, 11, 10):
+        steady.setRange(0, maximum)
+        steady.repaint()
+    asked = []
+    monkeypatch.setattr(steady, "initStyleOption", lambda option: asked.append(option) or
+                        QScrollBar.initStyleOption(steady, option))
+    for _ in range(3):
+        steady.repaint()
+    assert asked == []
+    palette = steady.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#d0e0ff"))
+    palette.setColor(QPalette.ColorRole.Button, QColor("#ffd0a0"))
+    for bar in (steady, plain):
+        under[bar].setPalette(palette)
+        bar.setRange(0, 10)
+    assert under[steady].grab().toImage() == under[plain].grab().toImage()
+    assert asked  # (read again)
+
+
 @pytest.mark.parametrize("value", [0, 4, 10])
 def test_a_copied_bar_looks_as_the_style_draws_it(qtbot, value):
     """Over its container (what shows under the bar's half-transparent edges), at either end
