@@ -211,8 +211,7 @@ class SpanTextView(QPlainTextEdit):
             old = self._spans.add(span)
             dirty += (span,) if old is None else (span, old)
         document = self.document()
-        for span in dirty:
-            start, end = self._to_qt(span)
+        for start, end in {self._to_qt(span) for span in dirty}:  # a relabel's two: one range
             first = document.findBlock(start).blockNumber()
             for number in range(first, document.findBlock(max(end - 1, start)).blockNumber() + 1):
                 self._placed_blocks.pop(number, None)

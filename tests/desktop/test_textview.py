@@ -757,3 +757,21 @@ def test_the_selected_span_s_outline_takes_the_boxes_measured_for_its_marks(qtbo
     view.viewport().repaint(QRect(0, top, view.viewport().width(), 4))
     assert "c8" in drawn and len(measured) == len(drawn)
     assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
+
+
+def test_a_relabel_finds_the_blocks_of_its_one_range_once(view):
+    """A span changed in place (a relabel: the span before and after over one range) lets go
+    of the spans placed in its blocks finding them once, and is repainted as relabelled."""
+    gamma = style("g", TEXT, "gamma delta")
+    view.set_document(TEXT, [gamma])
+    view.viewport().repaint()
+    document = view.document()
+    found = []
+    find_block = document.findBlock
+    document.findBlock = lambda position: found.append(position) or find_block(position)
+    view.update_spans([style("g", TEXT, "gamma delta", color=GREEN)])
+    assert len(found) == 3  # its first block and its last, and its lines measured to repaint
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    rect = line_rect(view, gamma)
+    assert count_near(image, rect, blended(GREEN, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
