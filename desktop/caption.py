@@ -2,9 +2,11 @@
 
 A :class:`QLabel` lays its text out again at every paint (some 0.06 M instructions a
 caption): each span made after none uncovered the Span panel's form and painted its captions
-that way. A :class:`Caption` keeps the picture of its text over its background colour (the
-window's, as under it) and copies it while its text, size, font, palette, state and
-pixel ratio stay the same, drawn as Qt's label draws plain text on one line.
+that way, and a selectable label laid its text out in a document at each paint (the panel's
+note for no span, at each span deleted). A :class:`Caption` keeps the picture of its text
+over its background colour (the window's, as under it) and copies it while its text, size,
+font, palette, state and pixel ratio stay the same, drawn as Qt's label draws plain text, on
+one line or word-wrapped.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ _REDRAWN = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
 
 
 class Caption(QLabel):
-    """A label of plain text on one line, with no frame, margin or indent (what a
-    :class:`QFormLayout` makes of a row's caption), painted from a kept picture: its text
+    """A label of plain text (on one line or word-wrapped), with no frame, margin or indent
+    (what a :class:`QFormLayout` makes of a row's caption), painted from a kept picture: its text
     over its background colour, for a caption over a parent of that colour (not declared
     opaque, so Qt neither fills it first nor takes it out of what its parent paints)."""
 
@@ -73,6 +75,8 @@ class Caption(QLabel):
         flags = QStyle.visualAlignment(direction, self.alignment()).value | (
             Qt.TextFlag.TextForceRightToLeft if backwards
             else Qt.TextFlag.TextForceLeftToRight).value
+        if self.wordWrap():
+            flags |= Qt.TextFlag.TextWordWrap.value
         style = self.style()
         if self.buddy() is not None and "&" in text:  # a mnemonic, as QLabel draws it
             flags |= Qt.TextFlag.TextShowMnemonic.value

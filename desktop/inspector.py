@@ -136,7 +136,7 @@ class Inspector(QDockWidget):
         self.setObjectName("inspector")
         self.service = service
         self.span: Span | None = None
-        self.empty = plain_label("Select a span in the text (click it, or press Tab).")
+        self.empty = Caption("Select a span in the text (click it, or press Tab).")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label = NoTypeAhead()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
 from desktop.caption import Caption, right_to_left
 from desktop.plain import plain_label
@@ -117,3 +117,23 @@ def test_a_caption_of_a_field_shows_its_ampersands_as_the_layouts_label(qtbot):
         qtbot.waitExposed(body)
         pictures.append(body.grab().toImage())
     assert pictures[0] == pictures[1]
+
+
+@pytest.mark.parametrize("selectable", [False, True])
+def test_a_word_wrapped_caption_looks_as_qts_wrapped_label(qtbot, selectable):
+    """(The Span panel's note for no span was a selectable label, word-wrapped: laid out in
+    a document at each paint.) At widths that wrap it on two, three and four lines."""
+    text = "Select a span in the text (click it, or press Tab)."
+    for width in (260, 160, 110):
+        pictures = []
+        for label in (Caption(text), plain_label(text) if selectable else QLabel(text)):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setAutoFillBackground(True)
+            label.resize(width, 90)
+            qtbot.addWidget(label)
+            label.show()
+            qtbot.waitExposed(label)
+            pictures.append(label.grab().toImage())
+        assert pictures[0] == pictures[1], width

@@ -83,7 +83,7 @@ def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
                            after=lambda: qtbot.wait(1) or seen.append(dict(events.count)))
     finally:
         QApplication.instance().removeEventFilter(events)
-    assert seen[0::4] == [{"Hide QLabel": 1}] * 2 and seen[3::4] == [{"Show QLabel": 1}] * 2
+    assert seen[0::4] == [{"Hide Caption": 1}] * 2 and seen[3::4] == [{"Show Caption": 1}] * 2
     assert inspector.span is None
 
 

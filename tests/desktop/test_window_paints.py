@@ -643,6 +643,25 @@ def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot
     assert sum(paints.count.values()) >= len(PLACES) and drawn == []  # (painted: copied)
 
 
+def test_a_span_deleted_draws_the_span_panels_note_from_a_kept_picture(window, qtbot,
+                                                                       monkeypatch):
+    """Each span deleted covers the Span panel's form with its note for no span, which a
+    selectable label laid out in a document and drew at each paint (~0.2 M instructions of a
+    delete); it is now copied from a picture drawn once (desktop/caption.py)."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    note = inspector.empty
+    assert isinstance(note, Caption) and note.wordWrap()
+    drawn = []
+    real = Caption._drawn
+    monkeypatch.setattr(Caption, "_drawn", lambda self, ratio: drawn.append(self.text()) or
+                        real(self, ratio))
+    paints = Paints([note])
+    for at in PLACES:
+        press_all(qtbot, window, at)
+    assert paints.count[note] >= len(PLACES) and note.text() not in drawn
+
+
 def test_a_span_mades_offsets_are_drawn_as_a_plain_line(window, qtbot):
     """The offsets of each span made were drawn by a selectable label, through a document
     laid out anew (~0.12 M instructions of a create, with its focus policy); the label is now
