@@ -8,7 +8,9 @@ note, filled with the window's colour, is raised over it (shown or hidden alone)
 note or the form is painted anew. While covered, the form's fields take no focus: Tab and
 Shift+Tab pass them by, as they passed by the hidden page, and the mouse meets the note.
 (A label's attribute fields stay pages of a stack: covering one page of fields with another
-saved nothing, the pages behind being laid out again at each relabel.)
+saved nothing, the pages behind being laid out again at each relabel. Labels whose attributes
+begin alike share a page instead, the rows past a label's own covered:
+:mod:`desktop.attribute_page`.)
 """
 
 from __future__ import annotations
