@@ -7,7 +7,8 @@ page, the stack, the form and the panel, and repainted the page. Here such label
 page: a label shows its own rows, and the rows past them are covered by a blank of the
 window's colour (as the stack's room under a shorter page looked), so a relabel between them
 lays nothing out and repaints the blank, or the rows it uncovers, alone. The covered fields
-take no focus (Tab passes them by) and the mouse meets the blank.
+take no focus (Tab passes them by; one covered while it has the focus gives it to the blank)
+and the mouse meets the blank.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
 from annotate.schema import AttributeDef
 from desktop.attribute_widgets import AttributeEditor
@@ -86,9 +87,12 @@ class AttributePage(QWidget):
         if count != self._shown:
             self._shown = count
             back_in_reach(self._reach)
-            fields = [e.widget for e in self.editors.values()]
-            self._reach = out_of_reach(fields[count:])
+            covered = [e.widget for e in self.editors.values()][count:]
+            self._reach = out_of_reach(covered)
             self.place_blank()
+            focus = QApplication.focusWidget()
+            if focus is not None and any(f is focus or f.isAncestorOf(focus) for f in covered):
+                self._blank.setFocus()  # as the stack gave up the focus of the page it hid
         return {attr.name: self.editors[attr.name] for attr in self.attributes[:count]}
 
     def place_blank(self) -> None:

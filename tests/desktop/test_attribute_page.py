@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from annotate.commands import UpdateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from annotate.schema import AttributeDef
 from db.store import Store
@@ -129,3 +130,38 @@ def test_a_covered_field_is_not_reached_by_the_mouse(qtbot):
     page.show_rows(2)
     qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert field.hasFocus()
+
+
+def test_a_field_covered_while_it_has_the_focus_gives_the_focus_up(qtbot, tmp_path: Path):
+    """A claim relabelled a denial by a change from elsewhere (an undo from the menu, another
+    program) while its count field has the focus: what is typed next never reaches that
+    covered field, nor the span (the hidden page of before gave its focus up too)."""
+    document = Document("The army denied it on Tuesday.", "Focus")
+    claim = Span(document.uid, 4, 8, "CLAIM", ME)
+    store = Store.open(tmp_path / "s.sqlite")
+    extra = {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)}
+    store.set_schema(replace(store.schema(), labels=tuple(
+        replace(label, attributes=extra[label.name]) if label.name in extra else label
+        for label in store.schema().labels)))
+    store.import_documents([AnnotatedDocument(document, (claim,))])
+    window = MainWindow(Service(store, ME),
+                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    service = window.service
+    service.open_document(document.uid)
+    service.hub.spanRequested.emit(claim.id)
+    qtbot.wait(10)
+    count = window.inspector._editors["count"].widget
+    count.setFocus()
+    qtbot.waitUntil(count.hasFocus)
+    service.apply(UpdateSpan(claim, replace(claim, label="DENIAL")))
+    qtbot.wait(10)
+    assert list(window.inspector._editors) == ["side"]
+    assert not count.hasFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "42")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert count.text() == ""
+    assert store.span(claim.id).attributes == {}
+    store.close()
