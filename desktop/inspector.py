@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAccessible, QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -370,11 +370,15 @@ class Inspector(QDockWidget):
     def _attribute_page(self, attributes: Sequence[AttributeDef]) -> AttributePage:
         """The page for a label of ``attributes``: the shown page, or else another, whose
         rows begin with them; else a page whose rows they begin with, given the rest; else
-        a new page."""
+        a new page. While a screen reader is active, only a page of those rows alone (one a
+        label, as the stack had): a covered field is shown to Qt, so read out (its value that
+        of a span shown before) and set from the reader."""
         shown = self.attributes.currentWidget()
         pages = sorted(self._attribute_pages, key=lambda page: page is not shown)
-        page = next((page for page in pages if page.holds(attributes)), None)
-        if page is None:
+        shared = not QAccessible.isActive()
+        page = next((page for page in pages if page.holds(attributes)
+                     and (shared or len(page.attributes) == len(attributes))), None)
+        if page is None and shared:
             page = next((page for page in pages if page.begins(attributes)), None)
             if page is not None:
                 page.extend(attributes)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotate.commands import UpdateSpan
@@ -164,4 +165,38 @@ def test_a_field_covered_while_it_has_the_focus_gives_the_focus_up(qtbot, tmp_pa
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert count.text() == ""
     assert store.span(claim.id).attributes == {}
+    store.close()
+
+
+def test_a_screen_reader_meets_no_covered_field(qtbot, tmp_path: Path):
+    """While a screen reader (an accessibility client) is active, each label has a page of
+    its own, as the stack had: a covered field, drawn over but shown to Qt, would be read out
+    with the value of the span shown before (and could be set from the reader)."""
+    document = Document("The army denied it on Tuesday.", "Reader")
+    claim = Span(document.uid, 4, 8, "CLAIM", ME, attributes={"side": "army", "count": 80})
+    denial = Span(document.uid, 9, 15, "DENIAL", ME)
+    store = Store.open(tmp_path / "s.sqlite")
+    extra = {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)}
+    store.set_schema(replace(store.schema(), labels=tuple(
+        replace(label, attributes=extra[label.name]) if label.name in extra else label
+        for label in store.schema().labels)))
+    store.import_documents([AnnotatedDocument(document, (claim, denial))])
+    window = MainWindow(Service(store, ME),
+                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.service.open_document(document.uid)
+    QAccessible.setActive(True)
+    try:
+        window.service.hub.spanRequested.emit(claim.id)
+        qtbot.wait(10)
+        count = window.inspector._editors["count"].widget
+        window.service.hub.spanRequested.emit(denial.id)
+        qtbot.wait(10)
+        assert QAccessible.queryAccessibleInterface(count).state().invisible
+        side = window.inspector._editors["side"].widget
+        assert not QAccessible.queryAccessibleInterface(side).state().invisible
+    finally:
+        QAccessible.setActive(False)
     store.close()
