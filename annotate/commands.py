@@ -28,11 +28,15 @@ StatusEdit = tuple[str, str, Status, Status]
 """(document uid, annotator, status before, status after) of a status set."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ChangeSet:
     """What a command changed, so each view refreshes only what it shows. ``edits`` and
     ``statuses`` carry the values as applied (in order), so that no view reads back what
-    the store just wrote."""
+    the store just wrote.
+
+    Treat it as a value, as a :class:`~annotate.model.Span`: never mutate one in place (not
+    frozen because frozen construction costs 6x its 13 fields, and each edit of the window
+    makes several; hashed by its fields as before)."""
 
     documents: frozenset[str] = frozenset()
     spans: frozenset[str] = frozenset()
