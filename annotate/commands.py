@@ -103,20 +103,25 @@ class ChangeSet:
                    for _, who, before, now in self.statuses if who == annotator)
 
 
-def _span_changes(*spans: Span) -> ChangeSet:
+def _far_documents(relations: tuple[Relation, ...]) -> frozenset[str]:
+    """The other documents the links across documents among ``relations`` end in."""
+    return frozenset(r.target_document for r in relations if r.target_document is not None)
+
+
+def _span_changes(spans: tuple[Span, ...], edits: tuple[SpanEdit, ...],
+                  relations: tuple[Relation, ...] = ()) -> ChangeSet:
+    """What placing, moving or removing ``spans`` changes, with ``relations`` (the links
+    made or removed with them), in one ChangeSet (a union of two made three)."""
     return ChangeSet(
-        documents=frozenset(s.document for s in spans),
-        spans=frozenset(s.id for s in spans),
-        ranges=tuple((s.document, s.start, s.end) for s in spans),
+        documents=frozenset([s.document for s in spans]) | _far_documents(relations),
+        spans=frozenset([s.id for s in spans]),
+        relations=frozenset([r.id for r in relations]),
+        ranges=tuple([(s.document, s.start, s.end) for s in spans]),
+        edits=edits,
     )
 
 
 _AS_IS = frozenset({str, int, float, bool})
-
-
-def _far_documents(relations: tuple[Relation, ...]) -> frozenset[str]:
-    """The other documents the links across documents among ``relations`` end in."""
-    return frozenset(r.target_document for r in relations if r.target_document is not None)
 
 
 def _plain(value: Any) -> Any:
@@ -249,10 +254,7 @@ class CreateSpan(Command):
         return DeleteSpan(self.span, self.relations)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.span) | ChangeSet(
-            documents=_far_documents(self.relations),
-            relations=frozenset(r.id for r in self.relations), edits=((None, self.span),)
-        )
+        return _span_changes((self.span,), ((None, self.span),), self.relations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,10 +269,7 @@ class DeleteSpan(Command):
         return CreateSpan(self.span, self.relations)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.span) | ChangeSet(
-            documents=_far_documents(self.relations),
-            relations=frozenset(r.id for r in self.relations), edits=((self.span, None),)
-        )
+        return _span_changes((self.span,), ((self.span, None),), self.relations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,9 +288,7 @@ class UpdateSpan(Command):
         return UpdateSpan(self.after, self.before)
 
     def changes(self) -> ChangeSet:
-        return _span_changes(self.before, self.after) | ChangeSet(
-            edits=((self.before, self.after),)
-        )
+        return _span_changes((self.before, self.after), ((self.before, self.after),))
 
     @property
     def kind(self) -> str:

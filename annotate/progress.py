@@ -12,6 +12,7 @@ from annotate.commands import (
     AddDecision,
     Assign,
     Batch,
+    ChangeSet,
     Command,
     RemoveDecision,
     SetBlind,
@@ -25,10 +26,10 @@ NOT_OWN = (SetStatus, AddDecision, RemoveDecision, Assign, Unassign, SetBlind)
 assignments and blind mode."""
 
 
-def _own_edit(command: Command) -> bool:
-    """Whether ``command`` edits its author's own layer: none of :data:`NOT_OWN`, not a
-    change of the corpus's actors or events."""
-    if command.changes().ledger:
+def _own_edit(command: Command, changes: ChangeSet) -> bool:
+    """Whether ``command``, which makes ``changes``, edits its author's own layer: none of
+    :data:`NOT_OWN`, not a change of the corpus's actors or events."""
+    if changes.ledger:
         return False
     if isinstance(command, NOT_OWN):
         return False
@@ -41,9 +42,10 @@ def with_progress(command: Command, annotator: str,
                   status: Callable[[str], Status]) -> Command:
     """``command``, or (when it is ``annotator``'s edit of their own layer in one document whose
     ``status`` for them is still to do) one step that also marks that document in progress."""
-    if not _own_edit(command):
+    changes = command.changes()  # made once: a command's changes cost more than the rest here
+    if not _own_edit(command, changes):
         return command
-    documents = command.changes().documents
+    documents = changes.documents
     if len(documents) != 1:
         return command
     uid = next(iter(documents))

@@ -1,6 +1,12 @@
 """What a command says it changed (its ChangeSet), made at each edit of the window (Qt-free)."""
 
-from annotate.commands import ChangeSet
+from dataclasses import replace
+
+import pytest
+
+from annotate.commands import Batch, ChangeSet, CreateSpan, DeleteSpan, SetStatus, UpdateSpan
+from annotate.model import Relation, Span
+from annotate.progress import with_progress
 
 
 def test_a_change_set_is_made_without_frozen_construction_and_hashed_by_its_fields():
@@ -10,3 +16,50 @@ def test_a_change_set_is_made_without_frozen_construction_and_hashed_by_its_fiel
     one, other = ChangeSet(documents=frozenset({"d"})), ChangeSet(documents=frozenset({"d"}))
     assert one == other and hash(one) == hash(other)
     assert hash(one) != hash(ChangeSet(documents=frozenset({"e"})))
+
+
+def _no_union(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: ChangeSet, other: ChangeSet) -> ChangeSet:
+        raise AssertionError("a union of change sets made")
+    monkeypatch.setattr(ChangeSet, "__or__", refused)
+
+
+def test_a_span_commands_changes_are_made_at_once(monkeypatch):
+    """Creating, deleting or updating a span says what it changed in one ChangeSet (a union
+    of the span's and its links' made three), the same as before."""
+    _no_union(monkeypatch)
+    span = Span("a", 2, 6, "ORG", "amy", "s1")
+    moved = replace(span, start=3, label="PER")
+    near = Relation("cites", "s1", "s2", "amy", "r1")
+    far = Relation("cites", "s1", "s9", "amy", "r2", target_document="b")
+    made = ChangeSet(documents=frozenset({"a", "b"}), spans=frozenset({"s1"}),
+                     relations=frozenset({"r1", "r2"}), ranges=(("a", 2, 6),),
+                     edits=((None, span),))
+    assert CreateSpan(span, (near, far)).changes() == made
+    assert DeleteSpan(span, (near, far)).changes() == replace(made, edits=((span, None),))
+    assert CreateSpan(span).changes() == ChangeSet(
+        documents=frozenset({"a"}), spans=frozenset({"s1"}), ranges=(("a", 2, 6),),
+        edits=((None, span),))
+    assert UpdateSpan(span, moved).changes() == ChangeSet(
+        documents=frozenset({"a"}), spans=frozenset({"s1"}),
+        ranges=(("a", 2, 6), ("a", 3, 6)), edits=((span, moved),))
+
+
+class _Counted(CreateSpan):
+    """A create that counts how often its changes are asked for."""
+
+    asked = 0
+
+    def changes(self) -> ChangeSet:
+        _Counted.asked += 1
+        return super().changes()
+
+
+def test_a_first_edit_asks_its_command_for_its_changes_once():
+    """with_progress runs at every edit of the window: it asked twice (whose layer, which
+    document)."""
+    command = _Counted(Span("doc", 0, 4, "ORG", "amy", "s1"))
+    _Counted.asked = 0
+    marked = with_progress(command, "amy", {"doc": "todo"}.__getitem__)
+    assert marked == Batch((command, SetStatus("doc", "amy", "in_progress")), command.op)
+    assert _Counted.asked == 1
