@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 
 from annotate.commands import ChangeSet, CreateSpan, DeleteSpan, relabel
+from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 
@@ -139,3 +141,22 @@ def test_the_stores_own_commits_are_not_outside_ones_from_the_first(tmp_path: Pa
         assert store.data_version() == 1
     finally:
         store.close()
+
+
+def test_a_relabel_of_the_span_as_stored_makes_no_copies_to_compare_them(
+        store: Store, monkeypatch) -> None:
+    """The span an update was made against is the one stored (the usual case): compared as
+    it is, where two copies without their times of change were made at each relabel."""
+    uid = add_doc(store)
+    span = Span(uid, 4, 10, "CLAIM", WHO, "s1")
+    store.apply(CreateSpan(span), WHO)
+    made: list[str] = []
+    real = Span.__post_init__
+    monkeypatch.setattr(Span, "__post_init__", lambda s: made.append(s.label) or real(s))
+    update = relabel(span, "DENIAL")
+    made.clear()
+    changes = store.apply(update, WHO)
+    assert made.count("CLAIM") == 1  # the stored span read back, no copy of it
+    assert changes.edits == ((span, update.after),)
+    with pytest.raises(ValidationError, match="changed elsewhere"):
+        store.apply(relabel(span, "CLAIM"), WHO)  # made against the span as it was
