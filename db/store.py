@@ -878,8 +878,12 @@ class Store:
         write in no lane commits (its :meth:`Dialect.generation`). None for a store in
         memory: read each time, and the undos of others' edits closed again, as another
         program may have undone."""
-        version = self.data_version() if self.path is not None else (
-            self._dialect.generation(conn))
+        if self.path is None:
+            version = self._dialect.generation(conn)
+        elif self._watcher is not None:  # asked by _write, holding the lock: asked once
+            version = self._watcher.counted()
+        else:
+            version = self.data_version()
         if version is None:
             self._no_open_undos.clear()
             return None

@@ -40,6 +40,12 @@ class Watcher:
             self._raw = raw
             return self._outside
 
+    def counted(self) -> int:
+        """What :meth:`outside` said last, asked nothing: current for a transaction that
+        called it holding the write lock (no one else can commit meanwhile)."""
+        with self._lock:
+            return self._outside
+
     def absorb(self, missed: Callable[[], bool]) -> None:
         """Called right after our own commit (whose transaction first called :meth:`outside`
         while holding the write lock): take the new version as seen, so our commit does not

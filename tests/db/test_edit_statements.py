@@ -17,6 +17,7 @@ from annotate.commands import ChangeSet, CreateSpan, DeleteSpan, relabel
 from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
+from db.watch import Watcher
 
 TEXT = "The convoy was ambushed near the border, sources said."
 WHO = "amina"
@@ -139,6 +140,31 @@ def test_the_stores_own_commits_are_not_outside_ones_from_the_first(tmp_path: Pa
         other.apply(CreateSpan(Span(uid, 33, 39, "CLAIM", "bo")), "bo")
         other.close()
         assert store.data_version() == 1
+    finally:
+        store.close()
+
+
+def test_an_edit_asks_the_watch_for_the_files_version_before_and_after_its_commit(
+        tmp_path: Path, monkeypatch) -> None:
+    """The transaction's first look at the watch (holding the write lock) also says whether
+    the schema kept is still current: the look that said so read the version a third time."""
+    store = Store.open(tmp_path / "s.sqlite")
+    try:
+        uid = add_doc(store)
+        store.apply(CreateSpan(Span(uid, 15, 21, "CLAIM", WHO)), WHO)  # the watch begun
+        asked: list[None] = []
+        real = Watcher._version
+        monkeypatch.setattr(Watcher, "_version", lambda watch: asked.append(None) or real(watch))
+        for kind, press in presses(store, uid):
+            asked.clear()
+            assert press() is not None, kind
+            assert len(asked) == 2, kind
+        other = Store.open(tmp_path / "s.sqlite")  # another program's edit is still noticed:
+        other.apply(CreateSpan(Span(uid, 33, 39, "CLAIM", "bo")), "bo")  # the schema read anew
+        other.close()
+        kept = store._schema
+        store.apply(CreateSpan(Span(uid, 24, 30, "CLAIM", WHO)), WHO)
+        assert store._schema is not kept and store.data_version() == 1
     finally:
         store.close()
 
