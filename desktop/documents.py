@@ -4,6 +4,7 @@ documents opens and scrolls at once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -277,6 +278,8 @@ class DocumentList(QDockWidget):
         """The corpus search the list shows (None: none)."""
         self._replacing = False
         """The list's rows are being replaced by those of new filters."""
+        self._stepping = False
+        """A key is going through the list (Ctrl+Down/Up, the next unfinished document)."""
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
@@ -384,11 +387,14 @@ class DocumentList(QDockWidget):
             self.service.open_document(row.uid)
 
     def _show_current(self, uid: str) -> None:
-        """Select the row of document ``uid``; one the list does not show whole is scrolled
-        to the middle of the list, not to its edge: stepping through the list (Ctrl+Down)
+        """Select the row of document ``uid`` and bring it into view. Gone to by a key
+        (:meth:`step`, :meth:`next_unfinished`), a row the list does not show whole is
+        scrolled to the middle of the list, not to its edge: stepping through the list
         scrolls it once every half page, where Qt's scroll to the new current row moved the
         list by a row at each step past its edge (its rows' pixels moved, its bar repainted
-        and its two fade timers started: ~0.5 M instructions a step)."""
+        and its two fade timers started: ~0.6 M instructions a step). Otherwise (a click,
+        new filters) the list moves as little as shows the row: a row clicked half shown
+        moves by less than a row, not out from under the pointer."""
         table = self.table
         row = self.model.row_of(uid)
         if row is None:
@@ -401,7 +407,16 @@ class DocumentList(QDockWidget):
             table.setAutoScroll(True)
         top = table.rowViewportPosition(row)
         if top < 0 or top + table.rowHeight(row) > table.viewport().height():
-            table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter
+                           if self._stepping else QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _open_by_key(self, uid: str, ahead: Sequence[str] = ()) -> None:
+        """Open document ``uid`` gone to by a key through the list (:meth:`_show_current`)."""
+        self._stepping = True
+        try:
+            self.service.open_document(uid, ahead)
+        finally:
+            self._stepping = False
 
     def _fetch_row(self, row: int) -> DocumentRow | None:
         """Row ``row`` of the list, fetching pages until it is loaded; None past the end."""
@@ -418,7 +433,7 @@ class DocumentList(QDockWidget):
             self.service.hub.message.emit("no " + ("next" if direction > 0 else "previous") +
                                           " document")
             return
-        self.service.open_document(document.uid, self._ahead(row, direction))
+        self._open_by_key(document.uid, self._ahead(row, direction))
 
     def _ahead(self, row: int, direction: int) -> list[str]:
         """The documents of the rows after ``row`` going ``direction`` (those loaded): what
@@ -433,7 +448,7 @@ class DocumentList(QDockWidget):
         row = 0 if current is None else current + 1
         while (document := self._fetch_row(row)) is not None:
             if document.status != "done":
-                self.service.open_document(document.uid)
+                self._open_by_key(document.uid)
                 return
             row += 1
         self.service.hub.message.emit("every document after this one is done")

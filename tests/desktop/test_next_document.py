@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from window_helpers import CellsDrawn, Events, open_window, painted
 
 from annotate.model import AnnotatedDocument, Document, Span
@@ -222,6 +222,30 @@ def test_stepping_through_the_document_list_scrolls_it_once_every_half_page(
         qtbot.keyClick(window.editor.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
         qtbot.wait(30)
     assert len(moves) == moved
+    window.service.store.close()
+
+
+def test_a_row_clicked_half_shown_scrolls_the_document_list_by_a_row_at_most(
+        qtbot, tmp_path: Path) -> None:
+    """A click on the list's last row, half shown, opens its document and shows the row whole
+    as Qt does, moving the list as little as that takes: not to the list's middle, which
+    moved the row from under the pointer (a double click's second click then opened another
+    document)."""
+    window = many_documents(qtbot, tmp_path)
+    table = window.documents.table
+    viewport, bar = table.viewport(), table.verticalScrollBar()
+    last = table.rowAt(viewport.height() - 1)
+    if table.rowViewportPosition(last) + table.rowHeight(last) <= viewport.height():
+        window.resize(900, 700 + table.rowHeight(0) // 2)  # the last row shown whole: halve it
+        qtbot.wait(50)
+        last = table.rowAt(viewport.height() - 1)
+    assert table.rowViewportPosition(last) + table.rowHeight(last) > viewport.height()
+    before = bar.value()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton,
+                     pos=QPoint(5, viewport.height() - 2))
+    qtbot.wait(30)
+    assert window.service.current == window.documents.model.document_row(last).uid
+    assert 0 < bar.value() - before <= 1  # (rows: the list scrolls per row)
     window.service.store.close()
 
 
