@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JournalEntry:
     """One row of the audit trail. ``documents``: the uids the operation touched (none for a
-    change of the whole store, such as the schema)."""
+    change of the whole store, such as the schema).
+
+    Treat it as a value, as a :class:`~annotate.model.Span`: never mutate one in place (not
+    frozen because frozen construction costs 6x its 11 fields, and each edit makes one, each
+    read of the History as many as it lists; never hashable, as its payload is a dict)."""
 
     id: int
     at: str

@@ -1,10 +1,12 @@
-"""What a command says it changed (its ChangeSet), made at each edit of the window (Qt-free)."""
+"""What a command says it changed (its ChangeSet) and the journal row it wrote, made at each
+edit of the window (Qt-free)."""
 
 from dataclasses import replace
 
 import pytest
 
 from annotate.commands import Batch, ChangeSet, CreateSpan, DeleteSpan, SetStatus, UpdateSpan
+from annotate.journal_entry import JournalEntry
 from annotate.model import Relation, Span
 from annotate.progress import with_progress
 
@@ -63,3 +65,12 @@ def test_a_first_edit_asks_its_command_for_its_changes_once():
     marked = with_progress(command, "amy", {"doc": "todo"}.__getitem__)
     assert marked == Batch((command, SetStatus("doc", "amy", "in_progress")), command.op)
     assert _Counted.asked == 1
+
+
+def test_a_journal_entry_is_made_without_frozen_construction():
+    """Each edit makes one (its change set carries it), each read of the History as many as it
+    lists: frozen, each of its 11 fields was set through ``object.__setattr__``."""
+    assert not JournalEntry.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    entry = JournalEntry(1, "2026-12-07T05:00:00Z", "amy", "create_span", "do", "active", {})
+    assert entry == JournalEntry(1, "2026-12-07T05:00:00Z", "amy", "create_span", "do",
+                                 "active", {})
