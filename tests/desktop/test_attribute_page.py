@@ -38,6 +38,25 @@ def shown_page(qtbot, attributes: list[AttributeDef]) -> AttributePage:
     return page
 
 
+def panel_window(qtbot, tmp_path: Path, extra: dict[str, tuple[AttributeDef, ...]],
+                 document: Document, spans: tuple[Span, ...]) -> tuple[MainWindow, Store]:
+    """A shown window on a new store whose labels named in ``extra`` have those attributes,
+    holding ``document`` with ``spans``, the document opened (the caller closes the store)."""
+    store = Store.open(tmp_path / "s.sqlite")
+    schema = store.schema()
+    store.set_schema(replace(schema, labels=tuple(
+        replace(label, attributes=extra[label.name]) if label.name in extra else label
+        for label in schema.labels)))
+    store.import_documents([AnnotatedDocument(document, spans)])
+    window = MainWindow(Service(store, ME),
+                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.service.open_document(document.uid)
+    return window, store
+
+
 def on_top(page: AttributePage, field: QWidget) -> QWidget:
     """The page's widget the mouse meets at ``field``'s middle."""
     return page.childAt(field.geometry().center())
@@ -86,19 +105,9 @@ def test_labels_share_a_page_while_their_attributes_begin_alike(qtbot, tmp_path:
     document = Document("The army denied it on Tuesday in Kidal.", "Pages")
     spans = [Span(document.uid, 4, 8, "DENIAL", ME), Span(document.uid, 9, 15, "CLAIM", ME),
              Span(document.uid, 22, 29, "DATE", ME), Span(document.uid, 33, 38, "LOCATION", ME)]
-    store = Store.open(tmp_path / "s.sqlite")
-    schema = store.schema()
-    extra = {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT), "DATE": (NOTE,)}
-    store.set_schema(replace(schema, labels=tuple(
-        replace(label, attributes=extra[label.name]) if label.name in extra else label
-        for label in schema.labels)))
-    store.import_documents([AnnotatedDocument(document, tuple(spans))])
-    window = MainWindow(Service(store, ME),
-                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.service.open_document(document.uid)
+    window, store = panel_window(
+        qtbot, tmp_path, {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT), "DATE": (NOTE,)},
+        document, tuple(spans))
     inspector = window.inspector
     shown = []
     for span in (*spans, spans[0]):
@@ -139,19 +148,9 @@ def test_a_field_covered_while_it_has_the_focus_gives_the_focus_up(qtbot, tmp_pa
     covered field, nor the span (the hidden page of before gave its focus up too)."""
     document = Document("The army denied it on Tuesday.", "Focus")
     claim = Span(document.uid, 4, 8, "CLAIM", ME)
-    store = Store.open(tmp_path / "s.sqlite")
-    extra = {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)}
-    store.set_schema(replace(store.schema(), labels=tuple(
-        replace(label, attributes=extra[label.name]) if label.name in extra else label
-        for label in store.schema().labels)))
-    store.import_documents([AnnotatedDocument(document, (claim,))])
-    window = MainWindow(Service(store, ME),
-                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
+    window, store = panel_window(qtbot, tmp_path, {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)},
+                                 document, (claim,))
     service = window.service
-    service.open_document(document.uid)
     service.hub.spanRequested.emit(claim.id)
     qtbot.wait(10)
     count = window.inspector._editors["count"].widget
@@ -175,18 +174,8 @@ def test_a_screen_reader_meets_no_covered_field(qtbot, tmp_path: Path):
     document = Document("The army denied it on Tuesday.", "Reader")
     claim = Span(document.uid, 4, 8, "CLAIM", ME, attributes={"side": "army", "count": 80})
     denial = Span(document.uid, 9, 15, "DENIAL", ME)
-    store = Store.open(tmp_path / "s.sqlite")
-    extra = {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)}
-    store.set_schema(replace(store.schema(), labels=tuple(
-        replace(label, attributes=extra[label.name]) if label.name in extra else label
-        for label in store.schema().labels)))
-    store.import_documents([AnnotatedDocument(document, (claim, denial))])
-    window = MainWindow(Service(store, ME),
-                        QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.service.open_document(document.uid)
+    window, store = panel_window(qtbot, tmp_path, {"DENIAL": (SIDE,), "CLAIM": (SIDE, COUNT)},
+                                 document, (claim, denial))
     QAccessible.setActive(True)
     try:
         window.service.hub.spanRequested.emit(claim.id)
