@@ -186,11 +186,10 @@ class Viewport:
         first, last = at_top[0], at_bottom[0]
         if last.position() < first.position():
             last, at_bottom = first, at_top
-        self.qt_range = (first.position(), last.position() + last.length())
+        start, end = first.position(), last.position() + last.length()
         # the two blocks are measured where they were found (each asked of Qt again later)
         first_measured = self._keep(self._made(*at_top))
         last_measured = first_measured if last == first else self._keep(self._made(*at_bottom))
-        start, end = self.qt_range
         if first.length() > LONG_BLOCK:
             start = first_measured.shown_range()[0]
         if last.length() > LONG_BLOCK:

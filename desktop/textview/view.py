@@ -105,7 +105,6 @@ class SpanTextView(QPlainTextEdit):
         self._depths: tuple[tuple[tuple[Placed, ...], ...], dict[str, int]] = ((), {})
         """The spans placed in the blocks of the last paint, and their marks' stacking depths
         (:func:`stack_depths`)."""
-        """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._asked: list[tuple[int, int]] = []
         """Qt ranges whose lines the viewport was asked to repaint since its last paint, at
         the scroll bar's value :attr:`_asked_at` (a span made, then selected, asked twice)."""
