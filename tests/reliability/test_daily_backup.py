@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from annotate.commands import CreateSpan
+from annotate.errors import StoreError
 from annotate.model import Span
 from db import backup as backups
 from db.backup import KEEP, backup, backup_dir, backup_if_due, newest_backup_time
@@ -78,4 +79,56 @@ def test_the_window_takes_the_daily_backup_off_the_gui_thread(
     assert len(threads) == 1 and threads[0] is not threading.main_thread()
     qtbot.waitUntil(lambda: service._backup_job is None)
     assert service.backup_if_due() is False  # not due again the same day
+    service.store.close()
+
+
+def window_at_start(qtbot, store_path: Path, tmp_path: Path) -> Service:
+    """A window on ``store_path`` opened as the app's start opens it: its pages not read."""
+    service = Service(Store.open(store_path, check_pages=False), "amina")
+    window = MainWindow(service, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    return service
+
+
+def checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The locations whose pages :meth:`Store.check_pages` reads from now on."""
+    checked: list[str] = []
+    read_whole = Store.check_pages
+
+    def counted(store: Store) -> None:
+        checked.append(store.location)
+        read_whole(store)
+
+    monkeypatch.setattr(Store, "check_pages", counted)
+    return checked
+
+
+@pytest.mark.gui
+def test_the_daily_backups_check_of_its_copy_stands_for_the_page_check_at_start(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = checks_counted(monkeypatch)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    assert not service.store.pages_checked
+    qtbot.waitUntil(lambda: newest_backup_time(store_path) is not None)
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    qtbot.wait(50)  # a page check started would have begun by now
+    jobs.QThreadPool.globalInstance().waitForDone()
+    assert checked == []  # the file was read whole once, by the copy
+    assert service.store.pages_checked
+    service.store.close()
+
+
+@pytest.mark.gui
+def test_the_page_check_runs_when_the_daily_backup_fails(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = checks_counted(monkeypatch)
+
+    def fails(*_args, **_kwargs):
+        raise StoreError(f"{store_path}: the backup could not be written (disk full)")
+
+    monkeypatch.setattr(jobs, "backup", fails)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    qtbot.waitUntil(lambda: checked == [service.store.location])
+    jobs.QThreadPool.globalInstance().waitForDone()
+    assert service._backup_job is None and newest_backup_time(store_path) is None
     service.store.close()
