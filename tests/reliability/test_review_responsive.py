@@ -61,8 +61,14 @@ def window(qtbot, dense_store, tmp_path: Path):
     tab = win.review.adjudication
     tab._plans.cancel()
     win.review.agreement.cancel("")
-    qtbot.waitUntil(lambda: not len(tab._plans) and not len(win.review.agreement._jobs)
-                    and not win.dashboard.busy, timeout=120_000)
+
+    def all_ended() -> None:  # (a time-out says which was still running)
+        assert not len(tab._plans), "an alignment job"
+        assert not len(win.review.agreement._jobs), "an agreement job"
+        assert not win.dashboard.busy, (f"the dashboard's jobs: {len(win.dashboard._counts)} "
+                                        f"counts, {len(win.dashboard._pairs)} pairs")
+
+    qtbot.waitUntil(all_ended, timeout=120_000)
     win.service.store.close()
 
 
