@@ -1,4 +1,4 @@
-"""SpanIndex and underline stacking against brute force."""
+"""SpanIndex and underline stacking against brute force; the styles they hold."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from desktop.textview.index import SpanIndex
 from desktop.textview.paint import stack_depths
-from desktop.textview.styles import SpanStyle
+from desktop.textview.styles import LinkStyle, SpanStyle
 
 
 def spans_strategy():
@@ -82,3 +82,16 @@ def test_overlapping_claims_and_denials_stack_inside_their_layer():
     ]
     depths = stack_depths((s, s.start, s.end) for s in spans)
     assert depths == {"wide": 0, "nested": 1, "crossing": 2, "next": 0, "entity": 0, "bob": 0}
+
+
+def test_span_and_link_styles_are_made_without_frozen_construction():
+    """Each document opened styles every span and link it shows (frozen, each field was set
+    through ``object.__setattr__``); they stay values, compared and hashed by their fields."""
+    assert not SpanStyle.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert not LinkStyle.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    one, same = SpanStyle("s", 1, 4, "L", "claim"), SpanStyle("s", 1, 4, "L", "claim")
+    assert one == same and hash(one) == hash(same) and len({one, same}) == 1
+    assert hash(one) != hash(SpanStyle("s", 1, 5, "L", "claim"))
+    link = LinkStyle("r", "cause", "a", "b")
+    assert link == LinkStyle("r", "cause", "a", "b") and hash(link) == hash(
+        LinkStyle("r", "cause", "a", "b"))
