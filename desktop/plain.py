@@ -31,7 +31,10 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Embeddings, overrides and isolates: a data string holding one is isolated (FSI … PDI) so
 it cannot reorder the text shown after it."""
 _BREAKS = {c: " " for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
-"""Line breaks, tabs and other control characters, each shown as one space on one line."""
+"""Line breaks, tabs and other control characters, each shown as one space on one line.
+Neither these nor :data:`_BIDI` are printable (``str.isprintable``): a printable text, as
+most are, is shown as it is, not looked through character by character for them (a
+document opened quotes each of its spans' texts in the Spans table)."""
 
 
 def too_long(length: int) -> str:
@@ -44,14 +47,15 @@ def clip(text: str, limit: int = MESSAGE) -> str:
     when it holds bidi controls; otherwise unchanged (line breaks kept)."""
     if len(text) > limit:
         text = text[: limit - 1] + ELLIPSIS
-    if _BIDI.intersection(text):
+    if not text.isprintable() and _BIDI.intersection(text):
         text = f"\u2068{text}\u2069"
     return text
 
 
 def line(text: str, limit: int = LINE) -> str:
     """``text`` on one line (control characters as spaces) and at most ``limit`` characters."""
-    return clip(text[: limit + 1].translate(_BREAKS), limit)
+    text = text[: limit + 1]
+    return clip(text if text.isprintable() else text.translate(_BREAKS), limit)
 
 
 def words(text: str, limit: int = LINE) -> str:

@@ -33,6 +33,13 @@ def test_short_plain_text_is_kept_as_is():
         assert line(text) == clip(text) == message(text) == text
 
 
+def test_printable_text_is_given_back_not_copied():
+    """Printable text holds no control character, line break or bidi control: it is not
+    looked through for them (translated, intersected) character by character."""
+    for text in ("amina", "Ségou مرحبا 😀 x < y", "M" * LINE):
+        assert line(text) is text and clip(text) is text and words(text) == text
+
+
 def test_long_text_is_cut_with_an_ellipsis():
     assert line(HUGE) == "M" * (LINE - 1) + "…"
     assert line(HUGE, 10) == "M" * 9 + "…"
