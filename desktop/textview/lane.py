@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QPolygonF,
     QStaticText,
@@ -44,6 +45,44 @@ MARKER = 3 * ARROW  # how near a click must come to an edge marker to go to its 
 FADED, PLAIN = 60, 210  # alpha of other links while some are lit, and of all when none is
 HALO = 6.0  # width of the highlight under a lit link
 _UP, _DOWN = " ↑", " ↓"
+
+
+class _Look:
+    """What the lane's paint takes of its palette, read once per palette: the base it fills,
+    the faint line at its edge, the highlight under a lit link, and each link colour as drawn
+    (:func:`~desktop.contrast.visible` on the base, at an alpha) with its pens (a paint
+    asked the palette for some ten colours and worked out each link's contrast anew)."""
+
+    def __init__(self, palette: QPalette) -> None:
+        self.base = palette.base()
+        self._base, self._ink = self.base.color().name(), palette.text().color().name()
+        self.edge = palette.text().color()
+        self.edge.setAlpha(40)
+        halo = palette.highlight().color()
+        halo.setAlpha(110)
+        self.halo = QPen(halo, HALO, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap,
+                         Qt.PenJoinStyle.MiterJoin)
+        self._colors: dict[tuple[str, int], QColor] = {}
+        self._pens: dict[tuple[str, int, Qt.PenStyle, bool], QPen] = {}
+
+    def color(self, link: LinkStyle, alpha: int) -> QColor:
+        """The colour ``link`` is drawn in at ``alpha`` (never changed by the caller)."""
+        key = (link.color, alpha)
+        found = self._colors.get(key)
+        if found is None:
+            found = self._colors[key] = QColor(visible(link.color, self._base, self._ink))
+            found.setAlpha(alpha)
+        return found
+
+    def pen(self, link: LinkStyle, alpha: int, lit: bool) -> QPen:
+        """The pen of ``link``'s lines at ``alpha``, wider when ``lit``, dashed as its layer."""
+        dash = layer_dash(link.layer)
+        key = (link.color, alpha, dash, lit)
+        found = self._pens.get(key)
+        if found is None:
+            found = self._pens[key] = QPen(self.color(link, alpha), 2.0 if lit else 1.0, dash)
+            found.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return found
 
 
 class Host(Protocol):
@@ -76,6 +115,9 @@ class LinkLane(QWidget):
         """Each label shown, laid out (:meth:`_laid_out`); as many as :attr:`_elided`."""
         self.drawn: list[Connector] = []
         """The connectors as last painted (what the mouse is tested against)."""
+        self._look: _Look | None = None
+        """The colours and pens of the palette (:class:`_Look`), read at the first paint
+        after it changed."""
 
     @staticmethod
     def width_for(view_width: int) -> int:
@@ -104,39 +146,41 @@ class LinkLane(QWidget):
         """Lines are drawn without antialiasing on pixel centres (crisp, and several times
         faster); only the heads and dots are smoothed."""
         self.drawn = self._view.connectors()
+        look = self._look or self._read_look()
         painter = QPainter(self)
         try:
-            painter.fillRect(event.rect(), self.palette().base())
-            base, ink = self.palette().base().color().name(), self.palette().text().color().name()
-            edge = self.palette().text().color()
-            edge.setAlpha(40)
-            painter.fillRect(0, 0, 1, self.height(), edge)
+            painter.fillRect(event.rect(), look.base)
+            painter.fillRect(0, 0, 1, self.height(), look.edge)
             lit = self._view.lit_links
-            halo = self.palette().highlight().color()
-            halo.setAlpha(110)
             for connector in sorted(self.drawn, key=lambda c: c.link.id in lit):  # lit on top
                 on = connector.link.id in lit
-                color = QColor(visible(connector.link.color, base, ink))
-                color.setAlpha(255 if on else FADED if lit else PLAIN)
-                self._draw(painter, connector, color, halo if on else None)
+                alpha = 255 if on else FADED if lit else PLAIN
+                self._draw(painter, connector, look, alpha, on)
         finally:
             painter.end()
 
-    def _draw(self, painter: QPainter, connector: Connector, color: QColor,
-              halo: QColor | None) -> None:
+    def _read_look(self) -> _Look:
+        self._look = _Look(self.palette())
+        return self._look
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._look = None
+        super().changeEvent(event)
+
+    def _draw(self, painter: QPainter, connector: Connector, look: _Look, alpha: int,
+              lit: bool) -> None:
         x = _pixel(self.track_x(connector.track))
         source, target = connector.source, connector.target
         top, bottom = _pixel(source.y), _pixel(target.y)
         points = [QPointF(PORT if not source.off else x, top), QPointF(x, top),
                   QPointF(x, bottom), QPointF(PORT if not target.off else x, bottom)]
-        if halo is not None:
-            painter.setPen(QPen(halo, HALO, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap,
-                                Qt.PenJoinStyle.MiterJoin))
+        if lit:
+            painter.setPen(look.halo)
             painter.drawPolyline(points)
-        pen = QPen(color, 2.0 if halo is not None else 1.0, layer_dash(connector.link.layer))
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        painter.setPen(pen)
+        painter.setPen(look.pen(connector.link, alpha, lit))
         painter.drawPolyline(points)
+        color = look.color(connector.link, alpha)
         if connector.label_y is not None:
             self._label(painter, connector, x, connector.label_y, color)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QTextCursor
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QTextCursor
 
 from desktop.textview import LinkStyle, SpanStyle, SpanTextView
 from desktop.textview.links import assign_tracks, place_labels
@@ -120,6 +120,33 @@ def test_a_label_is_laid_out_once_and_drawn_so_at_each_paint(view, monkeypatch):
     images = [lane_image(view) for _ in range(3)]
     assert made == ["CLAIMED_BY"]
     assert images[0] == images[2]
+
+
+def test_the_lane_reads_its_palette_once_and_again_when_it_changes(view, monkeypatch):
+    """The lane's colours and pens are kept from one paint to the next (a new document's
+    lane is repainted at each step): its palette is read at the first paint and after a
+    change of it; the pixels are those of a lane painted afresh."""
+    from desktop.textview import lane as lane_module
+
+    claim, person = span("c", 1, "convoy"), span("p", 5, "north", "entity", BLUE)
+    view.set_document(TEXT, [claim, person])
+    view.set_links([LinkStyle("l1", "CLAIMED_BY", "c", "p", VERMILLION)])
+    first = lane_image(view)
+    read = []
+    real = lane_module.LinkLane.palette
+    monkeypatch.setattr(lane_module.LinkLane, "palette",
+                        lambda self: read.append(1) or real(self))
+    view.hover_link("l1")  # lit, then faded again: other colours and pens of the same look
+    lit = lane_image(view)
+    view.hover_link(None)
+    assert lane_image(view) == first and lit != first
+    assert read == []
+    dark = QPalette(view.lane.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#202020"))
+    view.lane.setPalette(dark)
+    image = lane_image(view)
+    assert read  # read again
+    assert image.pixelColor(view.lane.width() - 2, 2) == QColor("#202020")
 
 
 @pytest.mark.parametrize("y", [10.0, 10.25, 10.5, 33.3, 101.9])
