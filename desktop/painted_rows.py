@@ -142,6 +142,8 @@ class RowPainting:
         rows = model.rowCount()
         region = event.region()
         areas = list(region) if 1 < region.rectCount() <= AREAS else [event.rect()]
+        if len(areas) > 1 and _stacked(areas):  # (Qt clips the paint to the region)
+            areas = [event.rect()]
         reached = self._reached(areas, rows) if rows else []
         if not reached:
             return
@@ -254,12 +256,27 @@ class RowPainting:
         """The lines Qt's table draws, in ``colour``: under each row (ending at ``bottoms``)
         and right of each column, within the area repainted and the rows' and columns'
         extent (``edges``: the lengths of the column and row headers)."""
-        right = min(area.right(), edges[0] - 1)
-        bottom = min(area.bottom(), edges[1] - 1)
+        first, top = area.left(), area.top()
+        width = min(area.right(), edges[0] - 1) - first + 1
+        height = min(area.bottom(), edges[1] - 1) - top + 1
         for y in bottoms:
-            painter.fillRect(area.left(), y - 1, right - area.left() + 1, 1, colour)
-        for _column, left, width, _align in columns:
-            painter.fillRect(left + width - 1, area.top(), 1, bottom - area.top() + 1, colour)
+            painter.fillRect(first, y - 1, width, 1, colour)
+        for _column, left, column_width, _align in columns:
+            painter.fillRect(left + column_width - 1, top, 1, height, colour)
+
+
+def _stacked(areas: list[QRect]) -> bool:
+    """Whether the rectangles ``areas`` (a region's, top to bottom) are of one width, one
+    above the next with at most a grid line between (rows next to each other: a step
+    through a list repaints the row left and the row opened): their bounding rectangle
+    holds nothing else, and is painted as one area (a pass through its rows and one grid,
+    not one per rectangle)."""
+    left, right, bottom = areas[0].left(), areas[0].right(), areas[0].bottom()
+    for area in areas[1:]:
+        if area.left() != left or area.right() != right or area.top() > bottom + 2:
+            return False
+        bottom = area.bottom()
+    return True
 
 
 class PaintedRows(RowPainting, QTableView):

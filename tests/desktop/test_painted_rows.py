@@ -226,6 +226,37 @@ def test_a_row_and_a_cell_apart_repainted_paint_that_row_and_that_cell(qtbot, mo
     assert drawn == {0: [f"cell 0 {c}" for c in range(4)], 3: ["cell 3 2"]}
 
 
+def test_rows_next_to_each_other_repainted_are_painted_as_one_area(qtbot, monkeypatch):
+    """A step through a list repaints the row it leaves and the row it opens, the grid line
+    between them left out of the region: one pass through their rows and one grid (a pass
+    and a grid per rectangle before), and the pixels Qt paints."""
+    from PySide6.QtCore import QItemSelectionModel, QPoint
+    from PySide6.QtGui import QImage, QRegion
+
+    view = shown_table(qtbot, 8, 4, 240)
+    view.selectionModel().setCurrentIndex(view.model().index(3, 0), (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows))
+    first, second = (view.visualRect(view.model().index(row, 0)) for row in (3, 4))
+    width = view.viewport().width()
+    region = QRegion(0, first.top(), width, first.height()) | QRegion(
+        0, second.top(), width, second.height())
+    assert region.rectCount() == 2  # (the grid line between them left out)
+    grids = []
+    paint_grid = PaintedTable._paint_grid
+    monkeypatch.setattr(PaintedTable, "_paint_grid",
+                        staticmethod(lambda *args: grids.append(args) or paint_grid(*args)))
+    images = []
+    for by_qt in (False, True):
+        if by_qt:
+            view._painted_by_qt = lambda: True
+        image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32)
+        image.fill(0)
+        view.viewport().render(image, QPoint(), region)
+        images.append(image)
+    assert len(grids) == 1
+    assert images[0] == images[1]
+
+
 def test_a_header_state_restored_is_read_again(qtbot):
     """``QHeaderView.restoreState`` moves and sizes sections without saying so section by
     section: the columns kept from before (same length, same offset) would be painted where
