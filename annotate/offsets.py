@@ -112,6 +112,9 @@ class OffsetMap:
         self._astral_qt = [a + k - bisect_left(crlf, a) for k, a in enumerate(astral)]
         self._crlf_qt = [c + bisect_left(astral, c) - k for k, c in enumerate(crlf)]
         self._qt_length = self._length + len(astral) - len(crlf)
+        self._same = not astral and not crlf
+        """Whether each code point is one Qt position (no astral character, no CRLF: most
+        texts), its offsets the same as the Qt positions."""
 
     @property
     def qt_length(self) -> int:
@@ -122,12 +125,16 @@ class OffsetMap:
         """Qt position of a code-point offset; an offset inside a CRLF maps to before the break."""
         if not 0 <= offset <= self._length:
             raise ValueError(f"offset {offset} outside 0..{self._length}")
+        if self._same:
+            return offset
         return offset + bisect_left(self._astral, offset) - bisect_left(self._crlf, offset)
 
     def from_qt(self, position: int) -> int:
         """Code-point offset of a Qt position; one inside a surrogate pair maps to its start."""
         if not 0 <= position <= self._qt_length:
             raise ValueError(f"Qt position {position} outside 0..{self._qt_length}")
+        if self._same:
+            return position
         return (
             position - bisect_left(self._astral_qt, position) + bisect_left(self._crlf_qt, position)
         )
@@ -136,6 +143,10 @@ class OffsetMap:
         """Qt range of ``[start, end)``, widened to a whole CRLF when an end falls inside one."""
         if start > end:
             raise ValueError(f"range start {start} after end {end}")
+        if self._same:
+            if start < 0 or end > self._length:
+                raise ValueError(f"range {start}..{end} outside 0..{self._length}")
+            return start, end
         qt_start = self.to_qt(start)
         if start == end:
             return qt_start, qt_start

@@ -190,6 +190,31 @@ def test_positions_outside_the_text_raise(call: str) -> None:
         offsets.range_to_qt(2, 1)
 
 
+def test_a_text_of_one_position_a_code_point_maps_its_offsets_as_they_are(monkeypatch) -> None:
+    """A text without astral characters or CRLFs (most texts; accents and other scripts of
+    the Basic Multilingual Plane) has its offsets as its Qt positions, found without
+    bisecting (a document opened maps each of its spans, its paint and its links' ends);
+    positions outside it still raise."""
+    from annotate import offsets as offsets_module
+
+    text = "Ségou مرحبا – said\nthe \u2028 officials"
+    offsets = OffsetMap(text)
+
+    def refused(*_args: object) -> int:
+        raise AssertionError("bisected")
+
+    monkeypatch.setattr(offsets_module, "bisect_left", refused)
+    assert offsets.qt_length == units(display_text(text)) == len(text)
+    assert [offsets.to_qt(i) for i in range(len(text) + 1)] == list(range(len(text) + 1))
+    assert [offsets.from_qt(i) for i in range(len(text) + 1)] == list(range(len(text) + 1))
+    assert offsets.range_to_qt(2, 9) == (2, 9) and offsets.range_from_qt(9, 2) == (2, 9)
+    for outside in (lambda: offsets.to_qt(len(text) + 1), lambda: offsets.from_qt(-1),
+                    lambda: offsets.range_to_qt(-1, 3), lambda: offsets.range_to_qt(3, 99),
+                    lambda: offsets.range_to_qt(4, 3)):
+        with pytest.raises(ValueError):
+            outside()
+
+
 # -- snap_to_words -------------------------------------------------------------------------------
 words = st.lists(
     st.sampled_from(["ab", "x", "co-op", "don't", "’", "7", ",", ".", " ", "  ", "\r\n", "\t",
