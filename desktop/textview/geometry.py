@@ -115,12 +115,14 @@ class _Block:
         layout, count = self._laid_out()
         if count <= SOME_LINES:
             return self.measure()
+        top, line = self._number(layout, count, first)
+        bottom = top if last - 1 <= first else self._number(layout, count, last - 1)[0]
         found = []
-        for n in range(self._number(layout, count, first),
-                       self._number(layout, count, max(last - 1, first)) + 1):
+        for n in range(top, bottom + 1):  # (one offset, a link's end: its line found once)
             known = self._some.get(n)
             if known is None:
-                line = layout.lineAt(n)
+                if n != top or line is None:
+                    line = layout.lineAt(n)
                 start, y = line.textStart(), self.top + line.y()
                 known = self._some[n] = (start, start + line.textLength(), line, y,
                                          line.height(), y + line.ascent())
@@ -128,10 +130,11 @@ class _Block:
         return found
 
     @staticmethod
-    def _number(layout: QTextLayout, count: int, offset: int) -> int:
-        """The number of the line holding block offset ``offset`` (the last past the end)."""
+    def _number(layout: QTextLayout, count: int, offset: int) -> tuple[int, QTextLine | None]:
+        """The number of the line holding block offset ``offset`` (the last past the end),
+        and that line (None past the end)."""
         line = layout.lineForTextPosition(offset)
-        return line.lineNumber() if line.isValid() else count - 1
+        return (line.lineNumber(), line) if line.isValid() else (count - 1, None)
 
     def _line_at(self, layout: QTextLayout, count: int, y: float) -> int:
         """The number of the line at viewport height ``y`` (the first above the block, the

@@ -144,6 +144,37 @@ def test_a_paragraphs_layout_is_asked_for_once_however_many_spans_it_shows(qtbot
     assert len(asked) == 1
 
 
+def test_a_line_is_found_once_for_one_offset_and_not_asked_again(qtbot, monkeypatch) -> None:
+    """The line of one offset (a link's end, the lane at each new document) is found with one
+    call into Qt, not twice (for the offset as the first and the last of a range), and the
+    line found is measured as it is, not asked for again by its number; the boxes are those
+    found before."""
+    from PySide6.QtGui import QTextLayout
+
+    view = SpanTextView()
+    qtbot.addWidget(view)
+    view.resize(300, 400)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_document(" ".join(f"word{n}" for n in range(300)), [])  # one paragraph
+    view.viewport().repaint()
+    offsets = [5, 140, 141, 290]
+    expected = [Viewport(view, 0, 400).line_box(offset) for offset in offsets]
+    spans = [Viewport(view, 0, 400).segments(offset, offset + 12) for offset in offsets]
+    asked: list[str] = []
+    for name in ("lineForTextPosition", "lineAt"):
+        real = getattr(QTextLayout, name)
+        monkeypatch.setattr(QTextLayout, name, lambda self, n, real=real, name=name:
+                            asked.append(name) or real(self, n))
+    viewport = Viewport(view, 0, 400)
+    assert [viewport.line_box(offset) for offset in offsets] == expected
+    assert all(expected) and asked.count("lineAt") == 0
+    assert asked.count("lineForTextPosition") == len(offsets)  # (one each, not two)
+    asked.clear()
+    assert [Viewport(view, 0, 400).segments(offset, offset + 12) for offset in offsets] == spans
+    assert asked.count("lineAt") <= sum(len(found) for found in spans) - len(spans)
+
+
 def test_a_band_asks_qt_where_its_end_blocks_are_once(qtbot) -> None:
     """A band's viewport keeps the blocks at its two ends as it found them: a paint's lines
     and boxes in them ask Qt for their geometry no more (a band inside the first block shown,
