@@ -109,11 +109,20 @@ class _Look:
         return colour
 
     def fits(self, text: str, room: float) -> bool:
-        """Whether ``text`` surely fits in ``room``: ASCII whose characters' advances add up
-        to less than the room by a character's width (shaping, kerning, moves a glyph by a
-        pixel or so) -- without laying it out (as long as drawing it)."""
-        return text.isascii() and sum(map(self.advances.__getitem__, text.encode())) \
-            + self.widest <= room
+        """Whether ``text`` surely fits in ``room``, without laying it out (as long as
+        drawing it): its ASCII characters' advances, and the font's widest for each other
+        character, add up to less than the room by a character's width (shaping, kerning,
+        moves a glyph by a pixel or so); each other character of the view's font (one of
+        another font may be wider than its widest). Accented words and other scripts in a
+        wide cell are so not measured for eliding (a document opened shows its spans'
+        texts, most with some)."""
+        if text.isascii():
+            return sum(map(self.advances.__getitem__, text.encode())) + self.widest <= room
+        plain = text.encode("ascii", "ignore")
+        return sum(map(self.advances.__getitem__, plain)) \
+            + (len(text) - len(plain) + 1) * self.widest <= room \
+            and all(map(self._in_font, {ord(character) for character in text
+                                        if not character.isascii()}))
 
     def keeps(self, text: str) -> bool:
         """Whether ``text``, shown again, is drawn as well from a static text: ASCII, or laid

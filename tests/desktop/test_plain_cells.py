@@ -132,6 +132,29 @@ def test_cells_look_as_the_style_draws_them(qtbot):
         assert image(view) == styled  # kept laid out
 
 
+def test_a_text_of_the_views_font_that_surely_fits_is_not_measured_for_eliding(
+        qtbot, monkeypatch):
+    """Not ASCII (accents, another script) but of the view's font and surely narrower than
+    its cell (each other character at the font's widest): drawn without being measured for
+    eliding (the Spans table's texts at each document opened); a text that may not fit is
+    measured and elided as before; the pixels are the style's."""
+    from PySide6.QtGui import QFontMetrics
+
+    short, long = "ORG → Ségou", "ما قالته الحكومة في بيانها الأخير عن الهجوم ambush " * 3
+    view = table(qtbot, 6, (short, long))
+    view.setColumnWidth(0, 400)
+    view.setColumnWidth(1, 400)
+    view.setItemDelegate(QStyledItemDelegate(view))
+    styled = image(view)
+    measured: list[str] = []
+    elided = QFontMetrics.elidedText
+    monkeypatch.setattr(QFontMetrics, "elidedText", lambda self, text, *args: measured.append(
+        text) or elided(self, text, *args))
+    view.setItemDelegate(PlainCells(view))
+    assert image(view) == styled
+    assert measured and all(text.startswith(long) for text in measured)
+
+
 def test_a_new_palette_draws_the_cells_again(qtbot):
     view = table(qtbot)
     cells = Counted(view)
