@@ -13,9 +13,10 @@ from annotate.errors import CounterclaimError
 from annotate.model import GOLD
 from db.store import Store
 from desktop.jobs import Job, Latest, worker_location
+from desktop.kept_label import KeptLabel
 from desktop.plain import NAME, line, mnemonic, tooltip
 from desktop.service import Progress, Service, read_progress
-from desktop.steady_label import SLACK, surely_fits
+from desktop.steady_label import SLACK
 
 MESSAGE_MS = 6000
 MESSAGE_CHARS = 300
@@ -56,8 +57,7 @@ class StatusBar(QStatusBar):
         # filled with the window's colour: a message (each span made, each undo) repaints
         # the bar alone, not the main window under it first
         self.setAutoFillBackground(True)
-        self.progress = QLabel()
-        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = KeptLabel()  # (each text measured once, copied when shown again)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # filled with the window's colour: new counts repaint the label alone, not the bar and
         # the window under it (each press)
@@ -143,12 +143,13 @@ class StatusBar(QStatusBar):
         counts = COUNTING if progress is None else \
             f"{progress.done:,} of {progress.total:,} done · {progress.spans:,} spans"
         label, text = self.progress, f"{counts} · {self.state}"
-        if text == label.text():
+        if text == label.shown:
             return
         label.setText(text)
-        line = label.fontMetrics().height()
-        if line == self._line and surely_fits(label):
-            return  # (without its size hint, which lays the text out again: ~0.2 M instr.)
+        line = label.line()
+        if line == self._line and "\n" not in text and \
+                label.advance(text) + SLACK <= label.contentsRect().width():
+            return  # it surely fits (without its size hint, which lays the text out again)
         hint = label.sizeHint()
         if hint.width() + SLACK > label.minimumWidth() or \
                 hint.height() != label.minimumHeight():
