@@ -11,6 +11,11 @@ Shift+Tab pass them by, as they passed by the hidden page, and the mouse meets t
 saved nothing, the pages behind being laid out again at each relabel. Labels whose attributes
 begin alike share a page instead, the rows past a label's own covered:
 :mod:`desktop.attribute_page`.)
+
+The note is no item of the cover's layout, yet Qt invalidates a parent's layout whenever a
+child is shown or hidden: each span made after none, and each deleted, laid out the cover, the
+panel under it and asked the scroll area, for nothing (the sizes stay). The cover's layout
+lets the note's show and hide pass; a change of the page's size is passed on as before.
 """
 
 from __future__ import annotations
@@ -45,6 +50,19 @@ def back_in_reach(reach: Reach) -> None:
             widget.setFocusPolicy(policy)
 
 
+class _PageLayout(QVBoxLayout):
+    """The cover's layout (its page alone), not invalidated while :attr:`steady`: the note,
+    no item of it, is shown or hidden."""
+
+    def __init__(self, cover: QWidget) -> None:
+        super().__init__(cover)
+        self.steady = False
+
+    def invalidate(self) -> None:
+        if not self.steady:
+            super().invalidate()
+
+
 class Cover(QWidget):
     """Holds ``page`` (laid out, always shown) and ``note`` (over all of it, when covered);
     ``fields`` gives the page's widgets that may take the focus."""
@@ -53,7 +71,7 @@ class Cover(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fields = fields
-        layout = QVBoxLayout(self)
+        self._layout = layout = _PageLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(page)
         self.page, self.note = page, note
@@ -74,14 +92,22 @@ class Cover(QWidget):
             focus = QApplication.focusWidget()
             self._reach = out_of_reach(self._fields())
             self.note.setGeometry(self.rect())
-            self.note.show()
+            self._show_note(True)
             self.note.raise_()
             if focus is not None and self.page.isAncestorOf(focus):
                 self.note.setFocus()  # as a stack gives the focus to the page it shows
         else:
             back_in_reach(self._reach)
             self._reach = []
-            self.note.hide()
+            self._show_note(False)
+
+    def _show_note(self, shown: bool) -> None:
+        """Show or hide the note, the page's layout left as it is (see the module)."""
+        self._layout.steady = True
+        try:
+            self.note.setVisible(shown)
+        finally:
+            self._layout.steady = False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.note.setGeometry(self.rect())
