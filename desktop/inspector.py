@@ -374,10 +374,15 @@ class Inspector(QDockWidget):
         label, as the stack had): a covered field is shown to Qt, so read out (its value that
         of a span shown before) and set from the reader."""
         shown = self.attributes.currentWidget()
-        pages = sorted(self._attribute_pages, key=lambda page: page is not shown)
         shared = not QAccessible.isActive()
-        page = next((page for page in pages if page.holds(attributes)
-                     and (shared or len(page.attributes) == len(attributes))), None)
+
+        def fits(page: AttributePage) -> bool:
+            return page.holds(attributes) and (shared or len(page.attributes) == len(attributes))
+
+        if isinstance(shown, AttributePage) and fits(shown):
+            return shown  # (a relabel between labels sharing it)
+        pages = sorted(self._attribute_pages, key=lambda page: page is not shown)
+        page = next((page for page in pages if fits(page)), None)
         if page is None and shared:
             page = next((page for page in pages if page.begins(attributes)), None)
             if page is not None:
