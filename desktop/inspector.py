@@ -307,7 +307,9 @@ class Inspector(QDockWidget):
         if self.span is None or span_id != self.span.id:
             self._show(self.service.known_span(span_id) if span_id else None)
 
-    def _show(self, span: Span | None) -> None:
+    def _show(self, span: Span | None, links: bool = True) -> None:
+        """Show ``span`` (None: the note for none); ``links``: list its links anew (not
+        needed when a change touched the shown span alone)."""
         if self.span is not None and (span is None or span.id != self.span.id):
             self.save_note()
         if self._note_typed and (self.span is None or span is None or span.id != self.span.id):
@@ -317,9 +319,9 @@ class Inspector(QDockWidget):
         self.span = span
         self.form_cover.cover(self.span is None)
         if self.span is not None:
-            self._fill(self.span)
+            self._fill(self.span, links)
 
-    def _fill(self, span: Span) -> None:
+    def _fill(self, span: Span, links: bool = True) -> None:
         self._labels.show(span.label)
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
         self._offsets_text.set_text(f"{pieces}  ({span.end - span.start} characters)")
@@ -332,7 +334,8 @@ class Inspector(QDockWidget):
         self._fill_figures(span, text)
         if (span.note or "") != self._note_stored and not self._note_timer.isActive():
             self._show_note(span.note or "")
-        self._fill_links(span)
+        if links:
+            self._fill_links(span)
 
     def _show_note(self, note: str) -> None:
         """Show the stored ``note``; one too long to edit here is shown cut, read-only."""
@@ -522,8 +525,9 @@ class Inspector(QDockWidget):
         if self.span is None:
             return
         after = changes.spans_after()
-        if self.span.id in after:
-            self._show(after[self.span.id])
+        if self.span.id in after:  # (touched alone, as by a relabel: its links are as listed)
+            alone = len(changes.spans) == 1 and not changes.relations and not changes.schema
+            self._show(after[self.span.id], links=not alone)
         elif changes.relations and self.span.document in changes.documents:
             self._show(self.span)  # a link across documents names both its documents
 

@@ -1,13 +1,14 @@
 """What the Span panel lays out and asks Qt at a key press: a span made after none hides the note
 over the form and lays nothing out (the note is no item of any layout); a change of the form's
 size still reaches what holds it; a relabel between labels sharing a page of attribute fields, and
-its undo, ask Qt nothing of the page's rows or fields (what it needs was noted before)."""
+its undo, ask Qt nothing of the page's rows or fields (what it needs was noted before); a change
+of the shown span alone lists its links as they were."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from window_helpers import Events, open_window, select_words
 
-from annotate.model import AnnotatedDocument, Document
+from annotate.commands import AddRelation, CreateSpan, RemoveRelation, set_note
+from annotate.model import AnnotatedDocument, Document, Relation, Span
 from db.store import Store
 from desktop.caption import Caption
 from desktop.cover import Cover
@@ -135,3 +137,44 @@ def test_a_relabel_and_its_undo_ask_nothing_of_the_shared_page(window, qtbot):
     assert reached == [claim_fields[:2], claim_fields]
     assert asked == Counter()
 
+
+def counting(read: Counter[str], name: str, method: Callable[..., object]
+             ) -> Callable[..., object]:
+    """``method``, counting its calls in ``read[name]``."""
+    def counted(*args: object) -> object:
+        read[name] += 1
+        return method(*args)
+    return counted
+
+
+def test_a_change_of_the_shown_span_alone_lists_its_links_as_they_were(qtbot, tmp_path: Path):
+    """A note set on a linked claim, and its undo, change the claim alone: its links are
+    neither read again nor listed anew (each change of the shown span read every link of its
+    document); a link removed is."""
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.import_documents([AnnotatedDocument(Document(
+        "The army said forty fighters died. Rebel forces denied it.", "Linked"))])
+    uid = store.list_documents()[0].uid
+    claim, org = Span(uid, 14, 33, "CLAIM", "amina"), Span(uid, 4, 8, "ORG", "amina")
+    relation = Relation("CLAIMED_BY", claim.id, org.id, "amina")
+    for command in (CreateSpan(claim), CreateSpan(org), AddRelation(uid, relation)):
+        store.apply(command, "amina")
+    store.close()
+    window = open_window(qtbot, path, tmp_path)
+    service, inspector = window.service, window.inspector
+    window.editor.select_span(claim.id)
+    inspector.links.setCurrentRow(0)
+    item, line = inspector.links.item(0), inspector.links.item(0).text()
+    read: Counter[str] = Counter()
+    for name in ("relations", "links_into"):
+        setattr(service, name, counting(read, name, getattr(service, name)))
+    service.apply(set_note(inspector._current(), "their own count"))
+    service.undo()
+    assert read == Counter()
+    assert inspector.links.item(0) is item and item.text() == line
+    assert inspector.links.currentRow() == 0 and inspector.remove_link.isEnabled()
+    service.apply(RemoveRelation(uid, relation))
+    assert read["relations"] >= 1 and inspector.links.count() == 0
+    assert not inspector.remove_link.isEnabled()
+    service.store.close()
