@@ -85,6 +85,10 @@ class SteadyScrollBar(QScrollBar):
         paint after a change of the bar (a change event, a resize): a look kept is then
         painted without the style's option of the bar (some 25 calls into Qt a paint before,
         three answering an enum)."""
+        self._groove: tuple[bool, bool, QRect] | None = None
+        """Read with ``_bar``: whether the style draws the bar as :meth:`_moved` knows it does
+        (Fusion), whether the bar is vertical, and where its groove ends less :data:`MARGIN`
+        (the same for every look of the bar: its style, size and orientation say)."""
         self._under: QWidget | None = None
         """Its container, kept from the first paint on (asked again at each paint, Qt's
         private container class got a new Python wrapper each time: ~8-60 µs)."""
@@ -126,7 +130,7 @@ class SteadyScrollBar(QScrollBar):
             self.initStyleOption(option)
             look = self._looks[key] = self.look(option)
             option.subControls = QStyle.SubControl.SC_All
-            background = _background(under)
+            background = QColor.fromRgba(bar[2])  # (its container's, read with the bar)
             drawn = self._keep(key, self._moved(option, look[0], bar, background, ratio)
                                or self._draw(option, background, ratio))
         self._shown = self._looks[key]
@@ -140,6 +144,10 @@ class SteadyScrollBar(QScrollBar):
         self._bar = (self.width(), self.height(), _background(under).rgba(),
                      option.palette.cacheKey(), option.state.value & ~_ACTIVE, option.orientation,
                      option.upsideDown)
+        style = self.style()
+        vertical = option.orientation == Qt.Orientation.Vertical
+        self._groove = (style.name().lower() == "fusion", vertical, _along(style.subControlRect(
+            QStyle.ComplexControl.CC_ScrollBar, option, _GROOVE, self), -MARGIN, vertical))
         return self._bar
 
     def _kept(self, key: Hashable) -> QPixmap | None:
@@ -159,18 +167,16 @@ class SteadyScrollBar(QScrollBar):
         """The bar made of the bar without its slider and the ``slider`` (its place) copied
         from a kept slider, stretched to its length (see the module's text); None where that
         is not known to be what the style draws."""
-        style = self.style()
-        if ratio != int(ratio) or style.name().lower() != "fusion":
+        groove_read = self._groove  # (read with the bar)
+        if groove_read is None or not groove_read[0] or ratio != int(ratio):
             return None
-        vertical = option.orientation == Qt.Orientation.Vertical
-        clear = _along(style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _GROOVE,
-                                            self), -MARGIN, vertical)
+        _fusion, vertical, clear = groove_read
         ends = (option.sliderPosition <= option.minimum, option.sliderPosition >= option.maximum)
         target = _along(slider, MARGIN, vertical)
         if not _clear(target, clear, ends, vertical):
             return None
         strip = self._strip(option, bar, ends, target.height() if vertical else target.width(),
-                            clear, background, ratio)
+                            clear, vertical, background, ratio)
         if strip is None:
             return None
         groove = self._kept(("groove", *bar, ends))
@@ -188,7 +194,8 @@ class SteadyScrollBar(QScrollBar):
         return made
 
     def _strip(self, option: QStyleOptionSlider, bar: tuple, ends: tuple[bool, bool],
-               length: int, clear: QRect, background: QColor, ratio: float) -> QPixmap | None:
+               length: int, clear: QRect, vertical: bool, background: QColor,
+               ratio: float) -> QPixmap | None:
         """The slider and :data:`MARGIN` pixels of what is beyond either end (the groove, or
         the arrow's button at an end the slider is at), as the style draws it for
         ``option`` with the slider at the ``ends`` it is at, or else in the middle: kept, one
@@ -204,7 +211,6 @@ class SteadyScrollBar(QScrollBar):
         drawn.sliderPosition = drawn.sliderValue = (
             option.minimum if ends[0] else option.maximum if ends[1] else
             (option.minimum + option.maximum) // 2)
-        vertical = option.orientation == Qt.Orientation.Vertical
         source = _along(self._slider(drawn), MARGIN, vertical)
         if not _clear(source, clear, ends, vertical):
             return None

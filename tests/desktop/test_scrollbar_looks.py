@@ -223,3 +223,44 @@ def test_a_stretched_slider_looks_as_the_style_draws_it(scale):
                           env=env, timeout=300, check=True)
     assert done.stdout.split("\n")[:2] == [f"Vertical {float(scale)} []",
                                            f"Horizontal {float(scale)} []"], done.stdout
+
+
+
+class StyleAsked(QProxyStyle):
+    """The application's style, counting the times code asks its name (as a bar's new look
+    asked whether the style is the one it knows the drawing of)."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.asked = 0
+
+    def name(self) -> str:
+        self.asked += 1
+        return super().name()
+
+
+def test_a_growing_lists_new_looks_read_the_bar_once(qtbot):
+    """A list growing by a row at a time (the History at each entry) shortens its slider: a
+    new look at each row, made of kept pictures. Whether the style is Fusion, the bar's
+    orientation and where its groove ends are the same for every look of the bar: read with
+    the bar, not asked at each new look (some 7 calls into Qt less a look); the bar looks as
+    the style draws it."""
+    bar = SteadyScrollBar(Qt.Orientation.Vertical)
+    style = StyleAsked()
+    bar.setStyle(style)
+    unders = [shown(qtbot, bar)]  # (kept: they hold the bars)
+    bar.setPageStep(6)
+    bar.setRange(0, 10)
+    bar.repaint()
+    style.asked = 0
+    looks = set()
+    for maximum in range(11, 30):
+        bar.setRange(0, maximum)
+        bar.repaint()
+        looks.add(bar.look())
+    assert len(looks) > 10 and style.asked == 0
+    plain = QScrollBar(Qt.Orientation.Vertical)
+    unders.append(shown(qtbot, plain))
+    plain.setPageStep(6)
+    plain.setRange(0, 29)
+    assert [under.grab().toImage() for under in unders].count(unders[0].grab().toImage()) == 2
