@@ -8,8 +8,8 @@ the rows below the change (:meth:`QWidget.scroll` copies them in the window's ba
 with what was due to be repainted there) and let Qt repaint only what that uncovers: the row
 that came, or the row that moves up into view from under the bottom edge. The layout that
 follows is left to Qt, without its repaint of the whole viewport; where the rows more than fill
-the viewport before and after, there is none: the scroll bar's range, all it would change, is
-set as Qt sets it.
+the viewport before and after, or its vertical bar is always shown, there is none: the scroll
+bar's range, all it would change, is set as Qt sets it.
 
 For tables whose rows all have one height (a hidden vertical header, rows never resized to
 their contents); anything else that makes Qt lay the rows out (a reset, a sort, a new model) is
@@ -104,9 +104,11 @@ class ShiftingRows:
     def _count_changed(self) -> bool:
         """After rows came or went, and nothing else: set the vertical bar's range as Qt's
         layout sets it, scrolled by row, when the rows shown fill the viewport before and after
-        (its page step, the rows the viewport holds whole, then depends on its height alone);
-        False, and nothing done, otherwise. Qt's layout (~0.13 M instructions in the History)
-        would find the same headers and columns and start a timer to fetch more rows."""
+        (its page step, the rows the viewport holds whole, then depends on its height alone),
+        or its vertical bar is always shown (the viewport's height never changes: its page is
+        the rows it holds whole, or all of them); False, and nothing done, otherwise. Qt's
+        layout (~0.13 M instructions in the History) would find the same headers and columns
+        and start a timer to fetch more rows."""
         raise NotImplementedError
 
 
@@ -127,12 +129,25 @@ class ShiftingTableView(ShiftingRows, QTableView):
     def _count_changed(self) -> bool:
         bar, header = self.verticalScrollBar(), self.verticalHeader()
         if self.verticalScrollMode() != QAbstractItemView.ScrollMode.ScrollPerItem \
-                or not header.isHidden() or bar.maximum() <= 0:  # (a shown header may widen)
+                or not header.isHidden():  # (a shown header may widen)
             return False
-        rows = self.model().rowCount() - bar.pageStep()
-        if rows <= 0:
-            return False
-        bar.setRange(0, rows)
+        model = self.model()
+        count = model.rowCount()
+        if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+            # the bar shown whatever its range, the viewport keeps its height: Qt's layout
+            # gives the bar a page of the rows it holds whole, or of all the rows when they
+            # are fewer (it would also fetch more rows to fill it: left to that layout)
+            height = self._row_height()
+            if not height or model.canFetchMore(QModelIndex()):
+                return False
+            page = max(min(count, self.viewport().height() // height), 1)
+            bar.setRange(0, count - page)
+            bar.setPageStep(page)
+        else:  # the bar shown only while the rows overflow: shown before and after
+            rows = count - bar.pageStep()
+            if bar.maximum() <= 0 or rows <= 0:
+                return False
+            bar.setRange(0, rows)
         if not header.updatesEnabled():  # (Qt's table stops them when rows go, till laid out)
             header.setUpdatesEnabled(True)
         return True
