@@ -106,6 +106,10 @@ class HistoryDock(DeferredDock):
         service = self.service
         self.entries: list[JournalEntry] = []
         self._stale = True
+        self._filtered: tuple[str | None, str | None, str | None] | None = None
+        """What :meth:`_filters` says, kept until a filter or the document changes."""
+        self._choices: tuple[set[str], set[str]] = (set(), set())
+        """The annotators and operations the filters offer (a new one's entry refills them)."""
         self.annotator = QComboBox()
         self.annotator.setToolTip("Only what this annotator did")
         self.operation = QComboBox()
@@ -167,9 +171,15 @@ class HistoryDock(DeferredDock):
             self._stale = True
             return
         self._stale = False
-        fill_choices(self.annotator, EVERYONE, self.service.annotators())
-        fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
+        self._fill_choices()
+        self._filtered = None  # (a choice gone: every one)
         self.reload()
+
+    def _fill_choices(self) -> None:
+        annotators, operations = self.service.annotators(), self.service.operations()
+        fill_choices(self.annotator, EVERYONE, annotators)
+        fill_choices(self.operation, EVERY_OPERATION, operations)
+        self._choices = (set(annotators), set(operations))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if self._stale or not self.entries or self.visibleRegion().isEmpty():
@@ -180,16 +190,24 @@ class HistoryDock(DeferredDock):
             self.follow()
 
     def _on_filter(self, _value: object) -> None:
+        self._filtered = None
         self.reload()
 
     def _on_document(self, _uid: str) -> None:
+        self._filtered = None
         if self.this_document.isChecked():
             self.refresh()
 
     def _filters(self) -> tuple[str | None, str | None, str | None]:
-        """(annotator, document uid, operation) the list is filtered by (None: any)."""
-        document = (self.service.current or None) if self.this_document.isChecked() else None
-        return self.annotator.currentData(), document, self.operation.currentData()
+        """(annotator, document uid, operation) the list is filtered by (None: any): read
+        from the filters once, not at each entry taken in (three calls into Qt)."""
+        filtered = self._filtered
+        if filtered is None:
+            document = (self.service.current or None) if self.this_document.isChecked() \
+                else None
+            filtered = self._filtered = (self.annotator.currentData(), document,
+                                         self.operation.currentData())
+        return filtered
 
     def _read(self, after: int | None = None) -> list[JournalEntry]:
         return self.service.history(*self._filters(), SHOWN, after)
@@ -227,10 +245,10 @@ class HistoryDock(DeferredDock):
     def _add(self, new: list[JournalEntry], states: Mapping[int, str]) -> None:
         """Put the entries ``new`` (newest first, none shown yet) in their places and give
         the shown entries ``states`` names their new markers."""
-        if any(self.annotator.findData(e.annotator) < 0 or self.operation.findData(e.op) < 0
+        annotators, operations = self._choices
+        if any(e.annotator not in annotators or e.op not in operations
                for e in new):  # a first entry of someone or of an operation: new choices
-            fill_choices(self.annotator, EVERYONE, self.service.annotators())
-            fill_choices(self.operation, EVERY_OPERATION, self.service.operations())
+            self._fill_choices()  # (more of them: the one chosen stays)
         for entry_id, state in states.items():
             row = self._row_of(entry_id)
             if row is not None:

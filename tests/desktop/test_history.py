@@ -245,3 +245,39 @@ def test_a_marker_changed_asks_the_model_nothing(qtbot, path: Path, tmp_path: Pa
     assert (asked, changed) == ([], [(0, 2, 0, 2)])
     assert model.text(0, 2) == "create_span (undone)"
     window.service.store.close()
+
+
+def test_an_entry_taken_in_asks_the_filters_nothing(qtbot, path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    """Each edit's entries are filtered as the list is, and an annotator's or operation's
+    first entry refills the filters' choices: the filters' values and choices are kept in
+    Python, not asked of the drop-downs at each edit (five calls into Qt); a new choice and
+    a new filter still count."""
+    window = open_window(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    first = service.store.list_documents()[0].uid
+    dock.show()
+    dock.raise_()
+    assert service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
+    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
+    span = Span(first, 4, 7, "ORG", "amina")
+    assert service.apply(CreateSpan(span))  # (the first create and delete: new choices)
+    assert service.apply(DeleteSpan(span))
+    asked = []
+    for box in (dock.annotator, dock.operation):
+        for name in ("findData", "currentData"):
+            real = getattr(box, name)
+            monkeypatch.setattr(box, name, lambda *args, real=real, name=name: (
+                asked.append(name), real(*args))[1])
+    for n in range(3):
+        span = Span(first, 4, 7, "ORG", "amina", f"s{n}")
+        assert service.apply(CreateSpan(span))
+        assert service.apply(DeleteSpan(span))
+    assert asked == [] and dock.model.text(0, 2) == "delete_span"
+    monkeypatch.undo()
+    assert service.apply(relabel(service.store.spans(first)[0], "PERSON"))  # a new operation
+    assert dock.operation.findData("update_span") > 0
+    dock.operation.setCurrentIndex(dock.operation.findData("update_span"))
+    assert service.apply(CreateSpan(Span(first, 8, 9, "ORG", "amina")))
+    assert [e.op for e in dock.entries] == ["update_span"]
+    window.service.store.close()
