@@ -153,9 +153,9 @@ class DocumentListModel(RowsModel):
             if row is None:
                 continue
             old = self._rows[row]
-            new = replace(old, span_count=old.span_count + changes.span_delta(who, uid),
-                          status=statuses.get(uid, old.status))
-            if new != old:
+            delta, status = changes.span_delta(who, uid), statuses.get(uid, old.status)
+            if delta or status != old.status:  # (a relabel changes neither: no row made)
+                new = replace(old, span_count=old.span_count + delta, status=status)
                 self._rows[row] = new
                 self._shown.pop(row, None)
                 # the cells that changed, only (the count at each make or delete): each one
