@@ -77,6 +77,9 @@ class SpansModel(RowsModel):
         self._starting: Starting | None = None
         self._fetched = 0
         """With ``_starting``: the spans starting before this code point are read."""
+        self._recent = 0
+        """The row last found or put (each press puts a span, then selects it): looked at
+        first by :meth:`row_of`, its span's id telling whether it is still that span's."""
 
     # -- what is shown, in which order -----------------------------------------------------
     def _cell(self, span: Span, column: int) -> Any:
@@ -201,8 +204,14 @@ class SpansModel(RowsModel):
         span = self._all.get(span_id)
         if span is None:
             return None
+        row = self._recent
+        if row < len(self._rows) and self._rows[row].id == span_id:
+            return row
         row = self._place(span)
-        return row if row < len(self._rows) and self._rows[row].id == span_id else None
+        if row < len(self._rows) and self._rows[row].id == span_id:
+            self._recent = row
+            return row
+        return None
 
     def put(self, span: Span) -> None:
         """Insert ``span`` or replace the span with its id, in its place in the order (one
@@ -217,13 +226,13 @@ class SpansModel(RowsModel):
                 self._remove(row)
             return
         if row is None:
-            place = self._place(span)
+            place = self._recent = self._place(span)
             self.beginInsertRows(QModelIndex(), place, place)
             self._rows.insert(place, span)
             self.endInsertRows()
             return
         old = self._rows.pop(row)
-        place = self._place(span)
+        place = self._recent = self._place(span)
         self._rows.insert(row, old)  # as the view knows them, until the move is announced
         if place != row:  # a move keeps the row selected
             self.beginMoveRows(QModelIndex(), row, row, QModelIndex(),

@@ -119,6 +119,28 @@ def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
     assert model.rowCount() == 20_000
 
 
+def test_a_span_put_then_selected_has_its_row_found_once(qtbot):
+    """Each press puts its span in the rows, then selects its row (and a relabel or undo
+    selects it again): the row the put found is looked at and taken, not searched for anew
+    (a binary search of the sort order, its key made at each step); a row moved or taken
+    away since is searched for as before."""
+    text = "word " * 2_000
+    spans = [Span("d", 5 * n, 5 * n + 4, "ORG", "amina", f"s{n:04}") for n in range(2_000)]
+    model = SpansModel()
+    model.set_spans(text, spans)
+    model._rows = rows = Looked(model._rows)
+    for put in (span(5 * 700 + 1, 5 * 700 + 3, "DATE", "new"),  # made
+                span(5 * 900, 5 * 900 + 4, "DATE", "s0900")):  # relabelled in place
+        model.put(put)
+        rows.looked = 0
+        found = [model.row_of(put.id), model.row_of(put.id)]
+        assert rows.looked == 2, rows.looked
+        assert found == [model._place(put)] * 2 and rows[found[0]] is put
+    model.drop("s0100")  # the rows below move up one
+    rows.looked = 0
+    assert model.row_of("s0900") == 900 and rows.looked > 1
+
+
 def opened_dock(qtbot, tmp_path: Path) -> tuple[SpansTable, Store]:
     """The Spans dock shown on a store holding TEXT with amina's SPANS, the document open."""
     document = Document(TEXT, "one")
