@@ -40,6 +40,14 @@ class Caption(QLabel):
         self._look = None
         super().setText(text)
 
+    def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
+        self._look = None
+        super().setAlignment(alignment)
+
+    def setWordWrap(self, on: bool) -> None:
+        self._look = None
+        super().setWordWrap(on)
+
     def setBuddy(self, buddy: QWidget | None) -> None:
         self._look = None  # (a buddy's caption shows its ``&`` as Qt's label does)
         super().setBuddy(buddy)

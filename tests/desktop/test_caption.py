@@ -137,3 +137,23 @@ def test_a_word_wrapped_caption_looks_as_qts_wrapped_label(qtbot, selectable):
             qtbot.waitExposed(label)
             pictures.append(label.grab().toImage())
         assert pictures[0] == pictures[1], width
+
+
+def test_a_caption_shown_then_aligned_or_wrapped_anew_looks_as_qts_label(qtbot):
+    """Its alignment and word wrap are part of its picture: changed after a paint, the caption
+    draws its text again (it kept the picture of the alignment and wrap it was first shown with)."""
+    text = "Select a span in the text (click it, or press Tab)."
+    labels = (Caption(text), QLabel(text))
+    for label in labels:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setAutoFillBackground(True)
+        label.resize(160, 90)
+        qtbot.addWidget(label)
+        label.show()
+        qtbot.waitExposed(label)
+        label.grab()  # painted once as it was made
+    for change in (lambda label: label.setAlignment(Qt.AlignmentFlag.AlignRight),
+                   lambda label: label.setWordWrap(True)):
+        for label in labels:
+            change(label)
+        assert labels[0].grab().toImage() == labels[1].grab().toImage()
