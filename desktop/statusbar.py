@@ -163,8 +163,10 @@ class StatusBar(QStatusBar):
         who, counts = self.service.annotator, self.counts
         self._edited = self._jobs.job is not None
         if counts is not None:
-            self.counts = replace(counts, done=counts.done + changes.done_delta(who),
-                                  spans=counts.spans + changes.span_delta(who))
+            done, spans = changes.done_delta(who), changes.span_delta(who)
+            if done or spans:  # (a relabel changes neither: the counts kept as they are)
+                self.counts = replace(counts, done=counts.done + done,
+                                      spans=counts.spans + spans)
         self.state = waiting_state(self.service.waiting) or "saved"
         self._show_progress()
 

@@ -371,3 +371,28 @@ def test_a_relabel_or_its_undo_makes_no_new_document_list_row(window, qtbot, mon
     (create, after_create), (relabel, _), (undo, _), (delete, after_delete) = counts
     assert relabel == [] and undo == []
     assert create == [after_create] and delete == [after_delete] == [after_create - 1]
+
+
+def test_a_relabel_or_its_undo_keeps_the_status_bar_counts_as_they_are(window, qtbot,
+                                                                        monkeypatch):
+    """A relabel and its undo change no count: the status bar keeps its counts, where a copy
+    of them was made at each press (a frozen dataclass's replace); a make and a delete each
+    give it new ones."""
+    from desktop import statusbar
+
+    made: list[int] = []
+    real = statusbar.replace
+    monkeypatch.setattr(statusbar, "replace",
+                        lambda counts, **fields: made.append(fields["spans"])
+                        or real(counts, **fields))
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: bar.counts is not None)
+    spans = bar.counts.spans
+    select_words(window, "convoy")
+    made_by = []
+    for key in PRESSES:
+        made.clear()
+        qtbot.keyClick(window.editor.view, *key)
+        made_by.append(made.copy())
+    assert made_by == [[spans + 1], [], [], [spans]]
+    assert bar.counts.spans == spans
