@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -30,7 +30,7 @@ class KeptLabel(Caption):
     """A :class:`~desktop.caption.Caption` keeping the pictures of its recent texts, each by
     its text, size, pixel ratio and window activation (which no event tells a child), and
     their advances (:meth:`advance`); all dropped at any change of its font, palette, style,
-    direction or state."""
+    direction, state, alignment, wrap or buddy."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
@@ -83,11 +83,26 @@ class KeptLabel(Caption):
         painter.drawPixmap(0, 0, look)
         painter.end()
 
+    def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
+        self._forget()
+        super().setAlignment(alignment)
+
+    def setWordWrap(self, on: bool) -> None:
+        self._forget()
+        super().setWordWrap(on)
+
+    def setBuddy(self, buddy: QWidget | None) -> None:
+        self._forget()
+        super().setBuddy(buddy)
+
     def changeEvent(self, event: QEvent) -> None:
         """Any change of the label (its font, palette, style, direction, state) drops what
         was kept of its looks."""
+        self._forget()
+        super().changeEvent(event)
+
+    def _forget(self) -> None:
         self._looks.clear()
         self._seen.clear()
         self._advances.clear()
         self._line = 0
-        super().changeEvent(event)

@@ -116,3 +116,31 @@ def test_counts_on_screen_are_what_qts_label_paints(window, qtbot):
         press_round(qtbot, window, at, compare)
     assert len(set(compared)) == 2
     assert QFontMetrics(progress.font()).horizontalAdvance(compared[-1]) < progress.width()
+
+
+def test_a_label_realigned_drops_its_kept_pictures(qtbot):
+    """A kept picture holds its text where the alignment put it: a new alignment draws the
+    text anew, where Qt's label draws it."""
+    from desktop.kept_label import KeptLabel
+
+    under = QWidget()
+    under.resize(300, 30)
+    kept, plain = KeptLabel(under), QLabel(under)
+    plain.setTextFormat(Qt.TextFormat.PlainText)
+    for label in (kept, plain):
+        label.setText("3 of 6 done")
+        label.setAutoFillBackground(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.resize(300, 30)
+    qtbot.addWidget(under)
+    with qtbot.waitExposed(under):
+        under.show()
+    for text in ("4 of 6 done", "3 of 6 done", "4 of 6 done", "3 of 6 done"):
+        kept.setText(text)
+        kept.repaint()  # (each shown once by Qt's label, then kept; then copied)
+    assert kept.grab().toImage() == plain.grab().toImage()
+    for alignment in (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter):
+        for label in (kept, plain):
+            label.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+        kept.repaint()
+        assert kept.grab().toImage() == plain.grab().toImage()
