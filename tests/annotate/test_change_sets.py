@@ -74,3 +74,20 @@ def test_a_journal_entry_is_made_without_frozen_construction():
     entry = JournalEntry(1, "2026-12-07T05:00:00Z", "amy", "create_span", "do", "active", {})
     assert entry == JournalEntry(1, "2026-12-07T05:00:00Z", "amy", "create_span", "do",
                                  "active", {})
+
+
+def test_span_delta_counts_an_annotators_spans_gained_and_lost():
+    """What the document list and the status bar add to their counts at each press: a make
+    gains one, a delete loses one, a relabel neither, a move to another annotator or document
+    one each way; another annotator's spans and another document's count for nothing."""
+    made = Span("d", 0, 4, "ORG", "amina", "a")
+    relabelled = replace(made, label="DATE")
+    theirs = replace(made, annotator="bo", id="b")
+    changes = ChangeSet(edits=((None, made), (made, relabelled), (None, theirs),
+                               (replace(made, id="c"), None),
+                               (replace(made, id="e"), replace(made, id="e", document="f"))))
+    assert changes.span_delta("amina") == 0  # made, relabelled, one deleted, one moved
+    assert changes.span_delta("amina", "d") == -1 and changes.span_delta("amina", "f") == 1
+    assert changes.span_delta("bo") == 1 and changes.span_delta("bo", "f") == 0
+    assert ChangeSet(edits=((None, made),)).span_delta("amina", "d") == 1
+    assert ChangeSet(edits=((made, None),)).span_delta("amina") == -1
