@@ -37,6 +37,18 @@ class Looked(list):
             yield item
 
 
+class TextsDrawn(QProxyStyle):
+    """The application's style, keeping the texts it was asked to draw as a label's."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.texts: list[str] = []
+
+    def drawItemText(self, painter, rect, flags, palette, enabled, text, role=None) -> None:
+        self.texts.append(text)
+        super().drawItemText(painter, rect, flags, palette, enabled, text, role)
+
+
 def ran(job: Job) -> list[tuple[str, object]]:
     """Run ``job`` on this thread, now: what its signals said."""
     said: list[tuple[str, object]] = []

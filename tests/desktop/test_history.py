@@ -223,18 +223,24 @@ def test_an_undo_finds_the_entry_it_marks_without_walking_the_list(
     window.service.store.close()
 
 
+def history_with_an_entry(qtbot, path: Path, tmp_path: Path) -> tuple[MainWindow, str]:
+    """The window on ``path`` with the History in front, listing a span made in the first
+    document (whose uid comes with it)."""
+    window = open_window(qtbot, path, tmp_path)
+    first = window.service.store.list_documents()[0].uid
+    window.history.show()
+    window.history.raise_()
+    assert window.service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
+    qtbot.waitUntil(lambda: window.history.model.rowCount() > 0)
+    return window, first
+
+
 def test_a_marker_changed_asks_the_model_nothing(qtbot, path: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch):
     """The cell of an entry an undo marks is told changed without the model asked for its
     counts (Qt's ``index()`` asked the Python model for both, twice, at each marker)."""
-    window = open_window(qtbot, path, tmp_path)
-    service, dock = window.service, window.history
-    first = service.store.list_documents()[0].uid
-    dock.show()
-    dock.raise_()
-    assert service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
-    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
-    model, asked, changed = dock.model, [], []
+    window, _ = history_with_an_entry(qtbot, path, tmp_path)
+    model, asked, changed = window.history.model, [], []
     for name in ("rowCount", "columnCount"):
         counted = getattr(type(model), name)
         monkeypatch.setattr(model, name, lambda *args, counted=counted, name=name: (
@@ -253,13 +259,8 @@ def test_an_entry_taken_in_asks_the_filters_nothing(qtbot, path: Path, tmp_path:
     first entry refills the filters' choices: the filters' values and choices are kept in
     Python, not asked of the drop-downs at each edit (five calls into Qt); a new choice and
     a new filter still count."""
-    window = open_window(qtbot, path, tmp_path)
+    window, first = history_with_an_entry(qtbot, path, tmp_path)
     service, dock = window.service, window.history
-    first = service.store.list_documents()[0].uid
-    dock.show()
-    dock.raise_()
-    assert service.apply(CreateSpan(Span(first, 0, 3, "ORG", "amina")))
-    qtbot.waitUntil(lambda: dock.model.rowCount() > 0)
     span = Span(first, 4, 7, "ORG", "amina")
     assert service.apply(CreateSpan(span))  # (the first create and delete: new choices)
     assert service.apply(DeleteSpan(span))

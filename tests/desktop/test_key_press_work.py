@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
-from window_helpers import Events, open_window, painted, select_words
+from window_helpers import Events, open_document_window, painted, select_words
 
 from annotate import figures
-from annotate.model import AnnotatedDocument, Document
-from db.store import Store
 from desktop.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -40,15 +38,13 @@ def press_on_new_words(qtbot, window: MainWindow, before: Callable[[], object] =
             after()
 
 
+REPORT = "The army denied that the convoy was ambushed near Kidal, a spokesman said."
+
+
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents([AnnotatedDocument(Document(
-        "The army denied that the convoy was ambushed near Kidal, a spokesman said.", "Report"))])
-    store.close()
     figures._pattern.cache_clear()  # as at the program's start
-    win = open_window(qtbot, path, tmp_path)
+    win = open_document_window(qtbot, tmp_path, REPORT)
     yield win
     win.service.store.close()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
-from window_helpers import Events, open_window, select_words
+from window_helpers import Events, open_document_window, open_window, select_words
 
 from annotate.commands import AddRelation, CreateSpan, RemoveRelation, set_note
 from annotate.model import AnnotatedDocument, Document, Relation, Span
@@ -34,15 +34,12 @@ QUERIES = frozenset({"focusPolicy", "itemAt", "geometry", "width", "height"})
 PANEL = ("inspector.py", "attribute_page.py", "cover.py")
 """The Span panel's modules (those asking)."""
 
+REPORT = "The army denied that the convoy was ambushed near Kidal, a spokesman said."
+
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
-    path = tmp_path / "s.sqlite"
-    store = Store.open(path)
-    store.import_documents([AnnotatedDocument(Document(
-        "The army denied that the convoy was ambushed near Kidal, a spokesman said.", "Report"))])
-    store.close()
-    win = open_window(qtbot, path, tmp_path)
+    win = open_document_window(qtbot, tmp_path, REPORT)
     yield win
     win.service.store.close()
 

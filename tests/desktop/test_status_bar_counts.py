@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QWidget
-from window_helpers import open_document_window, select
+from PySide6.QtWidgets import QLabel, QWidget
+from window_helpers import TextsDrawn, open_document_window, select
 
 from desktop.main_window import MainWindow
 
@@ -39,18 +39,6 @@ def press_round(qtbot, window: MainWindow, at: int, after=lambda: None) -> None:
         qtbot.keyClick(window.editor.view, key, modifiers)
         qtbot.wait(10)
         after()
-
-
-class TextsDrawn(QProxyStyle):
-    """The application's style, keeping the texts it was asked to draw as a label's."""
-
-    def __init__(self) -> None:
-        super().__init__(QApplication.style().name())
-        self.texts: list[str] = []
-
-    def drawItemText(self, painter, rect, flags, palette, enabled, text, role=None) -> None:
-        self.texts.append(text)
-        super().drawItemText(painter, rect, flags, palette, enabled, text, role)
 
 
 def test_counts_shown_again_are_copied_not_laid_out(window, qtbot):

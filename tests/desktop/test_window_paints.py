@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QRegion, QTextCursor
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QProxyStyle, QScrollBar, QWidget
-from window_helpers import CellsDrawn, Events, open_window, select
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QScrollBar, QWidget
+from window_helpers import CellsDrawn, Events, TextsDrawn, open_window, select
 
 from annotate.commands import CreateSpan, DeleteSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -586,18 +586,6 @@ def test_a_relabel_to_a_label_of_the_same_first_attributes_hides_and_lays_out_no
     assert shown.total == 0, shown.count
     claim = ["certainty", "proposition", "figure", "figure_low", "figure_high"]
     assert labels == [("DENIAL", claim[:2]), ("CLAIM", claim)] * len(PLACES)
-
-
-class TextsDrawn(QProxyStyle):
-    """The application's style, keeping the texts it was asked to draw as a label's."""
-
-    def __init__(self) -> None:
-        super().__init__(QApplication.style().name())
-        self.texts: list[str] = []
-
-    def drawItemText(self, painter, rect, flags, palette, enabled, text, role=None) -> None:
-        self.texts.append(text)
-        super().drawItemText(painter, rect, flags, palette, enabled, text, role)
 
 
 def test_a_span_made_draws_no_caption_of_the_span_panel_anew(window, qtbot):
