@@ -41,21 +41,26 @@ class Caption(QLabel):
         super().setText(text)
 
     def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
-        self._look = None
+        self._restyled()
         super().setAlignment(alignment)
 
     def setWordWrap(self, on: bool) -> None:
-        self._look = None
+        self._restyled()
         super().setWordWrap(on)
 
     def setBuddy(self, buddy: QWidget | None) -> None:
-        self._look = None  # (a buddy's caption shows its ``&`` as Qt's label does)
+        self._restyled()  # (a buddy's caption shows its ``&`` as Qt's label does)
         super().setBuddy(buddy)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in _REDRAWN:
-            self._look = None
+            self._restyled()
         super().changeEvent(event)
+
+    def _restyled(self) -> None:
+        """How the text is drawn changed (alignment, wrap, buddy, font, palette, style,
+        state, direction): what was drawn of it is stale."""
+        self._look = None
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._look = None

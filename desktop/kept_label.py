@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -83,25 +82,9 @@ class KeptLabel(Caption):
         painter.drawPixmap(0, 0, look)
         painter.end()
 
-    def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
-        self._forget()
-        super().setAlignment(alignment)
-
-    def setWordWrap(self, on: bool) -> None:
-        self._forget()
-        super().setWordWrap(on)
-
-    def setBuddy(self, buddy: QWidget | None) -> None:
-        self._forget()
-        super().setBuddy(buddy)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Any change of the label (its font, palette, style, direction, state) drops what
-        was kept of its looks."""
-        self._forget()
-        super().changeEvent(event)
-
-    def _forget(self) -> None:
+    def _restyled(self) -> None:
+        """(See :meth:`Caption._restyled`.) Every picture and measure kept is stale."""
+        super()._restyled()
         self._looks.clear()
         self._seen.clear()
         self._advances.clear()

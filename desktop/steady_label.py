@@ -12,6 +12,8 @@ background, so a new text repaints it alone, not the window under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -82,9 +84,13 @@ SLACK = 3
 rounding up): a text within its label's room by this much surely fits it."""
 
 
-def surely_fits(label: QLabel) -> bool:
-    """Whether ``label``'s text, on one line, fits its room (measured by its characters'
-    advance, without the label's size hint, which lays the text out again)."""
-    text = label.text()
-    return "\n" not in text and \
-        label.fontMetrics().horizontalAdvance(text) + SLACK <= label.contentsRect().width()
+def surely_fits(label: QLabel, text: str | None = None,
+                advance: Callable[[str], int] | None = None) -> bool:
+    """Whether ``text`` (default: ``label``'s), on one line, fits ``label``'s room, measured
+    by its characters' ``advance`` (default: the label's font's), without the label's size
+    hint, which lays the text out again."""
+    text = label.text() if text is None else text
+    if "\n" in text:
+        return False
+    reach = label.fontMetrics().horizontalAdvance(text) if advance is None else advance(text)
+    return reach + SLACK <= label.contentsRect().width()
