@@ -3,7 +3,7 @@ widgets receive, the table cells they draw and the rows looked at, and running i
 jobs here."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -65,16 +65,26 @@ def aligned(qtbot, tab: AdjudicationTab) -> AdjudicationTab:
     return tab
 
 
-def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina"
-                ) -> MainWindow:
+def alignments_ended(qtbot, window: MainWindow, timeout_ms: int = 10_000) -> None:
+    """Cancel the Adjudication tab's alignment under way and wait until every alignment it
+    started has ended. Called before pytest-qt closes the window (``before_close``): the close
+    deletes the window, and a job's last signal to a deleted tab is never heard."""
+    tab = window.review.adjudication
+    tab._plans.cancel()
+    qtbot.waitUntil(lambda: not len(tab._plans), timeout=timeout_ms)
+
+
+def open_window(qtbot, path: Path | str, tmp_path: Path, annotator: str = "amina",
+                before_close: Callable[[MainWindow], None] | None = None) -> MainWindow:
     """The window on the store at ``path`` (a file or a URL) for ``annotator``, with settings
     of its own in ``tmp_path``: shown, active, the text focused, the search index its start
-    brings up to date done (the caller closes its store). A test writing the window's store
-    itself waits at most 50 ms for the lock, as the window's thread does: a chunk of that
-    index, slower on a loaded machine, refused it ("the store is busy")."""
+    brings up to date done (the caller closes its store); ``before_close`` is called with it
+    when the test has ended, before pytest-qt closes and deletes it. A test writing the
+    window's store itself waits at most 50 ms for the lock, as the window's thread does: a
+    chunk of that index, slower on a loaded machine, refused it ("the store is busy")."""
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Service(Store.open(path), annotator), settings)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=before_close)
     window.show()
     window.activateWindow()
     assert QTest.qWaitForWindowActive(window)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from window_helpers import aligned, open_window
+from window_helpers import aligned, alignments_ended, open_window
 
 from annotate.adjudication import Item
 from annotate.commands import CreateSpan, DeleteSpan
@@ -49,14 +49,12 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     store = Store.open(path)
     store.import_documents([AnnotatedDocument(doc, tuple(spans))])
     store.close()
-    win = open_window(qtbot, path, tmp_path)
+    win = open_window(qtbot, path, tmp_path,
+                      before_close=lambda window: alignments_ended(qtbot, window))
     win.review.open_panel()
     win.review.tabs.setCurrentWidget(win.review.adjudication)
     aligned(qtbot, win.review.adjudication)
     yield win
-    tab = win.review.adjudication
-    tab._plans.cancel()
-    qtbot.waitUntil(lambda: not len(tab._plans), timeout=10_000)
     win.service.store.close()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from window_helpers import aligned, open_window
+from window_helpers import aligned, alignments_ended, open_window
 
 from annotate import adjudication
 from annotate.commands import CreateSpan, UpdateSpan
@@ -43,15 +43,13 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     store = Store.open(path)
     store.import_documents(records)
     store.close()
-    win = open_window(qtbot, path, tmp_path)
+    win = open_window(qtbot, path, tmp_path,
+                      before_close=lambda window: alignments_ended(qtbot, window))
     win.review.open_panel()
     win.review.tabs.setCurrentWidget(win.review.adjudication)
     aligned(qtbot, win.review.adjudication)
     win.editor.view.setFocus()
     yield win
-    tab = win.review.adjudication
-    tab._plans.cancel()
-    qtbot.waitUntil(lambda: not len(tab._plans), timeout=10_000)
     win.service.store.close()
 
 

@@ -15,6 +15,7 @@ from alignment_child import dense_spans
 from loop_ticks import Ticks
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
+from window_helpers import alignments_ended
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -52,24 +53,30 @@ def window(qtbot, dense_store, tmp_path: Path):
     path, small, _ = dense_store
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     win = MainWindow(Service(Store.open(path), "chen"), settings)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=lambda window: jobs_ended(qtbot, window))
     win.show()
     assert QTest.qWaitForWindowActive(win)
     win.service.open_document(small)
     win.review.open_panel()
     yield win
-    tab = win.review.adjudication
-    tab._plans.cancel()
-    win.review.agreement.cancel("")
+    win.service.store.close()
+
+
+def jobs_ended(qtbot, window: MainWindow) -> None:
+    """Cancel the window's review jobs and wait for the end of every job of its docks, before
+    pytest-qt closes the window: the close deletes it, and a job's last signal to a deleted
+    dock is never heard (the wait, once in the fixture's teardown after that close, timed out
+    now and then: the alignment cancelled by the close still counted)."""
+    window.review.agreement.cancel("")
+    alignments_ended(qtbot, window, timeout_ms=120_000)
 
     def all_ended() -> None:  # (a time-out says which was still running)
-        assert not len(tab._plans), "an alignment job"
-        assert not len(win.review.agreement._jobs), "an agreement job"
-        assert not win.dashboard.busy, (f"the dashboard's jobs: {len(win.dashboard._counts)} "
-                                        f"counts, {len(win.dashboard._pairs)} pairs")
+        assert not len(window.review.agreement._jobs), "an agreement job"
+        assert not window.dashboard.busy, (
+            f"the dashboard's jobs: {len(window.dashboard._counts)} counts, "
+            f"{len(window.dashboard._pairs)} pairs")
 
     qtbot.waitUntil(all_ended, timeout=120_000)
-    win.service.store.close()
 
 
 @pytest.fixture
