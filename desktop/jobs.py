@@ -398,12 +398,14 @@ another program's lock (a moment's wait, then the queue of edits)."""
 
 
 class _WindowWrites:
-    """Whether the window's thread writes the store now, when it last did, and how many
-    transactions of the index job are under way (``turn`` guards them)."""
+    """Whether the window's thread writes the store now, when it last wrote and when it last
+    opened a document, and how many transactions of the index job are under way (``turn``
+    guards them)."""
 
     def __init__(self) -> None:
         self.writing = False
         self.ended = -math.inf
+        self.opened = -math.inf
         self.indexing = 0
         self.turn = threading.Condition()
 
@@ -433,6 +435,19 @@ def window_writing() -> Iterator[None]:
 def window_paused(seconds: float) -> bool:
     """Whether the window's thread has written nothing for ``seconds``."""
     return not _window.writing and time.monotonic() - _window.ended >= seconds
+
+
+def document_opened() -> None:
+    """The window opened a document now (:func:`window_quiet_s`)."""
+    _window.opened = time.monotonic()
+
+
+def window_quiet_s() -> float:
+    """How long the analyst has been in a pause: the window's thread has written nothing and
+    opened no document (0 while it writes)."""
+    if _window.writing:
+        return 0.0
+    return time.monotonic() - max(_window.ended, _window.opened)
 
 
 @contextmanager

@@ -62,6 +62,7 @@ from desktop.jobs import (
     Running,
     SearchIndexJob,
     SpanReachJob,
+    document_opened,
     refuse_writes,
     vet_anew,
     window_paused,
@@ -70,6 +71,7 @@ from desktop.jobs import (
 )
 from desktop.pending import WAIT_MS, Edit, Pending
 from desktop.textview.regions import CHUNK
+from desktop.when_paused import WhenPaused
 
 if TYPE_CHECKING:  # the ledger's, the gazetteer's and the roster's: imported when first used
     from annotate.gazetteer import Gazetteer
@@ -82,6 +84,14 @@ WATCH_MS = 1000
 """How often the store is asked whether someone else (another window or program) wrote to it."""
 BACKUP_CHECK_MS = 60 * 60 * 1000
 """How often a daily backup is checked for while the window is open (and once at start)."""
+WHOLE_FILE_PAUSE_S = 2.0
+"""How long the analyst must have neither written nor opened a document before the window
+reads the store file whole (:class:`~desktop.when_paused.WhenPaused`): the daily backup's
+copy and its check, or the check of the file's pages. Taken at once at the start, on a store
+of 100,000 documents (500 MB) they kept a core and the disk busy for ~10 s, and the first
+key presses took up to a third longer (issue 17: key_growth)."""
+WHOLE_FILE_LATEST_S = 5 * 60.0
+"""When no such pause comes, how long after it was due the store file is read whole anyway."""
 AHEAD = 8
 """How many documents a step through the list reads ahead (:meth:`Service.open_document`),
 each of at most ``CHUNK // AHEAD`` code points: what is read ahead holds at most the text of
@@ -184,9 +194,12 @@ class Service:
         self._backups = QTimer(self.hub, interval=BACKUP_CHECK_MS)
         self._backups.timeout.connect(self.backup_if_due)
         self._backups.start()
-        QTimer.singleShot(0, self.hub, self.backup_if_due)  # before the page check: see it
         self._page_checks = Running()
-        QTimer.singleShot(0, self.hub, self._check_pages)  # once the window is being shown
+        self._whole_file = WhenPaused(self.hub, WHOLE_FILE_PAUSE_S, WHOLE_FILE_LATEST_S,
+                                      self._read_whole_file)
+        self._backup_wanted = self._check_wanted = False  # what the pause is waited for
+        QTimer.singleShot(0, self.hub, self.backup_if_due)  # once the window is being shown
+        QTimer.singleShot(0, self.hub, self._check_pages)
         QTimer.singleShot(0, self.hub, self.index_for_search)
 
     def _forget(self) -> None:
@@ -335,55 +348,80 @@ class Service:
         return True
 
     def _check_pages(self) -> None:
-        """Start the check of every page of the store file that opening it left out (a worker
-        reads the whole file); a damaged file is then said, and written no more. While the
-        daily backup copies the same file, the check of its copy stands for this one
-        (:meth:`_backup_ended`): a page is copied as it is, so a damaged one fails there too,
-        and the window's start read a store of 100,000 documents (500 MB) whole twice at
-        once, its first key presses taking ~15 % longer for the second read."""
+        """Have every page of the store file that opening it left out checked, in the
+        analyst's next pause (:meth:`_read_whole_file`); a damaged file is then said, and
+        written no more."""
         store = self.store
-        if store.pages_checked or store.path is None:
+        if not store.pages_checked and store.path is not None:
+            self._check_wanted = True
+            self._whole_file.ask()
+
+    def backup_if_due(self) -> bool:
+        """Have the daily backup taken in a worker thread in the analyst's next pause
+        (:meth:`_read_whole_file`) when the newest one is a day old (quietly: a failure is
+        said in the status bar, and the next check tries again); whether one is due and not
+        under way."""
+        path = self.store.path
+        if path is None or self.store.closed or self._backup_job is not None or \
+                not backup_due(path):
+            return False
+        self._backup_wanted = True
+        self._whole_file.ask()
+        return True
+
+    def _read_whole_file(self) -> None:
+        """In the analyst's pause: start the daily backup when it is due, else the check of
+        the store file's pages when it is left to do (a worker reads the whole file). While
+        the backup copies the file, the check of its copy stands for the page check
+        (:meth:`_backup_ended`): a page is copied as it is, so a damaged one fails there too,
+        and the window's start read a store of 100,000 documents (500 MB) whole twice at once,
+        its first key presses taking ~15 % longer for the second read."""
+        store = self.store
+        backup, check = self._backup_wanted, self._check_wanted
+        self._backup_wanted = self._check_wanted = False
+        if store.closed or store.path is None:
             return
         copying = self._backup_job
-        if copying is not None and copying.location == store.location:
-            self._checked_by_backup = store
+        if backup and copying is None and backup_due(store.path):
+            self._start_backup(store)
+        elif not check or store.pages_checked or self._checked_by_backup is store:
             return
-        job = PageCheckJob(store.location)
-        job.signals.finished.connect(lambda problem: self._pages_checked(job, store, problem))
-        job.signals.failed.connect(lambda message: self._pages_checked(job, store, None,
-                                                                       message))
-        self._page_checks.add(job)
-        job.start()
+        elif copying is not None and copying.location == store.location:
+            self._checked_by_backup = store
+        else:
+            job = PageCheckJob(store.location)
+            job.signals.finished.connect(lambda problem: self._pages_checked(job, store,
+                                                                             problem))
+            job.signals.failed.connect(lambda message: self._pages_checked(job, store, None,
+                                                                           message))
+            self._page_checks.add(job)
+            job.start()
 
     def _pages_checked(self, job: PageCheckJob, store: Store, problem: str | None,
                        failure: str | None = None) -> None:
         self._page_checks.ended(job.signals)
         if failure is not None:
             self.hub.message.emit(f"the store file's check could not run: {failure}")
-        elif problem is not None and store is self.store:
+        elif problem is None:
+            store.pages_checked = True
+        elif store is self.store:
             refuse_writes(store, problem)
             self.hub.failed.emit(problem, True)
 
-    def backup_if_due(self) -> bool:
-        """Start the daily backup in a worker thread when the newest one is a day old
-        (quietly: a failure is said in the status bar, and the next check tries again);
-        whether one was started."""
-        path = self.store.path
-        if path is None or self.store.closed or self._backup_job is not None or \
-                not backup_due(path):
-            return False
-        job = DailyBackupJob(self.store)
+    def _start_backup(self, store: Store) -> None:
+        job = DailyBackupJob(store)
         job.signals.finished.connect(self._backup_ended)
         job.signals.failed.connect(lambda message: self._backup_ended(None))
         job.signals.failed.connect(lambda message: self.hub.message.emit(
             f"daily backup failed: {message}"))
         self._backup_job = job
+        if not store.pages_checked:
+            self._checked_by_backup = store
         job.start()
-        return True
 
     def _backup_ended(self, copy: Path | None) -> None:
         """The daily backup ended, with its ``copy`` checked whole or None: a page check
-        left to it is made now if there is no such copy to stand for it."""
+        left to it is made now (in a pause) if there is no such copy to stand for it."""
         self._backup_job = None
         store, self._checked_by_backup = self._checked_by_backup, None
         if store is None or store is not self.store or store.closed:
@@ -477,6 +515,7 @@ class Service:
         through), read in the same transaction unless they were read ahead already."""
         if uid != self.current:
             self.current = uid
+            document_opened()  # the store file's whole reads wait for a pause (WhenPaused)
             with collector_paused():
                 if uid:
                     self._read_view(uid, ahead)

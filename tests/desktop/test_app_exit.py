@@ -49,7 +49,12 @@ def slow_copy(job):  # a big store's backup: still copying when the window close
 desktop.jobs.DailyBackupJob.run = slow_copy
 def shown(window):
     from PySide6.QtCore import QTimer
-    QTimer.singleShot(0, window.close)  # the user closes the window at once
+    def close_while_copying():  # the user closes the window once the backup has started
+        if window.service._backup_job is None:
+            QTimer.singleShot(10, close_while_copying)
+        else:
+            window.close()
+    close_while_copying()
 sys.exit(main(["--db", {store!r}]))
 """
 

@@ -17,6 +17,7 @@ from db.backup import KEEP, backup, backup_dir, backup_if_due, newest_backup_tim
 from db.restore import restore
 from db.store import Store
 from desktop import jobs
+from desktop import service as service_module
 from desktop.main_window import MainWindow
 from desktop.service import Service
 
@@ -131,4 +132,71 @@ def test_the_page_check_runs_when_the_daily_backup_fails(
     qtbot.waitUntil(lambda: checked == [service.store.location])
     jobs.QThreadPool.globalInstance().waitForDone()
     assert service._backup_job is None and newest_backup_time(store_path) is None
+    service.store.close()
+
+
+def edits_for(qtbot, service: Service, seconds: float, opens: bool = False) -> list[bool]:
+    """The analyst's key presses, one every 0.1 s for ``seconds``: a span made, then undone
+    (``opens``: the next document opened, then the first again); after each, whether the daily
+    backup had been started."""
+    uid, other = (row.uid for row in service.store.list_documents()[:2])
+    service.open_document(uid)
+    started: list[bool] = []
+    for n in range(round(seconds / 0.1)):
+        if opens:
+            service.open_document(other if n % 2 == 0 else uid)
+        elif n % 2:
+            assert service.undo() is not None
+        else:
+            assert service.apply(CreateSpan(Span(uid, 0, 4, "PERSON", "amina"))) is not None
+        started.append(service._backup_job is not None or newest_backup_time(
+            service.store.path) is not None)
+        qtbot.wait(100)
+    return started
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("opens", [False, True], ids=["edits", "opens"])
+def test_the_daily_backup_waits_for_the_analysts_pause(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        opens: bool) -> None:
+    """While the analyst writes or steps through documents, the copy of the whole store file
+    waits: on a store of 100,000 documents it took a core and the disk for ~10 s from the
+    start, and the first key presses up to a third longer. It is taken once they pause."""
+    monkeypatch.setattr(service_module, "WHOLE_FILE_PAUSE_S", 0.5)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    assert not any(edits_for(qtbot, service, 1.5, opens))
+    qtbot.waitUntil(lambda: newest_backup_time(store_path) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    assert service.store.pages_checked  # the check of its copy stood for the page check
+    service.store.close()
+
+
+@pytest.mark.gui
+def test_the_daily_backup_is_taken_at_the_latest_some_time_after_it_was_due(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service_module, "WHOLE_FILE_PAUSE_S", 0.5)
+    monkeypatch.setattr(service_module, "WHOLE_FILE_LATEST_S", 1.0)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    started = edits_for(qtbot, service, 2.5)  # no pause of 0.5 s
+    assert started[-1] and not started[0]
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    assert newest_backup_time(store_path) is not None
+    service.store.close()
+
+
+@pytest.mark.gui
+def test_the_page_check_waits_for_the_analysts_pause_too(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.open(store_path)
+    backup(store.engine, reason="daily")  # taken today: not due
+    store.close()
+    checked = checks_counted(monkeypatch)
+    monkeypatch.setattr(service_module, "WHOLE_FILE_PAUSE_S", 0.5)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    edits_for(qtbot, service, 1.5)
+    jobs.QThreadPool.globalInstance().waitForDone()
+    assert checked == []
+    qtbot.waitUntil(lambda: service.store.pages_checked, timeout=10_000)
+    assert checked == [service.store.location]
     service.store.close()
