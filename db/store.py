@@ -371,21 +371,25 @@ class Store:
         self._check_file()
         try:
             conn = self._begin(lane)
+            watcher = None
             try:
-                watcher = self._watcher
-                if watcher is not None:
-                    watcher.outside()  # count others' commits before ours: we hold the lock
+                if self._watcher is not None:
+                    self._watcher.begin()  # others' commits before ours: we hold the lock
+                    watcher = self._watcher
                 yield conn
                 self._dialect.announce(conn, self._token)
                 seen = None if self._watch_owned else self._dialect.seen(conn)  # commit_as
                 conn.commit()
             except BaseException:
+                if watcher is not None:
+                    watcher.abandon()
                 self._drop(conn)
                 raise
             try:
-                if self._watcher is not None:  # also one begun in the transaction
+                if self._watcher is not None:  # also one made in the transaction
                     self._watcher.absorb(lambda: seen is not None and
-                                         self._dialect.seen(conn) != seen)
+                                         self._dialect.seen(conn) != seen,
+                                         begun=self._watcher is watcher)
             finally:
                 self._done(conn)
         except OperationalError as exc:

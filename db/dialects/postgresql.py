@@ -290,8 +290,15 @@ class Listener:
                     self._conn.close()
             return self._outside
 
-    def absorb(self, missed: Callable[[], bool]) -> None:
+    def begin(self) -> None:
+        """A write transaction of the Store began: the commits heard so far are counted."""
+        self.outside()
+
+    def abandon(self) -> None:
         """Nothing to do: a Store's own commits carry its token, which is left out."""
+
+    def absorb(self, missed: Callable[[], bool], begun: bool = True) -> None:
+        """Nothing to do, as for :meth:`abandon`."""
 
     def close(self) -> None:
         with self._lock:

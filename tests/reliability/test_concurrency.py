@@ -231,10 +231,10 @@ def test_a_commit_between_anothers_commit_and_its_absorb_is_news(
     worker.commit_as(mine)
     absorb = Watcher.absorb
 
-    def late(watcher: Watcher, *args: object) -> None:
+    def late(watcher: Watcher, *args: object, **kwargs: object) -> None:
         monkeypatch.setattr(Watcher, "absorb", absorb)
         theirs.set_setting("y", "2")  # their commit lands now
-        absorb(watcher, *args)
+        absorb(watcher, *args, **kwargs)
     monkeypatch.setattr(Watcher, "absorb", late)
     worker.set_setting("x", "1")
     assert mine.data_version() == before + 1
@@ -243,3 +243,48 @@ def test_a_commit_between_anothers_commit_and_its_absorb_is_news(
     assert mine.data_version() == before + 1  # the worker's and its own are still no news
     for store in (mine, worker, theirs):
         store.close()
+
+
+def test_a_look_between_a_workers_commit_and_its_absorb_sees_no_news(
+        store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's watch asking (its timer, on the GUI thread) between the commit of a Store
+    committing as the window's (the search index job) and that commit's absorb: nothing new.
+    The old code took the job's own commit for another program's, and the window read every
+    view again (now and then during test_review_responsive: its Adjudication tab, behind
+    another, was left stale and aligned its document again when shown)."""
+    mine, worker = Store.open(store_path), Store.open(store_path)
+    before = mine.data_version()
+    worker.commit_as(mine)
+    absorb = Watcher.absorb
+    looked: list[int] = []
+
+    def late(watcher: Watcher, *args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(Watcher, "absorb", absorb)
+        looked.append(mine.data_version())  # the window's timer fires now
+        absorb(watcher, *args, **kwargs)
+    monkeypatch.setattr(Watcher, "absorb", late)
+    worker.set_setting("x", "1")
+    assert looked == [before] and mine.data_version() == before
+    worker.set_setting("x", "2")  # the next ones as before
+    assert mine.data_version() == before
+    mine.close()
+    worker.close()
+
+
+def test_a_failed_absorb_leaves_the_watch_asking(store_path: Path) -> None:
+    """A watch whose absorb failed (the version could not be read) is not left answering
+    without asking, as it does while a transaction of its Store is under way."""
+    mine, theirs = Store.open(store_path), Store.open(store_path)
+    before = mine.data_version()
+    watcher = mine._watcher
+    assert watcher is not None
+    watcher.begin()
+
+    def fails() -> bool:
+        raise sqlite3.OperationalError("disk I/O error")
+    with pytest.raises(sqlite3.OperationalError):
+        watcher.absorb(fails)
+    theirs.set_setting("y", "2")
+    assert mine.data_version() == before + 1
+    mine.close()
+    theirs.close()
