@@ -6,7 +6,9 @@ first and last blocks come from Qt, and a block is measured only when a span rea
 call into Qt that returns an object costs about a microsecond, so each block's lines are read
 once per :class:`Viewport`. Asking a line for the x of a position makes Qt shape the block's text
 (work the text paint that follows reuses); boxes that cover whole lines of a left-to-right block
-take the line's own extent instead.
+take the line's own extent instead. What a viewport measured of a block's lines (relative to
+the block's top) is kept for the next one (:class:`Shapes`): a paint after a key press or a
+repaint of the same screen asks Qt for no line again.
 """
 
 from __future__ import annotations
@@ -43,98 +45,200 @@ class Segment(NamedTuple):
         return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
 
 
-_Line = tuple[int, int, QTextLine, float, float, float]
-"""A laid-out line of a block: start and end relative to the block, the line, its viewport top,
-height and baseline."""
+_Line = tuple[int, int, int, float, float, float]
+"""A laid-out line of a block: start and end relative to the block, its number, its top,
+height and baseline (relative to the block's top in a :class:`_Shape`, on the viewport
+elsewhere)."""
+
+KEPT_BLOCKS = 512
+"""Most blocks whose measured lines a view keeps (:class:`Shapes`), the first kept dropped
+first."""
+
+
+class _Shape:
+    """What was measured of one block's layout, relative to the block's top: its lines (all,
+    or some by number), which line holds an offset, the x of offsets, the extent of lines and
+    the line at a height. Good while the block keeps its height and the text its width."""
+
+    __slots__ = ("at", "count", "extents", "height", "lines", "ltr", "numbers", "some", "xs")
+
+    def __init__(self, height: float) -> None:
+        self.height = height
+        self.count = 0  # lines; 0: not asked yet
+        self.ltr: bool | None = None
+        self.lines: list[_Line] | None = None  # all of them (of a long block, those in its band)
+        self.some: dict[int, _Line] = {}  # lines read one by one, by number
+        self.numbers: dict[int, int] = {}  # block offset -> the number of the line holding it
+        self.xs: dict[tuple[int, int], float] = {}  # (line, block offset) -> its x
+        self.extents: dict[int, tuple[float, float]] = {}  # line -> its x and natural width
+        self.at: dict[tuple[float, bool], int] = {}  # position_at, by height from the top
+
+
+class Shapes:
+    """The lines of the blocks a view measured, kept from one :class:`Viewport` to the next
+    (a paint after a key press measures the blocks the paint before measured; each line
+    costs some six calls into Qt, each offset's x a shaping look-up). Kept per block while
+    it has the height it had and the text the width it had (a block laid out again
+    otherwise has the same lines); the view drops them all when its text or its font
+    changes (:meth:`clear`). Long blocks (:data:`LONG_BLOCK`) are measured anew."""
+
+    def __init__(self) -> None:
+        self._width = -1
+        self._blocks: dict[int, _Shape] = {}
+
+    def clear(self) -> None:
+        self._blocks.clear()
+
+    def at_width(self, width: int) -> dict[int, _Shape]:
+        """The shapes kept, by block position, for text laid out ``width`` pixels wide."""
+        if width != self._width:
+            self._width = width
+            self._blocks.clear()
+        return self._blocks
 
 
 class _Block:
     """One measured block: its Qt range ``[start, end]`` (end = its separator) and its lines
     (with a ``band``, a long block's, only those meeting that band of the viewport)."""
 
-    __slots__ = ("_count", "_layout", "_ltr", "_some", "band", "block", "end", "height", "lines",
-                 "start", "top")
+    __slots__ = ("_layout", "_read", "band", "block", "end", "height", "lines", "shape", "start",
+                 "top")
 
     def __init__(self, block: QTextBlock, top: float, height: float,
-                 band: tuple[float, float] | None = None) -> None:
+                 band: tuple[float, float], kept: dict[int, _Shape] | None) -> None:
         self.block = block
         self.start = block.position()
-        self.end = self.start + block.length() - 1
+        length = block.length()
+        self.end = self.start + length - 1
         self.top = top
         self.height = height
-        self.band = band
-        self.lines: list[_Line] | None = None  # read on first use
-        self._some: dict[int, _Line] = {}  # lines read one by one, by number
-        self._ltr: bool | None = None
+        self.band = band if length > LONG_BLOCK else None
+        self.lines: list[_Line] | None = None  # on the viewport, read on first use
+        shape = kept.get(self.start) if kept is not None and self.band is None else None
+        if shape is None or shape.height != height:
+            shape = _Shape(height)
+            if kept is not None and self.band is None:
+                kept[self.start] = shape
+                if len(kept) > KEPT_BLOCKS:
+                    del kept[next(iter(kept))]
+        self.shape = shape
         self._layout: QTextLayout | None = None
-        self._count = 0
-        """The block's layout and its count of lines, asked once (each span's lines asked
-        for them again: two calls into Qt a span painted)."""
+        self._read: dict[int, QTextLine] = {}
+        """The lines asked of Qt for this viewport, by number (for their x where the shape
+        has none yet)."""
 
     def _laid_out(self) -> tuple[QTextLayout, int]:
+        """The block's layout and its count of lines, asked once (each span's lines asked
+        for them again: two calls into Qt a span painted)."""
         layout = self._layout
         if layout is None:
             layout = self._layout = self.block.layout()
-            self._count = layout.lineCount()
-        return layout, self._count
+            if not self.shape.count:
+                self.shape.count = layout.lineCount()
+        return layout, self.shape.count
 
     def ltr(self) -> bool:
-        if self._ltr is None:
-            self._ltr = self.block.textDirection() == _LTR
-        return self._ltr
+        shape = self.shape
+        if shape.ltr is None:
+            shape.ltr = self.block.textDirection() == _LTR
+        return shape.ltr
+
+    def _placed(self, lines: list[_Line]) -> list[_Line]:
+        """``lines`` of the shape moved to the block's top on the viewport."""
+        top = self.top
+        return [(start, end, n, top + y, height, top + baseline)
+                for start, end, n, y, height, baseline in lines]
 
     def measure(self) -> list[_Line]:
+        shape = self.shape
+        if shape.lines is None:
+            shape.lines = self._measured()
+        self.lines = self._placed(shape.lines)
+        return self.lines
+
+    def _measured(self) -> list[_Line]:
         layout, count = self._laid_out()
-        top = self.top
+        read = self._read
         if count == 1:
-            line = layout.lineAt(0)
-            y = top + line.y()
-            self.lines = [(0, self.end - self.start, line, y, line.height(), y + line.ascent())]
-            return self.lines
+            line = read[0] = layout.lineAt(0)
+            y = line.y()
+            return [(0, self.end - self.start, 0, y, line.height(), y + line.ascent())]
         first, bottom = 0, float("inf")
         if self.band is not None:
-            first, bottom = self._line_at(layout, count, self.band[0]), self.band[1]
+            first, bottom = self._line_at(layout, count, self.band[0]), self.band[1] - self.top
         found = []
         for n in range(first, count):
-            line = layout.lineAt(n)
+            line = read[n] = layout.lineAt(n)
             start = line.textStart()
-            y = top + line.y()
+            y = line.y()
             if y > bottom and found:
                 break
-            found.append((start, start + line.textLength(), line, y, line.height(),
+            found.append((start, start + line.textLength(), n, y, line.height(),
                           y + line.ascent()))
-        self.lines = found
         return found
 
     def lines_for(self, first: int, last: int) -> list[_Line]:
         """The lines holding block offsets ``[first, last)``, or more: a block of a few
         lines, or a long one (its lines meeting the band), is measured whole; of a block of
         many lines (a paragraph on screen), only those lines are read."""
-        if self.lines is not None or self.band is not None:
+        if self.lines is not None or self.band is not None or self.shape.lines is not None:
             return self.lines or self.measure()
-        layout, count = self._laid_out()
-        if count <= SOME_LINES:
+        if (self.shape.count or self._laid_out()[1]) <= SOME_LINES:
             return self.measure()
-        top, line = self._number(layout, count, first)
-        bottom = top if last - 1 <= first else self._number(layout, count, last - 1)[0]
+        top, line = self._number(first)
+        bottom = top if last - 1 <= first else self._number(last - 1)[0]
+        some = self.shape.some
         found = []
         for n in range(top, bottom + 1):  # (one offset, a link's end: its line found once)
-            known = self._some.get(n)
+            known = some.get(n)
             if known is None:
                 if n != top or line is None:
-                    line = layout.lineAt(n)
-                start, y = line.textStart(), self.top + line.y()
-                known = self._some[n] = (start, start + line.textLength(), line, y,
-                                         line.height(), y + line.ascent())
+                    line = self._laid_out()[0].lineAt(n)
+                self._read[n] = line
+                start, y = line.textStart(), line.y()
+                known = some[n] = (start, start + line.textLength(), n, y, line.height(),
+                                   y + line.ascent())
             found.append(known)
+        return self._placed(found)
+
+    def _number(self, offset: int) -> tuple[int, QTextLine | None]:
+        """The number of the line holding block offset ``offset`` (the last past the end),
+        and that line when it was asked of Qt now (None past the end, or when known)."""
+        numbers = self.shape.numbers
+        n = numbers.get(offset)
+        if n is not None:
+            return n, None
+        layout, count = self._laid_out()
+        line = layout.lineForTextPosition(offset)
+        if not line.isValid():
+            numbers[offset] = count - 1
+            return count - 1, None
+        numbers[offset] = n = line.lineNumber()
+        return n, line
+
+    def extent(self, n: int) -> tuple[float, float]:
+        """The x of line ``n`` and its natural width (relative to the layout)."""
+        extents = self.shape.extents
+        found = extents.get(n)
+        if found is None:
+            line = self._line(n)
+            found = extents[n] = (line.x(), line.naturalTextWidth())
         return found
 
-    @staticmethod
-    def _number(layout: QTextLayout, count: int, offset: int) -> tuple[int, QTextLine | None]:
-        """The number of the line holding block offset ``offset`` (the last past the end),
-        and that line (None past the end)."""
-        line = layout.lineForTextPosition(offset)
-        return (line.lineNumber(), line) if line.isValid() else (count - 1, None)
+    def x_at(self, n: int, offset: int) -> float:
+        """The x of block offset ``offset`` on line ``n`` (relative to the layout)."""
+        xs = self.shape.xs
+        key = (n, offset)
+        x = xs.get(key)
+        if x is None:
+            x = xs[key] = self._line(n).cursorToX(offset)[0]
+        return x
+
+    def _line(self, n: int) -> QTextLine:
+        line = self._read.get(n)
+        if line is None:
+            line = self._read[n] = self._laid_out()[0].lineAt(n)
+        return line
 
     def _line_at(self, layout: QTextLayout, count: int, y: float) -> int:
         """The number of the line at viewport height ``y`` (the first above the block, the
@@ -151,13 +255,20 @@ class _Block:
         """The Qt position where the visual line at viewport height ``y`` begins (with
         ``after``: where it ends, the block's separator included for its last line); a
         height above the block gives its first line, one below it its last."""
-        layout, count = self._laid_out()
-        n = self._line_at(layout, count, y)
-        line = layout.lineAt(n)
-        if not after:
-            return self.start + line.textStart()
-        return self.end + 1 if n == count - 1 else self.start + line.textStart() + \
-            line.textLength()
+        at = self.shape.at
+        key = (y - self.top, after)
+        found = at.get(key)
+        if found is None:
+            layout, count = self._laid_out()
+            n = self._line_at(layout, count, y)
+            line = layout.lineAt(n)
+            if not after:
+                found = self.start + line.textStart()
+            else:
+                found = self.end + 1 if n == count - 1 else self.start + line.textStart() + \
+                    line.textLength()
+            at[key] = found
+        return found
 
     def shown_range(self) -> tuple[int, int]:
         """The Qt positions of the lines measured, ``[first, end)``, separator included when
@@ -170,10 +281,13 @@ class _Block:
 class Viewport:
     """The blocks of ``view`` that meet the viewport band ``[top, bottom]`` at this moment."""
 
-    def __init__(self, view: QPlainTextEdit, top: float, bottom: float) -> None:
+    def __init__(self, view: QPlainTextEdit, top: float, bottom: float,
+                 shapes: Shapes | None = None) -> None:
+        """With ``shapes``, the blocks' lines are taken from those kept there, and kept."""
         self._view = view
         self._band = (top, bottom)
         self._document = view.document()
+        self._kept = shapes.at_width(view.viewport().width()) if shapes is not None else None
         offset = view.contentOffset()
         self.left, self._dy = offset.x(), offset.y()
         self._starts: list[int] = []  # of the measured blocks, ascending
@@ -186,16 +300,19 @@ class Viewport:
         known = (first, rect.top() + self._dy, rect.height())
         at_top = self._block_at(int(top), known) if top > 0 else known
         at_bottom = self._block_at(int(bottom) + 1, known)
-        first, last = at_top[0], at_bottom[0]
-        if last.position() < first.position():
-            last, at_bottom = first, at_top
-        start, end = first.position(), last.position() + last.length()
         # the two blocks are measured where they were found (each asked of Qt again later)
         first_measured = self._keep(self._made(*at_top))
-        last_measured = first_measured if last == first else self._keep(self._made(*at_bottom))
-        if first.length() > LONG_BLOCK:
+        last_measured = first_measured
+        if at_bottom[0] != at_top[0]:
+            last_measured = self._made(*at_bottom)
+            if last_measured.start < first_measured.start:
+                last_measured = first_measured
+            else:
+                self._keep(last_measured)
+        start, end = first_measured.start, last_measured.end + 1
+        if first_measured.band is not None:
             start = first_measured.shown_range()[0]
-        if last.length() > LONG_BLOCK:
+        if last_measured.band is not None:
             end = last_measured.shown_range()[1]
         self.qt_range = (start, end)
         """The Qt positions shown, ``[first, end)``, separator of the last block included (of
@@ -257,7 +374,7 @@ class Viewport:
         return self._keep(self._made(block, previous.top + previous.height, height))
 
     def _made(self, block: QTextBlock, top: float, height: float) -> _Block:
-        return _Block(block, top, height, self._band if block.length() > LONG_BLOCK else None)
+        return _Block(block, top, height, self._band, self._kept)
 
     def _keep(self, measured: _Block) -> _Block:
         k = bisect_right(self._starts, measured.start)
@@ -321,17 +438,18 @@ class Viewport:
             last = (end if end < block.end else block.end) - offset
             if last <= first:
                 continue
-            for line_start, line_end, line, top, height, baseline in block.lines_for(first, last):
+            for line_start, line_end, n, top, height, baseline in block.lines_for(first, last):
                 if line_start >= last:
                     break
                 if line_end <= first:
                     continue
                 if first <= line_start and last >= line_end and block.ltr():
-                    a = left + line.x()  # a whole line: its extent, no shaping needed
-                    b = a + line.naturalTextWidth()
+                    a, width = block.extent(n)  # a whole line: its extent, no shaping needed
+                    a += left
+                    b = a + width
                 else:
-                    a = left + line.cursorToX(first if first > line_start else line_start)[0]
-                    b = left + line.cursorToX(last if last < line_end else line_end)[0]
+                    a = left + block.x_at(n, first if first > line_start else line_start)
+                    b = left + block.x_at(n, last if last < line_end else line_end)
                 if b > a:
                     found.append(Segment(a, top, b - a, height, baseline))
                 elif a > b:

@@ -40,7 +40,7 @@ from annotate import edges
 from annotate.offsets import OffsetMap, display_text
 from desktop.plain import MESSAGE, NAME, clip, line, markup, words
 from desktop.scrollbars import steady_scroll_bars
-from desktop.textview.geometry import LONG_BLOCK, Segment, Viewport
+from desktop.textview.geometry import LONG_BLOCK, Segment, Shapes, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
@@ -101,6 +101,8 @@ class SpanTextView(QPlainTextEdit):
         """Per block number shown: its spans' ids, and each span with the part of the block it
         covers."""
         self._shaped: dict[int, None] = {}
+        self._shapes = Shapes()
+        """The lines of the blocks measured, kept from one paint to the next."""
         """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._depths: tuple[tuple[tuple[Placed, ...], ...], dict[str, int]] = ((), {})
         """The spans placed in the blocks of the last paint, and their marks' stacking depths
@@ -143,6 +145,7 @@ class SpanTextView(QPlainTextEdit):
         self._depths = ((), {})
         self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
+        self._shapes.clear()
         if source is None:
             self._spans = SpanIndex(spans)
         else:
@@ -246,7 +249,7 @@ class SpanTextView(QPlainTextEdit):
         if not len(self.links):
             return []
         height = self.viewport().height()
-        viewport = Viewport(self, 0, height)
+        viewport = Viewport(self, 0, height, self._shapes)
         start, end = viewport.qt_range
         if start == end:
             return []
@@ -457,7 +460,7 @@ class SpanTextView(QPlainTextEdit):
     def spans_at_point(self, point: QPoint) -> list[SpanStyle]:
         """Spans drawn under viewport ``point``, innermost first."""
         x, y = point.x(), point.y()
-        viewport = Viewport(self, y, y)
+        viewport = Viewport(self, y, y, self._shapes)
         position = self.cursorForPosition(point).position()
         near = self._offsets.range_from_qt(max(position - 1, 0), position + 1)
         return _innermost_first(
@@ -487,7 +490,7 @@ class SpanTextView(QPlainTextEdit):
                       if not any(a <= start and end <= b for a, b in self._asked)]
             if not ranges:
                 return
-        viewport = Viewport(self, 0, self.viewport().height())
+        viewport = Viewport(self, 0, self.viewport().height(), self._shapes)
         bands = viewport.line_bands
         if chained:
             shown = self._visible(viewport, self._spans)
@@ -513,7 +516,7 @@ class SpanTextView(QPlainTextEdit):
         self._asked = []
         if not self._spans.empty or len(self._hits) or len(self._ghosts):
             rect = event.rect()
-            viewport = Viewport(self, rect.top(), rect.bottom())
+            viewport = Viewport(self, rect.top(), rect.bottom(), self._shapes)
             shown, placed = self._place_blocks(viewport)
             painted = [piece for pieces in placed for piece in pieces]
             hits = self._visible(viewport, self._hits)
@@ -701,10 +704,12 @@ class SpanTextView(QPlainTextEdit):
         self.focusChanged.emit(False)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Another theme: marks made for its colours."""
+        """Another theme: marks made for its colours; another font: the lines measured go."""
         if event.type() == QEvent.Type.PaletteChange:
             self._marks = self._themed_marks()
             self.viewport().update()
+        elif event.type() == QEvent.Type.FontChange:
+            self._shapes.clear()
         super().changeEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
