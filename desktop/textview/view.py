@@ -100,6 +100,11 @@ class SpanTextView(QPlainTextEdit):
         self._placed_blocks: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
         """Per block number shown: its spans' ids, and each span with the part of the block it
         covers."""
+        self._shown_blocks: tuple[tuple[int, int], frozenset[str], tuple[tuple[Placed, ...], ...],
+                                  list[int]] | None = None
+        """The last paint's Qt range (of blocks no longer than :data:`LONG_BLOCK`), what
+        :meth:`_place_blocks` found in it and the numbers of its blocks; None once a span in
+        it changed."""
         self._shaped: dict[int, None] = {}
         self._shapes = Shapes()
         """The lines of the blocks measured, kept from one paint to the next."""
@@ -117,6 +122,7 @@ class SpanTextView(QPlainTextEdit):
         self._exact = False  # Alt was held during the current selection
         self._press: QPoint | None = None
         self._marks = self._themed_marks()
+        self._spacing = 0  # the font's line spacing, asked at the first paint after it changed
         self.painted_span_count = 0
         """Spans (and find hits) the last paint drew; for tests and the benchmark."""
         self.links = LinkSet()
@@ -142,6 +148,7 @@ class SpanTextView(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._qt.clear()
         self._placed_blocks.clear()
+        self._shown_blocks = None
         self._depths = ((), {})
         self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
@@ -217,6 +224,7 @@ class SpanTextView(QPlainTextEdit):
             first = document.findBlock(start).blockNumber()
             for number in range(first, document.findBlock(max(end - 1, start)).blockNumber() + 1):
                 self._placed_blocks.pop(number, None)
+        self._shown_blocks = None
         if self._selected is not None and self._selected not in self._spans:
             self._set_selected(None)
         if self._hovered is not None and self._hovered not in self._spans:
@@ -526,7 +534,7 @@ class SpanTextView(QPlainTextEdit):
             lit = self.lit_spans & shown
             if painted or hits or ghosts or selected or lit:
                 reach = viewport.lines_between(  # lines whose marks may reach the rectangle
-                    rect.top() - self.fontMetrics().lineSpacing() - MARK_OVERHANG,
+                    rect.top() - self._line_spacing() - MARK_OVERHANG,
                     rect.bottom() + MARK_OVERHANG)
                 painter = QPainter(self.viewport())
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -541,17 +549,25 @@ class SpanTextView(QPlainTextEdit):
         super().paintEvent(event)
 
     def _place_blocks(self, viewport: Viewport,
-                      ) -> tuple[set[str], tuple[tuple[Placed, ...], ...]]:
+                      ) -> tuple[frozenset[str], tuple[tuple[Placed, ...], ...]]:
         """The ids of the spans in the shown blocks, and the parts of them to paint, block by
-        block; the shown blocks' layouts keep their shaping."""
+        block; the shown blocks' layouts keep their shaping. The blocks of the paint before,
+        no span in them changed since, are not walked again (a repaint of the same screen,
+        the caret's blink, a hover: five calls into Qt a block)."""
+        last = self._shown_blocks
+        if last is not None and last[0] == viewport.qt_range:
+            self._keep_shaping(last[3])
+            return last[1], last[2]
         start, end = viewport.qt_range
         shown: set[str] = set()
         placed: list[tuple[Placed, ...]] = []
         block = self.document().findBlock(start)
         numbers = []
+        whole = True  # no long block's part
         while block.isValid() and block.position() < end:
             if block.length() > LONG_BLOCK:
                 found = self._long_block_part(block, start, end)
+                whole = False
             else:
                 number = block.blockNumber()
                 numbers.append(number)
@@ -562,7 +578,9 @@ class SpanTextView(QPlainTextEdit):
             placed.append(found[1])
             block = block.next()
         self._keep_shaping(numbers)
-        return shown, tuple(placed)
+        result = frozenset(shown), tuple(placed)
+        self._shown_blocks = (viewport.qt_range, *result, numbers) if whole else None
+        return result
 
     def _stacked(self, placed: tuple[tuple[Placed, ...], ...]) -> dict[str, int]:
         """The stacking depths of the spans ``placed`` (:func:`stack_depths`), worked out again
@@ -619,7 +637,7 @@ class SpanTextView(QPlainTextEdit):
         if not self._loading or not added:
             return
         block = self.document().findBlock(position)
-        blocks = self.viewport().height() // max(self.fontMetrics().lineSpacing(), 1) + 1
+        blocks = self.viewport().height() // max(self._line_spacing(), 1) + 1
         budget = FIRST_SHAPED
         while block.isValid() and len(self._shaped) < min(blocks, SHAPED_BLOCKS) and \
                 block.length() <= budget and block.position() < position + added:
@@ -694,6 +712,11 @@ class SpanTextView(QPlainTextEdit):
         palette = self.palette()
         return Marks(palette.base().color().name(), palette.text().color().name())
 
+    def _line_spacing(self) -> int:
+        if not self._spacing:
+            self._spacing = self.fontMetrics().lineSpacing()
+        return self._spacing
+
     # -- events -----------------------------------------------------------------------------
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -704,18 +727,22 @@ class SpanTextView(QPlainTextEdit):
         self.focusChanged.emit(False)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Another theme: marks made for its colours; another font: the lines measured go."""
-        if event.type() == QEvent.Type.PaletteChange:
+        """Another theme: marks made for its colours; another font: the lines measured and
+        the line spacing go."""
+        kind = event.type()
+        if kind == QEvent.Type.PaletteChange:
             self._marks = self._themed_marks()
             self.viewport().update()
-        elif event.type() == QEvent.Type.FontChange:
+        elif kind == QEvent.Type.FontChange:
             self._shapes.clear()
+            self._spacing = 0
         super().changeEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Leave:
+        kind = event.type()  # (each asking makes an enum: some microseconds a paint)
+        if kind == QEvent.Type.Leave:
             self._hover(None)
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+        if kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             text = self.tooltip_at(event.pos())
             if text:
                 QToolTip.showText(event.globalPos(), text, self.viewport())

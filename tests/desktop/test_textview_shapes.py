@@ -1,11 +1,12 @@
-"""The text view keeps the lines it measured from one paint to the next (geometry.Shapes): a
-paint after the one before asks Qt for no line again, and whatever moves the lines (a resize,
-another font, a scroll, another text) is painted as a new view paints it."""
+"""What the text view keeps from one paint to the next: the lines it measured (geometry.Shapes)
+and the spans placed in the blocks shown. A paint after the one before asks Qt for no line
+again and walks no block again; a mark changed by an edit, and whatever moves the lines (a
+resize, another font, a scroll, another text), is painted as a new view paints it."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QFont, QImage, QTextLayout, QTextLine
+from PySide6.QtGui import QFont, QImage, QTextBlock, QTextLayout, QTextLine
 from PySide6.QtWidgets import QApplication
 
 from desktop.textview import SpanStyle, SpanTextView
@@ -83,6 +84,22 @@ def test_a_paint_after_the_one_before_asks_qt_for_no_line_again(qtbot, asked) ->
     assert asked == []
 
 
+def test_a_repaint_of_the_same_screen_walks_no_block_again(qtbot, monkeypatch) -> None:
+    """The spans placed in the blocks of the paint before, none of them changed since, are
+    taken as they were: the blocks are not walked again (five calls into Qt a block); an
+    edit in them is placed anew (see the test of a changed mark)."""
+    text = short_blocks()
+    view = shown(qtbot, text, spans_of(text))
+    first = painted(view)
+    calls: list[str] = []
+    for name in ("next", "blockNumber"):
+        real = getattr(QTextBlock, name)
+        monkeypatch.setattr(QTextBlock, name, lambda self, real=real, name=name:
+                            calls.append(name) or real(self))
+    assert painted(view) == first
+    assert "next" not in calls and calls.count("blockNumber") <= 2  # (the band's ends)
+
+
 def test_a_paragraph_of_many_lines_is_not_read_again_either(qtbot, asked) -> None:
     text = " ".join(f"word{n}" for n in range(400))  # one paragraph, many lines
     view = shown(qtbot, text, spans_of(text))
@@ -106,7 +123,8 @@ def test_a_changed_mark_is_painted_as_changed(qtbot) -> None:
     assert painted(view) == painted(fresh(qtbot, view, after))
 
 
-@pytest.mark.parametrize("change", ["narrower", "wider", "font", "scroll", "text"])
+@pytest.mark.parametrize("change", ["narrower", "wider", "font", "larger font", "scroll",
+                                    "text"])
 def test_what_moves_the_lines_drops_what_was_kept(qtbot, change: str) -> None:
     """After a resize, another font, a scroll or another text, the marks sit where a new
     view puts them, and a viewport that keeps lines measures what one that keeps none does."""
@@ -118,6 +136,10 @@ def test_what_moves_the_lines_drops_what_was_kept(qtbot, change: str) -> None:
         view.resize(220, 320)
     elif change == "wider":
         view.resize(420, 320)
+    elif change == "larger font":
+        font = QFont(view.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        view.setFont(font)
     elif change == "font":
         font = QFont(view.font())  # wider letters, lines as high: one-line blocks keep theirs
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.5)
