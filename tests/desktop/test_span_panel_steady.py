@@ -135,6 +135,43 @@ def test_a_relabel_and_its_undo_ask_nothing_of_the_shared_page(window, qtbot):
     assert asked == Counter()
 
 
+def test_a_span_deleted_and_made_asks_no_field_its_focus_policy(window, qtbot):
+    """The note covering the form (each span deleted) takes the focus from the fields without
+    asking each its focus policy again (a Python enum made of each answer, ~10 K instructions
+    a field): what a field had is known from the first cover. Uncovered, each field takes the
+    focus as it did; Tab passes the covered form by."""
+    inspector = window.inspector
+    select_words(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    qtbot.wait(1)
+    fields = inspector._focusable()
+    own = [field.focusPolicy() == Qt.FocusPolicy.NoFocus for field in fields]
+    qtbot.keyClick(window.editor.view, *DELETE)  # each field covered (as at the start)
+    qtbot.wait(1)
+    asked: Counter[str] = Counter()
+
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") in QUERIES and \
+                frame.f_code.co_filename.endswith(PANEL):
+            asked[arg.__name__] += 1  # type: ignore[union-attr]
+
+    seen = []
+    for word in ("ambushed", "Kidal"):
+        select_words(window, word)
+        for key in (CREATE, DELETE):
+            sys.setprofile(profile)
+            try:
+                qtbot.keyClick(window.editor.view, *key)
+            finally:
+                sys.setprofile(None)
+            qtbot.wait(1)
+            seen.append((inspector.form_cover.covered,
+                         [f.focusPolicy() == Qt.FocusPolicy.NoFocus for f in fields]))
+    assert asked == Counter()
+    assert not all(own)
+    assert seen == [(False, own), (True, [True] * len(fields))] * 2
+
+
 def counting(read: Counter[str], name: str, method: Callable[..., object]
              ) -> Callable[..., object]:
     """``method``, counting its calls in ``read[name]``."""
