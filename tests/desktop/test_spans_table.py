@@ -76,6 +76,25 @@ def test_a_move_keeps_the_row_selected(qtbot):
     assert rows[0].row() == model.rowCount() - 1
 
 
+def test_a_change_of_a_span_tells_its_changed_cells_alone(qtbot):
+    """A span relabelled tells the view its label's cell alone changed (the view repaints
+    what it is told: each cell draws its text again, and a relabel and its undo told the
+    whole row); an edge moved tells the cells from its end to its text; a change shown
+    nowhere in the row (a note) tells nothing; a move tells the row."""
+    model = SpansModel()
+    model.set_spans(TEXT, SPANS)
+    told: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda first, last, *_roles: told.append(
+        (first.row(), first.column(), last.row(), last.column())))
+    denied = SPANS[1]
+    model.put(replace(denied, label="CLAIM"))
+    model.put(replace(denied, label="CLAIM", end=20))  # "denied that"
+    model.put(replace(denied, label="CLAIM", end=20, note="their word"))
+    model.put(replace(denied, start=62, end=68))  # "convoy": moved last
+    assert told == [(1, 0, 1, 0), (1, 2, 1, 3), (4, 0, 4, len(COLUMNS) - 1)]
+    assert column(model, 0)[4] == "DENIAL" and column(model, 3)[4] == "convoy"
+
+
 def test_only_the_rows_shown_are_asked_for(qtbot, tmp_path):
     """The dock loading a document of 5,000 spans, then a new span, asks data() for the rows
     on screen only (through a sorting, filtering proxy it asked for every row, many times)."""
