@@ -386,11 +386,15 @@ class SpansTable(QDockWidget):
         mine = {span_id: span if span is not None and span.document == uid
                 and span.annotator == self.service.annotator else None
                 for span_id, span in after.items()}
+        announced = self._announced if self._announced in after else ""
+        row = self.model.row_of(announced) if announced and self._in_sight else None
         self._waiting.update(mine)
         if self._in_sight:
             self._put_waiting()
-        if self._announced in after:  # announced before the change came here
-            self._show_selected(self._announced)
+        # announced before the change came here: selected again where the change put its
+        # row (a relabel or its undo leaves it where it was selected, and in view)
+        if announced and (row is None or self.model.row_of(announced) != row):
+            self._show_selected(announced)
 
     def _put_waiting(self) -> None:
         """Show each span waiting in its row (None: no row for that id)."""

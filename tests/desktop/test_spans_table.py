@@ -285,6 +285,31 @@ def test_a_long_name_shown_is_not_kept_whole_after_its_document():
         tracemalloc.stop()
 
 
+def test_a_change_leaving_the_announced_row_in_place_selects_nothing_again(qtbot, tmp_path):
+    """The editor announces its span before the change of it reaches the table (a relabel,
+    its undo): the row it left in place, selected and in view, is not looked for, selected
+    and measured again (each relabel and undo did both); a change moving the row selects it
+    where it went."""
+    dock, store = opened_dock(qtbot, tmp_path)
+    service, hub = dock.service, dock.service.hub
+    selected: list[str] = []
+    real = dock._select
+    dock._select = lambda span_id: selected.append(span_id) or real(span_id)
+    denied = service.span("denied")
+    relabelled = replace(denied, label="CLAIM")
+    hub.spanSelected.emit("denied")  # (as the editor: its span, announced before the change)
+    service.apply(UpdateSpan(denied, relabelled))
+    assert selected == ["denied"]
+    moved = replace(relabelled, start=62, end=68)  # "convoy": last
+    service.apply(UpdateSpan(relabelled, moved))
+    assert selected == ["denied", "denied"]
+    rows = dock.table.selectionModel().selectedRows()
+    assert [index.row() for index in rows] == [len(SPANS) - 1]
+    assert dock.model.text(len(SPANS) - 1, 0) == "CLAIM"
+    del dock._select
+    store.close()
+
+
 def test_a_row_in_view_is_scrolled_to_once_by_qt_and_not_again(qtbot, tmp_path):
     """A row made current is scrolled to by Qt (its view's auto-scroll); the dock asked it
     again, and again each time the span was announced anew (after each change of it: a
