@@ -372,8 +372,9 @@ class Service:
     def _read_whole_file(self) -> None:
         """In the analyst's pause: start the daily backup when it is due, else the check of
         the store file's pages when it is left to do (a worker reads the whole file). While
-        the backup copies the file, the check of its copy stands for the page check
-        (:meth:`_backup_ended`): a page is copied as it is, so a damaged one fails there too,
+        the backup this Store started copies the file, the check of its copy stands for the
+        page check (:meth:`_backup_ended`; a copy of the file a restore replaced stands for
+        nothing): a page is copied as it is, so a damaged one fails there too,
         and the window's start read a store of 100,000 documents (500 MB) whole twice at once,
         its first key presses taking ~15 % longer for the second read."""
         store = self.store
@@ -384,11 +385,7 @@ class Service:
         copying = self._backup_job
         if backup and copying is None and backup_due(store.path):
             self._start_backup(store)
-        elif not check or store.pages_checked or self._checked_by_backup is store:
-            return
-        elif copying is not None and copying.location == store.location:
-            self._checked_by_backup = store
-        else:
+        elif check and not store.pages_checked and self._checked_by_backup is not store:
             job = PageCheckJob(store.location)
             job.signals.finished.connect(lambda problem: self._pages_checked(job, store,
                                                                              problem))

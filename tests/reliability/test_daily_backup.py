@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
 
 from annotate.commands import CreateSpan
 from annotate.errors import StoreError
@@ -84,8 +86,11 @@ def test_the_window_takes_the_daily_backup_off_the_gui_thread(
 
 
 def window_at_start(qtbot, store_path: Path, tmp_path: Path) -> Service:
-    """A window on ``store_path`` opened as the app's start opens it: its pages not read."""
-    service = Service(Store.open(store_path, check_pages=False), "amina")
+    """A window on ``store_path`` opened as the app's start opens it: its pages not read, nor
+    those of a store it opens later."""
+    service = Service(Store.open(store_path, check_pages=False), "amina",
+                      opener=lambda location, wait: Store.open(location, wait,
+                                                               check_pages=False))
     window = MainWindow(service, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     return service
@@ -199,4 +204,49 @@ def test_the_page_check_waits_for_the_analysts_pause_too(
     assert checked == []
     qtbot.waitUntil(lambda: service.store.pages_checked, timeout=10_000)
     assert checked == [service.store.location]
+    service.store.close()
+
+
+@pytest.mark.gui
+def test_no_whole_file_read_starts_while_a_modal_dialog_is_open(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog that keeps the window waiting is no pause: the Restore dialog lists the
+    backups, and a daily backup taken meanwhile prunes the oldest of them, perhaps the one
+    the analyst then picks."""
+    monkeypatch.setattr(service_module, "WHOLE_FILE_PAUSE_S", 0.3)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    dialog = QDialog()
+    dialog.setModal(True)
+    dialog.show()
+    qtbot.wait(1200)
+    assert service._backup_job is None and newest_backup_time(store_path) is None
+    dialog.close()
+    qtbot.waitUntil(lambda: newest_backup_time(store_path) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    service.store.close()
+
+
+@pytest.mark.gui
+def test_a_copy_of_the_file_a_restore_replaced_stands_for_no_page_check(
+        qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The daily backup still copying the store when it is opened again on the same file (a
+    restore puts a backup there): the file opened is checked on its own."""
+    checked = checks_counted(monkeypatch)
+    monkeypatch.setattr(service_module, "WHOLE_FILE_PAUSE_S", 0.3)
+    copy = jobs.DailyBackupJob.run
+    copying = threading.Event()
+
+    def slow(job: jobs.DailyBackupJob) -> None:
+        copying.set()
+        time.sleep(1.0)
+        copy(job)
+    monkeypatch.setattr(jobs.DailyBackupJob, "run", slow)
+    service = window_at_start(qtbot, store_path, tmp_path)
+    qtbot.waitUntil(copying.is_set, timeout=10_000)
+    assert service.open_store(str(store_path))
+    assert not service.store.pages_checked
+    qtbot.waitUntil(lambda: checked == [service.store.location], timeout=10_000)
+    qtbot.waitUntil(lambda: service._backup_job is None)
+    jobs.QThreadPool.globalInstance().waitForDone()
+    assert service.store.pages_checked
     service.store.close()
