@@ -114,20 +114,9 @@ def test_a_relabel_and_its_undo_ask_nothing_of_the_shared_page(window, qtbot):
     qtbot.wait(1)
     claim_fields = [editor.widget for editor in inspector._editors.values()]
     asked: Counter[str] = Counter()
-
-    def profile(frame, event: str, arg: object) -> None:
-        if event == "c_call" and getattr(arg, "__name__", "") in QUERIES and \
-                frame.f_code.co_filename.endswith(PANEL):
-            asked[arg.__name__] += 1  # type: ignore[union-attr]
-
     labels, reached = [], []
     for key in (RELABEL, UNDO):
-        sys.setprofile(profile)
-        try:
-            qtbot.keyClick(window.editor.view, *key)
-        finally:
-            sys.setprofile(None)
-        qtbot.wait(1)
+        press_counting(qtbot, window, key, asked)
         labels.append(inspector.span.label)
         reached.append([f for f in claim_fields if f.focusPolicy() != Qt.FocusPolicy.NoFocus])
     assert labels == ["DENIAL", "CLAIM"]
@@ -149,27 +138,32 @@ def test_a_span_deleted_and_made_asks_no_field_its_focus_policy(window, qtbot):
     qtbot.keyClick(window.editor.view, *DELETE)  # each field covered (as at the start)
     qtbot.wait(1)
     asked: Counter[str] = Counter()
-
-    def profile(frame, event: str, arg: object) -> None:
-        if event == "c_call" and getattr(arg, "__name__", "") in QUERIES and \
-                frame.f_code.co_filename.endswith(PANEL):
-            asked[arg.__name__] += 1  # type: ignore[union-attr]
-
     seen = []
     for word in ("ambushed", "Kidal"):
         select_words(window, word)
         for key in (CREATE, DELETE):
-            sys.setprofile(profile)
-            try:
-                qtbot.keyClick(window.editor.view, *key)
-            finally:
-                sys.setprofile(None)
-            qtbot.wait(1)
+            press_counting(qtbot, window, key, asked)
             seen.append((inspector.form_cover.covered,
                          [f.focusPolicy() == Qt.FocusPolicy.NoFocus for f in fields]))
     assert asked == Counter()
     assert not all(own)
     assert seen == [(False, own), (True, [True] * len(fields))] * 2
+
+
+def press_counting(qtbot, window, key: tuple, asked: Counter[str]) -> None:
+    """Press ``key`` in the text, counting in ``asked`` the calls of :data:`QUERIES` the Span
+    panel's code makes meanwhile."""
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") in QUERIES and \
+                frame.f_code.co_filename.endswith(PANEL):
+            asked[arg.__name__] += 1  # type: ignore[union-attr]
+
+    sys.setprofile(profile)
+    try:
+        qtbot.keyClick(window.editor.view, *key)
+    finally:
+        sys.setprofile(None)
+    qtbot.wait(1)
 
 
 def counting(read: Counter[str], name: str, method: Callable[..., object]
