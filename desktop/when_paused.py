@@ -32,21 +32,11 @@ class WhenPaused(QObject):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._look)
 
-    @property
-    def waiting(self) -> bool:
-        """Whether the action is asked for and not called yet."""
-        return self._asked is not None
-
     def ask(self) -> None:
         """Call the action in the analyst's next pause (at once if they are in one)."""
         if self._asked is None:
             self._asked = time.monotonic()
             self._look()
-
-    def drop(self) -> None:
-        """Do not call it: what it would do is no longer wanted."""
-        self._asked = None
-        self._timer.stop()
 
     def _look(self) -> None:
         if self._asked is None:

@@ -106,9 +106,9 @@ class SpanTextView(QPlainTextEdit):
         :meth:`_place_blocks` found in it and the numbers of its blocks; None once a span in
         it changed."""
         self._shaped: dict[int, None] = {}
+        """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._shapes = Shapes()
         """The lines of the blocks measured, kept from one paint to the next."""
-        """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._depths: tuple[tuple[tuple[Placed, ...], ...], dict[str, int]] = ((), {})
         """The spans placed in the blocks of the last paint, and their marks' stacking depths
         (:func:`stack_depths`)."""
