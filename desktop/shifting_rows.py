@@ -106,9 +106,12 @@ class ShiftingRows:
         layout sets it, scrolled by row, when the rows shown fill the viewport before and after
         (its page step, the rows the viewport holds whole, then depends on its height alone),
         or its vertical bar is always shown (the viewport's height never changes: its page is
-        the rows it holds whole, or all of them); False, and nothing done, otherwise. Qt's
-        layout (~0.13 M instructions in the History) would find the same headers and columns
-        and start a timer to fetch more rows."""
+        the rows it holds whole, or all of them); False, and nothing done, otherwise, or when
+        the model can fetch more rows and its last row is in view. Qt's layout (~0.13 M
+        instructions in the History, ~0.18 M in a big document's Spans table) would find the
+        same headers and columns and start a timer to fetch more rows, which fetches them only
+        when the last row shows (a big document's Spans table, its rows read as it is
+        scrolled, was laid out at each span made or deleted)."""
         raise NotImplementedError
 
 
@@ -136,11 +139,15 @@ class ShiftingTableView(ShiftingRows, QTableView):
         if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
             # the bar shown whatever its range, the viewport keeps its height: Qt's layout
             # gives the bar a page of the rows it holds whole, or of all the rows when they
-            # are fewer (it would also fetch more rows to fill it: left to that layout)
+            # are fewer
             height = self._row_height()
-            if not height or model.canFetchMore(QModelIndex()):
+            if not height:
                 return False
-            page = max(min(count, self.viewport().height() // height), 1)
+            viewport = self.viewport().height()
+            page = max(min(count, viewport // height), 1)
+            if (count - 1 - min(bar.value(), count - page)) * height < viewport \
+                    and model.canFetchMore(QModelIndex()):
+                return False  # the last row in view: Qt's layout fetches more rows
             bar.setRange(0, count - page)
             bar.setPageStep(page)
         else:  # the bar shown only while the rows overflow: shown before and after
