@@ -63,7 +63,8 @@ class TextEditor(AttributeEditor):
                  parse: Callable[[str], Any] | None = None) -> None:
         self.widget = field = QLineEdit()
         field.setMaxLength(EDITABLE)
-        self._shown = ""
+        self._shown = ""  # the value the field was last given (read-only when too long)
+        self._typed = False  # changed since (typed in: the changes made here are not signalled)
 
         def finished() -> None:
             if field.isReadOnly() or field.text() == self._shown:
@@ -79,16 +80,21 @@ class TextEditor(AttributeEditor):
             commit(value)
 
         field.editingFinished.connect(finished)
+        field.textChanged.connect(self._changed)
+
+    def _changed(self, _text: str) -> None:
+        self._typed = True
 
     def show_value(self, value: Any) -> None:
         field = self.widget
         assert isinstance(field, QLineEdit)
         shown = "" if value is None else str(value)
         long = len(shown) > EDITABLE
-        if shown == self._shown and field.isReadOnly() == long and \
-                field.text() == (line(shown) if long else shown):
-            return  # as it is (set again, its caret went to the end, its undo steps lost)
-        self._shown = shown
+        if shown == self._shown and (not self._typed or
+                                     field.text() == (line(shown) if long else shown)):
+            return  # as it is (set again, its caret went to the end, its undo steps lost;
+            # untyped in, known without asking the field its text and state, ~6 K instr.)
+        self._shown, self._typed = shown, False
         with QSignalBlocker(field):
             field.setReadOnly(long)
             field.setText(line(shown) if long else shown)

@@ -35,6 +35,9 @@ class Caption(QLabel):
         super().__init__(text, parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._look: QPixmap | None = None
+        self._ratio = 0.0
+        """The pixel ratio :attr:`_look` was drawn at (kept: asking the picture for it, at
+        each paint, was a call into Qt, ~4 K instructions)."""
 
     def setText(self, text: str) -> None:
         self._look = None
@@ -69,8 +72,9 @@ class Caption(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         look = self._look
         ratio = self.devicePixelRatioF()
-        if look is None or look.devicePixelRatio() != ratio:
+        if look is None or self._ratio != ratio:
             look = self._look = self._drawn(ratio)
+            self._ratio = ratio
         painter = QPainter(self)
         painter.drawPixmap(0, 0, look)
         painter.end()

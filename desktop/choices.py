@@ -31,6 +31,13 @@ class ValueRows:
     def __init__(self, box: QComboBox) -> None:
         self.box = box
         self._rows: dict[str, int] = {}
+        self._row = box.currentIndex()
+        """The row the box shows (followed as it moves: asking the box, at each span shown,
+        was a call into Qt per drop-down, ~3 K instructions)."""
+        box.currentIndexChanged.connect(self._moved)
+
+    def _moved(self, row: int) -> None:
+        self._row = row
 
     def add(self, value: str | None, text: str) -> None:
         """Add ``value``, shown as ``text`` (a value added twice keeps its first row)."""
@@ -46,6 +53,7 @@ class ValueRows:
         """Choose ``value``'s row, or the first row for a value not among them, without
         signalling it as a choice."""
         row = self._rows.get(value, 0) if isinstance(value, str) else 0
-        if self.box.currentIndex() != row:
+        if self._row != row:
             with QSignalBlocker(self.box):
                 self.box.setCurrentIndex(row)
+            self._row = row

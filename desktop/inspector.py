@@ -11,6 +11,8 @@ writes that figure's values into the fields as one undoable edit; nothing is wri
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
@@ -81,6 +83,16 @@ def _link_end(span: Span, text: str, title: str = "") -> LinkEnd:
     another document)."""
     return (line(span.label), words(text[span.start:span.end], LINK_WORDS),
             f" in “{title}”" if title else "")
+
+
+@cache
+def claim_figures() -> ModuleType:
+    """:mod:`annotate.claim_figures`, imported at its first use (not at the start: see
+    :func:`prepare_figures`). Kept: an import statement run at each span shown went through
+    PySide's import hook, ~16 K instructions a create, relabel or undo."""
+    from annotate import claim_figures as module
+
+    return module
 
 
 def prepare_figures() -> None:
@@ -198,9 +210,12 @@ class Inspector(QDockWidget):
         self.link_note.setPlaceholderText("Note on the selected link (Enter saves)")
         self.link_note.setAccessibleName("Link note")
         self.link_note.editingFinished.connect(self._save_link_note)
-        self._link_note_shown: tuple[Relation | None, str] | None = None
-        """The link whose note the field was last given, and the text given."""
+        self.link_note.setEnabled(False)
+        self._link_note_shown: tuple[Relation | None, str] = (None, "")
+        """The link whose note the field was last given (None: no link, the field off), and
+        the text given."""
         self.remove_link = QPushButton("Remove link")
+        self.remove_link.setEnabled(False)  # (while no link is listed)
         self.remove_link.clicked.connect(self._remove_link)
         self.add_link = QPushButton("+ link (L)")
         self.add_link.clicked.connect(link_action.trigger)
@@ -276,9 +291,19 @@ class Inspector(QDockWidget):
                 self.link_note, self.add_link, self.remove_link]
 
     def _focusable(self) -> list[QWidget]:
-        """The form's widgets that may take the focus (of the attribute fields, those shown;
-        the span's text takes it from a click)."""
-        return [self.text, *self._widgets(True)]
+        """The form's fields Tab may reach now (for the cover to keep out of reach), known
+        without asking Qt: of the attribute fields, those shown; the figure buttons while
+        their row is; the link note while a link is chosen and Remove link while links are
+        listed (else disabled). Not the span's text, which takes the focus from a click
+        alone (the note over the form takes the mouse). Each field named cost a span deleted
+        and one made a call into Qt each (~6 K instructions): the text, the hidden buttons
+        and the disabled ones were named too."""
+        fields = self._widgets(bool(self._proposals))
+        if self._link_note_shown[0] is None:
+            fields.remove(self.link_note)
+        if not self._link_rows:
+            fields.remove(self.remove_link)
+        return fields
 
     def edit_fields(self) -> None:
         """Put the focus on the first field (when a span is shown)."""
@@ -403,9 +428,7 @@ class Inspector(QDockWidget):
 
     def _fill_figures(self, span: Span, text: str) -> None:
         """A button for each figure proposed for ``span`` (none: the row is hidden)."""
-        from annotate import claim_figures  # not at the start: see prepare_figures
-
-        found = claim_figures.proposals(span, text, self.service.schema().label(span.label))
+        found = claim_figures().proposals(span, text, self.service.schema().label(span.label))
         proposed = found[:FIGURE_PROPOSALS]
         if proposed == self._proposals:
             return
@@ -467,8 +490,8 @@ class Inspector(QDockWidget):
         if rows != self._link_rows:  # the same links: the list stays as it is
             self._link_rows = rows
             self._list_links(rows)
-        self.remove_link.setEnabled(self.links.count() > 0)
-        self._show_link_note(self.links.currentItem())
+            self.remove_link.setEnabled(bool(rows))
+        self._show_link_note(self.links.currentItem() if rows else None)
 
     def _far_end(self, uid: str, span_id: str) -> LinkEnd | None:
         """What a link's line shows of span ``span_id`` of the other document ``uid``: read
@@ -558,9 +581,8 @@ class Inspector(QDockWidget):
                                           "label has no figure fields, they are filled in, "
                                           "or its text holds no figure)")
             return False
-        from annotate import claim_figures
-
-        return self.service.apply(claim_figures.accept(span, self._proposals[index])) is not None
+        accepted = claim_figures().accept(span, self._proposals[index])
+        return self.service.apply(accepted) is not None
 
     def _note_edited(self) -> None:
         self._note_typed = True
@@ -606,8 +628,10 @@ class Inspector(QDockWidget):
         note = (relation.note or "") if relation is not None else ""
         long, lines = len(note) > EDITABLE, "\n" in note  # a one-line field would flatten it
         shown = line(note) if long or lines else note
-        if (relation, shown) == self._link_note_shown and self.link_note.text() == shown:
-            return  # (each press showing the span: six calls into Qt that changed nothing)
+        if (relation, shown) == self._link_note_shown and (
+                relation is None or self.link_note.text() == shown):
+            return  # (each press showing the span: six calls into Qt that changed nothing;
+            # with no link, the field is off: nothing was typed in it)
         self._link_note_shown = (relation, shown)
         with QSignalBlocker(self.link_note):
             self.link_note.setText(shown)

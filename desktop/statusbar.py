@@ -3,8 +3,6 @@ switch) and the store file."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QStatusBar, QToolButton, QWidget
 
@@ -164,8 +162,8 @@ class StatusBar(QStatusBar):
         if counts is not None:
             done, spans = changes.done_delta(who), changes.span_delta(who)
             if done or spans:  # (a relabel changes neither: the counts kept as they are)
-                self.counts = replace(counts, done=counts.done + done,
-                                      spans=counts.spans + spans)
+                # (made, not ``dataclasses.replace``d: that walks the fields, ~13 K instr.)
+                self.counts = Progress(counts.done + done, counts.total, counts.spans + spans)
         self.state = waiting_state(self.service.waiting) or "saved"
         self._show_progress()
 

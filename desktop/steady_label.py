@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
@@ -38,6 +38,12 @@ class SteadyLabel(QWidget):
             self.setSizePolicy(policy)
         self._height = -1
         """The label's height (for this widget's width, word-wrapped) when last measured."""
+        self._metrics: QFontMetrics | None = None
+        """The label's font's metrics when its texts were last measured (on one line)."""
+        self._line = 0  # the height of a line in that font
+        self._tabular = False  # whether that font's digits are all as wide
+        self._advances: dict[str | bytes, int] = {}
+        """How far texts reach in that font, by text, or by shape (:meth:`_advance`)."""
 
     def hasHeightForWidth(self) -> bool:
         return self.label.wordWrap()
@@ -68,10 +74,35 @@ class SteadyLabel(QWidget):
         if self.label.wordWrap():
             height, fits = self.label.heightForWidth(self.width()), True
         else:
-            height, fits = self.label.fontMetrics().height(), surely_fits(self.label)
+            metrics = self.label.fontMetrics()
+            if self._metrics is None or metrics != self._metrics:
+                self._measure_in(metrics)
+            height, fits = self._line, surely_fits(self.label, advance=self._advance)
         steady = fits and height == self._height
         self._height = height
         return steady
+
+    def _measure_in(self, metrics: QFontMetrics) -> None:
+        """The label's font is now that of ``metrics``: what was measured before is stale."""
+        self._metrics, self._line = metrics, metrics.height()
+        exact = QFontMetricsF(self.label.font())
+        self._tabular = len({exact.horizontalAdvance(digit) for digit in DIGITS}) == 1
+        self._advances.clear()
+
+    def _advance(self, text: str) -> int:
+        """How far ``text`` reaches on one line in the label's font. In a font whose digits
+        are all as wide (most fonts' are), a text reaches as far as its shape, its digits all
+        made zeros: measured once per shape (the offsets of each span made were measured
+        anew, laid out as the label's paint lays them out again, ~68 K instructions; they
+        take a few shapes), else once per text."""
+        shape = text.encode().translate(ZEROS) if self._tabular else text
+        advance = self._advances.get(shape)
+        if advance is None:
+            if len(self._advances) >= MEASURED:
+                self._advances.clear()
+            assert self._metrics is not None
+            advance = self._advances[shape] = self._metrics.horizontalAdvance(text)
+        return advance
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.label.setGeometry(self.rect())
@@ -79,6 +110,12 @@ class SteadyLabel(QWidget):
         super().resizeEvent(event)
 
 
+DIGITS = "0123456789"
+ZEROS = bytes.maketrans(DIGITS[1:].encode(), b"0" * 9)
+"""Makes a text's UTF-8 its shape (:meth:`SteadyLabel._advance`): no byte of a character
+past ASCII is one of an ASCII digit."""
+MEASURED = 256
+"""Most texts or shapes whose advance is kept (all forgotten when more come)."""
 SLACK = 3
 """Pixels a line's size hint may exceed its characters' advance by (a glyph's overhang, the
 rounding up): a text within its label's room by this much surely fits it."""

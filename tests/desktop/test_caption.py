@@ -3,6 +3,8 @@ the same text, and draws its text again only when something it shows changed."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QPalette
@@ -72,8 +74,19 @@ def test_a_caption_draws_its_text_once_while_nothing_it_shows_changes(qtbot, mon
                         real(self, ratio))
     scroll.grab()  # each caption's picture drawn, if not at its first paint already
     drawn.clear()
-    scroll.grab()
-    assert drawn == []
+    asked = []
+
+    def profile(frame, event: str, arg: object) -> None:  # the picture's pixel ratio is
+        if event == "c_call" and frame.f_code.co_filename.endswith("caption.py") and \
+                getattr(arg, "__name__", "") == "devicePixelRatio":  # kept with it (a call
+            asked.append(arg)  # into Qt at each paint, ~4 K instructions)
+
+    sys.setprofile(profile)
+    try:
+        scroll.grab()
+    finally:
+        sys.setprofile(None)
+    assert drawn == [] and asked == []
     note = captions[3]
     note.setText("Notes")
     font = QFont(note.font())

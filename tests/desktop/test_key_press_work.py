@@ -352,10 +352,9 @@ def test_a_relabel_or_its_undo_makes_no_new_document_list_row(window, qtbot, mon
     from desktop import documents
 
     made: list[int] = []
-    real = documents.replace
-    monkeypatch.setattr(documents, "replace",
-                        lambda row, **fields: made.append(fields["span_count"])
-                        or real(row, **fields))
+    real = documents.DocumentRow
+    monkeypatch.setattr(documents, "DocumentRow",
+                        lambda *fields: made.append(fields[4]) or real(*fields))
     model = window.documents.table.model()
     row = model.row_of(window.service.current)
     counts = []
@@ -377,10 +376,9 @@ def test_a_relabel_or_its_undo_keeps_the_status_bar_counts_as_they_are(window, q
     from desktop import statusbar
 
     made: list[int] = []
-    real = statusbar.replace
-    monkeypatch.setattr(statusbar, "replace",
-                        lambda counts, **fields: made.append(fields["spans"])
-                        or real(counts, **fields))
+    real = statusbar.Progress
+    monkeypatch.setattr(statusbar, "Progress",
+                        lambda *fields: made.append(fields[2]) or real(*fields))
     bar = window.statusBar()
     qtbot.waitUntil(lambda: bar.counts is not None)
     spans = bar.counts.spans

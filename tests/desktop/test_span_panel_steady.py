@@ -150,13 +150,16 @@ def test_a_span_deleted_and_made_asks_no_field_its_focus_policy(window, qtbot):
     assert seen == [(False, own), (True, [True] * len(fields))] * 2
 
 
-def press_counting(qtbot, window, key: tuple, asked: Counter[str]) -> None:
-    """Press ``key`` in the text, counting in ``asked`` the calls of :data:`QUERIES` the Span
-    panel's code makes meanwhile."""
+def press_counting(qtbot, window, key: tuple, asked: Counter[str],
+                   queries: frozenset[str] = QUERIES, modules: tuple[str, ...] = PANEL) -> None:
+    """Press ``key`` in the text, counting in ``asked`` the calls of ``queries`` (methods of
+    Qt's, or functions) the code of ``modules`` makes meanwhile."""
     def profile(frame, event: str, arg: object) -> None:
-        if event == "c_call" and getattr(arg, "__name__", "") in QUERIES and \
-                frame.f_code.co_filename.endswith(PANEL):
-            asked[arg.__name__] += 1  # type: ignore[union-attr]
+        if event in ("c_call", "call") and frame.f_back is not None:
+            name = getattr(arg, "__name__", "") if event == "c_call" else frame.f_code.co_name
+            caller = frame if event == "c_call" else frame.f_back
+            if name in queries and caller.f_code.co_filename.endswith(modules):
+                asked[name] += 1
 
     sys.setprofile(profile)
     try:
@@ -206,3 +209,89 @@ def test_a_change_of_the_shown_span_alone_lists_its_links_as_they_were(qtbot, tm
     assert read["relations"] >= 1 and inspector.links.count() == 0
     assert not inspector.remove_link.isEnabled()
     service.store.close()
+
+
+def test_a_span_deleted_and_made_reaches_only_the_fields_tab_reaches(window, qtbot):
+    """Covering the form and uncovering it tells only the fields Tab may reach now that they
+    take no focus, and then their own (each field told cost a call into Qt, ~6 K
+    instructions): not the span's text (the mouse alone gives it the focus, and the note
+    takes the mouse), nor the link note and Remove link while they are off (no link)."""
+    inspector = window.inspector
+    told: list[object] = []
+    for word in ("convoy", "ambushed"):
+        select_words(window, word)
+        for key in (CREATE, DELETE):
+            def profile(frame, event: str, arg: object) -> None:
+                if event == "c_call" and getattr(arg, "__name__", "") == "setFocusPolicy" \
+                        and frame.f_code.co_filename.endswith("cover.py"):
+                    told.append(arg.__self__)  # type: ignore[union-attr]
+
+            sys.setprofile(profile)
+            try:
+                qtbot.keyClick(window.editor.view, *key)
+            finally:
+                sys.setprofile(None)
+            qtbot.wait(1)
+    assert told and inspector.label in told and inspector.note in told
+    assert not {id(inspector.text), id(inspector.link_note), id(inspector.remove_link)} & \
+        {id(widget) for widget in told}
+
+
+SHOWN_ASKS = frozenset({"currentIndex", "isReadOnly", "text", "count", "currentItem",
+                        "replace", "__import__"})
+"""What showing a span asked, of what the panel, the status bar and the document list had
+told Qt themselves (a field's value and state, the links' list), or made anew (a module
+imported, counts copied field by field)."""
+
+
+def test_showing_a_span_asks_nothing_told_before(window, qtbot, monkeypatch):
+    """A claim made, relabelled, its relabel undone and the claim deleted: the panel asks
+    its fields neither their text nor their state, nor the links' list its rows (no link);
+    nothing imports a module, and the counts of the status bar and the document list are
+    made, not copied by ``dataclasses.replace`` (each some 3 to 16 K instructions of a
+    press)."""
+    import builtins
+
+    def __import__(*args: object, plain=builtins.__import__) -> object:
+        return plain(*args)
+
+    monkeypatch.setattr(builtins, "__import__", __import__)
+    modules = (*PANEL, "attribute_widgets.py", "choices.py", "statusbar.py", "documents.py")
+    select_words(window, "convoy")
+    for key in (CREATE, RELABEL, UNDO, DELETE):  # each page and picture made
+        qtbot.keyClick(window.editor.view, *key)
+        qtbot.wait(1)
+    select_words(window, "ambushed")
+    asked: Counter[str] = Counter()
+    for key in (CREATE, RELABEL, UNDO, DELETE):
+        press_counting(qtbot, window, key, asked, SHOWN_ASKS, modules)
+    assert asked == Counter()
+
+
+def test_offsets_of_one_shape_are_measured_once(window, qtbot):
+    """The offsets of spans made at 25-31, 16-20 and 45-49 (digits as wide in the font) are
+    measured once, to tell whether they fit their row: a text reaches as far as its shape
+    (each span made measured its new offsets, ~68 K instructions); one of another shape is
+    measured anew."""
+    measured = []
+
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") == "horizontalAdvance" and \
+                frame.f_code.co_filename.endswith("steady_label.py"):
+            measured.append(arg)
+
+    shown = []
+    for word in ("convoy", "that", "near", "Kidal, a spokesman"):
+        select_words(window, word)
+        sys.setprofile(profile)
+        try:
+            qtbot.keyClick(window.editor.view, *CREATE)
+            laid_out()  # (the label's relayout asked: where its text is measured)
+        finally:
+            sys.setprofile(None)
+        shown.append(window.inspector.offsets.text())
+        qtbot.keyClick(window.editor.view, *DELETE)
+        qtbot.wait(1)
+    assert shown[:3] == ["25–31  (6 characters)", "16–20  (4 characters)",
+                         "45–49  (4 characters)"]
+    assert len(measured) == 2  # (the first shape and the last)
