@@ -19,7 +19,7 @@ repainted whole, as Qt does.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QScrollBar, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,6 +32,26 @@ class ShiftingRows:
     layout need not repaint the viewport."""
     _whole = True
     """Something since the last layout wants the viewport repainted whole."""
+    _kept: tuple[QAbstractItemModel, QWidget, QScrollBar] | None = None
+    """The view's model, viewport and vertical bar, asked of Qt once, until one of them is set
+    anew: a row that came or went and the layout after asked for them five times (each a
+    call into Qt and back, some 3 K instructions)."""
+
+    def _parts(self) -> tuple[QAbstractItemModel, QWidget, QScrollBar]:
+        """The view's model, viewport and vertical bar."""
+        kept = self._kept
+        if kept is None:
+            view: QAbstractItemView = self  # type: ignore[assignment]
+            kept = self._kept = (view.model(), view.viewport(), view.verticalScrollBar())
+        return kept
+
+    def setViewport(self, widget: QWidget | None) -> None:
+        self._kept = None
+        super().setViewport(widget)  # type: ignore[misc]
+
+    def setVerticalScrollBar(self, bar: QScrollBar) -> None:
+        self._kept = None
+        super().setVerticalScrollBar(bar)  # type: ignore[misc]
 
     def _watch(self, model: QAbstractItemModel) -> None:
         self._whole = True
@@ -64,13 +84,13 @@ class ShiftingRows:
         """Move what the viewport shows from row ``row`` on by ``rows`` rows (up if
         negative): Qt repaints the strip that uncovers."""
         view: QAbstractItemView = self  # type: ignore[assignment]
-        count = view.model().rowCount()
+        model, viewport, _bar = self._parts()
+        count = model.rowCount()
         height = self._row_height()
         if not count or not height:
             self._whole = True  # nothing on screen to move: Qt's repaint
             return
         top = self._row_top(row) if row < count else self._row_top(count - 1) + height
-        viewport: QWidget = view.viewport()
         top = max(top, 0)
         if view.isVisible() and top < viewport.height():
             viewport.scroll(0, rows * height,
@@ -85,7 +105,7 @@ class ShiftingRows:
         view: QAbstractItemView = self  # type: ignore[assignment]
         quiet = self._shifted and not self._whole
         self._shifted = self._whole = False
-        viewport = view.viewport()
+        viewport = self._parts()[1]
         if not quiet or not viewport.updatesEnabled():
             super().doItemsLayout()  # type: ignore[misc]
             return
@@ -118,34 +138,58 @@ class ShiftingRows:
 class ShiftingTableView(ShiftingRows, QTableView):
     """A :class:`QTableView` that moves its rows' pixels when top-level rows come or go."""
 
+    _header: QHeaderView | None = None
+    """The vertical header, asked of Qt once until one is set (as :attr:`_kept`)."""
+    _always: bool | None = None
+    """Whether the vertical bar is always shown, asked of Qt once until its policy is set."""
+
     def setModel(self, model: QAbstractItemModel | None) -> None:
+        self._kept = None
         super().setModel(model)
         if model is not None:
             self._watch(model)
+
+    def setVerticalHeader(self, header: QHeaderView) -> None:
+        self._header = None
+        super().setVerticalHeader(header)
+
+    def setVerticalScrollBarPolicy(self, policy: Qt.ScrollBarPolicy) -> None:
+        self._always = None
+        super().setVerticalScrollBarPolicy(policy)
+
+    def _vertical_header(self) -> QHeaderView:
+        header = self._header
+        if header is None:
+            header = self._header = self.verticalHeader()
+        return header
 
     def _row_top(self, row: int) -> int:
         return self.rowViewportPosition(row)
 
     def _row_height(self) -> int:
-        return self.verticalHeader().defaultSectionSize()
+        return self._vertical_header().defaultSectionSize()
 
     def _count_changed(self) -> bool:
-        bar, header = self.verticalScrollBar(), self.verticalHeader()
+        model, viewport, bar = self._parts()
+        header = self._vertical_header()
         if self.verticalScrollMode() != QAbstractItemView.ScrollMode.ScrollPerItem \
                 or not header.isHidden():  # (a shown header may widen)
             return False
-        model = self.model()
         count = model.rowCount()
-        if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+        always = self._always
+        if always is None:
+            always = self._always = \
+                self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+        if always:
             # the bar shown whatever its range, the viewport keeps its height: Qt's layout
             # gives the bar a page of the rows it holds whole, or of all the rows when they
             # are fewer
-            height = self._row_height()
+            height = header.defaultSectionSize()
             if not height:
                 return False
-            viewport = self.viewport().height()
-            page = max(min(count, viewport // height), 1)
-            if (count - 1 - min(bar.value(), count - page)) * height < viewport \
+            shown = viewport.height()
+            page = max(min(count, shown // height), 1)
+            if (count - 1 - min(bar.value(), count - page)) * height < shown \
                     and model.canFetchMore(QModelIndex()):
                 return False  # the last row in view: Qt's layout fetches more rows
             bar.setRange(0, count - page)

@@ -11,7 +11,13 @@ import random
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QScrollBar,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 from desktop.shifting_rows import ShiftingTableView
 
@@ -223,6 +229,37 @@ def test_rows_that_come_or_go_with_more_to_fetch_out_of_view_are_not_laid_out(
     rows.take(rows.count() - 2, 1)
     qtbot.wait(10)
     assert laid and scrolls_as_laid_out(view)
+
+
+def test_rows_that_come_or_go_ask_qt_for_the_views_parts_once(qtbot, monkeypatch):
+    """The view's model, viewport, vertical bar and header and its bar's policy are asked of
+    Qt once, not at each row that comes or goes and the layout after (ten calls into Qt, some
+    25 K instructions a key press in the Spans table or the History); one set anew is asked
+    for again: a new vertical bar gets the range Qt's layout gives it."""
+    rows = Rows(qtbot, "table", 40)
+    view = rows.view
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    rows.put(0, "first")
+    qtbot.wait(10)
+    asked = []
+
+    def counted(name: str):
+        real = getattr(view, name)
+        return lambda: asked.append(name) or real()
+
+    for name in ("model", "viewport", "verticalScrollBar", "verticalHeader",
+                 "verticalScrollBarPolicy"):
+        monkeypatch.setattr(view, name, counted(name))
+    for change in (lambda: rows.put(1, "new"), lambda: rows.take(3, 2)):
+        change()
+        qtbot.wait(10)
+        assert scrolls_as_laid_out(view)
+    assert asked == ["model", "verticalScrollBar"] * 2  # (the test's own: put, take, check)
+    monkeypatch.undo()
+    view.setVerticalScrollBar(QScrollBar())
+    rows.put(1, "newer")
+    qtbot.wait(10)
+    assert scrolls_as_laid_out(view) and view.verticalScrollBar().maximum() > 0
 
 
 def test_a_sort_repaints_the_rows_whole(qtbot):
