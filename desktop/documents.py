@@ -163,7 +163,8 @@ class DocumentListModel(RowsModel):
                 # repainted is drawn by the style, its roles asked of this model one by one
                 first = SPANS if new.span_count != old.span_count else DONE
                 last = DONE if new.status != old.status else SPANS
-                self.dataChanged.emit(self.cell(row, first), self.cell(row, last))
+                top = self.cell(row, first)  # (one cell: its index made once, ~10 K instr.)
+                self.dataChanged.emit(top, top if last == first else self.cell(row, last))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

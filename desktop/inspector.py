@@ -166,6 +166,11 @@ class Inspector(QDockWidget):
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
         self.text.setFixedHeight(90)  # (never squeezed, so never resized: see GrowingPanel)
         self._quoted = ""  # what the text field shows
+        self._quote = self.text.document()
+        """The text field's document, given each quote itself (the field's setPlainText
+        also moved the caret to the start, scrolled to it and formatted the paragraph again,
+        for a field no key reaches: ~30 K instructions a new quote); shown from its top."""
+        self._quote_bar = self.text.verticalScrollBar()
         self.attributes = QStackedWidget()
         """Pages of attribute fields, made when a span of a label is first shown and kept: a
         relabel shows another page, or other rows of the same page (labels whose attributes
@@ -354,7 +359,8 @@ class Inspector(QDockWidget):
         quoted = clip(span.text_in(text), EDITABLE)
         if quoted != self._quoted:  # (setting it lays the field out and repaints it)
             self._quoted = quoted
-            self.text.setPlainText(quoted)
+            self._quote.setPlainText(quoted)
+            self._quote_bar.setValue(0)
         self._fill_attributes(span)
         self._fill_figures(span, text)
         if (span.note or "") != self._note_stored and not self._note_timer.isActive():

@@ -275,6 +275,43 @@ def test_a_relabel_leaves_the_span_panels_text_field_as_it_is(window, qtbot):
     assert paints.count[field.viewport()] == 0
 
 
+def test_a_new_quote_is_given_to_the_fields_document_and_shown_from_its_top(window, qtbot):
+    """Each span made shows its text in the panel's field, given to the field's document
+    itself: the field's own setPlainText also moved the caret to the start, scrolled to it
+    and formatted the paragraph again (~0.1 M instructions). The field shows the new quote
+    as that did, from its top, though the last one was scrolled."""
+    inspector = window.inspector
+    field = inspector.text
+    bar = field.verticalScrollBar()
+    select(window, *LONG_CLAIM)
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    qtbot.wait(20)
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+    qtbot.wait(20)
+    told = []
+
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") == "setPlainText" and \
+                getattr(arg, "__self__", None) is field:
+            told.append(arg)
+
+    start = LONG_CLAIM[0] + len(SENTENCE)
+    select(window, start, start + 40)
+    sys.setprofile(profile)
+    try:
+        qtbot.keyClick(window.editor.view, Qt.Key.Key_C)
+    finally:
+        sys.setprofile(None)
+    qtbot.wait(20)
+    assert told == [] and field.toPlainText() == TEXT[start:start + 40]
+    assert bar.value() == 0
+    given = field.grab().toImage()
+    field.setPlainText(field.toPlainText())  # as the field's own shows it
+    assert field.grab().toImage() == given
+
+
 def spans_in_front(qtbot, window: MainWindow) -> None:
     """The Spans dock in front, holding rows enough to scroll (its bar's slider moves as a
     span is made or deleted)."""
