@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.caption import Caption
@@ -41,6 +41,18 @@ class KeptLabel(Caption):
         self._advances: dict[str, int] = {}
         self._line = 0
         """The font's line height, as :meth:`line` measured it (0: not since a change)."""
+        self._size = (0, 0)
+        """The label's width and height, as it was last resized (asked of Qt at each paint,
+        two calls, ~5 K instructions)."""
+
+    def room(self) -> int:
+        """The width of the label's contents (as a caption's: no frame, margin or indent)."""
+        return self._size[0]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        size = event.size()
+        self._size = (size.width(), size.height())
+        super().resizeEvent(event)
 
     def setText(self, text: str) -> None:
         self.shown = text
@@ -62,8 +74,7 @@ class KeptLabel(Caption):
         return self._line
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        key = (self.shown, self.width(), self.height(), self.devicePixelRatioF(),
-               self.isActiveWindow())
+        key = (self.shown, *self._size, self.devicePixelRatioF(), self.isActiveWindow())
         look = self._looks.get(key)
         if look is None:
             if key not in self._seen:  # shown once: laid out by Qt's label, noted

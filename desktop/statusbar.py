@@ -145,7 +145,7 @@ class StatusBar(QStatusBar):
             return
         label.setText(text)
         line = label.line()
-        if line == self._line and surely_fits(label, text, label.advance):
+        if line == self._line and surely_fits(label, text, label.advance, label.room()):
             return  # (without its size hint, which lays the text out again: ~0.2 M instr.)
         hint = label.sizeHint()
         if hint.width() + SLACK > label.minimumWidth() or \

@@ -38,6 +38,9 @@ class SteadyLabel(QWidget):
             self.setSizePolicy(policy)
         self._height = -1
         """The label's height (for this widget's width, word-wrapped) when last measured."""
+        self._room = 0
+        """The width of the label's contents, as it was last resized (asked of Qt at each new
+        text, ~6 K instructions)."""
         self._metrics: QFontMetrics | None = None
         """The label's font's metrics when its texts were last measured (on one line)."""
         self._line = 0  # the height of a line in that font
@@ -77,7 +80,8 @@ class SteadyLabel(QWidget):
             metrics = self.label.fontMetrics()
             if self._metrics is None or metrics != self._metrics:
                 self._measure_in(metrics)
-            height, fits = self._line, surely_fits(self.label, advance=self._advance)
+            height, fits = self._line, surely_fits(self.label, advance=self._advance,
+                                                   room=self._room)
         steady = fits and height == self._height
         self._height = height
         return steady
@@ -106,6 +110,7 @@ class SteadyLabel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.label.setGeometry(self.rect())
+        self._room = self.label.contentsRect().width()
         self._steady()
         super().resizeEvent(event)
 
@@ -122,12 +127,13 @@ rounding up): a text within its label's room by this much surely fits it."""
 
 
 def surely_fits(label: QLabel, text: str | None = None,
-                advance: Callable[[str], int] | None = None) -> bool:
-    """Whether ``text`` (default: ``label``'s), on one line, fits ``label``'s room, measured
-    by its characters' ``advance`` (default: the label's font's), without the label's size
-    hint, which lays the text out again."""
+                advance: Callable[[str], int] | None = None, room: int | None = None) -> bool:
+    """Whether ``text`` (default: ``label``'s), on one line, fits ``label``'s room (the width
+    of its contents, unless known: ``room``), measured by its characters' ``advance``
+    (default: the label's font's), without the label's size hint, which lays the text out
+    again."""
     text = label.text() if text is None else text
     if "\n" in text:
         return False
     reach = label.fontMetrics().horizontalAdvance(text) if advance is None else advance(text)
-    return reach + SLACK <= label.contentsRect().width()
+    return reach + SLACK <= (label.contentsRect().width() if room is None else room)

@@ -770,6 +770,29 @@ def test_new_counts_in_the_status_bar_measure_no_label(window, qtbot):
     assert label.width() >= label.sizeHint().width()
 
 
+def test_new_counts_and_offsets_ask_no_label_its_size(window, qtbot):
+    """The status bar's counts and the Span panel's offsets, new at each span made or
+    deleted: whether the new text fits, and which picture of the counts to copy, are told
+    from the sizes the labels were last given, not asked of Qt at each press (two or three
+    calls, ~5 K instructions each text)."""
+    warm_up(qtbot, window)
+    asked = []
+
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") in (
+                "width", "height", "contentsRect") and \
+                frame.f_code.co_filename.endswith(("kept_label.py", "steady_label.py")):
+            asked.append(arg)
+
+    sys.setprofile(profile)
+    try:
+        for at in PLACES:
+            press_all(qtbot, window, at)
+    finally:
+        sys.setprofile(None)
+    assert asked == []
+
+
 def test_a_message_repaints_the_status_bar_not_the_window_under_it(window, qtbot):
     """A span made and an undo say so in the status bar: the bar repainted the main window
     under its message first; now the bar fills its own background (the same colour), and
