@@ -235,6 +235,31 @@ def history_with_an_entry(qtbot, path: Path, tmp_path: Path) -> tuple[MainWindow
     return window, first
 
 
+def test_the_history_knows_it_is_in_sight_without_asking_qt(qtbot, path: Path,
+                                                             tmp_path: Path):
+    """The History knows from its own signal whether it shows: edits with it in front ask
+    Qt for its visible region none of the times (~10 K instructions a key press before);
+    behind another tab an edit leaves it stale, and it lists the edit when shown again."""
+    window, first = history_with_an_entry(qtbot, path, tmp_path)
+    service, dock = window.service, window.history
+    asked: list[int] = []
+    dock.visibleRegion = lambda: asked.append(1) or QWidget.visibleRegion(dock)
+    try:
+        span = Span(first, 4, 7, "ORG", "amina", "made")
+        assert service.apply(CreateSpan(span))
+        assert service.apply(DeleteSpan(span))
+    finally:
+        del dock.visibleRegion
+    assert asked == [] and dock.model.text(0, 2) == "delete_span"
+    window.spans.raise_()
+    qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())
+    assert service.apply(CreateSpan(Span(first, 8, 9, "ORG", "amina", "later")))
+    assert dock.model.text(0, 2) == "delete_span"
+    dock.raise_()
+    qtbot.waitUntil(lambda: dock.model.text(0, 2) == "create_span")
+    window.service.store.close()
+
+
 def test_a_marker_changed_asks_the_model_nothing(qtbot, path: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch):
     """The cell of an entry an undo marks is told changed without the model asked for its
