@@ -88,6 +88,11 @@ class RowPainting:
         one of its setters (three calls into Qt a paint, two answering an enum)."""
         self._settled = False
         """Whether ``_plain`` was found since the last such setter."""
+        self._grid = 1
+        """The width of the grid's lines (0: no grid shown), read with ``_plain``."""
+        self._alternating = False
+        """Whether every other row has the alternate colour, read with ``_plain`` (these two
+        asked of Qt at each paint before)."""
         self._option: tuple[object, QStyleOptionViewItem, int, QBrush] | None = None
         """The view's item option, its cells' state (neither focused nor hovered) and their
         alternate row colour, with the delegate's look they were read with: read again with
@@ -106,6 +111,14 @@ class RowPainting:
         self._settled = False
         super().setGridStyle(style)  # type: ignore[misc]
 
+    def setShowGrid(self, show: bool) -> None:
+        self._settled = False
+        super().setShowGrid(show)  # type: ignore[misc]
+
+    def setAlternatingRowColors(self, enable: bool) -> None:
+        self._settled = False
+        super().setAlternatingRowColors(enable)  # type: ignore[misc]
+
     def setTextElideMode(self, mode: Qt.TextElideMode) -> None:
         self._option = None
         super().setTextElideMode(mode)  # type: ignore[misc]
@@ -116,6 +129,8 @@ class RowPainting:
             self._plain = cells if isinstance(cells, PlainCells) and (
                 self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
                 and self.gridStyle() == Qt.PenStyle.SolidLine) else None
+            self._grid = 1 if self.showGrid() else 0
+            self._alternating = self.alternatingRowColors()
             self._settled = True
         plain = self._plain
         return (plain is None or self.hasFocus() or self.viewport().underMouse()
@@ -147,11 +162,11 @@ class RowPainting:
         reached = self._reached(areas, rows) if rows else []
         if not reached:
             return
-        grid = 1 if self.showGrid() else 0
+        grid = self._grid
         cells: PlainCells = self._plain  # type: ignore[assignment]
         look = cells.look()
         option, plain, alternate = self._view_option(look)
-        if not self.alternatingRowColors():
+        if not self._alternating:
             alternate = None
         selected = self._selected_rows(min(a[1] for a in reached), max(a[2] for a in reached),
                                        model.columnCount())

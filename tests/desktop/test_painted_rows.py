@@ -312,9 +312,10 @@ def test_a_cells_change_keeps_the_header_measured(qtbot):
 def test_the_views_option_and_settings_are_read_once_until_they_change(qtbot, monkeypatch):
     """The view's item option (its palette, font, state), its row colours and whether its
     settings let it paint its rows (a delegate of plain cells, rows selected whole, a solid
-    grid) cost some nine calls into Qt at each paint, two of them answering an enum: read
-    once, then again after a change of the view's look (palette, enabled state: the pixels
-    are then Qt's) or of a setting (another grid: Qt paints)."""
+    grid) and how (a grid shown, rows alternating) cost some eleven calls into Qt at each
+    paint, two of them answering an enum: read once, then again after a change of the
+    view's look (palette, enabled state: the pixels are then Qt's) or of a setting (another
+    grid: Qt paints; no grid, no alternate rows: painted as Qt paints them)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QImage, QPalette
     from PySide6.QtWidgets import QTableView
@@ -324,7 +325,8 @@ def test_the_views_option_and_settings_are_read_once_until_they_change(qtbot, mo
     view.selectRow(1)
     view.viewport().grab()
     asked: list[str] = []
-    for name in ("initViewItemOption", "selectionBehavior", "gridStyle"):
+    for name in ("initViewItemOption", "selectionBehavior", "gridStyle", "showGrid",
+                 "alternatingRowColors"):
         method = getattr(QTableView, name)
         monkeypatch.setattr(QTableView, name, lambda self, *args, name=name, method=method:
                             asked.append(name) or method(self, *args))
@@ -355,3 +357,6 @@ def test_the_views_option_and_settings_are_read_once_until_they_change(qtbot, mo
     assert view._painted_by_qt()
     view.setGridStyle(Qt.PenStyle.SolidLine)
     assert not view._painted_by_qt()
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(False)
+    assert view.viewport().grab().toImage() == painted_by_qt()
