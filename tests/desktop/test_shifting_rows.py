@@ -162,6 +162,20 @@ def test_a_row_that_comes_or_goes_in_a_full_view_is_not_laid_out(qtbot, kind,
     assert laid and scrolls_as_laid_out(view)
 
 
+def bar_always_shown(qtbot, kind: str, count: int, monkeypatch: pytest.MonkeyPatch
+                     ) -> tuple[Rows, list[int]]:
+    """``count`` rows in a view of ``kind`` whose vertical bar is always shown, and the list
+    its layouts (``updateGeometries``) are noted in from now on."""
+    rows = Rows(qtbot, kind, count)
+    view = rows.view
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    qtbot.wait(20)
+    laid: list[int] = []
+    monkeypatch.setattr(view, "updateGeometries",
+                        lambda: (laid.append(1), QTableView.updateGeometries(view)))
+    return rows, laid
+
+
 @pytest.mark.parametrize("kind", ["table", "list"])
 def test_rows_that_come_or_go_under_a_bar_always_shown_are_not_laid_out(
         qtbot, kind, monkeypatch: pytest.MonkeyPatch):
@@ -170,13 +184,8 @@ def test_rows_that_come_or_go_under_a_bar_always_shown_are_not_laid_out(
     and page alone change, set as Qt's layout sets them, without that layout (~0.16 M
     instructions at each span made or deleted in a Spans table holding a few); a view whose
     model can fetch more rows is laid out while its last row shows (Qt's layout fetches them)."""
-    rows = Rows(qtbot, kind, 3)
+    rows, laid = bar_always_shown(qtbot, kind, 3, monkeypatch)
     view = rows.view
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-    qtbot.wait(20)
-    laid = []
-    monkeypatch.setattr(view, "updateGeometries",
-                        lambda: (laid.append(1), QTableView.updateGeometries(view)))
     fit = view.viewport().height() // view.rowHeight(0)
     pages = set()
     for change in [lambda: rows.put(1, "new")] * (fit + 1) + \
@@ -206,13 +215,8 @@ def test_rows_that_come_or_go_with_more_to_fetch_out_of_view_are_not_laid_out(
     without Qt's layout, whose fetch would find the last row out of view and fetch nothing
     (~0.1 M instructions at each span made or deleted in a big document); a row that goes
     with the last row in view lays the view out (Qt's layout fetches more rows)."""
-    rows = Rows(qtbot, kind, 40)
+    rows, laid = bar_always_shown(qtbot, kind, 40, monkeypatch)
     view = rows.view
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-    qtbot.wait(20)
-    laid = []
-    monkeypatch.setattr(view, "updateGeometries",
-                        lambda: (laid.append(1), QTableView.updateGeometries(view)))
     monkeypatch.setattr(view.model(), "canFetchMore", lambda _parent: True)
     for change in (lambda: rows.put(1, "new"), lambda: rows.take(3, 2),
                    lambda: rows.put(rows.count(), "last")):

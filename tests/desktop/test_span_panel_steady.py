@@ -161,6 +161,11 @@ def press_counting(qtbot, window, key: tuple, asked: Counter[str],
             if name in queries and caller.f_code.co_filename.endswith(modules):
                 asked[name] += 1
 
+    press_profiled(qtbot, window, key, profile)
+
+
+def press_profiled(qtbot, window, key: tuple, profile: Callable[..., None]) -> None:
+    """Press ``key`` in the text with ``profile`` as the interpreter's profile function."""
     sys.setprofile(profile)
     try:
         qtbot.keyClick(window.editor.view, *key)
@@ -226,12 +231,7 @@ def test_a_span_deleted_and_made_reaches_only_the_fields_tab_reaches(window, qtb
                         and frame.f_code.co_filename.endswith("cover.py"):
                     told.append(arg.__self__)  # type: ignore[union-attr]
 
-            sys.setprofile(profile)
-            try:
-                qtbot.keyClick(window.editor.view, *key)
-            finally:
-                sys.setprofile(None)
-            qtbot.wait(1)
+            press_profiled(qtbot, window, key, profile)
     assert told and inspector.label in told and inspector.note in told
     assert not {id(inspector.text), id(inspector.link_note), id(inspector.remove_link)} & \
         {id(widget) for widget in told}
