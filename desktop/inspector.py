@@ -225,6 +225,14 @@ class Inspector(QDockWidget):
         self.add_link = QPushButton("+ link (L)")
         self.add_link.clicked.connect(link_action.trigger)
         self._build()
+        self._out_of_sight = False
+        """Whether the dock is closed or behind another tab, as it last said
+        (``visibilityChanged``): the span asked for meanwhile, and the changes to it, are shown
+        when it is in sight again (a closed panel filled its form at each key press, ~0.25 M
+        instructions, for nobody)."""
+        self._waiting: str | None = None
+        """The span to show once in sight ("": none; None: nothing asked for out of sight)."""
+        self.visibilityChanged.connect(self._on_visibility)
         hub = service.hub
         hub.spanSelected.connect(self.show_span)
         hub.changed.connect(self._on_changed)
@@ -312,6 +320,7 @@ class Inspector(QDockWidget):
 
     def edit_fields(self) -> None:
         """Put the focus on the first field (when a span is shown)."""
+        self._catch_up()
         fields = self.fields()
         if fields:
             self.show()
@@ -333,8 +342,22 @@ class Inspector(QDockWidget):
     # -- showing ---------------------------------------------------------------------------
     def show_span(self, span_id: str) -> None:
         """Show span ``span_id`` ("" none); the span shown already is kept as it is (its
-        changes come with :meth:`_on_changed`)."""
-        if self.span is None or span_id != self.span.id:
+        changes come with :meth:`_on_changed`). Out of sight, it is shown when in sight."""
+        if self._out_of_sight:
+            self._waiting = span_id
+        elif self.span is None or span_id != self.span.id:
+            self._show(self.service.known_span(span_id) if span_id else None)
+
+    def _on_visibility(self, visible: bool) -> None:
+        self._out_of_sight = not visible
+        if visible:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Show the span asked for out of sight, as the store holds it now (its links
+        listed anew)."""
+        span_id, self._waiting = self._waiting, None
+        if span_id is not None:
             self._show(self.service.known_span(span_id) if span_id else None)
 
     def _show(self, span: Span | None, links: bool = True) -> None:
@@ -551,6 +574,10 @@ class Inspector(QDockWidget):
             self._far_ends.pop(uid, None)
         if changes.schema:
             self._far_ends.clear()
+        if self._out_of_sight:  # shown as the store holds it when in sight
+            if self._waiting is None:
+                self._waiting = self.span.id if self.span is not None else ""
+            return
         if self.span is None:
             return
         after = changes.spans_after()
@@ -581,6 +608,7 @@ class Inspector(QDockWidget):
     def use_figure(self, index: int = 0) -> bool:
         """Write the ``index``-th figure proposed for the shown span into its fields (one
         undoable edit); whether one was written."""
+        self._catch_up()  # (Shift+F in the text, the panel closed: its proposals read now)
         span = self._current()
         if span is None or index >= len(self._proposals):
             self.service.hub.message.emit("no figure proposed for the selected span (its "

@@ -97,3 +97,17 @@ def test_a_relabel_and_its_undo_show_the_same_figure_row_and_move_no_field(windo
     assert [shown for shown, _, _ in places] == [False, True, False, True]
     assert len({(label, note) for _, label, note in places}) == 1, places
     assert inspector._figure_buttons == buttons
+
+
+def test_shift_f_writes_the_figure_with_the_panel_closed(window, qtbot) -> None:
+    """The Span panel closed fills nothing for the span selected; Shift+F in the text reads
+    the proposals then and writes the first, as with the panel shown."""
+    inspector = window.inspector
+    inspector.close()
+    qtbot.waitUntil(lambda: not inspector.isVisible())
+    span = claim(window)
+    assert inspector.span is None  # (not shown: the panel is closed)
+    window.editor.view.setFocus()
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    assert stored(window, span) == {"figure": "about 80 Malian soldiers", "figure_low": 80,
+                                    "figure_high": 80}

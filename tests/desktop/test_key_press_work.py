@@ -410,3 +410,31 @@ def test_a_relabel_or_its_undo_keeps_the_status_bar_counts_as_they_are(window, q
         made_by.append(made.copy())
     assert made_by == [[spans + 1], [], [], [spans]]
     assert bar.counts.spans == spans
+
+
+def test_a_closed_span_panel_fills_its_form_only_when_shown(window, qtbot, monkeypatch):
+    """The Span panel closed, a span made, relabelled and deleted fills no form (a closed
+    panel filled it at each press, ~0.25 M instructions); shown again, it shows what the text
+    has selected as the store holds it."""
+    inspector = window.inspector
+    filled: list[str] = []
+    fill = inspector._fill
+    monkeypatch.setattr(inspector, "_fill", lambda span, links=True: (
+        filled.append(span.id), fill(span, links)))
+    inspector.close()
+    qtbot.waitUntil(lambda: not inspector.isVisible())
+    select_words(window, "ambushed")
+    for key in PRESSES[:2]:  # made, relabelled
+        qtbot.keyClick(window.editor.view, *key)
+    span = window.editor.selected()
+    assert span is not None and span.label == "DENIAL" and filled == []
+    inspector.show()
+    qtbot.waitUntil(inspector.isVisible)
+    assert filled == [span.id] and inspector.span == window.service.span(span.id)
+    assert inspector.label.currentData() == "DENIAL" and not inspector.form_cover.covered
+    inspector.close()
+    qtbot.waitUntil(lambda: not inspector.isVisible())
+    qtbot.keyClick(window.editor.view, Qt.Key.Key_Delete)
+    inspector.show()
+    qtbot.waitUntil(inspector.isVisible)
+    assert inspector.span is None and inspector.form_cover.covered and filled == [span.id]
