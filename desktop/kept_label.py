@@ -18,11 +18,10 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.caption import Caption
+from desktop.steady_label import Advances
 
 KEPT = 8
 """Most pictures kept (the least recently shown go first; a status bar's ~25 KB each)."""
-MEASURED = 256
-"""Most texts whose advance is kept (all forgotten when more come)."""
 
 
 class KeptLabel(Caption):
@@ -38,7 +37,7 @@ class KeptLabel(Caption):
         self._looks: OrderedDict[tuple, QPixmap] = OrderedDict()
         self._seen: set[tuple] = set()
         """Looks shown once and not kept yet (kept when shown again)."""
-        self._advances: dict[str, int] = {}
+        self._advances = Advances(lambda text: self.fontMetrics().horizontalAdvance(text))
         self._line = 0
         """The font's line height, as :meth:`line` measured it (0: not since a change)."""
         self._size = (0, 0)
@@ -60,12 +59,7 @@ class KeptLabel(Caption):
 
     def advance(self, text: str) -> int:
         """How far ``text`` reaches in the label's font (measured once per text)."""
-        advance = self._advances.get(text)
-        if advance is None:
-            if len(self._advances) >= MEASURED:
-                self._advances.clear()
-            advance = self._advances[text] = self.fontMetrics().horizontalAdvance(text)
-        return advance
+        return self._advances.of(text, text)
 
     def line(self) -> int:
         """The height of a line in the label's font (measured once per font)."""

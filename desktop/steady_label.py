@@ -45,7 +45,7 @@ class SteadyLabel(QWidget):
         """The label's font's metrics when its texts were last measured (on one line)."""
         self._line = 0  # the height of a line in that font
         self._tabular = False  # whether that font's digits are all as wide
-        self._advances: dict[str | bytes, int] = {}
+        self._advances = Advances(self._measure)
         """How far texts reach in that font, by text, or by shape (:meth:`_advance`)."""
 
     def hasHeightForWidth(self) -> bool:
@@ -99,14 +99,12 @@ class SteadyLabel(QWidget):
         made zeros: measured once per shape (the offsets of each span made were measured
         anew, laid out as the label's paint lays them out again, ~68 K instructions; they
         take a few shapes), else once per text."""
-        shape = text.encode().translate(ZEROS) if self._tabular else text
-        advance = self._advances.get(shape)
-        if advance is None:
-            if len(self._advances) >= MEASURED:
-                self._advances.clear()
-            assert self._metrics is not None
-            advance = self._advances[shape] = self._metrics.horizontalAdvance(text)
-        return advance
+        return self._advances.of(text.encode().translate(ZEROS) if self._tabular else text,
+                                 text)
+
+    def _measure(self, text: str) -> int:
+        assert self._metrics is not None
+        return self._metrics.horizontalAdvance(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.label.setGeometry(self.rect())
@@ -121,6 +119,28 @@ ZEROS = bytes.maketrans(DIGITS[1:].encode(), b"0" * 9)
 past ASCII is one of an ASCII digit."""
 MEASURED = 256
 """Most texts or shapes whose advance is kept (all forgotten when more come)."""
+
+
+class Advances:
+    """How far texts reach on one line, each measured once by ``measure`` and kept by a key
+    (the text, or its shape): :data:`MEASURED` at most, all forgotten when more come."""
+
+    def __init__(self, measure: Callable[[str], int]) -> None:
+        self._measure = measure
+        self._kept: dict[str | bytes, int] = {}
+
+    def of(self, key: str | bytes, text: str) -> int:
+        """The advance of ``text``, kept under ``key``."""
+        advance = self._kept.get(key)
+        if advance is None:
+            if len(self._kept) >= MEASURED:
+                self._kept.clear()
+            advance = self._kept[key] = self._measure(text)
+        return advance
+
+    def clear(self) -> None:
+        self._kept.clear()
+
 SLACK = 3
 """Pixels a line's size hint may exceed its characters' advance by (a glyph's overhang, the
 rounding up): a text within its label's room by this much surely fits it."""
