@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -82,21 +83,47 @@ def inserting(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
               tail: str = "") -> tuple[str, Sequence[Sequence[Any]]]:
     """An INSERT of ``rows`` (values in ``columns`` order) into ``table``, ``tail`` after its
     VALUES (e.g. ``ON CONFLICT ...``), and the parameters to run it with: a column NULL in
-    every row is written NULL in the statement and left out of the rows, not bound (sqlite3
-    binds a None only after looking for an adapter for it, and raising and clearing an
-    AttributeError on the way: several times a value's bind, four times per gold span and
-    decision of accept-agreed)."""
-    null = [i for i, value in enumerate(rows[0] if rows else ())  # NULL in the first row,
-            if value is None and list(map(itemgetter(i), rows)).count(None) == len(rows)]
-    values = ", ".join("NULL" if i in null else "?" for i in range(len(columns)))
+    every row is written NULL in the statement, and one holding the same integer or plain
+    word (:func:`_literal`: a time, a kind, an id of the names) in every row is written as
+    that value, both left out of the rows, not bound. sqlite3 binds a None only after looking
+    for an adapter for it, and raising and clearing an AttributeError on the way (four times
+    per gold span and decision of accept-agreed), and each value bound costs a call into
+    SQLite and a copy (seven more per gold span and decision: its annotator, times, kind,
+    who decided and gold labels)."""
+    first = rows[0] if rows else ()
+    last = rows[-1] if rows else ()
+    written: dict[int, str] = {}  # by column: what the statement says instead of "?"
+    for i, value in enumerate(first):
+        said = "NULL" if value is None else _literal(value)
+        if said is not None and last[i] == value \
+                and list(map(itemgetter(i), rows)).count(value) == len(rows):
+            written[i] = said
+    values = ", ".join(written.get(i, "?") for i in range(len(columns)))
     names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is a keyword
     sql = f"INSERT INTO {table} ({names}) VALUES ({values}){tail}"
-    if not null:
+    if not written:
         return sql, rows
-    kept = [i for i in range(len(columns)) if i not in null]
+    kept = [i for i in range(len(columns)) if i not in written]
+    if not kept:
+        return sql, [()] * len(rows)
     if len(kept) == 1:
         return sql, [(row[kept[0]],) for row in rows]
     return sql, list(map(itemgetter(*kept), rows))
+
+
+_WORD = re.compile(r"[\w:.+-]*", re.ASCII)
+"""What a string written into a statement as it is may hold: letters, digits and ``_:.+-``
+(no quote, no placeholder, nothing a driver or SQL reads otherwise)."""
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as a SQL literal, if it is an integer SQLite stores as one (64 bits) or a
+    plain word (:data:`_WORD`); else None (it is bound)."""
+    if type(value) is int:
+        return str(value) if -(2**63) <= value < 2**63 else None
+    if type(value) is str and _WORD.fullmatch(value):
+        return f"'{value}'"
+    return None
 
 
 def execute_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:

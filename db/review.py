@@ -4,7 +4,7 @@ corpus (one undoable step for all of them: :class:`~annotate.commands.AcceptAgre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -26,8 +26,8 @@ from db.store import Store
 if TYPE_CHECKING:
     from annotate.overlap_matching import Progress
 
-_ID = itemgetter(5)
-"""A span row's id."""
+_WHO, _ID = itemgetter(0), itemgetter(5)
+"""A span row's annotator and id."""
 PLANNED = 500
 """Documents planned together by :func:`accept_agreed`."""
 
@@ -239,9 +239,9 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
     if related:
         return False
     ids = names.annotators  # the rows name annotators and labels by id
-    present = {span[0] for span in spans}
+    present = set(map(_WHO, spans))  # (no frame per document)
     considered = [who for who in chosen_ids if who in present or who in done]
-    ruled: set[str] = set()
+    ruled: Collection[str] = ()
     if decided:
         kept = {span[5] for span in spans}
         ruled = {source for kind, category, sources, gold in decided

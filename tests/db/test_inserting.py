@@ -1,6 +1,7 @@
 """db.engine.inserting: a column NULL in every row is written NULL in the INSERT rather than
 bound (sqlite3 looks for an adapter for each None it binds, raising and clearing an
-AttributeError on the way), and accept-agreed's bulk write binds no None."""
+AttributeError on the way), one holding the same integer or plain word in every row is
+written as that value, and accept-agreed's bulk write binds no None and no such value."""
 
 import sqlite3
 from typing import Any
@@ -26,14 +27,21 @@ def _stored(sql: str, rows: Any) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("rows", [
     [("a", None, 1, 2), ("b", None, 3, None)],  # note NULL in every row, "end" in one only
     [("a", "seen", 1, 2), ("b", None, 3, 4)],  # NULL in some rows only: bound
-    [("a", None, None, None)],  # one column left to bind
+    [("a", None, None, None)],  # every column written, none bound
+    [("a", "it's", 7, 2), ("b", "it's", 7, 4)],  # a quote: bound; 7 in every row: written
+    [("a", "x?", 1.5, -1), ("b", "x?", 1.5, -1)],  # a placeholder, a float: bound
+    [("a", "2026-12-07T15:59:34Z", 1, 2), ("b", "2026-12-07T15:59:34Z", 1, 3)],
 ])
 def test_the_rows_stored_are_the_rows_given(rows: list[tuple[Any, ...]]) -> None:
     sql, params = inserting("t", COLUMNS, rows)
     assert _stored(sql, params) == sorted(rows)
-    every_row_null = [c for i, c in enumerate(COLUMNS) if all(r[i] is None for r in rows)]
-    assert sql.count("NULL") == len(every_row_null)
-    assert all(len(row) == len(COLUMNS) - len(every_row_null) for row in params)
+    def written(value: Any) -> bool:  # NULL, or an integer or plain word: in the statement
+        return value is None or type(value) is int or (
+            type(value) is str and value.replace("-", "").replace(":", "").isalnum())
+    same = [i for i in range(len(COLUMNS))
+            if len({r[i] for r in rows}) == 1 and written(rows[0][i])]
+    assert sql.count("?") == len(COLUMNS) - len(same)
+    assert all(len(row) == len(COLUMNS) - len(same) for row in params)
 
 
 def test_a_column_null_in_every_row_is_not_bound() -> None:
@@ -61,4 +69,30 @@ def test_accept_agreed_binds_no_none(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(many_edits, "_insert_new", seen)
     assert accept_agreed(store, "judge") == 1
     assert len(bound) == 2 and not any(None in row for row in bound)
+    store.close()
+
+
+def test_accept_agreed_binds_what_differs_from_item_to_item(tmp_path, monkeypatch) -> None:
+    """A gold span binds its id, document, label, bounds and attributes, a decision its id,
+    document, sources and gold span: the annotator (gold), the times, the kind, who decided
+    and the gold labels are the same for every item and written in the statements (9 and 8
+    bound before)."""
+    store = Store.open(tmp_path / "s.sqlite")
+    docs = [Document(f"The ministry said {n} people died.", f"r{n}") for n in range(3)]
+    store.import_documents([
+        AnnotatedDocument(doc, tuple(Span(doc.uid, start, end, label, who, f"{who}{n}{label}")
+                                     for who in ("amina", "bo")
+                                     for start, end, label in ((4, 12, "ORG"), (0, 3, "CLAIM"))),
+                          (), {}) for n, doc in enumerate(docs)])
+    statements: list[tuple[str, int]] = []
+    insert = many_edits._insert_new
+
+    def seen(conn, sql, rows, what):  # type: ignore[no-untyped-def]
+        statements.append((sql.split(" (")[0], {len(row) for row in rows}))
+        return insert(conn, sql, rows, what)
+
+    monkeypatch.setattr(many_edits, "_insert_new", seen)
+    assert accept_agreed(store, "judge") == 6
+    assert statements == [("INSERT INTO spans", {6}), ("INSERT INTO decisions", {4})]
+    assert len(store.spans(docs[1].uid, ["gold"])) == 2
     store.close()
