@@ -430,7 +430,8 @@ def _(command: Batch, conn: Connection, names: Names) -> Command:
     decisions = [c.decision for c in command.commands if isinstance(c, AddDecision)]
     if decisions:  # first: a reviewer whose list was out of date is told so
         docs = documents(conn, (d.document for d in decisions), _KNOWN.get())
-        standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in decisions]])
+        standing.check_open_many(conn, names, [(docs[uid][0], mine) for uid, mine
+                                               in standing.by_document(decisions).items()])
     return Batch(tuple(_add_decision(c, conn, names, checked=True) if isinstance(c, AddDecision)
                        else run(c, conn, names) for c in command.commands), command.title)
 

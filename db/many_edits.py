@@ -70,10 +70,10 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
             done.append(edits.apply(conn, names, command, known))
         return done
     spans, decisions, others, one_by_one, lots = split
-    docs = edits.documents(conn, [*[d.document for lot in lots for d in lot],
-                                  *[s.document for s in spans]], known)
-    standing.check_open_many(conn, names, [[(d, docs[d.document][0]) for d in lot]
-                                           for lot in lots])  # first: as one command alone
+    docs = edits.documents(conn, [*[uid for uid, _ in lots], *[s.document for s in spans]],
+                           known)
+    # first, as for one command alone: a decision taken meanwhile refuses the write
+    standing.check_open_many(conn, names, [(docs[uid][0], mine) for uid, mine in lots])
     for command in commands:
         if type(command) is AcceptAgreed:
             _check_still_agreed(conn, names, command)
@@ -87,7 +87,8 @@ def apply_many(conn: Connection, names: Names, commands: Sequence[Command],
     return list(commands)
 
 
-Split = tuple[list[Span], list[Decision], list[Command], list[AddDecision], list[list[Decision]]]
+Split = tuple[list[Span], list[Decision], list[Command], list[AddDecision],
+              list[tuple[str, list[Decision]]]]
 
 
 def _split(commands: Sequence[Command]) -> Split | None:
@@ -96,13 +97,13 @@ def _split(commands: Sequence[Command]) -> Split | None:
     span decisions added together, the others (relations, document labels, spans joined by
     relations) one by one before those decisions, and decisions on relations or document
     labels one by one after them; and the lots of decisions :func:`db.standing.check_open`
-    takes, each command's (an AcceptAgreed's document by document, as the accepts of each
-    document it holds). None when a command is of none of those kinds."""
+    takes, each command's by document (uid, its decisions). None when a command is of none
+    of those kinds."""
     spans: list[Span] = []
     decisions: list[Decision] = []
     others: list[Command] = []
     one_by_one: list[AddDecision] = []
-    lots: list[list[Decision]] = []
+    lots: list[tuple[str, list[Decision]]] = []
     for command in commands:
         lot: list[Decision] = []
         if type(command) is AcceptAgreed:
@@ -127,17 +128,7 @@ def _split(commands: Sequence[Command]) -> Split | None:
                 others.append(part)
             else:
                 return None
-        if type(command) is AcceptAgreed:
-            by_document: dict[str, list[Decision]] = {}
-            for decision in lot:  # tens of thousands: no list made for nothing
-                document = by_document.get(decision.document)
-                if document is None:
-                    by_document[decision.document] = [decision]
-                else:
-                    document.append(decision)
-            lots += by_document.values()
-        else:
-            lots.append(lot)
+        lots += standing.by_document(lot).items()
     return spans, decisions, others, one_by_one, lots
 
 

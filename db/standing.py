@@ -7,7 +7,7 @@ who decided first; nothing of theirs is written."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -60,28 +60,41 @@ def check_open(conn: Connection, names: Names, decision: Decision, doc_id: int) 
                 execute(conn, _DECISIONS_OF, (doc_id,)).fetchall(), ())
 
 
+def by_document(decisions: Iterable[Decision]) -> dict[str, list[Decision]]:
+    """``decisions`` by the uid of their document, each document's in their order."""
+    found: dict[str, list[Decision]] = {}
+    for decision in decisions:  # tens of thousands: no list made for nothing
+        mine = found.get(decision.document)
+        if mine is None:
+            found[decision.document] = [decision]
+        else:
+            mine.append(decision)
+    return found
+
+
 def check_open_many(conn: Connection, names: Names,
-                    lots: Sequence[Sequence[tuple[Decision, int]]]) -> None:
-    """:func:`check_open` of each decision of ``lots`` (decision, id of its document), lot
-    after lot, as if each lot were written before the next is checked: the decisions of
-    earlier lots stand (their lot writes what they accept, or fails). The stored decisions
-    are read a few hundred documents at a time."""
-    docs = list(dict.fromkeys([doc_id for lot in lots for _, doc_id in lot]))
+                    lots: Sequence[tuple[int, Sequence[Decision]]]) -> None:
+    """:func:`check_open` of each decision of ``lots`` (the id of a document, decisions of
+    it: a command's decisions by document, :func:`by_document`), lot after lot, as if each
+    lot were written before the next is checked: the decisions of earlier lots stand (their
+    lot writes what they accept, or fails). The stored decisions are read a few hundred
+    documents at a time; a lot whose document has none stored nor in an earlier lot is
+    passed whole (accept-agreed's lots: one per document, tens of thousands of decisions)."""
+    docs = list(dict.fromkeys([doc_id for doc_id, _ in lots]))
     stored: dict[int, list[Any]] = {}
     for part in chunks(docs):
         for row in execute(conn, f"{_DECISIONS_OF_MANY} ({marks(part)})", part):
             stored.setdefault(row[0], []).append(row[1:])
-    earlier: dict[int, list[Decision]] = {}
-    for lot in lots:
-        for decision, doc_id in lot:
-            if doc_id in stored or doc_id in earlier:  # else nothing stands in its way
+    earlier: dict[int, Sequence[Decision]] = {}
+    for doc_id, decisions in lots:
+        before = earlier.get(doc_id)
+        if doc_id in stored or before is not None:
+            for decision in decisions:
                 _check_open(conn, names, decision, doc_id, stored.get(doc_id, ()),
-                            earlier.get(doc_id, ()))
-        for decision, doc_id in lot:  # tens of thousands: no list made for nothing
-            if doc_id in earlier:
-                earlier[doc_id].append(decision)
-            else:
-                earlier[doc_id] = [decision]
+                            before or ())
+            earlier[doc_id] = [*(before or ()), *decisions]
+        else:  # nothing stands in their way
+            earlier[doc_id] = decisions
 
 
 def _check_open(conn: Connection, names: Names, decision: Decision, doc_id: int,

@@ -13,11 +13,17 @@ from sqlalchemy import event, text
 
 from annotate import model
 from annotate.adjudication import accept_command
-from annotate.commands import AcceptAgreed, AddDecision, CreateSpan, command_from_dict
+from annotate.commands import (
+    AcceptAgreed,
+    AddDecision,
+    CreateSpan,
+    Decision,
+    command_from_dict,
+)
 from annotate.errors import ValidationError
 from annotate.history import describe
 from annotate.model import GOLD, AnnotatedDocument, Document, Relation, Span
-from db import many_edits
+from db import many_edits, standing
 from db.review import accept_agreed, review_items
 from db.store import Store, UndoRefused
 from db.transfer import export
@@ -286,4 +292,25 @@ def test_a_run_makes_no_command_per_item(tmp_path: Path,
     step = command_from_dict(entry.payload)
     assert [type(c) for c in step.commands] == [CreateSpan] * 80 + [AddDecision] * 80
     assert AcceptAgreed.made_of(step.parts(), step.title) == step
+    store.close()
+
+
+def test_the_open_check_takes_each_document_once(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a decision taken meanwhile stands in the way is asked per document: the
+    check is given each document's id and its decisions (40 for 40 documents), not a pair
+    made per decision (80 before), and passes a document nothing stands in whole."""
+    store = agreeing(tmp_path / "s.sqlite", 40)
+    given: list[object] = []
+    check = standing.check_open_many
+
+    def seen(conn, names, lots):  # type: ignore[no-untyped-def]
+        given.extend(lots)
+        return check(conn, names, lots)
+
+    monkeypatch.setattr(standing, "check_open_many", seen)
+    assert accept_agreed(store, "judge") == 80
+    assert len(given) == 40
+    assert all(type(doc_id) is int and [type(d) for d in mine] == [Decision, Decision]
+               for doc_id, mine in given)  # type: ignore[misc]
     store.close()
