@@ -159,6 +159,29 @@ def test_an_edit_finds_its_row_without_walking_the_rows(qtbot):
     assert model.rowCount() == 20_000
 
 
+def test_a_span_put_in_text_order_makes_no_cell_to_find_its_place(qtbot):
+    """The rows in text order (the table's own): a span put finds its row by a binary search
+    of the spans' starts, its keys made without a cell of each span looked at (one call of
+    ``_cell`` a step before, a dozen and more at each span made in a big document); in
+    another order, either way, the cells are the keys, and each span goes to its place."""
+    text = "word " * 2_000
+    spans = [Span("d", 5 * n, 5 * n + 4, "ORG" if n % 3 else "DATE", "amina", f"s{n:04}")
+             for n in range(2_000)]
+    model = SpansModel()
+    model.set_spans(text, spans)
+    made = []
+    cell = model._cell
+    model._cell = lambda one, number: made.append(number) or cell(one, number)
+    model.put(span(5 * 700 + 1, 5 * 700 + 3, "DATE", "new"))
+    assert made == [] and model.row_of("new") == 701
+    for descending in (False, True):
+        model.sort(0, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        model.put(span(5 * 900 + 1, 5 * 900 + 3, "LOCATION", f"new {descending}"))
+        keys = [model._key(one) for one in model._rows]
+        assert keys == sorted(keys, reverse=descending) and len(keys) == 2_002 + descending
+    del model._cell
+
+
 def test_a_span_put_then_selected_has_its_row_found_once(qtbot):
     """Each press puts its span in the rows, then selects its row (and a relabel or undo
     selects it again): the row the put found is looked at and taken, not searched for anew
