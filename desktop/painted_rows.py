@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.plain_cells import PlainCells, group
 from desktop.shifting_rows import ShiftingTableView
+from desktop.table_model import KeptParts
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
@@ -64,7 +65,7 @@ class ColumnHeader(QHeaderView):
         """A change of cells: nothing of the header's."""
 
 
-class RowPainting:
+class RowPainting(KeptParts):
     """What the views below share; mixed in before the Qt table view class (a mixin, not a
     second QTableView subclass: PySide6 casts such a diamond's QPaintDevice wrongly)."""
 
@@ -133,7 +134,7 @@ class RowPainting:
             self._alternating = self.alternatingRowColors()
             self._settled = True
         plain = self._plain
-        return (plain is None or self.hasFocus() or self.viewport().underMouse()
+        return (plain is None or self.hasFocus() or self.parts().viewport.underMouse()
                 or plain.look().right_to_left)
 
     def _view_option(self, look: object) -> tuple[QStyleOptionViewItem, int, QBrush]:
@@ -153,7 +154,7 @@ class RowPainting:
         if self._painted_by_qt():
             super().paintEvent(event)
             return
-        model = self.model()
+        model, viewport, selection, _bar, columns, vertical = self.parts()
         rows = model.rowCount()
         region = event.region()
         areas = list(region) if 1 < region.rectCount() <= AREAS else [event.rect()]
@@ -168,11 +169,11 @@ class RowPainting:
         option, plain, alternate = self._view_option(look)
         if not self._alternating:
             alternate = None
-        selected = self._selected_rows(min(a[1] for a in reached), max(a[2] for a in reached),
-                                       model.columnCount())
+        selected = self._selected_rows(selection, min(a[1] for a in reached),
+                                       max(a[2] for a in reached), model.columnCount())
         row_texts = self._row_texts
         bottoms = {}
-        painter = QPainter(self.viewport())
+        painter = QPainter(viewport)
         try:
             for row, columns in self._cells(reached).items():
                 top, height = self.rowViewportPosition(row), self.rowHeight(row)
@@ -186,7 +187,7 @@ class RowPainting:
             if grid:
                 colour = look.grid(self, option, plain)
                 edges = (self._columns[0][1] if self._columns else  # (the header's length)
-                         self.horizontalHeader().length(), self.verticalHeader().length())
+                         columns.length(), vertical.length())
                 for area, first, last, columns in reached:
                     self._paint_grid(painter, colour, area, edges,
                                      [bottoms[row] for row in range(first, last + 1)], columns)
@@ -227,7 +228,7 @@ class RowPainting:
     def _shown_columns(self) -> list[Column]:
         """The columns the header shows, left to right, as Qt's paint finds them (read
         again only after a change of the header's sections, or a scroll)."""
-        header = self.horizontalHeader()
+        header = self.parts().columns
         if header is not self._watched:
             self._watched = header
             for change in (header.sectionResized, header.sectionMoved,
@@ -251,16 +252,19 @@ class RowPainting:
     def _forget_columns(self, *_change: int) -> None:
         self._columns = None
 
-    def _selected_rows(self, first: int, last: int, columns: int) -> set[int]:
-        """The rows from ``first`` to ``last`` that are selected whole (as
+    @staticmethod
+    def _selected_rows(selection: QItemSelectionModel, first: int, last: int,
+                       columns: int) -> set[int]:
+        """The rows from ``first`` to ``last`` that ``selection`` holds whole (as
         ``isRowSelected`` says, asked only of rows some selection range reaches: Qt asks the
         model of each column, ~16 µs a row)."""
-        selection, root, rows = self.selectionModel(), QModelIndex(), set()
+        rows: set[int] = set()
         for part in selection.selection():
             top, bottom = max(part.top(), first), min(part.bottom(), last)
             if part.left() == 0 and part.right() == columns - 1:  # every column, so whole
                 rows.update(range(top, bottom + 1))
             else:
+                root = QModelIndex()
                 rows.update(row for row in range(top, bottom + 1)
                             if selection.isRowSelected(row, root))
         return rows

@@ -18,13 +18,15 @@ repainted whole, as Qt does.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QScrollBar, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+from desktop.table_model import KeptParts
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ShiftingRows:
+class ShiftingRows(KeptParts):
     """What the views below share; mixed in before the Qt view class."""
 
     _shifted = False
@@ -32,26 +34,6 @@ class ShiftingRows:
     layout need not repaint the viewport."""
     _whole = True
     """Something since the last layout wants the viewport repainted whole."""
-    _kept: tuple[QAbstractItemModel, QWidget, QScrollBar] | None = None
-    """The view's model, viewport and vertical bar, asked of Qt once, until one of them is set
-    anew: a row that came or went and the layout after asked for them five times (each a
-    call into Qt and back, some 3 K instructions)."""
-
-    def _parts(self) -> tuple[QAbstractItemModel, QWidget, QScrollBar]:
-        """The view's model, viewport and vertical bar."""
-        kept = self._kept
-        if kept is None:
-            view: QAbstractItemView = self  # type: ignore[assignment]
-            kept = self._kept = (view.model(), view.viewport(), view.verticalScrollBar())
-        return kept
-
-    def setViewport(self, widget: QWidget | None) -> None:
-        self._kept = None
-        super().setViewport(widget)  # type: ignore[misc]
-
-    def setVerticalScrollBar(self, bar: QScrollBar) -> None:
-        self._kept = None
-        super().setVerticalScrollBar(bar)  # type: ignore[misc]
 
     def _watch(self, model: QAbstractItemModel) -> None:
         self._whole = True
@@ -84,7 +66,7 @@ class ShiftingRows:
         """Move what the viewport shows from row ``row`` on by ``rows`` rows (up if
         negative): Qt repaints the strip that uncovers."""
         view: QAbstractItemView = self  # type: ignore[assignment]
-        model, viewport, _bar = self._parts()
+        model, viewport = self.parts()[:2]
         count = model.rowCount()
         height = self._row_height()
         if not count or not height:
@@ -105,7 +87,7 @@ class ShiftingRows:
         view: QAbstractItemView = self  # type: ignore[assignment]
         quiet = self._shifted and not self._whole
         self._shifted = self._whole = False
-        viewport = self._parts()[1]
+        viewport = self.parts().viewport
         if not quiet or not viewport.updatesEnabled():
             super().doItemsLayout()  # type: ignore[misc]
             return
@@ -138,42 +120,48 @@ class ShiftingRows:
 class ShiftingTableView(ShiftingRows, QTableView):
     """A :class:`QTableView` that moves its rows' pixels when top-level rows come or go."""
 
-    _header: QHeaderView | None = None
-    """The vertical header, asked of Qt once until one is set (as :attr:`_kept`)."""
     _always: bool | None = None
     """Whether the vertical bar is always shown, asked of Qt once until its policy is set."""
+    _by_item: bool | None = None
+    """Whether the view scrolls by item vertically, asked of Qt once until its scroll mode is
+    set, reset or may follow a new style (each ask made a Python enum of Qt's answer, ~10 K
+    instructions at each layout after a row came or went)."""
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
-        self._kept = None
         super().setModel(model)
         if model is not None:
             self._watch(model)
-
-    def setVerticalHeader(self, header: QHeaderView) -> None:
-        self._header = None
-        super().setVerticalHeader(header)
 
     def setVerticalScrollBarPolicy(self, policy: Qt.ScrollBarPolicy) -> None:
         self._always = None
         super().setVerticalScrollBarPolicy(policy)
 
-    def _vertical_header(self) -> QHeaderView:
-        header = self._header
-        if header is None:
-            header = self._header = self.verticalHeader()
-        return header
+    def setVerticalScrollMode(self, mode: QAbstractItemView.ScrollMode) -> None:
+        self._by_item = None
+        super().setVerticalScrollMode(mode)
+
+    def resetVerticalScrollMode(self) -> None:
+        self._by_item = None
+        super().resetVerticalScrollMode()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.StyleChange:  # (a mode not set follows the style)
+            self._by_item = None
+        super().changeEvent(event)
 
     def _row_top(self, row: int) -> int:
         return self.rowViewportPosition(row)
 
     def _row_height(self) -> int:
-        return self._vertical_header().defaultSectionSize()
+        return self.parts().rows.defaultSectionSize()
 
     def _count_changed(self) -> bool:
-        model, viewport, bar = self._parts()
-        header = self._vertical_header()
-        if self.verticalScrollMode() != QAbstractItemView.ScrollMode.ScrollPerItem \
-                or not header.isHidden():  # (a shown header may widen)
+        model, viewport, _selection, bar, _columns, header = self.parts()
+        by_item = self._by_item
+        if by_item is None:
+            by_item = self._by_item = \
+                self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem
+        if not by_item or not header.isHidden():  # (a shown header may widen)
             return False
         count = model.rowCount()
         always = self._always
@@ -202,3 +190,4 @@ class ShiftingTableView(ShiftingRows, QTableView):
         if not header.updatesEnabled():  # (Qt's table stops them when rows go, till laid out)
             header.setUpdatesEnabled(True)
         return True
+

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
@@ -14,7 +15,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QHeaderView, QScrollBar, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 _ONLY = QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -85,3 +86,60 @@ def select_row(view: QTableView, model: RowsModel, row: int) -> QModelIndex:
         selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
         selection.setCurrentIndex(index, _CURRENT)
     return index
+
+
+class Parts(NamedTuple):
+    """A table view's parts a key press's changes and paints use."""
+
+    model: QAbstractTableModel
+    viewport: QWidget
+    selection: QItemSelectionModel
+    bar: QScrollBar
+    """The vertical scroll bar."""
+    columns: QHeaderView
+    """The horizontal header."""
+    rows: QHeaderView
+    """The vertical header."""
+
+
+class KeptParts:
+    """A table view's :class:`Parts`, asked of Qt once, until one of them is set anew; mixed
+    in before the Qt view class. Each ask is a call into Qt whose answer is found a Python
+    wrapper (some 3 K instructions): a row put in, the layout after and the paint of the row
+    asked for them a dozen times."""
+
+    _kept: Parts | None = None
+
+    def parts(self) -> Parts:
+        kept = self._kept
+        if kept is None:
+            view: QTableView = self  # type: ignore[assignment]
+            kept = self._kept = Parts(view.model(), view.viewport(), view.selectionModel(),
+                                      view.verticalScrollBar(), view.horizontalHeader(),
+                                      view.verticalHeader())
+        return kept
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        self._kept = None
+        super().setModel(model)  # type: ignore[misc]
+        self._kept = None  # (asked meanwhile, before Qt's new selection model was set)
+
+    def setSelectionModel(self, selection: QItemSelectionModel) -> None:
+        self._kept = None
+        super().setSelectionModel(selection)  # type: ignore[misc]
+
+    def setViewport(self, widget: QWidget | None) -> None:
+        self._kept = None
+        super().setViewport(widget)  # type: ignore[misc]
+
+    def setVerticalScrollBar(self, bar: QScrollBar) -> None:
+        self._kept = None
+        super().setVerticalScrollBar(bar)  # type: ignore[misc]
+
+    def setHorizontalHeader(self, header: QHeaderView) -> None:
+        self._kept = None
+        super().setHorizontalHeader(header)  # type: ignore[misc]
+
+    def setVerticalHeader(self, header: QHeaderView) -> None:
+        self._kept = None
+        super().setVerticalHeader(header)  # type: ignore[misc]

@@ -360,3 +360,34 @@ def test_the_views_option_and_settings_are_read_once_until_they_change(qtbot, mo
     view.setShowGrid(False)
     view.setAlternatingRowColors(False)
     assert view.viewport().grab().toImage() == painted_by_qt()
+
+
+def test_the_views_parts_are_asked_once_until_one_is_set(qtbot, monkeypatch):
+    """A paint asked the view for its model, viewport, selection model and both headers (five
+    calls into Qt, each answer found a Python wrapper: ~17 K instructions a paint, the Spans
+    table's row and the document list's at each key press): asked once, and again after one
+    of them is set anew, a new selection model's rows painted selected."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QTableView
+
+    view = shown_table(qtbot, 6, 3, 200)
+    view.selectRow(1)
+    viewport = view.viewport()
+    viewport.grab()
+    asked: list[str] = []
+    for name in ("model", "viewport", "selectionModel", "horizontalHeader", "verticalHeader"):
+        method = getattr(QTableView, name)
+        monkeypatch.setattr(QTableView, name, lambda self, name=name, method=method:
+                            asked.append(name) or method(self))
+    for _ in range(3):
+        viewport.grab()
+    assert asked == []
+    selection = QItemSelectionModel(view.model())
+    view.setSelectionModel(selection)
+    selection.select(view.model().index(3, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+    ours = viewport.grab().toImage()
+    assert "selectionModel" in asked
+    assert view.parts().selection is selection
+    view._painted_by_qt = lambda: True
+    assert viewport.grab().toImage() == ours  # (row 3 selected, as Qt paints it)

@@ -236,10 +236,10 @@ def test_rows_that_come_or_go_with_more_to_fetch_out_of_view_are_not_laid_out(
 
 
 def test_rows_that_come_or_go_ask_qt_for_the_views_parts_once(qtbot, monkeypatch):
-    """The view's model, viewport, vertical bar and header and its bar's policy are asked of
-    Qt once, not at each row that comes or goes and the layout after (ten calls into Qt, some
-    25 K instructions a key press in the Spans table or the History); one set anew is asked
-    for again: a new vertical bar gets the range Qt's layout gives it."""
+    """The view's model, viewport, vertical bar and header, its bar's policy and its scroll
+    mode are asked of Qt once, not at each row that comes or goes and the layout after (eleven
+    calls into Qt, some 35 K instructions a key press in the Spans table or the History); one
+    set anew is asked for again: a new vertical bar gets the range Qt's layout gives it."""
     rows = Rows(qtbot, "table", 40)
     view = rows.view
     view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -252,7 +252,7 @@ def test_rows_that_come_or_go_ask_qt_for_the_views_parts_once(qtbot, monkeypatch
         return lambda: asked.append(name) or real()
 
     for name in ("model", "viewport", "verticalScrollBar", "verticalHeader",
-                 "verticalScrollBarPolicy"):
+                 "verticalScrollBarPolicy", "verticalScrollMode"):
         monkeypatch.setattr(view, name, counted(name))
     for change in (lambda: rows.put(1, "new"), lambda: rows.take(3, 2)):
         change()
