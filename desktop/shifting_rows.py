@@ -19,7 +19,7 @@ repainted whole, as Qt does.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QScrollBar, QTableView
 
 from desktop.table_model import KeptParts
 
@@ -175,19 +175,36 @@ class ShiftingTableView(ShiftingRows, QTableView):
             height = header.defaultSectionSize()
             if not height:
                 return False
-            shown = viewport.height()
+            shown, value = viewport.height(), bar.value()
             page = max(min(count, shown // height), 1)
-            if (count - 1 - min(bar.value(), count - page)) * height < shown \
+            if (count - 1 - min(value, count - page)) * height < shown \
                     and model.canFetchMore(QModelIndex()):
                 return False  # the last row in view: Qt's layout fetches more rows
-            bar.setRange(0, count - page)
+            _set_range(bar, count - page, value)
             bar.setPageStep(page)
         else:  # the bar shown only while the rows overflow: shown before and after
             rows = count - bar.pageStep()
             if bar.maximum() <= 0 or rows <= 0:
                 return False
-            bar.setRange(0, rows)
+            _set_range(bar, rows, bar.value())
         if not header.updatesEnabled():  # (Qt's table stops them when rows go, till laid out)
             header.setUpdatesEnabled(True)
         return True
 
+
+def _set_range(bar: QScrollBar, maximum: int, value: int) -> None:
+    """Give ``bar`` (at ``value``) the range from 0 to ``maximum``, as Qt's layout does, but
+    unheard by its scroll area when its value stays: the bar is shown before and after, and
+    the area's answer to a new range, a queued relayout of its bars and viewport (posted,
+    delivered through the view's event filters, and finding every child where it was: ~40 K
+    instructions at each span made or deleted in the Spans table, each entry put on top of
+    the History), would change nothing. A value the range no longer holds is moved with the
+    bar heard (the view scrolls)."""
+    if value > maximum:
+        bar.setRange(0, maximum)
+        return
+    blocked = bar.blockSignals(True)
+    try:
+        bar.setRange(0, maximum)
+    finally:
+        bar.blockSignals(blocked)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -276,3 +276,46 @@ def test_a_sort_repaints_the_rows_whole(qtbot):
     qtbot.wait(20)
     assert rows.painted.cells >= (view.viewport().height() // view.rowHeight(0)) * COLUMNS
     assert shows_whole(view.viewport())
+
+
+class MetaCalls(QObject):
+    """Counts the queued calls a view is sent (its scroll area's relayout of its bars)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__()
+        self.calls = 0
+        view.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        self.calls += event.type() == QEvent.Type.MetaCall
+        return False
+
+
+@pytest.mark.parametrize("policy", ["always", "as needed"])
+def test_a_new_range_of_the_bar_sends_the_view_no_relayout(qtbot, policy,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    """Rows come and go, the vertical bar shown before and after: its new range is set without
+    the scroll area hearing it, whose answer, a queued relayout of its bars and viewport
+    (delivered through the view's event filters, ~40 K instructions a span made or deleted),
+    would find them where they are; a row taken at the bottom, the bar's value past its new
+    range, scrolls the view as Qt's layout does."""
+    rows, laid = bar_always_shown(qtbot, "table", 40, monkeypatch)
+    view = rows.view
+    if policy == "as needed":
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        qtbot.wait(20)
+    queued = MetaCalls(view)
+    for change in (lambda: rows.put(1, "new"), lambda: rows.take(3, 2),
+                   lambda: rows.put(rows.count(), "last")):
+        laid.clear()
+        change()
+        qtbot.wait(10)
+        assert laid == [] and queued.calls == 0
+        assert scrolls_as_laid_out(view) and shows_whole(view.viewport())
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.wait(10)
+    rows.take(5, 1)
+    qtbot.wait(10)
+    assert bar.value() == bar.maximum()
+    assert scrolls_as_laid_out(view) and shows_whole(view.viewport())
