@@ -404,12 +404,12 @@ class DocumentList(QDockWidget):
             return
         table.setAutoScroll(False)  # (Qt scrolls to a new current row by itself otherwise)
         try:
-            index = select_row(table, self.model, row)
+            select_row(table, self.model, row)
         finally:
             table.setAutoScroll(True)
         top = table.rowViewportPosition(row)
         if top < 0 or top + table.rowHeight(row) > table.viewport().height():
-            table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter
+            table.scrollTo(self.model.cell(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter
                            if self._stepping else QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _open_by_key(self, uid: str, ahead: Sequence[str] = ()) -> None:

@@ -456,10 +456,11 @@ class SpansTable(QDockWidget):
         if row is None:  # no current row either: Qt selects the next row when it is removed
             self.table.selectionModel().clear()
             return
-        # (isRowSelected asked the model's counts some 26 times a relabel: see select_row)
-        index = select_row(self.table, self.model, row)
-        if not self._in_view(row):
-            self.table.scrollTo(index)
+        # (isRowSelected asked the model's counts some 26 times a relabel: see select_row;
+        # a row made current is scrolled to by Qt's view: a span made asked where its row
+        # was for nothing, seven calls into Qt)
+        if not select_row(self.table, self.model, row) and not self._in_view(row):
+            self.table.scrollTo(self.model.cell(row, 0))
 
     def _in_view(self, row: int) -> bool:
         """Whether ``row``'s first cell shows whole, so that scrolling to it would move

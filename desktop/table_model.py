@@ -74,18 +74,20 @@ def header_apart(view: QTableView) -> None:
     header.setSelectionModel(QItemSelectionModel(view.model(), header))
 
 
-def select_row(view: QTableView, model: RowsModel, row: int) -> QModelIndex:
+def select_row(view: QTableView, model: RowsModel, row: int) -> bool:
     """Select row ``row`` of ``view`` (whose rows are selected whole, one at a time) and make
-    it current, as ``selectRow`` does, and return its first cell. The row's cells are made
-    without asking the Python ``model`` for its counts (:meth:`RowsModel.cell`): Qt asks
-    them at each index it makes, some 14 calls into Python a row selected through the view.
-    A row selected and current already is left as it is (its first cell tells)."""
+    it current, as ``selectRow`` does; False when it was selected and current already (its
+    first cell tells), and is left as it is. The row's cells are made without asking the
+    Python ``model`` for its counts (:meth:`RowsModel.cell`): Qt asks them at each index it
+    makes, some 14 calls into Python a row selected through the view. A row made current is
+    scrolled to by Qt's view itself (unless its ``autoScroll`` is off)."""
     selection = view.selectionModel()
     index = model.cell(row, 0)
-    if selection.currentIndex() != index or not selection.isSelected(index):
-        selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
-        selection.setCurrentIndex(index, _CURRENT)
-    return index
+    if selection.currentIndex() == index and selection.isSelected(index):
+        return False
+    selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
+    selection.setCurrentIndex(index, _CURRENT)
+    return True
 
 
 class Parts(NamedTuple):

@@ -378,6 +378,26 @@ def test_a_row_in_view_is_scrolled_to_once_by_qt_and_not_again(qtbot, tmp_path):
     store.close()
 
 
+def test_a_row_made_current_is_not_measured_again_for_a_scroll(qtbot, tmp_path):
+    """A row selected anew is made current, and Qt's view scrolls to it itself: the dock then
+    asked where the row was, to scroll to it if out of view (seven calls into Qt at each span
+    made), for nothing. A row selected and current already (its span announced again after a
+    change of it) is measured, as the test above scrolls to it when out of view."""
+    dock, store = opened_dock(qtbot, tmp_path)
+    table, hub = dock.table, dock.service.hub
+    measured = []
+    real = table.rowViewportPosition
+    table.rowViewportPosition = lambda row: measured.append(row) or real(row)
+    hub.spanSelected.emit("army")  # row 0, made current
+    hub.spanSelected.emit("ministry")  # row 4
+    assert measured == []
+    hub.spanSelected.emit("ministry")
+    assert measured == [4]
+    assert [index.row() for index in table.selectionModel().selectedRows()] == [4]
+    del table.rowViewportPosition
+    store.close()
+
+
 def test_changes_out_of_sight_wait_for_the_table_to_be_shown(qtbot, tmp_path):
     """With the dock behind another tab, a span made, one relabelled and one deleted tell the
     table's model nothing (each row put in or taken out moved a hidden view's rows and laid it
