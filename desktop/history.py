@@ -44,7 +44,9 @@ WIDEST = ("2026-12-31 23:59:59", "annotator name", "create span (undone)", "",
 """What the columns (but the stretched one) are sized to hold."""
 MARGIN = 8
 Row = tuple[str, str, str, str, str, str]
-"""An entry's cells as shown (one per column) and the tooltip of its "What"."""
+"""An entry's cells as shown (one per column) and its "What" whole, for its tooltip (made
+when asked for: an entry put on top at each key press made it, ~10 K instructions, for a
+tooltip seldom shown)."""
 
 
 class HistoryModel(RowsModel):
@@ -90,7 +92,7 @@ class HistoryModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return self._rows[index.row()][5]
+            return tooltip(self._rows[index.row()][5])
         return None
 
 
@@ -290,7 +292,7 @@ class HistoryDock(DeferredDock):
         what = describe(*entry.step)
         return (line(entry.at.replace("T", " ").removesuffix("Z")), line(entry.annotator),
                 line(self._operation(entry)), line(what), line(self._where(entry, titles)),
-                tooltip(what))
+                what)
 
     @staticmethod
     def _operation(entry: JournalEntry) -> str:

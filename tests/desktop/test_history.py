@@ -307,3 +307,27 @@ def test_an_entry_taken_in_asks_the_filters_nothing(qtbot, path: Path, tmp_path:
     assert service.apply(CreateSpan(Span(first, 8, 9, "ORG", "amina")))
     assert [e.op for e in dock.entries] == ["update_span"]
     window.service.store.close()
+
+
+def test_an_entry_put_on_top_makes_no_tooltip(qtbot, path: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch):
+    """An entry's "What" keeps its whole text; its tooltip is made when asked for, not for
+    each entry put on top at each key press (~10 K instructions for a tooltip seldom shown),
+    and reads as before."""
+    from PySide6.QtCore import Qt
+
+    import desktop.history
+    from desktop.plain import tooltip
+
+    window, first = history_with_an_entry(qtbot, path, tmp_path)
+    made = []
+    monkeypatch.setattr(desktop.history, "tooltip", lambda text: made.append(text) or
+                        tooltip(text))
+    span = Span(first, 4, 7, "ORG", "amina")
+    assert window.service.apply(CreateSpan(span))
+    assert window.service.apply(DeleteSpan(span))
+    assert made == []
+    model = window.history.model
+    assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == tooltip("delete ORG [4, 7)")
+    assert model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) is None
+    window.service.store.close()
