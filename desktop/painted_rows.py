@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -40,8 +40,11 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _PLAIN = ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
 Column = tuple[int, int, int, int]
 """A column shown: its logical index, its x in the viewport, its width, its alignment."""
-Area = tuple[QRect, int, int, list[Column]]
-"""An area to repaint, its first and last row and the columns it reaches."""
+Coords = tuple[int, int, int, int]
+"""A rectangle's left, top, right and bottom (``QRect.getCoords``: one call into Qt, where
+asking for each is four)."""
+Area = tuple[Coords, int, int, list[Column]]
+"""An area to repaint (its coordinates), its first and last row and the columns it reaches."""
 AREAS = 8
 """Most rectangles of a region to repaint painted each alone (more: their bounding rectangle,
 as Qt gives it); a row's entry on top and a cell marked below it make two."""
@@ -157,9 +160,10 @@ class RowPainting(KeptParts):
         model, viewport, selection, _bar, columns, vertical = self.parts()
         rows = model.rowCount()
         region = event.region()
-        areas = list(region) if 1 < region.rectCount() <= AREAS else [event.rect()]
+        areas = [area.getCoords() for area in region] if 1 < region.rectCount() <= AREAS \
+            else [event.rect().getCoords()]
         if len(areas) > 1 and _stacked(areas):  # (Qt clips the paint to the region)
-            areas = [event.rect()]
+            areas = [event.rect().getCoords()]
         reached = self._reached(areas, rows) if rows else []
         if not reached:
             return
@@ -194,16 +198,16 @@ class RowPainting(KeptParts):
         finally:
             painter.end()
 
-    def _reached(self, areas: list[QRect], rows: int) -> list[Area]:
+    def _reached(self, areas: list[Coords], rows: int) -> list[Area]:
         """Each of the ``areas`` to repaint that some row and column reach, with its first
         and last row and the columns it reaches."""
         reached = []
         for area in areas:
-            first = self.rowAt(area.top())
+            left, top, right, bottom = area
+            first = self.rowAt(top)
             if first < 0:
                 continue
-            last = self.rowAt(area.bottom())
-            left, right = area.left(), area.right()
+            last = self.rowAt(bottom)
             columns = [column for column in self._shown_columns()
                        if column[1] <= right and column[1] + column[2] > left]
             if columns:
@@ -270,31 +274,31 @@ class RowPainting(KeptParts):
         return rows
 
     @staticmethod
-    def _paint_grid(painter: QPainter, colour: QColor, area: QRect, edges: tuple[int, int],
+    def _paint_grid(painter: QPainter, colour: QColor, area: Coords, edges: tuple[int, int],
                     bottoms: list[int], columns: list[Column]) -> None:
         """The lines Qt's table draws, in ``colour``: under each row (ending at ``bottoms``)
         and right of each column, within the area repainted and the rows' and columns'
         extent (``edges``: the lengths of the column and row headers)."""
-        first, top = area.left(), area.top()
-        width = min(area.right(), edges[0] - 1) - first + 1
-        height = min(area.bottom(), edges[1] - 1) - top + 1
+        first, top, right, bottom = area
+        width = min(right, edges[0] - 1) - first + 1
+        height = min(bottom, edges[1] - 1) - top + 1
         for y in bottoms:
             painter.fillRect(first, y - 1, width, 1, colour)
         for _column, left, column_width, _align in columns:
             painter.fillRect(left + column_width - 1, top, 1, height, colour)
 
 
-def _stacked(areas: list[QRect]) -> bool:
+def _stacked(areas: list[Coords]) -> bool:
     """Whether the rectangles ``areas`` (a region's, top to bottom) are of one width, one
     above the next with at most a grid line between (rows next to each other: a step
     through a list repaints the row left and the row opened): their bounding rectangle
     holds nothing else, and is painted as one area (a pass through its rows and one grid,
     not one per rectangle)."""
-    left, right, bottom = areas[0].left(), areas[0].right(), areas[0].bottom()
+    left, _top, right, bottom = areas[0]
     for area in areas[1:]:
-        if area.left() != left or area.right() != right or area.top() > bottom + 2:
+        if area[0] != left or area[2] != right or area[1] > bottom + 2:
             return False
-        bottom = area.bottom()
+        bottom = area[3]
     return True
 
 

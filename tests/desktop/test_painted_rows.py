@@ -391,3 +391,39 @@ def test_the_views_parts_are_asked_once_until_one_is_set(qtbot, monkeypatch):
     assert view.parts().selection is selection
     view._painted_by_qt = lambda: True
     assert viewport.grab().toImage() == ours  # (row 3 selected, as Qt paints it)
+
+
+def test_an_area_repainted_is_read_in_one_call(qtbot, monkeypatch):
+    """Each rectangle to repaint is read in one call (its coordinates), not asked for its
+    left, top, right and bottom in turn to find its rows and columns and again to draw its
+    grid (eight calls into Qt a paint of one row, ~9 K instructions); one rectangle or
+    several, the pixels are Qt's."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QImage, QRegion
+
+    view = shown_table(qtbot, 8, 4, 240)
+    viewport = view.viewport()
+    viewport.grab()
+    asked: list[str] = []
+    for name in ("left", "top", "right", "bottom"):
+        method = getattr(QRect, name)
+        monkeypatch.setattr(QRect, name, lambda self, name=name, method=method:
+                            asked.append(name) or method(self))
+    height = view.rowHeight(0)
+    for region in (QRegion(QRect(0, height, viewport.width(), height)),
+                   QRegion(QRect(0, 0, 60, height)) | QRegion(QRect(90, 3 * height, 30, 9))):
+        images = []
+        for by_qt in (False, True):
+            if by_qt:
+                monkeypatch.undo()
+                view._painted_by_qt = lambda: True
+            image = QImage(viewport.size(), QImage.Format.Format_ARGB32)
+            image.fill(0)
+            viewport.render(image, QPoint(), region)
+            images.append(image)
+        del view._painted_by_qt
+        assert asked == [] and images[0] == images[1]
+        for name in ("left", "top", "right", "bottom"):
+            method = getattr(QRect, name)
+            monkeypatch.setattr(QRect, name, lambda self, name=name, method=method:
+                                asked.append(name) or method(self))
