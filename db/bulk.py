@@ -761,13 +761,16 @@ class RowNames(NamedTuple):
 class ReviewRows(NamedTuple):  # a tuple: tens of thousands of documents are read
     """What accepting a document's agreed items reads of it first, no span built: its span
     rows (annotator id, label id, start, end, attributes and id as stored, note, fragments as
-    stored), by position; the ids of those who marked it done; per decision (oldest first)
-    its kind, category, sources and gold span id; its decisions on document labels, its
-    document labels, whether a relation starts in it, and the names of the ids (``names``,
-    one for every document of a read: ids, not names, are read for each span row)."""
+    stored), by position, and the ids of the annotators who have one (``present``); the ids
+    of those who marked it done, read where that tells something (``done``: see
+    :func:`iter_review_rows`); per decision (oldest first) its kind, category, sources and
+    gold span id; its decisions on document labels, its document labels, whether a relation
+    starts in it, and the names of the ids (``names``, one for every document of a read:
+    ids, not names, are read for each span row)."""
 
     uid: str
     spans: tuple[tuple[Any, ...], ...]
+    present: Collection[int]
     done: Collection[int]
     decided: tuple[tuple[str, str | None, tuple[str, ...], str | None], ...]
     label_decisions: tuple[Decision, ...]
@@ -803,6 +806,8 @@ _REVIEW_DECISIONS = (
     f"SELECT document_id, {', '.join(DECISION_COLUMNS)} FROM decisions "
     "WHERE document_id IN ({}) ORDER BY document_id, at, id"
 )
+_WHO = itemgetter(0)
+"""A review span row's annotator."""
 _REVIEW_SPANS = (
     'SELECT annotator_id, label_id, start, "end", attributes, id, note, fragments, document_id '
     "FROM spans WHERE document_id IN ({}) ORDER BY document_id, start"
@@ -811,32 +816,41 @@ _REVIEW_SPANS = (
 
 
 def iter_review_rows(conn: Connection, names: Names, uids: Sequence[str] | None,
-                     batch: int) -> Iterator[ReviewRows]:
+                     batch: int, annotators: Collection[str]) -> Iterator[ReviewRows]:
     """The :class:`ReviewRows` of the documents ``uids`` (default: all), in store order, read
-    ``batch`` documents at a time with one query per table, through the driver."""
+    ``batch`` documents at a time with one query per table, through the driver. Who marked a
+    document done is read only where that tells something about ``annotators`` (those whose
+    work is compared): a document where one of them has no span, or with document labels;
+    elsewhere each of them is compared for their spans, done or not (the done marks of a
+    corpus where everyone annotated every document were a tenth of its read)."""
     named = RowNames({name: who for who, name in names.annotator_names(conn).items()},
                      dict(names.label_names(conn)))
+    wanted = {named.annotators[name] for name in annotators if name in named.annotators}
     for docs in _document_pages(conn, uids, batch):
         ids = list(docs)
         where = marks(ids)
         spans = {doc_id: tuple(rows) for doc_id, rows in groupby(
             execute(conn, _REVIEW_SPANS.format(where), ids), itemgetter(8))}
+        present = {doc_id: set(map(_WHO, rows)) for doc_id, rows in spans.items()}
+        doc_labels = _doc_labels_for(conn, names, docs, None)
+        unsure = [doc_id for doc_id in ids
+                  if doc_labels[doc_id] or not wanted <= present.get(doc_id, frozenset())]
         done: dict[int, set[int]] = {}
-        for doc_id, who in execute(
-                conn, "SELECT document_id, annotator_id FROM document_status WHERE state = "
-                f"'done' AND document_id IN ({where})", ids):
-            done.setdefault(doc_id, set()).add(who)
+        for part in chunks(unsure):
+            for doc_id, who in execute(
+                    conn, "SELECT document_id, annotator_id FROM document_status WHERE state "
+                    f"= 'done' AND document_id IN ({marks(part)})", part):
+                done.setdefault(doc_id, set()).add(who)
         decided: dict[int, list[DecisionRow]] = {}
         for doc_id, *row in execute(conn, _REVIEW_DECISIONS.format(where), ids):
             decided.setdefault(doc_id, []).append(DecisionRow.read(row))
         related = {doc_id for doc_id, in execute(
             conn, f"SELECT DISTINCT document_id FROM relations WHERE document_id IN ({where})",
             ids)}
-        doc_labels = _doc_labels_for(conn, names, docs, None)
         for doc_id, uid in docs.items():
             rows = decided.get(doc_id)
             yield ReviewRows(
-                uid, spans.get(doc_id, ()), done.get(doc_id, ()),
+                uid, spans.get(doc_id, ()), present.get(doc_id, ()), done.get(doc_id, ()),
                 () if rows is None else tuple((r.kind, r.category, tuple(r.sources),
                                                r.gold_span_id) for r in rows),
                 () if rows is None else tuple(decision_from_row(conn, names, r, uid, {}, {})

@@ -26,8 +26,8 @@ from db.store import Store
 if TYPE_CHECKING:
     from annotate.overlap_matching import Progress
 
-_WHO, _ID = itemgetter(0), itemgetter(5)
-"""A span row's annotator and id."""
+_ID = itemgetter(5)
+"""A span row's id."""
 PLANNED = 500
 """Documents planned together by :func:`accept_agreed`."""
 
@@ -207,7 +207,7 @@ def _accept_agreed(store: Store, decided_by: str, chosen: Sequence[str],
     aligned: list[str] = []
     at, ids = utc_now(), fresh_ids()
     named, chosen_ids = None, []
-    for material in store.iter_review_rows(uids):
+    for material in store.iter_review_rows(uids, chosen):
         if material.names is not named:  # one for every document of a read
             named = material.names
             chosen_ids = [who for name in chosen if (who := named.annotators.get(name)) is not None]
@@ -235,11 +235,10 @@ def _accept_at_sight(material: ReviewRows, decided_by: str, chosen: Sequence[str
     the open fully agreed items for ``chosen`` (whose ids in the rows are ``chosen_ids``) of
     a document with no relation, made ``at`` with ids from ``ids_drawn``, found without
     aligning; False (nothing added) when they take an alignment."""
-    uid, spans, done, decided, label_decisions, doc_labels, related, names = material
+    uid, spans, present, done, decided, label_decisions, doc_labels, related, names = material
     if related:
         return False
     ids = names.annotators  # the rows name annotators and labels by id
-    present = set(map(_WHO, spans))  # (no frame per document)
     considered = [who for who in chosen_ids if who in present or who in done]
     ruled: Collection[str] = ()
     if decided:

@@ -1046,12 +1046,13 @@ class Store:
         with self._read() as conn:
             yield from bulk.iter_review(conn, self.names, uids, batch, heard, columns)
 
-    def iter_review_rows(self, uids: Sequence[str] | None = None,
+    def iter_review_rows(self, uids: Sequence[str] | None, annotators: Collection[str],
                          batch: int = 500) -> Iterator[bulk.ReviewRows]:
-        """Stream the :class:`~db.bulk.ReviewRows` of the documents ``uids`` (default: all), in
-        store order, a few queries per ``batch``."""
+        """Stream the :class:`~db.bulk.ReviewRows` of the documents ``uids`` (all: None), in
+        store order, a few queries per ``batch``, for comparing ``annotators``
+        (:func:`db.bulk.iter_review_rows`)."""
         with self._read() as conn:
-            yield from bulk.iter_review_rows(conn, self.names, uids, batch)
+            yield from bulk.iter_review_rows(conn, self.names, uids, batch, annotators)
 
     def stats(self) -> dict[str, Any]:
         with self._read() as conn:

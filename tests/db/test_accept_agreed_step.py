@@ -314,3 +314,27 @@ def test_the_open_check_takes_each_document_once(tmp_path: Path,
     assert all(type(doc_id) is int and [type(d) for d in mine] == [Decision, Decision]
                for doc_id, mine in given)  # type: ignore[misc]
     store.close()
+
+
+def test_done_marks_are_read_only_where_they_tell(tmp_path: Path) -> None:
+    """Who marked a document done decides whether an annotator with no span in it is
+    compared: a run over documents where every compared annotator has spans reads no done
+    mark (a query per 500 documents before, a tenth of the read at 10,000 documents); one
+    with a document where chen, done, has none reads them, and agrees nothing there."""
+    def run(store: Store) -> tuple[int, list[str]]:
+        store.engine.dispose()  # the run connects anew, traced
+        statements: list[str] = []
+        event.listen(store.engine, "connect",
+                     lambda dbapi_conn, _record: dbapi_conn.set_trace_callback(statements.append))
+        accepted = accept_agreed(store, "judge")
+        store.close()
+        return accepted, [s for s in statements if "document_status" in s]
+
+    assert run(agreeing(tmp_path / "all.sqlite", 12)) == (24, [])
+    store = agreeing(tmp_path / "chen.sqlite", 12)
+    doc = Document("Report 12: the ministry said forty died.", "r12")
+    store.import_documents([AnnotatedDocument(
+        doc, tuple(Span(doc.uid, 12, 15, "CLAIM", who, f"12{who}") for who in WHO), (),
+        dict.fromkeys((*WHO, "chen"), "done"))])
+    accepted, read = run(store)
+    assert accepted == 24 and len(read) == 1  # chen compared in the last document
