@@ -76,18 +76,21 @@ def header_apart(view: QTableView) -> None:
 
 def select_row(view: QTableView, model: RowsModel, row: int) -> bool:
     """Select row ``row`` of ``view`` (whose rows are selected whole, one at a time) and make
-    it current, as ``selectRow`` does; False when it was selected and current already (its
-    first cell tells), and is left as it is. The row's cells are made without asking the
-    Python ``model`` for its counts (:meth:`RowsModel.cell`): Qt asks them at each index it
-    makes, some 14 calls into Python a row selected through the view. A row made current is
-    scrolled to by Qt's view itself (unless its ``autoScroll`` is off)."""
+    it current, as ``selectRow`` does; True when it made the row current (it was not), which
+    Qt's view scrolls to itself (unless its ``autoScroll`` is off). A row selected and
+    current already (its first cell tells) is left as it is; a row current already but not
+    selected (Ctrl+click took the selection off it) is selected, and Qt scrolls to nothing:
+    False either way. The row's cells are made without asking the Python ``model`` for its
+    counts (:meth:`RowsModel.cell`): Qt asks them at each index it makes, some 14 calls into
+    Python a row selected through the view."""
     selection = view.selectionModel()
     index = model.cell(row, 0)
-    if selection.currentIndex() == index and selection.isSelected(index):
+    current = selection.currentIndex() == index
+    if current and selection.isSelected(index):
         return False
     selection.select(QItemSelection(index, model.cell(row, len(model.COLUMNS) - 1)), _ONLY)
     selection.setCurrentIndex(index, _CURRENT)
-    return True
+    return not current
 
 
 class Parts(NamedTuple):

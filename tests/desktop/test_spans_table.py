@@ -429,3 +429,26 @@ def test_changes_out_of_sight_wait_for_the_table_to_be_shown(qtbot, tmp_path):
     fresh.set_spans(TEXT, [s for s in store.spans(uid) if s.annotator == "amina"])
     assert shown == [column(fresh, c) for c in range(len(COLUMNS))]
     store.close()
+
+
+def test_a_current_row_selected_again_out_of_view_is_scrolled_to(qtbot, tmp_path):
+    """A row current but no longer selected (Ctrl+click takes the selection off and leaves
+    the row current), then scrolled out of view: its span announced again selects it, and
+    Qt's view, its current row unchanged, does not scroll to it; the dock brings it into
+    view itself, as it did before select_row told whether it selected anything."""
+    dock, store = opened_dock(qtbot, tmp_path)
+    table, hub = dock.table, dock.service.hub
+    table.setFixedHeight(table.horizontalHeader().height() + 3 * table.rowHeight(0) + 4)
+    qtbot.waitUntil(lambda: table.viewport().height() < 4 * table.rowHeight(0))
+    hub.spanSelected.emit("ministry")  # row 4, scrolled to
+    selection = table.selectionModel()
+    selection.select(dock.model.cell(4, 0), QItemSelectionModel.SelectionFlag.Deselect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+    assert selection.currentIndex().row() == 4 and not selection.selectedRows()
+    table.verticalScrollBar().setValue(0)
+    assert table.rowViewportPosition(4) + table.rowHeight(4) > table.viewport().height()
+    hub.spanSelected.emit("ministry")
+    assert [index.row() for index in selection.selectedRows()] == [4]
+    assert table.rowViewportPosition(4) >= 0
+    assert table.rowViewportPosition(4) + table.rowHeight(4) <= table.viewport().height()
+    store.close()
