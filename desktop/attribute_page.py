@@ -55,6 +55,8 @@ class AttributePage(QWidget):
         self.attributes: list[AttributeDef] = []
         self.editors: dict[str, AttributeEditor] = {}
         self._rows = _Rows(self)
+        self.setAutoFillBackground(True)  # opaque: the stack behind it is not painted (a
+        # paint event saved each time the page is uncovered)
         self._rows.setContentsMargins(0, 0, 0, 0)
         self._blank = QWidget(self)
         """Over the rows covered (none: no height). Always shown: a child shown (not one

@@ -281,6 +281,9 @@ class Inspector(QDockWidget):
         # the note for no span covers the form, in its room: showing a span and none in turn
         # changes no size, so the scroll area neither lays out again nor repaints its bars
         self.form_cover = Cover(self.form, self.empty, self._focusable)
+        self.form.setAutoFillBackground(True)  # opaque, in the window's colour as the panel
+        # under it: a span shown after none repaints the form, not the cover and the panel
+        # behind it too (two paint events, ~7 K instructions each)
         scroll = QScrollArea()
         steady_scroll_bars(scroll)
         scroll.setWidgetResizable(True)

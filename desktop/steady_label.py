@@ -6,8 +6,8 @@ the window again (a fifth of a millisecond, and a new geometry animation object 
 and each span made laid out the Span panel's form for its new offsets (~0.3 M instructions).
 :class:`SteadyLabel` holds the label outside any layout and passes a relayout on only when
 the label needs other room: word-wrapped, when its height for the width it gets changes; on
-one line, when its text no longer fits that width or its height changes. It fills its own
-background, so a new text repaints it alone, not the window under it.
+one line, when its text no longer fits that width or its height changes. The label fills its
+own background, so a new text repaints it alone, not the window under it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ class SteadyLabel(QWidget):
         self.label = QLabel(self) if label is None else label
         self.label.setParent(self)
         self.label.setWordWrap(wrap)
-        self.setAutoFillBackground(True)  # a new text repaints this widget, not the window
-        # under it (the label is drawn over what is behind it)
+        self.label.setAutoFillBackground(True)  # a new text repaints the label, not the
+        # window under it; the label, over all of this widget, is painted alone (this widget
+        # behind it was given a paint event of its own, with nothing to show)
         if wrap:
             policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             policy.setHeightForWidth(True)

@@ -277,12 +277,13 @@ def test_the_title_and_the_texts_scroll_bar_repaint_over_their_own_background(
     nor the bar's own container, is repainted under them at each document opened."""
     frame = window.editor.view.parentWidget()
     bar = window.editor.view.verticalScrollBar()
-    behind = [window, window.centralWidget(), frame, window.editor.view, bar.parentWidget()]
-    heading = window.editor.title.parentWidget()
-    paints = Events(QEvent.Type.Paint, [*behind, heading])
+    title = window.editor.title
+    behind = [window, window.centralWidget(), frame, window.editor.view, bar.parentWidget(),
+              title.parentWidget()]  # (the label's holder: the label fills its background)
+    paints = Events(QEvent.Type.Paint, [*behind, title])
     for _ in range(2):  # (the third title takes more lines: the window is laid out again)
         next_document(qtbot, window)
-    assert paints.count[heading] >= 1  # the background of the title's label
+    assert paints.count[title] >= 1
     assert [paints.count[widget] for widget in behind] == [0] * len(behind)
 
 

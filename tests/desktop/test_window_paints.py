@@ -647,6 +647,31 @@ def test_a_span_made_draws_no_caption_of_the_span_panel_anew(window, qtbot):
     assert style.texts == []
 
 
+def test_a_span_made_after_none_paints_the_form_not_what_is_behind_it(window, qtbot):
+    """A span made after none uncovers the Span panel's form: Qt gave a paint event to the
+    panel, the cover and the form (all three in the window's colour), to the stack of
+    attribute pages under the page shown and to the offsets' holder under their label. The
+    form, the page and the label are opaque now: what is behind them is not painted, and what
+    is on screen after each press is what the panel draws when painted whole."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    behind = [inspector.widget().widget(), inspector.form_cover, inspector.attributes,
+              inspector._offsets_row]
+    paints = Paints([inspector.form, *behind])
+    counted: Counter[QWidget] = Counter()
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            paints.count.clear()
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            counted += paints.count
+            shown = on_screen(inspector)  # (before the grab, which paints every widget)
+            assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
+    assert counted[inspector.form] >= len(PLACES)  # (uncovered: painted)
+    assert [counted[widget] for widget in behind] == [0] * len(behind)
+
+
 def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot,
                                                                     monkeypatch):
     """The captions of a label's fields are shown at each span made, relabel and undo: as
