@@ -157,7 +157,7 @@ class RowPainting(KeptParts):
         if self._painted_by_qt():
             super().paintEvent(event)
             return
-        model, viewport, selection, _bar, columns, vertical = self.parts()
+        model, viewport, selection, _bar, header, vertical = self.parts()
         rows = model.rowCount()
         region = event.region()
         areas = [area.getCoords() for area in region] if 1 < region.rectCount() <= AREAS \
@@ -191,7 +191,7 @@ class RowPainting(KeptParts):
             if grid:
                 colour = look.grid(self, option, plain)
                 edges = (self._columns[0][1] if self._columns else  # (the header's length)
-                         columns.length(), vertical.length())
+                         header.length(), vertical.length())
                 for area, first, last, columns in reached:
                     self._paint_grid(painter, colour, area, edges,
                                      [bottoms[row] for row in range(first, last + 1)], columns)
