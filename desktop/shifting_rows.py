@@ -180,27 +180,30 @@ class ShiftingTableView(ShiftingRows, QTableView):
             if (count - 1 - min(value, count - page)) * height < shown \
                     and model.canFetchMore(QModelIndex()):
                 return False  # the last row in view: Qt's layout fetches more rows
-            _set_range(bar, count - page, value)
+            _set_range(bar, count - page, value, bar.maximum())
             bar.setPageStep(page)
         else:  # the bar shown only while the rows overflow: shown before and after
-            rows = count - bar.pageStep()
-            if bar.maximum() <= 0 or rows <= 0:
+            rows, before = count - bar.pageStep(), bar.maximum()
+            if before <= 0 or rows <= 0:
                 return False
-            _set_range(bar, rows, bar.value())
+            _set_range(bar, rows, bar.value(), before)
         if not header.updatesEnabled():  # (Qt's table stops them when rows go, till laid out)
             header.setUpdatesEnabled(True)
         return True
 
 
-def _set_range(bar: QScrollBar, maximum: int, value: int) -> None:
-    """Give ``bar`` (at ``value``) the range from 0 to ``maximum``, as Qt's layout does, but
-    unheard by its scroll area when its value stays: the bar is shown before and after, and
-    the area's answer to a new range, a queued relayout of its bars and viewport (posted,
-    delivered through the view's event filters, and finding every child where it was: ~40 K
-    instructions at each span made or deleted in the Spans table, each entry put on top of
-    the History), would change nothing. A value the range no longer holds is moved with the
-    bar heard (the view scrolls)."""
-    if value > maximum:
+def _set_range(bar: QScrollBar, maximum: int, value: int, before: int) -> None:
+    """Give ``bar`` (at ``value``, its maximum ``before``) the range from 0 to ``maximum``,
+    as Qt's layout does, but unheard by its scroll area when its value stays and its range
+    still holds more than one value, or still does not: the bar is shown before and after,
+    and the area's answer to a new range, a queued relayout of its bars and viewport
+    (posted, delivered through the view's event filters, and finding every child where it
+    was: ~40 K instructions at each span made or deleted in the Spans table, each entry put
+    on top of the History), would change nothing. A value the range no longer holds is
+    moved with the bar heard (the view scrolls); a range that comes to hold more than one
+    value or ceases to is heard too: under a style of transient bars (macOS's), a bar always
+    shown is shown only while it can scroll, and the area shows or hides it then."""
+    if value > maximum or (maximum > 0) != (before > 0):
         bar.setRange(0, maximum)
         return
     blocked = bar.blockSignals(True)

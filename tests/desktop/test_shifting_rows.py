@@ -13,7 +13,9 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QProxyStyle,
     QScrollBar,
+    QStyle,
     QStyledItemDelegate,
     QTableView,
     QWidget,
@@ -319,3 +321,41 @@ def test_a_new_range_of_the_bar_sends_the_view_no_relayout(qtbot, policy,
     qtbot.wait(10)
     assert bar.value() == bar.maximum()
     assert scrolls_as_laid_out(view) and shows_whole(view.viewport())
+
+
+class Transient(QProxyStyle):
+    """A style whose scroll bars are transient (macOS's, as the system sets it by default):
+    a bar, even one always shown, is shown only while its range holds more than one value."""
+
+    def styleHint(self, hint, option=None, widget=None, data=None) -> int:
+        if hint == QStyle.StyleHint.SH_ScrollBar_Transient:
+            return 1
+        return super().styleHint(hint, option, widget, data)
+
+
+def test_a_transient_bar_shows_once_the_rows_overflow_and_hides_once_they_fit(
+        qtbot, monkeypatch: pytest.MonkeyPatch):
+    """Under a style of transient bars, a bar always shown is shown only while the rows
+    overflow the viewport, as the scroll area finds when it hears the bar's new range: the
+    rows that come to overflow a view they fitted show its bar, and those that go till the
+    rest fit hide it (a new range set unheard left the bar hidden over rows it could scroll,
+    and shown over rows that all fit)."""
+    rows, _laid = bar_always_shown(qtbot, "table", 3, monkeypatch)
+    view = rows.view
+    style = Transient("Fusion")
+    for widget in (view, view.verticalScrollBar(), view.horizontalScrollBar()):
+        widget.setStyle(style)
+    qtbot.wait(20)
+    bar = view.verticalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()
+    fit = view.viewport().height() // view.rowHeight(0)
+    for _ in range(fit):
+        rows.put(1, "new")
+        qtbot.wait(10)
+        assert bar.isVisible() == (bar.maximum() > 0), rows.count()
+    assert bar.isVisible()
+    while rows.count() > 3:
+        rows.take(0, 1)
+        qtbot.wait(10)
+        assert bar.isVisible() == (bar.maximum() > 0), rows.count()
+    assert not bar.isVisible()
