@@ -89,11 +89,14 @@ def inserting(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     for an adapter for it, and raising and clearing an AttributeError on the way (four times
     per gold span and decision of accept-agreed), and each value bound costs a call into
     SQLite and a copy (seven more per gold span and decision: its annotator, times, kind,
-    who decided and gold labels)."""
+    who decided and gold labels). The first column is always bound: each row's first value
+    is its id, which a refusal of the row names (:func:`db.many_edits._insert_new`; a single
+    row's id would be written into the statement, as the same in every row)."""
     first = rows[0] if rows else ()
     last = rows[-1] if rows else ()
     written: dict[int, str] = {}  # by column: what the statement says instead of "?"
-    for i, value in enumerate(first):
+    for i in range(1, len(first)):
+        value = first[i]
         said = "NULL" if value is None else _literal(value)
         if said is not None and last[i] == value \
                 and list(map(itemgetter(i), rows)).count(value) == len(rows):
@@ -103,9 +106,7 @@ def inserting(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     sql = f"INSERT INTO {table} ({names}) VALUES ({values}){tail}"
     if not written:
         return sql, rows
-    kept = [i for i in range(len(columns)) if i not in written]
-    if not kept:
-        return sql, [()] * len(rows)
+    kept = [i for i in range(len(columns)) if i not in written]  # (the first among them)
     if len(kept) == 1:
         return sql, [(row[kept[0]],) for row in rows]
     return sql, list(map(itemgetter(*kept), rows))

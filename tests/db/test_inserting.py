@@ -27,7 +27,7 @@ def _stored(sql: str, rows: Any) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("rows", [
     [("a", None, 1, 2), ("b", None, 3, None)],  # note NULL in every row, "end" in one only
     [("a", "seen", 1, 2), ("b", None, 3, 4)],  # NULL in some rows only: bound
-    [("a", None, None, None)],  # every column written, none bound
+    [("a", None, None, None)],  # every column written but the id, always bound
     [("a", "it's", 7, 2), ("b", "it's", 7, 4)],  # a quote: bound; 7 in every row: written
     [("a", "x?", 1.5, -1), ("b", "x?", 1.5, -1)],  # a placeholder, a float: bound
     [("a", "2026-12-07T15:59:34Z", 1, 2), ("b", "2026-12-07T15:59:34Z", 1, 3)],
@@ -38,7 +38,7 @@ def test_the_rows_stored_are_the_rows_given(rows: list[tuple[Any, ...]]) -> None
     def written(value: Any) -> bool:  # NULL, or an integer or plain word: in the statement
         return value is None or type(value) is int or (
             type(value) is str and value.replace("-", "").replace(":", "").isalnum())
-    same = [i for i in range(len(COLUMNS))
+    same = [i for i in range(1, len(COLUMNS))  # (the first, a row's id, always bound)
             if len({r[i] for r in rows}) == 1 and written(rows[0][i])]
     assert sql.count("?") == len(COLUMNS) - len(same)
     assert all(len(row) == len(COLUMNS) - len(same) for row in params)

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from server_store import fresh_store_location
 
-from annotate.commands import AddDecision, Batch, CreateSpan, Decision
+from annotate.commands import (
+    AcceptAgreed,
+    AddDecision,
+    Batch,
+    CreateSpan,
+    Decision,
+    gold_parts,
+)
 from annotate.errors import ValidationError
 from annotate.model import GOLD, AnnotatedDocument, Document, Span, new_id
 from db.standing import DecidedMeanwhile
@@ -108,3 +115,27 @@ def test_two_commands_deciding_one_item_are_refused(store: Store) -> None:
     with pytest.raises(DecidedMeanwhile, match="you accepted this item already"):
         store.apply_each([accept(first, 4, 12), accept(first, 4, 12)], "judge")
     assert gold_and_steps(store) == (0, 0)
+
+
+def one_step(store: Store, commands) -> AcceptAgreed:
+    """An accept-agreed step of ``commands``, read now (its sources not looked for)."""
+    return AcceptAgreed.made_of(gold_parts(commands), read_after=store.last_journal_id())
+
+
+def test_one_span_or_decision_whose_id_is_taken_is_named(store: Store) -> None:
+    """An accept-agreed step of one item (a single gold span and decision) whose id is taken
+    is refused naming that id: written alone, its row's values are all the same in every row,
+    and the id, written into the statement with the rest, was no longer the first value of
+    the row the refusal names (``span {} exists already``: the attributes)."""
+    first, second = uids(store)
+    store.apply_each([accept(first, 0, 3, span_id="taken"), accept(second, 7, 13)], "judge")
+    before = gold_and_steps(store)
+    with pytest.raises(ValidationError, match="span taken exists already"):
+        store.apply(one_step(store, accept(first, 4, 12, span_id="taken").commands), "judge")
+    taken = store.decisions(first)[0]
+    step = accept(second, 0, 6)
+    again = AddDecision(Decision(taken.id, second, "accept", ("x",), step.commands[0].span,  # type: ignore[attr-defined]
+                                 "judge"))
+    with pytest.raises(ValidationError, match=f"decision {taken.id} exists already"):
+        store.apply(one_step(store, [step.commands[0], again]), "judge")
+    assert gold_and_steps(store) == before
