@@ -98,9 +98,11 @@ def inserting(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     for i in range(1, len(first)):
         value = first[i]
         said = "NULL" if value is None else _literal(value)
-        if said is not None and last[i] == value \
-                and list(map(itemgetter(i), rows)).count(value) == len(rows):
-            written[i] = said
+        if said is not None and last[i] == value:
+            column = list(map(itemgetter(i), rows))
+            # the same value in every row, and of one type (1, 1.0 and True are equal)
+            if column.count(value) == len(rows) and set(map(type, column)) == {type(value)}:
+                written[i] = said
     values = ", ".join(written.get(i, "?") for i in range(len(columns)))
     names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is a keyword
     sql = f"INSERT INTO {table} ({names}) VALUES ({values}){tail}"

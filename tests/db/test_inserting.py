@@ -44,6 +44,16 @@ def test_the_rows_stored_are_the_rows_given(rows: list[tuple[Any, ...]]) -> None
     assert all(len(row) == len(COLUMNS) - len(same) for row in params)
 
 
+def test_values_equal_but_of_other_types_are_bound() -> None:
+    """1, 1.0 and True are equal, not the same value: a column holding them in turn is
+    bound, and stored as each row gives it (written as the first row's 1, a TEXT column held
+    '1' where the row gave 1.0)."""
+    rows = [("a", 1, 1, 2), ("b", 1.0, 1, 2), ("c", True, 1, 2)]
+    sql, params = inserting("t", COLUMNS, rows)
+    assert _stored(sql, params) == _stored("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    assert sql.count("?") == 2  # the id, the note; start and end written
+
+
 def test_a_column_null_in_every_row_is_not_bound() -> None:
     sql, params = inserting("t", COLUMNS, [("a", None, 1, 2), ("b", None, 3, 4)], " -- tail")
     assert sql == 'INSERT INTO t ("id", "note", "start", "end") VALUES (?, NULL, ?, ?) -- tail'
