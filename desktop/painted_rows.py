@@ -158,7 +158,7 @@ class RowPainting(KeptParts):
             super().paintEvent(event)
             return
         model, viewport, selection, _bar, header, vertical = self.parts()
-        rows = model.rowCount()
+        rows = model.rowCount() if model is not None else 0  # (none: its model was deleted)
         region = event.region()
         areas = [area.getCoords() for area in region] if 1 < region.rectCount() <= AREAS \
             else [event.rect().getCoords()]

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import QHeaderView, QScrollBar, QTableView, QWidget
+from shiboken6 import isValid
 
 Index = QModelIndex | QPersistentModelIndex
 _ONLY = QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -96,7 +97,8 @@ def select_row(view: QTableView, model: RowsModel, row: int) -> bool:
 class Parts(NamedTuple):
     """A table view's parts a key press's changes and paints use."""
 
-    model: QAbstractTableModel
+    model: QAbstractTableModel | None
+    """None once the view's model was deleted."""
     viewport: QWidget
     selection: QItemSelectionModel
     bar: QScrollBar
@@ -116,8 +118,10 @@ class KeptParts:
     _kept: Parts | None = None
 
     def parts(self) -> Parts:
+        """The parts, asked of Qt again once the model kept was deleted (the view then has
+        none: a paint called into the deleted model)."""
         kept = self._kept
-        if kept is None:
+        if kept is None or (kept.model is not None and not isValid(kept.model)):
             view: QTableView = self  # type: ignore[assignment]
             kept = self._kept = Parts(view.model(), view.viewport(), view.selectionModel(),
                                       view.verticalScrollBar(), view.horizontalHeader(),

@@ -393,6 +393,23 @@ def test_the_views_parts_are_asked_once_until_one_is_set(qtbot, monkeypatch):
     assert viewport.grab().toImage() == ours  # (row 3 selected, as Qt paints it)
 
 
+def test_a_model_deleted_leaves_no_part_kept(qtbot):
+    """A model deleted while its view lives (the view then has none): the parts kept are
+    dropped with it, and a paint draws no row; with the deleted model kept, the next paint
+    called into a deleted object (PySide ended the process printing its error)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from shiboken6 import isValid
+
+    view = shown_table(qtbot, 6, 3, 200)
+    model = view.model()
+    assert view.parts().model is model
+    model.deleteLater()
+    QCoreApplication.sendPostedEvents(model, QEvent.Type.DeferredDelete)
+    assert not isValid(model)
+    assert view.parts().model is None
+    view.viewport().grab()  # (no row to paint, nothing raised)
+
+
 def test_an_area_repainted_is_read_in_one_call(qtbot, monkeypatch):
     """Each rectangle to repaint is read in one call (its coordinates), not asked for its
     left, top, right and bottom in turn to find its rows and columns and again to draw its
