@@ -129,12 +129,17 @@ def test_one_span_or_decision_whose_id_is_taken_is_named(store: Store) -> None:
     the row the refusal names (``span {} exists already``: the attributes)."""
     first, second = uids(store)
     store.apply_each([accept(first, 0, 3, span_id="taken"), accept(second, 7, 13)], "judge")
+    # the sources the steps below accept, agreeing with their gold spans (a server's store
+    # checks each source as it stands: its commits come in no order the journal could show)
+    store.apply_each([CreateSpan(Span(uid, start, end, "CLAIM", "amina", f"source-{start}-{end}"))
+                      for uid, start, end in ((first, 4, 12), (second, 0, 6))], "amina")
     before = gold_and_steps(store)
     with pytest.raises(ValidationError, match="span taken exists already"):
         store.apply(one_step(store, accept(first, 4, 12, span_id="taken").commands), "judge")
     taken = store.decisions(first)[0]
     step = accept(second, 0, 6)
-    again = AddDecision(Decision(taken.id, second, "accept", ("x",), step.commands[0].span,  # type: ignore[attr-defined]
+    again = AddDecision(Decision(taken.id, second, "accept", ("source-0-6",),
+                                 step.commands[0].span,  # type: ignore[attr-defined]
                                  "judge"))
     with pytest.raises(ValidationError, match=f"decision {taken.id} exists already"):
         store.apply(one_step(store, [step.commands[0], again]), "judge")
