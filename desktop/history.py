@@ -26,7 +26,7 @@ from annotate.journal_entry import JournalEntry
 from desktop.choices import fill_choices
 from desktop.deferred import DeferredDock
 from desktop.painted_rows import PaintedTable
-from desktop.plain import line, tooltip
+from desktop.plain import MESSAGE, line, tooltip
 from desktop.plain_cells import PlainCells
 from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
@@ -44,9 +44,10 @@ WIDEST = ("2026-12-31 23:59:59", "annotator name", "create span (undone)", "",
 """What the columns (but the stretched one) are sized to hold."""
 MARGIN = 8
 Row = tuple[str, str, str, str, str, str]
-"""An entry's cells as shown (one per column) and its "What" whole, for its tooltip (made
-when asked for: an entry put on top at each key press made it, ~10 K instructions, for a
-tooltip seldom shown)."""
+"""An entry's cells as shown (one per column) and its "What" as far as its tooltip shows it
+(:data:`~desktop.plain.MESSAGE` and one more character, which the tooltip's cut marks), the
+tooltip made when asked for: an entry put on top at each key press made it, ~10 K
+instructions, for a tooltip seldom shown."""
 
 
 class HistoryModel(RowsModel):
@@ -292,7 +293,7 @@ class HistoryDock(DeferredDock):
         what = describe(*entry.step)
         return (line(entry.at.replace("T", " ").removesuffix("Z")), line(entry.annotator),
                 line(self._operation(entry)), line(what), line(self._where(entry, titles)),
-                what)
+                what[: MESSAGE + 1])
 
     @staticmethod
     def _operation(entry: JournalEntry) -> str:

@@ -331,3 +331,21 @@ def test_an_entry_put_on_top_makes_no_tooltip(qtbot, path: Path, tmp_path: Path,
     assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == tooltip("delete ORG [4, 7)")
     assert model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) is None
     window.service.store.close()
+
+
+def test_an_entry_keeps_no_more_of_a_long_what_than_its_tooltip_shows(qtbot, path: Path,
+                                                                       tmp_path: Path):
+    """A "What" of data as long as it may be (a refusal's reason, a document label's value)
+    is kept for the tooltip only as far as the tooltip shows it, for each of the 500 entries
+    listed: the tooltip reads as the whole text's."""
+    from annotate.journal_entry import JournalEntry
+    from desktop.plain import MESSAGE, tooltip
+
+    window, _first = history_with_an_entry(qtbot, path, tmp_path)
+    reason = "r" * 1_000_000
+    entry = JournalEntry(1, "2026-12-07T17:00:00Z", "amina", "create_span_refused", "event",
+                         "closed", {"op": "create_span", "reason": reason})
+    row = window.history._row(entry, {})
+    assert len(row[5]) <= MESSAGE + 1
+    assert tooltip(row[5]) == tooltip(f"create_span of create_span refused: {reason}")
+    window.service.store.close()
