@@ -116,12 +116,17 @@ def open_samples_window(qtbot, tmp_path: Path) -> MainWindow:
 
 
 def shown_spans_dock(qtbot, store: Store) -> SpansTable:
-    """The Spans dock alone on ``store`` for annotator amina, shown at 600 x 300."""
+    """The Spans dock alone on ``store`` for annotator amina, shown at 600 x 300, once the
+    search index its service brings up to date on starting is done: the service makes ``store``
+    wait at most 50 ms for the lock, as the window's thread does, and a test writing it
+    directly meanwhile was refused by a chunk of that index on a loaded machine ("the store
+    is busy"; as :func:`open_window`)."""
     dock = SpansTable(Service(store, "amina"))
     qtbot.addWidget(dock)
     dock.resize(600, 300)
     with qtbot.waitExposed(dock):
         dock.show()
+    qtbot.waitUntil(lambda: not dock.service.indexing, timeout=20_000)
     return dock
 
 
