@@ -696,6 +696,71 @@ def test_a_span_made_then_selected_asks_for_its_lines_once_until_painted_or_scro
     assert asked[2].boundingRect().contains(line_rect(view, made))
 
 
+@pytest.mark.parametrize(("category", "lines"), [("claim", 1), ("denial", 1), ("entity", 2)])
+def test_a_span_change_repaints_the_next_line_only_where_underlines_reach_it(qtbot, category,
+                                                                             lines):
+    """A claim or a denial made, changed or removed among none but claims and denials asks
+    for its line and the few pixels round it (the next line too: Qt then drew four lines of
+    text for a one-line span); an underlined one, whose underlines stack down into the next
+    line, for that line too."""
+    view = shown_view(qtbot, 200)
+    text = "\n".join(f"line {n} of the report, its army and convoy" for n in range(60))
+    view.set_document(text, [style("c", text, "line 3 of the")])
+    view.viewport().repaint()
+    asked = []
+    view.viewport().update = asked.append
+    made = style("m", text, "line 2 of the report", category)
+    view.update_spans([made])
+    view.viewport().repaint()  # (what was asked is painted: asked again below)
+    view.update_spans(removed_ids=[made.id])
+    spacing = view.fontMetrics().lineSpacing()
+    for region in asked:
+        rect = region.boundingRect()
+        assert rect.contains(line_rect(view, made))
+        assert rect.height() == lines * spacing + 2 * view_module.MARK_OVERHANG, rect
+
+
+LINES = "\n".join(f"line {n} of the report, its army and convoy" for n in range(60))
+
+
+def lines_marks() -> list[SpanStyle]:
+    """Entities stacked three deep and another label's dotted line on line 2 (the deepest
+    underline reaches into line 3), a claim nested in a claim on line 3, a denial on 4."""
+    def on(line: int, needle: str, span_id: str, category: str, color: str) -> SpanStyle:
+        start = LINES.index(needle, LINES.index(f"line {line} of"))
+        return SpanStyle(span_id, start, start + len(needle), span_id.upper(), category, color)
+
+    return [on(2, "line 2 of the report", "e", "entity", BLUE),
+            on(2, "2 of the", "f", "entity", GREEN),
+            on(2, "of the report, its army", "g", "entity", "#CC79A7"),
+            on(2, "army and convoy", "o", "other", "#999999"),
+            on(3, "line 3 of the report", "c", "claim", BLUE),
+            on(3, "3 of the", "n", "claim", GREEN),
+            on(4, "line 4 of", "d", "denial", "#D55E00")]
+
+
+@pytest.mark.parametrize("scene", ["lines", "paragraph"])
+def test_a_span_changed_among_stacked_marks_leaves_on_screen_what_a_whole_paint_draws(
+        qtbot, scene):
+    """Each span removed and put back among nested claims, a denial, entities stacked three
+    deep and another label's dotted line: after each partial repaint the view on screen is
+    pixel for pixel its whole paint (no mark left behind below the lines repainted)."""
+    view = shown_view(qtbot)
+    text, spans = (LINES, lines_marks()) if scene == "lines" else \
+        (PARAGRAPH, paragraph_marks()[7:21])
+    view.set_document(text, spans)
+    viewport = view.viewport()
+    for span in spans:
+        for change in ({"removed_ids": [span.id]}, {"changed": [span]}):
+            view.update_spans(**change)
+            QApplication.processEvents()
+            origin = viewport.mapTo(view, QPoint(0, 0))
+            shown = view.screen().grabWindow(view.winId(), origin.x(), origin.y(),
+                                             viewport.width(), viewport.height()).toImage()
+            whole = viewport.grab().toImage().convertToFormat(shown.format())
+            assert shown == whole, (span.id, change)
+
+
 @pytest.mark.parametrize("selected", [None, "c8", "d10"])
 def test_marks_painted_again_make_no_new_boxes_or_points(qtbot, monkeypatch, selected):
     """A paint after a key press draws mostly the marks the paint before drew: their boxes,
