@@ -7,18 +7,21 @@ Cancelling (``job.cancel()``, thread-safe) is checked whenever the job reports p
 then raises :class:`annotate.errors.Cancelled`. A job still running when the window closes
 or the program ends is cancelled and waited for (:func:`stop_jobs`). Import and export are in
 :mod:`desktop.transfer_jobs`. While the window starts, jobs are held and started once it has
-painted (:func:`hold_jobs`, :func:`release_jobs`).
+painted (:func:`hold_jobs`, :func:`release_jobs`). A worker never lets go of the work it ran:
+the GUI thread does (:func:`start_work`).
 """
 
 from __future__ import annotations
 
 import atexit
+import itertools
 import math
 import os
 import subprocess
 import sys
 import threading
 import time
+import traceback
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from annotate.errors import (
     Cancelled,
@@ -265,9 +268,13 @@ class ChildJob(Job):
 
 
 _started: weakref.WeakSet[Job] = weakref.WeakSet()
-"""The jobs started and not yet let go of (a running job is held by its thread)."""
+"""The jobs started and not yet let go of (a running job is held by :data:`_working`)."""
 
 Work = QRunnable | Callable[[], object]
+_working: dict[int, Work] = {}
+"""The work given to the pool, by the number it was started under, until the GUI thread lets
+go of it (:class:`_Ended`)."""
+_numbers = itertools.count()
 _held: list[Work] | None = None
 """Work asked for while the window starts, to be started once it has painted (None: nothing
 is held, work starts when asked)."""
@@ -293,7 +300,32 @@ def in_background() -> None:
         pass
 
 
-def _run_in_background(work: Work) -> None:
+class _Ended(QObject):
+    """Lets go of the work a worker ran, on the GUI thread (where this lives), once the worker
+    is done with it: ``ended`` is queued after the work's own last signal. Since 1d6615b the
+    pool's thread held the work until its run returned, and so let go of it last whenever the
+    GUI thread had heard the job's end and let go first (the usual order: a job closes its
+    store after its ``finished``): the job and its signals were deleted on that thread, and
+    PySide's connections to them undone there while the GUI thread used them (the model runs'
+    progress dialog, deleted at that end, had its Cancel connected to the job's cancel): a
+    segfault in a pooled thread with no Python frame, within 8-550 quick jobs run as the
+    model runs run them (session 24's CI: rc 139)."""
+
+    ended = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended.connect(self._let_go)
+
+    @Slot(int)
+    def _let_go(self, number: int) -> None:
+        _working.pop(number, None)
+
+
+_ended = _Ended()
+
+
+def _run(work: Work) -> None:
     in_background()
     if isinstance(work, QRunnable):
         work.run()
@@ -301,13 +333,27 @@ def _run_in_background(work: Work) -> None:
         work()
 
 
+def _run_in_background(number: int) -> None:
+    """Run the work started under ``number`` on this pooled thread, holding it no longer than
+    the run (its traceback too, printed as the pool prints it), then have the GUI thread let
+    go of it."""
+    try:
+        _run(_working[number])
+    except BaseException:  # what the pool would print, printed while the work is held
+        traceback.print_exc()
+    _ended.ended.emit(number)
+
+
 def start_work(work: Work, held: bool = True) -> None:
     """Run ``work`` on ``QThreadPool.globalInstance()`` (:func:`in_background`); while the
-    window's start holds jobs, once :func:`release_jobs` is called if ``held``."""
+    window's start holds jobs, once :func:`release_jobs` is called if ``held``. The pool's
+    thread holds no reference to it: the GUI thread lets go of it (:class:`_Ended`)."""
     if held and _held is not None:
         _held.append(work)
     else:
-        QThreadPool.globalInstance().start(partial(_run_in_background, work))
+        number = next(_numbers)
+        _working[number] = work
+        QThreadPool.globalInstance().start(partial(_run_in_background, number))
 
 
 def hold_jobs() -> None:
@@ -340,6 +386,7 @@ def stop_jobs() -> None:
     for job in list(_started):
         job.cancel()
     QThreadPool.globalInstance().waitForDone()
+    _working.clear()  # (the work ended: its ends may be heard no more)
     from desktop import child_process  # (a worker's, imported when a child is started)
 
     child_process.let_go()  # its spare child, if one waits

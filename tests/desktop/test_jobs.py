@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,7 +32,7 @@ from desktop.dialogs.transfer import (
     ImportDialog,
     checked,
 )
-from desktop.jobs import BACKGROUND_NICE, start_work
+from desktop.jobs import BACKGROUND_NICE, Job, start_work
 from desktop.transfer_jobs import (
     CANCELLED,
     SKIPPED,
@@ -484,3 +485,30 @@ def test_work_runs_scheduled_below_the_gui_thread(qtbot) -> None:
     assert seen["worker"] == min(gui + BACKGROUND_NICE, 19) > gui
     assert seen["child"] == seen["worker"]  # a child it starts (the pair's figures) as well
     assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == gui  # the program is not lowered
+
+
+def test_the_gui_thread_lets_go_of_a_job_whose_worker_outlived_its_last_signal(qtbot) -> None:
+    """A job's worker goes on after its last signal (closing the job's store), and the GUI
+    thread lets go of the job when it hears that signal: the job, its signals and the
+    connections PySide holds for them are deleted on the GUI thread all the same, never on
+    the worker's while the GUI thread uses them (a segfault in a pooled thread)."""
+    heard = threading.Event()
+
+    class Lingering(Job):
+        held_at_start = False
+
+        def run(self) -> None:
+            self.signals.finished.emit(None)
+            heard.wait(TIMEOUT_MS / 1000)  # until the GUI thread heard it and let go first
+
+    held = [Lingering("unused")]
+    deleted_on: list[threading.Thread] = []
+    weakref.finalize(held[0], lambda: deleted_on.append(threading.current_thread()))
+
+    def let_go(_result: object) -> None:
+        held.clear()
+        heard.set()
+    held[0].signals.finished.connect(let_go)
+    held[0].start()
+    qtbot.waitUntil(lambda: bool(deleted_on), timeout=TIMEOUT_MS)
+    assert deleted_on == [threading.main_thread()]

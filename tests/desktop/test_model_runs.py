@@ -4,7 +4,11 @@ leaves no model."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 
 PEOPLE = ("Amina", "Omar", "Fatou", "Ibrahim")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +70,48 @@ def test_a_cancelled_training_leaves_no_model(window, qtbot, tmp_path: Path) -> 
     assert window.service.store.model_record() is None
     assert not (tmp_path / "s-model").exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".s-model")] == []
+
+
+RUNS = textwrap.dedent('''
+    import random, sys, time
+    from types import SimpleNamespace
+    from PySide6.QtWidgets import QApplication, QWidget
+    from desktop.jobs import Job
+    from desktop.model_runs import ModelRuns
+
+    class Store:
+        def close(self):  # what a store's close takes, after the job's last signal
+            time.sleep(random.random() / 1000)
+
+    class Quick(Job):
+        """A training that ends at once: one step, then its result."""
+
+        held_at_start = False
+
+        def open_store(self):
+            return Store()
+
+        def work(self, store):
+            self.step(1, 1)
+
+    app = QApplication([])
+    runs = ModelRuns(SimpleNamespace(hub=None), lambda: None, QWidget())
+    for _ in range(int(sys.argv[1])):
+        runs._start(Quick("unused"), "Training…", runs._trained)
+        while runs.busy():
+            app.processEvents()
+    print("ran", flush=True)
+''')
+
+
+def test_model_runs_one_after_another_end_cleanly() -> None:
+    """Each run's progress dialog (its Cancel connected to the job's cancel) is deleted when
+    the job's end is heard, while the job's worker closes its store: the job was deleted on
+    that worker's thread then, with PySide's connection to its cancel, as the GUI thread
+    deleted the dialog: a segfault in a pooled thread (session 24's CI, in
+    test_train_then_suggest_in_the_background; within 8-550 runs of these quick jobs)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", RUNS, "2000"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env=os.environ | {"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ran\n", "")

@@ -108,7 +108,8 @@ def before_show(app):
     from PySide6.QtCore import QThreadPool
     start = QThreadPool.start
     def counted(pool, work, *rest):  # every job and work started on the pool
-        job = work.args[0] if isinstance(work, partial) else work
+        from desktop.jobs import _working  # (the pool is given the number it is kept under)
+        job = _working[work.args[0]] if isinstance(work, partial) else work
         seen["started"].append(type(job).__name__)
         start(pool, work, *rest)
     QThreadPool.start = counted
