@@ -92,6 +92,11 @@ class SteadyScrollBar(QScrollBar):
         self._under: QWidget | None = None
         """Its container, kept from the first paint on (asked again at each paint, Qt's
         private container class got a new Python wrapper each time: ~8-60 µs)."""
+        self._seen: dict[tuple[int, int, int, int, int], Look] = {}
+        """The look of each state of the bar a change left it in (its minimum, maximum, page
+        step, slider position and value), for the bar's size, orientation and style as they
+        are (forgotten when one may change, as ``_bar`` is): :meth:`sliderChange` finds a
+        state seen before without the style's option of the bar."""
 
     def look(self, option: QStyleOptionSlider | None = None) -> Look:
         """How the bar looks (as its style ``option`` says, if given)."""
@@ -102,7 +107,23 @@ class SteadyScrollBar(QScrollBar):
         return self._slider(option), value <= option.minimum, value >= option.maximum
 
     def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:
-        if self._shown is None or self.look() != self._shown:
+        """Qt's repaint of a change, made only when the bar's look changed. A list whose rows
+        come and go in turn (a span made and deleted) sets its bar to the same few ranges
+        again and again: each one's look is found by the bar's values (five calls into Qt,
+        answering numbers), not asked of the style through the bar's option (~40 K
+        instructions at each span made or deleted in the Spans table)."""
+        if self._shown is None:
+            super().sliderChange(change)
+            return
+        state = (self.minimum(), self.maximum(), self.pageStep(), self.sliderPosition(),
+                 self.value())
+        seen = self._seen
+        look = seen.get(state)
+        if look is None:
+            if len(seen) >= LOOKS:
+                seen.clear()
+            look = seen[state] = self.look()
+        if look != self._shown:
             super().sliderChange(change)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -239,6 +260,7 @@ class SteadyScrollBar(QScrollBar):
 
     def changeEvent(self, event: QEvent) -> None:
         self._bar = None  # (its palette, state, container: read again)
+        self._seen.clear()
         if event.type() == QEvent.Type.StyleChange:  # (a palette or size is in the key)
             self._drawn.clear()
             self._looks.clear()
@@ -248,11 +270,18 @@ class SteadyScrollBar(QScrollBar):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._bar = None
+        self._seen.clear()
         super().resizeEvent(event)
 
     def setInvertedAppearance(self, inverted: bool) -> None:
         self._bar = None
+        self._seen.clear()
         super().setInvertedAppearance(inverted)
+
+    def setOrientation(self, orientation: Qt.Orientation) -> None:
+        self._bar = None
+        self._seen.clear()
+        super().setOrientation(orientation)
 
 
 def _background(under: QWidget) -> QColor:

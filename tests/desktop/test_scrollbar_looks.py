@@ -85,6 +85,37 @@ def test_a_look_kept_is_painted_without_the_bars_option(qtbot, monkeypatch):
     assert asked  # (read again)
 
 
+def test_a_range_set_again_is_told_from_its_values_not_the_bars_option(qtbot, monkeypatch):
+    """Rows come and go in turn (a span made and deleted: the Spans table's bar set to two
+    ranges by turns): whether a new range changes the bar's look is found by its values for
+    a range seen before, not by asking the style through the bar's option (~40 K
+    instructions each time); a resize forgets them (the slider's length depends on the
+    bar's), and the bar repaints when its slider changes as before."""
+    bar = SteadyScrollBar(Qt.Orientation.Vertical)
+    under = shown(qtbot, bar)
+    bar.setPageStep(6)
+    for maximum in (40, 12, 40, 12):
+        bar.setRange(0, maximum)
+        bar.repaint()
+    asked = []
+    monkeypatch.setattr(bar, "initStyleOption", lambda option: asked.append(option) or
+                        QScrollBar.initStyleOption(bar, option))
+    for maximum in (40, 12, 40, 12):
+        bar.setRange(0, maximum)
+    assert asked == [] and under.isVisible()
+    bar.resize(16, 150)
+    bar.repaint()
+    asked.clear()
+    bar.setRange(0, 40)
+    assert len(asked) == 1  # (the look of that range at the new size)
+    plain = QScrollBar(Qt.Orientation.Vertical)
+    unders = [under, shown(qtbot, plain)]
+    plain.resize(16, 150)
+    plain.setPageStep(6)
+    plain.setRange(0, 40)
+    assert unders[0].grab().toImage() == unders[1].grab().toImage()
+
+
 @pytest.mark.parametrize("value", [0, 4, 10])
 def test_a_copied_bar_looks_as_the_style_draws_it(qtbot, value):
     """Over its container (what shows under the bar's half-transparent edges), at either end
