@@ -151,3 +151,22 @@ def test_the_place_at_the_top_is_found_without_a_hit_test(qtbot, monkeypatch):
     view.verticalScrollBar().setValue(37)
     assert view.place() == hit_tested()
     assert view.place()[0] > 0 and len(tested) == 2  # (asked twice)
+
+
+def test_a_document_opened_hashes_no_store_location(qtbot, tmp_path, monkeypatch):
+    """Each document opened notes the place left and finds the place arrived at under the
+    store's settings group, its location's hash: made once per store, not at each."""
+    import desktop.place
+
+    path = make_store(tmp_path / "s.sqlite", ["Alpha", "Beta", "Gamma"])
+    window = open_window(qtbot, path, tmp_path)
+    window.service.open_document(uid_of(window, "Beta"))
+    hashed: list[bytes] = []
+    sha256 = desktop.place.hashlib.sha256
+    monkeypatch.setattr(desktop.place.hashlib, "sha256",
+                        lambda data: hashed.append(data) or sha256(data))
+    for title in ("Gamma", "Alpha", "Beta"):
+        window.service.open_document(uid_of(window, title))
+    assert window.editor.title.text() == "Beta"
+    assert hashed == []
+    window.service.store.close()
