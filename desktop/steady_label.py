@@ -12,6 +12,7 @@ own background, so a new text repaints it alone, not the window under it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize
@@ -48,6 +49,11 @@ class SteadyLabel(QWidget):
         self._tabular = False  # whether that font's digits are all as wide
         self._advances = Advances(self._measure)
         """How far texts reach in that font, by text, or by shape (:meth:`_advance`)."""
+        self._ascii: list[float] = []  # the advance of each ASCII character in that font
+        self._widest = 0.0  # and its widest character's
+        self._one_line = (-1, 0)
+        """The room (:attr:`_room`) a word-wrapped label's text last surely fitted on one
+        line of, and its height then (:meth:`_wrapped_height`)."""
 
     def hasHeightForWidth(self) -> bool:
         return self.label.wordWrap()
@@ -75,22 +81,43 @@ class SteadyLabel(QWidget):
         Word-wrapped: its height for this widget's width is the same. On one line: its line
         is as high and its text surely fits this width (measured without laying it out: a
         selectable label's size hint lays its text out in a document, ~0.15 M instructions)."""
+        metrics = self.label.fontMetrics()
+        if self._metrics is None or metrics != self._metrics:
+            self._measure_in(metrics)
         if self.label.wordWrap():
-            height, fits = self.label.heightForWidth(self.width()), True
+            height, fits = self._wrapped_height(), True
         else:
-            metrics = self.label.fontMetrics()
-            if self._metrics is None or metrics != self._metrics:
-                self._measure_in(metrics)
             height, fits = self._line, surely_fits(self.label, advance=self._advance,
                                                    room=self._room)
         steady = fits and height == self._height
         self._height = height
         return steady
 
+    def _wrapped_height(self) -> int:
+        """The word-wrapped label's height for this widget's width. A text of ASCII
+        characters that surely fits on one line (their advances, each as the font gives it,
+        add up to the room less a widest character) is as high as the last such text
+        measured, and is not laid out: Qt's ``heightForWidth`` lays the text out
+        word-wrapped (~0.1 M instructions a next document's title, callgrind), which the
+        label's paint then does again."""
+        text = self.label.text()
+        one_line = text.isascii() and "\n" not in text and \
+            sum(map(self._ascii.__getitem__, text.encode())) + self._widest <= self._room
+        if one_line and self._one_line[0] == self._room:
+            return self._one_line[1]
+        height = self.label.heightForWidth(self.width())
+        if one_line:
+            self._one_line = (self._room, height)
+        return height
+
     def _measure_in(self, metrics: QFontMetrics) -> None:
         """The label's font is now that of ``metrics``: what was measured before is stale."""
         self._metrics, self._line = metrics, metrics.height()
         exact = QFontMetricsF(self.label.font())
+        self._ascii = [exact.horizontalAdvance(chr(code)) if code >= 32 else math.inf
+                       for code in range(128)]
+        self._widest = exact.maxWidth()
+        self._one_line = (-1, 0)
         self._tabular = len({exact.horizontalAdvance(digit) for digit in DIGITS}) == 1
         self._advances.clear()
 

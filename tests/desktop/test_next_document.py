@@ -62,6 +62,28 @@ def test_a_title_of_the_same_height_lays_out_nothing(qtbot, window: MainWindow) 
     assert requests.count[window.editor.widget] == 0
 
 
+def test_a_title_surely_on_one_line_is_not_laid_out_to_find_its_height(
+        qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A next document's title of ASCII characters whose advances add up to less than the
+    room is as high as the one-line title before it: Qt's heightForWidth (the title laid
+    out word-wrapped, as its paint lays it out again) is not asked for it."""
+    title = window.editor.title
+    asked: list[int] = []
+    measure = title.heightForWidth
+    monkeypatch.setattr(title, "heightForWidth", lambda width: asked.append(width) or
+                        measure(width))
+    next_document(qtbot, window)
+    assert title.text() == TITLES[1]
+    asked.clear()  # (the first title measured tells the height of one line)
+    next_document(qtbot, window)
+    assert title.text() == TITLES[2]
+    assert asked == []
+    next_document(qtbot, window)  # one that needs more lines is measured
+    assert title.text() == TITLES[3]
+    assert asked
+    qtbot.waitUntil(lambda: title.height() >= 2 * title.fontMetrics().height())
+
+
 def test_a_longer_title_makes_room_and_a_short_one_gives_it_back(qtbot, window: MainWindow,
                                                                  ) -> None:
     title, view = window.editor.title, window.editor.view
