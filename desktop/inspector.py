@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QAccessible, QAction
+from PySide6.QtGui import QAccessible, QAction, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -153,6 +153,13 @@ class Inspector(QDockWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label = NoTypeAhead()
         self.label.setAccessibleName("Label")
+        # opaque, filled in the form's colour around the box the style draws (as the form
+        # under it looked): a relabel and its undo repaint the drop-down alone. Behind a box
+        # not opaque Qt painted the form too, reached from the window down, each level first
+        # asked for its opaque children again (the blank of the attribute page, moved at a
+        # relabel, makes Qt forget them): ~85 K instructions a relabel
+        self.label.setBackgroundRole(QPalette.ColorRole.Window)
+        self.label.setAutoFillBackground(True)
         self._labels = ValueRows(self.label)
         self.label.activated.connect(self._relabel)
         # a new span's offsets lay the form out again only when they need other room, and

@@ -672,6 +672,27 @@ def test_a_span_made_after_none_paints_the_form_not_what_is_behind_it(window, qt
     assert [counted[widget] for widget in behind] == [0] * len(behind)
 
 
+def test_a_relabel_and_its_undo_repaint_the_label_box_not_the_form_under_it(window, qtbot):
+    """The label's drop-down is opaque in the form's colour: a relabel and its undo repaint it
+    alone (behind it, Qt painted the form too, reached from the window down), and what is on
+    screen after each is what the panel draws when painted whole."""
+    inspector = window.inspector
+    warm_up(qtbot, window)
+    paints = Paints([inspector.form, inspector.label])
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            paints.count.clear()
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            if key != Qt.Key.Key_D and modifiers == Qt.KeyboardModifier.NoModifier:
+                continue  # (a span made uncovers the form; one deleted covers it)
+            assert paints.count[inspector.label] >= 1, key  # (the new label shown)
+            assert paints.count[inspector.form] == 0, key
+            shown = on_screen(inspector)
+            assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
+
+
 def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot,
                                                                     monkeypatch):
     """The captions of a label's fields are shown at each span made, relabel and undo: as
