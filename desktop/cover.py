@@ -90,18 +90,21 @@ class Cover(QWidget):
         note.setParent(self)
         note.setAutoFillBackground(True)  # opaque: the page under it is not painted
         note.hide()
+        self._covered = False  # (kept: asking the note whether it is hidden, at each span
+        # shown, was a call into Qt)
         self._reach: Reach = []
         self._policies: Policies = WeakKeyDictionary()
         """The fields' own focus policies (:func:`out_of_reach`)."""
 
     @property
     def covered(self) -> bool:
-        return not self.note.isHidden()
+        return self._covered
 
     def cover(self, covered: bool) -> None:
         """Show the note over the page (``covered``), or the page."""
-        if covered == self.covered:
+        if covered == self._covered:
             return
+        self._covered = covered
         if covered:
             focus = QApplication.focusWidget()
             self._reach = out_of_reach(self._fields(), self._policies)

@@ -164,9 +164,8 @@ class Inspector(QDockWidget):
         self.label.activated.connect(self._relabel)
         # a new span's offsets lay the form out again only when they need other room, and
         # are drawn as a plain label's line until the mouse presses them
-        self._offsets_row = SteadyLabel(wrap=False)
-        self.offsets = self._offsets_row.label
-        self._offsets_text = SelectOnPress(self.offsets)
+        self.offsets = SelectOnPress()
+        self._offsets_row = SteadyLabel(wrap=False, label=self.offsets)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")
@@ -387,7 +386,7 @@ class Inspector(QDockWidget):
     def _fill(self, span: Span, links: bool = True) -> None:
         self._labels.show(span.label)
         pieces = "; ".join(f"{start}–{end}" for start, end in span.pieces)
-        self._offsets_text.set_text(f"{pieces}  ({span.end - span.start} characters)")
+        self.offsets.set_text(f"{pieces}  ({span.end - span.start} characters)")
         text = self._document_text(span.document)
         quoted = clip(span.text_in(text), EDITABLE)
         if quoted != self._quoted:  # (setting it lays the field out and repaints it)

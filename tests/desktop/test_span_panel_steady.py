@@ -238,10 +238,10 @@ def test_a_span_deleted_and_made_reaches_only_the_fields_tab_reaches(window, qtb
 
 
 SHOWN_ASKS = frozenset({"currentIndex", "isReadOnly", "text", "count", "currentItem",
-                        "replace", "__import__"})
+                        "replace", "__import__", "isHidden"})
 """What showing a span asked, of what the panel, the status bar and the document list had
-told Qt themselves (a field's value and state, the links' list), or made anew (a module
-imported, counts copied field by field)."""
+told Qt themselves (a field's value and state, the links' list, whether the note over the form
+is hidden), or made anew (a module imported, counts copied field by field)."""
 
 
 def test_showing_a_span_asks_nothing_told_before(window, qtbot, monkeypatch):
@@ -295,3 +295,29 @@ def test_offsets_of_one_shape_are_measured_once(window, qtbot):
     assert shown[:3] == ["25–31  (6 characters)", "16–20  (4 characters)",
                          "45–49  (4 characters)"]
     assert len(measured) == 2  # (the first shape and the last)
+
+
+def test_the_offsets_take_their_presses_in_their_own_handlers(window, qtbot):
+    """A span made, its offsets shown and painted: no Python runs for the offsets' label but
+    the setting of its text (an event filter watching for presses ran for each of its events,
+    its paint among them, ~14 K instructions a create); a relabel and its undo leave the
+    same text unset. Pressed, the label is still selectable (test_window_paints)."""
+    called: Counter[str] = Counter()
+
+    def profile(frame, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename.endswith("press_selectable.py"):
+            called[frame.f_code.co_name] += 1
+
+    for word in ("convoy", "ambushed"):
+        select_words(window, word)
+        sys.setprofile(profile)
+        try:
+            for key in (CREATE, RELABEL, UNDO):
+                qtbot.keyClick(window.editor.view, *key)
+                qtbot.wait(20)  # (painted meanwhile)
+        finally:
+            sys.setprofile(None)
+        qtbot.keyClick(window.editor.view, *DELETE)
+        qtbot.wait(1)
+    assert window.inspector.offsets.text() == "36–44  (8 characters)"
+    assert called == Counter({"set_text": 6, "setText": 2})
