@@ -160,8 +160,15 @@ class OffsetMap:
 
         A selection end inside a surrogate pair widens to the whole character.  Positions past
         either end of the document are clamped to it (a block's range may reach one past the end).
+        Of a text whose offsets are its Qt positions, the clamped positions themselves (the
+        text view asks this at each paint and each span change: no generator, no look-ups).
         """
-        a, b = sorted(min(max(position, 0), self._qt_length) for position in (a, b))
+        if a > b:
+            a, b = b, a
+        length = self._qt_length
+        a, b = min(max(a, 0), length), min(max(b, 0), length)
+        if self._same:
+            return a, b
         start, end = self.from_qt(a), self.from_qt(b)
         if self.to_qt(end) != b:
             end += 1
@@ -197,7 +204,10 @@ def _token_ending_after(text: str, index: int, floor: int) -> tuple[int, int] | 
     contain whitespace, so from there the tokens are those of the whole text.
     """
     run_start = _last_index(_LAST_SPACE, text, floor, index) + 1
-    return next((m.span() for m in TOKEN.finditer(text, run_start) if m.end() > index), None)
+    for match in TOKEN.finditer(text, run_start):
+        if match.end() > index:
+            return match.span()
+    return None
 
 
 def _last_index(pattern: re.Pattern[str], text: str, low: int, high: int) -> int:

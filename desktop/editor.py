@@ -339,15 +339,18 @@ class Editor(QObject):
     # -- edits -----------------------------------------------------------------------------
     def apply_label(self, label: str) -> None:
         """Label the selected text (a new span, snapped to words without the punctuation
-        around them) or, with none, relabel the selected span."""
+        around them) or, with none, relabel the selected span. A span made reads the
+        selection from one text cursor (it asked the view for a second one to see that
+        there was a selection)."""
         uid = self.service.current
-        selection = self.view.selectionRange()
-        if uid and self.view.textCursor().hasSelection():
-            if selection is None:  # nothing but punctuation and spaces
-                exact = self.view.selectionRange(snap=False)
-                self.hub.message.emit(edges.ink_problem(
-                    self.text[exact[0]:exact[1]] if exact else "") or "select some words")
+        selection = self.view.selectionRange() if uid else None
+        if selection is None and uid:  # none, or nothing but punctuation and spaces
+            exact = self.view.selectionRange(snap=False)
+            if exact is not None:
+                self.hub.message.emit(edges.ink_problem(self.text[exact[0]:exact[1]])
+                                      or "select some words")
                 return
+        if selection is not None:
             span = Span(uid, selection[0], selection[1], label, self.service.annotator)
             if self.service.apply(CreateSpan(span)) is not None:
                 self.view.select_span(span.id)

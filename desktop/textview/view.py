@@ -19,9 +19,11 @@ from __future__ import annotations
 import html
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QFocusEvent,
     QHelpEvent,
     QImage,
@@ -58,6 +60,10 @@ FIRST_SHAPED = LONG_BLOCK
 """Positions of a new text at most whose layouts keep their shaping from the start."""
 _SCRATCH = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
 """What a layout letting go of its shaping is drawn on, nothing of it in the clip."""
+_NO_BRUSH = QBrush()
+"""The brush the marks' painter holds (none): given as an enum, PySide asks the enum's value
+of Python at each paint."""
+_second = itemgetter(1)
 EXCERPT = 40
 """Most characters of a span's text quoted where a link is named."""
 MARK_OVERHANG = 4
@@ -378,8 +384,9 @@ class SpanTextView(QPlainTextEdit):
     def scroll_to(self, offset: int, keep: bool = False) -> None:
         """Move the caret to code point ``offset`` and centre it in the view; with ``keep``,
         a caret already in view is left where it is on screen."""
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(min(self._offsets.to_qt(offset), self.document().characterCount() - 1))
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.setPosition(min(self._offsets.to_qt(offset), document.characterCount() - 1))
         shown = keep and self.viewport().rect().contains(self.cursorRect(cursor))
         self.setTextCursor(cursor)
         if not shown:
@@ -511,13 +518,15 @@ class SpanTextView(QPlainTextEdit):
         layered = False
         if chained:
             shown = self._visible(viewport, self._spans)
+            placed = [self._to_qt(span) for span in shown]
             layered = any(span.layer for span in shown)
             if layered:
                 bands = viewport.bands
             else:
-                underlined = [self._to_qt(span) for span in (*spans, *shown)
+                underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed),
+                                                     strict=True)
                               if span.category not in AREA]
-            ranges = _chains(ranges, [self._to_qt(span) for span in shown])
+            ranges = _chains(ranges, placed)
         self._asked += ranges
         region = QRegion()
         width = self.viewport().width()
@@ -552,7 +561,7 @@ class SpanTextView(QPlainTextEdit):
                     rect.top() - self._line_spacing() - MARK_OVERHANG,
                     rect.bottom() + MARK_OVERHANG)
                 painter = QPainter(self.viewport())
-                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setBrush(_NO_BRUSH)
                 try:
                     self._paint_marks(painter, viewport, painted, self._stacked(placed), hits,
                                       selected, lit, reach)
@@ -613,7 +622,7 @@ class SpanTextView(QPlainTextEdit):
         start."""
         spans = self._spans.overlapping(*self._offsets.range_from_qt(start, end))
         pieces = sorted(((span, *piece) for span in spans for piece in self._pieces(span)),
-                        key=lambda p: p[1])
+                        key=_second)
         return spans, [(span, max(a, start), min(b, end)) for span, a, b in pieces
                        if min(b, end) > max(a, start)]
 

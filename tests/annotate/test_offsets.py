@@ -215,6 +215,20 @@ def test_a_text_of_one_position_a_code_point_maps_its_offsets_as_they_are(monkey
             outside()
 
 
+def test_a_text_of_one_position_a_code_point_maps_a_qt_range_as_it_is(monkeypatch) -> None:
+    """Its Qt range (the text view asks at each paint and each span change) is the range
+    clamped to the text, either way round, without a position mapped one by one."""
+    offsets = OffsetMap("Ségou – said\nthe officials")
+
+    def refused(*_args: object) -> int:
+        raise AssertionError("mapped one by one")
+
+    monkeypatch.setattr(offsets, "from_qt", refused)
+    monkeypatch.setattr(offsets, "to_qt", refused)
+    assert offsets.range_from_qt(9, 2) == offsets.range_from_qt(2, 9) == (2, 9)
+    assert offsets.range_from_qt(-3, 99) == (0, offsets.qt_length)
+
+
 # -- snap_to_words -------------------------------------------------------------------------------
 words = st.lists(
     st.sampled_from(["ab", "x", "co-op", "don't", "’", "7", ",", ".", " ", "  ", "\r\n", "\t",

@@ -438,3 +438,21 @@ def test_a_closed_span_panel_fills_its_form_only_when_shown(window, qtbot, monke
     inspector.show()
     qtbot.waitUntil(inspector.isVisible)
     assert inspector.span is None and inspector.form_cover.covered and filled == [span.id]
+
+
+def test_a_span_made_asks_the_text_for_its_cursor_once(window, qtbot, monkeypatch):
+    """A label key on selected words reads the selection from one text cursor (the press
+    asked the view for a second one to see that there was a selection)."""
+    view = window.editor.view
+    asked = []
+    text_cursor = view.textCursor
+
+    def counted():
+        asked.append(1)
+        return text_cursor()
+
+    select_words(window, "ambushed")
+    monkeypatch.setattr(view, "textCursor", counted)
+    qtbot.keyClick(view, *CREATE)
+    assert window.editor.selected() is not None
+    assert len(asked) == 1
