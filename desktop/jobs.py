@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -335,12 +334,12 @@ def _run(work: Work) -> None:
 
 def _run_in_background(number: int) -> None:
     """Run the work started under ``number`` on this pooled thread, holding it no longer than
-    the run (its traceback too, printed as the pool prints it), then have the GUI thread let
-    go of it."""
+    the run (its traceback too, told to ``sys.excepthook`` as the pool tells it: pytest-qt's
+    hook fails the test), then have the GUI thread let go of it."""
     try:
         _run(_working[number])
-    except BaseException:  # what the pool would print, printed while the work is held
-        traceback.print_exc()
+    except BaseException:  # what the pool would tell the hook, told while the work is held
+        sys.excepthook(*sys.exc_info())
     _ended.ended.emit(number)
 
 

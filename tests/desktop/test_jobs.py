@@ -512,3 +512,17 @@ def test_the_gui_thread_lets_go_of_a_job_whose_worker_outlived_its_last_signal(q
     held[0].start()
     qtbot.waitUntil(lambda: bool(deleted_on), timeout=TIMEOUT_MS)
     assert deleted_on == [threading.main_thread()]
+
+
+def test_an_error_in_work_on_the_pool_reaches_the_excepthook(qtbot, monkeypatch) -> None:
+    """An exception out of work run on the pool is told to ``sys.excepthook``, as PySide's
+    pool tells it (pytest-qt's hook fails the test that started the work; an application's
+    hook hears of it), not only printed."""
+    hooked: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, error, trace: hooked.append(error))
+
+    def work() -> None:
+        raise ValueError("broken work")
+    start_work(work, held=False)
+    qtbot.waitUntil(lambda: bool(hooked), timeout=TIMEOUT_MS // 10)
+    assert [str(error) for error in hooked] == ["broken work"]
