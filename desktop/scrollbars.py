@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QStyleOptionSlider,
     QWidget,
 )
+from shiboken6 import isValid
 
 Look = tuple[QRect, bool, bool]
 """What a bar shows of its state: the slider's rectangle, and whether it is at either end."""
@@ -92,38 +93,25 @@ class SteadyScrollBar(QScrollBar):
         self._under: QWidget | None = None
         """Its container, kept from the first paint on (asked again at each paint, Qt's
         private container class got a new Python wrapper each time: ~8-60 µs)."""
-        self._seen: dict[tuple[int, int, int, int, int], Look] = {}
-        """The look of each state of the bar a change left it in (its minimum, maximum, page
-        step, slider position and value), for the bar's size, orientation and style as they
-        are (forgotten when one may change, as ``_bar`` is): :meth:`sliderChange` finds a
-        state seen before without the style's option of the bar."""
+        self._option: QStyleOptionSlider | None = None
+        """The option :meth:`look` fills with the bar's state, made once (each look made a
+        new one, and asked the bar for its style: ~8 K instructions of the ~40 K a new range
+        of the Spans table's or the History's bar cost at each span made or entry written)."""
+        self._style: QStyle | None = None
+        """The bar's style, kept until a change of style (or its deletion)."""
 
     def look(self, option: QStyleOptionSlider | None = None) -> Look:
         """How the bar looks (as its style ``option`` says, if given)."""
         if option is None:
-            option = QStyleOptionSlider()
+            option = self._option
+            if option is None:
+                option = self._option = QStyleOptionSlider()
             self.initStyleOption(option)
         value = option.sliderValue
         return self._slider(option), value <= option.minimum, value >= option.maximum
 
     def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:
-        """Qt's repaint of a change, made only when the bar's look changed. A list whose rows
-        come and go in turn (a span made and deleted) sets its bar to the same few ranges
-        again and again: each one's look is found by the bar's values (five calls into Qt,
-        answering numbers), not asked of the style through the bar's option (~40 K
-        instructions at each span made or deleted in the Spans table)."""
-        if self._shown is None:
-            super().sliderChange(change)
-            return
-        state = (self.minimum(), self.maximum(), self.pageStep(), self.sliderPosition(),
-                 self.value())
-        seen = self._seen
-        look = seen.get(state)
-        if look is None:
-            if len(seen) >= LOOKS:
-                seen.clear()
-            look = seen[state] = self.look()
-        if look != self._shown:
+        if self._shown is None or self.look() != self._shown:
             super().sliderChange(change)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -242,8 +230,10 @@ class SteadyScrollBar(QScrollBar):
         return self._keep(key, strip)
 
     def _slider(self, option: QStyleOptionSlider) -> QRect:
-        return self.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _SLIDER,
-                                           self)
+        style = self._style
+        if style is None or not isValid(style):  # (a style of its own deleted: the app's)
+            style = self._style = self.style()
+        return style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, _SLIDER, self)
 
     def _draw(self, option: QStyleOptionSlider, background: QColor, ratio: float) -> QPixmap:
         """The bar as the style draws it over its container's colour."""
@@ -260,8 +250,8 @@ class SteadyScrollBar(QScrollBar):
 
     def changeEvent(self, event: QEvent) -> None:
         self._bar = None  # (its palette, state, container: read again)
-        self._seen.clear()
         if event.type() == QEvent.Type.StyleChange:  # (a palette or size is in the key)
+            self._style = None
             self._drawn.clear()
             self._looks.clear()
         elif event.type() == QEvent.Type.ParentChange:
@@ -270,18 +260,11 @@ class SteadyScrollBar(QScrollBar):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._bar = None
-        self._seen.clear()
         super().resizeEvent(event)
 
     def setInvertedAppearance(self, inverted: bool) -> None:
         self._bar = None
-        self._seen.clear()
         super().setInvertedAppearance(inverted)
-
-    def setOrientation(self, orientation: Qt.Orientation) -> None:
-        self._bar = None
-        self._seen.clear()
-        super().setOrientation(orientation)
 
 
 def _background(under: QWidget) -> QColor:
