@@ -64,19 +64,23 @@ class ShiftingRows(KeptParts):
 
     def _shift(self, row: int, rows: int) -> None:
         """Move what the viewport shows from row ``row`` on by ``rows`` rows (up if
-        negative): Qt repaints the strip that uncovers."""
+        negative): Qt repaints the strip that uncovers. The viewport's height is asked once,
+        and whether the view is shown only for a row above the viewport's bottom (the
+        History's last entry taken off as one goes on top: not asked at all)."""
         view: QAbstractItemView = self  # type: ignore[assignment]
-        model, viewport = self.parts()[:2]
-        count = model.rowCount()
+        parts = self.parts()
+        count = parts.model.rowCount()
         height = self._row_height()
         if not count or not height:
             self._whole = True  # nothing on screen to move: Qt's repaint
             return
         top = self._row_top(row) if row < count else self._row_top(count - 1) + height
-        top = max(top, 0)
-        if view.isVisible() and top < viewport.height():
-            viewport.scroll(0, rows * height,
-                            QRect(0, top, viewport.width(), viewport.height() - top))
+        if top < 0:
+            top = 0
+        viewport = parts.viewport
+        shown = viewport.height()
+        if top < shown and view.isVisible():
+            viewport.scroll(0, rows * height, QRect(0, top, viewport.width(), shown - top))
         self._shifted = True
 
     def doItemsLayout(self) -> None:

@@ -268,6 +268,30 @@ def test_rows_that_come_or_go_ask_qt_for_the_views_parts_once(qtbot, monkeypatch
     assert scrolls_as_laid_out(view) and view.verticalScrollBar().maximum() > 0
 
 
+def test_a_row_that_comes_or_goes_asks_the_viewports_height_once(qtbot, monkeypatch):
+    """A row put in or taken out moves the rows under it, measured by the viewport's height
+    asked once (twice before: ~4 K instructions at each span made or deleted in the Spans
+    table, each entry the History puts on top); a row going under the viewport's bottom (the
+    History's last entry taken off as one goes on top) asks not whether the view is shown.
+    The view shows its rows as a whole repaint draws them."""
+    rows = Rows(qtbot, "table", 40)
+    view = rows.view
+    viewport = view.viewport()
+    asked = []
+    for owner, name in ((viewport, "height"), (view, "isVisible")):
+        real = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda name=name, real=real:
+                            asked.append(name) or real())
+    rows.put(1, "new")
+    assert asked == ["height", "isVisible"]
+    asked.clear()
+    rows.take(rows.count() - 1, 1)  # (far under the viewport's bottom)
+    assert asked == ["height"]
+    monkeypatch.undo()
+    qtbot.wait(10)
+    assert shows_whole(view) and scrolls_as_laid_out(view)
+
+
 def test_a_sort_repaints_the_rows_whole(qtbot):
     """A change of their order is no shift: the rows are repainted, shown right."""
     rows = Rows(qtbot, "table", 40)
