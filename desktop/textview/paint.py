@@ -120,14 +120,17 @@ class Marks:
                 painter.fillRect(rect, color)
 
     def line(
-        self, painter: QPainter, span: SpanStyle, segments: Sequence[Segment], depth: int
+        self, painter: QPainter, span: SpanStyle, segments: Sequence[Segment], depth: int,
+        cut: tuple[bool, bool] = (False, False),
     ) -> None:
         """The line marks: the denial frame; the claim's brackets (first layer) or dashed
         outline (later layers); the entity underline (dotted for other labels on the first
-        layer). ``depth`` is the area nesting for claims and denials, else the underline's."""
+        layer). ``depth`` is the area nesting for claims and denials, else the underline's;
+        ``cut``: whether the span goes on before the first of ``segments`` and after the last
+        (its frame or bracket is not closed there)."""
         if span.category == "denial":
             painter.setPen(self._pen(span.color, layer_dash(span.layer), FRAME_WIDTH, True))
-            painter.drawLines(_frame(tuple(segments), FRAME_WIDTH / 2, span.layer, depth))
+            painter.drawLines(_frame(tuple(segments), FRAME_WIDTH / 2, span.layer, depth, cut))
             return
         if span.category == "claim":
             if span.layer:
@@ -135,7 +138,7 @@ class Marks:
                 painter.drawRects(_boxes(tuple(segments), 0.5, span.layer, depth))
             else:
                 painter.setPen(self._pen(span.color, Qt.PenStyle.SolidLine, FRAME_WIDTH, True))
-                painter.drawLines(_brackets(tuple(segments), FRAME_WIDTH / 2, depth))
+                painter.drawLines(_brackets(tuple(segments), FRAME_WIDTH / 2, depth, cut))
             return
         offset = UNDERLINE_GAP + depth * UNDERLINE_STEP
         if span.category == "entity":
@@ -221,25 +224,28 @@ def _dotted(segments: tuple[Segment, ...], offset: float) -> tuple[tuple[QPointF
 
 
 @lru_cache(maxsize=SHAPES)
-def _frame(segments: tuple[Segment, ...], by: float, layer: int,
-           depth: int) -> tuple[QPointF, ...]:
+def _frame(segments: tuple[Segment, ...], by: float, layer: int, depth: int,
+           cut: tuple[bool, bool] = (False, False)) -> tuple[QPointF, ...]:
     """Line ends (in pairs) of a frame round a span over the segments' boxes (:func:`_boxes`):
-    the top and bottom of each, closed on the left of the first and the right of the last."""
+    the top and bottom of each, closed on the left of the first and the right of the last
+    unless the span goes on past them (``cut``)."""
     boxes = _boxes(segments, by, layer, depth)
     points = []
     for box in boxes:
         points += (box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight())
-    if boxes:
-        points += (boxes[0].topLeft(), boxes[0].bottomLeft(),
-                   boxes[-1].topRight(), boxes[-1].bottomRight())
+    if boxes and not cut[0]:
+        points += (boxes[0].topLeft(), boxes[0].bottomLeft())
+    if boxes and not cut[1]:
+        points += (boxes[-1].topRight(), boxes[-1].bottomRight())
     return tuple(points)
 
 
 @lru_cache(maxsize=SHAPES)
-def _brackets(segments: tuple[Segment, ...], by: float, depth: int) -> tuple[QPointF, ...]:
+def _brackets(segments: tuple[Segment, ...], by: float, depth: int,
+              cut: tuple[bool, bool] = (False, False)) -> tuple[QPointF, ...]:
     """Line ends (in pairs) of a "[" just before the first of the segments' boxes (first
     layer, :func:`_boxes`) and a "]" just after the last (in the space between words, clear
-    of the glyphs)."""
+    of the glyphs); none where the span goes on past them (``cut``)."""
     boxes = _boxes(segments, by, 0, depth)
     if not boxes:
         return ()
@@ -248,14 +254,16 @@ def _brackets(segments: tuple[Segment, ...], by: float, depth: int) -> tuple[QPo
     reach_left, reach_right = min(SERIF, first.width()), min(SERIF, last.width())
     top_left, bottom_left = QPointF(left, first.top()), QPointF(left, first.bottom())
     top_right, bottom_right = QPointF(right, last.top()), QPointF(right, last.bottom())
-    return (
+    opening = () if cut[0] else (
         top_left, bottom_left,
         top_left, QPointF(left + reach_left, first.top()),
         bottom_left, QPointF(left + reach_left, first.bottom()),
+    )
+    return opening + (() if cut[1] else (
         top_right, bottom_right,
         top_right, QPointF(right - reach_right, last.top()),
         bottom_right, QPointF(right - reach_right, last.bottom()),
-    )
+    ))
 
 
 def stacking(span: SpanStyle) -> int | None:

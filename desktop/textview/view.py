@@ -782,8 +782,14 @@ class SpanTextView(QPlainTextEdit):
                 span = self._spans.get(span_id)
                 if span is not None and self._reaches(span, reach):
                     marks.lit(painter, self._outline(viewport, span, segments), color)
+        first, last = viewport.qt_range  # (a span going on past them is cut there)
         for span in drawn:
-            marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
+            if span.category in AREA:
+                start, end = self._to_qt(span)
+                marks.line(painter, span, segments[span.id], depths.get(span.id, 0),
+                           (start < first, end > last))
+            else:
+                marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None
         if chosen is not None and self._reaches(chosen, reach):
             marks.selected(painter, self._outline(viewport, chosen, segments),

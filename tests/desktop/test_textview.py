@@ -837,6 +837,30 @@ def running_marks(layered: bool) -> list[SpanStyle]:
             on(4, "line 4 of", "d", "denial")]
 
 
+@pytest.mark.parametrize("category", ["denial", "claim"])
+@pytest.mark.parametrize("first", [3, 4], ids=["from the next line", "from the line after"])
+def test_a_partial_paint_closes_no_mark_running_on_into_a_paragraph_not_painted(
+        qtbot, category, first):
+    """A claim or a denial running on from one paragraph into the next, repainted in part
+    (a span made on the line above it), is not drawn closed where the blocks painted stop
+    (its frame's end, its "]" left on screen): as a whole paint draws it. Since f4a57a9 a
+    span made repaints the few pixels of the next line, not the whole of it (a mark running
+    on from the next line was cut), and before it those of the line after."""
+    view = shown_view(qtbot)
+    start = LINES.index("army", LINES.index(f"line {first} of"))
+    end = LINES.index("report", LINES.index(f"line {first + 1} of"))
+    view.set_document(LINES, [SpanStyle("r", start, end, "R", category, "#D55E00")])
+    QApplication.processEvents()
+    at = LINES.index("report", LINES.index("line 2 of"))
+    view.update_spans([SpanStyle("m", at, at + 6, "C", "claim", BLUE)])
+    QApplication.processEvents()
+    viewport = view.viewport()
+    origin = viewport.mapTo(view, QPoint(0, 0))
+    shown = view.screen().grabWindow(view.winId(), origin.x(), origin.y(), viewport.width(),
+                                     viewport.height()).toImage()
+    assert shown == viewport.grab().toImage().convertToFormat(shown.format())
+
+
 @pytest.mark.parametrize("layered", [False, True], ids=["stacked", "layered"])
 def test_a_partial_paint_stacks_marks_begun_above_it_as_a_whole_paint_does(qtbot, layered):
     """An entity stacked under entities on the line above it (or under a layer stacked
