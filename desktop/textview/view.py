@@ -640,26 +640,9 @@ class SpanTextView(QPlainTextEdit):
         under spans begun on a line above drew it at depth 0 from the spans of those lines
         alone, its underline gone from the next line till a whole paint). The components are
         found among the spans meeting the stretch of ``spans``, widened to the spans meeting
-        it till none reaches out of it (a span made: one query of the index, its line), each
-        kind of mark on its own (:meth:`_component_of`): a long claim among the spans to
-        stack widened an entity's stretch to the claim's, and every entity under it was
-        stacked at each edit there (6 -> 36 ms a create inside a claim over 20,000 spans)."""
-        found: dict[str, SpanStyle] = {}
-        by_kind: dict[int | None, list[SpanStyle]] = {}
-        for span in spans:
-            by_kind.setdefault(stacking(span), []).append(span)
-        for kind, first in by_kind.items():
-            found.update((span.id, span) for span in first)
-            if kind is not None:  # (a mark that never stacks is stacked alone: depth 0)
-                found.update(self._component_of(kind, first))
-        self._depths.update(stack_depths(found.values(), self._components))
-
-    def _component_of(self, kind: int, spans: list[SpanStyle]) -> dict[str, SpanStyle]:
-        """The spans of marks of ``kind`` (:func:`stacking`) meeting the stretch of ``spans``,
-        widened to those meeting it till none reaches out of it, by id."""
+        it till none reaches out of it (a span made: one query of the index, its line)."""
         low, high = min(span.start for span in spans), max(span.end for span in spans)
-        found = {span.id: span for span in self._spans.overlapping(low, high)
-                 if stacking(span) == kind}
+        found = {span.id: span for span in self._spans.overlapping(low, high)}
         while True:
             wider_low, wider_high = low, high
             for span in found.values():
@@ -668,12 +651,12 @@ class SpanTextView(QPlainTextEdit):
                 if span.end > wider_high:
                     wider_high = span.end
             if wider_low == low and wider_high == high:
-                return found
+                break
             for start, end in ((wider_low, low), (high, wider_high)):
                 if start < end:
-                    found.update((span.id, span) for span in self._spans.overlapping(start, end)
-                                 if stacking(span) == kind)
+                    found.update((span.id, span) for span in self._spans.overlapping(start, end))
             low, high = wider_low, wider_high
+        self._depths.update(stack_depths(found.values(), self._components))
 
     def _unstack(self, span_id: str) -> None:
         """Forget the stacking depths of the component of span ``span_id`` (removed or

@@ -700,32 +700,6 @@ def test_a_relabel_stacks_no_marks_anew(qtbot, monkeypatch):
     assert view._depths["m"] == 2  # (under the ORG and the PERSON it meets)
 
 
-def test_a_span_made_under_a_long_claim_stacks_its_own_kind_of_mark_alone(qtbot, monkeypatch):
-    """An entity made under a claim over many entities is stacked with the entities it
-    meets, not with every entity under the claim: the claim (another kind of mark) widened the
-    entity's stretch to its own on 4b7fa3a (a create there went 6 -> 36 ms with 20,000 words'
-    entities under a claim)."""
-    view = shown_view(qtbot)
-    words = [SpanStyle(f"w{n}", 4 * n, 4 * n + 3, "ORG", "entity", GREEN) for n in range(400)]
-    claim = SpanStyle("claim", 0, 1_600, "CLAIM", "claim", BLUE)
-    view.set_document("abc " * 400, [claim, *words])
-    view.viewport().repaint()
-    stacked = []
-    original = view_module.stack_depths
-
-    def stack_depths(found, *components):
-        found = list(found)
-        stacked.append(found)
-        return original(found, *components)
-
-    monkeypatch.setattr(view_module, "stack_depths", stack_depths)
-    made = SpanStyle("m", 8, 10, "PLACE", "entity", BLUE)
-    view.update_spans([made])
-    view.viewport().repaint()
-    assert len(stacked) == 1 and {span.id for span in stacked[0]} == {"m", "w2"}
-    assert view._depths["m"] == 1 and view._depths["claim"] == 0
-
-
 def test_a_span_made_then_selected_asks_for_its_lines_once_until_painted_or_scrolled(
         qtbot):
     """A span made asks for a repaint of its lines, and selected next, its lines are not
