@@ -266,71 +266,35 @@ def _brackets(segments: tuple[Segment, ...], by: float, depth: int,
     ))
 
 
-def stacking(span: SpanStyle) -> int | None:
-    """The kind of marks ``span`` stacks with: -1 for the underlined (entities; other labels
-    on the first layer, of every layer), a claim's or a denial's layer for theirs, None for
-    marks that never stack (other labels on a later layer: outlined)."""
-    if span.category in AREA:
-        return span.layer
-    return -1 if span.category == "entity" or not span.layer else None
-
-
-def stack_depths(spans: Iterable[SpanStyle],
-                 components: dict[str, tuple[str, ...]] | None = None) -> dict[str, int]:
+def stack_depths(spans: Iterable[tuple[SpanStyle, int, int]]) -> dict[str, int]:
     """The stacking depth of each span so that overlapping marks of one kind never coincide.
 
-    Each overlap component of ``spans`` of a kind that stacks (:func:`stacking`: the spans a
-    span overlaps, directly or through others) is stacked alone, so a span's depth is the
-    one it has among all the spans of a text when ``spans`` hold every span meeting its
-    component's stretch, whatever else they hold. Underlined spans get the depth of their
-    line: each annotator layer stacks below the layers before it in the component, and
-    inside a layer a span takes the first depth free at its start. Claims and denials get
-    their nesting inside their own layer, the same way (a span that starts where another
-    ends shares its depth). Marks that never stack get 0. ``components``, given, gets the
-    ids of each span's component, by span id (a mark that never stacks: its own)."""
-    kinds: dict[int, list[tuple[int, int, str, int]]] = {}
+    ``spans`` are ``(style, start, end)`` triples. Underlined spans (entities; other labels
+    on the first layer) get the depth of their line: each annotator layer stacks below the
+    layers before it, and inside a layer a span takes the first depth free at its start.
+    Claims and denials get their nesting inside their own layer, the same way (a span that
+    starts where another ends shares its depth)."""
+    lines: dict[int, list[tuple[int, int, str]]] = {}
+    areas: dict[int, list[tuple[int, int, str]]] = {}
+    for span, start, end in spans:
+        if span.category in AREA:
+            areas.setdefault(span.layer, []).append((start, -end, span.id))
+        elif span.category == "entity" or not span.layer:
+            lines.setdefault(span.layer, []).append((start, -end, span.id))
     depths: dict[str, int] = {}
-    for span in spans:
-        kind = stacking(span)
-        if kind is None:
-            depths[span.id] = 0
-            if components is not None:
-                components[span.id] = (span.id,)
-        else:
-            kinds.setdefault(kind, []).append((span.start, -span.end, span.id, span.layer))
-    for kind, items in kinds.items():
-        items.sort()
-        found: list[list[tuple[int, int, str, int]]] = []
-        reach = items[0][0]
-        for item in items:
-            if item[0] >= reach:
-                found.append([item])
-            else:
-                found[-1].append(item)
-            reach = max(reach, -item[1])
-        for component in found:
-            if len(component) == 1:
-                depths[component[0][2]] = 0
-            elif kind >= 0 or all(item[3] == component[0][3] for item in component):
-                _stack(component, 0, depths)
-            else:
-                layers: dict[int, list[tuple[int, int, str, int]]] = {}
-                for item in component:
-                    layers.setdefault(item[3], []).append(item)
-                base = 0
-                for layer in sorted(layers):
-                    base += _stack(layers[layer], base, depths)
-            if components is not None:
-                ids = tuple(item[2] for item in component)
-                components.update(dict.fromkeys(ids, ids))
+    base = 0
+    for layer in sorted(lines):
+        base += _stack(lines[layer], base, depths)
+    for items in areas.values():
+        _stack(items, 0, depths)
     return depths
 
 
-def _stack(items: list[tuple[int, int, str, int]], base: int, depths: dict[str, int]) -> int:
-    """Give each ``(start, -end, id, layer)``, in that order, the first slot free at its
-    start, from ``base``; returns how many slots were used."""
+def _stack(items: list[tuple[int, int, str]], base: int, depths: dict[str, int]) -> int:
+    """Give each ``(start, -end, id)`` the first slot free at its start, from ``base``;
+    returns how many slots were used."""
     ends: list[int] = []
-    for start, neg_end, span_id, _ in items:
+    for start, neg_end, span_id in sorted(items):
         slot = next((i for i, end in enumerate(ends) if end <= start), len(ends))
         if slot == len(ends):
             ends.append(-neg_end)

