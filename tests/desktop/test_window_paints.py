@@ -647,6 +647,18 @@ def test_a_span_made_draws_no_caption_of_the_span_panel_anew(window, qtbot):
     assert style.texts == []
 
 
+def each_press(qtbot, window, paints):
+    """Each of PRESSES at each of PLACES, its (key, modifiers) given once pressed and its
+    paints counted afresh in ``paints``."""
+    for at in PLACES:
+        select(window, at, at + 6)
+        for key, modifiers in PRESSES:
+            paints.count.clear()
+            qtbot.keyClick(window.editor.view, key, modifiers)
+            qtbot.wait(20)
+            yield key, modifiers
+
+
 def test_a_span_made_after_none_paints_the_form_not_what_is_behind_it(window, qtbot):
     """A span made after none uncovers the Span panel's form: Qt gave a paint event to the
     panel, the cover and the form (all three in the window's colour), to the stack of
@@ -659,15 +671,10 @@ def test_a_span_made_after_none_paints_the_form_not_what_is_behind_it(window, qt
               inspector._offsets_row]
     paints = Paints([inspector.form, *behind])
     counted: Counter[QWidget] = Counter()
-    for at in PLACES:
-        select(window, at, at + 6)
-        for key, modifiers in PRESSES:
-            paints.count.clear()
-            qtbot.keyClick(window.editor.view, key, modifiers)
-            qtbot.wait(20)
-            counted += paints.count
-            shown = on_screen(inspector)  # (before the grab, which paints every widget)
-            assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
+    for key, _ in each_press(qtbot, window, paints):
+        counted += paints.count
+        shown = on_screen(inspector)  # (before the grab, which paints every widget)
+        assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
     assert counted[inspector.form] >= len(PLACES)  # (uncovered: painted)
     assert [counted[widget] for widget in behind] == [0] * len(behind)
 
@@ -679,18 +686,13 @@ def test_a_relabel_and_its_undo_repaint_the_label_box_not_the_form_under_it(wind
     inspector = window.inspector
     warm_up(qtbot, window)
     paints = Paints([inspector.form, inspector.label])
-    for at in PLACES:
-        select(window, at, at + 6)
-        for key, modifiers in PRESSES:
-            paints.count.clear()
-            qtbot.keyClick(window.editor.view, key, modifiers)
-            qtbot.wait(20)
-            if key != Qt.Key.Key_D and modifiers == Qt.KeyboardModifier.NoModifier:
-                continue  # (a span made uncovers the form; one deleted covers it)
-            assert paints.count[inspector.label] >= 1, key  # (the new label shown)
-            assert paints.count[inspector.form] == 0, key
-            shown = on_screen(inspector)
-            assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
+    for key, modifiers in each_press(qtbot, window, paints):
+        if key != Qt.Key.Key_D and modifiers == Qt.KeyboardModifier.NoModifier:
+            continue  # (a span made uncovers the form; one deleted covers it)
+        assert paints.count[inspector.label] >= 1, key  # (the new label shown)
+        assert paints.count[inspector.form] == 0, key
+        shown = on_screen(inspector)
+        assert shown == inspector.grab().toImage().convertToFormat(shown.format()), key
 
 
 def test_a_span_made_or_relabelled_draws_no_attribute_caption_anew(window, qtbot,
