@@ -12,6 +12,10 @@ import io
 import sys
 from collections.abc import Sequence
 
+from desktop.dataclass_code import keep_compiled
+
+keep_compiled()  # before the modules making dataclasses are imported (desktop.app's, a command's)
+
 
 def window_location(argv: Sequence[str]) -> tuple[bool, str | None]:
     """Whether ``argv`` asks for the window alone (no subcommand, no option but ``--db``) and
