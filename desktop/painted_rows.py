@@ -198,6 +198,19 @@ class RowPainting(KeptParts):
         finally:
             painter.end()
 
+    def lay_ahead(self, rows: Sequence[Sequence[Hashable]]) -> None:
+        """Lay out ahead of their paint the cells of ``rows`` (each a row's texts by column, as
+        ``texts`` gives them) in the columns shown, as this view paints them
+        (:meth:`PlainCells.lay_ahead`): rows it will likely show. Nothing while Qt paints."""
+        if self._painted_by_qt():
+            return
+        cells: PlainCells = self._plain  # type: ignore[assignment]
+        option = self._view_option(cells.look())[0]
+        columns, grid = self._shown_columns(), self._grid
+        for texts in rows:
+            for column, _left, width, _align in columns:
+                cells.lay_ahead(option, texts[column], width - grid)
+
     def _reached(self, areas: list[Coords], rows: int) -> list[Area]:
         """Each of the ``areas`` to repaint that some row and column reach, with its first
         and last row and the columns it reaches."""

@@ -541,13 +541,23 @@ class Service:
             if views is None:
                 return
             view = views.pop(uid)
-            self._ahead, self._ahead_for = views, key if key[3] is not None else None
+            self._ahead = {u: views[u] for u in ahead if u in views}  # in the steps' order
+            self._ahead_for = key if key[3] is not None else None
         self._document = view.document
         if view.spans is not None:
             self._spans, self._in_order = ((uid, who), {s.id: s for s in view.spans}), view.spans
         self._relations = ((uid, who), view.relations)
         self._doc_labels = (uid, view.doc_labels)
         self._suggested = view.suggestions
+
+    def read_ahead(self) -> DocumentView | None:
+        """The document a step through the list opens next, as read ahead with the current
+        one (:meth:`_read_view`), while it is still as stored for the layers shown and the
+        annotator; None when there is none (not stepping, or the store changed since)."""
+        if not self._ahead or self._ahead_for != (self.store, self.shown_layers(),
+                                                  self.annotator, self._outside_version()):
+            return None
+        return next(iter(self._ahead.values()))
 
     # -- reads -----------------------------------------------------------------------------
     def schema(self) -> LabelSchema:

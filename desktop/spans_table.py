@@ -5,6 +5,7 @@ otherwise or filter them."""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
@@ -33,6 +34,7 @@ from desktop.scrollbars import steady_scroll_bars
 from desktop.service import Service
 from desktop.table_model import Index, RowsModel, header_apart, select_row
 from desktop.textview.regions import CHUNK
+from desktop.when_paused import WhenPaused
 
 COLUMNS = ("Label", "Start", "End", "Text", "Annotator", "Attributes")
 WIDEST = ("ARMED_GROUP", "9,999,999", "9,999,999", "", "annotator", "certainty=reported")
@@ -40,6 +42,9 @@ WIDEST = ("ARMED_GROUP", "9,999,999", "9,999,999", "", "annotator", "certainty=r
 MARGIN = 8
 PAGE = 200
 """Fewest rows a fetch of a big document's spans adds (when the text holds more)."""
+AHEAD_PAUSE_S = 0.3
+"""How long the analyst rests on a document before the next one's rows are laid out
+(:meth:`SpansTable._lay_ahead`): a step through the list comes sooner only held down."""
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.UserRole})
 Starting = Callable[[int, int], Sequence[Span]]
@@ -83,14 +88,15 @@ class SpansModel(RowsModel):
         first by :meth:`row_of`, its span's id telling whether it is still that span's."""
 
     # -- what is shown, in which order -----------------------------------------------------
-    def _cell(self, span: Span, column: int) -> Any:
-        """What column ``column`` shows of ``span`` (numbers for the offsets)."""
+    def _cell(self, span: Span, column: int, text: str | None = None) -> Any:
+        """What column ``column`` shows of ``span`` (numbers for the offsets), a span of
+        ``text`` (default: the text shown)."""
         if column == 1:
             return span.start
         if column == 2:
             return span.end
         if column == 3:
-            return words(span.text_in(self._text))
+            return words(span.text_in(self._text if text is None else text))
         if column == 5:
             return line(attributes_text(span), LINE)
         return _name((span.annotator if column == 4 else span.label)[: NAME + 1])
@@ -153,6 +159,16 @@ class SpansModel(RowsModel):
             self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
             self._rows += rows[kept:]
             self.endInsertRows()
+
+    def rows_for(self, text: str, spans: Sequence[Span], count: int) -> list[list[Any]]:
+        """What the cells of the first ``count`` rows show, by row and column, once
+        :meth:`set_spans` shows ``spans`` of ``text`` (none while a filter is set or the rows
+        are sorted by their text: both read the text shown)."""
+        if self._needle or self._column == 3:
+            return []
+        first = sorted(spans, key=self._key, reverse=self._descending)[:count]
+        return [[self._cell(span, column, text) for column in range(len(COLUMNS))]
+                for span in first]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._starting is not None and \
@@ -357,6 +373,8 @@ class SpansTable(QDockWidget):
         (``visibilityChanged``): known at each press without asking Qt for the table's
         visible region (~20 µs each time, two or three times a press)."""
         self.visibilityChanged.connect(self._on_visibility)
+        self._ahead = WhenPaused(self, AHEAD_PAUSE_S, math.inf, self._lay_ahead)
+        """Lays out the rows of the next document of a step through the list, in a pause."""
         hub = service.hub
         hub.documentChanged.connect(self.load)
         hub.annotatorChanged.connect(self.reload)
@@ -378,6 +396,23 @@ class SpansTable(QDockWidget):
             return
         self.model.set_spans(document.text if document else "",
                              self.service.spans(uid) if document else [])
+        if self._in_sight:
+            self._ahead.ask()
+
+    def _lay_ahead(self) -> None:
+        """Lay out the cells of the rows the next document of a step through the list shows
+        first, as read ahead (:meth:`Service.read_ahead`), for the step that opens it: done
+        in the analyst's pause after a document opened, not on the key press (a step drew
+        its seven rows' new numbers and texts as new strings, laid out and shaped then)."""
+        view = self.service.read_ahead() if self._in_sight else None
+        if view is None or view.spans is None:
+            return
+        who = self.service.annotator
+        table = self.table
+        count = table.viewport().height() // table.verticalHeader().defaultSectionSize() + 1
+        table.lay_ahead(self.model.rows_for(view.document.text,
+                                            [s for s in view.spans if s.annotator == who],
+                                            count))
 
     def _starting(self, uid: str, start: int, end: int) -> list[Span]:
         return self.service.spans_within(uid, [self.service.annotator], start, end,

@@ -5,17 +5,19 @@ annotator have it read again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from window_helpers import open_window, painted
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
 from db.store import Store
 from desktop.main_window import MainWindow
+from desktop.plain_cells import PlainCells
 from desktop.service import AHEAD
 from desktop.textview.regions import CHUNK
 
@@ -177,5 +179,84 @@ def test_a_long_document_is_not_read_ahead(qtbot, tmp_path: Path, monkeypatch) -
         assert len(reads) == 2
         step(qtbot, window)
         assert len(reads) == 3
+    finally:
+        window.service.store.close()
+
+
+def distinct_store(tmp_path: Path) -> Path:
+    """A store of COUNT documents, document n holding two spans of WHO at offsets no other
+    document's spans have (their rows' cells all new at each step)."""
+    path = tmp_path / "d.sqlite"
+    store = Store.open(path)
+    store.import_documents(
+        AnnotatedDocument(d, tuple(Span(d.uid, 3 * n + k * 40, 3 * n + k * 40 + 9, "ORG", WHO,
+                                        f"d{n}-{k}") for k in range(2)))
+        for n, d in enumerate(document(n) for n in range(COUNT)))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def laid_out(monkeypatch) -> list[Hashable]:
+    """What each Spans table cell laid out as a new string shows, from now on (the windows
+    made after it rest 50 ms, not 300, before laying out the next document's rows)."""
+    monkeypatch.setattr("desktop.spans_table.AHEAD_PAUSE_S", 0.05)
+    found: list[Hashable] = []
+    real = PlainCells._lay_out
+
+    def counted(self: PlainCells, option, data: Hashable, room: int, look) -> str | None:
+        found.append(data)
+        return real(self, option, data, room, look)
+
+    monkeypatch.setattr(PlainCells, "_lay_out", counted)
+    return found
+
+
+def spans_cells(window: MainWindow) -> QImage:
+    table = window.spans.table
+    table.viewport().repaint()
+    return table.viewport().grab().toImage()
+
+
+def test_a_pause_lays_out_the_next_documents_rows_before_the_step_opens_it(
+        qtbot, tmp_path: Path, laid_out: list[Hashable]) -> None:
+    """Resting on a document, the analyst gives the window the time to lay out the cells of
+    the Spans table's rows of the next document (read ahead with this one): the step that
+    opens it draws them from static texts prepared then, not as new strings laid out and
+    shaped on the key press; they look as new strings drawn would (pixel for pixel). Fails
+    on 5cd36dc: the step drew each new Start, End and Text cell as a new string."""
+    window = shown_window(qtbot, distinct_store(tmp_path), tmp_path)
+    try:
+        step(qtbot, window)  # reads the next AHEAD documents
+        qtbot.wait(200)  # the pause
+        laid_out.clear()
+        step(qtbot, window)
+        assert shown(window) == ("Report 2", ["d2-0", "d2-1"])
+        assert laid_out == []
+        drawn = spans_cells(window)
+        window.spans.table.itemDelegate()._laid.clear()  # drawn anew, as new strings
+        assert spans_cells(window) == drawn
+        assert len(laid_out) >= 3 * 2  # (that repaint laid out their Start, End and Text)
+    finally:
+        window.service.store.close()
+
+
+def test_rows_laid_out_ahead_show_what_the_store_holds_when_the_step_opens_them(
+        qtbot, tmp_path: Path, laid_out: list[Hashable], monkeypatch) -> None:
+    """Another program's commit after the next document's rows were laid out ahead: the step
+    reads it again and shows its spans as stored (the new one's cells laid out then)."""
+    monkeypatch.setattr("desktop.service.WATCH_MS", 3_600_000)
+    path = distinct_store(tmp_path)
+    window = shown_window(qtbot, path, tmp_path)
+    try:
+        step(qtbot, window)
+        qtbot.wait(200)
+        other = Store.open(path)
+        other.apply(CreateSpan(Span(document(2).uid, 7, 11, "ORG", WHO, "outside")), WHO)
+        other.close()
+        laid_out.clear()
+        step(qtbot, window)
+        assert shown(window) == ("Report 2", ["d2-0", "outside", "d2-1"])
+        assert {7, 11} <= set(laid_out)  # the new span's Start and End
     finally:
         window.service.store.close()
