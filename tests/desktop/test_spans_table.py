@@ -182,6 +182,30 @@ def test_a_span_put_in_text_order_makes_no_cell_to_find_its_place(qtbot):
     del model._cell
 
 
+def test_a_span_put_in_text_order_calls_no_python_for_its_keys(qtbot):
+    """In text order (the table's own) a span put, and the rows arranged, make each span's
+    key in C (the start, the start again and the id, as :meth:`SpansModel._key` makes it):
+    no call of ``_key`` at each step of the binary search; in another order ``_key`` makes
+    them, and the rows are in the same order as the keys it makes."""
+    text = "word " * 2_000
+    spans = [Span("d", 5 * n, 5 * n + 4, "ORG" if n % 3 else "DATE", "amina", f"s{n:04}")
+             for n in range(2_000)]
+    model = SpansModel()
+    keyed = []
+    key = model._key
+    model._key = lambda one: keyed.append(one.id) or key(one)
+    model.set_spans(text, spans)
+    model.put(span(5 * 700 + 1, 5 * 700 + 3, "DATE", "new"))
+    model.put(span(5 * 90, 5 * 90 + 4, "DATE", "s0090"))  # relabelled in place
+    assert keyed == [] and model.row_of("new") == 701 and model.row_of("s0090") == 90
+    assert [key(one) for one in model._rows] == sorted(key(one) for one in model._rows)
+    model.sort(0)
+    model.put(span(5 * 900 + 1, 5 * 900 + 3, "LOCATION", "by label"))
+    assert keyed and [key(one) for one in model._rows] == sorted(key(one)
+                                                                 for one in model._rows)
+    del model._key
+
+
 def test_a_span_put_then_selected_has_its_row_found_once(qtbot):
     """Each press puts its span in the rows, then selects its row (and a relabel or undo
     selects it again): the row the put found is looked at and taken, not searched for anew
