@@ -158,7 +158,9 @@ class DocumentListModel(RowsModel):
                 new = DocumentRow(old.uid, old.title, old.source, old.length,
                                   old.span_count + delta, status)
                 self._rows[row] = new
-                self._shown.pop(row, None)
+                shown = self._shown.get(row)
+                if shown is not None:  # (the title's and source's lines kept: see texts)
+                    self._shown[row] = (*shown[:3], new.span_count, STATUS_MARK[status])
                 # the cells that changed, only (the count at each make or delete): each one
                 # repainted is drawn by the style, its roles asked of this model one by one
                 first = SPANS if new.span_count != old.span_count else DONE
@@ -180,6 +182,10 @@ class DocumentListModel(RowsModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def texts(self, row: int) -> tuple[str, str, str, int, str]:
+        """Row ``row``'s texts by column, made at its first paint and kept: an edit's new
+        count or status replaces those two in the texts kept (:meth:`apply`), not the title's
+        and source's lines, which a span made or deleted made again for the count cell's
+        repaint (four calls, ~12 K instructions)."""
         shown = self._shown.get(row)
         if shown is None:
             document = self._rows[row]

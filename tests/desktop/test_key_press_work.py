@@ -365,6 +365,37 @@ def test_a_make_or_delete_makes_the_index_of_the_document_list_count_once(window
     assert made == [(row, model.COLUMNS.index("Spans"))] * 2
 
 
+def test_a_make_or_delete_keeps_the_document_list_rows_title_as_laid_out(window, qtbot,
+                                                                           monkeypatch):
+    """A make or a delete gives the document's row a new span count: its count cell is
+    repainted from the row's texts kept, the count and status mark replaced, not from texts
+    made anew (the title's and source's lines cut again for the count's repaint)."""
+    from desktop import documents
+
+    select_words(window, "convoy")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    qtbot.keyClick(window.editor.view, *DELETE)
+    qtbot.wait(10)
+    model = window.documents.table.model()
+    row = model.row_of(window.service.current)
+    before = model.texts(row)
+    cut: list[str] = []
+    real = documents.line
+    monkeypatch.setattr(documents, "line", lambda text, *more: cut.append(text)
+                        or real(text, *more))
+    shown = []
+    for key in (CREATE, DELETE):
+        select_words(window, "ambushed")
+        qtbot.keyClick(window.editor.view, *key)
+        qtbot.wait(10)
+        shown.append(model.texts(row))
+    assert cut == []
+    count = before[model.COLUMNS.index("Spans")]
+    assert shown == [(*before[:3], count + 1, before[4]), before]
+    model._shown.clear()  # the texts made anew say the same
+    assert model.texts(row) == before
+
+
 def test_a_relabel_or_its_undo_makes_no_new_document_list_row(window, qtbot, monkeypatch):
     """A relabel and its undo change neither the document's span count nor its status: the
     document list keeps its row as it is (a copy of it made and compared at each, ~23 K
