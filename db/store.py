@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -793,7 +793,7 @@ class Store:
                 ])
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
                 closed = tuple((row_id, "closed") for row_id in journal.close_undos(conn, who))
-                every[-1] = replace(every[-1], journal_states=closed)
+                every[-1] = every[-1].journaled(states=closed)
                 self._no_open_undos.add(who)
         if any(changes.schema for changes in every):
             self._schema_changed()
@@ -860,7 +860,7 @@ class Store:
                 if kind == "undo":
                     self._no_open_undos.discard(who)
                 journal.set_state(conn, row.id, new_state)
-                changes = replace(changes, journal_states=((row.id, new_state),))
+                changes = changes.journaled(states=((row.id, new_state),))
         if refused is not None:
             raise UndoRefused(
                 f"{refused}. That step is closed: it is off the {kind} history, and "
@@ -908,7 +908,7 @@ class Store:
             by=annotator, kind=kind, target=target, documents=changes.documents,
             native=command.JSON_NATIVE,
         )
-        return replace(changes, journal=(entry,))
+        return changes.journaled((entry,))
 
     def record(
         self,
