@@ -1,5 +1,6 @@
 """What a key press does outside the text and the tables (issue 17): making or deleting a span
-shows or hides the Span panel's note for no span alone, over the form, not the form's widgets;
+raises the Span panel's note for no span over the form, or the form over it, and shows or hides
+no widget;
 the panel tells the note field nothing that did not change; new counts repaint the status
 bar's label alone; the figure pattern is compiled off the key press."""
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from window_helpers import Events, open_document_window, painted, select_words
 
@@ -64,9 +66,20 @@ class ShownAndHidden(QObject):
         return False
 
 
-def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
-    """The form stays shown under the note for no span: a make or delete shows or hides that
-    note only (a stack of two pages showed and hid some 30 widgets each time)."""
+def in_sight(inspector) -> QWidget:
+    """What the mouse meets at the middle of the Span panel's form: the note or a field."""
+    form = inspector.form
+    cover = inspector.form_cover
+    at = cover.childAt(form.mapTo(cover, form.rect().center()))
+    return at if at is inspector.empty else form
+
+
+def test_making_or_deleting_a_span_shows_or_hides_no_widget(window, qtbot):
+    """The form and the note for no span lie one over the other: a make or delete raises one
+    over the other and shows or hides nothing (a stack of two pages showed and hid some 30
+    widgets each time; then the note shown and hidden made Qt work out the opaque children
+    of the cover and of each widget up to the window again, at the next paint). Fails on
+    5cd36dc: the note hidden at each create, shown at each delete."""
     inspector = window.inspector
     select_words(window, "convoy")
     for key in PRESSES:  # each label's fields made once
@@ -75,11 +88,15 @@ def test_making_or_deleting_a_span_shows_or_hides_the_note_alone(window, qtbot):
     QApplication.instance().installEventFilter(events)
     try:
         seen: list[dict[str, int]] = []
+        sights: list[QWidget] = []
         press_on_new_words(qtbot, window, before=events.count.clear,
-                           after=lambda: qtbot.wait(1) or seen.append(dict(events.count)))
+                           after=lambda: qtbot.wait(1) or seen.append(dict(events.count))
+                           or sights.append(in_sight(inspector)))
     finally:
         QApplication.instance().removeEventFilter(events)
-    assert seen[0::4] == [{"Hide Caption": 1}] * 2 and seen[3::4] == [{"Show Caption": 1}] * 2
+    assert seen == [{}] * 8
+    form, note = inspector.form, inspector.empty
+    assert sights == [form, form, form, note] * 2
     assert inspector.span is None
 
 
@@ -103,17 +120,44 @@ def test_tab_passes_by_the_covered_form_and_mouse_meets_the_note(window, qtbot):
     form = inspector.form
     covered = focus_walk(window)
     assert covered and not any(form.isAncestorOf(w) for w in covered)
-    assert inspector.empty.isVisible() and inspector.empty.geometry() == form.geometry()
-    point = form.mapTo(inspector.empty.parentWidget(), form.rect().center())
-    assert inspector.empty.parentWidget().childAt(point) is inspector.empty
+    assert inspector.empty.geometry() == form.geometry() and in_sight(inspector) is inspector.empty
     select_words(window, "convoy")
     qtbot.keyClick(window.editor.view, *CREATE)
-    assert inspector.span is not None and not inspector.empty.isVisible()
+    assert inspector.span is not None and in_sight(inspector) is form
     assert inspector.label in focus_walk(window)
     window.editor.view.setFocus()
     qtbot.keyClick(window.editor.view, *DELETE)
     assert inspector.span is None
     assert not any(form.isAncestorOf(w) for w in focus_walk(window))
+
+
+def read_out(widget: QWidget) -> bool:
+    """Whether a screen reader is told ``widget`` is in sight."""
+    return not QAccessible.queryAccessibleInterface(widget).state().invisible
+
+
+def test_a_screen_reader_is_told_of_the_note_or_the_form_never_both(window, qtbot):
+    """While a screen reader is active, the one of the note and the form under the other is
+    hidden too: out of sight under the note, the fields would be read out with the last
+    span's values (a known fault since the note covered the form), and the note under a
+    span's form. Without a reader, both are shown again. Fails on 5cd36dc: the label's
+    drop-down under the note told in sight."""
+    inspector = window.inspector
+    note, label = inspector.empty, inspector.label
+    told = []
+    QAccessible.setActive(True)
+    try:
+        for words in ("convoy", "ambushed"):
+            select_words(window, words)
+            for key in (CREATE, DELETE):
+                qtbot.keyClick(window.editor.view, *key)
+                told.append((read_out(note), read_out(label)))
+    finally:
+        QAccessible.setActive(False)
+    assert told == [(False, True), (True, False)] * 2
+    select_words(window, "spokesman")
+    qtbot.keyClick(window.editor.view, *CREATE)
+    assert note.isVisible() and label.isVisible() and in_sight(inspector) is inspector.form
 
 
 def test_tab_reaches_the_attribute_fields_shown_alone(window, qtbot):
