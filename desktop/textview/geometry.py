@@ -395,10 +395,6 @@ class Viewport:
             found.append(block)
         return found
 
-    def bands(self, start: int, end: int) -> list[tuple[float, float]]:
-        """``(top, height)`` of each shown block holding some of ``[start, end)``."""
-        return [(block.top, block.height) for block in self._blocks_meeting(start, end)]
-
     def line_bands(self, start: int, end: int) -> list[tuple[float, float]]:
         """``(top, height)`` of each shown visual line holding some of ``[start, end)``."""
         found = []

@@ -113,6 +113,14 @@ class SpanIndex(Generic[T]):
                 found.sort(key=_start)
         return found
 
+    held = overlapping
+    """:meth:`overlapping` among the items held now: an index filled as it is asked
+    (:class:`~desktop.textview.regions.RegionIndex`) reads nothing for it."""
+
+    def holds(self, a: int, b: int) -> bool:
+        """Whether every item meeting ``[a, b)`` is held (:meth:`held` finds them all)."""
+        return True
+
     def _buckets(self, item: T) -> range:
         return range(item.start // self.reach, (item.end - 1) // self.reach + 1)
 

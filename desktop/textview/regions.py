@@ -38,6 +38,12 @@ class RegionIndex(SpanIndex[T], Generic[T]):
         self.read(a, b)
         return super().overlapping(a, b)
 
+    def holds(self, a: int, b: int) -> bool:
+        chunk = self._chunk
+        first = max(a, 0) // chunk
+        last = min(max(a, b - 1) // chunk, len(self._unread) - 1)
+        return first > last or not any(self._unread[first:last + 1])
+
     def read(self, a: int, b: int) -> None:
         """Read the regions meeting ``[a, b)`` not read yet, each run of them in one call."""
         unread, chunk = self._unread, self._chunk

@@ -46,8 +46,9 @@ from desktop.textview.geometry import LONG_BLOCK, Segment, Shapes, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
-from desktop.textview.paint import AREA, Marks, stack_depths
+from desktop.textview.paint import AREA, Marks
 from desktop.textview.regions import RegionIndex, Source, step
+from desktop.textview.stacking import Stacking, stack_depths, stacking
 from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
 
 _EXACT = Qt.KeyboardModifier.AltModifier  # held while selecting: no snapping to words
@@ -115,9 +116,11 @@ class SpanTextView(QPlainTextEdit):
         """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
         self._shapes = Shapes()
         """The lines of the blocks measured, kept from one paint to the next."""
-        self._depths: tuple[tuple[tuple[Placed, ...], ...], dict[str, int]] = ((), {})
-        """The spans placed in the blocks of the last paint, and their marks' stacking depths
-        (:func:`stack_depths`)."""
+        self._stacking = Stacking(self._spans)
+        """The marks' stacking depths, the same in any paint (:mod:`desktop.textview.stacking`)."""
+        self._depths: tuple[tuple[tuple[Placed, ...], ...], int, dict[str, int]] = ((), -1, {})
+        """The spans placed in the blocks of the last paint, :attr:`_stacking`'s generation
+        then, and the depths it drew them at."""
         self._asked: list[tuple[int, int]] = []
         """Qt ranges whose lines the viewport was asked to repaint since its last paint, at
         the scroll bar's value :attr:`_asked_at` (a span made, then selected, asked twice)."""
@@ -155,7 +158,6 @@ class SpanTextView(QPlainTextEdit):
         self._qt.clear()
         self._placed_blocks.clear()
         self._shown_blocks = None
-        self._depths = ((), {})
         self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
         self._shapes.clear()
@@ -164,6 +166,8 @@ class SpanTextView(QPlainTextEdit):
         else:
             self._spans = RegionIndex(source, len(text))
             self._spans.merge(spans)
+        self._stacking = Stacking(self._spans)
+        self._depths = ((), -1, {})
         self._hits = SpanIndex()
         self._ghosts = SpanIndex()
         self._ghost = None
@@ -218,13 +222,22 @@ class SpanTextView(QPlainTextEdit):
     ) -> None:
         """Add or replace ``changed`` and drop ``removed_ids``; repaints only the blocks touched."""
         dirty: list[SpanStyle] = []
+        forget = self._stacking.forget
         for span_id in removed_ids:
             old = self._spans.remove(span_id)
             if old is not None:
                 dirty.append(old)
+                forget(old)
         for span in changed:
             old = self._spans.add(span)
-            dirty += (span,) if old is None else (span, old)
+            if old is None:
+                dirty.append(span)
+                forget(span)
+                continue
+            dirty += (span, old)
+            if (old.start, old.end, stacking(old)) != (span.start, span.end, stacking(span)):
+                forget(old)  # (a relabel keeping its kind of mark changes no depth)
+                forget(span)
         document = self.document()
         for start, end in {self._to_qt(span) for span in dirty}:  # a relabel's two: one range
             first = document.findBlock(start).blockNumber()
@@ -488,19 +501,18 @@ class SpanTextView(QPlainTextEdit):
     def _repaint_spans(self, spans: Sequence[SpanStyle], chained: bool = False) -> None:
         """Schedule a repaint of the visible lines that show any of ``spans``. With
         ``chained`` (the spans were added, changed or removed), of the spans meeting them too,
-        and those meeting these, and so on: how their marks stack may have changed with them.
-        While another annotator's layer is shown, the
-        whole blocks (a layer's underlines stack below all of the layer before's). Without
-        ``chained``, spans within what was asked for since the last paint, the view not
-        scrolled since, are not measured again (a span made is selected next: its lines
-        were asked for as it came).
+        and those meeting these, and so on: how their marks stack may have changed with them
+        (a span's depth depends only on spans meeting it, :mod:`desktop.textview.stacking`,
+        a later layer's too). Without ``chained``, spans within what was asked for since the
+        last paint, the view not scrolled since, are not measured again (a span made is
+        selected next: its lines were asked for as it came).
 
         The lines are repainted with :data:`MARK_OVERHANG` pixels above and below; the next
         line too only where it may show a change: below the chained spans' last line when
-        one of them is underlined (the underlines stack down into it), or another layer is
-        shown. A claim made, relabelled, put back or deleted among claims and denials so
-        repaints its line, not the next (Qt draws every line of the text the region meets:
-        a create's region met four lines, now three: 4.86 -> 4.75 M instructions a create)."""
+        one of them is underlined (the underlines stack down into it). A claim made,
+        relabelled, put back or deleted among claims and denials so repaints its line, not
+        the next (Qt draws every line of the text the region meets: a create's region met
+        four lines, now three: 4.86 -> 4.75 M instructions a create)."""
         if not spans:
             return
         ranges = [self._to_qt(span) for span in spans]
@@ -513,28 +525,21 @@ class SpanTextView(QPlainTextEdit):
             if not ranges:
                 return
         viewport = Viewport(self, 0, self.viewport().height(), self._shapes)
-        bands = viewport.line_bands
         underlined: list[tuple[int, int]] = []  # (chained) the underlined spans changed or shown
-        layered = False
         if chained:
             shown = self._visible(viewport, self._spans)
             placed = [self._to_qt(span) for span in shown]
-            layered = any(span.layer for span in shown)
-            if layered:
-                bands = viewport.bands
-            else:
-                underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed),
-                                                     strict=True)
-                              if span.category not in AREA]
+            underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed), strict=True)
+                          if span.category not in AREA]
             ranges = _chains(ranges, placed)
         self._asked += ranges
         region = QRegion()
         width = self.viewport().width()
         for start, end in ranges:
-            lines = bands(start, end)
+            lines = viewport.line_bands(start, end)
             if lines:  # one band from the first line to the last (and the next, underlined)
                 top, bottom = lines[0][0], lines[-1][0] + lines[-1][1]
-                if layered or any(start <= a and b <= end for a, b in underlined):
+                if any(start <= a and b <= end for a, b in underlined):
                     bottom += lines[-1][1]
                 region += QRect(0, int(top) - MARK_OVERHANG, width,
                                 int(bottom - top) + 2 * MARK_OVERHANG)
@@ -607,15 +612,20 @@ class SpanTextView(QPlainTextEdit):
         return result
 
     def _stacked(self, placed: tuple[tuple[Placed, ...], ...]) -> dict[str, int]:
-        """The stacking depths of the spans ``placed`` (:func:`stack_depths`), worked out again
-        only when they differ from the last paint's: each block keeps its placed spans until
-        a span in it changes, and a paint after a key press mostly shows the blocks of the
-        paint before (~15 µs for the 20 spans of a paragraph)."""
-        if placed != self._depths[0]:
-            spans = {span.id: span for pieces in placed for span, _, _ in pieces}
-            self._depths = (placed, stack_depths((span, *self._to_qt(span))
-                                                 for span in spans.values()))
-        return self._depths[1]
+        """The stacking depths of the spans ``placed``, the same in any paint
+        (:class:`Stacking`), looked for only when the spans placed or the depths kept differ
+        from the last paint's: each block keeps its placed spans until a span in it changes,
+        and a paint after a key press mostly shows the blocks of the paint before. Where
+        their depths would take following back a chain of too many spans, the spans placed
+        are stacked among themselves alone (a partial repaint may then stack them otherwise
+        than a whole one)."""
+        generation = self._stacking.generation
+        if placed != self._depths[0] or generation != self._depths[1]:
+            spans = {span.id: span for pieces in placed for span, _, _ in pieces}.values()
+            depths = self._stacking.of(spans)
+            self._depths = (placed, generation,
+                            stack_depths(spans) if depths is None else depths)
+        return self._depths[2]
 
     def _placed(self, start: int, end: int) -> tuple[list[SpanStyle], list[Placed]]:
         """The spans meeting Qt ``[start, end)``, and each piece of them in it, ordered by
