@@ -839,15 +839,29 @@ def lines_marks() -> list[SpanStyle]:
             on(4, "line 4 of", "d", "denial", "#D55E00")]
 
 
-@pytest.mark.parametrize("scene", ["lines", "paragraph"])
+def layered_marks() -> list[SpanStyle]:
+    """:func:`lines_marks`, every other span of them on a second annotator's layer, with
+    create25's entity running on into line 3 on that layer (stacked below the first layer's
+    it meets), and a chain of entities, each overlapping the next, over lines 5 to 8."""
+    spans = [*lines_marks(), running_marks(False)[2]]
+    spans = [SpanStyle(f"{n}{span.id}", span.start, span.end, span.label, span.category,
+                       span.color, n % 2) for n, span in enumerate(spans)]
+    starts = [LINES.index(f"line {n} of") for n in range(5, 10)]
+    return spans + [SpanStyle(f"k{n}", starts[n] + 20, starts[n + 1] + 25, "K", "entity", BLUE)
+                    for n in range(4)]
+
+
+@pytest.mark.parametrize("scene", ["lines", "paragraph", "layered"])
 def test_a_span_changed_among_stacked_marks_leaves_on_screen_what_a_whole_paint_draws(
         qtbot, scene):
     """Each span removed and put back among nested claims, a denial, entities stacked three
-    deep and another label's dotted line: after each partial repaint the view on screen is
-    pixel for pixel its whole paint (no mark left behind below the lines repainted)."""
+    deep and another label's dotted line (and, ``layered``, the same on two annotators'
+    layers, with a chain of entities over four lines): after each partial repaint the view
+    on screen is pixel for pixel its whole paint (no mark left behind below the lines
+    repainted, none stacked otherwise than a whole paint stacks it)."""
     view = shown_view(qtbot)
-    text, spans = (LINES, lines_marks()) if scene == "lines" else \
-        (PARAGRAPH, paragraph_marks()[7:21])
+    text, spans = {"lines": (LINES, lines_marks()), "layered": (LINES, layered_marks()),
+                   "paragraph": (PARAGRAPH, paragraph_marks()[7:21])}[scene]
     view.set_document(text, spans)
     viewport = view.viewport()
     for span in spans:
