@@ -26,6 +26,7 @@ import marshal
 import os
 import sys
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 LIMIT = 2000
@@ -62,16 +63,21 @@ class KeptCode:
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **rest: Any) -> None:
         """``exec(source, globals, locals)``, a text's code kept: each marshalled code is
-        unmarshalled when run (~3 us), not the whole file at once."""
+        unmarshalled when run (~3 us), not the whole file at once; an entry that holds no
+        code (damaged) is compiled again, as a text not kept."""
         if not isinstance(source, str) or rest:
             return builtins.exec(source, globals, locals, **rest)
         data = self.used.get(source) or self.stored.get(source)
-        if data is None:
+        code = None
+        if data is not None:
+            try:
+                code = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):
+                code = None
+        if type(code) is not CodeType:  # new, or an entry damaged: compiled (written anew)
             code = compile(source, "<string>", "exec", dont_inherit=True)
             data = marshal.dumps(code)
             self.compiled += 1
-        else:
-            code = marshal.loads(data)
         self.used[source] = data
         builtins.exec(code, globals, locals)
         return None

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import marshal
 import sys
 from dataclasses import dataclass, field
+from types import CodeType
 
 import pytest
 
@@ -63,6 +65,23 @@ def test_a_file_that_cannot_be_read_counts_as_empty(tmp_path, data):
     kept = KeptCode(path)
     made(kept)
     assert kept.compiled == 1
+
+
+@pytest.mark.parametrize("entry", [b"\x00" * 12, marshal.dumps(5), marshal.dumps(TEXT)])
+def test_an_entry_that_holds_no_code_is_compiled_again(tmp_path, monkeypatch, entry):
+    """A file read whole, one of its entries damaged (or written by another hand): its text
+    is compiled as exec compiles it and the entry written anew, not every start failing at
+    the class made (bad marshal data, an object exec refuses), nor a text run as source
+    here, with this module's future flags."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "kept.marshal"
+    path.write_bytes(importlib.util.MAGIC_NUMBER + marshal.dumps({TEXT: entry}))
+    kept = KeptCode(path)
+    init = made(kept)
+    assert kept.compiled == 1
+    assert init.__annotations__ == {"a": int, "return": None}
+    kept.save()
+    assert type(marshal.loads(read(path)[TEXT])) is CodeType
 
 
 def test_a_dataclass_made_through_kept_code_is_the_one_made_without(tmp_path, monkeypatch):
