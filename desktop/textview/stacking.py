@@ -28,7 +28,10 @@ reverted, stacked each span's whole overlap component: an entity made under a cl
 20,000 entities stacked them all, 6 -> 36 ms). A paint works out the depths it lacks in one
 sweep over the stretch where those spans start, as it stacked its own spans before, seeded
 with the depths of the spans running into the stretch, found from the spans covering their
-starts (a point query of the index each, going back only as far as such spans reach). An edit
+starts (a point query of the index each, going back only as far as such spans reach; of a
+document read a region at a time, the region where such a span starts is read if it was not,
+once: the first paint inside test_big_document's long claim reads the region of its start).
+An edit
 forgets, at the next paint, the depths of the spans of its kind whose starts the changed span
 covers (and a later layer's underlines it meets), of the spans depending on those, and so on:
 a span made or deleted under a long one, the few spans it meets; the spans found near a span
@@ -118,26 +121,39 @@ class Stacking:
         settled = self._settle() if self._changed else []
         kinds: dict[Kind | None, list[SpanStyle]] = {}
         missing: list[SpanStyle] = []
+        long: list[SpanStyle] = []  # (each from the spans covering its start, far above)
+        reach = self._index.reach
         for span in spans:
             if span.id not in depths:
                 if span.id in self._beyond:
                     return None
                 kind = stacking(span)
-                if kind is not None:
+                if kind is None:
+                    continue
+                if span.end - span.start > reach:
+                    long.append(span)
+                else:
                     kinds[kind] = []
                     missing.append(span)
-        if not missing:
+        if not missing and not long:
             return depths
-        if self._sweep(kinds, missing, settled) is None:
-            self._beyond.update(span.id for span in missing)
+        budget = [self._budget + len(missing) + len(long)]
+        failed = any(self._depth(span, budget) is None for span in long) if long else False
+        if not failed and missing:
+            failed = self._sweep(kinds, missing, settled, budget) is None
+        if failed:
+            self._beyond.update(span.id for span in (*missing, *long))
             return None
         return depths
 
     def _sweep(self, kinds: dict[Kind | None, list[SpanStyle]], missing: list[SpanStyle],
-               settled: list[tuple[int, int, list[SpanStyle]]]) -> dict[str, int] | None:
-        """Work out the depths of the spans ``missing``, of ``kinds`` (their kinds, to fill
-        with the spans of each near them), and of the spans of those kinds starting among
-        them, with the spans near the edits just ``settled``; None past the budget."""
+               settled: list[tuple[int, int, list[SpanStyle]]],
+               budget: list[int]) -> dict[str, int] | None:
+        """Work out the depths of the spans ``missing`` (none longer than the index's
+        ``reach``, so the stretch swept starts at most that far before the spans painted),
+        of ``kinds`` (their kinds, to fill with the spans of each near them), and of the
+        spans of those kinds starting among them, with the spans near the edits just
+        ``settled``; None past the ``budget``."""
         depths = self.depths
         starts = [span.start for span in missing]
         low, high = min(starts), max(starts) + 1
@@ -153,7 +169,6 @@ class Stacking:
                 found = kinds.get(stacking(span))
                 if found is not None:
                     found.append(span)
-        budget = [self._budget + len(starts)]
         for kind, items in sorted(kinds.items()):  # (each layer's underlines before the next's)
             if len(items) > 1:
                 _in_order(items)

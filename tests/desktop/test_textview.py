@@ -751,6 +751,30 @@ def test_a_span_made_or_deleted_under_a_long_span_stacks_what_it_meets_alone(qtb
     assert sorted(worked) == ["w00014", "w00015"] and len(asked) <= 16
 
 
+def test_a_long_span_running_into_the_paint_is_stacked_from_its_start_alone(qtbot):
+    """A paint inside a long claim begun regions above (a document read a region at a time)
+    works out the claim's depth from the spans covering its start: the region of its start
+    is read, not those between, and the spans stacked are those painted, not the thousands
+    the claim covers (a5c7d99 swept from the claim's start to the paint: two regions read
+    and ~10,000 spans stacked)."""
+    text = "word " * 26_000
+    spans = [SpanStyle(f"s{n:05}", 5 * n, 5 * n + 4, "ORG", "entity", GREEN)
+             for n in range(26_000)]
+    spans.append(SpanStyle("long", 50_001, 120_004, "CLAIM", "claim", BLUE))
+    read = []
+
+    def source(a: int, b: int) -> list[SpanStyle]:
+        read.append((a, b))
+        return [span for span in spans if span.start < b and span.end > a]
+
+    view = shown_view(qtbot)
+    view.set_document(text, source=source)
+    view.scroll_to(100_000)
+    view.viewport().repaint()
+    assert read == [(98_304, 131_072), (32_768, 65_536)]
+    assert view._stacking.depths["long"] == 0 and len(view._stacking.depths) < 300
+
+
 def test_a_chain_too_long_to_follow_back_is_stacked_among_the_spans_painted(qtbot):
     """Entities each overlapping the next, over 300 lines: shown first at the end, the
     depths of the last ones are not followed back through all the others (past the budget),
