@@ -91,6 +91,9 @@ class SpansModel(RowsModel):
         self._recent = 0
         """The row last found or put (each press puts a span, then selects it): looked at
         first by :meth:`row_of`, its span's id telling whether it is still that span's."""
+        self._made: tuple[str, dict[str, tuple[Span, list[Any]]]] = ("", {})
+        """The text :meth:`rows_for` last made rows of, and each row it made (by span id:
+        the span, its cells), for :meth:`texts` once that text is shown."""
 
     # -- what is shown, in which order -----------------------------------------------------
     def _cell(self, span: Span, column: int, text: str | None = None) -> Any:
@@ -149,6 +152,8 @@ class SpansModel(RowsModel):
         way or filter them. The rows are replaced in place, not reset: a reset lays the
         header out and repaints it, which shows the same columns."""
         self._text, self._all = text, {s.id: s for s in spans}
+        if text is not self._made[0]:
+            self._made = ("", {})
         self._starting, self._fetched = starting, 0
         self._replace(self._arranged())
         if self.canFetchMore():
@@ -173,12 +178,16 @@ class SpansModel(RowsModel):
     def rows_for(self, text: str, spans: Sequence[Span], count: int) -> list[list[Any]]:
         """What the cells of the first ``count`` rows show, by row and column, once
         :meth:`set_spans` shows ``spans`` of ``text`` (none while a filter is set or the rows
-        are sorted by their text: both read the text shown)."""
+        are sorted by their text: both read the text shown); kept for :meth:`texts` until
+        another text is shown."""
         if self._needle or self._column == 3:
             return []
-        first = sorted(spans, key=self._key, reverse=self._descending)[:count]
-        return [[self._cell(span, column, text) for column in range(len(COLUMNS))]
+        first = sorted(spans, key=self._sort_key(), reverse=self._descending)[:count]
+        rows = [[self._cell(span, column, text) for column in range(len(COLUMNS))]
                 for span in first]
+        self._made = (text, {span.id: (span, cells) for span, cells in zip(first, rows,
+                                                                           strict=True)})
+        return rows
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._starting is not None and \
@@ -307,7 +316,14 @@ class SpansModel(RowsModel):
         self.endRemoveRows()
 
     def texts(self, row: int) -> list[Any]:
-        span, cell = self._rows[row], self._cell
+        """The cells of row ``row``: made by :meth:`rows_for` ahead of the text's showing
+        when it made that row's span (the same span: one changed since is another), else
+        now (six calls of :meth:`_cell`)."""
+        span = self._rows[row]
+        made = self._made[1].get(span.id)
+        if made is not None and made[0] is span:
+            return made[1]
+        cell = self._cell
         return [cell(span, column) for column in range(len(COLUMNS))]
 
     def text(self, row: int, column: int) -> Any:

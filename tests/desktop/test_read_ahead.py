@@ -260,3 +260,25 @@ def test_rows_laid_out_ahead_show_what_the_store_holds_when_the_step_opens_them(
         assert {7, 11} <= set(laid_out)  # the new span's Start and End
     finally:
         window.service.store.close()
+
+
+def test_a_pause_makes_the_next_documents_rows_cells_before_the_step_opens_it(
+        qtbot, tmp_path: Path, laid_out: list[Hashable], monkeypatch) -> None:
+    """What the cells of the next document's rows show (their offsets, excerpts, names) is
+    made in the pause too: the step's paint asks the Spans model for none of them. Fails on
+    99655ac: the step made each of the two rows' six cells."""
+    window = shown_window(qtbot, distinct_store(tmp_path), tmp_path)
+    try:
+        step(qtbot, window)
+        qtbot.wait(200)
+        model = window.spans.model
+        made: list[int] = []
+        real = type(model)._cell
+        monkeypatch.setattr(type(model), "_cell", lambda self, span, column, text=None: (
+            made.append(column), real(self, span, column, text))[1])
+        step(qtbot, window)
+        assert shown(window) == ("Report 2", ["d2-0", "d2-1"])
+        assert made == []
+        assert [model.texts(row)[1:3] for row in range(2)] == [[6, 15], [46, 55]]
+    finally:
+        window.service.store.close()
