@@ -26,9 +26,9 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 from annotate.schema import AttributeDef
 from desktop.attribute_widgets import AttributeEditor
 from desktop.caption import add_named_row
-from desktop.cover import NO_FOCUS
 
 ROLES = (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole)
+NO_FOCUS = Qt.FocusPolicy.NoFocus
 
 MakeEditor = Callable[[AttributeDef], AttributeEditor]
 """Makes the field of an attribute (wired to store its edits)."""

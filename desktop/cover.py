@@ -24,50 +24,39 @@ read out (the last span's values, while the note covers them; the note, under a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from weakref import WeakKeyDictionary
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QResizeEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-NO_FOCUS = Qt.FocusPolicy.NoFocus
-Reach = list[tuple[QWidget, Qt.FocusPolicy]]
-"""The widgets of the covered page that took the focus, and how."""
-Policies = WeakKeyDictionary[QWidget, Qt.FocusPolicy]
-"""Each field's own focus policy, as first read."""
 
-
-def out_of_reach(fields: Iterable[QWidget], known: Policies) -> Reach:
-    """Take the focus from ``fields`` (being covered): what they had. (The fields are named
-    by the page's owner: a walk over all of a page's widgets made a Python object of each of
-    Qt's own parts, some 60 of them, at each key press.) Each field's policy is asked of Qt
-    the first time it is covered and kept in ``known`` (weakly: a field deleted drops out):
-    each answer is a Python enum made anew, ~10 K instructions, some 0.15 M each span deleted
-    when every cover asked every field. A field named is one that takes the focus as its
-    own policy says (the owner names no field it keeps out of reach itself)."""
-    reach = []
-    for widget in fields:
-        policy = known.get(widget)
-        if policy is None:
-            policy = known[widget] = widget.focusPolicy()
-        if policy is not NO_FOCUS:
-            reach.append((widget, policy))
-    for widget, _policy in reach:
-        widget.setFocusPolicy(NO_FOCUS)
+def out_of_reach(fields: Iterable[QWidget], note: QWidget) -> list[QWidget]:
+    """Put ``fields`` (being covered) out of the focus's reach: each is given ``note``, which
+    takes no focus, as its focus proxy, so Tab and Shift+Tab pass it by (Qt goes by a
+    proxy's policy) and a field given the focus gives it to the note. The fields named: those
+    the page's owner names (a walk over all of a page's widgets made a Python object of each
+    of Qt's own parts, some 60 of them, at each key press), none with a focus proxy of its
+    own. Each field's focus policy was taken instead (NoFocus, and its own given back): a
+    Python enum made of the policy asked, the first time, and each policy given read through
+    two Python calls of the enum's (its ``value``), ~27 of the ~130 Python calls of the panel
+    at each create after a delete, as many at each delete."""
+    reach = list(fields)
+    for widget in reach:
+        widget.setFocusProxy(note)
     return reach
 
 
-def back_in_reach(reach: Reach) -> None:
-    """Give back what :func:`out_of_reach` took (to the widgets not deleted meanwhile)."""
-    for widget, policy in reach:
+def back_in_reach(reach: list[QWidget]) -> None:
+    """Take back the proxies :func:`out_of_reach` gave (from the widgets not deleted
+    meanwhile)."""
+    for widget in reach:
         if isValid(widget):
-            widget.setFocusPolicy(policy)
+            widget.setFocusProxy(None)
 
 
 class Cover(QWidget):
-    """Holds ``page`` (laid out, always shown) and ``note`` (over all of it, when covered);
-    ``fields`` gives the page's widgets that may take the focus."""
+    """Holds ``page`` (laid out) and ``note`` (in its room, which takes no focus), one over
+    the other; ``fields`` gives the page's widgets that may take the focus."""
 
     def __init__(self, page: QWidget, note: QWidget, fields: Callable[[], Iterable[QWidget]],
                  parent: QWidget | None = None) -> None:
@@ -88,9 +77,7 @@ class Cover(QWidget):
         # shown, was a call into Qt)
         self._hidden: QWidget | None = None
         """The page or the note, hidden while under the other for a screen reader."""
-        self._reach: Reach = []
-        self._policies: Policies = WeakKeyDictionary()
-        """The fields' own focus policies (:func:`out_of_reach`)."""
+        self._reach: list[QWidget] = []  # the fields out of reach (:func:`out_of_reach`)
 
     @property
     def covered(self) -> bool:
@@ -103,7 +90,7 @@ class Cover(QWidget):
         self._covered = covered
         if covered:
             focus = QApplication.focusWidget()
-            self._reach = out_of_reach(self._fields(), self._policies)
+            self._reach = out_of_reach(self._fields(), self.note)
             self._in_sight(self.note, self.page)
             if focus is not None and self.page.isAncestorOf(focus):
                 self.note.setFocus()  # as a stack gives the focus to the page it shows
