@@ -242,7 +242,7 @@ class Stacking:
         """Forget the depths that ``span`` (as added, or as it was before it changed or went)
         may change, at the next :meth:`of` (:meth:`_settle`)."""
         self.generation += 1
-        if self.depths:
+        if self.depths or self._beyond:  # (given up on: heard, to try again)
             self._changed.append(span)
 
     def _settle(self) -> list[tuple[int, int, list[SpanStyle]]]:

@@ -185,6 +185,22 @@ def test_a_chain_past_the_budget_is_left_to_the_paint():
     assert stacking.of(chain[-1:])["c299"] == 1
 
 
+def test_an_edit_breaking_a_chain_past_the_budget_lets_the_next_paint_follow_it_again():
+    """A chain given up on before any depth was kept (the first paint of a text of such a
+    chain): an edit breaking it is heard, and the next paint finds the depths of what is left
+    within the budget, as the whole text has them, not given up on till the text is set anew
+    (the edit went unheard: nothing was kept to forget)."""
+    chain = [SpanStyle(f"c{n:03}", 10 * n, 10 * n + 15, "L", "entity") for n in range(300)]
+    index = SpanIndex(chain)
+    stacking = stacking_module.Stacking(index, budget=100)
+    assert stacking.of(chain[-1:]) is None and stacking.depths == {}
+    index.remove(chain[250].id)  # c251 on start a chain of 49
+    stacking.forget(chain[250])
+    depths = stacking.of(chain[-1:])
+    assert depths is not None
+    assert depths["c299"] == brute_depths(list(index))["c299"]
+
+
 def test_an_edit_forgets_the_depths_it_may_change_and_no_more():
     """A span made among spans under a long one forgets the depths of the spans of its kind
     starting under it alone (and the later layers' underlines it meets), not those of
