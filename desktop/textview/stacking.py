@@ -240,10 +240,17 @@ class Stacking:
 
     def forget(self, span: SpanStyle) -> None:
         """Forget the depths that ``span`` (as added, or as it was before it changed or went)
-        may change, at the next :meth:`of` (:meth:`_settle`)."""
+        may change, at the next :meth:`of` (:meth:`_settle`); past the budget's spans told
+        (many spans changed at once), every depth, now."""
         self.generation += 1
-        if self.depths or self._beyond:  # (given up on: heard, to try again)
+        if not self.depths and not self._beyond:  # (given up on: heard, to try again)
+            return
+        if len(self._changed) < self._budget:
             self._changed.append(span)
+        else:
+            self.depths.clear()
+            self._changed.clear()
+            self._beyond.clear()
 
     def _settle(self) -> list[tuple[int, int, list[SpanStyle]]]:
         """Forget the depths of the spans told to :meth:`forget`, of the spans depending on

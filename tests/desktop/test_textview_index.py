@@ -204,8 +204,8 @@ def test_an_edit_breaking_a_chain_past_the_budget_lets_the_next_paint_follow_it_
 def test_an_edit_forgets_the_depths_it_may_change_and_no_more():
     """A span made among spans under a long one forgets the depths of the spans of its kind
     starting under it alone (and the later layers' underlines it meets), not those of
-    everything the long one covers; a long span made forgets them all (found again as
-    painted)."""
+    everything the long one covers; a long span made, or more spans than the budget at
+    once, forgets them all (found again as painted)."""
     words = [SpanStyle(f"w{n:04}", 5 * n, 5 * n + 4, "L", "entity") for n in range(2000)]
     long = SpanStyle("long", 0, 10_000, "T", "other")
     claim = SpanStyle("claim", 0, 10_000, "C", "claim")
@@ -222,3 +222,7 @@ def test_an_edit_forgets_the_depths_it_may_change_and_no_more():
     index.remove(long.id)
     stacking.forget(long)
     assert stacking.of([]) == {}
+    assert stacking.of(index) is not None and len(stacking.depths) == 2002
+    for word in words[:300]:  # many spans changed at once: every depth, as they are told
+        stacking.forget(word)
+    assert stacking.depths == {} and stacking._changed == []
