@@ -369,17 +369,21 @@ def test_a_transient_bar_shows_once_the_rows_overflow_and_hides_once_they_fit(
     style = Transient("Fusion")
     for widget in (view, view.verticalScrollBar(), view.horizontalScrollBar()):
         widget.setStyle(style)
-    qtbot.wait(20)
     bar = view.verticalScrollBar()
-    assert bar.maximum() == 0 and not bar.isVisible()
-    fit = view.viewport().height() // view.rowHeight(0)
-    for _ in range(fit):
+
+    def overflowing() -> bool:
+        return rows.count() > view.viewport().height() // view.rowHeight(0)
+
+    def settled() -> None:  # the view laid out (a timer's work) and its area heard the bar
+        assert (bar.maximum() > 0) == overflowing() == bar.isVisible(), rows.count()
+
+    qtbot.waitUntil(settled, timeout=2000)
+    assert not bar.isVisible()
+    while not overflowing():
         rows.put(1, "new")
-        qtbot.wait(10)
-        assert bar.isVisible() == (bar.maximum() > 0), rows.count()
+        qtbot.waitUntil(settled, timeout=2000)
     assert bar.isVisible()
     while rows.count() > 3:
         rows.take(0, 1)
-        qtbot.wait(10)
-        assert bar.isVisible() == (bar.maximum() > 0), rows.count()
+        qtbot.waitUntil(settled, timeout=2000)
     assert not bar.isVisible()
