@@ -63,10 +63,6 @@ _TURNING = frozenset({"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI",
 """Bidirectional classes of the characters that may lay a text out otherwise than left to
 right (right-to-left letters and digits, embeddings, overrides, isolates)."""
 
-_UNMOVED = QTransform()
-"""The transform a cell's static text is prepared for: a view's painter only moves its
-texts (a translation, which a static text's drawing leaves out)."""
-
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[int, int, Hashable, int]
 """A cell of a row: its left, its width, its display data, its alignment (:func:`horizontal`)."""
@@ -89,6 +85,10 @@ class _Look:
         self.widest = metrics.maxWidth()
         self.height = math.ceil(metrics.ascent() + metrics.descent())
         self.right_to_left = view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        ratio = view.devicePixelRatioF()
+        self.device = QTransform.fromScale(ratio, ratio)
+        """The transform a static text is prepared for: the one a view's painter draws with,
+        its pixel ratio (and a translation, which a static text's drawing leaves out)."""
         self.pens: dict[int, QColor] = {}
         self.fills: dict[int, QBrush] = {}
         self.grids: dict[int, QColor] = {}
@@ -267,7 +267,7 @@ class PlainCells(QStyledItemDelegate):
             text = self._lay_out(option, data, width - 2 * look.margin, look)
         if type(text) is str and look.keeps(text):
             text = _static(text)
-            text.prepare(_UNMOVED, option.font)
+            text.prepare(look.device, option.font)
         if len(laid) >= LAID:
             laid.clear()
         laid[key] = text
