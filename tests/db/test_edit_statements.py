@@ -232,19 +232,25 @@ def test_a_change_set_journaled_is_the_change_set_with_those_rows() -> None:
 
 
 def test_an_edits_statements_reach_the_sqlite3_connection_through_no_property(
-        store: Store, monkeypatch) -> None:
+        tmp_path: Path, monkeypatch) -> None:
     """Each statement of an edit runs on the sqlite3 connection taken from the pool's proxy
     as its ``dbapi_connection`` (a slot), not through its ``driver_connection`` property (the
     same object, reached through the pool's record and the dialect: three calls into Python
-    at each statement); the edit is stored as before."""
+    at each statement); the edit is stored as before. (A SQLite store whatever store the run
+    tests: psycopg's statements go through the driver's connection, a cursor made per
+    statement.)"""
     from sqlalchemy.pool.base import _ConnectionFairy
 
-    uid = add_doc(store)
-    asked: list[str] = []
-    real = _ConnectionFairy.driver_connection
-    monkeypatch.setattr(_ConnectionFairy, "driver_connection",
-                        property(lambda fairy: asked.append("driver") or real.fget(fairy)))
-    for kind, press in presses(store, uid):
-        assert press() is not None, kind
-    assert asked == []
-    assert store.history(WHO, 1)[0].op == "delete_span" and store.spans(uid) == []
+    store = Store.open(tmp_path / "s.sqlite")
+    try:
+        uid = add_doc(store)
+        asked: list[str] = []
+        real = _ConnectionFairy.driver_connection
+        monkeypatch.setattr(_ConnectionFairy, "driver_connection",
+                            property(lambda fairy: asked.append("driver") or real.fget(fairy)))
+        for kind, press in presses(store, uid):
+            assert press() is not None, kind
+        assert asked == []
+        assert store.history(WHO, 1)[0].op == "delete_span" and store.spans(uid) == []
+    finally:
+        store.close()
