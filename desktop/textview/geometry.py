@@ -14,6 +14,7 @@ repaint of the same screen asks Qt for no line again.
 from __future__ import annotations
 
 from bisect import bisect_right
+from math import floor
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
@@ -298,7 +299,7 @@ class Viewport:
             return
         rect = view.blockBoundingGeometry(first)
         known = (first, rect.top() + self._dy, rect.height())
-        at_top = self._block_at(int(top), known) if top > 0 else known
+        at_top = self._block_at(floor(top), known) if top else known  # (above: the one before)
         at_bottom = self._block_at(int(bottom) + 1, known)
         # the two blocks are measured where they were found (each asked of Qt again later)
         first_measured = self._keep(self._made(*at_top))

@@ -58,6 +58,11 @@ press draws mostly marks the paint before drew, and each rectangle and point mad
 costs about half a microsecond."""
 
 
+def underline_bottom(depth: int) -> float:
+    """How far below the baseline an underline (or a dotted line) at ``depth`` reaches."""
+    return UNDERLINE_GAP + depth * UNDERLINE_STEP + UNDERLINE_HEIGHT
+
+
 def layer_dash(layer: int) -> Qt.PenStyle:
     return LAYER_DASHES[0] if layer <= 0 else LAYER_DASHES[1 + (layer - 1) % 3]
 

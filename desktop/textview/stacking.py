@@ -112,6 +112,10 @@ class Stacking:
         self._beyond: set[str] = set()
         """Spans whose depths were past the budget, since the last edit settled: a paint
         showing them gives up at once (each paint there would follow the chain back again)."""
+        self.deepest = 0
+        """The deepest underline's depth worked out (or stacked by a paint that gave up) since
+        the index was given: how far a line's underlines may reach down, at most (an edit
+        never lowers it)."""
 
     def of(self, spans: Iterable[SpanStyle]) -> dict[str, int] | None:
         """:attr:`depths`, holding every span of ``spans`` that stacks; None when that would
@@ -190,6 +194,8 @@ class Stacking:
                     else:
                         depth = _first_free(0, {item[1] for item in running}) if running else 0
                         depths[span.id] = depth
+                        if depth > self.deepest and kind[0] == LINE:
+                            self.deepest = depth
                 running.append((span.end, depth))
         return depths
 
@@ -219,7 +225,9 @@ class Stacking:
                 todo += waiting
                 continue
             base = max((depths[other.id] + 1 for other in under), default=0)
-            depths[current.id] = _first_free(base, {depths[other.id] for other in cover})
+            depth = depths[current.id] = _first_free(base, {depths[other.id] for other in cover})
+            if depth > self.deepest and current.category not in AREA:
+                self.deepest = depth
             todo.pop()
         return depths[span.id]
 

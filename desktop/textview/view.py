@@ -46,7 +46,7 @@ from desktop.textview.geometry import LONG_BLOCK, Segment, Shapes, Viewport
 from desktop.textview.index import SpanIndex
 from desktop.textview.lane import LinkLane
 from desktop.textview.links import Connector, End, LinkSet, connectors, spread
-from desktop.textview.paint import AREA, Marks
+from desktop.textview.paint import AREA, Marks, underline_bottom
 from desktop.textview.regions import RegionIndex, Source, step
 from desktop.textview.stacking import Stacking, stack_depths, stacking
 from desktop.textview.styles import NEUTRAL, LinkStyle, SpanStyle
@@ -69,7 +69,8 @@ EXCERPT = 40
 """Most characters of a span's text quoted where a link is named."""
 MARK_OVERHANG = 4
 """Pixels a span's marks reach above and below its line's box (the selected span's handles),
-but stacked underlines, which reach no further than into the next line."""
+but stacked underlines, which reach down as far as their depth takes them
+(:meth:`SpanTextView._sunk`)."""
 REPLACED_IN_PLACE = 100_000
 """Characters (UTF-16 units) of the text shown at most that a new text is put in place of in one
 change: meanwhile the document holds both (a 13.6 MB text after another kept the process
@@ -132,6 +133,10 @@ class SpanTextView(QPlainTextEdit):
         self._press: QPoint | None = None
         self._marks = self._themed_marks()
         self._spacing = 0  # the font's line spacing, asked at the first paint after it changed
+        self._descent = 0.0  # the font's descent, asked with it
+        self._past_next = 0
+        """The first depth whose underlines reach past the next line (asked with the spacing)."""
+        self._above = (-1, 0.0)  # the deepest underline stacked, and :meth:`_reach_above`'s pixels
         self.painted_span_count = 0
         """Spans (and find hits) the last paint drew; for tests and the benchmark."""
         self.links = LinkSet()
@@ -509,7 +514,9 @@ class SpanTextView(QPlainTextEdit):
 
         The lines are repainted with :data:`MARK_OVERHANG` pixels above and below; the next
         line too only where it may show a change: below the chained spans' last line when
-        one of them is underlined (the underlines stack down into it). A claim made,
+        one of them is underlined (the underlines stack down into it), and further down as
+        far as the deepest of their underlines reaches, before the change or after it (a
+        stack of more than four underlines reaches past the next line). A claim made,
         relabelled, put back or deleted among claims and denials so repaints its line, not
         the next (Qt draws every line of the text the region meets: a create's region met
         four lines, now three: 4.86 -> 4.75 M instructions a create)."""
@@ -525,26 +532,80 @@ class SpanTextView(QPlainTextEdit):
             if not ranges:
                 return
         viewport = Viewport(self, 0, self.viewport().height(), self._shapes)
-        underlined: list[tuple[int, int]] = []  # (chained) the underlined spans changed or shown
+        sunk: list[float | None] = [None] * len(ranges)  # (chained) below the last lines
         if chained:
             shown = self._visible(viewport, self._spans)
             placed = [self._to_qt(span) for span in shown]
-            underlined = [qt for span, qt in zip((*spans, *shown), (*ranges, *placed), strict=True)
+            underlined = [(qt, span) for span, qt in zip((*spans, *shown), (*ranges, *placed),
+                                                         strict=True)
                           if span.category not in AREA]
             ranges = _chains(ranges, placed)
+            sunk = self._sunk_in(ranges, underlined, len(spans))
         self._asked += ranges
         region = QRegion()
         width = self.viewport().width()
-        for start, end in ranges:
+        for (start, end), below in zip(ranges, sunk, strict=True):
             lines = viewport.line_bands(start, end)
             if lines:  # one band from the first line to the last (and the next, underlined)
                 top, bottom = lines[0][0], lines[-1][0] + lines[-1][1]
-                if any(start <= a and b <= end for a, b in underlined):
-                    bottom += lines[-1][1]
+                if below is not None:
+                    bottom += max(lines[-1][1], below)
                 region += QRect(0, int(top) - MARK_OVERHANG, width,
                                 int(bottom - top) + 2 * MARK_OVERHANG)
         if not region.isEmpty():
             self.viewport().update(region)
+
+    def _sunk_in(self, ranges: list[tuple[int, int]],
+                 underlined: list[tuple[tuple[int, int], SpanStyle]],
+                 changed: int) -> list[float | None]:
+        """Per Qt range of ``ranges`` (apart, in order), how far below its last line's box the
+        underlines of the spans ``underlined`` (with their Qt ranges) lying in it reach, at
+        their depths before the change (kept till the next paint settles it) or after it
+        (worked out now: the paint then finds them kept); None where none lies in it. Where
+        the deepest underline stacked yet, ``changed`` steps deeper (each span changed
+        deepens a stack by a step at most), stays inside the next line, the depths are not
+        asked for: 0 (a key press in a text of stacks less than three deep)."""
+        stacking, index = self._stacking, self._spans
+        if self._line_spacing() and stacking.deepest + changed < self._past_next:
+            return [0.0 if any(start <= a and b <= end for (a, b), _ in underlined) else None
+                    for start, end in ranges]
+        inside: list[list[SpanStyle] | None] = [None] * len(ranges)
+        starts = [start for start, _ in ranges]
+        for (a, b), span in underlined:
+            k = bisect_right(starts, a) - 1
+            if k >= 0 and b <= ranges[k][1]:
+                found = inside[k]
+                if found is None:
+                    found = inside[k] = []
+                found.append(span)
+        kept = stacking.depths
+        old = [max(kept.get(span.id, 0) for span in spans) if kept else stacking.deepest
+               for spans in inside if spans]
+        held = [span for spans in inside if spans for span in spans if index.get(span.id) is span]
+        depths = stacking.of(held) if held else {}  # (none held: the paint has none to stack)
+        found: list[float | None] = []
+        for spans in inside:
+            if not spans:
+                found.append(None)
+            elif depths is None:  # (stacked by the paint among its spans: any depth)
+                found.append(float(self.viewport().height()))
+            else:
+                deepest = max(old.pop(0), *(depths.get(span.id, 0) for span in spans))
+                found.append(self._sunk(deepest))
+        return found
+
+    def _reach_above(self) -> float:
+        """Pixels above a paint's rectangle whose lines' marks may reach into it (the deepest
+        underline stacked yet, and the selected span's handles), kept in :attr:`_above`."""
+        deepest = self._stacking.deepest
+        self._above = (deepest, self._sunk(deepest) + MARK_OVERHANG)
+        return self._above[1]
+
+    def _sunk(self, depth: int) -> float:
+        """Pixels an underline at ``depth`` reaches below its line's box (none, or some)."""
+        if not self._spacing:
+            self._line_spacing()
+        return max(underline_bottom(depth) - self._descent, 0.0)
 
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -553,9 +614,16 @@ class SpanTextView(QPlainTextEdit):
         self._asked = []
         if not self._spans.empty or len(self._hits) or len(self._ghosts):
             rect = event.rect()
-            viewport = Viewport(self, rect.top(), rect.bottom(), self._shapes)
-            shown, placed = self._place_blocks(viewport)
-            painted = [piece for pieces in placed for piece in pieces]
+            stacking = self._stacking
+            while True:  # from as high as the underlines of the lines above may reach down
+                deepest = stacking.deepest
+                above = self._above[1] if self._above[0] == deepest else self._reach_above()
+                viewport = Viewport(self, rect.top() - above, rect.bottom(), self._shapes)
+                shown, placed = self._place_blocks(viewport)
+                painted = [piece for pieces in placed for piece in pieces]
+                depths = self._stacked(placed) if painted else {}
+                if stacking.deepest == deepest:  # (else a deeper one found: placed again)
+                    break
             hits = self._visible(viewport, self._hits)
             ghosts = self._visible(viewport, self._ghosts)
             self.painted_span_count = len(shown) + len(hits) + len(ghosts)
@@ -563,13 +631,12 @@ class SpanTextView(QPlainTextEdit):
             lit = self.lit_spans & shown
             if painted or hits or ghosts or selected or lit:
                 reach = viewport.lines_between(  # lines whose marks may reach the rectangle
-                    rect.top() - self._line_spacing() - MARK_OVERHANG,
-                    rect.bottom() + MARK_OVERHANG)
+                    rect.top() - above, rect.bottom() + MARK_OVERHANG)
                 painter = QPainter(self.viewport())
                 painter.setBrush(_NO_BRUSH)
                 try:
-                    self._paint_marks(painter, viewport, painted, self._stacked(placed), hits,
-                                      selected, lit, reach)
+                    self._paint_marks(painter, viewport, painted, depths, hits, selected, lit,
+                                      reach)
                     for ghost in ghosts:
                         self._marks.ghost(painter, ghost, viewport.segments(*self._to_qt(ghost)),
                                           ghost.id == self._ghost)
@@ -623,8 +690,10 @@ class SpanTextView(QPlainTextEdit):
         if placed != self._depths[0] or generation != self._depths[1]:
             spans = {span.id: span for pieces in placed for span, _, _ in pieces}.values()
             depths = self._stacking.of(spans)
-            self._depths = (placed, generation,
-                            stack_depths(spans) if depths is None else depths)
+            if depths is None:
+                depths = stack_depths(spans)
+                self._stacking.deepest = max(self._stacking.deepest, *depths.values(), 0)
+            self._depths = (placed, generation, depths)
         return self._depths[2]
 
     def _placed(self, start: int, end: int) -> tuple[list[SpanStyle], list[Placed]]:
@@ -754,7 +823,11 @@ class SpanTextView(QPlainTextEdit):
 
     def _line_spacing(self) -> int:
         if not self._spacing:
-            self._spacing = self.fontMetrics().lineSpacing()
+            metrics = self.fontMetrics()
+            self._spacing, self._descent = metrics.lineSpacing(), metrics.descent()
+            self._past_next = 0
+            while self._sunk(self._past_next) <= self._spacing:
+                self._past_next += 1
         return self._spacing
 
     # -- events -----------------------------------------------------------------------------
@@ -767,15 +840,15 @@ class SpanTextView(QPlainTextEdit):
         self.focusChanged.emit(False)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Another theme: marks made for its colours; another font: the lines measured and
-        the line spacing go."""
+        """Another theme: marks made for its colours; another font: the lines measured, the
+        line spacing and how far underlines reach go."""
         kind = event.type()
         if kind == QEvent.Type.PaletteChange:
             self._marks = self._themed_marks()
             self.viewport().update()
         elif kind == QEvent.Type.FontChange:
             self._shapes.clear()
-            self._spacing = 0
+            self._spacing, self._above = 0, (-1, 0.0)
         super().changeEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:

@@ -973,8 +973,8 @@ def test_a_partial_paint_stacks_marks_begun_above_it_as_a_whole_paint_does(qtbot
     line, top = view.fontMetrics().lineSpacing(), line_rect(view, view.span("e")).top()
     view.verticalScrollBar().setValue(3)  # line 3 at the top: its spans the whole paint's
     shift = top - line_rect(view, view.span("e")).top()
-    band = QRect(0, top + line + line // 2, viewport.width(), line)  # (the line above's
-    # underlines reach into the top of the line at the top, drawn by no paint of it alone)
+    band = QRect(0, top + line, viewport.width(), 2 * line)  # (the top line whole: the
+    # underlines of the line above, hidden, reach into it)
     assert viewport.grab().toImage().copy(band.translated(0, -shift)) == whole.copy(band)
 
 
@@ -1057,3 +1057,45 @@ def test_a_relabel_finds_the_blocks_of_its_one_range_once(view):
     image = view.viewport().grab().toImage()
     rect = line_rect(view, gamma)
     assert count_near(image, rect, blended(GREEN, FILL_ALPHA)) > 0.3 * rect.width() * rect.height()
+
+
+def deep_marks(deep: int) -> list[SpanStyle]:
+    """``deep`` entities stacked on line 2, each from its first word on (their underlines reach
+    two lines down and more), and a claim on line 4, under them."""
+    start = LINES.index("line 2 of")
+    words = LINES[start:].split("\n")[0].split(" ")
+    spans = [SpanStyle(f"e{n}", start, start + len(" ".join(words[:len(words) - n % 7])),
+                       f"E{n}", "entity", (BLUE, GREEN, "#CC79A7")[n % 3]) for n in range(deep)]
+    at = LINES.index("report", LINES.index("line 4 of"))
+    return [*spans, SpanStyle("c", at, at + 6, "C", "claim", BLUE)]
+
+
+@pytest.mark.parametrize("deep", [6, 8])
+def test_a_change_in_a_deep_stack_of_underlines_leaves_on_screen_what_a_whole_paint_draws(
+        qtbot, deep):
+    """Each span of a stack of ``deep`` underlines on one line (the deepest reach two lines
+    down) removed and put back, and the claim under them: after each partial repaint the view
+    on screen is its whole paint (the deepest underlines' part two lines down neither left
+    behind nor missing)."""
+    view = shown_view(qtbot)
+    spans = deep_marks(deep)
+    view.set_document(LINES, spans)
+    for span in spans:
+        for change in ({"removed_ids": [span.id]}, {"changed": [span]}):
+            view.update_spans(**change)
+            shown = on_screen(view)
+            assert shown == view.viewport().grab().toImage().convertToFormat(shown.format()), \
+                (span.id, change)
+
+
+def test_a_paint_starting_at_a_block_draws_the_underlines_of_the_line_above_reaching_it(qtbot):
+    """A paint of a rectangle whose top is a block's (the line above not in it) draws the
+    part of the line above's stacked underlines that reaches into it, as a whole paint does."""
+    view = shown_view(qtbot)
+    view.set_document(LINES, running_marks(False)[:3])
+    whole = on_screen(view)
+    top = line_rect(view, view.span("e")).top() + view.fontMetrics().lineSpacing()
+    viewport = view.viewport()
+    viewport.repaint(QRect(0, top, viewport.width(), 30))
+    shown = on_screen(view)
+    assert shown == whole
