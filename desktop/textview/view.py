@@ -65,6 +65,7 @@ _NO_BRUSH = QBrush()
 """The brush the marks' painter holds (none): given as an enum, PySide asks the enum's value
 of Python at each paint."""
 _second = itemgetter(1)
+_SEPARATOR = "\u2029"  # (Qt's paragraph separator: where a block ends)
 EXCERPT = 40
 """Most characters of a span's text quoted where a link is named."""
 MARK_OVERHANG = 4
@@ -791,12 +792,15 @@ class SpanTextView(QPlainTextEdit):
                 span = self._spans.get(span_id)
                 if span is not None and self._reaches(span, reach):
                     marks.lit(painter, self._outline(viewport, span, segments), color)
-        first, last = viewport.qt_range  # (a span going on past them is cut there)
+        first, last = viewport.qt_range  # (a span going on past them is cut there; one
+        # begun on the separator before them, which has no box, is not: it begins with them)
         for span in drawn:
             if span.category in AREA:
                 start, end = self._to_qt(span)
+                cut = start < first - 1 or (start == first - 1 and
+                                            self.document().characterAt(start) != _SEPARATOR)
                 marks.line(painter, span, segments[span.id], depths.get(span.id, 0),
-                           (start < first, end > last))
+                           (cut, end > last))
             else:
                 marks.line(painter, span, segments[span.id], depths.get(span.id, 0))
         chosen = self._spans.get(selected) if selected else None

@@ -1099,3 +1099,21 @@ def test_a_paint_starting_at_a_block_draws_the_underlines_of_the_line_above_reac
     viewport.repaint(QRect(0, top, viewport.width(), 30))
     shown = on_screen(view)
     assert shown == whole
+
+
+@pytest.mark.parametrize("category", ["denial", "claim"])
+def test_a_partial_paint_closes_a_mark_begun_on_the_separator_before_it_as_a_whole_paint_does(
+        qtbot, category):
+    """A claim or a denial of a CRLF text begun between the CR and the LF before line 3 (an
+    imported span: it is shown from the line break on, which has no box) is drawn closed at
+    its start by a paint of line 3 on (a span made on line 4), as a whole paint draws it, not
+    open as though it ran on from the line above."""
+    view = shown_view(qtbot)
+    text = LINES.replace("\n", "\r\n")
+    start = text.index("line 3 of") - 1
+    view.set_document(text, [SpanStyle("r", start, start + 12, "R", category, "#D55E00")])
+    QApplication.processEvents()
+    at = text.index("report", text.index("line 4 of"))
+    view.update_spans([SpanStyle("m", at, at + 6, "C", "claim", BLUE)])
+    shown = on_screen(view)
+    assert shown == view.viewport().grab().toImage().convertToFormat(shown.format())
