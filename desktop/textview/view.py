@@ -827,8 +827,8 @@ class SpanTextView(QPlainTextEdit):
 
     def _line_spacing(self) -> int:
         if not self._spacing:
-            metrics = self.fontMetrics()
-            self._spacing, self._descent = metrics.lineSpacing(), metrics.descent()
+            metrics = self.fontMetrics()  # (a spacing of 0, a broken font's, taken as 1)
+            self._spacing, self._descent = max(metrics.lineSpacing(), 1), metrics.descent()
             self._past_next = 0
             while self._sunk(self._past_next) <= self._spacing:
                 self._past_next += 1

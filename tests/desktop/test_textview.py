@@ -1117,3 +1117,21 @@ def test_a_partial_paint_closes_a_mark_begun_on_the_separator_before_it_as_a_who
     view.update_spans([SpanStyle("m", at, at + 6, "C", "claim", BLUE)])
     shown = on_screen(view)
     assert shown == view.viewport().grab().toImage().convertToFormat(shown.format())
+
+
+def test_a_font_of_no_line_spacing_is_painted_as_one_of_a_pixel(view, monkeypatch):
+    """A font whose metrics give a line spacing of 0 (a broken font) is taken as spacing 1
+    pixel: how far underlines reach past the next line is worked out, and the view paints
+    (the work-out asked the spacing again while it was 0, without end: a segfault)."""
+    class Flat:
+        def lineSpacing(self) -> int:
+            return 0
+
+        def descent(self) -> int:
+            return 0
+
+    view.set_document(TEXT, [style("o", TEXT, "gamma delta", category="entity", color=GREEN)])
+    monkeypatch.setattr(view, "fontMetrics", lambda: Flat())
+    view._spacing = 0  # asked again at the next paint, as after a change of font
+    assert view._line_spacing() == 1
+    assert not view.grab().isNull()
