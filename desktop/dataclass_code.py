@@ -24,7 +24,9 @@ import dataclasses
 import importlib.util
 import marshal
 import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -83,22 +85,31 @@ class KeptCode:
         return None
 
     def save(self) -> None:
-        """Write the texts kept and those compiled here (a temporary file renamed over the
-        last: two processes ending together leave one whole file); an error is ignored, the
+        """Write the texts kept and those compiled here: into a temporary file of a name no
+        other file has (made anew, so no link at a guessable name is followed), renamed over
+        the last, so two processes ending together leave one whole file. Its mode is this
+        module's, writable by its owner (Python's bytecode files take their source's), so
+        every user of a shared install reads what one start kept. An error is ignored, the
         next start compiling again."""
         if not self.compiled or sys.dont_write_bytecode:
             return
         kept = self.stored | self.used
         if len(kept) > LIMIT:
             kept = dict(self.used)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+        data = importlib.util.MAGIC_NUMBER + marshal.dumps(kept)
+        temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(importlib.util.MAGIC_NUMBER + marshal.dumps(kept))
+            with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=f"{self.path.name}.",
+                                             delete=False) as file:
+                temporary = Path(file.name)
+                os.fchmod(file.fileno(), stat.S_IMODE(os.stat(__file__).st_mode) | 0o200)
+                file.write(data)
             os.replace(temporary, self.path)
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
 
 
 def kept_path() -> Path | None:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import marshal
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from types import CodeType
 
 import pytest
 
+from desktop import dataclass_code
 from desktop.dataclass_code import KeptCode, read
 
 TEXT = ("def __create_fn__(_default):\n"
@@ -111,3 +114,32 @@ def test_a_dataclass_made_through_kept_code_is_the_one_made_without(tmp_path, mo
     assert a == point(1) and a < b and hash(a) == hash(point(1))
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.x = 2  # type: ignore[misc]
+
+
+def test_a_save_writes_through_no_link_left_at_a_name_it_could_pick(tmp_path, monkeypatch):
+    """Another user of a shared bytecode folder cannot make the save write elsewhere: a link
+    already at the name the temporary file would have (once the process id) is left alone,
+    and so is its target."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "kept.marshal"
+    target = tmp_path / "someone-elses-file"
+    target.write_bytes(b"theirs")
+    for name in (f"{path.name}.{os.getpid()}", f"{path.name}.tmp"):
+        (tmp_path / name).symlink_to(target)
+    kept = KeptCode(path)
+    made(kept)
+    kept.save()
+    assert target.read_bytes() == b"theirs"
+    assert read(path).keys() == {TEXT}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [path.name, target.name, f"{path.name}.{os.getpid()}", f"{path.name}.tmp"])
+
+
+def test_the_file_is_as_readable_as_the_module_beside_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "kept.marshal"
+    kept = KeptCode(path)
+    made(kept)
+    kept.save()
+    module = stat.S_IMODE(os.stat(dataclass_code.__file__).st_mode)
+    assert stat.S_IMODE(path.stat().st_mode) == module | 0o200
