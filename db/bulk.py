@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Connection, func, select
 
-from annotate import layers, strings
+from annotate import exact_json, layers, strings
 from annotate.agreement_outline import Outline
 from annotate.collector import collector_paused
 from annotate.commands import Decision
@@ -570,7 +570,7 @@ def document_views(conn: Connection, names: Names, uids: Sequence[str],
     for doc_id, (uid, title, text, meta) in read.items():
         shown = spans.get(doc_id)
         views[uid] = DocumentView(
-            Document(text, title, json.loads(meta) if meta else {}, uid), shown,
+            Document(text, title, exact_json.loads(meta) if meta else {}, uid), shown,
             relations[doc_id], list(doc_labels[doc_id]),
             shown_suggestions(conn, names, uid, viewer, shown if viewer in annotators else None,
                               suggested.get(uid, [])))

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
+from annotate import exact_json
 from annotate.errors import StoreError
 from db import dialects
 from db.dialects.base import WAITS, Cursor
@@ -153,6 +154,7 @@ def make_engine(url: str) -> Engine:
     checked before each use (one the network dropped is made again)."""
     parsed = make_url(url)
     dialect = dialects.of_name(parsed.get_backend_name())
-    engine = create_engine(parsed, pool_pre_ping=dialect.name != "sqlite")
+    engine = create_engine(parsed, pool_pre_ping=dialect.name != "sqlite",
+                           json_deserializer=exact_json.loads)
     dialect.setup(engine, sqlite_path(url), BUSY_TIMEOUT_MS, SYNCHRONOUS)
     return engine

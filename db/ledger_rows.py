@@ -10,9 +10,9 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Row
 
+from annotate import exact_json
 from annotate.collector import collector_paused
 from annotate.errors import ValidationError
 from annotate.ledger import (
@@ -226,7 +226,7 @@ def _json(stored: str | dict[str, Any] | None) -> Mapping[str, Any]:
     itself."""
     if isinstance(stored, dict):
         return stored or _EMPTY
-    found = orjson.loads(stored) if stored and stored != "{}" else _EMPTY
+    found = exact_json.loads(stored) if stored and stored != "{}" else _EMPTY
     return found if isinstance(found, dict) and found else _EMPTY
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from annotate import exact_json
 from annotate.model import Span
 from db import json_text
 
@@ -91,9 +92,9 @@ def from_row(
 
 def attributes_from(stored: str | None) -> dict[str, Any]:
     """Attributes as :func:`attributes_json` stored them (any JSON spelling)."""
-    return json.loads(stored) if stored and stored != "{}" else {}
+    return exact_json.loads(stored) if stored and stored != "{}" else {}
 
 
 def fragments_from(stored: str | None) -> tuple[tuple[int, int], ...]:
     """Fragments as :func:`fragments_json` stored them."""
-    return tuple(map(tuple, json.loads(stored))) if stored else ()
+    return tuple(map(tuple, exact_json.loads(stored))) if stored else ()

@@ -18,9 +18,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-import orjson
-
-from annotate import strings
+from annotate import exact_json, strings
 from annotate.errors import InputError, ValidationError
 from annotate.inputs import MAX_STREAMED_BYTES, open_input, read_input
 from annotate.model import (
@@ -209,7 +207,7 @@ def span_rows(layer: Layer) -> list[SpanRow]:
 
 def json_text(value: Any) -> str:
     """Compact JSON, non-ASCII kept as is: how the JSON-based formats write a record."""
-    return orjson.dumps(value).decode("utf-8")
+    return exact_json.dumps(value).decode("utf-8")
 
 
 # -- import ----------------------------------------------------------------------------------

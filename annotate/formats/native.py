@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotate import strings
+from annotate import exact_json, strings
 from annotate.errors import InputError, ValidationError
 from annotate.formats.base import ExportReport, writable
-from annotate.formats.targets import atomic_path
+from annotate.formats.targets import BUFFER, atomic_path
 from annotate.inputs import MAX_STREAMED_BYTES, lines, open_input
 from annotate.model import (
     STATUSES,
@@ -30,9 +31,8 @@ from annotate.model import (
 )
 from annotate.schema import LabelSchema
 
-
-def span_order(span: Span) -> tuple[int, int, str, str, str]:
-    return (span.start, span.end, span.annotator, span.label, span.id)
+span_order = attrgetter("start", "end", "annotator", "label", "id")
+"""A span's place in its record's line (a key made in C: an export sorts every span)."""
 
 
 def relation_order(rel: Relation) -> tuple[str, str, str, str, str]:
@@ -90,7 +90,7 @@ def encode_bytes(record: AnnotatedDocument) -> bytes:
              "created": d.created}
             for d in sorted(record.doc_labels, key=lambda d: (d.annotator, d.category, d.value))
         ]
-    return orjson.dumps(line)
+    return exact_json.dumps(line)
 
 
 def decode(
@@ -103,6 +103,8 @@ def decode(
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         raise InputError(_refusal(line, exc), file, where) from None
+    if _inexact(data):  # a long integer in meta or attributes: read as json reads it
+        data = json.loads(line)
     try:
         return _record(data, where)  # its names and strings: checked by the import (db.bulk)
     except InputError as exc:
@@ -113,6 +115,17 @@ def decode(
         raise InputError(
             f"not a native Counterclaim record ({type(exc).__name__}: {exc})", file, where
         ) from None
+
+
+def _inexact(data: Any) -> bool:
+    """Whether orjson may have read an integer of the record's meta or of a span's attributes
+    (where any JSON goes) as a float: the only places of a native line that take numbers
+    beyond 64 bits (offsets that long are refused as offsets anyway)."""
+    if type(data) is not dict:
+        return False
+    spans = data.get("spans")
+    return exact_json.inexact(data.get("meta")) or (type(spans) is list and any(
+        type(s) is dict and exact_json.inexact(s.get("attributes")) for s in spans))
 
 
 def _refusal(line: str | bytes, exc: orjson.JSONDecodeError) -> str:
@@ -265,7 +278,7 @@ def write(
 ) -> ExportReport:
     """Write every record, one line each, atomically; the native format loses nothing."""
     report = ExportReport("native")
-    with atomic_path(out, "native") as tmp, open(tmp, "wb") as handle:
+    with atomic_path(out, "native") as tmp, open(tmp, "wb", BUFFER) as handle:
         for record in records:
             record = writable(record, report, across=True)
             handle.write(encode_bytes(record))
