@@ -272,10 +272,10 @@ def test_a_pause_makes_the_next_documents_rows_cells_before_the_step_opens_it(
         step(qtbot, window)
         qtbot.wait(200)
         model = window.spans.model
-        made: list[int] = []
-        real = type(model)._cell
-        monkeypatch.setattr(type(model), "_cell", lambda self, span, column, text=None: (
-            made.append(column), real(self, span, column, text))[1])
+        made: list[str] = []
+        real = type(model)._cells
+        monkeypatch.setattr(type(model), "_cells", lambda self, span, text=None: (
+            made.append(span.id), real(self, span, text))[1])
         step(qtbot, window)
         assert shown(window) == ("Report 2", ["d2-0", "d2-1"])
         assert made == []

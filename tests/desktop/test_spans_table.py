@@ -315,6 +315,33 @@ def test_the_selected_span_brought_into_the_filter_by_an_edit_is_selected(qtbot,
     store.close()
 
 
+def test_a_row_painted_makes_its_cells_in_one_call(qtbot, tmp_path, monkeypatch):
+    """The table's paint asks the model for a row's cells in one call (``texts``, made by
+    ``_cells``), not in six calls of ``_cell`` (a row made so ~30 K -> ~16 K instructions: a
+    span made, each row of a document opened). Fails on 7a5a122: the paint of the five rows
+    made each of their six cells by ``_cell``. The cells are ``_cell``'s, column by column,
+    for spans with attributes and fragments too."""
+    dock, store = opened_dock(qtbot, tmp_path)
+    model, table = dock.model, dock.table
+    asked: list[int] = []
+    real = SpansModel._cell
+    monkeypatch.setattr(SpansModel, "_cell", lambda self, span, column, text=None:
+                        asked.append(column) or real(self, span, column, text))
+    assert not table._painted_by_qt()  # (Qt's paint asks data(), which asks _cell)
+    table.viewport().repaint()
+    assert asked == []
+    monkeypatch.undo()
+    assert [model.texts(row) for row in range(5)] == [
+        [model._cell(model._rows[row], c) for c in range(len(COLUMNS))] for row in range(5)]
+    odd = [replace(SPANS[1], attributes={"certainty": "reported", "source": None}),
+           replace(SPANS[3], attributes={"source": None}),
+           replace(SPANS[2], fragments=((21, 23), (24, 27)))]
+    for one in odd:
+        assert model._cells(one) == [model._cell(one, c) for c in range(len(COLUMNS))]
+    assert model._cells(odd[1])[5] == ""
+    store.close()
+
+
 def test_a_name_shown_again_is_not_made_again(monkeypatch):
     """Each row shows a label and an annotator, the same few names in every document opened:
     each name is made fit for a cell (one line, cut) once, not at each paint of a row."""
