@@ -55,6 +55,7 @@ from annotate.schema import LabelSchema
 NS = "urn:QDA-XML:project:1.0"
 PROJECT = "project.qde"
 INTERNAL = "internal://"
+BOM = "\ufeff"
 _Q = f"{{{NS}}}"
 _GUIDS = b"counterclaim refi-qda"
 
@@ -125,7 +126,7 @@ def write(records: Iterable[AnnotatedDocument], out: Path, schema: LabelSchema) 
             report.documents += 1
             report.drop(record, FORMATS["refi-qda"].drops)
             text_guid = _source(project, record, codes, report)
-            archive.writestr(f"Sources/{text_guid}.txt", record.document.text.encode("utf-8"))
+            archive.writestr(f"Sources/{text_guid}.txt", _source_bytes(record.document.text))
         for name, user_guid in sorted(project.users.items()):
             _element(users, "User", guid=user_guid, name=name)
         if not len(users):
@@ -196,6 +197,14 @@ def _child_text(element: Any, tag: str) -> str | None:
     return None if not found else (found[0].text or "")
 
 
+def _source_bytes(text: str) -> bytes:
+    """A source's text as its ``.txt`` member: UTF-8, with a byte order mark before a text
+    that begins with U+FEFF. The reader drops one such mark (other tools write it before the
+    text their positions count from), so without the added one a text of ours beginning with
+    U+FEFF came back without it and every coding one character off ("Amina" read as "mina ")."""
+    return (BOM + text if text.startswith(BOM) else text).encode("utf-8")
+
+
 class _Files:
     """The project's XML and source texts: in a ``.qdpx`` archive, or beside a ``.qde``."""
 
@@ -231,7 +240,7 @@ class _Files:
             member = PurePosixPath(folder, name)
             if member in self.archive.members:
                 try:
-                    return self.archive.read(member).decode("utf-8").removeprefix("\ufeff")
+                    return self.archive.read(member).decode("utf-8").removeprefix(BOM)
                 except UnicodeDecodeError as exc:
                     raise InputError(f"not UTF-8 (byte {exc.start})",
                                      self.archive.where(member)) from None

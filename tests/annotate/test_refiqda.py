@@ -279,3 +279,18 @@ def test_not_a_zip_is_refused_naming_the_file(tmp_path):
     path.write_bytes(b"PK\x03\x04 not a zip" * 50)
     with pytest.raises(InputError, match=r"fake\.qdpx: not a readable zip archive"):
         read_all(path)
+
+
+def test_a_text_beginning_with_a_byte_order_mark_keeps_it_and_its_spans(tmp_path):
+    """The reader drops a byte order mark other tools write before a source's text; a text of
+    ours that begins with U+FEFF (a .txt imported with it kept, a JSONL field) is written with
+    one more, so the import gets it back whole and every span where it was."""
+    text = "\ufeffAmina said the army left"
+    doc = Document(text, "bom")
+    spans = (Span(doc.uid, 1, 6, "ORG", "amina", "s1"), Span(doc.uid, 16, 20, "ORG", "amina", "s2"))
+    out = tmp_path / "bom.qdpx"
+    refiqda.write([AnnotatedDocument(doc, spans)], out, SCHEMA)
+    (back,) = refiqda.read(out, SCHEMA, ImportOptions())
+    assert back.document.text == text
+    assert sorted((s.start, s.end, text[s.start:s.end]) for s in back.spans) == [
+        (1, 6, "Amina"), (16, 20, "army")]
