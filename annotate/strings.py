@@ -8,11 +8,16 @@ blank and without a space at either end. Names are written into line- and field-
 
 *Free text* (a title, a note, a text attribute, document metadata) may hold anything that
 is valid Unicode, line breaks included: only lone surrogates, which no file and no store
-column can encode, are refused. The writers of line-based formats escape the rest.
+column can encode, are refused. The writers of line-based formats escape the rest. A number
+in metadata or an attribute must be finite: NaN and the infinities, which the ``json`` module
+reads (doccano and Label Studio files, JSONL corpora), are no JSON, and every export would
+write them as null.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import time
 import unicodedata
@@ -124,27 +129,53 @@ def check_text(text: Any, what: str) -> None:
         raise ValidationError(f"{what} {problem}")
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string in a JSON-like value (keys too), with where it is: ``meta['a'][0]``."""
-    if isinstance(value, str):
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, str | float]]:
+    """Every string (keys too) and float in a JSON-like value, with where it is:
+    ``meta['a'][0]``."""
+    if isinstance(value, str | float):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str):
                 yield f"{path} key {shown(key)}", key
-            yield from _strings(item, f"{path}[{shown(key) if isinstance(key, str) else key}]")
+            yield from _leaves(item, f"{path}[{shown(key) if isinstance(key, str) else key}]")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+            yield from _leaves(item, f"{path}[{index}]")
 
 
 def check_value(value: Any, what: str) -> None:
     """ValidationError naming the place unless every string in the JSON-like ``value``
-    (metadata, an attribute's value) can be stored and written."""
-    if not _has_surrogate(value):  # the common case, without building any message
+    (metadata, an attribute's value) can be stored and written, and every number is finite."""
+    if _value_sound(value):  # the common case, without building any message
         return
-    for where, text in _strings(value, what):
-        check_text(text, where)
+    for where, leaf in _leaves(value, what):
+        if isinstance(leaf, str):
+            check_text(leaf, where)
+        elif not math.isfinite(leaf):
+            raise ValidationError(f"{where} is {json.dumps(leaf)}, a number no JSON file can "
+                                  "hold (an export would write it as null)")
+
+
+def _value_sound(value: Any) -> bool:
+    """Whether the JSON-like ``value`` holds no lone surrogate and no NaN or infinity. orjson
+    refuses a lone surrogate and writes NaN and the infinities as null (quickly, in C), so a
+    value it writes without a null is sound."""
+    try:
+        written = orjson.dumps(value)
+    except TypeError:
+        return not _holds_surrogate(value) and not _holds_non_finite(value)
+    return b"null" not in written or not _holds_non_finite(value)
+
+
+def _holds_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(map(_holds_non_finite, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(_holds_non_finite, value))
+    return False
 
 
 def check_record(record: AnnotatedDocument) -> None:
@@ -272,7 +303,7 @@ def _sound(spans: tuple[Span, ...]) -> bool:
             and max(map(len, map(_ID, spans)), default=0) <= KEY_MAX
             and not any(text_problem(span.note) if isinstance(span.note, str) else True
                         for span in spans if span.note is not None)
-            and not any(_has_surrogate(span.attributes) for span in spans if span.attributes))
+            and all(_value_sound(span.attributes) for span in spans if span.attributes))
 
 
 def replace_surrogates(text: str) -> str:

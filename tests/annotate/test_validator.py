@@ -76,7 +76,7 @@ def span(label: str = "CLAIM", start: int = 0, end: int = 4, **attributes: objec
         (span(figure=80), "expects text"),
         (span(low="80"), "expects number"),
         (span(low=True), "expects number"),
-        (span(low=float("nan")), "expects number"),
+        (span(low=float("nan")), "is NaN, a number no JSON file can hold"),
         (span(low=2**63), "expects number"),
         (span(checked="yes"), "expects bool"),
     ],
