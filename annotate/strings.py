@@ -49,6 +49,12 @@ CLOCK_SLACK_S = 86_400
 drift, but a time much later would win every merge of its span (the newer wins), so a forged
 or wrong one is refused."""
 
+NESTING_MAX = 254
+"""The deepest nesting of arrays and objects in metadata or an attribute's value, the value
+itself the first level: as deep as orjson writes. The json module reads ~990 levels, but the
+checks and writers that walk a value recursively died at ~500 with a RecursionError that named
+no place ("could not be read (RecursionError …)"); real metadata nests a few levels."""
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN = 60  # characters of a bad string quoted in a message
 _KINDS = {
@@ -149,6 +155,8 @@ def check_value(value: Any, what: str) -> None:
     (metadata, an attribute's value) can be stored and written, and every number is finite."""
     if _value_sound(value):  # the common case, without building any message
         return
+    if _too_deep(value):
+        raise ValidationError(f"{what} is nested more than {NESTING_MAX} levels deep")
     for where, leaf in _leaves(value, what):
         if isinstance(leaf, str):
             check_text(leaf, where)
@@ -163,9 +171,23 @@ def _value_sound(value: Any) -> bool:
     value it writes without a null is sound."""
     try:
         written = orjson.dumps(value)
-    except TypeError:
-        return not _holds_surrogate(value) and not _holds_non_finite(value)
+    except TypeError:  # a surrogate, a long integer, a key not a string, or too deep
+        return (not _too_deep(value) and not _holds_surrogate(value)
+                and not _holds_non_finite(value))
     return b"null" not in written or not _holds_non_finite(value)
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether the JSON-like ``value`` nests arrays and objects more than ``NESTING_MAX``
+    levels deep (counted level by level, not by recursion)."""
+    level, depth = [value], 0
+    while level := [item for item in level if isinstance(item, dict | list | tuple)]:
+        depth += 1
+        if depth > NESTING_MAX:
+            return True
+        level = [leaf for item in level
+                 for leaf in (item.values() if isinstance(item, dict) else item)]
+    return False
 
 
 def _holds_non_finite(value: Any) -> bool:

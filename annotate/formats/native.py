@@ -103,7 +103,11 @@ def decode(
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         raise InputError(_refusal(line, exc), file, where) from None
-    if _inexact(data):  # a long integer in meta or attributes: read as json reads it
+    try:
+        inexact = _inexact(data)
+    except RecursionError:  # orjson reads 1,024 levels, more than a walk of them may recurse
+        raise InputError("arrays or objects nested too deeply", file, where) from None
+    if inexact:  # a long integer in meta or attributes: read as json reads it
         data = json.loads(line)
     try:
         return _record(data, where)  # its names and strings: checked by the import (db.bulk)
