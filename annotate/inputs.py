@@ -44,7 +44,8 @@ _KINDS = (
 )
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of the stat ``mode`` that is not a regular file is ("a FIFO (named pipe)")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
@@ -62,7 +63,7 @@ def not_regular(path: Path) -> str | None:
         return "cannot read: a loop of symbolic links"
     if stat.S_ISREG(mode):
         return None
-    return f"{_kind(mode)}, not a regular file: not read"
+    return f"{file_kind(mode)}, not a regular file: not read"
 
 
 def _too_large(size: int, limit: int, file: str) -> InputError:
@@ -117,7 +118,7 @@ def open_input(path: Path, limit: int = MAX_FILE_BYTES) -> BinaryIO:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{_kind(info.st_mode)}, not a regular file: not read", file)
+            raise InputError(f"{file_kind(info.st_mode)}, not a regular file: not read", file)
         if info.st_size > limit:
             raise _too_large(info.st_size, limit, file)
         os.set_blocking(fd, True)

@@ -46,6 +46,7 @@ from annotate.commands import (
     command_from_dict,
 )
 from annotate.errors import StoreBusy, StoreClosed, StoreError, StoreFileGone, ValidationError
+from annotate.inputs import file_kind
 from annotate.journal_entry import JournalEntry
 from annotate.model import (
     SYSTEM,
@@ -116,10 +117,12 @@ D, S, R, ST, J = (
 
 def _make_room(path: Path) -> None:
     """Make the folders of a store file at ``path``; StoreError naming it when the place is
-    a folder or cannot be made (a file where a folder goes, a name too long, no permission)."""
+    a folder, a device, FIFO or socket, or cannot be made (a file where a folder goes, a name
+    too long, no permission). SQLite opens a device as a store: ``--db /dev/null`` failed as
+    "the migration failed and was undone (disk I/O error)" and left ``/dev/null-journal``."""
     try:
-        if path.is_dir():
-            raise StoreError(f"{path}: is a folder, not a store file")
+        if path.exists() and not path.is_file():
+            raise StoreError(f"{path}: is {file_kind(path.stat().st_mode)}, not a store file")
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         held = next(folder for folder in path.parents if folder.exists())
