@@ -108,7 +108,7 @@ class AttributeDef:
         if not ok:
             allowed = f" (one of {', '.join(self.choices)})" if self.type == "choice" else ""
             raise ValidationError(
-                f"attribute {self.name!r} expects {self.type}{allowed}, got {value!r}"
+                f"attribute {self.name!r} expects {self.type}{allowed}, got {shown(value)}"
             )
 
 

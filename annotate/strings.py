@@ -69,9 +69,9 @@ _KINDS = {
 }
 
 
-def shown(value: str) -> str:
-    """``value`` quoted for a message: escaped (never a raw control character or surrogate)
-    and cut short."""
+def shown(value: object) -> str:
+    """``value`` quoted for a message (a string, or any value a file held): escaped (never a
+    raw control character or surrogate) and cut short."""
     quoted = repr(value)
     return quoted if len(quoted) <= _SHOWN else f"{quoted[:_SHOWN]}…'"
 
@@ -100,6 +100,13 @@ def name_problem(name: Any) -> str | None:
     if not isinstance(name, str):
         return f"is not a string but {type(name).__name__}"
     return _name_problem(name)
+
+
+def listed(name: str) -> str:
+    """A name read from a file, for a list in a message: as it is when printable and short
+    (``CLAIM.mood``), else quoted by :func:`shown`. A name not yet checked by the name rule
+    may hold a terminal's escape sequence or a line break, or run to megabytes."""
+    return name if len(name) <= 2 * NAME_MAX + 1 and name.isprintable() else shown(name)
 
 
 def check_name(name: Any, what: str) -> str:

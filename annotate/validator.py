@@ -26,6 +26,7 @@ from annotate.schema import (
     LabelSchema,
     RelationType,
 )
+from annotate.strings import listed, shown
 
 
 def check_span(schema: LabelSchema, span: Span, length: int) -> None:
@@ -281,7 +282,7 @@ class Incoming:
         """Raise one InputError listing every unknown name and where it was first met."""
         problems = [
             f"{kind} not in the schema: "
-            + ", ".join(f"{name} (first at {where})" for name, where in found.items())
+            + ", ".join(f"{listed(name)} (first at {where})" for name, where in found.items())
             for kind, found in self.unknown.items()
             if found
         ]
@@ -328,8 +329,8 @@ class Incoming:
             kind = _attribute_type(value)
             if kind is None:
                 raise InputError(
-                    f"attribute {name!r} of {label.name} holds {value!r}: an attribute holds "
-                    "text, a number or a flag", None, where)
+                    f"attribute {shown(name)} of {label.name} holds {shown(value)}: an "
+                    "attribute holds text, a number or a flag", None, where)
             attribute = AttributeDef(name, kind)
         grown = replace(label, attributes=(*label.attributes, attribute))
         self._grow(self.schema.with_label(grown, label.name), where)
