@@ -352,6 +352,9 @@ class Store:
         if kept is None:
             self._kept_pool = self.engine.pool
             kept = self._kept = self.engine.connect()
+        options = kept.get_execution_options()
+        if options.get("write") is write and options.get("lane") == lane:
+            return kept  # (as set: setting them again dispatches events, ~20 K instructions)
         return kept.execution_options(write=write, lane=lane)
 
     def _drop(self, conn: Connection) -> None:
@@ -791,7 +794,7 @@ class Store:
                 every[0] = self._journal(conn, done[0], every[0], who, annotator)
             else:
                 journal.write_many(conn, who, [
-                    (c.op, c.to_dict(), c.inverse().to_dict(), changes.documents)
+                    (c.op, *c.journal_forms(), changes.documents)
                     for c, changes in zip(done, every, strict=True)
                 ])
             if who not in self._no_open_undos:  # a new edit closes the redo of past undos
@@ -906,10 +909,10 @@ class Store:
     ) -> ChangeSet:
         """Write the journal row of ``command`` as applied, which made ``changes``; returns
         them with the row."""
+        payload, inverse = command.journal_forms()
         entry = journal.write(
-            conn, annotator_id, command.op, command.to_dict(), command.inverse().to_dict(),
-            by=annotator, kind=kind, target=target, documents=changes.documents,
-            native=command.JSON_NATIVE,
+            conn, annotator_id, command.op, payload, inverse, by=annotator, kind=kind,
+            target=target, documents=changes.documents, native=command.JSON_NATIVE,
         )
         return changes.journaled((entry,))
 

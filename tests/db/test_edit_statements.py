@@ -254,3 +254,57 @@ def test_an_edits_statements_reach_the_sqlite3_connection_through_no_property(
         assert store.history(WHO, 1)[0].op == "delete_span" and store.spans(uid) == []
     finally:
         store.close()
+
+
+def test_a_key_press_edit_makes_each_span_of_its_journal_row_plain_once(
+        store: Store, monkeypatch) -> None:
+    """A journal row holds the command's form and its inverse's, the same spans in both: a
+    span made, deleted or relabelled was made plain for each (the span's dict, its
+    attributes copied), now once a span (:meth:`Command.journal_forms`); an undo's and a
+    redo's rows too. The rows read back are as before
+    (test_the_change_set_carries_the_journal_rows_as_read_back)."""
+    import annotate.commands as commands
+
+    uid = add_doc(store)
+    plain = commands._plain
+    made: list[Span] = []
+
+    def counted(value: object) -> object:
+        if isinstance(value, Span):
+            made.append(value)
+        return plain(value)
+
+    monkeypatch.setattr(commands, "_plain", counted)
+    spans = {"create": 1, "relabel": 2, "undo": 2, "redo": 2, "undo again": 2, "delete": 1}
+    for kind, press in presses(store, uid):
+        made.clear()
+        assert press() is not None, kind
+        assert len(made) == spans[kind], kind
+
+
+def test_edits_in_one_lane_set_the_kept_connections_options_once(
+        store: Store, monkeypatch) -> None:
+    """The connection the Store keeps is told each transaction's options (a write, its lane)
+    only when they change: setting them again, the same, dispatched SQLAlchemy's events at
+    each edit (~20 K instructions a key press). A write in another lane still gets its own
+    (the connection's BEGIN goes by them)."""
+    from sqlalchemy import Connection
+
+    uid = add_doc(store)
+    store.apply(CreateSpan(Span(uid, 15, 21, "CLAIM", WHO)), WHO)
+    told: list[dict[str, object]] = []
+    real = Connection.execution_options
+
+    def execution_options(conn: Connection, **options: object) -> Connection:
+        told.append(options)
+        return real(conn, **options)
+
+    monkeypatch.setattr(Connection, "execution_options", execution_options)
+    span = Span(uid, 24, 30, "CLAIM", WHO)
+    store.apply(CreateSpan(span), WHO)
+    store.apply(relabel(span, "DENIAL"), WHO)
+    store.apply(DeleteSpan(span), WHO)
+    assert told == []
+    store.apply(CreateSpan(Span(uid, 33, 39, "CLAIM", "bo")), "bo")
+    assert told == [{"write": True, "lane": "bo"}]
+    assert [s.annotator for s in store.spans(uid)] == [WHO, "bo"]
