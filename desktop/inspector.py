@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -49,6 +48,7 @@ from desktop.caption import Caption
 from desktop.choices import ValueRows
 from desktop.cover import Cover
 from desktop.jobs import start_work
+from desktop.kept_frame import FramedText
 from desktop.keys import NoTypeAhead
 from desktop.plain import EDITABLE, NAME, clip, line, plain_label, too_long, words
 from desktop.press_selectable import SelectOnPress
@@ -166,7 +166,7 @@ class Inspector(QDockWidget):
         # are drawn as a plain label's line until the mouse presses them
         self.offsets = SelectOnPress()
         self._offsets_row = SteadyLabel(wrap=False, label=self.offsets)
-        self.text = QPlainTextEdit()
+        self.text = FramedText()  # (its frame a kept picture: painted whole at each uncover)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Span text")
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not a field to Tab to
@@ -195,7 +195,7 @@ class Inspector(QDockWidget):
         self._figure_buttons: list[QPushButton] = []
         self._attribute_label: str | None = None
         self._text: tuple[str, str] = ("", "")  # (document uid, its text), read once per doc
-        self.note = QPlainTextEdit()
+        self.note = FramedText()
         self.note.setPlaceholderText("Note (saved as you pause)")
         self.note.setAccessibleName("Note")
         self.note.setTabChangesFocus(True)  # Tab walks on to the links, as in every field

@@ -49,6 +49,18 @@ class TextsDrawn(QProxyStyle):
         super().drawItemText(painter, rect, flags, palette, enabled, text, role)
 
 
+class FramesDrawn(QProxyStyle):
+    """The application's style, counting the frames it draws (a QFrame's, shaped)."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.style().name())
+        self.frames = 0
+
+    def drawControl(self, element, option, painter, widget=None) -> None:
+        self.frames += element == QStyle.ControlElement.CE_ShapedFrame
+        super().drawControl(element, option, painter, widget)
+
+
 def ran(job: Job) -> list[tuple[str, object]]:
     """Run ``job`` on this thread, now: what its signals said."""
     said: list[tuple[str, object]] = []
