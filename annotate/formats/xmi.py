@@ -96,9 +96,14 @@ _RESERVED = frozenset({"begin", "end", "sofa", LABEL, NOTE})
 _FEATURE_NAME = re.compile(r"[^\W\d]\w*")
 _RANGE = {"bool": "uima.cas.Boolean", "number": "uima.cas.Double", "text": "uima.cas.String",
           "choice": "uima.cas.String"}
+_EXACT = 2**53
+"""A uima.cas.Double holds every integer up to this size exactly, and not every one beyond: a
+number attribute holds any 64-bit integer, and a larger one written to a Double was read back
+as another number (2**53 + 1 as 2**53), the export saying "Nothing lost"."""
 _FITS = {
     "uima.cas.Boolean": lambda v: isinstance(v, bool),
-    "uima.cas.Double": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "uima.cas.Double": lambda v: isinstance(v, float) or (
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) <= _EXACT),
     "uima.cas.String": lambda v: isinstance(v, str),
 }
 _PRIMITIVE = frozenset({"uima.cas.Boolean", "uima.cas.Byte", "uima.cas.Short",

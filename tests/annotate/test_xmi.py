@@ -232,6 +232,20 @@ def test_what_xmi_cannot_hold_is_counted(tmp_path):
     assert back.document.text == "bell\ufffd here"  # same length: every offset holds
 
 
+def test_an_integer_a_double_cannot_hold_exactly_is_counted_not_forged(tmp_path):
+    """A number feature is a uima.cas.Double, which holds every integer up to 2**53 exactly:
+    a larger one (a number attribute holds any 64-bit integer) read back as another number."""
+    u = DOC.uid
+    spans = (Span(u, 0, 5, "PER", "amy", "s1", {"score": 2**53}),
+             Span(u, 8, 11, "PER", "amy", "s2", {"score": 2**53 + 1}),
+             Span(u, 12, 15, "PER", "amy", "s3", {"score": -(2**62) - 1}))
+    report = xmi.write([AnnotatedDocument(DOC, spans)], tmp_path / "o", SCHEMA)
+    assert report.lost == {xmi.LOST_FEATURE_TYPES: 2}
+    (back,), _ = read(tmp_path / "o")
+    assert sorted((s.start, s.attributes.get("score")) for s in back.spans) == [
+        (0, 2**53), (8, None), (12, None)]
+
+
 # -- hostile input ---------------------------------------------------------------------------------
 def write_case(folder: Path, xmi_text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
