@@ -323,7 +323,8 @@ class Split:
             shares = tuple(float(x) for x in text.split(","))
         except ValueError:
             raise InputError(f"--split takes numbers like 0.8,0.1,0.1, got {text!r}") from None
-        if len(shares) not in (2, 3) or any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
+        if len(shares) not in (2, 3) or not all(0 <= s <= 1 for s in shares) or abs(
+                sum(shares) - 1) > 1e-6:  # 0 <= s <= 1: false for NaN, which no test refused
             raise InputError(f"--split takes 2 or 3 shares that add up to 1, got {text!r}")
         return cls(shares, seed)
 
