@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from annotate.errors import ValidationError
 from annotate.model import new_id
@@ -97,6 +98,18 @@ def check_actor(actor: Actor) -> None:
         raise ValidationError(f"actor {actor.name!r}: its names repeat one another or are empty")
 
 
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a day of the calendar as YYYY-MM-DD (2026-02-30 has the form and is
+    none: it was stored, and ordered the ledger's events as if it were)."""
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def check_event(event: Event) -> None:
     """ValidationError unless the event has a name and its window is of ISO dates, in order."""
     if not event.name.strip():
@@ -105,7 +118,7 @@ def check_event(event: Event) -> None:
     check_length(event.name, NAME_WIDTH, "the event's name")
     check_text(event.place, f"event {shown(event.name)}: the place")
     for bound in (event.start, event.end):
-        if bound and not _DATE.fullmatch(bound):
+        if bound and not _is_date(bound):
             raise ValidationError(f"event {event.name!r}: {bound!r} is not a date (YYYY-MM-DD)")
     if event.start and event.end and event.end < event.start:
         raise ValidationError(f"event {event.name!r} ends ({event.end}) before it starts "

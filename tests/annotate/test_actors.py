@@ -69,6 +69,8 @@ def test_named_finds_aliases_folded() -> None:
 @pytest.mark.parametrize(("event", "problem"), [
     (Event(" "), "needs a name"),
     (Event("x", "2024-7-25"), "not a date"),
+    (Event("x", "2026-02-30"), "not a date"),  # the form of a date, no day of the calendar
+    (Event("x", "2026-01-01", "2026-13-01"), "not a date"),
     (Event("x", "2024-07-27", "2024-07-25"), "before it starts"),
 ])
 def test_check_event(event: Event, problem: str) -> None:
