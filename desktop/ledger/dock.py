@@ -73,11 +73,20 @@ class LedgerDock(DeferredDock):
 
     def make_body(self) -> None:
         # the body's modules, imported with it (not at the window's start: ~6 ms)
+        from annotate.ledger import concerns, edited_claims
         from desktop.ledger.model import LedgerModel
         from desktop.ledger.timeline import Timeline
         from desktop.ledger.tree import LedgerTree
 
         service = self.service
+        self._concerns, self._edited_claims = concerns, edited_claims
+        """What an edit changes of a ledger, imported with the body and kept: the import
+        statement in :meth:`_on_changed` ran PySide's import hook (a Python function) at
+        each key press once the ledger was made, shown or not."""
+        self._in_sight = not self.visibleRegion().isEmpty()
+        """Whether the dock is shown, its tab the front one, as it last said
+        (:meth:`shown_changed`): known at each edit without asking Qt for its visible region
+        (~10 K instructions a key press), as the History knows it."""
         self.model = LedgerModel()
         self.refreshed: frozenset[str] | None = None
         """The keys of the rows the last edit changed (None: the last refresh built all)."""
@@ -148,6 +157,7 @@ class LedgerDock(DeferredDock):
 
     # -- loading ---------------------------------------------------------------------------
     def shown_changed(self, visible: bool) -> None:
+        self._in_sight = visible
         if not visible:
             return
         if self._stale:
@@ -245,17 +255,15 @@ class LedgerDock(DeferredDock):
         self._select(current)
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        from annotate.ledger import concerns, edited_claims  # the body's, with it
-
         schema = self.service.schema()
 
         def category(name: str) -> str | None:
             label = schema.label(name)
             return None if label is None else label.category
 
-        if not concerns(changes, category):
+        if not self._concerns(changes, category):
             return
-        hidden = self.visibleRegion().isEmpty()
+        hidden = not self._in_sight
         if changes.ledger or changes.schema or not changes.documents:
             self.refresh()  # when hidden: built again once shown
             return
@@ -267,7 +275,7 @@ class LedgerDock(DeferredDock):
             else:
                 self._pending |= changes.documents
             return
-        spans = edited_claims(changes, category)
+        spans = self._edited_claims(changes, category)
         self._miss(changes.documents if spans is None else (), spans or ())
         if not hidden:
             self._catch_up.start()  # followed a moment later: the press ends first

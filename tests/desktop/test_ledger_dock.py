@@ -4,12 +4,14 @@ timeline draws the current row's figures by date."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from ledger_corpus import annotate
 from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QWidget
 from window_helpers import open_window
 
 from annotate import ledger
@@ -196,6 +198,25 @@ def counted(window, monkeypatch) -> tuple[list, list]:
 def hide(window, qtbot) -> None:
     window.spans.raise_()  # the ledger's tab behind the spans'
     qtbot.waitUntil(lambda: window.ledger.visibleRegion().isEmpty())
+
+
+def test_an_edit_behind_another_tab_imports_nothing_and_asks_no_visible_region(
+        window, qtbot, monkeypatch) -> None:
+    """A hidden ledger notes what an edit touched without an import statement (PySide's
+    import hook, a Python function, ran at each key press) or Qt asked for its visible
+    region (~10 K instructions); shown, it follows the edit (the test below)."""
+    hide(window, qtbot)
+    service = window.service
+    imported, asked = [], []
+    plain_import = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *args, **kwargs:
+                        imported.append(name) or plain_import(name, *args, **kwargs))
+    monkeypatch.setattr(ledger_dock.LedgerDock, "visibleRegion",
+                        lambda dock: asked.append(dock) or QWidget.visibleRegion(dock))
+    army = window.spans_by_key[3, "c"]
+    service.apply(set_attribute(service.store.span(army.id), "figure_low", 82))
+    assert "annotate.ledger" not in imported and asked == []
+    assert window.ledger._missed == (set(), {army.id})
 
 
 def test_a_hidden_ledger_does_no_work_until_shown(window, qtbot, counted) -> None:
