@@ -138,6 +138,10 @@ class Dashboard(QDockWidget):
         self.showing = False
         """The dock is open and its tab in front (``isVisible()`` stays true for a dock
         tabbed behind another one)."""
+        self._pair: tuple[str, str] | bool | None = False
+        """:meth:`pair` as the choosers said it last (False: to ask them again, after a
+        choice or a refill): asked at each edit followed, two calls into Qt answering a
+        QVariant (~10 K instructions a key press, the dashboard in front or not)."""
         self._pairs: Latest[PairJob] = Latest()
         self._counts: Latest[CountsJob] = Latest()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -321,9 +325,10 @@ class Dashboard(QDockWidget):
         tabs.addTab(self.progress_plot, "Progress")
 
         self.pair_a, self.pair_b = QComboBox(), QComboBox()
+        self._pair = False
         for combo in (self.pair_a, self.pair_b):
             combo.setMinimumContentsLength(10)
-            combo.currentIndexChanged.connect(lambda _index: self.start_pair_job())
+            combo.currentIndexChanged.connect(self._on_pair_chosen)
         self.pair_note = plain_label()
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("Annotators"))
@@ -503,10 +508,19 @@ class Dashboard(QDockWidget):
             keep = chosen[k] if chosen[k] in names else (names[k] if k < len(names) else None)
             combo.setCurrentIndex(combo.findData(keep))
             combo.blockSignals(False)
+        self._pair = False  # (chosen unheard)
 
     def pair(self) -> tuple[str, str] | None:
-        a, b = self.pair_a.currentData(), self.pair_b.currentData()
-        return (a, b) if a and b and a != b else None
+        """The two different annotators chosen (None: not two)."""
+        pair = self._pair
+        if pair is False:
+            a, b = self.pair_a.currentData(), self.pair_b.currentData()
+            pair = self._pair = (a, b) if a and b and a != b else None
+        return pair  # type: ignore[return-value]
+
+    def _on_pair_chosen(self, _index: int) -> None:
+        self._pair = False
+        self.start_pair_job()
 
     def start_pair_job(self) -> None:
         """Compute the pair's figures in the background (a job under way is dropped)."""

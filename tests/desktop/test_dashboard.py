@@ -15,6 +15,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox
 
 from annotate.agreement import compute_agreement, label_confusion
 from annotate.commands import CreateSpan, DeleteSpan
@@ -252,6 +253,26 @@ def test_an_edit_followed_behind_another_tab_walks_no_dataclass_fields(window, q
         sys.setprofile(None)
     assert called == Counter()
     assert dash._counted.stats["spans"] == spans + 1  # followed, not read again
+
+
+def test_an_edit_followed_asks_the_pair_choosers_nothing(window, qtbot, monkeypatch):
+    """Whether an edit touches the pair is told from the pair as the choosers last said it:
+    they are asked again only after a choice (two calls into Qt answering a QVariant at each
+    key press before, the dashboard in front or not)."""
+    dash = shown(qtbot, window)
+    asked = []
+    for combo in (dash.pair_a, dash.pair_b):
+        monkeypatch.setattr(combo, "currentData", lambda *role, combo=combo: asked.append(
+            combo) or QComboBox.currentData(combo, *role))
+    service = window.service
+    doc = service.store.document(service.current)
+    word = next(t for t in tokenize(doc.text) if t.text.isalpha() and len(t.text) > 4)
+    assert service.apply(CreateSpan(Span(doc.uid, word.start, word.end, "CLAIM", "amina")))
+    assert asked == [] and "pair" in dash._due
+    pair = dash.pair()
+    dash.pair_b.setCurrentIndex(next(i for i in range(dash.pair_b.count())
+                                     if dash.pair_b.itemData(i) not in pair))
+    assert dash.pair() == (pair[0], dash.pair_b.currentData()) != pair
 
 
 def test_opening_another_store_redraws_for_it(window, qtbot, tmp_path):
