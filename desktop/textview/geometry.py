@@ -81,21 +81,34 @@ class Shapes:
     costs some six calls into Qt, each offset's x a shaping look-up). Kept per block while
     it has the height it had and the text the width it had (a block laid out again
     otherwise has the same lines); the view drops them all when its text or its font
-    changes (:meth:`clear`). Long blocks (:data:`LONG_BLOCK`) are measured anew."""
+    changes (:meth:`clear`). Long blocks (:data:`LONG_BLOCK`) are measured anew. The blocks
+    placed on the viewport are kept too, while the view shows the text from the same place
+    (:class:`_Frame`)."""
 
     def __init__(self) -> None:
         self._width = -1
         self._blocks: dict[int, _Shape] = {}
+        self._frame: _Frame | None = None
 
     def clear(self) -> None:
         self._blocks.clear()
+        self._frame = None
 
     def at_width(self, width: int) -> dict[int, _Shape]:
         """The shapes kept, by block position, for text laid out ``width`` pixels wide."""
         if width != self._width:
             self._width = width
             self._blocks.clear()
+            self._frame = None
         return self._blocks
+
+    def frame(self, key: tuple[float, float, int]) -> _Frame:
+        """The blocks placed while the view shows its text at ``key`` (its content offset and
+        first block shown), kept from the last :class:`Viewport` made there."""
+        frame = self._frame
+        if frame is None or frame.key != key:
+            frame = self._frame = _Frame(key)
+        return frame
 
 
 class _Block:
@@ -127,6 +140,17 @@ class _Block:
         self._read: dict[int, QTextLine] = {}
         """The lines asked of Qt for this viewport, by number (for their x where the shape
         has none yet)."""
+
+    def again(self) -> _Block:
+        """This block as placed, without what was asked of Qt for a viewport: a frame keeps
+        it, so no wrapper of Qt's (the layout's, owned by the document) outlives the viewport
+        (one held past its object's end is handed back for whatever Qt puts at its address)."""
+        again = _Block.__new__(_Block)
+        again.block, again.start, again.end = self.block, self.start, self.end
+        again.top, again.height, again.band = self.top, self.height, self.band
+        again.shape, again.lines = self.shape, self.lines
+        again._layout, again._read = None, {}
+        return again
 
     def _laid_out(self) -> tuple[QTextLayout, int]:
         """The block's layout and its count of lines, asked once (each span's lines asked
@@ -279,37 +303,77 @@ class _Block:
         return self.start + lines[0][0], self.end + 1 if end >= self.end else end
 
 
+class _Frame:
+    """The blocks placed on a viewport (no long one: they are measured per band), where the
+    text is shown from one place (``key``: the content offset and the first block shown, at
+    the width of :class:`Shapes`), and the first block shown, its top and height. A key
+    press makes two :class:`Viewport` of one place (the repaint it asks for, then its paint)
+    and the next press two more: each found its blocks and their places of Qt again (some
+    twenty calls, ~86 K instructions a viewport); they now share them."""
+
+    __slots__ = ("blocks", "first", "key", "starts", "tops")
+
+    def __init__(self, key: tuple[float, float, int]) -> None:
+        self.key = key
+        self.first: tuple[QTextBlock, float, float] | None = None
+        self.starts: list[int] = []  # of the blocks placed, ascending (so are their tops)
+        self.tops: list[float] = []
+        self.blocks: list[_Block] = []
+
+    def keep(self, measured: _Block) -> None:
+        k = bisect_right(self.starts, measured.start)
+        if k and self.starts[k - 1] == measured.start:
+            return
+        self.starts.insert(k, measured.start)
+        self.tops.insert(k, measured.top)
+        self.blocks.insert(k, measured.again())
+
+    def holding(self, position: int) -> _Block | None:
+        """The block placed holding Qt ``position``, if any (for one viewport)."""
+        k = bisect_right(self.starts, position) - 1
+        if k >= 0 and position <= self.blocks[k].end:
+            return self.blocks[k].again()
+        return None
+
+    def at(self, y: float) -> _Block | None:
+        """The block placed at viewport height ``y``, if any (for one viewport)."""
+        k = bisect_right(self.tops, y) - 1
+        if k >= 0 and y < self.tops[k] + self.blocks[k].height:
+            return self.blocks[k].again()
+        return None
+
+
 class Viewport:
     """The blocks of ``view`` that meet the viewport band ``[top, bottom]`` at this moment."""
 
     def __init__(self, view: QPlainTextEdit, top: float, bottom: float,
                  shapes: Shapes | None = None) -> None:
-        """With ``shapes``, the blocks' lines are taken from those kept there, and kept."""
+        """With ``shapes``, the blocks' lines are taken from those kept there, and kept, and
+        so are the blocks placed (:class:`_Frame`)."""
         self._view = view
         self._band = (top, bottom)
-        self._document = view.document()
         self._kept = shapes.at_width(view.viewport().width()) if shapes is not None else None
         offset = view.contentOffset()
         self.left, self._dy = offset.x(), offset.y()
         self._starts: list[int] = []  # of the measured blocks, ascending
         self._blocks: list[_Block] = []
         first = view.firstVisibleBlock()
-        if not first.isValid():
+        key = (self.left, self._dy, first.blockNumber())  # (-1: no block, no text)
+        self._frame = shapes.frame(key) if shapes is not None else _Frame(key)
+        if key[2] < 0:
             self.qt_range = (0, 0)
             return
-        rect = view.blockBoundingGeometry(first)
-        known = (first, rect.top() + self._dy, rect.height())
-        at_top = self._block_at(floor(top), known) if top else known  # (above: the one before)
-        at_bottom = self._block_at(int(bottom) + 1, known)
+        known = self._frame.first
+        if known is None:
+            rect = view.blockBoundingGeometry(first)
+            known = self._frame.first = (first, rect.top() + self._dy, rect.height())
         # the two blocks are measured where they were found (each asked of Qt again later)
-        first_measured = self._keep(self._made(*at_top))
-        last_measured = first_measured
-        if at_bottom[0] != at_top[0]:
-            last_measured = self._made(*at_bottom)
-            if last_measured.start < first_measured.start:
-                last_measured = first_measured
-            else:
-                self._keep(last_measured)
+        first_measured = self._keep(self._measured_at(floor(top) if top else None, known))
+        last_measured = self._measured_at(int(bottom) + 1, known)
+        if last_measured.start <= first_measured.start:
+            last_measured = first_measured
+        else:
+            self._keep(last_measured)
         start, end = first_measured.start, last_measured.end + 1
         if first_measured.band is not None:
             start = first_measured.shown_range()[0]
@@ -329,6 +393,14 @@ class Viewport:
         return (self._block(start).position_at(top, False),
                 self._block(end - 1).position_at(bottom, True))
 
+    def _measured_at(self, y: int | None, known: tuple[QTextBlock, float, float]) -> _Block:
+        """The block at viewport height ``y`` (None: the ``known`` one), as :meth:`_block_at`
+        finds it, measured: a block placed on the frame already is taken from there."""
+        placed = self._frame.at(known[1] if y is None else y)
+        if placed is not None:
+            return placed
+        return self._made(*(known if y is None else self._block_at(y, known)))
+
     def _block_at(self, y: float, known: tuple[QTextBlock, float, float],
                   ) -> tuple[QTextBlock, float, float]:
         """The block at viewport height ``y`` (the last block below the text), its top and
@@ -337,11 +409,10 @@ class Viewport:
         lands on: 40 µs.)"""
         block, block_top, height = known
         if height > 0 and y >= block_top + height:
-            guess = self._document.findBlockByNumber(
-                block.blockNumber() + int((y - block_top) / height)
-            )
+            document = self._view.document()
+            guess = document.findBlockByNumber(block.blockNumber() + int((y - block_top) / height))
             block, block_top, height = self._placed(
-                guess if guess.isValid() else self._document.lastBlock())
+                guess if guess.isValid() else document.lastBlock())
         while True:
             if y < block_top:
                 step = block.previous()
@@ -363,13 +434,19 @@ class Viewport:
         k = bisect_right(self._starts, position) - 1
         if k >= 0 and position <= self._blocks[k].end:
             return self._blocks[k]
-        return self._keep(self._made(*self._placed(self._document.findBlock(position))))
+        placed = self._frame.holding(position)
+        if placed is not None:
+            return self._keep(placed)
+        return self._keep(self._made(*self._placed(self._view.document().findBlock(position))))
 
     def _next(self, previous: _Block) -> _Block:
         """The measured block after ``previous``; it sits right below it."""
         k = bisect_right(self._starts, previous.end + 1) - 1
         if self._starts[k] == previous.end + 1:
             return self._blocks[k]
+        placed = self._frame.holding(previous.end + 1)
+        if placed is not None:
+            return self._keep(placed)
         block = previous.block.next()
         height = self._view.blockBoundingRect(block).height()
         return self._keep(self._made(block, previous.top + previous.height, height))
@@ -381,6 +458,8 @@ class Viewport:
         k = bisect_right(self._starts, measured.start)
         self._starts.insert(k, measured.start)
         self._blocks.insert(k, measured)
+        if measured.band is None:
+            self._frame.keep(measured)
         return measured
 
     def _blocks_meeting(self, start: int, end: int) -> list[_Block]:

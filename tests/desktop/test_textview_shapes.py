@@ -100,6 +100,28 @@ def test_a_repaint_of_the_same_screen_walks_no_block_again(qtbot, monkeypatch) -
     assert "next" not in calls and calls.count("blockNumber") <= 2  # (the band's ends)
 
 
+def test_a_span_changed_where_the_text_stands_places_no_block_again(qtbot, monkeypatch,
+                                                                     ) -> None:
+    """A span changed and repainted with the text shown from where it was (a key press: the
+    repaint it asks for, then its paint) takes the blocks placed on the viewport, their tops
+    and heights, from the viewports made there before (each viewport asked Qt for them again,
+    half of its ~100 K instructions); its pixels are a new view's."""
+    text = short_blocks()
+    spans = spans_of(text)
+    view = shown(qtbot, text, spans)
+    painted(view)
+    calls: list[str] = []
+    for name in ("blockBoundingGeometry", "blockBoundingRect"):
+        real = getattr(SpanTextView, name)
+        monkeypatch.setattr(SpanTextView, name, lambda self, *a, real=real, name=name:
+                            calls.append(name) or real(self, *a))
+    changed = SpanStyle(spans[3].id, spans[3].start, spans[3].end, "C", "claim", GREEN)
+    view.update_spans([changed])
+    after = painted(view)
+    assert calls == []
+    assert after == painted(fresh(qtbot, view, [*spans[:3], changed, *spans[4:]]))
+
+
 def test_a_paragraph_of_many_lines_is_not_read_again_either(qtbot, asked) -> None:
     text = " ".join(f"word{n}" for n in range(400))  # one paragraph, many lines
     view = shown(qtbot, text, spans_of(text))
