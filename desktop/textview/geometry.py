@@ -383,6 +383,12 @@ class Viewport:
         """The Qt positions shown, ``[first, end)``, separator of the last block included (of
         a long block, only its lines that meet the band)."""
 
+    def blocks(self) -> list[_Block]:
+        """The blocks shown (:attr:`qt_range`), measured, in order: each block's first
+        position and its last (``start``, ``end``: its separator), the ``block``, and a
+        ``band`` unless the block is whole (a long one's)."""
+        return self._blocks_meeting(*self.qt_range)
+
     def lines_between(self, top: float, bottom: float) -> tuple[int, int]:
         """The Qt positions ``[start, end)`` of the visual lines that meet the viewport band
         ``[top, bottom]``, within :attr:`qt_range` (its first line, or its last, where the
@@ -396,10 +402,12 @@ class Viewport:
     def _measured_at(self, y: int | None, known: tuple[QTextBlock, float, float]) -> _Block:
         """The block at viewport height ``y`` (None: the ``known`` one), as :meth:`_block_at`
         finds it, measured: a block placed on the frame already is taken from there."""
-        placed = self._frame.at(known[1] if y is None else y)
-        if placed is not None:
-            return placed
-        return self._made(*(known if y is None else self._block_at(y, known)))
+        frame = self._frame
+        placed = frame.at(known[1] if y is None else y)
+        if placed is None:  # (above the text's top or below its end: the block found there)
+            found = known if y is None else self._block_at(y, known)
+            placed = frame.at(found[1]) or self._made(*found)
+        return placed
 
     def _block_at(self, y: float, known: tuple[QTextBlock, float, float],
                   ) -> tuple[QTextBlock, float, float]:

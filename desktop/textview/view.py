@@ -17,7 +17,7 @@ other ends are highlighted.
 from __future__ import annotations
 
 import html
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
@@ -106,16 +106,20 @@ class SpanTextView(QPlainTextEdit):
         """Suggestions, drawn as outlines (:meth:`set_ghosts`)."""
         self._ghost: str | None = None  # the suggestion the keys act on
         self._qt: dict[tuple[int, int], tuple[int, int]] = {}  # code-point range -> Qt range
-        self._placed_blocks: dict[int, tuple[frozenset[str], tuple[Placed, ...]]] = {}
-        """Per block number shown: its spans' ids, and each span with the part of the block it
-        covers."""
+        self._placed_blocks: dict[int, tuple[frozenset[str], tuple[Placed, ...], int]] = {}
+        """Per block shown, by its first position (the text never changes under a block): its
+        spans' ids, each span with the part of the block it covers, and the block's last
+        position (its separator)."""
+        self._placed_starts: list[int] = []
+        """The first positions of :attr:`_placed_blocks`, ascending."""
         self._shown_blocks: tuple[tuple[int, int], frozenset[str], tuple[tuple[Placed, ...], ...],
-                                  list[int]] | None = None
+                                  list[tuple[int, QTextBlock]]] | None = None
         """The last paint's Qt range (of blocks no longer than :data:`LONG_BLOCK`), what
-        :meth:`_place_blocks` found in it and the numbers of its blocks; None once a span in
-        it changed."""
+        :meth:`_place_blocks` found in it and its blocks (by first position); None once a
+        span in it changed."""
         self._shaped: dict[int, None] = {}
-        """The numbers of the blocks whose layouts keep their shaping, the latest shown last."""
+        """The first positions of the blocks whose layouts keep their shaping, the latest
+        shown last."""
         self._shapes = Shapes()
         """The lines of the blocks measured, kept from one paint to the next."""
         self._stacking = Stacking(self._spans)
@@ -163,6 +167,7 @@ class SpanTextView(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._qt.clear()
         self._placed_blocks.clear()
+        self._placed_starts.clear()
         self._shown_blocks = None
         self._asked = []
         self._shaped.clear()  # the blocks before (gone, the first let go: _show_text)
@@ -244,11 +249,8 @@ class SpanTextView(QPlainTextEdit):
             if (old.start, old.end, stacking(old)) != (span.start, span.end, stacking(span)):
                 forget(old)  # (a relabel keeping its kind of mark changes no depth)
                 forget(span)
-        document = self.document()
         for start, end in {self._to_qt(span) for span in dirty}:  # a relabel's two: one range
-            first = document.findBlock(start).blockNumber()
-            for number in range(first, document.findBlock(max(end - 1, start)).blockNumber() + 1):
-                self._placed_blocks.pop(number, None)
+            self._unplace(start, max(end - 1, start))
         self._shown_blocks = None
         if self._selected is not None and self._selected not in self._spans:
             self._set_selected(None)
@@ -658,25 +660,22 @@ class SpanTextView(QPlainTextEdit):
         start, end = viewport.qt_range
         shown: set[str] = set()
         placed: list[tuple[Placed, ...]] = []
-        block = self.document().findBlock(start)
-        numbers = []
+        blocks = []
         whole = True  # no long block's part
-        while block.isValid() and block.position() < end:
-            if block.length() > LONG_BLOCK:
-                found = self._long_block_part(block, start, end)
+        for block in viewport.blocks():  # (measured by the viewport: no call into Qt)
+            if block.band is not None:  # (a long block's)
+                found = self._long_block_part(block.block, start, end)
                 whole = False
             else:
-                number = block.blockNumber()
-                numbers.append(number)
-                found = self._placed_blocks.get(number)
+                blocks.append((block.start, block.block))
+                found = self._placed_blocks.get(block.start)
                 if found is None:
-                    found = self._placed_blocks[number] = self._place_block(block)
+                    found = self._place_block(block.start, block.end)
             shown |= found[0]
             placed.append(found[1])
-            block = block.next()
-        self._keep_shaping(numbers)
+        self._keep_shaping(blocks)
         result = frozenset(shown), tuple(placed)
-        self._shown_blocks = (viewport.qt_range, *result, numbers) if whole else None
+        self._shown_blocks = (viewport.qt_range, *result, blocks) if whole else None
         return result
 
     def _stacked(self, placed: tuple[tuple[Placed, ...], ...]) -> dict[str, int]:
@@ -706,27 +705,42 @@ class SpanTextView(QPlainTextEdit):
         return spans, [(span, max(a, start), min(b, end)) for span, a, b in pieces
                        if min(b, end) > max(a, start)]
 
-    def _place_block(self, block: QTextBlock) -> tuple[frozenset[str], tuple[Placed, ...]]:
-        start = block.position()
-        spans, placed = self._placed(start, start + block.length() - 1)
-        return frozenset(span.id for span in spans), tuple(placed)
+    def _place_block(self, start: int, end: int,
+                     ) -> tuple[frozenset[str], tuple[Placed, ...], int]:
+        """The spans placed in the block of Qt positions ``[start, end]`` (``end``: its
+        separator), kept (:attr:`_placed_blocks`)."""
+        spans, placed = self._placed(start, end)
+        found = self._placed_blocks[start] = (frozenset(span.id for span in spans),
+                                              tuple(placed), end)
+        insort(self._placed_starts, start)
+        return found
 
-    def _keep_shaping(self, numbers: list[int]) -> None:
-        """The layouts of blocks ``numbers`` (being painted) keep their shaping: without it Qt
-        shapes a block's text again for the text, for the caret, and for each mark's ends,
-        at every paint. Past :data:`SHAPED_BLOCKS`, the blocks shown longest ago let theirs go
-        (Qt frees it after a paint of a layout that keeps none)."""
-        document = self.document()
-        for number in numbers:
-            if number in self._shaped:
-                del self._shaped[number]  # put back last: the latest shown
+    def _unplace(self, first: int, last: int) -> None:
+        """Forget the spans placed in the blocks holding Qt positions ``first`` to ``last``."""
+        starts, blocks = self._placed_starts, self._placed_blocks
+        k = max(bisect_right(starts, first) - 1, 0)
+        while k < len(starts) and starts[k] <= last:
+            if blocks[starts[k]][2] >= first:
+                del blocks[starts.pop(k)]
             else:
-                document.findBlockByNumber(number).layout().setCacheEnabled(True)
-            self._shaped[number] = None
-        while len(self._shaped) > max(SHAPED_BLOCKS, len(numbers)):
-            number = next(iter(self._shaped))
-            del self._shaped[number]
-            layout = document.findBlockByNumber(number).layout()
+                k += 1
+
+    def _keep_shaping(self, blocks: list[tuple[int, QTextBlock]]) -> None:
+        """The layouts of ``blocks`` (being painted, by first position) keep their shaping:
+        without it Qt shapes a block's text again for the text, for the caret, and for each
+        mark's ends, at every paint. Past :data:`SHAPED_BLOCKS`, the blocks shown longest ago
+        let theirs go (Qt frees it after a paint of a layout that keeps none)."""
+        shaped = self._shaped
+        for start, block in blocks:
+            if start in shaped:
+                del shaped[start]  # put back last: the latest shown
+            else:
+                block.layout().setCacheEnabled(True)
+            shaped[start] = None
+        while len(shaped) > max(SHAPED_BLOCKS, len(blocks)):
+            start = next(iter(shaped))
+            del shaped[start]
+            layout = self.document().findBlock(start).layout()
             layout.setCacheEnabled(False)
             painter = QPainter(_SCRATCH)
             layout.draw(painter, QPointF(0, 0), [], QRectF(-2, -2, 1, 1))
@@ -746,7 +760,7 @@ class SpanTextView(QPlainTextEdit):
         while block.isValid() and len(self._shaped) < min(blocks, SHAPED_BLOCKS) and \
                 block.length() <= budget and block.position() < position + added:
             block.layout().setCacheEnabled(True)
-            self._shaped[block.blockNumber()] = None
+            self._shaped[block.position()] = None
             budget -= block.length()
             block = block.next()
 

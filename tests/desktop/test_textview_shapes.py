@@ -105,16 +105,21 @@ def test_a_span_changed_where_the_text_stands_places_no_block_again(qtbot, monke
     """A span changed and repainted with the text shown from where it was (a key press: the
     repaint it asks for, then its paint) takes the blocks placed on the viewport, their tops
     and heights, from the viewports made there before (each viewport asked Qt for them again,
-    half of its ~100 K instructions); its pixels are a new view's."""
+    half of its ~100 K instructions), and walks no block to place its spans; its pixels are
+    a new view's."""
     text = short_blocks()
     spans = spans_of(text)
     view = shown(qtbot, text, spans)
-    painted(view)
+    view.update_spans([SpanStyle(spans[3].id, spans[3].start, spans[3].end, "E", "entity",
+                                 BLUE)])
+    painted(view)  # (the blocks shown walked once, those without spans among them)
     calls: list[str] = []
-    for name in ("blockBoundingGeometry", "blockBoundingRect"):
-        real = getattr(SpanTextView, name)
-        monkeypatch.setattr(SpanTextView, name, lambda self, *a, real=real, name=name:
-                            calls.append(name) or real(self, *a))
+    for owner, names in ((SpanTextView, ("blockBoundingGeometry", "blockBoundingRect")),
+                         (QTextBlock, ("next", "position", "length"))):
+        for name in names:
+            real = getattr(owner, name)
+            monkeypatch.setattr(owner, name, lambda self, *a, real=real, name=name:
+                                calls.append(name) or real(self, *a))
     changed = SpanStyle(spans[3].id, spans[3].start, spans[3].end, "C", "claim", GREEN)
     view.update_spans([changed])
     after = painted(view)
