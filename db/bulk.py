@@ -176,8 +176,9 @@ def _import_chunk(
             for d in docs.values()
         ],
     ).rowcount
+    met = len(docs.keys() - summary.documents)  # a text an earlier chunk held: counted there
     summary.documents_added += added
-    summary.documents_existing += len(docs) - added
+    summary.documents_existing += met - added
     summary.documents.update(docs)
     ids = dict(conn.execute(select(D.c.uid, D.c.id).where(D.c.uid.in_(list(docs)))).all())
     spans: list[tuple[Span, int]] = []
