@@ -42,6 +42,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from annotate import strings
 from annotate.errors import InputError
 from annotate.formats import FORMATS
 from annotate.formats.base import (
@@ -594,7 +595,7 @@ class _AnnotationReader:
     def _per_region(self, result: dict[str, Any], region: _Region, where: str) -> None:
         kind, name, value = result.get("type"), result.get("from_name"), result.get("value") or {}
         if kind == "textarea" and name == NOTE:
-            region.note = "\n".join(str(t) for t in value.get("text") or ())
+            region.note = self._note(value.get("text"), where)
             return
         if kind not in _VALUE_KEY or not isinstance(name, str):
             self.intake.lose(f"per-region {kind} results (no place on a span)")
@@ -611,6 +612,17 @@ class _AnnotationReader:
         if attr is not None and attr.type == "bool" and shown in ("true", "false"):
             shown = shown == "true"
         region.attributes[name] = shown
+
+    def _note(self, text: Any, where: str) -> str:
+        """A region's note from its textarea's ``text``: Label Studio's list of lines, joined
+        by line breaks, or one string. Before, a string was cut into its characters, one a
+        line, and a line that was no string kept as its repr ("None")."""
+        if isinstance(text, str):
+            return text
+        if text is None or (isinstance(text, list) and all(isinstance(t, str) for t in text)):
+            return "\n".join(text or ())
+        raise self.intake.error(
+            f"a note is text or a list of lines, got {strings.shown(text)}", where)
 
     def _whole_text(self, result: dict[str, Any], where: str) -> None:
         """A result about the whole text: a classification or a rating (document labels: the

@@ -186,3 +186,36 @@ def test_the_export_is_importable_by_label_studio(tmp_path):
     back, lost = read(out)
     assert spans(back) == spans([record])  # the placeholder address reads back as the name
     assert set(back[0].doc_labels) == set(labels) and lost == {}
+
+
+def _task_with(tmp_path: Path, **fields) -> Path:
+    """A file of one task labelling "Amina" (region r1), with ``fields`` set on the task."""
+    region = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+              "value": {"start": 0, "end": 5, "text": "Amina", "labels": ["PERSON"]}}
+    task = {"id": 1, "data": {"text": "Amina left"},
+            "annotations": [{"completed_by": 1, "result": [region]}]} | fields
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task]))
+    return path
+
+
+def _noted(text) -> dict:
+    region = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+              "value": {"start": 0, "end": 5, "labels": ["PERSON"]}}
+    note = {"id": "r1", "from_name": labelstudio.NOTE, "to_name": "text", "type": "textarea",
+            "value": {"text": text}}
+    return {"annotations": [{"completed_by": 1, "result": [region, note]}]}
+
+
+@pytest.mark.parametrize(("text", "note"), [
+    (["first line", "second"], "first line\nsecond"), ("one string", "one string"), ([], "")])
+def test_a_region_note_is_its_text_lines(tmp_path, text, note):
+    [record], _ = read(_task_with(tmp_path, **_noted(text)))
+    assert [s.note for s in record.spans] == [note]  # a string was cut into its characters
+
+
+@pytest.mark.parametrize("text", [[1, None], ["a", {"b": 1}], 5])
+def test_a_region_note_that_is_not_text_is_refused(tmp_path, text):
+    with pytest.raises(InputError, match="result 2: a note is text or a list of lines"):
+        read(_task_with(tmp_path, **_noted(text)))  # [1, None] was kept as "1\nNone"
+
