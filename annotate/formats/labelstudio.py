@@ -252,10 +252,13 @@ def _tasks(text: str) -> list[tuple[int, Any]]:
     return tasks
 
 
+_ENTRIES = ("annotations", "completions", "predictions")
+
+
 def _entries(task: dict[str, Any]) -> Iterator[tuple[str, int, Any]]:
     """A task's annotations (also the old ``completions``) and predictions, with their key
     and number."""
-    for key in ("annotations", "completions", "predictions"):
+    for key in _ENTRIES:
         entries = task.get(key) or []
         for j, entry in enumerate(entries if isinstance(entries, list) else (), start=1):
             yield key, j, entry
@@ -319,6 +322,8 @@ class _FileContext:
             raise intake.error(f"data.uid {data['uid']} is not the sha256 of the text", where)
         doc = intake.document(shown.text, str(data.get("title") or ""), meta, where, uid)
         intake.lose(DRAFTS, _how_many(task.get("drafts"), "drafts", intake, where))
+        for key in _ENTRIES:  # _entries reads one that is no list as none: refused here
+            _listed(task.get(key), key, intake, where)
         spans: list[Span] = []
         relations: list[Relation] = []
         notes: list[dict[str, Any]] = []
@@ -390,11 +395,17 @@ class _FileContext:
 def _how_many(listed: Any, key: str, intake: Intake, where: str) -> int:
     """How many entries the list under ``key`` holds (what is counted as not imported: a
     task's drafts, an annotation's reviews); none when it is left out."""
+    return len(_listed(listed, key, intake, where))
+
+
+def _listed(listed: Any, key: str, intake: Intake, where: str) -> list[Any]:
+    """The list under ``key``, empty when it is left out; InputError naming ``key`` when it is
+    anything but a list."""
     if listed is None:
-        return 0
+        return []
     if not isinstance(listed, list):
         raise intake.error(f'"{key}" must be a list', where)
-    return len(listed)
+    return listed
 
 
 def _text_key(data: dict[str, Any], given: str | None, intake: Intake, where: str) -> str:

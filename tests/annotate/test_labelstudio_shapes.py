@@ -219,3 +219,9 @@ def test_a_region_note_that_is_not_text_is_refused(tmp_path, text):
     with pytest.raises(InputError, match="result 2: a note is text or a list of lines"):
         read(_task_with(tmp_path, **_noted(text)))  # [1, None] was kept as "1\nNone"
 
+
+@pytest.mark.parametrize("key", ["annotations", "completions", "predictions"])
+@pytest.mark.parametrize("value", ["x", {"result": []}, 0, ""])
+def test_annotations_that_are_not_a_list_are_refused(tmp_path, key, value):
+    with pytest.raises(InputError, match=f'task 1: "{key}" must be a list'):
+        read(_task_with(tmp_path, **{key: value}))  # were read as none, the file imported
