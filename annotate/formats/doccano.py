@@ -43,6 +43,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from annotate import strings
 from annotate.errors import InputError
 from annotate.formats import FORMATS
 from annotate.formats.base import (
@@ -238,7 +239,9 @@ class _LineReader:
         text = check_text(text, self.intake.file, f"{self.where}, {key!r}")
         doc = self._document(data, text, key)
         found = data.get("annotator")
-        annotator = self.intake.options.annotator_for(found if isinstance(found, str) else None)
+        if found is not None and not isinstance(found, str):  # else dropped, and no word said
+            raise self.error(f'"annotator" must be a name, got {strings.shown(found)}')
+        annotator = self.intake.options.annotator_for(found)
         label = data.get("label", data.get("labels"))
         if label is not None:
             self._labels(doc, label, annotator, '"label"')

@@ -132,6 +132,16 @@ def test_relations_need_entities_with_ids(tmp_path):
         list(doccano.read(path, default_schema(), ImportOptions(add_labels=True)))
 
 
+@pytest.mark.parametrize("annotator", [5, ["amina"], {"name": "amina"}, True])
+def test_an_annotator_that_is_not_a_name_is_refused(tmp_path, annotator):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"text": TEXT, "label": [[0, 5, "PERSON"]],
+                                "annotator": annotator}) + "\n")
+    with pytest.raises(InputError, match=r'line 1: "annotator" must be a name, got '):
+        list(doccano.read(path, default_schema(), ImportOptions(add_labels=True)))
+    # before, the spans went to the default annotator and the value was dropped unsaid
+
+
 # -- the export, in the shape the current doccano imports --------------------------------------
 def doccano_import_problems(line: dict) -> list[str]:
     """The current doccano's JSONL import rules (backend/data_import/pipeline: factories.py
