@@ -615,6 +615,9 @@ class _AnnReader:
         elif kind == "N":
             _add_line(item.attributes, f"{NORMALISATION}{name}", value or "")
         elif name != ANNOTATOR:
+            if name in item.attributes:  # the last line's value was kept, the others dropped
+                raise self.intake.error(f"{target} already has the attribute {name}: an "
+                                        "annotation takes one value of each", where)
             label = item.label if isinstance(item, _TextBound) else item.type
             item.attributes[name] = self._attribute(label, name, value, where)
         elif not value:

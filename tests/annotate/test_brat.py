@@ -140,3 +140,13 @@ def test_an_equivalence_line_without_type_or_ids_is_refused_naming_its_line(tmp_
     with pytest.raises(InputError, match="an equivalence needs a type and two ids") as refused:
         read(root)
     assert "line 2" in str(refused.value)
+
+
+@pytest.mark.parametrize("second", ["A2\tKind T1 b", "A2\tKind T1 a", "A2\tKind T1"])
+def test_an_attribute_given_twice_on_one_annotation_is_refused_naming_its_line(
+        tmp_path, second):
+    root = folder(tmp_path, {"doc.txt": "The army said",
+                             "doc.ann": f"T1\tORG 4 8\tarmy\nA1\tKind T1 a\n{second}\n"})
+    with pytest.raises(InputError, match="T1 already has the attribute Kind") as refused:
+        read(root)  # the last line's value was kept, the first one's dropped unsaid
+    assert "doc.ann:line 3" in str(refused.value)
