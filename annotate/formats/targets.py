@@ -42,7 +42,9 @@ except ImportError:  # Windows, where a file still open cannot be removed anyway
     flock = None
 
 MARKER = ".counterclaim-export.json"
-"""In a folder export: its format and the names of the files it wrote."""
+"""In a folder export: its format, the names of the files and folders it wrote at its top
+(``files``, what versions before session 27 wrote and read) and every path it wrote, those in
+its folders too (``paths``, relative, with ``/``)."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _LEFTOVER_ID = "(?:[0-9a-f]{16}|[0-9a-z_]{8})"  # ours; tempfile's, of versions before it
 
@@ -149,9 +151,11 @@ def _is_database(path: Path) -> bool:
 
 
 def _check_earlier_export(given: str, folder: Path, fmt: str) -> None:
-    """Refuse a non-empty folder unless an earlier ``fmt`` export wrote all it holds."""
+    """Refuse a non-empty folder unless an earlier ``fmt`` export wrote all it holds, in its
+    folders too (a file put into a document's folder of an XMI export was deleted unsaid when
+    only the top-level names were compared)."""
     try:
-        names = set(os.listdir(folder)) - {MARKER}
+        names = _contents(folder)
     except OSError as exc:
         raise _error(given, exc) from None
     if not names:
@@ -160,6 +164,10 @@ def _check_earlier_export(given: str, folder: Path, fmt: str) -> None:
     if written is None:
         raise OutputError(f"the folder is not empty and is not an earlier {fmt} export by "
                           "Counterclaim; choose an empty or new folder", given)
+    if isinstance(written, _OldList) and any("/" in name for name in names):
+        raise OutputError(f"the folder is an earlier {fmt} export by an earlier version of "
+                          "Counterclaim, whose list does not name what its folders hold; move "
+                          "it away or choose another folder", given)
     others = sorted(names - written)
     if others:
         more = f" and {len(others) - 1} more" if len(others) > 1 else ""
@@ -176,10 +184,34 @@ def _marked_files(folder: Path, fmt: str) -> set[str] | None:
         return None
     if not isinstance(mark, dict) or mark.get("format") != fmt:
         return None
-    files = mark.get("files")
+    paths = mark.get("paths")
+    if isinstance(paths, list) and all(isinstance(path, str) for path in paths):
+        return set(paths)
+    files = mark.get("files")  # an earlier version's list: the top-level names only
     if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
         return None
-    return set(files)
+    return _OldList(files)
+
+
+class _OldList(set[str]):
+    """The top-level names an earlier version's list gives (it names nothing in folders)."""
+
+
+
+def _contents(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` (symbolic links listed, not followed) as a path
+    relative to it, with ``/``; the marker left out. A folder that cannot be read is an
+    OSError, never taken as empty."""
+    found = set()
+    for root, dirs, files in os.walk(folder, onerror=_raise):
+        where = Path(root).relative_to(folder)
+        found.update((where / name).as_posix() for name in (*dirs, *files))
+    found.discard(MARKER)
+    return found
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
 
 
 def _error(given: str | os.PathLike[str], exc: OSError) -> OutputError:
@@ -301,7 +333,8 @@ def _keep_mode(real: Path, tmp: Path) -> None:
 
 def _mark(folder: Path, fmt: str) -> None:
     names = sorted(name for name in os.listdir(folder) if name != MARKER)
-    (folder / MARKER).write_text(json.dumps({"format": fmt, "files": names}), encoding="utf-8")
+    (folder / MARKER).write_text(json.dumps(
+        {"format": fmt, "files": names, "paths": sorted(_contents(folder))}), encoding="utf-8")
 
 
 def _swap_folder(new: Path, target: Path) -> None:

@@ -3,6 +3,7 @@ store or its folder, never a folder of other files, an earlier export replaced w
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -61,3 +62,38 @@ def test_a_qdpx_is_a_file_never_the_store_nor_a_folder(tmp_path, store, capsys):
     assert export(capsys, store, out, "refi-qda")[0] == 0
     with zipfile.ZipFile(out) as archive:
         assert "project.qde" in archive.namelist()
+
+
+def test_a_file_put_inside_an_earlier_xmi_exports_folders_is_never_deleted(
+        tmp_path, store, capsys):
+    """The list an export leaves names every path it wrote: it named the top-level entries
+    only, so a file put into a document's folder of an earlier XMI export (an analyst's notes,
+    a curated CAS) was deleted, unsaid, by the next export there."""
+    out = tmp_path / "cas"
+    assert export(capsys, store, out, "xmi")[0] == 0
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    (folder / "my notes.txt").write_text("keep me", encoding="utf-8")
+    code, err = export(capsys, store, out, "xmi")
+    assert (code, err) == (2, f"error: {out}: the folder holds '{folder.name}/my notes.txt', "
+                              "which the earlier xmi export there did not write; move it away "
+                              "or choose another folder\n")
+    assert (folder / "my notes.txt").read_text(encoding="utf-8") == "keep me"
+    (folder / "my notes.txt").unlink()
+    (folder / "drafts").mkdir()  # a folder of its own, even empty
+    assert export(capsys, store, out, "xmi")[0] == 2
+    assert (folder / "drafts").is_dir()
+
+
+def test_an_earlier_xmi_export_listing_top_level_names_only_is_not_replaced(
+        tmp_path, store, capsys):
+    """An export of an earlier version listed the top-level names only: what its folders
+    held is not known, so it is not replaced (delete it, or export elsewhere)."""
+    out = tmp_path / "cas"
+    assert export(capsys, store, out, "xmi")[0] == 0
+    marker = out / ".counterclaim-export.json"
+    marker.write_text(json.dumps({"format": "xmi", "files": sorted(
+        p.name for p in out.iterdir() if p.name != marker.name)}), encoding="utf-8")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    code, err = export(capsys, store, out, "xmi")
+    assert code == 2 and "an earlier version" in err
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
