@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotate import strings
 from annotate.formats.base import ImportOptions, Intake, check_text, read_utf8
 from annotate.formats.uima import SKIP_SELF, short_name, tag_feature, utf16_to_code_points
 from annotate.inputs import first_line
@@ -160,10 +161,13 @@ class _Reader:
                 self._row(cells, unit, begin, end, where)
 
     def _unit(self, cells: list[str], where: str) -> tuple[int, int, str]:
-        if len(cells) < 3 + len(self.columns):
-            raise self.intake.error(f"expected {3 + len(self.columns)} tab-separated fields "
-                                    f"(the header declares {len(self.columns)} columns), "
-                                    f"found {len(cells)}", where)
+        wanted = 3 + len(self.columns)
+        beyond = [cell for cell in cells[wanted:] if cell]  # INCEpTION ends a row with a tab
+        if len(cells) < wanted or beyond:
+            more = f" with {strings.shown(beyond[0])} beyond them" if beyond else ""
+            raise self.intake.error(f"expected {wanted} tab-separated fields (the header "
+                                    f"declares {len(self.columns)} columns), found "
+                                    f"{len(cells)}{more}", where)
         unit, offsets = _UNIT.fullmatch(cells[0]), _OFFSETS.fullmatch(cells[1])
         if unit is None or offsets is None:
             raise self.intake.error(f"expected a token id like 1-2 and offsets like 0-4, got "

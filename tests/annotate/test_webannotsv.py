@@ -107,6 +107,9 @@ HEADER = "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n"
 
 @pytest.mark.parametrize(("body", "where", "words"), [
     ("#Text=ab\n1-1\t0-2\tab\n", "line 6", "expected 4 tab-separated fields"),
+    # values past the declared columns were dropped unsaid (a trailing empty one is usual)
+    ("#Text=ab\n1-1\t0-2\tab\tA\tB\t\n", "line 6", "expected 4 tab-separated fields "
+     "(the header declares 1 columns), found 6 with 'B' beyond them"),
     ("#Text=ab\nx\t0-2\tab\tA\n", "line 6", "expected a token id"),
     ("#Text=ab\n1-1\t2-0\tab\tA\n", "line 6", "run backwards"),
     ("#Text=abc\n1-1\t0-3\tabc\tA\n\n#Text=d\n2-1\t1-2\td\t_\n", "line 9",
