@@ -65,6 +65,7 @@ from annotate.formats.base import (
 )
 from annotate.formats.targets import atomic_path
 from annotate.formats.workers import in_order
+from annotate.formats.xmlsafe import MAX_ARCHIVE_BYTES
 from annotate.inputs import read_input
 from annotate.model import GOLD, AnnotatedDocument, Span, text_uid
 from annotate.schema import LabelSchema
@@ -129,6 +130,42 @@ def _compressed_fast() -> Iterator[None]:
         return
     _serialize.zlib = SimpleNamespace(  # type: ignore[assignment]
         compress=partial(zlib.compress, level=1), decompress=zlib.decompress, error=zlib.error)
+    try:
+        yield
+    finally:
+        _serialize.zlib = zlib
+
+
+MAX_INFLATED_BYTES = MAX_ARCHIVE_BYTES
+"""The most a DocBin (deflated msgpack) may inflate to, as all the members of an archive
+together: spaCy inflated it whole whatever its size, so a file of a few MB could fill the
+memory with GBs of zeros before anything was checked (a zlib bomb)."""
+
+
+@contextmanager
+def _inflated_within(limit: int, path: Path) -> Iterator[None]:
+    """For the length of the block, the zlib spaCy's serialiser calls inflates at most
+    ``limit`` bytes, and refuses a DocBin inflating to more (InputError naming ``path``)
+    before holding more than that. (Where spaCy's serialiser no longer holds the zlib module,
+    nothing changes.)"""
+    from spacy.tokens import _serialize
+
+    if getattr(_serialize, "zlib", None) is not zlib:
+        yield
+        return
+
+    def decompress(data: bytes) -> bytes:
+        inflater, size, rest = zlib.decompressobj(), 0, data
+        while rest and size <= limit:  # counted a MB at a time, nothing kept
+            size += len(inflater.decompress(rest, 1 << 20))
+            rest = inflater.unconsumed_tail
+        if size + len(inflater.flush()) > limit:
+            raise InputError(f"inflates to more than {limit:,} bytes (the most a DocBin may "
+                             "hold); refused before it is read", str(path))
+        return zlib.decompress(data)
+
+    _serialize.zlib = SimpleNamespace(  # type: ignore[assignment]
+        compress=zlib.compress, decompress=decompress, error=zlib.error)
     try:
         yield
     finally:
@@ -278,9 +315,11 @@ def read(path: Path, schema: LabelSchema, options: ImportOptions) -> Iterator[An
     intake = Intake(schema, options, path)
     data = read_input(path)
     try:
-        with _plugins_looked_up_once():
+        with _plugins_looked_up_once(), _inflated_within(MAX_INFLATED_BYTES, path):
             docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(
                 _blank(spacy).vocab))
+    except InputError:
+        raise
     except Exception as exc:  # msgpack, zlib and spaCy each raise their own on bad bytes
         raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", str(path)) from None
     del data

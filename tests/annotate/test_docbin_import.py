@@ -4,6 +4,7 @@ in silence; bad bytes named."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,4 +135,15 @@ def test_a_label_spacy_allows_and_we_do_not_is_named(tmp_path: Path):
     DocBin(docs=[doc], store_user_data=True).to_disk(path)
     with pytest.raises(InputError, match=r"x.spacy:doc 1: span \[0, 5\): label 'BAD\\tLABEL' "
                                          r"holds U\+0009"):
+        read(path)
+
+
+def test_a_docbin_inflating_past_the_limit_is_refused_before_it_is_inflated(
+        tmp_path: Path, monkeypatch):
+    """A DocBin is deflated msgpack, which spaCy inflated whole whatever its size: a file of
+    a few MB inflating to GBs (a zlib bomb) filled the memory before anything was checked."""
+    monkeypatch.setattr(spacy_docbin, "MAX_INFLATED_BYTES", 1_000_000, raising=False)
+    path = tmp_path / "bomb.spacy"
+    path.write_bytes(zlib.compress(b"\0" * 1_000_001, 9))  # 1 KB here; 1 GB is 1 MB
+    with pytest.raises(InputError, match=rf"^{path}: inflates to more than 1,000,000 bytes"):
         read(path)
