@@ -309,6 +309,20 @@ class ExportFilter:
                 and (self.labels is None or label.name in self.labels)]
 
 
+def _check_named(filters: ExportFilter, annotators: Sequence[str], labels: Sequence[str]
+                 ) -> None:
+    """InputError unless every annotator and label ``filters`` names is here: a name
+    mistyped on the command line exported no spans at all, exit 0, "Nothing lost"."""
+    for what, named, known in (("annotator", filters.annotators, annotators),
+                               ("label", filters.labels, labels)):
+        missing = [name for name in named or () if name not in known]
+        if missing:
+            listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more"
+                                              if len(known) > 10 else "")
+            raise InputError(f"no {what} named {shown(missing[0])} here ({what}s: "
+                             f"{listed or 'none'}); nothing was written")
+
+
 @dataclass(frozen=True, slots=True)
 class Split:
     """Deterministic train/dev/test assignment by document uid."""
@@ -386,6 +400,7 @@ def export(
     filters = filters or ExportFilter()
     writer = formats.module(fmt).write
     schema = store.schema()
+    _check_named(filters, store.annotators(), [label.name for label in schema.labels])
 
     labels = filters.label_list(schema)
 
