@@ -16,7 +16,10 @@ when anything the style may draw the frame by changes: the field's size, palette
 While a screen reader is active the child is hidden (the style draws the frame as before): a
 reader is told of a field's children, and this one is no part of the field to tell of.
 Checked when the picture is drawn (a reader started later finds it at the next change of the
-field's size, focus or look). The field's lines are wrapped (no horizontal bar, so no corner
+field's size, focus or look). So it is at a pixel ratio that is not whole (1.25, 1.5): a field
+may lie between the screen's pixels there (5 points are 6.25 pixels), where Qt's paint draws
+the frame across them and a picture drawn from the field's corner differs (~500 pixels of a
+field 61 x 90 at 1.25). The field's lines are wrapped (no horizontal bar, so no corner
 between two bars, which the field's paint would draw).
 """
 
@@ -82,10 +85,10 @@ class FramedText(QPlainTextEdit):
     def _redraw(self) -> None:
         """Draw the frame as the field's paint does (over the window's colour, which lies
         under the field) and give the picture to the ring."""
-        if QAccessible.isActive():
-            self.ring.hide()
-            return
         ratio = self.devicePixelRatioF()
+        if QAccessible.isActive() or not ratio.is_integer():
+            self.ring.hide()  # (at 1.25 a field 5 points in is 6.25 pixels in: see the module)
+            return
         look = QPixmap(self.size() * ratio)
         look.setDevicePixelRatio(ratio)
         look.fill(self.palette().color(QPalette.ColorRole.Window))

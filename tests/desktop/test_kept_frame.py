@@ -4,6 +4,11 @@ screen reader is told of the field's parts as before."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -13,6 +18,7 @@ from desktop.kept_frame import FramedText
 
 pytestmark = pytest.mark.gui
 
+ROOT = Path(__file__).resolve().parents[2]
 SHORT = "The army denied that the convoy was ambushed."
 LONG = " ".join([SHORT] * 40)  # (its vertical bar shown)
 
@@ -95,3 +101,36 @@ def test_a_screen_reader_is_told_of_the_fields_parts_as_qts(qtbot):
         assert holders[0].grab().toImage() == holders[1].grab().toImage()
     finally:
         QAccessible.setActive(False)
+
+
+COMPARE = """
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from desktop.kept_frame import FramedText
+app = QApplication([])
+for place in (5, 6):
+    holders = []
+    for kind in (FramedText, QPlainTextEdit):
+        holder = QWidget()
+        holder.setAutoFillBackground(True)
+        field = kind(holder)
+        field.setPlainText("The army denied that the convoy was ambushed.")
+        field.setReadOnly(True)
+        field.setGeometry(place, place, 61, 90)
+        holder.resize(80, 110)
+        holder.show()
+        holders.append(holder)
+    app.processEvents()
+    print(place, holders[0].grab().toImage() == holders[1].grab().toImage())
+"""
+
+
+@pytest.mark.parametrize("scale", ["1.25", "1.5", "2"])
+def test_a_framed_text_looks_as_qts_field_at_any_scale_and_place(scale):
+    """At a scale that puts the field between the screen's pixels (5 points at 1.25 or 1.5
+    are 6.25 or 7.5 pixels), Qt's paint draws the frame across them: a picture drawn from the
+    field's own corner cannot be what it draws, so the style draws the frame there."""
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)
+    assert done.stdout.split("\n")[:2] == ["5 True", "6 True"], done.stdout
