@@ -102,7 +102,9 @@ def decode(
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise InputError(_refusal(line, exc), file, where) from None
+        data = _beyond_floats(line, exc)
+        if data is None:
+            raise InputError(_refusal(line, exc), file, where) from None
     try:
         inexact = _inexact(data)
     except RecursionError:  # orjson reads 1,024 levels, more than a walk of them may recurse
@@ -130,6 +132,18 @@ def _inexact(data: Any) -> bool:
     spans = data.get("spans")
     return exact_json.inexact(data.get("meta")) or (type(spans) is list and any(
         type(s) is dict and exact_json.inexact(s.get("attributes")) for s in spans))
+
+
+def _beyond_floats(line: str | bytes, exc: orjson.JSONDecodeError) -> Any:
+    """The line as json reads it when orjson refused it for a number beyond a float's range
+    (an integer of 309 digits or more, which json reads and the native writer writes); None
+    when that is not why, or json cannot read it either."""
+    if not exc.msg.startswith("number is infinity"):
+        return None
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):  # (an integer of more digits than Python converts)
+        return None
 
 
 def _refusal(line: str | bytes, exc: orjson.JSONDecodeError) -> str:

@@ -48,3 +48,20 @@ def test_a_long_integer_read_from_a_doccano_file_is_exported(tmp_path: Path, fmt
     assert "Traceback" not in capsys.readouterr().err
     assert str(LONG) in out.read_text(encoding="utf-8")
     assert "1e+20" not in out.read_text(encoding="utf-8")
+
+
+def test_an_integer_beyond_a_floats_range_goes_through_a_native_file(store, tmp_path: Path):
+    """An integer of 309 digits or more (json reads it, a doccano import keeps it, the native
+    export writes it) is one orjson refuses as "infinity when parsed as double": the native
+    reader reads the line as json does, so that its own export imports again."""
+    huge = 10**400
+    source = tmp_path / "in.jsonl"
+    source.write_text(native_line({"n": huge, "m": -huge}) + "\n")
+    assert import_paths(store, [source])[0].error is None
+    assert store.document(UID).meta == {"n": huge, "m": -huge}
+    out = tmp_path / "out.jsonl"
+    export(store, out, "native")
+    assert json.loads(out.read_text())["meta"] == {"m": -huge, "n": huge}
+    longer = native_line({"n": 0}).replace('"n": 0', '"n": 1' + "0" * 5000)
+    source.write_text(longer + "\n")  # more digits than Python makes an int of: refused
+    assert "line 1: not valid JSON" in import_paths(store, [source])[0].error
