@@ -103,7 +103,8 @@ class KeptCode:
             with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=f"{self.path.name}.",
                                              delete=False) as file:
                 temporary = Path(file.name)
-                os.fchmod(file.fileno(), stat.S_IMODE(os.stat(__file__).st_mode) | 0o200)
+                if hasattr(os, "fchmod"):  # (not on Windows before Python 3.13: no modes)
+                    os.fchmod(file.fileno(), stat.S_IMODE(os.stat(__file__).st_mode) | 0o200)
                 file.write(data)
             os.replace(temporary, self.path)
         except OSError:

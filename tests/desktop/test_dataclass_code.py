@@ -143,3 +143,17 @@ def test_the_file_is_as_readable_as_the_module_beside_it(tmp_path, monkeypatch):
     kept.save()
     module = stat.S_IMODE(os.stat(dataclass_code.__file__).st_mode)
     assert stat.S_IMODE(path.stat().st_mode) == module | 0o200
+
+
+def test_a_save_where_python_has_no_fchmod_writes_the_file(tmp_path, monkeypatch):
+    """Python before 3.13 on Windows has no ``os.fchmod``: the save at exit writes the file
+    there all the same (an AttributeError is no OSError: it reached atexit's handler, a
+    traceback at every exit and nothing kept)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.delattr(os, "fchmod")
+    path = tmp_path / "kept.marshal"
+    kept = KeptCode(path)
+    made(kept)
+    kept.save()
+    assert KeptCode(path).stored.keys() == kept.used.keys()
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.marshal"]
