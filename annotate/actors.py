@@ -110,15 +110,17 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def check_event(event: Event) -> None:
-    """ValidationError unless the event has a name and its window is of ISO dates, in order."""
+def check_event(event: Event, calendar: bool = True) -> None:
+    """ValidationError unless the event has a name and its window is of ISO dates, in order
+    (``calendar``: days of the calendar; else of the form alone, as a store may hold from
+    before, which an undo puts back as it was)."""
     if not event.name.strip():
         raise ValidationError("an event needs a name")
     check_text(event.name, "the event's name")
     check_length(event.name, NAME_WIDTH, "the event's name")
     check_text(event.place, f"event {shown(event.name)}: the place")
     for bound in (event.start, event.end):
-        if bound and not _is_date(bound):
+        if bound and not (_is_date(bound) if calendar else _DATE.fullmatch(bound)):
             raise ValidationError(f"event {event.name!r}: {bound!r} is not a date (YYYY-MM-DD)")
     if event.start and event.end and event.end < event.start:
         raise ValidationError(f"event {event.name!r} ends ({event.end}) before it starts "

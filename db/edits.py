@@ -65,6 +65,10 @@ class Known:
 
 _KNOWN: ContextVar[Known | None] = ContextVar("known", default=None)
 """What the running :func:`apply` may take as known, when its caller keeps it."""
+REPLAYING: ContextVar[bool] = ContextVar("replaying", default=False)
+"""Whether the command running is an undo's or a redo's (:func:`db.many_edits.replay`): what
+was there comes back as it was, not refused by a rule made since it was stored (an event's
+dates checked against the calendar)."""
 
 D, S, R, ST, DE, DL = (
     DocumentModel.__table__,

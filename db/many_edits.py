@@ -141,7 +141,11 @@ def replay(conn: Connection, names: Names, command: Command,
         return _withdraw(conn, names, command, known)
     if type(command) is AcceptAgreed:
         return apply_many(conn, names, [command], known)[0]
-    return edits.apply(conn, names, command, known)
+    token = edits.REPLAYING.set(True)
+    try:
+        return edits.apply(conn, names, command, known)
+    finally:
+        edits.REPLAYING.reset(token)
 
 
 def _parts(command: Command) -> list[Command]:

@@ -154,3 +154,24 @@ def test_events_hold_documents_and_check_their_window(store: Store, doc: str) ->
     assert store.events() == []
     store.undo("lead")
     assert store.events() == [(event, (doc,))]
+
+
+def test_an_event_stored_before_its_dates_were_checked_comes_back_at_an_undo(
+        store: Store, doc: str, monkeypatch) -> None:
+    """An event whose start has a date's form but is no day (2026-02-30: stored by a version
+    that checked the form alone) is deleted, and the undo puts it back as it was: an undo
+    refused closes its step, and the event and its documents were lost for good."""
+    from annotate import actors
+
+    event = Event("Raid", "2026-02-30", "", "Gao")
+    with monkeypatch.context() as before:
+        before.setattr(actors, "_is_date", actors._DATE.fullmatch)
+        store.apply(CreateEvent(event, (doc,)), "lead")
+    store.apply(DeleteEvent(event), "lead")
+    store.undo("lead")
+    assert store.events() == [(event, (doc,))]
+    store.redo("lead")
+    store.undo("lead")
+    assert store.events() == [(event, (doc,))]
+    with pytest.raises(ValidationError, match="not a date"):  # a new one is checked
+        store.apply(CreateEvent(Event("Raid 2", "2026-02-30")), "lead")
