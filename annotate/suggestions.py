@@ -60,7 +60,11 @@ def visible(suggestions: Iterable[Suggestion], verdicts: Iterable[Verdict],
             spans: Iterable[Span]) -> list[Suggestion]:
     """What one annotator is shown, in text order: the suggestions they have not judged
     (``verdicts``: theirs) and whose span their layer (``spans``) does not hold already under
-    that label; of suggestions that are the same, the one with the highest score."""
+    that label; of suggestions that are the same, the one with the highest score. None
+    without a look at the rest when there are no suggestions (what a key press of a document
+    without any asks at each edit)."""
+    if not suggestions:
+        return []
     judged = {(v.document, v.start, v.end, v.label) for v in verdicts}
     held = {(s.document, s.start, s.end, s.label) for s in spans}
     best: dict[Key, Suggestion] = {}

@@ -470,7 +470,8 @@ def window_writing() -> Iterator[None]:
     queue of edits, tried again 100 ms later (a key press not painted until then)."""
     with _window.turn:
         _window.writing = True
-        _window.turn.wait_for(lambda: not _window.indexing, CHUNK_WAIT_S)
+        if _window.indexing:  # (wait_for asks its predicate first: two frames a press)
+            _window.turn.wait_for(lambda: not _window.indexing, CHUNK_WAIT_S)
     try:
         yield
     finally:

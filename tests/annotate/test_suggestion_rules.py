@@ -76,3 +76,24 @@ def test_accept_above_takes_the_better_of_overlapping_suggestions_in_one_step() 
 def test_a_suggestion_outside_its_text_or_without_source_or_score_is_refused(bad) -> None:
     with pytest.raises(ValidationError):
         bad.check(10)
+
+
+def test_a_document_without_suggestions_shows_none_without_a_look_at_its_spans() -> None:
+    """Each edit of the window asks what the document's suggestions show: with none, its
+    judged and held keys were gathered (two set comprehensions) and an empty list sorted."""
+    import sys
+
+    called: list[str] = []
+
+    def profile(frame, event: str, _arg: object) -> None:  # type: ignore[no-untyped-def]
+        if event == "call":
+            called.append(frame.f_code.co_name)
+
+    held = [Span("doc", 20, 25, "PERSON", "amina")]
+    judged = [Verdict("doc", "amina", 10, 15, "ORG", "reject", "model:m 1", 0.4)]
+    sys.setprofile(profile)
+    try:
+        shown = visible([], judged, held)
+    finally:
+        sys.setprofile(None)
+    assert shown == [] and called == ["visible"]

@@ -174,6 +174,43 @@ def test_the_index_job_writes_in_the_windows_pauses(
         store.close()
 
 
+def test_a_window_write_waits_for_no_index_transaction_when_none_is_under_way() -> None:
+    """The window's every write (each key press) asked the condition's wait_for, which
+    asks its predicate (a lambda) at once: two frames when no transaction of the index job is
+    under way, now one test of the count. One under way is still let end first."""
+    import sys
+    import threading
+
+    called: list[str] = []
+
+    def profile(frame, event: str, _arg: object) -> None:  # type: ignore[no-untyped-def]
+        if event == "call":
+            called.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        with window_writing():
+            pass
+    finally:
+        sys.setprofile(None)
+    assert "wait_for" not in called and "<lambda>" not in called
+    with jobs._window.turn:
+        jobs._window.indexing += 1  # a transaction of the index job under way
+    ended: list[int] = []
+
+    def end() -> None:
+        with jobs._window.turn:
+            ended.append(jobs._window.indexing)
+            jobs._window.indexing -= 1
+            jobs._window.turn.notify_all()
+
+    timer = threading.Timer(0.05, end)
+    timer.start()
+    with window_writing():
+        assert ended == [1] and jobs._window.indexing == 0  # it waited for the end
+    timer.join()
+
+
 def test_the_window_starts_the_index_job_in_the_analysts_pause(
         qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window, other = window_and_another_program(qtbot, tmp_path)
