@@ -497,9 +497,9 @@ class LabelSchema:
                     AttributeDef(
                         str(a["name"]),
                         a.get("type", "text"),
-                        tuple(str(c) for c in a.get("choices", ())),
+                        tuple(str(c) for c in _listed(a, "choices", file, where)),
                     )
-                    for a in item.get("attributes", ())
+                    for a in _listed(item, "attributes", file, where)
                 )
                 labels.append(
                     Label(
@@ -522,10 +522,11 @@ class LabelSchema:
                 if not isinstance(across, bool):
                     raise InputError('"across_documents" must be true or false', file,
                                      f"relations[{i}]")
+                where = f"relations[{i}]"
                 relations.append(
                     RelationType(
-                        str(item["name"]), tuple(item.get("from", ())), tuple(item.get("to", ())),
-                        across,
+                        str(item["name"]), tuple(_listed(item, "from", file, where)),
+                        tuple(_listed(item, "to", file, where)), across,
                     )
                 )
             except (KeyError, TypeError, AttributeError) as exc:
@@ -567,6 +568,20 @@ def _category_json(category: DocCategory) -> dict[str, Any]:
     }
 
 
+def _listed(item: Any, key: str, file: str | None, where: str, required: bool = False
+            ) -> list[Any]:
+    """The list under ``key`` of a schema file's object (empty when left out, unless
+    ``required``: then KeyError, as ``item[key]``); InputError naming ``where`` when it is
+    anything else. A string was read as the list of its characters ("choices": "abc" as the
+    choices a, b and c) and an object as the list of its keys."""
+    if key not in item and not required:
+        return []
+    found = item[key]
+    if not isinstance(found, list):
+        raise InputError(f'"{key}" must be a list, got {shown(found)}', file, where)
+    return found
+
+
 def _category_from(item: Any, file: str | None, where: str) -> DocCategory:
     """A document category of the JSON form (checked later by :meth:`LabelSchema.validate`)."""
     try:
@@ -577,7 +592,7 @@ def _category_from(item: Any, file: str | None, where: str) -> DocCategory:
                 v.get("color") or OKABE_ITO[(i + 1) % len(OKABE_ITO)],
                 v.get("description", "") or "",
             )
-            for i, v in enumerate(item["values"])
+            for i, v in enumerate(_listed(item, "values", file, where, required=True))
         )
         return DocCategory(item["name"], values, item.get("multi", False),
                            item.get("description", "") or "")

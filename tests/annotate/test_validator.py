@@ -3,6 +3,7 @@ and of the check that a new schema still fits the stored annotations."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -209,6 +210,25 @@ def test_a_schema_that_keeps_fitting_passes() -> None:
     renamed = SCHEMA.with_label(Label("WHO", "entity", "#56B4E9", "p"), "PERSON")
     check_fits(renamed, USAGE, {"PERSON": "WHO"})
     check_fits(LabelSchema(SCHEMA.labels, (RelationType("CLAIMED_BY"),)), USAGE, {})
+
+
+@pytest.mark.parametrize(("text", "where", "key"), [
+    ('{"labels": [{"name": "A", "attributes": [{"name": "n", "type": "choice", '
+     '"choices": "abc"}]}]}', "labels[0]", "choices"),  # was read as the choices a, b, c
+    ('{"labels": [{"name": "A", "attributes": [{"name": "n", "type": "choice", '
+     '"choices": {"x": 1}}]}]}', "labels[0]", "choices"),
+    ('{"labels": [{"name": "A", "attributes": "n"}]}', "labels[0]", "attributes"),
+    ('{"labels": [{"name": "A"}], "relations": [{"name": "R", "from": "A"}]}', "relations[0]",
+     "from"),  # a one-letter label: "A" was read as ["A"], "AB" as ["A", "B"]
+    ('{"labels": [{"name": "A"}], "relations": [{"name": "R", "to": {"A": 1}}]}',
+     "relations[0]", "to"),
+    ('{"labels": [{"name": "A"}], "documents": [{"name": "stance", "values": "pro"}]}',
+     "documents[0]", "values"),
+])
+def test_a_schema_list_given_as_a_string_or_an_object_is_refused(text, where, key):
+    with pytest.raises(InputError, match=rf"schema\.json:{re.escape(where)}: .*\"{key}\" "
+                                         "must be a list"):
+        LabelSchema.loads(text, "schema.json")
 
 
 @pytest.mark.parametrize(
