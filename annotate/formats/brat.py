@@ -622,6 +622,9 @@ class _AnnReader:
             item.attributes[name] = self._attribute(label, name, value, where)
         elif not value:
             raise self.intake.error(f"{ANNOTATOR} needs a value (the annotator's name)", where)
+        elif item.annotator is not None:  # the last line's name was kept, the others dropped
+            raise self.intake.error(f"{target} already has the attribute {ANNOTATOR}: an "
+                                    "annotation takes one value of each", where)
         else:
             item.annotator = unquote(value)
 

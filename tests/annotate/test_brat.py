@@ -142,11 +142,16 @@ def test_an_equivalence_line_without_type_or_ids_is_refused_naming_its_line(tmp_
     assert "line 2" in str(refused.value)
 
 
-@pytest.mark.parametrize("second", ["A2\tKind T1 b", "A2\tKind T1 a", "A2\tKind T1"])
+@pytest.mark.parametrize(("first", "second"), [
+    ("A1\tKind T1 a", "A2\tKind T1 b"), ("A1\tKind T1 a", "A2\tKind T1 a"),
+    ("A1\tKind T1 a", "A2\tKind T1"),
+    ("A1\tAnnotator T1 amina", "A2\tAnnotator T1 bruno"),  # whose span: the last name won
+])
 def test_an_attribute_given_twice_on_one_annotation_is_refused_naming_its_line(
-        tmp_path, second):
+        tmp_path, first, second):
     root = folder(tmp_path, {"doc.txt": "The army said",
-                             "doc.ann": f"T1\tORG 4 8\tarmy\nA1\tKind T1 a\n{second}\n"})
-    with pytest.raises(InputError, match="T1 already has the attribute Kind") as refused:
+                             "doc.ann": f"T1\tORG 4 8\tarmy\n{first}\n{second}\n"})
+    name = first.split()[1]
+    with pytest.raises(InputError, match=f"T1 already has the attribute {name}") as refused:
         read(root)  # the last line's value was kept, the first one's dropped unsaid
     assert "doc.ann:line 3" in str(refused.value)
