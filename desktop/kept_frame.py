@@ -25,7 +25,7 @@ between two bars, which the field's paint would draw).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QAccessible,
     QBrush,
@@ -40,8 +40,10 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 _REDRAWN = frozenset({QEvent.Type.PaletteChange, QEvent.Type.StyleChange,
                       QEvent.Type.EnabledChange, QEvent.Type.ActivationChange,
-                      QEvent.Type.LayoutDirectionChange, QEvent.Type.DevicePixelRatioChange})
+                      QEvent.Type.LayoutDirectionChange})
 """Changes the style may draw the frame otherwise after (focus and hover have handlers)."""
+_SCREEN = frozenset({QEvent.Type.DevicePixelRatioChange, QEvent.Type.ScreenChangeInternal})
+"""Events Qt sends to each widget (to no change handler) when its pixel ratio may change."""
 
 
 class FramedText(QPlainTextEdit):
@@ -55,6 +57,16 @@ class FramedText(QPlainTextEdit):
         self.ring.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.ring.setAutoFillBackground(True)  # opaque: the field under it is not painted
         self.ring.lower()
+        self._screen = QWidget(self)
+        """Hidden: its events tell a new pixel ratio (the field's own, watched, were each a
+        call into Python, its paints among them)."""
+        self._screen.hide()
+        self._screen.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._screen and event.type() in _SCREEN:
+            self._redraw()
+        return super().eventFilter(watched, event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAccessible, QColor, QPalette
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from window_helpers import FramesDrawn
 
 from desktop.kept_frame import FramedText
@@ -134,3 +135,19 @@ def test_a_framed_text_looks_as_qts_field_at_any_scale_and_place(scale):
     done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True,
                           env=env, timeout=120, check=True)
     assert done.stdout.split("\n")[:2] == ["5 True", "6 True"], done.stdout
+
+
+def told_of_a_new_pixel_ratio(window: QWidget) -> None:
+    """As Qt tells each widget of a window moved to a screen of another pixel ratio."""
+    for widget in (window, *window.findChildren(QWidget)):
+        QApplication.sendEvent(widget, QEvent(QEvent.Type.DevicePixelRatioChange))
+
+
+def test_a_new_pixel_ratio_has_the_frame_drawn_again(qtbot):
+    """(Qt tells it to no change handler: the picture would be left at the old ratio.)"""
+    holders = twins(qtbot, SHORT, 200)
+    style = FramesDrawn()
+    field(holders[0]).setStyle(style)
+    style.frames = 0
+    told_of_a_new_pixel_ratio(holders[0])
+    assert style.frames == 1
