@@ -6,22 +6,32 @@ that way, and a selectable label laid its text out in a document at each paint (
 note for no span, at each span deleted). A :class:`Caption` keeps the picture of its text
 over its background colour (the window's, as under it) and copies it while its text, size,
 font, palette, state and pixel ratio stay the same, drawn as Qt's label draws plain text, on
-one line or word-wrapped.
+one line or word-wrapped. A column of captions can be shown in one copy by a
+:class:`KeptCaptions` over them, not each by a paint event of its own written in Python.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import (
+    QAccessible,
+    QBrush,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QFormLayout, QLabel, QStyle, QWidget
 
 from desktop.plain import NAME, mnemonic
 
-_REDRAWN = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
-                      QEvent.Type.EnabledChange, QEvent.Type.StyleChange,
-                      QEvent.Type.LayoutDirectionChange})
+REDRAWN = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                     QEvent.Type.EnabledChange, QEvent.Type.StyleChange,
+                     QEvent.Type.LayoutDirectionChange})
 """Changes that make the kept picture stale."""
 
 
@@ -38,10 +48,13 @@ class Caption(QLabel):
         self._ratio = 0.0
         """The pixel ratio :attr:`_look` was drawn at (kept: asking the picture for it, at
         each paint, was a call into Qt, ~4 K instructions)."""
+        self.kept_by: KeptCaptions | None = None
+        """The widget showing the caption's picture over it, if any."""
 
     def setText(self, text: str) -> None:
         self._look = None
         super().setText(text)
+        self._stale()
 
     def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
         self._restyled()
@@ -56,7 +69,7 @@ class Caption(QLabel):
         super().setBuddy(buddy)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _REDRAWN:
+        if event.type() in REDRAWN:
             self._restyled()
         super().changeEvent(event)
 
@@ -64,19 +77,28 @@ class Caption(QLabel):
         """How the text is drawn changed (alignment, wrap, buddy, font, palette, style,
         state, direction): what was drawn of it is stale."""
         self._look = None
+        self._stale()
+
+    def _stale(self) -> None:
+        """The caption's picture is stale: so is that of the :class:`KeptCaptions` over it."""
+        if self.kept_by is not None:
+            self.kept_by.redraw()
+
+    def look(self, ratio: float) -> QPixmap:
+        """The caption's picture at pixel ratio ``ratio`` (kept)."""
+        if self._look is None or self._ratio != ratio:
+            self._look = self._drawn(ratio)
+            self._ratio = ratio
+        return self._look
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._look = None
         super().resizeEvent(event)
+        self._stale()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        look = self._look
-        ratio = self.devicePixelRatioF()
-        if look is None or self._ratio != ratio:
-            look = self._look = self._drawn(ratio)
-            self._ratio = ratio
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, look)
+        painter.drawPixmap(0, 0, self.look(self.devicePixelRatioF()))
         painter.end()
 
     def _drawn(self, ratio: float) -> QPixmap:
@@ -106,6 +128,85 @@ class Caption(QLabel):
         finally:
             painter.end()
         return look
+
+
+class KeptCaptions(QWidget):
+    """An opaque widget lying over ``captions`` (children of one widget, in a column of
+    theirs: nothing else of it lies between or beside them) and showing their pictures: its
+    background is a picture of them over the window's colour, which Qt copies, and the
+    captions under it, covered, get no paint event. Each caption painted itself from its
+    picture in a paint event written in Python, called through the bindings (~20 K
+    instructions a caption): the Span panel's form, uncovered at each span made after none,
+    painted three so. The picture is drawn again when a caption's text, look, place or size
+    changes. The captions stay what a screen reader is told of (this widget is told as an
+    unnamed part of their parent, as a layout's spacing is not); while a reader is active it
+    is hidden and the captions paint themselves (checked at each redraw: a reader started
+    later finds it at the next)."""
+
+    def __init__(self, captions: list[Caption]) -> None:
+        super().__init__(captions[0].parentWidget())
+        self._captions = captions
+        self._drawing = False  # (the picture given: its palette change is this widget's)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAutoFillBackground(True)
+        for caption in captions:
+            caption.kept_by = self
+            caption.installEventFilter(self)
+        self.raise_()
+        self.redraw()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _MOVED:
+            self.redraw()
+        return False
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in REDRAWN and not self._drawing:
+            self.redraw()
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.redraw()
+        super().showEvent(event)
+
+    def redraw(self) -> None:
+        """Lie over the captions, showing their pictures as they are now (once their parent
+        is shown: a form is laid out several times before)."""
+        if not self.parentWidget().isVisible():
+            return
+        if QAccessible.isActive():
+            self.hide()
+            return
+        shown = [caption for caption in self._captions if not caption.isHidden()]
+        area = QRect()
+        for caption in shown:
+            area = area.united(caption.geometry())
+        ratio = self.devicePixelRatioF()
+        look = QPixmap(area.size() * ratio)
+        look.setDevicePixelRatio(ratio)
+        look.fill(self.parentWidget().palette().color(QPalette.ColorRole.Window))
+        painter = QPainter(look)
+        try:
+            for caption in shown:
+                painter.drawPixmap(caption.pos() - area.topLeft(), caption.look(ratio))
+        finally:
+            painter.end()
+        palette = self.palette()
+        palette.setBrush(QPalette.ColorRole.Window, QBrush(look))
+        self._drawing = True
+        try:
+            self.setPalette(palette)
+        finally:
+            self._drawing = False
+        self.setGeometry(area)
+        self.setVisible(bool(shown))
+
+
+_MOVED = frozenset({QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide,
+                    QEvent.Type.DevicePixelRatioChange, QEvent.Type.ScreenChangeInternal})
+"""A caption's events that change where the captions lie or the pixel ratio of the picture
+(Qt sends these to each widget, and to no change handler; a caption tells its new picture
+itself: :meth:`Caption._stale`)."""
 
 
 def add_named_row(form: QFormLayout, name: str, field: QWidget, kept: bool = False) -> QLabel:

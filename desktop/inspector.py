@@ -44,7 +44,7 @@ from annotate.model import Relation, Span
 from annotate.schema import AttributeDef
 from desktop.attribute_page import AttributePage
 from desktop.attribute_widgets import AttributeEditor, make_editor
-from desktop.caption import Caption
+from desktop.caption import Caption, KeptCaptions
 from desktop.choices import ValueRows
 from desktop.cover import Cover
 from desktop.jobs import start_work
@@ -265,6 +265,7 @@ class Inspector(QDockWidget):
         add_row("Label", self.label)
         add_row("Offsets", self._offsets_row)
         add_row("Text", self.text)
+        top = list(self._captions)  # (a column of captions alone, rows under them span it)
         form.addRow(self.attributes)
         add_row("Proposed figure", self.figures)
         self._form = form
@@ -284,6 +285,7 @@ class Inspector(QDockWidget):
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if item is not None and item.widget() is not None:
                 item.widget().setMinimumWidth(widest)
+        KeptCaptions(top)  # the form's first captions shown in one copy (desktop/caption.py)
         # the note for no span covers the form, in its room: showing a span and none in turn
         # changes no size, so the scroll area neither lays out again nor repaints its bars
         self.form_cover = Cover(self.form, self.empty, self._focusable)

@@ -3,14 +3,17 @@ the same text, and draws its text again only when something it shows changed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
-from desktop.caption import Caption, right_to_left
+from desktop.caption import Caption, KeptCaptions, right_to_left
 from desktop.plain import plain_label
 
 pytestmark = pytest.mark.gui
@@ -170,3 +173,133 @@ def test_a_caption_shown_then_aligned_or_wrapped_anew_looks_as_qts_label(qtbot):
         for label in labels:
             change(label)
         assert labels[0].grab().toImage() == labels[1].grab().toImage()
+
+
+class PaintSpy(QObject):
+    """Notes the widgets it watches that get a paint event."""
+
+    def __init__(self, painted: list[QObject]) -> None:
+        super().__init__()
+        self.painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted.append(watched)
+        return False
+
+
+def captions_column(qtbot) -> tuple[QWidget, list[Caption], KeptCaptions]:
+    """A form of three captioned rows, its captions shown by a :class:`KeptCaptions`."""
+    body = QWidget()
+    body.setAutoFillBackground(True)
+    layout = QFormLayout(body)
+    captions = [Caption(text) for text in ("Label", "Offsets", "שלום עולם")]
+    for caption in captions:
+        field = QLineEdit("x")
+        field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        caption.setBuddy(field)
+        layout.addRow(caption, field)
+    kept = KeptCaptions(captions)
+    body.resize(260, 120)
+    qtbot.addWidget(body)
+    body.show()
+    qtbot.waitExposed(body)
+    return body, captions, kept
+
+
+def looks_as_the_captions_painting_themselves(body: QWidget, kept: KeptCaptions) -> bool:
+    shown = body.grab().toImage()
+    kept.hide()
+    try:
+        return body.grab().toImage() == shown
+    finally:
+        kept.show()
+
+
+def test_kept_captions_look_as_the_captions_and_follow_them(qtbot):
+    """Over the captions, pixel for pixel as they paint themselves, after a new text, palette,
+    font, width or place of theirs, and one hidden; the captions under it get no paint event."""
+    body, captions, kept = captions_column(qtbot)
+    paints = []
+    spy = PaintSpy(paints)
+    for caption in captions:
+        caption.installEventFilter(spy)
+
+    def unpainted() -> bool:
+        paints.clear()
+        body.grab()
+        return paints == []
+
+    assert unpainted() and looks_as_the_captions_painting_themselves(body, kept)
+    font = QFont(captions[0].font())
+    font.setPointSize(font.pointSize() + 4)
+    palette = QPalette(captions[2].palette())
+    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+    for change in (lambda: captions[1].setText("Offsetz"),  # (as wide: nothing moves)
+                   lambda: captions[2].setPalette(palette),
+                   lambda: captions[1].setText("Offsets of the span"),
+                   lambda: captions[0].setFont(font),
+                   lambda: body.resize(300, 160),
+                   lambda: captions[2].hide()):
+        change()
+        qtbot.wait(10)
+        assert unpainted() and looks_as_the_captions_painting_themselves(body, kept)
+
+
+def test_kept_captions_are_hidden_while_a_screen_reader_is_active(qtbot):
+    """(Told of as an unnamed part of the form otherwise.) The captions paint themselves."""
+    QAccessible.setActive(True)
+    try:
+        _body, captions, kept = captions_column(qtbot)
+        captions[0].setText("Label of the span")
+        assert kept.isHidden()
+    finally:
+        QAccessible.setActive(False)
+
+
+def test_kept_captions_are_drawn_again_at_a_new_pixel_ratio(qtbot, monkeypatch):
+    """(Qt tells it each widget, to no change handler.)"""
+    body, _captions, kept = captions_column(qtbot)
+    drawn = []
+    real = KeptCaptions.redraw
+    monkeypatch.setattr(KeptCaptions, "redraw", lambda self: drawn.append(self) or real(self))
+    for widget in (body, *body.findChildren(QWidget)):
+        QApplication.sendEvent(widget, QEvent(QEvent.Type.DevicePixelRatioChange))
+    assert drawn and looks_as_the_captions_painting_themselves(body, kept)
+
+
+KEPT_AT_SCALE = """
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QWidget
+from desktop.caption import Caption, KeptCaptions
+app = QApplication([])
+for place in (5, 6):
+    body = QWidget()
+    body.setAutoFillBackground(True)
+    layout = QFormLayout(body)
+    layout.setContentsMargins(place, place, place, place)
+    captions = [Caption(text) for text in ("Label", "Offsets", "Text")]
+    for caption in captions:
+        field = QLineEdit("x")
+        field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        caption.setBuddy(field)
+        layout.addRow(caption, field)
+    kept = KeptCaptions(captions)
+    body.resize(200, 110)
+    body.show()
+    app.processEvents()
+    shown = body.grab().toImage()
+    kept.hide()
+    print(place, body.grab().toImage() == shown)
+"""
+
+
+@pytest.mark.parametrize("scale", ["1.25", "1.5", "2"])
+def test_kept_captions_look_as_the_captions_at_any_scale_and_place(scale):
+    """(A picture copied at a place between the screen's pixels: 5 points at 1.25 are 6.25
+    pixels.) The captions paint their own pictures at the same places."""
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-c", KEPT_AT_SCALE], capture_output=True,
+                          text=True, env=env, timeout=120, check=True)
+    assert done.stdout.split("\n")[:2] == ["5 True", "6 True"], done.stdout
