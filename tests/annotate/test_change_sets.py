@@ -1,11 +1,10 @@
 """What a command says it changed (its ChangeSet) and the journal row it wrote, made at each
 edit of the window (Qt-free)."""
 
-import sys
-from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from call_counting import python_calls, spans_made_plain
 
 from annotate.commands import (
     Batch,
@@ -103,22 +102,6 @@ def test_span_delta_counts_an_annotators_spans_gained_and_lost():
     assert ChangeSet(edits=((made, None),)).span_delta("amina") == -1
 
 
-def _python_calls(run: Callable[[], object]) -> list[str]:
-    """The Python functions ``run`` calls (their names, ``run``'s own call left out)."""
-    called: list[str] = []
-
-    def profile(frame, event: str, _arg: object) -> None:  # type: ignore[no-untyped-def]
-        if event == "call":
-            called.append(frame.f_code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        run()
-    finally:
-        sys.setprofile(None)
-    return called[1:]
-
-
 def test_a_commands_type_is_told_in_c_and_an_abstract_command_is_refused():
     """The service, the layers' rules and the store ask a key press's command its type 15
     times (isinstance): ABCMeta answered each in a Python frame of its own. A command class
@@ -126,7 +109,7 @@ def test_a_commands_type_is_told_in_c_and_an_abstract_command_is_refused():
     span = Span("d", 0, 4, "ORG", "amy", "s1")
     made = CreateSpan(span)
     asked: list[bool] = []
-    assert _python_calls(lambda: asked.extend((
+    assert python_calls(lambda: asked.extend((
         isinstance(made, UpdateSpan), isinstance(made, (SetStatus, Batch, DeleteSpan)),
         isinstance(made, Command), issubclass(CreateSpan, UpdateSpan)))) == []
     assert asked == [False, False, True, False]
@@ -147,7 +130,7 @@ def test_a_span_commands_changes_are_made_without_a_comprehension():
     span = Span("a", 2, 6, "ORG", "amy", "s1")
     moved = replace(span, start=3, label="PER")
     for command in (CreateSpan(span), DeleteSpan(span), UpdateSpan(span, moved)):
-        assert _python_calls(command.changes) == ["_span_changes", "__init__"]
+        assert python_calls(command.changes) == ["_span_changes", "__init__"]
 
 
 def test_a_span_commands_journal_forms_are_its_own_and_its_inverses_made_plain_once(
@@ -155,19 +138,9 @@ def test_a_span_commands_journal_forms_are_its_own_and_its_inverses_made_plain_o
     """A journal row holds the command's form and its inverse's: for a span made, deleted or
     changed they hold the same spans, now made plain once (each span's dict ~10 K
     instructions, twice at each key press), the forms as ``to_dict`` gives them."""
-    import annotate.commands as commands
-
     span = Span("a", 2, 6, "ORG", "amy", "s1", attributes={"certainty": "reported"})
     far = Relation("cites", "s1", "s9", "amy", "r2", target_document="b")
-    plain = commands._plain
-    made: list[Span] = []
-
-    def counted(value: object) -> object:
-        if isinstance(value, Span):
-            made.append(value)
-        return plain(value)
-
-    monkeypatch.setattr(commands, "_plain", counted)
+    made = spans_made_plain(monkeypatch)
     for command in (CreateSpan(span, (far,)), DeleteSpan(span),
                     UpdateSpan(span, replace(span, label="PER"))):
         made.clear()

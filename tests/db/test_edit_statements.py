@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from call_counting import spans_made_plain
 from sqlalchemy import event
 
 from annotate.commands import ChangeSet, CreateSpan, DeleteSpan, relabel
@@ -263,18 +264,8 @@ def test_a_key_press_edit_makes_each_span_of_its_journal_row_plain_once(
     attributes copied), now once a span (:meth:`Command.journal_forms`); an undo's and a
     redo's rows too. The rows read back are as before
     (test_the_change_set_carries_the_journal_rows_as_read_back)."""
-    import annotate.commands as commands
-
     uid = add_doc(store)
-    plain = commands._plain
-    made: list[Span] = []
-
-    def counted(value: object) -> object:
-        if isinstance(value, Span):
-            made.append(value)
-        return plain(value)
-
-    monkeypatch.setattr(commands, "_plain", counted)
+    made = spans_made_plain(monkeypatch)
     spans = {"create": 1, "relabel": 2, "undo": 2, "redo": 2, "undo again": 2, "delete": 1}
     for kind, press in presses(store, uid):
         made.clear()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from call_counting import python_calls
 
 from annotate.commands import CreateSpan
 from annotate.model import AnnotatedDocument, Document, Span
@@ -178,21 +179,13 @@ def test_a_window_write_waits_for_no_index_transaction_when_none_is_under_way() 
     """The window's every write (each key press) asked the condition's wait_for, which
     asks its predicate (a lambda) at once: two frames when no transaction of the index job is
     under way, now one test of the count. One under way is still let end first."""
-    import sys
     import threading
 
-    called: list[str] = []
-
-    def profile(frame, event: str, _arg: object) -> None:  # type: ignore[no-untyped-def]
-        if event == "call":
-            called.append(frame.f_code.co_name)
-
-    sys.setprofile(profile)
-    try:
+    def write() -> None:
         with window_writing():
             pass
-    finally:
-        sys.setprofile(None)
+
+    called = python_calls(write)
     assert "wait_for" not in called and "<lambda>" not in called
     with jobs._window.turn:
         jobs._window.indexing += 1  # a transaction of the index job under way
