@@ -188,18 +188,27 @@ class PaintSpy(QObject):
         return False
 
 
-def captions_column(qtbot) -> tuple[QWidget, list[Caption], KeptCaptions]:
-    """A form of three captioned rows, its captions shown by a :class:`KeptCaptions`."""
+def captioned_form(texts: tuple[str, ...], margin: int | None = None
+                   ) -> tuple[QWidget, list[Caption], KeptCaptions]:
+    """A form of captioned rows (contents margins ``margin``, else the style's), its captions
+    shown by a :class:`KeptCaptions`; not yet shown."""
     body = QWidget()
     body.setAutoFillBackground(True)
     layout = QFormLayout(body)
-    captions = [Caption(text) for text in ("Label", "Offsets", "שלום עולם")]
+    if margin is not None:
+        layout.setContentsMargins(margin, margin, margin, margin)
+    captions = [Caption(text) for text in texts]
     for caption in captions:
         field = QLineEdit("x")
         field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         caption.setBuddy(field)
         layout.addRow(caption, field)
-    kept = KeptCaptions(captions)
+    return body, captions, KeptCaptions(captions)
+
+
+def captions_column(qtbot) -> tuple[QWidget, list[Caption], KeptCaptions]:
+    """A form of three captioned rows, its captions shown by a :class:`KeptCaptions`."""
+    body, captions, kept = captioned_form(("Label", "Offsets", "שלום עולם"))
     body.resize(260, 120)
     qtbot.addWidget(body)
     body.show()
@@ -269,22 +278,11 @@ def test_kept_captions_are_drawn_again_at_a_new_pixel_ratio(qtbot, monkeypatch):
 
 
 KEPT_AT_SCALE = """
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QWidget
-from desktop.caption import Caption, KeptCaptions
+from PySide6.QtWidgets import QApplication
+from tests.desktop.test_caption import captioned_form
 app = QApplication([])
 for place in (5, 6):
-    body = QWidget()
-    body.setAutoFillBackground(True)
-    layout = QFormLayout(body)
-    layout.setContentsMargins(place, place, place, place)
-    captions = [Caption(text) for text in ("Label", "Offsets", "Text")]
-    for caption in captions:
-        field = QLineEdit("x")
-        field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        caption.setBuddy(field)
-        layout.addRow(caption, field)
-    kept = KeptCaptions(captions)
+    body, captions, kept = captioned_form(("Label", "Offsets", "Text"), place)
     body.resize(200, 110)
     body.show()
     app.processEvents()
